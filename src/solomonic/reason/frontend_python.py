@@ -1,0 +1,797 @@
+"""Python frontend: a module's functions, over unbounded ints and bools, lowered to the IR.
+
+Supported: int and bool parameters (annotations or leading `assert isinstance(...)`), `+ - * // % **`
+(constant exponent), `abs min max`, comparisons (chained), `and or not`, conditional expressions,
+`if/elif/else`, `while` and `for ... in range(...)` (with `else`), `break/continue/return/pass`,
+`assert`, `raise`, `assume(...)` from `solomonic.reason`, module-level constants, and calls to other
+functions of the module (inlined). Everything else raises `Unsupported` naming the construct and line.
+
+Every variable is an unbounded integer in the IR (bools as 0/1, so truthiness and arithmetic agree with
+Python). The exceptions the subset can raise are explicit events: AssertionError, ZeroDivisionError,
+UnboundLocalError, ValueError from `range` with step 0, and explicit `raise`.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from solomonic.reason.cfgbuild import Builder, Loop
+from solomonic.reason.evaluate import EvaluationError, evaluate
+from solomonic.reason.ir import (
+    BOOL,
+    FALSE,
+    INT,
+    TRUE,
+    BadInput,
+    Const,
+    Event,
+    Expr,
+    Function,
+    Input,
+    Unsupported,
+    Var,
+    arith,
+    cast,
+    compare,
+    conj,
+    const,
+    disj,
+    ite,
+    negate,
+)
+
+ANALYSER_QUESTIONS = {"terminates", "check"}  # names under which a program asks the analyser about itself
+MAX_EXPONENT = 64
+PURE_BUILTINS = {"isinstance", "abs", "min", "max", "int", "bool"}  # cannot fail on ints and bools
+
+
+@dataclass
+class PyValue:
+    """A lowered Python value: an int- or bool-typed expression, or possibly None (call results)."""
+
+    expr: Expr
+    none: Expr = FALSE  # true where the value is None
+
+
+@dataclass
+class PythonModule:
+    path: str
+    tree: ast.Module
+    functions: dict[str, ast.FunctionDef]
+    constants: dict[str, ast.expr]
+    assume_names: set[str]  # local names bound to solomonic.reason.assume
+    reason_modules: set[str]  # local names bound to the solomonic.reason module
+    lines: list[str] = field(default_factory=list)
+
+    def function_line(self, name: str) -> int:
+        return self.functions[name].lineno
+
+
+def parse_python(path: str, source: bytes) -> PythonModule:
+    try:
+        tree = ast.parse(source, filename=path)
+    except SyntaxError as err:
+        raise BadInput(f"{path}:{err.lineno or 0}: syntax error: {err.msg}") from None
+    except (ValueError, UnicodeDecodeError) as err:
+        raise BadInput(f"{path}: cannot be read as Python source: {err}") from None
+    functions: dict[str, ast.FunctionDef] = {}
+    assigned: dict[str, list[ast.expr]] = {}
+    assume_names: set[str] = set()
+    reason_modules: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            functions[node.name] = node
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for t in targets:
+                if isinstance(t, ast.Name):
+                    assigned.setdefault(t.id, []).append(node.value)
+        elif isinstance(node, ast.ImportFrom) and node.module == "solomonic.reason":
+            assume_names |= {a.asname or a.name for a in node.names if a.name == "assume"}
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name == "solomonic.reason" and a.asname:
+                    reason_modules.add(a.asname)
+                elif a.name.startswith("solomonic"):
+                    reason_modules.add("solomonic.reason")
+    constants = {n: vs[0] for n, vs in assigned.items() if len(vs) == 1 and vs[0] is not None}
+    for fn in functions.values():  # a name rebound by `global` inside a function is not a constant
+        for node in ast.walk(fn):
+            if isinstance(node, ast.Global):
+                for n in node.names:
+                    constants.pop(n, None)
+    return PythonModule(path, tree, functions, constants, assume_names, reason_modules)
+
+
+def returns_value(fn: ast.FunctionDef) -> bool:
+    """Whether `returns-true` applies: some `return` gives a value, or the annotation is not None."""
+    if fn.returns is not None and not (isinstance(fn.returns, ast.Constant) and fn.returns.value is None):
+        return True
+    return any(isinstance(n, ast.Return) and n.value is not None
+               and not (isinstance(n.value, ast.Constant) and n.value.value is None)
+               for n in _own_nodes(fn))
+
+
+def _own_nodes(fn: ast.FunctionDef):
+    """The nodes of fn's body, not descending into nested functions or classes."""
+    todo = list(fn.body)
+    while todo:
+        node = todo.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                todo.append(child)
+
+
+def lower_python(module: PythonModule, name: str) -> Function:
+    fn = module.functions[name]
+    # First pass: find the locals that may be read before they are assigned; the second pass gives
+    # exactly those a flag, so that UnboundLocalError is modelled only where it can happen.
+    probe = _Lowering(module, fn, flagged=set())
+    probe.lower_entry()
+    lowering = _Lowering(module, fn, flagged=probe.maybe_unbound)
+    return lowering.lower_entry()
+
+
+@dataclass
+class _Frame:
+    """One function being lowered (the entry function, or a call being inlined)."""
+
+    fn: ast.FunctionDef
+    prefix: str
+    variables: dict[str, Var]
+    assigned: set[str]  # locals definitely assigned at the current point
+    loops: list[Loop] = field(default_factory=list)
+    loop_assigned: list[list[set[str]]] = field(default_factory=list)  # per loop: assigned sets at breaks
+    result: Var | None = None
+    result_none: Var | None = None
+    join: int | None = None
+
+
+class _Lowering:
+    def __init__(self, module: PythonModule, fn: ast.FunctionDef, flagged: set[str]):
+        self.module = module
+        self.fn = fn
+        self.flagged = flagged  # prefixed local names that need an "is bound" flag
+        self.maybe_unbound: set[str] = set()
+        self.b = Builder(fn.lineno)
+        self.frames: list[_Frame] = []
+        self.calls = 0
+        self.declared: dict[str, str] = {}  # parameter -> "int" | "bool"
+
+    # ------------------------------------------------------------------------------------------ helpers
+
+    def unsupported(self, what: str, node: ast.AST) -> Unsupported:
+        return Unsupported(what, self.module.path, getattr(node, "lineno", self.fn.lineno))
+
+    @property
+    def frame(self) -> _Frame:
+        return self.frames[-1]
+
+    def local(self, name: str) -> Var:
+        var = self.frame.variables.get(name)
+        if var is None:
+            var = Var(self.frame.prefix + name, INT)
+            self.frame.variables[name] = var
+        return var
+
+    def bound_flag(self, name: str) -> Var:
+        return Var(self.frame.prefix + name + "$bound", BOOL)
+
+    def as_int(self, v: PyValue, node: ast.AST) -> Expr:
+        if v.none != FALSE:
+            raise self.unsupported("a value that may be None used as a number", node)
+        return cast(v.expr, INT)
+
+    def truth(self, v: PyValue) -> Expr:
+        value = v.expr if v.expr.type == BOOL else compare("ne", v.expr, const(0, INT))
+        return conj(negate(v.none), value) if v.none != FALSE else value
+
+    # ------------------------------------------------------------------------------------------- entry
+
+    def lower_entry(self) -> Function:
+        fn = self.fn
+        frame = _Frame(fn, "", {}, set())
+        self.frames.append(frame)
+        inputs = self.declare_parameters(fn)
+        frame.result = Var("$return", INT)
+        frame.result_none = Var("$return_none", BOOL)
+        for flag in sorted(self.flagged):
+            if "." not in flag:
+                self.b.assign(Var(flag + "$bound", BOOL), FALSE, fn.lineno)
+        self.body(fn.body)
+        if self.b.current is not None:
+            self.finish_return(PyValue(const(0, INT), TRUE), _last_line(fn))
+        return Function(fn.name, "python", self.module.path, fn.lineno, inputs, self.b.cfg, returns_value(fn))
+
+    def declare_parameters(self, fn: ast.FunctionDef) -> list[Input]:
+        args = fn.args
+        if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
+            raise self.unsupported("*args, **kwargs and keyword-only or positional-only parameters", fn)
+        for stmt in _leading_asserts(fn):
+            for call in _isinstance_calls(stmt.test):
+                target, kinds = call
+                self.declared.setdefault(target, kinds)
+        inputs = []
+        for a in args.args:
+            kind = None
+            if a.annotation is not None:
+                kind = _annotation_kind(a.annotation)
+                if kind is None:
+                    raise self.unsupported(f"parameter '{a.arg}' of type {ast.unparse(a.annotation)}", a)
+            kind = kind or self.declared.get(a.arg)
+            if kind is None:
+                raise self.unsupported(
+                    f"parameter '{a.arg}' without a type (annotate it as int or bool, or assert isinstance)", a)
+            self.declared[a.arg] = kind
+            var = self.local(a.arg)
+            self.frame.assigned.add(a.arg)
+            inputs.append(Input(var, a.arg, kind))
+            if kind == "bool":
+                self.b.assume(conj(compare("ge", var, const(0, INT)), compare("le", var, const(1, INT))),
+                              fn.lineno)
+        return inputs
+
+    # ---------------------------------------------------------------------------------------- statements
+
+    def body(self, stmts: list[ast.stmt]) -> None:
+        for s in stmts:
+            if self.b.current is None:
+                return  # unreachable code after return/break/continue/raise
+            self.statement(s)
+
+    def statement(self, s: ast.stmt) -> None:
+        line = s.lineno
+        if isinstance(s, ast.Expr):
+            if isinstance(s.value, ast.Constant):
+                return  # docstrings and bare constants
+            self.expression(s.value, allow_none=True)
+        elif isinstance(s, ast.Pass):
+            pass
+        elif isinstance(s, ast.Assign):
+            self.assign(s.targets, s.value, line)
+        elif isinstance(s, ast.AnnAssign):
+            if s.value is not None:
+                self.assign([s.target], s.value, line)
+        elif isinstance(s, ast.AugAssign):
+            if not isinstance(s.target, ast.Name):
+                raise self.unsupported("augmented assignment to something other than a name", s)
+            value = self.binop(s.op, ast.Name(s.target.id, ast.Load(), lineno=line), s.value, s)
+            self.store(s.target.id, value, s)
+        elif isinstance(s, ast.If):
+            self.if_statement(s)
+        elif isinstance(s, ast.While):
+            self.while_statement(s)
+        elif isinstance(s, ast.For):
+            self.for_statement(s)
+        elif isinstance(s, ast.Break):
+            self.loop_exit(s, "break")
+        elif isinstance(s, ast.Continue):
+            self.loop_exit(s, "continue")
+        elif isinstance(s, ast.Return):
+            self.return_statement(s)
+        elif isinstance(s, ast.Assert):
+            ok = self.truth(self.expression(s.test))
+            self.b.fail_unless(ok, Event("assert", line, f"assertion `{ast.unparse(s.test)}` fails"))
+        elif isinstance(s, ast.Raise):
+            what = ast.unparse(s.exc) if s.exc is not None else "re-raise"
+            self.b.end(Event("exception", line, f"raise {what}"))
+        else:
+            raise self.unsupported(f"statement `{type(s).__name__}`", s)
+
+    def assign(self, targets: list[ast.expr], value_node: ast.expr, line: int) -> None:
+        if len(targets) == 1 and isinstance(targets[0], ast.Tuple):
+            target = targets[0]
+            if not isinstance(value_node, ast.Tuple) or len(value_node.elts) != len(target.elts):
+                raise self.unsupported("tuple assignment from something other than a tuple of equal length",
+                                       value_node)
+            values = [self.expression(v) for v in value_node.elts]
+            temps = []
+            for v, t in zip(values, target.elts):  # all right-hand sides are evaluated first
+                if not isinstance(t, ast.Name):
+                    raise self.unsupported("assignment to something other than a name", t)
+                tmp = self.b.temp("tuple", INT)
+                self.b.assign(tmp, self.as_int(v, t), line)
+                temps.append(tmp)
+            for tmp, t in zip(temps, target.elts):
+                self.store(t.id, PyValue(tmp), t)
+            return
+        value = self.expression(value_node)
+        for t in targets:
+            if not isinstance(t, ast.Name):
+                raise self.unsupported("assignment to something other than a name", t)
+            self.store(t.id, value, t)
+
+    def store(self, name: str, value: PyValue, node: ast.AST) -> None:
+        var = self.local(name)
+        self.b.assign(var, self.as_int(value, node), node.lineno)
+        if self.frame.prefix + name in self.flagged:
+            self.b.assign(self.bound_flag(name), TRUE, node.lineno)
+        self.frame.assigned.add(name)
+
+    def if_statement(self, s: ast.If) -> None:
+        cond = self.truth(self.expression(s.test))
+        yes, no = self.b.branch(cond, s.lineno)
+        before = set(self.frame.assigned)
+        join = self.b.location(s.lineno)
+        ends = []
+        for loc, stmts in ((yes, s.body), (no, s.orelse)):
+            if loc is None:
+                continue
+            self.frame.assigned = set(before)
+            self.b.place(loc)
+            self.body(stmts)
+            if self.b.current is not None:
+                ends.append(set(self.frame.assigned))
+            self.b.jump(join, s.lineno)
+        self.frame.assigned = set.intersection(*ends) if ends else before
+        self.b.place(join)
+
+    def loop(self, s: ast.While | ast.For, head: int, cond_of_head, before_body) -> None:
+        """Lay out `head: if cond: body; goto head else: orelse`; `break` skips the else branch."""
+        after = self.b.location(s.lineno)
+        entry_assigned = set(self.frame.assigned)
+        self.b.jump(head, s.lineno)
+        self.b.place(head)
+        cond = cond_of_head()
+        yes, no = self.b.branch(cond, s.lineno)
+        loop = Loop(break_to=after, continue_to=head)
+        self.frame.loops.append(loop)
+        self.frame.loop_assigned.append([])
+        if yes is not None:
+            self.b.place(yes)
+            before_body()
+            self.body(s.body)
+            self.b.jump(head, s.lineno)
+        self.frame.loops.pop()
+        break_sets = self.frame.loop_assigned.pop()
+        exits = list(break_sets)
+        if no is not None:
+            self.frame.assigned = set(entry_assigned)
+            self.b.place(no)
+            self.body(s.orelse)
+            if self.b.current is not None:
+                exits.append(set(self.frame.assigned))
+            self.b.jump(after, s.lineno)
+        self.frame.assigned = set.intersection(*exits) if exits else entry_assigned
+        self.b.place(after if exits else None)  # `while True` without break: nothing follows
+
+    def while_statement(self, s: ast.While) -> None:
+        head = self.b.location(s.lineno)
+        self.loop(s, head, lambda: self.truth(self.expression(s.test)), lambda: None)
+
+    def for_statement(self, s: ast.For) -> None:
+        if not isinstance(s.target, ast.Name):
+            raise self.unsupported("for-loop target other than a single name", s.target)
+        it = s.iter
+        if not (isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range"
+                and self.is_builtin("range") and 1 <= len(it.args) <= 3 and not it.keywords):
+            raise self.unsupported("for-loop over something other than range(...)", it)
+        args = [self.as_int(self.expression(a), a) for a in it.args]
+        start, stop, step = (const(0, INT), args[0], const(1, INT)) if len(args) == 1 else (
+            args[0], args[1], args[2] if len(args) == 3 else const(1, INT))
+        line = s.lineno
+        if not isinstance(step, Const):
+            self.b.fail_unless(compare("ne", step, const(0, INT)),
+                               Event("exception", line, "ValueError: range() arg 3 must not be zero"))
+        elif step.value == 0:
+            self.b.end(Event("exception", line, "ValueError: range() arg 3 must not be zero"))
+            return
+        counter, bound, stride = (self.b.temp("range", INT) for _ in range(3))
+        self.b.assign(counter, start, line)
+        self.b.assign(bound, stop, line)
+        self.b.assign(stride, step, line)
+        if isinstance(step, Const):
+            cond = compare("lt" if step.value > 0 else "gt", counter, bound)
+        else:
+            positive = compare("gt", stride, const(0, INT))
+            cond = disj(conj(positive, compare("lt", counter, bound)),
+                        conj(negate(positive), compare("gt", counter, bound)))
+
+        def advance() -> None:
+            self.store(s.target.id, PyValue(counter), s.target)
+            self.b.assign(counter, arith("add", counter, stride), line)
+
+        head = self.b.location(line)
+        self.loop(s, head, lambda: cond, advance)
+
+    def loop_exit(self, s: ast.stmt, kind: str) -> None:
+        if not self.frame.loops:
+            raise self.unsupported(f"`{kind}` outside a loop", s)
+        loop = self.frame.loops[-1]
+        if kind == "break":
+            self.frame.loop_assigned[-1].append(set(self.frame.assigned))
+            self.b.jump(loop.break_to, s.lineno)
+        else:
+            self.b.jump(loop.continue_to, s.lineno)
+
+    def return_statement(self, s: ast.Return) -> None:
+        value = PyValue(const(0, INT), TRUE) if s.value is None else self.expression(s.value, allow_none=True)
+        if len(self.frames) > 1:
+            f = self.frame
+            self.b.assign(f.result, cast(value.expr, INT), s.lineno)
+            self.b.assign(f.result_none, value.none, s.lineno)
+            self.b.jump(f.join, s.lineno)
+        else:
+            self.finish_return(value, s.lineno)
+
+    def finish_return(self, value: PyValue, line: int) -> None:
+        """Leave the analysed function: a true value ends in 'return', a false one in 'return-false'."""
+        f = self.frame
+        self.b.assign(f.result, cast(value.expr, INT), line)
+        self.b.assign(f.result_none, value.none, line)
+        truthy = self.truth(PyValue(f.result, f.result_none))
+        shown = "None" if value.none == TRUE else "a false value"
+        yes, no = self.b.branch(truthy, line)
+        if yes is not None:
+            self.b.place(yes)
+            self.b.end(Event("return", line, "returns a true value"))
+        if no is not None:
+            self.b.place(no)
+            self.b.end(Event("return-false", line, f"returns {shown}"))
+
+    # --------------------------------------------------------------------------------------- expressions
+
+    def is_local(self, name: str) -> bool:
+        return name in self.frame.variables or _assigned_in(self.frame.fn, name)
+
+    def is_builtin(self, name: str) -> bool:
+        return not self.is_local(name) and name not in self.module.functions and name not in self.module.constants
+
+    def expression(self, node: ast.expr, allow_none: bool = False) -> PyValue:
+        value = self._expression(node)
+        if value.none != FALSE and not allow_none:
+            raise self.unsupported("a value that may be None used in an expression", node)
+        return value
+
+    def _expression(self, node: ast.expr) -> PyValue:
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, bool):
+                return PyValue(const(node.value, BOOL))
+            if isinstance(node.value, int):
+                return PyValue(const(node.value, INT))
+            if node.value is None:
+                return PyValue(const(0, INT), TRUE)
+            raise self.unsupported(f"constant of type {type(node.value).__name__}", node)
+        if isinstance(node, ast.Name):
+            return self.name(node)
+        if isinstance(node, ast.BinOp):
+            return self.binop(node.op, node.left, node.right, node)
+        if isinstance(node, ast.UnaryOp):
+            operand = self.expression(node.operand)
+            if isinstance(node.op, ast.Not):
+                return PyValue(negate(self.truth(operand)))
+            if isinstance(node.op, ast.USub):
+                return PyValue(arith("neg", self.as_int(operand, node)))
+            if isinstance(node.op, ast.UAdd):
+                return PyValue(self.as_int(operand, node))
+            raise self.unsupported(f"operator {type(node.op).__name__}", node)
+        if isinstance(node, ast.BoolOp):
+            return self.boolop(node)
+        if isinstance(node, ast.Compare):
+            return self.comparison(node)
+        if isinstance(node, ast.IfExp):
+            cond = self.truth(self.expression(node.test))
+            return self.conditional(cond, node.body, node.orelse, node)
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        raise self.unsupported(f"expression `{type(node).__name__}`", node)
+
+    def name(self, node: ast.Name) -> PyValue:
+        n = node.id
+        f = self.frame
+        if self.is_local(n):
+            var = self.local(n)
+            if n not in f.assigned:
+                key = f.prefix + n
+                self.maybe_unbound.add(key)
+                if key in self.flagged:
+                    self.b.fail_unless(self.bound_flag(n), Event(
+                        "exception", node.lineno, f"UnboundLocalError: '{n}' is read before it is assigned"))
+            return PyValue(var)
+        if n in self.module.constants:
+            return PyValue(self.constant(n, node))
+        if n in ("True", "False"):
+            return PyValue(const(n == "True", BOOL))
+        if n in ANALYSER_QUESTIONS:
+            raise self.unsupported(f"a question to the analyser itself (`{n}`): no correct yes/no answer "
+                                   "exists for a program that consults its own analysis", node)
+        raise self.unsupported(f"undefined name '{n}'", node)
+
+    def constant(self, name: str, node: ast.AST) -> Expr:
+        value_node = self.module.constants[name]
+        probe = _Lowering(self.module, self.fn, set())
+        probe.frames.append(_Frame(self.fn, "", {}, set()))
+        try:
+            value = probe.expression(value_node)
+            result = evaluate(value.expr, {})
+        except (Unsupported, KeyError, EvaluationError):
+            raise self.unsupported(f"module-level name '{name}' is not an int or bool constant", node) from None
+        if len(probe.b.cfg.edges) > 1:
+            raise self.unsupported(f"module-level name '{name}' is not a constant expression", node)
+        return const(result, value.expr.type)
+
+    def binop(self, op: ast.operator, left_node: ast.expr, right_node: ast.expr, node: ast.AST) -> PyValue:
+        left = self.as_int(self.expression(left_node), left_node)
+        right = self.as_int(self.expression(right_node), right_node)
+        line = node.lineno
+        simple = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul"}
+        if type(op) in simple:
+            return PyValue(arith(simple[type(op)], left, right))
+        if isinstance(op, (ast.FloorDiv, ast.Mod)):
+            symbol = "//" if isinstance(op, ast.FloorDiv) else "%"
+            self.b.fail_unless(compare("ne", right, const(0, INT)), Event(
+                "exception", line, f"ZeroDivisionError: `{ast.unparse(node)}` divides by zero"))
+            return PyValue(arith("floordiv" if symbol == "//" else "floormod", left, right))
+        if isinstance(op, ast.Pow):
+            if not (isinstance(right, Const) and 0 <= right.value <= MAX_EXPONENT):
+                raise self.unsupported(f"`**` with an exponent that is not a constant in 0..{MAX_EXPONENT}", node)
+            result: Expr = const(1, INT)
+            for _ in range(right.value):
+                result = left if result == const(1, INT) else arith("mul", result, left)
+            return PyValue(result)
+        raise self.unsupported(f"operator `{type(op).__name__}` (only + - * // % ** on ints)", node)
+
+    def comparison(self, node: ast.Compare) -> PyValue:
+        ops = {ast.Eq: "eq", ast.NotEq: "ne", ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge"}
+        if any(_may_fail(c, self) for c in node.comparators[1:]):
+            raise self.unsupported("chained comparison whose later operands call functions or divide", node)
+        left = self.as_int(self.expression(node.left), node.left)
+        parts = []
+        for op, right_node in zip(node.ops, node.comparators):
+            if type(op) not in ops:
+                raise self.unsupported(f"comparison `{type(op).__name__}`", node)
+            right = self.as_int(self.expression(right_node), right_node)
+            parts.append(compare(ops[type(op)], left, right))
+            left = right
+        return PyValue(conj(*parts))
+
+    def boolop(self, node: ast.BoolOp) -> PyValue:
+        """`a and b` is b where a is true, else a (values, not just truth); b runs only where needed."""
+        is_and = isinstance(node.op, ast.And)
+        result = self.expression(node.values[0])
+        for right_node in node.values[1:]:
+            cond = self.truth(result)
+            if not is_and:
+                cond = negate(cond)
+            if _may_fail(right_node, self):
+                result = self.guarded(cond, right_node, result, node)
+            else:
+                right = self.expression(right_node)
+                result = self.select(cond, right, result)
+        return result
+
+    def select(self, cond: Expr, a: PyValue, b: PyValue) -> PyValue:
+        if a.expr.type == b.expr.type:
+            return PyValue(ite(cond, a.expr, b.expr))
+        return PyValue(ite(cond, cast(a.expr, INT), cast(b.expr, INT)))
+
+    def guarded(self, cond: Expr, then_node: ast.expr, otherwise: PyValue, node: ast.AST) -> PyValue:
+        """Evaluate then_node only where cond holds (it may fail or call); else keep `otherwise`."""
+        tmp = self.b.temp("value", INT)
+        self.b.assign(tmp, cast(otherwise.expr, INT), node.lineno)
+        join = self.b.location(node.lineno)
+        yes, no = self.b.branch(cond, node.lineno)
+        if yes is not None:
+            self.b.place(yes)
+            self.b.assign(tmp, self.as_int(self.expression(then_node), then_node), node.lineno)
+            self.b.jump(join, node.lineno)
+        if no is not None:
+            self.b.place(no)
+            self.b.jump(join, node.lineno)
+        self.b.place(join)
+        return PyValue(tmp)
+
+    def conditional(self, cond: Expr, body: ast.expr, orelse: ast.expr, node: ast.AST) -> PyValue:
+        if not _may_fail(body, self) and not _may_fail(orelse, self):
+            return self.select(cond, self.expression(body), self.expression(orelse))
+        otherwise = self.guarded(negate(cond), orelse, PyValue(const(0, INT)), node)
+        return self.guarded(cond, body, otherwise, node)
+
+    def call(self, node: ast.Call) -> PyValue:
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else None
+        if self.is_assume(func):
+            if len(node.args) != 1 or node.keywords:
+                raise self.unsupported("assume() takes exactly one condition", node)
+            self.b.assume(self.truth(self.expression(node.args[0])), node.lineno)
+            return PyValue(const(0, INT), TRUE)
+        if name is not None and name in self.module.functions and not self.is_local(name):
+            return self.inline(self.module.functions[name], node)
+        if name is not None and self.is_builtin(name):
+            if name in ANALYSER_QUESTIONS:
+                raise self.unsupported(f"a question to the analyser itself (`{name}`): no correct yes/no "
+                                       "answer exists for a program that consults its own analysis", node)
+            if name == "isinstance":
+                return self.isinstance(node)
+            return self.builtin(name, node)
+        raise self.unsupported(f"call to `{ast.unparse(func)}`", node)
+
+    def is_assume(self, func: ast.expr) -> bool:
+        if isinstance(func, ast.Name):
+            return func.id in self.module.assume_names
+        dotted = ast.unparse(func)
+        return dotted.endswith(".assume") and dotted.rsplit(".", 1)[0] in self.module.reason_modules
+
+    def builtin(self, name: str, node: ast.Call) -> PyValue:
+        if node.keywords:
+            raise self.unsupported(f"keyword arguments to {name}()", node)
+        args = [self.expression(a) for a in node.args]
+        if name == "abs" and len(args) == 1:
+            x = self.as_int(args[0], node)
+            return PyValue(ite(compare("lt", x, const(0, INT)), arith("neg", x), x))
+        if name in ("min", "max") and len(args) >= 2:
+            values = [self.as_int(a, node) for a in args]
+            best = values[0]
+            for v in values[1:]:  # ties keep the first argument, as Python does
+                better = compare("lt" if name == "min" else "gt", v, best)
+                best = ite(better, v, best)
+            return PyValue(best)
+        if name == "int" and len(args) == 1:
+            return PyValue(self.as_int(args[0], node))
+        if name == "bool" and len(args) == 1:
+            return PyValue(self.truth(args[0]))
+        raise self.unsupported(f"call to `{name}` with {len(args)} argument(s)", node)
+
+    def isinstance(self, node: ast.Call) -> PyValue:
+        """Values in the subset are ints and bools, so isinstance is decided statically."""
+        if len(node.args) != 2 or node.keywords:
+            raise self.unsupported("isinstance() takes two arguments", node)
+        value = self.expression(node.args[0], allow_none=True)
+        classes = node.args[1].elts if isinstance(node.args[1], ast.Tuple) else [node.args[1]]
+        names = {c.id for c in classes if isinstance(c, ast.Name)}
+        if value.none == TRUE:
+            return PyValue(const("NoneType" in names or "object" in names, BOOL))
+        if value.none != FALSE:
+            raise self.unsupported("isinstance() of a value that may be None", node)
+        if names & {"int", "object"}:
+            return PyValue(TRUE)
+        if "bool" in names:
+            declared = isinstance(node.args[0], ast.Name) and len(self.frames) == 1 and \
+                self.declared.get(node.args[0].id) == "bool" and not _reassigned(self.fn, node.args[0].id)
+            if value.expr.type == BOOL or declared:
+                return PyValue(TRUE)
+            raise self.unsupported("isinstance(..., bool) of a value that may be an int", node)
+        return PyValue(FALSE)
+
+    def inline(self, callee: ast.FunctionDef, node: ast.Call) -> PyValue:
+        if any(f.fn is callee for f in self.frames):
+            raise self.unsupported(f"recursive call to `{callee.name}`", node)
+        params = callee.args
+        if params.vararg or params.kwarg or params.kwonlyargs or params.posonlyargs:
+            raise self.unsupported(f"call to `{callee.name}` with *args, **kwargs or special parameters", node)
+        names = [a.arg for a in params.args]
+        bound: dict[str, ast.expr] = {}
+        if len(node.args) > len(names):
+            raise self.unsupported(f"call to `{callee.name}` with too many arguments", node)
+        for n, a in zip(names, node.args):
+            bound[n] = a
+        for kw in node.keywords:
+            if kw.arg is None or kw.arg not in names or kw.arg in bound:
+                raise self.unsupported(f"call to `{callee.name}` with keyword argument {kw.arg}", node)
+            bound[kw.arg] = kw.value
+        defaults = dict(zip(names[len(names) - len(params.defaults):], params.defaults))
+        values = []
+        for n in names:
+            arg = bound.get(n, defaults.get(n))
+            if arg is None:
+                raise self.unsupported(f"call to `{callee.name}` without argument '{n}'", node)
+            values.append(self.as_int(self.expression(arg), arg))
+        self.calls += 1
+        prefix = f"{callee.name}#{self.calls}."
+        frame = _Frame(callee, prefix, {}, set(names))
+        frame.result = Var(prefix + "$return", INT)
+        frame.result_none = Var(prefix + "$return_none", BOOL)
+        frame.join = self.b.location(node.lineno)
+        self.frames.append(frame)
+        for n, v in zip(names, values):
+            self.b.assign(self.local(n), v, node.lineno)
+        for n in sorted(f for f in self.flagged if f.startswith(prefix)):
+            self.b.assign(Var(n + "$bound", BOOL), FALSE, node.lineno)
+        self.body(callee.body)
+        if self.b.current is not None:  # falls off the end: returns None
+            self.b.assign(frame.result, const(0, INT), node.lineno)
+            self.b.assign(frame.result_none, TRUE, node.lineno)
+            self.b.jump(frame.join, node.lineno)
+        self.frames.pop()
+        self.b.place(frame.join)
+        may_be_none = _may_return_none(callee)
+        return PyValue(frame.result, frame.result_none if may_be_none else FALSE)
+
+
+# ------------------------------------------------------------------------------------------- AST queries
+
+
+def _annotation_kind(annotation: ast.expr) -> str | None:
+    if isinstance(annotation, ast.Name) and annotation.id in ("int", "bool"):
+        return annotation.id
+    if isinstance(annotation, ast.Constant) and annotation.value in ("int", "bool"):
+        return annotation.value
+    return None
+
+
+def _leading_asserts(fn: ast.FunctionDef) -> list[ast.Assert]:
+    out = []
+    for s in fn.body:
+        if isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant):
+            continue  # docstring
+        if not isinstance(s, ast.Assert):
+            break
+        out.append(s)
+    return out
+
+
+def _isinstance_calls(test: ast.expr) -> list[tuple[str, str]]:
+    """`isinstance(x, int) and isinstance(y, bool)` -> [("x", "int"), ("y", "bool")]."""
+    parts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+    out = []
+    for p in parts:
+        if (isinstance(p, ast.Call) and isinstance(p.func, ast.Name) and p.func.id == "isinstance"
+                and len(p.args) == 2 and isinstance(p.args[0], ast.Name)):
+            kind = _annotation_kind(p.args[1])
+            if kind is not None:
+                out.append((p.args[0].id, kind))
+    return out
+
+
+def _assigned_in(fn: ast.FunctionDef, name: str) -> bool:
+    """Whether `name` is a local of fn (a parameter, or assigned anywhere in its body)."""
+    if name in {a.arg for a in fn.args.args}:
+        return True
+    for node in _own_nodes(fn):
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For)):
+            targets = [node.target]
+        for t in targets:
+            for n in ast.walk(t):
+                if isinstance(n, ast.Name) and n.id == name:
+                    return True
+    return False
+
+
+def _reassigned(fn: ast.FunctionDef, name: str) -> bool:
+    return any(isinstance(t, ast.Name) and t.id == name and isinstance(t.ctx, ast.Store)
+               for node in _own_nodes(fn) for t in ast.walk(node))
+
+
+def _may_return_none(fn: ast.FunctionDef) -> bool:
+    for node in _own_nodes(fn):
+        if isinstance(node, ast.Return) and (node.value is None or (
+                isinstance(node.value, ast.Constant) and node.value.value is None)):
+            return True
+    return not _always_returns(fn.body)
+
+
+def _always_returns(stmts: list[ast.stmt]) -> bool:
+    for s in stmts:
+        if isinstance(s, (ast.Return, ast.Raise)):
+            return True
+        if isinstance(s, ast.If) and _always_returns(s.body) and _always_returns(s.orelse):
+            return True
+        if isinstance(s, ast.While) and isinstance(s.test, ast.Constant) and s.test.value and not any(
+                isinstance(n, ast.Break) for n in ast.walk(s)):
+            return True
+    return False
+
+
+def _may_fail(node: ast.expr, lowering: _Lowering) -> bool:
+    """Whether evaluating node can raise, call, or change state (so it must not run unconditionally)."""
+    for n in ast.walk(node):
+        if isinstance(n, ast.Call) and not (isinstance(n.func, ast.Name) and n.func.id in PURE_BUILTINS
+                                            and lowering.is_builtin(n.func.id)):
+            return True
+        if isinstance(n, ast.BinOp) and isinstance(n.op, (ast.FloorDiv, ast.Mod)):
+            if not (isinstance(n.right, ast.Constant) and n.right.value != 0):
+                return True
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+            if lowering.is_local(n.id) and n.id not in lowering.frame.assigned:
+                return True
+    return False
+
+
+def _last_line(fn: ast.FunctionDef) -> int:
+    return getattr(fn, "end_lineno", None) or fn.lineno
+

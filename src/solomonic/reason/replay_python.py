@@ -1,0 +1,100 @@
+"""Replaying a Python counterexample for real: the function is called in a fresh interpreter, under
+time and memory limits, and what it did (returned a value, raised) is reported back."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+# Runs in the child interpreter: argv = module path, function name, JSON args, output file, limits.
+_RUNNER = r"""
+import importlib.util, json, resource, sys
+path, name, args, out, seconds, megabytes = sys.argv[1:7]
+resource.setrlimit(resource.RLIMIT_AS, (int(megabytes) << 20, int(megabytes) << 20))
+resource.setrlimit(resource.RLIMIT_CPU, (int(seconds), int(seconds) + 1))
+lines = []
+def tracer(frame, event, arg):
+    if frame.f_code.co_filename != path:
+        return None
+    if event == "line" and len(lines) < 10000 and (not lines or lines[-1] != frame.f_lineno):
+        lines.append(frame.f_lineno)
+    return tracer
+report = {"lines": lines}
+try:
+    spec = importlib.util.spec_from_file_location("__solomonic_replay__", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    function = getattr(module, name)
+    sys.settrace(tracer)
+    try:
+        value = function(*json.loads(args))
+    finally:
+        sys.settrace(None)
+    report.update(outcome="returned", value=repr(value), truthy=bool(value))
+except BaseException as exc:
+    sys.settrace(None)
+    tb, line = exc.__traceback__, 0
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == path:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    report.update(outcome="raised", exception=type(exc).__name__, message=str(exc)[:200], line=line)
+with open(out, "w") as f:
+    json.dump(report, f)
+"""
+
+
+@dataclass
+class Replay:
+    confirmed: bool
+    observed: str  # what the real run did, in words
+    lines: list[int]
+    reproducer: str
+
+
+def replay(path: str, function: str, args: list[int | bool], prop: str, timeout_s: float = 10.0,
+           memory_mb: int = 2048) -> Replay:
+    path = str(Path(path).resolve())
+    reproducer = _reproducer(path, function, args, prop)
+    with tempfile.TemporaryDirectory(prefix="solomonic-replay-") as tmp:
+        out = os.path.join(tmp, "report.json")
+        command = [sys.executable, "-c", _RUNNER, path, function, json.dumps(args), out,
+                   str(max(1, int(timeout_s))), str(memory_mb)]
+        try:
+            subprocess.run(command, timeout=timeout_s + 1, capture_output=True, cwd=os.path.dirname(path),
+                           stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            return Replay(False, f"the replay did not finish within {timeout_s:.0f} s", [], reproducer)
+        if not os.path.exists(out):
+            return Replay(False, "the replay process died without a report (memory limit?)", [], reproducer)
+        with open(out) as f:
+            report = json.load(f)
+    lines = report.get("lines", [])
+    if report["outcome"] == "raised":
+        exc = report["exception"]
+        observed = f"raised {exc}" + (f": {report['message']}" if report["message"] else "") + \
+            (f" at line {report['line']}" if report["line"] else "")
+        if exc == "AssumptionViolated":
+            return Replay(False, "the input violates an assume(): " + observed, lines, reproducer)
+        confirmed = prop == "assert"
+    else:
+        observed = f"returned {report['value']}"
+        confirmed = prop == "returns-true" and not report["truthy"]
+    return Replay(confirmed, observed, lines, reproducer)
+
+
+def _reproducer(path: str, function: str, args: list[int | bool], prop: str) -> str:
+    call = f"module.{function}({', '.join(repr(a) for a in args)})"
+    last = f"print({call})  # prints a false value" if prop == "returns-true" else f"{call}  # raises"
+    return "\n".join([
+        "import importlib.util",
+        f"spec = importlib.util.spec_from_file_location({Path(path).stem!r}, {path!r})",
+        "module = importlib.util.module_from_spec(spec)",
+        "spec.loader.exec_module(module)",
+        last,
+    ])

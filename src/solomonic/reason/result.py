@@ -1,0 +1,54 @@
+"""What the reasoner answers: a verdict per (function, property), with its evidence."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+class Verdict(str, enum.Enum):
+    YES = "yes"  # the property holds; `certificate` proves it
+    NO = "no"  # the property is violated; `witness` shows it, replayed for real
+    UNKNOWN = "unknown"  # the essay's "don't know"; `reason` says why
+
+
+# property -> the event kinds that violate it
+PROPERTY_ERRORS: dict[str, set[str]] = {
+    "assert": {"assert", "exception"},
+    "no-overflow": {"overflow"},
+    "returns-true": {"return-false"},
+}
+PROPERTIES = tuple(PROPERTY_ERRORS)
+# C undefined behaviour: an execution that reaches it witnesses nothing but no-overflow, so where it
+# cannot be excluded the answer is unknown.
+UNDEFINED_BEHAVIOUR = {"overflow", "ub"}
+
+SVCOMP_PROPERTIES = {"unreach-call": "assert", "no-overflow": "no-overflow"}
+
+
+@dataclass
+class Result:
+    file: str
+    function: str
+    property: str
+    verdict: Verdict
+    reason: str = ""
+    certificate: dict[str, Any] | None = None
+    witness: dict[str, Any] | None = None
+    reproducer: str | None = None
+    seconds: float = 0.0
+    line: int = 0
+    language: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["verdict"] = self.verdict.value
+        return d
+
+    @staticmethod
+    def from_json(d: dict[str, Any]) -> Result:
+        fields = {k: d[k] for k in Result.__dataclass_fields__ if k in d}
+        fields["verdict"] = Verdict(d["verdict"])
+        return Result(**fields)
