@@ -54,7 +54,7 @@ class CTypes:
         self.pointer_bytes = 4 if data_model == "ILP32" else 8
 
     def get(self, name: str) -> CInt:
-        rank, w32, w64, signed = _TABLE[name]
+        _, w32, w64, signed = _TABLE[name]
         width = w32 if self.data_model == "ILP32" else w64
         return CInt(name, BVType(width, signed, name))
 

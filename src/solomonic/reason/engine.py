@@ -21,7 +21,9 @@ from solomonic.reason.result import PROPERTY_ERRORS, UNDEFINED_BEHAVIOUR, Result
 from solomonic.reason.system import BAD, POISON, TransitionSystem, build_system
 
 QUICK_SEARCH_SHARE = 0.15  # of the time budget, spent first unrolling: shallow bugs, small bounded loops
+QUICK_SEARCH_DEPTH = 10  # blocks; deeper unrolling waits until Spacer has had its turn
 SPACER_SHARE = 0.6  # of what is left then, for Spacer; the rest goes back to unrolling
+CONFIRM_S = 1.5  # past the deadline, to confirm an answer found just before it (see isolate.GRACE_S)
 
 
 @dataclass
@@ -76,7 +78,7 @@ class _Analysis:
 
         # 1. Unroll a little: shallow counterexamples, and proofs for small bounded loops.
         quick = time.monotonic() + QUICK_SEARCH_SHARE * self.options.timeout_s
-        answer = self.unroll(min(quick, self.deadline))
+        answer = self.unroll(min(quick, self.deadline), QUICK_SEARCH_DEPTH)
         if answer is not None:
             return answer
 
@@ -108,19 +110,18 @@ class _Analysis:
         why = "timeout" if time.monotonic() >= self.deadline else f"Spacer: {proof.reason or 'no answer'}"
         return self.result(Verdict.UNKNOWN, reason=f"{why}; {searched}")
 
-    def unroll(self, until: float) -> Result | None:
+    def unroll(self, until: float, max_depth: int = 1 << 30) -> Result | None:
         """Deepen the unrolling until `until`: a confirmed counterexample or a bounded proof ends it."""
         u = self.unroller
-        while time.monotonic() < until:
+        while time.monotonic() < until and u.depth < max_depth:
             u.extend()
             result = u.reaches(BAD, _left(until))
             if result == z3.sat:
                 return self.refute(u.counterexample())
             if result != z3.unsat:
                 return None
-            if self.poison_kinds and self.poison_example is None:
-                if u.reaches(POISON, _left(until)) == z3.sat:
-                    self.poison_example = self.describe_poison(u.counterexample())
+            if self.poison_kinds and self.poison_example is None and u.reaches(POISON, _left(until)) == z3.sat:
+                self.poison_example = self.describe_poison(u.counterexample())
             if u.exhausted(_left(until)) == z3.unsat:
                 return self.bounded_proof(u.depth)
         return None
@@ -130,21 +131,22 @@ class _Analysis:
             return self.result(Verdict.UNKNOWN, reason=f"possible undefined behaviour {self.poison_example}: "
                                                          "the property cannot be decided past it")
         other = "int" if self.function.language == "c" else "bv"
-        problem = bmc.exhaustive(self.system, depth, _left(self.deadline) + 5.0, mode=other)
+        problem = bmc.exhaustive(self.system, depth, _left(self.deadline) + CONFIRM_S, mode=other)
         if problem is not None:
             return self.result(Verdict.UNKNOWN, reason=f"bounded proof not confirmed: {problem}")
         iterations = depth - 1
+        extent = f"every execution ends within {iterations} loop iteration{'s' * (iterations != 1)}" \
+            if self.system.loop_heads else "no loops: every path"
         return self.result(Verdict.YES, certificate={
             "kind": "bounded exploration",
-            "summary": f"every execution ends within {iterations} loop iteration{'s' * (iterations != 1)} "
-                       "and none fails; re-checked with an independent encoding",
+            "summary": f"{extent} checked, none fails; re-checked with an independent encoding",
             "depth": depth,
             "invariants": []})
 
     def certify(self, proof) -> Result:
         system = self.system
         invariants = [certificate.make_invariant(system, loc, f) for loc, f in sorted(proof.invariants.items())]
-        problem = certificate.check(system, invariants, _left(self.deadline) + 5.0)
+        problem = certificate.check(system, invariants, _left(self.deadline) + CONFIRM_S)
         if problem is not None:
             return self.result(Verdict.UNKNOWN, reason=f"proof not confirmed: {problem}")
         summary = "an inductive invariant at every loop head, re-checked" if invariants else \
@@ -165,6 +167,9 @@ class _Analysis:
         return self.result(Verdict.UNKNOWN, reason=f"Spacer reports a violation after {depth} steps, but no "
                                                      "concrete input was found in time")
 
+    def replay_budget(self) -> float:
+        return min(self.options.replay_timeout_s, _left(self.deadline) + CONFIRM_S)
+
     def inputs(self, cex: bmc.Counterexample) -> dict:
         return {i.var: cex.inputs.get(i.var, 0) for i in self.function.inputs}
 
@@ -178,11 +183,11 @@ class _Analysis:
             from solomonic.reason.replay_python import replay
 
             args = [bool(inputs[i.var]) if i.source_type == "bool" else inputs[i.var] for i in function.inputs]
-            outcome = replay(function.file, function.name, args, prop, self.options.replay_timeout_s)
+            outcome = replay(function.file, function.name, args, prop, self.replay_budget())
         else:
             from solomonic.reason.replay_c import replay
 
-            outcome = replay(function, inputs, trace, prop, self.options.replay_timeout_s)
+            outcome = replay(function, inputs, trace, prop, self.replay_budget())
         witness = {
             "inputs": {i.display: _show_input(inputs[i.var], i.source_type) for i in function.inputs},
             "nondet": [{"origin": r.origin, "type": r.type, "value": r.value, "line": r.line} for r in trace.reads],

@@ -277,7 +277,7 @@ class _Lowering:
         """An event at node; assertion failures inside inlined helpers (`__VERIFIER_assert`) are
         attributed to the call in the analysed function."""
         if self.call_sites and kind == "assert":
-            callee, call = self.call_sites[0]
+            _, call = self.call_sites[0]
             return Event(kind, self._line(call), f"`{self.text(call)}` fails ({message})")
         where = f" in {self.frames[-1].function}()" if len(self.frames) > 1 else ""
         return Event(kind, self._line(node), message + where)
@@ -583,9 +583,10 @@ class _Lowering:
     # ------------------------------------------------------------------------------------- statements
 
     def statement(self, s: c_ast.Node) -> None:
-        if self.b.current is None and not isinstance(s, (c_ast.Label, c_ast.Compound, c_ast.Case, c_ast.Default)):
-            if not any(isinstance(n, (c_ast.Label, c_ast.Case, c_ast.Default)) for n in _walk(s)):
-                return  # dead code without a way in
+        entries = (c_ast.Label, c_ast.Case, c_ast.Default)
+        if self.b.current is None and not isinstance(s, c_ast.Compound) and not any(
+                isinstance(n, entries) for n in _walk(s)):
+            return  # dead code without a way in
         line = self._line(s)
         if isinstance(s, c_ast.Compound):
             self.frame.scopes.append({})

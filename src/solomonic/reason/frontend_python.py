@@ -783,12 +783,12 @@ def _may_fail(node: ast.expr, lowering: _Lowering) -> bool:
         if isinstance(n, ast.Call) and not (isinstance(n.func, ast.Name) and n.func.id in PURE_BUILTINS
                                             and lowering.is_builtin(n.func.id)):
             return True
-        if isinstance(n, ast.BinOp) and isinstance(n.op, (ast.FloorDiv, ast.Mod)):
-            if not (isinstance(n.right, ast.Constant) and n.right.value != 0):
-                return True
-        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
-            if lowering.is_local(n.id) and n.id not in lowering.frame.assigned:
-                return True
+        if isinstance(n, ast.BinOp) and isinstance(n.op, (ast.FloorDiv, ast.Mod)) and not (
+                isinstance(n.right, ast.Constant) and n.right.value != 0):
+            return True
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and lowering.is_local(n.id) \
+                and n.id not in lowering.frame.assigned:
+            return True
     return False
 
 

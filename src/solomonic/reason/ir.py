@@ -14,7 +14,7 @@ be encoded exactly as bit-vectors or as mathematical integers with explicit wrap
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 # ---------------------------------------------------------------------------------------------- types
 
@@ -71,7 +71,7 @@ class ArrayType:
         return f"{self.elem}[]"
 
 
-Type = Union[IntType, BoolType, BVType, ArrayType]
+Type = IntType | BoolType | BVType | ArrayType
 INT = IntType()
 BOOL = BoolType()
 
@@ -126,7 +126,7 @@ class App:
         return show(self)
 
 
-Expr = Union[Const, Var, App]
+Expr = Const | Var | App
 
 TRUE = Const(1, BOOL)
 FALSE = Const(0, BOOL)
@@ -274,7 +274,7 @@ class Havoc:
     origin: str  # e.g. "__VERIFIER_nondet_int()" or "uninitialised 'x'"
 
 
-Stmt = Union[Assume, Assign, Havoc]
+Stmt = Assume | Assign | Havoc
 
 # ----------------------------------------------------------------------------------------------- events
 

@@ -68,7 +68,7 @@ def build_system(function: Function, bad_kinds: set[str], poison_kinds: set[str]
     poison_sinks = {loc for loc, ev in cfg.events.items() if ev.kind in poison_kinds}
     succ = cfg.successors()
     heads = _loop_heads(cfg, succ)
-    cutpoints = [cfg.entry] + sorted(heads - {cfg.entry})
+    cutpoints = [cfg.entry, *sorted(heads - {cfg.entry})]
     live = _liveness(cfg, succ, bad_sinks | poison_sinks)
     order = {v: i for i, v in enumerate(sorted(function.variables, key=lambda v: v.name))}
     params = {c: sorted(live[c], key=order.__getitem__) for c in cutpoints}

@@ -1,0 +1,5 @@
+import sys
+
+from solomonic.cli import main
+
+sys.exit(main())

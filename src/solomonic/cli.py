@@ -1,0 +1,209 @@
+"""The `solomonic` command. Subcommands parse arguments and call an engine; nothing else lives here."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from solomonic import __version__
+from solomonic.reason.ir import BadInput
+
+EXIT_OK, EXIT_NO, EXIT_UNKNOWN = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except BadInput as err:
+        print(f"solomonic: error: {err}", file=sys.stderr)
+        return EXIT_UNKNOWN
+    except KeyboardInterrupt:
+        print("solomonic: interrupted", file=sys.stderr)
+        return 130
+    except Exception as err:  # never a traceback for the user; SOLOMONIC_DEBUG=1 shows it
+        if os.environ.get("SOLOMONIC_DEBUG"):
+            raise
+        print(f"solomonic: internal error: {type(err).__name__}: {err} (set SOLOMONIC_DEBUG=1 for details)",
+              file=sys.stderr)
+        return EXIT_UNKNOWN
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="solomonic",
+        description="Automated reasoning about programs (and, soon, the B'MOJO sequence models).",
+    )
+    parser.add_argument("--version", action="version", version=f"solomonic {__version__}")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+
+    check = sub.add_parser(
+        "check", formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="prove or refute properties of Python and C functions",
+        description="Does a property hold for every input of a function? Each (function, property) gets\n"
+                    "yes (with a proof, re-checked), no (with inputs that violate it, replayed for real)\n"
+                    "or unknown (with the reason).",
+        epilog="properties:\n"
+               "  assert        no assertion fails; Python: no exception escapes (a failed assume() excepted)\n"
+               "  no-overflow   C: no signed integer overflow\n"
+               "  returns-true  every return gives a true value (paths that never return do not count)\n"
+               "  all           each of the above that applies (the default)\n\n"
+               "inputs: Python int/bool parameters (annotations or leading `assert isinstance`) restricted\n"
+               "by `assume(cond)` from solomonic.reason; C integer parameters over their full range,\n"
+               "restricted by __VERIFIER_assume. C undefined behaviour makes other answers unknown.\n\n"
+               "exit status: 1 if any answer is no, else 2 if any is unknown or the input is bad, else 0.")
+    check.add_argument("files", nargs="+", metavar="FILE", help="a .py, .c or preprocessed .i file")
+    check.add_argument("--function", "-f", help="check only this function (default: every function)")
+    check.add_argument("--property", "-p", default="all",
+                       choices=["assert", "no-overflow", "returns-true", "all"])
+    check.add_argument("--timeout", type=_positive, default=10.0, metavar="S",
+                       help="seconds per function and property (default: 10); a hard limit")
+    check.add_argument("--data-model", choices=["ILP32", "LP64"], default="LP64",
+                       help="C: sizes of long and pointers (default: LP64)")
+    check.add_argument("-I", dest="include_dirs", action="append", default=[], metavar="DIR",
+                       help="C: add DIR to the include path")
+    check.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME[=VAL]",
+                       help="C: define a preprocessor macro")
+    check.add_argument("--format", choices=["text", "json", "sarif"], default="text")
+    check.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="questions answered in parallel")
+    check.add_argument("--memory-limit", type=int, default=4096, metavar="MIB",
+                       help="address-space limit of each analysis process (default: 4096)")
+    check.add_argument("--max-file-size", type=int, default=4, metavar="MIB",
+                       help="refuse larger files (default: 4)")
+    check.add_argument("--save-reproducers", metavar="DIR", help="write each counterexample's reproducer to DIR")
+    check.add_argument("--quiet", "-q", action="store_true", help="text: one line per answer")
+    check.set_defaults(run=run_check)
+
+    recheck = sub.add_parser(
+        "recheck", help="re-verify the certificates and replay the witnesses of an earlier run",
+        description="Reads the JSON of `solomonic check --format json`; checks every yes-certificate again\n"
+                    "from the source and replays every no-witness. Exit status 1 if any does not hold.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    recheck.add_argument("results", metavar="RESULT.json")
+    recheck.add_argument("--timeout", type=_positive, default=30.0, metavar="S", help="seconds per result")
+    recheck.add_argument("--jobs", "-j", type=int, default=1, metavar="N")
+    recheck.set_defaults(run=run_recheck)
+
+    svcomp = sub.add_parser(
+        "svcomp", help="run SV-COMP verification tasks and score the answers",
+        description="Runs SV-COMP task definitions (.yml, format 2.0) for one property and scores them as\n"
+                    "SV-COMP does (+2 correct true, +1 correct false, -32 wrong true, -16 wrong false).\n"
+                    "Tasks that do not list the property are skipped. Exit status 1 if any answer is wrong.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    svcomp.add_argument("paths", nargs="+", metavar="PATH", help="task files or directories of them")
+    svcomp.add_argument("--property", default="unreach-call", choices=["unreach-call", "no-overflow"])
+    svcomp.add_argument("--timeout", type=_positive, default=60.0, metavar="S", help="seconds per task (default: 60)")
+    svcomp.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="tasks run in parallel")
+    svcomp.add_argument("--memory-limit", type=int, default=4096, metavar="MIB")
+    svcomp.add_argument("--format", choices=["text", "json"], default="text")
+    svcomp.add_argument("--output", "-o", metavar="FILE", help="also write the JSON report to FILE")
+    svcomp.set_defaults(run=run_svcomp)
+
+    bench = sub.add_parser("bench", help="benchmarks; results go to JSON and docs/benchmarks.md")
+    bench_sub = bench.add_subparsers(title="benchmarks", metavar="BENCHMARK", required=True)
+    reason = bench_sub.add_parser(
+        "reason", help="the reasoner: start-up latency of `check` and the SV-COMP loops suite",
+        description="Times the whole `solomonic check` call on the essay's examples (median of several runs,\n"
+                    "with `python -c pass` measured in the same run as a baseline) and runs `solomonic svcomp`\n"
+                    "on the loops tasks. Writes JSON and updates docs/benchmarks.md.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    reason.add_argument("--runs", type=int, default=11, help="timed runs of each command (default: 11)")
+    reason.add_argument("--svcomp", default="../shared/benchmarks/sv-comp/loops", metavar="DIR")
+    reason.add_argument("--timeout", type=_positive, default=60.0, metavar="S", help="seconds per SV-COMP task")
+    reason.add_argument("--jobs", "-j", type=int, default=2, metavar="N")
+    reason.add_argument("--quick", action="store_true", help="latency only, no SV-COMP run")
+    reason.add_argument("--output", default="results/bench-reason.json", metavar="FILE")
+    reason.add_argument("--docs", default="docs/benchmarks.md", metavar="FILE")
+    reason.set_defaults(run=run_bench_reason)
+    return parser
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be positive")
+    return value
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from solomonic.reason import report
+    from solomonic.reason.api import check
+    from solomonic.reason.result import Verdict
+
+    results, bad = [], False
+    for path in args.files:
+        try:
+            results += check(path, function=args.function, property=args.property, timeout=args.timeout,
+                             data_model=args.data_model, include_dirs=args.include_dirs, defines=args.defines,
+                             jobs=args.jobs, memory_mb=args.memory_limit, max_file_bytes=args.max_file_size << 20)
+        except BadInput as err:
+            print(f"solomonic: error: {err}", file=sys.stderr)
+            bad = True
+    if results:
+        if args.format == "json":
+            print(report.to_json(results))
+        elif args.format == "sarif":
+            print(report.sarif(results))
+        else:
+            print(report.text(results, verbose=not args.quiet))
+    if args.save_reproducers:
+        _save_reproducers(results, Path(args.save_reproducers))
+    verdicts = {r.verdict for r in results}
+    if Verdict.NO in verdicts:
+        return EXIT_NO
+    return EXIT_UNKNOWN if bad or Verdict.UNKNOWN in verdicts else EXIT_OK
+
+
+def _save_reproducers(results, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for r in results:
+        if r.reproducer:
+            suffix = ".py" if r.language == "python" else ".sh"
+            target = folder / f"{Path(r.file).stem}-{r.function}-{r.property}{suffix}"
+            target.write_text(r.reproducer + "\n")
+            print(f"reproducer: {target}", file=sys.stderr)
+
+
+def run_recheck(args: argparse.Namespace) -> int:
+    from solomonic.reason.recheck import recheck
+
+    checks = recheck(args.results, timeout_s=args.timeout, jobs=args.jobs)
+    failed = 0
+    for c in checks:
+        r = c.result
+        status = "-" if c.confirmed is None else "confirmed" if c.confirmed else "NOT CONFIRMED"
+        failed += c.confirmed is False
+        print(f"{r.file}:{r.line}: {r.function}: {r.property}: {r.verdict.value}: {status}: {c.message}")
+    print(f"{sum(c.confirmed is True for c in checks)} confirmed, {failed} not confirmed, "
+          f"{sum(c.confirmed is None for c in checks)} unknown answers skipped")
+    return EXIT_NO if failed else EXIT_OK
+
+
+def run_svcomp(args: argparse.Namespace) -> int:
+    import json
+
+    from solomonic.reason import svcomp
+
+    report = svcomp.run(args.paths, args.property, args.timeout, jobs=args.jobs, memory_mb=args.memory_limit)
+    if args.output:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.output).write_text(json.dumps(report, indent=2) + "\n")
+    print(json.dumps(report, indent=2) if args.format == "json" else svcomp.table(report))
+    s = report["summary"]
+    return EXIT_NO if s["wrong true"] or s["wrong false"] else EXIT_OK
+
+
+def run_bench_reason(args: argparse.Namespace) -> int:
+    from solomonic.bench.reason import run
+
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

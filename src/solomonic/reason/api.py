@@ -1,0 +1,160 @@
+"""`check(path, ...)`: load a Python or C file and answer each (function, property) in isolation."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from solomonic.reason.engine import Options, analyse, applies
+from solomonic.reason.ir import BadInput, Function, Unsupported
+from solomonic.reason.isolate import Job, run_jobs
+from solomonic.reason.result import PROPERTIES, Result, Verdict
+
+MAX_FILE_BYTES = 4 << 20  # larger files are refused up front: parsing alone could outlast any timeout
+LANGUAGES = {".py": "python", ".c": "c", ".i": "c", ".h": "c"}
+
+
+@dataclass
+class CheckOptions:
+    timeout_s: float = 10.0  # per (function, property)
+    data_model: str = "LP64"
+    include_dirs: tuple[str, ...] = ()
+    defines: tuple[str, ...] = ()
+    jobs: int = 1
+    memory_mb: int = 4096
+    max_file_bytes: int = MAX_FILE_BYTES
+
+
+@dataclass
+class Source:
+    """A parsed file: its functions in source order, and how to lower one of them."""
+
+    path: str
+    language: str
+    functions: list[str]
+    lines: dict[str, int]
+    returns: dict[str, bool]  # whether returns-true applies
+    lower: Callable[[str], Function]
+    sha256: str = ""
+    details: dict = field(default_factory=dict)
+
+
+def load(path: str, options: CheckOptions) -> Source:
+    language = LANGUAGES.get(os.path.splitext(path)[1])
+    if language is None:
+        raise BadInput(f"{path}: not a Python (.py) or C (.c, .i) file")
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as f:
+            data = f.read(options.max_file_bytes + 1)
+    except OSError as err:
+        raise BadInput(f"{path}: cannot be read: {err.strerror}") from None
+    if size > options.max_file_bytes:
+        raise BadInput(f"{path}: {size / 2**20:.1f} MiB is more than the {options.max_file_bytes / 2**20:.0f} MiB "
+                       "this tool parses (raise it with --max-file-size)")
+    digest = hashlib.sha256(data).hexdigest()
+    if language == "python":
+        from solomonic.reason.frontend_python import lower_python, parse_python, returns_value
+
+        module = parse_python(path, data)
+        names = list(module.functions)
+        source = Source(path, language, names, {n: module.function_line(n) for n in names},
+                        {n: returns_value(module.functions[n]) for n in names},
+                        lambda name: lower_python(module, name), digest)
+    else:
+        from pycparser import c_ast
+
+        from solomonic.reason.frontend_c import lower_c, parse_c
+
+        program = parse_c(path, options.include_dirs, options.defines, options.data_model)
+        names = program.own_functions()
+
+        def returns(name: str) -> bool:
+            t = program.functions[name].decl.type.type
+            return not (isinstance(t, c_ast.TypeDecl) and isinstance(t.type, c_ast.IdentifierType)
+                        and t.type.names == ["void"])
+
+        source = Source(path, language, names, {n: program.function_line(n) for n in names},
+                        {n: returns(n) for n in names}, lambda name: lower_c(program, name), digest,
+                        {"data_model": options.data_model, "include_dirs": list(options.include_dirs),
+                         "defines": list(options.defines)})
+    if not names:
+        raise BadInput(f"{path}: no function definitions to check")
+    return source
+
+
+def questions(source: Source, function: str | None, prop: str) -> list[tuple[str, str]]:
+    """The (function, property) pairs to answer, in source order."""
+    if prop != "all" and prop not in PROPERTIES:
+        raise BadInput(f"unknown property '{prop}' (choose from {', '.join(PROPERTIES)}, all)")
+    if function is not None and function not in source.functions:
+        raise BadInput(f"{source.path}: no function named '{function}' (defined here: "
+                       f"{', '.join(source.functions)})")
+    names = [function] if function is not None else source.functions
+    pairs = []
+    for name in names:
+        for p in PROPERTIES if prop == "all" else (prop,):
+            relevant = _relevant(source, name, p)
+            if relevant or (prop != "all" and function is not None):
+                pairs.append((name, p))
+    if not pairs:
+        raise BadInput(f"{source.path}: no function here to which {prop} applies")
+    return pairs
+
+
+def _relevant(source: Source, name: str, prop: str) -> bool:
+    if prop == "no-overflow":
+        return source.language == "c"
+    if prop == "returns-true":
+        return source.returns[name]
+    return True
+
+
+def answer(source: Source, name: str, prop: str, timeout_s: float) -> dict:
+    """Runs in the child process: lower the function and analyse it."""
+    base = {"file": source.path, "function": name, "property": prop, "line": source.lines[name],
+            "language": source.language}
+    try:
+        function = source.lower(name)
+    except Unsupported as u:
+        return Result(verdict=Verdict.UNKNOWN, reason=f"unsupported at {u.file}:{u.line}: {u.construct}",
+                      **base).to_json()
+    why_not = applies(function, prop)
+    if why_not is not None:
+        return Result(verdict=Verdict.UNKNOWN, reason=f"{prop} does not apply: {why_not}", **base).to_json()
+    return analyse(function, prop, Options(timeout_s=timeout_s)).to_json()
+
+
+def check(path: str, function: str | None = None, property: str = "all", timeout: float = 10.0,
+          data_model: str = "LP64", include_dirs=(), defines=(), jobs: int = 1, memory_mb: int = 4096,
+          max_file_bytes: int = MAX_FILE_BYTES, on_result: Callable[[Result], None] | None = None) -> list[Result]:
+    """Answer each (function, property) of the file; see `solomonic.reason.check`."""
+    options = CheckOptions(timeout, data_model, tuple(include_dirs), tuple(defines), jobs, memory_mb,
+                           max_file_bytes)
+    source = load(path, options)
+    pairs = questions(source, function, property)
+    jobs_ = [Job((name, prop), lambda n=name, p=prop: answer(source, n, p, timeout), timeout)
+             for name, prop in pairs]
+    results: dict[tuple[str, str], Result] = {}
+    for outcome in run_jobs(jobs_, parallel=jobs, memory_mb=memory_mb):
+        name, prop = outcome.key
+        if outcome.value is not None:
+            result = Result.from_json(outcome.value)
+        else:
+            result = Result(path, name, prop, Verdict.UNKNOWN, reason=_failure(outcome.failure, timeout, memory_mb),
+                            seconds=round(outcome.seconds, 4), line=source.lines[name], language=source.language)
+        result.details = {**result.details, **source.details, "sha256": source.sha256}
+        results[outcome.key] = result
+        if on_result is not None:
+            on_result(result)
+    return [results[pair] for pair in pairs]
+
+
+def _failure(failure: str, timeout: float, memory_mb: int) -> str:
+    if failure == "timeout":
+        return f"timeout: no answer within {timeout:g} s"
+    if failure == "memory":
+        return f"out of memory (limit {memory_mb} MiB)"
+    return f"internal error: {failure.splitlines()[0] if failure else 'unknown'}"

@@ -1,0 +1,100 @@
+"""Rendering results: text for people, JSON for programs, SARIF 2.1.0 for code-scanning tools."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from solomonic import __version__
+from solomonic.reason.result import Result, Verdict
+
+PROPERTY_TEXT = {
+    "assert": "no assertion fails and no exception escapes",
+    "no-overflow": "no signed integer overflow",
+    "returns-true": "every return returns a true value",
+}
+
+
+def text(results: list[Result], verbose: bool = True) -> str:
+    out = []
+    for r in results:
+        out.append(f"{r.file}:{r.line}: {r.function}: {r.property}: {r.verdict.value.upper()}  ({r.seconds:.2f} s)")
+        if not verbose:
+            continue
+        if r.verdict == Verdict.YES and r.certificate:
+            out.append(f"    proof: {r.certificate['summary']}")
+            for inv in r.certificate.get("invariants", []):
+                out.append(f"    invariant at line {inv['line']}: {inv['invariant']}")
+        elif r.verdict == Verdict.NO and r.witness:
+            w = r.witness
+            out.append(f"    {r.reason}")
+            args = ", ".join(f"{k}={v}" for k, v in w["inputs"].items())
+            out.append(f"    witness: {r.function}({args})")
+            if w["nondet"]:
+                values = ", ".join(f"{n['value']}" for n in w["nondet"][:12])
+                more = f", ... ({len(w['nondet'])} in all)" if len(w["nondet"]) > 12 else ""
+                out.append(f"    nondeterministic values, in order: {values}{more}")
+            out.append(f"    path: lines {w['path_text']}")
+            out.append(f"    replayed: {w['replay']['observed']}")
+            if r.reproducer and r.language == "python":
+                out.append("    reproduce:")
+                out.extend("        " + line for line in r.reproducer.splitlines())
+            elif r.reproducer:
+                out.append("    reproduce: a C harness and its gcc command (--format json, or --save-reproducers DIR)")
+        else:
+            out.append(f"    {r.reason}")
+    counts = Counter(r.verdict for r in results)
+    total = sum(r.seconds for r in results)
+    out.append(f"{counts[Verdict.YES]} yes, {counts[Verdict.NO]} no, {counts[Verdict.UNKNOWN]} unknown "
+               f"({total:.2f} s of analysis)")
+    return "\n".join(out)
+
+
+def to_json(results: list[Result]) -> str:
+    return json.dumps([r.to_json() for r in results], indent=2)
+
+
+def sarif(results: list[Result]) -> str:
+    rules = [{"id": p, "name": p, "shortDescription": {"text": t}} for p, t in PROPERTY_TEXT.items()]
+    entries = []
+    for r in results:
+        line = r.line
+        if r.verdict == Verdict.NO and r.witness:
+            line = r.witness["event"]["line"]
+        entry = {
+            "ruleId": r.property,
+            "kind": {"yes": "pass", "no": "fail", "unknown": "open"}[r.verdict.value],
+            "level": {"yes": "none", "no": "error", "unknown": "note"}[r.verdict.value],
+            "message": {"text": _message(r)},
+            "locations": [_location(r.file, line)],
+            "properties": {"function": r.function, "verdict": r.verdict.value, "seconds": r.seconds},
+        }
+        if r.verdict == Verdict.NO and r.witness:
+            entry["codeFlows"] = [{"threadFlows": [{"locations": [
+                {"location": _location(r.file, n)} for n in r.witness["path"][:1000]]}]}]
+            entry["properties"]["witness"] = r.witness["inputs"]
+        if r.verdict == Verdict.YES and r.certificate:
+            entry["properties"]["certificate"] = r.certificate
+        entries.append(entry)
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": {"name": "solomonic", "version": __version__,
+                                      "informationUri": "https://github.com/solomonic/solomonic",
+                                      "rules": rules}},
+                  "results": entries}],
+    }
+    return json.dumps(log, indent=2)
+
+
+def _message(r: Result) -> str:
+    if r.verdict == Verdict.YES:
+        return f"{r.function}: {PROPERTY_TEXT[r.property]} (proved: {r.certificate['summary'] if r.certificate else ''})"
+    if r.verdict == Verdict.NO:
+        args = ", ".join(f"{k}={v}" for k, v in (r.witness or {}).get("inputs", {}).items())
+        return f"{r.function}({args}): {r.reason}"
+    return f"{r.function}: unknown whether {PROPERTY_TEXT[r.property]}: {r.reason}"
+
+
+def _location(file: str, line: int) -> dict:
+    return {"physicalLocation": {"artifactLocation": {"uri": file}, "region": {"startLine": max(1, line)}}}

@@ -1,0 +1,186 @@
+"""Running SV-COMP verification tasks (task-definition format 2.0) and scoring the answers.
+
+A task names its C file, its properties with expected verdicts, and the data model. The runner asks the
+one property requested of `main`, each task in its own process under the time and memory limits, and
+scores as SV-COMP does: +2 for a correct true, +1 for a correct false, -32 for a wrong true, -16 for
+a wrong false, 0 for unknown.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import yaml
+
+from solomonic.reason.ir import BadInput, Unsupported
+from solomonic.reason.isolate import Job, run_jobs
+from solomonic.reason.result import SVCOMP_PROPERTIES
+
+POINTS = {("true", True): 2, ("false", False): 1, ("true", False): -32, ("false", True): -16}
+
+
+@dataclass
+class Task:
+    name: str
+    path: str  # the .yml file
+    input_file: str
+    property: str
+    expected: bool
+    data_model: str
+
+
+@dataclass
+class TaskResult:
+    task: str
+    property: str
+    expected: str
+    verdict: str  # "true" | "false" | "unknown"
+    correct: bool | None  # None for unknown
+    points: int
+    seconds: float
+    reason: str
+
+
+def find_tasks(paths: list[str], prop: str) -> tuple[list[Task], int]:
+    """The tasks under `paths` (files or directories) that list `prop`, and how many did not."""
+    files: list[Path] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            files.extend(sorted(path.rglob("*.yml")))
+        elif path.suffix == ".yml" and path.is_file():
+            files.append(path)
+        else:
+            raise BadInput(f"{p}: not a task file (.yml) or a directory of them")
+    tasks, skipped = [], 0
+    for f in files:
+        try:
+            spec = yaml.safe_load(f.read_text())
+        except (yaml.YAMLError, UnicodeDecodeError) as err:
+            raise BadInput(f"{f}: not a valid task definition: {err}") from None
+        if not isinstance(spec, dict) or "input_files" not in spec:
+            continue  # not a task definition
+        wanted = [p for p in spec.get("properties", []) if Path(p.get("property_file", "")).stem == prop
+                  and "expected_verdict" in p]
+        if not wanted:
+            skipped += 1
+            continue
+        inputs = spec["input_files"]
+        input_file = inputs if isinstance(inputs, str) else inputs[0]
+        data_model = (spec.get("options") or {}).get("data_model", "ILP32")
+        tasks.append(Task(str(f), str(f), str(f.parent / input_file), prop, bool(wanted[0]["expected_verdict"]),
+                          data_model))
+    return tasks, skipped
+
+
+def answer(task: Task, timeout_s: float) -> dict:
+    """Runs in the child process."""
+    from solomonic.reason.engine import Options, analyse
+    from solomonic.reason.frontend_c import lower_c, parse_c
+
+    try:
+        program = parse_c(task.input_file, data_model=task.data_model)
+        if "main" not in program.functions:
+            return {"verdict": "unknown", "reason": "no main function"}
+        result = analyse(lower_c(program, "main"), SVCOMP_PROPERTIES[task.property], Options(timeout_s=timeout_s))
+    except Unsupported as u:
+        return {"verdict": "unknown", "reason": f"unsupported at line {u.line}: {u.construct}"}
+    except BadInput as err:
+        return {"verdict": "unknown", "reason": str(err)}
+    verdict = {"yes": "true", "no": "false"}.get(result.verdict.value, "unknown")
+    return {"verdict": verdict, "reason": result.reason}
+
+
+def score(verdict: str, expected: bool) -> tuple[bool | None, int]:
+    if verdict == "unknown":
+        return None, 0
+    return (verdict == "true") == expected, POINTS[(verdict, expected)]
+
+
+def run(paths: list[str], prop: str, timeout_s: float, jobs: int = 1, memory_mb: int = 4096,
+        progress: bool = True) -> dict:
+    tasks, skipped = find_tasks(paths, prop)
+    if not tasks:
+        raise BadInput(f"no task under {', '.join(paths)} lists the property {prop}")
+    by_name = {t.name: t for t in tasks}
+    results: dict[str, TaskResult] = {}
+    bar = _progress(len(tasks), progress)
+    job_list = [Job(t.name, lambda t=t: answer(t, timeout_s), timeout_s) for t in tasks]
+    for outcome in run_jobs(job_list, parallel=jobs, memory_mb=memory_mb):
+        task = by_name[outcome.key]
+        answer_ = outcome.value or {"verdict": "unknown", "reason": outcome.failure.splitlines()[0]
+                                    if outcome.failure else "no answer"}
+        correct, points = score(answer_["verdict"], task.expected)
+        results[task.name] = TaskResult(task.name, prop, str(task.expected).lower(), answer_["verdict"], correct,
+                                        points, round(outcome.seconds, 3), answer_["reason"])
+        if bar is not None:
+            bar.advance(f"{Path(task.name).stem}: {answer_['verdict']}")
+    if bar is not None:
+        bar.close()
+    ordered = [results[t.name] for t in tasks]
+    return {"tasks": [asdict(r) for r in ordered], "summary": summarise(ordered, tasks, skipped, timeout_s)}
+
+
+def summarise(results: list[TaskResult], tasks: list[Task], skipped: int, timeout_s: float) -> dict:
+    maximum = sum(2 if t.expected else 1 for t in tasks)
+    total = sum(r.points for r in results)
+    return {
+        "property": tasks[0].property,
+        "tasks": len(tasks),
+        "skipped (property not listed)": skipped,
+        "expected true": sum(t.expected for t in tasks),
+        "expected false": sum(not t.expected for t in tasks),
+        "score": total,
+        "max score": maximum,
+        "score %": round(100 * total / maximum, 1) if maximum else 0.0,
+        "correct true": sum(r.correct is True and r.verdict == "true" for r in results),
+        "correct false": sum(r.correct is True and r.verdict == "false" for r in results),
+        "wrong true": sum(r.correct is False and r.verdict == "true" for r in results),
+        "wrong false": sum(r.correct is False and r.verdict == "false" for r in results),
+        "unknown": sum(r.verdict == "unknown" for r in results),
+        "median seconds": round(statistics.median(r.seconds for r in results), 3),
+        "total seconds": round(sum(r.seconds for r in results), 1),
+        "timeout s": timeout_s,
+    }
+
+
+def table(report: dict) -> str:
+    rows = [f"{'task':48} {'expected':8} {'verdict':8} {'points':>6} {'seconds':>8}"]
+    for r in report["tasks"]:
+        mark = "" if r["correct"] is not False else "  WRONG"
+        rows.append(f"{Path(r['task']).name:48} {r['expected']:8} {r['verdict']:8} {r['points']:6d} "
+                    f"{r['seconds']:8.2f}{mark}")
+    s = report["summary"]
+    rows.append("")
+    rows.append(f"score {s['score']} of {s['max score']} ({s['score %']} %): correct true {s['correct true']}, "
+                f"correct false {s['correct false']}, wrong true {s['wrong true']}, wrong false {s['wrong false']}, "
+                f"unknown {s['unknown']}; median {s['median seconds']} s per task")
+    return "\n".join(rows)
+
+
+class _Bar:
+    def __init__(self, total: int):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(TextColumn("[bold]svcomp[/]"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), TextColumn("{task.description}"),
+                                 console=Console(stderr=True), transient=False)
+        self.progress.start()
+        self.task = self.progress.add_task("", total=total)
+
+    def advance(self, description: str) -> None:
+        self.progress.update(self.task, advance=1, description=description)
+
+    def close(self) -> None:
+        self.progress.stop()
+
+
+def _progress(total: int, enabled: bool) -> _Bar | None:
+    if not enabled or (not sys.stderr.isatty() and os.environ.get("SOLOMONIC_PROGRESS") != "1"):
+        return None
+    return _Bar(total)
