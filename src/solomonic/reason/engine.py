@@ -60,6 +60,8 @@ class _Analysis:
         self.error_kinds = errors
         self.system: TransitionSystem | None = None
         self.unroller: bmc.Unroller | None = None
+        self.checked_depth = 0  # every depth up to this one: BAD (and POISON) unreachable
+        self.undecided = ""  # why the solver could not decide the next depth, if it could not
         self.poison_example: str | None = None  # undefined behaviour seen on some path
 
     def result(self, verdict: Verdict, **kw) -> Result:
@@ -105,23 +107,43 @@ class _Analysis:
         if self.poison_example:
             return self.result(Verdict.UNKNOWN, reason=f"possible undefined behaviour {self.poison_example}: "
                                                          "the property cannot be decided past it")
-        depth = self.unroller.depth - 1
+        depth = self.checked_depth - 1
+        if time.monotonic() >= self.deadline:
+            why = f"timeout after {self.options.timeout_s:g} s"
+        elif proof.reason in ("", "ok", "unknown"):
+            why = "Spacer found no invariant"
+        else:
+            why = f"Spacer gave up ({proof.reason})"
         searched = f"no counterexample within {depth} loop iterations" if depth > 0 else "no counterexample found"
-        why = "timeout" if time.monotonic() >= self.deadline else f"Spacer: {proof.reason or 'no answer'}"
+        if self.undecided:
+            searched += f"; the solver could not decide the next unrolling ({self.undecided})"
         return self.result(Verdict.UNKNOWN, reason=f"{why}; {searched}")
 
     def unroll(self, until: float, max_depth: int = 1 << 30) -> Result | None:
-        """Deepen the unrolling until `until`: a confirmed counterexample or a bounded proof ends it."""
+        """Deepen the unrolling until `until`: a confirmed counterexample or a bounded proof ends it.
+        A depth counts as checked only when its queries came back unsat; an undecided one is retried
+        at the next call, never skipped (a bounded proof needs every depth below it)."""
         u = self.unroller
-        while time.monotonic() < until and u.depth < max_depth:
-            u.extend()
+        while time.monotonic() < until:
+            if u.depth == self.checked_depth:
+                if u.depth >= max_depth:
+                    return None
+                u.extend()
             result = u.reaches(BAD, _left(until))
             if result == z3.sat:
                 return self.refute(u.counterexample())
             if result != z3.unsat:
+                self.undecided = _unwrap(u.solver.reason_unknown())
                 return None
-            if self.poison_kinds and self.poison_example is None and u.reaches(POISON, _left(until)) == z3.sat:
-                self.poison_example = self.describe_poison(u.counterexample())
+            if self.poison_kinds and self.poison_example is None:
+                result = u.reaches(POISON, _left(until))
+                if result == z3.sat:
+                    self.poison_example = self.describe_poison(u.counterexample())
+                elif result != z3.unsat:
+                    self.undecided = _unwrap(u.solver.reason_unknown())
+                    return None
+            self.undecided = ""
+            self.checked_depth = u.depth
             if u.exhausted(_left(until)) == z3.unsat:
                 return self.bounded_proof(u.depth)
         return None
@@ -226,6 +248,11 @@ class _Analysis:
 
 def _left(deadline: float) -> float:
     return max(0.05, deadline - time.monotonic())
+
+
+def _unwrap(reason: str) -> str:
+    """Z3 writes some reasons in parentheses: "(incomplete (theory arithmetic))"."""
+    return reason[1:-1] if reason.startswith("(") and reason.endswith(")") else reason
 
 
 def _show_input(value, source_type: str):

@@ -53,8 +53,7 @@ GNU_FLAGS = [
     "-D__attribute__(x)=", "-D__extension__=", "-D__asm__(x)=", "-D__asm(x)=", "-Dasm(x)=",
     "-D__restrict=", "-D__restrict__=", "-D__inline=", "-D__inline__=", "-D__volatile__=volatile",
     "-D__signed__=signed", "-D__const=const", "-D__builtin_va_list=int", "-D__int128=long",
-    "-D_Float128=double", "-D__float128=double", "-D_Float64=double", "-D_Float32=float",
-    "-D_Float64x=double", "-D_Float32x=double", "-D_Noreturn=", "-D__builtin_offsetof(t,m)=0",
+    "-D__float128=double", "-D_Noreturn=", "-D__builtin_offsetof(t,m)=0",
 ]
 ERROR_FUNCTIONS = {"reach_error", "__VERIFIER_error", "__assert_fail", "__assert_perror_fail", "__assert"}
 STOP_FUNCTIONS = {"abort", "exit", "_Exit", "_exit"}
@@ -159,13 +158,19 @@ def preprocess(path: str, include_dirs=(), defines=()) -> str:
 
 def parse_c(path: str, include_dirs=(), defines=(), data_model: str = "LP64") -> CProgram:
     text = preprocess(path, include_dirs, defines)
+    parser = c_parser.CParser()
     try:
-        tree = c_parser.CParser().parse(text, path)
+        tree = parser.parse(text, path)
     except Exception as err:  # pycparser raises ParseError, and AssertionError on some malformed input
         message = str(err)
-        match = re.match(r"(.*?):(\d+):(\d+:)?\s*(.*)", message)
-        where = f"{match.group(1)}:{match.group(2)}" if match else path
-        raise BadInput(f"{where}: syntax error: {match.group(4) if match else message}") from None
+        match = re.match(r"(.*?):(\d+):(?:\d+:)?\s*(.*)", message)
+        if match:
+            where, what = f"{match.group(1)}:{match.group(2)}", match.group(3)
+        else:  # pycparser 3 names only the file for some errors; its lexer knows the line
+            line = getattr(parser.clex, "_lineno", None)
+            where = f"{getattr(parser.clex, '_filename', path)}:{line}" if line else path
+            what = message.split(": ", 1)[-1]
+        raise BadInput(f"{where}: syntax error: {what}") from None
     functions: dict[str, c_ast.FuncDef] = {}
     prototypes: dict[str, c_ast.FuncDecl] = {}
     variables: dict[str, c_ast.Decl] = {}

@@ -534,18 +534,38 @@ class _Lowering:
         raise self.unsupported(f"operator `{type(op).__name__}` (only + - * // % ** on ints)", node)
 
     def comparison(self, node: ast.Compare) -> PyValue:
+        """`a < b < c` is `a < b and b < c` with b evaluated once; c only where a < b held."""
         ops = {ast.Eq: "eq", ast.NotEq: "ne", ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge"}
-        if any(_may_fail(c, self) for c in node.comparators[1:]):
-            raise self.unsupported("chained comparison whose later operands call functions or divide", node)
-        left = self.as_int(self.expression(node.left), node.left)
-        parts = []
-        for op, right_node in zip(node.ops, node.comparators):
+        for op in node.ops:
             if type(op) not in ops:
                 raise self.unsupported(f"comparison `{type(op).__name__}`", node)
+        left = self.as_int(self.expression(node.left), node.left)
+        if not any(_may_fail(c, self) for c in node.comparators[1:]):
+            parts = []
+            for op, right_node in zip(node.ops, node.comparators):
+                right = self.as_int(self.expression(right_node), right_node)
+                parts.append(compare(ops[type(op)], left, right))
+                left = right
+            return PyValue(conj(*parts))
+        line = node.lineno
+        result = self.b.temp("chain", INT)
+        self.b.assign(result, const(0, INT), line)
+        join = self.b.location(line)
+        for k, (op, right_node) in enumerate(zip(node.ops, node.comparators)):
             right = self.as_int(self.expression(right_node), right_node)
-            parts.append(compare(ops[type(op)], left, right))
+            holds = compare(ops[type(op)], left, right)
+            if k == len(node.ops) - 1:
+                self.b.assign(result, ite(holds, const(1, INT), const(0, INT)), line)
+                self.b.jump(join, line)
+            else:
+                yes, no = self.b.branch(holds, line)
+                if no is not None:
+                    self.b.place(no)
+                    self.b.jump(join, line)
+                self.b.place(yes)
             left = right
-        return PyValue(conj(*parts))
+        self.b.place_if_reached(join)
+        return PyValue(compare("ne", result, const(0, INT)))
 
     def boolop(self, node: ast.BoolOp) -> PyValue:
         """`a and b` is b where a is true, else a (values, not just truth); b runs only where needed."""

@@ -30,6 +30,7 @@ class Trace:
     event: Event | None = None  # None: blocked by an assumption, or out of steps
     outcome: str = ""  # "event" | "blocked" | "steps" | "error: ..."
     cutpoints_passed: int = 0
+    env: dict[Var, Value] = field(default_factory=dict)  # the variables' values where the run ended
 
 
 def run(
@@ -46,7 +47,7 @@ def run(
     index = {id(e): i for i, e in enumerate(cfg.edges)}
     env: dict[Var, Value] = {v: default_value(v.type) for v in function.variables}
     env.update(inputs)
-    trace = Trace()
+    trace = Trace(env=env)
     loc = cfg.entry
     for _ in range(max_steps):
         _note_line(trace, cfg.lines[loc])
