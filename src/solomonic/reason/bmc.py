@@ -10,6 +10,7 @@ nondeterministic-value oracle for the concrete interpreter.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import z3
@@ -92,20 +93,33 @@ class Unroller:
         return Counterexample(self.depth, inputs, nondet)
 
 
-def exhaustive(system: TransitionSystem, depth: int, timeout_s: float, mode: str) -> str | None:
-    """Re-check a bounded proof from scratch: None if no execution reaches BAD or POISON and none
-    takes `depth` steps; else why not."""
-    import time
+def exhaustive(system: TransitionSystem, depth: int, timeout_s: float, modes: list[str]) -> tuple[str | None, str]:
+    """Re-check a bounded proof from scratch: (None, encoding) if no execution reaches BAD or POISON and
+    none takes `depth` steps, else (why not, encoding). Encodings are tried in order while undecided."""
+    deadline = time.monotonic() + timeout_s
+    problem = ""
+    for i, mode in enumerate(modes):
+        share = (deadline - time.monotonic()) * (0.6 if i + 1 < len(modes) else 1.0)
+        status, problem = _exhaustive_in(mode, system, depth, max(0.05, share))
+        if status != "undecided":
+            return (None if status == "holds" else problem), mode
+    return problem, modes[-1]
 
+
+def _exhaustive_in(mode: str, system: TransitionSystem, depth: int, timeout_s: float) -> tuple[str, str]:
     deadline = time.monotonic() + timeout_s
     unroller = Unroller(system, mode)
     while unroller.depth < depth:
         unroller.extend()
         for target in (BAD, POISON):
             result = unroller.reaches(target, max(0.05, deadline - time.monotonic()))
+            if result == z3.sat:
+                return "fails", f"a failure is reached after {unroller.depth} steps"
             if result != z3.unsat:
-                return f"a failure may be reached after {unroller.depth} steps ({result})"
+                return "undecided", f"undecided after {unroller.depth} steps ({unroller.solver.reason_unknown()})"
     result = unroller.exhausted(max(0.05, deadline - time.monotonic()))
+    if result == z3.sat:
+        return "fails", f"some execution takes more than {depth} steps"
     if result != z3.unsat:
-        return f"some execution may take more than {depth} steps ({result})"
-    return None
+        return "undecided", f"undecided whether some execution takes more than {depth} steps"
+    return "holds", ""

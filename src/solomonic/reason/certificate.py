@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import operator
+import time
 from dataclasses import dataclass
 
 import z3
@@ -203,15 +204,31 @@ class WideBV:
         raise NotImplementedError(f"operator {f.decl().name()}")
 
 
-def check(system: TransitionSystem, invariants: list[Invariant], timeout_s: float) -> str | None:
-    """None if the invariants prove BAD and POISON unreachable; else why not."""
-    mode = "bv" if check_mode(system, invariants) == "bit-vector" else "int"
+def check(system: TransitionSystem, invariants: list[Invariant], timeout_s: float) -> tuple[str | None, str]:
+    """(None, semantics) if the invariants prove BAD and POISON unreachable, else (why not, semantics).
+    Bit-vector semantics first where they apply; integer semantics only when those could not decide
+    (a failed check is final)."""
+    deadline = time.monotonic() + timeout_s
+    modes = ["bv", "int"] if check_mode(system, invariants) == "bit-vector" else ["int"]
+    problem = ""
+    for i, mode in enumerate(modes):
+        share = (deadline - time.monotonic()) * (0.6 if i + 1 < len(modes) else 1.0)
+        status, problem = _check_in(mode, system, invariants, max(0.05, share))
+        if status != "undecided":
+            return (None if status == "holds" else problem), SEMANTICS[mode]
+    return problem, SEMANTICS[modes[-1]]
+
+
+SEMANTICS = {"bv": "bit-vector", "int": "integer"}
+
+
+def _check_in(mode: str, system: TransitionSystem, invariants: list[Invariant], timeout_s: float) -> tuple[str, str]:
     ctx = z3.Context()
     enc = Encoder(mode, ctx)
     by_location = {inv.location: inv for inv in invariants}
     missing = [c for c in system.loop_heads if c not in by_location]
     if missing:
-        return f"no invariant for the loop at line {system.function.cfg.lines[missing[0]]}"
+        return "fails", f"no invariant for the loop at line {system.function.cfg.lines[missing[0]]}"
     parsed = {c: parse_invariant(inv, ctx) for c, inv in by_location.items()}
 
     def holds_at(loc: int, env: dict[Var, z3.ExprRef]) -> z3.BoolRef:
@@ -225,17 +242,21 @@ def check(system: TransitionSystem, invariants: list[Invariant], timeout_s: floa
         pairs = [(consts[v.name], env[v]) for v in system.params[loc]]
         return z3.substitute(formula, *pairs) if pairs else formula
 
+    deadline = time.monotonic() + timeout_s
     for block in system.blocks:
         src_env = {v: enc.constant(v.name, v.type) for v in system.params[block.src]}
         nd_env = {nd: enc.constant(nd.name, nd.type) for nd in block.nondets}
         guard, updates = enc.block(block, src_env, nd_env)
         ranges = [enc.in_range(t, v.type) for v, t in src_env.items()]
         solver = z3.Solver(ctx=ctx)
-        solver.set("timeout", max(1, int(timeout_s * 1000)))
+        solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
         solver.add(holds_at(block.src, src_env), *ranges, guard, z3.Not(holds_at(block.dst, updates)))
         result = solver.check()
         if result != z3.unsat:
-            where = "a failure" if block.dst in (BAD, POISON) else f"the loop at line {system.function.cfg.lines[block.dst]}"
-            what = "fails" if result == z3.sat else f"could not be checked ({solver.reason_unknown()})"
-            return f"invariant check {what} on the path from line {system.function.cfg.lines[block.src]} to {where}"
-    return None
+            lines = system.function.cfg.lines
+            where = "a failure" if block.dst in (BAD, POISON) else f"the loop at line {lines[block.dst]}"
+            path = f"on the path from line {lines[block.src]} to {where}"
+            if result == z3.sat:
+                return "fails", f"invariant check fails {path}"
+            return "undecided", f"invariant check undecided ({solver.reason_unknown()}) {path}"
+    return "holds", ""

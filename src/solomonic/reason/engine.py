@@ -152,8 +152,9 @@ class _Analysis:
         if self.poison_example is not None:
             return self.result(Verdict.UNKNOWN, reason=f"possible undefined behaviour {self.poison_example}: "
                                                          "the property cannot be decided past it")
-        other = "int" if self.function.language == "c" else "bv"
-        problem = bmc.exhaustive(self.system, depth, _left(self.deadline) + CONFIRM_S, mode=other)
+        # C: first the integer encoding, independent of the bit-vector one that found the proof.
+        modes = ["int", "bv"] if self.function.language == "c" else ["int"]
+        problem, mode = bmc.exhaustive(self.system, depth, _left(self.deadline) + CONFIRM_S, modes)
         if problem is not None:
             return self.result(Verdict.UNKNOWN, reason=f"bounded proof not confirmed: {problem}")
         iterations = depth - 1
@@ -161,14 +162,15 @@ class _Analysis:
             if self.system.loop_heads else "no loops: every path"
         return self.result(Verdict.YES, certificate={
             "kind": "bounded exploration",
-            "summary": f"{extent} checked, none fails; re-checked with an independent encoding",
+            "summary": f"{extent} checked, none fails; re-checked from scratch",
+            "checked": f"{certificate.SEMANTICS[mode]} semantics",
             "depth": depth,
             "invariants": []})
 
     def certify(self, proof) -> Result:
         system = self.system
         invariants = [certificate.make_invariant(system, loc, f) for loc, f in sorted(proof.invariants.items())]
-        problem = certificate.check(system, invariants, _left(self.deadline) + CONFIRM_S)
+        problem, semantics = certificate.check(system, invariants, _left(self.deadline) + CONFIRM_S)
         if problem is not None:
             return self.result(Verdict.UNKNOWN, reason=f"proof not confirmed: {problem}")
         summary = "an inductive invariant at every loop head, re-checked" if invariants else \
@@ -176,7 +178,7 @@ class _Analysis:
         return self.result(Verdict.YES, certificate={
             "kind": "inductive invariants",
             "summary": summary,
-            "checked": certificate.check_mode(system, invariants) + " semantics",
+            "checked": f"{semantics} semantics",
             "invariants": [inv.to_json() for inv in invariants]})
 
     def refute_at(self, depth: int) -> Result:

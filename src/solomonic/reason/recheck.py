@@ -73,9 +73,9 @@ def _check_proof(function, r: Result, errors, poison, timeout_s: float) -> str |
     system = build_system(function, errors, poison)
     if kind == "inductive invariants":
         invariants = [certificate.Invariant.from_json(d) for d in cert.get("invariants", [])]
-        return certificate.check(system, invariants, timeout_s)
+        return certificate.check(system, invariants, timeout_s)[0]
     if kind == "bounded exploration":
-        return bmc.exhaustive(system, int(cert["depth"]), timeout_s, mode="bv")
+        return bmc.exhaustive(system, int(cert["depth"]), timeout_s, ["bv", "int"])[0]
     return f"unknown certificate kind {kind!r}"
 
 
