@@ -6,10 +6,9 @@ imported on first use.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from solomonic.reason.result import Result
+from solomonic.reason.result import Result, Verdict
 
 
 class AssumptionViolated(Exception):
@@ -32,4 +31,4 @@ def check(path: str, function: str | None = None, property: str = "all", **optio
     return _check(path, function=function, property=property, **options)
 
 
-__all__ = ["AssumptionViolated", "assume", "check"]
+__all__ = ["AssumptionViolated", "Result", "Verdict", "assume", "check"]

@@ -1,0 +1,1 @@
+"""Benchmark harnesses: each writes a JSON result and a section of docs/benchmarks.md."""
