@@ -82,15 +82,19 @@ class Encoder:
 
     def _decode_array(self, term: z3.ExprRef, t: ArrayType) -> ArrayValue:
         entries: dict[int, int] = {}
+        whole = term
         while z3.is_store(term):
             index, value = term.arg(1), term.arg(2)
             entries.setdefault(self.decode(index, t.index), self.decode(value, t.elem))
             term = term.arg(0)
         if z3.is_const_array(term):
             return ArrayValue(self.decode(term.arg(0), t.elem), tuple(sorted(entries.items())))
-        if z3.is_as_array(term):
-            raise ValueError("array models given as functions are not decoded")
-        return ArrayValue(0, tuple(sorted(entries.items())))
+
+        def cell(index: int) -> int:  # e.g. a lambda: let Z3 evaluate the cell
+            value = z3.simplify(z3.Select(whole, self.value(index, t.index)))
+            return self.decode(value, t.elem) if z3.is_int_value(value) or z3.is_bv_value(value) else 0
+
+        return ArrayValue(0, tuple(sorted(entries.items())), cell)
 
     # ------------------------------------------------------------------------------------------ blocks
 

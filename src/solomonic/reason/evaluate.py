@@ -7,6 +7,7 @@ range) and `ArrayValue`s.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from solomonic.reason.ir import BOOL, NO_SIGNED_WRAP, BVType, Const, Expr, IntType, Type, Var
@@ -14,20 +15,26 @@ from solomonic.reason.ir import BOOL, NO_SIGNED_WRAP, BVType, Const, Expr, IntTy
 
 @dataclass(frozen=True)
 class ArrayValue:
+    """An array: explicit entries over a default, or over `fallback`, which supplies other cells (a
+    solver model whose array is not a finite store chain)."""
+
     default: int
     entries: tuple[tuple[int, int], ...] = ()
+    fallback: Callable[[int], int] | None = field(default=None, compare=False, repr=False)
     _map: dict[int, int] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
         self._map.update(self.entries)
 
     def get(self, index: int) -> int:
-        return self._map.get(index, self.default)
+        if index in self._map:
+            return self._map[index]
+        return self.fallback(index) if self.fallback is not None else self.default
 
     def set(self, index: int, value: int) -> ArrayValue:
         m = dict(self._map)
         m[index] = value
-        return ArrayValue(self.default, tuple(sorted(m.items())))
+        return ArrayValue(self.default, tuple(sorted(m.items())), self.fallback)
 
 
 Value = int | ArrayValue
