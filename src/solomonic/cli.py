@@ -115,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     reason.add_argument("--timeout", type=_positive, default=60.0, metavar="S", help="seconds per SV-COMP task")
     reason.add_argument("--jobs", "-j", type=int, default=2, metavar="N")
     reason.add_argument("--quick", action="store_true", help="latency only, no SV-COMP run")
-    reason.add_argument("--output", default="results/bench-reason.json", metavar="FILE")
+    reason.add_argument("--output", default="docs/results/bench-reason.json", metavar="FILE")
     reason.add_argument("--docs", default="docs/benchmarks.md", metavar="FILE")
     reason.set_defaults(run=run_bench_reason)
     return parser

@@ -158,11 +158,11 @@ class _Analysis:
         if problem is not None:
             return self.result(Verdict.UNKNOWN, reason=f"bounded proof not confirmed: {problem}")
         iterations = depth - 1
-        extent = f"every execution ends within {iterations} loop iteration{'s' * (iterations != 1)}" \
-            if self.system.loop_heads else "no loops: every path"
+        extent = f"every execution ends within {iterations} loop iteration{'s' * (iterations != 1)}; all " \
+            if self.system.loop_heads else "no loops: every path "
         return self.result(Verdict.YES, certificate={
             "kind": "bounded exploration",
-            "summary": f"{extent} checked, none fails; re-checked from scratch",
+            "summary": f"{extent}checked, none fails; re-checked from scratch",
             "checked": f"{certificate.SEMANTICS[mode]} semantics",
             "depth": depth,
             "invariants": []})
