@@ -264,7 +264,6 @@ class _Lowering:
         self.global_order: list[str] = []
         self.calls = 0
         self.model_dependent = False
-        self.uninitialised = False
         self.gen = c_generator.CGenerator()
 
     # --------------------------------------------------------------------------------------- helpers
@@ -417,7 +416,7 @@ class _Lowering:
                    "include_dirs": list(self.p.include_dirs), "defines": list(self.p.defines)}
         return Function(self.name, "c", self.p.path, self._line(self.fdef), inputs, self.b.cfg, returns_value,
                         data_model=self.t.data_model, data_model_dependent=self.model_dependent,
-                        reads_uninitialised=self.uninitialised, replay_context=context)
+                        replay_context=context)
 
     def parameters(self, fdecl: c_ast.FuncDecl) -> list[c_ast.Decl]:
         params = fdecl.args.params if fdecl.args is not None else []
@@ -548,7 +547,6 @@ class _Lowering:
                 if static:
                     self.b.assign(sym.var, const(0, sym.var.type), line)
                 else:
-                    self.uninitialised = True
                     self.b.havoc(sym.var, f"uninitialised '{decl.name}'", line)
                 return
             if isinstance(init, c_ast.InitList):
@@ -558,7 +556,6 @@ class _Lowering:
             self.b.assign(sym.var, self.convert(self.expression(init), sym.type), line)
             return
         if init is None and not static:
-            self.uninitialised = True
             self.b.havoc(sym.var, f"uninitialised '{decl.name}'", line)
             return
         array = App("constarray", (const(0, sym.elem.bv),), sym.var.type)

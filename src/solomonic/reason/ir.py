@@ -361,7 +361,6 @@ class Function:
     returns_value: bool  # whether returns-true applies
     data_model: str = ""  # C only: "ILP32" | "LP64"
     data_model_dependent: bool = False  # C only: a type whose size differs between data models is used
-    reads_uninitialised: bool = False  # C only: some variable may be read before it is written
     replay_context: dict[str, Any] = field(default_factory=dict)  # what the language's replayer needs
 
     @property
