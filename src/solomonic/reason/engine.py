@@ -1,8 +1,9 @@
 """One question, one answer: does `property` hold for `function`? yes / no / unknown, with evidence.
 
-The order of work: a short bounded search for a shallow counterexample; then Spacer for a proof;
-if Spacer finds the property violated, bounded model checking at the depth it reports gives the
-concrete inputs. Nothing is reported unconfirmed: a proof's invariants are re-checked from scratch
+Two engines work at once, each on a core: bounded model checking unrolls the loops (shallow
+counterexamples; proofs for bounded programs, once every execution is exhausted) while Spacer, in a
+thread, looks for inductive invariants. The first decisive answer wins; if Spacer finds the property
+violated, unrolling to the depth it reports gives the concrete inputs. Nothing is reported unconfirmed: a proof's invariants are re-checked from scratch
 (`certificate.py`), a counterexample is run through the interpreter and then replayed for real
 (Python in a subprocess, C compiled with sanitizers). Whatever cannot be confirmed is unknown.
 """
@@ -20,9 +21,7 @@ from solomonic.reason.ir import Function
 from solomonic.reason.result import PROPERTY_ERRORS, UNDEFINED_BEHAVIOUR, Result, Verdict
 from solomonic.reason.system import BAD, POISON, TransitionSystem, build_system
 
-QUICK_SEARCH_SHARE = 0.15  # of the time budget, spent first unrolling: shallow bugs, small bounded loops
-QUICK_SEARCH_DEPTH = 10  # blocks; deeper unrolling waits until Spacer has had its turn
-SPACER_SHARE = 0.6  # of what is left then, for Spacer; the rest goes back to unrolling
+FIRST_SLICE_S = 0.5  # doubled each time a query at the same depth runs out of it
 CONFIRM_S = 1.5  # past the deadline, to confirm an answer found just before it (see isolate.GRACE_S)
 
 
@@ -62,6 +61,7 @@ class _Analysis:
         self.unroller: bmc.Unroller | None = None
         self.checked_depth = 0  # every depth up to this one: BAD (and POISON) unreachable
         self.undecided = ""  # why the solver could not decide the next depth, if it could not
+        self.slice_s = FIRST_SLICE_S  # a query's time before Spacer's progress is looked at again
         self.poison_example: str | None = None  # undefined behaviour seen on some path
 
     def result(self, verdict: Verdict, **kw) -> Result:
@@ -77,75 +77,78 @@ class _Analysis:
                 "invariants": []})
         self.system = build_system(self.function, self.error_kinds, self.poison_kinds)
         self.unroller = bmc.Unroller(self.system)
+        race = spacer.Race(self.system, bool(self.poison_kinds), self.deadline)
+        try:
+            return self.explore(race)
+        finally:
+            race.cancel()
 
-        # 1. Unroll a little: shallow counterexamples, and proofs for small bounded loops.
-        quick = time.monotonic() + QUICK_SEARCH_SHARE * self.options.timeout_s
-        answer = self.unroll(min(quick, self.deadline), QUICK_SEARCH_DEPTH)
-        if answer is not None:
-            return answer
-
-        # 2. Spacer, for a proof with invariants, or the depth of a counterexample.
-        spacer_deadline = time.monotonic() + SPACER_SHARE * _left(self.deadline)
-        proof = spacer.solve(self.system, _left(spacer_deadline), with_poison=True)
-        if proof.status == "safe":
-            return self.certify(proof)
-        if proof.status == "unsafe":
-            if self.poison_kinds:
-                errors_only = spacer.solve(self.system, _left(spacer_deadline), with_poison=False)
-                if errors_only.status == "safe":
-                    return self.undefined_behaviour(proof.depth)
-                if errors_only.status == "unsafe":
-                    return self.refute_at(errors_only.depth)
-                proof = errors_only
-            else:
-                return self.refute_at(proof.depth)
-
-        # 3. Back to unrolling until the time is up.
-        answer = self.unroll(self.deadline)
-        if answer is not None:
-            return answer
+    def explore(self, race: spacer.Race) -> Result:
+        """Unroll while Spacer searches for invariants; the first decisive answer is confirmed."""
+        while time.monotonic() < self.deadline:
+            if race.decisive:
+                return self.conclude(race.outcome)
+            answer = self.unroll_one()
+            if isinstance(answer, Result):
+                return answer
+            if answer == "stuck" and not race.decisive:
+                race.poll(timeout=_left(self.deadline))  # unrolling cannot go on: Spacer is the hope
+                if not race.decisive:
+                    break
+        if race.decisive:
+            return self.conclude(race.outcome)
         if self.poison_example:
             return self.result(Verdict.UNKNOWN, reason=f"possible undefined behaviour {self.poison_example}: "
                                                          "the property cannot be decided past it")
         depth = self.checked_depth - 1
+        reason = race.outcome[1] if race.outcome else ""
         if time.monotonic() >= self.deadline:
             why = f"timeout after {self.options.timeout_s:g} s"
-        elif proof.reason in ("", "ok", "unknown"):
+        elif reason in ("", "ok", "unknown"):
             why = "Spacer found no invariant"
         else:
-            why = f"Spacer gave up ({proof.reason})"
+            why = f"Spacer gave up ({reason})"
         searched = f"no counterexample within {depth} loop iterations" if depth > 0 else "no counterexample found"
         if self.undecided:
             searched += f"; the solver could not decide the next unrolling ({self.undecided})"
         return self.result(Verdict.UNKNOWN, reason=f"{why}; {searched}")
 
-    def unroll(self, until: float, max_depth: int = 1 << 30) -> Result | None:
-        """Deepen the unrolling until `until`: a confirmed counterexample or a bounded proof ends it.
-        A depth counts as checked only when its queries came back unsat; an undecided one is retried
-        at the next call, never skipped (a bounded proof needs every depth below it)."""
+    def conclude(self, outcome: tuple[str, object]) -> Result:
+        kind, value = outcome
+        if kind == "safe":
+            return self.certify(value)  # type: ignore[arg-type]
+        if kind == "violation":
+            return self.refute_at(value)
+        return self.undefined_behaviour(value)
+
+    def unroll_one(self) -> Result | str | None:
+        """One more depth of unrolling: a confirmed counterexample or a bounded proof ends the analysis;
+        "stuck" when the solver cannot decide this depth. A depth counts as checked only when its
+        queries came back unsat; an undecided one is retried, never skipped (a bounded proof needs
+        every depth below it)."""
         u = self.unroller
-        while time.monotonic() < until:
-            if u.depth == self.checked_depth:
-                if u.depth >= max_depth:
-                    return None
-                u.extend()
-            result = u.reaches(BAD, _left(until))
-            if result == z3.sat:
+        if u.depth == self.checked_depth:
+            u.extend()
+            self.slice_s = FIRST_SLICE_S
+        for target in (BAD, POISON):
+            if target == POISON and (not self.poison_kinds or self.poison_example is not None):
+                continue
+            result = u.reaches(target, min(self.slice_s, _left(self.deadline)))
+            if result == z3.sat and target == BAD:
                 return self.refute(u.counterexample())
-            if result != z3.unsat:
-                self.undecided = _unwrap(u.solver.reason_unknown())
-                return None
-            if self.poison_kinds and self.poison_example is None:
-                result = u.reaches(POISON, _left(until))
-                if result == z3.sat:
-                    self.poison_example = self.describe_poison(u.counterexample())
-                elif result != z3.unsat:
-                    self.undecided = _unwrap(u.solver.reason_unknown())
+            if result == z3.sat:
+                self.poison_example = self.describe_poison(u.counterexample())
+            elif result != z3.unsat:
+                reason = _unwrap(u.solver.reason_unknown())
+                if reason in ("timeout", "canceled"):  # out of this slice: retry with a longer one
+                    self.slice_s *= 2
                     return None
-            self.undecided = ""
-            self.checked_depth = u.depth
-            if u.exhausted(_left(until)) == z3.unsat:
-                return self.bounded_proof(u.depth)
+                self.undecided = reason
+                return "stuck"
+        self.undecided = ""
+        self.checked_depth = u.depth
+        if u.exhausted(min(self.slice_s, _left(self.deadline))) == z3.unsat:
+            return self.bounded_proof(u.depth)
         return None
 
     def bounded_proof(self, depth: int) -> Result:
@@ -167,9 +170,8 @@ class _Analysis:
             "depth": depth,
             "invariants": []})
 
-    def certify(self, proof) -> Result:
+    def certify(self, invariants: list[certificate.Invariant]) -> Result:
         system = self.system
-        invariants = [certificate.make_invariant(system, loc, f) for loc, f in sorted(proof.invariants.items())]
         problem, semantics = certificate.check(system, invariants, _left(self.deadline) + CONFIRM_S)
         if problem is not None:
             return self.result(Verdict.UNKNOWN, reason=f"proof not confirmed: {problem}")

@@ -38,6 +38,10 @@ class Outcome:
 
 def _child(work: Callable[[], Any], conn: Connection, memory_mb: int) -> None:
     os.setsid()  # its own process group, so that replays it starts die with it
+    if not os.environ.get("SOLOMONIC_DEBUG"):  # Z3 prints internal diagnostics; results go through `conn`
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
     if memory_mb:
         import resource
 
@@ -65,7 +69,7 @@ def run_jobs(jobs: Iterable[Job], parallel: int = 1, memory_mb: int = 4096) -> I
         while pending and len(running) < max(1, parallel):
             job = pending.pop()
             receiver, sender = context.Pipe(duplex=False)
-            process = context.Process(target=_child, args=(job.work, sender, memory_mb), daemon=True)
+            process = context.Process(target=_child, args=(job.work, sender, memory_mb))  # may fork itself
             process.start()
             sender.close()
             running[receiver] = (job, process, time.monotonic())

@@ -9,9 +9,13 @@ through the Python API).
 
 from __future__ import annotations
 
+import multiprocessing
+import time
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 
 import z3
+import z3.z3util
 
 from solomonic.reason.encode import Encoder
 from solomonic.reason.system import BAD, POISON, TransitionSystem
@@ -75,7 +79,11 @@ def solve(system: TransitionSystem, timeout_s: float, with_poison: bool, mode: s
         for c, rel in relations.items():
             args = [enc.constant(v.name, v.type) for v in system.params[c]]
             cover = fp.get_cover_delta(-1, rel)
-            invariants[c] = z3.substitute_vars(cover, *args) if args else cover  # Var(i) is argument i
+            invariant = z3.substitute_vars(cover, *args) if args else cover  # Var(i) is argument i
+            foreign = {str(x) for x in z3.z3util.get_vars(invariant)} - {str(a) for a in args}
+            if foreign:  # a quantified lemma over Spacer's own variables: not a certificate we check
+                return SpacerResult("unknown", reason=f"Spacer's invariant quantifies over {', '.join(sorted(foreign))}")
+            invariants[c] = invariant
         return SpacerResult("safe", invariants=invariants, encoder=enc)
     if answer == z3.sat:
         names = fp.get_rule_names_along_trace()
@@ -102,3 +110,63 @@ def _auxiliaries(guard, updates, known) -> list[z3.ExprRef]:
         else:
             todo.extend(t.children())
     return out
+
+
+class Race:
+    """Spacer in a forked process beside the unrolling, so that each engine has a core. (Threads would
+    share Z3's memory across contexts through Python's garbage collector: they crashed.) The child sends
+    back plain data: invariants as SMT-LIB text, or a depth.
+
+    `outcome` once known: ("safe", [Invariant]), ("violation", depth: BAD is reachable without undefined
+    behaviour), ("undefined", depth: only POISON is reachable), or ("unknown", reason)."""
+
+    def __init__(self, system: TransitionSystem, with_poison: bool, deadline: float):
+        context = multiprocessing.get_context("fork")
+        self._receiver, sender = context.Pipe(duplex=False)
+        self._process = context.Process(target=_race, args=(system, with_poison, deadline, sender), daemon=True)
+        self._process.start()
+        sender.close()
+        self.outcome: tuple[str, object] | None = None
+
+    def poll(self, timeout: float = 0.0) -> tuple[str, object] | None:
+        """The outcome, waiting up to `timeout` seconds for it."""
+        if self.outcome is None and self._receiver.poll(timeout):
+            try:
+                self.outcome = self._receiver.recv()
+            except (EOFError, OSError):
+                self.outcome = ("unknown", "the Spacer process died")
+        return self.outcome
+
+    @property
+    def decisive(self) -> bool:
+        return self.poll() is not None and self.outcome[0] != "unknown"
+
+    def cancel(self) -> None:
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join(timeout=5)
+        self._receiver.close()
+
+
+def _race(system: TransitionSystem, with_poison: bool, deadline: float, sender: Connection) -> None:
+    from solomonic.reason.certificate import make_invariant
+
+    def left() -> float:
+        return max(0.05, deadline - time.monotonic())
+
+    try:
+        first = solve(system, left(), with_poison)
+        if first.status == "safe":
+            outcome = ("safe", [make_invariant(system, loc, f) for loc, f in sorted(first.invariants.items())])
+        elif first.status == "unsafe" and with_poison:
+            errors_only = solve(system, left(), False)
+            outcome = {"safe": ("undefined", first.depth), "unsafe": ("violation", errors_only.depth)}.get(
+                errors_only.status, ("unknown", errors_only.reason))
+        elif first.status == "unsafe":
+            outcome = ("violation", first.depth)
+        else:
+            outcome = ("unknown", first.reason)
+    except Exception as err:  # a Spacer failure is an unknown, never a lost analysis
+        outcome = ("unknown", f"{type(err).__name__}: {err}")
+    sender.send(outcome)
+    sender.close()
