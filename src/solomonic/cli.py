@@ -113,7 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     reason.add_argument("--runs", type=int, default=11, help="timed runs of each command (default: 11)")
     reason.add_argument("--svcomp", default="../shared/benchmarks/sv-comp/loops", metavar="DIR")
     reason.add_argument("--timeout", type=_positive, default=60.0, metavar="S", help="seconds per SV-COMP task")
-    reason.add_argument("--jobs", "-j", type=int, default=2, metavar="N")
+    reason.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                        help="tasks at a time (default: 1; each already uses two cores)")
     reason.add_argument("--quick", action="store_true", help="latency only, no SV-COMP run")
     reason.add_argument("--output", default="docs/results/bench-reason.json", metavar="FILE")
     reason.add_argument("--docs", default="docs/benchmarks.md", metavar="FILE")
