@@ -1,0 +1,144 @@
+"""One configuration for the whole family: Transformer, SWA, Mamba, hybrids, B'MOJO-F and B'MOJO.
+
+A model is a stack of layers whose kinds are spelled by `layer_pattern`, one letter per layer (tiled to
+`n_layers`):
+
+    T  full causal attention                      (Transformer)
+    A  sliding-window attention, window w         (Mistral-style SWA)
+    S  selective SSM only, output = mixer output  (Mamba2 block)
+    F  SSM + window + fading span                 (B'MOJO-F)
+    M  SSM + window + fading span + eidetic memory (B'MOJO; with k_mem = 0 it is exactly F)
+
+The presets fill in the pattern and memory defaults; every field can be overridden.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+
+LAYER_KINDS = "TASFM"
+PRESETS: dict[str, dict] = {
+    "transformer": {"layer_pattern": "T", "k_mem": 0, "mem_capacity": 0},
+    "swa": {"layer_pattern": "A", "k_mem": 0, "mem_capacity": 0},
+    "mamba": {"layer_pattern": "S", "k_mem": 0, "mem_capacity": 0},
+    "hybrid": {"layer_pattern": "SA", "k_mem": 0, "mem_capacity": 0},  # Jamba-style alternation
+    "bmojo_f": {"layer_pattern": "F", "k_mem": 0, "mem_capacity": 0},
+    "bmojo": {"layer_pattern": "M"},
+}
+
+
+class ConfigError(ValueError):
+    """A configuration that cannot be built: an unknown preset or field, or impossible sizes."""
+
+
+@dataclass
+class BMojoConfig:
+    preset_name: str = "bmojo"  # the preset this configuration started from
+    vocab_size: int = 256  # the byte-level tokenizer's
+    d_model: int = 256
+    n_layers: int = 4
+    n_heads: int = 4
+    window: int = 64  # w: attention window, block size of the parallel form, fading span length
+    layer_pattern: str = "M"
+    mlp_ratio: float = 4.0  # hidden width of the MLP over d_model; 0 removes the MLP (as in Zoology's MQAR)
+    # selective SSM (Mamba2 style)
+    ssm_state: int = 16  # N
+    ssm_expand: int = 2  # inner width = expand * d_model
+    ssm_head_dim: int = 32  # P; heads = inner width / P, one scalar decay each
+    ssm_conv: int = 4  # short causal depthwise convolution
+    ssm_chunk: int = 64  # chunk length of the SSD scan
+    # eidetic memory
+    k_mem: int = 16  # tokens selected per block of w (0 turns the memory off: B'MOJO-F)
+    mem_capacity: int = 128  # tokens visible to a query at most
+    mem_eviction: str = "score"  # "score" (keep the most surprising) or "fifo" (keep the most recent)
+    mem_rope: str = "absolute"  # RoPE of memory keys: "absolute" positions or "none"
+    mem_score_layer: int = -1  # -1: each layer selects by its own score; i >= 0: layer i's score selects for all
+    mem_gate: bool = False  # a learned per-token scalar added to memory logits and selection scores
+    aux_weight: float = 0.1  # weight of the innovation predictor's auxiliary loss
+    # the rest
+    rope_base: float = 10000.0
+    norm_eps: float = 1e-5
+    init_std: float = 0.02
+    extra: dict = field(default_factory=dict)  # free-form metadata carried into checkpoints
+
+    @classmethod
+    def preset(cls, name: str, **overrides) -> BMojoConfig:
+        """The preset's configuration with `overrides` applied (unknown names are an error)."""
+        if name not in PRESETS:
+            raise ConfigError(f"unknown preset '{name}' (choose from {', '.join(PRESETS)})")
+        fields = {f.name for f in dataclasses.fields(cls)} - {"preset_name"}
+        unknown = sorted(set(overrides) - fields)
+        if unknown:
+            raise ConfigError(f"unknown field{'s' * (len(unknown) > 1)} {', '.join(unknown)} "
+                              f"(fields: {', '.join(sorted(fields - {'extra'}))})")
+        config = cls(preset_name=name, **{**PRESETS[name], **overrides})
+        config.validate()
+        return config
+
+    @property
+    def kinds(self) -> str:
+        """The kind of each layer: the pattern tiled to n_layers."""
+        p = self.layer_pattern
+        return (p * (self.n_layers // len(p) + 1))[: self.n_layers]
+
+    @property
+    def head_dim(self) -> int:
+        return self.d_model // self.n_heads
+
+    @property
+    def ssm_inner(self) -> int:
+        return self.ssm_expand * self.d_model
+
+    @property
+    def ssm_heads(self) -> int:
+        return self.ssm_inner // self.ssm_head_dim
+
+    def memory_on(self, kind: str) -> bool:
+        return kind == "M" and self.k_mem > 0 and self.mem_capacity > 0
+
+    def validate(self) -> None:
+        problems = []
+        if not self.layer_pattern or any(c not in LAYER_KINDS for c in self.layer_pattern):
+            problems.append(f"layer_pattern '{self.layer_pattern}' must use the letters {LAYER_KINDS}")
+        for name in ("vocab_size", "d_model", "n_layers", "n_heads", "window", "ssm_state", "ssm_expand",
+                     "ssm_head_dim", "ssm_conv", "ssm_chunk"):
+            if getattr(self, name) < 1:
+                problems.append(f"{name} must be at least 1 (is {getattr(self, name)})")
+        if self.d_model % max(self.n_heads, 1):
+            problems.append(f"d_model {self.d_model} is not divisible by n_heads {self.n_heads}")
+        elif self.head_dim % 2:
+            problems.append(f"head_dim {self.head_dim} must be even for rotary embeddings")
+        if self.ssm_inner % max(self.ssm_head_dim, 1):
+            problems.append(f"ssm inner width {self.ssm_inner} is not divisible by ssm_head_dim {self.ssm_head_dim}")
+        if not 0 <= self.k_mem <= self.window:
+            problems.append(f"k_mem must be in 0..window ({self.window}), is {self.k_mem}")
+        if self.mem_capacity < 0:
+            problems.append("mem_capacity must be non-negative")
+        if self.mem_eviction not in ("score", "fifo"):
+            problems.append(f"mem_eviction must be 'score' or 'fifo', is '{self.mem_eviction}'")
+        if self.mem_rope not in ("absolute", "none"):
+            problems.append(f"mem_rope must be 'absolute' or 'none', is '{self.mem_rope}'")
+        if self.mem_score_layer >= self.n_layers:
+            problems.append(f"mem_score_layer {self.mem_score_layer} is not a layer (0..{self.n_layers - 1})")
+        if self.mem_score_layer >= 0 and self.kinds[self.mem_score_layer] != "M":
+            problems.append(f"mem_score_layer {self.mem_score_layer} is a '{self.kinds[self.mem_score_layer]}' layer, "
+                            "not a B'MOJO ('M') layer")
+        if self.mlp_ratio < 0:
+            problems.append("mlp_ratio must be non-negative")
+        if problems:
+            raise ConfigError("; ".join(problems))
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), indent=2, sort_keys=True)
+
+    @staticmethod
+    def from_dict(data: dict) -> BMojoConfig:
+        fields = {f.name for f in dataclasses.fields(BMojoConfig)}
+        unknown = sorted(set(data) - fields)
+        if unknown:
+            raise ConfigError(f"not a B'MOJO configuration: unknown field(s) {', '.join(unknown)}")
+        config = BMojoConfig(**data)
+        config.validate()
+        return config

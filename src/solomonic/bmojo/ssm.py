@@ -1,0 +1,119 @@
+"""The fading memory: a selective state-space model in the Mamba2 style.
+
+Per head, a scalar decay: h_t = exp(dt_t A) h_{t-1} + dt_t x_t ⊗ B_t, and y_t = C_t · h_t + D x_t, after a
+short causal depthwise convolution, with a SiLU gate and a gated RMSNorm before the output projection.
+Training uses the chunked (SSD) form of the scan; generation uses `step`, one token at a time with a
+constant-size state. Both are pure PyTorch.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from solomonic.bmojo.config import BMojoConfig
+
+
+def ssd_scan(x: torch.Tensor, log_a: torch.Tensor, b: torch.Tensor, c: torch.Tensor, chunk: int,
+             h0: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """The scan h_t = exp(log_a_t) h_{t-1} + x_t ⊗ b_t, y_t = h_t c_t, in chunks of length `chunk`.
+
+    x: (B, T, H, P), already scaled by dt; log_a: (B, T, H), at most 0; b, c: (B, T, N), shared by the
+    heads; h0: (B, H, P, N) or None. Returns y (B, T, H, P) and the final state (B, H, P, N).
+    Within a chunk the scan is a masked matrix product; across chunks the states are passed along.
+    """
+    batch, length, heads, p = x.shape
+    n = b.shape[-1]
+    pad = (-length) % chunk
+    if pad:  # padding with no input and no decay leaves the state unchanged
+        x, log_a, b, c = (F.pad(t, (0, 0) * (t.dim() - 2) + (0, pad)) for t in (x, log_a, b, c))
+    chunks = x.shape[1] // chunk
+    x = x.view(batch, chunks, chunk, heads, p)  # (B, Z, L, H, P)
+    b = b.view(batch, chunks, chunk, n)  # (B, Z, L, N)
+    c = c.view(batch, chunks, chunk, n)  # (B, Z, L, N)
+    a_cum = log_a.view(batch, chunks, chunk, heads).cumsum(dim=2)  # (B, Z, L, H): log decay since chunk start
+
+    # Within each chunk: y_t = sum_{s <= t} (c_t . b_s) exp(a_cum_t - a_cum_s) x_s.
+    causal = torch.ones(chunk, chunk, dtype=torch.bool, device=x.device).tril()
+    gap = a_cum[:, :, :, None, :] - a_cum[:, :, None, :, :]  # (B, Z, L_t, L_s, H)
+    decay = torch.exp(gap.masked_fill(~causal[:, :, None], float("-inf")))  # (B, Z, L_t, L_s, H)
+    cb = torch.einsum("bztn,bzsn->bzts", c, b)  # (B, Z, L_t, L_s)
+    y = torch.einsum("bzts,bztsh,bzshp->bzthp", cb, decay, x)  # (B, Z, L, H, P)
+
+    # Each chunk's own contribution to the state at its end.
+    to_end = torch.exp(a_cum[:, :, -1:, :] - a_cum)  # (B, Z, L, H)
+    produced = torch.einsum("bzsh,bzshp,bzsn->bzhpn", to_end, x, b)  # (B, Z, H, P, N)
+    chunk_decay = torch.exp(a_cum[:, :, -1, :])  # (B, Z, H): decay across a whole chunk
+
+    # Across chunks: the state entering chunk z, and its effect on that chunk's outputs.
+    state = x.new_zeros(batch, heads, p, n) if h0 is None else h0  # (B, H, P, N)
+    entering = []
+    for z in range(chunks):
+        entering.append(state)
+        state = chunk_decay[:, z, :, None, None] * state + produced[:, z]  # (B, H, P, N)
+    entering_states = torch.stack(entering, dim=1)  # (B, Z, H, P, N)
+    y = y + torch.einsum("bztn,bzth,bzhpn->bzthp", c, torch.exp(a_cum), entering_states)  # (B, Z, L, H, P)
+    return y.reshape(batch, chunks * chunk, heads, p)[:, :length], state
+
+
+class SelectiveSSM(nn.Module):
+    def __init__(self, config: BMojoConfig):
+        super().__init__()
+        d, inner, n, heads = config.d_model, config.ssm_inner, config.ssm_state, config.ssm_heads
+        self.inner, self.n, self.heads, self.head_dim = inner, n, heads, config.ssm_head_dim
+        self.chunk, self.kernel = config.ssm_chunk, config.ssm_conv
+        self.in_proj = nn.Linear(d, 2 * inner + 2 * n + heads, bias=False)  # z, x, B, C, dt
+        channels = inner + 2 * n
+        self.conv = nn.Conv1d(channels, channels, config.ssm_conv, groups=channels)
+        # dt starts log-uniform in [1e-3, 1e-1] (as in Mamba): slow and fast heads from the start.
+        dt = torch.exp(torch.rand(heads) * (math.log(0.1) - math.log(1e-3)) + math.log(1e-3))
+        self.dt_bias = nn.Parameter(dt + torch.log(-torch.expm1(-dt)))  # inverse softplus
+        self.A_log = nn.Parameter(torch.log(torch.empty(heads).uniform_(1, 16)))  # decay rates A = -exp(A_log)
+        self.D = nn.Parameter(torch.ones(heads))  # skip connection
+        self.norm = nn.RMSNorm(inner, eps=config.norm_eps)
+        self.out_proj = nn.Linear(inner, d, bias=False)
+
+    def _split(self, zxbcdt: torch.Tensor):
+        return torch.split(zxbcdt, [self.inner, self.inner + 2 * self.n, self.heads], dim=-1)
+
+    def forward(self, u: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor] | None = None
+                ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+        """u: (B, T, d) -> (B, T, d), and the state after the last token (conv inputs, SSM state)."""
+        batch, length, _ = u.shape
+        z, xbc, dt = self._split(self.in_proj(u))  # (B, T, I), (B, T, I + 2N), (B, T, H)
+        conv_in = xbc.transpose(1, 2)  # (B, C, T)
+        history = conv_in.new_zeros(batch, conv_in.shape[1], self.kernel - 1) if state is None else state[0]
+        conv_in = torch.cat([history, conv_in], dim=-1)  # (B, C, K - 1 + T)
+        xbc = F.silu(self.conv(conv_in)).transpose(1, 2)  # (B, T, C)
+        x, b, c = torch.split(xbc, [self.inner, self.n, self.n], dim=-1)
+        dt = F.softplus(dt + self.dt_bias)  # (B, T, H)
+        a = -torch.exp(self.A_log)  # (H,)
+        x = x.view(batch, length, self.heads, self.head_dim)  # (B, T, H, P)
+        y, h = ssd_scan(x * dt[..., None], dt * a, b, c, self.chunk, None if state is None else state[1])
+        y = y + x * self.D[:, None]  # (B, T, H, P)
+        y = self.norm(y.reshape(batch, length, self.inner) * F.silu(z))  # (B, T, I)
+        return self.out_proj(y), (conv_in[:, :, -(self.kernel - 1):], h)
+
+    def step(self, u: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor]
+             ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+        """One token: u (B, d) -> (B, d), with the state carried from the previous token."""
+        history, h = state  # (B, C, K - 1), (B, H, P, N)
+        z, xbc, dt = self._split(self.in_proj(u))  # (B, I), (B, I + 2N), (B, H)
+        window = torch.cat([history, xbc[:, :, None]], dim=-1)  # (B, C, K)
+        xbc = F.silu((window * self.conv.weight[:, 0, :]).sum(-1) + self.conv.bias)  # (B, C)
+        x, b, c = torch.split(xbc, [self.inner, self.n, self.n], dim=-1)
+        dt = F.softplus(dt + self.dt_bias)  # (B, H)
+        x = x.view(-1, self.heads, self.head_dim)  # (B, H, P)
+        decay = torch.exp(dt * -torch.exp(self.A_log))  # (B, H)
+        h = decay[:, :, None, None] * h + (dt[:, :, None] * x)[..., None] * b[:, None, None, :]  # (B, H, P, N)
+        y = torch.einsum("bhpn,bn->bhp", h, c) + x * self.D[:, None]  # (B, H, P)
+        y = self.norm(y.reshape(-1, self.inner) * F.silu(z))  # (B, I)
+        return self.out_proj(y), (window[:, :, 1:], h)
+
+    def initial_state(self, batch: int, device=None, dtype=None) -> tuple[torch.Tensor, torch.Tensor]:
+        channels = self.inner + 2 * self.n
+        return (torch.zeros(batch, channels, self.kernel - 1, device=device, dtype=dtype),
+                torch.zeros(batch, self.heads, self.head_dim, self.n, device=device, dtype=dtype))
