@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from solomonic import __version__
-from solomonic.reason.ir import BadInput
+from solomonic.errors import UserError
 
 EXIT_OK, EXIT_NO, EXIT_UNKNOWN = 0, 1, 2
 
@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except BadInput as err:
+    except UserError as err:
         print(f"solomonic: error: {err}", file=sys.stderr)
         return EXIT_UNKNOWN
     except KeyboardInterrupt:
@@ -102,6 +102,33 @@ def build_parser() -> argparse.ArgumentParser:
     svcomp.add_argument("--output", "-o", metavar="FILE", help="also write the JSON report to FILE")
     svcomp.set_defaults(run=run_svcomp)
 
+    bmojo = sub.add_parser("bmojo", help="the B'MOJO model family: sizes and configurations")
+    bmojo_sub = bmojo.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    info = bmojo_sub.add_parser(
+        "info", help="parameter counts and generation-cache size of a configuration",
+        description="Builds the model of a preset (with --set overrides) and prints its layers, its parameter\n"
+                    "counts with and without the embedding table, and the bytes of its generation cache per\n"
+                    "sequence at each --context (constant for every preset but `transformer`).",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    info.add_argument("--preset", default="bmojo", help="transformer, swa, mamba, hybrid, bmojo_f or bmojo")
+    info.add_argument("--set", dest="overrides", action="append", default=[], metavar="FIELD=VALUE",
+                      help="override a configuration field (repeatable), e.g. --set window=128")
+    info.add_argument("--context", type=int, action="append", metavar="N",
+                      help="context lengths for the cache size (default: 1024 4096 16384 65536)")
+    info.set_defaults(run=run_bmojo_info)
+
+    generate = sub.add_parser("generate", help="continue a prompt with a trained B'MOJO checkpoint",
+                              description="Loads a checkpoint (save_pretrained's directory), prefills the prompt "
+                                          "and samples a continuation with a constant-size cache.")
+    generate.add_argument("--checkpoint", required=True, metavar="DIR")
+    generate.add_argument("--prompt", required=True, metavar="TEXT")
+    generate.add_argument("--max-new-tokens", type=int, default=200, metavar="N")
+    generate.add_argument("--temperature", type=float, default=0.8, help="0 samples greedily (default: 0.8)")
+    generate.add_argument("--top-k", type=int, default=None, metavar="K")
+    generate.add_argument("--seed", type=int, default=0)
+    generate.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
+    generate.set_defaults(run=run_generate)
+
     bench = sub.add_parser("bench", help="benchmarks; results go to JSON and docs/benchmarks.md")
     bench_sub = bench.add_subparsers(title="benchmarks", metavar="BENCHMARK", required=True)
     reason = bench_sub.add_parser(
@@ -135,6 +162,7 @@ def _positive(text: str) -> float:
 def run_check(args: argparse.Namespace) -> int:
     from solomonic.reason import report
     from solomonic.reason.api import check
+    from solomonic.reason.ir import BadInput
     from solomonic.reason.result import Verdict
 
     results, bad = [], False
@@ -198,6 +226,49 @@ def run_svcomp(args: argparse.Namespace) -> int:
     print(json.dumps(report, indent=2) if args.format == "json" else svcomp.table(report))
     s = report["summary"]
     return EXIT_NO if s["wrong true"] or s["wrong false"] else EXIT_OK
+
+
+def run_bmojo_info(args: argparse.Namespace) -> int:
+    from solomonic.bmojo import BMojoConfig, BMojoLM
+    from solomonic.bmojo.config import parse_overrides
+
+    config = BMojoConfig.preset(args.preset, **parse_overrides(args.overrides))
+    model = BMojoLM(config)
+    memory = f", eidetic memory: {config.k_mem} per block, capacity {config.mem_capacity}, {config.mem_eviction} " \
+             f"eviction" if "M" in config.kinds and config.k_mem and config.mem_capacity else ""
+    window = f", window {config.window}" if set(config.kinds) & set("AFM") else ""
+    print(f"{config.preset_name}: {config.n_layers} layers ({config.kinds}), d_model {config.d_model}, "
+          f"{config.n_heads} heads{window}, vocabulary {config.vocab_size}{memory}")
+    print(f"parameters: {model.num_params():,} in all, {model.num_params(embeddings=False):,} without embeddings")
+    print(f"generation cache per sequence ({str(model.embed.weight.dtype).replace('torch.', '')}):")
+    for context in args.context or [1024, 4096, 16384, 65536]:
+        size = model.cache_bytes(context)
+        print(f"  context {context:>9,}: {size:>14,} bytes ({size / 2**20:,.2f} MiB)")
+    return EXIT_OK
+
+
+def run_generate(args: argparse.Namespace) -> int:
+    import json
+
+    import torch
+
+    from solomonic.bmojo import BMojoLM, ByteTokenizer
+    from solomonic.bmojo.model import TOKENIZER
+
+    if args.device == "cuda" and not torch.cuda.is_available():
+        raise UserError("--device cuda: no CUDA device is available here")
+    model = BMojoLM.from_pretrained(args.checkpoint, map_location=args.device).eval()
+    tokenizer_file = Path(args.checkpoint) / TOKENIZER
+    tokenizer = ByteTokenizer.from_json(json.loads(tokenizer_file.read_text())) if tokenizer_file.exists() \
+        else ByteTokenizer()
+    prompt = torch.tensor(tokenizer.encode(args.prompt), device=args.device)
+    if prompt.numel() == 0:
+        raise UserError("--prompt is empty")
+    generator = torch.Generator(device=args.device).manual_seed(args.seed)
+    out = model.generate(prompt, args.max_new_tokens, temperature=args.temperature, top_k=args.top_k,
+                         generator=generator)
+    print(tokenizer.decode(out.tolist()))
+    return EXIT_OK
 
 
 def run_bench_reason(args: argparse.Namespace) -> int:

@@ -18,6 +18,8 @@ import dataclasses
 import json
 from dataclasses import dataclass, field
 
+from solomonic.errors import UserError
+
 LAYER_KINDS = "TASFM"
 PRESETS: dict[str, dict] = {
     "transformer": {"layer_pattern": "T", "k_mem": 0, "mem_capacity": 0},
@@ -29,7 +31,7 @@ PRESETS: dict[str, dict] = {
 }
 
 
-class ConfigError(ValueError):
+class ConfigError(UserError, ValueError):
     """A configuration that cannot be built: an unknown preset or field, or impossible sizes."""
 
 
@@ -54,7 +56,7 @@ class BMojoConfig:
     mem_capacity: int = 128  # tokens visible to a query at most
     mem_eviction: str = "score"  # "score" (keep the most surprising) or "fifo" (keep the most recent)
     mem_rope: str = "absolute"  # RoPE of memory keys: "absolute" positions or "none"
-    mem_score_layer: int = -1  # -1: each layer selects by its own score; i >= 0: layer i's score selects for all
+    mem_score_layer: int = -1  # -1: each layer selects by its own score; else the first M layer's selects for all
     mem_gate: bool = False  # a learned per-token scalar added to memory logits and selection scores
     aux_weight: float = 0.1  # weight of the innovation predictor's auxiliary loss
     # the rest
@@ -122,9 +124,11 @@ class BMojoConfig:
             problems.append(f"mem_rope must be 'absolute' or 'none', is '{self.mem_rope}'")
         if self.mem_score_layer >= self.n_layers:
             problems.append(f"mem_score_layer {self.mem_score_layer} is not a layer (0..{self.n_layers - 1})")
-        if self.mem_score_layer >= 0 and self.kinds[self.mem_score_layer] != "M":
-            problems.append(f"mem_score_layer {self.mem_score_layer} is a '{self.kinds[self.mem_score_layer]}' layer, "
-                            "not a B'MOJO ('M') layer")
+        elif self.mem_score_layer >= 0 and self.mem_score_layer != self.kinds.find("M"):
+            # The parallel form runs layer after layer, so the selecting layer must come before the
+            # layers it selects for; a deeper selector would need block-by-block execution of the stack.
+            problems.append(f"mem_score_layer must be -1 (each layer its own) or {self.kinds.find('M')}, the first "
+                            f"B'MOJO ('M') layer; {self.mem_score_layer} is not supported")
         if self.mlp_ratio < 0:
             problems.append("mlp_ratio must be non-negative")
         if problems:
@@ -142,3 +146,31 @@ class BMojoConfig:
         config = BMojoConfig(**data)
         config.validate()
         return config
+
+
+def parse_overrides(assignments: list[str]) -> dict:
+    """["window=128", "mem_gate=true"] -> {"window": 128, "mem_gate": True}, typed by the fields."""
+    types = {f.name: f.type for f in dataclasses.fields(BMojoConfig)}
+    out: dict = {}
+    for text in assignments:
+        name, sep, value = text.partition("=")
+        name = name.strip().replace("-", "_")
+        if not sep:
+            raise ConfigError(f"'{text}' is not FIELD=VALUE")
+        if name not in types or name in ("preset_name", "extra"):
+            raise ConfigError(f"unknown field '{name}' (fields: {', '.join(sorted(set(types) - {'preset_name', 'extra'}))})")
+        kind = types[name]
+        try:
+            if kind == "bool":
+                if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
+                    raise ValueError(value)
+                out[name] = value.lower() in ("true", "1", "yes")
+            elif kind == "int":
+                out[name] = int(value)
+            elif kind == "float":
+                out[name] = float(value)
+            else:
+                out[name] = value
+        except ValueError:
+            raise ConfigError(f"{name} expects a value of type {kind}, not '{value}'") from None
+    return out

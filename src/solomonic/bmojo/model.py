@@ -23,11 +23,12 @@ from torch import nn
 from solomonic.bmojo.config import BMojoConfig, ConfigError
 from solomonic.bmojo.layer import LayerCache, LayerOutput, Mixer, Selection
 from solomonic.bmojo.tokenizer import ByteTokenizer
+from solomonic.errors import UserError
 
 WEIGHTS, CONFIG, TOKENIZER = "model.safetensors", "config.json", "tokenizer.json"
 
 
-class CheckpointError(Exception):
+class CheckpointError(UserError):
     """A checkpoint directory that is missing, corrupt, or of another model."""
 
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from solomonic.errors import UserError
+
 # ---------------------------------------------------------------------------------------------- types
 
 
@@ -387,5 +389,5 @@ class Unsupported(Exception):
         self.line = line
 
 
-class BadInput(Exception):
+class BadInput(UserError):
     """The input cannot be read or parsed at all (syntax error, wrong encoding, no such function)."""
