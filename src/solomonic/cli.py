@@ -146,6 +146,22 @@ def build_parser() -> argparse.ArgumentParser:
     reason.add_argument("--output", default="docs/results/bench-reason.json", metavar="FILE")
     reason.add_argument("--docs", default="docs/benchmarks.md", metavar="FILE")
     reason.set_defaults(run=run_bench_reason)
+    memory = bench_sub.add_parser(
+        "memory", help="B'MOJO: peak memory of a forward pass against sequence length",
+        description="Runs one forward pass per (preset, length, mode), each in a fresh process, and records the\n"
+                    "peak resident memory above the level before the pass. Linear growth in T is the claim.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    memory.add_argument("--presets", nargs="+", default=["bmojo", "bmojo_f", "swa", "mamba", "transformer"])
+    memory.add_argument("--lengths", nargs="+", type=int, default=[2048, 4096, 8192, 16384])
+    memory.add_argument("--modes", nargs="+", choices=["inference", "training"], default=["inference", "training"])
+    memory.add_argument("--d-model", type=int, default=256)
+    memory.add_argument("--layers", type=int, default=4)
+    memory.add_argument("--heads", type=int, default=4)
+    memory.add_argument("--window", type=int, default=128)
+    memory.add_argument("--quick", action="store_true", help="lengths 1024 and 2048 only")
+    memory.add_argument("--output", default="docs/results/bench-memory.json", metavar="FILE")
+    memory.add_argument("--docs", default="docs/benchmarks.md", metavar="FILE")
+    memory.set_defaults(run=run_bench_memory)
     return parser
 
 
@@ -269,6 +285,12 @@ def run_generate(args: argparse.Namespace) -> int:
                          generator=generator)
     print(tokenizer.decode(out.tolist()))
     return EXIT_OK
+
+
+def run_bench_memory(args: argparse.Namespace) -> int:
+    from solomonic.bench.memory import run
+
+    return run(args)
 
 
 def run_bench_reason(args: argparse.Namespace) -> int:

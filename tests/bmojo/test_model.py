@@ -164,3 +164,20 @@ def test_the_reference_rule_itself():
     assert longer[15] == {1, 2}  # 6 and 7 (0.8) do not displace 1 and 2 (0.9)
     _, fifo = memory_sets(sigma + [0.0] * 4, window=4, k_mem=2, capacity=2, eviction="fifo")
     assert fifo[15] == {6, 7}
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_cuda_matches_cpu_and_steps_match_the_parallel_form_on_cuda():
+    m = model("bmojo", dtype=torch.float32)
+    ids = torch.randint(0, 256, (2, 6 * SMALL["window"] + 3))
+    cpu = m(ids)
+    gpu_model = m.to("cuda")
+    gpu = gpu_model(ids.cuda())
+    assert (gpu.cpu() - cpu).abs().max().item() < 1e-4
+    logits, cache = gpu_model.prefill(ids[:, :5].cuda())
+    steps = [logits]
+    for t in range(5, ids.shape[1]):
+        step, cache = gpu_model.step(ids[:, t].cuda(), cache)
+        steps.append(step[:, None])
+    assert (torch.cat(steps, 1) - gpu).abs().max().item() < 1e-4

@@ -40,12 +40,12 @@ def ssd_scan(x: torch.Tensor, log_a: torch.Tensor, b: torch.Tensor, c: torch.Ten
     causal = torch.ones(chunk, chunk, dtype=torch.bool, device=x.device).tril()
     gap = a_cum[:, :, :, None, :] - a_cum[:, :, None, :, :]  # (B, Z, L_t, L_s, H)
     decay = torch.exp(gap.masked_fill(~causal[:, :, None], float("-inf")))  # (B, Z, L_t, L_s, H)
-    cb = torch.einsum("bztn,bzsn->bzts", c, b)  # (B, Z, L_t, L_s)
-    y = torch.einsum("bzts,bztsh,bzshp->bzthp", cb, decay, x)  # (B, Z, L, H, P)
+    weights = torch.einsum("bztn,bzsn->bzts", c, b)[..., None] * decay  # (B, Z, L_t, L_s, H)
+    y = torch.einsum("bztsh,bzshp->bzthp", weights, x)  # (B, Z, L, H, P)
 
     # Each chunk's own contribution to the state at its end.
     to_end = torch.exp(a_cum[:, :, -1:, :] - a_cum)  # (B, Z, L, H)
-    produced = torch.einsum("bzsh,bzshp,bzsn->bzhpn", to_end, x, b)  # (B, Z, H, P, N)
+    produced = torch.einsum("bzshp,bzsn->bzhpn", to_end[..., None] * x, b)  # (B, Z, H, P, N), one matmul
     chunk_decay = torch.exp(a_cum[:, :, -1, :])  # (B, Z, H): decay across a whole chunk
 
     # Across chunks: the state entering chunk z, and its effect on that chunk's outputs.
@@ -55,7 +55,7 @@ def ssd_scan(x: torch.Tensor, log_a: torch.Tensor, b: torch.Tensor, c: torch.Ten
         entering.append(state)
         state = chunk_decay[:, z, :, None, None] * state + produced[:, z]  # (B, H, P, N)
     entering_states = torch.stack(entering, dim=1)  # (B, Z, H, P, N)
-    y = y + torch.einsum("bztn,bzth,bzhpn->bzthp", c, torch.exp(a_cum), entering_states)  # (B, Z, L, H, P)
+    y = y + torch.einsum("bztn,bzhpn->bzthp", c, entering_states) * torch.exp(a_cum)[..., None]  # (B, Z, L, H, P)
     return y.reshape(batch, chunks * chunk, heads, p)[:, :length], state
 
 
