@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +18,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from solomonic.atomic import replacing_directory
 from solomonic.bmojo.config import BMojoConfig, ConfigError
 from solomonic.bmojo.layer import LayerCache, LayerOutput, Mixer, Selection
 from solomonic.bmojo.tokenizer import ByteTokenizer
@@ -113,14 +112,17 @@ class BMojoLM(nn.Module):
 
     # ------------------------------------------------------------------------------ parallel form
 
-    def forward(self, input_ids: torch.Tensor, return_memory: bool = False, return_aux: bool = False):
-        """input_ids (B, T) -> logits (B, T, vocab); with return_memory or return_aux a BMojoOutput."""
-        out, _ = self._run(input_ids, want_positions=return_memory, want_parts=False)
+    def forward(self, input_ids: torch.Tensor, return_memory: bool = False, return_aux: bool = False,
+                positions: torch.Tensor | None = None):
+        """input_ids (B, T) -> logits (B, T, vocab); with return_memory or return_aux a BMojoOutput.
+        `positions`, a (B, T) bool mask, asks for logits only there: (N, vocab), N = positions.sum()."""
+        out, _ = self._run(input_ids, want_positions=return_memory, want_parts=False, positions=positions)
         if not (return_memory or return_aux):
             return out.logits
         return out
 
-    def _run(self, input_ids: torch.Tensor, want_positions: bool, want_parts: bool):
+    def _run(self, input_ids: torch.Tensor, want_positions: bool, want_parts: bool,
+             positions: torch.Tensor | None = None):
         if input_ids.dim() != 2:
             raise ValueError(f"input_ids must be (batch, length), got shape {tuple(input_ids.shape)}")
         x = self.embed(input_ids)  # (B, T, d)
@@ -138,7 +140,8 @@ class BMojoLM(nn.Module):
                 selected = (out.selection or shared).selected[:, :length]
                 memory.append({"layer": i, "selected": selected, "visible": out.memory_positions})
             outs.append(out)
-        logits = F.linear(self.norm(x), self.embed.weight)  # (B, T, vocab): tied with the embedding
+        hidden = self.norm(x) if positions is None else self.norm(x[positions])  # (B, T, d) or (N, d)
+        logits = F.linear(hidden, self.embed.weight)  # tied with the embedding
         return BMojoOutput(logits, self.config.aux_weight * aux, memory), outs
 
     # ----------------------------------------------------------------------------- recurrent form
@@ -199,27 +202,19 @@ class BMojoLM(nn.Module):
     # ------------------------------------------------------------------------------- checkpoints
 
     def save_pretrained(self, directory: str | os.PathLike, tokenizer: ByteTokenizer | None = None) -> None:
-        """Weights (safetensors), configuration and tokenizer (JSON), written atomically: the files go to a
-        fresh directory that then replaces the target, so a killed save leaves the old checkpoint."""
+        """Weights (safetensors), configuration and tokenizer (JSON), written atomically: a killed save
+        leaves the previous checkpoint whole (see solomonic.atomic)."""
+        with replacing_directory(directory) as staging:
+            self.write_files(staging, tokenizer)
+
+    def write_files(self, directory: Path, tokenizer: ByteTokenizer | None = None) -> None:
+        """The checkpoint files, into an existing directory (not atomic by itself)."""
         from safetensors.torch import save_file
 
-        target = Path(directory)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-        try:
-            state = {k: v.detach().contiguous().cpu() for k, v in self.state_dict().items()}
-            save_file(state, str(staging / WEIGHTS), metadata={"format": "solomonic-bmojo"})
-            (staging / CONFIG).write_text(self.config.to_json() + "\n")
-            (staging / TOKENIZER).write_text(json.dumps((tokenizer or ByteTokenizer()).to_json()) + "\n")
-            old = target.with_name(target.name + ".old")
-            if target.exists():
-                shutil.rmtree(old, ignore_errors=True)
-                os.replace(target, old)
-            os.replace(staging, target)
-            shutil.rmtree(old, ignore_errors=True)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+        state = {k: v.detach().contiguous().cpu() for k, v in self.state_dict().items()}
+        save_file(state, str(directory / WEIGHTS), metadata={"format": "solomonic-bmojo"})
+        (directory / CONFIG).write_text(self.config.to_json() + "\n")
+        (directory / TOKENIZER).write_text(json.dumps((tokenizer or ByteTokenizer()).to_json()) + "\n")
 
     @classmethod
     def from_pretrained(cls, directory: str | os.PathLike, map_location: str = "cpu") -> BMojoLM:

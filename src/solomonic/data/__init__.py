@@ -1,0 +1,1 @@
+"""Synthetic recall tasks and an offline corpus for the models."""
