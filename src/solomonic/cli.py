@@ -177,6 +177,37 @@ def build_parser() -> argparse.ArgumentParser:
     reason.add_argument("--output", default="docs/results/bench-reason.json", metavar="FILE")
     reason.add_argument("--docs", default="docs/benchmarks.md", metavar="FILE")
     reason.set_defaults(run=run_bench_reason)
+    recall = bench_sub.add_parser(
+        "recall", help="B'MOJO II: multi-query associative recall across presets at matched size",
+        description="Trains every preset (and B'MOJO's memory variants) on MQAR over a grid of (length, pairs),\n"
+                    "widths matched to B'MOJO's non-embedding parameter count; 3 seeds; each run cached so that an\n"
+                    "interrupted bench resumes. Writes JSON, plots and a table in docs/benchmarks.md.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    recall.add_argument("--quick", action="store_true", help="one small configuration, one seed (minutes)")
+    recall.add_argument("--models", nargs="+", metavar="NAME", help="only these presets or variants")
+    recall.add_argument("--seeds", type=int, help="seeds per cell (default: 3; 1 with --quick)")
+    recall.add_argument("--lr", type=float, default=3e-3)
+    recall.add_argument("--batch-size", type=int, default=64)
+    recall.add_argument("--threads", type=int, default=2, help="torch threads (default: 2)")
+    recall.add_argument("--cache", metavar="DIR", help="per-run results (default: docs/results/recall)")
+    recall.add_argument("--output", metavar="FILE")
+    recall.add_argument("--plots", default="docs/plots", metavar="DIR")
+    recall.add_argument("--docs", default="docs/benchmarks.md", metavar="FILE")
+    recall.set_defaults(run=run_bench_recall)
+    lm = bench_sub.add_parser(
+        "lm", help="B'MOJO II: language modelling at matched size, and length generalisation",
+        description="Trains each preset on the standard library's source at length T and reports validation\n"
+                    "perplexity at T, 2T, 4T, 8T and 16T. Each run cached; writes JSON, a plot and a table.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    lm.add_argument("--quick", action="store_true", help="a small model, briefly trained (minutes)")
+    lm.add_argument("--presets", nargs="+", metavar="NAME")
+    lm.add_argument("--seeds", type=int, default=1)
+    lm.add_argument("--threads", type=int, default=2)
+    lm.add_argument("--cache", metavar="DIR", help="per-run results (default: docs/results/lm)")
+    lm.add_argument("--output", metavar="FILE")
+    lm.add_argument("--plots", default="docs/plots", metavar="DIR")
+    lm.add_argument("--docs", default="docs/benchmarks.md", metavar="FILE")
+    lm.set_defaults(run=run_bench_lm)
     memory = bench_sub.add_parser(
         "memory", help="B'MOJO: peak memory of a forward pass against sequence length",
         description="Runs one forward pass per (preset, length, mode), each in a fresh process, and records the\n"
@@ -335,6 +366,18 @@ def run_train(args: argparse.Namespace) -> int:
     if int(os.environ.get("RANK", "0")) == 0:
         print(json.dumps(summary, indent=2))
     return EXIT_OK
+
+
+def run_bench_recall(args: argparse.Namespace) -> int:
+    from solomonic.bench.recall import run
+
+    return run(args)
+
+
+def run_bench_lm(args: argparse.Namespace) -> int:
+    from solomonic.bench.lm import run
+
+    return run(args)
 
 
 def run_bench_memory(args: argparse.Namespace) -> int:

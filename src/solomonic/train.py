@@ -173,14 +173,15 @@ class Trainer:
         return totals[0].item() / max(1, asked_global), totals[1].item()
 
     @torch.no_grad()
-    def evaluate(self, length: int | None = None, batches: int | None = None) -> dict:
+    def evaluate(self, length: int | None = None, batches: int | None = None, size: int | None = None) -> dict:
         """Accuracy at the asked positions (recall tasks), or loss and perplexity (language modelling),
-        over fixed evaluation batches; `length` evaluates at another sequence length."""
+        over fixed evaluation batches; `length` evaluates at another sequence length, `size` sets the
+        batch size (default: the training batch's)."""
         self.model.eval()
         correct = asked = 0
         ce = 0.0
         for index in range(batches or self.settings.eval_batches):
-            inputs, targets = self.batch("eval", index, self.settings.batch_size, length)
+            inputs, targets = self.batch("eval", index, size or self.settings.batch_size, length)
             mask = targets != IGNORE
             logits = self.model(inputs, positions=mask).float()
             ce += F.cross_entropy(logits, targets[mask], reduction="sum").item()

@@ -1,0 +1,264 @@
+"""`solomonic bench recall`: associative recall (MQAR) across the family at matched parameter count.
+
+For each configuration (sequence length, key-value pairs, window) every preset is trained with the
+same recipe, its width chosen so that its non-embedding parameter count is within 10 % of B'MOJO's
+(bench/matching.py); the same window and SSM state throughout. The open memory options of DESIGN.md
+(one layer's score selecting for all, a learned gate, FIFO eviction, k_mem) run as B'MOJO variants.
+Each run's result is written to its own JSON file as soon as it finishes, so an interrupted bench
+resumes where it stopped; the report marks cells with fewer seeds than asked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from solomonic.bench.matching import match_width, parameters
+from solomonic.bench.record import command_line, machine, today, update_section, write_json
+from solomonic.bench.runs import run_all, run_key
+from solomonic.data.recall import IGNORE
+from solomonic.train import Trainer, TrainSettings
+
+BASE = {"n_layers": 2, "n_heads": 2, "d_model": 64, "ssm_state": 16, "ssm_head_dim": 16, "ssm_chunk": 32,
+        "mlp_ratio": 0.0}  # two layers and no MLP, as in Zoology's MQAR experiments
+
+
+@dataclass(frozen=True)
+class Configuration:
+    length: int
+    pairs: int
+    window: int
+    steps: int
+    vocab: int = 8192  # Zoology's
+
+    @property
+    def label(self) -> str:
+        return f"T={self.length}, {self.pairs} pairs, w={self.window}"
+
+
+DEFAULT_GRID = [Configuration(128, 8, 8, 2000), Configuration(256, 16, 16, 3000)]
+QUICK_GRID = [Configuration(64, 4, 4, 300, vocab=256)]  # a check of the pipeline: too short to converge
+PRESETS = ["transformer", "swa", "mamba", "hybrid", "bmojo_f", "bmojo"]
+QUICK_PRESETS = ["transformer", "swa", "mamba", "bmojo_f", "bmojo"]
+
+
+def variants(config: Configuration) -> dict[str, tuple[str, dict]]:
+    """Every model of a configuration: name -> (preset, overrides before width matching)."""
+    w = config.window
+    memory = {"k_mem": max(1, w // 2), "mem_capacity": 2 * config.pairs}
+    models = {p: (p, {**BASE, "window": w, **(memory if p == "bmojo" else {})}) for p in PRESETS}
+    bmojo = models["bmojo"][1]
+    models.update({
+        "bmojo, first layer selects": ("bmojo", {**bmojo, "mem_score_layer": 0}),
+        "bmojo, gated memory": ("bmojo", {**bmojo, "mem_gate": True}),
+        "bmojo, FIFO eviction": ("bmojo", {**bmojo, "mem_eviction": "fifo"}),
+        f"bmojo, k_mem={max(1, w // 4)}": ("bmojo", {**bmojo, "k_mem": max(1, w // 4)}),
+        f"bmojo, k_mem={w}": ("bmojo", {**bmojo, "k_mem": w}),
+    })
+    return models
+
+
+@dataclass(frozen=True)
+class Run:
+    model: str
+    preset: str
+    overrides: tuple  # sorted items, after width matching
+    config: Configuration
+    seed: int
+    lr: float
+    batch_size: int
+
+    @property
+    def key(self) -> str:
+        return run_key([self.preset, self.overrides, asdict(self.config), self.seed, self.lr, self.batch_size])
+
+
+def plan(grid: list[Configuration], models: list[str] | None, seeds: int, lr: float, batch_size: int) -> list[Run]:
+    runs = []
+    for config in grid:
+        table = variants(config)
+        chosen = {name: spec for name, spec in table.items() if models is None or name in models}
+        target = parameters("bmojo", {**table["bmojo"][1], "vocab_size": config.vocab})
+        for name, (preset, overrides) in chosen.items():
+            matched, _ = match_width(preset, target, {**overrides, "vocab_size": config.vocab})
+            for seed in range(seeds):
+                runs.append(Run(name, preset, tuple(sorted(matched.items())), config, seed, lr, batch_size))
+    return runs
+
+
+def train_one(run: Run) -> dict:
+    config = run.config
+    overrides = dict(run.overrides)
+    settings = TrainSettings(task="mqar", task_params={"length": config.length, "pairs": config.pairs,
+                                                        "vocab": config.vocab},
+                             preset=run.preset, model_overrides=overrides, steps=config.steps,
+                             batch_size=run.batch_size, lr=run.lr, seed=run.seed, eval_every=0, eval_batches=8,
+                             progress=False)
+    cpu, wall = time.process_time(), time.perf_counter()
+    trainer = Trainer(settings)
+    summary = trainer.run()
+    result = {
+        "model": run.model, "preset": run.preset, "config": asdict(config), "seed": run.seed, "lr": run.lr,
+        "batch_size": run.batch_size, "overrides": overrides,
+        "accuracy": summary["eval"]["accuracy"], "far_accuracy": far_accuracy(trainer),
+        "final_loss": summary["final"]["loss"],
+        "params_without_embeddings": trainer.model.num_params(embeddings=False),
+        "cache_bytes": trainer.model.cache_bytes(config.length),
+        "train_seconds": time.perf_counter() - wall, "cpu_seconds": time.process_time() - cpu,
+    }
+    if trainer.config.memory_on("M"):
+        result["memory"] = memory_view(trainer)
+    return result
+
+
+@torch.no_grad()
+def far_accuracy(trainer: Trainer) -> float:
+    """Accuracy on queries whose key-value pair lies more than 2w back: outside window and fading span."""
+    model, w = trainer.model.eval(), trainer.config.window
+    correct = total = 0
+    for index in range(8):
+        inputs, targets = trainer.batch("eval", index, trainer.settings.batch_size)
+        mask = targets != IGNORE
+        predicted = model(inputs, positions=mask).argmax(-1)
+        rows, cols = mask.nonzero(as_tuple=True)
+        keys = inputs[rows, cols]
+        context = inputs[rows, : 2 * trainer.task.params["pairs"] : 2]  # (N, P) the keys in order
+        pair_position = 2 * (context == keys[:, None]).float().argmax(-1)  # where each query's key stood
+        far = cols - pair_position >= 2 * w
+        correct += int((predicted == targets[mask])[far].sum())
+        total += int(far.sum())
+    return correct / max(1, total)
+
+
+@torch.no_grad()
+def memory_view(trainer: Trainer) -> dict:
+    """What the eidetic memory kept, by token role, and how often a far query's value was visible."""
+    model, w = trainer.model.eval(), trainer.config.window
+    pairs = trainer.task.params["pairs"]
+    inputs, targets = trainer.batch("eval", 0, 16)
+    out = model(inputs, return_memory=True)
+    role = np.full(inputs.shape, "filler", dtype=object)
+    role[:, 0 : 2 * pairs : 2], role[:, 1 : 2 * pairs : 2] = "key", "value"
+    role[(targets != IGNORE).cpu().numpy()] = "query"
+    layers = []
+    for layer in out.memory:
+        selected = layer["selected"].cpu().numpy()
+        kinds = {r: float(np.mean(role[selected] == r)) for r in ("key", "value", "query", "filler")}
+        visible, hits, far = layer["visible"].cpu().numpy(), 0, 0
+        for b, q in zip(*np.nonzero((targets != IGNORE).cpu().numpy())):
+            key_at = 2 * int(np.argmax(inputs[b, : 2 * pairs : 2].cpu().numpy() == int(inputs[b, q])))
+            if q - key_at >= 2 * w:
+                far += 1
+                hits += int(key_at + 1 in visible[b, q])
+        layers.append({"layer": layer["layer"], "selected_by_role": kinds, "far_value_visible": hits / max(1, far)})
+    example = "".join({"key": "K", "value": "V", "query": "q", "filler": "."}[r] for r in role[0])
+    marks = "".join("^" if s else " " for s in out.memory[0]["selected"][0].cpu().numpy())
+    return {"layers": layers, "example_roles": example, "example_selected_layer0": marks}
+
+
+def run(args: argparse.Namespace) -> int:
+    grid = QUICK_GRID if args.quick else DEFAULT_GRID
+    models = args.models or (QUICK_PRESETS if args.quick else None)
+    seeds = args.seeds or (1 if args.quick else 3)
+    # The full grid keeps each run's result (committed, so that the next session resumes); --quick runs afresh.
+    cache = Path(args.cache or (tempfile.mkdtemp(prefix="solomonic-recall-") if args.quick else "docs/results/recall"))
+    runs = plan(grid, models, seeds, args.lr, args.batch_size)
+    torch.set_num_threads(args.threads)
+    results = run_all(runs, lambda r: r.key, train_one, cache,
+                      lambda r, res: f"{r.config.label} {r.model} seed {r.seed}: accuracy {res['accuracy']:.3f} "
+                                     f"(far {res['far_accuracy']:.3f})")
+    report = {"command": command_line(), "machine": machine(), "date": today(), "seeds": seeds,
+              "grid": [asdict(c) for c in grid], "runs": results}
+    write_json(args.output or f"docs/results/bench-recall{'-quick' if args.quick else ''}.json", report)
+    plots = plot(report, Path(args.plots), "recall-quick" if args.quick else "recall")
+    update_section(args.docs, "recall-quick" if args.quick else "recall", markdown(report, plots, seeds))
+    print(markdown(report, plots, seeds))
+    return 0
+
+
+def aggregate(results: list[dict]) -> dict:
+    cells: dict = {}
+    for r in results:
+        cells.setdefault((r["config"]["length"], r["config"]["pairs"], r["model"]), []).append(r)
+    return cells
+
+
+def markdown(report: dict, plots: list[str], seeds: int) -> str:
+    cells = aggregate(report["runs"])
+    cpu = sum(r["cpu_seconds"] for r in report["runs"])
+    lines = [f"Command: `{report['command']}`  ", f"Machine: {report['machine']}  ", f"Date: {report['date']}", "",
+             f"MQAR (Zoology's definition; vocabulary {report['grid'][0].get('vocab', 8192)}), 2 layers, no MLP, presets matched to B'MOJO's "
+             f"non-embedding parameter count within 10 % by width; AdamW, lr {report['runs'][0]['lr'] if report['runs'] else ''}, "
+             f"batch {report['runs'][0]['batch_size'] if report['runs'] else ''}, warmup 5 % then cosine. Accuracy over all "
+             "queries and over far ones (pair more than 2w back); mean ± spread (max − min) over seeds. "
+             f"Total CPU time of the runs so far: {cpu / 3600:.1f} h.", ""]
+    for config in report["grid"]:
+        lines += [f"**T={config['length']}, {config['pairs']} pairs, window {config['window']}, {config['steps']} steps**", "",
+                  "| model | params | cache bytes | accuracy | far accuracy | seeds | train s |",
+                  "|---|---:|---:|---:|---:|---:|---:|"]
+        for (length, pairs, model), rs in cells.items():
+            if (length, pairs) != (config["length"], config["pairs"]):
+                continue
+            acc = [r["accuracy"] for r in rs]
+            far = [r["far_accuracy"] for r in rs]
+            lines.append(f"| {model} | {rs[0]['params_without_embeddings']:,} | {rs[0]['cache_bytes']:,} | "
+                         f"{statistics.mean(acc):.3f} ± {max(acc) - min(acc):.3f} | "
+                         f"{statistics.mean(far):.3f} ± {max(far) - min(far):.3f} | {len(rs)}/{seeds} | "
+                         f"{statistics.mean(r['train_seconds'] for r in rs):.0f} |")
+        lines.append("")
+    views = [r for r in report["runs"] if "memory" in r and r["model"] == "bmojo" and r["seed"] == 0]
+    if views:
+        lines += ["What B'MOJO's memory kept (seed 0, evaluation examples): share of selected tokens by role, and how "
+                  "often a far query's value was visible in memory.", "",
+                  "| configuration | layer | key | value | query | filler | far value visible |",
+                  "|---|---:|---:|---:|---:|---:|---:|"]
+        for r in views:
+            for layer in r["memory"]["layers"]:
+                k = layer["selected_by_role"]
+                lines.append(f"| T={r['config']['length']}, {r['config']['pairs']} pairs | {layer['layer']} | "
+                             f"{k['key']:.2f} | {k['value']:.2f} | {k['query']:.2f} | {k['filler']:.2f} | "
+                             f"{layer['far_value_visible']:.2f} |")
+        example = views[0]["memory"]
+        lines += ["", "One example (K key, V value, q query, . filler; ^ selected by layer 0):", "", "```",
+                  example["example_roles"], example["example_selected_layer0"], "```", ""]
+    lines += [f"![{p}]({p})" for p in plots]
+    return "\n".join(lines)
+
+
+def plot(report: dict, folder: Path, stem: str) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    cells = aggregate(report["runs"])
+    if not cells:
+        return []
+    folder.mkdir(parents=True, exist_ok=True)
+    models = sorted({m for _, _, m in cells}, key=lambda m: (m not in PRESETS, PRESETS.index(m) if m in PRESETS else 0, m))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+    for model in models:
+        points = sorted((pairs, [r["accuracy"] for r in rs], rs[0]["cache_bytes"])
+                        for (_, pairs, m), rs in cells.items() if m == model)
+        xs = [p for p, _, _ in points]
+        means = [statistics.mean(a) for _, a, _ in points]
+        errors = [[m - min(a) for (_, a, _), m in zip(points, means)], [max(a) - m for (_, a, _), m in zip(points, means)]]
+        style = "-o" if model in PRESETS else "--."
+        left.errorbar(xs, means, yerr=errors, fmt=style, capsize=3, label=model)
+        right.scatter([c for _, _, c in points], means, label=model, marker="o" if model in PRESETS else "x")
+    left.set(xlabel="key-value pairs", ylabel="accuracy", title="MQAR accuracy vs. pairs", ylim=(0, 1.02))
+    right.set(xlabel="inference cache per sequence (bytes)", ylabel="accuracy", xscale="log",
+              title="accuracy vs. cache size", ylim=(0, 1.02))
+    left.legend(fontsize=7)
+    fig.tight_layout()
+    path = folder / f"{stem}.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return [str(Path("plots") / path.name)] if folder.name == "plots" else [str(path)]
