@@ -86,10 +86,11 @@ def plan(grid: list[Configuration], models: list[str] | None, seeds: int, lr: fl
         table = variants(config)
         chosen = {name: spec for name, spec in table.items() if models is None or name in models}
         target = parameters("bmojo", {**table["bmojo"][1], "vocab_size": config.vocab})
-        for name, (preset, overrides) in chosen.items():
-            matched, _ = match_width(preset, target, {**overrides, "vocab_size": config.vocab})
-            for seed in range(seeds):
-                runs.append(Run(name, preset, tuple(sorted(matched.items())), config, seed, lr, batch_size))
+        matched = {name: match_width(preset, target, {**overrides, "vocab_size": config.vocab})[0]
+                   for name, (preset, overrides) in chosen.items()}
+        for seed in range(seeds):  # seed by seed: a partial grid still compares every model
+            for name, (preset, _) in chosen.items():
+                runs.append(Run(name, preset, tuple(sorted(matched[name].items())), config, seed, lr, batch_size))
     return runs
 
 
