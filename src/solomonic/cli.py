@@ -174,8 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     reason.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                         help="tasks at a time (default: 1; each already uses two cores)")
     reason.add_argument("--quick", action="store_true", help="latency only, no SV-COMP run")
-    reason.add_argument("--output", default="docs/results/bench-reason.json", metavar="FILE")
-    reason.add_argument("--docs", default="docs/benchmarks.md", metavar="FILE")
+    _bench_outputs(reason, "docs/results/bench-reason.json")
     reason.set_defaults(run=run_bench_reason)
     recall = bench_sub.add_parser(
         "recall", help="B'MOJO II: multi-query associative recall across presets at matched size",
@@ -188,11 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     recall.add_argument("--seeds", type=int, help="seeds per cell (default: 3; 1 with --quick)")
     recall.add_argument("--lr", type=float, default=3e-3)
     recall.add_argument("--batch-size", type=int, default=64)
-    recall.add_argument("--threads", type=int, default=2, help="torch threads (default: 2)")
-    recall.add_argument("--cache", metavar="DIR", help="per-run results (default: docs/results/recall)")
-    recall.add_argument("--output", metavar="FILE")
-    recall.add_argument("--plots", default="docs/plots", metavar="DIR")
-    recall.add_argument("--docs", default="docs/benchmarks.md", metavar="FILE")
+    _bench_outputs(recall, None, grid="docs/results/recall")
     recall.set_defaults(run=run_bench_recall)
     lm = bench_sub.add_parser(
         "lm", help="B'MOJO II: language modelling at matched size, and length generalisation",
@@ -202,11 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     lm.add_argument("--quick", action="store_true", help="a small model, briefly trained (minutes)")
     lm.add_argument("--presets", nargs="+", metavar="NAME")
     lm.add_argument("--seeds", type=int, default=1)
-    lm.add_argument("--threads", type=int, default=2)
-    lm.add_argument("--cache", metavar="DIR", help="per-run results (default: docs/results/lm)")
-    lm.add_argument("--output", metavar="FILE")
-    lm.add_argument("--plots", default="docs/plots", metavar="DIR")
-    lm.add_argument("--docs", default="docs/benchmarks.md", metavar="FILE")
+    _bench_outputs(lm, None, grid="docs/results/lm")
     lm.set_defaults(run=run_bench_lm)
     memory = bench_sub.add_parser(
         "memory", help="B'MOJO: peak memory of a forward pass against sequence length",
@@ -221,10 +212,21 @@ def build_parser() -> argparse.ArgumentParser:
     memory.add_argument("--heads", type=int, default=4)
     memory.add_argument("--window", type=int, default=128)
     memory.add_argument("--quick", action="store_true", help="lengths 1024 and 2048 only")
-    memory.add_argument("--output", default="docs/results/bench-memory.json", metavar="FILE")
-    memory.add_argument("--docs", default="docs/benchmarks.md", metavar="FILE")
+    _bench_outputs(memory, "docs/results/bench-memory.json")
     memory.set_defaults(run=run_bench_memory)
     return parser
+
+
+def _bench_outputs(parser: argparse.ArgumentParser, output: str | None, grid: str | None = None) -> None:
+    """Where a benchmark writes: its JSON, its section of docs/benchmarks.md; for training grids also
+    the per-run cache, the plots, and the torch threads each run uses."""
+    parser.add_argument("--output", default=output, metavar="FILE", help="the JSON result")
+    parser.add_argument("--docs", default="docs/benchmarks.md", metavar="FILE")
+    if grid is not None:
+        parser.add_argument("--cache", metavar="DIR", help=f"per-run results (default: {grid}; a temporary "
+                                                           "directory with --quick)")
+        parser.add_argument("--plots", default="docs/plots", metavar="DIR")
+        parser.add_argument("--threads", type=int, default=2, help="torch threads (default: 2)")
 
 
 def _positive(text: str) -> float:
