@@ -47,16 +47,15 @@ def block_sparse_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, wi
     qb = _blocks(q, window)  # (B, H, nb, w, D)
     nb = qb.shape[2]
     in_window, in_fading = band_masks(nb, window, q.device)
-    scale = dim**-0.5
     kb, vb = _blocks(k, window), _blocks(v, window)  # (B, H, nb, w, D)
-    keys = [torch.cat([_earlier(kb, 1), kb], dim=3)]  # (B, H, nb, 2w, D)
-    values = [torch.cat([_earlier(vb, 1), vb], dim=3)]
+    keys = [_earlier(kb, 1), kb]  # window keys: blocks b-1 and b
+    values = [_earlier(vb, 1), vb]
     masks = [in_window.expand(batch, -1, -1, -1)]  # (B, nb, w, 2w)
     biases = [None]
     if fading is not None:
         kf, vf = _blocks(fading[0], window), _blocks(fading[1], window)  # (B, H, nb, w, D)
-        keys.append(torch.cat([_earlier(kf, 2), _earlier(kf, 1)], dim=3))  # (B, H, nb, 2w, D)
-        values.append(torch.cat([_earlier(vf, 2), _earlier(vf, 1)], dim=3))
+        keys += [_earlier(kf, 2), _earlier(kf, 1)]  # fading keys: blocks b-2 and b-1
+        values += [_earlier(vf, 2), _earlier(vf, 1)]
         masks.append(in_fading.expand(batch, -1, -1, -1))
         biases.append(None)
     if memory is not None:
@@ -65,19 +64,11 @@ def block_sparse_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, wi
         values.append(mv)
         masks.append(visible)
         biases.append(bias)
-    logits = []
-    for key, mask, bias in zip(keys, masks, biases):
-        part = torch.einsum("bhzrd,bhzsd->bhzrs", qb, key) * scale  # (B, H, nb, w, S)
-        if bias is not None:
-            part = part + bias[:, None]
-        logits.append(part.masked_fill(~mask[:, None], float("-inf")))
-    weights = torch.softmax(torch.cat(logits, dim=-1), dim=-1)  # (B, H, nb, w, sum S): one softmax
-    out = torch.zeros_like(qb)  # (B, H, nb, w, D)
-    start = 0
-    for value in values:
-        size = value.shape[3]
-        out = out + torch.einsum("bhzrs,bhzsd->bhzrd", weights[..., start : start + size], value)
-        start += size
+    # One key set, one additive mask (-inf where not visible, the memory gate where given): one softmax.
+    additive = torch.cat([torch.zeros_like(m, dtype=q.dtype).masked_fill(~m, float("-inf")) if b is None
+                          else b.masked_fill(~m, float("-inf")) for m, b in zip(masks, biases)], dim=-1)
+    out = F.scaled_dot_product_attention(qb, torch.cat(keys, dim=3), torch.cat(values, dim=3),
+                                         attn_mask=additive[:, None])  # (B, H, nb, w, D)
     return out.reshape(batch, heads, -1, dim)[:, :, :length]
 
 
