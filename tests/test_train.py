@@ -154,3 +154,8 @@ def test_resuming_from_a_corrupt_or_foreign_checkpoint_is_refused(tmp_path):
                "--out", str(tmp_path / "missing")]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "no checkpoint to resume from" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_bf16_autocast_trains(tmp_path):
+    summary = Trainer(settings(tmp_path, steps=3, bf16=True, eval_every=3)).run()
+    assert torch.isfinite(torch.tensor(summary["final"]["loss"])) and summary["eval"]["asked"] > 0
