@@ -159,3 +159,29 @@ def test_resuming_from_a_corrupt_or_foreign_checkpoint_is_refused(tmp_path):
 def test_bf16_autocast_trains(tmp_path):
     summary = Trainer(settings(tmp_path, steps=3, bf16=True, eval_every=3)).run()
     assert torch.isfinite(torch.tensor(summary["final"]["loss"])) and summary["eval"]["asked"] > 0
+
+
+def test_compiled_training_takes_the_eager_steps(tmp_path):
+    eager = Trainer(settings(tmp_path / "eager", steps=4))
+    eager.run()
+    compiled = Trainer(settings(tmp_path / "compiled", steps=4, compile=True))
+    compiled.run()
+    assert compiled.compiled  # it really ran compiled, not through the fallback
+    a, b = losses(tmp_path / "eager"), losses(tmp_path / "compiled")
+    assert sorted(a) == sorted(b) == [1, 2, 3, 4]
+    assert all(abs(a[s] - b[s]) <= 1e-4 * abs(a[s]) for s in a)
+
+
+def test_a_failing_compiler_falls_back_to_eager_with_a_warning(tmp_path, monkeypatch):
+    def broken_compile(module):
+        def run(*args, **kwargs):
+            raise RuntimeError("no C++ compiler found")
+        return run
+
+    monkeypatch.setattr(torch, "compile", broken_compile)
+    Trainer(settings(tmp_path / "eager", steps=3)).run()
+    trainer = Trainer(settings(tmp_path / "fallback", steps=3, compile=True))
+    with pytest.warns(RuntimeWarning, match="torch.compile failed .*no C\\+\\+ compiler found"):
+        trainer.run()
+    assert not trainer.compiled
+    assert losses(tmp_path / "eager") == losses(tmp_path / "fallback")  # the eager steps, exactly

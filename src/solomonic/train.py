@@ -1,5 +1,6 @@
 """The training loop every preset shares: AdamW, linear warmup then cosine decay, gradient clipping,
-optional bf16 autocast, periodic evaluation, metrics as JSON lines, atomic checkpoints, exact resume.
+optional bf16 autocast and torch.compile, periodic evaluation, metrics as JSON lines, atomic
+checkpoints, exact resume.
 
 Exactness: a batch is a pure function of (seed, step), the schedule a function of the step, and a
 checkpoint holds the weights (DESIGN.md's format), the optimizer state and every RNG state; resuming
@@ -18,6 +19,7 @@ import math
 import os
 import random
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +53,7 @@ class TrainSettings:
     seed: int = 0
     device: str = "cpu"
     bf16: bool = False
+    compile: bool = False
     eval_every: int = 250
     eval_batches: int = 4
     log_every: int = 10
@@ -106,6 +109,7 @@ class Trainer:
                                             {"params": no_decay, "weight_decay": 0.0}], lr=settings.lr,
                                            betas=(0.9, 0.95))
         self.parallel = torch.nn.parallel.DistributedDataParallel(self.model) if self.world > 1 else self.model
+        self.forward = CompiledOrEager(self.parallel) if settings.compile else self.parallel
         self.step = 0
         self.out = Path(settings.out) if settings.out else None
 
@@ -142,6 +146,11 @@ class Trainer:
         return {"final": last, "eval": evaluation or self.evaluate(), "seconds": time.perf_counter() - start,
                 "params_without_embeddings": self.model.num_params(embeddings=False)}
 
+    @property
+    def compiled(self) -> bool:
+        """Whether training steps run compiled (asked for, and not fallen back to eager)."""
+        return isinstance(self.forward, CompiledOrEager) and self.forward.compiled is not None
+
     def batch(self, split: str, index: int, size: int, length: int | None = None):
         b = self.task.batch(split, index, size, self.settings.seed, length)
         return torch.from_numpy(b.inputs).to(self.device), torch.from_numpy(b.targets).to(self.device)
@@ -156,7 +165,7 @@ class Trainer:
         for group in self.optimizer.param_groups:
             group["lr"] = learning_rate(s, self.step)
         with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=s.bf16):
-            out = self.parallel(inputs, return_aux=True, positions=asked)
+            out = self.forward(inputs, return_aux=True, positions=asked)
             ce_sum = F.cross_entropy(out.logits.float(), targets[asked], reduction="sum")
             # DDP averages gradients over processes: scaling by the world size makes the step the one a
             # single process takes on the global batch.
@@ -237,6 +246,29 @@ class Trainer:
             kept = [line for line in (self.out / METRICS).read_text().splitlines()
                     if line and json.loads(line)["step"] <= self.step]
             (self.out / METRICS).write_text("".join(line + "\n" for line in kept))
+
+
+class CompiledOrEager:
+    """A module run through torch.compile, or eagerly (with one warning) once compilation fails.
+
+    Compilation needs a C++ toolchain and a platform that inductor covers; where either is missing,
+    training goes on at eager speed rather than stopping. Failures surface at a call, not at
+    torch.compile, and a failed forward has changed nothing, so the call is simply repeated eagerly.
+    """
+
+    def __init__(self, module: torch.nn.Module):
+        self.module = module
+        self.compiled = torch.compile(module)
+
+    def __call__(self, *args, **kwargs):
+        if self.compiled is not None:
+            try:
+                return self.compiled(*args, **kwargs)
+            except Exception as error:  # any compiler failure: a real error recurs eagerly
+                warnings.warn(f"torch.compile failed ({type(error).__name__}: {str(error).splitlines()[0][:200]}); "
+                              "continuing without compilation", RuntimeWarning, stacklevel=2)
+                self.compiled = None
+        return self.module(*args, **kwargs)
 
 
 def _local_rank() -> int:

@@ -9,6 +9,7 @@ grows past what it was trained on; one that does not, degrades.
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import tempfile
 import time
@@ -19,7 +20,7 @@ import torch
 
 from solomonic.bench.matching import match_width, parameters
 from solomonic.bench.record import command_line, machine, today, update_section, write_json
-from solomonic.bench.runs import run_all, run_key
+from solomonic.bench.runs import compiling, run_all, run_key
 from solomonic.train import Trainer, TrainSettings
 
 PRESETS = ["transformer", "swa", "mamba", "hybrid", "bmojo_f", "bmojo"]
@@ -63,11 +64,11 @@ class Run:
         return run_key([self.preset, self.overrides, asdict(self.recipe), self.seed])
 
 
-def train_one(run: Run) -> dict:
+def train_one(run: Run, compile: bool = True) -> dict:
     r = run.recipe
     settings = TrainSettings(task="lm", task_params={"length": r.length}, preset=run.preset,
                              model_overrides=dict(run.overrides), steps=r.steps, batch_size=r.batch_size, lr=r.lr,
-                             seed=run.seed, eval_every=0, eval_batches=1, progress=False)
+                             seed=run.seed, eval_every=0, eval_batches=1, progress=False, compile=compile)
     cpu, wall = time.process_time(), time.perf_counter()
     trainer = Trainer(settings)
     trainer.run()
@@ -81,7 +82,7 @@ def train_one(run: Run) -> dict:
     return {"model": run.model, "preset": run.preset, "seed": run.seed, "recipe": asdict(r), "overrides": dict(run.overrides),
             "params_without_embeddings": trainer.model.num_params(embeddings=False),
             "cache_bytes": trainer.model.cache_bytes(r.length * FACTORS[-1]),
-            "eval": by_length, "train_seconds": train_seconds, "cpu_seconds": time.process_time() - cpu,
+            "eval": by_length, "compiled": trainer.compiled, "train_seconds": train_seconds, "cpu_seconds": time.process_time() - cpu,
             "corpus": trainer.task.describe()}
 
 
@@ -99,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         runs += [Run(name, preset, tuple(sorted(matched.items())), recipe, seed) for seed in range(args.seeds)]
     cache = Path(args.cache or (tempfile.mkdtemp(prefix="solomonic-lm-") if args.quick else "docs/results/lm"))
     torch.set_num_threads(args.threads)
-    results = run_all(runs, lambda r: r.key, train_one, cache,
+    results = run_all(runs, lambda r: r.key, functools.partial(train_one, compile=compiling(args)), cache,
                       lambda r, res: f"{r.model} seed {r.seed}: validation perplexity "
                                      f"{res['eval'][str(recipe.length)]['perplexity']:.2f}")
     report = {"command": command_line(), "machine": machine(), "date": today(), "recipe": asdict(recipe),

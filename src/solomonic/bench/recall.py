@@ -11,6 +11,7 @@ resumes where it stopped; the report marks cells with fewer seeds than asked.
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import tempfile
 import time
@@ -22,7 +23,7 @@ import torch
 
 from solomonic.bench.matching import match_width, parameters
 from solomonic.bench.record import command_line, machine, today, update_section, write_json
-from solomonic.bench.runs import run_all, run_key
+from solomonic.bench.runs import compiling, run_all, run_key
 from solomonic.data.recall import IGNORE
 from solomonic.train import Trainer, TrainSettings
 
@@ -94,14 +95,14 @@ def plan(grid: list[Configuration], models: list[str] | None, seeds: int, lr: fl
     return runs
 
 
-def train_one(run: Run) -> dict:
+def train_one(run: Run, compile: bool = True) -> dict:
     config = run.config
     overrides = dict(run.overrides)
     settings = TrainSettings(task="mqar", task_params={"length": config.length, "pairs": config.pairs,
                                                         "vocab": config.vocab},
                              preset=run.preset, model_overrides=overrides, steps=config.steps,
                              batch_size=run.batch_size, lr=run.lr, seed=run.seed, eval_every=0, eval_batches=8,
-                             progress=False)
+                             progress=False, compile=compile)
     cpu, wall = time.process_time(), time.perf_counter()
     trainer = Trainer(settings)
     summary = trainer.run()
@@ -112,6 +113,7 @@ def train_one(run: Run) -> dict:
         "final_loss": summary["final"]["loss"],
         "params_without_embeddings": trainer.model.num_params(embeddings=False),
         "cache_bytes": trainer.model.cache_bytes(config.length),
+        "compiled": trainer.compiled,
         "train_seconds": time.perf_counter() - wall, "cpu_seconds": time.process_time() - cpu,
     }
     if trainer.config.memory_on("M"):
@@ -172,7 +174,7 @@ def run(args: argparse.Namespace) -> int:
     cache = Path(args.cache or (tempfile.mkdtemp(prefix="solomonic-recall-") if args.quick else "docs/results/recall"))
     runs = plan(grid, models, seeds, args.lr, args.batch_size)
     torch.set_num_threads(args.threads)
-    results = run_all(runs, lambda r: r.key, train_one, cache,
+    results = run_all(runs, lambda r: r.key, functools.partial(train_one, compile=compiling(args)), cache,
                       lambda r, res: f"{r.config.label} {r.model} seed {r.seed}: accuracy {res['accuracy']:.3f} "
                                      f"(far {res['far_accuracy']:.3f})")
     report = {"command": command_line(), "machine": machine(), "date": today(), "seeds": seeds,

@@ -11,6 +11,12 @@ from pathlib import Path
 from solomonic.bench.record import write_json
 
 
+def compiling(args) -> bool:
+    """Whether a grid trains through torch.compile: as asked, else for full runs only (a --quick run is
+    shorter than the one or two minutes each model takes to compile)."""
+    return args.compile if args.compile is not None else not args.quick
+
+
 def run_key(spec: object) -> str:
     return hashlib.sha1(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
