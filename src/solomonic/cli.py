@@ -50,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
                "  assert        no assertion fails; Python: no exception escapes (a failed assume() excepted)\n"
                "  no-overflow   C: no signed integer overflow\n"
                "  returns-true  every return gives a true value (paths that never return do not count)\n"
+               "  terminates    every execution leaves the function (yes: ranking functions; no: an input\n"
+               "                that loops forever, replayed)\n"
                "  all           each of the above that applies (the default)\n\n"
                "inputs: Python int/bool parameters (annotations or leading `assert isinstance`) restricted\n"
                "by `assume(cond)` from solomonic.reason; C integer parameters over their full range,\n"
@@ -58,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("files", nargs="+", metavar="FILE", help="a .py, .c or preprocessed .i file")
     check.add_argument("--function", "-f", help="check only this function (default: every function)")
     check.add_argument("--property", "-p", default="all",
-                       choices=["assert", "no-overflow", "returns-true", "all"])
+                       choices=["assert", "no-overflow", "returns-true", "terminates", "all"])
     check.add_argument("--timeout", type=_positive, default=10.0, metavar="S",
                        help="seconds per function and property (default: 10); a hard limit")
     check.add_argument("--data-model", choices=["ILP32", "LP64"], default="LP64",
@@ -73,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="address-space limit of each analysis process (default: 4096)")
     check.add_argument("--max-file-size", type=int, default=4, metavar="MIB",
                        help="refuse larger files (default: 4)")
+    _memory_options(check)
     check.add_argument("--save-reproducers", metavar="DIR", help="write each counterexample's reproducer to DIR")
     check.add_argument("--quiet", "-q", action="store_true", help="text: one line per answer")
     check.set_defaults(run=run_check)
@@ -94,13 +97,25 @@ def build_parser() -> argparse.ArgumentParser:
                     "Tasks that do not list the property are skipped. Exit status 1 if any answer is wrong.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     svcomp.add_argument("paths", nargs="+", metavar="PATH", help="task files or directories of them")
-    svcomp.add_argument("--property", default="unreach-call", choices=["unreach-call", "no-overflow"])
+    svcomp.add_argument("--property", default="unreach-call", choices=["unreach-call", "no-overflow", "termination"])
     svcomp.add_argument("--timeout", type=_positive, default=60.0, metavar="S", help="seconds per task (default: 60)")
     svcomp.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="tasks run in parallel")
     svcomp.add_argument("--memory-limit", type=int, default=4096, metavar="MIB")
     svcomp.add_argument("--format", choices=["text", "json"], default="text")
     svcomp.add_argument("--output", "-o", metavar="FILE", help="also write the JSON report to FILE")
+    _memory_options(svcomp)
     svcomp.set_defaults(run=run_svcomp)
+
+    memory = sub.add_parser(
+        "memory", help="inspect or empty the proof memory",
+        description="The proof memory keeps every answer `check` and `svcomp` found, keyed by the function\n"
+                    "(with everything it calls), the property, the options and the engine's own version, so\n"
+                    "that the same question is answered again at once. Default file: $SOLOMONIC_MEMORY, else\n"
+                    "$XDG_CACHE_HOME/solomonic/proofs.sqlite (~/.cache when unset).",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    memory.add_argument("action", choices=["stats", "clear"])
+    memory.add_argument("--memory", metavar="PATH", help="the memory's file (default: see above)")
+    memory.set_defaults(run=run_memory)
 
     bmojo = sub.add_parser("bmojo", help="the B'MOJO model family: sizes and configurations")
     bmojo_sub = bmojo.add_subparsers(title="commands", metavar="COMMAND", required=True)
@@ -235,6 +250,18 @@ def _bench_outputs(parser: argparse.ArgumentParser, output: str | None, grid: st
                                  "off with --quick, where compiling takes longer than the runs)")
 
 
+def _memory_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--memory", metavar="PATH",
+                        help="the proof memory's file (default: $SOLOMONIC_MEMORY or ~/.cache/solomonic/proofs.sqlite)")
+    parser.add_argument("--no-memory", action="store_true", help="neither read nor write the proof memory")
+
+
+def _memory_path(args: argparse.Namespace) -> str | None:
+    from solomonic.reason.memory import default_path
+
+    return None if args.no_memory else str(args.memory or default_path())
+
+
 def _positive(text: str) -> float:
     try:
         value = float(text)
@@ -256,7 +283,8 @@ def run_check(args: argparse.Namespace) -> int:
         try:
             results += check(path, function=args.function, property=args.property, timeout=args.timeout,
                              data_model=args.data_model, include_dirs=args.include_dirs, defines=args.defines,
-                             jobs=args.jobs, memory_mb=args.memory_limit, max_file_bytes=args.max_file_size << 20)
+                             jobs=args.jobs, memory_mb=args.memory_limit, max_file_bytes=args.max_file_size << 20,
+                             memory=_memory_path(args))
         except BadInput as err:
             print(f"solomonic: error: {err}", file=sys.stderr)
             bad = True
@@ -305,13 +333,34 @@ def run_svcomp(args: argparse.Namespace) -> int:
 
     from solomonic.reason import svcomp
 
-    report = svcomp.run(args.paths, args.property, args.timeout, jobs=args.jobs, memory_mb=args.memory_limit)
+    report = svcomp.run(args.paths, args.property, args.timeout, jobs=args.jobs, memory_mb=args.memory_limit,
+                        memory=_memory_path(args))
     if args.output:
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)
         Path(args.output).write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps(report, indent=2) if args.format == "json" else svcomp.table(report))
     s = report["summary"]
     return EXIT_NO if s["wrong true"] or s["wrong false"] else EXIT_OK
+
+
+def run_memory(args: argparse.Namespace) -> int:
+    from solomonic.reason.memory import ProofMemory, default_path
+
+    memory = ProofMemory(args.memory or default_path())
+    try:
+        if args.action == "clear":
+            print(f"{_count(memory.clear(), 'answer')} removed from {memory.path}")
+        else:
+            stats = memory.stats()
+            verdicts = ", ".join(f"{n} {v}" for v, n in sorted(stats["by verdict"].items())) or "none"
+            print(f"{stats['path']}: {_count(stats['entries'], 'answer')} ({verdicts}), {stats['bytes'] / 1024:.0f} KiB")
+    finally:
+        memory.close()
+    return EXIT_OK
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def run_bmojo_info(args: argparse.Namespace) -> int:

@@ -96,7 +96,7 @@ def test_recheck_round_trip(programs, tmp_path):
     saved.write_text(solomonic("check", str(programs / "ok.py"), str(programs / "bad.py"), "--format", "json").stdout)
     done = solomonic("recheck", str(saved))
     assert done.returncode == 0, done.stdout
-    assert "4 confirmed, 0 not confirmed" in done.stdout  # assert and returns-true of each
+    assert "6 confirmed, 0 not confirmed" in done.stdout  # assert, returns-true and terminates of each
 
 
 def test_syntax_errors_name_file_and_line(programs):

@@ -1193,6 +1193,10 @@ def judge_python(program: PyProgram, path: Path, stats: Stats) -> None:
     box = {args: py_outcome(fn, args) for args in py_box(len(program.params))}
     for r in results:
         prop = r.property
+        if prop == "terminates":  # every loop the writer makes ends: a "no" can only be wrong
+            assert r.verdict != Verdict.NO, f"WRONG 'no' for terminates: {r.reason}\n{source}"
+            stats.add(source, prop, r.verdict, r.reason)
+            continue
         bad = "false" if prop == "returns-true" else "raise"
         where = f"\n--- program ---\n{source}--- property: {prop}; tool said {r.verdict.value}: {r.reason}"
         if r.verdict == Verdict.YES:
@@ -1232,6 +1236,12 @@ def judge_c(program: CProgram, workdir: Path, stats: Stats) -> None:
     undefined = [(a, o) for a, o in in_box.items() if o == "overflow" or o.startswith("ub")]
     for r in results:
         prop = r.property
+        if prop == "terminates":  # every loop the writer makes ends; a "yes" also vouches for no UB
+            assert r.verdict != Verdict.NO, f"WRONG 'no' for terminates: {r.reason}\n{source}"
+            if r.verdict == Verdict.YES:
+                assert not undefined, f"WRONG 'yes' for terminates: inputs {undefined[:3]} hit UB\n{source}"
+            stats.add(source, prop, r.verdict, r.reason, bool(undefined) and "undefined behaviour" in r.reason)
+            continue
         bad = {"assert": "assert", "returns-true": "false", "no-overflow": "overflow"}[prop]
         where = (f"\n--- program ({program.data_model}) ---\n{source}--- property: {prop}; "
                  f"tool said {r.verdict.value}: {r.reason}")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from solomonic.reason.engine import Options, analyse, applies
 from solomonic.reason.ir import BadInput, Function, Unsupported
 from solomonic.reason.isolate import Job, run_jobs
+from solomonic.reason.memory import remembered
 from solomonic.reason.result import PROPERTIES, Result, Verdict
 
 MAX_FILE_BYTES = 4 << 20  # larger files are refused up front: parsing alone could outlast any timeout
@@ -25,6 +26,7 @@ class CheckOptions:
     jobs: int = 1
     memory_mb: int = 4096
     max_file_bytes: int = MAX_FILE_BYTES
+    memory: str | None = None  # the proof memory's file; None: no memory
 
 
 @dataclass
@@ -112,7 +114,7 @@ def _relevant(source: Source, name: str, prop: str) -> bool:
     return True
 
 
-def answer(source: Source, name: str, prop: str, timeout_s: float) -> dict:
+def answer(source: Source, name: str, prop: str, timeout_s: float, memory: str | None = None) -> dict:
     """Runs in the child process: lower the function and analyse it."""
     base = {"file": source.path, "function": name, "property": prop, "line": source.lines[name],
             "language": source.language}
@@ -124,18 +126,20 @@ def answer(source: Source, name: str, prop: str, timeout_s: float) -> dict:
     why_not = applies(function, prop)
     if why_not is not None:
         return Result(verdict=Verdict.UNKNOWN, reason=f"{prop} does not apply: {why_not}", **base).to_json()
-    return analyse(function, prop, Options(timeout_s=timeout_s)).to_json()
+    return remembered(memory, function, prop, {"language": source.language, **source.details}, timeout_s,
+                      lambda: analyse(function, prop, Options(timeout_s=timeout_s))).to_json()
 
 
 def check(path: str, function: str | None = None, property: str = "all", timeout: float = 10.0,
           data_model: str = "LP64", include_dirs=(), defines=(), jobs: int = 1, memory_mb: int = 4096,
-          max_file_bytes: int = MAX_FILE_BYTES, on_result: Callable[[Result], None] | None = None) -> list[Result]:
+          max_file_bytes: int = MAX_FILE_BYTES, on_result: Callable[[Result], None] | None = None,
+          memory: str | None = None) -> list[Result]:
     """Answer each (function, property) of the file; see `solomonic.reason.check`."""
     options = CheckOptions(timeout, data_model, tuple(include_dirs), tuple(defines), jobs, memory_mb,
-                           max_file_bytes)
+                           max_file_bytes, memory)
     source = load(path, options)
     pairs = questions(source, function, property)
-    jobs_ = [Job((name, prop), lambda n=name, p=prop: answer(source, n, p, timeout), timeout)
+    jobs_ = [Job((name, prop), lambda n=name, p=prop: answer(source, n, p, timeout, memory), timeout)
              for name, prop in pairs]
     results: dict[tuple[str, str], Result] = {}
     for outcome in run_jobs(jobs_, parallel=jobs, memory_mb=memory_mb):

@@ -41,6 +41,10 @@ def applies(function: Function, prop: str) -> str | None:
 
 
 def analyse(function: Function, prop: str, options: Options) -> Result:
+    if prop == "terminates":
+        from solomonic.reason import termination
+
+        return termination.analyse(function, options.timeout_s)
     start = time.monotonic()
     deadline = start + options.timeout_s
     result = _Analysis(function, prop, options, deadline).run()

@@ -56,6 +56,15 @@ def recheck_one(r: Result, timeout_s: float) -> tuple[bool | None, str]:
         function = load(r.file, options).lower(r.function)
     except (BadInput, Unsupported) as err:
         return False, f"cannot rebuild the function: {err}{note}"
+    if r.property == "terminates":
+        if r.verdict == Verdict.YES:
+            from solomonic.reason.termination import check_certificate
+
+            problem = check_certificate(function, r.certificate or {}, timeout_s)
+            return problem is None, ("certificate re-checked" if problem is None else f"certificate fails: {problem}") + note
+        from solomonic.reason.termination import REPLAY_S
+
+        return _replay(function, r, note, min(timeout_s, REPLAY_S))
     errors = PROPERTY_ERRORS[r.property]
     poison = UNDEFINED_BEHAVIOUR - errors if function.language == "c" else set()
     if r.verdict == Verdict.YES:

@@ -155,8 +155,8 @@ def replay(function: Function, inputs: dict[Var, int], trace: Trace, prop: str, 
             ran = subprocess.run([exe], capture_output=True, timeout=timeout_s, stdin=subprocess.DEVNULL,
                                  env={**os.environ, "UBSAN_OPTIONS": UBSAN_OPTIONS},
                                  preexec_fn=_limit_memory)
-        except subprocess.TimeoutExpired:
-            return Replay(False, f"the reproducer did not finish within {timeout_s:.0f} s", script)
+        except subprocess.TimeoutExpired:  # what a non-termination witness must do
+            return Replay(prop == "terminates", f"the reproducer was still running after {timeout_s:g} s", script)
     return _judge(prop, ran.returncode, ran.stderr.decode(errors="replace"), script)
 
 
@@ -178,6 +178,8 @@ def _judge(prop: str, code: int, stderr: str, script: str) -> Replay:
     if code == EXIT_ASSUME:
         return Replay(False, "the witness violates an assumption", script)
     if code == EXIT_EXHAUSTED:
+        if prop == "terminates":  # the witness's values are a prefix of an infinite run: all used, still looping
+            return Replay(True, "still looping when the witness's nondeterministic values ran out", script)
         return Replay(False, "the program read more nondeterministic values than the witness has", script)
     returned = re.search(r"SOLOMONIC: returned(?: (-?\d+))?", stderr)
     if code == 0 and returned is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -66,10 +67,13 @@ def replay(path: str, function: str, args: list[int | bool], prop: str, timeout_
         command = [sys.executable, "-c", _RUNNER, path, function, json.dumps(args), out,
                    str(max(1, int(timeout_s))), str(memory_mb)]
         try:
-            subprocess.run(command, timeout=timeout_s + 1, capture_output=True, cwd=os.path.dirname(path),
-                           stdin=subprocess.DEVNULL)
+            done = subprocess.run(command, timeout=timeout_s + 1, capture_output=True, cwd=os.path.dirname(path),
+                                  stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
-            return Replay(False, f"the replay did not finish within {timeout_s:.0f} s", [], reproducer)
+            return Replay(prop == "terminates", f"the call was still running after {timeout_s:g} s", [], reproducer)
+        cpu_limit = done.returncode in (-signal.SIGXCPU, -signal.SIGKILL)
+        if not os.path.exists(out) and cpu_limit and prop == "terminates":  # still running at its CPU-time limit
+            return Replay(True, f"the call was still running after {timeout_s:g} s of CPU time", [], reproducer)
         if not os.path.exists(out):
             return Replay(False, "the replay process died without a report (memory limit?)", [], reproducer)
         with open(out) as f:
@@ -90,7 +94,8 @@ def replay(path: str, function: str, args: list[int | bool], prop: str, timeout_
 
 def _reproducer(path: str, function: str, args: list[int | bool], prop: str) -> str:
     call = f"module.{function}({', '.join(repr(a) for a in args)})"
-    last = f"print({call})  # prints a false value" if prop == "returns-true" else f"{call}  # raises"
+    last = {"returns-true": f"print({call})  # prints a false value",
+            "terminates": f"{call}  # never returns"}.get(prop, f"{call}  # raises")
     return "\n".join([
         "import importlib.util",
         f"spec = importlib.util.spec_from_file_location({Path(path).stem!r}, {path!r})",

@@ -12,13 +12,15 @@ PROPERTY_TEXT = {
     "assert": "no assertion fails and no exception escapes",
     "no-overflow": "no signed integer overflow",
     "returns-true": "every return returns a true value",
+    "terminates": "every execution leaves the function",
 }
 
 
 def text(results: list[Result], verbose: bool = True) -> str:
     out = []
     for r in results:
-        out.append(f"{r.file}:{r.line}: {r.function}: {r.property}: {r.verdict.value.upper()}  ({r.seconds:.2f} s)")
+        memory = ", from memory" if r.details.get("from_memory") else ""
+        out.append(f"{r.file}:{r.line}: {r.function}: {r.property}: {r.verdict.value.upper()}  ({r.seconds:.2f} s{memory})")
         if not verbose:
             continue
         if r.verdict == Verdict.YES and r.certificate:

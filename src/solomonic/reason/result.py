@@ -19,12 +19,13 @@ PROPERTY_ERRORS: dict[str, set[str]] = {
     "no-overflow": {"overflow"},
     "returns-true": {"return-false"},
 }
-PROPERTIES = tuple(PROPERTY_ERRORS)
+# "terminates" is not about reaching an event: ranking functions prove it, lassos refute it (termination.py)
+PROPERTIES = (*PROPERTY_ERRORS, "terminates")
 # C undefined behaviour: an execution that reaches it witnesses nothing but no-overflow, so where it
 # cannot be excluded the answer is unknown.
 UNDEFINED_BEHAVIOUR = {"overflow", "ub"}
 
-SVCOMP_PROPERTIES = {"unreach-call": "assert", "no-overflow": "no-overflow"}
+SVCOMP_PROPERTIES = {"unreach-call": "assert", "no-overflow": "no-overflow", "termination": "terminates"}
 
 
 @dataclass

@@ -41,8 +41,10 @@ class TaskResult:
     verdict: str  # "true" | "false" | "unknown"
     correct: bool | None  # None for unknown
     points: int
-    seconds: float
+    seconds: float  # wall clock, with process start and parsing
     reason: str
+    analysis_seconds: float = 0.0  # the analysis alone (a memory lookup, when from memory)
+    from_memory: bool = False
 
 
 def find_tasks(paths: list[str], prop: str) -> tuple[list[Task], int]:
@@ -77,22 +79,26 @@ def find_tasks(paths: list[str], prop: str) -> tuple[list[Task], int]:
     return tasks, skipped
 
 
-def answer(task: Task, timeout_s: float) -> dict:
+def answer(task: Task, timeout_s: float, memory: str | None = None) -> dict:
     """Runs in the child process."""
     from solomonic.reason.engine import Options, analyse
     from solomonic.reason.frontend_c import lower_c, parse_c
+    from solomonic.reason.memory import remembered
 
     try:
         program = parse_c(task.input_file, data_model=task.data_model)
         if "main" not in program.functions:
             return {"verdict": "unknown", "reason": "no main function"}
-        result = analyse(lower_c(program, "main"), SVCOMP_PROPERTIES[task.property], Options(timeout_s=timeout_s))
+        function, prop = lower_c(program, "main"), SVCOMP_PROPERTIES[task.property]
+        result = remembered(memory, function, prop, {"language": "c", "data_model": task.data_model}, timeout_s,
+                            lambda: analyse(function, prop, Options(timeout_s=timeout_s)))
     except Unsupported as u:
         return {"verdict": "unknown", "reason": f"unsupported at line {u.line}: {u.construct}"}
     except BadInput as err:
         return {"verdict": "unknown", "reason": str(err)}
     verdict = {"yes": "true", "no": "false"}.get(result.verdict.value, "unknown")
-    return {"verdict": verdict, "reason": result.reason}
+    return {"verdict": verdict, "reason": result.reason, "from_memory": bool(result.details.get("from_memory")),
+            "analysis_seconds": result.seconds}
 
 
 def score(verdict: str, expected: bool) -> tuple[bool | None, int]:
@@ -102,21 +108,22 @@ def score(verdict: str, expected: bool) -> tuple[bool | None, int]:
 
 
 def run(paths: list[str], prop: str, timeout_s: float, jobs: int = 1, memory_mb: int = 4096,
-        progress: bool = True) -> dict:
+        progress: bool = True, memory: str | None = None) -> dict:
     tasks, skipped = find_tasks(paths, prop)
     if not tasks:
         raise BadInput(f"no task under {', '.join(paths)} lists the property {prop}")
     by_name = {t.name: t for t in tasks}
     results: dict[str, TaskResult] = {}
     bar = _progress(len(tasks), progress)
-    job_list = [Job(t.name, lambda t=t: answer(t, timeout_s), timeout_s) for t in tasks]
+    job_list = [Job(t.name, lambda t=t: answer(t, timeout_s, memory), timeout_s) for t in tasks]
     for outcome in run_jobs(job_list, parallel=jobs, memory_mb=memory_mb):
         task = by_name[outcome.key]
         answer_ = outcome.value or {"verdict": "unknown", "reason": outcome.failure.splitlines()[0]
                                     if outcome.failure else "no answer"}
         correct, points = score(answer_["verdict"], task.expected)
         results[task.name] = TaskResult(task.name, prop, str(task.expected).lower(), answer_["verdict"], correct,
-                                        points, round(outcome.seconds, 3), answer_["reason"])
+                                        points, round(outcome.seconds, 3), answer_["reason"],
+                                        answer_.get("analysis_seconds", 0.0), answer_.get("from_memory", False))
         if bar is not None:
             bar.advance(f"{Path(task.name).stem}: {answer_['verdict']}")
     if bar is not None:
@@ -145,6 +152,8 @@ def summarise(results: list[TaskResult], tasks: list[Task], skipped: int, timeou
         "median seconds": round(statistics.median(r.seconds for r in results), 3),
         "total seconds": round(sum(r.seconds for r in results), 1),
         "timeout s": timeout_s,
+        "from memory": sum(r.from_memory for r in results),
+        "slowest answer from memory (s)": max((r.analysis_seconds for r in results if r.from_memory), default=0.0),
     }
 
 
@@ -159,6 +168,9 @@ def table(report: dict) -> str:
     rows.append(f"score {s['score']} of {s['max score']} ({s['score %']} %): correct true {s['correct true']}, "
                 f"correct false {s['correct false']}, wrong true {s['wrong true']}, wrong false {s['wrong false']}, "
                 f"unknown {s['unknown']}; median {s['median seconds']} s per task")
+    if s["from memory"]:
+        rows.append(f"{s['from memory']} answers from the proof memory, the slowest in "
+                    f"{1000 * s['slowest answer from memory (s)']:.0f} ms of analysis")
     return "\n".join(rows)
 
 

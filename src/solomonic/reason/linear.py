@@ -1,0 +1,211 @@
+"""Transition formulas as unions of polyhedra, the form Farkas-based ranking synthesis works on.
+
+A formula over integers (the int encoding of a block, its source invariant, its updates) is split
+into cubes: conjunctions of inequalities  Σ a_i·v_i <= c  with rational coefficients. The cubes come
+from the solver's models, each shrunk to the atoms it needs by an unsat core, so their union is the
+formula. Integer if-then-else terms become variables defined case by case; terms that are not
+linear (x*y, division by a variable, array reads) become fresh unconstrained variables: the cubes over-approximate the formula, so what ranks them ranks the block
+(and the ranking is re-checked against the exact formula in any case).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import z3
+
+
+@dataclass(frozen=True)
+class Inequality:
+    """Σ coeffs[name]·name <= bound."""
+
+    coeffs: tuple[tuple[str, Fraction], ...]
+    bound: Fraction
+
+
+Cube = list[Inequality]
+
+
+class NotLinear(Exception):
+    pass
+
+
+def linear(t: z3.ExprRef) -> tuple[dict[str, Fraction], Fraction]:
+    """t as (coefficients by variable name, constant); raises NotLinear."""
+    if z3.is_int_value(t) or z3.is_rational_value(t):
+        return {}, Fraction(str(t.as_fraction() if z3.is_rational_value(t) else t.as_long()))
+    if z3.is_const(t) and t.decl().kind() == z3.Z3_OP_UNINTERPRETED:
+        return {str(t): Fraction(1)}, Fraction(0)
+    kind = t.decl().kind() if z3.is_app(t) else None
+    if kind in (z3.Z3_OP_ADD, z3.Z3_OP_SUB):
+        parts = [linear(c) for c in t.children()]
+        coeffs, const = dict(parts[0][0]), parts[0][1]
+        sign = -1 if kind == z3.Z3_OP_SUB else 1
+        for c, k in parts[1:]:
+            for name, a in c.items():
+                coeffs[name] = coeffs.get(name, Fraction(0)) + sign * a
+            const += sign * k
+        return coeffs, const
+    if kind == z3.Z3_OP_UMINUS:
+        c, k = linear(t.arg(0))
+        return {n: -a for n, a in c.items()}, -k
+    if kind == z3.Z3_OP_MUL:
+        coeffs, const = {}, Fraction(1)
+        for child in t.children():
+            c, k = linear(child)
+            if c and coeffs:
+                raise NotLinear
+            if c:
+                coeffs = {n: a * const for n, a in c.items()}
+                const = k * const
+            else:
+                coeffs = {n: a * k for n, a in coeffs.items()}
+                const *= k
+        return coeffs, const
+    if kind == z3.Z3_OP_TO_REAL:
+        return linear(t.arg(0))
+    raise NotLinear
+
+
+class _Abstraction:
+    """Replaces non-linear integer terms by fresh variables; division and remainder by a positive
+    constant k become a quotient q with k·q <= a <= k·q + k - 1 (exact, SMT-LIB's Euclidean division)."""
+
+    def __init__(self, ctx: z3.Context):
+        self.ctx = ctx
+        self.side: list[z3.BoolRef] = []
+        self.memo: dict[int, z3.ExprRef] = {}
+        self.count = 0
+
+    def fresh(self) -> z3.ArithRef:
+        self.count += 1
+        return z3.Int(f"aux#{self.count}", self.ctx)  # '#' is in no C or Python name
+
+    def term(self, t: z3.ExprRef) -> z3.ExprRef:
+        key = t.get_id()
+        if key in self.memo:
+            return self.memo[key]
+        result = self._term(t)
+        self.memo[key] = result
+        return result
+
+    def _term(self, t: z3.ExprRef) -> z3.ExprRef:
+        if not z3.is_app(t) or t.num_args() == 0:
+            return t
+        kind = t.decl().kind()
+        kids = [self.term(c) for c in t.children()]
+        if t.sort().kind() == z3.Z3_INT_SORT and kind in (z3.Z3_OP_IDIV, z3.Z3_OP_MOD):
+            divisor = kids[1]
+            if z3.is_int_value(divisor) and divisor.as_long() > 0:
+                k, q = divisor.as_long(), self.fresh()
+                self.side += [k * q <= kids[0], kids[0] <= k * q + (k - 1)]
+                return q if kind == z3.Z3_OP_IDIV else kids[0] - k * q
+            return self.fresh()
+        if kind == z3.Z3_OP_ITE and t.sort().kind() == z3.Z3_INT_SORT:
+            v = self.fresh()  # an integer if-then-else becomes a variable defined case by case
+            self.side += [z3.Implies(kids[0], v == kids[1]), z3.Implies(z3.Not(kids[0]), v == kids[2])]
+            return v
+        if kind == z3.Z3_OP_ITE:
+            return z3.If(*kids)
+        if t.sort().kind() == z3.Z3_INT_SORT and kind not in (z3.Z3_OP_ADD, z3.Z3_OP_SUB, z3.Z3_OP_UMINUS,
+                                                              z3.Z3_OP_MUL):
+            return self.fresh()  # array reads, uninterpreted functions, conversions
+        rebuilt = t.decl()(*kids)
+        if kind == z3.Z3_OP_MUL:
+            try:
+                linear(rebuilt)
+            except NotLinear:
+                return self.fresh()
+        return rebuilt
+
+
+def cubes(formula: z3.BoolRef, timeout_s: float, limit: int = 64) -> list[Cube] | None:
+    """The formula as a union of polyhedra (over-approximated where not linear); None if it takes more
+    than `limit` cubes or the solver cannot decide."""
+    ctx = formula.ctx
+    abstraction = _Abstraction(ctx)
+    body = z3.And(abstraction.term(formula), *abstraction.side)
+    atoms = _atoms(body)
+    solver, negation = z3.Solver(ctx=ctx), z3.Solver(ctx=ctx)
+    for s in (solver, negation):
+        s.set("timeout", max(1, int(timeout_s * 1000)))
+    solver.add(body)
+    negation.add(z3.Not(body))
+    result: list[Cube] = []
+    while len(result) <= limit:
+        status = solver.check()
+        if status == z3.unsat:
+            return result
+        if status != z3.sat:
+            return None
+        model = solver.model()
+        literals = [_literal(a, model) for a in atoms]
+        flags = [z3.Bool(f"lit!{i}", ctx) for i in range(len(literals))]
+        negation.push()
+        negation.add(*[z3.Implies(f, lit) for f, lit in zip(flags, literals)])
+        implied = negation.check(*flags)
+        core = {str(f) for f in negation.unsat_core()} if implied == z3.unsat else None
+        negation.pop()
+        if core is None:
+            return None  # the literals should imply the formula; the solver could not show it
+        needed = [lit for f, lit in zip(flags, literals) if str(f) in core]
+        solver.add(z3.Not(z3.And(*needed, ctx)))
+        result.append([ineq for lit in needed for ineq in _inequalities(lit)])
+    return None
+
+
+def _atoms(f: z3.ExprRef) -> list[z3.BoolRef]:
+    seen: dict[int, z3.BoolRef] = {}
+    stack = [f]
+    while stack:
+        t = stack.pop()
+        if not z3.is_bool(t):
+            continue
+        if z3.is_and(t) or z3.is_or(t) or z3.is_not(t) or z3.is_implies(t) or \
+                (z3.is_eq(t) and z3.is_bool(t.arg(0))) or z3.is_app_of(t, z3.Z3_OP_ITE):
+            stack.extend(t.children())
+        elif not (z3.is_true(t) or z3.is_false(t)):
+            seen.setdefault(t.get_id(), t)
+    return list(seen.values())
+
+
+def _literal(atom: z3.BoolRef, model: z3.ModelRef) -> z3.BoolRef:
+    """The atom as the model has it; a false equality becomes the strict inequality the model takes."""
+    if z3.is_true(model.eval(atom, model_completion=True)):
+        return atom
+    if z3.is_eq(atom) and atom.arg(0).sort().kind() == z3.Z3_INT_SORT:
+        a, b = atom.arg(0), atom.arg(1)
+        return a < b if model.eval(a < b, model_completion=True) else a > b
+    return z3.Not(atom)
+
+
+def _inequalities(lit: z3.BoolRef) -> list[Inequality]:
+    """Integer literal -> inequalities (a strict one tightened by one); Boolean variables are dropped."""
+    negated = z3.is_not(lit)
+    atom = lit.arg(0) if negated else lit
+    kind = atom.decl().kind()
+    if kind not in (z3.Z3_OP_LE, z3.Z3_OP_LT, z3.Z3_OP_GE, z3.Z3_OP_GT, z3.Z3_OP_EQ) or \
+            atom.arg(0).sort().kind() != z3.Z3_INT_SORT:
+        return []
+    try:
+        lc, lk = linear(atom.arg(0))
+        rc, rk = linear(atom.arg(1))
+    except NotLinear:
+        return []
+    diff = {n: lc.get(n, Fraction(0)) - rc.get(n, Fraction(0)) for n in {*lc, *rc}}
+    const = lk - rk  # atom: Σ diff·v + const  (op)  0
+
+    def le(coeffs: dict[str, Fraction], bound: Fraction) -> Inequality:
+        return Inequality(tuple(sorted((n, a) for n, a in coeffs.items() if a)), bound)
+
+    neg = {n: -a for n, a in diff.items()}
+    if kind == z3.Z3_OP_EQ:
+        return [] if negated else [le(diff, -const), le(neg, const)]
+    if kind in (z3.Z3_OP_GE, z3.Z3_OP_GT):  # flip to <=, <
+        diff, neg, const = neg, diff, -const
+        kind = z3.Z3_OP_LE if kind == z3.Z3_OP_GE else z3.Z3_OP_LT
+    strict = kind == z3.Z3_OP_LT
+    if negated:  # not (e <= 0) is e >= 1; not (e < 0) is e >= 0
+        return [le(neg, const - (1 if not strict else 0))]
+    return [le(diff, -const - (1 if strict else 0))]

@@ -1,0 +1,147 @@
+"""Lexicographic linear ranking functions for the loops of a transition system, via Farkas' lemma.
+
+Each loop head c gets, per level, a linear function f_c(x) = a_c·x + b_c. Level by level (Alias,
+Darte, Feautrier and Gonnord, SAS 2010), one linear program asks that on every transition c -> d not yet
+ranked, f_c is non-negative and f_c(x) - f_d(x') >= δ_τ with 0 <= δ_τ <= 1, and maximises Σ δ_τ; the
+transitions with δ_τ > 0 decrease strictly and leave. A transition is one path (cube) of a block. The search stops when none is left (a proof) or
+a level ranks nothing (no linear lexicographic argument). Each implication from a transition's cube is
+turned into linear constraints by Farkas' lemma, so a level is one exact rational LP (Z3's Optimize).
+For a single-path loop the first level is Podelski and Rybalchenko's complete method.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import z3
+
+from solomonic.reason.linear import Cube
+
+
+@dataclass
+class Transition:
+    """One path of a block between loop heads of the same loop: a cube over the source variables (by
+    name) and the target variables (by name + "'"). Paths rank separately, so the two arms of a branch
+    may decrease at different levels."""
+
+    block: int  # the block's index in the system
+    path: int  # the cube's index in the block
+    src: int
+    dst: int
+    cube: Cube
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return self.block, self.path
+
+
+@dataclass
+class LinearFunction:
+    coeffs: dict[str, Fraction]  # over a loop head's variables
+    constant: Fraction
+
+    def to_json(self) -> dict:
+        return {"coefficients": {n: str(a) for n, a in self.coeffs.items()}, "constant": str(self.constant)}
+
+    @staticmethod
+    def from_json(d: dict) -> LinearFunction:
+        return LinearFunction({n: Fraction(a) for n, a in d["coefficients"].items()}, Fraction(d["constant"]))
+
+    def text(self) -> str:
+        terms = []
+        for name, a in sorted(self.coeffs.items()):
+            if not a:
+                continue
+            sign = "-" if a < 0 else "+"
+            magnitude = "" if abs(a) == 1 else f"{abs(a)}*"
+            terms.append(f"{sign} {magnitude}{name}")
+        if self.constant or not terms:
+            terms.append(f"{'-' if self.constant < 0 else '+'} {abs(self.constant)}")
+        text = " ".join(terms)
+        return text[2:] if text.startswith("+ ") else "-" + text[2:]
+
+
+@dataclass
+class Ranking:
+    """levels[k][c]: the level-k function at loop head c; decreases[block][k]: the least amount by which
+    a path of the block that decreases strictly at level k does so."""
+
+    levels: list[dict[int, LinearFunction]]
+    decreases: dict[int, dict[int, Fraction]]
+
+
+def synthesise(transitions: list[Transition], variables: dict[int, list[str]], timeout_s: float,
+               max_levels: int = 4) -> Ranking | None:
+    """A lexicographic ranking for `transitions` (all inside one loop), or None."""
+    remaining = list(transitions)
+    levels: list[dict[int, LinearFunction]] = []
+    decreases: dict[int, dict[int, Fraction]] = {}
+    while remaining:
+        if len(levels) == max_levels:
+            return None
+        found = _level(remaining, variables, timeout_s)
+        if found is None:
+            return None
+        functions, deltas = found
+        ranked = [t for t in remaining if deltas[t.key] > 0]
+        if not ranked:
+            return None
+        for t in ranked:
+            by_level = decreases.setdefault(t.block, {})
+            by_level[len(levels)] = min(by_level.get(len(levels), deltas[t.key]), deltas[t.key])
+        levels.append(functions)
+        remaining = [t for t in remaining if deltas[t.key] == 0]
+    return Ranking(levels, decreases)
+
+
+def _level(transitions: list[Transition], variables: dict[int, list[str]], timeout_s: float):
+    ctx = z3.Context()
+    opt = z3.Optimize(ctx=ctx)
+    opt.set("timeout", max(1, int(timeout_s * 1000)))
+    heads = sorted(variables)  # every head of the loop gets a function at every level
+    coeff = {c: {v: z3.Real(f"a_{c}_{v}", ctx) for v in variables[c]} for c in heads}
+    const = {c: z3.Real(f"b_{c}", ctx) for c in heads}
+    delta = {t.key: z3.Real(f"delta_{t.block}_{t.path}", ctx) for t in transitions}
+    counter = [0]
+
+    def implies(cube: Cube, target: dict[str, z3.ArithRef], bound: z3.ArithRef) -> None:
+        """Farkas: cube ⇒ Σ target[v]·v <= bound, for some λ >= 0 with λ·A = target and λ·b <= bound."""
+        lambdas = []
+        for _ in cube:
+            counter[0] += 1
+            lam = z3.Real(f"lambda_{counter[0]}", ctx)
+            opt.add(lam >= 0)
+            lambdas.append(lam)
+        names = {n for ineq in cube for n, _ in ineq.coeffs} | set(target)
+        for name in names:
+            combination = z3.Sum([lam * _real(a, ctx) for lam, ineq in zip(lambdas, cube)
+                                  for n, a in ineq.coeffs if n == name] + [z3.RealVal(0, ctx)])
+            opt.add(combination == target.get(name, z3.RealVal(0, ctx)))
+        opt.add(z3.Sum([lam * _real(ineq.bound, ctx) for lam, ineq in zip(lambdas, cube)] + [z3.RealVal(0, ctx)])
+                <= bound)
+
+    for t in transitions:
+        opt.add(delta[t.key] >= 0, delta[t.key] <= 1)
+        # bounded: -f_src(x) <= 0, i.e. Σ -a·x <= b_src
+        implies(t.cube, {v: -a for v, a in coeff[t.src].items()}, const[t.src])
+        # decrease: f_dst(x') - f_src(x) <= -δ
+        target = {v: -a for v, a in coeff[t.src].items()}
+        for v, a in coeff[t.dst].items():
+            target[v + "'"] = target.get(v + "'", z3.RealVal(0, ctx)) + a
+        implies(t.cube, target, const[t.src] - const[t.dst] - delta[t.key])
+    opt.maximize(z3.Sum(list(delta.values())))
+    if opt.check() != z3.sat:
+        return None
+    model = opt.model()
+
+    def value(x: z3.ArithRef) -> Fraction:
+        v = model.eval(x, model_completion=True)
+        return Fraction(v.numerator_as_long(), v.denominator_as_long())
+
+    functions = {c: LinearFunction({v: value(a) for v, a in coeff[c].items()}, value(const[c])) for c in heads}
+    return functions, {i: value(d) for i, d in delta.items()}
+
+
+def _real(a: Fraction, ctx: z3.Context) -> z3.ArithRef:
+    return z3.RealVal(f"{a.numerator}/{a.denominator}", ctx)

@@ -1,0 +1,576 @@
+"""Does every execution leave the function? yes with a ranking argument, no with a lasso, else unknown.
+
+The function's cutpoint system (system.py, with C's undefined behaviour as BAD) is read as integers
+(encode.py's exact "int" mode). Its loops are the strongly connected components of the loop heads.
+
+- yes: supporting invariants (Houdini over the atoms of the program's own conditions, and for C the
+  invariants with which Spacer shows undefined behaviour unreachable), then a lexicographic linear
+  ranking function per loop (ranking.py). Both are re-checked from scratch: the invariants by
+  certificate.check, the ranking block by block against the exact transition formula.
+- no: bounded unrolling looks for a lasso, a reachable loop-head state from which the loop provably
+  never leaves: either the state comes back unchanged (a repeated state), or it lies in a closed
+  recurrent set (a conjunction of the program's conditions that every step from it keeps and none
+  leaves). The witness runs through the IR interpreter, which must stay in the loop, and is replayed
+  for real: the program must still be running when its time is up.
+- unknown otherwise, with the reason.
+"""
+
+from __future__ import annotations
+
+import time
+from fractions import Fraction
+
+import z3
+
+from solomonic.reason import certificate, spacer
+from solomonic.reason.bmc import Counterexample, Unroller
+from solomonic.reason.encode import Encoder
+from solomonic.reason.interpret import compress, run
+from solomonic.reason.ir import ArrayType, BoolType, Function, Var
+from solomonic.reason.linear import cubes
+from solomonic.reason.ranking import LinearFunction, Ranking, Transition, synthesise
+from solomonic.reason.result import UNDEFINED_BEHAVIOUR, Result, Verdict
+from solomonic.reason.system import BAD, TransitionSystem, build_system
+
+PROPERTY = "terminates"
+STAY_BLOCKS = 200  # loop iterations the interpreter must stay in a recurrent set or cycle
+REPLAY_S = 2.0  # the real run must still be going after this long
+
+
+def analyse(function: Function, timeout_s: float) -> Result:
+    start = time.monotonic()
+    result = _Termination(function, start + timeout_s).run()
+    result.seconds = round(time.monotonic() - start, 4)
+    return result
+
+
+class _Termination:
+    def __init__(self, function: Function, deadline: float):
+        self.function = function
+        self.deadline = deadline
+        self.ub = UNDEFINED_BEHAVIOUR if function.language == "c" else set()
+        self.system: TransitionSystem = build_system(function, self.ub)
+        self.ctx = z3.Context()
+        self.enc = Encoder("int", self.ctx)
+        self.loops = _loops(self.system)
+
+    def result(self, verdict: Verdict, **kw) -> Result:
+        f = self.function
+        return Result(f.file, f.name, PROPERTY, verdict, line=f.line, language=f.language, **kw)
+
+    def left(self) -> float:
+        return max(0.05, self.deadline - time.monotonic())
+
+    # ------------------------------------------------------------------------------------------ run
+
+    def run(self) -> Result:
+        reasons = []
+        witness = self.lasso(max(0.05, min(self.left() * 0.25, 2.0)), max_depth=8)
+        if isinstance(witness, Result):
+            return witness
+        proof = self.prove()
+        if isinstance(proof, Result):
+            return proof
+        reasons.append(proof)
+        witness = self.lasso(self.left(), max_depth=64)
+        if isinstance(witness, Result):
+            return witness
+        if witness:
+            reasons.append(witness)
+        if time.monotonic() >= self.deadline:
+            reasons.insert(0, "timeout")
+        return self.result(Verdict.UNKNOWN, reason="; ".join(reasons))
+
+    # ---------------------------------------------------------------------------------------- proofs
+
+    def prove(self) -> Result | str:
+        invariants = self.invariants()
+        if isinstance(invariants, str):
+            return invariants
+        rankings: dict[int, Ranking] = {}
+        for loop in self.loops:
+            transitions = self.transitions(loop, invariants)
+            if transitions is None:
+                return f"the loop at line {self.line(min(loop))} is not linear enough to rank"
+            variables = {c: self.ranked_variables(c) for c in loop}
+            ranking = synthesise(transitions, variables, self.left())
+            if ranking is None:
+                return f"no lexicographic linear ranking function for the loop at line {self.line(min(loop))}"
+            rankings[min(loop)] = ranking
+        checked = [certificate.make_invariant(self.system, c, invariants[c]) for c in self.system.loop_heads]
+        problem, semantics = certificate.check(self.system, checked, self.left())
+        if problem:
+            return f"supporting invariants not confirmed: {problem}"
+        for loop in self.loops:
+            problem = check_ranking(self.system, loop, rankings[min(loop)], checked, self.left())
+            if problem:
+                return f"ranking function not confirmed: {problem}"
+        return self.result(Verdict.YES, certificate=self.certificate(rankings, checked, semantics))
+
+    def invariants(self) -> dict[int, z3.BoolRef] | str:
+        """Per loop head: the inductive subset of candidate atoms, and for C Spacer's proof that no
+        undefined behaviour is reachable (without which no execution can be vouched for)."""
+        found = houdini(self.system, self.enc, candidates(self.system, self.enc), self.left())
+        if found is not None:
+            found = {c: essential(atoms, self.ctx) for c, atoms in found.items()}
+        may_be_undefined = any(b.dst == BAD for b in self.system.blocks)
+        if may_be_undefined and (found is None or not self.ub_unreachable_with(found)):
+            answer = spacer.solve(self.system, self.left(), with_poison=False)
+            if answer.status == "unsafe":
+                return "undefined behaviour is reachable, so termination cannot be vouched for"
+            if answer.status != "safe":
+                return f"undefined behaviour not excluded ({answer.reason or 'Spacer gave up'})"
+            return {c: z3.And(_translate(answer.invariants[c], self.ctx), *(found or {}).get(c, []))
+                    for c in self.system.loop_heads}
+        if found is None:
+            return "no supporting invariant could be checked in time"
+        return {c: z3.And(found[c], self.ctx) if found[c] else z3.BoolVal(True, self.ctx)
+                for c in self.system.loop_heads}
+
+    def ub_unreachable_with(self, found: dict[int, list[z3.BoolRef]]) -> bool:
+        invariants = [certificate.make_invariant(self.system, c, z3.And(found[c], self.ctx) if found[c]
+                                                 else z3.BoolVal(True, self.ctx)) for c in self.system.loop_heads]
+        problem, _ = certificate.check(self.system, invariants, min(self.left(), 2.0))
+        return problem is None
+
+    def transitions(self, loop: set[int], invariants: dict[int, z3.BoolRef]) -> list[Transition] | None:
+        out = []
+        for i, block in enumerate(self.system.blocks):
+            if block.src not in loop or block.dst not in loop:
+                continue
+            pre = {v: self.enc.constant(v.name, v.type) for v in self.system.params[block.src]}
+            nd = {n: self.enc.constant(n.name, n.type) for n in block.nondets}
+            guard, updates = self.enc.block(block, pre, nd)
+            post = [self.enc.constant(v.name + "'", v.type) == t for v, t in updates.items()
+                    if not isinstance(v.type, ArrayType)]
+            ranges = [self.enc.in_range(t, v.type) for v, t in pre.items()]
+            formula = z3.And(invariants[block.src], guard, *ranges, *post)
+            split = cubes(formula, self.left())
+            if split is None:
+                return None
+            out += [Transition(i, j, block.src, block.dst, cube) for j, cube in enumerate(split)]
+        return out
+
+    def ranked_variables(self, c: int) -> list[str]:
+        return [v.name for v in self.system.params[c] if not isinstance(v.type, (ArrayType, BoolType))]
+
+    def line(self, c: int) -> int:
+        return self.function.cfg.lines[c]
+
+    def certificate(self, rankings: dict[int, Ranking], invariants: list[certificate.Invariant],
+                    semantics: str) -> dict:
+        loops = []
+        for head, ranking in rankings.items():
+            loops.append({
+                "line": self.line(head), "location": head,
+                "ranking": [{str(c): f.to_json() for c, f in level.items()} for level in ranking.levels],
+                "ranking_text": [" | ".join(f"line {self.line(c)}: {f.text()}" if len(level) > 1 else f.text()
+                                            for c, f in level.items()) for level in ranking.levels],
+                "decreases": {str(i): {str(k): str(d) for k, d in by_level.items()}
+                              for i, by_level in ranking.decreases.items()},
+            })
+        kind = "lexicographic" if any(len(r.levels) > 1 for r in rankings.values()) else "linear"
+        summary = "no loops: every execution leaves" if not loops else "; ".join(
+            f"loop at line {loop['line']}: ranking " + " then ".join(f"({t})" for t in loop["ranking_text"])
+            for loop in loops)
+        return {"kind": f"{kind} ranking functions" if loops else "no loop", "summary": summary,
+                "loops": loops, "invariants": [inv.to_json() for inv in invariants],
+                "checked_in": semantics}
+
+    # ------------------------------------------------------------------------------- non-termination
+
+    def lasso(self, budget_s: float, max_depth: int) -> Result | str:
+        """Unroll until a reachable loop-head state provably never leaves the loop."""
+        if not self.loops:
+            return ""
+        deadline = min(self.deadline, time.monotonic() + budget_s)
+        unroller = Unroller(self.system, "int")
+        heads = {unroller.location_code[c]: c for loop in self.loops for c in loop}
+        atoms = candidates(self.system, self.enc)
+        while unroller.depth < max_depth and time.monotonic() < deadline:
+            unroller.extend()
+            k = unroller.depth
+            # A repeated state: the same head, the same live values, at some earlier step j.
+            repeats = {j: z3.Or(*[z3.And(unroller._pc(j) == code, unroller._pc(k) == code,
+                                         *[unroller.steps[j][v] == unroller.steps[k][v]
+                                           for v in self.system.params[c]])
+                                  for code, c in heads.items()], unroller.ctx) for j in range(k)}
+            unroller.solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
+            if unroller.solver.check(z3.Or(*repeats.values(), unroller.ctx)) == z3.sat:
+                model = unroller.solver.model()
+                j = next(j for j, r in repeats.items() if z3.is_true(model.eval(r, model_completion=True)))
+                return self.confirm_cycle(unroller.counterexample(), j, k)
+            unroller.solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
+            at_head = z3.Or(*[unroller._pc(k) == code for code in heads], unroller.ctx)
+            if unroller.solver.check(at_head) != z3.sat:
+                continue
+            model = unroller.solver.model()
+            c = heads[model.eval(unroller._pc(k)).as_long()]
+            state = {v: _in(model.eval(unroller.steps[k][v], model_completion=True), self.ctx)
+                     for v in self.system.params[c]}
+            recurrent = recurrent_set(self.system, self.enc, c, state, atoms.get(c, []),
+                                      max(0.05, deadline - time.monotonic()))
+            if recurrent is None:
+                continue
+            unroller.solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
+            inside = _into(recurrent, {v.name: unroller.steps[k][v] for v in self.system.params[c]}, unroller.ctx)
+            if unroller.solver.check(z3.And(unroller._pc(k) == unroller.location_code[c], inside)) == z3.sat:
+                return self.confirm_recurrent(unroller.counterexample(), c, recurrent)
+        return f"no lasso found within {unroller.depth} loop iterations"
+
+    def confirm_cycle(self, cex: Counterexample, j: int, k: int) -> Result | str:
+        period = k - j
+
+        def oracle(edge: int, step: int, stmt) -> int:
+            if step >= k:
+                step = j + (step - j) % period
+            return cex.nondet.get((edge, step), 0)
+
+        return self.confirm(cex, oracle, f"the state at step {j} comes back after {period} more "
+                                         f"loop iteration{'s' if period > 1 else ''}, unchanged", {"cycle": [j, k]})
+
+    def confirm_recurrent(self, cex: Counterexample, head: int, recurrent: z3.BoolRef) -> Result | str:
+        from solomonic.reason.printer import show_z3
+
+        return self.confirm(cex, cex.oracle, f"it reaches the loop at line {self.line(head)} in a state "
+                                             f"where {show_z3(recurrent)}, which every iteration keeps",
+                            {"recurrent_set": {"line": self.line(head), "formula": show_z3(recurrent),
+                                               "smt2": recurrent.sexpr()}})
+
+    def confirm(self, cex: Counterexample, oracle, why: str, evidence: dict) -> Result | str:
+        function = self.function
+        inputs = {i.var: cex.inputs.get(i.var, 0) for i in function.inputs}
+        blocks = cex.depth + STAY_BLOCKS
+        trace = run(function, inputs, oracle, set(self.system.cutpoints), max_steps=100 * blocks + 10_000)
+        if trace.outcome != "steps" or trace.cutpoints_passed < blocks:
+            return f"a lasso was found but the interpreter left it ({trace.event or trace.outcome})"
+        if function.language == "python":
+            from solomonic.reason.replay_python import replay
+
+            args = [bool(inputs[i.var]) if i.source_type == "bool" else inputs[i.var] for i in function.inputs]
+            outcome = replay(function.file, function.name, args, PROPERTY, REPLAY_S)
+        else:
+            from solomonic.reason.replay_c import replay
+
+            outcome = replay(function, inputs, trace, PROPERTY, REPLAY_S)
+        shown = {i.display: inputs[i.var] for i in function.inputs}
+        witness = {"inputs": shown, "why": why, **evidence,
+                   "nondet": [{"origin": r.origin, "type": r.type, "value": r.value, "line": r.line}
+                              for r in trace.reads],
+                   "path_text": compress(trace.lines),
+                   "replay": {"confirmed": outcome.confirmed, "observed": outcome.observed}}
+        call = ", ".join(f"{n}={v}" for n, v in shown.items())
+        if not outcome.confirmed:
+            return f"a lasso was found but the real run did not confirm it ({outcome.observed})"
+        return self.result(Verdict.NO, witness=witness, reproducer=outcome.reproducer,
+                           reason=f"{function.name}({call}) never returns: {why}")
+
+
+def check_certificate(function: Function, cert: dict, timeout_s: float) -> str | None:
+    """Re-check a yes from its certificate alone (for `solomonic recheck`): None if it holds."""
+    system = build_system(function, UNDEFINED_BEHAVIOUR if function.language == "c" else set())
+    loops = {min(loop): loop for loop in _loops(system)}
+    invariants = [certificate.Invariant.from_json(d) for d in cert.get("invariants", [])]
+    if set(loops) != {int(loop["location"]) for loop in cert.get("loops", [])}:
+        return "the certificate's loops are not the function's"
+    problem, _ = certificate.check(system, invariants, timeout_s)
+    if problem:
+        return problem
+    for loop in cert["loops"]:
+        levels = [{int(c): LinearFunction.from_json(f) for c, f in level.items()} for level in loop["ranking"]]
+        decreases = {int(b): {int(k): Fraction(d) for k, d in by_level.items()}
+                     for b, by_level in loop["decreases"].items()}
+        problem = check_ranking(system, loops[int(loop["location"])], Ranking(levels, decreases), invariants, timeout_s)
+        if problem:
+            return problem
+    return None
+
+
+# ------------------------------------------------------------------------------------ building blocks
+
+
+def _loops(system: TransitionSystem) -> list[set[int]]:
+    """Strongly connected sets of loop heads joined by blocks (Tarjan), in the order of their heads."""
+    succ: dict[int, set[int]] = {c: set() for c in system.cutpoints}
+    for b in system.blocks:
+        if b.dst in succ:
+            succ[b.src].add(b.dst)
+    index: dict[int, int] = {}
+    low: dict[int, int] = {}
+    stack: list[int] = []
+    on_stack: set[int] = set()
+    out: list[set[int]] = []
+
+    def visit(v: int) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(succ[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = set()
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.add(w)
+                if w == v:
+                    break
+            if len(component) > 1 or v in succ[v]:
+                out.append(component)
+
+    for c in system.cutpoints:
+        if c not in index:
+            visit(c)
+    return sorted(out, key=min)
+
+
+def candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.BoolRef]]:
+    """Candidate invariant atoms per loop head, over its variables: the program's own comparisons (as
+    written over a head's variables, or carried into a head through a block's invertible effect) and
+    sign facts."""
+    out: dict[int, list[z3.BoolRef]] = {c: [] for c in system.loop_heads}
+    seen: dict[int, set[str]] = {c: set() for c in system.loop_heads}
+
+    def add(c: int, atom: z3.BoolRef) -> None:
+        key = atom.sexpr()
+        if c in out and key not in seen[c]:
+            seen[c].add(key)
+            out[c].append(atom)
+
+    for block in system.blocks:
+        pre = {v: enc.constant(v.name, v.type) for v in system.params[block.src]}
+        nd = {n: enc.constant(n.name, n.type) for n in block.nondets}
+        guard, updates = enc.block(block, pre, nd)
+        atoms = [a for a in _comparisons(guard)]
+        src_names = {v.name for v in system.params[block.src]}
+        for a in atoms:
+            if {str(x) for x in z3.z3util.get_vars(a)} <= src_names:
+                add(block.src, a)
+                add(block.src, z3.Not(a))
+        if block.dst in out:  # guard atoms restated over the target's names, where the block is invertible
+            inverse = _inverse(updates, enc)
+            dst_names = {v.name for v in system.params[block.dst]}
+            for a in atoms:
+                names = {str(x) for x in z3.z3util.get_vars(a)}
+                if names and names <= set(inverse):
+                    pairs = [(t, inverse[n]) for t in z3.z3util.get_vars(a) for n in [str(t)] if not inverse[n].eq(t)]
+                    moved = z3.simplify(z3.substitute(a, *pairs)) if pairs else a
+                    if {str(x) for x in z3.z3util.get_vars(moved)} <= dst_names and not z3.is_true(moved):
+                        add(block.dst, moved)
+    for c in system.loop_heads:
+        for v in system.params[c]:
+            if not isinstance(v.type, (ArrayType, BoolType)):
+                x = enc.constant(v.name, v.type)
+                add(c, x >= 0)
+                add(c, x >= 1)
+                add(c, x <= 0)
+    return out
+
+
+def _inverse(updates: dict[Var, z3.ExprRef], enc: Encoder) -> dict[str, z3.ExprRef]:
+    """Source names the block's effect lets one recover from the target's values: a value copied into a
+    variable (x' = y, or a fresh input), or a variable moved by a term of variables it leaves alone
+    (x' = x + e gives x = x' - e). The strongest postcondition of a guard atom, restated over these."""
+    after = {v.name: t for v, t in updates.items()}
+    stable = {n for n, t in after.items() if z3.is_const(t) and str(t) == n}
+    inverse: dict[str, z3.ExprRef] = {}
+    for v, t in updates.items():
+        target = enc.constant(v.name, v.type)
+        if z3.is_const(t) and t.decl().kind() == z3.Z3_OP_UNINTERPRETED:
+            inverse.setdefault(str(t), target)
+        elif t.sort().kind() == z3.Z3_INT_SORT and v.name in after:
+            step = z3.simplify(t - target)  # over source names: x + e - x = e
+            names = {str(x) for x in z3.z3util.get_vars(step)}
+            if v.name not in names and names <= stable:
+                inverse.setdefault(v.name, target - step)
+    return inverse
+
+
+def _comparisons(f: z3.ExprRef) -> list[z3.BoolRef]:
+    found, stack, seen = [], [f], set()
+    while stack:
+        t = stack.pop()
+        if not z3.is_app(t) or t.get_id() in seen:
+            continue
+        seen.add(t.get_id())
+        kind = t.decl().kind()
+        if kind in (z3.Z3_OP_LE, z3.Z3_OP_LT, z3.Z3_OP_GE, z3.Z3_OP_GT) or \
+                (kind == z3.Z3_OP_EQ and t.arg(0).sort().kind() == z3.Z3_INT_SORT):
+            found.append(t)
+        elif z3.is_bool(t):
+            stack.extend(t.children())
+    return found
+
+
+def houdini(system: TransitionSystem, enc: Encoder, atoms: dict[int, list[z3.BoolRef]],
+            timeout_s: float) -> dict[int, list[z3.BoolRef]] | None:
+    """The largest subset of the atoms that is inductive (Houdini): drop what an entering block breaks."""
+    deadline = time.monotonic() + timeout_s
+    current = {c: list(a) for c, a in atoms.items()}
+    encoded = []
+    for block in system.blocks:
+        if block.dst not in current:
+            continue
+        pre = {v: enc.constant(v.name, v.type) for v in system.params[block.src]}
+        nd = {n: enc.constant(n.name, n.type) for n in block.nondets}
+        guard, updates = enc.block(block, pre, nd)
+        ranges = [enc.in_range(t, v.type) for v, t in pre.items()]
+        pairs = [(enc.constant(v.name, v.type), t) for v, t in updates.items()]
+        encoded.append((block, z3.And(guard, *ranges), pairs))
+    changed = True
+    while changed:
+        changed = False
+        for block, formula, pairs in encoded:
+            targets = current[block.dst]
+            if not targets:
+                continue
+            solver = z3.Solver(ctx=enc.ctx)
+            solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
+            solver.add(formula, *current.get(block.src, []))
+            after = [z3.substitute(a, *pairs) if pairs else a for a in targets]
+            while after:
+                status = solver.check(z3.Not(z3.And(*after, enc.ctx)))
+                if status == z3.unsat:
+                    break
+                if status != z3.sat:
+                    return None
+                model = solver.model()
+                keep = [z3.is_true(model.eval(a, model_completion=True)) for a in after]
+                targets = [a for a, k in zip(targets, keep) if k]
+                after = [a for a, k in zip(after, keep) if k]
+                changed = True
+            current[block.dst] = targets
+    return current
+
+
+def essential(literals: list[z3.BoolRef], ctx: z3.Context) -> list[z3.BoolRef]:
+    """The literals less those the others imply: the same set, written as a person would."""
+    kept = list(literals)
+    for lit in reversed(literals):
+        others = [x for x in kept if x is not lit]
+        s = z3.Solver(ctx=ctx)
+        s.set("timeout", 200)
+        s.add(*others, z3.Not(lit))
+        if s.check() == z3.unsat:
+            kept = others
+    return kept
+
+
+def recurrent_set(system: TransitionSystem, enc: Encoder, head: int, state: dict[Var, z3.ExprRef],
+                  atoms: list[z3.BoolRef], timeout_s: float) -> z3.BoolRef | None:
+    """A closed recurrent set at `head` containing `state`: a conjunction of the atoms (or their
+    negations) true there, such that from it every block stays at `head` and keeps it, and some block
+    is always enabled. None if none is found."""
+    ctx = enc.ctx
+    deadline = time.monotonic() + timeout_s
+    values = [(enc.constant(v.name, v.type), _in(t, ctx)) for v, t in state.items()]
+    literals = []
+    for a in atoms:
+        truth = z3.simplify(z3.substitute(a, *values)) if values else z3.simplify(a)
+        literals.append(a if z3.is_true(truth) else z3.Not(a))
+    blocks = [b for b in system.blocks if b.src == head]
+    nd: dict[Var, z3.ExprRef] = {n: enc.constant(n.name, n.type) for b in blocks for n in b.nondets}
+    pre = {v: enc.constant(v.name, v.type) for v in system.params[head]}
+    ranges = [enc.in_range(t, v.type) for v, t in pre.items()] + [enc.in_range(t, n.type) for n, t in nd.items()]
+    encoded = [(b, *enc.block(b, pre, nd)) for b in blocks]
+
+    def solver() -> z3.Solver:
+        s = z3.Solver(ctx=ctx)
+        s.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
+        s.add(*ranges)
+        return s
+
+    while True:
+        if time.monotonic() >= deadline:
+            return None
+        dropped = False
+        for block, guard, updates in encoded:
+            s = solver()
+            s.add(*literals, guard)
+            if block.dst != head:
+                if s.check() != z3.unsat:
+                    return None  # the loop can be left (or undefined behaviour reached) from this set
+                continue
+            pairs = [(pre[v], t) for v, t in updates.items() if v in pre]
+            after = [z3.substitute(lit, *pairs) if pairs else lit for lit in literals]
+            status = s.check(z3.Not(z3.And(*after, ctx)))
+            if status == z3.unknown:
+                return None
+            if status == z3.sat:
+                model = s.model()
+                keep = [z3.is_true(model.eval(a, model_completion=True)) for a in after]
+                literals = [lit for lit, k in zip(literals, keep) if k]
+                dropped = True
+                break
+        if not dropped:
+            break
+    s = solver()  # some block is enabled for every nondeterministic choice: no exit, no blocking
+    s.add(*literals, *[z3.Not(g) for _, g, _ in encoded])
+    if s.check() != z3.unsat:
+        return None
+    literals = essential(literals, ctx)
+    return z3.And(*literals, ctx) if literals else z3.BoolVal(True, ctx)
+
+
+def check_ranking(system: TransitionSystem, loop: set[int], ranking: Ranking,
+                  invariants: list[certificate.Invariant], timeout_s: float) -> str | None:
+    """Independent check in a fresh context, against each block's exact formula (int encoding): every
+    step decreases lexicographically, at one of the levels the block claims: the ranking there is
+    non-negative and drops by the claimed amount, and at the levels before it does not grow."""
+    ctx = z3.Context()
+    enc = Encoder("int", ctx)
+    deadline = time.monotonic() + timeout_s
+    parsed = {inv.location: certificate.parse_invariant(inv, ctx) for inv in invariants}
+    for i, block in enumerate(system.blocks):
+        if block.src not in loop or block.dst not in loop:
+            continue
+        pre = {v: enc.constant(v.name, v.type) for v in system.params[block.src]}
+        nd = {n: enc.constant(n.name, n.type) for n in block.nondets}
+        guard, updates = enc.block(block, pre, nd)
+        formula, consts = parsed[block.src]
+        pairs = [(consts[v.name], pre[v]) for v in system.params[block.src] if v.name in consts]
+        invariant = z3.substitute(formula, *pairs) if pairs else formula
+        by_name_pre = {v.name: t for v, t in pre.items()}
+        by_name_post = {v.name: t for v, t in updates.items()}
+        before = [_apply(level[block.src], by_name_pre, ctx) for level in ranking.levels]
+        after = [_apply(level[block.dst], by_name_post, ctx) for level in ranking.levels]
+        options = [z3.And(*[before[j] >= after[j] for j in range(k)], before[k] >= 0,
+                          before[k] - after[k] >= _real(drop, ctx))
+                   for k, drop in sorted(ranking.decreases.get(i, {}).items())]  # none: the block is infeasible
+        s = z3.Solver(ctx=ctx)
+        s.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
+        s.add(invariant, guard, *[enc.in_range(t, v.type) for v, t in pre.items()], z3.Not(z3.Or(*options, ctx)))
+        status = s.check()
+        if status != z3.unsat:
+            line = system.function.cfg.lines[block.src]
+            return f"{'fails' if status == z3.sat else 'undecided'} on the path from the loop at line {line}"
+    return None
+
+
+def _apply(f: LinearFunction, env: dict[str, z3.ExprRef], ctx: z3.Context) -> z3.ArithRef:
+    terms = [_real(a, ctx) * z3.ToReal(env[name]) for name, a in f.coeffs.items() if a]
+    return z3.Sum([*terms, _real(f.constant, ctx)])
+
+
+def _real(a: Fraction, ctx: z3.Context) -> z3.ArithRef:
+    return z3.RealVal(f"{a.numerator}/{a.denominator}", ctx)
+
+
+def _translate(f: z3.ExprRef, ctx: z3.Context) -> z3.ExprRef:
+    return f if f.ctx == ctx else f.translate(ctx)
+
+
+def _in(t: z3.ExprRef, ctx: z3.Context) -> z3.ExprRef:
+    return _translate(t, ctx)
+
+
+def _into(formula: z3.BoolRef, env: dict[str, z3.ExprRef], ctx: z3.Context) -> z3.BoolRef:
+    """The formula (over head variables by name, in its own context) over the terms of `env`."""
+    f = _translate(formula, ctx)
+    pairs = [(z3.Int(name, ctx), t) for name, t in env.items() if t.sort().kind() == z3.Z3_INT_SORT]
+    pairs += [(z3.Bool(name, ctx), t) for name, t in env.items() if t.sort().kind() == z3.Z3_BOOL_SORT]
+    return z3.substitute(f, *pairs) if pairs else f

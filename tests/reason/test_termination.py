@@ -1,0 +1,193 @@
+"""Termination: ranking functions, lassos and recurrent sets on small loops with known answers."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("z3")
+pytest.importorskip("pycparser")
+
+from solomonic.reason import check
+from solomonic.reason.result import Verdict
+
+SEED = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "seed"
+
+
+def answer(tmp_path: Path, source: str, function: str, suffix: str = ".py", timeout: float = 20.0):
+    path = tmp_path / f"program{suffix}"
+    path.write_text(textwrap.dedent(source))
+    [result] = check(str(path), function=function, property="terminates", timeout=timeout)
+    return result
+
+
+@pytest.mark.parametrize("name", ["seed_examples.py", "seed_examples.c"])
+def test_the_essays_g_g2_and_h(name):
+    path = SEED / name
+    if not path.exists():
+        pytest.skip(f"{path} is not here (../shared beside the checkout)")
+    results = {r.function: r for r in check(str(path), property="terminates", timeout=10)}
+    g = results["g"]
+    assert g.verdict == Verdict.YES, g.reason
+    assert "x" in g.certificate["loops"][0]["ranking_text"][0]  # x decreases by y > 0
+    g2 = results["g2"]
+    assert g2.verdict == Verdict.NO, g2.reason
+    x, y = g2.witness["inputs"]["x"], g2.witness["inputs"]["y"]
+    assert x > y and y <= 0 and g2.witness["replay"]["confirmed"]  # (5, 0) is one such input
+    if "h" in results:
+        assert results["h"].verdict == Verdict.UNKNOWN and "analyser itself" in results["h"].reason
+
+
+LOOPS = {
+    # name: (source, expected verdict)
+    "countdown": ("""
+        def f(n: int) -> None:
+            while n > 0:
+                n = n - 1
+        """, Verdict.YES),
+    "needs an invariant": ("""
+        def f(x: int, y: int) -> None:
+            if y >= 1:
+                while x >= 0:
+                    x = x - y
+        """, Verdict.YES),
+    "lexicographic": ("""
+        def f(x: int, y: int) -> None:
+            while x > 0:
+                if y > 0:
+                    y = y - 1
+                else:
+                    x = x - 1
+                    y = x
+        """, Verdict.YES),
+    "nested": ("""
+        def f(n: int) -> None:
+            i = 0
+            while i < n:
+                j = 0
+                while j < i:
+                    j = j + 1
+                i = i + 1
+        """, Verdict.YES),
+    "two phases through a branch": ("""
+        def f(x: int, y: int) -> None:
+            while x > 0 and y > 0:
+                if x > y:
+                    x = x - y
+                else:
+                    y = y - x
+        """, Verdict.YES),
+    "a fixed point": ("""
+        def f(x: int) -> None:
+            while x != 0:
+                x = x * 1
+        """, Verdict.NO),
+    "only under a precondition": ("""
+        def f(x: int) -> None:
+            if x == 7:
+                while True:
+                    pass
+        """, Verdict.NO),
+    "diverges by a recurrent set": ("""
+        def f(x: int) -> None:
+            while x != 0:
+                x = x - 2
+        """, Verdict.NO),
+    "grows forever": ("""
+        def f(x: int, y: int) -> None:
+            while x > 0:
+                x = x + y
+                y = y + 1
+        """, Verdict.NO),
+}
+
+
+@pytest.mark.parametrize("name", list(LOOPS))
+def test_small_python_loops(tmp_path, name):
+    source, expected = LOOPS[name]
+    r = answer(tmp_path, source, "f")
+    assert r.verdict == expected, f"{name}: {r.verdict.value}: {r.reason}"
+    if expected == Verdict.NO:
+        assert r.witness["replay"]["confirmed"]
+    else:
+        assert r.certificate["loops"], r.certificate
+
+
+def test_lexicographic_needs_two_levels(tmp_path):
+    r = answer(tmp_path, LOOPS["lexicographic"][0], "f")
+    assert len(r.certificate["loops"][0]["ranking"]) == 2
+
+
+def test_a_c_loop_that_overflows_is_neither_yes_nor_no(tmp_path):
+    r = answer(tmp_path, """
+        void f(int x) {
+            while (x > 0) x = x + 1;
+        }
+        """, "f", ".c")
+    assert r.verdict == Verdict.UNKNOWN and "undefined behaviour" in r.reason
+
+
+def test_c_unsigned_countdown_and_a_c_witness(tmp_path):
+    r = answer(tmp_path, """
+        void down(unsigned n) { while (n > 0) n = n - 1; }
+        void stuck(int x, int y) { while (x > y) x = x - y; }
+        """, "down", ".c")
+    assert r.verdict == Verdict.YES, r.reason
+    r = answer(tmp_path, """
+        void down(unsigned n) { while (n > 0) n = n - 1; }
+        void stuck(int x, int y) { while (x > y) x = x - y; }
+        """, "stuck", ".c")
+    assert r.verdict == Verdict.NO and r.witness["replay"]["confirmed"] and r.witness["inputs"]["y"] == 0
+
+
+def test_a_sabotaged_ranking_is_caught_by_the_check(tmp_path, monkeypatch):
+    from fractions import Fraction
+
+    from solomonic.reason import ranking
+
+    original = ranking.synthesise
+
+    def wrong(*args, **kwargs):
+        found = original(*args, **kwargs)
+        for level in found.levels:
+            for f in level.values():
+                f.coeffs = {n: -a for n, a in f.coeffs.items()}  # the opposite direction
+                f.constant = Fraction(0)
+        return found
+
+    monkeypatch.setattr(ranking, "synthesise", wrong)
+    monkeypatch.setattr("solomonic.reason.termination.synthesise", wrong)
+    from solomonic.reason.api import CheckOptions, load
+    from solomonic.reason.termination import analyse
+
+    path = tmp_path / "p.py"
+    path.write_text(textwrap.dedent(LOOPS["countdown"][0]))
+    r = analyse(load(str(path), CheckOptions()).lower("f"), 10)
+    assert r.verdict == Verdict.UNKNOWN and "ranking function not confirmed" in r.reason
+
+
+def test_recheck_confirms_rankings_and_witnesses_and_catches_tampering(tmp_path):
+    import json
+
+    from solomonic.reason.recheck import recheck
+
+    path = tmp_path / "loops.py"
+    path.write_text(textwrap.dedent(LOOPS["lexicographic"][0]) + textwrap.dedent("""
+        def stuck(x: int) -> None:
+            while x != 0:
+                x = x - 2
+        """))
+    results = check(str(path), property="terminates", timeout=20)
+    assert [r.verdict for r in results] == [Verdict.YES, Verdict.NO]
+    saved = tmp_path / "results.json"
+    saved.write_text(json.dumps([r.to_json() for r in results]))
+    assert [c.confirmed for c in recheck(str(saved), timeout_s=10)] == [True, True]
+    data = json.loads(saved.read_text())
+    level = data[0]["certificate"]["loops"][0]["ranking"][-1]
+    for f in level.values():
+        f["constant"] = str(-1000)  # no longer bounded below where it decreases
+    saved.write_text(json.dumps(data))
+    first = recheck(str(saved), timeout_s=10)[0]
+    assert first.confirmed is False and "certificate fails" in first.message
