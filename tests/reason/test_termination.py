@@ -79,6 +79,12 @@ LOOPS = {
                 else:
                     y = y - x
         """, Verdict.YES),
+    "multiphase": ("""
+        def f(x: int, y: int) -> None:
+            while x >= 0:
+                x = x + y
+                y = y - 1
+        """, Verdict.YES),
     "a fixed point": ("""
         def f(x: int) -> None:
             while x != 0:
@@ -120,6 +126,12 @@ def test_lexicographic_needs_two_levels(tmp_path):
     assert len(r.certificate["loops"][0]["ranking"]) == 2
 
 
+def test_multiphase_when_no_lexicographic_function_exists(tmp_path):
+    r = answer(tmp_path, LOOPS["multiphase"][0], "f")
+    assert r.certificate["kind"] == "multiphase ranking functions"
+    assert r.certificate["loops"][0]["ranking_text"][0] in ("y + 1", "y")  # first y runs down, then x
+
+
 def test_a_c_loop_that_overflows_is_neither_yes_nor_no(tmp_path):
     r = answer(tmp_path, """
         void f(int x) {
@@ -145,9 +157,10 @@ def test_c_unsigned_countdown_and_a_c_witness(tmp_path):
 def test_a_sabotaged_ranking_is_caught_by_the_check(tmp_path, monkeypatch):
     from fractions import Fraction
 
-    from solomonic.reason import ranking
+    from solomonic.reason import termination
+    from solomonic.reason.api import CheckOptions, load
 
-    original = ranking.synthesise
+    original = termination.synthesise
 
     def wrong(*args, **kwargs):
         found = original(*args, **kwargs)
@@ -157,14 +170,10 @@ def test_a_sabotaged_ranking_is_caught_by_the_check(tmp_path, monkeypatch):
                 f.constant = Fraction(0)
         return found
 
-    monkeypatch.setattr(ranking, "synthesise", wrong)
-    monkeypatch.setattr("solomonic.reason.termination.synthesise", wrong)
-    from solomonic.reason.api import CheckOptions, load
-    from solomonic.reason.termination import analyse
-
+    monkeypatch.setattr(termination, "synthesise", wrong)
     path = tmp_path / "p.py"
     path.write_text(textwrap.dedent(LOOPS["countdown"][0]))
-    r = analyse(load(str(path), CheckOptions()).lower("f"), 10)
+    r = termination.analyse(load(str(path), CheckOptions()).lower("f"), 10)
     assert r.verdict == Verdict.UNKNOWN and "ranking function not confirmed" in r.reason
 
 
@@ -180,7 +189,7 @@ def test_recheck_confirms_rankings_and_witnesses_and_catches_tampering(tmp_path)
                 x = x - 2
         """))
     results = check(str(path), property="terminates", timeout=20)
-    assert [r.verdict for r in results] == [Verdict.YES, Verdict.NO]
+    assert [r.verdict for r in results] == [Verdict.YES, Verdict.NO], [r.reason for r in results]
     saved = tmp_path / "results.json"
     saved.write_text(json.dumps([r.to_json() for r in results]))
     assert [c.confirmed for c in recheck(str(saved), timeout_s=10)] == [True, True]

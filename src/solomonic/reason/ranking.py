@@ -95,6 +95,85 @@ def synthesise(transitions: list[Transition], variables: dict[int, list[str]], t
     return Ranking(levels, decreases)
 
 
+@dataclass
+class Multiphase:
+    """f_0 .. f_{k-1} at a loop's single head (Leike and Heizmann's nested ranking function): every step
+    lowers f_0 by at least 1, lowers f_i by at least 1 - f_{i-1}, and leaves f_{k-1} non-negative. Each
+    f_i ends up negative for good in turn, after which the next one must fall, and the last cannot fall
+    forever: the phases of x += y; y -= 1."""
+
+    head: int
+    phases: list[LinearFunction]
+
+
+def synthesise_multiphase(transitions: list[Transition], variables: dict[int, list[str]], timeout_s: float,
+                          max_depth: int = 3) -> Multiphase | None:
+    if len(variables) != 1:
+        return None
+    [head] = variables
+    for depth in range(2, max_depth + 1):
+        found = _multiphase(transitions, head, variables[head], depth, timeout_s)
+        if found is not None:
+            return found
+    return None
+
+
+def _multiphase(transitions: list[Transition], head: int, names: list[str], depth: int, timeout_s: float):
+    ctx = z3.Context()
+    solver = z3.Solver(ctx=ctx)
+    solver.set("timeout", max(1, int(timeout_s * 1000)))
+    coeff = [{v: z3.Real(f"a_{i}_{v}", ctx) for v in names} for i in range(depth)]
+    const = [z3.Real(f"b_{i}", ctx) for i in range(depth)]
+    farkas = _Farkas(solver, ctx)
+    for t in transitions:
+        for i in range(depth):
+            # f_i(x') - f_i(x) - f_{i-1}(x) <= -1
+            target = {v + "'": a for v, a in coeff[i].items()}
+            for v, a in coeff[i].items():
+                target[v] = -a
+            bound = z3.RealVal(-1, ctx)
+            if i > 0:
+                for v, a in coeff[i - 1].items():
+                    target[v] = target[v] - a
+                bound = bound + const[i - 1]
+            farkas.implies(t.cube, target, bound)
+        farkas.implies(t.cube, {v: -a for v, a in coeff[-1].items()}, const[-1])  # f_{k-1}(x) >= 0
+    if solver.check() != z3.sat:
+        return None
+    model = solver.model()
+    return Multiphase(head, [LinearFunction({v: _value(model, a) for v, a in coeff[i].items()}, _value(model, const[i]))
+                             for i in range(depth)])
+
+
+class _Farkas:
+    """Adds, for a cube A·v <= b and a target l·v <= m (l, m linear in the unknowns), the constraints
+    λ >= 0, λ·A = l, λ·b <= m: Farkas' lemma, under which the cube implies the target."""
+
+    def __init__(self, solver, ctx: z3.Context):
+        self.solver, self.ctx, self.count = solver, ctx, 0
+
+    def implies(self, cube: Cube, target: dict[str, z3.ArithRef], bound: z3.ArithRef) -> None:
+        ctx = self.ctx
+        lambdas = []
+        for _ in cube:
+            self.count += 1
+            lam = z3.Real(f"lambda_{self.count}", ctx)
+            self.solver.add(lam >= 0)
+            lambdas.append(lam)
+        names = {n for ineq in cube for n, _ in ineq.coeffs} | set(target)
+        zero = z3.RealVal(0, ctx)
+        for name in names:
+            combination = z3.Sum([lam * _real(a, ctx) for lam, ineq in zip(lambdas, cube)
+                                  for n, a in ineq.coeffs if n == name] + [zero])
+            self.solver.add(combination == target.get(name, zero))
+        self.solver.add(z3.Sum([lam * _real(ineq.bound, ctx) for lam, ineq in zip(lambdas, cube)] + [zero]) <= bound)
+
+
+def _value(model: z3.ModelRef, x: z3.ArithRef) -> Fraction:
+    v = model.eval(x, model_completion=True)
+    return Fraction(v.numerator_as_long(), v.denominator_as_long())
+
+
 def _level(transitions: list[Transition], variables: dict[int, list[str]], timeout_s: float):
     ctx = z3.Context()
     opt = z3.Optimize(ctx=ctx)
@@ -103,44 +182,24 @@ def _level(transitions: list[Transition], variables: dict[int, list[str]], timeo
     coeff = {c: {v: z3.Real(f"a_{c}_{v}", ctx) for v in variables[c]} for c in heads}
     const = {c: z3.Real(f"b_{c}", ctx) for c in heads}
     delta = {t.key: z3.Real(f"delta_{t.block}_{t.path}", ctx) for t in transitions}
-    counter = [0]
-
-    def implies(cube: Cube, target: dict[str, z3.ArithRef], bound: z3.ArithRef) -> None:
-        """Farkas: cube ⇒ Σ target[v]·v <= bound, for some λ >= 0 with λ·A = target and λ·b <= bound."""
-        lambdas = []
-        for _ in cube:
-            counter[0] += 1
-            lam = z3.Real(f"lambda_{counter[0]}", ctx)
-            opt.add(lam >= 0)
-            lambdas.append(lam)
-        names = {n for ineq in cube for n, _ in ineq.coeffs} | set(target)
-        for name in names:
-            combination = z3.Sum([lam * _real(a, ctx) for lam, ineq in zip(lambdas, cube)
-                                  for n, a in ineq.coeffs if n == name] + [z3.RealVal(0, ctx)])
-            opt.add(combination == target.get(name, z3.RealVal(0, ctx)))
-        opt.add(z3.Sum([lam * _real(ineq.bound, ctx) for lam, ineq in zip(lambdas, cube)] + [z3.RealVal(0, ctx)])
-                <= bound)
+    farkas = _Farkas(opt, ctx)
 
     for t in transitions:
         opt.add(delta[t.key] >= 0, delta[t.key] <= 1)
         # bounded: -f_src(x) <= 0, i.e. Σ -a·x <= b_src
-        implies(t.cube, {v: -a for v, a in coeff[t.src].items()}, const[t.src])
+        farkas.implies(t.cube, {v: -a for v, a in coeff[t.src].items()}, const[t.src])
         # decrease: f_dst(x') - f_src(x) <= -δ
         target = {v: -a for v, a in coeff[t.src].items()}
         for v, a in coeff[t.dst].items():
             target[v + "'"] = target.get(v + "'", z3.RealVal(0, ctx)) + a
-        implies(t.cube, target, const[t.src] - const[t.dst] - delta[t.key])
+        farkas.implies(t.cube, target, const[t.src] - const[t.dst] - delta[t.key])
     opt.maximize(z3.Sum(list(delta.values())))
     if opt.check() != z3.sat:
         return None
     model = opt.model()
-
-    def value(x: z3.ArithRef) -> Fraction:
-        v = model.eval(x, model_completion=True)
-        return Fraction(v.numerator_as_long(), v.denominator_as_long())
-
-    functions = {c: LinearFunction({v: value(a) for v, a in coeff[c].items()}, value(const[c])) for c in heads}
-    return functions, {i: value(d) for i, d in delta.items()}
+    functions = {c: LinearFunction({v: _value(model, a) for v, a in coeff[c].items()}, _value(model, const[c]))
+                 for c in heads}
+    return functions, {i: _value(model, d) for i, d in delta.items()}
 
 
 def _real(a: Fraction, ctx: z3.Context) -> z3.ArithRef:

@@ -4,8 +4,9 @@ The function's cutpoint system (system.py, with C's undefined behaviour as BAD) 
 (encode.py's exact "int" mode). Its loops are the strongly connected components of the loop heads.
 
 - yes: supporting invariants (Houdini over the atoms of the program's own conditions, and for C the
-  invariants with which Spacer shows undefined behaviour unreachable), then a lexicographic linear
-  ranking function per loop (ranking.py). Both are re-checked from scratch: the invariants by
+  invariants with which the safety engine, Spacer racing bounded model checking, shows undefined
+  behaviour unreachable), then a lexicographic linear ranking function per loop (ranking.py). Where
+  the safety engine instead exhausts every execution, that bounds them all: yes by bounded exploration. Both are re-checked from scratch: the invariants by
   certificate.check, the ranking block by block against the exact transition formula.
 - no: bounded unrolling looks for a lasso, a reachable loop-head state from which the loop provably
   never leaves: either the state comes back unchanged (a repeated state), or it lies in a closed
@@ -22,13 +23,20 @@ from fractions import Fraction
 
 import z3
 
-from solomonic.reason import certificate, spacer
+from solomonic.reason import bmc, certificate
 from solomonic.reason.bmc import Counterexample, Unroller
 from solomonic.reason.encode import Encoder
 from solomonic.reason.interpret import compress, run
 from solomonic.reason.ir import ArrayType, BoolType, Function, Var
 from solomonic.reason.linear import cubes
-from solomonic.reason.ranking import LinearFunction, Ranking, Transition, synthesise
+from solomonic.reason.ranking import (
+    LinearFunction,
+    Multiphase,
+    Ranking,
+    Transition,
+    synthesise,
+    synthesise_multiphase,
+)
 from solomonic.reason.result import UNDEFINED_BEHAVIOUR, Result, Verdict
 from solomonic.reason.system import BAD, TransitionSystem, build_system
 
@@ -85,47 +93,71 @@ class _Termination:
 
     def prove(self) -> Result | str:
         invariants = self.invariants()
-        if isinstance(invariants, str):
+        if isinstance(invariants, (str, Result)):
             return invariants
-        rankings: dict[int, Ranking] = {}
+        rankings: dict[int, Ranking | Multiphase] = {}
         for loop in self.loops:
             transitions = self.transitions(loop, invariants)
             if transitions is None:
                 return f"the loop at line {self.line(min(loop))} is not linear enough to rank"
             variables = {c: self.ranked_variables(c) for c in loop}
-            ranking = synthesise(transitions, variables, self.left())
+            ranking = synthesise(transitions, variables, self.left()) or \
+                synthesise_multiphase(transitions, variables, self.left())
             if ranking is None:
-                return f"no lexicographic linear ranking function for the loop at line {self.line(min(loop))}"
+                return f"no lexicographic or multiphase linear ranking function for the loop at line " \
+                       f"{self.line(min(loop))}"
             rankings[min(loop)] = ranking
         checked = [certificate.make_invariant(self.system, c, invariants[c]) for c in self.system.loop_heads]
         problem, semantics = certificate.check(self.system, checked, self.left())
         if problem:
             return f"supporting invariants not confirmed: {problem}"
         for loop in self.loops:
-            problem = check_ranking(self.system, loop, rankings[min(loop)], checked, self.left())
+            found = rankings[min(loop)]
+            check = check_multiphase if isinstance(found, Multiphase) else check_ranking
+            problem = check(self.system, loop, found, checked, self.left())
             if problem:
                 return f"ranking function not confirmed: {problem}"
         return self.result(Verdict.YES, certificate=self.certificate(rankings, checked, semantics))
 
-    def invariants(self) -> dict[int, z3.BoolRef] | str:
-        """Per loop head: the inductive subset of candidate atoms, and for C Spacer's proof that no
-        undefined behaviour is reachable (without which no execution can be vouched for)."""
+    def invariants(self) -> dict[int, z3.BoolRef] | Result | str:
+        """Per loop head: the inductive subset of candidate atoms, and for C the invariants with which
+        the safety engine shows undefined behaviour unreachable (without that, no execution can be
+        vouched for). Where the safety engine proves it by exhausting every execution, that bounds
+        every execution too: the answer is yes at once."""
         found = houdini(self.system, self.enc, candidates(self.system, self.enc), self.left())
         if found is not None:
             found = {c: essential(atoms, self.ctx) for c, atoms in found.items()}
         may_be_undefined = any(b.dst == BAD for b in self.system.blocks)
         if may_be_undefined and (found is None or not self.ub_unreachable_with(found)):
-            answer = spacer.solve(self.system, self.left(), with_poison=False)
-            if answer.status == "unsafe":
-                return "undefined behaviour is reachable, so termination cannot be vouched for"
-            if answer.status != "safe":
-                return f"undefined behaviour not excluded ({answer.reason or 'Spacer gave up'})"
-            return {c: z3.And(_translate(answer.invariants[c], self.ctx), *(found or {}).get(c, []))
+            from solomonic.reason.engine import Options
+            from solomonic.reason.engine import analyse as safety
+
+            answer = safety(self.function, "no-overflow", Options(timeout_s=max(0.5, 0.7 * self.left())))
+            cert = answer.certificate or {}
+            if answer.verdict == Verdict.NO:
+                return f"undefined behaviour is reachable ({answer.reason}), so termination cannot be vouched for"
+            if answer.verdict != Verdict.YES:
+                return f"undefined behaviour not excluded ({answer.reason})"
+            if cert.get("kind") == "bounded exploration":
+                return self.bounded(int(cert["depth"]))
+            proved = {d["location"]: certificate.parse_invariant(certificate.Invariant.from_json(d), self.ctx)[0]
+                      for d in cert.get("invariants", [])}
+            return {c: z3.And(proved.get(c, z3.BoolVal(True, self.ctx)), *(found or {}).get(c, []))
                     for c in self.system.loop_heads}
         if found is None:
             return "no supporting invariant could be checked in time"
         return {c: z3.And(found[c], self.ctx) if found[c] else z3.BoolVal(True, self.ctx)
                 for c in self.system.loop_heads}
+
+    def bounded(self, depth: int) -> Result | str:
+        problem, mode = bmc.exhaustive(self.system, depth, self.left(), ["int", "bv"])
+        if problem is not None:
+            return f"bounded proof not confirmed: {problem}"
+        return self.result(Verdict.YES, certificate={
+            "kind": "bounded exploration", "depth": depth, "invariants": [], "loops": [],
+            "summary": f"every execution ends within {depth - 1} loop iterations, none with undefined behaviour; "
+                       "re-checked from scratch",
+            "checked_in": certificate.SEMANTICS[mode]})
 
     def ub_unreachable_with(self, found: dict[int, list[z3.BoolRef]]) -> bool:
         invariants = [certificate.make_invariant(self.system, c, z3.And(found[c], self.ctx) if found[c]
@@ -157,10 +189,15 @@ class _Termination:
     def line(self, c: int) -> int:
         return self.function.cfg.lines[c]
 
-    def certificate(self, rankings: dict[int, Ranking], invariants: list[certificate.Invariant],
+    def certificate(self, rankings: dict[int, Ranking | Multiphase], invariants: list[certificate.Invariant],
                     semantics: str) -> dict:
         loops = []
         for head, ranking in rankings.items():
+            if isinstance(ranking, Multiphase):
+                loops.append({"line": self.line(head), "location": head,
+                              "multiphase": [f.to_json() for f in ranking.phases],
+                              "ranking_text": [f.text() for f in ranking.phases]})
+                continue
             loops.append({
                 "line": self.line(head), "location": head,
                 "ranking": [{str(c): f.to_json() for c, f in level.items()} for level in ranking.levels],
@@ -169,9 +206,13 @@ class _Termination:
                 "decreases": {str(i): {str(k): str(d) for k, d in by_level.items()}
                               for i, by_level in ranking.decreases.items()},
             })
-        kind = "lexicographic" if any(len(r.levels) > 1 for r in rankings.values()) else "linear"
+        kinds = {"multiphase" if isinstance(r, Multiphase) else "lexicographic" if len(r.levels) > 1 else "linear"
+                 for r in rankings.values()}
+        kind = " and ".join(sorted(kinds))
         summary = "no loops: every execution leaves" if not loops else "; ".join(
-            f"loop at line {loop['line']}: ranking " + " then ".join(f"({t})" for t in loop["ranking_text"])
+            f"loop at line {loop['line']}: " + (
+                "phases " + ", then ".join(f"({t})" for t in loop["ranking_text"]) if "multiphase" in loop else
+                "ranking " + " then ".join(f"({t})" for t in loop["ranking_text"]))
             for loop in loops)
         return {"kind": f"{kind} ranking functions" if loops else "no loop", "summary": summary,
                 "loops": loops, "invariants": [inv.to_json() for inv in invariants],
@@ -269,6 +310,8 @@ class _Termination:
 def check_certificate(function: Function, cert: dict, timeout_s: float) -> str | None:
     """Re-check a yes from its certificate alone (for `solomonic recheck`): None if it holds."""
     system = build_system(function, UNDEFINED_BEHAVIOUR if function.language == "c" else set())
+    if cert.get("kind") == "bounded exploration":
+        return bmc.exhaustive(system, int(cert["depth"]), timeout_s, ["bv", "int"])[0]
     loops = {min(loop): loop for loop in _loops(system)}
     invariants = [certificate.Invariant.from_json(d) for d in cert.get("invariants", [])]
     if set(loops) != {int(loop["location"]) for loop in cert.get("loops", [])}:
@@ -277,6 +320,13 @@ def check_certificate(function: Function, cert: dict, timeout_s: float) -> str |
     if problem:
         return problem
     for loop in cert["loops"]:
+        if "multiphase" in loop:
+            phases = [LinearFunction.from_json(f) for f in loop["multiphase"]]
+            head = int(loop["location"])
+            problem = check_multiphase(system, loops[head], Multiphase(head, phases), invariants, timeout_s)
+            if problem:
+                return problem
+            continue
         levels = [{int(c): LinearFunction.from_json(f) for c, f in level.items()} for level in loop["ranking"]]
         decreases = {int(b): {int(k): Fraction(d) for k, d in by_level.items()}
                      for b, by_level in loop["decreases"].items()}
@@ -544,6 +594,38 @@ def check_ranking(system: TransitionSystem, loop: set[int], ranking: Ranking,
         s = z3.Solver(ctx=ctx)
         s.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
         s.add(invariant, guard, *[enc.in_range(t, v.type) for v, t in pre.items()], z3.Not(z3.Or(*options, ctx)))
+        status = s.check()
+        if status != z3.unsat:
+            line = system.function.cfg.lines[block.src]
+            return f"{'fails' if status == z3.sat else 'undecided'} on the path from the loop at line {line}"
+    return None
+
+
+def check_multiphase(system: TransitionSystem, loop: set[int], found: Multiphase,
+                     invariants: list[certificate.Invariant], timeout_s: float) -> str | None:
+    """Independent check of a multiphase ranking against each block's exact formula (int encoding)."""
+    ctx = z3.Context()
+    enc = Encoder("int", ctx)
+    deadline = time.monotonic() + timeout_s
+    parsed = {inv.location: certificate.parse_invariant(inv, ctx) for inv in invariants}
+    for block in system.blocks:
+        if block.src not in loop or block.dst not in loop:
+            continue
+        if block.src != found.head or block.dst != found.head:
+            return "a multiphase ranking is for a loop with one head"
+        pre = {v: enc.constant(v.name, v.type) for v in system.params[block.src]}
+        nd = {n: enc.constant(n.name, n.type) for n in block.nondets}
+        guard, updates = enc.block(block, pre, nd)
+        formula, consts = parsed[block.src]
+        pairs = [(consts[v.name], pre[v]) for v in system.params[block.src] if v.name in consts]
+        invariant = z3.substitute(formula, *pairs) if pairs else formula
+        before = [_apply(f, {v.name: t for v, t in pre.items()}, ctx) for f in found.phases]
+        after = [_apply(f, {v.name: t for v, t in updates.items()}, ctx) for f in found.phases]
+        goals = [before[0] - after[0] >= 1, before[-1] >= 0]
+        goals += [before[i] - after[i] + before[i - 1] >= 1 for i in range(1, len(found.phases))]
+        s = z3.Solver(ctx=ctx)
+        s.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
+        s.add(invariant, guard, *[enc.in_range(t, v.type) for v, t in pre.items()], z3.Not(z3.And(*goals)))
         status = s.check()
         if status != z3.unsat:
             line = system.function.cfg.lines[block.src]
