@@ -1,8 +1,9 @@
-"""Run analyses in child processes with hard wall-clock and memory limits.
+"""Run analyses in child processes with hard wall-clock, CPU-time and memory limits.
 
 Z3's own timeouts are soft (research notes: several Z3 issues report queries that ignore them), so
-every question is answered in a forked child with an address-space limit, in its own process group,
-and the whole group is killed when its time is up: a hang or a blow-up costs one unknown, never the run.
+every question is answered in a forked child with an address-space limit and a CPU-time limit, in its
+own process group, and the whole group is killed when its time is up: a hang or a blow-up costs one
+unknown, never the run.
 """
 
 from __future__ import annotations
@@ -36,17 +37,19 @@ class Outcome:
     seconds: float = 0.0
 
 
-def _child(work: Callable[[], Any], conn: Connection, memory_mb: int) -> None:
+def _child(work: Callable[[], Any], conn: Connection, memory_mb: int, cpu_s: float) -> None:
     os.setsid()  # its own process group, so that replays it starts die with it
     if not os.environ.get("SOLOMONIC_DEBUG"):  # Z3 prints internal diagnostics; results go through `conn`
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)
         os.close(devnull)
-    if memory_mb:
-        import resource
+    import resource
 
+    if memory_mb:
         limit = memory_mb << 20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    seconds = int(cpu_s) + 1  # SIGXCPU past the budget, SIGKILL a second later
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
     try:
         conn.send(("ok", work()))
     except MemoryError:
@@ -69,7 +72,7 @@ def run_jobs(jobs: Iterable[Job], parallel: int = 1, memory_mb: int = 4096) -> I
         while pending and len(running) < max(1, parallel):
             job = pending.pop()
             receiver, sender = context.Pipe(duplex=False)
-            process = context.Process(target=_child, args=(job.work, sender, memory_mb))  # may fork itself
+            process = context.Process(target=_child, args=(job.work, sender, memory_mb, job.timeout_s + GRACE_S))
             process.start()
             sender.close()
             running[receiver] = (job, process, time.monotonic())
@@ -99,8 +102,10 @@ def run_jobs(jobs: Iterable[Job], parallel: int = 1, memory_mb: int = 4096) -> I
 def _death(process) -> tuple[str, Any]:
     process.join(timeout=5)
     code = process.exitcode
+    if code is not None and code < 0 and -code == signal.SIGXCPU:
+        return "timeout", None  # its CPU-time limit
     if code is not None and code < 0 and -code == signal.SIGKILL:
-        return "memory", None  # the kernel's out-of-memory killer
+        return "memory", None  # the kernel's out-of-memory killer (or the CPU limit's last word)
     return "error", f"the analysis process died (exit status {code})"
 
 
