@@ -194,6 +194,18 @@ def build_parser() -> argparse.ArgumentParser:
     reason.add_argument("--quick", action="store_true", help="latency only, no SV-COMP run")
     _bench_outputs(reason, "docs/results/bench-reason.json")
     reason.set_defaults(run=run_bench_reason)
+    termination = bench_sub.add_parser(
+        "termination", help="the reasoner: SV-COMP termination tasks, then the same again from the proof memory",
+        description="Runs `solomonic svcomp --property termination` on the task directories from an empty proof\n"
+                    "memory, then again, and reports the score, the unknowns by reason, and how the second run\n"
+                    "was answered from memory. Writes JSON and updates docs/benchmarks.md.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    termination.add_argument("paths", nargs="*", default=["../shared/benchmarks/sv-comp"], metavar="PATH",
+                             help="task files or directories (default: ../shared/benchmarks/sv-comp)")
+    termination.add_argument("--timeout", type=_positive, default=60.0, metavar="S", help="seconds per task")
+    termination.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="tasks at a time (default: 1)")
+    _bench_outputs(termination, "docs/results/bench-termination.json")
+    termination.set_defaults(run=run_bench_termination)
     recall = bench_sub.add_parser(
         "recall", help="B'MOJO II: multi-query associative recall across presets at matched size",
         description="Trains every preset (and B'MOJO's memory variants) on MQAR over a grid of (length, pairs),\n"
@@ -439,6 +451,12 @@ def run_bench_lm(args: argparse.Namespace) -> int:
 
 def run_bench_memory(args: argparse.Namespace) -> int:
     from solomonic.bench.memory import run
+
+    return run(args)
+
+
+def run_bench_termination(args: argparse.Namespace) -> int:
+    from solomonic.bench.termination import run
 
     return run(args)
 
