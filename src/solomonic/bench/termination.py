@@ -8,7 +8,9 @@ milliseconds of analysis (process start and parsing aside). Both runs' tables go
 from __future__ import annotations
 
 import argparse
+import re
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from solomonic.bench.record import command_line, machine, today, update_section, write_json
@@ -39,6 +41,19 @@ def run(args: argparse.Namespace) -> int:
     return 1 if wrong or recall["same verdict"] != len(decided) else 0
 
 
+def category(reason: str) -> str:
+    """The gist of an unknown's reason, so that like ones count together."""
+    if reason.startswith("unsupported"):
+        construct = reason.split(": ", 1)[-1]
+        if "recursi" in construct:
+            return "unsupported: recursion"
+        if "pointer" in construct:
+            return "unsupported: pointers"
+        return "unsupported: " + re.sub(r"[`'][^`']*[`']", "…", construct)
+    main = reason.removeprefix("timeout; ").split("; ")[0]
+    return re.sub(r"\s*\(.*", "", re.sub(r"line \d+", "line N", main)) or reason
+
+
 def markdown(results: dict, args: argparse.Namespace) -> str:
     s, m = results["first"]["summary"], results["memory"]
     lines = [f"Command: `{results['command']}`  ", f"Machine: {results['machine']}  ", f"Date: {results['date']}", "",
@@ -53,13 +68,8 @@ def markdown(results: dict, args: argparse.Namespace) -> str:
              f"{1000 * m['slowest analysis from memory (s)']:.0f} ms of analysis (median wall time per task, with "
              f"process start and parsing: {results['second']['summary']['median seconds']} s).", "",
              "Unknowns by reason (first run):", ""]
-    reasons: dict[str, int] = {}
-    for t in results["first"]["tasks"]:
-        if t["verdict"] == "unknown":
-            key = t["reason"].split(":")[0] if t["reason"].startswith("unsupported") else t["reason"][:80]
-            key = "unsupported: " + t["reason"].split(": ", 1)[-1][:60] if t["reason"].startswith("unsupported") else key
-            reasons[key] = reasons.get(key, 0) + 1
-    lines += [f"- {n} × {r}" for r, n in sorted(reasons.items(), key=lambda kv: -kv[1])]
+    reasons = Counter(category(t["reason"]) for t in results["first"]["tasks"] if t["verdict"] == "unknown")
+    lines += [f"- {n} × {r}" for r, n in reasons.most_common()]
     lines += ["", "<details><summary>per task</summary>", "", "| task | expected | verdict | points | s | reason |",
               "|---|---|---|---:|---:|---|"]
     for t in results["first"]["tasks"]:
