@@ -22,7 +22,7 @@ def test_every_recall_model_is_matched_within_ten_percent():
 def test_an_interrupted_grid_resumes_with_only_the_missing_runs(tmp_path):
     trained = []
 
-    def train(spec):
+    def train(spec, scratch):
         trained.append(spec)
         if len(trained) == 3:
             raise KeyboardInterrupt
@@ -32,5 +32,35 @@ def test_an_interrupted_grid_resumes_with_only_the_missing_runs(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         run_all(specs, run_key, train, tmp_path, lambda s, r: s)
     assert trained == ["a", "b", "c"]
-    results = run_all(specs, run_key, lambda s: {"spec": s}, tmp_path, lambda s, r: s)
+    results = run_all(specs, run_key, lambda s, scratch: {"spec": s}, tmp_path, lambda s, r: s)
     assert [r["spec"] for r in results] == specs  # a and b from the cache, c and d trained now
+
+
+def test_a_run_killed_midway_resumes_from_its_scratch_checkpoint(tmp_path, monkeypatch):
+    from solomonic.bench import runs
+    from solomonic.train import Trainer, TrainSettings
+
+    def settings() -> TrainSettings:
+        return TrainSettings(task="mqar", task_params={"length": 32, "pairs": 4, "vocab": 64}, preset="swa",
+                             model_overrides={"d_model": 32, "n_layers": 1, "n_heads": 2, "window": 8}, steps=6,
+                             batch_size=4, lr=3e-3, eval_every=0, progress=False)
+
+    _, whole, _ = runs.train_resumably(settings(), None)
+    monkeypatch.setattr(runs, "CHECKPOINT_EVERY", 2)
+    original, calls = Trainer.train_step, {"n": 0}
+
+    def dies_after_five(self):
+        calls["n"] += 1
+        if calls["n"] > 5:
+            raise KeyboardInterrupt  # the session ends
+        return original(self)
+
+    monkeypatch.setattr(Trainer, "train_step", dies_after_five)
+    scratch = tmp_path / "partial" / "run"
+    with pytest.raises(KeyboardInterrupt):
+        runs.train_resumably(settings(), scratch)
+    monkeypatch.setattr(Trainer, "train_step", original)
+    _, resumed, timing = runs.train_resumably(settings(), scratch)
+    assert timing["resumed_from_step"] == 4 and timing["seconds_estimated"]
+    assert resumed["final"]["loss"] == whole["final"]["loss"]  # the same trajectory, bit for bit
+    assert not scratch.exists()

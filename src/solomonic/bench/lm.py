@@ -12,7 +12,6 @@ import argparse
 import functools
 import statistics
 import tempfile
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -20,8 +19,8 @@ import torch
 
 from solomonic.bench.matching import match_width, parameters
 from solomonic.bench.record import command_line, machine, today, update_section, write_json
-from solomonic.bench.runs import compiling, run_all, run_key
-from solomonic.train import Trainer, TrainSettings
+from solomonic.bench.runs import compiling, run_all, run_key, train_resumably
+from solomonic.train import TrainSettings
 
 PRESETS = ["transformer", "swa", "mamba", "hybrid", "bmojo_f", "bmojo"]
 # DESIGN.md leaves the RoPE of memory keys to this benchmark: absolute positions (the preset's default)
@@ -64,15 +63,12 @@ class Run:
         return run_key([self.preset, self.overrides, asdict(self.recipe), self.seed])
 
 
-def train_one(run: Run, compile: bool = True) -> dict:
+def train_one(run: Run, scratch: Path | None = None, compile: bool = True) -> dict:
     r = run.recipe
     settings = TrainSettings(task="lm", task_params={"length": r.length}, preset=run.preset,
                              model_overrides=dict(run.overrides), steps=r.steps, batch_size=r.batch_size, lr=r.lr,
                              seed=run.seed, eval_every=0, eval_batches=1, progress=False, compile=compile)
-    cpu, wall = time.process_time(), time.perf_counter()
-    trainer = Trainer(settings)
-    trainer.run()
-    train_seconds = time.perf_counter() - wall
+    trainer, _, timing = train_resumably(settings, scratch)
     by_length = {}
     for factor in FACTORS:
         length = r.length * factor
@@ -82,7 +78,7 @@ def train_one(run: Run, compile: bool = True) -> dict:
     return {"model": run.model, "preset": run.preset, "seed": run.seed, "recipe": asdict(r), "overrides": dict(run.overrides),
             "params_without_embeddings": trainer.model.num_params(embeddings=False),
             "cache_bytes": trainer.model.cache_bytes(r.length * FACTORS[-1]),
-            "eval": by_length, "compiled": trainer.compiled, "train_seconds": train_seconds, "cpu_seconds": time.process_time() - cpu,
+            "eval": by_length, "compiled": trainer.compiled, **timing,
             "corpus": trainer.task.describe()}
 
 

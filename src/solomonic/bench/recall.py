@@ -14,7 +14,6 @@ import argparse
 import functools
 import statistics
 import tempfile
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -23,7 +22,7 @@ import torch
 
 from solomonic.bench.matching import match_width, parameters
 from solomonic.bench.record import command_line, machine, today, update_section, write_json
-from solomonic.bench.runs import compiling, run_all, run_key
+from solomonic.bench.runs import compiling, run_all, run_key, train_resumably
 from solomonic.data.recall import IGNORE
 from solomonic.train import Trainer, TrainSettings
 
@@ -95,7 +94,7 @@ def plan(grid: list[Configuration], models: list[str] | None, seeds: int, lr: fl
     return runs
 
 
-def train_one(run: Run, compile: bool = True) -> dict:
+def train_one(run: Run, scratch: Path | None = None, compile: bool = True) -> dict:
     config = run.config
     overrides = dict(run.overrides)
     settings = TrainSettings(task="mqar", task_params={"length": config.length, "pairs": config.pairs,
@@ -103,9 +102,7 @@ def train_one(run: Run, compile: bool = True) -> dict:
                              preset=run.preset, model_overrides=overrides, steps=config.steps,
                              batch_size=run.batch_size, lr=run.lr, seed=run.seed, eval_every=0, eval_batches=8,
                              progress=False, compile=compile)
-    cpu, wall = time.process_time(), time.perf_counter()
-    trainer = Trainer(settings)
-    summary = trainer.run()
+    trainer, summary, timing = train_resumably(settings, scratch)
     result = {
         "model": run.model, "preset": run.preset, "config": asdict(config), "seed": run.seed, "lr": run.lr,
         "batch_size": run.batch_size, "overrides": overrides,
@@ -113,8 +110,7 @@ def train_one(run: Run, compile: bool = True) -> dict:
         "final_loss": summary["final"]["loss"],
         "params_without_embeddings": trainer.model.num_params(embeddings=False),
         "cache_bytes": trainer.model.cache_bytes(config.length),
-        "compiled": trainer.compiled,
-        "train_seconds": time.perf_counter() - wall, "cpu_seconds": time.process_time() - cpu,
+        "compiled": trainer.compiled, **timing,
     }
     if trainer.config.memory_on("M"):
         result["memory"] = memory_view(trainer)

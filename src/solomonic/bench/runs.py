@@ -1,14 +1,19 @@
-"""Long benchmark grids: each run's result in its own JSON file, so an interrupted grid resumes."""
+"""Long benchmark grids: each run's result in its own JSON file, so an interrupted grid resumes; and
+each run checkpoints into a scratch folder beside the results, so an interrupted run resumes too."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from solomonic.bench.record import write_json
+from solomonic.train import CHECKPOINT, TRAINER_STATE, Trainer
+
+CHECKPOINT_EVERY = 200  # steps: what a run killed midway (say, at a session's end) loses at most
 
 
 def compiling(args) -> bool:
@@ -21,15 +26,38 @@ def run_key(spec: object) -> str:
     return hashlib.sha1(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def run_all(specs: Sequence, key: Callable[[object], str], train: Callable[[object], dict], cache: Path,
+def train_resumably(settings, scratch: Path | None):
+    """Train under `settings`, checkpointing into `scratch` so that a run killed midway resumes from its
+    last checkpoint (exactly: see train.py); the scratch folder goes once the run is done. Returns the
+    trainer, its summary, and timing: wall and CPU seconds of this segment and the step it started from;
+    `train_seconds` scales the segment to the whole run when it resumed (an estimate, marked as such)."""
+    if scratch is not None:
+        settings.out, settings.checkpoint_every = str(scratch), CHECKPOINT_EVERY
+    trainer = Trainer(settings)
+    if scratch is not None and (scratch / CHECKPOINT / TRAINER_STATE).exists():
+        trainer.restore()
+    first = trainer.step
+    cpu, wall = time.process_time(), time.perf_counter()
+    summary = trainer.run()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    scale = settings.steps / max(1, settings.steps - first)
+    timing = {"train_seconds": wall * scale, "cpu_seconds": cpu * scale, "resumed_from_step": first,
+              "seconds_estimated": first > 0}
+    if scratch is not None:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return trainer, summary, timing
+
+
+def run_all(specs: Sequence, key: Callable[[object], str], train: Callable[[object, Path], dict], cache: Path,
             describe: Callable[[object, dict], str]) -> list[dict]:
-    """Train every spec not yet in `cache`; return the results of all that are there, in order."""
+    """Train every spec not yet in `cache` (train(spec, scratch folder)); return the results of all that
+    are there, in order."""
     cache.mkdir(parents=True, exist_ok=True)
     todo = [s for s in specs if not (cache / f"{key(s)}.json").exists()]
     print(f"{len(specs)} runs, {len(specs) - len(todo)} already done ({cache})", flush=True)
     for i, spec in enumerate(todo, 1):
         started = time.perf_counter()
-        result = train(spec)
+        result = train(spec, cache / "partial" / key(spec))
         write_json(str(cache / f"{key(spec)}.json"), result)
         print(f"[{i}/{len(todo)}] {describe(spec, result)} in {time.perf_counter() - started:.0f} s", flush=True)
     return [json.loads((cache / f"{key(s)}.json").read_text()) for s in specs if (cache / f"{key(s)}.json").exists()]
