@@ -85,6 +85,14 @@ LOOPS = {
                 x = x + y
                 y = y - 1
         """, Verdict.YES),
+    "towards zero from either side": ("""
+        def f(x: int) -> None:
+            while x != 0:
+                if x > 0:
+                    x = x - 1
+                else:
+                    x = x + 1
+        """, Verdict.YES),
     "a fixed point": ("""
         def f(x: int) -> None:
             while x != 0:
@@ -200,3 +208,23 @@ def test_recheck_confirms_rankings_and_witnesses_and_catches_tampering(tmp_path)
     saved.write_text(json.dumps(data))
     first = recheck(str(saved), timeout_s=10)[0]
     assert first.confirmed is False and "certificate fails" in first.message
+
+
+def test_phases_are_rechecked_and_a_wrong_order_is_caught(tmp_path):
+    import json
+
+    from solomonic.reason.recheck import recheck
+
+    path = tmp_path / "phases.py"
+    path.write_text(textwrap.dedent(LOOPS["towards zero from either side"][0]))
+    [r] = check(str(path), property="terminates", timeout=20)
+    assert r.verdict == Verdict.YES and r.certificate["kind"] == "phased ranking functions", r.reason
+    saved = tmp_path / "results.json"
+    saved.write_text(json.dumps([r.to_json()]))
+    assert recheck(str(saved), timeout_s=10)[0].confirmed is True
+    data = json.loads(saved.read_text())
+    phases = data[0]["certificate"]["loops"][0]["phases"]
+    phases[0]["region"], phases[1]["region"] = phases[1]["region"], phases[0]["region"]  # rankings now mismatched
+    saved.write_text(json.dumps(data))
+    again = recheck(str(saved), timeout_s=10)[0]
+    assert again.confirmed is False and "certificate fails" in again.message

@@ -18,7 +18,9 @@ The function's cutpoint system (system.py, with C's undefined behaviour as BAD) 
 
 from __future__ import annotations
 
+import itertools
 import time
+from dataclasses import dataclass
 from fractions import Fraction
 
 import z3
@@ -43,6 +45,15 @@ from solomonic.reason.system import BAD, TransitionSystem, build_system
 PROPERTY = "terminates"
 STAY_BLOCKS = 200  # loop iterations the interpreter must stay in a recurrent set or cycle
 REPLAY_S = 2.0  # the real run must still be going after this long
+
+
+@dataclass
+class Phases:
+    """Regions of a one-head loop's states in the order steps move through them, each with the
+    ranking of the steps that stay inside it."""
+
+    head: int
+    regions: list[tuple[z3.BoolRef, Ranking]]
 
 
 def analyse(function: Function, timeout_s: float) -> Result:
@@ -95,14 +106,15 @@ class _Termination:
         invariants = self.invariants()
         if isinstance(invariants, (str, Result)):
             return invariants
-        rankings: dict[int, Ranking | Multiphase] = {}
+        rankings: dict[int, Ranking | Multiphase | Phases] = {}
         for loop in self.loops:
             transitions = self.transitions(loop, invariants)
             if transitions is None:
                 return f"the loop at line {self.line(min(loop))} is not linear enough to rank"
             variables = {c: self.ranked_variables(c) for c in loop}
             ranking = synthesise(transitions, variables, self.left()) or \
-                synthesise_multiphase(transitions, variables, self.left())
+                synthesise_multiphase(transitions, variables, self.left()) or \
+                self.phases(loop, invariants)
             if ranking is None:
                 return f"no lexicographic or multiphase linear ranking function for the loop at line " \
                        f"{self.line(min(loop))}"
@@ -113,8 +125,12 @@ class _Termination:
             return f"supporting invariants not confirmed: {problem}"
         for loop in self.loops:
             found = rankings[min(loop)]
-            check = check_multiphase if isinstance(found, Multiphase) else check_ranking
-            problem = check(self.system, loop, found, checked, self.left())
+            if isinstance(found, Phases):
+                regions = [(certificate.make_invariant(self.system, found.head, g), r) for g, r in found.regions]
+                problem = check_regions(self.system, loop, regions, checked, self.left())
+            else:
+                check = check_multiphase if isinstance(found, Multiphase) else check_ranking
+                problem = check(self.system, loop, found, checked, self.left())
             if problem:
                 return f"ranking function not confirmed: {problem}"
         return self.result(Verdict.YES, certificate=self.certificate(rankings, checked, semantics))
@@ -165,7 +181,8 @@ class _Termination:
         problem, _ = certificate.check(self.system, invariants, min(self.left(), 2.0))
         return problem is None
 
-    def transitions(self, loop: set[int], invariants: dict[int, z3.BoolRef]) -> list[Transition] | None:
+    def transitions(self, loop: set[int], invariants: dict[int, z3.BoolRef],
+                    region: z3.BoolRef | None = None) -> list[Transition] | None:
         out = []
         for i, block in enumerate(self.system.blocks):
             if block.src not in loop or block.dst not in loop:
@@ -177,11 +194,61 @@ class _Termination:
                     if not isinstance(v.type, ArrayType)]
             ranges = [self.enc.in_range(t, v.type) for v, t in pre.items()]
             formula = z3.And(invariants[block.src], guard, *ranges, *post)
+            if region is not None:  # only the steps that start and end in the region
+                formula = z3.And(formula, region, _at(region, pre, updates))
             split = cubes(formula, self.left())
             if split is None:
                 return None
             out += [Transition(i, j, block.src, block.dst, cube) for j, cube in enumerate(split)]
         return out
+
+    def phases(self, loop: set[int], invariants: dict[int, z3.BoolRef]) -> Phases | None:
+        """For a loop with one head: regions of its states, the cells of its own branch conditions,
+        ordered so that no step goes back to an earlier one, each with a ranking of the steps that stay
+        in it (while x != 0: x > 0 ? x-- : x++ runs down in x > 0 or up in x < 0, never both)."""
+        if len(loop) != 1:
+            return None
+        [head] = loop
+        pre = {v: self.enc.constant(v.name, v.type) for v in self.system.params[head]}
+        names = {v.name for v in pre}
+        steps, atoms = [], []
+        for block in self.system.blocks:
+            if block.src == head and block.dst == head:
+                nd = {n: self.enc.constant(n.name, n.type) for n in block.nondets}
+                guard, updates = self.enc.block(block, pre, nd)
+                steps.append((guard, updates))
+                atoms += [a for a in _comparisons(guard) if {str(x) for x in z3.z3util.get_vars(a)} <= names
+                          and not any(a.eq(b) for b in atoms)]
+        if not atoms:
+            return None
+        ranges = [self.enc.in_range(t, v.type) for v, t in pre.items()]
+
+        def possible(*facts) -> bool:
+            s = z3.Solver(ctx=self.ctx)
+            s.set("timeout", max(1, int(min(self.left(), 1.0) * 1000)))
+            s.add(invariants[head], *ranges, *facts)
+            return s.check() != z3.unsat  # undecided counts as possible
+
+        cells = [z3.And(*[a if bit else z3.Not(a) for a, bit in zip(atoms[:3], bits)])
+                 for bits in itertools.product([True, False], repeat=min(3, len(atoms)))]
+        cells = [g for g in cells if any(possible(g, guard) for guard, _ in steps)]
+        later = {i: {j for j in range(len(cells)) if j != i and any(
+            possible(cells[i], guard, _at(cells[j], pre, updates)) for guard, updates in steps)}
+            for i in range(len(cells))}
+        order = _topological(later)
+        if order is None:
+            return None
+        regions = []
+        for i in order:
+            transitions = self.transitions(loop, invariants, cells[i])
+            if transitions is None:
+                return None
+            ranking = synthesise(transitions, {head: self.ranked_variables(head)}, self.left()) if transitions \
+                else Ranking([], {})
+            if ranking is None:
+                return None
+            regions.append((essential_cell(cells[i], self.ctx), ranking))
+        return Phases(head, regions)
 
     def ranked_variables(self, c: int) -> list[str]:
         return [v.name for v in self.system.params[c] if not isinstance(v.type, (ArrayType, BoolType))]
@@ -189,10 +256,18 @@ class _Termination:
     def line(self, c: int) -> int:
         return self.function.cfg.lines[c]
 
-    def certificate(self, rankings: dict[int, Ranking | Multiphase], invariants: list[certificate.Invariant],
-                    semantics: str) -> dict:
+    def certificate(self, rankings: dict[int, Ranking | Multiphase | Phases],
+                    invariants: list[certificate.Invariant], semantics: str) -> dict:
         loops = []
         for head, ranking in rankings.items():
+            if isinstance(ranking, Phases):
+                phases = [(certificate.make_invariant(self.system, head, g), r) for g, r in ranking.regions]
+                loops.append({"line": self.line(head), "location": head,
+                              "phases": [{"region": g.to_json(), **_ranking_json(r)} for g, r in phases],
+                              "ranking_text": [f"in {g.text}: " + (" then ".join(
+                                  f"({f.text()})" for level in r.levels for f in level.values()) or "no step stays")
+                                  for g, r in phases]})
+                continue
             if isinstance(ranking, Multiphase):
                 loops.append({"line": self.line(head), "location": head,
                               "multiphase": [f.to_json() for f in ranking.phases],
@@ -200,18 +275,17 @@ class _Termination:
                 continue
             loops.append({
                 "line": self.line(head), "location": head,
-                "ranking": [{str(c): f.to_json() for c, f in level.items()} for level in ranking.levels],
+                **_ranking_json(ranking),
                 "ranking_text": [" | ".join(f"line {self.line(c)}: {f.text()}" if len(level) > 1 else f.text()
                                             for c, f in level.items()) for level in ranking.levels],
-                "decreases": {str(i): {str(k): str(d) for k, d in by_level.items()}
-                              for i, by_level in ranking.decreases.items()},
             })
-        kinds = {"multiphase" if isinstance(r, Multiphase) else "lexicographic" if len(r.levels) > 1 else "linear"
-                 for r in rankings.values()}
+        kinds = {"multiphase" if isinstance(r, Multiphase) else "phased" if isinstance(r, Phases)
+                 else "lexicographic" if len(r.levels) > 1 else "linear" for r in rankings.values()}
         kind = " and ".join(sorted(kinds))
         summary = "no loops: every execution leaves" if not loops else "; ".join(
             f"loop at line {loop['line']}: " + (
                 "phases " + ", then ".join(f"({t})" for t in loop["ranking_text"]) if "multiphase" in loop else
+                "regions in order: " + "; ".join(loop["ranking_text"]) if "phases" in loop else
                 "ranking " + " then ".join(f"({t})" for t in loop["ranking_text"]))
             for loop in loops)
         return {"kind": f"{kind} ranking functions" if loops else "no loop", "summary": summary,
@@ -320,6 +394,12 @@ def check_certificate(function: Function, cert: dict, timeout_s: float) -> str |
     if problem:
         return problem
     for loop in cert["loops"]:
+        if "phases" in loop:
+            regions = [(certificate.Invariant.from_json(p["region"]), _ranking_from_json(p)) for p in loop["phases"]]
+            problem = check_regions(system, loops[int(loop["location"])], regions, invariants, timeout_s)
+            if problem:
+                return problem
+            continue
         if "multiphase" in loop:
             phases = [LinearFunction.from_json(f) for f in loop["multiphase"]]
             head = int(loop["location"])
@@ -327,10 +407,7 @@ def check_certificate(function: Function, cert: dict, timeout_s: float) -> str |
             if problem:
                 return problem
             continue
-        levels = [{int(c): LinearFunction.from_json(f) for c, f in level.items()} for level in loop["ranking"]]
-        decreases = {int(b): {int(k): Fraction(d) for k, d in by_level.items()}
-                     for b, by_level in loop["decreases"].items()}
-        problem = check_ranking(system, loops[int(loop["location"])], Ranking(levels, decreases), invariants, timeout_s)
+        problem = check_ranking(system, loops[int(loop["location"])], _ranking_from_json(loop), invariants, timeout_s)
         if problem:
             return problem
     return None
@@ -567,10 +644,12 @@ def recurrent_set(system: TransitionSystem, enc: Encoder, head: int, state: dict
 
 
 def check_ranking(system: TransitionSystem, loop: set[int], ranking: Ranking,
-                  invariants: list[certificate.Invariant], timeout_s: float) -> str | None:
+                  invariants: list[certificate.Invariant], timeout_s: float,
+                  region: certificate.Invariant | None = None) -> str | None:
     """Independent check in a fresh context, against each block's exact formula (int encoding): every
     step decreases lexicographically, at one of the levels the block claims: the ranking there is
-    non-negative and drops by the claimed amount, and at the levels before it does not grow."""
+    non-negative and drops by the claimed amount, and at the levels before it does not grow. With a
+    region, only the steps that start and end in it."""
     ctx = z3.Context()
     enc = Encoder("int", ctx)
     deadline = time.monotonic() + timeout_s
@@ -593,6 +672,8 @@ def check_ranking(system: TransitionSystem, loop: set[int], ranking: Ranking,
                    for k, drop in sorted(ranking.decreases.get(i, {}).items())]  # none: the block is infeasible
         s = z3.Solver(ctx=ctx)
         s.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
+        if region is not None:
+            s.add(_holds(region, pre, ctx), _holds(region, updates, ctx))
         s.add(invariant, guard, *[enc.in_range(t, v.type) for v, t in pre.items()], z3.Not(z3.Or(*options, ctx)))
         status = s.check()
         if status != z3.unsat:
@@ -631,6 +712,92 @@ def check_multiphase(system: TransitionSystem, loop: set[int], found: Multiphase
             line = system.function.cfg.lines[block.src]
             return f"{'fails' if status == z3.sat else 'undecided'} on the path from the loop at line {line}"
     return None
+
+
+def check_regions(system: TransitionSystem, loop: set[int], regions: list[tuple[certificate.Invariant, Ranking]],
+                  invariants: list[certificate.Invariant], timeout_s: float) -> str | None:
+    """Independent check of a phased argument: every step of the loop starts in some region, no step
+    goes back to an earlier region, and within each region a ranking holds."""
+    ctx = z3.Context()
+    enc = Encoder("int", ctx)
+    deadline = time.monotonic() + timeout_s
+    parsed = {inv.location: certificate.parse_invariant(inv, ctx) for inv in invariants}
+    for block in system.blocks:
+        if block.src not in loop or block.dst not in loop:
+            continue
+        if block.src != block.dst:
+            return "phases are for a loop with one head"
+        pre = {v: enc.constant(v.name, v.type) for v in system.params[block.src]}
+        nd = {n: enc.constant(n.name, n.type) for n in block.nondets}
+        guard, updates = enc.block(block, pre, nd)
+        formula, consts = parsed[block.src]
+        pairs = [(consts[v.name], pre[v]) for v in system.params[block.src] if v.name in consts]
+        step = [z3.substitute(formula, *pairs) if pairs else formula, guard,
+                *[enc.in_range(t, v.type) for v, t in pre.items()]]
+        queries = [("a step starts outside every region", z3.Not(z3.Or(*[_holds(r, pre, ctx) for r, _ in regions], ctx)))]
+        queries += [(f"a step goes back from region {a + 1} to region {b + 1}",
+                     z3.And(_holds(regions[a][0], pre, ctx), _holds(regions[b][0], updates, ctx)))
+                    for a in range(len(regions)) for b in range(a)]
+        for what, query in queries:
+            s = z3.Solver(ctx=ctx)
+            s.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
+            s.add(*step, query)
+            if s.check() != z3.unsat:
+                return f"{what} (loop at line {system.function.cfg.lines[block.src]})"
+    for region, ranking in regions:
+        problem = check_ranking(system, loop, ranking, invariants, max(0.05, deadline - time.monotonic()), region)
+        if problem:
+            return f"in the region {region.text}: {problem}"
+    return None
+
+
+def _ranking_json(r: Ranking) -> dict:
+    return {"ranking": [{str(c): f.to_json() for c, f in level.items()} for level in r.levels],
+            "decreases": {str(i): {str(k): str(d) for k, d in by_level.items()} for i, by_level in r.decreases.items()}}
+
+
+def _ranking_from_json(d: dict) -> Ranking:
+    return Ranking([{int(c): LinearFunction.from_json(f) for c, f in level.items()} for level in d["ranking"]],
+                   {int(b): {int(k): Fraction(x) for k, x in by_level.items()} for b, by_level in d["decreases"].items()})
+
+
+def _at(region: z3.BoolRef, pre: dict[Var, z3.ExprRef], updates: dict[Var, z3.ExprRef]) -> z3.BoolRef:
+    """A formula over a head's variables, after a step: at the step's new values."""
+    pairs = [(pre[v], updates[v]) for v in pre if v in updates]
+    return z3.substitute(region, *pairs) if pairs else region
+
+
+def _topological(later: dict[int, set[int]]) -> list[int] | None:
+    """An order in which every edge goes forward, or None if the edges make a cycle."""
+    order, state = [], {}
+
+    def visit(i: int) -> bool:
+        if state.get(i) == 1:
+            return False
+        if state.get(i) == 2:
+            return True
+        state[i] = 1
+        if not all(visit(j) for j in later[i]):
+            return False
+        state[i] = 2
+        order.append(i)
+        return True
+
+    if not all(visit(i) for i in sorted(later)):
+        return None
+    return order[::-1]
+
+
+def essential_cell(cell: z3.BoolRef, ctx: z3.Context) -> z3.BoolRef:
+    literals = essential(list(cell.children()) if z3.is_and(cell) else [cell], ctx)
+    return z3.And(*literals, ctx) if literals else z3.BoolVal(True, ctx)
+
+
+def _holds(region: certificate.Invariant, env: dict[Var, z3.ExprRef], ctx: z3.Context) -> z3.BoolRef:
+    """The region's formula (over a head's variables by name) at the state `env` gives."""
+    formula, consts = certificate.parse_invariant(region, ctx)
+    pairs = [(consts[v.name], t) for v, t in env.items() if v.name in consts]
+    return z3.substitute(formula, *pairs) if pairs else formula
 
 
 def _apply(f: LinearFunction, env: dict[str, z3.ExprRef], ctx: z3.Context) -> z3.ArithRef:
