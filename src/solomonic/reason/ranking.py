@@ -163,10 +163,10 @@ class _Farkas:
         names = {n for ineq in cube for n, _ in ineq.coeffs} | set(target)
         zero = z3.RealVal(0, ctx)
         for name in names:
-            combination = z3.Sum([lam * _real(a, ctx) for lam, ineq in zip(lambdas, cube)
+            combination = z3.Sum([lam * rational(a, ctx) for lam, ineq in zip(lambdas, cube)
                                   for n, a in ineq.coeffs if n == name] + [zero])
             self.solver.add(combination == target.get(name, zero))
-        self.solver.add(z3.Sum([lam * _real(ineq.bound, ctx) for lam, ineq in zip(lambdas, cube)] + [zero]) <= bound)
+        self.solver.add(z3.Sum([lam * rational(ineq.bound, ctx) for lam, ineq in zip(lambdas, cube)] + [zero]) <= bound)
 
 
 def _value(model: z3.ModelRef, x: z3.ArithRef) -> Fraction:
@@ -202,5 +202,5 @@ def _level(transitions: list[Transition], variables: dict[int, list[str]], timeo
     return functions, {i: _value(model, d) for i, d in delta.items()}
 
 
-def _real(a: Fraction, ctx: z3.Context) -> z3.ArithRef:
+def rational(a: Fraction, ctx: z3.Context) -> z3.ArithRef:
     return z3.RealVal(f"{a.numerator}/{a.denominator}", ctx)

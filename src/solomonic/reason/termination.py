@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -36,11 +37,12 @@ from solomonic.reason.ranking import (
     Multiphase,
     Ranking,
     Transition,
+    rational,
     synthesise,
     synthesise_multiphase,
 )
 from solomonic.reason.result import UNDEFINED_BEHAVIOUR, Result, Verdict
-from solomonic.reason.system import BAD, TransitionSystem, build_system
+from solomonic.reason.system import BAD, Block, TransitionSystem, build_system
 
 PROPERTY = "terminates"
 STAY_BLOCKS = 200  # loop iterations the interpreter must stay in a recurrent set or cycle
@@ -321,7 +323,7 @@ class _Termination:
                 continue
             model = unroller.solver.model()
             c = heads[model.eval(unroller._pc(k)).as_long()]
-            state = {v: _in(model.eval(unroller.steps[k][v], model_completion=True), self.ctx)
+            state = {v: _translate(model.eval(unroller.steps[k][v], model_completion=True), self.ctx)
                      for v in self.system.params[c]}
             recurrent = recurrent_set(self.system, self.enc, c, state, atoms.get(c, []),
                                       max(0.05, deadline - time.monotonic()))
@@ -594,7 +596,7 @@ def recurrent_set(system: TransitionSystem, enc: Encoder, head: int, state: dict
     is always enabled. None if none is found."""
     ctx = enc.ctx
     deadline = time.monotonic() + timeout_s
-    values = [(enc.constant(v.name, v.type), _in(t, ctx)) for v, t in state.items()]
+    values = [(enc.constant(v.name, v.type), _translate(t, ctx)) for v, t in state.items()]
     literals = []
     for a in atoms:
         truth = z3.simplify(z3.substitute(a, *values)) if values else z3.simplify(a)
@@ -643,17 +645,23 @@ def recurrent_set(system: TransitionSystem, enc: Encoder, head: int, state: dict
     return z3.And(*literals, ctx) if literals else z3.BoolVal(True, ctx)
 
 
-def check_ranking(system: TransitionSystem, loop: set[int], ranking: Ranking,
-                  invariants: list[certificate.Invariant], timeout_s: float,
-                  region: certificate.Invariant | None = None) -> str | None:
-    """Independent check in a fresh context, against each block's exact formula (int encoding): every
-    step decreases lexicographically, at one of the levels the block claims: the ranking there is
-    non-negative and drops by the claimed amount, and at the levels before it does not grow. With a
-    region, only the steps that start and end in it."""
-    ctx = z3.Context()
-    enc = Encoder("int", ctx)
-    deadline = time.monotonic() + timeout_s
-    parsed = {inv.location: certificate.parse_invariant(inv, ctx) for inv in invariants}
+@dataclass
+class _Step:
+    """A block inside a loop, encoded exactly (int encoding) in a checker's own context."""
+
+    index: int
+    block: Block
+    pre: dict[Var, z3.ExprRef]
+    updates: dict[Var, z3.ExprRef]
+    facts: list[z3.BoolRef]  # what holds when it is taken: the source invariant, its guard, type ranges
+
+    def where(self, system: TransitionSystem) -> str:
+        return f"on the path from the loop at line {system.function.cfg.lines[self.block.src]}"
+
+
+def _steps(system: TransitionSystem, loop: set[int], invariants: list[certificate.Invariant],
+           enc: Encoder) -> Iterator[_Step]:
+    parsed = {inv.location: certificate.parse_invariant(inv, enc.ctx) for inv in invariants}
     for i, block in enumerate(system.blocks):
         if block.src not in loop or block.dst not in loop:
             continue
@@ -663,22 +671,42 @@ def check_ranking(system: TransitionSystem, loop: set[int], ranking: Ranking,
         formula, consts = parsed[block.src]
         pairs = [(consts[v.name], pre[v]) for v in system.params[block.src] if v.name in consts]
         invariant = z3.substitute(formula, *pairs) if pairs else formula
-        by_name_pre = {v.name: t for v, t in pre.items()}
-        by_name_post = {v.name: t for v, t in updates.items()}
-        before = [_apply(level[block.src], by_name_pre, ctx) for level in ranking.levels]
-        after = [_apply(level[block.dst], by_name_post, ctx) for level in ranking.levels]
+        yield _Step(i, block, pre, updates, [invariant, guard, *[enc.in_range(t, v.type) for v, t in pre.items()]])
+
+
+def _possible(ctx: z3.Context, deadline: float, *facts: z3.BoolRef) -> z3.CheckSatResult:
+    s = z3.Solver(ctx=ctx)
+    s.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
+    s.add(*facts)
+    return s.check()
+
+
+def _problem(status: z3.CheckSatResult, step: _Step, system: TransitionSystem) -> str | None:
+    if status == z3.unsat:
+        return None
+    return f"{'fails' if status == z3.sat else 'undecided'} {step.where(system)}"
+
+
+def check_ranking(system: TransitionSystem, loop: set[int], ranking: Ranking,
+                  invariants: list[certificate.Invariant], timeout_s: float,
+                  region: certificate.Invariant | None = None) -> str | None:
+    """Independent check in a fresh context, against each block's exact formula (int encoding): every
+    step decreases lexicographically, at one of the levels the block claims: the ranking there is
+    non-negative and drops by the claimed amount, and at the levels before it does not grow. With a
+    region, only the steps that start and end in it."""
+    ctx = z3.Context()
+    deadline = time.monotonic() + timeout_s
+    for step in _steps(system, loop, invariants, Encoder("int", ctx)):
+        src, dst = step.block.src, step.block.dst
+        before = [_apply(level[src], {v.name: t for v, t in step.pre.items()}, ctx) for level in ranking.levels]
+        after = [_apply(level[dst], {v.name: t for v, t in step.updates.items()}, ctx) for level in ranking.levels]
         options = [z3.And(*[before[j] >= after[j] for j in range(k)], before[k] >= 0,
-                          before[k] - after[k] >= _real(drop, ctx))
-                   for k, drop in sorted(ranking.decreases.get(i, {}).items())]  # none: the block is infeasible
-        s = z3.Solver(ctx=ctx)
-        s.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
-        if region is not None:
-            s.add(_holds(region, pre, ctx), _holds(region, updates, ctx))
-        s.add(invariant, guard, *[enc.in_range(t, v.type) for v, t in pre.items()], z3.Not(z3.Or(*options, ctx)))
-        status = s.check()
-        if status != z3.unsat:
-            line = system.function.cfg.lines[block.src]
-            return f"{'fails' if status == z3.sat else 'undecided'} on the path from the loop at line {line}"
+                          before[k] - after[k] >= rational(drop, ctx))
+                   for k, drop in sorted(ranking.decreases.get(step.index, {}).items())]  # none: infeasible
+        inside = [_holds(region, step.pre, ctx), _holds(region, step.updates, ctx)] if region is not None else []
+        problem = _problem(_possible(ctx, deadline, *step.facts, *inside, z3.Not(z3.Or(*options, ctx))), step, system)
+        if problem:
+            return problem
     return None
 
 
@@ -686,31 +714,17 @@ def check_multiphase(system: TransitionSystem, loop: set[int], found: Multiphase
                      invariants: list[certificate.Invariant], timeout_s: float) -> str | None:
     """Independent check of a multiphase ranking against each block's exact formula (int encoding)."""
     ctx = z3.Context()
-    enc = Encoder("int", ctx)
     deadline = time.monotonic() + timeout_s
-    parsed = {inv.location: certificate.parse_invariant(inv, ctx) for inv in invariants}
-    for block in system.blocks:
-        if block.src not in loop or block.dst not in loop:
-            continue
-        if block.src != found.head or block.dst != found.head:
+    for step in _steps(system, loop, invariants, Encoder("int", ctx)):
+        if step.block.src != found.head or step.block.dst != found.head:
             return "a multiphase ranking is for a loop with one head"
-        pre = {v: enc.constant(v.name, v.type) for v in system.params[block.src]}
-        nd = {n: enc.constant(n.name, n.type) for n in block.nondets}
-        guard, updates = enc.block(block, pre, nd)
-        formula, consts = parsed[block.src]
-        pairs = [(consts[v.name], pre[v]) for v in system.params[block.src] if v.name in consts]
-        invariant = z3.substitute(formula, *pairs) if pairs else formula
-        before = [_apply(f, {v.name: t for v, t in pre.items()}, ctx) for f in found.phases]
-        after = [_apply(f, {v.name: t for v, t in updates.items()}, ctx) for f in found.phases]
+        before = [_apply(f, {v.name: t for v, t in step.pre.items()}, ctx) for f in found.phases]
+        after = [_apply(f, {v.name: t for v, t in step.updates.items()}, ctx) for f in found.phases]
         goals = [before[0] - after[0] >= 1, before[-1] >= 0]
         goals += [before[i] - after[i] + before[i - 1] >= 1 for i in range(1, len(found.phases))]
-        s = z3.Solver(ctx=ctx)
-        s.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
-        s.add(invariant, guard, *[enc.in_range(t, v.type) for v, t in pre.items()], z3.Not(z3.And(*goals)))
-        status = s.check()
-        if status != z3.unsat:
-            line = system.function.cfg.lines[block.src]
-            return f"{'fails' if status == z3.sat else 'undecided'} on the path from the loop at line {line}"
+        problem = _problem(_possible(ctx, deadline, *step.facts, z3.Not(z3.And(*goals))), step, system)
+        if problem:
+            return problem
     return None
 
 
@@ -719,31 +733,18 @@ def check_regions(system: TransitionSystem, loop: set[int], regions: list[tuple[
     """Independent check of a phased argument: every step of the loop starts in some region, no step
     goes back to an earlier region, and within each region a ranking holds."""
     ctx = z3.Context()
-    enc = Encoder("int", ctx)
     deadline = time.monotonic() + timeout_s
-    parsed = {inv.location: certificate.parse_invariant(inv, ctx) for inv in invariants}
-    for block in system.blocks:
-        if block.src not in loop or block.dst not in loop:
-            continue
-        if block.src != block.dst:
+    for step in _steps(system, loop, invariants, Encoder("int", ctx)):
+        if step.block.src != step.block.dst:
             return "phases are for a loop with one head"
-        pre = {v: enc.constant(v.name, v.type) for v in system.params[block.src]}
-        nd = {n: enc.constant(n.name, n.type) for n in block.nondets}
-        guard, updates = enc.block(block, pre, nd)
-        formula, consts = parsed[block.src]
-        pairs = [(consts[v.name], pre[v]) for v in system.params[block.src] if v.name in consts]
-        step = [z3.substitute(formula, *pairs) if pairs else formula, guard,
-                *[enc.in_range(t, v.type) for v, t in pre.items()]]
-        queries = [("a step starts outside every region", z3.Not(z3.Or(*[_holds(r, pre, ctx) for r, _ in regions], ctx)))]
+        queries = [("a step starts outside every region",
+                    z3.Not(z3.Or(*[_holds(r, step.pre, ctx) for r, _ in regions], ctx)))]
         queries += [(f"a step goes back from region {a + 1} to region {b + 1}",
-                     z3.And(_holds(regions[a][0], pre, ctx), _holds(regions[b][0], updates, ctx)))
+                     z3.And(_holds(regions[a][0], step.pre, ctx), _holds(regions[b][0], step.updates, ctx)))
                     for a in range(len(regions)) for b in range(a)]
         for what, query in queries:
-            s = z3.Solver(ctx=ctx)
-            s.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
-            s.add(*step, query)
-            if s.check() != z3.unsat:
-                return f"{what} (loop at line {system.function.cfg.lines[block.src]})"
+            if _possible(ctx, deadline, *step.facts, query) != z3.unsat:
+                return f"{what} {step.where(system)}"
     for region, ranking in regions:
         problem = check_ranking(system, loop, ranking, invariants, max(0.05, deadline - time.monotonic()), region)
         if problem:
@@ -801,20 +802,12 @@ def _holds(region: certificate.Invariant, env: dict[Var, z3.ExprRef], ctx: z3.Co
 
 
 def _apply(f: LinearFunction, env: dict[str, z3.ExprRef], ctx: z3.Context) -> z3.ArithRef:
-    terms = [_real(a, ctx) * z3.ToReal(env[name]) for name, a in f.coeffs.items() if a]
-    return z3.Sum([*terms, _real(f.constant, ctx)])
-
-
-def _real(a: Fraction, ctx: z3.Context) -> z3.ArithRef:
-    return z3.RealVal(f"{a.numerator}/{a.denominator}", ctx)
+    terms = [rational(a, ctx) * z3.ToReal(env[name]) for name, a in f.coeffs.items() if a]
+    return z3.Sum([*terms, rational(f.constant, ctx)])
 
 
 def _translate(f: z3.ExprRef, ctx: z3.Context) -> z3.ExprRef:
     return f if f.ctx == ctx else f.translate(ctx)
-
-
-def _in(t: z3.ExprRef, ctx: z3.Context) -> z3.ExprRef:
-    return _translate(t, ctx)
 
 
 def _into(formula: z3.BoolRef, env: dict[str, z3.ExprRef], ctx: z3.Context) -> z3.BoolRef:
