@@ -118,7 +118,7 @@ class _Termination:
                 synthesise_multiphase(transitions, variables, self.left()) or \
                 self.phases(loop, invariants)
             if ranking is None:
-                return f"no lexicographic or multiphase linear ranking function for the loop at line " \
+                return f"no linear ranking argument (lexicographic, multiphase or phased) for the loop at line " \
                        f"{self.line(min(loop))}"
             rankings[min(loop)] = ranking
         checked = [certificate.make_invariant(self.system, c, invariants[c]) for c in self.system.loop_heads]
