@@ -3,6 +3,7 @@ each run checkpoints into a scratch folder beside the results, so an interrupted
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import shutil
@@ -32,7 +33,7 @@ def train_resumably(settings, scratch: Path | None):
     trainer, its summary, and timing: wall and CPU seconds of this segment and the step it started from;
     `train_seconds` scales the segment to the whole run when it resumed (an estimate, marked as such)."""
     if scratch is not None:
-        settings.out, settings.checkpoint_every = str(scratch), CHECKPOINT_EVERY
+        settings = dataclasses.replace(settings, out=str(scratch), checkpoint_every=CHECKPOINT_EVERY)
     trainer = Trainer(settings)
     if scratch is not None and (scratch / CHECKPOINT / TRAINER_STATE).exists():
         trainer.restore()

@@ -164,8 +164,7 @@ class _Termination:
                     for c in self.system.loop_heads}
         if found is None:
             return "no supporting invariant could be checked in time"
-        return {c: z3.And(found[c], self.ctx) if found[c] else z3.BoolVal(True, self.ctx)
-                for c in self.system.loop_heads}
+        return {c: _all(found[c], self.ctx) for c in self.system.loop_heads}
 
     def bounded(self, depth: int) -> Result | str:
         problem, mode = bmc.exhaustive(self.system, depth, self.left(), ["int", "bv"])
@@ -178,8 +177,8 @@ class _Termination:
             "checked_in": certificate.SEMANTICS[mode]})
 
     def ub_unreachable_with(self, found: dict[int, list[z3.BoolRef]]) -> bool:
-        invariants = [certificate.make_invariant(self.system, c, z3.And(found[c], self.ctx) if found[c]
-                                                 else z3.BoolVal(True, self.ctx)) for c in self.system.loop_heads]
+        invariants = [certificate.make_invariant(self.system, c, _all(found[c], self.ctx))
+                      for c in self.system.loop_heads]
         problem, _ = certificate.check(self.system, invariants, min(self.left(), 2.0))
         return problem is None
 
@@ -189,9 +188,7 @@ class _Termination:
         for i, block in enumerate(self.system.blocks):
             if block.src not in loop or block.dst not in loop:
                 continue
-            pre = {v: self.enc.constant(v.name, v.type) for v in self.system.params[block.src]}
-            nd = {n: self.enc.constant(n.name, n.type) for n in block.nondets}
-            guard, updates = self.enc.block(block, pre, nd)
+            pre, guard, updates = _encode(self.system, self.enc, block)
             post = [self.enc.constant(v.name + "'", v.type) == t for v, t in updates.items()
                     if not isinstance(v.type, ArrayType)]
             ranges = [self.enc.in_range(t, v.type) for v, t in pre.items()]
@@ -216,8 +213,7 @@ class _Termination:
         steps, atoms = [], []
         for block in self.system.blocks:
             if block.src == head and block.dst == head:
-                nd = {n: self.enc.constant(n.name, n.type) for n in block.nondets}
-                guard, updates = self.enc.block(block, pre, nd)
+                _, guard, updates = _encode(self.system, self.enc, block)
                 steps.append((guard, updates))
                 atoms += [a for a in _comparisons(guard) if {str(x) for x in z3.z3util.get_vars(a)} <= names
                           and not any(a.eq(b) for b in atoms)]
@@ -225,11 +221,9 @@ class _Termination:
             return None
         ranges = [self.enc.in_range(t, v.type) for v, t in pre.items()]
 
-        def possible(*facts) -> bool:
-            s = z3.Solver(ctx=self.ctx)
-            s.set("timeout", max(1, int(min(self.left(), 1.0) * 1000)))
-            s.add(invariants[head], *ranges, *facts)
-            return s.check() != z3.unsat  # undecided counts as possible
+        def possible(*facts) -> bool:  # undecided counts as possible
+            deadline = time.monotonic() + min(self.left(), 1.0)
+            return _possible(self.ctx, deadline, invariants[head], *ranges, *facts) != z3.unsat
 
         cells = [z3.And(*[a if bit else z3.Not(a) for a, bit in zip(atoms[:3], bits)])
                  for bits in itertools.product([True, False], repeat=min(3, len(atoms)))]
@@ -471,10 +465,8 @@ def candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.Bool
             out[c].append(atom)
 
     for block in system.blocks:
-        pre = {v: enc.constant(v.name, v.type) for v in system.params[block.src]}
-        nd = {n: enc.constant(n.name, n.type) for n in block.nondets}
-        guard, updates = enc.block(block, pre, nd)
-        atoms = [a for a in _comparisons(guard)]
+        _, guard, updates = _encode(system, enc, block)
+        atoms = _comparisons(guard)
         src_names = {v.name for v in system.params[block.src]}
         for a in atoms:
             if {str(x) for x in z3.z3util.get_vars(a)} <= src_names:
@@ -544,9 +536,7 @@ def houdini(system: TransitionSystem, enc: Encoder, atoms: dict[int, list[z3.Boo
     for block in system.blocks:
         if block.dst not in current:
             continue
-        pre = {v: enc.constant(v.name, v.type) for v in system.params[block.src]}
-        nd = {n: enc.constant(n.name, n.type) for n in block.nondets}
-        guard, updates = enc.block(block, pre, nd)
+        pre, guard, updates = _encode(system, enc, block)
         ranges = [enc.in_range(t, v.type) for v, t in pre.items()]
         pairs = [(enc.constant(v.name, v.type), t) for v, t in updates.items()]
         encoded.append((block, z3.And(guard, *ranges), pairs))
@@ -641,8 +631,7 @@ def recurrent_set(system: TransitionSystem, enc: Encoder, head: int, state: dict
     s.add(*literals, *[z3.Not(g) for _, g, _ in encoded])
     if s.check() != z3.unsat:
         return None
-    literals = essential(literals, ctx)
-    return z3.And(*literals, ctx) if literals else z3.BoolVal(True, ctx)
+    return _all(essential(literals, ctx), ctx)
 
 
 @dataclass
@@ -665,9 +654,7 @@ def _steps(system: TransitionSystem, loop: set[int], invariants: list[certificat
     for i, block in enumerate(system.blocks):
         if block.src not in loop or block.dst not in loop:
             continue
-        pre = {v: enc.constant(v.name, v.type) for v in system.params[block.src]}
-        nd = {n: enc.constant(n.name, n.type) for n in block.nondets}
-        guard, updates = enc.block(block, pre, nd)
+        pre, guard, updates = _encode(system, enc, block)
         formula, consts = parsed[block.src]
         pairs = [(consts[v.name], pre[v]) for v in system.params[block.src] if v.name in consts]
         invariant = z3.substitute(formula, *pairs) if pairs else formula
@@ -790,7 +777,18 @@ def _topological(later: dict[int, set[int]]) -> list[int] | None:
 
 
 def essential_cell(cell: z3.BoolRef, ctx: z3.Context) -> z3.BoolRef:
-    literals = essential(list(cell.children()) if z3.is_and(cell) else [cell], ctx)
+    return _all(essential(list(cell.children()) if z3.is_and(cell) else [cell], ctx), ctx)
+
+
+def _encode(system: TransitionSystem, enc: Encoder, block: Block):
+    """A block over its source's variables (by name) and its own nondeterministic values: those
+    variables, its guard, and the new values it gives."""
+    pre = {v: enc.constant(v.name, v.type) for v in system.params[block.src]}
+    guard, updates = enc.block(block, pre, {n: enc.constant(n.name, n.type) for n in block.nondets})
+    return pre, guard, updates
+
+
+def _all(literals: list[z3.BoolRef], ctx: z3.Context) -> z3.BoolRef:
     return z3.And(*literals, ctx) if literals else z3.BoolVal(True, ctx)
 
 
