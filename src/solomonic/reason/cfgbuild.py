@@ -35,8 +35,9 @@ T = TypeVar("T")
 class Builder:
     """Appends statements at a current location; `current` is None after a jump (dead code)."""
 
-    def __init__(self, line: int):
+    def __init__(self, line: int, prefix: str = ""):
         self.cfg = Cfg()
+        self.prefix = prefix  # of temporaries' names: a procedure's own
         self.cfg.entry = self.cfg.new_location(line)
         # The entry has no incoming edges, so it never doubles as a loop head.
         start = self.cfg.new_location(line)
@@ -137,4 +138,4 @@ class Builder:
 
     def temp(self, hint: str, type_: Type) -> Var:
         self._temps += 1
-        return Var(f"${hint}{self._temps}", type_)
+        return Var(f"{self.prefix}${hint}{self._temps}", type_)

@@ -45,6 +45,12 @@ def analyse(function: Function, prop: str, options: Options) -> Result:
         from solomonic.reason import termination
 
         return termination.analyse(function, options.timeout_s)
+    if function.procedures:
+        proc = next(iter(function.procedures.values()))
+        return Result(function.file, function.name, prop, Verdict.UNKNOWN, line=function.line,
+                      language=function.language,
+                      reason=f"recursive function `{proc.name}` (line {proc.line}): recursion is analysed "
+                             "for termination only")
     start = time.monotonic()
     deadline = start + options.timeout_s
     result = _Analysis(function, prop, options, deadline).run()

@@ -27,12 +27,14 @@ from solomonic.reason.ir import (
     App,
     ArrayType,
     BadInput,
+    Call,
     Const,
     Edge,
     Event,
     Expr,
     Function,
     Input,
+    Procedure,
     Unsupported,
     Var,
     app,
@@ -45,6 +47,7 @@ from solomonic.reason.ir import (
     ite,
     negate,
 )
+from solomonic.reason.recursion import on_cycles
 
 # Neutralise GNU extensions that pycparser does not parse; without __GNUC__ glibc's headers fall back
 # to plain C (and `assert` expands to a conditional expression, not a statement expression).
@@ -245,6 +248,7 @@ class Frame:
     loops: list[Loop] = field(default_factory=list)
     labels: dict[str, int] = field(default_factory=dict)
     switch_cases: list[dict[int, int]] = field(default_factory=list)
+    procedure: bool = False  # the body of a function on a recursive cycle, lowered on its own
 
 
 def lower_c(program: CProgram, name: str) -> Function:
@@ -265,6 +269,8 @@ class _Lowering:
         self.calls = 0
         self.model_dependent = False
         self.gen = c_generator.CGenerator()
+        self.recursive = recursive_functions(program)
+        self.procedures: dict[str, Procedure] = {}
 
     # --------------------------------------------------------------------------------------- helpers
 
@@ -283,7 +289,7 @@ class _Lowering:
         if self.call_sites and kind == "assert":
             _, call = self.call_sites[0]
             return Event(kind, self._line(call), f"`{self.text(call)}` fails ({message})")
-        where = f" in {self.frames[-1].function}()" if len(self.frames) > 1 else ""
+        where = f" in {self.frames[-1].function}()" if self.frames[-1].function != self.name else ""
         return Event(kind, self._line(node), message + where)
 
     @property
@@ -416,7 +422,7 @@ class _Lowering:
                    "include_dirs": list(self.p.include_dirs), "defines": list(self.p.defines)}
         return Function(self.name, "c", self.p.path, self._line(self.fdef), inputs, self.b.cfg, returns_value,
                         data_model=self.t.data_model, data_model_dependent=self.model_dependent,
-                        replay_context=context)
+                        replay_context=context, procedures=self.procedures)
 
     def parameters(self, fdecl: c_ast.FuncDecl) -> list[c_ast.Decl]:
         params = fdecl.args.params if fdecl.args is not None else []
@@ -443,6 +449,9 @@ class _Lowering:
                 self.b.assign(frame.result, self.convert(value, rtype), line)
             else:
                 self.b.havoc(frame.result, f"missing return value of {frame.function}()", line)
+        if frame.procedure:
+            self.b.end(Event("return", line, f"{frame.function}() returns"))
+            return
         if len(self.frames) > 1:
             self.b.jump(frame.join, line)
             return
@@ -475,6 +484,9 @@ class _Lowering:
         for scope in reversed(self.frame.scopes):
             if name in scope:
                 return scope[name]
+        if name in self.p.globals and any(f.procedure for f in self.frames):
+            raise self.unsupported(f"global variable '{name}' used in the recursive function "
+                                   f"`{self.frames[0].function}`", node)
         if name in self.globals:
             return self.globals[name]
         if name in self.p.globals:
@@ -1066,13 +1078,13 @@ class _Lowering:
         return CVal(tmp, ctype)
 
     def inline(self, name: str, args: list[c_ast.Node], e: c_ast.FuncCall) -> CVal:
-        if any(f.function == name for f in self.frames):
-            raise self.unsupported(f"recursive call to `{name}`", e)
         fdef = self.p.functions[name]
         params = self.parameters(fdef.decl.type)
         if len(params) != len(args):
             raise self.unsupported(f"call to `{name}` with {len(args)} arguments for {len(params)} parameters", e)
         values = [self.expression(a) for a in args]
+        if name in self.recursive:
+            return self.recursive_call(name, values, e)
         self.calls += 1
         frame = Frame(name, f"{name}#{self.calls}.", [{}], self.resolve(fdef.decl.type.type))
         line = self._line(e)
@@ -1100,6 +1112,55 @@ class _Lowering:
         if frame.result is None:
             return CVal(const(0, self.t.int.bv), self.t.int)
         return CVal(frame.result, frame.return_type.c)  # type: ignore[union-attr]
+
+
+    def recursive_call(self, name: str, values: list[CVal], e: c_ast.FuncCall) -> CVal:
+        """A call into a recursive cycle stays a call, to the callee's body lowered once."""
+        proc = self.procedure(name)
+        types = [self.scalar(p.type, f"parameter '{p.name}' of `{name}`", p)
+                 for p in self.parameters(self.p.functions[name].decl.type)]
+        args = tuple(self.convert(v, t) for v, t in zip(values, types))
+        rtype = self.resolve(self.p.functions[name].decl.type.type)
+        target = self.b.temp(f"{name}.result", proc.result.type) if proc.result is not None else None
+        self.b.emit(Call(name, args, target), self._line(e))
+        if target is None:
+            return CVal(const(0, self.t.int.bv), self.t.int)
+        return CVal(target, rtype.c)  # type: ignore[union-attr]
+
+    def procedure(self, name: str) -> Procedure:
+        """The body of `name` as a procedure of its own (variables `name.x`), lowered on first use."""
+        if name in self.procedures:
+            return self.procedures[name]
+        fdef = self.p.functions[name]
+        return_type = self.resolve(fdef.decl.type.type)
+        if not isinstance(return_type, (Scalar, Void)):
+            raise self.unsupported(f"`{name}` returns {self.describe(return_type)}", fdef)
+        saved = self.b, self.frames, self.call_sites
+        self.b = Builder(self._line(fdef), prefix=f"{name}.")
+        frame = Frame(name, f"{name}.", [{}], return_type, procedure=True)
+        if isinstance(return_type, Scalar):
+            frame.result = Var(f"{name}.$return", return_type.c.bv)
+        params = []
+        for p in self.parameters(fdef.decl.type):
+            ctype = self.scalar(p.type, f"parameter '{p.name}' of `{name}`", p)
+            sym = VarSym(Var(f"{name}.{p.name}", ctype.bv), ctype)
+            frame.scopes[-1][p.name] = sym
+            params.append(sym.var)
+        self.procedures[name] = Procedure(name, self._line(fdef), params, frame.result, self.b.cfg)
+        self.frames, self.call_sites = [frame], []
+        self.statement(fdef.body)
+        if self.b.current is not None:
+            self.finish(None, fdef.body)
+        self.b, self.frames, self.call_sites = saved
+        return self.procedures[name]
+
+
+def recursive_functions(program: CProgram) -> set[str]:
+    """The functions on a cycle of the call graph: these are lowered once each and called, not inlined."""
+    calls = {name: {n.name.name for n in _walk(f.body) if isinstance(n, c_ast.FuncCall)
+                    and isinstance(n.name, c_ast.ID) and n.name.name in program.functions}
+             for name, f in program.functions.items()}
+    return on_cycles(calls)
 
 
 def _has_label(node: c_ast.Node | None) -> bool:

@@ -24,11 +24,13 @@ from solomonic.reason.ir import (
     INT,
     TRUE,
     BadInput,
+    Call,
     Const,
     Event,
     Expr,
     Function,
     Input,
+    Procedure,
     Unsupported,
     Var,
     arith,
@@ -40,6 +42,7 @@ from solomonic.reason.ir import (
     ite,
     negate,
 )
+from solomonic.reason.recursion import on_cycles
 
 ANALYSER_QUESTIONS = {"terminates", "check"}  # names under which a program asks the analyser about itself
 MAX_EXPONENT = 64
@@ -147,6 +150,7 @@ class _Frame:
     result: Var | None = None
     result_none: Var | None = None
     join: int | None = None
+    procedure: bool = False  # the body of a function on a recursive cycle, lowered on its own
 
 
 class _Lowering:
@@ -159,6 +163,8 @@ class _Lowering:
         self.frames: list[_Frame] = []
         self.calls = 0
         self.declared: dict[str, str] = {}  # parameter -> "int" | "bool"
+        self.recursive = recursive_functions(module)
+        self.procedures: dict[str, Procedure] = {}
 
     # ------------------------------------------------------------------------------------------ helpers
 
@@ -203,7 +209,8 @@ class _Lowering:
         self.body(fn.body)
         if self.b.current is not None:
             self.finish_return(PyValue(const(0, INT), TRUE), _last_line(fn))
-        return Function(fn.name, "python", self.module.path, fn.lineno, inputs, self.b.cfg, returns_value(fn))
+        return Function(fn.name, "python", self.module.path, fn.lineno, inputs, self.b.cfg, returns_value(fn),
+                        procedures=self.procedures)
 
     def declare_parameters(self, fn: ast.FunctionDef) -> list[Input]:
         args = fn.args
@@ -408,13 +415,22 @@ class _Lowering:
 
     def return_statement(self, s: ast.Return) -> None:
         value = PyValue(const(0, INT), TRUE) if s.value is None else self.expression(s.value, allow_none=True)
-        if len(self.frames) > 1:
-            f = self.frame
-            self.b.assign(f.result, cast(value.expr, INT), s.lineno)
-            self.b.assign(f.result_none, value.none, s.lineno)
-            self.b.jump(f.join, s.lineno)
+        if len(self.frames) > 1 or self.frame.procedure:
+            self.leave(value, s.lineno)
         else:
             self.finish_return(value, s.lineno)
+
+    def leave(self, value: PyValue, line: int) -> None:
+        """Return from an inlined function or a procedure."""
+        f = self.frame
+        self.b.assign(f.result, cast(value.expr, INT), line)
+        if not f.procedure:
+            self.b.assign(f.result_none, value.none, line)
+            self.b.jump(f.join, line)
+        elif value.none == FALSE:
+            self.b.end(Event("return", line, f"{f.fn.name}() returns"))
+        else:
+            raise self.unsupported(f"the recursive function `{f.fn.name}` returning None", f.fn)
 
     def finish_return(self, value: PyValue, line: int) -> None:
         """Leave the analysed function: a true value ends in 'return', a false one in 'return-false'."""
@@ -618,6 +634,8 @@ class _Lowering:
             self.b.assume(self.truth(self.expression(node.args[0])), node.lineno)
             return PyValue(const(0, INT), TRUE)
         if name is not None and name in self.module.functions and not self.is_local(name):
+            if name in self.recursive:
+                return self.recursive_call(self.module.functions[name], node)
             return self.inline(self.module.functions[name], node)
         if name is not None and self.is_builtin(name):
             if name in ANALYSER_QUESTIONS:
@@ -676,28 +694,7 @@ class _Lowering:
         return PyValue(FALSE)
 
     def inline(self, callee: ast.FunctionDef, node: ast.Call) -> PyValue:
-        if any(f.fn is callee for f in self.frames):
-            raise self.unsupported(f"recursive call to `{callee.name}`", node)
-        params = callee.args
-        if params.vararg or params.kwarg or params.kwonlyargs or params.posonlyargs:
-            raise self.unsupported(f"call to `{callee.name}` with *args, **kwargs or special parameters", node)
-        names = [a.arg for a in params.args]
-        bound: dict[str, ast.expr] = {}
-        if len(node.args) > len(names):
-            raise self.unsupported(f"call to `{callee.name}` with too many arguments", node)
-        for n, a in zip(names, node.args):
-            bound[n] = a
-        for kw in node.keywords:
-            if kw.arg is None or kw.arg not in names or kw.arg in bound:
-                raise self.unsupported(f"call to `{callee.name}` with keyword argument {kw.arg}", node)
-            bound[kw.arg] = kw.value
-        defaults = dict(zip(names[len(names) - len(params.defaults):], params.defaults))
-        values = []
-        for n in names:
-            arg = bound.get(n, defaults.get(n))
-            if arg is None:
-                raise self.unsupported(f"call to `{callee.name}` without argument '{n}'", node)
-            values.append(self.as_int(self.expression(arg), arg))
+        names, values = self.arguments(callee, node)
         self.calls += 1
         prefix = f"{callee.name}#{self.calls}."
         frame = _Frame(callee, prefix, {}, set(names))
@@ -718,6 +715,60 @@ class _Lowering:
         self.b.place(frame.join)
         may_be_none = _may_return_none(callee)
         return PyValue(frame.result, frame.result_none if may_be_none else FALSE)
+
+    def recursive_call(self, callee: ast.FunctionDef, node: ast.Call) -> PyValue:
+        """A call into a recursive cycle stays a call, to the callee's body lowered once."""
+        _, values = self.arguments(callee, node)
+        proc = self.procedure(callee)
+        target = self.b.temp(f"{callee.name}.result", INT)
+        self.b.emit(Call(callee.name, tuple(values), target), node.lineno)
+        assert proc.result is not None
+        return PyValue(target)
+
+    def procedure(self, callee: ast.FunctionDef) -> Procedure:
+        """The body of `callee` as a procedure of its own (variables `name.x`), lowered on first use."""
+        name = callee.name
+        if name in self.procedures:
+            return self.procedures[name]
+        if _may_return_none(callee):
+            raise self.unsupported(f"the recursive function `{name}` may return None", callee)
+        saved = self.b, self.frames
+        self.b, self.frames = Builder(callee.lineno, prefix=f"{name}."), []
+        names = [a.arg for a in callee.args.args]
+        frame = _Frame(callee, f"{name}.", {}, set(names), procedure=True)
+        frame.result = Var(f"{name}.$return", INT)
+        self.frames.append(frame)
+        self.procedures[name] = Procedure(name, callee.lineno, [self.local(n) for n in names], frame.result,
+                                          self.b.cfg)
+        for n in sorted(f for f in self.flagged if f.startswith(frame.prefix)):
+            self.b.assign(Var(n + "$bound", BOOL), FALSE, callee.lineno)
+        self.body(callee.body)
+        self.b, self.frames = saved
+        return self.procedures[name]
+
+    def arguments(self, callee: ast.FunctionDef, node: ast.Call) -> tuple[list[str], list[Expr]]:
+        """The callee's parameter names and the values the call binds to them."""
+        params = callee.args
+        if params.vararg or params.kwarg or params.kwonlyargs or params.posonlyargs:
+            raise self.unsupported(f"call to `{callee.name}` with *args, **kwargs or special parameters", node)
+        names = [a.arg for a in params.args]
+        bound: dict[str, ast.expr] = {}
+        if len(node.args) > len(names):
+            raise self.unsupported(f"call to `{callee.name}` with too many arguments", node)
+        for n, a in zip(names, node.args):
+            bound[n] = a
+        for kw in node.keywords:
+            if kw.arg is None or kw.arg not in names or kw.arg in bound:
+                raise self.unsupported(f"call to `{callee.name}` with keyword argument {kw.arg}", node)
+            bound[kw.arg] = kw.value
+        defaults = dict(zip(names[len(names) - len(params.defaults):], params.defaults))
+        values = []
+        for n in names:
+            arg = bound.get(n, defaults.get(n))
+            if arg is None:
+                raise self.unsupported(f"call to `{callee.name}` without argument '{n}'", node)
+            values.append(self.as_int(self.expression(arg), arg))
+        return names, values
 
 
 # ------------------------------------------------------------------------------------------- AST queries
@@ -775,6 +826,14 @@ def _assigned_in(fn: ast.FunctionDef, name: str) -> bool:
 def _reassigned(fn: ast.FunctionDef, name: str) -> bool:
     return any(isinstance(t, ast.Name) and t.id == name and isinstance(t.ctx, ast.Store)
                for node in _own_nodes(fn) for t in ast.walk(node))
+
+
+def recursive_functions(module: PythonModule) -> set[str]:
+    """The module's functions on a cycle of the call graph: lowered once each and called, not inlined."""
+    calls = {name: {n.func.id for n in _own_nodes(fn) for n in ast.walk(n) if isinstance(n, ast.Call)
+                    and isinstance(n.func, ast.Name) and n.func.id in module.functions}
+             for name, fn in module.functions.items()}
+    return on_cycles(calls)
 
 
 def _may_return_none(fn: ast.FunctionDef) -> bool:

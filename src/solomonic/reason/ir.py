@@ -276,7 +276,16 @@ class Havoc:
     origin: str  # e.g. "__VERIFIER_nondet_int()" or "uninitialised 'x'"
 
 
-Stmt = Assume | Assign | Havoc
+@dataclass(frozen=True)
+class Call:
+    """`target := callee(args)` for a callee on a recursive cycle (every other call is inlined)."""
+
+    callee: str
+    args: tuple[Expr, ...]
+    target: Var | None  # None: a procedure without a value, or a value not used
+
+
+Stmt = Assume | Assign | Havoc | Call
 
 # ----------------------------------------------------------------------------------------------- events
 
@@ -351,6 +360,18 @@ class Input:
 
 
 @dataclass
+class Procedure:
+    """A function on a recursive cycle, lowered once. Its variables are named `name.x`; it returns by
+    reaching a "return" sink with `result` set."""
+
+    name: str
+    line: int
+    params: list[Var]
+    result: Var | None
+    cfg: Cfg
+
+
+@dataclass
 class Function:
     """An analysable entry point after lowering: inputs, preconditions are assume edges in `cfg`."""
 
@@ -364,6 +385,7 @@ class Function:
     data_model: str = ""  # C only: "ILP32" | "LP64"
     data_model_dependent: bool = False  # C only: a type whose size differs between data models is used
     replay_context: dict[str, Any] = field(default_factory=dict)  # what the language's replayer needs
+    procedures: dict[str, Procedure] = field(default_factory=dict)  # the callees of `Call` statements
 
     @property
     def variables(self) -> set[Var]:
@@ -376,6 +398,11 @@ class Function:
                 free_vars(s.value, out)
             elif isinstance(s, Assume):
                 free_vars(s.cond, out)
+            elif isinstance(s, Call):
+                for a in s.args:
+                    free_vars(a, out)
+                if s.target is not None:
+                    out.add(s.target)
         return out
 
 

@@ -9,6 +9,7 @@ clause per block, bounded model checking unrolls blocks, and certificates are ch
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from solomonic.reason.ir import (
@@ -61,15 +62,19 @@ class TransitionSystem:
         return self.cutpoints[1:]
 
 
-def build_system(function: Function, bad_kinds: set[str], poison_kinds: set[str] = frozenset()) -> TransitionSystem:
-    """The transition system in which sinks of `bad_kinds` lead to BAD and those of `poison_kinds` to POISON."""
+def build_system(function: Function, bad_kinds: set[str], poison_kinds: set[str] = frozenset(),
+                 observe: Mapping[int, set[Var]] | None = None) -> TransitionSystem:
+    """The transition system in which sinks of `bad_kinds` lead to BAD and those of `poison_kinds` to POISON.
+    `observe` adds cutpoints where the given variables are kept (a procedure's return, to state its summary)."""
+    assert not function.procedures, "a function with procedures is analysed through its unfolding"
+    observe = observe or {}
     cfg = function.cfg
     bad_sinks = {loc for loc, ev in cfg.events.items() if ev.kind in bad_kinds}
     poison_sinks = {loc for loc, ev in cfg.events.items() if ev.kind in poison_kinds}
     succ = cfg.successors()
-    heads = _loop_heads(cfg, succ)
+    heads = _loop_heads(cfg, succ) | set(observe)
     cutpoints = [cfg.entry, *sorted(heads - {cfg.entry})]
-    live = _liveness(cfg, succ, bad_sinks | poison_sinks)
+    live = _liveness(cfg, succ, bad_sinks | poison_sinks, observe)
     order = {v: i for i, v in enumerate(sorted(function.variables, key=lambda v: v.name))}
     params = {c: sorted(live[c], key=order.__getitem__) for c in cutpoints}
     nondet_edges: dict[Var, int] = {}
@@ -113,7 +118,8 @@ def _uses_defs(e: Edge) -> tuple[set[Var], set[Var]]:
     return set(), set()
 
 
-def _liveness(cfg: Cfg, succ: dict[int, list[Edge]], bad: set[int]) -> dict[int, set[Var]]:
+def _liveness(cfg: Cfg, succ: dict[int, list[Edge]], bad: set[int],
+              observe: Mapping[int, set[Var]]) -> dict[int, set[Var]]:
     preds: dict[int, list[Edge]] = {loc: [] for loc in succ}
     for e in cfg.edges:
         preds[e.dst].append(e)
@@ -123,7 +129,7 @@ def _liveness(cfg: Cfg, succ: dict[int, list[Edge]], bad: set[int]) -> dict[int,
     work = list(succ)
     while work:
         loc = work.pop()
-        new: set[Var] = set()
+        new: set[Var] = set(observe.get(loc, ()))
         for e in succ[loc]:
             if not succ[e.dst] and e.dst not in bad:
                 continue  # a sink that is not a failure: nothing after it matters

@@ -13,6 +13,10 @@ The function's cutpoint system (system.py, with C's undefined behaviour as BAD) 
   recurrent set (a conjunction of the program's conditions that every step from it keeps and none
   leaves). The witness runs through the IR interpreter, which must stay in the loop, and is replayed
   for real: the program must still be running when its time is up.
+- recursion: the program's recursive procedures are unfolded into one graph (recursion.py) in which
+  a recursive cycle is a loop over the procedures' entries; summaries of what a procedure returns,
+  inferred by Houdini at its return, are proved along with the other invariants and named in the
+  certificate. Non-termination through recursion is not searched for.
 - unknown otherwise, with the reason.
 """
 
@@ -41,6 +45,7 @@ from solomonic.reason.ranking import (
     synthesise,
     synthesise_multiphase,
 )
+from solomonic.reason.recursion import Fact, Unfolding, candidate_facts, unfold
 from solomonic.reason.result import UNDEFINED_BEHAVIOUR, Result, Verdict
 from solomonic.reason.system import BAD, Block, TransitionSystem, build_system
 
@@ -60,17 +65,71 @@ class Phases:
 
 def analyse(function: Function, timeout_s: float) -> Result:
     start = time.monotonic()
-    result = _Termination(function, start + timeout_s).run()
+    deadline = start + timeout_s
+    if function.procedures:
+        unfolding = summarised(function, start + 0.3 * timeout_s)
+        result = _Termination(unfolding.function, deadline, unfolding).run()
+    else:
+        result = _Termination(function, deadline).run()
     result.seconds = round(time.monotonic() - start, 4)
     return result
 
 
+def summarised(function: Function, deadline: float) -> Unfolding:
+    """The unfolding whose steps over calls assume the strongest summaries Houdini keeps: assume the
+    candidate facts, drop those that some return breaks, again until none is dropped. Out of time, the
+    unfolding assumes nothing of a call's result (still sound, only weaker)."""
+    ub = UNDEFINED_BEHAVIOUR if function.language == "c" else set()
+    facts = {name: candidate_facts(proc) for name, proc in function.procedures.items()}
+    while any(facts.values()):
+        unfolding = unfold(function, facts)
+        system = build_system(unfolding.function, ub, observe=unfolding.observed)
+        enc = Encoder("int", z3.Context())
+        atoms = candidates(system, enc)
+        encoded = {name: summary_atoms(unfolding, name, enc) for name in facts}
+        for name, loc in unfolding.returns.items():
+            atoms[loc] = encoded[name] + atoms[loc]
+        found = houdini(system, enc, atoms, max(0.05, deadline - time.monotonic()))
+        if found is None:
+            break
+        kept = {name: [f for f, a in zip(facts[name], encoded[name])
+                       if any(a.eq(b) for b in found[unfolding.returns[name]])] for name in facts}
+        if kept == facts:  # the same graph as Houdini's, so that the same candidates come out of it again
+            return unfolding
+        facts = kept
+    return unfold(function, {})
+
+
+def _essential_facts(unfolding: Unfolding, name: str) -> list[Fact]:
+    """The summary's facts less those the others imply: the same summary, as a person would write it."""
+    facts = unfolding.summaries.get(name, [])
+    enc = Encoder("int", z3.Context())
+    atoms = summary_atoms(unfolding, name, enc)
+    keep = list(range(len(facts)))
+    for i in reversed(range(len(facts))):
+        others = [atoms[j] for j in keep if j != i]
+        solver = z3.Solver(ctx=enc.ctx)
+        solver.set("timeout", 200)
+        solver.add(*others, z3.Not(atoms[i]))
+        if solver.check() == z3.unsat:
+            keep.remove(i)
+    return [facts[i] for i in keep]
+
+
+def summary_atoms(unfolding: Unfolding, name: str, enc: Encoder) -> list[z3.BoolRef]:
+    variables = unfolding.summary_variables(name)
+    env = {v: enc.constant(v.name, v.type) for v in variables.values()}
+    return [enc.expr(f.expr(variables), env) for f in unfolding.summaries.get(name, [])]
+
+
 class _Termination:
-    def __init__(self, function: Function, deadline: float):
+    def __init__(self, function: Function, deadline: float, unfolding: Unfolding | None = None):
         self.function = function
         self.deadline = deadline
+        self.unfolding = unfolding
         self.ub = UNDEFINED_BEHAVIOUR if function.language == "c" else set()
-        self.system: TransitionSystem = build_system(function, self.ub)
+        self.system: TransitionSystem = build_system(function, self.ub,
+                                                     observe=unfolding.observed if unfolding else None)
         self.ctx = z3.Context()
         self.enc = Encoder("int", self.ctx)
         self.loops = _loops(self.system)
@@ -85,6 +144,13 @@ class _Termination:
     # ------------------------------------------------------------------------------------------ run
 
     def run(self) -> Result:
+        if self.unfolding is not None:
+            proof = self.prove()
+            if isinstance(proof, Result):
+                return proof
+            timeout = ["timeout"] if time.monotonic() >= self.deadline else []
+            return self.result(Verdict.UNKNOWN, reason="; ".join(
+                [*timeout, proof, "non-termination through recursion is not searched for"]))
         reasons = []
         witness = self.lasso(max(0.05, min(self.left() * 0.25, 2.0)), max_depth=8)
         if isinstance(witness, Result):
@@ -142,7 +208,10 @@ class _Termination:
         the safety engine shows undefined behaviour unreachable (without that, no execution can be
         vouched for). Where the safety engine proves it by exhausting every execution, that bounds
         every execution too: the answer is yes at once."""
-        found = houdini(self.system, self.enc, candidates(self.system, self.enc), self.left())
+        atoms = candidates(self.system, self.enc)
+        for name, loc in (self.unfolding.returns if self.unfolding else {}).items():
+            atoms[loc] = summary_atoms(self.unfolding, name, self.enc) + atoms[loc]
+        found = houdini(self.system, self.enc, atoms, self.left())
         if found is not None:
             found = {c: essential(atoms, self.ctx) for c, atoms in found.items()}
         may_be_undefined = any(b.dst == BAD for b in self.system.blocks)
@@ -157,14 +226,22 @@ class _Termination:
             if answer.verdict != Verdict.YES:
                 return f"undefined behaviour not excluded ({answer.reason})"
             if cert.get("kind") == "bounded exploration":
+                if self.unfolding is not None:  # its steps over calls assume summaries it does not check
+                    return "undefined behaviour not excluded (only by exploring the unfolding, which assumes " \
+                           "the summaries unproved)"
                 return self.bounded(int(cert["depth"]))
             proved = {d["location"]: certificate.parse_invariant(certificate.Invariant.from_json(d), self.ctx)[0]
                       for d in cert.get("invariants", [])}
-            return {c: z3.And(proved.get(c, z3.BoolVal(True, self.ctx)), *(found or {}).get(c, []))
-                    for c in self.system.loop_heads}
+            return self.with_summaries({c: z3.And(proved.get(c, z3.BoolVal(True, self.ctx)),
+                                                  *(found or {}).get(c, [])) for c in self.system.loop_heads})
         if found is None:
             return "no supporting invariant could be checked in time"
-        return {c: _all(found[c], self.ctx) for c in self.system.loop_heads}
+        return self.with_summaries({c: _all(found[c], self.ctx) for c in self.system.loop_heads})
+
+    def with_summaries(self, invariants: dict[int, z3.BoolRef]) -> dict[int, z3.BoolRef]:
+        """Each procedure's return invariant states its summary, so that checking the invariants proves
+        what the steps over calls assume."""
+        return _with_summaries(self.unfolding, invariants, self.enc) if self.unfolding else invariants
 
     def bounded(self, depth: int) -> Result | str:
         problem, mode = bmc.exhaustive(self.system, depth, self.left(), ["int", "bv"])
@@ -282,11 +359,19 @@ class _Termination:
             f"loop at line {loop['line']}: " + (
                 "phases " + ", then ".join(f"({t})" for t in loop["ranking_text"]) if "multiphase" in loop else
                 "regions in order: " + "; ".join(loop["ranking_text"]) if "phases" in loop else
-                "ranking " + " then ".join(f"({t})" for t in loop["ranking_text"]))
+                "ranking " + " then ".join(f"({t})" for t in loop["ranking_text"]) if loop["ranking_text"] else
+                "no step can repeat")
             for loop in loops)
-        return {"kind": f"{kind} ranking functions" if loops else "no loop", "summary": summary,
-                "loops": loops, "invariants": [inv.to_json() for inv in invariants],
-                "checked_in": semantics}
+        out = {"kind": f"{kind} ranking functions" if loops else "no loop", "summary": summary,
+               "loops": loops, "invariants": [inv.to_json() for inv in invariants], "checked_in": semantics}
+        if self.unfolding is not None:
+            facts = self.unfolding.summaries
+            out["summaries"] = {name: [f.to_json() for f in fs] for name, fs in facts.items()}
+            out["summary_text"] = {name: " and ".join(f.text() for f in _essential_facts(self.unfolding, name))
+                                   or "nothing" for name in facts}
+            out["summary"] = "recursion unfolded into loops over the procedures' entries; " + summary + "".join(
+                f"; {name}() returns {text}" for name, text in out["summary_text"].items() if text != "nothing")
+        return out
 
     # ------------------------------------------------------------------------------- non-termination
 
@@ -379,11 +464,21 @@ class _Termination:
 
 def check_certificate(function: Function, cert: dict, timeout_s: float) -> str | None:
     """Re-check a yes from its certificate alone (for `solomonic recheck`): None if it holds."""
-    system = build_system(function, UNDEFINED_BEHAVIOUR if function.language == "c" else set())
+    ub = UNDEFINED_BEHAVIOUR if function.language == "c" else set()
+    invariants = [certificate.Invariant.from_json(d) for d in cert.get("invariants", [])]
+    if function.procedures:
+        if cert.get("kind") == "bounded exploration":
+            return "a bounded exploration does not cover recursion"
+        facts = {name: [Fact.from_json(f) for f in cert.get("summaries", {}).get(name, [])]
+                 for name in function.procedures}
+        unfolding = unfold(function, facts)
+        system = build_system(unfolding.function, ub, observe=unfolding.observed)
+        invariants = _stating_summaries(system, unfolding, invariants)
+    else:
+        system = build_system(function, ub)
     if cert.get("kind") == "bounded exploration":
         return bmc.exhaustive(system, int(cert["depth"]), timeout_s, ["bv", "int"])[0]
     loops = {min(loop): loop for loop in _loops(system)}
-    invariants = [certificate.Invariant.from_json(d) for d in cert.get("invariants", [])]
     if set(loops) != {int(loop["location"]) for loop in cert.get("loops", [])}:
         return "the certificate's loops are not the function's"
     problem, _ = certificate.check(system, invariants, timeout_s)
@@ -410,6 +505,23 @@ def check_certificate(function: Function, cert: dict, timeout_s: float) -> str |
 
 
 # ------------------------------------------------------------------------------------ building blocks
+
+
+def _with_summaries(unfolding: Unfolding, invariants: dict[int, z3.BoolRef], enc: Encoder) -> dict[int, z3.BoolRef]:
+    out = dict(invariants)
+    for name, loc in unfolding.returns.items():
+        out[loc] = z3.And(out.get(loc, z3.BoolVal(True, enc.ctx)), *summary_atoms(unfolding, name, enc))
+    return out
+
+
+def _stating_summaries(system: TransitionSystem, unfolding: Unfolding,
+                       invariants: list[certificate.Invariant]) -> list[certificate.Invariant]:
+    """The certificate's invariants, each procedure's return conjoined with the summary the unfolding
+    assumes (a certificate cannot assume a summary without proving it)."""
+    ctx = z3.Context()
+    parsed = {inv.location: certificate.parse_invariant(inv, ctx)[0] for inv in invariants}
+    stated = _with_summaries(unfolding, parsed, Encoder("int", ctx))
+    return [certificate.make_invariant(system, loc, f) for loc, f in stated.items()]
 
 
 def _loops(system: TransitionSystem) -> list[set[int]]:

@@ -1,0 +1,124 @@
+"""Termination of recursive functions: unfolded into loops over the procedures' entries, with summaries."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("z3")
+pytest.importorskip("pycparser")
+
+from solomonic.reason import check
+from solomonic.reason.recheck import recheck
+from solomonic.reason.result import Verdict
+
+RECURSIVE_PY = """
+def ackermann(m: int, n: int) -> int:
+    if m <= 0:
+        return n + 1
+    if n <= 0:
+        return ackermann(m - 1, 1)
+    return ackermann(m - 1, ackermann(m, n - 1))
+
+def down(n: int) -> int:
+    return 0 if n == 0 else down(n - 1)
+
+def even(n: int) -> bool:
+    return True if n == 0 else odd(n - 1)
+
+def odd(n: int) -> bool:
+    return False if n == 0 else even(n - 1)
+
+def parity(n: int) -> bool:
+    if n < 0:
+        return False
+    return even(n)
+
+def say(n: int) -> None:
+    if n > 0:
+        say(n - 1)
+"""
+
+MCCARTHY_C = """
+extern int __VERIFIER_nondet_int(void);
+int mc91(int n) {
+    if (n > 100) return n - 10;
+    return mc91(mc91(n + 11));
+}
+int main(void) {
+    int x = __VERIFIER_nondet_int();
+    return mc91(x);
+}
+"""
+
+
+def answers(tmp_path: Path, source: str, suffix: str, prop: str = "terminates", **kw) -> dict:
+    path = tmp_path / f"program{suffix}"
+    path.write_text(textwrap.dedent(source))
+    return {r.function: r for r in check(str(path), property=prop, timeout=30, **kw)}
+
+
+@pytest.fixture(scope="module")
+def python_results(tmp_path_factory):
+    return answers(tmp_path_factory.mktemp("recursion"), RECURSIVE_PY, ".py")
+
+
+def test_ackermann_is_ranked_lexicographically(python_results):
+    r = python_results["ackermann"]
+    assert r.verdict == Verdict.YES, r.reason
+    [cycle] = r.certificate["loops"]
+    assert cycle["ranking_text"] == ["ackermann.m", "ackermann.n"]  # m, then n for the inner call
+
+
+def test_recursion_that_only_ends_for_some_arguments_is_not_a_yes(python_results):
+    # down(-1) and even(-1) recurse forever on Python's unbounded integers
+    for name in ("down", "even", "odd"):
+        assert python_results[name].verdict != Verdict.YES, python_results[name].reason
+
+
+def test_mutual_recursion_under_a_precondition(python_results):
+    r = python_results["parity"]
+    assert r.verdict == Verdict.YES, r.reason
+    assert "even" in r.certificate["summary"] or r.certificate["loops"]
+
+
+def test_a_recursive_function_that_returns_none_is_unsupported(python_results):
+    r = python_results["say"]
+    assert r.verdict == Verdict.UNKNOWN and "None" in r.reason
+
+
+def test_mccarthy91_needs_a_summary_of_its_result(tmp_path):
+    r = answers(tmp_path, MCCARTHY_C, ".c", function="main")["main"]
+    assert r.verdict == Verdict.YES, r.reason
+    # the outer call's argument mc91(n + 11) exceeds n: a fact about the result, proved as a summary
+    assert "result - n >= -10" in r.certificate["summary_text"]["mc91"]
+
+
+def test_a_certificate_is_rechecked_and_a_false_summary_is_caught(tmp_path):
+    r = answers(tmp_path, MCCARTHY_C, ".c", function="main")["main"]
+    saved = tmp_path / "results.json"
+    saved.write_text(json.dumps([r.to_json()]))
+    assert recheck(str(saved), timeout_s=20)[0].confirmed is True
+    data = json.loads(saved.read_text())
+    for fact in data[0]["certificate"]["summaries"]["mc91"]:
+        fact["conclusion"][1] -= 50  # claims results 50 larger than they are
+    saved.write_text(json.dumps(data))
+    again = recheck(str(saved), timeout_s=20)[0]
+    assert again.confirmed is False and "certificate fails" in again.message
+
+
+def test_recursion_is_not_yet_analysed_for_safety(tmp_path):
+    r = answers(tmp_path, MCCARTHY_C, ".c", prop="no-overflow", function="main")["main"]
+    assert r.verdict == Verdict.UNKNOWN and "recursive function `mc91`" in r.reason
+
+
+def test_an_overflow_deep_in_the_recursion_blocks_a_yes(tmp_path):
+    r = answers(tmp_path, """
+        extern int __VERIFIER_nondet_int(void);
+        int fact(int n) { if (n <= 1) return 1; return n * fact(n - 1); }
+        int main(void) { int x = __VERIFIER_nondet_int(); if (x < 0) return 0; return fact(x); }
+        """, ".c", function="main")["main"]
+    assert r.verdict == Verdict.UNKNOWN and "undefined behaviour" in r.reason
