@@ -484,7 +484,7 @@ class _Lowering:
         for scope in reversed(self.frame.scopes):
             if name in scope:
                 return scope[name]
-        if name in self.p.globals and any(f.procedure for f in self.frames):
+        if name in self.p.globals and self.frames[0].procedure:
             raise self.unsupported(f"global variable '{name}' used in the recursive function "
                                    f"`{self.frames[0].function}`", node)
         if name in self.globals:

@@ -85,10 +85,8 @@ def summarised(function: Function, deadline: float) -> Unfolding:
         unfolding = unfold(function, facts)
         system = build_system(unfolding.function, ub, observe=unfolding.observed)
         enc = Encoder("int", z3.Context())
-        atoms = candidates(system, enc)
-        encoded = {name: summary_atoms(unfolding, name, enc) for name in facts}
-        for name, loc in unfolding.returns.items():
-            atoms[loc] = encoded[name] + atoms[loc]
+        atoms = _candidates(system, enc, unfolding)
+        encoded = {name: atoms[unfolding.returns[name]][:len(fs)] for name, fs in facts.items()}
         found = houdini(system, enc, atoms, max(0.05, deadline - time.monotonic()))
         if found is None:
             break
@@ -208,10 +206,7 @@ class _Termination:
         the safety engine shows undefined behaviour unreachable (without that, no execution can be
         vouched for). Where the safety engine proves it by exhausting every execution, that bounds
         every execution too: the answer is yes at once."""
-        atoms = candidates(self.system, self.enc)
-        for name, loc in (self.unfolding.returns if self.unfolding else {}).items():
-            atoms[loc] = summary_atoms(self.unfolding, name, self.enc) + atoms[loc]
-        found = houdini(self.system, self.enc, atoms, self.left())
+        found = houdini(self.system, self.enc, _candidates(self.system, self.enc, self.unfolding), self.left())
         if found is not None:
             found = {c: essential(atoms, self.ctx) for c, atoms in found.items()}
         may_be_undefined = any(b.dst == BAD for b in self.system.blocks)
@@ -505,6 +500,14 @@ def check_certificate(function: Function, cert: dict, timeout_s: float) -> str |
 
 
 # ------------------------------------------------------------------------------------ building blocks
+
+
+def _candidates(system: TransitionSystem, enc: Encoder, unfolding: Unfolding | None) -> dict[int, list[z3.BoolRef]]:
+    """Candidate invariant atoms; at each procedure's return, its summary's facts first."""
+    atoms = candidates(system, enc)
+    for name, loc in (unfolding.returns if unfolding else {}).items():
+        atoms[loc] = summary_atoms(unfolding, name, enc) + atoms[loc]
+    return atoms
 
 
 def _with_summaries(unfolding: Unfolding, invariants: dict[int, z3.BoolRef], enc: Encoder) -> dict[int, z3.BoolRef]:
