@@ -350,3 +350,21 @@ _COMPARE = {
     "ge": lambda a, b: a >= b,
 }
 _UNSIGNED_COMPARE = {"lt": z3.ULT, "le": z3.ULE, "gt": z3.UGT, "ge": z3.UGE}
+
+
+def constants(term: z3.ExprRef) -> dict[str, z3.ExprRef]:
+    """The uninterpreted constants of a term, by name. (z3util.get_vars prints every subterm to tell
+    them apart, which took minutes on a string loop's blocks.)"""
+    found: dict[str, z3.ExprRef] = {}
+    stack, seen = [term], set()
+    while stack:
+        t = stack.pop()
+        key = t.get_id()
+        if key in seen:
+            continue
+        seen.add(key)
+        if z3.is_const(t) and t.decl().kind() == z3.Z3_OP_UNINTERPRETED:
+            found[t.decl().name()] = t
+        elif z3.is_app(t):
+            stack.extend(t.children())
+    return found

@@ -5,7 +5,8 @@ follow C11 as gcc implements it (plain char signed, out-of-range conversions to 
 Undefined behaviour becomes explicit events: signed overflow ("overflow"); division by zero, bad shift
 amounts, left shifts of negative values, out-of-bounds array indices and non-positive VLA sizes ("ub").
 SV-COMP conventions are built in (`__VERIFIER_nondet_*`, `__VERIFIER_assume`, `__VERIFIER_assert`,
-`reach_error`, `abort`, `exit`). Calls are inlined; recursion, pointers, structs, floats and calls to
+`reach_error`, `abort`, `exit`). Calls are inlined, except calls into recursion (procedures); pointers
+are objects fixed at lowering time plus an offset (see `cpointers.py`). Structs, floats and calls to
 functions without a body raise `Unsupported` with the construct and line.
 """
 
@@ -19,6 +20,21 @@ from dataclasses import dataclass, field
 from pycparser import c_ast, c_generator, c_parser
 
 from solomonic.reason.cfgbuild import Builder, Loop
+from solomonic.reason.cpointers import PointerLowering
+from solomonic.reason.csymbols import (
+    Array,
+    ArraySym,
+    CType,
+    CVal,
+    MemObject,
+    Other,
+    Pointer,
+    PtrSym,
+    PtrVal,
+    Scalar,
+    VarSym,
+    Void,
+)
 from solomonic.reason.ctypes_ import MODEL_DEPENDENT, CInt, CTypes, char_literal, integer_literal
 from solomonic.reason.evaluate import EvaluationError, evaluate
 from solomonic.reason.ir import (
@@ -69,33 +85,6 @@ NONDET_NAMES = {
     "ulonglong": "unsigned long long", "bool": "_Bool", "_Bool": "_Bool", "u32": "unsigned int",
     "u16": "unsigned short", "u8": "unsigned char", "s32": "int", "size_t": "unsigned long",
 }
-
-
-# ------------------------------------------------------------------------------------------- C types
-
-
-@dataclass(frozen=True)
-class Scalar:
-    c: CInt
-
-
-@dataclass(frozen=True)
-class Void:
-    pass
-
-
-@dataclass(frozen=True)
-class Array:
-    elem: Scalar | Array
-    dim: c_ast.Node | None  # the size expression (None: unspecified, e.g. `int a[] = {...}`)
-
-
-@dataclass(frozen=True)
-class Other:
-    what: str  # pointer, struct, floating point, function ...
-
-
-CType = Scalar | Void | Array | Other
 
 
 # ------------------------------------------------------------------------------------------ program
@@ -215,28 +204,6 @@ def _walk(node: c_ast.Node):
         stack.extend(child for _, child in n.children())
 
 
-# -------------------------------------------------------------------------------------------- values
-
-
-@dataclass
-class CVal:
-    expr: Expr  # of the type's bit-vector, or BOOL for the 0/1 result of a comparison or logical operator
-    type: CInt
-
-
-@dataclass
-class VarSym:
-    var: Var
-    type: CInt
-
-
-@dataclass
-class ArraySym:
-    var: Var
-    elem: CInt
-    dims: list[Expr]  # in the index type; row-major
-
-
 @dataclass
 class Frame:
     function: str
@@ -249,13 +216,14 @@ class Frame:
     labels: dict[str, int] = field(default_factory=dict)
     switch_cases: list[dict[int, int]] = field(default_factory=list)
     procedure: bool = False  # the body of a function on a recursive cycle, lowered on its own
+    pointer_result: PtrSym | None = None  # an inlined function that returns a pointer
 
 
 def lower_c(program: CProgram, name: str) -> Function:
     return _Lowering(program, name).lower()
 
 
-class _Lowering:
+class _Lowering(PointerLowering):
     def __init__(self, program: CProgram, name: str):
         self.p = program
         self.t = program.types
@@ -271,6 +239,9 @@ class _Lowering:
         self.gen = c_generator.CGenerator()
         self.recursive = recursive_functions(program)
         self.procedures: dict[str, Procedure] = {}
+        self.objects: dict[int, MemObject] = {}  # id of a variable's symbol -> the object its address names
+        self.allocations = 0
+        self.has_goto = any(isinstance(n, c_ast.Goto) for f in program.functions.values() for n in _walk(f.body))
 
     # --------------------------------------------------------------------------------------- helpers
 
@@ -328,7 +299,7 @@ class _Lowering:
                 return Other("array of non-integers")
             return Array(elem, node.dim)
         if isinstance(node, c_ast.PtrDecl):
-            return Other("pointer")
+            return Pointer(self.resolve(node.type))
         if isinstance(node, (c_ast.Struct, c_ast.Union)):
             return Other("struct or union")
         if isinstance(node, c_ast.FuncDecl):
@@ -348,6 +319,8 @@ class _Lowering:
             return "type void"
         if isinstance(t, Array):
             return "array type"
+        if isinstance(t, Pointer):
+            return "pointer"
         return t.c.name
 
     def sizeof(self, t: CType, at: c_ast.Node) -> int:
@@ -356,7 +329,7 @@ class _Lowering:
             return t.c.size
         if isinstance(t, Array) and t.dim is not None:
             return self.constant(t.dim) * self.sizeof(t.elem, at)
-        if isinstance(t, Other) and t.what == "pointer":
+        if isinstance(t, Pointer):
             return self.t.pointer_bytes
         raise self.unsupported(f"sizeof of {self.describe(t)}", at)
 
@@ -513,11 +486,15 @@ class _Lowering:
                         return value
         raise self.unsupported(f"enumerator '{name}'", node)
 
-    def declare(self, decl: c_ast.Decl, template: Var, is_global: bool = False) -> VarSym | ArraySym:
-        """A symbol for decl (its IR variable is named like `template`), without initialising it."""
+    def declare(self, decl: c_ast.Decl, template: Var, is_global: bool = False,
+                outermost: bool = False) -> VarSym | ArraySym | PtrSym:
+        """A symbol for decl (its IR variable is named like `template`), without initialising it.
+        `outermost`: declared in the analysed function's outermost block."""
         t = self.resolve(decl.type)
         if isinstance(t, Scalar):
-            return VarSym(Var(template.name, t.c.bv), t.c)
+            return VarSym(Var(template.name, t.c.bv), t.c, outermost or is_global)
+        if isinstance(t, Pointer) and not is_global:
+            return self.pointer_symbol(decl.name, template, t, decl)
         if isinstance(t, Array):
             dims_nodes = []
             inner: CType = t
@@ -546,14 +523,21 @@ class _Lowering:
                                "ub", d, f"variable-length array '{decl.name}' with a negative size")
                     self.b.assign(dim_var, cast(self.value(size), self.t.index), self._line(d))
                     dims.append(dim_var)
-            return ArraySym(Var(template.name, ArrayType(self.t.index, inner.c.bv)), inner.c, dims)
+            return ArraySym(Var(template.name, ArrayType(self.t.index, inner.c.bv)), inner.c, dims,
+                            outermost or is_global)
         raise self.unsupported(f"variable '{decl.name}' of {self.describe(t)}", decl)
 
-    def initialise(self, sym: VarSym | ArraySym, decl: c_ast.Decl, static: bool) -> None:
+    def initialise(self, sym: VarSym | ArraySym | PtrSym, decl: c_ast.Decl, static: bool) -> None:
         line = self._line(decl)
         init = decl.init
         if static and init is None and "extern" in (decl.storage or []):
             raise self.unsupported(f"extern variable '{decl.name}' defined elsewhere", decl)
+        if isinstance(sym, PtrSym):
+            if init is None:
+                self.uninitialised(sym, line)
+            else:
+                self.bind(sym, self.pointer(init, sym.pointee), decl)
+            return
         if isinstance(sym, VarSym):
             if init is None:
                 if static:
@@ -638,7 +622,7 @@ class _Lowering:
                     for d in s.init.decls:
                         self.local_declaration(d)
                 else:
-                    self.expression(s.init)
+                    self.effect(s.init)
             self.loop(s, s.cond, s.stmt, s.next, test_first=True)
             self.frame.scopes.pop()
         elif isinstance(s, c_ast.Break):
@@ -651,6 +635,10 @@ class _Lowering:
                 raise self.unsupported("continue outside a loop", s)
             self.b.jump(loops[-1].continue_to, line)
         elif isinstance(s, c_ast.Return):
+            if self.frame.pointer_result is not None and s.expr is not None:
+                self.bind(self.frame.pointer_result, self.pointer(s.expr, self.frame.pointer_result.pointee), s)
+                self.finish(None, s)
+                return
             value = self.expression(s.expr) if s.expr is not None else None
             self.finish(value, s)
         elif isinstance(s, c_ast.Label):
@@ -671,7 +659,7 @@ class _Lowering:
             for item in s.stmts or []:
                 self.statement(item)
         else:
-            self.expression(s)  # an expression statement
+            self.effect(s)  # an expression statement
 
     def label(self, name: str, line: int) -> int:
         labels = self.frame.labels
@@ -686,7 +674,7 @@ class _Lowering:
         self.b.jump(test if test_first else body_start, line)
         self.b.place(step_loc)
         if step is not None:
-            self.expression(step)
+            self.effect(step)
         self.b.jump(test, line)
         self.b.place(test)
         cond = self.cond(self.expression(cond_node)) if cond_node is not None else TRUE
@@ -739,27 +727,38 @@ class _Lowering:
         if "extern" in (d.storage or []):
             raise self.unsupported(f"local extern declaration '{d.name}'", d)
         frame = self.frame
-        taken = {v.var.name for sc in frame.scopes for v in sc.values()}
+        taken = {v.base if isinstance(v, PtrSym) else v.var.name for sc in frame.scopes for v in sc.values()}
         base = frame.prefix + d.name
         name, k = base, 1
         while name in taken or name in self.p.globals:
             k += 1
             name = f"{base}#{k}"
-        sym = self.declare(d, Var(name, BOOL))
+        outermost = len(self.frames) == 1 and not frame.procedure and len(frame.scopes) == 2
+        sym = self.declare(d, Var(name, BOOL), outermost=outermost)
         frame.scopes[-1][d.name] = sym
         self.initialise(sym, d, static=False)
 
     # ------------------------------------------------------------------------------------ expressions
 
+    def effect(self, e: c_ast.Node) -> None:
+        """Evaluate e for its effects only (an expression statement, a `for` step)."""
+        if isinstance(e, c_ast.ExprList):
+            for x in e.exprs:
+                self.effect(x)
+        elif self.points(e):
+            self.pointer_or_allocation(e)
+        else:
+            self.expression(e)
+
     def expression(self, e: c_ast.Node) -> CVal:
+        if self.points(e):
+            raise self.unsupported(f"pointer `{self.text(e)}` used as a number or a condition", e)
         if isinstance(e, c_ast.Constant):
             return self.literal(e)
         if isinstance(e, c_ast.ID):
             sym = self.lookup(e.name, e)
             if isinstance(sym, CVal):
                 return sym
-            if isinstance(sym, ArraySym):
-                raise self.unsupported(f"array '{e.name}' used as a value (pointer decay)", e)
             return CVal(sym.var, sym.type)
         if isinstance(e, c_ast.ArrayRef):
             sym, index = self.element(e)
@@ -782,11 +781,9 @@ class _Lowering:
                 raise self.unsupported(f"cast to {self.describe(target)}", e)
             return self.to(v, target.c)
         if isinstance(e, c_ast.ExprList):
-            value = None
-            for x in e.exprs:
-                value = self.expression(x)
-            assert value is not None
-            return value
+            for x in e.exprs[:-1]:
+                self.effect(x)
+            return self.expression(e.exprs[-1])
         if isinstance(e, c_ast.FuncCall):
             return self.call(e)
         raise self.unsupported(f"expression `{type(e).__name__}`", e)
@@ -813,8 +810,13 @@ class _Lowering:
             indices.append(node.subscript)
             node = node.name
         indices.reverse()
-        if not isinstance(node, c_ast.ID):
-            raise self.unsupported("indexing something other than an array variable", e)
+        if not isinstance(node, c_ast.ID) or isinstance(self.lookup(node.name, node), PtrSym):
+            if len(indices) != 1 or not self.points(node):
+                raise self.unsupported(f"indexing `{self.text(node)}`, which is not an array or a pointer", e)
+            target = self.deref(self.step(self.pointer(node), self.expression(indices[0]), "+", e), e, writes=True)
+            if isinstance(target, VarSym):  # p[0] for p into a single object
+                raise self.unsupported(f"`{self.text(e)}` indexes a single object", e)
+            return target
         sym = self.lookup(node.name, node)
         if not isinstance(sym, ArraySym):
             raise self.unsupported(f"indexing '{node.name}', which is not an array", e)
@@ -886,6 +888,10 @@ class _Lowering:
                 self.b.jump(join, line)
             self.b.place(join)
             return CVal(tmp, self.t.int)
+        if self.points(e.left) or self.points(e.right):
+            if op == "-" and self.points(e.left) and self.points(e.right):
+                return self.difference(e)
+            return self.compare_pointers(op, e)
         left = self.expression(e.left)
         right = self.expression(e.right)
         return self.arithmetic(op, left, right, e)
@@ -952,8 +958,8 @@ class _Lowering:
             new = self.arithmetic("+" if "+" in op else "-", old, one, e)
             stored = self.write(target, new, e)
             return old if op.startswith("p") else stored
-        if op in ("&", "*"):
-            raise self.unsupported(f"pointer operator `{op}`", e)
+        if op == "*":
+            return self.read_through(self.pointer(e.expr), e)
         v = self.expression(e.expr)
         if op == "!":
             return CVal(negate(self.cond(v)), self.t.int)
@@ -972,6 +978,9 @@ class _Lowering:
     def sizeof_expression(self, node: c_ast.Node) -> int:
         if isinstance(node, c_ast.ID):
             sym = self.lookup(node.name, node)
+            if isinstance(sym, PtrSym):
+                self.model_dependent = True
+                return self.t.pointer_bytes
             if isinstance(sym, ArraySym):
                 count = 1
                 for d in sym.dims:
@@ -995,6 +1004,8 @@ class _Lowering:
             raise self.unsupported(f"assignment to '{node.name}'", node)
         if isinstance(node, c_ast.ArrayRef):
             return self.element(node)
+        if isinstance(node, c_ast.UnaryOp) and node.op == "*":
+            return self.deref(self.pointer(node.expr), node, writes=True)
         raise self.unsupported(f"assignment to `{self.text(node)}`", node)
 
     def read(self, target) -> CVal:
@@ -1055,6 +1066,9 @@ class _Lowering:
             return void
         if name.startswith(NONDET_PREFIX):
             return self.nondet(name, e)
+        if name == "free" and name not in self.p.functions:
+            self.free(e)
+            return void
         if name in self.p.functions:
             return self.inline(name, args, e)
         raise self.unsupported(f"call to external function `{name}` (no body to analyse)", e)
@@ -1082,24 +1096,36 @@ class _Lowering:
         params = self.parameters(fdef.decl.type)
         if len(params) != len(args):
             raise self.unsupported(f"call to `{name}` with {len(args)} arguments for {len(params)} parameters", e)
-        values = [self.expression(a) for a in args]
+        types = [self.resolve(p.type) for p in params]
         if name in self.recursive:
-            return self.recursive_call(name, values, e)
+            return self.recursive_call(name, [self.expression(a) for a in args], e)
+        values = [self.pointer(a, self.pointee(t, f"parameter '{p.name}' of `{name}`", p))
+                  if isinstance(t, Pointer) else self.expression(a) for a, p, t in zip(args, params, types)]
         self.calls += 1
         frame = Frame(name, f"{name}#{self.calls}.", [{}], self.resolve(fdef.decl.type.type))
         line = self._line(e)
         frame.join = self.b.location(line)
-        if not isinstance(frame.return_type, Void):
+        if isinstance(frame.return_type, Pointer):
+            frame.pointer_result = self.pointer_symbol(f"the result of `{name}`", Var(frame.prefix + "$return", BOOL),
+                                                       frame.return_type, e)
+            self.uninitialised(frame.pointer_result, line)
+        elif not isinstance(frame.return_type, Void):
             if not isinstance(frame.return_type, Scalar):
                 raise self.unsupported(f"`{name}` returns {self.describe(frame.return_type)}", e)
             frame.result = Var(frame.prefix + "$return", frame.return_type.c.bv)
         bound = []
-        for p, v in zip(params, values):
-            ctype = self.scalar(p.type, f"parameter '{p.name}' of `{name}`", p)
-            var = Var(frame.prefix + p.name, ctype.bv)
-            bound.append((p.name, VarSym(var, ctype), v))
+        for p, t, v in zip(params, types, values):
+            if isinstance(v, PtrVal):
+                sym = self.pointer_symbol(p.name, Var(frame.prefix + p.name, BOOL), t, p)
+            else:
+                ctype = self.scalar(p.type, f"parameter '{p.name}' of `{name}`", p)
+                sym = VarSym(Var(frame.prefix + p.name, ctype.bv), ctype)
+            bound.append((p.name, sym, v))
         for pname, sym, v in bound:
-            self.b.assign(sym.var, self.convert(v, sym.type), line)
+            if isinstance(sym, PtrSym):
+                self.bind(sym, v, e)
+            else:
+                self.b.assign(sym.var, self.convert(v, sym.type), line)
             frame.scopes[-1][pname] = sym
         self.frames.append(frame)
         self.call_sites.append((name, e))
@@ -1109,6 +1135,13 @@ class _Lowering:
         self.call_sites.pop()
         self.frames.pop()
         self.b.place(frame.join)
+        if frame.pointer_result is not None:
+            result = frame.pointer_result
+            if result.obj is None:
+                raise self.unsupported(f"`{name}` never returns a pointer", e)
+            self.check(compare("ne", result.initialised, const(0, self.t.int.bv)), "ub", e,
+                       f"`{name}` ends without returning a pointer")
+            return PtrVal(result.obj, result.offset, result.pointee)
         if frame.result is None:
             return CVal(const(0, self.t.int.bv), self.t.int)
         return CVal(frame.result, frame.return_type.c)  # type: ignore[union-attr]

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 import z3
-import z3.z3util
 
-from solomonic.reason.encode import Encoder
+from solomonic.reason.encode import Encoder, constants
 from solomonic.reason.system import BAD, POISON, TransitionSystem
 
 
@@ -80,7 +79,7 @@ def solve(system: TransitionSystem, timeout_s: float, with_poison: bool, mode: s
             args = [enc.constant(v.name, v.type) for v in system.params[c]]
             cover = fp.get_cover_delta(-1, rel)
             invariant = z3.substitute_vars(cover, *args) if args else cover  # Var(i) is argument i
-            foreign = {str(x) for x in z3.z3util.get_vars(invariant)} - {str(a) for a in args}
+            foreign = set(constants(invariant)) - {str(a) for a in args}
             if foreign:  # a quantified lemma over Spacer's own variables: not a certificate we check
                 return SpacerResult("unknown", reason=f"Spacer's invariant quantifies over {', '.join(sorted(foreign))}")
             invariants[c] = invariant

@@ -32,7 +32,7 @@ import z3
 
 from solomonic.reason import bmc, certificate
 from solomonic.reason.bmc import Counterexample, Unroller
-from solomonic.reason.encode import Encoder
+from solomonic.reason.encode import Encoder, constants
 from solomonic.reason.interpret import compress, run
 from solomonic.reason.ir import ArrayType, BoolType, Function, Var
 from solomonic.reason.linear import cubes
@@ -287,7 +287,7 @@ class _Termination:
             if block.src == head and block.dst == head:
                 _, guard, updates = _encode(self.system, self.enc, block)
                 steps.append((guard, updates))
-                atoms += [a for a in _comparisons(guard) if {str(x) for x in z3.z3util.get_vars(a)} <= names
+                atoms += [a for a in _comparisons(guard) if set(constants(a)) <= names
                           and not any(a.eq(b) for b in atoms)]
         if not atoms:
             return None
@@ -579,23 +579,26 @@ def candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.Bool
             seen[c].add(key)
             out[c].append(atom)
 
+    read_constants = {0}  # constants an array element is compared with
     for block in system.blocks:
         _, guard, updates = _encode(system, enc, block)
         atoms = _comparisons(guard)
+        read_constants |= {side.as_long() for a in atoms if any(z3.is_select(x) for x in a.children())
+                           for side in a.children() if z3.is_int_value(side)}
         src_names = {v.name for v in system.params[block.src]}
         for a in atoms:
-            if {str(x) for x in z3.z3util.get_vars(a)} <= src_names:
+            if set(constants(a)) <= src_names:
                 add(block.src, a)
                 add(block.src, z3.Not(a))
         if block.dst in out:  # guard atoms restated over the target's names, where the block is invertible
             inverse = _inverse(updates, enc)
             dst_names = {v.name for v in system.params[block.dst]}
             for a in atoms:
-                names = {str(x) for x in z3.z3util.get_vars(a)}
-                if names and names <= set(inverse):
-                    pairs = [(t, inverse[n]) for t in z3.z3util.get_vars(a) for n in [str(t)] if not inverse[n].eq(t)]
+                found = constants(a)
+                if found and set(found) <= set(inverse):
+                    pairs = [(t, inverse[n]) for n, t in found.items() if not inverse[n].eq(t)]
                     moved = z3.simplify(z3.substitute(a, *pairs)) if pairs else a
-                    if {str(x) for x in z3.z3util.get_vars(moved)} <= dst_names and not z3.is_true(moved):
+                    if set(constants(moved)) <= dst_names and not z3.is_true(moved):
                         add(block.dst, moved)
     for c in system.loop_heads:
         for v in system.params[c]:
@@ -604,6 +607,24 @@ def candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.Bool
                 add(c, x >= 0)
                 add(c, x >= 1)
                 add(c, x <= 0)
+        for atom in _element_facts(system, enc, c, read_constants):
+            add(c, atom)
+    return out
+
+
+def _element_facts(system: TransitionSystem, enc: Encoder, head: int, values: set[int]) -> list[z3.BoolRef]:
+    """a[x] == v, a[x - 1] == v and their negations for each array a and index-typed x at the head, v a
+    constant the program compares an element with: the terminator a string loop runs up to
+    (a[size - 1] == 0), the character an inner loop started from (a[i] != 0)."""
+    arrays = [v for v in system.params[head] if isinstance(v.type, ArrayType)]
+    out = []
+    for a in arrays:
+        indices = [enc.constant(v.name, v.type) for v in system.params[head] if v.type == a.type.index]
+        for x in indices:
+            for at in (x, x - 1):
+                for value in sorted(values):
+                    element = z3.Select(enc.constant(a.name, a.type), at)
+                    out += [element == value, element != value]
     return out
 
 
@@ -620,7 +641,7 @@ def _inverse(updates: dict[Var, z3.ExprRef], enc: Encoder) -> dict[str, z3.ExprR
             inverse.setdefault(str(t), target)
         elif t.sort().kind() == z3.Z3_INT_SORT and v.name in after:
             step = z3.simplify(t - target)  # over source names: x + e - x = e
-            names = {str(x) for x in z3.z3util.get_vars(step)}
+            names = set(constants(step))
             if v.name not in names and names <= stable:
                 inverse.setdefault(v.name, target - step)
     return inverse

@@ -1,0 +1,116 @@
+"""What the C frontend knows about types, values and names while it lowers a function."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pycparser import c_ast
+
+from solomonic.reason.ctypes_ import CInt
+from solomonic.reason.ir import Expr, Var
+
+# ------------------------------------------------------------------------------------------- C types
+
+
+@dataclass(frozen=True)
+class Scalar:
+    c: CInt
+
+
+@dataclass(frozen=True)
+class Void:
+    pass
+
+
+@dataclass(frozen=True)
+class Array:
+    elem: Scalar | Array
+    dim: c_ast.Node | None  # the size expression (None: unspecified, e.g. `int a[] = {...}`)
+
+
+@dataclass(frozen=True)
+class Pointer:
+    pointee: CType
+
+
+@dataclass(frozen=True)
+class Other:
+    what: str  # struct, floating point, function ...
+
+
+CType = Scalar | Void | Array | Pointer | Other
+
+# ------------------------------------------------------------------------------------ values, names
+
+
+@dataclass
+class CVal:
+    expr: Expr  # of the type's bit-vector, or BOOL for the 0/1 result of a comparison or logical operator
+    type: CInt
+
+
+@dataclass
+class VarSym:
+    var: Var
+    type: CInt
+    outermost: bool = False  # declared in the analysed function's outermost block: lives as long as it
+
+
+@dataclass
+class ArraySym:
+    var: Var
+    elem: CInt
+    dims: list[Expr]  # in the index type; row-major
+    outermost: bool = False  # as for VarSym (globals count too: they live forever)
+
+
+# ----------------------------------------------------------------------------------- memory, pointers
+
+
+@dataclass(eq=False)
+class MemObject:
+    """Storage a pointer can point into: a variable whose address is taken, an array, or an allocation.
+
+    Pointers are an object fixed at lowering time plus an offset in elements: each pointer variable
+    may only ever point into one object, so that a dereference is a plain variable or array access."""
+
+    name: str  # as messages call it: 'x', 'malloc at line 7'
+    storage: VarSym | ArraySym
+    size: Expr  # in elements, of the index type
+    live: Var | None = None  # allocations: 1 until freed
+
+    @property
+    def elem(self) -> CInt:
+        return self.storage.type if isinstance(self.storage, VarSym) else self.storage.elem
+
+
+@dataclass
+class PtrVal:
+    """A pointer value: `offset` elements into `obj`, read and written as `pointee`."""
+
+    obj: MemObject
+    offset: Expr  # of the index type
+    pointee: CInt
+
+
+@dataclass
+class PtrSym:
+    """A pointer variable. Its object is bound by the first assignment the lowering meets."""
+
+    name: str
+    base: str  # the IR name its variables extend: `base$offset`, `base$initialised`
+    offset: Var
+    pointee: CInt
+    obj: MemObject | None = None
+    initialised: Var | None = None  # declared without a value: 1 once assigned
+
+
+@dataclass
+class Allocation:
+    """`malloc(n)`, `calloc(k, n)` or `alloca(n)` before the pointer type that gives it elements is known."""
+
+    function: str
+    size_bytes: Expr  # of size_t
+    node: c_ast.Node
+    zeroed: bool
+    heap: bool  # freed by free(), not at the function's return

@@ -1,0 +1,120 @@
+"""C pointers: an object fixed at lowering time plus an offset, with every access checked."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("z3")
+pytest.importorskip("pycparser")
+
+from solomonic.reason import check
+from solomonic.reason.result import Verdict
+
+PRELUDE = """
+    #include <stdlib.h>
+    extern int __VERIFIER_nondet_int(void);
+    extern void __VERIFIER_assert(int);
+    """
+
+STRING = """
+    char *nondet_string(void) {
+        int length = __VERIFIER_nondet_int();
+        if (length < 1) length = 1;
+        char *s = (char *) malloc(length * sizeof(char));
+        s[length - 1] = '\\0';
+        return s;
+    }
+    """
+
+
+def answer(tmp_path: Path, body: str, prop: str, timeout: float = 30.0):
+    path = tmp_path / "program.c"
+    path.write_text(textwrap.dedent(PRELUDE + body))
+    [result] = check(str(path), function="main", property=prop, timeout=timeout)
+    return result
+
+
+def test_a_string_loop_terminates_by_its_terminator(tmp_path):
+    r = answer(tmp_path, STRING + """
+        int main(void) {
+            char *s = nondet_string();
+            char *p = s;
+            while (*p != '\\0')
+                p++;
+            return (int) (p - s);
+        }
+        """, "terminates")
+    assert r.verdict == Verdict.YES, r.reason
+    invariant = " ".join(i["invariant"] for i in r.certificate["invariants"])
+    assert "[(malloc#1$size - 1)] == 0" in invariant  # the terminator the loop runs up to
+
+
+def test_without_a_terminator_the_scan_may_run_off_the_end(tmp_path):
+    r = answer(tmp_path, """
+        int main(void) {
+            int n = __VERIFIER_nondet_int();
+            if (n < 1) return 0;
+            char *s = (char *) malloc(n);
+            char *p = s;
+            while (*p != 0)
+                p++;
+            return 0;
+        }
+        """, "terminates")
+    assert r.verdict == Verdict.UNKNOWN and "undefined behaviour" in r.reason, r.reason
+
+
+def test_a_counter_through_pointers_to_locals_and_alloca(tmp_path):
+    r = answer(tmp_path, """
+        int main(void) {
+            int x = __VERIFIER_nondet_int();
+            int *p = &x;
+            int *bit = __builtin_alloca(sizeof(int));
+            *bit = 0;
+            while (*p < 100 && *bit == 0) {
+                (*p)++;
+            }
+            return 0;
+        }
+        """, "terminates")
+    assert r.verdict == Verdict.YES, r.reason
+
+
+@pytest.mark.parametrize("body, message", [
+    ("int *a = malloc(4 * sizeof(int)); a[4] = 1;", "out of bounds"),
+    ("int *a = malloc(sizeof(int)); free(a); *a = 1;", "after it is freed"),
+    ("int *a = malloc(sizeof(int)); free(a); free(a);", "does not free a live allocation"),
+    ("int *a = malloc(2 * sizeof(int)); int *b = a + 3;", "pointer arithmetic out of bounds"),
+    ("int y = 0; int *a; if (__VERIFIER_nondet_int()) a = &y; int x = *a;", "uninitialised pointer"),
+])
+def test_every_bad_access_is_found_and_replayed(tmp_path, body, message):
+    r = answer(tmp_path, f"int main(void) {{ {body} return 0; }}", "no-overflow")
+    assert r.verdict != Verdict.YES
+    assert message in r.reason, r.reason
+
+
+def test_calloc_zeroes_and_differences_count_elements(tmp_path):
+    r = answer(tmp_path, """
+        int main(void) {
+            int *a = calloc(3, sizeof(int));
+            int *end = a + 3;
+            __VERIFIER_assert(a[2] == 0 && end - a == 3);
+            return 0;
+        }
+        """, "assert")
+    assert r.verdict == Verdict.YES, r.reason
+
+
+@pytest.mark.parametrize("body, construct", [
+    ("int x, y; int *p = &x; if (x) p = &y;", "may point into 'x' or 'y'"),
+    ("for (int i = 0; i < 3; i++) { int *a = malloc(sizeof(int)); free(a); }", "inside a loop"),
+    ("int **pp;", "pointer to pointer"),
+    ("int *p = 0;", "pointer expression `0`"),
+])
+def test_what_the_model_cannot_express_is_unsupported_with_its_line(tmp_path, body, construct):
+    r = answer(tmp_path, f"int main(void) {{\n {body}\n return 0; }}", "no-overflow")
+    assert r.verdict == Verdict.UNKNOWN and construct in r.reason, r.reason
+    assert "program.c:" in r.reason
