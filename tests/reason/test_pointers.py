@@ -89,11 +89,50 @@ def test_a_counter_through_pointers_to_locals_and_alloca(tmp_path):
     ("int *a = malloc(sizeof(int)); free(a); free(a);", "does not free a live allocation"),
     ("int *a = malloc(2 * sizeof(int)); int *b = a + 3;", "pointer arithmetic out of bounds"),
     ("int y = 0; int *a; if (__VERIFIER_nondet_int()) a = &y; int x = *a;", "uninitialised pointer"),
+    ("int y = 0; int *a = &y; if (__VERIFIER_nondet_int()) a = 0; *a = 1;", "null pointer dereference"),
 ])
 def test_every_bad_access_is_found_and_replayed(tmp_path, body, message):
     r = answer(tmp_path, f"int main(void) {{ {body} return 0; }}", "no-overflow")
     assert r.verdict != Verdict.YES
     assert message in r.reason, r.reason
+
+
+def test_a_search_that_may_return_null(tmp_path):
+    program = """
+        char *find(char *s, char c) {
+            while (*s != '\\0' && *s != c)
+                s++;
+            return *s == c ? s : NULL;
+        }
+        int main(void) {
+            char *s = nondet_string();
+            char *hit = find(s, 'x');
+            if (hit)
+                __VERIFIER_assert(*hit == 'x');
+            __VERIFIER_assert(hit == NULL || hit - s >= 0);
+            return 0;
+        }
+        """
+    r = answer(tmp_path, STRING + program, "terminates")
+    assert r.verdict == Verdict.YES, r.reason
+
+
+def test_null_travels_through_returns_and_conditions(tmp_path):
+    r = answer(tmp_path, """
+        int *positive(int *p) {
+            return *p > 0 ? p : NULL;
+        }
+        int main(void) {
+            int x = __VERIFIER_nondet_int();
+            int *q = positive(&x);
+            if (q)
+                __VERIFIER_assert(*q > 0);
+            if (!q)
+                __VERIFIER_assert(x <= 0 && q == 0);
+            return 0;
+        }
+        """, "assert")
+    assert r.verdict == Verdict.YES, r.reason
 
 
 def test_calloc_zeroes_and_differences_count_elements(tmp_path):
@@ -112,7 +151,7 @@ def test_calloc_zeroes_and_differences_count_elements(tmp_path):
     ("int x, y; int *p = &x; if (x) p = &y;", "may point into 'x' or 'y'"),
     ("for (int i = 0; i < 3; i++) { int *a = malloc(sizeof(int)); free(a); }", "inside a loop"),
     ("int **pp;", "pointer to pointer"),
-    ("int *p = 0;", "pointer expression `0`"),
+    ("int *p = 0; *p = 1;", "before it is assigned an object"),
 ])
 def test_what_the_model_cannot_express_is_unsupported_with_its_line(tmp_path, body, construct):
     r = answer(tmp_path, f"int main(void) {{\n {body}\n return 0; }}", "no-overflow")

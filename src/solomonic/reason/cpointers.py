@@ -1,6 +1,7 @@
 """Pointers for the C frontend: each pointer is a memory object fixed at lowering time and an offset.
 
-Supported: `&x` and arrays of the analysed function's outermost block (they outlive every pointer),
+Supported: `&x` and arrays of a function's outermost block (a pointer to them can only leave the call
+as its result, which is refused), globals,
 `malloc`, `calloc`, `alloca` outside loops (one object per allocation site), pointers passed to and
 returned from inlined functions, `p + i`, `p - q`, comparisons and `free`. Every dereference, pointer
 step and free is checked: out of bounds, use after free, double free and reading an uninitialised
@@ -25,7 +26,24 @@ from solomonic.reason.csymbols import (
     VarSym,
 )
 from solomonic.reason.ctypes_ import CInt
-from solomonic.reason.ir import BOOL, App, ArrayType, Const, Expr, Var, app, arith, cast, compare, conj, const
+from solomonic.reason.ir import (
+    BOOL,
+    TRUE,
+    App,
+    ArrayType,
+    Const,
+    Expr,
+    Var,
+    app,
+    arith,
+    cast,
+    compare,
+    conj,
+    const,
+    disj,
+    ite,
+    negate,
+)
 
 ALLOCATORS = {"malloc": (True, False), "calloc": (True, True), "alloca": (False, False),
               "__builtin_alloca": (False, False)}  # name -> (on the heap, zeroed)
@@ -55,10 +73,16 @@ class PointerLowering:
             return name in self.p.functions and isinstance(self.resolve(self.p.functions[name].decl.type.type),
                                                            Pointer)
         if isinstance(e, c_ast.TernaryOp):
-            return self.points(e.iftrue)
+            return self.points(e.iftrue) or self.points(e.iffalse)
         if isinstance(e, c_ast.ExprList):
             return self.points(e.exprs[-1])
         return False
+
+    def null_constant(self, e: c_ast.Node) -> bool:
+        """`0`, `'\\0'` or `(T *) 0` (NULL) where a pointer is expected."""
+        if isinstance(e, c_ast.Cast) and isinstance(self.resolve(e.to_type), Pointer):
+            e = e.expr
+        return isinstance(e, c_ast.Constant) and e.type in ("int", "char") and self.constant(e) == 0
 
     def pointee(self, ptype: Pointer, what: str, node: c_ast.Node) -> CInt:
         if not isinstance(ptype.pointee, Scalar):
@@ -77,6 +101,8 @@ class PointerLowering:
         return value
 
     def pointer_or_allocation(self, e: c_ast.Node) -> PtrVal | Allocation:
+        if self.null_constant(e):
+            return PtrVal(None, const(0, self.t.index), None, TRUE)
         if isinstance(e, c_ast.ID):
             sym = self.lookup(e.name, e)
             if isinstance(sym, ArraySym):
@@ -84,11 +110,11 @@ class PointerLowering:
             if not isinstance(sym, PtrSym):
                 raise self.unsupported(f"'{e.name}' used as a pointer", e)
             if sym.obj is None:
-                raise self.unsupported(f"pointer '{e.name}' is read before it is assigned", e)
+                raise self.unsupported(f"pointer '{e.name}' is read before it is assigned an object", e)
             if sym.initialised is not None:
                 self.check(compare("ne", sym.initialised, const(0, sym.initialised.type)), "ub", e,
                            f"uninitialised pointer '{e.name}' is read")
-            return PtrVal(sym.obj, sym.offset, sym.pointee)
+            return self.held(sym)
         if isinstance(e, c_ast.Cast):
             target = self.resolve(e.to_type)
             assert isinstance(target, Pointer)
@@ -96,9 +122,9 @@ class PointerLowering:
             value = self.pointer_or_allocation(e.expr)
             if isinstance(value, Allocation):
                 return self.allocate(value, pointee)
-            if pointee.size != value.pointee.size:
+            if value.pointee is not None and pointee.size != value.pointee.size:
                 raise self.unsupported(f"cast between pointers to {value.pointee.name} and {pointee.name}", e)
-            return PtrVal(value.obj, value.offset, pointee)
+            return PtrVal(value.obj, value.offset, pointee, value.null)
         if isinstance(e, c_ast.UnaryOp) and e.op == "&":
             return self.address(e.expr, e)
         if isinstance(e, c_ast.UnaryOp):  # ++p, p-- ...
@@ -107,11 +133,11 @@ class PointerLowering:
             if e.op.startswith("p"):
                 saved = self.b.temp("old", self.t.index)
                 self.b.assign(saved, old.offset, self._line(e))
-                old = PtrVal(old.obj, saved, old.pointee)
+                old = PtrVal(old.obj, saved, old.pointee, old.null)
             step = CVal(const(1, self.t.int.bv), self.t.int)
             new = self.step(old, step, "+" if "+" in e.op else "-", e)
             self.bind(sym, new, e)
-            return old if e.op.startswith("p") else PtrVal(new.obj, sym.offset, sym.pointee)
+            return old if e.op.startswith("p") else self.held(sym)
         if isinstance(e, c_ast.BinaryOp):
             if self.points(e.left):
                 return self.step(self.pointer(e.left), self.expression(e.right), e.op, e)
@@ -125,7 +151,7 @@ class PointerLowering:
             else:
                 raise self.unsupported(f"operator `{e.op}` on a pointer", e)
             self.bind(sym, new, e)
-            return PtrVal(new.obj, sym.offset, sym.pointee)
+            return self.held(sym)
         if isinstance(e, c_ast.FuncCall):
             name = e.name.name
             if name in ALLOCATORS:
@@ -135,9 +161,27 @@ class PointerLowering:
             return result
         if isinstance(e, c_ast.ExprList):
             for x in e.exprs[:-1]:
-                self.expression(x)
+                self.effect(x)
             return self.pointer_or_allocation(e.exprs[-1])
+        if isinstance(e, c_ast.TernaryOp):
+            return self.choose_pointer(e)
         raise self.unsupported(f"pointer expression `{self.text(e)}`", e)
+
+    def choose_pointer(self, e: c_ast.TernaryOp) -> PtrVal:
+        """`c ? p : q` for pure p and q into the same object, or null."""
+        cond = self.truth(e.cond)
+        a = self.b.speculate(lambda: self.pointer(e.iftrue))
+        b = self.b.speculate(lambda: self.pointer(e.iffalse))
+        if a is None or b is None:
+            raise self.unsupported(f"pointer conditional with effects `{self.text(e)}`", e)
+        if a.obj is not None and b.obj is not None and a.obj is not b.obj:
+            raise self.unsupported(f"`{self.text(e)}` may point into {a.obj.name} or {b.obj.name}", e)
+        null = disj(conj(cond, a.null), conj(negate(cond), b.null))
+        return PtrVal(a.obj or b.obj, ite(cond, a.offset, b.offset), a.pointee or b.pointee, null)
+
+    def held(self, sym: PtrSym) -> PtrVal:
+        """The value a pointer variable holds (it has been assigned an object)."""
+        return PtrVal(sym.obj, sym.offset, sym.pointee, compare("ne", sym.null, const(0, sym.null.type)))
 
     def pointer_variable(self, node: c_ast.Node) -> PtrSym:
         sym = self.lookup(node.name, node) if isinstance(node, c_ast.ID) else None
@@ -146,17 +190,19 @@ class PointerLowering:
         return sym
 
     def bind(self, sym: PtrSym, value: PtrVal, node: c_ast.Node) -> None:
-        """`p = value`: the first assignment fixes the object p points into; later ones must agree."""
-        if value.pointee.size != sym.pointee.size:
+        """`p = value`: the first assignment of an object fixes the one p points into; later ones must
+        agree (null points into none)."""
+        if value.pointee is not None and value.pointee.size != sym.pointee.size:
             raise self.unsupported(f"pointer to {value.pointee.name} assigned to '{sym.name}', a pointer to "
                                    f"{sym.pointee.name}", node)
         if sym.obj is None:
             sym.obj = value.obj
-        elif sym.obj is not value.obj:
+        elif value.obj is not None and sym.obj is not value.obj:
             raise self.unsupported(f"pointer '{sym.name}' may point into {sym.obj.name} or {value.obj.name}", node)
         line = self._line(node)
         if value.offset != sym.offset:
             self.b.assign(sym.offset, value.offset, line)
+        self.b.assign(sym.null, ite(value.null, const(1, sym.null.type), const(0, sym.null.type)), line)
         if sym.initialised is not None:
             self.b.assign(sym.initialised, const(1, sym.initialised.type), line)
 
@@ -164,9 +210,12 @@ class PointerLowering:
         """p + n or p - n: still inside the object or one past its end, else undefined."""
         if op not in ("+", "-"):
             raise self.unsupported(f"operator `{op}` on a pointer", node)
+        if p.obj is None:
+            raise self.unsupported(f"arithmetic on the null pointer in `{self.text(node)}`", node)
         n = self.promoted(n)
         amount = self.to_index(n)
         text = self.text(node)
+        self.check(negate(p.null), "ub", node, f"arithmetic on a null pointer in `{text}`")
         if not n.type.signed and n.type.bv.width >= self.t.index.width:  # beyond 2**63: out of any object
             self.check(compare("le", self.value(n), const(self.t.index.max, n.type.bv)), "ub", node,
                        f"pointer arithmetic out of bounds in `{text}`")
@@ -180,17 +229,22 @@ class PointerLowering:
 
     def compare_pointers(self, op: str, e: c_ast.BinaryOp) -> CVal:
         relations = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge", "==": "eq", "!=": "ne"}
-        if op not in relations or not (self.points(e.left) and self.points(e.right)):
+        if op not in relations or not all(self.points(x) or self.null_constant(x) for x in (e.left, e.right)):
             raise self.unsupported(f"operator `{op}` on a pointer", e)
         a, b = self.pointer(e.left), self.pointer(e.right)
-        if a.obj is not b.obj:
+        if a.obj is not None and b.obj is not None and a.obj is not b.obj:
             raise self.unsupported(f"comparison of pointers into {a.obj.name} and {b.obj.name}", e)
-        return CVal(compare(relations[op], a.offset, b.offset), self.t.int)
+        if op not in ("==", "!="):
+            self.check(conj(negate(a.null), negate(b.null)), "ub", e, f"`{self.text(e)}` orders a null pointer")
+            return CVal(compare(relations[op], a.offset, b.offset), self.t.int)
+        same = disj(conj(a.null, b.null), conj(negate(a.null), negate(b.null), compare("eq", a.offset, b.offset)))
+        return CVal(same if op == "==" else negate(same), self.t.int)
 
     def difference(self, e: c_ast.BinaryOp) -> CVal:
         a, b = self.pointer(e.left), self.pointer(e.right)
-        if a.obj is not b.obj:
-            raise self.unsupported(f"difference of pointers into {a.obj.name} and {b.obj.name}", e)
+        if a.obj is None or a.obj is not b.obj:
+            raise self.unsupported(f"difference of pointers `{self.text(e)}` into different objects", e)
+        self.check(conj(negate(a.null), negate(b.null)), "ub", e, f"`{self.text(e)}` subtracts a null pointer")
         ptrdiff = self.c_int("long")
         return CVal(cast(arith("sub", a.offset, b.offset), ptrdiff.bv), ptrdiff)  # both within [0, size]
 
@@ -198,10 +252,13 @@ class PointerLowering:
 
     def deref(self, p: PtrVal, node: c_ast.Node, writes: bool = False) -> VarSym | tuple[ArraySym, Expr]:
         """The variable or array element `*p` denotes, after the checks that make the access defined."""
+        if p.obj is None:
+            raise self.unsupported(f"dereference of the null pointer in `{self.text(node)}`", node)
         if writes and p.pointee != p.obj.elem:
             raise self.unsupported(f"write through a pointer to {p.pointee.name} into {p.obj.elem.name} storage",
                                    node)
         text = self.text(node)
+        self.check(negate(p.null), "ub", node, f"null pointer dereference in `{text}`")
         if p.obj.live is not None:
             self.check(compare("ne", p.obj.live, const(0, p.obj.live.type)), "ub", node,
                        f"use of {p.obj.name} after it is freed in `{text}`")
@@ -239,17 +296,22 @@ class PointerLowering:
 
     def variable_object(self, sym: VarSym, node: c_ast.Node) -> MemObject:
         if not sym.outermost:
-            raise self.unsupported(f"address of '{node.name}', which is not in the analysed function's "
-                                   "outermost block (a pointer to it could outlive it)", node)
-        return self.objects.setdefault(id(sym), MemObject(f"'{node.name}'", sym, const(1, self.t.index)))
+            raise self.unsupported(f"address of '{node.name}', which is not in its function's outermost "
+                                   "block (a pointer to it could outlive it)", node)
+        return self.objects.setdefault(id(sym), MemObject(f"'{node.name}'", sym, const(1, self.t.index),
+                                                          owner=self.owner(sym)))
 
     def array_object(self, sym: ArraySym, node: c_ast.Node) -> MemObject:
         if len(sym.dims) != 1:
             raise self.unsupported(f"pointer into the multi-dimensional array '{node.name}'", node)
         if not sym.outermost:
-            raise self.unsupported(f"pointer into '{node.name}', which is not in the analysed function's "
-                                   "outermost block (the pointer could outlive it)", node)
-        return self.objects.setdefault(id(sym), MemObject(f"'{node.name}'", sym, sym.dims[0]))
+            raise self.unsupported(f"pointer into '{node.name}', which is not in its function's outermost "
+                                   "block (the pointer could outlive it)", node)
+        return self.objects.setdefault(id(sym), MemObject(f"'{node.name}'", sym, sym.dims[0], owner=self.owner(sym)))
+
+    def owner(self, sym: VarSym | ArraySym) -> object | None:
+        """The call a local lives in (names resolve in the current frame or among the globals)."""
+        return None if any(sym is g for g in self.globals.values()) else self.frame
 
     def allocation(self, name: str, e: c_ast.FuncCall) -> Allocation:
         heap, zeroed = ALLOCATORS[name]
@@ -303,17 +365,21 @@ class PointerLowering:
             raise self.unsupported(f"call to `free` with {len(args)} arguments", e)
         p = self.pointer(args[0])
         text = self.text(e)
-        if p.obj.live is None:
-            self.check(const(0, BOOL), "ub", e, f"`{text}` frees {p.obj.name}, which was not allocated")
+        if p.obj is None:  # free(NULL) does nothing
             return
-        ok = conj(compare("ne", p.obj.live, const(0, p.obj.live.type)), compare("eq", p.offset, const(0, self.t.index)))
-        self.check(ok, "ub", e, f"`{text}` does not free a live allocation's start")
-        self.b.assign(p.obj.live, const(0, p.obj.live.type), self._line(e))
+        if p.obj.live is None:
+            self.check(p.null, "ub", e, f"`{text}` frees {p.obj.name}, which was not allocated")
+            return
+        live = p.obj.live
+        ok = conj(compare("ne", live, const(0, live.type)), compare("eq", p.offset, const(0, self.t.index)))
+        self.check(disj(p.null, ok), "ub", e, f"`{text}` does not free a live allocation's start")
+        self.b.assign(live, ite(p.null, live, const(0, live.type)), self._line(e))
 
     def pointer_symbol(self, name: str, template: Var, ptype: Pointer, node: c_ast.Node) -> PtrSym:
         """A pointer variable (IR variables named like `template`), not yet pointing anywhere."""
         pointee = self.pointee(ptype, f"variable '{name}'", node)
-        return PtrSym(name, template.name, Var(f"{template.name}$offset", self.t.index), pointee)
+        return PtrSym(name, template.name, Var(f"{template.name}$offset", self.t.index),
+                      Var(f"{template.name}$null", self.t.int.bv), pointee)
 
     def uninitialised(self, sym: PtrSym, line: int) -> None:
         """`int *p;`: reading p before an assignment is undefined."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pycparser import c_ast
 
 from solomonic.reason.ctypes_ import CInt
-from solomonic.reason.ir import Expr, Var
+from solomonic.reason.ir import FALSE, Expr, Var
 
 # ------------------------------------------------------------------------------------------- C types
 
@@ -53,7 +53,7 @@ class CVal:
 class VarSym:
     var: Var
     type: CInt
-    outermost: bool = False  # declared in the analysed function's outermost block: lives as long as it
+    outermost: bool = False  # declared in its function's outermost block: lives as long as the call
 
 
 @dataclass
@@ -78,6 +78,7 @@ class MemObject:
     storage: VarSym | ArraySym
     size: Expr  # in elements, of the index type
     live: Var | None = None  # allocations: 1 until freed
+    owner: object | None = None  # a function's local: the frame of the call it lives in
 
     @property
     def elem(self) -> CInt:
@@ -86,11 +87,13 @@ class MemObject:
 
 @dataclass
 class PtrVal:
-    """A pointer value: `offset` elements into `obj`, read and written as `pointee`."""
+    """A pointer value: null where `null` holds, else `offset` elements into `obj`, read and written
+    as `pointee`. The null constant has no object."""
 
-    obj: MemObject
+    obj: MemObject | None
     offset: Expr  # of the index type
-    pointee: CInt
+    pointee: CInt | None  # None: the null constant, which takes any pointer type
+    null: Expr = FALSE
 
 
 @dataclass
@@ -98,8 +101,9 @@ class PtrSym:
     """A pointer variable. Its object is bound by the first assignment the lowering meets."""
 
     name: str
-    base: str  # the IR name its variables extend: `base$offset`, `base$initialised`
+    base: str  # the IR name its variables extend: `base$offset`, `base$null`, `base$initialised`
     offset: Var
+    null: Var  # 1 while it holds the null pointer
     pointee: CInt
     obj: MemObject | None = None
     initialised: Var | None = None  # declared without a value: 1 once assigned

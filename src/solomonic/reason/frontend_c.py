@@ -600,7 +600,7 @@ class _Lowering(PointerLowering):
             if isinstance(s, c_ast.Typedef):
                 self.p.typedefs[s.name] = s.type
         elif isinstance(s, c_ast.If):
-            cond = self.cond(self.expression(s.cond))
+            cond = self.truth(s.cond)
             yes, no = self.b.branch(cond, line)
             join = self.b.location(line)
             for loc, body in ((yes, s.iftrue), (no, s.iffalse)):
@@ -677,7 +677,7 @@ class _Lowering(PointerLowering):
             self.effect(step)
         self.b.jump(test, line)
         self.b.place(test)
-        cond = self.cond(self.expression(cond_node)) if cond_node is not None else TRUE
+        cond = self.truth(cond_node) if cond_node is not None else TRUE
         yes, no = self.b.branch(cond, line)
         if yes is not None:
             self.b.place(yes)
@@ -733,7 +733,7 @@ class _Lowering(PointerLowering):
         while name in taken or name in self.p.globals:
             k += 1
             name = f"{base}#{k}"
-        outermost = len(self.frames) == 1 and not frame.procedure and len(frame.scopes) == 2
+        outermost = not frame.procedure and len(frame.scopes) == 2
         sym = self.declare(d, Var(name, BOOL), outermost=outermost)
         frame.scopes[-1][d.name] = sym
         self.initialise(sym, d, static=False)
@@ -749,6 +749,12 @@ class _Lowering(PointerLowering):
             self.pointer_or_allocation(e)
         else:
             self.expression(e)
+
+    def truth(self, e: c_ast.Node) -> Expr:
+        """e as a condition: non-zero, or for a pointer non-null."""
+        if self.points(e):
+            return negate(self.pointer(e).null)
+        return self.cond(self.expression(e))
 
     def expression(self, e: c_ast.Node) -> CVal:
         if self.points(e):
@@ -770,7 +776,7 @@ class _Lowering(PointerLowering):
         if isinstance(e, c_ast.Assignment):
             return self.assignment(e)
         if isinstance(e, c_ast.TernaryOp):
-            cond = self.cond(self.expression(e.cond))
+            cond = self.truth(e.cond)
             return self.choose(cond, e.iftrue, e.iffalse, e)
         if isinstance(e, c_ast.Cast):
             target = self.resolve(e.to_type)
@@ -868,8 +874,8 @@ class _Lowering(PointerLowering):
     def binary(self, e: c_ast.BinaryOp) -> CVal:
         op = e.op
         if op in ("&&", "||"):
-            left = self.cond(self.expression(e.left))
-            right = self.b.speculate(lambda: self.cond(self.expression(e.right)))
+            left = self.truth(e.left)
+            right = self.b.speculate(lambda: self.truth(e.right))
             if right is not None:
                 return CVal(conj(left, right) if op == "&&" else disj(left, right), self.t.int)
             go_on = left if op == "&&" else negate(left)
@@ -880,7 +886,7 @@ class _Lowering(PointerLowering):
             yes, no = self.b.branch(go_on, line)
             if yes is not None:
                 self.b.place(yes)
-                r = self.cond(self.expression(e.right))
+                r = self.truth(e.right)
                 self.b.assign(tmp, ite(r, const(1, self.t.int.bv), const(0, self.t.int.bv)), line)
                 self.b.jump(join, line)
             if no is not None:
@@ -960,9 +966,9 @@ class _Lowering(PointerLowering):
             return old if op.startswith("p") else stored
         if op == "*":
             return self.read_through(self.pointer(e.expr), e)
-        v = self.expression(e.expr)
         if op == "!":
-            return CVal(negate(self.cond(v)), self.t.int)
+            return CVal(negate(self.truth(e.expr)), self.t.int)
+        v = self.expression(e.expr)
         v = self.promoted(v)
         if op == "+":
             return v
@@ -1058,10 +1064,10 @@ class _Lowering(PointerLowering):
             self.b.end(Event("stop", line, f"{name}() stops the program"))
             return void
         if name == "__VERIFIER_assume" or (name == "assume_abort_if_not" and name not in self.p.functions):
-            self.b.assume(self.cond(self.expression(args[0])), line)
+            self.b.assume(self.truth(args[0]), line)
             return void
         if name == "__VERIFIER_assert" and name not in self.p.functions:
-            ok = self.cond(self.expression(args[0]))
+            ok = self.truth(args[0])
             self.b.fail_unless(ok, self.event("assert", e, f"`{self.text(e)}` fails"))
             return void
         if name.startswith(NONDET_PREFIX):
@@ -1138,10 +1144,12 @@ class _Lowering(PointerLowering):
         if frame.pointer_result is not None:
             result = frame.pointer_result
             if result.obj is None:
-                raise self.unsupported(f"`{name}` never returns a pointer", e)
+                raise self.unsupported(f"`{name}` never returns a pointer into an object", e)
+            if result.obj.owner is frame:
+                raise self.unsupported(f"`{name}` returns a pointer into its own {result.obj.name}", e)
             self.check(compare("ne", result.initialised, const(0, self.t.int.bv)), "ub", e,
                        f"`{name}` ends without returning a pointer")
-            return PtrVal(result.obj, result.offset, result.pointee)
+            return self.held(result)
         if frame.result is None:
             return CVal(const(0, self.t.int.bv), self.t.int)
         return CVal(frame.result, frame.return_type.c)  # type: ignore[union-attr]
