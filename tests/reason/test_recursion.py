@@ -122,3 +122,47 @@ def test_an_overflow_deep_in_the_recursion_blocks_a_yes(tmp_path):
         int main(void) { int x = __VERIFIER_nondet_int(); if (x < 0) return 0; return fact(x); }
         """, ".c", function="main")["main"]
     assert r.verdict == Verdict.UNKNOWN and "undefined behaviour" in r.reason
+
+
+def test_a_call_that_repeats_itself_is_infinite_recursion_replayed_for_real(tmp_path):
+    # g(1) calls g(g(0) + 1) = g(2), which calls g(g(1) + 1): g(2) again while the first g(2) runs
+    r = answers(tmp_path, """
+        extern int __VERIFIER_nondet_int(void);
+        int g(int x) { if (x == 0) return 1; return g(g(x - 1) + 1); }
+        int main(void) { int x = __VERIFIER_nondet_int(); if (x < 0) return 0; return g(x); }
+        """, ".c", function="main")["main"]
+    assert r.verdict == Verdict.NO, r.reason
+    repeated = r.witness["repeated_call"]
+    assert repeated["function"] == "g" and repeated["arguments"] == [2] and repeated["depth"] == 2
+    assert r.witness["nondet"][0]["value"] >= 1 and r.witness["replay"]["confirmed"]
+
+
+def test_infinite_recursion_that_needs_chosen_values(tmp_path):
+    r = answers(tmp_path, """
+        extern int __VERIFIER_nondet_int(void);
+        int search(int i, int j) {
+            if (i >= j) return i;
+            int mid = (i + j) / 2;
+            if (__VERIFIER_nondet_int()) return search(i, mid);
+            return search(mid + 1, j);
+        }
+        int main(void) {
+            int x = __VERIFIER_nondet_int(), y = __VERIFIER_nondet_int();
+            if (x < -1000 || x > 1000 || y < -1000 || y > 1000) return 0;
+            return search(x, y);
+        }
+        """, ".c", function="main")["main"]
+    assert r.verdict == Verdict.NO, r.reason  # search(-1, 0): mid = 0 under C's truncating division
+    assert "reading the same values again" in r.reason and r.witness["replay"]["confirmed"]
+
+
+def test_python_stops_infinite_recursion_so_it_is_not_a_no(tmp_path):
+    r = answers(tmp_path, """
+        def spin(x: int) -> int:
+            if x > 0:
+                return spin(x)
+            return 0
+        """, ".py")["spin"]
+    assert r.verdict == Verdict.UNKNOWN
+    assert "calls itself again with the same arguments" in r.reason
+    assert "RecursionError" in r.reason

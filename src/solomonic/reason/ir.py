@@ -389,21 +389,26 @@ class Function:
 
     @property
     def variables(self) -> set[Var]:
-        out: set[Var] = {i.var for i in self.inputs}
-        for e in self.cfg.edges:
-            s = e.stmt
-            if isinstance(s, (Assign, Havoc)):
+        return {i.var for i in self.inputs} | cfg_variables(self.cfg)
+
+
+def cfg_variables(cfg: Cfg) -> set[Var]:
+    """The variables a graph's statements read or write."""
+    out: set[Var] = set()
+    for e in cfg.edges:
+        s = e.stmt
+        if isinstance(s, (Assign, Havoc)):
+            out.add(s.target)
+        if isinstance(s, Assign):
+            free_vars(s.value, out)
+        elif isinstance(s, Assume):
+            free_vars(s.cond, out)
+        elif isinstance(s, Call):
+            for a in s.args:
+                free_vars(a, out)
+            if s.target is not None:
                 out.add(s.target)
-            if isinstance(s, Assign):
-                free_vars(s.value, out)
-            elif isinstance(s, Assume):
-                free_vars(s.cond, out)
-            elif isinstance(s, Call):
-                for a in s.args:
-                    free_vars(a, out)
-                if s.target is not None:
-                    out.add(s.target)
-        return out
+    return out
 
 
 class Unsupported(Exception):

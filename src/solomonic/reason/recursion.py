@@ -12,12 +12,19 @@ A summary relates a procedure's result to its parameters' values on entry (ghost
 as facts about the integers. It is an invariant of the procedure's return, an observed cutpoint of the
 unfolding: it then holds of every activation that returns (by induction on the depth of calls), which is
 all that a step over a call needs.
+
+A lasso of the unfolding only suggests non-termination (its steps over calls assume results that a
+real call may never return). `repeated_activation` runs the program itself, calls and all, on the
+lasso's inputs and values: a call repeating an activation still on the stack is infinite recursion.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from solomonic.reason.evaluate import Value, default_value
+from solomonic.reason.interpret import Trace, run
 from solomonic.reason.ir import (
     BOOL,
     INT,
@@ -112,6 +119,7 @@ class Unfolding:
     returns: dict[str, int]  # procedure -> the observed cutpoint where it returns
     observed: dict[int, set[Var]]  # observed cutpoint -> the ghosts and the result kept there
     summaries: dict[str, list[Fact]]
+    original: Function  # the function with its procedures, for concrete runs
 
     def summary_variables(self, name: str) -> dict[str, Var]:
         return {v.name: v for v in self.observed[self.returns[name]]}
@@ -175,7 +183,7 @@ def unfold(function: Function, summaries: dict[str, list[Fact]]) -> Unfolding:
     unfolded = Function(function.name, function.language, function.file, function.line, function.inputs, cfg,
                         function.returns_value, function.data_model, function.data_model_dependent,
                         function.replay_context)
-    return Unfolding(unfolded, returns, observed, summaries)
+    return Unfolding(unfolded, returns, observed, summaries, function)
 
 
 def _descend(cfg: Cfg, at: int, callee: Procedure, arguments: dict[Var, Var], start: int, line: int) -> None:
@@ -202,6 +210,30 @@ def _step_over(cfg: Cfg, at: int, dst: int, callee: Procedure, arguments: dict[V
 
 
 # ----------------------------------------------------------------------------------- candidate facts
+
+
+def repeated_activation(unfolding: Unfolding, inputs: dict[Var, Value], oracle: Callable, cutpoints: set[int],
+                        max_steps: int) -> Trace:
+    """Run the unfolding on a lasso's inputs and values, keep the values the program itself reads (not
+    the unfolding's choices and stepped-over results), and run the program on them. Its trace ends in
+    a repeated activation ("recursion"), or shows why not. Values beyond those kept are defaults: the
+    trace records every value read, so the outcome is exact whatever they were. (`oracle` numbers the
+    unfolding's steps by `cutpoints` passed, as bounded model checking does.)"""
+    program = unfolding.original
+    own = {e.stmt for cfg in [program.cfg, *(p.cfg for p in program.procedures.values())]
+           for e in cfg.edges if isinstance(e.stmt, Havoc)}
+    values: list[Value] = []
+
+    def keeping(edge: int, step: int, stmt: Havoc) -> Value:
+        value = oracle(edge, step, stmt)
+        if stmt in own:
+            values.append(value)
+        return value
+
+    run(unfolding.function, inputs, keeping, cutpoints, max_steps=max_steps)
+    queue = iter(values)
+    return run(program, inputs, lambda edge, step, stmt: next(queue, default_value(stmt.target.type)), set(),
+               max_steps=max_steps)
 
 
 def candidate_facts(proc: Procedure) -> list[Fact]:

@@ -13,6 +13,7 @@ import functools
 import os
 import re
 import shlex
+import signal
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -131,7 +132,9 @@ def compile_command(function: Function, source: str, exe: str, include_dirs=(), 
     return [*command, source, "-o", exe]
 
 
-def replay(function: Function, inputs: dict[Var, int], trace: Trace, prop: str, timeout_s: float = 10.0) -> Replay:
+def replay(function: Function, inputs: dict[Var, int], trace: Trace, prop: str, timeout_s: float = 10.0,
+           recursion: bool = False) -> Replay:
+    """`recursion`: the witness is a repeated activation, so a run whose stack overflows confirms it."""
     context = function.replay_context
     source = harness(function, inputs, trace, context["nondet_functions"], set(context["defined_functions"]))
     include_dirs, defines = context["include_dirs"], context["defines"]
@@ -157,7 +160,7 @@ def replay(function: Function, inputs: dict[Var, int], trace: Trace, prop: str, 
                                  preexec_fn=_limit_memory)
         except subprocess.TimeoutExpired:  # what a non-termination witness must do
             return Replay(prop == "terminates", f"the reproducer was still running after {timeout_s:g} s", script)
-    return _judge(prop, ran.returncode, ran.stderr.decode(errors="replace"), script)
+    return _judge(prop, ran.returncode, ran.stderr.decode(errors="replace"), script, recursion)
 
 
 def _limit_memory() -> None:
@@ -167,7 +170,7 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _judge(prop: str, code: int, stderr: str, script: str) -> Replay:
+def _judge(prop: str, code: int, stderr: str, script: str, recursion: bool = False) -> Replay:
     ub = re.search(r"(\S+:\d+:\d+): runtime error: (.*)", stderr)
     if ub is not None:
         where, what = ub.group(1).rsplit("/", 1)[-1], ub.group(2).strip()
@@ -186,6 +189,8 @@ def _judge(prop: str, code: int, stderr: str, script: str) -> Replay:
         value = returned.group(1)
         observed = f"returned {value}" if value is not None else "returned"
         return Replay(prop == "returns-true" and value == "0", observed, script)
+    if code == -signal.SIGSEGV and recursion and prop == "terminates":
+        return Replay(True, "the call stack overflowed (signal 11): the recursion did not end", script)
     if code < 0:
         return Replay(False, f"the program was stopped by signal {-code} (abort or crash)", script)
     return Replay(False, f"the program exited with status {code}", script)

@@ -33,7 +33,7 @@ import z3
 from solomonic.reason import bmc, certificate
 from solomonic.reason.bmc import Counterexample, Unroller
 from solomonic.reason.encode import Encoder, constants
-from solomonic.reason.interpret import compress, run
+from solomonic.reason.interpret import Trace, compress, run
 from solomonic.reason.ir import ArrayType, BoolType, Function, Var
 from solomonic.reason.linear import cubes
 from solomonic.reason.ranking import (
@@ -45,13 +45,14 @@ from solomonic.reason.ranking import (
     synthesise,
     synthesise_multiphase,
 )
-from solomonic.reason.recursion import Fact, Unfolding, candidate_facts, unfold
+from solomonic.reason.recursion import Fact, Unfolding, candidate_facts, repeated_activation, unfold
 from solomonic.reason.result import UNDEFINED_BEHAVIOUR, Result, Verdict
 from solomonic.reason.system import BAD, Block, TransitionSystem, build_system
 
 PROPERTY = "terminates"
 STAY_BLOCKS = 200  # loop iterations the interpreter must stay in a recurrent set or cycle
 REPLAY_S = 2.0  # the real run must still be going after this long
+RECURSION_VALUES = 100_000  # nondeterministic values a recursion witness's real run is given
 
 
 @dataclass
@@ -146,9 +147,11 @@ class _Termination:
             proof = self.prove()
             if isinstance(proof, Result):
                 return proof
+            witness = self.lasso(self.left(), max_depth=64)
+            if isinstance(witness, Result):
+                return witness
             timeout = ["timeout"] if time.monotonic() >= self.deadline else []
-            return self.result(Verdict.UNKNOWN, reason="; ".join(
-                [*timeout, proof, "non-termination through recursion is not searched for"]))
+            return self.result(Verdict.UNKNOWN, reason="; ".join([*timeout, proof, *([witness] if witness else [])]))
         reasons = []
         witness = self.lasso(max(0.05, min(self.left() * 0.25, 2.0)), max_depth=8)
         if isinstance(witness, Result):
@@ -431,6 +434,8 @@ class _Termination:
     def confirm(self, cex: Counterexample, oracle, why: str, evidence: dict) -> Result | str:
         function = self.function
         inputs = {i.var: cex.inputs.get(i.var, 0) for i in function.inputs}
+        if self.unfolding is not None:
+            return self.confirm_recursion(inputs, oracle, cex.depth)
         blocks = cex.depth + STAY_BLOCKS
         trace = run(function, inputs, oracle, set(self.system.cutpoints), max_steps=100 * blocks + 10_000)
         if trace.outcome != "steps" or trace.cutpoints_passed < blocks:
@@ -455,6 +460,43 @@ class _Termination:
             return f"a lasso was found but the real run did not confirm it ({outcome.observed})"
         return self.result(Verdict.NO, witness=witness, reproducer=outcome.reproducer,
                            reason=f"{function.name}({call}) never returns: {why}")
+
+
+    def confirm_recursion(self, inputs: dict[Var, int], oracle, depth: int) -> Result | str:
+        """The program's own run must repeat an activation; then C's real run must not return (its stack
+        overflows, or it still runs), while Python's stops it with RecursionError: control returns."""
+        program = self.unfolding.original
+        trace = repeated_activation(self.unfolding, inputs, oracle, set(self.system.cutpoints),
+                                    max_steps=100 * (depth + STAY_BLOCKS) + 100_000)
+        if trace.outcome != "recursion":
+            return f"a lasso through recursion was found but the program's calls did not repeat " \
+                   f"({trace.event.message if trace.event else trace.outcome})"
+        repeat = trace.repeat
+        call = f"{repeat.callee}({', '.join(map(str, repeat.args))})"
+        why = f"`{call}` calls itself again with the same arguments" + \
+              (f", {repeat.depth} calls deeper" if repeat.depth > 1 else "")
+        if len(trace.reads) > repeat.reads:
+            why += ", reading the same values again"
+        shown = {i.display: inputs[i.var] for i in program.inputs}
+        if program.language == "python":
+            return f"{why} (found by running it), but Python stops an unending recursion with RecursionError, " \
+                   "which returns control to the caller"
+        from solomonic.reason.replay_c import replay
+
+        cycle = trace.reads[repeat.reads:]
+        reads = trace.reads[:repeat.reads] + cycle * (RECURSION_VALUES // max(1, len(cycle)) if cycle else 0)
+        outcome = replay(program, inputs, Trace(lines=trace.lines, reads=reads), PROPERTY, REPLAY_S, recursion=True)
+        if not outcome.confirmed:
+            return f"{why}, but the real run did not confirm it ({outcome.observed})"
+        witness = {"inputs": shown, "why": why,
+                   "repeated_call": {"function": repeat.callee, "arguments": list(repeat.args), "depth": repeat.depth},
+                   "nondet": [{"origin": r.origin, "type": r.type, "value": r.value, "line": r.line}
+                              for r in trace.reads],
+                   "path_text": compress(trace.lines),
+                   "replay": {"confirmed": outcome.confirmed, "observed": outcome.observed}}
+        arguments = ", ".join(f"{n}={v}" for n, v in shown.items())
+        return self.result(Verdict.NO, witness=witness, reproducer=outcome.reproducer,
+                           reason=f"{program.name}({arguments}) never returns: {why}")
 
 
 def check_certificate(function: Function, cert: dict, timeout_s: float) -> str | None:
