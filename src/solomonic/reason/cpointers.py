@@ -1,13 +1,13 @@
 """Pointers for the C frontend: each pointer is a memory object fixed at lowering time and an offset.
 
 Supported: `&x` and arrays of a function's outermost block (a pointer to them can only leave the call
-as its result, which is refused), globals,
-`malloc`, `calloc`, `alloca` outside loops (one object per allocation site), pointers passed to and
-returned from inlined functions, `p + i`, `p - q`, comparisons and `free`. Every dereference, pointer
-step and free is checked: out of bounds, use after free, double free and reading an uninitialised
-pointer are undefined behaviour events. Allocations succeed (SV-COMP's convention: memory allocation
-never fails). A pointer variable that could point into two objects, null pointers, pointers to
-pointers and casts between element types of different sizes are unsupported.
+as its result, which is refused) and of globals; `malloc`, `calloc`, `alloca` outside loops (one
+object per allocation site); pointers passed to and returned from inlined functions; `p + i`, `p - q`,
+comparisons, `free`; null (`0`, `NULL`, `c ? p : NULL`, a pointer as a condition). Every dereference,
+pointer step and free is checked: out of bounds, use after free, double free, null dereference and
+reading an uninitialised pointer are undefined behaviour events. Allocations succeed (SV-COMP's
+convention: memory allocation never fails). A pointer variable that could point into two objects,
+pointers to pointers and casts between element types of different sizes are unsupported.
 """
 
 from __future__ import annotations

@@ -98,7 +98,8 @@ class PtrVal:
 
 @dataclass
 class PtrSym:
-    """A pointer variable. Its object is bound by the first assignment the lowering meets."""
+    """A pointer variable. Its object is bound by the first assignment of a pointer into one that the
+    lowering meets (null binds none)."""
 
     name: str
     base: str  # the IR name its variables extend: `base$offset`, `base$null`, `base$initialised`
