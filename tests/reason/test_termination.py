@@ -228,3 +228,104 @@ def test_phases_are_rechecked_and_a_wrong_order_is_caught(tmp_path):
     saved.write_text(json.dumps(data))
     again = recheck(str(saved), timeout_s=10)[0]
     assert again.confirmed is False and "certificate fails" in again.message
+
+
+def test_a_loop_that_runs_down_an_array_element_ranks_by_it(tmp_path):
+    source = """
+        extern int __VERIFIER_nondet_int(void);
+        void constant_index(void) {
+            int a[8];
+            for (int i = 0; i < 8; i++) a[i] = __VERIFIER_nondet_int();
+            while (a[3] >= 0) a[3] = a[3] - 1;
+        }
+        void index_then_value(void) {
+            int a[8];
+            int k = 0;
+            for (int i = 0; i < 8; i++) a[i] = __VERIFIER_nondet_int();
+            while (k < 8 && a[k] >= 0) {
+                if (__VERIFIER_nondet_int()) k++; else a[k]--;
+            }
+        }
+        """
+    r = answer(tmp_path, source, "constant_index", ".c")
+    assert r.verdict == Verdict.YES, r.reason
+    assert "a[3]" in r.certificate["loops"][-1]["ranking_text"][0]
+    r = answer(tmp_path, source, "index_then_value", ".c")
+    assert r.verdict == Verdict.YES, r.reason
+    first, second = r.certificate["loops"][-1]["ranking_text"]
+    assert "k" in first and "a[" not in first and "a[k]" in second  # the index, then the element
+
+
+def test_an_element_ranking_is_rechecked_and_tampering_is_caught(tmp_path):
+    import json
+
+    from solomonic.reason.recheck import recheck
+
+    path = tmp_path / "down.c"
+    path.write_text(textwrap.dedent("""
+        extern int __VERIFIER_nondet_int(void);
+        void f(void) {
+            int a[4];
+            a[1] = __VERIFIER_nondet_int();
+            while (a[1] > 0) a[1]--;
+        }
+        """))
+    [result] = check(str(path), property="terminates", timeout=20)
+    assert result.verdict == Verdict.YES, result.reason
+    saved = tmp_path / "results.json"
+    saved.write_text(json.dumps([result.to_json()]))
+    assert recheck(str(saved), timeout_s=10)[0].confirmed is True
+    data = json.loads(saved.read_text())
+    for level in data[0]["certificate"]["loops"][0]["ranking"]:
+        for f in level.values():
+            f["coefficients"] = {n.replace("a[1]", "a[2]"): a for n, a in f["coefficients"].items()}  # another
+    saved.write_text(json.dumps(data))
+    assert recheck(str(saved), timeout_s=10)[0].confirmed is False
+
+
+@pytest.mark.parametrize("loop", ["while (x > 0) x = x / 2;", "while (x >= y && y > 1) x = x / y;"])
+def test_division_ranks_by_the_value_itself(tmp_path, loop):
+    r = answer(tmp_path, f"void f(int x, int y) {{ {loop} }}", "f", ".c")
+    assert r.verdict == Verdict.YES, r.reason
+    [ranking] = r.certificate["loops"][0]["ranking_text"]
+    assert ranking in ("x", "2*x"), ranking  # over the rationals, x / 2 may only drop x by 1/2
+
+
+def test_an_assertion_that_must_fail_ends_every_run(tmp_path):
+    """The loop never exits, but the assertion fails at x == 11: sn == 2 * x and x <= 10 are
+    invariants read off the program's own conditions."""
+    source = """
+        void reach_error(void) {}
+        extern void abort(void);
+        void __VERIFIER_assert(int cond) { if (!cond) { reach_error(); abort(); } }
+        void f(void) {
+            int sn = 0;
+            unsigned int x = 0;
+            while (1) {
+                if (x < 10) sn = sn + 2;
+                x++;
+                __VERIFIER_assert(sn == x * 2 || sn == 0);
+            }
+        }
+        """
+    r = answer(tmp_path, source, "f", ".c")
+    assert r.verdict == Verdict.YES, r.reason
+
+
+def test_a_terminator_checked_before_the_loops_bounds_every_scan(tmp_path):
+    """string-2 of SV-COMP: s[4] == 0 is checked once, then carried to every later loop head."""
+    r = answer(tmp_path, """
+        extern char __VERIFIER_nondet_char(void);
+        void f(void) {
+            char s[5];
+            int n = 0, i = 1, j = 0;
+            for (int k = 0; k < 5; k++) s[k] = __VERIFIER_nondet_char();
+            if (s[4] != 0) return;
+            while (s[n] != 0) n++;
+            while (i < n) {
+                if (s[i] == s[j]) { i++; j++; } else { i = i - j + 1; j = 0; }
+            }
+        }
+        """, "f", ".c")
+    assert r.verdict == Verdict.YES, r.reason
+    assert any("s[4]" in inv["invariant"] for inv in r.certificate["invariants"])

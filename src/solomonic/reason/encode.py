@@ -140,7 +140,9 @@ class Encoder:
             return z3.If(go(e.args[0]), go(e.args[1]), go(e.args[2]))
         if op == "select":
             value = z3.Select(go(e.args[0]), go(e.args[1]))
-            return self._wrap(value, e.type, None) if self._machine_int(e.type) else value
+            if self._machine_int(e.type):  # every element a program can hold is in its type's range
+                self.side.append(self.in_range(value, e.type))
+            return value
         if op == "store":
             return z3.Store(go(e.args[0]), go(e.args[1]), go(e.args[2]))
         if op == "constarray":
@@ -208,7 +210,7 @@ class Encoder:
             "noovf_sub": lambda: z3.And(z3.BVSubNoOverflow(a[0], a[1]), z3.BVSubNoUnderflow(a[0], a[1], s)),
             "noovf_mul": lambda: z3.And(z3.BVMulNoOverflow(a[0], a[1], s), z3.BVMulNoUnderflow(a[0], a[1])),
             "noovf_neg": lambda: z3.BVSNegNoOverflow(a[0]),
-            "noovf_div": lambda: z3.BVSDivNoOverflow(a[0], a[1]),
+            "noovf_div": lambda: z3.BVSDivNoOverflow(a[0], a[1]) if s else z3.BoolVal(True, self.ctx),
             "noovf_shl": lambda: self._bv_shl_ok(a[0], a[1], t),
         }
         return simple[op]()
@@ -336,7 +338,13 @@ def floor_div(a: z3.ArithRef, b: z3.ArithRef) -> z3.ArithRef:
 
 
 def trunc_div(a: z3.ArithRef, b: z3.ArithRef) -> z3.ArithRef:
-    """C's a / b on integers: the quotient rounded toward zero."""
+    """C's a / b on integers: the quotient rounded toward zero. A constant divisor stays a constant
+    (the form linear arithmetic and ranking synthesis take as exact)."""
+    divisor = z3.simplify(b)
+    if z3.is_int_value(divisor) and divisor.as_long() != 0:
+        k = divisor.as_long()
+        magnitude = z3.If(a >= 0, a, -a) / abs(k)
+        return z3.If(a >= 0, magnitude, -magnitude) if k > 0 else z3.If(a >= 0, -magnitude, magnitude)
     magnitude = z3.If(a >= 0, a, -a) / z3.If(b >= 0, b, -b)
     return z3.If((a >= 0) == (b >= 0), magnitude, -magnitude)
 

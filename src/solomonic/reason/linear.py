@@ -70,7 +70,8 @@ def linear(t: z3.ExprRef) -> tuple[dict[str, Fraction], Fraction]:
 
 class _Abstraction:
     """Replaces non-linear integer terms by fresh variables; division and remainder by a positive
-    constant k become a quotient q with k·q <= a <= k·q + k - 1 (exact, SMT-LIB's Euclidean division)."""
+    constant k become a quotient q with k·q <= a <= k·q + k - 1 (exact, SMT-LIB's Euclidean division),
+    and a quotient by a variable keeps its bounds (0 <= a div b <= a for b >= 1, at most a/2 for b >= 2)."""
 
     def __init__(self, ctx: z3.Context):
         self.ctx = ctx
@@ -101,7 +102,12 @@ class _Abstraction:
                 k, q = divisor.as_long(), self.fresh()
                 self.side += [k * q <= kids[0], kids[0] <= k * q + (k - 1)]
                 return q if kind == z3.Z3_OP_IDIV else kids[0] - k * q
-            return self.fresh()
+            q = self.fresh()
+            if kind == z3.Z3_OP_IDIV:  # what division by a positive number keeps: a halves at least by 2
+                a, b = kids
+                self.side += [z3.Implies(z3.And(a >= 0, b >= 1), z3.And(q >= 0, q <= a)),
+                              z3.Implies(z3.And(a >= 0, b >= 2), 2 * q <= a)]
+            return q
         if kind == z3.Z3_OP_ITE and t.sort().kind() == z3.Z3_INT_SORT:
             v = self.fresh()  # an integer if-then-else becomes a variable defined case by case
             self.side += [z3.Implies(kids[0], v == kids[1]), z3.Implies(z3.Not(kids[0]), v == kids[2])]

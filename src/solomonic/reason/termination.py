@@ -3,9 +3,10 @@
 The function's cutpoint system (system.py, with C's undefined behaviour as BAD) is read as integers
 (encode.py's exact "int" mode). Its loops are the strongly connected components of the loop heads.
 
-- yes: supporting invariants (Houdini over the atoms of the program's own conditions, and for C the
+- yes: supporting invariants (Houdini over atoms read off the program, houdini.py, and for C the
   invariants with which the safety engine, Spacer racing bounded model checking, shows undefined
-  behaviour unreachable), then a lexicographic linear ranking function per loop (ranking.py). Where
+  behaviour unreachable), then a lexicographic linear ranking function per loop (ranking.py) over
+  the loop's scalars and the array elements it reads (a[k], a[3]). Where
   the safety engine instead exhausts every execution, that bounds them all: yes by bounded exploration. Both are re-checked from scratch: the invariants by
   certificate.check, the ranking block by block against the exact transition formula.
 - no: bounded unrolling looks for a lasso, a reachable loop-head state from which the loop provably
@@ -23,6 +24,7 @@ The function's cutpoint system (system.py, with C's undefined behaviour as BAD) 
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,8 +35,9 @@ import z3
 from solomonic.reason import bmc, certificate
 from solomonic.reason.bmc import Counterexample, Unroller
 from solomonic.reason.encode import Encoder, constants
+from solomonic.reason.houdini import candidates, comparisons, conjunction, encode_block, essential, houdini
 from solomonic.reason.interpret import Trace, compress, run
-from solomonic.reason.ir import ArrayType, BoolType, Function, Var
+from solomonic.reason.ir import App, ArrayType, BoolType, Const, Function, Var
 from solomonic.reason.linear import cubes
 from solomonic.reason.ranking import (
     LinearFunction,
@@ -51,6 +54,8 @@ from solomonic.reason.system import BAD, Block, TransitionSystem, build_system
 
 PROPERTY = "terminates"
 STAY_BLOCKS = 200  # loop iterations the interpreter must stay in a recurrent set or cycle
+ELEMENT = re.compile(r"(.+)\[(.+)\]")  # an array element a ranking names: a[i], a[3]
+NUMBER = re.compile(r"-?\d+")
 REPLAY_S = 2.0  # the real run must still be going after this long
 RECURSION_VALUES = 100_000  # nondeterministic values a recursion witness's real run is given
 
@@ -234,7 +239,7 @@ class _Termination:
                                                   *(found or {}).get(c, [])) for c in self.system.loop_heads})
         if found is None:
             return "no supporting invariant could be checked in time"
-        return self.with_summaries({c: _all(found[c], self.ctx) for c in self.system.loop_heads})
+        return self.with_summaries({c: conjunction(found[c], self.ctx) for c in self.system.loop_heads})
 
     def with_summaries(self, invariants: dict[int, z3.BoolRef]) -> dict[int, z3.BoolRef]:
         """Each procedure's return invariant states its summary, so that checking the invariants proves
@@ -252,7 +257,7 @@ class _Termination:
             "checked_in": certificate.SEMANTICS[mode]})
 
     def ub_unreachable_with(self, found: dict[int, list[z3.BoolRef]]) -> bool:
-        invariants = [certificate.make_invariant(self.system, c, _all(found[c], self.ctx))
+        invariants = [certificate.make_invariant(self.system, c, conjunction(found[c], self.ctx))
                       for c in self.system.loop_heads]
         problem, _ = certificate.check(self.system, invariants, min(self.left(), 2.0))
         return problem is None
@@ -263,10 +268,13 @@ class _Termination:
         for i, block in enumerate(self.system.blocks):
             if block.src not in loop or block.dst not in loop:
                 continue
-            pre, guard, updates = _encode(self.system, self.enc, block)
+            pre, guard, updates = encode_block(self.system, self.enc, block)
             post = [self.enc.constant(v.name + "'", v.type) == t for v, t in updates.items()
                     if not isinstance(v.type, ArrayType)]
             ranges = [self.enc.in_range(t, v.type) for v, t in pre.items()]
+            before, after = self.elements(block.src, pre), self.elements(block.dst, updates)
+            post += [z3.Int(name, self.ctx) == t for name, t in before.items()]
+            post += [z3.Int(name + "'", self.ctx) == t for name, t in after.items()]
             formula = z3.And(invariants[block.src], guard, *ranges, *post)
             if region is not None:  # only the steps that start and end in the region
                 formula = z3.And(formula, region, _at(region, pre, updates))
@@ -288,9 +296,9 @@ class _Termination:
         steps, atoms = [], []
         for block in self.system.blocks:
             if block.src == head and block.dst == head:
-                _, guard, updates = _encode(self.system, self.enc, block)
+                _, guard, updates = encode_block(self.system, self.enc, block)
                 steps.append((guard, updates))
-                atoms += [a for a in _comparisons(guard) if set(constants(a)) <= names
+                atoms += [a for a in comparisons(guard) if set(constants(a)) <= names
                           and not any(a.eq(b) for b in atoms)]
         if not atoms:
             return None
@@ -322,7 +330,17 @@ class _Termination:
         return Phases(head, regions)
 
     def ranked_variables(self, c: int) -> list[str]:
-        return [v.name for v in self.system.params[c] if not isinstance(v.type, (ArrayType, BoolType))]
+        """A head's scalars, and the array elements `a[i]` the blocks leaving it read (i a scalar or a
+        number): a loop may run down an element (while (a[k] >= 0) a[k]--)."""
+        scalars = [v.name for v in self.system.params[c] if not isinstance(v.type, (ArrayType, BoolType))]
+        return scalars + sorted({name for b in self.system.blocks if b.src == c
+                                 for name in _elements_read(b, set(scalars))})
+
+    def elements(self, c: int, terms: dict[Var, z3.ExprRef]) -> dict[str, z3.ExprRef]:
+        """The array elements ranked at head c, over `terms` (its variables' values)."""
+        names = self.ranked_variables(c)
+        env = _named(terms, names)
+        return {name: env[name] for name in names if ELEMENT.fullmatch(name) and name in env}
 
     def line(self, c: int) -> int:
         return self.function.cfg.lines[c]
@@ -608,155 +626,6 @@ def _loops(system: TransitionSystem) -> list[set[int]]:
     return sorted(out, key=min)
 
 
-def candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.BoolRef]]:
-    """Candidate invariant atoms per loop head, over its variables: the program's own comparisons (as
-    written over a head's variables, or carried into a head through a block's invertible effect) and
-    sign facts."""
-    out: dict[int, list[z3.BoolRef]] = {c: [] for c in system.loop_heads}
-    seen: dict[int, set[str]] = {c: set() for c in system.loop_heads}
-
-    def add(c: int, atom: z3.BoolRef) -> None:
-        key = atom.sexpr()
-        if c in out and key not in seen[c]:
-            seen[c].add(key)
-            out[c].append(atom)
-
-    read_constants = {0}  # constants an array element is compared with
-    for block in system.blocks:
-        _, guard, updates = _encode(system, enc, block)
-        atoms = _comparisons(guard)
-        read_constants |= {side.as_long() for a in atoms if any(z3.is_select(x) for x in a.children())
-                           for side in a.children() if z3.is_int_value(side)}
-        src_names = {v.name for v in system.params[block.src]}
-        for a in atoms:
-            if set(constants(a)) <= src_names:
-                add(block.src, a)
-                add(block.src, z3.Not(a))
-        if block.dst in out:  # guard atoms restated over the target's names, where the block is invertible
-            inverse = _inverse(updates, enc)
-            dst_names = {v.name for v in system.params[block.dst]}
-            for a in atoms:
-                found = constants(a)
-                if found and set(found) <= set(inverse):
-                    pairs = [(t, inverse[n]) for n, t in found.items() if not inverse[n].eq(t)]
-                    moved = z3.simplify(z3.substitute(a, *pairs)) if pairs else a
-                    if set(constants(moved)) <= dst_names and not z3.is_true(moved):
-                        add(block.dst, moved)
-    for c in system.loop_heads:
-        for v in system.params[c]:
-            if not isinstance(v.type, (ArrayType, BoolType)):
-                x = enc.constant(v.name, v.type)
-                add(c, x >= 0)
-                add(c, x >= 1)
-                add(c, x <= 0)
-        for atom in _element_facts(system, enc, c, read_constants):
-            add(c, atom)
-    return out
-
-
-def _element_facts(system: TransitionSystem, enc: Encoder, head: int, values: set[int]) -> list[z3.BoolRef]:
-    """a[x] == v, a[x - 1] == v and their negations for each array a and index-typed x at the head, v a
-    constant the program compares an element with: the terminator a string loop runs up to
-    (a[size - 1] == 0), the character an inner loop started from (a[i] != 0)."""
-    arrays = [v for v in system.params[head] if isinstance(v.type, ArrayType)]
-    out = []
-    for a in arrays:
-        indices = [enc.constant(v.name, v.type) for v in system.params[head] if v.type == a.type.index]
-        for x in indices:
-            for at in (x, x - 1):
-                for value in sorted(values):
-                    element = z3.Select(enc.constant(a.name, a.type), at)
-                    out += [element == value, element != value]
-    return out
-
-
-def _inverse(updates: dict[Var, z3.ExprRef], enc: Encoder) -> dict[str, z3.ExprRef]:
-    """Source names the block's effect lets one recover from the target's values: a value copied into a
-    variable (x' = y, or a fresh input), or a variable moved by a term of variables it leaves alone
-    (x' = x + e gives x = x' - e). The strongest postcondition of a guard atom, restated over these."""
-    after = {v.name: t for v, t in updates.items()}
-    stable = {n for n, t in after.items() if z3.is_const(t) and str(t) == n}
-    inverse: dict[str, z3.ExprRef] = {}
-    for v, t in updates.items():
-        target = enc.constant(v.name, v.type)
-        if z3.is_const(t) and t.decl().kind() == z3.Z3_OP_UNINTERPRETED:
-            inverse.setdefault(str(t), target)
-        elif t.sort().kind() == z3.Z3_INT_SORT and v.name in after:
-            step = z3.simplify(t - target)  # over source names: x + e - x = e
-            names = set(constants(step))
-            if v.name not in names and names <= stable:
-                inverse.setdefault(v.name, target - step)
-    return inverse
-
-
-def _comparisons(f: z3.ExprRef) -> list[z3.BoolRef]:
-    found, stack, seen = [], [f], set()
-    while stack:
-        t = stack.pop()
-        if not z3.is_app(t) or t.get_id() in seen:
-            continue
-        seen.add(t.get_id())
-        kind = t.decl().kind()
-        if kind in (z3.Z3_OP_LE, z3.Z3_OP_LT, z3.Z3_OP_GE, z3.Z3_OP_GT) or \
-                (kind == z3.Z3_OP_EQ and t.arg(0).sort().kind() == z3.Z3_INT_SORT):
-            found.append(t)
-        elif z3.is_bool(t):
-            stack.extend(t.children())
-    return found
-
-
-def houdini(system: TransitionSystem, enc: Encoder, atoms: dict[int, list[z3.BoolRef]],
-            timeout_s: float) -> dict[int, list[z3.BoolRef]] | None:
-    """The largest subset of the atoms that is inductive (Houdini): drop what an entering block breaks."""
-    deadline = time.monotonic() + timeout_s
-    current = {c: list(a) for c, a in atoms.items()}
-    encoded = []
-    for block in system.blocks:
-        if block.dst not in current:
-            continue
-        pre, guard, updates = _encode(system, enc, block)
-        ranges = [enc.in_range(t, v.type) for v, t in pre.items()]
-        pairs = [(enc.constant(v.name, v.type), t) for v, t in updates.items()]
-        encoded.append((block, z3.And(guard, *ranges), pairs))
-    changed = True
-    while changed:
-        changed = False
-        for block, formula, pairs in encoded:
-            targets = current[block.dst]
-            if not targets:
-                continue
-            solver = z3.Solver(ctx=enc.ctx)
-            solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
-            solver.add(formula, *current.get(block.src, []))
-            after = [z3.substitute(a, *pairs) if pairs else a for a in targets]
-            while after:
-                status = solver.check(z3.Not(z3.And(*after, enc.ctx)))
-                if status == z3.unsat:
-                    break
-                if status != z3.sat:
-                    return None
-                model = solver.model()
-                keep = [z3.is_true(model.eval(a, model_completion=True)) for a in after]
-                targets = [a for a, k in zip(targets, keep) if k]
-                after = [a for a, k in zip(after, keep) if k]
-                changed = True
-            current[block.dst] = targets
-    return current
-
-
-def essential(literals: list[z3.BoolRef], ctx: z3.Context) -> list[z3.BoolRef]:
-    """The literals less those the others imply: the same set, written as a person would."""
-    kept = list(literals)
-    for lit in reversed(literals):
-        others = [x for x in kept if x is not lit]
-        s = z3.Solver(ctx=ctx)
-        s.set("timeout", 200)
-        s.add(*others, z3.Not(lit))
-        if s.check() == z3.unsat:
-            kept = others
-    return kept
-
-
 def recurrent_set(system: TransitionSystem, enc: Encoder, head: int, state: dict[Var, z3.ExprRef],
                   atoms: list[z3.BoolRef], timeout_s: float) -> z3.BoolRef | None:
     """A closed recurrent set at `head` containing `state`: a conjunction of the atoms (or their
@@ -809,7 +678,7 @@ def recurrent_set(system: TransitionSystem, enc: Encoder, head: int, state: dict
     s.add(*literals, *[z3.Not(g) for _, g, _ in encoded])
     if s.check() != z3.unsat:
         return None
-    return _all(essential(literals, ctx), ctx)
+    return conjunction(essential(literals, ctx), ctx)
 
 
 @dataclass
@@ -832,7 +701,7 @@ def _steps(system: TransitionSystem, loop: set[int], invariants: list[certificat
     for i, block in enumerate(system.blocks):
         if block.src not in loop or block.dst not in loop:
             continue
-        pre, guard, updates = _encode(system, enc, block)
+        pre, guard, updates = encode_block(system, enc, block)
         formula, consts = parsed[block.src]
         pairs = [(consts[v.name], pre[v]) for v in system.params[block.src] if v.name in consts]
         invariant = z3.substitute(formula, *pairs) if pairs else formula
@@ -863,8 +732,8 @@ def check_ranking(system: TransitionSystem, loop: set[int], ranking: Ranking,
     deadline = time.monotonic() + timeout_s
     for step in _steps(system, loop, invariants, Encoder("int", ctx)):
         src, dst = step.block.src, step.block.dst
-        before = [_apply(level[src], {v.name: t for v, t in step.pre.items()}, ctx) for level in ranking.levels]
-        after = [_apply(level[dst], {v.name: t for v, t in step.updates.items()}, ctx) for level in ranking.levels]
+        before = [_apply(level[src], step.pre, ctx) for level in ranking.levels]
+        after = [_apply(level[dst], step.updates, ctx) for level in ranking.levels]
         options = [z3.And(*[before[j] >= after[j] for j in range(k)], before[k] >= 0,
                           before[k] - after[k] >= rational(drop, ctx))
                    for k, drop in sorted(ranking.decreases.get(step.index, {}).items())]  # none: infeasible
@@ -883,8 +752,8 @@ def check_multiphase(system: TransitionSystem, loop: set[int], found: Multiphase
     for step in _steps(system, loop, invariants, Encoder("int", ctx)):
         if step.block.src != found.head or step.block.dst != found.head:
             return "a multiphase ranking is for a loop with one head"
-        before = [_apply(f, {v.name: t for v, t in step.pre.items()}, ctx) for f in found.phases]
-        after = [_apply(f, {v.name: t for v, t in step.updates.items()}, ctx) for f in found.phases]
+        before = [_apply(f, step.pre, ctx) for f in found.phases]
+        after = [_apply(f, step.updates, ctx) for f in found.phases]
         goals = [before[0] - after[0] >= 1, before[-1] >= 0]
         goals += [before[i] - after[i] + before[i - 1] >= 1 for i in range(1, len(found.phases))]
         problem = _problem(_possible(ctx, deadline, *step.facts, z3.Not(z3.And(*goals))), step, system)
@@ -955,19 +824,7 @@ def _topological(later: dict[int, set[int]]) -> list[int] | None:
 
 
 def essential_cell(cell: z3.BoolRef, ctx: z3.Context) -> z3.BoolRef:
-    return _all(essential(list(cell.children()) if z3.is_and(cell) else [cell], ctx), ctx)
-
-
-def _encode(system: TransitionSystem, enc: Encoder, block: Block):
-    """A block over its source's variables (by name) and its own nondeterministic values: those
-    variables, its guard, and the new values it gives."""
-    pre = {v: enc.constant(v.name, v.type) for v in system.params[block.src]}
-    guard, updates = enc.block(block, pre, {n: enc.constant(n.name, n.type) for n in block.nondets})
-    return pre, guard, updates
-
-
-def _all(literals: list[z3.BoolRef], ctx: z3.Context) -> z3.BoolRef:
-    return z3.And(*literals, ctx) if literals else z3.BoolVal(True, ctx)
+    return conjunction(essential(list(cell.children()) if z3.is_and(cell) else [cell], ctx), ctx)
 
 
 def _holds(region: certificate.Invariant, env: dict[Var, z3.ExprRef], ctx: z3.Context) -> z3.BoolRef:
@@ -977,9 +834,59 @@ def _holds(region: certificate.Invariant, env: dict[Var, z3.ExprRef], ctx: z3.Co
     return z3.substitute(formula, *pairs) if pairs else formula
 
 
-def _apply(f: LinearFunction, env: dict[str, z3.ExprRef], ctx: z3.Context) -> z3.ArithRef:
-    terms = [rational(a, ctx) * z3.ToReal(env[name]) for name, a in f.coeffs.items() if a]
-    return z3.Sum([*terms, rational(f.constant, ctx)])
+def _apply(f: LinearFunction, terms: dict[Var, z3.ExprRef], ctx: z3.Context) -> z3.ArithRef:
+    env = _named(terms, f.coeffs)
+    summands = [rational(a, ctx) * z3.ToReal(env[name]) for name, a in f.coeffs.items() if a]
+    return z3.Sum([*summands, rational(f.constant, ctx)])
+
+
+def _named(terms: dict[Var, z3.ExprRef], names) -> dict[str, z3.ExprRef]:
+    """Terms by the names a ranking uses: a head's variables, and array elements `a[i]` (i a variable
+    or a number) over them."""
+    env = {v.name: t for v, t in terms.items()}
+    for name in names:
+        element = ELEMENT.fullmatch(name)
+        if name in env or element is None or element[1] not in env or not z3.is_array(env[element[1]]):
+            continue
+        array, index = env[element[1]], element[2]
+        at = env[index] if index in env else z3.IntVal(int(index), array.ctx) if NUMBER.fullmatch(index) else None
+        if at is not None:
+            env[name] = _read(array, at)
+    return env
+
+
+def _read(array: z3.ExprRef, index: z3.ExprRef) -> z3.ExprRef:
+    """array[index], with reads pushed through the branches and stores of a block's array update, so
+    that a step's new element is a term of the old ones (a[k] - 1 after a[k]--), not a fresh value."""
+    if z3.is_app_of(array, z3.Z3_OP_ITE):
+        return z3.If(array.arg(0), _read(array.arg(1), index), _read(array.arg(2), index))
+    if z3.is_app_of(index, z3.Z3_OP_ITE):
+        return z3.If(index.arg(0), _read(array, index.arg(1)), _read(array, index.arg(2)))
+    if z3.is_store(array):
+        same = z3.simplify(array.arg(1) == index)
+        if z3.is_true(same):
+            return array.arg(2)
+        rest = _read(array.arg(0), index)
+        return rest if z3.is_false(same) else z3.If(same, array.arg(2), rest)
+    return z3.Select(array, index)
+
+
+def _elements_read(block: Block, scalars: set[str]) -> set[str]:
+    """Names `a[i]` of the elements a block's guard reads with a scalar or a constant index."""
+    found, stack = set(), [block.guard]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, App):
+            if e.op == "select" and isinstance(e.args[0], Var):
+                index = e.args[1]
+                while isinstance(index, App) and index.op == "cast":  # a widening: the same number
+                    index = index.args[0]
+                if isinstance(index, Const):
+                    found.add(f"{e.args[0].name}[{index.value}]")
+                elif isinstance(index, Var) and index.name in scalars:
+                    found.add(f"{e.args[0].name}[{index.name}]")
+            stack.extend(e.args)
+    return found
 
 
 def _translate(f: z3.ExprRef, ctx: z3.Context) -> z3.ExprRef:
