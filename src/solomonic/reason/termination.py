@@ -137,6 +137,7 @@ class _Termination:
         self.ctx = z3.Context()
         self.enc = Encoder("int", self.ctx)
         self.loops = _loops(self.system)
+        self.ranked: dict[int, list[str]] = {}  # ranked_variables, by loop head
 
     def result(self, verdict: Verdict, **kw) -> Result:
         f = self.function
@@ -332,9 +333,11 @@ class _Termination:
     def ranked_variables(self, c: int) -> list[str]:
         """A head's scalars, and the array elements `a[i]` the blocks leaving it read (i a scalar or a
         number): a loop may run down an element (while (a[k] >= 0) a[k]--)."""
-        scalars = [v.name for v in self.system.params[c] if not isinstance(v.type, (ArrayType, BoolType))]
-        return scalars + sorted({name for b in self.system.blocks if b.src == c
-                                 for name in _elements_read(b, set(scalars))})
+        if c not in self.ranked:
+            scalars = [v.name for v in self.system.params[c] if not isinstance(v.type, (ArrayType, BoolType))]
+            self.ranked[c] = scalars + sorted({name for b in self.system.blocks if b.src == c
+                                               for name in _elements_read(b, set(scalars))})
+        return self.ranked[c]
 
     def elements(self, c: int, terms: dict[Var, z3.ExprRef]) -> dict[str, z3.ExprRef]:
         """The array elements ranked at head c, over `terms` (its variables' values)."""
