@@ -58,7 +58,7 @@ def candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.Bool
                     if set(constants(moved)) <= dst_names and not z3.is_true(moved):
                         add(block.dst, moved)
             if block.src in out:
-                kept_by.append((block, {v.name for v, t in updates.items() if z3.is_const(t) and str(t) == v.name}))
+                kept_by.append((block, _unchanged(updates)))
     _carry_onward(out, kept_by, add)
     written = _written_conditions(system, enc)
     for c in system.loop_heads:
@@ -151,12 +151,17 @@ def _element_facts(system: TransitionSystem, enc: Encoder, head: int, values: se
     return out
 
 
+def _unchanged(updates: dict[Var, z3.ExprRef]) -> set[str]:
+    """The names a block leaves alone (x' = x)."""
+    return {v.name for v, t in updates.items() if z3.is_const(t) and str(t) == v.name}
+
+
 def _inverse(updates: dict[Var, z3.ExprRef], enc: Encoder) -> dict[str, z3.ExprRef]:
     """Source names the block's effect lets one recover from the target's values: a value copied into a
     variable (x' = y, or a fresh input), or a variable moved by a term of variables it leaves alone
     (x' = x + e gives x = x' - e). The strongest postcondition of a guard atom, restated over these."""
     after = {v.name: t for v, t in updates.items()}
-    stable = {n for n, t in after.items() if z3.is_const(t) and str(t) == n}
+    stable = _unchanged(updates)
     inverse: dict[str, z3.ExprRef] = {}
     for v, t in updates.items():
         target = enc.constant(v.name, v.type)

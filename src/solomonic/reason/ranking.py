@@ -194,7 +194,7 @@ def _level(transitions: list[Transition], variables: dict[int, list[str]], timeo
             target[v + "'"] = target.get(v + "'", z3.RealVal(0, ctx)) + a
         farkas.implies(t.cube, target, const[t.src] - const[t.dst] - delta[t.key])
     opt.maximize(z3.Sum(list(delta.values())))
-    _prefer_small(opt, [a for c in heads for a in coeff[c].values()], list(const.values()), ctx)
+    _prefer_small(opt, [a for c in heads for a in coeff[c].values()], list(const.values()))
     if opt.check() != z3.sat:
         return None
     model = opt.model()
@@ -203,8 +203,7 @@ def _level(transitions: list[Transition], variables: dict[int, list[str]], timeo
     return functions, {i: _value(model, d) for i, d in delta.items()}
 
 
-def _prefer_small(opt: z3.Optimize, coefficients: list[z3.ArithRef], constants: list[z3.ArithRef],
-                  ctx: z3.Context) -> None:
+def _prefer_small(opt: z3.Optimize, coefficients: list[z3.ArithRef], constants: list[z3.ArithRef]) -> None:
     """Among the rankings that decrease the most steps, those with the smallest coefficients, then
     the smallest constants: n - i rather than 2147483647*n - 2147483648*i + 4611686014132420612."""
     for terms in (coefficients, constants):
