@@ -244,6 +244,22 @@ def build_parser() -> argparse.ArgumentParser:
     memory.add_argument("--quick", action="store_true", help="lengths 1024 and 2048 only")
     _bench_outputs(memory, "docs/results/bench-memory.json")
     memory.set_defaults(run=run_bench_memory)
+    speed = bench_sub.add_parser(
+        "speed", help="B'MOJO III: training throughput, generation latency and cache, against reference code",
+        description="Times training steps (T = 512 and 2,048) of every preset at one width and parameter count,\n"
+                    "a plain SDPA Transformer and transformers' Mamba2; generation after a real prefill at\n"
+                    "contexts of 1k to 64k tokens; FLOP/s against this machine's matmul peak. Medians of\n"
+                    "several repetitions, every ratio from the same run. About 30 minutes (--quick: under 5).",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    speed.add_argument("--quick", action="store_true", help="a smaller model and shorter contexts (minutes)")
+    speed.add_argument("--output", metavar="FILE", help="the JSON result (default: docs/results/bench-speed.json, "
+                                                         "or bench-speed-quick.json)")
+    speed.add_argument("--docs", default="docs/benchmarks.md", metavar="FILE")
+    speed.add_argument("--plots", default="docs/plots", metavar="DIR")
+    speed.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="torch threads (default: all cores)")
+    speed.add_argument("--compile", action=argparse.BooleanOptionalAction, default=None,
+                       help="also time the torch.compile path (default: on, off with --quick)")
+    speed.set_defaults(run=run_bench_speed)
     return parser
 
 
@@ -445,6 +461,12 @@ def run_bench_recall(args: argparse.Namespace) -> int:
 
 def run_bench_lm(args: argparse.Namespace) -> int:
     from solomonic.bench.lm import run
+
+    return run(args)
+
+
+def run_bench_speed(args: argparse.Namespace) -> int:
+    from solomonic.bench.speed import run
 
     return run(args)
 

@@ -1,7 +1,8 @@
-"""Comparing presets fairly: the same parameter budget (embeddings excluded), reached by width.
+"""Comparing presets fairly: the same parameter budget (embeddings excluded), reached by width or, where
+the width must stay the same (speed), by the MLP's hidden size.
 
-Depth, heads, window and SSM state stay as given; d_model moves in steps that keep every shape valid
-(head dimension even, SSM inner width a multiple of the SSM head dimension) until the non-embedding
+By width: depth, heads, window and SSM state stay as given; d_model moves in steps that keep every shape
+valid (head dimension even, SSM inner width a multiple of the SSM head dimension) until the non-embedding
 parameter count is as close as it gets to the target. Counts come from building the model itself.
 """
 
@@ -41,3 +42,16 @@ def match_width(preset: str, target: int, overrides: dict, tolerance: float = 0.
     if abs(count - target) > tolerance * target:
         raise ValueError(f"{preset}: no width within {tolerance:.0%} of {target:,} parameters (nearest {count:,})")
     return {**overrides, "d_model": d}, count
+
+
+def match_mlp(preset: str, target: int, overrides: dict, tolerance: float = 0.10) -> tuple[dict, int]:
+    """The overrides with the mlp_ratio whose hidden size brings the count nearest `target` (the count
+    grows by 2 * n_layers * d_model per hidden unit); raises if none is within tolerance."""
+    d, layers = overrides.get("d_model", 256), overrides.get("n_layers", 4)
+    without = parameters(preset, {**overrides, "mlp_ratio": 0.0})
+    hidden = max(1, round((target - without - layers * d) / (2 * layers * d)))  # an MLP also brings its norm
+    matched = {**overrides, "mlp_ratio": hidden / d}
+    count = parameters(preset, matched)
+    if abs(count - target) > tolerance * target:
+        raise ValueError(f"{preset}: no MLP size within {tolerance:.0%} of {target:,} parameters (nearest {count:,})")
+    return matched, count

@@ -1,0 +1,398 @@
+"""`solomonic bench speed`: training throughput, generation latency and cache size, and achieved FLOP/s,
+side by side with the implementations a user would otherwise pick, every ratio measured in one run.
+
+The family is built at one width, depth and vocabulary; each preset's MLP is sized so that its
+non-embedding parameter count matches B'MOJO's (matching.match_mlp). The baselines (bench/baselines.py)
+compute exactly what their presets compute: the plain SDPA Transformer has the `transformer` preset's
+shapes, and transformers' Mamba2 is compared with the `mamba` preset without MLP, its architecture.
+Every figure is the median of several timed repetitions after one untimed warm-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch.utils.flop_counter import FlopCounterMode, sdpa_backward_flop_count, sdpa_flop_count
+
+from solomonic.bench.baselines import PlainTransformer, hf_mamba2
+from solomonic.bench.matching import match_mlp, parameters
+from solomonic.bench.record import command_line, machine, today, update_section, write_json
+from solomonic.bmojo import BMojoConfig, BMojoLM
+from solomonic.data.corpus import stdlib_corpus
+from solomonic.train import CompiledOrEager
+
+FAMILY = ["transformer", "swa", "mamba", "hybrid", "bmojo_f", "bmojo"]
+GENERATORS = ["bmojo", "mamba", "swa", "transformer"]
+PLAIN, HF_MAMBA2, MAMBA_NO_MLP = "plain SDPA transformer", "transformers Mamba2", "mamba, no MLP"
+
+
+@dataclass(frozen=True)
+class Scale:
+    d_model: int
+    n_layers: int
+    window: int
+    lengths: tuple[int, ...]  # training sequence lengths
+    tokens_per_step: int  # batch = tokens_per_step / length
+    contexts: tuple[int, ...]  # generation contexts
+    new_tokens: int  # generated (and timed) after each prefill
+    repeats: int  # timed repetitions per figure
+    transformer_budget_s: float  # the full-attention generation stops before a context would exceed it
+    peak_size: int  # the square matmul that measures the machine's peak
+
+    def base(self) -> dict:
+        return {"d_model": self.d_model, "n_layers": self.n_layers, "n_heads": 4, "window": self.window,
+                "vocab_size": 256, "k_mem": self.window // 4, "mem_capacity": 2 * self.window}
+
+
+FULL = Scale(256, 4, 64, (512, 2048), 8192, (1024, 4096, 16384, 65536), 32, 5, 600.0, 2048)
+QUICK = Scale(128, 2, 32, (256, 1024), 2048, (1024, 4096), 16, 3, 60.0, 1024)
+
+
+# ------------------------------------------------------------------------------------ measuring
+
+def median_seconds(work: Callable[[], object], repeats: int) -> tuple[float, list[float]]:
+    """The median wall time of `work` over `repeats` calls after one untimed warm-up call."""
+    work()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), times
+
+
+def matmul_peak(size: int, repeats: int) -> float:
+    """FLOP/s of a square float32 matmul: what this machine's BLAS reaches at best."""
+    a, b = torch.randn(size, size), torch.randn(size, size)
+    seconds, _ = median_seconds(lambda: a @ b, max(repeats, 5))
+    return 2 * size**3 / seconds
+
+
+def _cpu_attention_flops(query, key, value, *args, out_shape=None, **kwargs) -> int:
+    flops = sdpa_flop_count(query, key, value)
+    return flops // 2 if len(args) > 1 and args[1] is True else flops  # is_causal: half the products
+
+
+def _cpu_attention_backward_flops(grad_out, query, key, value, *args, out_shape=None, **kwargs) -> int:
+    flops = sdpa_backward_flop_count(grad_out, query, key, value)
+    return flops // 2 if len(args) > 3 and args[3] is True else flops
+
+
+# torch counts the CUDA attention kernels but not the CPU one; the same formulas apply.
+CPU_ATTENTION_FLOPS = {
+    torch.ops.aten._scaled_dot_product_flash_attention_for_cpu: _cpu_attention_flops,
+    torch.ops.aten._scaled_dot_product_flash_attention_for_cpu_backward: _cpu_attention_backward_flops,
+}
+
+
+def training_step(model: torch.nn.Module, ids: torch.Tensor) -> Callable[[], None]:
+    """Forward and backward of the next-token loss on `ids` (B, T): what a training step costs, without
+    the optimizer's update (the same for every model of one size)."""
+    def step() -> None:
+        model.zero_grad(set_to_none=True)
+        out = model(ids[:, :-1])
+        logits = out.logits if hasattr(out, "logits") else out  # (B, T-1, V)
+        F.cross_entropy(logits.flatten(0, 1), ids[:, 1:].flatten()).backward()
+    return step
+
+
+def measure_training(model: torch.nn.Module, length: int, tokens: int, repeats: int, peak: float,
+                     seed: int = 0) -> dict:
+    batch = max(1, tokens // length)
+    ids = torch.randint(0, 256, (batch, length + 1), generator=torch.Generator().manual_seed(seed))
+    step = training_step(model, ids)
+    seconds, times = median_seconds(step, repeats)
+    with FlopCounterMode(display=False, custom_mapping=CPU_ATTENTION_FLOPS) as counter:
+        step()
+    flops = counter.get_total_flops()
+    return {"length": length, "batch": batch, "median_s": seconds, "seconds": times,
+            "tokens_per_s": batch * length / seconds, "flops_per_step": flops,
+            "flop_per_s": flops / seconds, "fraction_of_peak": flops / seconds / peak}
+
+
+@torch.no_grad()
+def measure_generation(model: BMojoLM, prompt: torch.Tensor, new_tokens: int) -> dict:
+    """A real prefill over `prompt` (T,), then `new_tokens` greedy steps, each timed."""
+    start = time.perf_counter()
+    logits, cache = model.prefill(prompt[None])
+    prefill = time.perf_counter() - start
+    token = logits[:, -1].argmax(-1)  # (1,)
+    latencies = []
+    for _ in range(new_tokens):
+        start = time.perf_counter()
+        logits, cache = model.step(token, cache)
+        latencies.append(time.perf_counter() - start)
+        token = logits.argmax(-1)
+    return {"context": prompt.numel(), "prefill_s": prefill, "token_latency_s": statistics.median(latencies),
+            "cache_bytes": cache.nbytes()}
+
+
+# ----------------------------------------------------------------------------------------- run
+
+def family(scale: Scale) -> dict[str, BMojoConfig]:
+    """The presets at one width, depth and vocabulary, MLPs sized to B'MOJO's parameter count."""
+    base = scale.base()
+    target = parameters("bmojo", base)
+    return {p: BMojoConfig.preset(p, **match_mlp(p, target, base)[0]) for p in FAMILY}
+
+
+def build(name: str, configs: dict[str, BMojoConfig]) -> torch.nn.Module:
+    torch.manual_seed(0)
+    if name == PLAIN:
+        return PlainTransformer(configs["transformer"])
+    if name in (MAMBA_NO_MLP, HF_MAMBA2):
+        config = _without_mlp(configs["mamba"])
+        return BMojoLM(config) if name == MAMBA_NO_MLP else hf_mamba2(config)
+    return BMojoLM(configs[name])
+
+
+def _without_mlp(config: BMojoConfig) -> BMojoConfig:
+    fields = {k: v for k, v in asdict(config).items() if k not in ("preset_name", "extra")}
+    return BMojoConfig.preset(config.preset_name, **{**fields, "mlp_ratio": 0.0})
+
+
+def training_models(transformers_available: bool) -> list[str]:
+    return FAMILY + [PLAIN, MAMBA_NO_MLP] + ([HF_MAMBA2] if transformers_available else [])
+
+
+def run_training(scale: Scale, configs: dict, peak: float, log: Callable[[str], None]) -> list[dict]:
+    rows = []
+    available = _transformers_available()
+    if not available:
+        log("transformers is not installed: its Mamba2 is left out (pip install 'solomonic[bench]')")
+    for name in training_models(available):
+        model = build(name, configs)
+        for length in scale.lengths:
+            row = {"model": name, "params_without_embeddings": _params_without_embeddings(model),
+                   **measure_training(model, length, scale.tokens_per_step, scale.repeats, peak)}
+            rows.append(row)
+            log(f"train  {name:24s} T={length:5d}: {row['tokens_per_s']:8.0f} tokens/s, "
+                f"{row['fraction_of_peak']:.1%} of peak")
+        del model
+        gc.collect()
+    return rows
+
+
+def run_compiled(scale: Scale, configs: dict, peak: float, log: Callable[[str], None]) -> list[dict]:
+    """The compiled path (train.CompiledOrEager: eager again, with a warning, where compilation fails)
+    for the models with a scan, at the longest training length; its gain over eager is reported."""
+    rows = []
+    length = scale.lengths[-1]
+    for name in ["mamba", "bmojo"]:
+        model = build(name, configs)
+        compiled = CompiledOrEager(model)
+        start = time.perf_counter()
+        measure_training(compiled, length, scale.tokens_per_step, 0, peak)  # compiles forward and backward
+        compile_s = time.perf_counter() - start
+        row = {"model": name, "compiled": compiled.compiled is not None, "compile_s": compile_s,
+               **measure_training(compiled, length, scale.tokens_per_step, scale.repeats, peak)}
+        rows.append(row)
+        log(f"train  {name + ' (compiled)':24s} T={length:5d}: {row['tokens_per_s']:8.0f} tokens/s "
+            f"after {compile_s:.0f} s of compilation{'' if row['compiled'] else ' (fell back to eager)'}")
+        del model, compiled
+        gc.collect()
+    return rows
+
+
+def run_generation(scale: Scale, configs: dict, log: Callable[[str], None]) -> list[dict]:
+    text = torch.from_numpy(stdlib_corpus().validation[: max(scale.contexts)].astype("int64"))  # real bytes
+    rows = []
+    for name in GENERATORS:
+        model = build(name, configs).eval()
+        spent, previous = 0.0, None
+        for context in scale.contexts:
+            if name == "transformer" and previous is not None:
+                # Full attention's prefill grows with the square of the context: stop before the budget.
+                predicted = previous["prefill_s"] * (context / previous["context"]) ** 2
+                if spent + predicted > scale.transformer_budget_s:
+                    log(f"generate {name:12s} context {context:6d}: skipped (about {predicted:.0f} s more would pass "
+                        f"the {scale.transformer_budget_s:.0f} s budget)")
+                    rows.append({"model": name, "context": context, "skipped": True, "predicted_prefill_s": predicted})
+                    continue
+            start = time.perf_counter()
+            row = {"model": name, **measure_generation(model, text[:context], scale.new_tokens)}
+            spent += time.perf_counter() - start
+            previous = row
+            rows.append(row)
+            log(f"generate {name:12s} context {context:6d}: prefill {row['prefill_s']:6.1f} s, "
+                f"{row['token_latency_s'] * 1e3:7.2f} ms/token, cache {row['cache_bytes']:,} bytes")
+        del model
+        gc.collect()
+    return rows
+
+
+def _transformers_available() -> bool:
+    try:
+        import transformers  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _params_without_embeddings(model: torch.nn.Module) -> int:
+    if isinstance(model, BMojoLM):
+        return model.num_params(embeddings=False)
+    embeddings = model.get_input_embeddings() if hasattr(model, "get_input_embeddings") else model.embed
+    return sum(p.numel() for p in model.parameters()) - embeddings.weight.numel()
+
+
+# ------------------------------------------------------------------------------------- targets
+
+def targets(report: dict) -> list[dict]:
+    """The issue's targets, each with the measured ratio and whether it is met."""
+    train = {(r["model"], r["length"]): r["tokens_per_s"] for r in report["training"]}
+    longest = report["scale"]["lengths"][-1]
+    out = []
+
+    def ratio(name: str, value: float | None, goal: float, at_most: bool = False) -> None:
+        if value is not None:
+            out.append({"target": name, "ratio": value, "goal": goal,
+                        "met": value <= goal if at_most else value >= goal})
+
+    def train_ratio(a: str, b: str) -> float | None:
+        return train[(a, longest)] / train[(b, longest)] if (a, longest) in train and (b, longest) in train else None
+
+    ratio(f"mamba (no MLP) / transformers Mamba2, training tokens/s at T={longest}",
+          train_ratio(MAMBA_NO_MLP, HF_MAMBA2), 2.0)
+    ratio(f"bmojo / swa, training tokens/s at T={longest}", train_ratio("bmojo", "swa"), 0.8)
+    ratio(f"bmojo / plain SDPA transformer, training tokens/s at T={longest}", train_ratio("bmojo", PLAIN), 0.5)
+    generated = [r for r in report["generation"] if r["model"] == "bmojo" and not r.get("skipped")]
+    if len(generated) > 1:
+        first, last = generated[0], generated[-1]
+        ratio(f"bmojo per-token latency, context {last['context']} / {first['context']}",
+              last["token_latency_s"] / first["token_latency_s"], 1.2, at_most=True)
+        out.append({"target": "bmojo cache bytes identical at every context",
+                    "ratio": max(r["cache_bytes"] for r in generated) / min(r["cache_bytes"] for r in generated),
+                    "goal": 1.0, "met": len({r["cache_bytes"] for r in generated}) == 1})
+    return out
+
+
+def run(args: argparse.Namespace, scale: Scale | None = None) -> int:
+    scale = scale or (QUICK if args.quick else FULL)
+    torch.set_num_threads(args.threads)
+    compile_ = args.compile if args.compile is not None else not args.quick
+    configs = family(scale)
+    log = _printer()
+    peak = matmul_peak(scale.peak_size, scale.repeats)
+    log(f"peak: {peak / 1e9:.1f} GFLOP/s ({scale.peak_size}x{scale.peak_size} float32 matmul, {args.threads} threads)")
+    report = {"command": command_line(), "machine": machine(), "date": today(), "threads": args.threads,
+              "torch": torch.__version__, "scale": asdict(scale), "peak_flop_per_s": peak,
+              "configs": {name: asdict(c) for name, c in configs.items()},
+              "training": run_training(scale, configs, peak, log),
+              "compiled": run_compiled(scale, configs, peak, log) if compile_ else [],
+              "generation": run_generation(scale, configs, log)}
+    report["targets"] = targets(report)
+    stem = "speed-quick" if args.quick else "speed"
+    write_json(args.output or f"docs/results/bench-{stem}.json", report)
+    plots = plot(report, Path(args.plots), stem)
+    text = markdown(report, plots)
+    update_section(args.docs, stem, text)
+    print(text)
+    return 0
+
+
+def _printer() -> Callable[[str], None]:
+    started = time.perf_counter()
+
+    def log(line: str) -> None:
+        print(f"[{time.perf_counter() - started:6.0f} s] {line}", flush=True)
+    return log
+
+
+# ------------------------------------------------------------------------------------- reports
+
+def markdown(report: dict, plots: list[str]) -> str:
+    s = report["scale"]
+    lengths = s["lengths"]
+    lines = [f"Command: `{report['command']}`  ", f"Machine: {report['machine']}  ",
+             f"Date: {report['date']}; torch {report['torch']}, {report['threads']} threads", "",
+             f"d_model {s['d_model']}, {s['n_layers']} layers, 4 heads, window {s['window']}, byte vocabulary; every "
+             "preset's MLP sized to B'MOJO's non-embedding parameter count. Training: forward and backward of the "
+             f"next-token loss, {s['tokens_per_step']:,} tokens per step, median of {s['repeats']} steps after a "
+             "warm-up. FLOPs as torch's FlopCounterMode counts them (matmuls, convolutions, attention; causal "
+             f"attention at half); the peak is a {s['peak_size']}² float32 matmul, "
+             f"{report['peak_flop_per_s'] / 1e9:.1f} GFLOP/s.", "",
+             "**Training throughput (tokens/s)**", "",
+             "| model | params | " + " | ".join(f"T={n}" for n in lengths) + f" | vs transformer at T={lengths[-1]} "
+             f"| % of peak at T={lengths[-1]} |", "|---|---:|" + "---:|" * (len(lengths) + 2)]
+    train = {(r["model"], r["length"]): r for r in report["training"]}
+    reference = train.get(("transformer", lengths[-1]))
+    for model in dict.fromkeys(r["model"] for r in report["training"]):
+        last = train[(model, lengths[-1])]
+        versus = f"{last['tokens_per_s'] / reference['tokens_per_s']:.2f}×" if reference else ""
+        lines.append(f"| {model} | {last['params_without_embeddings']:,} | "
+                     + " | ".join(f"{train[(model, n)]['tokens_per_s']:,.0f}" for n in lengths)
+                     + f" | {versus} | {last['fraction_of_peak']:.1%} |")
+    if report["compiled"]:
+        lines += ["", f"**torch.compile at T={lengths[-1]}**", "",
+                  "| model | eager tokens/s | compiled tokens/s | gain | compilation s |", "|---|---:|---:|---:|---:|"]
+        for r in report["compiled"]:
+            eager = train[(r["model"], lengths[-1])]["tokens_per_s"]
+            note = "" if r["compiled"] else " (fell back to eager)"
+            lines.append(f"| {r['model']}{note} | {eager:,.0f} | {r['tokens_per_s']:,.0f} | "
+                         f"{r['tokens_per_s'] / eager:.2f}× | {r['compile_s']:.0f} |")
+    contexts = s["contexts"]
+    generation = {(r["model"], r["context"]): r for r in report["generation"]}
+    models = list(dict.fromkeys(r["model"] for r in report["generation"]))
+    for title, cell in [("per-token latency after a prefill of real text (ms; median of "
+                         f"{s['new_tokens']} greedy steps, batch 1)", lambda r: f"{r['token_latency_s'] * 1e3:.2f}"),
+                        ("cache bytes after the prefill and the steps", lambda r: f"{r['cache_bytes']:,}"),
+                        ("prefill (s)", lambda r: f"{r['prefill_s']:.1f}")]:
+        lines += ["", f"**Generation: {title}**", "", "| model | " + " | ".join(f"{c:,}" for c in contexts) + " |",
+                  "|---|" + "---:|" * len(contexts)]
+        for model in models:
+            cells = [generation.get((model, c)) for c in contexts]
+            lines.append(f"| {model} | " + " | ".join("—" if r is None or r.get("skipped") else cell(r)
+                                                    for r in cells) + " |")
+    lines += ["", "**Targets**", "", "| target | measured | goal | met |", "|---|---:|---:|---|"]
+    for t in report["targets"]:
+        goal = f"≤ {t['goal']}" if "latency" in t["target"] else f"≥ {t['goal']}"
+        if "identical" in t["target"]:
+            goal = "1 (max / min)"
+        lines.append(f"| {t['target']} | {t['ratio']:.2f} | {goal} | {'yes' if t['met'] else '**no**'} |")
+    lines += [""] + [f"![{p}]({p})" for p in plots]
+    return "\n".join(lines)
+
+
+def plot(report: dict, folder: Path, stem: str) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    folder.mkdir(parents=True, exist_ok=True)
+    lengths = report["scale"]["lengths"]
+    fig, (bars, latency, cache) = plt.subplots(1, 3, figsize=(16, 4.8))
+    models = list(dict.fromkeys(r["model"] for r in report["training"]))
+    train = {(r["model"], r["length"]): r["tokens_per_s"] for r in report["training"]}
+    width = 0.8 / len(lengths)
+    for i, length in enumerate(lengths):
+        bars.barh([m + i * width for m in range(len(models))], [train[(m, length)] for m in models], height=width,
+                  label=f"T={length}")
+    bars.set_yticks([m + width * (len(lengths) - 1) / 2 for m in range(len(models))], models, fontsize=8)
+    bars.invert_yaxis()
+    bars.set(xlabel="training tokens/s (forward + backward)", title="Training throughput")
+    bars.legend(fontsize=8)
+    for model in dict.fromkeys(r["model"] for r in report["generation"]):
+        rows = [r for r in report["generation"] if r["model"] == model and not r.get("skipped")]
+        contexts = [r["context"] for r in rows]
+        latency.plot(contexts, [r["token_latency_s"] * 1e3 for r in rows], "-o", label=model)
+        cache.plot(contexts, [r["cache_bytes"] for r in rows], "-o", label=model)
+    latency.set(xscale="log", yscale="log", xlabel="context (tokens)", ylabel="ms per generated token",
+                title="Generation latency")
+    cache.set(xscale="log", yscale="log", xlabel="context (tokens)", ylabel="cache bytes", title="Generation cache")
+    for ax in (latency, cache):
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    path = folder / f"{stem}.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return [f"plots/{path.name}"]

@@ -1,0 +1,62 @@
+"""`bench speed` end to end at a toy scale: what it measures and writes, not how fast anything is."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import pytest
+
+from solomonic.bench import speed
+from solomonic.bench.matching import parameters
+
+TOY = speed.Scale(d_model=32, n_layers=2, window=8, lengths=(32, 64), tokens_per_step=128, contexts=(64, 128),
+                  new_tokens=3, repeats=1, transformer_budget_s=1e-9, peak_size=64)
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("speed")
+    args = argparse.Namespace(quick=True, threads=1, compile=False, output=str(out / "speed.json"),
+                              docs=str(out / "benchmarks.md"), plots=str(out / "plots"))
+    assert speed.run(args, scale=TOY) == 0
+    return json.loads((out / "speed.json").read_text()), out
+
+
+def test_every_model_is_timed_at_every_length_with_its_flops(report):
+    data, _ = report
+    rows = {(r["model"], r["length"]): r for r in data["training"]}
+    models = speed.training_models(speed._transformers_available())
+    assert set(rows) == {(m, n) for m in models for n in TOY.lengths}
+    assert all(r["tokens_per_s"] > 0 and r["flops_per_step"] > 0 for r in rows.values())
+    target = parameters("bmojo", TOY.base())
+    for name in speed.FAMILY:
+        assert abs(rows[(name, 64)]["params_without_embeddings"] - target) <= 0.1 * target, name
+    # The plain Transformer computes what the preset computes, and the CPU attention is counted.
+    assert rows[(speed.PLAIN, 64)]["flops_per_step"] == rows[("transformer", 64)]["flops_per_step"]
+
+
+def test_attention_on_the_cpu_is_counted_causal_at_half():
+    import torch
+    from torch.utils.flop_counter import FlopCounterMode
+
+    q = torch.randn(1, 2, 16, 8)
+    counted = {}
+    for causal in (False, True):
+        with FlopCounterMode(display=False, custom_mapping=speed.CPU_ATTENTION_FLOPS) as counter:
+            torch.nn.functional.scaled_dot_product_attention(q, q, q, is_causal=causal)
+        counted[causal] = counter.get_total_flops()
+    assert counted[False] == 2 * 2 * 16 * 16 * 8 * 2 and counted[True] == counted[False] // 2
+
+
+def test_generation_keeps_bmojo_cache_fixed_and_stops_full_attention_at_its_budget(report):
+    data, out = report
+    rows = {(r["model"], r["context"]): r for r in data["generation"]}
+    assert rows[("bmojo", 64)]["cache_bytes"] == rows[("bmojo", 128)]["cache_bytes"]
+    assert rows[("transformer", 64)]["cache_bytes"] > 0
+    assert rows[("transformer", 128)]["skipped"]  # a budget of a nanosecond admits one context only
+    met = {t["target"]: t["met"] for t in data["targets"]}
+    assert met["bmojo cache bytes identical at every context"] is True
+    text = (out / "benchmarks.md").read_text()
+    assert "<!-- bench:speed-quick -->" in text and "plain SDPA transformer" in text
+    assert (out / "plots" / "speed-quick.png").stat().st_size > 0
