@@ -6,6 +6,7 @@ import argparse
 import json
 
 import pytest
+import torch
 
 from solomonic.bench import speed
 from solomonic.bench.matching import parameters
@@ -17,9 +18,17 @@ TOY = speed.Scale(d_model=32, n_layers=2, window=8, lengths=(32, 64), tokens_per
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     out = tmp_path_factory.mktemp("speed")
-    args = argparse.Namespace(quick=True, threads=1, compile=False, output=str(out / "speed.json"),
+    args = argparse.Namespace(quick=True, threads=1, compile=True, output=str(out / "speed.json"),
                               docs=str(out / "benchmarks.md"), plots=str(out / "plots"))
-    assert speed.run(args, scale=TOY) == 0
+
+    def broken_compiler(module):
+        def call(*args, **kwargs):
+            raise RuntimeError("no C++ compiler here")
+        return call
+
+    with pytest.MonkeyPatch.context() as patch, pytest.warns(RuntimeWarning, match="continuing without"):
+        patch.setattr(torch, "compile", broken_compiler)  # the compiled path, falling back, in no time
+        assert speed.run(args, scale=TOY) == 0
     return json.loads((out / "speed.json").read_text()), out
 
 
@@ -36,8 +45,13 @@ def test_every_model_is_timed_at_every_length_with_its_flops(report):
     assert rows[(speed.PLAIN, 64)]["flops_per_step"] == rows[("transformer", 64)]["flops_per_step"]
 
 
+def test_a_compiler_that_fails_is_reported_as_eager(report):
+    data, _ = report
+    assert [(r["model"], r["compiled"]) for r in data["compiled"]] == [("mamba", False), ("bmojo", False)]
+    assert all(r["tokens_per_s"] > 0 for r in data["compiled"])
+
+
 def test_attention_on_the_cpu_is_counted_causal_at_half():
-    import torch
     from torch.utils.flop_counter import FlopCounterMode
 
     q = torch.randn(1, 2, 16, 8)

@@ -58,21 +58,24 @@ QUICK = Scale(128, 2, 32, (256, 1024), 2048, (1024, 4096), 16, 3, 60.0, 1024)
 
 # ------------------------------------------------------------------------------------ measuring
 
-def median_seconds(work: Callable[[], object], repeats: int) -> tuple[float, list[float]]:
-    """The median wall time of `work` over `repeats` calls after one untimed warm-up call."""
+def median_seconds(work: Callable[[], object], repeats: int) -> tuple[float, list[float], float]:
+    """The median wall time of `work` over `repeats` calls after a warm-up call (whose time, which
+    includes any compilation, comes third)."""
+    start = time.perf_counter()
     work()
+    warm_up = time.perf_counter() - start
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         work()
         times.append(time.perf_counter() - start)
-    return statistics.median(times), times
+    return statistics.median(times), times, warm_up
 
 
 def matmul_peak(size: int, repeats: int) -> float:
     """FLOP/s of a square float32 matmul: what this machine's BLAS reaches at best."""
     a, b = torch.randn(size, size), torch.randn(size, size)
-    seconds, _ = median_seconds(lambda: a @ b, max(repeats, 5))
+    seconds, _, _ = median_seconds(lambda: a @ b, max(repeats, 5))
     return 2 * size**3 / seconds
 
 
@@ -93,27 +96,32 @@ CPU_ATTENTION_FLOPS = {
 }
 
 
-def training_step(model: torch.nn.Module, ids: torch.Tensor) -> Callable[[], None]:
-    """Forward and backward of the next-token loss on `ids` (B, T): what a training step costs, without
-    the optimizer's update (the same for every model of one size)."""
+def training_step(model: torch.nn.Module, ids: torch.Tensor, forward: Callable | None = None) -> Callable[[], None]:
+    """Forward (through `forward`, say a compiled model; default the model) and backward of the
+    next-token loss on `ids` (B, T): what a training step costs, without the optimizer's update (the
+    same for every model of one size)."""
+    forward = forward or model
+
     def step() -> None:
         model.zero_grad(set_to_none=True)
-        out = model(ids[:, :-1])
+        out = forward(ids[:, :-1])
         logits = out.logits if hasattr(out, "logits") else out  # (B, T-1, V)
         F.cross_entropy(logits.flatten(0, 1), ids[:, 1:].flatten()).backward()
     return step
 
 
 def measure_training(model: torch.nn.Module, length: int, tokens: int, repeats: int, peak: float,
-                     seed: int = 0) -> dict:
+                     forward: Callable | None = None, flops: int | None = None) -> dict:
+    """Tokens/s of training steps on `model` (through `forward` if given) and the FLOP/s they reach;
+    the FLOPs are counted on an eager step unless given."""
     batch = max(1, tokens // length)
-    ids = torch.randint(0, 256, (batch, length + 1), generator=torch.Generator().manual_seed(seed))
-    step = training_step(model, ids)
-    seconds, times = median_seconds(step, repeats)
-    with FlopCounterMode(display=False, custom_mapping=CPU_ATTENTION_FLOPS) as counter:
-        step()
-    flops = counter.get_total_flops()
-    return {"length": length, "batch": batch, "median_s": seconds, "seconds": times,
+    ids = torch.randint(0, 256, (batch, length + 1), generator=torch.Generator().manual_seed(0))
+    seconds, times, warm_up = median_seconds(training_step(model, ids, forward), repeats)
+    if flops is None:
+        with FlopCounterMode(display=False, custom_mapping=CPU_ATTENTION_FLOPS) as counter:
+            training_step(model, ids)()
+        flops = counter.get_total_flops()
+    return {"length": length, "batch": batch, "median_s": seconds, "seconds": times, "warm_up_s": warm_up,
             "tokens_per_s": batch * length / seconds, "flops_per_step": flops,
             "flop_per_s": flops / seconds, "fraction_of_peak": flops / seconds / peak}
 
@@ -181,19 +189,19 @@ def run_training(scale: Scale, configs: dict, peak: float, log: Callable[[str], 
     return rows
 
 
-def run_compiled(scale: Scale, configs: dict, peak: float, log: Callable[[str], None]) -> list[dict]:
+def run_compiled(scale: Scale, configs: dict, peak: float, eager: list[dict], log: Callable[[str], None]
+                 ) -> list[dict]:
     """The compiled path (train.CompiledOrEager: eager again, with a warning, where compilation fails)
     for the models with a scan, at the longest training length; its gain over eager is reported."""
     rows = []
     length = scale.lengths[-1]
+    flops = {r["model"]: r["flops_per_step"] for r in eager if r["length"] == length}
     for name in ["mamba", "bmojo"]:
         model = build(name, configs)
         compiled = CompiledOrEager(model)
-        start = time.perf_counter()
-        measure_training(compiled, length, scale.tokens_per_step, 0, peak)  # compiles forward and backward
-        compile_s = time.perf_counter() - start
-        row = {"model": name, "compiled": compiled.compiled is not None, "compile_s": compile_s,
-               **measure_training(compiled, length, scale.tokens_per_step, scale.repeats, peak)}
+        row = measure_training(model, length, scale.tokens_per_step, scale.repeats, peak, compiled, flops[name])
+        compile_s = row["warm_up_s"]  # the first step compiles forward and backward
+        row = {"model": name, "compiled": compiled.compiled is not None, "compile_s": compile_s, **row}
         rows.append(row)
         log(f"train  {name + ' (compiled)':24s} T={length:5d}: {row['tokens_per_s']:8.0f} tokens/s "
             f"after {compile_s:.0f} s of compilation{'' if row['compiled'] else ' (fell back to eager)'}")
@@ -286,9 +294,9 @@ def run(args: argparse.Namespace, scale: Scale | None = None) -> int:
     report = {"command": command_line(), "machine": machine(), "date": today(), "threads": args.threads,
               "torch": torch.__version__, "scale": asdict(scale), "peak_flop_per_s": peak,
               "configs": {name: asdict(c) for name, c in configs.items()},
-              "training": run_training(scale, configs, peak, log),
-              "compiled": run_compiled(scale, configs, peak, log) if compile_ else [],
-              "generation": run_generation(scale, configs, log)}
+              "training": run_training(scale, configs, peak, log)}
+    report["compiled"] = run_compiled(scale, configs, peak, report["training"], log) if compile_ else []
+    report["generation"] = run_generation(scale, configs, log)
     report["targets"] = targets(report)
     stem = "speed-quick" if args.quick else "speed"
     write_json(args.output or f"docs/results/bench-{stem}.json", report)
