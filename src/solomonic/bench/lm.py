@@ -18,7 +18,7 @@ from pathlib import Path
 import torch
 
 from solomonic.bench.matching import match_width, parameters
-from solomonic.bench.record import command_line, machine, today, update_section, write_json
+from solomonic.bench.record import command_line, machine, save_figure, today, update_section, write_json
 from solomonic.bench.runs import compiling, run_all, run_key, train_resumably
 from solomonic.train import TrainSettings
 
@@ -159,8 +159,4 @@ def plot(report: dict, folder: Path, stem: str) -> list[str]:
     ax.yaxis.set_major_formatter(ScalarFormatter())
     ax.yaxis.set_minor_formatter(NullFormatter())
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    path = folder / f"{stem}.png"
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return [f"plots/{path.name}"]
+    return save_figure(fig, folder, stem)

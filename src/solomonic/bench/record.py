@@ -54,3 +54,14 @@ def update_section(docs: str, name: str, body: str) -> None:
     pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
     text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block + "\n"
     path.write_text(text)
+
+
+def save_figure(fig, folder: Path, stem: str) -> list[str]:
+    """Write a matplotlib figure as folder/STEM.png; returns its link from docs/benchmarks.md."""
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    path = folder / f"{stem}.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return [f"plots/{path.name}"]

@@ -24,7 +24,7 @@ from torch.utils.flop_counter import FlopCounterMode, sdpa_backward_flop_count, 
 
 from solomonic.bench.baselines import PlainTransformer, hf_mamba2
 from solomonic.bench.matching import match_mlp, parameters
-from solomonic.bench.record import command_line, machine, today, update_section, write_json
+from solomonic.bench.record import command_line, machine, save_figure, today, update_section, write_json
 from solomonic.bmojo import BMojoConfig, BMojoLM
 from solomonic.data.corpus import stdlib_corpus
 from solomonic.train import CompiledOrEager
@@ -399,8 +399,4 @@ def plot(report: dict, folder: Path, stem: str) -> list[str]:
     cache.set(xscale="log", yscale="log", xlabel="context (tokens)", ylabel="cache bytes", title="Generation cache")
     for ax in (latency, cache):
         ax.legend(fontsize=8)
-    fig.tight_layout()
-    path = folder / f"{stem}.png"
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return [f"plots/{path.name}"]
+    return save_figure(fig, folder, stem)
