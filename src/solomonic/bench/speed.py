@@ -15,7 +15,7 @@ import gc
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import torch
@@ -25,6 +25,7 @@ from torch.utils.flop_counter import FlopCounterMode, sdpa_backward_flop_count, 
 from solomonic.bench.baselines import PlainTransformer, hf_mamba2
 from solomonic.bench.matching import match_mlp, parameters
 from solomonic.bench.record import command_line, machine, save_figure, today, update_section, write_json
+from solomonic.bench.runs import compiling
 from solomonic.bmojo import BMojoConfig, BMojoLM
 from solomonic.data.corpus import stdlib_corpus
 from solomonic.train import CompiledOrEager
@@ -157,14 +158,9 @@ def build(name: str, configs: dict[str, BMojoConfig]) -> torch.nn.Module:
     if name == PLAIN:
         return PlainTransformer(configs["transformer"])
     if name in (MAMBA_NO_MLP, HF_MAMBA2):
-        config = _without_mlp(configs["mamba"])
+        config = replace(configs["mamba"], mlp_ratio=0.0)
         return BMojoLM(config) if name == MAMBA_NO_MLP else hf_mamba2(config)
     return BMojoLM(configs[name])
-
-
-def _without_mlp(config: BMojoConfig) -> BMojoConfig:
-    fields = {k: v for k, v in asdict(config).items() if k not in ("preset_name", "extra")}
-    return BMojoConfig.preset(config.preset_name, **{**fields, "mlp_ratio": 0.0})
 
 
 def training_models(transformers_available: bool) -> list[str]:
@@ -262,7 +258,7 @@ def targets(report: dict) -> list[dict]:
 
     def ratio(name: str, value: float | None, goal: float, at_most: bool = False) -> None:
         if value is not None:
-            out.append({"target": name, "ratio": value, "goal": goal,
+            out.append({"target": name, "ratio": value, "goal": f"{'≤' if at_most else '≥'} {goal}",
                         "met": value <= goal if at_most else value >= goal})
 
     def train_ratio(a: str, b: str) -> float | None:
@@ -279,14 +275,13 @@ def targets(report: dict) -> list[dict]:
               last["token_latency_s"] / first["token_latency_s"], 1.2, at_most=True)
         out.append({"target": "bmojo cache bytes identical at every context",
                     "ratio": max(r["cache_bytes"] for r in generated) / min(r["cache_bytes"] for r in generated),
-                    "goal": 1.0, "met": len({r["cache_bytes"] for r in generated}) == 1})
+                    "goal": "1 (max / min)", "met": len({r["cache_bytes"] for r in generated}) == 1})
     return out
 
 
 def run(args: argparse.Namespace, scale: Scale | None = None) -> int:
     scale = scale or (QUICK if args.quick else FULL)
     torch.set_num_threads(args.threads)
-    compile_ = args.compile if args.compile is not None else not args.quick
     configs = family(scale)
     log = _printer()
     peak = matmul_peak(scale.peak_size, scale.repeats)
@@ -295,7 +290,7 @@ def run(args: argparse.Namespace, scale: Scale | None = None) -> int:
               "torch": torch.__version__, "scale": asdict(scale), "peak_flop_per_s": peak,
               "configs": {name: asdict(c) for name, c in configs.items()},
               "training": run_training(scale, configs, peak, log)}
-    report["compiled"] = run_compiled(scale, configs, peak, report["training"], log) if compile_ else []
+    report["compiled"] = run_compiled(scale, configs, peak, report["training"], log) if compiling(args) else []
     report["generation"] = run_generation(scale, configs, log)
     report["targets"] = targets(report)
     stem = "speed-quick" if args.quick else "speed"
@@ -362,10 +357,7 @@ def markdown(report: dict, plots: list[str]) -> str:
                                                     for r in cells) + " |")
     lines += ["", "**Targets**", "", "| target | measured | goal | met |", "|---|---:|---:|---|"]
     for t in report["targets"]:
-        goal = f"≤ {t['goal']}" if "latency" in t["target"] else f"≥ {t['goal']}"
-        if "identical" in t["target"]:
-            goal = "1 (max / min)"
-        lines.append(f"| {t['target']} | {t['ratio']:.2f} | {goal} | {'yes' if t['met'] else '**no**'} |")
+        lines.append(f"| {t['target']} | {t['ratio']:.2f} | {t['goal']} | {'yes' if t['met'] else '**no**'} |")
     lines += [""] + [f"![{p}]({p})" for p in plots]
     return "\n".join(lines)
 
