@@ -49,11 +49,16 @@ PRESETS = ["transformer", "swa", "mamba", "hybrid", "bmojo_f", "bmojo"]
 QUICK_PRESETS = ["transformer", "swa", "mamba", "bmojo_f", "bmojo"]
 
 
-def variants(config: Configuration) -> dict[str, tuple[str, dict]]:
-    """Every model of a configuration: name -> (preset, overrides before width matching)."""
+def variants(config: Configuration, memory_options: bool = True) -> dict[str, tuple[str, dict]]:
+    """Every model of a configuration: name -> (preset, overrides before width matching).
+
+    With `memory_options`, also B'MOJO with each open memory option of DESIGN.md changed.
+    """
     w = config.window
     memory = {"k_mem": max(1, w // 2), "mem_capacity": 2 * config.pairs}
     models = {p: (p, {**BASE, "window": w, **(memory if p == "bmojo" else {})}) for p in PRESETS}
+    if not memory_options:
+        return models
     bmojo = models["bmojo"][1]
     models.update({
         "bmojo, first layer selects": ("bmojo", {**bmojo, "mem_score_layer": 0}),
@@ -81,9 +86,11 @@ class Run:
 
 
 def plan(grid: list[Configuration], models: list[str] | None, seeds: int, lr: float, batch_size: int) -> list[Run]:
+    """The grid's runs, seed by seed. The memory options are compared at the first configuration only: each is a
+    B'MOJO run (the grid's slowest), and the first configuration is where the window hides the most pairs."""
     runs = []
     for config in grid:
-        table = variants(config)
+        table = variants(config, memory_options=config == grid[0])
         chosen = {name: spec for name, spec in table.items() if models is None or name in models}
         target = parameters("bmojo", {**table["bmojo"][1], "vocab_size": config.vocab})
         matched = {name: match_width(preset, target, {**overrides, "vocab_size": config.vocab})[0]
