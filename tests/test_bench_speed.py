@@ -12,7 +12,7 @@ from solomonic.bench import speed
 from solomonic.bench.matching import parameters
 
 TOY = speed.Scale(d_model=32, n_layers=2, window=8, lengths=(32, 64), tokens_per_step=128, contexts=(64, 128),
-                  new_tokens=3, repeats=1, transformer_budget_s=1e-9, peak_size=64)
+                  new_tokens=3, rounds=2, transformer_budget_s=1e-9, peak_size=64)
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,16 @@ def test_every_model_is_timed_at_every_length_with_its_flops(report):
 def test_a_compiler_that_fails_is_reported_as_eager(report):
     data, _ = report
     assert [(r["model"], r["compiled"]) for r in data["compiled"]] == [("mamba", False), ("bmojo", False)]
-    assert all(r["tokens_per_s"] > 0 for r in data["compiled"])
+    assert all(r["tokens_per_s"] > 0 and r["gain"] > 0 for r in data["compiled"])
+
+
+def test_rounds_interleave_the_models_and_ratios_pair_them_round_by_round():
+    calls = []
+    timed = speed.interleaved({m: (lambda m=m: calls.append(m)) for m in "abc"}, rounds=3)
+    assert calls == list("abc") + list("abc") + list("bca") + list("cab")  # warm-ups, then rotating rounds
+    assert all(len(times) == 3 and warm_up >= 0 for times, warm_up in timed.values())
+    # The machine slows tenfold between rounds; the ratio taken within each round is still 2.
+    assert speed.paired_ratio([2.0, 20.0, 200.0], [1.0, 10.0, 100.0]) == 2.0
 
 
 def test_attention_on_the_cpu_is_counted_causal_at_half():

@@ -5,7 +5,9 @@ The family is built at one width, depth and vocabulary; each preset's MLP is siz
 non-embedding parameter count matches B'MOJO's (matching.match_mlp). The baselines (bench/baselines.py)
 compute exactly what their presets compute: the plain SDPA Transformer has the `transformer` preset's
 shapes, and transformers' Mamba2 is compared with the `mamba` preset without MLP, its architecture.
-Every figure is the median of several timed repetitions after one untimed warm-up.
+Every figure is the median of several timed rounds after one untimed warm-up; the models compared are
+timed round by round, interleaved, and their ratios are medians of per-round ratios, so that drift on a
+shared machine cancels.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ class Scale:
     tokens_per_step: int  # batch = tokens_per_step / length
     contexts: tuple[int, ...]  # generation contexts
     new_tokens: int  # generated (and timed) after each prefill
-    repeats: int  # timed repetitions per figure
+    rounds: int  # timed rounds; each times one step (or call) of every model compared
     transformer_budget_s: float  # the full-attention generation stops before a context would exceed it
     peak_size: int  # the square matmul that measures the machine's peak
 
@@ -53,31 +55,43 @@ class Scale:
                 "vocab_size": 256, "k_mem": self.window // 4, "mem_capacity": 2 * self.window}
 
 
-FULL = Scale(256, 4, 64, (512, 2048), 8192, (1024, 4096, 16384, 65536), 32, 5, 600.0, 2048)
+FULL = Scale(256, 4, 64, (512, 2048), 8192, (1024, 4096, 16384, 65536), 32, 9, 600.0, 2048)
 QUICK = Scale(128, 2, 32, (256, 1024), 2048, (1024, 4096), 16, 3, 60.0, 1024)
 
 
 # ------------------------------------------------------------------------------------ measuring
 
-def median_seconds(work: Callable[[], object], repeats: int) -> tuple[float, list[float], float]:
-    """The median wall time of `work` over `repeats` calls after a warm-up call (whose time, which
-    includes any compilation, comes third)."""
-    start = time.perf_counter()
-    work()
-    warm_up = time.perf_counter() - start
-    times = []
-    for _ in range(repeats):
+def interleaved(works: dict[str, Callable[[], object]], rounds: int) -> dict[str, tuple[list[float], float]]:
+    """Each work's wall times over `rounds` rounds of one call each, and its warm-up time (which includes
+    any compilation): name -> (times, warm-up seconds).
+
+    Timing round by round, starting each round at the next work, lets drift on a shared machine hit
+    every work alike, so that ratios taken within a round (`paired_ratio`) are fair.
+    """
+    warm_up = {}
+    for name, work in works.items():
         start = time.perf_counter()
         work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), times, warm_up
+        warm_up[name] = time.perf_counter() - start
+    names, times = list(works), {name: [] for name in works}
+    for r in range(rounds):
+        for name in names[r % len(names):] + names[: r % len(names)]:
+            start = time.perf_counter()
+            works[name]()
+            times[name].append(time.perf_counter() - start)
+    return {name: (times[name], warm_up[name]) for name in names}
 
 
-def matmul_peak(size: int, repeats: int) -> float:
+def paired_ratio(slow: list[float], fast: list[float]) -> float:
+    """How many times faster `fast` is than `slow`: the median over rounds of their time ratio."""
+    return statistics.median(s / f for s, f in zip(slow, fast, strict=True))
+
+
+def matmul_peak(size: int, rounds: int) -> float:
     """FLOP/s of a square float32 matmul: what this machine's BLAS reaches at best."""
     a, b = torch.randn(size, size), torch.randn(size, size)
-    seconds, _, _ = median_seconds(lambda: a @ b, max(repeats, 5))
-    return 2 * size**3 / seconds
+    times, _ = interleaved({"matmul": lambda: a @ b}, max(rounds, 5))["matmul"]
+    return 2 * size**3 / statistics.median(times)
 
 
 def _cpu_attention_flops(query, key, value, *args, out_shape=None, **kwargs) -> int:
@@ -111,20 +125,27 @@ def training_step(model: torch.nn.Module, ids: torch.Tensor, forward: Callable |
     return step
 
 
-def measure_training(model: torch.nn.Module, length: int, tokens: int, repeats: int, peak: float,
-                     forward: Callable | None = None, flops: int | None = None) -> dict:
-    """Tokens/s of training steps on `model` (through `forward` if given) and the FLOP/s they reach;
-    the FLOPs are counted on an eager step unless given."""
+def measure_training(models: dict[str, tuple[torch.nn.Module, Callable | None]], length: int, tokens: int,
+                     rounds: int, peak: float, flops: dict[str, int] | None = None) -> dict[str, dict]:
+    """Tokens/s of training steps on each model (through its forward if given, say a compiled model), timed
+    in interleaved rounds, and the FLOP/s they reach; FLOPs are counted on an eager step unless given."""
     batch = max(1, tokens // length)
     ids = torch.randint(0, 256, (batch, length + 1), generator=torch.Generator().manual_seed(0))
-    seconds, times, warm_up = median_seconds(training_step(model, ids, forward), repeats)
-    if flops is None:
-        with FlopCounterMode(display=False, custom_mapping=CPU_ATTENTION_FLOPS) as counter:
-            training_step(model, ids)()
-        flops = counter.get_total_flops()
-    return {"length": length, "batch": batch, "median_s": seconds, "seconds": times, "warm_up_s": warm_up,
-            "tokens_per_s": batch * length / seconds, "flops_per_step": flops,
-            "flop_per_s": flops / seconds, "fraction_of_peak": flops / seconds / peak}
+    timed = interleaved({name: training_step(model, ids, forward) for name, (model, forward) in models.items()},
+                        rounds)
+    rows = {}
+    for name, (times, warm_up) in timed.items():
+        if flops is None or name not in flops:
+            with FlopCounterMode(display=False, custom_mapping=CPU_ATTENTION_FLOPS) as counter:
+                training_step(models[name][0], ids)()
+            count = counter.get_total_flops()
+        else:
+            count = flops[name]
+        seconds = statistics.median(times)
+        rows[name] = {"length": length, "batch": batch, "median_s": seconds, "seconds": times, "warm_up_s": warm_up,
+                      "tokens_per_s": batch * length / seconds, "flops_per_step": count,
+                      "flop_per_s": count / seconds, "fraction_of_peak": count / seconds / peak}
+    return rows
 
 
 @torch.no_grad()
@@ -168,39 +189,41 @@ def training_models(transformers_available: bool) -> list[str]:
 
 
 def run_training(scale: Scale, configs: dict, peak: float, log: Callable[[str], None]) -> list[dict]:
-    rows = []
+    """Every model at every training length, the models of one length timed in interleaved rounds."""
     available = _transformers_available()
     if not available:
         log("transformers is not installed: its Mamba2 is left out (pip install 'solomonic[bench]')")
-    for name in training_models(available):
-        model = build(name, configs)
-        for length in scale.lengths:
-            row = {"model": name, "params_without_embeddings": _params_without_embeddings(model),
-                   **measure_training(model, length, scale.tokens_per_step, scale.repeats, peak)}
-            rows.append(row)
+    models = {name: (build(name, configs), None) for name in training_models(available)}
+    rows = []
+    for length in scale.lengths:
+        for name, row in measure_training(models, length, scale.tokens_per_step, scale.rounds, peak).items():
+            rows.append({"model": name, "params_without_embeddings": _params_without_embeddings(models[name][0]), **row})
             log(f"train  {name:24s} T={length:5d}: {row['tokens_per_s']:8.0f} tokens/s, "
                 f"{row['fraction_of_peak']:.1%} of peak")
-        del model
-        gc.collect()
     return rows
 
 
 def run_compiled(scale: Scale, configs: dict, peak: float, eager: list[dict], log: Callable[[str], None]
                  ) -> list[dict]:
     """The compiled path (train.CompiledOrEager: eager again, with a warning, where compilation fails)
-    for the models with a scan, at the longest training length; its gain over eager is reported."""
+    for the models with a scan, at the longest training length, each timed in rounds with its eager
+    self: the gain is the median of their paired ratios."""
     rows = []
     length = scale.lengths[-1]
     flops = {r["model"]: r["flops_per_step"] for r in eager if r["length"] == length}
     for name in ["mamba", "bmojo"]:
         model = build(name, configs)
         compiled = CompiledOrEager(model)
-        row = measure_training(model, length, scale.tokens_per_step, scale.repeats, peak, compiled, flops[name])
-        compile_s = row["warm_up_s"]  # the first step compiles forward and backward
-        row = {"model": name, "compiled": compiled.compiled is not None, "compile_s": compile_s, **row}
+        timed = measure_training({"eager": (model, None), "compiled": (model, compiled)}, length,
+                                 scale.tokens_per_step, scale.rounds, peak, {"eager": flops[name],
+                                                                              "compiled": flops[name]})
+        row = {"model": name, "compiled": compiled.compiled is not None,
+               "compile_s": timed["compiled"]["warm_up_s"],  # the first step compiles forward and backward
+               "gain": paired_ratio(timed["eager"]["seconds"], timed["compiled"]["seconds"]),
+               "eager_tokens_per_s": timed["eager"]["tokens_per_s"], **timed["compiled"]}
         rows.append(row)
-        log(f"train  {name + ' (compiled)':24s} T={length:5d}: {row['tokens_per_s']:8.0f} tokens/s "
-            f"after {compile_s:.0f} s of compilation{'' if row['compiled'] else ' (fell back to eager)'}")
+        log(f"train  {name + ' (compiled)':24s} T={length:5d}: {row['tokens_per_s']:8.0f} tokens/s, {row['gain']:.2f}x "
+            f"eager, after {row['compile_s']:.0f} s of compilation{'' if row['compiled'] else ' (fell back to eager)'}")
         del model, compiled
         gc.collect()
     return rows
@@ -252,7 +275,7 @@ def _params_without_embeddings(model: torch.nn.Module) -> int:
 
 def targets(report: dict) -> list[dict]:
     """The issue's targets, each with the measured ratio and whether it is met."""
-    train = {(r["model"], r["length"]): r["tokens_per_s"] for r in report["training"]}
+    times = {(r["model"], r["length"]): r["seconds"] for r in report["training"]}
     longest = report["scale"]["lengths"][-1]
     out = []
 
@@ -262,7 +285,10 @@ def targets(report: dict) -> list[dict]:
                         "met": value <= goal if at_most else value >= goal})
 
     def train_ratio(a: str, b: str) -> float | None:
-        return train[(a, longest)] / train[(b, longest)] if (a, longest) in train and (b, longest) in train else None
+        """a's throughput over b's, paired round by round (one batch size for both)."""
+        if (a, longest) not in times or (b, longest) not in times:
+            return None
+        return paired_ratio(times[(b, longest)], times[(a, longest)])
 
     ratio(f"mamba (no MLP) / transformers Mamba2, training tokens/s at T={longest}",
           train_ratio(MAMBA_NO_MLP, HF_MAMBA2), 2.0)
@@ -284,7 +310,7 @@ def run(args: argparse.Namespace, scale: Scale | None = None) -> int:
     torch.set_num_threads(args.threads)
     configs = family(scale)
     log = _printer()
-    peak = matmul_peak(scale.peak_size, scale.repeats)
+    peak = matmul_peak(scale.peak_size, scale.rounds)
     log(f"peak: {peak / 1e9:.1f} GFLOP/s ({scale.peak_size}x{scale.peak_size} float32 matmul, {args.threads} threads)")
     report = {"command": command_line(), "machine": machine(), "date": today(), "threads": args.threads,
               "torch": torch.__version__, "scale": asdict(scale), "peak_flop_per_s": peak,
@@ -319,8 +345,9 @@ def markdown(report: dict, plots: list[str]) -> str:
              f"Date: {report['date']}; torch {report['torch']}, {report['threads']} threads", "",
              f"d_model {s['d_model']}, {s['n_layers']} layers, 4 heads, window {s['window']}, byte vocabulary; every "
              "preset's MLP sized to B'MOJO's non-embedding parameter count. Training: forward and backward of the "
-             f"next-token loss, {s['tokens_per_step']:,} tokens per step, median of {s['repeats']} steps after a "
-             "warm-up. FLOPs as torch's FlopCounterMode counts them (matmuls, convolutions, attention; causal "
+             f"next-token loss, {s['tokens_per_step']:,} tokens per step; the models of one length are timed in "
+             f"{s['rounds']} interleaved rounds of one step each, after a warm-up: medians, and ratios as medians of "
+             "the per-round ratios. FLOPs as torch's FlopCounterMode counts them (matmuls, convolutions, attention; causal "
              f"attention at half); the peak is a {s['peak_size']}² float32 matmul, "
              f"{report['peak_flop_per_s'] / 1e9:.1f} GFLOP/s.", "",
              "**Training throughput (tokens/s)**", "",
@@ -330,7 +357,7 @@ def markdown(report: dict, plots: list[str]) -> str:
     reference = train.get(("transformer", lengths[-1]))
     for model in dict.fromkeys(r["model"] for r in report["training"]):
         last = train[(model, lengths[-1])]
-        versus = f"{last['tokens_per_s'] / reference['tokens_per_s']:.2f}×" if reference else ""
+        versus = f"{paired_ratio(reference['seconds'], last['seconds']):.2f}×" if reference else ""
         lines.append(f"| {model} | {last['params_without_embeddings']:,} | "
                      + " | ".join(f"{train[(model, n)]['tokens_per_s']:,.0f}" for n in lengths)
                      + f" | {versus} | {last['fraction_of_peak']:.1%} |")
@@ -338,10 +365,9 @@ def markdown(report: dict, plots: list[str]) -> str:
         lines += ["", f"**torch.compile at T={lengths[-1]}**", "",
                   "| model | eager tokens/s | compiled tokens/s | gain | compilation s |", "|---|---:|---:|---:|---:|"]
         for r in report["compiled"]:
-            eager = train[(r["model"], lengths[-1])]["tokens_per_s"]
             note = "" if r["compiled"] else " (fell back to eager)"
-            lines.append(f"| {r['model']}{note} | {eager:,.0f} | {r['tokens_per_s']:,.0f} | "
-                         f"{r['tokens_per_s'] / eager:.2f}× | {r['compile_s']:.0f} |")
+            lines.append(f"| {r['model']}{note} | {r['eager_tokens_per_s']:,.0f} | {r['tokens_per_s']:,.0f} | "
+                         f"{r['gain']:.2f}× | {r['compile_s']:.0f} |")
     contexts = s["contexts"]
     generation = {(r["model"], r["context"]): r for r in report["generation"]}
     models = list(dict.fromkeys(r["model"] for r in report["generation"]))
