@@ -18,7 +18,7 @@ TOY = speed.Scale(d_model=32, n_layers=2, window=8, lengths=(32, 64), tokens_per
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     out = tmp_path_factory.mktemp("speed")
-    args = argparse.Namespace(quick=True, threads=1, compile=True, output=str(out / "speed.json"),
+    args = argparse.Namespace(quick=True, threads=1, compile=True, device="cpu", output=str(out / "speed.json"),
                               docs=str(out / "benchmarks.md"), plots=str(out / "plots"))
 
     def broken_compiler(module):
@@ -83,3 +83,23 @@ def test_generation_keeps_bmojo_cache_fixed_and_stops_full_attention_at_its_budg
     text = (out / "benchmarks.md").read_text()
     assert "<!-- bench:speed-quick -->" in text and "plain SDPA transformer" in text
     assert (out / "plots" / "speed-quick.png").stat().st_size > 0
+
+
+def test_cuda_without_a_gpu_is_one_clear_line(capsys):
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    from solomonic.cli import main
+
+    assert main(["bench", "speed", "--quick", "--device", "cuda"]) != 0
+    assert "no CUDA device is available" in capsys.readouterr().err
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_the_benchmark_runs_on_the_gpu(tmp_path):
+    args = argparse.Namespace(quick=True, threads=1, compile=False, device="cuda", output=str(tmp_path / "s.json"),
+                              docs=str(tmp_path / "benchmarks.md"), plots=str(tmp_path / "plots"))
+    assert speed.run(args, scale=TOY) == 0
+    data = json.loads((tmp_path / "s.json").read_text())
+    assert data["device"] == "cuda" and all(r["tokens_per_s"] > 0 for r in data["training"])
+    assert "<!-- bench:speed-quick-cuda -->" in (tmp_path / "benchmarks.md").read_text()

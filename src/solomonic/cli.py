@@ -248,8 +248,9 @@ def build_parser() -> argparse.ArgumentParser:
         "speed", help="B'MOJO III: training throughput, generation latency and cache, against reference code",
         description="Times training steps (T = 512 and 2,048) of every preset at one width and parameter count,\n"
                     "a plain SDPA Transformer and transformers' Mamba2; generation after a real prefill at\n"
-                    "contexts of 1k to 64k tokens; FLOP/s against this machine's matmul peak. Medians of\n"
-                    "several repetitions, every ratio from the same run. About 30 minutes (--quick: under 5).",
+                    "contexts of 1k to 64k tokens; FLOP/s against this machine's matmul peak. The models are\n"
+                    "timed in interleaved rounds; medians, every ratio from the same run. About 25 minutes on\n"
+                    "two cores (--quick: under 5). Pause other work on the machine while it runs.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     speed.add_argument("--quick", action="store_true", help="a smaller model and shorter contexts (minutes)")
     speed.add_argument("--output", metavar="FILE", help="the JSON result (default: docs/results/bench-speed.json, "
@@ -257,6 +258,8 @@ def build_parser() -> argparse.ArgumentParser:
     speed.add_argument("--docs", default="docs/benchmarks.md", metavar="FILE")
     speed.add_argument("--plots", default="docs/plots", metavar="DIR")
     speed.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="torch threads (default: all cores)")
+    speed.add_argument("--device", choices=["cpu", "cuda"], default="cpu",
+                       help="where the models run (cuda: results go to bench-speed-cuda.json and their own section)")
     speed.add_argument("--compile", action=argparse.BooleanOptionalAction, default=None,
                        help="also time the torch.compile path (default: on, off with --quick)")
     speed.set_defaults(run=run_bench_speed)

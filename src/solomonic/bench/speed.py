@@ -30,6 +30,7 @@ from solomonic.bench.record import command_line, machine, save_figure, today, up
 from solomonic.bench.runs import compiling
 from solomonic.bmojo import BMojoConfig, BMojoLM
 from solomonic.data.corpus import stdlib_corpus
+from solomonic.errors import UserError
 from solomonic.train import CompiledOrEager
 
 FAMILY = ["transformer", "swa", "mamba", "hybrid", "bmojo_f", "bmojo"]
@@ -61,23 +62,27 @@ QUICK = Scale(128, 2, 32, (256, 1024), 2048, (1024, 4096), 16, 3, 60.0, 1024)
 
 # ------------------------------------------------------------------------------------ measuring
 
-def interleaved(works: dict[str, Callable[[], object]], rounds: int) -> dict[str, tuple[list[float], float]]:
+def interleaved(works: dict[str, Callable[[], object]], rounds: int, sync: Callable[[], None] = lambda: None
+                ) -> dict[str, tuple[list[float], float]]:
     """Each work's wall times over `rounds` rounds of one call each, and its warm-up time (which includes
     any compilation): name -> (times, warm-up seconds).
 
     Timing round by round, starting each round at the next work, lets drift on a shared machine hit
-    every work alike, so that ratios taken within a round (`paired_ratio`) are fair.
+    every work alike, so that ratios taken within a round (`paired_ratio`) are fair. `sync` waits for
+    queued device work (CUDA runs asynchronously) before a clock is read.
     """
     warm_up = {}
     for name, work in works.items():
         start = time.perf_counter()
         work()
+        sync()
         warm_up[name] = time.perf_counter() - start
     names, times = list(works), {name: [] for name in works}
     for r in range(rounds):
         for name in names[r % len(names):] + names[: r % len(names)]:
             start = time.perf_counter()
             works[name]()
+            sync()
             times[name].append(time.perf_counter() - start)
     return {name: (times[name], warm_up[name]) for name in names}
 
@@ -87,10 +92,14 @@ def paired_ratio(slow: list[float], fast: list[float]) -> float:
     return statistics.median(s / f for s, f in zip(slow, fast, strict=True))
 
 
-def matmul_peak(size: int, rounds: int) -> float:
-    """FLOP/s of a square float32 matmul: what this machine's BLAS reaches at best."""
-    a, b = torch.randn(size, size), torch.randn(size, size)
-    times, _ = interleaved({"matmul": lambda: a @ b}, max(rounds, 5))["matmul"]
+def synchronizer(device: torch.device) -> Callable[[], None]:
+    return torch.cuda.synchronize if device.type == "cuda" else lambda: None
+
+
+def matmul_peak(size: int, rounds: int, device: torch.device) -> float:
+    """FLOP/s of a square float32 matmul: what this machine's BLAS (or the GPU) reaches at best."""
+    a, b = torch.randn(size, size, device=device), torch.randn(size, size, device=device)
+    times, _ = interleaved({"matmul": lambda: a @ b}, max(rounds, 5), synchronizer(device))["matmul"]
     return 2 * size**3 / statistics.median(times)
 
 
@@ -130,9 +139,10 @@ def measure_training(models: dict[str, tuple[torch.nn.Module, Callable | None]],
     """Tokens/s of training steps on each model (through its forward if given, say a compiled model), timed
     in interleaved rounds, and the FLOP/s they reach; FLOPs are counted on an eager step unless given."""
     batch = max(1, tokens // length)
-    ids = torch.randint(0, 256, (batch, length + 1), generator=torch.Generator().manual_seed(0))
+    device = next(next(iter(models.values()))[0].parameters()).device
+    ids = torch.randint(0, 256, (batch, length + 1), generator=torch.Generator().manual_seed(0)).to(device)
     timed = interleaved({name: training_step(model, ids, forward) for name, (model, forward) in models.items()},
-                        rounds)
+                        rounds, synchronizer(device))
     rows = {}
     for name, (times, warm_up) in timed.items():
         if flops is None or name not in flops:
@@ -151,14 +161,17 @@ def measure_training(models: dict[str, tuple[torch.nn.Module, Callable | None]],
 @torch.no_grad()
 def measure_generation(model: BMojoLM, prompt: torch.Tensor, new_tokens: int) -> dict:
     """A real prefill over `prompt` (T,), then `new_tokens` greedy steps, each timed."""
+    sync = synchronizer(prompt.device)
     start = time.perf_counter()
     logits, cache = model.prefill(prompt[None])
+    sync()
     prefill = time.perf_counter() - start
     token = logits[:, -1].argmax(-1)  # (1,)
     latencies = []
     for _ in range(new_tokens):
         start = time.perf_counter()
         logits, cache = model.step(token, cache)
+        sync()
         latencies.append(time.perf_counter() - start)
         token = logits.argmax(-1)
     return {"context": prompt.numel(), "prefill_s": prefill, "token_latency_s": statistics.median(latencies),
@@ -174,26 +187,29 @@ def family(scale: Scale) -> dict[str, BMojoConfig]:
     return {p: BMojoConfig.preset(p, **match_mlp(p, target, base)[0]) for p in FAMILY}
 
 
-def build(name: str, configs: dict[str, BMojoConfig]) -> torch.nn.Module:
+def build(name: str, configs: dict[str, BMojoConfig], device: torch.device) -> torch.nn.Module:
     torch.manual_seed(0)
     if name == PLAIN:
-        return PlainTransformer(configs["transformer"])
-    if name in (MAMBA_NO_MLP, HF_MAMBA2):
+        model = PlainTransformer(configs["transformer"])
+    elif name in (MAMBA_NO_MLP, HF_MAMBA2):
         config = replace(configs["mamba"], mlp_ratio=0.0)
-        return BMojoLM(config) if name == MAMBA_NO_MLP else hf_mamba2(config)
-    return BMojoLM(configs[name])
+        model = BMojoLM(config) if name == MAMBA_NO_MLP else hf_mamba2(config)
+    else:
+        model = BMojoLM(configs[name])
+    return model.to(device)
 
 
 def training_models(transformers_available: bool) -> list[str]:
     return FAMILY + [PLAIN, MAMBA_NO_MLP] + ([HF_MAMBA2] if transformers_available else [])
 
 
-def run_training(scale: Scale, configs: dict, peak: float, log: Callable[[str], None]) -> list[dict]:
+def run_training(scale: Scale, configs: dict, device: torch.device, peak: float, log: Callable[[str], None]
+                 ) -> list[dict]:
     """Every model at every training length, the models of one length timed in interleaved rounds."""
     available = _transformers_available()
     if not available:
         log("transformers is not installed: its Mamba2 is left out (pip install 'solomonic[bench]')")
-    models = {name: (build(name, configs), None) for name in training_models(available)}
+    models = {name: (build(name, configs, device), None) for name in training_models(available)}
     rows = []
     for length in scale.lengths:
         for name, row in measure_training(models, length, scale.tokens_per_step, scale.rounds, peak).items():
@@ -203,8 +219,8 @@ def run_training(scale: Scale, configs: dict, peak: float, log: Callable[[str], 
     return rows
 
 
-def run_compiled(scale: Scale, configs: dict, peak: float, eager: list[dict], log: Callable[[str], None]
-                 ) -> list[dict]:
+def run_compiled(scale: Scale, configs: dict, device: torch.device, peak: float, eager: list[dict],
+                 log: Callable[[str], None]) -> list[dict]:
     """The compiled path (train.CompiledOrEager: eager again, with a warning, where compilation fails)
     for the models with a scan, at the longest training length, each timed in rounds with its eager
     self: the gain is the median of their paired ratios."""
@@ -212,7 +228,7 @@ def run_compiled(scale: Scale, configs: dict, peak: float, eager: list[dict], lo
     length = scale.lengths[-1]
     flops = {r["model"]: r["flops_per_step"] for r in eager if r["length"] == length}
     for name in ["mamba", "bmojo"]:
-        model = build(name, configs)
+        model = build(name, configs, device)
         compiled = CompiledOrEager(model)
         timed = measure_training({"eager": (model, None), "compiled": (model, compiled)}, length,
                                  scale.tokens_per_step, scale.rounds, peak, {"eager": flops[name],
@@ -229,11 +245,11 @@ def run_compiled(scale: Scale, configs: dict, peak: float, eager: list[dict], lo
     return rows
 
 
-def run_generation(scale: Scale, configs: dict, log: Callable[[str], None]) -> list[dict]:
-    text = torch.from_numpy(stdlib_corpus().validation[: max(scale.contexts)].astype("int64"))  # real bytes
+def run_generation(scale: Scale, configs: dict, device: torch.device, log: Callable[[str], None]) -> list[dict]:
+    text = torch.from_numpy(stdlib_corpus().validation[: max(scale.contexts)].astype("int64")).to(device)  # bytes
     rows = []
     for name in GENERATORS:
-        model = build(name, configs).eval()
+        model = build(name, configs, device).eval()
         spent, previous = 0.0, None
         for context in scale.contexts:
             if name == "transformer" and previous is not None:
@@ -307,19 +323,24 @@ def targets(report: dict) -> list[dict]:
 
 def run(args: argparse.Namespace, scale: Scale | None = None) -> int:
     scale = scale or (QUICK if args.quick else FULL)
+    device = torch.device(args.device)
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise UserError("--device cuda: no CUDA device is available here")
     torch.set_num_threads(args.threads)
     configs = family(scale)
     log = _printer()
-    peak = matmul_peak(scale.peak_size, scale.rounds)
-    log(f"peak: {peak / 1e9:.1f} GFLOP/s ({scale.peak_size}x{scale.peak_size} float32 matmul, {args.threads} threads)")
-    report = {"command": command_line(), "machine": machine(), "date": today(), "threads": args.threads,
-              "torch": torch.__version__, "scale": asdict(scale), "peak_flop_per_s": peak,
-              "configs": {name: asdict(c) for name, c in configs.items()},
-              "training": run_training(scale, configs, peak, log)}
-    report["compiled"] = run_compiled(scale, configs, peak, report["training"], log) if compiling(args) else []
-    report["generation"] = run_generation(scale, configs, log)
+    peak = matmul_peak(scale.peak_size, scale.rounds, device)
+    where = torch.cuda.get_device_name(device) if device.type == "cuda" else f"{args.threads} threads"
+    log(f"peak: {peak / 1e9:.1f} GFLOP/s ({scale.peak_size}x{scale.peak_size} float32 matmul, {where})")
+    report = {"command": command_line(), "machine": machine(), "date": today(), "device": args.device,
+              "threads": args.threads, "where": where, "torch": torch.__version__, "scale": asdict(scale),
+              "peak_flop_per_s": peak, "configs": {name: asdict(c) for name, c in configs.items()},
+              "training": run_training(scale, configs, device, peak, log)}
+    report["compiled"] = (run_compiled(scale, configs, device, peak, report["training"], log) if compiling(args)
+                          else [])
+    report["generation"] = run_generation(scale, configs, device, log)
     report["targets"] = targets(report)
-    stem = "speed-quick" if args.quick else "speed"
+    stem = ("speed-quick" if args.quick else "speed") + ("-cuda" if device.type == "cuda" else "")
     write_json(args.output or f"docs/results/bench-{stem}.json", report)
     plots = plot(report, Path(args.plots), stem)
     text = markdown(report, plots)
@@ -342,7 +363,8 @@ def markdown(report: dict, plots: list[str]) -> str:
     s = report["scale"]
     lengths = s["lengths"]
     lines = [f"Command: `{report['command']}`  ", f"Machine: {report['machine']}  ",
-             f"Date: {report['date']}; torch {report['torch']}, {report['threads']} threads", "",
+             f"Date: {report['date']}; torch {report['torch']}, {report.get('where', str(report['threads']) + ' threads')}",
+             "",
              f"d_model {s['d_model']}, {s['n_layers']} layers, 4 heads, window {s['window']}, byte vocabulary; every "
              "preset's MLP sized to B'MOJO's non-embedding parameter count. Training: forward and backward of the "
              f"next-token loss, {s['tokens_per_step']:,} tokens per step; the models of one length are timed in "
