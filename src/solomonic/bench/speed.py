@@ -363,8 +363,7 @@ def markdown(report: dict, plots: list[str]) -> str:
     s = report["scale"]
     lengths = s["lengths"]
     lines = [f"Command: `{report['command']}`  ", f"Machine: {report['machine']}  ",
-             f"Date: {report['date']}; torch {report['torch']}, {report.get('where', str(report['threads']) + ' threads')}",
-             "",
+             f"Date: {report['date']}; torch {report['torch']}, {report['where']}", "",
              f"d_model {s['d_model']}, {s['n_layers']} layers, 4 heads, window {s['window']}, byte vocabulary; every "
              "preset's MLP sized to B'MOJO's non-embedding parameter count. Training: forward and backward of the "
              f"next-token loss, {s['tokens_per_step']:,} tokens per step; the models of one length are timed in "
