@@ -420,9 +420,9 @@ def run_generate(args: argparse.Namespace) -> int:
 
     from solomonic.bmojo import BMojoLM, ByteTokenizer
     from solomonic.bmojo.model import TOKENIZER
+    from solomonic.train import require_device
 
-    if args.device == "cuda" and not torch.cuda.is_available():
-        raise UserError("--device cuda: no CUDA device is available here")
+    require_device(args.device)
     model = BMojoLM.from_pretrained(args.checkpoint, map_location=args.device).eval()
     tokenizer_file = Path(args.checkpoint) / TOKENIZER
     tokenizer = ByteTokenizer.from_json(json.loads(tokenizer_file.read_text())) if tokenizer_file.exists() \

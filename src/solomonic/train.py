@@ -88,6 +88,13 @@ def learning_rate(settings: TrainSettings, step: int) -> float:
     return settings.lr * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
 
 
+def require_device(name: str) -> torch.device:
+    """The device `--device name` asks for, or a UserError where this machine has none of that kind."""
+    if name == "cuda" and not torch.cuda.is_available():
+        raise UserError("--device cuda: no CUDA device is available here")
+    return torch.device(name)
+
+
 class Trainer:
     def __init__(self, settings: TrainSettings):
         settings.validate()
@@ -96,8 +103,7 @@ class Trainer:
         self.rank, self.world = _distributed_setup(settings.device)
         if settings.batch_size % self.world:
             raise UserError(f"--batch-size {settings.batch_size} does not split over {self.world} processes")
-        if settings.device == "cuda" and not torch.cuda.is_available():
-            raise UserError("--device cuda: no CUDA device is available here")
+        require_device(settings.device)
         self.device = torch.device(settings.device if settings.device == "cpu" else f"cuda:{_local_rank()}")
         overrides = {**settings.model_overrides, "vocab_size": self.task.vocab_size}
         torch.manual_seed(settings.seed)

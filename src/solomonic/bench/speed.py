@@ -30,8 +30,7 @@ from solomonic.bench.record import command_line, machine, save_figure, today, up
 from solomonic.bench.runs import compiling
 from solomonic.bmojo import BMojoConfig, BMojoLM
 from solomonic.data.corpus import stdlib_corpus
-from solomonic.errors import UserError
-from solomonic.train import CompiledOrEager
+from solomonic.train import CompiledOrEager, require_device
 
 FAMILY = ["transformer", "swa", "mamba", "hybrid", "bmojo_f", "bmojo"]
 GENERATORS = ["bmojo", "mamba", "swa", "transformer"]
@@ -323,9 +322,7 @@ def targets(report: dict) -> list[dict]:
 
 def run(args: argparse.Namespace, scale: Scale | None = None) -> int:
     scale = scale or (QUICK if args.quick else FULL)
-    device = torch.device(args.device)
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise UserError("--device cuda: no CUDA device is available here")
+    device = require_device(args.device)
     torch.set_num_threads(args.threads)
     configs = family(scale)
     log = _printer()
