@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from solomonic.bmojo import PRESETS, BMojoConfig, BMojoLM
+from solomonic.bmojo.causal_conv import causal_conv
 from tests.bmojo.reference import dense_mixer, dense_model, memory_sets
 
 SMALL = {"d_model": 32, "n_layers": 3, "n_heads": 2, "window": 4, "ssm_head_dim": 8, "ssm_chunk": 8,
@@ -115,6 +116,20 @@ def test_mamba_chunked_scan_equals_the_sequential_recurrence():
     m = model("mamba", ssm_chunk=4)
     ids = torch.randint(0, 256, (2, 23))  # not a multiple of the chunk
     assert torch.allclose(m(ids), dense_model(m, ids), atol=1e-10)
+
+
+def test_causal_conv_equals_conv1d_and_its_gradients_pass_gradcheck():
+    g = torch.Generator().manual_seed(0)
+    x, history, weight, bias = (torch.randn(*shape, generator=g, dtype=torch.float64)
+                                for shape in [(2, 7, 5), (2, 3, 5), (5, 4), (5,)])  # (B, T, C), (B, K-1, C), (C, K), (C,)
+    y, tail = causal_conv(x, history, weight, bias)
+    inputs = torch.cat([history, x], dim=1).transpose(1, 2)  # (B, C, K-1+T)
+    expected = torch.nn.functional.conv1d(inputs, weight[:, None], bias, groups=5).transpose(1, 2)
+    assert torch.allclose(y, expected, atol=1e-12)
+    assert torch.equal(tail, x[:, -3:])
+    assert torch.autograd.gradcheck(causal_conv, [t.requires_grad_() for t in (x, history, weight, bias)])
+    short = x[:, :2].detach().requires_grad_()  # fewer new inputs than the history holds
+    assert torch.autograd.gradcheck(causal_conv, [short, history, weight, bias])
 
 
 def test_bmojo_without_memory_is_bmojo_f():

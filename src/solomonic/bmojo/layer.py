@@ -50,7 +50,7 @@ class LayerOutput:
 class LayerCache:
     """Everything a layer needs to go on one token at a time; fixed size except for full attention."""
 
-    ssm: tuple[torch.Tensor, torch.Tensor] | None = None  # conv inputs (B, C, K-1), state (B, H, P, N)
+    ssm: tuple[torch.Tensor, torch.Tensor] | None = None  # conv inputs (B, K-1, C), state (B, H, P, N)
     f_prev: torch.Tensor | None = None  # (B, d): the SSM output at the previous position (innovation test)
     k: torch.Tensor | None = None  # (B, H, w, D) window keys (rotated), oldest first; all keys for full attention
     v: torch.Tensor | None = None

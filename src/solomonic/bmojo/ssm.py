@@ -1,7 +1,7 @@
 """The fading memory: a selective state-space model in the Mamba2 style.
 
 Per head, a scalar decay: h_t = exp(dt_t A) h_{t-1} + dt_t x_t ⊗ B_t, and y_t = C_t · h_t + D x_t, after a
-short causal depthwise convolution, with a SiLU gate and a gated RMSNorm before the output projection.
+short causal depthwise convolution (causal_conv.py), with a SiLU gate and a gated RMSNorm before the output projection.
 Training uses the chunked (SSD) form of the scan; generation uses `step`, one token at a time with a
 constant-size state. Both are pure PyTorch.
 """
@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from solomonic.bmojo.causal_conv import causal_conv
 from solomonic.bmojo.config import BMojoConfig
 
 
@@ -84,26 +85,24 @@ class SelectiveSSM(nn.Module):
         """u: (B, T, d) -> (B, T, d), and the state after the last token (conv inputs, SSM state)."""
         batch, length, _ = u.shape
         z, xbc, dt = self._split(self.in_proj(u))  # (B, T, I), (B, T, I + 2N), (B, T, H)
-        conv_in = xbc.transpose(1, 2)  # (B, C, T)
-        history = conv_in.new_zeros(batch, conv_in.shape[1], self.kernel - 1) if state is None else state[0]
-        conv_in = torch.cat([history, conv_in], dim=-1)  # (B, C, K - 1 + T)
-        xbc = F.silu(self.conv(conv_in)).transpose(1, 2)  # (B, T, C)
-        x, b, c = torch.split(xbc, [self.inner, self.n, self.n], dim=-1)
+        history = xbc.new_zeros(batch, self.kernel - 1, xbc.shape[-1]) if state is None else state[0]
+        xbc, history = causal_conv(xbc, history, self.conv.weight[:, 0, :], self.conv.bias)  # (B, T, C)
+        x, b, c = torch.split(F.silu(xbc), [self.inner, self.n, self.n], dim=-1)
         dt = F.softplus(dt + self.dt_bias)  # (B, T, H)
         a = -torch.exp(self.A_log)  # (H,)
         x = x.view(batch, length, self.heads, self.head_dim)  # (B, T, H, P)
         y, h = ssd_scan(x * dt[..., None], dt * a, b, c, self.chunk, None if state is None else state[1])
         y = y + x * self.D[:, None]  # (B, T, H, P)
         y = self.norm(y.reshape(batch, length, self.inner) * F.silu(z))  # (B, T, I)
-        return self.out_proj(y), (conv_in[:, :, -(self.kernel - 1):], h)
+        return self.out_proj(y), (history, h)
 
     def step(self, u: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor]
              ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
         """One token: u (B, d) -> (B, d), with the state carried from the previous token."""
-        history, h = state  # (B, C, K - 1), (B, H, P, N)
+        history, h = state  # (B, K - 1, C), (B, H, P, N)
         z, xbc, dt = self._split(self.in_proj(u))  # (B, I), (B, I + 2N), (B, H)
-        window = torch.cat([history, xbc[:, :, None]], dim=-1)  # (B, C, K)
-        xbc = F.silu((window * self.conv.weight[:, 0, :]).sum(-1) + self.conv.bias)  # (B, C)
+        window = torch.cat([history, xbc[:, None]], dim=1)  # (B, K, C)
+        xbc = F.silu((window * self.conv.weight[:, 0, :].t()).sum(1) + self.conv.bias)  # (B, C)
         x, b, c = torch.split(xbc, [self.inner, self.n, self.n], dim=-1)
         dt = F.softplus(dt + self.dt_bias)  # (B, H)
         x = x.view(-1, self.heads, self.head_dim)  # (B, H, P)
@@ -111,9 +110,9 @@ class SelectiveSSM(nn.Module):
         h = decay[:, :, None, None] * h + (dt[:, :, None] * x)[..., None] * b[:, None, None, :]  # (B, H, P, N)
         y = torch.einsum("bhpn,bn->bhp", h, c) + x * self.D[:, None]  # (B, H, P)
         y = self.norm(y.reshape(-1, self.inner) * F.silu(z))  # (B, I)
-        return self.out_proj(y), (window[:, :, 1:], h)
+        return self.out_proj(y), (window[:, 1:], h)
 
     def initial_state(self, batch: int, device=None, dtype=None) -> tuple[torch.Tensor, torch.Tensor]:
         channels = self.inner + 2 * self.n
-        return (torch.zeros(batch, channels, self.kernel - 1, device=device, dtype=dtype),
+        return (torch.zeros(batch, self.kernel - 1, channels, device=device, dtype=dtype),
                 torch.zeros(batch, self.heads, self.head_dim, self.n, device=device, dtype=dtype))
