@@ -24,7 +24,9 @@ def ssd_scan(x: torch.Tensor, log_a: torch.Tensor, b: torch.Tensor, c: torch.Ten
 
     x: (B, T, H, P), already scaled by dt; log_a: (B, T, H), at most 0; b, c: (B, T, N), shared by the
     heads; h0: (B, H, P, N) or None. Returns y (B, T, H, P) and the final state (B, H, P, N).
-    Within a chunk the scan is a masked matrix product; across chunks the states are passed along.
+    Within a chunk the scan is a masked matrix product; across chunks, too: the state entering each
+    chunk is a decay-weighted sum of what the earlier chunks produced, one small matrix product
+    rather than a loop over chunks. Work is head-major, so that every product is a batched matmul.
     """
     batch, length, heads, p = x.shape
     n = b.shape[-1]
@@ -32,32 +34,36 @@ def ssd_scan(x: torch.Tensor, log_a: torch.Tensor, b: torch.Tensor, c: torch.Ten
     if pad:  # padding with no input and no decay leaves the state unchanged
         x, log_a, b, c = (F.pad(t, (0, 0) * (t.dim() - 2) + (0, pad)) for t in (x, log_a, b, c))
     chunks = x.shape[1] // chunk
-    x = x.view(batch, chunks, chunk, heads, p)  # (B, Z, L, H, P)
-    b = b.view(batch, chunks, chunk, n)  # (B, Z, L, N)
-    c = c.view(batch, chunks, chunk, n)  # (B, Z, L, N)
-    a_cum = log_a.view(batch, chunks, chunk, heads).cumsum(dim=2)  # (B, Z, L, H): log decay since chunk start
+    x = x.view(batch, chunks, chunk, heads, p).transpose(2, 3)  # (B, Z, H, L, P)
+    b = b.view(batch, chunks, 1, chunk, n)  # (B, Z, 1, L, N)
+    c = c.view(batch, chunks, 1, chunk, n)  # (B, Z, 1, L, N)
+    a_cum = log_a.view(batch, chunks, chunk, heads).transpose(2, 3).cumsum(-1)  # (B, Z, H, L): since chunk start
 
     # Within each chunk: y_t = sum_{s <= t} (c_t . b_s) exp(a_cum_t - a_cum_s) x_s.
-    causal = torch.ones(chunk, chunk, dtype=torch.bool, device=x.device).tril()
-    gap = a_cum[:, :, :, None, :] - a_cum[:, :, None, :, :]  # (B, Z, L_t, L_s, H)
-    decay = torch.exp(gap.masked_fill(~causal[:, :, None], float("-inf")))  # (B, Z, L_t, L_s, H)
-    weights = torch.einsum("bztn,bzsn->bzts", c, b)[..., None] * decay  # (B, Z, L_t, L_s, H)
-    y = torch.einsum("bztsh,bzshp->bzthp", weights, x)  # (B, Z, L, H, P)
+    decay = _decay_matrix(a_cum)  # (B, Z, H, L_t, L_s)
+    y = ((c @ b.transpose(-1, -2)) * decay) @ x  # (B, Z, H, L, P)
 
-    # Each chunk's own contribution to the state at its end.
-    to_end = torch.exp(a_cum[:, :, -1:, :] - a_cum)  # (B, Z, L, H)
-    produced = torch.einsum("bzshp,bzsn->bzhpn", to_end[..., None] * x, b)  # (B, Z, H, P, N), one matmul
-    chunk_decay = torch.exp(a_cum[:, :, -1, :])  # (B, Z, H): decay across a whole chunk
+    # Each chunk's own contribution to the state at its end; the first "chunk" is the initial state.
+    to_end = torch.exp(a_cum[..., -1:] - a_cum)  # (B, Z, H, L)
+    produced = (x * to_end[..., None]).transpose(-1, -2) @ b  # (B, Z, H, P, N)
+    start = x.new_zeros(batch, 1, heads, p, n) if h0 is None else h0[:, None]
+    produced = torch.cat([start, produced], dim=1).transpose(1, 2)  # (B, H, Z+1, P, N)
 
-    # Across chunks: the state entering chunk z, and its effect on that chunk's outputs.
-    state = x.new_zeros(batch, heads, p, n) if h0 is None else h0  # (B, H, P, N)
-    entering = []
-    for z in range(chunks):
-        entering.append(state)
-        state = chunk_decay[:, z, :, None, None] * state + produced[:, z]  # (B, H, P, N)
-    entering_states = torch.stack(entering, dim=1)  # (B, Z, H, P, N)
-    y = y + torch.einsum("bztn,bzhpn->bzthp", c, entering_states) * torch.exp(a_cum)[..., None]  # (B, Z, L, H, P)
-    return y.reshape(batch, chunks * chunk, heads, p)[:, :length], state
+    # Across chunks: the state after chunk z-1 (z = 0 .. Z) sums produced[j <= z], decayed from j to z.
+    chunk_end = F.pad(a_cum[..., -1], (0, 0, 1, 0)).cumsum(1).transpose(1, 2)  # (B, H, Z+1): log decay to z
+    states = _decay_matrix(chunk_end) @ produced.reshape(batch, heads, chunks + 1, p * n)  # (B, H, Z+1, P*N)
+    states = states.view(batch, heads, chunks + 1, p, n)
+    entering = states[:, :, :-1].transpose(1, 2)  # (B, Z, H, P, N)
+    y = y + (c @ entering.transpose(-1, -2)) * torch.exp(a_cum)[..., None]  # (B, Z, H, L, P)
+    return y.transpose(2, 3).reshape(batch, chunks * chunk, heads, p)[:, :length], states[:, :, -1]
+
+
+def _decay_matrix(a_cum: torch.Tensor) -> torch.Tensor:
+    """(..., L) cumulative log decays -> (..., L, L): exp(a_cum_t - a_cum_s) where s <= t, else 0."""
+    length = a_cum.shape[-1]
+    causal = torch.ones(length, length, dtype=torch.bool, device=a_cum.device).tril()
+    gap = a_cum[..., :, None] + (-a_cum)[..., None, :]  # negate the vector, not the matrix, for autograd's sake
+    return torch.exp(torch.where(causal, gap, float("-inf")))
 
 
 class SelectiveSSM(nn.Module):
