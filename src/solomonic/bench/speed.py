@@ -222,24 +222,31 @@ def run_compiled(scale: Scale, configs: dict, device: torch.device, peak: float,
                  log: Callable[[str], None]) -> list[dict]:
     """The compiled path (train.CompiledOrEager: eager again, with a warning, where compilation fails)
     for the models with a scan, at the longest training length, each timed in rounds with its eager
-    self: the gain is the median of their paired ratios."""
+    self (the gain is the median of their paired ratios); mamba's rounds also time transformers' Mamba2,
+    eager, the path that library offers on CPU."""
     rows = []
     length = scale.lengths[-1]
     flops = {r["model"]: r["flops_per_step"] for r in eager if r["length"] == length}
-    for name in ["mamba", "bmojo"]:
+    for name in [MAMBA_NO_MLP, "bmojo"]:
         model = build(name, configs, device)
         compiled = CompiledOrEager(model)
-        timed = measure_training({"eager": (model, None), "compiled": (model, compiled)}, length,
-                                 scale.tokens_per_step, scale.rounds, peak, {"eager": flops[name],
-                                                                              "compiled": flops[name]})
+        models = {"eager": (model, None), "compiled": (model, compiled)}
+        if name == MAMBA_NO_MLP and HF_MAMBA2 in flops:
+            models[HF_MAMBA2] = (build(HF_MAMBA2, configs, device), None)
+        timed = measure_training(models, length, scale.tokens_per_step, scale.rounds, peak,
+                                 {key: flops[HF_MAMBA2 if key == HF_MAMBA2 else name] for key in models})
         row = {"model": name, "compiled": compiled.compiled is not None,
                "compile_s": timed["compiled"]["warm_up_s"],  # the first step compiles forward and backward
                "gain": paired_ratio(timed["eager"]["seconds"], timed["compiled"]["seconds"]),
                "eager_tokens_per_s": timed["eager"]["tokens_per_s"], **timed["compiled"]}
+        if HF_MAMBA2 in timed:
+            row["versus"] = {HF_MAMBA2: paired_ratio(timed[HF_MAMBA2]["seconds"], timed["compiled"]["seconds"])}
         rows.append(row)
+        versus = "".join(f", {ratio:.2f}x {other}" for other, ratio in row.get("versus", {}).items())
         log(f"train  {name + ' (compiled)':24s} T={length:5d}: {row['tokens_per_s']:8.0f} tokens/s, {row['gain']:.2f}x "
-            f"eager, after {row['compile_s']:.0f} s of compilation{'' if row['compiled'] else ' (fell back to eager)'}")
-        del model, compiled
+            f"eager{versus}, after {row['compile_s']:.0f} s of compilation"
+            f"{'' if row['compiled'] else ' (fell back to eager)'}")
+        del model, compiled, models
         gc.collect()
     return rows
 
@@ -307,6 +314,10 @@ def targets(report: dict) -> list[dict]:
 
     ratio(f"mamba (no MLP) / transformers Mamba2, training tokens/s at T={longest}",
           train_ratio(MAMBA_NO_MLP, HF_MAMBA2), 2.0)
+    for row in report["compiled"]:
+        if HF_MAMBA2 in row.get("versus", {}) and row["compiled"]:
+            ratio(f"mamba (no MLP), compiled / transformers Mamba2 (eager), training tokens/s at T={longest}",
+                  row["versus"][HF_MAMBA2], 2.0)
     ratio(f"bmojo / swa, training tokens/s at T={longest}", train_ratio("bmojo", "swa"), 0.8)
     ratio(f"bmojo / plain SDPA transformer, training tokens/s at T={longest}", train_ratio("bmojo", PLAIN), 0.5)
     generated = [r for r in report["generation"] if r["model"] == "bmojo" and not r.get("skipped")]
@@ -381,11 +392,13 @@ def markdown(report: dict, plots: list[str]) -> str:
                      + f" | {versus} | {last['fraction_of_peak']:.1%} |")
     if report["compiled"]:
         lines += ["", f"**torch.compile at T={lengths[-1]}**", "",
-                  "| model | eager tokens/s | compiled tokens/s | gain | compilation s |", "|---|---:|---:|---:|---:|"]
+                  f"| model | eager tokens/s | compiled tokens/s | gain | compiled vs {HF_MAMBA2} (eager, same rounds) "
+                  "| compilation s |", "|---|---:|---:|---:|---:|---:|"]
         for r in report["compiled"]:
             note = "" if r["compiled"] else " (fell back to eager)"
+            versus = f"{r['versus'][HF_MAMBA2]:.2f}×" if HF_MAMBA2 in r.get("versus", {}) else ""
             lines.append(f"| {r['model']}{note} | {r['eager_tokens_per_s']:,.0f} | {r['tokens_per_s']:,.0f} | "
-                         f"{r['gain']:.2f}× | {r['compile_s']:.0f} |")
+                         f"{r['gain']:.2f}× | {versus} | {r['compile_s']:.0f} |")
     contexts = s["contexts"]
     generation = {(r["model"], r["context"]): r for r in report["generation"]}
     models = list(dict.fromkeys(r["model"] for r in report["generation"]))
