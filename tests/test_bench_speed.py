@@ -79,6 +79,7 @@ def test_generation_keeps_bmojo_cache_fixed_and_stops_full_attention_at_its_budg
     data, out = report
     rows = {(r["model"], r["context"]): r for r in data["generation"]}
     assert rows[("bmojo", 64)]["cache_bytes"] == rows[("bmojo", 128)]["cache_bytes"]
+    assert all(len(r["token_latencies_s"]) == TOY.new_tokens for r in rows.values() if not r.get("skipped"))
     assert rows[("transformer", 64)]["cache_bytes"] > 0
     assert rows[("transformer", 128)]["skipped"]  # a budget of a nanosecond admits one context only
     met = {t["target"]: t["met"] for t in data["targets"]}
