@@ -1,8 +1,8 @@
 """The fading memory: a selective state-space model in the Mamba2 style.
 
 Per head, a scalar decay: h_t = exp(dt_t A) h_{t-1} + dt_t x_t ⊗ B_t, and y_t = C_t · h_t + D x_t, after a
-short causal depthwise convolution (causal_conv.py), with a SiLU gate and a gated RMSNorm before the output projection.
-Training uses the chunked (SSD) form of the scan; generation uses `step`, one token at a time with a
+short causal depthwise convolution (causal_conv.py), with a SiLU gate and a gated RMSNorm before the output
+projection. Training uses the chunked (SSD) form of the scan; generation uses `step`, one token at a time with a
 constant-size state. Both are pure PyTorch.
 """
 
@@ -107,16 +107,15 @@ class SelectiveSSM(nn.Module):
         """One token: u (B, d) -> (B, d), with the state carried from the previous token."""
         history, h = state  # (B, K - 1, C), (B, H, P, N)
         z, xbc, dt = self._split(self.in_proj(u))  # (B, I), (B, I + 2N), (B, H)
-        window = torch.cat([history, xbc[:, None]], dim=1)  # (B, K, C)
-        xbc = F.silu((window * self.conv.weight[:, 0, :].t()).sum(1) + self.conv.bias)  # (B, C)
-        x, b, c = torch.split(xbc, [self.inner, self.n, self.n], dim=-1)
+        xbc, history = causal_conv(xbc[:, None], history, self.conv.weight[:, 0, :], self.conv.bias)  # (B, 1, C)
+        x, b, c = torch.split(F.silu(xbc[:, 0]), [self.inner, self.n, self.n], dim=-1)
         dt = F.softplus(dt + self.dt_bias)  # (B, H)
         x = x.view(-1, self.heads, self.head_dim)  # (B, H, P)
         decay = torch.exp(dt * -torch.exp(self.A_log))  # (B, H)
         h = decay[:, :, None, None] * h + (dt[:, :, None] * x)[..., None] * b[:, None, None, :]  # (B, H, P, N)
         y = torch.einsum("bhpn,bn->bhp", h, c) + x * self.D[:, None]  # (B, H, P)
         y = self.norm(y.reshape(-1, self.inner) * F.silu(z))  # (B, I)
-        return self.out_proj(y), (window[:, 1:], h)
+        return self.out_proj(y), (history, h)
 
     def initial_state(self, batch: int, device=None, dtype=None) -> tuple[torch.Tensor, torch.Tensor]:
         channels = self.inner + 2 * self.n
