@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from solomonic.bench.matching import match_width, parameters
-from solomonic.bench.recall import DEFAULT_GRID, PRESETS, plan, variants
+from solomonic.bench.recall import DEFAULT_GRID, PRESETS, VARIANT_SEEDS, plan, variants
 from solomonic.bench.runs import run_all, run_key
 
 
@@ -19,11 +19,13 @@ def test_every_recall_model_is_matched_within_ten_percent():
         assert matched["window"] == config.window and matched["ssm_state"] == table["bmojo"][1]["ssm_state"]
 
 
-def test_the_memory_options_are_compared_at_the_first_configuration_only():
+def test_the_memory_options_are_compared_at_the_first_configuration_only_with_fewer_seeds():
     runs = plan(DEFAULT_GRID, None, seeds=3, lr=3e-3, batch_size=64)
     first, second = ({r.model for r in runs if r.config == c} for c in DEFAULT_GRID)
     assert second == set(PRESETS) and first > second and "bmojo, FIFO eviction" in first
-    assert len(runs) == 3 * (len(first) + len(second))
+    options = first - set(PRESETS)
+    assert len(runs) == 3 * 2 * len(PRESETS) + VARIANT_SEEDS * len(options)
+    assert {r.seed for r in runs if r.model in options} == set(range(VARIANT_SEEDS))
     assert len({r.key for r in runs}) == len(runs)
 
 
