@@ -139,14 +139,13 @@ def plot(report: dict, folder: Path, stem: str) -> list[str]:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullFormatter, ScalarFormatter
 
     if not report["runs"]:
         return []
     folder.mkdir(parents=True, exist_ok=True)
     r = report["recipe"]
     lengths = [r["length"] * f for f in FACTORS]
-    from matplotlib.ticker import NullFormatter, ScalarFormatter
-
     fig, ax = plt.subplots(figsize=(7, 4.5))
     by_model: dict = {}
     for run in report["runs"]:
@@ -158,7 +157,8 @@ def plot(report: dict, folder: Path, stem: str) -> list[str]:
     ax.set(xscale="log", yscale="log", xlabel="evaluation length (bytes)", ylabel="validation perplexity per byte",
            title="Length generalisation")
     ax.set_xticks(lengths, [str(n) for n in lengths])
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.yaxis.set_major_formatter(ScalarFormatter())
-    ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.yaxis.set_minor_formatter(ScalarFormatter())  # a log axis over 4-20 has one major tick
     ax.legend(fontsize=8)
     return save_figure(fig, folder, stem)
