@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+
 import pytest
 
 from solomonic.bench.matching import match_width, parameters
@@ -74,3 +77,20 @@ def test_a_run_killed_midway_resumes_from_its_scratch_checkpoint(tmp_path, monke
     assert timing["resumed_from_step"] == 4 and timing["seconds_estimated"]
     assert resumed["final"]["loss"] == whole["final"]["loss"]  # the same trajectory, bit for bit
     assert not scratch.exists()
+
+
+def test_a_report_of_a_running_grid_trains_nothing_and_shows_what_is_cached(tmp_path, capsys):
+    from solomonic.cli import main
+
+    first = plan(DEFAULT_GRID, None, seeds=3, lr=3e-3, batch_size=64)[0]
+    cached = {"model": first.model, "preset": first.preset, "config": dataclasses.asdict(first.config), "seed": 0,
+              "lr": 3e-3, "batch_size": 64, "accuracy": 0.75, "far_accuracy": 0.5, "params_without_embeddings": 1000,
+              "cache_bytes": 2048, "train_seconds": 10.0, "cpu_seconds": 9.0}
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / f"{first.key}.json").write_text(json.dumps(cached))
+    code = main(["bench", "recall", "--report-only", "--cache", str(tmp_path / "cache"), "--docs",
+                 str(tmp_path / "b.md"), "--output", str(tmp_path / "r.json"), "--plots", str(tmp_path / "plots")])
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert code == 0 and report["runs"] == [cached] and report["planned"] > 1
+    assert f"| {first.model} | 1,000 | 2,048 | 0.750 ± 0.000 | 0.500 ± 0.000 | 1/3 |" in (tmp_path / "b.md").read_text()
+    assert not (tmp_path / "cache" / "partial").exists()  # nothing started training

@@ -276,6 +276,8 @@ def _bench_outputs(parser: argparse.ArgumentParser, output: str | None, grid: st
                                                            "directory with --quick)")
         parser.add_argument("--plots", default="docs/plots", metavar="DIR")
         parser.add_argument("--threads", type=int, default=2, help="torch threads (default: 2)")
+        parser.add_argument("--report-only", action="store_true",
+                            help="write the JSON, table and plots from the runs already cached; train nothing")
         parser.add_argument("--compile", action=argparse.BooleanOptionalAction, default=None,
                             help="train through torch.compile, falling back to eager if it fails (default: on, "
                                  "off with --quick, where compiling takes longer than the runs)")

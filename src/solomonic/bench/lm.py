@@ -100,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
     torch.set_num_threads(args.threads)
     results = run_all(runs, lambda r: r.key, functools.partial(train_one, compile=compiling(args)), cache,
                       lambda r, res: f"{r.model} seed {r.seed}: validation perplexity "
-                                     f"{res['eval'][str(recipe.length)]['perplexity']:.2f}")
+                                     f"{res['eval'][str(recipe.length)]['perplexity']:.2f}",
+                      train_missing=not args.report_only)
     report = {"command": command_line(), "machine": machine(), "date": today(), "recipe": asdict(recipe),
               "runs": results}
     stem = "lm-quick" if args.quick else "lm"

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from solomonic.bench.matching import match_width, parameters
-from solomonic.bench.record import command_line, machine, today, update_section, write_json
+from solomonic.bench.record import command_line, machine, save_figure, today, update_section, write_json
 from solomonic.bench.runs import compiling, run_all, run_key, train_resumably
 from solomonic.data.recall import IGNORE
 from solomonic.train import Trainer, TrainSettings
@@ -182,8 +182,8 @@ def run(args: argparse.Namespace) -> int:
     torch.set_num_threads(args.threads)
     results = run_all(runs, lambda r: r.key, functools.partial(train_one, compile=compiling(args)), cache,
                       lambda r, res: f"{r.config.label} {r.model} seed {r.seed}: accuracy {res['accuracy']:.3f} "
-                                     f"(far {res['far_accuracy']:.3f})")
-    report = {"command": command_line(), "machine": machine(), "date": today(), "seeds": seeds,
+                                     f"(far {res['far_accuracy']:.3f})", train_missing=not args.report_only)
+    report = {"command": command_line(), "machine": machine(), "date": today(), "seeds": seeds, "planned": len(runs),
               "grid": [asdict(c) for c in grid], "runs": results}
     write_json(args.output or f"docs/results/bench-recall{'-quick' if args.quick else ''}.json", report)
     plots = plot(report, Path(args.plots), "recall-quick" if args.quick else "recall")
@@ -211,7 +211,7 @@ def markdown(report: dict, plots: list[str], seeds: int) -> str:
              f"non-embedding parameter count within 10 % by width; AdamW, lr {report['runs'][0]['lr'] if report['runs'] else ''}, "
              f"batch {report['runs'][0]['batch_size'] if report['runs'] else ''}, warmup 5 % then cosine. Accuracy over all "
              "queries and over far ones (pair more than 2w back); mean ± spread (max − min) over seeds. "
-             f"Total CPU time of the runs so far: {cpu / 3600:.1f} h.", ""]
+             f"{len(report['runs'])} of {report['planned']} runs done; their total CPU time: {cpu / 3600:.1f} h.", ""]
     for config in report["grid"]:
         lines += [f"**T={config['length']}, {config['pairs']} pairs, window {config['window']}, {config['steps']} steps**", "",
                   "| model | params | cache bytes | accuracy | far accuracy | seeds | train s |",
@@ -272,8 +272,4 @@ def plot(report: dict, folder: Path, stem: str) -> list[str]:
     right.set(xlabel="inference cache per sequence (bytes)", ylabel="accuracy", xscale="log",
               title="accuracy vs. cache size", ylim=(0, 1.02))
     left.legend(fontsize=7)
-    fig.tight_layout()
-    path = folder / f"{stem}.png"
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return [str(Path("plots") / path.name)] if folder.name == "plots" else [str(path)]
+    return save_figure(fig, folder, stem)

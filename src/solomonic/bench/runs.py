@@ -50,13 +50,14 @@ def train_resumably(settings, scratch: Path | None):
 
 
 def run_all(specs: Sequence, key: Callable[[object], str], train: Callable[[object, Path], dict], cache: Path,
-            describe: Callable[[object, dict], str]) -> list[dict]:
-    """Train every spec not yet in `cache` (train(spec, scratch folder)); return the results of all that
-    are there, in order."""
+            describe: Callable[[object, dict], str], train_missing: bool = True) -> list[dict]:
+    """Train every spec not yet in `cache` (train(spec, scratch folder)), unless told not to (a report of a
+    grid still running); return the results of all that are there, in order."""
     cache.mkdir(parents=True, exist_ok=True)
     todo = [s for s in specs if not (cache / f"{key(s)}.json").exists()]
-    print(f"{len(specs)} runs, {len(specs) - len(todo)} already done ({cache})", flush=True)
-    for i, spec in enumerate(todo, 1):
+    print(f"{len(specs)} runs, {len(specs) - len(todo)} already done ({cache})"
+          + ("" if train_missing or not todo else f"; reporting without the other {len(todo)}"), flush=True)
+    for i, spec in enumerate(todo if train_missing else [], 1):
         started = time.perf_counter()
         result = train(spec, cache / "partial" / key(spec))
         write_json(str(cache / f"{key(spec)}.json"), result)
