@@ -68,6 +68,9 @@ def variants(config: Configuration, memory_options: bool = True) -> dict[str, tu
         f"bmojo, k_mem={max(1, w // 4)}": ("bmojo", {**bmojo, "k_mem": max(1, w // 4)}),
         f"bmojo, k_mem={w}": ("bmojo", {**bmojo, "k_mem": w}),
     })
+    # A larger memory, every token selected: how accuracy grows with the cache, up to all of the context.
+    for capacity in (4 * config.pairs, 8 * config.pairs, config.length):
+        models[f"bmojo, k_mem={w}, mem_capacity={capacity}"] = ("bmojo", {**bmojo, "k_mem": w, "mem_capacity": capacity})
     return models
 
 
