@@ -251,28 +251,35 @@ def markdown(report: dict, plots: list[str], seeds: int) -> str:
 
 
 def plot(report: dict, folder: Path, stem: str) -> list[str]:
+    """Left: the presets' accuracy against pairs, one line per preset over the grid. Right: every model's
+    accuracy against its inference cache, the memory options (first configuration only) included."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullFormatter
 
     cells = aggregate(report["runs"])
     if not cells:
         return []
     folder.mkdir(parents=True, exist_ok=True)
     models = sorted({m for _, _, m in cells}, key=lambda m: (m not in PRESETS, PRESETS.index(m) if m in PRESETS else 0, m))
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
-    for model in models:
+    colours = plt.get_cmap("tab20").colors
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.5))
+    for colour, model in zip(colours[::2] + colours[1::2], models):
         points = sorted((pairs, [r["accuracy"] for r in rs], rs[0]["cache_bytes"])
                         for (_, pairs, m), rs in cells.items() if m == model)
-        xs = [p for p, _, _ in points]
         means = [statistics.mean(a) for _, a, _ in points]
-        errors = [[m - min(a) for (_, a, _), m in zip(points, means)], [max(a) - m for (_, a, _), m in zip(points, means)]]
-        style = "-o" if model in PRESETS else "--."
-        left.errorbar(xs, means, yerr=errors, fmt=style, capsize=3, label=model)
-        right.scatter([c for _, _, c in points], means, label=model, marker="o" if model in PRESETS else "x")
-    left.set(xlabel="key-value pairs", ylabel="accuracy", title="MQAR accuracy vs. pairs", ylim=(0, 1.02))
+        if model in PRESETS:
+            errors = [[m - min(a) for (_, a, _), m in zip(points, means)],
+                      [max(a) - m for (_, a, _), m in zip(points, means)]]
+            left.errorbar([p for p, _, _ in points], means, yerr=errors, fmt="-o", color=colour, capsize=3, label=model)
+        right.scatter([c for _, _, c in points], means, color=colour, label=model,
+                      marker="o" if model in PRESETS else "x")
+    left.set(xlabel="key-value pairs", ylabel="accuracy", title="MQAR accuracy vs. pairs (presets)", ylim=(0, 1.02))
     right.set(xlabel="inference cache per sequence (bytes)", ylabel="accuracy", xscale="log",
               title="accuracy vs. cache size", ylim=(0, 1.02))
+    right.xaxis.set_minor_formatter(NullFormatter())
     left.legend(fontsize=7)
+    right.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5))
     return save_figure(fig, folder, stem)
