@@ -79,7 +79,7 @@ def test_a_run_killed_midway_resumes_from_its_scratch_checkpoint(tmp_path, monke
     assert not scratch.exists()
 
 
-def test_a_report_of_a_running_grid_trains_nothing_and_shows_what_is_cached(tmp_path, capsys):
+def test_a_report_of_a_running_grid_trains_nothing_and_shows_what_is_cached(tmp_path):
     from solomonic.cli import main
 
     first = plan(DEFAULT_GRID, None, seeds=3, lr=3e-3, batch_size=64)[0]

@@ -264,7 +264,7 @@ def plot(report: dict, folder: Path, stem: str) -> list[str]:
         return []
     folder.mkdir(parents=True, exist_ok=True)
     models = sorted({m for _, _, m in cells}, key=lambda m: (m not in PRESETS, PRESETS.index(m) if m in PRESETS else 0, m))
-    colours = plt.get_cmap("tab20").colors
+    colours = plt.get_cmap("tab20").colors  # its dark shades first, then the light ones
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.5))
     for colour, model in zip(colours[::2] + colours[1::2], models):
         points = sorted((pairs, [r["accuracy"] for r in rs], rs[0]["cache_bytes"])
