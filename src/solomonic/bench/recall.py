@@ -89,6 +89,11 @@ class Run:
         return run_key([self.preset, self.overrides, asdict(self.config), self.seed, self.lr, self.batch_size])
 
 
+def seeds_of(model: str, seeds: int) -> int:
+    """How many of the grid's seeds a model runs: all for a preset, VARIANT_SEEDS for a memory option."""
+    return seeds if model in PRESETS else min(seeds, VARIANT_SEEDS)
+
+
 def plan(grid: list[Configuration], models: list[str] | None, seeds: int, lr: float, batch_size: int) -> list[Run]:
     """The grid's runs, seed by seed. The memory options are compared at the first configuration only, where the
     window hides the most pairs, and with VARIANT_SEEDS seeds: each is a B'MOJO run, the grid's slowest."""
@@ -101,7 +106,7 @@ def plan(grid: list[Configuration], models: list[str] | None, seeds: int, lr: fl
                    for name, (preset, overrides) in chosen.items()}
         for seed in range(seeds):  # seed by seed: a partial grid still compares every model
             for name, (preset, _) in chosen.items():
-                if name not in PRESETS and seed >= VARIANT_SEEDS:
+                if seed >= seeds_of(name, seeds):
                     continue
                 runs.append(Run(name, preset, tuple(sorted(matched[name].items())), config, seed, lr, batch_size))
     return runs
@@ -228,7 +233,7 @@ def markdown(report: dict, plots: list[str], seeds: int) -> str:
             lines.append(f"| {model} | {rs[0]['params_without_embeddings']:,} | {rs[0]['cache_bytes']:,} | "
                          f"{statistics.mean(acc):.3f} ± {max(acc) - min(acc):.3f} | "
                          f"{statistics.mean(far):.3f} ± {max(far) - min(far):.3f} | "
-                         f"{len(rs)}/{seeds if model in PRESETS else min(seeds, VARIANT_SEEDS)} | "
+                         f"{len(rs)}/{seeds_of(model, seeds)} | "
                          f"{statistics.mean(r['train_seconds'] for r in rs):.0f} |")
         lines.append("")
     views = [r for r in report["runs"] if "memory" in r and r["seed"] == 0]
