@@ -6,9 +6,11 @@ import dataclasses
 import json
 
 import pytest
+import torch
 
 from solomonic.bench.matching import match_width, parameters
-from solomonic.bench.recall import DEFAULT_GRID, PRESETS, VARIANT_SEEDS, plan, variants
+from solomonic.bench.recall import DEFAULT_GRID, PRESETS, QUICK_GRID, VARIANT_SEEDS, plan, train_one, variants
+from solomonic.bench.record import devices
 from solomonic.bench.runs import run_all, run_key
 
 
@@ -94,3 +96,28 @@ def test_a_report_of_a_running_grid_trains_nothing_and_shows_what_is_cached(tmp_
     assert code == 0 and report["runs"] == [cached] and report["planned"] > 1
     assert f"| {first.model} | 1,000 | 2,048 | 0.750 ± 0.000 | 0.500 ± 0.000 | 1/3 |" in (tmp_path / "b.md").read_text()
     assert not (tmp_path / "cache" / "partial").exists()  # nothing started training
+
+
+def test_a_report_says_where_its_runs_trained():
+    assert devices([]) == "cpu" and devices([{}, {"device": "cpu"}]) == "cpu"  # older runs carry no device
+    assert devices([{}, {"device": "cuda"}, {"device": "cuda"}]) == "cpu (1 of 3 runs), cuda (2 of 3 runs)"
+
+
+@pytest.mark.parametrize("bench", ["recall", "lm"])
+def test_a_grid_asked_for_a_missing_gpu_is_one_clear_line(bench, tmp_path, capsys):
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    from solomonic.cli import main
+
+    code = main(["bench", bench, "--quick", "--device", "cuda", "--cache", str(tmp_path / "cache"),
+                 "--docs", str(tmp_path / "b.md"), "--output", str(tmp_path / "r.json"), "--plots", str(tmp_path)])
+    assert code != 0 and "no CUDA device is available" in capsys.readouterr().err
+    assert not (tmp_path / "r.json").exists()
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_a_recall_run_trains_on_the_gpu():
+    run = plan(QUICK_GRID, ["transformer"], seeds=1, lr=3e-3, batch_size=16)[0]
+    result = train_one(run, compile=False, device="cuda")
+    assert result["device"] == "cuda" and 0.0 <= result["accuracy"] <= 1.0 and result["final_loss"] > 0

@@ -268,7 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _bench_outputs(parser: argparse.ArgumentParser, output: str | None, grid: str | None = None) -> None:
     """Where a benchmark writes: its JSON, its section of docs/benchmarks.md; for training grids also
-    the per-run cache, the plots, and the torch threads each run uses."""
+    the per-run cache, the plots, and the torch threads and device each run uses."""
     parser.add_argument("--output", default=output, metavar="FILE", help="the JSON result")
     parser.add_argument("--docs", default="docs/benchmarks.md", metavar="FILE")
     if grid is not None:
@@ -276,6 +276,8 @@ def _bench_outputs(parser: argparse.ArgumentParser, output: str | None, grid: st
                                                            "directory with --quick)")
         parser.add_argument("--plots", default="docs/plots", metavar="DIR")
         parser.add_argument("--threads", type=int, default=2, help="torch threads (default: 2)")
+        parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu",
+                            help="where the runs train (default: cpu); each run's result records it")
         parser.add_argument("--report-only", action="store_true",
                             help="write the JSON, table and plots from the runs already cached; train nothing")
         parser.add_argument("--compile", action=argparse.BooleanOptionalAction, default=None,

@@ -18,7 +18,15 @@ from pathlib import Path
 import torch
 
 from solomonic.bench.matching import match_width, parameters
-from solomonic.bench.record import command_line, machine, save_figure, today, update_section, write_json
+from solomonic.bench.record import (
+    command_line,
+    devices,
+    machine,
+    save_figure,
+    today,
+    update_section,
+    write_json,
+)
 from solomonic.bench.runs import compiling, run_all, run_key, train_resumably
 from solomonic.train import TrainSettings
 
@@ -65,11 +73,11 @@ class Run:
         return run_key([self.preset, self.overrides, asdict(self.recipe), self.seed])
 
 
-def train_one(run: Run, scratch: Path | None = None, compile: bool = True) -> dict:
+def train_one(run: Run, scratch: Path | None = None, compile: bool = True, device: str = "cpu") -> dict:
     r = run.recipe
     settings = TrainSettings(task="lm", task_params={"length": r.length}, preset=run.preset,
                              model_overrides=dict(run.overrides), steps=r.steps, batch_size=r.batch_size, lr=r.lr,
-                             seed=run.seed, eval_every=0, eval_batches=1, progress=False, compile=compile)
+                             seed=run.seed, eval_every=0, eval_batches=1, progress=False, compile=compile, device=device)
     trainer, _, timing = train_resumably(settings, scratch)
     by_length = {}
     for factor in FACTORS:
@@ -80,7 +88,7 @@ def train_one(run: Run, scratch: Path | None = None, compile: bool = True) -> di
     return {"model": run.model, "preset": run.preset, "seed": run.seed, "recipe": asdict(r), "overrides": dict(run.overrides),
             "params_without_embeddings": trainer.model.num_params(embeddings=False),
             "cache_bytes": trainer.model.cache_bytes(r.length * FACTORS[-1]),
-            "eval": by_length, "compiled": trainer.compiled, **timing,
+            "eval": by_length, "compiled": trainer.compiled, "device": device, **timing,
             "corpus": trainer.task.describe()}
 
 
@@ -98,7 +106,8 @@ def run(args: argparse.Namespace) -> int:
         runs += [Run(name, preset, tuple(sorted(matched.items())), recipe, seed) for seed in range(args.seeds)]
     cache = Path(args.cache or (tempfile.mkdtemp(prefix="solomonic-lm-") if args.quick else "docs/results/lm"))
     torch.set_num_threads(args.threads)
-    results = run_all(runs, lambda r: r.key, functools.partial(train_one, compile=compiling(args)), cache,
+    results = run_all(runs, lambda r: r.key, functools.partial(train_one, compile=compiling(args), device=args.device),
+                      cache,
                       lambda r, res: f"{r.model} seed {r.seed}: validation perplexity "
                                      f"{res['eval'][str(recipe.length)]['perplexity']:.2f}",
                       train_missing=not args.report_only)
@@ -115,7 +124,8 @@ def run(args: argparse.Namespace) -> int:
 def markdown(report: dict, plots: list[str]) -> str:
     r = report["recipe"]
     lengths = [str(r["length"] * f) for f in FACTORS]
-    lines = [f"Command: `{report['command']}`  ", f"Machine: {report['machine']}  ", f"Date: {report['date']}", "",
+    lines = [f"Command: `{report['command']}`  ", f"Machine: {report['machine']}; runs on {devices(report['runs'])}  ",
+             f"Date: {report['date']}", "",
              f"Bytes of the Python standard library's source ({report['runs'][0]['corpus'] if report['runs'] else ''}). "
              f"Trained on windows of {r['length']} bytes, {r['steps']} steps, batch {r['batch_size']}, lr {r['lr']}, "
              f"{r['n_layers']} layers, window {r['window']}; widths matched to B'MOJO's non-embedding parameter count. "

@@ -21,7 +21,15 @@ import numpy as np
 import torch
 
 from solomonic.bench.matching import match_width, parameters
-from solomonic.bench.record import command_line, machine, save_figure, today, update_section, write_json
+from solomonic.bench.record import (
+    command_line,
+    devices,
+    machine,
+    save_figure,
+    today,
+    update_section,
+    write_json,
+)
 from solomonic.bench.runs import compiling, run_all, run_key, train_resumably
 from solomonic.data.recall import IGNORE
 from solomonic.train import Trainer, TrainSettings
@@ -112,14 +120,14 @@ def plan(grid: list[Configuration], models: list[str] | None, seeds: int, lr: fl
     return runs
 
 
-def train_one(run: Run, scratch: Path | None = None, compile: bool = True) -> dict:
+def train_one(run: Run, scratch: Path | None = None, compile: bool = True, device: str = "cpu") -> dict:
     config = run.config
     overrides = dict(run.overrides)
     settings = TrainSettings(task="mqar", task_params={"length": config.length, "pairs": config.pairs,
                                                         "vocab": config.vocab},
                              preset=run.preset, model_overrides=overrides, steps=config.steps,
                              batch_size=run.batch_size, lr=run.lr, seed=run.seed, eval_every=0, eval_batches=8,
-                             progress=False, compile=compile)
+                             progress=False, compile=compile, device=device)
     trainer, summary, timing = train_resumably(settings, scratch)
     result = {
         "model": run.model, "preset": run.preset, "config": asdict(config), "seed": run.seed, "lr": run.lr,
@@ -128,7 +136,7 @@ def train_one(run: Run, scratch: Path | None = None, compile: bool = True) -> di
         "final_loss": summary["final"]["loss"],
         "params_without_embeddings": trainer.model.num_params(embeddings=False),
         "cache_bytes": trainer.model.cache_bytes(config.length),
-        "compiled": trainer.compiled, **timing,
+        "compiled": trainer.compiled, "device": device, **timing,
     }
     if trainer.config.memory_on("M"):
         result["memory"] = memory_view(trainer)
@@ -188,7 +196,8 @@ def run(args: argparse.Namespace) -> int:
     cache = Path(args.cache or (tempfile.mkdtemp(prefix="solomonic-recall-") if args.quick else "docs/results/recall"))
     runs = plan(grid, models, seeds, args.lr, args.batch_size)
     torch.set_num_threads(args.threads)
-    results = run_all(runs, lambda r: r.key, functools.partial(train_one, compile=compiling(args)), cache,
+    results = run_all(runs, lambda r: r.key, functools.partial(train_one, compile=compiling(args), device=args.device),
+                      cache,
                       lambda r, res: f"{r.config.label} {r.model} seed {r.seed}: accuracy {res['accuracy']:.3f} "
                                      f"(far {res['far_accuracy']:.3f})", train_missing=not args.report_only)
     report = {"command": command_line(), "machine": machine(), "date": today(), "seeds": seeds, "planned": len(runs),
@@ -214,7 +223,8 @@ def aggregate(results: list[dict]) -> dict:
 def markdown(report: dict, plots: list[str], seeds: int) -> str:
     cells = aggregate(report["runs"])
     cpu = sum(r["cpu_seconds"] for r in report["runs"])
-    lines = [f"Command: `{report['command']}`  ", f"Machine: {report['machine']}  ", f"Date: {report['date']}", "",
+    lines = [f"Command: `{report['command']}`  ", f"Machine: {report['machine']}; runs on {devices(report['runs'])}  ",
+             f"Date: {report['date']}", "",
              f"MQAR (Zoology's definition; vocabulary {report['grid'][0].get('vocab', 8192)}), 2 layers, no MLP, presets matched to B'MOJO's "
              f"non-embedding parameter count within 10 % by width; AdamW, lr {report['runs'][0]['lr'] if report['runs'] else ''}, "
              f"batch {report['runs'][0]['batch_size'] if report['runs'] else ''}, warmup 5 % then cosine. Accuracy over all "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import datetime
 import json
 import os
@@ -28,6 +29,15 @@ def machine() -> str:
     except (OSError, ValueError, IndexError):
         pass
     return f"{cpu}, {os.cpu_count()} cores{memory}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def devices(runs: list[dict]) -> str:
+    """Where a grid's runs trained, for its report: "cpu", or each device with its count where they differ."""
+    counts = collections.Counter(r.get("device", "cpu") for r in runs)  # runs from before --device were on the CPU
+    if len(counts) <= 1:
+        return next(iter(counts), "cpu")
+    total = sum(counts.values())
+    return ", ".join(f"{device} ({n} of {total} runs)" for device, n in sorted(counts.items()))
 
 
 def command_line() -> str:
