@@ -171,10 +171,15 @@ def test_compiled_training_takes_the_eager_steps(tmp_path):
     a, b = losses(tmp_path / "eager"), losses(tmp_path / "compiled")
     assert sorted(a) == sorted(b) == [1, 2, 3, 4]
     assert all(abs(a[s] - b[s]) <= 1e-4 * abs(a[s]) for s in a)
+    # A bench grid trains at several lengths in one process: the second length compiles too.
+    longer = Trainer(settings(tmp_path / "longer", steps=1, compile=True, model_overrides=one_layer,
+                              task_params={**TASK, "length": 2 * TASK["length"], "vocab": 4 * TASK["length"]}))
+    longer.run()
+    assert longer.compiled
 
 
 def test_a_failing_compiler_falls_back_to_eager_with_a_warning(tmp_path, monkeypatch):
-    def broken_compile(module):
+    def broken_compile(module, **options):
         def run(*args, **kwargs):
             raise RuntimeError("no C++ compiler found")
         return run

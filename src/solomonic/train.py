@@ -264,7 +264,10 @@ class CompiledOrEager:
 
     def __init__(self, module: torch.nn.Module):
         self.module = module
-        self.compiled = torch.compile(module)
+        # Static shapes: a run's shapes never change, and in a process that trains at several lengths (a bench
+        # grid) dynamo would otherwise make the length symbolic on the second one, where inductor fails on
+        # the SSD scan's chunk arithmetic (ValueRangeError) and training fell back to eager.
+        self.compiled = torch.compile(module, dynamic=False)
 
     def __call__(self, *args, **kwargs):
         if self.compiled is not None:
