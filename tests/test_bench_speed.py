@@ -21,7 +21,7 @@ def report(tmp_path_factory):
     args = argparse.Namespace(quick=True, threads=1, compile=True, device="cpu", output=str(out / "speed.json"),
                               docs=str(out / "benchmarks.md"), plots=str(out / "plots"))
 
-    def broken_compiler(module):
+    def broken_compiler(module, **options):
         def call(*args, **kwargs):
             raise RuntimeError("no C++ compiler here")
         return call
