@@ -22,6 +22,7 @@ from solomonic.bench.record import (
     command_line,
     devices,
     machine,
+    provenance,
     save_figure,
     today,
     update_section,
@@ -124,8 +125,7 @@ def run(args: argparse.Namespace) -> int:
 def markdown(report: dict, plots: list[str]) -> str:
     r = report["recipe"]
     lengths = [str(r["length"] * f) for f in FACTORS]
-    lines = [f"Command: `{report['command']}`  ", f"Machine: {report['machine']}; runs on {devices(report['runs'])}  ",
-             f"Date: {report['date']}", "",
+    lines = [*provenance(report, machine_note=f"; runs on {devices(report['runs'])}"),
              f"Bytes of the Python standard library's source ({report['runs'][0]['corpus'] if report['runs'] else ''}). "
              f"Trained on windows of {r['length']} bytes, {r['steps']} steps, batch {r['batch_size']}, lr {r['lr']}, "
              f"{r['n_layers']} layers, window {r['window']}; widths matched to B'MOJO's non-embedding parameter count. "

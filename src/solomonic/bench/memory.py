@@ -15,7 +15,7 @@ import json
 import subprocess
 import sys
 
-from solomonic.bench.record import command_line, machine, today, update_section, write_json
+from solomonic.bench.record import command_line, machine, provenance, today, update_section, write_json
 
 PROBE = r"""
 import gc, json, os, resource, sys, time
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
 
 def markdown(results: dict) -> str:
     c = results["config"]
-    lines = [f"Command: `{results['command']}`  ", f"Machine: {results['machine']}  ", f"Date: {results['date']}", "",
+    lines = [*provenance(results),
              f"Peak memory of one forward pass (batch 1, float32), d_model {c['d_model']}, {c['n_layers']} layers, "
              f"{c['n_heads']} heads, window {c['window']}; each figure from a fresh process (peak RSS minus RSS "
              "before the pass). The last column is the growth from the previous length: 2.0 is linear.", "",

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from solomonic.bench.record import command_line, machine, today, update_section, write_json
+from solomonic.bench.record import command_line, machine, provenance, today, update_section, write_json
 
 SEED = "../shared/benchmarks/seed"
 
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def markdown(results: dict, args: argparse.Namespace) -> str:
-    lines = [f"Command: `{results['command']}`  ", f"Machine: {results['machine']}  ", f"Date: {results['date']}", "",
+    lines = [*provenance(results),
              "Latency of the whole command (start-up included), over "
              f"{args.runs} runs:", "", "| command | median s | min s | max s | × baseline |", "|---|---:|---:|---:|---:|"]
     for name, e in results["latency"].items():

@@ -25,6 +25,7 @@ from solomonic.bench.record import (
     command_line,
     devices,
     machine,
+    provenance,
     save_figure,
     today,
     update_section,
@@ -223,8 +224,7 @@ def aggregate(results: list[dict]) -> dict:
 def markdown(report: dict, plots: list[str], seeds: int) -> str:
     cells = aggregate(report["runs"])
     cpu = sum(r["cpu_seconds"] for r in report["runs"])
-    lines = [f"Command: `{report['command']}`  ", f"Machine: {report['machine']}; runs on {devices(report['runs'])}  ",
-             f"Date: {report['date']}", "",
+    lines = [*provenance(report, machine_note=f"; runs on {devices(report['runs'])}"),
              f"MQAR (Zoology's definition; vocabulary {report['grid'][0].get('vocab', 8192)}), 2 layers, no MLP, presets matched to B'MOJO's "
              f"non-embedding parameter count within 10 % by width; AdamW, lr {report['runs'][0]['lr'] if report['runs'] else ''}, "
              f"batch {report['runs'][0]['batch_size'] if report['runs'] else ''}, warmup 5 % then cosine. Accuracy over all "

@@ -40,6 +40,12 @@ def devices(runs: list[dict]) -> str:
     return ", ".join(f"{device} ({n} of {total} runs)" for device, n in sorted(counts.items()))
 
 
+def provenance(report: dict, machine_note: str = "", date_note: str = "") -> list[str]:
+    """The lines that open every benchmark's section: the command, the machine and the date it ran."""
+    return [f"Command: `{report['command']}`  ", f"Machine: {report['machine']}{machine_note}  ",
+            f"Date: {report['date']}{date_note}", ""]
+
+
 def command_line() -> str:
     return "solomonic " + " ".join(shlex.quote(a) for a in sys.argv[1:])
 

@@ -26,7 +26,15 @@ from torch.utils.flop_counter import FlopCounterMode, sdpa_backward_flop_count, 
 
 from solomonic.bench.baselines import PlainTransformer, hf_mamba2
 from solomonic.bench.matching import match_mlp, parameters
-from solomonic.bench.record import command_line, machine, save_figure, today, update_section, write_json
+from solomonic.bench.record import (
+    command_line,
+    machine,
+    provenance,
+    save_figure,
+    today,
+    update_section,
+    write_json,
+)
 from solomonic.bench.runs import compiling
 from solomonic.bmojo import BMojoConfig, BMojoLM
 from solomonic.data.corpus import stdlib_corpus
@@ -376,8 +384,7 @@ def _printer() -> Callable[[str], None]:
 def markdown(report: dict, plots: list[str]) -> str:
     s = report["scale"]
     lengths = s["lengths"]
-    lines = [f"Command: `{report['command']}`  ", f"Machine: {report['machine']}  ",
-             f"Date: {report['date']}; torch {report['torch']}, {report['where']}", "",
+    lines = [*provenance(report, date_note=f"; torch {report['torch']}, {report['where']}"),
              f"d_model {s['d_model']}, {s['n_layers']} layers, 4 heads, window {s['window']}, byte vocabulary; every "
              "preset's MLP sized to B'MOJO's non-embedding parameter count. Training: forward and backward of the "
              f"next-token loss, {s['tokens_per_step']:,} tokens per step; the models of one length are timed in "

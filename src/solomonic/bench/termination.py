@@ -13,7 +13,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from solomonic.bench.record import command_line, machine, today, update_section, write_json
+from solomonic.bench.record import command_line, machine, provenance, today, update_section, write_json
 
 
 def run(args: argparse.Namespace) -> int:
@@ -56,7 +56,7 @@ def category(reason: str) -> str:
 
 def markdown(results: dict, args: argparse.Namespace) -> str:
     s, m = results["first"]["summary"], results["memory"]
-    lines = [f"Command: `{results['command']}`  ", f"Machine: {results['machine']}  ", f"Date: {results['date']}", "",
+    lines = [*provenance(results),
              f"SV-COMP termination tasks ({', '.join(Path(p).name for p in args.paths)}), timeout {s['timeout s']:g} s "
              f"per task, {args.jobs} at a time, starting from an empty proof memory:", "",
              "| tasks | score | max | % of max | correct true | correct false | unknown | wrong | median s |",
