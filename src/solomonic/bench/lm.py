@@ -18,16 +18,7 @@ from pathlib import Path
 import torch
 
 from solomonic.bench.matching import match_width, parameters
-from solomonic.bench.record import (
-    command_line,
-    devices,
-    machine,
-    provenance,
-    save_figure,
-    today,
-    update_section,
-    write_json,
-)
+from solomonic.bench.record import devices, provenance, save_figure, stamp, update_section, write_json
 from solomonic.bench.runs import compiling, run_all, run_key, train_resumably
 from solomonic.train import TrainSettings
 
@@ -112,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
                       lambda r, res: f"{r.model} seed {r.seed}: validation perplexity "
                                      f"{res['eval'][str(recipe.length)]['perplexity']:.2f}",
                       train_missing=not args.report_only)
-    report = {"command": command_line(), "machine": machine(), "date": today(), "recipe": asdict(recipe),
+    report = {**stamp(), "recipe": asdict(recipe),
               "runs": results}
     stem = "lm-quick" if args.quick else "lm"
     write_json(args.output or f"docs/results/bench-{stem}.json", report)

@@ -15,7 +15,7 @@ import json
 import subprocess
 import sys
 
-from solomonic.bench.record import command_line, machine, provenance, today, update_section, write_json
+from solomonic.bench.record import provenance, stamp, update_section, write_json
 
 PROBE = r"""
 import gc, json, os, resource, sys, time
@@ -56,7 +56,7 @@ def measure(preset: str, length: int, mode: str, overrides: dict) -> dict:
 def run(args: argparse.Namespace) -> int:
     overrides = {"d_model": args.d_model, "n_layers": args.layers, "n_heads": args.heads, "window": args.window}
     lengths = [1024, 2048] if args.quick else args.lengths
-    results = {"command": command_line(), "machine": machine(), "date": today(), "config": overrides,
+    results = {**stamp(), "config": overrides,
                "lengths": lengths, "runs": []}
     for preset in args.presets:
         for mode in args.modes:

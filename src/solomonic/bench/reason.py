@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from solomonic.bench.record import command_line, machine, provenance, today, update_section, write_json
+from solomonic.bench.record import provenance, stamp, update_section, write_json
 
 SEED = "../shared/benchmarks/seed"
 
@@ -49,7 +49,7 @@ def latency(runs: int) -> dict:
 def run(args: argparse.Namespace) -> int:
     from solomonic.reason import svcomp
 
-    results: dict = {"command": command_line(), "machine": machine(), "date": today(),
+    results: dict = {**stamp(),
                      "latency": latency(args.runs)}
     if not args.quick:
         results["svcomp"] = svcomp.run([args.svcomp], "unreach-call", args.timeout, jobs=args.jobs)

@@ -21,16 +21,7 @@ import numpy as np
 import torch
 
 from solomonic.bench.matching import match_width, parameters
-from solomonic.bench.record import (
-    command_line,
-    devices,
-    machine,
-    provenance,
-    save_figure,
-    today,
-    update_section,
-    write_json,
-)
+from solomonic.bench.record import devices, provenance, save_figure, stamp, update_section, write_json
 from solomonic.bench.runs import compiling, run_all, run_key, train_resumably
 from solomonic.data.recall import IGNORE
 from solomonic.train import Trainer, TrainSettings
@@ -201,7 +192,7 @@ def run(args: argparse.Namespace) -> int:
                       cache,
                       lambda r, res: f"{r.config.label} {r.model} seed {r.seed}: accuracy {res['accuracy']:.3f} "
                                      f"(far {res['far_accuracy']:.3f})", train_missing=not args.report_only)
-    report = {"command": command_line(), "machine": machine(), "date": today(), "seeds": seeds, "planned": len(runs),
+    report = {**stamp(), "seeds": seeds, "planned": len(runs),
               "grid": [asdict(c) for c in grid], "runs": results}
     write_json(args.output or f"docs/results/bench-recall{'-quick' if args.quick else ''}.json", report)
     plots = plot(report, Path(args.plots), "recall-quick" if args.quick else "recall")

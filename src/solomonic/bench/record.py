@@ -40,6 +40,11 @@ def devices(runs: list[dict]) -> str:
     return ", ".join(f"{device} ({n} of {total} runs)" for device, n in sorted(counts.items()))
 
 
+def stamp() -> dict:
+    """What every benchmark's results record of how they were made; `provenance` writes it out."""
+    return {"command": command_line(), "machine": machine(), "date": today()}
+
+
 def provenance(report: dict, machine_note: str = "", date_note: str = "") -> list[str]:
     """The lines that open every benchmark's section: the command, the machine and the date it ran."""
     return [f"Command: `{report['command']}`  ", f"Machine: {report['machine']}{machine_note}  ",

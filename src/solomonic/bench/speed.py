@@ -26,15 +26,7 @@ from torch.utils.flop_counter import FlopCounterMode, sdpa_backward_flop_count, 
 
 from solomonic.bench.baselines import PlainTransformer, hf_mamba2
 from solomonic.bench.matching import match_mlp, parameters
-from solomonic.bench.record import (
-    command_line,
-    machine,
-    provenance,
-    save_figure,
-    today,
-    update_section,
-    write_json,
-)
+from solomonic.bench.record import provenance, save_figure, stamp, update_section, write_json
 from solomonic.bench.runs import compiling
 from solomonic.bmojo import BMojoConfig, BMojoLM
 from solomonic.data.corpus import stdlib_corpus
@@ -354,7 +346,7 @@ def run(args: argparse.Namespace, scale: Scale | None = None) -> int:
     peak = matmul_peak(scale.peak_size, scale.rounds, device)
     where = torch.cuda.get_device_name(device) if device.type == "cuda" else f"{args.threads} threads"
     log(f"peak: {peak / 1e9:.1f} GFLOP/s ({scale.peak_size}x{scale.peak_size} float32 matmul, {where})")
-    report = {"command": command_line(), "machine": machine(), "date": today(), "device": args.device,
+    report = {**stamp(), "device": args.device,
               "threads": args.threads, "where": where, "torch": torch.__version__, "scale": asdict(scale),
               "peak_flop_per_s": peak, "configs": {name: asdict(c) for name, c in configs.items()},
               "training": run_training(scale, configs, device, peak, log)}

@@ -13,7 +13,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from solomonic.bench.record import command_line, machine, provenance, today, update_section, write_json
+from solomonic.bench.record import provenance, stamp, update_section, write_json
 
 
 def run(args: argparse.Namespace) -> int:
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
         "same verdict": sum(again[name]["verdict"] == verdict for name, verdict in decided.items()),
         "slowest analysis from memory (s)": max((again[name]["analysis_seconds"] for name in decided), default=0.0),
     }
-    results = {"command": command_line(), "machine": machine(), "date": today(), "first": first,
+    results = {**stamp(), "first": first,
                "second": second, "memory": recall}
     write_json(args.output, results)
     text = markdown(results, args)
