@@ -12,9 +12,8 @@ that an assertion failure or a sanitizer abort ends only that input). Then:
 * across the run, at least 90% of the questions get a decisive answer (yes or no). A C "unknown" that
   blames possible undefined behaviour is not counted against the tool when the box confirms such
   behaviour and shows no violation of the property itself: that unknown is the documented answer.
-  The time limit is wall-clock, so a loaded host (pytest-xdist workers beside the tool's own jobs)
-  turns answers that take 2 s on an idle one into timeouts: a question that times out is asked once
-  more with four times the limit, and the summary counts how many needed that.
+  A question that times out is asked once more with a longer limit (see `patience`); the summary
+  counts how many needed that.
 
 The writers keep an interval abstraction of every variable while they write a program, so that (a)
 assertions and return conditions are bounds that hold, or miss by a little, at that point, rather than
@@ -51,15 +50,15 @@ from hypothesis import strategies as st
 pytest.importorskip("z3")
 pytest.importorskip("pycparser")
 
-from solomonic.reason import AssumptionViolated, check
+from solomonic.reason import AssumptionViolated
 from solomonic.reason.result import Verdict
+from tests.reason.patience import check_patiently
 
 EXAMPLES = int(os.environ.get("SOLOMONIC_DIFFERENTIAL_EXAMPLES", "0")) or None
 PY_EXAMPLES = EXAMPLES or 100
 C_EXAMPLES = EXAMPLES or 40  # per data model
 SEED = int(os.environ.get("SOLOMONIC_DIFFERENTIAL_SEED", "0"))  # another stream of programs, for long runs
 CHECK_TIMEOUT_S = 3.0  # per function and property
-RETRY_TIMEOUT_S = 4 * CHECK_TIMEOUT_S  # for a question that timed out: the host may just be busy
 DECISIVE_TARGET = 0.90
 
 settings.register_profile(
@@ -1145,7 +1144,7 @@ def c_run(program: CProgram, rows: list[tuple[int, ...]], workdir: Path) -> list
 class Stats:
     language: str
     answers: dict = field(default_factory=dict)  # (source, property) -> (verdict, reason, excused)
-    retried: int = 0  # questions asked again after a timeout
+    retried: list = field(default_factory=list)  # answers asked for again after a timeout
 
     def add(self, source: str, prop: str, verdict: Verdict, reason: str, excused: bool = False) -> None:
         self.answers[(source, prop)] = (verdict, reason, excused)
@@ -1177,7 +1176,7 @@ class Stats:
                  f"decisive {self.rate:.1%} of {len(self.counted)} counted questions "
                  f"({excused} excused: unknown for undefined behaviour the box confirms); "
                  f"programs with every counted question decided: {decisive_programs}/{len(programs)}; "
-                 f"asked again after a timeout: {self.retried}",
+                 f"asked again after a timeout: {len(self.retried)}",
                  "  verdicts: " + ", ".join(f"{p}={v}:{n}" for (p, v), n in sorted(verdicts.items()))]
         for r, n in reasons.most_common():
             lines.append(f"  unknown x{n}: {r}; for example:")
@@ -1190,19 +1189,9 @@ class Stats:
         assert self.rate >= DECISIVE_TARGET, "too few decisive answers:\n" + self.summary()
 
 
-def check_patiently(path: Path, stats: Stats, **options) -> list:
-    """Every property of `f`; a question that timed out is asked once more with the longer limit."""
-    results = check(str(path), function="f", property="all", timeout=CHECK_TIMEOUT_S, jobs=2, **options)
-    for i, r in enumerate(results):
-        if r.verdict == Verdict.UNKNOWN and r.reason.startswith("timeout"):
-            stats.retried += 1
-            [results[i]] = check(str(path), function="f", property=r.property, timeout=RETRY_TIMEOUT_S, **options)
-    return results
-
-
 def judge_python(program: PyProgram, path: Path, stats: Stats) -> None:
     source = program.source
-    results = check_patiently(path, stats)
+    results = check_patiently(path, CHECK_TIMEOUT_S, stats.retried, function="f", jobs=2)
     fn = py_load(source)
     # Every loop the writer makes ends, on any input; only an unbounded `while` over a huge witness value
     # could take long, and the tool's replay has already run that witness within its time limit.
@@ -1233,7 +1222,8 @@ def judge_c(program: CProgram, workdir: Path, stats: Stats) -> None:
     types = [model.types[t] for _, t in program.params]
     path = workdir / f"prog{abs(hash(source)) % 10**12}.c"
     path.write_text(source)
-    results = check_patiently(path, stats, data_model=program.data_model)
+    results = check_patiently(path, CHECK_TIMEOUT_S, stats.retried, function="f", jobs=2,
+                              data_model=program.data_model)
     box = list(itertools.product(*(c_box(t, len(types)) for t in types)))
     witnesses = {}
     for r in results:

@@ -4,7 +4,8 @@ Hypothesis writes small loops over two integers: a guard of one or two linear co
 linear updates, sometimes split by a linear branch; some terminate, some do not, some only for some
 inputs. The tool answers `terminates` for each. Then each program runs for real with a counter in its
 loop: a "yes" must finish within the bound on every input of a box, and a "no" witness must still be
-running at the bound (after the tool's own replay already confirmed it). The run is reproducible
+running at the bound (after the tool's own replay already confirmed it). A timeout is asked again
+with a longer limit (see `patience`). The run is reproducible
 (fixed seed, no example database); SOLOMONIC_DIFFERENTIAL_EXAMPLES and SOLOMONIC_DIFFERENTIAL_SEED
 ask for a longer run or another stream of loops.
 """
@@ -21,8 +22,8 @@ from hypothesis import strategies as st
 
 pytest.importorskip("z3")
 
-from solomonic.reason import check
 from solomonic.reason.result import Verdict
+from tests.reason.patience import check_patiently
 
 BOUND = 20_000  # loop iterations: far more than any terminating loop here takes on the box
 BOX = range(-6, 7)
@@ -102,6 +103,7 @@ def run_bounded(source: str, x: int, y: int) -> str:
 
 def test_terminates_agrees_with_bounded_runs(tmp_path):
     verdicts: Counter = Counter()
+    retried: list = []
 
     @seed(20261121 + SEED)
     @settings(max_examples=EXAMPLES, deadline=None, database=None,
@@ -110,7 +112,7 @@ def test_terminates_agrees_with_bounded_runs(tmp_path):
     def one(source: str) -> None:
         path = tmp_path / "loop.py"
         path.write_text(source)
-        [r] = check(str(path), function="f", property="terminates", timeout=4.0)
+        [r] = check_patiently(path, 4.0, retried, function="f", property="terminates")
         verdicts[r.verdict] += 1
         where = f"\n--- program ---\n{source}--- tool: {r.verdict.value}: {r.reason}"
         if r.verdict == Verdict.YES:
@@ -126,5 +128,5 @@ def test_terminates_agrees_with_bounded_runs(tmp_path):
     total = sum(verdicts.values())
     decisive = (verdicts[Verdict.YES] + verdicts[Verdict.NO]) / max(1, total)
     print(f"\nterminates: {total} loops, yes {verdicts[Verdict.YES]}, no {verdicts[Verdict.NO]}, "
-          f"unknown {verdicts[Verdict.UNKNOWN]}; decisive {decisive:.0%}")
+          f"unknown {verdicts[Verdict.UNKNOWN]}; decisive {decisive:.0%}; asked again after a timeout: {len(retried)}")
     assert decisive >= DECISIVE_TARGET, f"too few decisive answers: {dict(verdicts)}"
