@@ -103,8 +103,7 @@ def run(args: argparse.Namespace) -> int:
                       lambda r, res: f"{r.model} seed {r.seed}: validation perplexity "
                                      f"{res['eval'][str(recipe.length)]['perplexity']:.2f}",
                       train_missing=not args.report_only)
-    report = {**stamp(), "recipe": asdict(recipe),
-              "runs": results}
+    report = {**stamp(), "recipe": asdict(recipe), "runs": results}
     stem = "lm-quick" if args.quick else "lm"
     write_json(args.output or f"docs/results/bench-{stem}.json", report)
     plots = plot(report, Path(args.plots), stem)

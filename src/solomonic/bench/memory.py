@@ -56,8 +56,7 @@ def measure(preset: str, length: int, mode: str, overrides: dict) -> dict:
 def run(args: argparse.Namespace) -> int:
     overrides = {"d_model": args.d_model, "n_layers": args.layers, "n_heads": args.heads, "window": args.window}
     lengths = [1024, 2048] if args.quick else args.lengths
-    results = {**stamp(), "config": overrides,
-               "lengths": lengths, "runs": []}
+    results = {**stamp(), "config": overrides, "lengths": lengths, "runs": []}
     for preset in args.presets:
         for mode in args.modes:
             for length in lengths:

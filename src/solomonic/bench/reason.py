@@ -49,8 +49,7 @@ def latency(runs: int) -> dict:
 def run(args: argparse.Namespace) -> int:
     from solomonic.reason import svcomp
 
-    results: dict = {**stamp(),
-                     "latency": latency(args.runs)}
+    results: dict = {**stamp(), "latency": latency(args.runs)}
     if not args.quick:
         results["svcomp"] = svcomp.run([args.svcomp], "unreach-call", args.timeout, jobs=args.jobs)
     write_json(args.output, results)

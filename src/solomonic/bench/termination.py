@@ -31,8 +31,7 @@ def run(args: argparse.Namespace) -> int:
         "same verdict": sum(again[name]["verdict"] == verdict for name, verdict in decided.items()),
         "slowest analysis from memory (s)": max((again[name]["analysis_seconds"] for name in decided), default=0.0),
     }
-    results = {**stamp(), "first": first,
-               "second": second, "memory": recall}
+    results = {**stamp(), "first": first, "second": second, "memory": recall}
     write_json(args.output, results)
     text = markdown(results, args)
     update_section(args.docs, "termination", text)
