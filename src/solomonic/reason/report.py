@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 from solomonic import __version__
 from solomonic.reason.result import Result, Verdict
@@ -56,34 +60,53 @@ def to_json(results: list[Result]) -> str:
     return json.dumps([r.to_json() for r in results], indent=2)
 
 
-def sarif(results: list[Result]) -> str:
-    rules = [{"id": p, "name": p, "shortDescription": {"text": t}} for p, t in PROPERTY_TEXT.items()]
+# SARIF's result.kind per verdict (§3.27.9): "open" is the spec's word for "could not tell pass from fail".
+SARIF_KIND = {Verdict.YES: "pass", Verdict.NO: "fail", Verdict.UNKNOWN: "open"}
+# Locations are relative to this base, so a log describes the checkout wherever the checkout lies, and code
+# scanning can match its results to its own copy of the repository (§3.4.4, §3.14.14).
+SRCROOT = "%SRCROOT%"
+
+
+def sarif(results: list[Result], root: str | os.PathLike[str] | None = None) -> str:
+    """A SARIF 2.1.0 log of one run, file locations relative to `root` (default: the working directory)."""
+    base = Path(os.path.abspath(root if root is not None else os.getcwd()))
+    rule_index = {p: i for i, p in enumerate(PROPERTY_TEXT)}
+    rules = [{"id": p, "name": "".join(word.capitalize() for word in p.split("-")),
+              "shortDescription": {"text": t}, "defaultConfiguration": {"level": "error"}}
+             for p, t in PROPERTY_TEXT.items()]
     entries = []
     for r in results:
         line = r.line
         if r.verdict == Verdict.NO and r.witness:
             line = r.witness["event"]["line"]
-        entry = {
+        kind = SARIF_KIND[r.verdict]
+        entry: dict[str, Any] = {
             "ruleId": r.property,
-            "kind": {"yes": "pass", "no": "fail", "unknown": "open"}[r.verdict.value],
-            "level": {"yes": "none", "no": "error", "unknown": "note"}[r.verdict.value],
+            "ruleIndex": rule_index[r.property],
+            "kind": kind,
+            # §3.27.10: a result whose kind is not "fail" has level "none"; a failure here is a real,
+            # replayed violation of the property, hence an error.
+            "level": "error" if kind == "fail" else "none",
             "message": {"text": _message(r)},
-            "locations": [_location(r.file, line)],
+            "locations": [_location(r.file, line, base)],
             "properties": {"function": r.function, "verdict": r.verdict.value, "seconds": r.seconds},
         }
         if r.verdict == Verdict.NO and r.witness:
             entry["codeFlows"] = [{"threadFlows": [{"locations": [
-                {"location": _location(r.file, n)} for n in r.witness["path"][:1000]]}]}]
+                {"location": _location(r.file, n, base)} for n in r.witness["path"][:1000]]}]}]
             entry["properties"]["witness"] = r.witness["inputs"]
         if r.verdict == Verdict.YES and r.certificate:
             entry["properties"]["certificate"] = r.certificate
         entries.append(entry)
+    base_uri = base.as_uri()
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{"tool": {"driver": {"name": "solomonic", "version": __version__,
                                       "informationUri": "https://github.com/solomonic/solomonic",
                                       "rules": rules}},
+                  # §3.14.14: a base URI names a directory, so it ends with a slash
+                  "originalUriBaseIds": {SRCROOT: {"uri": base_uri if base_uri.endswith("/") else base_uri + "/"}},
                   "results": entries}],
     }
     return json.dumps(log, indent=2)
@@ -98,5 +121,21 @@ def _message(r: Result) -> str:
     return f"{r.function}: unknown whether {PROPERTY_TEXT[r.property]}: {r.reason}"
 
 
-def _location(file: str, line: int) -> dict:
-    return {"physicalLocation": {"artifactLocation": {"uri": file}, "region": {"startLine": max(1, line)}}}
+def _location(file: str, line: int, base: Path) -> dict:
+    return {"physicalLocation": {"artifactLocation": _artifact(file, base),
+                                 "region": {"startLine": max(1, line)}}}
+
+
+def _artifact(file: str, base: Path) -> dict:
+    """A relative URI under %SRCROOT% where the file lies below `base`, else an absolute file URI.
+
+    The lexical path is tried first, as the user named it; the resolved one second, so that a symbolic
+    link above the checkout (a working directory that os.getcwd reports resolved) still counts as inside.
+    The relative path is percent-encoded from its bytes, as Path.as_uri encodes absolute ones, so spaces,
+    '%', ':' and non-ASCII (even undecodable) names give valid URI references.
+    """
+    path = Path(os.path.abspath(file))
+    for inner, outer in ((path, base), (path.resolve(), base.resolve())):
+        if inner.is_relative_to(outer):
+            return {"uri": quote(os.fsencode(inner.relative_to(outer).as_posix())), "uriBaseId": SRCROOT}
+    return {"uri": path.as_uri()}
