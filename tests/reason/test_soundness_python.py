@@ -1,0 +1,74 @@
+"""The Python soundness campaign (solomonic.bench.soundness_python): a small campaign finds no
+disagreement between the reasoner and CPython, and its judge is shown able to find one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("z3")
+
+from solomonic.bench.soundness_python import PROPERTIES, Batch, Generated, campaign, judge, write_batch
+from solomonic.reason.result import Result, Verdict
+
+
+def test_a_small_campaign_agrees_with_cpython():
+    progress: list[int] = []
+    out = campaign(24, seed=0, timeout_s=2.0, jobs=1, on_progress=progress.append)
+    assert out["disagreements"] == [], out["disagreements"]
+    assert out["questions"] == 24 * len(PROPERTIES) == out["yes"] + out["no"] + out["unknown"]
+    assert out["yes"] > 0 and out["no"] > 0  # the campaign decides things, in both directions
+    assert progress == [24]
+
+
+def test_batches_are_determined_by_the_seed():
+    assert write_batch(5, 1, 10).source == write_batch(5, 1, 10).source != write_batch(6, 1, 10).source
+
+
+PLANTED = [
+    Generated("wrong_assert", [("x", "int")], "def wrong_assert(x: int) -> int:\n"
+              "    assert x != 12345\n    return x\n"),
+    Generated("loops_on_odd", [("x", "int")], "def loops_on_odd(x: int) -> int:\n"
+              "    n = x % 10\n    while n != 0:\n        n -= 2\n    return 1\n"),
+]
+
+
+def _result(function: str, prop: str, verdict: Verdict, inputs: dict | None = None) -> Result:
+    witness = None if inputs is None else {"inputs": inputs, "replay": {"confirmed": True}}
+    return Result("planted.py", function, prop, verdict, witness=witness)
+
+
+def test_the_judge_reports_planted_wrong_answers(tmp_path: Path):
+    """Fabricated answers, each wrong: the judge must blame every one, and nothing right."""
+    batch = Batch("", PLANTED)
+    module = tmp_path / "planted.py"
+    module.write_text(batch.source)
+    results = {
+        "assert": [_result("wrong_assert", "assert", Verdict.YES),  # wrong: x = 12345 fails
+                   _result("loops_on_odd", "assert", Verdict.YES)],  # right
+        "returns-true": [_result("wrong_assert", "returns-true", Verdict.NO, {"x": 1}),  # wrong: returns 1
+                         _result("loops_on_odd", "returns-true", Verdict.YES)],  # right
+        "terminates": [_result("wrong_assert", "terminates", Verdict.YES),  # right
+                       _result("loops_on_odd", "terminates", Verdict.YES)],  # wrong: odd x loops
+    }
+    found = judge(batch, module, results, seed=0, workdir=tmp_path)
+    blamed = {(d["function"], d["property"], d["verdict"]) for d in found}
+    assert blamed == {("wrong_assert", "assert", "yes"), ("wrong_assert", "returns-true", "no"),
+                      ("loops_on_odd", "terminates", "yes")}, found
+    evidence = {(d["function"], d["property"]): d["evidence"] for d in found}
+    assert "x=12345" in evidence["wrong_assert", "assert"]
+    assert "AssertionError" in evidence["wrong_assert", "assert"]
+    assert "returned 1" in evidence["wrong_assert", "returns-true"]
+    assert "still running" in evidence["loops_on_odd", "terminates"]
+    assert all("def " + d["function"] in d["program"] for d in found)
+
+
+def test_the_judge_reports_an_unconfirmed_no(tmp_path: Path):
+    batch = Batch("", PLANTED[:1])
+    module = tmp_path / "planted.py"
+    module.write_text(batch.source)
+    unconfirmed = _result("wrong_assert", "assert", Verdict.NO, {"x": 12345})
+    unconfirmed.witness["replay"]["confirmed"] = False
+    found = judge(batch, module, {"assert": [unconfirmed]}, seed=0, workdir=tmp_path)
+    assert [d["verdict"] for d in found] == ["no"] and "not confirmed" in found[0]["evidence"]
