@@ -206,6 +206,24 @@ def build_parser() -> argparse.ArgumentParser:
     termination.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="tasks at a time (default: 1)")
     _bench_outputs(termination, "docs/results/bench-termination.json")
     termination.set_defaults(run=run_bench_termination)
+    soundness = bench_sub.add_parser(
+        "soundness", help="the reasoner: a differential soundness campaign against gcc, csmith and CPython",
+        description="Writes C functions that stress C's integer rules, csmith programs and Python functions, asks\n"
+                    "every property of each, and checks every yes and no by running the program (gcc with UBSan;\n"
+                    "CPython). Any disagreement fails the bench. Batches are cached, so a killed run resumes.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    soundness.add_argument("--c", type=int, default=200, metavar="N", help="generated C functions (default: 200)")
+    soundness.add_argument("--csmith", type=int, default=10, metavar="M", help="csmith programs (default: 10)")
+    soundness.add_argument("--python", type=int, default=200, metavar="K",
+                           help="generated Python functions (default: 200)")
+    soundness.add_argument("--seed", type=int, default=0)
+    soundness.add_argument("--timeout", type=_positive, default=3.0, metavar="S", help="seconds per question")
+    soundness.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="questions at a time (default: 1)")
+    soundness.add_argument("--batch", type=int, default=50, metavar="N", help="C functions per file (default: 50)")
+    soundness.add_argument("--cache", default="docs/results/soundness", metavar="DIR",
+                           help="one JSONL file per batch (default: docs/results/soundness)")
+    _bench_outputs(soundness, "docs/results/bench-soundness.json")
+    soundness.set_defaults(run=run_bench_soundness)
     recall = bench_sub.add_parser(
         "recall", help="B'MOJO II: multi-query associative recall across presets at matched size",
         description="Trains every preset (and B'MOJO's memory variants) on MQAR over a grid of (length, pairs),\n"
@@ -480,6 +498,12 @@ def run_bench_speed(args: argparse.Namespace) -> int:
 
 def run_bench_memory(args: argparse.Namespace) -> int:
     from solomonic.bench.memory import run
+
+    return run(args)
+
+
+def run_bench_soundness(args: argparse.Namespace) -> int:
+    from solomonic.bench.soundness import run
 
     return run(args)
 
