@@ -8,8 +8,9 @@ from solomonic.reason.ir import BVType
 
 DATA_MODELS = ("ILP32", "LP64")
 
-# canonical name -> (conversion rank, width under ILP32, width under LP64, signed)
-_TABLE = {
+# canonical name -> (conversion rank, width under ILP32, width under LP64, signed). gcc offers the
+# 128-bit types only on 64-bit targets (`gcc -m32` rejects `__int128`): None under ILP32.
+_TABLE: dict[str, tuple[int, int | None, int, bool]] = {
     "_Bool": (0, 1, 1, False),
     "char": (1, 8, 8, True),  # plain char is signed on x86 with gcc
     "signed char": (1, 8, 8, True),
@@ -22,7 +23,12 @@ _TABLE = {
     "unsigned long": (4, 32, 64, False),
     "long long": (5, 64, 64, True),
     "unsigned long long": (5, 64, 64, False),
+    "__int128": (6, None, 128, True),
+    "unsigned __int128": (6, None, 128, False),
 }
+# _Alignof(type) as gcc computes it (C11's ABI alignment, which is what struct members get): i386's
+# System V ABI aligns 8-byte integers to 4, where gcc's own __alignof__ says 8 (its preferred alignment).
+_ALIGN_ILP32 = {"long long": 4, "unsigned long long": 4}
 MODEL_DEPENDENT = {"long", "unsigned long"}
 STORAGE_BYTES = {"_Bool": 1}  # sizeof where it differs from width / 8
 
@@ -56,7 +62,22 @@ class CTypes:
     def get(self, name: str) -> CInt:
         _, w32, w64, signed = _TABLE[name]
         width = w32 if self.data_model == "ILP32" else w64
+        if width is None:
+            raise KeyError(f"{name} does not exist under {self.data_model}")
         return CInt(name, BVType(width, signed, name))
+
+    def available(self, name: str) -> bool:
+        return (_TABLE[name][1] if self.data_model == "ILP32" else _TABLE[name][2]) is not None
+
+    def alignment(self, t: CInt) -> int:
+        """_Alignof(t) for an integer type, as gcc computes it under this data model."""
+        if self.data_model == "ILP32":
+            return _ALIGN_ILP32.get(t.name, t.size)
+        return t.size
+
+    @property
+    def pointer_alignment(self) -> int:
+        return self.pointer_bytes
 
     @property
     def int(self) -> CInt:
@@ -108,6 +129,8 @@ class CTypes:
             base = "long"
         elif core == ["long", "long"]:
             base = "long long"
+        elif core == ["__int128"]:
+            base = "__int128"
         else:
             return None
         if base is None:
@@ -154,6 +177,8 @@ _ESCAPES = {"n": 10, "t": 9, "r": 13, "0": 0, "\\": 92, "'": 39, '"': 34, "a": 7
 
 def char_literal(text: str) -> int:
     """The int value of a character constant such as 'a', '\\n', '\\x41' or '\\101' (plain char is signed)."""
+    if not text.startswith("'"):
+        raise ValueError(f"wide or Unicode character constant {text}")
     body = text[1:-1]
     if body.startswith("\\"):
         rest = body[1:]
@@ -165,8 +190,10 @@ def char_literal(text: str) -> int:
             value = _ESCAPES[rest]
         else:
             raise ValueError(f"unknown escape in {text}")
-    elif len(body) == 1:
+    elif len(body) == 1 and ord(body) < 128:
         value = ord(body)
     else:
-        raise ValueError(f"multi-character constant {text}")
+        raise ValueError(f"multi-character or non-ASCII constant {text}")
+    if value > 255:  # gcc truncates an escape past a char's range, with a warning; not modelled
+        raise ValueError(f"escape sequence out of range in {text}")
     return value - 256 if value >= 128 else value

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from pycparser import c_ast, c_generator, c_parser
 
+from solomonic.reason.cextensions import VA_LIST_TAG, Taint, Unmodelled, gnu_predicates, prepare
 from solomonic.reason.cfgbuild import Builder, Loop
 from solomonic.reason.cpointers import PointerLowering
 from solomonic.reason.csymbols import (
@@ -65,14 +66,17 @@ from solomonic.reason.ir import (
 )
 from solomonic.reason.recursion import on_cycles
 
-# Neutralise GNU extensions that pycparser does not parse; without __GNUC__ glibc's headers fall back
-# to plain C (and `assert` expands to a conditional expression, not a statement expression).
+# gcc's preprocessor in GNU C mode, but without __GNUC__, so that glibc's headers fall back to plain C
+# (and `assert` expands to a conditional expression, not a statement expression). The defines only
+# give GNU spellings their standard names; every other GNU construct reaches `cextensions`, which
+# drops what changes nothing and marks what is not modelled. cinclude/ keeps glibc from erasing
+# `__attribute__` (see cinclude/sys/cdefs.h).
+CINCLUDE = os.path.join(os.path.dirname(__file__), "cinclude")
 GNU_FLAGS = [
-    "-std=gnu11", "-U__GNUC__", "-D__STRICT_ANSI__",
-    "-D__attribute__(x)=", "-D__extension__=", "-D__asm__(x)=", "-D__asm(x)=", "-Dasm(x)=",
-    "-D__restrict=", "-D__restrict__=", "-D__inline=", "-D__inline__=", "-D__volatile__=volatile",
-    "-D__signed__=signed", "-D__const=const", "-D__builtin_va_list=int", "-D__int128=long",
-    "-D__float128=double", "-D_Noreturn=", "-D__builtin_offsetof(t,m)=0",
+    "-std=gnu11", "-U__GNUC__", "-D__STRICT_ANSI__", f"-I{CINCLUDE}",
+    "-D__restrict=restrict", "-D__restrict__=restrict", "-D__inline=inline", "-D__inline__=inline",
+    "-D__volatile__=volatile", "-D__volatile=volatile", "-D__signed__=signed", "-D__signed=signed",
+    "-D__const=const",
 ]
 ERROR_FUNCTIONS = {"reach_error", "__VERIFIER_error", "__assert_fail", "__assert_perror_fail", "__assert"}
 STOP_FUNCTIONS = {"abort", "exit", "_Exit", "_exit"}
@@ -101,6 +105,7 @@ class CProgram:
     typedefs: dict[str, c_ast.Node]
     enumerators: dict[str, c_ast.Node | None]
     nondet_functions: dict[str, str]  # __VERIFIER_nondet_* used or declared -> C return type, as written
+    taint: Taint  # declarations that hold constructs the lowering does not model
     include_dirs: tuple[str, ...] = ()
     defines: tuple[str, ...] = ()
 
@@ -149,10 +154,10 @@ def preprocess(path: str, include_dirs=(), defines=()) -> str:
 
 
 def parse_c(path: str, include_dirs=(), defines=(), data_model: str = "LP64") -> CProgram:
-    text = preprocess(path, include_dirs, defines)
+    prepared = prepare(preprocess(path, include_dirs, defines))
     parser = c_parser.CParser()
     try:
-        tree = parser.parse(text, path)
+        tree = parser.parse(prepared.text, path)
     except Exception as err:  # pycparser raises ParseError, and AssertionError on some malformed input
         message = str(err)
         match = re.match(r"(.*?):(\d+):(?:\d+:)?\s*(.*)", message)
@@ -180,8 +185,8 @@ def parse_c(path: str, include_dirs=(), defines=(), data_model: str = "LP64") ->
                 variables[ext.name] = ext  # a definition wins over an extern declaration
     nondet: dict[str, str] = {}
     for node in _walk(tree):
-        if isinstance(node, c_ast.Enumerator):
-            enumerators.setdefault(node.name, node)
+        if isinstance(node, c_ast.Enumerator):  # a name declared twice (scopes) is not resolved: None
+            enumerators[node.name] = None if node.name in enumerators else node
         elif isinstance(node, c_ast.FuncCall) and isinstance(node.name, c_ast.ID) \
                 and node.name.name.startswith(NONDET_PREFIX):
             nondet.setdefault(node.name.name, NONDET_NAMES.get(node.name.name[len(NONDET_PREFIX):], ""))
@@ -192,8 +197,17 @@ def parse_c(path: str, include_dirs=(), defines=(), data_model: str = "LP64") ->
         if name.startswith(NONDET_PREFIX) and isinstance(ret, c_ast.IdentifierType):
             nondet[name] = " ".join(ret.names)
     nondet = {n: t for n, t in nondet.items() if t}
+    taint = Taint.of(tree, prepared, gnu_predicates(prepared.user_files, _read_source))
     return CProgram(path, tree, CTypes(data_model), functions, prototypes, variables, typedefs, enumerators,
-                    nondet, tuple(include_dirs), tuple(defines))
+                    nondet, taint, tuple(include_dirs), tuple(defines))
+
+
+def _read_source(name: str) -> str | None:
+    try:
+        with open(name, "rb") as f:
+            return f.read().decode("utf-8", errors="replace")
+    except OSError:
+        return None
 
 
 def _walk(node: c_ast.Node):
@@ -251,6 +265,17 @@ class _Lowering(PointerLowering):
     def unsupported(self, what: str, node: c_ast.Node | None) -> Unsupported:
         return Unsupported(what, self.p.path, self._line(node) or self._line(self.fdef))
 
+    def refuse_tainted(self, found: Unmodelled | None, declaration: str) -> None:
+        """Stop at a declaration that holds a construct the lowering does not model (see cextensions)."""
+        if found is not None:
+            raise Unsupported(f"{found.construct} is not modelled ({declaration})", found.file, found.line)
+
+    def enter_function(self, name: str, fdef: c_ast.FuncDef) -> None:
+        """Checks every function body must pass before it is lowered (analysed, inlined or called)."""
+        self.refuse_tainted(self.p.taint.names.get(name), f"in `{name}`")
+        if "_Noreturn" in (fdef.decl.funcspec or []):
+            raise self.unsupported(f"_Noreturn function `{name}` (returning from it is undefined)", fdef)
+
     def text(self, node: c_ast.Node) -> str:
         return " ".join(self.gen.visit(node).split())
 
@@ -276,12 +301,15 @@ class _Lowering(PointerLowering):
 
     def resolve(self, node: c_ast.Node) -> CType:
         if isinstance(node, c_ast.TypeDecl):
+            if "_Atomic" in (node.quals or []):
+                return Other("_Atomic type")
             return self.resolve(node.type)
         if isinstance(node, c_ast.Typename):
             return self.resolve(node.type)
         if isinstance(node, c_ast.IdentifierType):
             names = node.names
             if len(names) == 1 and names[0] in self.p.typedefs:
+                self.refuse_tainted(self.p.taint.names.get(names[0]), f"the typedef '{names[0]}'")
                 if names[0] in ("size_t", "ssize_t", "ptrdiff_t", "intptr_t", "uintptr_t"):
                     self.model_dependent = True
                 return self.resolve(self.p.typedefs[names[0]])
@@ -290,15 +318,27 @@ class _Lowering(PointerLowering):
             if any(n in ("float", "double") for n in names):
                 return Other("floating point")
             canonical = self.t.canonical(names)
-            return Scalar(self.c_int(canonical)) if canonical else Other(f"type {' '.join(names)}")
+            if canonical is None:
+                return Other(f"type {' '.join(names)}")
+            if not self.t.available(canonical):
+                return Other(f"{canonical}, which gcc does not offer under {self.t.data_model}")
+            return Scalar(self.c_int(canonical))
+        if isinstance(node, (c_ast.Struct, c_ast.Union, c_ast.Enum)) and node.name:
+            self.refuse_tainted(self.p.taint.tags.get(node.name), f"the type '{node.name}'")
+        if isinstance(node, c_ast.Struct) and node.name == VA_LIST_TAG:
+            return Other("va_list (variadic arguments)")
         if isinstance(node, c_ast.Enum):
-            return Scalar(self.t.int)
+            return Scalar(self.enum_type(node))
         if isinstance(node, c_ast.ArrayDecl):
             elem = self.resolve(node.type)
             if not isinstance(elem, (Scalar, Array)):
                 return Other("array of non-integers")
             return Array(elem, node.dim)
         if isinstance(node, c_ast.PtrDecl):
+            if "restrict" in (node.quals or []):  # aliasing through it would be undefined, and is not checked
+                return Other("restrict-qualified pointer")
+            if "_Atomic" in (node.quals or []):
+                return Other("_Atomic type")
             return Pointer(self.resolve(node.type))
         if isinstance(node, (c_ast.Struct, c_ast.Union)):
             return Other("struct or union")
@@ -362,6 +402,10 @@ class _Lowering(PointerLowering):
     # ------------------------------------------------------------------------------------------ entry
 
     def lower(self) -> Function:
+        for found in self.p.taint.everywhere:
+            raise Unsupported(f"{found.construct} is not modelled (it affects every function)", found.file,
+                              found.line)
+        self.enter_function(self.name, self.fdef)
         fdecl = self.fdef.decl.type
         frame = Frame(self.name, "", [{}], self.resolve(fdecl.type))
         self.frames.append(frame)
@@ -463,16 +507,33 @@ class _Lowering(PointerLowering):
         if name in self.globals:
             return self.globals[name]
         if name in self.p.globals:
+            self.refuse_tainted(self.p.taint.names.get(name), f"the declaration of '{name}'")
             decl = self.p.globals[name]
             sym = self.declare(decl, Var(name, BOOL), is_global=True)
             self.globals[name] = sym
             self.global_order.append(name)
             return sym
         if name in self.p.enumerators:
-            return CVal(const(self.enumerator(name), self.t.int.bv), self.t.int)
+            value = self.enumerator(name)
+            if not self.t.int.bv.min <= value <= self.t.int.bv.max:  # gcc then gives it a wider type
+                raise self.unsupported(f"enumerator '{name}' = {value}, outside int's range", node)
+            return CVal(const(value, self.t.int.bv), self.t.int)
         if name in self.p.functions or name in self.p.prototypes:
             raise self.unsupported(f"function '{name}' used as a value", node)
         raise self.unsupported(f"undeclared identifier '{name}'", node)
+
+    def enum_type(self, node: c_ast.Enum) -> CInt:
+        """gcc's type for an enum: unsigned int when no enumerator is negative, else int (no -fshort-enums)."""
+        values = node.values
+        if values is None:
+            values = next((n.values for n in _walk(self.p.ast)
+                           if isinstance(n, c_ast.Enum) and n.name == node.name and n.values is not None), None)
+        if values is None:
+            raise self.unsupported(f"enum {node.name} without a visible definition", node)
+        numbers = [self.enumerator(e.name) for e in values.enumerators]
+        if any(not self.t.int.bv.min <= v <= self.t.int.bv.max for v in numbers):
+            raise self.unsupported(f"enum {node.name or ''} with an enumerator outside int's range", node)
+        return self.t.int if any(v < 0 for v in numbers) else self.t.get("unsigned int")
 
     def enumerator(self, name: str) -> int:
         node = self.p.enumerators[name]
@@ -953,6 +1014,11 @@ class _Lowering(PointerLowering):
             else:
                 size = self.sizeof_expression(e.expr)
             return CVal(const(size, self.t.size_t.bv), self.t.size_t)
+        if op == "_Alignof":
+            if not isinstance(e.expr, c_ast.Typename):  # a GNU extension: the object's own alignment
+                raise self.unsupported(f"`{self.text(e)}` of an expression", e)
+            self.model_dependent = True  # yields size_t
+            return CVal(const(self.alignment(self.resolve(e.expr.type), e), self.t.size_t.bv), self.t.size_t)
         if op in ("++", "--", "p++", "p--"):
             target = self.lvalue(e.expr)
             old = self.read(target)
@@ -980,6 +1046,15 @@ class _Lowering(PointerLowering):
         if op == "~":
             return CVal(arith("bitnot", v.expr), v.type)
         raise self.unsupported(f"operator `{op}`", e)
+
+    def alignment(self, t: CType, at: c_ast.Node) -> int:
+        if isinstance(t, Scalar):
+            return self.t.alignment(t.c)
+        if isinstance(t, Array):
+            return self.alignment(t.elem, at)
+        if isinstance(t, Pointer):
+            return self.t.pointer_alignment
+        raise self.unsupported(f"_Alignof of {self.describe(t)}", at)
 
     def sizeof_expression(self, node: c_ast.Node) -> int:
         if isinstance(node, c_ast.ID):
@@ -1077,10 +1152,20 @@ class _Lowering(PointerLowering):
             return void
         if name in self.p.functions:
             return self.inline(name, args, e)
+        if name == "__builtin_expect" and len(args) == 2:  # long __builtin_expect(long e, long c): e
+            long = self.c_int("long")
+            value = self.to(self.expression(args[0]), long)
+            self.expression(args[1])
+            return value
+        if name == "offsetof":
+            raise self.unsupported(f"`{self.text(e)}` (struct layout is not modelled)", e)
+        if name.startswith("__builtin_"):
+            raise self.unsupported(f"GNU builtin `{name}` (not modelled)", e)
         raise self.unsupported(f"call to external function `{name}` (no body to analyse)", e)
 
     def nondet(self, name: str, e: c_ast.FuncCall) -> CVal:
         proto = self.p.prototypes.get(name)
+        self.refuse_tainted(self.p.taint.names.get(name), f"the declaration of `{name}`")
         if proto is not None:
             rtype = self.resolve(proto.type)
             if not isinstance(rtype, Scalar):
@@ -1099,6 +1184,7 @@ class _Lowering(PointerLowering):
 
     def inline(self, name: str, args: list[c_ast.Node], e: c_ast.FuncCall) -> CVal:
         fdef = self.p.functions[name]
+        self.enter_function(name, fdef)
         params = self.parameters(fdef.decl.type)
         if len(params) != len(args):
             raise self.unsupported(f"call to `{name}` with {len(args)} arguments for {len(params)} parameters", e)
@@ -1173,6 +1259,7 @@ class _Lowering(PointerLowering):
         if name in self.procedures:
             return self.procedures[name]
         fdef = self.p.functions[name]
+        self.enter_function(name, fdef)
         return_type = self.resolve(fdef.decl.type.type)
         if not isinstance(return_type, (Scalar, Void)):
             raise self.unsupported(f"`{name}` returns {self.describe(return_type)}", fdef)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from solomonic.reason.interpret import Trace
-from solomonic.reason.ir import BVType, Function, Var
+from solomonic.reason.ir import BVType, Function, Var, cfg_variables
 
 EXIT_ASSERT, EXIT_ASSUME, EXIT_EXHAUSTED = 97, 96, 95
 UBSAN_OPTIONS = "halt_on_error=1:exitcode=98:print_stacktrace=0"
@@ -48,6 +48,9 @@ def can_compile_32bit() -> bool:
 
 
 def c_literal(value: int, c_type: str) -> str:
+    if not -(1 << 63) <= value < (1 << 64):  # C has no 128-bit literals: two 64-bit halves
+        bits = value & ((1 << 128) - 1)
+        return f"({c_type})(((unsigned __int128){bits >> 64}ULL << 64) | {bits & ((1 << 64) - 1)}ULL)"
     if value >= 0:
         return f"({c_type}){value}ULL"
     if value == -(1 << 63):
@@ -109,7 +112,9 @@ def harness(function: Function, inputs: dict[Var, int], trace: Trace, nondet_fun
             params.append(literal)
     target = "__solomonic_original_main" if function.name == "main" else function.name
     call = f"{target}({', '.join(params)})"
-    if function.returns_value:
+    if function.returns_value and _result_width(function) > 64:  # printf has no 128-bit conversion
+        lines += [f'  __solomonic_say(({call}) != 0 ? "SOLOMONIC: returned non-zero\\n" : "SOLOMONIC: returned 0\\n");']
+    elif function.returns_value:
         lines += [f"  long long result = (long long) {call};",
                   "  char text[64];",
                   '  __solomonic_snprintf(text, sizeof text, "SOLOMONIC: returned %lld\\n", result);',
@@ -118,6 +123,12 @@ def harness(function: Function, inputs: dict[Var, int], trace: Trace, nondet_fun
         lines += [f"  {call};", '  __solomonic_say("SOLOMONIC: returned\\n");']
     lines += ["  return 0;", "}"]
     return "\n".join(lines) + "\n"
+
+
+def _result_width(function: Function) -> int:
+    """The width of the analysed function's return type (its `$return` variable)."""
+    widths = [v.type.width for v in cfg_variables(function.cfg) if v.name == "$return" and isinstance(v.type, BVType)]
+    return max(widths, default=0)
 
 
 def compile_command(function: Function, source: str, exe: str, include_dirs=(), defines=()) -> list[str]:

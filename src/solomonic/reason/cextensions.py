@@ -1,0 +1,413 @@
+"""GNU C in gcc's preprocessed output: dropped where it changes nothing, marked where it is not modelled.
+
+pycparser parses C11 (with `__int128`, `offsetof`, `_Alignof` and C23 attributes), not GNU C. The C
+front end once erased GNU constructs with preprocessor flags (`-D__attribute__(x)=`, `-D__int128=long`,
+`-D__builtin_offsetof(t,m)=0`, `-D__asm__(x)=`), and so analysed a packed struct, a 128-bit product or
+an `asm` statement as some other program, and proved false claims about it. This pass reads gcc's
+output token by token instead, and for each GNU construct does one of three things:
+
+* **drop** it when it cannot change what the program computes: attributes such as `unused`, `format`
+  or `nothrow`, and asm labels, which only rename a symbol for the linker;
+* **rename** it when pycparser knows the same construct by another name (`__builtin_offsetof` is
+  `offsetof`, `__complex__` is `_Complex`) or when it is gcc's own typedef (`__uint128_t`);
+* otherwise **mark** it: it is recorded as an `Unmodelled` with its file and line, replaced by text
+  of the same shape that pycparser can parse, and the top-level declaration that holds it is tainted.
+  The lowering refuses to use a tainted declaration (a function, a typedef, a global, a tag), so an
+  answer about code that touches it is unknown and names the construct. Constructs that act on the
+  whole program (constructors, destructors, sections, file-scope asm, a preprocessor test of
+  `__GNUC__`, which the analysis leaves undefined) taint every function.
+
+Replacements keep every newline where it was, so line numbers stay those of the source; columns on a
+line after a replacement may shift, and `Prepared.spans` are given in the output's columns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pycparser import c_ast
+
+# Attributes that cannot change the value, the termination or the undefined behaviour of an execution:
+# optimisation hints, diagnostics, linkage and visibility. Every other attribute is not modelled.
+HARMLESS_ATTRIBUTES = frozenset({
+    "access", "always_inline", "artificial", "cdecl", "cold", "deprecated", "designated_init",
+    "externally_visible", "fallthrough", "flatten", "format", "format_arg", "gnu_inline", "hot", "leaf",
+    "maybe_unused", "no_instrument_function", "no_profile_instrument_function", "no_reorder",
+    "no_split_stack", "no_stack_protector", "noclone", "nodiscard", "noinline", "noipa", "noplt",
+    "nonstring", "nothrow", "retain", "stack_protect", "unavailable", "unused", "used", "visibility",
+    "warn_unused_result", "warning",
+})
+# Attributes that make code run outside the functions' own control flow (before main, after it).
+WHOLE_PROGRAM_ATTRIBUTES = frozenset({"constructor", "destructor", "section", "init_priority"})
+
+ASM = {"asm", "__asm", "__asm__"}
+ASM_QUALIFIERS = {"volatile", "__volatile", "__volatile__", "goto", "inline", "__inline", "__inline__"}
+ATTRIBUTE = {"__attribute__", "__attribute"}
+TYPEOF = {"typeof", "__typeof", "__typeof__"}
+GNU_ALIGNOF = {"__alignof__", "__alignof"}  # gcc's preferred alignment, not C11's _Alignof
+UNMODELLED_FLOATS = {"__float128", "__float80", "__ibm128", "__bf16", "__fp16", "_Float16", "_Float32",
+                     "_Float64", "_Float128", "_Float32x", "_Float64x", "_Float128x", "_Decimal32",
+                     "_Decimal64", "_Decimal128"}
+# Builtins whose arguments include types, which pycparser cannot parse as a call.
+TYPE_BUILTINS = {"__builtin_types_compatible_p", "__builtin_choose_expr", "__builtin_convertvector",
+                 "__builtin_shuffle", "__builtin_shufflevector", "__builtin_has_attribute",
+                 "__builtin_complex", "__builtin_tgmath", "__builtin_call_with_static_chain",
+                 "__builtin_speculation_safe_value", "__builtin_classify_type"}
+RENAMES = {"__builtin_offsetof": "offsetof", "__complex__": "_Complex", "__complex": "_Complex"}
+GCC_TYPEDEFS = {  # declared by gcc itself, not by a header
+    "__int128_t": "typedef __int128 __int128_t;",
+    "__uint128_t": "typedef unsigned __int128 __uint128_t;",
+    "__builtin_va_list": f"typedef struct {'__solomonic_va_list'} __builtin_va_list;",
+}
+VA_LIST_TAG = "__solomonic_va_list"
+# Preprocessor tests whose outcome differs between the analysis (GNU mode off) and gcc's compilation.
+GNU_PREDICATES = re.compile(r"^\s*#\s*(?:el)?if(?:n?def)?\b.*\b(__GNUC__|__GNUC_MINOR__|__GNUC_PATCHLEVEL__|"
+                            r"__GNUC_PREREQ|__GNUC_STDC_INLINE__|__STRICT_ANSI__|__clang__|__VERSION__)\b",
+                            re.MULTILINE)
+KEYWORDS_BEFORE_STATEMENT = {"else", "do", "return", "case", "default"}
+
+_TOKEN = re.compile(r"""
+    (?P<marker>^\#[^\n]*)
+  | (?P<string>(?:u8|[uUL])?"(?:[^"\\\n]|\\.)*")
+  | (?P<char>[uUL]?'(?:[^'\\\n]|\\.)*')
+  | (?P<ident>[A-Za-z_$][A-Za-z0-9_$]*)
+  | (?P<number>\.?[0-9](?:[eEpP][+-]|[0-9A-Za-z_.'])*)
+  | (?P<punct>\.\.\.|->|\+\+|--|<<=|>>=|<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%&|^]=|\#\#|[^\s])
+  | (?P<space>\s+)
+""", re.VERBOSE | re.MULTILINE)
+_LINE_MARKER = re.compile(r'^#\s*(?:line\s+)?(\d+)\s+"((?:[^"\\]|\\.)*)"(.*)$')
+
+
+@dataclass(frozen=True)
+class Unmodelled:
+    """A construct the analysis does not model, where it is in the source."""
+
+    construct: str
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.construct} (not modelled) at {self.file}:{self.line}"
+
+
+@dataclass
+class Token:
+    kind: str
+    text: str
+    start: int  # offset in the input text
+    end: int
+    file: str
+    line: int
+    column: int  # 1-based, as pycparser counts
+    system: bool
+
+
+@dataclass
+class Span:
+    """A top-level declaration (or function definition) that holds unmodelled constructs."""
+
+    file: str
+    first: tuple[int, int]  # (line, column) in the output text
+    last: tuple[int, int]
+    constructs: list[Unmodelled]
+
+    def holds(self, coord) -> bool:
+        return coord is not None and coord.file == self.file and \
+            self.first <= (coord.line, coord.column or 0) <= self.last
+
+
+@dataclass
+class Prepared:
+    text: str  # what pycparser parses
+    spans: list[Span] = field(default_factory=list)
+    everywhere: list[Unmodelled] = field(default_factory=list)
+    user_files: list[str] = field(default_factory=list)
+
+
+def tokenize(text: str) -> list[Token]:
+    """C tokens of gcc's output, each with the source file and line that gcc's line markers give it."""
+    tokens: list[Token] = []
+    file, line, system = "", 1, False
+    line_start = 0
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "punct"
+        if kind == "marker":
+            marker = _LINE_MARKER.match(m.group())
+            if marker:
+                # the marker names the line that follows it
+                file, line, system = marker.group(2), int(marker.group(1)) - 1, " 3" in marker.group(3)
+            continue  # #pragma and #ident lines pass through to pycparser untouched
+        if kind == "space":
+            newlines = m.group().count("\n")
+            if newlines:
+                line += newlines
+                line_start = m.start() + m.group().rfind("\n") + 1
+            continue
+        tokens.append(Token(kind, m.group(), m.start(), m.end(), file, line, m.start() - line_start + 1, system))
+    return tokens
+
+
+class _Pass:
+    def __init__(self, text: str):
+        self.text = text
+        self.tokens = tokenize(text)
+        self.edits: list[tuple[int, int, str]] = []  # (start, end, replacement), non-overlapping
+        self.everywhere: list[Unmodelled] = []
+        self.pending: list[Unmodelled] = []  # constructs of the top-level declaration being read
+        self.spans: list[tuple[int, int, list[Unmodelled]]] = []  # token indices of tainted declarations
+        self.typedefs_needed: set[str] = set()
+
+    # ------------------------------------------------------------------------------------------ helpers
+
+    def close(self, i: int) -> int:
+        """The index of the token that closes the bracket at token i."""
+        opening = self.tokens[i].text
+        closing = {"(": ")", "[": "]", "{": "}"}[opening]
+        depth = 0
+        for j in range(i, len(self.tokens)):
+            t = self.tokens[j].text
+            if t == opening:
+                depth += 1
+            elif t == closing:
+                depth -= 1
+                if depth == 0:
+                    return j
+        return len(self.tokens) - 1
+
+    def replace(self, first: int, last: int, replacement: str) -> None:
+        self.edits.append((self.tokens[first].start, self.tokens[last].end, replacement))
+
+    def mark(self, what: str, at: Token) -> None:
+        self.pending.append(Unmodelled(what, at.file, at.line))
+
+    def text_of(self, first: int, last: int) -> str:
+        return " ".join(" ".join(t.text for t in self.tokens[first:last + 1]).split())
+
+    # ---------------------------------------------------------------------------------------- the pass
+
+    def run(self) -> None:
+        tokens = self.tokens
+        braces = 0
+        declaration_start = 0
+        function_body = False  # the top-level braces being read are a function's body
+        i = 0
+        while i < len(tokens):
+            t = tokens[i]
+            nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
+            if t.kind == "ident" and t.text in ATTRIBUTE and nxt == "(":
+                i = self.attribute(i)
+                continue
+            if t.kind == "ident" and t.text in ASM:
+                i = self.asm(i, braces)
+                continue
+            if t.kind == "ident":
+                i = self.identifier(i)
+                continue
+            if t.text == "(" and nxt == "{":
+                last = self.close(i)
+                self.mark("statement expression `({ ... })`", t)
+                self.replace(i, last, "0")
+                i = last + 1
+                continue
+            if t.text == "[" and nxt == "[":
+                self.mark("C23 attribute `[[...]]`", t)
+            elif t.text == "..." and i > 0 and tokens[i - 1].text not in (",", "("):
+                self.mark(f"GNU range `{self.text_of(i - 1, i + 1)}`", t)
+                self.replace(i, i + 1, "")
+                i += 2
+                continue
+            elif t.text == "?" and nxt == ":":
+                self.mark("conditional with an omitted operand `?:`", t)
+                self.replace(i, i, "? 0")
+            elif t.text == "{":
+                if braces == 0:
+                    function_body = i > 0 and tokens[i - 1].text == ")"
+                braces += 1
+            elif t.text == "}":
+                braces = max(0, braces - 1)
+                if braces == 0 and function_body:
+                    self.end_declaration(declaration_start, i)
+                    declaration_start, function_body = i + 1, False
+            elif t.text == ";" and braces == 0:
+                self.end_declaration(declaration_start, i)
+                declaration_start = i + 1
+            i += 1
+        self.end_declaration(declaration_start, len(tokens) - 1)
+
+    def end_declaration(self, first: int, last: int) -> None:
+        if self.pending:
+            self.spans.append((first, last, self.pending))
+            self.pending = []
+
+    def identifier(self, i: int) -> int:
+        t = self.tokens[i]
+        nxt = self.tokens[i + 1].text if i + 1 < len(self.tokens) else ""
+        name = t.text
+        if name in RENAMES:
+            self.replace(i, i, RENAMES[name])
+        elif name in GCC_TYPEDEFS:
+            self.typedefs_needed.add(name)
+        elif name == "__extension__":
+            self.replace(i, i, "")  # only silences -pedantic warnings
+        elif name in TYPEOF and nxt == "(":
+            last = self.close(i + 1)
+            self.mark(f"`{self.text_of(i, last)}`", t)
+            self.replace(i, last, "int")
+            return last + 1
+        elif name in GNU_ALIGNOF:
+            self.mark(f"`{name}` (gcc's preferred alignment)", t)
+            self.replace(i, i, "sizeof")
+        elif name in TYPE_BUILTINS and nxt == "(":
+            last = self.close(i + 1)
+            self.mark(f"GNU builtin `{name}`", t)
+            self.replace(i, last, "0")
+            return last + 1
+        elif name in UNMODELLED_FLOATS and nxt != ";":  # not glibc's own `typedef float _Float32;`
+            self.mark(f"floating-point type `{name}`", t)
+            self.replace(i, i, "double")
+        elif name in ("__auto_type", "__label__"):
+            self.mark(f"`{name}`", t)
+            self.replace(i, i, "int")
+        elif name in ("__real__", "__imag__", "__real", "__imag"):
+            self.mark(f"`{name}`", t)
+            self.replace(i, i, "")
+        return i + 1
+
+    def attribute(self, i: int) -> int:
+        """`__attribute__((a, b(args)))`: dropped when every attribute in it is harmless."""
+        last = self.close(i + 1)
+        inner = self.tokens[i + 2:last]  # `( a , b ( args ) )` without the outer parentheses
+        depth, names, expect_name = 0, [], True
+        for tok in inner[1:-1] if inner and inner[0].text == "(" else inner:
+            if tok.text == "(":
+                depth += 1
+            elif tok.text == ")":
+                depth -= 1
+            elif tok.text == "," and depth == 0:
+                expect_name = True
+            elif expect_name and depth == 0 and tok.kind == "ident":
+                names.append(tok.text.strip("_") or tok.text)
+                expect_name = False
+        at = self.tokens[i]
+        for name in names:
+            if name in WHOLE_PROGRAM_ATTRIBUTES:
+                self.everywhere.append(Unmodelled(f"__attribute__(({name})), which runs code outside main",
+                                                  at.file, at.line))
+            elif name not in HARMLESS_ATTRIBUTES:
+                self.mark(f"__attribute__(({name}))", at)
+        self.replace(i, last, "")
+        return last + 1
+
+    def asm(self, i: int, braces: int) -> int:
+        """At file scope after a declarator, `asm("name")` only names the symbol for the linker;
+        elsewhere it is inline assembly, which can do anything."""
+        j = i + 1
+        while j < len(self.tokens) and self.tokens[j].text in ASM_QUALIFIERS:
+            j += 1
+        if j >= len(self.tokens) or self.tokens[j].text != "(":
+            return i + 1
+        last = self.close(j)
+        before = self.tokens[i - 1] if i > 0 else None
+        after_declarator = before is not None and (before.text in (")", "]") or (
+            before.kind == "ident" and before.text not in KEYWORDS_BEFORE_STATEMENT))
+        at = self.tokens[i]
+        if braces == 0 and after_declarator:
+            self.replace(i, last, "")
+        elif braces == 0:
+            self.everywhere.append(Unmodelled("file-scope inline assembly", at.file, at.line))
+            self.replace(i, last + (1 if last + 1 < len(self.tokens) and self.tokens[last + 1].text == ";"
+                                    else 0), "")
+        else:
+            self.mark("inline assembly", at)
+            self.replace(i, last, "0")
+        return last + 1
+
+    # ---------------------------------------------------------------------------------------- output
+
+    def output(self) -> Prepared:
+        """The edited text, and the tainted declarations' extents in the edited text's columns."""
+        pieces, position = [], 0
+        shifts: dict[tuple[str, int], list[tuple[int, int]]] = {}  # (file, line) -> (column, delta)
+        edit_at = {start: (start, end, rep) for start, end, rep in self.edits}
+        token_at = {t.start: t for t in self.tokens}
+        for start, end, replacement in sorted(self.edits):
+            if start < position:
+                continue  # inside an earlier, larger edit
+            pieces.append(self.text[position:start])
+            removed = self.text[start:end]
+            newlines = removed.count("\n")
+            # keep the line structure: the replacement, then the removed text's line breaks
+            pieces.append(replacement + " " + "\n" * newlines if newlines else replacement.ljust(len(removed)))
+            first = token_at[start]
+            if not newlines and len(replacement) > len(removed):
+                shifts.setdefault((first.file, first.line), []).append((first.column, len(replacement) - len(removed)))
+            position = end
+        pieces.append(self.text[position:])
+        del edit_at
+
+        def where(t: Token) -> tuple[int, int]:
+            delta = sum(d for column, d in shifts.get((t.file, t.line), []) if column < t.column)
+            return t.line, t.column + delta
+
+        spans = [Span(self.tokens[a].file, where(self.tokens[a]), where(self.tokens[b]), constructs)
+                 for a, b, constructs in self.spans]
+        prelude = " ".join(GCC_TYPEDEFS[n] for n in sorted(self.typedefs_needed))
+        return Prepared(prelude + "\n" + "".join(pieces), spans, self.everywhere)
+
+
+def prepare(text: str) -> Prepared:
+    """gcc's preprocessed output made parseable by pycparser, with what is not modelled marked."""
+    p = _Pass(text)
+    p.run()
+    prepared = p.output()
+    prepared.user_files = sorted({t.file for t in p.tokens if not t.system and t.file and not t.file.startswith("<")})
+    return prepared
+
+
+def gnu_predicates(files: list[str], read) -> list[Unmodelled]:
+    """Preprocessor tests of gcc's identity in the user's own files: the analysis preprocesses without
+    `__GNUC__` (so that glibc's headers stay plain C), so such a test may choose other code than gcc."""
+    found = []
+    for name in files:
+        text = read(name)
+        if text is None:
+            continue
+        for m in GNU_PREDICATES.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            found.append(Unmodelled(f"a preprocessor test of `{m.group(1)}`", name, line))
+    return found
+
+
+@dataclass
+class Taint:
+    """What the lowering must refuse: names declared by tainted declarations, and whole-program findings."""
+
+    names: dict[str, Unmodelled] = field(default_factory=dict)  # functions, typedefs, globals
+    tags: dict[str, Unmodelled] = field(default_factory=dict)  # struct, union and enum tags
+    everywhere: list[Unmodelled] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, tree: c_ast.FileAST, prepared: Prepared, extra: list[Unmodelled]) -> Taint:
+        taint = cls(everywhere=[*prepared.everywhere, *extra])
+        for ext in tree.ext:
+            span = next((s for s in prepared.spans if s.holds(ext.coord)), None)
+            if span is None:
+                continue
+            construct = span.constructs[0]
+            decl = ext.decl if isinstance(ext, c_ast.FuncDef) else ext
+            name = getattr(decl, "name", None)
+            if name:
+                taint.names.setdefault(name, construct)
+            for node in _walk(ext):
+                if isinstance(node, (c_ast.Struct, c_ast.Union, c_ast.Enum)) and node.name:
+                    taint.tags.setdefault(node.name, construct)
+        return taint
+
+
+def _walk(node: c_ast.Node):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(child for _, child in n.children())
