@@ -212,8 +212,8 @@ class _Writer:
             return self.atom()
         e = lambda: self.expr(depth - 1)  # noqa: E731
         kind = self.rng.choices(
-            ("arith", "div", "pow", "unary", "minmax", "compare", "boolop", "ifexp", "conv", "call", "boolint",
-             "stress"),
+            ("arith", "div", "pow", "unary", "minmax", "compare", "boolop", "ifexp", "conv", "call",
+             "boolint", "stress"),
             (25, 12, 4, 5, 10, 10, 8, 6, 3, 5, 4, 3 if self.stress else 0))[0]
         if kind == "arith":
             return f"({e()} {self.pick('+-*')} {e()})"
@@ -313,7 +313,8 @@ class _Writer:
         elif kind == "aug":
             name = self.var()
             op, operand = self.pick((("+=", self.expr(1)), ("-=", self.expr(1)), ("*=", self.pick(SMALL)),
-                                     ("//=", self.pick(NONZERO)), ("%=", self.pick(NONZERO)), ("//=", self.atom())))
+                                     ("//=", self.pick(NONZERO)), ("%=", self.pick(NONZERO)),
+                                     ("//=", self.atom())))
             self.emit(depth, f"{name} {op} {operand}")
         elif kind == "if":
             self.if_statement(depth, loops)
@@ -363,7 +364,8 @@ class _Writer:
         self.grown.add(acc)
         bound = self.rng.randint(1, 12 if self.in_loop else 20)
         a = self.var()
-        kind = self.rng.choices(("for", "for3", "countdown", "halve", "guarded", "forever"), (35, 12, 15, 8, 15, 6))[0]
+        kind = self.rng.choices(("for", "for3", "countdown", "halve", "guarded", "forever"),
+                                (35, 12, 15, 8, 15, 6))[0]
         counter = None
         if kind == "for":
             stop = self.pick((f"{a} % {bound}", f"min({a}, {bound})", str(bound), f"abs({a}) % {bound}",
@@ -373,7 +375,8 @@ class _Writer:
         elif kind == "for3":
             step = self.pick(("1", "2", "-1", "-3", f"{self.var()} % 5 - 2"))
             counter = f"i{self.fresh}"
-            self.emit(depth, f"for {counter} in range({a} % {bound}, {self.var()} % {bound} - {bound // 2}, {step}):")
+            stop = f"{self.var()} % {bound} - {bound // 2}"
+            self.emit(depth, f"for {counter} in range({a} % {bound}, {stop}, {step}):")
         else:
             counter = f"n{self.fresh}"
             start = a if kind == "halve" else self.pick((f"abs({a}) % {bound}", f"{a} % {bound}"))
@@ -387,7 +390,8 @@ class _Writer:
             elif kind == "guarded":
                 self.emit(depth, f"while {counter} < {bound} and {self.condition(1)}:")
             else:
-                self.emit(depth, self.pick((f"while {counter} != 0:", f"while {counter} != {self.rng.randint(0, 3)}:",
+                target = self.rng.randint(0, 3)
+                self.emit(depth, self.pick((f"while {counter} != 0:", f"while {counter} != {target}:",
                                             "while True:")))
         self.in_loop += 1
         if kind in ("for", "for3"):
@@ -666,8 +670,8 @@ def judge(batch: Batch, module: Path, results: dict[str, list], seed: int, workd
             args = _witness_args(by_name[r.function], r.witness)
             replay = (r.witness or {}).get("replay", {})
             if args is None or replay.get("confirmed") is not True:
-                disagree(r.function, prop, "no", f"the witness is incomplete or its replay was not confirmed: "
-                                                 f"{json.dumps(r.witness)[:500]}")
+                disagree(r.function, prop, "no", "the witness is incomplete or its replay was not confirmed: "
+                         + json.dumps(r.witness)[:500])
                 continue
             witnesses.append((r.function, prop, len(plan[r.function])))
             plan[r.function].append((args, LONG_BOUND_S))
@@ -688,8 +692,8 @@ def judge(batch: Batch, module: Path, results: dict[str, list], seed: int, workd
                 suspects[r.function] = [(args, LONG_BOUND_S) for args, _ in bad[:3]]
             elif bad:
                 args, outcome = bad[0]
-                disagree(r.function, prop, "yes", f"{len(bad)} of {len(rows)} runs violate it, e.g. "
-                                                  f"({_shown(by_name[r.function], args)}) {_observed(outcome)}")
+                example = f"({_shown(by_name[r.function], args)}) {_observed(outcome)}"
+                disagree(r.function, prop, "yes", f"{len(bad)} of {len(rows)} runs violate it: {example}")
     if suspects:
         again = run_rows(module, suspects, workdir)
         for name, rows in suspects.items():
@@ -707,36 +711,45 @@ def judge(batch: Batch, module: Path, results: dict[str, list], seed: int, workd
 def campaign(count: int, seed: int, timeout_s: float, jobs: int,
              on_progress: Callable[[int], None] | None = None) -> dict:
     """Write `count` functions from `seed`, ask `check` every property of each, judge every answer."""
+    started = time.monotonic()
+    parts = []
+    with tempfile.TemporaryDirectory(prefix="solomonic-soundness-") as folder:
+        for index in range((count + BATCH - 1) // BATCH):
+            parts.append(run_batch(seed, index, min(BATCH, count - index * BATCH), timeout_s, jobs, Path(folder)))
+            if on_progress is not None:
+                on_progress(sum(p["functions"] for p in parts))
+    return summary(parts, time.monotonic() - started)
+
+
+def run_batch(seed: int, index: int, count: int, timeout_s: float, jobs: int, workdir: Path) -> dict:
+    """One file of the campaign: its verdict counts per property, its unknowns' reasons, and its
+    disagreements. Batches depend on (seed, index) alone, so a long campaign can be run in pieces."""
     from solomonic.reason.api import check
 
-    started = time.monotonic()
-    tally = {prop: Counter() for prop in PROPERTIES}
+    batch = write_batch(seed, index, count)
+    module = workdir / f"batch_{seed}_{index}.py"
+    module.write_text(batch.source)
+    results = {prop: check(str(module), property=prop, timeout=timeout_s, jobs=jobs) for prop in PROPERTIES}
+    verdicts = {prop: Counter(r.verdict.value for r in answers) for prop, answers in results.items()}
+    reasons = Counter(_reason_kind(r.reason) for answers in results.values() for r in answers
+                      if r.verdict.value == "unknown")
+    return {"functions": len(batch.functions), "verdicts": {p: dict(c) for p, c in verdicts.items()},
+            "unknown_reasons": dict(reasons), "disagreements": judge(batch, module, results, seed, workdir)}
+
+
+def summary(parts: list[dict], seconds: float) -> dict:
+    """The campaign's result from its batches' (`run_batch`)."""
+    by_property = {prop: {v: sum(p["verdicts"][prop].get(v, 0) for p in parts) for v in ("yes", "no", "unknown")}
+                   for prop in PROPERTIES}
     reasons: Counter = Counter()
-    disagreements: list[dict] = []
-    done = 0
-    with tempfile.TemporaryDirectory(prefix="solomonic-soundness-") as folder:
-        workdir = Path(folder)
-        for index in range((count + BATCH - 1) // BATCH):
-            batch = write_batch(seed, index, min(BATCH, count - index * BATCH))
-            module = workdir / f"batch_{seed}_{index}.py"
-            module.write_text(batch.source)
-            results = {prop: check(str(module), property=prop, timeout=timeout_s, jobs=jobs) for prop in PROPERTIES}
-            for prop, answers in results.items():
-                for r in answers:
-                    tally[prop][r.verdict.value] += 1
-                    if r.verdict.value == "unknown":
-                        reasons[_reason_kind(r.reason)] += 1
-            disagreements += judge(batch, module, results, seed, workdir)
-            done += len(batch.functions)
-            if on_progress is not None:
-                on_progress(done)
-    by_property = {prop: {v: tally[prop][v] for v in ("yes", "no", "unknown")} for prop in PROPERTIES}
+    for p in parts:
+        reasons.update(p["unknown_reasons"])
     return {
-        "questions": sum(sum(t.values()) for t in tally.values()),
-        **{v: sum(t[v] for t in tally.values()) for v in ("yes", "no", "unknown")},
+        "questions": sum(sum(counts.values()) for counts in by_property.values()),
+        **{v: sum(counts[v] for counts in by_property.values()) for v in ("yes", "no", "unknown")},
         "by_property": by_property,
-        "disagreements": disagreements,
-        "seconds": round(time.monotonic() - started, 1),
+        "disagreements": [d for p in parts for d in p["disagreements"]],
+        "seconds": round(seconds, 1),
         "unknown_reasons": dict(reasons.most_common(20)),
     }
 

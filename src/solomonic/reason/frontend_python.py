@@ -14,6 +14,7 @@ UnboundLocalError, ValueError from `range` with step 0, and explicit `raise`.
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from dataclasses import dataclass, field
 
 from solomonic.reason.cfgbuild import Builder, Loop
@@ -65,6 +66,8 @@ class PythonModule:
     constants: dict[str, ast.expr]
     assume_names: set[str]  # local names bound to solomonic.reason.assume
     reason_modules: set[str]  # local names bound to the solomonic.reason module
+    bound: set[str] = field(default_factory=set)  # every name the module scope binds (shadowing builtins)
+    rebound: set[str] = field(default_factory=set)  # functions whose name is also bound to something else
     lines: list[str] = field(default_factory=list)
 
     def function_line(self, name: str) -> int:
@@ -98,13 +101,47 @@ def parse_python(path: str, source: bytes) -> PythonModule:
                     reason_modules.add(a.asname)
                 elif a.name.startswith("solomonic"):
                     reason_modules.add("solomonic.reason")
-    constants = {n: vs[0] for n, vs in assigned.items() if len(vs) == 1 and vs[0] is not None}
-    for fn in functions.values():  # a name rebound by `global` inside a function is not a constant
-        for node in ast.walk(fn):
-            if isinstance(node, ast.Global):
-                for n in node.names:
-                    constants.pop(n, None)
-    return PythonModule(path, tree, functions, constants, assume_names, reason_modules)
+    # What a function sees of a module name is its binding after the import. A name is a constant only
+    # where its single top-level assignment is its only binding (not `K += 1`, `if c: K = 9`, `del K`, an
+    # import, a def), and a call runs the module's function only where nothing but defs binds that name.
+    bindings = _module_bindings(tree)
+    globals_ = {n for fn in functions.values() for node in ast.walk(fn) if isinstance(node, ast.Global)
+                for n in node.names}
+    defs = Counter(node.name for node in tree.body if isinstance(node, ast.FunctionDef))
+    constants = {n: vs[0] for n, vs in assigned.items()
+                 if len(vs) == 1 and vs[0] is not None and bindings[n] == 1 and n not in globals_}
+    rebound = {n for n in functions if bindings[n] != defs[n] or n in globals_}
+    return PythonModule(path, tree, functions, constants, assume_names, reason_modules,
+                        set(bindings) | globals_, rebound)
+
+
+def _module_bindings(tree: ast.Module) -> Counter[str]:
+    """How often each name is bound (assigned, deleted, imported, defined) in the module's own scope."""
+    counts: Counter[str] = Counter()
+    todo: list[ast.AST] = list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            counts[node.name] += 1
+            todo += node.decorator_list  # these run in the module's scope; the body is another scope
+            if isinstance(node, ast.ClassDef):
+                todo += [*node.bases, *node.keywords]
+            else:
+                todo += [*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]
+            continue
+        if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            counts[node.id] += 1
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for a in node.names:
+                counts[a.asname or a.name.split(".")[0]] += 1
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+            counts[node.name] += 1
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            counts[node.rest] += 1
+        todo += ast.iter_child_nodes(node)
+    return counts
 
 
 def returns_value(fn: ast.FunctionDef) -> bool:
@@ -453,7 +490,7 @@ class _Lowering:
         return name in self.frame.variables or _assigned_in(self.frame.fn, name)
 
     def is_builtin(self, name: str) -> bool:
-        return not self.is_local(name) and name not in self.module.functions and name not in self.module.constants
+        return not self.is_local(name) and name not in self.module.functions and name not in self.module.bound
 
     def expression(self, node: ast.expr, allow_none: bool = False) -> PyValue:
         value = self._expression(node)
@@ -507,25 +544,29 @@ class _Lowering:
                         "exception", node.lineno, f"UnboundLocalError: '{n}' is read before it is assigned"))
             return PyValue(var)
         if n in self.module.constants:
-            return PyValue(self.constant(n, node))
+            return PyValue(self.module_value(self.module.constants[n], f"module-level name '{n}'", node))
         if n in ("True", "False"):
             return PyValue(const(n == "True", BOOL))
         if n in ANALYSER_QUESTIONS:
             raise self.unsupported(f"a question to the analyser itself (`{n}`): no correct yes/no answer "
                                    "exists for a program that consults its own analysis", node)
+        if n in self.module.bound:
+            raise self.unsupported(f"module-level name '{n}', bound more than once or not to a constant", node)
         raise self.unsupported(f"undefined name '{n}'", node)
 
-    def constant(self, name: str, node: ast.AST) -> Expr:
-        value_node = self.module.constants[name]
-        probe = _Lowering(self.module, self.fn, set())
-        probe.frames.append(_Frame(self.fn, "", {}, set()))
+    def module_value(self, value_node: ast.expr, what: str, node: ast.AST) -> Expr:
+        """The value of an expression evaluated once in the module's scope (a constant, or a parameter's
+        default, which Python evaluates when the `def` runs): it must be a constant expression."""
+        scope = _module_scope()
+        probe = _Lowering(self.module, scope, set())
+        probe.frames.append(_Frame(scope, "", {}, set()))
         try:
             value = probe.expression(value_node)
             result = evaluate(value.expr, {})
         except (Unsupported, KeyError, EvaluationError):
-            raise self.unsupported(f"module-level name '{name}' is not an int or bool constant", node) from None
+            raise self.unsupported(f"{what} is not an int or bool constant", node) from None
         if len(probe.b.cfg.edges) > 1:
-            raise self.unsupported(f"module-level name '{name}' is not a constant expression", node)
+            raise self.unsupported(f"{what} is not a constant expression", node)
         return const(result, value.expr.type)
 
     def binop(self, op: ast.operator, left_node: ast.expr, right_node: ast.expr, node: ast.AST) -> PyValue:
@@ -634,6 +675,8 @@ class _Lowering:
             self.b.assume(self.truth(self.expression(node.args[0])), node.lineno)
             return PyValue(const(0, INT), TRUE)
         if name is not None and name in self.module.functions and not self.is_local(name):
+            if name in self.module.rebound:
+                raise self.unsupported(f"call to `{name}`, a name the module also binds otherwise", node)
             if name in self.recursive:
                 return self.recursive_call(self.module.functions[name], node)
             return self.inline(self.module.functions[name], node)
@@ -761,12 +804,16 @@ class _Lowering:
                 raise self.unsupported(f"call to `{callee.name}` with keyword argument {kw.arg}", node)
             bound[kw.arg] = kw.value
         defaults = dict(zip(names[len(names) - len(params.defaults):], params.defaults))
-        values = []
         for n in names:
-            arg = bound.get(n, defaults.get(n))
-            if arg is None:
+            if n not in bound and n not in defaults:
                 raise self.unsupported(f"call to `{callee.name}` without argument '{n}'", node)
-            values.append(self.as_int(self.expression(arg), arg))
+        # Python evaluates the arguments as written, positional then keyword: one that raises must not
+        # pre-empt an earlier one that loops or raises otherwise.
+        written = [*node.args, *(k.value for k in node.keywords)]
+        given = {id(a): self.as_int(self.expression(a), a) for a in written}
+        values = [given[id(bound[n])] if n in bound else
+                  self.module_value(defaults[n], f"the default of '{n}' in `{callee.name}`", node)
+                  for n in names]
         return names, values
 
 
@@ -868,6 +915,13 @@ def _may_fail(node: ast.expr, lowering: _Lowering) -> bool:
                 and n.id not in lowering.frame.assigned:
             return True
     return False
+
+
+def _module_scope() -> ast.FunctionDef:
+    """A function without parameters or locals: lowering an expression in it sees only module names."""
+    fn = ast.parse("def _module_scope():\n    pass").body[0]
+    assert isinstance(fn, ast.FunctionDef)
+    return fn
 
 
 def _last_line(fn: ast.FunctionDef) -> int:
