@@ -134,6 +134,29 @@ def g(x: int) -> int:
     assert h(x) == 1  # h's default is the module's K, 7
     return 1
 """),
+    "an_assertion_message_that_loops": ("terminates", Verdict.YES, """
+def spin(n: int) -> int:
+    while n != 0:
+        n = n + 0
+    return 1
+
+
+def g(x: int) -> int:
+    assert x > 0, spin(x)  # for x < 0 the failing assertion's message never finishes
+    return 1
+"""),
+    "a_raised_exception_that_loops": ("terminates", Verdict.YES, """
+def spin(n: int) -> int:
+    while n != 0:
+        n = n + 0
+    return 1
+
+
+def g(x: int) -> int:
+    if x < 0:
+        raise ValueError(spin(x))  # never raised: spin(x) loops
+    return 1
+"""),
     "a_builtin_shadowed_by_an_import": ("assert", Verdict.YES, """
 from operator import neg as abs
 

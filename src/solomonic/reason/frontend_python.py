@@ -14,6 +14,7 @@ UnboundLocalError, ValueError from `range` with step 0, and explicit `raise`.
 from __future__ import annotations
 
 import ast
+import builtins
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -316,13 +317,30 @@ class _Lowering:
         elif isinstance(s, ast.Return):
             self.return_statement(s)
         elif isinstance(s, ast.Assert):
+            self.exception_argument(s.msg)
             ok = self.truth(self.expression(s.test))
             self.b.fail_unless(ok, Event("assert", line, f"assertion `{ast.unparse(s.test)}` fails"))
         elif isinstance(s, ast.Raise):
+            self.exception_argument(s.exc)
+            self.exception_argument(s.cause)
             what = ast.unparse(s.exc) if s.exc is not None else "re-raise"
             self.b.end(Event("exception", line, f"raise {what}"))
         else:
             raise self.unsupported(f"statement `{type(s).__name__}`", s)
+
+    def exception_argument(self, node: ast.expr | None) -> None:
+        """An assert's message, or what `raise` raises, is evaluated as the exception is raised, and is
+        not modelled: whatever it does, an exception escapes, unless its evaluation never ends. So it
+        may not call anything but a builtin exception class, nor loop (comprehensions) nor take long
+        (`**`): with `assert x > 0, spin(x)` the failing assertion would otherwise count as an end."""
+        for n in ast.walk(node) if node is not None else ():
+            exception_class = isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and \
+                self.is_builtin(n.func.id) and _builtin_exception(n.func.id)
+            if (isinstance(n, ast.Call) and not exception_class) or isinstance(n, (
+                    ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Pow, ast.Await,
+                    ast.Yield, ast.YieldFrom)):
+                raise self.unsupported(f"`{ast.unparse(node)}` as an exception or assertion message (its "
+                                       "evaluation might not end)", node)
 
     def assign(self, targets: list[ast.expr], value_node: ast.expr, line: int) -> None:
         if len(targets) == 1 and isinstance(targets[0], ast.Tuple):
@@ -915,6 +933,11 @@ def _may_fail(node: ast.expr, lowering: _Lowering) -> bool:
                 and n.id not in lowering.frame.assigned:
             return True
     return False
+
+
+def _builtin_exception(name: str) -> bool:
+    value = getattr(builtins, name, None)
+    return isinstance(value, type) and issubclass(value, BaseException)
 
 
 def _module_scope() -> ast.FunctionDef:
