@@ -13,6 +13,11 @@ from solomonic.errors import UserError
 EXIT_OK, EXIT_NO, EXIT_UNKNOWN = 0, 1, 2
 
 
+# top-level modules of the optional dependencies -> the extra that installs them (pyproject.toml)
+EXTRAS = {"z3": "reason", "pycparser": "reason", "yaml": "reason", "rich": "reason", "torch": "bmojo",
+          "safetensors": "bmojo", "numpy": "bmojo", "matplotlib": "bmojo", "transformers": "bench"}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -25,6 +30,12 @@ def main(argv: list[str] | None = None) -> int:
         print("solomonic: interrupted", file=sys.stderr)
         return 130
     except Exception as err:  # never a traceback for the user; SOLOMONIC_DEBUG=1 shows it
+        missing = (err.name or "") if isinstance(err, ModuleNotFoundError) else ""
+        extra = EXTRAS.get(missing.split(".")[0])
+        if extra is not None:  # an extra that this command needs is not installed
+            print(f"solomonic: error: this command needs the '{missing}' package: "
+                  f"pip install 'solomonic[{extra}]'", file=sys.stderr)
+            return EXIT_UNKNOWN
         if os.environ.get("SOLOMONIC_DEBUG"):
             raise
         print(f"solomonic: internal error: {type(err).__name__}: {err} (set SOLOMONIC_DEBUG=1 for details)",

@@ -188,3 +188,19 @@ def test_svcomp_skips_tasks_without_the_property(tmp_path):
                     "  - property_file: ../properties/termination.prp\n    expected_verdict: true\n"
                     "options:\n  language: C\n  data_model: ILP32\n")
     assert_one_line_error(solomonic("svcomp", str(task)), "no task", "unreach-call")
+
+
+def test_a_missing_extra_is_named_with_its_install_command(monkeypatch, capsys):
+    """Without the extra a command needs, the user gets the pip command, not an internal error."""
+    import solomonic.cli as cli
+
+    def needs_z3(args):
+        raise ModuleNotFoundError("No module named 'z3'", name="z3")
+
+    parser = cli.build_parser()
+    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    args = parser.parse_args(["check", "x.py"])
+    monkeypatch.setattr(parser, "parse_args", lambda argv=None: args)
+    args.run = needs_z3
+    assert cli.main([]) == cli.EXIT_UNKNOWN
+    assert "pip install 'solomonic[reason]'" in capsys.readouterr().err
