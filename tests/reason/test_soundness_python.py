@@ -157,6 +157,29 @@ def g(x: int) -> int:
         raise ValueError(spin(x))  # never raised: spin(x) loops
     return 1
 """),
+    "a_decorated_function": ("returns-true", Verdict.YES, """
+def negate(f):
+    return lambda x: not f(x)
+
+
+@negate
+def g(x: int) -> int:
+    return True  # g is negate's lambda: it returns False
+"""),
+    "a_decorated_callee": ("assert", Verdict.YES, """
+def negate(f):
+    return lambda x: not f(x)
+
+
+@negate
+def h(x: int) -> int:
+    return True
+
+
+def g(x: int) -> int:
+    assert h(x)  # h returns False
+    return 1
+"""),
     "a_builtin_shadowed_by_an_import": ("assert", Verdict.YES, """
 from operator import neg as abs
 
