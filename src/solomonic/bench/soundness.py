@@ -111,7 +111,7 @@ def cached(path: Path, header: dict, compute: Callable[[], dict]) -> dict:
 
 def line(what: str, record: dict) -> str:
     counts = Counter(a["verdict"] for a in record["answers"])
-    notes = [record[k] for k in ("refused", "skipped") if k in record]
+    notes = [record[k] for k in ("refused", "skipped", "error") if k in record]
     return (f"{what}: {len(record['answers'])} answers ({', '.join(f'{counts[v]} {v}' for v in VERDICTS)}), "
             f"{len(record['disagreements'])} disagreements, {record.get('seconds', 0):.0f} s"
             + "".join(f"; {n}" for n in notes))
@@ -136,6 +136,7 @@ def summarise(records: list[dict]) -> dict:
         "replay rejected examples": rejected[:5],
         "refused files": [r["refused"] for r in records if "refused" in r],
         "skipped": [r["skipped"] for r in records if "skipped" in r],
+        "errors": [r["error"] for r in records if "error" in r],
         "disagreements": [d for r in records for d in r["disagreements"]],
     }
 
@@ -187,7 +188,7 @@ def markdown(results: dict) -> str:
         if part.get("replay rejected"):
             lines.append(f"- {name}: {part['replay rejected']} counterexamples were refuted by the tool's own replay "
                          "(the model and gcc differ there; the answer was unknown, as it must be)")
-        for note in part.get("refused files", []) + part.get("skipped", []):
+        for note in part.get("refused files", []) + part.get("skipped", []) + part.get("errors", []):
             lines.append(f"- {name}: {note}")
     lines += ["", "Unknowns by reason:", ""]
     for name, part in results["parts"].items():

@@ -109,6 +109,7 @@ def fit(lo: int, hi: int, t: CType) -> tuple[int, int]:
 
 def literal_type(value: int, hexadecimal: bool, suffix: str) -> CType | None:
     """C11 6.4.4.1: the first type of the literal's list that holds its value."""
+    suffix = suffix.upper()
     u, ll, long = "U" in suffix, "LL" in suffix, "L" in suffix
     if u:
         names = ["unsigned long long"] if ll else ["unsigned long", "unsigned long long"] if long else \
@@ -159,9 +160,11 @@ class Hole:
         if not self.seen:  # never reached on a judged input: any bound is as good as another
             return f"({e} <= {value_text(rng.randint(-3, 3) if t.signed else rng.randint(0, 6), t)})"
         lo, hi = min(self.seen), max(self.seen)
-        if lo == hi:
-            wrong = lo + 1 if lo < t.hi else lo - 1
-            return f"({e} == {value_text(wrong if self.lie else lo, t)})"
+        if lo == hi:  # one value: `!= v` is the lie that any wrong model of e believes
+            other = value_text(lo + 1 if lo < t.hi else lo - 1, t)
+            if self.form == "ge":
+                return f"({e} {'==' if self.lie else '!='} {other})"
+            return f"({e} {'!=' if self.lie else '=='} {value_text(lo, t)})"
         if self.form == "le":
             return f"({e} <= {value_text(hi - self.lie, t)})"
         if self.form == "ge":
@@ -240,7 +243,7 @@ class FunctionWriter:
             name = self.rng.choice(list(self.env))
             t, lo, hi = self.env[name]
             return E(name, t, lo, hi)
-        if r < 0.9:
+        if r < 0.97:  # layout queries are rarer than the rest: a front end may refuse a whole function for one
             return self.literal()
         return self.layout()
 
@@ -268,7 +271,8 @@ class FunctionWriter:
             s = self.rng.choice(layouts)
             text = f"offsetof(struct {s.name}, {self.rng.choice(s.fields)})"
         else:
-            text = f"sizeof({self.raw(1).text})"
+            inner = self.raw(1).text
+            text = f"sizeof(+{inner})" if inner in self.bitfields else f"sizeof({inner})"  # not of a bit-field
         return E(text, SIZE_T, 0, 1024, const=True)
 
     def expr(self, depth: int) -> E:
@@ -364,7 +368,7 @@ class FunctionWriter:
 
     def constant_fact(self) -> str:
         """An assertion about a constant expression: a literal's or a layout query's arithmetic."""
-        e = self.layout() if self.chance(0.5) else self.literal()
+        e = self.layout() if self.chance(0.4) else self.literal()
         for _ in range(self.rng.randint(0, 2)):
             op = self.rng.choice(["+", "-", "*", "/", "%", ">>", "<<", "cast", "cmp", "?:"])
             if op == "cast":
@@ -383,7 +387,7 @@ class FunctionWriter:
         if e.t.bits > 64 or e.ub:
             e = E(f"(unsigned long long) sizeof(struct {self.rng.choice(self.structs).name})",
                   TYPES["unsigned long long"], 0, 1024, const=True)
-        h = Hole(self.next_hole, e, "le")
+        h = Hole(self.next_hole, e, self.rng.choice(["le", "ge"]))
         self.next_hole += 1
         self.holes.append(h)
         return f"@{h.id}@"
@@ -779,10 +783,11 @@ def _outcome(code: int, sig: int, message: str, asserted: bool, probes: list) ->
 
 
 def judge(results: list, prop_runs: dict[str, list[tuple[tuple[int, ...], Run]]],
-          witness_runs: dict[tuple[str, str], Run], names: dict[str, list[str]]) -> list[tuple[object, str]]:
-    """The answers the runs contradict, each with the evidence: a list of (result, evidence)."""
+          witness_runs: dict[int, Run], names: dict[str, list[str]]) -> list[tuple[object, str]]:
+    """The answers the runs contradict, each with the evidence: a list of (result, evidence).
+    `witness_runs`: the run of each "no" answer's witness, by the answer's position in `results`."""
     wrong = []
-    for r in results:
+    for position, r in enumerate(results):
         runs = prop_runs.get(r.function)
         if runs is None or r.verdict.value == "unknown":
             continue
@@ -796,7 +801,7 @@ def judge(results: list, prop_runs: dict[str, list[tuple[tuple[int, ...], Run]]]
                     break
         else:
             replay = (r.witness or {}).get("replay", {})
-            run = witness_runs.get((r.function, r.property))
+            run = witness_runs.get(position)
             if replay.get("confirmed") is not True:
                 wrong.append((r, f"no, but the tool's own replay did not confirm it: {replay}"))
             elif run is None:
@@ -833,7 +838,10 @@ def run_batch(seed: int, index: int, count: int, timeout_s: float, jobs: int, wo
     rows = [(k, args) for k, f in enumerate(batch.functions) for args in inputs(f, rng)]
     extra = [(k, args) for k, f in enumerate(batch.functions) for args in inputs(f, rng, extra=6)[-16:]]
     stem = f"c_{seed}_{index}"
-    exe = compile_harness(workdir, f"{stem}_probe", batch.source(Hole.probe, probe=True), batch.functions, rows)
+    try:
+        exe = compile_harness(workdir, f"{stem}_probe", batch.source(Hole.probe, probe=True), batch.functions, rows)
+    except RuntimeError as err:  # a writer's mistake: reported with the batch, and the campaign goes on
+        return {"answers": [], "error": str(err)[:1000], "disagreements": []}
     for run in run_rows(exe, 0, len(rows)):
         for hole_id, value in run.probes:
             hole_by_id(batch, hole_id).seen.append(value)
@@ -846,41 +854,48 @@ def run_batch(seed: int, index: int, count: int, timeout_s: float, jobs: int, wo
         results = check(str(program), property="all", timeout=timeout_s, jobs=jobs, on_result=on_result)
     except Exception as err:  # the front end refused the whole file: every question is unknown
         return {"answers": [], "refused": f"{type(err).__name__}: {err}"[:300], "disagreements": []}
-    by_name = {f.name: (k, f) for k, f in enumerate(batch.functions)}
-    witness_keys, witness_rows = [], []
-    for r in results:
-        if r.verdict.value == "no" and r.function in by_name:
-            k, f = by_name[r.function]
-            row = witness_row(f, r.witness)
-            if row is not None:
-                witness_keys.append((r.function, r.property))
-                witness_rows.append((k, row))
-    judged_rows = rows + extra
-    exe = compile_harness(workdir, stem, program.read_text(), batch.functions, judged_rows + witness_rows)
-    runs = run_rows(exe, 0, len(judged_rows))
-    witness_runs = {}
-    for i, key in enumerate(witness_keys):  # a hang must outlast the long bound
-        at = len(judged_rows) + i
-        witness_runs[key] = run_rows(exe, at, at + 1, LONG_MS if key[1] == "terminates" else SAMPLE_MS)[0]
-    claimed = {by_name[r.function][0] for r in results
-               if r.property == "terminates" and r.verdict.value == "yes" and r.function in by_name}
-    for i, run in enumerate(runs):  # a hang that contradicts a yes is run again, patiently, before it counts
-        if run.outcome == "timeout" and judged_rows[i][0] in claimed:
-            runs[i] = run_rows(exe, i, i + 1, LONG_MS)[0]
-    prop_runs: dict[str, list] = {}
-    for (k, args), run in zip(judged_rows, runs):
-        prop_runs.setdefault(batch.functions[k].name, []).append((args, run))
-    names = {f.name: [n for n, _ in f.params] for f in batch.functions}
+    by_name = {f.name: f for f in batch.functions}
     answers = [{"function": r.function, "property": r.property, "verdict": r.verdict.value,
                 "reason": r.reason[:200], "seconds": r.seconds} for r in results]
-    disagreements = [{"language": "c", "program": batch.standalone(by_name[r.function][1], fill),
+    disagreements = [{"language": "c", "program": batch.standalone(by_name[r.function], fill),
                       "function": r.function, "property": r.property, "verdict": r.verdict.value,
                       "evidence": evidence, "reason": r.reason[:300], "witness": r.witness}
-                     for r, evidence in judge(results, prop_runs, witness_runs, names)]
+                     for r, evidence in verify(batch.functions, program, rows + extra, results, workdir)]
     near = [{"function": r.function, "property": r.property, "reason": r.reason[:300],
-             "program": batch.standalone(by_name[r.function][1], fill)}
+             "program": batch.standalone(by_name[r.function], fill)}
             for r in results if r.reason.startswith("counterexample not confirmed by replay") and r.function in by_name]
     return {"answers": answers, "disagreements": disagreements, "replay_rejected": near}
+
+
+def verify(functions: list[Function], program: Path, rows: list[tuple[int, tuple[int, ...]]], results: list,
+           workdir: Path) -> list[tuple[object, str]]:
+    """Run the program on the rows and on every witness, and judge the answers: (result, evidence) for
+    each that the runs contradict."""
+    index = {f.name: k for k, f in enumerate(functions)}
+    witness_keys, witness_rows = [], []
+    for position, r in enumerate(results):
+        if r.verdict.value == "no" and r.function in index:
+            row = witness_row(functions[index[r.function]], r.witness)
+            if row is not None:
+                witness_keys.append(position)
+                witness_rows.append((index[r.function], row))
+    exe = compile_harness(workdir, program.stem + "_judge", program.read_text(), functions, rows + witness_rows)
+    runs = run_rows(exe, 0, len(rows))
+    witness_runs = {}
+    for i, position in enumerate(witness_keys):  # a hang must outlast the long bound
+        at = len(rows) + i
+        patient = results[position].property == "terminates"
+        witness_runs[position] = run_rows(exe, at, at + 1, LONG_MS if patient else SAMPLE_MS)[0]
+    claimed = {index[r.function] for r in results
+               if r.property == "terminates" and r.verdict.value == "yes" and r.function in index}
+    for i, run in enumerate(runs):  # a hang that contradicts a yes is run again, patiently, before it counts
+        if run.outcome == "timeout" and rows[i][0] in claimed:
+            runs[i] = run_rows(exe, i, i + 1, LONG_MS)[0]
+    prop_runs: dict[str, list] = {}
+    for (k, args), run in zip(rows, runs):
+        prop_runs.setdefault(functions[k].name, []).append((args, run))
+    names = {f.name: [n for n, _ in f.params] for f in functions}
+    return judge(results, prop_runs, witness_runs, names)
 
 
 def hole_by_id(batch: Batch, hole_id: int) -> Hole:

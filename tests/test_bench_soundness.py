@@ -1,0 +1,139 @@
+"""`bench soundness`: a small campaign finds no disagreement, and the C judge is shown able to find one.
+
+The judge is what the campaign's zero rests on, so it is tested the way it is meant to fail: answers are
+fabricated (a "yes" that some input refutes, a "no" whose witness does nothing wrong) and fed to the same
+code that judges the tool's answers. The interval analysis that steers the writer is checked against gcc's
+own idea of each type, since a wrong type there would quietly make the holes' bounds meaningless.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("z3")
+pytest.importorskip("pycparser")
+
+from solomonic.bench import soundness
+from solomonic.bench import soundness_c as sc
+from solomonic.reason.result import Result, Verdict
+
+
+def _gcc_with_ubsan() -> bool:
+    try:
+        done = subprocess.run(["gcc", "-fsanitize=undefined", "-x", "c", "-", "-o", "/dev/null"],
+                              input="int main(void) { return 0; }\n", capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
+
+
+pytestmark = pytest.mark.skipif(not _gcc_with_ubsan(), reason="gcc with UBSan is not available")
+
+INT, UCHAR = sc.TYPES["int"], sc.TYPES["unsigned char"]
+PLANTED = [
+    sc.Function("nonzero", [("x", INT)], "int nonzero(int x)\n{\n    return x != 0;\n}", []),
+    sc.Function("successor", [("x", INT)], "int successor(int x)\n{\n    int y = x + 1;\n    return y != x;\n}", []),
+    sc.Function("halving", [("x", UCHAR)], "int halving(unsigned char x)\n{\n    unsigned char u = x;\n"
+                "    while (u != 0) u -= 2;\n    return 1;\n}", []),
+    sc.Function("checked", [("x", INT)], "int checked(int x)\n{\n    assert(x == x);\n    return 1;\n}", []),
+]
+
+
+def _answer(function: str, prop: str, verdict: Verdict, inputs: dict | None = None, confirmed: bool = True) -> Result:
+    witness = None if inputs is None else {"inputs": inputs, "replay": {"confirmed": confirmed}}
+    return Result("planted.c", function, prop, verdict, witness=witness)
+
+
+def test_the_judge_blames_every_planted_wrong_answer_and_nothing_else(tmp_path: Path):
+    program = tmp_path / "planted.c"
+    program.write_text(sc.PRELUDE + "\n" + "\n\n".join(f.template for f in PLANTED) + "\n")
+    rng = random.Random(0)
+    rows = [(k, args) for k, f in enumerate(PLANTED) for args in sc.inputs(f, rng)]
+    wrong = [
+        _answer("nonzero", "returns-true", Verdict.YES),  # x = 0 returns 0
+        _answer("successor", "no-overflow", Verdict.YES),  # x = INT_MAX overflows
+        _answer("successor", "returns-true", Verdict.YES),  # no overflow claimed either: UB refutes any yes
+        _answer("halving", "terminates", Verdict.YES),  # odd x never reaches 0
+        _answer("nonzero", "returns-true", Verdict.NO, {"x": 5}),  # the witness returns 1
+        _answer("halving", "terminates", Verdict.NO, {"x": 4}),  # the witness ends
+        _answer("checked", "assert", Verdict.NO, {"x": 3}),  # the witness passes the assertion
+        _answer("successor", "no-overflow", Verdict.NO, {"x": 2**31 - 1}, confirmed=False),  # replay said no
+        _answer("nonzero", "returns-true", Verdict.NO, {"x": 2**40}),  # not an int
+    ]
+    right = [
+        _answer("nonzero", "returns-true", Verdict.NO, {"x": 0}),
+        _answer("nonzero", "no-overflow", Verdict.YES),
+        _answer("successor", "no-overflow", Verdict.NO, {"x": 2**31 - 1}),
+        _answer("halving", "terminates", Verdict.NO, {"x": 3}),
+        _answer("halving", "returns-true", Verdict.YES),  # partial correctness: a hang is no false return
+        _answer("checked", "assert", Verdict.YES),
+        _answer("checked", "terminates", Verdict.YES),
+        _answer("checked", "returns-true", Verdict.UNKNOWN),
+    ]
+    blamed = sc.verify(PLANTED, program, rows, wrong + right, tmp_path)
+    assert [r for r, _ in blamed] == wrong, blamed
+    evidence = dict(((r.function, r.property, r.verdict.value, str(r.witness)), e) for r, e in blamed)
+    assert "x=0" in evidence["nonzero", "returns-true", "yes", "None"]
+    assert "signed integer overflow" in evidence["successor", "no-overflow", "yes", "None"]
+
+
+def test_the_writer_types_expressions_as_gcc_does(tmp_path: Path):
+    """The usual arithmetic conversions and the types of literals, against gcc's _Generic."""
+    names = list(sc.TYPES)
+    pairs = [(a, b) for a in names for b in names]
+    literals = [(v, h, s) for v in sc.INTERESTING for h in (False, True) for s in ("", "u", "L", "UL", "LL", "ULL")
+                if sc.literal_type(v, h, s.upper()) is not None]
+    generic = "_Generic((X), " + ", ".join(f'{n}: "{n}"' for n in names if n != "char") + ', char: "char")'
+    lines = ["#include <stdio.h>", f"#define T(X) puts({generic})", "int main(void) {"]
+    lines += [f"  {{ {a} x = 0; {b} y = 0; T(x + y); }}" for a, b in pairs]
+    lines += [f"  T({f'0x{v:X}' if h else v}{s});" for v, h, s in literals]
+    (tmp_path / "types.c").write_text("\n".join([*lines, "  return 0;", "}"]) + "\n")
+    subprocess.run(["gcc", "-w", str(tmp_path / "types.c"), "-o", str(tmp_path / "types")], check=True)
+    seen = subprocess.run([str(tmp_path / "types")], capture_output=True, text=True, check=True).stdout.split("\n")
+    expected = [sc.common(sc.TYPES[a], sc.TYPES[b]).name for a, b in pairs]
+    expected += [sc.literal_type(v, h, s.upper()).name for v, h, s in literals]
+    assert seen[:-1] == expected
+
+
+def test_batches_are_determined_by_the_seed():
+    def text(seed: int) -> str:
+        return sc.write_batch(seed, 2, 5).source(lambda h: h.probe())
+
+    assert text(1) == text(1) != text(2)
+
+
+def test_a_cached_batch_is_read_back_and_a_partial_one_is_redone(tmp_path: Path):
+    path, header = tmp_path / "c-0-0000.jsonl", {"kind": "c", "seed": 0}
+    record = {"answers": [{"function": "f0", "verdict": "yes"}], "disagreements": [], "replay_rejected": []}
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return dict(record)
+
+    first = soundness.cached(path, header, compute)
+    again = soundness.cached(path, header, compute)
+    assert len(calls) == 1 and again["answers"] == first["answers"] == record["answers"]
+    path.write_text("\n".join(path.read_text().splitlines()[:-1]) + "\n")  # killed before the closing line
+    soundness.cached(path, header, compute)
+    soundness.cached(path, {**header, "seed": 1}, compute)  # other settings
+    assert len(calls) == 3
+
+
+def test_a_small_campaign_finds_no_disagreement(tmp_path: Path):
+    """CI-sized: 40 generated C functions, 2 csmith programs where csmith is installed, a few Python ones."""
+    args = argparse.Namespace(c=40, csmith=2 if sc.csmith_include() else 0, python=12, seed=0, timeout=3.0, jobs=2,
+                              batch=20, cache=str(tmp_path / "cache"), output=str(tmp_path / "out.json"),
+                              docs=str(tmp_path / "benchmarks.md"))
+    assert soundness.run(args) == 0
+    out = json.loads((tmp_path / "out.json").read_text())
+    assert out["disagreements"] == 0
+    c = out["parts"]["C"]["by_property"]
+    assert sum(t["yes"] for t in c.values()) > 0 and sum(t["no"] for t in c.values()) > 0
+    assert "<!-- bench:soundness -->" in (tmp_path / "benchmarks.md").read_text()
