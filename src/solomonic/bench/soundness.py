@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
                 task = progress.add_task("csmith", total=2 * args.csmith)
                 records = []
                 for index in range(args.csmith):
-                    header = {"kind": "csmith", "version": soundness_c.VERSION, "seed": args.seed, "index": index,
+                    header = {"kind": "csmith", "version": soundness_c.CSMITH_VERSION, "seed": args.seed, "index": index,
                               "timeout": args.timeout}
                     record = cached(cache / f"csmith-{args.seed}-{index:04d}.jsonl", header, lambda index=index:
                                     soundness_c.run_csmith(args.seed, index, args.timeout, args.jobs, workdir,

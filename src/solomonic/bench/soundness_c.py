@@ -37,7 +37,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-VERSION = 1  # of the writer and the judge: cached batches from another version are redone
+VERSION = 2  # of the writer and the judge: cached batches from another version are redone
+CSMITH_VERSION = 1  # of the csmith adapter, likewise
 SAMPLE_MS = 300  # CPU time per judged run; every terminating loop of the writer needs well under 1 ms
 LONG_MS = 2000  # a run past SAMPLE_MS is run again with this before it counts as a hang
 HANGS_BEFORE_SKIP = 3  # a function that hung this often keeps its first hangs and skips its other inputs
@@ -287,8 +288,17 @@ class FunctionWriter:
         if depth <= 0 or self.chance(0.25):
             return self.leaf()
         ops = ["+", "-", "*", "/", "%", "<<", ">>", "&", "|", "^", "cast", "cast", "cast", "cmp", "cmp", "?:",
-               "~", "neg", "!", "&&", "||"]
+               "~", "neg", "!", "&&", "||", "wide"]
         op = self.rng.choice(ops)
+        if op == "wide":  # a product in 128 bits, its high part brought back to 64: wrong wherever __int128 is not
+            t = self.rng.choice([TYPES["__int128"], TYPES["unsigned __int128"]])
+            a, b = self.raw(depth - 1), self.raw(depth - 1)
+            product = binary("*", E(f"(({t.name}) {a.text})", t, *fit(a.lo, a.hi, t), a.ub, a.const),
+                             E(f"(({t.name}) {b.text})", t, *fit(b.lo, b.hi, t), b.ub, b.const))
+            k = self.rng.choice([1, 32, 63, 64, 65, 100])
+            high = binary(">>", product, E(str(k), INT, k, k, const=True))
+            target = self.rng.choice([TYPES["long"], TYPES["unsigned long"], TYPES["long long"], TYPES["unsigned int"]])
+            return E(f"(({target.name}) {high.text})", target, *fit(high.lo, high.hi, target), high.ub, high.const)
         if op == "cast":
             inner = self.raw(depth - 1)
             t = self.rng.choice(LOCAL_TYPES)
