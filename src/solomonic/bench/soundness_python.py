@@ -4,6 +4,7 @@ Small functions are written from a seed, a hundred to a file, in the corners of 
 semantics where a translation to logic is most easily wrong: big integers, floor division and `%` of
 negatives, `**`, bools as ints, chained comparisons whose later operands raise, `and`/`or` returning
 operands rather than bools, reads of locals that may be unbound, module constants shadowed by locals,
+calls to earlier functions (keyword arguments in shuffled order, defaults that name module constants),
 loops that end and loops that do not, true and deliberately false `assert`s. Some constructs outside the
 supported subset (shifts, `divmod`, `~`, `is`) are mixed in so that the front end's refusals are
 exercised as well; those functions are answered unknown, which is right.
@@ -131,6 +132,7 @@ class Generated:
     params: list[tuple[str, str]]  # (name, "int" | "bool")
     text: str
     callees: list[str] = field(default_factory=list)
+    optional: int = 0  # how many of the last parameters have defaults
 
 
 @dataclass
@@ -251,13 +253,24 @@ class _Writer:
             callee = self.pick(self.callees)
             if callee.name not in self.used:
                 self.used.append(callee.name)
-            return f"{callee.name}({', '.join(e() for _ in callee.params)})"
+            return f"{callee.name}({self.arguments(callee, e)})"
         if kind == "boolint":
             return self.pick((f"(True + {e()})", f"({e()} == True)", f"(False - {e()})", f"({e()} != False)",
                               f"({e()} is True)" if self.stress else f"({e()} - True)"))
         return self.pick((f"({e()} << {self.rng.randint(0, 3)})", f"({e()} >> {self.atom()})",
                           f"divmod({e()}, {self.pick(NONZERO)})[0]", f"(~{e()})", f"({e()} & {e()})",
                           f"pow({e()}, 2)"))
+
+    def arguments(self, callee: Generated, e: Callable[[], str]) -> str:
+        """A call's arguments: positional, or partly by keyword in a shuffled order (Python evaluates them
+        as written), leaving out some that have defaults."""
+        names = [p for p, _ in callee.params]
+        given = len(names) - self.rng.randint(0, callee.optional)
+        values = [e() for _ in range(given)]
+        split = self.rng.randint(0, given) if self.rng.random() < 0.4 else given
+        keywords = [f"{n}={v}" for n, v in zip(names[split:given], values[split:])]
+        self.rng.shuffle(keywords)
+        return ", ".join(values[:split] + keywords)
 
     def comparison(self, depth: int) -> str:
         n = self.rng.choice((1, 1, 2, 2, 3))
@@ -430,7 +443,7 @@ class _Writer:
             self.emit(depth, "else:")
             self.emit(depth + 1, self.update(acc))
 
-    def function(self, params: list[tuple[str, str]]) -> Generated:
+    def function(self, params: list[tuple[str, str]], defaults: list[str]) -> Generated:
         self.readable = [p for p, _ in params]
         self.statements(1, self.rng.randint(1, 4), loops=True)
         r = self.rng.random()
@@ -441,9 +454,12 @@ class _Writer:
         else:
             value = self.expr(2)
         self.emit(1, f"return {value}")
-        signature = ", ".join(f"{p}: {kind}" for p, kind in params)
+        written = [f"{p}: {kind}" for p, kind in params]
+        for k, default in enumerate(defaults, start=len(params) - len(defaults)):
+            written[k] += f" = {default}"
+        signature = ", ".join(written)
         text = f"def {self.name}({signature}) -> int:\n" + "\n".join(self.lines) + "\n"
-        return Generated(self.name, params, text, list(self.used))
+        return Generated(self.name, params, text, list(self.used), len(defaults))
 
 
 def write_batch(seed: int, index: int, count: int) -> Batch:
@@ -455,8 +471,11 @@ def write_batch(seed: int, index: int, count: int) -> Batch:
         arity = rng.choice((1, 1, 2, 2, 2, 3))
         names = ("x", "y", "z")[:arity]
         params = [(n, "bool" if rng.random() < 0.06 else "int") for n in names]
+        # A default is evaluated once, where the def runs, in the module's scope (a local of the caller
+        # with the same name as a module constant must not be what the callee gets).
+        defaults = [rng.choice((*SMALL, *CONSTANT_NAMES)) for _ in range(rng.choice((0, 0, 0, 1, arity)))]
         writer = _Writer(rng, f"f{index * BATCH + k}", simple[-8:])
-        generated = writer.function(params)
+        generated = writer.function(params, defaults)
         ast.parse(generated.text)
         functions.append(generated)
         if not (writer.has_loop or writer.used or writer.stress):
@@ -715,7 +734,8 @@ def campaign(count: int, seed: int, timeout_s: float, jobs: int,
     parts = []
     with tempfile.TemporaryDirectory(prefix="solomonic-soundness-") as folder:
         for index in range((count + BATCH - 1) // BATCH):
-            parts.append(run_batch(seed, index, min(BATCH, count - index * BATCH), timeout_s, jobs, Path(folder)))
+            size = min(BATCH, count - index * BATCH)
+            parts.append(run_batch(seed, index, size, timeout_s, jobs, Path(folder)))
             if on_progress is not None:
                 on_progress(sum(p["functions"] for p in parts))
     return summary(parts, time.monotonic() - started)
@@ -739,7 +759,8 @@ def run_batch(seed: int, index: int, count: int, timeout_s: float, jobs: int, wo
 
 def summary(parts: list[dict], seconds: float) -> dict:
     """The campaign's result from its batches' (`run_batch`)."""
-    by_property = {prop: {v: sum(p["verdicts"][prop].get(v, 0) for p in parts) for v in ("yes", "no", "unknown")}
+    verdicts = ("yes", "no", "unknown")
+    by_property = {prop: {v: sum(p["verdicts"][prop].get(v, 0) for p in parts) for v in verdicts}
                    for prop in PROPERTIES}
     reasons: Counter = Counter()
     for p in parts:
