@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from solomonic.bmojo import BMojoLM
+from solomonic.bmojo import BMojoLM, CheckpointError
 from solomonic.train import CHECKPOINT, METRICS, TRAINER_STATE, Trainer, TrainSettings
 
 MODEL = {"d_model": 32, "n_layers": 2, "n_heads": 2, "window": 8, "k_mem": 2, "mem_capacity": 4,
@@ -75,7 +75,7 @@ def test_a_save_that_fails_midway_leaves_the_previous_checkpoint(tmp_path, monke
     with pytest.raises(Interrupted):
         trainer.run()
     monkeypatch.setattr(torch, "save", real_save)
-    state = torch.load(tmp_path / CHECKPOINT / TRAINER_STATE, weights_only=False)
+    state = torch.load(tmp_path / CHECKPOINT / TRAINER_STATE, weights_only=True)
     assert state["step"] == 2
     BMojoLM.from_pretrained(tmp_path / CHECKPOINT)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
@@ -96,7 +96,7 @@ def test_a_killed_training_process_leaves_a_readable_checkpoint(tmp_path):
         process.send_signal(signal.SIGKILL)
         process.wait()
         model = BMojoLM.from_pretrained(tmp_path / CHECKPOINT)
-        state = torch.load(tmp_path / CHECKPOINT / TRAINER_STATE, weights_only=False)
+        state = torch.load(tmp_path / CHECKPOINT / TRAINER_STATE, weights_only=True)
         assert state["step"] >= 1 and model.config.d_model == MODEL["d_model"]
         command = [*command, "--resume"] if "--resume" not in command else command
 
@@ -154,6 +154,50 @@ def test_resuming_from_a_corrupt_or_foreign_checkpoint_is_refused(tmp_path):
                "--out", str(tmp_path / "missing")]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "no checkpoint to resume from" in done.stderr and "Traceback" not in done.stderr
+
+
+class RunsCode:
+    """What a hostile trainer state may hold: unpickling it calls open(), which creates `marker`."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return open, (str(self.marker), "w")
+
+
+def test_a_trainer_state_that_would_run_code_is_refused(tmp_path):
+    Trainer(settings(tmp_path, steps=2, checkpoint_every=2)).run()
+    file, marker = tmp_path / CHECKPOINT / TRAINER_STATE, tmp_path / "code-ran"
+    state = torch.load(file, weights_only=True)  # what the trainer writes loads without unpickling code
+    torch.save({**state, "extra": RunsCode(marker)}, file)
+    with pytest.raises(CheckpointError, match=r"unreadable trainer state .*could run code"):
+        Trainer(settings(tmp_path, steps=4)).run(resume=True)
+    assert not marker.exists()
+    torch.load(file, weights_only=False)  # the file is truly hostile: a plain load runs its code
+    assert marker.exists()
+
+
+def test_every_loader_recovers_a_checkpoint_caught_between_two_renames(tmp_path):
+    Trainer(settings(tmp_path, steps=2, checkpoint_every=2)).run()
+    hidden = tmp_path / f".{CHECKPOINT}.old"
+    os.rename(tmp_path / CHECKPOINT, hidden)  # what a save killed between its renames leaves without renameat2
+    BMojoLM.from_pretrained(tmp_path / CHECKPOINT)
+    os.rename(tmp_path / CHECKPOINT, hidden)
+    trainer = Trainer(settings(tmp_path, steps=4))
+    trainer.run(resume=True)
+    assert trainer.step == 4 and sorted(losses(tmp_path)) == [1, 2, 3, 4]
+    assert not hidden.exists()
+
+
+def test_the_progress_bar_shows_steps_loss_and_rate_on_a_terminal_only(tmp_path, monkeypatch, capsys):
+    Trainer(settings(tmp_path / "piped", steps=2, progress=True)).run()
+    assert capsys.readouterr().err == ""  # pytest's stderr is no terminal
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich draws as on a terminal
+    monkeypatch.setenv("COLUMNS", "200")
+    Trainer(settings(tmp_path / "terminal", steps=2, progress=True)).run()
+    err = capsys.readouterr().err
+    assert "bmojo on mqar" in err and "2/2" in err and "step/s" in err and "loss " in err and "tok/s" in err
 
 
 def test_bf16_autocast_trains(tmp_path):

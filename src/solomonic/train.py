@@ -4,7 +4,9 @@ checkpoints, exact resume.
 
 Exactness: a batch is a pure function of (seed, step), the schedule a function of the step, and a
 checkpoint holds the weights (DESIGN.md's format), the optimizer state and every RNG state; resuming
-from step s therefore replays the very steps an uninterrupted run takes (a test checks bit equality).
+from step s therefore replays the very steps an uninterrupted run takes (a test checks bit equality). The
+trainer state is tensors and plain data only, loaded with `weights_only=True`: resuming from a checkpoint
+one was sent never runs code from it.
 
 Scale-out: under `torchrun` each process builds the same global batch and trains on its rows through
 DistributedDataParallel (gloo on CPU, nccl on CUDA). The loss is normalised by the global number of
@@ -17,6 +19,7 @@ import dataclasses
 import json
 import math
 import os
+import pickle
 import random
 import time
 import warnings
@@ -24,11 +27,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import rich.progress
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
+from rich.console import Console
+from rich.text import Text
 
-from solomonic.atomic import replacing_directory
+from solomonic.atomic import recover, replacing_directory
 from solomonic.bmojo import BMojoConfig, BMojoLM, CheckpointError
 from solomonic.data.tasks import IGNORE, Task, make_task
 from solomonic.errors import UserError
@@ -128,27 +134,28 @@ class Trainer:
         elif self.out is not None and self.rank == 0:
             self.out.mkdir(parents=True, exist_ok=True)
             (self.out / METRICS).write_text("")
-        bar = _bar(s, self.step) if self.rank == 0 else None
+        bar = StepBar.open(s, self.step) if self.rank == 0 else None
         start, tokens, last, evaluation = time.perf_counter(), 0, {}, None
-        while self.step < s.steps:
-            loss, aux = self.train_step()
-            tokens += s.batch_size * self.task.length
-            self.step += 1
-            elapsed = time.perf_counter() - start
-            last = {"step": self.step, "loss": loss, "aux": aux, "lr": learning_rate(s, self.step - 1),
-                    "tokens_per_s": tokens / elapsed}
+        try:
+            while self.step < s.steps:
+                loss, aux = self.train_step()
+                tokens += s.batch_size * self.task.length
+                self.step += 1
+                elapsed = time.perf_counter() - start
+                last = {"step": self.step, "loss": loss, "aux": aux, "lr": learning_rate(s, self.step - 1),
+                        "tokens_per_s": tokens / elapsed}
+                if bar is not None:
+                    bar.advance(loss, tokens / elapsed)
+                if self.step % s.log_every == 0 or self.step == s.steps:
+                    self.log(last)
+                if s.eval_every and (self.step % s.eval_every == 0 or self.step == s.steps):
+                    evaluation = self.evaluate()
+                    self.log({"step": self.step, "eval": evaluation})
+                if self.out is not None and (self.step % s.checkpoint_every == 0 or self.step == s.steps):
+                    self.save()
+        finally:  # a live bar redirects the terminal's output until it stops, also when training fails
             if bar is not None:
-                bar.update(1)
-                bar.set_postfix(loss=f"{loss:.4f}", tok_s=f"{tokens / elapsed:,.0f}")
-            if self.step % s.log_every == 0 or self.step == s.steps:
-                self.log(last)
-            if s.eval_every and (self.step % s.eval_every == 0 or self.step == s.steps):
-                evaluation = self.evaluate()
-                self.log({"step": self.step, "eval": evaluation})
-            if self.out is not None and (self.step % s.checkpoint_every == 0 or self.step == s.steps):
-                self.save()
-        if bar is not None:
-            bar.close()
+                bar.close()
         return {"final": last, "eval": evaluation or self.evaluate(), "seconds": time.perf_counter() - start,
                 "params_without_embeddings": self.model.num_params(embeddings=False)}
 
@@ -218,36 +225,46 @@ class Trainer:
 
     def save(self) -> None:
         """Weights, configuration and tokenizer as `save_pretrained` writes them, plus the optimizer and
-        every RNG state; atomically, so a killed save leaves the previous checkpoint readable."""
+        every RNG state as tensors and plain data (see `restore`); atomically, so a killed save leaves the
+        previous checkpoint readable."""
         if self.rank == 0:
             with replacing_directory(self.out / CHECKPOINT) as staging:
                 self.model.write_files(staging)
                 torch.save({"step": self.step, "optimizer": self.optimizer.state_dict(),
-                            "torch_rng": torch.get_rng_state(), "numpy_rng": np.random.get_state(),
-                            "python_rng": random.getstate(), "settings": self.settings.to_json()},
+                            **_rng_states(self.device), "settings": self.settings.to_json()},
                            staging / TRAINER_STATE)
         if self.world > 1:
             dist.barrier()
 
     def restore(self) -> None:
+        """Continue from the checkpoint in `out`. The trainer state is unpickled with `weights_only=True`,
+        which builds tensors and plain data and refuses anything else: a checkpoint can come from
+        elsewhere, and unpickling an arbitrary object runs whatever code it names."""
         if self.out is None:
             raise UserError("--resume needs --out, the directory of the run to resume")
         path = self.out / CHECKPOINT
-        if not (path / TRAINER_STATE).is_file():
+        recover(path)
+        file = path / TRAINER_STATE
+        if not file.is_file():
             raise CheckpointError(f"{path}: no checkpoint to resume from")
         saved = BMojoLM.from_pretrained(path, map_location=str(self.device))
         if saved.config != self.config:
             raise CheckpointError(f"{path}: the checkpoint's model differs from this run's (--preset / --set)")
         try:
-            state = torch.load(path / TRAINER_STATE, map_location=self.device, weights_only=False)
-        except Exception as err:  # a corrupt or foreign trainer state
-            raise CheckpointError(f"{path / TRAINER_STATE}: unreadable trainer state ({err})") from None
+            # On the CPU: the RNG states must be CPU tensors; the optimizer moves its state to the weights.
+            state = torch.load(file, map_location="cpu", weights_only=True)
+        except pickle.UnpicklingError as err:
+            raise CheckpointError(f"{file}: unreadable trainer state (refused: it is not tensors and plain data "
+                                  f"alone, and unpickling the rest could run code; {_refusal(err)})") from None
+        except Exception as err:  # a truncated or unreadable file
+            raise CheckpointError(f"{file}: unreadable trainer state ({type(err).__name__}: {err})") from None
         self.model.load_state_dict(saved.state_dict())
-        self.optimizer.load_state_dict(state["optimizer"])
-        torch.set_rng_state(state["torch_rng"])
-        np.random.set_state(state["numpy_rng"])
-        random.setstate(state["python_rng"])
-        self.step = state["step"]
+        try:
+            self.optimizer.load_state_dict(state["optimizer"])
+            _set_rng_states(state, self.device)
+            self.step = int(state["step"])
+        except (KeyError, IndexError, TypeError, ValueError, RuntimeError) as err:  # safe, but foreign
+            raise CheckpointError(f"{file}: unreadable trainer state ({type(err).__name__}: {err})") from None
         if self.rank == 0 and (self.out / METRICS).exists():  # forget what was logged after the checkpoint
             kept = [line for line in (self.out / METRICS).read_text().splitlines()
                     if line and json.loads(line)["step"] <= self.step]
@@ -293,10 +310,68 @@ def _distributed_setup(device: str) -> tuple[int, int]:
     return dist.get_rank(), dist.get_world_size()
 
 
-def _bar(settings: TrainSettings, initial: int):
-    if not settings.progress:
-        return None
-    from tqdm import tqdm
+def _rng_states(device: torch.device) -> dict:
+    """Every RNG state a training step may draw from, as tensors and plain data: numpy's key array
+    becomes a tensor, since `weights_only` loading builds no numpy objects."""
+    name, key, position, has_gauss, gauss = np.random.get_state()
+    states = {"torch_rng": torch.get_rng_state(), "python_rng": random.getstate(),
+              "numpy_rng": (name, torch.from_numpy(key.astype(np.int64)), position, has_gauss, gauss)}
+    if device.type == "cuda":
+        states["cuda_rng"] = torch.cuda.get_rng_state(device)
+    return states
 
-    return tqdm(total=settings.steps, initial=initial, desc=f"{settings.preset} on {settings.task}",
-                unit="step", dynamic_ncols=True)
+
+def _set_rng_states(state: dict, device: torch.device) -> None:
+    torch.set_rng_state(state["torch_rng"])
+    name, key, position, has_gauss, gauss = state["numpy_rng"]
+    np.random.set_state((name, key.numpy().astype(np.uint32), position, has_gauss, gauss))
+    random.setstate(state["python_rng"])
+    if device.type == "cuda" and "cuda_rng" in state:  # a run resumed on another kind of device has none
+        torch.cuda.set_rng_state(state["cuda_rng"], device)
+
+
+def _refusal(err: Exception) -> str:
+    """The line of torch.load's refusal that names what it refused, without its advice to retry with
+    `weights_only=False` or to allowlist the global: either would run whatever code the file holds."""
+    text = str(err).split("WeightsUnpickler error:")[-1]
+    for line in map(str.strip, text.splitlines()):
+        if line and not line.startswith(("Weights only load failed", "(1)", "(2)", "Please", "Check the doc")):
+            return line.split(". Please")[0]
+    return type(err).__name__
+
+
+class StepRate(rich.progress.ProgressColumn):
+    """Steps per second: rich's own rate columns count bytes."""
+
+    def render(self, task: rich.progress.Task) -> Text:
+        return Text("? step/s" if task.speed is None else f"{task.speed:.2f} step/s", style="progress.data.speed")
+
+
+class StepBar:
+    """The training progress bar (rich, on stderr like the command's other messages): steps done of all,
+    the rate, elapsed and remaining time, the last loss and the tokens per second."""
+
+    def __init__(self, progress: rich.progress.Progress, task: rich.progress.TaskID):
+        self.progress, self.task = progress, task
+
+    @classmethod
+    def open(cls, settings: TrainSettings, initial: int) -> StepBar | None:
+        """A started bar, or None when progress is off or stderr is no terminal (a log file would
+        otherwise collect the bar's redraws)."""
+        console = Console(stderr=True)
+        if not settings.progress or not console.is_terminal:
+            return None
+        progress = rich.progress.Progress(
+            rich.progress.TextColumn("{task.description}"), rich.progress.BarColumn(),
+            rich.progress.MofNCompleteColumn(), StepRate(), rich.progress.TimeElapsedColumn(),
+            rich.progress.TimeRemainingColumn(), rich.progress.TextColumn("{task.fields[status]}"), console=console)
+        task = progress.add_task(f"{settings.preset} on {settings.task}", total=settings.steps,
+                                 completed=initial, status="")
+        progress.start()
+        return cls(progress, task)
+
+    def advance(self, loss: float, tokens_per_s: float) -> None:
+        self.progress.update(self.task, advance=1, status=f"loss {loss:.4f}, {tokens_per_s:,.0f} tok/s")
+
+    def close(self) -> None:
+        self.progress.stop()

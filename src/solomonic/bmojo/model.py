@@ -18,7 +18,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from solomonic.atomic import replacing_directory
+from solomonic.atomic import recover, replacing_directory
 from solomonic.bmojo.config import BMojoConfig, ConfigError
 from solomonic.bmojo.layer import LayerCache, LayerOutput, Mixer, Selection
 from solomonic.bmojo.tokenizer import ByteTokenizer
@@ -222,6 +222,7 @@ class BMojoLM(nn.Module):
         from safetensors.torch import load_file
 
         path = Path(directory)
+        recover(path)  # a save killed between its two renames left the checkpoint beside its place
         for name in (WEIGHTS, CONFIG):
             if not (path / name).is_file():
                 raise CheckpointError(f"{path}: not a B'MOJO checkpoint (no {name})")
