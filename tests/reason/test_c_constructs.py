@@ -46,7 +46,7 @@ CASES = [
     Case("offsetof", """
         #include <stddef.h>
         struct s { int a; int b; };
-        int f(void) { return offsetof(struct s, b) == 0; }""", "returns-true", UNKNOWN, "offsetof", 3),
+        int f(void) { return offsetof(struct s, b) == 0; }""", "returns-true", NO),
     # ---------------------------------------------------------------------------- integer types
     Case("int128_wide_value", """
         int f(__int128 x) { return x < ((__int128)1 << 100); }""", "returns-true", NO),
@@ -82,7 +82,25 @@ CASES = [
         int f(void) { return __alignof__(long long) == 8; }""", "returns-true", UNKNOWN, "__alignof__", 1),
     Case("sizeof_struct", """
         struct s { char c; int x; };
-        int f(void) { return sizeof(struct s) == 8; }""", "returns-true", UNKNOWN, "struct"),
+        int f(void) { return sizeof(struct s) == 8; }""", "returns-true", YES),
+    Case("struct_layout_ilp32", """
+        struct s { char c; long long x; };
+        int f(void) { return sizeof(struct s) == 12 && _Alignof(struct s) == 4; }""", "returns-true", YES,
+         data_model="ILP32"),
+    Case("offsetof_nested", """
+        #include <stddef.h>
+        struct in { short h[3]; };
+        union u { char c[5]; int i; };
+        struct s { char a; struct in n; union u v; };
+        int f(void) { return offsetof(struct s, n.h[2]) == 6 && offsetof(struct s, v) == 8
+                             && sizeof(struct s) == 16; }""", "returns-true", YES),
+    Case("pragma_pack", """
+        #pragma pack(1)
+        struct s { char c; int x; };
+        int f(void) { return sizeof(struct s) == 8; }""", "returns-true", UNKNOWN, "pragma pack", 1),
+    Case("bitfield_layout", """
+        struct s { int a : 3; int b : 5; };
+        int f(void) { return sizeof(struct s) == 4; }""", "returns-true", UNKNOWN, "bitfield"),
     Case("zero_length_array", """
         int f(void) { int a[0]; return sizeof a == 0; }""", "returns-true", YES),
     Case("vla", """

@@ -76,6 +76,7 @@ _TOKEN = re.compile(r"""
   | (?P<punct>\.\.\.|->|\+\+|--|<<=|>>=|<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%&|^]=|\#\#|[^\s])
   | (?P<space>\s+)
 """, re.VERBOSE | re.MULTILINE)
+_PACK = re.compile(r"^#\s*pragma\s+(?:GCC\s+)?pack\b")
 _LINE_MARKER = re.compile(r'^#\s*(?:line\s+)?(\d+)\s+"((?:[^"\\]|\\.)*)"(.*)$')
 
 
@@ -123,10 +124,12 @@ class Prepared:
     spans: list[Span] = field(default_factory=list)
     everywhere: list[Unmodelled] = field(default_factory=list)
     user_files: list[str] = field(default_factory=list)
+    layout: list[Unmodelled] = field(default_factory=list)  # what changes struct layout: #pragma pack
 
 
-def tokenize(text: str) -> list[Token]:
-    """C tokens of gcc's output, each with the source file and line that gcc's line markers give it."""
+def tokenize(text: str, pragmas: list[Unmodelled] | None = None) -> list[Token]:
+    """C tokens of gcc's output, each with the source file and line that gcc's line markers give it.
+    `#pragma pack` lines, which change struct layout, are appended to `pragmas`."""
     tokens: list[Token] = []
     file, line, system = "", 1, False
     line_start = 0
@@ -137,6 +140,8 @@ def tokenize(text: str) -> list[Token]:
             if marker:
                 # the marker names the line that follows it
                 file, line, system = marker.group(2), int(marker.group(1)) - 1, " 3" in marker.group(3)
+            elif pragmas is not None and _PACK.match(m.group()):
+                pragmas.append(Unmodelled(" ".join(m.group().split()), file, line))
             continue  # #pragma and #ident lines pass through to pycparser untouched
         if kind == "space":
             newlines = m.group().count("\n")
@@ -151,7 +156,8 @@ def tokenize(text: str) -> list[Token]:
 class _Pass:
     def __init__(self, text: str):
         self.text = text
-        self.tokens = tokenize(text)
+        self.pragmas: list[Unmodelled] = []
+        self.tokens = tokenize(text, self.pragmas)
         self.edits: list[tuple[int, int, str]] = []  # (start, end, replacement), non-overlapping
         self.everywhere: list[Unmodelled] = []
         self.pending: list[Unmodelled] = []  # constructs of the top-level declaration being read
@@ -353,7 +359,7 @@ class _Pass:
         spans = [Span(self.tokens[a].file, where(self.tokens[a]), where(self.tokens[b]), constructs)
                  for a, b, constructs in self.spans]
         prelude = " ".join(GCC_TYPEDEFS[n] for n in sorted(self.typedefs_needed))
-        return Prepared(prelude + "\n" + "".join(pieces), spans, self.everywhere)
+        return Prepared(prelude + "\n" + "".join(pieces), spans, self.everywhere, layout=self.pragmas)
 
 
 def prepare(text: str) -> Prepared:
@@ -386,10 +392,11 @@ class Taint:
     names: dict[str, Unmodelled] = field(default_factory=dict)  # functions, typedefs, globals
     tags: dict[str, Unmodelled] = field(default_factory=dict)  # struct, union and enum tags
     everywhere: list[Unmodelled] = field(default_factory=list)
+    layout: list[Unmodelled] = field(default_factory=list)  # no struct layout can be computed
 
     @classmethod
     def of(cls, tree: c_ast.FileAST, prepared: Prepared, extra: list[Unmodelled]) -> Taint:
-        taint = cls(everywhere=[*prepared.everywhere, *extra])
+        taint = cls(everywhere=[*prepared.everywhere, *extra], layout=prepared.layout)
         for ext in tree.ext:
             span = next((s for s in prepared.spans if s.holds(ext.coord)), None)
             if span is None:

@@ -36,6 +36,16 @@ class Pointer:
 @dataclass(frozen=True)
 class Other:
     what: str  # struct, floating point, function ...
+    record: c_ast.Struct | c_ast.Union | None = None  # a struct or union: its layout answers sizeof, offsetof
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a struct's or union's members lie, under the data model (System V ABI, as gcc lays them out)."""
+
+    size: int
+    align: int
+    members: dict[str, tuple[int, CType]]  # name -> (offset in bytes, type)
 
 
 CType = Scalar | Void | Array | Pointer | Other

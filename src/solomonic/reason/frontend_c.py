@@ -27,6 +27,7 @@ from solomonic.reason.csymbols import (
     ArraySym,
     CType,
     CVal,
+    Layout,
     MemObject,
     Other,
     Pointer,
@@ -126,7 +127,8 @@ def preprocess(path: str, include_dirs=(), defines=()) -> str:
         with open(path, "rb") as f:
             text = f.read().decode("utf-8", errors="replace")
         text = re.sub(r"(?m)^#\s*\d+\s+\"[^\"]*\".*$", "", text)
-        text = re.sub(r"(?m)^#\s*(line|pragma|ident)\b.*$", "", text)
+        # `#pragma pack` stays: it changes struct layout, and cextensions must see it
+        text = re.sub(r"(?m)^#\s*(line|ident|pragma(?!\s+(GCC\s+)?pack\b))\b.*$", "", text)
         import tempfile
 
         fd, tmp = tempfile.mkstemp(suffix=".c", prefix="solomonic-")
@@ -341,7 +343,7 @@ class _Lowering(PointerLowering):
                 return Other("_Atomic type")
             return Pointer(self.resolve(node.type))
         if isinstance(node, (c_ast.Struct, c_ast.Union)):
-            return Other("struct or union")
+            return Other("struct or union", node)
         if isinstance(node, c_ast.FuncDecl):
             return Other("function")
         return Other(type(node).__name__)
@@ -371,7 +373,86 @@ class _Lowering(PointerLowering):
             return self.constant(t.dim) * self.sizeof(t.elem, at)
         if isinstance(t, Pointer):
             return self.t.pointer_bytes
+        if isinstance(t, Other) and t.record is not None:
+            return self.layout(t.record, at).size
         raise self.unsupported(f"sizeof of {self.describe(t)}", at)
+
+    def definition(self, record: c_ast.Struct | c_ast.Union, at: c_ast.Node) -> c_ast.Struct | c_ast.Union:
+        """The members of a struct or union named by its tag: its one definition in the file (a tag defined
+        twice, in different scopes, is not resolved)."""
+        if record.decls is not None:
+            return record
+        found = [n for n in _walk(self.p.ast) if type(n) is type(record) and n.name == record.name
+                 and n.decls is not None]
+        if len(found) != 1:
+            what = "without a definition" if not found else "defined more than once"
+            raise self.unsupported(f"{type(record).__name__.lower()} {record.name} {what}", at)
+        return found[0]
+
+    def layout(self, record: c_ast.Struct | c_ast.Union, at: c_ast.Node) -> Layout:
+        """Member offsets, size and alignment as gcc lays them out: each member at the next multiple of
+        its alignment, the whole padded to the largest alignment (a union: every member at 0). Bitfields,
+        members with _Alignas, anonymous members and floating-point members are not modelled."""
+        for found in self.p.taint.layout:
+            self.refuse_tainted(found, f"the layout of {type(record).__name__.lower()} {record.name or ''}")
+        record = self.definition(record, at)
+        kind = "union" if isinstance(record, c_ast.Union) else "struct"
+        offset = size = 0
+        align = 1
+        members: dict[str, tuple[int, CType]] = {}
+        for i, m in enumerate(record.decls or []):
+            if m.bitsize is not None:
+                raise self.unsupported(f"bitfield '{m.name}' in {kind} {record.name or ''}", m)
+            if m.align or m.name is None:
+                raise self.unsupported(f"_Alignas or an anonymous member in {kind} {record.name or ''}", m)
+            t = self.resolve(m.type)
+            flexible = isinstance(t, Array) and t.dim is None and i == len(record.decls) - 1 and kind == "struct"
+            m_size = 0 if flexible else self.sizeof(t, m)
+            m_align = self.alignment(t, m)
+            if kind == "struct":
+                offset = -(-offset // m_align) * m_align
+                members[m.name] = (offset, t)
+                offset += m_size
+            else:
+                members[m.name] = (0, t)
+                size = max(size, m_size)
+            align = max(align, m_align)
+        end = offset if kind == "struct" else size
+        return Layout(-(-end // align) * align, align, members)
+
+    def offsetof(self, e: c_ast.FuncCall) -> CVal:
+        """offsetof(type, member.member[index]...) from the layout."""
+        args = e.args.exprs if e.args is not None else []
+        if len(args) != 2 or not isinstance(args[0], c_ast.Typename):
+            raise self.unsupported(f"`{self.text(e)}`", e)
+        steps: list[c_ast.Node] = []
+        node = args[1]
+        while isinstance(node, (c_ast.StructRef, c_ast.ArrayRef)):
+            steps.append(node)
+            node = node.name
+        if not isinstance(node, c_ast.ID):
+            raise self.unsupported(f"`{self.text(e)}`", e)
+        t = self.resolve(args[0].type)
+        offset = 0
+        for step in [node, *reversed(steps)]:
+            if isinstance(step, c_ast.ArrayRef):
+                if not isinstance(t, Array):
+                    raise self.unsupported(f"`{self.text(e)}` indexes a non-array", e)
+                t = t.elem
+                offset += self.constant(step.subscript) * self.sizeof(t, e)
+                continue
+            if isinstance(step, c_ast.StructRef) and step.type != ".":
+                raise self.unsupported(f"`{self.text(e)}`", e)
+            name = step.name if isinstance(step, c_ast.ID) else step.field.name
+            if not (isinstance(t, Other) and t.record is not None):
+                raise self.unsupported(f"`{self.text(e)}`: '{name}' is not a member of a struct or union", e)
+            members = self.layout(t.record, e).members
+            if name not in members:
+                raise self.unsupported(f"`{self.text(e)}`: no member '{name}'", e)
+            where, t = members[name]
+            offset += where
+        self.model_dependent = True  # yields size_t
+        return CVal(const(offset, self.t.size_t.bv), self.t.size_t)
 
     # ------------------------------------------------------------------------------------ conversions
 
@@ -1054,6 +1135,8 @@ class _Lowering(PointerLowering):
             return self.alignment(t.elem, at)
         if isinstance(t, Pointer):
             return self.t.pointer_alignment
+        if isinstance(t, Other) and t.record is not None:
+            return self.layout(t.record, at).align
         raise self.unsupported(f"_Alignof of {self.describe(t)}", at)
 
     def sizeof_expression(self, node: c_ast.Node) -> int:
@@ -1158,7 +1241,7 @@ class _Lowering(PointerLowering):
             self.expression(args[1])
             return value
         if name == "offsetof":
-            raise self.unsupported(f"`{self.text(e)}` (struct layout is not modelled)", e)
+            return self.offsetof(e)
         if name.startswith("__builtin_"):
             raise self.unsupported(f"GNU builtin `{name}` (not modelled)", e)
         raise self.unsupported(f"call to external function `{name}` (no body to analyse)", e)
