@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from solomonic.atomic import recover
 from solomonic.bench.record import write_json
 from solomonic.train import CHECKPOINT, TRAINER_STATE, Trainer
 
@@ -35,6 +36,8 @@ def train_resumably(settings, scratch: Path | None):
     if scratch is not None:
         settings = dataclasses.replace(settings, out=str(scratch), checkpoint_every=CHECKPOINT_EVERY)
     trainer = Trainer(settings)
+    if scratch is not None:
+        recover(scratch / CHECKPOINT)  # a save killed between its renames left `.checkpoint.old`
     if scratch is not None and (scratch / CHECKPOINT / TRAINER_STATE).exists():
         trainer.restore()
     first = trainer.step
