@@ -180,6 +180,30 @@ def g(x: int) -> int:
     assert h(x)  # h returns False
     return 1
 """),
+    "a_local_bound_by_an_unreachable_import": ("assert", Verdict.YES, """
+K = 0
+
+
+def g(x: int) -> int:
+    return K  # UnboundLocalError: the import below makes K local, reached or not
+    import K
+"""),
+    "a_local_bound_by_an_unreachable_walrus": ("assert", Verdict.YES, """
+K = 0
+
+
+def g(x: int) -> int:
+    return K + 1  # UnboundLocalError
+    (K := 1)
+"""),
+    "a_local_bound_by_an_unreachable_del": ("assert", Verdict.YES, """
+K = 0
+
+
+def g(x: int) -> int:
+    return K + 1  # UnboundLocalError
+    del K
+"""),
     "a_builtin_shadowed_by_an_import": ("assert", Verdict.YES, """
 from operator import neg as abs
 

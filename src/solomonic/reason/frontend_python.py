@@ -118,19 +118,29 @@ def parse_python(path: str, source: bytes) -> PythonModule:
 
 def _module_bindings(tree: ast.Module) -> Counter[str]:
     """How often each name is bound (assigned, deleted, imported, defined) in the module's own scope."""
+    return _scope_bindings(tree.body)
+
+
+def _scope_bindings(nodes: list[ast.stmt]) -> Counter[str]:
+    """How often each name is bound (assigned, deleted, imported, defined) by the statements of one scope.
+    The bodies of the functions, classes and lambdas they define are other scopes, and so are the loop
+    variables of comprehensions (a walrus inside one binds here). Whether a statement can be reached
+    does not matter: Python decides a function's locals when it compiles it."""
     counts: Counter[str] = Counter()
-    todo: list[ast.AST] = list(tree.body)
+    todo: list[ast.AST] = list(nodes)
     while todo:
         node = todo.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            counts[node.name] += 1
-            todo += node.decorator_list  # these run in the module's scope; the body is another scope
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            if not isinstance(node, ast.Lambda):
+                counts[node.name] += 1
+                todo += node.decorator_list  # these run in this scope
             if isinstance(node, ast.ClassDef):
                 todo += [*node.bases, *node.keywords]
             else:
                 todo += [*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]
             continue
-        if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+        if isinstance(node, ast.comprehension):
+            todo += [node.iter, *node.ifs]
             continue
         if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
             counts[node.id] += 1
@@ -203,6 +213,7 @@ class _Lowering:
         self.declared: dict[str, str] = {}  # parameter -> "int" | "bool"
         self.recursive = recursive_functions(module)
         self.procedures: dict[str, Procedure] = {}
+        self.locals_of: dict[str, set[str]] = {}  # function name -> its local names
 
     # ------------------------------------------------------------------------------------------ helpers
 
@@ -506,7 +517,10 @@ class _Lowering:
     # --------------------------------------------------------------------------------------- expressions
 
     def is_local(self, name: str) -> bool:
-        return name in self.frame.variables or _assigned_in(self.frame.fn, name)
+        fn = self.frame.fn
+        if fn.name not in self.locals_of:
+            self.locals_of[fn.name] = _local_names(fn)
+        return name in self.frame.variables or name in self.locals_of[fn.name]
 
     def is_builtin(self, name: str) -> bool:
         return not self.is_local(name) and name not in self.module.functions and name not in self.module.bound
@@ -877,21 +891,12 @@ def _isinstance_calls(test: ast.expr) -> list[tuple[str, str]]:
     return out
 
 
-def _assigned_in(fn: ast.FunctionDef, name: str) -> bool:
-    """Whether `name` is a local of fn (a parameter, or assigned anywhere in its body)."""
-    if name in {a.arg for a in fn.args.args}:
-        return True
-    for node in _own_nodes(fn):
-        targets: list[ast.expr] = []
-        if isinstance(node, ast.Assign):
-            targets = node.targets
-        elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For)):
-            targets = [node.target]
-        for t in targets:
-            for n in ast.walk(t):
-                if isinstance(n, ast.Name) and n.id == name:
-                    return True
-    return False
+def _local_names(fn: ast.FunctionDef) -> set[str]:
+    """fn's local variables, as Python decides them: its parameters and every name its body binds in any
+    way (even where unreachable), less those it declares global."""
+    declared = {n for node in _own_nodes(fn) if isinstance(node, (ast.Global, ast.Nonlocal))
+                for n in node.names}
+    return ({a.arg for a in fn.args.args} | set(_scope_bindings(fn.body))) - declared
 
 
 def _reassigned(fn: ast.FunctionDef, name: str) -> bool:
