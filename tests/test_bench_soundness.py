@@ -127,9 +127,10 @@ def test_a_cached_batch_is_read_back_and_a_partial_one_is_redone(tmp_path: Path)
 
 
 def test_a_small_campaign_finds_no_disagreement(tmp_path: Path):
-    """CI-sized: 40 generated C functions, 2 csmith programs where csmith is installed, a few Python ones."""
-    args = argparse.Namespace(c=40, csmith=2 if sc.csmith_include() else 0, python=12, seed=0, timeout=3.0, jobs=2,
-                              batch=20, cache=str(tmp_path / "cache"), output=str(tmp_path / "out.json"),
+    """CI-sized (about two minutes on two busy cores): 32 generated C functions, 2 csmith programs where
+    csmith is installed, a few Python functions."""
+    args = argparse.Namespace(c=32, csmith=2 if sc.csmith_include() else 0, python=12, seed=0, timeout=3.0, jobs=2,
+                              batch=16, cache=str(tmp_path / "cache"), output=str(tmp_path / "out.json"),
                               docs=str(tmp_path / "benchmarks.md"))
     assert soundness.run(args) == 0
     out = json.loads((tmp_path / "out.json").read_text())

@@ -186,8 +186,9 @@ def markdown(results: dict) -> str:
         for d in part["disagreements"]:
             lines += [f"- {name}, `{d['function']}`, {d['property']}: {d['verdict']} — {d['evidence']}"]
         if part.get("replay rejected"):
-            lines.append(f"- {name}: {part['replay rejected']} counterexamples were refuted by the tool's own replay "
-                         "(the model and gcc differ there; the answer was unknown, as it must be)")
+            lines.append(f"- {name}: {part['replay rejected']} counterexamples that the tool's own replay did not "
+                         "reproduce, answered unknown as they must be (the model and gcc differ there, or gcc folded "
+                         "the undefined behaviour out of UBSan's sight; listed in the JSON)")
         for note in part.get("refused files", []) + part.get("skipped", []) + part.get("errors", []):
             lines.append(f"- {name}: {note}")
     lines += ["", "Unknowns by reason:", ""]
