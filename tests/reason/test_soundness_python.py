@@ -204,6 +204,16 @@ def g(x: int) -> int:
     return K + 1  # UnboundLocalError
     del K
 """),
+    "a_generator_callee": ("assert", Verdict.YES, """
+def h(x: int) -> int:
+    return x
+    yield
+
+
+def g(x: int) -> int:
+    assert h(x) == x  # h(x) is a generator object
+    return 1
+"""),
     "a_builtin_shadowed_by_an_import": ("assert", Verdict.YES, """
 from operator import neg as abs
 

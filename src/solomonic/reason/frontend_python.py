@@ -247,7 +247,7 @@ class _Lowering:
 
     def lower_entry(self) -> Function:
         fn = self.fn
-        self.undecorated(fn, fn)
+        self.ordinary(fn, fn)
         frame = _Frame(fn, "", {}, set())
         self.frames.append(frame)
         inputs = self.declare_parameters(fn)
@@ -710,7 +710,7 @@ class _Lowering:
         if name is not None and name in self.module.functions and not self.is_local(name):
             if name in self.module.rebound:
                 raise self.unsupported(f"call to `{name}`, a name the module also binds otherwise", node)
-            self.undecorated(self.module.functions[name], node)
+            self.ordinary(self.module.functions[name], node)
             if name in self.recursive:
                 return self.recursive_call(self.module.functions[name], node)
             return self.inline(self.module.functions[name], node)
@@ -723,10 +723,13 @@ class _Lowering:
             return self.builtin(name, node)
         raise self.unsupported(f"call to `{ast.unparse(func)}`", node)
 
-    def undecorated(self, fn: ast.FunctionDef, node: ast.AST) -> None:
-        """A decorator replaces the function by whatever it returns: the body is no longer what runs."""
+    def ordinary(self, fn: ast.FunctionDef, node: ast.AST) -> None:
+        """Refuse functions whose call does not run their body: a decorated one (the decorator's result
+        runs), a generator function (even one whose `yield` cannot be reached: it returns a generator)."""
         if fn.decorator_list:
             raise self.unsupported(f"`{fn.name}`, decorated with @{ast.unparse(fn.decorator_list[0])}", node)
+        if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in _own_nodes(fn)):
+            raise self.unsupported(f"`{fn.name}`, a generator function (it yields)", node)
 
     def is_assume(self, func: ast.expr) -> bool:
         if isinstance(func, ast.Name):
