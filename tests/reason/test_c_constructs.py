@@ -179,6 +179,21 @@ CASES = [
         int f(int a) { jmp_buf b; if (setjmp(b)) return 0; return 1; }""", "returns-true", UNKNOWN, "setjmp"),
     Case("goto", """
         int f(int a) { int n = 0; again: if (n < 3) { n++; goto again; } return n == 3; }""", "returns-true", YES),
+    # ----------------------------------------------------------------- order of evaluation (C11 6.5)
+    Case("unsequenced_modification", """
+        int f(int i) { i = i++ + 1; return i > 0 || i <= 0; }""", "returns-true", UNKNOWN, "order", 1),
+    Case("unsequenced_index", """
+        int f(int i) { int a[3] = {0, 0, 0}; if (i < 0 || i > 1) return 1; a[i] = i++; return a[0] == 0 || i == 1; }""",
+         "returns-true", UNKNOWN, "order", 1),
+    Case("call_that_writes_a_read_global", """
+        int g;
+        int inc(void) { g = g + 1; return 0; }
+        int f(void) { g = 0; return g + inc() == 1; }""", "returns-true", UNKNOWN, "order", 3),
+    Case("sequenced_by_and", """
+        int f(int i) { if (i > 100) return 1; return (i++ < 5 && i <= 5) || i > 5; }""", "returns-true", YES),
+    Case("pure_calls_in_any_order", """
+        int sq(int x) { return x < 100 && x > -100 ? x * x : 0; }
+        int f(int a) { int t[2]; t[0] = a; t[a & 1] = a; return sq(a) + sq(a) >= 0; }""", "returns-true", YES),
     # ------------------------------------------------ the state a function other than main starts in
     Case("global_at_entry_is_any_value", """
         int g;
@@ -188,6 +203,10 @@ CASES = [
         int f(void) { return t[0] == 0; }""", "returns-true", UNKNOWN, "global array"),
     Case("main_starts_from_initial_values", """
         int g = 3;
+        int main(void) { return g == 3; }""", "returns-true", YES),
+    Case("tentative_definition_after_the_initialised_one", """
+        int g = 3;
+        int g;
         int main(void) { return g == 3; }""", "returns-true", YES),
     Case("static_local", """
         int f(void) { static int calls; calls++; return calls > 0; }""", "returns-true", UNKNOWN, "static local"),

@@ -183,8 +183,8 @@ def parse_c(path: str, include_dirs=(), defines=(), data_model: str = "LP64") ->
         elif isinstance(ext, c_ast.Decl):
             if isinstance(ext.type, c_ast.FuncDecl):
                 prototypes[ext.name] = ext.type
-            elif ext.name is not None and (ext.name not in variables or "extern" not in (ext.storage or [])):
-                variables[ext.name] = ext  # a definition wins over an extern declaration
+            elif ext.name is not None and _defines_more(ext, variables.get(ext.name)):
+                variables[ext.name] = ext
     nondet: dict[str, str] = {}
     for node in _walk(tree):
         if isinstance(node, c_ast.Enumerator):  # a name declared twice (scopes) is not resolved: None
@@ -210,6 +210,14 @@ def _read_source(name: str) -> str | None:
             return f.read().decode("utf-8", errors="replace")
     except OSError:
         return None
+
+
+def _defines_more(decl: c_ast.Decl, earlier: c_ast.Decl | None) -> bool:
+    """Whether a file-scope declaration says more about its variable than an earlier one: a definition
+    with an initialiser wins over a tentative one (`int g;`), which wins over `extern int g;`."""
+    def weight(d: c_ast.Decl) -> int:
+        return 2 if d.init is not None else 0 if "extern" in (d.storage or []) else 1
+    return earlier is None or weight(decl) > weight(earlier)
 
 
 def _walk(node: c_ast.Node):
@@ -258,6 +266,7 @@ class _Lowering(PointerLowering):
         self.objects: dict[int, MemObject] = {}  # id of a variable's symbol -> the object its address names
         self.allocations = 0
         self.has_goto = any(isinstance(n, c_ast.Goto) for f in program.functions.values() for n in _walk(f.body))
+        self.impure = impure_functions(program)
 
     # --------------------------------------------------------------------------------------- helpers
 
@@ -477,6 +486,13 @@ class _Lowering(PointerLowering):
     def promoted(self, v: CVal) -> CVal:
         return self.to(v, self.t.promote(v.type))
 
+    def full(self, node: c_ast.Node | None) -> None:
+        """A full expression is lowered in one order of evaluation; refuse one whose outcome depends on
+        the order C leaves open (undefined or unspecified)."""
+        clash = unsequenced(node, set(self.p.globals), self.impure) if node is not None else None
+        if clash is not None:
+            raise self.unsupported(f"`{self.text(clash)}`: side effects whose order C leaves open", clash)
+
     def check(self, ok: Expr, kind: str, node: c_ast.Node, message: str) -> None:
         self.b.fail_unless(ok, self.event(kind, node, message))
 
@@ -672,6 +688,7 @@ class _Lowering(PointerLowering):
     def initialise(self, sym: VarSym | ArraySym | PtrSym, decl: c_ast.Decl, static: bool) -> None:
         line = self._line(decl)
         init = decl.init
+        self.full(init)
         if static and init is None and "extern" in (decl.storage or []):
             raise self.unsupported(f"extern variable '{decl.name}' defined elsewhere", decl)
         if isinstance(sym, PtrSym):
@@ -742,6 +759,7 @@ class _Lowering(PointerLowering):
             if isinstance(s, c_ast.Typedef):
                 self.p.typedefs[s.name] = s.type
         elif isinstance(s, c_ast.If):
+            self.full(s.cond)
             cond = self.truth(s.cond)
             yes, no = self.b.branch(cond, line)
             join = self.b.location(line)
@@ -764,6 +782,7 @@ class _Lowering(PointerLowering):
                     for d in s.init.decls:
                         self.local_declaration(d)
                 else:
+                    self.full(s.init)
                     self.effect(s.init)
             self.loop(s, s.cond, s.stmt, s.next, test_first=True)
             self.frame.scopes.pop()
@@ -777,6 +796,7 @@ class _Lowering(PointerLowering):
                 raise self.unsupported("continue outside a loop", s)
             self.b.jump(loops[-1].continue_to, line)
         elif isinstance(s, c_ast.Return):
+            self.full(s.expr)
             if self.frame.pointer_result is not None and s.expr is not None:
                 self.bind(self.frame.pointer_result, self.pointer(s.expr, self.frame.pointer_result.pointee), s)
                 self.finish(None, s)
@@ -801,6 +821,7 @@ class _Lowering(PointerLowering):
             for item in s.stmts or []:
                 self.statement(item)
         else:
+            self.full(s)
             self.effect(s)  # an expression statement
 
     def label(self, name: str, line: int) -> int:
@@ -812,6 +833,8 @@ class _Lowering(PointerLowering):
     def loop(self, s, cond_node, body, step, test_first: bool) -> None:
         """while, for (test first) and do-while: `continue` goes to the step, then the test."""
         line = self._line(s)
+        self.full(cond_node)
+        self.full(step)
         test, after, step_loc, body_start = (self.b.location(line) for _ in range(4))
         self.b.jump(test if test_first else body_start, line)
         self.b.place(step_loc)
@@ -836,6 +859,7 @@ class _Lowering(PointerLowering):
 
     def switch(self, s: c_ast.Switch) -> None:
         line = self._line(s)
+        self.full(s.cond)
         subject = self.promoted(self.expression(s.cond))
         after = self.b.location(line)
         cases: dict[int, int] = {}
@@ -1364,6 +1388,157 @@ class _Lowering(PointerLowering):
             self.finish(None, fdef.body)
         self.b, self.frames, self.call_sites = saved
         return self.procedures[name]
+
+
+@dataclass
+class Effects:
+    """What evaluating an expression reads and writes, by variable name. MEMORY stands for objects
+    reached through a pointer (or an array that may be one); CALL for what a call to a function that
+    writes globals or memory may touch."""
+
+    reads: set[str] = field(default_factory=set)
+    writes: set[str] = field(default_factory=set)
+
+    def __or__(self, other: Effects) -> Effects:
+        return Effects(self.reads | other.reads, self.writes | other.writes)
+
+
+MEMORY, CALL = "*memory", "*call"
+
+
+def unsequenced(node: c_ast.Node, globals_: set[str], impure: set[str]) -> c_ast.Node | None:
+    """The first subexpression of a full expression whose side effect is unsequenced (C11 6.5p2:
+    undefined) or indeterminately sequenced (a call: unspecified order) against another access to the
+    same object: `i = i++`, `a[i] = i++`, `f(i++, i)`, `g + h()` where h writes g. None when every
+    order gives the same result. `impure`: the defined functions that may write a global or through a
+    pointer. Conservative: a write through a pointer clashes with every other access, and a read through
+    one with every write."""
+    found: list[c_ast.Node] = []
+
+    def overlap(writes: set[str], other: set[str]) -> bool:
+        if not writes or not other:
+            return False
+        return bool(writes & other) or MEMORY in writes or MEMORY in other
+
+    def hits(writes: set[str], other: Effects) -> bool:
+        touched = other.reads | other.writes
+        if CALL in writes and touched & (globals_ | {MEMORY, CALL}):
+            return True
+        if CALL in touched and writes & (globals_ | {MEMORY, CALL}):
+            return True
+        plain = writes - {CALL}
+        return overlap(plain, touched - {CALL}) or (MEMORY in other.reads and bool(plain))
+
+    def clash(a: Effects, b: Effects) -> bool:
+        return hits(a.writes, b) or hits(b.writes, a)
+
+    def note(at: c_ast.Node) -> None:
+        if not found:
+            found.append(at)
+
+    def siblings(parts: list[c_ast.Node], at: c_ast.Node) -> Effects:
+        effects = [visit(p) for p in parts]
+        total = Effects()
+        for i, e in enumerate(effects):
+            if any(clash(e, f) for f in effects[i + 1:]):
+                note(at)
+            total = total | e
+        return total
+
+    def target(lvalue: c_ast.Node) -> tuple[set[str], Effects]:
+        """The objects an lvalue designates, and what computing which object it is reads."""
+        if isinstance(lvalue, c_ast.ID):
+            return {lvalue.name}, Effects()
+        if isinstance(lvalue, c_ast.ArrayRef):
+            address = Effects()
+            while isinstance(lvalue, c_ast.ArrayRef):
+                address = address | visit(lvalue.subscript)
+                lvalue = lvalue.name
+            if isinstance(lvalue, c_ast.ID):
+                return {lvalue.name, MEMORY}, address | Effects({lvalue.name})
+            return {MEMORY}, address | visit(lvalue)
+        if isinstance(lvalue, c_ast.UnaryOp) and lvalue.op == "*":
+            return {MEMORY}, visit(lvalue.expr)
+        return {MEMORY}, visit(lvalue)
+
+    def visit(n: c_ast.Node | None) -> Effects:
+        if n is None or isinstance(n, (c_ast.Constant, c_ast.Typename)):
+            return Effects()
+        if isinstance(n, c_ast.ID):
+            return Effects({n.name})
+        if isinstance(n, c_ast.Assignment):
+            names, address = target(n.lvalue)
+            value = visit(n.rvalue)
+            # the store is sequenced after both operands' value computations (a call's body included),
+            # not after their side effects; the operands are unsequenced against each other
+            if overlap(names, value.writes - {CALL}) or clash(address, value):
+                note(n)
+            reads = names - {MEMORY} if n.op != "=" else set()
+            return address | value | Effects(reads, names)
+        if isinstance(n, c_ast.UnaryOp):
+            if n.op in ("++", "--", "p++", "p--"):
+                names, address = target(n.expr)
+                return address | Effects(names - {MEMORY}, names)
+            if n.op in ("sizeof", "_Alignof"):
+                return Effects()  # the operand is not evaluated
+            if n.op in ("&", "*"):
+                return visit(n.expr) | Effects({MEMORY})
+            return visit(n.expr)
+        if isinstance(n, c_ast.BinaryOp):
+            if n.op in ("&&", "||"):  # a sequence point between the operands
+                return visit(n.left) | visit(n.right)
+            return siblings([n.left, n.right], n)
+        if isinstance(n, c_ast.TernaryOp):  # a sequence point after the condition; one branch runs
+            return visit(n.cond) | visit(n.iftrue) | visit(n.iffalse)
+        if isinstance(n, c_ast.ExprList):  # the comma operator: in order
+            total = Effects()
+            for x in n.exprs:
+                total = total | visit(x)
+            return total
+        if isinstance(n, c_ast.FuncCall):
+            args = siblings(list(n.args.exprs) if n.args is not None else [], n)
+            name = n.name.name if isinstance(n.name, c_ast.ID) else None
+            if name is None or name in impure:
+                return args | Effects({CALL}, {CALL})
+            return args
+        if isinstance(n, c_ast.ArrayRef):
+            return siblings([n.name, n.subscript], n) | Effects({MEMORY})
+        total = Effects()
+        for _, child in n.children():
+            total = total | visit(child)
+        return total
+
+    visit(node)
+    return found[0] if found else None
+
+
+def impure_functions(program: CProgram) -> set[str]:
+    """The defined functions that may write a global, or an object through a pointer or an array
+    parameter, themselves or through the functions they call: calls to them are not reorderable."""
+    direct: set[str] = set()
+    calls: dict[str, set[str]] = {}
+    for name, f in program.functions.items():
+        local = {n.name for n in _walk(f) if isinstance(n, c_ast.Decl) and n.name and n is not f.decl}
+        calls[name] = {n.name.name for n in _walk(f.body) if isinstance(n, c_ast.FuncCall)
+                       and isinstance(n.name, c_ast.ID) and n.name.name in program.functions}
+        for n in _walk(f.body):
+            lvalue = n.lvalue if isinstance(n, c_ast.Assignment) else \
+                n.expr if isinstance(n, c_ast.UnaryOp) and n.op in ("++", "--", "p++", "p--") else None
+            if lvalue is None:
+                continue
+            while isinstance(lvalue, c_ast.ArrayRef):
+                lvalue = lvalue.name
+            if not isinstance(lvalue, c_ast.ID) or lvalue.name not in local or lvalue.name in program.globals:
+                direct.add(name)
+    impure = set(direct)
+    changed = True
+    while changed:
+        changed = False
+        for name, callees in calls.items():
+            if name not in impure and callees & impure:
+                impure.add(name)
+                changed = True
+    return impure
 
 
 def recursive_functions(program: CProgram) -> set[str]:
