@@ -214,6 +214,14 @@ def g(x: int) -> int:
     assert h(x) == x  # h(x) is a generator object
     return 1
 """),
+    "isinstance_of_an_abstract_class": ("assert", Verdict.YES, """
+from numbers import Integral
+
+
+def g(x: int) -> int:
+    assert not isinstance(x, Integral)  # every int is an Integral
+    return 1
+"""),
     "a_builtin_shadowed_by_an_import": ("assert", Verdict.YES, """
 from operator import neg as abs
 

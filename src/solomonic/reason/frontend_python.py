@@ -762,15 +762,20 @@ class _Lowering:
         if len(node.args) != 2 or node.keywords:
             raise self.unsupported("isinstance() takes two arguments", node)
         value = self.expression(node.args[0], allow_none=True)
-        classes = node.args[1].elts if isinstance(node.args[1], ast.Tuple) else [node.args[1]]
-        names = {c.id for c in classes if isinstance(c, ast.Name)}
+        nodes = node.args[1].elts if isinstance(node.args[1], ast.Tuple) else [node.args[1]]
+        # Only builtin classes are decided: ints are instances of others too (numbers.Integral,
+        # collections.abc.Hashable, runtime-checkable protocols), and a module may rebind a builtin's name.
+        classes = [getattr(builtins, c.id, None) if isinstance(c, ast.Name) and self.is_builtin(c.id)
+                   else None for c in nodes]
+        if not all(isinstance(c, type) for c in classes):
+            raise self.unsupported("isinstance() with a class other than a builtin one", node)
         if value.none == TRUE:
-            return PyValue(const("NoneType" in names or "object" in names, BOOL))
+            return PyValue(const(any(isinstance(None, c) for c in classes), BOOL))
         if value.none != FALSE:
             raise self.unsupported("isinstance() of a value that may be None", node)
-        if names & {"int", "object"}:
+        if any(issubclass(int, c) for c in classes):
             return PyValue(TRUE)
-        if "bool" in names:
+        if bool in classes:
             declared = isinstance(node.args[0], ast.Name) and len(self.frames) == 1 and \
                 self.declared.get(node.args[0].id) == "bool" and not _reassigned(self.fn, node.args[0].id)
             if value.expr.type == BOOL or declared:
