@@ -222,6 +222,12 @@ def g(x: int) -> int:
     assert not isinstance(x, Integral)  # every int is an Integral
     return 1
 """),
+    "chained_assignment": ("assert", Verdict.YES, """
+def g(x: int) -> int:
+    x = y = x + 1
+    assert y != x  # both are the old x + 1
+    return 1
+"""),
     "a_builtin_shadowed_by_an_import": ("assert", Verdict.YES, """
 from operator import neg as abs
 

@@ -372,6 +372,10 @@ class _Lowering:
                 self.store(t.id, PyValue(tmp), t)
             return
         value = self.expression(value_node)
+        if len(targets) > 1:  # `x = y = x + 1`: each target gets the value from before the first store
+            tmp = self.b.temp("value", INT)
+            self.b.assign(tmp, self.as_int(value, value_node), line)
+            value = PyValue(tmp)
         for t in targets:
             if not isinstance(t, ast.Name):
                 raise self.unsupported("assignment to something other than a name", t)
