@@ -5,7 +5,9 @@ semantics where a translation to logic is most easily wrong: big integers, floor
 negatives, `**`, bools as ints, chained comparisons whose later operands raise, `and`/`or` returning
 operands rather than bools, reads of locals that may be unbound, module constants shadowed by locals,
 calls to earlier functions (keyword arguments in shuffled order, defaults that name module constants),
-loops that end and loops that do not, true and deliberately false `assert`s. Some constructs outside the
+chained and tuple assignments, `isinstance`, bindings after the last `return` (unreachable, yet they make
+a name local), `raise` and assertion messages, loops that end and loops that do not, true and
+deliberately false `assert`s. Some constructs outside the
 supported subset (shifts, `divmod`, `~`, `is`) are mixed in so that the front end's refusals are
 exercised as well; those functions are answered unknown, which is right.
 
@@ -63,6 +65,7 @@ POSITIVE = ("1", "2", "3", "5", "7", "10", "(2 ** 64)")
 BIG = ("(2 ** 63)", "(2 ** 63 - 1)", "(2 ** 64 + 1)", "(-(2 ** 63))", "(10 ** 20)", "18446744073709551615")
 CONSTANTS = "K = 7\nNEG = -3\nBIG = 2 ** 64 + 1\nFLAG = True\n"
 CONSTANT_NAMES = ("K", "NEG", "BIG", "FLAG")
+CLASSES = ("int", "bool", "(str, int)", "float", "object")
 
 # Facts about Python's integers: templates over subexpressions {a} {b} {c}, nonzero constants {k},
 # positive ones {p}, and big ones {big}. The true ones hold for every value; the wrong ones fail for some.
@@ -256,7 +259,8 @@ class _Writer:
             return f"{callee.name}({self.arguments(callee, e)})"
         if kind == "boolint":
             return self.pick((f"(True + {e()})", f"({e()} == True)", f"(False - {e()})", f"({e()} != False)",
-                              f"({e()} is True)" if self.stress else f"({e()} - True)"))
+                              f"({e()} is True)" if self.stress else f"({e()} - True)",
+                              f"isinstance({e()}, {self.pick(CLASSES)})"))
         return self.pick((f"({e()} << {self.rng.randint(0, 3)})", f"({e()} >> {self.atom()})",
                           f"divmod({e()}, {self.pick(NONZERO)})[0]", f"(~{e()})", f"({e()} & {e()})",
                           f"pow({e()}, 2)"))
@@ -317,9 +321,28 @@ class _Writer:
             self.statement(depth, loops)
 
     def statement(self, depth: int, loops: bool) -> None:
-        kind = self.rng.choices(("assign", "aug", "if", "assert", "loop", "shadow", "return"),
-                                (25, 8, 15, 25, 20 if loops else 0, 2, 3))[0]
-        if kind == "assign" or (kind == "aug" and not self.readable):
+        kind = self.rng.choices(
+            ("assign", "chain", "tuple", "aug", "if", "assert", "loop", "shadow", "return", "raise"),
+            (22, 3, 4, 8, 15, 25, 20 if loops else 0, 2, 3, 2))[0]
+        if kind == "chain":  # every target gets the value from before the first is assigned
+            names = [self.var() if self.rng.random() < 0.5 else self.new_name() for _ in range(2)]
+            value = self.expr(2)
+            self.emit(depth, f"{names[0]} = {names[1]} = {value}")
+            for name in names:
+                self.assign(name)
+        elif kind == "tuple":  # all right-hand sides are evaluated before the first store
+            first = self.var()
+            second = self.var() if self.rng.random() < 0.5 else self.new_name()
+            second = self.new_name() if second == first else second
+            values = (self.pick((first, self.expr(1))), self.expr(1))
+            self.emit(depth, f"{first}, {second} = {values[1]}, {values[0]}")
+            self.assign(first)
+            self.assign(second)
+        elif kind == "raise":
+            self.emit(depth, f"if {self.condition(1)}:")
+            self.emit(depth + 1, self.pick(('raise ValueError("generated")', "raise ArithmeticError",
+                                            f"assert {self.condition(1)}, f\"{{{self.var()}}}\"")))
+        elif kind == "assign" or (kind == "aug" and not self.readable):
             name = self.new_name() if self.rng.random() < 0.7 or not self.readable else self.var()
             self.emit(depth, f"{name} = {self.expr(2)}")
             self.assign(name)
@@ -454,6 +477,9 @@ class _Writer:
         else:
             value = self.expr(2)
         self.emit(1, f"return {value}")
+        if self.rng.random() < 0.05:  # unreachable, yet it makes the name local to the whole function
+            name = self.pick(CONSTANT_NAMES)
+            self.emit(1, self.pick((f"{name} = 0", f"del {name}", f"({name} := 0)")))
         written = [f"{p}: {kind}" for p, kind in params]
         for k, default in enumerate(defaults, start=len(params) - len(defaults)):
             written[k] += f" = {default}"
