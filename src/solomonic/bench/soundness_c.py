@@ -37,7 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-VERSION = 2  # of the writer and the judge: cached batches from another version are redone
+VERSION = 3  # of the writer and the judge: cached batches from another version are redone
 CSMITH_VERSION = 1  # of the csmith adapter, likewise
 SAMPLE_MS = 300  # CPU time per judged run; every terminating loop of the writer needs well under 1 ms
 LONG_MS = 2000  # a run past SAMPLE_MS is run again with this before it counts as a hang
@@ -422,7 +422,9 @@ class FunctionWriter:
         if depth < 2:
             kinds += ["if", "for"]
         if depth == 0:
-            kinds += ["bitfields"] * (not self.bitfields and self.chance(0.3)) + ["loop"] * self.chance(0.15)
+            kinds += ["bitfields"] * (not self.bitfields and self.chance(0.3))
+        if self.risky:
+            kinds += ["overflow", "overflow"]
         kind = self.rng.choice(kinds)
         pad = "    " * (depth + 1)
         assignable = [n for n in self.env if n not in self.frozen and n not in dict(self.params)]
@@ -468,7 +470,16 @@ class FunctionWriter:
             return self.for_loop(depth, pad)
         if kind == "bitfields":
             return self.bitfield_local(pad)
-        return self.maybe_endless(pad)
+        return self.overflow(pad)
+
+    def overflow(self, pad: str) -> list[str]:
+        """Signed arithmetic that may overflow and can do nothing else undefined: for no-overflow's "no"."""
+        t = self.rng.choice([INT, TYPES["long"], TYPES["long long"]])
+        a, b = self.leaf(), self.leaf()
+        name = self.new_name("v")
+        self.env[name] = (t, t.lo, t.hi)
+        op = self.rng.choice(["+", "-", "*"])
+        return [f"{pad}{t.name} {name} = ({t.name}) {a.text} {op} ({t.name}) {b.text};"]
 
     def for_loop(self, depth: int, pad: str) -> list[str]:
         var = self.new_name("i")
@@ -536,6 +547,9 @@ class FunctionWriter:
 
     def function(self) -> str:
         lines = self.block(0, self.rng.randint(2, 6))
+        if self.chance(0.2):
+            loop = self.maybe_endless("    ")
+            lines = loop + lines if self.chance(0.5) else lines + loop
         ret = self.hole() if self.chance(0.7) else self.expr(2).text
         if self.holes and self.chance(1 / 3):
             self.rng.choice(self.holes).lie = True
