@@ -228,6 +228,14 @@ def g(x: int) -> int:
     assert y != x  # both are the old x + 1
     return 1
 """),
+    "assume_shadowed_by_a_parameter": ("assert", Verdict.YES, """
+from solomonic.reason import assume
+
+
+def g(x: int, assume: int) -> int:
+    assume(x > 0)  # TypeError: this assume is an int
+    return 1
+"""),
     "a_builtin_shadowed_by_an_import": ("assert", Verdict.YES, """
 from operator import neg as abs
 

@@ -112,6 +112,8 @@ def parse_python(path: str, source: bytes) -> PythonModule:
     constants = {n: vs[0] for n, vs in assigned.items()
                  if len(vs) == 1 and vs[0] is not None and bindings[n] == 1 and n not in globals_}
     rebound = {n for n in functions if bindings[n] != defs[n] or n in globals_}
+    assume_names = {n for n in assume_names if bindings[n] == 1 and n not in globals_}  # not `assume = print`
+    reason_modules = {n for n in reason_modules if bindings[n.split(".")[0]] == 1 and n not in globals_}
     return PythonModule(path, tree, functions, constants, assume_names, reason_modules,
                         set(bindings) | globals_, rebound)
 
@@ -737,9 +739,10 @@ class _Lowering:
 
     def is_assume(self, func: ast.expr) -> bool:
         if isinstance(func, ast.Name):
-            return func.id in self.module.assume_names
+            return func.id in self.module.assume_names and not self.is_local(func.id)
         dotted = ast.unparse(func)
-        return dotted.endswith(".assume") and dotted.rsplit(".", 1)[0] in self.module.reason_modules
+        return dotted.endswith(".assume") and dotted.rsplit(".", 1)[0] in self.module.reason_modules \
+            and not self.is_local(dotted.split(".")[0])
 
     def builtin(self, name: str, node: ast.Call) -> PyValue:
         if node.keywords:
