@@ -269,3 +269,15 @@ def test_a_crash_costs_the_runner_one_function(tmp_path: Path):
     assert outcomes["a"] == [["ret", True, "1"]]
     assert [o[0] for o in outcomes["b"]] == ["crash", "crash"]
     assert outcomes["c"] == [["ret", False, "0"], ["hang", 0.1]]
+
+
+def test_a_function_stuck_outside_python_code_is_cut_by_the_wall_clock(tmp_path: Path, monkeypatch):
+    """SIGVTALRM counts CPU time, so a sleep (like a long operation in C) is ended by the wall clock."""
+    from solomonic.bench import soundness_python
+
+    monkeypatch.setattr(soundness_python, "WALL_BASE_S", 1)
+    module = tmp_path / "sleeping.py"
+    module.write_text("import time\n\n\ndef a(x):\n    time.sleep(60)\n\n\ndef b(x):\n    return x\n")
+    outcomes = soundness_python.run_rows(module, {"a": [([1], 0.1)], "b": [([1], 0.1)]}, tmp_path)
+    assert outcomes["a"][0][0] == "crash" and "wall-clock" in outcomes["a"][0][1]
+    assert outcomes["b"] == [["ret", True, "1"]]

@@ -32,6 +32,7 @@ import ast
 import itertools
 import json
 import random
+import signal
 import subprocess
 import sys
 import tempfile
@@ -52,6 +53,7 @@ SHORT_BOUND_S = 0.02
 HANGS_BEFORE_SHORT = 3
 LONG_BOUND_S = 2.0
 RUNNER_MEMORY_MB = 2048
+WALL_BASE_S = 20
 
 BOUNDARY = (0, 1, -1, 2, -2, 3, -3, 7, -7, 2**31, -2**31, 2**63 - 1, -2**63, 2**63, 2**64 + 1, -2**64 - 1,
             10**30, -10**30)
@@ -591,6 +593,7 @@ out = open(out_path, "a")
 for item in plan["functions"][start:]:
     out.write(json.dumps({"begin": item["name"]}) + "\n")
     out.flush()
+    signal.alarm(item["wall"])
     function = getattr(module, item["name"])
     outcomes, hangs = [], 0
     for args, bound in item["rows"]:
@@ -613,6 +616,7 @@ for item in plan["functions"][start:]:
         outcomes.append(result)
     out.write(json.dumps({"end": item["name"], "outcomes": outcomes}) + "\n")
     out.flush()
+signal.alarm(0)
 """
 
 
@@ -621,7 +625,10 @@ def run_rows(module: Path, plan: dict[str, list[tuple[list, float]]], workdir: P
 
     An outcome is ["ret", truthy, repr], ["raise", exception, message] or ["hang", bound]. A function
     whose runner died or overran its wall-clock allowance gets ["crash", what happened] for every row."""
-    items = [{"name": name, "rows": rows} for name, rows in plan.items()]
+    # A function's wall-clock allowance (SIGALRM, whose default action ends the runner even inside a long
+    # big-integer operation, which SIGVTALRM cannot interrupt): far above its rows' CPU bounds.
+    items = [{"name": name, "rows": rows, "wall": int(WALL_BASE_S + 3 * sum(b for _, b in rows))}
+             for name, rows in plan.items()]
     plan_path, out_path = workdir / "plan.json", workdir / "outcomes.jsonl"
     plan_path.write_text(json.dumps({"module": str(module), "functions": items, "memory_mb": RUNNER_MEMORY_MB,
                                      "sample_bound": SAMPLE_BOUND_S, "short_bound": SHORT_BOUND_S,
@@ -630,12 +637,14 @@ def run_rows(module: Path, plan: dict[str, list[tuple[list, float]]], workdir: P
     results: dict[str, list] = {}
     start = 0
     while start < len(items):
-        allowance = 30 + 3 * sum(bound for item in items[start:] for _, bound in item["rows"])
+        allowance = WALL_BASE_S + sum(item["wall"] for item in items[start:])
         failure = ""
         try:
             done = subprocess.run([sys.executable, "-c", _RUNNER, str(plan_path), str(out_path), str(start)],
                                   timeout=allowance, capture_output=True, text=True, stdin=subprocess.DEVNULL)
-            if done.returncode != 0:
+            if done.returncode == -signal.SIGALRM:
+                failure = "the runner was still in this function at its wall-clock allowance"
+            elif done.returncode != 0:
                 failure = f"the runner exited with status {done.returncode}: {done.stderr.strip()[-300:]}"
         except subprocess.TimeoutExpired:
             failure = f"the runner was still going after {allowance:.0f} s of wall-clock time"
@@ -651,7 +660,7 @@ def run_rows(module: Path, plan: dict[str, list[tuple[list, float]]], workdir: P
             results[begun] = [["crash", failure or "the runner stopped in this function"]] * len(plan[begun])
         elif failure:  # died before its first function: the module itself cannot be run
             for item in items[start:]:
-                results[item["name"]] = [["crash", failure]] * len(item["rows"])
+                results.setdefault(item["name"], [["crash", failure]] * len(item["rows"]))
         start = len(results)
     return results
 
