@@ -264,8 +264,8 @@ def test_a_crash_costs_the_runner_one_function(tmp_path: Path):
     module = tmp_path / "crashing.py"
     module.write_text("import os\n\n\ndef a(x):\n    return x\n\n\ndef b(x):\n    os.abort()\n\n\n"
                       "def c(x):\n    while x:\n        pass\n    return 0\n")
-    outcomes = run_rows(module, {"a": [([1], 0.1)], "b": [([1], 0.1), ([2], 0.1)], "c": [([0], 0.1), ([1], 0.1)]},
-                        tmp_path)
+    plan = {"a": [([1], 0.1)], "b": [([1], 0.1), ([2], 0.1)], "c": [([0], 0.1), ([1], 0.1)]}
+    outcomes = run_rows(module, plan, tmp_path)
     assert outcomes["a"] == [["ret", True, "1"]]
     assert [o[0] for o in outcomes["b"]] == ["crash", "crash"]
     assert outcomes["c"] == [["ret", False, "0"], ["hang", 0.1]]
