@@ -61,6 +61,11 @@ CASES = [
     Case("enum_is_int_with_a_negative", """
         enum e { A = -1, B };
         int f(int a) { enum e v = a; return v >= 0; }""", "returns-true", NO),
+    Case("headers_follow_the_data_model", """
+        #include <stdint.h>
+        #include <stddef.h>
+        int f(void) { int64_t a = 4294967296LL; return a != 0 && sizeof(int64_t) == 8 && sizeof(size_t) == 4; }""",
+         "returns-true", YES, data_model="ILP32"),
     Case("narrowing_cast", """
         int f(long x) { return (int)x == x || x > 2147483647L || x < -2147483647L - 1; }""", "returns-true", YES),
     Case("char_escape_out_of_range", """

@@ -120,7 +120,9 @@ class CProgram:
                 if f.coord is None or os.path.realpath(f.coord.file or "") == real]
 
 
-def preprocess(path: str, include_dirs=(), defines=()) -> str:
+def preprocess(path: str, include_dirs=(), defines=(), data_model: str = "LP64") -> str:
+    """gcc -E for the target of the data model: the headers' types (int64_t, size_t, ...) are those of
+    i386 under ILP32 and of x86-64 under LP64, as in the gcc build that replays a witness."""
     source_path = path
     tmp = None
     if path.endswith(".i"):  # already preprocessed: drop line markers so lines refer to the .i itself
@@ -135,7 +137,7 @@ def preprocess(path: str, include_dirs=(), defines=()) -> str:
         with os.fdopen(fd, "w") as f:
             f.write(text)
         source_path = tmp
-    command = ["gcc", "-E", *GNU_FLAGS, *[f"-I{d}" for d in include_dirs], *[f"-D{d}" for d in defines],
+    command = ["gcc", "-E", "-m32" if data_model == "ILP32" else "-m64", *GNU_FLAGS, *[f"-I{d}" for d in include_dirs], *[f"-D{d}" for d in defines],
                "-x", "c", source_path]
     try:
         done = subprocess.run(command, capture_output=True, timeout=60)
@@ -156,7 +158,7 @@ def preprocess(path: str, include_dirs=(), defines=()) -> str:
 
 
 def parse_c(path: str, include_dirs=(), defines=(), data_model: str = "LP64") -> CProgram:
-    prepared = prepare(preprocess(path, include_dirs, defines))
+    prepared = prepare(preprocess(path, include_dirs, defines, data_model))
     parser = c_parser.CParser()
     try:
         tree = parser.parse(prepared.text, path)
