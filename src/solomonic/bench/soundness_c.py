@@ -143,7 +143,6 @@ class E:
     lo: int
     hi: int
     ub: bool = False
-    const: bool = False  # a constant expression (no variables)
 
 
 @dataclass
@@ -257,7 +256,7 @@ class FunctionWriter:
             suffix = "ULL"
             t = TYPES["unsigned long long"]
         text = (f"0x{value:X}" if hexadecimal else str(value)) + suffix
-        return E(text, t, value, value, const=True)
+        return E(text, t, value, value)
 
     def layout(self) -> E:
         kind = self.rng.choice(["sizeof", "alignof", "struct", "struct", "offsetof", "sizeof-expr"])
@@ -274,7 +273,7 @@ class FunctionWriter:
         else:
             inner = self.raw(1).text
             text = f"sizeof(+{inner})" if inner in self.bitfields else f"sizeof({inner})"  # not of a bit-field
-        return E(text, SIZE_T, 0, 1024, const=True)
+        return E(text, SIZE_T, 0, 1024)
 
     def expr(self, depth: int) -> E:
         """An expression, free of undefined behaviour as far as the intervals tell unless the function is risky."""
@@ -293,24 +292,23 @@ class FunctionWriter:
         if op == "wide":  # a product in 128 bits, its high part brought back to 64: wrong wherever __int128 is not
             t = self.rng.choice([TYPES["__int128"], TYPES["unsigned __int128"]])
             a, b = self.raw(depth - 1), self.raw(depth - 1)
-            product = binary("*", E(f"(({t.name}) {a.text})", t, *fit(a.lo, a.hi, t), a.ub, a.const),
-                             E(f"(({t.name}) {b.text})", t, *fit(b.lo, b.hi, t), b.ub, b.const))
+            product = binary("*", E(f"(({t.name}) {a.text})", t, *fit(a.lo, a.hi, t), a.ub),
+                             E(f"(({t.name}) {b.text})", t, *fit(b.lo, b.hi, t), b.ub))
             k = self.rng.choice([1, 32, 63, 64, 65, 100])
-            high = binary(">>", product, E(str(k), INT, k, k, const=True))
+            high = binary(">>", product, E(str(k), INT, k, k))
             target = self.rng.choice([TYPES["long"], TYPES["unsigned long"], TYPES["long long"], TYPES["unsigned int"]])
-            return E(f"(({target.name}) {high.text})", target, *fit(high.lo, high.hi, target), high.ub, high.const)
+            return E(f"(({target.name}) {high.text})", target, *fit(high.lo, high.hi, target), high.ub)
         if op == "cast":
             inner = self.raw(depth - 1)
             t = self.rng.choice(LOCAL_TYPES)
-            return E(f"(({t.name}) {inner.text})", t, *fit(inner.lo, inner.hi, t), inner.ub, inner.const)
+            return E(f"(({t.name}) {inner.text})", t, *fit(inner.lo, inner.hi, t), inner.ub)
         if op in ("~", "neg", "!"):
             return self.unary(op, self.raw(depth - 1))
         if op == "?:":
             c, a, b = self.raw(depth - 1), self.raw(depth - 1), self.raw(depth - 1)
             t = common(a.t, b.t)
             (alo, ahi), (blo, bhi) = fit(a.lo, a.hi, t), fit(b.lo, b.hi, t)
-            return E(f"({c.text} ? {a.text} : {b.text})", t, min(alo, blo), max(ahi, bhi), c.ub or a.ub or b.ub,
-                     c.const and a.const and b.const)
+            return E(f"({c.text} ? {a.text} : {b.text})", t, min(alo, blo), max(ahi, bhi), c.ub or a.ub or b.ub)
         a = self.raw(depth - 1)
         if op in ("<<", ">>"):
             b = self.shift_amount(promote(a.t), depth - 1)
@@ -326,11 +324,11 @@ class FunctionWriter:
         r = self.rng.random()
         if r < 0.5:  # near the width: some are out of range
             value = self.rng.choice([0, 1, t.bits // 2, t.bits - 2, t.bits - 1, t.bits, t.bits + 1])
-            return E(str(value), INT, value, value, const=True)
+            return E(str(value), INT, value, value)
         if r < 0.8:  # a variable masked into range
             name = self.rng.choice(list(self.env))
             v = self.env[name]
-            return binary("&", E(name, v[0], v[1], v[2]), E(str(t.bits - 1), INT, t.bits - 1, t.bits - 1, const=True))
+            return binary("&", E(name, v[0], v[1], v[2]), E(str(t.bits - 1), INT, t.bits - 1, t.bits - 1))
         return self.raw(depth)
 
     def literal_divisor(self) -> E:
@@ -338,20 +336,20 @@ class FunctionWriter:
         t = self.rng.choice([INT, TYPES["unsigned int"], TYPES["long"], TYPES["unsigned long"]])
         sign = -1 if t.signed and self.chance(0.4) else 1
         text = f"{'-' if sign < 0 else ''}{value}{'' if t == INT else {'unsigned int': 'u', 'long': 'L'}.get(t.name, 'UL')}"
-        return E(f"({text})", t, sign * value, sign * value, const=True)
+        return E(f"({text})", t, sign * value, sign * value)
 
     def unary(self, op: str, a: E) -> E:
         t = promote(a.t)
         if op == "!":
-            return E(f"(!{a.text})", INT, 0, 1, a.ub, a.const)
+            return E(f"(!{a.text})", INT, 0, 1, a.ub)
         if op == "~":
             lo, hi = (-a.hi - 1, -a.lo - 1) if t.signed else (t.hi - a.hi, t.hi - a.lo) if a.lo >= 0 else (t.lo, t.hi)
-            return E(f"(~{a.text})", t, lo, hi, a.ub, a.const)
+            return E(f"(~{a.text})", t, lo, hi, a.ub)
         if t.signed:
-            return E(f"(-{a.text})", t, -a.hi, -a.lo, a.ub or a.lo <= t.lo, a.const) if a.lo > t.lo or self.risky \
-                else E(f"(-{a.text})", t, t.lo, t.hi, True, a.const)
+            return E(f"(-{a.text})", t, -a.hi, -a.lo, a.ub or a.lo <= t.lo) if a.lo > t.lo or self.risky \
+                else E(f"(-{a.text})", t, t.lo, t.hi, True)
         lo, hi = (0, 0) if a.lo == a.hi == 0 else (t.hi + 1 - a.hi, t.hi + 1 - a.lo) if a.lo > 0 else (t.lo, t.hi)
-        return E(f"(-{a.text})", t, lo, hi, a.ub, a.const)
+        return E(f"(-{a.text})", t, lo, hi, a.ub)
 
     def condition(self, depth: int = 2) -> E:
         e = self.expr(depth)
@@ -383,20 +381,20 @@ class FunctionWriter:
             op = self.rng.choice(["+", "-", "*", "/", "%", ">>", "<<", "cast", "cmp", "?:"])
             if op == "cast":
                 t = self.rng.choice(LOCAL_TYPES)
-                e = E(f"(({t.name}) {e.text})", t, *fit(e.lo, e.hi, t), e.ub, True)
+                e = E(f"(({t.name}) {e.text})", t, *fit(e.lo, e.hi, t), e.ub)
             elif op == "cmp":
-                e = binary(self.rng.choice(["<", ">", "=="]), e, self.literal() if self.chance(0.5) else E("(-1)", INT, -1, -1, const=True))
+                e = binary(self.rng.choice(["<", ">", "=="]), e, self.literal() if self.chance(0.5) else E("(-1)", INT, -1, -1))
             elif op == "?:":
                 other = self.literal()
                 t = common(e.t, other.t)
-                e = E(f"(1 ? {e.text} : {other.text})", t, *fit(e.lo, e.hi, t), e.ub, True)
+                e = E(f"(1 ? {e.text} : {other.text})", t, *fit(e.lo, e.hi, t), e.ub)
             elif op in ("<<", ">>"):
-                e = binary(op, e, E(str(self.rng.randint(0, 3)), INT, 0, 3, const=True))
+                e = binary(op, e, E(str(self.rng.randint(0, 3)), INT, 0, 3))
             else:
                 e = binary(op, e, self.literal_divisor() if op in "/%" else self.literal())
         if e.t.bits > 64 or e.ub:
             e = E(f"(unsigned long long) sizeof(struct {self.rng.choice(self.structs).name})",
-                  TYPES["unsigned long long"], 0, 1024, const=True)
+                  TYPES["unsigned long long"], 0, 1024)
         h = Hole(self.next_hole, e, self.rng.choice(["le", "ge"]))
         self.next_hole += 1
         self.holes.append(h)
@@ -568,10 +566,10 @@ def join(a: dict, b: dict, keep: dict) -> dict:
 
 
 def binary(op: str, a: E, b: E) -> E:
-    ub, const = a.ub or b.ub, a.const and b.const
+    ub = a.ub or b.ub
     text = f"({a.text} {op} {b.text})"
     if op in ("<", "<=", ">", ">=", "==", "!=", "&&", "||"):
-        return E(text, INT, 0, 1, ub, const)
+        return E(text, INT, 0, 1, ub)
     if op in ("<<", ">>"):
         t = promote(a.t)
         if b.lo < 0 or b.hi >= t.bits:
@@ -579,12 +577,12 @@ def binary(op: str, a: E, b: E) -> E:
         slo, shi = max(0, b.lo), min(max(0, b.hi), t.bits - 1)
         if op == ">>":
             ends = [x >> s for x in (a.lo, a.hi) for s in (slo, shi)]
-            return E(text, t, min(ends), max(ends), ub, const)
+            return E(text, t, min(ends), max(ends), ub)
         if a.lo < 0 and t.signed:
-            return E(text, t, t.lo, t.hi, True, const)
+            return E(text, t, t.lo, t.hi, True)
         if a.hi << shi > t.hi:
-            return E(text, t, t.lo, t.hi, ub or t.signed, const)
-        return E(text, t, a.lo << slo, a.hi << shi, ub, const)
+            return E(text, t, t.lo, t.hi, ub or t.signed)
+        return E(text, t, a.lo << slo, a.hi << shi, ub)
     t = common(a.t, b.t)
     (alo, ahi), (blo, bhi) = fit(a.lo, a.hi, t), fit(b.lo, b.hi, t)
     if op in ("+", "-", "*"):
@@ -596,8 +594,8 @@ def binary(op: str, a: E, b: E) -> E:
             corners = [x * y for x in (alo, ahi) for y in (blo, bhi)]
             lo, hi = min(corners), max(corners)
         if t.signed and not (t.lo <= lo and hi <= t.hi):
-            return E(text, t, t.lo, t.hi, True, const)
-        return E(text, t, *fit(lo, hi, t), ub, const)
+            return E(text, t, t.lo, t.hi, True)
+        return E(text, t, *fit(lo, hi, t), ub)
     if op in ("/", "%"):
         if blo <= 0 <= bhi:
             ub = True
@@ -605,13 +603,13 @@ def binary(op: str, a: E, b: E) -> E:
             ub = True
         m = max(abs(alo), abs(ahi))
         if op == "/":
-            return E(text, t, *fit(-m if alo < 0 else 0, m, t), ub, const)
+            return E(text, t, *fit(-m if alo < 0 else 0, m, t), ub)
         bound = max(abs(blo), abs(bhi)) - 1
-        return E(text, t, max(alo, -bound) if alo < 0 else 0, min(ahi, bound) if ahi > 0 else 0, ub, const)
+        return E(text, t, max(alo, -bound) if alo < 0 else 0, min(ahi, bound) if ahi > 0 else 0, ub)
     if alo >= 0 and blo >= 0:
         hi = min(ahi, bhi) if op == "&" else (1 << max(ahi, bhi).bit_length()) - 1
-        return E(text, t, 0, hi, ub, const)
-    return E(text, t, t.lo, t.hi, ub, const)
+        return E(text, t, 0, hi, ub)
+    return E(text, t, t.lo, t.hi, ub)
 
 
 # ---------------------------------------------------------------------------------------------- batches
