@@ -7,13 +7,13 @@ operands rather than bools, reads of locals that may be unbound, module constant
 calls to earlier functions (keyword arguments in shuffled order, defaults that name module constants),
 chained and tuple assignments, `isinstance`, bindings after the last `return` (unreachable, yet they make
 a name local), `raise` and assertion messages, loops that end and loops that do not, true and
-deliberately false `assert`s. Some constructs outside the
-supported subset (shifts, `divmod`, `~`, `is`) are mixed in so that the front end's refusals are
-exercised as well; those functions are answered unknown, which is right.
+deliberately false `assert`s. Some constructs outside the supported subset (shifts, `divmod`, `~`, `is`)
+are mixed in so that the front end's refusals are exercised as well; those functions are answered
+unknown, which is right.
 
 `check` answers returns-true, assert and terminates for every function of a file. Each function is
-then run by CPython, in a separate interpreter (a crash or a hang in compiled code costs that batch one
-function, not the campaign), on boundary values, the function's own constants and their neighbours, and
+then run by CPython, in a separate interpreter (a crash, or a hang in compiled code, costs the judge
+that one function), on boundary values, the function's own constants and their neighbours, and
 random inputs. The judge, for each decisive answer:
 
 * yes, assert: no run raises anything (result.py: an escaping exception violates `assert`);
