@@ -329,9 +329,13 @@ class _Writer:
         if kind == "chain":  # every target gets the value from before the first is assigned
             names = [self.var() if self.rng.random() < 0.5 else self.new_name() for _ in range(2)]
             value = self.expr(2)
+            if self.rng.random() < 0.5:  # the value computed from the first target's old value
+                value = f"{names[0]} + {value}" if names[0] in self.readable else value
             self.emit(depth, f"{names[0]} = {names[1]} = {value}")
             for name in names:
                 self.assign(name)
+            if names[0] != names[1] and self.rng.random() < 0.5:  # true, or deliberately wrong
+                self.emit(depth, f"assert {names[0]} {self.pick(('==', '!='))} {names[1]}")
         elif kind == "tuple":  # all right-hand sides are evaluated before the first store
             first = self.var()
             second = self.var() if self.rng.random() < 0.5 else self.new_name()
