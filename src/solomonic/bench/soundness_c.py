@@ -33,6 +33,7 @@ import re
 import shutil
 import signal
 import subprocess
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -968,8 +969,9 @@ def csmith_program(csmith_seed: int) -> str:
     csmith's checksum covers into one 64-bit FNV-1a-style hash, `h`, ended by `@CHECK@`. csmith's own
     checksum reads a CRC table through array indexing and prints it; the hash keeps to plain integers
     and is defined behaviour on every value."""
-    made = subprocess.run(["csmith", "--seed", str(csmith_seed), *CSMITH_OPTIONS], capture_output=True, text=True,
-                          timeout=120, check=True)
+    with tempfile.TemporaryDirectory(prefix="solomonic-csmith-") as scratch:  # csmith writes platform.info
+        made = subprocess.run(["csmith", "--seed", str(csmith_seed), *CSMITH_OPTIONS], capture_output=True,
+                              text=True, timeout=120, check=True, cwd=scratch)
     text = made.stdout
     start = text.index("int main (int argc, char* argv[])")
     names = re.findall(r"transparent_crc\((\w+), \"", text[start:])
