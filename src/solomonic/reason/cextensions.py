@@ -406,13 +406,14 @@ class Taint:
             name = getattr(decl, "name", None)
             if name:
                 taint.names.setdefault(name, construct)
-            for node in _walk(ext):
+            for node in walk(ext):
                 if isinstance(node, (c_ast.Struct, c_ast.Union, c_ast.Enum)) and node.name:
                     taint.tags.setdefault(node.name, construct)
         return taint
 
 
-def _walk(node: c_ast.Node):
+def walk(node: c_ast.Node):
+    """Every node below `node` (itself included), in no particular order."""
     stack = [node]
     while stack:
         n = stack.pop()

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from pycparser import c_ast, c_generator, c_parser
 
-from solomonic.reason.cextensions import VA_LIST_TAG, Taint, Unmodelled, gnu_predicates, prepare
+from solomonic.reason.cextensions import VA_LIST_TAG, Taint, Unmodelled, gnu_predicates, prepare, walk
 from solomonic.reason.cfgbuild import Builder, Loop
 from solomonic.reason.cpointers import PointerLowering
 from solomonic.reason.csymbols import (
@@ -188,7 +188,7 @@ def parse_c(path: str, include_dirs=(), defines=(), data_model: str = "LP64") ->
             elif ext.name is not None and _defines_more(ext, variables.get(ext.name)):
                 variables[ext.name] = ext
     nondet: dict[str, str] = {}
-    for node in _walk(tree):
+    for node in walk(tree):
         if isinstance(node, c_ast.Enumerator):  # a name declared twice (scopes) is not resolved: None
             enumerators[node.name] = None if node.name in enumerators else node
         elif isinstance(node, c_ast.FuncCall) and isinstance(node.name, c_ast.ID) \
@@ -220,14 +220,6 @@ def _defines_more(decl: c_ast.Decl, earlier: c_ast.Decl | None) -> bool:
     def weight(d: c_ast.Decl) -> int:
         return 2 if d.init is not None else 0 if "extern" in (d.storage or []) else 1
     return earlier is None or weight(decl) > weight(earlier)
-
-
-def _walk(node: c_ast.Node):
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(child for _, child in n.children())
 
 
 @dataclass
@@ -267,7 +259,7 @@ class _Lowering(PointerLowering):
         self.procedures: dict[str, Procedure] = {}
         self.objects: dict[int, MemObject] = {}  # id of a variable's symbol -> the object its address names
         self.allocations = 0
-        self.has_goto = any(isinstance(n, c_ast.Goto) for f in program.functions.values() for n in _walk(f.body))
+        self.has_goto = any(isinstance(n, c_ast.Goto) for f in program.functions.values() for n in walk(f.body))
         self.impure = impure_functions(program)
 
     # --------------------------------------------------------------------------------------- helpers
@@ -393,7 +385,7 @@ class _Lowering(PointerLowering):
         twice, in different scopes, is not resolved)."""
         if record.decls is not None:
             return record
-        found = [n for n in _walk(self.p.ast) if type(n) is type(record) and n.name == record.name
+        found = [n for n in walk(self.p.ast) if type(n) is type(record) and n.name == record.name
                  and n.decls is not None]
         if len(found) != 1:
             what = "without a definition" if not found else "defined more than once"
@@ -625,7 +617,7 @@ class _Lowering(PointerLowering):
         """gcc's type for an enum: unsigned int when no enumerator is negative, else int (no -fshort-enums)."""
         values = node.values
         if values is None:
-            values = next((n.values for n in _walk(self.p.ast)
+            values = next((n.values for n in walk(self.p.ast)
                            if isinstance(n, c_ast.Enum) and n.name == node.name and n.values is not None), None)
         if values is None:
             raise self.unsupported(f"enum {node.name} without a visible definition", node)
@@ -638,7 +630,7 @@ class _Lowering(PointerLowering):
         node = self.p.enumerators[name]
         value = None
         # an enumerator without a value is one more than the previous one in its list
-        for parent in _walk(self.p.ast):
+        for parent in walk(self.p.ast):
             if isinstance(parent, c_ast.EnumeratorList) and node in parent.enumerators:
                 for e in parent.enumerators:
                     value = self.constant(e.value) if e.value is not None else (0 if value is None else value + 1)
@@ -744,7 +736,7 @@ class _Lowering(PointerLowering):
     def statement(self, s: c_ast.Node) -> None:
         entries = (c_ast.Label, c_ast.Case, c_ast.Default)
         if self.b.current is None and not isinstance(s, c_ast.Compound) and not any(
-                isinstance(n, entries) for n in _walk(s)):
+                isinstance(n, entries) for n in walk(s)):
             return  # dead code without a way in
         line = self._line(s)
         if isinstance(s, c_ast.Compound):
@@ -1520,10 +1512,10 @@ def impure_functions(program: CProgram) -> set[str]:
     direct: set[str] = set()
     calls: dict[str, set[str]] = {}
     for name, f in program.functions.items():
-        local = {n.name for n in _walk(f) if isinstance(n, c_ast.Decl) and n.name and n is not f.decl}
-        calls[name] = {n.name.name for n in _walk(f.body) if isinstance(n, c_ast.FuncCall)
+        local = {n.name for n in walk(f) if isinstance(n, c_ast.Decl) and n.name and n is not f.decl}
+        calls[name] = {n.name.name for n in walk(f.body) if isinstance(n, c_ast.FuncCall)
                        and isinstance(n.name, c_ast.ID) and n.name.name in program.functions}
-        for n in _walk(f.body):
+        for n in walk(f.body):
             lvalue = n.lvalue if isinstance(n, c_ast.Assignment) else \
                 n.expr if isinstance(n, c_ast.UnaryOp) and n.op in ("++", "--", "p++", "p--") else None
             if lvalue is None:
@@ -1545,14 +1537,14 @@ def impure_functions(program: CProgram) -> set[str]:
 
 def recursive_functions(program: CProgram) -> set[str]:
     """The functions on a cycle of the call graph: these are lowered once each and called, not inlined."""
-    calls = {name: {n.name.name for n in _walk(f.body) if isinstance(n, c_ast.FuncCall)
+    calls = {name: {n.name.name for n in walk(f.body) if isinstance(n, c_ast.FuncCall)
                     and isinstance(n.name, c_ast.ID) and n.name.name in program.functions}
              for name, f in program.functions.items()}
     return on_cycles(calls)
 
 
 def _has_label(node: c_ast.Node | None) -> bool:
-    return node is not None and any(isinstance(n, c_ast.Label) for n in _walk(node))
+    return node is not None and any(isinstance(n, c_ast.Label) for n in walk(node))
 
 
 def _switch_labels(body: c_ast.Node) -> list[c_ast.Node]:
