@@ -714,8 +714,6 @@ class _Lowering:
             self.b.assume(self.truth(self.expression(node.args[0])), node.lineno)
             return PyValue(const(0, INT), TRUE)
         if name is not None and name in self.module.functions and not self.is_local(name):
-            if name in self.module.rebound:
-                raise self.unsupported(f"call to `{name}`, a name the module also binds otherwise", node)
             self.ordinary(self.module.functions[name], node)
             if name in self.recursive:
                 return self.recursive_call(self.module.functions[name], node)
@@ -730,8 +728,11 @@ class _Lowering:
         raise self.unsupported(f"call to `{ast.unparse(func)}`", node)
 
     def ordinary(self, fn: ast.FunctionDef, node: ast.AST) -> None:
-        """Refuse functions whose call does not run their body: a decorated one (the decorator's result
-        runs), a generator function (even one whose `yield` cannot be reached: it returns a generator)."""
+        """Refuse functions whose call does not run their body: one whose name the module binds to
+        something else too, a decorated one (the decorator's result runs), a generator function (even one
+        whose `yield` cannot be reached: it returns a generator)."""
+        if fn.name in self.module.rebound:
+            raise self.unsupported(f"`{fn.name}`, a name the module also binds otherwise", node)
         if fn.decorator_list:
             raise self.unsupported(f"`{fn.name}`, decorated with @{ast.unparse(fn.decorator_list[0])}", node)
         if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in _own_nodes(fn)):
