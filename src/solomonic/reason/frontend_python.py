@@ -6,6 +6,11 @@ Supported: int and bool parameters (annotations or leading `assert isinstance(..
 `assert`, `raise`, `assume(...)` from `solomonic.reason`, module-level constants, and calls to other
 functions of the module (inlined). Everything else raises `Unsupported` naming the construct and line.
 
+Names mean what they mean after the module is imported: a constant is a name bound once, by one
+top-level assignment; a call runs the module's function only if nothing else binds its name and it is
+neither decorated nor a generator; a builtin is one the module does not shadow; a function's locals are
+every name its body binds, reachable or not.
+
 Every variable is an unbounded integer in the IR (bools as 0/1, so truthiness and arithmetic agree with
 Python). The exceptions the subset can raise are explicit events: AssertionError, ZeroDivisionError,
 UnboundLocalError, ValueError from `range` with step 0, and explicit `raise`.
