@@ -140,6 +140,12 @@ CASES = [
     Case("harmless_attributes_are_dropped", """
         __attribute__((noinline, unused)) static int id(int a) { return a; }
         int f(int a) { __attribute__((unused)) int z = 0; return id(a) == a; }""", "returns-true", YES),
+    Case("attribute_across_lines_then_a_declaration", """
+        int a __attribute__((
+          aligned(8))); int f(void) __attribute__((const)); int f(void) { return a == 0; }""",
+         "returns-true", UNKNOWN, "const", 2),
+    Case("grown_replacement_then_a_clean_function", """
+        int h(int x) { return x ?: 1; } int f(int x) { return x - x == 0; }""", "returns-true", YES),
     Case("noreturn_body", """
         _Noreturn void stop(void) { }
         int f(int a) { if (a) stop(); return 1; }""", "returns-true", UNKNOWN, "_Noreturn"),

@@ -55,12 +55,12 @@ TYPE_BUILTINS = {"__builtin_types_compatible_p", "__builtin_choose_expr", "__bui
                  "__builtin_complex", "__builtin_tgmath", "__builtin_call_with_static_chain",
                  "__builtin_speculation_safe_value", "__builtin_classify_type"}
 RENAMES = {"__builtin_offsetof": "offsetof", "__complex__": "_Complex", "__complex": "_Complex"}
+VA_LIST_TAG = "__solomonic_va_list"  # va_list as an opaque struct: any use of it is refused
 GCC_TYPEDEFS = {  # declared by gcc itself, not by a header
     "__int128_t": "typedef __int128 __int128_t;",
     "__uint128_t": "typedef unsigned __int128 __uint128_t;",
-    "__builtin_va_list": f"typedef struct {'__solomonic_va_list'} __builtin_va_list;",
+    "__builtin_va_list": f"typedef struct {VA_LIST_TAG} __builtin_va_list;",
 }
-VA_LIST_TAG = "__solomonic_va_list"
 # Preprocessor tests whose outcome differs between the analysis (GNU mode off) and gcc's compilation.
 GNU_PREDICATES = re.compile(r"^\s*#\s*(?:el)?if(?:n?def)?\b.*\b(__GNUC__|__GNUC_MINOR__|__GNUC_PATCHLEVEL__|"
                             r"__GNUC_PREREQ|__GNUC_STDC_INLINE__|__STRICT_ANSI__|__clang__|__VERSION__)\b",
@@ -335,22 +335,21 @@ class _Pass:
         """The edited text, and the tainted declarations' extents in the edited text's columns."""
         pieces, position = [], 0
         shifts: dict[tuple[str, int], list[tuple[int, int]]] = {}  # (file, line) -> (column, delta)
-        edit_at = {start: (start, end, rep) for start, end, rep in self.edits}
         token_at = {t.start: t for t in self.tokens}
         for start, end, replacement in sorted(self.edits):
             if start < position:
                 continue  # inside an earlier, larger edit
             pieces.append(self.text[position:start])
-            removed = self.text[start:end]
-            newlines = removed.count("\n")
-            # keep the line structure: the replacement, then the removed text's line breaks
-            pieces.append(replacement + " " + "\n" * newlines if newlines else replacement.ljust(len(removed)))
-            first = token_at[start]
-            if not newlines and len(replacement) > len(removed):
-                shifts.setdefault((first.file, first.line), []).append((first.column, len(replacement) - len(removed)))
+            # keep every line break and every column: the removed text becomes blanks, the replacement
+            # stands at its start (a longer one shifts the rest of its line, which `where` accounts for)
+            blank = "".join(c if c == "\n" else " " for c in self.text[start:end])
+            room = blank.find("\n") if "\n" in blank else len(blank)
+            pieces.append(replacement + blank[min(len(replacement), room):])
+            if len(replacement) > room:
+                first = token_at[start]
+                shifts.setdefault((first.file, first.line), []).append((first.column, len(replacement) - room))
             position = end
         pieces.append(self.text[position:])
-        del edit_at
 
         def where(t: Token) -> tuple[int, int]:
             delta = sum(d for column, d in shifts.get((t.file, t.line), []) if column < t.column)
