@@ -41,6 +41,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 PROPERTIES = ("returns-true", "assert", "terminates")
 BATCH = 100  # functions per file: one `check` call per property answers a whole file
@@ -624,6 +625,12 @@ signal.alarm(0)
 """
 
 
+class _RunnerItem(TypedDict):
+    name: str
+    rows: list[tuple[list, float]]
+    wall: int
+
+
 def run_rows(module: Path, plan: dict[str, list[tuple[list, float]]], workdir: Path) -> dict[str, list]:
     """Each function of `plan` called on its rows (arguments, CPU-second bound) in a separate interpreter.
 
@@ -631,7 +638,7 @@ def run_rows(module: Path, plan: dict[str, list[tuple[list, float]]], workdir: P
     whose runner died or overran its wall-clock allowance gets ["crash", what happened] for every row."""
     # A function's wall-clock allowance (SIGALRM, whose default action ends the runner even inside a long
     # big-integer operation, which SIGVTALRM cannot interrupt): far above its rows' CPU bounds.
-    items = [{"name": name, "rows": rows, "wall": int(WALL_BASE_S + 3 * sum(b for _, b in rows))}
+    items = [_RunnerItem(name=name, rows=rows, wall=int(WALL_BASE_S + 3 * sum(b for _, b in rows)))
              for name, rows in plan.items()]
     plan_path, out_path = workdir / "plan.json", workdir / "outcomes.jsonl"
     plan_path.write_text(json.dumps({"module": str(module), "functions": items, "memory_mb": RUNNER_MEMORY_MB,
