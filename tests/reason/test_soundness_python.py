@@ -258,6 +258,95 @@ def test_minimised_wrong_answers_stay_fixed(tmp_path: Path, name: str):
     assert result.verdict != wrong, result
 
 
+# Internal errors the campaign met (seed 7), minimised: a parameter's default that is a bool (`y: int =
+# True`, or a module constant bound to True) reached the IR as a bool-typed value assigned to the int
+# variable of an inlined or recursive call, and the encoders, the merge of branches or the termination
+# analysis failed on it ('BoolType' object has no attribute 'signed', AssertionError (IntType(), BoolType())).
+# Each must be answered, and rightly: bool is an int subclass, True + 1 == 2.
+BOOL_DEFAULTS = """
+FLAG = True
+
+
+def h(y: int = True) -> int:
+    return y + 1
+
+
+def k(y: int = FLAG) -> int:
+    return y * -1
+
+
+def r(n: int, b: int = True) -> int:
+    if n <= 0:
+        return b + 1
+    return r(n - 1)
+
+
+def sum_is_two(x: int) -> int:
+    return h() == 2
+
+
+def sum_is_one(x: int) -> int:
+    if x > 5:
+        return h() == 1
+    return 1
+
+
+def in_a_branch(x: int) -> int:
+    assert x <= 0 or h() == 2
+    return 1
+
+
+def in_a_branch_wrong(x: int) -> int:
+    assert x <= 0 or h() + k() == 2
+    return 1
+
+
+def recursive(x: int) -> int:
+    return r(x) == 2
+"""
+BOOL_DEFAULT_ANSWERS = [  # (function, property, verdict)
+    ("sum_is_two", "returns-true", Verdict.YES), ("sum_is_two", "assert", Verdict.YES),
+    ("sum_is_one", "returns-true", Verdict.NO),
+    ("in_a_branch", "returns-true", Verdict.YES), ("in_a_branch", "assert", Verdict.YES),
+    ("in_a_branch", "terminates", Verdict.YES),
+    ("in_a_branch_wrong", "assert", Verdict.NO),  # True + 1 + True * -1 == 1
+    ("recursive", "terminates", Verdict.YES),
+]
+
+
+@pytest.mark.parametrize(("function", "prop", "verdict"), BOOL_DEFAULT_ANSWERS)
+def test_bool_defaults_are_ints_to_the_reasoner(tmp_path: Path, function: str, prop: str, verdict: Verdict):
+    from solomonic.reason import check
+
+    path = tmp_path / "bool_defaults.py"
+    path.write_text(BOOL_DEFAULTS.lstrip())
+    [result] = check(str(path), function=function, property=prop, timeout=10.0)
+    assert "internal error" not in result.reason, result.reason
+    assert result.verdict == verdict, result
+    if verdict == Verdict.NO:
+        assert result.witness["replay"]["confirmed"] is True, result.witness
+
+
+def test_bool_defaults_are_stored_as_ints(tmp_path: Path):
+    """Every assignment the Python front end emits has the type of its target (the IR's invariant)."""
+    from solomonic.reason.api import CheckOptions, load
+    from solomonic.reason.ir import Assign, Call
+
+    path = tmp_path / "bool_defaults.py"
+    path.write_text(BOOL_DEFAULTS.lstrip())
+    source = load(str(path), CheckOptions())
+    for name in source.functions:
+        function = source.lower(name)
+        cfgs = [function.cfg, *(p.cfg for p in function.procedures.values())]
+        for cfg in cfgs:
+            for edge in cfg.edges:
+                if isinstance(edge.stmt, Assign):
+                    assert edge.stmt.target.type == edge.stmt.value.type, (name, edge.stmt)
+                if isinstance(edge.stmt, Call):
+                    params = function.procedures[edge.stmt.callee].params
+                    assert [a.type for a in edge.stmt.args] == [p.type for p in params], (name, edge.stmt)
+
+
 def test_a_crash_costs_the_runner_one_function(tmp_path: Path):
     from solomonic.bench.soundness_python import run_rows
 

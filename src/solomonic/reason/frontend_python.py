@@ -871,8 +871,10 @@ class _Lowering:
         # pre-empt an earlier one that loops or raises otherwise.
         written = [*node.args, *(k.value for k in node.keywords)]
         given = {id(a): self.as_int(self.expression(a), a) for a in written}
+        # A default is evaluated like a module constant and keeps its type (`y: int = True` binds a bool);
+        # parameters are int variables (bools as 0/1), so it is stored as an int, as an argument is.
         values = [given[id(bound[n])] if n in bound else
-                  self.module_value(defaults[n], f"the default of '{n}' in `{callee.name}`", node)
+                  cast(self.module_value(defaults[n], f"the default of '{n}' in `{callee.name}`", node), INT)
                   for n in names]
         return names, values
 
