@@ -38,8 +38,8 @@ def train_resumably(settings, scratch: Path | None):
     trainer = Trainer(settings)
     if scratch is not None:
         recover(scratch / CHECKPOINT)  # a save killed between its renames left `.checkpoint.old`
-    if scratch is not None and (scratch / CHECKPOINT / TRAINER_STATE).exists():
-        trainer.restore()
+        if (scratch / CHECKPOINT / TRAINER_STATE).exists():
+            trainer.restore()
     first = trainer.step
     cpu, wall = time.process_time(), time.perf_counter()
     summary = trainer.run()

@@ -59,25 +59,24 @@ class CTypes:
         self.data_model = data_model
         self.pointer_bytes = 4 if data_model == "ILP32" else 8
 
+    def _width(self, name: str) -> int | None:
+        _, w32, w64, _ = _TABLE[name]
+        return w32 if self.data_model == "ILP32" else w64
+
     def get(self, name: str) -> CInt:
-        _, w32, w64, signed = _TABLE[name]
-        width = w32 if self.data_model == "ILP32" else w64
+        width = self._width(name)
         if width is None:
             raise KeyError(f"{name} does not exist under {self.data_model}")
-        return CInt(name, BVType(width, signed, name))
+        return CInt(name, BVType(width, _TABLE[name][3], name))
 
     def available(self, name: str) -> bool:
-        return (_TABLE[name][1] if self.data_model == "ILP32" else _TABLE[name][2]) is not None
+        return self._width(name) is not None
 
     def alignment(self, t: CInt) -> int:
         """_Alignof(t) for an integer type, as gcc computes it under this data model."""
         if self.data_model == "ILP32":
             return _ALIGN_ILP32.get(t.name, t.size)
         return t.size
-
-    @property
-    def pointer_alignment(self) -> int:
-        return self.pointer_bytes
 
     @property
     def int(self) -> CInt:

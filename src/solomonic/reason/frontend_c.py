@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from pycparser import c_ast, c_generator, c_parser
@@ -137,8 +138,8 @@ def preprocess(path: str, include_dirs=(), defines=(), data_model: str = "LP64")
         with os.fdopen(fd, "w") as f:
             f.write(text)
         source_path = tmp
-    command = ["gcc", "-E", "-m32" if data_model == "ILP32" else "-m64", *GNU_FLAGS, *[f"-I{d}" for d in include_dirs], *[f"-D{d}" for d in defines],
-               "-x", "c", source_path]
+    command = ["gcc", "-E", "-m32" if data_model == "ILP32" else "-m64", *GNU_FLAGS,
+               *[f"-I{d}" for d in include_dirs], *[f"-D{d}" for d in defines], "-x", "c", source_path]
     try:
         done = subprocess.run(command, capture_output=True, timeout=60)
     except FileNotFoundError:
@@ -396,8 +397,9 @@ class _Lowering(PointerLowering):
         """Member offsets, size and alignment as gcc lays them out: each member at the next multiple of
         its alignment, the whole padded to the largest alignment (a union: every member at 0). Bitfields,
         members with _Alignas, anonymous members and floating-point members are not modelled."""
-        for found in self.p.taint.layout:
-            self.refuse_tainted(found, f"the layout of {type(record).__name__.lower()} {record.name or ''}")
+        if self.p.taint.layout:
+            self.refuse_tainted(self.p.taint.layout[0],
+                                f"the layout of {type(record).__name__.lower()} {record.name or ''}")
         record = self.definition(record, at)
         kind = "union" if isinstance(record, c_ast.Union) else "struct"
         offset = size = 0
@@ -483,7 +485,7 @@ class _Lowering(PointerLowering):
     def full(self, node: c_ast.Node | None) -> None:
         """A full expression is lowered in one order of evaluation; refuse one whose outcome depends on
         the order C leaves open (undefined or unspecified)."""
-        clash = unsequenced(node, set(self.p.globals), self.impure) if node is not None else None
+        clash = unsequenced(node, self.p.globals.keys(), self.impure) if node is not None else None
         if clash is not None:
             raise self.unsupported(f"`{self.text(clash)}`: side effects whose order C leaves open", clash)
 
@@ -493,7 +495,8 @@ class _Lowering(PointerLowering):
     # ------------------------------------------------------------------------------------------ entry
 
     def lower(self) -> Function:
-        for found in self.p.taint.everywhere:
+        if self.p.taint.everywhere:
+            found = self.p.taint.everywhere[0]
             raise Unsupported(f"{found.construct} is not modelled (it affects every function)", found.file,
                               found.line)
         self.enter_function(self.name, self.fdef)
@@ -1152,7 +1155,7 @@ class _Lowering(PointerLowering):
         if isinstance(t, Array):
             return self.alignment(t.elem, at)
         if isinstance(t, Pointer):
-            return self.t.pointer_alignment
+            return self.t.pointer_bytes  # pointers are aligned to their size in both data models
         if isinstance(t, Other) and t.record is not None:
             return self.layout(t.record, at).align
         raise self.unsupported(f"_Alignof of {self.describe(t)}", at)
@@ -1400,7 +1403,7 @@ class Effects:
 MEMORY, CALL = "*memory", "*call"
 
 
-def unsequenced(node: c_ast.Node, globals_: set[str], impure: set[str]) -> c_ast.Node | None:
+def unsequenced(node: c_ast.Node, globals_: AbstractSet[str], impure: set[str]) -> c_ast.Node | None:
     """The first subexpression of a full expression whose side effect is unsequenced (C11 6.5p2:
     undefined) or indeterminately sequenced (a call: unspecified order) against another access to the
     same object: `i = i++`, `a[i] = i++`, `f(i++, i)`, `g + h()` where h writes g. None when every
@@ -1506,15 +1509,20 @@ def unsequenced(node: c_ast.Node, globals_: set[str], impure: set[str]) -> c_ast
     return found[0] if found else None
 
 
+def call_graph(program: CProgram) -> dict[str, set[str]]:
+    """Each defined function -> the defined functions its body calls by name."""
+    return {name: {n.name.name for n in walk(f.body) if isinstance(n, c_ast.FuncCall)
+                   and isinstance(n.name, c_ast.ID) and n.name.name in program.functions}
+            for name, f in program.functions.items()}
+
+
 def impure_functions(program: CProgram) -> set[str]:
     """The defined functions that may write a global, or an object through a pointer or an array
     parameter, themselves or through the functions they call: calls to them are not reorderable."""
     direct: set[str] = set()
-    calls: dict[str, set[str]] = {}
+    calls = call_graph(program)
     for name, f in program.functions.items():
         local = {n.name for n in walk(f) if isinstance(n, c_ast.Decl) and n.name and n is not f.decl}
-        calls[name] = {n.name.name for n in walk(f.body) if isinstance(n, c_ast.FuncCall)
-                       and isinstance(n.name, c_ast.ID) and n.name.name in program.functions}
         for n in walk(f.body):
             lvalue = n.lvalue if isinstance(n, c_ast.Assignment) else \
                 n.expr if isinstance(n, c_ast.UnaryOp) and n.op in ("++", "--", "p++", "p--") else None
@@ -1537,10 +1545,7 @@ def impure_functions(program: CProgram) -> set[str]:
 
 def recursive_functions(program: CProgram) -> set[str]:
     """The functions on a cycle of the call graph: these are lowered once each and called, not inlined."""
-    calls = {name: {n.name.name for n in walk(f.body) if isinstance(n, c_ast.FuncCall)
-                    and isinstance(n.name, c_ast.ID) and n.name.name in program.functions}
-             for name, f in program.functions.items()}
-    return on_cycles(calls)
+    return on_cycles(call_graph(program))
 
 
 def _has_label(node: c_ast.Node | None) -> bool:
