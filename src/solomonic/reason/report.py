@@ -80,6 +80,7 @@ def sarif(results: list[Result], root: str | os.PathLike[str] | None = None) -> 
         if r.verdict == Verdict.NO and r.witness:
             line = r.witness["event"]["line"]
         kind = SARIF_KIND[r.verdict]
+        artifact = _artifact(r.file, base)  # one file per result: its URI computed once, not per path step
         entry: dict[str, Any] = {
             "ruleId": r.property,
             "ruleIndex": rule_index[r.property],
@@ -88,12 +89,12 @@ def sarif(results: list[Result], root: str | os.PathLike[str] | None = None) -> 
             # replayed violation of the property, hence an error.
             "level": "error" if kind == "fail" else "none",
             "message": {"text": _message(r)},
-            "locations": [_location(r.file, line, base)],
+            "locations": [_location(artifact, line)],
             "properties": {"function": r.function, "verdict": r.verdict.value, "seconds": r.seconds},
         }
         if r.verdict == Verdict.NO and r.witness:
             entry["codeFlows"] = [{"threadFlows": [{"locations": [
-                {"location": _location(r.file, n, base)} for n in r.witness["path"][:1000]]}]}]
+                {"location": _location(artifact, n)} for n in r.witness["path"][:1000]]}]}]
             entry["properties"]["witness"] = r.witness["inputs"]
         if r.verdict == Verdict.YES and r.certificate:
             entry["properties"]["certificate"] = r.certificate
@@ -121,9 +122,8 @@ def _message(r: Result) -> str:
     return f"{r.function}: unknown whether {PROPERTY_TEXT[r.property]}: {r.reason}"
 
 
-def _location(file: str, line: int, base: Path) -> dict:
-    return {"physicalLocation": {"artifactLocation": _artifact(file, base),
-                                 "region": {"startLine": max(1, line)}}}
+def _location(artifact: dict, line: int) -> dict:
+    return {"physicalLocation": {"artifactLocation": artifact, "region": {"startLine": max(1, line)}}}
 
 
 def _artifact(file: str, base: Path) -> dict:
