@@ -138,3 +138,5 @@ def test_a_small_campaign_finds_no_disagreement(tmp_path: Path):
     c = out["parts"]["C"]["by_property"]
     assert sum(t["yes"] for t in c.values()) > 0 and sum(t["no"] for t in c.values()) > 0
     assert "<!-- bench:soundness -->" in (tmp_path / "benchmarks.md").read_text()
+    assert out["parts"]["Python"]["questions"] == 12 * 3  # one batch, cached to resume like the C part
+    assert (tmp_path / "cache" / "python-0-0000.jsonl").exists()

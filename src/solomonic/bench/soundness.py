@@ -8,7 +8,7 @@ always allowed; what the counts of yes and no show is how much was actually put 
 
 Each C batch and each csmith program is cached as one JSONL file (a header with the settings, one line per
 answer and per disagreement, and a closing line), so a long campaign killed part-way resumes where it
-stopped; the Python part is cached whole.
+stopped; the Python part is cached the same way, one batch to a file.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
                     say(line(f"csmith program {index}", record))
                 parts["C (csmith)"] = summarise(records)
         if args.python:
-            parts["Python"] = python_part(args, cache, progress)
+            parts["Python"] = python_part(args, cache, workdir, progress)
     disagreements = [d for p in parts.values() for d in p["disagreements"]]
     settings = {k: getattr(args, k) for k in ("c", "csmith", "python", "seed", "timeout", "jobs", "batch")}
     results = {**stamp(), "settings": settings, "parts": parts, "disagreements": len(disagreements)}
@@ -141,33 +141,35 @@ def summarise(records: list[dict]) -> dict:
     }
 
 
-def python_part(args: argparse.Namespace, cache: Path, progress) -> dict:
-    """The Python campaign (another module's), cached whole under the same settings."""
-    try:
-        from solomonic.bench import soundness_python
-    except ImportError:
-        progress.console.print("Python: solomonic.bench.soundness_python is not there yet; skipped")
-        return summarise([])
-    path = cache / f"python-{args.seed}-{args.python}-{args.timeout:g}.json"
-    if path.exists():
-        result = json.loads(path.read_text())
-    else:
-        task = progress.add_task("Python", total=args.python)
-        result = soundness_python.campaign(args.python, args.seed, args.timeout, args.jobs,
-                                           lambda done: progress.update(task, completed=done))
-        write_json(str(path), result)
-    seconds = result.get("seconds", 0.0)
-    part = {
+def python_part(args: argparse.Namespace, cache: Path, workdir: Path, progress) -> dict:
+    """The Python campaign (`soundness_python`), cached one batch to a file as the C part is, so that a campaign
+    longer than one sitting resumes where it stopped."""
+    from solomonic.bench import soundness_python
+
+    task = progress.add_task("Python", total=args.python)
+    records = []
+    for index in range((args.python + soundness_python.BATCH - 1) // soundness_python.BATCH):
+        size = min(soundness_python.BATCH, args.python - index * soundness_python.BATCH)
+        header = {"kind": "python", "version": soundness_python.VERSION, "seed": args.seed, "index": index,
+                  "size": size, "timeout": args.timeout}
+        record = cached(cache / f"python-{args.seed}-{index:04d}.jsonl", header, lambda index=index, size=size:
+                        soundness_python.run_batch(args.seed, index, size, args.timeout, args.jobs, workdir))
+        records.append(record)
+        progress.update(task, completed=sum(r["functions"] for r in records))
+        counts = Counter({v: n for by_verdict in record["verdicts"].values() for v, n in by_verdict.items()})
+        progress.console.print(f"Python batch {index} ({size} functions): {sum(counts.values())} answers "
+                               f"({', '.join(f'{counts[v]} {v}' for v in VERDICTS)}), "
+                               f"{len(record['disagreements'])} disagreements, {record['seconds']:.0f} s")
+    result = soundness_python.summary(records, sum(r["seconds"] for r in records))
+    seconds = result["seconds"]
+    return {
         "questions": result["questions"],
-        "by_property": result.get("by_property", {"all": {v: result[v] for v in VERDICTS}}),
-        "seconds": round(seconds, 1),
+        "by_property": result["by_property"],
+        "seconds": seconds,
         "questions per minute": round(60 * result["questions"] / seconds, 1) if seconds else None,
-        "unknown reasons": result.get("unknown_reasons", {}),
+        "unknown reasons": result["unknown_reasons"],
         "disagreements": [{"language": "python", **d} for d in result["disagreements"]],
     }
-    progress.console.print(f"Python: {result['questions']} answers ({', '.join(f'{result[v]} {v}' for v in VERDICTS)}), "
-                           f"{len(result['disagreements'])} disagreements, {seconds:.0f} s")
-    return part
 
 
 def markdown(results: dict) -> str:

@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import TypedDict
 
 PROPERTIES = ("returns-true", "assert", "terminates")
+VERSION = 1  # of the writer and the judge: cached batches from another version are redone
 BATCH = 100  # functions per file: one `check` call per property answers a whole file
 # CPU seconds per run. The writer's terminating loops take at most a few milliseconds; a sampled run
 # past SAMPLE_BOUND_S is a hang. After HANGS_BEFORE_SHORT hangs in one function its remaining samples get
