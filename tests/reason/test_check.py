@@ -9,11 +9,11 @@ import pytest
 
 from solomonic.reason import check
 from solomonic.reason.api import CheckOptions, load
-from solomonic.reason.certificate import Invariant
-from solomonic.reason.certificate import check as check_certificate
+from solomonic.reason.certify.certificate import Invariant
+from solomonic.reason.certify.certificate import check as check_certificate
 from solomonic.reason.recheck import recheck
 from solomonic.reason.result import PROPERTY_ERRORS, UNDEFINED_BEHAVIOUR, Verdict
-from solomonic.reason.system import build_system
+from solomonic.reason.symbolic.system import build_system
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "seed"
 needs_seed = pytest.mark.skipif(not SEED.is_dir(), reason="../shared/benchmarks/seed is not beside the project")

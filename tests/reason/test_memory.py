@@ -101,3 +101,27 @@ def test_memory_command_and_no_memory(tmp_path):
     cleared = subprocess.run([sys.executable, "-m", "solomonic", "memory", "clear", "--memory", str(memory)],
                              capture_output=True, text=True, timeout=60)
     assert "1 answer removed" in cleared.stdout
+
+
+def test_the_engine_digest_covers_every_subpackage(tmp_path):
+    """After the split into subpackages a changed engine must still invalidate old answers: a change to a
+    module three folders down, or to the C front end's header, changes the digest."""
+    import shutil
+    from pathlib import Path
+
+    import solomonic.reason
+    from solomonic.reason.memory import source_digest
+
+    root = tmp_path / "reason"
+    shutil.copytree(Path(solomonic.reason.__file__).parent, root, ignore=shutil.ignore_patterns("__pycache__"))
+    before = source_digest(root)
+    assert source_digest(root) == before
+    for nested in ("engines/termination/ranking.py", "frontends/c/include/sys/cdefs.h"):
+        path = root / nested
+        original = path.read_bytes()
+        path.write_bytes(original + b"\n")
+        assert source_digest(root) != before, nested
+        path.write_bytes(original)
+    assert source_digest(root) == before
+    (root / "engines" / "termination" / "ranking.py").rename(root / "engines" / "ranking.py")  # moved, same bytes
+    assert source_digest(root) != before

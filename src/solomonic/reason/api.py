@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from solomonic.reason.engine import Options, analyse, applies
+from solomonic.reason.engines.dispatch import Options, analyse, applies
 from solomonic.reason.ir import BadInput, Function, Unsupported
 from solomonic.reason.isolate import Job, run_jobs
 from solomonic.reason.memory import remembered
@@ -58,7 +58,7 @@ def load(path: str, options: CheckOptions) -> Source:
                        "this tool parses (raise it with --max-file-size)")
     digest = hashlib.sha256(data).hexdigest()
     if language == "python":
-        from solomonic.reason.frontend_python import lower_python, parse_python, returns_value
+        from solomonic.reason.frontends.python.lower import lower_python, parse_python, returns_value
 
         module = parse_python(path, data)
         names = list(module.functions)
@@ -68,7 +68,7 @@ def load(path: str, options: CheckOptions) -> Source:
     else:
         from pycparser import c_ast
 
-        from solomonic.reason.frontend_c import lower_c, parse_c
+        from solomonic.reason.frontends.c.lower import lower_c, parse_c
 
         program = parse_c(path, options.include_dirs, options.defines, options.data_model)
         names = program.own_functions()

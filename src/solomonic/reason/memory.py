@@ -38,12 +38,18 @@ def default_path() -> Path:
 
 @cache
 def engine_digest() -> str:
-    """The reasoner's own source files and the Z3 version: a changed engine invalidates every entry."""
+    """The digest of this reasoner (`source_digest` of the `reason` package) and of the Z3 it runs on."""
     import z3
 
-    h = hashlib.sha256(z3.get_version_string().encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(path.name.encode())
+    return hashlib.sha256(z3.get_version_string().encode() + source_digest(Path(__file__).parent).encode()).hexdigest()
+
+
+def source_digest(root: Path) -> str:
+    """Every source file under `root`, in every subpackage (the C front end's headers included), with its
+    path: a change anywhere in the engine invalidates every entry."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".h") and p.is_file()):
+        h.update(path.relative_to(root).as_posix().encode() + b"\0")
         h.update(path.read_bytes())
     return h.hexdigest()
 

@@ -11,13 +11,14 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from solomonic.reason import bmc, certificate
 from solomonic.reason.api import CheckOptions, load
-from solomonic.reason.interpret import NondetRead, Trace
+from solomonic.reason.certify import certificate
+from solomonic.reason.engines import bmc
 from solomonic.reason.ir import BadInput, Unsupported
+from solomonic.reason.ir.interpret import NondetRead, Trace
 from solomonic.reason.isolate import Job, run_jobs
 from solomonic.reason.result import PROPERTY_ERRORS, UNDEFINED_BEHAVIOUR, Result, Verdict
-from solomonic.reason.system import build_system
+from solomonic.reason.symbolic.system import build_system
 
 
 @dataclass
@@ -58,11 +59,11 @@ def recheck_one(r: Result, timeout_s: float) -> tuple[bool | None, str]:
         return False, f"cannot rebuild the function: {err}{note}"
     if r.property == "terminates":
         if r.verdict == Verdict.YES:
-            from solomonic.reason.termination import check_certificate
+            from solomonic.reason.engines.termination.analysis import check_certificate
 
             problem = check_certificate(function, r.certificate or {}, timeout_s)
             return problem is None, ("certificate re-checked" if problem is None else f"certificate fails: {problem}") + note
-        from solomonic.reason.termination import REPLAY_S
+        from solomonic.reason.engines.termination.analysis import REPLAY_S
 
         return _replay(function, r, note, min(timeout_s, REPLAY_S))
     errors = PROPERTY_ERRORS[r.property]
@@ -92,12 +93,12 @@ def _replay(function, r: Result, note: str, timeout_s: float) -> tuple[bool, str
     witness = r.witness or {}
     given = witness.get("inputs", {})
     if function.language == "python":
-        from solomonic.reason.replay_python import replay
+        from solomonic.reason.replay.python import replay
 
         args = [given[i.display] for i in function.inputs]
         outcome = replay(function.file, function.name, args, r.property, timeout_s)
     else:
-        from solomonic.reason.replay_c import replay
+        from solomonic.reason.replay.c import replay
 
         inputs = {i.var: int(given[i.display]) for i in function.inputs}
         reads = [NondetRead(n["origin"], n["type"], n["value"], n["line"]) for n in witness.get("nondet", [])]

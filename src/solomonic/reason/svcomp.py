@@ -81,8 +81,8 @@ def find_tasks(paths: list[str], prop: str) -> tuple[list[Task], int]:
 
 def answer(task: Task, timeout_s: float, memory: str | None = None) -> dict:
     """Runs in the child process."""
-    from solomonic.reason.engine import Options, analyse
-    from solomonic.reason.frontend_c import lower_c, parse_c
+    from solomonic.reason.engines.dispatch import Options, analyse
+    from solomonic.reason.frontends.c.lower import lower_c, parse_c
     from solomonic.reason.memory import remembered
 
     try:

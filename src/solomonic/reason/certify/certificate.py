@@ -1,0 +1,262 @@
+"""Safety certificates: an inductive invariant per loop head, checked from scratch.
+
+An invariant is a formula over the mathematical values of the variables live at its loop head (the
+integer a machine word stands for). The check uses a fresh Z3 context and plain validity queries, one
+per block of the transition system: invariant at the source and the block's transition imply the
+invariant at the target (`true` at the entry, `false` at BAD and POISON). For C it runs on the
+bit-vector encoding, with the invariant restated in bit-vector arithmetic wide enough to be exact, so it
+is independent of the integer encoding Spacer worked with; invariants over arrays, or with operations
+that have no exact wide form (div, mod), are checked in the integer encoding.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+import time
+from dataclasses import dataclass
+
+import z3
+
+from solomonic.reason.ir import BOOL, ArrayType, BVType, Type, Var
+from solomonic.reason.symbolic.encode import Encoder
+from solomonic.reason.symbolic.printer import show_z3
+from solomonic.reason.symbolic.system import BAD, POISON, TransitionSystem
+
+
+@dataclass
+class Invariant:
+    location: int  # loop head
+    line: int
+    variables: list[tuple[str, str]]  # (name, sort: "Int" or an SMT-LIB array sort)
+    smt2: str  # the formula, as an SMT-LIB term
+    text: str  # the formula, readable
+
+    def to_json(self) -> dict:
+        return {"line": self.line, "location": self.location, "invariant": self.text,
+                "smt2": self.smt2, "variables": dict(self.variables)}
+
+    @staticmethod
+    def from_json(d: dict) -> Invariant:
+        return Invariant(d["location"], d["line"], list(d["variables"].items()), d["smt2"], d["invariant"])
+
+
+def int_sort_name(t: Type) -> str:
+    if isinstance(t, ArrayType):
+        return f"(Array {int_sort_name(t.index)} {int_sort_name(t.elem)})"
+    return "Bool" if t == BOOL else "Int"
+
+
+def make_invariant(system: TransitionSystem, loc: int, formula: z3.BoolRef) -> Invariant:
+    variables = [(v.name, int_sort_name(v.type)) for v in system.params[loc]]
+    return Invariant(loc, system.function.cfg.lines[loc], variables, formula.sexpr(), show_z3(formula))
+
+
+def parse_invariant(inv: Invariant, ctx: z3.Context) -> tuple[z3.BoolRef, dict[str, z3.ExprRef]]:
+    decls = "".join(f"(declare-const {_quote(n)} {s})" for n, s in inv.variables)
+    formula = z3.parse_smt2_string(f"{decls}(assert {inv.smt2})", ctx=ctx)[0]
+    consts = {n: z3.Const(n, _sort(s, ctx)) for n, s in inv.variables}
+    return formula, consts
+
+
+def _sort(name: str, ctx: z3.Context) -> z3.SortRef:
+    if name == "Int":
+        return z3.IntSort(ctx)
+    if name == "Bool":
+        return z3.BoolSort(ctx)
+    inner = name[len("(Array ") : -1]
+    depth, split = 0, None
+    for i, ch in enumerate(inner):
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == " " and depth == 0:
+            split = i
+            break
+    return z3.ArraySort(_sort(inner[:split], ctx), _sort(inner[split + 1 :], ctx))
+
+
+def _quote(name: str) -> str:
+    return name if name.replace("_", "a").isalnum() and not name[0].isdigit() else f"|{name}|"
+
+
+def check_mode(system: TransitionSystem, invariants: list[Invariant] | None = None) -> str:
+    """Bit-vectors for C, so the check does not share Spacer's integer encoding; integers for Python,
+    and where an invariant mentions arrays or operations without an exact wide bit-vector form."""
+    variables = [v for vs in system.params.values() for v in vs]
+    if not any(isinstance(v.type, BVType) for v in variables) or any(isinstance(v.type, ArrayType) for v in variables):
+        return "integer"
+    ctx = z3.Context()
+    for inv in invariants or []:
+        formula, consts = parse_invariant(inv, ctx)
+        by_name = {v.name: v for v in system.params[inv.location]}
+        bits = {consts[n].get_id(): (z3.BitVec(n, by_name[n].type.width, ctx), by_name[n].type) for n in consts}
+        try:
+            WideBV(bits).formula(formula)
+        except NotImplementedError:
+            return "integer"
+    return "bit-vector"
+
+
+class WideBV:
+    """An integer invariant over machine words, restated exactly in bit-vector arithmetic: every
+    subterm is computed at a width its value range provably fits (interval analysis), so nothing wraps.
+    Supports linear and polynomial arithmetic, comparisons, ite and Boolean structure."""
+
+    def __init__(self, variables: dict[int, tuple[z3.ExprRef, Type]]):
+        self.variables = variables  # id of the integer constant -> (its bit-vector term, machine type)
+        self.ranges: dict[int, tuple[int, int]] = {}
+
+    def formula(self, f: z3.BoolRef) -> z3.BoolRef:
+        width = 2
+        for lo, hi in self._ranges(f):
+            width = max(width, max(abs(lo), abs(hi)).bit_length() + 2)
+        self.width = width
+        return self._bool(f)
+
+    def _ranges(self, f: z3.ExprRef):
+        todo, seen = [f], set()
+        while todo:
+            t = todo.pop()
+            if t.get_id() in seen:
+                continue
+            seen.add(t.get_id())
+            todo.extend(t.children())
+            if z3.is_int(t):
+                yield self._range(t)
+
+    def _range(self, t: z3.ExprRef) -> tuple[int, int]:
+        key = t.get_id()
+        if key in self.ranges:
+            return self.ranges[key]
+        if z3.is_int_value(t):
+            r = (t.as_long(), t.as_long())
+        elif z3.is_const(t):
+            if key not in self.variables:
+                raise NotImplementedError(f"unknown constant {t}")
+            machine = self.variables[key][1]
+            if not isinstance(machine, BVType):
+                raise NotImplementedError(f"{t} is not a machine integer")
+            r = (machine.min, machine.max)
+        else:
+            k = t.decl().kind()
+            kids = [self._range(c) for c in t.children() if z3.is_int(c)]
+            if k == z3.Z3_OP_ADD:
+                r = (sum(lo for lo, _ in kids), sum(hi for _, hi in kids))
+            elif k == z3.Z3_OP_SUB:
+                r = (kids[0][0] - sum(hi for _, hi in kids[1:]), kids[0][1] - sum(lo for lo, _ in kids[1:]))
+            elif k == z3.Z3_OP_UMINUS:
+                r = (-kids[0][1], -kids[0][0])
+            elif k == z3.Z3_OP_MUL:
+                r = kids[0]
+                for lo, hi in kids[1:]:
+                    ends = [a * b for a in r for b in (lo, hi)]
+                    r = (min(ends), max(ends))
+            elif k == z3.Z3_OP_ITE:
+                r = (min(kids[0][0], kids[1][0]), max(kids[0][1], kids[1][1]))
+            else:
+                raise NotImplementedError(f"operator {t.decl().name()}")
+        self.ranges[key] = r
+        return r
+
+    def _int(self, t: z3.ExprRef) -> z3.BitVecRef:
+        w = self.width
+        if z3.is_int_value(t):
+            return z3.BitVecVal(t.as_long(), w, t.ctx)
+        if z3.is_const(t):
+            term, machine = self.variables[t.get_id()]
+            extend = z3.SignExt if machine.signed else z3.ZeroExt
+            return extend(w - machine.width, term)
+        k = t.decl().kind()
+        kids = t.children()
+        if k == z3.Z3_OP_ITE:
+            return z3.If(self._bool(kids[0]), self._int(kids[1]), self._int(kids[2]))
+        args = [self._int(c) for c in kids]
+        if k == z3.Z3_OP_ADD:
+            return functools.reduce(operator.add, args)
+        if k == z3.Z3_OP_SUB:
+            return functools.reduce(operator.sub, args)
+        if k == z3.Z3_OP_UMINUS:
+            return -args[0]
+        if k == z3.Z3_OP_MUL:
+            return functools.reduce(operator.mul, args)
+        raise NotImplementedError(f"operator {t.decl().name()}")
+
+    def _bool(self, f: z3.ExprRef) -> z3.BoolRef:
+        if z3.is_true(f) or z3.is_false(f):
+            return f
+        if z3.is_const(f):  # a Boolean variable
+            return self.variables[f.get_id()][0]
+        k = f.decl().kind()
+        kids = f.children()
+        if k in (z3.Z3_OP_AND, z3.Z3_OP_OR, z3.Z3_OP_NOT, z3.Z3_OP_IMPLIES, z3.Z3_OP_XOR) or (
+                k in (z3.Z3_OP_EQ, z3.Z3_OP_DISTINCT, z3.Z3_OP_ITE) and z3.is_bool(kids[-1])):
+            sub = [self._bool(c) for c in kids]
+            return {z3.Z3_OP_AND: lambda: z3.And(*sub), z3.Z3_OP_OR: lambda: z3.Or(*sub),
+                    z3.Z3_OP_NOT: lambda: z3.Not(sub[0]), z3.Z3_OP_IMPLIES: lambda: z3.Implies(*sub),
+                    z3.Z3_OP_XOR: lambda: z3.Xor(*sub), z3.Z3_OP_EQ: lambda: sub[0] == sub[1],
+                    z3.Z3_OP_DISTINCT: lambda: z3.Distinct(*sub), z3.Z3_OP_ITE: lambda: z3.If(*sub)}[k]()
+        compare = {z3.Z3_OP_LE: operator.le, z3.Z3_OP_LT: operator.lt, z3.Z3_OP_GE: operator.ge,
+                   z3.Z3_OP_GT: operator.gt, z3.Z3_OP_EQ: operator.eq}
+        if k in compare:
+            return compare[k](self._int(kids[0]), self._int(kids[1]))
+        if k == z3.Z3_OP_DISTINCT:
+            return z3.Distinct(*[self._int(c) for c in kids])
+        raise NotImplementedError(f"operator {f.decl().name()}")
+
+
+def check(system: TransitionSystem, invariants: list[Invariant], timeout_s: float) -> tuple[str | None, str]:
+    """(None, semantics) if the invariants prove BAD and POISON unreachable, else (why not, semantics).
+    Bit-vector semantics first where they apply; integer semantics only when those could not decide
+    (a failed check is final)."""
+    deadline = time.monotonic() + timeout_s
+    modes = ["bv", "int"] if check_mode(system, invariants) == "bit-vector" else ["int"]
+    problem = ""
+    for i, mode in enumerate(modes):
+        share = (deadline - time.monotonic()) * (0.6 if i + 1 < len(modes) else 1.0)
+        status, problem = _check_in(mode, system, invariants, max(0.05, share))
+        if status != "undecided":
+            return (None if status == "holds" else problem), SEMANTICS[mode]
+    return problem, SEMANTICS[modes[-1]]
+
+
+SEMANTICS = {"bv": "bit-vector", "int": "integer"}
+
+
+def _check_in(mode: str, system: TransitionSystem, invariants: list[Invariant], timeout_s: float) -> tuple[str, str]:
+    ctx = z3.Context()
+    enc = Encoder(mode, ctx)
+    by_location = {inv.location: inv for inv in invariants}
+    missing = [c for c in system.loop_heads if c not in by_location]
+    if missing:
+        return "fails", f"no invariant for the loop at line {system.function.cfg.lines[missing[0]]}"
+    parsed = {c: parse_invariant(inv, ctx) for c, inv in by_location.items()}
+
+    def holds_at(loc: int, env: dict[Var, z3.ExprRef]) -> z3.BoolRef:
+        if loc in (BAD, POISON):
+            return z3.BoolVal(False, ctx)
+        if loc == system.entry:
+            return z3.BoolVal(True, ctx)
+        formula, consts = parsed[loc]
+        if mode == "bv":
+            return WideBV({consts[v.name].get_id(): (env[v], v.type) for v in system.params[loc]}).formula(formula)
+        pairs = [(consts[v.name], env[v]) for v in system.params[loc]]
+        return z3.substitute(formula, *pairs) if pairs else formula
+
+    deadline = time.monotonic() + timeout_s
+    for block in system.blocks:
+        src_env = {v: enc.constant(v.name, v.type) for v in system.params[block.src]}
+        nd_env = {nd: enc.constant(nd.name, nd.type) for nd in block.nondets}
+        guard, updates = enc.block(block, src_env, nd_env)
+        ranges = [enc.in_range(t, v.type) for v, t in src_env.items()]
+        solver = z3.Solver(ctx=ctx)
+        solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
+        solver.add(holds_at(block.src, src_env), *ranges, guard, z3.Not(holds_at(block.dst, updates)))
+        result = solver.check()
+        if result != z3.unsat:
+            lines = system.function.cfg.lines
+            where = "a failure" if block.dst in (BAD, POISON) else f"the loop at line {lines[block.dst]}"
+            path = f"on the path from line {lines[block.src]} to {where}"
+            if result == z3.sat:
+                return "fails", f"invariant check fails {path}"
+            return "undecided", f"invariant check undecided ({solver.reason_unknown()}) {path}"
+    return "holds", ""

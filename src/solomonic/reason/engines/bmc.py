@@ -1,0 +1,125 @@
+"""Bounded model checking over the blocks of a transition system.
+
+Step i of the unrolling takes one block: from cutpoint pc_i to pc_{i+1}, with its own copy of the
+variables and of the nondeterministic values. The solver is incremental: each new depth adds one step.
+At each depth three questions are asked: is BAD reached exactly here, is POISON, and can any execution
+take this many steps at all. When none can, every execution has been explored: with no failure found,
+that is a proof for programs whose loops are bounded. A model becomes inputs and a
+nondeterministic-value oracle for the concrete interpreter.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import z3
+
+from solomonic.reason.ir import Havoc, Var
+from solomonic.reason.ir.evaluate import Value
+from solomonic.reason.symbolic.encode import Encoder
+from solomonic.reason.symbolic.system import BAD, POISON, TransitionSystem
+
+
+@dataclass
+class Counterexample:
+    depth: int
+    inputs: dict[Var, Value]
+    nondet: dict[tuple[int, int], Value]  # (havoc edge index, step) -> value
+
+    def oracle(self, edge_index: int, step: int, stmt: Havoc) -> Value:
+        return self.nondet.get((edge_index, step), 0)
+
+
+class Unroller:
+    def __init__(self, system: TransitionSystem, mode: str = "bv"):
+        self.system = system
+        self.ctx = z3.Context()
+        self.enc = Encoder(mode, self.ctx)
+        self.solver = z3.Solver(ctx=self.ctx)
+        self.variables = sorted({v for vs in system.params.values() for v in vs}, key=lambda v: v.name)
+        self.location_code = {c: i for i, c in enumerate(system.cutpoints)}
+        self.location_code[BAD] = len(system.cutpoints)
+        self.location_code[POISON] = len(system.cutpoints) + 1
+        self.steps: list[dict[Var, z3.ExprRef]] = [self._state(0)]
+        self.nondets: list[dict[Var, z3.ExprRef]] = []
+        self.solver.add(self._pc(0) == self.location_code[system.entry])
+        self.solver.add(*[self.enc.in_range(t, v.type) for v, t in self.steps[0].items()])
+
+    def _state(self, i: int) -> dict[Var, z3.ExprRef]:
+        return {v: self.enc.constant(f"{v.name}@{i}", v.type) for v in self.variables}
+
+    def _pc(self, i: int) -> z3.ArithRef:
+        return z3.Int(f"pc@{i}", self.ctx)
+
+    @property
+    def depth(self) -> int:
+        return len(self.steps) - 1
+
+    def extend(self) -> None:
+        """Add the transition from step `depth` to `depth + 1`."""
+        i = self.depth
+        pre, post = self.steps[i], self._state(i + 1)
+        nd = {nd: self.enc.constant(f"{nd.name}@{i}", nd.type) for nd in self.system.nondet_edges}
+        choices = []
+        for block in self.system.blocks:
+            guard, updates = self.enc.block(block, pre, nd)
+            frame = [post[v] == term for v, term in updates.items()]
+            choices.append(z3.And(self._pc(i) == self.location_code[block.src], guard,
+                                  self._pc(i + 1) == self.location_code[block.dst], *frame))
+        self.solver.add(z3.Or(*choices) if choices else z3.BoolVal(False, self.ctx))
+        self.steps.append(post)
+        self.nondets.append(nd)
+
+    def reaches(self, target: int, timeout_s: float) -> z3.CheckSatResult:
+        """Is `target` (BAD or POISON) reached at exactly the current depth?"""
+        self.solver.set("timeout", max(1, int(timeout_s * 1000)))
+        return self.solver.check(self._pc(self.depth) == self.location_code[target])
+
+    def exhausted(self, timeout_s: float) -> z3.CheckSatResult:
+        """unsat when no execution takes `depth` steps: all of them ended earlier."""
+        self.solver.set("timeout", max(1, int(timeout_s * 1000)))
+        return self.solver.check()
+
+    def counterexample(self) -> Counterexample:
+        m = self.solver.model()
+        inputs = {v: self.enc.decode(m.eval(t, model_completion=True), v.type)
+                  for v, t in self.steps[0].items()}
+        nondet = {}
+        for i, nd_env in enumerate(self.nondets):
+            for nd, t in nd_env.items():
+                nondet[(self.system.nondet_edges[nd], i)] = self.enc.decode(
+                    m.eval(t, model_completion=True), nd.type)
+        return Counterexample(self.depth, inputs, nondet)
+
+
+def exhaustive(system: TransitionSystem, depth: int, timeout_s: float, modes: list[str]) -> tuple[str | None, str]:
+    """Re-check a bounded proof from scratch: (None, encoding) if no execution reaches BAD or POISON and
+    none takes `depth` steps, else (why not, encoding). Encodings are tried in order while undecided."""
+    deadline = time.monotonic() + timeout_s
+    problem = ""
+    for i, mode in enumerate(modes):
+        share = (deadline - time.monotonic()) * (0.6 if i + 1 < len(modes) else 1.0)
+        status, problem = _exhaustive_in(mode, system, depth, max(0.05, share))
+        if status != "undecided":
+            return (None if status == "holds" else problem), mode
+    return problem, modes[-1]
+
+
+def _exhaustive_in(mode: str, system: TransitionSystem, depth: int, timeout_s: float) -> tuple[str, str]:
+    deadline = time.monotonic() + timeout_s
+    unroller = Unroller(system, mode)
+    while unroller.depth < depth:
+        unroller.extend()
+        for target in (BAD, POISON):
+            result = unroller.reaches(target, max(0.05, deadline - time.monotonic()))
+            if result == z3.sat:
+                return "fails", f"a failure is reached after {unroller.depth} steps"
+            if result != z3.unsat:
+                return "undecided", f"undecided after {unroller.depth} steps ({unroller.solver.reason_unknown()})"
+    result = unroller.exhausted(max(0.05, deadline - time.monotonic()))
+    if result == z3.sat:
+        return "fails", f"some execution takes more than {depth} steps"
+    if result != z3.unsat:
+        return "undecided", f"undecided whether some execution takes more than {depth} steps"
+    return "holds", ""

@@ -1,0 +1,258 @@
+"""Candidate invariants and Houdini: the largest inductive subset of atoms read off the program.
+
+Atoms at a loop head are over the head's variables: the program's own comparisons (at the block's
+source, or carried into its target through an invertible effect, or onward through blocks that leave
+their variables alone, or as the program writes them), sign facts, the order of two scalars, and
+facts about array elements.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+import z3
+
+from solomonic.reason.ir import App, ArrayType, Assign, Assume, BoolType, Var, free_vars
+from solomonic.reason.symbolic.encode import Encoder, constants
+from solomonic.reason.symbolic.system import Block, TransitionSystem
+
+TYPE_BOUNDS = {b for w in (8, 16, 32, 64) for b in (-(1 << (w - 1)), (1 << (w - 1)) - 1, (1 << w) - 1)}
+MIRRORED = {z3.Z3_OP_LE: z3.Z3_OP_GE, z3.Z3_OP_GE: z3.Z3_OP_LE, z3.Z3_OP_LT: z3.Z3_OP_GT, z3.Z3_OP_GT: z3.Z3_OP_LT}
+MAX_ORDERED = 8  # order facts x <= y only at heads with at most this many scalars (quadratic in them)
+
+
+def candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.BoolRef]]:
+    """Candidate invariant atoms per loop head, over its variables."""
+    out: dict[int, list[z3.BoolRef]] = {c: [] for c in system.loop_heads}
+    seen: dict[int, set[str]] = {c: set() for c in system.loop_heads}
+
+    def add(c: int, atom: z3.BoolRef) -> bool:
+        key = atom.sexpr()
+        if c in out and key not in seen[c]:
+            seen[c].add(key)
+            out[c].append(atom)
+            return True
+        return False
+
+    read_constants = {0}  # constants an array element is compared with
+    kept_by: list[tuple[Block, set[str]]] = []  # each block between heads, and the names it leaves alone
+    for block in system.blocks:
+        _, guard, updates = encode_block(system, enc, block)
+        atoms = [b for a in comparisons(guard) for b in _with_boundary(a)]
+        read_constants |= {side.as_long() for a in atoms if any(z3.is_select(x) for x in a.children())
+                           for side in a.children() if z3.is_int_value(side)}
+        src_names = {v.name for v in system.params[block.src]}
+        for a in atoms:
+            if set(constants(a)) <= src_names:
+                add(block.src, a)
+                add(block.src, z3.Not(a))
+        if block.dst in out:  # guard atoms restated over the target's names, where the block is invertible
+            inverse = _inverse(updates, enc)
+            dst_names = {v.name for v in system.params[block.dst]}
+            for a in atoms:
+                found = constants(a)
+                if found and set(found) <= set(inverse):
+                    pairs = [(t, inverse[n]) for n, t in found.items() if not inverse[n].eq(t)]
+                    moved = z3.simplify(z3.substitute(a, *pairs)) if pairs else a
+                    if set(constants(moved)) <= dst_names and not z3.is_true(moved):
+                        add(block.dst, moved)
+            if block.src in out:
+                kept_by.append((block, _unchanged(updates)))
+    _carry_onward(out, kept_by, add)
+    written = _written_conditions(system, enc)
+    for c in system.loop_heads:
+        names = {v.name for v in system.params[c]}
+        for a in written:
+            if set(constants(a)) <= names:
+                add(c, a)
+                add(c, z3.Not(a))
+        scalars = [enc.constant(v.name, v.type) for v in system.params[c]
+                   if not isinstance(v.type, (ArrayType, BoolType))]
+        for x in scalars:
+            add(c, x >= 0)
+            add(c, x >= 1)
+            add(c, x <= 0)
+        if len(scalars) <= MAX_ORDERED:
+            for x, y in itertools.permutations(scalars, 2):
+                add(c, x <= y)
+        for atom in _element_facts(system, enc, c, read_constants):
+            add(c, atom)
+    return out
+
+
+def _written_conditions(system: TransitionSystem, enc: Encoder) -> list[z3.BoolRef]:
+    """The comparisons the program writes, over its variables by name: an assertion's `sn == 2 * x`
+    is a candidate at a loop head even where no block's guard states it over that head's values."""
+    written: list[App] = []
+    stack = [e.stmt.cond if isinstance(e.stmt, Assume) else e.stmt.value for e in system.function.cfg.edges
+             if isinstance(e.stmt, (Assume, Assign))]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, App):
+            if e.op in ("eq", "ne", "lt", "le", "gt", "ge"):
+                written.append(e)
+            stack.extend(e.args)
+    out = []
+    for e in written:
+        env = {v: enc.constant(v.name, v.type) for v in free_vars(e)}
+        for a in comparisons(enc.expr(e, env)):
+            out += _with_boundary(a)
+    return out
+
+
+def _carry_onward(out: dict[int, list[z3.BoolRef]], kept_by: list[tuple[Block, set[str]]], add) -> None:
+    """Atoms at a head hold, unchanged, at the next head where the block between leaves their
+    variables alone: a check made once before a loop (a string's terminator) is a candidate at every
+    later loop. Repeated until nothing new is carried."""
+    carried = True
+    while carried:
+        carried = False
+        for block, kept in kept_by:
+            for a in list(out[block.src]):
+                if set(constants(a)) <= kept:
+                    carried |= add(block.dst, a)
+
+
+def _with_boundary(atom: z3.BoolRef) -> list[z3.BoolRef]:
+    """A strict comparison with a constant, and its non-strict form: `x < 10` in a loop's guard gives
+    `x <= 10`, the value on leaving it. The type range of an array element read is left out: every
+    read states it anyway."""
+    kind = atom.decl().kind()
+    if kind not in (z3.Z3_OP_LE, z3.Z3_OP_LT, z3.Z3_OP_GE, z3.Z3_OP_GT):
+        return [atom]
+    left, right = atom.arg(0), atom.arg(1)
+    if not z3.is_int_value(right):  # c < x is x > c
+        left, right, kind = right, left, MIRRORED[kind]
+    if not z3.is_int_value(right) or z3.is_int_value(left):
+        return [atom]
+    if z3.is_select(left) and right.as_long() in TYPE_BOUNDS:
+        return []
+    if kind == z3.Z3_OP_LT:
+        return [atom, left <= right]
+    if kind == z3.Z3_OP_GT:
+        return [atom, left >= right]
+    return [atom]
+
+
+def _element_facts(system: TransitionSystem, enc: Encoder, head: int, values: set[int]) -> list[z3.BoolRef]:
+    """a[x] == v, a[x - 1] == v and their negations for each array a and index-typed x at the head, v a
+    constant the program compares an element with: the terminator a string loop runs up to
+    (a[size - 1] == 0), the character an inner loop started from (a[i] != 0)."""
+    arrays = [v for v in system.params[head] if isinstance(v.type, ArrayType)]
+    out = []
+    for a in arrays:
+        indices = [enc.constant(v.name, v.type) for v in system.params[head] if v.type == a.type.index]
+        for x in indices:
+            for at in (x, x - 1):
+                for value in sorted(values):
+                    element = z3.Select(enc.constant(a.name, a.type), at)
+                    out += [element == value, element != value]
+    return out
+
+
+def _unchanged(updates: dict[Var, z3.ExprRef]) -> set[str]:
+    """The names a block leaves alone (x' = x)."""
+    return {v.name for v, t in updates.items() if z3.is_const(t) and str(t) == v.name}
+
+
+def _inverse(updates: dict[Var, z3.ExprRef], enc: Encoder) -> dict[str, z3.ExprRef]:
+    """Source names the block's effect lets one recover from the target's values: a value copied into a
+    variable (x' = y, or a fresh input), or a variable moved by a term of variables it leaves alone
+    (x' = x + e gives x = x' - e). The strongest postcondition of a guard atom, restated over these."""
+    after = {v.name: t for v, t in updates.items()}
+    stable = _unchanged(updates)
+    inverse: dict[str, z3.ExprRef] = {}
+    for v, t in updates.items():
+        target = enc.constant(v.name, v.type)
+        if z3.is_const(t) and t.decl().kind() == z3.Z3_OP_UNINTERPRETED:
+            inverse.setdefault(str(t), target)
+        elif t.sort().kind() == z3.Z3_INT_SORT and v.name in after:
+            step = z3.simplify(t - target)  # over source names: x + e - x = e
+            names = set(constants(step))
+            if v.name not in names and names <= stable:
+                inverse.setdefault(v.name, target - step)
+    return inverse
+
+
+def comparisons(f: z3.ExprRef) -> list[z3.BoolRef]:
+    """The integer comparisons in a formula's boolean structure (x != y as the equality it denies)."""
+    found, stack, seen = [], [f], set()
+    while stack:
+        t = stack.pop()
+        if not z3.is_app(t) or t.get_id() in seen:
+            continue
+        seen.add(t.get_id())
+        kind = t.decl().kind()
+        if kind in (z3.Z3_OP_LE, z3.Z3_OP_LT, z3.Z3_OP_GE, z3.Z3_OP_GT) or \
+                (kind == z3.Z3_OP_EQ and t.arg(0).sort().kind() == z3.Z3_INT_SORT):
+            found.append(t)
+        elif kind == z3.Z3_OP_DISTINCT and t.num_args() == 2 and t.arg(0).sort().kind() == z3.Z3_INT_SORT:
+            found.append(t.arg(0) == t.arg(1))
+        elif z3.is_bool(t):
+            stack.extend(t.children())
+    return found
+
+
+def houdini(system: TransitionSystem, enc: Encoder, atoms: dict[int, list[z3.BoolRef]],
+            timeout_s: float) -> dict[int, list[z3.BoolRef]] | None:
+    """The largest subset of the atoms that is inductive (Houdini): drop what an entering block breaks."""
+    deadline = time.monotonic() + timeout_s
+    current = {c: list(a) for c, a in atoms.items()}
+    encoded = []
+    for block in system.blocks:
+        if block.dst not in current:
+            continue
+        pre, guard, updates = encode_block(system, enc, block)
+        ranges = [enc.in_range(t, v.type) for v, t in pre.items()]
+        pairs = [(enc.constant(v.name, v.type), t) for v, t in updates.items()]
+        encoded.append((block, z3.And(guard, *ranges), pairs))
+    changed = True
+    while changed:
+        changed = False
+        for block, formula, pairs in encoded:
+            targets = current[block.dst]
+            if not targets:
+                continue
+            solver = z3.Solver(ctx=enc.ctx)
+            solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
+            solver.add(formula, *current.get(block.src, []))
+            after = [z3.substitute(a, *pairs) if pairs else a for a in targets]
+            while after:
+                status = solver.check(z3.Not(z3.And(*after, enc.ctx)))
+                if status == z3.unsat:
+                    break
+                if status != z3.sat:
+                    return None
+                model = solver.model()
+                keep = [z3.is_true(model.eval(a, model_completion=True)) for a in after]
+                targets = [a for a, k in zip(targets, keep) if k]
+                after = [a for a, k in zip(after, keep) if k]
+                changed = True
+            current[block.dst] = targets
+    return current
+
+
+def essential(literals: list[z3.BoolRef], ctx: z3.Context) -> list[z3.BoolRef]:
+    """The literals less those the others imply: the same set, written as a person would."""
+    kept = list(literals)
+    for lit in reversed(literals):
+        others = [x for x in kept if x is not lit]
+        s = z3.Solver(ctx=ctx)
+        s.set("timeout", 200)
+        s.add(*others, z3.Not(lit))
+        if s.check() == z3.unsat:
+            kept = others
+    return kept
+
+
+def encode_block(system: TransitionSystem, enc: Encoder, block: Block):
+    """A block over its source's variables (by name) and its own nondeterministic values: those
+    variables, its guard, and the new values it gives."""
+    pre = {v: enc.constant(v.name, v.type) for v in system.params[block.src]}
+    guard, updates = enc.block(block, pre, {n: enc.constant(n.name, n.type) for n in block.nondets})
+    return pre, guard, updates
+
+
+def conjunction(literals: list[z3.BoolRef], ctx: z3.Context) -> z3.BoolRef:
+    return z3.And(*literals, ctx) if literals else z3.BoolVal(True, ctx)

@@ -1,0 +1,262 @@
+"""Safety: can an error event (a failed assertion, undefined behaviour, a false return) be reached?
+
+Two engines work at once, each on a core: bounded model checking unrolls the loops (shallow
+counterexamples; proofs for bounded programs, once every execution is exhausted) while Spacer, in a
+thread, looks for inductive invariants. The first decisive answer wins; if Spacer finds the property
+violated, unrolling to the depth it reports gives the concrete inputs. Nothing is reported unconfirmed: a proof's invariants are re-checked from scratch
+(`certify/certificate.py`), a counterexample is run through the interpreter and then replayed for real
+(Python in a subprocess, C compiled with sanitizers). Whatever cannot be confirmed is unknown.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import z3
+
+from solomonic.reason.certify import certificate
+from solomonic.reason.engines import bmc, spacer
+from solomonic.reason.ir import Function
+from solomonic.reason.ir.interpret import compress, run
+from solomonic.reason.result import PROPERTY_ERRORS, UNDEFINED_BEHAVIOUR, Result, Verdict
+from solomonic.reason.symbolic.system import BAD, POISON, TransitionSystem, build_system
+
+FIRST_SLICE_S = 0.5  # doubled each time a query at the same depth runs out of it
+CONFIRM_S = 1.5  # past the deadline, to confirm an answer found just before it (see isolate.GRACE_S)
+
+
+@dataclass
+class Options:
+    timeout_s: float = 10.0
+    replay_timeout_s: float = 10.0
+
+
+def analyse(function: Function, prop: str, options: Options) -> Result:
+    """Whether no execution of `function` reaches an error event of `prop` (not "terminates")."""
+    if function.procedures:
+        proc = next(iter(function.procedures.values()))
+        return Result(function.file, function.name, prop, Verdict.UNKNOWN, line=function.line,
+                      language=function.language,
+                      reason=f"recursive function `{proc.name}` (line {proc.line}): recursion is analysed "
+                             "for termination only")
+    start = time.monotonic()
+    deadline = start + options.timeout_s
+    result = _Analysis(function, prop, options, deadline).run()
+    result.seconds = round(time.monotonic() - start, 4)
+    return result
+
+
+class _Analysis:
+    def __init__(self, function: Function, prop: str, options: Options, deadline: float):
+        self.function = function
+        self.prop = prop
+        self.options = options
+        self.deadline = deadline
+        errors = PROPERTY_ERRORS[prop]
+        self.poison_kinds = UNDEFINED_BEHAVIOUR - errors if function.language == "c" else set()
+        self.error_kinds = errors
+        self.system: TransitionSystem | None = None
+        self.unroller: bmc.Unroller | None = None
+        self.checked_depth = 0  # every depth up to this one: BAD (and POISON) unreachable
+        self.undecided = ""  # why the solver could not decide the next depth, if it could not
+        self.slice_s = FIRST_SLICE_S  # a query's time before Spacer's progress is looked at again
+        self.poison_example: str | None = None  # undefined behaviour seen on some path
+
+    def result(self, verdict: Verdict, **kw) -> Result:
+        f = self.function
+        return Result(f.file, f.name, self.prop, verdict, line=f.line, language=f.language, **kw)
+
+    def run(self) -> Result:
+        kinds = {ev.kind for ev in self.function.cfg.events.values()}
+        if not kinds & (self.error_kinds | self.poison_kinds):
+            return self.result(Verdict.YES, certificate={
+                "kind": "no failure point",
+                "summary": f"{self.function.name} contains no operation that could violate {self.prop}",
+                "invariants": []})
+        self.system = build_system(self.function, self.error_kinds, self.poison_kinds)
+        self.unroller = bmc.Unroller(self.system)
+        race = spacer.Race(self.system, bool(self.poison_kinds), self.deadline)
+        try:
+            return self.explore(race)
+        finally:
+            race.cancel()
+
+    def explore(self, race: spacer.Race) -> Result:
+        """Unroll while Spacer searches for invariants; the first decisive answer is confirmed."""
+        while time.monotonic() < self.deadline:
+            if race.decisive:
+                return self.conclude(race.outcome)
+            answer = self.unroll_one()
+            if isinstance(answer, Result):
+                return answer
+            if answer == "stuck" and not race.decisive:
+                race.poll(timeout=_left(self.deadline))  # unrolling cannot go on: Spacer is the hope
+                if not race.decisive:
+                    break
+        if race.decisive:
+            return self.conclude(race.outcome)
+        if self.poison_example:
+            return self.result(Verdict.UNKNOWN, reason=f"possible undefined behaviour {self.poison_example}: "
+                                                         "the property cannot be decided past it")
+        depth = self.checked_depth - 1
+        reason = race.outcome[1] if race.outcome else ""
+        if time.monotonic() >= self.deadline:
+            why = f"timeout after {self.options.timeout_s:g} s"
+        elif reason in ("", "ok", "unknown"):
+            why = "Spacer found no invariant"
+        else:
+            why = f"Spacer gave up ({reason})"
+        searched = f"no counterexample within {depth} loop iterations" if depth > 0 else "no counterexample found"
+        if self.undecided:
+            searched += f"; the solver could not decide the next unrolling ({self.undecided})"
+        return self.result(Verdict.UNKNOWN, reason=f"{why}; {searched}")
+
+    def conclude(self, outcome: tuple[str, object]) -> Result:
+        kind, value = outcome
+        if kind == "safe":
+            return self.certify(value)  # type: ignore[arg-type]
+        if kind == "violation":
+            return self.refute_at(value)
+        return self.undefined_behaviour(value)
+
+    def unroll_one(self) -> Result | str | None:
+        """One more depth of unrolling: a confirmed counterexample or a bounded proof ends the analysis;
+        "stuck" when the solver cannot decide this depth. A depth counts as checked only when its
+        queries came back unsat; an undecided one is retried, never skipped (a bounded proof needs
+        every depth below it)."""
+        u = self.unroller
+        if u.depth == self.checked_depth:
+            u.extend()
+            self.slice_s = FIRST_SLICE_S
+        for target in (BAD, POISON):
+            if target == POISON and (not self.poison_kinds or self.poison_example is not None):
+                continue
+            result = u.reaches(target, min(self.slice_s, _left(self.deadline)))
+            if result == z3.sat and target == BAD:
+                return self.refute(u.counterexample())
+            if result == z3.sat:
+                self.poison_example = self.describe_poison(u.counterexample())
+            elif result != z3.unsat:
+                reason = _unwrap(u.solver.reason_unknown())
+                if reason in ("timeout", "canceled"):  # out of this slice: retry with a longer one
+                    self.slice_s *= 2
+                    return None
+                self.undecided = reason
+                return "stuck"
+        self.undecided = ""
+        self.checked_depth = u.depth
+        if u.exhausted(min(self.slice_s, _left(self.deadline))) == z3.unsat:
+            return self.bounded_proof(u.depth)
+        return None
+
+    def bounded_proof(self, depth: int) -> Result:
+        if self.poison_example is not None:
+            return self.result(Verdict.UNKNOWN, reason=f"possible undefined behaviour {self.poison_example}: "
+                                                         "the property cannot be decided past it")
+        # C: first the integer encoding, independent of the bit-vector one that found the proof.
+        modes = ["int", "bv"] if self.function.language == "c" else ["int"]
+        problem, mode = bmc.exhaustive(self.system, depth, _left(self.deadline) + CONFIRM_S, modes)
+        if problem is not None:
+            return self.result(Verdict.UNKNOWN, reason=f"bounded proof not confirmed: {problem}")
+        iterations = depth - 1
+        extent = f"every execution ends within {iterations} loop iteration{'s' * (iterations != 1)}; all " \
+            if self.system.loop_heads else "no loops: every path "
+        return self.result(Verdict.YES, certificate={
+            "kind": "bounded exploration",
+            "summary": f"{extent}checked, none fails; re-checked from scratch",
+            "checked": f"{certificate.SEMANTICS[mode]} semantics",
+            "depth": depth,
+            "invariants": []})
+
+    def certify(self, invariants: list[certificate.Invariant]) -> Result:
+        system = self.system
+        problem, semantics = certificate.check(system, invariants, _left(self.deadline) + CONFIRM_S)
+        if problem is not None:
+            return self.result(Verdict.UNKNOWN, reason=f"proof not confirmed: {problem}")
+        summary = "an inductive invariant at every loop head, re-checked" if invariants else \
+            "every path checked (no loops), re-checked"
+        return self.result(Verdict.YES, certificate={
+            "kind": "inductive invariants",
+            "summary": summary,
+            "checked": f"{semantics} semantics",
+            "invariants": [inv.to_json() for inv in invariants]})
+
+    def refute_at(self, depth: int) -> Result:
+        """Spacer says a failure is reachable through `depth` blocks: find the inputs by unrolling."""
+        u = bmc.Unroller(self.system)
+        while u.depth < depth + 1 and time.monotonic() < self.deadline:
+            u.extend()
+            if u.depth >= max(1, depth - 1) and u.reaches(BAD, _left(self.deadline)) == z3.sat:
+                return self.refute(u.counterexample())
+        return self.result(Verdict.UNKNOWN, reason=f"Spacer reports a violation after {depth} steps, but no "
+                                                     "concrete input was found in time")
+
+    def replay_budget(self) -> float:
+        return min(self.options.replay_timeout_s, _left(self.deadline) + CONFIRM_S)
+
+    def inputs(self, cex: bmc.Counterexample) -> dict:
+        return {i.var: cex.inputs.get(i.var, 0) for i in self.function.inputs}
+
+    def refute(self, cex: bmc.Counterexample) -> Result:
+        function, prop = self.function, self.prop
+        inputs = self.inputs(cex)
+        trace = run(function, inputs, cex.oracle, set(self.system.cutpoints))
+        if trace.event is None or trace.event.kind not in self.error_kinds:
+            return self.result(Verdict.UNKNOWN, reason=f"counterexample rejected by the interpreter ({trace.outcome})")
+        if function.language == "python":
+            from solomonic.reason.replay.python import replay
+
+            args = [bool(inputs[i.var]) if i.source_type == "bool" else inputs[i.var] for i in function.inputs]
+            outcome = replay(function.file, function.name, args, prop, self.replay_budget())
+        else:
+            from solomonic.reason.replay.c import replay
+
+            outcome = replay(function, inputs, trace, prop, self.replay_budget())
+        witness = {
+            "inputs": {i.display: _show_input(inputs[i.var], i.source_type) for i in function.inputs},
+            "nondet": [{"origin": r.origin, "type": r.type, "value": r.value, "line": r.line} for r in trace.reads],
+            "event": {"kind": trace.event.kind, "line": trace.event.line, "message": trace.event.message},
+            "path": trace.lines,
+            "path_text": compress(trace.lines),
+            "replay": {"confirmed": outcome.confirmed, "observed": outcome.observed},
+        }
+        if not outcome.confirmed:
+            return self.result(Verdict.UNKNOWN, witness=witness, reproducer=outcome.reproducer,
+                               reason=f"counterexample not confirmed by replay: {outcome.observed}")
+        return self.result(Verdict.NO, witness=witness, reproducer=outcome.reproducer,
+                           reason=f"line {trace.event.line}: {trace.event.message}")
+
+    def describe_poison(self, cex: bmc.Counterexample) -> str:
+        inputs = self.inputs(cex)
+        trace = run(self.function, inputs, cex.oracle, set(self.system.cutpoints))
+        if trace.event is None:
+            return "on some path"
+        shown = ", ".join(f"{i.display}={inputs[i.var]}" for i in self.function.inputs)
+        return f"at line {trace.event.line} ({trace.event.message}" + (f", e.g. {shown})" if shown else ")")
+
+    def undefined_behaviour(self, depth: int) -> Result:
+        """Failures are unreachable without undefined behaviour, but it can happen: say where."""
+        if self.poison_example is None:
+            u = bmc.Unroller(self.system)
+            while u.depth < depth + 1 and time.monotonic() < self.deadline:
+                u.extend()
+                if u.depth >= max(1, depth - 1) and u.reaches(POISON, _left(self.deadline)) == z3.sat:
+                    self.poison_example = self.describe_poison(u.counterexample())
+                    break
+        where = self.poison_example or "on some path"
+        return self.result(Verdict.UNKNOWN,
+                           reason=f"possible undefined behaviour {where}: the property cannot be decided past it")
+
+
+def _left(deadline: float) -> float:
+    return max(0.05, deadline - time.monotonic())
+
+
+def _unwrap(reason: str) -> str:
+    """Z3 writes some reasons in parentheses: "(incomplete (theory arithmetic))"."""
+    return reason[1:-1] if reason.startswith("(") and reason.endswith(")") else reason
+
+
+def _show_input(value, source_type: str):
+    return bool(value) if source_type == "bool" else value

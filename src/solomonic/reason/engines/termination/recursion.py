@@ -1,0 +1,314 @@
+"""Recursion as loops: a program's recursive procedures unfolded into one call-free graph.
+
+An infinite run of a program with recursive procedures either stays forever in one activation's body
+or goes down an infinite chain of calls, each made once the earlier calls of its activation have
+returned (König's lemma: an activation makes finitely many calls before it stays or descends). The
+unfolding has both. At each call it either descends into the callee, the callee's parameters set to the
+arguments (the caller's frame is never needed again on that chain), or steps over the call, the result
+being any value the callee's summary allows. So if the unfolding terminates, so does the program, and a
+recursive cycle is a loop over its procedures' entries, ranked like any other loop.
+
+A summary relates a procedure's result to its parameters' values on entry (ghost copies `g.n#0`),
+as facts about the integers. It is an invariant of the procedure's return, an observed cutpoint of the
+unfolding: it then holds of every activation that returns (by induction on the depth of calls), which is
+all that a step over a call needs.
+
+A lasso of the unfolding only suggests non-termination (its steps over calls assume results that a
+real call may never return). `repeated_activation` runs the program itself, calls and all, on the
+lasso's inputs and values: a call repeating an activation still on the stack is infinite recursion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from solomonic.reason.ir import (
+    BOOL,
+    INT,
+    TRUE,
+    Assign,
+    Assume,
+    BVType,
+    Call,
+    Cfg,
+    Const,
+    Event,
+    Expr,
+    Function,
+    Havoc,
+    IntType,
+    Procedure,
+    Var,
+    arith,
+    cast,
+    compare,
+    conj,
+    const,
+    free_vars,
+    negate,
+    substitute,
+)
+from solomonic.reason.ir.evaluate import Value, default_value
+from solomonic.reason.ir.interpret import Trace, run
+
+LARGEST_CONSTANT = 1 << 20  # larger constants in a body are not tried as bounds of a result
+
+
+@dataclass(frozen=True)
+class Bound:
+    """sum(c * v) + constant  `op`  0 over the integers, op one of ge, eq."""
+
+    terms: tuple[tuple[str, int], ...]
+    constant: int
+    op: str
+
+    def to_json(self) -> list:
+        return [dict(self.terms), self.constant, self.op]
+
+    @staticmethod
+    def from_json(d: list) -> Bound:
+        return Bound(tuple(sorted((str(k), int(v)) for k, v in d[0].items())), int(d[1]), str(d[2]))
+
+    def text(self) -> str:
+        """As a person writes it: `result - n >= -10` (the procedure's prefix and the ghost mark dropped)."""
+        def name(v: str) -> str:
+            v = v.split(".", 1)[-1].removesuffix("#0")
+            return "result" if v == "$return" else v
+
+        terms = " + ".join(f"{c}*{name(v)}" if c not in (1, -1) else f"{'-' if c < 0 else ''}{name(v)}"
+                           for v, c in self.terms).replace("+ -", "- ")
+        return f"{terms or 0} {'>=' if self.op == 'ge' else '=='} {-self.constant}"
+
+    def expr(self, variables: dict[str, Var]) -> Expr:
+        total: Expr = const(self.constant, INT)
+        for name, c in self.terms:
+            total = arith("add", total, arith("mul", const(c, INT), _integer(variables[name])))
+        return compare(self.op, total, const(0, INT))
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A summary fact: `premise -> conclusion`, or the conclusion alone."""
+
+    conclusion: Bound
+    premise: Bound | None = None
+
+    def to_json(self) -> dict:
+        return {"conclusion": self.conclusion.to_json(),
+                **({"premise": self.premise.to_json()} if self.premise else {})}
+
+    @staticmethod
+    def from_json(d: dict) -> Fact:
+        premise = Bound.from_json(d["premise"]) if "premise" in d else None
+        return Fact(Bound.from_json(d["conclusion"]), premise)
+
+    def text(self) -> str:
+        return f"{self.premise.text()} -> {self.conclusion.text()}" if self.premise else self.conclusion.text()
+
+    def expr(self, variables: dict[str, Var]) -> Expr:
+        conclusion = self.conclusion.expr(variables)
+        if self.premise is None:
+            return conclusion
+        return negate(conj(self.premise.expr(variables), negate(conclusion)))
+
+
+@dataclass
+class Unfolding:
+    function: Function  # call-free
+    returns: dict[str, int]  # procedure -> the observed cutpoint where it returns
+    observed: dict[int, set[Var]]  # observed cutpoint -> the ghosts and the result kept there
+    summaries: dict[str, list[Fact]]
+    original: Function  # the function with its procedures, for concrete runs
+
+    def summary_variables(self, name: str) -> dict[str, Var]:
+        return {v.name: v for v in self.observed[self.returns[name]]}
+
+
+def ghost(v: Var) -> Var:
+    return Var(f"{v.name}#0", v.type)
+
+
+def unfold(function: Function, summaries: dict[str, list[Fact]]) -> Unfolding:
+    """The call-free graph of `function` and its procedures; steps over a call assume the callee's summary.
+    Locations do not depend on the summaries (a certificate names them)."""
+    cfg = Cfg(entry=function.cfg.entry, lines=list(function.cfg.lines), events=dict(function.cfg.events))
+    starts, returns, offsets, observed = {}, {}, {}, {}
+    for name, proc in sorted(function.procedures.items()):
+        offsets[name] = len(cfg.lines)
+        cfg.lines += proc.cfg.lines
+        cfg.events.update({loc + offsets[name]: ev for loc, ev in proc.cfg.events.items() if ev.kind != "return"})
+        starts[name] = cfg.new_location(proc.line)
+        returns[name] = cfg.new_location(proc.line)
+        cfg.add(returns[name], cfg.sink(Event("return", proc.line, f"{name}() returns")), None, proc.line)
+        observed[returns[name]] = {ghost(p) for p in proc.params} | ({proc.result} if proc.result else set())
+    variables = {name: {v.name: v for v in observed[returns[name]]} for name in function.procedures}
+    for name, proc in sorted(function.procedures.items()):
+        at = starts[name]
+        for p in proc.params:  # the parameters' values on entry, for the summary
+            nxt = cfg.new_location(proc.line)
+            cfg.add(at, nxt, Assign(ghost(p), p), proc.line)
+            at = nxt
+        cfg.add(at, proc.cfg.entry + offsets[name], None, proc.line)
+    sites = 0
+    for offset, proc in [(0, None), *[(offsets[n], p) for n, p in sorted(function.procedures.items())]]:
+        graph = function.cfg if proc is None else proc.cfg
+        for e in graph.edges:
+            src, dst = e.src + offset, e.dst + offset
+            if proc is not None and graph.events.get(e.dst, Event("stop", 0, "")).kind == "return":
+                dst = returns[proc.name]
+            if not isinstance(e.stmt, Call):
+                cfg.add(src, dst, e.stmt, e.line)
+                continue
+            sites += 1
+            callee = function.procedures[e.stmt.callee]
+            at = src
+            arguments = {}
+            for p, a in zip(callee.params, e.stmt.args):  # evaluated before the callee's parameters change
+                arguments[p] = Var(f"call{sites}.{p.name}", p.type)
+                nxt = cfg.new_location(e.line)
+                cfg.add(at, nxt, Assign(arguments[p], a), e.line)
+                at = nxt
+            # The choice is a nondeterministic value, not two unguarded edges: paths out of one location
+            # must differ in their conditions for a block's paths to merge (system.py).
+            descends = Var(f"call{sites}.descends", BOOL)
+            chosen = cfg.new_location(e.line)
+            cfg.add(at, chosen, Havoc(descends, f"whether the unfolding descends into `{callee.name}`"), e.line)
+            into, over = cfg.new_location(e.line), cfg.new_location(e.line)
+            cfg.add(chosen, into, Assume(descends), e.line)
+            cfg.add(chosen, over, Assume(negate(descends)), e.line)
+            _descend(cfg, into, callee, arguments, starts[callee.name], e.line)
+            _step_over(cfg, over, dst, callee, arguments, e.stmt.target,
+                       summaries.get(callee.name, []), variables[callee.name], e.line)
+    unfolded = Function(function.name, function.language, function.file, function.line, function.inputs, cfg,
+                        function.returns_value, function.data_model, function.data_model_dependent,
+                        function.replay_context)
+    return Unfolding(unfolded, returns, observed, summaries, function)
+
+
+def _descend(cfg: Cfg, at: int, callee: Procedure, arguments: dict[Var, Var], start: int, line: int) -> None:
+    for p in callee.params:
+        nxt = cfg.new_location(line)
+        cfg.add(at, nxt, Assign(p, arguments[p]), line)
+        at = nxt
+    cfg.add(at, start, None, line)
+
+
+def _step_over(cfg: Cfg, at: int, dst: int, callee: Procedure, arguments: dict[Var, Var], target: Var | None,
+               facts: list[Fact], variables: dict[str, Var], line: int) -> None:
+    mapping: dict[Var, Expr] = {ghost(p): a for p, a in arguments.items()}
+    if target is not None:
+        nxt = cfg.new_location(line)
+        cfg.add(at, nxt, Havoc(target, f"the result of `{callee.name}`"), line)
+        at = nxt
+        if callee.result is not None:
+            mapping[callee.result] = target
+    summary = conj(*[f.expr(variables) for f in facts])
+    known = set(mapping)
+    assumed = substitute(summary, mapping) if free_vars(summary) <= known else TRUE
+    cfg.add(at, dst, Assume(assumed) if assumed != TRUE else None, line)
+
+
+# ----------------------------------------------------------------------------------- candidate facts
+
+
+def repeated_activation(unfolding: Unfolding, inputs: dict[Var, Value], oracle: Callable, cutpoints: set[int],
+                        max_steps: int) -> Trace:
+    """Run the unfolding on a lasso's inputs and values, keep the values the program itself reads (not
+    the unfolding's choices and stepped-over results), and run the program on them. Its trace ends in
+    a repeated activation ("recursion"), or shows why not. Values beyond those kept are defaults: the
+    trace records every value read, so the outcome is exact whatever they were. (`oracle` numbers the
+    unfolding's steps by `cutpoints` passed, as bounded model checking does.)"""
+    program = unfolding.original
+    own = {e.stmt for cfg in [program.cfg, *(p.cfg for p in program.procedures.values())]
+           for e in cfg.edges if isinstance(e.stmt, Havoc)}
+    values: list[Value] = []
+
+    def keeping(edge: int, step: int, stmt: Havoc) -> Value:
+        value = oracle(edge, step, stmt)
+        if stmt in own:
+            values.append(value)
+        return value
+
+    run(unfolding.function, inputs, keeping, cutpoints, max_steps=max_steps)
+    queue = iter(values)
+    return run(program, inputs, lambda edge, step, stmt: next(queue, default_value(stmt.target.type)), set(),
+               max_steps=max_steps)
+
+
+def candidate_facts(proc: Procedure) -> list[Fact]:
+    """What a summary may say: the result against the body's constants and against each parameter plus
+    or minus one, and equalities under the body's own tests of a parameter against a constant (the base
+    cases: `i <= 0 -> result == 0`)."""
+    if proc.result is None or not _numeric(proc.result):
+        return []
+    r = proc.result.name
+    params = [ghost(p).name for p in proc.params if _numeric(p)]
+    constants = sorted({0, 1, -1} | _constants(proc.cfg))
+    plain: list[Bound] = []
+    for k in constants:
+        plain += [Bound(((r, 1),), -k, "ge"), Bound(((r, -1),), k, "ge")]
+    for p in params:
+        for k in sorted({*constants, *(-k for k in constants)}):
+            plain += [Bound(tuple(sorted(((r, 1), (p, -1)))), -k, "ge"),
+                      Bound(tuple(sorted(((r, -1), (p, 1)))), k, "ge")]
+    equalities = [Bound(((r, 1),), -k, "eq") for k in constants] + \
+        [Bound(tuple(sorted(((r, 1), (p, -1)))), -k, "eq") for p in params for k in (-1, 0, 1)]
+    premises = _tests(proc, params)
+    return [Fact(b) for b in plain] + [Fact(b, p) for p in premises for b in equalities]
+
+
+def _numeric(v: Var) -> bool:
+    return isinstance(v.type, (BVType, IntType))
+
+
+def _integer(v: Var) -> Expr:
+    return v if isinstance(v.type, IntType) else cast(v, INT)
+
+
+def _constants(cfg: Cfg) -> set[int]:
+    out: set[int] = set()
+
+    def visit(e: Expr) -> None:
+        if isinstance(e, Const) and isinstance(e.type, (BVType, IntType)) and abs(e.value) <= LARGEST_CONSTANT:
+            out.add(e.value)
+        for a in getattr(e, "args", ()):
+            visit(a)
+
+    for edge in cfg.edges:
+        s = edge.stmt
+        if isinstance(s, Assume):
+            visit(s.cond)
+        elif isinstance(s, Assign):
+            visit(s.value)
+        elif isinstance(s, Call):
+            for a in s.args:
+                visit(a)
+    return out
+
+
+def _tests(proc: Procedure, params: list[str]) -> list[Bound]:
+    """The body's comparisons of a parameter with a constant, each as `p - k >= 0`, `k - p >= 0` or `p == k`."""
+    names = {p.name: ghost(p).name for p in proc.params}
+    out: list[Bound] = []
+    for e in proc.cfg.edges:
+        if not isinstance(e.stmt, Assume):
+            continue
+        cond = e.stmt.cond
+        while getattr(cond, "op", None) == "not":
+            cond = cond.args[0]  # type: ignore[union-attr]
+        op = getattr(cond, "op", None)
+        if op not in ("lt", "le", "gt", "ge", "eq", "ne"):
+            continue
+        a, b = cond.args  # type: ignore[union-attr]
+        if isinstance(a, Const):
+            a, b = b, a
+        if not (isinstance(a, Var) and a.name in names and isinstance(b, Const)):
+            continue
+        k = b.value
+        p = names[a.name]
+        for bound in (Bound(((p, 1),), -k, "ge"), Bound(((p, -1),), k, "ge"), Bound(((p, 1),), -k, "eq"),
+                      Bound(((p, 1),), -k - 1, "ge"), Bound(((p, -1),), k - 1, "ge")):
+            if bound not in out:
+                out.append(bound)
+    return out

@@ -1,0 +1,387 @@
+"""Pointers for the C frontend: each pointer is a memory object fixed at lowering time and an offset.
+
+Supported: `&x` and arrays of a function's outermost block (a pointer to them can only leave the call
+as its result, which is refused) and of globals; `malloc`, `calloc`, `alloca` outside loops (one
+object per allocation site); pointers passed to and returned from inlined functions; `p + i`, `p - q`,
+comparisons, `free`; null (`0`, `NULL`, `c ? p : NULL`, a pointer as a condition). Every dereference,
+pointer step and free is checked: out of bounds, use after free, double free, null dereference and
+reading an uninitialised pointer are undefined behaviour events. Allocations succeed (SV-COMP's
+convention: memory allocation never fails). A pointer variable that could point into two objects,
+pointers to pointers and casts between element types of different sizes are unsupported.
+"""
+
+from __future__ import annotations
+
+from pycparser import c_ast
+
+from solomonic.reason.frontends.c.symbols import (
+    Allocation,
+    ArraySym,
+    CVal,
+    MemObject,
+    Pointer,
+    PtrSym,
+    PtrVal,
+    Scalar,
+    VarSym,
+)
+from solomonic.reason.frontends.c.types import CInt
+from solomonic.reason.ir import (
+    BOOL,
+    TRUE,
+    App,
+    ArrayType,
+    Const,
+    Expr,
+    Var,
+    app,
+    arith,
+    cast,
+    compare,
+    conj,
+    const,
+    disj,
+    ite,
+    negate,
+)
+
+ALLOCATORS = {"malloc": (True, False), "calloc": (True, True), "alloca": (False, False),
+              "__builtin_alloca": (False, False)}  # name -> (on the heap, zeroed)
+
+
+class PointerLowering:
+    """Mixed into the C lowering (`frontend_c._Lowering`), whose helpers it uses."""
+
+    # ---------------------------------------------------------------------------------- static types
+
+    def points(self, e: c_ast.Node) -> bool:
+        """Whether `e` has pointer type (arrays decay), decided from its syntax and the names in scope."""
+        if isinstance(e, c_ast.ID):
+            return isinstance(self.lookup(e.name, e), (PtrSym, ArraySym))
+        if isinstance(e, c_ast.Cast):
+            return isinstance(self.resolve(e.to_type), Pointer)
+        if isinstance(e, c_ast.UnaryOp):
+            return e.op == "&" or (e.op in ("++", "--", "p++", "p--") and self.points(e.expr))
+        if isinstance(e, c_ast.BinaryOp) and e.op in ("+", "-"):
+            return self.points(e.left) != self.points(e.right)  # p - q is an integer
+        if isinstance(e, c_ast.Assignment):
+            return self.points(e.lvalue)
+        if isinstance(e, c_ast.FuncCall) and isinstance(e.name, c_ast.ID):
+            name = e.name.name
+            if name in ALLOCATORS:
+                return True
+            return name in self.p.functions and isinstance(self.resolve(self.p.functions[name].decl.type.type),
+                                                           Pointer)
+        if isinstance(e, c_ast.TernaryOp):
+            return self.points(e.iftrue) or self.points(e.iffalse)
+        if isinstance(e, c_ast.ExprList):
+            return self.points(e.exprs[-1])
+        return False
+
+    def null_constant(self, e: c_ast.Node) -> bool:
+        """`0`, `'\\0'` or `(T *) 0` (NULL) where a pointer is expected."""
+        if isinstance(e, c_ast.Cast) and isinstance(self.resolve(e.to_type), Pointer):
+            e = e.expr
+        return isinstance(e, c_ast.Constant) and e.type in ("int", "char") and self.constant(e) == 0
+
+    def pointee(self, ptype: Pointer, what: str, node: c_ast.Node) -> CInt:
+        if not isinstance(ptype.pointee, Scalar):
+            raise self.unsupported(f"{what}: pointer to {self.describe(ptype.pointee)}", node)
+        return ptype.pointee.c
+
+    # ---------------------------------------------------------------------------------------- values
+
+    def pointer(self, e: c_ast.Node, pointee: CInt | None = None) -> PtrVal:
+        """The pointer `e` evaluates to; `pointee` types an allocation (`int *p = malloc(...)`)."""
+        value = self.pointer_or_allocation(e)
+        if isinstance(value, Allocation):
+            if pointee is None:
+                raise self.unsupported(f"`{self.text(e)}` used before it is given a pointer type", e)
+            return self.allocate(value, pointee)
+        return value
+
+    def pointer_or_allocation(self, e: c_ast.Node) -> PtrVal | Allocation:
+        if self.null_constant(e):
+            return PtrVal(None, const(0, self.t.index), None, TRUE)
+        if isinstance(e, c_ast.ID):
+            sym = self.lookup(e.name, e)
+            if isinstance(sym, ArraySym):
+                return PtrVal(self.array_object(sym, e), const(0, self.t.index), sym.elem)
+            if not isinstance(sym, PtrSym):
+                raise self.unsupported(f"'{e.name}' used as a pointer", e)
+            if sym.obj is None:
+                raise self.unsupported(f"pointer '{e.name}' is read before it is assigned an object", e)
+            if sym.initialised is not None:
+                self.check(compare("ne", sym.initialised, const(0, sym.initialised.type)), "ub", e,
+                           f"uninitialised pointer '{e.name}' is read")
+            return self.held(sym)
+        if isinstance(e, c_ast.Cast):
+            target = self.resolve(e.to_type)
+            assert isinstance(target, Pointer)
+            pointee = self.pointee(target, "cast", e)
+            value = self.pointer_or_allocation(e.expr)
+            if isinstance(value, Allocation):
+                return self.allocate(value, pointee)
+            if value.pointee is not None and pointee.size != value.pointee.size:
+                raise self.unsupported(f"cast between pointers to {value.pointee.name} and {pointee.name}", e)
+            return PtrVal(value.obj, value.offset, pointee, value.null)
+        if isinstance(e, c_ast.UnaryOp) and e.op == "&":
+            return self.address(e.expr, e)
+        if isinstance(e, c_ast.UnaryOp):  # ++p, p-- ...
+            sym = self.pointer_variable(e.expr)
+            old = self.pointer(e.expr)
+            if e.op.startswith("p"):
+                saved = self.b.temp("old", self.t.index)
+                self.b.assign(saved, old.offset, self._line(e))
+                old = PtrVal(old.obj, saved, old.pointee, old.null)
+            step = CVal(const(1, self.t.int.bv), self.t.int)
+            new = self.step(old, step, "+" if "+" in e.op else "-", e)
+            self.bind(sym, new, e)
+            return old if e.op.startswith("p") else self.held(sym)
+        if isinstance(e, c_ast.BinaryOp):
+            if self.points(e.left):
+                return self.step(self.pointer(e.left), self.expression(e.right), e.op, e)
+            return self.step(self.pointer(e.right), self.expression(e.left), e.op, e)  # i + p
+        if isinstance(e, c_ast.Assignment):
+            sym = self.pointer_variable(e.lvalue)
+            if e.op == "=":
+                new = self.pointer(e.rvalue, sym.pointee)
+            elif e.op in ("+=", "-="):
+                new = self.step(self.pointer(e.lvalue), self.expression(e.rvalue), e.op[0], e)
+            else:
+                raise self.unsupported(f"operator `{e.op}` on a pointer", e)
+            self.bind(sym, new, e)
+            return self.held(sym)
+        if isinstance(e, c_ast.FuncCall):
+            name = e.name.name
+            if name in ALLOCATORS:
+                return self.allocation(name, e)
+            result = self.call(e)
+            assert isinstance(result, PtrVal)
+            return result
+        if isinstance(e, c_ast.ExprList):
+            for x in e.exprs[:-1]:
+                self.effect(x)
+            return self.pointer_or_allocation(e.exprs[-1])
+        if isinstance(e, c_ast.TernaryOp):
+            return self.choose_pointer(e)
+        raise self.unsupported(f"pointer expression `{self.text(e)}`", e)
+
+    def choose_pointer(self, e: c_ast.TernaryOp) -> PtrVal:
+        """`c ? p : q` for pure p and q into the same object, or null."""
+        cond = self.truth(e.cond)
+        a = self.b.speculate(lambda: self.pointer(e.iftrue))
+        b = self.b.speculate(lambda: self.pointer(e.iffalse))
+        if a is None or b is None:
+            raise self.unsupported(f"pointer conditional with effects `{self.text(e)}`", e)
+        if a.obj is not None and b.obj is not None and a.obj is not b.obj:
+            raise self.unsupported(f"`{self.text(e)}` may point into {a.obj.name} or {b.obj.name}", e)
+        null = disj(conj(cond, a.null), conj(negate(cond), b.null))
+        return PtrVal(a.obj or b.obj, ite(cond, a.offset, b.offset), a.pointee or b.pointee, null)
+
+    def held(self, sym: PtrSym) -> PtrVal:
+        """The value a pointer variable holds (it has been assigned an object)."""
+        return PtrVal(sym.obj, sym.offset, sym.pointee, compare("ne", sym.null, const(0, sym.null.type)))
+
+    def pointer_variable(self, node: c_ast.Node) -> PtrSym:
+        sym = self.lookup(node.name, node) if isinstance(node, c_ast.ID) else None
+        if not isinstance(sym, PtrSym):
+            raise self.unsupported(f"assignment to the pointer `{self.text(node)}`", node)
+        return sym
+
+    def bind(self, sym: PtrSym, value: PtrVal, node: c_ast.Node) -> None:
+        """`p = value`: the first assignment of an object fixes the one p points into; later ones must
+        agree (null points into none)."""
+        if value.pointee is not None and value.pointee.size != sym.pointee.size:
+            raise self.unsupported(f"pointer to {value.pointee.name} assigned to '{sym.name}', a pointer to "
+                                   f"{sym.pointee.name}", node)
+        if sym.obj is None:
+            sym.obj = value.obj
+        elif value.obj is not None and sym.obj is not value.obj:
+            raise self.unsupported(f"pointer '{sym.name}' may point into {sym.obj.name} or {value.obj.name}", node)
+        line = self._line(node)
+        if value.offset != sym.offset:
+            self.b.assign(sym.offset, value.offset, line)
+        self.b.assign(sym.null, ite(value.null, const(1, sym.null.type), const(0, sym.null.type)), line)
+        if sym.initialised is not None:
+            self.b.assign(sym.initialised, const(1, sym.initialised.type), line)
+
+    def step(self, p: PtrVal, n: CVal, op: str, node: c_ast.Node) -> PtrVal:
+        """p + n or p - n: still inside the object or one past its end, else undefined."""
+        if op not in ("+", "-"):
+            raise self.unsupported(f"operator `{op}` on a pointer", node)
+        if p.obj is None:
+            raise self.unsupported(f"arithmetic on the null pointer in `{self.text(node)}`", node)
+        n = self.promoted(n)
+        amount = self.to_index(n)
+        text = self.text(node)
+        self.check(negate(p.null), "ub", node, f"arithmetic on a null pointer in `{text}`")
+        if not n.type.signed and n.type.bv.width >= self.t.index.width:  # beyond 2**63: out of any object
+            self.check(compare("le", self.value(n), const(self.t.index.max, n.type.bv)), "ub", node,
+                       f"pointer arithmetic out of bounds in `{text}`")
+        name = "add" if op == "+" else "sub"
+        self.check(app(f"noovf_{name}", (p.offset, amount), BOOL), "ub", node,
+                   f"pointer arithmetic out of bounds in `{text}`")
+        offset = arith(f"{name}_nsw", p.offset, amount)
+        self.check(conj(compare("ge", offset, const(0, self.t.index)), compare("le", offset, p.obj.size)),
+                   "ub", node, f"pointer arithmetic out of bounds in `{text}` (past {p.obj.name})")
+        return PtrVal(p.obj, offset, p.pointee)
+
+    def compare_pointers(self, op: str, e: c_ast.BinaryOp) -> CVal:
+        relations = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge", "==": "eq", "!=": "ne"}
+        if op not in relations or not all(self.points(x) or self.null_constant(x) for x in (e.left, e.right)):
+            raise self.unsupported(f"operator `{op}` on a pointer", e)
+        a, b = self.pointer(e.left), self.pointer(e.right)
+        if a.obj is not None and b.obj is not None and a.obj is not b.obj:
+            raise self.unsupported(f"comparison of pointers into {a.obj.name} and {b.obj.name}", e)
+        if op not in ("==", "!="):
+            self.check(conj(negate(a.null), negate(b.null)), "ub", e, f"`{self.text(e)}` orders a null pointer")
+            return CVal(compare(relations[op], a.offset, b.offset), self.t.int)
+        same = disj(conj(a.null, b.null), conj(negate(a.null), negate(b.null), compare("eq", a.offset, b.offset)))
+        return CVal(same if op == "==" else negate(same), self.t.int)
+
+    def difference(self, e: c_ast.BinaryOp) -> CVal:
+        a, b = self.pointer(e.left), self.pointer(e.right)
+        if a.obj is None or a.obj is not b.obj:
+            raise self.unsupported(f"difference of pointers `{self.text(e)}` into different objects", e)
+        self.check(conj(negate(a.null), negate(b.null)), "ub", e, f"`{self.text(e)}` subtracts a null pointer")
+        ptrdiff = self.c_int("long")
+        return CVal(cast(arith("sub", a.offset, b.offset), ptrdiff.bv), ptrdiff)  # both within [0, size]
+
+    # ------------------------------------------------------------------------------------ dereference
+
+    def deref(self, p: PtrVal, node: c_ast.Node, writes: bool = False) -> VarSym | tuple[ArraySym, Expr]:
+        """The variable or array element `*p` denotes, after the checks that make the access defined."""
+        if p.obj is None:
+            raise self.unsupported(f"dereference of the null pointer in `{self.text(node)}`", node)
+        if writes and p.pointee != p.obj.elem:
+            raise self.unsupported(f"write through a pointer to {p.pointee.name} into {p.obj.elem.name} storage",
+                                   node)
+        text = self.text(node)
+        self.check(negate(p.null), "ub", node, f"null pointer dereference in `{text}`")
+        if p.obj.live is not None:
+            self.check(compare("ne", p.obj.live, const(0, p.obj.live.type)), "ub", node,
+                       f"use of {p.obj.name} after it is freed in `{text}`")
+        if isinstance(p.obj.storage, VarSym):
+            self.check(compare("eq", p.offset, const(0, self.t.index)), "ub", node,
+                       f"dereference out of bounds in `{text}` ({p.obj.name} holds one element)")
+            return p.obj.storage
+        in_bounds = conj(compare("ge", p.offset, const(0, self.t.index)), compare("lt", p.offset, p.obj.size))
+        self.check(in_bounds, "ub", node, f"dereference out of bounds in `{text}` ({p.obj.name})")
+        offset = p.offset
+        if not isinstance(offset, (Const, Var)):  # evaluate it once
+            offset = self.b.temp("index", self.t.index)
+            self.b.assign(offset, p.offset, self._line(node))
+        return p.obj.storage, offset
+
+    def read_through(self, p: PtrVal, node: c_ast.Node) -> CVal:
+        return self.to(self.read(self.deref(p, node)), p.pointee)
+
+    # ---------------------------------------------------------------------------------------- objects
+
+    def address(self, e: c_ast.Node, node: c_ast.Node) -> PtrVal:
+        """`&x` or `&a[i]`."""
+        if isinstance(e, c_ast.ID):
+            sym = self.lookup(e.name, e)
+            if isinstance(sym, VarSym):
+                return PtrVal(self.variable_object(sym, e), const(0, self.t.index), sym.type)
+            if isinstance(sym, ArraySym):
+                return PtrVal(self.array_object(sym, e), const(0, self.t.index), sym.elem)
+        if isinstance(e, c_ast.ArrayRef):
+            base = self.pointer(e.name)
+            return self.step(base, self.expression(e.subscript), "+", node)
+        if isinstance(e, c_ast.UnaryOp) and e.op == "*":
+            return self.pointer(e.expr)
+        raise self.unsupported(f"address of `{self.text(e)}`", node)
+
+    def variable_object(self, sym: VarSym, node: c_ast.Node) -> MemObject:
+        if not sym.outermost:
+            raise self.unsupported(f"address of '{node.name}', which is not in its function's outermost "
+                                   "block (a pointer to it could outlive it)", node)
+        return self.objects.setdefault(id(sym), MemObject(f"'{node.name}'", sym, const(1, self.t.index),
+                                                          owner=self.owner(sym)))
+
+    def array_object(self, sym: ArraySym, node: c_ast.Node) -> MemObject:
+        if len(sym.dims) != 1:
+            raise self.unsupported(f"pointer into the multi-dimensional array '{node.name}'", node)
+        if not sym.outermost:
+            raise self.unsupported(f"pointer into '{node.name}', which is not in its function's outermost "
+                                   "block (the pointer could outlive it)", node)
+        return self.objects.setdefault(id(sym), MemObject(f"'{node.name}'", sym, sym.dims[0], owner=self.owner(sym)))
+
+    def owner(self, sym: VarSym | ArraySym) -> object | None:
+        """The call a local lives in (names resolve in the current frame or among the globals)."""
+        return None if any(sym is g for g in self.globals.values()) else self.frame
+
+    def allocation(self, name: str, e: c_ast.FuncCall) -> Allocation:
+        heap, zeroed = ALLOCATORS[name]
+        args = e.args.exprs if e.args is not None else []
+        if len(args) != (2 if name == "calloc" else 1):
+            raise self.unsupported(f"call to `{name}` with {len(args)} arguments", e)
+        if any(frame.loops for frame in self.frames) or self.frames[0].procedure or self.has_goto:
+            raise self.unsupported(f"`{name}` inside a loop or recursion (one object per allocation site)", e)
+        if not heap and len(self.frames) > 1:
+            raise self.unsupported(f"`{name}` in an inlined function (its memory ends with the call)", e)
+        size_t = self.t.size_t
+        sizes = [self.convert(self.expression(a), size_t) for a in args]
+        size = sizes[0]
+        if name == "calloc":
+            self.check(app("noovf_mul", (sizes[0], sizes[1]), BOOL), "ub", e,
+                       f"`{self.text(e)}` asks for more memory than exists")
+            size = arith("mul", sizes[0], sizes[1])
+        return Allocation(name, size, e, zeroed, heap)
+
+    def allocate(self, a: Allocation, pointee: CInt) -> PtrVal:
+        """The object an allocation creates once its element type is known; its contents are unknown
+        (malloc, alloca) or zero (calloc)."""
+        line = self._line(a.node)
+        self.allocations += 1
+        name = f"{a.function}#{self.allocations}"
+        elements = arith("div", a.size_bytes, const(pointee.size, a.size_bytes.type))
+        zero = const(0, pointee.bv)
+        if isinstance(elements, Const) and elements.value == 1:
+            storage: VarSym | ArraySym = VarSym(Var(name, pointee.bv), pointee)
+            size: Expr = const(1, self.t.index)
+            initial: Expr = zero
+        else:
+            size = Var(f"{name}$size", self.t.index)
+            self.b.assign(size, cast(elements, self.t.index), line)
+            storage = ArraySym(Var(name, ArrayType(self.t.index, pointee.bv)), pointee, [size])
+            initial = App("constarray", (zero,), storage.var.type)
+        if a.zeroed:
+            self.b.assign(storage.var, initial, line)
+        else:
+            self.b.havoc(storage.var, f"contents of `{self.text(a.node)}`", line)
+        live = None
+        if a.heap:
+            live = Var(f"{name}$live", self.t.int.bv)
+            self.b.assign(live, const(1, live.type), line)
+        obj = MemObject(f"the memory from `{a.function}` at line {line}", storage, size, live)
+        return PtrVal(obj, const(0, self.t.index), pointee)
+
+    def free(self, e: c_ast.FuncCall) -> None:
+        args = e.args.exprs if e.args is not None else []
+        if len(args) != 1:
+            raise self.unsupported(f"call to `free` with {len(args)} arguments", e)
+        p = self.pointer(args[0])
+        text = self.text(e)
+        if p.obj is None:  # free(NULL) does nothing
+            return
+        if p.obj.live is None:
+            self.check(p.null, "ub", e, f"`{text}` frees {p.obj.name}, which was not allocated")
+            return
+        live = p.obj.live
+        ok = conj(compare("ne", live, const(0, live.type)), compare("eq", p.offset, const(0, self.t.index)))
+        self.check(disj(p.null, ok), "ub", e, f"`{text}` does not free a live allocation's start")
+        self.b.assign(live, ite(p.null, live, const(0, live.type)), self._line(e))
+
+    def pointer_symbol(self, name: str, template: Var, ptype: Pointer, node: c_ast.Node) -> PtrSym:
+        """A pointer variable (IR variables named like `template`), not yet pointing anywhere."""
+        pointee = self.pointee(ptype, f"variable '{name}'", node)
+        return PtrSym(name, template.name, Var(f"{template.name}$offset", self.t.index),
+                      Var(f"{template.name}$null", self.t.int.bv), pointee)
+
+    def uninitialised(self, sym: PtrSym, line: int) -> None:
+        """`int *p;`: reading p before an assignment is undefined."""
+        sym.initialised = Var(f"{sym.base}$initialised", self.t.int.bv)
+        self.b.assign(sym.initialised, const(0, sym.initialised.type), line)

@@ -1,0 +1,131 @@
+"""What the C frontend knows about types, values and names while it lowers a function."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pycparser import c_ast
+
+from solomonic.reason.frontends.c.types import CInt
+from solomonic.reason.ir import FALSE, Expr, Var
+
+# ------------------------------------------------------------------------------------------- C types
+
+
+@dataclass(frozen=True)
+class Scalar:
+    c: CInt
+
+
+@dataclass(frozen=True)
+class Void:
+    pass
+
+
+@dataclass(frozen=True)
+class Array:
+    elem: Scalar | Array
+    dim: c_ast.Node | None  # the size expression (None: unspecified, e.g. `int a[] = {...}`)
+
+
+@dataclass(frozen=True)
+class Pointer:
+    pointee: CType
+
+
+@dataclass(frozen=True)
+class Other:
+    what: str  # struct, floating point, function ...
+    record: c_ast.Struct | c_ast.Union | None = None  # a struct or union: its layout answers sizeof, offsetof
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a struct's or union's members lie, under the data model (System V ABI, as gcc lays them out)."""
+
+    size: int
+    align: int
+    members: dict[str, tuple[int, CType]]  # name -> (offset in bytes, type)
+
+
+CType = Scalar | Void | Array | Pointer | Other
+
+# ------------------------------------------------------------------------------------ values, names
+
+
+@dataclass
+class CVal:
+    expr: Expr  # of the type's bit-vector, or BOOL for the 0/1 result of a comparison or logical operator
+    type: CInt
+
+
+@dataclass
+class VarSym:
+    var: Var
+    type: CInt
+    outermost: bool = False  # declared in its function's outermost block: lives as long as the call
+
+
+@dataclass
+class ArraySym:
+    var: Var
+    elem: CInt
+    dims: list[Expr]  # in the index type; row-major
+    outermost: bool = False  # as for VarSym (globals count too: they live forever)
+
+
+# ----------------------------------------------------------------------------------- memory, pointers
+
+
+@dataclass(eq=False)
+class MemObject:
+    """Storage a pointer can point into: a variable whose address is taken, an array, or an allocation.
+
+    Pointers are an object fixed at lowering time plus an offset in elements: each pointer variable
+    may only ever point into one object, so that a dereference is a plain variable or array access."""
+
+    name: str  # as messages call it: 'x', 'malloc at line 7'
+    storage: VarSym | ArraySym
+    size: Expr  # in elements, of the index type
+    live: Var | None = None  # allocations: 1 until freed
+    owner: object | None = None  # a function's local: the frame of the call it lives in
+
+    @property
+    def elem(self) -> CInt:
+        return self.storage.type if isinstance(self.storage, VarSym) else self.storage.elem
+
+
+@dataclass
+class PtrVal:
+    """A pointer value: null where `null` holds, else `offset` elements into `obj`, read and written
+    as `pointee`. The null constant has no object."""
+
+    obj: MemObject | None
+    offset: Expr  # of the index type
+    pointee: CInt | None  # None: the null constant, which takes any pointer type
+    null: Expr = FALSE
+
+
+@dataclass
+class PtrSym:
+    """A pointer variable. Its object is bound by the first assignment of a pointer into one that the
+    lowering meets (null binds none)."""
+
+    name: str
+    base: str  # the IR name its variables extend: `base$offset`, `base$null`, `base$initialised`
+    offset: Var
+    null: Var  # 1 while it holds the null pointer
+    pointee: CInt
+    obj: MemObject | None = None
+    initialised: Var | None = None  # declared without a value: 1 once assigned
+
+
+@dataclass
+class Allocation:
+    """`malloc(n)`, `calloc(k, n)` or `alloca(n)` before the pointer type that gives it elements is known."""
+
+    function: str
+    size_bytes: Expr  # of size_t
+    node: c_ast.Node
+    zeroed: bool
+    heap: bool  # freed by free(), not at the function's return

@@ -1,0 +1,168 @@
+"""Concrete evaluation of IR expressions, written independently of the Z3 encodings.
+
+It serves the interpreter that turns a solver model into a concrete trace, and the tests that check the
+two Z3 encodings against it. Values are Python ints (bools are 0/1, machine integers lie in their type's
+range) and `ArrayValue`s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from solomonic.reason.ir.nodes import NO_SIGNED_WRAP, Const, Expr, Var
+from solomonic.reason.ir.types import BOOL, ArrayType, BVType, IntType, Type
+
+
+@dataclass(frozen=True)
+class ArrayValue:
+    """An array: explicit entries over a default, or over `fallback`, which supplies other cells (a
+    solver model whose array is not a finite store chain)."""
+
+    default: int
+    entries: tuple[tuple[int, int], ...] = ()
+    fallback: Callable[[int], int] | None = field(default=None, compare=False, repr=False)
+    _map: dict[int, int] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._map.update(self.entries)
+
+    def get(self, index: int) -> int:
+        if index in self._map:
+            return self._map[index]
+        return self.fallback(index) if self.fallback is not None else self.default
+
+    def set(self, index: int, value: int) -> ArrayValue:
+        m = dict(self._map)
+        m[index] = value
+        return ArrayValue(self.default, tuple(sorted(m.items())), self.fallback)
+
+
+Value = int | ArrayValue
+
+
+class EvaluationError(Exception):
+    """An operation without a defined value (e.g. division by zero) was evaluated."""
+
+
+def trunc_div(a: int, b: int) -> int:
+    q = abs(a) // abs(b)
+    return q if (a >= 0) == (b >= 0) else -q
+
+
+def in_range(value: int, type_: Type) -> int:
+    if isinstance(type_, BVType):
+        return int(type_.min <= value <= type_.max)
+    return 1
+
+
+def _normalise(value: int, type_: Type) -> int:
+    if isinstance(type_, BVType):
+        return type_.wrap(value)
+    if type_ == BOOL:
+        return int(bool(value))
+    return value
+
+
+def _divisor(b: int) -> int:
+    if b == 0:
+        raise EvaluationError("division by zero")
+    return b
+
+
+_ARITH = {
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: trunc_div(a, _divisor(b)),
+    "rem": lambda a, b: a - b * trunc_div(a, _divisor(b)),
+    "floordiv": lambda a, b: a // _divisor(b),
+    "floormod": lambda a, b: a % _divisor(b),
+    "bitand": lambda a, b: a & b,
+    "bitor": lambda a, b: a | b,
+    "bitxor": lambda a, b: a ^ b,
+}
+
+_COMPARE = {
+    "eq": lambda a, b: a == b,
+    "ne": lambda a, b: a != b,
+    "lt": lambda a, b: a < b,
+    "le": lambda a, b: a <= b,
+    "gt": lambda a, b: a > b,
+    "ge": lambda a, b: a >= b,
+}
+
+
+def _shift_amount(b: int, type_: Type) -> int:
+    if b < 0 or (isinstance(type_, BVType) and b >= type_.width):
+        raise EvaluationError("shift amount out of range")
+    return b
+
+
+def _no_overflow(op: str, args: list[int], type_: Type) -> int:
+    if op == "noovf_neg":
+        return in_range(-args[0], type_)
+    a, b = args
+    if op == "noovf_add":
+        return in_range(a + b, type_)
+    if op == "noovf_sub":
+        return in_range(a - b, type_)
+    if op == "noovf_mul":
+        return in_range(a * b, type_)
+    if op == "noovf_div":
+        return int(b == 0 or in_range(trunc_div(a, b), type_))
+    if op == "noovf_shl":  # C11 6.5.7: a signed left operand must be non-negative, the result representable
+        if isinstance(type_, BVType) and type_.signed:
+            return int(a >= 0 and 0 <= b < type_.width and in_range(a << b, type_))
+        return 1
+    raise AssertionError(op)
+
+
+def evaluate(e: Expr, env: dict[Var, Value]) -> Value:
+    """The value of `e` where variables take their values from `env` (KeyError if one is missing)."""
+    if isinstance(e, Const):
+        return e.value
+    if isinstance(e, Var):
+        return env[e]
+    op = e.op
+    if op == "ite":
+        return evaluate(e.args[1] if evaluate(e.args[0], env) else e.args[2], env)
+    if op == "and":
+        return int(all(evaluate(a, env) for a in e.args))
+    if op == "or":
+        return int(any(evaluate(a, env) for a in e.args))
+    args = [evaluate(a, env) for a in e.args]
+    op = NO_SIGNED_WRAP.get(op, op)
+    if op in _ARITH:
+        return _normalise(_ARITH[op](args[0], args[1]), e.type)
+    if op in _COMPARE:
+        return int(_COMPARE[op](args[0], args[1]))
+    if op == "not":
+        return int(not args[0])
+    if op == "neg":
+        return _normalise(-args[0], e.type)
+    if op == "bitnot":
+        return _normalise(~args[0], e.type)
+    if op == "shl":
+        return _normalise(args[0] << _shift_amount(args[1], e.type), e.type)
+    if op == "shr":
+        return _normalise(args[0] >> _shift_amount(args[1], e.type), e.type)
+    if op == "cast":
+        return _normalise(args[0], e.type)
+    if op.startswith("noovf_"):
+        return _no_overflow(op, args, e.args[0].type)
+    if op == "select":
+        return args[0].get(args[1])
+    if op == "store":
+        return args[0].set(args[1], args[2])
+    if op == "constarray":
+        return ArrayValue(args[0])
+    raise AssertionError(f"unknown operator {op}")
+
+
+def default_value(type_: Type) -> Value:
+    """The value a zero-initialised variable of this type holds."""
+    if isinstance(type_, ArrayType):
+        return ArrayValue(0)
+    assert isinstance(type_, (IntType, BVType)) or type_ == BOOL
+    return 0

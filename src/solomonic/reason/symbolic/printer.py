@@ -1,0 +1,63 @@
+"""Z3 formulas (certificates) in conventional infix, for people to read."""
+
+from __future__ import annotations
+
+import z3
+
+_Z3_INFIX = {
+    z3.Z3_OP_LE: "<=", z3.Z3_OP_GE: ">=", z3.Z3_OP_LT: "<", z3.Z3_OP_GT: ">", z3.Z3_OP_EQ: "==",
+    z3.Z3_OP_IDIV: "div", z3.Z3_OP_MOD: "mod",
+}
+
+
+def show_z3(f: z3.ExprRef) -> str:
+    """A certificate formula in conventional infix: `x + y <= 10 && (z == 0 || z > y)`."""
+    return _z3(f, top=True)
+
+
+def _z3(f: z3.ExprRef, top: bool = False) -> str:
+    if z3.is_true(f):
+        return "true"
+    if z3.is_false(f):
+        return "false"
+    if z3.is_int_value(f) or z3.is_bv_value(f):
+        return str(f.as_signed_long() if z3.is_bv_value(f) else f.as_long())
+    if z3.is_const(f):
+        return str(f)
+    k = f.decl().kind()
+    kids = f.children()
+    if k == z3.Z3_OP_AND:
+        s = " && ".join(_z3(c) for c in kids)
+        return s if top else f"({s})"
+    if k == z3.Z3_OP_OR:
+        s = " || ".join(_z3(c) for c in kids)
+        return s if top else f"({s})"
+    if k == z3.Z3_OP_NOT:
+        c = kids[0]
+        if z3.is_app(c) and c.decl().kind() in _NEGATED and c.num_args() == 2:
+            return f"{_z3(c.arg(0))} {_NEGATED[c.decl().kind()]} {_z3(c.arg(1))}"
+        return f"!{_z3(c)}"
+    if k in _Z3_INFIX and len(kids) == 2:
+        return f"{_z3(kids[0])} {_Z3_INFIX[k]} {_z3(kids[1])}"
+    if k == z3.Z3_OP_ADD:
+        out = _z3(kids[0])
+        for c in kids[1:]:
+            term = _z3(c)
+            out += f" - {term[1:]}" if term.startswith("-") else f" + {term}"
+        return out if top else f"({out})"
+    if k == z3.Z3_OP_MUL:
+        if len(kids) == 2 and z3.is_int_value(kids[0]) and kids[0].as_long() == -1:
+            return f"-{_z3(kids[1])}"
+        return "*".join(_z3(c) for c in kids)
+    if k == z3.Z3_OP_UMINUS:
+        return f"-{_z3(kids[0])}"
+    if k == z3.Z3_OP_SUB:
+        return "(" + " - ".join(_z3(c) for c in kids) + ")"
+    if k == z3.Z3_OP_ITE:
+        return f"({_z3(kids[0])} ? {_z3(kids[1])} : {_z3(kids[2])})"
+    if k == z3.Z3_OP_SELECT:
+        return f"{_z3(kids[0])}[{_z3(kids[1])}]"
+    return str(f).replace("\n", " ")
+
+
+_NEGATED = {z3.Z3_OP_LE: ">", z3.Z3_OP_GE: "<", z3.Z3_OP_LT: ">=", z3.Z3_OP_GT: "<=", z3.Z3_OP_EQ: "!="}

@@ -1,0 +1,331 @@
+"""Termination: ranking functions, lassos and recurrent sets on small loops with known answers."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("z3")
+pytest.importorskip("pycparser")
+
+from solomonic.reason import check
+from solomonic.reason.result import Verdict
+
+SEED = Path(__file__).resolve().parents[5] / "shared" / "benchmarks" / "seed"
+
+
+def answer(tmp_path: Path, source: str, function: str, suffix: str = ".py", timeout: float = 20.0):
+    path = tmp_path / f"program{suffix}"
+    path.write_text(textwrap.dedent(source))
+    [result] = check(str(path), function=function, property="terminates", timeout=timeout)
+    return result
+
+
+@pytest.mark.parametrize("name", ["seed_examples.py", "seed_examples.c"])
+def test_the_essays_g_g2_and_h(name):
+    path = SEED / name
+    if not path.exists():
+        pytest.skip(f"{path} is not here (../shared beside the checkout)")
+    results = {r.function: r for r in check(str(path), property="terminates", timeout=10)}
+    g = results["g"]
+    assert g.verdict == Verdict.YES, g.reason
+    assert "x" in g.certificate["loops"][0]["ranking_text"][0]  # x decreases by y > 0
+    g2 = results["g2"]
+    assert g2.verdict == Verdict.NO, g2.reason
+    x, y = g2.witness["inputs"]["x"], g2.witness["inputs"]["y"]
+    assert x > y and y <= 0 and g2.witness["replay"]["confirmed"]  # (5, 0) is one such input
+    if "h" in results:
+        assert results["h"].verdict == Verdict.UNKNOWN and "analyser itself" in results["h"].reason
+
+
+LOOPS = {
+    # name: (source, expected verdict)
+    "countdown": ("""
+        def f(n: int) -> None:
+            while n > 0:
+                n = n - 1
+        """, Verdict.YES),
+    "needs an invariant": ("""
+        def f(x: int, y: int) -> None:
+            if y >= 1:
+                while x >= 0:
+                    x = x - y
+        """, Verdict.YES),
+    "lexicographic": ("""
+        def f(x: int, y: int) -> None:
+            while x > 0:
+                if y > 0:
+                    y = y - 1
+                else:
+                    x = x - 1
+                    y = x
+        """, Verdict.YES),
+    "nested": ("""
+        def f(n: int) -> None:
+            i = 0
+            while i < n:
+                j = 0
+                while j < i:
+                    j = j + 1
+                i = i + 1
+        """, Verdict.YES),
+    "two phases through a branch": ("""
+        def f(x: int, y: int) -> None:
+            while x > 0 and y > 0:
+                if x > y:
+                    x = x - y
+                else:
+                    y = y - x
+        """, Verdict.YES),
+    "multiphase": ("""
+        def f(x: int, y: int) -> None:
+            while x >= 0:
+                x = x + y
+                y = y - 1
+        """, Verdict.YES),
+    "towards zero from either side": ("""
+        def f(x: int) -> None:
+            while x != 0:
+                if x > 0:
+                    x = x - 1
+                else:
+                    x = x + 1
+        """, Verdict.YES),
+    "a fixed point": ("""
+        def f(x: int) -> None:
+            while x != 0:
+                x = x * 1
+        """, Verdict.NO),
+    "only under a precondition": ("""
+        def f(x: int) -> None:
+            if x == 7:
+                while True:
+                    pass
+        """, Verdict.NO),
+    "diverges by a recurrent set": ("""
+        def f(x: int) -> None:
+            while x != 0:
+                x = x - 2
+        """, Verdict.NO),
+    "grows forever": ("""
+        def f(x: int, y: int) -> None:
+            while x > 0:
+                x = x + y
+                y = y + 1
+        """, Verdict.NO),
+}
+
+
+@pytest.mark.parametrize("name", list(LOOPS))
+def test_small_python_loops(tmp_path, name):
+    source, expected = LOOPS[name]
+    r = answer(tmp_path, source, "f")
+    assert r.verdict == expected, f"{name}: {r.verdict.value}: {r.reason}"
+    if expected == Verdict.NO:
+        assert r.witness["replay"]["confirmed"]
+    else:
+        assert r.certificate["loops"], r.certificate
+
+
+def test_lexicographic_needs_two_levels(tmp_path):
+    r = answer(tmp_path, LOOPS["lexicographic"][0], "f")
+    assert len(r.certificate["loops"][0]["ranking"]) == 2
+
+
+def test_multiphase_when_no_lexicographic_function_exists(tmp_path):
+    r = answer(tmp_path, LOOPS["multiphase"][0], "f")
+    assert r.certificate["kind"] == "multiphase ranking functions"
+    assert r.certificate["loops"][0]["ranking_text"][0] in ("y + 1", "y")  # first y runs down, then x
+
+
+def test_a_c_loop_that_overflows_is_neither_yes_nor_no(tmp_path):
+    r = answer(tmp_path, """
+        void f(int x) {
+            while (x > 0) x = x + 1;
+        }
+        """, "f", ".c")
+    assert r.verdict == Verdict.UNKNOWN and "undefined behaviour" in r.reason
+
+
+def test_c_unsigned_countdown_and_a_c_witness(tmp_path):
+    r = answer(tmp_path, """
+        void down(unsigned n) { while (n > 0) n = n - 1; }
+        void stuck(int x, int y) { while (x > y) x = x - y; }
+        """, "down", ".c")
+    assert r.verdict == Verdict.YES, r.reason
+    r = answer(tmp_path, """
+        void down(unsigned n) { while (n > 0) n = n - 1; }
+        void stuck(int x, int y) { while (x > y) x = x - y; }
+        """, "stuck", ".c")
+    assert r.verdict == Verdict.NO and r.witness["replay"]["confirmed"] and r.witness["inputs"]["y"] == 0
+
+
+def test_a_sabotaged_ranking_is_caught_by_the_check(tmp_path, monkeypatch):
+    from fractions import Fraction
+
+    from solomonic.reason.api import CheckOptions, load
+    from solomonic.reason.engines.termination import analysis as termination
+
+    original = termination.synthesise
+
+    def wrong(*args, **kwargs):
+        found = original(*args, **kwargs)
+        for level in found.levels:
+            for f in level.values():
+                f.coeffs = {n: -a for n, a in f.coeffs.items()}  # the opposite direction
+                f.constant = Fraction(0)
+        return found
+
+    monkeypatch.setattr(termination, "synthesise", wrong)
+    path = tmp_path / "p.py"
+    path.write_text(textwrap.dedent(LOOPS["countdown"][0]))
+    r = termination.analyse(load(str(path), CheckOptions()).lower("f"), 10)
+    assert r.verdict == Verdict.UNKNOWN and "ranking function not confirmed" in r.reason
+
+
+def test_recheck_confirms_rankings_and_witnesses_and_catches_tampering(tmp_path):
+    import json
+
+    from solomonic.reason.recheck import recheck
+
+    path = tmp_path / "loops.py"
+    path.write_text(textwrap.dedent(LOOPS["lexicographic"][0]) + textwrap.dedent("""
+        def stuck(x: int) -> None:
+            while x != 0:
+                x = x - 2
+        """))
+    results = check(str(path), property="terminates", timeout=20)
+    assert [r.verdict for r in results] == [Verdict.YES, Verdict.NO], [r.reason for r in results]
+    saved = tmp_path / "results.json"
+    saved.write_text(json.dumps([r.to_json() for r in results]))
+    assert [c.confirmed for c in recheck(str(saved), timeout_s=10)] == [True, True]
+    data = json.loads(saved.read_text())
+    level = data[0]["certificate"]["loops"][0]["ranking"][-1]
+    for f in level.values():
+        f["constant"] = str(-1000)  # no longer bounded below where it decreases
+    saved.write_text(json.dumps(data))
+    first = recheck(str(saved), timeout_s=10)[0]
+    assert first.confirmed is False and "certificate fails" in first.message
+
+
+def test_phases_are_rechecked_and_a_wrong_order_is_caught(tmp_path):
+    import json
+
+    from solomonic.reason.recheck import recheck
+
+    path = tmp_path / "phases.py"
+    path.write_text(textwrap.dedent(LOOPS["towards zero from either side"][0]))
+    [r] = check(str(path), property="terminates", timeout=20)
+    assert r.verdict == Verdict.YES and r.certificate["kind"] == "phased ranking functions", r.reason
+    saved = tmp_path / "results.json"
+    saved.write_text(json.dumps([r.to_json()]))
+    assert recheck(str(saved), timeout_s=10)[0].confirmed is True
+    data = json.loads(saved.read_text())
+    phases = data[0]["certificate"]["loops"][0]["phases"]
+    phases[0]["region"], phases[1]["region"] = phases[1]["region"], phases[0]["region"]  # rankings now mismatched
+    saved.write_text(json.dumps(data))
+    again = recheck(str(saved), timeout_s=10)[0]
+    assert again.confirmed is False and "certificate fails" in again.message
+
+
+def test_a_loop_that_runs_down_an_array_element_ranks_by_it(tmp_path):
+    source = """
+        extern int __VERIFIER_nondet_int(void);
+        void constant_index(void) {
+            int a[8];
+            for (int i = 0; i < 8; i++) a[i] = __VERIFIER_nondet_int();
+            while (a[3] >= 0) a[3] = a[3] - 1;
+        }
+        void index_then_value(void) {
+            int a[8];
+            int k = 0;
+            for (int i = 0; i < 8; i++) a[i] = __VERIFIER_nondet_int();
+            while (k < 8 && a[k] >= 0) {
+                if (__VERIFIER_nondet_int()) k++; else a[k]--;
+            }
+        }
+        """
+    r = answer(tmp_path, source, "constant_index", ".c")
+    assert r.verdict == Verdict.YES, r.reason
+    assert "a[3]" in r.certificate["loops"][-1]["ranking_text"][0]
+    r = answer(tmp_path, source, "index_then_value", ".c")
+    assert r.verdict == Verdict.YES, r.reason
+    first, second = r.certificate["loops"][-1]["ranking_text"]
+    assert "k" in first and "a[" not in first and "a[k]" in second  # the index, then the element
+
+
+def test_an_element_ranking_is_rechecked_and_tampering_is_caught(tmp_path):
+    import json
+
+    from solomonic.reason.recheck import recheck
+
+    path = tmp_path / "down.c"
+    path.write_text(textwrap.dedent("""
+        extern int __VERIFIER_nondet_int(void);
+        void f(void) {
+            int a[4];
+            a[1] = __VERIFIER_nondet_int();
+            while (a[1] > 0) a[1]--;
+        }
+        """))
+    [result] = check(str(path), property="terminates", timeout=20)
+    assert result.verdict == Verdict.YES, result.reason
+    saved = tmp_path / "results.json"
+    saved.write_text(json.dumps([result.to_json()]))
+    assert recheck(str(saved), timeout_s=10)[0].confirmed is True
+    data = json.loads(saved.read_text())
+    for level in data[0]["certificate"]["loops"][0]["ranking"]:
+        for f in level.values():
+            f["coefficients"] = {n.replace("a[1]", "a[2]"): a for n, a in f["coefficients"].items()}  # another
+    saved.write_text(json.dumps(data))
+    assert recheck(str(saved), timeout_s=10)[0].confirmed is False
+
+
+@pytest.mark.parametrize("loop", ["while (x > 0) x = x / 2;", "while (x >= y && y > 1) x = x / y;"])
+def test_division_ranks_by_the_value_itself(tmp_path, loop):
+    r = answer(tmp_path, f"void f(int x, int y) {{ {loop} }}", "f", ".c")
+    assert r.verdict == Verdict.YES, r.reason
+    [ranking] = r.certificate["loops"][0]["ranking_text"]
+    assert ranking in ("x", "2*x"), ranking  # over the rationals, x / 2 may only drop x by 1/2
+
+
+def test_an_assertion_that_must_fail_ends_every_run(tmp_path):
+    """The loop never exits, but the assertion fails at x == 11: sn == 2 * x and x <= 10 are
+    invariants read off the program's own conditions."""
+    source = """
+        void reach_error(void) {}
+        extern void abort(void);
+        void __VERIFIER_assert(int cond) { if (!cond) { reach_error(); abort(); } }
+        void f(void) {
+            int sn = 0;
+            unsigned int x = 0;
+            while (1) {
+                if (x < 10) sn = sn + 2;
+                x++;
+                __VERIFIER_assert(sn == x * 2 || sn == 0);
+            }
+        }
+        """
+    r = answer(tmp_path, source, "f", ".c")
+    assert r.verdict == Verdict.YES, r.reason
+
+
+def test_a_terminator_checked_before_the_loops_bounds_every_scan(tmp_path):
+    """string-2 of SV-COMP: s[4] == 0 is checked once, then carried to every later loop head."""
+    r = answer(tmp_path, """
+        extern char __VERIFIER_nondet_char(void);
+        void f(void) {
+            char s[5];
+            int n = 0, i = 1, j = 0;
+            for (int k = 0; k < 5; k++) s[k] = __VERIFIER_nondet_char();
+            if (s[4] != 0) return;
+            while (s[n] != 0) n++;
+            while (i < n) {
+                if (s[i] == s[j]) { i++; j++; } else { i = i - j + 1; j = 0; }
+            }
+        }
+        """, "f", ".c")
+    assert r.verdict == Verdict.YES, r.reason
+    assert any("s[4]" in inv["invariant"] for inv in r.certificate["invariants"])

@@ -1,0 +1,241 @@
+"""Every C construct of the front end's audit (docs/architecture.md, "C constructs: modelled or unknown").
+
+The rule: a construct is modelled exactly, or the answer is unknown and names it. Each case below is a
+small function and the answer gcc's semantics give it: YES or NO where the construct is modelled (a NO
+is replayed by the tool itself against a gcc build), or UNKNOWN with the construct's name and line
+where it is not. The first two cases are the ones that used to be proved wrong: `-D__int128=long` and
+`-D__builtin_offsetof(t,m)=0` turned them into other programs.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+import pytest
+
+pytest.importorskip("z3")
+pytest.importorskip("pycparser")
+
+from solomonic.reason import check
+from solomonic.reason.replay.c import can_compile_32bit
+from solomonic.reason.result import Verdict
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    source: str
+    prop: str
+    verdict: Verdict
+    reason: str = ""  # for UNKNOWN: a fragment of the reason that names the construct
+    line: int = 0  # for UNKNOWN: the line the reason names (0: not checked)
+    data_model: str = "LP64"
+
+
+YES, NO, UNKNOWN = Verdict.YES, Verdict.NO, Verdict.UNKNOWN
+CASES = [
+    # ----------------------------------------------------------------- the issue's two wrong proofs
+    Case("int128_product", """
+        int f(unsigned int a) {
+          unsigned __int128 x = a;
+          x = x * 4294967296u;
+          x = x * 4294967296u;
+          return x == 0;
+        }""", "returns-true", NO),
+    Case("offsetof", """
+        #include <stddef.h>
+        struct s { int a; int b; };
+        int f(void) { return offsetof(struct s, b) == 0; }""", "returns-true", NO),
+    # ---------------------------------------------------------------------------- integer types
+    Case("int128_wide_value", """
+        int f(__int128 x) { return x < ((__int128)1 << 100); }""", "returns-true", NO),
+    Case("int128_gcc_typedef", """
+        int f(unsigned long a) { __uint128_t x = a; return (x * x) >> 64 <= a; }""", "returns-true", YES),
+    Case("int128_under_ilp32", """
+        int f(int a) { __int128 x = a; return x == a; }""", "returns-true", UNKNOWN, "__int128", 1,
+         data_model="ILP32"),
+    Case("enum_is_unsigned_without_negatives", """
+        enum e { A, B };
+        int f(int a) { enum e v = a; return v >= 0; }""", "returns-true", YES),
+    Case("enum_is_int_with_a_negative", """
+        enum e { A = -1, B };
+        int f(int a) { enum e v = a; return v >= 0; }""", "returns-true", NO),
+    Case("headers_follow_the_data_model", """
+        #include <stdint.h>
+        #include <stddef.h>
+        int f(void) { int64_t a = 4294967296LL; return a != 0 && sizeof(int64_t) == 8 && sizeof(size_t) == 4; }""",
+         "returns-true", YES, data_model="ILP32"),
+    Case("narrowing_cast", """
+        int f(long x) { return (int)x == x || x > 2147483647L || x < -2147483647L - 1; }""", "returns-true", YES),
+    Case("char_escape_out_of_range", """
+        int f(void) { return '\\777' == 255; }""", "returns-true", UNKNOWN, "escape", 1),
+    Case("atomic", """
+        int f(int a) { _Atomic int x = a; return x == a; }""", "returns-true", UNKNOWN, "_Atomic"),
+    Case("float", """
+        int f(int a) { double d = a; return d == a; }""", "returns-true", UNKNOWN, "floating point"),
+    Case("volatile_is_ordinary_memory", """
+        int f(int a) { volatile int x = a; return x == a; }""", "returns-true", YES),
+    # ------------------------------------------------------------------------------- layout queries
+    Case("sizeof_int128", """
+        int f(void) { return sizeof(unsigned __int128) == 16; }""", "returns-true", YES),
+    Case("alignof_long_long_lp64", """
+        int f(void) { return _Alignof(long long) == 8; }""", "returns-true", YES),
+    Case("alignof_long_long_ilp32", """
+        int f(void) { return _Alignof(long long) == 4; }""", "returns-true", YES, data_model="ILP32"),
+    Case("gnu_alignof", """
+        int f(void) { return __alignof__(long long) == 8; }""", "returns-true", UNKNOWN, "__alignof__", 1),
+    Case("sizeof_struct", """
+        struct s { char c; int x; };
+        int f(void) { return sizeof(struct s) == 8; }""", "returns-true", YES),
+    Case("struct_layout_ilp32", """
+        struct s { char c; long long x; };
+        int f(void) { return sizeof(struct s) == 12 && _Alignof(struct s) == 4; }""", "returns-true", YES,
+         data_model="ILP32"),
+    Case("offsetof_nested", """
+        #include <stddef.h>
+        struct in { short h[3]; };
+        union u { char c[5]; int i; };
+        struct s { char a; struct in n; union u v; };
+        int f(void) { return offsetof(struct s, n.h[2]) == 6 && offsetof(struct s, v) == 8
+                             && sizeof(struct s) == 16; }""", "returns-true", YES),
+    Case("pragma_pack", """
+        #pragma pack(1)
+        struct s { char c; int x; };
+        int f(void) { return sizeof(struct s) == 8; }""", "returns-true", UNKNOWN, "pragma pack", 1),
+    Case("bitfield_layout", """
+        struct s { int a : 3; int b : 5; };
+        int f(void) { return sizeof(struct s) == 4; }""", "returns-true", UNKNOWN, "bitfield"),
+    Case("zero_length_array", """
+        int f(void) { int a[0]; return sizeof a == 0; }""", "returns-true", YES),
+    Case("vla", """
+        int f(int n) { if (n < 1 || n > 10) return 1; int a[n]; a[n - 1] = 1; return a[n - 1]; }""",
+         "returns-true", YES),
+    # ---------------------------------------------------------------------------------- attributes
+    Case("packed", """
+        struct __attribute__((packed)) p { char c; int x; };
+        int f(void) { return sizeof(struct p) == 8; }""", "returns-true", UNKNOWN, "packed", 1),
+    Case("packed_after_an_include", """
+        #include <stdio.h>
+        typedef struct { char c; int x; } __attribute__((packed)) p;
+        int f(void) { return sizeof(p) == 8; }""", "returns-true", UNKNOWN, "packed", 2),
+    Case("aligned_typedef", """
+        typedef int wide __attribute__((aligned(16)));
+        int f(void) { return _Alignof(wide) == 4; }""", "returns-true", UNKNOWN, "aligned", 1),
+    Case("mode", """
+        typedef int byte __attribute__((mode(QI)));
+        int f(int a) { byte b = a; return b == a; }""", "returns-true", UNKNOWN, "mode", 1),
+    Case("vector_size", """
+        typedef int v4 __attribute__((vector_size(16)));
+        int f(int a) { v4 x = {a, a, a, a}; return sizeof x == 4; }""", "returns-true", UNKNOWN, "vector_size", 1),
+    Case("cleanup", """
+        void done(int *p) { *p = 0; }
+        int f(int a) { int x __attribute__((cleanup(done))) = a; return a - a == 0; }""",
+         "returns-true", UNKNOWN, "cleanup", 2),
+    Case("constructor_runs_before_main", """
+        int g;
+        __attribute__((constructor)) void early(void) { g = 1; }
+        int main(void) { if (g) { reach_error(); } return 0; }
+        void reach_error(void);""", "assert", UNKNOWN, "constructor", 2),
+    Case("harmless_attributes_are_dropped", """
+        __attribute__((noinline, unused)) static int id(int a) { return a; }
+        int f(int a) { __attribute__((unused)) int z = 0; return id(a) == a; }""", "returns-true", YES),
+    Case("attribute_across_lines_then_a_declaration", """
+        int a __attribute__((
+          aligned(8))); int f(void) __attribute__((const)); int f(void) { return a == 0; }""",
+         "returns-true", UNKNOWN, "const", 2),
+    Case("grown_replacement_then_a_clean_function", """
+        int h(int x) { return x ?: 1; } int f(int x) { return x - x == 0; }""", "returns-true", YES),
+    Case("noreturn_body", """
+        _Noreturn void stop(void) { }
+        int f(int a) { if (a) stop(); return 1; }""", "returns-true", UNKNOWN, "_Noreturn"),
+    # ----------------------------------------------------------------------- asm and GNU extensions
+    Case("inline_assembly", """
+        int f(int a) { int r = a; __asm__ volatile("" : "=r"(r) : "r"(a)); return r == a; }""",
+         "returns-true", UNKNOWN, "inline assembly", 1),
+    Case("asm_label_only_renames", """
+        extern int renamed(int) __asm__("abs");
+        int f(int a) { return a - a == 0; }""", "returns-true", YES),
+    Case("statement_expression", """
+        int f(int a) { return ({ int t = a; t == a; }); }""", "returns-true", UNKNOWN, "statement expression", 1),
+    Case("typeof", """
+        int f(int a) { typeof(a) b = a; return b == a; }""", "returns-true", UNKNOWN, "typeof", 1),
+    Case("case_range", """
+        int f(int a) { switch (a) { case 1 ... 5: return 1; default: return a != 3; } }""",
+         "returns-true", UNKNOWN, "range", 1),
+    Case("omitted_conditional_operand", """
+        int f(int a) { return a ?: 1; }""", "returns-true", UNKNOWN, "?:", 1),
+    Case("builtin_expect", """
+        int f(int a) { if (__builtin_expect(a > 3, 0)) return a > 3; return a <= 3; }""", "returns-true", YES),
+    Case("other_builtins", """
+        int f(unsigned a) { return a == 0 || __builtin_clz(a) < 32; }""", "returns-true", UNKNOWN, "__builtin_clz"),
+    Case("gnuc_test_in_user_code", """
+        #ifdef __GNUC__
+        int f(void) { return 0; }
+        #else
+        int f(void) { return 1; }
+        #endif""", "returns-true", UNKNOWN, "__GNUC__", 1),
+    Case("restrict", """
+        int f(int a) { int x = a; int *restrict p = &x; return *p == a; }""", "returns-true", UNKNOWN, "restrict"),
+    Case("union", """
+        union u { int i; unsigned char c[4]; };
+        int f(int a) { union u v; v.i = a; return v.c[0] == (a & 255); }""", "returns-true", UNKNOWN, "union"),
+    Case("bitfield", """
+        struct b { int x : 3; };
+        int f(int a) { struct b s; s.x = a; return s.x == a; }""", "returns-true", UNKNOWN, "struct"),
+    Case("compound_literal", """
+        int f(int a) { return (int){a} == a; }""", "returns-true", UNKNOWN, "CompoundLiteral"),
+    Case("setjmp", """
+        #include <setjmp.h>
+        int f(int a) { jmp_buf b; if (setjmp(b)) return 0; return 1; }""", "returns-true", UNKNOWN, "setjmp"),
+    Case("goto", """
+        int f(int a) { int n = 0; again: if (n < 3) { n++; goto again; } return n == 3; }""", "returns-true", YES),
+    # ----------------------------------------------------------------- order of evaluation (C11 6.5)
+    Case("unsequenced_modification", """
+        int f(int i) { i = i++ + 1; return i > 0 || i <= 0; }""", "returns-true", UNKNOWN, "order", 1),
+    Case("unsequenced_index", """
+        int f(int i) { int a[3] = {0, 0, 0}; if (i < 0 || i > 1) return 1; a[i] = i++; return a[0] == 0 || i == 1; }""",
+         "returns-true", UNKNOWN, "order", 1),
+    Case("call_that_writes_a_read_global", """
+        int g;
+        int inc(void) { g = g + 1; return 0; }
+        int f(void) { g = 0; return g + inc() == 1; }""", "returns-true", UNKNOWN, "order", 3),
+    Case("sequenced_by_and", """
+        int f(int i) { if (i > 100) return 1; return (i++ < 5 && i <= 5) || i > 5; }""", "returns-true", YES),
+    Case("pure_calls_in_any_order", """
+        int sq(int x) { return x < 100 && x > -100 ? x * x : 0; }
+        int f(int a) { int t[2]; t[0] = a; t[a & 1] = a; return sq(a) + sq(a) >= 0; }""", "returns-true", YES),
+    # ------------------------------------------------ the state a function other than main starts in
+    Case("global_at_entry_is_any_value", """
+        int g;
+        int f(void) { return g == 0; }""", "returns-true", NO),
+    Case("global_array_at_entry", """
+        int t[2];
+        int f(void) { return t[0] == 0; }""", "returns-true", UNKNOWN, "global array"),
+    Case("main_starts_from_initial_values", """
+        int g = 3;
+        int main(void) { return g == 3; }""", "returns-true", YES),
+    Case("tentative_definition_after_the_initialised_one", """
+        int g = 3;
+        int g;
+        int main(void) { return g == 3; }""", "returns-true", YES),
+    Case("static_local", """
+        int f(void) { static int calls; calls++; return calls > 0; }""", "returns-true", UNKNOWN, "static local"),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_construct(case: Case, tmp_path):
+    if case.data_model == "ILP32" and not can_compile_32bit():
+        pytest.skip("gcc -m32 is not available to replay ILP32 programs")
+    path = tmp_path / f"{case.name}.c"
+    path.write_text(textwrap.dedent(case.source).lstrip("\n") + "\n")
+    function = "main" if "int main(" in case.source else "f"
+    [result] = check(str(path), function=function, property=case.prop, timeout=30, data_model=case.data_model)
+    assert result.verdict == case.verdict, (result.verdict, result.reason)
+    if case.verdict == UNKNOWN:
+        assert case.reason in result.reason, result.reason
+        if case.line:
+            assert f"{path}:{case.line}:" in result.reason, result.reason
+    if case.verdict == NO:
+        assert result.witness["replay"]["confirmed"], result.witness["replay"]
