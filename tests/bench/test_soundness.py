@@ -20,7 +20,11 @@ pytest.importorskip("z3")
 pytest.importorskip("pycparser")
 
 from solomonic.bench import soundness
-from solomonic.bench import soundness_c as sc
+from solomonic.bench.soundness.c.csmith import csmith_include
+from solomonic.bench.soundness.c.judge import inputs, verify
+from solomonic.bench.soundness.c.program import PRELUDE, Function
+from solomonic.bench.soundness.c.types import TYPES, common, literal_type
+from solomonic.bench.soundness.c.writer import INTERESTING, write_batch
 from solomonic.reason.result import Result, Verdict
 
 
@@ -35,13 +39,13 @@ def _gcc_with_ubsan() -> bool:
 
 pytestmark = pytest.mark.skipif(not _gcc_with_ubsan(), reason="gcc with UBSan is not available")
 
-INT, UCHAR = sc.TYPES["int"], sc.TYPES["unsigned char"]
+INT, UCHAR = TYPES["int"], TYPES["unsigned char"]
 PLANTED = [
-    sc.Function("nonzero", [("x", INT)], "int nonzero(int x)\n{\n    return x != 0;\n}", []),
-    sc.Function("successor", [("x", INT)], "int successor(int x)\n{\n    int y = x + 1;\n    return y != x;\n}", []),
-    sc.Function("halving", [("x", UCHAR)], "int halving(unsigned char x)\n{\n    unsigned char u = x;\n"
-                "    while (u != 0) u -= 2;\n    return 1;\n}", []),
-    sc.Function("checked", [("x", INT)], "int checked(int x)\n{\n    assert(x == x);\n    return 1;\n}", []),
+    Function("nonzero", [("x", INT)], "int nonzero(int x)\n{\n    return x != 0;\n}", []),
+    Function("successor", [("x", INT)], "int successor(int x)\n{\n    int y = x + 1;\n    return y != x;\n}", []),
+    Function("halving", [("x", UCHAR)], "int halving(unsigned char x)\n{\n    unsigned char u = x;\n"
+             "    while (u != 0) u -= 2;\n    return 1;\n}", []),
+    Function("checked", [("x", INT)], "int checked(int x)\n{\n    assert(x == x);\n    return 1;\n}", []),
 ]
 
 
@@ -52,9 +56,9 @@ def _answer(function: str, prop: str, verdict: Verdict, inputs: dict | None = No
 
 def test_the_judge_blames_every_planted_wrong_answer_and_nothing_else(tmp_path: Path):
     program = tmp_path / "planted.c"
-    program.write_text(sc.PRELUDE + "\n" + "\n\n".join(f.template for f in PLANTED) + "\n")
+    program.write_text(PRELUDE + "\n" + "\n\n".join(f.template for f in PLANTED) + "\n")
     rng = random.Random(0)
-    rows = [(k, args) for k, f in enumerate(PLANTED) for args in sc.inputs(f, rng)]
+    rows = [(k, args) for k, f in enumerate(PLANTED) for args in inputs(f, rng)]
     wrong = [
         _answer("nonzero", "returns-true", Verdict.YES),  # x = 0 returns 0
         _answer("successor", "no-overflow", Verdict.YES),  # x = INT_MAX overflows
@@ -76,7 +80,7 @@ def test_the_judge_blames_every_planted_wrong_answer_and_nothing_else(tmp_path: 
         _answer("checked", "terminates", Verdict.YES),
         _answer("checked", "returns-true", Verdict.UNKNOWN),
     ]
-    blamed = sc.verify(PLANTED, program, rows, wrong + right, tmp_path)
+    blamed = verify(PLANTED, program, rows, wrong + right, tmp_path)
     assert [r for r, _ in blamed] == wrong, blamed
     evidence = dict(((r.function, r.property, r.verdict.value, str(r.witness)), e) for r, e in blamed)
     assert "x=0" in evidence["nonzero", "returns-true", "yes", "None"]
@@ -85,10 +89,10 @@ def test_the_judge_blames_every_planted_wrong_answer_and_nothing_else(tmp_path: 
 
 def test_the_writer_types_expressions_as_gcc_does(tmp_path: Path):
     """The usual arithmetic conversions and the types of literals, against gcc's _Generic."""
-    names = list(sc.TYPES)
+    names = list(TYPES)
     pairs = [(a, b) for a in names for b in names]
-    literals = [(v, h, s) for v in sc.INTERESTING for h in (False, True) for s in ("", "u", "L", "UL", "LL", "ULL")
-                if sc.literal_type(v, h, s.upper()) is not None]
+    literals = [(v, h, s) for v in INTERESTING for h in (False, True) for s in ("", "u", "L", "UL", "LL", "ULL")
+                if literal_type(v, h, s.upper()) is not None]
     generic = "_Generic((X), " + ", ".join(f'{n}: "{n}"' for n in names if n != "char") + ', char: "char")'
     lines = ["#include <stdio.h>", f"#define T(X) puts({generic})", "int main(void) {"]
     lines += [f"  {{ {a} x = 0; {b} y = 0; T(x + y); }}" for a, b in pairs]
@@ -96,14 +100,14 @@ def test_the_writer_types_expressions_as_gcc_does(tmp_path: Path):
     (tmp_path / "types.c").write_text("\n".join([*lines, "  return 0;", "}"]) + "\n")
     subprocess.run(["gcc", "-w", str(tmp_path / "types.c"), "-o", str(tmp_path / "types")], check=True)
     seen = subprocess.run([str(tmp_path / "types")], capture_output=True, text=True, check=True).stdout.split("\n")
-    expected = [sc.common(sc.TYPES[a], sc.TYPES[b]).name for a, b in pairs]
-    expected += [sc.literal_type(v, h, s.upper()).name for v, h, s in literals]
+    expected = [common(TYPES[a], TYPES[b]).name for a, b in pairs]
+    expected += [literal_type(v, h, s.upper()).name for v, h, s in literals]
     assert seen[:-1] == expected
 
 
 def test_batches_are_determined_by_the_seed():
     def text(seed: int) -> str:
-        return sc.write_batch(seed, 2, 5).source(lambda h: h.probe())
+        return write_batch(seed, 2, 5).source(lambda h: h.probe())
 
     assert text(1) == text(1) != text(2)
 
@@ -129,7 +133,7 @@ def test_a_cached_batch_is_read_back_and_a_partial_one_is_redone(tmp_path: Path)
 def test_a_small_campaign_finds_no_disagreement(tmp_path: Path):
     """CI-sized (about two minutes on two busy cores): 32 generated C functions, 2 csmith programs where
     csmith is installed, a few Python functions."""
-    args = argparse.Namespace(c=32, csmith=2 if sc.csmith_include() else 0, python=12, seed=0, timeout=3.0, jobs=2,
+    args = argparse.Namespace(c=32, csmith=2 if csmith_include() else 0, python=12, seed=0, timeout=3.0, jobs=2,
                               batch=16, cache=str(tmp_path / "cache"), output=str(tmp_path / "out.json"),
                               docs=str(tmp_path / "benchmarks.md"))
     assert soundness.run(args) == 0

@@ -1,4 +1,4 @@
-"""The Python soundness campaign (solomonic.bench.soundness_python): a small campaign finds no
+"""The Python soundness campaign (solomonic.bench.soundness.python): a small campaign finds no
 disagreement between the reasoner and CPython, and its judge is shown able to find one."""
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ import pytest
 
 pytest.importorskip("z3")
 
-from solomonic.bench.soundness_python import PROPERTIES, Batch, Generated, campaign, judge, write_batch
+from solomonic.bench.soundness.python.campaign import PROPERTIES, campaign
+from solomonic.bench.soundness.python.judge import judge
+from solomonic.bench.soundness.python.writer import Batch, Generated, write_batch
 from solomonic.reason.result import Result, Verdict
 
 
@@ -348,7 +350,7 @@ def test_bool_defaults_are_stored_as_ints(tmp_path: Path):
 
 
 def test_a_crash_costs_the_runner_one_function(tmp_path: Path):
-    from solomonic.bench.soundness_python import run_rows
+    from solomonic.bench.soundness.python.runner import run_rows
 
     module = tmp_path / "crashing.py"
     module.write_text("import os\n\n\ndef a(x):\n    return x\n\n\ndef b(x):\n    os.abort()\n\n\n"
@@ -362,7 +364,7 @@ def test_a_crash_costs_the_runner_one_function(tmp_path: Path):
 
 def test_a_function_stuck_outside_python_code_is_cut_by_the_wall_clock(tmp_path: Path, monkeypatch):
     """SIGVTALRM counts CPU time, so a sleep (like a long operation in C) is ended by the wall clock."""
-    from solomonic.bench import soundness_python
+    from solomonic.bench.soundness.python import runner as soundness_python
 
     monkeypatch.setattr(soundness_python, "WALL_BASE_S", 1)
     module = tmp_path / "sleeping.py"

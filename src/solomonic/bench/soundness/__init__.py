@@ -2,9 +2,9 @@
 
 The tool's answers are only worth something if a "yes" is never contradicted by an execution and a "no"
 always comes with an execution that shows it. This bench asks many questions about programs written to
-stress the front ends (C: `soundness_c`, judged by gcc with UBSan; csmith's programs, judged the same way;
-Python: `soundness_python`, judged by CPython) and counts disagreements, which must be zero. Unknown is
-always allowed; what the counts of yes and no show is how much was actually put to the test.
+stress the front ends (C: the `c` subpackage, judged by gcc with UBSan; csmith's programs, judged the same
+way; Python: the `python` subpackage, judged by CPython) and counts disagreements, which must be zero.
+Unknown is always allowed; what the counts of yes and no show is how much was actually put to the test.
 
 Each C batch and each csmith program is cached as one JSONL file (a header with the settings, one line per
 answer and per disagreement, and a closing line), so a long campaign killed part-way resumes where it
@@ -30,7 +30,7 @@ VERDICTS = ("yes", "no", "unknown")
 def run(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from solomonic.bench import soundness_c
+    from solomonic.bench.soundness.c import csmith, judge
 
     cache = Path(args.cache)
     cache.mkdir(parents=True, exist_ok=True)
@@ -40,32 +40,32 @@ def run(args: argparse.Namespace) -> int:
         workdir = Path(folder)
         say = progress.console.print
         if args.c:
-            task = progress.add_task("C", total=args.c * len(soundness_c.PROPERTIES))
+            task = progress.add_task("C", total=args.c * len(judge.PROPERTIES))
             records = []
             for index in range((args.c + args.batch - 1) // args.batch):
                 size = min(args.batch, args.c - index * args.batch)
-                header = {"kind": "c", "version": soundness_c.VERSION, "seed": args.seed, "index": index, "size": size,
+                header = {"kind": "c", "version": judge.VERSION, "seed": args.seed, "index": index, "size": size,
                           "timeout": args.timeout}
                 record = cached(cache / f"c-{args.seed}-{index:04d}.jsonl", header, lambda index=index, size=size:
-                                soundness_c.run_batch(args.seed, index, size, args.timeout, args.jobs, workdir,
-                                                      lambda _: progress.advance(task)))
+                                judge.run_batch(args.seed, index, size, args.timeout, args.jobs, workdir,
+                                                lambda _: progress.advance(task)))
                 progress.update(task, completed=sum(len(r["answers"]) for r in [*records, record]))
                 records.append(record)
                 say(line(f"C batch {index} ({size} functions)", record))
             parts["C"] = summarise(records)
         if args.csmith:
-            include = soundness_c.csmith_include()
+            include = csmith.csmith_include()
             if include is None:
                 say("csmith: not installed (apt-get install csmith libcsmith-dev); skipped")
             else:
                 task = progress.add_task("csmith", total=2 * args.csmith)
                 records = []
                 for index in range(args.csmith):
-                    header = {"kind": "csmith", "version": soundness_c.CSMITH_VERSION, "seed": args.seed, "index": index,
+                    header = {"kind": "csmith", "version": csmith.CSMITH_VERSION, "seed": args.seed, "index": index,
                               "timeout": args.timeout}
                     record = cached(cache / f"csmith-{args.seed}-{index:04d}.jsonl", header, lambda index=index:
-                                    soundness_c.run_csmith(args.seed, index, args.timeout, args.jobs, workdir,
-                                                           lambda _: progress.advance(task)))
+                                    csmith.run_csmith(args.seed, index, args.timeout, args.jobs, workdir,
+                                                      lambda _: progress.advance(task)))
                     progress.update(task, completed=2 * (index + 1))
                     records.append(record)
                     say(line(f"csmith program {index}", record))
@@ -142,25 +142,25 @@ def summarise(records: list[dict]) -> dict:
 
 
 def python_part(args: argparse.Namespace, cache: Path, workdir: Path, progress) -> dict:
-    """The Python campaign (`soundness_python`), cached one batch to a file as the C part is, so that a campaign
+    """The Python campaign (`python.campaign`), cached one batch to a file as the C part is, so that a campaign
     longer than one sitting resumes where it stopped."""
-    from solomonic.bench import soundness_python
+    from solomonic.bench.soundness.python import campaign, writer
 
     task = progress.add_task("Python", total=args.python)
     records = []
-    for index in range((args.python + soundness_python.BATCH - 1) // soundness_python.BATCH):
-        size = min(soundness_python.BATCH, args.python - index * soundness_python.BATCH)
-        header = {"kind": "python", "version": soundness_python.VERSION, "seed": args.seed, "index": index,
+    for index in range((args.python + writer.BATCH - 1) // writer.BATCH):
+        size = min(writer.BATCH, args.python - index * writer.BATCH)
+        header = {"kind": "python", "version": campaign.VERSION, "seed": args.seed, "index": index,
                   "size": size, "timeout": args.timeout}
         record = cached(cache / f"python-{args.seed}-{index:04d}.jsonl", header, lambda index=index, size=size:
-                        soundness_python.run_batch(args.seed, index, size, args.timeout, args.jobs, workdir))
+                        campaign.run_batch(args.seed, index, size, args.timeout, args.jobs, workdir))
         records.append(record)
         progress.update(task, completed=sum(r["functions"] for r in records))
         counts = Counter({v: n for by_verdict in record["verdicts"].values() for v, n in by_verdict.items()})
         progress.console.print(f"Python batch {index} ({size} functions): {sum(counts.values())} answers "
                                f"({', '.join(f'{counts[v]} {v}' for v in VERDICTS)}), "
                                f"{len(record['disagreements'])} disagreements, {record['seconds']:.0f} s")
-    result = soundness_python.summary(records, sum(r["seconds"] for r in records))
+    result = campaign.summary(records, sum(r["seconds"] for r in records))
     seconds = result["seconds"]
     return {
         "questions": result["questions"],
