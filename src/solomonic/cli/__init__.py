@@ -1,0 +1,55 @@
+"""The `solomonic` command: the top-level parser, assembled from one module per subcommand, and `main`,
+which runs the chosen subcommand and turns every failure into one line and an exit status. The
+subcommands parse arguments and call an engine; nothing else lives here."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from solomonic import __version__
+from solomonic.cli import bench, bmojo, check, generate, memory, recheck, svcomp, train
+from solomonic.cli.conventions import EXIT_UNKNOWN
+from solomonic.errors import UserError
+
+# top-level modules of the optional dependencies -> the extra that installs them (pyproject.toml)
+EXTRAS = {"z3": "reason", "pycparser": "reason", "yaml": "reason", "rich": "reason", "torch": "bmojo",
+          "safetensors": "bmojo", "numpy": "bmojo", "matplotlib": "bmojo", "transformers": "bench"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except UserError as err:
+        print(f"solomonic: error: {err}", file=sys.stderr)
+        return EXIT_UNKNOWN
+    except KeyboardInterrupt:
+        print("solomonic: interrupted", file=sys.stderr)
+        return 130
+    except Exception as err:  # never a traceback for the user; SOLOMONIC_DEBUG=1 shows it
+        missing = (err.name or "") if isinstance(err, ModuleNotFoundError) else ""
+        extra = EXTRAS.get(missing.split(".")[0])
+        if extra is not None:  # an extra that this command needs is not installed
+            print(f"solomonic: error: this command needs the '{missing}' package: "
+                  f"pip install 'solomonic[{extra}]'", file=sys.stderr)
+            return EXIT_UNKNOWN
+        if os.environ.get("SOLOMONIC_DEBUG"):
+            raise
+        print(f"solomonic: internal error: {type(err).__name__}: {err} (set SOLOMONIC_DEBUG=1 for details)",
+              file=sys.stderr)
+        return EXIT_UNKNOWN
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="solomonic",
+        description="Automated reasoning about programs (and, soon, the B'MOJO sequence models).",
+    )
+    parser.add_argument("--version", action="version", version=f"solomonic {__version__}")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    for command in (check, recheck, svcomp, memory, bmojo, generate, train, bench):
+        command.add_parser(sub)
+    return parser

@@ -1,0 +1,176 @@
+"""`solomonic bench ...`: each benchmark's arguments, and the outputs they share; the benchmarks themselves
+are solomonic.bench's."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from solomonic.cli.conventions import positive
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    bench = subparsers.add_parser("bench", help="benchmarks; results go to JSON and docs/benchmarks.md")
+    bench_sub = bench.add_subparsers(title="benchmarks", metavar="BENCHMARK", required=True)
+    reason = bench_sub.add_parser(
+        "reason", help="the reasoner: start-up latency of `check` and the SV-COMP loops suite",
+        description="Times the whole `solomonic check` call on the essay's examples (median of several runs,\n"
+                    "with `python -c pass` measured in the same run as a baseline) and runs `solomonic svcomp`\n"
+                    "on the loops tasks. Writes JSON and updates docs/benchmarks.md.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    reason.add_argument("--runs", type=int, default=11, help="timed runs of each command (default: 11)")
+    reason.add_argument("--svcomp", default="../shared/benchmarks/sv-comp/loops", metavar="DIR")
+    reason.add_argument("--timeout", type=positive, default=60.0, metavar="S", help="seconds per SV-COMP task")
+    reason.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                        help="tasks at a time (default: 1; each already uses two cores)")
+    reason.add_argument("--quick", action="store_true", help="latency only, no SV-COMP run")
+    _bench_outputs(reason, "docs/results/bench-reason.json")
+    reason.set_defaults(run=run_reason)
+    termination = bench_sub.add_parser(
+        "termination", help="the reasoner: SV-COMP termination tasks, then the same again from the proof memory",
+        description="Runs `solomonic svcomp --property termination` on the task directories from an empty proof\n"
+                    "memory, then again, and reports the score, the unknowns by reason, and how the second run\n"
+                    "was answered from memory. Writes JSON and updates docs/benchmarks.md.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    termination.add_argument("paths", nargs="*", default=["../shared/benchmarks/sv-comp"], metavar="PATH",
+                             help="task files or directories (default: ../shared/benchmarks/sv-comp)")
+    termination.add_argument("--timeout", type=positive, default=60.0, metavar="S", help="seconds per task")
+    termination.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="tasks at a time (default: 1)")
+    _bench_outputs(termination, "docs/results/bench-termination.json")
+    termination.set_defaults(run=run_termination)
+    soundness = bench_sub.add_parser(
+        "soundness", help="the reasoner: a differential soundness campaign against gcc, csmith and CPython",
+        description="Writes C functions that stress C's integer rules, csmith programs and Python functions, asks\n"
+                    "every property of each, and checks every yes and no by running the program (gcc with UBSan;\n"
+                    "CPython). Any disagreement fails the bench. Batches are cached, so a killed run resumes.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    soundness.add_argument("--c", type=int, default=200, metavar="N", help="generated C functions (default: 200)")
+    soundness.add_argument("--csmith", type=int, default=10, metavar="M", help="csmith programs (default: 10)")
+    soundness.add_argument("--python", type=int, default=200, metavar="K",
+                           help="generated Python functions (default: 200)")
+    soundness.add_argument("--seed", type=int, default=0)
+    soundness.add_argument("--timeout", type=positive, default=3.0, metavar="S", help="seconds per question")
+    soundness.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="questions at a time (default: 1)")
+    soundness.add_argument("--batch", type=int, default=50, metavar="N", help="C functions per file (default: 50)")
+    soundness.add_argument("--cache", default="docs/results/soundness", metavar="DIR",
+                           help="one JSONL file per batch (default: docs/results/soundness)")
+    _bench_outputs(soundness, "docs/results/bench-soundness.json")
+    soundness.set_defaults(run=run_soundness)
+    recall = bench_sub.add_parser(
+        "recall", help="B'MOJO II: multi-query associative recall across presets at matched size",
+        description="Trains every preset (and B'MOJO's memory variants) on MQAR over a grid of (length, pairs),\n"
+                    "widths matched to B'MOJO's non-embedding parameter count; 3 seeds; each run cached so that an\n"
+                    "interrupted bench resumes. Writes JSON, plots and a table in docs/benchmarks.md.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    recall.add_argument("--quick", action="store_true", help="one small configuration, one seed (minutes)")
+    recall.add_argument("--models", nargs="+", metavar="NAME", help="only these presets or variants")
+    recall.add_argument("--seeds", type=int, help="seeds per cell (default: 3; 1 with --quick)")
+    recall.add_argument("--lr", type=float, default=3e-3)
+    recall.add_argument("--batch-size", type=int, default=64)
+    _bench_outputs(recall, None, grid="docs/results/recall")
+    recall.set_defaults(run=run_recall)
+    lm = bench_sub.add_parser(
+        "lm", help="B'MOJO II: language modelling at matched size, and length generalisation",
+        description="Trains each preset on the standard library's source at length T and reports validation\n"
+                    "perplexity at T, 2T, 4T, 8T and 16T. Each run cached; writes JSON, a plot and a table.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    lm.add_argument("--quick", action="store_true", help="a small model, briefly trained (minutes)")
+    lm.add_argument("--presets", nargs="+", metavar="NAME")
+    lm.add_argument("--seeds", type=int, default=1)
+    _bench_outputs(lm, None, grid="docs/results/lm")
+    lm.set_defaults(run=run_lm)
+    memory = bench_sub.add_parser(
+        "memory", help="B'MOJO: peak memory of a forward pass against sequence length",
+        description="Runs one forward pass per (preset, length, mode), each in a fresh process, and records the\n"
+                    "peak resident memory above the level before the pass. Linear growth in T is the claim.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    memory.add_argument("--presets", nargs="+", default=["bmojo", "bmojo_f", "swa", "mamba", "transformer"])
+    memory.add_argument("--lengths", nargs="+", type=int, default=[2048, 4096, 8192, 16384])
+    memory.add_argument("--modes", nargs="+", choices=["inference", "training"], default=["inference", "training"])
+    memory.add_argument("--d-model", type=int, default=256)
+    memory.add_argument("--layers", type=int, default=4)
+    memory.add_argument("--heads", type=int, default=4)
+    memory.add_argument("--window", type=int, default=128)
+    memory.add_argument("--quick", action="store_true", help="lengths 1024 and 2048 only")
+    _bench_outputs(memory, "docs/results/bench-memory.json")
+    memory.set_defaults(run=run_memory)
+    speed = bench_sub.add_parser(
+        "speed", help="B'MOJO III: training throughput, generation latency and cache, against reference code",
+        description="Times training steps (T = 512 and 2,048) of every preset at one width and parameter count,\n"
+                    "a plain SDPA Transformer and transformers' Mamba2; generation after a real prefill at\n"
+                    "contexts of 1k to 64k tokens; FLOP/s against this machine's matmul peak. The models are\n"
+                    "timed in interleaved rounds; medians, every ratio from the same run. About 25 minutes on\n"
+                    "two cores (--quick: under 5). Pause other work on the machine while it runs.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    speed.add_argument("--quick", action="store_true", help="a smaller model and shorter contexts (minutes)")
+    speed.add_argument("--output", metavar="FILE", help="the JSON result (default: docs/results/bench-speed.json, "
+                                                         "or bench-speed-quick.json)")
+    speed.add_argument("--docs", default="docs/benchmarks.md", metavar="FILE")
+    speed.add_argument("--plots", default="docs/plots", metavar="DIR")
+    speed.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="torch threads (default: all cores)")
+    speed.add_argument("--device", choices=["cpu", "cuda"], default="cpu",
+                       help="where the models run (cuda: results go to bench-speed-cuda.json and their own section)")
+    speed.add_argument("--compile", action=argparse.BooleanOptionalAction, default=None,
+                       help="also time the torch.compile path (default: on, off with --quick)")
+    speed.set_defaults(run=run_speed)
+
+
+def _bench_outputs(parser: argparse.ArgumentParser, output: str | None, grid: str | None = None) -> None:
+    """Where a benchmark writes: its JSON, its section of docs/benchmarks.md; for training grids also
+    the per-run cache, the plots, and the torch threads and device each run uses."""
+    parser.add_argument("--output", default=output, metavar="FILE", help="the JSON result")
+    parser.add_argument("--docs", default="docs/benchmarks.md", metavar="FILE")
+    if grid is not None:
+        parser.add_argument("--cache", metavar="DIR", help=f"per-run results (default: {grid}; a temporary "
+                                                           "directory with --quick)")
+        parser.add_argument("--plots", default="docs/plots", metavar="DIR")
+        parser.add_argument("--threads", type=int, default=2, help="torch threads (default: 2)")
+        parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu",
+                            help="where the runs train (default: cpu); each run's result records it")
+        parser.add_argument("--report-only", action="store_true",
+                            help="write the JSON, table and plots from the runs already cached; train nothing")
+        parser.add_argument("--compile", action=argparse.BooleanOptionalAction, default=None,
+                            help="train through torch.compile, falling back to eager if it fails (default: on, "
+                                 "off with --quick, where compiling takes longer than the runs)")
+
+
+def run_recall(args: argparse.Namespace) -> int:
+    from solomonic.bench.recall import run
+
+    return run(args)
+
+
+def run_lm(args: argparse.Namespace) -> int:
+    from solomonic.bench.lm import run
+
+    return run(args)
+
+
+def run_speed(args: argparse.Namespace) -> int:
+    from solomonic.bench.speed import run
+
+    return run(args)
+
+
+def run_memory(args: argparse.Namespace) -> int:
+    from solomonic.bench.memory import run
+
+    return run(args)
+
+
+def run_soundness(args: argparse.Namespace) -> int:
+    from solomonic.bench.soundness import run
+
+    return run(args)
+
+
+def run_termination(args: argparse.Namespace) -> int:
+    from solomonic.bench.termination import run
+
+    return run(args)
+
+
+def run_reason(args: argparse.Namespace) -> int:
+    from solomonic.bench.reason import run
+
+    return run(args)

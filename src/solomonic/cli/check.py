@@ -1,0 +1,93 @@
+"""`solomonic check`: its arguments, the reasoner's answers to them as text, JSON or SARIF, and the
+reproducers of the counterexamples, saved on request."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from solomonic.cli.conventions import EXIT_NO, EXIT_OK, EXIT_UNKNOWN, memory_options, memory_path, positive
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    check = subparsers.add_parser(
+        "check", formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="prove or refute properties of Python and C functions",
+        description="Does a property hold for every input of a function? Each (function, property) gets\n"
+                    "yes (with a proof, re-checked), no (with inputs that violate it, replayed for real)\n"
+                    "or unknown (with the reason).",
+        epilog="properties:\n"
+               "  assert        no assertion fails; Python: no exception escapes (a failed assume() excepted)\n"
+               "  no-overflow   C: no signed integer overflow\n"
+               "  returns-true  every return gives a true value (paths that never return do not count)\n"
+               "  terminates    every execution leaves the function (yes: ranking functions; no: an input\n"
+               "                that loops forever, replayed)\n"
+               "  all           each of the above that applies (the default)\n\n"
+               "inputs: Python int/bool parameters (annotations or leading `assert isinstance`) restricted\n"
+               "by `assume(cond)` from solomonic.reason; C integer parameters over their full range,\n"
+               "restricted by __VERIFIER_assume. C undefined behaviour makes other answers unknown.\n\n"
+               "exit status: 1 if any answer is no, else 2 if any is unknown or the input is bad, else 0.")
+    check.add_argument("files", nargs="+", metavar="FILE", help="a .py, .c or preprocessed .i file")
+    check.add_argument("--function", "-f", help="check only this function (default: every function)")
+    check.add_argument("--property", "-p", default="all",
+                       choices=["assert", "no-overflow", "returns-true", "terminates", "all"])
+    check.add_argument("--timeout", type=positive, default=10.0, metavar="S",
+                       help="seconds per function and property (default: 10); a hard limit")
+    check.add_argument("--data-model", choices=["ILP32", "LP64"], default="LP64",
+                       help="C: sizes of long and pointers (default: LP64)")
+    check.add_argument("-I", dest="include_dirs", action="append", default=[], metavar="DIR",
+                       help="C: add DIR to the include path")
+    check.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME[=VAL]",
+                       help="C: define a preprocessor macro")
+    check.add_argument("--format", choices=["text", "json", "sarif"], default="text")
+    check.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="questions answered in parallel")
+    check.add_argument("--memory-limit", type=int, default=4096, metavar="MIB",
+                       help="address-space limit of each analysis process (default: 4096)")
+    check.add_argument("--max-file-size", type=int, default=4, metavar="MIB",
+                       help="refuse larger files (default: 4)")
+    memory_options(check)
+    check.add_argument("--save-reproducers", metavar="DIR", help="write each counterexample's reproducer to DIR")
+    check.add_argument("--quiet", "-q", action="store_true", help="text: one line per answer")
+    check.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from solomonic.reason import report
+    from solomonic.reason.api import check
+    from solomonic.reason.ir import BadInput
+    from solomonic.reason.result import Verdict
+
+    results, bad = [], False
+    for path in args.files:
+        try:
+            results += check(path, function=args.function, property=args.property, timeout=args.timeout,
+                             data_model=args.data_model, include_dirs=args.include_dirs, defines=args.defines,
+                             jobs=args.jobs, memory_mb=args.memory_limit, max_file_bytes=args.max_file_size << 20,
+                             memory=memory_path(args))
+        except BadInput as err:
+            print(f"solomonic: error: {err}", file=sys.stderr)
+            bad = True
+    if results:
+        if args.format == "json":
+            print(report.to_json(results))
+        elif args.format == "sarif":
+            print(report.sarif(results))
+        else:
+            print(report.text(results, verbose=not args.quiet))
+    if args.save_reproducers:
+        _save_reproducers(results, Path(args.save_reproducers))
+    verdicts = {r.verdict for r in results}
+    if Verdict.NO in verdicts:
+        return EXIT_NO
+    return EXIT_UNKNOWN if bad or Verdict.UNKNOWN in verdicts else EXIT_OK
+
+
+def _save_reproducers(results, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for r in results:
+        if r.reproducer:
+            suffix = ".py" if r.language == "python" else ".sh"
+            target = folder / f"{Path(r.file).stem}-{r.function}-{r.property}{suffix}"
+            target.write_text(r.reproducer + "\n")
+            print(f"reproducer: {target}", file=sys.stderr)

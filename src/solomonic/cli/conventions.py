@@ -1,0 +1,30 @@
+"""What more than one subcommand shares: the exit statuses, the positive-number argument type and the
+proof-memory options."""
+
+from __future__ import annotations
+
+import argparse
+
+EXIT_OK, EXIT_NO, EXIT_UNKNOWN = 0, 1, 2
+
+
+def memory_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--memory", metavar="PATH",
+                        help="the proof memory's file (default: $SOLOMONIC_MEMORY or ~/.cache/solomonic/proofs.sqlite)")
+    parser.add_argument("--no-memory", action="store_true", help="neither read nor write the proof memory")
+
+
+def memory_path(args: argparse.Namespace) -> str | None:
+    from solomonic.reason.memory import default_path
+
+    return None if args.no_memory else str(args.memory or default_path())
+
+
+def positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be positive")
+    return value
