@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from solomonic.reason.api import CheckOptions, load
 from solomonic.reason.certify import certificate
 from solomonic.reason.engines import bmc
+from solomonic.reason.engines.termination.check import check_certificate
+from solomonic.reason.engines.termination.lasso import REPLAY_S
 from solomonic.reason.ir import BadInput, Unsupported
 from solomonic.reason.ir.interpret import NondetRead, Trace
 from solomonic.reason.isolate import Job, run_jobs
@@ -59,12 +61,8 @@ def recheck_one(r: Result, timeout_s: float) -> tuple[bool | None, str]:
         return False, f"cannot rebuild the function: {err}{note}"
     if r.property == "terminates":
         if r.verdict == Verdict.YES:
-            from solomonic.reason.engines.termination.analysis import check_certificate
-
             problem = check_certificate(function, r.certificate or {}, timeout_s)
             return problem is None, ("certificate re-checked" if problem is None else f"certificate fails: {problem}") + note
-        from solomonic.reason.engines.termination.analysis import REPLAY_S
-
         return _replay(function, r, note, min(timeout_s, REPLAY_S))
     errors = PROPERTY_ERRORS[r.property]
     poison = UNDEFINED_BEHAVIOUR - errors if function.language == "c" else set()

@@ -167,8 +167,9 @@ def test_a_sabotaged_ranking_is_caught_by_the_check(tmp_path, monkeypatch):
 
     from solomonic.reason.api import CheckOptions, load
     from solomonic.reason.engines.termination import analysis as termination
+    from solomonic.reason.engines.termination import proof
 
-    original = termination.synthesise
+    original = proof.synthesise
 
     def wrong(*args, **kwargs):
         found = original(*args, **kwargs)
@@ -178,7 +179,7 @@ def test_a_sabotaged_ranking_is_caught_by_the_check(tmp_path, monkeypatch):
                 f.constant = Fraction(0)
         return found
 
-    monkeypatch.setattr(termination, "synthesise", wrong)
+    monkeypatch.setattr(proof, "synthesise", wrong)
     path = tmp_path / "p.py"
     path.write_text(textwrap.dedent(LOOPS["countdown"][0]))
     r = termination.analyse(load(str(path), CheckOptions()).lower("f"), 10)

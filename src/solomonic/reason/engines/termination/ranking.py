@@ -71,6 +71,16 @@ class Ranking:
     decreases: dict[int, dict[int, Fraction]]
 
 
+def ranking_json(r: Ranking) -> dict:
+    return {"ranking": [{str(c): f.to_json() for c, f in level.items()} for level in r.levels],
+            "decreases": {str(i): {str(k): str(d) for k, d in by_level.items()} for i, by_level in r.decreases.items()}}
+
+
+def ranking_from_json(d: dict) -> Ranking:
+    return Ranking([{int(c): LinearFunction.from_json(f) for c, f in level.items()} for level in d["ranking"]],
+                   {int(b): {int(k): Fraction(x) for k, x in by_level.items()} for b, by_level in d["decreases"].items()})
+
+
 def synthesise(transitions: list[Transition], variables: dict[int, list[str]], timeout_s: float,
                max_levels: int = 4) -> Ranking | None:
     """A lexicographic ranking for `transitions` (all inside one loop), or None."""

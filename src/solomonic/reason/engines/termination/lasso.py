@@ -1,0 +1,221 @@
+"""no: a reachable loop-head state from which the loop provably never leaves, confirmed by running it.
+
+Bounded unrolling looks for a state that comes back unchanged, or that lies in a closed recurrent set
+(recurrent_set). The witness must keep the IR interpreter in the loop, and the real program (Python's
+call, C's harness) must still be running when its time is up; through recursion, the program's own run
+must repeat an activation (recursion.py). Apart from the proof (proof.py): a no is a run, not a certificate.
+"""
+
+from __future__ import annotations
+
+import time
+
+import z3
+
+from solomonic.reason.engines.bmc import Counterexample, Unroller
+from solomonic.reason.engines.houdini import candidates, conjunction, essential
+from solomonic.reason.engines.termination.loops import PROPERTY, LoopAnalysis
+from solomonic.reason.engines.termination.recursion import repeated_activation
+from solomonic.reason.ir import Var
+from solomonic.reason.ir.interpret import Trace, compress, run
+from solomonic.reason.result import Result, Verdict
+from solomonic.reason.symbolic.encode import Encoder
+from solomonic.reason.symbolic.system import TransitionSystem
+
+STAY_BLOCKS = 200  # loop iterations the interpreter must stay in a recurrent set or cycle
+REPLAY_S = 2.0  # the real run must still be going after this long
+RECURSION_VALUES = 100_000  # nondeterministic values a recursion witness's real run is given
+
+
+class LassoSearch(LoopAnalysis):
+    def lasso(self, budget_s: float, max_depth: int) -> Result | str:
+        """Unroll until a reachable loop-head state provably never leaves the loop."""
+        if not self.loops:
+            return ""
+        deadline = min(self.deadline, time.monotonic() + budget_s)
+        unroller = Unroller(self.system, "int")
+        heads = {unroller.location_code[c]: c for loop in self.loops for c in loop}
+        atoms = candidates(self.system, self.enc)
+        while unroller.depth < max_depth and time.monotonic() < deadline:
+            unroller.extend()
+            k = unroller.depth
+            # A repeated state: the same head, the same live values, at some earlier step j.
+            repeats = {j: z3.Or(*[z3.And(unroller._pc(j) == code, unroller._pc(k) == code,
+                                         *[unroller.steps[j][v] == unroller.steps[k][v]
+                                           for v in self.system.params[c]])
+                                  for code, c in heads.items()], unroller.ctx) for j in range(k)}
+            unroller.solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
+            if unroller.solver.check(z3.Or(*repeats.values(), unroller.ctx)) == z3.sat:
+                model = unroller.solver.model()
+                j = next(j for j, r in repeats.items() if z3.is_true(model.eval(r, model_completion=True)))
+                return self.confirm_cycle(unroller.counterexample(), j, k)
+            unroller.solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
+            at_head = z3.Or(*[unroller._pc(k) == code for code in heads], unroller.ctx)
+            if unroller.solver.check(at_head) != z3.sat:
+                continue
+            model = unroller.solver.model()
+            c = heads[model.eval(unroller._pc(k)).as_long()]
+            state = {v: _translate(model.eval(unroller.steps[k][v], model_completion=True), self.ctx)
+                     for v in self.system.params[c]}
+            recurrent = recurrent_set(self.system, self.enc, c, state, atoms.get(c, []),
+                                      max(0.05, deadline - time.monotonic()))
+            if recurrent is None:
+                continue
+            unroller.solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
+            inside = _into(recurrent, {v.name: unroller.steps[k][v] for v in self.system.params[c]}, unroller.ctx)
+            if unroller.solver.check(z3.And(unroller._pc(k) == unroller.location_code[c], inside)) == z3.sat:
+                return self.confirm_recurrent(unroller.counterexample(), c, recurrent)
+        return f"no lasso found within {unroller.depth} loop iterations"
+
+    def confirm_cycle(self, cex: Counterexample, j: int, k: int) -> Result | str:
+        period = k - j
+
+        def oracle(edge: int, step: int, stmt) -> int:
+            if step >= k:
+                step = j + (step - j) % period
+            return cex.nondet.get((edge, step), 0)
+
+        return self.confirm(cex, oracle, f"the state at step {j} comes back after {period} more "
+                                         f"loop iteration{'s' if period > 1 else ''}, unchanged", {"cycle": [j, k]})
+
+    def confirm_recurrent(self, cex: Counterexample, head: int, recurrent: z3.BoolRef) -> Result | str:
+        from solomonic.reason.symbolic.printer import show_z3
+
+        return self.confirm(cex, cex.oracle, f"it reaches the loop at line {self.line(head)} in a state "
+                                             f"where {show_z3(recurrent)}, which every iteration keeps",
+                            {"recurrent_set": {"line": self.line(head), "formula": show_z3(recurrent),
+                                               "smt2": recurrent.sexpr()}})
+
+    def confirm(self, cex: Counterexample, oracle, why: str, evidence: dict) -> Result | str:
+        function = self.function
+        inputs = {i.var: cex.inputs.get(i.var, 0) for i in function.inputs}
+        if self.unfolding is not None:
+            return self.confirm_recursion(inputs, oracle, cex.depth)
+        blocks = cex.depth + STAY_BLOCKS
+        trace = run(function, inputs, oracle, set(self.system.cutpoints), max_steps=100 * blocks + 10_000)
+        if trace.outcome != "steps" or trace.cutpoints_passed < blocks:
+            return f"a lasso was found but the interpreter left it ({trace.event or trace.outcome})"
+        if function.language == "python":
+            from solomonic.reason.replay.python import replay
+
+            args = [bool(inputs[i.var]) if i.source_type == "bool" else inputs[i.var] for i in function.inputs]
+            outcome = replay(function.file, function.name, args, PROPERTY, REPLAY_S)
+        else:
+            from solomonic.reason.replay.c import replay
+
+            outcome = replay(function, inputs, trace, PROPERTY, REPLAY_S)
+        shown = {i.display: inputs[i.var] for i in function.inputs}
+        witness = {"inputs": shown, "why": why, **evidence,
+                   "nondet": [{"origin": r.origin, "type": r.type, "value": r.value, "line": r.line}
+                              for r in trace.reads],
+                   "path_text": compress(trace.lines),
+                   "replay": {"confirmed": outcome.confirmed, "observed": outcome.observed}}
+        call = ", ".join(f"{n}={v}" for n, v in shown.items())
+        if not outcome.confirmed:
+            return f"a lasso was found but the real run did not confirm it ({outcome.observed})"
+        return self.result(Verdict.NO, witness=witness, reproducer=outcome.reproducer,
+                           reason=f"{function.name}({call}) never returns: {why}")
+
+
+    def confirm_recursion(self, inputs: dict[Var, int], oracle, depth: int) -> Result | str:
+        """The program's own run must repeat an activation; then C's real run must not return (its stack
+        overflows, or it still runs), while Python's stops it with RecursionError: control returns."""
+        program = self.unfolding.original
+        trace = repeated_activation(self.unfolding, inputs, oracle, set(self.system.cutpoints),
+                                    max_steps=100 * (depth + STAY_BLOCKS) + 100_000)
+        if trace.outcome != "recursion":
+            return f"a lasso through recursion was found but the program's calls did not repeat " \
+                   f"({trace.event.message if trace.event else trace.outcome})"
+        repeat = trace.repeat
+        call = f"{repeat.callee}({', '.join(map(str, repeat.args))})"
+        why = f"`{call}` calls itself again with the same arguments" + \
+              (f", {repeat.depth} calls deeper" if repeat.depth > 1 else "")
+        if len(trace.reads) > repeat.reads:
+            why += ", reading the same values again"
+        shown = {i.display: inputs[i.var] for i in program.inputs}
+        if program.language == "python":
+            return f"{why} (found by running it), but Python stops an unending recursion with RecursionError, " \
+                   "which returns control to the caller"
+        from solomonic.reason.replay.c import replay
+
+        cycle = trace.reads[repeat.reads:]
+        reads = trace.reads[:repeat.reads] + cycle * (RECURSION_VALUES // max(1, len(cycle)) if cycle else 0)
+        outcome = replay(program, inputs, Trace(lines=trace.lines, reads=reads), PROPERTY, REPLAY_S, recursion=True)
+        if not outcome.confirmed:
+            return f"{why}, but the real run did not confirm it ({outcome.observed})"
+        witness = {"inputs": shown, "why": why,
+                   "repeated_call": {"function": repeat.callee, "arguments": list(repeat.args), "depth": repeat.depth},
+                   "nondet": [{"origin": r.origin, "type": r.type, "value": r.value, "line": r.line}
+                              for r in trace.reads],
+                   "path_text": compress(trace.lines),
+                   "replay": {"confirmed": outcome.confirmed, "observed": outcome.observed}}
+        arguments = ", ".join(f"{n}={v}" for n, v in shown.items())
+        return self.result(Verdict.NO, witness=witness, reproducer=outcome.reproducer,
+                           reason=f"{program.name}({arguments}) never returns: {why}")
+
+
+def recurrent_set(system: TransitionSystem, enc: Encoder, head: int, state: dict[Var, z3.ExprRef],
+                  atoms: list[z3.BoolRef], timeout_s: float) -> z3.BoolRef | None:
+    """A closed recurrent set at `head` containing `state`: a conjunction of the atoms (or their
+    negations) true there, such that from it every block stays at `head` and keeps it, and some block
+    is always enabled. None if none is found."""
+    ctx = enc.ctx
+    deadline = time.monotonic() + timeout_s
+    values = [(enc.constant(v.name, v.type), _translate(t, ctx)) for v, t in state.items()]
+    literals = []
+    for a in atoms:
+        truth = z3.simplify(z3.substitute(a, *values)) if values else z3.simplify(a)
+        literals.append(a if z3.is_true(truth) else z3.Not(a))
+    blocks = [b for b in system.blocks if b.src == head]
+    nd: dict[Var, z3.ExprRef] = {n: enc.constant(n.name, n.type) for b in blocks for n in b.nondets}
+    pre = {v: enc.constant(v.name, v.type) for v in system.params[head]}
+    ranges = [enc.in_range(t, v.type) for v, t in pre.items()] + [enc.in_range(t, n.type) for n, t in nd.items()]
+    encoded = [(b, *enc.block(b, pre, nd)) for b in blocks]
+
+    def solver() -> z3.Solver:
+        s = z3.Solver(ctx=ctx)
+        s.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
+        s.add(*ranges)
+        return s
+
+    while True:
+        if time.monotonic() >= deadline:
+            return None
+        dropped = False
+        for block, guard, updates in encoded:
+            s = solver()
+            s.add(*literals, guard)
+            if block.dst != head:
+                if s.check() != z3.unsat:
+                    return None  # the loop can be left (or undefined behaviour reached) from this set
+                continue
+            pairs = [(pre[v], t) for v, t in updates.items() if v in pre]
+            after = [z3.substitute(lit, *pairs) if pairs else lit for lit in literals]
+            status = s.check(z3.Not(z3.And(*after, ctx)))
+            if status == z3.unknown:
+                return None
+            if status == z3.sat:
+                model = s.model()
+                keep = [z3.is_true(model.eval(a, model_completion=True)) for a in after]
+                literals = [lit for lit, k in zip(literals, keep) if k]
+                dropped = True
+                break
+        if not dropped:
+            break
+    s = solver()  # some block is enabled for every nondeterministic choice: no exit, no blocking
+    s.add(*literals, *[z3.Not(g) for _, g, _ in encoded])
+    if s.check() != z3.unsat:
+        return None
+    return conjunction(essential(literals, ctx), ctx)
+
+
+def _translate(f: z3.ExprRef, ctx: z3.Context) -> z3.ExprRef:
+    return f if f.ctx == ctx else f.translate(ctx)
+
+
+def _into(formula: z3.BoolRef, env: dict[str, z3.ExprRef], ctx: z3.Context) -> z3.BoolRef:
+    """The formula (over head variables by name, in its own context) over the terms of `env`."""
+    f = _translate(formula, ctx)
+    pairs = [(z3.Int(name, ctx), t) for name, t in env.items() if t.sort().kind() == z3.Z3_INT_SORT]
+    pairs += [(z3.Bool(name, ctx), t) for name, t in env.items() if t.sort().kind() == z3.Z3_BOOL_SORT]
+    return z3.substitute(f, *pairs) if pairs else f

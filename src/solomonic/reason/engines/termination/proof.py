@@ -1,0 +1,300 @@
+"""yes: supporting invariants, then a ranking argument per loop, both re-checked before a certificate is made.
+
+The invariants are Houdini's over atoms read off the program (at a procedure's return, its summary first)
+and, for C, the safety engine's, with which undefined behaviour is unreachable; where the safety engine
+instead exhausts every execution, a fresh exhaustive unrolling gives the yes. Each loop then gets a
+lexicographic linear ranking (ranking.py) over the cubes of its steps (linear.py), else a multiphase one,
+else phases: regions of a one-head loop's states that the steps pass through in order, each with its own
+ranking. Apart from the lasso search (lasso.py): the two share only the loops (loops.py).
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass
+
+import z3
+
+from solomonic.reason.certify import certificate
+from solomonic.reason.engines import bmc
+from solomonic.reason.engines.houdini import comparisons, conjunction, encode_block, essential, houdini
+from solomonic.reason.engines.safety import Options
+from solomonic.reason.engines.safety import analyse as safety
+from solomonic.reason.engines.termination.check import (
+    check_multiphase,
+    check_ranking,
+    check_regions,
+    check_sat,
+)
+from solomonic.reason.engines.termination.elements import ELEMENT, elements_read, named
+from solomonic.reason.engines.termination.linear import cubes
+from solomonic.reason.engines.termination.loops import LoopAnalysis
+from solomonic.reason.engines.termination.ranking import (
+    Multiphase,
+    Ranking,
+    Transition,
+    ranking_json,
+    synthesise,
+    synthesise_multiphase,
+)
+from solomonic.reason.engines.termination.summaries import (
+    candidates_with_summaries,
+    essential_facts,
+    with_summaries,
+)
+from solomonic.reason.ir import ArrayType, BoolType, Var
+from solomonic.reason.result import Result, Verdict
+from solomonic.reason.symbolic.encode import constants
+from solomonic.reason.symbolic.system import BAD
+
+
+@dataclass
+class Phases:
+    """Regions of a one-head loop's states in the order steps move through them, each with the
+    ranking of the steps that stay inside it."""
+
+    head: int
+    regions: list[tuple[z3.BoolRef, Ranking]]
+
+
+class Proof(LoopAnalysis):
+    def prove(self) -> Result | str:
+        invariants = self.invariants()
+        if isinstance(invariants, (str, Result)):
+            return invariants
+        rankings: dict[int, Ranking | Multiphase | Phases] = {}
+        for loop in self.loops:
+            transitions = self.transitions(loop, invariants)
+            if transitions is None:
+                return f"the loop at line {self.line(min(loop))} is not linear enough to rank"
+            variables = {c: self.ranked_variables(c) for c in loop}
+            ranking = synthesise(transitions, variables, self.left()) or \
+                synthesise_multiphase(transitions, variables, self.left()) or \
+                self.phases(loop, invariants)
+            if ranking is None:
+                return f"no linear ranking argument (lexicographic, multiphase or phased) for the loop at line " \
+                       f"{self.line(min(loop))}"
+            rankings[min(loop)] = ranking
+        checked = [certificate.make_invariant(self.system, c, invariants[c]) for c in self.system.loop_heads]
+        problem, semantics = certificate.check(self.system, checked, self.left())
+        if problem:
+            return f"supporting invariants not confirmed: {problem}"
+        for loop in self.loops:
+            found = rankings[min(loop)]
+            if isinstance(found, Phases):
+                regions = [(certificate.make_invariant(self.system, found.head, g), r) for g, r in found.regions]
+                problem = check_regions(self.system, loop, regions, checked, self.left())
+            else:
+                check = check_multiphase if isinstance(found, Multiphase) else check_ranking
+                problem = check(self.system, loop, found, checked, self.left())
+            if problem:
+                return f"ranking function not confirmed: {problem}"
+        return self.result(Verdict.YES, certificate=self.certificate(rankings, checked, semantics))
+
+    def invariants(self) -> dict[int, z3.BoolRef] | Result | str:
+        """Per loop head: the inductive subset of candidate atoms, and for C the invariants with which
+        the safety engine shows undefined behaviour unreachable (without that, no execution can be
+        vouched for). Where the safety engine proves it by exhausting every execution, that bounds
+        every execution too: the answer is yes at once."""
+        found = houdini(self.system, self.enc, candidates_with_summaries(self.system, self.enc, self.unfolding), self.left())
+        if found is not None:
+            found = {c: essential(atoms, self.ctx) for c, atoms in found.items()}
+        may_be_undefined = any(b.dst == BAD for b in self.system.blocks)
+        if may_be_undefined and (found is None or not self.ub_unreachable_with(found)):
+            answer = safety(self.function, "no-overflow", Options(timeout_s=max(0.5, 0.7 * self.left())))
+            cert = answer.certificate or {}
+            if answer.verdict == Verdict.NO:
+                return f"undefined behaviour is reachable ({answer.reason}), so termination cannot be vouched for"
+            if answer.verdict != Verdict.YES:
+                return f"undefined behaviour not excluded ({answer.reason})"
+            if cert.get("kind") == "bounded exploration":
+                if self.unfolding is not None:  # its steps over calls assume summaries it does not check
+                    return "undefined behaviour not excluded (only by exploring the unfolding, which assumes " \
+                           "the summaries unproved)"
+                return self.bounded(int(cert["depth"]))
+            proved = {d["location"]: certificate.parse_invariant(certificate.Invariant.from_json(d), self.ctx)[0]
+                      for d in cert.get("invariants", [])}
+            return self.with_summaries({c: z3.And(proved.get(c, z3.BoolVal(True, self.ctx)),
+                                                  *(found or {}).get(c, [])) for c in self.system.loop_heads})
+        if found is None:
+            return "no supporting invariant could be checked in time"
+        return self.with_summaries({c: conjunction(found[c], self.ctx) for c in self.system.loop_heads})
+
+    def with_summaries(self, invariants: dict[int, z3.BoolRef]) -> dict[int, z3.BoolRef]:
+        """Each procedure's return invariant states its summary, so that checking the invariants proves
+        what the steps over calls assume."""
+        return with_summaries(self.unfolding, invariants, self.enc) if self.unfolding else invariants
+
+    def bounded(self, depth: int) -> Result | str:
+        problem, mode = bmc.exhaustive(self.system, depth, self.left(), ["int", "bv"])
+        if problem is not None:
+            return f"bounded proof not confirmed: {problem}"
+        return self.result(Verdict.YES, certificate={
+            "kind": "bounded exploration", "depth": depth, "invariants": [], "loops": [],
+            "summary": f"every execution ends within {depth - 1} loop iterations, none with undefined behaviour; "
+                       "re-checked from scratch",
+            "checked_in": certificate.SEMANTICS[mode]})
+
+    def ub_unreachable_with(self, found: dict[int, list[z3.BoolRef]]) -> bool:
+        invariants = [certificate.make_invariant(self.system, c, conjunction(found[c], self.ctx))
+                      for c in self.system.loop_heads]
+        problem, _ = certificate.check(self.system, invariants, min(self.left(), 2.0))
+        return problem is None
+
+    def transitions(self, loop: set[int], invariants: dict[int, z3.BoolRef],
+                    region: z3.BoolRef | None = None) -> list[Transition] | None:
+        out = []
+        for i, block in enumerate(self.system.blocks):
+            if block.src not in loop or block.dst not in loop:
+                continue
+            pre, guard, updates = encode_block(self.system, self.enc, block)
+            post = [self.enc.constant(v.name + "'", v.type) == t for v, t in updates.items()
+                    if not isinstance(v.type, ArrayType)]
+            ranges = [self.enc.in_range(t, v.type) for v, t in pre.items()]
+            before, after = self.elements(block.src, pre), self.elements(block.dst, updates)
+            post += [z3.Int(name, self.ctx) == t for name, t in before.items()]
+            post += [z3.Int(name + "'", self.ctx) == t for name, t in after.items()]
+            formula = z3.And(invariants[block.src], guard, *ranges, *post)
+            if region is not None:  # only the steps that start and end in the region
+                formula = z3.And(formula, region, _at(region, pre, updates))
+            split = cubes(formula, self.left())
+            if split is None:
+                return None
+            out += [Transition(i, j, block.src, block.dst, cube) for j, cube in enumerate(split)]
+        return out
+
+    def phases(self, loop: set[int], invariants: dict[int, z3.BoolRef]) -> Phases | None:
+        """For a loop with one head: regions of its states, the cells of its own branch conditions,
+        ordered so that no step goes back to an earlier one, each with a ranking of the steps that stay
+        in it (while x != 0: x > 0 ? x-- : x++ runs down in x > 0 or up in x < 0, never both)."""
+        if len(loop) != 1:
+            return None
+        [head] = loop
+        pre = {v: self.enc.constant(v.name, v.type) for v in self.system.params[head]}
+        names = {v.name for v in pre}
+        steps, atoms = [], []
+        for block in self.system.blocks:
+            if block.src == head and block.dst == head:
+                _, guard, updates = encode_block(self.system, self.enc, block)
+                steps.append((guard, updates))
+                atoms += [a for a in comparisons(guard) if set(constants(a)) <= names
+                          and not any(a.eq(b) for b in atoms)]
+        if not atoms:
+            return None
+        ranges = [self.enc.in_range(t, v.type) for v, t in pre.items()]
+
+        def possible(*facts) -> bool:  # undecided counts as possible
+            deadline = time.monotonic() + min(self.left(), 1.0)
+            return check_sat(self.ctx, deadline, invariants[head], *ranges, *facts) != z3.unsat
+
+        cells = [z3.And(*[a if bit else z3.Not(a) for a, bit in zip(atoms[:3], bits)])
+                 for bits in itertools.product([True, False], repeat=min(3, len(atoms)))]
+        cells = [g for g in cells if any(possible(g, guard) for guard, _ in steps)]
+        later = {i: {j for j in range(len(cells)) if j != i and any(
+            possible(cells[i], guard, _at(cells[j], pre, updates)) for guard, updates in steps)}
+            for i in range(len(cells))}
+        order = _topological(later)
+        if order is None:
+            return None
+        regions = []
+        for i in order:
+            transitions = self.transitions(loop, invariants, cells[i])
+            if transitions is None:
+                return None
+            ranking = synthesise(transitions, {head: self.ranked_variables(head)}, self.left()) if transitions \
+                else Ranking([], {})
+            if ranking is None:
+                return None
+            regions.append((essential_cell(cells[i], self.ctx), ranking))
+        return Phases(head, regions)
+
+    def ranked_variables(self, c: int) -> list[str]:
+        """A head's scalars, and the array elements `a[i]` the blocks leaving it read (i a scalar or a
+        number): a loop may run down an element (while (a[k] >= 0) a[k]--)."""
+        if c not in self.ranked:
+            scalars = [v.name for v in self.system.params[c] if not isinstance(v.type, (ArrayType, BoolType))]
+            self.ranked[c] = scalars + sorted({name for b in self.system.blocks if b.src == c
+                                               for name in elements_read(b, set(scalars))})
+        return self.ranked[c]
+
+    def elements(self, c: int, terms: dict[Var, z3.ExprRef]) -> dict[str, z3.ExprRef]:
+        """The array elements ranked at head c, over `terms` (its variables' values)."""
+        names = self.ranked_variables(c)
+        env = named(terms, names)
+        return {name: env[name] for name in names if ELEMENT.fullmatch(name) and name in env}
+
+    def certificate(self, rankings: dict[int, Ranking | Multiphase | Phases],
+                    invariants: list[certificate.Invariant], semantics: str) -> dict:
+        loops = []
+        for head, ranking in rankings.items():
+            if isinstance(ranking, Phases):
+                phases = [(certificate.make_invariant(self.system, head, g), r) for g, r in ranking.regions]
+                loops.append({"line": self.line(head), "location": head,
+                              "phases": [{"region": g.to_json(), **ranking_json(r)} for g, r in phases],
+                              "ranking_text": [f"in {g.text}: " + (" then ".join(
+                                  f"({f.text()})" for level in r.levels for f in level.values()) or "no step stays")
+                                  for g, r in phases]})
+                continue
+            if isinstance(ranking, Multiphase):
+                loops.append({"line": self.line(head), "location": head,
+                              "multiphase": [f.to_json() for f in ranking.phases],
+                              "ranking_text": [f.text() for f in ranking.phases]})
+                continue
+            loops.append({
+                "line": self.line(head), "location": head,
+                **ranking_json(ranking),
+                "ranking_text": [" | ".join(f"line {self.line(c)}: {f.text()}" if len(level) > 1 else f.text()
+                                            for c, f in level.items()) for level in ranking.levels],
+            })
+        kinds = {"multiphase" if isinstance(r, Multiphase) else "phased" if isinstance(r, Phases)
+                 else "lexicographic" if len(r.levels) > 1 else "linear" for r in rankings.values()}
+        kind = " and ".join(sorted(kinds))
+        summary = "no loops: every execution leaves" if not loops else "; ".join(
+            f"loop at line {loop['line']}: " + (
+                "phases " + ", then ".join(f"({t})" for t in loop["ranking_text"]) if "multiphase" in loop else
+                "regions in order: " + "; ".join(loop["ranking_text"]) if "phases" in loop else
+                "ranking " + " then ".join(f"({t})" for t in loop["ranking_text"]) if loop["ranking_text"] else
+                "no step can repeat")
+            for loop in loops)
+        out = {"kind": f"{kind} ranking functions" if loops else "no loop", "summary": summary,
+               "loops": loops, "invariants": [inv.to_json() for inv in invariants], "checked_in": semantics}
+        if self.unfolding is not None:
+            facts = self.unfolding.summaries
+            out["summaries"] = {name: [f.to_json() for f in fs] for name, fs in facts.items()}
+            out["summary_text"] = {name: " and ".join(f.text() for f in essential_facts(self.unfolding, name))
+                                   or "nothing" for name in facts}
+            out["summary"] = "recursion unfolded into loops over the procedures' entries; " + summary + "".join(
+                f"; {name}() returns {text}" for name, text in out["summary_text"].items() if text != "nothing")
+        return out
+
+
+def _at(region: z3.BoolRef, pre: dict[Var, z3.ExprRef], updates: dict[Var, z3.ExprRef]) -> z3.BoolRef:
+    """A formula over a head's variables, after a step: at the step's new values."""
+    pairs = [(pre[v], updates[v]) for v in pre if v in updates]
+    return z3.substitute(region, *pairs) if pairs else region
+
+
+def _topological(later: dict[int, set[int]]) -> list[int] | None:
+    """An order in which every edge goes forward, or None if the edges make a cycle."""
+    order, state = [], {}
+
+    def visit(i: int) -> bool:
+        if state.get(i) == 1:
+            return False
+        if state.get(i) == 2:
+            return True
+        state[i] = 1
+        if not all(visit(j) for j in later[i]):
+            return False
+        state[i] = 2
+        order.append(i)
+        return True
+
+    if not all(visit(i) for i in sorted(later)):
+        return None
+    return order[::-1]
+
+
+def essential_cell(cell: z3.BoolRef, ctx: z3.Context) -> z3.BoolRef:
+    return conjunction(essential(list(cell.children()) if z3.is_and(cell) else [cell], ctx), ctx)

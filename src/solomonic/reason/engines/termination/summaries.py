@@ -1,0 +1,79 @@
+"""What a recursive program's procedures return: summaries for its unfolding (recursion.py).
+
+Houdini keeps the strongest candidate facts that every return keeps; the unfolding's steps over calls
+assume them, and each procedure's return invariant states them, so that checking the invariants proves
+them. The certificate shows each summary less the facts the others imply.
+"""
+
+from __future__ import annotations
+
+import time
+
+import z3
+
+from solomonic.reason.engines.houdini import candidates, houdini
+from solomonic.reason.engines.termination.recursion import Fact, Unfolding, candidate_facts, unfold
+from solomonic.reason.ir import Function
+from solomonic.reason.result import UNDEFINED_BEHAVIOUR
+from solomonic.reason.symbolic.encode import Encoder
+from solomonic.reason.symbolic.system import TransitionSystem, build_system
+
+
+def summarised(function: Function, deadline: float) -> Unfolding:
+    """The unfolding whose steps over calls assume the strongest summaries Houdini keeps: assume the
+    candidate facts, drop those that some return breaks, again until none is dropped. Out of time, the
+    unfolding assumes nothing of a call's result (still sound, only weaker)."""
+    ub = UNDEFINED_BEHAVIOUR if function.language == "c" else set()
+    facts = {name: candidate_facts(proc) for name, proc in function.procedures.items()}
+    while any(facts.values()):
+        unfolding = unfold(function, facts)
+        system = build_system(unfolding.function, ub, observe=unfolding.observed)
+        enc = Encoder("int", z3.Context())
+        atoms = candidates_with_summaries(system, enc, unfolding)
+        encoded = {name: atoms[unfolding.returns[name]][:len(fs)] for name, fs in facts.items()}
+        found = houdini(system, enc, atoms, max(0.05, deadline - time.monotonic()))
+        if found is None:
+            break
+        kept = {name: [f for f, a in zip(facts[name], encoded[name])
+                       if any(a.eq(b) for b in found[unfolding.returns[name]])] for name in facts}
+        if kept == facts:  # the same graph as Houdini's, so that the same candidates come out of it again
+            return unfolding
+        facts = kept
+    return unfold(function, {})
+
+
+def essential_facts(unfolding: Unfolding, name: str) -> list[Fact]:
+    """The summary's facts less those the others imply: the same summary, as a person would write it."""
+    facts = unfolding.summaries.get(name, [])
+    enc = Encoder("int", z3.Context())
+    atoms = summary_atoms(unfolding, name, enc)
+    keep = list(range(len(facts)))
+    for i in reversed(range(len(facts))):
+        others = [atoms[j] for j in keep if j != i]
+        solver = z3.Solver(ctx=enc.ctx)
+        solver.set("timeout", 200)
+        solver.add(*others, z3.Not(atoms[i]))
+        if solver.check() == z3.unsat:
+            keep.remove(i)
+    return [facts[i] for i in keep]
+
+
+def summary_atoms(unfolding: Unfolding, name: str, enc: Encoder) -> list[z3.BoolRef]:
+    variables = unfolding.summary_variables(name)
+    env = {v: enc.constant(v.name, v.type) for v in variables.values()}
+    return [enc.expr(f.expr(variables), env) for f in unfolding.summaries.get(name, [])]
+
+
+def candidates_with_summaries(system: TransitionSystem, enc: Encoder, unfolding: Unfolding | None) -> dict[int, list[z3.BoolRef]]:
+    """Candidate invariant atoms; at each procedure's return, its summary's facts first."""
+    atoms = candidates(system, enc)
+    for name, loc in (unfolding.returns if unfolding else {}).items():
+        atoms[loc] = summary_atoms(unfolding, name, enc) + atoms[loc]
+    return atoms
+
+
+def with_summaries(unfolding: Unfolding, invariants: dict[int, z3.BoolRef], enc: Encoder) -> dict[int, z3.BoolRef]:
+    out = dict(invariants)
+    for name, loc in unfolding.returns.items():
+        out[loc] = z3.And(out.get(loc, z3.BoolVal(True, enc.ctx)), *summary_atoms(unfolding, name, enc))
+    return out
