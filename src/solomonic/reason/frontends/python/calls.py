@@ -1,0 +1,231 @@
+"""Python calls lowered to the IR: `assume`, the builtins the subset models (`abs min max int bool
+isinstance`), and calls to the module's functions, inlined, or kept as calls to a procedure where the
+callee is on a recursive cycle.
+
+Separate from expressions and statements: it decides what a called name means in the module (its own
+function, a builtin, `solomonic.reason.assume`) and binds arguments to parameters, and it is the part
+that lowers other functions' bodies (so it extends the statement lowering).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+
+from solomonic.reason.frontends.cfg import Builder
+from solomonic.reason.frontends.python.expressions import ANALYSER_QUESTIONS
+from solomonic.reason.frontends.python.module import own_nodes
+from solomonic.reason.frontends.python.state import Frame, PyValue
+from solomonic.reason.frontends.python.statements import StatementLowering
+from solomonic.reason.ir import (
+    BOOL,
+    FALSE,
+    INT,
+    TRUE,
+    Call,
+    Expr,
+    Procedure,
+    Var,
+    arith,
+    cast,
+    compare,
+    const,
+    ite,
+)
+
+
+class CallLowering(StatementLowering):
+    """Lowers calls: to `assume`, to builtins, and to the module's functions (inlined, or procedures)."""
+
+    def call(self, node: ast.Call) -> PyValue:
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else None
+        if self.is_assume(func):
+            if len(node.args) != 1 or node.keywords:
+                raise self.unsupported("assume() takes exactly one condition", node)
+            self.b.assume(self.truth(self.expression(node.args[0])), node.lineno)
+            return PyValue(const(0, INT), TRUE)
+        if name is not None and name in self.module.functions and not self.is_local(name):
+            self.ordinary(self.module.functions[name], node)
+            if name in self.recursive:
+                return self.recursive_call(self.module.functions[name], node)
+            return self.inline(self.module.functions[name], node)
+        if name is not None and self.is_builtin(name):
+            if name in ANALYSER_QUESTIONS:
+                raise self.unsupported(f"a question to the analyser itself (`{name}`): no correct yes/no "
+                                       "answer exists for a program that consults its own analysis", node)
+            if name == "isinstance":
+                return self.isinstance(node)
+            return self.builtin(name, node)
+        raise self.unsupported(f"call to `{ast.unparse(func)}`", node)
+
+    def ordinary(self, fn: ast.FunctionDef, node: ast.AST) -> None:
+        """Refuse functions whose call does not run their body: one whose name the module binds to
+        something else too, a decorated one (the decorator's result runs), a generator function (even one
+        whose `yield` cannot be reached: it returns a generator)."""
+        if fn.name in self.module.rebound:
+            raise self.unsupported(f"`{fn.name}`, a name the module also binds otherwise", node)
+        if fn.decorator_list:
+            raise self.unsupported(f"`{fn.name}`, decorated with @{ast.unparse(fn.decorator_list[0])}", node)
+        if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own_nodes(fn)):
+            raise self.unsupported(f"`{fn.name}`, a generator function (it yields)", node)
+
+    def is_assume(self, func: ast.expr) -> bool:
+        if isinstance(func, ast.Name):
+            return func.id in self.module.assume_names and not self.is_local(func.id)
+        dotted = ast.unparse(func)
+        return dotted.endswith(".assume") and dotted.rsplit(".", 1)[0] in self.module.reason_modules \
+            and not self.is_local(dotted.split(".")[0])
+
+    def builtin(self, name: str, node: ast.Call) -> PyValue:
+        if node.keywords:
+            raise self.unsupported(f"keyword arguments to {name}()", node)
+        args = [self.expression(a) for a in node.args]
+        if name == "abs" and len(args) == 1:
+            x = self.as_int(args[0], node)
+            return PyValue(ite(compare("lt", x, const(0, INT)), arith("neg", x), x))
+        if name in ("min", "max") and len(args) >= 2:
+            values = [self.as_int(a, node) for a in args]
+            best = values[0]
+            for v in values[1:]:  # ties keep the first argument, as Python does
+                better = compare("lt" if name == "min" else "gt", v, best)
+                best = ite(better, v, best)
+            return PyValue(best)
+        if name == "int" and len(args) == 1:
+            return PyValue(self.as_int(args[0], node))
+        if name == "bool" and len(args) == 1:
+            return PyValue(self.truth(args[0]))
+        raise self.unsupported(f"call to `{name}` with {len(args)} argument(s)", node)
+
+    def isinstance(self, node: ast.Call) -> PyValue:
+        """Values in the subset are ints and bools, so isinstance is decided statically."""
+        if len(node.args) != 2 or node.keywords:
+            raise self.unsupported("isinstance() takes two arguments", node)
+        value = self.expression(node.args[0], allow_none=True)
+        nodes = node.args[1].elts if isinstance(node.args[1], ast.Tuple) else [node.args[1]]
+        # Only builtin classes are decided: ints are instances of others too (numbers.Integral,
+        # collections.abc.Hashable, runtime-checkable protocols), and a module may rebind a builtin's name.
+        classes = [getattr(builtins, c.id, None) if isinstance(c, ast.Name) and self.is_builtin(c.id)
+                   else None for c in nodes]
+        if not all(isinstance(c, type) for c in classes):
+            raise self.unsupported("isinstance() with a class other than a builtin one", node)
+        if value.none == TRUE:
+            return PyValue(const(any(isinstance(None, c) for c in classes), BOOL))
+        if value.none != FALSE:
+            raise self.unsupported("isinstance() of a value that may be None", node)
+        if any(issubclass(int, c) for c in classes):
+            return PyValue(TRUE)
+        if bool in classes:
+            declared = isinstance(node.args[0], ast.Name) and len(self.frames) == 1 and \
+                self.declared.get(node.args[0].id) == "bool" and not _reassigned(self.fn, node.args[0].id)
+            if value.expr.type == BOOL or declared:
+                return PyValue(TRUE)
+            raise self.unsupported("isinstance(..., bool) of a value that may be an int", node)
+        return PyValue(FALSE)
+
+    def inline(self, callee: ast.FunctionDef, node: ast.Call) -> PyValue:
+        names, values = self.arguments(callee, node)
+        self.calls += 1
+        prefix = f"{callee.name}#{self.calls}."
+        frame = Frame(callee, prefix, {}, set(names))
+        frame.result = Var(prefix + "$return", INT)
+        frame.result_none = Var(prefix + "$return_none", BOOL)
+        frame.join = self.b.location(node.lineno)
+        self.frames.append(frame)
+        for n, v in zip(names, values):
+            self.b.assign(self.local(n), v, node.lineno)
+        for n in sorted(f for f in self.flagged if f.startswith(prefix)):
+            self.b.assign(Var(n + "$bound", BOOL), FALSE, node.lineno)
+        self.body(callee.body)
+        if self.b.current is not None:  # falls off the end: returns None
+            self.b.assign(frame.result, const(0, INT), node.lineno)
+            self.b.assign(frame.result_none, TRUE, node.lineno)
+            self.b.jump(frame.join, node.lineno)
+        self.frames.pop()
+        self.b.place(frame.join)
+        may_be_none = _may_return_none(callee)
+        return PyValue(frame.result, frame.result_none if may_be_none else FALSE)
+
+    def recursive_call(self, callee: ast.FunctionDef, node: ast.Call) -> PyValue:
+        """A call into a recursive cycle stays a call, to the callee's body lowered once."""
+        _, values = self.arguments(callee, node)
+        self.procedure(callee)
+        target = self.b.temp(f"{callee.name}.result", INT)
+        self.b.emit(Call(callee.name, tuple(values), target), node.lineno)
+        return PyValue(target)
+
+    def procedure(self, callee: ast.FunctionDef) -> Procedure:
+        """The body of `callee` as a procedure of its own (variables `name.x`), lowered on first use."""
+        name = callee.name
+        if name in self.procedures:
+            return self.procedures[name]
+        if _may_return_none(callee):
+            raise self.unsupported(f"the recursive function `{name}` may return None", callee)
+        saved = self.b, self.frames
+        self.b, self.frames = Builder(callee.lineno, prefix=f"{name}."), []
+        names = [a.arg for a in callee.args.args]
+        frame = Frame(callee, f"{name}.", {}, set(names), procedure=True)
+        frame.result = Var(f"{name}.$return", INT)
+        self.frames.append(frame)
+        self.procedures[name] = Procedure(name, callee.lineno, [self.local(n) for n in names], frame.result,
+                                          self.b.cfg)
+        for n in sorted(f for f in self.flagged if f.startswith(frame.prefix)):
+            self.b.assign(Var(n + "$bound", BOOL), FALSE, callee.lineno)
+        self.body(callee.body)
+        self.b, self.frames = saved
+        return self.procedures[name]
+
+    def arguments(self, callee: ast.FunctionDef, node: ast.Call) -> tuple[list[str], list[Expr]]:
+        """The callee's parameter names and the values the call binds to them."""
+        params = callee.args
+        if params.vararg or params.kwarg or params.kwonlyargs or params.posonlyargs:
+            raise self.unsupported(f"call to `{callee.name}` with *args, **kwargs or special parameters", node)
+        names = [a.arg for a in params.args]
+        bound: dict[str, ast.expr] = {}
+        if len(node.args) > len(names):
+            raise self.unsupported(f"call to `{callee.name}` with too many arguments", node)
+        for n, a in zip(names, node.args):
+            bound[n] = a
+        for kw in node.keywords:
+            if kw.arg is None or kw.arg not in names or kw.arg in bound:
+                raise self.unsupported(f"call to `{callee.name}` with keyword argument {kw.arg}", node)
+            bound[kw.arg] = kw.value
+        defaults = dict(zip(names[len(names) - len(params.defaults):], params.defaults))
+        for n in names:
+            if n not in bound and n not in defaults:
+                raise self.unsupported(f"call to `{callee.name}` without argument '{n}'", node)
+        # Python evaluates the arguments as written, positional then keyword: one that raises must not
+        # pre-empt an earlier one that loops or raises otherwise.
+        written = [*node.args, *(k.value for k in node.keywords)]
+        given = {id(a): self.as_int(self.expression(a), a) for a in written}
+        # A default is evaluated like a module constant and keeps its type (`y: int = True` binds a bool);
+        # parameters are int variables (bools as 0/1), so it is stored as an int, as an argument is.
+        values = [given[id(bound[n])] if n in bound else
+                  cast(self.module_value(defaults[n], f"the default of '{n}' in `{callee.name}`", node), INT)
+                  for n in names]
+        return names, values
+
+
+def _reassigned(fn: ast.FunctionDef, name: str) -> bool:
+    return any(isinstance(t, ast.Name) and t.id == name and isinstance(t.ctx, ast.Store)
+               for node in own_nodes(fn) for t in ast.walk(node))
+
+
+def _may_return_none(fn: ast.FunctionDef) -> bool:
+    for node in own_nodes(fn):
+        if isinstance(node, ast.Return) and (node.value is None or (
+                isinstance(node.value, ast.Constant) and node.value.value is None)):
+            return True
+    return not _always_returns(fn.body)
+
+
+def _always_returns(stmts: list[ast.stmt]) -> bool:
+    for s in stmts:
+        if isinstance(s, (ast.Return, ast.Raise)):
+            return True
+        if isinstance(s, ast.If) and _always_returns(s.body) and _always_returns(s.orelse):
+            return True
+        if isinstance(s, ast.While) and isinstance(s.test, ast.Constant) and s.test.value and not any(
+                isinstance(n, ast.Break) for n in ast.walk(s)):
+            return True
+    return False

@@ -1,0 +1,239 @@
+"""Python expressions lowered to IR values: constants, names, arithmetic, comparisons, `and`/`or`/`not`
+and conditional expressions, each failing (ZeroDivisionError, UnboundLocalError) where Python would.
+
+Separate from statements and calls: an expression only adds the checks it needs to the current
+location, and branches only where a part that may fail must not run unconditionally. Calls are the
+one expression lowered elsewhere (calls.py), since inlining a callee lowers its statements.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from solomonic.reason.frontends.python.state import Frame, LoweringState, PyValue
+from solomonic.reason.ir import (
+    BOOL,
+    FALSE,
+    INT,
+    TRUE,
+    Const,
+    Event,
+    Expr,
+    Unsupported,
+    arith,
+    cast,
+    compare,
+    conj,
+    const,
+    ite,
+    negate,
+)
+from solomonic.reason.ir.evaluate import EvaluationError, evaluate
+
+ANALYSER_QUESTIONS = {"terminates", "check"}  # names under which a program asks the analyser about itself
+MAX_EXPONENT = 64
+PURE_BUILTINS = {"isinstance", "abs", "min", "max", "int", "bool"}  # cannot fail on ints and bools
+
+
+class ExpressionLowering(LoweringState):
+    """Lowers expressions to values at the current location."""
+
+    def expression(self, node: ast.expr, allow_none: bool = False) -> PyValue:
+        value = self._expression(node)
+        if value.none != FALSE and not allow_none:
+            raise self.unsupported("a value that may be None used in an expression", node)
+        return value
+
+    def _expression(self, node: ast.expr) -> PyValue:
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, bool):
+                return PyValue(const(node.value, BOOL))
+            if isinstance(node.value, int):
+                return PyValue(const(node.value, INT))
+            if node.value is None:
+                return PyValue(const(0, INT), TRUE)
+            raise self.unsupported(f"constant of type {type(node.value).__name__}", node)
+        if isinstance(node, ast.Name):
+            return self.name(node)
+        if isinstance(node, ast.BinOp):
+            return self.binop(node.op, node.left, node.right, node)
+        if isinstance(node, ast.UnaryOp):
+            operand = self.expression(node.operand)
+            if isinstance(node.op, ast.Not):
+                return PyValue(negate(self.truth(operand)))
+            if isinstance(node.op, ast.USub):
+                return PyValue(arith("neg", self.as_int(operand, node)))
+            if isinstance(node.op, ast.UAdd):
+                return PyValue(self.as_int(operand, node))
+            raise self.unsupported(f"operator {type(node.op).__name__}", node)
+        if isinstance(node, ast.BoolOp):
+            return self.boolop(node)
+        if isinstance(node, ast.Compare):
+            return self.comparison(node)
+        if isinstance(node, ast.IfExp):
+            cond = self.truth(self.expression(node.test))
+            return self.conditional(cond, node.body, node.orelse, node)
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        raise self.unsupported(f"expression `{type(node).__name__}`", node)
+
+    def call(self, node: ast.Call) -> PyValue:
+        """Lowered by `CallLowering` (calls.py), which inlines the callee's statements."""
+        raise NotImplementedError
+
+    def name(self, node: ast.Name) -> PyValue:
+        n = node.id
+        f = self.frame
+        if self.is_local(n):
+            var = self.local(n)
+            if n not in f.assigned:
+                key = f.prefix + n
+                self.maybe_unbound.add(key)
+                if key in self.flagged:
+                    self.b.fail_unless(self.bound_flag(n), Event(
+                        "exception", node.lineno, f"UnboundLocalError: '{n}' is read before it is assigned"))
+            return PyValue(var)
+        if n in self.module.constants:
+            return PyValue(self.module_value(self.module.constants[n], f"module-level name '{n}'", node))
+        if n in ("True", "False"):
+            return PyValue(const(n == "True", BOOL))
+        if n in ANALYSER_QUESTIONS:
+            raise self.unsupported(f"a question to the analyser itself (`{n}`): no correct yes/no answer "
+                                   "exists for a program that consults its own analysis", node)
+        if n in self.module.bound:
+            raise self.unsupported(f"module-level name '{n}', bound more than once or not to a constant", node)
+        raise self.unsupported(f"undefined name '{n}'", node)
+
+    def module_value(self, value_node: ast.expr, what: str, node: ast.AST) -> Expr:
+        """The value of an expression evaluated once in the module's scope (a constant, or a parameter's
+        default, which Python evaluates when the `def` runs): it must be a constant expression."""
+        scope = _module_scope()
+        probe = type(self)(self.module, scope, set())
+        probe.frames.append(Frame(scope, "", {}, set()))
+        try:
+            value = probe.expression(value_node)
+            result = evaluate(value.expr, {})
+        except (Unsupported, KeyError, EvaluationError):
+            raise self.unsupported(f"{what} is not an int or bool constant", node) from None
+        if len(probe.b.cfg.edges) > 1:
+            raise self.unsupported(f"{what} is not a constant expression", node)
+        return const(result, value.expr.type)
+
+    def binop(self, op: ast.operator, left_node: ast.expr, right_node: ast.expr, node: ast.AST) -> PyValue:
+        left = self.as_int(self.expression(left_node), left_node)
+        right = self.as_int(self.expression(right_node), right_node)
+        line = node.lineno
+        simple = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul"}
+        if type(op) in simple:
+            return PyValue(arith(simple[type(op)], left, right))
+        if isinstance(op, (ast.FloorDiv, ast.Mod)):
+            symbol = "//" if isinstance(op, ast.FloorDiv) else "%"
+            self.b.fail_unless(compare("ne", right, const(0, INT)), Event(
+                "exception", line, f"ZeroDivisionError: `{ast.unparse(node)}` divides by zero"))
+            return PyValue(arith("floordiv" if symbol == "//" else "floormod", left, right))
+        if isinstance(op, ast.Pow):
+            if not (isinstance(right, Const) and 0 <= right.value <= MAX_EXPONENT):
+                raise self.unsupported(f"`**` with an exponent that is not a constant in 0..{MAX_EXPONENT}", node)
+            result: Expr = const(1, INT)
+            for _ in range(right.value):
+                result = left if result == const(1, INT) else arith("mul", result, left)
+            return PyValue(result)
+        raise self.unsupported(f"operator `{type(op).__name__}` (only + - * // % ** on ints)", node)
+
+    def comparison(self, node: ast.Compare) -> PyValue:
+        """`a < b < c` is `a < b and b < c` with b evaluated once; c only where a < b held."""
+        ops = {ast.Eq: "eq", ast.NotEq: "ne", ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge"}
+        for op in node.ops:
+            if type(op) not in ops:
+                raise self.unsupported(f"comparison `{type(op).__name__}`", node)
+        left = self.as_int(self.expression(node.left), node.left)
+        if not any(_may_fail(c, self) for c in node.comparators[1:]):
+            parts = []
+            for op, right_node in zip(node.ops, node.comparators):
+                right = self.as_int(self.expression(right_node), right_node)
+                parts.append(compare(ops[type(op)], left, right))
+                left = right
+            return PyValue(conj(*parts))
+        line = node.lineno
+        result = self.b.temp("chain", INT)
+        self.b.assign(result, const(0, INT), line)
+        join = self.b.location(line)
+        for k, (op, right_node) in enumerate(zip(node.ops, node.comparators)):
+            right = self.as_int(self.expression(right_node), right_node)
+            holds = compare(ops[type(op)], left, right)
+            if k == len(node.ops) - 1:
+                self.b.assign(result, ite(holds, const(1, INT), const(0, INT)), line)
+                self.b.jump(join, line)
+            else:
+                yes, no = self.b.branch(holds, line)
+                if no is not None:
+                    self.b.place(no)
+                    self.b.jump(join, line)
+                self.b.place(yes)
+            left = right
+        self.b.place_if_reached(join)
+        return PyValue(compare("ne", result, const(0, INT)))
+
+    def boolop(self, node: ast.BoolOp) -> PyValue:
+        """`a and b` is b where a is true, else a (values, not just truth); b runs only where needed."""
+        is_and = isinstance(node.op, ast.And)
+        result = self.expression(node.values[0])
+        for right_node in node.values[1:]:
+            cond = self.truth(result)
+            if not is_and:
+                cond = negate(cond)
+            if _may_fail(right_node, self):
+                result = self.guarded(cond, right_node, result, node)
+            else:
+                right = self.expression(right_node)
+                result = self.select(cond, right, result)
+        return result
+
+    def select(self, cond: Expr, a: PyValue, b: PyValue) -> PyValue:
+        if a.expr.type == b.expr.type:
+            return PyValue(ite(cond, a.expr, b.expr))
+        return PyValue(ite(cond, cast(a.expr, INT), cast(b.expr, INT)))
+
+    def guarded(self, cond: Expr, then_node: ast.expr, otherwise: PyValue, node: ast.AST) -> PyValue:
+        """Evaluate then_node only where cond holds (it may fail or call); else keep `otherwise`."""
+        tmp = self.b.temp("value", INT)
+        self.b.assign(tmp, cast(otherwise.expr, INT), node.lineno)
+        join = self.b.location(node.lineno)
+        yes, no = self.b.branch(cond, node.lineno)
+        if yes is not None:
+            self.b.place(yes)
+            self.b.assign(tmp, self.as_int(self.expression(then_node), then_node), node.lineno)
+            self.b.jump(join, node.lineno)
+        if no is not None:
+            self.b.place(no)
+            self.b.jump(join, node.lineno)
+        self.b.place(join)
+        return PyValue(tmp)
+
+    def conditional(self, cond: Expr, body: ast.expr, orelse: ast.expr, node: ast.AST) -> PyValue:
+        if not _may_fail(body, self) and not _may_fail(orelse, self):
+            return self.select(cond, self.expression(body), self.expression(orelse))
+        otherwise = self.guarded(negate(cond), orelse, PyValue(const(0, INT)), node)
+        return self.guarded(cond, body, otherwise, node)
+
+
+def _may_fail(node: ast.expr, lowering: ExpressionLowering) -> bool:
+    """Whether evaluating node can raise, call, or change state (so it must not run unconditionally)."""
+    for n in ast.walk(node):
+        if isinstance(n, ast.Call) and not (isinstance(n.func, ast.Name) and n.func.id in PURE_BUILTINS
+                                            and lowering.is_builtin(n.func.id)):
+            return True
+        if isinstance(n, ast.BinOp) and isinstance(n.op, (ast.FloorDiv, ast.Mod)) and not (
+                isinstance(n.right, ast.Constant) and n.right.value != 0):
+            return True
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and lowering.is_local(n.id) \
+                and n.id not in lowering.frame.assigned:
+            return True
+    return False
+
+
+def _module_scope() -> ast.FunctionDef:
+    """A function without parameters or locals: lowering an expression in it sees only module names."""
+    fn = ast.parse("def _module_scope():\n    pass").body[0]
+    assert isinstance(fn, ast.FunctionDef)
+    return fn

@@ -1,0 +1,150 @@
+"""What a Python module binds, read from its syntax before any function is lowered.
+
+The module's functions and constants, the names it binds (and so the builtins it shadows), the names
+bound to `solomonic.reason` and its `assume`, the functions on a recursive cycle, and a function's own
+locals as Python's compiler decides them. Separate from the lowering: none of it depends on a path
+through a function; it is read from the syntax alone, and the lowering only consults it.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from dataclasses import dataclass, field
+
+from solomonic.reason.frontends.calls import on_cycles
+from solomonic.reason.ir import BadInput
+
+
+@dataclass
+class PythonModule:
+    path: str
+    tree: ast.Module
+    functions: dict[str, ast.FunctionDef]
+    constants: dict[str, ast.expr]
+    assume_names: set[str]  # local names bound to solomonic.reason.assume
+    reason_modules: set[str]  # local names bound to the solomonic.reason module
+    bound: set[str] = field(default_factory=set)  # every name the module scope binds (shadowing builtins)
+    rebound: set[str] = field(default_factory=set)  # functions whose name is also bound to something else
+    lines: list[str] = field(default_factory=list)
+
+    def function_line(self, name: str) -> int:
+        return self.functions[name].lineno
+
+
+def parse_python(path: str, source: bytes) -> PythonModule:
+    try:
+        tree = ast.parse(source, filename=path)
+    except SyntaxError as err:
+        raise BadInput(f"{path}:{err.lineno or 0}: syntax error: {err.msg}") from None
+    except (ValueError, UnicodeDecodeError) as err:
+        raise BadInput(f"{path}: cannot be read as Python source: {err}") from None
+    functions: dict[str, ast.FunctionDef] = {}
+    assigned: dict[str, list[ast.expr]] = {}
+    assume_names: set[str] = set()
+    reason_modules: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            functions[node.name] = node
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for t in targets:
+                if isinstance(t, ast.Name):
+                    assigned.setdefault(t.id, []).append(node.value)
+        elif isinstance(node, ast.ImportFrom) and node.module == "solomonic.reason":
+            assume_names |= {a.asname or a.name for a in node.names if a.name == "assume"}
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name == "solomonic.reason" and a.asname:
+                    reason_modules.add(a.asname)
+                elif a.name.startswith("solomonic"):
+                    reason_modules.add("solomonic.reason")
+    # What a function sees of a module name is its binding after the import. A name is a constant only
+    # where its single top-level assignment is its only binding (not `K += 1`, `if c: K = 9`, `del K`, an
+    # import, a def), and a call runs the module's function only where nothing but defs binds that name.
+    bindings = _module_bindings(tree)
+    globals_ = {n for fn in functions.values() for node in ast.walk(fn) if isinstance(node, ast.Global)
+                for n in node.names}
+    defs = Counter(node.name for node in tree.body if isinstance(node, ast.FunctionDef))
+    constants = {n: vs[0] for n, vs in assigned.items()
+                 if len(vs) == 1 and vs[0] is not None and bindings[n] == 1 and n not in globals_}
+    rebound = {n for n in functions if bindings[n] != defs[n] or n in globals_}
+    assume_names = {n for n in assume_names if bindings[n] == 1 and n not in globals_}  # not `assume = print`
+    reason_modules = {n for n in reason_modules if bindings[n.split(".")[0]] == 1 and n not in globals_}
+    return PythonModule(path, tree, functions, constants, assume_names, reason_modules,
+                        set(bindings) | globals_, rebound)
+
+
+def _module_bindings(tree: ast.Module) -> Counter[str]:
+    """How often each name is bound (assigned, deleted, imported, defined) in the module's own scope."""
+    return _scope_bindings(tree.body)
+
+
+def _scope_bindings(nodes: list[ast.stmt]) -> Counter[str]:
+    """How often each name is bound (assigned, deleted, imported, defined) by the statements of one scope.
+    The bodies of the functions, classes and lambdas they define are other scopes, and so are the loop
+    variables of comprehensions (a walrus inside one binds here). Whether a statement can be reached
+    does not matter: Python decides a function's locals when it compiles it."""
+    counts: Counter[str] = Counter()
+    todo: list[ast.AST] = list(nodes)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            if not isinstance(node, ast.Lambda):
+                counts[node.name] += 1
+                todo += node.decorator_list  # these run in this scope
+            if isinstance(node, ast.ClassDef):
+                todo += [*node.bases, *node.keywords]
+            else:
+                todo += [*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]
+            continue
+        if isinstance(node, ast.comprehension):
+            todo += [node.iter, *node.ifs]
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            counts[node.id] += 1
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for a in node.names:
+                counts[a.asname or a.name.split(".")[0]] += 1
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+            counts[node.name] += 1
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            counts[node.rest] += 1
+        todo += ast.iter_child_nodes(node)
+    return counts
+
+
+def returns_value(fn: ast.FunctionDef) -> bool:
+    """Whether `returns-true` applies: some `return` gives a value, or the annotation is not None."""
+    if fn.returns is not None and not (isinstance(fn.returns, ast.Constant) and fn.returns.value is None):
+        return True
+    return any(isinstance(n, ast.Return) and n.value is not None
+               and not (isinstance(n.value, ast.Constant) and n.value.value is None)
+               for n in own_nodes(fn))
+
+
+def own_nodes(fn: ast.FunctionDef):
+    """The nodes of fn's body, not descending into nested functions or classes."""
+    todo = list(fn.body)
+    while todo:
+        node = todo.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                todo.append(child)
+
+
+def local_names(fn: ast.FunctionDef) -> set[str]:
+    """fn's local variables, as Python decides them: its parameters and every name its body binds in any
+    way (even where unreachable), less those it declares global."""
+    declared = {n for node in own_nodes(fn) if isinstance(node, (ast.Global, ast.Nonlocal))
+                for n in node.names}
+    return ({a.arg for a in fn.args.args} | set(_scope_bindings(fn.body))) - declared
+
+
+def recursive_functions(module: PythonModule) -> set[str]:
+    """The module's functions on a cycle of the call graph: lowered once each and called, not inlined."""
+    calls = {name: {n.func.id for n in own_nodes(fn) for n in ast.walk(n) if isinstance(n, ast.Call)
+                    and isinstance(n.func, ast.Name) and n.func.id in module.functions}
+             for name, fn in module.functions.items()}
+    return on_cycles(calls)

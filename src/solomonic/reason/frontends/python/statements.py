@@ -1,0 +1,264 @@
+"""Python statements and control flow lowered to the CFG: assignments, `if`, `while` and `for ... in
+range(...)` (with `else`), `break`/`continue`, `return`, `assert` and `raise`.
+
+Separate from expressions: statements lay out locations and edges, and track which locals are
+definitely assigned at each point (so that UnboundLocalError is checked only where it can happen).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+
+from solomonic.reason.frontends.cfg import Loop
+from solomonic.reason.frontends.python.expressions import ExpressionLowering
+from solomonic.reason.frontends.python.state import PyValue
+from solomonic.reason.ir import (
+    FALSE,
+    INT,
+    TRUE,
+    Const,
+    Event,
+    arith,
+    cast,
+    compare,
+    conj,
+    const,
+    disj,
+    negate,
+)
+
+
+class StatementLowering(ExpressionLowering):
+    """Lowers statements, and how the function being lowered is left (return, an inlined return)."""
+
+    def body(self, stmts: list[ast.stmt]) -> None:
+        for s in stmts:
+            if self.b.current is None:
+                return  # unreachable code after return/break/continue/raise
+            self.statement(s)
+
+    def statement(self, s: ast.stmt) -> None:
+        line = s.lineno
+        if isinstance(s, ast.Expr):
+            if isinstance(s.value, ast.Constant):
+                return  # docstrings and bare constants
+            self.expression(s.value, allow_none=True)
+        elif isinstance(s, ast.Pass):
+            pass
+        elif isinstance(s, ast.Assign):
+            self.assign(s.targets, s.value, line)
+        elif isinstance(s, ast.AnnAssign):
+            if s.value is not None:
+                self.assign([s.target], s.value, line)
+        elif isinstance(s, ast.AugAssign):
+            if not isinstance(s.target, ast.Name):
+                raise self.unsupported("augmented assignment to something other than a name", s)
+            value = self.binop(s.op, ast.Name(s.target.id, ast.Load(), lineno=line), s.value, s)
+            self.store(s.target.id, value, s)
+        elif isinstance(s, ast.If):
+            self.if_statement(s)
+        elif isinstance(s, ast.While):
+            self.while_statement(s)
+        elif isinstance(s, ast.For):
+            self.for_statement(s)
+        elif isinstance(s, ast.Break):
+            self.loop_exit(s, "break")
+        elif isinstance(s, ast.Continue):
+            self.loop_exit(s, "continue")
+        elif isinstance(s, ast.Return):
+            self.return_statement(s)
+        elif isinstance(s, ast.Assert):
+            self.exception_argument(s.msg)
+            ok = self.truth(self.expression(s.test))
+            self.b.fail_unless(ok, Event("assert", line, f"assertion `{ast.unparse(s.test)}` fails"))
+        elif isinstance(s, ast.Raise):
+            self.exception_argument(s.exc)
+            self.exception_argument(s.cause)
+            what = ast.unparse(s.exc) if s.exc is not None else "re-raise"
+            self.b.end(Event("exception", line, f"raise {what}"))
+        else:
+            raise self.unsupported(f"statement `{type(s).__name__}`", s)
+
+    def exception_argument(self, node: ast.expr | None) -> None:
+        """An assert's message, or what `raise` raises, is evaluated as the exception is raised, and is
+        not modelled: whatever it does, an exception escapes, unless its evaluation never ends. So it
+        may not call anything but a builtin exception class, nor loop (comprehensions) nor take long
+        (`**`): with `assert x > 0, spin(x)` the failing assertion would otherwise count as an end."""
+        for n in ast.walk(node) if node is not None else ():
+            exception_class = isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and \
+                self.is_builtin(n.func.id) and _builtin_exception(n.func.id)
+            if (isinstance(n, ast.Call) and not exception_class) or isinstance(n, (
+                    ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Pow, ast.Await,
+                    ast.Yield, ast.YieldFrom)):
+                raise self.unsupported(f"`{ast.unparse(node)}` as an exception or assertion message (its "
+                                       "evaluation might not end)", node)
+
+    def assign(self, targets: list[ast.expr], value_node: ast.expr, line: int) -> None:
+        if len(targets) == 1 and isinstance(targets[0], ast.Tuple):
+            target = targets[0]
+            if not isinstance(value_node, ast.Tuple) or len(value_node.elts) != len(target.elts):
+                raise self.unsupported("tuple assignment from something other than a tuple of equal length",
+                                       value_node)
+            values = [self.expression(v) for v in value_node.elts]
+            temps = []
+            for v, t in zip(values, target.elts):  # all right-hand sides are evaluated first
+                if not isinstance(t, ast.Name):
+                    raise self.unsupported("assignment to something other than a name", t)
+                tmp = self.b.temp("tuple", INT)
+                self.b.assign(tmp, self.as_int(v, t), line)
+                temps.append(tmp)
+            for tmp, t in zip(temps, target.elts):
+                self.store(t.id, PyValue(tmp), t)
+            return
+        value = self.expression(value_node)
+        if len(targets) > 1:  # `x = y = x + 1`: each target gets the value from before the first store
+            tmp = self.b.temp("value", INT)
+            self.b.assign(tmp, self.as_int(value, value_node), line)
+            value = PyValue(tmp)
+        for t in targets:
+            if not isinstance(t, ast.Name):
+                raise self.unsupported("assignment to something other than a name", t)
+            self.store(t.id, value, t)
+
+    def store(self, name: str, value: PyValue, node: ast.AST) -> None:
+        var = self.local(name)
+        self.b.assign(var, self.as_int(value, node), node.lineno)
+        if self.frame.prefix + name in self.flagged:
+            self.b.assign(self.bound_flag(name), TRUE, node.lineno)
+        self.frame.assigned.add(name)
+
+    def if_statement(self, s: ast.If) -> None:
+        cond = self.truth(self.expression(s.test))
+        yes, no = self.b.branch(cond, s.lineno)
+        before = set(self.frame.assigned)
+        join = self.b.location(s.lineno)
+        ends = []
+        for loc, stmts in ((yes, s.body), (no, s.orelse)):
+            if loc is None:
+                continue
+            self.frame.assigned = set(before)
+            self.b.place(loc)
+            self.body(stmts)
+            if self.b.current is not None:
+                ends.append(set(self.frame.assigned))
+            self.b.jump(join, s.lineno)
+        self.frame.assigned = set.intersection(*ends) if ends else before
+        self.b.place(join)
+
+    def loop(self, s: ast.While | ast.For, head: int, cond_of_head, before_body) -> None:
+        """Lay out `head: if cond: body; goto head else: orelse`; `break` skips the else branch."""
+        after = self.b.location(s.lineno)
+        entry_assigned = set(self.frame.assigned)
+        self.b.jump(head, s.lineno)
+        self.b.place(head)
+        cond = cond_of_head()
+        yes, no = self.b.branch(cond, s.lineno)
+        loop = Loop(break_to=after, continue_to=head)
+        self.frame.loops.append(loop)
+        self.frame.loop_assigned.append([])
+        if yes is not None:
+            self.b.place(yes)
+            before_body()
+            self.body(s.body)
+            self.b.jump(head, s.lineno)
+        self.frame.loops.pop()
+        break_sets = self.frame.loop_assigned.pop()
+        exits = list(break_sets)
+        if no is not None:
+            self.frame.assigned = set(entry_assigned)
+            self.b.place(no)
+            self.body(s.orelse)
+            if self.b.current is not None:
+                exits.append(set(self.frame.assigned))
+            self.b.jump(after, s.lineno)
+        self.frame.assigned = set.intersection(*exits) if exits else entry_assigned
+        self.b.place(after if exits else None)  # `while True` without break: nothing follows
+
+    def while_statement(self, s: ast.While) -> None:
+        head = self.b.location(s.lineno)
+        self.loop(s, head, lambda: self.truth(self.expression(s.test)), lambda: None)
+
+    def for_statement(self, s: ast.For) -> None:
+        if not isinstance(s.target, ast.Name):
+            raise self.unsupported("for-loop target other than a single name", s.target)
+        it = s.iter
+        if not (isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range"
+                and self.is_builtin("range") and 1 <= len(it.args) <= 3 and not it.keywords):
+            raise self.unsupported("for-loop over something other than range(...)", it)
+        args = [self.as_int(self.expression(a), a) for a in it.args]
+        start, stop, step = (const(0, INT), args[0], const(1, INT)) if len(args) == 1 else (
+            args[0], args[1], args[2] if len(args) == 3 else const(1, INT))
+        line = s.lineno
+        if not isinstance(step, Const):
+            self.b.fail_unless(compare("ne", step, const(0, INT)),
+                               Event("exception", line, "ValueError: range() arg 3 must not be zero"))
+        elif step.value == 0:
+            self.b.end(Event("exception", line, "ValueError: range() arg 3 must not be zero"))
+            return
+        counter, bound, stride = (self.b.temp("range", INT) for _ in range(3))
+        self.b.assign(counter, start, line)
+        self.b.assign(bound, stop, line)
+        self.b.assign(stride, step, line)
+        if isinstance(step, Const):
+            cond = compare("lt" if step.value > 0 else "gt", counter, bound)
+        else:
+            positive = compare("gt", stride, const(0, INT))
+            cond = disj(conj(positive, compare("lt", counter, bound)),
+                        conj(negate(positive), compare("gt", counter, bound)))
+
+        def advance() -> None:
+            self.store(s.target.id, PyValue(counter), s.target)
+            self.b.assign(counter, arith("add", counter, stride), line)
+
+        head = self.b.location(line)
+        self.loop(s, head, lambda: cond, advance)
+
+    def loop_exit(self, s: ast.stmt, kind: str) -> None:
+        if not self.frame.loops:
+            raise self.unsupported(f"`{kind}` outside a loop", s)
+        loop = self.frame.loops[-1]
+        if kind == "break":
+            self.frame.loop_assigned[-1].append(set(self.frame.assigned))
+            self.b.jump(loop.break_to, s.lineno)
+        else:
+            self.b.jump(loop.continue_to, s.lineno)
+
+    def return_statement(self, s: ast.Return) -> None:
+        value = PyValue(const(0, INT), TRUE) if s.value is None else self.expression(s.value, allow_none=True)
+        if len(self.frames) > 1 or self.frame.procedure:
+            self.leave(value, s.lineno)
+        else:
+            self.finish_return(value, s.lineno)
+
+    def leave(self, value: PyValue, line: int) -> None:
+        """Return from an inlined function or a procedure."""
+        f = self.frame
+        self.b.assign(f.result, cast(value.expr, INT), line)
+        if not f.procedure:
+            self.b.assign(f.result_none, value.none, line)
+            self.b.jump(f.join, line)
+        elif value.none == FALSE:
+            self.b.end(Event("return", line, f"{f.fn.name}() returns"))
+        else:
+            raise self.unsupported(f"the recursive function `{f.fn.name}` returning None", f.fn)
+
+    def finish_return(self, value: PyValue, line: int) -> None:
+        """Leave the analysed function: a true value ends in 'return', a false one in 'return-false'."""
+        f = self.frame
+        self.b.assign(f.result, cast(value.expr, INT), line)
+        self.b.assign(f.result_none, value.none, line)
+        truthy = self.truth(PyValue(f.result, f.result_none))
+        shown = "None" if value.none == TRUE else "a false value"
+        yes, no = self.b.branch(truthy, line)
+        if yes is not None:
+            self.b.place(yes)
+            self.b.end(Event("return", line, "returns a true value"))
+        if no is not None:
+            self.b.place(no)
+            self.b.end(Event("return-false", line, f"returns {shown}"))
+
+
+def _builtin_exception(name: str) -> bool:
+    value = getattr(builtins, name, None)
+    return isinstance(value, type) and issubclass(value, BaseException)
