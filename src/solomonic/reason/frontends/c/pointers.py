@@ -50,7 +50,7 @@ ALLOCATORS = {"malloc": (True, False), "calloc": (True, True), "alloca": (False,
 
 
 class PointerLowering:
-    """Mixed into the C lowering (`frontend_c._Lowering`), whose helpers it uses."""
+    """Mixed into the C lowering (`lower._Lowering`), whose helpers it uses."""
 
     # ---------------------------------------------------------------------------------- static types
 
@@ -132,7 +132,7 @@ class PointerLowering:
             old = self.pointer(e.expr)
             if e.op.startswith("p"):
                 saved = self.b.temp("old", self.t.index)
-                self.b.assign(saved, old.offset, self._line(e))
+                self.b.assign(saved, old.offset, self.line(e))
                 old = PtrVal(old.obj, saved, old.pointee, old.null)
             step = CVal(const(1, self.t.int.bv), self.t.int)
             new = self.step(old, step, "+" if "+" in e.op else "-", e)
@@ -199,7 +199,7 @@ class PointerLowering:
             sym.obj = value.obj
         elif value.obj is not None and sym.obj is not value.obj:
             raise self.unsupported(f"pointer '{sym.name}' may point into {sym.obj.name} or {value.obj.name}", node)
-        line = self._line(node)
+        line = self.line(node)
         if value.offset != sym.offset:
             self.b.assign(sym.offset, value.offset, line)
         self.b.assign(sym.null, ite(value.null, const(1, sym.null.type), const(0, sym.null.type)), line)
@@ -271,7 +271,7 @@ class PointerLowering:
         offset = p.offset
         if not isinstance(offset, (Const, Var)):  # evaluate it once
             offset = self.b.temp("index", self.t.index)
-            self.b.assign(offset, p.offset, self._line(node))
+            self.b.assign(offset, p.offset, self.line(node))
         return p.obj.storage, offset
 
     def read_through(self, p: PtrVal, node: c_ast.Node) -> CVal:
@@ -334,7 +334,7 @@ class PointerLowering:
     def allocate(self, a: Allocation, pointee: CInt) -> PtrVal:
         """The object an allocation creates once its element type is known; its contents are unknown
         (malloc, alloca) or zero (calloc)."""
-        line = self._line(a.node)
+        line = self.line(a.node)
         self.allocations += 1
         name = f"{a.function}#{self.allocations}"
         elements = arith("div", a.size_bytes, const(pointee.size, a.size_bytes.type))
@@ -373,7 +373,7 @@ class PointerLowering:
         live = p.obj.live
         ok = conj(compare("ne", live, const(0, live.type)), compare("eq", p.offset, const(0, self.t.index)))
         self.check(disj(p.null, ok), "ub", e, f"`{text}` does not free a live allocation's start")
-        self.b.assign(live, ite(p.null, live, const(0, live.type)), self._line(e))
+        self.b.assign(live, ite(p.null, live, const(0, live.type)), self.line(e))
 
     def pointer_symbol(self, name: str, template: Var, ptype: Pointer, node: c_ast.Node) -> PtrSym:
         """A pointer variable (IR variables named like `template`), not yet pointing anywhere."""

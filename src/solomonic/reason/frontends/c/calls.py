@@ -1,0 +1,181 @@
+"""Lowering C calls: SV-COMP's functions (`__VERIFIER_*`, `reach_error`, `abort`, ...) as assertions,
+assumptions, stops and nondeterministic values; calls to defined functions inlined, except calls into
+recursion, which stay calls to a procedure lowered once."""
+
+from __future__ import annotations
+
+from pycparser import c_ast
+
+from solomonic.reason.frontends.c.parse import NONDET_NAMES, NONDET_PREFIX
+from solomonic.reason.frontends.c.state import Frame, LoweringState
+from solomonic.reason.frontends.c.symbols import CVal, Pointer, PtrSym, PtrVal, Scalar, VarSym, Void
+from solomonic.reason.frontends.cfg import Builder
+from solomonic.reason.ir import BOOL, Call, Event, Procedure, Var, compare, const
+
+ERROR_FUNCTIONS = {"reach_error", "__VERIFIER_error", "__assert_fail", "__assert_perror_fail", "__assert"}
+STOP_FUNCTIONS = {"abort", "exit", "_Exit", "_exit"}
+
+
+class CallLowering(LoweringState):
+    """Calls, one mixin of the C lowering (`lower._Lowering`); it calls the others."""
+
+    def call(self, e: c_ast.FuncCall) -> CVal:
+        if not isinstance(e.name, c_ast.ID):
+            raise self.unsupported("call through a function pointer", e)
+        name = e.name.name
+        args = e.args.exprs if e.args is not None else []
+        line = self.line(e)
+        void = CVal(const(0, self.t.int.bv), self.t.int)
+        if name in ERROR_FUNCTIONS:
+            if name in ("__assert_fail", "__assert") and args and isinstance(args[0], c_ast.Constant):
+                message = f"assertion `{args[0].value.strip(chr(34))}` fails"
+            else:
+                message = f"{name}() is called"
+            self.b.end(self.event("assert", e, message))
+            return void
+        if name in STOP_FUNCTIONS:
+            for a in args:
+                self.expression(a)
+            self.b.end(Event("stop", line, f"{name}() stops the program"))
+            return void
+        if name == "__VERIFIER_assume" or (name == "assume_abort_if_not" and name not in self.p.functions):
+            self.b.assume(self.truth(args[0]), line)
+            return void
+        if name == "__VERIFIER_assert" and name not in self.p.functions:
+            ok = self.truth(args[0])
+            self.b.fail_unless(ok, self.event("assert", e, f"`{self.text(e)}` fails"))
+            return void
+        if name.startswith(NONDET_PREFIX):
+            return self.nondet(name, e)
+        if name == "free" and name not in self.p.functions:
+            self.free(e)
+            return void
+        if name in self.p.functions:
+            return self.inline(name, args, e)
+        if name == "__builtin_expect" and len(args) == 2:  # long __builtin_expect(long e, long c): e
+            long = self.c_int("long")
+            value = self.to(self.expression(args[0]), long)
+            self.expression(args[1])
+            return value
+        if name == "offsetof":
+            return self.offsetof(e)
+        if name.startswith("__builtin_"):
+            raise self.unsupported(f"GNU builtin `{name}` (not modelled)", e)
+        raise self.unsupported(f"call to external function `{name}` (no body to analyse)", e)
+
+    def nondet(self, name: str, e: c_ast.FuncCall) -> CVal:
+        proto = self.p.prototypes.get(name)
+        self.refuse_tainted(self.p.taint.names.get(name), f"the declaration of `{name}`")
+        if proto is not None:
+            rtype = self.resolve(proto.type)
+            if not isinstance(rtype, Scalar):
+                raise self.unsupported(f"{name}() returning {self.describe(rtype)}", e)
+            ctype = rtype.c
+        else:
+            suffix = name[len(NONDET_PREFIX):]
+            if suffix not in NONDET_NAMES:
+                raise self.unsupported(f"nondeterministic value of unknown type from {name}()", e)
+            ctype = self.c_int(NONDET_NAMES[suffix])
+        tmp = self.b.temp("nondet", ctype.bv)
+        self.b.havoc(tmp, f"{name}()", self.line(e))
+        if ctype.name == "_Bool":
+            self.b.assume(compare("le", tmp, const(1, ctype.bv)), self.line(e))
+        return CVal(tmp, ctype)
+
+    def inline(self, name: str, args: list[c_ast.Node], e: c_ast.FuncCall) -> CVal:
+        fdef = self.p.functions[name]
+        self.enter_function(name, fdef)
+        params = self.parameters(fdef.decl.type)
+        if len(params) != len(args):
+            raise self.unsupported(f"call to `{name}` with {len(args)} arguments for {len(params)} parameters", e)
+        types = [self.resolve(p.type) for p in params]
+        if name in self.recursive:
+            return self.recursive_call(name, [self.expression(a) for a in args], e)
+        values = [self.pointer(a, self.pointee(t, f"parameter '{p.name}' of `{name}`", p))
+                  if isinstance(t, Pointer) else self.expression(a) for a, p, t in zip(args, params, types)]
+        self.calls += 1
+        frame = Frame(name, f"{name}#{self.calls}.", [{}], self.resolve(fdef.decl.type.type))
+        line = self.line(e)
+        frame.join = self.b.location(line)
+        if isinstance(frame.return_type, Pointer):
+            frame.pointer_result = self.pointer_symbol(f"the result of `{name}`", Var(frame.prefix + "$return", BOOL),
+                                                       frame.return_type, e)
+            self.uninitialised(frame.pointer_result, line)
+        elif not isinstance(frame.return_type, Void):
+            if not isinstance(frame.return_type, Scalar):
+                raise self.unsupported(f"`{name}` returns {self.describe(frame.return_type)}", e)
+            frame.result = Var(frame.prefix + "$return", frame.return_type.c.bv)
+        bound = []
+        for p, t, v in zip(params, types, values):
+            if isinstance(v, PtrVal):
+                sym = self.pointer_symbol(p.name, Var(frame.prefix + p.name, BOOL), t, p)
+            else:
+                ctype = self.scalar(p.type, f"parameter '{p.name}' of `{name}`", p)
+                sym = VarSym(Var(frame.prefix + p.name, ctype.bv), ctype)
+            bound.append((p.name, sym, v))
+        for pname, sym, v in bound:
+            if isinstance(sym, PtrSym):
+                self.bind(sym, v, e)
+            else:
+                self.b.assign(sym.var, self.convert(v, sym.type), line)
+            frame.scopes[-1][pname] = sym
+        self.frames.append(frame)
+        self.call_sites.append((name, e))
+        self.statement(fdef.body)
+        if self.b.current is not None:
+            self.finish(None, fdef.body)
+        self.call_sites.pop()
+        self.frames.pop()
+        self.b.place(frame.join)
+        if frame.pointer_result is not None:
+            result = frame.pointer_result
+            if result.obj is None:
+                raise self.unsupported(f"`{name}` never returns a pointer into an object", e)
+            if result.obj.owner is frame:
+                raise self.unsupported(f"`{name}` returns a pointer into its own {result.obj.name}", e)
+            self.check(compare("ne", result.initialised, const(0, self.t.int.bv)), "ub", e,
+                       f"`{name}` ends without returning a pointer")
+            return self.held(result)
+        if frame.result is None:
+            return CVal(const(0, self.t.int.bv), self.t.int)
+        return CVal(frame.result, frame.return_type.c)  # type: ignore[union-attr]
+    def recursive_call(self, name: str, values: list[CVal], e: c_ast.FuncCall) -> CVal:
+        """A call into a recursive cycle stays a call, to the callee's body lowered once."""
+        proc = self.procedure(name)
+        types = [self.scalar(p.type, f"parameter '{p.name}' of `{name}`", p)
+                 for p in self.parameters(self.p.functions[name].decl.type)]
+        args = tuple(self.convert(v, t) for v, t in zip(values, types))
+        rtype = self.resolve(self.p.functions[name].decl.type.type)
+        target = self.b.temp(f"{name}.result", proc.result.type) if proc.result is not None else None
+        self.b.emit(Call(name, args, target), self.line(e))
+        if target is None:
+            return CVal(const(0, self.t.int.bv), self.t.int)
+        return CVal(target, rtype.c)  # type: ignore[union-attr]
+
+    def procedure(self, name: str) -> Procedure:
+        """The body of `name` as a procedure of its own (variables `name.x`), lowered on first use."""
+        if name in self.procedures:
+            return self.procedures[name]
+        fdef = self.p.functions[name]
+        self.enter_function(name, fdef)
+        return_type = self.resolve(fdef.decl.type.type)
+        if not isinstance(return_type, (Scalar, Void)):
+            raise self.unsupported(f"`{name}` returns {self.describe(return_type)}", fdef)
+        saved = self.b, self.frames, self.call_sites
+        self.b = Builder(self.line(fdef), prefix=f"{name}.")
+        frame = Frame(name, f"{name}.", [{}], return_type, procedure=True)
+        if isinstance(return_type, Scalar):
+            frame.result = Var(f"{name}.$return", return_type.c.bv)
+        params = []
+        for p in self.parameters(fdef.decl.type):
+            ctype = self.scalar(p.type, f"parameter '{p.name}' of `{name}`", p)
+            sym = VarSym(Var(f"{name}.{p.name}", ctype.bv), ctype)
+            frame.scopes[-1][p.name] = sym
+            params.append(sym.var)
+        self.procedures[name] = Procedure(name, self.line(fdef), params, frame.result, self.b.cfg)
+        self.frames, self.call_sites = [frame], []
+        self.statement(fdef.body)
+        if self.b.current is not None:
+            self.finish(None, fdef.body)
+        self.b, self.frames, self.call_sites = saved
+        return self.procedures[name]

@@ -1,0 +1,371 @@
+"""Lowering C expressions to IR values with C's integer semantics: conversions and promotions,
+arithmetic with its overflow and undefined-behaviour checks, shifts, array elements, assignments,
+conditional evaluation (`&&`, `||`, `?:`), and the order-of-evaluation check on full expressions."""
+
+from __future__ import annotations
+
+from pycparser import c_ast
+
+from solomonic.reason.frontends.c.sequencing import unsequenced
+from solomonic.reason.frontends.c.state import LoweringState
+from solomonic.reason.frontends.c.symbols import ArraySym, CVal, PtrSym, Scalar, VarSym, Void
+from solomonic.reason.frontends.c.types import MODEL_DEPENDENT, CInt, char_literal, integer_literal
+from solomonic.reason.ir import (
+    BOOL,
+    App,
+    Const,
+    Expr,
+    Var,
+    app,
+    arith,
+    cast,
+    compare,
+    conj,
+    const,
+    disj,
+    ite,
+    negate,
+)
+
+
+class ExpressionLowering(LoweringState):
+    """Expressions, one mixin of the C lowering (`lower._Lowering`); it calls the others."""
+
+    # ------------------------------------------------------------------------------------ conversions
+
+    def value(self, v: CVal) -> Expr:
+        if v.expr.type == BOOL:
+            return ite(v.expr, const(1, v.type.bv), const(0, v.type.bv))
+        return v.expr
+
+    def cond(self, v: CVal) -> Expr:
+        if v.expr.type == BOOL:
+            return v.expr
+        return compare("ne", v.expr, const(0, v.type.bv))
+
+    def convert(self, v: CVal, target: CInt) -> Expr:
+        if target.name == "_Bool":
+            return ite(self.cond(v), const(1, target.bv), const(0, target.bv))
+        return cast(self.value(v), target.bv)
+
+    def to(self, v: CVal, target: CInt) -> CVal:
+        return CVal(self.convert(v, target), target)
+
+    def promoted(self, v: CVal) -> CVal:
+        return self.to(v, self.t.promote(v.type))
+
+    def full(self, node: c_ast.Node | None) -> None:
+        """A full expression is lowered in one order of evaluation; refuse one whose outcome depends on
+        the order C leaves open (undefined or unspecified)."""
+        clash = unsequenced(node, self.p.globals.keys(), self.impure) if node is not None else None
+        if clash is not None:
+            raise self.unsupported(f"`{self.text(clash)}`: side effects whose order C leaves open", clash)
+
+    # ------------------------------------------------------------------------------------ expressions
+
+    def effect(self, e: c_ast.Node) -> None:
+        """Evaluate e for its effects only (an expression statement, a `for` step)."""
+        if isinstance(e, c_ast.ExprList):
+            for x in e.exprs:
+                self.effect(x)
+        elif self.points(e):
+            self.pointer_or_allocation(e)
+        else:
+            self.expression(e)
+
+    def truth(self, e: c_ast.Node) -> Expr:
+        """e as a condition: non-zero, or for a pointer non-null."""
+        if self.points(e):
+            return negate(self.pointer(e).null)
+        return self.cond(self.expression(e))
+
+    def expression(self, e: c_ast.Node) -> CVal:
+        if self.points(e):
+            raise self.unsupported(f"pointer `{self.text(e)}` used as a number or a condition", e)
+        if isinstance(e, c_ast.Constant):
+            return self.literal(e)
+        if isinstance(e, c_ast.ID):
+            sym = self.lookup(e.name, e)
+            if isinstance(sym, CVal):
+                return sym
+            return CVal(sym.var, sym.type)
+        if isinstance(e, c_ast.ArrayRef):
+            sym, index = self.element(e)
+            return CVal(App("select", (sym.var, index), sym.elem.bv), sym.elem)
+        if isinstance(e, c_ast.BinaryOp):
+            return self.binary(e)
+        if isinstance(e, c_ast.UnaryOp):
+            return self.unary(e)
+        if isinstance(e, c_ast.Assignment):
+            return self.assignment(e)
+        if isinstance(e, c_ast.TernaryOp):
+            cond = self.truth(e.cond)
+            return self.choose(cond, e.iftrue, e.iffalse, e)
+        if isinstance(e, c_ast.Cast):
+            target = self.resolve(e.to_type)
+            v = self.expression(e.expr)
+            if isinstance(target, Void):
+                return CVal(const(0, self.t.int.bv), self.t.int)
+            if not isinstance(target, Scalar):
+                raise self.unsupported(f"cast to {self.describe(target)}", e)
+            return self.to(v, target.c)
+        if isinstance(e, c_ast.ExprList):
+            for x in e.exprs[:-1]:
+                self.effect(x)
+            return self.expression(e.exprs[-1])
+        if isinstance(e, c_ast.FuncCall):
+            return self.call(e)
+        raise self.unsupported(f"expression `{type(e).__name__}`", e)
+
+    def literal(self, e: c_ast.Constant) -> CVal:
+        try:
+            if e.type == "char":
+                return CVal(const(char_literal(e.value), self.t.int.bv), self.t.int)
+            if e.type in ("int", "unsigned int", "long int", "unsigned long int", "long long int",
+                          "unsigned long long int"):
+                value, ctype = integer_literal(e.value, self.t)
+                if ctype.name in MODEL_DEPENDENT:
+                    self.model_dependent = True
+                return CVal(const(value, ctype.bv), ctype)
+        except ValueError as err:
+            raise self.unsupported(str(err), e) from None
+        raise self.unsupported(f"{e.type} constant {e.value}", e)
+
+    def element(self, e: c_ast.ArrayRef) -> tuple[ArraySym, Expr]:
+        """The array and the checked, flattened index of `a[i][j]...`."""
+        indices = []
+        node: c_ast.Node = e
+        while isinstance(node, c_ast.ArrayRef):
+            indices.append(node.subscript)
+            node = node.name
+        indices.reverse()
+        if not isinstance(node, c_ast.ID) or isinstance(self.lookup(node.name, node), PtrSym):
+            if len(indices) != 1 or not self.points(node):
+                raise self.unsupported(f"indexing `{self.text(node)}`, which is not an array or a pointer", e)
+            target = self.deref(self.step(self.pointer(node), self.expression(indices[0]), "+", e), e, writes=True)
+            if isinstance(target, VarSym):  # p[0] for p into a single object
+                raise self.unsupported(f"`{self.text(e)}` indexes a single object", e)
+            return target
+        sym = self.lookup(node.name, node)
+        if not isinstance(sym, ArraySym):
+            raise self.unsupported(f"indexing '{node.name}', which is not an array", e)
+        if len(indices) != len(sym.dims):
+            raise self.unsupported(f"partial indexing of array '{node.name}'", e)
+        flat: Expr = const(0, self.t.index)
+        for sub, dim in zip(indices, sym.dims):
+            i = self.to_index(self.expression(sub))
+            ok = conj(compare("ge", i, const(0, self.t.index)), compare("lt", i, dim))
+            self.check(ok, "ub", e, f"array index out of bounds in `{self.text(e)}`")
+            flat = arith("add", arith("mul", flat, dim), i) if flat != const(0, self.t.index) else i
+        return sym, flat
+
+    def to_index(self, v: CVal) -> Expr:
+        """The index as a signed 64-bit value (an unsigned one above 2**63 turns negative: out of bounds)."""
+        return cast(self.value(self.promoted(v)), self.t.index)
+
+    def choose(self, cond: Expr, a_node, b_node, node) -> CVal:
+        """cond ? a : b, evaluating only the chosen operand when evaluating it has effects."""
+        a = self.b.speculate(lambda: self.expression(a_node))
+        b = self.b.speculate(lambda: self.expression(b_node)) if a is not None else None
+        if a is not None and b is not None:
+            common = self.t.common(a.type, b.type)
+            return CVal(ite(cond, self.convert(a, common), self.convert(b, common)), common)
+        line = self.line(node)
+        yes, no = self.b.branch(cond, line)
+        join = self.b.location(line)
+        arrivals: list[tuple[int, CVal]] = []
+        for loc, sub in ((yes, a_node), (no, b_node)):
+            if loc is None:
+                continue
+            self.b.place(loc)
+            value = self.expression(sub)
+            if self.b.current is not None:
+                arrivals.append((self.b.current, value))
+            self.b.current = None
+        if not arrivals:
+            return CVal(const(0, self.t.int.bv), self.t.int)
+        types = [v.type for _, v in arrivals]
+        common = types[0] if len(types) == 1 else self.t.common(*types)
+        tmp = self.b.temp("cond", common.bv)
+        for end, value in arrivals:
+            self.b.place(end)
+            self.b.assign(tmp, self.convert(value, common), line)
+            self.b.jump(join, line)
+        self.b.place(join)
+        return CVal(tmp, common)
+
+    def binary(self, e: c_ast.BinaryOp) -> CVal:
+        op = e.op
+        if op in ("&&", "||"):
+            left = self.truth(e.left)
+            right = self.b.speculate(lambda: self.truth(e.right))
+            if right is not None:
+                return CVal(conj(left, right) if op == "&&" else disj(left, right), self.t.int)
+            go_on = left if op == "&&" else negate(left)
+            tmp = self.b.temp("logic", self.t.int.bv)
+            line = self.line(e)
+            self.b.assign(tmp, const(0 if op == "&&" else 1, self.t.int.bv), line)
+            join = self.b.location(line)
+            yes, no = self.b.branch(go_on, line)
+            if yes is not None:
+                self.b.place(yes)
+                r = self.truth(e.right)
+                self.b.assign(tmp, ite(r, const(1, self.t.int.bv), const(0, self.t.int.bv)), line)
+                self.b.jump(join, line)
+            if no is not None:
+                self.b.place(no)
+                self.b.jump(join, line)
+            self.b.place(join)
+            return CVal(tmp, self.t.int)
+        if self.points(e.left) or self.points(e.right):
+            if op == "-" and self.points(e.left) and self.points(e.right):
+                return self.difference(e)
+            return self.compare_pointers(op, e)
+        left = self.expression(e.left)
+        right = self.expression(e.right)
+        return self.arithmetic(op, left, right, e)
+
+    def arithmetic(self, op: str, left: CVal, right: CVal, e: c_ast.Node) -> CVal:
+        if op in ("<<", ">>"):
+            return self.shift(op, self.promoted(left), self.promoted(right), e)
+        common = self.t.common(left.type, right.type)
+        a, b = self.convert(left, common), self.convert(right, common)
+        compares = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge", "==": "eq", "!=": "ne"}
+        if op in compares:
+            return CVal(compare(compares[op], a, b), self.t.int)
+        text = self.text(e)
+        signed = common.signed
+        if op in ("+", "-", "*"):
+            name = {"+": "add", "-": "sub", "*": "mul"}[op]
+            if signed:
+                self.check(app(f"noovf_{name}", (a, b), BOOL), "overflow", e, f"signed overflow in `{text}`")
+                name += "_nsw"  # used only past the check
+            return CVal(arith(name, a, b), common)
+        if op in ("/", "%"):
+            self.check(compare("ne", b, const(0, common.bv)), "ub", e, f"division by zero in `{text}`")
+            if signed:
+                self.check(app("noovf_div", (a, b), BOOL), "overflow", e, f"signed overflow in `{text}`")
+            return CVal(arith("div_nsw" if op == "/" and signed else "div" if op == "/" else "rem", a, b), common)
+        bitwise = {"&": "bitand", "|": "bitor", "^": "bitxor"}
+        if op in bitwise:
+            return CVal(arith(bitwise[op], a, b), common)
+        raise self.unsupported(f"operator `{op}`", e)
+
+    def shift(self, op: str, left: CVal, right: CVal, e: c_ast.Node) -> CVal:
+        width = left.type.bv.width
+        amount = self.value(right)
+        text = self.text(e)
+        in_range = compare("lt", amount, const(width, right.type.bv))
+        if right.type.signed:
+            in_range = conj(compare("ge", amount, const(0, right.type.bv)), in_range)
+        self.check(in_range, "ub", e, f"shift amount out of range in `{text}`")
+        a = self.value(left)
+        n = cast(amount, left.type.bv)
+        if op == ">>":
+            return CVal(arith("shr", a, n), left.type)
+        if left.type.signed:
+            self.check(compare("ge", a, const(0, left.type.bv)), "ub", e, f"left shift of a negative value in `{text}`")
+            self.check(app("noovf_shl", (a, n), BOOL), "overflow", e, f"signed overflow in `{text}`")
+        return CVal(arith("shl", a, n), left.type)
+
+    def unary(self, e: c_ast.UnaryOp) -> CVal:
+        op = e.op
+        if op == "sizeof":
+            if isinstance(e.expr, c_ast.Typename):
+                size = self.sizeof(self.resolve(e.expr.type), e)
+            else:
+                size = self.sizeof_expression(e.expr)
+            return CVal(const(size, self.t.size_t.bv), self.t.size_t)
+        if op == "_Alignof":
+            if not isinstance(e.expr, c_ast.Typename):  # a GNU extension: the object's own alignment
+                raise self.unsupported(f"`{self.text(e)}` of an expression", e)
+            self.model_dependent = True  # yields size_t
+            return CVal(const(self.alignment(self.resolve(e.expr.type), e), self.t.size_t.bv), self.t.size_t)
+        if op in ("++", "--", "p++", "p--"):
+            target = self.lvalue(e.expr)
+            old = self.read(target)
+            if op.startswith("p"):  # postfix: the value before the update
+                saved = self.b.temp("old", old.type.bv)
+                self.b.assign(saved, self.value(old), self.line(e))
+                old = CVal(saved, old.type)
+            one = CVal(const(1, self.t.int.bv), self.t.int)
+            new = self.arithmetic("+" if "+" in op else "-", old, one, e)
+            stored = self.write(target, new, e)
+            return old if op.startswith("p") else stored
+        if op == "*":
+            return self.read_through(self.pointer(e.expr), e)
+        if op == "!":
+            return CVal(negate(self.truth(e.expr)), self.t.int)
+        v = self.expression(e.expr)
+        v = self.promoted(v)
+        if op == "+":
+            return v
+        if op == "-":
+            if v.type.signed:
+                self.check(app("noovf_neg", (v.expr,), BOOL), "overflow", e, f"signed overflow in `{self.text(e)}`")
+                return CVal(arith("neg_nsw", v.expr), v.type)
+            return CVal(arith("neg", v.expr), v.type)
+        if op == "~":
+            return CVal(arith("bitnot", v.expr), v.type)
+        raise self.unsupported(f"operator `{op}`", e)
+
+    def sizeof_expression(self, node: c_ast.Node) -> int:
+        if isinstance(node, c_ast.ID):
+            sym = self.lookup(node.name, node)
+            if isinstance(sym, PtrSym):
+                self.model_dependent = True
+                return self.t.pointer_bytes
+            if isinstance(sym, ArraySym):
+                count = 1
+                for d in sym.dims:
+                    if not isinstance(d, Const):
+                        raise self.unsupported("sizeof of a variable-length array", node)
+                    count *= d.value
+                return count * sym.elem.size
+        snapshot = self.b.snapshot()
+        try:
+            v = self.expression(node)  # evaluated for its type only
+        finally:
+            self.b.rollback(snapshot)
+        self.model_dependent = True
+        return v.type.size
+
+    def lvalue(self, node: c_ast.Node):
+        if isinstance(node, c_ast.ID):
+            sym = self.lookup(node.name, node)
+            if isinstance(sym, VarSym):
+                return sym
+            raise self.unsupported(f"assignment to '{node.name}'", node)
+        if isinstance(node, c_ast.ArrayRef):
+            return self.element(node)
+        if isinstance(node, c_ast.UnaryOp) and node.op == "*":
+            return self.deref(self.pointer(node.expr), node, writes=True)
+        raise self.unsupported(f"assignment to `{self.text(node)}`", node)
+
+    def read(self, target) -> CVal:
+        if isinstance(target, VarSym):
+            return CVal(target.var, target.type)
+        sym, index = target
+        return CVal(App("select", (sym.var, index), sym.elem.bv), sym.elem)
+
+    def write(self, target, value: CVal, node: c_ast.Node) -> CVal:
+        line = self.line(node)
+        if isinstance(target, VarSym):
+            self.b.assign(target.var, self.convert(value, target.type), line)
+            return CVal(target.var, target.type)
+        sym, index = target
+        if not isinstance(index, (Const, Var)):  # evaluate the index once
+            tmp = self.b.temp("index", self.t.index)
+            self.b.assign(tmp, index, line)
+            index = tmp
+        self.b.assign(sym.var, App("store", (sym.var, index, self.convert(value, sym.elem)), sym.var.type), line)
+        return CVal(App("select", (sym.var, index), sym.elem.bv), sym.elem)
+
+    def assignment(self, e: c_ast.Assignment) -> CVal:
+        target = self.lvalue(e.lvalue)
+        if e.op == "=":
+            value = self.expression(e.rvalue)
+        else:
+            rhs = self.expression(e.rvalue)
+            value = self.arithmetic(e.op[:-1], self.read(target), rhs, e)
+        return self.write(target, value, e)

@@ -1,0 +1,165 @@
+"""Reading a C file: gcc's preprocessor, the GNU constructs pass (`preprocess`) and pycparser, giving the
+parsed program with its functions, globals, typedefs and enumerators. Separate from the lowering, which
+reads a `CProgram` and never runs gcc or the parser."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+
+from pycparser import c_ast, c_parser
+
+from solomonic.reason.frontends.c.preprocess import Taint, gnu_predicates, prepare, walk
+from solomonic.reason.frontends.c.types import CTypes
+from solomonic.reason.ir import BadInput
+
+# gcc's preprocessor in GNU C mode, but without __GNUC__, so that glibc's headers fall back to plain C
+# (and `assert` expands to a conditional expression, not a statement expression). The defines only
+# give GNU spellings their standard names; every other GNU construct reaches `preprocess.py`, which
+# drops what changes nothing and marks what is not modelled. include/ keeps glibc from erasing
+# `__attribute__` (see include/sys/cdefs.h).
+CINCLUDE = os.path.join(os.path.dirname(__file__), "include")
+GNU_FLAGS = [
+    "-std=gnu11", "-U__GNUC__", "-D__STRICT_ANSI__", f"-I{CINCLUDE}",
+    "-D__restrict=restrict", "-D__restrict__=restrict", "-D__inline=inline", "-D__inline__=inline",
+    "-D__volatile__=volatile", "-D__volatile=volatile", "-D__signed__=signed", "-D__signed=signed",
+    "-D__const=const",
+]
+NONDET_PREFIX = "__VERIFIER_nondet_"
+NONDET_NAMES = {
+    "int": "int", "uint": "unsigned int", "unsigned": "unsigned int", "unsigned_int": "unsigned int",
+    "char": "char", "uchar": "unsigned char", "unsigned_char": "unsigned char", "short": "short",
+    "ushort": "unsigned short", "unsigned_short": "unsigned short", "long": "long", "ulong": "unsigned long",
+    "unsigned_long": "unsigned long", "longlong": "long long", "long_long": "long long",
+    "ulonglong": "unsigned long long", "bool": "_Bool", "_Bool": "_Bool", "u32": "unsigned int",
+    "u16": "unsigned short", "u8": "unsigned char", "s32": "int", "size_t": "unsigned long",
+}
+
+
+@dataclass
+class CProgram:
+    path: str
+    ast: c_ast.FileAST
+    types: CTypes
+    functions: dict[str, c_ast.FuncDef]
+    prototypes: dict[str, c_ast.FuncDecl]
+    globals: dict[str, c_ast.Decl]
+    typedefs: dict[str, c_ast.Node]
+    enumerators: dict[str, c_ast.Node | None]
+    nondet_functions: dict[str, str]  # __VERIFIER_nondet_* used or declared -> C return type, as written
+    taint: Taint  # declarations that hold constructs the lowering does not model
+    include_dirs: tuple[str, ...] = ()
+    defines: tuple[str, ...] = ()
+
+    def function_line(self, name: str) -> int:
+        return self.functions[name].coord.line if self.functions[name].coord else 0
+
+    def own_functions(self) -> list[str]:
+        """Functions defined in the analysed file itself (not in included headers)."""
+        real = os.path.realpath(self.path)
+        return [n for n, f in self.functions.items()
+                if f.coord is None or os.path.realpath(f.coord.file or "") == real]
+
+
+def preprocess(path: str, include_dirs=(), defines=(), data_model: str = "LP64") -> str:
+    """gcc -E for the target of the data model: the headers' types (int64_t, size_t, ...) are those of
+    i386 under ILP32 and of x86-64 under LP64, as in the gcc build that replays a witness."""
+    source_path = path
+    tmp = None
+    if path.endswith(".i"):  # already preprocessed: drop line markers so lines refer to the .i itself
+        with open(path, "rb") as f:
+            text = f.read().decode("utf-8", errors="replace")
+        text = re.sub(r"(?m)^#\s*\d+\s+\"[^\"]*\".*$", "", text)
+        # `#pragma pack` stays: it changes struct layout, and `preprocess.py` must see it
+        text = re.sub(r"(?m)^#\s*(line|ident|pragma(?!\s+(GCC\s+)?pack\b))\b.*$", "", text)
+        import tempfile
+
+        fd, tmp = tempfile.mkstemp(suffix=".c", prefix="solomonic-")
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+        source_path = tmp
+    command = ["gcc", "-E", "-m32" if data_model == "ILP32" else "-m64", *GNU_FLAGS,
+               *[f"-I{d}" for d in include_dirs], *[f"-D{d}" for d in defines], "-x", "c", source_path]
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=60)
+    except FileNotFoundError:
+        raise BadInput("gcc is needed to preprocess C files and was not found") from None
+    except subprocess.TimeoutExpired:
+        raise BadInput(f"{path}: the preprocessor did not finish within 60 s") from None
+    finally:
+        if tmp is not None:
+            os.unlink(tmp)
+    if done.returncode != 0:
+        first = next((ln for ln in done.stderr.decode(errors="replace").splitlines() if "error" in ln), "")
+        raise BadInput(f"{path}: preprocessing failed: {first.replace(source_path, path).strip()}")
+    text = done.stdout.decode("utf-8", errors="replace")
+    if tmp is not None:
+        text = text.replace(tmp, path)
+    return text
+
+
+def parse_c(path: str, include_dirs=(), defines=(), data_model: str = "LP64") -> CProgram:
+    prepared = prepare(preprocess(path, include_dirs, defines, data_model))
+    parser = c_parser.CParser()
+    try:
+        tree = parser.parse(prepared.text, path)
+    except Exception as err:  # pycparser raises ParseError, and AssertionError on some malformed input
+        message = str(err)
+        match = re.match(r"(.*?):(\d+):(?:\d+:)?\s*(.*)", message)
+        if match:
+            where, what = f"{match.group(1)}:{match.group(2)}", match.group(3)
+        else:  # pycparser 3 names only the file for some errors; its lexer knows the line
+            line = getattr(parser.clex, "_lineno", None)
+            where = f"{getattr(parser.clex, '_filename', path)}:{line}" if line else path
+            what = message.split(": ", 1)[-1]
+        raise BadInput(f"{where}: syntax error: {what}") from None
+    functions: dict[str, c_ast.FuncDef] = {}
+    prototypes: dict[str, c_ast.FuncDecl] = {}
+    variables: dict[str, c_ast.Decl] = {}
+    typedefs: dict[str, c_ast.Node] = {}
+    enumerators: dict[str, c_ast.Node | None] = {}
+    for ext in tree.ext:
+        if isinstance(ext, c_ast.FuncDef):
+            functions[ext.decl.name] = ext
+        elif isinstance(ext, c_ast.Typedef):
+            typedefs[ext.name] = ext.type
+        elif isinstance(ext, c_ast.Decl):
+            if isinstance(ext.type, c_ast.FuncDecl):
+                prototypes[ext.name] = ext.type
+            elif ext.name is not None and _defines_more(ext, variables.get(ext.name)):
+                variables[ext.name] = ext
+    nondet: dict[str, str] = {}
+    for node in walk(tree):
+        if isinstance(node, c_ast.Enumerator):  # a name declared twice (scopes) is not resolved: None
+            enumerators[node.name] = None if node.name in enumerators else node
+        elif isinstance(node, c_ast.FuncCall) and isinstance(node.name, c_ast.ID) \
+                and node.name.name.startswith(NONDET_PREFIX):
+            nondet.setdefault(node.name.name, NONDET_NAMES.get(node.name.name[len(NONDET_PREFIX):], ""))
+    for name, proto in prototypes.items():
+        ret = proto.type
+        while isinstance(ret, c_ast.TypeDecl):
+            ret = ret.type
+        if name.startswith(NONDET_PREFIX) and isinstance(ret, c_ast.IdentifierType):
+            nondet[name] = " ".join(ret.names)
+    nondet = {n: t for n, t in nondet.items() if t}
+    taint = Taint.of(tree, prepared, gnu_predicates(prepared.user_files, _read_source))
+    return CProgram(path, tree, CTypes(data_model), functions, prototypes, variables, typedefs, enumerators,
+                    nondet, taint, tuple(include_dirs), tuple(defines))
+
+
+def _read_source(name: str) -> str | None:
+    try:
+        with open(name, "rb") as f:
+            return f.read().decode("utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def _defines_more(decl: c_ast.Decl, earlier: c_ast.Decl | None) -> bool:
+    """Whether a file-scope declaration says more about its variable than an earlier one: a definition
+    with an initialiser wins over a tentative one (`int g;`), which wins over `extern int g;`."""
+    def weight(d: c_ast.Decl) -> int:
+        return 2 if d.init is not None else 0 if "extern" in (d.storage or []) else 1
+    return earlier is None or weight(decl) > weight(earlier)

@@ -1,0 +1,97 @@
+"""What every part of the C lowering shares: the program, the CFG builder, the frames of the functions
+being inlined, the globals and memory objects met so far, and the helpers that report where a
+construct is refused. The parts (declarations, expressions, statements, calls) are mixins over it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pycparser import c_ast, c_generator
+
+from solomonic.reason.frontends.c.callgraph import impure_functions, recursive_functions
+from solomonic.reason.frontends.c.parse import CProgram
+from solomonic.reason.frontends.c.preprocess import Unmodelled, walk
+from solomonic.reason.frontends.c.symbols import ArraySym, CType, MemObject, PtrSym, VarSym
+from solomonic.reason.frontends.c.types import MODEL_DEPENDENT, CInt
+from solomonic.reason.frontends.cfg import Builder, Loop
+from solomonic.reason.ir import Event, Expr, Procedure, Unsupported, Var
+
+
+@dataclass
+class Frame:
+    function: str
+    prefix: str
+    scopes: list[dict[str, VarSym | ArraySym]]
+    return_type: CType
+    result: Var | None = None
+    join: int | None = None
+    loops: list[Loop] = field(default_factory=list)
+    labels: dict[str, int] = field(default_factory=dict)
+    switch_cases: list[dict[int, int]] = field(default_factory=list)
+    procedure: bool = False  # the body of a function on a recursive cycle, lowered on its own
+    pointer_result: PtrSym | None = None  # an inlined function that returns a pointer
+
+
+class LoweringState:
+    def __init__(self, program: CProgram, name: str):
+        self.p = program
+        self.t = program.types
+        self.name = name
+        self.fdef = program.functions[name]
+        self.b = Builder(self.line(self.fdef))
+        self.frames: list[Frame] = []
+        self.call_sites: list[tuple[str, c_ast.Node]] = []  # inlined calls, outermost first
+        self.globals: dict[str, VarSym | ArraySym] = {}
+        self.global_order: list[str] = []
+        self.calls = 0
+        self.model_dependent = False
+        self.gen = c_generator.CGenerator()
+        self.recursive = recursive_functions(program)
+        self.procedures: dict[str, Procedure] = {}
+        self.objects: dict[int, MemObject] = {}  # id of a variable's symbol -> the object its address names
+        self.allocations = 0
+        self.has_goto = any(isinstance(n, c_ast.Goto) for f in program.functions.values() for n in walk(f.body))
+        self.impure = impure_functions(program)
+
+    # --------------------------------------------------------------------------------------- helpers
+
+    def line(self, node: c_ast.Node | None) -> int:
+        return node.coord.line if node is not None and node.coord is not None else 0
+
+    def unsupported(self, what: str, node: c_ast.Node | None) -> Unsupported:
+        return Unsupported(what, self.p.path, self.line(node) or self.line(self.fdef))
+
+    def refuse_tainted(self, found: Unmodelled | None, declaration: str) -> None:
+        """Stop at a declaration that holds a construct the lowering does not model (see `preprocess.py`)."""
+        if found is not None:
+            raise Unsupported(f"{found.construct} is not modelled ({declaration})", found.file, found.line)
+
+    def enter_function(self, name: str, fdef: c_ast.FuncDef) -> None:
+        """Checks every function body must pass before it is lowered (analysed, inlined or called)."""
+        self.refuse_tainted(self.p.taint.names.get(name), f"in `{name}`")
+        if "_Noreturn" in (fdef.decl.funcspec or []):
+            raise self.unsupported(f"_Noreturn function `{name}` (returning from it is undefined)", fdef)
+
+    def text(self, node: c_ast.Node) -> str:
+        return " ".join(self.gen.visit(node).split())
+
+    def event(self, kind: str, node: c_ast.Node, message: str) -> Event:
+        """An event at node; assertion failures inside inlined helpers (`__VERIFIER_assert`) are
+        attributed to the call in the analysed function."""
+        if self.call_sites and kind == "assert":
+            _, call = self.call_sites[0]
+            return Event(kind, self.line(call), f"`{self.text(call)}` fails ({message})")
+        where = f" in {self.frames[-1].function}()" if self.frames[-1].function != self.name else ""
+        return Event(kind, self.line(node), message + where)
+
+    @property
+    def frame(self) -> Frame:
+        return self.frames[-1]
+
+    def c_int(self, name: str) -> CInt:
+        if name in MODEL_DEPENDENT:
+            self.model_dependent = True
+        return self.t.get(name)
+
+    def check(self, ok: Expr, kind: str, node: c_ast.Node, message: str) -> None:
+        self.b.fail_unless(ok, self.event(kind, node, message))
