@@ -2,8 +2,10 @@
 
 Random C expressions over parameters of mixed integer types are compiled by gcc (with UBSan) and run;
 the C frontend's lowering, run by the concrete interpreter, must return the same value, or end in an
-undefined-behaviour event exactly where UBSan reports one. Random Python expressions are compared with
-CPython the same way (values, and ZeroDivisionError).
+undefined-behaviour event exactly where UBSan reports one. gcc folds what it can see at compile time
+(`1 + LLONG_MAX`, `(a - b) != 0` as `a != b`) before UBSan looks, so the program it judges reads every
+parameter, literal and intermediate result through a volatile: the same values and types, nothing to fold. Random Python
+expressions are compared with CPython the same way (values, and ZeroDivisionError).
 """
 
 from __future__ import annotations
@@ -33,17 +35,25 @@ BINARY = ["+", "-", "*", "/", "%", "<<", ">>", "&", "|", "^", "<", "<=", ">", ">
 
 
 @st.composite
-def c_expression(draw, depth=3):
+def c_expression(draw, depth=3) -> tuple[str, str]:
+    """A random C expression, and the same expression for gcc to judge: every parameter, literal and
+    intermediate result read through a volatile (`V`, `K`), of the same value and type, so that gcc can fold
+    nothing away before UBSan looks (it folds `1 + LLONG_MAX`, and `(a - b) != 0` to `a != b`)."""
     if depth == 0 or draw(st.integers(0, 4)) == 0:
-        return draw(st.sampled_from(["a", "b", "c", *LITERALS]))
+        atom = draw(st.sampled_from(["a", "b", "c", *LITERALS]))
+        return atom, f"V({atom})" if atom in ("a", "b", "c") else f"K({atom})"
     kind = draw(st.sampled_from(["binary", "binary", "unary", "cast", "ternary"]))
     if kind == "binary":
-        return f"({draw(c_expression(depth - 1))} {draw(st.sampled_from(BINARY))} {draw(c_expression(depth - 1))})"
+        (x, jx), op, (y, jy) = draw(c_expression(depth - 1)), draw(st.sampled_from(BINARY)), draw(c_expression(depth - 1))
+        return f"({x} {op} {y})", f"K(({jx} {op} {jy}))"
     if kind == "unary":
-        return f"({draw(st.sampled_from(['-', '~', '!']))}{draw(c_expression(depth - 1))})"
+        op, (x, jx) = draw(st.sampled_from(["-", "~", "!"])), draw(c_expression(depth - 1))
+        return f"({op}{x})", f"K(({op}{jx}))"
     if kind == "cast":
-        return f"(({draw(st.sampled_from(list(C_TYPES)))}) {draw(c_expression(depth - 1))})"
-    return f"({draw(c_expression(depth - 1))} ? {draw(c_expression(depth - 1))} : {draw(c_expression(depth - 1))})"
+        t, (x, jx) = draw(st.sampled_from(list(C_TYPES))), draw(c_expression(depth - 1))
+        return f"(({t}) {x})", f"K((({t}) {jx}))"
+    (c, jc), (x, jx), (y, jy) = (draw(c_expression(depth - 1)) for _ in range(3))
+    return f"({c} ? {x} : {y})", f"K(({jc} ? {jx} : {jy}))"
 
 
 def c_value(draw, name: str, model: str) -> int:
@@ -55,10 +65,10 @@ def c_value(draw, name: str, model: str) -> int:
 
 def run_gcc(source: str, inputs: list[list[int]], model: str, tmp: str) -> list[str]:
     """Per input: the printed result, or "UB" when UBSan stops the program."""
-    path = os.path.join(tmp, "f.c")
+    path = os.path.join(tmp, "judged.c")
     with open(path, "w") as f:
         f.write(source)
-    exe = os.path.join(tmp, "f")
+    exe = os.path.join(tmp, "judged")
     flags = ["-m32"] if model == "ILP32" else []
     subprocess.run(["gcc", "-std=gnu11", "-O0", "-w", "-fsanitize=undefined", "-fno-sanitize-recover=all",
                     *flags, path, "-o", exe], check=True, capture_output=True)
@@ -68,6 +78,10 @@ def run_gcc(source: str, inputs: list[list[int]], model: str, tmp: str) -> list[
                               env={**os.environ, "UBSAN_OPTIONS": "halt_on_error=1:exitcode=98"})
         out.append("UB" if "runtime error" in done.stderr else done.stdout.strip())
     return out
+
+
+OPAQUE = ("#define V(x) (*(volatile __typeof__(x) *)&(x))\n"
+          "#define K(x) (*(volatile __typeof__(x) *)&(__typeof__(x)){x})\n")
 
 
 def c_program(types: list[str], expr: str) -> str:
@@ -88,12 +102,14 @@ MODELS = ["LP64", "ILP32"] if can_compile_32bit() else ["LP64"]
 @given(data=st.data())
 def test_c_expressions_match_gcc(model, data):
     types = [data.draw(st.sampled_from(list(C_TYPES))) for _ in range(3)]
-    expr = data.draw(c_expression())
+    expr, judged = data.draw(c_expression())
     inputs = [[c_value(data.draw, t, model) for t in types] for _ in range(4)]
     source = c_program(types, expr)
     with tempfile.TemporaryDirectory() as tmp:
-        expected = run_gcc(source, inputs, model, tmp)
+        expected = run_gcc(OPAQUE + c_program(types, judged), inputs, model, tmp)
         path = os.path.join(tmp, "f.c")
+        with open(path, "w") as f:
+            f.write(source)
         function = lower_c(parse_c(path, data_model=model), "f")
     for args, want in zip(inputs, expected):
         env = {i.var: i.var.type.wrap(v) for i, v in zip(function.inputs, args)}
