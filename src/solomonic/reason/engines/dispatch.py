@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from solomonic.reason.engines import safety
 from solomonic.reason.engines.safety import Options
-from solomonic.reason.engines.termination import analysis as termination
 from solomonic.reason.ir import Function
 from solomonic.reason.result import Result
 
@@ -24,6 +23,10 @@ def applies(function: Function, prop: str) -> str | None:
 
 def analyse(function: Function, prop: str, options: Options) -> Result:
     if prop == "terminates":
+        # Imported here, not at the top: the termination engine is a dozen modules that a question about
+        # any other property never needs, and start-up time is most of a small `check`.
+        from solomonic.reason.engines.termination import analysis as termination
+
         return termination.analyse(function, options.timeout_s)
     return safety.analyse(function, prop, options)
 
