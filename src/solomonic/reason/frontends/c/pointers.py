@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pycparser import c_ast
 
+from solomonic.reason.frontends.c.state import LoweringState
 from solomonic.reason.frontends.c.symbols import (
     Allocation,
     ArraySym,
@@ -49,7 +50,7 @@ ALLOCATORS = {"malloc": (True, False), "calloc": (True, True), "alloca": (False,
               "__builtin_alloca": (False, False)}  # name -> (on the heap, zeroed)
 
 
-class PointerLowering:
+class PointerLowering(LoweringState):
     """Mixed into the C lowering (`lower._Lowering`), whose helpers it uses."""
 
     # ---------------------------------------------------------------------------------- static types
