@@ -40,6 +40,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                        help="C: add DIR to the include path")
     check.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME[=VAL]",
                        help="C: define a preprocessor macro")
+    check.add_argument("--param-types", type=param_types, default={}, metavar="'NAME: TYPE, ...'",
+                       help="Python: types for parameters by name, for example 'x: int, flag: bool', taken before "
+                            "the functions' own annotations. A parameter with no type from here, an annotation, "
+                            "a `# type:` comment or its default is assumed int, and every answer says so")
     check.add_argument("--format", choices=["text", "json", "sarif"], default="text")
     check.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="questions answered in parallel")
     check.add_argument("--memory-limit", type=int, default=4096, metavar="MIB",
@@ -64,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
             results += check(path, function=args.function, property=args.property, timeout=args.timeout,
                              data_model=args.data_model, include_dirs=args.include_dirs, defines=args.defines,
                              jobs=args.jobs, memory_mb=args.memory_limit, max_file_bytes=args.max_file_size << 20,
-                             memory=memory_path(args))
+                             memory=memory_path(args), param_types=args.param_types)
         except BadInput as err:
             print(f"solomonic: error: {err}", file=sys.stderr)
             bad = True
@@ -81,6 +85,16 @@ def run(args: argparse.Namespace) -> int:
     if Verdict.NO in verdicts:
         return EXIT_NO
     return EXIT_UNKNOWN if bad or Verdict.UNKNOWN in verdicts else EXIT_OK
+
+
+def param_types(text: str) -> dict[str, str]:
+    """--param-types' value, checked when the command line is read."""
+    from solomonic.reason.frontends.python.parameters import parse_param_types
+
+    try:
+        return parse_param_types(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _save_reproducers(results, folder: Path) -> None:

@@ -25,7 +25,9 @@ def assume(condition: Any) -> None:
 def check(path: str, function: str | None = None, property: str = "all", **options: Any) -> list[Result]:
     """Check `property` ("assert", "no-overflow", "returns-true" or "all") of `function` (default: every
     function) in the Python or C file at `path`. Options as for `solomonic check`: timeout (seconds per
-    function and property), data_model ("ILP32" | "LP64"), include_dirs, defines."""
+    function and property), data_model ("ILP32" | "LP64"), include_dirs, defines, param_types (Python:
+    {"x": "int"}, a type for each named parameter, before the function's own declarations; a parameter
+    with neither is assumed int, and each answer lists it in `Result.assumptions`)."""
     from solomonic.reason.api import check as _check
 
     return _check(path, function=function, property=property, **options)

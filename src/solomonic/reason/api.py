@@ -6,6 +6,7 @@ import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from solomonic.reason.engines.dispatch import Options, analyse, applies
 from solomonic.reason.ir import BadInput, Function, Unsupported
@@ -27,6 +28,7 @@ class CheckOptions:
     memory_mb: int = 4096
     max_file_bytes: int = MAX_FILE_BYTES
     memory: str | None = None  # the proof memory's file; None: no memory
+    param_types: tuple[tuple[str, str], ...] = ()  # Python: parameter name -> type, before its declaration
 
 
 @dataclass
@@ -62,9 +64,11 @@ def load(path: str, options: CheckOptions) -> Source:
 
         module = parse_python(path, data)
         names = list(module.functions)
+        param_types = dict(options.param_types)
         source = Source(path, language, names, {n: module.function_line(n) for n in names},
                         {n: returns_value(module.functions[n]) for n in names},
-                        lambda name: lower_python(module, name), digest)
+                        lambda name: lower_python(module, name, param_types), digest,
+                        {"param_types": param_types} if param_types else {})
     else:
         from pycparser import c_ast
 
@@ -116,7 +120,7 @@ def _relevant(source: Source, name: str, prop: str) -> bool:
 
 def answer(source: Source, name: str, prop: str, timeout_s: float, memory: str | None = None) -> dict:
     """Runs in the child process: lower the function and analyse it."""
-    base = {"file": source.path, "function": name, "property": prop, "line": source.lines[name],
+    base: dict[str, Any] = {"file": source.path, "function": name, "property": prop, "line": source.lines[name],
             "language": source.language}
     try:
         function = source.lower(name)
@@ -126,17 +130,19 @@ def answer(source: Source, name: str, prop: str, timeout_s: float, memory: str |
     why_not = applies(function, prop)
     if why_not is not None:
         return Result(verdict=Verdict.UNKNOWN, reason=f"{prop} does not apply: {why_not}", **base).to_json()
-    return remembered(memory, function, prop, {"language": source.language, **source.details}, timeout_s,
-                      lambda: analyse(function, prop, Options(timeout_s=timeout_s))).to_json()
+    result = remembered(memory, function, prop, {"language": source.language, **source.details}, timeout_s,
+                        lambda: analyse(function, prop, Options(timeout_s=timeout_s)))
+    result.assumptions = list(function.assumptions)
+    return result.to_json()
 
 
 def check(path: str, function: str | None = None, property: str = "all", timeout: float = 10.0,
           data_model: str = "LP64", include_dirs=(), defines=(), jobs: int = 1, memory_mb: int = 4096,
           max_file_bytes: int = MAX_FILE_BYTES, on_result: Callable[[Result], None] | None = None,
-          memory: str | None = None) -> list[Result]:
+          memory: str | None = None, param_types: dict[str, str] | None = None) -> list[Result]:
     """Answer each (function, property) of the file; see `solomonic.reason.check`."""
     options = CheckOptions(timeout, data_model, tuple(include_dirs), tuple(defines), jobs, memory_mb,
-                           max_file_bytes, memory)
+                           max_file_bytes, memory, tuple((param_types or {}).items()))
     source = load(path, options)
     pairs = questions(source, function, property)
     jobs_ = [Job((name, prop), lambda n=name, p=prop: answer(source, n, p, timeout, memory), timeout)

@@ -47,7 +47,8 @@ def recheck_one(r: Result, timeout_s: float) -> tuple[bool | None, str]:
     details = r.details or {}
     options = CheckOptions(timeout_s=timeout_s, data_model=details.get("data_model", "LP64"),
                            include_dirs=tuple(details.get("include_dirs", ())),
-                           defines=tuple(details.get("defines", ())))
+                           defines=tuple(details.get("defines", ())),
+                           param_types=tuple(details.get("param_types", {}).items()))
     note = ""
     try:
         with open(r.file, "rb") as f:

@@ -26,7 +26,11 @@ def text(results: list[Result], verbose: bool = True) -> str:
         memory = ", from memory" if r.details.get("from_memory") else ""
         out.append(f"{r.file}:{r.line}: {r.function}: {r.property}: {r.verdict.value.upper()}  ({r.seconds:.2f} s{memory})")
         if not verbose:
+            if r.assumptions:
+                out[-1] += f"  assuming {', '.join(r.assumptions)}"
             continue
+        if r.assumptions:
+            out.append(f"    assuming {', '.join(r.assumptions)} (parameters without a declared type)")
         if r.verdict == Verdict.YES and r.certificate:
             out.append(f"    proof: {r.certificate['summary']}")
             for inv in r.certificate.get("invariants", []):
@@ -92,6 +96,8 @@ def sarif(results: list[Result], root: str | os.PathLike[str] | None = None) -> 
             "locations": [_location(artifact, line)],
             "properties": {"function": r.function, "verdict": r.verdict.value, "seconds": r.seconds},
         }
+        if r.assumptions:
+            entry["properties"]["assumptions"] = r.assumptions
         if r.verdict == Verdict.NO and r.witness:
             entry["codeFlows"] = [{"threadFlows": [{"locations": [
                 {"location": _location(artifact, n)} for n in r.witness["path"][:1000]]}]}]
@@ -114,6 +120,11 @@ def sarif(results: list[Result], root: str | os.PathLike[str] | None = None) -> 
 
 
 def _message(r: Result) -> str:
+    assuming = f" (assuming {', '.join(r.assumptions)})" if r.assumptions else ""
+    return _verdict_message(r) + assuming
+
+
+def _verdict_message(r: Result) -> str:
     if r.verdict == Verdict.YES:
         return f"{r.function}: {PROPERTY_TEXT[r.property]} (proved: {r.certificate['summary'] if r.certificate else ''})"
     if r.verdict == Verdict.NO:

@@ -42,6 +42,9 @@ class Result:
     line: int = 0
     language: str = ""
     details: dict[str, Any] = field(default_factory=dict)
+    # What the answer rests on beyond the source ("x: int" for an unannotated parameter); every output
+    # format states it.
+    assumptions: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)

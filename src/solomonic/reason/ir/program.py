@@ -142,6 +142,9 @@ class Function:
     data_model_dependent: bool = False  # C only: a type whose size differs between data models is used
     replay_context: dict[str, Any] = field(default_factory=dict)  # what the language's replayer needs
     procedures: dict[str, Procedure] = field(default_factory=dict)  # the callees of `Call` statements
+    # What every answer about this function rests on beyond the source, e.g. "x: int" for a Python
+    # parameter without an annotation. Part of the function's identity, so of the proof memory's key.
+    assumptions: tuple[str, ...] = ()
 
     @property
     def variables(self) -> set[Var]:

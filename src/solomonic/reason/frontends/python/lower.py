@@ -1,6 +1,7 @@
 """Python frontend: a module's functions, over unbounded ints and bools, lowered to the IR.
 
-Supported: int and bool parameters (annotations or leading `assert isinstance(...)`), `+ - * // % **`
+Supported: int and bool parameters (declared, given, or assumed int where unannotated: see
+parameters.py), `+ - * // % **`
 (constant exponent), `abs min max`, comparisons (chained), `and or not`, conditional expressions,
 `if/elif/else`, `while` and `for ... in range(...)` (with `else`), `break/continue/return/pass`,
 `assert`, `raise`, `assume(...)` from `solomonic.reason`, module-level constants, and calls to other
@@ -22,19 +23,22 @@ import ast
 
 from solomonic.reason.frontends.python.calls import CallLowering
 from solomonic.reason.frontends.python.module import PythonModule, parse_python, returns_value
+from solomonic.reason.frontends.python.parameters import ParameterError, parameter_kinds
 from solomonic.reason.frontends.python.state import Frame, PyValue
 from solomonic.reason.ir import BOOL, FALSE, INT, TRUE, Function, Input, Var, compare, conj, const
 
 __all__ = ["lower_python", "parse_python", "returns_value"]  # the front end's interface (api.py)
 
 
-def lower_python(module: PythonModule, name: str) -> Function:
+def lower_python(module: PythonModule, name: str, param_types: dict[str, str] | None = None) -> Function:
+    """The function `name` of the module in the IR; `param_types` gives parameters their types by name,
+    before their declarations (see parameters.py)."""
     fn = module.functions[name]
     # First pass: find the locals that may be read before they are assigned; the second pass gives
     # exactly those a flag, so that UnboundLocalError is modelled only where it can happen.
-    probe = _Lowering(module, fn, flagged=set())
+    probe = _Lowering(module, fn, flagged=set(), param_types=param_types)
     probe.lower_entry()
-    lowering = _Lowering(module, fn, flagged=probe.maybe_unbound)
+    lowering = _Lowering(module, fn, flagged=probe.maybe_unbound, param_types=param_types)
     return lowering.lower_entry()
 
 
@@ -56,27 +60,19 @@ class _Lowering(CallLowering):
         if self.b.current is not None:
             self.finish_return(PyValue(const(0, INT), TRUE), _last_line(fn))
         return Function(fn.name, "python", self.module.path, fn.lineno, inputs, self.b.cfg, returns_value(fn),
-                        procedures=self.procedures)
+                        procedures=self.procedures, assumptions=self.assumptions)
 
     def declare_parameters(self, fn: ast.FunctionDef) -> list[Input]:
         args = fn.args
         if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
             raise self.unsupported("*args, **kwargs and keyword-only or positional-only parameters", fn)
-        for stmt in _leading_asserts(fn):
-            for call in _isinstance_calls(stmt.test):
-                target, kinds = call
-                self.declared.setdefault(target, kinds)
+        try:
+            kinds = parameter_kinds(fn, self.param_types)
+        except ParameterError as err:
+            raise self.unsupported(err.message, err.node) from None
         inputs = []
         for a in args.args:
-            kind = None
-            if a.annotation is not None:
-                kind = _annotation_kind(a.annotation)
-                if kind is None:
-                    raise self.unsupported(f"parameter '{a.arg}' of type {ast.unparse(a.annotation)}", a)
-            kind = kind or self.declared.get(a.arg)
-            if kind is None:
-                raise self.unsupported(
-                    f"parameter '{a.arg}' without a type (annotate it as int or bool, or assert isinstance)", a)
+            kind = kinds[a.arg].kind
             self.declared[a.arg] = kind
             var = self.local(a.arg)
             self.frame.assigned.add(a.arg)
@@ -84,42 +80,11 @@ class _Lowering(CallLowering):
             if kind == "bool":
                 self.b.assume(conj(compare("ge", var, const(0, INT)), compare("le", var, const(1, INT))),
                               fn.lineno)
+        self.assumptions = tuple(f"{name}: {k.kind}" for name, k in kinds.items() if k.source == "assumed")
         return inputs
 
 
 # ------------------------------------------------------------------------------------------- AST queries
-
-
-def _annotation_kind(annotation: ast.expr) -> str | None:
-    if isinstance(annotation, ast.Name) and annotation.id in ("int", "bool"):
-        return annotation.id
-    if isinstance(annotation, ast.Constant) and annotation.value in ("int", "bool"):
-        return annotation.value
-    return None
-
-
-def _leading_asserts(fn: ast.FunctionDef) -> list[ast.Assert]:
-    out = []
-    for s in fn.body:
-        if isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant):
-            continue  # docstring
-        if not isinstance(s, ast.Assert):
-            break
-        out.append(s)
-    return out
-
-
-def _isinstance_calls(test: ast.expr) -> list[tuple[str, str]]:
-    """`isinstance(x, int) and isinstance(y, bool)` -> [("x", "int"), ("y", "bool")]."""
-    parts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
-    out = []
-    for p in parts:
-        if (isinstance(p, ast.Call) and isinstance(p.func, ast.Name) and p.func.id == "isinstance"
-                and len(p.args) == 2 and isinstance(p.args[0], ast.Name)):
-            kind = _annotation_kind(p.args[1])
-            if kind is not None:
-                out.append((p.args[0].id, kind))
-    return out
 
 
 def _last_line(fn: ast.FunctionDef) -> int:

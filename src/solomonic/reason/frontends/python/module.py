@@ -34,7 +34,7 @@ class PythonModule:
 
 def parse_python(path: str, source: bytes) -> PythonModule:
     try:
-        tree = ast.parse(source, filename=path)
+        tree = _parse(source, path)
     except SyntaxError as err:
         raise BadInput(f"{path}:{err.lineno or 0}: syntax error: {err.msg}") from None
     except (ValueError, UnicodeDecodeError) as err:
@@ -73,6 +73,15 @@ def parse_python(path: str, source: bytes) -> PythonModule:
     reason_modules = {n for n in reason_modules if bindings[n.split(".")[0]] == 1 and n not in globals_}
     return PythonModule(path, tree, functions, constants, assume_names, reason_modules,
                         set(bindings) | globals_, rebound)
+
+
+def _parse(source: bytes, path: str) -> ast.Module:
+    """The module's syntax tree with PEP 484 type comments (`# type: (int) -> int` declares a function's
+    parameter types), or without them where a stray `# type:` comment is not one CPython accepts."""
+    try:
+        return ast.parse(source, filename=path, type_comments=True)
+    except SyntaxError:
+        return ast.parse(source, filename=path)
 
 
 def _module_bindings(tree: ast.Module) -> Counter[str]:

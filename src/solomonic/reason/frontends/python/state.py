@@ -55,9 +55,12 @@ class Frame:
 class LoweringState:
     """The state of one lowering, and the helpers that every part of it uses."""
 
-    def __init__(self, module: PythonModule, fn: ast.FunctionDef, flagged: set[str]):
+    def __init__(self, module: PythonModule, fn: ast.FunctionDef, flagged: set[str],
+                 param_types: dict[str, str] | None = None):
         self.module = module
         self.fn = fn
+        self.param_types = param_types or {}  # the user's types for parameters, by name (--param-types)
+        self.assumptions: tuple[str, ...] = ()  # the parameter types assumed, not declared (parameters.py)
         self.flagged = flagged  # prefixed local names that need an "is bound" flag
         self.maybe_unbound: set[str] = set()
         self.b = Builder(fn.lineno)
