@@ -8,12 +8,12 @@ milliseconds of analysis (process start and parsing aside). Both runs' tables go
 from __future__ import annotations
 
 import argparse
-import re
 import tempfile
 from collections import Counter
 from pathlib import Path
 
 from solomonic.bench.record import provenance, stamp, update_section, write_json
+from solomonic.reason.report import reason_category as category  # bench/python.py imports it from here
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,19 +38,6 @@ def run(args: argparse.Namespace) -> int:
     print(text)
     wrong = first["summary"]["wrong true"] + first["summary"]["wrong false"]
     return 1 if wrong or recall["same verdict"] != len(decided) else 0
-
-
-def category(reason: str) -> str:
-    """The gist of an unknown's reason, so that like ones count together."""
-    if reason.startswith("unsupported"):
-        construct = reason.split(": ", 1)[-1]
-        if "recursi" in construct:
-            return "unsupported: recursion"
-        if "pointer" in construct:
-            return "unsupported: pointers"
-        return "unsupported: " + re.sub(r"[`'][^`']*[`']", "…", construct)
-    main = reason.removeprefix("timeout; ").split("; ")[0]
-    return re.sub(r"\s*\(.*", "", re.sub(r"line \d+", "line N", main)) or reason
 
 
 def markdown(results: dict, args: argparse.Namespace) -> str:

@@ -4,7 +4,9 @@ reproducers of the counterexamples, saved on request."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from solomonic.cli.conventions import EXIT_NO, EXIT_OK, EXIT_UNKNOWN, memory_options, memory_path, positive
@@ -24,11 +26,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                "  terminates    every execution leaves the function (yes: ranking functions; no: an input\n"
                "                that loops forever, replayed)\n"
                "  all           each of the above that applies (the default)\n\n"
-               "inputs: Python int/bool parameters (annotations or leading `assert isinstance`) restricted\n"
-               "by `assume(cond)` from solomonic.reason; C integer parameters over their full range,\n"
-               "restricted by __VERIFIER_assume. C undefined behaviour makes other answers unknown.\n\n"
+               "inputs: Python int/bool parameters (declared, given by --param-types, or assumed int and said\n"
+               "so) restricted by `assume(cond)` from solomonic.reason; C integer parameters over their full\n"
+               "range, restricted by __VERIFIER_assume. C undefined behaviour makes other answers unknown.\n\n"
+               "paths: files, or directories and packages, walked for .py and .c files (hidden directories and\n"
+               "__pycache__ skipped, symbolic link loops reported and not followed); with several files a\n"
+               "summary follows the answers, and a progress bar runs on a terminal's stderr.\n\n"
                "exit status: 1 if any answer is no, else 2 if any is unknown or the input is bad, else 0.")
-    check.add_argument("files", nargs="+", metavar="FILE", help="a .py, .c or preprocessed .i file")
+    check.add_argument("files", nargs="+", metavar="PATH",
+                       help="a .py, .c or preprocessed .i file, or a directory or package to walk")
     check.add_argument("--function", "-f", help="check only this function (default: every function)")
     check.add_argument("--property", "-p", default="all",
                        choices=["assert", "no-overflow", "returns-true", "terminates", "all"])
@@ -59,19 +65,28 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from solomonic.reason import report
     from solomonic.reason.api import check
+    from solomonic.reason.files import source_files
     from solomonic.reason.ir import BadInput
     from solomonic.reason.result import Verdict
 
-    results, bad = [], False
-    for path in args.files:
-        try:
-            results += check(path, function=args.function, property=args.property, timeout=args.timeout,
-                             data_model=args.data_model, include_dirs=args.include_dirs, defines=args.defines,
-                             jobs=args.jobs, memory_mb=args.memory_limit, max_file_bytes=args.max_file_size << 20,
-                             memory=memory_path(args), param_types=args.param_types)
-        except BadInput as err:
-            print(f"solomonic: error: {err}", file=sys.stderr)
-            bad = True
+    found = source_files(args.files)
+    for line in found.skipped:
+        print(f"solomonic: note: {line}", file=sys.stderr)
+    for line in found.problems:
+        print(f"solomonic: error: {line}", file=sys.stderr)
+    results, bad = [], bool(found.problems)
+    with _progress(len(found.files)) as advance:
+        for path in found.files:
+            try:
+                results += check(path, function=args.function, property=args.property, timeout=args.timeout,
+                                 data_model=args.data_model, include_dirs=args.include_dirs,
+                                 defines=args.defines, jobs=args.jobs, memory_mb=args.memory_limit,
+                                 max_file_bytes=args.max_file_size << 20, memory=memory_path(args),
+                                 param_types=args.param_types, on_result=lambda _, p=path: advance(p, 0))
+            except BadInput as err:
+                print(f"solomonic: error: {err}", file=sys.stderr)
+                bad = True
+            advance(path, 1)
     if results:
         if args.format == "json":
             print(report.to_json(results))
@@ -79,12 +94,37 @@ def run(args: argparse.Namespace) -> int:
             print(report.sarif(results))
         else:
             print(report.text(results, verbose=not args.quiet))
+            if len(found.files) > 1:
+                print(report.summary(results))
     if args.save_reproducers:
         _save_reproducers(results, Path(args.save_reproducers))
     verdicts = {r.verdict for r in results}
     if Verdict.NO in verdicts:
         return EXIT_NO
     return EXIT_UNKNOWN if bad or Verdict.UNKNOWN in verdicts else EXIT_OK
+
+
+@contextlib.contextmanager
+def _progress(files: int) -> Iterator[Callable[[str, int], None]]:
+    """A progress bar over the files on stderr, where stderr is a terminal and there is more than one file;
+    yields `advance(path, files_done)`, called per answer (0) and per file (1)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("{task.fields[answers]} answers"))
+    with Progress(*columns, console=console, transient=True,
+                  disable=files < 2 or not console.is_terminal) as progress:
+        task = progress.add_task("checking", total=files, answers=0)
+        answers = 0
+
+        def advance(path: str, done: int) -> None:
+            nonlocal answers
+            answers += 1 - done
+            progress.update(task, advance=done, description=path, answers=answers)
+
+        yield advance
 
 
 def param_types(text: str) -> dict[str, str]:

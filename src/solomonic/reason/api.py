@@ -63,10 +63,10 @@ def load(path: str, options: CheckOptions) -> Source:
         from solomonic.reason.frontends.python.lower import lower_python, parse_python, returns_value
 
         module = parse_python(path, data)
-        names = list(module.functions)
+        names = module.definitions()
         param_types = dict(options.param_types)
         source = Source(path, language, names, {n: module.function_line(n) for n in names},
-                        {n: returns_value(module.functions[n]) for n in names},
+                        {n: returns_value(module.definition(n)) for n in names},
                         lambda name: lower_python(module, name, param_types), digest,
                         {"param_types": param_types} if param_types else {})
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,35 @@ def text(results: list[Result], verbose: bool = True) -> str:
     total = sum(r.seconds for r in results)
     out.append(f"{counts[Verdict.YES]} yes, {counts[Verdict.NO]} no, {counts[Verdict.UNKNOWN]} unknown "
                f"({total:.2f} s of analysis)")
+    return "\n".join(out)
+
+
+def reason_category(reason: str) -> str:
+    """The gist of an unknown's reason, so that like ones count together."""
+    if reason.startswith("unsupported"):
+        construct = reason.split(": ", 1)[-1]
+        if "recursi" in construct:
+            return "unsupported: recursion"
+        if "pointer" in construct:
+            return "unsupported: pointers"
+        construct = re.sub(r"\s*\([^()]*(\([^()]*\)[^()]*)*\)", "", construct)  # the details in parentheses
+        return "unsupported: " + re.sub(r"[`'][^`']*[`']", "…", construct)
+    main = reason.removeprefix("timeout; ").split("; ")[0]
+    return re.sub(r"\s*\(.*", "", re.sub(r"line \d+", "line N", main)) or reason
+
+
+def summary(results: list[Result]) -> str:
+    """A run over several files in a few lines: how many functions and questions, the verdicts, and the
+    unknowns grouped by reason (`reason_category`), commonest first."""
+    counts = Counter(r.verdict for r in results)
+    files = len({r.file for r in results})
+    functions = len({(r.file, r.function) for r in results})
+    out = [f"summary: {len(results)} questions about {functions} functions in {files} files: "
+           f"{counts[Verdict.YES]} yes, {counts[Verdict.NO]} no, {counts[Verdict.UNKNOWN]} unknown"]
+    reasons = Counter(reason_category(r.reason) for r in results if r.verdict == Verdict.UNKNOWN)
+    if reasons:
+        out.append("unknown, by reason:")
+        out += [f"  {n:5d}  {reason}" for reason, n in reasons.most_common()]
     return "\n".join(out)
 
 

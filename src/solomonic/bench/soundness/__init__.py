@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from solomonic.bench.record import provenance, stamp, update_section, write_json
-from solomonic.bench.termination import category
+from solomonic.reason.report import reason_category
 
 VERDICTS = ("yes", "no", "unknown")
 
@@ -123,7 +123,7 @@ def summarise(records: list[dict]) -> dict:
     tally: dict[str, Counter] = {}
     for a in answers:
         tally.setdefault(a["property"], Counter())[a["verdict"]] += 1
-    reasons = Counter(category(a["reason"]) for a in answers if a["verdict"] == "unknown")
+    reasons = Counter(reason_category(a["reason"]) for a in answers if a["verdict"] == "unknown")
     rejected = [x for r in records for x in r.get("replay_rejected", [])]
     seconds = sum(r.get("seconds", 0.0) for r in records)
     return {

@@ -25,7 +25,19 @@ from solomonic.reason.frontends.python.calls import CallLowering
 from solomonic.reason.frontends.python.module import PythonModule, parse_python, returns_value
 from solomonic.reason.frontends.python.parameters import ParameterError, parameter_kinds
 from solomonic.reason.frontends.python.state import Frame, PyValue
-from solomonic.reason.ir import BOOL, FALSE, INT, TRUE, Function, Input, Var, compare, conj, const
+from solomonic.reason.ir import (
+    BOOL,
+    FALSE,
+    INT,
+    TRUE,
+    Function,
+    Input,
+    Unsupported,
+    Var,
+    compare,
+    conj,
+    const,
+)
 
 __all__ = ["lower_python", "parse_python", "returns_value"]  # the front end's interface (api.py)
 
@@ -33,6 +45,9 @@ __all__ = ["lower_python", "parse_python", "returns_value"]  # the front end's i
 def lower_python(module: PythonModule, name: str, param_types: dict[str, str] | None = None) -> Function:
     """The function `name` of the module in the IR; `param_types` gives parameters their types by name,
     before their declarations (see parameters.py)."""
+    if name in module.methods:
+        raise Unsupported(f"method `{name}`: methods of classes are not modelled yet", module.path,
+                          module.function_line(name))
     fn = module.functions[name]
     # First pass: find the locals that may be read before they are assigned; the second pass gives
     # exactly those a flag, so that UnboundLocalError is modelled only where it can happen.

@@ -27,9 +27,18 @@ class PythonModule:
     bound: set[str] = field(default_factory=set)  # every name the module scope binds (shadowing builtins)
     rebound: set[str] = field(default_factory=set)  # functions whose name is also bound to something else
     lines: list[str] = field(default_factory=list)
+    # the methods of the module's classes, as "Class.method"; reported, not yet analysed
+    methods: dict[str, ast.FunctionDef] = field(default_factory=dict)
+
+    def definition(self, name: str) -> ast.FunctionDef:
+        return self.functions[name] if name in self.functions else self.methods[name]
 
     def function_line(self, name: str) -> int:
-        return self.functions[name].lineno
+        return self.definition(name).lineno
+
+    def definitions(self) -> list[str]:
+        """Every function and method, in source order."""
+        return sorted([*self.functions, *self.methods], key=self.function_line)
 
 
 def parse_python(path: str, source: bytes) -> PythonModule:
@@ -43,9 +52,12 @@ def parse_python(path: str, source: bytes) -> PythonModule:
     assigned: dict[str, list[ast.expr]] = {}
     assume_names: set[str] = set()
     reason_modules: set[str] = set()
+    methods: dict[str, ast.FunctionDef] = {}
     for node in tree.body:
         if isinstance(node, ast.FunctionDef):
             functions[node.name] = node
+        elif isinstance(node, ast.ClassDef):
+            methods |= {f"{node.name}.{m.name}": m for m in node.body if isinstance(m, ast.FunctionDef)}
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for t in targets:
@@ -72,7 +84,7 @@ def parse_python(path: str, source: bytes) -> PythonModule:
     assume_names = {n for n in assume_names if bindings[n] == 1 and n not in globals_}  # not `assume = print`
     reason_modules = {n for n in reason_modules if bindings[n.split(".")[0]] == 1 and n not in globals_}
     return PythonModule(path, tree, functions, constants, assume_names, reason_modules,
-                        set(bindings) | globals_, rebound)
+                        set(bindings) | globals_, rebound, methods=methods)
 
 
 def _parse(source: bytes, path: str) -> ast.Module:
