@@ -139,11 +139,13 @@ def py_expression(draw, depth=3):
     if kind == "unary":
         return f"({draw(st.sampled_from(['-', '+', 'not ']))}{sub()})"
     if kind == "call":
-        name = draw(st.sampled_from(["abs", "min", "max", "int", "bool"]))
-        args = sub() if name in ("abs", "int", "bool") else f"{sub()}, {sub()}"
-        return f"{name}({args})"
+        name = draw(st.sampled_from(["abs", "min", "max", "int", "bool", "divmod"]))
+        if name == "divmod":  # a tuple, taken apart at once
+            return f"divmod({sub()}, {sub()})[{draw(st.sampled_from([0, 1, -1, -2]))}]"
+        arity = 1 if name in ("abs", "int", "bool") else draw(st.integers(2, 3))
+        return f"{name}({', '.join(sub() for _ in range(arity))})"
     if kind == "power":
-        return f"({sub()} ** {draw(st.integers(0, 3))})"
+        return f"({sub()} ** {draw(st.integers(0, 5))})"
     return f"({sub()} if {sub()} else {sub()})"
 
 
@@ -170,3 +172,38 @@ def test_python_expressions_match_cpython(expr, inputs):
             got = next(v for var, v in trace.env.items() if var.name == "$return")
             assert got == int(want), (expr, a, b, got, want)
             assert (trace.event.kind == "return") == bool(want)
+
+
+RANGE_BOUNDS = ["a", "b", "-a", "b - a", "0", "5", "-4"]
+RANGE_STEPS = ["a", "b", "-1", "1", "2", "-3", "0"]
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(bounds=st.tuples(*(st.sampled_from(RANGE_BOUNDS) for _ in range(2)), st.sampled_from(RANGE_STEPS)),
+       parts=st.tuples(py_expression(2), py_expression(2), py_expression(2)),
+       inputs=st.lists(st.tuples(st.integers(-6, 6), st.integers(-6, 6)), min_size=4, max_size=4))
+def test_python_loops_and_unpacking_match_cpython(bounds, parts, inputs):
+    """range() with three arguments (either sign of step, a step read at run time, step 0), `else` on the
+    loop, divmod unpacked, and a swap that reads the old values: the front end agrees with CPython."""
+    start, stop, step = bounds
+    source = (f"def f(a: int, b: int):\n    t = 0\n    for i in range({start}, {stop}, {step}):\n"
+              f"        t = t * 3 + i\n    else:\n        t += 1\n    q, r = divmod({parts[0]}, {parts[1]})\n"
+              f"    a, b = b, a + t\n    return ({parts[2]}) + q * 5 + r * 7 + t * 11\n")
+    namespace: dict = {}
+    exec(source, namespace)
+    function = lower_python(parse_python("<generated>", source.encode()), "f")
+    for a, b in inputs:
+        try:
+            want: object = namespace["f"](a, b)
+        except (ZeroDivisionError, ValueError) as err:
+            want = type(err)
+        env = {function.inputs[0].var: a, function.inputs[1].var: b}
+        trace = run(function, env, lambda *_: 0, set())
+        assert trace.event is not None, (source, a, b, trace.outcome)
+        if isinstance(want, type):
+            assert trace.event.kind == "exception", (source, a, b, trace.event)
+            assert trace.event.message.startswith(want.__name__), (source, a, b, trace.event)
+        else:
+            assert trace.event.kind in ("return", "return-false"), (source, a, b, trace.event)
+            got = next(v for var, v in trace.env.items() if var.name == "$return")
+            assert got == int(want), (source, a, b, got, want)

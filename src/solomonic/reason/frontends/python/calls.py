@@ -11,18 +11,21 @@ from __future__ import annotations
 
 import ast
 import builtins
+from typing import Any
 
 from solomonic.reason.frontends.cfg import Builder
-from solomonic.reason.frontends.python.expressions import ANALYSER_QUESTIONS
+from solomonic.reason.frontends.python.expressions import ANALYSER_QUESTIONS, nested_defs
 from solomonic.reason.frontends.python.module import own_nodes
+from solomonic.reason.frontends.python.nested import NestedLowering
 from solomonic.reason.frontends.python.state import Frame, PyValue
-from solomonic.reason.frontends.python.statements import StatementLowering
+from solomonic.reason.frontends.python.tuples import returned_arity
 from solomonic.reason.ir import (
     BOOL,
     FALSE,
     INT,
     TRUE,
     Call,
+    Event,
     Expr,
     Procedure,
     Var,
@@ -34,8 +37,12 @@ from solomonic.reason.ir import (
 )
 
 
-class CallLowering(StatementLowering):
+class CallLowering(NestedLowering):
     """Lowers calls: to `assume`, to builtins, and to the module's functions (inlined, or procedures)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tuple_results: dict[str, list[Var]] = {}  # an inlined call's prefix -> its tuple's elements
 
     def call(self, node: ast.Call) -> PyValue:
         func = node.func
@@ -45,6 +52,9 @@ class CallLowering(StatementLowering):
                 raise self.unsupported("assume() takes exactly one condition", node)
             self.b.assume(self.truth(self.expression(node.args[0])), node.lineno)
             return PyValue(const(0, INT), TRUE)
+        nested = self.nested_function(name, node) if name is not None else None
+        if nested is not None:
+            return self.inline(nested[0], node, nested[1])
         if name is not None and name in self.module.functions and not self.is_local(name):
             self.ordinary(self.module.functions[name], node)
             if name in self.recursive:
@@ -72,10 +82,12 @@ class CallLowering(StatementLowering):
 
     def is_assume(self, func: ast.expr) -> bool:
         if isinstance(func, ast.Name):
-            return func.id in self.module.assume_names and not self.is_local(func.id)
+            return func.id in self.module.assume_names and not self.is_local(func.id) \
+                and self.closure_frame(func.id) is None
         dotted = ast.unparse(func)
+        first = dotted.split(".")[0]
         return dotted.endswith(".assume") and dotted.rsplit(".", 1)[0] in self.module.reason_modules \
-            and not self.is_local(dotted.split(".")[0])
+            and not self.is_local(first) and self.closure_frame(first) is None
 
     def builtin(self, name: str, node: ast.Call) -> PyValue:
         if node.keywords:
@@ -91,6 +103,9 @@ class CallLowering(StatementLowering):
                 better = compare("lt" if name == "min" else "gt", v, best)
                 best = ite(better, v, best)
             return PyValue(best)
+        if name == "divmod":
+            raise self.unsupported("divmod(...) other than unpacked or indexed at once (a tuple is not a value "
+                                   "the analysis keeps)", node)
         if name == "int" and len(args) == 1:
             return PyValue(self.as_int(args[0], node))
         if name == "bool" and len(args) == 1:
@@ -123,7 +138,44 @@ class CallLowering(StatementLowering):
             raise self.unsupported("isinstance(..., bool) of a value that may be an int", node)
         return PyValue(FALSE)
 
-    def inline(self, callee: ast.FunctionDef, node: ast.Call) -> PyValue:
+    def inline(self, callee: ast.FunctionDef, node: ast.Call, enclosing: Frame | None = None) -> PyValue:
+        frame = self.inline_body(callee, node, None, enclosing)
+        may_be_none = _may_return_none(callee)
+        return PyValue(frame.result, frame.result_none if may_be_none else FALSE)
+
+    def tuple_arity(self, name: str) -> int | None:
+        fn = self.tuple_function(name)
+        if fn is None:
+            return None
+        shadowed = "divmod" in self.locals_in(fn) or not self.is_builtin("divmod")
+        return returned_arity(fn, lambda c: isinstance(c.func, ast.Name) and c.func.id == "divmod" and not shadowed)
+
+    def tuple_function(self, name: str) -> ast.FunctionDef | None:
+        """The function a called name means (nested, or of the module and not recursive), if any."""
+        owner = self.frame if self.is_local(name) else self.closure_frame(name)
+        if owner is not None:
+            return nested_defs(owner.fn).get(name, [None])[0]
+        if name in self.module.functions and name not in self.recursive:
+            return self.module.functions[name]
+        return None
+
+    def tuple_call(self, node: ast.Call) -> list[PyValue]:
+        assert isinstance(node.func, ast.Name)
+        name = node.func.id
+        nested = self.nested_function(name, node)
+        callee, enclosing = nested if nested is not None else (self.module.functions[name], None)
+        if nested is None:
+            self.ordinary(callee, node)
+        frame = self.inline_body(callee, node, self.tuple_arity(name), enclosing)
+        return [PyValue(v) for v in self.tuple_results[frame.prefix]]
+
+    def inline_body(self, callee: ast.FunctionDef, node: ast.Call, arity: int | None,
+                    enclosing: Frame | None = None) -> Frame:
+        """Inline a call of callee; with an arity, every return gives a tuple of that many elements; a
+        nested function reads its free variables in the frame of the function that defines it."""
+        if any(f.fn is callee for f in self.frames):  # a cycle through a nested function's call
+            raise self.unsupported(f"`{callee.name}` called again while it runs (recursion through a nested "
+                                   "function)", node)
         names, values = self.arguments(callee, node)
         self.calls += 1
         prefix = f"{callee.name}#{self.calls}."
@@ -131,6 +183,10 @@ class CallLowering(StatementLowering):
         frame.result = Var(prefix + "$return", INT)
         frame.result_none = Var(prefix + "$return_none", BOOL)
         frame.join = self.b.location(node.lineno)
+        if arity is not None:
+            self.tuple_results[prefix] = [Var(f"{prefix}$return{k}", INT) for k in range(arity)]
+        if enclosing is not None:
+            self.enclosing[prefix] = enclosing
         self.frames.append(frame)
         for n, v in zip(names, values):
             self.b.assign(self.local(n), v, node.lineno)
@@ -138,13 +194,32 @@ class CallLowering(StatementLowering):
             self.b.assign(Var(n + "$bound", BOOL), FALSE, node.lineno)
         self.body(callee.body)
         if self.b.current is not None:  # falls off the end: returns None
+            if arity is not None:
+                self.b.end(Event("exception", node.lineno, f"TypeError: `{callee.name}` returns None, which "
+                                 "cannot be unpacked or indexed"))
             self.b.assign(frame.result, const(0, INT), node.lineno)
             self.b.assign(frame.result_none, TRUE, node.lineno)
             self.b.jump(frame.join, node.lineno)
         self.frames.pop()
         self.b.place(frame.join)
-        may_be_none = _may_return_none(callee)
-        return PyValue(frame.result, frame.result_none if may_be_none else FALSE)
+        return frame
+
+    def return_statement(self, s: ast.Return) -> None:
+        results = self.tuple_results.get(self.frame.prefix) if len(self.frames) > 1 else None
+        if results is None:
+            if len(self.frames) == 1 and not self.frame.procedure and s.value is not None:
+                values = self.tuple_values(s.value)
+                if values is not None:  # the analysed function returns a tuple: true unless empty
+                    self.finish_return(PyValue(const(len(values) > 0, BOOL)), s.lineno)
+                    return
+            super().return_statement(s)
+            return
+        values = self.tuple_values(s.value) if s.value is not None else None
+        if values is None or len(values) != len(results):
+            raise self.unsupported(f"a return in `{self.frame.fn.name}` that gives no tuple of {len(results)}", s)
+        for var, v in zip(results, values):
+            self.b.assign(var, self.as_int(v, s), s.lineno)
+        self.b.jump(self.frame.join, s.lineno)
 
     def recursive_call(self, callee: ast.FunctionDef, node: ast.Call) -> PyValue:
         """A call into a recursive cycle stays a call, to the callee's body lowered once."""
@@ -163,7 +238,7 @@ class CallLowering(StatementLowering):
             raise self.unsupported(f"the recursive function `{name}` may return None", callee)
         saved = self.b, self.frames
         self.b, self.frames = Builder(callee.lineno, prefix=f"{name}."), []
-        names = [a.arg for a in callee.args.args]
+        names = _parameter_names(callee)
         frame = Frame(callee, f"{name}.", {}, set(names), procedure=True)
         frame.result = Var(f"{name}.$return", INT)
         self.frames.append(frame)
@@ -178,19 +253,22 @@ class CallLowering(StatementLowering):
     def arguments(self, callee: ast.FunctionDef, node: ast.Call) -> tuple[list[str], list[Expr]]:
         """The callee's parameter names and the values the call binds to them."""
         params = callee.args
-        if params.vararg or params.kwarg or params.kwonlyargs or params.posonlyargs:
-            raise self.unsupported(f"call to `{callee.name}` with *args, **kwargs or special parameters", node)
-        names = [a.arg for a in params.args]
+        if params.vararg or params.kwarg:
+            raise self.unsupported(f"call to `{callee.name}`, which takes *args or **kwargs", node)
+        positional = [a.arg for a in [*params.posonlyargs, *params.args]]
+        names = [*positional, *(a.arg for a in params.kwonlyargs)]
         bound: dict[str, ast.expr] = {}
-        if len(node.args) > len(names):
-            raise self.unsupported(f"call to `{callee.name}` with too many arguments", node)
-        for n, a in zip(names, node.args):
+        if len(node.args) > len(positional) or any(isinstance(a, ast.Starred) for a in node.args):
+            raise self.unsupported(f"call to `{callee.name}` with too many or starred arguments", node)
+        for n, a in zip(positional, node.args):
             bound[n] = a
+        posonly = {a.arg for a in params.posonlyargs}
         for kw in node.keywords:
-            if kw.arg is None or kw.arg not in names or kw.arg in bound:
+            if kw.arg is None or kw.arg not in names or kw.arg in bound or kw.arg in posonly:
                 raise self.unsupported(f"call to `{callee.name}` with keyword argument {kw.arg}", node)
             bound[kw.arg] = kw.value
-        defaults = dict(zip(names[len(names) - len(params.defaults):], params.defaults))
+        defaults = dict(zip(positional[len(positional) - len(params.defaults):], params.defaults))
+        defaults |= {a.arg: d for a, d in zip(params.kwonlyargs, params.kw_defaults) if d is not None}
         for n in names:
             if n not in bound and n not in defaults:
                 raise self.unsupported(f"call to `{callee.name}` without argument '{n}'", node)
@@ -204,6 +282,12 @@ class CallLowering(StatementLowering):
                   cast(self.module_value(defaults[n], f"the default of '{n}' in `{callee.name}`", node), INT)
                   for n in names]
         return names, values
+
+
+def _parameter_names(fn: ast.FunctionDef) -> list[str]:
+    """The order arguments() gives values in: positional-only, ordinary, keyword-only."""
+    a = fn.args
+    return [p.arg for p in [*a.posonlyargs, *a.args, *a.kwonlyargs]]
 
 
 def _reassigned(fn: ast.FunctionDef, name: str) -> bool:

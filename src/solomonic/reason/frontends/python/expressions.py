@@ -9,7 +9,9 @@ one expression lowered elsewhere (calls.py), since inlining a callee lowers its 
 from __future__ import annotations
 
 import ast
+from typing import Any
 
+from solomonic.reason.frontends.python.module import local_names
 from solomonic.reason.frontends.python.state import Frame, LoweringState, PyValue
 from solomonic.reason.ir import (
     BOOL,
@@ -20,6 +22,7 @@ from solomonic.reason.ir import (
     Event,
     Expr,
     Unsupported,
+    Var,
     arith,
     cast,
     compare,
@@ -33,10 +36,53 @@ from solomonic.reason.ir.evaluate import EvaluationError, evaluate
 ANALYSER_QUESTIONS = {"terminates", "check"}  # names under which a program asks the analyser about itself
 MAX_EXPONENT = 64
 PURE_BUILTINS = {"isinstance", "abs", "min", "max", "int", "bool"}  # cannot fail on ints and bools
+SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
 class ExpressionLowering(LoweringState):
     """Lowers expressions to values at the current location."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.enclosing: dict[str, Frame] = {}  # a nested function's frame (its prefix) -> its definer's frame
+        self._locals: dict[int, set[str]] = {}
+
+    def locals_in(self, fn: ast.FunctionDef) -> set[str]:
+        if id(fn) not in self._locals:
+            self._locals[id(fn)] = local_names(fn)
+        return self._locals[id(fn)]
+
+    def closure_frame(self, name: str) -> Frame | None:
+        """Where the current function is nested and `name` is none of its locals: the frame of the
+        nearest enclosing function that has `name` as a local (Python's closure), if any."""
+        frame = self.frame
+        if self.is_local(name):
+            return None
+        while frame.prefix in self.enclosing and name not in _declared_global(frame.fn):
+            frame = self.enclosing[frame.prefix]
+            if name in self.locals_in(frame.fn):
+                return frame
+        return None
+
+    def is_local(self, name: str) -> bool:
+        # The locals of the function the current frame runs, known by the definition itself: a nested
+        # function may share its name with another function.
+        return name in self.frame.variables or name in self.locals_in(self.frame.fn)
+
+    def is_builtin(self, name: str) -> bool:
+        return super().is_builtin(name) and self.closure_frame(name) is None
+
+    def check_bound(self, owner: Frame, n: str, node: ast.AST) -> None:
+        """Reading owner's local n (the current function's, or an enclosing one's) raises where it may be
+        unbound: UnboundLocalError for the function's own, NameError for a free variable."""
+        if n in owner.assigned:
+            return
+        key = owner.prefix + n
+        self.maybe_unbound.add(key)
+        if key in self.flagged:
+            message = f"UnboundLocalError: '{n}' is read before it is assigned" if owner is self.frame else \
+                f"NameError: free variable '{n}' is read before `{owner.fn.name}` assigns it"
+            self.b.fail_unless(Var(key + "$bound", BOOL), Event("exception", node.lineno, message))
 
     def expression(self, node: ast.expr, allow_none: bool = False) -> PyValue:
         value = self._expression(node)
@@ -75,23 +121,28 @@ class ExpressionLowering(LoweringState):
             return self.conditional(cond, node.body, node.orelse, node)
         if isinstance(node, ast.Call):
             return self.call(node)
+        if isinstance(node, ast.Subscript):
+            return self.subscript(node)
         raise self.unsupported(f"expression `{type(node).__name__}`", node)
 
     def call(self, node: ast.Call) -> PyValue:
         """Lowered by `CallLowering` (calls.py), which inlines the callee's statements."""
         raise NotImplementedError
 
+    def subscript(self, node: ast.Subscript) -> PyValue:
+        """Lowered by `TupleLowering` (tuples.py): a constant index into a tuple."""
+        raise NotImplementedError
+
     def name(self, node: ast.Name) -> PyValue:
         n = node.id
-        f = self.frame
-        if self.is_local(n):
-            var = self.local(n)
-            if n not in f.assigned:
-                key = f.prefix + n
-                self.maybe_unbound.add(key)
-                if key in self.flagged:
-                    self.b.fail_unless(self.bound_flag(n), Event(
-                        "exception", node.lineno, f"UnboundLocalError: '{n}' is read before it is assigned"))
+        owner = self.frame if self.is_local(n) else self.closure_frame(n)
+        if owner is not None:
+            if n in nested_defs(owner.fn):
+                raise self.unsupported(f"the nested function `{n}` used other than called (it escapes)", node)
+            var = owner.variables.get(n)
+            if var is None:
+                var = owner.variables[n] = Var(owner.prefix + n, INT)
+            self.check_bound(owner, n, node)
             return PyValue(var)
         if n in self.module.constants:
             return PyValue(self.module_value(self.module.constants[n], f"module-level name '{n}'", node))
@@ -226,10 +277,35 @@ def _may_fail(node: ast.expr, lowering: ExpressionLowering) -> bool:
         if isinstance(n, ast.BinOp) and isinstance(n.op, (ast.FloorDiv, ast.Mod)) and not (
                 isinstance(n.right, ast.Constant) and n.right.value != 0):
             return True
-        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and lowering.is_local(n.id) \
-                and n.id not in lowering.frame.assigned:
-            return True
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+            owner = lowering.frame if lowering.is_local(n.id) else lowering.closure_frame(n.id)
+            if owner is not None and n.id not in owner.assigned:
+                return True
     return False
+
+
+def scope_nodes(fn: ast.FunctionDef):
+    """The nodes of fn's own scope: its body, not inside the functions, classes and lambdas it defines
+    (their definitions themselves are yielded)."""
+    todo: list[ast.AST] = list(fn.body)
+    while todo:
+        node = todo.pop()
+        yield node
+        if not isinstance(node, SCOPES):
+            todo += ast.iter_child_nodes(node)
+
+
+def nested_defs(fn: ast.FunctionDef) -> dict[str, list[ast.FunctionDef]]:
+    """The functions defined by `def` in fn's own scope (in any block, not inside another scope)."""
+    out: dict[str, list[ast.FunctionDef]] = {}
+    for node in scope_nodes(fn):
+        if isinstance(node, ast.FunctionDef):
+            out.setdefault(node.name, []).append(node)
+    return out
+
+
+def _declared_global(fn: ast.FunctionDef) -> set[str]:
+    return {n for node in scope_nodes(fn) if isinstance(node, ast.Global) for n in node.names}
 
 
 def _module_scope() -> ast.FunctionDef:

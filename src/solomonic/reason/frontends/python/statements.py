@@ -19,6 +19,7 @@ from solomonic.reason.ir import (
     TRUE,
     Const,
     Event,
+    Expr,
     arith,
     cast,
     compare,
@@ -77,8 +78,14 @@ class StatementLowering(ExpressionLowering):
             self.exception_argument(s.cause)
             what = ast.unparse(s.exc) if s.exc is not None else "re-raise"
             self.b.end(Event("exception", line, f"raise {what}"))
+        elif isinstance(s, ast.FunctionDef):
+            self.define_nested(s)
         else:
             raise self.unsupported(f"statement `{type(s).__name__}`", s)
+
+    def define_nested(self, s: ast.FunctionDef) -> None:
+        """Lowered by `NestedLowering` (nested.py): a function defined inside the function."""
+        raise NotImplementedError
 
     def exception_argument(self, node: ast.expr | None) -> None:
         """An assert's message, or what `raise` raises, is evaluated as the exception is raised, and is
@@ -95,21 +102,8 @@ class StatementLowering(ExpressionLowering):
                                        "evaluation might not end)", node)
 
     def assign(self, targets: list[ast.expr], value_node: ast.expr, line: int) -> None:
-        if len(targets) == 1 and isinstance(targets[0], ast.Tuple):
-            target = targets[0]
-            if not isinstance(value_node, ast.Tuple) or len(value_node.elts) != len(target.elts):
-                raise self.unsupported("tuple assignment from something other than a tuple of equal length",
-                                       value_node)
-            values = [self.expression(v) for v in value_node.elts]
-            temps = []
-            for v, t in zip(values, target.elts):  # all right-hand sides are evaluated first
-                if not isinstance(t, ast.Name):
-                    raise self.unsupported("assignment to something other than a name", t)
-                tmp = self.b.temp("tuple", INT)
-                self.b.assign(tmp, self.as_int(v, t), line)
-                temps.append(tmp)
-            for tmp, t in zip(temps, target.elts):
-                self.store(t.id, PyValue(tmp), t)
+        if len(targets) == 1 and isinstance(targets[0], (ast.Tuple, ast.List)):
+            self.unpack(targets[0], value_node, line)
             return
         value = self.expression(value_node)
         if len(targets) > 1:  # `x = y = x + 1`: each target gets the value from before the first store
@@ -120,6 +114,10 @@ class StatementLowering(ExpressionLowering):
             if not isinstance(t, ast.Name):
                 raise self.unsupported("assignment to something other than a name", t)
             self.store(t.id, value, t)
+
+    def unpack(self, target: ast.Tuple | ast.List, value_node: ast.expr, line: int) -> None:
+        """Lowered by `TupleLowering` (tuples.py), which knows the expressions that make tuples."""
+        raise NotImplementedError
 
     def store(self, name: str, value: PyValue, node: ast.AST) -> None:
         var = self.local(name)
@@ -190,19 +188,22 @@ class StatementLowering(ExpressionLowering):
         start, stop, step = (const(0, INT), args[0], const(1, INT)) if len(args) == 1 else (
             args[0], args[1], args[2] if len(args) == 3 else const(1, INT))
         line = s.lineno
-        if not isinstance(step, Const):
-            self.b.fail_unless(compare("ne", step, const(0, INT)),
-                               Event("exception", line, "ValueError: range() arg 3 must not be zero"))
-        elif step.value == 0:
+        if isinstance(step, Const) and step.value == 0:
             self.b.end(Event("exception", line, "ValueError: range() arg 3 must not be zero"))
             return
-        counter, bound, stride = (self.b.temp("range", INT) for _ in range(3))
+        counter, bound = self.b.temp("range", INT), self.b.temp("range", INT)
         self.b.assign(counter, start, line)
         self.b.assign(bound, stop, line)
-        self.b.assign(stride, step, line)
         if isinstance(step, Const):
+            # A constant step is added as a constant, so that the counter's distance to the bound in
+            # the step's direction is a ranking as it stands (no invariant about a stride needed).
+            stride: Expr = step
             cond = compare("lt" if step.value > 0 else "gt", counter, bound)
         else:
+            stride = self.b.temp("range", INT)
+            self.b.assign(stride, step, line)
+            self.b.fail_unless(compare("ne", stride, const(0, INT)),
+                               Event("exception", line, "ValueError: range() arg 3 must not be zero"))
             positive = compare("gt", stride, const(0, INT))
             cond = disj(conj(positive, compare("lt", counter, bound)),
                         conj(negate(positive), compare("gt", counter, bound)))
