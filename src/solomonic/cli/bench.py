@@ -38,6 +38,19 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     termination.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="tasks at a time (default: 1)")
     _bench_outputs(termination, "docs/results/bench-termination.json")
     termination.set_defaults(run=run_termination)
+    python = bench_sub.add_parser(
+        "python", help="the reasoner: does each function of a labelled Python corpus terminate?",
+        description="Runs `solomonic check FILE --property terminates` on every module of the corpus (small\n"
+                    "untyped functions, each labelled with its answer and, for a no, a witness) and reports\n"
+                    "right / wrong / unknown overall and per module, the unknowns by reason and the median\n"
+                    "time per function. A wrong answer fails the bench. Writes JSON and docs/benchmarks.md.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    python.add_argument("paths", nargs="*", default=["benchmarks/python"], metavar="PATH",
+                        help="corpus modules or directories (default: benchmarks/python)")
+    python.add_argument("--timeout", type=positive, default=5.0, metavar="S", help="seconds per function (default: 5)")
+    python.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="functions at a time (default: 1)")
+    _bench_outputs(python, "docs/results/bench-python.json")
+    python.set_defaults(run=run_python)
     soundness = bench_sub.add_parser(
         "soundness", help="the reasoner: a differential soundness campaign against gcc, csmith and CPython",
         description="Writes C functions that stress C's integer rules, csmith programs and Python functions, asks\n"
@@ -166,6 +179,12 @@ def run_soundness(args: argparse.Namespace) -> int:
 
 def run_termination(args: argparse.Namespace) -> int:
     from solomonic.bench.termination import run
+
+    return run(args)
+
+
+def run_python(args: argparse.Namespace) -> int:
+    from solomonic.bench.python import run
 
     return run(args)
 
