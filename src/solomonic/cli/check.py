@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -82,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
                                  data_model=args.data_model, include_dirs=args.include_dirs,
                                  defines=args.defines, jobs=args.jobs, memory_mb=args.memory_limit,
                                  max_file_bytes=args.max_file_size << 20, memory=memory_path(args),
-                                 param_types=args.param_types, on_result=lambda _, p=path: advance(p, 0))
+                                 param_types=args.param_types, on_result=functools.partial(_answered, advance, path))
             except BadInput as err:
                 print(f"solomonic: error: {err}", file=sys.stderr)
                 bad = True
@@ -102,6 +103,10 @@ def run(args: argparse.Namespace) -> int:
     if Verdict.NO in verdicts:
         return EXIT_NO
     return EXIT_UNKNOWN if bad or Verdict.UNKNOWN in verdicts else EXIT_OK
+
+
+def _answered(advance: Callable[[str, int], None], path: str, _: object) -> None:
+    advance(path, 0)
 
 
 @contextlib.contextmanager

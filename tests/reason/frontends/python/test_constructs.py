@@ -256,6 +256,28 @@ CASES = [
             def g(x=n):
                 return x
             return g()""", "assert", UNKNOWN, "other than a literal", 2),
+    # A nested function's own scope is not its definer's: its `return` is its own (f returns no value);
+    # its `global` or `yield` are refused where it is defined, not taken for f's.
+    Case("nested_global_is_not_the_definers", """
+        X = 5
+        def f():
+            X = 1
+            def g():
+                global X
+            return X == 1""", "returns-true", UNKNOWN, "`global X` in the nested function `g`", 5),
+    Case("nested_return_value_is_not_the_definers", """
+        def f(n: int):
+            def g():
+                return n
+            while n > 0:
+                n -= 1""", "returns-true", UNKNOWN, "returns no value"),
+    Case("nested_generator_is_not_the_definers", """
+        def f(n: int):
+            def g():
+                yield n
+            while n > 0:
+                n -= 1
+            return n""", "terminates", UNKNOWN, "`g`, a generator function", 2),
     # ----------------------------------------------------------------------- calls and control flow
     Case("keyword_and_default_arguments", """
         def step(x, /, by=1, *, floor=0):

@@ -140,6 +140,7 @@ class CallLowering(NestedLowering):
 
     def inline(self, callee: ast.FunctionDef, node: ast.Call, enclosing: Frame | None = None) -> PyValue:
         frame = self.inline_body(callee, node, None, enclosing)
+        assert frame.result is not None and frame.result_none is not None  # inline_body gives both
         may_be_none = _may_return_none(callee)
         return PyValue(frame.result, frame.result_none if may_be_none else FALSE)
 
@@ -219,6 +220,7 @@ class CallLowering(NestedLowering):
             raise self.unsupported(f"a return in `{self.frame.fn.name}` that gives no tuple of {len(results)}", s)
         for var, v in zip(results, values):
             self.b.assign(var, self.as_int(v, s), s.lineno)
+        assert self.frame.join is not None  # an inlined frame's returns all jump to its join
         self.b.jump(self.frame.join, s.lineno)
 
     def recursive_call(self, callee: ast.FunctionDef, node: ast.Call) -> PyValue:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from solomonic.reason.frontends.python.module import local_names
+from solomonic.reason.frontends.python.module import own_nodes
 from solomonic.reason.frontends.python.state import Frame, LoweringState, PyValue
 from solomonic.reason.ir import (
     BOOL,
@@ -36,7 +36,6 @@ from solomonic.reason.ir.evaluate import EvaluationError, evaluate
 ANALYSER_QUESTIONS = {"terminates", "check"}  # names under which a program asks the analyser about itself
 MAX_EXPONENT = 64
 PURE_BUILTINS = {"isinstance", "abs", "min", "max", "int", "bool"}  # cannot fail on ints and bools
-SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
 class ExpressionLowering(LoweringState):
@@ -45,12 +44,6 @@ class ExpressionLowering(LoweringState):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.enclosing: dict[str, Frame] = {}  # a nested function's frame (its prefix) -> its definer's frame
-        self._locals: dict[int, set[str]] = {}
-
-    def locals_in(self, fn: ast.FunctionDef) -> set[str]:
-        if id(fn) not in self._locals:
-            self._locals[id(fn)] = local_names(fn)
-        return self._locals[id(fn)]
 
     def closure_frame(self, name: str) -> Frame | None:
         """Where the current function is nested and `name` is none of its locals: the frame of the
@@ -63,11 +56,6 @@ class ExpressionLowering(LoweringState):
             if name in self.locals_in(frame.fn):
                 return frame
         return None
-
-    def is_local(self, name: str) -> bool:
-        # The locals of the function the current frame runs, known by the definition itself: a nested
-        # function may share its name with another function.
-        return name in self.frame.variables or name in self.locals_in(self.frame.fn)
 
     def is_builtin(self, name: str) -> bool:
         return super().is_builtin(name) and self.closure_frame(name) is None
@@ -284,28 +272,17 @@ def _may_fail(node: ast.expr, lowering: ExpressionLowering) -> bool:
     return False
 
 
-def scope_nodes(fn: ast.FunctionDef):
-    """The nodes of fn's own scope: its body, not inside the functions, classes and lambdas it defines
-    (their definitions themselves are yielded)."""
-    todo: list[ast.AST] = list(fn.body)
-    while todo:
-        node = todo.pop()
-        yield node
-        if not isinstance(node, SCOPES):
-            todo += ast.iter_child_nodes(node)
-
-
 def nested_defs(fn: ast.FunctionDef) -> dict[str, list[ast.FunctionDef]]:
     """The functions defined by `def` in fn's own scope (in any block, not inside another scope)."""
     out: dict[str, list[ast.FunctionDef]] = {}
-    for node in scope_nodes(fn):
+    for node in own_nodes(fn):
         if isinstance(node, ast.FunctionDef):
             out.setdefault(node.name, []).append(node)
     return out
 
 
 def _declared_global(fn: ast.FunctionDef) -> set[str]:
-    return {n for node in scope_nodes(fn) if isinstance(node, ast.Global) for n in node.names}
+    return {n for node in own_nodes(fn) if isinstance(node, ast.Global) for n in node.names}
 
 
 def _module_scope() -> ast.FunctionDef:

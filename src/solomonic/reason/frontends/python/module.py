@@ -98,10 +98,10 @@ def _parse(source: bytes, path: str) -> ast.Module:
 
 def _module_bindings(tree: ast.Module) -> Counter[str]:
     """How often each name is bound (assigned, deleted, imported, defined) in the module's own scope."""
-    return _scope_bindings(tree.body)
+    return scope_bindings(tree.body)
 
 
-def _scope_bindings(nodes: list[ast.stmt]) -> Counter[str]:
+def scope_bindings(nodes: list[ast.stmt]) -> Counter[str]:
     """How often each name is bound (assigned, deleted, imported, defined) by the statements of one scope.
     The bodies of the functions, classes and lambdas they define are other scopes, and so are the loop
     variables of comprehensions (a walrus inside one binds here). Whether a statement can be reached
@@ -144,15 +144,26 @@ def returns_value(fn: ast.FunctionDef) -> bool:
                for n in own_nodes(fn))
 
 
+SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
 def own_nodes(fn: ast.FunctionDef):
-    """The nodes of fn's body, not descending into nested functions or classes."""
-    todo = list(fn.body)
+    """The nodes of fn's own scope: its body, and of a function, class or lambda defined there only what
+    runs in fn's scope (the definition itself, its decorators, defaults and bases), not its body, which is
+    another scope (its `return`, `yield` and `global` are not fn's)."""
+    todo: list[ast.AST] = list(fn.body)
     while todo:
         node = todo.pop()
         yield node
-        for child in ast.iter_child_nodes(node):
-            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-                todo.append(child)
+        if isinstance(node, SCOPES):
+            if not isinstance(node, ast.Lambda):
+                todo += node.decorator_list
+            if isinstance(node, ast.ClassDef):
+                todo += [*node.bases, *node.keywords]
+            else:
+                todo += [*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]
+            continue
+        todo += ast.iter_child_nodes(node)
 
 
 def local_names(fn: ast.FunctionDef) -> set[str]:
@@ -160,7 +171,7 @@ def local_names(fn: ast.FunctionDef) -> set[str]:
     way (even where unreachable), less those it declares global."""
     declared = {n for node in own_nodes(fn) if isinstance(node, (ast.Global, ast.Nonlocal))
                 for n in node.names}
-    return ({a.arg for a in fn.args.args} | set(_scope_bindings(fn.body))) - declared
+    return ({a.arg for a in fn.args.args} | set(scope_bindings(fn.body))) - declared
 
 
 def recursive_functions(module: PythonModule) -> set[str]:

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import ast
 
-from solomonic.reason.frontends.python.expressions import nested_defs, scope_nodes
-from solomonic.reason.frontends.python.module import _scope_bindings
+from solomonic.reason.frontends.python.expressions import nested_defs
+from solomonic.reason.frontends.python.module import own_nodes, scope_bindings
 from solomonic.reason.frontends.python.state import Frame
 from solomonic.reason.frontends.python.tuples import TupleLowering
 from solomonic.reason.ir import BOOL, TRUE, Var
@@ -55,7 +55,7 @@ class NestedLowering(TupleLowering):
         """Refuse a nested function whose definition or use the inlining would not model exactly."""
         defs = nested_defs(owner.fn).get(name, [])
         fn = defs[0] if defs else None
-        if fn is None or len(defs) > 1 or _scope_bindings(owner.fn.body)[name] != 1 or name in _parameters(owner.fn):
+        if fn is None or len(defs) > 1 or scope_bindings(owner.fn.body)[name] != 1 or name in _parameters(owner.fn):
             raise self.unsupported(f"the nested function `{name}`, a name bound more than once in "
                                    f"`{owner.fn.name}`", node)
         if owner.procedure:
@@ -69,7 +69,7 @@ class NestedLowering(TupleLowering):
                 word = "nonlocal" if isinstance(n, ast.Nonlocal) else "global"
                 raise self.unsupported(f"`{word} {', '.join(n.names)}` in the nested function `{name}` (it writes "
                                        "variables of other scopes)", n)
-        if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in scope_nodes(fn)):
+        if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own_nodes(fn)):
             raise self.unsupported(f"`{name}`, a generator function (it yields)", node)
         called = {id(n.func) for n in ast.walk(owner.fn) if isinstance(n, ast.Call)}
         for use in ast.walk(owner.fn):

@@ -69,7 +69,7 @@ class LoweringState:
         self.declared: dict[str, str] = {}  # parameter -> "int" | "bool"
         self.recursive = recursive_functions(module)
         self.procedures: dict[str, Procedure] = {}
-        self.locals_of: dict[str, set[str]] = {}  # function name -> its local names
+        self.locals_of: dict[int, set[str]] = {}  # a definition (its id: a nested one may share a name) -> its locals
 
     # ------------------------------------------------------------------------------------------ helpers
 
@@ -99,11 +99,13 @@ class LoweringState:
         value = v.expr if v.expr.type == BOOL else compare("ne", v.expr, const(0, INT))
         return conj(negate(v.none), value) if v.none != FALSE else value
 
+    def locals_in(self, fn: ast.FunctionDef) -> set[str]:
+        if id(fn) not in self.locals_of:
+            self.locals_of[id(fn)] = local_names(fn)
+        return self.locals_of[id(fn)]
+
     def is_local(self, name: str) -> bool:
-        fn = self.frame.fn
-        if fn.name not in self.locals_of:
-            self.locals_of[fn.name] = local_names(fn)
-        return name in self.frame.variables or name in self.locals_of[fn.name]
+        return name in self.frame.variables or name in self.locals_in(self.frame.fn)
 
     def is_builtin(self, name: str) -> bool:
         return not self.is_local(name) and name not in self.module.functions and name not in self.module.bound
