@@ -12,31 +12,75 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-# Runs in the child interpreter: argv = module path, function name, JSON args, output file, limits.
+# Runs in the child interpreter: argv = module path, function name, JSON args, output file, limits, and
+# whether to watch for a repeated state (a question of termination).
 _RUNNER = r"""
-import importlib.util, json, resource, sys
-path, name, args, out, seconds, megabytes = sys.argv[1:7]
+import dis, importlib.util, json, resource, sys, types
+path, name, args, out, seconds, megabytes, watch = sys.argv[1:8]
 resource.setrlimit(resource.RLIMIT_AS, (int(megabytes) << 20, int(megabytes) << 20))
 resource.setrlimit(resource.RLIMIT_CPU, (int(seconds), int(seconds) + 1))
 lines = []
+report = {"lines": lines}
+# A run proves itself non-terminating when it comes back to a state it was in: the same instruction in
+# every frame of the module on the stack, with the same values of every local. That is the whole state,
+# so the run repeats for ever, where (checked below) nothing else can change: no frame of other code in
+# between, every local an immutable int, bool, None, str or tuple of them, and no code of the module
+# that writes a global, an attribute or an item, or imports.
+WRITES = {"STORE_GLOBAL", "DELETE_GLOBAL", "STORE_ATTR", "DELETE_ATTR", "STORE_SUBSCR", "DELETE_SUBSCR",
+          "IMPORT_NAME", "IMPORT_FROM"}
+SIMPLE = (int, bool, str, type(None))
+seen, entry = set(), None
+def writes(code):
+    return any(i.opname in WRITES for i in dis.get_instructions(code)) or \
+        any(writes(c) for c in code.co_consts if isinstance(c, types.CodeType))
+def simple(v):
+    return type(v) in SIMPLE or (type(v) is tuple and all(simple(x) for x in v))
+def state(frame):
+    frames = []
+    while frame is not None and frame is not entry.f_back:
+        if frame.f_code.co_filename != path or not all(simple(v) for v in frame.f_locals.values()):
+            return None
+        frames.append((frame.f_code, frame.f_lasti, tuple(sorted(frame.f_locals.items()))))
+        frame = frame.f_back
+    return tuple(frames) if frame is not None else None
+class Repeated(BaseException):
+    pass
 def tracer(frame, event, arg):
+    global entry
     if frame.f_code.co_filename != path:
         return None
-    if event == "line" and len(lines) < 10000 and (not lines or lines[-1] != frame.f_lineno):
-        lines.append(frame.f_lineno)
+    if entry is None:
+        entry = frame
+    if event == "line":
+        if len(lines) < 10000 and (not lines or lines[-1] != frame.f_lineno):
+            lines.append(frame.f_lineno)
+        if watching and len(seen) < 200000:
+            now = state(frame)
+            if now is not None:
+                if now in seen:
+                    report["repeated"] = {"line": frame.f_lineno, "locals": {k: repr(v) for k, v in
+                                                                              frame.f_locals.items()}}
+                    raise Repeated
+                seen.add(now)
     return tracer
-report = {"lines": lines}
 try:
     spec = importlib.util.spec_from_file_location("__solomonic_replay__", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    function = getattr(module, name)
+    function = module
+    for part in name.split("."):
+        function = getattr(function, part)
+    with open(path, "rb") as f:
+        watching = watch == "1" and not writes(compile(f.read(), path, "exec"))
     sys.settrace(tracer)
     try:
         value = function(*json.loads(args))
     finally:
         sys.settrace(None)
     report.update(outcome="returned", value=repr(value), truthy=bool(value))
+except Repeated:
+    sys.settrace(None)
+    report.update(outcome="repeated")
 except BaseException as exc:
     sys.settrace(None)
     tb, line = exc.__traceback__, 0
@@ -65,7 +109,7 @@ def replay(path: str, function: str, args: list[int | bool], prop: str, timeout_
     with tempfile.TemporaryDirectory(prefix="solomonic-replay-") as tmp:
         out = os.path.join(tmp, "report.json")
         command = [sys.executable, "-c", _RUNNER, path, function, json.dumps(args), out,
-                   str(max(1, int(timeout_s))), str(memory_mb)]
+                   str(max(1, int(timeout_s))), str(memory_mb), "1" if prop == "terminates" else "0"]
         try:
             done = subprocess.run(command, timeout=timeout_s + 1, capture_output=True, cwd=os.path.dirname(path),
                                   stdin=subprocess.DEVNULL)
@@ -79,6 +123,11 @@ def replay(path: str, function: str, args: list[int | bool], prop: str, timeout_
         with open(out) as f:
             report = json.load(f)
     lines = report.get("lines", [])
+    if report["outcome"] == "repeated":
+        at = report["repeated"]
+        values = ", ".join(f"{k}={v}" for k, v in at["locals"].items())
+        return Replay(prop == "terminates", f"the call came back to a state it was in (line {at['line']}: "
+                                            f"{values or 'no locals'}), so it never returns", lines, reproducer)
     if report["outcome"] == "raised":
         exc = report["exception"]
         observed = f"raised {exc}" + (f": {report['message']}" if report["message"] else "") + \

@@ -1,0 +1,83 @@
+"""The Python replay of a non-termination witness: a real run that comes back to a state it was in is
+proof that it never returns (and is confirmed at once, not after a time limit); where anything besides
+the frames' locals could change that proof is not taken, and the time limit decides as before."""
+
+from __future__ import annotations
+
+import textwrap
+import time
+
+from solomonic.reason.replay.python import replay
+
+
+def module(tmp_path, source: str) -> str:
+    path = tmp_path / "m.py"
+    path.write_text(textwrap.dedent(source))
+    return str(path)
+
+
+def test_a_repeated_state_confirms_non_termination_at_once(tmp_path):
+    path = module(tmp_path, """
+        def step(x, y):
+            return x - y
+
+        def g(x, y):
+            while x > 0:
+                x = step(x, y)
+            return x
+    """)
+    started = time.monotonic()
+    r = replay(path, "g", [1, 0], "terminates", timeout_s=10.0)
+    assert r.confirmed and "came back to a state it was in" in r.observed and "x=1, y=0" in r.observed
+    assert time.monotonic() - started < 5.0  # not the 10 s limit
+
+
+def test_a_run_that_only_grows_is_confirmed_by_the_time_limit(tmp_path):
+    path = module(tmp_path, """
+        def h(n):
+            i = 0
+            while i != n:
+                i += 2
+            return i
+    """)
+    r = replay(path, "h", [3], "terminates", timeout_s=1.0)
+    assert r.confirmed and "still running after 1 s" in r.observed
+
+
+def test_a_module_that_writes_globals_or_items_is_not_judged_by_its_locals(tmp_path):
+    """`count` changes a global the locals do not show: the locals repeat while the run ends."""
+    path = module(tmp_path, """
+        N = 0
+        def bump():
+            global N
+            N += 1
+            return N
+
+        def f(x):
+            while bump() < 50:
+                x = x
+            return x
+    """)
+    r = replay(path, "f", [0], "terminates", timeout_s=5.0)
+    assert not r.confirmed and r.observed.startswith("returned")
+    path = module(tmp_path, """
+        def f(x):
+            box = [0]
+            while box[0] < 50:
+                box[0] += 1
+            return x
+    """)
+    r = replay(path, "f", [0], "terminates", timeout_s=5.0)
+    assert not r.confirmed and r.observed.startswith("returned")
+
+
+def test_a_terminating_run_and_other_properties_are_unchanged(tmp_path):
+    path = module(tmp_path, """
+        def f(x):
+            while x > 0:
+                x -= 1
+            assert x == 1
+    """)
+    assert not replay(path, "f", [3], "terminates").confirmed
+    r = replay(path, "f", [3], "assert")
+    assert r.confirmed and "AssertionError" in r.observed
