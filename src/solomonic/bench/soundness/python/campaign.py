@@ -12,7 +12,7 @@ from solomonic.bench.soundness.python.judge import judge
 from solomonic.bench.soundness.python.writer import BATCH, write_batch
 
 PROPERTIES = ("returns-true", "assert", "terminates")
-VERSION = 1  # of the writer and the judge: cached batches from another version are redone
+VERSION = 2  # of the writer and the judge: cached batches from another version are redone (2: untyped ints)
 
 
 def campaign(count: int, seed: int, timeout_s: float, jobs: int,

@@ -425,7 +425,9 @@ class _Writer:
             self.emit(depth, "else:")
             self.emit(depth + 1, self.update(acc))
 
-    def function(self, params: list[tuple[str, str]], defaults: list[str]) -> Generated:
+    def function(self, params: list[tuple[str, str]], defaults: list[str], untyped: set[str]) -> Generated:
+        """The function, its parameters annotated with their kinds except those in `untyped`, written as
+        people write Python: the tool then assumes they are ints, and the judge passes ints."""
         self.readable = [p for p, _ in params]
         self.statements(1, self.rng.randint(1, 4), loops=True)
         r = self.rng.random()
@@ -439,7 +441,7 @@ class _Writer:
         if self.rng.random() < 0.05:  # unreachable, yet it makes the name local to the whole function
             name = self.pick(CONSTANT_NAMES)
             self.emit(1, self.pick((f"{name} = 0", f"del {name}", f"({name} := 0)")))
-        written = [f"{p}: {kind}" for p, kind in params]
+        written = [p if p in untyped else f"{p}: {kind}" for p, kind in params]
         for k, default in enumerate(defaults, start=len(params) - len(defaults)):
             written[k] += f" = {default}"
         signature = ", ".join(written)
@@ -456,11 +458,12 @@ def write_batch(seed: int, index: int, count: int) -> Batch:
         arity = rng.choice((1, 1, 2, 2, 2, 3))
         names = ("x", "y", "z")[:arity]
         params = [(n, "bool" if rng.random() < 0.06 else "int") for n in names]
+        untyped = {n for n, kind in params if kind == "int" and rng.random() < 0.3}
         # A default is evaluated once, where the def runs, in the module's scope (a local of the caller
         # with the same name as a module constant must not be what the callee gets).
         defaults = [rng.choice((*SMALL, *CONSTANT_NAMES)) for _ in range(rng.choice((0, 0, 0, 1, arity)))]
         writer = _Writer(rng, f"f{index * BATCH + k}", simple[-8:])
-        generated = writer.function(params, defaults)
+        generated = writer.function(params, defaults, untyped)
         ast.parse(generated.text)
         functions.append(generated)
         if not (writer.has_loop or writer.used or writer.stress):
