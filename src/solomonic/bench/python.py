@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from solomonic.bench.record import provenance, stamp, update_section, write_json
-from solomonic.bench.termination import category
 from solomonic.errors import UserError
+from solomonic.reason.report import reason_category
 
 DEFAULT_BOX = (-20, 20)
 _LABEL = re.compile(r"#\s*terminates:\s*(?P<verdict>\S+)(?P<rest>.*)$")
@@ -206,7 +206,7 @@ def summary(rows: list[dict]) -> dict:
         "right": counts["right"], "wrong": counts["wrong"], "unknown": counts["unknown"],
         "right %": round(100 * counts["right"] / len(rows), 1) if rows else 0.0,
         "median seconds": round(statistics.median(r["seconds"] for r in rows), 3) if rows else 0.0,
-        "unknown reasons": dict(Counter(category(r["reason"]) for r in rows if r["outcome"] == "unknown")
+        "unknown reasons": dict(Counter(reason_category(r["reason"]) for r in rows if r["outcome"] == "unknown")
                                 .most_common()),
     }
 

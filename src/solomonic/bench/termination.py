@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 from solomonic.bench.record import provenance, stamp, update_section, write_json
-from solomonic.reason.report import reason_category as category  # bench/python.py imports it from here
+from solomonic.reason.report import reason_category
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,7 +54,7 @@ def markdown(results: dict, args: argparse.Namespace) -> str:
              f"{1000 * m['slowest analysis from memory (s)']:.0f} ms of analysis (median wall time per task, with "
              f"process start and parsing: {results['second']['summary']['median seconds']} s).", "",
              "Unknowns by reason (first run):", ""]
-    reasons = Counter(category(t["reason"]) for t in results["first"]["tasks"] if t["verdict"] == "unknown")
+    reasons = Counter(reason_category(t["reason"]) for t in results["first"]["tasks"] if t["verdict"] == "unknown")
     lines += [f"- {n} × {r}" for r, n in reasons.most_common()]
     lines += ["", "<details><summary>per task</summary>", "", "| task | expected | verdict | points | s | reason |",
               "|---|---|---|---:|---:|---|"]

@@ -26,6 +26,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     reason.add_argument("--quick", action="store_true", help="latency only, no SV-COMP run")
     _bench_outputs(reason, "docs/results/bench-reason.json")
     reason.set_defaults(run=run_reason)
+    stdlib = bench_sub.add_parser(
+        "stdlib", help="the reasoner: `check --property terminates` on standard-library modules",
+        description="Runs `solomonic check MODULE.py --property terminates` on pure-Python modules of this\n"
+                    "interpreter's standard library and counts, per module, the functions and methods of the\n"
+                    "source answered yes, no or unknown, the wall time and any crash. Writes JSON and updates\n"
+                    "docs/benchmarks.md.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    stdlib.add_argument("modules", nargs="*", metavar="MODULE",
+                        help="module names (default: bisect heapq colorsys graphlib textwrap calendar fractions "
+                             "statistics)")
+    stdlib.add_argument("--timeout", type=positive, default=5.0, metavar="S", help="seconds per function")
+    stdlib.add_argument("--jobs", "-j", type=int, default=2, metavar="N", help="questions at a time (default: 2)")
+    _bench_outputs(stdlib, "docs/results/bench-stdlib.json")
+    stdlib.set_defaults(run=run_stdlib)
     termination = bench_sub.add_parser(
         "termination", help="the reasoner: SV-COMP termination tasks, then the same again from the proof memory",
         description="Runs `solomonic svcomp --property termination` on the task directories from an empty proof\n"
@@ -179,6 +193,12 @@ def run_soundness(args: argparse.Namespace) -> int:
 
 def run_termination(args: argparse.Namespace) -> int:
     from solomonic.bench.termination import run
+
+    return run(args)
+
+
+def run_stdlib(args: argparse.Namespace) -> int:
+    from solomonic.bench.stdlib import run
 
     return run(args)
 

@@ -48,6 +48,9 @@ def lower_python(module: PythonModule, name: str, param_types: dict[str, str] | 
     if name in module.methods:
         raise Unsupported(f"method `{name}`: methods of classes are not modelled yet", module.path,
                           module.function_line(name))
+    if name in module.coroutines:
+        raise Unsupported(f"`async def {name}`: coroutine functions are not modelled", module.path,
+                          module.function_line(name))
     fn = module.functions[name]
     # First pass: find the locals that may be read before they are assigned; the second pass gives
     # exactly those a flag, so that UnboundLocalError is modelled only where it can happen.

@@ -27,18 +27,23 @@ class PythonModule:
     bound: set[str] = field(default_factory=set)  # every name the module scope binds (shadowing builtins)
     rebound: set[str] = field(default_factory=set)  # functions whose name is also bound to something else
     lines: list[str] = field(default_factory=list)
-    # the methods of the module's classes, as "Class.method"; reported, not yet analysed
-    methods: dict[str, ast.FunctionDef] = field(default_factory=dict)
+    # what is defined but not analysed, each reported unknown with the reason: the methods of the module's
+    # classes ("Class.method", "Class.Inner.method") and coroutine functions (`async def`)
+    methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=dict)
+    coroutines: dict[str, ast.AsyncFunctionDef] = field(default_factory=dict)
 
-    def definition(self, name: str) -> ast.FunctionDef:
-        return self.functions[name] if name in self.functions else self.methods[name]
+    def definition(self, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef:
+        for table in (self.functions, self.methods, self.coroutines):
+            if name in table:
+                return table[name]
+        raise KeyError(name)
 
     def function_line(self, name: str) -> int:
         return self.definition(name).lineno
 
     def definitions(self) -> list[str]:
         """Every function and method, in source order."""
-        return sorted([*self.functions, *self.methods], key=self.function_line)
+        return sorted([*self.functions, *self.methods, *self.coroutines], key=self.function_line)
 
 
 def parse_python(path: str, source: bytes) -> PythonModule:
@@ -52,12 +57,23 @@ def parse_python(path: str, source: bytes) -> PythonModule:
     assigned: dict[str, list[ast.expr]] = {}
     assume_names: set[str] = set()
     reason_modules: set[str] = set()
-    methods: dict[str, ast.FunctionDef] = {}
+    methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+    coroutines: dict[str, ast.AsyncFunctionDef] = {}
+
+    def members(cls: ast.ClassDef, prefix: str) -> None:
+        for m in cls.body:
+            if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                methods[f"{prefix}{m.name}"] = m
+            elif isinstance(m, ast.ClassDef):
+                members(m, f"{prefix}{m.name}.")
+
     for node in tree.body:
         if isinstance(node, ast.FunctionDef):
             functions[node.name] = node
+        elif isinstance(node, ast.AsyncFunctionDef):
+            coroutines[node.name] = node
         elif isinstance(node, ast.ClassDef):
-            methods |= {f"{node.name}.{m.name}": m for m in node.body if isinstance(m, ast.FunctionDef)}
+            members(node, f"{node.name}.")
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for t in targets:
@@ -84,7 +100,7 @@ def parse_python(path: str, source: bytes) -> PythonModule:
     assume_names = {n for n in assume_names if bindings[n] == 1 and n not in globals_}  # not `assume = print`
     reason_modules = {n for n in reason_modules if bindings[n.split(".")[0]] == 1 and n not in globals_}
     return PythonModule(path, tree, functions, constants, assume_names, reason_modules,
-                        set(bindings) | globals_, rebound, methods=methods)
+                        set(bindings) | globals_, rebound, methods=methods, coroutines=coroutines)
 
 
 def _parse(source: bytes, path: str) -> ast.Module:
@@ -135,7 +151,7 @@ def scope_bindings(nodes: list[ast.stmt]) -> Counter[str]:
     return counts
 
 
-def returns_value(fn: ast.FunctionDef) -> bool:
+def returns_value(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """Whether `returns-true` applies: some `return` gives a value, or the annotation is not None."""
     if fn.returns is not None and not (isinstance(fn.returns, ast.Constant) and fn.returns.value is None):
         return True
@@ -147,7 +163,7 @@ def returns_value(fn: ast.FunctionDef) -> bool:
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
-def own_nodes(fn: ast.FunctionDef):
+def own_nodes(fn: ast.FunctionDef | ast.AsyncFunctionDef):
     """The nodes of fn's own scope: its body, and of a function, class or lambda defined there only what
     runs in fn's scope (the definition itself, its decorators, defaults and bases), not its body, which is
     another scope (its `return`, `yield` and `global` are not fn's)."""
