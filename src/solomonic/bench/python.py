@@ -30,7 +30,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from solomonic.bench.record import provenance, stamp, update_section, write_json
+from solomonic.bench.record import provenance, publish, stamp
 from solomonic.errors import UserError
 from solomonic.reason.report import reason_category
 
@@ -158,12 +158,7 @@ def run(args: argparse.Namespace) -> int:
     rows = [row for module in functions for row in module]
     results = {**stamp(), "settings": {"paths": args.paths, "timeout": args.timeout, "jobs": args.jobs},
                "summary": summary(rows), "modules": modules, "functions": rows}
-    if args.output:
-        write_json(args.output, results)
-    text = markdown(results)
-    if args.docs:
-        update_section(args.docs, "python", text)
-    print(text)
+    publish(results, markdown(results), args.output, args.docs, "python")
     return 1 if results["summary"]["wrong"] else 0
 
 

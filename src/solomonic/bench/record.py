@@ -86,3 +86,13 @@ def save_figure(fig, folder: Path, stem: str) -> list[str]:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return [f"plots/{path.name}"]
+
+
+def publish(results: dict, text: str, output: str | None, docs: str | None, section: str) -> None:
+    """Where a benchmark's results go: its JSON (where asked), its section of the docs (where asked), and
+    the section's text on stdout."""
+    if output:
+        write_json(output, results)
+    if docs:
+        update_section(docs, section, text)
+    print(text)

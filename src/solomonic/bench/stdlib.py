@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from solomonic.bench.record import provenance, stamp, update_section, write_json
+from solomonic.bench.record import provenance, publish, stamp
 from solomonic.errors import UserError
 from solomonic.reason.report import reason_category
 
@@ -50,12 +50,7 @@ def run(args: argparse.Namespace) -> int:
                "summary": {"functions": total, "answered": answered,
                            "answered %": round(100 * answered / total, 1) if total else 0.0,
                            "crashes": sum(len(r["crashes"]) + len(r["not answered"]) for r in rows)}}
-    if args.output:
-        write_json(args.output, results)
-    text = markdown(results)
-    if args.docs:
-        update_section(args.docs, "stdlib", text)
-    print(text)
+    publish(results, markdown(results), args.output, args.docs, "stdlib")
     return 1 if results["summary"]["crashes"] else 0
 
 

@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from solomonic.bench.record import provenance, stamp, update_section, write_json
+from solomonic.bench.record import provenance, publish, stamp
 from solomonic.reason.report import reason_category
 
 VERDICTS = ("yes", "no", "unknown")
@@ -75,12 +75,7 @@ def run(args: argparse.Namespace) -> int:
     disagreements = [d for p in parts.values() for d in p["disagreements"]]
     settings = {k: getattr(args, k) for k in ("c", "csmith", "python", "seed", "timeout", "jobs", "batch")}
     results = {**stamp(), "settings": settings, "parts": parts, "disagreements": len(disagreements)}
-    if args.output:
-        write_json(args.output, results)
-    text = markdown(results)
-    if args.docs:
-        update_section(args.docs, "soundness", text)
-    print(text)
+    publish(results, markdown(results), args.output, args.docs, "soundness")
     return 1 if disagreements else 0
 
 
