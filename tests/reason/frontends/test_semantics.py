@@ -11,6 +11,7 @@ expressions are compared with CPython the same way (values, and ZeroDivisionErro
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import tempfile
 
@@ -76,7 +77,10 @@ def run_gcc(source: str, inputs: list[list[int]], model: str, tmp: str) -> list[
     for args in inputs:
         done = subprocess.run([exe, *map(str, args)], capture_output=True, text=True,
                               env={**os.environ, "UBSAN_OPTIONS": "halt_on_error=1:exitcode=98"})
-        out.append("UB" if "runtime error" in done.stderr else done.stdout.strip())
+        # SIGFPE: the CPU trapped an integer division by zero (or INT_MIN / -1) that UBSan did not instrument
+        # (gcc leaves out the check where the divisor is a promoted _Bool); both are undefined behaviour.
+        ub = "runtime error" in done.stderr or done.returncode == -signal.SIGFPE
+        out.append("UB" if ub else done.stdout.strip())
     return out
 
 
