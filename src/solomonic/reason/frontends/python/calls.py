@@ -1,6 +1,8 @@
 """Python calls lowered to the IR: `assume`, the builtins the subset models (`abs min max int bool
-isinstance`), and calls to the module's functions, inlined, or kept as calls to a procedure where the
-callee is on a recursive cycle.
+isinstance len`), and calls to the module's functions, inlined, or kept as calls to a procedure where the
+callee is on a recursive cycle. Every other call (a method, a class, another builtin, a function of
+another module, a function of the module whose name is rebound, decorated or a generator) is an opaque
+call (opaque.py): it is assumed to return, and named in that assumption.
 
 Separate from expressions and statements: it decides what a called name means in the module (its own
 function, a builtin, `solomonic.reason.assume`) and binds arguments to parameters, and it is the part
@@ -17,7 +19,7 @@ from solomonic.reason.frontends.cfg import Builder
 from solomonic.reason.frontends.python.expressions import ANALYSER_QUESTIONS, nested_defs
 from solomonic.reason.frontends.python.module import own_nodes
 from solomonic.reason.frontends.python.nested import NestedLowering
-from solomonic.reason.frontends.python.state import Frame, PyValue
+from solomonic.reason.frontends.python.state import UNKNOWN, Frame, PyValue, _code
 from solomonic.reason.frontends.python.tuples import returned_arity
 from solomonic.reason.ir import (
     BOOL,
@@ -26,8 +28,8 @@ from solomonic.reason.ir import (
     TRUE,
     Call,
     Event,
-    Expr,
     Procedure,
+    Unsupported,
     Var,
     arith,
     cast,
@@ -52,14 +54,20 @@ class CallLowering(NestedLowering):
                 raise self.unsupported("assume() takes exactly one condition", node)
             self.b.assume(self.truth(self.expression(node.args[0])), node.lineno)
             return PyValue(const(0, INT), TRUE)
+        if name is not None:
+            owner = self.frame if self.is_local(name) else self.closure_frame(name)
+            if owner is not None and name not in nested_defs(owner.fn):
+                return self.opaque_call(node)  # a local variable called: a value of unknown type (or an int)
         nested = self.nested_function(name, node) if name is not None else None
         if nested is not None:
             return self.inline(nested[0], node, nested[1])
         if name is not None and name in self.module.functions and not self.is_local(name):
-            self.ordinary(self.module.functions[name], node)
+            callee = self.module.functions[name]
+            if self.ordinary_reason(callee) is not None:
+                return self.opaque_call(node)
             if name in self.recursive:
-                return self.recursive_call(self.module.functions[name], node)
-            return self.inline(self.module.functions[name], node)
+                return self.recursive_call(callee, node)
+            return self.inline(callee, node)
         if name is not None and self.is_builtin(name):
             if name in ANALYSER_QUESTIONS:
                 raise self.unsupported(f"a question to the analyser itself (`{name}`): no correct yes/no "
@@ -67,18 +75,26 @@ class CallLowering(NestedLowering):
             if name == "isinstance":
                 return self.isinstance(node)
             return self.builtin(name, node)
-        raise self.unsupported(f"call to `{ast.unparse(func)}`", node)
+        return self.opaque_call(node)
 
     def ordinary(self, fn: ast.FunctionDef, node: ast.AST) -> None:
-        """Refuse functions whose call does not run their body: one whose name the module binds to
-        something else too, a decorated one (the decorator's result runs), a generator function (even one
-        whose `yield` cannot be reached: it returns a generator)."""
+        """Refuse a function whose call does not run its body (see ordinary_reason)."""
+        reason = self.ordinary_reason(fn)
+        if reason is not None:
+            raise self.unsupported(reason, node)
+
+    def ordinary_reason(self, fn: ast.FunctionDef) -> str | None:
+        """Why a call of the module's function fn may not run its body, if it may not: its name the module
+        binds to something else too, it is decorated (the decorator's result runs), it is a generator
+        function (even one whose `yield` cannot be reached: it returns a generator). Such a call is an
+        opaque call; such a function is not analysed."""
         if fn.name in self.module.rebound:
-            raise self.unsupported(f"`{fn.name}`, a name the module also binds otherwise", node)
+            return f"`{fn.name}`, a name the module also binds otherwise"
         if fn.decorator_list:
-            raise self.unsupported(f"`{fn.name}`, decorated with @{ast.unparse(fn.decorator_list[0])}", node)
+            return f"`{fn.name}`, decorated with @{ast.unparse(fn.decorator_list[0])}"
         if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own_nodes(fn)):
-            raise self.unsupported(f"`{fn.name}`, a generator function (it yields)", node)
+            return f"`{fn.name}`, a generator function (it yields)"
+        return None
 
     def is_assume(self, func: ast.expr) -> bool:
         if isinstance(func, ast.Name):
@@ -90,9 +106,24 @@ class CallLowering(NestedLowering):
             and not self.is_local(first) and self.closure_frame(first) is None
 
     def builtin(self, name: str, node: ast.Call) -> PyValue:
-        if node.keywords:
-            raise self.unsupported(f"keyword arguments to {name}()", node)
+        """abs, min, max, int and bool on ints exactly; len, int and bool of a value of unknown type as an
+        int >= 0, an int and a bool that may raise; any other builtin call is an opaque call."""
+        simple = not node.keywords and not any(isinstance(a, ast.Starred) for a in node.args)
+        if name == "len" and simple and len(node.args) == 1:
+            return self.length(node)
+        if name == "divmod" and simple and len(node.args) == 2:
+            self.divmod(node)  # exact, exceptions included; the tuple kept whole is a value of unknown type
+            return self.fresh_opaque(node)
+        if not simple or name not in ("abs", "min", "max", "int", "bool"):
+            return self.opaque_call(node)
         args = [self.expression(a) for a in node.args]
+        if any(a.opaque for a in args):
+            if name == "int" and len(args) == 1:  # `__int__` / `__index__`: CPython gives an exact int
+                return self.unknown_of(INT, node, f"`{_code(node)}`")
+            if name == "bool" and len(args) == 1:
+                return PyValue(self.truth(args[0], node))
+            self.note_call(node.func)
+            return self.unknown(node, f"the call `{_code(node)}`", call=True)
         if name == "abs" and len(args) == 1:
             x = self.as_int(args[0], node)
             return PyValue(ite(compare("lt", x, const(0, INT)), arith("neg", x), x))
@@ -103,17 +134,16 @@ class CallLowering(NestedLowering):
                 better = compare("lt" if name == "min" else "gt", v, best)
                 best = ite(better, v, best)
             return PyValue(best)
-        if name == "divmod":
-            raise self.unsupported("divmod(...) other than unpacked or indexed at once (a tuple is not a value "
-                                   "the analysis keeps)", node)
         if name == "int" and len(args) == 1:
             return PyValue(self.as_int(args[0], node))
         if name == "bool" and len(args) == 1:
             return PyValue(self.truth(args[0]))
-        raise self.unsupported(f"call to `{name}` with {len(args)} argument(s)", node)
+        self.note_call(node.func)  # other argument counts: TypeError, or a value of unknown type
+        return self.unknown(node, f"the call `{_code(node)}`", call=True)
 
     def isinstance(self, node: ast.Call) -> PyValue:
-        """Values in the subset are ints and bools, so isinstance is decided statically."""
+        """Values in the subset are ints and bools, so isinstance is decided statically for builtin
+        classes; of a value of unknown type, or with another class, it is an arbitrary bool (or raises)."""
         if len(node.args) != 2 or node.keywords:
             raise self.unsupported("isinstance() takes two arguments", node)
         value = self.expression(node.args[0], allow_none=True)
@@ -122,12 +152,13 @@ class CallLowering(NestedLowering):
         # collections.abc.Hashable, runtime-checkable protocols), and a module may rebind a builtin's name.
         classes = [getattr(builtins, c.id, None) if isinstance(c, ast.Name) and self.is_builtin(c.id)
                    else None for c in nodes]
-        if not all(isinstance(c, type) for c in classes):
-            raise self.unsupported("isinstance() with a class other than a builtin one", node)
+        if value.opaque or not all(isinstance(c, type) for c in classes):
+            self.expression(node.args[1], allow_none=True)
+            return self.unknown_bool(node)
         if value.none == TRUE:
             return PyValue(const(any(isinstance(None, c) for c in classes), BOOL))
         if value.none != FALSE:
-            raise self.unsupported("isinstance() of a value that may be None", node)
+            return self.unknown_bool(node, raises=False)
         if any(issubclass(int, c) for c in classes):
             return PyValue(TRUE)
         if bool in classes:
@@ -141,6 +172,8 @@ class CallLowering(NestedLowering):
     def inline(self, callee: ast.FunctionDef, node: ast.Call, enclosing: Frame | None = None) -> PyValue:
         frame = self.inline_body(callee, node, None, enclosing)
         assert frame.result is not None and frame.result_none is not None  # inline_body gives both
+        if frame.result.name in self.opaque_names:
+            return PyValue(frame.result, opaque=True)
         may_be_none = _may_return_none(callee)
         return PyValue(frame.result, frame.result_none if may_be_none else FALSE)
 
@@ -156,7 +189,8 @@ class CallLowering(NestedLowering):
         owner = self.frame if self.is_local(name) else self.closure_frame(name)
         if owner is not None:
             return nested_defs(owner.fn).get(name, [None])[0]
-        if name in self.module.functions and name not in self.recursive:
+        if name in self.module.functions and name not in self.recursive and \
+                self.ordinary_reason(self.module.functions[name]) is None:
             return self.module.functions[name]
         return None
 
@@ -168,7 +202,7 @@ class CallLowering(NestedLowering):
         if nested is None:
             self.ordinary(callee, node)
         frame = self.inline_body(callee, node, self.tuple_arity(name), enclosing)
-        return [PyValue(v) for v in self.tuple_results[frame.prefix]]
+        return [PyValue(v, opaque=v.name in self.opaque_names) for v in self.tuple_results[frame.prefix]]
 
     def inline_body(self, callee: ast.FunctionDef, node: ast.Call, arity: int | None,
                     enclosing: Frame | None = None) -> Frame:
@@ -190,7 +224,10 @@ class CallLowering(NestedLowering):
             self.enclosing[prefix] = enclosing
         self.frames.append(frame)
         for n, v in zip(names, values):
-            self.b.assign(self.local(n), v, node.lineno)
+            var = self.local(n)
+            if v.opaque or v.none != FALSE:
+                self.note_opaque(var.name)
+            self.b.assign(var, cast(v.expr, INT), node.lineno)
         for n in sorted(f for f in self.flagged if f.startswith(prefix)):
             self.b.assign(Var(n + "$bound", BOOL), FALSE, node.lineno)
         self.body(callee.body)
@@ -219,16 +256,20 @@ class CallLowering(NestedLowering):
         if values is None or len(values) != len(results):
             raise self.unsupported(f"a return in `{self.frame.fn.name}` that gives no tuple of {len(results)}", s)
         for var, v in zip(results, values):
-            self.b.assign(var, self.as_int(v, s), s.lineno)
+            if v.opaque or v.none != FALSE:
+                self.note_opaque(var.name)
+            self.b.assign(var, cast(v.expr, INT), s.lineno)
         assert self.frame.join is not None  # an inlined frame's returns all jump to its join
         self.b.jump(self.frame.join, s.lineno)
 
     def recursive_call(self, callee: ast.FunctionDef, node: ast.Call) -> PyValue:
         """A call into a recursive cycle stays a call, to the callee's body lowered once."""
         _, values = self.arguments(callee, node)
+        if any(v.opaque or v.none != FALSE for v in values):
+            raise self.unsupported(f"{UNKNOWN} (or None) passed to the recursive function `{callee.name}`", node)
         self.procedure(callee)
         target = self.b.temp(f"{callee.name}.result", INT)
-        self.b.emit(Call(callee.name, tuple(values), target), node.lineno)
+        self.b.emit(Call(callee.name, tuple(cast(v.expr, INT) for v in values), target), node.lineno)
         return PyValue(target)
 
     def procedure(self, callee: ast.FunctionDef) -> Procedure:
@@ -236,6 +277,8 @@ class CallLowering(NestedLowering):
         name = callee.name
         if name in self.procedures:
             return self.procedures[name]
+        if callee.args.vararg or callee.args.kwarg:
+            raise self.unsupported(f"the recursive function `{name}`, which takes *args or **kwargs", callee)
         if _may_return_none(callee):
             raise self.unsupported(f"the recursive function `{name}` may return None", callee)
         saved = self.b, self.frames
@@ -252,23 +295,24 @@ class CallLowering(NestedLowering):
         self.b, self.frames = saved
         return self.procedures[name]
 
-    def arguments(self, callee: ast.FunctionDef, node: ast.Call) -> tuple[list[str], list[Expr]]:
-        """The callee's parameter names and the values the call binds to them."""
+    def arguments(self, callee: ast.FunctionDef, node: ast.Call) -> tuple[list[str], list[PyValue]]:
+        """The callee's parameter names and the values the call binds to them (its `*args` and `**kwargs`,
+        if any, last: values of unknown type holding the extra arguments)."""
         params = callee.args
-        if params.vararg or params.kwarg:
-            raise self.unsupported(f"call to `{callee.name}`, which takes *args or **kwargs", node)
         positional = [a.arg for a in [*params.posonlyargs, *params.args]]
         names = [*positional, *(a.arg for a in params.kwonlyargs)]
         bound: dict[str, ast.expr] = {}
-        if len(node.args) > len(positional) or any(isinstance(a, ast.Starred) for a in node.args):
+        if (len(node.args) > len(positional) and not params.vararg) or any(isinstance(a, ast.Starred)
+                                                                          for a in node.args):
             raise self.unsupported(f"call to `{callee.name}` with too many or starred arguments", node)
         for n, a in zip(positional, node.args):
             bound[n] = a
         posonly = {a.arg for a in params.posonlyargs}
         for kw in node.keywords:
-            if kw.arg is None or kw.arg not in names or kw.arg in bound or kw.arg in posonly:
+            if kw.arg is None or kw.arg in bound or kw.arg in posonly or (kw.arg not in names and not params.kwarg):
                 raise self.unsupported(f"call to `{callee.name}` with keyword argument {kw.arg}", node)
-            bound[kw.arg] = kw.value
+            if kw.arg in names:
+                bound[kw.arg] = kw.value
         defaults = dict(zip(positional[len(positional) - len(params.defaults):], params.defaults))
         defaults |= {a.arg: d for a, d in zip(params.kwonlyargs, params.kw_defaults) if d is not None}
         for n in names:
@@ -277,13 +321,25 @@ class CallLowering(NestedLowering):
         # Python evaluates the arguments as written, positional then keyword: one that raises must not
         # pre-empt an earlier one that loops or raises otherwise.
         written = [*node.args, *(k.value for k in node.keywords)]
-        given = {id(a): self.as_int(self.expression(a), a) for a in written}
-        # A default is evaluated like a module constant and keeps its type (`y: int = True` binds a bool);
-        # parameters are int variables (bools as 0/1), so it is stored as an int, as an argument is.
-        values = [given[id(bound[n])] if n in bound else
-                  cast(self.module_value(defaults[n], f"the default of '{n}' in `{callee.name}`", node), INT)
+        given = {id(a): self.expression(a, allow_none=True) for a in written}
+        values = [given[id(bound[n])] if n in bound else self.default_value(defaults[n], n, callee, node)
                   for n in names]
+        for extra in (params.vararg, params.kwarg):
+            if extra is not None:
+                names.append(extra.arg)
+                values.append(self.fresh_opaque(node))
         return names, values
+
+    def default_value(self, default: ast.expr, name: str, callee: ast.FunctionDef, node: ast.AST) -> PyValue:
+        """A parameter's default, evaluated when the `def` ran: an int or bool constant keeps its type
+        (`y: int = True` binds a bool; parameters are int variables, bools as 0/1), None is None, any other
+        object is a value of unknown type."""
+        if isinstance(default, ast.Constant) and default.value is None:
+            return PyValue(const(0, INT), TRUE)
+        try:
+            return PyValue(cast(self.module_value(default, f"the default of '{name}' in `{callee.name}`", node), INT))
+        except Unsupported:
+            return self.fresh_opaque(node)
 
 
 def _parameter_names(fn: ast.FunctionDef) -> list[str]:

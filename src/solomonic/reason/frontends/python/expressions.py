@@ -1,5 +1,6 @@
 """Python expressions lowered to IR values: constants, names, arithmetic, comparisons, `and`/`or`/`not`
-and conditional expressions, each failing (ZeroDivisionError, UnboundLocalError) where Python would.
+and conditional expressions, each failing (ZeroDivisionError, UnboundLocalError) where Python would; an
+operator with an operand of unknown type is an operation on it (opaque.py).
 
 Separate from statements and calls: an expression only adds the checks it needs to the current
 location, and branches only where a part that may fail must not run unconditionally. Calls are the
@@ -9,10 +10,12 @@ one expression lowered elsewhere (calls.py), since inlining a callee lowers its 
 from __future__ import annotations
 
 import ast
+import builtins
 from typing import Any
 
 from solomonic.reason.frontends.python.module import own_nodes
-from solomonic.reason.frontends.python.state import Frame, LoweringState, PyValue
+from solomonic.reason.frontends.python.opaque import OpaqueLowering
+from solomonic.reason.frontends.python.state import Frame, PyValue, _code
 from solomonic.reason.ir import (
     BOOL,
     FALSE,
@@ -36,14 +39,20 @@ from solomonic.reason.ir.evaluate import EvaluationError, evaluate
 ANALYSER_QUESTIONS = {"terminates", "check"}  # names under which a program asks the analyser about itself
 MAX_EXPONENT = 64
 PURE_BUILTINS = {"isinstance", "abs", "min", "max", "int", "bool"}  # cannot fail on ints and bools
+COMPARISONS = {ast.Eq: "eq", ast.NotEq: "ne", ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge"}
+# expressions that make or use values of unknown type: evaluating one may raise
+_OPAQUE_NODES = (ast.Attribute, ast.Subscript, ast.Starred, ast.Lambda, ast.List, ast.Tuple, ast.Set, ast.Dict,
+                 ast.JoinedStr, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.NamedExpr,
+                 ast.Await, ast.Yield, ast.YieldFrom)
 
 
-class ExpressionLowering(LoweringState):
+class ExpressionLowering(OpaqueLowering):
     """Lowers expressions to values at the current location."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.enclosing: dict[str, Frame] = {}  # a nested function's frame (its prefix) -> its definer's frame
+        self.int_constants: dict[str, bool] = {}  # module constant -> whether its value is an int or bool
 
     def closure_frame(self, name: str) -> Frame | None:
         """Where the current function is nested and `name` is none of its locals: the frame of the
@@ -73,9 +82,11 @@ class ExpressionLowering(LoweringState):
             self.b.fail_unless(Var(key + "$bound", BOOL), Event("exception", node.lineno, message))
 
     def expression(self, node: ast.expr, allow_none: bool = False) -> PyValue:
+        """node's value; one that may be None is a value of unknown type unless allow_none (where the
+        caller keeps None exact: returns, `is None`, stores, which make the variable opaque)."""
         value = self._expression(node)
         if value.none != FALSE and not allow_none:
-            raise self.unsupported("a value that may be None used in an expression", node)
+            return PyValue(cast(value.expr, INT), opaque=True)
         return value
 
     def _expression(self, node: ast.expr) -> PyValue:
@@ -86,7 +97,7 @@ class ExpressionLowering(LoweringState):
                 return PyValue(const(node.value, INT))
             if node.value is None:
                 return PyValue(const(0, INT), TRUE)
-            raise self.unsupported(f"constant of type {type(node.value).__name__}", node)
+            return self.fresh_opaque(node)  # a float, str, bytes, complex or Ellipsis
         if isinstance(node, ast.Name):
             return self.name(node)
         if isinstance(node, ast.BinOp):
@@ -94,7 +105,9 @@ class ExpressionLowering(LoweringState):
         if isinstance(node, ast.UnaryOp):
             operand = self.expression(node.operand)
             if isinstance(node.op, ast.Not):
-                return PyValue(negate(self.truth(operand)))
+                return PyValue(negate(self.truth(operand, node.operand)))
+            if operand.opaque:
+                return self.operation(node)
             if isinstance(node.op, ast.USub):
                 return PyValue(arith("neg", self.as_int(operand, node)))
             if isinstance(node.op, ast.UAdd):
@@ -105,13 +118,31 @@ class ExpressionLowering(LoweringState):
         if isinstance(node, ast.Compare):
             return self.comparison(node)
         if isinstance(node, ast.IfExp):
-            cond = self.truth(self.expression(node.test))
+            cond = self.truth(self.expression(node.test), node.test)
             return self.conditional(cond, node.body, node.orelse, node)
         if isinstance(node, ast.Call):
             return self.call(node)
         if isinstance(node, ast.Subscript):
             return self.subscript(node)
+        if isinstance(node, ast.Attribute):
+            return self.attribute(node)
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set, ast.Dict)):
+            return self.display(node)
+        if isinstance(node, ast.JoinedStr):
+            return self.formatted(node)
+        if isinstance(node, ast.Lambda):
+            return self.lambda_value(node)
+        if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+            value = self.expression(node.value, allow_none=True)
+            self.store(node.target.id, value, node.target)
+            return value
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            raise self.unsupported(f"a comprehension (`{_code(node)}`): iteration over a value of unknown type, "
+                                   "or a comprehension, is not modelled (its length and termination are not)", node)
         raise self.unsupported(f"expression `{type(node).__name__}`", node)
+
+    def store(self, name: str, value: PyValue, node: ast.AST) -> None:
+        raise NotImplementedError  # statements.py
 
     def call(self, node: ast.Call) -> PyValue:
         """Lowered by `CallLowering` (calls.py), which inlines the callee's statements."""
@@ -131,17 +162,32 @@ class ExpressionLowering(LoweringState):
             if var is None:
                 var = owner.variables[n] = Var(owner.prefix + n, INT)
             self.check_bound(owner, n, node)
-            return PyValue(var)
+            return PyValue(var, opaque=var.name in self.opaque_names)
         if n in self.module.constants:
-            return PyValue(self.module_value(self.module.constants[n], f"module-level name '{n}'", node))
+            self.reads_constants = True
+            if self.constant_is_int(n):
+                return PyValue(self.module_value(self.module.constants[n], f"module-level name '{n}'", node))
+            return self.module_object(n, node)
         if n in ("True", "False"):
             return PyValue(const(n == "True", BOOL))
         if n in ANALYSER_QUESTIONS:
             raise self.unsupported(f"a question to the analyser itself (`{n}`): no correct yes/no answer "
                                    "exists for a program that consults its own analysis", node)
-        if n in self.module.bound:
-            raise self.unsupported(f"module-level name '{n}', bound more than once or not to a constant", node)
+        if n in self.module.bound or self.module.star_import:
+            return self.module_object(n, node)
+        if hasattr(builtins, n):
+            return self.fresh_opaque(node)  # a builtin used as a value (`key=len`)
         raise self.unsupported(f"undefined name '{n}'", node)
+
+    def constant_is_int(self, n: str) -> bool:
+        """Whether the module constant n is an int or bool constant expression (else it is an object)."""
+        if n not in self.int_constants:
+            try:
+                self.module_value(self.module.constants[n], n, self.fn)
+                self.int_constants[n] = True
+            except Unsupported:
+                self.int_constants[n] = False
+        return self.int_constants[n]
 
     def module_value(self, value_node: ast.expr, what: str, node: ast.AST) -> Expr:
         """The value of an expression evaluated once in the module's scope (a constant, or a parameter's
@@ -151,6 +197,8 @@ class ExpressionLowering(LoweringState):
         probe.frames.append(Frame(scope, "", {}, set()))
         try:
             value = probe.expression(value_node)
+            if value.opaque:
+                raise self.unsupported(what, node)
             result = evaluate(value.expr, {})
         except (Unsupported, KeyError, EvaluationError):
             raise self.unsupported(f"{what} is not an int or bool constant", node) from None
@@ -159,8 +207,14 @@ class ExpressionLowering(LoweringState):
         return const(result, value.expr.type)
 
     def binop(self, op: ast.operator, left_node: ast.expr, right_node: ast.expr, node: ast.AST) -> PyValue:
-        left = self.as_int(self.expression(left_node), left_node)
-        right = self.as_int(self.expression(right_node), right_node)
+        left_value, right_value = self.expression(left_node), self.expression(right_node)
+        if left_value.opaque or right_value.opaque:
+            return self.operation(node)
+        if isinstance(op, ast.Div):  # ints give a float, or raise (ZeroDivisionError, OverflowError)
+            self.may_raise(node, f"`{_code(node)}`")
+            return self.fresh_opaque(node)
+        left = self.as_int(left_value, left_node)
+        right = self.as_int(right_value, right_node)
         line = node.lineno
         simple = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul"}
         if type(op) in simple:
@@ -180,45 +234,71 @@ class ExpressionLowering(LoweringState):
         raise self.unsupported(f"operator `{type(op).__name__}` (only + - * // % ** on ints)", node)
 
     def comparison(self, node: ast.Compare) -> PyValue:
-        """`a < b < c` is `a < b and b < c` with b evaluated once; c only where a < b held."""
-        ops = {ast.Eq: "eq", ast.NotEq: "ne", ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge"}
+        """`a < b < c` is `a < b and b < c` with b evaluated once; c only where a < b held (the value of a
+        chain is that of its first false comparison, or of its last)."""
         for op in node.ops:
-            if type(op) not in ops:
+            if type(op) not in COMPARISONS and not isinstance(op, (ast.In, ast.NotIn, ast.Is, ast.IsNot)):
                 raise self.unsupported(f"comparison `{type(op).__name__}`", node)
-        left = self.as_int(self.expression(node.left), node.left)
-        if not any(_may_fail(c, self) for c in node.comparators[1:]):
-            parts = []
-            for op, right_node in zip(node.ops, node.comparators):
-                right = self.as_int(self.expression(right_node), right_node)
-                parts.append(compare(ops[type(op)], left, right))
-                left = right
-            return PyValue(conj(*parts))
+        left = self.expression(node.left, allow_none=True)
+        lowered: list[PyValue] = []
+        if len(node.ops) == 1 or not any(_may_fail(c, self) for c in node.comparators[1:]):
+            # Nothing after the first comparator can fail or act: all may be evaluated at once.
+            lowered = [self.expression(c, allow_none=True) for c in node.comparators]
+            operands = [left, *lowered]
+            if all(type(op) in COMPARISONS for op in node.ops) and all(_exact(v) for v in operands):
+                return PyValue(conj(*(compare(COMPARISONS[type(op)], cast(a.expr, INT), cast(b.expr, INT))
+                                      for op, a, b in zip(node.ops, operands, operands[1:]))))
+            if len(node.ops) == 1:
+                return self.compare_values(node.ops[0], left, lowered[0], node)
         line = node.lineno
         result = self.b.temp("chain", INT)
         self.b.assign(result, const(0, INT), line)
         join = self.b.location(line)
+        opaque = False
         for k, (op, right_node) in enumerate(zip(node.ops, node.comparators)):
-            right = self.as_int(self.expression(right_node), right_node)
-            holds = compare(ops[type(op)], left, right)
+            right = lowered[k] if lowered else self.expression(right_node, allow_none=True)
+            holds = self.compare_values(op, left, right, node)
+            opaque = opaque or holds.opaque
             if k == len(node.ops) - 1:
-                self.b.assign(result, ite(holds, const(1, INT), const(0, INT)), line)
+                value = cast(holds.expr, INT) if holds.opaque else ite(holds.expr, const(1, INT), const(0, INT))
+                self.b.assign(result, value, line)
                 self.b.jump(join, line)
             else:
-                yes, no = self.b.branch(holds, line)
+                yes, no = self.b.branch(self.truth(holds, node), line)
                 if no is not None:
                     self.b.place(no)
+                    if holds.opaque:
+                        self.b.assign(result, cast(holds.expr, INT), line)
                     self.b.jump(join, line)
                 self.b.place(yes)
             left = right
         self.b.place_if_reached(join)
-        return PyValue(compare("ne", result, const(0, INT)))
+        return PyValue(result, opaque=True) if opaque else PyValue(compare("ne", result, const(0, INT)))
+
+    def compare_values(self, op: ast.cmpop, left: PyValue, right: PyValue, node: ast.Compare) -> PyValue:
+        """One comparison of two evaluated operands: exact between ints; `is` with None exact where the
+        other side is modelled; otherwise an operation on values of unknown type (`is` never runs code,
+        `in` gives a bool, a rich comparison may give anything)."""
+        if isinstance(op, (ast.Is, ast.IsNot)):
+            if not left.opaque and not right.opaque:
+                for a, b in ((left, right), (right, left)):
+                    if b.none == TRUE:
+                        return PyValue(a.none if isinstance(op, ast.Is) else negate(a.none))
+                raise self.unsupported("`is` between values that are not None (the identity of ints is not "
+                                       "modelled)", node)
+            return self.unknown_bool(node, raises=False)
+        if isinstance(op, (ast.In, ast.NotIn)):
+            return self.unknown_bool(node)
+        if not (_exact(left) and _exact(right)):
+            return self.operation(node)
+        return PyValue(compare(COMPARISONS[type(op)], cast(left.expr, INT), cast(right.expr, INT)))
 
     def boolop(self, node: ast.BoolOp) -> PyValue:
         """`a and b` is b where a is true, else a (values, not just truth); b runs only where needed."""
         is_and = isinstance(node.op, ast.And)
         result = self.expression(node.values[0])
-        for right_node in node.values[1:]:
-            cond = self.truth(result)
+        for left_node, right_node in zip(node.values, node.values[1:]):
+            cond = self.truth(result, left_node)
             if not is_and:
                 cond = negate(cond)
             if _may_fail(right_node, self):
@@ -229,6 +309,8 @@ class ExpressionLowering(LoweringState):
         return result
 
     def select(self, cond: Expr, a: PyValue, b: PyValue) -> PyValue:
+        if a.opaque or b.opaque:
+            return PyValue(ite(cond, cast(a.expr, INT), cast(b.expr, INT)), opaque=True)
         if a.expr.type == b.expr.type:
             return PyValue(ite(cond, a.expr, b.expr))
         return PyValue(ite(cond, cast(a.expr, INT), cast(b.expr, INT)))
@@ -239,15 +321,18 @@ class ExpressionLowering(LoweringState):
         self.b.assign(tmp, cast(otherwise.expr, INT), node.lineno)
         join = self.b.location(node.lineno)
         yes, no = self.b.branch(cond, node.lineno)
+        opaque = otherwise.opaque
         if yes is not None:
             self.b.place(yes)
-            self.b.assign(tmp, self.as_int(self.expression(then_node), then_node), node.lineno)
+            value = self.expression(then_node)
+            opaque = opaque or value.opaque
+            self.b.assign(tmp, cast(value.expr, INT), node.lineno)
             self.b.jump(join, node.lineno)
         if no is not None:
             self.b.place(no)
             self.b.jump(join, node.lineno)
         self.b.place(join)
-        return PyValue(tmp)
+        return PyValue(tmp, opaque=opaque)
 
     def conditional(self, cond: Expr, body: ast.expr, orelse: ast.expr, node: ast.AST) -> PyValue:
         if not _may_fail(body, self) and not _may_fail(orelse, self):
@@ -256,9 +341,21 @@ class ExpressionLowering(LoweringState):
         return self.guarded(cond, body, otherwise, node)
 
 
+def _exact(v: PyValue) -> bool:
+    return not v.opaque and v.none == FALSE
+
+
 def _may_fail(node: ast.expr, lowering: ExpressionLowering) -> bool:
-    """Whether evaluating node can raise, call, or change state (so it must not run unconditionally)."""
+    """Whether evaluating node can raise, call, or change state (so it must not run unconditionally);
+    conservative where values of unknown type are involved."""
     for n in ast.walk(node):
+        if isinstance(n, _OPAQUE_NODES) or (isinstance(n, ast.BinOp) and isinstance(n.op, ast.Div)):
+            return True
+        if isinstance(n, ast.Constant) and not (n.value is None or type(n.value) in (int, bool)):
+            return True
+        if isinstance(n, ast.Compare) and any(isinstance(op, (ast.In, ast.NotIn, ast.Is, ast.IsNot))
+                                              for op in n.ops):
+            return True
         if isinstance(n, ast.Call) and not (isinstance(n.func, ast.Name) and n.func.id in PURE_BUILTINS
                                             and lowering.is_builtin(n.func.id)):
             return True
@@ -267,9 +364,18 @@ def _may_fail(node: ast.expr, lowering: ExpressionLowering) -> bool:
             return True
         if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
             owner = lowering.frame if lowering.is_local(n.id) else lowering.closure_frame(n.id)
-            if owner is not None and n.id not in owner.assigned:
+            if owner is not None and (n.id not in owner.assigned or owner.prefix + n.id in lowering.opaque_names):
+                return True
+            if owner is None and n.id not in ("True", "False") and not (
+                    n.id in lowering.module.constants and lowering.constant_is_int(n.id)) and not (
+                    lowering.is_builtin(n.id) and n is not node and _called(node, n)):
                 return True
     return False
+
+
+def _called(root: ast.expr, name: ast.Name) -> bool:
+    """Whether name is the callee of a call within root (a builtin called, not read as a value)."""
+    return any(isinstance(c, ast.Call) and c.func is name for c in ast.walk(root))
 
 
 def nested_defs(fn: ast.FunctionDef) -> dict[str, list[ast.FunctionDef]]:

@@ -15,6 +15,14 @@ every name its body binds, reachable or not.
 Every variable is an unbounded integer in the IR (bools as 0/1, so truthiness and arithmetic agree with
 Python). The exceptions the subset can raise are explicit events: AssertionError, ZeroDivisionError,
 UnboundLocalError, ValueError from `range` with step 0, and explicit `raise`.
+
+Values of any other type (lists, objects, floats, strings, None kept in a variable, what calls outside
+the module return) are values of unknown type: arbitrary, every operation on them may raise or return
+anything (opaque.py). An answer about a function that has them says what it assumes: each parameter
+taken as one ("xs: a value of unknown type"), and that the operations on them and the calls not modelled
+return, without changing the function's variables or the module's constants (the one assumption that
+makes the model cover every real run). Methods of classes are lowered like functions whose receiver
+(`self`, `cls`; not for a @staticmethod) is such a value; `self.other()` is a call not modelled.
 """
 
 from __future__ import annotations
@@ -22,9 +30,9 @@ from __future__ import annotations
 import ast
 
 from solomonic.reason.frontends.python.calls import CallLowering
-from solomonic.reason.frontends.python.module import PythonModule, parse_python, returns_value
-from solomonic.reason.frontends.python.parameters import ParameterError, parameter_kinds
-from solomonic.reason.frontends.python.state import Frame, PyValue
+from solomonic.reason.frontends.python.module import PythonModule, own_nodes, parse_python, returns_value
+from solomonic.reason.frontends.python.parameters import parameter_kinds
+from solomonic.reason.frontends.python.state import UNKNOWN, Frame, PyValue
 from solomonic.reason.ir import (
     BOOL,
     FALSE,
@@ -39,33 +47,83 @@ from solomonic.reason.ir import (
     const,
 )
 
+MAX_PASSES = 50  # lowerings to find the variables of unknown type (each pass finds at least one more)
+MAX_NAMED_CALLS = 6  # calls named in the assumption that they return; the rest are counted
+
 __all__ = ["lower_python", "parse_python", "returns_value"]  # the front end's interface (api.py)
 
 
 def lower_python(module: PythonModule, name: str, param_types: dict[str, str] | None = None) -> Function:
-    """The function `name` of the module in the IR; `param_types` gives parameters their types by name,
-    before their declarations (see parameters.py)."""
-    if name in module.methods:
-        raise Unsupported(f"method `{name}`: methods of classes are not modelled yet", module.path,
-                          module.function_line(name))
+    """The function or method `name` of the module in the IR; `param_types` gives parameters their types
+    by name, before their declarations (see parameters.py)."""
     if name in module.coroutines:
         raise Unsupported(f"`async def {name}`: coroutine functions are not modelled", module.path,
                           module.function_line(name))
-    fn = module.functions[name]
-    # First pass: find the locals that may be read before they are assigned; the second pass gives
-    # exactly those a flag, so that UnboundLocalError is modelled only where it can happen.
-    probe = _Lowering(module, fn, flagged=set(), param_types=param_types)
-    probe.lower_entry()
-    lowering = _Lowering(module, fn, flagged=probe.maybe_unbound, param_types=param_types)
-    return lowering.lower_entry()
+    fn, receiver = _definition(module, name)
+    # Passes until the variables that hold values of unknown type are all known (a flow-insensitive
+    # fixpoint over the stores: opaque.py); a pass may fail where a variable it has not yet taken as
+    # opaque is used as one, and is then repeated. The last pass finds the locals that may be read
+    # before they are assigned; the final lowering gives exactly those a flag, so that
+    # UnboundLocalError is modelled only where it can happen.
+    opaque: set[str] = set()
+    for _ in range(MAX_PASSES):
+        probe = _Lowering(module, fn, flagged=set(), param_types=param_types, opaque=opaque)
+        probe.entry_name, probe.receiver = name, receiver
+        try:
+            probe.lower_entry()
+        except Unsupported:
+            if not probe.found_opaque:
+                raise
+        if not probe.found_opaque:
+            break
+        opaque |= probe.found_opaque
+    else:
+        raise Unsupported("the variables that hold values of unknown type did not settle", module.path, fn.lineno)
+    lowering = _Lowering(module, fn, flagged=probe.maybe_unbound, param_types=param_types, opaque=opaque)
+    lowering.entry_name, lowering.receiver = name, receiver
+    function = lowering.lower_entry()
+    assert not lowering.found_opaque, lowering.found_opaque  # the same lowering as the last pass
+    return function
+
+
+def _definition(module: PythonModule, name: str) -> tuple[ast.FunctionDef, str | None]:
+    """The definition of the function or method `name`, and a method's receiver parameter (None for a
+    function or a @staticmethod). Methods may be decorated with @staticmethod and @classmethod only."""
+    if name not in module.methods:
+        return module.functions[name], None
+    fn = module.methods[name]
+    line = fn.lineno
+    if isinstance(fn, ast.AsyncFunctionDef):
+        raise Unsupported(f"`async def {name}`: coroutine functions are not modelled", module.path, line)
+    kinds = []
+    for d in fn.decorator_list:
+        if not (isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") and d.id not in module.bound
+                and not module.star_import):
+            raise Unsupported(f"method `{name}`, decorated with @{ast.unparse(d)} (only @staticmethod and "
+                              "@classmethod are modelled)", module.path, line)
+        kinds.append(d.id)
+    for node in own_nodes(fn):
+        if isinstance(node, ast.Name) and node.id.startswith("__") and not node.id.endswith("__"):
+            raise Unsupported(f"the private name `{node.id}` in a method (the class mangles it)", module.path,
+                              node.lineno)
+    positional = [a.arg for a in [*fn.args.posonlyargs, *fn.args.args]]
+    receiver = positional[0] if positional and "staticmethod" not in kinds else None
+    return fn, receiver
 
 
 class _Lowering(CallLowering):
     """The lowering of the entry function: its parameters, its body, and how it ends."""
 
+    entry_name = ""
+    receiver: str | None = None
+
     def lower_entry(self) -> Function:
         fn = self.fn
-        self.ordinary(fn, fn)
+        if self.entry_name in self.module.methods:
+            if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own_nodes(fn)):
+                raise self.unsupported(f"`{self.entry_name}`, a generator function (it yields)", fn)
+        else:
+            self.ordinary(fn, fn)
         frame = Frame(fn, "", {}, set())
         self.frames.append(frame)
         inputs = self.declare_parameters(fn)
@@ -77,29 +135,58 @@ class _Lowering(CallLowering):
         self.body(fn.body)
         if self.b.current is not None:
             self.finish_return(PyValue(const(0, INT), TRUE), _last_line(fn))
-        return Function(fn.name, "python", self.module.path, fn.lineno, inputs, self.b.cfg, returns_value(fn),
-                        procedures=self.procedures, assumptions=self.assumptions)
+        self.assumptions = (*self.assumptions, *self.operations_assumed())
+        return Function(self.entry_name or fn.name, "python", self.module.path, fn.lineno, inputs, self.b.cfg,
+                        returns_value(fn), procedures=self.procedures, assumptions=self.assumptions)
 
     def declare_parameters(self, fn: ast.FunctionDef) -> list[Input]:
+        """The positional parameters are the inputs (the replay passes them in order); keyword-only ones,
+        `*args` and `**kwargs` are any value of their kind at entry (the replay leaves them at their
+        defaults, which are such values)."""
         args = fn.args
-        if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
-            raise self.unsupported("*args, **kwargs and keyword-only or positional-only parameters", fn)
-        try:
-            kinds = parameter_kinds(fn, self.param_types)
-        except ParameterError as err:
-            raise self.unsupported(err.message, err.node) from None
+        kinds = parameter_kinds(fn, self.param_types, self.receiver)
         inputs = []
-        for a in args.args:
-            kind = kinds[a.arg].kind
-            self.declared[a.arg] = kind
-            var = self.local(a.arg)
-            self.frame.assigned.add(a.arg)
-            inputs.append(Input(var, a.arg, kind))
-            if kind == "bool":
-                self.b.assume(conj(compare("ge", var, const(0, INT)), compare("le", var, const(1, INT))),
-                              fn.lineno)
-        self.assumptions = tuple(f"{name}: {k.kind}" for name, k in kinds.items() if k.source == "assumed")
+        for a in [*args.posonlyargs, *args.args]:
+            var = self.parameter(a.arg, kinds[a.arg].kind, fn)
+            inputs.append(Input(var, a.arg, kinds[a.arg].kind))
+        for a, default in zip(args.kwonlyargs, args.kw_defaults):
+            if default is None:
+                raise self.unsupported(f"the keyword-only parameter '{a.arg}' without a default (a witness could "
+                                       "not be replayed)", a)
+            self.b.havoc(self.parameter(a.arg, kinds[a.arg].kind, fn), f"keyword-only parameter '{a.arg}'", fn.lineno)
+        extras = [(a.arg, star) for a, star in ((args.vararg, "*"), (args.kwarg, "**")) if a is not None]
+        for name, star in extras:
+            self.b.havoc(self.parameter(name, "object", fn), f"parameter {star}{name}", fn.lineno)
+        self.assumptions = (*(f"{name}: {UNKNOWN}" if k.kind == "object" else f"{name}: {k.kind}"
+                              for name, k in kinds.items() if k.kind == "object" or k.source == "assumed"),
+                            *(f"{star}{name}: {UNKNOWN}" for name, star in extras))
         return inputs
+
+    def parameter(self, name: str, kind: str, fn: ast.FunctionDef) -> Var:
+        self.declared[name] = kind
+        var = self.local(name)
+        self.frame.assigned.add(name)
+        if kind == "object":
+            self.opaque_names.add(var.name)
+        if kind == "bool":
+            self.b.assume(conj(compare("ge", var, const(0, INT)), compare("le", var, const(1, INT))), fn.lineno)
+        return var
+
+    def operations_assumed(self) -> list[str]:
+        """The assumption that the operations on values of unknown type and the calls not modelled return
+        (or raise) and change nothing the model keeps: what makes the model cover every real run."""
+        parts = []
+        if self.opaque_ops:
+            parts.append(f"the operations on {UNKNOWN.replace('a value', 'values')}")
+        if self.opaque_calls:
+            shown = self.opaque_calls[:MAX_NAMED_CALLS]
+            more = len(self.opaque_calls) - len(shown)
+            parts.append("the calls to " + ", ".join(shown) + (f" and {more} more" if more else ""))
+        if not parts:
+            return []
+        unchanged = "this function's variables or the module's constants" if self.reads_constants else \
+            "this function's variables"
+        return [f"{' and '.join(parts)} return without changing {unchanged}"]
 
 
 # ------------------------------------------------------------------------------------------- AST queries

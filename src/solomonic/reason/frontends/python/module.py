@@ -31,6 +31,12 @@ class PythonModule:
     # classes ("Class.method", "Class.Inner.method") and coroutine functions (`async def`)
     methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=dict)
     coroutines: dict[str, ast.AsyncFunctionDef] = field(default_factory=dict)
+    # names surely bound once the module has run (bound by a top-level statement that always runs, and
+    # deleted nowhere): reading one cannot raise NameError
+    always_bound: set[str] = field(default_factory=set)
+    # `from m import *` somewhere at module level: any name may be rebound to what m exports, so no
+    # module function, constant or builtin is known by its name
+    star_import: bool = False
 
     def definition(self, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef:
         for table in (self.functions, self.methods, self.coroutines):
@@ -97,10 +103,31 @@ def parse_python(path: str, source: bytes) -> PythonModule:
     constants = {n: vs[0] for n, vs in assigned.items()
                  if len(vs) == 1 and vs[0] is not None and bindings[n] == 1 and n not in globals_}
     rebound = {n for n in functions if bindings[n] != defs[n] or n in globals_}
+    star = bindings["*"] > 0
+    if star:
+        constants, rebound = {}, set(functions)
     assume_names = {n for n in assume_names if bindings[n] == 1 and n not in globals_}  # not `assume = print`
     reason_modules = {n for n in reason_modules if bindings[n.split(".")[0]] == 1 and n not in globals_}
     return PythonModule(path, tree, functions, constants, assume_names, reason_modules,
-                        set(bindings) | globals_, rebound, methods=methods, coroutines=coroutines)
+                        set(bindings) | globals_, rebound, methods=methods, coroutines=coroutines,
+                        always_bound=_always_bound(tree), star_import=star)
+
+
+def _always_bound(tree: ast.Module) -> set[str]:
+    """The names a top-level statement that always runs binds (def, class, import, assignment to a
+    name), less any name deleted anywhere in the module."""
+    out: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            out |= {a.asname or a.name.split(".")[0] for a in node.names if a.name != "*"}
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            out |= {t.id for t in targets if isinstance(t, ast.Name)}
+    deleted = {t.id for n in ast.walk(tree) if isinstance(n, ast.Delete) for t in n.targets
+               if isinstance(t, ast.Name)}
+    return out - deleted
 
 
 def _parse(source: bytes, path: str) -> ast.Module:

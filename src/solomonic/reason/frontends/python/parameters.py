@@ -1,20 +1,24 @@
 """The types of a function's parameters: declared, given by the user, or assumed from how they are used.
 
 Python code as people write it has no annotations, and a caller may pass anything. The lowering models
-int and bool parameters, so each parameter gets one of those kinds, from the first of:
+int and bool parameters exactly, and any other as a value of unknown type ("object", see opaque.py), so
+each parameter gets one of those kinds, from the first of:
 
-1. a type the user gives for the run (`--param-types 'x: int'`, `check(param_types=...)`);
-2. the function's own declaration: an annotation, a PEP 484 type comment (`# type: (int, int) -> int`),
-   or a leading `assert isinstance(x, int)`;
-3. the parameter's default value when it is a bool or an int constant;
-4. otherwise `int`, *assumed*: the answer then holds for int arguments only, and says so ("assuming
+1. a method's receiver (`self`, `cls`): an object;
+2. a type the user gives for the run (`--param-types 'x: int'`, `check(param_types=...)`): int, bool, or
+   an object for any other type (`list[int]`);
+3. the function's own declaration: an annotation, a PEP 484 type comment (`# type: (int, int) -> int`),
+   or a leading `assert isinstance(x, int)`; a declared type other than int or bool is an object;
+4. the parameter's default value: a bool or an int constant gives its kind, any other default (None, a
+   string) makes it an object;
+5. a use in the function's own code that no int allows (indexed, iterated, measured with `len`, called,
+   an attribute read, compared with None, combined with a string): an object;
+6. otherwise `int`, *assumed*: the answer then holds for int arguments only, and says so ("assuming
    x: int") in every output format. The assumption is part of the lowered function, and so of the proof
    memory's key.
 
-An assumption is made only where the function's own code does not contradict it: a parameter that is
-indexed, iterated, measured with `len`, called, compared with None or combined with a string is not an
-int, and the function is refused with that reason rather than analysed for arguments it was not written
-for.
+An object parameter is any value at all, so it needs no assumption of its own; the answer says it was
+taken as one ("xs: a value of unknown type"), and what is assumed of the operations on it (lower.py).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from dataclasses import dataclass
 
 from solomonic.reason.frontends.python.module import own_nodes
 
-KINDS = ("int", "bool")
+KINDS = ("int", "bool")  # the modelled kinds; any other parameter is an "object"
 # Builtins whose argument is a collection (or an iterable), never an int.
 COLLECTION_BUILTINS = {"len", "sum", "sorted", "list", "tuple", "set", "frozenset", "dict", "iter", "enumerate",
                        "zip", "reversed", "any", "all", "next", "map", "filter"}
@@ -32,19 +36,11 @@ COLLECTION_BUILTINS = {"len", "sum", "sorted", "list", "tuple", "set", "frozense
 
 @dataclass(frozen=True)
 class Kind:
-    """A parameter's kind, and where it came from: "given", "declared", "default" or "assumed"."""
+    """A parameter's kind ("int", "bool" or "object"), and where it came from: "receiver", "given",
+    "declared", "default", "used" or "assumed"."""
 
     kind: str
     source: str
-
-
-class ParameterError(Exception):
-    """A parameter the lowering cannot give a modelled kind; `node` is where to point the user."""
-
-    def __init__(self, message: str, node: ast.AST):
-        super().__init__(message)
-        self.message = message
-        self.node = node
 
 
 def parse_param_types(text: str) -> dict[str, str]:
@@ -58,44 +54,38 @@ def parse_param_types(text: str) -> dict[str, str]:
     return out
 
 
-def parameter_kinds(fn: ast.FunctionDef, given: dict[str, str]) -> dict[str, Kind]:
-    """Each positional parameter's kind (see the module's docstring); ParameterError when one has none."""
-    args = fn.args.args
+def parameter_kinds(fn: ast.FunctionDef, given: dict[str, str], receiver: str | None = None) -> dict[str, Kind]:
+    """Each named parameter's kind (positional-only, ordinary, keyword-only; see the module's docstring)."""
+    a = fn.args
+    positional = [*a.posonlyargs, *a.args]
     declared = dict(_type_comment_kinds(fn))
     for stmt in _leading_asserts(fn):
         for target, asserted in _isinstance_calls(stmt.test):
             declared.setdefault(target, asserted)
-    defaults = dict(zip([a.arg for a in args][len(args) - len(fn.args.defaults):], fn.args.defaults))
+    defaults = dict(zip([p.arg for p in positional][len(positional) - len(a.defaults):], a.defaults))
+    defaults |= {p.arg: d for p, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None}
     out: dict[str, Kind] = {}
-    for a in args:
-        if a.arg in given:
-            kind = annotation_kind(ast.parse(given[a.arg], mode="eval").body) if _parses(given[a.arg]) else None
-            if kind is None:  # a type written well that is not modelled (list[int], str)
-                raise ParameterError(f"parameter '{a.arg}' of type {given[a.arg]} (given by --param-types)", a)
-            out[a.arg] = Kind(kind, "given")
-        elif a.annotation is not None:
-            kind = annotation_kind(a.annotation)
-            if kind is None:
-                raise ParameterError(f"parameter '{a.arg}' of type {ast.unparse(a.annotation)}", a)
-            out[a.arg] = Kind(kind, "declared")
-        elif a.arg in declared:
-            out[a.arg] = Kind(declared[a.arg], "declared")
+    for p in [*positional, *a.kwonlyargs]:
+        if p.arg == receiver:
+            out[p.arg] = Kind("object", "receiver")
+        elif p.arg in given:
+            kind = annotation_kind(ast.parse(given[p.arg], mode="eval").body) if _parses(given[p.arg]) else None
+            out[p.arg] = Kind(kind or "object", "given")
+        elif p.annotation is not None:
+            out[p.arg] = Kind(annotation_kind(p.annotation) or "object", "declared")
+        elif p.arg in declared:
+            out[p.arg] = Kind(declared[p.arg], "declared")
         else:
-            default = defaults.get(a.arg)
+            default = defaults.get(p.arg)
             value = _int_or_bool(default) if default is not None else None
             if default is not None and value is None:
-                raise ParameterError(f"parameter '{a.arg}' without a type, whose default "
-                                     f"{ast.unparse(default)} is not an int or bool (annotate it, or pass "
-                                     "--param-types)", a)
-            contradiction = _not_an_int(fn, a.arg)
-            if contradiction is not None:
-                what, node = contradiction
-                raise ParameterError(f"parameter '{a.arg}' without a type is {what}, not an int (only int and "
-                                     "bool parameters are modelled; annotate it, or pass --param-types)", node)
-            if value is not None:
-                out[a.arg] = Kind("bool" if isinstance(value, bool) else "int", "default")
+                out[p.arg] = Kind("object", "default")
+            elif _not_an_int(fn, p.arg) is not None:
+                out[p.arg] = Kind("object", "used")
+            elif value is not None:
+                out[p.arg] = Kind("bool" if isinstance(value, bool) else "int", "default")
             else:
-                out[a.arg] = Kind("int", "assumed")
+                out[p.arg] = Kind("int", "assumed")
     return out
 
 

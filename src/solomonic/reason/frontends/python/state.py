@@ -1,5 +1,6 @@
 """What a Python lowering carries: the values it makes, the frames of the functions it is inside, and
-how a name resolves (a local of the current frame, a module name, a builtin).
+how a name resolves (a local of the current frame, a module name, a builtin); and the primitives of
+values of unknown type (see opaque.py): an arbitrary value, and an operation that may raise.
 
 The base of the lowering's classes: expressions, statements and calls each extend it (expressions.py,
 statements.py, calls.py), and lower.py puts them together for one function.
@@ -16,6 +17,7 @@ from solomonic.reason.ir import (
     BOOL,
     FALSE,
     INT,
+    Event,
     Expr,
     Procedure,
     Unsupported,
@@ -27,13 +29,17 @@ from solomonic.reason.ir import (
     negate,
 )
 
+UNKNOWN = "a value of unknown type"
+
 
 @dataclass
 class PyValue:
-    """A lowered Python value: an int- or bool-typed expression, or possibly None (call results)."""
+    """A lowered Python value: an int- or bool-typed expression, or possibly None (call results), or a
+    value of unknown type (`opaque`: then `expr` is an int that stands for nothing; see opaque.py)."""
 
     expr: Expr
     none: Expr = FALSE  # true where the value is None
+    opaque: bool = False
 
 
 @dataclass
@@ -56,7 +62,7 @@ class LoweringState:
     """The state of one lowering, and the helpers that every part of it uses."""
 
     def __init__(self, module: PythonModule, fn: ast.FunctionDef, flagged: set[str],
-                 param_types: dict[str, str] | None = None):
+                 param_types: dict[str, str] | None = None, opaque: set[str] | None = None):
         self.module = module
         self.fn = fn
         self.param_types = param_types or {}  # the user's types for parameters, by name (--param-types)
@@ -70,6 +76,14 @@ class LoweringState:
         self.recursive = recursive_functions(module)
         self.procedures: dict[str, Procedure] = {}
         self.locals_of: dict[int, set[str]] = {}  # a definition (its id: a nested one may share a name) -> its locals
+        # Values of unknown type (opaque.py). The IR variables (prefixed names) that hold one: fixed for a
+        # lowering; what it stores a value of unknown type into beyond them is found (lower.py repeats the
+        # lowering with them until none is found).
+        self.opaque_names: set[str] = set(opaque or ())
+        self.found_opaque: set[str] = set()
+        self.opaque_ops = False  # an operation on a value of unknown type is modelled as returning
+        self.opaque_calls: list[str] = []  # the calls modelled as returning, in order of first use
+        self.reads_constants = False  # a module constant is read (an opaque call might rebind it)
 
     # ------------------------------------------------------------------------------------------ helpers
 
@@ -91,13 +105,60 @@ class LoweringState:
         return Var(self.frame.prefix + name + "$bound", BOOL)
 
     def as_int(self, v: PyValue, node: ast.AST) -> Expr:
+        if v.opaque:
+            raise self.unsupported(f"{UNKNOWN} used as an int", node)
         if v.none != FALSE:
             raise self.unsupported("a value that may be None used as a number", node)
         return cast(v.expr, INT)
 
-    def truth(self, v: PyValue) -> Expr:
+    def truth(self, v: PyValue, node: ast.AST | None = None) -> Expr:
+        """The truth of v; of a value of unknown type, an arbitrary bool (its `__bool__` or `__len__` runs,
+        and may raise)."""
+        if v.opaque:
+            at = node if node is not None else self.fn
+            return self.unknown_of(BOOL, at, f"the truth of `{_code(at)}`").expr
         value = v.expr if v.expr.type == BOOL else compare("ne", v.expr, const(0, INT))
         return conj(negate(v.none), value) if v.none != FALSE else value
+
+    # ------------------------------------------------------------------------- values of unknown type
+
+    def note_opaque(self, name: str) -> None:
+        """The IR variable `name` receives a value of unknown type (or None)."""
+        if name not in self.opaque_names:
+            self.found_opaque.add(name)
+
+    def note_call(self, func: ast.expr) -> None:
+        shown = _code(func, 40)
+        if shown not in self.opaque_calls:
+            self.opaque_calls.append(shown)
+
+    def may_raise(self, node: ast.AST, what: str) -> None:
+        """A nondeterministic exit with an exception here: the real operation may raise."""
+        line = getattr(node, "lineno", self.fn.lineno)
+        raises = self.b.temp("raises", BOOL)
+        self.b.havoc(raises, f"whether {what} raises", line)
+        self.b.fail_unless(negate(raises), Event("exception", line, f"{what} may raise ({UNKNOWN} involved)"))
+
+    def unknown(self, node: ast.AST, what: str, raises: bool = True, call: bool = False) -> PyValue:
+        """The result of an operation on values of unknown type (or of a call that is not modelled): an
+        arbitrary value of unknown type, after the operation may have raised."""
+        if not call:
+            self.opaque_ops = True
+        if raises:
+            self.may_raise(node, what)
+        tmp = self.b.temp("unknown", INT)
+        self.b.havoc(tmp, UNKNOWN, getattr(node, "lineno", self.fn.lineno))
+        return PyValue(tmp, opaque=True)
+
+    def unknown_of(self, type_, node: ast.AST, what: str, raises: bool = True) -> PyValue:
+        """An arbitrary int or bool produced by an operation on a value of unknown type that returns only
+        ints or bools (`len`, `isinstance`, `is`, `in`, truth), after it may have raised."""
+        self.opaque_ops = True
+        if raises:
+            self.may_raise(node, what)
+        tmp = self.b.temp("unknown", type_)
+        self.b.havoc(tmp, UNKNOWN, getattr(node, "lineno", self.fn.lineno))
+        return PyValue(tmp)
 
     def locals_in(self, fn: ast.FunctionDef) -> set[str]:
         if id(fn) not in self.locals_of:
@@ -108,4 +169,11 @@ class LoweringState:
         return name in self.frame.variables or name in self.locals_in(self.frame.fn)
 
     def is_builtin(self, name: str) -> bool:
-        return not self.is_local(name) and name not in self.module.functions and name not in self.module.bound
+        return not self.is_local(name) and name not in self.module.functions and name not in self.module.bound \
+            and not self.module.star_import
+
+
+def _code(node: ast.AST, limit: int = 60) -> str:
+    text = ast.unparse(node) if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else node.name
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"

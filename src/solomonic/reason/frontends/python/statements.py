@@ -1,5 +1,6 @@
 """Python statements and control flow lowered to the CFG: assignments, `if`, `while` and `for ... in
-range(...)` (with `else`), `break`/`continue`, `return`, `assert` and `raise`.
+range(...)` (with `else`), `break`/`continue`, `return`, `assert` and `raise`; stores into attributes and
+items of values of unknown type (evaluated, and they may raise: see opaque.py).
 
 Separate from expressions: statements lay out locations and edges, and track which locals are
 definitely assigned at each point (so that UnboundLocalError is checked only where it can happen).
@@ -8,12 +9,13 @@ definitely assigned at each point (so that UnboundLocalError is checked only whe
 from __future__ import annotations
 
 import ast
-import builtins
 
 from solomonic.reason.frontends.cfg import Loop
 from solomonic.reason.frontends.python.expressions import ExpressionLowering
-from solomonic.reason.frontends.python.state import PyValue
+from solomonic.reason.frontends.python.opaque import is_builtin_exception
+from solomonic.reason.frontends.python.state import UNKNOWN, PyValue, _code
 from solomonic.reason.ir import (
+    BOOL,
     FALSE,
     INT,
     TRUE,
@@ -52,11 +54,29 @@ class StatementLowering(ExpressionLowering):
         elif isinstance(s, ast.AnnAssign):
             if s.value is not None:
                 self.assign([s.target], s.value, line)
+            elif not isinstance(s.target, ast.Name):  # `x.a: int` evaluates x
+                self.target_parts(s.target)
         elif isinstance(s, ast.AugAssign):
-            if not isinstance(s.target, ast.Name):
-                raise self.unsupported("augmented assignment to something other than a name", s)
-            value = self.binop(s.op, ast.Name(s.target.id, ast.Load(), lineno=line), s.value, s)
-            self.store(s.target.id, value, s)
+            if isinstance(s.target, ast.Name):
+                value = self.binop(s.op, ast.Name(s.target.id, ast.Load(), lineno=line), s.value, s)
+                self.store(s.target.id, value, s)
+            elif isinstance(s.target, (ast.Attribute, ast.Subscript)):
+                # the object (and index), the value, then the read, the operation and the write, which may
+                # raise anywhere: folded into one possible exception after the value (a run that raises
+                # earlier ends with an exception too, here or while evaluating the value)
+                self.target_parts(s.target)
+                self.expression(s.value, allow_none=True)
+                self.opaque_ops = True
+                self.may_raise(s, f"`{_code(s)}`")
+            else:
+                raise self.unsupported("augmented assignment to something other than a name, attribute or item", s)
+        elif isinstance(s, ast.Delete):
+            for t in s.targets:
+                if not isinstance(t, (ast.Attribute, ast.Subscript)):
+                    raise self.unsupported("`del` of something other than an attribute or item", t)
+                self.target_parts(t)
+                self.opaque_ops = True
+                self.may_raise(t, f"`del {_code(t)}`")
         elif isinstance(s, ast.If):
             self.if_statement(s)
         elif isinstance(s, ast.While):
@@ -71,7 +91,7 @@ class StatementLowering(ExpressionLowering):
             self.return_statement(s)
         elif isinstance(s, ast.Assert):
             self.exception_argument(s.msg)
-            ok = self.truth(self.expression(s.test))
+            ok = self.truth(self.expression(s.test), s.test)
             self.b.fail_unless(ok, Event("assert", line, f"assertion `{ast.unparse(s.test)}` fails"))
         elif isinstance(s, ast.Raise):
             self.exception_argument(s.exc)
@@ -90,44 +110,78 @@ class StatementLowering(ExpressionLowering):
     def exception_argument(self, node: ast.expr | None) -> None:
         """An assert's message, or what `raise` raises, is evaluated as the exception is raised, and is
         not modelled: whatever it does, an exception escapes, unless its evaluation never ends. So it
-        may not call anything but a builtin exception class, nor loop (comprehensions) nor take long
-        (`**`): with `assert x > 0, spin(x)` the failing assertion would otherwise count as an end."""
-        for n in ast.walk(node) if node is not None else ():
-            exception_class = isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and \
-                self.is_builtin(n.func.id) and _builtin_exception(n.func.id)
-            if (isinstance(n, ast.Call) and not exception_class) or isinstance(n, (
-                    ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Pow, ast.Await,
-                    ast.Yield, ast.YieldFrom)):
+        may not call a function of the module, nor loop (comprehensions) nor take long (`**`): with
+        `assert x > 0, spin(x)` the failing assertion would otherwise count as an end. Other calls (a
+        builtin exception class, a method, a class) and operations on values of unknown type are
+        assumed to return, like everywhere else, and named in that assumption."""
+        if node is None:
+            return
+        for n in ast.walk(node):
+            if isinstance(n, ast.Call):
+                exception_class = isinstance(n.func, ast.Name) and self.is_builtin(n.func.id) and \
+                    is_builtin_exception(n.func.id)
+                if exception_class:
+                    continue
+                if isinstance(n.func, ast.Name) and (not self.is_builtin(n.func.id) and (
+                        n.func.id in self.module.functions or self.is_local(n.func.id)
+                        or self.closure_frame(n.func.id) is not None)):
+                    raise self.unsupported(f"`{ast.unparse(node)}` as an exception or assertion message (its "
+                                           "evaluation might not end)", node)
+                self.note_call(n.func)
+            elif isinstance(n, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Pow,
+                                ast.Await, ast.Yield, ast.YieldFrom)):
                 raise self.unsupported(f"`{ast.unparse(node)}` as an exception or assertion message (its "
                                        "evaluation might not end)", node)
+            elif isinstance(n, (ast.Attribute, ast.Subscript)) or (
+                    isinstance(n, ast.Name) and self.frame.prefix + n.id in self.opaque_names):
+                self.opaque_ops = True
 
     def assign(self, targets: list[ast.expr], value_node: ast.expr, line: int) -> None:
         if len(targets) == 1 and isinstance(targets[0], (ast.Tuple, ast.List)):
             self.unpack(targets[0], value_node, line)
             return
-        value = self.expression(value_node)
+        value = self.expression(value_node, allow_none=True)
         if len(targets) > 1:  # `x = y = x + 1`: each target gets the value from before the first store
             tmp = self.b.temp("value", INT)
-            self.b.assign(tmp, self.as_int(value, value_node), line)
-            value = PyValue(tmp)
+            self.b.assign(tmp, cast(value.expr, INT), line)
+            value = PyValue(tmp, opaque=value.opaque or value.none != FALSE)
         for t in targets:
-            if not isinstance(t, ast.Name):
-                raise self.unsupported("assignment to something other than a name", t)
+            self.assign_target(t, value)
+
+    def assign_target(self, t: ast.expr, value: PyValue) -> None:
+        """Store an evaluated value: into a name, or into an attribute or item (the object and index are
+        evaluated now, then the store runs the object's code: it may raise, and it cannot change a
+        modelled variable)."""
+        if isinstance(t, ast.Name):
             self.store(t.id, value, t)
+        elif isinstance(t, (ast.Attribute, ast.Subscript)):
+            self.target_parts(t)
+            self.opaque_ops = True
+            self.may_raise(t, f"the store into `{_code(t)}`")
+        else:
+            raise self.unsupported("assignment to something other than a name, attribute or item", t)
+
+    def target_parts(self, t: ast.Attribute | ast.Subscript) -> None:
+        self.expression(t.value, allow_none=True)
+        if isinstance(t, ast.Subscript):
+            self.index(t.slice)
 
     def unpack(self, target: ast.Tuple | ast.List, value_node: ast.expr, line: int) -> None:
         """Lowered by `TupleLowering` (tuples.py), which knows the expressions that make tuples."""
         raise NotImplementedError
 
     def store(self, name: str, value: PyValue, node: ast.AST) -> None:
+        """A local gets a value; one of unknown type (or None) makes the variable opaque (opaque.py)."""
         var = self.local(name)
-        self.b.assign(var, self.as_int(value, node), node.lineno)
+        if value.opaque or value.none != FALSE:
+            self.note_opaque(var.name)
+        self.b.assign(var, cast(value.expr, INT), node.lineno)
         if self.frame.prefix + name in self.flagged:
             self.b.assign(self.bound_flag(name), TRUE, node.lineno)
         self.frame.assigned.add(name)
 
     def if_statement(self, s: ast.If) -> None:
-        cond = self.truth(self.expression(s.test))
+        cond = self.truth(self.expression(s.test), s.test)
         yes, no = self.b.branch(cond, s.lineno)
         before = set(self.frame.assigned)
         join = self.b.location(s.lineno)
@@ -175,7 +229,7 @@ class StatementLowering(ExpressionLowering):
 
     def while_statement(self, s: ast.While) -> None:
         head = self.b.location(s.lineno)
-        self.loop(s, head, lambda: self.truth(self.expression(s.test)), lambda: None)
+        self.loop(s, head, lambda: self.truth(self.expression(s.test), s.test), lambda: None)
 
     def for_statement(self, s: ast.For) -> None:
         if not isinstance(s.target, ast.Name):
@@ -183,8 +237,9 @@ class StatementLowering(ExpressionLowering):
         it = s.iter
         if not (isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range"
                 and self.is_builtin("range") and 1 <= len(it.args) <= 3 and not it.keywords):
-            raise self.unsupported("for-loop over something other than range(...)", it)
-        args = [self.as_int(self.expression(a), a) for a in it.args]
+            raise self.unsupported("for-loop over something other than range(...): iteration over a value of "
+                                   "unknown type (its length and termination are not modelled)", it)
+        args = [self.range_argument(a) for a in it.args]
         start, stop, step = (const(0, INT), args[0], const(1, INT)) if len(args) == 1 else (
             args[0], args[1], args[2] if len(args) == 3 else const(1, INT))
         line = s.lineno
@@ -215,6 +270,14 @@ class StatementLowering(ExpressionLowering):
         head = self.b.location(line)
         self.loop(s, head, lambda: cond, advance)
 
+    def range_argument(self, a: ast.expr) -> Expr:
+        """An argument of range(): an int; one of unknown type is converted once, by its `__index__`, to an
+        arbitrary int (or an exception)."""
+        value = self.expression(a)
+        if value.opaque:
+            return self.unknown_of(INT, a, f"`{_code(a)}` as an argument of range()").expr
+        return self.as_int(value, a)
+
     def loop_exit(self, s: ast.stmt, kind: str) -> None:
         if not self.frame.loops:
             raise self.unsupported(f"`{kind}` outside a loop", s)
@@ -235,6 +298,11 @@ class StatementLowering(ExpressionLowering):
     def leave(self, value: PyValue, line: int) -> None:
         """Return from an inlined function or a procedure."""
         f = self.frame
+        assert f.result is not None
+        if value.opaque:
+            if f.procedure:
+                raise self.unsupported(f"the recursive function `{f.fn.name}` returning {UNKNOWN}", f.fn)
+            self.note_opaque(f.result.name)
         self.b.assign(f.result, cast(value.expr, INT), line)
         if not f.procedure:
             self.b.assign(f.result_none, value.none, line)
@@ -249,7 +317,13 @@ class StatementLowering(ExpressionLowering):
         f = self.frame
         self.b.assign(f.result, cast(value.expr, INT), line)
         self.b.assign(f.result_none, value.none, line)
-        truthy = self.truth(PyValue(f.result, f.result_none))
+        truthy: Expr
+        if value.opaque:  # its truth is asked by the property, not computed by the function: no exception
+            flag = self.b.temp("unknown", BOOL)
+            self.b.havoc(flag, "the truth of a value of unknown type", line)
+            truthy = flag
+        else:
+            truthy = self.truth(PyValue(f.result, f.result_none))
         shown = "None" if value.none == TRUE else "a false value"
         yes, no = self.b.branch(truthy, line)
         if yes is not None:
@@ -259,7 +333,3 @@ class StatementLowering(ExpressionLowering):
             self.b.place(no)
             self.b.end(Event("return-false", line, f"returns {shown}"))
 
-
-def _builtin_exception(name: str) -> bool:
-    value = getattr(builtins, name, None)
-    return isinstance(value, type) and issubclass(value, BaseException)

@@ -2,9 +2,10 @@
 `lo, hi = bounds(xs)` (a function of the module that returns tuples), `divmod(a, b)[0]`.
 
 A tuple is never a value of the IR: it is the list of its elements' values, built where the tuple is
-made and consumed where it is unpacked or indexed. Anything else done with a tuple (stored whole,
-compared, passed on) is refused with the reason. Separate from statements: it decides which
-expressions make tuples and how many elements they have, and it lowers `divmod`.
+made and consumed where it is unpacked or indexed. A tuple used otherwise (stored whole, compared,
+passed on) is a value of unknown type (opaque.py), and so is what unpacking or indexing any other value
+gives. Separate from statements: it decides which expressions make tuples and how many elements they
+have, and it lowers `divmod`.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from __future__ import annotations
 import ast
 
 from solomonic.reason.frontends.python.module import own_nodes
-from solomonic.reason.frontends.python.state import PyValue
+from solomonic.reason.frontends.python.state import PyValue, _code
 from solomonic.reason.frontends.python.statements import StatementLowering
-from solomonic.reason.ir import BOOL, INT, Event, arith, compare, const
+from solomonic.reason.ir import BOOL, FALSE, INT, Event, arith, cast, compare, const
 
 
 class TupleLowering(StatementLowering):
@@ -32,7 +33,7 @@ class TupleLowering(StatementLowering):
             if len(node.body.elts) != len(node.orelse.elts):
                 return None
             cond = self.b.temp("cond", BOOL)
-            self.b.assign(cond, self.truth(self.expression(node.test)), node.lineno)
+            self.b.assign(cond, self.truth(self.expression(node.test), node.test), node.lineno)
             for e in [*node.body.elts, *node.orelse.elts]:
                 if isinstance(e, ast.Starred):
                     raise self.unsupported("a starred element in a tuple", node)
@@ -44,6 +45,18 @@ class TupleLowering(StatementLowering):
             if self.tuple_arity(name) is not None:
                 return self.tuple_call(node)
         return None
+
+    def makes_tuple(self, node: ast.expr) -> bool:
+        """Whether tuple_values takes node apart (without lowering anything to find out)."""
+        if isinstance(node, ast.Tuple):
+            return True
+        if isinstance(node, ast.IfExp):
+            return isinstance(node.body, ast.Tuple) and isinstance(node.orelse, ast.Tuple) and \
+                len(node.body.elts) == len(node.orelse.elts)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            name = node.func.id
+            return (name == "divmod" and self.is_builtin(name)) or self.tuple_arity(name) is not None
+        return False
 
     def tuple_arity(self, name: str) -> int | None:
         """How many elements every `return` of the module's function `name` gives, where each returns a
@@ -57,14 +70,18 @@ class TupleLowering(StatementLowering):
         """divmod(a, b) on ints is (a // b, a % b), and raises ZeroDivisionError where b == 0."""
         if len(node.args) != 2 or node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
             raise self.unsupported("divmod() takes exactly two positional arguments", node)
-        left = self.as_int(self.expression(node.args[0]), node.args[0])
-        right = self.as_int(self.expression(node.args[1]), node.args[1])
+        left_value, right_value = self.expression(node.args[0]), self.expression(node.args[1])
+        if left_value.opaque or right_value.opaque:  # `__divmod__` of a value of unknown type
+            self.unknown(node, f"`{_code(node)}`")
+            return [self.fresh_opaque(node), self.fresh_opaque(node)]
+        left, right = self.as_int(left_value, node.args[0]), self.as_int(right_value, node.args[1])
         self.b.fail_unless(compare("ne", right, const(0, INT)), Event(
             "exception", node.lineno, f"ZeroDivisionError: `{ast.unparse(node)}` divides by zero"))
         return [PyValue(arith("floordiv", left, right)), PyValue(arith("floormod", left, right))]
 
     def subscript(self, node: ast.Subscript) -> PyValue:
-        """`t[k]`: a constant index into an expression that makes a tuple (the whole tuple is made)."""
+        """`t[k]`: a constant index into an expression that makes a tuple (the whole tuple is made); any
+        other subscript is an operation on a value of unknown type."""
         index = node.slice
         k = None
         if isinstance(index, ast.Constant) and type(index.value) is int:
@@ -72,38 +89,42 @@ class TupleLowering(StatementLowering):
         elif (isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub)
               and isinstance(index.operand, ast.Constant) and type(index.operand.value) is int):
             k = -index.operand.value
-        if k is None or not isinstance(node.ctx, ast.Load):
-            raise self.unsupported("a subscript other than a constant index into a tuple", node)
+        if k is None or not self.makes_tuple(node.value):
+            return self.opaque_subscript(node)
         values = self.tuple_values(node.value)
-        if values is None:
-            raise self.unsupported("a subscript of something other than a tuple (a tuple display, divmod(...) "
-                                   "or a call of a function that returns tuples)", node)
+        assert values is not None  # makes_tuple says so
         if not -len(values) <= k < len(values):
             raise self.unsupported(f"a tuple index out of range ({k} of {len(values)} elements)", node)
         return values[k]
 
     def unpack(self, target: ast.Tuple | ast.List, value_node: ast.expr, line: int) -> None:
-        """`a, b = value`: every element is computed before the first name is stored."""
+        """`a, b = value`: every element is computed before the first target is stored, then the targets
+        in order. Unpacking a value that is not a tuple the lowering builds iterates it: an operation on a
+        value of unknown type, which gives elements of unknown type."""
         for t in target.elts:
-            if not isinstance(t, ast.Name):
-                raise self.unsupported("unpacking into something other than names", t)
+            if isinstance(t, (ast.Tuple, ast.List)):
+                raise self.unsupported("nested unpacking", t)
         values = self.tuple_values(value_node)
-        if values is None:
-            raise self.unsupported("tuple assignment from something other than a tuple display, divmod(...) or "
-                                   "a call of a function that returns tuples of one length", value_node)
+        if values is None or any(isinstance(t, ast.Starred) for t in target.elts):
+            if values is None:
+                self.expression(value_node, allow_none=True)
+            self.opaque_ops = True
+            self.may_raise(target, f"unpacking into `{_code(target)}`")
+            for t in target.elts:
+                self.assign_target(t.value if isinstance(t, ast.Starred) else t, self.fresh_opaque(t))
+            return
         if len(values) != len(target.elts):
             few = len(values) < len(target.elts)
             self.b.end(Event("exception", line, f"ValueError: {'not enough' if few else 'too many'} values to "
                              f"unpack (expected {len(target.elts)}, got {len(values)})"))
             return
         temps = []
-        for v, t in zip(values, target.elts):
+        for v in values:
             tmp = self.b.temp("tuple", INT)
-            self.b.assign(tmp, self.as_int(v, t), line)
-            temps.append(tmp)
-        for tmp, t in zip(temps, target.elts):
-            assert isinstance(t, ast.Name)
-            self.store(t.id, PyValue(tmp), t)
+            self.b.assign(tmp, cast(v.expr, INT), line)
+            temps.append(PyValue(tmp, opaque=v.opaque or v.none != FALSE))
+        for value, t in zip(temps, target.elts):
+            self.assign_target(t, value)
 
 
 def returned_arity(fn: ast.FunctionDef, is_divmod) -> int | None:
