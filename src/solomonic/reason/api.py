@@ -132,8 +132,23 @@ def answer(source: Source, name: str, prop: str, timeout_s: float, memory: str |
         return Result(verdict=Verdict.UNKNOWN, reason=f"{prop} does not apply: {why_not}", **base).to_json()
     result = remembered(memory, function, prop, {"language": source.language, **source.details}, timeout_s,
                         lambda: analyse(function, prop, Options(timeout_s=timeout_s)))
+    result = _typed_witness(function, result)
     result.assumptions = list(function.assumptions)
     return result.to_json()
+
+
+def _typed_witness(function: Function, result: Result) -> Result:
+    """A "no" stands only on a witness whose every input has a type the function takes. A parameter of
+    unknown type is an arbitrary value in the model, so its witness value is an int the function may never
+    be meant to get (`f(xs=0)` raising TypeError): true of the real function, but no finding. Unknown."""
+    unknown_type = [i.display for i in function.inputs if i.source_type == "object"]
+    if result.verdict != Verdict.NO or not unknown_type:
+        return result
+    inputs = ", ".join(f"{k}={v}" for k, v in (result.witness or {}).get("inputs", {}).items())
+    return Result(result.file, result.function, result.property, Verdict.UNKNOWN, line=result.line,
+                  language=result.language, seconds=result.seconds,
+                  reason=f"a counterexample needs a value of unknown type for {', '.join(unknown_type)} (found "
+                         f"{function.name}({inputs}), an int where the function may expect another type)")
 
 
 def check(path: str, function: str | None = None, property: str = "all", timeout: float = 10.0,

@@ -28,10 +28,10 @@ def text(results: list[Result], verbose: bool = True) -> str:
         out.append(f"{r.file}:{r.line}: {r.function}: {r.property}: {r.verdict.value.upper()}  ({r.seconds:.2f} s{memory})")
         if not verbose:
             if r.assumptions:
-                out[-1] += f"  assuming {', '.join(r.assumptions)}"
+                out[-1] += f"  assuming {'; '.join(r.assumptions)}"
             continue
         if r.assumptions:
-            out.append(f"    assuming {', '.join(r.assumptions)} (parameters without a declared type)")
+            out.append(f"    assuming {'; '.join(r.assumptions)}")
         if r.verdict == Verdict.YES and r.certificate:
             out.append(f"    proof: {r.certificate['summary']}")
             for inv in r.certificate.get("invariants", []):
@@ -150,7 +150,7 @@ def sarif(results: list[Result], root: str | os.PathLike[str] | None = None) -> 
 
 
 def _message(r: Result) -> str:
-    assuming = f" (assuming {', '.join(r.assumptions)})" if r.assumptions else ""
+    assuming = f" (assuming {'; '.join(r.assumptions)})" if r.assumptions else ""
     return _verdict_message(r) + assuming
 
 

@@ -40,11 +40,11 @@ def test_an_untyped_function_is_analysed_assuming_ints_and_says_so_everywhere(tm
     """)
     r = one(path, "f")
     assert r.verdict == Verdict.YES and r.assumptions == ["x: int", "y: int"]
-    assert "assuming x: int, y: int" in report.text([r])
-    assert "assuming x: int, y: int" in report.text([r], verbose=False)
+    assert "assuming x: int; y: int" in report.text([r])
+    assert "assuming x: int; y: int" in report.text([r], verbose=False)
     assert json.loads(report.to_json([r]))[0]["assumptions"] == ["x: int", "y: int"]
     [entry] = json.loads(report.sarif([r]))["runs"][0]["results"]
-    assert "assuming x: int, y: int" in entry["message"]["text"]
+    assert "assuming x: int; y: int" in entry["message"]["text"]
     assert entry["properties"]["assumptions"] == ["x: int", "y: int"]
 
 
@@ -176,3 +176,12 @@ def test_the_cli_reads_param_types_and_rejects_bad_ones(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "solomonic", "check", str(path), "--param-types", "x int"],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "--param-types: 'x int' is not 'name: type'" in bad.stderr
+
+
+def test_a_counterexample_that_needs_a_value_of_unknown_type_is_no_finding(tmp_path):
+    """`f(0)` does raise TypeError, but the function takes a callable: an int for `xs` is not a finding."""
+    path = write(tmp_path, "def f(xs, n):\n    assert n != 3\n    return xs()\n")
+    r = one(path, "f", prop="assert")
+    assert r.verdict == Verdict.UNKNOWN and "a counterexample needs a value of unknown type for xs" in r.reason
+    r = one(path, "f", prop="assert", param_types={"xs": "int"})  # declared an int: the same run is a finding
+    assert r.verdict == Verdict.NO
