@@ -151,7 +151,7 @@ def python_part(args: argparse.Namespace, cache: Path, workdir: Path, progress) 
                         campaign.run_batch(args.seed, index, size, args.timeout, args.jobs, workdir))
         records.append(record)
         progress.update(task, completed=sum(r["functions"] for r in records))
-        counts = Counter({v: n for by_verdict in record["verdicts"].values() for v, n in by_verdict.items()})
+        counts: Counter[str] = sum((Counter(by_verdict) for by_verdict in record["verdicts"].values()), Counter())
         progress.console.print(f"Python batch {index} ({size} functions): {sum(counts.values())} answers "
                                f"({', '.join(f'{counts[v]} {v}' for v in VERDICTS)}), "
                                f"{len(record['disagreements'])} disagreements, {record['seconds']:.0f} s")
