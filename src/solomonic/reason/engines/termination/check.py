@@ -7,9 +7,11 @@ step. The proof (proof.py) runs these checks on what it found before it makes a 
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 
 import z3
 
@@ -136,10 +138,11 @@ def check_ranking(system: TransitionSystem, loop: set[int], ranking: Ranking,
     deadline = time.monotonic() + timeout_s
     for step in _steps(system, loop, invariants, Encoder("int", ctx)):
         src, dst = step.block.src, step.block.dst
-        before = [_apply(level[src], step.pre, ctx) for level in ranking.levels]
-        after = [_apply(level[dst], step.updates, ctx) for level in ranking.levels]
+        scale = [_denominators([level[src], level[dst]]) for level in ranking.levels]
+        before = [_apply(level[src], step.pre, ctx, d) for level, d in zip(ranking.levels, scale)]
+        after = [_apply(level[dst], step.updates, ctx, d) for level, d in zip(ranking.levels, scale)]
         options = [z3.And(*[before[j] >= after[j] for j in range(k)], before[k] >= 0,
-                          before[k] - after[k] >= rational(drop, ctx))
+                          _at_least(before[k] - after[k], drop * scale[k], ctx))
                    for k, drop in sorted(ranking.decreases.get(step.index, {}).items())]  # none: infeasible
         inside = [_holds(region, step.pre, ctx), _holds(region, step.updates, ctx)] if region is not None else []
         problem = _problem(check_sat(ctx, deadline, *step.facts, *inside, z3.Not(z3.Or(*options, ctx))), step, system)
@@ -156,10 +159,11 @@ def check_multiphase(system: TransitionSystem, loop: set[int], found: Multiphase
     for step in _steps(system, loop, invariants, Encoder("int", ctx)):
         if step.block.src != found.head or step.block.dst != found.head:
             return "a multiphase ranking is for a loop with one head"
-        before = [_apply(f, step.pre, ctx) for f in found.phases]
-        after = [_apply(f, step.updates, ctx) for f in found.phases]
-        goals = [before[0] - after[0] >= 1, before[-1] >= 0]
-        goals += [before[i] - after[i] + before[i - 1] >= 1 for i in range(1, len(found.phases))]
+        d = _denominators(found.phases)  # every phase times d: the goals scale by d
+        before = [_apply(f, step.pre, ctx, d) for f in found.phases]
+        after = [_apply(f, step.updates, ctx, d) for f in found.phases]
+        goals = [before[0] - after[0] >= d, before[-1] >= 0]
+        goals += [before[i] - after[i] + before[i - 1] >= d for i in range(1, len(found.phases))]
         problem = _problem(check_sat(ctx, deadline, *step.facts, z3.Not(z3.And(*goals))), step, system)
         if problem:
             return problem
@@ -197,7 +201,32 @@ def _holds(region: certificate.Invariant, env: dict[Var, z3.ExprRef], ctx: z3.Co
     return z3.substitute(formula, *pairs) if pairs else formula
 
 
-def _apply(f: LinearFunction, terms: dict[Var, z3.ExprRef], ctx: z3.Context) -> z3.ArithRef:
+def _apply(f: LinearFunction, terms: dict[Var, z3.ExprRef], ctx: z3.Context, scale: int = 1) -> z3.ArithRef:
+    """scale·f at the state `terms`: an integer term where scale·f has integer coefficients and the
+    variables are integers (mixing rationals into non-linear integer facts can leave the solver
+    undecided: (i + 1)*(i + 1) <= n against n/3 - i), else a real one."""
     env = named(terms, f.coeffs)
-    summands = [rational(a, ctx) * z3.ToReal(env[name]) for name, a in f.coeffs.items() if a]
-    return z3.Sum([*summands, rational(f.constant, ctx)])
+    used = {name: a * scale for name, a in f.coeffs.items() if a}
+    constant = f.constant * scale
+    if all(a.denominator == 1 for a in used.values()) and constant.denominator == 1 and \
+            all(env[name].sort().kind() == z3.Z3_INT_SORT for name in used):
+        return z3.Sum([*[z3.IntVal(a.numerator, ctx) * env[name] for name, a in used.items()],
+                       z3.IntVal(constant.numerator, ctx)])
+    summands = [rational(a, ctx) * z3.ToReal(env[name]) for name, a in used.items()]
+    return z3.Sum([*summands, rational(constant, ctx)])
+
+
+def _denominators(functions: list[LinearFunction]) -> int:
+    """The least common multiple of the functions' denominators: scaled by it, they are integral."""
+    d = 1
+    for f in functions:
+        for a in [*f.coeffs.values(), f.constant]:
+            d = d * a.denominator // math.gcd(d, a.denominator)
+    return d
+
+
+def _at_least(t: z3.ArithRef, bound: Fraction, ctx: z3.Context) -> z3.BoolRef:
+    """t >= bound; for an integer term, t >= ceil(bound), the same thing."""
+    if t.sort().kind() == z3.Z3_INT_SORT:
+        return t >= z3.IntVal(math.ceil(bound), ctx)
+    return t >= rational(bound, ctx)

@@ -10,6 +10,7 @@ linear (x*y, division by a variable, array reads) become fresh unconstrained var
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -71,13 +72,18 @@ def linear(t: z3.ExprRef) -> tuple[dict[str, Fraction], Fraction]:
 class _Abstraction:
     """Replaces non-linear integer terms by fresh variables; division and remainder by a positive
     constant k become a quotient q with k·q <= a <= k·q + k - 1 (exact, SMT-LIB's Euclidean division),
-    and a quotient by a variable keeps its bounds (0 <= a div b <= a for b >= 1, at most a/2 for b >= 2)."""
+    and a quotient by a variable keeps its bounds (0 <= a div b <= a for b >= 1, at most a/2 for b >= 2).
+    A product of two linear terms is expanded into monomials of degree two, each one variable for the
+    whole formula: a square x·x is at least x and -x (integers), and b·(a div ±b) keeps what Euclidean
+    division says of the remainder, 0 <= a - b·q <= |b| - 1 (Python's a % b, whose divisor is a variable)."""
 
     def __init__(self, ctx: z3.Context):
         self.ctx = ctx
         self.side: list[z3.BoolRef] = []
         self.memo: dict[int, z3.ExprRef] = {}
         self.count = 0
+        self.monomials: dict[tuple[str, str], z3.ArithRef] = {}
+        self.quotients: dict[str, tuple[z3.ArithRef, z3.ArithRef]] = {}  # q -> (a, b) of q = a div b
 
     def fresh(self) -> z3.ArithRef:
         self.count += 1
@@ -95,6 +101,11 @@ class _Abstraction:
         if not z3.is_app(t) or t.num_args() == 0:
             return t
         kind = t.decl().kind()
+        if kind == z3.Z3_OP_MUL and t.num_args() == 2 and t.sort().kind() == z3.Z3_INT_SORT:
+            for i in (0, 1):  # x * (c ? y : z) is c ? x * y : x * z, so that each product is read alone
+                other, arm = t.arg(1 - i), t.arg(i)
+                if z3.is_app_of(arm, z3.Z3_OP_ITE):
+                    return self.term(z3.If(arm.arg(0), other * arm.arg(1), other * arm.arg(2)))
         kids = [self.term(c) for c in t.children()]
         if t.sort().kind() == z3.Z3_INT_SORT and kind in (z3.Z3_OP_IDIV, z3.Z3_OP_MOD):
             divisor = kids[1]
@@ -107,6 +118,7 @@ class _Abstraction:
                 a, b = kids
                 self.side += [z3.Implies(z3.And(a >= 0, b >= 1), z3.And(q >= 0, q <= a)),
                               z3.Implies(z3.And(a >= 0, b >= 2), 2 * q <= a)]
+                self.quotients[str(q)] = (a, b)
             return q
         if kind == z3.Z3_OP_ITE and t.sort().kind() == z3.Z3_INT_SORT:
             v = self.fresh()  # an integer if-then-else becomes a variable defined case by case
@@ -122,8 +134,53 @@ class _Abstraction:
             try:
                 linear(rebuilt)
             except NotLinear:
-                return self.fresh()
+                return self.quadratic(kids) if len(kids) == 2 else self.fresh()
         return rebuilt
+
+    def quadratic(self, kids: list[z3.ExprRef]) -> z3.ExprRef:
+        """A product of two linear terms as a sum of monomials, each of degree two one variable."""
+        try:
+            (lc, lk), (rc, rk) = linear(kids[0]), linear(kids[1])
+        except NotLinear:
+            return self.fresh()
+        named = {str(x): x for k in kids for x in _names(k)}
+        total: z3.ArithRef = rational_term(lk * rk, self.ctx)
+        for n, a in lc.items():
+            total = total + rational_term(a * rk, self.ctx) * named[n]
+        for n, a in rc.items():
+            total = total + rational_term(a * lk, self.ctx) * named[n]
+        for (n, a), (m, b) in itertools.product(lc.items(), rc.items()):
+            total = total + rational_term(a * b, self.ctx) * self.monomial(named[n], named[m])
+        return total
+
+    def monomial(self, x: z3.ArithRef, y: z3.ArithRef) -> z3.ArithRef:
+        key = (min(str(x), str(y)), max(str(x), str(y)))
+        if key in self.monomials:
+            return self.monomials[key]
+        m = self.monomials[key] = self.fresh()
+        if x.eq(y):  # for integers, x·x >= |x|
+            self.side += [m >= x, m >= -x]
+        for q, b in ((x, y), (y, x)):
+            if str(q) not in self.quotients:
+                continue
+            a, divisor = self.quotients[str(q)]
+            for sign in (1, -1):  # b·q with q = a div (±b): 0 <= a - (±b)·q <= |b| - 1 for b != 0
+                if z3.simplify(divisor - sign * b).eq(z3.IntVal(0, self.ctx)):
+                    r = a - sign * m
+                    self.side += [z3.Implies(b != 0, r >= 0), z3.Implies(b > 0, r <= b - 1),
+                                  z3.Implies(b < 0, r <= -b - 1)]
+        return m
+
+
+def _names(t: z3.ExprRef) -> list[z3.ArithRef]:
+    if z3.is_const(t) and t.decl().kind() == z3.Z3_OP_UNINTERPRETED:
+        return [t]
+    return [x for c in t.children() for x in _names(c)] if z3.is_app(t) else []
+
+
+def rational_term(a: Fraction, ctx: z3.Context) -> z3.ArithRef:
+    """An integer constant where a is one (the cubes stay integer terms), else a rational one."""
+    return z3.IntVal(a.numerator, ctx) if a.denominator == 1 else z3.RealVal(f"{a.numerator}/{a.denominator}", ctx)
 
 
 def cubes(formula: z3.BoolRef, timeout_s: float, limit: int = 64) -> list[Cube] | None:
@@ -171,6 +228,9 @@ def _atoms(f: z3.ExprRef) -> list[z3.BoolRef]:
         if z3.is_and(t) or z3.is_or(t) or z3.is_not(t) or z3.is_implies(t) or \
                 (z3.is_eq(t) and z3.is_bool(t.arg(0))) or z3.is_app_of(t, z3.Z3_OP_ITE):
             stack.extend(t.children())
+        elif z3.is_distinct(t) and t.num_args() == 2 and t.arg(0).sort().kind() == z3.Z3_INT_SORT:
+            eq = t.arg(0) == t.arg(1)  # a != b is read as the equality it denies: a < b or a > b
+            seen.setdefault(eq.get_id(), eq)
         elif not (z3.is_true(t) or z3.is_false(t)):
             seen.setdefault(t.get_id(), t)
     return list(seen.values())
