@@ -13,7 +13,7 @@ import time
 
 import z3
 
-from solomonic.reason.ir import App, ArrayType, Assign, Assume, BoolType, Var, free_vars
+from solomonic.reason.ir import App, ArrayType, Assign, Assume, BoolType, Const, Var, free_vars
 from solomonic.reason.symbolic.encode import Encoder, constants
 from solomonic.reason.symbolic.system import Block, TransitionSystem
 
@@ -61,6 +61,7 @@ def candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.Bool
                 kept_by.append((block, _unchanged(updates)))
     _carry_onward(out, kept_by, add)
     written = _written_conditions(system, enc)
+    assigned = _assigned_constants(system)
     for c in system.loop_heads:
         names = {v.name for v in system.params[c]}
         for a in written:
@@ -73,6 +74,10 @@ def candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.Bool
             add(c, x >= 0)
             add(c, x >= 1)
             add(c, x <= 0)
+            add(c, x != 0)
+            if str(x) in assigned:  # a flag or a direction set to constants keeps between them
+                add(c, x >= min(assigned[str(x)]))
+                add(c, x <= max(assigned[str(x)]))
         if len(scalars) <= MAX_ORDERED:
             for x, y in itertools.permutations(scalars, 2):
                 add(c, x <= y)
@@ -101,6 +106,19 @@ def _written_conditions(system: TransitionSystem, enc: Encoder) -> list[z3.BoolR
     return out
 
 
+def _assigned_constants(system: TransitionSystem) -> dict[str, set[int]]:
+    """The constants the program assigns to each variable, by name."""
+    out: dict[str, set[int]] = {}
+    for e in system.function.cfg.edges:
+        if isinstance(e.stmt, Assign):
+            value = e.stmt.value
+            if isinstance(value, App) and value.op == "cast" and isinstance(value.args[0], Const):
+                value = value.args[0]
+            if isinstance(value, Const) and not isinstance(e.stmt.target.type, (ArrayType, BoolType)):
+                out.setdefault(e.stmt.target.name, set()).add(value.value)
+    return out
+
+
 def _carry_onward(out: dict[int, list[z3.BoolRef]], kept_by: list[tuple[Block, set[str]]], add) -> None:
     """Atoms at a head hold, unchanged, at the next head where the block between leaves their
     variables alone: a check made once before a loop (a string's terminator) is a candidate at every
@@ -119,9 +137,13 @@ def _with_boundary(atom: z3.BoolRef) -> list[z3.BoolRef]:
     `x <= 10`, the value on leaving it. The type range of an array element read is left out: every
     read states it anyway."""
     kind = atom.decl().kind()
+    left, right = atom.arg(0), atom.arg(1)
+    if kind == z3.Z3_OP_EQ and z3.is_int_value(left) != z3.is_int_value(right):
+        term, value = (right, left) if z3.is_int_value(left) else (left, right)
+        if not z3.is_select(term):  # x != c in a loop's guard: x stays on one side of c
+            return [atom, term <= value, term >= value]
     if kind not in (z3.Z3_OP_LE, z3.Z3_OP_LT, z3.Z3_OP_GE, z3.Z3_OP_GT):
         return [atom]
-    left, right = atom.arg(0), atom.arg(1)
     if not z3.is_int_value(right):  # c < x is x > c
         left, right, kind = right, left, MIRRORED[kind]
     if not z3.is_int_value(right) or z3.is_int_value(left):

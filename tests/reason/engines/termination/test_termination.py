@@ -330,3 +330,150 @@ def test_a_terminator_checked_before_the_loops_bounds_every_scan(tmp_path):
         """, "f", ".c")
     assert r.verdict == Verdict.YES, r.reason
     assert any("s[4]" in inv["invariant"] for inv in r.certificate["invariants"])
+
+
+RECHECKED = {
+    # name: source of f, which terminates; the yes must come with a certificate recheck confirms
+    "a step chosen by a conditional expression": """
+        def f(a, b):
+            while a != b:
+                a += 1 if a < b else -1
+        """,
+    "abs in the guard, the sign in the step": """
+        def f(x):
+            while abs(x) > 0:
+                x = x - 1 if x > 0 else x + 1
+        """,
+    "a remainder by a variable (Euclid)": """
+        def f(a, b):
+            while b != 0:
+                a, b = b, a % b
+            return a
+        """,
+    "a square in the guard": """
+        def f(n):
+            r = 0
+            while (r + 1) * (r + 1) <= n:
+                r += 1
+            return r
+        """,
+    "a product in the guard": """
+        def f(n):
+            k = 0
+            while k * (k + 1) // 2 < n:
+                k += 1
+            return k
+        """,
+    "flags set to constants bound a counter": """
+        def f():
+            lo = 0
+            hi = 0
+            while hi == 0:
+                if lo == 0:
+                    lo = 1
+                else:
+                    lo = 0
+                    hi = 1
+        """,
+    "a step of two that stops at 0 or -1": """
+        def f(x):
+            if x > 0:
+                while x != 0 and x != -1:
+                    x -= 2
+        """,
+    "a direction fixed before the loop": """
+        def f(y, z, up):
+            d = 1 if up else -1
+            while y < 100 and z < 100:
+                y += d
+                z -= d
+        """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(RECHECKED))
+def test_yes_from_conditions_products_and_constants_is_rechecked(tmp_path, name):
+    import json
+
+    from solomonic.reason.recheck import recheck
+
+    path = tmp_path / "program.py"
+    path.write_text(textwrap.dedent(RECHECKED[name]))
+    [r] = check(str(path), function="f", property="terminates", timeout=20)
+    assert r.verdict == Verdict.YES, r.reason
+    saved = tmp_path / "results.json"
+    saved.write_text(json.dumps([r.to_json()]))
+    assert recheck(str(saved), timeout_s=10)[0].confirmed is True
+
+
+@pytest.mark.parametrize("source", [
+    """
+    def f(n):
+        i = 0
+        while i * i != n:
+            i += 1
+    """,
+    """
+    def f(a, b):
+        while b != 0:
+            a, b = b, a % b + 1
+    """,
+    """
+    def f(y, z, up):
+        d = 1 if up else 0
+        while y < 100 and z < 100:
+            y += d
+            z -= d
+    """])
+def test_the_same_shapes_that_do_not_terminate_get_no_yes(tmp_path, source):
+    r = answer(tmp_path, source, "f", timeout=10)
+    assert r.verdict != Verdict.YES, r.certificate
+
+
+def test_a_ranking_with_rational_coefficients_over_a_square_is_rechecked_in_integers(tmp_path):
+    import json
+
+    from solomonic.reason.recheck import recheck
+
+    path = tmp_path / "program.py"
+    path.write_text(textwrap.dedent(RECHECKED["a square in the guard"]))
+    [r] = check(str(path), function="f", property="terminates", timeout=20)
+    assert r.verdict == Verdict.YES, r.reason
+    data = [r.to_json()]
+    for f in data[0]["certificate"]["loops"][0]["ranking"][-1].values():
+        f["constant"] = "-1000/3"  # bounded below no more where (r + 1)^2 = n
+    saved = tmp_path / "results.json"
+    saved.write_text(json.dumps(data))
+    again = recheck(str(saved), timeout_s=10)[0]
+    assert again.confirmed is False and "certificate fails" in again.message
+
+
+@pytest.mark.parametrize("source", [
+    """
+    int f(int x) {
+        if (x > 0) {
+            while (x != 0 && x != -1) x = x - 2;
+        }
+        return 0;
+    }
+    """,
+    """
+    int f(int y, int z, int up) {
+        int d;
+        if (up) d = 1; else d = -1;
+        while (y < 100 && z < 100 && y > -100 && z > -100) { y = y + d; z = z - d; }
+        return 0;
+    }
+    """,
+    """
+    int f(void) {
+        int lo = 0, hi = 0;
+        while (hi == 0) {
+            if (lo == 0) lo = 1; else { lo = 0; hi = 1; }
+        }
+        return 0;
+    }
+    """])
+def test_c_loops_that_need_the_same_facts(tmp_path, source):
+    r = answer(tmp_path, source, "f", suffix=".c", timeout=20)
+    assert r.verdict == Verdict.YES, r.reason

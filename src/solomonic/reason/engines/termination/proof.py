@@ -48,6 +48,8 @@ from solomonic.reason.result import Result, Verdict
 from solomonic.reason.symbolic.encode import constants
 from solomonic.reason.symbolic.system import BAD
 
+MAX_PHASE_ATOMS = 4  # a loop's states split by 3 of its guard's conditions and its branches': 16 cells at most
+
 
 @dataclass
 class Phases:
@@ -173,23 +175,41 @@ class Proof(LoopAnalysis):
         [head] = loop
         pre = {v: self.enc.constant(v.name, v.type) for v in self.system.params[head]}
         names = {v.name for v in pre}
-        steps, atoms = [], []
+        steps, atoms, found = [], [], []
         for block in self.system.blocks:
             if block.src == head and block.dst == head:
                 _, guard, updates = encode_block(self.system, self.enc, block)
                 steps.append((guard, updates))
                 atoms += [a for a in comparisons(guard) if set(constants(a)) <= names
-                          and not any(a.eq(b) for b in atoms)]
-        if not atoms:
-            return None
+                          and not any(a.eq(b) for b in atoms)]  # the guard's, even where every step has it:
+                found += [a for t in updates.values() for a in _branch_conditions(t)]  # a region leaves then
+        found += [x > 0 for v, x in pre.items() if not isinstance(v.type, (ArrayType, BoolType))
+                  and all(z3.eq(updates.get(v, x), x) for _, updates in steps)]  # a sign no step changes
         ranges = [self.enc.in_range(t, v.type) for v, t in pre.items()]
 
         def possible(*facts) -> bool:  # undecided counts as possible
             deadline = time.monotonic() + min(self.left(), 1.0)
             return check_sat(self.ctx, deadline, invariants[head], *ranges, *facts) != z3.unsat
 
-        cells = [z3.And(*[a if bit else z3.Not(a) for a, bit in zip(atoms[:3], bits)])
-                 for bits in itertools.product([True, False], repeat=min(3, len(atoms)))]
+        plain = atoms[:3]
+        atoms = list(plain)
+        for a in found:  # and those that tell apart the states from which a step is taken
+            if len(atoms) >= MAX_PHASE_ATOMS:
+                break
+            if set(constants(a)) <= names and not any(a.eq(b) for b in atoms) and \
+                    any(possible(guard, a) for guard, _ in steps) and any(possible(guard, z3.Not(a)) for guard, _ in steps):
+                atoms.append(a)
+        for tried in ([atoms, plain] if len(atoms) != len(plain) else [plain]):  # finer cells may cycle
+            found_phases = self.ordered_regions(loop, invariants, tried, steps, pre, possible) if tried else None
+            if found_phases is not None:
+                return found_phases
+        return None
+
+    def ordered_regions(self, loop: set[int], invariants: dict[int, z3.BoolRef], atoms: list[z3.BoolRef],
+                        steps: list, pre: dict[Var, z3.ExprRef], possible) -> Phases | None:
+        [head] = loop
+        cells = [z3.And(*[a if bit else z3.Not(a) for a, bit in zip(atoms, bits)])
+                 for bits in itertools.product([True, False], repeat=len(atoms))]
         cells = [g for g in cells if any(possible(g, guard) for guard, _ in steps)]
         later = {i: {j for j in range(len(cells)) if j != i and any(
             possible(cells[i], guard, _at(cells[j], pre, updates)) for guard, updates in steps)}
@@ -273,6 +293,21 @@ def _at(region: z3.BoolRef, pre: dict[Var, z3.ExprRef], updates: dict[Var, z3.Ex
     """A formula over a head's variables, after a step: at the step's new values."""
     pairs = [(pre[v], updates[v]) for v in pre if v in updates]
     return z3.substitute(region, *pairs) if pairs else region
+
+
+def _branch_conditions(t: z3.ExprRef) -> list[z3.BoolRef]:
+    """The comparisons that choose between the arms of a term's conditional expressions (x += 1 if
+    x < y else -1; abs(x); Python's % by a variable, whose sign follows the divisor's)."""
+    found, stack, seen = [], [t], set()
+    while stack:
+        e = stack.pop()
+        if not z3.is_app(e) or e.get_id() in seen:
+            continue
+        seen.add(e.get_id())
+        if z3.is_app_of(e, z3.Z3_OP_ITE):
+            found += comparisons(e.arg(0))
+        stack.extend(e.children())
+    return found
 
 
 def _topological(later: dict[int, set[int]]) -> list[int] | None:
