@@ -29,7 +29,7 @@ report = {"lines": lines}
 WRITES = {"STORE_GLOBAL", "DELETE_GLOBAL", "STORE_ATTR", "DELETE_ATTR", "STORE_SUBSCR", "DELETE_SUBSCR",
           "IMPORT_NAME", "IMPORT_FROM"}
 SIMPLE = (int, bool, str, type(None))
-seen, entry = set(), None
+seen, entry, activations = set(), None, {}
 def writes(code):
     return any(i.opname in WRITES for i in dis.get_instructions(code)) or \
         any(writes(c) for c in code.co_consts if isinstance(c, types.CodeType))
@@ -45,12 +45,37 @@ def state(frame):
     return tuple(frames) if frame is not None else None
 class Repeated(BaseException):
     pass
+# How many calls deeper than an activation still on the stack with the same function and the same
+# arguments this one is, or None: the new one will do as that one did, call again, for ever (an unbounded
+# recursion; CPython stops it with RecursionError). Every activation's key is kept while it runs (None
+# where its arguments are not simple values), so a frame's id is never matched stale.
+def repeated_call(frame):
+    simple_args = all(simple(v) for v in frame.f_locals.values())
+    key = (frame.f_code, tuple(sorted(frame.f_locals.items()))) if simple_args else None
+    activations[id(frame)] = key
+    if key is None or state(frame) is None:
+        return None
+    depth, outer = 0, frame.f_back
+    while outer is not None and outer is not entry.f_back:
+        depth += 1
+        if activations.get(id(outer)) == key:
+            return depth
+        outer = outer.f_back
+    return None
 def tracer(frame, event, arg):
     global entry
     if frame.f_code.co_filename != path:
         return None
     if entry is None:
         entry = frame
+    if event == "return":
+        activations.pop(id(frame), None)
+    if event == "call" and watching:
+        depth = repeated_call(frame)
+        if depth is not None:
+            report["repeated_call"] = {"function": frame.f_code.co_qualname, "depth": depth,
+                                       "arguments": {k: repr(v) for k, v in frame.f_locals.items()}}
+            raise Repeated
     if event == "line":
         if len(lines) < 10000 and (not lines or lines[-1] != frame.f_lineno):
             lines.append(frame.f_lineno)
@@ -123,6 +148,12 @@ def replay(path: str, function: str, args: list[int | bool], prop: str, timeout_
         with open(out) as f:
             report = json.load(f)
     lines = report.get("lines", [])
+    if report["outcome"] == "repeated" and "repeated_call" in report:
+        at = report["repeated_call"]
+        arguments = ", ".join(f"{k}={v}" for k, v in at["arguments"].items())
+        return Replay(prop == "terminates", f"`{at['function']}({arguments})` called itself again with the same "
+                                            f"arguments, {at['depth']} calls deeper, so it never returns (CPython "
+                                            "would stop it with RecursionError)", lines, reproducer)
     if report["outcome"] == "repeated":
         at = report["repeated"]
         values = ", ".join(f"{k}={v}" for k, v in at["locals"].items())

@@ -156,13 +156,27 @@ def test_infinite_recursion_that_needs_chosen_values(tmp_path):
     assert "reading the same values again" in r.reason and r.witness["replay"]["confirmed"]
 
 
-def test_python_stops_infinite_recursion_so_it_is_not_a_no(tmp_path):
+def test_an_unbounded_python_recursion_is_a_no_replayed_as_a_repeated_call(tmp_path):
+    """CPython would stop `spin(1)` with RecursionError, a resource limit like C's stack, not a way out of
+    the function: the real run is seen calling spin(1) again while the first call is active."""
     r = answers(tmp_path, """
         def spin(x: int) -> int:
             if x > 0:
                 return spin(x)
             return 0
         """, ".py")["spin"]
-    assert r.verdict == Verdict.UNKNOWN
-    assert "calls itself again with the same arguments" in r.reason
-    assert "RecursionError" in r.reason
+    assert r.verdict == Verdict.NO, r.reason
+    assert "calls itself again with the same arguments" in r.reason and r.witness["inputs"]["x"] > 0
+    assert r.witness["replay"]["confirmed"] and "RecursionError" in r.witness["replay"]["observed"]
+
+
+def test_a_python_recursion_that_only_goes_deep_is_not_a_no(tmp_path):
+    """`down(x)` calls down(x - 1): never the same arguments twice on the stack, and it ends for x >= 0;
+    for x < 0 it runs down for ever with ever new arguments, which no repeated call shows: not a no."""
+    r = answers(tmp_path, """
+        def down(x: int) -> int:
+            if x == 0:
+                return 0
+            return down(x - 1)
+        """, ".py")["down"]
+    assert r.verdict == Verdict.UNKNOWN, r.reason

@@ -118,8 +118,10 @@ class LassoSearch(LoopAnalysis):
 
 
     def confirm_recursion(self, inputs: dict[Var, int], oracle, depth: int) -> Result | str:
-        """The program's own run must repeat an activation; then C's real run must not return (its stack
-        overflows, or it still runs), while Python's stops it with RecursionError: control returns."""
+        """The program's own run must repeat an activation; then the real run must show it: C's does not
+        return (its stack overflows, or it still runs), Python's calls the same function with the same
+        arguments again while the first call is still active. CPython would stop that recursion with
+        RecursionError, a resource limit like C's stack, not a way out of the function: it never returns."""
         program = self.unfolding.original
         trace = repeated_activation(self.unfolding, inputs, oracle, set(self.system.cutpoints),
                                     max_steps=100 * (depth + STAY_BLOCKS) + 100_000)
@@ -134,13 +136,19 @@ class LassoSearch(LoopAnalysis):
             why += ", reading the same values again"
         shown = {i.display: inputs[i.var] for i in program.inputs}
         if program.language == "python":
-            return f"{why} (found by running it), but Python stops an unending recursion with RecursionError, " \
-                   "which returns control to the caller"
-        from solomonic.reason.replay.c import replay
+            from solomonic.reason.replay.python import replay as replay_python
 
-        cycle = trace.reads[repeat.reads:]
-        reads = trace.reads[:repeat.reads] + cycle * (RECURSION_VALUES // max(1, len(cycle)) if cycle else 0)
-        outcome = replay(program, inputs, Trace(lines=trace.lines, reads=reads), PROPERTY, REPLAY_S, recursion=True)
+            args = [bool(inputs[i.var]) if i.source_type == "bool" else inputs[i.var] for i in program.inputs]
+            outcome = replay_python(program.file, program.name, args, PROPERTY, REPLAY_S)
+            if not outcome.confirmed or "called itself again" not in outcome.observed:
+                return f"{why} (found by running it), but the real run did not repeat the call ({outcome.observed})"
+        else:
+            from solomonic.reason.replay.c import replay
+
+            cycle = trace.reads[repeat.reads:]
+            reads = trace.reads[:repeat.reads] + cycle * (RECURSION_VALUES // max(1, len(cycle)) if cycle else 0)
+            outcome = replay(program, inputs, Trace(lines=trace.lines, reads=reads), PROPERTY, REPLAY_S,
+                             recursion=True)
         if not outcome.confirmed:
             return f"{why}, but the real run did not confirm it ({outcome.observed})"
         witness = {"inputs": shown, "why": why,
