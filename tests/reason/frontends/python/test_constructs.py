@@ -347,3 +347,29 @@ def test_construct(case: Case, tmp_path):
             assert f"{path}:{case.line}:" in result.reason, result.reason
     if case.verdict == NO:
         assert result.witness["replay"]["confirmed"], result.witness["replay"]
+
+
+def test_a_recursive_function_whose_result_no_call_uses_may_return_none(tmp_path):
+    """Every call of `rec` is a statement: its None is never seen, so it is lowered as a procedure; where a
+    call uses the result, None is still refused."""
+    path = tmp_path / "m.py"
+    path.write_text(textwrap.dedent("""
+        def rec(x, y):
+            if x <= 23 and x >= -42:
+                rec(2 * y - 2, x + 1)
+
+        def main(n: int):
+            rec(n, n + 1)
+            return 0
+
+        def uses(x: int):
+            if x > 0:
+                return uses(x - 1)
+
+        def caller(x: int):
+            return uses(x) is None
+    """))
+    [r] = check(str(path), function="main", property="terminates", timeout=10)
+    assert r.verdict == Verdict.NO and r.witness["replay"]["confirmed"], r.reason
+    [r] = check(str(path), function="caller", property="terminates", timeout=10)
+    assert r.verdict == Verdict.UNKNOWN and "`uses` may return None" in r.reason

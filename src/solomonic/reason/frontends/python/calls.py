@@ -17,7 +17,7 @@ from typing import Any
 
 from solomonic.reason.frontends.cfg import Builder
 from solomonic.reason.frontends.python.expressions import ANALYSER_QUESTIONS, nested_defs
-from solomonic.reason.frontends.python.module import own_nodes
+from solomonic.reason.frontends.python.module import own_nodes, results_discarded
 from solomonic.reason.frontends.python.nested import NestedLowering
 from solomonic.reason.frontends.python.state import UNKNOWN, Frame, PyValue, _code
 from solomonic.reason.frontends.python.tuples import returned_arity
@@ -279,12 +279,13 @@ class CallLowering(NestedLowering):
             return self.procedures[name]
         if callee.args.vararg or callee.args.kwarg:
             raise self.unsupported(f"the recursive function `{name}`, which takes *args or **kwargs", callee)
-        if _may_return_none(callee):
+        discarded = results_discarded(self.module, name)
+        if _may_return_none(callee) and not discarded:
             raise self.unsupported(f"the recursive function `{name}` may return None", callee)
         saved = self.b, self.frames
         self.b, self.frames = Builder(callee.lineno, prefix=f"{name}."), []
         names = _parameter_names(callee)
-        frame = Frame(callee, f"{name}.", {}, set(names), procedure=True)
+        frame = Frame(callee, f"{name}.", {}, set(names), procedure=True, result_unused=discarded)
         frame.result = Var(f"{name}.$return", INT)
         self.frames.append(frame)
         self.procedures[name] = Procedure(name, callee.lineno, [self.local(n) for n in names], frame.result,
@@ -292,6 +293,8 @@ class CallLowering(NestedLowering):
         for n in sorted(f for f in self.flagged if f.startswith(frame.prefix)):
             self.b.assign(Var(n + "$bound", BOOL), FALSE, callee.lineno)
         self.body(callee.body)
+        if self.b.current is not None:  # falls off its end: returns None, which no call uses
+            self.leave(PyValue(const(0, INT), TRUE), getattr(callee, "end_lineno", None) or callee.lineno)
         self.b, self.frames = saved
         return self.procedures[name]
 

@@ -223,3 +223,12 @@ def recursive_functions(module: PythonModule) -> set[str]:
                     and isinstance(n.func, ast.Name) and n.func.id in module.functions}
              for name, fn in module.functions.items()}
     return on_cycles(calls)
+
+
+def results_discarded(module: PythonModule, name: str) -> bool:
+    """Whether every mention of the module function `name` calls it as a statement, throwing the result
+    away: then what it returns, None or a number, is never seen."""
+    as_statements = {id(node.value.func) for node in ast.walk(module.tree)
+                     if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)}
+    return all(id(node) in as_statements for node in ast.walk(module.tree)
+               if isinstance(node, ast.Name) and node.id == name)

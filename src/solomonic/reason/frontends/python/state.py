@@ -56,6 +56,7 @@ class Frame:
     result_none: Var | None = None
     join: int | None = None
     procedure: bool = False  # the body of a function on a recursive cycle, lowered on its own
+    result_unused: bool = False  # a procedure whose every call discards the result (so None is no matter)
 
 
 class LoweringState:

@@ -307,7 +307,7 @@ class StatementLowering(ExpressionLowering):
         if not f.procedure:
             self.b.assign(f.result_none, value.none, line)
             self.b.jump(f.join, line)
-        elif value.none == FALSE:
+        elif value.none == FALSE or f.result_unused:
             self.b.end(Event("return", line, f"{f.fn.name}() returns"))
         else:
             raise self.unsupported(f"the recursive function `{f.fn.name}` returning None", f.fn)
