@@ -373,3 +373,17 @@ def test_a_recursive_function_whose_result_no_call_uses_may_return_none(tmp_path
     assert r.verdict == Verdict.NO and r.witness["replay"]["confirmed"], r.reason
     [r] = check(str(path), function="caller", property="terminates", timeout=10)
     assert r.verdict == Verdict.UNKNOWN and "`uses` may return None" in r.reason
+
+
+def test_a_recursive_function_that_always_returns_is_not_taken_to_fall_off(tmp_path):
+    """Both branches return: the location after the if is unreachable, not a return of None."""
+    path = tmp_path / "m.py"
+    path.write_text(textwrap.dedent("""
+        def mc91(n):
+            if n > 100:
+                return n - 10
+            else:
+                return mc91(mc91(n + 11))
+    """))
+    [r] = check(str(path), function="mc91", property="terminates", timeout=20)
+    assert r.verdict == Verdict.YES, r.reason

@@ -293,7 +293,7 @@ class CallLowering(NestedLowering):
         for n in sorted(f for f in self.flagged if f.startswith(frame.prefix)):
             self.b.assign(Var(n + "$bound", BOOL), FALSE, callee.lineno)
         self.body(callee.body)
-        if self.b.current is not None:  # falls off its end: returns None, which no call uses
+        if frame.result_unused and self.b.current is not None:  # falls off its end: None, which no call uses
             self.leave(PyValue(const(0, INT), TRUE), getattr(callee, "end_lineno", None) or callee.lineno)
         self.b, self.frames = saved
         return self.procedures[name]
