@@ -139,9 +139,10 @@ class LassoSearch(LoopAnalysis):
             from solomonic.reason.replay.python import replay as replay_python
 
             args = [bool(inputs[i.var]) if i.source_type == "bool" else inputs[i.var] for i in program.inputs]
-            outcome = replay_python(program.file, program.name, args, PROPERTY, REPLAY_S)
-            if not outcome.confirmed or "called itself again" not in outcome.observed:
-                return f"{why} (found by running it), but the real run did not repeat the call ({outcome.observed})"
+            ran = replay_python(program.file, program.name, args, PROPERTY, REPLAY_S)
+            if not ran.confirmed or "called itself again" not in ran.observed:
+                return f"{why} (found by running it), but the real run did not repeat the call ({ran.observed})"
+            observed, reproducer = ran.observed, ran.reproducer
         else:
             from solomonic.reason.replay.c import replay
 
@@ -149,16 +150,17 @@ class LassoSearch(LoopAnalysis):
             reads = trace.reads[:repeat.reads] + cycle * (RECURSION_VALUES // max(1, len(cycle)) if cycle else 0)
             outcome = replay(program, inputs, Trace(lines=trace.lines, reads=reads), PROPERTY, REPLAY_S,
                              recursion=True)
-        if not outcome.confirmed:
-            return f"{why}, but the real run did not confirm it ({outcome.observed})"
+            if not outcome.confirmed:
+                return f"{why}, but the real run did not confirm it ({outcome.observed})"
+            observed, reproducer = outcome.observed, outcome.reproducer
         witness = {"inputs": shown, "why": why,
                    "repeated_call": {"function": repeat.callee, "arguments": list(repeat.args), "depth": repeat.depth},
                    "nondet": [{"origin": r.origin, "type": r.type, "value": r.value, "line": r.line}
                               for r in trace.reads],
                    "path_text": compress(trace.lines),
-                   "replay": {"confirmed": outcome.confirmed, "observed": outcome.observed}}
+                   "replay": {"confirmed": True, "observed": observed}}
         arguments = ", ".join(f"{n}={v}" for n, v in shown.items())
-        return self.result(Verdict.NO, witness=witness, reproducer=outcome.reproducer,
+        return self.result(Verdict.NO, witness=witness, reproducer=reproducer,
                            reason=f"{program.name}({arguments}) never returns: {why}")
 
 
