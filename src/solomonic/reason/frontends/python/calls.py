@@ -17,7 +17,7 @@ from typing import Any
 
 from solomonic.reason.frontends.cfg import Builder
 from solomonic.reason.frontends.python.expressions import ANALYSER_QUESTIONS, nested_defs
-from solomonic.reason.frontends.python.module import own_nodes, results_discarded
+from solomonic.reason.frontends.python.module import last_line, own_nodes, results_discarded
 from solomonic.reason.frontends.python.nested import NestedLowering
 from solomonic.reason.frontends.python.state import UNKNOWN, Frame, PyValue, _code
 from solomonic.reason.frontends.python.tuples import returned_arity
@@ -294,7 +294,7 @@ class CallLowering(NestedLowering):
             self.b.assign(Var(n + "$bound", BOOL), FALSE, callee.lineno)
         self.body(callee.body)
         if frame.result_unused and self.b.current is not None:  # falls off its end: None, which no call uses
-            self.leave(PyValue(const(0, INT), TRUE), getattr(callee, "end_lineno", None) or callee.lineno)
+            self.leave(PyValue(const(0, INT), TRUE), last_line(callee))
         self.b, self.frames = saved
         return self.procedures[name]
 

@@ -30,7 +30,13 @@ from __future__ import annotations
 import ast
 
 from solomonic.reason.frontends.python.calls import CallLowering
-from solomonic.reason.frontends.python.module import PythonModule, own_nodes, parse_python, returns_value
+from solomonic.reason.frontends.python.module import (
+    PythonModule,
+    last_line,
+    own_nodes,
+    parse_python,
+    returns_value,
+)
 from solomonic.reason.frontends.python.parameters import parameter_kinds
 from solomonic.reason.frontends.python.state import UNKNOWN, Frame, PyValue
 from solomonic.reason.ir import (
@@ -134,7 +140,7 @@ class _Lowering(CallLowering):
                 self.b.assign(Var(flag + "$bound", BOOL), FALSE, fn.lineno)
         self.body(fn.body)
         if self.b.current is not None:
-            self.finish_return(PyValue(const(0, INT), TRUE), _last_line(fn))
+            self.finish_return(PyValue(const(0, INT), TRUE), last_line(fn))
         self.assumptions = (*self.assumptions, *self.operations_assumed())
         return Function(self.entry_name or fn.name, "python", self.module.path, fn.lineno, inputs, self.b.cfg,
                         returns_value(fn), procedures=self.procedures, assumptions=self.assumptions)
@@ -190,7 +196,3 @@ class _Lowering(CallLowering):
 
 
 # ------------------------------------------------------------------------------------------- AST queries
-
-
-def _last_line(fn: ast.FunctionDef) -> int:
-    return getattr(fn, "end_lineno", None) or fn.lineno

@@ -190,6 +190,11 @@ def returns_value(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
+def last_line(fn: ast.FunctionDef) -> int:
+    """The line a function's body ends on: where falling off its end returns."""
+    return getattr(fn, "end_lineno", None) or fn.lineno
+
+
 def own_nodes(fn: ast.FunctionDef | ast.AsyncFunctionDef):
     """The nodes of fn's own scope: its body, and of a function, class or lambda defined there only what
     runs in fn's scope (the definition itself, its decorators, defaults and bases), not its body, which is

@@ -80,7 +80,7 @@ def parameter_kinds(fn: ast.FunctionDef, given: dict[str, str], receiver: str | 
             value = _int_or_bool(default) if default is not None else None
             if default is not None and value is None:
                 out[p.arg] = Kind("object", "default")
-            elif _not_an_int(fn, p.arg) is not None:
+            elif _used_as_other_than_int(fn, p.arg):
                 out[p.arg] = Kind("object", "used")
             elif value is not None:
                 out[p.arg] = Kind("bool" if isinstance(value, bool) else "int", "default")
@@ -152,49 +152,37 @@ def _isinstance_calls(test: ast.expr) -> list[tuple[str, str]]:
     return out
 
 
-def _not_an_int(fn: ast.FunctionDef, name: str) -> tuple[str, ast.AST] | None:
-    """A use of parameter `name` in fn's own body that no int allows, described, with its node; None if
-    every use is one an int allows. Conservative: a use after the name is rebound counts too."""
+def _used_as_other_than_int(fn: ast.FunctionDef, name: str) -> bool:
+    """Whether fn's own body uses parameter `name` in a way no int allows: indexed, an attribute read,
+    called, passed to a builtin that takes a collection, iterated, the container of `in`, or combined with
+    None, a str, bytes, float or complex constant, or a collection display. Conservative: a use after the
+    name is rebound counts too."""
     def is_name(e: ast.AST | None) -> bool:
         return isinstance(e, ast.Name) and e.id == name
 
-    def other_side_kind(e: ast.expr) -> str | None:
+    def not_an_int(e: ast.expr) -> bool:
         if isinstance(e, ast.Constant):
-            if e.value is None:
-                return "compared with None (an optional value)"
-            if isinstance(e.value, (str, bytes)):
-                return f"used with a {type(e.value).__name__} constant"
-            if isinstance(e.value, (float, complex)):
-                return f"used with a {type(e.value).__name__} constant"
-        if isinstance(e, (ast.JoinedStr, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast.SetComp,
-                          ast.DictComp)):
-            return "used with a collection"
-        return None
+            return e.value is None or isinstance(e.value, (str, bytes, float, complex))
+        return isinstance(e, (ast.JoinedStr, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast.SetComp,
+                              ast.DictComp))
 
-    for node in sorted(own_nodes(fn), key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0))):
-        if isinstance(node, ast.Subscript) and is_name(node.value):
-            return f"indexed like a sequence ({ast.unparse(node)}, line {node.lineno})", node
-        if isinstance(node, ast.Attribute) and is_name(node.value):
-            return f"an object with attributes ({ast.unparse(node)}, line {node.lineno})", node
-        if isinstance(node, ast.Call):
-            if is_name(node.func):
-                return f"called like a function (line {node.lineno})", node
-            if (isinstance(node.func, ast.Name) and node.func.id in COLLECTION_BUILTINS
-                    and any(is_name(a) for a in node.args)):
-                return f"a collection ({ast.unparse(node)}, line {node.lineno})", node
+    def with_other(mine: ast.expr, other: ast.expr) -> bool:
+        return (is_name(mine) and not_an_int(other)) or (is_name(other) and not_an_int(mine))
+
+    for node in own_nodes(fn):
+        if isinstance(node, (ast.Subscript, ast.Attribute)) and is_name(node.value):
+            return True
+        if isinstance(node, ast.Call) and (is_name(node.func) or (
+                isinstance(node.func, ast.Name) and node.func.id in COLLECTION_BUILTINS
+                and any(is_name(a) for a in node.args))):
+            return True
         if isinstance(node, (ast.For, ast.comprehension)) and is_name(node.iter):
-            return f"iterated over ({name}, line {getattr(node, 'lineno', node.iter.lineno)})", node.iter
+            return True
         if isinstance(node, ast.Compare):
             operands = [node.left, *node.comparators]
-            for i, op in enumerate(node.ops):
-                left, right = operands[i], operands[i + 1]
-                if isinstance(op, (ast.In, ast.NotIn)) and is_name(right):
-                    return f"a container ({ast.unparse(node)}, line {node.lineno})", node
-                for mine, other in ((left, right), (right, left)):
-                    if is_name(mine) and (what := other_side_kind(other)) is not None:
-                        return f"{what} ({ast.unparse(node)}, line {node.lineno})", node
-        if isinstance(node, ast.BinOp):
-            for mine, other in ((node.left, node.right), (node.right, node.left)):
-                if is_name(mine) and (what := other_side_kind(other)) is not None:
-                    return f"{what} ({ast.unparse(node)}, line {node.lineno})", node
-    return None
+            if any((isinstance(op, (ast.In, ast.NotIn)) and is_name(right)) or with_other(left, right)
+                   for op, left, right in zip(node.ops, operands, operands[1:])):
+                return True
+        if isinstance(node, ast.BinOp) and with_other(node.left, node.right):
+            return True
+    return False
