@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from solomonic.cli.conventions import EXIT_NO, EXIT_OK, EXIT_UNKNOWN, memory_options, memory_path, positive
@@ -76,18 +75,19 @@ def run(args: argparse.Namespace) -> int:
     for line in found.problems:
         print(f"solomonic: error: {line}", file=sys.stderr)
     results, bad = [], bool(found.problems)
-    with _progress(len(found.files)) as advance:
+    with _progress(len(found.files)) as bar:
         for path in found.files:
+            bar.start(path)
             try:
                 results += check(path, function=args.function, property=args.property, timeout=args.timeout,
                                  data_model=args.data_model, include_dirs=args.include_dirs,
                                  defines=args.defines, jobs=args.jobs, memory_mb=args.memory_limit,
                                  max_file_bytes=args.max_file_size << 20, memory=memory_path(args),
-                                 param_types=args.param_types, on_result=functools.partial(_answered, advance, path))
+                                 param_types=args.param_types, on_result=bar.answered)
             except BadInput as err:
                 print(f"solomonic: error: {err}", file=sys.stderr)
                 bad = True
-            advance(path, 1)
+            bar.finished()
     if results:
         if args.format == "json":
             print(report.to_json(results))
@@ -105,14 +105,26 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_UNKNOWN if bad or Verdict.UNKNOWN in verdicts else EXIT_OK
 
 
-def _answered(advance: Callable[[str, int], None], path: str, _: object) -> None:
-    advance(path, 0)
+class _FileBar:
+    """The progress bar's view of a run: which file is being checked, how many answers so far."""
+
+    def __init__(self, progress, task) -> None:
+        self.progress, self.task, self.answers = progress, task, 0
+
+    def start(self, path: str) -> None:
+        self.progress.update(self.task, description=path)
+
+    def answered(self, _: object) -> None:
+        self.answers += 1
+        self.progress.update(self.task, answers=self.answers)
+
+    def finished(self) -> None:
+        self.progress.update(self.task, advance=1)
 
 
 @contextlib.contextmanager
-def _progress(files: int) -> Iterator[Callable[[str, int], None]]:
-    """A progress bar over the files on stderr, where stderr is a terminal and there is more than one file;
-    yields `advance(path, files_done)`, called per answer (0) and per file (1)."""
+def _progress(files: int) -> Iterator[_FileBar]:
+    """A progress bar over the files on stderr, where stderr is a terminal and there is more than one file."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -121,15 +133,7 @@ def _progress(files: int) -> Iterator[Callable[[str, int], None]]:
                TextColumn("{task.fields[answers]} answers"))
     with Progress(*columns, console=console, transient=True,
                   disable=files < 2 or not console.is_terminal) as progress:
-        task = progress.add_task("checking", total=files, answers=0)
-        answers = 0
-
-        def advance(path: str, done: int) -> None:
-            nonlocal answers
-            answers += 1 - done
-            progress.update(task, advance=done, description=path, answers=answers)
-
-        yield advance
+        yield _FileBar(progress, progress.add_task("checking", total=files, answers=0))
 
 
 def param_types(text: str) -> dict[str, str]:
