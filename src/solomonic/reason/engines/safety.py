@@ -205,10 +205,9 @@ class _Analysis:
         if trace.event is None or trace.event.kind not in self.error_kinds:
             return self.result(Verdict.UNKNOWN, reason=f"counterexample rejected by the interpreter ({trace.outcome})")
         if function.language == "python":
-            from solomonic.reason.replay.python import replay
+            from solomonic.reason.replay.python import call_arguments, replay
 
-            args = [bool(inputs[i.var]) if i.source_type == "bool" else inputs[i.var] for i in function.inputs]
-            outcome = replay(function.file, function.name, args, prop, self.replay_budget())
+            outcome = replay(function.file, function.name, call_arguments(function, inputs), prop, self.replay_budget())
         else:
             from solomonic.reason.replay.c import replay
 

@@ -9,8 +9,12 @@ import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from solomonic.reason.ir import Function, Var
+from solomonic.reason.ir.evaluate import Value
 
 # Runs in the child interpreter: argv = module path, function name, JSON args, output file, limits, and
 # whether to watch for a repeated state (a question of termination).
@@ -125,6 +129,17 @@ class Replay:
     observed: str  # what the real run did, in words
     lines: list[int]
     reproducer: str
+
+
+def call_arguments(function: Function, inputs: Mapping[Var, Value]) -> list[int | bool]:
+    """The arguments a witness's call passes, in order: the model's values, a bool parameter's as a bool
+    (a Python function's inputs are numbers: the front end has no array inputs)."""
+    out: list[int | bool] = []
+    for i in function.inputs:
+        value = inputs[i.var]
+        assert isinstance(value, int), (i.display, value)
+        out.append(bool(value) if i.source_type == "bool" else value)
+    return out
 
 
 def replay(path: str, function: str, args: list[int | bool], prop: str, timeout_s: float = 10.0,

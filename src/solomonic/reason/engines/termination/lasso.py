@@ -96,10 +96,9 @@ class LassoSearch(LoopAnalysis):
         if trace.outcome != "steps" or trace.cutpoints_passed < blocks:
             return f"a lasso was found but the interpreter left it ({trace.event or trace.outcome})"
         if function.language == "python":
-            from solomonic.reason.replay.python import replay
+            from solomonic.reason.replay.python import call_arguments, replay
 
-            args = [bool(inputs[i.var]) if i.source_type == "bool" else inputs[i.var] for i in function.inputs]
-            outcome = replay(function.file, function.name, args, PROPERTY, REPLAY_S)
+            outcome = replay(function.file, function.name, call_arguments(function, inputs), PROPERTY, REPLAY_S)
         else:
             from solomonic.reason.replay.c import replay
 
@@ -136,10 +135,10 @@ class LassoSearch(LoopAnalysis):
             why += ", reading the same values again"
         shown = {i.display: inputs[i.var] for i in program.inputs}
         if program.language == "python":
+            from solomonic.reason.replay.python import call_arguments
             from solomonic.reason.replay.python import replay as replay_python
 
-            args = [bool(inputs[i.var]) if i.source_type == "bool" else inputs[i.var] for i in program.inputs]
-            ran = replay_python(program.file, program.name, args, PROPERTY, REPLAY_S)
+            ran = replay_python(program.file, program.name, call_arguments(program, inputs), PROPERTY, REPLAY_S)
             if not ran.confirmed or "called itself again" not in ran.observed:
                 return f"{why} (found by running it), but the real run did not repeat the call ({ran.observed})"
             observed, reproducer = ran.observed, ran.reproducer
