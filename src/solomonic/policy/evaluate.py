@@ -1,0 +1,207 @@
+"""The concrete evaluator: one request against one policy -> allow, explicit deny or implicit deny.
+
+The independent oracle of `solomonic.policy`: every witness the z3 encoding finds is replayed here before it
+is reported, so this module shares nothing with `encode` but `model` (and it never imports z3).
+
+AWS's documented logic for a single policy (IAM reference, "Policy evaluation logic" and "Determining whether
+a request is allowed or denied within an account"): a request is denied by default; an explicit `Deny` in a
+matching statement overrides any `Allow`; otherwise a matching `Allow` allows it; otherwise it stays denied
+(implicit deny). A statement matches when each of its elements does:
+
+* `Action` / `NotAction`: the request's action matches one of the patterns / none of them; wildcards `*`,
+  `?`, without regard to case ("IAM JSON policy elements: Action").
+* `Resource` / `NotResource`: the ARN matches one / none (`wildcard.resource_matches`; policy variables
+  substituted, `variables`). A statement without either (a role trust policy) applies to any resource.
+* `Principal` / `NotPrincipal` ("AWS JSON policy elements: Principal"): `"*"` and `{"AWS": "*"}` are every
+  principal, the anonymous one included; an account (`123456789012` or `arn:aws:iam::123456789012:root`)
+  is every principal of that account; an IAM user or role ARN is that principal; `Service`, `Federated` and
+  `CanonicalUser` values name the principal they are. `NotPrincipal` matches every principal that none of its
+  values matches. The reference allows `*` in `Principal` only as the whole value ("you cannot use a wildcard
+  to match part of a principal name or ARN"); a partial wildcard raises `Unsupported`, and so does a role
+  session (`arn:aws:sts::...:assumed-role/...`) against a role ARN, which AWS matches by rules not modelled
+  here. A statement without either (an identity policy) applies to the identity the policy is attached to:
+  the request's principal.
+* `Condition`: every condition holds (`conditions.holds`).
+
+Where an element is not modelled exactly the evaluator raises `Unsupported`, but only when the answer depends
+on it: a statement one of whose elements fails does not match, whatever its other elements; a matching Deny
+decides whatever the other statements hold.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from solomonic.policy import wildcard
+from solomonic.policy.conditions import holds
+from solomonic.policy.model import Decision, Policy, PrincipalEntry, Request, Statement
+from solomonic.policy.unsupported import Unsupported
+from solomonic.policy.variables import VARIABLE_VERSION, substitute
+
+__all__ = ["Evaluation", "Unsupported", "decide", "matches"]
+
+_ACCOUNT = re.compile(r"\d{12}")
+_ROOT = re.compile(r"arn:[^:]+:iam::(?P<account>\d{12}):root")
+_PRINCIPAL_ARN = re.compile(r"arn:[^:]+:(?:iam|sts)::(?P<account>\d{12}):.+")
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The decision, the statements that made it (the matching Deny statements, else the matching Allow
+    statements, else none) and one note per statement saying why it did or did not match."""
+
+    decision: Decision
+    deciding: tuple[Statement, ...]
+    notes: tuple[str, ...]
+
+
+def decide(policy: Policy, request: Request) -> Evaluation:
+    """The policy's decision on `request` (module docstring). Raises `Unsupported` when a statement the
+    decision depends on uses a construct not modelled exactly."""
+    outcomes: list[tuple[Statement, bool | Unsupported]] = []
+    notes: list[str] = []
+    for index, statement in enumerate(policy.statements):
+        name = _name(statement, index)
+        try:
+            matched, why = _match(statement, request, policy)
+        except Unsupported as error:
+            outcomes.append((statement, error))
+            notes.append(f"{name}: not modelled: {error}")
+            continue
+        outcomes.append((statement, matched))
+        notes.append(f"{name}: {'matches' if matched else 'does not match'}: {why}")
+    for effect, decision in (("Deny", "explicit-deny"), ("Allow", "allow")):
+        mine = [(statement, outcome) for statement, outcome in outcomes if statement.effect == effect]
+        deciding = tuple(statement for statement, outcome in mine if outcome is True)
+        if deciding:
+            return Evaluation(decision, deciding, tuple(notes))  # type: ignore[arg-type]
+        unknown = next((outcome for _, outcome in mine if isinstance(outcome, Unsupported)), None)
+        if unknown is not None:
+            raise Unsupported(str(unknown))
+    return Evaluation("implicit-deny", (), tuple(notes))
+
+
+def matches(statement: Statement, request: Request, policy: Policy) -> bool:
+    """Does `statement` (of `policy`) apply to `request`? Raises `Unsupported` as `decide` does."""
+    return _match(statement, request, policy)[0]
+
+
+def _name(statement: Statement, index: int) -> str:
+    sid = f" {statement.sid!r}" if statement.sid else ""
+    return f"statement {index}{sid} ({statement.effect}, line {statement.location.line})"
+
+
+def _match(statement: Statement, request: Request, policy: Policy) -> tuple[bool, str]:
+    """Whether the statement matches, and why (the elements that fail, else all of them in words)."""
+    failed: list[str] = []
+    passed: list[str] = []
+    unsupported: Unsupported | None = None
+    for check in (_action, _resource, _principal, _conditions):
+        try:
+            ok, why = check(statement, request, policy)
+        except Unsupported as error:
+            unsupported = unsupported or error
+            continue
+        (passed if ok else failed).append(why)
+    if failed:
+        return False, "; ".join(failed)
+    if unsupported is not None:
+        raise unsupported
+    return True, "; ".join(passed)
+
+
+def _action(statement: Statement, request: Request, _: Policy) -> tuple[bool, str]:
+    hit = next((pattern for pattern in statement.actions
+                if wildcard.matches(wildcard.tokens(pattern), request.action, ignore_case=True)), None)
+    element = "NotAction" if statement.not_action else "Action"
+    if statement.not_action:
+        return hit is None, (f"{request.action} is not in NotAction" if hit is None
+                             else f"{request.action} is excluded by NotAction {hit!r}")
+    return hit is not None, (f"{request.action} matches {element} {hit!r}" if hit is not None
+                             else f"{request.action} matches no {element} value")
+
+
+def _resource(statement: Statement, request: Request, policy: Policy) -> tuple[bool, str]:
+    if statement.resources is None:
+        return True, "no Resource element (any resource)"
+    variables = policy.version == VARIABLE_VERSION
+    hit = None
+    unsupported: Unsupported | None = None
+    for text in statement.resources:
+        pattern = substitute(text, request.context, variables=variables, wildcards=True)
+        if pattern is None:
+            continue  # a policy variable with no value: equal to and like no ARN
+        try:
+            if wildcard.resource_matches(pattern, request.resource):
+                hit = text
+                break
+        except Unsupported as error:
+            unsupported = unsupported or error
+    if hit is None and unsupported is not None:
+        raise unsupported
+    if statement.not_resource:
+        return hit is None, (f"{request.resource} is not in NotResource" if hit is None
+                             else f"{request.resource} is excluded by NotResource {hit!r}")
+    return hit is not None, (f"{request.resource} matches Resource {hit!r}" if hit is not None
+                             else f"{request.resource} matches no Resource value")
+
+
+def _principal(statement: Statement, request: Request, _: Policy) -> tuple[bool, str]:
+    if statement.principals is None:
+        return True, "no Principal element (the identity the policy is attached to)"
+    hit = None
+    unsupported: Unsupported | None = None
+    for entry in statement.principals:
+        try:
+            if _principal_matches(entry, request.principal):
+                hit = entry
+                break
+        except Unsupported as error:
+            unsupported = unsupported or error
+    if hit is None and unsupported is not None:
+        raise unsupported
+    who = "anonymous" if request.principal == "*" else request.principal
+    if statement.not_principal:
+        return hit is None, (f"{who} is not in NotPrincipal" if hit is None
+                             else f"{who} is excluded by NotPrincipal {hit.kind} {hit.value!r}")
+    return hit is not None, (f"{who} matches Principal {hit.kind} {hit.value!r}" if hit is not None
+                             else f"{who} matches no Principal value")
+
+
+def _principal_matches(entry: PrincipalEntry, principal: str) -> bool:
+    """Does one `Principal` value name the request's principal (module docstring)?"""
+    if entry.kind == "*" or (entry.kind == "AWS" and entry.value == "*"):
+        return True
+    if "*" in entry.value or "?" in entry.value:
+        raise Unsupported(f"Principal {entry.kind} {entry.value!r}: a wildcard inside a principal (AWS allows "
+                          "'*' only as the whole value)")
+    if entry.kind != "AWS":
+        return entry.value == principal
+    account = entry.value if _ACCOUNT.fullmatch(entry.value) else None
+    root = _ROOT.fullmatch(entry.value)
+    if root:
+        account = root["account"]
+    if account is not None:
+        request_arn = _PRINCIPAL_ARN.fullmatch(principal)
+        return request_arn is not None and request_arn["account"] == account
+    if ":assumed-role/" in principal and ":role/" in entry.value:
+        raise Unsupported(f"whether the role session {principal!r} is the role {entry.value!r} (AWS matches "
+                          "sessions of a role named in Principal by rules not modelled here)")
+    return entry.value == principal
+
+
+def _conditions(statement: Statement, request: Request, policy: Policy) -> tuple[bool, str]:
+    if not statement.conditions:
+        return True, "no Condition"
+    variables = policy.version == VARIABLE_VERSION
+    unsupported: Unsupported | None = None
+    for condition in statement.conditions:
+        try:
+            if not holds(condition, request.context, variables=variables):
+                return False, f"condition {condition.operator} on {condition.key} does not hold"
+        except Unsupported as error:
+            unsupported = unsupported or error
+    if unsupported is not None:
+        raise unsupported
+    return True, "every condition holds"
