@@ -13,6 +13,7 @@ import ast
 import builtins
 from typing import Any
 
+from solomonic.reason.frontends.python.bitwise import NotLinear, bitwise, invert, shift
 from solomonic.reason.frontends.python.module import own_nodes
 from solomonic.reason.frontends.python.opaque import OpaqueLowering
 from solomonic.reason.frontends.python.state import Frame, PyValue, _code
@@ -112,7 +113,8 @@ class ExpressionLowering(OpaqueLowering):
                 return PyValue(arith("neg", self.as_int(operand, node)))
             if isinstance(node.op, ast.UAdd):
                 return PyValue(self.as_int(operand, node))
-            raise self.unsupported(f"operator {type(node.op).__name__}", node)
+            assert isinstance(node.op, ast.Invert)
+            return PyValue(invert(self.as_int(operand, node)))
         if isinstance(node, ast.BoolOp):
             return self.boolop(node)
         if isinstance(node, ast.Compare):
@@ -231,7 +233,28 @@ class ExpressionLowering(OpaqueLowering):
             for _ in range(right.value):
                 result = left if result == const(1, INT) else arith("mul", result, left)
             return PyValue(result)
-        raise self.unsupported(f"operator `{type(op).__name__}` (only + - * // % ** on ints)", node)
+        return self.bitwise(op, left_value, right_value, node)
+
+    def bitwise(self, op: ast.operator, left: PyValue, right: PyValue, node: ast.AST) -> PyValue:
+        """`<< >> & | ^` on ints and bools, exactly (bitwise.py); a negative shift count raises ValueError."""
+        try:
+            if isinstance(op, (ast.LShift, ast.RShift)):
+                amount = self.as_int(right, node)
+                if not isinstance(amount, Const):
+                    raise NotLinear(f"a shift by a count that is not a constant (`{_code(node)}`)")
+                if amount.value < 0:
+                    message = f"ValueError: `{_code(node)}` shifts by a negative count"
+                    self.b.fail_unless(FALSE, Event("exception", getattr(node, "lineno", self.fn.lineno), message))
+                    return PyValue(const(0, INT))
+                return PyValue(shift(isinstance(op, ast.LShift), self.as_int(left, node), amount.value))
+            names = {ast.BitAnd: "and", ast.BitOr: "or", ast.BitXor: "xor"}
+            if type(op) not in names:
+                raise NotLinear(f"operator `{type(op).__name__}` on ints")
+            for v in (left, right):
+                self.as_int(v, node)  # refuses None
+            return PyValue(bitwise(names[type(op)], left.expr, right.expr))
+        except NotLinear as err:
+            raise self.unsupported(str(err), node) from None
 
     def comparison(self, node: ast.Compare) -> PyValue:
         """`a < b < c` is `a < b and b < c` with b evaluated once; c only where a < b held (the value of a
@@ -362,6 +385,9 @@ def _may_fail(node: ast.expr, lowering: ExpressionLowering) -> bool:
         if isinstance(n, ast.BinOp) and isinstance(n.op, (ast.FloorDiv, ast.Mod)) and not (
                 isinstance(n.right, ast.Constant) and n.right.value != 0):
             return True
+        if isinstance(n, ast.BinOp) and isinstance(n.op, (ast.LShift, ast.RShift)) and not (
+                isinstance(n.right, ast.Constant) and isinstance(n.right.value, int) and n.right.value >= 0):
+            return True  # a negative count raises
         if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
             owner = lowering.frame if lowering.is_local(n.id) else lowering.closure_frame(n.id)
             if owner is not None and (n.id not in owner.assigned or owner.prefix + n.id in lowering.opaque_names):

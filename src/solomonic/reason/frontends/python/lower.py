@@ -2,7 +2,7 @@
 
 Supported: int and bool parameters (declared, given, or assumed int where unannotated: see
 parameters.py), `+ - * // % **`
-(constant exponent), `abs min max`, comparisons (chained), `and or not`, conditional expressions,
+(constant exponent), `~ << >> & | ^` where they are linear (bitwise.py), `abs min max`, comparisons (chained), `and or not`, conditional expressions,
 `if/elif/else`, `while` and `for ... in range(...)` (with `else`), `break/continue/return/pass`,
 `assert`, `raise`, `assume(...)` from `solomonic.reason`, module-level constants, and calls to other
 functions of the module (inlined). Everything else raises `Unsupported` naming the construct and line.
