@@ -122,12 +122,17 @@ class _Reader:
         self.source = source
         self.lines = lines
 
+    def entry(self, pointer: str) -> json_source_map.Entry | None:
+        """The source map's entry for `pointer` (json_source_map writes its pointers unescaped)."""
+        tokens = pointer.split("/")
+        return self.lines.get("/".join(token.replace("~1", "/").replace("~0", "~") for token in tokens))
+
     def location(self, pointer: str) -> Location:
-        entry = self.lines.get(pointer)
+        entry = self.entry(pointer)
         return Location(pointer, entry.value_start.line + 1 if entry else 1)
 
     def error(self, pointer: str, what: str) -> PolicyError:
-        entry = self.lines.get(pointer)
+        entry = self.entry(pointer)
         line = (entry.key_start or entry.value_start).line + 1 if entry else 1
         return PolicyError(f"{self.source}: line {line}: {pointer or '/'}: {what}")
 
@@ -285,6 +290,8 @@ class _Reader:
 def _json_type(value: object) -> str:
     if value is None:
         return "null"
-    if isinstance(value, _Number):
-        return "a number"
-    return {dict: "an object", list: "a list", bool: "a boolean", str: "a string"}.get(type(value), "a value")
+    for kind, name in ((_Number, "a number"), (bool, "a boolean"), (str, "a string"), (dict, "an object"),
+                       (list, "a list")):
+        if isinstance(value, kind):
+            return name
+    return "a value"
