@@ -236,3 +236,44 @@ def _principal_hit(patterns, principal):
             return principal.startswith(p[: -len("root")])
         return p == principal
     return any(one(p) for p in patterns)
+
+
+OPERATORS = ["StringEquals", "StringNotLike", "StringLikeIfExists", "ForAnyValue:StringEquals",
+             "ForAllValues:StringNotEquals", "NumericLessThan", "DateGreaterThan", "Bool", "IpAddress",
+             "NotIpAddress", "ArnLike", "Null", "BinaryEquals"]
+KEYS = ["aws:SourceIp", "aws:username", "aws:TagKeys", "aws:CurrentTime", "s3:max-keys"]
+VALUES = ["10.0.0.0/8", "alice", "a*", "3", "2024-01-01T00:00:00Z", "true", "arn:aws:s3:::a", "QmluYXJ5",
+          "${aws:username}", "${aws:userid, 'x'}", "${*}"]
+CONTEXT_VALUES = st.one_of(st.sampled_from(["10.1.1.1", "alice", "ab", "2", "2025-01-01T00:00:00Z", "true",
+                                            "arn:aws:s3:::a", "QmluYXJ5", "x"]),
+                           st.lists(st.sampled_from(["a", "ab", "x"]), max_size=3).map(tuple))
+statements = st.fixed_dictionaries({
+    "Effect": st.sampled_from(["Allow", "Deny"]),
+    "Action": st.lists(st.sampled_from(ACTIONS), min_size=1, max_size=2),
+    "Resource": st.lists(st.sampled_from([*RESOURCES, "arn:aws:s3:::${aws:username}/*"]), min_size=1, max_size=2),
+    "Condition": st.dictionaries(st.sampled_from(OPERATORS),
+                                 st.dictionaries(st.sampled_from(KEYS), st.lists(st.sampled_from(VALUES), max_size=2),
+                                                 min_size=1, max_size=2), max_size=2),
+})
+requests = st.builds(Request, st.just(ROLE), st.sampled_from(REQUEST_ACTIONS),
+                     st.sampled_from([*REQUEST_RESOURCES, "arn:aws:s3:::alice/x"]),
+                     st.dictionaries(st.sampled_from(KEYS), CONTEXT_VALUES, max_size=4))
+
+
+def outcome(statements_, probe):
+    try:
+        return decide(policy(*statements_), probe).decision
+    except Unsupported:
+        return None
+
+
+@given(st.lists(statements, min_size=1, max_size=3), statements, requests)
+def test_a_deny_never_grants_and_an_allow_never_takes_away(base, extra, probe):
+    before = outcome(base, probe)
+    after = outcome([*base, extra], probe)
+    if before is None or after is None:
+        return
+    if extra["Effect"] == "Deny":
+        assert after == before or after == "explicit-deny"
+    else:
+        assert after == before or (before == "implicit-deny" and after == "allow")

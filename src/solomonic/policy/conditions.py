@@ -16,10 +16,12 @@ Sources, all in the IAM reference:
 * "Set operators for multivalued context keys": `ForAllValues:` holds when every request value matches some
   policy value, and also when the key is absent or empty; `ForAnyValue:` when at least one does (false when
   absent). A negated operator under a set operator is negated value by value (`ForAllValues:StringNotLike`:
-  no request value is like any policy value).
+  no request value is like any policy value; `ForAnyValue:StringNotEquals`: some request value equals none).
+  A single-valued key under a set operator is a set of one ("Single-valued vs. multivalued context keys"
+  advises against the form, and gives it no other meaning).
 
-A multi-valued request value under an operator without a set prefix is `Unsupported`: the reference asks for
-a set operator there and does not define the single-valued operator's meaning. So is any value the family
+A multi-valued request value under an operator without a set prefix is `Unsupported`: "multivalued context
+keys require a condition set operator", and the reference gives the other form no meaning. So is any value the family
 cannot read (a number that is not one, a date without a time zone, a policy variable in an operator that
 does not take them: the reference lists which families take variables).
 """

@@ -8,6 +8,7 @@ reference "IAM JSON policy elements: Condition operators" and "Single-valued vs.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Literal
 
@@ -65,6 +66,7 @@ class Operator:
         return f"{prefix}{self.base}{'IfExists' if self.if_exists else ''}"
 
 
+@functools.lru_cache(maxsize=1024)
 def parse_operator(text: str) -> Operator:
     """The operator `text` names; ValueError (saying which operators exist) when it names none."""
     qualifier: Qualifier | None = None
