@@ -277,3 +277,13 @@ def test_a_deny_never_grants_and_an_allow_never_takes_away(base, extra, probe):
         assert after == before or after == "explicit-deny"
     else:
         assert after == before or (before == "implicit-deny" and after == "allow")
+
+
+def test_an_identity_policy_never_applies_to_an_anonymous_request():
+    outcome = decide(policy(allow()), request(principal="*"))
+    assert outcome.decision == "implicit-deny" and "anonymous" in outcome.notes[0]
+
+
+def test_a_malformed_escape_is_not_read_as_a_variable():
+    with pytest.raises(Unsupported, match="documented form"):
+        decide(policy(allow(Resource="arn:aws:s3:::bucket/${ * }")), request())

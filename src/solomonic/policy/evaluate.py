@@ -20,7 +20,7 @@ matching statement overrides any `Allow`; otherwise a matching `Allow` allows it
   to match part of a principal name or ARN"); a partial wildcard raises `Unsupported`, and so does a role
   session (`arn:aws:sts::...:assumed-role/...`) against a role ARN, which AWS matches by rules not modelled
   here. A statement without either (an identity policy) applies to the identity the policy is attached to:
-  the request's principal.
+  the request's principal, which cannot be the anonymous one.
 * `Condition`: every condition holds (`conditions.holds`).
 
 Where an element is not modelled exactly the evaluator raises `Unsupported`, but only when the answer depends
@@ -149,6 +149,8 @@ def _resource(statement: Statement, request: Request, policy: Policy) -> tuple[b
 
 def _principal(statement: Statement, request: Request, _: Policy) -> tuple[bool, str]:
     if statement.principals is None:
+        if request.principal == "*":
+            return False, "an anonymous request has no identity an identity policy could be attached to"
         return True, "no Principal element (the identity the policy is attached to)"
     hit = None
     unsupported: Unsupported | None = None

@@ -33,7 +33,7 @@ from solomonic.policy.wildcard import Pattern, Token
 
 VARIABLE_VERSION = "2012-10-17"
 
-_VARIABLE = re.compile(r"\$\{\s*(?P<key>[^\s,'{}]+)\s*(?:,\s*'(?P<default>[^']*)'\s*)?\}")
+_VARIABLE = re.compile(r"\$\{\s*(?P<key>[^\s,'{}*?$]+)\s*(?:,\s*'(?P<default>[^']*)'\s*)?\}")
 _ESCAPES = {"*": "*", "?": "?", "$": "$"}
 
 
