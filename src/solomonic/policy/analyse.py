@@ -1,0 +1,162 @@
+"""The questions `solomonic policy` answers: `compare` (does one policy allow a request the other does not) and
+`check` (is a resource policy public or cross-account; what an identity policy over-grants, `findings`).
+
+Each question is a satisfiability query over the symbolic request (`encode`), asked twice (Zelkova's
+recipe, FMCAD 2018, with one step added for evidence):
+
+1. over the universe of all requests (`SymbolicRequest.universe`): unsat means no request at all has the
+   property, the "no" answers (`equivalent`, `public: false`) rest on this query and on the encoding alone;
+2. if sat, again with `witness.Realism`: a real action, a resource of a type it takes, a plausible principal.
+   The request read from that model is replayed by the concrete evaluator (`evaluate.decide`); only a
+   request the evaluator confirms is reported. If the realistic query is unsat, the property holds only for
+   requests no real caller sends (an action outside the catalogue, say): the answer is unknown, with the
+   unrealistic request in the reason. A solver timeout, a construct `encode` refuses, or a witness the
+   evaluator does not confirm (a bug, to be fixed) is unknown too, with the reason.
+
+What "every request" means (`UNIVERSE`, reported as assumptions): the action is any ASCII string, the
+resource and the context values any strings of their sorts, the principal anonymous (`*`), a service, or an
+IAM principal by its ARN `arn:PARTITION:iam::ACCOUNT:NAME` (a role session stands for its role); the context
+keys AWS derives from the principal agree with it; values the evaluator refuses (a `?` reading of an ARN
+the IAM reference leaves open, a list under a plain operator) are left out.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import z3
+
+from solomonic.policy.catalogue import catalogue
+from solomonic.policy.encode import Encoder
+from solomonic.policy.evaluate import decide
+from solomonic.policy.model import Decision, Policy, Request
+from solomonic.policy.result import CompareVerdict, Comparison
+from solomonic.policy.unsupported import Unsupported
+from solomonic.policy.witness import Realism
+
+ACTION_TRY_MS = 2000  # one realistic action tried; most answer in well under 0.1 s
+UNIVERSE = ("requests range over every action name (ASCII, compared without regard to case), every resource "
+            "string, every value of each context key of the key's type, and every principal: anonymous, a service, "
+            "or an IAM principal named by its ARN (a role session stands for its role)",
+            "context keys AWS derives from the principal (aws:PrincipalArn, aws:PrincipalAccount, aws:username) "
+            "agree with it; anonymous and service callers carry no principal keys (aws:PrincipalOrgID, tags)")
+
+
+@dataclass(frozen=True)
+class Search:
+    """The outcome of one question: `request` a confirmed witness, or None with `reason` empty (no request has
+    the property) or saying why the answer is unknown."""
+
+    request: Request | None
+    reason: str = ""
+
+    @property
+    def unknown(self) -> bool:
+        return self.request is None and bool(self.reason)
+
+
+class Deadline:
+    def __init__(self, seconds: float) -> None:
+        self.end = time.monotonic() + seconds
+
+    def milliseconds(self) -> int:
+        return max(1, int((self.end - time.monotonic()) * 1000))
+
+
+def search(encoder: Encoder, realism: Realism, goal: z3.BoolRef, extra: list[z3.BoolRef],
+           confirm: Callable[[Request], str | None], deadline: Deadline, what: str) -> Search:
+    """Find a request satisfying `goal` (and `extra`, e.g. "the principal is anonymous"), realistic and confirmed
+    by `confirm` (which returns None when the evaluator agrees, else what it decided instead)."""
+    solver = z3.Solver()
+    solver.set("timeout", deadline.milliseconds())
+    solver.add(*encoder.universe, *extra, goal)
+    verdict = solver.check()
+    if verdict == z3.unsat:
+        return Search(None)
+    if verdict != z3.sat:
+        return Search(None, f"{what}: the solver gave no answer in time ({solver.reason_unknown()})")
+    model = solver.model()
+    unrealistic = realism.request(model)
+    found = None
+    tries = [(kind, action) for kind in realism.principal_kinds(model)
+             for action in realism.ordered(unrealistic.action.lower())]
+    for kind, action in tries:
+        attempt = z3.Solver()  # a fresh solver: z3's incremental mode is much slower on strings
+        attempt.set("timeout", min(deadline.milliseconds(), ACTION_TRY_MS))
+        attempt.add(*encoder.universe, *extra, goal, *realism.values(kind), *realism.action(action))
+        if attempt.check() == z3.sat:
+            found = realism.request(attempt.model())
+        if found is not None or deadline.milliseconds() <= 1:
+            break
+    if found is None:
+        return Search(None, f"{what}: only requests no real caller sends were found (none with a catalogue action "
+                            f"on a resource of a type it takes, plausible values, in time), e.g. action "
+                            f"{unrealistic.action!r} on {unrealistic.resource!r} by {unrealistic.principal!r}")
+    request = found
+    try:
+        mismatch = confirm(request)
+    except Unsupported as error:
+        return Search(None, f"{what}: the evaluator cannot replay the witness {request.to_json()}: {error}")
+    if mismatch is not None:
+        return Search(None, f"{what}: the witness {request.to_json()} was not confirmed by the evaluator "
+                            f"({mismatch}); this is a bug in the encoding")
+    return Search(request)
+
+
+def expect(policy: Policy, request: Request, allowed: bool) -> str | None:
+    """None when the evaluator decides `request` as expected (allowed or not), else what it decided."""
+    decision: Decision = decide(policy, request).decision
+    if (decision == "allow") == allowed:
+        return None
+    return f"{policy.source} decides {decision}"
+
+
+def assumptions(encoder: Encoder) -> tuple[str, ...]:
+    notes = list(UNIVERSE)
+    for text in dict.fromkeys(encoder.colon_readings):
+        notes.append(f"resources on which the '?' or mid-segment '*' of {text!r} could cover a ':' are left out "
+                     "(the IAM reference does not say whether it may)")
+    return tuple(notes)
+
+
+def compare(a: Policy, b: Policy, timeout_s: float = 10.0) -> Comparison:
+    """Does `a` allow a request `b` does not (`a_not_b`), and the reverse (module docstring)?"""
+    deadline = Deadline(timeout_s)
+    try:
+        encoder = Encoder([a, b])
+        encoded_a, encoded_b = encoder.encode(a), encoder.encode(b)
+    except Unsupported as error:
+        return Comparison("unknown", None, None, f"not modelled: {error}")
+    extra = [encoder.request.is_iam] if a.kind == b.kind == "identity" else []
+    realism = Realism(encoder, catalogue)
+
+    def confirm(allowed_by: Policy, denied_by: Policy) -> Callable[[Request], str | None]:
+        return lambda r: expect(allowed_by, r, True) or expect(denied_by, r, False)
+
+    a_not_b = search(encoder, realism, z3.And(encoded_a.allows, z3.Not(encoded_b.allows)), extra,
+                     confirm(a, b), deadline, f"a request {a.source} allows and {b.source} does not")
+    b_not_a = search(encoder, realism, z3.And(encoded_b.allows, z3.Not(encoded_a.allows)), extra,
+                     confirm(b, a), deadline, f"a request {b.source} allows and {a.source} does not")
+    return _comparison(a_not_b, b_not_a, encoder)
+
+
+def _comparison(a_not_b: Search, b_not_a: Search, encoder: Encoder) -> Comparison:
+    notes = assumptions(encoder)
+    unknown = [s.reason for s in (a_not_b, b_not_a) if s.unknown]
+    truncated = encoder.request.truncated
+    if not unknown and truncated and (a_not_b.request is None or b_not_a.request is None):
+        unknown.append(f"the multi-valued keys {', '.join(truncated)} were explored with at most 5 values each; "
+                       "a difference needing larger sets would be missed")
+    if unknown:
+        return Comparison("unknown", a_not_b.request, b_not_a.request, "; ".join(unknown), notes)
+    verdicts: dict[tuple[bool, bool], CompareVerdict] = {
+        (False, False): "equivalent", (True, False): "a-allows-more", (False, True): "b-allows-more",
+        (True, True): "both-allow-more"}
+    verdict = verdicts[(a_not_b.request is not None, b_not_a.request is not None)]
+    reasons = {"equivalent": "no request is allowed by one and not the other",
+               "a-allows-more": "the first allows a request the second does not, and not the reverse",
+               "b-allows-more": "the second allows a request the first does not, and not the reverse",
+               "both-allow-more": "each allows a request the other does not"}
+    return Comparison(verdict, a_not_b.request, b_not_a.request, reasons[verdict], notes)

@@ -1,0 +1,135 @@
+"""The z3 encoding of a policy: a formula over a symbolic request that holds exactly when the policy allows it.
+
+AWS's documented logic for one policy (IAM reference, "Policy evaluation logic"): an explicit Deny in a
+matching statement wins, else a matching Allow allows, else the request is implicitly denied. A statement
+matches when its action, resource, principal and every condition do (`statement_applies`). Zelkova (Backes
+et al., FMCAD 2018) reads policies the same way; questions are then satisfiability queries over the request
+(`analyse`): "A allows and B does not" has a model exactly when some request tells the two apart.
+
+Elements, after the IAM reference pages the concrete evaluator (`evaluate`) cites; the code is written apart
+and only `model` is shared, so that a witness found here is believed once the evaluator replays it:
+
+* `Action` / `NotAction`: glob without regard to case: the symbolic action is lower case, so are patterns.
+* `Resource` / `NotResource`: `encode_strings.resource_regexes`; a statement without either applies to any
+  resource. A pattern with a `?` or a mid-segment `*` adds to the universe that its two documented readings
+  agree on the request's resource (`colon_readings` records which patterns did).
+* `Principal` / `NotPrincipal`: `*` and `{"AWS": "*"}` everyone (the anonymous caller too); an account id or
+  its `:root` ARN every IAM principal of that account; any other value the principal it names. A wildcard
+  inside a value is refused (AWS allows `*` only whole). No element: the identity the policy is attached to.
+* `Condition`: `encode_conditions`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import z3
+
+from solomonic.policy import encode_strings as strings
+from solomonic.policy.encode_conditions import condition_holds
+from solomonic.policy.encode_request import VARIABLE_VERSION, SymbolicRequest
+from solomonic.policy.model import Policy, PrincipalEntry, Statement
+from solomonic.policy.unsupported import Unsupported
+
+_ACCOUNT = re.compile(r"\d{12}")
+_ROOT = re.compile(r"arn:[^:]+:iam::(\d{12}):root")
+_LOWER_ASCII = z3.Star(z3.Diff(strings.ANY_CHAR, z3.Range("A", "Z")))
+
+
+@dataclass
+class Encoded:
+    """A policy's formulas: `allows` (the decision is allow), `denies` (some Deny statement matches) and one
+    `applies` formula per statement, in order."""
+
+    policy: Policy
+    allows: z3.BoolRef
+    denies: z3.BoolRef
+    applies: list[z3.BoolRef]
+
+
+class Encoder:
+    """Encodes policies over one shared `SymbolicRequest`, so that several can be compared."""
+
+    def __init__(self, policies: Iterable[Policy], extra_keys: Iterable[str] = ()) -> None:
+        self.policies = tuple(policies)
+        self.request = SymbolicRequest(self.policies, extra_keys)
+        self.request.universe.append(z3.InRe(self.request.action, _LOWER_ASCII))
+        self.colon_readings: list[str] = []
+
+    @property
+    def universe(self) -> list[z3.BoolRef]:
+        return self.request.universe
+
+    def encode(self, policy: Policy) -> Encoded:
+        variables = policy.version == VARIABLE_VERSION
+        applies = [self.statement_applies(statement, variables) for statement in policy.statements]
+        allow = [a for a, s in zip(applies, policy.statements) if s.effect == "Allow"]
+        deny = [a for a, s in zip(applies, policy.statements) if s.effect == "Deny"]
+        denies = z3.Or(deny) if deny else z3.BoolVal(False)
+        allows = z3.And(z3.Or(allow), z3.Not(denies)) if allow else z3.BoolVal(False)
+        return Encoded(policy, allows, denies, applies)
+
+    def statement_applies(self, statement: Statement, variables: bool) -> z3.BoolRef:
+        request = self.request
+        parts = [self._action(statement), self._resource(statement, variables), self._principal(statement)]
+        parts += [condition_holds(condition, request, variables) for condition in statement.conditions]
+        return z3.And(parts)
+
+    def _action(self, statement: Statement) -> z3.BoolRef:
+        hits = []
+        for text in statement.actions:
+            pattern = strings.read(text.lower(), variables=False)
+            literal = pattern.literal
+            hits.append(self.request.action == z3.StringVal(literal) if literal is not None
+                        else z3.InRe(self.request.action, strings.glob_regex(pattern, {})))
+        hit = z3.Or(hits)
+        return z3.Not(hit) if statement.not_action else hit
+
+    def _resource(self, statement: Statement, variables: bool) -> z3.BoolRef:
+        if statement.resources is None:
+            return z3.BoolVal(True)
+        hits = []
+        for text in statement.resources:
+            pattern = strings.read(text, variables=variables)
+            keys = [self.request.key(k) for k in pattern.variables]
+            for key in keys:
+                if key.count is not None or key.sort != "string":
+                    raise Unsupported(f"Resource {text!r}: the key {key.name!r} used as a policy variable is not "
+                                      "a single string")
+            literal = pattern.literal
+            if literal is not None:
+                hits.append(self.request.resource == z3.StringVal(literal))
+                continue
+            terms = {k: self.request.key(k).single for k in pattern.variables}
+            within, anything = strings.resource_regexes(pattern, terms)
+            present = [key.present for key in keys]
+            if anything is not None:
+                # the readings differ only on resources outside the universe (the evaluator refuses them)
+                self.universe.append(z3.Implies(z3.And(*present, z3.InRe(self.request.resource, anything)),
+                                                z3.InRe(self.request.resource, within)))
+                self.colon_readings.append(text)
+            hits.append(z3.And(*present, z3.InRe(self.request.resource, within)))
+        hit = z3.Or(hits)
+        return z3.Not(hit) if statement.not_resource else hit
+
+    def _principal(self, statement: Statement) -> z3.BoolRef:
+        if statement.principals is None:
+            return z3.BoolVal(True)
+        hit = z3.Or([self._principal_entry(entry) for entry in statement.principals])
+        return z3.Not(hit) if statement.not_principal else hit
+
+    def _principal_entry(self, entry: PrincipalEntry) -> z3.BoolRef:
+        request = self.request
+        if entry.kind == "*" or (entry.kind == "AWS" and entry.value == "*"):
+            return z3.BoolVal(True)
+        if "*" in entry.value or "?" in entry.value:
+            raise Unsupported(f"Principal {entry.kind} {entry.value!r}: a wildcard inside a principal (AWS "
+                              "allows '*' only as the whole value)")
+        if entry.kind == "AWS":
+            root = _ROOT.fullmatch(entry.value)
+            account = entry.value if _ACCOUNT.fullmatch(entry.value) else root.group(1) if root else None
+            if account is not None:
+                return z3.And(request.is_iam, request.account == z3.StringVal(account))
+        return request.principal == z3.StringVal(entry.value)

@@ -1,0 +1,175 @@
+"""Condition blocks as z3 formulas over a `SymbolicRequest`.
+
+The semantics, from the IAM reference "IAM JSON policy elements: Condition operators" and "Set operators
+for multivalued context keys" (the same pages the evaluator's `conditions` cites; the code is written apart):
+
+* a key absent from the request makes a positive operator false and a negated one (`StringNotEquals`,
+  `NotIpAddress`, ...) true; `...IfExists` holds where the key is absent; `Null` `true` means absent;
+* several values of one key are ORed, and NORed for a negated operator;
+* `ForAnyValue:` holds when some element of the request's set matches (false when the key is absent),
+  `ForAllValues:` when every element does (true when absent); a negated operator is negated element-wise;
+* a policy value holding a variable whose key is absent matches nothing ("there is no equal or like value").
+
+Numbers are reals, dates integer epoch seconds (a policy date with fractions of a second is refused), IP
+ranges bit masks, `BinaryEquals` a comparison of decoded bytes, `Bool` a case-insensitive true/false.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+from datetime import datetime, timezone
+from fractions import Fraction
+
+import z3
+
+from solomonic.policy import encode_strings as strings
+from solomonic.policy.encode_request import Key, SymbolicRequest, Value
+from solomonic.policy.model import Condition
+from solomonic.policy.operators import POSITIVE_OF, Operator, parse_operator
+from solomonic.policy.unsupported import Unsupported
+
+_B64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+def condition_holds(condition: Condition, request: SymbolicRequest, variables: bool) -> z3.BoolRef:
+    """The formula: `condition` holds for the request. `variables`: the policy's Version substitutes them."""
+    operator = parse_operator(condition.operator)
+    key = request.key(condition.key)
+    if operator.family == "Null":
+        return _null(condition, key)
+    matcher = _Matcher(operator, condition, request, variables)
+    if operator.qualifier is None:
+        return z3.If(key.present, matcher.one(key.single), z3.BoolVal(operator.negated or operator.if_exists))
+    members = key.members()
+    if operator.qualifier == "ForAnyValue":
+        some = z3.Or([z3.And(inside, matcher.one(value)) for inside, value in members])
+        return z3.If(key.present, some, z3.BoolVal(operator.if_exists))
+    return z3.Implies(key.present, z3.And([z3.Implies(inside, matcher.one(value)) for inside, value in members]))
+
+
+def _null(condition: Condition, key: Key) -> z3.BoolRef:
+    wanted = []
+    for text in condition.values:
+        if text.lower() not in ("true", "false"):
+            raise Unsupported(f"Null on {condition.key!r} with the value {text!r}, neither true nor false")
+        wanted.append(z3.Not(key.present) if text.lower() == "true" else key.present)
+    return z3.Or(wanted)
+
+
+class _Matcher:
+    """One request value against all the policy values of a condition: OR, or NOR when negated."""
+
+    def __init__(self, operator: Operator, condition: Condition, request: SymbolicRequest, variables: bool):
+        self.operator = operator
+        self.base = POSITIVE_OF.get(operator.base, operator.base)
+        self.condition = condition
+        self.request = request
+        self.variables = variables and operator.family in ("String", "Arn", "Bool")
+
+    def one(self, value: Value) -> z3.BoolRef:
+        matched = z3.Or([self._against(value, text) for text in self.condition.values])
+        return z3.Not(matched) if self.operator.negated else matched
+
+    def _against(self, value: Value, text: str) -> z3.BoolRef:
+        family = self.operator.family
+        if family in ("String", "Arn", "Bool"):
+            assert isinstance(value, z3.SeqRef)
+            return self._string(value, text)
+        if family == "Numeric":
+            return _ordered(self.base, value, _number(text, self.condition))
+        if family == "Date":
+            return _ordered(self.base, value, _date(text, self.condition))
+        if family == "Binary":
+            assert isinstance(value, z3.SeqRef)
+            return z3.InRe(value, _base64_encodings(text, self.condition))
+        assert isinstance(value, tuple)
+        return _in_network(value, text, self.condition)
+
+    def _string(self, value: z3.SeqRef, text: str) -> z3.BoolRef:
+        wildcards = self.base in ("StringLike", "ArnEquals", "ArnLike")
+        pattern = strings.read(text, wildcards=wildcards, variables=self.variables)
+        needed = [self.request.key(k).present for k in pattern.variables]
+        terms = {k: self.request.key(k).single for k in pattern.variables}
+        for k in pattern.variables:
+            if self.request.key(k).count is not None or self.request.key(k).sort != "string":
+                raise Unsupported(f"{text!r}: the key {k!r} used as a policy variable is not a single string")
+        if self.base == "Bool":
+            if pattern.variables:
+                raise Unsupported(f"Bool on {self.condition.key!r} with a policy variable {text!r}")
+            if text.lower() not in ("true", "false"):
+                raise Unsupported(f"Bool on {self.condition.key!r}: {text!r} is neither true nor false")
+            return z3.InRe(value, strings.case_insensitive(text.lower()))
+        if self.operator.family == "Arn":
+            regex = strings.arn_fields_regex(pattern)
+            return z3.BoolVal(True) if regex is None else z3.InRe(value, regex)
+        ignore_case = self.base == "StringEqualsIgnoreCase"
+        literal = pattern.literal
+        if literal is not None and not ignore_case:
+            return value == z3.StringVal(literal)
+        return z3.And(*needed, z3.InRe(value, strings.glob_regex(pattern, terms, ignore_case=ignore_case)))
+
+
+def _ordered(base: str, value: Value, constant: Fraction | int) -> z3.BoolRef:
+    assert isinstance(value, z3.ArithRef)
+    bound = z3.RealVal(str(constant)) if isinstance(constant, Fraction) else z3.IntVal(constant)
+    relation = base.removeprefix("Numeric").removeprefix("Date")
+    return {"Equals": value == bound, "LessThan": value < bound, "LessThanEquals": value <= bound,
+            "GreaterThan": value > bound, "GreaterThanEquals": value >= bound}[relation]
+
+
+def _number(text: str, condition: Condition) -> Fraction:
+    try:
+        if "/" in text or "_" in text:
+            raise ValueError(text)
+        return Fraction(text.strip())
+    except (ValueError, ZeroDivisionError):
+        raise Unsupported(f"{condition.operator} on {condition.key!r}: {text!r} is not a decimal number") from None
+
+
+def _date(text: str, condition: Condition) -> int:
+    """Epoch seconds of an ISO 8601 date-time with a time zone, or of an integer epoch time."""
+    stripped = text.strip()
+    if stripped.lstrip("-").isdigit():
+        return int(stripped)
+    try:
+        moment = datetime.fromisoformat(stripped)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise Unsupported(f"{condition.operator} on {condition.key!r}: {text!r} is not an ISO 8601 date-time with "
+                          "a time zone or epoch seconds")
+    if moment.microsecond:
+        raise Unsupported(f"{condition.operator} on {condition.key!r}: {text!r} has fractions of a second")
+    return int((moment - datetime(1970, 1, 1, tzinfo=timezone.utc)).total_seconds())
+
+
+def _in_network(value: tuple[z3.BoolRef, z3.BitVecRef], text: str, condition: Condition) -> z3.BoolRef:
+    try:
+        network = ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError:
+        raise Unsupported(f"{condition.operator} on {condition.key!r}: {text!r} is not a CIDR block") from None
+    is_v6, bits = value
+    width = network.max_prefixlen
+    mask = z3.BitVecVal(int(network.netmask), 128)
+    net = z3.BitVecVal(int(network.network_address), 128)
+    family = is_v6 if width == 128 else z3.Not(is_v6)
+    return z3.And(family, bits & mask == net)
+
+
+def _base64_encodings(text: str, condition: Condition) -> z3.ReRef:
+    """Every base-64 text that decodes (as the evaluator decodes, `validate=True`) to the bytes `text` does:
+    the canonical text, with any value in the unused low bits of the last character before `=` padding."""
+    try:
+        canonical = base64.b64encode(base64.b64decode(text, validate=True)).decode()
+    except binascii.Error:
+        raise Unsupported(f"BinaryEquals on {condition.key!r}: {text!r} is not base-64") from None
+    padding = len(canonical) - len(canonical.rstrip("="))
+    if not padding:
+        return z3.Re(canonical)
+    head, last = canonical[: -padding - 1], canonical[-padding - 1]
+    unused = 4 if padding == 2 else 2
+    index = _B64_ALPHABET.index(last)
+    variants = [z3.Re(_B64_ALPHABET[(index >> unused << unused) + low]) for low in range(2 ** unused)]
+    return z3.Concat(z3.Re(head), z3.Union(*variants), z3.Re("=" * padding))

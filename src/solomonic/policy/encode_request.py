@@ -1,0 +1,253 @@
+"""The symbolic request: z3 variables for who asks, for what, on which resource, with which context keys.
+
+One `SymbolicRequest` stands for every request at once. Each context key the policies mention gets a
+presence flag and a value of the sort its operators compare it as (Zelkova's typed request, FMCAD 2018):
+
+    string, ARN, Bool  z3 String  (a Bool key holds "true" or "false" in any case, as the evaluator reads it)
+    binary             z3 String  (canonical base-64: the evaluator compares decoded bytes)
+    number             z3 Real    (decimals, compared exactly)
+    date               z3 Int     (seconds since the epoch)
+    ip                 a Bool "is IPv6" and a 128-bit vector (IPv4 in the low 32 bits)
+
+A key compared under `ForAllValues:` / `ForAnyValue:` is a bounded set: a count and `bound` elements. The
+bound is the number of classes its policy values cut the element space into (each literal value, plus
+"none of them"; `2**m` where wildcards or variables make classes overlap), so every combination of classes
+is a set the solver can build; past `MAX_SET` elements the bound is cut and `truncated` says so.
+
+`universe` holds what every request satisfies: the documented shape of a principal and the keys AWS derives
+from it (`aws:PrincipalArn` is the principal's ARN), and the values the concrete evaluator refuses as
+unsupported. A "no difference" answer holds for every request in that universe; `analyse` reports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal, TypeAlias
+
+import z3
+
+from solomonic.policy import encode_strings as strings
+from solomonic.policy.model import Policy
+from solomonic.policy.operators import parse_operator
+from solomonic.policy.unsupported import Unsupported
+
+Sort = Literal["string", "bool", "binary", "number", "date", "ip"]
+FAMILY_SORT: dict[str, Sort] = {"String": "string", "Arn": "string", "Bool": "bool", "Binary": "binary",
+                                "Numeric": "number", "Date": "date", "IpAddress": "ip"}
+MAX_SET = 5
+PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
+ACCOUNT_RE = z3.Loop(z3.Range("0", "9"), 12, 12)
+VARIABLE_VERSION = "2012-10-17"
+
+# keys only an IAM principal (not an anonymous caller, not a service) carries (IAM reference, "AWS global
+# condition context keys", *Properties of the principal*: "this key is included in the request context for
+# all signed requests"; anonymous requests are unsigned)
+IAM_PRINCIPAL_KEYS = ("aws:principalorgid", "aws:principalorgpaths", "aws:principaltag/", "aws:username",
+                      "aws:userid", "aws:principaltype", "aws:multifactorauthpresent", "aws:multifactorauthage")
+
+Value: TypeAlias = "z3.ExprRef | tuple[z3.BoolRef, z3.BitVecRef]"
+
+
+@dataclass
+class Key:
+    """One context key: `name` as the policy first spells it, its sort, presence, and value(s)."""
+
+    name: str
+    sort: Sort
+    present: z3.BoolRef
+    values: list[Value]
+    count: z3.ArithRef | None = None  # a set's number of elements; None for a single-valued key
+    plain: bool = True  # compared without a set operator somewhere (the request then holds one value)
+
+    @property
+    def single(self) -> Value:
+        return self.values[0]
+
+    def members(self) -> list[tuple[z3.BoolRef, Value]]:
+        """(is element i in the set, element i) for a set key."""
+        assert self.count is not None
+        return [(self.count > index, value) for index, value in enumerate(self.values)]
+
+
+@dataclass
+class _Usage:
+    sorts: set[Sort] = field(default_factory=set)
+    in_set: bool = False
+    plain: bool = False
+    arn: bool = False  # compared by an ARN operator with a value other than `*`
+    in_wildcards: bool = False  # substituted as a variable where wildcards count
+    constants: list[str] = field(default_factory=list)
+    overlapping: bool = False
+    spelling: str = ""
+
+
+def _collect(policies: Iterable[Policy]) -> dict[str, _Usage]:
+    usage: dict[str, _Usage] = {}
+
+    def use(key: str) -> _Usage:
+        entry = usage.setdefault(key.lower(), _Usage())
+        entry.spelling = entry.spelling or key
+        return entry
+
+    for policy in policies:
+        variables = policy.version == VARIABLE_VERSION
+        for statement in policy.statements:
+            for resource in (statement.resources or ()) if variables else ():
+                for key in strings.read(resource).variables:
+                    _variable_use(use(key), True)
+            for condition in statement.conditions:
+                try:
+                    operator = parse_operator(condition.operator)
+                except ValueError as error:
+                    raise Unsupported(str(error)) from None
+                entry = use(condition.key)
+                if operator.family != "Null":
+                    entry.sorts.add(FAMILY_SORT[operator.family])
+                    entry.constants.extend(condition.values)
+                    if operator.qualifier:
+                        entry.in_set = True
+                    else:
+                        entry.plain = True
+                wildcards = operator.base in ("StringLike", "StringNotLike") or operator.family == "Arn"
+                if operator.family == "Arn" and any(v != "*" for v in condition.values):
+                    entry.arn = True
+                if variables and operator.family in ("String", "Arn", "Bool"):
+                    for value in condition.values:
+                        pattern = strings.read(value, wildcards=wildcards)
+                        if pattern.variables or pattern.literal is None:
+                            entry.overlapping = True
+                        for key in pattern.variables:
+                            _variable_use(use(key), wildcards)
+                elif wildcards:
+                    entry.overlapping = True
+    return usage
+
+
+def _variable_use(entry: _Usage, wildcards: bool) -> None:
+    entry.sorts.add("string")
+    entry.plain = True
+    entry.in_wildcards = entry.in_wildcards or wildcards
+
+
+class SymbolicRequest:
+    """The request variables and the universe constraints, for the keys `policies` mention."""
+
+    def __init__(self, policies: Iterable[Policy], extra_keys: Iterable[str] = ()) -> None:
+        # the principal is a term over its parts, so that the solver never has to take an ARN apart
+        self.anonymous, self.is_iam = z3.Bool("principal is anonymous"), z3.Bool("principal is IAM")
+        self.partition, self.account = z3.String("principal partition"), z3.String("principal account")
+        self.name, self.other = z3.String("principal name"), z3.String("principal (not IAM)")
+        iam_arn = z3.Concat(z3.StringVal("arn:"), self.partition, z3.StringVal(":iam::"), self.account,
+                            z3.StringVal(":"), self.name)
+        self.principal = z3.If(self.anonymous, z3.StringVal("*"), z3.If(self.is_iam, iam_arn, self.other))
+        self.action = z3.String("action")  # lower case: AWS compares action names without regard to case
+        self.resource = z3.String("resource")
+        self.universe: list[z3.BoolRef] = []
+        self.truncated: list[str] = []
+        self.keys: dict[str, Key] = {}
+        usage = _collect(policies)
+        for name in extra_keys:
+            usage.setdefault(name.lower(), _Usage(spelling=name))
+        for lower, entry in sorted(usage.items()):
+            self.keys[lower] = self._key(lower, entry)
+        self._principal_shape()
+
+    def key(self, name: str) -> Key:
+        return self.keys[name.lower()]
+
+    def _key(self, lower: str, entry: _Usage) -> Key:
+        sorts = entry.sorts or {"string"}
+        if len(sorts) > 1:
+            raise Unsupported(f"condition key {entry.spelling!r} is compared as {' and as '.join(sorted(sorts))}")
+        (sort,) = sorts
+        present = z3.Bool(f"has {lower}")
+        if not entry.in_set:
+            key = Key(entry.spelling, sort, present, [_value(sort, lower)])
+        else:
+            if entry.plain and sort != "string":
+                raise Unsupported(f"condition key {entry.spelling!r} is used both with and without a set operator")
+            classes = len(entry.constants) + 1 if not entry.overlapping else 2 ** len(entry.constants)
+            if classes > MAX_SET:
+                self.truncated.append(entry.spelling)
+            bound = min(classes, MAX_SET)
+            count = z3.Int(f"count {lower}")
+            key = Key(entry.spelling, sort, present,
+                      [_value(sort, f"{lower}[{i}]") for i in range(bound)], count, entry.plain)
+            # a present set has at least one element (the evaluator refuses an empty one under Null); a key
+            # also used without a set operator holds one value there (a list under a plain operator is refused)
+            self.universe += [count >= 0, count <= bound, z3.Implies(present, count >= 1),
+                              z3.Implies(z3.Not(present), count == 0)]
+            if entry.plain:
+                self.universe.append(z3.Implies(present, count == 1))
+        for value in key.values:
+            self.universe += _well_formed(sort, value, entry)
+        return key
+
+    def _principal_shape(self) -> None:
+        """An IAM principal is `arn:PARTITION:iam::ACCOUNT:NAME`; anyone else (a service, a federated
+        provider) is named by a string that is neither `*` nor an ARN. The keys AWS derives from the principal
+        agree with it: `aws:PrincipalArn` is its ARN, `aws:PrincipalAccount` its account, `aws:username` the
+        last part of a user's name (`user/PATH/NAME`)."""
+        self.universe += [
+            z3.Not(z3.And(self.anonymous, self.is_iam)),
+            z3.InRe(self.account, ACCOUNT_RE),
+            z3.Or([self.partition == z3.StringVal(p) for p in PARTITIONS]),
+            z3.Length(self.name) > 0,
+            self.other != z3.StringVal(""), self.other != z3.StringVal("*"),
+            z3.Not(z3.PrefixOf(z3.StringVal("arn:"), self.other)),
+        ]
+        for lower, key in self.keys.items():
+            if lower == "aws:principalarn" and key.count is None:
+                self.universe += [key.present == self.is_iam, z3.Implies(key.present, key.single == self.principal)]
+            elif lower == "aws:principalaccount" and key.count is None:
+                self.universe += [key.present == self.is_iam, z3.Implies(key.present, key.single == self.account)]
+            elif any(lower.startswith(prefix) for prefix in IAM_PRINCIPAL_KEYS):
+                self.universe.append(z3.Implies(z3.Not(self.is_iam), z3.Not(key.present)))
+        username = self.keys.get("aws:username")
+        if username is not None and username.count is None and username.sort == "string":
+            path = z3.String("principal user path")
+            self.universe += [
+                z3.InRe(path, z3.Option(z3.Concat(z3.Star(strings.NOT_COLON), z3.Re("/")))),
+                z3.Implies(username.present,
+                           self.name == z3.Concat(z3.StringVal("user/"), path, username.single))]
+
+
+def _value(sort: Sort, name: str) -> Value:
+    if sort in ("string", "bool", "binary"):
+        return z3.String(name)
+    if sort == "number":
+        return z3.Real(name)
+    if sort == "date":
+        return z3.Int(name)
+    return (z3.Bool(f"{name} is IPv6"), z3.BitVec(name, 128))
+
+
+def _well_formed(sort: Sort, value: Value, entry: _Usage) -> list[z3.BoolRef]:
+    """What a value of this key must look like for the evaluator to read it (else it refuses the request)."""
+    if sort == "bool":
+        assert isinstance(value, z3.SeqRef)
+        return [z3.InRe(value, z3.Union(strings.case_insensitive("true"), strings.case_insensitive("false")))]
+    if sort == "binary":
+        assert isinstance(value, z3.SeqRef)
+        return [z3.InRe(value, BASE64)]
+    if sort == "ip":
+        assert isinstance(value, tuple)
+        is_v6, bits = value
+        return [z3.Implies(z3.Not(is_v6), z3.Extract(127, 32, bits) == 0)]
+    if sort == "string":
+        assert isinstance(value, z3.SeqRef)
+        out = []
+        if entry.arn:
+            out.append(z3.InRe(value, strings.ARN_SHAPE))
+        if entry.in_wildcards:
+            out += [z3.Not(z3.Contains(value, z3.StringVal("*"))), z3.Not(z3.Contains(value, z3.StringVal("?")))]
+        return out
+    return []
+
+
+_B64 = z3.Union(z3.Range("A", "Z"), z3.Range("a", "z"), z3.Range("0", "9"), z3.Re("+"), z3.Re("/"))
+BASE64 = z3.Concat(z3.Star(z3.Loop(_B64, 4, 4)),
+                   z3.Option(z3.Union(z3.Concat(z3.Loop(_B64, 2, 2), z3.Re("==")),
+                                      z3.Concat(z3.Loop(_B64, 3, 3), z3.Re("=")))))
+"""Canonical-looking base-64 (groups of four, padded); the encoding compares such strings as bytes."""

@@ -1,0 +1,242 @@
+"""From a z3 model to a realistic request: a real action, a resource of a type it takes, a plausible principal.
+
+The encoding reasons about every string (`analyse` needs that for "no difference" to mean every request), so
+a model may name the action `s3:get` only because `s3:Get*` matches it. A witness must be a request a user
+can recognise (issue 23, *Evidence*): `Realism` adds constraints that keep the solver among
+
+* actions: real catalogue names. The decision depends on an action only through which of the policies'
+  action patterns it matches (its *signature*), so a few real actions per signature (with different resource
+  types) stand for all the others; candidates are the catalogue's matches of each pattern plus `COMMON`;
+* resources: the ARN templates of the chosen action (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`),
+  each `${...}` part some text of the characters such names use (`"*"` for an action that takes no resource);
+* principals: `*`, an IAM role or user ARN, a service principal, or a principal the policies name;
+* values: printable strings, `true`/`false`, dates between 1970 and 9999, numbers with at most two decimals.
+
+`request` then reads the model into a `model.Request`, every context key the policies mention and the
+model makes present included, each value written as AWS sends it.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import re
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
+from fractions import Fraction
+
+import z3
+
+from solomonic.policy.encode import Encoder
+from solomonic.policy.encode_request import Key
+from solomonic.policy.model import Request
+
+PER_SIGNATURE = 4
+# real actions of the services policies most often grant, so that "an action none of the patterns names"
+# (NotAction, a Deny's complement) has candidates too
+COMMON = ("s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:DeleteObject", "s3:ListAllMyBuckets",
+          "ec2:DescribeInstances", "ec2:RunInstances", "iam:CreateUser", "iam:PassRole", "iam:CreateAccessKey",
+          "sts:AssumeRole", "kms:Decrypt", "kms:Encrypt", "lambda:InvokeFunction", "sqs:SendMessage",
+          "sns:Publish", "dynamodb:GetItem", "logs:PutLogEvents", "secretsmanager:GetSecretValue",
+          "ssm:GetParameter", "cloudwatch:PutMetricData")
+_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
+_WORD = z3.Union(z3.Range("a", "z"), z3.Range("A", "Z"), z3.Range("0", "9"), z3.Re("-"), z3.Re("_"),
+                 z3.Re("."))
+_NAME = z3.Concat(z3.Range("a", "z"), z3.Star(_WORD))  # a name as people write them: a letter first
+_PRINTABLE = z3.Star(z3.Range(" ", "~"))
+_SERVICE = z3.Concat(z3.Plus(z3.Range("a", "z")), z3.Re(".amazonaws.com"))
+_LAST_DATE = int(datetime(9999, 12, 31, tzinfo=timezone.utc).timestamp())
+
+
+def _glob(pattern: str) -> re.Pattern[str]:
+    """An action pattern as a Python regular expression (case-insensitive glob), to sort catalogue names."""
+    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern),
+                      re.IGNORECASE | re.DOTALL)
+
+
+def _signature(patterns: list[re.Pattern[str]], action: str) -> tuple[bool, ...]:
+    return tuple(regex.fullmatch(action) is not None for regex in patterns)
+
+
+def _fits(templates: tuple[str, ...], resources: list[str]) -> bool:
+    """Could a resource of one of `templates` match one of the policies' resource patterns? A cheap test that
+    ranks candidates (the solver decides): the pattern, its wildcards and variables read as one character,
+    against the template, its `${...}` parts read as any text."""
+    for template in templates:
+        if template == "*":
+            return "*" in resources
+        shape = re.compile(".+".join(re.escape(piece) for piece in _PLACEHOLDER.split(template)))
+        if any(shape.fullmatch(re.sub(r"\$\{[^}]*\}|[*?]", "x", r).replace("arn:aws-cn:", "arn:aws:"))
+               for r in resources):
+            return True
+    return False
+
+
+def action_choices(catalogue: object, patterns: Iterable[str], resources: Iterable[str] = ()) -> dict[str, str]:
+    """A few real actions per signature over `patterns`: lower-case name -> name as AWS spells it. Those whose
+    resource types fit the policies' `resources` come first in each signature."""
+    resources = sorted(set(resources))
+    patterns = sorted({p.lower() for p in patterns})
+    compiled = [_glob(p) for p in patterns]
+    candidates: dict[str, str] = {}
+    for pattern in patterns:
+        if pattern.split(":", 1)[0] not in ("*", ""):  # a pattern for every service adds nothing to COMMON
+            candidates.update((name.lower(), name) for name in catalogue.actions(pattern))  # type: ignore[attr-defined]
+    candidates.update((name.lower(), name) for name in COMMON if catalogue.exists(name))  # type: ignore[attr-defined]
+    kept: dict[tuple[bool, ...], dict[tuple[str, ...], str]] = {}
+    ranked = sorted(candidates, key=lambda lower: (
+        not _fits(tuple(catalogue.resource_arns(candidates[lower])), resources), lower))  # type: ignore[attr-defined]
+    for lower in ranked:
+        signature = _signature(compiled, lower)
+        by_templates = kept.setdefault(signature, {})
+        templates = tuple(catalogue.resource_arns(candidates[lower]))  # type: ignore[attr-defined]
+        if len(by_templates) < PER_SIGNATURE and templates not in by_templates:
+            by_templates[templates] = lower
+    return {lower: candidates[lower] for group in kept.values() for lower in group.values()}
+
+
+def template_regex(template: str) -> z3.ReRef:
+    """An ARN template with each `${...}` part filled by plausible text (`${Partition}` is `aws`)."""
+    pieces: list[z3.ReRef] = []
+    position = 0
+    for match in _PLACEHOLDER.finditer(template):
+        if match.start() > position:
+            pieces.append(z3.Re(template[position:match.start()]))
+        name = match.group(1)
+        if name == "Partition":
+            pieces.append(z3.Re("aws"))
+        elif name in ("Account", "AccountId"):
+            pieces.append(z3.Loop(z3.Range("0", "9"), 12, 12))
+        elif name == "Region":
+            pieces.append(z3.Union(*(z3.Re(r) for r in ("us-east-1", "eu-west-1", "ap-southeast-2"))))
+        else:
+            pieces.append(_NAME)
+        position = match.end()
+    if position < len(template):
+        pieces.append(z3.Re(template[position:]))
+    return pieces[0] if len(pieces) == 1 else z3.Concat(*pieces)
+
+
+class Realism:
+    """The constraints that keep a model realistic (module docstring) for the policies of `encoder`."""
+
+    def __init__(self, encoder: Encoder, catalogue: Callable[[], object]) -> None:
+        self.encoder = encoder
+        self._catalogue = catalogue
+        self._written = [a for p in encoder.policies for s in p.statements for a in s.actions]
+        self.patterns = [_glob(a) for a in sorted({a.lower() for a in self._written})]
+        self.named_principals: list[str] = sorted({e.value for p in encoder.policies for s in p.statements
+                                        for e in (s.principals or ()) if e.value != "*"})
+
+    @functools.cached_property
+    def catalogue(self) -> object:
+        """The catalogue, loaded on first use: an answer without a witness never needs it."""
+        return self._catalogue()
+
+    @functools.cached_property
+    def actions(self) -> dict[str, str]:
+        resources = [r for p in self.encoder.policies for s in p.statements for r in (s.resources or ("*",))]
+        return action_choices(self.catalogue, self._written, resources)
+
+    def ordered(self, unrealistic_action: str) -> list[str]:
+        """The candidate actions, those with the signature of the solver's own (unrealistic) action first: for
+        them only the resource and the values need to change."""
+        signature = _signature(self.patterns, unrealistic_action)
+        return sorted(self.actions, key=lambda a: _signature(self.patterns, a) != signature)
+
+    def action(self, lower: str) -> list[z3.BoolRef]:
+        """The request's action is the real action `lower`, on a resource of a type it takes."""
+        request = self.encoder.request
+        templates = self.catalogue.resource_arns(self.actions[lower])  # type: ignore[attr-defined]
+        return [request.action == z3.StringVal(lower),
+                z3.Or([z3.InRe(request.resource, template_regex(t)) if t != "*"
+                       else request.resource == z3.StringVal("*") for t in templates])]
+
+    def principal_kinds(self, model: z3.ModelRef) -> list[str]:
+        """The kinds of principal to try, the solver's own first (fixing the kind keeps each query a
+        conjunction, which z3's string solver answers far faster than a disjunction of shapes)."""
+        request = self.encoder.request
+        own = ("anonymous" if z3.is_true(model.eval(request.anonymous, model_completion=True))
+               else "iam" if z3.is_true(model.eval(request.is_iam, model_completion=True)) else "other")
+        return [own] + [k for k in ("anonymous", "iam", "other") if k != own]
+
+    def values(self, kind: str) -> list[z3.BoolRef]:
+        """A plausible principal of `kind` (an IAM role or user, a service or a principal the policies name)
+        and plausible context values."""
+        request = self.encoder.request
+        if kind == "anonymous":
+            out = [request.anonymous]
+        elif kind == "iam":
+            role_or_user = z3.Concat(z3.Union(z3.Re("role/"), z3.Re("user/")), _NAME)
+            out = [z3.Not(request.anonymous), request.is_iam, request.partition == z3.StringVal("aws"),
+                   z3.InRe(request.name, role_or_user)]
+        else:
+            named = [request.other == z3.StringVal(p) for p in self.named_principals if not p.startswith("arn:")]
+            out = [z3.Not(request.anonymous), z3.Not(request.is_iam), z3.Or(z3.InRe(request.other, _SERVICE), *named)]
+        for key in request.keys.values():
+            out += [z3.Implies(key.present, c) for c in _plausible(key)]
+        return out
+
+    def request(self, model: z3.ModelRef) -> Request:
+        """The request the model describes (call after a sat check with `constraints`)."""
+        request = self.encoder.request
+        action = _text(model, request.action)
+        context: dict[str, str | tuple[str, ...]] = {}
+        for key in request.keys.values():
+            if not z3.is_true(model.eval(key.present, model_completion=True)):
+                continue
+            if key.count is None or key.plain:
+                context[key.name] = _format(model, key, key.single)
+            else:
+                count = model.eval(key.count, model_completion=True).as_long()
+                context[key.name] = tuple(_format(model, key, v) for v in key.values[:count])
+        return Request(principal=_text(model, request.principal), action=self.actions.get(action, action),
+                       resource=_text(model, request.resource), context=context)
+
+
+def _plausible(key: Key) -> list[z3.BoolRef]:
+    out = []
+    for value in key.values:
+        if isinstance(value, tuple):  # an IP address: every one is plausible
+            continue
+        if key.sort == "bool":
+            out.append(z3.Or(value == z3.StringVal("true"), value == z3.StringVal("false")))
+        elif key.sort in ("string", "binary"):
+            out.append(z3.InRe(value, _PRINTABLE))
+        elif key.sort == "date":
+            out.append(z3.And(value >= 0, value <= _LAST_DATE))
+        elif key.sort == "number":
+            out.append(z3.IsInt(value * 100))
+    return out
+
+
+def _text(model: z3.ModelRef, term: z3.SeqRef) -> str:
+    return str(model.eval(term, model_completion=True).as_string())
+
+
+def _format(model: z3.ModelRef, key: Key, value: object) -> str:
+    """A value as AWS writes it in a request: an ISO date, a decimal, an IP address, the string itself."""
+    if key.sort == "date":
+        seconds = model.eval(value, model_completion=True).as_long()
+        return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if key.sort == "number":
+        fraction = model.eval(value, model_completion=True).as_fraction()
+        return _decimal(Fraction(fraction))
+    if key.sort == "ip":
+        assert isinstance(value, tuple)
+        is_v6, bits = value
+        number = model.eval(bits, model_completion=True).as_long()
+        if z3.is_true(model.eval(is_v6, model_completion=True)):
+            return str(ipaddress.IPv6Address(number))
+        return str(ipaddress.IPv4Address(number & 0xFFFFFFFF))
+    return _text(model, value)  # type: ignore[arg-type]
+
+
+def _decimal(number: Fraction) -> str:
+    if number.denominator == 1:
+        return str(number.numerator)
+    scaled = number * 100
+    sign = "-" if scaled < 0 else ""
+    whole, cents = divmod(abs(int(scaled)), 100)
+    return f"{sign}{whole}.{cents:02d}"
+
