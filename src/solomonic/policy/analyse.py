@@ -22,103 +22,20 @@ the IAM reference leaves open, a list under a plain operator) are left out.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import z3
 
+from solomonic.policy.access import check
 from solomonic.policy.catalogue import catalogue
 from solomonic.policy.encode import Encoder
-from solomonic.policy.evaluate import decide
-from solomonic.policy.model import Decision, Policy, Request
+from solomonic.policy.model import Policy, Request
 from solomonic.policy.result import CompareVerdict, Comparison
+from solomonic.policy.solve import Deadline, Search, assumptions, expect, search
 from solomonic.policy.unsupported import Unsupported
 from solomonic.policy.witness import Realism
 
-ACTION_TRY_MS = 2000  # one realistic action tried; most answer in well under 0.1 s
-UNIVERSE = ("requests range over every action name (ASCII, compared without regard to case), every resource "
-            "string, every value of each context key of the key's type, and every principal: anonymous, a service, "
-            "or an IAM principal named by its ARN (a role session stands for its role)",
-            "context keys AWS derives from the principal (aws:PrincipalArn, aws:PrincipalAccount, aws:username) "
-            "agree with it; anonymous and service callers carry no principal keys (aws:PrincipalOrgID, tags)")
-
-
-@dataclass(frozen=True)
-class Search:
-    """The outcome of one question: `request` a confirmed witness, or None with `reason` empty (no request has
-    the property) or saying why the answer is unknown."""
-
-    request: Request | None
-    reason: str = ""
-
-    @property
-    def unknown(self) -> bool:
-        return self.request is None and bool(self.reason)
-
-
-class Deadline:
-    def __init__(self, seconds: float) -> None:
-        self.end = time.monotonic() + seconds
-
-    def milliseconds(self) -> int:
-        return max(1, int((self.end - time.monotonic()) * 1000))
-
-
-def search(encoder: Encoder, realism: Realism, goal: z3.BoolRef, extra: list[z3.BoolRef],
-           confirm: Callable[[Request], str | None], deadline: Deadline, what: str) -> Search:
-    """Find a request satisfying `goal` (and `extra`, e.g. "the principal is anonymous"), realistic and confirmed
-    by `confirm` (which returns None when the evaluator agrees, else what it decided instead)."""
-    solver = z3.Solver()
-    solver.set("timeout", deadline.milliseconds())
-    solver.add(*encoder.universe, *extra, goal)
-    verdict = solver.check()
-    if verdict == z3.unsat:
-        return Search(None)
-    if verdict != z3.sat:
-        return Search(None, f"{what}: the solver gave no answer in time ({solver.reason_unknown()})")
-    model = solver.model()
-    unrealistic = realism.request(model)
-    found = None
-    tries = [(kind, action) for kind in realism.principal_kinds(model)
-             for action in realism.ordered(unrealistic.action.lower())]
-    for kind, action in tries:
-        attempt = z3.Solver()  # a fresh solver: z3's incremental mode is much slower on strings
-        attempt.set("timeout", min(deadline.milliseconds(), ACTION_TRY_MS))
-        attempt.add(*encoder.universe, *extra, goal, *realism.values(kind), *realism.action(action))
-        if attempt.check() == z3.sat:
-            found = realism.request(attempt.model())
-        if found is not None or deadline.milliseconds() <= 1:
-            break
-    if found is None:
-        return Search(None, f"{what}: only requests no real caller sends were found (none with a catalogue action "
-                            f"on a resource of a type it takes, plausible values, in time), e.g. action "
-                            f"{unrealistic.action!r} on {unrealistic.resource!r} by {unrealistic.principal!r}")
-    request = found
-    try:
-        mismatch = confirm(request)
-    except Unsupported as error:
-        return Search(None, f"{what}: the evaluator cannot replay the witness {request.to_json()}: {error}")
-    if mismatch is not None:
-        return Search(None, f"{what}: the witness {request.to_json()} was not confirmed by the evaluator "
-                            f"({mismatch}); this is a bug in the encoding")
-    return Search(request)
-
-
-def expect(policy: Policy, request: Request, allowed: bool) -> str | None:
-    """None when the evaluator decides `request` as expected (allowed or not), else what it decided."""
-    decision: Decision = decide(policy, request).decision
-    if (decision == "allow") == allowed:
-        return None
-    return f"{policy.source} decides {decision}"
-
-
-def assumptions(encoder: Encoder) -> tuple[str, ...]:
-    notes = list(UNIVERSE)
-    for text in dict.fromkeys(encoder.colon_readings):
-        notes.append(f"resources on which the '?' or mid-segment '*' of {text!r} could cover a ':' are left out "
-                     "(the IAM reference does not say whether it may)")
-    return tuple(notes)
+__all__ = ["check", "compare"]
 
 
 def compare(a: Policy, b: Policy, timeout_s: float = 10.0) -> Comparison:

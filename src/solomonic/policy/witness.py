@@ -72,7 +72,8 @@ def _fits(templates: tuple[str, ...], resources: list[str]) -> bool:
     return False
 
 
-def action_choices(catalogue: object, patterns: Iterable[str], resources: Iterable[str] = ()) -> dict[str, str]:
+def action_choices(catalogue: object, patterns: Iterable[str], resources: Iterable[str] = (),
+                   also: Iterable[str] = ()) -> dict[str, str]:
     """A few real actions per signature over `patterns`: lower-case name -> name as AWS spells it. Those whose
     resource types fit the policies' `resources` come first in each signature."""
     resources = sorted(set(resources))
@@ -92,7 +93,9 @@ def action_choices(catalogue: object, patterns: Iterable[str], resources: Iterab
         templates = tuple(catalogue.resource_arns(candidates[lower]))  # type: ignore[attr-defined]
         if len(by_templates) < PER_SIGNATURE and templates not in by_templates:
             by_templates[templates] = lower
-    return {lower: candidates[lower] for group in kept.values() for lower in group.values()}
+    chosen = {lower: candidates[lower] for group in kept.values() for lower in group.values()}
+    chosen.update((name.lower(), name) for name in also if catalogue.exists(name))  # type: ignore[attr-defined]
+    return chosen
 
 
 def template_regex(template: str) -> z3.ReRef:
@@ -120,8 +123,9 @@ def template_regex(template: str) -> z3.ReRef:
 class Realism:
     """The constraints that keep a model realistic (module docstring) for the policies of `encoder`."""
 
-    def __init__(self, encoder: Encoder, catalogue: Callable[[], object]) -> None:
+    def __init__(self, encoder: Encoder, catalogue: Callable[[], object], also: Iterable[str] = ()) -> None:
         self.encoder = encoder
+        self.also = tuple(also)  # actions a question is about (iam:PassRole), always among the candidates
         self._catalogue = catalogue
         self._written = [a for p in encoder.policies for s in p.statements for a in s.actions]
         self.patterns = [_glob(a) for a in sorted({a.lower() for a in self._written})]
@@ -136,7 +140,7 @@ class Realism:
     @functools.cached_property
     def actions(self) -> dict[str, str]:
         resources = [r for p in self.encoder.policies for s in p.statements for r in (s.resources or ("*",))]
-        return action_choices(self.catalogue, self._written, resources)
+        return action_choices(self.catalogue, self._written, resources, self.also)
 
     def ordered(self, unrealistic_action: str) -> list[str]:
         """The candidate actions, those with the signature of the solver's own (unrealistic) action first: for
