@@ -169,7 +169,7 @@ def test_the_identity_size_limit_counts_characters_without_white_space():
     assert parse(small, "p.json").kind == "identity"
     big = json.dumps({"Version": "2012-10-17", "Statement": statements_of_size(150)})
     message = refused(big)
-    assert "identity policy has" in message and f"at most {IDENTITY_LIMIT}" in message
+    assert message.startswith("bad.json: line 1: /: the identity policy has") and f"at most {IDENTITY_LIMIT}" in message
     assert "managed policy at most 6,144" in message
 
 
@@ -190,3 +190,14 @@ def test_load_reads_a_file_and_names_it(tmp_path):
     assert load(str(path)).source == str(path)
     with pytest.raises(PolicyError, match="cannot read the policy"):
         load(str(tmp_path / "missing.json"))
+
+
+def test_deep_nesting_is_refused_in_one_line():
+    assert "nested too deeply" in refused("[" * 5000 + "]" * 5000)
+    assert "nested too deeply" in refused('{"a":' * 900 + "1" + "}" * 900)
+
+
+def test_a_byte_order_mark_is_read_as_encoding(tmp_path):
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + policy_text(BUCKET_READ).encode())
+    assert load(str(path)).kind == "resource"

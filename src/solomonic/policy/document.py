@@ -65,7 +65,7 @@ def _object(pairs: list[tuple[str, object]]) -> _Object:
 def load(path: str, kind: Kind | None = None) -> Policy:
     """Read and parse the policy file `path` (see `parse`)."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")  # a byte order mark is encoding, not content
     except (OSError, UnicodeDecodeError) as error:
         raise PolicyError(f"{path}: cannot read the policy: {error}") from None
     return parse(text, path, kind)
@@ -76,17 +76,19 @@ def parse(text: str, source: str, kind: Kind | None = None) -> Policy:
     `Principal` or `NotPrincipal` makes a resource policy."""
     characters = sum(1 for char in text if not char.isspace())
     if characters > RESOURCE_LIMIT:
-        raise PolicyError(f"{source}: line 1: : the policy has {characters} characters without white space, "
+        raise PolicyError(f"{source}: line 1: /: the policy has {characters} characters without white space, "
                           f"more than any AWS policy may have (a KMS key policy, the largest, {RESOURCE_LIMIT} bytes)")
     try:
         document = json.loads(text, object_pairs_hook=_object, parse_int=_Number, parse_float=_Number,
                               parse_constant=_reject_constant)
+        reader = _Reader(source, json_source_map.calculate(text))
+        reader.refuse_duplicates(document, "")
     except json.JSONDecodeError as error:
         raise PolicyError(f"{source}: line {error.lineno}: column {error.colno}: not valid JSON: {error.msg}") from None
     except ValueError as error:
-        raise PolicyError(f"{source}: line 1: : not valid JSON: {error}") from None
-    reader = _Reader(source, json_source_map.calculate(text))
-    reader.refuse_duplicates(document, "")
+        raise PolicyError(f"{source}: line 1: /: not valid JSON: {error}") from None
+    except RecursionError:
+        raise PolicyError(f"{source}: line 1: /: the JSON is nested too deeply to be a policy") from None
     policy = reader.policy(document, kind)
     _check_size(policy, text, source)
     return policy
@@ -101,12 +103,12 @@ def _check_size(policy: Policy, text: str, source: str) -> None:
         characters = sum(1 for char in text if not char.isspace())
         if characters > IDENTITY_LIMIT:
             raise PolicyError(
-                f"{source}: line 1: : the identity policy has {characters} characters without white space; AWS "
+                f"{source}: line 1: /: the identity policy has {characters} characters without white space; AWS "
                 f"accepts at most {IDENTITY_LIMIT} (a role's inline policies; a managed policy at most 6,144)")
     else:
         size = len(text.encode("utf-8"))
         if size > RESOURCE_LIMIT:
-            raise PolicyError(f"{source}: line 1: : the resource policy has {size} bytes; AWS accepts at most "
+            raise PolicyError(f"{source}: line 1: /: the resource policy has {size} bytes; AWS accepts at most "
                               f"{RESOURCE_LIMIT} (a KMS key policy; an S3 bucket policy at most 20 KB)")
 
 
