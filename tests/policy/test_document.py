@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from solomonic.errors import UserError
 from solomonic.policy.document import IDENTITY_LIMIT, RESOURCE_LIMIT, PolicyError, load, parse
@@ -201,3 +203,28 @@ def test_a_byte_order_mark_is_read_as_encoding(tmp_path):
     path = tmp_path / "bom.json"
     path.write_bytes(b"\xef\xbb\xbf" + policy_text(BUCKET_READ).encode())
     assert load(str(path)).kind == "resource"
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from(["*", "Allow", "Deny", "s3:GetObject", "arn:aws:s3:::b/*", "2012-10-17", "StringLike", ""]),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(
+        st.sampled_from(["Version", "Statement", "Effect", "Action", "NotAction", "Resource", "Principal", "AWS",
+                         "Condition", "StringEquals", "Null", "aws:SourceIp", "Sid", "x"]), children, max_size=4),
+    max_leaves=12)
+
+
+@given(json_values)
+def test_any_json_is_a_policy_or_one_line_of_error(value):
+    try:
+        parse(json.dumps(value), "fuzz.json")
+    except PolicyError as error:
+        assert str(error).startswith("fuzz.json: line ") and "\n" not in str(error)
+
+
+@given(st.text(max_size=60))
+def test_any_text_is_a_policy_or_one_line_of_error(text):
+    try:
+        parse(text, "fuzz.json")
+    except PolicyError as error:
+        assert str(error).startswith("fuzz.json: line ")
