@@ -98,10 +98,8 @@ def colon_sensitive(pattern: Pattern) -> bool:
 def arn_fieldwise_matches(pattern: Pattern, arn: str) -> bool:
     """`ArnLike`: the six colon-separated components of `pattern` and `arn`, each matched on its own.
 
-    A value that is not an ARN of six components on either side raises `Unsupported` (a pattern `*` alone
-    matches any value: its single component covers everything)."""
-    if pattern == (STAR,):
-        return True
+    A value that is not an ARN of six components on either side raises `Unsupported`, the pattern `*` alone
+    included: the reference defines the operators component by component only."""
     fields = _split_fields(pattern)
     if len(fields) != 6:
         raise Unsupported(f"ARN condition value {text_of(pattern)!r} is not an ARN of six ':'-separated components")
