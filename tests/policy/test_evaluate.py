@@ -287,3 +287,15 @@ def test_an_identity_policy_never_applies_to_an_anonymous_request():
 def test_a_malformed_escape_is_not_read_as_a_variable():
     with pytest.raises(Unsupported, match="documented form"):
         decide(policy(allow(Resource="arn:aws:s3:::bucket/${ * }")), request())
+
+
+def test_the_evaluator_is_independent_of_the_encoding():
+    """The oracle loads neither z3 nor the encoding: a witness it confirms is confirmed independently."""
+    import subprocess
+    import sys
+
+    code = ("import sys; import solomonic.policy.evaluate, solomonic.policy.document, solomonic.policy.catalogue; "
+            "loaded = [m for m in sys.modules if m == 'z3' or m.startswith(('z3.', 'solomonic.policy.encode'))]; "
+            "print(loaded)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
