@@ -184,18 +184,30 @@ class ExpressionLowering(OpaqueLowering):
     def constant_is_int(self, n: str) -> bool:
         """Whether the module constant n is an int or bool constant expression (else it is an object)."""
         if n not in self.int_constants:
-            try:
-                self.module_value(self.module.constants[n], n, self.fn)
-                self.int_constants[n] = True
-            except Unsupported:
-                self.int_constants[n] = False
+            self.int_constants[n] = False  # while its value is evaluated: `A = A + 1` is no constant
+            self.int_constants[n] = self.constant_value(self.module.constants[n]) is not None
         return self.int_constants[n]
 
-    def module_value(self, value_node: ast.expr, what: str, node: ast.AST) -> Expr:
+    def constant_value(self, node: ast.expr) -> int | bool | None:
+        """The value of an expression the module's scope evaluates once (a constant, a parameter's default)
+        where it is an int or bool constant expression over literals and the module's constants."""
+        try:
+            value = self.module_value(node, f"`{_code(node)}`", node)
+        except Unsupported:
+            return None
+        return bool(value.value) if value.type == BOOL else value.value
+
+    def module_value(self, value_node: ast.expr, what: str, node: ast.AST) -> Const:
         """The value of an expression evaluated once in the module's scope (a constant, or a parameter's
-        default, which Python evaluates when the `def` runs): it must be a constant expression."""
+        default, which Python evaluates when the `def` runs): it must be a constant expression, and the
+        module's constants it reads must be bound before it runs (else importing the module fails)."""
+        for n in ast.walk(value_node):
+            if isinstance(n, ast.Name) and n.id in self.module.constants and \
+                    not _bound_before(self.module.constants[n.id], value_node):
+                raise self.unsupported(f"{what} reads the module's '{n.id}' before it is assigned", node)
         scope = _module_scope()
         probe = type(self)(self.module, scope, set())
+        probe.int_constants = self.int_constants
         probe.frames.append(Frame(scope, "", {}, set()))
         try:
             value = probe.expression(value_node)
@@ -415,6 +427,12 @@ def nested_defs(fn: ast.FunctionDef) -> dict[str, list[ast.FunctionDef]]:
 
 def _declared_global(fn: ast.FunctionDef) -> set[str]:
     return {n for node in own_nodes(fn) if isinstance(node, ast.Global) for n in node.names}
+
+
+def _bound_before(constant: ast.expr, reader: ast.expr) -> bool:
+    """Whether the module-level assignment whose value is `constant` has run when `reader`, an expression
+    of the module's scope (another constant's value, a default), is evaluated."""
+    return (getattr(constant, "end_lineno", None) or constant.lineno) < reader.lineno
 
 
 def _module_scope() -> ast.FunctionDef:

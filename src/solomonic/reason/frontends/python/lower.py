@@ -141,7 +141,8 @@ class _Lowering(CallLowering):
         self.body(fn.body)
         if self.b.current is not None:
             self.finish_return(PyValue(const(0, INT), TRUE), last_line(fn))
-        self.assumptions = (*self.assumptions, *self.operations_assumed())
+        self.assumptions = (*self.assumptions, *(f"{name}: {UNKNOWN} (a module-level name the module rebinds)"
+                                                 for name in self.module_variables), *self.operations_assumed())
         return Function(self.entry_name or fn.name, "python", self.module.path, fn.lineno, inputs, self.b.cfg,
                         returns_value(fn), procedures=self.procedures, assumptions=self.assumptions)
 
@@ -150,7 +151,7 @@ class _Lowering(CallLowering):
         `*args` and `**kwargs` are any value of their kind at entry (the replay leaves them at their
         defaults, which are such values)."""
         args = fn.args
-        kinds = parameter_kinds(fn, self.param_types, self.receiver)
+        kinds = parameter_kinds(fn, self.param_types, self.receiver, self.constant_value)
         inputs = []
         for a in [*args.posonlyargs, *args.args]:
             var = self.parameter(a.arg, kinds[a.arg].kind, fn)

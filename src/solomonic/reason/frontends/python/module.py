@@ -37,6 +37,9 @@ class PythonModule:
     # `from m import *` somewhere at module level: any name may be rebound to what m exports, so no
     # module function, constant or builtin is known by its name
     star_import: bool = False
+    # names the module assigns (at module level, or in a function through `global`) that are no constant:
+    # reading one gives whatever it holds at the time, a value of unknown type
+    variables: set[str] = field(default_factory=set)
 
     def definition(self, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef:
         for table in (self.functions, self.methods, self.coroutines):
@@ -97,8 +100,8 @@ def parse_python(path: str, source: bytes) -> PythonModule:
     # where its single top-level assignment is its only binding (not `K += 1`, `if c: K = 9`, `del K`, an
     # import, a def), and a call runs the module's function only where nothing but defs binds that name.
     bindings = _module_bindings(tree)
-    globals_ = {n for fn in functions.values() for node in ast.walk(fn) if isinstance(node, ast.Global)
-                for n in node.names}
+    # a `global` declaration in any function, method or nested function may rebind the name
+    globals_ = {n for node in ast.walk(tree) if isinstance(node, ast.Global) for n in node.names}
     defs = Counter(node.name for node in tree.body if isinstance(node, ast.FunctionDef))
     constants = {n: vs[0] for n, vs in assigned.items()
                  if len(vs) == 1 and vs[0] is not None and bindings[n] == 1 and n not in globals_}
@@ -108,9 +111,25 @@ def parse_python(path: str, source: bytes) -> PythonModule:
         constants, rebound = {}, set(functions)
     assume_names = {n for n in assume_names if bindings[n] == 1 and n not in globals_}  # not `assume = print`
     reason_modules = {n for n in reason_modules if bindings[n.split(".")[0]] == 1 and n not in globals_}
+    variables = (_module_stores(tree) | globals_) - set(constants)
     return PythonModule(path, tree, functions, constants, assume_names, reason_modules,
                         set(bindings) | globals_, rebound, methods=methods, coroutines=coroutines,
-                        always_bound=_always_bound(tree), star_import=star)
+                        always_bound=_always_bound(tree), star_import=star, variables=variables)
+
+
+def _module_stores(tree: ast.Module) -> set[str]:
+    """The names the module's own scope assigns to (`K = 1`, `K += 1`, a loop variable, a walrus), in any
+    statement, not in the bodies of the functions and classes it defines."""
+    out: set[str] = set()
+    todo: list[ast.AST] = list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, SCOPES):
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            out.add(node.id)
+        todo += ast.iter_child_nodes(node)
+    return out
 
 
 def _always_bound(tree: ast.Module) -> set[str]:

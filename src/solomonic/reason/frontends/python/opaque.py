@@ -115,7 +115,9 @@ class OpaqueLowering(LoweringState):
     def module_object(self, name: str, node: ast.AST) -> PyValue:
         """A module-level name that is no int or bool constant (a class, an import, a function used as a
         value, a mutable global): the object it is bound to when read. Reading it raises NameError where
-        it may be unbound."""
+        it may be unbound. A variable of the module is named in the answer's assumptions."""
+        if name in self.module.variables and name not in self.module_variables:
+            self.module_variables.append(name)
         if name in self.module.always_bound and not self.module.star_import:
             return self.fresh_opaque(node)
         self.opaque_ops = True

@@ -9,7 +9,8 @@ each parameter gets one of those kinds, from the first of:
    an object for any other type (`list[int]`);
 3. the function's own declaration: an annotation, a PEP 484 type comment (`# type: (int, int) -> int`),
    or a leading `assert isinstance(x, int)`; a declared type other than int or bool is an object;
-4. the parameter's default value: a bool or an int constant gives its kind, any other default (None, a
+4. the parameter's default value: a bool or an int constant gives its kind (a literal, or a constant
+   expression over the module's int and bool constants, `def f(n=LIMIT)`), any other default (None, a
    string) makes it an object;
 5. a use in the function's own code that no int allows (indexed, iterated, measured with `len`, called,
    an attribute read, compared with None, combined with a string): an object;
@@ -24,6 +25,7 @@ taken as one ("xs: a value of unknown type"), and what is assumed of the operati
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from solomonic.reason.frontends.python.module import own_nodes
@@ -54,8 +56,12 @@ def parse_param_types(text: str) -> dict[str, str]:
     return out
 
 
-def parameter_kinds(fn: ast.FunctionDef, given: dict[str, str], receiver: str | None = None) -> dict[str, Kind]:
-    """Each named parameter's kind (positional-only, ordinary, keyword-only; see the module's docstring)."""
+def parameter_kinds(fn: ast.FunctionDef, given: dict[str, str], receiver: str | None = None,
+                    default_value: Callable[[ast.expr], int | bool | None] | None = None) -> dict[str, Kind]:
+    """Each named parameter's kind (positional-only, ordinary, keyword-only; see the module's docstring);
+    `default_value` gives a default's value where it is an int or bool constant expression (the module's
+    constants known), by default where it is a literal."""
+    value_of = default_value or _int_or_bool
     a = fn.args
     positional = [*a.posonlyargs, *a.args]
     declared = dict(_type_comment_kinds(fn))
@@ -77,7 +83,7 @@ def parameter_kinds(fn: ast.FunctionDef, given: dict[str, str], receiver: str | 
             out[p.arg] = Kind(declared[p.arg], "declared")
         else:
             default = defaults.get(p.arg)
-            value = _int_or_bool(default) if default is not None else None
+            value = value_of(default) if default is not None else None
             if default is not None and value is None:
                 out[p.arg] = Kind("object", "default")
             elif _used_as_other_than_int(fn, p.arg):

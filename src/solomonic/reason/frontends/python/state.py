@@ -85,6 +85,7 @@ class LoweringState:
         self.opaque_ops = False  # an operation on a value of unknown type is modelled as returning
         self.opaque_calls: list[str] = []  # the calls modelled as returning, in order of first use
         self.reads_constants = False  # a module constant is read (an opaque call might rebind it)
+        self.module_variables: list[str] = []  # the module's variables read (values of unknown type)
 
     # ------------------------------------------------------------------------------------------ helpers
 
