@@ -65,7 +65,7 @@ def _fits(templates: tuple[str, ...], resources: list[str]) -> bool:
     for template in templates:
         if template == "*":
             return "*" in resources
-        shape = re.compile(".+".join(re.escape(piece) for piece in _PLACEHOLDER.split(template)))
+        shape = re.compile(".+".join(re.escape(piece) for piece in re.split(r"\$\{[^}]*\}", template)))
         if any(shape.fullmatch(re.sub(r"\$\{[^}]*\}|[*?]", "x", r).replace("arn:aws-cn:", "arn:aws:"))
                for r in resources):
             return True

@@ -1,0 +1,80 @@
+"""check and compare on typical policies: every witness is replayed by the concrete evaluator."""
+
+from __future__ import annotations
+
+from solomonic.policy.analyse import check, compare
+from solomonic.policy.evaluate import decide
+from tests.policy.test_encode import grant, policy
+
+BUCKET = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}
+
+
+def test_public_read_is_public_with_an_anonymous_witness() -> None:
+    result = check(policy(BUCKET))
+    assert result.public is True
+    assert result.public_witness is not None and result.public_witness.principal == "*"
+    assert decide(policy(BUCKET), result.public_witness).decision == "allow"
+    assert result.cross_account is None and "--account" in result.reason
+
+
+def test_source_ip_and_org_conditions_make_a_grant_non_public_and_are_named() -> None:
+    for key, operator, value in [("aws:SourceIp", "IpAddress", "203.0.113.0/24"),
+                                 ("aws:PrincipalOrgID", "StringEquals", "o-abc123"),
+                                 ("aws:SourceVpce", "StringEquals", "vpce-1a2b")]:
+        result = check(policy({**BUCKET, "Condition": {operator: {key: value}}}))
+        assert result.public is False, key
+        assert key in result.conditions
+
+
+def test_a_negated_ip_condition_stays_public() -> None:
+    result = check(policy({**BUCKET, "Condition": {"NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}))
+    assert result.public is True
+
+
+def test_cross_account_role_grant() -> None:
+    p = policy({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:role/reader"},
+                "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:111122223333:q"})
+    result = check(p)
+    assert result.public is False and result.cross_account is True
+    assert result.cross_account_witness is not None
+    assert result.cross_account_witness.principal == "arn:aws:iam::444455556666:role/reader"
+    assert check(p, account="444455556666").cross_account is False
+
+
+def test_identity_findings_carry_real_principals_and_locations() -> None:
+    p = policy({"Effect": "Allow", "Action": ["iam:PassRole"], "Resource": "*"},
+               {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"})
+    result = check(p)
+    codes = {f.code: f for f in result.findings}
+    assert {"pass-role-on-any-role", "allow-not-action"} <= set(codes)
+    for finding in result.findings:
+        assert finding.witness is not None and finding.witness.principal.startswith("arn:aws:iam::")
+        assert decide(p, finding.witness).decision == "allow"
+    assert codes["allow-not-action"].location == p.statements[1].location
+    assert "full-admin" in {f.code for f in check(policy({"Effect": "Allow", "Action": "*", "Resource": "*"})).findings}
+
+
+def _replayed(a, b, comparison) -> None:  # type: ignore[no-untyped-def]
+    if comparison.a_not_b is not None:
+        assert decide(a, comparison.a_not_b).decision == "allow" != decide(b, comparison.a_not_b).decision
+    if comparison.b_not_a is not None:
+        assert decide(b, comparison.b_not_a).decision == "allow" != decide(a, comparison.b_not_a).decision
+
+
+def test_compare_on_mutants() -> None:
+    original = policy(grant({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}))
+    mutants = {
+        "b-allows-more": [policy(grant({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}, Action="s3:Get*")),
+                          policy(grant())],
+        "both-allow-more": [policy({"Effect": "Allow", "NotAction": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",
+                                    "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}})],
+        "a-allows-more": [policy({**grant({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}), "Effect": "Deny"})],
+        "equivalent": [policy(grant({"IpAddress": {"aws:SourceIp": ["10.0.0.0/9", "10.128.0.0/9"]}}))],
+    }
+    for verdict, policies in mutants.items():
+        for mutant in policies:
+            comparison = compare(original, mutant)
+            assert comparison.verdict == verdict, (verdict, comparison.reason)
+            _replayed(original, mutant, comparison)
+            assert (comparison.a_not_b is not None) == (verdict in ("a-allows-more", "both-allow-more"))
+            assert (comparison.b_not_a is not None) == (verdict in ("b-allows-more", "both-allow-more"))
