@@ -5,9 +5,9 @@ Condition"); a request whose context holds two keys that differ only in case is 
 
 Policy variables (IAM reference, "IAM policy elements: Variables and tags"):
 
-* they are substituted only in a policy whose `Version` is `2012-10-17`; under an older or absent version
-  `${aws:username}` is literal text ("Version" element reference: with 2008-10-17 "policy variables ... are
-  treated as literal strings");
+* they are substituted only in a policy whose `Version` is `2012-10-17`; without a Version (which "defaults
+  to 2008-10-17") or under 2008-10-17, "variables such as ${aws:username} aren't recognized as variables and
+  are instead treated as literal strings in the policy" ("IAM JSON policy elements: Version");
 * `${key}` is replaced by the value of context key `key` (any key of the request context: `aws:username`,
   `aws:PrincipalTag/team`, `aws:SourceIp`, ...), `${key, 'default'}` by `default` where the key is absent
   (*Specifying default values*);
