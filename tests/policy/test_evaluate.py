@@ -299,3 +299,9 @@ def test_the_evaluator_is_independent_of_the_encoding():
             "print(loaded)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_a_variable_whose_key_is_present_but_empty_is_unsupported():
+    with pytest.raises(Unsupported, match="empty value"):
+        decide(policy(allow(Resource="arn:aws:s3:::bucket/home/${aws:username}/*")),
+               request(resource="arn:aws:s3:::bucket/home//x", aws__username=""))

@@ -16,9 +16,10 @@ Policy variables (IAM reference, "IAM policy elements: Variables and tags"):
   value" (*Policy variables with no value*). The policy value that contains it therefore equals and is like
   no request value; `substitute` returns None for it and the caller treats it as matching nothing.
 
-What is not modelled exactly raises `Unsupported`: a multi-valued key used as a variable, a substituted value
-containing `*` or `?` where wildcards count (the reference does not say whether they become wildcards), and a
-`${` that is not one of the forms above.
+What is not modelled exactly raises `Unsupported`: a multi-valued key used as a variable ("you can't use
+multivalued context keys as policy variables", "Single-valued vs. multivalued context keys"), a substituted
+value containing `*` or `?` where wildcards count (the reference does not say whether they become
+wildcards), a key present with the empty value, and a `${` that is not one of the forms above.
 """
 
 from __future__ import annotations
@@ -75,8 +76,10 @@ def substitute(text: str, context: Mapping[str, ContextValue], *, variables: boo
         elif wildcards and ("*" in value or "?" in value):
             raise Unsupported(f"{text!r}: the value {value!r} of {variable['key']!r} contains a wildcard "
                               "character (whether it then matches as a wildcard is not documented)")
-        if value:
-            out.append(value)
+        elif not value:
+            raise Unsupported(f"{text!r}: {variable['key']!r} is present with the empty value (whether it is "
+                              "substituted or counts as no value is not documented)")
+        out.append(value)
         position = variable.end()
     out.extend(wildcard.tokens(text[position:], wildcards=wildcards))
     return _merged(out)
