@@ -305,3 +305,9 @@ def test_a_variable_whose_key_is_present_but_empty_is_unsupported():
     with pytest.raises(Unsupported, match="empty value"):
         decide(policy(allow(Resource="arn:aws:s3:::bucket/home/${aws:username}/*")),
                request(resource="arn:aws:s3:::bucket/home//x", aws__username=""))
+
+
+def test_a_wildcard_in_the_service_prefix_is_unsupported_where_it_decides():
+    with pytest.raises(Unsupported, match="service prefix"):
+        decide(policy(allow(Action="s3*:GetObject")), request())
+    assert decide(policy(allow(Action=["*:Get*", "s3:GetObject"])), request()).decision == "allow"

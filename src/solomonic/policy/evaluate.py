@@ -9,7 +9,9 @@ matching statement overrides any `Allow`; otherwise a matching `Allow` allows it
 (implicit deny). A statement matches when each of its elements does:
 
 * `Action` / `NotAction`: the request's action matches one of the patterns / none of them; wildcards `*`,
-  `?`, without regard to case ("IAM JSON policy elements: Action").
+  `?`, without regard to case ("IAM JSON policy elements: Action"). The reference puts wildcards in the
+  action name (`s3:Get*`) or writes `*` alone; a wildcard in the service prefix (`*:Get*`) raises
+  `Unsupported`.
 * `Resource` / `NotResource`: the ARN matches one / none (`wildcard.resource_matches`; policy variables
   substituted, `variables`). A statement without either (a role trust policy) applies to any resource.
 * `Principal` / `NotPrincipal` ("AWS JSON policy elements: Principal"): `"*"` and `{"AWS": "*"}` are every
@@ -112,8 +114,19 @@ def _match(statement: Statement, request: Request, policy: Policy) -> tuple[bool
 
 
 def _action(statement: Statement, request: Request, _: Policy) -> tuple[bool, str]:
-    hit = next((pattern for pattern in statement.actions
-                if wildcard.matches(wildcard.tokens(pattern), request.action, ignore_case=True)), None)
+    hit = None
+    unsupported: Unsupported | None = None
+    for pattern in statement.actions:
+        service = pattern.partition(":")[0]
+        if pattern != "*" and ("*" in service or "?" in service):
+            unsupported = unsupported or Unsupported(
+                f"action {pattern!r}: a wildcard in the service prefix (the reference shows wildcards in the "
+                "action name, or '*' alone)")
+        elif wildcard.matches(wildcard.tokens(pattern), request.action, ignore_case=True):
+            hit = pattern
+            break
+    if hit is None and unsupported is not None:
+        raise unsupported
     element = "NotAction" if statement.not_action else "Action"
     if statement.not_action:
         return hit is None, (f"{request.action} is not in NotAction" if hit is None
