@@ -52,7 +52,7 @@ class CallLowering(NestedLowering):
         if self.is_assume(func):
             if len(node.args) != 1 or node.keywords:
                 raise self.unsupported("assume() takes exactly one condition", node)
-            self.b.assume(self.truth(self.expression(node.args[0])), node.lineno)
+            self.b.assume(self.truth(self.expression(node.args[0], allow_none=True)), node.lineno)
             return PyValue(const(0, INT), TRUE)
         if name is not None:
             owner = self.frame if self.is_local(name) else self.closure_frame(name)
@@ -116,7 +116,7 @@ class CallLowering(NestedLowering):
             return self.fresh_opaque(node)
         if not simple or name not in ("abs", "min", "max", "int", "bool"):
             return self.opaque_call(node)
-        args = [self.expression(a) for a in node.args]
+        args = [self.expression(a, allow_none=True) for a in node.args]
         if any(a.opaque for a in args):
             if name == "int" and len(args) == 1:  # `__int__` / `__index__`: CPython gives an exact int
                 return self.unknown_of(INT, node, f"`{_code(node)}`")
@@ -224,10 +224,7 @@ class CallLowering(NestedLowering):
             self.enclosing[prefix] = enclosing
         self.frames.append(frame)
         for n, v in zip(names, values):
-            var = self.local(n)
-            if v.opaque or v.none != FALSE:
-                self.note_opaque(var.name)
-            self.b.assign(var, cast(v.expr, INT), node.lineno)
+            self.assign_value(self.local(n), v, node.lineno)
         for n in sorted(f for f in self.flagged if f.startswith(prefix)):
             self.b.assign(Var(n + "$bound", BOOL), FALSE, node.lineno)
         self.body(callee.body)
@@ -292,6 +289,9 @@ class CallLowering(NestedLowering):
                                           self.b.cfg)
         for n in sorted(f for f in self.flagged if f.startswith(frame.prefix)):
             self.b.assign(Var(n + "$bound", BOOL), FALSE, callee.lineno)
+        for var in self.procedures[name].params:  # every call passes ints; the body may set one to None
+            if var.name in self.optional_names:
+                self.b.assign(self.none_flag(var), FALSE, callee.lineno)
         self.body(callee.body)
         if frame.result_unused and self.b.current is not None:  # falls off its end: None, which no call uses
             self.leave(PyValue(const(0, INT), TRUE), last_line(callee))

@@ -32,6 +32,7 @@ from solomonic.reason.ir import (
     compare,
     conj,
     const,
+    disj,
     ite,
     negate,
 )
@@ -84,7 +85,8 @@ class ExpressionLowering(OpaqueLowering):
 
     def expression(self, node: ast.expr, allow_none: bool = False) -> PyValue:
         """node's value; one that may be None is a value of unknown type unless allow_none (where the
-        caller keeps None exact: returns, `is None`, stores, which make the variable opaque)."""
+        caller keeps None exact: operators, comparisons, truth, returns, stores, which make the variable
+        optional)."""
         value = self._expression(node)
         if value.none != FALSE and not allow_none:
             return PyValue(cast(value.expr, INT), opaque=True)
@@ -104,7 +106,7 @@ class ExpressionLowering(OpaqueLowering):
         if isinstance(node, ast.BinOp):
             return self.binop(node.op, node.left, node.right, node)
         if isinstance(node, ast.UnaryOp):
-            operand = self.expression(node.operand)
+            operand = self.expression(node.operand, allow_none=True)
             if isinstance(node.op, ast.Not):
                 return PyValue(negate(self.truth(operand, node.operand)))
             if operand.opaque:
@@ -120,7 +122,7 @@ class ExpressionLowering(OpaqueLowering):
         if isinstance(node, ast.Compare):
             return self.comparison(node)
         if isinstance(node, ast.IfExp):
-            cond = self.truth(self.expression(node.test), node.test)
+            cond = self.truth(self.expression(node.test, allow_none=True), node.test)
             return self.conditional(cond, node.body, node.orelse, node)
         if isinstance(node, ast.Call):
             return self.call(node)
@@ -164,7 +166,7 @@ class ExpressionLowering(OpaqueLowering):
             if var is None:
                 var = owner.variables[n] = Var(owner.prefix + n, INT)
             self.check_bound(owner, n, node)
-            return PyValue(var, opaque=var.name in self.opaque_names)
+            return self.value_of(var)
         if n in self.module.constants:
             self.reads_constants = True
             if self.constant_is_int(n):
@@ -210,8 +212,8 @@ class ExpressionLowering(OpaqueLowering):
         probe.int_constants = self.int_constants
         probe.frames.append(Frame(scope, "", {}, set()))
         try:
-            value = probe.expression(value_node)
-            if value.opaque:
+            value = probe.expression(value_node, allow_none=True)
+            if value.opaque or value.none != FALSE:
                 raise self.unsupported(what, node)
             result = evaluate(value.expr, {})
         except (Unsupported, KeyError, EvaluationError):
@@ -221,7 +223,8 @@ class ExpressionLowering(OpaqueLowering):
         return const(result, value.expr.type)
 
     def binop(self, op: ast.operator, left_node: ast.expr, right_node: ast.expr, node: ast.AST) -> PyValue:
-        left_value, right_value = self.expression(left_node), self.expression(right_node)
+        left_value = self.expression(left_node, allow_none=True)
+        right_value = self.expression(right_node, allow_none=True)
         if left_value.opaque or right_value.opaque:
             return self.operation(node)
         if isinstance(op, ast.Div):  # ints give a float, or raise (ZeroDivisionError, OverflowError)
@@ -324,14 +327,19 @@ class ExpressionLowering(OpaqueLowering):
             return self.unknown_bool(node, raises=False)
         if isinstance(op, (ast.In, ast.NotIn)):
             return self.unknown_bool(node)
-        if not (_exact(left) and _exact(right)):
+        if left.opaque or right.opaque:
             return self.operation(node)
-        return PyValue(compare(COMPARISONS[type(op)], cast(left.expr, INT), cast(right.expr, INT)))
+        if isinstance(op, (ast.Eq, ast.NotEq)) and (left.none != FALSE or right.none != FALSE):
+            # None equals only None (int.__eq__(None) is NotImplemented, and so is None's: identity decides)
+            same = disj(conj(left.none, right.none), conj(negate(left.none), negate(right.none),
+                                                          compare("eq", cast(left.expr, INT), cast(right.expr, INT))))
+            return PyValue(same if isinstance(op, ast.Eq) else negate(same))
+        return PyValue(compare(COMPARISONS[type(op)], self.as_int(left, node), self.as_int(right, node)))
 
     def boolop(self, node: ast.BoolOp) -> PyValue:
         """`a and b` is b where a is true, else a (values, not just truth); b runs only where needed."""
         is_and = isinstance(node.op, ast.And)
-        result = self.expression(node.values[0])
+        result = self.expression(node.values[0], allow_none=True)
         for left_node, right_node in zip(node.values, node.values[1:]):
             cond = self.truth(result, left_node)
             if not is_and:
@@ -339,39 +347,48 @@ class ExpressionLowering(OpaqueLowering):
             if _may_fail(right_node, self):
                 result = self.guarded(cond, right_node, result, node)
             else:
-                right = self.expression(right_node)
+                right = self.expression(right_node, allow_none=True)
                 result = self.select(cond, right, result)
         return result
 
     def select(self, cond: Expr, a: PyValue, b: PyValue) -> PyValue:
+        """a where cond holds, else b."""
         if a.opaque or b.opaque:
             return PyValue(ite(cond, cast(a.expr, INT), cast(b.expr, INT)), opaque=True)
+        none = ite(cond, a.none, b.none)
         if a.expr.type == b.expr.type:
-            return PyValue(ite(cond, a.expr, b.expr))
-        return PyValue(ite(cond, cast(a.expr, INT), cast(b.expr, INT)))
+            return PyValue(ite(cond, a.expr, b.expr), none)
+        return PyValue(ite(cond, cast(a.expr, INT), cast(b.expr, INT)), none)
 
     def guarded(self, cond: Expr, then_node: ast.expr, otherwise: PyValue, node: ast.AST) -> PyValue:
         """Evaluate then_node only where cond holds (it may fail or call); else keep `otherwise`."""
-        tmp = self.b.temp("value", INT)
-        self.b.assign(tmp, cast(otherwise.expr, INT), node.lineno)
-        join = self.b.location(node.lineno)
-        yes, no = self.b.branch(cond, node.lineno)
-        opaque = otherwise.opaque
+        line = getattr(node, "lineno", self.fn.lineno)
+        tmp, none = self.b.temp("value", INT), self.b.temp("none", BOOL)
+        self.b.assign(tmp, cast(otherwise.expr, INT), line)
+        join = self.b.location(line)
+        yes, no = self.b.branch(cond, line)
+        opaque, may_be_none = otherwise.opaque, otherwise.none != FALSE
         if yes is not None:
             self.b.place(yes)
-            value = self.expression(then_node)
+            value = self.expression(then_node, allow_none=True)
             opaque = opaque or value.opaque
-            self.b.assign(tmp, cast(value.expr, INT), node.lineno)
-            self.b.jump(join, node.lineno)
+            may_be_none = may_be_none or value.none != FALSE
+            self.b.assign(tmp, cast(value.expr, INT), line)
+            if may_be_none:
+                self.b.assign(none, value.none, line)
+            self.b.jump(join, line)
         if no is not None:
             self.b.place(no)
-            self.b.jump(join, node.lineno)
+            if may_be_none:
+                self.b.assign(none, otherwise.none, line)
+            self.b.jump(join, line)
         self.b.place(join)
-        return PyValue(tmp, opaque=opaque)
+        return PyValue(tmp, none if may_be_none and not opaque else FALSE, opaque=opaque)
 
     def conditional(self, cond: Expr, body: ast.expr, orelse: ast.expr, node: ast.AST) -> PyValue:
         if not _may_fail(body, self) and not _may_fail(orelse, self):
-            return self.select(cond, self.expression(body), self.expression(orelse))
+            return self.select(cond, self.expression(body, allow_none=True),
+                               self.expression(orelse, allow_none=True))
         otherwise = self.guarded(negate(cond), orelse, PyValue(const(0, INT)), node)
         return self.guarded(cond, body, otherwise, node)
 
@@ -386,8 +403,8 @@ def _may_fail(node: ast.expr, lowering: ExpressionLowering) -> bool:
     for n in ast.walk(node):
         if isinstance(n, _OPAQUE_NODES) or (isinstance(n, ast.BinOp) and isinstance(n.op, ast.Div)):
             return True
-        if isinstance(n, ast.Constant) and not (n.value is None or type(n.value) in (int, bool)):
-            return True
+        if isinstance(n, ast.Constant) and type(n.value) not in (int, bool):
+            return True  # None raises where a number is needed
         if isinstance(n, ast.Compare) and any(isinstance(op, (ast.In, ast.NotIn, ast.Is, ast.IsNot))
                                               for op in n.ops):
             return True
@@ -402,7 +419,9 @@ def _may_fail(node: ast.expr, lowering: ExpressionLowering) -> bool:
             return True  # a negative count raises
         if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
             owner = lowering.frame if lowering.is_local(n.id) else lowering.closure_frame(n.id)
-            if owner is not None and (n.id not in owner.assigned or owner.prefix + n.id in lowering.opaque_names):
+            name = owner.prefix + n.id if owner is not None else ""
+            if owner is not None and (n.id not in owner.assigned or name in lowering.opaque_names
+                                      or name in lowering.optional_names):
                 return True
             if owner is None and n.id not in ("True", "False") and not (
                     n.id in lowering.module.constants and lowering.constant_is_int(n.id)) and not (

@@ -37,7 +37,7 @@ from solomonic.reason.frontends.python.module import (
     parse_python,
     returns_value,
 )
-from solomonic.reason.frontends.python.parameters import parameter_kinds
+from solomonic.reason.frontends.python.parameters import OPTIONAL, parameter_kinds
 from solomonic.reason.frontends.python.state import UNKNOWN, Frame, PyValue
 from solomonic.reason.ir import (
     BOOL,
@@ -72,23 +72,27 @@ def lower_python(module: PythonModule, name: str, param_types: dict[str, str] | 
     # before they are assigned; the final lowering gives exactly those a flag, so that
     # UnboundLocalError is modelled only where it can happen.
     opaque: set[str] = set()
+    optional: set[str] = set()  # likewise, the variables that may hold None
     for _ in range(MAX_PASSES):
-        probe = _Lowering(module, fn, flagged=set(), param_types=param_types, opaque=opaque)
+        probe = _Lowering(module, fn, flagged=set(), param_types=param_types, opaque=opaque, optional=optional)
         probe.entry_name, probe.receiver = name, receiver
         try:
             probe.lower_entry()
         except Unsupported:
-            if not probe.found_opaque:
+            if not (probe.found_opaque or probe.found_optional):
                 raise
-        if not probe.found_opaque:
+        if not (probe.found_opaque or probe.found_optional):
             break
         opaque |= probe.found_opaque
+        optional |= probe.found_optional
     else:
         raise Unsupported("the variables that hold values of unknown type did not settle", module.path, fn.lineno)
-    lowering = _Lowering(module, fn, flagged=probe.maybe_unbound, param_types=param_types, opaque=opaque)
+    lowering = _Lowering(module, fn, flagged=probe.maybe_unbound, param_types=param_types, opaque=opaque,
+                         optional=optional)
     lowering.entry_name, lowering.receiver = name, receiver
     function = lowering.lower_entry()
-    assert not lowering.found_opaque, lowering.found_opaque  # the same lowering as the last pass
+    # the same lowering as the last pass
+    assert not (lowering.found_opaque or lowering.found_optional), (lowering.found_opaque, lowering.found_optional)
     return function
 
 
@@ -175,6 +179,11 @@ class _Lowering(CallLowering):
         self.frame.assigned.add(name)
         if kind == "object":
             self.opaque_names.add(var.name)
+        if kind == OPTIONAL:
+            self.optional_names.add(var.name)
+            self.b.havoc(self.none_flag(var), f"whether parameter '{name}' is None", fn.lineno)
+        elif var.name in self.optional_names:  # an int parameter the body may set to None
+            self.b.assign(self.none_flag(var), FALSE, fn.lineno)
         if kind == "bool":
             self.b.assume(conj(compare("ge", var, const(0, INT)), compare("le", var, const(1, INT))), fn.lineno)
         return var

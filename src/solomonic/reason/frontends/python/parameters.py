@@ -1,22 +1,25 @@
 """The types of a function's parameters: declared, given by the user, or assumed from how they are used.
 
 Python code as people write it has no annotations, and a caller may pass anything. The lowering models
-int and bool parameters exactly, and any other as a value of unknown type ("object", see opaque.py), so
-each parameter gets one of those kinds, from the first of:
+int and bool parameters exactly, ints that may be None too ("int | None": a flag says which, see
+state.py), and any other as a value of unknown type ("object", see opaque.py), so each parameter gets one
+of those kinds, from the first of:
 
 1. a method's receiver (`self`, `cls`): an object;
 2. a type the user gives for the run (`--param-types 'x: int'`, `check(param_types=...)`): int, bool, or
    an object for any other type (`list[int]`);
 3. the function's own declaration: an annotation, a PEP 484 type comment (`# type: (int, int) -> int`),
-   or a leading `assert isinstance(x, int)`; a declared type other than int or bool is an object;
+   or a leading `assert isinstance(x, int)`; `Optional[int]` and `int | None` are "int | None"; a
+   declared type other than these is an object;
 4. the parameter's default value: a bool or an int constant gives its kind (a literal, or a constant
    expression over the module's int and bool constants, `def f(n=LIMIT)`), any other default (None, a
-   string) makes it an object;
+   string) makes it an object, unless it is None (below);
 5. a use in the function's own code that no int allows (indexed, iterated, measured with `len`, called,
-   an attribute read, compared with None, combined with a string): an object;
-6. otherwise `int`, *assumed*: the answer then holds for int arguments only, and says so ("assuming
-   x: int") in every output format. The assumption is part of the lowered function, and so of the proof
-   memory's key.
+   an attribute read, ordered against None, combined with a string): an object;
+6. otherwise, where the default is None or the code asks whether it is None (`x is None`, `x != None`),
+   "int | None", and else `int`, both *assumed*: the answer then holds for such arguments only, and says
+   so ("assuming x: int", "assuming hi: int | None") in every output format. The assumption is part of
+   the lowered function, and so of the proof memory's key.
 
 An object parameter is any value at all, so it needs no assumption of its own; the answer says it was
 taken as one ("xs: a value of unknown type"), and what is assumed of the operations on it (lower.py).
@@ -30,7 +33,8 @@ from dataclasses import dataclass
 
 from solomonic.reason.frontends.python.module import own_nodes
 
-KINDS = ("int", "bool")  # the modelled kinds; any other parameter is an "object"
+KINDS = ("int", "bool")  # the modelled kinds of values; any other parameter is an "object"
+OPTIONAL = "int | None"  # an int parameter that may be None
 # Builtins whose argument is a collection (or an iterable), never an int.
 COLLECTION_BUILTINS = {"len", "sum", "sorted", "list", "tuple", "set", "frozenset", "dict", "iter", "enumerate",
                        "zip", "reversed", "any", "all", "next", "map", "filter"}
@@ -84,23 +88,42 @@ def parameter_kinds(fn: ast.FunctionDef, given: dict[str, str], receiver: str | 
         else:
             default = defaults.get(p.arg)
             value = value_of(default) if default is not None else None
-            if default is not None and value is None:
+            none_default = isinstance(default, ast.Constant) and default.value is None
+            if default is not None and value is None and not none_default:
                 out[p.arg] = Kind("object", "default")
             elif _used_as_other_than_int(fn, p.arg):
                 out[p.arg] = Kind("object", "used")
             elif value is not None:
                 out[p.arg] = Kind("bool" if isinstance(value, bool) else "int", "default")
+            elif none_default or _asked_if_none(fn, p.arg):
+                out[p.arg] = Kind(OPTIONAL, "assumed")
             else:
                 out[p.arg] = Kind("int", "assumed")
     return out
 
 
 def annotation_kind(annotation: ast.expr) -> str | None:
+    """The kind an annotation declares: int, bool, "int | None" (`Optional[int]`, `int | None`, also as a
+    string), or None for any other type."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            annotation = ast.parse(annotation.value, mode="eval").body
+        except SyntaxError:
+            return None
     if isinstance(annotation, ast.Name) and annotation.id in KINDS:
         return annotation.id
-    if isinstance(annotation, ast.Constant) and annotation.value in KINDS:
-        return annotation.value
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        sides = [annotation.left, annotation.right]
+        if any(_is_none(s) for s in sides) and any(annotation_kind(s) == "int" for s in sides):
+            return OPTIONAL
+    if isinstance(annotation, ast.Subscript) and ast.unparse(annotation.value) in ("Optional", "typing.Optional") \
+            and annotation_kind(annotation.slice) == "int":
+        return OPTIONAL
     return None
+
+
+def _is_none(e: ast.expr) -> bool:
+    return isinstance(e, ast.Constant) and e.value is None
 
 
 def _parses(text: str) -> bool:
@@ -175,6 +198,9 @@ def _used_as_other_than_int(fn: ast.FunctionDef, name: str) -> bool:
     def with_other(mine: ast.expr, other: ast.expr) -> bool:
         return (is_name(mine) and not_an_int(other)) or (is_name(other) and not_an_int(mine))
 
+    def asks_if_none(op: ast.cmpop, left: ast.expr, right: ast.expr) -> bool:
+        return isinstance(op, _NONE_TESTS) and ((is_name(left) and _is_none(right)) or (is_name(right) and _is_none(left)))
+
     for node in own_nodes(fn):
         if isinstance(node, (ast.Subscript, ast.Attribute)) and is_name(node.value):
             return True
@@ -186,9 +212,27 @@ def _used_as_other_than_int(fn: ast.FunctionDef, name: str) -> bool:
             return True
         if isinstance(node, ast.Compare):
             operands = [node.left, *node.comparators]
-            if any((isinstance(op, (ast.In, ast.NotIn)) and is_name(right)) or with_other(left, right)
+            if any((isinstance(op, (ast.In, ast.NotIn)) and is_name(right))
+                   or (with_other(left, right) and not asks_if_none(op, left, right))
                    for op, left, right in zip(node.ops, operands, operands[1:])):
                 return True
         if isinstance(node, ast.BinOp) and with_other(node.left, node.right):
             return True
+    return False
+
+
+_NONE_TESTS = (ast.Is, ast.IsNot, ast.Eq, ast.NotEq)  # comparisons that ask whether a value is None
+
+
+def _asked_if_none(fn: ast.FunctionDef, name: str) -> bool:
+    """Whether fn's own body asks whether parameter `name` is None (`name is None`, `None != name`)."""
+    for node in own_nodes(fn):
+        if isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+            for op, left, right in zip(node.ops, operands, operands[1:]):
+                pair = {type(left), type(right)}
+                if isinstance(op, _NONE_TESTS) and pair <= {ast.Name, ast.Constant} and any(
+                        isinstance(e, ast.Name) and e.id == name for e in (left, right)) and any(
+                        _is_none(e) for e in (left, right)):
+                    return True
     return False

@@ -34,8 +34,9 @@ UNKNOWN = "a value of unknown type"
 
 @dataclass
 class PyValue:
-    """A lowered Python value: an int- or bool-typed expression, or possibly None (call results), or a
-    value of unknown type (`opaque`: then `expr` is an int that stands for nothing; see opaque.py)."""
+    """A lowered Python value: an int- or bool-typed expression, or possibly None (`none` holds where it
+    is None, and `expr` then stands for nothing), or a value of unknown type (`opaque`: then `expr` is an
+    int that stands for nothing; see opaque.py)."""
 
     expr: Expr
     none: Expr = FALSE  # true where the value is None
@@ -63,7 +64,8 @@ class LoweringState:
     """The state of one lowering, and the helpers that every part of it uses."""
 
     def __init__(self, module: PythonModule, fn: ast.FunctionDef, flagged: set[str],
-                 param_types: dict[str, str] | None = None, opaque: set[str] | None = None):
+                 param_types: dict[str, str] | None = None, opaque: set[str] | None = None,
+                 optional: set[str] | None = None):
         self.module = module
         self.fn = fn
         self.param_types = param_types or {}  # the user's types for parameters, by name (--param-types)
@@ -82,6 +84,11 @@ class LoweringState:
         # lowering with them until none is found).
         self.opaque_names: set[str] = set(opaque or ())
         self.found_opaque: set[str] = set()
+        # The IR variables that may hold None or an int (optional ones): each has a flag `x$none`, true
+        # where it holds None. Found like the opaque ones, flow-insensitively (a variable ever given a value
+        # that may be None), and fixed for a lowering.
+        self.optional_names: set[str] = set(optional or ())
+        self.found_optional: set[str] = set()
         self.opaque_ops = False  # an operation on a value of unknown type is modelled as returning
         self.opaque_calls: list[str] = []  # the calls modelled as returning, in order of first use
         self.reads_constants = False  # a module constant is read (an opaque call might rebind it)
@@ -107,11 +114,37 @@ class LoweringState:
         return Var(self.frame.prefix + name + "$bound", BOOL)
 
     def as_int(self, v: PyValue, node: ast.AST) -> Expr:
+        """v as a number, where the operation at node needs one (after its operands are evaluated): None
+        raises TypeError there."""
         if v.opaque:
             raise self.unsupported(f"{UNKNOWN} used as an int", node)
         if v.none != FALSE:
-            raise self.unsupported("a value that may be None used as a number", node)
+            line = getattr(node, "lineno", self.fn.lineno)
+            self.b.fail_unless(negate(v.none), Event("exception", line, f"TypeError: None in `{_code(node)}`, "
+                                                     "where a number is needed"))
         return cast(v.expr, INT)
+
+    # ----------------------------------------------------------------------------- variables and None
+
+    def none_flag(self, var: Var) -> Var:
+        """The flag of an optional variable: true where it holds None."""
+        return Var(var.name + "$none", BOOL)
+
+    def value_of(self, var: Var) -> PyValue:
+        """What reading a local variable gives: a value of unknown type, an int that may be None, or an int."""
+        if var.name in self.opaque_names:
+            return PyValue(var, opaque=True)
+        return PyValue(var, self.none_flag(var) if var.name in self.optional_names else FALSE)
+
+    def assign_value(self, var: Var, value: PyValue, line: int) -> None:
+        """var := value. A value of unknown type makes var opaque; one that may be None makes it optional."""
+        if value.opaque:
+            self.note_opaque(var.name)
+        elif value.none != FALSE and var.name not in self.opaque_names and var.name not in self.optional_names:
+            self.found_optional.add(var.name)
+        self.b.assign(var, cast(value.expr, INT), line)
+        if var.name in self.optional_names:
+            self.b.assign(self.none_flag(var), value.none, line)
 
     def truth(self, v: PyValue, node: ast.AST | None = None) -> Expr:
         """The truth of v; of a value of unknown type, an arbitrary bool (its `__bool__` or `__len__` runs,

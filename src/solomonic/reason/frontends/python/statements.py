@@ -91,7 +91,7 @@ class StatementLowering(ExpressionLowering):
             self.return_statement(s)
         elif isinstance(s, ast.Assert):
             self.exception_argument(s.msg)
-            ok = self.truth(self.expression(s.test), s.test)
+            ok = self.truth(self.expression(s.test, allow_none=True), s.test)
             self.b.fail_unless(ok, Event("assert", line, f"assertion `{ast.unparse(s.test)}` fails"))
         elif isinstance(s, ast.Raise):
             self.exception_argument(s.exc)
@@ -144,7 +144,11 @@ class StatementLowering(ExpressionLowering):
         if len(targets) > 1:  # `x = y = x + 1`: each target gets the value from before the first store
             tmp = self.b.temp("value", INT)
             self.b.assign(tmp, cast(value.expr, INT), line)
-            value = PyValue(tmp, opaque=value.opaque or value.none != FALSE)
+            none = value.none
+            if none not in (TRUE, FALSE):
+                none = self.b.temp("none", BOOL)
+                self.b.assign(none, value.none, line)
+            value = PyValue(tmp, none, opaque=value.opaque)
         for t in targets:
             self.assign_target(t, value)
 
@@ -171,17 +175,16 @@ class StatementLowering(ExpressionLowering):
         raise NotImplementedError
 
     def store(self, name: str, value: PyValue, node: ast.AST) -> None:
-        """A local gets a value; one of unknown type (or None) makes the variable opaque (opaque.py)."""
+        """A local gets a value; one of unknown type makes the variable opaque (opaque.py), one that may
+        be None optional (state.py)."""
         var = self.local(name)
-        if value.opaque or value.none != FALSE:
-            self.note_opaque(var.name)
-        self.b.assign(var, cast(value.expr, INT), node.lineno)
+        self.assign_value(var, value, node.lineno)
         if self.frame.prefix + name in self.flagged:
             self.b.assign(self.bound_flag(name), TRUE, node.lineno)
         self.frame.assigned.add(name)
 
     def if_statement(self, s: ast.If) -> None:
-        cond = self.truth(self.expression(s.test), s.test)
+        cond = self.truth(self.expression(s.test, allow_none=True), s.test)
         yes, no = self.b.branch(cond, s.lineno)
         before = set(self.frame.assigned)
         join = self.b.location(s.lineno)
@@ -229,7 +232,7 @@ class StatementLowering(ExpressionLowering):
 
     def while_statement(self, s: ast.While) -> None:
         head = self.b.location(s.lineno)
-        self.loop(s, head, lambda: self.truth(self.expression(s.test), s.test), lambda: None)
+        self.loop(s, head, lambda: self.truth(self.expression(s.test, allow_none=True), s.test), lambda: None)
 
     def for_statement(self, s: ast.For) -> None:
         if not isinstance(s.target, ast.Name):
@@ -239,7 +242,8 @@ class StatementLowering(ExpressionLowering):
                 and self.is_builtin("range") and 1 <= len(it.args) <= 3 and not it.keywords):
             raise self.unsupported("for-loop over something other than range(...): iteration over a value of "
                                    "unknown type (its length and termination are not modelled)", it)
-        args = [self.range_argument(a) for a in it.args]
+        values = [self.expression(a, allow_none=True) for a in it.args]  # all evaluated before range() runs
+        args = [self.range_argument(v, a) for v, a in zip(values, it.args)]
         start, stop, step = (const(0, INT), args[0], const(1, INT)) if len(args) == 1 else (
             args[0], args[1], args[2] if len(args) == 3 else const(1, INT))
         line = s.lineno
@@ -270,10 +274,9 @@ class StatementLowering(ExpressionLowering):
         head = self.b.location(line)
         self.loop(s, head, lambda: cond, advance)
 
-    def range_argument(self, a: ast.expr) -> Expr:
-        """An argument of range(): an int; one of unknown type is converted once, by its `__index__`, to an
-        arbitrary int (or an exception)."""
-        value = self.expression(a)
+    def range_argument(self, value: PyValue, a: ast.expr) -> Expr:
+        """An evaluated argument of range(): an int (None raises TypeError); one of unknown type is
+        converted once, by its `__index__`, to an arbitrary int (or an exception)."""
         if value.opaque:
             return self.unknown_of(INT, a, f"`{_code(a)}` as an argument of range()").expr
         return self.as_int(value, a)
