@@ -20,7 +20,8 @@ from solomonic.reason.result import Verdict
 
 USES = ["x is None", "x is not None", "None is x", "x == b", "x != None", "None == x", "x + 1", "-x", "x < b",
         "b >= x", "x or b", "x and b", "not x", "bool(x)", "abs(x)", "min(x, b)", "int(x)", "x if b > 0 else None",
-        "(x or 0) * 2", "x >> 1", "x & 3", "x // 2 if x is not None else None", "a < x < b", "x == None == x"]
+        "(x or 0) * 2", "x >> 1", "x & 3", "x // 2 if x is not None else None", "a < x < b", "x == None == x",
+        "isinstance(x, int)", "isinstance(x, (str, type(None)))"]
 MAKES = ["None if a > b else a - b", "a if a % 2 else None", "None", "b"]
 
 

@@ -155,12 +155,15 @@ class CallLowering(NestedLowering):
         if value.opaque or not all(isinstance(c, type) for c in classes):
             self.expression(node.args[1], allow_none=True)
             return self.unknown_bool(node)
+        of_none = const(any(isinstance(None, c) for c in classes), BOOL)
         if value.none == TRUE:
-            return PyValue(const(any(isinstance(None, c) for c in classes), BOOL))
-        if value.none != FALSE:
-            return self.unknown_bool(node, raises=False)
+            return PyValue(of_none)
         if any(issubclass(int, c) for c in classes):
-            return PyValue(TRUE)
+            return PyValue(ite(value.none, of_none, TRUE))
+        if value.none != FALSE:  # an int that may be None: whether it is a bool is not kept
+            if bool in classes:
+                return self.unknown_bool(node, raises=False)
+            return PyValue(ite(value.none, of_none, FALSE))
         if bool in classes:
             declared = isinstance(node.args[0], ast.Name) and len(self.frames) == 1 and \
                 self.declared.get(node.args[0].id) == "bool" and not _reassigned(self.fn, node.args[0].id)

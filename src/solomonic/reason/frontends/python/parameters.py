@@ -116,8 +116,8 @@ def annotation_kind(annotation: ast.expr) -> str | None:
         sides = [annotation.left, annotation.right]
         if any(_is_none(s) for s in sides) and any(annotation_kind(s) == "int" for s in sides):
             return OPTIONAL
-    if isinstance(annotation, ast.Subscript) and ast.unparse(annotation.value) in ("Optional", "typing.Optional") \
-            and annotation_kind(annotation.slice) == "int":
+    if isinstance(annotation, ast.Subscript) and annotation_kind(annotation.slice) == "int" and \
+            ast.unparse(annotation.value) in ("Optional", "typing.Optional"):
         return OPTIONAL
     return None
 
@@ -199,7 +199,8 @@ def _used_as_other_than_int(fn: ast.FunctionDef, name: str) -> bool:
         return (is_name(mine) and not_an_int(other)) or (is_name(other) and not_an_int(mine))
 
     def asks_if_none(op: ast.cmpop, left: ast.expr, right: ast.expr) -> bool:
-        return isinstance(op, _NONE_TESTS) and ((is_name(left) and _is_none(right)) or (is_name(right) and _is_none(left)))
+        return isinstance(op, _NONE_TESTS) and (
+            (is_name(left) and _is_none(right)) or (is_name(right) and _is_none(left)))
 
     for node in own_nodes(fn):
         if isinstance(node, (ast.Subscript, ast.Attribute)) and is_name(node.value):
