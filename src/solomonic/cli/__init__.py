@@ -9,13 +9,14 @@ import os
 import sys
 
 from solomonic import __version__
-from solomonic.cli import bench, bmojo, check, generate, memory, recheck, svcomp, train
+from solomonic.cli import bench, bmojo, check, generate, memory, policy, recheck, svcomp, train
 from solomonic.cli.conventions import EXIT_UNKNOWN
 from solomonic.errors import UserError
 
 # top-level modules of the optional dependencies -> the extra that installs them (pyproject.toml)
 EXTRAS = {"z3": "reason", "pycparser": "reason", "yaml": "reason", "rich": "reason", "torch": "bmojo",
-          "safetensors": "bmojo", "numpy": "bmojo", "matplotlib": "bmojo", "transformers": "bench"}
+          "safetensors": "bmojo", "numpy": "bmojo", "matplotlib": "bmojo", "transformers": "bench",
+          "policy_sentry": "policy", "json_source_map": "policy"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,10 +47,10 @@ def main(argv: list[str] | None = None) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="solomonic",
-        description="Automated reasoning about programs (and, soon, the B'MOJO sequence models).",
+        description="Automated reasoning about programs and AWS access policies, and the B'MOJO sequence models.",
     )
     parser.add_argument("--version", action="version", version=f"solomonic {__version__}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
-    for command in (check, recheck, svcomp, memory, bmojo, generate, train, bench):
+    for command in (check, policy, recheck, svcomp, memory, bmojo, generate, train, bench):
         command.add_parser(sub)
     return parser

@@ -65,6 +65,25 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     python.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="functions at a time (default: 1)")
     _bench_outputs(python, "docs/results/bench-python.json")
     python.set_defaults(run=run_python)
+    policy = bench_sub.add_parser(
+        "policy", help="the policy engine: check every corpus policy, compare each with its mutants",
+        description="Runs `solomonic policy check` on every policy of the corpus and `solomonic policy compare`\n"
+                    "on each policy and each of its seeded mutants (widened actions, dropped conditions, swapped\n"
+                    "effects, NotAction, ...) and on the hand-made pairs, each as a whole timed command. Every\n"
+                    "witness is replayed by the concrete evaluator and every label of the manifest checked; a\n"
+                    "contradicted witness, a wrong label or a crash fails the bench. Writes JSON and updates\n"
+                    "docs/benchmarks.md.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    policy.add_argument("corpus", nargs="?", default="benchmarks/policy", metavar="DIR",
+                        help="the corpus, with its manifest.json (default: benchmarks/policy)")
+    policy.add_argument("--seed", type=int, default=0, help="the mutation generator's seed (default: 0)")
+    policy.add_argument("--timeout", type=positive, default=10.0, metavar="S", help="seconds per question")
+    policy.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                        help="commands at a time (default: 1, so that the times are a lone user's)")
+    policy.add_argument("--limit", type=int, metavar="N", help="only the first N policies and N pairs")
+    policy.add_argument("--mutants", metavar="DIR", help="keep the mutants in DIR (default: a temporary directory)")
+    _bench_outputs(policy, "docs/results/bench-policy.json")
+    policy.set_defaults(run=run_policy)
     soundness = bench_sub.add_parser(
         "soundness", help="the reasoner: a differential soundness campaign against gcc, csmith and CPython",
         description="Writes C functions that stress C's integer rules, csmith programs and Python functions, asks\n"
@@ -199,6 +218,12 @@ def run_termination(args: argparse.Namespace) -> int:
 
 def run_stdlib(args: argparse.Namespace) -> int:
     from solomonic.bench.stdlib import run
+
+    return run(args)
+
+
+def run_policy(args: argparse.Namespace) -> int:
+    from solomonic.bench.policy import run
 
     return run(args)
 

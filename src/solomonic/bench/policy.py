@@ -1,0 +1,287 @@
+"""`solomonic bench policy`: `solomonic policy check` on every policy of the corpus, and `compare` on every
+policy against each of its mutants and on the hand-made pairs (issue 23's acceptance).
+
+Every question is one whole command, `python -m solomonic policy ... --format json`, run and timed as a user
+would run it (start-up, imports and the catalogue included), so the median is the latency a user sees. The
+answers are then judged here, apart from the analysis that gave them:
+
+* every witness is replayed by the concrete evaluator (`policy.evaluate`) in this process: a public witness
+  must be an anonymous request the policy allows, a cross-account one a request from outside the owner account
+  that it allows, `a_not_b` a request OLD allows and NEW does not (and `b_not_a` the reverse); any other
+  outcome is a contradicted witness, and so is a verdict that disagrees with its witnesses;
+* the labels of benchmarks/policy/manifest.json (public, cross-account, finding codes, pair verdicts) are
+  compared with the answers: an unknown is not wrong, the other answer is;
+* the exit status must be the one the answer calls for (1 for a finding or a difference, 2 for an unknown);
+* a command that prints no JSON answer (an internal error, a parse error of a mutant) crashes.
+
+Any of these problems fails the bench; unknowns do not, they are counted by reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from solomonic.bench.policy_mutants import mutants
+from solomonic.bench.record import provenance, publish, stamp
+from solomonic.errors import UserError
+from solomonic.reason.report import reason_category
+
+EXIT = {"equivalent": 0, "a-allows-more": 1, "b-allows-more": 1, "both-allow-more": 1, "unknown": 2}
+# what can be wrong with an answer: a witness the evaluator does not confirm; a verdict its witnesses contradict
+# (a yes or a difference without one, a witness where the verdict has none); an answer the manifest's label
+# contradicts; an exit status that disagrees with the answer; a crash
+PROBLEMS = ("witness", "verdict", "label", "exit status", "crash")
+
+
+@dataclass
+class Question:
+    """One command of the bench and what became of it."""
+
+    group: str  # "check", "mutants" or "pairs"
+    argv: list[str]
+    files: tuple[str, ...]
+    label: dict[str, Any] = field(default_factory=dict)  # the manifest's truth, where known
+    operator: str = ""  # for a mutant
+    seconds: float = 0.0
+    answer: dict[str, Any] | None = None
+    status: int = 0
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (PROBLEMS kind, what)
+
+
+def run(args: argparse.Namespace) -> int:
+    corpus = Path(args.corpus)
+    manifest_path = corpus / "manifest.json"
+    if not manifest_path.is_file():
+        raise UserError(f"bench policy: {manifest_path}: no such file (the corpus's manifest)")
+    manifest = json.loads(manifest_path.read_text())
+    with tempfile.TemporaryDirectory(prefix="solomonic-mutants-") as scratch:
+        questions = plan(corpus, manifest, Path(args.mutants or scratch), args)
+        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            for done, question in enumerate(pool.map(ask, questions), 1):
+                judge(question, manifest["account"])
+                if done % 50 == 0 or done == len(questions):
+                    print(f"{done}/{len(questions)} questions", file=sys.stderr, flush=True)
+    results = summarise(questions, args)
+    publish(results, markdown(results), args.output, args.docs, "policy")
+    return 1 if results["problems"] else 0
+
+
+def plan(corpus: Path, manifest: dict[str, Any], mutant_dir: Path, args: argparse.Namespace) -> list[Question]:
+    """The commands of a run: check on each original, compare with each mutant, compare each pair."""
+    options = ["--timeout", f"{args.timeout:g}"]
+    originals = sorted(p for p in corpus.rglob("*.json")
+                       if p.name != "manifest.json" and "pairs" not in p.relative_to(corpus).parts)
+    if args.limit is not None:
+        originals = originals[:args.limit]
+    questions = []
+    for path in originals:
+        name = path.relative_to(corpus).as_posix()
+        questions.append(Question("check", ["check", str(path), "--account", manifest["account"], *options],
+                                  (str(path),), manifest["policies"].get(name, {})))
+    for path in originals:
+        name = path.relative_to(corpus).as_posix()
+        for mutant in mutants(json.loads(path.read_text()), name, args.seed):
+            target = mutant_dir / Path(name).with_suffix(f".{mutant.operator}.json")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(json.dumps(mutant.document, indent=4) + "\n")
+            questions.append(Question("mutants", ["compare", str(path), str(target), *options],
+                                      (str(path), str(target)), {}, mutant.operator))
+    pairs = manifest["pairs"][:args.limit] if args.limit is not None else manifest["pairs"]
+    for pair in pairs:
+        old, new = str(corpus / pair["old"]), str(corpus / pair["new"])
+        questions.append(Question("pairs", ["compare", old, new, *options], (old, new), {"verdict": pair["verdict"]}))
+    return questions
+
+
+def ask(question: Question) -> Question:
+    """Run the question's whole command and keep its JSON answer and exit status."""
+    argv = [sys.executable, "-m", "solomonic", "policy", *question.argv, "--format", "json"]
+    started = time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, text=True)
+    question.seconds = time.perf_counter() - started
+    question.status = done.returncode
+    try:
+        question.answer = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        question.problems.append(("crash", f"exit status {done.returncode}: {tail}"))
+    return question
+
+
+def judge(question: Question, account: str) -> None:
+    """Replay the answer's witnesses and compare it with its label; what is wrong goes to `problems`."""
+    from solomonic.policy import document
+
+    answer = question.answer
+    if answer is None:
+        return
+    policies = [document.load(path) for path in question.files]
+    if question.group == "check":
+        question.problems += _judge_check(answer, policies[0], account, question.label, question.status)
+    else:
+        question.problems += _judge_compare(answer, policies[0], policies[1], question.label, question.status)
+
+
+def _judge_check(answer: dict[str, Any], policy, account: str, label: dict[str, Any],
+                 status: int) -> list[tuple[str, str]]:
+    problems = []
+    for question, witness_key, confirmed in (("public", "public_witness", _is_public),
+                                             ("cross_account", "cross_account_witness", _is_other_account)):
+        witness = answer.get(witness_key)
+        if answer.get(question) is True:
+            if witness is None:
+                problems.append(("verdict", f"{question}: yes without a witness"))
+            elif not confirmed(witness, account) or _decision(policy, witness) != "allow":
+                problems.append(("witness", f"{question}: not confirmed: {json.dumps(witness)}"))
+        if question in label and answer.get(question) is not None and answer[question] != label[question]:
+            problems.append(("label", f"{question}: answered {answer[question]}, labelled {label[question]}"))
+    codes = {f["code"] for f in answer.get("findings", [])}
+    problems += [("label", f"finding {code} missing") for code in label.get("findings", []) if code not in codes]
+    expected = 1 if answer.get("public") or answer.get("cross_account") or codes else 2 if _unknown(answer) else 0
+    if status != expected:
+        problems.append(("exit status", f"{status}, where the answer calls for {expected}"))
+    return problems
+
+
+def _judge_compare(answer: dict[str, Any], old, new, label: dict[str, Any], status: int) -> list[tuple[str, str]]:
+    problems = []
+    verdict = answer.get("verdict")
+    if verdict not in EXIT:
+        return [("crash", f"verdict {verdict!r}")]
+    for key, allows, denies, sides in (("a_not_b", old, new, ("a-allows-more", "both-allow-more")),
+                                       ("b_not_a", new, old, ("b-allows-more", "both-allow-more"))):
+        witness = answer.get(key)
+        if (witness is not None) != (verdict in sides):
+            problems.append(("verdict", f"{verdict} with {key} {'set' if witness else 'null'}"))
+        if witness is not None and (_decision(allows, witness) != "allow" or _decision(denies, witness) == "allow"):
+            problems.append(("witness", f"{key}: not confirmed: {json.dumps(witness)}"))
+    if status != EXIT[verdict]:
+        problems.append(("exit status", f"{status} with verdict {verdict}"))
+    if "verdict" in label and verdict != "unknown" and verdict != label["verdict"]:
+        problems.append(("label", f"verdict {verdict}, labelled {label['verdict']}"))
+    return problems
+
+
+def _decision(policy, witness: dict[str, Any]) -> str:
+    """The concrete evaluator's decision on a witness from the JSON contract ("unsupported" if it has none)."""
+    from solomonic.policy import evaluate
+    from solomonic.policy.model import Request
+
+    context = {k: tuple(v) if isinstance(v, list) else v for k, v in witness.get("context", {}).items()}
+    try:
+        return evaluate.decide(policy, Request(witness["principal"], witness["action"], witness["resource"],
+                                               context)).decision
+    except evaluate.Unsupported:
+        return "unsupported"
+
+
+def _is_public(witness: dict[str, Any], _: str) -> bool:
+    return witness["principal"] == "*"
+
+
+def _is_other_account(witness: dict[str, Any], account: str) -> bool:
+    """An anonymous principal, or an ARN or account id that is not the owner's."""
+    principal = witness["principal"]
+    fields = principal.split(":")
+    owner = fields[4] if principal.startswith("arn:") and len(fields) > 4 else principal
+    return principal == "*" or (owner.isdigit() and owner != account)
+
+
+def summarise(questions: list[Question], args: argparse.Namespace) -> dict[str, Any]:
+    groups = {}
+    for group in ("check", "mutants", "pairs"):
+        mine = [q for q in questions if q.group == group]
+        if mine:
+            groups[group] = _group_summary(mine)
+    by_operator: dict[str, Counter[str]] = {}
+    for q in questions:
+        if q.group == "mutants" and q.answer is not None:
+            by_operator.setdefault(q.operator, Counter())[str(q.answer.get("verdict"))] += 1
+    problems = [{"question": " ".join(q.argv), "problems": [f"{kind}: {what}" for kind, what in q.problems]}
+                for q in questions if q.problems]
+    return {**stamp(), "settings": {"seed": args.seed, "timeout": args.timeout, "jobs": args.jobs,
+                                    "limit": args.limit},
+            "groups": groups, "mutants by operator": {op: dict(c) for op, c in sorted(by_operator.items())},
+            "problems": problems}
+
+
+def _group_summary(questions: list[Question]) -> dict[str, Any]:
+    answered = [q for q in questions if q.answer is not None and not _unknown(q.answer)]
+    unknown = [q for q in questions if q.answer is not None and _unknown(q.answer)]
+    witnesses = sum(_witnesses(q.answer) for q in questions if q.answer is not None)
+    kinds = Counter(kind for q in questions for kind, _ in q.problems)
+    labelled = [q for q in questions if q.label and q.answer is not None]
+    seconds = sorted(q.seconds for q in questions)
+    return {"questions": len(questions), "answered": len(answered), "unknown": len(unknown),
+            "crashes": sum(1 for q in questions if q.answer is None),
+            "witnesses": witnesses, "witnesses confirmed": witnesses - kinds["witness"],
+            "contradicted": kinds["witness"] + kinds["verdict"],
+            "labelled": len(labelled), "labels wrong": sum(1 for q in labelled if any(k == "label" for k, _ in q.problems)),
+            "exit status wrong": kinds["exit status"],
+            "median s": round(statistics.median(seconds), 3),
+            "p90 s": round(seconds[min(len(seconds) - 1, int(0.9 * len(seconds)))], 3),
+            "unknown reasons": dict(Counter(reason_category(_reason(q)) for q in unknown).most_common(8))}
+
+
+def _reason(question: Question) -> str:
+    """An unknown's reason with the files it names written OLD and NEW (or POLICY), so that like reasons count
+    together across the corpus."""
+    reason = (question.answer or {}).get("reason") or "no reason given"
+    names = ("POLICY",) if question.group == "check" else ("OLD", "NEW")
+    for path, name in sorted(zip(question.files, names), key=lambda pair: -len(pair[0])):
+        reason = reason.replace(path, name)
+    return reason
+
+
+def _unknown(answer: dict[str, Any]) -> bool:
+    if "verdict" in answer:
+        return answer["verdict"] == "unknown"
+    return bool(answer.get("reason")) or (answer.get("kind") == "resource"
+                                          and None in (answer.get("public"), answer.get("cross_account")))
+
+
+def _witnesses(answer: dict[str, Any]) -> int:
+    keys = ("a_not_b", "b_not_a") if "verdict" in answer else ("public_witness", "cross_account_witness")
+    return sum(1 for key in keys if answer.get(key) is not None)
+
+
+def markdown(results: dict[str, Any]) -> str:
+    s = results["settings"]
+    lines = [*provenance(results),
+             f"Each question is one whole `solomonic policy ... --format json` call (timeout {s['timeout']:g} s, "
+             f"{s['jobs']} at a time), timed from start to exit; mutants from seed {s['seed']}. Witnesses are "
+             "replayed by the concrete evaluator in the bench.", "",
+             "| questions | calls | answered | unknown | crashes | witnesses confirmed | contradicted | "
+             "labels wrong / labelled | median s | p90 s |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    titles = {"check": "`check` on every policy", "mutants": "`compare` policy / mutant",
+              "pairs": "`compare` hand-made pairs"}
+    for group, g in results["groups"].items():
+        lines.append(f"| {titles[group]} | {g['questions']} | {g['answered']} | {g['unknown']} | {g['crashes']} | "
+                     f"{g['witnesses confirmed']} of {g['witnesses']} | {g['contradicted']} | "
+                     f"{g['labels wrong']} / {g['labelled']} | {g['median s']} | {g['p90 s']} |")
+    verdicts = ("equivalent", "a-allows-more", "b-allows-more", "both-allow-more", "unknown")
+    if results["mutants by operator"]:
+        lines += ["", "Verdicts of `compare ORIGINAL MUTANT` by mutation operator:", "",
+                  "| operator | " + " | ".join(verdicts) + " |", "|---|" + "---:|" * len(verdicts)]
+        for op, counts in results["mutants by operator"].items():
+            lines.append(f"| {op} | " + " | ".join(str(counts.get(v, 0)) for v in verdicts) + " |")
+    reasons = [f"- {group}: " + "; ".join(f"{n} × {r}" for r, n in g["unknown reasons"].items())
+               for group, g in results["groups"].items() if g["unknown reasons"]]
+    if reasons:
+        lines += ["", "Unknowns by reason:", "", *reasons]
+    if results["problems"]:
+        lines += ["", f"Problems ({len(results['problems'])} questions):", ""]
+        lines += [f"- `{p['question']}`: {'; '.join(p['problems'])}" for p in results["problems"][:20]]
+    return "\n".join(lines)

@@ -1,0 +1,226 @@
+"""`solomonic policy` as users meet it: the JSON contract of issue 23, text a person can act on, SARIF that
+code scanning accepts, the exit statuses, and bad input as one line.
+
+Most calls run `main` in this process (the engine is the same; a subprocess per call would triple the time);
+the bad-input tests run the real command, where a traceback would show.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from solomonic.cli import main
+from solomonic.policy import document, evaluate
+from solomonic.policy.model import Request
+from tests.reason.test_sarif import oasis_schema, sarif_problems  # noqa: F401 (a fixture)
+
+CORPUS = Path(__file__).resolve().parents[2] / "benchmarks" / "policy"
+PUBLIC = CORPUS / "pairs" / "website-fix.old.json"
+FIXED = CORPUS / "pairs" / "website-fix.new.json"
+TLS = CORPUS / "s3" / "public-read-tls-only.json"
+ACCOUNT = "111122223333"
+
+
+def policy(capsys, *args: str) -> tuple[int, str]:
+    status = main(["policy", *args])
+    return status, capsys.readouterr().out
+
+
+def request(raw: dict) -> Request:
+    context = {k: tuple(v) if isinstance(v, list) else v for k, v in raw["context"].items()}
+    return Request(raw["principal"], raw["action"], raw["resource"], context)
+
+
+def decision(path: Path, raw: dict) -> str:
+    return evaluate.decide(document.load(str(path)), request(raw)).decision
+
+
+def test_compare_json_is_the_contract_and_its_witness_replays(capsys):
+    status, out = policy(capsys, "compare", str(PUBLIC), str(FIXED), "--format", "json")
+    answer = json.loads(out)
+    assert status == 1
+    assert {"verdict", "a_not_b", "b_not_a", "reason"} <= set(answer)
+    assert answer["verdict"] == "a-allows-more" and answer["b_not_a"] is None
+    witness = answer["a_not_b"]
+    assert set(witness) == {"principal", "action", "resource", "context"}
+    assert decision(PUBLIC, witness) == "allow" and decision(FIXED, witness) != "allow"
+
+
+def test_compare_of_equivalent_policies_exits_0_and_says_so(capsys):
+    pair = CORPUS / "pairs" / "reordered-statements"
+    status, out = policy(capsys, "compare", f"{pair}.old.json", f"{pair}.new.json")
+    assert status == 0
+    assert "EQUIVALENT" in out
+
+
+def test_compare_text_shows_the_request_and_each_side_s_decision(capsys):
+    status, out = policy(capsys, "compare", str(PUBLIC), str(FIXED))
+    assert status == 1
+    assert "(a-allows-more)" in out
+    (line,) = [ln for ln in out.splitlines() if "OLD allows and NEW denies: " in ln]
+    assert " s3:GetObject on arn:aws:s3:::www.example-shop.com/" in line
+    assert "OLD: allowed by statement 'PublicReadGetObject' (line 4)" in out
+    assert "NEW: implicitly denied" in out
+    assert "assuming: " in out
+
+
+def test_check_json_of_a_public_bucket(capsys):
+    status, out = policy(capsys, "check", str(PUBLIC), "--account", ACCOUNT, "--format", "json")
+    answer = json.loads(out)
+    assert status == 1
+    assert {"kind", "public", "public_witness", "cross_account", "cross_account_witness", "findings"} <= set(answer)
+    assert (answer["kind"], answer["public"], answer["cross_account"]) == ("resource", True, True)
+    assert answer["public_witness"]["principal"] == "*"
+    assert decision(PUBLIC, answer["public_witness"]) == "allow"
+    assert decision(PUBLIC, answer["cross_account_witness"]) == "allow"
+
+
+def test_check_text_names_the_grant_its_statement_and_line(capsys):
+    status, out = policy(capsys, "check", str(TLS), "--account", ACCOUNT)
+    assert status == 1
+    assert out.startswith(f"{TLS}: resource policy: PUBLIC")
+    assert "PUBLIC: anyone can s3:GetObject arn:aws:s3:::www.example-shop.com/" in out
+    assert "(statement 'PublicRead', line 4)" in out
+    assert "request: anonymous s3:GetObject on arn:aws:s3:::www.example-shop.com/" in out
+
+
+def test_check_of_a_fixed_bucket_exits_0_and_names_what_limits_the_grant(capsys):
+    status, out = policy(capsys, "check", str(FIXED), "--account", ACCOUNT, "--format", "json")
+    answer = json.loads(out)
+    assert status == 0, answer
+    assert answer["public"] is False and answer["public_witness"] is None
+    assert answer["findings"] == []
+
+
+def test_check_of_several_files_prints_a_list_in_order(capsys):
+    status, out = policy(capsys, "check", str(FIXED), str(PUBLIC), "--account", ACCOUNT, "--format", "json")
+    answers = json.loads(out)
+    assert status == 1
+    assert [a["source"] for a in answers] == [str(FIXED), str(PUBLIC)]
+
+
+def test_check_of_an_identity_policy_reports_pass_role_on_any_role(capsys):
+    path = CORPUS / "iam" / "passrole-star.json"
+    status, out = policy(capsys, "check", str(path), "--format", "json")
+    answer = json.loads(out)
+    assert status == 1
+    assert answer["kind"] == "identity" and answer["public"] is None
+    assert "pass-role-on-any-role" in {f["code"] for f in answer["findings"]}
+
+
+def test_sarif_of_check_is_valid_with_the_finding_at_its_statement(capsys, oasis_schema):  # noqa: F811
+    from jsonschema import Draft4Validator
+
+    status, out = policy(capsys, "check", str(TLS), str(FIXED), str(CORPUS / "iam" / "passrole-star.json"),
+                         "--account", ACCOUNT, "--format", "sarif")
+    log = json.loads(out)
+    assert status == 1
+    assert sarif_problems(log) == []
+    assert [e.message for e in Draft4Validator(oasis_schema).iter_errors(log)] == []
+    results = log["runs"][0]["results"]
+    public = [r for r in results if r["ruleId"] == "public-access"]
+    assert [(r["kind"], r["level"]) for r in public] == [("fail", "error"), ("pass", "none")]
+    assert public[0]["locations"][0]["physicalLocation"]["region"]["startLine"] == 4
+    assert public[0]["properties"]["witness"]["principal"] == "*"
+    assert any(r["ruleId"] == "pass-role-on-any-role" and r["kind"] == "fail" for r in results)
+
+
+def test_explain_names_the_deciding_statement(capsys):
+    status, out = policy(capsys, "explain", str(TLS), "--action", "s3:GetObject",
+                         "--resource", "arn:aws:s3:::www.example-shop.com/index.html",
+                         "--context", "aws:SecureTransport=false")
+    assert status == 0
+    assert out.splitlines()[0].endswith("EXPLICIT DENY: anonymous s3:GetObject on "
+                                        "arn:aws:s3:::www.example-shop.com/index.html with aws:SecureTransport=false")
+    assert "decided by statement 'DenyInsecureTransport' (line 11)" in out
+
+
+@pytest.mark.parametrize(("items", "expected"), [
+    (["aws:TagKeys=Owner", "aws:TagKeys=Name"], "explicit-deny"),  # repeated: a set of two
+    (['aws:TagKeys=["Name"]'], "allow"),  # a JSON list: a set of one
+    (["aws:TagKeys=[]"], "allow"),  # the empty set
+])
+def test_explain_reads_multi_valued_context_keys(capsys, items, expected):
+    path = CORPUS / "iam" / "deny-untag-protected.json"
+    argv = ["explain", str(path), "--action", "ec2:CreateTags", "--principal",
+            f"arn:aws:iam::{ACCOUNT}:user/bob", "--resource", f"arn:aws:ec2:eu-west-1:{ACCOUNT}:instance/i-0abc",
+            "--format", "json"]
+    for item in items:
+        argv += ["--context", item]
+    status, out = policy(capsys, *argv)
+    answer = json.loads(out)
+    assert status == 0
+    assert answer["decision"] == expected
+    assert isinstance(answer["request"]["context"]["aws:TagKeys"], list)
+
+
+def test_explain_of_an_implicit_deny_says_no_statement_allows_it(capsys):
+    status, out = policy(capsys, "explain", str(FIXED), "--action", "s3:PutObject",
+                         "--resource", "arn:aws:s3:::www.example-shop.com/x", "--format", "json")
+    assert status == 0
+    assert json.loads(out)["decision"] == "implicit-deny" and json.loads(out)["deciding"] == []
+
+
+def solomonic(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "solomonic", "policy", *args], capture_output=True, text=True,
+                          timeout=120)
+
+
+def assert_one_line_error(done: subprocess.CompletedProcess, *fragments: str) -> None:
+    assert done.returncode == 2, done
+    assert "Traceback" not in done.stderr
+    lines = [ln for ln in done.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1, done.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+
+
+def test_bad_json_is_one_line_with_the_file_and_line(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Allow",}\n  ]\n}\n')
+    for question in (["check", str(bad)], ["compare", str(bad), str(PUBLIC)]):
+        assert_one_line_error(solomonic(*question), str(bad), "line 4")
+
+
+def test_an_unknown_operator_is_one_line_with_its_json_path(tmp_path):
+    bad = tmp_path / "operator.json"
+    bad.write_text(json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+         "Condition": {"StringEqualz": {"aws:SourceVpce": "vpce-1"}}}]}, indent=2))
+    assert_one_line_error(solomonic("check", str(bad)), str(bad), "/Statement/0/Condition", "StringEqualz")
+
+
+def test_a_bad_file_among_good_ones_is_reported_and_the_others_answered(tmp_path, capsys):
+    missing = tmp_path / "missing.json"
+    status = main(["policy", "check", str(FIXED), str(missing), "--account", ACCOUNT, "--format", "json"])
+    captured = capsys.readouterr()
+    assert status == 2
+    assert str(missing) in captured.err
+    assert [a["source"] for a in json.loads(captured.out)] == [str(FIXED)]
+
+
+def test_an_identity_policy_needs_a_principal_to_explain(tmp_path):
+    done = solomonic("explain", str(CORPUS / "iam" / "passrole-star.json"), "--action", "iam:PassRole",
+                     "--resource", "*")
+    assert_one_line_error(done, "--principal")
+
+
+@pytest.mark.parametrize("item", ["aws:SourceIp", "=x", 'aws:TagKeys=["a", 1]', "aws:TagKeys=[oops"])
+def test_a_malformed_context_item_is_refused(item):
+    done = solomonic("explain", str(PUBLIC), "--action", "s3:GetObject", "--resource", "*", "--context", item)
+    assert done.returncode == 2 and "Traceback" not in done.stderr and "--context" in done.stderr
+
+
+def test_help_explains_each_question_with_an_example():
+    for question, words in (("check", ["public", "cross-account", "example:", "exit status", "--account"]),
+                            ("compare", ["a-allows-more", "example:", "exit status"]),
+                            ("explain", ["--context", "multi-valued", "example:", "exit status"])):
+        done = solomonic(question, "--help")
+        assert done.returncode == 0
+        for word in words:
+            assert word in done.stdout, (question, word)
