@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -71,8 +72,7 @@ def check_text(result: CheckResult, policy: Policy) -> str:
                 out.append(f"    request: {request_text(finding.witness)}")
     if result.reason:
         out.append(f"  unknown: {result.reason}")
-    if result.assumptions:
-        out.append(f"  assuming: {'; '.join(result.assumptions)}")
+    out += _assumptions(result.assumptions)
     return "\n".join(out)
 
 
@@ -94,11 +94,16 @@ def compare_text(comparison: Comparison, old: Policy, new: Policy) -> str:
         if witness is not None:
             out.append(f"  {label}: {request_text(witness)}")
             out.append(f"    OLD: {_decision_text(old, witness)}; NEW: {_decision_text(new, witness)}")
-    if comparison.reason:
-        out.append(f"  {'unknown: ' if comparison.verdict == 'unknown' else ''}{comparison.reason}")
-    if comparison.assumptions:
-        out.append(f"  assuming: {'; '.join(comparison.assumptions)}")
+    if comparison.verdict == "unknown":
+        out.append(f"  unknown: {comparison.reason}")
+    out += _assumptions(comparison.assumptions)
     return "\n".join(out)
+
+
+def _assumptions(assumptions: Sequence[str]) -> list[str]:
+    """Each assumption an answer rests on, as a wrapped paragraph of its own."""
+    return [textwrap.fill(text, width=110, initial_indent="  assuming: ", subsequent_indent=" " * 4)
+            for text in assumptions]
 
 
 def explain_text(policy: Policy, request: Request, evaluation: evaluate.Evaluation) -> str:
