@@ -28,6 +28,7 @@ import z3
 from solomonic.policy import encode_strings as strings
 from solomonic.policy.catalogue import catalogue
 from solomonic.policy.encode import Encoded, Encoder
+from solomonic.policy.encode_request import MAX_SET
 from solomonic.policy.evaluate import decide
 from solomonic.policy.model import Policy, Request, Statement
 from solomonic.policy.result import CheckResult, Finding
@@ -39,6 +40,7 @@ SOURCE_IP = "aws:sourceip"
 FIXED_VALUE_KEYS = ("aws:sourcevpc", "aws:sourcevpce", "aws:sourcearn", "aws:sourceaccount", "aws:sourceowner",
                     "aws:sourceorgid", "aws:sourceorgpaths", "s3:dataaccesspointarn", "s3:dataaccesspointaccount",
                     "s3:x-amz-server-side-encryption-aws-kms-key-id")
+ANONYMOUS_VALUES = {"aws:userid": "anonymous", "aws:principaltype": "Anonymous"}  # what AWS sets for them
 SERVICE_KEYS = ("aws:principalservicename", "aws:principalservicenameslist", "aws:principalisawsservice")
 PRINCIPAL_KEYS = ("aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn",
                   "aws:principaltag/", "aws:userid", "aws:username", "aws:principaltype")
@@ -84,6 +86,15 @@ def _resource(policy: Policy, encoder: Encoder, encoded: Encoded, account: str |
                        allowed, deadline, f"a request from an account other than {owner} the policy allows")
         if cross.unknown:
             reasons.append(cross.reason)
+    truncated = encoder.request.truncated
+    if truncated:  # a "no" might need a larger set than the bound explored
+        bound = (f"the multi-valued keys {', '.join(truncated)} were explored with at most {MAX_SET} values each")
+        if public.request is None and not public.unknown:
+            public = Search(None, f"public: {bound}")
+            reasons.append(public.reason)
+        if cross is not None and cross.request is None and not cross.unknown:
+            cross = Search(None, f"cross-account: {bound}")
+            reasons.append(cross.reason)
     findings = []
     if public.request is not None:
         findings.append(_finding(policy, public.request, "public-access", "anyone (an anonymous request) is allowed"))
@@ -104,6 +115,8 @@ def _outsider(policy: Policy, encoder: Encoder) -> list[z3.BoolRef]:
         constants = [v for s in policy.statements for c in s.conditions if c.key.lower() == lower for v in c.values]
         if lower in SERVICE_KEYS:
             out.append(z3.Not(key.present))
+        elif lower in ANONYMOUS_VALUES and key.sort == "string" and key.count is None:
+            out.append(z3.Implies(key.present, key.single == z3.StringVal(ANONYMOUS_VALUES[lower])))
         elif lower == SOURCE_IP and key.sort == "ip" and key.count is None:
             out.append(key.present)
             out += [z3.Not(_inside(key.single, text)) for text in constants if _restricts(text)]

@@ -35,6 +35,7 @@ from solomonic.policy.unsupported import Unsupported
 
 _ACCOUNT = re.compile(r"\d{12}")
 _ROOT = re.compile(r"arn:[^:]+:iam::(\d{12}):root")
+_IAM_ARN = re.compile(r"arn:([^:]+):iam::([^:]*):(.+)", re.DOTALL)
 _LOWER_ASCII = z3.Star(z3.Diff(strings.ANY_CHAR, z3.Range("A", "Z")))
 
 
@@ -132,4 +133,12 @@ class Encoder:
             account = entry.value if _ACCOUNT.fullmatch(entry.value) else root.group(1) if root else None
             if account is not None:
                 return z3.And(request.is_iam, request.account == z3.StringVal(account))
-        return request.principal == z3.StringVal(entry.value)
+        # the principal equals the value: compared part by part (an IAM ARN's parts are unique: the partition
+        # and the account hold no ':'), which spares the solver a word equation over the whole ARN
+        iam = _IAM_ARN.fullmatch(entry.value)
+        if iam:
+            return z3.And(request.is_iam, request.partition == z3.StringVal(iam[1]),
+                          request.account == z3.StringVal(iam[2]), request.name == z3.StringVal(iam[3]))
+        if entry.value.startswith("arn:"):
+            return z3.BoolVal(False)  # no principal of the universe (module docstring of encode_request)
+        return z3.And(z3.Not(request.anonymous), z3.Not(request.is_iam), request.other == z3.StringVal(entry.value))

@@ -102,8 +102,7 @@ class _Matcher:
                 raise Unsupported(f"Bool on {self.condition.key!r}: {text!r} is neither true nor false")
             return z3.InRe(value, strings.case_insensitive(text.lower()))
         if self.operator.family == "Arn":
-            regex = strings.arn_fields_regex(pattern)
-            return z3.BoolVal(True) if regex is None else z3.InRe(value, regex)
+            return z3.InRe(value, strings.arn_fields_regex(pattern))
         ignore_case = self.base == "StringEqualsIgnoreCase"
         literal = pattern.literal
         if literal is not None and not ignore_case:

@@ -41,10 +41,10 @@ ACCOUNT_RE = z3.Loop(z3.Range("0", "9"), 12, 12)
 VARIABLE_VERSION = "2012-10-17"
 
 # keys only an IAM principal (not an anonymous caller, not a service) carries (IAM reference, "AWS global
-# condition context keys", *Properties of the principal*: "this key is included in the request context for
-# all signed requests"; anonymous requests are unsigned)
+# condition context keys", *Properties of the principal*); aws:userid and aws:PrincipalType are left free:
+# AWS sets them for anonymous callers too ("anonymous", "Anonymous")
 IAM_PRINCIPAL_KEYS = ("aws:principalorgid", "aws:principalorgpaths", "aws:principaltag/", "aws:username",
-                      "aws:userid", "aws:principaltype", "aws:multifactorauthpresent", "aws:multifactorauthage")
+                      "aws:multifactorauthpresent", "aws:multifactorauthage")
 
 Value: TypeAlias = "z3.ExprRef | tuple[z3.BoolRef, z3.BitVecRef]"
 
@@ -75,7 +75,7 @@ class _Usage:
     sorts: set[Sort] = field(default_factory=set)
     in_set: bool = False
     plain: bool = False
-    arn: bool = False  # compared by an ARN operator with a value other than `*`
+    arn: bool = False  # compared by an ARN operator
     in_wildcards: bool = False  # substituted as a variable where wildcards count
     constants: list[str] = field(default_factory=list)
     overlapping: bool = False
@@ -110,7 +110,7 @@ def _collect(policies: Iterable[Policy]) -> dict[str, _Usage]:
                     else:
                         entry.plain = True
                 wildcards = operator.base in ("StringLike", "StringNotLike") or operator.family == "Arn"
-                if operator.family == "Arn" and any(v != "*" for v in condition.values):
+                if operator.family == "Arn":
                     entry.arn = True
                 if variables and operator.family in ("String", "Arn", "Bool"):
                     for value in condition.values:

@@ -98,6 +98,8 @@ def read(text: str, *, wildcards: bool = True, variables: bool = True) -> Patter
         else:
             parts.append(Part("var", inner))
         position = match.end()
+    if variables and "${" in text[position:]:
+        raise Unsupported(f"{text!r}: '${{' does not start a policy variable of a documented form")
     literal_text(text[position:])
     return Pattern(tuple(parts), text)
 
@@ -181,13 +183,12 @@ ARN_SHAPE = z3.Concat(*([z3.Star(NOT_COLON), z3.Re(":")] * 5), ANYTHING)
 """A string of at least six colon-separated fields: the values the ARN operators compare."""
 
 
-def arn_fields_regex(pattern: Pattern) -> z3.ReRef | None:
+def arn_fields_regex(pattern: Pattern) -> z3.ReRef:
     """`ArnLike`: each of the six fields (cut at the first five colons) matched on its own; a field of the
-    request's ARN holds no `:` except the sixth. None for the lone `*`, which matches any value at all."""
+    request's ARN holds no `:` except the sixth. A value of fewer fields (the lone `*` too) is refused: the
+    reference defines the ARN operators field by field only."""
     if pattern.variables:
         raise Unsupported(f"policy variable in an ARN condition value {pattern.source!r}")
-    if [p.kind for p in pattern.parts] == ["star"]:
-        return None
     fields: list[list[Part]] = [[]]
     for part in pattern.parts:
         if part.kind != "text":
