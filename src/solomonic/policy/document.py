@@ -48,7 +48,7 @@ class _Number(str):
     """A JSON number, kept as the text it was written as."""
 
 
-class _Object(dict):  # type: ignore[type-arg]
+class _Object(dict[str, object]):
     """A JSON object that remembers the keys written twice in it."""
 
     duplicates: tuple[str, ...] = ()
@@ -58,7 +58,12 @@ def _object(pairs: list[tuple[str, object]]) -> _Object:
     made = _Object(pairs)
     if len(made) != len(pairs):
         seen: set[str] = set()
-        made.duplicates = tuple(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
+        repeated: list[str] = []
+        for key, _ in pairs:
+            if key in seen:
+                repeated.append(key)
+            seen.add(key)
+        made.duplicates = tuple(repeated)
     return made
 
 
@@ -162,6 +167,7 @@ class _Reader:
         version = document.get("Version")
         if version is not None and version not in VERSIONS:
             raise self.error("/Version", f"Version is {version!r}; AWS accepts {' or '.join(VERSIONS)}")
+        version_text = str(version) if version is not None else None
         if "Statement" not in document:
             raise self.error("", "the policy has no Statement")
         raw = document["Statement"]
@@ -176,7 +182,7 @@ class _Reader:
         chosen = kind or inferred
         for statement in statements:
             self.fits_kind(statement, chosen)
-        return Policy(statements, chosen, version, self.source)  # type: ignore[arg-type]
+        return Policy(statements, chosen, version_text, self.source)
 
     def fits_kind(self, statement: Statement, kind: Kind) -> None:
         pointer = statement.location.pointer
@@ -206,9 +212,10 @@ class _Reader:
         principals, not_principal = self.principal_pair(raw, pointer)
         conditions = self.conditions(raw.get("Condition"), f"{pointer}/Condition") if "Condition" in raw else ()
         assert actions is not None
-        return Statement(effect=effect, actions=actions, not_action=not_action, resources=resources,  # type: ignore[arg-type]
-                         not_resource=not_resource, principals=principals, not_principal=not_principal,
-                         conditions=conditions, location=self.location(pointer), sid=sid)
+        return Statement(effect="Allow" if effect == "Allow" else "Deny", actions=actions, not_action=not_action,
+                         resources=resources, not_resource=not_resource, principals=principals,
+                         not_principal=not_principal, conditions=conditions, location=self.location(pointer),
+                         sid=sid)
 
     def pair(self, raw: dict[str, object], pointer: str, name: str, *, required: bool,
              check: Callable[[str, str], None] | None) -> tuple[tuple[str, ...] | None, bool]:
@@ -231,11 +238,13 @@ class _Reader:
         items = value if isinstance(value, list) else [value]
         if not items:
             raise self.error(pointer, f"{element} is an empty list")
+        out: list[str] = []
         for index, item in enumerate(items):
             if not isinstance(item, str) or isinstance(item, _Number):
                 where = f"{pointer}/{index}" if isinstance(value, list) else pointer
                 raise self.error(where, f"{element} values are strings, not {_json_type(item)}")
-        return tuple(items)  # type: ignore[arg-type]
+            out.append(item)
+        return tuple(out)
 
     def action(self, value: str, pointer: str) -> None:
         if value != "*" and ":" not in value:

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 from solomonic.policy import wildcard
 from solomonic.policy.conditions import holds
-from solomonic.policy.model import Decision, Policy, PrincipalEntry, Request, Statement
+from solomonic.policy.model import Decision, Effect, Policy, PrincipalEntry, Request, Statement
 from solomonic.policy.unsupported import Unsupported
 from solomonic.policy.variables import VARIABLE_VERSION, substitute
 
@@ -46,6 +46,7 @@ __all__ = ["Evaluation", "Unsupported", "decide", "matches"]
 _ACCOUNT = re.compile(r"\d{12}")
 _ROOT = re.compile(r"arn:[^:]+:iam::(?P<account>\d{12}):root")
 _PRINCIPAL_ARN = re.compile(r"arn:[^:]+:(?:iam|sts)::(?P<account>\d{12}):.+")
+_PRECEDENCE: tuple[tuple[Effect, Decision], ...] = (("Deny", "explicit-deny"), ("Allow", "allow"))
 
 
 @dataclass(frozen=True)
@@ -73,14 +74,14 @@ def decide(policy: Policy, request: Request) -> Evaluation:
             continue
         outcomes.append((statement, matched))
         notes.append(f"{name}: {'matches' if matched else 'does not match'}: {why}")
-    for effect, decision in (("Deny", "explicit-deny"), ("Allow", "allow")):
+    for effect, decision in _PRECEDENCE:
         mine = [(statement, outcome) for statement, outcome in outcomes if statement.effect == effect]
         deciding = tuple(statement for statement, outcome in mine if outcome is True)
         if deciding:
-            return Evaluation(decision, deciding, tuple(notes))  # type: ignore[arg-type]
+            return Evaluation(decision, deciding, tuple(notes))
         unknown = next((outcome for _, outcome in mine if isinstance(outcome, Unsupported)), None)
         if unknown is not None:
-            raise Unsupported(str(unknown))
+            raise unknown
     return Evaluation("implicit-deny", (), tuple(notes))
 
 
