@@ -153,9 +153,18 @@ CASES = [
         def f(a: int):
             return a ** 2 >= 0 and a ** 3 == a * a * a and a ** 0 == 1 and (-a) ** 2 == a ** 2""",
          "returns-true", YES),
-    Case("power_with_variable_exponent", """
+    Case("power_with_variable_exponent_ends", """
         def f(a: int, n: int):
-            return a ** n""", "assert", UNKNOWN, "`**` with an exponent", 2),
+            y = a ** n
+            while n > 0:
+                n -= 1
+            return y""", "terminates", YES),
+    Case("power_with_variable_exponent_value_is_not_kept", """
+        def f(a: int, n: int):
+            y = 2 ** n
+            while y > 0:
+                y -= 1
+            return y""", "terminates", UNKNOWN, "no linear ranking"),
     Case("floor_division_and_modulo_by_zero", """
         def f(a: int, b: int):
             return a // b + a % b""", "assert", NO),

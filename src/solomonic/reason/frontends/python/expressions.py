@@ -243,7 +243,10 @@ class ExpressionLowering(OpaqueLowering):
             return PyValue(arith("floordiv" if symbol == "//" else "floormod", left, right))
         if isinstance(op, ast.Pow):
             if not (isinstance(right, Const) and 0 <= right.value <= MAX_EXPONENT):
-                raise self.unsupported(f"`**` with an exponent that is not a constant in 0..{MAX_EXPONENT}", node)
+                # an int, or a float for a negative exponent, or ZeroDivisionError (0 ** -1), or MemoryError:
+                # CPython's power always ends; its value is not kept
+                self.may_raise(node, f"`{_code(node)}`")
+                return self.fresh_opaque(node)
             result: Expr = const(1, INT)
             for _ in range(right.value):
                 result = left if result == const(1, INT) else arith("mul", result, left)
@@ -403,6 +406,9 @@ def _may_fail(node: ast.expr, lowering: ExpressionLowering) -> bool:
     for n in ast.walk(node):
         if isinstance(n, _OPAQUE_NODES) or (isinstance(n, ast.BinOp) and isinstance(n.op, ast.Div)):
             return True
+        if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Pow) and not (
+                isinstance(n.right, ast.Constant) and type(n.right.value) is int and 0 <= n.right.value <= MAX_EXPONENT):
+            return True  # may raise (0 ** -1)
         if isinstance(n, ast.Constant) and type(n.value) not in (int, bool):
             return True  # None raises where a number is needed
         if isinstance(n, ast.Compare) and any(isinstance(op, (ast.In, ast.NotIn, ast.Is, ast.IsNot))
