@@ -14,8 +14,8 @@ import builtins
 from typing import Any
 
 from solomonic.reason.frontends.python.bitwise import NotLinear, bitwise, invert, shift
+from solomonic.reason.frontends.python.constants import ConstantLowering
 from solomonic.reason.frontends.python.module import own_nodes
-from solomonic.reason.frontends.python.opaque import OpaqueLowering
 from solomonic.reason.frontends.python.state import Frame, PyValue, _code
 from solomonic.reason.ir import (
     BOOL,
@@ -25,7 +25,6 @@ from solomonic.reason.ir import (
     Const,
     Event,
     Expr,
-    Unsupported,
     Var,
     arith,
     cast,
@@ -36,7 +35,6 @@ from solomonic.reason.ir import (
     ite,
     negate,
 )
-from solomonic.reason.ir.evaluate import EvaluationError, evaluate
 
 ANALYSER_QUESTIONS = {"terminates", "check"}  # names under which a program asks the analyser about itself
 MAX_EXPONENT = 64
@@ -48,13 +46,12 @@ _OPAQUE_NODES = (ast.Attribute, ast.Subscript, ast.Starred, ast.Lambda, ast.List
                  ast.Await, ast.Yield, ast.YieldFrom)
 
 
-class ExpressionLowering(OpaqueLowering):
+class ExpressionLowering(ConstantLowering):
     """Lowers expressions to values at the current location."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.enclosing: dict[str, Frame] = {}  # a nested function's frame (its prefix) -> its definer's frame
-        self.int_constants: dict[str, bool] = {}  # module constant -> whether its value is an int or bool
 
     def closure_frame(self, name: str) -> Frame | None:
         """Where the current function is nested and `name` is none of its locals: the frame of the
@@ -182,45 +179,6 @@ class ExpressionLowering(OpaqueLowering):
         if hasattr(builtins, n):
             return self.fresh_opaque(node)  # a builtin used as a value (`key=len`)
         raise self.unsupported(f"undefined name '{n}'", node)
-
-    def constant_is_int(self, n: str) -> bool:
-        """Whether the module constant n is an int or bool constant expression (else it is an object)."""
-        if n not in self.int_constants:
-            self.int_constants[n] = False  # while its value is evaluated: `A = A + 1` is no constant
-            self.int_constants[n] = self.constant_value(self.module.constants[n]) is not None
-        return self.int_constants[n]
-
-    def constant_value(self, node: ast.expr) -> int | bool | None:
-        """The value of an expression the module's scope evaluates once (a constant, a parameter's default)
-        where it is an int or bool constant expression over literals and the module's constants."""
-        try:
-            value = self.module_value(node, f"`{_code(node)}`", node)
-        except Unsupported:
-            return None
-        return bool(value.value) if value.type == BOOL else value.value
-
-    def module_value(self, value_node: ast.expr, what: str, node: ast.AST) -> Const:
-        """The value of an expression evaluated once in the module's scope (a constant, or a parameter's
-        default, which Python evaluates when the `def` runs): it must be a constant expression, and the
-        module's constants it reads must be bound before it runs (else importing the module fails)."""
-        for n in ast.walk(value_node):
-            if isinstance(n, ast.Name) and n.id in self.module.constants and \
-                    not _bound_before(self.module.constants[n.id], value_node):
-                raise self.unsupported(f"{what} reads the module's '{n.id}' before it is assigned", node)
-        scope = _module_scope()
-        probe = type(self)(self.module, scope, set())
-        probe.int_constants = self.int_constants
-        probe.frames.append(Frame(scope, "", {}, set()))
-        try:
-            value = probe.expression(value_node, allow_none=True)
-            if value.opaque or value.none != FALSE:
-                raise self.unsupported(what, node)
-            result = evaluate(value.expr, {})
-        except (Unsupported, KeyError, EvaluationError):
-            raise self.unsupported(f"{what} is not an int or bool constant", node) from None
-        if len(probe.b.cfg.edges) > 1:
-            raise self.unsupported(f"{what} is not a constant expression", node)
-        return const(result, value.expr.type)
 
     def binop(self, op: ast.operator, left_node: ast.expr, right_node: ast.expr, node: ast.AST) -> PyValue:
         left_value = self.expression(left_node, allow_none=True)
@@ -452,16 +410,3 @@ def nested_defs(fn: ast.FunctionDef) -> dict[str, list[ast.FunctionDef]]:
 
 def _declared_global(fn: ast.FunctionDef) -> set[str]:
     return {n for node in own_nodes(fn) if isinstance(node, ast.Global) for n in node.names}
-
-
-def _bound_before(constant: ast.expr, reader: ast.expr) -> bool:
-    """Whether the module-level assignment whose value is `constant` has run when `reader`, an expression
-    of the module's scope (another constant's value, a default), is evaluated."""
-    return (getattr(constant, "end_lineno", None) or constant.lineno) < reader.lineno
-
-
-def _module_scope() -> ast.FunctionDef:
-    """A function without parameters or locals: lowering an expression in it sees only module names."""
-    fn = ast.parse("def _module_scope():\n    pass").body[0]
-    assert isinstance(fn, ast.FunctionDef)
-    return fn
