@@ -139,6 +139,6 @@ class Encoder:
         if iam:
             return z3.And(request.is_iam, request.partition == z3.StringVal(iam[1]),
                           request.account == z3.StringVal(iam[2]), request.name == z3.StringVal(iam[3]))
-        if entry.value.startswith("arn:"):
-            return z3.BoolVal(False)  # no principal of the universe (module docstring of encode_request)
+        if ":" in entry.value:
+            return z3.BoolVal(False)  # no principal of the universe (`SymbolicRequest._principal_shape`)
         return z3.And(z3.Not(request.anonymous), z3.Not(request.is_iam), request.other == z3.StringVal(entry.value))

@@ -186,7 +186,7 @@ class SymbolicRequest:
 
     def _principal_shape(self) -> None:
         """An IAM principal is `arn:PARTITION:iam::ACCOUNT:NAME`; anyone else (a service, a federated
-        provider) is named by a string that is neither `*` nor an ARN. The keys AWS derives from the principal
+        provider) is named by a string that is not `*` and has no `:`. The keys AWS derives from the principal
         agree with it: `aws:PrincipalArn` is its ARN, `aws:PrincipalAccount` its account, `aws:username` the
         last part of a user's name (`user/PATH/NAME`)."""
         self.universe += [
@@ -194,8 +194,10 @@ class SymbolicRequest:
             z3.InRe(self.account, ACCOUNT_RE),
             z3.Or([self.partition == z3.StringVal(p) for p in PARTITIONS]),
             z3.Length(self.name) > 0,
-            self.other != z3.StringVal(""), self.other != z3.StringVal("*"),
-            z3.Not(z3.PrefixOf(z3.StringVal("arn:"), self.other)),
+            # a service, a federated provider's domain, a canonical user id: no ':' (every ARN is an IAM
+            # principal's), which also keeps the other shapes apart; a regular membership is far cheaper for
+            # z3 than the negated prefix test it replaces
+            self.other != z3.StringVal("*"), z3.InRe(self.other, z3.Plus(strings.NOT_COLON)),
         ]
         for lower, key in self.keys.items():
             if lower == "aws:principalarn" and key.count is None:

@@ -19,10 +19,12 @@ from solomonic.policy.model import Decision, Policy, Request
 from solomonic.policy.unsupported import Unsupported
 from solomonic.policy.witness import Realism
 
-ACTION_TRY_MS = 2000  # one realistic action tried; most answer in well under 0.1 s
+ACTION_TRY_MS = 1000  # one realistic action on any resource of its types; most answer in well under 0.1 s
+CONCRETE_TRY_MS = 300  # one realistic action on one example resource: equalities, answered in milliseconds
 UNIVERSE = ("requests range over every action name (ASCII, compared without regard to case), every resource "
-            "string, every value of each context key of the key's type, and every principal: anonymous, a service, "
-            "or an IAM principal named by its ARN (a role session stands for its role)",
+            "string, every value of each context key of the key's type, and every principal: anonymous, an IAM "
+            "principal named by its ARN (a role session stands for its role), or another named by a string "
+            "without ':' (a service, a federated provider, a canonical user)",
             "context keys AWS derives from the principal (aws:PrincipalArn, aws:PrincipalAccount, aws:username) "
             "agree with it; anonymous and service callers carry no principal keys (aws:PrincipalOrgID, tags)")
 
@@ -63,12 +65,14 @@ def search(encoder: Encoder, realism: Realism, goal: z3.BoolRef, extra: list[z3.
     model = solver.model()
     unrealistic = realism.request(model)
     found = None
-    tries = [(kind, action) for kind in realism.principal_kinds(model)
-             for action in realism.ordered(unrealistic.action.lower())]
-    for kind, action in tries:
+    tries = [(kind, alternative, CONCRETE_TRY_MS if concrete else ACTION_TRY_MS)
+             for concrete in (True, False) for kind in realism.principal_kinds(model)
+             for action in realism.ordered(unrealistic.action.lower())
+             for alternative in realism.action(action, concrete)]
+    for kind, alternative, limit in tries:
         attempt = z3.Solver()  # a fresh solver: z3's incremental mode is much slower on strings
-        attempt.set("timeout", min(deadline.milliseconds(), ACTION_TRY_MS))
-        attempt.add(*encoder.universe, *extra, goal, *realism.values(kind), *realism.action(action))
+        attempt.set("timeout", min(deadline.milliseconds(), limit))
+        attempt.add(*encoder.universe, *extra, goal, *realism.values(kind), *alternative)
         if attempt.check() == z3.sat:
             found = realism.request(attempt.model())
         if found is not None or deadline.milliseconds() <= 1:

@@ -43,8 +43,11 @@ _PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 _WORD = z3.Union(z3.Range("a", "z"), z3.Range("A", "Z"), z3.Range("0", "9"), z3.Re("-"), z3.Re("_"),
                  z3.Re("."))
 _NAME = z3.Concat(z3.Range("a", "z"), z3.Star(_WORD))  # a name as people write them: a letter first
+_PATH = z3.Concat(z3.Union(z3.Range("a", "z"), z3.Range("A", "Z"), z3.Range("0", "9")),
+                  z3.Star(z3.Union(_WORD, z3.Re("/"))))
 _PRINTABLE = z3.Star(z3.Range(" ", "~"))
 _SERVICE = z3.Concat(z3.Plus(z3.Range("a", "z")), z3.Re(".amazonaws.com"))
+_IAM_NAME = re.compile(r"arn:aws:iam::\d{12}:((?:role|user)/.+)")
 _LAST_DATE = int(datetime(9999, 12, 31, tzinfo=timezone.utc).timestamp())
 
 
@@ -112,6 +115,8 @@ def template_regex(template: str) -> z3.ReRef:
             pieces.append(z3.Loop(z3.Range("0", "9"), 12, 12))
         elif name == "Region":
             pieces.append(z3.Union(*(z3.Re(r) for r in ("us-east-1", "eu-west-1", "ap-southeast-2"))))
+        elif match.end() == len(template):  # the last part is a path (an object key, a role with its path)
+            pieces.append(_PATH)
         else:
             pieces.append(_NAME)
         position = match.end()
@@ -131,6 +136,7 @@ class Realism:
         self.patterns = [_glob(a) for a in sorted({a.lower() for a in self._written})]
         self.named_principals: list[str] = sorted({e.value for p in encoder.policies for s in p.statements
                                         for e in (s.principals or ()) if e.value != "*"})
+        self.named_iam_names = sorted({m[1] for p in self.named_principals if (m := _IAM_NAME.fullmatch(p))})
 
     @functools.cached_property
     def catalogue(self) -> object:
@@ -148,13 +154,33 @@ class Realism:
         signature = _signature(self.patterns, unrealistic_action)
         return sorted(self.actions, key=lambda a: _signature(self.patterns, a) != signature)
 
-    def action(self, lower: str) -> list[z3.BoolRef]:
-        """The request's action is the real action `lower`, on a resource of a type it takes."""
+    def action(self, lower: str, concrete: bool) -> list[list[z3.BoolRef]]:
+        """Alternatives for "the request's action is the real action `lower`, on a resource of a type it
+        takes": with `concrete`, one per example ARN (the policies' own resources with their wildcards filled,
+        each template filled with examples), as equalities z3 decides at once (a disjunction of them, or a
+        template's regular expression, can cost it seconds); else one, any ARN of the templates' shapes."""
         request = self.encoder.request
+        action = request.action == z3.StringVal(lower)
         templates = self.catalogue.resource_arns(self.actions[lower])  # type: ignore[attr-defined]
-        return [request.action == z3.StringVal(lower),
-                z3.Or([z3.InRe(request.resource, template_regex(t)) if t != "*"
-                       else request.resource == z3.StringVal("*") for t in templates])]
+        if concrete:
+            examples = dict.fromkeys(a for t in templates for a in self._examples(t))
+            return [[action, request.resource == z3.StringVal(a)] for a in examples]
+        return [[action, z3.Or([z3.InRe(request.resource, template_regex(t)) if t != "*"
+                                else request.resource == z3.StringVal("*") for t in templates])]]
+
+    def _examples(self, template: str) -> list[str]:
+        if template == "*":
+            return ["*"]
+        shape = re.compile(".+".join(re.escape(piece) for piece in re.split(r"\$\{[^}]*\}", template)))
+        filled = [re.sub(r"[*?]", "x", r) for p in self.encoder.policies for s in p.statements
+                  for r in (s.resources or ()) if "${" not in r]
+        parts = _PLACEHOLDER.findall(template)
+        values = {"Partition": "aws", "Region": "us-east-1", "Account": "111122223333", "AccountId": "111122223333"}
+        example = template
+        for index, name in enumerate(parts):
+            fill = values.get(name, "example-object" if index == len(parts) - 1 else "example")
+            example = example.replace("${" + name + "}", fill, 1)
+        return [a for a in dict.fromkeys([*filled, example]) if shape.fullmatch(a)]
 
     def principal_kinds(self, model: z3.ModelRef) -> list[str]:
         """The kinds of principal to try, the solver's own first (fixing the kind keeps each query a
@@ -171,11 +197,15 @@ class Realism:
         if kind == "anonymous":
             out = [request.anonymous]
         elif kind == "iam":
-            role_or_user = z3.Concat(z3.Union(z3.Re("role/"), z3.Re("user/")), _NAME)
-            out = [z3.Not(request.anonymous), request.is_iam, request.partition == z3.StringVal("aws"),
-                   z3.InRe(request.name, role_or_user)]
+            # a few concrete names (equalities are cheap for z3's string solver, a regular name is not): the
+            # principals the policies name, a role, and a user whose name aws:username gives where it is used
+            names = [request.name == z3.StringVal(n) for n in ("role/app", *self.named_iam_names)]
+            username = request.keys.get("aws:username")
+            if username is not None and username.count is None:
+                names.append(username.present)
+            out = [z3.Not(request.anonymous), request.is_iam, request.partition == z3.StringVal("aws"), z3.Or(names)]
         else:
-            named = [request.other == z3.StringVal(p) for p in self.named_principals if not p.startswith("arn:")]
+            named = [request.other == z3.StringVal(p) for p in self.named_principals if ":" not in p]
             out = [z3.Not(request.anonymous), z3.Not(request.is_iam), z3.Or(z3.InRe(request.other, _SERVICE), *named)]
         for key in request.keys.values():
             out += [z3.Implies(key.present, c) for c in _plausible(key)]
