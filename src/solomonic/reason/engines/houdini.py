@@ -35,6 +35,7 @@ def candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.Bool
             return True
         return False
 
+    names_in = _NamesIn()
     read_constants = {0}  # constants an array element is compared with
     kept_by: list[tuple[Block, set[str]]] = []  # each block between heads, and the names it leaves alone
     for block in system.blocks:
@@ -44,7 +45,7 @@ def candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.Bool
                            for side in a.children() if z3.is_int_value(side)}
         src_names = {v.name for v in system.params[block.src]}
         for a in atoms:
-            if set(constants(a)) <= src_names:
+            if names_in(a) <= src_names:
                 add(block.src, a)
                 add(block.src, z3.Not(a))
         if block.dst in out:  # guard atoms restated over the target's names, where the block is invertible
@@ -55,17 +56,17 @@ def candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.Bool
                 if found and set(found) <= set(inverse):
                     pairs = [(t, inverse[n]) for n, t in found.items() if not inverse[n].eq(t)]
                     moved = z3.simplify(z3.substitute(a, *pairs)) if pairs else a
-                    if set(constants(moved)) <= dst_names and not z3.is_true(moved):
+                    if names_in(moved) <= dst_names and not z3.is_true(moved):
                         add(block.dst, moved)
             if block.src in out:
                 kept_by.append((block, _unchanged(updates)))
-    _carry_onward(out, kept_by, add)
+    _carry_onward(out, kept_by, add, names_in)
     written = _written_conditions(system, enc)
     assigned = _assigned_constants(system)
     for c in system.loop_heads:
         names = {v.name for v in system.params[c]}
         for a in written:
-            if set(constants(a)) <= names:
+            if names_in(a) <= names:
                 add(c, a)
                 add(c, z3.Not(a))
         scalars = [enc.constant(v.name, v.type) for v in system.params[c]
@@ -119,7 +120,24 @@ def _assigned_constants(system: TransitionSystem) -> dict[str, set[int]]:
     return out
 
 
-def _carry_onward(out: dict[int, list[z3.BoolRef]], kept_by: list[tuple[Block, set[str]]], add) -> None:
+class _NamesIn:
+    """The names of a term's variables, remembered per term: the candidates are asked about the same
+    atoms again and again (every head, every block, every round of carrying), and each walk of a large
+    term (an unfolding's conditional results) is slow. The terms are kept, so that an id is never
+    reused for another term while it is remembered."""
+
+    def __init__(self) -> None:
+        self.known: dict[int, tuple[z3.ExprRef, frozenset[str]]] = {}
+
+    def __call__(self, term: z3.ExprRef) -> frozenset[str]:
+        key = term.get_id()
+        if key not in self.known:
+            self.known[key] = (term, frozenset(constants(term)))
+        return self.known[key][1]
+
+
+def _carry_onward(out: dict[int, list[z3.BoolRef]], kept_by: list[tuple[Block, set[str]]], add,
+                  names_in: _NamesIn) -> None:
     """Atoms at a head hold, unchanged, at the next head where the block between leaves their
     variables alone: a check made once before a loop (a string's terminator) is a candidate at every
     later loop. Repeated until nothing new is carried."""
@@ -128,7 +146,7 @@ def _carry_onward(out: dict[int, list[z3.BoolRef]], kept_by: list[tuple[Block, s
         carried = False
         for block, kept in kept_by:
             for a in list(out[block.src]):
-                if set(constants(a)) <= kept:
+                if names_in(a) <= kept:
                     carried |= add(block.dst, a)
 
 

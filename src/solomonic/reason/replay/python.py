@@ -129,6 +129,7 @@ class Replay:
     observed: str  # what the real run did, in words
     lines: list[int]
     reproducer: str
+    raised: str = ""  # the exception's name, where the call raised one
 
 
 def call_arguments(function: Function, inputs: Mapping[Var, Value]) -> list[int | bool]:
@@ -144,12 +145,27 @@ def call_arguments(function: Function, inputs: Mapping[Var, Value]) -> list[int 
 
 def replay(path: str, function: str, args: list[int | bool], prop: str, timeout_s: float = 10.0,
            memory_mb: int = 2048) -> Replay:
+    """Call `function(*args)` in a fresh interpreter; for `terminates`, watch the run for a repeated
+    state or call, which shows it never returns."""
+    return _replay(path, function, args, prop, timeout_s, memory_mb, watch=prop == "terminates")
+
+
+def replay_unwatched(path: str, function: str, args: list[int | bool], timeout_s: float,
+                     memory_mb: int = 2048) -> Replay:
+    """A termination witness's call, not watched: where a proof, not the run, shows that it never
+    returns. Watching walks the stack at every line, which makes a deep recursion crawl towards the
+    recursion limit instead of reaching it at once."""
+    return _replay(path, function, args, "terminates", timeout_s, memory_mb, watch=False)
+
+
+def _replay(path: str, function: str, args: list[int | bool], prop: str, timeout_s: float, memory_mb: int,
+            watch: bool) -> Replay:
     path = str(Path(path).resolve())
     reproducer = _reproducer(path, function, args, prop)
     with tempfile.TemporaryDirectory(prefix="solomonic-replay-") as tmp:
         out = os.path.join(tmp, "report.json")
         command = [sys.executable, "-c", _RUNNER, path, function, json.dumps(args), out,
-                   str(max(1, int(timeout_s))), str(memory_mb), "1" if prop == "terminates" else "0"]
+                   str(max(1, int(timeout_s))), str(memory_mb), "1" if watch else "0"]
         try:
             done = subprocess.run(command, timeout=timeout_s + 1, capture_output=True, cwd=os.path.dirname(path),
                                   stdin=subprocess.DEVNULL)
@@ -180,11 +196,9 @@ def replay(path: str, function: str, args: list[int | bool], prop: str, timeout_
             (f" at line {report['line']}" if report["line"] else "")
         if exc == "AssumptionViolated":
             return Replay(False, "the input violates an assume(): " + observed, lines, reproducer)
-        confirmed = prop == "assert"
-    else:
-        observed = f"returned {report['value']}"
-        confirmed = prop == "returns-true" and not report["truthy"]
-    return Replay(confirmed, observed, lines, reproducer)
+        return Replay(prop == "assert", observed, lines, reproducer, raised=exc)
+    observed = f"returned {report['value']}"
+    return Replay(prop == "returns-true" and not report["truthy"], observed, lines, reproducer)
 
 
 def _reproducer(path: str, function: str, args: list[int | bool], prop: str) -> str:

@@ -11,6 +11,8 @@ import pytest
 pytest.importorskip("z3")
 pytest.importorskip("pycparser")
 
+import z3
+
 from solomonic.reason import check
 from solomonic.reason.recheck import recheck
 from solomonic.reason.result import Verdict
@@ -127,7 +129,8 @@ def test_an_overflow_deep_in_the_recursion_blocks_a_yes(tmp_path):
 
 
 def test_a_call_that_repeats_itself_is_infinite_recursion_replayed_for_real(tmp_path):
-    # g(1) calls g(g(0) + 1) = g(2), which calls g(g(1) + 1): g(2) again while the first g(2) runs
+    # g(1) calls g(g(0) + 1) = g(2), which calls g(g(1) + 1): g(1) again while the first g(1) runs (from
+    # x = 2, g(2) comes back the same way); from x >= 3 the calls go down to g(1) first
     r = answers(tmp_path, """
         extern int __VERIFIER_nondet_int(void);
         int g(int x) { if (x == 0) return 1; return g(g(x - 1) + 1); }
@@ -135,7 +138,7 @@ def test_a_call_that_repeats_itself_is_infinite_recursion_replayed_for_real(tmp_
         """, ".c", function="main")["main"]
     assert r.verdict == Verdict.NO, r.reason
     repeated = r.witness["repeated_call"]
-    assert repeated["function"] == "g" and repeated["arguments"] == [2] and repeated["depth"] == 2
+    assert repeated["function"] == "g" and repeated["arguments"] in ([1], [2]) and repeated["depth"] == 2
     assert r.witness["nondet"][0]["value"] >= 1 and r.witness["replay"]["confirmed"]
 
 
@@ -159,26 +162,61 @@ def test_infinite_recursion_that_needs_chosen_values(tmp_path):
 
 
 def test_an_unbounded_python_recursion_is_a_no_replayed_as_a_repeated_call(tmp_path):
-    """CPython would stop `spin(1)` with RecursionError, a resource limit like C's stack, not a way out of
-    the function: the real run is seen calling spin(1) again while the first call is active."""
+    """CPython would stop `g(1)` with RecursionError, a resource limit like C's stack, not a way out of
+    the function: the real run is seen calling g(1) again while the first call is active. (From x >= 0
+    the first calls go down to g(0), which returns, so no chain of first calls shows it.)"""
     r = answers(tmp_path, """
-        def spin(x: int) -> int:
-            if x > 0:
-                return spin(x)
-            return 0
-        """, ".py")["spin"]
+        def g(x: int) -> int:
+            if x == 0:
+                return 1
+            return g(g(x - 1) + 1)
+
+        def from_natural(x: int) -> int:
+            if x < 0:
+                return 0
+            return g(x)
+        """, ".py", function="from_natural")["from_natural"]
     assert r.verdict == Verdict.NO, r.reason
     assert "calls itself again with the same arguments" in r.reason and r.witness["inputs"]["x"] > 0
     assert r.witness["replay"]["confirmed"] and "RecursionError" in r.witness["replay"]["observed"]
 
 
-def test_a_python_recursion_that_only_goes_deep_is_not_a_no(tmp_path):
-    """`down(x)` calls down(x - 1): never the same arguments twice on the stack, and it ends for x >= 0;
-    for x < 0 it runs down for ever with ever new arguments, which no repeated call shows: not a no."""
+@pytest.mark.parametrize(("source", "name", "inside"), [
+    # down(-1) calls down(-2), down(-3), ...: never the same arguments twice
+    ("def down(x: int) -> int:\n    if x == 0:\n        return 0\n    return down(x - 1)\n", "down", [-9, -20]),
+    # odd n misses the base case by steps of two, upwards or downwards
+    ("def by_two(n: int) -> int:\n    if n == 0:\n        return 0\n    return 1 + by_two(n - 2)\n", "by_two", [-9, -21]),
+    # mutual recursion, with the witness's first call into the other function
+    ("def is_odd(n: int) -> int:\n    return 0 if n == 0 else is_even(n - 1)\n\n"
+     "def is_even(n: int) -> int:\n    return 1 if n == 0 else is_odd(n - 1)\n", "is_odd", [-9, -20]),
+])
+def test_a_python_recursion_that_only_goes_deeper_is_a_no_by_a_closed_set_of_calls(tmp_path, source, name, inside):
+    """No activation repeats, yet none returns: every call in the recurrent set makes its first call into
+    the set again (re-checked from the certificate's text), and the real run reaches the recursion limit."""
+    r = answers(tmp_path, source, ".py", function=name)[name]
+    assert r.verdict == Verdict.NO, r.reason
+    assert "so again before it can return" in r.reason, r.reason
+    calls = r.witness["recurrent_calls"]
+    ctx = z3.Context()
+    decls = "".join(f"(declare-const |{v}| Int)" for v in calls["variables"])
+    formula = z3.parse_smt2_string(f"{decls}(assert {calls['smt2']})", ctx=ctx)[0]
+    [variable] = calls["variables"]
+    assert [z3.is_true(z3.simplify(z3.substitute(formula, (z3.Int(variable, ctx), z3.IntVal(v, ctx)))))
+            for v in [*inside, 0]] == [True] * len(inside) + [False], calls["formula"]  # 0 is a base case
+    assert r.witness["replay"]["confirmed"] and "RecursionError" in r.witness["replay"]["observed"]
+
+
+def test_a_recursion_that_ends_from_every_argument_it_is_given_is_not_a_no(tmp_path):
+    """The same descent behind a guard: `down` is only called from x >= 0, so no chain of calls starts."""
     r = answers(tmp_path, """
         def down(x: int) -> int:
             if x == 0:
                 return 0
             return down(x - 1)
-        """, ".py")["down"]
-    assert r.verdict == Verdict.UNKNOWN, r.reason
+
+        def guarded(x: int) -> int:
+            if x < 0:
+                return 0
+            return down(x)
+        """, ".py", function="guarded")["guarded"]
+    assert r.verdict == Verdict.YES, r.reason

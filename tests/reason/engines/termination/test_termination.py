@@ -115,6 +115,21 @@ LOOPS = {
                 x = x + y
                 y = y + 1
         """, Verdict.NO),
+    # x >= 2 is closed, but each square doubles the number's length: the interpreter cannot follow 200
+    # iterations of it, so that set is set aside (not a hang) and x = 0, which repeats, is the witness
+    "squares that double in length": ("""
+        def f(x: int) -> None:
+            while x != 1:
+                x = x * x
+        """, Verdict.NO),
+    # the first states reached (i < n) lie in no closed set; other cubes are tried (n = 2, i >= 2)
+    "a search past the answer": ("""
+        def f(n: int) -> int:
+            i = 0
+            while i * i != n:
+                i += 1
+            return i
+        """, Verdict.NO),
 }
 
 
@@ -209,6 +224,38 @@ def test_recheck_confirms_rankings_and_witnesses_and_catches_tampering(tmp_path)
     saved.write_text(json.dumps(data))
     first = recheck(str(saved), timeout_s=10)[0]
     assert first.confirmed is False and "certificate fails" in first.message
+
+
+def test_few_iterations_that_no_linear_function_ranks_are_a_bounded_yes_rechecked(tmp_path):
+    """x + 3k meets a multiple of 10 within 9 iterations (3 is invertible modulo 10); x + 5k from an odd
+    x never does. The bound is re-checked, and a bound one too small is caught."""
+    import json
+
+    from solomonic.reason.recheck import recheck
+
+    path = tmp_path / "pad.py"
+    path.write_text(textwrap.dedent("""
+        def by_threes(x: int) -> int:
+            while x % 10 != 0:
+                x += 3
+            return x
+
+        def by_fives(x: int) -> int:
+            while x % 10 != 0:
+                x += 5
+            return x
+        """))
+    threes, fives = check(str(path), property="terminates", timeout=20)
+    assert threes.verdict == Verdict.YES, threes.reason
+    assert threes.certificate["kind"] == "bounded exploration" and threes.certificate["depth"] <= 16
+    assert fives.verdict == Verdict.NO, fives.reason
+    saved = tmp_path / "results.json"
+    saved.write_text(json.dumps([threes.to_json()]))
+    assert recheck(str(saved), timeout_s=10)[0].confirmed
+    data = json.loads(saved.read_text())
+    data[0]["certificate"]["depth"] = 9  # x = 1 takes 9 iterations, more steps than that with the exit
+    saved.write_text(json.dumps(data))
+    assert recheck(str(saved), timeout_s=10)[0].confirmed is False
 
 
 def test_phases_are_rechecked_and_a_wrong_order_is_caught(tmp_path):

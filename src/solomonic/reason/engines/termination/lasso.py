@@ -9,6 +9,7 @@ must repeat an activation (recursion.py). Apart from the proof (proof.py): a no 
 from __future__ import annotations
 
 import time
+from typing import cast
 
 import z3
 
@@ -16,26 +17,32 @@ from solomonic.reason.engines.bmc import Counterexample, Unroller
 from solomonic.reason.engines.houdini import candidates, conjunction, essential
 from solomonic.reason.engines.termination.loops import PROPERTY, LoopAnalysis
 from solomonic.reason.engines.termination.recursion import repeated_activation
-from solomonic.reason.ir import Var
+from solomonic.reason.ir import Function, Var
+from solomonic.reason.ir.evaluate import Value
 from solomonic.reason.ir.interpret import Trace, compress, run
 from solomonic.reason.result import Result, Verdict
 from solomonic.reason.symbolic.encode import Encoder
 from solomonic.reason.symbolic.system import TransitionSystem
 
 STAY_BLOCKS = 200  # loop iterations the interpreter must stay in a recurrent set or cycle
+PROBE_STEPS, MAX_BITS = 64, 1 << 16  # the interpreter's first round of steps; the largest value it follows
+STATES_PER_DEPTH = 3  # reached states (with different cubes) whose recurrent sets are tried at each depth
 REPLAY_S = 2.0  # the real run must still be going after this long
 RECURSION_VALUES = 100_000  # nondeterministic values a recursion witness's real run is given
 
 
 class LassoSearch(LoopAnalysis):
-    def lasso(self, budget_s: float, max_depth: int) -> Result | str:
-        """Unroll until a reachable loop-head state provably never leaves the loop."""
+    def lasso(self, budget_s: float, max_depth: int, states: int = STATES_PER_DEPTH) -> Result | str:
+        """Unroll until a reachable loop-head state provably never leaves the loop; at each depth, the
+        recurrent sets around up to `states` reached states (of different cubes) are tried."""
         if not self.loops:
             return ""
         deadline = min(self.deadline, time.monotonic() + budget_s)
         unroller = Unroller(self.system, "int")
         heads = {unroller.location_code[c]: c for loop in self.loops for c in loop}
         atoms = candidates(self.system, self.enc)
+        failed: list[tuple[int, z3.BoolRef]] = []  # (head, cube) whose recurrent set search failed
+        unconfirmed = ""  # why the last recurrent set found was not confirmed
         while unroller.depth < max_depth and time.monotonic() < deadline:
             unroller.extend()
             k = unroller.depth
@@ -49,23 +56,38 @@ class LassoSearch(LoopAnalysis):
                 model = unroller.solver.model()
                 j = next(j for j, r in repeats.items() if z3.is_true(model.eval(r, model_completion=True)))
                 return self.confirm_cycle(unroller.counterexample(), j, k)
-            unroller.solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
+            # A closed recurrent set around a state reached here. The search depends only on which
+            # atoms hold in the state (its cube), so a cube that failed is not tried again, and a few
+            # states with other cubes are tried at each depth.
             at_head = z3.Or(*[unroller._pc(k) == code for code in heads], unroller.ctx)
-            if unroller.solver.check(at_head) != z3.sat:
-                continue
-            model = unroller.solver.model()
-            c = heads[model.eval(unroller._pc(k)).as_long()]
-            state = {v: _translate(model.eval(unroller.steps[k][v], model_completion=True), self.ctx)
-                     for v in self.system.params[c]}
-            recurrent = recurrent_set(self.system, self.enc, c, state, atoms.get(c, []),
-                                      max(0.05, deadline - time.monotonic()))
-            if recurrent is None:
-                continue
-            unroller.solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
-            inside = _into(recurrent, {v.name: unroller.steps[k][v] for v in self.system.params[c]}, unroller.ctx)
-            if unroller.solver.check(z3.And(unroller._pc(k) == unroller.location_code[c], inside)) == z3.sat:
-                return self.confirm_recurrent(unroller.counterexample(), c, recurrent)
-        return f"no lasso found within {unroller.depth} loop iterations"
+            for _ in range(states):
+                unroller.solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
+                tried = [z3.Not(z3.And(unroller._pc(k) == unroller.location_code[c], self._at(cube, c, unroller, k)))
+                         for c, cube in failed]
+                if time.monotonic() >= deadline or unroller.solver.check(at_head, *tried) != z3.sat:
+                    break
+                model = unroller.solver.model()
+                c = heads[model.eval(unroller._pc(k)).as_long()]
+                state = {v: _translate(model.eval(unroller.steps[k][v], model_completion=True), self.ctx)
+                         for v in self.system.params[c]}
+                literals = cube(self.enc, atoms.get(c, []), state)
+                recurrent = recurrent_set(self.system, self.enc, c, literals, max(0.05, deadline - time.monotonic()))
+                if recurrent is None:
+                    failed.append((c, conjunction(literals, self.ctx)))
+                    continue
+                unroller.solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
+                inside = z3.And(unroller._pc(k) == unroller.location_code[c], self._at(recurrent, c, unroller, k))
+                if unroller.solver.check(inside) == z3.sat:
+                    confirmed = self.confirm_recurrent(unroller.counterexample(), c, recurrent)
+                    if isinstance(confirmed, Result):
+                        return confirmed
+                    failed.append((c, conjunction(literals, self.ctx)))  # another state may be confirmed
+                    unconfirmed = confirmed
+        return unconfirmed or f"no lasso found within {unroller.depth} loop iterations"
+
+    def _at(self, formula: z3.BoolRef, head: int, unroller: Unroller, k: int) -> z3.BoolRef:
+        """A formula over `head`'s variables, of the unrolling's state at step k."""
+        return _into(formula, {v.name: unroller.steps[k][v] for v in self.system.params[head]}, unroller.ctx)
 
     def confirm_cycle(self, cex: Counterexample, j: int, k: int) -> Result | str:
         period = k - j
@@ -92,17 +114,12 @@ class LassoSearch(LoopAnalysis):
         if self.unfolding is not None:
             return self.confirm_recursion(inputs, oracle, cex.depth)
         blocks = cex.depth + STAY_BLOCKS
-        trace = run(function, inputs, oracle, set(self.system.cutpoints), max_steps=100 * blocks + 10_000)
+        trace = follow(function, inputs, oracle, set(self.system.cutpoints), blocks)
+        if isinstance(trace, str):
+            return f"a lasso was found but the interpreter cannot follow it: {trace}"
         if trace.outcome != "steps" or trace.cutpoints_passed < blocks:
             return f"a lasso was found but the interpreter left it ({trace.event or trace.outcome})"
-        if function.language == "python":
-            from solomonic.reason.replay.python import call_arguments, replay
-
-            outcome = replay(function.file, function.name, call_arguments(function, inputs), PROPERTY, REPLAY_S)
-        else:
-            from solomonic.reason.replay.c import replay
-
-            outcome = replay(function, inputs, trace, PROPERTY, REPLAY_S)
+        outcome = self.replay(inputs, trace)
         shown = {i.display: inputs[i.var] for i in function.inputs}
         witness = {"inputs": shown, "why": why, **evidence,
                    "nondet": [{"origin": r.origin, "type": r.type, "value": r.value, "line": r.line}
@@ -115,6 +132,18 @@ class LassoSearch(LoopAnalysis):
         return self.result(Verdict.NO, witness=witness, reproducer=outcome.reproducer,
                            reason=f"{function.name}({call}) never returns: {why}")
 
+    def replay(self, inputs: dict[Var, Value], trace: Trace):
+        """The real run on the witness's inputs (and, in C, the values the interpreter read): confirmed
+        where it is still running when its time is up, or is seen to repeat a state or a call."""
+        function = self.function
+        if function.language == "python":
+            from solomonic.reason.replay.python import call_arguments, replay
+
+            return replay(function.file, function.name, call_arguments(function, inputs), PROPERTY, REPLAY_S)
+        from solomonic.reason.replay.c import replay as replay_c
+
+        # C inputs are scalars: parameters and globals (the front end refuses a global array as an input)
+        return replay_c(function, cast("dict[Var, int]", inputs), trace, PROPERTY, REPLAY_S)
 
     def confirm_recursion(self, inputs: dict[Var, int], oracle, depth: int) -> Result | str:
         """The program's own run must repeat an activation; then the real run must show it: C's does not
@@ -163,18 +192,40 @@ class LassoSearch(LoopAnalysis):
                            reason=f"{program.name}({arguments}) never returns: {why}")
 
 
-def recurrent_set(system: TransitionSystem, enc: Encoder, head: int, state: dict[Var, z3.ExprRef],
-                  atoms: list[z3.BoolRef], timeout_s: float) -> z3.BoolRef | None:
-    """A closed recurrent set at `head` containing `state`: a conjunction of the atoms (or their
-    negations) true there, such that from it every block stays at `head` and keeps it, and some block
-    is always enabled. None if none is found."""
-    ctx = enc.ctx
-    deadline = time.monotonic() + timeout_s
-    values = [(enc.constant(v.name, v.type), _translate(t, ctx)) for v, t in state.items()]
+def follow(function: Function, inputs: dict[Var, Value], oracle, cutpoints: set[int], blocks: int) -> Trace | str:
+    """The IR interpreter's run for `blocks` loop iterations (at most 100 steps each), in rounds of
+    growing length, each checked for values that grow beyond MAX_BITS: a recurrent set of `x = x * x`
+    keeps every state, and the numbers double in length at each iteration, which no run can follow
+    for long. Then why not."""
+    limit = 100 * blocks + 10_000
+    steps = PROBE_STEPS
+    while True:
+        trace = run(function, inputs, oracle, cutpoints, max_steps=min(steps, limit))
+        if trace.outcome != "steps" or trace.cutpoints_passed >= blocks or steps >= limit:
+            return trace
+        largest = max((abs(v).bit_length() for v in trace.env.values() if isinstance(v, int)), default=0)
+        if largest > MAX_BITS:
+            return f"its values grow beyond {MAX_BITS} bits within {trace.cutpoints_passed} loop iterations"
+        steps *= 4
+
+
+def cube(enc: Encoder, atoms: list[z3.BoolRef], state: dict[Var, z3.ExprRef]) -> list[z3.BoolRef]:
+    """Each atom, or its negation, whichever holds in `state` (values of a head's variables)."""
+    values = [(enc.constant(v.name, v.type), _translate(t, enc.ctx)) for v, t in state.items()]
     literals = []
     for a in atoms:
         truth = z3.simplify(z3.substitute(a, *values)) if values else z3.simplify(a)
         literals.append(a if z3.is_true(truth) else z3.Not(a))
+    return literals
+
+
+def recurrent_set(system: TransitionSystem, enc: Encoder, head: int, literals: list[z3.BoolRef],
+                  timeout_s: float) -> z3.BoolRef | None:
+    """A closed recurrent set at `head` within the cube `literals`: a conjunction of some of them such
+    that from it every block stays at `head` and keeps it, and some block is always enabled. None if
+    none is found."""
+    ctx = enc.ctx
+    deadline = time.monotonic() + timeout_s
     blocks = [b for b in system.blocks if b.src == head]
     nd: dict[Var, z3.ExprRef] = {n: enc.constant(n.name, n.type) for b in blocks for n in b.nondets}
     pre = {v: enc.constant(v.name, v.type) for v in system.params[head]}

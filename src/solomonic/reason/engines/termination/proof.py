@@ -48,6 +48,7 @@ from solomonic.reason.result import Result, Verdict
 from solomonic.reason.symbolic.encode import constants
 from solomonic.reason.symbolic.system import BAD
 
+EXPLORE_STEPS, EXPLORE_S, EXPLORE_SHARE = (8, 16), 1.0, 0.2  # depths and budget of a bounded yes (explored)
 MAX_PHASE_ATOMS = 4  # a loop's states split by 3 of its guard's conditions and its branches': 16 cells at most
 
 
@@ -75,8 +76,8 @@ class Proof(LoopAnalysis):
                 synthesise_multiphase(transitions, variables, self.left()) or \
                 self.phases(loop, invariants)
             if ranking is None:
-                return f"no linear ranking argument (lexicographic, multiphase or phased) for the loop at line " \
-                       f"{self.line(min(loop))}"
+                return self.explored() or "no linear ranking argument (lexicographic, multiphase or phased) " \
+                                          f"for the loop at line {self.line(min(loop))}"
             rankings[min(loop)] = ranking
         checked = [certificate.make_invariant(self.system, c, invariants[c]) for c in self.system.loop_heads]
         problem, semantics = certificate.check(self.system, checked, self.left())
@@ -127,6 +128,24 @@ class Proof(LoopAnalysis):
         """Each procedure's return invariant states its summary, so that checking the invariants proves
         what the steps over calls assume."""
         return with_summaries(self.unfolding, invariants, self.enc) if self.unfolding else invariants
+
+    def explored(self) -> Result | None:
+        """yes where every execution ends within a few steps, though no linear function ranks its loop:
+        `while x % 10 != 0: x += 3` meets a multiple of 10 within 9 iterations from any x. Exhaustive
+        unrolling, deepened while each depth shows only that some execution is longer, within a small
+        budget; the bound found is re-checked from scratch (bounded). Not through recursion: the
+        unfolding's steps over calls assume summaries, which a bounded exploration does not prove."""
+        if self.unfolding is not None:
+            return None
+        deadline = time.monotonic() + min(EXPLORE_S, EXPLORE_SHARE * self.left())
+        for depth in EXPLORE_STEPS:
+            problem, _ = bmc.exhaustive(self.system, depth, max(0.05, deadline - time.monotonic()), ["int"])
+            if problem is None:
+                found = self.bounded(depth)
+                return found if isinstance(found, Result) else None
+            if "takes more than" not in problem or time.monotonic() >= deadline:
+                return None  # undecided, or a failure on the way
+        return None
 
     def bounded(self, depth: int) -> Result | str:
         problem, mode = bmc.exhaustive(self.system, depth, self.left(), ["int", "bv"])

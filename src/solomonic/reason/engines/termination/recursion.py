@@ -120,6 +120,7 @@ class Unfolding:
     observed: dict[int, set[Var]]  # observed cutpoint -> the ghosts and the result kept there
     summaries: dict[str, list[Fact]]
     original: Function  # the function with its procedures, for concrete runs
+    starts: dict[str, int]  # procedure -> the location where each of its activations starts
 
     def summary_variables(self, name: str) -> dict[str, Var]:
         return {v.name: v for v in self.observed[self.returns[name]]}
@@ -129,9 +130,13 @@ def ghost(v: Var) -> Var:
     return Var(f"{v.name}#0", v.type)
 
 
-def unfold(function: Function, summaries: dict[str, list[Fact]]) -> Unfolding:
+def unfold(function: Function, summaries: dict[str, list[Fact]], calls_return: bool = True) -> Unfolding:
     """The call-free graph of `function` and its procedures; steps over a call assume the callee's summary.
-    Locations do not depend on the summaries (a certificate names them)."""
+    Locations do not depend on the summaries (a certificate names them).
+
+    Without `calls_return`, every call descends and none is stepped over: the graph runs the program's
+    first-call chain, each activation up to its first call, then the callee's. A run of it that never
+    leaves is a chain of calls none of which returns (the descent search, descent.py)."""
     cfg = Cfg(entry=function.cfg.entry, lines=list(function.cfg.lines), events=dict(function.cfg.events))
     starts, returns, offsets, observed = {}, {}, {}, {}
     for name, proc in sorted(function.procedures.items()):
@@ -171,6 +176,9 @@ def unfold(function: Function, summaries: dict[str, list[Fact]]) -> Unfolding:
                 at = nxt
             # The choice is a nondeterministic value, not two unguarded edges: paths out of one location
             # must differ in their conditions for a block's paths to merge (system.py).
+            if not calls_return:
+                _descend(cfg, at, callee, arguments, starts[callee.name], e.line)
+                continue
             descends = Var(f"call{sites}.descends", BOOL)
             chosen = cfg.new_location(e.line)
             cfg.add(at, chosen, Havoc(descends, f"whether the unfolding descends into `{callee.name}`"), e.line)
@@ -183,7 +191,7 @@ def unfold(function: Function, summaries: dict[str, list[Fact]]) -> Unfolding:
     unfolded = Function(function.name, function.language, function.file, function.line, function.inputs, cfg,
                         function.returns_value, function.data_model, function.data_model_dependent,
                         function.replay_context)
-    return Unfolding(unfolded, returns, observed, summaries, function)
+    return Unfolding(unfolded, returns, observed, summaries, function, starts)
 
 
 def _descend(cfg: Cfg, at: int, callee: Procedure, arguments: dict[Var, Var], start: int, line: int) -> None:
