@@ -138,9 +138,9 @@ class SymbolicRequest:
         self.anonymous, self.is_iam = z3.Bool("principal is anonymous"), z3.Bool("principal is IAM")
         self.partition, self.account = z3.String("principal partition"), z3.String("principal account")
         self.name, self.other = z3.String("principal name"), z3.String("principal (not IAM)")
-        iam_arn = z3.Concat(z3.StringVal("arn:"), self.partition, z3.StringVal(":iam::"), self.account,
-                            z3.StringVal(":"), self.name)
-        self.principal = z3.If(self.anonymous, z3.StringVal("*"), z3.If(self.is_iam, iam_arn, self.other))
+        self.iam_arn = z3.Concat(z3.StringVal("arn:"), self.partition, z3.StringVal(":iam::"), self.account,
+                                 z3.StringVal(":"), self.name)
+        self.principal = z3.If(self.anonymous, z3.StringVal("*"), z3.If(self.is_iam, self.iam_arn, self.other))
         self.action = z3.String("action")  # lower case: AWS compares action names without regard to case
         self.resource = z3.String("resource")
         self.universe: list[z3.BoolRef] = []
@@ -199,11 +199,13 @@ class SymbolicRequest:
             # z3 than the negated prefix test it replaces
             self.other != z3.StringVal("*"), z3.InRe(self.other, z3.Plus(strings.NOT_COLON)),
         ]
+        derived = {"aws:principalarn": self.iam_arn, "aws:principalaccount": self.account}
         for lower, key in self.keys.items():
-            if lower == "aws:principalarn" and key.count is None:
-                self.universe += [key.present == self.is_iam, z3.Implies(key.present, key.single == self.principal)]
-            elif lower == "aws:principalaccount" and key.count is None:
-                self.universe += [key.present == self.is_iam, z3.Implies(key.present, key.single == self.account)]
+            if lower in derived and key.count is None and key.sort == "string":
+                # the key is the principal's own term, not a variable equated to it: z3 then matches patterns
+                # against the ARN's parts instead of solving a word equation over the whole ARN
+                # (its shape is the ARN's by construction; no further constraint is needed or cheap)
+                key.present, key.values = self.is_iam, [derived[lower]]
             elif any(lower.startswith(prefix) for prefix in IAM_PRINCIPAL_KEYS):
                 self.universe.append(z3.Implies(z3.Not(self.is_iam), z3.Not(key.present)))
         username = self.keys.get("aws:username")

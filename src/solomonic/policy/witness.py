@@ -57,6 +57,23 @@ def _glob(pattern: str) -> re.Pattern[str]:
                       re.IGNORECASE | re.DOTALL)
 
 
+def _shape(template: str) -> re.Pattern[str]:
+    """The ARNs of a template's shape: a `${...}` part is a name (no ':' or '/'), the last one a path."""
+    out, position = [], 0
+    for match in _PLACEHOLDER.finditer(template):
+        out.append(re.escape(template[position:match.start()]))
+        out.append(".+" if _is_path(template, match) else "[^:/]+")
+        position = match.end()
+    out.append(re.escape(template[position:]))
+    return re.compile("".join(out))
+
+
+def _is_path(template: str, placeholder: re.Match[str]) -> bool:
+    """May this `${...}` part hold '/'? The last part of a template names an object, a role with its path, a
+    parameter ... (a bucket's name excepted)."""
+    return placeholder.end() == len(template) and "Bucket" not in placeholder.group(1)
+
+
 def _signature(patterns: list[re.Pattern[str]], action: str) -> tuple[bool, ...]:
     return tuple(regex.fullmatch(action) is not None for regex in patterns)
 
@@ -68,7 +85,7 @@ def _fits(templates: tuple[str, ...], resources: list[str]) -> bool:
     for template in templates:
         if template == "*":
             return "*" in resources
-        shape = re.compile(".+".join(re.escape(piece) for piece in re.split(r"\$\{[^}]*\}", template)))
+        shape = _shape(template)
         if any(shape.fullmatch(re.sub(r"\$\{[^}]*\}|[*?]", "x", r).replace("arn:aws-cn:", "arn:aws:"))
                for r in resources):
             return True
@@ -115,7 +132,7 @@ def template_regex(template: str) -> z3.ReRef:
             pieces.append(z3.Loop(z3.Range("0", "9"), 12, 12))
         elif name == "Region":
             pieces.append(z3.Union(*(z3.Re(r) for r in ("us-east-1", "eu-west-1", "ap-southeast-2"))))
-        elif match.end() == len(template):  # the last part is a path (an object key, a role with its path)
+        elif _is_path(template, match):
             pieces.append(_PATH)
         else:
             pieces.append(_NAME)
@@ -171,7 +188,7 @@ class Realism:
     def _examples(self, template: str) -> list[str]:
         if template == "*":
             return ["*"]
-        shape = re.compile(".+".join(re.escape(piece) for piece in re.split(r"\$\{[^}]*\}", template)))
+        shape = _shape(template)
         filled = [re.sub(r"[*?]", "x", r) for p in self.encoder.policies for s in p.statements
                   for r in (s.resources or ()) if "${" not in r]
         parts = _PLACEHOLDER.findall(template)
