@@ -19,8 +19,8 @@ from solomonic.policy.model import Decision, Policy, Request
 from solomonic.policy.unsupported import Unsupported
 from solomonic.policy.witness import Realism
 
-ACTION_TRY_MS = 1000  # one realistic action on any resource of its types; most answer in well under 0.1 s
-CONCRETE_TRY_MS = 300  # one realistic action on one example resource: equalities, answered in milliseconds
+ACTION_TRY_MS = 2000  # one realistic action on any resource of its types; most answer in well under 0.1 s
+CONCRETE_TRY_MS = 1000  # one realistic action on one example resource: equalities, most answered in milliseconds
 UNIVERSE = ("requests range over every action name (ASCII, compared without regard to case), every resource "
             "string, every value of each context key of the key's type, and every principal: anonymous, an IAM "
             "principal named by its ARN (a role session stands for its role), or another named by a string "

@@ -103,6 +103,11 @@ def action_choices(catalogue: object, patterns: Iterable[str], resources: Iterab
     for pattern in patterns:
         if pattern.split(":", 1)[0] not in ("*", ""):  # a pattern for every service adds nothing to COMMON
             candidates.update((name.lower(), name) for name in catalogue.actions(pattern))  # type: ignore[attr-defined]
+    # every action of the services the policies name (in actions or in resource ARNs): a NotAction or a
+    # Deny's complement then has candidates that take the policies' own resources
+    services = {p.split(":", 1)[0] for p in patterns} | {r.split(":")[2] for r in resources if r.count(":") >= 5}
+    for service in sorted(s for s in services if s and "*" not in s and "?" not in s):
+        candidates.update((name.lower(), name) for name in catalogue.actions(f"{service}:*"))  # type: ignore[attr-defined]
     candidates.update((name.lower(), name) for name in COMMON if catalogue.exists(name))  # type: ignore[attr-defined]
     kept: dict[tuple[bool, ...], dict[tuple[str, ...], str]] = {}
     ranked = sorted(candidates, key=lambda lower: (
@@ -153,7 +158,11 @@ class Realism:
         self.patterns = [_glob(a) for a in sorted({a.lower() for a in self._written})]
         self.named_principals: list[str] = sorted({e.value for p in encoder.policies for s in p.statements
                                         for e in (s.principals or ()) if e.value != "*"})
-        self.named_iam_names = sorted({m[1] for p in self.named_principals if (m := _IAM_NAME.fullmatch(p))})
+        # the IAM principals the policies name, in Principal or as aws:PrincipalArn values (wildcards filled)
+        arns = [*self.named_principals, *(re.sub(r"[*?]", "x", v) for p in encoder.policies for s in p.statements
+                                          for c in s.conditions if c.key.lower() == "aws:principalarn"
+                                          for v in c.values)]
+        self.named_iam_names = sorted({m[1] for arn in arns if (m := _IAM_NAME.fullmatch(arn))})
 
     @functools.cached_property
     def catalogue(self) -> object:
