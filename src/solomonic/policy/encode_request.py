@@ -77,6 +77,7 @@ class _Usage:
     plain: bool = False
     arn: bool = False  # compared by an ARN operator
     in_wildcards: bool = False  # substituted as a variable where wildcards count
+    variable: bool = False  # substituted as a policy variable somewhere
     constants: list[str] = field(default_factory=list)
     overlapping: bool = False
     spelling: str = ""
@@ -128,6 +129,7 @@ def _variable_use(entry: _Usage, wildcards: bool) -> None:
     entry.sorts.add("string")
     entry.plain = True
     entry.in_wildcards = entry.in_wildcards or wildcards
+    entry.variable = True
 
 
 class SymbolicRequest:
@@ -167,7 +169,8 @@ class SymbolicRequest:
         else:
             if entry.plain and sort != "string":
                 raise Unsupported(f"condition key {entry.spelling!r} is used both with and without a set operator")
-            classes = len(entry.constants) + 1 if not entry.overlapping else 2 ** len(entry.constants)
+            distinct = len(set(entry.constants))
+            classes = distinct + 1 if not entry.overlapping else 2 ** distinct
             if classes > MAX_SET:
                 self.truncated.append(entry.spelling)
             bound = min(classes, MAX_SET)
@@ -244,6 +247,8 @@ def _well_formed(sort: Sort, value: Value, entry: _Usage) -> list[z3.BoolRef]:
         out = []
         if entry.arn:
             out.append(z3.InRe(value, strings.ARN_SHAPE))
+        if entry.variable:  # the evaluator refuses an empty value there (substituted, or no value?)
+            out.append(z3.Length(value) > 0)
         if entry.in_wildcards:
             out += [z3.Not(z3.Contains(value, z3.StringVal("*"))), z3.Not(z3.Contains(value, z3.StringVal("?")))]
         return out
