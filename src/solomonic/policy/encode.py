@@ -9,7 +9,8 @@ et al., FMCAD 2018) reads policies the same way; questions are then satisfiabili
 Elements, after the IAM reference pages the concrete evaluator (`evaluate`) cites; the code is written apart
 and only `model` is shared, so that a witness found here is believed once the evaluator replays it:
 
-* `Action` / `NotAction`: glob without regard to case: the symbolic action is lower case, so are patterns.
+* `Action` / `NotAction`: glob without regard to case: patterns are read in lower case, and so is the request's
+  action (`lower_case_action`, asserted by `solve.search` where a model would otherwise use a capital).
 * `Resource` / `NotResource`: `encode_strings.resource_regexes`; a statement without either applies to any
   resource. A pattern with a `?` or a mid-segment `*` adds to the universe that its two documented readings
   agree on the request's resource (`colon_readings` records which patterns did).
@@ -56,7 +57,10 @@ class Encoder:
     def __init__(self, policies: Iterable[Policy], extra_keys: Iterable[str] = ()) -> None:
         self.policies = tuple(policies)
         self.request = SymbolicRequest(self.policies, extra_keys)
-        self.request.universe.append(z3.InRe(self.request.action, _LOWER_ASCII))
+        # the action is compared in lower case: a request's action has no capital letter. Kept out of the
+        # universe (`search` adds it only when a model needs it): the regular constraint can cost z3 seconds,
+        # and a "no" over all actions holds a fortiori over lower-case ones
+        self.lower_case_action = z3.InRe(self.request.action, _LOWER_ASCII)
         self.colon_readings: list[str] = []
 
     @property
@@ -99,11 +103,11 @@ class Encoder:
                 if key.count is not None or key.sort != "string":
                     raise Unsupported(f"Resource {text!r}: the key {key.name!r} used as a policy variable is not "
                                       "a single string")
-            literal = pattern.literal
-            if literal is not None:
-                hits.append(self.request.resource == z3.StringVal(literal))
-                continue
             terms = {k: self.request.key(k).single for k in pattern.variables}
+            exact = strings.term(pattern, terms)
+            if exact is not None:
+                hits.append(z3.And(*(key.present for key in keys), self.request.resource == exact))
+                continue
             within, anything = strings.resource_regexes(pattern, terms)
             present = [key.present for key in keys]
             if anything is not None:

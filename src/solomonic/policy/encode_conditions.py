@@ -104,9 +104,9 @@ class _Matcher:
         if self.operator.family == "Arn":
             return z3.InRe(value, strings.arn_fields_regex(pattern))
         ignore_case = self.base == "StringEqualsIgnoreCase"
-        literal = pattern.literal
-        if literal is not None and not ignore_case:
-            return value == z3.StringVal(literal)
+        exact = strings.term(pattern, terms) if not ignore_case else None
+        if exact is not None:
+            return z3.And(*needed, value == exact)
         return z3.And(*needed, z3.InRe(value, strings.glob_regex(pattern, terms, ignore_case=ignore_case)))
 
 

@@ -122,6 +122,17 @@ def _var_re(part: Part, values: dict[str, z3.SeqRef]) -> z3.ReRef:
     return z3.Re(values[part.text])
 
 
+def term(pattern: Pattern, values: dict[str, z3.SeqRef]) -> z3.SeqRef | None:
+    """The one string a pattern without wildcards stands for, as a z3 term (its variables' values spliced in),
+    or None when it has a wildcard. An equality with it is far easier for z3 than membership in `Re(term)`."""
+    if any(p.kind in ("star", "one") for p in pattern.parts):
+        return None
+    pieces = [z3.StringVal(p.text) if p.kind == "text" else values[p.text] for p in pattern.parts]
+    if not pieces:
+        return z3.StringVal("")
+    return pieces[0] if len(pieces) == 1 else z3.Concat(*pieces)
+
+
 def case_insensitive(text: str) -> z3.ReRef:
     """The regular expression of `text` in any letter case (`StringEqualsIgnoreCase`; AWS action names)."""
     pieces = [z3.Union(z3.Re(c.lower()), z3.Re(c.upper())) if c.lower() != c.upper() else z3.Re(c) for c in text]

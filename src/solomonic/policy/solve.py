@@ -58,6 +58,9 @@ def search(encoder: Encoder, realism: Realism, goal: z3.BoolRef, extra: list[z3.
     solver.set("timeout", deadline.milliseconds())
     solver.add(*encoder.universe, *extra, goal)
     verdict = solver.check()
+    if verdict == z3.sat and _has_capital(solver.model(), encoder):
+        solver.add(encoder.lower_case_action)
+        verdict = solver.check()
     if verdict == z3.unsat:
         return Search(None)
     if verdict != z3.sat:
@@ -90,6 +93,11 @@ def search(encoder: Encoder, realism: Realism, goal: z3.BoolRef, extra: list[z3.
         return Search(None, f"{what}: the witness {request.to_json()} was not confirmed by the evaluator "
                             f"({mismatch}); this is a bug in the encoding")
     return Search(request)
+
+
+def _has_capital(model: z3.ModelRef, encoder: Encoder) -> bool:
+    action = model.eval(encoder.request.action, model_completion=True).as_string()
+    return any("A" <= c <= "Z" for c in action)
 
 
 def expect(policy: Policy, request: Request, allowed: bool) -> str | None:
