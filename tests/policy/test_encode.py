@@ -25,6 +25,11 @@ def policy(*statements: dict, version: str = "2012-10-17") -> Policy:
     return parse(json.dumps({"Version": version, "Statement": list(statements)}), "test.json")
 
 
+class Unrepresentable(Exception):
+    """A request whose set of values is larger than the encoding's bound for that key (each set with at most
+    the bound's number of values stands for all the others: `encode_request`)."""
+
+
 def pin(encoder: Encoder, request: Request) -> list[z3.BoolRef]:
     """Constraints that make the symbolic request equal `request`."""
     r = encoder.request
@@ -42,7 +47,9 @@ def pin(encoder: Encoder, request: Request) -> list[z3.BoolRef]:
         if value is None:
             out.append(z3.Not(key.present))
             continue
-        values = value if isinstance(value, tuple) else (value,)
+        values = tuple(dict.fromkeys(value)) if isinstance(value, tuple) else (value,)  # a set: repeats count once
+        if len(values) > len(key.values):
+            raise Unrepresentable(f"{key.name} has {len(values)} values, the encoding's bound is {len(key.values)}")
         out.append(key.present)
         if key.count is not None:
             out.append(key.count == len(values))
