@@ -105,3 +105,18 @@ def test_the_judge_of_check_wants_an_anonymous_witness_for_public_and_another_ac
     answer |= {"public_witness": ANONYMOUS_READ, "cross_account_witness": ANONYMOUS_READ}
     assert bench._judge_check(answer, policy, ACCOUNT, {"public": True}, 1) == []
     assert [kind for kind, _ in bench._judge_check(answer, policy, ACCOUNT, {"public": False}, 1)] == ["label"]
+
+
+def test_an_unknown_may_carry_the_direction_it_confirmed_but_not_a_rejected_one():
+    answer = {"verdict": "unknown", "a_not_b": ANONYMOUS_READ, "b_not_a": None, "reason": "one way timed out"}
+    assert judge_compare(answer, 2) == []
+    answer = {"verdict": "unknown", "a_not_b": None, "b_not_a": ANONYMOUS_READ, "reason": "one way timed out"}
+    assert [kind for kind, _ in judge_compare(answer, 2)] == ["witness"]
+
+
+def test_a_command_that_outlives_its_patience_is_killed_and_counted_as_a_crash():
+    question = bench.Question("pairs", ["compare", str(PUBLIC), str(FIXED)], (str(PUBLIC), str(FIXED)))
+    bench.ask(question, patience_s=0.01)
+    assert question.answer is None
+    ((kind, what),) = question.problems
+    assert kind == "crash" and what.startswith("hangs")

@@ -12,7 +12,8 @@ answers are then judged here, apart from the analysis that gave them:
 * the labels of benchmarks/policy/manifest.json (public, cross-account, finding codes, pair verdicts) are
   compared with the answers: an unknown is not wrong, the other answer is;
 * the exit status must be the one the answer calls for (1 for a finding or a difference, 2 for an unknown);
-* a command that prints no JSON answer (an internal error, a parse error of a mutant) crashes.
+* a command that prints no JSON answer (an internal error, a parse error of a mutant) crashes, and so does
+  one still running long after its --timeout (it is killed).
 
 Any of these problems fails the bench; unknowns do not, they are counted by reason.
 """
@@ -20,7 +21,9 @@ Any of these problems fails the bench; unknowns do not, they are counted by reas
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import re
 import statistics
 import subprocess
 import sys
@@ -68,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="solomonic-mutants-") as scratch:
         questions = plan(corpus, manifest, Path(args.mutants or scratch), args)
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-            for done, question in enumerate(pool.map(ask, questions), 1):
+            patience_s = 2 * args.timeout + 60  # twice the analysis's own limit, and start-up on a busy machine
+            for done, question in enumerate(pool.map(functools.partial(ask, patience_s=patience_s), questions), 1):
                 judge(question, manifest["account"])
                 if done % 50 == 0 or done == len(questions):
                     print(f"{done}/{len(questions)} questions", file=sys.stderr, flush=True)
@@ -104,11 +108,17 @@ def plan(corpus: Path, manifest: dict[str, Any], mutant_dir: Path, args: argpars
     return questions
 
 
-def ask(question: Question) -> Question:
-    """Run the question's whole command and keep its JSON answer and exit status."""
+def ask(question: Question, patience_s: float) -> Question:
+    """Run the question's whole command and keep its JSON answer and exit status. A command still running
+    after `patience_s` hangs (it ignored its --timeout): it is killed and counted as a crash."""
     argv = [sys.executable, "-m", "solomonic", "policy", *question.argv, "--format", "json"]
     started = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, text=True)
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=patience_s)
+    except subprocess.TimeoutExpired:
+        question.seconds = time.perf_counter() - started
+        question.problems.append(("crash", f"hangs: still running {patience_s:g} s after it started; killed"))
+        return question
     question.seconds = time.perf_counter() - started
     question.status = done.returncode
     try:
@@ -162,7 +172,8 @@ def _judge_compare(answer: dict[str, Any], old, new, label: dict[str, Any], stat
     for key, allows, denies, sides in (("a_not_b", old, new, ("a-allows-more", "both-allow-more")),
                                        ("b_not_a", new, old, ("b-allows-more", "both-allow-more"))):
         witness = answer.get(key)
-        if (witness is not None) != (verdict in sides):
+        # an unknown may carry the one direction it confirmed; a decided verdict has exactly its witnesses
+        if verdict != "unknown" and (witness is not None) != (verdict in sides):
             problems.append(("verdict", f"{verdict} with {key} {'set' if witness else 'null'}"))
         if witness is not None and (_decision(allows, witness) != "allow" or _decision(denies, witness) == "allow"):
             problems.append(("witness", f"{key}: not confirmed: {json.dumps(witness)}"))
@@ -235,9 +246,9 @@ def _group_summary(questions: list[Question]) -> dict[str, Any]:
 
 
 def _reason(question: Question) -> str:
-    """An unknown's reason with the files it names written OLD and NEW (or POLICY), so that like reasons count
-    together across the corpus."""
-    reason = (question.answer or {}).get("reason") or "no reason given"
+    """An unknown's reason with the files it names written OLD and NEW (or POLICY) and a request it quotes
+    written {...}, so that like reasons count together across the corpus."""
+    reason = re.sub(r"\{.*\}", "{...}", (question.answer or {}).get("reason") or "no reason given")  # a request
     names = ("POLICY",) if question.group == "check" else ("OLD", "NEW")
     for path, name in sorted(zip(question.files, names), key=lambda pair: -len(pair[0])):
         reason = reason.replace(path, name)
