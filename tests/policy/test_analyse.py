@@ -78,3 +78,19 @@ def test_compare_on_mutants() -> None:
             _replayed(original, mutant, comparison)
             assert (comparison.a_not_b is not None) == (verdict in ("a-allows-more", "both-allow-more"))
             assert (comparison.b_not_a is not None) == (verdict in ("b-allows-more", "both-allow-more"))
+
+
+def test_a_difference_only_on_unreal_actions_is_said_and_not_a_witness() -> None:
+    # iam:Pass* and iam:PassRole differ only on names such as iam:pass, which no catalogue action is
+    exact, wide = policy(grant(Action="iam:PassRole", Resource="*")), policy(grant(Action="iam:Pass*", Resource="*"))
+    comparison = compare(exact, wide)
+    assert comparison.verdict == "equivalent" and comparison.b_not_a is None
+    assert "real actions" in comparison.reason and any("catalogue" in a for a in comparison.assumptions)
+    assert compare(exact, policy(grant(Action="iam:*", Resource="*"))).verdict == "b-allows-more"
+
+
+def test_escaped_wildcard_is_a_literal_character() -> None:
+    literal = policy(grant(Resource="arn:aws:s3:::b/${*}"))
+    result = compare(literal, policy(grant(Resource="arn:aws:s3:::b/*")))
+    assert result.verdict == "b-allows-more"
+    assert result.b_not_a is not None and result.b_not_a.resource != "arn:aws:s3:::b/*"

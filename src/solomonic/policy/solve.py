@@ -36,6 +36,7 @@ class Search:
 
     request: Request | None
     reason: str = ""
+    note: str = ""  # a "no" that holds for real actions only: what the unreal ones were
 
     @property
     def unknown(self) -> bool:
@@ -80,6 +81,9 @@ def search(encoder: Encoder, realism: Realism, goal: z3.BoolRef, extra: list[z3.
             found = realism.request(attempt.model())
         if found is not None or deadline.milliseconds() <= 1:
             break
+    if found is None and _only_unreal_actions(encoder, realism, goal, extra, deadline):
+        return Search(None, note=f"{what}: none with a real action (only with action names no catalogue action "
+                                 f"behaves like, e.g. {unrealistic.action!r})")
     if found is None:
         return Search(None, f"{what}: only requests no real caller sends were found (none with a catalogue action "
                             f"on a resource of a type it takes, plausible values, in time), e.g. action "
@@ -93,6 +97,16 @@ def search(encoder: Encoder, realism: Realism, goal: z3.BoolRef, extra: list[z3.
         return Search(None, f"{what}: the witness {request.to_json()} was not confirmed by the evaluator "
                             f"({mismatch}); this is a bug in the encoding")
     return Search(request)
+
+
+def _only_unreal_actions(encoder: Encoder, realism: Realism, goal: z3.BoolRef, extra: list[z3.BoolRef],
+                         deadline: Deadline) -> bool:
+    """Is every request with the property one whose action no catalogue action behaves like (`iam:pass`, which
+    `iam:Pass*` matches and `iam:PassRole` does not)? Then the answer for real actions is "none"."""
+    solver = z3.Solver()
+    solver.set("timeout", deadline.milliseconds())
+    solver.add(*encoder.universe, *extra, goal, realism.real_action())
+    return solver.check() == z3.unsat
 
 
 def _has_capital(model: z3.ModelRef, encoder: Encoder) -> bool:

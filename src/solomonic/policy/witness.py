@@ -27,6 +27,7 @@ from fractions import Fraction
 
 import z3
 
+from solomonic.policy import encode_strings as strings
 from solomonic.policy.encode import Encoder
 from solomonic.policy.encode_request import Key
 from solomonic.policy.model import Request
@@ -72,6 +73,18 @@ def _is_path(template: str, placeholder: re.Match[str]) -> bool:
     """May this `${...}` part hold '/'? The last part of a template names an object, a role with its path, a
     parameter ... (a bucket's name excepted)."""
     return placeholder.end() == len(template) and "Bucket" not in placeholder.group(1)
+
+
+def _example_of(resource: str) -> str:
+    """A resource pattern with its wildcards filled (`x`) and its escapes (`${*}`) read as the characters."""
+    pieces = re.split(r"(\$\{[*?$]\})", resource)
+    return "".join(piece[2] if re.fullmatch(r"\$\{[*?$]\}", piece) else re.sub(r"[*?]", "x", piece)
+                   for piece in pieces)
+
+
+def signatures(patterns: list[re.Pattern[str]], actions: Iterable[str]) -> set[tuple[bool, ...]]:
+    """The signatures real actions have over `patterns`."""
+    return {_signature(patterns, a.lower()) for a in actions}
 
 
 def _signature(patterns: list[re.Pattern[str]], action: str) -> tuple[bool, ...]:
@@ -198,8 +211,8 @@ class Realism:
         if template == "*":
             return ["*"]
         shape = _shape(template)
-        filled = [re.sub(r"[*?]", "x", r) for p in self.encoder.policies for s in p.statements
-                  for r in (s.resources or ()) if "${" not in r]
+        filled = [_example_of(r) for p in self.encoder.policies for s in p.statements for r in (s.resources or ())
+                  if "${" not in r.replace("${*}", "").replace("${?}", "").replace("${$}", "")]
         parts = _PLACEHOLDER.findall(template)
         values = {"Partition": "aws", "Region": "us-east-1", "Account": "111122223333", "AccountId": "111122223333"}
         example = template
@@ -207,6 +220,16 @@ class Realism:
             fill = values.get(name, "example-object" if index == len(parts) - 1 else "example")
             example = example.replace("${" + name + "}", fill, 1)
         return [a for a in dict.fromkeys([*filled, example]) if shape.fullmatch(a)]
+
+    def real_action(self) -> z3.BoolRef:
+        """The request's action behaves as some real action does: it matches exactly the policies' action
+        patterns that some catalogue action matches (the decision sees an action only through them)."""
+        action = self.encoder.request.action
+        regexes = [z3.InRe(action, strings.glob_regex(strings.read(p.lower(), variables=False), {}))
+                   for p in sorted({a.lower() for a in self._written})]
+        every = self.catalogue.actions("*")  # type: ignore[attr-defined]
+        return z3.Or([z3.And([r if bit else z3.Not(r) for r, bit in zip(regexes, signature)])
+                      for signature in sorted(signatures(self.patterns, every))])
 
     def principal_kinds(self, model: z3.ModelRef) -> list[str]:
         """The kinds of principal to try, the solver's own first (fixing the kind keeps each query a
