@@ -20,6 +20,7 @@ from solomonic.policy.unsupported import Unsupported
 from solomonic.policy.witness import Realism
 
 ACTION_TRY_MS = 2000  # one realistic action on any resource of its types; most answer in well under 0.1 s
+UNIVERSE_SHARE = 0.5  # of a question's time, for the query over every request
 CONCRETE_TRY_MS = 1000  # one realistic action on one example resource: equalities, most answered in milliseconds
 UNIVERSE = ("requests range over every action name (ASCII, compared without regard to case), every resource "
             "string, every value of each context key of the key's type, and every principal: anonymous, an IAM "
@@ -56,7 +57,9 @@ def search(encoder: Encoder, realism: Realism, goal: z3.BoolRef, extra: list[z3.
     """Find a request satisfying `goal` (and `extra`, e.g. "the principal is anonymous"), realistic and confirmed
     by `confirm` (which returns None when the evaluator agrees, else what it decided instead)."""
     solver = z3.Solver()
-    solver.set("timeout", deadline.milliseconds())
+    # the question over every request gets part of the time: where z3 cannot answer it, a realistic witness
+    # (whose queries are mostly equalities) may still be found, and it needs no answer over every request
+    solver.set("timeout", max(1, int(deadline.milliseconds() * UNIVERSE_SHARE)))
     solver.add(*encoder.universe, *extra, goal)
     verdict = solver.check()
     if verdict == z3.sat and _has_capital(solver.model(), encoder):
@@ -64,27 +67,15 @@ def search(encoder: Encoder, realism: Realism, goal: z3.BoolRef, extra: list[z3.
         verdict = solver.check()
     if verdict == z3.unsat:
         return Search(None)
-    if verdict != z3.sat:
+    model = solver.model() if verdict == z3.sat else None
+    found = _realistic(encoder, realism, goal, extra, model, deadline)
+    if found is None and model is None:
         return Search(None, f"{what}: the solver gave no answer in time ({solver.reason_unknown()})")
-    model = solver.model()
-    unrealistic = realism.request(model)
-    found = None
-    tries = [(kind, alternative, CONCRETE_TRY_MS if concrete else ACTION_TRY_MS)
-             for concrete in (True, False) for kind in realism.principal_kinds(model)
-             for action in realism.ordered(unrealistic.action.lower())
-             for alternative in realism.action(action, concrete)]
-    for kind, alternative, limit in tries:
-        attempt = z3.Solver()  # a fresh solver: z3's incremental mode is much slower on strings
-        attempt.set("timeout", min(deadline.milliseconds(), limit))
-        attempt.add(*encoder.universe, *extra, goal, *realism.values(kind), *alternative)
-        if attempt.check() == z3.sat:
-            found = realism.request(attempt.model())
-        if found is not None or deadline.milliseconds() <= 1:
-            break
-    if found is None and _only_unreal_actions(encoder, realism, goal, extra, deadline):
-        return Search(None, note=f"{what}: none with a real action (only with action names no catalogue action "
-                                 f"behaves like, e.g. {unrealistic.action!r})")
     if found is None:
+        unrealistic = realism.request(model)
+        if _only_unreal_actions(encoder, realism, goal, extra, deadline):
+            return Search(None, note=f"{what}: none with a real action (only with action names no catalogue "
+                                     f"action behaves like, e.g. {unrealistic.action!r})")
         return Search(None, f"{what}: only requests no real caller sends were found (none with a catalogue action "
                             f"on a resource of a type it takes, plausible values, in time), e.g. action "
                             f"{unrealistic.action!r} on {unrealistic.resource!r} by {unrealistic.principal!r}")
@@ -97,6 +88,26 @@ def search(encoder: Encoder, realism: Realism, goal: z3.BoolRef, extra: list[z3.
         return Search(None, f"{what}: the witness {request.to_json()} was not confirmed by the evaluator "
                             f"({mismatch}); this is a bug in the encoding")
     return Search(request)
+
+
+def _realistic(encoder: Encoder, realism: Realism, goal: z3.BoolRef, extra: list[z3.BoolRef],
+               model: z3.ModelRef | None, deadline: Deadline) -> Request | None:
+    """A realistic request with the property: a principal kind and an action fixed per try, the model's own
+    (when there is one) first, and an example resource (then any of the action's resource types)."""
+    kinds = realism.principal_kinds(model) if model is not None else ["iam", "anonymous", "other"]
+    actions = realism.ordered(realism.request(model).action.lower() if model is not None else "")
+    tries = [(kind, alternative, CONCRETE_TRY_MS if concrete else ACTION_TRY_MS)
+             for concrete in (True, False) for kind in kinds for action in actions
+             for alternative in realism.action(action, concrete)]
+    for kind, alternative, limit in tries:
+        if deadline.milliseconds() <= 1:
+            break
+        attempt = z3.Solver()  # a fresh solver: z3's incremental mode is much slower on strings
+        attempt.set("timeout", min(deadline.milliseconds(), limit))
+        attempt.add(*encoder.universe, *extra, goal, *realism.values(kind), *alternative)
+        if attempt.check() == z3.sat:
+            return realism.request(attempt.model())
+    return None
 
 
 def _only_unreal_actions(encoder: Encoder, realism: Realism, goal: z3.BoolRef, extra: list[z3.BoolRef],
