@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from solomonic.reason import check
-from solomonic.reason.frontends.python.bitwise import bitwise, invert, shift
+from solomonic.reason.frontends.python.bitwise import and_bounds, bitwise, invert, shift
 from solomonic.reason.frontends.python.lower import lower_python, parse_python
 from solomonic.reason.ir import INT, Unsupported, Var, const
 from solomonic.reason.ir.evaluate import evaluate
@@ -172,8 +172,35 @@ def test_a_negative_shift_count_raises(tmp_path):
     assert trace.event.kind == "exception" and "ValueError" in trace.event.message
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(x=INTS, y=INTS)
+def test_the_bounds_of_and_between_two_ints_hold_in_cpython(x, y):
+    """`and_bounds` is what a symbolic `x & y` is known by: CPython's value satisfies it for every pair."""
+    v, y_ = Var("v", INT), Var("y", INT)
+    assert evaluate(and_bounds(v, X, y_), {v: x & y, X: x, y_: y})  # 1 (true), never 0
+
+
+def test_and_between_two_ints_is_known_by_its_bounds(tmp_path):
+    """Kernighan's popcount clears the lowest set bit: `n & (n - 1)` is below n for n > 0, which its bounds
+    say, so the loop ranks; `(n & m) >= 0` fails for two negative ints, and the replay confirms it."""
+    r = _answer(tmp_path, """
+        def popcount(n):
+            count = 0
+            while n > 0:
+                n &= n - 1
+                count += 1
+            return count
+    """, "popcount", "terminates")
+    assert r.verdict == Verdict.YES, r.reason
+    r = _answer(tmp_path, """
+        def non_negative(n, m):
+            return (n & m) >= 0
+    """, "non_negative", "returns-true")
+    assert r.verdict == Verdict.NO and r.witness is not None
+    assert r.witness["inputs"]["n"] < 0 and r.witness["inputs"]["m"] < 0
+
+
 @pytest.mark.parametrize(("body", "reason"), [
-    ("x &= x - 1", "`&` between two ints neither of which is a constant or a bool"),
     ("x = x >> y", "a shift by a count that is not a constant"),
     ("x = x ^ (x >> 1)", "`^` between two ints"),
 ])

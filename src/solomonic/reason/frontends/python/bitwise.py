@@ -17,12 +17,15 @@ Python int has):
 
 `&`, `|`, `^` between two ints neither of which is a constant or a bool, and shifts by an amount that is
 not a constant, have no such linear form (`x & (x - 1)` clears the lowest set bit: x minus a power of two
-that depends on x); they raise `NotLinear` with the reason, and the function is answered unknown.
+that depends on x); they raise `NotLinear` with the reason. For `&` the caller falls back on
+`and_bounds`, what every pair of ints satisfies (clearing bits of a non-negative int cannot raise it or make
+it negative; two negative ints keep their sign bit, and `x & y == x + y - (x | y)` with `x | y <= -1`);
+the other operators are answered unknown.
 """
 
 from __future__ import annotations
 
-from solomonic.reason.ir import BOOL, INT, Const, Expr, arith, cast, conj, const, disj, ite, negate
+from solomonic.reason.ir import BOOL, INT, Const, Expr, arith, cast, compare, conj, const, disj, ite, negate
 
 MAX_SHIFT = 4096  # a larger constant shift amount makes 2**n a number too large to be worth writing out
 MAX_RUNS = 32  # runs of ones in a mask constant: each is one term of the sum
@@ -68,6 +71,20 @@ def bitwise(op: str, a: Expr, b: Expr) -> Expr:
 
 
 _SYMBOL = {"and": "&", "or": "|", "xor": "^"}
+
+
+def and_bounds(v: Expr, x: Expr, y: Expr) -> Expr:
+    """What `v == x & y` implies for all ints x, y: `0 <= v <= x` when x >= 0 (the same for y), and
+    `x + y + 1 <= v <= min(x, y) < 0` when both are negative."""
+    zero = const(0, INT)
+
+    def clears(a: Expr) -> Expr:  # a >= 0  implies  0 <= v <= a
+        return disj(compare("lt", a, zero), conj(compare("ge", v, zero), compare("le", v, a)))
+
+    both_negative = conj(compare("lt", x, zero), compare("lt", y, zero))
+    negative = conj(compare("le", v, x), compare("le", v, y),
+                    compare("ge", v, arith("add", arith("add", x, y), const(1, INT))))
+    return conj(clears(x), clears(y), disj(negate(both_negative), negative))
 
 
 def _with_constant(op: str, x: Expr, c: int) -> Expr:

@@ -13,7 +13,7 @@ import ast
 import builtins
 from typing import Any
 
-from solomonic.reason.frontends.python.bitwise import NotLinear, bitwise, invert, shift
+from solomonic.reason.frontends.python.bitwise import NotLinear, and_bounds, bitwise, invert, shift
 from solomonic.reason.frontends.python.constants import ConstantLowering
 from solomonic.reason.frontends.python.module import own_nodes
 from solomonic.reason.frontends.python.state import Frame, PyValue, _code
@@ -228,9 +228,24 @@ class ExpressionLowering(ConstantLowering):
                 raise NotLinear(f"operator `{type(op).__name__}` on ints")
             for v in (left, right):
                 self.as_int(v, node)  # refuses None
-            return PyValue(bitwise(names[type(op)], left.expr, right.expr))
+            try:
+                return PyValue(bitwise(names[type(op)], left.expr, right.expr))
+            except NotLinear:
+                if names[type(op)] != "and":
+                    raise
+                return self.bounded_and(left.expr, right.expr, node)
         except NotLinear as err:
             raise self.unsupported(str(err), node) from None
+
+    def bounded_and(self, x: Expr, y: Expr, node: ast.AST) -> PyValue:
+        """`x & y` between two ints with no linear form (bitwise.py): a value known only by bounds that hold
+        for every pair of ints (`and_bounds`), enough for `n &= n - 1` to rank n. A "yes" built on them is
+        sound; a "no" is believed only once the real function replays it."""
+        value = self.b.temp("and", INT)
+        line = getattr(node, "lineno", self.fn.lineno)
+        self.b.havoc(value, f"`{_code(node)}`", line)
+        self.b.assume(and_bounds(value, cast(x, INT), cast(y, INT)), line)
+        return PyValue(value)
 
     def comparison(self, node: ast.Compare) -> PyValue:
         """`a < b < c` is `a < b and b < c` with b evaluated once; c only where a < b held (the value of a
