@@ -78,6 +78,12 @@ CASES = [
                 while i > 0:
                     i += 1
             return 0""", "terminates", NO),
+    Case("two_argument_pow_is_a_power", """
+        def f(a: int):
+            return pow(a, 2) == a * a and pow(2, 3) == 8 and (pow(a, 3) >= 0) == (a >= 0)""", "returns-true", YES),
+    Case("pow_of_an_odd_exponent_can_be_negative", """
+        def f(a: int):
+            return pow(a, 3) >= 0""", "returns-true", NO),
     # --------------------------------------------------------------------------------------- tuples
     Case("divmod_is_floor_division_and_modulo", """
         def f(a: int, b: int):

@@ -106,7 +106,7 @@ class CallLowering(NestedLowering):
             and not self.is_local(first) and self.closure_frame(first) is None
 
     def builtin(self, name: str, node: ast.Call) -> PyValue:
-        """abs, min, max, int and bool on ints exactly; len, int and bool of a value of unknown type as an
+        """abs, min, max, int, bool and two-argument pow on ints exactly; len, int and bool of a value of unknown type as an
         int >= 0, an int and a bool that may raise; any other builtin call is an opaque call."""
         simple = not node.keywords and not any(isinstance(a, ast.Starred) for a in node.args)
         if name == "len" and simple and len(node.args) == 1:
@@ -114,6 +114,9 @@ class CallLowering(NestedLowering):
         if name == "divmod" and simple and len(node.args) == 2:
             self.divmod(node)  # exact, exceptions included; the tuple kept whole is a value of unknown type
             return self.fresh_opaque(node)
+        if name == "pow" and simple and len(node.args) == 2:  # int.__pow__ both ways: `a ** b`, exactly
+            power = ast.copy_location(ast.BinOp(node.args[0], ast.Pow(), node.args[1]), node)
+            return self.expression(power, allow_none=True)
         if not simple or name not in ("abs", "min", "max", "int", "bool"):
             return self.opaque_call(node)
         args = [self.expression(a, allow_none=True) for a in node.args]
