@@ -57,13 +57,14 @@ class LassoSearch(LoopAnalysis):
                 j = next(j for j, r in repeats.items() if z3.is_true(model.eval(r, model_completion=True)))
                 return self.confirm_cycle(unroller.counterexample(), j, k)
             # A closed recurrent set around a state reached here. The search depends only on which
-            # atoms hold in the state (its cube), so a cube that failed is not tried again, and a few
-            # states with other cubes are tried at each depth.
+            # atoms hold in the state (its cube), so a cube that failed is not tried again. The first
+            # state of a depth is the solver's own choice; further ones must lie outside every cube
+            # that failed, which drives the solver to other regions.
             at_head = z3.Or(*[unroller._pc(k) == code for code in heads], unroller.ctx)
-            for _ in range(states):
+            for attempt in range(states):
                 unroller.solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
                 tried = [z3.Not(z3.And(unroller._pc(k) == unroller.location_code[c], self._at(cube, c, unroller, k)))
-                         for c, cube in failed]
+                         for c, cube in failed] if attempt else []
                 if time.monotonic() >= deadline or unroller.solver.check(at_head, *tried) != z3.sat:
                     break
                 model = unroller.solver.model()
@@ -71,6 +72,8 @@ class LassoSearch(LoopAnalysis):
                 state = {v: _translate(model.eval(unroller.steps[k][v], model_completion=True), self.ctx)
                          for v in self.system.params[c]}
                 literals = cube(self.enc, atoms.get(c, []), state)
+                if any(c == d and conjunction(literals, self.ctx).eq(known) for d, known in failed):
+                    continue
                 recurrent = recurrent_set(self.system, self.enc, c, literals, max(0.05, deadline - time.monotonic()))
                 if recurrent is None:
                     failed.append((c, conjunction(literals, self.ctx)))
