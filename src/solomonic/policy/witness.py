@@ -44,11 +44,11 @@ _PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 _WORD = z3.Union(z3.Range("a", "z"), z3.Range("A", "Z"), z3.Range("0", "9"), z3.Re("-"), z3.Re("_"),
                  z3.Re("."))
 _NAME = z3.Concat(z3.Range("a", "z"), z3.Star(_WORD))  # a name as people write them: a letter first
-_PATH = z3.Concat(z3.Union(z3.Range("a", "z"), z3.Range("A", "Z"), z3.Range("0", "9")),
-                  z3.Star(z3.Union(_WORD, z3.Re("/"))))
+_PATH = z3.Concat(z3.Union(z3.Range("a", "z"), z3.Range("A", "Z"), z3.Range("0", "9"), z3.Re("/")),
+                  z3.Star(z3.Union(_WORD, z3.Re("/"))))  # a log group's name starts with '/'; a key rarely does
 _PRINTABLE = z3.Star(z3.Range(" ", "~"))
 _SERVICE = z3.Concat(z3.Plus(z3.Range("a", "z")), z3.Re(".amazonaws.com"))
-_IAM_NAME = re.compile(r"arn:aws:iam::\d{12}:((?:role|user)/.+)")
+_IAM_NAME = re.compile(r"arn:aws:iam::\d{12}:(.+)")
 _LAST_DATE = int(datetime(9999, 12, 31, tzinfo=timezone.utc).timestamp())
 
 
@@ -59,20 +59,21 @@ def _glob(pattern: str) -> re.Pattern[str]:
 
 
 def _shape(template: str) -> re.Pattern[str]:
-    """The ARNs of a template's shape: a `${...}` part is a name (no ':' or '/'), the last one a path."""
+    """The ARNs of a template's shape: a `${...}` part is any text without ':' (a path) or a bucket's name."""
     out, position = [], 0
     for match in _PLACEHOLDER.finditer(template):
         out.append(re.escape(template[position:match.start()]))
-        out.append(".+" if _is_path(template, match) else "[^:/]+")
+        last = match.end() == len(template)
+        out.append((".+" if last else "[^:]+") if _is_path(template, match) else "[^:/]+")
         position = match.end()
     out.append(re.escape(template[position:]))
     return re.compile("".join(out))
 
 
 def _is_path(template: str, placeholder: re.Match[str]) -> bool:
-    """May this `${...}` part hold '/'? The last part of a template names an object, a role with its path, a
-    parameter ... (a bucket's name excepted)."""
-    return placeholder.end() == len(template) and "Bucket" not in placeholder.group(1)
+    """May this `${...}` part hold '/'? Names of objects, roles with their paths, log groups (`/aws/...`),
+    parameters do; a bucket's name does not (the '/' after it starts the object's key)."""
+    return "Bucket" not in placeholder.group(1)
 
 
 def _example_of(resource: str) -> str:
