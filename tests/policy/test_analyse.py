@@ -89,6 +89,19 @@ def test_a_difference_only_on_unreal_actions_is_said_and_not_a_witness() -> None
     assert compare(exact, policy(grant(Action="iam:*", Resource="*"))).verdict == "b-allows-more"
 
 
+def test_a_difference_only_on_resources_of_other_types_is_said_and_not_a_witness() -> None:
+    # rds:Reboot* adds RebootDBCluster and RebootDBShardGroup, which take cluster: and shard-group: ARNs, not db:
+    db = "arn:aws:rds:eu-west-1:111122223333:db:orders-*"
+    exact = policy(grant(Action="rds:RebootDBInstance", Resource=db))
+    comparison = compare(exact, policy(grant(Action="rds:Reboot*", Resource=db)))
+    assert comparison.verdict == "equivalent", comparison.reason
+    assert "resources of types they take" in comparison.reason
+    # a cluster ARN among the resources: RebootDBCluster is a real difference, with a witness
+    wider = compare(exact, policy(grant(Action="rds:Reboot*", Resource=[db, db.replace(":db:", ":cluster:")])))
+    assert wider.verdict == "b-allows-more" and wider.b_not_a is not None
+    assert wider.b_not_a.action == "rds:RebootDBCluster"
+
+
 def test_escaped_wildcard_is_a_literal_character() -> None:
     literal = policy(grant(Resource="arn:aws:s3:::b/${*}"))
     result = compare(literal, policy(grant(Resource="arn:aws:s3:::b/*")))

@@ -95,7 +95,7 @@ def _resource(policy: Policy, encoder: Encoder, encoded: Encoded, account: str |
         if cross is not None and cross.request is None and not cross.unknown:
             cross = Search(None, f"cross-account: {bound}")
             reasons.append(cross.reason)
-    notes += [f"only real actions (the catalogue's) count: {s.note}" for s in (public, cross) if s is not None and s.note]
+    notes += [f"only real actions (the catalogue's), on resources of types they take, count: {s.note}" for s in (public, cross) if s is not None and s.note]
     findings = []
     if public.request is not None:
         findings.append(_finding(policy, public.request, "public-access", "anyone (an anonymous request) is allowed"))

@@ -7,8 +7,10 @@ recipe, FMCAD 2018, with one step added for evidence):
 1. over the universe of all requests (`SymbolicRequest.universe`): unsat means no request at all has the
    property, the "no" answers (`equivalent`, `public: false`) rest on this query and on the encoding alone;
 2. if sat, again with `witness.Realism`: a real action, a resource of a type it takes, a plausible principal.
-   If no real action has the property (only names like `iam:pass`, which `iam:Pass*` matches and no
-   catalogue action does), the answer is "none" for real actions, and the reason and assumptions say so.
+   If no real request has the property (only action names like `iam:pass`, which `iam:Pass*` matches and no
+   catalogue action does, or resources of types no action of the same patterns takes: `rds:Reboot*` on a
+   `db:` ARN, which only `rds:RebootDBInstance` takes), the answer is "none" for real requests, and the
+   reason and assumptions say so.
    The request read from that model is replayed by the concrete evaluator (`evaluate.decide`); only a
    request the evaluator confirms is reported. If the realistic query is unsat, the property holds only for
    requests no real caller sends (an action outside the catalogue, say): the answer is unknown, with the
@@ -64,7 +66,7 @@ def compare(a: Policy, b: Policy, timeout_s: float = 10.0) -> Comparison:
 
 def _comparison(a_not_b: Search, b_not_a: Search, encoder: Encoder) -> Comparison:
     real_only = [s.note for s in (a_not_b, b_not_a) if s.note]
-    notes = (*assumptions(encoder), *(f"only real actions (the catalogue's) count: {n}" for n in real_only))
+    notes = (*assumptions(encoder), *(f"only real actions (the catalogue's), on resources of types they take, count: {n}" for n in real_only))
     unknown = [s.reason for s in (a_not_b, b_not_a) if s.unknown]
     truncated = encoder.request.truncated
     if not unknown and truncated and (a_not_b.request is None or b_not_a.request is None):
@@ -80,6 +82,6 @@ def _comparison(a_not_b: Search, b_not_a: Search, encoder: Encoder) -> Compariso
                "a-allows-more": "the first allows a request the second does not, and not the reverse",
                "b-allows-more": "the second allows a request the first does not, and not the reverse",
                "both-allow-more": "each allows a request the other does not"}
-    reason = ("among requests with real actions, " if real_only else "") + reasons[verdict] + \
+    reason = ("among requests with real actions on resources of types they take, " if real_only else "") + reasons[verdict] + \
         "".join(f"; {n}" for n in real_only)
     return Comparison(verdict, a_not_b.request, b_not_a.request, reason, notes)

@@ -37,7 +37,7 @@ class Search:
 
     request: Request | None
     reason: str = ""
-    note: str = ""  # a "no" that holds for real actions only: what the unreal ones were
+    note: str = ""  # a "no" that holds for real requests only: what the unreal ones were
 
     @property
     def unknown(self) -> bool:
@@ -73,9 +73,10 @@ def search(encoder: Encoder, realism: Realism, goal: z3.BoolRef, extra: list[z3.
         return Search(None, f"{what}: the solver gave no answer in time ({solver.reason_unknown()})")
     if found is None:
         unrealistic = realism.request(model)
-        if _only_unreal_actions(encoder, realism, goal, extra, deadline):
-            return Search(None, note=f"{what}: none with a real action (only with action names no catalogue "
-                                     f"action behaves like, e.g. {unrealistic.action!r})")
+        if _only_unreal_requests(encoder, realism, goal, extra, deadline):
+            return Search(None, note=f"{what}: none with a real action on a resource of a type it takes (only "
+                                     f"with action names no catalogue action behaves like, or resources of other "
+                                     f"types, e.g. {unrealistic.action!r} on {unrealistic.resource!r})")
         return Search(None, f"{what}: only requests no real caller sends were found (none with a catalogue action "
                             f"on a resource of a type it takes, plausible values, in time), e.g. action "
                             f"{unrealistic.action!r} on {unrealistic.resource!r} by {unrealistic.principal!r}")
@@ -110,13 +111,15 @@ def _realistic(encoder: Encoder, realism: Realism, goal: z3.BoolRef, extra: list
     return None
 
 
-def _only_unreal_actions(encoder: Encoder, realism: Realism, goal: z3.BoolRef, extra: list[z3.BoolRef],
+def _only_unreal_requests(encoder: Encoder, realism: Realism, goal: z3.BoolRef, extra: list[z3.BoolRef],
                          deadline: Deadline) -> bool:
-    """Is every request with the property one whose action no catalogue action behaves like (`iam:pass`, which
-    `iam:Pass*` matches and `iam:PassRole` does not)? Then the answer for real actions is "none"."""
+    """Is every request with the property one no real caller sends: its action one no catalogue action
+    behaves like (`iam:pass`, which `iam:Pass*` matches and `iam:PassRole` does not), or its resource of a type
+    no action of its signature takes (`rds:Reboot*` on a `db:` ARN, where only `rds:RebootDBInstance` takes
+    one)? Then the answer for real requests is "none"."""
     solver = z3.Solver()
     solver.set("timeout", deadline.milliseconds())
-    solver.add(*encoder.universe, *extra, goal, realism.real_action())
+    solver.add(*encoder.universe, *extra, goal, realism.real_request())
     return solver.check() == z3.unsat
 
 

@@ -29,10 +29,11 @@ import z3
 
 from solomonic.policy import encode_strings as strings
 from solomonic.policy.encode import Encoder
-from solomonic.policy.encode_request import Key
+from solomonic.policy.encode_request import ACCOUNT_RE, PARTITIONS, Key
 from solomonic.policy.model import Request
 
 PER_SIGNATURE = 4
+MAX_SHAPES = 300  # resource shapes per action signature that `real_request` tells apart; past it, any resource
 # real actions of the services policies most often grant, so that "an action none of the patterns names"
 # (NotAction, a Deny's complement) has candidates too
 COMMON = ("s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:DeleteObject", "s3:ListAllMyBuckets",
@@ -49,6 +50,7 @@ _PATH = z3.Concat(z3.Union(z3.Range("a", "z"), z3.Range("A", "Z"), z3.Range("0",
 _PRINTABLE = z3.Star(z3.Range(" ", "~"))
 _SERVICE = z3.Concat(z3.Plus(z3.Range("a", "z")), z3.Re(".amazonaws.com"))
 _IAM_NAME = re.compile(r"arn:aws:iam::\d{12}:(.+)")
+_USUAL = {"Partition": "aws", "Region": "us-east-1", "Account": "111122223333", "AccountId": "111122223333"}
 _LAST_DATE = int(datetime(9999, 12, 31, tzinfo=timezone.utc).timestamp())
 
 
@@ -81,11 +83,6 @@ def _example_of(resource: str) -> str:
     pieces = re.split(r"(\$\{[*?$]\})", resource)
     return "".join(piece[2] if re.fullmatch(r"\$\{[*?$]\}", piece) else re.sub(r"[*?]", "x", piece)
                    for piece in pieces)
-
-
-def signatures(patterns: list[re.Pattern[str]], actions: Iterable[str]) -> set[tuple[bool, ...]]:
-    """The signatures real actions have over `patterns`."""
-    return {_signature(patterns, a.lower()) for a in actions}
 
 
 def _signature(patterns: list[re.Pattern[str]], action: str) -> tuple[bool, ...]:
@@ -215,22 +212,53 @@ class Realism:
         filled = [_example_of(r) for p in self.encoder.policies for s in p.statements for r in (s.resources or ())
                   if "${" not in r.replace("${*}", "").replace("${?}", "").replace("${$}", "")]
         parts = _PLACEHOLDER.findall(template)
-        values = {"Partition": "aws", "Region": "us-east-1", "Account": "111122223333", "AccountId": "111122223333"}
-        example = template
+        example, usual = template, template
         for index, name in enumerate(parts):
-            fill = values.get(name, "example-object" if index == len(parts) - 1 else "example")
+            fill = _USUAL.get(name, "example-object" if index == len(parts) - 1 else "example")
             example = example.replace("${" + name + "}", fill, 1)
-        return [a for a in dict.fromkeys([*filled, example]) if shape.fullmatch(a)]
+            usual = usual.replace("${" + name + "}", _USUAL.get(name, "${" + name + "}"), 1)
+        # the template's parts solved against each of the policies' resource patterns: the resource is then
+        # one a pattern matches (`log-group:/aws/route53/*` and `log-group:${Name}:log-stream:${Stream}` meet
+        # in `log-group:/aws/route53/x:log-stream:x`), with the usual partition, region and account if it can
+        patterns = [r for p in self.encoder.policies for s in p.statements for r in (s.resources or ())]
+        met = [found for pattern in patterns for form in (usual, template)
+               if (found := _meeting(_template_tokens(tuple(_PLACEHOLDER.split(form)[::2]), 1),
+                                     _glob_tokens(pattern))) is not None][:2 * len(patterns)]
+        return [a for a in dict.fromkeys([*filled, *met, example]) if shape.fullmatch(a)]
 
-    def real_action(self) -> z3.BoolRef:
-        """The request's action behaves as some real action does: it matches exactly the policies' action
-        patterns that some catalogue action matches (the decision sees an action only through them)."""
-        action = self.encoder.request.action
-        regexes = [z3.InRe(action, strings.glob_regex(strings.read(p.lower(), variables=False), {}))
+    def real_request(self) -> z3.BoolRef:
+        """The request behaves as one a real caller can send: its action matches exactly the policies' action
+        patterns that some catalogue action matches (the decision sees an action only through them), and its
+        resource has the shape of a type one of those actions takes (`arn:${Partition}:rds:...:db:${Name}`,
+        each `${...}` part any text, so that every real ARN of the type is among them)."""
+        request = self.encoder.request
+        regexes = [z3.InRe(request.action, strings.glob_regex(strings.read(p.lower(), variables=False), {}))
                    for p in sorted({a.lower() for a in self._written})]
-        every = self.catalogue.actions("*")  # type: ignore[attr-defined]
-        return z3.Or([z3.And([r if bit else z3.Not(r) for r, bit in zip(regexes, signature)])
-                      for signature in sorted(signatures(self.patterns, every))])
+        granted = self._granted_resources()
+        shapes: dict[tuple[bool, ...], set[tuple[str, ...]]] = {}
+        for name in self.catalogue.actions("*"):  # type: ignore[attr-defined]
+            found = shapes.setdefault(_signature(self.patterns, name.lower()), set())
+            for template in self.catalogue.resource_arns(name):  # type: ignore[attr-defined]
+                pieces = tuple(_PLACEHOLDER.split(template)[::2])
+                if granted is None or any(_meeting(_template_tokens(pieces, 0), _glob_tokens(pattern)) is not None
+                                           for pattern in granted):
+                    found.add(pieces)
+        return z3.Or([z3.And(*(r if bit else z3.Not(r) for r, bit in zip(regexes, signature)),
+                             _shaped(request.resource, kept) if len(kept) <= MAX_SHAPES else z3.BoolVal(True))
+                      for signature, kept in sorted(shapes.items())])
+
+    def _granted_resources(self) -> list[str] | None:
+        """The resource patterns of the policies' Allow statements (a request allowed by either policy matches
+        one), or None when one of those statements allows any resource or names them by `NotResource`."""
+        patterns: list[str] = []
+        for policy in self.encoder.policies:
+            for statement in policy.statements:
+                if statement.effect != "Allow":
+                    continue
+                if statement.resources is None or statement.not_resource:
+                    return None
+                patterns += statement.resources
+        return patterns
 
     def principal_kinds(self, model: z3.ModelRef) -> list[str]:
         """The kinds of principal to try, the solver's own first (fixing the kind keeps each query a
@@ -276,6 +304,90 @@ class Realism:
                 context[key.name] = tuple(_format(model, key, v) for v in key.values[:count])
         return Request(principal=_text(model, request.principal), action=self.actions.get(action, action),
                        resource=_text(model, request.resource), context=context)
+
+
+def _shaped(resource: z3.SeqRef, shapes: set[tuple[str, ...]]) -> z3.BoolRef:
+    """`resource` has one of the template shapes: literal pieces with a template's `${...}` parts between
+    them, any text, without ':' among the ARN's first five fields (partition, service, region, account:
+    "Amazon Resource Names (ARNs)", AWS General Reference); no shape at all is False."""
+    regexes = [_shape_regex(pieces) for pieces in sorted(shapes)]
+    if not regexes:
+        return z3.BoolVal(False)
+    return z3.InRe(resource, regexes[0] if len(regexes) == 1 else z3.Union(*regexes))
+
+
+def _shape_regex(pieces: tuple[str, ...]) -> z3.ReRef:
+    out, colons = [z3.Re(pieces[0])], pieces[0].count(":")
+    for piece in pieces[1:]:
+        # the fields: `arn:${Partition}:service:${Region}:${Account}:` (an account is 12 digits, or `aws` for
+        # an AWS managed policy)
+        field = (z3.Union(*(z3.Re(p) for p in PARTITIONS)) if colons == 1 else
+                 z3.Union(ACCOUNT_RE, z3.Re("aws"), z3.Re("")) if colons == 4 else
+                 z3.Star(strings.NOT_COLON) if colons < 5 else strings.ANYTHING)
+        out += [field, z3.Re(piece)]
+        colons += piece.count(":")
+    return out[0] if len(out) == 1 else z3.Concat(*out)
+
+
+_STAR, _ONE = "*", "?"  # glob tokens; a literal character is a token of its own, wrapped in a tuple
+
+
+def _glob_tokens(pattern: str) -> list[object]:
+    """A resource pattern as glob tokens: its wildcards, and its variables and escapes read as any non-empty
+    text (a variable's value is not empty; an over-approximation: the solver decides whether a resource
+    matches)."""
+    out: list[object] = []
+    for piece in re.split(r"(\$\{[^}]*\})", pattern):
+        if piece.startswith("${"):
+            out += [_ONE, _STAR]
+        else:
+            out += [_STAR if c == "*" else _ONE if c == "?" else (c,) for c in piece]
+    return out
+
+
+def _template_tokens(pieces: tuple[str, ...], least: int) -> list[object]:
+    """A template's shape as glob tokens, each `${...}` part at least `least` characters of any text."""
+    out: list[object] = [(c,) for c in pieces[0]]
+    for piece in pieces[1:]:
+        out += [_ONE] * least + [_STAR] + [(c,) for c in piece]
+    return out
+
+
+def _meeting(left: list[object], right: list[object]) -> str | None:
+    """A string both globs match, or None when they match none in common: a search over pairs of positions,
+    a literal preferred to a wildcard's filler ('x')."""
+    memo: dict[tuple[int, int], str | None] = {}
+
+    def at(i: int, j: int) -> str | None:
+        if (i, j) in memo:
+            return memo[i, j]
+        memo[i, j] = None  # a cycle through (i, j) adds nothing
+        a = left[i] if i < len(left) else None
+        b = right[j] if j < len(right) else None
+        found: str | None = "" if a is None and b is None else None
+        if found is None and a not in (None, _STAR) and b not in (None, _STAR) and (a == b or _ONE in (a, b)):
+            rest = at(i + 1, j + 1)
+            found = None if rest is None else _char(a, b) + rest
+        if found is None and a is _STAR:
+            found = at(i + 1, j)
+            if found is None and b not in (None, _STAR):
+                rest = at(i, j + 1)
+                found = None if rest is None else _char(b, b) + rest
+        if found is None and b is _STAR:
+            found = at(i, j + 1)
+            if found is None and a not in (None, _STAR):
+                rest = at(i + 1, j)
+                found = None if rest is None else _char(a, a) + rest
+        memo[i, j] = found
+        return found
+
+    return at(0, 0)
+
+
+def _char(a: object, b: object) -> str:
+    literal = a if isinstance(a, tuple) else b if isinstance(b, tuple) else ("x",)
+    assert isinstance(literal, tuple)
+    return str(literal[0])
 
 
 def _plausible(key: Key) -> list[z3.BoolRef]:
