@@ -183,3 +183,19 @@ def test_principals() -> None:
     anyone = policy({"Effect": "Allow", "NotPrincipal": {"AWS": "444455556666"}, "Action": "*", "Resource": "*"})
     agree(anyone, Request("*", "s3:GetObject", "arn:aws:s3:::b/k"), True)
     agree(anyone, Request("arn:aws:iam::444455556666:root", "s3:GetObject", "arn:aws:s3:::b/k"), False)
+
+
+@pytest.mark.parametrize(("pattern", "principal", "expected"), [
+    ("arn:aws:iam::*:role/audit", "arn:aws:iam::444455556666:role/audit", True),
+    ("arn:aws:iam::*:role/audit", "arn:aws:iam::444455556666:role/audit-x", False),
+    ("arn:aws:iam::4444*:role/*", "arn:aws:iam::444455556666:role/path/x", True),
+    ("arn:aws:iam::4444*:role/*", "arn:aws:iam::111122223333:role/x", False),
+    ("arn:aws*:iam::*:user/a:b*", "arn:aws-cn:iam::444455556666:user/a:bc", True),
+    ("arn:*:i?m:*:*:*", "arn:aws:iam::444455556666:root", True),  # the empty region field: "*" matches it
+    ("arn:*:i?m:?*:*:*", "arn:aws:iam::444455556666:root", False),
+])
+def test_arn_like_on_the_principal_arn_matches_field_by_field(pattern: str, principal: str, expected: bool) -> None:
+    # aws:PrincipalArn is matched over the principal's parts (partition, account, name), not as one string
+    p = policy({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole", "Resource": "*",
+                "Condition": {"ArnLike": {"aws:PrincipalArn": pattern}}})
+    agree(p, Request(principal, "sts:AssumeRole", "*", {"aws:PrincipalArn": principal}), expected)

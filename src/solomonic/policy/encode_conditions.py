@@ -102,6 +102,14 @@ class _Matcher:
                 raise Unsupported(f"Bool on {self.condition.key!r}: {text!r} is neither true nor false")
             return z3.InRe(value, strings.case_insensitive(text.lower()))
         if self.operator.family == "Arn":
+            request = self.request
+            if value.eq(request.iam_arn):
+                # aws:PrincipalArn is `arn:PARTITION:iam::ACCOUNT:NAME`, its fields known apart (the partition and
+                # the account hold no ':'): each is matched on its own, no word equation over the whole ARN
+                fields = strings.arn_field_regexes(pattern)
+                parts = [z3.StringVal("arn"), request.partition, z3.StringVal("iam"), z3.StringVal(""),
+                         request.account, request.name]
+                return z3.And([z3.InRe(term, field) for term, field in zip(parts, fields)])
             return z3.InRe(value, strings.arn_fields_regex(pattern))
         ignore_case = self.base == "StringEqualsIgnoreCase"
         exact = strings.term(pattern, terms) if not ignore_case else None

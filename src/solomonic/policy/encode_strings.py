@@ -198,6 +198,15 @@ def arn_fields_regex(pattern: Pattern) -> z3.ReRef:
     """`ArnLike`: each of the six fields (cut at the first five colons) matched on its own; a field of the
     request's ARN holds no `:` except the sixth. A value of fewer fields (the lone `*` too) is refused: the
     reference defines the ARN operators field by field only."""
+    fields = arn_field_regexes(pattern)
+    return _concat([piece for number, field in enumerate(fields) for piece in ([z3.Re(":")] if number else [])
+                    + [field]])
+
+
+def arn_field_regexes(pattern: Pattern) -> list[z3.ReRef]:
+    """The six fields of an `ArnLike` value, each as the regular expression its field of the request's ARN
+    must match (`arn_fields_regex`): for a term whose fields are known apart (an IAM principal's ARN over its
+    partition, account and name), z3 then matches each part on its own instead of cutting the ARN."""
     if pattern.variables:
         raise Unsupported(f"policy variable in an ARN condition value {pattern.source!r}")
     fields: list[list[Part]] = [[]]
@@ -215,16 +224,11 @@ def arn_fields_regex(pattern: Pattern) -> z3.ReRef:
             fields[-1].append(Part("text", rest))
     if len(fields) != 6:
         raise Unsupported(f"ARN condition value {pattern.source!r} is not an ARN of six ':'-separated fields")
-    pieces: list[z3.ReRef] = []
+    out = []
     for number, field in enumerate(fields):
-        if number:
-            pieces.append(z3.Re(":"))
         last = number == 5
-        for part in field:
-            if part.kind == "text":
-                pieces.append(z3.Re(part.text))
-            elif part.kind == "star":
-                pieces.append(ANYTHING if last else z3.Star(NOT_COLON))
-            else:
-                pieces.append(ANY_CHAR if last else NOT_COLON)
-    return _concat(pieces)
+        pieces = [z3.Re(part.text) if part.kind == "text" else
+                  (ANYTHING if last else z3.Star(NOT_COLON)) if part.kind == "star" else
+                  (ANY_CHAR if last else NOT_COLON) for part in field]
+        out.append(_concat(pieces))
+    return out

@@ -49,7 +49,7 @@ _PATH = z3.Concat(z3.Union(z3.Range("a", "z"), z3.Range("A", "Z"), z3.Range("0",
                   z3.Star(z3.Union(_WORD, z3.Re("/"))))  # a log group's name starts with '/'; a key rarely does
 _PRINTABLE = z3.Star(z3.Range(" ", "~"))
 _SERVICE = z3.Concat(z3.Plus(z3.Range("a", "z")), z3.Re(".amazonaws.com"))
-_IAM_NAME = re.compile(r"arn:aws:iam::\d{12}:(.+)")
+_IAM_NAME = re.compile(r"arn:[^:]+:iam::[^:]*:(.+)")  # the account may be a filled wildcard
 _USUAL = {"Partition": "aws", "Region": "us-east-1", "Account": "111122223333", "AccountId": "111122223333"}
 _LAST_DATE = int(datetime(9999, 12, 31, tzinfo=timezone.utc).timestamp())
 
@@ -285,8 +285,11 @@ class Realism:
         else:
             named = [request.other == z3.StringVal(p) for p in self.named_principals if ":" not in p]
             out = [z3.Not(request.anonymous), z3.Not(request.is_iam), z3.Or(z3.InRe(request.other, _SERVICE), *named)]
+        derived = (request.iam_arn, request.account)  # aws:PrincipalArn and aws:PrincipalAccount: plausible as
+        # the principal is, and a regular constraint over the ARN's concatenation costs z3 seconds
         for key in request.keys.values():
-            out += [z3.Implies(key.present, c) for c in _plausible(key)]
+            if not any(isinstance(v, z3.ExprRef) and v.eq(term) for v in key.values for term in derived):
+                out += [z3.Implies(key.present, c) for c in _plausible(key)]
         return out
 
     def request(self, model: z3.ModelRef) -> Request:
