@@ -33,7 +33,11 @@ from solomonic.policy.unsupported import Unsupported
 STRING = z3.StringSort()
 RE = z3.ReSort(STRING)
 ANY_CHAR = z3.AllChar(RE)
-ANYTHING = z3.Star(ANY_CHAR)
+# any text, written as "empty or one or more characters": the same language as Star(ANY_CHAR), which z3's
+# rewriter turns `x in "lit".*` into `prefixof("lit", x)`, a word constraint its string solver decides far more
+# slowly than the regular membership once negated beside another (`https://a/*x` against `https://a/*`: 1.3 s
+# as prefixof, 2 ms as a membership)
+ANYTHING = z3.Option(z3.Plus(ANY_CHAR))
 NOT_COLON = z3.Diff(ANY_CHAR, z3.Re(":"))
 
 PartKind = Literal["text", "star", "one", "var"]
