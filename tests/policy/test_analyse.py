@@ -107,3 +107,12 @@ def test_escaped_wildcard_is_a_literal_character() -> None:
     result = compare(literal, policy(grant(Resource="arn:aws:s3:::b/*")))
     assert result.verdict == "b-allows-more"
     assert result.b_not_a is not None and result.b_not_a.resource != "arn:aws:s3:::b/*"
+
+
+def test_a_numeric_set_gets_an_element_per_interval() -> None:
+    # three elements are needed (below, at and above 10) though the policy names one number: a bound of
+    # "each value and none of them" (2) would make the grant look empty, and the pair equivalent
+    all_three = {f"ForAnyValue:Numeric{op}": {"ec2:Counts": "10"} for op in ("LessThan", "Equals", "GreaterThan")}
+    comparison = compare(policy(grant(all_three)), policy(grant(Action="s3:PutObject")))
+    assert comparison.verdict in ("a-allows-more", "both-allow-more"), comparison.reason
+    assert comparison.a_not_b is not None and len(comparison.a_not_b.context["ec2:Counts"]) == 3

@@ -11,8 +11,9 @@ presence flag and a value of the sort its operators compare it as (Zelkova's typ
 
 A key compared under `ForAllValues:` / `ForAnyValue:` is a bounded set: a count and `bound` elements. The
 bound is the number of classes its policy values cut the element space into (each literal value, plus
-"none of them"; `2**m` where wildcards or variables make classes overlap), so every combination of classes
-is a set the solver can build; past `MAX_SET` elements the bound is cut and `truncated` says so.
+"none of them"; for `m` numbers or dates the values and the `m + 1` intervals around them; `2**m` where
+wildcards, variables or CIDR blocks make classes overlap), so every combination of classes is a set the
+solver can build; past `MAX_SET` elements the bound is cut and `truncated` says so.
 
 `universe` holds what every request satisfies: the documented shape of a principal and the keys AWS derives
 from it (`aws:PrincipalArn` is the principal's ARN), and the values the concrete evaluator refuses as
@@ -170,7 +171,11 @@ class SymbolicRequest:
             if entry.plain and sort != "string":
                 raise Unsupported(f"condition key {entry.spelling!r} is used both with and without a set operator")
             distinct = len(set(entry.constants))
-            classes = distinct + 1 if not entry.overlapping else 2 ** distinct
+            # the classes the policy values cut an element's space into: each value and "none of them" for
+            # equalities; each value and the intervals between them for numbers and dates (`NumericLessThan`);
+            # every combination where ranges or patterns overlap (CIDR blocks, wildcards, variables)
+            classes = (2 ** distinct if entry.overlapping or sort == "ip" else
+                       2 * distinct + 1 if sort in ("number", "date") else distinct + 1)
             if classes > MAX_SET:
                 self.truncated.append(entry.spelling)
             bound = min(classes, MAX_SET)
