@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from solomonic.policy.analyse import check, compare
 from solomonic.policy.evaluate import decide
+from solomonic.policy.model import Policy
 from tests.policy.test_encode import grant, policy
 
 BUCKET = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}
@@ -116,3 +117,16 @@ def test_a_numeric_set_gets_an_element_per_interval() -> None:
     comparison = compare(policy(grant(all_three)), policy(grant(Action="s3:PutObject")))
     assert comparison.verdict in ("a-allows-more", "both-allow-more"), comparison.reason
     assert comparison.a_not_b is not None and len(comparison.a_not_b.context["ec2:Counts"]) == 3
+
+
+def test_a_principal_pattern_and_its_neighbour_part_on_a_name_the_policy_gives() -> None:
+    # role/data-admin-* and role/data-admin-*x differ on role/data-admin- (the star as nothing)
+    def deny_except(pattern: str) -> Policy:
+        return policy({"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "s3:DeleteObject",
+                       "Resource": "arn:aws:s3:::b/*"},
+                      {"Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::b/*",
+                       "Condition": {"ArnNotLike": {"aws:PrincipalArn": pattern}}})
+    comparison = compare(deny_except("arn:aws:iam::111122223333:role/data-admin-*"),
+                         deny_except("arn:aws:iam::111122223333:role/data-admin-*x"))
+    assert comparison.verdict == "a-allows-more", comparison.reason
+    assert comparison.a_not_b is not None and comparison.a_not_b.principal.endswith(":role/data-admin-")

@@ -169,10 +169,13 @@ class Realism:
         self.patterns = [_glob(a) for a in sorted({a.lower() for a in self._written})]
         self.named_principals: list[str] = sorted({e.value for p in encoder.policies for s in p.statements
                                         for e in (s.principals or ()) if e.value != "*"})
-        # the IAM principals the policies name, in Principal or as aws:PrincipalArn values (wildcards filled)
-        arns = [*self.named_principals, *(re.sub(r"[*?]", "x", v) for p in encoder.policies for s in p.statements
-                                          for c in s.conditions if c.key.lower() == "aws:principalarn"
-                                          for v in c.values)]
+        # the IAM principals the policies name, in Principal or as aws:PrincipalArn values, their wildcards
+        # filled two ways ('*' as nothing and as 'x'), so that `role/admin-*` and `role/admin-*x` part
+        # (`role/admin-` matches only the first)
+        arns = [*self.named_principals, *(re.sub(r"\?", "x", v.replace("*", star)) for p in encoder.policies
+                                          for s in p.statements for c in s.conditions
+                                          if c.key.lower() == "aws:principalarn" for v in c.values
+                                          for star in ("", "x"))]
         self.named_iam_names = sorted({m[1] for arn in arns if (m := _IAM_NAME.fullmatch(arn))})
 
     @functools.cached_property
