@@ -132,7 +132,7 @@ def answer(source: Source, name: str, prop: str, timeout_s: float, memory: str |
         return Result(verdict=Verdict.UNKNOWN, reason=f"{prop} does not apply: {why_not}", **base).to_json()
     result = remembered(memory, function, prop, {"language": source.language, **source.details}, timeout_s,
                         lambda: analyse(function, prop, Options(timeout_s=timeout_s)))
-    result = _typed_witness(function, result)
+    result = _replayable(function, _typed_witness(function, result))
     result.assumptions = list(function.assumptions)
     return result.to_json()
 
@@ -149,6 +149,16 @@ def _typed_witness(function: Function, result: Result) -> Result:
                   language=result.language, seconds=result.seconds,
                   reason=f"a counterexample needs a value of unknown type for {', '.join(unknown_type)} (found "
                          f"{function.name}({inputs}), an int where the function may expect another type)")
+
+
+def _replayable(function: Function, result: Result) -> Result:
+    """A "no" stands only where its witness ran the function analysed: not where the module rebinds the
+    function's name (the front end says why in `replay_context["unreplayable"]`). Unknown."""
+    why = function.replay_context.get("unreplayable")
+    if result.verdict != Verdict.NO or not why:
+        return result
+    return Result(result.file, result.function, result.property, Verdict.UNKNOWN, line=result.line,
+                  language=result.language, seconds=result.seconds, reason=why)
 
 
 def check(path: str, function: str | None = None, property: str = "all", timeout: float = 10.0,

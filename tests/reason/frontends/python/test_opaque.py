@@ -193,3 +193,29 @@ def test_none_kept_in_a_variable_is_a_value_of_unknown_type(tmp_path):
     """)
     r = one(path, "f")
     assert r.verdict == Verdict.YES, r.reason
+
+
+def test_a_def_whose_name_the_module_rebinds_is_proved_as_written_and_never_refuted(tmp_path):
+    """`from m import *` after the defs (as bisect and heapq do with their C versions) may replace every
+    function: a proof is about the def as written, and says so; a counterexample cannot be replayed, since
+    calling the module's attribute may run something else, so a no becomes unknown with that reason."""
+    path = write(tmp_path, """
+        def steps(n: int):
+            while n > 0:
+                n -= 1
+            return n
+
+        def positive(n: int):
+            return n > 0
+
+        try:
+            from math import *
+        except ImportError:
+            pass
+    """)
+    proof = one(path, "steps")
+    assert proof.verdict == Verdict.YES, proof.reason
+    assert any("the def of steps at line 2 as written" in a for a in proof.assumptions)
+    refuted = one(path, "positive", "returns-true")
+    assert refuted.verdict == Verdict.UNKNOWN
+    assert "a counterexample cannot be replayed" in refuted.reason

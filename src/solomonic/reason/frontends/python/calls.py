@@ -77,18 +77,19 @@ class CallLowering(NestedLowering):
             return self.builtin(name, node)
         return self.opaque_call(node)
 
-    def ordinary(self, fn: ast.FunctionDef, node: ast.AST) -> None:
+    def ordinary(self, fn: ast.FunctionDef, node: ast.AST, entry: bool = False) -> None:
         """Refuse a function whose call does not run its body (see ordinary_reason)."""
-        reason = self.ordinary_reason(fn)
+        reason = self.ordinary_reason(fn, entry)
         if reason is not None:
             raise self.unsupported(reason, node)
 
-    def ordinary_reason(self, fn: ast.FunctionDef) -> str | None:
+    def ordinary_reason(self, fn: ast.FunctionDef, entry: bool = False) -> str | None:
         """Why a call of the module's function fn may not run its body, if it may not: its name the module
         binds to something else too, it is decorated (the decorator's result runs), it is a generator
         function (even one whose `yield` cannot be reached: it returns a generator). Such a call is an
-        opaque call; such a function is not analysed."""
-        if fn.name in self.module.rebound:
+        opaque call; such a function is not analysed, except that the function under analysis (`entry`)
+        may have a rebound name: its def is still what the question is about (lower.py)."""
+        if fn.name in self.module.rebound and not entry:
             return f"`{fn.name}`, a name the module also binds otherwise"
         if fn.decorator_list:
             return f"`{fn.name}`, decorated with @{ast.unparse(fn.decorator_list[0])}"

@@ -133,7 +133,7 @@ class _Lowering(CallLowering):
             if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own_nodes(fn)):
                 raise self.unsupported(f"`{self.entry_name}`, a generator function (it yields)", fn)
         else:
-            self.ordinary(fn, fn)
+            self.ordinary(fn, fn, entry=True)
         frame = Frame(fn, "", {}, set())
         self.frames.append(frame)
         inputs = self.declare_parameters(fn)
@@ -147,8 +147,17 @@ class _Lowering(CallLowering):
             self.finish_return(PyValue(const(0, INT), TRUE), last_line(fn))
         self.assumptions = (*self.assumptions, *(f"{name}: {UNKNOWN} (a module-level name the module rebinds)"
                                                  for name in self.module_variables), *self.operations_assumed())
+        replay_context = {}
+        if self.entry_name not in self.module.methods and fn.name in self.module.rebound:
+            # `from _bisect import *` replaces bisect_right: a proof is about this def, but a replay, which
+            # calls the module's attribute, would run something else
+            self.assumptions = (*self.assumptions, f"the def of {fn.name} at line {fn.lineno} as written (the "
+                                "module binds the name to something else too)")
+            replay_context["unreplayable"] = (f"the module binds `{fn.name}` to something else too, so calling "
+                                              "it may not run this def: a counterexample cannot be replayed")
         return Function(self.entry_name or fn.name, "python", self.module.path, fn.lineno, inputs, self.b.cfg,
-                        returns_value(fn), procedures=self.procedures, assumptions=self.assumptions)
+                        returns_value(fn), replay_context=replay_context, procedures=self.procedures,
+                        assumptions=self.assumptions)
 
     def declare_parameters(self, fn: ast.FunctionDef) -> list[Input]:
         """The positional parameters are the inputs (the replay passes them in order); keyword-only ones,
