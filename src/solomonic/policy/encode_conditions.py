@@ -115,7 +115,8 @@ class _Matcher:
         exact = strings.term(pattern, terms) if not ignore_case else None
         if exact is not None:
             return z3.And(*needed, value == exact)
-        return z3.And(*needed, z3.InRe(value, strings.glob_regex(pattern, terms, ignore_case=ignore_case)))
+        return z3.And(*needed, z3.InRe(value, strings.glob_regex(pattern, terms, ignore_case=ignore_case,
+                                                                 star=strings.ANY_TEXT)))
 
 
 def _ordered(base: str, value: Value, constant: Fraction | int) -> z3.BoolRef:

@@ -69,14 +69,16 @@ def search(encoder: Encoder, realism: Realism, goal: z3.BoolRef, extra: list[z3.
         return Search(None)
     model = solver.model() if verdict == z3.sat else None
     found = _realistic(encoder, realism, goal, extra, model, deadline)
-    if found is None and model is None:
-        return Search(None, f"{what}: the solver gave no answer in time ({solver.reason_unknown()})")
     if found is None:
-        unrealistic = realism.request(model)
+        # no real request has the property: that needs no answer over every request, which may have timed out
+        unrealistic = realism.request(model) if model is not None else None
         if _only_unreal_requests(encoder, realism, goal, extra, deadline):
+            example = f", e.g. {unrealistic.action!r} on {unrealistic.resource!r}" if unrealistic else ""
             return Search(None, note=f"{what}: none with a real action on a resource of a type it takes (only "
                                      f"with action names no catalogue action behaves like, or resources of other "
-                                     f"types, e.g. {unrealistic.action!r} on {unrealistic.resource!r})")
+                                     f"types{example})")
+        if unrealistic is None:
+            return Search(None, f"{what}: the solver gave no answer in time ({solver.reason_unknown()})")
         return Search(None, f"{what}: only requests no real caller sends were found (none with a catalogue action "
                             f"on a resource of a type it takes, plausible values, in time), e.g. action "
                             f"{unrealistic.action!r} on {unrealistic.resource!r} by {unrealistic.principal!r}")
@@ -97,9 +99,9 @@ def _realistic(encoder: Encoder, realism: Realism, goal: z3.BoolRef, extra: list
     (when there is one) first, and an example resource (then any of the action's resource types)."""
     kinds = realism.principal_kinds(model) if model is not None else ["iam", "anonymous", "other"]
     actions = realism.ordered(realism.request(model).action.lower() if model is not None else "")
-    tries = [(kind, alternative, CONCRETE_TRY_MS if concrete else ACTION_TRY_MS)
+    tries = ((kind, alternative, CONCRETE_TRY_MS if concrete else ACTION_TRY_MS)  # lazily: examples cost time
              for concrete in (True, False) for kind in kinds for action in actions
-             for alternative in realism.action(action, concrete)]
+             for alternative in realism.action(action, concrete))
     for kind, alternative, limit in tries:
         if deadline.milliseconds() <= 1:
             break
