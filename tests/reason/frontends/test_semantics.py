@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from solomonic.reason.frontends.c.lower import lower_c, parse_c
-from solomonic.reason.frontends.python.lower import lower_python, parse_python
 from solomonic.reason.ir.interpret import run
 from solomonic.reason.replay.c import can_compile_32bit
+from tests.reason.frontends.python.cpython import assert_matches_cpython
 
 C_TYPES = {  # name -> (bits under ILP32, bits under LP64, signed)
     "int": (32, 32, True), "unsigned int": (32, 32, False), "short": (16, 16, True),
@@ -158,24 +158,7 @@ def py_expression(draw, depth=3):
                                              max_size=3))
 def test_python_expressions_match_cpython(expr, inputs):
     source = f"def f(a: int, b: int):\n    return {expr}\n"
-    namespace: dict = {}
-    exec(source, namespace)
-    function = lower_python(parse_python("<generated>", source.encode()), "f")
-    for a, b in inputs:
-        try:
-            want: object = namespace["f"](a, b)
-        except ZeroDivisionError:
-            want = ZeroDivisionError
-        env = {function.inputs[0].var: a, function.inputs[1].var: b}
-        trace = run(function, env, lambda *_: 0, set())
-        assert trace.event is not None, (expr, a, b, trace.outcome)
-        if want is ZeroDivisionError:
-            assert trace.event.kind == "exception", (expr, a, b, trace.event)
-        else:
-            assert trace.event.kind in ("return", "return-false"), (expr, a, b, trace.event)
-            got = next(v for var, v in trace.env.items() if var.name == "$return")
-            assert got == int(want), (expr, a, b, got, want)
-            assert (trace.event.kind == "return") == bool(want)
+    assert_matches_cpython(source, inputs, (ZeroDivisionError,))
 
 
 RANGE_BOUNDS = ["a", "b", "-a", "b - a", "0", "5", "-4"]
@@ -193,21 +176,4 @@ def test_python_loops_and_unpacking_match_cpython(bounds, parts, inputs):
     source = (f"def f(a: int, b: int):\n    t = 0\n    for i in range({start}, {stop}, {step}):\n"
               f"        t = t * 3 + i\n    else:\n        t += 1\n    q, r = divmod({parts[0]}, {parts[1]})\n"
               f"    a, b = b, a + t\n    return ({parts[2]}) + q * 5 + r * 7 + t * 11\n")
-    namespace: dict = {}
-    exec(source, namespace)
-    function = lower_python(parse_python("<generated>", source.encode()), "f")
-    for a, b in inputs:
-        try:
-            want: object = namespace["f"](a, b)
-        except (ZeroDivisionError, ValueError) as err:
-            want = type(err)
-        env = {function.inputs[0].var: a, function.inputs[1].var: b}
-        trace = run(function, env, lambda *_: 0, set())
-        assert trace.event is not None, (source, a, b, trace.outcome)
-        if isinstance(want, type):
-            assert trace.event.kind == "exception", (source, a, b, trace.event)
-            assert trace.event.message.startswith(want.__name__), (source, a, b, trace.event)
-        else:
-            assert trace.event.kind in ("return", "return-false"), (source, a, b, trace.event)
-            got = next(v for var, v in trace.env.items() if var.name == "$return")
-            assert got == int(want), (source, a, b, got, want)
+    assert_matches_cpython(source, inputs, (ZeroDivisionError, ValueError))

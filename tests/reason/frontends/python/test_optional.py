@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from solomonic.reason import check
 from solomonic.reason.frontends.python.lower import lower_python, parse_python
-from solomonic.reason.ir.interpret import run
 from solomonic.reason.result import Verdict
+from tests.reason.frontends.python.cpython import assert_matches_cpython
 
 USES = ["x is None", "x is not None", "None is x", "x == b", "x != None", "None == x", "x + 1", "-x", "x < b",
         "b >= x", "x or b", "x and b", "not x", "bool(x)", "abs(x)", "min(x, b)", "int(x)", "x if b > 0 else None",
@@ -33,27 +33,7 @@ def test_none_and_optional_ints_match_cpython(make, uses, inputs):
     exception (TypeError where a number is needed) as CPython."""
     lines = [f"    x = {make}", *(f"    x = {u}" for u in uses)]
     source = "def f(a: int, b: int):\n" + "\n".join(lines) + "\n    return x\n"
-    namespace: dict = {}
-    exec(source, namespace)
-    function = lower_python(parse_python("<generated>", source.encode()), "f")
-    for a, b in inputs:
-        try:
-            want: object = namespace["f"](a, b)
-        except TypeError:
-            want = TypeError
-        env = {function.inputs[0].var: a, function.inputs[1].var: b}
-        trace = run(function, env, lambda *_: 0, set())
-        assert trace.event is not None, (source, a, b, trace.outcome)
-        if want is TypeError:
-            assert trace.event.kind == "exception" and trace.event.message.startswith("TypeError"), \
-                (source, a, b, trace.event)
-            continue
-        assert trace.event.kind in ("return", "return-false"), (source, a, b, trace.event)
-        returned = {var.name: v for var, v in trace.env.items()}
-        assert bool(returned["$return_none"]) == (want is None), (source, a, b, want)
-        if want is not None:
-            assert returned["$return"] == want, (source, a, b, returned["$return"], want)
-        assert (trace.event.kind == "return") == bool(want), (source, a, b, want)
+    assert_matches_cpython(source, inputs, (TypeError,))
 
 
 def _answer(tmp_path, source: str, name: str, prop: str = "terminates"):
