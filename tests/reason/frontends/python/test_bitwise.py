@@ -7,14 +7,12 @@ without an exact linear meaning with the reason.
 from __future__ import annotations
 
 import re
-import textwrap
 
 import pytest
 import z3
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from solomonic.reason import check
 from solomonic.reason.frontends.python.bitwise import and_bounds, bitwise, invert, shift
 from solomonic.reason.frontends.python.lower import lower_python, parse_python
 from solomonic.reason.ir import INT, Unsupported, Var, const
@@ -22,6 +20,7 @@ from solomonic.reason.ir.evaluate import evaluate
 from solomonic.reason.ir.interpret import run
 from solomonic.reason.result import Verdict
 from solomonic.reason.symbolic.encode import Encoder
+from tests.reason.frontends.python.answers import answer
 from tests.reason.frontends.python.cpython import assert_matches_cpython
 
 INTS = st.one_of(st.integers(-40, 40), st.integers(-2**90, 2**90),
@@ -89,15 +88,8 @@ def test_bitwise_expressions_match_cpython(expr, inputs):
     assert_matches_cpython(source, inputs, (ZeroDivisionError, ValueError))
 
 
-def _answer(tmp_path, source: str, name: str, prop: str = "terminates"):
-    path = tmp_path / "m.py"
-    path.write_text(textwrap.dedent(source))
-    [result] = check(str(path), function=name, property=prop, timeout=20)
-    return result
-
-
 def test_a_popcount_loop_terminates(tmp_path):
-    r = _answer(tmp_path, """
+    r = answer(tmp_path, """
         def popcount(x):
             assert x >= 0
             count = 0
@@ -111,7 +103,7 @@ def test_a_popcount_loop_terminates(tmp_path):
 
 def test_halving_a_negative_int_never_reaches_zero(tmp_path):
     """-1 >> 1 == -1: `while x: x >>= 1` never ends for a negative x; the witness is replayed."""
-    r = _answer(tmp_path, """
+    r = answer(tmp_path, """
         def halve(x):
             steps = 0
             while x:
@@ -125,7 +117,7 @@ def test_halving_a_negative_int_never_reaches_zero(tmp_path):
 
 
 def test_doubling_up_to_a_bound_and_masking_terminate(tmp_path):
-    r = _answer(tmp_path, """
+    r = answer(tmp_path, """
         def next_power(n):
             p = 1
             while p < n:
@@ -133,7 +125,7 @@ def test_doubling_up_to_a_bound_and_masking_terminate(tmp_path):
             return p
     """, "next_power")
     assert r.verdict == Verdict.YES, r.reason
-    r = _answer(tmp_path, """
+    r = answer(tmp_path, """
         def low_byte(x):
             return 0 <= x & 0xFF <= 255 and x | -256 < 0 and (x ^ -1) == ~x
     """, "low_byte", "returns-true")
@@ -143,7 +135,7 @@ def test_doubling_up_to_a_bound_and_masking_terminate(tmp_path):
 def test_a_negative_shift_count_raises(tmp_path):
     """`x << -1` raises ValueError: an exception exit, where `terminates` holds; a loop that shifts by a
     negative count ends at once."""
-    r = _answer(tmp_path, """
+    r = answer(tmp_path, """
         def f(x):
             while x > 0:
                 x = x << -1
@@ -167,7 +159,7 @@ def test_the_bounds_of_and_between_two_ints_hold_in_cpython(x, y):
 def test_and_between_two_ints_is_known_by_its_bounds(tmp_path):
     """Kernighan's popcount clears the lowest set bit: `n & (n - 1)` is below n for n > 0, which its bounds
     say, so the loop ranks; `(n & m) >= 0` fails for two negative ints, and the replay confirms it."""
-    r = _answer(tmp_path, """
+    r = answer(tmp_path, """
         def popcount(n):
             count = 0
             while n > 0:
@@ -176,7 +168,7 @@ def test_and_between_two_ints_is_known_by_its_bounds(tmp_path):
             return count
     """, "popcount", "terminates")
     assert r.verdict == Verdict.YES, r.reason
-    r = _answer(tmp_path, """
+    r = answer(tmp_path, """
         def non_negative(n, m):
             return (n & m) >= 0
     """, "non_negative", "returns-true")

@@ -5,29 +5,18 @@ anything, and every answer that rests on that says what it assumes (the operatio
 from __future__ import annotations
 
 import json
-import textwrap
 
 import pytest
 
 pytest.importorskip("z3")
 
-from solomonic.reason import check, report
+from solomonic.reason import report
 from solomonic.reason.frontends.python.lower import lower_python, parse_python
 from solomonic.reason.result import Verdict
+from tests.reason.frontends.python.answers import one, write
 
 OPS = "the operations on values of unknown type"
 UNCHANGED = "return without changing this function's variables"
-
-
-def write(tmp_path, source: str):
-    path = tmp_path / "m.py"
-    path.write_text(textwrap.dedent(source))
-    return path
-
-
-def one(path, function: str, prop: str = "terminates"):
-    [r] = check(str(path), function=function, property=prop, timeout=20)
-    return r
 
 
 def test_a_loop_free_function_on_lists_and_objects_terminates_under_stated_assumptions(tmp_path):

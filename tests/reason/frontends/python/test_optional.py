@@ -7,15 +7,13 @@ library's bisect_right (`if hi is None: hi = len(a)`) is proved to terminate.
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from solomonic.reason import check
 from solomonic.reason.frontends.python.lower import lower_python, parse_python
 from solomonic.reason.result import Verdict
+from tests.reason.frontends.python.answers import answer
 from tests.reason.frontends.python.cpython import assert_matches_cpython
 
 USES = ["x is None", "x is not None", "None is x", "x == b", "x != None", "None == x", "x + 1", "-x", "x < b",
@@ -36,16 +34,9 @@ def test_none_and_optional_ints_match_cpython(make, uses, inputs):
     assert_matches_cpython(source, inputs, (TypeError,))
 
 
-def _answer(tmp_path, source: str, name: str, prop: str = "terminates"):
-    path = tmp_path / "m.py"
-    path.write_text(textwrap.dedent(source))
-    [result] = check(str(path), function=name, property=prop, timeout=20)
-    return result
-
-
 def test_bisect_right_terminates(tmp_path):
     """The standard library's bisect_right: hi defaults to None and becomes len(a)."""
-    r = _answer(tmp_path, """
+    r = answer(tmp_path, """
         def bisect_right(a, x, lo=0, hi=None):
             if lo < 0:
                 raise ValueError('lo must be non-negative')
@@ -64,7 +55,7 @@ def test_bisect_right_terminates(tmp_path):
 
 
 def test_a_function_that_sometimes_returns_none_is_a_replayed_no_for_returns_true(tmp_path):
-    r = _answer(tmp_path, """
+    r = answer(tmp_path, """
         def first_square_over(n, bound):
             found = None
             i = 0
@@ -79,7 +70,7 @@ def test_a_function_that_sometimes_returns_none_is_a_replayed_no_for_returns_tru
 
 
 def test_a_loop_over_an_optional_int_is_a_yes_once_none_is_ruled_out(tmp_path):
-    r = _answer(tmp_path, """
+    r = answer(tmp_path, """
         def drain(n, stop=None):
             if stop is None:
                 stop = 0
@@ -106,7 +97,7 @@ def test_optional_annotations_and_none_defaults(signature, kind):
 
 def test_an_optional_parameter_none_raises_where_a_number_is_needed(tmp_path):
     """x + 1 with x None is a TypeError: an exception exit, so terminates holds for every int | None."""
-    r = _answer(tmp_path, """
+    r = answer(tmp_path, """
         def f(x=None):
             while x + 1 > 0:
                 x -= 1

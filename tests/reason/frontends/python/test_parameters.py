@@ -8,27 +8,21 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import textwrap
 
 import pytest
 
 pytest.importorskip("z3")
 
-from solomonic.reason import check, report
+from solomonic.reason import report
 from solomonic.reason.frontends.python.lower import lower_python, parse_python
 from solomonic.reason.frontends.python.parameters import parse_param_types
 from solomonic.reason.result import Verdict
-
-
-def write(tmp_path, source: str):
-    path = tmp_path / "m.py"
-    path.write_text(textwrap.dedent(source))
-    return path
+from tests.reason.frontends.python import answers
+from tests.reason.frontends.python.answers import write
 
 
 def one(path, function: str, prop: str = "terminates", **kw):
-    [r] = check(str(path), function=function, property=prop, timeout=10, **kw)
-    return r
+    return answers.one(path, function, prop, timeout=10, **kw)
 
 
 def test_an_untyped_function_is_analysed_assuming_ints_and_says_so_everywhere(tmp_path):
