@@ -33,7 +33,9 @@ decides whatever the other statements hold.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from solomonic.policy import wildcard
 from solomonic.policy.conditions import holds
@@ -46,6 +48,7 @@ __all__ = ["Evaluation", "Unsupported", "decide", "matches"]
 _ACCOUNT = re.compile(r"\d{12}")
 _ROOT = re.compile(r"arn:[^:]+:iam::(?P<account>\d{12}):root")
 _PRINCIPAL_ARN = re.compile(r"arn:[^:]+:(?:iam|sts)::(?P<account>\d{12}):.+")
+T = TypeVar("T")  # an element's value: an action pattern, a Principal entry
 _PRECEDENCE: tuple[tuple[Effect, Decision], ...] = (("Deny", "explicit-deny"), ("Allow", "allow"))
 
 
@@ -115,25 +118,15 @@ def _match(statement: Statement, request: Request, policy: Policy) -> tuple[bool
 
 
 def _action(statement: Statement, request: Request, _: Policy) -> tuple[bool, str]:
-    hit = None
-    unsupported: Unsupported | None = None
-    for pattern in statement.actions:
+    def matches(pattern: str) -> bool:
         service = pattern.partition(":")[0]
         if pattern != "*" and ("*" in service or "?" in service):
-            unsupported = unsupported or Unsupported(
-                f"action {pattern!r}: a wildcard in the service prefix (the reference shows wildcards in the "
-                "action name, or '*' alone)")
-        elif wildcard.matches(wildcard.tokens(pattern), request.action, ignore_case=True):
-            hit = pattern
-            break
-    if hit is None and unsupported is not None:
-        raise unsupported
-    element = "NotAction" if statement.not_action else "Action"
-    if statement.not_action:
-        return hit is None, (f"{request.action} is not in NotAction" if hit is None
-                             else f"{request.action} is excluded by NotAction {hit!r}")
-    return hit is not None, (f"{request.action} matches {element} {hit!r}" if hit is not None
-                             else f"{request.action} matches no {element} value")
+            raise Unsupported(f"action {pattern!r}: a wildcard in the service prefix (the reference shows "
+                              "wildcards in the action name, or '*' alone)")
+        return wildcard.matches(wildcard.tokens(pattern), request.action, ignore_case=True)
+
+    hit = _first_match(statement.actions, matches)
+    return _decided("Action", statement.not_action, request.action, None if hit is None else repr(hit))
 
 
 def _resource(statement: Statement, request: Request, policy: Policy) -> tuple[bool, str]:
@@ -142,7 +135,7 @@ def _resource(statement: Statement, request: Request, policy: Policy) -> tuple[b
     variables = policy.version == VARIABLE_VERSION
     hit = None
     unsupported: Unsupported | None = None
-    for text in statement.resources:
+    for text in statement.resources:  # like _first_match, except that a substitution refused is final
         pattern = substitute(text, request.context, variables=variables, wildcards=True)
         if pattern is None:
             continue  # a policy variable with no value: equal to and like no ARN
@@ -154,11 +147,7 @@ def _resource(statement: Statement, request: Request, policy: Policy) -> tuple[b
             unsupported = unsupported or error
     if hit is None and unsupported is not None:
         raise unsupported
-    if statement.not_resource:
-        return hit is None, (f"{request.resource} is not in NotResource" if hit is None
-                             else f"{request.resource} is excluded by NotResource {hit!r}")
-    return hit is not None, (f"{request.resource} matches Resource {hit!r}" if hit is not None
-                             else f"{request.resource} matches no Resource value")
+    return _decided("Resource", statement.not_resource, request.resource, None if hit is None else repr(hit))
 
 
 def _principal(statement: Statement, request: Request, _: Policy) -> tuple[bool, str]:
@@ -166,23 +155,35 @@ def _principal(statement: Statement, request: Request, _: Policy) -> tuple[bool,
         if request.principal == "*":
             return False, "an anonymous request has no identity an identity policy could be attached to"
         return True, "no Principal element (the identity the policy is attached to)"
-    hit = None
+    hit = _first_match(statement.principals, lambda entry: _principal_matches(entry, request.principal))
+    who = "anonymous" if request.principal == "*" else request.principal
+    return _decided("Principal", statement.not_principal, who,
+                    None if hit is None else f"{hit.kind} {hit.value!r}")
+
+
+def _first_match(values: Iterable[T], matches: Callable[[T], bool]) -> T | None:
+    """The first value that matches the request. A value the evaluator cannot decide (`Unsupported`)
+    matters only when no other value matches: one match decides the element whatever the others say."""
     unsupported: Unsupported | None = None
-    for entry in statement.principals:
+    for value in values:
         try:
-            if _principal_matches(entry, request.principal):
-                hit = entry
-                break
+            if matches(value):
+                return value
         except Unsupported as error:
             unsupported = unsupported or error
-    if hit is None and unsupported is not None:
+    if unsupported is not None:
         raise unsupported
-    who = "anonymous" if request.principal == "*" else request.principal
-    if statement.not_principal:
-        return hit is None, (f"{who} is not in NotPrincipal" if hit is None
-                             else f"{who} is excluded by NotPrincipal {hit.kind} {hit.value!r}")
-    return hit is not None, (f"{who} matches Principal {hit.kind} {hit.value!r}" if hit is not None
-                             else f"{who} matches no Principal value")
+    return None
+
+
+def _decided(element: str, negated: bool, subject: str, hit: str | None) -> tuple[bool, str]:
+    """Whether `Element` (or `NotElement`, when negated) matches, given the value that matched `subject`
+    (None: none did), and why, in words."""
+    if negated:
+        return hit is None, (f"{subject} is not in Not{element}" if hit is None
+                             else f"{subject} is excluded by Not{element} {hit}")
+    return hit is not None, (f"{subject} matches {element} {hit}" if hit is not None
+                             else f"{subject} matches no {element} value")
 
 
 def _principal_matches(entry: PrincipalEntry, principal: str) -> bool:
