@@ -49,17 +49,9 @@ class DescentSearch(LassoSearch):
     def callee(self, head: int) -> str:
         return self.procedure.get(head, f"the function at line {self.line(head)}")
 
-    def confirm_cycle(self, cex: Counterexample, j: int, k: int) -> Result | str:
-        period = k - j
-
-        def oracle(edge: int, step: int, stmt) -> Value:
-            if step >= k:
-                step = j + (step - j) % period
-            return cex.nondet.get((edge, step), 0)
-
-        return self.confirm(cex, oracle, f"a call is made again with the same arguments {period} "
-                                         f"call{'s' if period > 1 else ''} deeper, before the first returns",
-                            {"cycle": [j, k]})
+    def cycle_reason(self, j: int, period: int) -> str:
+        calls = f"{period} call{'s' if period > 1 else ''}"
+        return f"a call is made again with the same arguments {calls} deeper, before the first returns"
 
     def confirm_recurrent(self, cex: Counterexample, head: int, recurrent: z3.BoolRef) -> Result | str:
         certificate = make_invariant(self.system, head, recurrent)

@@ -100,8 +100,12 @@ class LassoSearch(LoopAnalysis):
                 step = j + (step - j) % period
             return cex.nondet.get((edge, step), 0)
 
-        return self.confirm(cex, oracle, f"the state at step {j} comes back after {period} more "
-                                         f"loop iteration{'s' if period > 1 else ''}, unchanged", {"cycle": [j, k]})
+        return self.confirm(cex, oracle, self.cycle_reason(j, period), {"cycle": [j, k]})
+
+    def cycle_reason(self, j: int, period: int) -> str:
+        """What a cycle from step j of `period` steps shows, in words (a loop's state comes back)."""
+        iterations = f"{period} more loop iteration{'s' if period > 1 else ''}"
+        return f"the state at step {j} comes back after {iterations}, unchanged"
 
     def confirm_recurrent(self, cex: Counterexample, head: int, recurrent: z3.BoolRef) -> Result | str:
         from solomonic.reason.symbolic.printer import show_z3
