@@ -132,33 +132,32 @@ def answer(source: Source, name: str, prop: str, timeout_s: float, memory: str |
         return Result(verdict=Verdict.UNKNOWN, reason=f"{prop} does not apply: {why_not}", **base).to_json()
     result = remembered(memory, function, prop, {"language": source.language, **source.details}, timeout_s,
                         lambda: analyse(function, prop, Options(timeout_s=timeout_s)))
-    result = _replayable(function, _typed_witness(function, result))
+    result = _standing(function, result)
     result.assumptions = list(function.assumptions)
     return result.to_json()
 
 
-def _typed_witness(function: Function, result: Result) -> Result:
-    """A "no" stands only on a witness whose every input has a type the function takes. A parameter of
-    unknown type is an arbitrary value in the model, so its witness value is an int the function may never
-    be meant to get (`f(xs=0)` raising TypeError): true of the real function, but no finding. Unknown."""
-    unknown_type = [i.display for i in function.inputs if i.source_type == "object"]
-    if result.verdict != Verdict.NO or not unknown_type:
-        return result
-    inputs = ", ".join(f"{k}={v}" for k, v in (result.witness or {}).get("inputs", {}).items())
-    return Result(result.file, result.function, result.property, Verdict.UNKNOWN, line=result.line,
-                  language=result.language, seconds=result.seconds,
-                  reason=f"a counterexample needs a value of unknown type for {', '.join(unknown_type)} (found "
-                         f"{function.name}({inputs}), an int where the function may expect another type)")
-
-
-def _replayable(function: Function, result: Result) -> Result:
-    """A "no" stands only where its witness ran the function analysed: not where the module rebinds the
-    function's name (the front end says why in `replay_context["unreplayable"]`). Unknown."""
-    why = function.replay_context.get("unreplayable")
-    if result.verdict != Verdict.NO or not why:
+def _standing(function: Function, result: Result) -> Result:
+    """A "no" stands only on a witness that shows it of this function; otherwise it is unknown, saying why
+    (`_why_no_falls`)."""
+    why = _why_no_falls(function, result) if result.verdict == Verdict.NO else None
+    if why is None:
         return result
     return Result(result.file, result.function, result.property, Verdict.UNKNOWN, line=result.line,
                   language=result.language, seconds=result.seconds, reason=why)
+
+
+def _why_no_falls(function: Function, result: Result) -> str | None:
+    """Two reasons. A parameter of unknown type is an arbitrary value in the model, so its witness value is
+    an int the function may never be meant to get (`f(xs=0)` raising TypeError): true of the real function,
+    but no finding. And where the module rebinds the function's name, a replay, which calls the module's
+    attribute, may not have run this def (the front end says so in `replay_context["unreplayable"]`)."""
+    unknown_type = [i.display for i in function.inputs if i.source_type == "object"]
+    if unknown_type:
+        inputs = ", ".join(f"{k}={v}" for k, v in (result.witness or {}).get("inputs", {}).items())
+        return (f"a counterexample needs a value of unknown type for {', '.join(unknown_type)} (found "
+                f"{function.name}({inputs}), an int where the function may expect another type)")
+    return function.replay_context.get("unreplayable")
 
 
 def check(path: str, function: str | None = None, property: str = "all", timeout: float = 10.0,
