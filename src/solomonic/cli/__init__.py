@@ -9,7 +9,7 @@ import os
 import sys
 
 from solomonic import __version__
-from solomonic.cli import bench, bmojo, check, generate, memory, policy, recheck, svcomp, train
+from solomonic.cli import bench, bmojo, check, generate, memory, network, policy, recheck, svcomp, train
 from solomonic.cli.conventions import EXIT_UNKNOWN
 from solomonic.errors import UserError
 
@@ -51,6 +51,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"solomonic {__version__}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
-    for command in (check, policy, recheck, svcomp, memory, bmojo, generate, train, bench):
+    for command in (check, policy, network, recheck, svcomp, memory, bmojo, generate, train, bench):
         command.add_parser(sub)
     return parser

@@ -1,0 +1,120 @@
+"""`solomonic network`: questions about AWS VPC networks, read offline from a snapshot directory (issue 31).
+Today: `trace`, the fate of one packet.
+
+This module reads the command line, calls `solomonic.network` and chooses the exit status; the answer is
+rendered by `network_report`. The engine is imported inside each `run_*`, so `solomonic --help` loads none
+of it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from ipaddress import AddressValueError, IPv4Address
+
+from solomonic.cli.conventions import EXIT_NO, EXIT_OK, EXIT_UNKNOWN
+
+TRACE_EPILOG = """\
+The fate of one packet, one way, and every resource it passes: security groups (stateful, egress at
+the source, ingress at the destination), network ACLs (stateless, in rule-number order, leaving and
+entering each subnet), route tables (longest prefix; explicit association, else the main table),
+internet gateways (public and Elastic IP translation), NAT gateways, VPC peering (not transitive).
+What the snapshot holds and the engine does not model yet (transit gateways, VPN, endpoints, load
+balancers) makes the answer unknown, naming it.
+
+SNAPSHOT: a folder of the AWS CLI's describe-* JSON outputs, one file per call named after its
+top-level key (Vpcs.json, Subnets.json, RouteTables.json, SecurityGroups.json, NetworkAcls.json,
+InternetGateways.json, NatGateways.json, NetworkInterfaces.json, Reservations.json, Addresses.json,
+VpcPeeringConnections.json, PrefixLists.json), flat, under REGION/ or under accounts/ACCOUNT/REGION/.
+
+dispositions: accepted, exits-network, denied-in, denied-out, no-route, no-destination, unknown.
+
+example:
+  $ solomonic network trace snap/ --from i-0app --to 10.0.2.10 --protocol tcp --dst-port 5432
+  i-0app -> 10.0.2.10 tcp/5432: ACCEPTED
+    path: i-0app > subnet-app > vpc-1 > subnet-db > i-0db
+
+exit status: 1 if the packet is delivered (accepted, exits-network), 2 if unknown or the input is
+bad, else 0."""
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    network = subparsers.add_parser(
+        "network", help="questions about AWS VPC networks: where does this packet go?",
+        description="Reachability in AWS VPC networks, offline, from the configuration (a snapshot of the\n"
+                    "AWS CLI's JSON); what is not modelled exactly is unknown, with the reason.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    questions = network.add_subparsers(title="questions", metavar="QUESTION", required=True)
+    trace = questions.add_parser("trace", help="the fate of one packet and every hop it takes",
+                                 description="Follow one concrete packet through a snapshot.",
+                                 epilog=TRACE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    trace.add_argument("snapshot", metavar="SNAPSHOT", help="the snapshot directory")
+    trace.add_argument("--from", dest="source", required=True, metavar="NODE",
+                       help="an instance (i-...), a network interface (eni-...) or internet")
+    trace.add_argument("--to", dest="destination", required=True, type=address, metavar="IP",
+                       help="the destination address")
+    trace.add_argument("--src-ip", type=address, metavar="IP",
+                       help="the source address (default: the node's primary private address; required from internet)")
+    trace.add_argument("--protocol", type=protocol, default="tcp", metavar="P",
+                       help="tcp, udp, icmp or an IP protocol number 0-255 (default: tcp)")
+    trace.add_argument("--dst-port", type=port, metavar="P", help="the destination port (TCP, UDP)")
+    trace.add_argument("--src-port", type=port, metavar="P", help="the source port (TCP, UDP; default: 49152)")
+    trace.add_argument("--icmp-type", type=icmp_field, metavar="T", help="the ICMP type (default: 8, echo request)")
+    trace.add_argument("--icmp-code", type=icmp_field, metavar="C", help="the ICMP code (default: 0)")
+    trace.add_argument("--format", choices=["text", "json"], default="text")
+    trace.set_defaults(run=run_trace)
+
+
+def address(text: str) -> IPv4Address:
+    try:
+        return IPv4Address(text)
+    except (AddressValueError, ValueError):
+        raise argparse.ArgumentTypeError(f"not an IPv4 address: {text}") from None
+
+
+def protocol(text: str) -> int:
+    from solomonic.network.packet import protocol_number
+
+    try:
+        return protocol_number(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _bounded(text: str, high: int, what: str) -> int:
+    if not text.isdigit() or int(text) > high:
+        raise argparse.ArgumentTypeError(f"not {what} (0-{high}): {text}")
+    return int(text)
+
+
+def port(text: str) -> int:
+    return _bounded(text, 65535, "a port")
+
+
+def icmp_field(text: str) -> int:
+    return _bounded(text, 255, "an ICMP type or code")
+
+
+def run_trace(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from solomonic.cli import network_report
+    from solomonic.network import build, packet
+    from solomonic.network.result import DELIVERED
+    from solomonic.network.trace import trace
+
+    snapshot = build.load(args.snapshot)
+    for warning in snapshot.warnings:
+        print(f"solomonic: warning: {warning}", file=sys.stderr)
+    sender, src_ip = packet.source(snapshot, args.source, args.src_ip)
+    flow, assumptions = packet.flow(src_ip, args.destination, args.protocol, args.src_port, args.dst_port,
+                                    args.icmp_type, args.icmp_code)
+    answer = replace(trace(snapshot, sender, flow), assumptions=assumptions)
+    if args.format == "json":
+        print(json.dumps(answer.to_json(), indent=2))
+    else:
+        print(network_report.trace_text(args.source, answer))
+    if answer.disposition == "unknown":
+        return EXIT_UNKNOWN
+    return EXIT_NO if answer.disposition in DELIVERED else EXIT_OK

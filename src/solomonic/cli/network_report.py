@@ -1,0 +1,27 @@
+"""`solomonic network` answers as text a person can act on (the JSON form is `result.Trace.to_json`)."""
+
+from __future__ import annotations
+
+from solomonic.network.model import Flow
+from solomonic.network.result import Trace
+
+_PROTOCOLS = {6: "tcp", 17: "udp", 1: "icmp"}
+
+
+def packet_text(flow: Flow) -> str:
+    name = _PROTOCOLS.get(flow.protocol, f"protocol {flow.protocol}")
+    if flow.dst_port is not None:
+        return f"{name} {flow.src_ip}:{flow.src_port} -> {flow.dst_ip}:{flow.dst_port}"
+    if flow.icmp_type is not None:
+        return f"{name} type {flow.icmp_type} code {flow.icmp_code} {flow.src_ip} -> {flow.dst_ip}"
+    return f"{name} {flow.src_ip} -> {flow.dst_ip}"
+
+
+def trace_text(source: str, answer: Trace) -> str:
+    lines = [f"{source}: {packet_text(answer.flow)}: {answer.disposition.upper()}",
+             f"  path: {' > '.join(answer.hops) or '(none)'}"]
+    if answer.blocked_by is not None:
+        lines.append(f"  blocked by: {answer.blocked_by}")
+    lines.append(f"  why: {answer.reason}")
+    lines.extend(f"  assuming: {assumption}" for assumption in answer.assumptions)
+    return "\n".join(lines)

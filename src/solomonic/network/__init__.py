@@ -1,0 +1,19 @@
+"""Reasoning about AWS networks as code: can this instance reach that database, what does the internet reach.
+
+The data flow, one module per step (issue 31):
+
+    snapshot   a snapshot directory (one JSON file per describe-* call, flat, per region or per account
+               and region) -> the responses by top-level key; unknown files -> warnings
+    fields     typed reading of one JSON object; every failure names the file and JSON pointer
+    build      responses -> `model.Snapshot` (`build_rules`: security groups and network ACLs)
+    packet     the packet a question describes: its source node and header, with stated defaults
+    trace      the concrete evaluator: one packet, one way -> its disposition and every hop, following
+               AWS's documentation; `routing` (route tables, longest prefix) and `rules` (security
+               groups, network ACLs) are its helpers
+    result     the answer and its JSON form (the contract of issue 31)
+
+The questions over all packets (`reachable`, `exposure`, `compare`) will encode the same `model` in z3, apart
+from `trace`: every witness they find is believed only once `trace` replays it, as a C counterexample is
+believed only once it runs. The model is plain data (CIDRs, protocol numbers, ranges) so that the encoding
+can read it without borrowing the evaluator's matching code.
+"""

@@ -1,0 +1,275 @@
+"""The concrete evaluator: the fate of one packet, one way, and every resource it passes (issue 31's `trace`).
+
+This is the independent oracle of `solomonic.network`: the z3 encoding of the questions over all packets
+(`reachable`, `exposure`, `compare`, to come) will share nothing with it but `model`, and every witness it
+finds will be replayed here before it is reported. It never imports z3.
+
+The walk follows AWS's documentation, one resource at a time:
+
+* leaving an interface: its source/destination check (on by default: a packet whose source is not one of
+  the interface's addresses is dropped), then its security groups' egress rules (`rules`);
+* leaving a subnet: a destination inside the same subnet is delivered without the subnet's ACL or route
+  table; otherwise the subnet's network ACL (outbound), then the VPC's router picks a route (`routing`);
+* `local`: the subnet of the VPC holding the destination, its network ACL (inbound), the interface holding
+  the address, its security groups' ingress rules;
+* an internet gateway (attached to the VPC) translates the private source to the public or Elastic IP
+  mapped to it, and refuses a source that has none; on the internet, a non-public destination is dropped
+  (no-route), a public address held by an interface in the snapshot comes back in through its VPC's
+  internet gateway (translated to the private address; security-group references no longer match, as AWS
+  documents for traffic by public address), and any other public address leaves the snapshot
+  (exits-network);
+* a NAT gateway (available) is entered through its subnet's ACL, gives the packet its own private address
+  as source and forwards it by its own subnet's routes; a packet addressed to a NAT gateway is refused;
+* a VPC peering connection (active) delivers only into the peer VPC's own CIDRs, never onwards: peering is
+  not transitive;
+* whatever else a route or a destination names (transit and virtual private gateways, endpoints, load
+  balancers, appliances, an internet gateway's own route table) is not modelled yet: unknown, naming it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from ipaddress import IPv4Address
+from typing import NoReturn
+
+from solomonic.network import routing, rules
+from solomonic.network.model import INTERNET, Flow, Interface, Snapshot, Subnet, is_public
+from solomonic.network.result import Disposition, Trace
+from solomonic.network.undecided import Undecided
+
+MAX_HOPS = 64  # more resources than any path of a VPC passes: the routes form a loop
+_GONE = ("deleted", "deleting", "failed")  # a NAT gateway in these states: "routes to it are blackholes"
+_TARGET_KINDS = {"vgw-": "a virtual private gateway", "tgw-": "a transit gateway", "vpce-": "a VPC endpoint",
+                 "eni-": "a network interface (an appliance)", "i-": "an instance (an appliance)",
+                 "eigw-": "an egress-only internet gateway (IPv6)", "cagw-": "a carrier gateway",
+                 "lgw-": "a local gateway", "arn:": "a Cloud WAN core network"}
+
+
+@dataclass
+class _Stop(Exception):
+    """The packet's fate, decided somewhere along the walk."""
+
+    disposition: Disposition
+    blocked_by: str | None
+    reason: str
+
+
+def trace(snapshot: Snapshot, source: Interface | None, flow: Flow) -> Trace:
+    """Where `flow` goes when `source` sends it (None: a host on the internet)."""
+    walk = _Walk(snapshot)
+    try:
+        if source is None:
+            walk.internet(flow)
+        else:
+            walk.send(source, flow)
+    except _Stop as stop:
+        return Trace(stop.disposition, tuple(walk.hops), flow, stop.blocked_by, stop.reason, snapshot.warnings)
+    except Undecided as why:
+        return Trace("unknown", tuple(walk.hops), flow, None, str(why), snapshot.warnings)
+
+
+class _Walk:
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.hops: list[str] = []
+
+    def hop(self, node: str) -> None:
+        self.hops.append(node)
+        if len(self.hops) > MAX_HOPS:
+            raise Undecided(f"the path passes more than {MAX_HOPS} resources: the routes form a loop")
+
+    def subnet(self, name: str) -> Subnet:
+        subnet = self.snapshot.subnets.get(name)
+        if subnet is None:
+            raise Undecided(f"{name} is not in the snapshot")
+        return subnet
+
+    def send(self, source: Interface, flow: Flow) -> NoReturn:
+        self.hop(source.node)
+        if flow.dst_ip in source.private_ips:
+            raise _Stop("accepted", None, f"{flow.dst_ip} is {source.node}'s own address: it never leaves it")
+        if flow.src_ip not in source.private_ips and source.source_dest_check:
+            raise _Stop("denied-out", source.node,
+                        f"{flow.src_ip} is not an address of {source.id}, whose source/destination check drops "
+                        "packets it did not originate")
+        peer = self.holder(source.vpc_id, flow.dst_ip)
+        group = rules.security_groups_block(self.snapshot, source, flow, ingress=False, peer=peer)
+        if group is not None:
+            raise _Stop("denied-out", group, f"no egress rule of {', '.join(source.group_ids) or 'any group'} on "
+                                             f"{source.id} admits {_describe(flow)}")
+        self.leave(self.subnet(source.subnet_id), flow, source)
+
+    def leave(self, subnet: Subnet, flow: Flow, sender: Interface | None) -> NoReturn:
+        """`flow` leaves `sender` in `subnet`: delivered within the subnet, or routed by its route table."""
+        self.hop(subnet.id)
+        if flow.dst_ip in subnet.cidr:
+            self.arrive(subnet, flow, sender)
+        self.acl(subnet, flow, egress=True)
+        self.hop(subnet.vpc_id)
+        table = routing.route_table(self.snapshot, subnet)
+        route = routing.best_route(self.snapshot, table, flow.dst_ip)
+        if route is None:
+            raise _Stop("no-route", table.id, f"no route of {table.id} holds {flow.dst_ip}")
+        if route.blackhole:
+            raise _Stop("no-route", table.id, f"the route of {table.id} that holds {flow.dst_ip} is a blackhole "
+                                              f"(its target {route.target} is gone)")
+        target = route.target
+        if target == "local":
+            self.deliver(subnet.vpc_id, flow, sender)
+        elif target.startswith("igw-"):
+            self.internet_gateway(target, subnet.vpc_id, flow, sender)
+        elif target.startswith("nat-"):
+            self.nat_gateway(target, subnet, flow)
+        elif target.startswith("pcx-"):
+            self.peering(target, subnet.vpc_id, flow, sender)
+        kind = next((what for prefix, what in _TARGET_KINDS.items() if target.startswith(prefix)), "a target")
+        self.hop(target)
+        raise Undecided(f"{table.id} routes {flow.dst_ip} to {target}, {kind}, which is not modelled yet")
+
+    def acl(self, subnet: Subnet, flow: Flow, egress: bool) -> None:
+        acl = rules.network_acl(self.snapshot, subnet)
+        entry = rules.acl_decides(acl, flow, egress)
+        if entry is None or not entry.allow:
+            rule = f"rule {entry.number}" if entry is not None else "the default rule *"
+            way = "out of" if egress else "into"
+            raise _Stop("denied-out" if egress else "denied-in", acl.id,
+                        f"{acl.id} {rule} denies {_describe(flow)} {way} {subnet.id}")
+
+    def deliver(self, vpc_id: str, flow: Flow, sender: Interface | None) -> NoReturn:
+        """Into the subnet of `vpc_id` that holds the destination, through its network ACL."""
+        subnet = next((s for s in self.snapshot.subnets.values() if s.vpc_id == vpc_id and flow.dst_ip in s.cidr),
+                      None)
+        if subnet is None:
+            raise _Stop("no-destination", None, f"no subnet of {vpc_id} holds {flow.dst_ip}")
+        self.hop(subnet.id)
+        self.acl(subnet, flow, egress=False)
+        self.arrive(subnet, flow, sender)
+
+    def arrive(self, subnet: Subnet, flow: Flow, sender: Interface | None) -> NoReturn:
+        """At the interface of `subnet` that holds the destination: its security groups decide."""
+        cidr, address = subnet.cidr, flow.dst_ip
+        if address in (cidr.network_address, cidr.network_address + 1, cidr.network_address + 2,
+                       cidr.network_address + 3, cidr.broadcast_address):
+            raise Undecided(f"{address} is one of the five addresses AWS reserves in {subnet.id} (network, VPC "
+                            "router, DNS, future use, broadcast), which are not modelled")
+        target = next((i for i in self.snapshot.interfaces.values()
+                       if i.subnet_id == subnet.id and address in i.private_ips), None)
+        if target is None:
+            raise _Stop("no-destination", None, f"no network interface in {subnet.id} holds {address}")
+        if target.kind == "nat_gateway":
+            nat = next((n.id for n in self.snapshot.nat_gateways.values() if (n.interface_id or n.id) == target.id),
+                       target.id)
+            self.hop(nat)
+            raise _Stop("denied-in", nat, f"{nat} accepts no connection addressed to it; it only forwards "
+                                          "connections its subnets start")
+        if target.kind != "interface":
+            self.hop(target.id)
+            raise Undecided(f"{target.id} is a {target.kind} interface: what it does with a packet is not "
+                            "modelled yet")
+        self.hop(target.node)
+        group = rules.security_groups_block(self.snapshot, target, flow, ingress=True, peer=sender)
+        if group is not None:
+            raise _Stop("denied-in", group, f"no ingress rule of {', '.join(target.group_ids) or 'any group'} on "
+                                            f"{target.id} admits {_describe(flow)}")
+        raise _Stop("accepted", None, f"{target.node} ({target.id}) accepts {_describe(flow)}")
+
+    def holder(self, vpc_id: str, address: IPv4Address) -> Interface | None:
+        """The interface that holds `address` privately, in `vpc_id` or a VPC peered with it (where security
+        group references reach)."""
+        vpcs = {vpc_id}
+        for peering in self.snapshot.peerings.values():
+            if peering.status == "active" and vpc_id in (peering.requester_vpc, peering.accepter_vpc):
+                vpcs |= {peering.requester_vpc, peering.accepter_vpc}
+        return next((i for i in self.snapshot.interfaces.values() if i.vpc_id in vpcs and address in i.private_ips),
+                    None)
+
+    def internet_gateway(self, name: str, vpc_id: str, flow: Flow, sender: Interface | None) -> NoReturn:
+        gateway = self.snapshot.internet_gateways.get(name)
+        self.hop(name)
+        if gateway is None:
+            raise Undecided(f"the internet gateway {name} is not in the snapshot")
+        if vpc_id not in gateway.vpc_ids:
+            raise _Stop("no-route", name, f"{name} is not attached to {vpc_id}")
+        public = sender.public_for(flow.src_ip) if sender is not None else None
+        if public is None:
+            raise _Stop("denied-out", name, f"{flow.src_ip} has no public IPv4 address for {name} to translate "
+                                            "it to")
+        self.internet(replace(flow, src_ip=public))
+
+    def internet(self, flow: Flow) -> NoReturn:
+        """On the internet: dropped, delivered back into the snapshot by a public address, or gone."""
+        self.hop(INTERNET)
+        if not is_public(flow.dst_ip):
+            raise _Stop("no-route", INTERNET, f"{flow.dst_ip} is not a public address: the internet does not "
+                                              "route it")
+        owner = next((i for i in self.snapshot.interfaces.values() if i.private_for(flow.dst_ip) is not None), None)
+        private = owner.private_for(flow.dst_ip) if owner is not None else None
+        if owner is None or private is None:
+            raise _Stop("exits-network", None, f"nothing in the snapshot holds {flow.dst_ip}: the packet stays on "
+                                               "the internet")
+        gateway = next((g for g in self.snapshot.internet_gateways.values() if owner.vpc_id in g.vpc_ids), None)
+        if gateway is None:
+            raise _Stop("no-route", owner.vpc_id, f"{flow.dst_ip} belongs to {owner.id}, but {owner.vpc_id} has no "
+                                                  "internet gateway attached")
+        edge = next((t.id for t in self.snapshot.route_tables.values() if gateway.id in t.gateway_ids), None)
+        self.hop(gateway.id)
+        if edge is not None:
+            raise Undecided(f"{edge} routes what enters through {gateway.id} (ingress routing), which is not "
+                            "modelled yet")
+        self.hop(owner.vpc_id)
+        self.deliver(owner.vpc_id, replace(flow, dst_ip=private), None)
+
+    def nat_gateway(self, name: str, subnet: Subnet, flow: Flow) -> NoReturn:
+        """Through the NAT gateway `name`, from `subnet`: its own address becomes the source."""
+        nat = self.snapshot.nat_gateways.get(name)
+        if nat is None:
+            self.hop(name)
+            raise Undecided(f"the NAT gateway {name} is not in the snapshot")
+        home = self.subnet(nat.subnet_id)
+        if home.id != subnet.id:
+            self.hop(home.id)
+            self.acl(home, flow, egress=False)
+        self.hop(name)
+        if nat.state in _GONE:
+            raise _Stop("no-route", name, f"{name} is {nat.state}: routes to it are blackholes")
+        if nat.state != "available":
+            raise Undecided(f"{name} is {nat.state}, not available")
+        if nat.private_ip is None:
+            raise Undecided(f"the snapshot gives no private address of {name}")
+        interface = self.snapshot.interfaces.get(nat.interface_id or nat.id)
+        self.leave(home, replace(flow, src_ip=nat.private_ip), interface)
+
+    def peering(self, name: str, vpc_id: str, flow: Flow, sender: Interface | None) -> NoReturn:
+        peering = self.snapshot.peerings.get(name)
+        self.hop(name)
+        if peering is None:
+            raise Undecided(f"the peering connection {name} is not in the snapshot")
+        if peering.status != "active":
+            raise _Stop("no-route", name, f"{name} is {peering.status}, not active")
+        if vpc_id == peering.requester_vpc:
+            peer, listed = peering.accepter_vpc, peering.accepter_cidrs
+        elif vpc_id == peering.accepter_vpc:
+            peer, listed = peering.requester_vpc, peering.requester_cidrs
+        else:
+            raise Undecided(f"{name} does not connect {vpc_id}, whose route table names it")
+        vpc = self.snapshot.vpcs.get(peer)
+        cidrs = vpc.cidrs if vpc is not None else listed
+        if not any(flow.dst_ip in cidr for cidr in cidrs):
+            raise _Stop("no-route", name, f"{flow.dst_ip} is not in {peer} ({', '.join(map(str, cidrs))}): a peering "
+                                          "connection is not transitive")
+        if vpc is None:
+            raise _Stop("exits-network", None, f"{peer}, the peer of {name}, is not in the snapshot")
+        self.hop(peer)
+        self.deliver(peer, flow, sender)
+
+
+def _describe(flow: Flow) -> str:
+    if flow.dst_port is not None:
+        return f"{_protocol(flow.protocol)}/{flow.dst_port} from {flow.src_ip} to {flow.dst_ip}"
+    if flow.icmp_type is not None:
+        return f"icmp type {flow.icmp_type} code {flow.icmp_code} from {flow.src_ip} to {flow.dst_ip}"
+    return f"protocol {flow.protocol} from {flow.src_ip} to {flow.dst_ip}"
+
+
+def _protocol(number: int) -> str:
+    return {6: "tcp", 17: "udp", 1: "icmp"}.get(number, str(number))
