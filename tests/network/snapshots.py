@@ -90,7 +90,7 @@ class Net:
     def route(self, table: str, destination: str, target: str, **fields: object) -> Net:
         """Add a route to `table`: `destination` a CIDR or a prefix list id (`pl-...`)."""
         key = {"nat-": "NatGatewayId", "pcx-": "VpcPeeringConnectionId", "tgw-": "TransitGatewayId",
-               "eni-": "NetworkInterfaceId"}.get(target[:target.index("-") + 1], "GatewayId")
+               "eni-": "NetworkInterfaceId"}.get(target.partition("-")[0] + "-", "GatewayId")
         where = "DestinationPrefixListId" if destination.startswith("pl-") else "DestinationCidrBlock"
         self._find("RouteTables", "RouteTableId", table)["Routes"].append(
             {where: destination, key: target, "State": "active", "Origin": "CreateRoute", **fields})
