@@ -79,6 +79,13 @@ def test_a_private_nat_gateway_cannot_use_the_internet_gateway(tmp_path):
     assert (answer.disposition, answer.blocked_by) == ("denied-out", "igw-1")
 
 
+def test_a_nat_gateway_forwards_tcp_udp_and_icmp_only(tmp_path):
+    snapshot = two_tier().load(tmp_path)
+    assert ask(snapshot, "i-app", "1.1.1.1", protocol=1, icmp=(8, 0)).disposition == "exits-network"
+    gre = ask(snapshot, "i-app", "1.1.1.1", protocol=47)
+    assert (gre.disposition, gre.blocked_by, gre.hops[-1]) == ("denied-in", "nat-1", "nat-1")
+
+
 def test_a_deleted_nat_gateway_is_a_blackhole(tmp_path):
     net = two_tier()
     net.files["NatGateways"][0]["State"] = "deleted"
@@ -167,6 +174,14 @@ def test_what_is_not_modelled_is_unknown_and_named(tmp_path):
     assert (transit.disposition, transit.hops[-1]) == ("unknown", "tgw-1") and "transit gateway" in transit.reason
     balancer = ask(snapshot, "i-app", "10.0.1.50")
     assert balancer.disposition == "unknown" and "network_load_balancer" in balancer.reason
+
+
+def test_an_application_load_balancers_interface_is_unknown(tmp_path):
+    """An ALB's interfaces are of type `interface`; AWS names them `ELB app/...`."""
+    net = two_tier().interface("eni-alb", "subnet-public", "vpc-1", "10.0.1.60", groups=("sg-web",))
+    net.files["NetworkInterfaces"][-1]["Description"] = "ELB app/shop/50dc6c495c0c9188"
+    answer = ask(net.load(tmp_path), "i-app", "10.0.1.60")
+    assert (answer.disposition, answer.hops[-1]) == ("unknown", "eni-alb") and "load balancer" in answer.reason
 
 
 def test_the_addresses_aws_reserves_are_unknown(tmp_path):

@@ -171,7 +171,7 @@ def _nat_interface(nat: NatGateway) -> Interface:
     """The NAT gateway's interface, named by the gateway when the snapshot does not give its id."""
     assert nat.private_ip is not None
     public = ((nat.private_ip, nat.public_ip),) if nat.public_ip is not None else ()
-    return Interface(nat.interface_id or nat.id, nat.subnet_id, nat.vpc_id, (nat.private_ip,), public, (), "nat_gateway",
+    return Interface(nat.interface_id or nat.id, nat.subnet_id, nat.vpc_id, (nat.private_ip,), public, (), "nat_gateway", "",
                      None, None, True, nat.origin)
 
 
@@ -194,7 +194,8 @@ def _interface(fields: Fields, instance_id: str | None = None, check: bool = Tru
         instance_id = attachment.optional_text("InstanceId")
     return Interface(fields.text("NetworkInterfaceId"), fields.text("SubnetId"), fields.text("VpcId"),
                      tuple(privates), tuple(publics), tuple(group.text("GroupId") for group in fields.objects("Groups")),
-                     fields.optional_text("InterfaceType") or "interface", instance_id,
+                     fields.optional_text("InterfaceType") or "interface", fields.optional_text("Description") or "",
+                     instance_id,
                      attachment.optional_integer("DeviceIndex") if attachment else None,
                      fields.flag("SourceDestCheck", check), fields.origin)
 

@@ -153,7 +153,8 @@ class Interface:
     """A network interface: its private addresses (the primary first), the public address (an automatic
     public IP or an Elastic IP) that an internet gateway maps to each private one, its security groups, and
     what it is (`kind` is `InterfaceType`: `interface` for an instance's or a database's, `nat_gateway`,
-    `network_load_balancer`, `vpc_endpoint`, ...)."""
+    `network_load_balancer`, `vpc_endpoint`, ...; `description` tells an application or classic load
+    balancer's interfaces, of type `interface` too, by its `ELB ` prefix)."""
 
     id: str
     subnet_id: str
@@ -162,6 +163,7 @@ class Interface:
     public_ips: tuple[tuple[IPv4Address, IPv4Address], ...]  # (private, public) pairs
     group_ids: tuple[str, ...]
     kind: str
+    description: str
     instance_id: str | None
     device_index: int | None
     source_dest_check: bool

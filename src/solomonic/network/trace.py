@@ -33,11 +33,12 @@ from ipaddress import IPv4Address
 from typing import NoReturn
 
 from solomonic.network import routing, rules
-from solomonic.network.model import INTERNET, Flow, Interface, Snapshot, Subnet, is_public
+from solomonic.network.model import ICMP, INTERNET, TCP, UDP, Flow, Interface, Snapshot, Subnet, is_public
 from solomonic.network.result import Disposition, Trace
 from solomonic.network.undecided import Undecided
 
 MAX_HOPS = 64  # more resources than any path of a VPC passes: the routes form a loop
+NAT_PROTOCOLS = (TCP, UDP, ICMP)  # "NAT gateways support the following protocols: TCP, UDP, and ICMP"
 _GONE = ("deleted", "deleting", "failed")  # a NAT gateway in these states: "routes to it are blackholes"
 _TARGET_KINDS = {"vgw-": "a virtual private gateway", "tgw-": "a transit gateway", "vpce-": "a VPC endpoint",
                  "eni-": "a network interface (an appliance)", "i-": "an instance (an appliance)",
@@ -162,10 +163,11 @@ class _Walk:
             self.hop(nat)
             raise _Stop("denied-in", nat, f"{nat} accepts no connection addressed to it; it only forwards "
                                           "connections its subnets start")
-        if target.kind != "interface":
+        if target.kind != "interface" or target.description.startswith("ELB "):
+            what = "a load balancer's" if target.description.startswith("ELB ") else f"a {target.kind}"
             self.hop(target.id)
-            raise Undecided(f"{target.id} is a {target.kind} interface: what it does with a packet is not "
-                            "modelled yet")
+            raise Undecided(f"{target.id} is {what} interface ({target.description or 'no description'}): what it "
+                            "does with a packet is not modelled yet")
         self.hop(target.node)
         group = rules.security_groups_block(self.snapshot, target, flow, ingress=True, peer=sender)
         if group is not None:
@@ -234,6 +236,8 @@ class _Walk:
             raise _Stop("no-route", name, f"{name} is {nat.state}: routes to it are blackholes")
         if nat.state != "available":
             raise Undecided(f"{name} is {nat.state}, not available")
+        if flow.protocol not in NAT_PROTOCOLS:
+            raise _Stop("denied-in", name, f"{name} forwards TCP, UDP and ICMP only, not protocol {flow.protocol}")
         if nat.private_ip is None:
             raise Undecided(f"the snapshot gives no private address of {name}")
         interface = self.snapshot.interfaces.get(nat.interface_id or nat.id)
