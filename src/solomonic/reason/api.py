@@ -11,7 +11,7 @@ from typing import Any
 from solomonic.reason.engines.dispatch import Options, analyse, applies
 from solomonic.reason.ir import BadInput, Function, Unsupported
 from solomonic.reason.isolate import Job, run_jobs
-from solomonic.reason.memory import remembered
+from solomonic.reason.memory import remembered, warn_discarded
 from solomonic.reason.result import PROPERTIES, Result, Verdict
 
 MAX_FILE_BYTES = 4 << 20  # larger files are refused up front: parsing alone could outlast any timeout
@@ -180,6 +180,7 @@ def check(path: str, function: str | None = None, property: str = "all", timeout
             result = Result(path, name, prop, Verdict.UNKNOWN, reason=_failure(outcome.failure, timeout, memory_mb),
                             seconds=round(outcome.seconds, 4), line=source.lines[name], language=source.language)
         result.details = {**result.details, **source.details, "sha256": source.sha256}
+        warn_discarded(result)
         results[outcome.key] = result
         if on_result is not None:
             on_result(result)

@@ -5,9 +5,19 @@ An entry's key is a digest of everything the answer depends on: the lowered func
 inlined, so it holds everything the function calls; lines included, so witnesses point at the right
 places), the file it came from, the property, the options that change semantics (data model, include
 directories, defines), and the engine itself (a digest of the reasoner's source files and the Z3
-version): a fixed engine never serves an old answer. An unknown is kept with its timeout and served
-only to a question asked with no more time than that. Workers of `--jobs N` share the store (WAL mode,
+version): a fixed engine never serves an old answer. Workers of `--jobs N` share the store (WAL mode,
 one short transaction per write); a corrupt or foreign file is set aside with a warning, never trusted.
+
+The store is a file anyone with access may have written (a CI cache restored from another branch, a
+file shared between users), so no answer is served on its word: before a yes or a no is served, its
+evidence is checked against the function as it is lowered now, by the check `solomonic recheck` makes
+(`engines.evidence.confirm`): a yes's certificate checked again (milliseconds), a no's witness run
+again for real (the run the analysis made to confirm it; a non-termination witness must still be
+running after REPLAY_S). An entry that fails, that does not read as a result, or that answers another
+question is deleted, reported once (`memory_discarded` in the new answer's details, for JSON and SARIF
+readers, and a warning on stderr) and the question analysed afresh. An unknown carries no evidence to check;
+it is served only to a question asked with no more time than it had (more time may decide it), and
+serving one can never make an answer wrong, only withhold one.
 """
 
 from __future__ import annotations
@@ -18,6 +28,7 @@ import os
 import sqlite3
 import sys
 import time
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -99,13 +110,19 @@ class ProofMemory:
               f"it was moved to {aside} and a new one started", file=sys.stderr)
 
     def lookup(self, key: str, timeout_s: float) -> Result | None:
-        row = self.db.execute("SELECT verdict, timeout, result FROM answers WHERE key = ?", (key,)).fetchone()
+        """The stored result, as stored (see `recall` for one fit to serve). Raises ValueError (or
+        TypeError, KeyError) where the row does not read as a result."""
+        row = self.db.execute("SELECT timeout, result FROM answers WHERE key = ?", (key,)).fetchone()
         if row is None:
             return None
-        verdict, stored_timeout, text = row
-        if verdict == Verdict.UNKNOWN.value and stored_timeout < timeout_s:
+        stored_timeout, text = row
+        result = Result.from_json(json.loads(text))
+        if result.verdict == Verdict.UNKNOWN and stored_timeout < timeout_s:
             return None  # more time may decide it
-        return Result.from_json(json.loads(text))
+        return result
+
+    def forget(self, key: str) -> None:
+        self.db.execute("DELETE FROM answers WHERE key = ?", (key,))
 
     def store(self, key: str, timeout_s: float, result: Result) -> None:
         self.db.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?)",
@@ -126,22 +143,70 @@ class ProofMemory:
         self.db.close()
 
 
+# What a stored result's fields must be before anything reads them (file, function and property are
+# compared with the question's own, the verdict is read by Verdict()).
+_FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
+    "reason": str, "certificate": (dict, type(None)), "witness": (dict, type(None)), "reproducer": (str, type(None)),
+    "seconds": (int, float), "line": int, "language": str, "details": dict}
+
+
+def recall(memory: ProofMemory, key: str, function: Function, prop: str, timeout_s: float) -> Result | str | None:
+    """The stored answer to this question if its evidence holds of `function` now, a no's witness and
+    reproducer those of the run just made; None where nothing is stored; else why the entry is unfit."""
+    from solomonic.reason.engines.evidence import confirm  # here: `memory stats` and `clear` need no solver
+
+    try:
+        found = memory.lookup(key, timeout_s)
+    except (ValueError, TypeError, KeyError) as err:  # json.JSONDecodeError is a ValueError
+        return f"the stored entry does not read as a result ({type(err).__name__}: {err})"
+    if found is None:
+        return None
+    misshapen = [name for name, kind in _FIELD_TYPES.items() if not isinstance(getattr(found, name), kind)]
+    if misshapen:
+        return f"the stored entry does not read as a result (wrong type of {', '.join(misshapen)})"
+    if (found.file, found.function, found.property) != (function.file, function.name, prop):
+        return f"the stored entry answers another question ({found.function}, {found.property} in {found.file})"
+    checked = confirm(function, found, timeout_s)
+    if checked.confirmed is False:
+        return f"the stored {found.verdict.value} fails its re-check: {checked.message}"
+    if found.verdict == Verdict.NO:
+        found.witness = {**(found.witness or {}), "replay": checked.replay}
+        found.reproducer = checked.reproducer
+    found.details = {**found.details, "rechecked": checked.message}
+    return found
+
+
+def warn_discarded(result: Result) -> None:
+    """A warning on stderr where `result` replaces a stored answer that failed its check."""
+    why = result.details.get("memory_discarded")
+    if why:
+        print(f"solomonic: warning: {result.file}: {result.function} ({result.property}): the proof memory's "
+              f"answer was discarded: {why}; the question was analysed again", file=sys.stderr)
+
+
 def remembered(memory_path: str | None, function: Function, prop: str, semantics: dict, timeout_s: float,
-               analyse) -> Result:
-    """The answer from memory if there is one (marked so), else `analyse()`'s, stored for next time."""
+               analyse: Callable[[], Result]) -> Result:
+    """The answer from memory if there is one whose evidence holds (marked so), else `analyse()`'s, stored
+    for next time; an entry that fails its check is deleted, and the new answer's `memory_discarded`
+    detail says why (this runs in an isolated child, whose stderr goes nowhere: `warn_discarded`, in the
+    parent, says it there)."""
     if memory_path is None:
         return analyse()
     start = time.monotonic()
     memory = ProofMemory(memory_path)
     try:
         key = question_key(function, prop, semantics)
-        found = memory.lookup(key, timeout_s)
-        if found is not None:
+        found = recall(memory, key, function, prop, timeout_s)
+        if isinstance(found, Result):
             found.details = {**found.details, "from_memory": True, "analysed_seconds": found.seconds}
             found.seconds = round(time.monotonic() - start, 4)
             return found
+        if found is not None:
+            memory.forget(key)
         result = analyse()
         memory.store(key, timeout_s, result)
+        if found is not None:
+            result.details = {**result.details, "memory_discarded": f"{found} (deleted from {memory.path})"}
         return result
     finally:
         memory.close()

@@ -1,0 +1,160 @@
+"""The proof memory serves nothing on its word: a stored yes whose certificate fails, a stored no whose
+witness does not replay, a row that does not read as a result or answers another question is deleted,
+said once, and the question analysed afresh; an entry whose evidence holds is still served from memory."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+pytest.importorskip("z3")
+pytest.importorskip("pycparser")
+
+from solomonic.reason import check
+from solomonic.reason.api import CheckOptions, load
+from solomonic.reason.engines.termination.loops import find_loops
+from solomonic.reason.result import UNDEFINED_BEHAVIOUR, Verdict
+from solomonic.reason.symbolic.system import build_system
+
+# The essay's g and g2, in both languages: g always terminates, g2 does not (g2(5, 0) loops forever).
+ESSAY = {
+    "c": "void g(int x, int y) {\n  if (y > 0)\n    while (x > y)\n      x = x - y;\n}\n\n"
+         "void g2(int x, int y) {\n  while (x > y)\n    x = x - y;\n}\n",
+    "py": "def g(x: int, y: int) -> None:\n    if y > 0:\n        while x > y:\n            x = x - y\n\n\n"
+          "def g2(x: int, y: int) -> None:\n    while x > y:\n        x = x - y\n",
+}
+
+
+def ask(path, memory, function):
+    (result,) = check(str(path), function=function, property="terminates", memory=str(memory), timeout=10)
+    return result
+
+
+def rows(memory) -> dict[str, tuple[str, dict]]:
+    """function -> (key, stored result)"""
+    db = sqlite3.connect(memory)
+    found = {json.loads(text)["function"]: (key, json.loads(text))
+             for key, text in db.execute("SELECT key, result FROM answers")}
+    db.close()
+    return found
+
+
+def overwrite(memory, key: str, text: str, verdict: str) -> None:
+    db = sqlite3.connect(memory)
+    db.execute("UPDATE answers SET verdict = ?, result = ? WHERE key = ?", (verdict, text, key))
+    db.commit()
+    db.close()
+
+
+def moved_to(certificate: dict, path, function: str) -> dict:
+    """`certificate` (of another function with one loop) made about `function`'s own loop: the made-up
+    ranking a forger would write, which fails on its merits rather than on the loop's name."""
+    lowered = load(str(path), CheckOptions()).lower(function)
+    (loop,) = find_loops(build_system(lowered, UNDEFINED_BEHAVIOUR if lowered.language == "c" else set()))
+    (old,) = {str(entry["location"]) for entry in certificate["loops"]}
+    text = json.dumps(certificate).replace(f'"location": {old}', f'"location": {min(loop)}')
+    return json.loads(text.replace(f'"{old}": {{"coefficients"', f'"{min(loop)}": {{"coefficients"'))
+
+
+@pytest.fixture(params=["c", "py"])
+def essay(request, tmp_path):
+    path = tmp_path / f"essay.{request.param}"
+    path.write_text(ESSAY[request.param])
+    return path, tmp_path / "proofs.sqlite"
+
+
+def test_a_no_edited_into_a_yes_with_a_made_up_ranking_is_caught(essay, capfd):
+    path, memory = essay
+    assert ask(path, memory, "g").verdict == Verdict.YES and ask(path, memory, "g2").verdict == Verdict.NO
+    stored = rows(memory)
+    key, g2 = stored["g2"]
+    forged = {**g2, "verdict": "yes", "reason": "", "witness": None, "reproducer": None,
+              "certificate": moved_to(stored["g"][1]["certificate"], path, "g2")}  # g's ranking x, invariant 0 < y
+    overwrite(memory, key, json.dumps(forged), "yes")
+    capfd.readouterr()
+
+    again = ask(path, memory, "g2")
+    assert again.verdict == Verdict.NO and again.witness["replay"]["confirmed"]
+    assert not again.details.get("from_memory")
+    discarded = again.details["memory_discarded"]
+    assert "the stored yes fails its re-check: certificate fails" in discarded
+    assert "loops are not the function's" not in discarded  # the made-up ranking was checked, and failed
+    assert capfd.readouterr().err.count("was discarded") == 1
+    assert rows(memory)["g2"][1]["verdict"] == "no"  # the fresh answer replaced the forged one
+
+    third = ask(path, memory, "g2")  # said once: the forged entry is gone
+    assert third.verdict == Verdict.NO and third.details["from_memory"] and "memory_discarded" not in third.details
+    assert "discarded" not in capfd.readouterr().err
+
+
+def test_a_yes_edited_into_a_no_with_a_made_up_witness_is_caught(essay, capfd):
+    path, memory = essay
+    assert ask(path, memory, "g").verdict == Verdict.YES
+    key, g = rows(memory)["g"]
+    forged = {**g, "verdict": "no", "certificate": None, "reason": "g(x=5, y=1) never returns",
+              "witness": {"inputs": {"x": 5, "y": 1}, "why": "made up", "cycle": [1, 2], "nondet": [],
+                          "replay": {"confirmed": True, "observed": "still running"}},
+              "reproducer": "rm -rf ~  # a planted reproducer must never be shown"}
+    overwrite(memory, key, json.dumps(forged), "no")
+    capfd.readouterr()
+
+    again = ask(path, memory, "g")
+    assert again.verdict == Verdict.YES and not again.details.get("from_memory")
+    assert "the stored no fails its re-check: witness does not replay: returned" in again.details["memory_discarded"]
+    assert "rm -rf" not in (again.reproducer or "")
+    assert capfd.readouterr().err.count("was discarded") == 1
+
+
+@pytest.mark.parametrize("row", ["not JSON", "wrong types", "another question"])
+def test_a_row_that_is_not_this_questions_answer_is_discarded(tmp_path, row, capfd):
+    path, memory = tmp_path / "essay.c", tmp_path / "proofs.sqlite"
+    path.write_text(ESSAY["c"])
+    ask(path, memory, "g")
+    ask(path, memory, "g2")
+    stored = rows(memory)
+    key, g2 = stored["g2"]
+    text = {"not JSON": '{"verdict": "yes", "file": ',
+            "wrong types": json.dumps({**g2, "verdict": "yes", "details": ["no"]}),
+            "another question": json.dumps(stored["g"][1])}[row]  # g's valid yes, under g2's key
+    overwrite(memory, key, text, "yes")
+    again = ask(path, memory, "g2")
+    assert again.verdict == Verdict.NO and "memory_discarded" in again.details
+    assert capfd.readouterr().err.count("was discarded") == 1
+
+
+def test_an_answer_whose_evidence_holds_is_served_from_memory_and_its_witness_run_again(tmp_path, monkeypatch):
+    path, memory = tmp_path / "essay.c", tmp_path / "proofs.sqlite"
+    path.write_text(ESSAY["c"])
+    first = ask(path, memory, "g2")
+    key, g2 = rows(memory)["g2"]
+    overwrite(memory, key, json.dumps({**g2, "reproducer": "echo planted"}), "no")  # the witness is intact
+
+    def no_analysis(*args, **kwargs):
+        raise AssertionError("an answer whose evidence holds was analysed again")
+
+    monkeypatch.setattr("solomonic.reason.api.analyse", no_analysis)
+    again = ask(path, memory, "g2")
+    assert again.verdict == Verdict.NO and again.details["from_memory"]
+    assert again.witness["inputs"] == first.witness["inputs"]
+    assert again.details["rechecked"].startswith("witness replayed: ")
+    assert again.reproducer != "echo planted" and "g2(" in again.reproducer  # the script of the run just made
+
+
+def test_the_command_line_says_the_forged_answer_was_discarded(tmp_path):
+    path, memory = tmp_path / "essay.c", tmp_path / "proofs.sqlite"
+    path.write_text(ESSAY["c"])
+    command = [sys.executable, "-m", "solomonic", "check", str(path), "-p", "terminates", "--memory", str(memory)]
+    subprocess.run(command, capture_output=True, text=True, timeout=120)
+    stored = rows(memory)
+    key, g2 = stored["g2"]
+    overwrite(memory, key, json.dumps({**g2, "verdict": "yes", "witness": None,
+                                       "certificate": stored["g"][1]["certificate"]}), "yes")
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert "g2: terminates: NO" in done.stdout and "g: terminates: YES" in done.stdout
+    assert done.stdout.count("from memory") == 1  # g's, re-checked; g2's forged yes is not served
+    (warning,) = done.stderr.splitlines()
+    assert "g2 (terminates)" in warning and "the stored yes fails its re-check: certificate fails" in warning
