@@ -14,10 +14,10 @@ evidence is checked against the function as it is lowered now, by the check `sol
 (`engines.evidence.confirm`): a yes's certificate checked again (milliseconds), a no's witness run
 again for real (the run the analysis made to confirm it; a non-termination witness must still be
 running after REPLAY_S). An entry that fails, that does not read as a result, or that answers another
-question is deleted, reported once (`memory_discarded` in the new answer's details, for JSON and SARIF
-readers, and a warning on stderr) and the question analysed afresh. An unknown carries no evidence to check;
-it is served only to a question asked with no more time than it had (more time may decide it), and
-serving one can never make an answer wrong, only withhold one.
+question is deleted, reported once (`memory_discarded` in the new answer's details, which JSON output
+shows, and a warning on stderr) and the question analysed afresh. An unknown carries no evidence to
+check; it is served only to a question asked with no more time than it had (more time may decide it),
+and serving one can never make an answer wrong, only withhold one.
 """
 
 from __future__ import annotations
