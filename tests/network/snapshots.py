@@ -15,6 +15,7 @@ from pathlib import Path
 from solomonic.network import build, packet
 from solomonic.network.model import Snapshot
 from solomonic.network.result import Trace
+from solomonic.network.snapshot import Item, Responses
 from solomonic.network.trace import trace
 
 
@@ -174,6 +175,12 @@ class Net:
 
     def load(self, folder: Path) -> Snapshot:
         return build.load(str(self.write(folder)))
+
+    def build(self) -> Snapshot:
+        """The snapshot these files make, read from memory (for tests that build many)."""
+        items = {key: [Item(value, f"{key}.json", f"/{key}/{index}") for index, value in enumerate(listed)]
+                 for key, listed in self.files.items()}
+        return build.build(Responses("memory", items, ()))
 
 
 def two_tier() -> Net:

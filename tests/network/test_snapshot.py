@@ -29,6 +29,18 @@ def test_flat_region_and_account_layouts_read_the_same(tmp_path):
     assert read.warnings == ()
 
 
+def test_a_resource_seen_from_two_accounts_is_read_once(tmp_path):
+    net = two_tier().vpc("vpc-2", "10.9.0.0/16").peering("pcx-1", "vpc-1", "vpc-2")
+    net.write(tmp_path / "accounts" / "111122223333" / "eu-west-1")
+    other = tmp_path / "accounts" / "444455556666" / "eu-west-1"  # the peer's account sees the same peering
+    other.mkdir(parents=True)
+    for key in ("VpcPeeringConnections", "Subnets"):  # and the subnets shared with it
+        (other / f"{key}.json").write_text(json.dumps({key: net.files[key]}))
+    snapshot = build.load(str(tmp_path))
+    assert list(snapshot.peerings) == ["pcx-1"] and snapshot.peerings["pcx-1"].origin.file.endswith(
+        "accounts/111122223333/eu-west-1/VpcPeeringConnections.json")
+
+
 def test_missing_files_mean_no_such_resources(tmp_path):
     (tmp_path / "Vpcs.json").write_text(json.dumps({"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]}))
     snapshot = build.load(str(tmp_path))
@@ -81,7 +93,7 @@ def write(tmp_path, key: str, text: str):
     ("Subnets", '{"Subnets": [{"SubnetId": "subnet-1", "CidrBlock": "10.0.0.0/24"}]}',
      "Subnets.json: /Subnets/0: the required field 'VpcId' is missing"),
     ("Vpcs", '{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}, {"VpcId": "vpc-1", "CidrBlock": "10.1.0.0/16"}]}',
-     "Vpcs.json: /Vpcs/1: vpc-1 is described twice (also at"),
+     "Vpcs.json: /Vpcs/1: vpc-1 is described twice, differently (also at"),
     ("SecurityGroups", '{"SecurityGroups": [{"GroupId": "sg-1", "VpcId": "vpc-1", "IpPermissions": '
                        '[{"IpProtocol": "tcp", "FromPort": 22, "IpRanges": []}]}]}',
      "SecurityGroups.json: /SecurityGroups/0/IpPermissions/0/ToPort: a TCP or UDP rule needs FromPort and ToPort"),

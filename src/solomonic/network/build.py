@@ -13,7 +13,7 @@ only the answers whose paths reach it become unknown.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import asdict, is_dataclass, replace
 from typing import TypeVar
 
 from solomonic.network import build_rules
@@ -54,9 +54,11 @@ def build(responses: Responses) -> Snapshot:
             fields = Fields.of(item)
             value = make(fields)
             name = ident(value)
-            if name in made:
-                raise SnapshotError(f"{fields.origin}: {name} is described twice (also at {origins[name]})")
-            made[name], origins[name] = value, fields.origin
+            if name in made and _meaning(made[name]) != _meaning(value):
+                raise SnapshotError(f"{fields.origin}: {name} is described twice, differently (also at "
+                                    f"{origins[name]})")
+            if name not in made:
+                made[name], origins[name] = value, fields.origin
         return made
 
     nat_gateways = table("NatGateways", _nat_gateway, lambda n: n.id)
@@ -89,6 +91,20 @@ def build(responses: Responses) -> Snapshot:
         unmodelled=unmodelled, present=frozenset(responses.items),
         warnings=responses.warnings)
     return replace(snapshot, warnings=(*responses.warnings, *_dangling(snapshot)))
+
+
+def _meaning(resource: object) -> object:
+    """What a resource says, without where it was read: the same resource in the responses of two accounts
+    (a peering connection seen from both sides, a shared subnet) is read once; two different resources
+    with one id are an error."""
+    def strip(value: object) -> object:
+        if isinstance(value, dict):
+            return {key: strip(inner) for key, inner in value.items() if key != "origin"}
+        if isinstance(value, (list, tuple)):
+            return [strip(inner) for inner in value]
+        return value
+    assert is_dataclass(resource) and not isinstance(resource, type)
+    return strip(asdict(resource))
 
 
 def _dangling(snapshot: Snapshot) -> list[str]:
