@@ -119,3 +119,32 @@ def test_bad_input_names_the_file_and_the_pointer(tmp_path, key, text, message):
 def test_a_folder_that_is_not_there(tmp_path):
     with pytest.raises(SnapshotError, match="not a snapshot directory"):
         build.load(str(tmp_path / "absent"))
+
+
+def test_what_no_ipv4_packet_meets_is_left_out_with_a_warning(tmp_path):
+    net = two_tier()
+    net.files["Subnets"].append({"SubnetId": "subnet-v6", "VpcId": "vpc-1", "Ipv6Native": True,
+                                 "Ipv6CidrBlockAssociationSet": [{"Ipv6CidrBlock": "2001:db8::/64"}]})
+    net.files["NetworkInterfaces"].append({"NetworkInterfaceId": "eni-v6", "SubnetId": "subnet-v6", "VpcId": "vpc-1",
+                                           "Ipv6Addresses": [{"Ipv6Address": "2001:db8::5"}], "Groups": []})
+    snapshot = net.load(tmp_path)
+    assert "subnet-v6" not in snapshot.subnets and snapshot.interfaces["eni-v6"].private_ips == ()
+    assert any("subnet-v6 is IPv6-only" in warning for warning in snapshot.warnings)
+    assert ask(snapshot, "i-app", "10.0.3.10", dst_port=5432).disposition == "accepted"
+
+
+def test_an_association_being_undone_is_not_in_effect(tmp_path):
+    net = two_tier()
+    app_table = next(t for t in net.files["RouteTables"] if t["RouteTableId"] == "rtb-app")
+    app_table["Associations"][0]["AssociationState"] = {"State": "disassociating"}
+    answer = ask(net.load(tmp_path), "i-app", "1.1.1.1")  # the main table: the local route only
+    assert (answer.disposition, answer.blocked_by) == ("no-route", "rtb-main-vpc-1")
+
+
+def test_a_managed_prefix_list_without_its_entries_makes_its_decisions_unknown(tmp_path):
+    net = two_tier()
+    net.files["PrefixLists"] = [{"PrefixListId": "pl-corp", "PrefixListName": "corp", "MaxEntries": 10}]
+    net.files["SecurityGroups"][2]["IpPermissions"].append(
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "PrefixListIds": [{"PrefixListId": "pl-corp"}]})
+    answer = ask(net.load(tmp_path), "i-web", "10.0.3.10", dst_port=22)
+    assert answer.disposition == "unknown" and "pl-corp, whose CIDRs are not in the snapshot" in answer.reason

@@ -46,13 +46,23 @@ def load(directory: str) -> Snapshot:
     return build(read(directory))
 
 
+class _Skip(Exception):
+    """A resource no IPv4 packet can meet (an IPv6-only subnet): left out, with a warning saying why."""
+
+
 def build(responses: Responses) -> Snapshot:
+    skipped: list[str] = []
+
     def table(key: str, make: Callable[[Fields], T], ident: Callable[[T], str]) -> dict[str, T]:
         made: dict[str, T] = {}
         origins: dict[str, Origin] = {}
         for item in responses.of(key):
             fields = Fields.of(item)
-            value = make(fields)
+            try:
+                value = make(fields)
+            except _Skip as skip:
+                skipped.append(f"{fields.origin}: {skip}")
+                continue
             name = ident(value)
             if name in made and _meaning(made[name]) != _meaning(value):
                 raise SnapshotError(f"{fields.origin}: {name} is described twice, differently (also at "
@@ -90,7 +100,7 @@ def build(responses: Responses) -> Snapshot:
         prefix_lists=table("PrefixLists", _prefix_list, lambda p: p.id),
         unmodelled=unmodelled, present=frozenset(responses.items),
         warnings=responses.warnings)
-    return replace(snapshot, warnings=(*responses.warnings, *_dangling(snapshot)))
+    return replace(snapshot, warnings=(*responses.warnings, *skipped, *_dangling(snapshot)))
 
 
 def _meaning(resource: object) -> object:
@@ -138,11 +148,19 @@ def _vpc(fields: Fields) -> Vpc:
 
 
 def _subnet(fields: Fields) -> Subnet:
+    if not fields.has("CidrBlock") and fields.flag("Ipv6Native", False):
+        raise _Skip(f"{fields.text('SubnetId')} is IPv6-only; the engine answers about IPv4 packets")
     return Subnet(fields.text("SubnetId"), fields.text("VpcId"), fields.cidr("CidrBlock"), fields.origin)
 
 
+def _in_effect(association: Fields) -> bool:
+    """An association that is made (`associated`), not one being undone or failed."""
+    state = association.child("AssociationState")
+    return state is None or state.optional_text("State") in (None, "associated")
+
+
 def _route_table(fields: Fields) -> RouteTable:
-    associations = fields.objects("Associations")
+    associations = [a for a in fields.objects("Associations") if _in_effect(a)]
     routes = [route for route in map(_route, fields.objects("Routes")) if route is not None]
     return RouteTable(fields.text("RouteTableId"), fields.text("VpcId"), tuple(routes),
                       frozenset(a.text("SubnetId") for a in associations if a.has("SubnetId")),
@@ -193,8 +211,8 @@ def _nat_interface(nat: NatGateway) -> Interface:
 
 def _interface(fields: Fields, instance_id: str | None = None, check: bool = True) -> Interface:
     """A network interface as describe-network-interfaces or describe-instances lists it."""
-    primary = fields.address("PrivateIpAddress")
-    privates, publics = [primary], []
+    primary = fields.optional_address("PrivateIpAddress")  # absent on an IPv6-only interface
+    privates, publics = ([primary] if primary else []), []
     for address in fields.objects("PrivateIpAddresses"):
         private = address.address("PrivateIpAddress")
         if private not in privates:
@@ -203,7 +221,8 @@ def _interface(fields: Fields, instance_id: str | None = None, check: bool = Tru
         if association is not None and association.has("PublicIp"):
             publics.append((private, association.address("PublicIp")))
     association = fields.child("Association")
-    if association is not None and association.has("PublicIp") and all(own != primary for own, _ in publics):
+    if (association is not None and association.has("PublicIp") and primary is not None
+            and all(own != primary for own, _ in publics)):
         publics.append((primary, association.address("PublicIp")))
     attachment = fields.child("Attachment")
     if attachment is not None and instance_id is None:
@@ -263,9 +282,13 @@ def _peering(fields: Fields) -> Peering:
 
 
 def _prefix_list(fields: Fields) -> PrefixList:
-    cidrs = fields.value.get("Cidrs", [])
+    """A prefix list; its CIDRs None when the response does not give them (describe-managed-prefix-lists
+    leaves them to get-managed-prefix-list-entries)."""
+    name, title = fields.text("PrefixListId"), fields.optional_text("PrefixListName") or ""
+    cidrs = fields.value.get("Cidrs")
+    if cidrs is None:
+        return PrefixList(name, title, None, fields.origin)
     if not isinstance(cidrs, list):
         raise fields.error("Cidrs", "expected a list of CIDRs")
     listed = Fields({str(i): c for i, c in enumerate(cidrs)}, fields.at("Cidrs"))
-    return PrefixList(fields.text("PrefixListId"), fields.optional_text("PrefixListName") or "",
-                      tuple(listed.cidr(str(i)) for i in range(len(cidrs))), fields.origin)
+    return PrefixList(name, title, tuple(listed.cidr(str(i)) for i in range(len(cidrs))), fields.origin)

@@ -197,9 +197,11 @@ class Peering:
 
 @dataclass(frozen=True)
 class PrefixList:
+    """A prefix list; `cidrs` None when the snapshot names it without its entries."""
+
     id: str
     name: str
-    cidrs: tuple[IPv4Network, ...]
+    cidrs: tuple[IPv4Network, ...] | None
     origin: Origin
 
 

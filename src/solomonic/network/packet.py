@@ -60,6 +60,8 @@ def source(snapshot: Snapshot, node: str, src_ip: IPv4Address | None) -> tuple[I
     else:
         raise UserError(f"--from {node}: a trace starts at an instance (i-...), a network interface (eni-...) "
                         "or internet")
+    if src_ip is None and not interface.private_ips:
+        raise UserError(f"--from {node}: {interface.id} has no IPv4 address; give --src-ip")
     return interface, src_ip or interface.private_ips[0]
 
 

@@ -46,9 +46,9 @@ def _length(snapshot: Snapshot, route: Route, address: IPv4Address) -> int | Non
         return route.destination.prefixlen if address in route.destination else None
     assert route.prefix_list is not None
     listed = snapshot.prefix_lists.get(route.prefix_list)
-    if listed is None:
-        raise Undecided(f"{route.origin}: the route's destination is the prefix list {route.prefix_list}, which is "
-                        "not in the snapshot")
+    if listed is None or listed.cidrs is None:
+        raise Undecided(f"{route.origin}: the route's destination is the prefix list {route.prefix_list}, whose "
+                        "CIDRs are not in the snapshot")
     lengths = [cidr.prefixlen for cidr in listed.cidrs if address in cidr]
     return max(lengths) if lengths else None
 

@@ -66,8 +66,9 @@ def _peer_matches(snapshot: Snapshot, rule: SecurityGroupRule, address: IPv4Addr
         return True
     for name in rule.prefix_lists:
         listed = snapshot.prefix_lists.get(name)
-        if listed is None:
-            raise Undecided(f"{rule.origin}: the rule names the prefix list {name}, which is not in the snapshot")
+        if listed is None or listed.cidrs is None:
+            raise Undecided(f"{rule.origin}: the rule names the prefix list {name}, whose CIDRs are not in the "
+                            "snapshot")
         if any(address in cidr for cidr in listed.cidrs):
             return True
     return False
