@@ -126,7 +126,7 @@ def test_no_matching_acl_rule_denies(tmp_path):
     snapshot = acl_on_db(entry(100, "allow", "10.0.1.11/32", False), entry(100, "allow", "0.0.0.0/0", True)).load(
         tmp_path)
     refused = ask(snapshot, "i-app", "10.0.2.10", dst_port=5432)
-    assert refused.disposition == "denied-in" and "the default rule *" in refused.reason
+    assert refused.disposition == "denied-in" and "the rule *" in refused.reason
 
 
 def test_acl_port_ranges_are_destination_ports_and_protocols_count(tmp_path):

@@ -37,6 +37,7 @@ from solomonic.network.model import ICMP, INTERNET, TCP, UDP, Flow, Interface, S
 from solomonic.network.result import Disposition, Trace
 from solomonic.network.undecided import Undecided
 
+AWS_DEFAULT_RULE = 32767  # the number describe-network-acls gives the `*` rule
 MAX_HOPS = 64  # more resources than any path of a VPC passes: the routes form a loop
 NAT_PROTOCOLS = (TCP, UDP, ICMP)  # "NAT gateways support the following protocols: TCP, UDP, and ICMP"
 _GONE = ("deleted", "deleting", "failed")  # a NAT gateway in these states: "routes to it are blackholes"
@@ -131,7 +132,7 @@ class _Walk:
         acl = rules.network_acl(self.snapshot, subnet)
         entry = rules.acl_decides(acl, flow, egress)
         if entry is None or not entry.allow:
-            rule = f"rule {entry.number}" if entry is not None else "the default rule *"
+            rule = f"rule {entry.number}" if entry is not None and entry.number != AWS_DEFAULT_RULE else "the rule *"
             way = "out of" if egress else "into"
             raise _Stop("denied-out" if egress else "denied-in", acl.id,
                         f"{acl.id} {rule} denies {_describe(flow)} {way} {subnet.id}")
