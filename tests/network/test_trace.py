@@ -171,7 +171,8 @@ def test_what_is_not_modelled_is_unknown_and_named(tmp_path):
            .interface("eni-nlb", "subnet-public", "vpc-1", "10.0.1.50", kind="network_load_balancer"))
     snapshot = net.load(tmp_path)
     transit = ask(snapshot, "i-app", "172.16.0.9")
-    assert (transit.disposition, transit.hops[-1]) == ("unknown", "tgw-1") and "transit gateway" in transit.reason
+    assert (transit.disposition, transit.hops[-1]) == ("unknown", "tgw-1")
+    assert "tgw-1, a transit gateway (not in the snapshot)" in transit.reason
     balancer = ask(snapshot, "i-app", "10.0.1.50")
     assert balancer.disposition == "unknown" and "network_load_balancer" in balancer.reason
 

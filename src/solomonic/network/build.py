@@ -98,8 +98,7 @@ def build(responses: Responses) -> Snapshot:
         interfaces=interfaces, instances=instances,
         peerings=table("VpcPeeringConnections", _peering, lambda p: p.id),
         prefix_lists=table("PrefixLists", _prefix_list, lambda p: p.id),
-        unmodelled=unmodelled, present=frozenset(responses.items),
-        warnings=responses.warnings)
+        unmodelled=unmodelled, present=frozenset(responses.items))
     return replace(snapshot, warnings=(*responses.warnings, *skipped, *_dangling(snapshot)))
 
 

@@ -124,9 +124,11 @@ class _Walk:
             self.nat_gateway(target, subnet, flow)
         elif target.startswith("pcx-"):
             self.peering(target, subnet.vpc_id, flow, sender)
-        kind = next((what for prefix, what in _TARGET_KINDS.items() if target.startswith(prefix)), "a target")
+        kind = self.snapshot.unmodelled.get(target) or next(
+            (what for prefix, what in _TARGET_KINDS.items() if target.startswith(prefix)), "a target")
+        described = "described in the snapshot" if target in self.snapshot.unmodelled else "not in the snapshot"
         self.hop(target)
-        raise Undecided(f"{table.id} routes {flow.dst_ip} to {target}, {kind}, which is not modelled yet")
+        raise Undecided(f"{table.id} routes {flow.dst_ip} to {target}, {kind} ({described}), which is not modelled yet")
 
     def acl(self, subnet: Subnet, flow: Flow, egress: bool) -> None:
         acl = rules.network_acl(self.snapshot, subnet)
