@@ -7,6 +7,7 @@ shape describe-* returns it; `write(folder)` lays the files out flat and returns
 
 from __future__ import annotations
 
+import copy
 import json
 from collections import defaultdict
 from ipaddress import IPv4Address
@@ -148,7 +149,8 @@ class Net:
         """An instance with one interface (`eni-` + the instance's name without `i-`)."""
         eni = f"eni-{name.removeprefix('i-')}"
         self.interface(eni, subnet, vpc, ip, groups=groups, public=public, instance=name)
-        listed = {key: value for key, value in self.files["NetworkInterfaces"][-1].items() if key != "InterfaceType"}
+        listed = {key: copy.deepcopy(value) for key, value in self.files["NetworkInterfaces"][-1].items()
+                  if key != "InterfaceType"}
         self.files["Reservations"].append({"ReservationId": f"r-{name}", "Instances": [
             {"InstanceId": name, "PrivateIpAddress": ip, "SubnetId": subnet, "VpcId": vpc,
              "NetworkInterfaces": [listed], "SourceDestCheck": True}]})
