@@ -65,6 +65,16 @@ def test_the_text_names_the_path_and_what_blocks(capsys, snapshot):
         "  why: no ingress rule of sg-db on eni-db admits tcp/5432 from 10.0.1.10 to 10.0.3.10"]
 
 
+def test_the_text_of_a_delivery(capsys, snapshot):
+    status, out = trace(capsys, snapshot, "--from", "i-web", "--to", "10.0.2.10", "--dst-port", "8080",
+                        "--src-port", "40000")
+    assert status == 1
+    assert out.splitlines() == [
+        "i-web: tcp 10.0.1.10:40000 -> 10.0.2.10:8080: ACCEPTED",
+        "  path: i-web > subnet-public > vpc-1 > subnet-app > i-app",
+        "  why: i-app's interface eni-app accepts tcp/8080 from 10.0.1.10 to 10.0.2.10"]
+
+
 def test_warnings_go_to_standard_error(capsys, snapshot, tmp_path):
     (tmp_path / "snap" / "Volumes.json").write_text("{}")
     main(["network", "trace", snapshot, "--from", "i-app", "--to", "1.1.1.1", "--dst-port", "443", "--format", "json"])

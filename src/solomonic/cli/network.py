@@ -30,10 +30,11 @@ VpcPeeringConnections.json, PrefixLists.json), flat, under REGION/ or under acco
 
 dispositions: accepted, exits-network, denied-in, denied-out, no-route, no-destination, unknown.
 
-example:
-  $ solomonic network trace snap/ --from i-0app --to 10.0.2.10 --protocol tcp --dst-port 5432
-  i-0app -> 10.0.2.10 tcp/5432: ACCEPTED
-    path: i-0app > subnet-app > vpc-1 > subnet-db > i-0db
+example (benchmarks/network/public-private-nat):
+  $ solomonic network trace SNAPSHOT --from i-0app --to 10.0.3.10 --dst-port 5432 --src-port 40000
+  i-0app: tcp 10.0.2.10:40000 -> 10.0.3.10:5432: ACCEPTED
+    path: i-0app > subnet-0app > vpc-0shop > subnet-0db > eni-0db
+    why: eni-0db accepts tcp/5432 from 10.0.2.10 to 10.0.3.10
 
 exit status: 1 if the packet is delivered (accepted, exits-network), 2 if unknown or the input is
 bad, else 0."""

@@ -176,7 +176,8 @@ class _Walk:
         if group is not None:
             raise _Stop("denied-in", group, f"no ingress rule of {', '.join(target.group_ids) or 'any group'} on "
                                             f"{target.id} admits {_describe(flow)}")
-        raise _Stop("accepted", None, f"{target.node} ({target.id}) accepts {_describe(flow)}")
+        named = f"{target.instance_id}'s interface {target.id}" if target.instance_id else target.id
+        raise _Stop("accepted", None, f"{named} accepts {_describe(flow)}")
 
     def holder(self, vpc_id: str, address: IPv4Address) -> Interface | None:
         """The interface that holds `address` privately, in `vpc_id` or a VPC peered with it (where security
