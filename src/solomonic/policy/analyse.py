@@ -58,9 +58,9 @@ def compare(a: Policy, b: Policy, timeout_s: float = 10.0) -> Comparison:
         return lambda r: expect(allowed_by, r, True) or expect(denied_by, r, False)
 
     a_not_b = search(encoder, realism, z3.And(encoded_a.allows, z3.Not(encoded_b.allows)), extra, confirm(a, b),
-                     Deadline(budget.milliseconds() / 2000), f"a request {a.source} allows and {b.source} does not")
+                     budget.share(0.5), f"a request {a.source} allows and {b.source} does not")
     b_not_a = search(encoder, realism, z3.And(encoded_b.allows, z3.Not(encoded_a.allows)), extra, confirm(b, a),
-                     Deadline(budget.milliseconds() / 1000), f"a request {b.source} allows and {a.source} does not")
+                     budget, f"a request {b.source} allows and {a.source} does not")
     return _comparison(a_not_b, b_not_a, encoder)
 
 

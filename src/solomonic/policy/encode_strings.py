@@ -229,7 +229,9 @@ def arn_field_regexes(pattern: Pattern) -> list[z3.ReRef]:
         if rest:
             fields[-1].append(Part("text", rest))
     if len(fields) != 6:
-        raise Unsupported(f"ARN condition value {pattern.source!r} is not an ARN of six ':'-separated fields")
+        raise Unsupported(f"ARN condition value {pattern.source!r} is not an ARN of six ':'-separated fields: the "
+                          "IAM reference (Condition operators, ARN) defines ArnEquals/ArnLike only as six fields "
+                          "compared one by one, and says nothing of a shorter value")
     out = []
     for number, field in enumerate(fields):
         last = number == 5

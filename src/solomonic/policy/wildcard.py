@@ -102,7 +102,9 @@ def arn_fieldwise_matches(pattern: Pattern, arn: str) -> bool:
     included: the reference defines the operators component by component only."""
     fields = _split_fields(pattern)
     if len(fields) != 6:
-        raise Unsupported(f"ARN condition value {text_of(pattern)!r} is not an ARN of six ':'-separated components")
+        raise Unsupported(f"ARN condition value {text_of(pattern)!r} is not an ARN of six ':'-separated components "
+                          "(\"each of the six colon-delimited components of the ARN is checked separately\": the "
+                          "reference gives a shorter value no meaning)")
     values = arn.split(":", 5)
     if len(values) != 6:
         raise Unsupported(f"request value {arn!r} compared with an ARN operator is not an ARN")

@@ -1,0 +1,206 @@
+"""One satisfiability query, decided by z3 in three equivalent forms, each in growing deterministic slices.
+
+Why several forms: z3's string solver decides a query over the request by one of several routes, and which
+route is fast depends on the query, not on its meaning. As written (`as_written`), z3's rewriter turns a membership in
+`"lit".*` into `prefixof("lit", x)`, a word equation: fast where a pattern meets equalities (`iam:*` beside
+`iam:CreateUser`), hopeless where several such memberships are negated together (an EC2 instance ARN outside
+five `arn:...:subnet/*`-like patterns: no answer in 15 s). In `monadic` form every constraint on a string is a
+positive regular membership (`x in R`, `x in complement(R)`, `x in "lit"`), which z3's monadic
+regular-expression solver decides by derivatives: 0.03 s for that query, but seconds where the first form
+takes milliseconds. Neither decides a pattern that embeds a policy variable (`home/${aws:username}/*x` inside
+`home/${aws:username}/*`: no answer in 60 s); `equational` writes those as prefix, suffix and ordered
+occurrences (0.02 s). No form wins everywhere, so each slice tries all three.
+
+Why slices of `rlimit`: z3's resource counter, not the clock, ends each try, so the answer does not depend on
+how busy the machine is (a wall-clock budget made answers flip under load). The clock (`Deadline`) still
+bounds the whole question: it caps every try, and a watchdog interrupts z3 when it is spent.
+
+The forms have the same models over the same variables (none adds one): a model of either is read the same way, and an
+unsat of either proves the query.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import z3
+
+from solomonic.policy import encode_strings as strings
+
+SLICES = (200_000, 2_000_000, 8_000_000)  # z3 resource units per try; about 0.1 s, 1 s and 4 s on a quiet core
+
+
+class Deadline:
+    """The wall-clock end of a question (the CLI's --timeout)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.end = time.monotonic() + seconds
+
+    def milliseconds(self) -> int:
+        return max(1, int((self.end - time.monotonic()) * 1000))
+
+    @property
+    def expired(self) -> bool:
+        return time.monotonic() >= self.end
+
+    def share(self, fraction: float) -> Deadline:
+        """A deadline `fraction` of the time left from now (never past this one)."""
+        part = Deadline(0)
+        part.end = time.monotonic() + max(0.0, self.end - time.monotonic()) * fraction
+        return part
+
+
+@dataclass(frozen=True)
+class Outcome:
+    verdict: z3.CheckSatResult
+    model: z3.ModelRef | None
+    reason: str = ""  # why unknown
+
+
+def decide(constraints: Iterable[z3.BoolRef], deadline: Deadline, slices: tuple[int, ...] = SLICES,
+           forms: tuple[Callable[[z3.BoolRef], z3.BoolRef], ...] | None = None) -> Outcome:
+    """Is the conjunction of `constraints` satisfiable? Each slice of `slices` tries each of `forms` (by
+    default `as_written`, `monadic`, `equational`); the first sat or unsat ends it, the deadline or the last
+    slice gives unknown."""
+    query = z3.And(*constraints)
+    forms = forms or (as_written, monadic, equational)
+    prepared: dict[int, z3.BoolRef] = {}
+    reason = "no time left"
+    for rlimit in slices:
+        for index, form in enumerate(forms):
+            if deadline.expired:
+                return Outcome(z3.unknown, None, f"timeout ({reason})")
+            formula = prepared.setdefault(index, form(query))
+            solver = z3.Solver()
+            solver.set("rlimit", rlimit)
+            solver.set("timeout", deadline.milliseconds())
+            solver.add(formula)
+            verdict = _check(solver, deadline)
+            if verdict != z3.unknown:
+                return Outcome(verdict, solver.model() if verdict == z3.sat else None)
+            reason = solver.reason_unknown()
+    return Outcome(z3.unknown, None, "the solver's resource limit" if reason == "canceled" else reason)
+
+
+def _check(solver: z3.Solver, deadline: Deadline) -> z3.CheckSatResult:
+    """`solver.check()`, interrupted at the deadline: z3 honours its own timeout only where it looks at the
+    clock, and a rewriting or a derivative it is building can run past it."""
+    watchdog = threading.Timer(deadline.milliseconds() / 1000 + 0.05, solver.ctx.interrupt)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        return solver.check()
+    finally:
+        watchdog.cancel()
+
+
+def as_written(query: z3.BoolRef) -> z3.BoolRef:
+    return query
+
+
+def monadic(query: z3.BoolRef) -> z3.BoolRef:
+    """`query` in negation normal form with every string constraint a positive regular membership: `not (x in
+    R)` is `x in complement(R)`, `x == "lit"` is `x in "lit"`, and `.*` after text is written `(.+)?`, which
+    the rewriter leaves a membership instead of making it `prefixof`. `x in .*` is true."""
+    memo: dict[tuple[int, bool], z3.BoolRef] = {}
+
+    def walk(node: z3.BoolRef, positive: bool) -> z3.BoolRef:
+        key = (node.get_id(), positive)
+        if key not in memo:
+            memo[key] = _rewrite(node, positive, walk)
+        return memo[key]
+
+    return walk(query, True)
+
+
+def _rewrite(node: z3.BoolRef, positive: bool, walk: Callable[[z3.BoolRef, bool], z3.BoolRef]) -> z3.BoolRef:
+    kind = node.decl().kind() if z3.is_app(node) else None
+    children = node.children()
+    if kind == z3.Z3_OP_NOT:
+        return walk(children[0], not positive)
+    if kind in (z3.Z3_OP_AND, z3.Z3_OP_OR):
+        conjunction = (kind == z3.Z3_OP_AND) == positive
+        parts = [walk(child, positive) for child in children]
+        return z3.And(parts) if conjunction else z3.Or(parts)
+    if kind == z3.Z3_OP_IMPLIES:
+        premise, conclusion = walk(children[0], not positive), walk(children[1], positive)
+        return z3.Or(premise, conclusion) if positive else z3.And(premise, conclusion)
+    if kind == z3.Z3_OP_ITE and z3.is_bool(node):
+        return z3.If(children[0], walk(children[1], positive), walk(children[2], positive))
+    if kind == z3.Z3_OP_SEQ_IN_RE:
+        return _membership(children[0], children[1], positive)
+    if kind == z3.Z3_OP_EQ and z3.is_string(children[0]):
+        left, right = children
+        if z3.is_string_value(right) or z3.is_string_value(left):
+            variable, value = (left, right) if z3.is_string_value(right) else (right, left)
+            return _membership(variable, z3.Re(value), positive)
+    return node if positive else z3.Not(node)
+
+
+def _membership(text: z3.SeqRef, regex: z3.ReRef, positive: bool) -> z3.BoolRef:
+    if regex.eq(strings.ANYTHING):
+        return z3.BoolVal(positive)
+    regex = z3.substitute(regex, (strings.ANYTHING, strings.ANY_TEXT))
+    return z3.InRe(text, regex if positive else z3.Complement(regex))
+
+
+def equational(query: z3.BoolRef) -> z3.BoolRef:
+    """`query` with each membership in a pattern that embeds a policy variable (`home/${aws:username}/*`)
+    written as the prefix, suffix and ordered occurrences the pattern asks for: a membership in `Re(term)` of a
+    non-literal term is beyond z3's regular-expression solvers, `prefixof`/`indexof` are word constraints it
+    decides. Patterns with `?` or a within-segment `*` stay memberships."""
+    memo: dict[int, z3.ExprRef] = {}
+
+    def walk(node: z3.ExprRef) -> z3.ExprRef:
+        if node.get_id() in memo:
+            return memo[node.get_id()]
+        out = node
+        if z3.is_app(node) and node.decl().kind() == z3.Z3_OP_SEQ_IN_RE:
+            pieces = _star_pieces(node.children()[1])
+            if pieces is not None and any(not z3.is_string_value(t) for piece in pieces for t in piece):
+                out = _ordered_occurrences(node.children()[0], pieces)
+        elif z3.is_app(node) and z3.is_bool(node) and node.num_args():
+            out = node.decl()(*[walk(child) for child in node.children()])
+        memo[node.get_id()] = out
+        return out
+
+    return walk(query)
+
+
+def _star_pieces(regex: z3.ReRef) -> list[list[z3.SeqRef]] | None:
+    """A regex `P0 .* P1 .* ... Pk`, each `Pi` a concatenation of string terms, as `[P0, ..., Pk]`; None for
+    any other shape."""
+    pieces: list[list[z3.SeqRef]] = [[]]
+    stack = [regex]
+    while stack:
+        item = stack.pop()
+        kind = item.decl().kind()
+        if kind == z3.Z3_OP_RE_CONCAT:
+            stack.extend(reversed(item.children()))
+        elif item.eq(strings.ANYTHING) or item.eq(strings.ANY_TEXT):
+            pieces.append([])
+        elif kind == z3.Z3_OP_SEQ_TO_RE:
+            pieces[-1].append(item.children()[0])
+        else:
+            return None
+    return pieces
+
+
+def _ordered_occurrences(text: z3.SeqRef, pieces: list[list[z3.SeqRef]]) -> z3.BoolRef:
+    """`text` matches `P0 .* P1 .* ... Pk`: it starts with P0, ends with Pk, and P1 ... Pk-1 occur in order
+    between them, each found at its leftmost place after the one before (leftmost is never worse)."""
+    terms = [z3.Concat(*piece) if len(piece) > 1 else piece[0] if piece else z3.StringVal("") for piece in pieces]
+    if len(terms) == 1:
+        return text == terms[0]
+    first, last = terms[0], terms[-1]
+    out = [z3.PrefixOf(first, text), z3.SuffixOf(last, text)]
+    position = z3.Length(first)
+    for middle in terms[1:-1]:
+        found = z3.IndexOf(text, middle, position)
+        out.append(found >= 0)
+        position = found + z3.Length(middle)
+    out.append(position + z3.Length(last) <= z3.Length(text))
+    return z3.And(out)
