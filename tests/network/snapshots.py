@@ -165,6 +165,28 @@ class Net:
                                                     "AccepterVpcInfo": info(accepter), "Status": {"Code": status}})
         return self
 
+    def vpn_gateway(self, name: str, vpc: str | None) -> Net:
+        attachments = [{"State": "attached", "VpcId": vpc}] if vpc else []
+        self.files["VpnGateways"].append({"VpnGatewayId": name, "State": "available", "Type": "ipsec.1",
+                                          "VpcAttachments": attachments})
+        return self
+
+    def vpn_connection(self, name: str, gateway: str, *routes: str, static: bool = True,
+                       accepted: tuple[int, ...] | None = None, state: str = "available") -> Net:
+        """A VPN connection: static with `routes`, or dynamic (BGP) with its tunnels' accepted route counts."""
+        made: dict = {"VpnConnectionId": name, "VpnGatewayId": gateway, "State": state, "Type": "ipsec.1",
+                      "CustomerGatewayId": "cgw-1", "Options": {"StaticRoutesOnly": static},
+                      "Routes": [{"DestinationCidrBlock": r, "Source": "Static", "State": "available"} for r in routes]}
+        if accepted is not None:
+            made["VgwTelemetry"] = [{"AcceptedRouteCount": count, "Status": "UP"} for count in accepted]
+        self.files["VpnConnections"].append(made)
+        return self
+
+    def endpoint(self, name: str, vpc: str, kind: str, service: str, state: str = "available") -> Net:
+        self.files["VpcEndpoints"].append({"VpcEndpointId": name, "VpcId": vpc, "VpcEndpointType": kind,
+                                           "ServiceName": service, "State": state})
+        return self
+
     def prefix_list(self, name: str, *cidrs: str) -> Net:
         self.files["PrefixLists"].append({"PrefixListId": name, "PrefixListName": name, "Cidrs": list(cidrs)})
         return self

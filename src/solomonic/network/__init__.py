@@ -5,11 +5,12 @@ The data flow, one module per step (issue 31):
     snapshot   a snapshot directory (one JSON file per describe-* call, flat, per region or per account
                and region) -> the responses by top-level key; unknown files -> warnings
     fields     typed reading of one JSON object; every failure names the file and JSON pointer
-    build      responses -> `model.Snapshot` (`build_rules`: security groups and network ACLs)
+    build      responses -> `model.Snapshot` (`build_rules`: security groups and network ACLs;
+               `build_gateways`: endpoints, virtual private gateways, VPN connections)
     packet     the packet a question describes: its source node and header, with stated defaults
     trace      the concrete evaluator: one packet, one way -> its disposition and every hop, following
-               AWS's documentation; `routing` (route tables, longest prefix) and `rules` (security
-               groups, network ACLs) are its helpers
+               AWS's documentation; `routing` (route tables, longest prefix), `rules` (security
+               groups, network ACLs) and `exits` (VPN connections, gateway endpoints) are its helpers
     result     the answer and its JSON form (the contract of issue 31)
 
 The questions over all packets (`reachable`, `exposure`, `compare`) will encode the same `model` in z3, apart

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import asdict, is_dataclass, replace
 from typing import TypeVar
 
-from solomonic.network import build_rules
+from solomonic.network import build_gateways, build_rules
 from solomonic.network.fields import Fields
 from solomonic.network.model import (
     Interface,
@@ -38,7 +38,8 @@ T = TypeVar("T")
 _TARGETS = ("GatewayId", "NatGatewayId", "VpcPeeringConnectionId", "TransitGatewayId", "NetworkInterfaceId",
             "InstanceId", "EgressOnlyInternetGatewayId", "CarrierGatewayId", "LocalGatewayId", "CoreNetworkArn")
 # a route target's id prefix -> the response that describes it
-_TARGET_FILES = {"igw-": "InternetGateways", "nat-": "NatGateways", "pcx-": "VpcPeeringConnections"}
+_TARGET_FILES = {"igw-": "InternetGateways", "nat-": "NatGateways", "pcx-": "VpcPeeringConnections",
+                 "vpce-": "VpcEndpoints", "vgw-": "VpnGateways"}
 
 
 def load(directory: str) -> Snapshot:
@@ -98,6 +99,9 @@ def build(responses: Responses) -> Snapshot:
         interfaces=interfaces, instances=instances,
         peerings=table("VpcPeeringConnections", _peering, lambda p: p.id),
         prefix_lists=table("PrefixLists", _prefix_list, lambda p: p.id),
+        endpoints=table("VpcEndpoints", build_gateways.endpoint, lambda e: e.id),
+        vpn_gateways=table("VpnGateways", build_gateways.vpn_gateway, lambda g: g.id),
+        vpn_connections=table("VpnConnections", build_gateways.vpn_connection, lambda c: c.id),
         unmodelled=unmodelled, present=frozenset(responses.items))
     return replace(snapshot, warnings=(*responses.warnings, *skipped, *_dangling(snapshot)))
 

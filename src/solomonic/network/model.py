@@ -196,6 +196,45 @@ class Peering:
 
 
 @dataclass(frozen=True)
+class VpcEndpoint:
+    """A VPC endpoint: `kind` is `Gateway` (a route to the service's prefix list hands packets to the service),
+    `Interface` or `GatewayLoadBalancer` (interfaces in the VPC's subnets); `state` in lower case."""
+
+    id: str
+    vpc_id: str
+    kind: str
+    service: str
+    state: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class VpnGateway:
+    """A virtual private gateway and the VPCs it is attached to."""
+
+    id: str
+    vpc_ids: frozenset[str]
+    state: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class VpnConnection:
+    """A Site-to-Site VPN connection of a virtual private gateway (or a transit gateway). `static_routes` are
+    the connection's static routes in effect; a connection that is not `static_only` learns routes by BGP,
+    which no snapshot holds: `accepted_routes` is what its tunnels' telemetry reports accepted in all (None
+    without telemetry)."""
+
+    id: str
+    vpn_gateway_id: str | None
+    state: str
+    static_only: bool
+    static_routes: tuple[IPv4Network, ...]
+    accepted_routes: int | None
+    origin: Origin
+
+
+@dataclass(frozen=True)
 class PrefixList:
     """A prefix list; `cidrs` None when the snapshot names it without its entries."""
 
@@ -208,8 +247,8 @@ class PrefixList:
 @dataclass(frozen=True)
 class Snapshot:
     """A whole snapshot, every resource by id. `unmodelled` names the resources the snapshot describes that
-    the engine does not model yet (transit gateways, VPN, endpoints, load balancers): a path through one is
-    unknown, naming it. `present` lists the top-level keys whose files were read, so that a missing resource
+    the engine does not model yet (transit gateways, customer gateways, load balancers): a path through one
+    is unknown, naming it. `present` lists the top-level keys whose files were read, so that a missing resource
     can be told apart from a missing file; `warnings` is what the reader wants a user to know."""
 
     source: str
@@ -224,6 +263,9 @@ class Snapshot:
     instances: dict[str, tuple[str, ...]] = field(default_factory=dict)  # instance -> its interfaces, by device
     peerings: dict[str, Peering] = field(default_factory=dict)
     prefix_lists: dict[str, PrefixList] = field(default_factory=dict)
+    endpoints: dict[str, VpcEndpoint] = field(default_factory=dict)
+    vpn_gateways: dict[str, VpnGateway] = field(default_factory=dict)
+    vpn_connections: dict[str, VpnConnection] = field(default_factory=dict)
     unmodelled: dict[str, str] = field(default_factory=dict)  # id -> what it is, e.g. "a transit gateway"
     present: frozenset[str] = frozenset()
     warnings: tuple[str, ...] = ()

@@ -21,7 +21,8 @@ from solomonic.errors import UserError
 
 # the responses the engine models
 MODELLED = ("Vpcs", "Subnets", "RouteTables", "InternetGateways", "NatGateways", "SecurityGroups", "NetworkAcls",
-            "NetworkInterfaces", "Reservations", "Addresses", "VpcPeeringConnections", "PrefixLists")
+            "NetworkInterfaces", "Reservations", "Addresses", "VpcPeeringConnections", "PrefixLists", "VpcEndpoints",
+            "VpnGateways", "VpnConnections")
 # the responses issue 31 names that the engine reads only to name their resources: a path through one of
 # them is unknown until it is modelled
 NAMED_ONLY = {
@@ -29,10 +30,7 @@ NAMED_ONLY = {
     "TransitGatewayAttachments": ("TransitGatewayAttachmentId", "a transit gateway attachment"),
     "TransitGatewayVpcAttachments": ("TransitGatewayAttachmentId", "a transit gateway VPC attachment"),
     "TransitGatewayRouteTables": ("TransitGatewayRouteTableId", "a transit gateway route table"),
-    "VpnGateways": ("VpnGatewayId", "a virtual private gateway"),
-    "VpnConnections": ("VpnConnectionId", "a VPN connection"),
     "CustomerGateways": ("CustomerGatewayId", "a customer gateway"),
-    "VpcEndpoints": ("VpcEndpointId", "a VPC endpoint"),
     "LoadBalancers": ("LoadBalancerArn", "a load balancer"),
     "TargetGroups": ("TargetGroupArn", "a target group"),
 }

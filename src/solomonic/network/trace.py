@@ -22,8 +22,10 @@ The walk follows AWS's documentation, one resource at a time:
   as source and forwards it by its own subnet's routes; a packet addressed to a NAT gateway is refused;
 * a VPC peering connection (active) delivers only into the peer VPC's own CIDRs, never onwards: peering is
   not transitive;
-* whatever else a route or a destination names (transit and virtual private gateways, endpoints, load
-  balancers, appliances, an internet gateway's own route table) is not modelled yet: unknown, naming it.
+* a virtual private gateway (attached) and a gateway endpoint hand the packet to a network outside the
+  snapshot, a VPN connection whose routes cover it or an AWS service (`exits`);
+* whatever else a route or a destination names (transit gateways, interface endpoints, load balancers,
+  appliances, an internet gateway's own route table) is not modelled yet: unknown, naming it.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from dataclasses import dataclass, replace
 from ipaddress import IPv4Address
 from typing import NoReturn
 
-from solomonic.network import routing, rules
+from solomonic.network import exits, routing, rules
 from solomonic.network.model import ICMP, INTERNET, TCP, UDP, Flow, Interface, Snapshot, Subnet, is_public
 from solomonic.network.result import Disposition, Trace
 from solomonic.network.undecided import Undecided
@@ -41,8 +43,7 @@ AWS_DEFAULT_RULE = 32767  # the number describe-network-acls gives the `*` rule
 MAX_HOPS = 64  # more resources than any path of a VPC passes: the routes form a loop
 NAT_PROTOCOLS = (TCP, UDP, ICMP)  # "NAT gateways support the following protocols: TCP, UDP, and ICMP"
 _GONE = ("deleted", "deleting", "failed")  # a NAT gateway in these states: "routes to it are blackholes"
-_TARGET_KINDS = {"vgw-": "a virtual private gateway", "tgw-": "a transit gateway", "vpce-": "a VPC endpoint",
-                 "eni-": "a network interface (an appliance)", "i-": "an instance (an appliance)",
+_TARGET_KINDS = {"tgw-": "a transit gateway", "eni-": "a network interface (an appliance)", "i-": "an instance (an appliance)",
                  "eigw-": "an egress-only internet gateway (IPv6)", "cagw-": "a carrier gateway",
                  "lgw-": "a local gateway", "arn:": "a Cloud WAN core network"}
 
@@ -124,6 +125,10 @@ class _Walk:
             self.nat_gateway(target, subnet, flow)
         elif target.startswith("pcx-"):
             self.peering(target, subnet.vpc_id, flow, sender)
+        elif target.startswith("vgw-"):
+            self.vpn_gateway(target, subnet.vpc_id, flow)
+        elif target.startswith("vpce-"):
+            self.endpoint(target, subnet.vpc_id)
         kind = self.snapshot.unmodelled.get(target) or next(
             (what for prefix, what in _TARGET_KINDS.items() if target.startswith(prefix)), "a target")
         described = "described in the snapshot" if target in self.snapshot.unmodelled else "not in the snapshot"
@@ -269,6 +274,26 @@ class _Walk:
             raise _Stop("exits-network", None, f"{peer}, the peer of {name}, is not in the snapshot")
         self.hop(peer)
         self.deliver(peer, flow, sender)
+
+
+    def vpn_gateway(self, name: str, vpc_id: str, flow: Flow) -> NoReturn:
+        gateway = self.snapshot.vpn_gateways.get(name)
+        self.hop(name)
+        if gateway is None:
+            raise Undecided(f"the virtual private gateway {name} is not in the snapshot")
+        if vpc_id not in gateway.vpc_ids:
+            raise _Stop("no-route", name, f"{name} is not attached to {vpc_id}")
+        reason = exits.through_vpn(self.snapshot, gateway, flow.dst_ip)
+        if reason is None:
+            raise _Stop("no-route", name, f"no VPN connection of {name} has a route to {flow.dst_ip}")
+        raise _Stop("exits-network", None, reason)
+
+    def endpoint(self, name: str, vpc_id: str) -> NoReturn:
+        endpoint = self.snapshot.endpoints.get(name)
+        self.hop(name)
+        if endpoint is None:
+            raise Undecided(f"the VPC endpoint {name} is not in the snapshot")
+        raise _Stop("exits-network", None, exits.through_endpoint(endpoint, vpc_id))
 
 
 def _describe(flow: Flow) -> str:

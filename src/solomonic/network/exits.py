@@ -1,0 +1,50 @@
+"""Where a packet leaves the snapshot's VPCs for a network the snapshot does not hold, as AWS documents it.
+
+* A virtual private gateway forwards into a Site-to-Site VPN connection only what that connection's routes
+  cover ("Site-to-Site VPN routing options"): a static connection's `Routes`; a dynamic (BGP) connection's
+  routes are learned from the customer gateway and are in no snapshot, so a packet only such a connection
+  could carry is undecided, unless its tunnels' telemetry reports no route accepted. Only connections in
+  state `available` carry packets; the tunnels' own status is not asked (the answer is about configuration).
+* A gateway endpoint (S3, DynamoDB) hands what its route sends to it (the service's prefix list) to the AWS
+  service, outside the snapshot. Interface and Gateway Load Balancer endpoints are interfaces in the VPC,
+  not route targets of this kind: undecided here.
+
+Like `trace`, of which it is a part, this module never imports z3.
+"""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Address
+
+from solomonic.network.model import Snapshot, VpcEndpoint, VpnGateway
+from solomonic.network.undecided import Undecided
+
+
+def through_vpn(snapshot: Snapshot, gateway: VpnGateway, address: IPv4Address) -> str | None:
+    """Why `address` leaves through one of `gateway`'s VPN connections, or None when none carries it."""
+    if "VpnConnections" not in snapshot.present:
+        raise Undecided(f"the VPN connections of {gateway.id} are not in the snapshot (VpnConnections.json is "
+                        "missing)")
+    connections = [c for c in snapshot.vpn_connections.values()
+                   if c.vpn_gateway_id == gateway.id and c.state == "available"]
+    for connection in connections:
+        covering = [cidr for cidr in connection.static_routes if address in cidr]
+        if connection.static_only and covering:
+            widest = min(covering, key=lambda cidr: cidr.prefixlen)
+            return f"{connection.id}'s static route {widest} carries {address} to the customer network"
+    learning = [c for c in connections if not c.static_only and c.accepted_routes != 0]
+    if learning:
+        raise Undecided(f"{learning[0].id} learns its routes by BGP, which the snapshot does not hold: whether "
+                        f"it carries {address} is not known")
+    return None
+
+
+def through_endpoint(endpoint: VpcEndpoint, vpc_id: str) -> str:
+    """Why a packet a route sends to the gateway endpoint `endpoint` leaves for its AWS service."""
+    if endpoint.kind.lower() != "gateway":
+        raise Undecided(f"{endpoint.id} is a {endpoint.kind} endpoint, which a route does not send packets "
+                        "to as the engine models it")
+    if endpoint.vpc_id != vpc_id or endpoint.state != "available":
+        raise Undecided(f"{endpoint.id} ({endpoint.state or 'no state'}, in {endpoint.vpc_id}) is not an "
+                        f"available endpoint of {vpc_id}")
+    return f"{endpoint.id} hands the packet to {endpoint.service or 'its service'}, outside the snapshot"
