@@ -12,15 +12,21 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import z3
 
 from solomonic.reason.certify import certificate
 from solomonic.reason.engines import bmc, spacer
 from solomonic.reason.ir import Function
+from solomonic.reason.ir.evaluate import ArrayValue
 from solomonic.reason.ir.interpret import compress, run
 from solomonic.reason.result import PROPERTY_ERRORS, UNDEFINED_BEHAVIOUR, Result, Verdict
 from solomonic.reason.symbolic.system import BAD, POISON, TransitionSystem, build_system
+
+if TYPE_CHECKING:
+    from solomonic.reason.replay.c import Replay as ReplayC
+    from solomonic.reason.replay.python import Replay as ReplayPython
 
 FIRST_SLICE_S = 0.5  # doubled each time a query at the same depth runs out of it
 CONFIRM_S = 1.5  # past the deadline, to confirm an answer found just before it (see isolate.GRACE_S)
@@ -204,14 +210,17 @@ class _Analysis:
         trace = run(function, inputs, cex.oracle, set(self.system.cutpoints))
         if trace.event is None or trace.event.kind not in self.error_kinds:
             return self.result(Verdict.UNKNOWN, reason=f"counterexample rejected by the interpreter ({trace.outcome})")
+        outcome: ReplayC | ReplayPython
         if function.language == "python":
-            from solomonic.reason.replay.python import call_arguments, replay
+            from solomonic.reason.replay.python import call_arguments
+            from solomonic.reason.replay.python import replay as replay_python
 
-            outcome = replay(function.file, function.name, call_arguments(function, inputs), prop, self.replay_budget())
+            outcome = replay_python(function.file, function.name, call_arguments(function, inputs), prop,
+                                    self.replay_budget())
         else:
-            from solomonic.reason.replay.c import replay
+            from solomonic.reason.replay.c import replay as replay_c
 
-            outcome = replay(function, inputs, trace, prop, self.replay_budget())
+            outcome = replay_c(function, inputs, trace, prop, self.replay_budget())
         witness = {
             "inputs": {i.display: _show_input(inputs[i.var], i.source_type) for i in function.inputs},
             "nondet": [{"origin": r.origin, "type": r.type, "value": r.value, "line": r.line} for r in trace.reads],
@@ -258,4 +267,9 @@ def _unwrap(reason: str) -> str:
 
 
 def _show_input(value, source_type: str):
+    """An input as its language writes it: a bool as a bool, a Python list's array as the list."""
+    if isinstance(value, ArrayValue):
+        from solomonic.reason.replay.python import list_argument
+
+        return list_argument(value)
     return bool(value) if source_type == "bool" else value

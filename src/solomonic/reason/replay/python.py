@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from solomonic.reason.ir import Function, Var
-from solomonic.reason.ir.evaluate import Value
+from solomonic.reason.ir.evaluate import ArrayValue, Value
 
-# Runs in the child interpreter: argv = module path, function name, JSON args, output file, limits, and
+# Runs in the child interpreter: argv = module path, function name, a file of JSON args (a list may be longer
+# than one argv string may be), output file, limits, and
 # whether to watch for a repeated state (a question of termination).
 _RUNNER = r"""
 import dis, importlib.util, json, resource, sys, types
@@ -101,9 +102,11 @@ try:
         function = getattr(function, part)
     with open(path, "rb") as f:
         watching = watch == "1" and not writes(compile(f.read(), path, "exec"))
+    with open(args) as f:
+        arguments = json.load(f)
     sys.settrace(tracer)
     try:
-        value = function(*json.loads(args))
+        value = function(*arguments)
     finally:
         sys.settrace(None)
     report.update(outcome="returned", value=repr(value), truthy=bool(value))
@@ -132,25 +135,45 @@ class Replay:
     raised: str = ""  # the exception's name, where the call raised one
 
 
-def call_arguments(function: Function, inputs: Mapping[Var, Value]) -> list[int | bool]:
-    """The arguments a witness's call passes, in order: the model's values, a bool parameter's as a bool
-    (a Python function's inputs are numbers: the front end has no array inputs)."""
-    out: list[int | bool] = []
+MAX_LIST = 100_000  # elements of a witness's list the replay builds; a longer one is not replayed
+
+Argument = int | bool | list[int]
+
+
+class TooLong(Exception):
+    """A witness's list too long to build for a replay (the answer stays unknown)."""
+
+
+def call_arguments(function: Function, inputs: Mapping[Var, Value]) -> list[Argument]:
+    """The arguments a witness's call passes, in order: the model's values, a bool parameter's as a bool,
+    a list's as a Python list (see `list_argument`)."""
+    out: list[Argument] = []
     for i in function.inputs:
         value = inputs[i.var]
-        assert isinstance(value, int), (i.display, value)
+        if isinstance(value, ArrayValue):
+            out.append(list_argument(value))
+            continue
         out.append(bool(value) if i.source_type == "bool" else value)
     return out
 
 
-def replay(path: str, function: str, args: list[int | bool], prop: str, timeout_s: float = 10.0,
+def list_argument(value: ArrayValue) -> list[int]:
+    """The list a list parameter's array holds: the front end keeps its length in cell -1 and its
+    elements in cells 0 to length - 1 (frontends/python/lower.py)."""
+    length = value.get(-1)
+    if length > MAX_LIST:
+        raise TooLong(f"the witness's list has {length} elements, too many to build for a replay")
+    return [value.get(k) for k in range(max(0, length))]
+
+
+def replay(path: str, function: str, args: list[Argument], prop: str, timeout_s: float = 10.0,
            memory_mb: int = 2048) -> Replay:
     """Call `function(*args)` in a fresh interpreter; for `terminates`, watch the run for a repeated
     state or call, which shows it never returns."""
     return _replay(path, function, args, prop, timeout_s, memory_mb, watch=prop == "terminates")
 
 
-def replay_unwatched(path: str, function: str, args: list[int | bool], timeout_s: float,
+def replay_unwatched(path: str, function: str, args: list[Argument], timeout_s: float,
                      memory_mb: int = 2048) -> Replay:
     """A termination witness's call, not watched: where a proof, not the run, shows that it never
     returns. Watching walks the stack at every line, which makes a deep recursion crawl towards the
@@ -158,13 +181,15 @@ def replay_unwatched(path: str, function: str, args: list[int | bool], timeout_s
     return _replay(path, function, args, "terminates", timeout_s, memory_mb, watch=False)
 
 
-def _replay(path: str, function: str, args: list[int | bool], prop: str, timeout_s: float, memory_mb: int,
+def _replay(path: str, function: str, args: list[Argument], prop: str, timeout_s: float, memory_mb: int,
             watch: bool) -> Replay:
     path = str(Path(path).resolve())
     reproducer = _reproducer(path, function, args, prop)
     with tempfile.TemporaryDirectory(prefix="solomonic-replay-") as tmp:
-        out = os.path.join(tmp, "report.json")
-        command = [sys.executable, "-c", _RUNNER, path, function, json.dumps(args), out,
+        out, arguments = os.path.join(tmp, "report.json"), os.path.join(tmp, "arguments.json")
+        with open(arguments, "w") as f:
+            json.dump(args, f)
+        command = [sys.executable, "-c", _RUNNER, path, function, arguments, out,
                    str(max(1, int(timeout_s))), str(memory_mb), "1" if watch else "0"]
         try:
             done = subprocess.run(command, timeout=timeout_s + 1, capture_output=True, cwd=os.path.dirname(path),
@@ -201,7 +226,7 @@ def _replay(path: str, function: str, args: list[int | bool], prop: str, timeout
     return Replay(prop == "returns-true" and not report["truthy"], observed, lines, reproducer)
 
 
-def _reproducer(path: str, function: str, args: list[int | bool], prop: str) -> str:
+def _reproducer(path: str, function: str, args: list[Argument], prop: str) -> str:
     call = f"module.{function}({', '.join(repr(a) for a in args)})"
     last = {"returns-true": f"print({call})  # prints a false value",
             "terminates": f"{call}  # never returns"}.get(prop, f"{call}  # raises")

@@ -110,8 +110,10 @@ def test_param_types_come_first_and_unmodelled_ones_are_values_of_unknown_type(t
     assert r.verdict == Verdict.YES and r.assumptions == []
     module = parse_python(str(path), path.read_bytes())
     assert [i.source_type for i in lower_python(module, "f", {"x": "int"}).inputs] == ["int", "int"]
-    r = one(path, "f", param_types={"y": "list[int]"})
+    r = one(path, "f", param_types={"y": "list[str]"})
     assert r.verdict == Verdict.UNKNOWN and r.assumptions[0] == "y: a value of unknown type"
+    r = one(path, "f", param_types={"y": "list[int]"})  # a list, compared with an int: not modelled
+    assert r.verdict == Verdict.UNKNOWN and "the list `y`" in r.reason
 
 
 @pytest.mark.parametrize("body", [

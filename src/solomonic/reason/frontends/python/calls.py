@@ -19,7 +19,7 @@ from solomonic.reason.frontends.cfg import Builder
 from solomonic.reason.frontends.python.expressions import ANALYSER_QUESTIONS, nested_defs
 from solomonic.reason.frontends.python.module import last_line, own_nodes, results_discarded
 from solomonic.reason.frontends.python.nested import NestedLowering
-from solomonic.reason.frontends.python.state import UNKNOWN, Frame, PyValue, _code
+from solomonic.reason.frontends.python.state import UNKNOWN, Frame, ListRef, PyValue, _code
 from solomonic.reason.frontends.python.tuples import returned_arity
 from solomonic.reason.ir import (
     BOOL,
@@ -52,7 +52,7 @@ class CallLowering(NestedLowering):
         if self.is_assume(func):
             if len(node.args) != 1 or node.keywords:
                 raise self.unsupported("assume() takes exactly one condition", node)
-            self.b.assume(self.truth(self.expression(node.args[0], allow_none=True)), node.lineno)
+            self.b.assume(self.condition(node.args[0]), node.lineno)
             return PyValue(const(0, INT), TRUE)
         if name is not None:
             owner = self.frame if self.is_local(name) else self.closure_frame(name)
@@ -231,7 +231,13 @@ class CallLowering(NestedLowering):
             self.enclosing[prefix] = enclosing
         self.frames.append(frame)
         for n, v in zip(names, values):
-            self.assign_value(self.local(n), v, node.lineno)
+            if v.list is None:
+                self.assign_value(self.local(n), v, node.lineno)
+            elif _reassigned(callee, n):
+                raise self.unsupported(f"`{callee.name}` rebinds its parameter '{n}', given a list (the caller's "
+                                       "list and the new one would be two lists under one name)", node)
+            else:  # the caller's list itself: what the callee does to it, the caller sees
+                frame.lists[n] = ListRef(v.list.elems, v.list.length)
         for n in sorted(f for f in self.flagged if f.startswith(prefix)):
             self.b.assign(Var(n + "$bound", BOOL), FALSE, node.lineno)
         self.body(callee.body)
@@ -269,8 +275,9 @@ class CallLowering(NestedLowering):
     def recursive_call(self, callee: ast.FunctionDef, node: ast.Call) -> PyValue:
         """A call into a recursive cycle stays a call, to the callee's body lowered once."""
         _, values = self.arguments(callee, node)
-        if any(v.opaque or v.none != FALSE for v in values):
-            raise self.unsupported(f"{UNKNOWN} (or None) passed to the recursive function `{callee.name}`", node)
+        if any(v.opaque or v.none != FALSE or v.list is not None for v in values):
+            raise self.unsupported(f"{UNKNOWN} (or None, or a list) passed to the recursive function "
+                                   f"`{callee.name}`", node)
         self.procedure(callee)
         target = self.b.temp(f"{callee.name}.result", INT)
         self.b.emit(Call(callee.name, tuple(cast(v.expr, INT) for v in values), target), node.lineno)
@@ -331,7 +338,7 @@ class CallLowering(NestedLowering):
         # Python evaluates the arguments as written, positional then keyword: one that raises must not
         # pre-empt an earlier one that loops or raises otherwise.
         written = [*node.args, *(k.value for k in node.keywords)]
-        given = {id(a): self.expression(a, allow_none=True) for a in written}
+        given = {id(a): self.expression(a, allow_none=True, allow_list=True) for a in written}
         values = [given[id(bound[n])] if n in bound else self.default_value(defaults[n], n, callee, node)
                   for n in names]
         for extra in (params.vararg, params.kwarg):

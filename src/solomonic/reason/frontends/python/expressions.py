@@ -80,11 +80,16 @@ class ExpressionLowering(ConstantLowering):
                 f"NameError: free variable '{n}' is read before `{owner.fn.name}` assigns it"
             self.b.fail_unless(Var(key + "$bound", BOOL), Event("exception", node.lineno, message))
 
-    def expression(self, node: ast.expr, allow_none: bool = False) -> PyValue:
+    def expression(self, node: ast.expr, allow_none: bool = False, allow_list: bool = False) -> PyValue:
         """node's value; one that may be None is a value of unknown type unless allow_none (where the
         caller keeps None exact: operators, comparisons, truth, returns, stores, which make the variable
-        optional)."""
+        optional). A list is refused unless allow_list (where the caller models what it does with one:
+        lists.py), since passed anywhere else it could be changed or shared unseen."""
         value = self._expression(node)
+        if value.list is not None and not allow_list:
+            raise self.unsupported(f"the list `{_code(node)}` used where it could be changed or shared unseen "
+                                   "(aliasing is not modelled; only len, indexing, append, pop, iteration, `in`, "
+                                   "truth, sum/min/max and calls of the module's functions are on lists)", node)
         if value.none != FALSE and not allow_none:
             return PyValue(cast(value.expr, INT), opaque=True)
         return value
@@ -103,7 +108,7 @@ class ExpressionLowering(ConstantLowering):
         if isinstance(node, ast.BinOp):
             return self.binop(node.op, node.left, node.right, node)
         if isinstance(node, ast.UnaryOp):
-            operand = self.expression(node.operand, allow_none=True)
+            operand = self.expression(node.operand, allow_none=True, allow_list=isinstance(node.op, ast.Not))
             if isinstance(node.op, ast.Not):
                 return PyValue(negate(self.truth(operand, node.operand)))
             if operand.opaque:
@@ -119,7 +124,7 @@ class ExpressionLowering(ConstantLowering):
         if isinstance(node, ast.Compare):
             return self.comparison(node)
         if isinstance(node, ast.IfExp):
-            cond = self.truth(self.expression(node.test, allow_none=True), node.test)
+            cond = self.condition(node.test)
             return self.conditional(cond, node.body, node.orelse, node)
         if isinstance(node, ast.Call):
             return self.call(node)
@@ -138,9 +143,18 @@ class ExpressionLowering(ConstantLowering):
             self.store(node.target.id, value, node.target)
             return value
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-            raise self.unsupported(f"a comprehension (`{_code(node)}`): iteration over a value of unknown type, "
-                                   "or a comprehension, is not modelled (its length and termination are not)", node)
+            return self.comprehension(node)
         raise self.unsupported(f"expression `{type(node).__name__}`", node)
+
+    def comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp) -> PyValue:
+        """Lowered by `ListLowering` (lists.py) where it makes a list; any other is refused."""
+        raise self.unsupported(f"a comprehension (`{_code(node)}`): only list comprehensions are modelled (the "
+                               "length and termination of the others are not)", node)
+
+    def condition(self, node: ast.expr) -> Expr:
+        """The truth of node's value, where only its truth is used (a test): a list's is that it is not
+        empty."""
+        return self.truth(self.expression(node, allow_none=True, allow_list=True), node)
 
     def store(self, name: str, value: PyValue, node: ast.AST) -> None:
         raise NotImplementedError  # statements.py
@@ -159,6 +173,10 @@ class ExpressionLowering(ConstantLowering):
         if owner is not None:
             if n in nested_defs(owner.fn):
                 raise self.unsupported(f"the nested function `{n}` used other than called (it escapes)", node)
+            ref = self.list_ref(owner, n)
+            if ref is not None:
+                self.check_bound(owner, n, node)
+                return PyValue(ref.length, list=ref)
             var = owner.variables.get(n)
             if var is None:
                 var = owner.variables[n] = Var(owner.prefix + n, INT)
@@ -183,6 +201,11 @@ class ExpressionLowering(ConstantLowering):
     def binop(self, op: ast.operator, left_node: ast.expr, right_node: ast.expr, node: ast.AST) -> PyValue:
         left_value = self.expression(left_node, allow_none=True)
         right_value = self.expression(right_node, allow_none=True)
+        return self.operate(op, left_value, right_value, left_node, right_node, node)
+
+    def operate(self, op: ast.operator, left_value: PyValue, right_value: PyValue, left_node: ast.expr,
+                right_node: ast.expr, node: ast.AST) -> PyValue:
+        """The operator applied to its two evaluated operands (written as left_node and right_node)."""
         if left_value.opaque or right_value.opaque:
             return self.operation(node)
         if isinstance(op, ast.Div):  # ints give a float, or raise (ZeroDivisionError, OverflowError)

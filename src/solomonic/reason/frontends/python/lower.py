@@ -16,7 +16,11 @@ Every variable is an unbounded integer in the IR (bools as 0/1, so truthiness an
 Python). The exceptions the subset can raise are explicit events: AssertionError, ZeroDivisionError,
 UnboundLocalError, ValueError from `range` with step 0, and explicit `raise`.
 
-Values of any other type (lists, objects, floats, strings, None kept in a variable, what calls outside
+Lists of ints are modelled exactly where a parameter is declared or given as `list[int]` and where the
+code makes them (displays, `[v] * n`, comprehensions, `list(range(...))`): lists.py; a list parameter is
+one array input whose cell -1 holds its length (list_parameter).
+
+Values of any other type (other lists, objects, floats, strings, None kept in a variable, what calls outside
 the module return) are values of unknown type: arbitrary, every operation on them may raise or return
 anything (opaque.py). An answer about a function that has them says what it assumes: each parameter
 taken as one ("xs: a value of unknown type"), and that the operations on them and the calls not modelled
@@ -29,7 +33,7 @@ from __future__ import annotations
 
 import ast
 
-from solomonic.reason.frontends.python.calls import CallLowering
+from solomonic.reason.frontends.python.lists import ListLowering
 from solomonic.reason.frontends.python.module import (
     PythonModule,
     last_line,
@@ -37,13 +41,14 @@ from solomonic.reason.frontends.python.module import (
     parse_python,
     returns_value,
 )
-from solomonic.reason.frontends.python.parameters import OPTIONAL, parameter_kinds
-from solomonic.reason.frontends.python.state import UNKNOWN, Frame, PyValue
+from solomonic.reason.frontends.python.parameters import LIST, OPTIONAL, parameter_kinds
+from solomonic.reason.frontends.python.state import ELEMENTS, UNKNOWN, Frame, ListRef, PyValue
 from solomonic.reason.ir import (
     BOOL,
     FALSE,
     INT,
     TRUE,
+    App,
     Function,
     Input,
     Unsupported,
@@ -73,26 +78,29 @@ def lower_python(module: PythonModule, name: str, param_types: dict[str, str] | 
     # UnboundLocalError is modelled only where it can happen.
     opaque: set[str] = set()
     optional: set[str] = set()  # likewise, the variables that may hold None
+    plain: set[str] = set()  # and the names written as lists that are given something else too
     for _ in range(MAX_PASSES):
-        probe = _Lowering(module, fn, flagged=set(), param_types=param_types, opaque=opaque, optional=optional)
+        probe = _Lowering(module, fn, flagged=set(), param_types=param_types, opaque=opaque, optional=optional,
+                          plain=plain)
         probe.entry_name, probe.receiver = name, receiver
         try:
             probe.lower_entry()
         except Unsupported:
-            if not (probe.found_opaque or probe.found_optional):
+            if not (probe.found_opaque or probe.found_optional or probe.found_plain):
                 raise
-        if not (probe.found_opaque or probe.found_optional):
+        if not (probe.found_opaque or probe.found_optional or probe.found_plain):
             break
         opaque |= probe.found_opaque
         optional |= probe.found_optional
+        plain |= probe.found_plain
     else:
         raise Unsupported("the variables that hold values of unknown type did not settle", module.path, fn.lineno)
     lowering = _Lowering(module, fn, flagged=probe.maybe_unbound, param_types=param_types, opaque=opaque,
-                         optional=optional)
+                         optional=optional, plain=plain)
     lowering.entry_name, lowering.receiver = name, receiver
     function = lowering.lower_entry()
     # the same lowering as the last pass
-    assert not (lowering.found_opaque or lowering.found_optional), (lowering.found_opaque, lowering.found_optional)
+    assert not (lowering.found_opaque or lowering.found_optional or lowering.found_plain)
     return function
 
 
@@ -121,7 +129,7 @@ def _definition(module: PythonModule, name: str) -> tuple[ast.FunctionDef, str |
     return fn, receiver
 
 
-class _Lowering(CallLowering):
+class _Lowering(ListLowering):
     """The lowering of the entry function: its parameters, its body, and how it ends."""
 
     entry_name = ""
@@ -167,6 +175,9 @@ class _Lowering(CallLowering):
         kinds = parameter_kinds(fn, self.param_types, self.receiver, self.constant_value)
         inputs = []
         for a in [*args.posonlyargs, *args.args]:
+            if kinds[a.arg].kind == LIST:
+                inputs.append(Input(self.list_parameter(a.arg, fn).elems, a.arg, LIST))
+                continue
             var = self.parameter(a.arg, kinds[a.arg].kind, fn)
             inputs.append(Input(var, a.arg, kinds[a.arg].kind))
         for a, default in zip(args.kwonlyargs, args.kw_defaults):
@@ -182,7 +193,24 @@ class _Lowering(CallLowering):
                             *(f"{star}{name}: {UNKNOWN}" for name, star in extras))
         return inputs
 
+    def list_parameter(self, name: str, fn: ast.FunctionDef) -> ListRef:
+        """A list of ints passed in: one array input, whose cell -1 holds the length at entry and cells 0
+        to length - 1 the elements (so that a witness is one value per parameter; the replay builds the
+        list from it). The length is copied into the list's own length variable at once."""
+        self.declared[name] = LIST
+        ref = self.frame.lists[name] = ListRef(Var(name, ELEMENTS), Var(name + "$len", INT))
+        self.frame.assigned.add(name)
+        self.b.assign(ref.length, App("select", (ref.elems, const(-1, INT)), INT), fn.lineno)
+        self.b.assume(compare("ge", ref.length, const(0, INT)), fn.lineno)
+        return ref
+
     def parameter(self, name: str, kind: str, fn: ast.FunctionDef) -> Var:
+        if kind == LIST:
+            raise self.unsupported(f"the keyword-only list parameter '{name}' (a witness could not be replayed)", fn)
+        if name in self.list_names_in(fn) and name not in self.plain_names:
+            self.found_plain.add(name)  # lowered again with the name as a plain variable
+            raise self.unsupported(f"the parameter '{name}', of kind {kind}, bound to a list (a name is modelled "
+                                   "as one list throughout)", fn)
         self.declared[name] = kind
         var = self.local(name)
         self.frame.assigned.add(name)

@@ -256,3 +256,27 @@ def results_discarded(module: PythonModule, name: str) -> bool:
                      if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)}
     return all(id(node) in as_statements for node in ast.walk(module.tree)
                if isinstance(node, ast.Name) and node.id == name)
+
+
+def makes_list(node: ast.expr) -> bool:
+    """Whether node is written as an expression that makes a new list: a display, a list comprehension,
+    `[v] * n` (or `n * [v]`), a call of `list(...)` (whether these mean what they say is decided where they
+    are lowered: lists.py)."""
+    if isinstance(node, (ast.List, ast.ListComp)):
+        return True
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        return isinstance(node.left, ast.List) or isinstance(node.right, ast.List)
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "list"
+
+
+def list_names(fn: ast.FunctionDef) -> set[str]:
+    """The names fn's own code binds to a list it makes (`xs = []`, `xs: list[int] = [0] * n`): each is a
+    list wherever it is bound (lists.py refuses a store of anything else into it)."""
+    out = set()
+    for node in own_nodes(fn):
+        if isinstance(node, ast.Assign) and makes_list(node.value):
+            out |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+        elif isinstance(node, ast.AnnAssign) and node.value is not None and makes_list(node.value) and \
+                isinstance(node.target, ast.Name):
+            out.add(node.target.id)
+    return out

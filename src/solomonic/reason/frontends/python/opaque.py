@@ -44,7 +44,7 @@ SCOPE_BUILTINS = {"exec", "eval", "globals"}
 class OpaqueLowering(LoweringState):
     """Expressions that make values of unknown type or operate on them without a modelled meaning."""
 
-    def expression(self, node: ast.expr, allow_none: bool = False) -> PyValue:
+    def expression(self, node: ast.expr, allow_none: bool = False, allow_list: bool = False) -> PyValue:
         raise NotImplementedError  # expressions.py
 
     def fresh_opaque(self, node: ast.AST) -> PyValue:
@@ -60,7 +60,10 @@ class OpaqueLowering(LoweringState):
         """Evaluate nodes in order, for their effects (a starred one's value too: its unpacking is part of
         the operation that uses it)."""
         for n in nodes:
-            self.expression(n.value if isinstance(n, ast.Starred) else n, allow_none=True)
+            value = self.expression(n.value if isinstance(n, ast.Starred) else n, allow_none=True, allow_list=True)
+            if value.list is not None and not value.list.fresh:
+                raise self.unsupported(f"the list `{_code(n)}` passed to code not modelled (it could change or keep "
+                                       "the list unseen)", n)
 
     def attribute(self, node: ast.Attribute) -> PyValue:
         self.expression(node.value, allow_none=True)
@@ -142,7 +145,7 @@ class OpaqueLowering(LoweringState):
 
     def length(self, node: ast.Call) -> PyValue:
         """`len(x)`: an int >= 0 (CPython checks what `__len__` returns), or an exception."""
-        self.expression(node.args[0], allow_none=True)
+        self.operands([node.args[0]])
         value = self.unknown_of(INT, node, f"`{_code(node)}`")
         self.b.assume(compare("ge", value.expr, const(0, INT)), node.lineno)
         return value

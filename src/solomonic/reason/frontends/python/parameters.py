@@ -6,11 +6,11 @@ state.py), and any other as a value of unknown type ("object", see opaque.py), s
 of those kinds, from the first of:
 
 1. a method's receiver (`self`, `cls`): an object;
-2. a type the user gives for the run (`--param-types 'x: int'`, `check(param_types=...)`): int, bool, or
-   an object for any other type (`list[int]`);
+2. a type the user gives for the run (`--param-types 'x: int, xs: list[int]'`, `check(param_types=...)`):
+   int, bool, list[int], or an object for any other type (`list[str]`);
 3. the function's own declaration: an annotation, a PEP 484 type comment (`# type: (int, int) -> int`),
-   or a leading `assert isinstance(x, int)`; `Optional[int]` and `int | None` are "int | None"; a
-   declared type other than these is an object;
+   or a leading `assert isinstance(x, int)`; `Optional[int]` and `int | None` are "int | None",
+   `list[int]` and `List[int]` a list of ints; a declared type other than these is an object;
 4. the parameter's default value: a bool or an int constant gives its kind (a literal, or a constant
    expression over the module's int and bool constants, `def f(n=LIMIT)`), any other default (None, a
    string) makes it an object, unless it is None (below);
@@ -35,6 +35,8 @@ from solomonic.reason.frontends.python.module import own_nodes
 
 KINDS = ("int", "bool")  # the modelled kinds of values; any other parameter is an "object"
 OPTIONAL = "int | None"  # an int parameter that may be None
+LIST = "list[int]"  # a list of ints (lists.py)
+LIST_GENERICS = {"list", "List", "typing.List"}  # how an annotation names the list type
 # Builtins whose argument is a collection (or an iterable), never an int.
 COLLECTION_BUILTINS = {"len", "sum", "sorted", "list", "tuple", "set", "frozenset", "dict", "iter", "enumerate",
                        "zip", "reversed", "any", "all", "next", "map", "filter"}
@@ -112,6 +114,9 @@ def annotation_kind(annotation: ast.expr) -> str | None:
             return None
     if isinstance(annotation, ast.Name) and annotation.id in KINDS:
         return annotation.id
+    if isinstance(annotation, ast.Subscript) and ast.unparse(annotation.value) in LIST_GENERICS and \
+            isinstance(annotation.slice, ast.Name) and annotation.slice.id == "int":
+        return LIST
     if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
         sides = [annotation.left, annotation.right]
         if any(_is_none(s) for s in sides) and any(annotation_kind(s) == "int" for s in sides):
@@ -176,7 +181,7 @@ def _isinstance_calls(test: ast.expr) -> list[tuple[str, str]]:
         if (isinstance(p, ast.Call) and isinstance(p.func, ast.Name) and p.func.id == "isinstance"
                 and len(p.args) == 2 and isinstance(p.args[0], ast.Name)):
             kind = annotation_kind(p.args[1])
-            if kind is not None:
+            if kind is not None and kind != LIST:  # isinstance() refuses a parameterised generic
                 out.append((p.args[0].id, kind))
     return out
 
@@ -217,9 +222,14 @@ def _used_as_other_than_int(fn: ast.FunctionDef, name: str) -> bool:
                    or (with_other(left, right) and not asks_if_none(op, left, right))
                    for op, left, right in zip(node.ops, operands, operands[1:])):
                 return True
-        if isinstance(node, ast.BinOp) and with_other(node.left, node.right):
+        if isinstance(node, ast.BinOp) and with_other(node.left, node.right) and not _repeats_list(node):
             return True
     return False
+
+
+def _repeats_list(node: ast.BinOp) -> bool:
+    """`[v] * n` or `n * [v]`: a list display repeated, whose count is an int like any other use."""
+    return isinstance(node.op, ast.Mult) and (isinstance(node.left, ast.List) != isinstance(node.right, ast.List))
 
 
 _NONE_TESTS = (ast.Is, ast.IsNot, ast.Eq, ast.NotEq)  # comparisons that ask whether a value is None

@@ -12,11 +12,17 @@ import ast
 from dataclasses import dataclass, field
 
 from solomonic.reason.frontends.cfg import Builder, Loop
-from solomonic.reason.frontends.python.module import PythonModule, local_names, recursive_functions
+from solomonic.reason.frontends.python.module import (
+    PythonModule,
+    list_names,
+    local_names,
+    recursive_functions,
+)
 from solomonic.reason.ir import (
     BOOL,
     FALSE,
     INT,
+    ArrayType,
     Event,
     Expr,
     Procedure,
@@ -32,15 +38,30 @@ from solomonic.reason.ir import (
 UNKNOWN = "a value of unknown type"
 
 
+@dataclass(frozen=True)
+class ListRef:
+    """A Python list of ints in the IR (lists.py): its elements, an array indexed from 0, and its length.
+    A name bound to a list owns one such pair for the whole lowering; a list just made (a display, a
+    comprehension) is a pair of temporaries, `fresh` until a name takes it over."""
+
+    elems: Var
+    length: Var
+    fresh: bool = False
+
+
+ELEMENTS = ArrayType(INT, INT)  # a list's elements: ints (bools stored as 0/1, as arithmetic sees them)
+
+
 @dataclass
 class PyValue:
     """A lowered Python value: an int- or bool-typed expression, or possibly None (`none` holds where it
     is None, and `expr` then stands for nothing), or a value of unknown type (`opaque`: then `expr` is an
-    int that stands for nothing; see opaque.py)."""
+    int that stands for nothing; see opaque.py), or a list (`list`: then `expr` is its length)."""
 
     expr: Expr
     none: Expr = FALSE  # true where the value is None
     opaque: bool = False
+    list: ListRef | None = None
 
 
 @dataclass
@@ -58,6 +79,7 @@ class Frame:
     join: int | None = None
     procedure: bool = False  # the body of a function on a recursive cycle, lowered on its own
     result_unused: bool = False  # a procedure whose every call discards the result (so None is no matter)
+    lists: dict[str, ListRef] = field(default_factory=dict)  # its names bound to lists (lists.py)
 
 
 class LoweringState:
@@ -65,7 +87,7 @@ class LoweringState:
 
     def __init__(self, module: PythonModule, fn: ast.FunctionDef, flagged: set[str],
                  param_types: dict[str, str] | None = None, opaque: set[str] | None = None,
-                 optional: set[str] | None = None):
+                 optional: set[str] | None = None, plain: set[str] | None = None):
         self.module = module
         self.fn = fn
         self.param_types = param_types or {}  # the user's types for parameters, by name (--param-types)
@@ -79,6 +101,7 @@ class LoweringState:
         self.recursive = recursive_functions(module)
         self.procedures: dict[str, Procedure] = {}
         self.locals_of: dict[int, set[str]] = {}  # a definition (its id: a nested one may share a name) -> its locals
+        self.list_names_of: dict[int, set[str]] = {}  # likewise, its names bound to lists it makes
         # Values of unknown type (opaque.py). The IR variables (prefixed names) that hold one: fixed for a
         # lowering; what it stores a value of unknown type into beyond them is found (lower.py repeats the
         # lowering with them until none is found).
@@ -89,6 +112,10 @@ class LoweringState:
         # that may be None), and fixed for a lowering.
         self.optional_names: set[str] = set(optional or ())
         self.found_optional: set[str] = set()
+        # The names written as bound to lists (module.list_names) that are given something else too (a
+        # display with an element of unknown type): plain variables. Found like the opaque ones.
+        self.plain_names: set[str] = set(plain or ())
+        self.found_plain: set[str] = set()
         self.opaque_ops = False  # an operation on a value of unknown type is modelled as returning
         self.opaque_calls: list[str] = []  # the calls modelled as returning, in order of first use
         self.reads_constants = False  # a module constant is read (an opaque call might rebind it)
@@ -109,6 +136,19 @@ class LoweringState:
             var = Var(self.frame.prefix + name, INT)
             self.frame.variables[name] = var
         return var
+
+    def list_ref(self, frame: Frame, name: str) -> ListRef | None:
+        """The list a local name of frame is bound to, if it is one of the names bound to lists (a list
+        parameter, a name the code binds to a list it makes): the same pair of IR variables throughout."""
+        ref = frame.lists.get(name)
+        if ref is None and name in self.list_names_in(frame.fn) and frame.prefix + name not in self.plain_names:
+            ref = frame.lists[name] = ListRef(Var(frame.prefix + name, ELEMENTS), Var(frame.prefix + name + "$len", INT))
+        return ref
+
+    def list_names_in(self, fn: ast.FunctionDef) -> set[str]:
+        if id(fn) not in self.list_names_of:
+            self.list_names_of[id(fn)] = list_names(fn)
+        return self.list_names_of[id(fn)]
 
     def bound_flag(self, name: str) -> Var:
         return Var(self.frame.prefix + name + "$bound", BOOL)
@@ -149,6 +189,8 @@ class LoweringState:
     def truth(self, v: PyValue, node: ast.AST | None = None) -> Expr:
         """The truth of v; of a value of unknown type, an arbitrary bool (its `__bool__` or `__len__` runs,
         and may raise)."""
+        if v.list is not None:
+            return compare("gt", v.list.length, const(0, INT))
         if v.opaque:
             at = node if node is not None else self.fn
             return self.unknown_of(BOOL, at, f"the truth of `{_code(at)}`").expr
@@ -201,7 +243,7 @@ class LoweringState:
         return self.locals_of[id(fn)]
 
     def is_local(self, name: str) -> bool:
-        return name in self.frame.variables or name in self.locals_in(self.frame.fn)
+        return name in self.frame.variables or name in self.frame.lists or name in self.locals_in(self.frame.fn)
 
     def is_builtin(self, name: str) -> bool:
         return not self.is_local(name) and name not in self.module.functions and name not in self.module.bound \

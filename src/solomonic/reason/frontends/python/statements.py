@@ -91,7 +91,7 @@ class StatementLowering(ExpressionLowering):
             self.return_statement(s)
         elif isinstance(s, ast.Assert):
             self.exception_argument(s.msg)
-            ok = self.truth(self.expression(s.test, allow_none=True), s.test)
+            ok = self.condition(s.test)
             self.b.fail_unless(ok, Event("assert", line, f"assertion `{ast.unparse(s.test)}` fails"))
         elif isinstance(s, ast.Raise):
             self.exception_argument(s.exc)
@@ -177,6 +177,9 @@ class StatementLowering(ExpressionLowering):
     def store(self, name: str, value: PyValue, node: ast.AST) -> None:
         """A local gets a value; one of unknown type makes the variable opaque (opaque.py), one that may
         be None optional (state.py)."""
+        if self.list_ref(self.frame, name) is not None:
+            raise self.unsupported(f"`{name}`, a name bound to a list, given another value (a name is modelled as "
+                                   "one list throughout)", node)
         var = self.local(name)
         self.assign_value(var, value, node.lineno)
         if self.frame.prefix + name in self.flagged:
@@ -184,7 +187,7 @@ class StatementLowering(ExpressionLowering):
         self.frame.assigned.add(name)
 
     def if_statement(self, s: ast.If) -> None:
-        cond = self.truth(self.expression(s.test, allow_none=True), s.test)
+        cond = self.condition(s.test)
         yes, no = self.b.branch(cond, s.lineno)
         before = set(self.frame.assigned)
         join = self.b.location(s.lineno)
@@ -232,7 +235,7 @@ class StatementLowering(ExpressionLowering):
 
     def while_statement(self, s: ast.While) -> None:
         head = self.b.location(s.lineno)
-        self.loop(s, head, lambda: self.truth(self.expression(s.test, allow_none=True), s.test), lambda: None)
+        self.loop(s, head, lambda: self.condition(s.test), lambda: None)
 
     def for_statement(self, s: ast.For) -> None:
         if not isinstance(s.target, ast.Name):

@@ -1,0 +1,447 @@
+"""Python lists of ints, exactly: a list is an IR array of its elements (indexed from 0) and an int, its
+length (`ListRef`, state.py). Made by displays (`[a, b]`), `[v] * n`, `list(...)` of a range or a list,
+and list comprehensions (a loop that appends); used by `len`, indexing with negative indices and
+IndexError, stores into items (`xs[i] = v`, `xs[i] += v`), `append`, `pop()`, `clear()`, `for x in xs`
+and `for i, x in enumerate(xs)` (Python's list iterator: an index compared with the *current* length at
+every step, so a body that appends is modelled as it runs), `x in xs`, `sum`, `min` and `max` of a list
+(loops over the elements), and truth (not empty).
+
+Why it is exact: Python lists are shared by reference, and a list is modelled as the variables of the
+one name bound to it. So a name is bound to one list for the whole lowering (a parameter, or a name the
+code binds to lists it makes, each stored *into* that name's pair); a list can only be made fresh and
+taken by one name, read through its name, or passed to a function of the module that is inlined, whose
+parameter then *is* the caller's pair (its mutations are the caller's, as in Python). Everything that
+would make two names share a list the model keeps apart (`ys = xs`, a list stored into an item or
+attribute, returned from a callee, passed to code not modelled, a callee that rebinds its list
+parameter) is refused (expressions.py refuses a list wherever a caller does not ask for one).
+
+Elements are ints: a bool is stored as 0/1, which every modelled operation on it agrees with (a test
+`isinstance(x, bool)` of an element is refused); None or a value of unknown type is never an element:
+a display with one is a value of unknown type as before (opaque.py), and storing one into a list is
+refused. Like ints, lists are unbounded: running out of memory is not modelled.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+from collections.abc import Callable
+
+from solomonic.reason.frontends.python.calls import CallLowering
+from solomonic.reason.frontends.python.module import makes_list
+from solomonic.reason.frontends.python.state import ELEMENTS, ListRef, PyValue, _code
+from solomonic.reason.ir import (
+    BOOL,
+    FALSE,
+    INT,
+    TRUE,
+    App,
+    Event,
+    Expr,
+    arith,
+    cast,
+    compare,
+    conj,
+    const,
+    ite,
+    negate,
+)
+
+SCOPED = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.NamedExpr)  # own scopes
+
+
+class ListLowering(CallLowering):
+    """Lists: what makes them, what reads and changes them, and iteration over them."""
+
+    # ------------------------------------------------------------------------------ which values are lists
+
+    def named_list(self, node: ast.expr) -> ListRef | None:
+        """The list a name refers to (a local of the current function or of an enclosing one), if any."""
+        if not isinstance(node, ast.Name):
+            return None
+        owner = self.frame if self.is_local(node.id) else self.closure_frame(node.id)
+        return self.list_ref(owner, node.id) if owner is not None else None
+
+    def is_list(self, node: ast.expr) -> bool:
+        """Whether node is a name bound to a list, or is written as an expression that makes one."""
+        return self.named_list(node) is not None or (makes_list(node) and not (
+            isinstance(node, ast.Call) and not self.is_builtin("list")))
+
+    def element(self, value: PyValue, node: ast.AST) -> Expr:
+        """A value stored into a list: an int or a bool (as 0/1)."""
+        if value.list is not None or value.opaque or value.none != FALSE:
+            raise self.unsupported(f"`{_code(node)}` stored into a list: only ints and bools are modelled as "
+                                   "elements (not None, lists or values of unknown type)", node)
+        return cast(value.expr, INT)
+
+    def new_list(self, line: int, elements: list[Expr] | None = None, fill: Expr | None = None,
+                 length: Expr | None = None) -> ListRef:
+        """A fresh list: the given elements, or `length` copies of `fill`."""
+        ref = ListRef(self.b.temp("list", ELEMENTS), self.b.temp("len", INT), fresh=True)
+        array: Expr = App("constarray", (fill if fill is not None else const(0, INT),), ELEMENTS)
+        for k, e in enumerate(elements or []):
+            array = App("store", (array, const(k, INT), e), ELEMENTS)
+        self.b.assign(ref.elems, array, line)
+        self.b.assign(ref.length, length if length is not None else const(len(elements or []), INT), line)
+        return ref
+
+    @staticmethod
+    def made(ref: ListRef) -> PyValue:
+        return PyValue(ref.length, list=ref)
+
+    # ------------------------------------------------------------------------------------ making lists
+
+    def display(self, node: ast.List | ast.Tuple | ast.Set | ast.Dict) -> PyValue:
+        """`[a, b]` of ints is a list; with another element (or `*xs`), a value of unknown type as before."""
+        if not isinstance(node, ast.List) or any(isinstance(e, ast.Starred) for e in node.elts):
+            return super().display(node)
+        values = [self.expression(e, allow_none=True) for e in node.elts]
+        if any(v.opaque or v.none != FALSE for v in values):
+            return self.fresh_opaque(node)
+        return self.made(self.new_list(node.lineno, [cast(v.expr, INT) for v in values]))
+
+    def binop(self, op: ast.operator, left_node: ast.expr, right_node: ast.expr, node: ast.AST) -> PyValue:
+        """`[v] * n` and `n * [v]`: n copies of v (none where n <= 0)."""
+        sides = (left_node, right_node)
+        if not (isinstance(op, ast.Mult) and any(isinstance(s, ast.List) for s in sides)):
+            return super().binop(op, left_node, right_node, node)
+        seq = left_node if isinstance(left_node, ast.List) else right_node
+        assert isinstance(seq, ast.List)
+        if len(seq.elts) > 1 or any(isinstance(e, ast.Starred) for e in seq.elts):
+            raise self.unsupported(f"`{_code(node)}`: a repeated list of more than one element", node)
+        left = self.expression(left_node, allow_none=True, allow_list=True)
+        right = self.expression(right_node, allow_none=True, allow_list=True)
+        listed, count = (left, right) if seq is left_node else (right, left)
+        if count.list is not None:
+            raise self.unsupported(f"`{_code(node)}`: a list times a list", node)
+        if listed.list is None or count.opaque:  # `[None] * n`, `[0] * x` for x of unknown type: as before
+            return self.operation(node)
+        n = self.as_int(count, right_node if seq is left_node else left_node)
+        line = getattr(node, "lineno", self.fn.lineno)
+        if not seq.elts:
+            return self.made(self.new_list(line, []))
+        fill = App("select", (listed.list.elems, const(0, INT)), INT)
+        return self.made(self.new_list(line, fill=fill, length=ite(compare("gt", n, const(0, INT)), n, const(0, INT))))
+
+    def comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp) -> PyValue:
+        """`[e for x in it if c ...]`: a fresh list, and the loops that append to it (the first iterable
+        evaluated here; the comprehension's own variables renamed apart, since they are its own scope)."""
+        if not isinstance(node, ast.ListComp):
+            return super().comprehension(node)
+        for gen in node.generators:
+            if gen.is_async:
+                raise self.unsupported("an asynchronous comprehension", node)
+        parts = [node.elt, *(c for g in node.generators for c in g.ifs), *(g.iter for g in node.generators[1:])]
+        if any(isinstance(n, SCOPED) for p in parts for n in ast.walk(p)):
+            raise self.unsupported(f"`{_code(node)}`: a comprehension with a nested scope or `:=` inside", node)
+        result = self.new_list(node.lineno, [])
+        name = str(result.elems.name)
+        self.frame.lists[name] = ListRef(result.elems, result.length)
+        self.frame.assigned.add(name)
+        own = {n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)}
+        names = {n: f"{name}${n}" for n in own}
+        body: list[ast.stmt] = [ast.Expr(ast.Call(ast.Attribute(ast.Name(name, ast.Load()), "append", ast.Load()),
+                                                  [_renamed(node.elt, names)], []))]
+        for k, gen in reversed(list(enumerate(node.generators))):
+            for cond in reversed(gen.ifs):
+                body = [ast.If(_renamed(cond, names), body, [])]
+            iterable = gen.iter if k == 0 else _renamed(gen.iter, names)
+            body = [ast.For(_renamed(gen.target, names), iterable, body, [])]
+        loop = body[0]
+        ast.fix_missing_locations(ast.copy_location(loop, node))
+        for n in ast.walk(loop):
+            n.lineno = node.lineno  # type: ignore[attr-defined]
+        self.statement(loop)
+        return self.made(result)
+
+    def list_call(self, node: ast.Call) -> PyValue:
+        """`list()`, `list(xs)` (a copy), `list(range(...))` (the comprehension that counts)."""
+        if node.keywords or len(node.args) > 1 or any(isinstance(a, ast.Starred) for a in node.args):
+            raise self.unsupported(f"`{_code(node)}`: list() with other arguments", node)
+        if not node.args:
+            return self.made(self.new_list(node.lineno, []))
+        arg = node.args[0]
+        if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name) and arg.func.id == "range" and \
+                self.is_builtin("range"):
+            counter = ast.Name("$range", ast.Store())
+            counted = ast.ListComp(ast.Name("$range", ast.Load()), [ast.comprehension(counter, arg, [], 0)])
+            return self.comprehension(ast.copy_location(counted, node))
+        source = self.expression(arg, allow_list=True)
+        if source.list is None:
+            raise self.unsupported(f"`{_code(node)}`: list() of something other than a list or a range", node)
+        copy = ListRef(self.b.temp("list", ELEMENTS), self.b.temp("len", INT), fresh=True)
+        self.b.assign(copy.elems, source.list.elems, node.lineno)
+        self.b.assign(copy.length, source.list.length, node.lineno)
+        return self.made(copy)
+
+    # ------------------------------------------------------------------------------- names bound to lists
+
+    def assign(self, targets: list[ast.expr], value_node: ast.expr, line: int) -> None:
+        """`xs = <a list just made>`: the list becomes the name's (its pair takes the new contents)."""
+        target = targets[0] if len(targets) == 1 and isinstance(targets[0], ast.Name) else None
+        ref = self.list_ref(self.frame, target.id) if target is not None else None
+        if ref is None or target is None:
+            super().assign(targets, value_node, line)
+            return
+        value = self.expression(value_node, allow_none=True, allow_list=True)
+        if value.list is None:  # `xs = [None] * n`: the name is lowered again as a plain variable
+            self.found_plain.add(self.frame.prefix + target.id)
+            raise self.unsupported(f"`{target.id}`, a name bound to a list, given another value (a name is "
+                                   "modelled as one list throughout)", target)
+        if not value.list.fresh:
+            raise self.unsupported(f"`{_code(target)} = {_code(value_node)}`: two names for one list (aliasing "
+                                   "is not modelled)", target)
+        self.b.assign(ref.elems, value.list.elems, line)
+        self.b.assign(ref.length, value.list.length, line)
+        if self.frame.prefix + target.id in self.flagged:
+            self.b.assign(self.bound_flag(target.id), TRUE, line)
+        self.frame.assigned.add(target.id)
+
+    def return_statement(self, s: ast.Return) -> None:
+        """The analysed function may return a list: what the property sees of it is its truth."""
+        if s.value is not None and len(self.frames) == 1 and not self.frame.procedure and self.is_list(s.value):
+            value = self.expression(s.value, allow_list=True)
+            self.finish_return(PyValue(self.truth(value)), s.lineno)
+            return
+        super().return_statement(s)
+
+    # ------------------------------------------------------------------------------------ reading items
+
+    def position(self, ref: ListRef, index: PyValue, index_node: ast.expr, message: str, line: int) -> Expr:
+        """Where `xs[i]` is: i, or i + len(xs) for a negative i; IndexError outside the list."""
+        if index.opaque or index.list is not None:
+            raise self.unsupported(f"the list index `{_code(index_node)}`, which is no int", index_node)
+        i = self.as_int(index, index_node)
+        at = self.b.temp("index", INT)
+        self.b.assign(at, ite(compare("lt", i, const(0, INT)), arith("add", i, ref.length), i), line)
+        inside = conj(compare("ge", at, const(0, INT)), compare("lt", at, ref.length))
+        self.b.fail_unless(inside, Event("exception", line, f"IndexError: {message} (`{_code(index_node)}`)"))
+        return at
+
+    def subscript(self, node: ast.Subscript) -> PyValue:
+        if not self.is_list(node.value):
+            return super().subscript(node)
+        if isinstance(node.slice, ast.Slice):
+            raise self.unsupported(f"the slice `{_code(node)}` of a list", node)
+        ref = self.expression(node.value, allow_list=True).list
+        assert ref is not None
+        index = self.expression(node.slice, allow_none=True)
+        at = self.position(ref, index, node.slice, "list index out of range", node.lineno)
+        return PyValue(App("select", (ref.elems, at), INT))
+
+    def assign_target(self, t: ast.expr, value: PyValue) -> None:
+        """`xs[i] = v` (v evaluated first, then xs, then i)."""
+        if not (isinstance(t, ast.Subscript) and self.is_list(t.value)):
+            super().assign_target(t, value)
+            return
+        if isinstance(t.slice, ast.Slice):
+            raise self.unsupported(f"the store into the slice `{_code(t)}` of a list", t)
+        stored = self.element(value, t)
+        ref = self.expression(t.value, allow_list=True).list
+        assert ref is not None
+        index = self.expression(t.slice, allow_none=True)
+        at = self.position(ref, index, t.slice, "list assignment index out of range", t.lineno)
+        self.b.assign(ref.elems, App("store", (ref.elems, at, stored), ELEMENTS), t.lineno)
+
+    def statement(self, s: ast.stmt) -> None:
+        """`xs[i] op= v`: xs, i, the item read, v, the operation, the store (where i is again looked up:
+        v may have changed the list)."""
+        target = s.target if isinstance(s, ast.AugAssign) else None
+        if not (isinstance(s, ast.AugAssign) and isinstance(target, ast.Subscript) and self.is_list(target.value)):
+            super().statement(s)
+            return
+        assert isinstance(target, ast.Subscript)
+        if isinstance(target.slice, ast.Slice):
+            raise self.unsupported(f"the slice `{_code(target)}` of a list", target)
+        ref = self.expression(target.value, allow_list=True).list
+        assert ref is not None
+        index = self.expression(target.slice, allow_none=True)
+        held = self.b.temp("index", INT)
+        self.b.assign(held, self.as_int(index, target.slice), s.lineno)
+        at = self.position(ref, PyValue(held), target.slice, "list index out of range", s.lineno)
+        item = PyValue(App("select", (ref.elems, at), INT))
+        operand = self.expression(s.value, allow_none=True)
+        result = self.element(self.operate(s.op, item, operand, target, s.value, s), s)
+        at = self.position(ref, PyValue(held), target.slice, "list assignment index out of range", s.lineno)
+        self.b.assign(ref.elems, App("store", (ref.elems, at, result), ELEMENTS), s.lineno)
+
+    # ---------------------------------------------------------------------------------- calls on lists
+
+    def call(self, node: ast.Call) -> PyValue:
+        func = node.func
+        if isinstance(func, ast.Attribute) and self.named_list(func.value) is not None:
+            return self.method(node, func)
+        if isinstance(func, ast.Name) and func.id == "list" and self.is_builtin("list"):
+            return self.list_call(node)
+        return super().call(node)
+
+    def method(self, node: ast.Call, func: ast.Attribute) -> PyValue:
+        ref = self.expression(func.value, allow_list=True).list
+        assert ref is not None
+        name, line = func.attr, node.lineno
+        if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+            raise self.unsupported(f"`{_code(node)}`: a list method with keyword or starred arguments", node)
+        if name == "append" and len(node.args) == 1:
+            value = self.element(self.expression(node.args[0], allow_none=True), node.args[0])
+            self.b.assign(ref.elems, App("store", (ref.elems, ref.length, value), ELEMENTS), line)
+            self.b.assign(ref.length, arith("add", ref.length, const(1, INT)), line)
+            return PyValue(const(0, INT), TRUE)
+        if name == "pop" and not node.args:
+            self.b.fail_unless(compare("gt", ref.length, const(0, INT)),
+                               Event("exception", line, f"IndexError: pop from empty list (`{_code(node)}`)"))
+            self.b.assign(ref.length, arith("sub", ref.length, const(1, INT)), line)
+            popped = self.b.temp("popped", INT)
+            self.b.assign(popped, App("select", (ref.elems, ref.length), INT), line)
+            return PyValue(popped)
+        if name == "clear" and not node.args:
+            self.b.assign(ref.length, const(0, INT), line)
+            return PyValue(const(0, INT), TRUE)
+        raise self.unsupported(f"the list method call `{_code(node)}` (modelled: append(v), pop(), clear())", node)
+
+    def length(self, node: ast.Call) -> PyValue:
+        if self.is_list(node.args[0]):
+            ref = self.expression(node.args[0], allow_list=True).list
+            assert ref is not None
+            return PyValue(ref.length)
+        return super().length(node)
+
+    def builtin(self, name: str, node: ast.Call) -> PyValue:
+        """`sum(xs)`, `min(xs)`, `max(xs)` of a list: a loop over its elements (min and max of an empty
+        list raise ValueError)."""
+        if not (name in ("sum", "min", "max") and len(node.args) == 1 and not node.keywords
+                and self.is_list(node.args[0])):
+            return super().builtin(name, node)
+        ref = self.expression(node.args[0], allow_list=True).list
+        assert ref is not None
+        line = node.lineno
+        acc = self.b.temp(name, INT)
+        if name == "sum":
+            self.b.assign(acc, const(0, INT), line)
+            self.each_element(ref, line, lambda e: self.b.assign(acc, arith("add", acc, e), line))
+            return PyValue(acc)
+        self.b.fail_unless(compare("gt", ref.length, const(0, INT)),
+                           Event("exception", line, f"ValueError: {name}() arg is an empty sequence"))
+        self.b.assign(acc, App("select", (ref.elems, const(0, INT)), INT), line)
+        better = "lt" if name == "min" else "gt"
+        self.each_element(ref, line, lambda e: self.b.assign(acc, ite(compare(better, e, acc), e, acc), line))
+        return PyValue(acc)
+
+    def each_element(self, ref: ListRef, line: int, visit: Callable[[Expr], None], until: Expr = FALSE) -> None:
+        """A loop over the list's elements in order, stopping early where `until` holds."""
+        k = self.b.temp("at", INT)
+        self.b.assign(k, const(0, INT), line)
+        head = self.b.location(line)
+        self.b.jump(head, line)
+        self.b.place(head)
+        yes, no = self.b.branch(conj(compare("lt", k, ref.length), negate(until)), line)
+        if yes is not None:
+            self.b.place(yes)
+            visit(App("select", (ref.elems, k), INT))
+            self.b.assign(k, arith("add", k, const(1, INT)), line)
+            self.b.jump(head, line)
+        self.b.place(no)
+
+    def comparison(self, node: ast.Compare) -> PyValue:
+        """`x in xs`, `x not in xs`: a search through the list, comparing with == (exact between ints)."""
+        if not (len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn))
+                and self.is_list(node.comparators[0])):
+            return super().comparison(node)
+        sought = self.expression(node.left, allow_none=True)
+        if sought.opaque or sought.none != FALSE:
+            raise self.unsupported(f"`{_code(node)}`: a search of a list for a value that is no int", node)
+        ref = self.expression(node.comparators[0], allow_list=True).list
+        assert ref is not None
+        found = self.b.temp("found", BOOL)
+        self.b.assign(found, FALSE, node.lineno)
+        self.each_element(ref, node.lineno,
+                          lambda e: self.b.assign(found, compare("eq", e, cast(sought.expr, INT)), node.lineno),
+                          until=found)
+        return PyValue(found if isinstance(node.ops[0], ast.In) else negate(found))
+
+    def condition(self, node: ast.expr) -> Expr:
+        """`xs and ...`, `not xs or ...` as a test: each operand's truth, in order, as far as needed."""
+        if not (isinstance(node, ast.BoolOp) and any(self.is_list(v) for v in node.values)):
+            return super().condition(node)
+        line = node.lineno
+        result = self.b.temp("test", BOOL)
+        join = self.b.location(line)
+        decided = const(not isinstance(node.op, ast.And), BOOL)  # the value that ends an `and`/`or` early
+        for k, v in enumerate(node.values):
+            holds = self.condition(v)
+            if k == len(node.values) - 1:
+                self.b.assign(result, holds, line)
+                self.b.jump(join, line)
+                break
+            yes, no = self.b.branch(holds if decided == TRUE else negate(holds), line)
+            if yes is not None:
+                self.b.place(yes)
+                self.b.assign(result, decided, line)
+                self.b.jump(join, line)
+            self.b.place(no)
+        self.b.place_if_reached(join)
+        return result
+
+    # -------------------------------------------------------------------------------------- iteration
+
+    def for_statement(self, s: ast.For) -> None:
+        """`for x in xs` and `for i, x in enumerate(xs[, start])`: Python's list iterator, an index that
+        runs while it is below the list's length as it is at each step."""
+        it, counted = s.iter, None
+        if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate" and \
+                self.is_builtin("enumerate") and 1 <= len(it.args) <= 2 and not it.keywords and self.is_list(it.args[0]):
+            counted, it = it, it.args[0]
+        if not self.is_list(it):
+            super().for_statement(s)
+            return
+        if isinstance(it, ast.Name) and any(isinstance(n, ast.Name) and n.id == it.id and isinstance(n.ctx, ast.Store)
+                                            for part in s.body for n in ast.walk(part)):
+            raise self.unsupported(f"`{it.id}` rebound inside the loop over it (the iterator keeps the old list)", s)
+        ref = self.expression(it, allow_list=True).list
+        assert ref is not None
+        line = s.lineno
+        start: Expr = const(0, INT)
+        if counted is not None and len(counted.args) == 2:
+            given = self.expression(counted.args[1], allow_none=True)
+            if given.opaque:
+                raise self.unsupported(f"`{_code(counted)}` with a start that is no int", counted)
+            start = self.b.temp("start", INT)
+            self.b.assign(start, self.as_int(given, counted.args[1]), line)
+        k = self.b.temp("at", INT)
+        self.b.assign(k, const(0, INT), line)
+        element = PyValue(App("select", (ref.elems, k), INT))
+        targets = _targets(s.target, counted is not None)
+        if targets is None:
+            raise self.unsupported(f"the loop target `{_code(s.target)}` over a list", s.target)
+
+        def advance() -> None:
+            if counted is None:
+                self.assign_target(targets[0], element)
+            else:
+                count, item = self.b.temp("count", INT), self.b.temp("item", INT)
+                self.b.assign(count, arith("add", start, k), line)
+                self.b.assign(item, element.expr, line)
+                self.assign_target(targets[0], PyValue(count))
+                self.assign_target(targets[1], PyValue(item))
+            self.b.assign(k, arith("add", k, const(1, INT)), line)
+
+        head = self.b.location(line)
+        self.loop(s, head, lambda: compare("lt", k, ref.length), advance)
+
+
+def _targets(target: ast.expr, counted: bool) -> list[ast.expr] | None:
+    """The names a loop over a list stores into: one, or (with enumerate) two."""
+    if not counted:
+        return [target] if isinstance(target, (ast.Name, ast.Subscript)) else None
+    if isinstance(target, ast.Tuple) and len(target.elts) == 2 and \
+            all(isinstance(e, (ast.Name, ast.Subscript)) for e in target.elts):
+        return list(target.elts)
+    return None
+
+
+def _renamed(node: ast.AST, names: dict[str, str]):  # type: ignore[no-untyped-def]
+    """A copy of node with some names renamed (a comprehension's own variables)."""
+    out = copy.deepcopy(node)
+    for n in ast.walk(out):
+        if isinstance(n, ast.Name) and n.id in names:
+            n.id = names[n.id]
+    return out
