@@ -144,6 +144,21 @@ def test_an_answer_whose_evidence_holds_is_served_from_memory_and_its_witness_ru
     assert again.reproducer != "echo planted" and "g2(" in again.reproducer  # the script of the run just made
 
 
+def test_a_c_witness_that_read_an_uninitialised_array_is_served_from_memory(tmp_path):
+    """A witness's reads include whole arrays (an uninitialised local), which the re-check passes on as
+    they are, as the analysis did: only the values of calls feed the harness."""
+    path, memory = tmp_path / "ring.c", tmp_path / "proofs.sqlite"
+    path.write_text("extern _Bool __VERIFIER_nondet_bool(void);\n"
+                    "int main(void) {\n  int a[5];\n  unsigned len = 0;\n"
+                    "  while (__VERIFIER_nondet_bool()) {\n    if (len == 4) len = 0;\n    a[len] = 0;\n    len++;\n  }\n"
+                    "  return 1;\n}\n")
+    first = ask(path, memory, "main")
+    assert first.verdict == Verdict.NO
+    assert any(isinstance(read["value"], dict) for read in first.witness["nondet"])  # the array read
+    again = ask(path, memory, "main")
+    assert again.verdict == Verdict.NO and again.details["from_memory"] and "memory_discarded" not in again.details
+
+
 def test_the_command_line_says_the_forged_answer_was_discarded(tmp_path):
     path, memory = tmp_path / "essay.c", tmp_path / "proofs.sqlite"
     path.write_text(ESSAY["c"])

@@ -86,7 +86,7 @@ def _replay(function: Function, r: Result, timeout_s: float) -> Confirmation:
     from solomonic.reason.replay.c import replay as replay_c
 
     inputs = {i.var: int(given[i.display]) for i in function.inputs}
-    reads = [NondetRead(n["origin"], n["type"], int(n["value"]), n["line"]) for n in witness.get("nondet", [])]
+    reads = [NondetRead(n["origin"], n["type"], n["value"], n["line"]) for n in witness.get("nondet", [])]
     outcome = replay_c(function, inputs, Trace(reads=reads), r.property, timeout_s, recursion="repeated_call" in witness)
     return _replayed(outcome.confirmed, outcome.observed, outcome.reproducer)
 
