@@ -17,7 +17,8 @@ pytest.importorskip("pycparser")
 from solomonic.reason import check
 from solomonic.reason.api import CheckOptions, load
 from solomonic.reason.engines.termination.loops import find_loops
-from solomonic.reason.result import UNDEFINED_BEHAVIOUR, Verdict
+from solomonic.reason.memory import remembered
+from solomonic.reason.result import UNDEFINED_BEHAVIOUR, Result, Verdict
 from solomonic.reason.symbolic.system import build_system
 
 # The essay's g and g2, in both languages: g always terminates, g2 does not (g2(5, 0) loops forever).
@@ -142,6 +143,23 @@ def test_an_answer_whose_evidence_holds_is_served_from_memory_and_its_witness_ru
     assert again.witness["inputs"] == first.witness["inputs"]
     assert again.details["rechecked"].startswith("witness replayed: ")
     assert again.reproducer != "echo planted" and "g2(" in again.reproducer  # the script of the run just made
+
+
+def test_an_unknown_is_served_unchecked_only_to_a_question_with_no_more_time(tmp_path):
+    """An unknown carries no evidence: nothing to check, and serving one withholds an answer at worst."""
+    path, memory = tmp_path / "essay.c", str(tmp_path / "proofs.sqlite")
+    path.write_text(ESSAY["c"])
+    function = load(str(path), CheckOptions()).lower("g2")
+    unknown = Result(function.file, function.name, "terminates", Verdict.UNKNOWN, reason="timeout")
+    decided = Result(function.file, function.name, "terminates", Verdict.NO, reason="decided with more time")
+
+    def not_asked() -> Result:
+        raise AssertionError("analysed although an unknown with as much time is stored")
+
+    assert remembered(memory, function, "terminates", {}, 5.0, lambda: unknown).verdict == Verdict.UNKNOWN
+    served = remembered(memory, function, "terminates", {}, 5.0, not_asked)
+    assert served.verdict == Verdict.UNKNOWN and served.details["from_memory"] and "rechecked" not in served.details
+    assert remembered(memory, function, "terminates", {}, 30.0, lambda: decided) is decided
 
 
 def test_a_c_witness_that_read_an_uninitialised_array_is_served_from_memory(tmp_path):

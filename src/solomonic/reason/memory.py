@@ -169,6 +169,8 @@ def recall(memory: ProofMemory, key: str, function: Function, prop: str, timeout
     checked = confirm(function, found, timeout_s)
     if checked.confirmed is False:
         return f"the stored {found.verdict.value} fails its re-check: {checked.message}"
+    if checked.confirmed is None:
+        return found  # an unknown: nothing to check
     if found.verdict == Verdict.NO:
         found.witness = {**(found.witness or {}), "replay": checked.replay}
         found.reproducer = checked.reproducer
