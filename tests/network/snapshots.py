@@ -72,9 +72,9 @@ class Net:
         self.acl(f"acl-default-{name}", name, default=True)
         return self
 
-    def subnet(self, name: str, vpc: str, cidr: str) -> Net:
+    def subnet(self, name: str, vpc: str, cidr: str, zone: str = "a") -> Net:
         self.files["Subnets"].append({"SubnetId": name, "VpcId": vpc, "CidrBlock": cidr,
-                                      "AvailabilityZone": "eu-west-1a"})
+                                      "AvailabilityZone": f"eu-west-1{zone}", "AvailabilityZoneId": f"euw1-az-{zone}"})
         return self
 
     def route_table(self, name: str, vpc: str, *routes: dict, subnets: tuple[str, ...] = (),
@@ -185,6 +185,45 @@ class Net:
     def endpoint(self, name: str, vpc: str, kind: str, service: str, state: str = "available") -> Net:
         self.files["VpcEndpoints"].append({"VpcEndpointId": name, "VpcId": vpc, "VpcEndpointType": kind,
                                            "ServiceName": service, "State": state})
+        return self
+
+    def transit_gateway(self, name: str, group_references: bool = False) -> Net:
+        self.files["TransitGateways"].append({"TransitGatewayId": name, "State": "available", "Options": {
+            "DefaultRouteTableAssociation": "disable", "DefaultRouteTablePropagation": "disable",
+            "SecurityGroupReferencingSupport": "enable" if group_references else "disable"}})
+        return self
+
+    def transit_attachment(self, name: str, gateway: str, kind: str, resource: str, table: str | None,
+                           subnets: tuple[str, ...] = (), appliance_mode: bool = False,
+                           group_references: bool = False) -> Net:
+        """An attachment (`kind` vpc, vpn, peering, ...) associated with `table`; a VPC attachment's subnets."""
+        made: dict = {"TransitGatewayAttachmentId": name, "TransitGatewayId": gateway, "ResourceType": kind,
+                      "ResourceId": resource, "State": "available"}
+        if table:
+            made["Association"] = {"TransitGatewayRouteTableId": table, "State": "associated"}
+        self.files["TransitGatewayAttachments"].append(made)
+        if kind == "vpc":
+            self.files["TransitGatewayVpcAttachments"].append({
+                "TransitGatewayAttachmentId": name, "TransitGatewayId": gateway, "VpcId": resource,
+                "State": "available", "SubnetIds": list(subnets), "Options": {
+                    "ApplianceModeSupport": "enable" if appliance_mode else "disable",
+                    "SecurityGroupReferencingSupport": "enable" if group_references else "disable"}})
+        return self
+
+    def transit_route_table(self, name: str, gateway: str, *routes: tuple[str, str | None],
+                            propagations: tuple[str, ...] = ()) -> Net:
+        """A transit gateway route table: static (destination, attachment) routes, None for a blackhole, and
+        the attachments that propagate into it."""
+        self.files["TransitGatewayRouteTables"].append({"TransitGatewayRouteTableId": name,
+                                                        "TransitGatewayId": gateway, "State": "available"})
+        self.files["TransitGatewayStaticRoutes"].append({"TransitGatewayRouteTableId": name, "Routes": [
+            {"DestinationCidrBlock": destination, "Type": "static",
+             "State": "active" if attachment else "blackhole",
+             "TransitGatewayAttachments": [{"TransitGatewayAttachmentId": attachment}] if attachment else []}
+            for destination, attachment in routes]})
+        self.files["TransitGatewayPropagations"].append({"TransitGatewayRouteTableId": name,
+                                                         "TransitGatewayRouteTablePropagations": [
+            {"TransitGatewayAttachmentId": a, "State": "enabled"} for a in propagations]})
         return self
 
     def prefix_list(self, name: str, *cidrs: str) -> Net:

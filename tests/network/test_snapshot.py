@@ -73,10 +73,9 @@ def test_a_route_to_a_gateway_whose_file_is_missing_is_a_warning_and_its_paths_u
 
 def test_resources_the_engine_does_not_model_are_named(tmp_path):
     net = two_tier()
-    net.files["TransitGateways"] = [{"TransitGatewayId": "tgw-1", "State": "available"}]
-    snapshot = net.route("rtb-app", "192.168.0.0/16", "tgw-1").load(tmp_path)
-    assert snapshot.unmodelled == {"tgw-1": "a transit gateway"}
-    assert "a transit gateway (described in the snapshot)" in ask(snapshot, "i-app", "192.168.1.1").reason
+    arn = "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/shop/50dc6c495c0c9188"
+    net.files["LoadBalancers"] = [{"LoadBalancerArn": arn, "Type": "application", "VpcId": "vpc-1"}]
+    assert net.load(tmp_path).unmodelled == {arn: "a load balancer"}
 
 
 def write(tmp_path, key: str, text: str):

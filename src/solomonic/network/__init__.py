@@ -6,11 +6,13 @@ The data flow, one module per step (issue 31):
                and region) -> the responses by top-level key; unknown files -> warnings
     fields     typed reading of one JSON object; every failure names the file and JSON pointer
     build      responses -> `model.Snapshot` (`build_rules`: security groups and network ACLs;
-               `build_gateways`: endpoints, virtual private gateways, VPN connections)
+               `build_gateways`: endpoints, virtual private gateways, VPN connections;
+               `build_transit`: transit gateways, their attachments and route tables)
     packet     the packet a question describes: its source node and header, with stated defaults
     trace      the concrete evaluator: one packet, one way -> its disposition and every hop, following
                AWS's documentation; `routing` (route tables, longest prefix), `rules` (security
-               groups, network ACLs) and `exits` (VPN connections, gateway endpoints) are its helpers
+               groups, network ACLs), `transit` (transit gateways) and `exits` (VPN connections,
+               gateway endpoints) are its helpers
     result     the answer and its JSON form (the contract of issue 31)
 
 The questions over all packets (`reachable`, `exposure`, `compare`) will encode the same `model` in z3, apart

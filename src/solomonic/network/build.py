@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import asdict, is_dataclass, replace
 from typing import TypeVar
 
-from solomonic.network import build_gateways, build_rules
+from solomonic.network import build_gateways, build_rules, build_transit
 from solomonic.network.fields import Fields
 from solomonic.network.model import (
     Interface,
@@ -39,7 +39,7 @@ _TARGETS = ("GatewayId", "NatGatewayId", "VpcPeeringConnectionId", "TransitGatew
             "InstanceId", "EgressOnlyInternetGatewayId", "CarrierGatewayId", "LocalGatewayId", "CoreNetworkArn")
 # a route target's id prefix -> the response that describes it
 _TARGET_FILES = {"igw-": "InternetGateways", "nat-": "NatGateways", "pcx-": "VpcPeeringConnections",
-                 "vpce-": "VpcEndpoints", "vgw-": "VpnGateways"}
+                 "vpce-": "VpcEndpoints", "vgw-": "VpnGateways", "tgw-": "TransitGateways"}
 
 
 def load(directory: str) -> Snapshot:
@@ -102,6 +102,9 @@ def build(responses: Responses) -> Snapshot:
         endpoints=table("VpcEndpoints", build_gateways.endpoint, lambda e: e.id),
         vpn_gateways=table("VpnGateways", build_gateways.vpn_gateway, lambda g: g.id),
         vpn_connections=table("VpnConnections", build_gateways.vpn_connection, lambda c: c.id),
+        transit_gateways=table("TransitGateways", build_transit.transit_gateway, lambda g: g.id),
+        transit_attachments=build_transit.attachments(responses),
+        transit_route_tables=build_transit.route_tables(responses),
         unmodelled=unmodelled, present=frozenset(responses.items))
     return replace(snapshot, warnings=(*responses.warnings, *skipped, *_dangling(snapshot)))
 
@@ -153,7 +156,8 @@ def _vpc(fields: Fields) -> Vpc:
 def _subnet(fields: Fields) -> Subnet:
     if not fields.has("CidrBlock") and fields.flag("Ipv6Native", False):
         raise _Skip(f"{fields.text('SubnetId')} is IPv6-only; the engine answers about IPv4 packets")
-    return Subnet(fields.text("SubnetId"), fields.text("VpcId"), fields.cidr("CidrBlock"), fields.origin)
+    zone = fields.optional_text("AvailabilityZoneId") or fields.optional_text("AvailabilityZone") or ""
+    return Subnet(fields.text("SubnetId"), fields.text("VpcId"), fields.cidr("CidrBlock"), zone, fields.origin)
 
 
 def _in_effect(association: Fields) -> bool:

@@ -35,9 +35,13 @@ class Vpc:
 
 @dataclass(frozen=True)
 class Subnet:
+    """A subnet; `zone` is its Availability Zone (its id, which names one zone in every account, where the
+    snapshot gives it), "" when unknown."""
+
     id: str
     vpc_id: str
     cidr: IPv4Network
+    zone: str
     origin: Origin
 
 
@@ -235,6 +239,59 @@ class VpnConnection:
 
 
 @dataclass(frozen=True)
+class TransitGateway:
+    """A transit gateway; `group_references` says security-group referencing is enabled on it."""
+
+    id: str
+    state: str
+    group_references: bool
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class TransitGatewayAttachment:
+    """An attachment of a transit gateway to a resource (`resource_type` vpc, vpn, peering, ...), the route
+    table it is associated with (None: none, or not in the snapshot), and for a VPC the subnets the gateway
+    has an interface in (one per Availability Zone) and its options."""
+
+    id: str
+    transit_gateway_id: str
+    resource_type: str
+    resource_id: str
+    state: str
+    route_table_id: str | None
+    subnet_ids: tuple[str, ...]
+    appliance_mode: bool
+    group_references: bool
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class TransitGatewayRoute:
+    """A route of a transit gateway route table: a destination CIDR or prefix list, the attachments it sends
+    to (several: equal-cost multipath; none for a blackhole), and whether it is static or propagated."""
+
+    destination: IPv4Network | None
+    prefix_list: str | None
+    attachment_ids: tuple[str, ...]
+    blackhole: bool
+    static: bool
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class TransitGatewayRouteTable:
+    """A transit gateway route table: its routes as search-transit-gateway-routes lists them (None when the
+    snapshot lacks them) and the attachments that propagate into it (None likewise)."""
+
+    id: str
+    transit_gateway_id: str
+    routes: tuple[TransitGatewayRoute, ...] | None
+    propagations: tuple[str, ...] | None
+    origin: Origin
+
+
+@dataclass(frozen=True)
 class PrefixList:
     """A prefix list; `cidrs` None when the snapshot names it without its entries."""
 
@@ -247,7 +304,7 @@ class PrefixList:
 @dataclass(frozen=True)
 class Snapshot:
     """A whole snapshot, every resource by id. `unmodelled` names the resources the snapshot describes that
-    the engine does not model yet (transit gateways, customer gateways, load balancers): a path through one
+    the engine does not model yet (customer gateways, load balancers, target groups): a path through one
     is unknown, naming it. `present` lists the top-level keys whose files were read, so that a missing resource
     can be told apart from a missing file; `warnings` is what the reader wants a user to know."""
 
@@ -266,6 +323,9 @@ class Snapshot:
     endpoints: dict[str, VpcEndpoint] = field(default_factory=dict)
     vpn_gateways: dict[str, VpnGateway] = field(default_factory=dict)
     vpn_connections: dict[str, VpnConnection] = field(default_factory=dict)
+    transit_gateways: dict[str, TransitGateway] = field(default_factory=dict)
+    transit_attachments: dict[str, TransitGatewayAttachment] = field(default_factory=dict)
+    transit_route_tables: dict[str, TransitGatewayRouteTable] = field(default_factory=dict)
     unmodelled: dict[str, str] = field(default_factory=dict)  # id -> what it is, e.g. "a transit gateway"
     present: frozenset[str] = frozenset()
     warnings: tuple[str, ...] = ()

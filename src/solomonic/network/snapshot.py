@@ -22,21 +22,18 @@ from solomonic.errors import UserError
 # the responses the engine models
 MODELLED = ("Vpcs", "Subnets", "RouteTables", "InternetGateways", "NatGateways", "SecurityGroups", "NetworkAcls",
             "NetworkInterfaces", "Reservations", "Addresses", "VpcPeeringConnections", "PrefixLists", "VpcEndpoints",
-            "VpnGateways", "VpnConnections")
+            "VpnGateways", "VpnConnections", "TransitGateways", "TransitGatewayAttachments",
+            "TransitGatewayVpcAttachments", "TransitGatewayRouteTables", "TransitGatewayStaticRoutes",
+            "TransitGatewayPropagations")
 # the responses issue 31 names that the engine reads only to name their resources: a path through one of
 # them is unknown until it is modelled
 NAMED_ONLY = {
-    "TransitGateways": ("TransitGatewayId", "a transit gateway"),
-    "TransitGatewayAttachments": ("TransitGatewayAttachmentId", "a transit gateway attachment"),
-    "TransitGatewayVpcAttachments": ("TransitGatewayAttachmentId", "a transit gateway VPC attachment"),
-    "TransitGatewayRouteTables": ("TransitGatewayRouteTableId", "a transit gateway route table"),
     "CustomerGateways": ("CustomerGatewayId", "a customer gateway"),
     "LoadBalancers": ("LoadBalancerArn", "a load balancer"),
     "TargetGroups": ("TargetGroupArn", "a target group"),
 }
 # responses gathered per resource (issue 31), read by no question yet; known, so not reported as unknown
-GATHERED = ("TransitGatewayStaticRoutes", "TransitGatewayPropagations", "LoadBalancerListeners",
-            "LoadBalancerTargetHealth", "LoadBalancerAttributes")
+GATHERED = ("LoadBalancerListeners", "LoadBalancerTargetHealth", "LoadBalancerAttributes")
 
 
 class SnapshotError(UserError):

@@ -22,10 +22,13 @@ The walk follows AWS's documentation, one resource at a time:
   as source and forwards it by its own subnet's routes; a packet addressed to a NAT gateway is refused;
 * a VPC peering connection (active) delivers only into the peer VPC's own CIDRs, never onwards: peering is
   not transitive;
+* a transit gateway is entered through its interface in the source's Availability Zone (that subnet's ACL
+  inbound), routes by the attachment's route table, and hands the packet into a VPC through its interface
+  subnet there, routed by that subnet's table, or out to a VPN, Direct Connect or peered gateway (`transit`);
 * a virtual private gateway (attached) and a gateway endpoint hand the packet to a network outside the
   snapshot, a VPN connection whose routes cover it or an AWS service (`exits`);
-* whatever else a route or a destination names (transit gateways, interface endpoints, load balancers,
-  appliances, an internet gateway's own route table) is not modelled yet: unknown, naming it.
+* whatever else a route or a destination names (interface endpoints, load balancers, appliances, an
+  internet gateway's own route table) is not modelled yet: unknown, naming it.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from dataclasses import dataclass, replace
 from ipaddress import IPv4Address
 from typing import NoReturn
 
-from solomonic.network import exits, routing, rules
+from solomonic.network import exits, routing, rules, transit
 from solomonic.network.model import ICMP, INTERNET, TCP, UDP, Flow, Interface, Snapshot, Subnet, is_public
 from solomonic.network.result import Disposition, Trace
 from solomonic.network.undecided import Undecided
@@ -43,7 +46,7 @@ AWS_DEFAULT_RULE = 32767  # the number describe-network-acls gives the `*` rule
 MAX_HOPS = 64  # more resources than any path of a VPC passes: the routes form a loop
 NAT_PROTOCOLS = (TCP, UDP, ICMP)  # "NAT gateways support the following protocols: TCP, UDP, and ICMP"
 _GONE = ("deleted", "deleting", "failed")  # a NAT gateway in these states: "routes to it are blackholes"
-_TARGET_KINDS = {"tgw-": "a transit gateway", "eni-": "a network interface (an appliance)", "i-": "an instance (an appliance)",
+_TARGET_KINDS = {"eni-": "a network interface (an appliance)", "i-": "an instance (an appliance)",
                  "eigw-": "an egress-only internet gateway (IPv6)", "cagw-": "a carrier gateway",
                  "lgw-": "a local gateway", "arn:": "a Cloud WAN core network"}
 
@@ -125,6 +128,8 @@ class _Walk:
             self.nat_gateway(target, subnet, flow)
         elif target.startswith("pcx-"):
             self.peering(target, subnet.vpc_id, flow, sender)
+        elif target.startswith("tgw-"):
+            self.transit_gateway(target, subnet, flow, sender)
         elif target.startswith("vgw-"):
             self.vpn_gateway(target, subnet.vpc_id, flow)
         elif target.startswith("vpce-"):
@@ -275,6 +280,48 @@ class _Walk:
         self.hop(peer)
         self.deliver(peer, flow, sender)
 
+
+    def transit_gateway(self, name: str, subnet: Subnet, flow: Flow, sender: Interface | None) -> NoReturn:
+        """Through the transit gateway `name`, from `subnet` (`transit` decides each step)."""
+        gateway = self.snapshot.transit_gateways.get(name)
+        if gateway is None:
+            self.hop(name)
+            raise Undecided(f"the transit gateway {name} is not in the snapshot")
+        if gateway.state != "available":
+            self.hop(name)
+            raise Undecided(f"{name} is {gateway.state}, not available")
+        source = transit.vpc_attachment(self.snapshot, name, subnet.vpc_id)
+        entry = transit.zone_subnet(self.snapshot, source, subnet.zone) if source is not None else None
+        if source is None or entry is None:
+            self.hop(name)
+            raise _Stop("no-route", name, f"{name} has no attachment to {subnet.vpc_id} with a subnet in "
+                                          f"{subnet.zone or 'its Availability Zone'}")
+        self.hop(entry.id)
+        self.acl(entry, flow, egress=False)
+        self.hop(name)
+        table = self.snapshot.transit_route_tables.get(source.route_table_id or "")
+        if table is None:
+            raise Undecided(f"the route table of {source.id} is not in the snapshot")
+        route = transit.best_route(self.snapshot, table, flow.dst_ip)
+        if route is None:
+            raise _Stop("no-route", table.id, f"no route of {table.id} holds {flow.dst_ip}")
+        if route.blackhole:
+            raise _Stop("no-route", table.id, f"the route of {table.id} that holds {flow.dst_ip} is a blackhole")
+        if len(set(route.attachment_ids)) != 1:
+            raise Undecided(f"{table.id} spreads {flow.dst_ip} over {len(route.attachment_ids)} attachments (ECMP)")
+        target = self.snapshot.transit_attachments.get(route.attachment_ids[0])
+        if target is None or target.state != "available":
+            raise Undecided(f"{route.attachment_ids[0]}, where {table.id} sends {flow.dst_ip}, is not an "
+                            "available attachment in the snapshot")
+        if target.resource_type in ("vpn", "direct-connect-gateway") or (
+                target.resource_type == "peering" and target.resource_id not in self.snapshot.transit_gateways):
+            raise _Stop("exits-network", None, f"{table.id} sends {flow.dst_ip} to {target.id}, the "
+                                               f"{target.resource_type} attachment {target.resource_id}")
+        if target.resource_type != "vpc":
+            raise Undecided(f"{target.id} is a {target.resource_type} attachment, which is not modelled yet")
+        exit_subnet = transit.exit_subnet(self.snapshot, target, subnet.zone)
+        references = gateway.group_references and source.group_references and target.group_references
+        self.leave(exit_subnet, flow, sender if references else None)
 
     def vpn_gateway(self, name: str, vpc_id: str, flow: Flow) -> NoReturn:
         gateway = self.snapshot.vpn_gateways.get(name)
