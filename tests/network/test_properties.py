@@ -21,7 +21,7 @@ DESTINATIONS = ("10.0.1.10", "10.0.2.10", "10.1.1.10", "10.0.1.99", "10.0.9.9", 
                 "52.0.0.30", "52.0.0.99", "8.8.8.8", "192.168.0.1")
 CIDRS = ("0.0.0.0/0", "10.0.0.0/8", "10.0.1.0/24", "10.0.2.0/24", "10.1.0.0/16", "10.0.1.10/32", "8.0.0.0/8")
 
-routes = st.lists(st.tuples(st.sampled_from(("0.0.0.0/0", "10.1.0.0/16", "10.0.2.0/24", "8.8.8.0/24")),
+routes = st.lists(st.tuples(st.sampled_from(("0.0.0.0/0", "10.0.0.0/8", "10.1.0.0/16", "10.0.2.0/24", "8.8.8.0/24")),
                             st.sampled_from(TARGETS), st.booleans()), max_size=3, unique_by=lambda r: r[0])
 sg_rules = st.lists(st.one_of(
     st.builds(lambda port, cidr: rule("tcp", port, port + 10, cidr), st.sampled_from((22, 80, 443)),
@@ -47,6 +47,14 @@ def networks(draw) -> Net:
         for destination, target, blackhole in draw(routes):
             target = "igw-2" if target == "igw-1" and vpc == "vpc-2" else target
             net.route(table, destination, target, State="blackhole" if blackhole else "active")
+    net.transit_gateway("tgw-1", group_references=draw(st.booleans()))
+    net.transit_attachment("tgw-attach-1", "tgw-1", "vpc", "vpc-1", "tgw-rtb-1", draw(st.sampled_from(
+        (("subnet-a",), ("subnet-b",)))))
+    net.transit_attachment("tgw-attach-2", "tgw-1", "vpc", "vpc-2", "tgw-rtb-1", ("subnet-c",))
+    net.transit_route_table("tgw-rtb-1", "tgw-1", *draw(st.lists(st.tuples(
+        st.sampled_from(("10.0.0.0/16", "10.1.1.0/24", "0.0.0.0/0")),
+        st.sampled_from(("tgw-attach-1", "tgw-attach-2", None))), max_size=2, unique_by=lambda r: r[0])),
+        propagations=tuple(draw(st.lists(st.sampled_from(("tgw-attach-1", "tgw-attach-2")), unique=True))))
     for index, (subnet, vpc, _) in enumerate(SUBNETS, 1):
         if draw(st.booleans()):
             net.acl(f"acl-{index}", vpc, *draw(acl_entries), subnets=(subnet,))
