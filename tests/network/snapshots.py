@@ -78,13 +78,15 @@ class Net:
         return self
 
     def route_table(self, name: str, vpc: str, *routes: dict, subnets: tuple[str, ...] = (),
-                    main: bool = False) -> Net:
+                    main: bool = False, gateway: str | None = None) -> Net:
         local = [{"DestinationCidrBlock": c["CidrBlock"], "GatewayId": "local", "State": "active",
                   "Origin": "CreateRouteTable"}
                  for c in self._find("Vpcs", "VpcId", vpc)["CidrBlockAssociationSet"]]
         associations = [{"Main": False, "SubnetId": s, "RouteTableId": name} for s in subnets]
         if main:
             associations.append({"Main": True, "RouteTableId": name})
+        if gateway:  # an edge association: the table routes what enters through the gateway
+            associations.append({"Main": False, "GatewayId": gateway, "RouteTableId": name})
         self.files["RouteTables"].append({"RouteTableId": name, "VpcId": vpc, "Routes": [*local, *routes],
                                           "Associations": associations})
         return self

@@ -48,6 +48,16 @@ def test_an_elastic_ip_is_a_public_address_both_ways(tmp_path):
     assert ask(snapshot, "internet", "52.0.0.7", src_ip="8.8.8.8").hops[-1] == "i-eip"
 
 
+def test_an_internet_gateways_own_route_table_routes_what_enters(tmp_path):
+    local = two_tier().route_table("rtb-edge", "vpc-1", gateway="igw-1").load(tmp_path / "local")
+    answer = ask(local, "internet", "203.0.113.10", src_ip="8.8.8.8")
+    assert (answer.disposition, answer.hops) == ("accepted", ("internet", "igw-1", "vpc-1", "subnet-public", "i-web"))
+    inspected = (two_tier().route_table("rtb-edge", "vpc-1", gateway="igw-1")
+                 .route("rtb-edge", "10.0.1.0/24", "eni-firewall").load(tmp_path / "inspected"))
+    answer = ask(inspected, "internet", "203.0.113.10", src_ip="8.8.8.8")
+    assert (answer.disposition, answer.hops[-1]) == ("unknown", "eni-firewall") and "rtb-edge" in answer.reason
+
+
 def test_a_nat_gateway_takes_private_subnets_out(tmp_path):
     answer = ask(two_tier().load(tmp_path), "i-app", "1.1.1.1")
     assert answer.disposition == "exits-network"

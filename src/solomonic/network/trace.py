@@ -27,8 +27,8 @@ The walk follows AWS's documentation, one resource at a time:
   subnet there, routed by that subnet's table, or out to a VPN, Direct Connect or peered gateway (`transit`);
 * a virtual private gateway (attached) and a gateway endpoint hand the packet to a network outside the
   snapshot, a VPN connection whose routes cover it or an AWS service (`exits`);
-* whatever else a route or a destination names (interface endpoints, load balancers, appliances, an
-  internet gateway's own route table) is not modelled yet: unknown, naming it.
+* whatever else a route or a destination names (interface endpoints, load balancers, appliances, also
+  where an internet gateway's own route table sends what enters) is not modelled yet: unknown, naming it.
 """
 
 from __future__ import annotations
@@ -227,12 +227,18 @@ class _Walk:
         if gateway is None:
             raise _Stop("no-route", owner.vpc_id, f"{flow.dst_ip} belongs to {owner.id}, but {owner.vpc_id} has no "
                                                   "internet gateway attached")
-        edge = next((t.id for t in self.snapshot.route_tables.values() if gateway.id in t.gateway_ids), None)
         self.hop(gateway.id)
-        if edge is not None:
-            raise Undecided(f"{edge} routes what enters through {gateway.id} (ingress routing), which is not "
-                            "modelled yet")
         self.hop(owner.vpc_id)
+        edge = next((t for t in self.snapshot.route_tables.values() if gateway.id in t.gateway_ids), None)
+        if edge is not None:  # ingress routing: the gateway's own table routes the translated address
+            route = routing.best_route(self.snapshot, edge, private)
+            if route is None or route.blackhole:
+                raise _Stop("no-route", edge.id, f"{edge.id}, the route table of {gateway.id}, has no active route "
+                                                 f"to {private}")
+            if route.target != "local":
+                self.hop(route.target)
+                raise Undecided(f"{edge.id} routes what enters through {gateway.id} for {private} to "
+                                f"{route.target}, an appliance, which is not modelled yet")
         self.deliver(owner.vpc_id, replace(flow, dst_ip=private), None)
 
     def nat_gateway(self, name: str, subnet: Subnet, flow: Flow) -> NoReturn:
