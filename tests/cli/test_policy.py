@@ -231,3 +231,16 @@ def test_help_explains_each_question_with_an_example():
         assert done.returncode == 0
         for word in words:
             assert word in done.stdout, (question, word)
+
+
+def test_an_equivalence_that_holds_for_real_requests_only_says_so_in_its_headline(capsys, tmp_path):
+    # iam:Pass* adds only names no AWS action has (iam:PassRole is the one catalogue action it matches)
+    for name, action in (("exact", "iam:PassRole"), ("wide", "iam:Pass*")):
+        (tmp_path / f"{name}.json").write_text(json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": action, "Resource": "*"}]}))
+    status, out = policy(capsys, "compare", str(tmp_path / "exact.json"), str(tmp_path / "wide.json"),
+                         "--timeout", "120")
+    assert status == 0
+    headline = out.splitlines()[0]
+    assert "EQUIVALENT" in headline and "among requests real callers send" in headline
+    assert "assuming: only real actions (the catalogue's)" in out

@@ -7,9 +7,10 @@ import time
 
 import z3
 
+from solomonic.policy import encode_strings as strings
 from solomonic.policy.analyse import compare
 from solomonic.policy.evaluate import decide as evaluate
-from solomonic.policy.portfolio import Deadline, as_written, decide, equational, monadic
+from solomonic.policy.portfolio import Deadline, as_written, decide, equational, monadic, propagated
 from tests.policy.test_encode import grant, policy
 
 EC2 = "arn:aws:ec2:us-east-1:111122223333:"
@@ -31,7 +32,7 @@ def test_the_forms_are_equivalent_to_the_query() -> None:
                z3.If(x == z3.StringVal("a"), z3.InRe(x, anything), z3.Not(z3.InRe(x, z3.Concat(anything, z3.Re("/"))))),
                z3.Implies(z3.InRe(x, z3.Concat(z3.Re("a"), anything, z3.Re("b"))), z3.Not(z3.InRe(x, z3.Re("ab"))))]
     for query in queries:
-        for form in (monadic, equational):
+        for form in (monadic, propagated, equational):
             rewritten = form(query)
             for text in ("", "a", "b", "ab", "axb", "arn:a:", "arn:a:x", "arn:b", "x/", "/"):
                 value = (x, z3.StringVal(text))
@@ -82,5 +83,19 @@ def test_the_deadline_stops_a_query_z3_cannot_finish() -> None:
     hard = [z3.InRe(x, z3.Concat(home, z3.Re("x"))), z3.Not(z3.InRe(x, home))]
     started = time.monotonic()
     outcome = decide(hard, Deadline(0.5), slices=(10**12,), forms=(as_written,))
-    assert outcome.verdict == z3.unknown and "timeout" in outcome.reason
+    assert outcome.verdict == z3.unknown and outcome.reason == "the time limit"
     assert time.monotonic() - started < 2.0
+
+
+def test_a_set_needs_one_element_per_realized_class_of_its_patterns() -> None:
+    like = [strings.glob_regex(strings.read(p), {}, star=strings.ANY_TEXT) for p in ("app-*", "app-*x")]
+    # app-*x lies inside app-*, and Name is like neither: 4 classes of the 8 combinations
+    assert strings.classes([*like, z3.Re("Name")], limit=10) == 4
+    assert strings.classes([z3.Re("a"), z3.Re("b"), z3.Re("c")], limit=10) == 4
+    assert strings.classes([z3.Re("a"), z3.Re("b"), z3.Re("c")], limit=2) == 3  # counting stops past the limit
+    # with the exact count, a tag-key allow-list and its narrowed mutant are compared without truncation
+    keys = {"ForAllValues:StringLike": {"aws:TagKeys": ["app-*", "Name"]}}
+    narrower = {"ForAllValues:StringLike": {"aws:TagKeys": ["app-*x", "Name"]}}
+    result = compare(policy(grant(keys, Action="ec2:CreateTags", Resource="*")),
+                     policy(grant(narrower, Action="ec2:CreateTags", Resource="*")), timeout_s=120)
+    assert result.verdict == "a-allows-more", result.reason

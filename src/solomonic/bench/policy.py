@@ -267,6 +267,20 @@ def _witnesses(answer: dict[str, Any]) -> int:
     return sum(1 for key in keys if answer.get(key) is not None)
 
 
+# unknowns that are right by design: the documentation gives the construct no meaning (issue 23's acceptance
+# asks every pair answered; these are the argument for the ones that are not)
+UNDEFINED = {
+    "is not an ARN of six": (
+        "An `ArnLike`/`ArnEquals` value of fewer than six ':'-separated fields (the change-value mutation halves "
+        "an ARN value and adds `*`: `arn:aws:iam::1111222233*`) stays unknown by design. The IAM reference "
+        "(\"IAM JSON policy elements: Condition operators\", *Amazon Resource Name (ARN) condition operators*) "
+        "defines both operators only as \"each of the six colon-delimited components of the ARN is checked "
+        "separately\", and says nothing of a value with fewer; simulators pick a reading (Cloud Copilot's "
+        "iam-simulate: such a value matches nothing), and answering with one would be a guess. The encoding and "
+        "the evaluator each refuse it."),
+}
+
+
 def markdown(results: dict[str, Any]) -> str:
     s = results["settings"]
     lines = [*provenance(results),
@@ -292,6 +306,8 @@ def markdown(results: dict[str, Any]) -> str:
                for group, g in results["groups"].items() if g["unknown reasons"]]
     if reasons:
         lines += ["", "Unknowns by reason:", "", *reasons]
+        notes = [text for marker, text in UNDEFINED.items() if any(marker in r for r in reasons)]
+        lines += [line for note in notes for line in ("", note)]
     if results["problems"]:
         lines += ["", f"Problems ({len(results['problems'])} questions):", ""]
         lines += [f"- `{p['question']}`: {'; '.join(p['problems'])}" for p in results["problems"][:20]]

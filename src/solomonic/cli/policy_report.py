@@ -88,7 +88,9 @@ def _summary(result: CheckResult) -> str:
 
 
 def compare_text(comparison: Comparison, old: Policy, new: Policy) -> str:
-    out = [f"{old.source} -> {new.source}: {VERDICT_TEXT[comparison.verdict]} ({comparison.verdict})"]
+    scope = (" (among requests real callers send: catalogue actions on resources of types they take)"
+             if comparison.real_requests_only else "")
+    out = [f"{old.source} -> {new.source}: {VERDICT_TEXT[comparison.verdict]}{scope} ({comparison.verdict})"]
     for label, witness in (("OLD allows and NEW denies", comparison.a_not_b),
                            ("NEW allows and OLD denies", comparison.b_not_a)):
         if witness is not None:

@@ -35,7 +35,7 @@ from solomonic.policy.catalogue import catalogue
 from solomonic.policy.encode import Encoder
 from solomonic.policy.encode_request import MAX_SET
 from solomonic.policy.model import Policy, Request
-from solomonic.policy.result import CompareVerdict, Comparison
+from solomonic.policy.result import REAL_REQUESTS_ONLY, CompareVerdict, Comparison
 from solomonic.policy.solve import Deadline, Search, assumptions, expect, search
 from solomonic.policy.unsupported import Unsupported
 from solomonic.policy.witness import Realism
@@ -82,6 +82,6 @@ def _comparison(a_not_b: Search, b_not_a: Search, encoder: Encoder) -> Compariso
                "a-allows-more": "the first allows a request the second does not, and not the reverse",
                "b-allows-more": "the second allows a request the first does not, and not the reverse",
                "both-allow-more": "each allows a request the other does not"}
-    reason = ("among requests with real actions on resources of types they take, " if real_only else "") + reasons[verdict] + \
+    reason = (REAL_REQUESTS_ONLY if real_only else "") + reasons[verdict] + \
         "".join(f"; {n}" for n in real_only)
     return Comparison(verdict, a_not_b.request, b_not_a.request, reason, notes)

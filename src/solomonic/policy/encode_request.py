@@ -82,6 +82,9 @@ class _Usage:
     constants: list[str] = field(default_factory=list)
     overlapping: bool = False
     spelling: str = ""
+    # the regular expression each String or ARN policy value matches an element by, where no value embeds a
+    # variable (None once one does): their combinations are the classes a set needs (`strings.classes`)
+    matchers: dict[tuple[str, str], z3.ReRef] | None = field(default_factory=dict)
 
 
 def _collect(policies: Iterable[Policy]) -> dict[str, _Usage]:
@@ -123,7 +126,28 @@ def _collect(policies: Iterable[Policy]) -> dict[str, _Usage]:
                             _variable_use(use(key), wildcards)
                 elif wildcards:
                     entry.overlapping = True
+                if operator.qualifier and operator.family in ("String", "Arn"):
+                    _add_matchers(entry, operator.base, condition.values, variables)
     return usage
+
+
+def _add_matchers(entry: _Usage, base: str, values: Iterable[str], variables: bool) -> None:
+    """Record the regular expression of each value as its operator matches an element (a negated operator
+    matches by the same expression and negates the result)."""
+    kind = ("arn" if base.startswith("Arn") else "like" if "Like" in base else
+            "ignore-case" if "IgnoreCase" in base else "equals")
+    for value in values:
+        if entry.matchers is None:
+            return
+        pattern = strings.read(value, wildcards=kind in ("arn", "like"), variables=variables)
+        if pattern.variables:
+            entry.matchers = None
+            return
+        text = "".join(p.text for p in pattern.parts if p.kind == "text") if kind in ("equals", "ignore-case") else ""
+        entry.matchers[(kind, value)] = (
+            strings.arn_fields_regex(pattern) if kind == "arn" else
+            strings.glob_regex(pattern, {}, star=strings.ANY_TEXT) if kind == "like" else
+            strings.case_insensitive(text) if kind == "ignore-case" else z3.Re(text))
 
 
 def _variable_use(entry: _Usage, wildcards: bool) -> None:
@@ -174,7 +198,10 @@ class SymbolicRequest:
             # the classes the policy values cut an element's space into: each value and "none of them" for
             # equalities; each value and the intervals between them for numbers and dates (`NumericLessThan`);
             # every combination where ranges or patterns overlap (CIDR blocks, wildcards, variables)
-            classes = (2 ** distinct if entry.overlapping or sort == "ip" else
+            # (for strings whose values embed no variable: the combinations some string realizes, counted)
+            classes = (strings.classes(list(entry.matchers.values()), MAX_SET)
+                       if entry.overlapping and sort == "string" and entry.matchers is not None else
+                       2 ** distinct if entry.overlapping or sort == "ip" else
                        2 * distinct + 1 if sort in ("number", "date") else distinct + 1)
             if classes > MAX_SET:
                 self.truncated.append(entry.spelling)

@@ -240,3 +240,35 @@ def arn_field_regexes(pattern: Pattern) -> list[z3.ReRef]:
                   (ANY_CHAR if last else NOT_COLON) for part in field]
         out.append(_concat(pieces))
     return out
+
+
+CLASS_RLIMIT = 200_000  # z3 resource units per combination; one not decided in it counts as realized
+
+
+def classes(regexes: list[z3.ReRef], limit: int) -> int:
+    """How many of the combinations "matches regex i, or not" (over all i) some string realizes, counted up to
+    `limit + 1`: the classes a set operator tells elements apart by, so a set needs one element per class to
+    show every combination (`encode_request`). `app-*`, `app-*x` and `Name` make 4 classes, not 2**3: an element
+    like `app-*x` is like `app-*`, and `Name` is like neither. A combination z3 does not decide counts (the
+    count may only be too large)."""
+    text = z3.String("element")
+    solver = z3.Solver()
+    solver.set("rlimit", CLASS_RLIMIT)
+    found = 0
+
+    def extend(index: int) -> None:
+        nonlocal found
+        if found > limit:
+            return
+        if index == len(regexes):
+            found += 1
+            return
+        for regex in (regexes[index], z3.Complement(regexes[index])):
+            solver.push()
+            solver.add(z3.InRe(text, regex))
+            if solver.check() != z3.unsat:
+                extend(index + 1)
+            solver.pop()
+
+    extend(0)
+    return found

@@ -57,6 +57,11 @@ class CheckResult:
                 "reason": self.reason, "assumptions": list(self.assumptions)}
 
 
+REAL_REQUESTS_ONLY = "among requests with real actions on resources of types they take, "
+"""How a comparison's reason starts when a "no difference" holds only for requests real callers send (a
+difference exists for action names no catalogue action has): the text output puts it in the headline."""
+
+
 @dataclass(frozen=True)
 class Comparison:
     """`solomonic policy compare A B`: `a_not_b` is a request A allows and B does not, `b_not_a` the reverse;
@@ -67,6 +72,10 @@ class Comparison:
     b_not_a: Request | None
     reason: str = ""
     assumptions: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def real_requests_only(self) -> bool:
+        return self.reason.startswith(REAL_REQUESTS_ONLY)
 
     def to_json(self) -> dict[str, object]:
         return {"verdict": self.verdict, "a_not_b": self.a_not_b.to_json() if self.a_not_b else None,

@@ -3,7 +3,7 @@
 `search` asks the query over every request (the universe), then, if it has a model, over realistic ones
 (`witness.Realism`: a principal kind and a catalogue action fixed per try), and replays the request it reads
 from the model with the concrete evaluator. `assumptions` says what "every request" means. Each query is
-decided by `portfolio.decide` (two equivalent forms, deterministic resource slices, the deadline enforced).
+decided by `portfolio.decide` (equivalent forms, deterministic resource slices, the deadline enforced).
 """
 
 from __future__ import annotations
@@ -16,15 +16,15 @@ import z3
 from solomonic.policy.encode import Encoder
 from solomonic.policy.evaluate import decide as evaluate
 from solomonic.policy.model import Decision, Policy, Request
-from solomonic.policy.portfolio import Deadline, Outcome, as_written, decide
+from solomonic.policy.portfolio import Deadline, Outcome, decide
 from solomonic.policy.unsupported import Unsupported
 from solomonic.policy.witness import Realism
 
 __all__ = ["Deadline", "Search", "assumptions", "expect", "search"]
 
-ACTION_TRY = 2_000_000  # z3 resource units for one realistic action on any resource of its types (about 1 s)
+ACTION_TRY = (100_000, 1_000_000)  # z3 resource slices for one realistic action on any resource of its types
 UNIVERSE_SHARE = 0.5  # of a question's time, for the query over every request
-CONCRETE_TRY = 1_000_000  # one realistic action on one example resource: equalities, most answered at once
+CONCRETE_TRY = (50_000, 500_000)  # one realistic action on one example resource: equalities, most answered at once
 UNIVERSE = ("requests range over every action name (ASCII, compared without regard to case), every resource "
             "string, every value of each context key of the key's type, and every principal: anonymous, an IAM "
             "principal named by its ARN (a role session stands for its role), or another named by a string "
@@ -83,7 +83,7 @@ def _none_realistic(encoder: Encoder, realism: Realism, query: list[z3.BoolRef],
                                  f"with action names no catalogue action behaves like, or resources of other "
                                  f"types{example})")
     if unrealistic is None:
-        return Search(None, f"{what}: the solver gave no answer in time ({universe.reason})")
+        return Search(None, f"{what}: the solver gave no answer ({universe.reason})")
     return Search(None, f"{what}: only requests no real caller sends were found (none with a catalogue action "
                         f"on a resource of a type it takes, plausible values, in time), e.g. action "
                         f"{unrealistic.action!r} on {unrealistic.resource!r} by {unrealistic.principal!r}")
@@ -101,8 +101,7 @@ def _realistic(encoder: Encoder, realism: Realism, query: list[z3.BoolRef], mode
     for kind, alternative, limit in tries:
         if deadline.expired:
             break
-        # one form: with the action and the resource fixed, the query is equalities, which z3 takes as written
-        attempt = decide([*query, *realism.values(kind), *alternative], deadline, (limit,), (as_written,))
+        attempt = decide([*query, *realism.values(kind), *alternative], deadline, limit)
         if attempt.verdict == z3.sat:
             assert attempt.model is not None
             return realism.request(attempt.model)
