@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import ast
 import copy
-from collections.abc import Callable
 
 from solomonic.reason.frontends.python.calls import CallLowering
 from solomonic.reason.frontends.python.module import makes_list
@@ -62,10 +61,13 @@ class ListLowering(CallLowering):
         owner = self.frame if self.is_local(node.id) else self.closure_frame(node.id)
         return self.list_ref(owner, node.id) if owner is not None else None
 
-    def is_list(self, node: ast.expr) -> bool:
-        """Whether node is a name bound to a list, or is written as an expression that makes one."""
-        return self.named_list(node) is not None or (makes_list(node) and not (
-            isinstance(node, ast.Call) and not self.is_builtin("list")))
+    def may_be_list(self, node: ast.expr) -> bool:
+        """Whether node is a name bound to a list, or is written as an expression that may make one (whether
+        it does is known once it is lowered: a display of values of unknown type does not)."""
+        return self.named_list(node) is not None or makes_list(node)
+
+    def value_or_list(self, node: ast.expr) -> PyValue:
+        return self.expression(node, allow_none=True, allow_list=True)
 
     def element(self, value: PyValue, node: ast.AST) -> Expr:
         """A value stored into a list: an int or a bool (as 0/1)."""
@@ -155,20 +157,23 @@ class ListLowering(CallLowering):
         return self.made(result)
 
     def list_call(self, node: ast.Call) -> PyValue:
-        """`list()`, `list(xs)` (a copy), `list(range(...))` (the comprehension that counts)."""
-        if node.keywords or len(node.args) > 1 or any(isinstance(a, ast.Starred) for a in node.args):
-            raise self.unsupported(f"`{_code(node)}`: list() with other arguments", node)
-        if not node.args:
+        """`list()`, `list(xs)` (a copy), `list(range(...))` (the comprehension that counts); of anything
+        else (a string, a value of unknown type) an opaque call, as before."""
+        simple = not node.keywords and len(node.args) <= 1 and not any(isinstance(a, ast.Starred) for a in node.args)
+        if simple and not node.args:
             return self.made(self.new_list(node.lineno, []))
-        arg = node.args[0]
+        arg = node.args[0] if simple else None
         if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name) and arg.func.id == "range" and \
                 self.is_builtin("range"):
             counter = ast.Name("$range", ast.Store())
             counted = ast.ListComp(ast.Name("$range", ast.Load()), [ast.comprehension(counter, arg, [], 0)])
             return self.comprehension(ast.copy_location(counted, node))
-        source = self.expression(arg, allow_list=True)
-        if source.list is None:
-            raise self.unsupported(f"`{_code(node)}`: list() of something other than a list or a range", node)
+        if arg is None:
+            return super().call(node)
+        source = self.value_or_list(arg)
+        if source.list is None:  # list() of a string, a value of unknown type: a call not modelled
+            self.note_call(node.func)
+            return self.unknown(node, f"the call `{_code(node)}`", call=True)
         copy = ListRef(self.b.temp("list", ELEMENTS), self.b.temp("len", INT), fresh=True)
         self.b.assign(copy.elems, source.list.elems, node.lineno)
         self.b.assign(copy.length, source.list.length, node.lineno)
@@ -199,9 +204,9 @@ class ListLowering(CallLowering):
 
     def return_statement(self, s: ast.Return) -> None:
         """The analysed function may return a list: what the property sees of it is its truth."""
-        if s.value is not None and len(self.frames) == 1 and not self.frame.procedure and self.is_list(s.value):
-            value = self.expression(s.value, allow_list=True)
-            self.finish_return(PyValue(self.truth(value)), s.lineno)
+        if s.value is not None and len(self.frames) == 1 and not self.frame.procedure and self.may_be_list(s.value):
+            value = self.value_or_list(s.value)
+            self.finish_return(PyValue(self.truth(value)) if value.list is not None else value, s.lineno)
             return
         super().return_statement(s)
 
@@ -219,26 +224,30 @@ class ListLowering(CallLowering):
         return at
 
     def subscript(self, node: ast.Subscript) -> PyValue:
-        if not self.is_list(node.value):
+        if self.makes_tuple(node.value):
             return super().subscript(node)
+        ref = self.value_or_list(node.value).list
+        if ref is None:
+            return self.lookup(node)
         if isinstance(node.slice, ast.Slice):
-            raise self.unsupported(f"the slice `{_code(node)}` of a list", node)
-        ref = self.expression(node.value, allow_list=True).list
-        assert ref is not None
+            return self.slice_of(ref, node)
         index = self.expression(node.slice, allow_none=True)
         at = self.position(ref, index, node.slice, "list index out of range", node.lineno)
         return PyValue(App("select", (ref.elems, at), INT))
 
     def assign_target(self, t: ast.expr, value: PyValue) -> None:
         """`xs[i] = v` (v evaluated first, then xs, then i)."""
-        if not (isinstance(t, ast.Subscript) and self.is_list(t.value)):
+        if not isinstance(t, ast.Subscript):
             super().assign_target(t, value)
+            return
+        ref = self.value_or_list(t.value).list
+        if ref is None:
+            self.index(t.slice)
+            self.opaque_store(t)
             return
         if isinstance(t.slice, ast.Slice):
             raise self.unsupported(f"the store into the slice `{_code(t)}` of a list", t)
         stored = self.element(value, t)
-        ref = self.expression(t.value, allow_list=True).list
-        assert ref is not None
         index = self.expression(t.slice, allow_none=True)
         at = self.position(ref, index, t.slice, "list assignment index out of range", t.lineno)
         self.b.assign(ref.elems, App("store", (ref.elems, at, stored), ELEMENTS), t.lineno)
@@ -247,14 +256,16 @@ class ListLowering(CallLowering):
         """`xs[i] op= v`: xs, i, the item read, v, the operation, the store (where i is again looked up:
         v may have changed the list)."""
         target = s.target if isinstance(s, ast.AugAssign) else None
-        if not (isinstance(s, ast.AugAssign) and isinstance(target, ast.Subscript) and self.is_list(target.value)):
+        if not (isinstance(s, ast.AugAssign) and isinstance(target, ast.Subscript)):
             super().statement(s)
             return
-        assert isinstance(target, ast.Subscript)
+        ref = self.value_or_list(target.value).list
+        if ref is None:
+            self.index(target.slice)
+            self.opaque_augmented(s)
+            return
         if isinstance(target.slice, ast.Slice):
             raise self.unsupported(f"the slice `{_code(target)}` of a list", target)
-        ref = self.expression(target.value, allow_list=True).list
-        assert ref is not None
         index = self.expression(target.slice, allow_none=True)
         held = self.b.temp("index", INT)
         self.b.assign(held, self.as_int(index, target.slice), s.lineno)
@@ -296,71 +307,20 @@ class ListLowering(CallLowering):
         if name == "clear" and not node.args:
             self.b.assign(ref.length, const(0, INT), line)
             return PyValue(const(0, INT), TRUE)
-        raise self.unsupported(f"the list method call `{_code(node)}` (modelled: append(v), pop(), clear())", node)
+        raise self.unsupported(f"the list method call `{_code(node)}` (modelled: append, pop, clear, count, index, "
+                               "remove, insert, extend)", node)
 
     def length(self, node: ast.Call) -> PyValue:
-        if self.is_list(node.args[0]):
-            ref = self.expression(node.args[0], allow_list=True).list
-            assert ref is not None
-            return PyValue(ref.length)
-        return super().length(node)
+        ref = self.value_or_list(node.args[0]).list
+        return PyValue(ref.length) if ref is not None else self.measured(node)
 
-    def builtin(self, name: str, node: ast.Call) -> PyValue:
-        """`sum(xs)`, `min(xs)`, `max(xs)` of a list: a loop over its elements (min and max of an empty
-        list raise ValueError)."""
-        if not (name in ("sum", "min", "max") and len(node.args) == 1 and not node.keywords
-                and self.is_list(node.args[0])):
-            return super().builtin(name, node)
-        ref = self.expression(node.args[0], allow_list=True).list
-        assert ref is not None
-        line = node.lineno
-        acc = self.b.temp(name, INT)
-        if name == "sum":
-            self.b.assign(acc, const(0, INT), line)
-            self.each_element(ref, line, lambda e: self.b.assign(acc, arith("add", acc, e), line))
-            return PyValue(acc)
-        self.b.fail_unless(compare("gt", ref.length, const(0, INT)),
-                           Event("exception", line, f"ValueError: {name}() arg is an empty sequence"))
-        self.b.assign(acc, App("select", (ref.elems, const(0, INT)), INT), line)
-        better = "lt" if name == "min" else "gt"
-        self.each_element(ref, line, lambda e: self.b.assign(acc, ite(compare(better, e, acc), e, acc), line))
-        return PyValue(acc)
-
-    def each_element(self, ref: ListRef, line: int, visit: Callable[[Expr], None], until: Expr = FALSE) -> None:
-        """A loop over the list's elements in order, stopping early where `until` holds."""
-        k = self.b.temp("at", INT)
-        self.b.assign(k, const(0, INT), line)
-        head = self.b.location(line)
-        self.b.jump(head, line)
-        self.b.place(head)
-        yes, no = self.b.branch(conj(compare("lt", k, ref.length), negate(until)), line)
-        if yes is not None:
-            self.b.place(yes)
-            visit(App("select", (ref.elems, k), INT))
-            self.b.assign(k, arith("add", k, const(1, INT)), line)
-            self.b.jump(head, line)
-        self.b.place(no)
-
-    def comparison(self, node: ast.Compare) -> PyValue:
-        """`x in xs`, `x not in xs`: a search through the list, comparing with == (exact between ints)."""
-        if not (len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn))
-                and self.is_list(node.comparators[0])):
-            return super().comparison(node)
-        sought = self.expression(node.left, allow_none=True)
-        if sought.opaque or sought.none != FALSE:
-            raise self.unsupported(f"`{_code(node)}`: a search of a list for a value that is no int", node)
-        ref = self.expression(node.comparators[0], allow_list=True).list
-        assert ref is not None
-        found = self.b.temp("found", BOOL)
-        self.b.assign(found, FALSE, node.lineno)
-        self.each_element(ref, node.lineno,
-                          lambda e: self.b.assign(found, compare("eq", e, cast(sought.expr, INT)), node.lineno),
-                          until=found)
-        return PyValue(found if isinstance(node.ops[0], ast.In) else negate(found))
+    def slice_of(self, ref: ListRef, node: ast.Subscript) -> PyValue:
+        """Lowered by `ListLoopLowering` (listloops.py): a slice is a loop that copies."""
+        raise NotImplementedError
 
     def condition(self, node: ast.expr) -> Expr:
         """`xs and ...`, `not xs or ...` as a test: each operand's truth, in order, as far as needed."""
-        if not (isinstance(node, ast.BoolOp) and any(self.is_list(v) for v in node.values)):
+        if not (isinstance(node, ast.BoolOp) and any(self.may_be_list(v) for v in node.values)):
             return super().condition(node)
         line = node.lineno
         result = self.b.temp("test", BOOL)
@@ -388,16 +348,18 @@ class ListLowering(CallLowering):
         runs while it is below the list's length as it is at each step."""
         it, counted = s.iter, None
         if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate" and \
-                self.is_builtin("enumerate") and 1 <= len(it.args) <= 2 and not it.keywords and self.is_list(it.args[0]):
+                self.is_builtin("enumerate") and 1 <= len(it.args) <= 2 and not it.keywords:
             counted, it = it, it.args[0]
-        if not self.is_list(it):
+        elif isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range":
             super().for_statement(s)
             return
+        ref = self.value_or_list(it).list
+        if ref is None:
+            raise self.unsupported("for-loop over something other than range(...) or a list of ints: iteration "
+                                   "over a value of unknown type (its length and termination are not modelled)", it)
         if isinstance(it, ast.Name) and any(isinstance(n, ast.Name) and n.id == it.id and isinstance(n.ctx, ast.Store)
                                             for part in s.body for n in ast.walk(part)):
             raise self.unsupported(f"`{it.id}` rebound inside the loop over it (the iterator keeps the old list)", s)
-        ref = self.expression(it, allow_list=True).list
-        assert ref is not None
         line = s.lineno
         start: Expr = const(0, INT)
         if counted is not None and len(counted.args) == 2:

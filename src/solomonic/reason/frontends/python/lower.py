@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import ast
 
-from solomonic.reason.frontends.python.lists import ListLowering
+from solomonic.reason.frontends.python.listloops import ListLoopLowering
 from solomonic.reason.frontends.python.module import (
     PythonModule,
     last_line,
@@ -129,7 +129,7 @@ def _definition(module: PythonModule, name: str) -> tuple[ast.FunctionDef, str |
     return fn, receiver
 
 
-class _Lowering(ListLowering):
+class _Lowering(ListLoopLowering):
     """The lowering of the entry function: its parameters, its body, and how it ends."""
 
     entry_name = ""

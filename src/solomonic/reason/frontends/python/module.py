@@ -260,12 +260,16 @@ def results_discarded(module: PythonModule, name: str) -> bool:
 
 def makes_list(node: ast.expr) -> bool:
     """Whether node is written as an expression that makes a new list: a display, a list comprehension,
-    `[v] * n` (or `n * [v]`), a call of `list(...)` (whether these mean what they say is decided where they
-    are lowered: lists.py)."""
+    `[v] * n` (or `n * [v]`), `xs + [v]`, a slice, a call of `list(...)` (whether these mean what they say,
+    a list of ints, is decided where they are lowered: lists.py)."""
     if isinstance(node, (ast.List, ast.ListComp)):
         return True
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
         return isinstance(node.left, ast.List) or isinstance(node.right, ast.List)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return makes_list(node.left) or makes_list(node.right)
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+        return True
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "list"
 
 

@@ -73,6 +73,10 @@ class OpaqueLowering(LoweringState):
         """`x[i]`, `x[a:b:c]` of a value that is not a tuple the lowering builds: the value, then the index
         (a slice's bounds in order), then the lookup, which may raise."""
         self.expression(node.value, allow_none=True)
+        return self.lookup(node)
+
+    def lookup(self, node: ast.Subscript) -> PyValue:
+        """The rest of an opaque subscript, its value evaluated: the index, then the lookup."""
         self.index(node.slice)
         return self.operation(node)
 
@@ -146,6 +150,10 @@ class OpaqueLowering(LoweringState):
     def length(self, node: ast.Call) -> PyValue:
         """`len(x)`: an int >= 0 (CPython checks what `__len__` returns), or an exception."""
         self.operands([node.args[0]])
+        return self.measured(node)
+
+    def measured(self, node: ast.Call) -> PyValue:
+        """What `len` gives of an evaluated value that is not modelled: an int >= 0, or an exception."""
         value = self.unknown_of(INT, node, f"`{_code(node)}`")
         self.b.assume(compare("ge", value.expr, const(0, INT)), node.lineno)
         return value

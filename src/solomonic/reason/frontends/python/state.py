@@ -142,6 +142,8 @@ class LoweringState:
         parameter, a name the code binds to a list it makes): the same pair of IR variables throughout."""
         ref = frame.lists.get(name)
         if ref is None and name in self.list_names_in(frame.fn) and frame.prefix + name not in self.plain_names:
+            if frame.procedure:  # its variables would have to be an activation's own: not modelled
+                raise self.unsupported(f"the list `{name}` in the recursive function `{frame.fn.name}`", frame.fn)
             ref = frame.lists[name] = ListRef(Var(frame.prefix + name, ELEMENTS), Var(frame.prefix + name + "$len", INT))
         return ref
 

@@ -65,9 +65,7 @@ class StatementLowering(ExpressionLowering):
                 # raise anywhere: folded into one possible exception after the value (a run that raises
                 # earlier ends with an exception too, here or while evaluating the value)
                 self.target_parts(s.target)
-                self.expression(s.value, allow_none=True)
-                self.opaque_ops = True
-                self.may_raise(s, f"`{_code(s)}`")
+                self.opaque_augmented(s)
             else:
                 raise self.unsupported("augmented assignment to something other than a name, attribute or item", s)
         elif isinstance(s, ast.Delete):
@@ -160,10 +158,20 @@ class StatementLowering(ExpressionLowering):
             self.store(t.id, value, t)
         elif isinstance(t, (ast.Attribute, ast.Subscript)):
             self.target_parts(t)
-            self.opaque_ops = True
-            self.may_raise(t, f"the store into `{_code(t)}`")
+            self.opaque_store(t)
         else:
             raise self.unsupported("assignment to something other than a name, attribute or item", t)
+
+    def opaque_store(self, t: ast.Attribute | ast.Subscript) -> None:
+        """The store into an attribute or item of a value not modelled, its parts evaluated."""
+        self.opaque_ops = True
+        self.may_raise(t, f"the store into `{_code(t)}`")
+
+    def opaque_augmented(self, s: ast.AugAssign) -> None:
+        """`x.a op= v`, `x[i] op= v` of a value not modelled, its target's parts evaluated."""
+        self.expression(s.value, allow_none=True)
+        self.opaque_ops = True
+        self.may_raise(s, f"`{_code(s)}`")
 
     def target_parts(self, t: ast.Attribute | ast.Subscript) -> None:
         self.expression(t.value, allow_none=True)

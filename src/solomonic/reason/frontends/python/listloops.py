@@ -1,0 +1,240 @@
+"""The list operations that walk a list, each lowered to the loop CPython runs: `x in xs`, `sum`, `min`,
+`max`, `xs.count(v)`, `xs.index(v)`, `xs.remove(v)`, `xs.pop(i)`, `xs.insert(i, v)`, `xs.extend(ys)`,
+`xs + ys` and slices `xs[a:b]` (bounds clamped as Python clamps them).
+
+Separate from lists.py, which decides what a list is and how names hold them: here every operation is a
+loop over an index in the IR (so termination analysis sees a ranking, the length minus the index), with
+Python's exceptions (ValueError from `index`, `remove`, `min` and `max`; IndexError from `pop(i)`).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+from solomonic.reason.frontends.python.lists import ListLowering
+from solomonic.reason.frontends.python.state import ELEMENTS, ListRef, PyValue, _code
+from solomonic.reason.ir import (
+    BOOL,
+    FALSE,
+    INT,
+    TRUE,
+    App,
+    Event,
+    Expr,
+    Var,
+    arith,
+    cast,
+    compare,
+    conj,
+    const,
+    ite,
+    negate,
+)
+
+
+def _item(ref: ListRef, at: Expr) -> Expr:
+    return App("select", (ref.elems, at), INT)
+
+
+def _one(e: Expr) -> Expr:
+    return arith("add", e, const(1, INT))
+
+
+class ListLoopLowering(ListLowering):
+    """Operations that walk lists, as loops."""
+
+    def walk(self, lo: Expr, hi: Expr, line: int, visit: Callable[[Var], None], until: Expr = FALSE,
+             down: bool = False) -> None:
+        """`k` from lo up to hi - 1 (or, down, from hi down to lo + 1), stopping early where `until` holds."""
+        k = self.b.temp("at", INT)
+        self.b.assign(k, hi if down else lo, line)
+        head = self.b.location(line)
+        self.b.jump(head, line)
+        self.b.place(head)
+        more = compare("gt", k, lo) if down else compare("lt", k, hi)
+        yes, no = self.b.branch(conj(more, negate(until)), line)
+        if yes is not None:
+            self.b.place(yes)
+            visit(k)
+            self.b.assign(k, arith("sub" if down else "add", k, const(1, INT)), line)
+            self.b.jump(head, line)
+        self.b.place(no)
+
+    def each_element(self, ref: ListRef, line: int, visit: Callable[[Expr], None], until: Expr = FALSE) -> None:
+        self.walk(const(0, INT), ref.length, line, lambda k: visit(_item(ref, k)), until)
+
+    def list_of(self, node: ast.expr, what: ast.AST) -> ListRef:
+        """node's list, where `what` needs one."""
+        ref = self.value_or_list(node).list
+        if ref is None:
+            raise self.unsupported(f"`{_code(what)}` of something other than a list of ints", what)
+        return ref
+
+    def sought(self, value: PyValue, what: ast.AST) -> Expr:
+        """A value looked for in a list (compared with `==`): an int."""
+        if value.opaque or value.none != FALSE or value.list is not None:
+            raise self.unsupported(f"`{_code(what)}`: a search of a list for a value that is no int", what)
+        return cast(value.expr, INT)
+
+    def search(self, ref: ListRef, sought: Expr, line: int) -> tuple[Var, Var]:
+        """Whether and where sought first occurs in the list."""
+        found, at = self.b.temp("found", BOOL), self.b.temp("found", INT)
+        self.b.assign(found, FALSE, line)
+        self.b.assign(at, const(0, INT), line)
+
+        def visit(k: Var) -> None:
+            self.b.assign(at, k, line)
+            self.b.assign(found, compare("eq", _item(ref, k), sought), line)
+
+        self.walk(const(0, INT), ref.length, line, visit, until=found)
+        return found, at
+
+    def close_gap(self, ref: ListRef, at: Expr, line: int) -> None:
+        """Remove the item at `at` (in the list): the ones after it move down by one."""
+        self.walk(at, arith("sub", ref.length, const(1, INT)), line, lambda k: self.b.assign(
+            ref.elems, App("store", (ref.elems, k, _item(ref, _one(k))), ELEMENTS), line))
+        self.b.assign(ref.length, arith("sub", ref.length, const(1, INT)), line)
+
+    def append_all(self, target: ListRef, source: ListRef, line: int, lo: Expr | None = None,
+                   hi: Expr | None = None) -> None:
+        """target.extend(source[lo:hi]) with lo and hi already clamped; the source's length is read once,
+        so that extending a list by itself copies it once, as CPython does."""
+        end = self.b.temp("end", INT)
+        self.b.assign(end, hi if hi is not None else source.length, line)
+
+        def visit(k: Var) -> None:
+            self.b.assign(target.elems, App("store", (target.elems, target.length, _item(source, k)), ELEMENTS), line)
+            self.b.assign(target.length, _one(target.length), line)
+
+        self.walk(lo if lo is not None else const(0, INT), end, line, visit)
+
+    # ------------------------------------------------------------------------------------ the operations
+
+    def comparison(self, node: ast.Compare) -> PyValue:
+        """`x in xs`, `x not in xs`: a search through the list, comparing with == (exact between ints)."""
+        if not (len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn))
+                and self.may_be_list(node.comparators[0])):
+            return super().comparison(node)
+        left = self.expression(node.left, allow_none=True)
+        container = self.value_or_list(node.comparators[0])
+        if container.list is None:
+            return self.compare_values(node.ops[0], left, container, node)
+        found, _ = self.search(container.list, self.sought(left, node), node.lineno)
+        return PyValue(found if isinstance(node.ops[0], ast.In) else negate(found))
+
+    def builtin(self, name: str, node: ast.Call) -> PyValue:
+        """`sum(xs)`, `min(xs)`, `max(xs)` of a list (min and max of an empty one raise ValueError)."""
+        if not (name in ("sum", "min", "max") and len(node.args) == 1 and not node.keywords
+                and not isinstance(node.args[0], ast.Starred) and self.may_be_list(node.args[0])):
+            return super().builtin(name, node)
+        ref = self.value_or_list(node.args[0]).list
+        if ref is None:  # of a value not modelled: a call not modelled, as before
+            self.note_call(node.func)
+            return self.unknown(node, f"the call `{_code(node)}`", call=True)
+        line = node.lineno
+        acc = self.b.temp(name, INT)
+        if name == "sum":
+            self.b.assign(acc, const(0, INT), line)
+            self.each_element(ref, line, lambda e: self.b.assign(acc, arith("add", acc, e), line))
+            return PyValue(acc)
+        self.b.fail_unless(compare("gt", ref.length, const(0, INT)),
+                           Event("exception", line, f"ValueError: {name}() arg is an empty sequence"))
+        self.b.assign(acc, _item(ref, const(0, INT)), line)
+        better = "lt" if name == "min" else "gt"
+        self.each_element(ref, line, lambda e: self.b.assign(acc, ite(compare(better, e, acc), e, acc), line))
+        return PyValue(acc)
+
+    def method(self, node: ast.Call, func: ast.Attribute) -> PyValue:
+        """count, index, remove, pop(i), insert and extend; the rest in lists.py."""
+        name, args, line = func.attr, node.args, node.lineno
+        arity = {"count": 1, "index": 1, "remove": 1, "pop": 1, "insert": 2, "extend": 1}
+        if node.keywords or arity.get(name) != len(args) or any(isinstance(a, ast.Starred) for a in args):
+            return super().method(node, func)
+        ref = self.list_of(func.value, node)
+        if name == "count":
+            sought, count = self.sought(self.expression(args[0], allow_none=True), node), self.b.temp("count", INT)
+            self.b.assign(count, const(0, INT), line)
+            self.each_element(ref, line, lambda e: self.b.assign(
+                count, arith("add", count, ite(compare("eq", e, sought), const(1, INT), const(0, INT))), line))
+            return PyValue(count)
+        if name in ("index", "remove"):
+            found, at = self.search(ref, self.sought(self.expression(args[0], allow_none=True), node), line)
+            message = "is not in list" if name == "index" else "list.remove(x): x not in list"
+            self.b.fail_unless(found, Event("exception", line, f"ValueError: `{_code(node)}`: {message}"))
+            if name == "index":
+                return PyValue(at)
+            self.close_gap(ref, at, line)
+            return PyValue(const(0, INT), TRUE)
+        if name == "pop":
+            where = self.position(ref, self.expression(args[0], allow_none=True), args[0], "pop index out of range",
+                                  line)
+            popped = self.b.temp("popped", INT)
+            self.b.assign(popped, _item(ref, where), line)
+            self.close_gap(ref, where, line)
+            return PyValue(popped)
+        if name == "insert":
+            index = self.expression(args[0], allow_none=True)
+            if index.opaque or index.list is not None:
+                raise self.unsupported(f"the list index `{_code(args[0])}`, which is no int", args[0])
+            i = self.as_int(index, args[0])
+            value = self.element(self.expression(args[1], allow_none=True), args[1])
+            at = self.b.temp("index", INT)
+            self.b.assign(at, self.clamped(i, ref.length), line)
+            self.walk(at, ref.length, line, lambda k: self.b.assign(
+                ref.elems, App("store", (ref.elems, k, _item(ref, arith("sub", k, const(1, INT)))), ELEMENTS), line),
+                down=True)
+            self.b.assign(ref.elems, App("store", (ref.elems, at, value), ELEMENTS), line)
+            self.b.assign(ref.length, _one(ref.length), line)
+            return PyValue(const(0, INT), TRUE)
+        self.append_all(ref, self.list_of(args[0], node), line)  # extend
+        return PyValue(const(0, INT), TRUE)
+
+    @staticmethod
+    def clamped(i: Expr, length: Expr) -> Expr:
+        """A slice bound (or an insert position) as Python clamps it into 0..length."""
+        shifted = arith("add", i, length)
+        return ite(compare("lt", i, const(0, INT)), ite(compare("lt", shifted, const(0, INT)), const(0, INT), shifted),
+                   ite(compare("gt", i, length), length, i))
+
+    def binop(self, op: ast.operator, left_node: ast.expr, right_node: ast.expr, node: ast.AST) -> PyValue:
+        """`xs + ys`: a new list, xs's items then ys's."""
+        if not (isinstance(op, ast.Add) and (self.may_be_list(left_node) or self.may_be_list(right_node))):
+            return super().binop(op, left_node, right_node, node)
+        left_value, right_value = self.value_or_list(left_node), self.value_or_list(right_node)
+        left, right = left_value.list, right_value.list
+        if left is None and right is None:  # `s + [x]` of a value not modelled: as before
+            return self.operate(op, left_value, right_value, left_node, right_node, node)
+        if left is None or right is None:
+            other, listed = (left_value, right_value) if left is None else (right_value, left_value)
+            if other.opaque and listed.list is not None and listed.list.fresh:  # `__add__` of a value not modelled, given a list nobody holds
+                return self.operation(node)
+            raise self.unsupported(f"`{_code(node)}`: a list added to something other than a list of ints", node)
+        line = getattr(node, "lineno", self.fn.lineno)
+        joined = ListRef(self.b.temp("list", ELEMENTS), self.b.temp("len", INT), fresh=True)
+        self.b.assign(joined.elems, left.elems, line)
+        self.b.assign(joined.length, left.length, line)
+        self.append_all(joined, right, line)
+        return self.made(joined)
+
+    def slice_of(self, ref: ListRef, node: ast.Subscript) -> PyValue:
+        """`xs[a:b]`: a new list of the items from a up to b (each clamped, either left out)."""
+        index = node.slice
+        assert isinstance(index, ast.Slice)
+        if index.step is not None:
+            raise self.unsupported(f"the slice `{_code(node)}` with a step", node)
+        line = node.lineno
+        bounds = []
+        for bound, default in ((index.lower, const(0, INT)), (index.upper, ref.length)):
+            if bound is None or (isinstance(bound, ast.Constant) and bound.value is None):
+                bounds.append(default)
+                continue
+            value = self.expression(bound, allow_none=True)
+            if value.opaque or value.none != FALSE:
+                raise self.unsupported(f"the slice bound `{_code(bound)}`, which is no int", bound)
+            held = self.b.temp("bound", INT)
+            self.b.assign(held, self.clamped(cast(value.expr, INT), ref.length), line)
+            bounds.append(held)
+        part = self.new_list(line, [])
+        self.append_all(part, ref, line, bounds[0], bounds[1])
+        return self.made(part)
