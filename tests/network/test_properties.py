@@ -88,7 +88,7 @@ def test_every_walk_ends_in_a_consistent_disposition(net, packet):
         assert answer.blocked_by is None and answer.hops[-1].startswith(("i-", "eni-"))
     elif answer.disposition in ("denied-in", "denied-out", "no-route"):
         assert answer.blocked_by is not None
-        assert answer.blocked_by in answer.hops or answer.blocked_by.startswith(("sg-", "acl-", "rtb-", "vpc-"))
+        assert answer.blocked_by in answer.hops or answer.blocked_by.startswith(("sg-", "acl-", "rtb-", "tgw-rtb-", "vpc-"))
     elif answer.disposition in ("exits-network", "no-destination", "unknown"):
         assert answer.blocked_by is None
     assert answer == fate(net, packet)  # the same answer every time

@@ -97,6 +97,8 @@ def build(responses: Responses) -> Snapshot:
         security_groups=table("SecurityGroups", build_rules.security_group, lambda g: g.id),
         network_acls=table("NetworkAcls", build_rules.network_acl, lambda a: a.id),
         interfaces=interfaces, instances=instances,
+        private_addresses={(i.vpc_id, address): i.id for i in interfaces.values() for address in i.private_ips},
+        public_addresses={public: i.id for i in interfaces.values() for _, public in i.public_ips},
         peerings=table("VpcPeeringConnections", _peering, lambda p: p.id),
         prefix_lists=table("PrefixLists", _prefix_list, lambda p: p.id),
         endpoints=table("VpcEndpoints", build_gateways.endpoint, lambda e: e.id),

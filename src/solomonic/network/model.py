@@ -326,7 +326,10 @@ class Snapshot:
     transit_gateways: dict[str, TransitGateway] = field(default_factory=dict)
     transit_attachments: dict[str, TransitGatewayAttachment] = field(default_factory=dict)
     transit_route_tables: dict[str, TransitGatewayRouteTable] = field(default_factory=dict)
-    unmodelled: dict[str, str] = field(default_factory=dict)  # id -> what it is, e.g. "a transit gateway"
+    # who holds an address: (VPC, private address) and public address -> interface id (`build` fills them)
+    private_addresses: dict[tuple[str, IPv4Address], str] = field(default_factory=dict)
+    public_addresses: dict[IPv4Address, str] = field(default_factory=dict)
+    unmodelled: dict[str, str] = field(default_factory=dict)  # id -> what it is, e.g. "a load balancer"
     present: frozenset[str] = frozenset()
     warnings: tuple[str, ...] = ()
 

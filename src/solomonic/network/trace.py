@@ -166,9 +166,8 @@ class _Walk:
                        cidr.network_address + 3, cidr.broadcast_address):
             raise Undecided(f"{address} is one of the five addresses AWS reserves in {subnet.id} (network, VPC "
                             "router, DNS, future use, broadcast), which are not modelled")
-        target = next((i for i in self.snapshot.interfaces.values()
-                       if i.subnet_id == subnet.id and address in i.private_ips), None)
-        if target is None:
+        target = self.snapshot.interfaces.get(self.snapshot.private_addresses.get((subnet.vpc_id, address), ""))
+        if target is None or target.subnet_id != subnet.id:
             raise _Stop("no-destination", None, f"no network interface in {subnet.id} holds {address}")
         if target.kind == "nat_gateway":
             nat = next((n.id for n in self.snapshot.nat_gateways.values() if (n.interface_id or n.id) == target.id),
@@ -196,8 +195,8 @@ class _Walk:
         for peering in self.snapshot.peerings.values():
             if peering.status == "active" and vpc_id in (peering.requester_vpc, peering.accepter_vpc):
                 vpcs |= {peering.requester_vpc, peering.accepter_vpc}
-        return next((i for i in self.snapshot.interfaces.values() if i.vpc_id in vpcs and address in i.private_ips),
-                    None)
+        return next((self.snapshot.interfaces[self.snapshot.private_addresses[(vpc, address)]] for vpc in sorted(vpcs)
+                     if (vpc, address) in self.snapshot.private_addresses), None)
 
     def internet_gateway(self, name: str, vpc_id: str, flow: Flow, sender: Interface | None) -> NoReturn:
         gateway = self.snapshot.internet_gateways.get(name)
@@ -218,7 +217,7 @@ class _Walk:
         if not is_public(flow.dst_ip):
             raise _Stop("no-route", INTERNET, f"{flow.dst_ip} is not a public address: the internet does not "
                                               "route it")
-        owner = next((i for i in self.snapshot.interfaces.values() if i.private_for(flow.dst_ip) is not None), None)
+        owner = self.snapshot.interfaces.get(self.snapshot.public_addresses.get(flow.dst_ip, ""))
         private = owner.private_for(flow.dst_ip) if owner is not None else None
         if owner is None or private is None:
             raise _Stop("exits-network", None, f"nothing in the snapshot holds {flow.dst_ip}: the packet stays on "
