@@ -11,8 +11,16 @@ from hypothesis import strategies as st
 
 from solomonic.network.snapshot import SnapshotError
 from tests.network.snapshots import ask, two_tier
+from tests.network.test_transit import hub
 
-NET = two_tier()
+NETS = {"two-tier": two_tier(),
+        "transit": (hub(routes=(("192.168.0.0/16", "tgw-attach-vpn"),))
+                    .transit_attachment("tgw-attach-vpn", "tgw-1", "vpn", "vpn-1", "tgw-rtb-1")
+                    .vpn_gateway("vgw-1", "vpc-a").vpn_connection("vpn-2", "vgw-1", "172.16.0.0/12")
+                    .prefix_list("pl-s3", "52.218.0.0/17").endpoint("vpce-s3", "vpc-a", "Gateway", "s3")
+                    .route("rtb-main-vpc-a", "172.16.0.0/12", "vgw-1").route("rtb-main-vpc-a", "pl-s3", "vpce-s3"))}
+QUESTIONS = {"two-tier": (("i-app", "10.0.3.10"), ("i-web", "1.1.1.1")),
+             "transit": (("i-a", "10.2.1.10"), ("i-a", "172.16.0.1"), ("i-a", "52.218.0.1"))}
 VALUES = st.one_of(st.none(), st.booleans(), st.integers(-2, 70000), st.sampled_from(
     ("", "tcp", "-1", "10.0.0.0/8", "10.0.0.0/33", "10.0.3.10", "igw-1", "nat-1", "sg-db", "x")), st.just([]),
     st.just({}), st.just([{}]))
@@ -30,10 +38,11 @@ def _places(value, pointer=""):
             yield from _places(inner, f"{pointer}/{index}")
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_a_damaged_value_is_read_or_refused_with_file_and_pointer(data):
-    net = copy.deepcopy(NET)
+    name = data.draw(st.sampled_from(sorted(NETS)))
+    net = copy.deepcopy(NETS[name])
     key = data.draw(st.sampled_from(sorted(net.files)))
     places = list(_places(net.files[key], f"/{key}"))
     pointer, container, slot = data.draw(st.sampled_from(places))
@@ -46,6 +55,6 @@ def test_a_damaged_value_is_read_or_refused_with_file_and_pointer(data):
     except SnapshotError as error:
         assert str(error).startswith(f"{key}.json: /{key}") and "\n" not in str(error), pointer
         return
-    for source, destination in (("i-app", "10.0.3.10"), ("i-web", "1.1.1.1")):
+    for source, destination in QUESTIONS[name]:
         if snapshot.instances.get(source):
             assert ask(snapshot, source, destination, dst_port=5432).disposition
