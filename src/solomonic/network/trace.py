@@ -285,7 +285,6 @@ class _Walk:
         self.hop(peer)
         self.deliver(peer, flow, sender)
 
-
     def transit_gateway(self, name: str, subnet: Subnet, flow: Flow, sender: Interface | None) -> NoReturn:
         """Through the transit gateway `name`, from `subnet` (`transit` decides each step)."""
         gateway = self.snapshot.transit_gateways.get(name)
