@@ -184,7 +184,7 @@ def test_what_is_not_modelled_is_unknown_and_named(tmp_path):
     assert (transit.disposition, transit.hops[-1]) == ("unknown", "tgw-1")
     assert "the transit gateway tgw-1 is not in the snapshot" in transit.reason
     appliance = ask(net.route("rtb-app", "172.31.0.0/16", "eni-fw").load(tmp_path / "again"), "i-app", "172.31.0.9")
-    assert "eni-fw, a network interface (an appliance) (not in the snapshot)" in appliance.reason
+    assert "eni-fw, a network interface (an appliance), which is not modelled yet" in appliance.reason
     balancer = ask(snapshot, "i-app", "10.0.1.50")
     assert balancer.disposition == "unknown" and "network_load_balancer" in balancer.reason
 

@@ -31,7 +31,7 @@ from solomonic.network.model import (
     Subnet,
     Vpc,
 )
-from solomonic.network.snapshot import NAMED_ONLY, Responses, SnapshotError, read
+from solomonic.network.snapshot import Responses, SnapshotError, read
 
 T = TypeVar("T")
 # a route's target fields, in the order AWS fills them (an instance route names its interface too)
@@ -83,10 +83,6 @@ def build(responses: Responses) -> Snapshot:
             interface = _nat_interface(nat)
             interfaces[interface.id] = interface
     _add_elastic_ips(responses, interfaces)
-    unmodelled = {}
-    for key, (id_field, what) in NAMED_ONLY.items():
-        for item in responses.of(key):
-            unmodelled[Fields.of(item).text(id_field)] = what
     snapshot = Snapshot(
         source=responses.source,
         vpcs=table("Vpcs", _vpc, lambda v: v.id),
@@ -107,8 +103,10 @@ def build(responses: Responses) -> Snapshot:
         transit_gateways=table("TransitGateways", build_transit.transit_gateway, lambda g: g.id),
         transit_attachments=build_transit.attachments(responses),
         transit_route_tables=build_transit.route_tables(responses),
-        unmodelled=unmodelled, present=frozenset(responses.items))
-    return replace(snapshot, warnings=(*responses.warnings, *skipped, *_dangling(snapshot)))
+        present=frozenset(responses.items))
+    balancers = [f"{item.file}: {item.pointer}: a load balancer, which the engine does not model yet: a packet "
+                 "that reaches one of its interfaces has an unknown fate" for item in responses.of("LoadBalancers")]
+    return replace(snapshot, warnings=(*responses.warnings, *skipped, *balancers, *_dangling(snapshot)))
 
 
 def _meaning(resource: object) -> object:

@@ -303,10 +303,9 @@ class PrefixList:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A whole snapshot, every resource by id. `unmodelled` names the resources the snapshot describes that
-    the engine does not model yet (customer gateways, load balancers, target groups): a path through one
-    is unknown, naming it. `present` lists the top-level keys whose files were read, so that a missing resource
-    can be told apart from a missing file; `warnings` is what the reader wants a user to know."""
+    """A whole snapshot, every resource by id. `present` lists the top-level keys whose files were read, so
+    that a missing resource can be told apart from a missing file; `warnings` is what the reader wants a
+    user to know."""
 
     source: str
     vpcs: dict[str, Vpc] = field(default_factory=dict)
@@ -329,7 +328,6 @@ class Snapshot:
     # who holds an address: (VPC, private address) and public address -> interface id (`build` fills them)
     private_addresses: dict[tuple[str, IPv4Address], str] = field(default_factory=dict)
     public_addresses: dict[IPv4Address, str] = field(default_factory=dict)
-    unmodelled: dict[str, str] = field(default_factory=dict)  # id -> what it is, e.g. "a load balancer"
     present: frozenset[str] = frozenset()
     warnings: tuple[str, ...] = ()
 

@@ -134,11 +134,9 @@ class _Walk:
             self.vpn_gateway(target, subnet.vpc_id, flow)
         elif target.startswith("vpce-"):
             self.endpoint(target, subnet.vpc_id)
-        kind = self.snapshot.unmodelled.get(target) or next(
-            (what for prefix, what in _TARGET_KINDS.items() if target.startswith(prefix)), "a target")
-        described = "described in the snapshot" if target in self.snapshot.unmodelled else "not in the snapshot"
+        kind = next((what for prefix, what in _TARGET_KINDS.items() if target.startswith(prefix)), "a target")
         self.hop(target)
-        raise Undecided(f"{table.id} routes {flow.dst_ip} to {target}, {kind} ({described}), which is not modelled yet")
+        raise Undecided(f"{table.id} routes {flow.dst_ip} to {target}, {kind}, which is not modelled yet")
 
     def acl(self, subnet: Subnet, flow: Flow, egress: bool) -> None:
         acl = rules.network_acl(self.snapshot, subnet)
