@@ -58,7 +58,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                                  epilog=TRACE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     trace.add_argument("snapshot", metavar="SNAPSHOT", help="the snapshot directory")
     trace.add_argument("--from", dest="source", required=True, metavar="NODE",
-                       help="an instance (i-...), a network interface (eni-...) or internet")
+                       help="an instance (i-...), a network interface (eni-...), a gateway the packet enters "
+                            "through (igw-..., vgw-...), a NAT gateway that sends it (nat-...) or internet")
     trace.add_argument("--to", dest="destination", required=True, type=address, metavar="IP",
                        help="the destination address")
     trace.add_argument("--src-ip", type=address, metavar="IP",

@@ -38,8 +38,11 @@ def protocol_number(text: str) -> int:
     raise ValueError(f"not an IP protocol (tcp, udp, icmp or a number 0-255): {text}")
 
 
-def source(snapshot: Snapshot, node: str, src_ip: IPv4Address | None) -> tuple[Interface | None, IPv4Address]:
-    """The interface that sends the packet (None for the internet) and its source address."""
+def source(snapshot: Snapshot, node: str,
+           src_ip: IPv4Address | None) -> tuple[Interface | str | None, IPv4Address]:
+    """What sends the packet (an interface; a gateway's id; None for the internet) and its source address."""
+    if node.startswith(("igw-", "vgw-", "nat-")):
+        return _gateway(snapshot, node, src_ip)
     if node == INTERNET:
         if src_ip is None:
             raise UserError("--from internet needs --src-ip, the public address the packet comes from")
@@ -58,8 +61,8 @@ def source(snapshot: Snapshot, node: str, src_ip: IPv4Address | None) -> tuple[I
             raise UserError(f"--from {node}: no such network interface in {snapshot.source}")
         interface = snapshot.interfaces[node]
     else:
-        raise UserError(f"--from {node}: a trace starts at an instance (i-...), a network interface (eni-...) "
-                        "or internet")
+        raise UserError(f"--from {node}: a trace starts at an instance (i-...), a network interface (eni-...), "
+                        "a gateway (igw-, vgw-, nat-) or internet")
     if src_ip is None and not interface.private_ips:
         raise UserError(f"--from {node}: {interface.id} has no IPv4 address; give --src-ip")
     return interface, src_ip or interface.private_ips[0]
@@ -93,3 +96,23 @@ def flow(src_ip: IPv4Address, dst_ip: IPv4Address, protocol: int, src_port: int 
         icmp_code = 0
         assumptions.append("the ICMP code is 0 (none was given)")
     return Flow(src_ip, dst_ip, protocol, icmp_type=icmp_type, icmp_code=icmp_code), tuple(assumptions)
+
+
+def _gateway(snapshot: Snapshot, node: str, src_ip: IPv4Address | None) -> tuple[str, IPv4Address]:
+    """A packet that enters through an internet gateway (from a public address) or a virtual private gateway
+    (from the VPN's side; either needs --src-ip), or that a NAT gateway sends (from its own address)."""
+    if node.startswith("nat-"):
+        nat = snapshot.nat_gateways.get(node)
+        if nat is None or nat.private_ip is None:
+            raise UserError(f"--from {node}: no such NAT gateway, with its address, in {snapshot.source}")
+        if src_ip not in (None, nat.private_ip):
+            raise UserError(f"--src-ip {src_ip}: {node} sends from its own address {nat.private_ip} only")
+        return node, nat.private_ip
+    known = snapshot.internet_gateways if node.startswith("igw-") else snapshot.vpn_gateways
+    if node not in known:
+        raise UserError(f"--from {node}: no such gateway in {snapshot.source}")
+    if src_ip is None:
+        raise UserError(f"--from {node} needs --src-ip, the address the packet comes from")
+    if node.startswith("igw-") and not is_public(src_ip):
+        raise UserError(f"--src-ip {src_ip}: not a public address, so no packet from the internet has it")
+    return node, src_ip

@@ -27,6 +27,8 @@ The walk follows AWS's documentation, one resource at a time:
   subnet there, routed by that subnet's table, or out to a VPN, Direct Connect or peered gateway (`transit`);
 * a virtual private gateway (attached) and a gateway endpoint hand the packet to a network outside the
   snapshot, a VPN connection whose routes cover it or an AWS service (`exits`);
+* a packet that enters through an internet or virtual private gateway is routed by the gateway's own route
+  table where it has one (ingress routing), else delivered into the gateway's VPC, never onwards;
 * whatever else a route or a destination names (interface endpoints, load balancers, appliances, also
   where an internet gateway's own route table sends what enters) is not modelled yet: unknown, naming it.
 """
@@ -60,12 +62,15 @@ class _Stop(Exception):
     reason: str
 
 
-def trace(snapshot: Snapshot, source: Interface | None, flow: Flow) -> Trace:
-    """Where `flow` goes when `source` sends it (None: a host on the internet)."""
+def trace(snapshot: Snapshot, source: Interface | str | None, flow: Flow) -> Trace:
+    """Where `flow` goes when `source` sends it: an interface, a gateway by id (what enters through an
+    internet or virtual private gateway, what a NAT gateway sends), or None, a host on the internet."""
     walk = _Walk(snapshot)
     try:
         if source is None:
             walk.internet(flow)
+        elif isinstance(source, str):
+            walk.from_gateway(source, flow)
         else:
             walk.send(source, flow)
     except _Stop as stop:
@@ -225,18 +230,50 @@ class _Walk:
             raise _Stop("no-route", owner.vpc_id, f"{flow.dst_ip} belongs to {owner.id}, but {owner.vpc_id} has no "
                                                   "internet gateway attached")
         self.hop(gateway.id)
-        self.hop(owner.vpc_id)
-        edge = next((t for t in self.snapshot.route_tables.values() if gateway.id in t.gateway_ids), None)
-        if edge is not None:  # ingress routing: the gateway's own table routes the translated address
-            route = routing.best_route(self.snapshot, edge, private)
+        self.enter(gateway.id, owner.vpc_id, replace(flow, dst_ip=private))
+
+    def enter(self, gateway: str, vpc_id: str, flow: Flow) -> NoReturn:
+        """Into `vpc_id` through `gateway`: routed by the gateway's own route table where it has one (ingress
+        routing), else by the VPC's local routes; a gateway delivers only into its VPC, never onwards."""
+        self.hop(vpc_id)
+        edge = next((t for t in self.snapshot.route_tables.values() if gateway in t.gateway_ids), None)
+        if edge is not None:
+            route = routing.best_route(self.snapshot, edge, flow.dst_ip)
             if route is None or route.blackhole:
-                raise _Stop("no-route", edge.id, f"{edge.id}, the route table of {gateway.id}, has no active route "
-                                                 f"to {private}")
+                raise _Stop("no-route", edge.id, f"{edge.id}, the route table of {gateway}, has no active route "
+                                                 f"to {flow.dst_ip}")
             if route.target != "local":
                 self.hop(route.target)
-                raise Undecided(f"{edge.id} routes what enters through {gateway.id} for {private} to "
+                raise Undecided(f"{edge.id} routes what enters through {gateway} for {flow.dst_ip} to "
                                 f"{route.target}, an appliance, which is not modelled yet")
-        self.deliver(owner.vpc_id, replace(flow, dst_ip=private), None)
+        vpc = self.snapshot.vpcs.get(vpc_id)
+        if vpc is None:
+            raise Undecided(f"{vpc_id}, behind {gateway}, is not in the snapshot")
+        if not any(flow.dst_ip in cidr for cidr in vpc.cidrs):
+            raise _Stop("no-route", gateway, f"{gateway} delivers only into {vpc_id}, which does not hold "
+                                             f"{flow.dst_ip}: a gateway is not a transit")
+        self.deliver(vpc_id, flow, None)
+
+    def from_gateway(self, name: str, flow: Flow) -> NoReturn:
+        """What enters the snapshot at a gateway: from the internet through an internet gateway (to a public
+        address it translates), from a VPN through a virtual private gateway, or sent by a NAT gateway."""
+        self.hop(name)
+        if name.startswith("nat-"):
+            nat = self.snapshot.nat_gateways[name]
+            if nat.state != "available":
+                raise Undecided(f"{name} is {nat.state}, not available")
+            self.leave(self.subnet(nat.subnet_id), flow, self.snapshot.interfaces.get(nat.interface_id or nat.id))
+        if name.startswith("vgw-"):
+            attached = sorted(self.snapshot.vpn_gateways[name].vpc_ids)
+            if not attached:
+                raise _Stop("no-route", name, f"{name} is attached to no VPC")
+            self.enter(name, attached[0], flow)
+        gateway = self.snapshot.internet_gateways[name]
+        owner = self.snapshot.interfaces.get(self.snapshot.public_addresses.get(flow.dst_ip, ""))
+        private = owner.private_for(flow.dst_ip) if owner is not None else None
+        if owner is None or private is None or owner.vpc_id not in gateway.vpc_ids:
+            raise _Stop("no-route", name, f"{flow.dst_ip} is no public address {name} translates")
+        self.enter(name, owner.vpc_id, replace(flow, dst_ip=private))
 
     def nat_gateway(self, name: str, subnet: Subnet, flow: Flow) -> NoReturn:
         """Through the NAT gateway `name`, from `subnet`: its own address becomes the source."""
