@@ -3,8 +3,9 @@
 `hops` lists, in order, the ids of the resources the packet passes: an instance (for its interface) or a
 bare interface's `eni-` id, subnets, VPCs (their implied routers), gateways (`igw-`, `nat-`, `pcx-`, ...)
 and `"internet"`. `blocked_by` names what dropped the packet (a security group, a network ACL, a gateway, a
-route table, an interface whose source/destination check refuses it, `"internet"` for an address the
-internet does not route), and is null when nothing did or the answer is unknown.
+route table of a subnet or a transit gateway, an interface whose source/destination check refuses it, a VPC
+without an internet gateway for a public address it holds, `"internet"` for an address the internet does
+not route), and is null when nothing did or the answer is unknown.
 """
 
 from __future__ import annotations
