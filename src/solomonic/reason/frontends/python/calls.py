@@ -179,6 +179,11 @@ class CallLowering(NestedLowering):
     def inline(self, callee: ast.FunctionDef, node: ast.Call, enclosing: Frame | None = None) -> PyValue:
         frame = self.inline_body(callee, node, None, enclosing)
         assert frame.result is not None and frame.result_none is not None  # inline_body gives both
+        if frame.list_result is not None:
+            if frame.plain_result or _may_return_none(callee):
+                raise self.unsupported(f"`{callee.name}` returns a list and something else", node)
+            return PyValue(frame.list_result.length, list=ListRef(frame.list_result.elems, frame.list_result.length,
+                                                                  fresh=True))
         if frame.result.name in self.opaque_names:
             return PyValue(frame.result, opaque=True)
         may_be_none = _may_return_none(callee)
@@ -232,6 +237,9 @@ class CallLowering(NestedLowering):
         self.frames.append(frame)
         for n, v in zip(names, values):
             if v.list is None:
+                if self.list_ref(frame, n) is not None:  # the callee binds the parameter to lists too
+                    self.found_plain.add(prefix + n)
+                    raise self.unsupported(f"`{callee.name}` binds its parameter '{n}' to a list", node)
                 self.assign_value(self.local(n), v, node.lineno)
             elif _reassigned(callee, n):
                 raise self.unsupported(f"`{callee.name}` rebinds its parameter '{n}', given a list (the caller's "

@@ -1,6 +1,7 @@
-"""The list operations that walk a list, each lowered to the loop CPython runs: `x in xs`, `sum`, `min`,
-`max`, `xs.count(v)`, `xs.index(v)`, `xs.remove(v)`, `xs.pop(i)`, `xs.insert(i, v)`, `xs.extend(ys)`,
-`xs + ys` and slices `xs[a:b]` (bounds clamped as Python clamps them).
+"""The list operations that walk a list, each lowered to the loop CPython runs: list comprehensions (a
+loop that appends), `x in xs`, `sum`, `min`, `max`, `xs.count(v)`, `xs.index(v)`, `xs.remove(v)`,
+`xs.pop(i)`, `xs.insert(i, v)`, `xs.extend(ys)`, `xs + ys` and slices `xs[a:b]` (bounds clamped as
+Python clamps them).
 
 Separate from lists.py, which decides what a list is and how names hold them: here every operation is a
 loop over an index in the IR (so termination analysis sees a ranking, the length minus the index), with
@@ -10,6 +11,7 @@ Python's exceptions (ValueError from `index`, `remove`, `min` and `max`; IndexEr
 from __future__ import annotations
 
 import ast
+import copy
 from collections.abc import Callable
 
 from solomonic.reason.frontends.python.lists import ListLowering
@@ -31,6 +33,8 @@ from solomonic.reason.ir import (
     ite,
     negate,
 )
+
+SCOPED = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.NamedExpr)  # own scopes
 
 
 def _item(ref: ListRef, at: Expr) -> Expr:
@@ -111,10 +115,41 @@ class ListLoopLowering(ListLowering):
 
     # ------------------------------------------------------------------------------------ the operations
 
+    def comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp) -> PyValue:
+        """`[e for x in it if c ...]`: a fresh list, and the loops that append to it (the first iterable
+        evaluated here; the comprehension's own variables renamed apart, since they are its own scope)."""
+        if not isinstance(node, ast.ListComp):
+            return super().comprehension(node)
+        for gen in node.generators:
+            if gen.is_async:
+                raise self.unsupported("an asynchronous comprehension", node)
+        parts = [node.elt, *(c for g in node.generators for c in g.ifs), *(g.iter for g in node.generators[1:])]
+        if any(isinstance(n, SCOPED) for p in parts for n in ast.walk(p)):
+            raise self.unsupported(f"`{_code(node)}`: a comprehension with a nested scope or `:=` inside", node)
+        result = self.new_list(node.lineno, [])
+        name = str(result.elems.name)
+        self.frame.lists[name] = ListRef(result.elems, result.length)
+        self.frame.assigned.add(name)
+        own = {n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)}
+        names = {n: f"{name}${n}" for n in own}
+        body: list[ast.stmt] = [ast.Expr(ast.Call(ast.Attribute(ast.Name(name, ast.Load()), "append", ast.Load()),
+                                                  [_renamed(node.elt, names)], []))]
+        for k, gen in reversed(list(enumerate(node.generators))):
+            for cond in reversed(gen.ifs):
+                body = [ast.If(_renamed(cond, names), body, [])]
+            iterable = gen.iter if k == 0 else _renamed(gen.iter, names)
+            body = [ast.For(_renamed(gen.target, names), iterable, body, [])]
+        loop = body[0]
+        ast.fix_missing_locations(ast.copy_location(loop, node))
+        for n in ast.walk(loop):
+            n.lineno = node.lineno  # type: ignore[attr-defined]
+        self.statement(loop)
+        return self.made(result)
+
+
     def comparison(self, node: ast.Compare) -> PyValue:
         """`x in xs`, `x not in xs`: a search through the list, comparing with == (exact between ints)."""
-        if not (len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn))
-                and self.may_be_list(node.comparators[0])):
+        if not (len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn))):
             return super().comparison(node)
         left = self.expression(node.left, allow_none=True)
         container = self.value_or_list(node.comparators[0])
@@ -126,7 +161,7 @@ class ListLoopLowering(ListLowering):
     def builtin(self, name: str, node: ast.Call) -> PyValue:
         """`sum(xs)`, `min(xs)`, `max(xs)` of a list (min and max of an empty one raise ValueError)."""
         if not (name in ("sum", "min", "max") and len(node.args) == 1 and not node.keywords
-                and not isinstance(node.args[0], ast.Starred) and self.may_be_list(node.args[0])):
+                and not isinstance(node.args[0], ast.Starred)):
             return super().builtin(name, node)
         ref = self.value_or_list(node.args[0]).list
         if ref is None:  # of a value not modelled: a call not modelled, as before
@@ -199,7 +234,7 @@ class ListLoopLowering(ListLowering):
 
     def binop(self, op: ast.operator, left_node: ast.expr, right_node: ast.expr, node: ast.AST) -> PyValue:
         """`xs + ys`: a new list, xs's items then ys's."""
-        if not (isinstance(op, ast.Add) and (self.may_be_list(left_node) or self.may_be_list(right_node))):
+        if not isinstance(op, ast.Add):
             return super().binop(op, left_node, right_node, node)
         left_value, right_value = self.value_or_list(left_node), self.value_or_list(right_node)
         left, right = left_value.list, right_value.list
@@ -238,3 +273,12 @@ class ListLoopLowering(ListLowering):
         part = self.new_list(line, [])
         self.append_all(part, ref, line, bounds[0], bounds[1])
         return self.made(part)
+
+
+def _renamed(node: ast.AST, names: dict[str, str]):  # type: ignore[no-untyped-def]
+    """A copy of node with some names renamed (a comprehension's own variables)."""
+    out = copy.deepcopy(node)
+    for n in ast.walk(out):
+        if isinstance(n, ast.Name) and n.id in names:
+            n.id = names[n.id]
+    return out

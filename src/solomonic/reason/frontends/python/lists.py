@@ -24,7 +24,6 @@ refused. Like ints, lists are unbounded: running out of memory is not modelled.
 from __future__ import annotations
 
 import ast
-import copy
 
 from solomonic.reason.frontends.python.calls import CallLowering
 from solomonic.reason.frontends.python.module import makes_list
@@ -37,6 +36,7 @@ from solomonic.reason.ir import (
     App,
     Event,
     Expr,
+    Var,
     arith,
     cast,
     compare,
@@ -45,8 +45,6 @@ from solomonic.reason.ir import (
     ite,
     negate,
 )
-
-SCOPED = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.NamedExpr)  # own scopes
 
 
 class ListLowering(CallLowering):
@@ -125,37 +123,6 @@ class ListLowering(CallLowering):
         fill = App("select", (listed.list.elems, const(0, INT)), INT)
         return self.made(self.new_list(line, fill=fill, length=ite(compare("gt", n, const(0, INT)), n, const(0, INT))))
 
-    def comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp) -> PyValue:
-        """`[e for x in it if c ...]`: a fresh list, and the loops that append to it (the first iterable
-        evaluated here; the comprehension's own variables renamed apart, since they are its own scope)."""
-        if not isinstance(node, ast.ListComp):
-            return super().comprehension(node)
-        for gen in node.generators:
-            if gen.is_async:
-                raise self.unsupported("an asynchronous comprehension", node)
-        parts = [node.elt, *(c for g in node.generators for c in g.ifs), *(g.iter for g in node.generators[1:])]
-        if any(isinstance(n, SCOPED) for p in parts for n in ast.walk(p)):
-            raise self.unsupported(f"`{_code(node)}`: a comprehension with a nested scope or `:=` inside", node)
-        result = self.new_list(node.lineno, [])
-        name = str(result.elems.name)
-        self.frame.lists[name] = ListRef(result.elems, result.length)
-        self.frame.assigned.add(name)
-        own = {n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)}
-        names = {n: f"{name}${n}" for n in own}
-        body: list[ast.stmt] = [ast.Expr(ast.Call(ast.Attribute(ast.Name(name, ast.Load()), "append", ast.Load()),
-                                                  [_renamed(node.elt, names)], []))]
-        for k, gen in reversed(list(enumerate(node.generators))):
-            for cond in reversed(gen.ifs):
-                body = [ast.If(_renamed(cond, names), body, [])]
-            iterable = gen.iter if k == 0 else _renamed(gen.iter, names)
-            body = [ast.For(_renamed(gen.target, names), iterable, body, [])]
-        loop = body[0]
-        ast.fix_missing_locations(ast.copy_location(loop, node))
-        for n in ast.walk(loop):
-            n.lineno = node.lineno  # type: ignore[attr-defined]
-        self.statement(loop)
-        return self.made(result)
-
     def list_call(self, node: ast.Call) -> PyValue:
         """`list()`, `list(xs)` (a copy), `list(range(...))` (the comprehension that counts); of anything
         else (a string, a value of unknown type) an opaque call, as before."""
@@ -184,11 +151,19 @@ class ListLowering(CallLowering):
     def assign(self, targets: list[ast.expr], value_node: ast.expr, line: int) -> None:
         """`xs = <a list just made>`: the list becomes the name's (its pair takes the new contents)."""
         target = targets[0] if len(targets) == 1 and isinstance(targets[0], ast.Name) else None
-        ref = self.list_ref(self.frame, target.id) if target is not None else None
-        if ref is None or target is None:
+        if target is None or self.makes_tuple(value_node):
             super().assign(targets, value_node, line)
             return
-        value = self.expression(value_node, allow_none=True, allow_list=True)
+        ref = self.list_ref(self.frame, target.id)
+        value = self.value_or_list(value_node)
+        if ref is None and value.list is not None:
+            if value.list.fresh and self.frame.prefix + target.id not in self.plain_names:
+                self.found_listed.add(self.frame.prefix + target.id)  # `ys = make(n)`: a list throughout
+            raise self.unsupported(f"`{_code(target)} = {_code(value_node)}`: a name given a list and other values, "
+                                   "or two names for one list (aliasing is not modelled)", target)
+        if ref is None:
+            self.store(target.id, value, target)
+            return
         if value.list is None:  # `xs = [None] * n`: the name is lowered again as a plain variable
             self.found_plain.add(self.frame.prefix + target.id)
             raise self.unsupported(f"`{target.id}`, a name bound to a list, given another value (a name is "
@@ -203,12 +178,58 @@ class ListLowering(CallLowering):
         self.frame.assigned.add(target.id)
 
     def return_statement(self, s: ast.Return) -> None:
-        """The analysed function may return a list: what the property sees of it is its truth."""
-        if s.value is not None and len(self.frames) == 1 and not self.frame.procedure and self.may_be_list(s.value):
-            value = self.value_or_list(s.value)
-            self.finish_return(PyValue(self.truth(value)) if value.list is not None else value, s.lineno)
+        """The analysed function may return a list: what the property sees of it is its truth. An inlined
+        function may return a list of its own (a new one, or one bound to its own names), every time: its
+        caller gets it as a new list."""
+        frame = self.frame
+        if s.value is None or frame.procedure or self.makes_tuple(s.value) or frame.prefix in self.tuple_results:
+            frame.plain_result = True
+            super().return_statement(s)
             return
-        super().return_statement(s)
+        value = self.value_or_list(s.value)
+        if len(self.frames) == 1:
+            self.finish_return(PyValue(self.truth(value)) if value.list is not None else value, s.lineno)
+        elif value.list is None:
+            frame.plain_result = True
+            self.leave(value, s.lineno)
+        else:
+            if not (value.list.fresh or value.list.elems.name.startswith(frame.prefix)):
+                raise self.unsupported(f"`{frame.fn.name}` returns a list it did not make (its caller would hold "
+                                       "it under two names: aliasing is not modelled)", s)
+            if frame.list_result is None:
+                frame.list_result = ListRef(Var(frame.prefix + "$return$list", ELEMENTS),
+                                            Var(frame.prefix + "$return$len", INT))
+            self.b.assign(frame.list_result.elems, value.list.elems, s.lineno)
+            self.b.assign(frame.list_result.length, value.list.length, s.lineno)
+            assert frame.join is not None  # an inlined frame's returns all jump to its join
+            self.b.jump(frame.join, s.lineno)
+
+    def conditional(self, cond: Expr, body: ast.expr, orelse: ast.expr, node: ast.AST) -> PyValue:
+        """`[a] if c else []`: where a branch makes a list, both must make new ones (a name's list chosen
+        by a condition would be one of two lists under no one name); the chosen one is copied into a new
+        pair, evaluating only its own branch."""
+        if not (self.may_be_list(body) or self.may_be_list(orelse)):
+            return super().conditional(cond, body, orelse, node)
+        line = getattr(node, "lineno", self.fn.lineno)
+        chosen = ListRef(self.b.temp("list", ELEMENTS), self.b.temp("len", INT), fresh=True)
+        join = self.b.location(line)
+        lists = True
+        for branch, taken in zip(self.b.branch(cond, line), (body, orelse)):
+            if branch is None:
+                continue
+            self.b.place(branch)
+            made = self.value_or_list(taken).list
+            if made is not None and not made.fresh:
+                raise self.unsupported(f"`{_code(node)}`: a choice of a name's list (the result would be one of two "
+                                       "lists under no one name: aliasing is not modelled)", node)
+            lists = lists and made is not None
+            if made is not None:
+                self.b.assign(chosen.elems, made.elems, line)
+                self.b.assign(chosen.length, made.length, line)
+            self.b.jump(join, line)
+        self.b.place_if_reached(join)
+        # a choice between a new list and a value not modelled is a value of unknown type, like either
+        return self.made(chosen) if lists else self.fresh_opaque(node)
 
     # ------------------------------------------------------------------------------------ reading items
 
@@ -398,12 +419,3 @@ def _targets(target: ast.expr, counted: bool) -> list[ast.expr] | None:
             all(isinstance(e, (ast.Name, ast.Subscript)) for e in target.elts):
         return list(target.elts)
     return None
-
-
-def _renamed(node: ast.AST, names: dict[str, str]):  # type: ignore[no-untyped-def]
-    """A copy of node with some names renamed (a comprehension's own variables)."""
-    out = copy.deepcopy(node)
-    for n in ast.walk(out):
-        if isinstance(n, ast.Name) and n.id in names:
-            n.id = names[n.id]
-    return out

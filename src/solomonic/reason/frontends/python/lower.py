@@ -79,28 +79,30 @@ def lower_python(module: PythonModule, name: str, param_types: dict[str, str] | 
     opaque: set[str] = set()
     optional: set[str] = set()  # likewise, the variables that may hold None
     plain: set[str] = set()  # and the names written as lists that are given something else too
+    listed: set[str] = set()  # and the names not written as lists that are given new lists
     for _ in range(MAX_PASSES):
         probe = _Lowering(module, fn, flagged=set(), param_types=param_types, opaque=opaque, optional=optional,
-                          plain=plain)
+                          plain=plain, listed=listed)
         probe.entry_name, probe.receiver = name, receiver
         try:
             probe.lower_entry()
         except Unsupported:
-            if not (probe.found_opaque or probe.found_optional or probe.found_plain):
+            if not (probe.found_opaque or probe.found_optional or probe.found_plain or probe.found_listed):
                 raise
-        if not (probe.found_opaque or probe.found_optional or probe.found_plain):
+        if not (probe.found_opaque or probe.found_optional or probe.found_plain or probe.found_listed):
             break
         opaque |= probe.found_opaque
         optional |= probe.found_optional
         plain |= probe.found_plain
+        listed |= probe.found_listed
     else:
         raise Unsupported("the variables that hold values of unknown type did not settle", module.path, fn.lineno)
     lowering = _Lowering(module, fn, flagged=probe.maybe_unbound, param_types=param_types, opaque=opaque,
-                         optional=optional, plain=plain)
+                         optional=optional, plain=plain, listed=listed)
     lowering.entry_name, lowering.receiver = name, receiver
     function = lowering.lower_entry()
     # the same lowering as the last pass
-    assert not (lowering.found_opaque or lowering.found_optional or lowering.found_plain)
+    assert not (lowering.found_opaque or lowering.found_optional or lowering.found_plain or lowering.found_listed)
     return function
 
 
@@ -207,7 +209,7 @@ class _Lowering(ListLoopLowering):
     def parameter(self, name: str, kind: str, fn: ast.FunctionDef) -> Var:
         if kind == LIST:
             raise self.unsupported(f"the keyword-only list parameter '{name}' (a witness could not be replayed)", fn)
-        if name in self.list_names_in(fn) and name not in self.plain_names:
+        if (name in self.list_names_in(fn) or name in self.listed_names) and name not in self.plain_names:
             self.found_plain.add(name)  # lowered again with the name as a plain variable
             raise self.unsupported(f"the parameter '{name}', of kind {kind}, bound to a list (a name is modelled "
                                    "as one list throughout)", fn)

@@ -79,6 +79,8 @@ class Frame:
     join: int | None = None
     procedure: bool = False  # the body of a function on a recursive cycle, lowered on its own
     result_unused: bool = False  # a procedure whose every call discards the result (so None is no matter)
+    list_result: ListRef | None = None  # an inlined function's returned list (lists.py)
+    plain_result: bool = False  # an inlined function returns something other than a list somewhere
     lists: dict[str, ListRef] = field(default_factory=dict)  # its names bound to lists (lists.py)
 
 
@@ -87,7 +89,7 @@ class LoweringState:
 
     def __init__(self, module: PythonModule, fn: ast.FunctionDef, flagged: set[str],
                  param_types: dict[str, str] | None = None, opaque: set[str] | None = None,
-                 optional: set[str] | None = None, plain: set[str] | None = None):
+                 optional: set[str] | None = None, plain: set[str] | None = None, listed: set[str] | None = None):
         self.module = module
         self.fn = fn
         self.param_types = param_types or {}  # the user's types for parameters, by name (--param-types)
@@ -116,6 +118,10 @@ class LoweringState:
         # display with an element of unknown type): plain variables. Found like the opaque ones.
         self.plain_names: set[str] = set(plain or ())
         self.found_plain: set[str] = set()
+        # And the other way: the names given a new list by an expression not written as one (a call of a
+        # function that returns a list, a conditional choice between lists): lists throughout.
+        self.listed_names: set[str] = set(listed or ())
+        self.found_listed: set[str] = set()
         self.opaque_ops = False  # an operation on a value of unknown type is modelled as returning
         self.opaque_calls: list[str] = []  # the calls modelled as returning, in order of first use
         self.reads_constants = False  # a module constant is read (an opaque call might rebind it)
@@ -141,7 +147,8 @@ class LoweringState:
         """The list a local name of frame is bound to, if it is one of the names bound to lists (a list
         parameter, a name the code binds to a list it makes): the same pair of IR variables throughout."""
         ref = frame.lists.get(name)
-        if ref is None and name in self.list_names_in(frame.fn) and frame.prefix + name not in self.plain_names:
+        written = name in self.list_names_in(frame.fn) or frame.prefix + name in self.listed_names
+        if ref is None and written and frame.prefix + name not in self.plain_names:
             if frame.procedure:  # its variables would have to be an activation's own: not modelled
                 raise self.unsupported(f"the list `{name}` in the recursive function `{frame.fn.name}`", frame.fn)
             ref = frame.lists[name] = ListRef(Var(frame.prefix + name, ELEMENTS), Var(frame.prefix + name + "$len", INT))

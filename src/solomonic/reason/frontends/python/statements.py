@@ -185,9 +185,9 @@ class StatementLowering(ExpressionLowering):
     def store(self, name: str, value: PyValue, node: ast.AST) -> None:
         """A local gets a value; one of unknown type makes the variable opaque (opaque.py), one that may
         be None optional (state.py)."""
-        if self.list_ref(self.frame, name) is not None:
-            raise self.unsupported(f"`{name}`, a name bound to a list, given another value (a name is modelled as "
-                                   "one list throughout)", node)
+        if self.list_ref(self.frame, name) is not None or value.list is not None:
+            raise self.unsupported(f"`{name}` bound to a list and to another value (a name is modelled as one list "
+                                   "throughout)", node)
         var = self.local(name)
         self.assign_value(var, value, node.lineno)
         if self.frame.prefix + name in self.flagged:
