@@ -133,11 +133,12 @@ class Net:
 
     def interface(self, name: str, subnet: str, vpc: str, *ips: str, groups: tuple[str, ...] = (),
                   public: str | None = None, instance: str | None = None, kind: str = "interface",
-                  source_dest_check: bool = True) -> Net:
+                  source_dest_check: bool = True, description: str = "") -> Net:
         addresses = [{"PrivateIpAddress": ip, "Primary": index == 0} for index, ip in enumerate(ips)]
         made: dict = {"NetworkInterfaceId": name, "SubnetId": subnet, "VpcId": vpc, "PrivateIpAddress": ips[0],
                       "PrivateIpAddresses": addresses, "Groups": [{"GroupId": g} for g in groups],
-                      "InterfaceType": kind, "SourceDestCheck": source_dest_check, "Status": "in-use"}
+                      "InterfaceType": kind, "SourceDestCheck": source_dest_check, "Status": "in-use",
+                      "Description": description}
         if public:
             made["Association"] = {"PublicIp": public}
             addresses[0]["Association"] = {"PublicIp": public}
@@ -226,6 +227,16 @@ class Net:
         self.files["TransitGatewayPropagations"].append({"TransitGatewayRouteTableId": name,
                                                          "TransitGatewayRouteTablePropagations": [
             {"TransitGatewayAttachmentId": a, "State": "enabled"} for a in propagations]})
+        return self
+
+    def load_balancer(self, name: str, kind: str, vpc: str, *listeners: tuple[str, int]) -> Net:
+        """An application (`app`) or network (`net`) load balancer and its (protocol, port) listeners; its
+        interfaces are added with `interface(..., description=f"ELB {kind}/{name}/1")`."""
+        arn = f"arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/{kind}/{name}/1"
+        self.files["LoadBalancers"].append({"LoadBalancerArn": arn, "LoadBalancerName": name, "VpcId": vpc,
+                                            "Type": {"app": "application", "net": "network"}[kind]})
+        self.files["LoadBalancerListeners"].append({"LoadBalancerArn": arn, "Listeners": [
+            {"Protocol": protocol, "Port": port} for protocol, port in listeners]})
         return self
 
     def prefix_list(self, name: str, *cidrs: str) -> Net:

@@ -71,15 +71,11 @@ def test_a_route_to_a_gateway_whose_file_is_missing_is_a_warning_and_its_paths_u
     assert ask(snapshot, "i-app", "10.0.3.10", dst_port=5432).disposition == "accepted"  # no gateway on the path
 
 
-def test_resources_the_engine_does_not_model_are_named(tmp_path):
+def test_responses_no_question_reads_yet_are_known_files(tmp_path):
     net = two_tier()
-    arn = "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/shop/50dc6c495c0c9188"
-    net.files["LoadBalancers"] = [{"LoadBalancerArn": arn, "Type": "application", "VpcId": "vpc-1"}]
-    net.files["TargetGroups"] = [{"TargetGroupArn": arn.replace("loadbalancer/app", "targetgroup")}]
-    warnings = net.load(tmp_path).warnings
-    assert [w for w in warnings if "does not model" in w] == [
-        f"{tmp_path / 'LoadBalancers.json'}: /LoadBalancers/0: a load balancer, which the engine does not model yet: "
-        "a packet that reaches one of its interfaces has an unknown fate"]
+    net.files["TargetGroups"] = [{"TargetGroupArn": "arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/t/1"}]
+    net.files["CustomerGateways"] = [{"CustomerGatewayId": "cgw-1", "IpAddress": "198.51.100.1"}]
+    assert net.load(tmp_path).warnings == ()
 
 
 def write(tmp_path, key: str, text: str):

@@ -189,12 +189,42 @@ def test_what_is_not_modelled_is_unknown_and_named(tmp_path):
     assert balancer.disposition == "unknown" and "network_load_balancer" in balancer.reason
 
 
-def test_an_application_load_balancers_interface_is_unknown(tmp_path):
-    """An ALB's interfaces are of type `interface`; AWS names them `ELB app/...`."""
-    net = two_tier().interface("eni-alb", "subnet-public", "vpc-1", "10.0.1.60", groups=("sg-web",))
-    net.files["NetworkInterfaces"][-1]["Description"] = "ELB app/shop/50dc6c495c0c9188"
-    answer = ask(net.load(tmp_path), "i-app", "10.0.1.60")
-    assert (answer.disposition, answer.hops[-1]) == ("unknown", "eni-alb") and "load balancer" in answer.reason
+def balanced() -> tuple:
+    """An application load balancer in the public subnet listening on 443 (HTTPS) and 80, behind sg-web (443
+    from anywhere, 22 from 198.51.100.0/24), and a network load balancer without security groups on UDP 53."""
+    net = (two_tier().load_balancer("shop", "app", "vpc-1", ("HTTPS", 443), ("HTTP", 80))
+           .interface("eni-alb", "subnet-public", "vpc-1", "10.0.1.60", groups=("sg-web",), public="52.16.0.60",
+                      description="ELB app/shop/1")
+           .load_balancer("dns", "net", "vpc-1", ("UDP", 53))
+           .interface("eni-nlb", "subnet-public", "vpc-1", "10.0.1.61", kind="network_load_balancer",
+                      description="ELB net/dns/1"))
+    return net, "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/shop/1"
+
+
+def test_a_load_balancer_refuses_what_no_listener_takes(tmp_path):
+    net, alb = balanced()
+    snapshot = net.load(tmp_path)
+    heard = ask(snapshot, "i-app", "10.0.1.60", dst_port=443)
+    assert (heard.disposition, heard.hops[-1]) == ("unknown", alb) and "target groups" in heard.reason
+    unheard = ask(snapshot, "internet", "52.16.0.60", src_ip="198.51.100.7", dst_port=22)  # sg-web admits it
+    assert (unheard.disposition, unheard.blocked_by, unheard.hops[-1]) == ("denied-in", alb, alb)
+    refused = ask(snapshot, "i-app", "10.0.1.60", dst_port=22)  # sg-web admits 22 from 198.51.100.0/24 only
+    assert (refused.disposition, refused.blocked_by) == ("denied-in", "sg-web")
+    udp = ask(snapshot, "i-app", "10.0.1.61", protocol=17, dst_port=53)
+    assert udp.disposition == "unknown" and udp.hops[-1].endswith("loadbalancer/net/dns/1")
+    tcp53 = ask(snapshot, "i-app", "10.0.1.61", protocol=6, dst_port=53)  # no security group, no TCP listener
+    assert (tcp53.disposition, tcp53.blocked_by) == ("denied-in", tcp53.hops[-1])
+
+
+def test_a_load_balancer_the_snapshot_lacks_or_a_classic_one_is_unknown(tmp_path):
+    net, _ = balanced()
+    net.interface("eni-elb", "subnet-public", "vpc-1", "10.0.1.62", groups=("sg-web",), description="ELB shop")
+    snapshot = net.load(tmp_path)
+    classic = ask(snapshot, "i-app", "10.0.1.62", dst_port=443)
+    assert (classic.disposition, classic.hops[-1]) == ("unknown", "eni-elb")
+    del net.files["LoadBalancerListeners"]
+    listeners = ask(net.load(tmp_path / "without"), "i-app", "10.0.1.60", dst_port=443)
+    assert listeners.disposition == "unknown" and "LoadBalancerListeners.json" in listeners.reason
 
 
 def test_the_addresses_aws_reserves_are_unknown(tmp_path):

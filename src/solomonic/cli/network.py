@@ -21,18 +21,19 @@ the source, ingress at the destination), network ACLs (stateless, in rule-number
 entering each subnet), route tables (longest prefix; explicit association, else the main table),
 internet gateways (public and Elastic IP translation), NAT gateways, VPC peering (not transitive),
 transit gateways (attachments by Availability Zone, association, propagation), virtual private
-gateways (into the VPN connections whose static routes cover the address) and gateway endpoints.
-What the snapshot holds and the engine does not model yet (BGP-learned VPN routes, interface
-endpoints, load balancers, appliances) makes the answer unknown, naming it.
+gateways (into the VPN connections whose static routes cover the address), gateway endpoints and
+load balancers' listeners. What the snapshot holds and the engine does not model yet (BGP-learned
+VPN routes, interface endpoints, load balancers' targets, appliances) makes the answer unknown,
+naming it.
 
 SNAPSHOT: a folder of the AWS CLI's describe-* JSON outputs, one file per call named after its
 top-level key (Vpcs.json, Subnets.json, RouteTables.json, SecurityGroups.json, NetworkAcls.json,
 InternetGateways.json, NatGateways.json, NetworkInterfaces.json, Reservations.json, Addresses.json,
 VpcPeeringConnections.json, PrefixLists.json, VpcEndpoints.json, VpnGateways.json,
 VpnConnections.json, TransitGateways.json, TransitGatewayAttachments.json,
-TransitGatewayVpcAttachments.json, TransitGatewayRouteTables.json, and per route table
-TransitGatewayStaticRoutes.json and TransitGatewayPropagations.json), flat, under REGION/ or under
-accounts/ACCOUNT/REGION/.
+TransitGatewayVpcAttachments.json, TransitGatewayRouteTables.json, LoadBalancers.json, and per
+resource TransitGatewayStaticRoutes.json, TransitGatewayPropagations.json and
+LoadBalancerListeners.json), flat, under REGION/ or under accounts/ACCOUNT/REGION/.
 
 dispositions: accepted, exits-network, denied-in, denied-out, no-route, no-destination, unknown.
 

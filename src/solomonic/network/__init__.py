@@ -7,7 +7,8 @@ The data flow, one module per step (issue 31):
     fields     typed reading of one JSON object; every failure names the file and JSON pointer
     build      responses -> `model.Snapshot` (`build_rules`: security groups and network ACLs;
                `build_gateways`: endpoints, virtual private gateways, VPN connections;
-               `build_transit`: transit gateways, their attachments and route tables)
+               `build_transit`: transit gateways, their attachments and route tables;
+               `build_balancers`: load balancers and their listeners)
     packet     the packet a question describes: its source node and header, with stated defaults
     trace      the concrete evaluator: one packet, one way -> its disposition and every hop, following
                AWS's documentation; `routing` (route tables, longest prefix), `rules` (security

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import asdict, is_dataclass, replace
 from typing import TypeVar
 
-from solomonic.network import build_gateways, build_rules, build_transit
+from solomonic.network import build_balancers, build_gateways, build_rules, build_transit
 from solomonic.network.fields import Fields
 from solomonic.network.model import (
     Interface,
@@ -103,10 +103,9 @@ def build(responses: Responses) -> Snapshot:
         transit_gateways=table("TransitGateways", build_transit.transit_gateway, lambda g: g.id),
         transit_attachments=build_transit.attachments(responses),
         transit_route_tables=build_transit.route_tables(responses),
+        load_balancers=build_balancers.load_balancers(responses),
         present=frozenset(responses.items))
-    balancers = [f"{item.file}: {item.pointer}: a load balancer, which the engine does not model yet: a packet "
-                 "that reaches one of its interfaces has an unknown fate" for item in responses.of("LoadBalancers")]
-    return replace(snapshot, warnings=(*responses.warnings, *skipped, *balancers, *_dangling(snapshot)))
+    return replace(snapshot, warnings=(*responses.warnings, *skipped, *_dangling(snapshot)))
 
 
 def _meaning(resource: object) -> object:

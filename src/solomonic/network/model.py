@@ -292,6 +292,27 @@ class TransitGatewayRouteTable:
 
 
 @dataclass(frozen=True)
+class Listener:
+    """A load balancer's listener: the IP protocol it accepts (TCP, UDP) and its port."""
+
+    protocol: int
+    port: int
+
+
+@dataclass(frozen=True)
+class LoadBalancer:
+    """An application, network or gateway load balancer (`kind`), known to its interfaces by `key`, the
+    `app/NAME/ID` tail of its ARN that their description repeats (`ELB app/NAME/ID`); `listeners` None when
+    the snapshot does not give them."""
+
+    arn: str
+    key: str
+    kind: str
+    listeners: tuple[Listener, ...] | None
+    origin: Origin
+
+
+@dataclass(frozen=True)
 class PrefixList:
     """A prefix list; `cidrs` None when the snapshot names it without its entries."""
 
@@ -325,6 +346,7 @@ class Snapshot:
     transit_gateways: dict[str, TransitGateway] = field(default_factory=dict)
     transit_attachments: dict[str, TransitGatewayAttachment] = field(default_factory=dict)
     transit_route_tables: dict[str, TransitGatewayRouteTable] = field(default_factory=dict)
+    load_balancers: dict[str, LoadBalancer] = field(default_factory=dict)  # by key (`app/NAME/ID`)
     # who holds an address: (VPC, private address) and public address -> interface id (`build` fills them)
     private_addresses: dict[tuple[str, IPv4Address], str] = field(default_factory=dict)
     public_addresses: dict[IPv4Address, str] = field(default_factory=dict)

@@ -29,7 +29,9 @@ The walk follows AWS's documentation, one resource at a time:
   snapshot, a VPN connection whose routes cover it or an AWS service (`exits`);
 * a packet that enters through an internet or virtual private gateway is routed by the gateway's own route
   table where it has one (ingress routing), else delivered into the gateway's VPC, never onwards;
-* whatever else a route or a destination names (interface endpoints, load balancers, appliances, also
+* at a load balancer's interface, its security groups and then its listeners decide: a packet no listener
+  takes is refused (denied-in); where a listener forwards it is not modelled yet (unknown);
+* whatever else a route or a destination names (interface endpoints, appliances, also
   where an internet gateway's own route table sends what enters) is not modelled yet: unknown, naming it.
 """
 
@@ -44,6 +46,7 @@ from solomonic.network.model import ICMP, INTERNET, TCP, UDP, Flow, Interface, S
 from solomonic.network.result import Disposition, Trace
 from solomonic.network.undecided import Undecided
 
+LOAD_BALANCER_PREFIX = "ELB "  # how AWS describes a load balancer's interfaces: "ELB app/NAME/ID"
 AWS_DEFAULT_RULE = 32767  # the number describe-network-acls gives the `*` rule
 MAX_HOPS = 64  # more resources than any path of a VPC passes: the routes form a loop
 NAT_PROTOCOLS = (TCP, UDP, ICMP)  # "NAT gateways support the following protocols: TCP, UDP, and ICMP"
@@ -178,11 +181,12 @@ class _Walk:
             self.hop(nat)
             raise _Stop("denied-in", nat, f"{nat} accepts no connection addressed to it; it only forwards "
                                           "connections its subnets start")
-        if target.kind != "interface" or target.description.startswith("ELB "):
-            what = "a load balancer's" if target.description.startswith("ELB ") else f"a {target.kind}"
+        if target.description.startswith(LOAD_BALANCER_PREFIX):
+            self.load_balancer(target, flow, sender)
+        if target.kind != "interface":
             self.hop(target.id)
-            raise Undecided(f"{target.id} is {what} interface ({target.description or 'no description'}): what it "
-                            "does with a packet is not modelled yet")
+            raise Undecided(f"{target.id} is a {target.kind} interface ({target.description or 'no description'}): "
+                            "what it does with a packet is not modelled yet")
         self.hop(target.node)
         group = rules.security_groups_block(self.snapshot, target, flow, ingress=True, peer=sender)
         if group is not None:
@@ -190,6 +194,28 @@ class _Walk:
                                             f"{target.id} admits {_describe(flow)}")
         named = f"{target.instance_id}'s interface {target.id}" if target.instance_id else target.id
         raise _Stop("accepted", None, f"{named} accepts {_describe(flow)}")
+
+    def load_balancer(self, interface: Interface, flow: Flow, sender: Interface | None) -> NoReturn:
+        """At an interface of a load balancer: its security groups (if it has any), then its listeners. A
+        packet no listener takes is refused; where a listener forwards is not modelled yet."""
+        key = interface.description[len(LOAD_BALANCER_PREFIX):]
+        balancer = self.snapshot.load_balancers.get(key)
+        self.hop(balancer.arn if balancer is not None else interface.id)
+        if balancer is None or balancer.kind not in ("application", "network"):
+            raise Undecided(f"{interface.id} belongs to the load balancer {key}, which is not in the snapshot or "
+                            "not an application or network load balancer")
+        if interface.group_ids:
+            group = rules.security_groups_block(self.snapshot, interface, flow, ingress=True, peer=sender)
+            if group is not None:
+                raise _Stop("denied-in", group, f"no ingress rule of {', '.join(interface.group_ids)} on "
+                                                f"{interface.id} admits {_describe(flow)}")
+        if balancer.listeners is None:
+            raise Undecided(f"the listeners of {balancer.arn} are not in the snapshot (LoadBalancerListeners.json)")
+        if not any(listener.protocol == flow.protocol and listener.port == flow.dst_port
+                   for listener in balancer.listeners):
+            raise _Stop("denied-in", balancer.arn, f"{balancer.arn} has no listener for {_describe(flow)}")
+        raise Undecided(f"{balancer.arn} listens for {_describe(flow)}; where it forwards the packet (its "
+                        "target groups) is not modelled yet")
 
     def holder(self, vpc_id: str, address: IPv4Address) -> Interface | None:
         """The interface that holds `address` privately, in `vpc_id` or a VPC peered with it (where security
