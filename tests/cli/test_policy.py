@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from solomonic.cli import main
+from solomonic.errors import UserError
 from solomonic.policy import document, evaluate
 from solomonic.policy.model import Request
 from tests.reason.test_sarif import oasis_schema, sarif_problems  # noqa: F401 (a fixture)
@@ -244,3 +246,31 @@ def test_an_equivalence_that_holds_for_real_requests_only_says_so_in_its_headlin
     headline = out.splitlines()[0]
     assert "EQUIVALENT" in headline and "among requests real callers send" in headline
     assert "assuming: only real actions (the catalogue's)" in out
+
+
+def test_an_analysis_past_its_time_limit_is_given_up_and_its_errors_still_surface():
+    from solomonic.cli import policy as cli
+
+    assert cli.in_time(5, lambda: 7) == 7
+    started = time.monotonic()
+    assert cli.in_time(0.1, lambda: time.sleep(60)) is None  # given up GRACE_S after the limit
+    assert time.monotonic() - started < 0.1 + cli.GRACE_S + 1
+
+    def broken() -> None:
+        raise UserError("a bad policy")
+
+    with pytest.raises(UserError, match="a bad policy"):
+        cli.in_time(5, broken)
+
+
+def test_a_compare_past_its_time_limit_answers_unknown_in_time_and_exits():
+    # an analysis that never returns (as z3 may, ignoring its interrupt): the command still answers
+    script = ("import time, solomonic.policy.analyse as a; a.compare = lambda *_, **__: time.sleep(60); "
+              "from solomonic.cli import main; raise SystemExit(main(__import__('sys').argv[1:]))")
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", script, "policy", "compare", str(PUBLIC), str(FIXED),
+                           "--timeout", "0.5", "--format", "json"], capture_output=True, text=True, timeout=60)
+    assert time.monotonic() - started < 30
+    assert done.returncode == 2, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["verdict"] == "unknown" and "time limit (0.5 s)" in answer["reason"]

@@ -8,11 +8,20 @@ rendered by `policy_report`. The engine is imported inside each `run_*`, so `sol
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import os
 import sys
+import threading
+from collections.abc import Callable
+from typing import TypeVar
 
 from solomonic.cli.conventions import EXIT_NO, EXIT_OK, EXIT_UNKNOWN, positive
 from solomonic.errors import UserError
+
+T = TypeVar("T")
+GRACE_S = 2.0  # past --timeout, before an answer still being computed is given up (the engine's own deadline
+# stops z3 in time almost always; this bounds the rare call where z3 ignores its interrupt)
 
 CHECK_EPILOG = """\
 questions:
@@ -162,8 +171,9 @@ def context(items: list[tuple[str, str | tuple[str, ...]]]) -> dict[str, str | t
 def run_check(args: argparse.Namespace) -> int:
     from solomonic.cli import policy_report
     from solomonic.policy import analyse, document
+    from solomonic.policy.result import CheckResult
 
-    results, policies, bad = [], [], False
+    results, policies, bad, late = [], [], False, False
     for path in args.files:
         try:
             policy = document.load(path, kind=args.kind)
@@ -172,7 +182,11 @@ def run_check(args: argparse.Namespace) -> int:
             bad = True
             continue
         policies.append(policy)
-        results.append(analyse.check(policy, account=args.account, timeout_s=args.timeout))
+        result = in_time(args.timeout, functools.partial(analyse.check, policy, account=args.account,
+                                                         timeout_s=args.timeout))
+        late = late or result is None
+        results.append(result or CheckResult(policy.source, policy.kind, None, None, None, None,
+                                             reason=_late(args.timeout)))
     if args.format == "json":
         objects = [r.to_json() for r in results]
         if objects:
@@ -183,23 +197,62 @@ def run_check(args: argparse.Namespace) -> int:
         for policy, result in zip(policies, results):
             print(policy_report.check_text(result, policy))
     if any(policy_report.flagged(r) for r in results):
-        return EXIT_NO
-    return EXIT_UNKNOWN if bad or any(policy_report.unknown(r) for r in results) else EXIT_OK
+        return _exit(EXIT_NO, late)
+    return _exit(EXIT_UNKNOWN if bad or any(policy_report.unknown(r) for r in results) else EXIT_OK, late)
 
 
 def run_compare(args: argparse.Namespace) -> int:
     from solomonic.cli import policy_report
     from solomonic.policy import analyse, document
+    from solomonic.policy.result import Comparison
 
     old, new = document.load(args.old, kind=args.kind), document.load(args.new, kind=args.kind)
-    comparison = analyse.compare(old, new, timeout_s=args.timeout)
+    answer = in_time(args.timeout, lambda: analyse.compare(old, new, timeout_s=args.timeout))
+    comparison = answer or Comparison("unknown", None, None, _late(args.timeout))
     if args.format == "json":
         print(json.dumps(comparison.to_json(), indent=2))
     else:
         print(policy_report.compare_text(comparison, old, new))
     if comparison.verdict == "unknown":
-        return EXIT_UNKNOWN
+        return _exit(EXIT_UNKNOWN, answer is None)
     return EXIT_OK if comparison.verdict == "equivalent" else EXIT_NO
+
+
+def in_time(seconds: float, work: Callable[[], T]) -> T | None:
+    """`work()`, run in a thread of its own; None if it is still running `GRACE_S` after `seconds`. Its
+    exceptions are raised here."""
+    outcome: list[tuple[bool, object]] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, work()))
+        except BaseException as error:  # raised again below, in the caller's thread
+            outcome.append((False, error))
+
+    thread = threading.Thread(target=run, daemon=True, name="policy analysis")
+    thread.start()
+    thread.join(seconds + GRACE_S)
+    if not outcome:
+        return None
+    done, value = outcome[0]
+    if not done:
+        assert isinstance(value, BaseException)
+        raise value
+    return value  # type: ignore[return-value]
+
+
+def _late(seconds: float) -> str:
+    return f"the analysis ran past its time limit ({seconds:g} s) and was given up"
+
+
+def _exit(status: int, late: bool) -> int:
+    """`status`; where an analysis was given up, the process ends here: its thread may still be inside z3,
+    which an orderly interpreter shutdown would wait on or crash in."""
+    if late:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    return status
 
 
 def run_explain(args: argparse.Namespace) -> int:
