@@ -290,7 +290,7 @@ def test_list_parameters_come_from_the_command_line_too(tmp_path):
     ("for x in xs:\n    xs = []\nreturn 0", "rebound inside the loop"),
     ("ys = same(xs)\nreturn 0", "did not make"),
     ("ys = xs if xs else [1]\nreturn 0", "a name's list"),
-    ("n = 0\nn = [n]\nreturn 0", "a name given a list and other values"),
+    ("n = 0\nn = xs\nreturn n", "aliasing"),
 ])
 def test_what_would_share_or_change_a_list_unseen_is_refused(tmp_path, body, construct):
     source = "def f(xs: list[int]):\n" + "".join(f"    {ln}\n" for ln in body.splitlines()) + \
@@ -343,3 +343,22 @@ def test_what_is_not_a_list_of_ints_stays_a_value_of_unknown_type(tmp_path):
     """
     r = answer(tmp_path, source, "shapes", "terminates")
     assert r.verdict == Verdict.YES and "s: a value of unknown type" in r.assumptions, r.reason
+
+
+def test_lists_of_other_values_and_lists_kept_in_objects_stay_values_of_unknown_type(tmp_path):
+    source = """
+        class Node:
+            def __init__(self, n):
+                self.children = []
+                self.table = {}
+                self.table[n] = [n]
+
+        def words(parts, n: int) -> int:
+            out = []
+            for i in range(n):
+                out.append(parts[i])
+            return n
+    """
+    path = write(tmp_path, source)
+    assert one(path, "Node.__init__").verdict == Verdict.YES
+    assert one(path, "words").verdict == Verdict.YES

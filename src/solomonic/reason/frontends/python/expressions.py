@@ -87,6 +87,7 @@ class ExpressionLowering(ConstantLowering):
         lists.py), since passed anywhere else it could be changed or shared unseen."""
         value = self._expression(node)
         if value.list is not None and not allow_list:
+            self.unmodelled_use(value.list)
             raise self.unsupported(f"the list `{_code(node)}` used where it could be changed or shared unseen "
                                    "(aliasing is not modelled; only len, indexing, append, pop, iteration, `in`, "
                                    "truth, sum/min/max and calls of the module's functions are on lists)", node)

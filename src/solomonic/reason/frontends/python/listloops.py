@@ -213,7 +213,7 @@ class ListLoopLowering(ListLowering):
             if index.opaque or index.list is not None:
                 raise self.unsupported(f"the list index `{_code(args[0])}`, which is no int", args[0])
             i = self.as_int(index, args[0])
-            value = self.element(self.expression(args[1], allow_none=True), args[1])
+            value = self.element(self.expression(args[1], allow_none=True), args[1], ref)
             at = self.b.temp("index", INT)
             self.b.assign(at, self.clamped(i, ref.length), line)
             self.walk(at, ref.length, line, lambda k: self.b.assign(

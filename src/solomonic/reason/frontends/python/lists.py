@@ -67,9 +67,12 @@ class ListLowering(CallLowering):
     def value_or_list(self, node: ast.expr) -> PyValue:
         return self.expression(node, allow_none=True, allow_list=True)
 
-    def element(self, value: PyValue, node: ast.AST) -> Expr:
-        """A value stored into a list: an int or a bool (as 0/1)."""
+    def element(self, value: PyValue, node: ast.AST, ref: ListRef) -> Expr:
+        """A value stored into a list: an int or a bool (as 0/1). A list of a local name that is given
+        another value (`words.append(w)` of a string) makes the name a plain variable: lowered again."""
         if value.list is not None or value.opaque or value.none != FALSE:
+            if value.list is None and ref.elems.name in self.local_lists:
+                self.found_plain.add(ref.elems.name)
             raise self.unsupported(f"`{_code(node)}` stored into a list: only ints and bools are modelled as "
                                    "elements (not None, lists or values of unknown type)", node)
         return cast(value.expr, INT)
@@ -149,15 +152,28 @@ class ListLowering(CallLowering):
     # ------------------------------------------------------------------------------- names bound to lists
 
     def assign(self, targets: list[ast.expr], value_node: ast.expr, line: int) -> None:
-        """`xs = <a list just made>`: the list becomes the name's (its pair takes the new contents)."""
+        """`xs = <a list just made>`: the list becomes the name's (its pair takes the new contents). A new
+        list stored into an attribute or item of a value not modelled is a value of unknown type there
+        (nothing else holds it)."""
+        if len(targets) == 1 and isinstance(targets[0], (ast.Attribute, ast.Subscript)) and \
+                not self.makes_tuple(value_node):
+            value = self.value_or_list(value_node)
+            if value.list is not None and not value.list.fresh:
+                raise self.unsupported(f"the list `{_code(value_node)}` stored into an attribute or item (aliasing "
+                                       "is not modelled)", value_node)
+            self.assign_target(targets[0], self.fresh_opaque(value_node) if value.list is not None else value)
+            return
         target = targets[0] if len(targets) == 1 and isinstance(targets[0], ast.Name) else None
         if target is None or self.makes_tuple(value_node):
             super().assign(targets, value_node, line)
             return
         ref = self.list_ref(self.frame, target.id)
         value = self.value_or_list(value_node)
+        plain = self.frame.prefix + target.id in self.plain_names
+        if ref is None and value.list is not None and value.list.fresh and plain:
+            value = self.fresh_opaque(value_node)  # a new list, given to a name that holds other values too
         if ref is None and value.list is not None:
-            if value.list.fresh and self.frame.prefix + target.id not in self.plain_names:
+            if value.list.fresh:
                 self.found_listed.add(self.frame.prefix + target.id)  # `ys = make(n)`: a list throughout
             raise self.unsupported(f"`{_code(target)} = {_code(value_node)}`: a name given a list and other values, "
                                    "or two names for one list (aliasing is not modelled)", target)
@@ -268,7 +284,7 @@ class ListLowering(CallLowering):
             return
         if isinstance(t.slice, ast.Slice):
             raise self.unsupported(f"the store into the slice `{_code(t)}` of a list", t)
-        stored = self.element(value, t)
+        stored = self.element(value, t, ref)
         index = self.expression(t.slice, allow_none=True)
         at = self.position(ref, index, t.slice, "list assignment index out of range", t.lineno)
         self.b.assign(ref.elems, App("store", (ref.elems, at, stored), ELEMENTS), t.lineno)
@@ -293,7 +309,7 @@ class ListLowering(CallLowering):
         at = self.position(ref, PyValue(held), target.slice, "list index out of range", s.lineno)
         item = PyValue(App("select", (ref.elems, at), INT))
         operand = self.expression(s.value, allow_none=True)
-        result = self.element(self.operate(s.op, item, operand, target, s.value, s), s)
+        result = self.element(self.operate(s.op, item, operand, target, s.value, s), s, ref)
         at = self.position(ref, PyValue(held), target.slice, "list assignment index out of range", s.lineno)
         self.b.assign(ref.elems, App("store", (ref.elems, at, result), ELEMENTS), s.lineno)
 
@@ -314,7 +330,7 @@ class ListLowering(CallLowering):
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
             raise self.unsupported(f"`{_code(node)}`: a list method with keyword or starred arguments", node)
         if name == "append" and len(node.args) == 1:
-            value = self.element(self.expression(node.args[0], allow_none=True), node.args[0])
+            value = self.element(self.expression(node.args[0], allow_none=True), node.args[0], ref)
             self.b.assign(ref.elems, App("store", (ref.elems, ref.length, value), ELEMENTS), line)
             self.b.assign(ref.length, arith("add", ref.length, const(1, INT)), line)
             return PyValue(const(0, INT), TRUE)

@@ -275,12 +275,16 @@ def makes_list(node: ast.expr) -> bool:
 
 def list_names(fn: ast.FunctionDef) -> set[str]:
     """The names fn's own code binds to a list it makes (`xs = []`, `xs: list[int] = [0] * n`): each is a
-    list wherever it is bound (lists.py refuses a store of anything else into it)."""
-    out = set()
+    list wherever it is bound (lists.py refuses a store of anything else into it); a name declared global
+    or nonlocal is no local of fn."""
+    out: set[str] = set()
+    declared: set[str] = set()
     for node in own_nodes(fn):
-        if isinstance(node, ast.Assign) and makes_list(node.value):
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            declared.update(node.names)
+        elif isinstance(node, ast.Assign) and makes_list(node.value):
             out |= {t.id for t in node.targets if isinstance(t, ast.Name)}
         elif isinstance(node, ast.AnnAssign) and node.value is not None and makes_list(node.value) and \
                 isinstance(node.target, ast.Name):
             out.add(node.target.id)
-    return out
+    return out - declared

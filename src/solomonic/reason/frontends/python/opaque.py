@@ -62,6 +62,7 @@ class OpaqueLowering(LoweringState):
         for n in nodes:
             value = self.expression(n.value if isinstance(n, ast.Starred) else n, allow_none=True, allow_list=True)
             if value.list is not None and not value.list.fresh:
+                self.unmodelled_use(value.list)
                 raise self.unsupported(f"the list `{_code(n)}` passed to code not modelled (it could change or keep "
                                        "the list unseen)", n)
 

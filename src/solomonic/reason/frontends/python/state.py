@@ -122,6 +122,7 @@ class LoweringState:
         # function that returns a list, a conditional choice between lists): lists throughout.
         self.listed_names: set[str] = set(listed or ())
         self.found_listed: set[str] = set()
+        self.local_lists: set[str] = set()  # the arrays of lists that local names hold (not parameters)
         self.opaque_ops = False  # an operation on a value of unknown type is modelled as returning
         self.opaque_calls: list[str] = []  # the calls modelled as returning, in order of first use
         self.reads_constants = False  # a module constant is read (an opaque call might rebind it)
@@ -152,7 +153,15 @@ class LoweringState:
             if frame.procedure:  # its variables would have to be an activation's own: not modelled
                 raise self.unsupported(f"the list `{name}` in the recursive function `{frame.fn.name}`", frame.fn)
             ref = frame.lists[name] = ListRef(Var(frame.prefix + name, ELEMENTS), Var(frame.prefix + name + "$len", INT))
+            self.local_lists.add(ref.elems.name)
         return ref
+
+    def unmodelled_use(self, ref: ListRef) -> None:
+        """A list is used in a way the model does not follow (passed to code not modelled, a bound method
+        taken): where a local name holds it, the name is lowered again as a plain variable, a value of
+        unknown type as before lists were modelled; a list parameter stays refused."""
+        if ref.elems.name in self.local_lists:
+            self.found_plain.add(ref.elems.name)
 
     def list_names_in(self, fn: ast.FunctionDef) -> set[str]:
         if id(fn) not in self.list_names_of:
