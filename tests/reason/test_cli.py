@@ -205,3 +205,22 @@ def test_a_missing_extra_is_named_with_its_install_command(monkeypatch, capsys):
     args.run = needs_z3
     assert cli.main([]) == cli.EXIT_UNKNOWN
     assert "pip install 'solomonic[reason]'" in capsys.readouterr().err
+
+
+def test_a_reader_that_closes_the_pipe_ends_the_command_quietly(tmp_path):
+    """`solomonic ... | head`: once the reader is gone, the command stops with 128 + SIGPIPE and says
+    nothing (no "internal error", no traceback at exit from the flush of what was still buffered)."""
+    import os
+
+    source = tmp_path / "f.py"
+    source.write_text("def f(x: int) -> bool:\n    return x * x >= 0\n")
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line is written
+    try:
+        done = subprocess.run([sys.executable, "-m", "solomonic", "check", str(source), "--no-memory"],
+                              stdout=write_end,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 141
+    assert done.stderr == ""

@@ -10,7 +10,7 @@ import sys
 
 from solomonic import __version__
 from solomonic.cli import bench, bmojo, check, generate, memory, network, policy, recheck, svcomp, train
-from solomonic.cli.conventions import EXIT_UNKNOWN
+from solomonic.cli.conventions import EXIT_BROKEN_PIPE, EXIT_UNKNOWN
 from solomonic.errors import UserError
 
 # top-level modules of the optional dependencies -> the extra that installs them (pyproject.toml)
@@ -30,6 +30,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("solomonic: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of standard output went away (`solomonic ... | head`): stop quietly, as Unix tools do.
+        # Output still buffered would fail again at exit, so standard output is pointed at /dev/null first
+        # (the recipe of Python's `signal` documentation, "Note on SIGPIPE").
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except Exception as err:  # never a traceback for the user; SOLOMONIC_DEBUG=1 shows it
         missing = (err.name or "") if isinstance(err, ModuleNotFoundError) else ""
         extra = EXTRAS.get(missing.split(".")[0])
@@ -47,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="solomonic",
-        description="Automated reasoning about programs and AWS access policies, and the B'MOJO sequence models.",
+        description="Automated reasoning about programs, AWS access policies and AWS networks, and the B'MOJO "
+                    "sequence models.",
     )
     parser.add_argument("--version", action="version", version=f"solomonic {__version__}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 EXIT_OK, EXIT_NO, EXIT_UNKNOWN = 0, 1, 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool whose reader closed the pipe
 
 
 def memory_options(parser: argparse.ArgumentParser) -> None:
