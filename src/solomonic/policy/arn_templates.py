@@ -25,6 +25,15 @@ _PATH = z3.Concat(z3.Union(z3.Range("a", "z"), z3.Range("A", "Z"), z3.Range("0",
                   z3.Star(z3.Union(_WORD, z3.Re("/"))))  # a log group's name starts with '/'; a key rarely does
 
 
+def templates(catalogue: object, action: str) -> list[str]:
+    """The ARN templates of the resource types `action` takes (`catalogue.resource_arns`), a `*` inside one
+    (`...:phone-number/*`, a recovery point's account `*`) given as a part of its own, `${Any}`: it stands for
+    any text there, as in a policy, and read literally no real ARN of the type would have the template's
+    shape. The lone `*` (no resource type) stays."""
+    arns = catalogue.resource_arns(action)  # type: ignore[attr-defined]
+    return [arn if arn == "*" else arn.replace("*", "${Any}") for arn in arns]
+
+
 def shape_of(template: str) -> re.Pattern[str]:
     """The ARNs of a template's shape: a `${...}` part is any text without ':' (a path) or a bucket's name."""
     out, position = [], 0

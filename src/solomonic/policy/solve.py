@@ -92,9 +92,19 @@ def _none_realistic(encoder: Encoder, realism: Realism, query: list[z3.BoolRef],
 def _realistic(encoder: Encoder, realism: Realism, query: list[z3.BoolRef], model: z3.ModelRef | None,
                deadline: Deadline) -> Request | None:
     """A realistic request with the property: a principal kind and an action fixed per try, the model's own
-    (when there is one) first, and an example resource (then any of the action's resource types)."""
+    (when there is one) first, and an example resource (then any of the action's resource types); the
+    candidate actions of the policies' services first, then those of any service (`Realism.widened`)."""
     kinds = realism.principal_kinds(model) if model is not None else ["iam", "anonymous", "other"]
-    actions = realism.ordered(realism.request(model).action.lower() if model is not None else "")
+    first = realism.ordered(realism.request(model).action.lower() if model is not None else "")
+    for candidates in (lambda: first, lambda: realism.widened(deadline)):
+        found = _try(realism, query, kinds, candidates(), deadline)
+        if found is not None:
+            return found
+    return None
+
+
+def _try(realism: Realism, query: list[z3.BoolRef], kinds: list[str], actions: list[str],
+         deadline: Deadline) -> Request | None:
     tries = ((kind, alternative, CONCRETE_TRY if concrete else ACTION_TRY)  # lazily: examples cost time
              for concrete in (True, False) for kind in kinds for action in actions
              for alternative in realism.action(action, concrete))

@@ -39,6 +39,7 @@ from solomonic.policy.arn_templates import (
     shaped,
     template_regex,
     template_tokens,
+    templates,
 )
 from solomonic.policy.encode import Encoder
 from solomonic.policy.encode_request import Key
@@ -90,13 +91,13 @@ def action_choices(catalogue: object, patterns: Iterable[str], resources: Iterab
     candidates.update((name.lower(), name) for name in COMMON if catalogue.exists(name))  # type: ignore[attr-defined]
     kept: dict[tuple[bool, ...], dict[tuple[str, ...], str]] = {}
     ranked = sorted(candidates, key=lambda lower: (
-        not fits(tuple(catalogue.resource_arns(candidates[lower])), resources), lower))  # type: ignore[attr-defined]
+        not fits(tuple(templates(catalogue, candidates[lower])), resources), lower))
     for lower in ranked:
         signature = _signature(compiled, lower)
         by_templates = kept.setdefault(signature, {})
-        templates = tuple(catalogue.resource_arns(candidates[lower]))  # type: ignore[attr-defined]
-        if len(by_templates) < PER_SIGNATURE and templates not in by_templates:
-            by_templates[templates] = lower
+        arns = tuple(templates(catalogue, candidates[lower]))
+        if len(by_templates) < PER_SIGNATURE and arns not in by_templates:
+            by_templates[arns] = lower
     chosen = {lower: candidates[lower] for group in kept.values() for lower in group.values()}
     chosen.update((name.lower(), name) for name in also if catalogue.exists(name))  # type: ignore[attr-defined]
     return chosen
@@ -121,6 +122,7 @@ class Realism:
                                           if c.key.lower() == "aws:principalarn" for v in c.values
                                           for star in ("", "x"))]
         self.named_iam_names = sorted({m[1] for arn in arns if (m := _IAM_NAME.fullmatch(arn))})
+        self._passed: tuple[dict[tuple[bool, ...], set[tuple[str, ...]]], dict[tuple[bool, ...], list[str]]] | None = None
 
     @functools.cached_property
     def catalogue(self) -> object:
@@ -145,12 +147,12 @@ class Realism:
         template's regular expression, can cost it seconds); else one, any ARN of the templates' shapes."""
         request = self.encoder.request
         action = request.action == z3.StringVal(lower)
-        templates = self.catalogue.resource_arns(self.actions[lower])  # type: ignore[attr-defined]
+        arns = templates(self.catalogue, self.actions[lower])
         if concrete:
-            examples = dict.fromkeys(a for t in templates for a in self._examples(t))
+            examples = dict.fromkeys(a for t in arns for a in self._examples(t))
             return [[action, request.resource == z3.StringVal(a)] for a in examples]
         return [[action, z3.Or([z3.InRe(request.resource, template_regex(t)) if t != "*"
-                                else request.resource == z3.StringVal("*") for t in templates])]]
+                                else request.resource == z3.StringVal("*") for t in arns])]]
 
     def _examples(self, template: str) -> list[str]:
         if template == "*":
@@ -179,12 +181,47 @@ class Realism:
         resource has the shape of a type one of those actions takes (`arn:${Partition}:rds:...:db:${Name}`,
         each `${...}` part any text, so that every real ARN of the type is among them). None when the
         deadline passes first (a pass over the whole catalogue takes a second on a busy machine)."""
+        passed = self._catalogue_pass(deadline)
+        if passed is None:
+            return None
+        shapes, _ = passed
         request = self.encoder.request
         regexes = [z3.InRe(request.action, strings.glob_regex(strings.read(p.lower(), variables=False), {}))
                    for p in sorted({a.lower() for a in self._written})]
+        return z3.Or([z3.And(*(r if bit else z3.Not(r) for r, bit in zip(regexes, signature)),
+                             shaped(request.resource, kept) if len(kept) <= MAX_SHAPES else z3.BoolVal(True))
+                      for signature, kept in sorted(shapes.items())])
+
+    def widened(self, deadline: Deadline) -> list[str]:
+        """More candidate actions, from any service: per signature, a few whose resource types can meet a
+        resource pattern of the policies' Allow statements, added to `actions`. The first candidates come from
+        the services the policies name; a difference may need another's (`backup:CopyFromBackupVault` takes
+        recovery points of any vendor, on ARNs a `dynamodb:...:table/*` pattern matches)."""
+        passed = self._catalogue_pass(deadline)
+        if passed is None:
+            return []
+        extra: dict[str, str] = {}
+        for _, names in sorted(passed[1].items()):
+            by_templates: dict[tuple[str, ...], str] = {}
+            for name in names:
+                arns = tuple(templates(self.catalogue, name))
+                if name.lower() not in self.actions and len(by_templates) < PER_SIGNATURE:
+                    by_templates.setdefault(arns, name)
+            extra.update((name.lower(), name) for name in by_templates.values())
+        self.actions.update(extra)
+        return sorted(extra)
+
+    def _catalogue_pass(self, deadline: Deadline) -> tuple[dict[tuple[bool, ...], set[tuple[str, ...]]],
+                                                           dict[tuple[bool, ...], list[str]]] | None:
+        """One pass over the catalogue (kept): per signature an Allow can grant, the shapes of the resource
+        types that can meet the Allow statements' resource patterns, and the actions that take them. None when
+        the deadline passes first."""
+        if self._passed is not None:
+            return self._passed
         granted = self._granted_resources()
-        shapes: dict[tuple[bool, ...], set[tuple[str, ...]]] = {}
         granted_actions = self._granted_signature()
+        shapes: dict[tuple[bool, ...], set[tuple[str, ...]]] = {}
+        takers: dict[tuple[bool, ...], list[str]] = {}
         for name in self.catalogue.actions("*"):  # type: ignore[attr-defined]
             if deadline.expired:
                 return None
@@ -192,13 +229,14 @@ class Realism:
             if not granted_actions(signature):
                 continue  # no Allow of either policy names such an action: no request with it is allowed
             found = shapes.setdefault(signature, set())
-            for template in self.catalogue.resource_arns(name):  # type: ignore[attr-defined]
+            for template in templates(self.catalogue, name):
                 pieces = tuple(PLACEHOLDER.split(template)[::2])
                 if granted is None or any(may_meet(template, pieces, pattern) for pattern in granted):
                     found.add(pieces)
-        return z3.Or([z3.And(*(r if bit else z3.Not(r) for r, bit in zip(regexes, signature)),
-                             shaped(request.resource, kept) if len(kept) <= MAX_SHAPES else z3.BoolVal(True))
-                      for signature, kept in sorted(shapes.items())])
+                    if name not in takers.setdefault(signature, []):
+                        takers[signature].append(name)
+        self._passed = (shapes, takers)
+        return self._passed
 
     def _granted_signature(self) -> Callable[[tuple[bool, ...]], bool]:
         """Could an action of this signature be allowed by either policy: does an Allow statement name one of
