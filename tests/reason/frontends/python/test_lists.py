@@ -320,6 +320,9 @@ WALKS = {
     "concatenate": "ys = xs + [k] + xs\nreturn len(ys) * 100 + sum(ys) + ys[len(xs)]",
     "slices": "ys = xs[k:] + xs[:k] + xs[-2:k]\nreturn len(ys) * 1000 + sum(ys) * 10 + len(xs[k:-1])",
     "slice of nothing": "return len(xs[5:1]) + len(xs[-100:100])",
+    "reversed": "s = 0\nfor x in reversed(xs):\n    s = s * 3 + x\n    if len(xs) > 1:\n        xs.pop()\nreturn s",
+    "del": "del xs[k]\nreturn sum(xs) * 10 + len(xs)",
+    "equality": "return (xs == [3, -1, 4]) + 2 * (xs[:k] != xs[:2]) + 4 * (xs == None) + 8 * ([] == xs)",
 }
 
 

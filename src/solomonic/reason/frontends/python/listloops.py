@@ -1,7 +1,7 @@
 """The list operations that walk a list, each lowered to the loop CPython runs: list comprehensions (a
-loop that appends), `x in xs`, `sum`, `min`, `max`, `xs.count(v)`, `xs.index(v)`, `xs.remove(v)`,
-`xs.pop(i)`, `xs.insert(i, v)`, `xs.extend(ys)`, `xs + ys` and slices `xs[a:b]` (bounds clamped as
-Python clamps them).
+loop that appends), `x in xs`, `xs == ys`, `sum`, `min`, `max`, `xs.count(v)`, `xs.index(v)`,
+`xs.remove(v)`, `xs.pop(i)`, `del xs[i]`, `xs.insert(i, v)`, `xs.extend(ys)`, `xs + ys` and slices
+`xs[a:b]` (bounds clamped as Python clamps them).
 
 Separate from lists.py, which decides what a list is and how names hold them: here every operation is a
 loop over an index in the IR (so termination analysis sees a ranking, the length minus the index), with
@@ -148,7 +148,11 @@ class ListLoopLowering(ListLowering):
 
 
     def comparison(self, node: ast.Compare) -> PyValue:
-        """`x in xs`, `x not in xs`: a search through the list, comparing with == (exact between ints)."""
+        """`x in xs`, `x not in xs`: a search through the list, comparing with == (exact between ints);
+        `xs == ys`, `xs != ys`: item by item."""
+        if len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq)) and \
+                (self.may_be_list(node.left) or self.may_be_list(node.comparators[0])):
+            return self.equality(node)
         if not (len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn))):
             return super().comparison(node)
         left = self.expression(node.left, allow_none=True)
@@ -157,6 +161,52 @@ class ListLoopLowering(ListLowering):
             return self.compare_values(node.ops[0], left, container, node)
         found, _ = self.search(container.list, self.sought(left, node), node.lineno)
         return PyValue(found if isinstance(node.ops[0], ast.In) else negate(found))
+
+    def equality(self, node: ast.Compare) -> PyValue:
+        """Two lists are equal where their lengths are and then every item (an int never equals a list)."""
+        left, right = self.value_or_list(node.left), self.value_or_list(node.comparators[0])
+        line, same = node.lineno, self.b.temp("equal", BOOL)
+        a, b = left.list, right.list
+        if a is None and b is None:  # `s[1:] == t` of values not modelled: as before
+            return self.compare_values(node.ops[0], left, right, node)
+        if a is None or b is None:
+            other, listed = (left, b) if a is None else (right, a)
+            if other.opaque and listed is not None and listed.fresh:  # its `__eq__` may return anything
+                return self.operation(node)
+            if other.opaque and listed is not None:
+                self.unmodelled_use(listed)
+                raise self.unsupported(f"`{_code(node)}`: a list handed to the `__eq__` of a value of unknown type",
+                                       node)
+            self.b.assign(same, FALSE, line)
+        else:
+            self.b.assign(same, compare("eq", a.length, b.length), line)
+            self.walk(const(0, INT), a.length, line, lambda k: self.b.assign(
+                same, compare("eq", _item(a, k), _item(b, k)), line), until=negate(same))
+        return PyValue(same if isinstance(node.ops[0], ast.Eq) else negate(same))
+
+    def statement(self, s: ast.stmt) -> None:
+        """`del xs[i]`: the item removed (IndexError outside the list); other targets as before."""
+        if not isinstance(s, ast.Delete):
+            super().statement(s)
+            return
+        for t in s.targets:
+            if not isinstance(t, (ast.Attribute, ast.Subscript)):
+                raise self.unsupported("`del` of something other than an attribute or item", t)
+            ref = self.value_or_list(t.value).list if isinstance(t, ast.Subscript) else None
+            if ref is None:
+                if isinstance(t, ast.Subscript):
+                    self.index(t.slice)
+                else:
+                    self.expression(t.value, allow_none=True)
+                self.opaque_ops = True
+                self.may_raise(t, f"`del {_code(t)}`")
+                continue
+            assert isinstance(t, ast.Subscript)
+            if isinstance(t.slice, ast.Slice):
+                raise self.unsupported(f"`del {_code(t)}`: deleting a slice of a list", t)
+            index = self.expression(t.slice, allow_none=True)
+            self.close_gap(ref, self.position(ref, index, t.slice, "list assignment index out of range", s.lineno),
+                           s.lineno)
 
     def builtin(self, name: str, node: ast.Call) -> PyValue:
         """`sum(xs)`, `min(xs)`, `max(xs)` of a list (min and max of an empty one raise ValueError)."""

@@ -1,24 +1,27 @@
 """Python lists of ints, exactly: a list is an IR array of its elements (indexed from 0) and an int, its
 length (`ListRef`, state.py). Made by displays (`[a, b]`), `[v] * n`, `list(...)` of a range or a list,
-and list comprehensions (a loop that appends); used by `len`, indexing with negative indices and
-IndexError, stores into items (`xs[i] = v`, `xs[i] += v`), `append`, `pop()`, `clear()`, `for x in xs`
-and `for i, x in enumerate(xs)` (Python's list iterator: an index compared with the *current* length at
-every step, so a body that appends is modelled as it runs), `x in xs`, `sum`, `min` and `max` of a list
-(loops over the elements), and truth (not empty).
+a choice between new lists (`[a] if c else []`), a function of the module that returns one of its own;
+used by `len`, indexing with negative indices and IndexError, stores into items (`xs[i] = v`,
+`xs[i] += v`), `append`, `pop()`, `clear()`, `for x in xs`, `for i, x in enumerate(xs)` and
+`for x in reversed(xs)` (Python's list iterators: an index compared with the *current* length at every
+step, so a body that appends is modelled as it runs), and truth (not empty). The operations that walk a
+list (comprehensions, `in`, `==`, `sum`, slices, `xs + ys`, `insert`, `del xs[i]`, ...) are loops:
+listloops.py.
 
 Why it is exact: Python lists are shared by reference, and a list is modelled as the variables of the
-one name bound to it. So a name is bound to one list for the whole lowering (a parameter, or a name the
-code binds to lists it makes, each stored *into* that name's pair); a list can only be made fresh and
-taken by one name, read through its name, or passed to a function of the module that is inlined, whose
-parameter then *is* the caller's pair (its mutations are the caller's, as in Python). Everything that
-would make two names share a list the model keeps apart (`ys = xs`, a list stored into an item or
-attribute, returned from a callee, passed to code not modelled, a callee that rebinds its list
-parameter) is refused (expressions.py refuses a list wherever a caller does not ask for one).
+one name bound to it. So a name is bound to one list for the whole lowering (a parameter, or a local
+given new lists, each stored *into* that name's pair); a list can only be made new and taken by one
+name, read through its name, or passed to a function of the module that is inlined, whose parameter
+then *is* the caller's pair (its mutations are the caller's, as in Python). What would make two names
+share a list is refused (`ys = xs`, a list returned by a callee that was given it, a callee that
+rebinds its list parameter; expressions.py refuses a list wherever a caller does not ask for one).
+Where a local name's list is used in a way the model does not follow (passed to code not modelled,
+given an element that is no int), the name is lowered again as a plain variable, a value of unknown
+type as before (`unmodelled_use`); a list parameter, declared list[int], stays refused.
 
 Elements are ints: a bool is stored as 0/1, which every modelled operation on it agrees with (a test
-`isinstance(x, bool)` of an element is refused); None or a value of unknown type is never an element:
-a display with one is a value of unknown type as before (opaque.py), and storing one into a list is
-refused. Like ints, lists are unbounded: running out of memory is not modelled.
+`isinstance(x, bool)` of an element is refused). Like ints, lists are unbounded: running out of memory
+is not modelled.
 """
 
 from __future__ import annotations
@@ -381,12 +384,16 @@ class ListLowering(CallLowering):
     # -------------------------------------------------------------------------------------- iteration
 
     def for_statement(self, s: ast.For) -> None:
-        """`for x in xs` and `for i, x in enumerate(xs[, start])`: Python's list iterator, an index that
-        runs while it is below the list's length as it is at each step."""
-        it, counted = s.iter, None
+        """`for x in xs`, `for i, x in enumerate(xs[, start])` and `for x in reversed(xs)`: Python's list
+        iterators, an index that runs while it is below the list's length as it is at each step (and, going
+        backwards from the last item, while it is not negative)."""
+        it, counted, backwards = s.iter, None, False
         if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate" and \
                 self.is_builtin("enumerate") and 1 <= len(it.args) <= 2 and not it.keywords:
             counted, it = it, it.args[0]
+        elif isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "reversed" and \
+                self.is_builtin("reversed") and len(it.args) == 1 and not it.keywords:
+            backwards, it = True, it.args[0]
         elif isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range":
             super().for_statement(s)
             return
@@ -406,7 +413,7 @@ class ListLowering(CallLowering):
             start = self.b.temp("start", INT)
             self.b.assign(start, self.as_int(given, counted.args[1]), line)
         k = self.b.temp("at", INT)
-        self.b.assign(k, const(0, INT), line)
+        self.b.assign(k, arith("sub", ref.length, const(1, INT)) if backwards else const(0, INT), line)
         element = PyValue(App("select", (ref.elems, k), INT))
         targets = _targets(s.target, counted is not None)
         if targets is None:
@@ -421,10 +428,13 @@ class ListLowering(CallLowering):
                 self.b.assign(item, element.expr, line)
                 self.assign_target(targets[0], PyValue(count))
                 self.assign_target(targets[1], PyValue(item))
-            self.b.assign(k, arith("add", k, const(1, INT)), line)
+            self.b.assign(k, arith("sub" if backwards else "add", k, const(1, INT)), line)
 
+        inside = compare("lt", k, ref.length)
+        if backwards:
+            inside = conj(compare("ge", k, const(0, INT)), inside)
         head = self.b.location(line)
-        self.loop(s, head, lambda: compare("lt", k, ref.length), advance)
+        self.loop(s, head, lambda: inside, advance)
 
 
 def _targets(target: ast.expr, counted: bool) -> list[ast.expr] | None:
