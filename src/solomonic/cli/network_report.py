@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from solomonic.network.model import Flow
 from solomonic.network.result import Trace
+
+if TYPE_CHECKING:
+    from solomonic.network.reachable import Answer
 
 _PROTOCOLS = {6: "tcp", 17: "udp", 1: "icmp"}
 
@@ -24,4 +29,15 @@ def trace_text(source: str, answer: Trace) -> str:
         lines.append(f"  blocked by: {answer.blocked_by}")
     lines.append(f"  why: {answer.reason}")
     lines.extend(f"  assuming: {assumption}" for assumption in answer.assumptions)
+    return "\n".join(lines)
+
+
+def reachable_text(source: str, destination: str, answer: Answer) -> str:
+    lines = [f"{source} -> {destination}: {answer.verdict.upper()} ({answer.paths} candidate paths)",
+             f"  why: {answer.reason}"]
+    if answer.witness is not None:
+        lines.append(f"  witness: {packet_text(answer.witness.flow)}")
+        lines.append(f"    path: {' > '.join(answer.witness.hops)}")
+    for blocked in answer.blocked_by:
+        lines.append(f"  blocked: {' > '.join(blocked.path)}: {blocked.reason}")
     return "\n".join(lines)

@@ -1,0 +1,411 @@
+"""Every candidate path a packet can take from its source, each as the conjunction of what it must satisfy.
+
+The symbolic walk of `reachable`: it starts at the source with a packet whose fields are z3 constants
+(`encode.Packet`) and, wherever the path depends on the packet, follows each way the network can go — each
+route a table can pick (longest prefix, see `encode.route_choices`), each subnet and interface that can hold
+the destination, each public address the internet can deliver to — adding the condition of that way as a
+*branch* step. What the packet must pass on the way (security groups, network ACLs, a source/destination
+check, a NAT gateway's protocols) is a *filter* step, named after its component, so that an unsat core names
+what blocks a path. A path ends `delivered` (at the goal), `dead` (somewhere else: no route, a blackhole, no
+interface, another interface; `blocker` names it) or `unknown` (something not encoded: transit gateways,
+virtual private gateways, endpoints, appliances, load balancers, a construct `encode` refuses).
+
+The paths are finite: every hop is a resource, peering is not transitive, and a walk longer than `MAX_HOPS`
+(a loop of routes) ends unknown. Where the destination is the question's own constant, the interfaces and
+subnets that cannot hold any address the question allows are left out (`Goal.allows`): their branch could
+only be unsatisfiable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from ipaddress import IPv4Address, IPv4Network
+from typing import Literal
+
+import z3
+
+from solomonic.network import encode
+from solomonic.network.encode import Packet, Unencoded, address, within
+from solomonic.network.model import ICMP, TCP, UDP, Interface, NetworkAcl, RouteTable, Snapshot, Subnet
+
+MAX_HOPS = 64
+Kind = Literal["question", "branch", "filter"]
+End = Literal["delivered", "dead", "unknown"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One condition of a path: `component` is the resource whose constraint it is."""
+
+    kind: Kind
+    component: str
+    text: str
+    formula: z3.BoolRef
+
+
+@dataclass(frozen=True)
+class Path:
+    source: Interface | None
+    hops: tuple[str, ...]
+    steps: tuple[Step, ...]
+    end: End
+    reason: str
+    blocker: str | None = None
+
+
+@dataclass(frozen=True)
+class Goal:
+    """Where the question wants the packet: `destinations` bound its destination address; `interfaces` (ids)
+    or `subnet` say which interfaces count, None any; `exits` whether leaving the snapshot (to the internet,
+    a peer outside it) counts."""
+
+    destinations: tuple[IPv4Network, ...]
+    interfaces: frozenset[str] | None = None
+    subnet: str | None = None
+    exits: bool = False
+
+    def allows(self, value: IPv4Address) -> bool:
+        return any(value in cidr for cidr in self.destinations)
+
+    def overlaps(self, cidr: IPv4Network) -> bool:
+        return any(cidr.overlaps(wanted) for wanted in self.destinations)
+
+    def accepts(self, interface: Interface) -> bool:
+        return ((self.interfaces is None or interface.id in self.interfaces)
+                and (self.subnet is None or interface.subnet_id == self.subnet))
+
+
+@dataclass(frozen=True)
+class _State:
+    src: z3.BitVecRef
+    dst: z3.BitVecRef
+    sender: Interface | None
+    hops: tuple[str, ...] = ()
+    steps: tuple[Step, ...] = field(default=())
+
+    def hop(self, node: str) -> _State:
+        return replace(self, hops=(*self.hops, node))
+
+    def step(self, kind: Kind, component: str, text: str, formula: z3.BoolRef) -> _State:
+        return replace(self, steps=(*self.steps, Step(kind, component, text, formula)))
+
+
+class Walk:
+    """The candidate paths of one question; `source` is the sending interface, None for the internet."""
+
+    def __init__(self, snapshot: Snapshot, packet: Packet, goal: Goal, source: Interface | None) -> None:
+        self.snapshot, self.packet, self.goal, self.source = snapshot, packet, goal, source
+        self._holders: dict[frozenset[str], dict[IPv4Address, Interface]] = {}
+
+    def paths(self, question: tuple[Step, ...]) -> Iterator[Path]:
+        state = _State(self.packet.src, self.packet.dst, self.source, steps=question)
+        if self.source is None:
+            yield from self.internet(state)
+        else:
+            yield from self.send(self.source, state)
+
+    def end(self, state: _State, end: End, reason: str, blocker: str | None = None) -> Path:
+        return Path(self.source, state.hops, state.steps, end, reason, blocker)
+
+    def reach(self, state: _State, interface: Interface, why: str) -> Path:
+        if self.goal.accepts(interface):
+            return self.end(state, "delivered", why)
+        return self.end(state, "dead", f"{why}, not the destination", interface.node)
+
+    def send(self, source: Interface, state: _State) -> Iterator[Path]:
+        state = state.hop(source.node)
+        own = encode.one_of(state.dst, source.private_ips)
+        yield from self.leave_source(source, state.step("branch", source.node, "not its own address", z3.Not(own)))
+        # last, so that a witness to a CIDR is a packet that leaves its source where one exists
+        yield self.reach(state.step("branch", source.node, "its own address", own), source,
+                         f"{source.node} holds the address itself")
+
+    def leave_source(self, source: Interface, state: _State) -> Iterator[Path]:
+        if source.source_dest_check:
+            state = state.step("filter", source.id, f"{source.id} sends only from its own addresses "
+                                                    "(source/destination check)",
+                               encode.one_of(state.src, source.private_ips))
+        members = [(value, holder) for value, holder in self.holders(source.vpc_id).items()
+                   if self.goal.allows(value)]  # the question's destination is still the packet's own
+        try:
+            egress = encode.security_groups(self.snapshot, source, self.packet, state.dst, ingress=False,
+                                            members=lambda g: [value for value, holder in members
+                                                               if g in holder.group_ids])
+        except Unencoded as why:
+            yield self.end(state, "unknown", str(why))
+            return
+        state = state.step("filter", _first(source.group_ids, source.id),
+                           f"the egress rules of {_groups(source)} on {source.id}", egress)
+        yield from self.leave(self.subnet(source.subnet_id), state)
+
+    def leave(self, subnet: Subnet | None, state: _State) -> Iterator[Path]:
+        if subnet is None:
+            yield self.end(state, "unknown", "the source's subnet is not in the snapshot")
+            return
+        if len(state.hops) > MAX_HOPS:
+            yield self.end(state, "unknown", f"the path passes more than {MAX_HOPS} resources: the routes form a "
+                                             "loop")
+            return
+        state = state.hop(subnet.id)
+        inside = within(state.dst, subnet.cidr)
+        yield from self.arrive(subnet, state.step("branch", subnet.id, f"inside {subnet.cidr}", inside))
+        state = state.step("branch", subnet.id, f"outside {subnet.cidr}", z3.Not(inside))
+        acl = self.acl(subnet)
+        if acl is None:
+            yield self.end(state, "unknown", f"no network ACL of {subnet.id} is in the snapshot")
+            return
+        state = state.step("filter", acl.id, f"{acl.id} outbound from {subnet.id}",
+                           encode.network_acl(acl, self.packet, state.dst, egress=True)).hop(subnet.vpc_id)
+        table = self.table(subnet)
+        if table is None:
+            yield self.end(state, "unknown", f"no route table of {subnet.id} is in the snapshot")
+            return
+        yield from self.route(table, subnet, state)
+
+    def route(self, table: RouteTable, subnet: Subnet, state: _State) -> Iterator[Path]:
+        try:
+            choices, tie = encode.route_choices(self.snapshot, table, state.dst)
+        except Unencoded as why:
+            yield self.end(state, "unknown", str(why))
+            return
+        yield self.end(state.step("branch", table.id, "routes of equal precedence tie", tie), "unknown",
+                       f"routes of {table.id} of equal precedence send the address to different targets")
+        for choice in choices:
+            route = choice.route
+            target = route.target if route is not None else ""
+            picked = state.step("branch", table.id, f"{table.id} routes it to {target or 'nothing'}", choice.when)
+            if route is None or route.blackhole:
+                what = "no route of" if route is None else "a blackhole route in"
+                yield self.end(picked, "dead", f"{what} {table.id} holds it", table.id)
+            elif target == "local":
+                yield from self.deliver(subnet.vpc_id, picked)
+            elif target.startswith("igw-"):
+                yield from self.internet_gateway(target, subnet.vpc_id, picked)
+            elif target.startswith("nat-"):
+                yield from self.nat_gateway(target, subnet, picked)
+            elif target.startswith("pcx-"):
+                yield from self.peering(target, subnet.vpc_id, picked)
+            else:
+                yield self.end(picked.hop(target), "unknown", f"{table.id} routes it to {target}, which the "
+                                                              "symbolic encoding does not model yet")
+
+    def deliver(self, vpc_id: str, state: _State) -> Iterator[Path]:
+        earlier: list[z3.BoolRef] = []
+        for subnet in self.snapshot.subnets.values():
+            if subnet.vpc_id != vpc_id or not self.may_hold(state.dst, subnet.cidr):
+                continue
+            inside = within(state.dst, subnet.cidr)
+            chosen = state.step("branch", subnet.id, f"inside {subnet.cidr}", z3.And(inside, *map(z3.Not, earlier)))
+            earlier.append(inside)
+            chosen = chosen.hop(subnet.id)
+            acl = self.acl(subnet)
+            if acl is None:
+                yield self.end(chosen, "unknown", f"no network ACL of {subnet.id} is in the snapshot")
+                continue
+            yield from self.arrive(subnet, chosen.step(
+                "filter", acl.id, f"{acl.id} inbound into {subnet.id}",
+                encode.network_acl(acl, self.packet, chosen.src, egress=False)))
+        yield self.end(state.step("branch", vpc_id, "in no subnet", z3.And([z3.Not(e) for e in earlier])), "dead",
+                       f"no subnet of {vpc_id} holds it", vpc_id)
+
+    def arrive(self, subnet: Subnet, state: _State) -> Iterator[Path]:
+        cidr = subnet.cidr
+        reserved = [cidr.network_address + offset for offset in range(4)] + [cidr.broadcast_address]
+        yield self.end(state.step("branch", subnet.id, "a reserved address", encode.one_of(state.dst, reserved)),
+                       "unknown", f"the address is one of the five AWS reserves in {subnet.id}, not modelled")
+        held = [(value, self.snapshot.interfaces[name]) for (vpc, value), name in self.candidates(subnet, state.dst)]
+        held = [(value, interface) for value, interface in held
+                if interface.subnet_id == subnet.id and value not in reserved]
+        for value, interface in held:
+            yield from self.interface(interface, state.step("branch", interface.id, f"{value}",
+                                                            state.dst == address(value)))
+        nobody = z3.Not(encode.one_of(state.dst, [value for value, _ in held] + reserved))
+        yield self.end(state.step("branch", subnet.id, "held by no interface", nobody), "dead",
+                       f"no network interface in {subnet.id} holds it", subnet.id)
+
+    def interface(self, target: Interface, state: _State) -> Iterator[Path]:
+        if target.kind == "nat_gateway":
+            yield self.end(state.hop(target.id), "dead", f"{target.id}, a NAT gateway's, accepts no connection",
+                           target.id)
+            return
+        if target.kind != "interface" or target.description.startswith("ELB "):
+            yield self.end(state.hop(target.id), "unknown", f"{target.id} is a {target.kind} interface "
+                                                            f"({target.description or 'no description'}), not "
+                                                            "modelled by the symbolic encoding")
+            return
+        sender = state.sender
+        try:
+            ingress = encode.security_groups(
+                self.snapshot, target, self.packet, state.src, ingress=True,
+                members=lambda g: sender.private_ips if sender is not None and g in sender.group_ids else ())
+        except Unencoded as why:
+            yield self.end(state.hop(target.node), "unknown", str(why))
+            return
+        state = state.hop(target.node).step("filter", _first(target.group_ids, target.id),
+                                            f"the ingress rules of {_groups(target)} on {target.id}", ingress)
+        yield self.reach(state, target, f"{target.node} accepts it")
+
+    def internet_gateway(self, name: str, vpc_id: str, state: _State) -> Iterator[Path]:
+        gateway = self.snapshot.internet_gateways.get(name)
+        state = state.hop(name)
+        if gateway is None:
+            yield self.end(state, "unknown", f"the internet gateway {name} is not in the snapshot")
+            return
+        if vpc_id not in gateway.vpc_ids:
+            yield self.end(state, "dead", f"{name} is not attached to {vpc_id}", name)
+            return
+        mapped = list(dict(reversed(state.sender.public_ips)).items()) if state.sender is not None else []
+        for private, public in mapped:
+            yield from self.internet(replace(state.step("branch", name, f"from {private}, translated to {public}",
+                                                        state.src == address(private)), src=address(public)))
+        yield self.end(state.step("branch", name, "a source without a public address",
+                                  z3.Not(encode.one_of(state.src, [private for private, _ in mapped]))), "dead",
+                       f"{name} has no public address to translate the source to", name)
+
+    def internet(self, state: _State) -> Iterator[Path]:
+        state = state.hop("internet")
+        yield self.end(state.step("branch", "internet", "not a public address", z3.Not(encode.public(state.dst))),
+                       "dead", "the internet does not route a private address", "internet")
+        state = state.step("branch", "internet", "a public address", encode.public(state.dst))
+        held = []
+        for value, name in self.snapshot.public_addresses.items():
+            fixed = self.fixed(state.dst)
+            if (fixed is not None and fixed != value) or (state.dst is self.packet.dst and not self.goal.allows(value)):
+                continue
+            owner = self.snapshot.interfaces[name]
+            private = owner.private_for(value)
+            if private is None:
+                continue
+            held.append(value)
+            chosen = state.step("branch", owner.id, f"{value}", state.dst == address(value))
+            gateway = next((g for g in self.snapshot.internet_gateways.values() if owner.vpc_id in g.vpc_ids), None)
+            if gateway is None:
+                yield self.end(chosen, "dead", f"{owner.vpc_id} has no internet gateway", owner.vpc_id)
+                continue
+            yield from self.enter(gateway.id, owner.vpc_id, replace(chosen.hop(gateway.id), dst=address(private),
+                                                                    sender=None))
+        away = state.step("branch", "internet", "held by nothing in the snapshot",
+                          z3.Not(encode.one_of(state.dst, held)))
+        yield self.end(away, "delivered" if self.goal.exits else "dead", "it leaves the snapshot on the internet",
+                       None if self.goal.exits else "internet")
+
+    def enter(self, gateway: str, vpc_id: str, state: _State) -> Iterator[Path]:
+        state = state.hop(vpc_id)
+        edge = next((t for t in self.snapshot.route_tables.values() if gateway in t.gateway_ids), None)
+        if edge is not None:
+            yield self.end(state, "unknown", f"{gateway} has its own route table {edge.id} (ingress routing), which "
+                                             "the symbolic encoding does not model yet")
+            return
+        vpc = self.snapshot.vpcs.get(vpc_id)
+        if vpc is None:
+            yield self.end(state, "unknown", f"{vpc_id}, behind {gateway}, is not in the snapshot")
+            return
+        inside = z3.Or([within(state.dst, cidr) for cidr in vpc.cidrs])
+        yield self.end(state.step("branch", gateway, "outside its VPC", z3.Not(inside)), "dead",
+                       f"{gateway} delivers only into {vpc_id}", gateway)
+        yield from self.deliver(vpc_id, state.step("branch", gateway, "inside its VPC", inside))
+
+    def nat_gateway(self, name: str, subnet: Subnet, state: _State) -> Iterator[Path]:
+        nat = self.snapshot.nat_gateways.get(name)
+        home = self.snapshot.subnets.get(nat.subnet_id) if nat is not None else None
+        if nat is None or home is None:
+            yield self.end(state.hop(name), "unknown", f"the NAT gateway {name} or its subnet is not in the snapshot")
+            return
+        if home.id != subnet.id:
+            acl = self.acl(home)
+            if acl is None:
+                yield self.end(state.hop(home.id), "unknown", f"no network ACL of {home.id} is in the snapshot")
+                return
+            state = state.hop(home.id).step("filter", acl.id, f"{acl.id} inbound into {home.id}",
+                                            encode.network_acl(acl, self.packet, state.src, egress=False))
+        state = state.hop(name)
+        if nat.state in ("deleted", "deleting", "failed"):
+            yield self.end(state, "dead", f"{name} is {nat.state}: routes to it are blackholes", name)
+            return
+        if nat.state != "available" or nat.private_ip is None:
+            yield self.end(state, "unknown", f"{name} is {nat.state} or has no private address in the snapshot")
+            return
+        protocols = z3.Or([self.packet.protocol == number for number in (TCP, UDP, ICMP)])
+        state = state.step("filter", name, f"{name} forwards TCP, UDP and ICMP only", protocols)
+        sender = self.snapshot.interfaces.get(nat.interface_id or nat.id)
+        yield from self.leave(home, replace(state, src=address(nat.private_ip), sender=sender))
+
+    def peering(self, name: str, vpc_id: str, state: _State) -> Iterator[Path]:
+        peering = self.snapshot.peerings.get(name)
+        state = state.hop(name)
+        if peering is None or vpc_id not in (peering.requester_vpc, peering.accepter_vpc):
+            yield self.end(state, "unknown", f"the peering connection {name} of {vpc_id} is not in the snapshot")
+            return
+        if peering.status != "active":
+            yield self.end(state, "dead", f"{name} is {peering.status}, not active", name)
+            return
+        peer, listed = ((peering.accepter_vpc, peering.accepter_cidrs) if vpc_id == peering.requester_vpc
+                        else (peering.requester_vpc, peering.requester_cidrs))
+        vpc = self.snapshot.vpcs.get(peer)
+        cidrs = vpc.cidrs if vpc is not None else listed
+        inside = z3.Or([within(state.dst, cidr) for cidr in cidrs])
+        yield self.end(state.step("branch", name, f"outside {peer}", z3.Not(inside)), "dead",
+                       f"{name} delivers only into {peer}: peering is not transitive", name)
+        state = state.step("branch", name, f"inside {peer}", inside)
+        if vpc is None:
+            yield self.end(state, "delivered" if self.goal.exits else "dead",
+                           f"{peer}, the peer of {name}, is not in the snapshot", None if self.goal.exits else name)
+            return
+        yield from self.deliver(peer, state.hop(peer))
+
+    def fixed(self, term: z3.BitVecRef) -> IPv4Address | None:
+        """The address `term` stands for when the walk has made it a constant (a translation)."""
+        return IPv4Address(term.as_long()) if z3.is_bv_value(term) else None
+
+    def may_hold(self, dst: z3.BitVecRef, cidr: IPv4Network) -> bool:
+        fixed = self.fixed(dst)
+        if fixed is not None:
+            return fixed in cidr
+        return dst is not self.packet.dst or self.goal.overlaps(cidr)
+
+    def candidates(self, subnet: Subnet, dst: z3.BitVecRef) -> list[tuple[tuple[str, IPv4Address], str]]:
+        fixed = self.fixed(dst)
+        if fixed is not None:
+            key = (subnet.vpc_id, fixed)
+            return [(key, self.snapshot.private_addresses[key])] if key in self.snapshot.private_addresses else []
+        question = dst is self.packet.dst
+        return [((vpc, value), name) for (vpc, value), name in self.snapshot.private_addresses.items()
+                if vpc == subnet.vpc_id and value in subnet.cidr and (not question or self.goal.allows(value))]
+
+    def holders(self, vpc_id: str) -> dict[IPv4Address, Interface]:
+        """Who holds each private address a security-group reference can name from `vpc_id`: its own VPC and
+        those peered with it, the first VPC (by id) winning."""
+        vpcs = {vpc_id}
+        for peering in self.snapshot.peerings.values():
+            if peering.status == "active" and vpc_id in (peering.requester_vpc, peering.accepter_vpc):
+                vpcs |= {peering.requester_vpc, peering.accepter_vpc}
+        key = frozenset(vpcs)
+        if key not in self._holders:
+            found: dict[IPv4Address, tuple[str, str]] = {}
+            for (vpc, value), name in self.snapshot.private_addresses.items():
+                if vpc in vpcs and (value not in found or vpc < found[value][0]):
+                    found[value] = (vpc, name)
+            self._holders[key] = {value: self.snapshot.interfaces[name] for value, (_, name) in found.items()}
+        return self._holders[key]
+
+    def subnet(self, name: str) -> Subnet | None:
+        return self.snapshot.subnets.get(name)
+
+    def acl(self, subnet: Subnet) -> NetworkAcl | None:
+        own = [acl for acl in self.snapshot.network_acls.values() if subnet.id in acl.subnet_ids]
+        default = [acl for acl in self.snapshot.network_acls.values() if acl.default and acl.vpc_id == subnet.vpc_id]
+        return next(iter(own or default), None)
+
+    def table(self, subnet: Subnet) -> RouteTable | None:
+        own = [table for table in self.snapshot.route_tables.values() if subnet.id in table.subnet_ids]
+        main = [table for table in self.snapshot.route_tables.values() if table.main and table.vpc_id == subnet.vpc_id]
+        return next(iter(own or main), None)
+
+
+def _first(names: tuple[str, ...], otherwise: str) -> str:
+    return names[0] if names else otherwise
+
+
+def _groups(interface: Interface) -> str:
+    return ", ".join(interface.group_ids) or "no security group"

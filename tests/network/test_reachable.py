@@ -1,0 +1,109 @@
+"""`solomonic network reachable` on hand-built networks: the verdicts, the witness `trace` confirms, what
+`blocked_by` names, the JSON contract and the exit statuses."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from solomonic.cli import main
+from solomonic.network.reachable import Question, answer, goal, sources
+from tests.network.snapshots import entry, open_entries, tcp, two_tier
+
+
+def ask(net, source: str, destination: str, protocol: int | None = None,
+        ports: tuple[int, int] | None = None):
+    snapshot = net.build()
+    return answer(snapshot, Question(sources(snapshot, source, None), goal(snapshot, destination),
+                                     protocol=protocol, dst_ports=ports))
+
+
+def test_the_app_tier_reaches_the_database_on_its_port():
+    result = ask(two_tier(), "i-app", "eni-db", protocol=6, ports=(5432, 5432))
+    assert result.verdict == "reachable"
+    assert result.witness.disposition == "accepted" and result.witness.hops[-1] == "eni-db"
+    assert (result.witness.flow.protocol, result.witness.flow.dst_port) == (6, 5432)
+    assert str(result.witness.flow.src_ip) == "10.0.2.10"
+
+
+def test_a_security_group_that_admits_another_tier_blocks_the_web_tier():
+    result = ask(two_tier(), "i-web", "eni-db", protocol=6, ports=(5432, 5432))
+    assert result.verdict == "unreachable" and result.witness is None
+    assert [blocked.components for blocked in result.blocked_by] == [("sg-db",)]
+    assert "tcp/5432 from sg-app" in result.blocked_by[0].reason
+
+
+def test_the_internet_cannot_route_to_a_private_address():
+    result = ask(two_tier(), "internet", "eni-db")
+    assert result.verdict == "unreachable"
+    assert {blocked.components for blocked in result.blocked_by} == {("internet",)}
+
+
+def test_from_the_internet_only_the_ports_a_group_admits():
+    assert ask(two_tier(), "internet", "i-web", protocol=6, ports=(443, 443)).verdict == "reachable"
+    closed = ask(two_tier(), "internet", "i-web", protocol=6, ports=(444, 8000))
+    assert closed.verdict == "unreachable" and ("sg-web",) in [b.components for b in closed.blocked_by]
+    ssh = ask(two_tier(), "internet", "i-web", protocol=6, ports=(22, 22))
+    assert ssh.verdict == "reachable" and str(ssh.witness.flow.src_ip).startswith("198.51.100.")
+
+
+def test_a_network_acl_deny_before_the_allow_blocks_the_path():
+    net = two_tier().acl("acl-db", "vpc-1", entry(50, "deny", "10.0.2.0/24", False), *open_entries(),
+                         subnets=("subnet-db",))
+    result = ask(net, "i-app", "eni-db", protocol=6, ports=(5432, 5432))
+    assert result.verdict == "unreachable"
+    assert [blocked.components for blocked in result.blocked_by] == [("acl-db",)]
+
+
+def test_no_route_is_named_with_its_table():
+    net = two_tier().vpc("vpc-2", "10.1.0.0/16").subnet("subnet-far", "vpc-2", "10.1.1.0/24").instance(
+        "i-far", "subnet-far", "vpc-2", "10.1.1.10", groups=("sg-far",)).security_group(
+        "sg-far", "vpc-2", ingress=(tcp(443, "0.0.0.0/0"),))
+    result = ask(net, "i-web", "i-far", protocol=6, ports=(443, 443))
+    assert result.verdict == "unreachable"
+    assert any(blocked.components == ("rtb-public",) or "internet" in blocked.components
+               for blocked in result.blocked_by)
+
+
+def test_a_peering_makes_it_reachable_and_is_not_transitive():
+    net = (two_tier().vpc("vpc-2", "10.1.0.0/16").subnet("subnet-far", "vpc-2", "10.1.1.0/24")
+           .instance("i-far", "subnet-far", "vpc-2", "10.1.1.10", groups=("sg-far",))
+           .security_group("sg-far", "vpc-2", ingress=(tcp(443, "10.0.0.0/16"),))
+           .peering("pcx-1", "vpc-1", "vpc-2").route("rtb-public", "10.1.0.0/16", "pcx-1"))
+    result = ask(net, "i-web", "i-far", protocol=6, ports=(443, 443))
+    assert result.verdict == "reachable" and "pcx-1" in result.witness.hops
+    beyond = (net.vpc("vpc-3", "10.2.0.0/16").subnet("subnet-3", "vpc-3", "10.2.1.0/24")
+              .instance("i-3", "subnet-3", "vpc-3", "10.2.1.10", groups=("sg-far",))
+              .peering("pcx-2", "vpc-2", "vpc-3").route("rtb-public", "10.2.0.0/16", "pcx-1"))
+    result = ask(beyond, "i-web", "i-3", protocol=6, ports=(443, 443))
+    assert result.verdict == "unreachable"
+    assert ("pcx-1",) in [blocked.components for blocked in result.blocked_by]
+
+
+def test_a_path_through_what_the_encoding_does_not_model_is_unknown_unless_trace_delivers():
+    net = two_tier().transit_gateway("tgw-1").route("rtb-app", "10.9.0.0/16", "tgw-1")
+    assert ask(net, "i-app", "10.9.0.0/16").verdict == "unknown"
+
+
+@pytest.mark.parametrize(("destination", "status", "verdict"), [
+    ("eni-db", 1, "reachable"), ("10.0.3.0/24", 1, "reachable"), ("8.8.8.0/24", 1, "reachable")])
+def test_the_json_contract_and_exit_status(capsys, tmp_path, destination, status, verdict):
+    snapshot = str(two_tier().write(tmp_path / "snap"))
+    code = main(["network", "reachable", snapshot, "--from", "i-app", "--to", destination, "--format", "json"])
+    result = json.loads(capsys.readouterr().out)
+    assert code == status and result["verdict"] == verdict
+    assert {"verdict", "witness", "blocked_by", "reason"} <= set(result)
+    assert result["witness"]["disposition"] in ("accepted", "exits-network")
+
+
+def test_unreachable_exits_zero_and_bad_input_two(capsys, tmp_path):
+    snapshot = str(two_tier().write(tmp_path / "snap"))
+    assert main(["network", "reachable", snapshot, "--from", "i-web", "--to", "eni-db", "--dst-port", "5432",
+                 "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["blocked_by"][0]["components"] == ["sg-db"]
+    assert main(["network", "reachable", snapshot, "--from", "i-web", "--to", "10.0.3.1/24"]) == 2
+    assert "--to 10.0.3.1/24" in capsys.readouterr().err
+    assert main(["network", "reachable", snapshot, "--from", "i-nope", "--to", "eni-db"]) == 2
+    assert main(["network", "reachable", snapshot, "--from", "i-web", "--to", "eni-db", "--protocol", "icmp",
+                 "--dst-port", "1"]) == 2
