@@ -1,6 +1,7 @@
 """The proof memory serves nothing on its word: a stored yes whose certificate fails, a stored no whose
-witness does not replay, a row that does not read as a result or answers another question is deleted,
-said once, and the question analysed afresh; an entry whose evidence holds is still served from memory."""
+witness does not replay, a no of `terminates` (never kept), a row that does not read as a result or
+answers another question is deleted, said once, and the question analysed afresh; an entry whose
+evidence holds is still served from memory."""
 
 from __future__ import annotations
 
@@ -17,38 +18,53 @@ pytest.importorskip("pycparser")
 from solomonic.reason import check
 from solomonic.reason.api import CheckOptions, load
 from solomonic.reason.engines.termination.loops import find_loops
-from solomonic.reason.memory import remembered
+from solomonic.reason.memory import ProofMemory, question_key, remembered
 from solomonic.reason.result import UNDEFINED_BEHAVIOUR, Result, Verdict
 from solomonic.reason.symbolic.system import build_system
 
-# The essay's g and g2, in both languages: g always terminates, g2 does not (g2(5, 0) loops forever).
+# The essay's f, g and g2, in both languages: f always returns true, g always terminates, g2 does not
+# (g2(5, 0) loops forever) and, in C, overflows (g2(INT_MAX, -1)).
 ESSAY = {
-    "c": "void g(int x, int y) {\n  if (y > 0)\n    while (x > y)\n      x = x - y;\n}\n\n"
+    "c": "#include <stdbool.h>\n\nbool f(unsigned int x, unsigned int y) {\n  return x + y == y + x;\n}\n\n"
+         "void g(int x, int y) {\n  if (y > 0)\n    while (x > y)\n      x = x - y;\n}\n\n"
          "void g2(int x, int y) {\n  while (x > y)\n    x = x - y;\n}\n",
-    "py": "def g(x: int, y: int) -> None:\n    if y > 0:\n        while x > y:\n            x = x - y\n\n\n"
+    "py": "def f(x: int, y: int) -> bool:\n    return x + y == y + x\n\n\n"
+          "def g(x: int, y: int) -> None:\n    if y > 0:\n        while x > y:\n            x = x - y\n\n\n"
           "def g2(x: int, y: int) -> None:\n    while x > y:\n        x = x - y\n",
 }
 
 
-def ask(path, memory, function):
-    (result,) = check(str(path), function=function, property="terminates", memory=str(memory), timeout=10)
+def ask(path, memory, function, prop="terminates"):
+    (result,) = check(str(path), function=function, property=prop, memory=str(memory), timeout=10)
     return result
 
 
-def rows(memory) -> dict[str, tuple[str, dict]]:
-    """function -> (key, stored result)"""
+def rows(memory) -> dict[tuple[str, str], tuple[str, dict]]:
+    """(function, property) -> (key, stored result)"""
     db = sqlite3.connect(memory)
-    found = {json.loads(text)["function"]: (key, json.loads(text))
-             for key, text in db.execute("SELECT key, result FROM answers")}
+    found = {}
+    for key, text in db.execute("SELECT key, result FROM answers"):
+        stored = json.loads(text)
+        found[stored["function"], stored["property"]] = (key, stored)
     db.close()
     return found
 
 
-def overwrite(memory, key: str, text: str, verdict: str) -> None:
+def overwrite(memory, key: str, text: str) -> None:
     db = sqlite3.connect(memory)
-    db.execute("UPDATE answers SET verdict = ?, result = ? WHERE key = ?", (verdict, text, key))
+    db.execute("UPDATE answers SET result = ? WHERE key = ?", (text, key))
     db.commit()
     db.close()
+
+
+def plant(memory, path, function: str, prop: str, forged: dict) -> None:
+    """Write `forged` where the answer to (function, prop) would be kept, as anyone who can write the
+    store can: the key is a digest of public things."""
+    source = load(str(path), CheckOptions())
+    key = question_key(source.lower(function), prop, {"language": source.language, **source.details})
+    store = ProofMemory(memory)
+    store.store(key, 10.0, Result.from_json(forged))
+    store.close()
 
 
 def moved_to(certificate: dict, path, function: str) -> dict:
@@ -68,14 +84,15 @@ def essay(request, tmp_path):
     return path, tmp_path / "proofs.sqlite"
 
 
-def test_a_no_edited_into_a_yes_with_a_made_up_ranking_is_caught(essay, capfd):
+def test_g2s_no_planted_as_a_yes_with_a_made_up_ranking_is_caught(essay, capfd):
     path, memory = essay
-    assert ask(path, memory, "g").verdict == Verdict.YES and ask(path, memory, "g2").verdict == Verdict.NO
-    stored = rows(memory)
-    key, g2 = stored["g2"]
-    forged = {**g2, "verdict": "yes", "reason": "", "witness": None, "reproducer": None,
-              "certificate": moved_to(stored["g"][1]["certificate"], path, "g2")}  # g's ranking x, invariant 0 < y
-    overwrite(memory, key, json.dumps(forged), "yes")
+    g = ask(path, memory, "g")
+    g2 = ask(path, memory, "g2")
+    assert g.verdict == Verdict.YES and g2.verdict == Verdict.NO
+    assert ("g2", "terminates") not in rows(memory)  # a no of terminates is never kept
+    forged = {**g2.to_json(), "verdict": "yes", "reason": "", "witness": None, "reproducer": None,
+              "certificate": moved_to(g.certificate, path, "g2")}  # g's ranking x and invariant 0 < y
+    plant(memory, path, "g2", "terminates", forged)
     capfd.readouterr()
 
     again = ask(path, memory, "g2")
@@ -85,27 +102,31 @@ def test_a_no_edited_into_a_yes_with_a_made_up_ranking_is_caught(essay, capfd):
     assert "the stored yes fails its re-check: certificate fails" in discarded
     assert "loops are not the function's" not in discarded  # the made-up ranking was checked, and failed
     assert capfd.readouterr().err.count("was discarded") == 1
-    assert rows(memory)["g2"][1]["verdict"] == "no"  # the fresh answer replaced the forged one
+    assert ("g2", "terminates") not in rows(memory)  # deleted
 
     third = ask(path, memory, "g2")  # said once: the forged entry is gone
-    assert third.verdict == Verdict.NO and third.details["from_memory"] and "memory_discarded" not in third.details
+    assert third.verdict == Verdict.NO and "memory_discarded" not in third.details
     assert "discarded" not in capfd.readouterr().err
 
 
-def test_a_yes_edited_into_a_no_with_a_made_up_witness_is_caught(essay, capfd):
+@pytest.mark.parametrize(("function", "prop", "why"), [
+    ("f", "returns-true", "the stored no fails its re-check: witness does not replay: returned"),
+    ("g", "terminates", "a stored no of terminates is never kept"),
+])
+def test_a_yes_planted_as_a_no_with_a_made_up_witness_is_caught(essay, capfd, function, prop, why):
     path, memory = essay
-    assert ask(path, memory, "g").verdict == Verdict.YES
-    key, g = rows(memory)["g"]
-    forged = {**g, "verdict": "no", "certificate": None, "reason": "g(x=5, y=1) never returns",
+    assert ask(path, memory, function, prop).verdict == Verdict.YES
+    key, stored = rows(memory)[function, prop]
+    forged = {**stored, "verdict": "no", "certificate": None, "reason": f"{function}(x=5, y=1) fails",
               "witness": {"inputs": {"x": 5, "y": 1}, "why": "made up", "cycle": [1, 2], "nondet": [],
                           "replay": {"confirmed": True, "observed": "still running"}},
               "reproducer": "rm -rf ~  # a planted reproducer must never be shown"}
-    overwrite(memory, key, json.dumps(forged), "no")
+    overwrite(memory, key, json.dumps(forged))
     capfd.readouterr()
 
-    again = ask(path, memory, "g")
+    again = ask(path, memory, function, prop)
     assert again.verdict == Verdict.YES and not again.details.get("from_memory")
-    assert "the stored no fails its re-check: witness does not replay: returned" in again.details["memory_discarded"]
+    assert why in again.details["memory_discarded"]
     assert "rm -rf" not in (again.reproducer or "")
     assert capfd.readouterr().err.count("was discarded") == 1
 
@@ -114,34 +135,35 @@ def test_a_yes_edited_into_a_no_with_a_made_up_witness_is_caught(essay, capfd):
 def test_a_row_that_is_not_this_questions_answer_is_discarded(tmp_path, row, capfd):
     path, memory = tmp_path / "essay.c", tmp_path / "proofs.sqlite"
     path.write_text(ESSAY["c"])
+    ask(path, memory, "f", "returns-true")
     ask(path, memory, "g")
-    ask(path, memory, "g2")
     stored = rows(memory)
-    key, g2 = stored["g2"]
+    key, g = stored["g", "terminates"]
     text = {"not JSON": '{"verdict": "yes", "file": ',
-            "wrong types": json.dumps({**g2, "verdict": "yes", "details": ["no"]}),
-            "another question": json.dumps(stored["g"][1])}[row]  # g's valid yes, under g2's key
-    overwrite(memory, key, text, "yes")
-    again = ask(path, memory, "g2")
-    assert again.verdict == Verdict.NO and "memory_discarded" in again.details
+            "wrong types": json.dumps({**g, "details": ["no"]}),
+            "another question": json.dumps(stored["f", "returns-true"][1])}[row]  # f's valid yes, under g's key
+    overwrite(memory, key, text)
+    again = ask(path, memory, "g")
+    assert again.verdict == Verdict.YES and "memory_discarded" in again.details
     assert capfd.readouterr().err.count("was discarded") == 1
 
 
-def test_an_answer_whose_evidence_holds_is_served_from_memory_and_its_witness_run_again(tmp_path, monkeypatch):
+def test_a_no_whose_witness_fails_again_is_served_from_memory_with_the_run_just_made(tmp_path, monkeypatch):
     path, memory = tmp_path / "essay.c", tmp_path / "proofs.sqlite"
     path.write_text(ESSAY["c"])
-    first = ask(path, memory, "g2")
-    key, g2 = rows(memory)["g2"]
-    overwrite(memory, key, json.dumps({**g2, "reproducer": "echo planted"}), "no")  # the witness is intact
+    first = ask(path, memory, "g2", "no-overflow")
+    assert first.verdict == Verdict.NO
+    key, g2 = rows(memory)["g2", "no-overflow"]
+    overwrite(memory, key, json.dumps({**g2, "reproducer": "echo planted"}))  # the witness is intact
 
     def no_analysis(*args, **kwargs):
         raise AssertionError("an answer whose evidence holds was analysed again")
 
     monkeypatch.setattr("solomonic.reason.api.analyse", no_analysis)
-    again = ask(path, memory, "g2")
+    again = ask(path, memory, "g2", "no-overflow")
     assert again.verdict == Verdict.NO and again.details["from_memory"]
     assert again.witness["inputs"] == first.witness["inputs"]
-    assert again.details["rechecked"].startswith("witness replayed: ")
+    assert again.details["rechecked"].startswith("witness replayed: undefined behaviour")
     assert again.reproducer != "echo planted" and "g2(" in again.reproducer  # the script of the run just made
 
 
@@ -150,20 +172,21 @@ def test_an_unknown_is_served_unchecked_only_to_a_question_with_no_more_time(tmp
     path, memory = tmp_path / "essay.c", str(tmp_path / "proofs.sqlite")
     path.write_text(ESSAY["c"])
     function = load(str(path), CheckOptions()).lower("g2")
-    unknown = Result(function.file, function.name, "terminates", Verdict.UNKNOWN, reason="timeout")
-    decided = Result(function.file, function.name, "terminates", Verdict.NO, reason="decided with more time")
+    unknown = Result(function.file, function.name, "assert", Verdict.UNKNOWN, reason="timeout")
+    decided = Result(function.file, function.name, "assert", Verdict.YES, reason="decided with more time")
 
     def not_asked() -> Result:
         raise AssertionError("analysed although an unknown with as much time is stored")
 
-    assert remembered(memory, function, "terminates", {}, 5.0, lambda: unknown).verdict == Verdict.UNKNOWN
-    served = remembered(memory, function, "terminates", {}, 5.0, not_asked)
+    assert remembered(memory, function, "assert", {}, 5.0, lambda: unknown).verdict == Verdict.UNKNOWN
+    served = remembered(memory, function, "assert", {}, 5.0, not_asked)
     assert served.verdict == Verdict.UNKNOWN and served.details["from_memory"] and "rechecked" not in served.details
-    assert remembered(memory, function, "terminates", {}, 30.0, lambda: decided) is decided
+    assert remembered(memory, function, "assert", {}, 30.0, lambda: decided) is decided
 
 
-def test_a_non_termination_witness_runs_as_long_as_the_analysis_required_whatever_the_timeout(tmp_path, monkeypatch):
-    """A stored no of `terminates` asked with --timeout 0.5 must not be confirmed by a run of 0.5 s: a loop
+def test_recheck_runs_a_non_termination_witness_as_long_as_the_analysis_did_whatever_the_timeout(tmp_path,
+                                                                                                  monkeypatch):
+    """`solomonic recheck --timeout 0.5` must not confirm a no of terminates by a run of 0.5 s: a loop
     that ends after one second would pass."""
     from solomonic.reason.engines.evidence import confirm
     from solomonic.reason.engines.termination.lasso import REPLAY_S
@@ -188,27 +211,30 @@ def test_a_c_witness_that_read_an_uninitialised_array_is_served_from_memory(tmp_
     they are, as the analysis did: only the values of calls feed the harness."""
     path, memory = tmp_path / "ring.c", tmp_path / "proofs.sqlite"
     path.write_text("extern _Bool __VERIFIER_nondet_bool(void);\n"
+                    "extern void __VERIFIER_assert(int);\n"
                     "int main(void) {\n  int a[5];\n  unsigned len = 0;\n"
-                    "  while (__VERIFIER_nondet_bool()) {\n    if (len == 4) len = 0;\n    a[len] = 0;\n    len++;\n  }\n"
-                    "  return 1;\n}\n")
-    first = ask(path, memory, "main")
+                    "  while (__VERIFIER_nondet_bool()) {\n"
+                    "    if (len == 4) len = 0;\n    a[len] = 0;\n    len++;\n  }\n"
+                    "  __VERIFIER_assert(len < 4);\n  return 1;\n}\n")
+    first = ask(path, memory, "main", "assert")
     assert first.verdict == Verdict.NO
     assert any(isinstance(read["value"], dict) for read in first.witness["nondet"])  # the array read
-    again = ask(path, memory, "main")
+    again = ask(path, memory, "main", "assert")
     assert again.verdict == Verdict.NO and again.details["from_memory"] and "memory_discarded" not in again.details
 
 
-def test_the_command_line_says_the_forged_answer_was_discarded(tmp_path):
+def test_the_command_line_says_the_planted_answer_was_discarded(tmp_path):
+    """The issue's case: after `check` answered g2 "terminates: NO", a row saying YES with a made-up
+    ranking; the next `check` answers NO again and says once that the row was discarded."""
     path, memory = tmp_path / "essay.c", tmp_path / "proofs.sqlite"
     path.write_text(ESSAY["c"])
     command = [sys.executable, "-m", "solomonic", "check", str(path), "-p", "terminates", "--memory", str(memory)]
     subprocess.run(command, capture_output=True, text=True, timeout=120)
-    stored = rows(memory)
-    key, g2 = stored["g2"]
-    overwrite(memory, key, json.dumps({**g2, "verdict": "yes", "witness": None,
-                                       "certificate": stored["g"][1]["certificate"]}), "yes")
+    g = rows(memory)["g", "terminates"][1]
+    forged = {**g, "function": "g2", "certificate": moved_to(g["certificate"], path, "g2")}
+    plant(memory, path, "g2", "terminates", forged)
     done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert "g2: terminates: NO" in done.stdout and "g: terminates: YES" in done.stdout
-    assert done.stdout.count("from memory") == 1  # g's, re-checked; g2's forged yes is not served
+    assert done.stdout.count("from memory") == 2  # f's and g's, re-checked; g2's planted yes is not served
     (warning,) = done.stderr.splitlines()
     assert "g2 (terminates)" in warning and "the stored yes fails its re-check: certificate fails" in warning

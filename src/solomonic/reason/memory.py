@@ -11,13 +11,13 @@ one short transaction per write); a corrupt or foreign file is set aside with a 
 The store is a file anyone with access may have written (a CI cache restored from another branch, a
 file shared between users), so no answer is served on its word: before a yes or a no is served, its
 evidence is checked against the function as it is lowered now, by the check `solomonic recheck` makes
-(`engines.evidence.confirm`): a yes's certificate checked again (milliseconds), a no's witness run
-again for real (the run the analysis made to confirm it; a non-termination witness must still be
-running after REPLAY_S). An entry that fails, that does not read as a result, or that answers another
-question is deleted, reported once (`memory_discarded` in the new answer's details, which JSON output
-shows, and a warning on stderr) and the question analysed afresh. An unknown carries no evidence to
-check; it is served only to a question asked with no more time than it had (more time may decide it),
-and serving one can never make an answer wrong, only withhold one.
+(`engines.evidence.confirm`): a yes's certificate checked again, a no's witness run again for real,
+which must show the violation again. A no of `terminates` is not kept at all (`kept` says why). An
+entry that fails, that does not read as a result, or that answers another question is deleted,
+reported once (`memory_discarded` in the new answer's details, which JSON output shows, and a warning
+on stderr) and the question analysed afresh. An unknown carries no evidence to check; it is served
+only to a question asked with no more time than it had (more time may decide it), and serving one can
+never make an answer wrong, only withhold one.
 """
 
 from __future__ import annotations
@@ -150,6 +150,15 @@ _FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
     "seconds": (int, float), "line": int, "language": str, "details": dict}
 
 
+def kept(result: Result) -> bool:
+    """Whether an answer may be kept and served: not a no of `terminates`. That no stands on the search's
+    proof (a state that comes back, a closed recurrent set, a repeated call) together with a real run still
+    going when its time is up; a run alone shows nothing (a loop that ends a minute later is still going
+    after two seconds), and no check of the proof apart from the search exists yet. Analysing it again
+    costs about what running its witness again would (bench termination: 2.7 s against 2.7 s)."""
+    return not (result.property == "terminates" and result.verdict == Verdict.NO)
+
+
 def recall(memory: ProofMemory, key: str, function: Function, prop: str, timeout_s: float) -> Result | str | None:
     """The stored answer to this question if its evidence holds of `function` now, a no's witness and
     reproducer those of the run just made; None where nothing is stored; else why the entry is unfit."""
@@ -166,6 +175,8 @@ def recall(memory: ProofMemory, key: str, function: Function, prop: str, timeout
         return f"the stored entry does not read as a result (wrong type of {', '.join(misshapen)})"
     if (found.file, found.function, found.property) != (function.file, function.name, prop):
         return f"the stored entry answers another question ({found.function}, {found.property} in {found.file})"
+    if not kept(found):
+        return f"a stored {found.verdict.value} of {prop} is never kept, so this one was written by something else"
     checked = confirm(function, found, timeout_s)
     if checked.confirmed is False:
         return f"the stored {found.verdict.value} fails its re-check: {checked.message}"
@@ -206,7 +217,8 @@ def remembered(memory_path: str | None, function: Function, prop: str, semantics
         if found is not None:
             memory.forget(key)
         result = analyse()
-        memory.store(key, timeout_s, result)
+        if kept(result):
+            memory.store(key, timeout_s, result)
         if found is not None:
             result.details = {**result.details, "memory_discarded": f"{found} (deleted from {memory.path})"}
         return result

@@ -50,7 +50,8 @@ def _confirm(function: Function, result: Result, timeout_s: float) -> Confirmati
         problem = check_certificate(function, result.certificate or {}, timeout_s)
     else:
         problem = _check_proof(function, result, timeout_s)
-    return Confirmation(problem is None, "certificate re-checked" if problem is None else f"certificate fails: {problem}")
+    said = "certificate re-checked" if problem is None else f"certificate fails: {problem}"
+    return Confirmation(problem is None, said)
 
 
 def _check_proof(function: Function, r: Result, timeout_s: float) -> str | None:
@@ -89,7 +90,8 @@ def _replay(function: Function, r: Result, timeout_s: float) -> Confirmation:
 
     inputs = {i.var: int(given[i.display]) for i in function.inputs}
     reads = [NondetRead(n["origin"], n["type"], n["value"], n["line"]) for n in witness.get("nondet", [])]
-    outcome = replay_c(function, inputs, Trace(reads=reads), r.property, timeout_s, recursion="repeated_call" in witness)
+    outcome = replay_c(function, inputs, Trace(reads=reads), r.property, timeout_s,
+                       recursion="repeated_call" in witness)
     return _replayed(outcome.confirmed, outcome.observed, outcome.reproducer)
 
 
