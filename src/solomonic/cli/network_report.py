@@ -8,6 +8,7 @@ from solomonic.network.model import Flow
 from solomonic.network.result import Trace
 
 if TYPE_CHECKING:
+    from solomonic.network.exposure import Exposed, Finding
     from solomonic.network.reachable import Answer
 
 _PROTOCOLS = {6: "tcp", 17: "udp", 1: "icmp"}
@@ -40,4 +41,27 @@ def reachable_text(source: str, destination: str, answer: Answer) -> str:
         lines.append(f"    path: {' > '.join(answer.witness.hops)}")
     for blocked in answer.blocked_by:
         lines.append(f"  blocked: {' > '.join(blocked.path)}: {blocked.reason}")
+    return "\n".join(lines)
+
+
+def exposed_text(exposed: Exposed) -> str:
+    if exposed.low is not None:
+        name = _PROTOCOLS[exposed.protocol]
+        return f"{name}/{exposed.low}" + ("" if exposed.low == exposed.high else f"-{exposed.high}")
+    if exposed.protocol == exposed.last:
+        return _PROTOCOLS.get(exposed.protocol, f"protocol {exposed.protocol}")
+    return f"protocols {exposed.protocol}-{exposed.last}"
+
+
+def exposure_text(findings: list[Finding]) -> str:
+    if not findings:
+        return "nothing in the snapshot is reachable from the internet"
+    lines = []
+    for finding in findings:
+        interface = finding.interface
+        addresses = ", ".join([*map(str, interface.private_ips), *(str(p) for _, p in interface.public_ips)])
+        named = f"{interface.node} ({interface.id}: {addresses})"
+        lines.append(f"{named}: {', '.join(map(exposed_text, finding.exposed)) or 'nothing known'}")
+        lines.extend(f"  witness for {exposed_text(e)}: {packet_text(e.witness.flow)}" for e in finding.exposed)
+        lines.extend(f"  unknown: {reason}" for reason in finding.unknown)
     return "\n".join(lines)

@@ -163,8 +163,8 @@ def answer(snapshot: Snapshot, question: Question) -> Answer:
             elif path.end == "dead":
                 blocked.append(Blocked(path.hops, (path.blocker,) if path.blocker else (), path.reason))
             else:
-                replayed = trace(snapshot, source, _flow(solver.model(), packet))
-                if _confirmed(snapshot, question.goal, replayed):
+                replayed = trace(snapshot, source, flow(solver.model(), packet))
+                if confirmed(snapshot, question.goal, replayed):
                     return Answer("reachable", replayed, (), _why(path, replayed), count, snapshot.warnings)
                 unknown.append(path.reason if path.end == "unknown" else
                                f"a packet the encoding delivers along {' > '.join(path.hops)} is "
@@ -176,7 +176,7 @@ def answer(snapshot: Snapshot, question: Question) -> Answer:
                   "blocked or ending elsewhere", count, snapshot.warnings)
 
 
-def _flow(model: z3.ModelRef, packet: Packet) -> Flow:
+def flow(model: z3.ModelRef, packet: Packet) -> Flow:
     def value(term: z3.BitVecRef) -> int:
         return model.eval(term, model_completion=True).as_long()  # type: ignore[union-attr, no-any-return]
 
@@ -189,7 +189,7 @@ def _flow(model: z3.ModelRef, packet: Packet) -> Flow:
     return Flow(src, dst, protocol)
 
 
-def _confirmed(snapshot: Snapshot, goal: Goal, replayed: Trace) -> bool:
+def confirmed(snapshot: Snapshot, goal: Goal, replayed: Trace) -> bool:
     """`trace` delivers the packet where the question wants it (it names an interface by its instance)."""
     if replayed.disposition == "exits-network":
         return goal.exits
