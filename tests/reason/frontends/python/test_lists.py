@@ -365,3 +365,16 @@ def test_lists_of_other_values_and_lists_kept_in_objects_stay_values_of_unknown_
     path = write(tmp_path, source)
     assert one(path, "Node.__init__").verdict == Verdict.YES
     assert one(path, "words").verdict == Verdict.YES
+
+
+def test_a_recursive_function_keeps_its_lists_values_of_unknown_type(tmp_path):
+    """A procedure's variables would have to be each activation's own to hold a list: as before."""
+    path = write(tmp_path, """
+        def depth(n: int) -> int:
+            if n <= 0:
+                return 0
+            marks = [n, n]
+            return depth(n - 1) + len(marks)
+    """)
+    r = one(path, "depth")
+    assert r.verdict == Verdict.YES and any("values of unknown type" in a for a in r.assumptions), r.assumptions

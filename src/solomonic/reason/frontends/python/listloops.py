@@ -118,7 +118,7 @@ class ListLoopLowering(ListLowering):
     def comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp) -> PyValue:
         """`[e for x in it if c ...]`: a fresh list, and the loops that append to it (the first iterable
         evaluated here; the comprehension's own variables renamed apart, since they are its own scope)."""
-        if not isinstance(node, ast.ListComp):
+        if not isinstance(node, ast.ListComp) or self.in_procedure():
             return super().comprehension(node)
         for gen in node.generators:
             if gen.is_async:
@@ -296,7 +296,7 @@ class ListLoopLowering(ListLowering):
                 return self.operation(node)
             raise self.unsupported(f"`{_code(node)}`: a list added to something other than a list of ints", node)
         line = getattr(node, "lineno", self.fn.lineno)
-        joined = ListRef(self.b.temp("list", ELEMENTS), self.b.temp("len", INT), fresh=True)
+        joined = self.fresh_list()
         self.b.assign(joined.elems, left.elems, line)
         self.b.assign(joined.length, left.length, line)
         self.append_all(joined, right, line)

@@ -83,7 +83,7 @@ class ListLowering(CallLowering):
     def new_list(self, line: int, elements: list[Expr] | None = None, fill: Expr | None = None,
                  length: Expr | None = None) -> ListRef:
         """A fresh list: the given elements, or `length` copies of `fill`."""
-        ref = ListRef(self.b.temp("list", ELEMENTS), self.b.temp("len", INT), fresh=True)
+        ref = self.fresh_list()
         array: Expr = App("constarray", (fill if fill is not None else const(0, INT),), ELEMENTS)
         for k, e in enumerate(elements or []):
             array = App("store", (array, const(k, INT), e), ELEMENTS)
@@ -99,7 +99,8 @@ class ListLowering(CallLowering):
 
     def display(self, node: ast.List | ast.Tuple | ast.Set | ast.Dict) -> PyValue:
         """`[a, b]` of ints is a list; with another element (or `*xs`), a value of unknown type as before."""
-        if not isinstance(node, ast.List) or any(isinstance(e, ast.Starred) for e in node.elts):
+        if not isinstance(node, ast.List) or any(isinstance(e, ast.Starred) for e in node.elts) or \
+                self.in_procedure():
             return super().display(node)
         values = [self.expression(e, allow_none=True) for e in node.elts]
         if any(v.opaque or v.none != FALSE for v in values):
@@ -109,7 +110,7 @@ class ListLowering(CallLowering):
     def binop(self, op: ast.operator, left_node: ast.expr, right_node: ast.expr, node: ast.AST) -> PyValue:
         """`[v] * n` and `n * [v]`: n copies of v (none where n <= 0)."""
         sides = (left_node, right_node)
-        if not (isinstance(op, ast.Mult) and any(isinstance(s, ast.List) for s in sides)):
+        if not (isinstance(op, ast.Mult) and any(isinstance(s, ast.List) for s in sides)) or self.in_procedure():
             return super().binop(op, left_node, right_node, node)
         seq = left_node if isinstance(left_node, ast.List) else right_node
         assert isinstance(seq, ast.List)
@@ -147,7 +148,7 @@ class ListLowering(CallLowering):
         if source.list is None:  # list() of a string, a value of unknown type: a call not modelled
             self.note_call(node.func)
             return self.unknown(node, f"the call `{_code(node)}`", call=True)
-        copy = ListRef(self.b.temp("list", ELEMENTS), self.b.temp("len", INT), fresh=True)
+        copy = self.fresh_list()
         self.b.assign(copy.elems, source.list.elems, node.lineno)
         self.b.assign(copy.length, source.list.length, node.lineno)
         return self.made(copy)
@@ -227,10 +228,10 @@ class ListLowering(CallLowering):
         """`[a] if c else []`: where a branch makes a list, both must make new ones (a name's list chosen
         by a condition would be one of two lists under no one name); the chosen one is copied into a new
         pair, evaluating only its own branch."""
-        if not (self.may_be_list(body) or self.may_be_list(orelse)):
+        if not (self.may_be_list(body) or self.may_be_list(orelse)) or self.in_procedure():
             return super().conditional(cond, body, orelse, node)
         line = getattr(node, "lineno", self.fn.lineno)
-        chosen = ListRef(self.b.temp("list", ELEMENTS), self.b.temp("len", INT), fresh=True)
+        chosen = self.fresh_list()
         join = self.b.location(line)
         lists = True
         for branch, taken in zip(self.b.branch(cond, line), (body, orelse)):
@@ -322,7 +323,7 @@ class ListLowering(CallLowering):
         func = node.func
         if isinstance(func, ast.Attribute) and self.named_list(func.value) is not None:
             return self.method(node, func)
-        if isinstance(func, ast.Name) and func.id == "list" and self.is_builtin("list"):
+        if isinstance(func, ast.Name) and func.id == "list" and self.is_builtin("list") and not self.in_procedure():
             return self.list_call(node)
         return super().call(node)
 

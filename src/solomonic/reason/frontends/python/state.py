@@ -150,11 +150,23 @@ class LoweringState:
         ref = frame.lists.get(name)
         written = name in self.list_names_in(frame.fn) or frame.prefix + name in self.listed_names
         if ref is None and written and frame.prefix + name not in self.plain_names:
-            if frame.procedure:  # its variables would have to be an activation's own: not modelled
-                raise self.unsupported(f"the list `{name}` in the recursive function `{frame.fn.name}`", frame.fn)
+            if self.in_procedure():  # lowered again as a plain variable: a value of unknown type, as before
+                self.found_plain.add(frame.prefix + name)
+                raise self.unsupported(f"the list `{name}` in a recursive function", frame.fn)
             ref = frame.lists[name] = ListRef(Var(frame.prefix + name, ELEMENTS), Var(frame.prefix + name + "$len", INT))
             self.local_lists.add(ref.elems.name)
         return ref
+
+    def in_procedure(self) -> bool:
+        """Whether the code being lowered is a recursive function's body (a procedure, called, not inlined),
+        whose variables would have to be each activation's own to hold lists: there lists are not modelled
+        (values of unknown type, as before)."""
+        return any(frame.procedure for frame in self.frames)
+
+    def fresh_list(self) -> ListRef:
+        """A pair of temporaries for a list just made."""
+        assert not self.in_procedure()  # the makers of lists leave them to opaque.py there
+        return ListRef(self.b.temp("list", ELEMENTS), self.b.temp("len", INT), fresh=True)
 
     def unmodelled_use(self, ref: ListRef) -> None:
         """A list is used in a way the model does not follow (passed to code not modelled, a bound method
