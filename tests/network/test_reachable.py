@@ -107,3 +107,20 @@ def test_unreachable_exits_zero_and_bad_input_two(capsys, tmp_path):
     assert main(["network", "reachable", snapshot, "--from", "i-nope", "--to", "eni-db"]) == 2
     assert main(["network", "reachable", snapshot, "--from", "i-web", "--to", "eni-db", "--protocol", "icmp",
                  "--dst-port", "1"]) == 2
+
+
+def test_a_virtual_private_gateway_carries_only_what_its_static_routes_hold():
+    net = (two_tier().vpn_gateway("vgw-1", "vpc-1").vpn_connection("vpn-1", "vgw-1", "192.168.0.0/20")
+           .route("rtb-app", "192.168.0.0/16", "vgw-1"))
+    assert ask(net, "i-app", "192.168.1.0/24").verdict == "reachable"
+    result = ask(net, "i-app", "192.168.40.0/24")
+    assert result.verdict == "unreachable" and ("vgw-1",) in [b.components for b in result.blocked_by]
+    learning = net.vpn_connection("vpn-2", "vgw-1", static=False, accepted=(3, 3))
+    assert ask(learning, "i-app", "192.168.40.0/24").verdict == "unknown"
+
+
+def test_a_virtual_private_gateway_of_another_vpc_is_a_dead_end():
+    net = (two_tier().vpc("vpc-2", "10.1.0.0/16").vpn_gateway("vgw-2", "vpc-2")
+           .vpn_connection("vpn-1", "vgw-2", "192.168.0.0/16").route("rtb-app", "192.168.0.0/16", "vgw-2"))
+    result = ask(net, "i-app", "192.168.1.1")
+    assert result.verdict == "unreachable" and ("vgw-2",) in [b.components for b in result.blocked_by]

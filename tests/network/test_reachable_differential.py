@@ -21,6 +21,20 @@ from tests.network.test_properties import networks
 INTERNET_SOURCES = tuple(IPv4Address(a) for a in ("8.8.4.4", "52.0.0.99", "198.51.100.7"))
 ICMP_TYPES = (0, 3, 8)
 
+@st.composite
+def networks_with_a_vpn(draw):
+    """The property tests' networks, some with a virtual private gateway on vpc-1 (a static connection, maybe
+    a BGP one, maybe detached) that subnet-a's table routes 8.0.0.0/8 or 10.1.0.0/16 to."""
+    net = draw(networks())
+    if draw(st.booleans()):
+        net.vpn_gateway("vgw-1", draw(st.sampled_from(("vpc-1", None))))
+        net.vpn_connection("vpn-1", "vgw-1", draw(st.sampled_from(("8.8.0.0/16", "10.1.1.0/24", "8.8.8.8/32"))))
+        if draw(st.booleans()):
+            net.vpn_connection("vpn-2", "vgw-1", static=False, accepted=(draw(st.sampled_from((0, 2))),))
+        net.route("rtb-subnet-a", draw(st.sampled_from(("8.0.0.0/8", "10.1.0.0/16"))), "vgw-1")
+    return net
+
+
 questions = st.tuples(
     st.sampled_from(("i-a", "i-b", "i-c", "internet")),
     st.sampled_from(("i-a", "i-b", "i-c", "10.0.1.10", "10.1.1.10", "52.0.0.10", "8.8.8.8", "10.0.9.9",
@@ -56,7 +70,7 @@ def delivered(snapshot, question: Question, fate) -> bool:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(networks(), questions)
+@given(networks_with_a_vpn(), questions)
 def test_reachable_agrees_with_every_traced_packet(net, asked):
     source, destination, protocol, ports = asked
     snapshot = net.build()

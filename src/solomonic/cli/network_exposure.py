@@ -17,7 +17,7 @@ EPILOG = """\
 Every network interface the internet can reach (an instance's or a bare interface's; a gateway's
 and a load balancer's are left out), with the protocols and port ranges that reach it, merged into
 ranges, and one witness packet per range that `trace` delivers. Along a path the symbolic encoding
-does not model (transit and virtual private gateways, endpoints, appliances) the interface's
+does not model (transit gateways, interface endpoints, appliances) the interface's
 exposure is unknown unless `trace` delivers the packet, and the reason is given.
 
 example (benchmarks/network/public-private-nat):

@@ -8,7 +8,8 @@ the destination, each public address the internet can deliver to — adding the 
 check, a NAT gateway's protocols) is a *filter* step, named after its component, so that an unsat core names
 what blocks a path. A path ends `delivered` (at the goal), `dead` (somewhere else: no route, a blackhole, no
 interface, another interface; `blocker` names it) or `unknown` (something not encoded: transit gateways,
-virtual private gateways, endpoints, appliances, load balancers, a construct `encode` refuses).
+appliances, load balancers, a construct `encode` refuses). Virtual private gateways and gateway endpoints
+are `encode_exits`.
 
 The paths are finite: every hop is a resource, peering is not transitive, and a walk longer than `MAX_HOPS`
 (a loop of routes) ends unknown. Where the destination is the question's own constant, the interfaces and
@@ -25,7 +26,7 @@ from typing import Literal
 
 import z3
 
-from solomonic.network import encode
+from solomonic.network import encode, encode_exits
 from solomonic.network.encode import Packet, Unencoded, address, within
 from solomonic.network.model import ICMP, TCP, UDP, Interface, NetworkAcl, RouteTable, Snapshot, Subnet
 
@@ -186,9 +187,23 @@ class Walk:
                 yield from self.nat_gateway(target, subnet, picked)
             elif target.startswith("pcx-"):
                 yield from self.peering(target, subnet.vpc_id, picked)
+            elif target.startswith(("vgw-", "vpce-")):
+                outcomes = (encode_exits.vpn_gateway(self.snapshot, target, subnet.vpc_id, picked.dst)
+                            if target.startswith("vgw-") else
+                            [encode_exits.gateway_endpoint(self.snapshot, target, subnet.vpc_id)])
+                for outcome in outcomes:
+                    yield self.leaves(picked.hop(target).step("branch", target, outcome.reason, outcome.when),
+                                      outcome.way, outcome.reason, outcome.blocker)
             else:
                 yield self.end(picked.hop(target), "unknown", f"{table.id} routes it to {target}, which the "
                                                               "symbolic encoding does not model yet")
+
+    def leaves(self, state: _State, way: str, reason: str, blocker: str | None) -> Path:
+        """A path's end outside the snapshot ("exits": delivered where the question counts leaving)."""
+        if way == "exits":
+            return self.end(state, "delivered" if self.goal.exits else "dead", reason,
+                            None if self.goal.exits else state.hops[-1])
+        return self.end(state, "unknown" if way == "unknown" else "dead", reason, blocker)
 
     def deliver(self, vpc_id: str, state: _State) -> Iterator[Path]:
         earlier: list[z3.BoolRef] = []
