@@ -81,3 +81,18 @@ def test_every_packet_trace_delivers_from_the_internet_is_within_an_exposed_rang
                 assert finding.unknown or any(
                     e.protocol <= protocol <= e.last and (e.low is None or e.low <= port <= e.high)
                     for e in finding.exposed), (packet, finding.exposed)
+
+
+def test_sarif_points_at_the_rule_that_admits_each_range(capsys, tmp_path):
+    snapshot = two_tier().write(tmp_path / "snap")
+    assert main(["network", "exposure", str(snapshot), "--format", "sarif"]) == 1
+    log = json.loads(capsys.readouterr().out)
+    results = log["runs"][0]["results"]
+    assert [r["ruleId"] for r in results] == ["internet-exposure"] * 2
+    groups = json.loads((snapshot / "SecurityGroups.json").read_text())["SecurityGroups"]
+    for result, port in zip(results, (22, 443)):
+        location = result["locations"][0]
+        assert location["physicalLocation"]["artifactLocation"]["uri"].endswith("SecurityGroups.json")
+        _, _, index, key, position = location["logicalLocations"][0]["fullyQualifiedName"].split("/")
+        rule = groups[int(index)][key][int(position)]
+        assert rule["FromPort"] <= port <= rule["ToPort"] and f"tcp/{port}" in result["message"]["text"]

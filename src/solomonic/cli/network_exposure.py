@@ -16,7 +16,8 @@ from solomonic.cli.conventions import EXIT_NO, EXIT_OK, EXIT_UNKNOWN
 EPILOG = """\
 Every network interface the internet can reach (an instance's or a bare interface's; a gateway's
 and a load balancer's are left out), with the protocols and port ranges that reach it, merged into
-ranges, and one witness packet per range that `trace` delivers. Along a path the symbolic encoding
+ranges, and one witness packet per range that `trace` delivers (--format sarif: each range at the
+security-group rule that admits its witness, file and JSON pointer). Along a path the symbolic encoding
 does not model (transit gateways, interface endpoints, appliances) the interface's
 exposure is unknown unless `trace` delivers the packet, and the reason is given.
 
@@ -33,7 +34,7 @@ def add_parser(questions: argparse._SubParsersAction) -> None:
                                     description="What the internet reaches in a snapshot.", epilog=EPILOG,
                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     exposure.add_argument("snapshot", metavar="SNAPSHOT", help="the snapshot directory")
-    exposure.add_argument("--format", choices=["text", "json"], default="text")
+    exposure.add_argument("--format", choices=["text", "json", "sarif"], default="text")
     exposure.set_defaults(run=run)
 
 
@@ -46,7 +47,11 @@ def run(args: argparse.Namespace) -> int:
     for warning in snapshot.warnings:
         print(f"solomonic: warning: {warning}", file=sys.stderr)
     findings = exposure(snapshot)
-    if args.format == "json":
+    if args.format == "sarif":
+        from solomonic.cli.network_sarif import exposure_sarif
+
+        print(exposure_sarif(findings))
+    elif args.format == "json":
         print(json.dumps({"exposed": [finding.to_json() for finding in findings if finding.exposed],
                           "unknown": [finding.to_json() for finding in findings if not finding.exposed],
                           "warnings": list(snapshot.warnings)}, indent=2))

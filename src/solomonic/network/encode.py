@@ -124,10 +124,12 @@ def _peer(snapshot: Snapshot, rule: SecurityGroupRule, peer: z3.BitVecRef,
     return z3.Or([within(peer, cidr) for cidr in cidrs] + [peer == address(member) for member in held])
 
 
-def security_groups(snapshot: Snapshot, interface: Interface, packet: Packet, peer: z3.BitVecRef, ingress: bool,
-                    members: Callable[[str], Iterable[IPv4Address]]) -> z3.BoolRef:
-    """`interface`'s groups admit the packet (`peer`: its source arriving, its destination leaving);
-    `members(group)` gives the private addresses by which a reference to `group` matches the peer here."""
+def security_group_rules(snapshot: Snapshot, interface: Interface, packet: Packet, peer: z3.BitVecRef,
+                         ingress: bool, members: Callable[[str], Iterable[IPv4Address]]
+                         ) -> list[tuple[SecurityGroupRule, z3.BoolRef]]:
+    """Each rule of `interface`'s groups with the packets it admits (`peer`: the source arriving, the
+    destination leaving); `members(group)` gives the private addresses by which a reference to `group`
+    matches the peer here. The groups admit a packet when any rule does."""
     admitted = []
     for name in interface.group_ids:
         group = snapshot.security_groups.get(name)
@@ -135,9 +137,9 @@ def security_groups(snapshot: Snapshot, interface: Interface, packet: Packet, pe
             raise Unencoded(f"{interface.id} is in the security group {name}, which is not in the snapshot")
         for rule in group.ingress if ingress else group.egress:
             icmp = rule.ports if rule.protocol == ICMP else None
-            admitted.append(z3.And(_service(packet, rule.protocol, rule.ports, icmp),
-                                   _peer(snapshot, rule, peer, members)))
-    return z3.Or(admitted)
+            admitted.append((rule, z3.And(_service(packet, rule.protocol, rule.ports, icmp),
+                                          _peer(snapshot, rule, peer, members))))
+    return admitted
 
 
 def network_acl(acl: NetworkAcl, packet: Packet, peer: z3.BitVecRef, egress: bool) -> z3.BoolRef:

@@ -14,15 +14,15 @@ not deliver leaves the interface's exposure partly unknown, saying why.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Network
 from itertools import pairwise
 
 import z3
 
 from solomonic.network.encode import Packet
-from solomonic.network.model import ICMP, TCP, UDP, Interface, Snapshot
-from solomonic.network.paths import Goal, Walk
+from solomonic.network.model import ICMP, TCP, UDP, Interface, Origin, Snapshot
+from solomonic.network.paths import Goal, Path, Walk
 from solomonic.network.reachable import Question, confirmed, constraints, flow
 from solomonic.network.result import Trace
 from solomonic.network.trace import trace
@@ -38,10 +38,12 @@ class Exposed:
     low: int | None
     high: int | None
     witness: Trace
+    rule: Origin | None  # the security-group rule that admits the witness at the interface
 
     def to_json(self) -> dict[str, object]:
         return {"protocol": self.protocol, "protocol_last": self.last, "ports": None if self.low is None else
-                [self.low, self.high], "witness": self.witness.to_json()}
+                [self.low, self.high], "witness": self.witness.to_json(),
+                "rule": None if self.rule is None else {"file": self.rule.file, "pointer": self.rule.pointer}}
 
 
 @dataclass
@@ -79,7 +81,7 @@ def _finding(snapshot: Snapshot, packet: Packet, classes: list[Class], interface
     goal = Goal(tuple(IPv4Network(a) for a in dict.fromkeys(held)), interfaces=frozenset({interface.id}))
     question = Question((None,), goal)
     finding = Finding(interface)
-    found: dict[Class, Trace] = {}
+    found: dict[Class, tuple[Trace, Origin | None]] = {}
     for path in Walk(snapshot, packet, goal, None).paths(constraints(question, packet, None)):
         if path.end == "dead":
             continue
@@ -93,9 +95,10 @@ def _finding(snapshot: Snapshot, packet: Packet, classes: list[Class], interface
             solver.push()
             solver.add(_within(packet, cls))
             if solver.check() == z3.sat:
-                replayed = trace(snapshot, None, flow(solver.model(), packet))
+                model = solver.model()
+                replayed = trace(snapshot, None, flow(model, packet))
                 if confirmed(snapshot, goal, replayed):
-                    found[cls] = replayed
+                    found[cls] = (replayed, _admitting(path, model))
                 elif path.reason not in finding.unknown:
                     finding.unknown.append(path.reason if path.end == "unknown" else
                                            f"a packet the encoding delivers is {replayed.disposition} in trace "
@@ -103,6 +106,16 @@ def _finding(snapshot: Snapshot, packet: Packet, classes: list[Class], interface
             solver.pop()
     finding.exposed = _merged(sorted(found.items(), key=lambda item: item[0]))
     return finding
+
+
+def _admitting(path: Path, model: z3.ModelRef) -> Origin | None:
+    """The first rule of the destination's security groups (the path's last group step) that admits the
+    model's packet."""
+    groups = [step for step in path.steps if step.rules]
+    if not groups:
+        return None
+    return next((rule.origin for rule, admits in groups[-1].rules
+                 if z3.is_true(model.eval(admits, model_completion=True))), None)
 
 
 def _within(packet: Packet, cls: Class) -> z3.BoolRef:
@@ -136,16 +149,17 @@ def _classes(snapshot: Snapshot) -> Iterator[Class]:
                 if low not in (TCP, UDP))
 
 
-def _merged(found: list[tuple[Class, Trace]]) -> list[Exposed]:
-    """Adjacent intervals of one protocol (adjacent protocol numbers, for the others) as one range."""
+def _merged(found: list[tuple[Class, tuple[Trace, Origin | None]]]) -> list[Exposed]:
+    """Adjacent intervals of one protocol (adjacent protocol numbers, for the others) as one range, with the
+    first interval's witness and rule."""
     merged: list[Exposed] = []
-    for (protocol, last, low, high), witness in found:
+    for (protocol, last, low, high), (witness, rule) in found:
         previous = merged[-1] if merged else None
         if previous is not None and low is not None and previous.protocol == protocol and previous.high == low - 1:
-            merged[-1] = Exposed(protocol, last, previous.low, high, previous.witness)
+            merged[-1] = replace(previous, high=high)
         elif (previous is not None and low is None and previous.low is None and protocol != ICMP
               and previous.protocol != ICMP and previous.last == protocol - 1):
-            merged[-1] = Exposed(previous.protocol, last, None, None, previous.witness)
+            merged[-1] = replace(previous, last=last)
         else:
-            merged.append(Exposed(protocol, last, low, high, witness))
+            merged.append(Exposed(protocol, last, low, high, witness, rule))
     return merged

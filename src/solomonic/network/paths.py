@@ -28,7 +28,17 @@ import z3
 
 from solomonic.network import encode, encode_exits
 from solomonic.network.encode import Packet, Unencoded, address, within
-from solomonic.network.model import ICMP, TCP, UDP, Interface, NetworkAcl, RouteTable, Snapshot, Subnet
+from solomonic.network.model import (
+    ICMP,
+    TCP,
+    UDP,
+    Interface,
+    NetworkAcl,
+    RouteTable,
+    SecurityGroupRule,
+    Snapshot,
+    Subnet,
+)
 
 MAX_HOPS = 64
 Kind = Literal["question", "branch", "filter"]
@@ -37,12 +47,14 @@ End = Literal["delivered", "dead", "unknown"]
 
 @dataclass(frozen=True)
 class Step:
-    """One condition of a path: `component` is the resource whose constraint it is."""
+    """One condition of a path: `component` is the resource whose constraint it is; a security groups' step
+    keeps each rule with what it admits (`rules`), so that a finding can point at the rule a packet used."""
 
     kind: Kind
     component: str
     text: str
     formula: z3.BoolRef
+    rules: tuple[tuple[SecurityGroupRule, z3.BoolRef], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,8 +100,9 @@ class _State:
     def hop(self, node: str) -> _State:
         return replace(self, hops=(*self.hops, node))
 
-    def step(self, kind: Kind, component: str, text: str, formula: z3.BoolRef) -> _State:
-        return replace(self, steps=(*self.steps, Step(kind, component, text, formula)))
+    def step(self, kind: Kind, component: str, text: str, formula: z3.BoolRef,
+             rules: tuple[tuple[SecurityGroupRule, z3.BoolRef], ...] = ()) -> _State:
+        return replace(self, steps=(*self.steps, Step(kind, component, text, formula, rules)))
 
 
 class Walk:
@@ -130,14 +143,15 @@ class Walk:
         members = [(value, holder) for value, holder in self.holders(source.vpc_id).items()
                    if self.goal.allows(value)]  # the question's destination is still the packet's own
         try:
-            egress = encode.security_groups(self.snapshot, source, self.packet, state.dst, ingress=False,
-                                            members=lambda g: [value for value, holder in members
-                                                               if g in holder.group_ids])
+            egress = encode.security_group_rules(self.snapshot, source, self.packet, state.dst, ingress=False,
+                                                 members=lambda g: [value for value, holder in members
+                                                                    if g in holder.group_ids])
         except Unencoded as why:
             yield self.end(state, "unknown", str(why))
             return
         state = state.step("filter", _first(source.group_ids, source.id),
-                           f"the egress rules of {_groups(source)} on {source.id}", egress)
+                           f"the egress rules of {_groups(source)} on {source.id}",
+                           z3.Or([admits for _, admits in egress]), tuple(egress))
         yield from self.leave(self.subnet(source.subnet_id), state)
 
     def leave(self, subnet: Subnet | None, state: _State) -> Iterator[Path]:
@@ -251,14 +265,15 @@ class Walk:
             return
         sender = state.sender
         try:
-            ingress = encode.security_groups(
+            ingress = encode.security_group_rules(
                 self.snapshot, target, self.packet, state.src, ingress=True,
                 members=lambda g: sender.private_ips if sender is not None and g in sender.group_ids else ())
         except Unencoded as why:
             yield self.end(state.hop(target.node), "unknown", str(why))
             return
         state = state.hop(target.node).step("filter", _first(target.group_ids, target.id),
-                                            f"the ingress rules of {_groups(target)} on {target.id}", ingress)
+                                            f"the ingress rules of {_groups(target)} on {target.id}",
+                                            z3.Or([admits for _, admits in ingress]), tuple(ingress))
         yield self.reach(state, target, f"{target.node} accepts it")
 
     def internet_gateway(self, name: str, vpc_id: str, state: _State) -> Iterator[Path]:
