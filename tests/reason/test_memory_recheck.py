@@ -238,3 +238,28 @@ def test_the_command_line_says_the_planted_answer_was_discarded(tmp_path):
     assert done.stdout.count("from memory") == 2  # f's and g's, re-checked; g2's planted yes is not served
     (warning,) = done.stderr.splitlines()
     assert "g2 (terminates)" in warning and "the stored yes fails its re-check: certificate fails" in warning
+
+
+def test_svcomp_says_the_planted_answer_was_discarded(tmp_path):
+    """`svcomp` serves the proof memory too: a safe task's stored yes planted as a no with a made-up
+    witness is discarded, said once on stderr, and the task is scored on the fresh analysis."""
+    (tmp_path / "safe.c").write_text(
+        "extern int __VERIFIER_nondet_int(void);\nextern void reach_error(void);\n"
+        "int main(void) {\n  int x = __VERIFIER_nondet_int();\n  if (x > 0 && x < 0) reach_error();\n  return 0;\n}\n")
+    (tmp_path / "safe.yml").write_text(
+        "format_version: '2.0'\ninput_files: 'safe.c'\nproperties:\n"
+        "  - property_file: ../properties/unreach-call.prp\n    expected_verdict: true\n"
+        "options:\n  language: C\n  data_model: ILP32\n")
+    memory, report = tmp_path / "proofs.sqlite", tmp_path / "report.json"
+    command = [sys.executable, "-m", "solomonic", "svcomp", str(tmp_path / "safe.yml"), "--timeout", "20",
+               "--memory", str(memory), "--format", "json", "--output", str(report)]
+    subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
+    ((key, stored),) = rows(memory).values()
+    assert stored["verdict"] == "yes"
+    overwrite(memory, key, json.dumps({**stored, "verdict": "no", "certificate": None,
+                                       "witness": {"inputs": {}, "nondet": [], "why": "made up"}}))
+
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    (task,) = json.loads(report.read_text())["tasks"]
+    assert task["verdict"] == "true" and not task["from_memory"]
+    assert done.stderr.count("was discarded") == 1 and "safe.yml" in done.stderr

@@ -180,7 +180,7 @@ def check(path: str, function: str | None = None, property: str = "all", timeout
             result = Result(path, name, prop, Verdict.UNKNOWN, reason=_failure(outcome.failure, timeout, memory_mb),
                             seconds=round(outcome.seconds, 4), line=source.lines[name], language=source.language)
         result.details = {**result.details, **source.details, "sha256": source.sha256}
-        warn_discarded(result)
+        warn_discarded(f"{result.file}: {result.function} ({result.property})", result.details.get("memory_discarded"))
         results[outcome.key] = result
         if on_result is not None:
             on_result(result)

@@ -189,12 +189,12 @@ def recall(memory: ProofMemory, key: str, function: Function, prop: str, timeout
     return found
 
 
-def warn_discarded(result: Result) -> None:
-    """A warning on stderr where `result` replaces a stored answer that failed its check."""
-    why = result.details.get("memory_discarded")
+def warn_discarded(question: str, why: str | None) -> None:
+    """A warning on stderr where the answer to `question` replaces a stored answer that failed its check
+    (`why`: the new answer's `memory_discarded`; None: nothing was discarded)."""
     if why:
-        print(f"solomonic: warning: {result.file}: {result.function} ({result.property}): the proof memory's "
-              f"answer was discarded: {why}; the question was analysed again", file=sys.stderr)
+        print(f"solomonic: warning: {question}: the proof memory's answer was discarded: {why}; the question "
+              "was analysed again", file=sys.stderr)
 
 
 def remembered(memory_path: str | None, function: Function, prop: str, semantics: dict, timeout_s: float,

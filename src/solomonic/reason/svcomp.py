@@ -18,6 +18,7 @@ import yaml
 
 from solomonic.reason.ir import BadInput, Unsupported
 from solomonic.reason.isolate import Job, run_jobs
+from solomonic.reason.memory import remembered, warn_discarded
 from solomonic.reason.result import SVCOMP_PROPERTIES
 
 POINTS = {("true", True): 2, ("false", False): 1, ("true", False): -32, ("false", True): -16}
@@ -83,7 +84,6 @@ def answer(task: Task, timeout_s: float, memory: str | None = None) -> dict:
     """Runs in the child process."""
     from solomonic.reason.engines.dispatch import Options, analyse
     from solomonic.reason.frontends.c.lower import lower_c, parse_c
-    from solomonic.reason.memory import remembered
 
     try:
         program = parse_c(task.input_file, data_model=task.data_model)
@@ -98,7 +98,7 @@ def answer(task: Task, timeout_s: float, memory: str | None = None) -> dict:
         return {"verdict": "unknown", "reason": str(err)}
     verdict = {"yes": "true", "no": "false"}.get(result.verdict.value, "unknown")
     return {"verdict": verdict, "reason": result.reason, "from_memory": bool(result.details.get("from_memory")),
-            "analysis_seconds": result.seconds}
+            "memory_discarded": result.details.get("memory_discarded"), "analysis_seconds": result.seconds}
 
 
 def score(verdict: str, expected: bool) -> tuple[bool | None, int]:
@@ -120,6 +120,7 @@ def run(paths: list[str], prop: str, timeout_s: float, jobs: int = 1, memory_mb:
         task = by_name[outcome.key]
         answer_ = outcome.value or {"verdict": "unknown", "reason": outcome.failure.splitlines()[0]
                                     if outcome.failure else "no answer"}
+        warn_discarded(task.name, answer_.get("memory_discarded"))
         correct, points = score(answer_["verdict"], task.expected)
         results[task.name] = TaskResult(task.name, prop, str(task.expected).lower(), answer_["verdict"], correct,
                                         points, round(outcome.seconds, 3), answer_["reason"],
