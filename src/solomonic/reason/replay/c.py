@@ -21,6 +21,7 @@ from pathlib import Path
 
 from solomonic.reason.ir import BVType, Function, Var, cfg_variables
 from solomonic.reason.ir.interpret import Trace
+from solomonic.reason.replay import sandbox
 
 EXIT_ASSERT, EXIT_ASSUME, EXIT_EXHAUSTED = 97, 96, 95
 UBSAN_OPTIONS = "halt_on_error=1:exitcode=98:print_stacktrace=0"
@@ -165,20 +166,15 @@ def replay(function: Function, inputs: dict[Var, int], trace: Trace, prop: str, 
         if built.returncode != 0:
             first = next((ln for ln in built.stderr.decode(errors="replace").splitlines() if "error" in ln), "")
             return Replay(False, f"the reproducer does not compile: {first.strip()}", script)
-        try:
-            ran = subprocess.run([exe], capture_output=True, timeout=timeout_s, stdin=subprocess.DEVNULL,
-                                 env={**os.environ, "UBSAN_OPTIONS": UBSAN_OPTIONS},
-                                 preexec_fn=_limit_memory)
-        except subprocess.TimeoutExpired:  # what a non-termination witness must do
+        ran = sandbox.run([exe], tmp, sandbox.Limits(cpu_s=timeout_s + 1), timeout_s,
+                          env={"UBSAN_OPTIONS": UBSAN_OPTIONS})
+        if ran.timed_out:  # what a non-termination witness must do
             return Replay(prop == "terminates", f"the reproducer was still running after {timeout_s:g} s", script)
+        if ran.returncode == -signal.SIGXCPU:
+            return Replay(prop == "terminates", f"the reproducer was still running after {timeout_s:g} s of "
+                                                "CPU time", script)
+    assert ran.returncode is not None
     return _judge(prop, ran.returncode, ran.stderr.decode(errors="replace"), script, recursion)
-
-
-def _limit_memory() -> None:
-    import resource
-
-    limit = 2 << 30
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def _judge(prop: str, code: int, stderr: str, script: str, recursion: bool = False) -> Replay:
