@@ -105,16 +105,23 @@ def _realistic(encoder: Encoder, realism: Realism, query: list[z3.BoolRef], mode
 
 def _try(realism: Realism, query: list[z3.BoolRef], kinds: list[str], actions: list[str],
          deadline: Deadline) -> Request | None:
+    """Each try first with the small slice of its kind; those it leaves undecided again, after all the
+    others, with the large one: one hard try (a set key compared with a policy variable) must not hold up
+    the easy ones behind it (3 s each, of a 10 s question)."""
     tries = ((kind, alternative, CONCRETE_TRY if concrete else ACTION_TRY)  # lazily: examples cost time
              for concrete in (True, False) for kind in kinds for action in actions
              for alternative in realism.action(action, concrete))
-    for kind, alternative, limit in tries:
-        if deadline.expired:
-            break
-        attempt = decide([*query, *realism.values(kind), *alternative], deadline, limit)
-        if attempt.verdict == z3.sat:
-            assert attempt.model is not None
-            return realism.request(attempt.model)
+    undecided: list[tuple[str, list[z3.BoolRef], tuple[int, ...]]] = []
+    for round_tries, slice_index in ((tries, 0), (undecided, 1)):
+        for kind, alternative, slices in round_tries:
+            if deadline.expired:
+                return None
+            attempt = decide([*query, *realism.values(kind), *alternative], deadline, slices[slice_index:][:1])
+            if attempt.verdict == z3.sat:
+                assert attempt.model is not None
+                return realism.request(attempt.model)
+            if attempt.verdict == z3.unknown and slice_index == 0:
+                undecided.append((kind, alternative, slices))
     return None
 
 
