@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping
@@ -15,15 +15,17 @@ from pathlib import Path
 
 from solomonic.reason.ir import Function, Var
 from solomonic.reason.ir.evaluate import ArrayValue, Value
+from solomonic.reason.replay import sandbox
 
-# Runs in the child interpreter: argv = module path, function name, a file of JSON args (a list may be longer
-# than one argv string may be), output file, limits, and
-# whether to watch for a repeated state (a question of termination).
+# Runs in the child interpreter, in the sandbox: argv = the module's private copy, the directory it came
+# from (for its imports of its neighbours), function name, a file of JSON args (a list may be longer than
+# one argv string may be), output file, the seconds the import and the call may each take, and whether to
+# watch for a repeated state (a question of termination). The import and the call have a clock each, so
+# module-level code that never ends is a failed import, never a call still running.
 _RUNNER = r"""
-import dis, importlib.util, json, resource, sys, types
-path, name, args, out, seconds, megabytes, watch = sys.argv[1:8]
-resource.setrlimit(resource.RLIMIT_AS, (int(megabytes) << 20, int(megabytes) << 20))
-resource.setrlimit(resource.RLIMIT_CPU, (int(seconds), int(seconds) + 1))
+import dis, importlib.util, json, signal, sys, types
+path, origin, name, args, out, import_seconds, seconds, watch = sys.argv[1:9]
+sys.path.append(origin)
 lines = []
 report = {"lines": lines}
 # A run proves itself non-terminating when it comes back to a state it was in: the same instruction in
@@ -93,10 +95,18 @@ def tracer(frame, event, arg):
                     raise Repeated
                 seen.add(now)
     return tracer
+class Alarm(BaseException):
+    pass
+def ring(signum, frame):
+    raise Alarm
+signal.signal(signal.SIGALRM, ring)
+phase = "import"
 try:
     spec = importlib.util.spec_from_file_location("__solomonic_replay__", path)
     module = importlib.util.module_from_spec(spec)
+    signal.setitimer(signal.ITIMER_REAL, float(import_seconds))
     spec.loader.exec_module(module)
+    signal.setitimer(signal.ITIMER_REAL, 0)
     function = module
     for part in name.split("."):
         function = getattr(function, part)
@@ -104,10 +114,13 @@ try:
         watching = watch == "1" and not writes(compile(f.read(), path, "exec"))
     with open(args) as f:
         arguments = json.load(f)
+    phase = "call"
     sys.settrace(tracer)
+    signal.setitimer(signal.ITIMER_REAL, float(seconds))
     try:
         value = function(*arguments)
     finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
         sys.settrace(None)
     report.update(outcome="returned", value=repr(value), truthy=bool(value))
 except Repeated:
@@ -115,12 +128,20 @@ except Repeated:
     report.update(outcome="repeated")
 except BaseException as exc:
     sys.settrace(None)
+    signal.setitimer(signal.ITIMER_REAL, 0)
     tb, line = exc.__traceback__, 0
     while tb is not None:
         if tb.tb_frame.f_code.co_filename == path:
             line = tb.tb_lineno
         tb = tb.tb_next
-    report.update(outcome="raised", exception=type(exc).__name__, message=str(exc)[:200], line=line)
+    if phase == "import":
+        what = f"still running after {import_seconds} s" if type(exc) is Alarm else \
+            f"{type(exc).__name__}: {str(exc)[:200]}"
+        report.update(outcome="not imported", message=what, line=line)
+    elif type(exc) is Alarm:
+        report.update(outcome="still running")
+    else:
+        report.update(outcome="raised", exception=type(exc).__name__, message=str(exc)[:200], line=line)
 with open(out, "w") as f:
     json.dump(report, f)
 """
@@ -135,6 +156,7 @@ class Replay:
     raised: str = ""  # the exception's name, where the call raised one
 
 
+IMPORT_S = 5.0  # what the module's own top-level code may take, on a clock of its own
 MAX_LIST = 100_000  # elements of a witness's list the replay builds; a longer one is not replayed
 
 Argument = int | bool | list[int]
@@ -183,27 +205,31 @@ def replay_unwatched(path: str, function: str, args: list[Argument], timeout_s: 
 
 def _replay(path: str, function: str, args: list[Argument], prop: str, timeout_s: float, memory_mb: int,
             watch: bool) -> Replay:
+    """The call in the sandbox (replay/sandbox.py), on a private copy of the module: what its code writes
+    beside itself lands in the replay's own directory, deleted with it."""
     path = str(Path(path).resolve())
     reproducer = _reproducer(path, function, args, prop)
     with tempfile.TemporaryDirectory(prefix="solomonic-replay-") as tmp:
+        copy = shutil.copy(path, os.path.join(tmp, os.path.basename(path)))
         out, arguments = os.path.join(tmp, "report.json"), os.path.join(tmp, "arguments.json")
         with open(arguments, "w") as f:
             json.dump(args, f)
-        command = [sys.executable, "-c", _RUNNER, path, function, arguments, out,
-                   str(max(1, int(timeout_s))), str(memory_mb), "1" if watch else "0"]
-        try:
-            done = subprocess.run(command, timeout=timeout_s + 1, capture_output=True, cwd=os.path.dirname(path),
-                                  stdin=subprocess.DEVNULL)
-        except subprocess.TimeoutExpired:
-            return Replay(prop == "terminates", f"the call was still running after {timeout_s:g} s", [], reproducer)
-        cpu_limit = done.returncode in (-signal.SIGXCPU, -signal.SIGKILL)
-        if not os.path.exists(out) and cpu_limit and prop == "terminates":  # still running at its CPU-time limit
-            return Replay(True, f"the call was still running after {timeout_s:g} s of CPU time", [], reproducer)
+        command = [sys.executable, "-I", "-c", _RUNNER, copy, os.path.dirname(path), function, arguments, out,
+                   f"{IMPORT_S:g}", f"{timeout_s:g}", "1" if watch else "0"]
+        budget = IMPORT_S + timeout_s
+        ran = sandbox.run(command, tmp, sandbox.Limits(cpu_s=budget + 1, memory_mb=memory_mb), budget + 2)
         if not os.path.exists(out):
-            return Replay(False, "the replay process died without a report (memory limit?)", [], reproducer)
+            died = "blocked past its clocks" if ran.timed_out else \
+                f"died without a report ({_death(ran.returncode)})"
+            return Replay(False, f"the replay {died}", [], reproducer)
         with open(out) as f:
             report = json.load(f)
     lines = report.get("lines", [])
+    if report["outcome"] == "not imported":
+        at = f" (line {report['line']})" if report["line"] else ""
+        return Replay(False, f"the module could not be imported{at}: {report['message']}", lines, reproducer)
+    if report["outcome"] == "still running":
+        return Replay(prop == "terminates", f"the call was still running after {timeout_s:g} s", lines, reproducer)
     if report["outcome"] == "repeated" and "repeated_call" in report:
         at = report["repeated_call"]
         arguments = ", ".join(f"{k}={v}" for k, v in at["arguments"].items())
@@ -224,6 +250,12 @@ def _replay(path: str, function: str, args: list[Argument], prop: str, timeout_s
         return Replay(prop == "assert", observed, lines, reproducer, raised=exc)
     observed = f"returned {report['value']}"
     return Replay(prop == "returns-true" and not report["truthy"], observed, lines, reproducer)
+
+
+def _death(returncode: int | None) -> str:
+    if returncode is not None and returncode < 0:
+        return f"signal {signal.Signals(-returncode).name}: a limit of time or memory, or a crash"
+    return f"exit status {returncode}"
 
 
 def _reproducer(path: str, function: str, args: list[Argument], prop: str) -> str:

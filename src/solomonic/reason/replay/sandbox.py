@@ -98,11 +98,20 @@ def _kill_session(process: subprocess.Popen) -> None:
 
 
 def _limit(limits: Limits) -> None:
-    """In the child, between fork and exec: the limits it and everything it starts inherit."""
+    """In the child, between fork and exec: the limits it and everything it starts inherit. A limit is
+    never raised past the one this process already has (the analysis runs under its own, isolate.py;
+    raising a hard limit needs a privilege the caller may not have)."""
     cpu = max(1, int(limits.cpu_s + 0.999))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    memory = limits.memory_mb << 20
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_mb << 20, limits.file_mb << 20))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    _lower(resource.RLIMIT_CPU, cpu, cpu + 1)  # SIGXCPU at the soft limit, SIGKILL at the hard one
+    _lower(resource.RLIMIT_AS, limits.memory_mb << 20)
+    _lower(resource.RLIMIT_NOFILE, limits.open_files)
+    _lower(resource.RLIMIT_FSIZE, limits.file_mb << 20)
+    _lower(resource.RLIMIT_CORE, 0)
+
+
+def _lower(which: int, soft: int, hard: int | None = None) -> None:
+    _, current = resource.getrlimit(which)
+    hard = soft if hard is None else hard
+    if current != resource.RLIM_INFINITY:
+        soft, hard = min(soft, current), min(hard, current)
+    resource.setrlimit(which, (soft, hard))

@@ -1,0 +1,44 @@
+"""A Python witness is replayed in the sandbox, on a private copy of the module: the module's top-level
+code sees none of the caller's environment, cannot write beside the checked file by its own path, and
+when it never ends or exhausts memory the answer is a clean unknown, never a confirmation."""
+
+from __future__ import annotations
+
+from solomonic.reason import check
+from solomonic.reason.result import Verdict
+
+CALLEE = "def f(x: int) -> bool:\n    return x != 3\n"
+
+
+def ask(path):
+    (result,) = check(str(path), function="f", property="returns-true", timeout=20)
+    return result
+
+
+def test_module_code_sees_no_secret_and_writes_nothing_beside_the_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_TOKEN", "hunter2")
+    path = tmp_path / "leak.py"
+    path.write_text("import os\nimport pathlib\n\n"
+                    "assert 'SECRET_TOKEN' not in os.environ, 'the caller environment reached the replay'\n"
+                    "pathlib.Path(__file__).with_name('leaked.txt').write_text(os.environ.get('HOME', ''))\n\n\n"
+                    + CALLEE)
+    result = ask(path)
+    assert result.verdict == Verdict.NO, result.reason  # so the import ran, and found no secret
+    assert result.witness["replay"] == {"confirmed": True, "observed": "returned False"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["leak.py"]
+
+
+def test_module_code_that_never_ends_confirms_nothing(tmp_path):
+    path = tmp_path / "spin.py"
+    path.write_text(CALLEE + "\n\nwhile True:\n    pass\n")
+    result = ask(path)
+    assert result.verdict == Verdict.UNKNOWN
+    assert "could not be imported (line 5): still running after" in result.reason
+
+
+def test_module_code_that_hogs_memory_confirms_nothing(tmp_path):
+    path = tmp_path / "hog.py"
+    path.write_text(CALLEE + "\n\nHOG = bytearray(64 << 30)\n")
+    result = ask(path)
+    assert result.verdict == Verdict.UNKNOWN
+    assert "could not be imported (line 5): MemoryError" in result.reason
