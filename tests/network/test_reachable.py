@@ -82,8 +82,30 @@ def test_a_peering_makes_it_reachable_and_is_not_transitive():
 
 
 def test_a_path_through_what_the_encoding_does_not_model_is_unknown_unless_trace_delivers():
-    net = two_tier().transit_gateway("tgw-1").route("rtb-app", "10.9.0.0/16", "tgw-1")
+    net = two_tier().route("rtb-app", "10.9.0.0/16", "eni-appliance")
     assert ask(net, "i-app", "10.9.0.0/16").verdict == "unknown"
+
+
+def transit(*routes: tuple[str, str | None]):
+    """two_tier's VPC and another, vpc-2, joined by a transit gateway whose one route table both attachments
+    use and propagate into (and `routes`, static); rtb-app sends vpc-2's CIDR to the gateway."""
+    return (two_tier().vpc("vpc-2", "10.1.0.0/16").subnet("subnet-far", "vpc-2", "10.1.1.0/24")
+            .subnet("subnet-tgw-1", "vpc-1", "10.0.9.0/24").subnet("subnet-tgw-2", "vpc-2", "10.1.9.0/24")
+            .instance("i-far", "subnet-far", "vpc-2", "10.1.1.10", groups=("sg-far",))
+            .security_group("sg-far", "vpc-2", ingress=(tcp(443, "10.0.0.0/16"),))
+            .transit_gateway("tgw-1").route("rtb-app", "10.1.0.0/16", "tgw-1")
+            .transit_attachment("tgw-attach-1", "tgw-1", "vpc", "vpc-1", "tgw-rtb-1", ("subnet-tgw-1",))
+            .transit_attachment("tgw-attach-2", "tgw-1", "vpc", "vpc-2", "tgw-rtb-1", ("subnet-tgw-2",))
+            .transit_route_table("tgw-rtb-1", "tgw-1", *routes, propagations=("tgw-attach-1", "tgw-attach-2")))
+
+
+def test_transit_gateway_paths_are_encoded():
+    result = ask(transit(), "i-app", "i-far", protocol=6, ports=(443, 443))
+    assert result.verdict == "reachable" and "tgw-1" in result.witness.hops
+    closed = ask(transit(), "i-app", "i-far", protocol=6, ports=(22, 22))
+    assert closed.verdict == "unreachable" and [b.components for b in closed.blocked_by] == [("sg-far",)]
+    blackhole = ask(transit(("10.1.1.0/24", None)), "i-app", "i-far", protocol=6, ports=(443, 443))
+    assert blackhole.verdict == "unreachable" and ("tgw-rtb-1",) in [b.components for b in blackhole.blocked_by]
 
 
 @pytest.mark.parametrize(("destination", "status", "verdict"), [

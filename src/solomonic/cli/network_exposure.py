@@ -18,7 +18,7 @@ Every network interface the internet can reach (an instance's or a bare interfac
 and a load balancer's are left out), with the protocols and port ranges that reach it, merged into
 ranges, and one witness packet per range that `trace` delivers (--format sarif: each range at the
 security-group rule that admits its witness, file and JSON pointer). Along a path the symbolic encoding
-does not model (transit gateways, interface endpoints, appliances) the interface's
+does not model (interface endpoints, appliances, ingress routing) the interface's
 exposure is unknown unless `trace` delivers the packet, and the reason is given.
 
 example (benchmarks/network/public-private-nat):

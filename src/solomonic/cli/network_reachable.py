@@ -21,9 +21,9 @@ packet that `trace` (the concrete evaluator) delivers; unreachable, when z3 prov
 path impossible, with the components that block each (an unsat core over the named constraints of
 security groups, network ACLs and route tables); else unknown, with the reason. The symbolic
 encoding models security groups, network ACLs, route tables, internet and NAT gateways,
-peering, virtual private gateways (static VPN routes) and gateway endpoints; a path through
-anything else (transit gateways, BGP-learned VPN routes, interface endpoints, load balancers,
-appliances) is unknown unless `trace` delivers a packet along it.
+peering, transit gateways, virtual private gateways (static VPN routes) and gateway endpoints; a
+path through anything else (BGP-learned VPN routes, interface endpoints, load balancers,
+appliances, ingress routing) is unknown unless `trace` delivers a packet along it.
 
 --to: an instance (i-...), a network interface (eni-...), a subnet (subnet-...), an address or a
 CIDR; an address or CIDR outside the snapshot counts as reached when the packet leaves the snapshot

@@ -20,9 +20,10 @@ snapshot) raises `Unencoded`, naming it; the question then becomes unknown on th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
+from typing import Generic, TypeVar
 
 import z3
 
@@ -154,13 +155,39 @@ def network_acl(acl: NetworkAcl, packet: Packet, peer: z3.BitVecRef, egress: boo
     return z3.simplify(decision)
 
 
-@dataclass(frozen=True)
-class Choice:
-    """What a route table does with the addresses `when` holds: forward by `route` (None: no route holds
-    them; several tied targets: `tied`)."""
+R = TypeVar("R")
 
-    route: Route | None
+
+@dataclass(frozen=True)
+class Choice(Generic[R]):
+    """What a route table does with the addresses `when` holds: forward by `route` (None: no route holds
+    them)."""
+
+    route: R | None
     when: z3.BoolRef
+
+
+def longest_prefix(items: list[tuple[int, Hashable, IPv4Network, R]],
+                   dst: z3.BitVecRef) -> tuple[list[Choice[R]], z3.BoolRef]:
+    """Longest-prefix match over `items` (rank among routes of one length, lower first; what the route
+    does, by which routes that do the same are one choice; a CIDR it matches by; the route): each choice with
+    the condition "this route matches and no route of longer prefix, or of the same length and lower rank,
+    does", including no route; and the condition under which routes of equal precedence that do different
+    things tie (undecided)."""
+    matches = [within(dst, cidr) for _, _, cidr, _ in items]
+    keys = [(-cidr.prefixlen, rank) for rank, _, cidr, _ in items]
+    wins: dict[Hashable, tuple[R, list[z3.BoolRef]]] = {}
+    ties = []
+    for index, (_, does, _, route) in enumerate(items):
+        better = [matches[j] for j, key in enumerate(keys) if key < keys[index]]
+        rivals = [matches[j] for j, key in enumerate(keys) if key == keys[index] and items[j][1] != does]
+        best = z3.And(matches[index], *[z3.Not(m) for m in better])
+        wins.setdefault(does, (route, []))[1].append(z3.And(best, *[z3.Not(r) for r in rivals]))
+        if rivals:
+            ties.append(z3.And(best, z3.Or(rivals)))
+    choices: list[Choice[R]] = [Choice(route, z3.Or(conditions)) for route, conditions in wins.values()]
+    choices.append(Choice(None, z3.And([z3.Not(m) for m in matches])))
+    return choices, z3.Or(ties)
 
 
 def _rank(route: Route) -> int:
@@ -169,25 +196,12 @@ def _rank(route: Route) -> int:
     return 1 if route.prefix_list is not None else 0
 
 
-def route_choices(snapshot: Snapshot, table: RouteTable, dst: z3.BitVecRef) -> tuple[list[Choice], z3.BoolRef]:
-    """Each distinct way `table` forwards `dst` with the condition under which it does (the routes are grouped
-    by what they do: target and blackhole), including no route; and the condition under which routes of equal
-    precedence with different targets tie (undecided)."""
-    items = []  # (precedence key, what the route does, the CIDR it matches by, the route)
+def route_choices(snapshot: Snapshot, table: RouteTable, dst: z3.BitVecRef) -> tuple[list[Choice[Route]], z3.BoolRef]:
+    """Each distinct way a subnet's `table` forwards `dst` (static over prefix list over propagated between
+    routes of one length; routes grouped by target and blackhole), and when routes tie."""
+    items: list[tuple[int, Hashable, IPv4Network, Route]] = []
     for route in table.routes:
         cidrs = ((route.destination,) if route.destination is not None
                  else prefix_list_cidrs(snapshot, route.prefix_list or "", str(route.origin)))
-        items += [((-cidr.prefixlen, _rank(route)), (route.target, route.blackhole), cidr, route) for cidr in cidrs]
-    matches = [within(dst, cidr) for _, _, cidr, _ in items]
-    wins: dict[tuple[str, bool], tuple[Route, list[z3.BoolRef]]] = {}
-    ties = []
-    for index, (key, does, _, route) in enumerate(items):
-        better = [matches[j] for j, other in enumerate(items) if other[0] < key]
-        rivals = [matches[j] for j, other in enumerate(items) if other[0] == key and other[1] != does]
-        best = z3.And(matches[index], *[z3.Not(m) for m in better])
-        wins.setdefault(does, (route, []))[1].append(z3.And(best, *[z3.Not(r) for r in rivals]))
-        if rivals:
-            ties.append(z3.And(best, z3.Or(rivals)))
-    choices = [Choice(route, z3.Or(conditions)) for route, conditions in wins.values()]
-    choices.append(Choice(None, z3.And([z3.Not(m) for m in matches])))
-    return choices, z3.Or(ties)
+        items += [(_rank(route), (route.target, route.blackhole), cidr, route) for cidr in cidrs]
+    return longest_prefix(items, dst)

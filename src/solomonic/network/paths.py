@@ -7,9 +7,9 @@ the destination, each public address the internet can deliver to — adding the 
 *branch* step. What the packet must pass on the way (security groups, network ACLs, a source/destination
 check, a NAT gateway's protocols) is a *filter* step, named after its component, so that an unsat core names
 what blocks a path. A path ends `delivered` (at the goal), `dead` (somewhere else: no route, a blackhole, no
-interface, another interface; `blocker` names it) or `unknown` (something not encoded: transit gateways,
-appliances, load balancers, a construct `encode` refuses). Virtual private gateways and gateway endpoints
-are `encode_exits`.
+interface, another interface; `blocker` names it) or `unknown` (something not encoded: appliances,
+load balancers, a construct `encode` refuses). Virtual private gateways and gateway endpoints are
+`encode_exits`, transit gateways `encode_transit`.
 
 The paths are finite: every hop is a resource, peering is not transitive, and a walk longer than `MAX_HOPS`
 (a loop of routes) ends unknown. Where the destination is the question's own constant, the interfaces and
@@ -26,14 +26,13 @@ from typing import Literal
 
 import z3
 
-from solomonic.network import encode, encode_exits
+from solomonic.network import encode, encode_exits, encode_transit, lookup
 from solomonic.network.encode import Packet, Unencoded, address, within
 from solomonic.network.model import (
     ICMP,
     TCP,
     UDP,
     Interface,
-    NetworkAcl,
     RouteTable,
     SecurityGroupRule,
     Snapshot,
@@ -110,7 +109,7 @@ class Walk:
 
     def __init__(self, snapshot: Snapshot, packet: Packet, goal: Goal, source: Interface | None) -> None:
         self.snapshot, self.packet, self.goal, self.source = snapshot, packet, goal, source
-        self._holders: dict[frozenset[str], dict[IPv4Address, Interface]] = {}
+        self.holders = lookup.Holders(snapshot)
 
     def paths(self, question: tuple[Step, ...]) -> Iterator[Path]:
         state = _State(self.packet.src, self.packet.dst, self.source, steps=question)
@@ -118,6 +117,14 @@ class Walk:
             yield from self.internet(state)
         else:
             yield from self.send(self.source, state)
+
+    def feasible(self, state: _State) -> bool:
+        """Whether some packet the question allows takes the way `state` has come (its branches; what it
+        must pass is left to the answer, which names the filters that block). A way none takes is not
+        followed: its paths could only be unsatisfiable, and a routing loop would multiply them."""
+        solver = z3.Solver()
+        solver.add(*[step.formula for step in state.steps if step.kind != "filter"])
+        return solver.check() != z3.unsat
 
     def end(self, state: _State, end: End, reason: str, blocker: str | None = None) -> Path:
         return Path(self.source, state.hops, state.steps, end, reason, blocker)
@@ -140,7 +147,7 @@ class Walk:
             state = state.step("filter", source.id, f"{source.id} sends only from its own addresses "
                                                     "(source/destination check)",
                                encode.one_of(state.src, source.private_ips))
-        members = [(value, holder) for value, holder in self.holders(source.vpc_id).items()
+        members = [(value, holder) for value, holder in self.holders.near(source.vpc_id).items()
                    if self.goal.allows(value)]  # the question's destination is still the packet's own
         try:
             egress = encode.security_group_rules(self.snapshot, source, self.packet, state.dst, ingress=False,
@@ -152,7 +159,7 @@ class Walk:
         state = state.step("filter", _first(source.group_ids, source.id),
                            f"the egress rules of {_groups(source)} on {source.id}",
                            z3.Or([admits for _, admits in egress]), tuple(egress))
-        yield from self.leave(self.subnet(source.subnet_id), state)
+        yield from self.leave(self.snapshot.subnets.get(source.subnet_id), state)
 
     def leave(self, subnet: Subnet | None, state: _State) -> Iterator[Path]:
         if subnet is None:
@@ -166,13 +173,13 @@ class Walk:
         inside = within(state.dst, subnet.cidr)
         yield from self.arrive(subnet, state.step("branch", subnet.id, f"inside {subnet.cidr}", inside))
         state = state.step("branch", subnet.id, f"outside {subnet.cidr}", z3.Not(inside))
-        acl = self.acl(subnet)
+        acl = lookup.network_acl(self.snapshot, subnet)
         if acl is None:
             yield self.end(state, "unknown", f"no network ACL of {subnet.id} is in the snapshot")
             return
         state = state.step("filter", acl.id, f"{acl.id} outbound from {subnet.id}",
                            encode.network_acl(acl, self.packet, state.dst, egress=True)).hop(subnet.vpc_id)
-        table = self.table(subnet)
+        table = lookup.route_table(self.snapshot, subnet)
         if table is None:
             yield self.end(state, "unknown", f"no route table of {subnet.id} is in the snapshot")
             return
@@ -190,6 +197,8 @@ class Walk:
             route = choice.route
             target = route.target if route is not None else ""
             picked = state.step("branch", table.id, f"{table.id} routes it to {target or 'nothing'}", choice.when)
+            if not self.feasible(picked):
+                continue
             if route is None or route.blackhole:
                 what = "no route of" if route is None else "a blackhole route in"
                 yield self.end(picked, "dead", f"{what} {table.id} holds it", table.id)
@@ -201,6 +210,8 @@ class Walk:
                 yield from self.nat_gateway(target, subnet, picked)
             elif target.startswith("pcx-"):
                 yield from self.peering(target, subnet.vpc_id, picked)
+            elif target.startswith("tgw-"):
+                yield from self.transit_gateway(target, subnet, picked)
             elif target.startswith(("vgw-", "vpce-")):
                 outcomes = (encode_exits.vpn_gateway(self.snapshot, target, subnet.vpc_id, picked.dst)
                             if target.startswith("vgw-") else
@@ -211,6 +222,36 @@ class Walk:
             else:
                 yield self.end(picked.hop(target), "unknown", f"{table.id} routes it to {target}, which the "
                                                               "symbolic encoding does not model yet")
+
+    def transit_gateway(self, name: str, subnet: Subnet, state: _State) -> Iterator[Path]:
+        """Into the transit gateway through its subnet in the source's zone (that ACL inbound), then each way
+        its attachment's route table forwards (`encode_transit`)."""
+        try:
+            source, inside = encode_transit.entry(self.snapshot, name, subnet)
+            forwards = encode_transit.forwards(self.snapshot, source, subnet.zone, state.dst)
+        except Unencoded as why:
+            yield self.end(state.hop(name), "unknown", str(why))
+            return
+        except LookupError as why:
+            yield self.end(state.hop(name), "dead", str(why), name)
+            return
+        acl = lookup.network_acl(self.snapshot, inside)
+        if acl is None:
+            yield self.end(state.hop(inside.id), "unknown", f"no network ACL of {inside.id} is in the snapshot")
+            return
+        state = state.hop(inside.id).step("filter", acl.id, f"{acl.id} inbound into {inside.id}",
+                                          encode.network_acl(acl, self.packet, state.src, egress=False)).hop(name)
+        gateway = self.snapshot.transit_gateways[name]
+        for forward in forwards:
+            picked = state.step("branch", name, forward.reason, forward.when)
+            if not self.feasible(picked):
+                continue
+            if forward.attachment is not None and forward.subnet is not None:
+                references = (gateway.group_references and source.group_references
+                              and forward.attachment.group_references)
+                yield from self.leave(forward.subnet, picked if references else replace(picked, sender=None))
+            else:
+                yield self.leaves(picked, forward.way, forward.reason, forward.blocker)
 
     def leaves(self, state: _State, way: str, reason: str, blocker: str | None) -> Path:
         """A path's end outside the snapshot ("exits": delivered where the question counts leaving)."""
@@ -227,8 +268,10 @@ class Walk:
             inside = within(state.dst, subnet.cidr)
             chosen = state.step("branch", subnet.id, f"inside {subnet.cidr}", z3.And(inside, *map(z3.Not, earlier)))
             earlier.append(inside)
+            if not self.feasible(chosen):
+                continue
             chosen = chosen.hop(subnet.id)
-            acl = self.acl(subnet)
+            acl = lookup.network_acl(self.snapshot, subnet)
             if acl is None:
                 yield self.end(chosen, "unknown", f"no network ACL of {subnet.id} is in the snapshot")
                 continue
@@ -343,7 +386,7 @@ class Walk:
             yield self.end(state.hop(name), "unknown", f"the NAT gateway {name} or its subnet is not in the snapshot")
             return
         if home.id != subnet.id:
-            acl = self.acl(home)
+            acl = lookup.network_acl(self.snapshot, home)
             if acl is None:
                 yield self.end(state.hop(home.id), "unknown", f"no network ACL of {home.id} is in the snapshot")
                 return
@@ -402,35 +445,6 @@ class Walk:
         question = dst is self.packet.dst
         return [((vpc, value), name) for (vpc, value), name in self.snapshot.private_addresses.items()
                 if vpc == subnet.vpc_id and value in subnet.cidr and (not question or self.goal.allows(value))]
-
-    def holders(self, vpc_id: str) -> dict[IPv4Address, Interface]:
-        """Who holds each private address a security-group reference can name from `vpc_id`: its own VPC and
-        those peered with it, the first VPC (by id) winning."""
-        vpcs = {vpc_id}
-        for peering in self.snapshot.peerings.values():
-            if peering.status == "active" and vpc_id in (peering.requester_vpc, peering.accepter_vpc):
-                vpcs |= {peering.requester_vpc, peering.accepter_vpc}
-        key = frozenset(vpcs)
-        if key not in self._holders:
-            found: dict[IPv4Address, tuple[str, str]] = {}
-            for (vpc, value), name in self.snapshot.private_addresses.items():
-                if vpc in vpcs and (value not in found or vpc < found[value][0]):
-                    found[value] = (vpc, name)
-            self._holders[key] = {value: self.snapshot.interfaces[name] for value, (_, name) in found.items()}
-        return self._holders[key]
-
-    def subnet(self, name: str) -> Subnet | None:
-        return self.snapshot.subnets.get(name)
-
-    def acl(self, subnet: Subnet) -> NetworkAcl | None:
-        own = [acl for acl in self.snapshot.network_acls.values() if subnet.id in acl.subnet_ids]
-        default = [acl for acl in self.snapshot.network_acls.values() if acl.default and acl.vpc_id == subnet.vpc_id]
-        return next(iter(own or default), None)
-
-    def table(self, subnet: Subnet) -> RouteTable | None:
-        own = [table for table in self.snapshot.route_tables.values() if subnet.id in table.subnet_ids]
-        main = [table for table in self.snapshot.route_tables.values() if table.main and table.vpc_id == subnet.vpc_id]
-        return next(iter(own or main), None)
 
 
 def _first(names: tuple[str, ...], otherwise: str) -> str:
