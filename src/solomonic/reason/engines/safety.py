@@ -19,8 +19,8 @@ import z3
 from solomonic.reason.certify import certificate
 from solomonic.reason.engines import bmc, spacer
 from solomonic.reason.ir import Function
-from solomonic.reason.ir.evaluate import ArrayValue
 from solomonic.reason.ir.interpret import compress, run
+from solomonic.reason.replay import shown_inputs
 from solomonic.reason.result import PROPERTY_ERRORS, UNDEFINED_BEHAVIOUR, Result, Verdict
 from solomonic.reason.symbolic.system import BAD, POISON, TransitionSystem, build_system
 
@@ -222,7 +222,7 @@ class _Analysis:
 
             outcome = replay_c(function, inputs, trace, prop, self.replay_budget())
         witness = {
-            "inputs": {i.display: _show_input(inputs[i.var], i.source_type) for i in function.inputs},
+            "inputs": shown_inputs(function, inputs),
             "nondet": [{"origin": r.origin, "type": r.type, "value": r.value, "line": r.line} for r in trace.reads],
             "event": {"kind": trace.event.kind, "line": trace.event.line, "message": trace.event.message},
             "path": trace.lines,
@@ -264,12 +264,3 @@ def _left(deadline: float) -> float:
 def _unwrap(reason: str) -> str:
     """Z3 writes some reasons in parentheses: "(incomplete (theory arithmetic))"."""
     return reason[1:-1] if reason.startswith("(") and reason.endswith(")") else reason
-
-
-def _show_input(value, source_type: str):
-    """An input as its language writes it: a bool as a bool, a Python list's array as the list."""
-    if isinstance(value, ArrayValue):
-        from solomonic.reason.replay.python import list_argument
-
-        return list_argument(value)
-    return bool(value) if source_type == "bool" else value

@@ -378,3 +378,19 @@ def test_a_recursive_function_keeps_its_lists_values_of_unknown_type(tmp_path):
     """)
     r = one(path, "depth")
     assert r.verdict == Verdict.YES and any("values of unknown type" in a for a in r.assumptions), r.assumptions
+
+
+def test_a_non_termination_witness_shows_its_list_as_a_list(tmp_path):
+    path = write(tmp_path, """
+        def skip_odds(xs: list[int]) -> None:
+            i = 0
+            while i < len(xs):
+                if xs[i] % 2 == 0:
+                    continue
+                i += 1
+    """)
+    r = one(path, "skip_odds")
+    assert r.verdict == Verdict.NO and r.witness["replay"]["confirmed"]
+    (xs,) = r.witness["inputs"].values()
+    assert isinstance(xs, list) and xs and xs[0] % 2 == 0
+    assert f"skip_odds(xs={xs})" in r.reason

@@ -20,6 +20,7 @@ from solomonic.reason.engines.termination.recursion import repeated_activation
 from solomonic.reason.ir import Function, Var
 from solomonic.reason.ir.evaluate import Value
 from solomonic.reason.ir.interpret import Trace, compress, run
+from solomonic.reason.replay import shown_inputs
 from solomonic.reason.result import Result, Verdict
 from solomonic.reason.symbolic.encode import Encoder
 from solomonic.reason.symbolic.system import TransitionSystem
@@ -127,7 +128,7 @@ class LassoSearch(LoopAnalysis):
         if trace.outcome != "steps" or trace.cutpoints_passed < blocks:
             return f"a lasso was found but the interpreter left it ({trace.event or trace.outcome})"
         outcome = self.replay(inputs, trace)
-        shown = {i.display: inputs[i.var] for i in function.inputs}
+        shown = shown_inputs(function, inputs)
         witness = {"inputs": shown, "why": why, **evidence,
                    "nondet": [{"origin": r.origin, "type": r.type, "value": r.value, "line": r.line}
                               for r in trace.reads],
@@ -169,7 +170,7 @@ class LassoSearch(LoopAnalysis):
               (f", {repeat.depth} calls deeper" if repeat.depth > 1 else "")
         if len(trace.reads) > repeat.reads:
             why += ", reading the same values again"
-        shown = {i.display: inputs[i.var] for i in program.inputs}
+        shown = shown_inputs(program, inputs)
         if program.language == "python":
             from solomonic.reason.replay.python import call_arguments
             from solomonic.reason.replay.python import replay as replay_python
