@@ -81,9 +81,14 @@ def one_of(term: z3.BitVecRef, values: Iterable[IPv4Address]) -> z3.BoolRef:
     return z3.Or([term == address(value) for value in values])
 
 
+_PUBLIC: dict[int, z3.BoolRef] = {}  # by the term's id: every path of a question asks it of one or two terms
+
+
 def public(term: z3.BitVecRef) -> z3.BoolRef:
     """The internet routes `term`: it lies in none of the special-purpose blocks."""
-    return z3.And([z3.Not(within(term, block)) for block in NOT_ROUTED_ON_INTERNET])
+    if term.get_id() not in _PUBLIC:  # the formula keeps the term alive, so its id names it alone
+        _PUBLIC[term.get_id()] = z3.And([z3.Not(within(term, block)) for block in NOT_ROUTED_ON_INTERNET])
+    return _PUBLIC[term.get_id()]
 
 
 def _icmp(packet: Packet, type_code: PortRange) -> z3.BoolRef:

@@ -342,10 +342,7 @@ class Walk:
                        "dead", "the internet does not route a private address", "internet")
         state = state.step("branch", "internet", "a public address", encode.public(state.dst))
         held = []
-        for value, name in self.snapshot.public_addresses.items():
-            fixed = self.fixed(state.dst)
-            if (fixed is not None and fixed != value) or (state.dst is self.packet.dst and not self.goal.allows(value)):
-                continue
+        for value, name in self.public_candidates(state.dst):
             owner = self.snapshot.interfaces[name]
             private = owner.private_for(value)
             if private is None:
@@ -426,6 +423,17 @@ class Walk:
                            f"{peer}, the peer of {name}, is not in the snapshot", None if self.goal.exits else name)
             return
         yield from self.deliver(peer, state.hop(peer))
+
+    def public_candidates(self, dst: z3.BitVecRef) -> list[tuple[IPv4Address, str]]:
+        """The public addresses of the snapshot `dst` may be, with their holders: all those the question
+        allows (looked up one by one where it allows few), or the one a translation fixed."""
+        fixed = self.fixed(dst)
+        if fixed is not None or (dst is self.packet.dst and sum(c.num_addresses for c in self.goal.destinations) <= 256):
+            wanted = [fixed] if fixed is not None else [a for cidr in self.goal.destinations for a in cidr]
+            return [(value, self.snapshot.public_addresses[value]) for value in wanted
+                    if value in self.snapshot.public_addresses]
+        return [(value, name) for value, name in self.snapshot.public_addresses.items()
+                if dst is not self.packet.dst or self.goal.allows(value)]
 
     def fixed(self, term: z3.BitVecRef) -> IPv4Address | None:
         """The address `term` stands for when the walk has made it a constant (a translation)."""
