@@ -47,9 +47,22 @@ class Stopped(BaseException):
 def stateful_lines(tree: ast.Module) -> set[int]:
     """Lines where the value stack may hold hidden state (a `for` loop's iterator, a `with` block's exit,
     an exception being handled): a repeated set of locals there proves nothing."""
-    hidden = (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Try, ast.comprehension)
+    hidden = (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Try, ast.ListComp, ast.SetComp, ast.DictComp,
+              ast.GeneratorExp)
     return {line for node in ast.walk(tree) if isinstance(node, hidden)
             for line in range(node.lineno, (node.end_lineno or node.lineno) + 1)}
+
+
+def frozen(value):
+    """A value as a hashable snapshot of its contents (a list's items now, not the list object, which
+    the run goes on changing)."""
+    if isinstance(value, dict):
+        return tuple((k, frozen(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(frozen(v) for v in value))
+    if isinstance(value, (set, frozenset)):
+        return frozenset(frozen(v) for v in value)
+    return value
 
 
 def traced(function, kwargs: dict[str, int], budget: int, skip: set[int]) -> str | None:
@@ -67,9 +80,9 @@ def traced(function, kwargs: dict[str, int], budget: int, skip: set[int]) -> str
             if steps > budget:
                 raise Stopped(f"still running after {budget} lines", proof=False)
             if frame.f_lineno not in skip:
-                state = (frame.f_lasti, tuple(frame.f_locals.items()))
+                state = (frame.f_lasti, frozen(frame.f_locals))
                 if state in seen[frame]:
-                    raise Stopped(f"repeated state at line {frame.f_lineno}: {dict(state[1])}", proof=True)
+                    raise Stopped(f"repeated state at line {frame.f_lineno}: {frame.f_locals}", proof=True)
                 seen[frame].add(state)
         elif event == "return":
             seen.pop(frame, None)
