@@ -9,7 +9,7 @@ import pytest
 
 from solomonic.cli import main
 from solomonic.network.reachable import Question, answer, goal, sources
-from tests.network.snapshots import entry, open_entries, tcp, two_tier
+from tests.network.snapshots import entry, open_entries, rule, tcp, two_tier
 
 
 def ask(net, source: str, destination: str, protocol: int | None = None,
@@ -24,7 +24,17 @@ def test_the_app_tier_reaches_the_database_on_its_port():
     assert result.verdict == "reachable"
     assert result.witness.disposition == "accepted" and result.witness.hops[-1] == "eni-db"
     assert (result.witness.flow.protocol, result.witness.flow.dst_port) == (6, 5432)
-    assert str(result.witness.flow.src_ip) == "10.0.2.10"
+    assert str(result.witness.flow.src_ip) == "10.0.2.10" and result.witness.flow.src_port == 49152
+
+
+def test_an_icmp_witness_is_an_echo_request_where_one_is_admitted():
+    net = two_tier().security_group("sg-ping", "vpc-1", ingress=(rule("icmp", -1, -1, "10.0.0.0/16"),))
+    net.instance("i-ping", "subnet-db", "vpc-1", "10.0.3.20", groups=("sg-ping",))
+    flow = ask(net, "i-app", "i-ping", protocol=1).witness.flow
+    assert (flow.icmp_type, flow.icmp_code) == (8, 0)
+    only_replies = two_tier().security_group("sg-ping", "vpc-1", ingress=(rule("icmp", 0, -1, "10.0.0.0/16"),))
+    only_replies.instance("i-ping", "subnet-db", "vpc-1", "10.0.3.20", groups=("sg-ping",))
+    assert ask(only_replies, "i-app", "i-ping", protocol=1).witness.flow.icmp_type == 0
 
 
 def test_a_security_group_that_admits_another_tier_blocks_the_web_tier():

@@ -24,7 +24,7 @@ import z3
 from solomonic.network.encode import Packet
 from solomonic.network.model import ICMP, TCP, UDP, Interface, Origin, Snapshot
 from solomonic.network.paths import Goal, Path, Walk
-from solomonic.network.reachable import Question, confirmed, constraints, flow
+from solomonic.network.reachable import Question, confirmed, constraints, flow, typical
 from solomonic.network.result import Trace
 from solomonic.network.trace import trace
 
@@ -97,7 +97,7 @@ def _finding(snapshot: Snapshot, packet: Packet, classes: list[Class], interface
             solver.push()
             solver.add(_within(packet, cls))
             if solver.check() == z3.sat:
-                model = solver.model()
+                model = typical(solver, packet)
                 replayed = trace(snapshot, None, flow(model, packet))
                 if confirmed(snapshot, goal, replayed):
                     found[cls] = (replayed, _admitting(path, model))

@@ -163,7 +163,7 @@ def answer(snapshot: Snapshot, question: Question) -> Answer:
             elif path.end == "dead":
                 blocked.append(Blocked(path.hops, (path.blocker,) if path.blocker else (), path.reason))
             else:
-                replayed = trace(snapshot, source, flow(solver.model(), packet))
+                replayed = trace(snapshot, source, flow(typical(solver, packet), packet))
                 if confirmed(snapshot, question.goal, replayed):
                     return Answer("reachable", replayed, (), _why(path, replayed), count, snapshot.warnings)
                 unknown.append(path.reason if path.end == "unknown" else
@@ -174,6 +174,21 @@ def answer(snapshot: Snapshot, question: Question) -> Answer:
     return Answer("unreachable", None, tuple(dict.fromkeys(blocked)),
                   f"no packet the question allows is delivered: z3 proves each of the {count} candidate paths "
                   "blocked or ending elsewhere", count, snapshot.warnings)
+
+
+def typical(solver: z3.Solver, packet: Packet) -> z3.ModelRef:
+    """A model of `solver` (satisfiable) whose packet looks like one a host sends, where the constraints
+    allow it: the source port `trace` assumes by default (49152, the first ephemeral port) and, for ICMP,
+    an echo request (type 8, code 0)."""
+    solver.push()
+    solver.add(packet.src_port == 49152, z3.Implies(packet.protocol == ICMP, z3.And(
+        packet.icmp_type == 8, packet.icmp_code == 0)))
+    model = solver.model() if solver.check() == z3.sat else None
+    solver.pop()
+    if model is None:
+        solver.check()
+        model = solver.model()
+    return model
 
 
 def flow(model: z3.ModelRef, packet: Packet) -> Flow:
