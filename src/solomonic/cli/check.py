@@ -57,6 +57,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     check.add_argument("--max-file-size", type=int, default=4, metavar="MIB",
                        help="refuse larger files (default: 4)")
     memory_options(check)
+    check.add_argument("--no-replay", action="store_true",
+                       help="run none of the code under analysis: a counterexample is then not confirmed, so "
+                            "the answer is unknown ('not replayed'), with the witness and reproducer to run "
+                            "yourself; a yes is unaffected (see SECURITY.md for what a replay may do)")
     check.add_argument("--save-reproducers", metavar="DIR", help="write each counterexample's reproducer to DIR")
     check.add_argument("--quiet", "-q", action="store_true", help="text: one line per answer")
     check.set_defaults(run=run)
@@ -83,7 +87,8 @@ def run(args: argparse.Namespace) -> int:
                                  data_model=args.data_model, include_dirs=args.include_dirs,
                                  defines=args.defines, jobs=args.jobs, memory_mb=args.memory_limit,
                                  max_file_bytes=args.max_file_size << 20, memory=memory_path(args),
-                                 param_types=args.param_types, on_result=bar.answered)
+                                 param_types=args.param_types, replay=not args.no_replay,
+                                 on_result=bar.answered)
             except BadInput as err:
                 print(f"solomonic: error: {err}", file=sys.stderr)
                 bad = True

@@ -27,7 +27,8 @@ def check(path: str, function: str | None = None, property: str = "all", **optio
     function) in the Python or C file at `path`. Options as for `solomonic check`: timeout (seconds per
     function and property), data_model ("ILP32" | "LP64"), include_dirs, defines, param_types (Python:
     {"x": "int"}, a type for each named parameter, before the function's own declarations; a parameter
-    with neither is assumed int, and each answer lists it in `Result.assumptions`)."""
+    with neither is assumed int, and each answer lists it in `Result.assumptions`), replay (False: none of
+    the code runs, so no "no" is confirmed: each is unknown, "not replayed")."""
     from solomonic.reason.api import check as _check
 
     return _check(path, function=function, property=property, **options)

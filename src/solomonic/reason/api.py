@@ -12,6 +12,7 @@ from solomonic.reason.engines.dispatch import Options, analyse, applies
 from solomonic.reason.ir import BadInput, Function, Unsupported
 from solomonic.reason.isolate import Job, run_jobs
 from solomonic.reason.memory import remembered, warn_discarded
+from solomonic.reason.replay import sandbox
 from solomonic.reason.result import PROPERTIES, Result, Verdict
 
 MAX_FILE_BYTES = 4 << 20  # larger files are refused up front: parsing alone could outlast any timeout
@@ -118,8 +119,15 @@ def _relevant(source: Source, name: str, prop: str) -> bool:
     return True
 
 
-def answer(source: Source, name: str, prop: str, timeout_s: float, memory: str | None = None) -> dict:
-    """Runs in the child process: lower the function and analyse it."""
+NOT_REPLAYED = "replays are off (--no-replay): none of the code under analysis runs"
+
+
+def answer(source: Source, name: str, prop: str, timeout_s: float, memory: str | None = None,
+           replay: bool = True) -> dict:
+    """Runs in the child process: lower the function and analyse it (without running any of its code
+    where `replay` is off: then its answers have their own place in the proof memory)."""
+    if not replay:
+        sandbox.forbid(NOT_REPLAYED)
     base: dict[str, Any] = {"file": source.path, "function": name, "property": prop, "line": source.lines[name],
             "language": source.language}
     try:
@@ -130,7 +138,8 @@ def answer(source: Source, name: str, prop: str, timeout_s: float, memory: str |
     why_not = applies(function, prop)
     if why_not is not None:
         return Result(verdict=Verdict.UNKNOWN, reason=f"{prop} does not apply: {why_not}", **base).to_json()
-    result = remembered(memory, function, prop, {"language": source.language, **source.details}, timeout_s,
+    semantics = {"language": source.language, **source.details, **({} if replay else {"replay": False})}
+    result = remembered(memory, function, prop, semantics, timeout_s,
                         lambda: analyse(function, prop, Options(timeout_s=timeout_s)))
     result = _standing(function, result)
     result.assumptions = list(function.assumptions)
@@ -163,13 +172,14 @@ def _why_no_falls(function: Function, result: Result) -> str | None:
 def check(path: str, function: str | None = None, property: str = "all", timeout: float = 10.0,
           data_model: str = "LP64", include_dirs=(), defines=(), jobs: int = 1, memory_mb: int = 4096,
           max_file_bytes: int = MAX_FILE_BYTES, on_result: Callable[[Result], None] | None = None,
-          memory: str | None = None, param_types: dict[str, str] | None = None) -> list[Result]:
+          memory: str | None = None, param_types: dict[str, str] | None = None,
+          replay: bool = True) -> list[Result]:
     """Answer each (function, property) of the file; see `solomonic.reason.check`."""
     options = CheckOptions(timeout, data_model, tuple(include_dirs), tuple(defines), jobs, memory_mb,
                            max_file_bytes, memory, tuple((param_types or {}).items()))
     source = load(path, options)
     pairs = questions(source, function, property)
-    jobs_ = [Job((name, prop), lambda n=name, p=prop: answer(source, n, p, timeout, memory), timeout)
+    jobs_ = [Job((name, prop), lambda n=name, p=prop: answer(source, n, p, timeout, memory, replay), timeout)
              for name, prop in pairs]
     results: dict[tuple[str, str], Result] = {}
     for outcome in run_jobs(jobs_, parallel=jobs, memory_mb=memory_mb):

@@ -42,3 +42,19 @@ def test_module_code_that_hogs_memory_confirms_nothing(tmp_path):
     result = ask(path)
     assert result.verdict == Verdict.UNKNOWN
     assert "could not be imported (line 5): MemoryError" in result.reason
+
+
+def test_no_replay_runs_nothing_and_confirms_no_counterexample(tmp_path):
+    """`--no-replay`: the module's code never runs; the counterexample is kept as evidence but the answer
+    is unknown, a yes is unaffected, and neither answer is mixed up in memory with a replayed run's."""
+    path, memory = tmp_path / "nr.py", tmp_path / "proofs.sqlite"
+    path.write_text("import pathlib\n\npathlib.Path(__file__).with_name('ran.txt').write_text('ran')\n\n\n"
+                    + CALLEE + "\n\ndef g(x: int) -> bool:\n    return x * x >= 0\n")
+    replayed = check(str(path), property="returns-true", timeout=20, memory=str(memory))
+    assert [r.verdict for r in replayed] == [Verdict.NO, Verdict.YES]
+
+    f, g = check(str(path), property="returns-true", timeout=20, memory=str(memory), replay=False)
+    assert f.verdict == Verdict.UNKNOWN and "--no-replay" in f.reason and f.witness["inputs"] == {"x": 3}
+    assert not f.details.get("from_memory")
+    assert g.verdict == Verdict.YES
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["nr.py", "proofs.sqlite"]

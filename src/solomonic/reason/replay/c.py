@@ -155,6 +155,8 @@ def replay(function: Function, inputs: dict[Var, int], trace: Trace, prop: str, 
         Path(src).write_text(source)
         command = compile_command(function, src, exe, include_dirs, defines)
         script = _reproducer_script(source, command)
+        if sandbox.refusal() is not None:
+            return Replay(False, str(sandbox.refusal()), script)
         if function.data_model == "ILP32" and not can_compile_32bit():
             if function.data_model_dependent:
                 return Replay(False, "cannot replay an ILP32 witness: gcc -m32 is not available", script)

@@ -209,6 +209,8 @@ def _replay(path: str, function: str, args: list[Argument], prop: str, timeout_s
     beside itself lands in the replay's own directory, deleted with it."""
     path = str(Path(path).resolve())
     reproducer = _reproducer(path, function, args, prop)
+    if sandbox.refusal() is not None:
+        return Replay(False, str(sandbox.refusal()), [], reproducer)
     with tempfile.TemporaryDirectory(prefix="solomonic-replay-") as tmp:
         copy = shutil.copy(path, os.path.join(tmp, os.path.basename(path)))
         out, arguments = os.path.join(tmp, "report.json"), os.path.join(tmp, "arguments.json")

@@ -57,6 +57,21 @@ class Outcome:
         return self.returncode is None
 
 
+_refusal: str | None = None  # why this process runs no code under analysis at all (`forbid`)
+
+
+def forbid(reason: str) -> None:
+    """From now on this process runs no code under analysis: every replay is refused, saying `reason`,
+    so no "no" is confirmed (`check --no-replay`; the analysis runs in a child process of its own)."""
+    global _refusal
+    _refusal = reason
+
+
+def refusal() -> str | None:
+    """Why replays are refused in this process, or None where they run."""
+    return _refusal
+
+
 @functools.cache
 def isolation() -> str:
     """How replays are isolated from the network on this machine, in words for the answers."""
