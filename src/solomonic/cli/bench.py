@@ -84,6 +84,22 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     policy.add_argument("--mutants", metavar="DIR", help="keep the mutants in DIR (default: a temporary directory)")
     _bench_outputs(policy, "docs/results/bench-policy.json")
     policy.set_defaults(run=run_policy)
+    network = bench_sub.add_parser(
+        "network", help="the network engine: the hand-derived corpus, and time against size",
+        description="Asks every question of benchmarks/network/questions.json as a whole `solomonic network`\n"
+                    "call and compares it with the answer derived by hand, replaying each witness with `trace`;\n"
+                    "then times load, reachable and exposure on generated snapshots of growing size against\n"
+                    "issue 31's targets. Writes JSON, a plot and a table in docs/benchmarks.md.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    network.add_argument("corpus", nargs="?", default="benchmarks/network", metavar="DIR",
+                         help="the corpus, with its questions.json (default: benchmarks/network)")
+    network.add_argument("--sizes", nargs="+", type=int, default=[1000, 2500, 5000, 10000], metavar="N",
+                         help="interfaces per generated snapshot (default: 1000 2500 5000 10000)")
+    network.add_argument("--seed", type=int, default=0, help="the generator's seed (default: 0)")
+    network.add_argument("--repeats", type=int, default=3, metavar="N", help="runs of each reachable question")
+    network.add_argument("--plots", default="docs/plots", metavar="DIR")
+    _bench_outputs(network, "docs/results/bench-network.json")
+    network.set_defaults(run=run_network)
     soundness = bench_sub.add_parser(
         "soundness", help="the reasoner: a differential soundness campaign against gcc, csmith and CPython",
         description="Writes C functions that stress C's integer rules, csmith programs and Python functions, asks\n"
@@ -224,6 +240,12 @@ def run_stdlib(args: argparse.Namespace) -> int:
 
 def run_policy(args: argparse.Namespace) -> int:
     from solomonic.bench.policy import run
+
+    return run(args)
+
+
+def run_network(args: argparse.Namespace) -> int:
+    from solomonic.bench.network import run
 
     return run(args)
 
