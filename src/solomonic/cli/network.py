@@ -1,6 +1,6 @@
 """`solomonic network`: questions about AWS VPC networks, read offline from a snapshot directory (issue 31).
-Today: `trace`, the fate of one packet, `reachable`, over all packets (`network_reachable`), and `exposure`, what the internet reaches
-(`network_exposure`).
+`trace`, the fate of one packet; `reachable`, over all packets (`network_reachable`); `exposure`, what the
+internet reaches (`network_exposure`); `compare`, what two snapshots deliver differently (`network_compare`).
 
 This module reads the command line, calls `solomonic.network` and chooses the exit status; the answer is
 rendered by `network_report`. The engine is imported inside each `run_*`, so `solomonic --help` loads none
@@ -14,7 +14,7 @@ import json
 import sys
 from ipaddress import AddressValueError, IPv4Address
 
-from solomonic.cli import network_exposure, network_reachable
+from solomonic.cli import network_compare, network_exposure, network_reachable
 from solomonic.cli.conventions import EXIT_NO, EXIT_OK, EXIT_UNKNOWN
 
 TRACE_EPILOG = """\
@@ -77,6 +77,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     trace.set_defaults(run=run_trace)
     network_reachable.add_parser(questions)
     network_exposure.add_parser(questions)
+    network_compare.add_parser(questions)
 
 
 def address(text: str) -> IPv4Address:
