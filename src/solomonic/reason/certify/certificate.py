@@ -1,8 +1,8 @@
 """Safety certificates: an inductive invariant per loop head, checked from scratch.
 
 An invariant is a formula over the mathematical values of the variables live at its loop head (the
-integer a machine word stands for). The check uses a fresh Z3 context and plain validity queries, one
-per block of the transition system: invariant at the source and the block's transition imply the
+integer a machine word stands for). The check uses a Z3 context of its own and plain validity queries,
+one per block of the transition system, each in a fresh solver: invariant at the source and the block's transition imply the
 invariant at the target (`true` at the entry, `false` at BAD and POISON). For C it runs on the
 bit-vector encoding, with the invariant restated in bit-vector arithmetic wide enough to be exact, so it
 is independent of the integer encoding Spacer worked with; invariants over arrays, or with operations
@@ -79,22 +79,27 @@ def _quote(name: str) -> str:
     return name if name.replace("_", "a").isalnum() and not name[0].isdigit() else f"|{name}|"
 
 
-def check_mode(system: TransitionSystem, invariants: list[Invariant] | None = None) -> str:
-    """Bit-vectors for C, so the check does not share Spacer's integer encoding; integers for Python,
-    and where an invariant mentions arrays or operations without an exact wide bit-vector form."""
+def wide_forms(system: TransitionSystem, invariants: list[Invariant],
+               ctx: z3.Context) -> dict[int, tuple[z3.BoolRef, dict[str, z3.ExprRef]]] | None:
+    """Each invariant restated in bit-vector arithmetic, over bit-vector constants named as the head's
+    variables (to be substituted by each block's terms), keyed by loop head; None where the bit-vector
+    check does not apply: a function without machine words (Python), with arrays, or an invariant with
+    an operation that has no exact wide bit-vector form. Made once per check: every query at a head
+    states the same formula, only at other terms."""
     variables = [v for vs in system.params.values() for v in vs]
     if not any(isinstance(v.type, BVType) for v in variables) or any(isinstance(v.type, ArrayType) for v in variables):
-        return "integer"
-    ctx = z3.Context()
-    for inv in invariants or []:
+        return None
+    forms = {}
+    for inv in invariants:
         formula, consts = parse_invariant(inv, ctx)
         by_name = {v.name: v for v in system.params[inv.location]}
-        bits = {consts[n].get_id(): (z3.BitVec(n, by_name[n].type.width, ctx), by_name[n].type) for n in consts}
+        bits = {n: z3.BitVec(n, by_name[n].type.width, ctx) for n in consts}
         try:
-            WideBV(bits).formula(formula)
+            wide = WideBV({consts[n].get_id(): (bits[n], by_name[n].type) for n in consts}).formula(formula)
         except NotImplementedError:
-            return "integer"
-    return "bit-vector"
+            return None
+        forms[inv.location] = wide, bits
+    return forms
 
 
 class WideBV:
@@ -204,16 +209,21 @@ class WideBV:
         raise NotImplementedError(f"operator {f.decl().name()}")
 
 
-def check(system: TransitionSystem, invariants: list[Invariant], timeout_s: float) -> tuple[str | None, str]:
+def check(system: TransitionSystem, invariants: list[Invariant], timeout_s: float,
+          ctx: z3.Context | None = None) -> tuple[str | None, str]:
     """(None, semantics) if the invariants prove BAD and POISON unreachable, else (why not, semantics).
     Bit-vector semantics first where they apply; integer semantics only when those could not decide
-    (a failed check is final)."""
+    (a failed check is final). Every query runs in `ctx`, a context of the check's own (fresh when not
+    given; a caller checking a whole certificate passes one for all its parts): nothing of the engines'
+    solvers is used, and one context per check rather than per encoding spares its creation."""
+    ctx = z3.Context() if ctx is None else ctx
     deadline = time.monotonic() + timeout_s
-    modes = ["bv", "int"] if check_mode(system, invariants) == "bit-vector" else ["int"]
+    wide = wide_forms(system, invariants, ctx)
+    modes = ["bv", "int"] if wide is not None else ["int"]
     problem = ""
     for i, mode in enumerate(modes):
         share = (deadline - time.monotonic()) * (0.6 if i + 1 < len(modes) else 1.0)
-        status, problem = _check_in(mode, system, invariants, max(0.05, share))
+        status, problem = _check_in(mode, system, invariants, wide or {}, ctx, max(0.05, share))
         if status != "undecided":
             return (None if status == "holds" else problem), SEMANTICS[mode]
     return problem, SEMANTICS[modes[-1]]
@@ -222,23 +232,23 @@ def check(system: TransitionSystem, invariants: list[Invariant], timeout_s: floa
 SEMANTICS = {"bv": "bit-vector", "int": "integer"}
 
 
-def _check_in(mode: str, system: TransitionSystem, invariants: list[Invariant], timeout_s: float) -> tuple[str, str]:
-    ctx = z3.Context()
+def _check_in(mode: str, system: TransitionSystem, invariants: list[Invariant],
+              wide: dict[int, tuple[z3.BoolRef, dict[str, z3.ExprRef]]], ctx: z3.Context,
+              timeout_s: float) -> tuple[str, str]:
+    """One fresh solver per block's query: the queries share the context's terms, never a solver."""
     enc = Encoder(mode, ctx)
     by_location = {inv.location: inv for inv in invariants}
     missing = [c for c in system.loop_heads if c not in by_location]
     if missing:
         return "fails", f"no invariant for the loop at line {system.function.cfg.lines[missing[0]]}"
-    parsed = {c: parse_invariant(inv, ctx) for c, inv in by_location.items()}
+    stated = wide if mode == "bv" else {c: parse_invariant(inv, ctx) for c, inv in by_location.items()}
 
     def holds_at(loc: int, env: dict[Var, z3.ExprRef]) -> z3.BoolRef:
         if loc in (BAD, POISON):
             return z3.BoolVal(False, ctx)
         if loc == system.entry:
             return z3.BoolVal(True, ctx)
-        formula, consts = parsed[loc]
-        if mode == "bv":
-            return WideBV({consts[v.name].get_id(): (env[v], v.type) for v in system.params[loc]}).formula(formula)
+        formula, consts = stated[loc]
         pairs = [(consts[v.name], env[v]) for v in system.params[loc]]
         return z3.substitute(formula, *pairs) if pairs else formula
 

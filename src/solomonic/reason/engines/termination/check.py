@@ -1,8 +1,10 @@
-"""Re-check a yes from its certificate alone, in fresh Z3 contexts, against each block's exact formula.
+"""Re-check a yes from its certificate alone, in a fresh Z3 context, against each block's exact formula.
 
 The invariants by certificate.check; each loop's ranking (lexicographic, multiphase or phased) step by
 step. The proof (proof.py) runs these checks on what it found before it makes a certificate, and
-`solomonic recheck` runs check_certificate on a stored one. Apart, as it trusts nothing of the search.
+`solomonic recheck` runs check_certificate on a stored one. Apart, as it trusts nothing of the search:
+a whole certificate is checked in one context made for it (making a Z3 context costs more than most
+of a certificate's queries), each query in a fresh solver.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from solomonic.reason.symbolic.system import Block, TransitionSystem, build_syst
 
 def check_certificate(function: Function, cert: dict, timeout_s: float) -> str | None:
     """Re-check a yes from its certificate alone (for `solomonic recheck`): None if it holds."""
+    ctx = z3.Context()
     ub = UNDEFINED_BEHAVIOUR if function.language == "c" else set()
     invariants = [certificate.Invariant.from_json(d) for d in cert.get("invariants", [])]
     if function.procedures:
@@ -46,7 +49,7 @@ def check_certificate(function: Function, cert: dict, timeout_s: float) -> str |
                  for name in function.procedures}
         unfolding = unfold(function, facts)
         system = build_system(unfolding.function, ub, observe=unfolding.observed)
-        invariants = _stating_summaries(system, unfolding, invariants)
+        invariants = _stating_summaries(system, unfolding, invariants, ctx)
     else:
         system = build_system(function, ub)
     if cert.get("kind") == "bounded exploration":
@@ -54,34 +57,34 @@ def check_certificate(function: Function, cert: dict, timeout_s: float) -> str |
     loops = {min(loop): loop for loop in find_loops(system)}
     if set(loops) != {int(loop["location"]) for loop in cert.get("loops", [])}:
         return "the certificate's loops are not the function's"
-    problem, _ = certificate.check(system, invariants, timeout_s)
+    problem, _ = certificate.check(system, invariants, timeout_s, ctx)
     if problem:
         return problem
     for loop in cert["loops"]:
         if "phases" in loop:
             regions = [(certificate.Invariant.from_json(p["region"]), ranking_from_json(p)) for p in loop["phases"]]
-            problem = check_regions(system, loops[int(loop["location"])], regions, invariants, timeout_s)
+            problem = check_regions(system, loops[int(loop["location"])], regions, invariants, timeout_s, ctx)
             if problem:
                 return problem
             continue
         if "multiphase" in loop:
             phases = [LinearFunction.from_json(f) for f in loop["multiphase"]]
             head = int(loop["location"])
-            problem = check_multiphase(system, loops[head], Multiphase(head, phases), invariants, timeout_s)
+            problem = check_multiphase(system, loops[head], Multiphase(head, phases), invariants, timeout_s, ctx)
             if problem:
                 return problem
             continue
-        problem = check_ranking(system, loops[int(loop["location"])], ranking_from_json(loop), invariants, timeout_s)
+        problem = check_ranking(system, loops[int(loop["location"])], ranking_from_json(loop), invariants, timeout_s,
+                                ctx=ctx)
         if problem:
             return problem
     return None
 
 
 def _stating_summaries(system: TransitionSystem, unfolding: Unfolding,
-                       invariants: list[certificate.Invariant]) -> list[certificate.Invariant]:
+                       invariants: list[certificate.Invariant], ctx: z3.Context) -> list[certificate.Invariant]:
     """The certificate's invariants, each procedure's return conjoined with the summary the unfolding
     assumes (a certificate cannot assume a summary without proving it)."""
-    ctx = z3.Context()
     parsed = {inv.location: certificate.parse_invariant(inv, ctx)[0] for inv in invariants}
     stated = with_summaries(unfolding, parsed, Encoder("int", ctx))
     return [certificate.make_invariant(system, loc, f) for loc, f in stated.items()]
@@ -129,12 +132,12 @@ def _problem(status: z3.CheckSatResult, step: _Step, system: TransitionSystem) -
 
 def check_ranking(system: TransitionSystem, loop: set[int], ranking: Ranking,
                   invariants: list[certificate.Invariant], timeout_s: float,
-                  region: certificate.Invariant | None = None) -> str | None:
-    """Independent check in a fresh context, against each block's exact formula (int encoding): every
-    step decreases lexicographically, at one of the levels the block claims: the ranking there is
-    non-negative and drops by the claimed amount, and at the levels before it does not grow. With a
-    region, only the steps that start and end in it."""
-    ctx = z3.Context()
+                  region: certificate.Invariant | None = None, ctx: z3.Context | None = None) -> str | None:
+    """Independent check in `ctx` (a fresh context when not given), against each block's exact formula
+    (int encoding): every step decreases lexicographically, at one of the levels the block claims: the
+    ranking there is non-negative and drops by the claimed amount, and at the levels before it does not
+    grow. With a region, only the steps that start and end in it."""
+    ctx = z3.Context() if ctx is None else ctx
     deadline = time.monotonic() + timeout_s
     for step in _steps(system, loop, invariants, Encoder("int", ctx)):
         src, dst = step.block.src, step.block.dst
@@ -152,9 +155,11 @@ def check_ranking(system: TransitionSystem, loop: set[int], ranking: Ranking,
 
 
 def check_multiphase(system: TransitionSystem, loop: set[int], found: Multiphase,
-                     invariants: list[certificate.Invariant], timeout_s: float) -> str | None:
-    """Independent check of a multiphase ranking against each block's exact formula (int encoding)."""
-    ctx = z3.Context()
+                     invariants: list[certificate.Invariant], timeout_s: float,
+                     ctx: z3.Context | None = None) -> str | None:
+    """Independent check of a multiphase ranking against each block's exact formula (int encoding), in
+    `ctx` (a fresh context when not given)."""
+    ctx = z3.Context() if ctx is None else ctx
     deadline = time.monotonic() + timeout_s
     for step in _steps(system, loop, invariants, Encoder("int", ctx)):
         if step.block.src != found.head or step.block.dst != found.head:
@@ -171,10 +176,12 @@ def check_multiphase(system: TransitionSystem, loop: set[int], found: Multiphase
 
 
 def check_regions(system: TransitionSystem, loop: set[int], regions: list[tuple[certificate.Invariant, Ranking]],
-                  invariants: list[certificate.Invariant], timeout_s: float) -> str | None:
-    """Independent check of a phased argument: every step of the loop starts in some region, no step
-    goes back to an earlier region, and within each region a ranking holds."""
-    ctx = z3.Context()
+                  invariants: list[certificate.Invariant], timeout_s: float,
+                  ctx: z3.Context | None = None) -> str | None:
+    """Independent check of a phased argument, in `ctx` (a fresh context when not given): every step of
+    the loop starts in some region, no step goes back to an earlier region, and within each region a
+    ranking holds."""
+    ctx = z3.Context() if ctx is None else ctx
     deadline = time.monotonic() + timeout_s
     for step in _steps(system, loop, invariants, Encoder("int", ctx)):
         if step.block.src != step.block.dst:
@@ -188,7 +195,8 @@ def check_regions(system: TransitionSystem, loop: set[int], regions: list[tuple[
             if check_sat(ctx, deadline, *step.facts, query) != z3.unsat:
                 return f"{what} {step.where(system)}"
     for region, ranking in regions:
-        problem = check_ranking(system, loop, ranking, invariants, max(0.05, deadline - time.monotonic()), region)
+        problem = check_ranking(system, loop, ranking, invariants, max(0.05, deadline - time.monotonic()), region,
+                                ctx)
         if problem:
             return f"in the region {region.text}: {problem}"
     return None

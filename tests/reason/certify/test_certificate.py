@@ -1,0 +1,100 @@
+"""The certificate checks make their own Z3 context, one for a whole certificate, and state each
+invariant's bit-vector form once per check: that form means what the integer invariant means at every
+machine state, and a certificate checked this way holds or fails as it should."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+pytest.importorskip("z3")
+pytest.importorskip("pycparser")
+
+import z3
+
+from solomonic.reason.api import CheckOptions, load
+from solomonic.reason.certify import certificate
+from solomonic.reason.engines.dispatch import Options, analyse
+from solomonic.reason.engines.termination.check import check_certificate
+from solomonic.reason.result import UNDEFINED_BEHAVIOUR, Verdict
+from solomonic.reason.symbolic.system import build_system
+
+# The essay's g: terminates for every input, with one loop whose head keeps x and y (machine ints).
+ESSAY_G = "void g(int x, int y) {\n  if (y > 0)\n    while (x > y)\n      x = x - y;\n}\n"
+
+
+@pytest.fixture(scope="module")
+def essay_g(tmp_path_factory):
+    path = tmp_path_factory.mktemp("certificate") / "essay.c"
+    path.write_text(ESSAY_G)
+    return load(str(path), CheckOptions()).lower("g")
+
+
+@pytest.fixture
+def contexts_made(monkeypatch) -> list[z3.Context]:
+    """Every Z3 context made while the test runs."""
+    made: list[z3.Context] = []
+    make = z3.Context.__init__
+
+    def counted(self, *args, **kwargs):
+        make(self, *args, **kwargs)
+        made.append(self)
+
+    monkeypatch.setattr(z3.Context, "__init__", counted)
+    return made
+
+
+def test_a_termination_certificate_is_checked_in_one_context_of_its_own(essay_g, contexts_made):
+    found = analyse(essay_g, "terminates", Options(timeout_s=20))
+    assert found.verdict == Verdict.YES and found.certificate["invariants"] and found.certificate["loops"]
+    contexts_made.clear()  # the analysis's own contexts are none of the check's
+    assert check_certificate(essay_g, found.certificate, 10.0) is None
+    assert len(contexts_made) == 1
+
+
+def test_a_certificate_fails_in_that_context_as_it_should(essay_g):
+    found = analyse(essay_g, "terminates", Options(timeout_s=20))
+    (loop,) = found.certificate["loops"]
+    upside_down = [{head: {**f, "coefficients": {name: str(-Fraction(a)) for name, a in f["coefficients"].items()}}
+                    for head, f in level.items()} for level in loop["ranking"]]
+    wrong = {**found.certificate, "loops": [{**loop, "ranking": upside_down}]}
+    assert check_certificate(essay_g, wrong, 10.0) is not None
+
+
+BOUNDARIES = [-2147483648, -2147483647, -3, -1, 0, 1, 2, 1073741824, 2147483647]
+
+
+@pytest.mark.parametrize("invariant", [
+    lambda x, y: x - 3 * y <= 5,
+    lambda x, y: z3.Or(3 * x > y - 7, x == -2147483648),
+    lambda x, y: z3.If(x > y, x - y, y) >= 1,
+])
+def test_the_bit_vector_form_states_the_integer_invariant_at_machine_states(essay_g, invariant):
+    """At the extremes of int, where a form too narrow would wrap."""
+    system = build_system(essay_g, UNDEFINED_BEHAVIOUR)
+    (head,) = system.loop_heads
+    ctx = z3.Context()
+    ints = {v.name: z3.Int(v.name, ctx) for v in system.params[head]}
+    formula = invariant(ints["x"], ints["y"])
+
+    forms = certificate.wide_forms(system, [certificate.make_invariant(system, head, formula)], ctx)
+    assert forms is not None
+    wide, bits = forms[head]
+    for x in BOUNDARIES:
+        for y in BOUNDARIES:
+            state = {"x": x, "y": y}
+            at_ints = [(ints[n], z3.IntVal(v, ctx)) for n, v in state.items()]
+            at_words = [(bits[n], z3.BitVecVal(v, bits[n].size(), ctx)) for n, v in state.items()]
+            expected = z3.is_true(z3.simplify(z3.substitute(formula, *at_ints)))
+            assert z3.is_true(z3.simplify(z3.substitute(wide, *at_words))) == expected, state
+
+
+def test_a_function_without_machine_words_has_no_bit_vector_form(tmp_path):
+    path = tmp_path / "essay.py"
+    path.write_text("def g(x: int, y: int) -> None:\n    if y > 0:\n        while x > y:\n            x = x - y\n")
+    system = build_system(load(str(path), CheckOptions()).lower("g"), set())
+    (head,) = system.loop_heads
+    ctx = z3.Context()
+    invariant = certificate.make_invariant(system, head, z3.Int("y", ctx) > 0)
+    assert certificate.wide_forms(system, [invariant], ctx) is None
