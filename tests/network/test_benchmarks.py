@@ -50,3 +50,22 @@ def test_every_reachable_answer_is_the_one_derived_by_hand(capsys, question):
 
 def test_the_reachable_corpus_has_every_verdict():
     assert {q["verdict"] for q in REACHABLE} == {"reachable", "unreachable", "unknown"}
+
+
+PAIRS = json.loads((CORPUS / "pairs.json").read_text())
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=lambda p: p["new"])
+def test_every_pair_compares_as_derived_by_hand(capsys, pair):
+    status = main(["network", "compare", str(CORPUS / pair["old"]), str(CORPUS / pair["new"]), *pair["args"],
+                   "--format", "json"])
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["verdict"] == pair["verdict"], answer["reason"]
+    assert status == (0 if pair["verdict"] == "equivalent" else 1)
+    for key in ("a_not_b", "b_not_a"):
+        assert (answer[key] is None) == (key not in pair)
+        if key in pair:
+            wanted, flow, other = pair[key], answer[key]["flow"], answer[f"{key}_other"]
+            assert answer[key]["disposition"] in ("accepted", "exits-network")
+            assert all(flow[field] == wanted[field] for field in ("protocol", "dst_port") if field in wanted)
+            assert (other["disposition"], other["blocked_by"]) == (wanted["other"], wanted["blocked_by"])

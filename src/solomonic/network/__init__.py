@@ -15,9 +15,10 @@ The data flow, one module per step (issue 31):
                groups, network ACLs), `transit` (transit gateways) and `exits` (VPN connections,
                gateway endpoints) are its helpers
     result     the answer and its JSON form (the contract of issue 31)
+    synthetic  generated snapshots of any size, for the scale benchmark
 
-The questions over all packets (`reachable`, `exposure`, `compare`) will encode the same `model` in z3, apart
-from `trace`: every witness they find is believed only once `trace` replays it, as a C counterexample is
+The questions over all packets (`reachable`, `exposure`, `compare`) encode the same `model` in z3 (`encode`,
+`paths`), apart from `trace`: every witness they find is believed only once `trace` replays it, as a C counterexample is
 believed only once it runs. The model is plain data (CIDRs, protocol numbers, ranges) so that the encoding
 can read it without borrowing the evaluator's matching code.
 """
