@@ -1,5 +1,5 @@
 """`bench network` on a slice of the corpus and two small sizes: every question asked as a whole command, every
-witness replayed by `trace`, the generated networks answered as their layout implies; and the judge, which
+witness replayed by `trace`, each mutant compared with its original, the generated networks answered as their layout implies; and the judge, which
 must catch an answer that disagrees with the hand-derived one."""
 
 from __future__ import annotations
@@ -20,12 +20,15 @@ QUESTIONS = json.loads((CORPUS / "questions.json").read_text())
 def slice_of_corpus(root: Path, questions: list[dict]) -> Path:
     root.mkdir()
     shutil.copytree(CORPUS / "public-private-nat", root / "public-private-nat")
+    shutil.copytree(CORPUS / "pairs" / "ssh-widened", root / "pairs" / "ssh-widened")
     (root / "questions.json").write_text(json.dumps(questions))
+    pairs = json.loads((CORPUS / "pairs.json").read_text())
+    (root / "pairs.json").write_text(json.dumps([p for p in pairs if p["new"] == "pairs/ssh-widened"]))
     return root
 
 
 def arguments(tmp_path: Path, corpus: Path, sizes: list[int]) -> argparse.Namespace:
-    return argparse.Namespace(corpus=str(corpus), sizes=sizes, seed=0, repeats=1, plots=str(tmp_path / "plots"),
+    return argparse.Namespace(corpus=str(corpus), sizes=sizes, mutants=1, seed=0, repeats=1, plots=str(tmp_path / "plots"),
                               output=str(tmp_path / "out.json"), docs=str(tmp_path / "benchmarks.md"))
 
 
@@ -43,13 +46,20 @@ def test_the_bench_answers_the_corpus_and_times_each_size(tmp_path):
     assert trace["questions"] + reachable["questions"] == len(questions)
     assert reachable["witnesses"] >= 1 and reachable["witnesses confirmed"] == reachable["witnesses"]
     assert trace["right"] == trace["questions"] and trace["crashes"] == 0
+    mutants = out["mutants"]
+    assert mutants["compared"] == 4 and mutants["crashes"] == 0  # one route, group and ACL, and the pair
+    assert mutants["witnesses"] >= 2 and mutants["witnesses contradicted"] == 0
+    assert mutants["verdicts"]["widen-group"] == {"b-delivers-more": 1}
+    assert mutants["verdicts"]["deny-first"] == {"a-delivers-more": 1}
+    assert mutants["verdicts"]["pair"] == {"b-delivers-more": 1}
     assert [p["interfaces"] for p in out["scale"]] == [200, 1000]
     big = out["scale"][-1]
     assert (big["subnets"], big["vpcs"], big["groups"]) == (20, 2, 50)
     assert [q["verdict"] for q in big["reachable"]] == ["reachable", "reachable", "unreachable"]
-    assert big["exposed interfaces"] >= 1
+    assert big["exposed interfaces"] >= 1 and big["whole reachable call s"] > big["slowest reachable s"]
     docs = (tmp_path / "benchmarks.md").read_text()
     assert "<!-- bench:network -->" in docs and "plots/network-scale.png" in docs
+    assert "4 compared, 0 crashes" in docs and "{" not in docs
     assert (tmp_path / "plots" / "network-scale.png").is_file()
 
 

@@ -95,6 +95,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                          help="the corpus, with its questions.json (default: benchmarks/network)")
     network.add_argument("--sizes", nargs="+", type=int, default=[1000, 2500, 5000, 10000], metavar="N",
                          help="interfaces per generated snapshot (default: 1000 2500 5000 10000)")
+    network.add_argument("--mutants", type=int, default=2, metavar="N",
+                         help="mutants per kind and corpus snapshot (default: 2)")
     network.add_argument("--seed", type=int, default=0, help="the generator's seed (default: 0)")
     network.add_argument("--repeats", type=int, default=3, metavar="N", help="runs of each reachable question")
     network.add_argument("--plots", default="docs/plots", metavar="DIR")
