@@ -109,7 +109,8 @@ def test_unsupported_constructs_are_unknown_with_construct_and_line(programs):
     done = solomonic("check", str(programs / "unsupported.py"), "--format", "json")
     assert done.returncode == 2 and "Traceback" not in done.stderr
     reasons = {r["reason"] for r in json.loads(done.stdout)}
-    assert reasons == {f"unsupported at {programs / 'unsupported.py'}:2: statement `Try`"}
+    assert reasons == {f"unsupported at {programs / 'unsupported.py'}:2: `try` with `finally` (it runs on every "
+                       "way out of the `try`)"}
     done = solomonic("check", str(programs / "unsupported.c"), "-p", "assert", "--format", "json")
     (result,) = json.loads(done.stdout)
     assert result["verdict"] == "unknown" and "unsupported.c:1" in result["reason"] and "pointer" in result["reason"]

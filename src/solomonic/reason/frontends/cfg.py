@@ -45,6 +45,9 @@ class Builder:
         self.current: int | None = start
         self._temps = 0
         self._incoming: dict[int, int] = {start: 1}
+        # Where an exception (or a failed assertion) raised at the current point goes instead of a sink of
+        # its own: the location a `try` statement's handlers are dispatched from (python/handlers.py).
+        self.on_raise: Callable[[Event], int] | None = None
 
     def _edge(self, src: int, dst: int, stmt: Stmt | None, line: int) -> None:
         self.cfg.add(src, dst, stmt, line)
@@ -129,12 +132,18 @@ class Builder:
             return
         yes, no = self.branch(ok, event.line)
         if no is not None:
-            self._edge(no, self.cfg.sink(event), None, event.line)
+            self._edge(no, self._raised(event), None, event.line)
         self.current = yes
 
     def end(self, event: Event) -> None:
         """Stop here with `event` (a return, an abort, a failed assertion)."""
-        self.jump(self.cfg.sink(event), event.line)
+        self.jump(self._raised(event), event.line)
+
+    def _raised(self, event: Event) -> int:
+        """Where `event` leads: a handler's dispatch for an exception raised inside a `try`, else a sink."""
+        if self.on_raise is not None and event.kind in ("exception", "assert"):
+            return self.on_raise(event)
+        return self.cfg.sink(event)
 
     def temp(self, hint: str, type_: Type) -> Var:
         self._temps += 1

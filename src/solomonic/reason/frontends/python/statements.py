@@ -98,11 +98,17 @@ class StatementLowering(ExpressionLowering):
             self.b.end(Event("exception", line, f"raise {what}"))
         elif isinstance(s, ast.FunctionDef):
             self.define_nested(s)
+        elif isinstance(s, ast.Try):
+            self.try_statement(s)
         else:
             raise self.unsupported(f"statement `{type(s).__name__}`", s)
 
     def define_nested(self, s: ast.FunctionDef) -> None:
         """Lowered by `NestedLowering` (nested.py): a function defined inside the function."""
+        raise NotImplementedError
+
+    def try_statement(self, s: ast.Try) -> None:
+        """Lowered by `TryLowering` (handlers.py)."""
         raise NotImplementedError
 
     def exception_argument(self, node: ast.expr | None) -> None:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import ast
 
+from solomonic.reason.frontends.python.handlers import TryLowering
 from solomonic.reason.frontends.python.module import own_nodes
 from solomonic.reason.frontends.python.state import PyValue, _code
-from solomonic.reason.frontends.python.statements import StatementLowering
 from solomonic.reason.ir import BOOL, FALSE, INT, Event, arith, cast, compare, const
 
 
-class TupleLowering(StatementLowering):
+class TupleLowering(TryLowering):
     """Tuple-valued expressions as lists of element values; `divmod`; constant subscripts of tuples."""
 
     def tuple_values(self, node: ast.expr) -> list[PyValue] | None:

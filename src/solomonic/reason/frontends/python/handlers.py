@@ -1,0 +1,135 @@
+"""`try`/`except`/`else` as Python runs it: an exception raised in the body, where the lowering would
+end at an exception sink, goes instead to the first `except` clause whose class matches it, with the
+variables as they were where it was raised; an exception no clause matches goes on outwards (an
+enclosing `try`, else a sink), and one raised in a handler or the `else` clause is not this `try`'s.
+
+Which clause matches is decided from the exception's class where the lowering knows it (the builtin
+exceptions it raises itself: ZeroDivisionError, IndexError, AssertionError, ...; `raise ValueError(...)`)
+and the clause names builtin exception classes; otherwise (an operation on a value of unknown type that
+may raise anything, a class of the module, `raise err`) either way is possible, and both are laid out.
+So a caught exception is never an exit and an escaping one never missed.
+
+Refused, not approximated: `finally` (it runs on every way out, returns and breaks included), a handler
+that reads the exception object (`except E as e: ... e ...`), a clause class that is not a name or a
+tuple of names, and a call in the body to a function on a recursive cycle (its exceptions are exits of
+its own graph, which no handler of the caller would see).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+from collections.abc import Callable
+
+from solomonic.reason.frontends.python.opaque import is_builtin_exception
+from solomonic.reason.frontends.python.statements import StatementLowering
+from solomonic.reason.ir import BOOL, Call, Event
+
+# "ZeroDivisionError: ...", "IndexError: ...": the lowering's own exceptions name their class first.
+_NAMED = re.compile(r"^([A-Z]\w*)\b")
+_RAISE = re.compile(r"^raise ([A-Z]\w*)(\(|$)")
+
+
+class TryLowering(StatementLowering):
+    """`try` statements: the body under a handler hook of the graph builder (`Builder.on_raise`)."""
+
+    def try_statement(self, s: ast.Try) -> None:
+        if s.finalbody:
+            raise self.unsupported("`try` with `finally` (it runs on every way out of the `try`)", s)
+        clauses = [(handler, self.clause_classes(handler)) for handler in s.handlers]
+        join = self.b.location(s.lineno)
+        before = set(self.frame.assigned)
+        entries = [self.b.location(handler.lineno) for handler, _ in clauses]
+        outer = self.b.on_raise
+
+        def dispatch(event: Event) -> int:
+            return self.dispatch(event, clauses, entries, outer)
+
+        snapshot = self.b.snapshot()
+        self.b.on_raise = dispatch
+        try:
+            self.body(s.body)
+        finally:
+            self.b.on_raise = outer
+        calls = [e.stmt.callee for e in self.b.cfg.edges[snapshot[0]:] if isinstance(e.stmt, Call)]
+        if calls:
+            raise self.unsupported(f"a call of `{calls[0]}` (recursive) inside `try`: its exceptions are not "
+                                   "routed to the handlers", s)
+        ends = []
+        if self.b.current is not None:
+            self.body(s.orelse)
+            if self.b.current is not None:
+                ends.append(set(self.frame.assigned))
+            self.b.jump(join, s.lineno)
+        for (handler, _), entry in zip(clauses, entries):
+            self.frame.assigned = set(before)  # the body may have raised before any of its assignments
+            self.b.place_if_reached(entry)
+            self.body(handler.body)
+            if self.b.current is not None:
+                ends.append(set(self.frame.assigned))
+            self.b.jump(join, handler.lineno)
+        self.frame.assigned = set.intersection(*ends) if ends else before
+        self.b.place_if_reached(join)
+
+    def clause_classes(self, handler: ast.ExceptHandler) -> list[str] | None:
+        """The class names an `except` clause names; None for a bare `except:` (every exception)."""
+        if handler.name is not None and any(isinstance(n, ast.Name) and n.id == handler.name
+                                            for stmt in handler.body for n in ast.walk(stmt)):
+            raise self.unsupported(f"a handler that uses the exception object `{handler.name}`", handler)
+        if handler.type is None:
+            return None
+        names = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        if not all(isinstance(n, ast.Name) for n in names):
+            raise self.unsupported(f"an `except` clause class other than a name or a tuple of names "
+                                   f"(`{ast.unparse(handler.type)}`)", handler)
+        return [n.id for n in names if isinstance(n, ast.Name)]
+
+    def dispatch(self, event: Event, clauses: list[tuple[ast.ExceptHandler, list[str] | None]],
+                 entries: list[int], outer: Callable[[Event], int] | None) -> int:
+        """Where an exception raised in the body goes: a new location that tries each clause in order,
+        and goes on outwards when none matches. Laid out beside the code being lowered."""
+        start = self.b.location(event.line)
+        resume = self.b.current
+        self.b.place(start)
+        raised = self.raised_class(event)
+        for (handler, classes), entry in zip(clauses, entries):
+            matches = self.matches(raised, classes)
+            if matches is True:
+                self.b.jump(entry, event.line)
+                break
+            if matches is None:
+                taken = self.b.temp("caught", BOOL)
+                self.b.havoc(taken, f"whether the `except` at line {handler.lineno} catches it", event.line)
+                yes, no = self.b.branch(taken, event.line)
+                self.b.place(yes)
+                self.b.jump(entry, event.line)
+                self.b.place(no)
+        if self.b.current is not None:
+            self.b.jump(outer(event) if outer is not None else self.b.cfg.sink(event), event.line)
+        self.b.place(resume)
+        return start
+
+    def raised_class(self, event: Event) -> type[BaseException] | None:
+        """The builtin class of the exception `event` raises, where the lowering knows it."""
+        if event.kind == "assert":
+            return AssertionError
+        found = _RAISE.match(event.message) or _NAMED.match(event.message)
+        name = found.group(1) if found is not None else ""
+        if name and is_builtin_exception(name) and self.is_builtin(name):
+            return getattr(builtins, name)
+        return None
+
+    def matches(self, raised: type[BaseException] | None, classes: list[str] | None) -> bool | None:
+        """Whether a clause naming `classes` catches `raised`: True, False, or None where it depends on
+        what the lowering does not know."""
+        if classes is None:
+            return True
+        known = [getattr(builtins, c) for c in classes if is_builtin_exception(c) and self.is_builtin(c)]
+        if raised is not None and any(issubclass(raised, k) for k in known):
+            return True
+        if BaseException in known:
+            return True
+        if raised is not None and len(known) == len(classes):
+            return False
+        return None
