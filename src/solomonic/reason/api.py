@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,11 +52,15 @@ def load(path: str, options: CheckOptions) -> Source:
     if language is None:
         raise BadInput(f"{path}: not a Python (.py) or C (.c, .i) file")
     try:
-        size = os.path.getsize(path)
-        with open(path, "rb") as f:
+        # without blocking, so that a FIFO (whose open waits for a writer) is refused, not waited on
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise BadInput(f"{path}: not a regular file (a directory, FIFO, device or socket)")
             data = f.read(options.max_file_bytes + 1)
     except OSError as err:
         raise BadInput(f"{path}: cannot be read: {err.strerror}") from None
+    size = max(info.st_size, len(data))  # it may have grown since
     if size > options.max_file_bytes:
         raise BadInput(f"{path}: {size / 2**20:.1f} MiB is more than the {options.max_file_bytes / 2**20:.0f} MiB "
                        "this tool parses (raise it with --max-file-size)")

@@ -22,6 +22,7 @@ never make an answer wrong, only withhold one.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -32,6 +33,7 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+from solomonic.errors import UserError
 from solomonic.reason.ir import Function
 from solomonic.reason.result import Result, Verdict
 
@@ -73,41 +75,76 @@ def question_key(function: Function, prop: str, semantics: dict) -> str:
     return h.hexdigest()
 
 
+COLUMNS = ["key", "verdict", "timeout", "result", "created"]
+
+
+class Unusable(UserError):
+    """The proof memory's path cannot hold a store (a directory, a path under a file, no permission):
+    nothing there is touched, and the questions are answered without a memory."""
+
+
 class ProofMemory:
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.set_aside: str | None = None  # what was set aside on opening, and why (see `_set_aside`)
+        if self.path.exists() and not self.path.is_file():
+            raise Unusable(f"the proof memory {self.path} is not a file")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise Unusable(f"the proof memory {self.path} cannot be created: {err.strerror}") from None
         try:
             self.db = self._open()
         except sqlite3.DatabaseError as err:
-            self._set_aside(str(err))
+            self.reopen(str(err))
+
+    def reopen(self, why: str) -> None:
+        """Set the store aside, for `why`, and start a new one in its place."""
+        self._set_aside(why)
+        try:
             self.db = self._open()
+        except sqlite3.Error as err:
+            raise Unusable(f"the proof memory {self.path} cannot be opened: {err}") from None
 
     def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        except sqlite3.Error as err:
+            raise Unusable(f"the proof memory {self.path} cannot be opened: {err}") from None
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            # One transaction checks the marks and makes a new store: another process opening it at the same
+            # time sees it empty or whole, never a table without its marks (which it would set aside).
+            db.execute("BEGIN IMMEDIATE")
             app, version = db.execute("PRAGMA application_id").fetchone()[0], db.execute("PRAGMA user_version").fetchone()[0]
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if tables and (app != APPLICATION_ID or version != SCHEMA_VERSION):
                 raise sqlite3.DatabaseError(f"not a solomonic proof memory (schema {version}, application id {app})")
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, verdict TEXT NOT NULL, "
-                       "timeout REAL NOT NULL, result TEXT NOT NULL, created REAL NOT NULL)")
-            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            if not tables:
+                db.execute("CREATE TABLE answers (key TEXT PRIMARY KEY, verdict TEXT NOT NULL, timeout REAL NOT NULL, "
+                           "result TEXT NOT NULL, created REAL NOT NULL)")
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            columns = [r[1] for r in db.execute("PRAGMA table_info(answers)")]
+            if columns != COLUMNS:  # the same marks on another layout: a store written by a later version
+                raise sqlite3.DatabaseError(f"its answers table has the columns {', '.join(columns) or '(none)'}")
+            db.execute("COMMIT")
         except sqlite3.DatabaseError:
             db.close()
             raise
         return db
 
     def _set_aside(self, why: str) -> None:
-        aside = self.path.with_name(f"{self.path.name}.unreadable-{int(time.time())}")
+        """Moved out of the way, never deleted: it may be the user's, or evidence of tampering. Another
+        process may have moved it first (the workers of `--jobs N` open it at once): then nothing is left
+        to move. The parent says so on stderr (`set_aside`, passed on by `remembered`)."""
+        aside = self.path.with_name(f"{self.path.name}.unreadable-{time.time_ns()}-{os.getpid()}")
         for suffix in ("", "-wal", "-shm"):
-            source = Path(str(self.path) + suffix)
-            if source.exists():
-                source.rename(str(aside) + suffix)
-        print(f"solomonic: warning: the proof memory {self.path} could not be used ({why}); "
-              f"it was moved to {aside} and a new one started", file=sys.stderr)
+            with contextlib.suppress(FileNotFoundError):
+                Path(str(self.path) + suffix).rename(str(aside) + suffix)
+        self.set_aside = (f"the proof memory {self.path} could not be used ({why}); it was moved to {aside} "
+                          "and a new one started")
+        print(f"solomonic: warning: {self.set_aside}", file=sys.stderr)
 
     def lookup(self, key: str, timeout_s: float) -> Result | None:
         """The stored result, as stored (see `recall` for one fit to serve). Raises ValueError (or
@@ -206,21 +243,48 @@ def remembered(memory_path: str | None, function: Function, prop: str, semantics
     if memory_path is None:
         return analyse()
     start = time.monotonic()
-    memory = ProofMemory(memory_path)
+    try:
+        memory = ProofMemory(memory_path)
+    except Unusable as err:
+        return _noted(analyse(), f"{err}; answered without it")
     try:
         key = question_key(function, prop, semantics)
-        found = recall(memory, key, function, prop, timeout_s)
+        try:
+            found = _recalled(memory, key, function, prop, timeout_s)
+        except Unusable as err:
+            return _noted(analyse(), f"{err}; answered without it")
         if isinstance(found, Result):
             found.details = {**found.details, "from_memory": True, "analysed_seconds": found.seconds}
             found.seconds = round(time.monotonic() - start, 4)
             return found
-        if found is not None:
-            memory.forget(key)
         result = analyse()
         if kept(result):
-            memory.store(key, timeout_s, result)
+            # a store that cannot take it now (locked past its timeout, a disk full) costs the next run an
+            # analysis, never this answer
+            with contextlib.suppress(sqlite3.Error):
+                memory.store(key, timeout_s, result)
         if found is not None:
-            result.details = {**result.details, "memory_discarded": f"{found} (deleted from {memory.path})"}
-        return result
+            return _noted(result, f"{found} (deleted from {memory.path})")
+        return result if memory.set_aside is None else _noted(result, memory.set_aside)
     finally:
         memory.close()
+
+
+def _recalled(memory: ProofMemory, key: str, function: Function, prop: str, timeout_s: float) -> Result | str | None:
+    """`recall`, deleting an unfit entry; a store damaged past its header (a page torn mid-write, which
+    SQLite finds only when it reads there) is set aside and a new one started, so nothing is recalled."""
+    try:
+        found = recall(memory, key, function, prop, timeout_s)
+        if isinstance(found, str):
+            memory.forget(key)
+        return found
+    except sqlite3.DatabaseError as err:
+        memory.close()
+        memory.reopen(str(err))
+        return None
+
+
+def _noted(result: Result, discarded: str) -> Result:
+    """`result`, saying what of the proof memory was discarded (`warn_discarded` shows it in the parent)."""
+    result.details = {**result.details, "memory_discarded": discarded}
+    return result

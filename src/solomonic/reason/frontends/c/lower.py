@@ -26,13 +26,20 @@ from solomonic.reason.frontends.c.pointers import PointerLowering
 from solomonic.reason.frontends.c.state import Frame
 from solomonic.reason.frontends.c.statements import StatementLowering
 from solomonic.reason.frontends.c.symbols import CVal, Scalar, VarSym, Void
+from solomonic.reason.frontends.nesting import too_deep
 from solomonic.reason.ir import Edge, Event, Function, Input, Unsupported, Var, compare, const
 
 __all__ = ["lower_c", "parse_c"]  # the front end's entry points (api and svcomp import both from here)
 
 
 def lower_c(program: CProgram, name: str) -> Function:
-    return _Lowering(program, name).lower()
+    """The function `name` in the IR; nesting deeper than the lowering's recursion follows is unsupported
+    at its deepest point (nesting.py)."""
+    try:
+        return _Lowering(program, name).lower()
+    except RecursionError:
+        raise too_deep(program.path, program.functions[name], lambda node: (c for _, c in node.children()),
+                       lambda node: node.coord.line if node.coord is not None else None) from None
 
 
 class _Lowering(CallLowering, StatementLowering, ExpressionLowering, DeclarationLowering,

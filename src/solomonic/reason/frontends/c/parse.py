@@ -105,6 +105,10 @@ def parse_c(path: str, include_dirs=(), defines=(), data_model: str = "LP64") ->
     parser = c_parser.CParser()
     try:
         tree = parser.parse(prepared.text, path)
+    except RecursionError:  # pycparser builds its tree recursively: a limit of this tool, not a fault
+        line = getattr(parser.clex, "_lineno", None)
+        raise BadInput(f"{path}:{line or 0}: syntax nested too deeply for the C parser (pycparser's "
+                       "recursion limit)") from None
     except Exception as err:  # pycparser raises ParseError, and AssertionError on some malformed input
         message = str(err)
         match = re.match(r"(.*?):(\d+):(?:\d+:)?\s*(.*)", message)

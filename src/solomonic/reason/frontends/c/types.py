@@ -152,6 +152,8 @@ def integer_literal(text: str, types: CTypes) -> tuple[int, CInt]:
         value, decimal = int(s[2:], 2), False
     elif len(s) > 1 and s.startswith("0"):
         value, decimal = int(s, 8), False
+    elif len(s) > 20:  # past 2**64 (and past the digits Python's int() converts from decimal)
+        raise ValueError(f"integer constant {text[:20]}... ({len(s)} digits) is too large for any integer type")
     else:
         value, decimal = int(s), True
     unsigned = "u" in suffix

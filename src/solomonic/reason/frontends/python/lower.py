@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import ast
 
+from solomonic.reason.frontends.nesting import too_deep
 from solomonic.reason.frontends.python.listloops import ListLoopLowering
 from solomonic.reason.frontends.python.module import (
     PythonModule,
@@ -66,7 +67,17 @@ __all__ = ["lower_python", "parse_python", "returns_value"]  # the front end's i
 
 def lower_python(module: PythonModule, name: str, param_types: dict[str, str] | None = None) -> Function:
     """The function or method `name` of the module in the IR; `param_types` gives parameters their types
-    by name, before their declarations (see parameters.py)."""
+    by name, before their declarations (see parameters.py). Nesting deeper than the lowering's recursion
+    follows is unsupported at its deepest point (nesting.py)."""
+    try:
+        return _lower(module, name, param_types)
+    except RecursionError:
+        definition: ast.AST = module.definition(name)
+        raise too_deep(module.path, definition, ast.iter_child_nodes,
+                       lambda node: getattr(node, "lineno", None)) from None
+
+
+def _lower(module: PythonModule, name: str, param_types: dict[str, str] | None) -> Function:
     if name in module.coroutines:
         raise Unsupported(f"`async def {name}`: coroutine functions are not modelled", module.path,
                           module.function_line(name))

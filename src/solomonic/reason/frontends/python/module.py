@@ -9,6 +9,8 @@ through a function; it is read from the syntax alone, and the lowering only cons
 from __future__ import annotations
 
 import ast
+import io
+import tokenize
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -62,6 +64,9 @@ def parse_python(path: str, source: bytes) -> PythonModule:
         raise BadInput(f"{path}:{err.lineno or 0}: syntax error: {err.msg}") from None
     except (ValueError, UnicodeDecodeError) as err:
         raise BadInput(f"{path}: cannot be read as Python source: {err}") from None
+    except (RecursionError, MemoryError):  # Python's own compiler gives up on it the same way
+        raise BadInput(f"{path}:{_longest_statement(source)}: syntax nested too deeply for Python's parser "
+                       "(Python cannot compile it either)") from None
     functions: dict[str, ast.FunctionDef] = {}
     assigned: dict[str, list[ast.expr]] = {}
     assume_names: set[str] = set()
@@ -156,6 +161,22 @@ def _parse(source: bytes, path: str) -> ast.Module:
         return ast.parse(source, filename=path, type_comments=True)
     except SyntaxError:
         return ast.parse(source, filename=path)
+
+
+def _longest_statement(source: bytes) -> int:
+    """The first line of the statement with the most tokens: where nesting too deep to parse must be, as
+    each level takes a token at least (0 where the source does not even tokenize)."""
+    counts: Counter[int] = Counter()
+    start = 0
+    try:
+        for token in tokenize.tokenize(io.BytesIO(source).readline):
+            start = start or token.start[0]
+            counts[start] += 1
+            if token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+                start = 0
+    except (SyntaxError, tokenize.TokenError):
+        return 0
+    return max(counts, key=counts.__getitem__, default=0)
 
 
 def _module_bindings(tree: ast.Module) -> Counter[str]:
