@@ -12,7 +12,9 @@ A model is a candidate witness; it is believed only when `trace` (the concrete e
 the encoding) delivers the packet in A where the question wants it and, on B, gives it a decided fate that is
 not that. When that query is unsatisfiable, a second one lets in A's unknown paths and B's possible
 deliveries; unsatisfiable too, z3 has proved that no packet the question allows is delivered by A and not by
-B. A packet of the second query that `trace` shows to be a difference is a witness all the same; otherwise the
+B. Each side is walked once per source and destination; where both give structurally the same formulas
+and neither has an unknown path, they deliver the same packets and no query is asked (most destinations a
+change does not touch). A packet of the second query that `trace` shows to be a difference is a witness all the same; otherwise the
 direction stays unknown, with the reason of the path the encoding cannot decide.
 
 Without `--to` every instance and bare interface present in both snapshots is a destination; without `--from`
@@ -83,11 +85,13 @@ def compare(old: Snapshot, new: Snapshot, source: str | None, destination: str |
     packet = Packet.fresh()
     for a, b in _sides(old, new, source or INTERNET, destination, src_ip, result.warnings):
         result.questions += 1
-        question = (src_ip, protocol, dst_ports)
+        walked = {id(side): _walk(packet, side, (src_ip, protocol, dst_ports)) for side in (a, b)}
+        if walked[id(a)].same(walked[id(b)]):
+            continue  # one formula, the same packets delivered: no difference, and no query needed
         for key, deliverer, other in (("a_not_b", a, b), ("b_not_a", b, a)):
             if getattr(result, key) is not None:
                 continue
-            found = _direction(packet, deliverer, other, question)
+            found = _direction(packet, deliverer, other, walked[id(deliverer)], walked[id(other)])
             if isinstance(found, Difference):
                 setattr(result, key, found)
             elif found is not None:
@@ -142,29 +146,43 @@ def _nodes(snapshot: Snapshot) -> set[str]:
             if interface.kind == "interface" and interface.private_ips}
 
 
-def _direction(packet: Packet, deliverer: Side, other: Side,
-               question: tuple[IPv4Address | None, int | None, tuple[int, int] | None]) -> Difference | str | None:
+@dataclass(frozen=True)
+class Walked:
+    """One side's candidate paths as formulas over the shared packet: what the question allows, what the
+    side delivers, what it may deliver (its unknown paths, kept for their reasons)."""
+
+    asked: z3.BoolRef
+    delivers: z3.BoolRef
+    may_deliver: z3.BoolRef
+    unknown: tuple[Path, ...]
+
+    def same(self, other: Walked) -> bool:
+        """Whether both sides are the same formulas (z3 shares equal terms, so this compares structure) with
+        no unknown path: then they deliver the same packets and no query is needed. Unknown paths never count
+        as the same: what the encoding does not model may differ behind equal formulas."""
+        return (not self.unknown and not other.unknown and self.asked.eq(other.asked)
+                and self.delivers.eq(other.delivers))
+
+
+def _walk(packet: Packet, side: Side,
+          question: tuple[IPv4Address | None, int | None, tuple[int, int] | None]) -> Walked:
+    steps = constraints(Question((side.source,), side.goal, *question), packet, side.source)
+    paths = list(Walk(side.snapshot, packet, side.goal, side.source).paths(steps))
+
+    def union(end: str) -> z3.BoolRef:
+        return z3.Or([z3.And([step.formula for step in path.steps]) for path in paths if path.end == end])
+
+    return Walked(z3.And([step.formula for step in steps]), union("delivered"), union("unknown"),
+                  tuple(path for path in paths if path.end == "unknown"))
+
+
+def _direction(packet: Packet, deliverer: Side, other: Side, mine: Walked, theirs: Walked) -> Difference | str | None:
     """A confirmed packet `deliverer` delivers and `other` does not; else why that is undecided (a str); else
     None, when z3 proves there is none."""
-    asked = []
-    walked = {}
-    for side in (deliverer, other):
-        steps = constraints(Question((side.source,), side.goal, *question), packet, side.source)
-        asked += [step.formula for step in steps]
-        walked[id(side)] = list(Walk(side.snapshot, packet, side.goal, side.source).paths(steps))
-
-    def union(side: Side, end: str) -> tuple[z3.BoolRef, list[Path]]:
-        chosen = [path for path in walked[id(side)] if path.end == end]
-        return z3.Or([z3.And([step.formula for step in path.steps]) for path in chosen]), chosen
-
-    delivers, _ = union(deliverer, "delivered")
-    may_deliver, unknown_paths = union(deliverer, "unknown")
-    other_delivers, _ = union(other, "delivered")
-    other_may, other_unknown = union(other, "unknown")
     solver = z3.Solver()
-    solver.add(*asked, z3.Not(other_delivers))
+    solver.add(mine.asked, theirs.asked, z3.Not(theirs.delivers))
     undecided = None
-    for extra in ((delivers, z3.Not(other_may)), (z3.Or(delivers, may_deliver),)):
+    for extra in ((mine.delivers, z3.Not(theirs.may_deliver)), (z3.Or(mine.delivers, mine.may_deliver),)):
         solver.push()
         solver.add(*extra)
         verdict = solver.check()
@@ -173,7 +191,8 @@ def _direction(packet: Packet, deliverer: Side, other: Side,
             found = _replayed(deliverer, other, flow(model, packet))
             if found is not None:
                 return found
-            undecided = _why_undecided(model, unknown_paths + other_unknown, deliverer, other, flow(model, packet))
+            undecided = _why_undecided(model, [*mine.unknown, *theirs.unknown], deliverer, other,
+                                       flow(model, packet))
         elif verdict != z3.unsat:
             undecided = f"z3 answers {verdict}"
         solver.pop()
