@@ -218,7 +218,7 @@ class _Pass:
                 continue
             if t.text == "[" and nxt == "[":
                 self.mark("C23 attribute `[[...]]`", t)
-            elif t.text == "..." and i > 0 and tokens[i - 1].text not in (",", "("):
+            elif t.text == "..." and 0 < i < len(tokens) - 1 and tokens[i - 1].text not in (",", "("):
                 self.mark(f"GNU range `{self.text_of(i - 1, i + 1)}`", t)
                 self.replace(i, i + 1, "")
                 i += 2
