@@ -56,6 +56,7 @@ def test_the_bench_answers_the_corpus_and_times_each_size(tmp_path):
     big = out["scale"][-1]
     assert (big["subnets"], big["vpcs"], big["groups"]) == (20, 2, 50)
     assert [q["verdict"] for q in big["reachable"]] == ["reachable", "reachable", "unreachable"]
+    assert big["compare"] == "b-delivers-more" and big["compare s"] > 0
     assert big["exposed interfaces"] >= 1 and big["whole reachable call s"] > big["slowest reachable s"]
     docs = (tmp_path / "benchmarks.md").read_text()
     assert "<!-- bench:network -->" in docs and "plots/network-scale.png" in docs
@@ -75,7 +76,7 @@ def test_an_answer_unlike_the_hand_derived_one_fails_the_bench(tmp_path):
 def test_every_generated_exposure_is_one_the_layout_opens(tmp_path):
     """Exposure on a generated network finds tcp/443 or tcp/22 only (the groups' rules from anywhere; the
     ACL of every fourth subnet denies 22), on public interfaces alone."""
-    snapshot = build.load(str(synthetic.write(synthetic.Shape.scaled(600), tmp_path / "net")))
+    snapshot = build.load(str(synthetic.write(synthetic.generate(synthetic.Shape.scaled(600)), tmp_path / "net")))
     findings = [f for f in exposure(snapshot) if f.exposed]
     assert findings
     for finding in findings:

@@ -21,8 +21,9 @@ pairs.json are asked the same way, their verdicts compared with the ones derived
 *Scale.* `network.synthetic` generates a seeded snapshot per size, in the issue's proportions (10,000
 interfaces, 200 subnets, 20 VPCs, 500 groups that reference each other, some exposed to the internet). The
 bench times reading it (`build.load`), each of `synthetic.questions`' reachable questions (the median of a few
-runs; each verdict is compared with the one the layout implies) and `exposure`, in this process, against the
-targets: one reachable question under 2 s, exposure under a minute.
+runs; each verdict is compared with the one the layout implies), `exposure`, and `compare` from the internet to
+every instance against a copy with one exposed group opened to all traffic (`synthetic.opened`; it must
+deliver more), in this process, against the targets: one reachable question under 2 s, exposure under a minute.
 
 A wrong answer, a contradicted witness, a wrong exit status or a crash fails the bench; unknowns do not.
 """
@@ -292,13 +293,14 @@ def summarise(asked: list[dict[str, Any]]) -> dict[str, Any]:
 def scale_point(size: int, seed: int, repeats: int) -> dict[str, Any]:
     """Generate one size, then time loading it, each reachable question and exposure."""
     from solomonic.network import build, synthetic
+    from solomonic.network.compare import compare
     from solomonic.network.exposure import exposure
     from solomonic.network.reachable import Question, answer, goal, sources
 
     shape = synthetic.Shape.scaled(size)
     files = synthetic.generate(shape, seed)
     with tempfile.TemporaryDirectory(prefix="solomonic-network-") as folder:
-        synthetic.write(shape, Path(folder), seed)
+        synthetic.write(files, Path(folder))
         started = time.perf_counter()
         snapshot = build.load(folder)
         load_s = time.perf_counter() - started
@@ -333,7 +335,19 @@ def scale_point(size: int, seed: int, repeats: int) -> dict[str, Any]:
     point["exposed ranges"] = sum(len(f.exposed) for f in findings)
     point["partly unknown"] = sum(1 for f in findings if f.unknown)
     point["slowest reachable s"] = max((q["median s"] for q in point["reachable"]), default=None)
-    print(f"size {size}: load {load_s:.2f} s, exposure {point['exposure s']:.1f} s", file=sys.stderr, flush=True)
+    exposed = next((q[1] for q in asked if q[0] == "internet"), None)
+    if exposed is not None:
+        with tempfile.TemporaryDirectory(prefix="solomonic-network-") as folder:
+            changed = build.load(str(synthetic.write(synthetic.opened(files, exposed), Path(folder))))
+        started = time.perf_counter()
+        difference = compare(snapshot, changed, None, None)
+        point["compare s"] = round(time.perf_counter() - started, 3)
+        point["compare"] = difference.verdict
+        if difference.verdict != "b-delivers-more":
+            point["problems"].append(f"size {size}: compare with {exposed}'s group opened to all traffic: "
+                                     f"{difference.verdict}, where the change implies b-delivers-more")
+    print(f"size {size}: load {load_s:.2f} s, exposure {point['exposure s']:.1f} s, "
+          f"compare {point.get('compare s')} s", file=sys.stderr, flush=True)
     return point
 
 
@@ -350,6 +364,8 @@ def plot(curve: list[dict[str, Any]], folder: Path) -> list[str]:
                        ("exposure s", "exposure")):
         ax.plot(sizes, [p[key] for p in curve], marker="o", label=label)
     ax.plot(sizes, [p["whole reachable call s"] for p in curve], marker="o", label="one whole reachable call")
+    if all("compare s" in p for p in curve):
+        ax.plot(sizes, [p["compare s"] for p in curve], marker="o", label="compare (from the internet, to all)")
     ax.axhline(EXPOSURE_TARGET_S, color="grey", linestyle="--", linewidth=0.8, label="targets (60 s, 2 s)")
     ax.axhline(REACHABLE_TARGET_S, color="grey", linestyle="--", linewidth=0.8)
     ax.set(xscale="log", yscale="log", xlabel="network interfaces", ylabel="seconds",
@@ -391,15 +407,18 @@ def markdown(results: dict[str, Any], plots: list[str]) -> str:
     lines += ["", f"Scale: generated snapshots (`network.synthetic`, seed {results['settings']['seed']}), timed "
               f"in one process; reachable is the median of {results['settings']['repeats']} runs of each question "
               f"(slowest shown), after the snapshot is loaded; the whole reachable call is one `solomonic network reachable` command "
-              f"(start-up and load included) on the first question. Targets: one reachable under {REACHABLE_TARGET_S:g} s, exposure under "
+              f"(start-up and load included) on the first question; compare is `compare` from the internet to every "
+              f"instance, against a copy where the exposed instance's first group admits all traffic. Targets: one reachable under {REACHABLE_TARGET_S:g} s, exposure under "
               f"{EXPOSURE_TARGET_S:g} s.", "",
               "| interfaces | subnets | VPCs | groups | load s | reachable s (verdicts) | whole reachable call s | exposure s | "
+              "compare s (verdict) | "
               "public / exposed interfaces, ranges | partly unknown | targets |",
-              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for p in results["scale"]:
         shown = ", ".join(q["verdict"] for q in p["reachable"])
         lines.append(f"| {p['interfaces']:,} | {p['subnets']} | {p['vpcs']} | {p['groups']} | {p['load s']} | "
-                     f"{p['slowest reachable s']} ({shown}) | {p['whole reachable call s']} | {p['exposure s']} | {p['public interfaces']} / "
+                     f"{p['slowest reachable s']} ({shown}) | {p['whole reachable call s']} | {p['exposure s']} | "
+                     f"{p.get('compare s', '-')} ({p.get('compare', 'not asked')}) | {p['public interfaces']} / "
                      f"{p['exposed interfaces']}, {p['exposed ranges']} | {p['partly unknown']} | "
                      f"{_targets(p)} |")
     lines += ["", *[f"![time against size]({link})" for link in plots]] if plots else []

@@ -3,8 +3,9 @@ that reference each other and some exposure to the internet (issue 31, "Scale").
 
 A hand-written corpus holds a few dozen interfaces; the question at scale is whether the encoding's cost stays
 proportional to what a question can touch. `Shape` says how many of each resource; `generate` lays them out
-as the AWS CLI's responses (the files `build.load` reads), seeded, so that a size is the same network every
-run. The layout is the common one, chosen so that every question the bench asks does real work:
+as the AWS CLI's responses (`write` puts them in the files `build.load` reads), seeded, so that a size is the
+same network every run; `questions` are reachable questions whose answers the layout implies, and `opened` a
+change for `compare` to find. The layout is the common one, chosen so that every question the bench asks does real work:
 
 * every VPC (10.V.0.0/16) has an internet gateway; half its subnets (/22 each) route 0.0.0.0/0 to it (public),
   the others have only the local route (private); every fourth subnet has its own network ACL that denies
@@ -18,6 +19,7 @@ run. The layout is the common one, chosen so that every question the bench asks 
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 from dataclasses import dataclass
@@ -135,12 +137,24 @@ def _admits_443(group: dict) -> bool:
                for rule in group["IpPermissions"])
 
 
-def write(shape: Shape, folder: Path, seed: int = 0) -> Path:
-    """Write the generated snapshot as one `KEY.json` file per response into `folder`."""
+def write(files: dict[str, list[dict]], folder: Path) -> Path:
+    """Write generated responses as one `KEY.json` file per response into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
-    for key, items in generate(shape, seed).items():
+    for key, items in files.items():
         (folder / f"{key}.json").write_text(json.dumps({key: items}))
     return folder
+
+
+def opened(files: dict[str, list[dict]], node: str) -> dict[str, list[dict]]:
+    """The change `compare` is timed on: a copy of `files` where the first security group of instance `node`
+    (i-N) admits all traffic from anywhere, so that the internet reaches it on every port where it held a
+    public address and reached it on some."""
+    changed = copy.deepcopy(files)
+    interface = next(n for n in changed["NetworkInterfaces"] if n["Attachment"]["InstanceId"] == node)
+    group = next(g for g in changed["SecurityGroups"] if g["GroupId"] == interface["Groups"][0]["GroupId"])
+    group["IpPermissions"].append({"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [],
+                                   "PrefixListIds": [], "UserIdGroupPairs": []})
+    return changed
 
 
 def _public(subnet: int) -> bool:
