@@ -29,12 +29,13 @@ Without --to every instance and bare interface in both snapshots is a destinatio
 the packets come from the internet. --from, --src-ip, --protocol and --dst-port are as for
 `reachable`; the source must send the packet in both snapshots.
 
-example (a NACL deny inserted before an allow):
-  $ solomonic network compare OLD NEW --from internet --to i-0web
+example (benchmarks/network: public-private-nat, and pairs/https-denied, where a NACL deny of
+tcp/443 comes before the allow):
+  $ solomonic network compare public-private-nat pairs/https-denied --to i-0web
   OLD vs NEW: A-DELIVERS-MORE
-    OLD delivers, NEW does not: tcp 8.8.8.8:49152 -> 54.170.10.10:443
-      in OLD: accepted along internet > igw-0shop > ...
-      in NEW: denied-in at acl-0public
+    OLD delivers, NEW does not: tcp 1.0.0.0:49152 -> 54.170.10.10:443
+      in OLD: accepted along internet > igw-0shop > vpc-0shop > subnet-0public > i-0web
+      in NEW: denied-in at acl-default-vpc-0shop (... rule 50 denies tcp/443 ...)
 
 exit status: 1 if the snapshots differ, 2 if unknown or the input is bad, else 0."""
 
