@@ -55,6 +55,8 @@ def test_mutated_generated_programs(tmp_path_factory, seed, index, changes):
 @fuzz(examples=10)
 @given(seed=st.sampled_from(sorted(SEEDS)), changes=edits(TOKENS))
 @example(seed="arithmetic", changes=[(1.0, "insert", b"...")])  # a GNU range cut short: IndexError
+@example(seed="nondet", changes=[(0.75, "repeat-line", b"{"), (0.890625, "delete", b"return")])  # an
+# argument cut out of __VERIFIER_assert(...): IndexError
 def test_mutated_hand_seeds(tmp_path_factory, seed, changes):
     path = write(tmp_path_factory.mktemp("c"), mutate(SEEDS[seed].encode(), changes))
     solomonic("check", path, "--property", "assert", *QUICK).assert_clean(BOUND_S)

@@ -38,6 +38,10 @@ class CallLowering(LoweringState):
                 self.expression(a)
             self.b.end(Event("stop", line, f"{name}() stops the program"))
             return void
+        one_argument = name in ("__VERIFIER_assume", "__VERIFIER_assert", "assume_abort_if_not") \
+            and name not in self.p.functions
+        if one_argument and len(args) != 1:  # gcc refuses it against the prototype; without one, it is UB
+            raise self.unsupported(f"call to `{name}` with {len(args)} arguments (it takes one)", e)
         if name == "__VERIFIER_assume" or (name == "assume_abort_if_not" and name not in self.p.functions):
             self.b.assume(self.truth(args[0]), line)
             return void
