@@ -81,3 +81,33 @@ def test_a_terminating_run_and_other_properties_are_unchanged(tmp_path):
     assert not replay(path, "f", [3], "terminates").confirmed
     r = replay(path, "f", [3], "assert")
     assert r.confirmed and "AssertionError" in r.observed
+
+
+def test_a_value_too_long_to_print_is_not_an_exception_of_the_call(tmp_path):
+    """str() of an int past 4300 digits raises ValueError; the replay's own report of a returned value
+    must not count as the call raising (which confirmed a made-up assert witness)."""
+    path = module(tmp_path, """
+        def f(x):
+            return x + 2 ** 20000
+
+        def g(x):
+            return x + 2 ** 20000 < 0
+    """)
+    raised = replay(path, "f", [1], "assert", timeout_s=10.0)
+    assert not raised.confirmed and raised.observed == "returned <an int of 20001 bits>"
+    falsy = replay(path, "g", [1], "returns-true", timeout_s=10.0)
+    assert falsy.confirmed and falsy.observed == "returned False"
+
+
+def test_a_value_whose_truth_fails_confirms_nothing(tmp_path):
+    path = module(tmp_path, """
+        class Odd:
+            def __bool__(self):
+                raise ValueError("no truth")
+
+        def f(x):
+            return Odd()
+    """)
+    for prop in ("assert", "returns-true"):
+        r = replay(path, "f", [1], prop, timeout_s=10.0)
+        assert not r.confirmed and "could not be read" in r.observed

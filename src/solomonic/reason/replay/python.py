@@ -50,6 +50,15 @@ def state(frame):
         frames.append((frame.f_code, frame.f_lasti, tuple(sorted(frame.f_locals.items()))))
         frame = frame.f_back
     return tuple(frames) if frame is not None else None
+# A value as the report shows it: never by code that can fail where the call did not (str() of an int
+# past 4300 digits raises ValueError), and short.
+def shown(v):
+    if type(v) is int and v.bit_length() > 1000:
+        return f"<an int of {v.bit_length()} bits>"
+    try:
+        return repr(v)[:200]
+    except BaseException:
+        return f"<a {type(v).__name__}>"
 class Repeated(BaseException):
     pass
 # How many calls deeper than an activation still on the stack with the same function and the same
@@ -81,7 +90,7 @@ def tracer(frame, event, arg):
         depth = repeated_call(frame)
         if depth is not None:
             report["repeated_call"] = {"function": frame.f_code.co_qualname, "depth": depth,
-                                       "arguments": {k: repr(v) for k, v in frame.f_locals.items()}}
+                                       "arguments": {k: shown(v) for k, v in frame.f_locals.items()}}
             raise Repeated
     if event == "line":
         if len(lines) < 10000 and (not lines or lines[-1] != frame.f_lineno):
@@ -90,7 +99,7 @@ def tracer(frame, event, arg):
             now = state(frame)
             if now is not None:
                 if now in seen:
-                    report["repeated"] = {"line": frame.f_lineno, "locals": {k: repr(v) for k, v in
+                    report["repeated"] = {"line": frame.f_lineno, "locals": {k: shown(v) for k, v in
                                                                               frame.f_locals.items()}}
                     raise Repeated
                 seen.add(now)
@@ -122,7 +131,8 @@ try:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         sys.settrace(None)
-    report.update(outcome="returned", value=repr(value), truthy=bool(value))
+    phase = "result"
+    report.update(outcome="returned", value=shown(value), truthy=bool(value))
 except Repeated:
     sys.settrace(None)
     report.update(outcome="repeated")
@@ -134,7 +144,9 @@ except BaseException as exc:
         if tb.tb_frame.f_code.co_filename == path:
             line = tb.tb_lineno
         tb = tb.tb_next
-    if phase == "import":
+    if phase == "result":  # the call returned; its value's truth (user code, for an object) failed
+        report.update(outcome="not read", message=f"{type(exc).__name__}: {str(exc)[:200]}")
+    elif phase == "import":
         what = f"still running after {import_seconds} s" if type(exc) is Alarm else \
             f"{type(exc).__name__}: {str(exc)[:200]}"
         report.update(outcome="not imported", message=what, line=line)
@@ -230,6 +242,9 @@ def _replay(path: str, function: str, args: list[Argument], prop: str, timeout_s
     if report["outcome"] == "not imported":
         at = f" (line {report['line']})" if report["line"] else ""
         return Replay(False, f"the module could not be imported{at}: {report['message']}", lines, reproducer)
+    if report["outcome"] == "not read":
+        return Replay(False, f"the call returned a value whose truth could not be read: {report['message']}", lines,
+                      reproducer)
     if report["outcome"] == "still running":
         return Replay(prop == "terminates", f"the call was still running after {timeout_s:g} s", lines, reproducer)
     if report["outcome"] == "repeated" and "repeated_call" in report:
