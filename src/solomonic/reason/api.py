@@ -187,6 +187,7 @@ def check(path: str, function: str | None = None, property: str = "all", timeout
     jobs_ = [Job((name, prop), lambda n=name, p=prop: answer(source, n, p, timeout, memory, replay), timeout)
              for name, prop in pairs]
     results: dict[tuple[str, str], Result] = {}
+    warned: set[str] = set()  # a store that cannot be used says so for every question: once is enough
     for outcome in run_jobs(jobs_, parallel=jobs, memory_mb=memory_mb):
         name, prop = outcome.key
         if outcome.value is not None:
@@ -195,7 +196,10 @@ def check(path: str, function: str | None = None, property: str = "all", timeout
             result = Result(path, name, prop, Verdict.UNKNOWN, reason=_failure(outcome.failure, timeout, memory_mb),
                             seconds=round(outcome.seconds, 4), line=source.lines[name], language=source.language)
         result.details = {**result.details, **source.details, "sha256": source.sha256}
-        warn_discarded(f"{result.file}: {result.function} ({result.property})", result.details.get("memory_discarded"))
+        discarded = result.details.get("memory_discarded")
+        if discarded is not None and discarded not in warned:
+            warn_discarded(f"{result.file}: {result.function} ({result.property})", discarded)
+            warned.add(discarded)
         results[outcome.key] = result
         if on_result is not None:
             on_result(result)
