@@ -5,15 +5,13 @@ the rule a user has to narrow. An interface whose exposure is partly unknown is 
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
 
-from solomonic import __version__
 from solomonic.cli.network_report import exposed_text, packet_text
 from solomonic.network.exposure import Finding
-from solomonic.reason.report import SRCROOT, _artifact
+from solomonic.reason.report import artifact_location, sarif_log, sarif_rule
 
 RULES = {"internet-exposure": "a network interface is reachable from the internet",
          "unknown-exposure": "whether a network interface is reachable from the internet is not known"}
@@ -32,22 +30,13 @@ def exposure_sarif(findings: list[Finding], root: str | os.PathLike[str] | None 
                 "ruleId": codes[0], "ruleIndex": 0, "kind": "fail", "level": "warning",
                 "message": {"text": f"{named} is reachable from the internet on {exposed_text(exposed)}, e.g. "
                                     f"{packet_text(exposed.witness.flow)} ({' > '.join(exposed.witness.hops)})"},
-                "locations": [{"physicalLocation": {"artifactLocation": _artifact(where.file, base)},
+                "locations": [{"physicalLocation": {"artifactLocation": artifact_location(where.file, base)},
                                "logicalLocations": [{"fullyQualifiedName": where.pointer, "kind": "object"}]}]})
         for reason in finding.unknown:
             entries.append({
                 "ruleId": codes[1], "ruleIndex": 1, "kind": "open", "level": "none",
                 "message": {"text": f"unknown whether {named} is reachable from the internet: {reason}"},
-                "locations": [{"physicalLocation": {"artifactLocation": _artifact(interface.origin.file, base)},
+                "locations": [{"physicalLocation": {"artifactLocation": artifact_location(interface.origin.file, base)},
                                "logicalLocations": [{"fullyQualifiedName": interface.origin.pointer,
                                                      "kind": "object"}]}]})
-    rules = [{"id": code, "name": "".join(word.capitalize() for word in code.split("-")),
-              "shortDescription": {"text": text}, "defaultConfiguration": {"level": "warning"}}
-             for code, text in RULES.items()]
-    base_uri = base.as_uri()
-    log = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
-           "runs": [{"tool": {"driver": {"name": "solomonic", "version": __version__,
-                                         "informationUri": "https://github.com/solomonic/solomonic", "rules": rules}},
-                     "originalUriBaseIds": {SRCROOT: {"uri": base_uri if base_uri.endswith("/") else base_uri + "/"}},
-                     "results": entries}]}
-    return json.dumps(log, indent=2)
+    return sarif_log([sarif_rule(code, text, "warning") for code, text in RULES.items()], entries, base)

@@ -15,11 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from solomonic import __version__
 from solomonic.policy import evaluate
 from solomonic.policy.model import Location, Policy, Request, Statement
 from solomonic.policy.result import CheckResult, Comparison
-from solomonic.reason.report import SRCROOT, _artifact
+from solomonic.reason.report import artifact_location, sarif_log, sarif_rule
 
 # the findings shown as a resource policy's two answers; every other finding is listed after them
 ANSWERS = {"public-access": "PUBLIC", "cross-account-access": "CROSS-ACCOUNT"}
@@ -180,7 +179,7 @@ def sarif(results: Sequence[CheckResult], policies: Sequence[Policy],
     base = Path(os.path.abspath(root if root is not None else os.getcwd()))
     entries: list[dict[str, Any]] = []
     for result, policy in zip(results, policies):
-        artifact = _artifact(result.source, base)
+        artifact = artifact_location(result.source, base)
         if result.kind == "resource":
             for code, answer, witness in (("public-access", result.public, result.public_witness),
                                           ("cross-account-access", result.cross_account,
@@ -195,17 +194,9 @@ def sarif(results: Sequence[CheckResult], policies: Sequence[Policy],
     codes = list(dict.fromkeys(e["ruleId"] for e in entries))
     for entry in entries:
         entry["ruleIndex"] = codes.index(entry["ruleId"])
-    rules = [{"id": code, "name": "".join(word.capitalize() for word in code.split("-")),
-              "shortDescription": {"text": RULE_TEXT.get(code, code.replace("-", " "))},
-              "defaultConfiguration": {"level": "error" if code == "public-access" else "warning"}}
-             for code in codes]
-    base_uri = base.as_uri()
-    log = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
-           "runs": [{"tool": {"driver": {"name": "solomonic", "version": __version__,
-                                         "informationUri": "https://github.com/solomonic/solomonic", "rules": rules}},
-                     "originalUriBaseIds": {SRCROOT: {"uri": base_uri if base_uri.endswith("/") else base_uri + "/"}},
-                     "results": entries}]}
-    return json.dumps(log, indent=2)
+    rules = [sarif_rule(code, RULE_TEXT.get(code, code.replace("-", " ")),
+                        "error" if code == "public-access" else "warning") for code in codes]
+    return sarif_log(rules, entries, base)
 
 
 def _answer_entry(code: str, answer: bool | None, witness: Request | None, result: CheckResult, policy: Policy,

@@ -105,16 +105,14 @@ def sarif(results: list[Result], root: str | os.PathLike[str] | None = None) -> 
     """A SARIF 2.1.0 log of one run, file locations relative to `root` (default: the working directory)."""
     base = Path(os.path.abspath(root if root is not None else os.getcwd()))
     rule_index = {p: i for i, p in enumerate(PROPERTY_TEXT)}
-    rules = [{"id": p, "name": "".join(word.capitalize() for word in p.split("-")),
-              "shortDescription": {"text": t}, "defaultConfiguration": {"level": "error"}}
-             for p, t in PROPERTY_TEXT.items()]
+    rules = [sarif_rule(p, t, "error") for p, t in PROPERTY_TEXT.items()]
     entries = []
     for r in results:
         line = r.line
         if r.verdict == Verdict.NO and r.witness:
             line = r.witness["event"]["line"]
         kind = SARIF_KIND[r.verdict]
-        artifact = _artifact(r.file, base)  # one file per result: its URI computed once, not per path step
+        artifact = artifact_location(r.file, base)  # one file per result: its URI computed once, not per path step
         entry: dict[str, Any] = {
             "ruleId": r.property,
             "ruleIndex": rule_index[r.property],
@@ -135,6 +133,18 @@ def sarif(results: list[Result], root: str | os.PathLike[str] | None = None) -> 
         if r.verdict == Verdict.YES and r.certificate:
             entry["properties"]["certificate"] = r.certificate
         entries.append(entry)
+    return sarif_log(rules, entries, base)
+
+
+def sarif_rule(code: str, text: str, level: str) -> dict[str, Any]:
+    """A reporting descriptor (§3.49): the rule `code` ("public-access"), its name in PascalCase."""
+    return {"id": code, "name": "".join(word.capitalize() for word in code.split("-")),
+            "shortDescription": {"text": text}, "defaultConfiguration": {"level": level}}
+
+
+def sarif_log(rules: list[dict[str, Any]], results: list[dict[str, Any]], base: Path) -> str:
+    """One run of solomonic as a SARIF 2.1.0 log, its artifact locations relative to `base` (%SRCROOT%);
+    every command's SARIF output (check, policy check, network exposure) is one of these."""
     base_uri = base.as_uri()
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -144,7 +154,7 @@ def sarif(results: list[Result], root: str | os.PathLike[str] | None = None) -> 
                                       "rules": rules}},
                   # §3.14.14: a base URI names a directory, so it ends with a slash
                   "originalUriBaseIds": {SRCROOT: {"uri": base_uri if base_uri.endswith("/") else base_uri + "/"}},
-                  "results": entries}],
+                  "results": results}],
     }
     return json.dumps(log, indent=2)
 
@@ -167,7 +177,7 @@ def _location(artifact: dict, line: int) -> dict:
     return {"physicalLocation": {"artifactLocation": artifact, "region": {"startLine": max(1, line)}}}
 
 
-def _artifact(file: str, base: Path) -> dict:
+def artifact_location(file: str, base: Path) -> dict:
     """A relative URI under %SRCROOT% where the file lies below `base`, else an absolute file URI.
 
     The lexical path is tried first, as the user named it; the resolved one second, so that a symbolic
