@@ -46,7 +46,9 @@ def text(results: list[Result], verbose: bool = True) -> str:
                 more = f", ... ({len(w['nondet'])} in all)" if len(w["nondet"]) > 12 else ""
                 out.append(f"    nondeterministic values, in order: {values}{more}")
             out.append(f"    path: lines {w['path_text']}")
-            out.append(f"    replayed: {w['replay']['observed']}")
+            isolated = w["replay"].get("sandbox", "")
+            unisolated = f" ({isolated})" if isolated.startswith("network reachable") else ""
+            out.append(f"    replayed: {w['replay']['observed']}{unisolated}")
             if r.reproducer and r.language == "python":
                 out.append("    reproduce:")
                 out.extend("        " + line for line in r.reproducer.splitlines())

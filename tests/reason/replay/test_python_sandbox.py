@@ -5,6 +5,7 @@ when it never ends or exhausts memory the answer is a clean unknown, never a con
 from __future__ import annotations
 
 from solomonic.reason import check
+from solomonic.reason.replay import sandbox
 from solomonic.reason.result import Verdict
 
 CALLEE = "def f(x: int) -> bool:\n    return x != 3\n"
@@ -24,7 +25,9 @@ def test_module_code_sees_no_secret_and_writes_nothing_beside_the_file(tmp_path,
                     + CALLEE)
     result = ask(path)
     assert result.verdict == Verdict.NO, result.reason  # so the import ran, and found no secret
-    assert result.witness["replay"] == {"confirmed": True, "observed": "returned False"}
+    replay = result.witness["replay"]
+    assert replay["confirmed"] and replay["observed"] == "returned False"
+    assert replay["sandbox"] == sandbox.isolation()  # said in every output format
     assert sorted(p.name for p in tmp_path.iterdir()) == ["leak.py"]
 
 
@@ -58,3 +61,16 @@ def test_no_replay_runs_nothing_and_confirms_no_counterexample(tmp_path):
     assert not f.details.get("from_memory")
     assert g.verdict == Verdict.YES
     assert sorted(p.name for p in tmp_path.iterdir()) == ["nr.py", "proofs.sqlite"]
+
+
+def test_the_text_says_when_a_replay_could_reach_the_network(tmp_path):
+    from solomonic.reason import report
+
+    path = tmp_path / "m.py"
+    path.write_text(CALLEE)
+    result = ask(path)
+    assert result.verdict == Verdict.NO
+    result.witness["replay"]["sandbox"] = "network reachable (user namespaces are not available here)"
+    assert "replayed: returned False (network reachable (user namespaces" in report.text([result])
+    result.witness["replay"]["sandbox"] = "no network (own network namespace)"
+    assert "replayed: returned False\n" in report.text([result])

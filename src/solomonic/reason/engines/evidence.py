@@ -17,6 +17,7 @@ from solomonic.reason.engines.termination.check import check_certificate
 from solomonic.reason.engines.termination.lasso import REPLAY_S
 from solomonic.reason.ir import Function
 from solomonic.reason.ir.interpret import NondetRead, Trace
+from solomonic.reason.replay import replay_record
 from solomonic.reason.result import PROPERTY_ERRORS, UNDEFINED_BEHAVIOUR, Result, Verdict
 from solomonic.reason.symbolic.system import build_system
 
@@ -97,4 +98,4 @@ def _replay(function: Function, r: Result, timeout_s: float) -> Confirmation:
 
 def _replayed(confirmed: bool, observed: str, reproducer: str) -> Confirmation:
     said = "witness replayed: " if confirmed else "witness does not replay: "
-    return Confirmation(confirmed, said + observed, {"confirmed": confirmed, "observed": observed}, reproducer)
+    return Confirmation(confirmed, said + observed, replay_record(confirmed, observed), reproducer)

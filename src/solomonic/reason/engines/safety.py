@@ -20,7 +20,7 @@ from solomonic.reason.certify import certificate
 from solomonic.reason.engines import bmc, spacer
 from solomonic.reason.ir import Function
 from solomonic.reason.ir.interpret import compress, run
-from solomonic.reason.replay import shown_inputs
+from solomonic.reason.replay import replay_record, shown_inputs
 from solomonic.reason.result import PROPERTY_ERRORS, UNDEFINED_BEHAVIOUR, Result, Verdict
 from solomonic.reason.symbolic.system import BAD, POISON, TransitionSystem, build_system
 
@@ -227,7 +227,7 @@ class _Analysis:
             "event": {"kind": trace.event.kind, "line": trace.event.line, "message": trace.event.message},
             "path": trace.lines,
             "path_text": compress(trace.lines),
-            "replay": {"confirmed": outcome.confirmed, "observed": outcome.observed},
+            "replay": replay_record(outcome.confirmed, outcome.observed),
         }
         if not outcome.confirmed:
             return self.result(Verdict.UNKNOWN, witness=witness, reproducer=outcome.reproducer,

@@ -11,6 +11,14 @@ from collections.abc import Mapping
 
 from solomonic.reason.ir import Function, Var
 from solomonic.reason.ir.evaluate import ArrayValue, Value
+from solomonic.reason.replay import sandbox
+
+
+def replay_record(confirmed: bool, observed: str) -> dict[str, object]:
+    """A witness's "replay" object in every output format: whether the real run showed the violation,
+    what it did, and how the run was isolated (`sandbox.isolation()`: whether the network was out of
+    its reach on this machine)."""
+    return {"confirmed": confirmed, "observed": observed, "sandbox": sandbox.isolation()}
 
 
 def shown_inputs(function: Function, inputs: Mapping[Var, Value]) -> dict[str, object]:

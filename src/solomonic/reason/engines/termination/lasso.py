@@ -20,7 +20,7 @@ from solomonic.reason.engines.termination.recursion import repeated_activation
 from solomonic.reason.ir import Function, Var
 from solomonic.reason.ir.evaluate import Value
 from solomonic.reason.ir.interpret import Trace, compress, run
-from solomonic.reason.replay import shown_inputs
+from solomonic.reason.replay import replay_record, shown_inputs
 from solomonic.reason.result import Result, Verdict
 from solomonic.reason.symbolic.encode import Encoder
 from solomonic.reason.symbolic.system import TransitionSystem
@@ -133,7 +133,7 @@ class LassoSearch(LoopAnalysis):
                    "nondet": [{"origin": r.origin, "type": r.type, "value": r.value, "line": r.line}
                               for r in trace.reads],
                    "path_text": compress(trace.lines),
-                   "replay": {"confirmed": outcome.confirmed, "observed": outcome.observed}}
+                   "replay": replay_record(outcome.confirmed, outcome.observed)}
         call = ", ".join(f"{n}={v}" for n, v in shown.items())
         if not outcome.confirmed:
             return f"a lasso was found but the real run did not confirm it ({outcome.observed})"
@@ -194,7 +194,7 @@ class LassoSearch(LoopAnalysis):
                    "nondet": [{"origin": r.origin, "type": r.type, "value": r.value, "line": r.line}
                               for r in trace.reads],
                    "path_text": compress(trace.lines),
-                   "replay": {"confirmed": True, "observed": observed}}
+                   "replay": replay_record(True, observed)}
         arguments = ", ".join(f"{n}={v}" for n, v in shown.items())
         return self.result(Verdict.NO, witness=witness, reproducer=reproducer,
                            reason=f"{program.name}({arguments}) never returns: {why}")
