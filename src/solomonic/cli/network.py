@@ -12,10 +12,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from ipaddress import AddressValueError, IPv4Address
 
 from solomonic.cli import network_compare, network_exposure, network_reachable
 from solomonic.cli.conventions import EXIT_NO, EXIT_OK, EXIT_UNKNOWN
+from solomonic.cli.network_arguments import address, icmp_field, port, protocol
 
 TRACE_EPILOG = """\
 The fate of one packet, one way, and every resource it passes: security groups (stateful, egress at
@@ -78,36 +78,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     network_reachable.add_parser(questions)
     network_exposure.add_parser(questions)
     network_compare.add_parser(questions)
-
-
-def address(text: str) -> IPv4Address:
-    try:
-        return IPv4Address(text)
-    except (AddressValueError, ValueError):
-        raise argparse.ArgumentTypeError(f"not an IPv4 address: {text}") from None
-
-
-def protocol(text: str) -> int:
-    from solomonic.network.packet import protocol_number
-
-    try:
-        return protocol_number(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def _bounded(text: str, high: int, what: str) -> int:
-    if not text.isdigit() or int(text) > high:
-        raise argparse.ArgumentTypeError(f"not {what} (0-{high}): {text}")
-    return int(text)
-
-
-def port(text: str) -> int:
-    return _bounded(text, 65535, "a port")
-
-
-def icmp_field(text: str) -> int:
-    return _bounded(text, 255, "an ICMP type or code")
 
 
 def run_trace(args: argparse.Namespace) -> int:

@@ -41,8 +41,7 @@ exit status: 1 if the snapshots differ, 2 if unknown or the input is bad, else 0
 
 
 def add_parser(questions: argparse._SubParsersAction) -> None:
-    from solomonic.cli.network import address, protocol
-    from solomonic.cli.network_reachable import port_range
+    from solomonic.cli.network_arguments import address, port_range, protocol
 
     compare = questions.add_parser("compare", help="packets one snapshot delivers and the other does not",
                                    description="Compare what two snapshots deliver, over all packets.",

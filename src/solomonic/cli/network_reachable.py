@@ -39,7 +39,7 @@ exit status: 1 if reachable, 2 if unknown or the input is bad, else 0."""
 
 
 def add_parser(questions: argparse._SubParsersAction) -> None:
-    from solomonic.cli.network import address, protocol
+    from solomonic.cli.network_arguments import address, port_range, protocol
 
     reachable = questions.add_parser("reachable", help="can any packet get from a node to a destination?",
                                      description="Reachability over all packets the constraints allow.",
@@ -56,13 +56,6 @@ def add_parser(questions: argparse._SubParsersAction) -> None:
     reachable.add_argument("--dst-port", type=port_range, metavar="P|A-B", help="the destination port or range")
     reachable.add_argument("--format", choices=["text", "json"], default="text")
     reachable.set_defaults(run=run)
-
-
-def port_range(text: str) -> tuple[int, int]:
-    low, _, high = text.partition("-")
-    if not (low.isdigit() and (high or low).isdigit()) or not int(low) <= int(high or low) <= 65535:
-        raise argparse.ArgumentTypeError(f"not a port or a range of ports A-B (0-65535): {text}")
-    return int(low), int(high or low)
 
 
 def run(args: argparse.Namespace) -> int:
