@@ -56,6 +56,11 @@ class Run:
         assert "internal error" not in self.stderr + self.stdout, said + f"\nstdout: {self.stdout[-2000:]}"
         assert self.seconds <= bound_s, f"{said}\ntook {self.seconds:.1f} s, more than {bound_s} s"
 
+    def assert_refusals_name(self, path: str) -> None:
+        """Whatever it said on stderr is a refusal naming the file it read, one line each."""
+        for line in self.stderr.splitlines():
+            assert path in line, line
+
 
 def solomonic(*args: str) -> Run:
     """The command, run in this process."""
