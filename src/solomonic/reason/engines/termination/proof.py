@@ -19,6 +19,7 @@ import z3
 from solomonic.reason.certify import certificate
 from solomonic.reason.engines import bmc
 from solomonic.reason.engines.houdini import comparisons, conjunction, encode_block, essential, houdini
+from solomonic.reason.engines.octagon import entry_bounds
 from solomonic.reason.engines.safety import Options
 from solomonic.reason.engines.safety import analyse as safety
 from solomonic.reason.engines.termination.check import (
@@ -49,6 +50,7 @@ from solomonic.reason.symbolic.encode import constants
 from solomonic.reason.symbolic.system import BAD
 
 EXPLORE_STEPS, EXPLORE_S, EXPLORE_SHARE = (8, 16), 1.0, 0.2  # depths and budget of a bounded yes (explored)
+ENTRY_BOUNDS_S, ENTRY_BOUNDS_SHARE = 3.0, 0.2  # octagonal bounds at loop entries, before the safety engine
 MAX_PHASE_ATOMS = 4  # a loop's states split by 3 of its guard's conditions and its branches': 16 cells at most
 
 
@@ -100,11 +102,18 @@ class Proof(LoopAnalysis):
         the safety engine shows undefined behaviour unreachable (without that, no execution can be
         vouched for). Where the safety engine proves it by exhausting every execution, that bounds
         every execution too: the answer is yes at once."""
-        found = houdini(self.system, self.enc, candidates_with_summaries(self.system, self.enc, self.unfolding), self.left())
-        if found is not None:
-            found = {c: essential(atoms, self.ctx) for c, atoms in found.items()}
+        atoms = candidates_with_summaries(self.system, self.enc, self.unfolding)
+        found = houdini(self.system, self.enc, atoms, self.left())
         may_be_undefined = any(b.dst == BAD for b in self.system.blocks)
-        if may_be_undefined and (found is None or not self.ub_unreachable_with(found)):
+        excluded = False  # undefined behaviour shown unreachable with Houdini's invariants
+        if may_be_undefined and found is not None:
+            excluded = self.ub_unreachable_with(found)
+            if not excluded:
+                found = self.with_entry_bounds(atoms, found)
+                excluded = self.ub_unreachable_with(found)
+        if found is not None:
+            found = {c: essential(kept, self.ctx) for c, kept in found.items()}
+        if may_be_undefined and not excluded:
             answer = safety(self.function, "no-overflow", Options(timeout_s=max(0.5, 0.7 * self.left())))
             cert = answer.certificate or {}
             if answer.verdict == Verdict.NO:
@@ -123,6 +132,21 @@ class Proof(LoopAnalysis):
         if found is None:
             return "no supporting invariant could be checked in time"
         return self.with_summaries({c: conjunction(found[c], self.ctx) for c in self.system.loop_heads})
+
+    def with_entry_bounds(self, atoms: dict[int, list[z3.BoolRef]],
+                          found: dict[int, list[z3.BoolRef]]) -> dict[int, list[z3.BoolRef]]:
+        """Houdini again, with the octagonal bounds that hold where each loop is entered (octagon.py)
+        among the candidates: the relations between variables that move together, which exclude
+        overflow where the program's own comparisons do not. The first round's result where this
+        one gives up."""
+        budget = min(ENTRY_BOUNDS_S, ENTRY_BOUNDS_SHARE * self.left())
+        deadline = time.monotonic() + budget
+        bounds = entry_bounds(self.system, self.enc, self.loops, found, budget)
+        if not any(bounds.values()):
+            return found
+        widened = {c: [*atoms.get(c, []), *bounds.get(c, [])] for c in set(atoms) | set(bounds)}
+        again = houdini(self.system, self.enc, widened, max(0.05, deadline - time.monotonic()))
+        return found if again is None else again
 
     def with_summaries(self, invariants: dict[int, z3.BoolRef]) -> dict[int, z3.BoolRef]:
         """Each procedure's return invariant states its summary, so that checking the invariants proves
