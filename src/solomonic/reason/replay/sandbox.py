@@ -7,9 +7,14 @@ the caller's rights as the operating system allows.
   caller's variables (tokens, credentials, `HOME`);
 - resource limits (`setrlimit`): CPU time, address space, open files, the size of any file it writes,
   no core dumps;
+- no new processes: a seccomp filter (libseccomp, through pyseccomp) makes fork, vfork and every clone
+  that does not make a thread fail with EPERM, so a fork bomb stops at its first fork and nothing can
+  outlive the run. A replay needs no process of its own (Python's call and C's harness are one process
+  each), and this holds for root too, where `RLIMIT_NPROC` does not bind and counts every process of
+  the user where it does. Threads stay allowed (the address-space limit bounds their stacks). Where
+  seccomp is not available the run can start processes, and `isolation()` says so;
 - its own session, so a timeout, or the end of the run, kills everything it started, not just the first
-  process (there is no limit on the number of processes: `RLIMIT_NPROC` counts every process of the
-  user, and does not bind root at all, so it cannot be set to a small number here);
+  process (what is left of the defence where seccomp is not available);
 - no network, where unprivileged user namespaces allow it: `unshare --user --map-root-user --net`
   gives it a network namespace with nothing but a loopback device that is down. Where they are not
   available (some containers forbid them) the run goes on with the network reachable, and
@@ -22,17 +27,20 @@ that writes with an absolute path the caller can write. SECURITY.md states the t
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import os
 import resource
 import signal
 import subprocess
-from collections.abc import Mapping, Sequence
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 MINIMAL_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8"}
 # Checked once per process: a user namespace of its own with a network namespace inside it.
 _NETNS_PREFIX = ("unshare", "--user", "--map-root-user", "--net")
+CLONE_THREAD = 0x10000  # <linux/sched.h>: a clone with this flag makes a thread, not a process
 
 
 @dataclass(frozen=True)
@@ -74,9 +82,13 @@ def refusal() -> str | None:
 
 @functools.cache
 def isolation() -> str:
-    """How replays are isolated from the network on this machine, in words for the answers."""
-    return "no network (own network namespace)" if _network_namespaces() else \
+    """How replays are isolated on this machine, in words for the answers: from the network, and from
+    starting processes."""
+    network = "no network (own network namespace)" if _network_namespaces() else \
         "network reachable (user namespaces are not available here)"
+    processes = "no new processes (seccomp)" if _process_filter() is not None else \
+        f"processes not limited ({_seccomp_problem()})"
+    return f"{network}, {processes}"
 
 
 @functools.cache
@@ -88,6 +100,49 @@ def _network_namespaces() -> bool:
     return done.returncode == 0
 
 
+@functools.cache
+def _seccomp_problem() -> str | None:
+    """Why no process filter can be installed here, or None where it can and a fork under it fails."""
+    try:
+        load = _build_process_filter()
+    except (ImportError, RuntimeError, OSError) as err:  # pyseccomp raises RuntimeError without libseccomp
+        return f"seccomp is not available here: {err}"
+    probe = "import os\ntry:\n    os.fork()\nexcept PermissionError:\n    raise SystemExit(7)"
+    try:
+        done = subprocess.run([sys.executable, "-I", "-S", "-c", probe], capture_output=True, timeout=30,
+                              env=MINIMAL_ENV, preexec_fn=load)
+    except (OSError, subprocess.SubprocessError) as err:  # the kernel refused the filter
+        return f"the seccomp filter cannot be installed here: {err}"
+    return None if done.returncode == 7 else "a fork under the seccomp filter was not refused here"
+
+
+def _process_filter() -> Callable[[], None] | None:
+    """What installs the process filter in a child before it runs the replay, or None where none can."""
+    return None if _seccomp_problem() is not None else _build_process_filter()
+
+
+@functools.cache
+def _build_process_filter() -> Callable[[], None]:
+    """A seccomp filter that lets everything through but the making of a process: fork, vfork, a clone
+    without CLONE_THREAD (EPERM), and clone3, whose flags are out of a filter's reach (ENOSYS, on which
+    the C library falls back to clone). Built once here; its `load`, called in each child between fork
+    and exec, also sets no_new_privs (libseccomp's default), which no replay needs to lack. The 32-bit
+    system-call tables of the machine are filtered too: an ILP32 replay is a 32-bit process."""
+    import pyseccomp as seccomp
+
+    arch = seccomp.Arch
+    companions = {arch.X86_64: (arch.X86, arch.X32), arch.AARCH64: (arch.ARM,)}  # 32-bit builds, x32
+    refused = seccomp.ERRNO(errno.EPERM)
+    rules = seccomp.SyscallFilter(seccomp.ALLOW)
+    for other in companions.get(seccomp.system_arch(), ()):
+        rules.add_arch(other)
+    rules.add_rule(refused, "fork")
+    rules.add_rule(refused, "vfork")
+    rules.add_rule(refused, "clone", seccomp.Arg(0, seccomp.MASKED_EQ, CLONE_THREAD, 0))
+    rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")
+    return rules.load
+
+
 def run(argv: Sequence[str], workdir: str, limits: Limits, timeout_s: float,
         env: Mapping[str, str] | None = None) -> Outcome:
     """Run argv in workdir under `limits`, without the caller's environment or (where possible) the
@@ -95,7 +150,8 @@ def run(argv: Sequence[str], workdir: str, limits: Limits, timeout_s: float,
     command = [*_NETNS_PREFIX, *argv] if _network_namespaces() else list(argv)
     process = subprocess.Popen(command, cwd=workdir, env={**MINIMAL_ENV, **(env or {})},
                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               start_new_session=True, preexec_fn=functools.partial(_limit, limits))
+                               start_new_session=True,
+                               preexec_fn=functools.partial(_confine, limits, _process_filter()))
     try:
         stdout, stderr = process.communicate(timeout=timeout_s)
     except subprocess.TimeoutExpired:
@@ -112,10 +168,18 @@ def _kill_session(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
+def _confine(limits: Limits, process_filter: Callable[[], None] | None) -> None:
+    """In the child, between fork and exec: the limits and the process filter it and everything it
+    execs keep. `unshare` execs the replay without forking, so the filter, installed before it, does
+    not stand in its way."""
+    _limit(limits)
+    if process_filter is not None:
+        process_filter()
+
+
 def _limit(limits: Limits) -> None:
-    """In the child, between fork and exec: the limits it and everything it starts inherit. A limit is
-    never raised past the one this process already has (the analysis runs under its own, isolate.py;
-    raising a hard limit needs a privilege the caller may not have)."""
+    """The resource limits. A limit is never raised past the one this process already has (the analysis
+    runs under its own, isolate.py; raising a hard limit needs a privilege the caller may not have)."""
     cpu = max(1, int(limits.cpu_s + 0.999))
     _lower(resource.RLIMIT_CPU, cpu, cpu + 1)  # SIGXCPU at the soft limit, SIGKILL at the hard one
     _lower(resource.RLIMIT_AS, limits.memory_mb << 20)

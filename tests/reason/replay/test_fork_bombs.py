@@ -1,0 +1,102 @@
+"""A fork bomb in replayed code, C and Python, ends in a clean unknown within the replay's limits, and
+leaves no process behind. Each process of the bomb records its pid at an absolute path (which the
+sandbox does not hide), so what ran, and whether it is still alive, is seen from outside.
+
+Skipped where the sandbox cannot refuse new processes (no seccomp): there the bomb would be real.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from solomonic.reason import check
+from solomonic.reason.replay import sandbox
+from solomonic.reason.result import Verdict
+
+
+@pytest.fixture(autouse=True)
+def processes_are_filtered():
+    if "no new processes" not in sandbox.isolation():
+        pytest.skip(f"this machine: {sandbox.isolation()}")
+
+
+def c_bomb(pids: Path) -> str:
+    """A function whose failing path the analysis finds, and whose replay forks for ever first. The
+    bomb hides behind `__INCLUDE_LEVEL__`, 0 where the analysis preprocesses the file and 1 where the
+    reproducer includes it (the front end does not mark that test): a hostile file can always run
+    other code in its replay than the analysis read, which is why the replay is sandboxed."""
+    return f"""extern void reach_error(void);
+#if __INCLUDE_LEVEL__
+#include <stdio.h>
+#include <unistd.h>
+static void record(void) {{
+  FILE *pids = fopen("{pids}", "a");
+  if (pids) {{ fprintf(pids, "%d\\n", (int) getpid()); fclose(pids); }}
+}}
+#define BOMB record(); for (;;) if (fork() == 0) record()
+#else
+#define BOMB
+#endif
+
+int f(int x) {{
+  if (x == 3) {{
+    BOMB;
+    reach_error();
+  }}
+  return 0;
+}}
+"""
+
+
+PY_BOMB = """import os
+
+open({pids!r}, "a").write(f"{{os.getpid()}}\\n")
+while True:
+    try:
+        if os.fork() == 0:
+            open({pids!r}, "a").write(f"{{os.getpid()}}\\n")
+    except OSError:
+        pass
+
+
+def f(x: int) -> bool:
+    return x != 3
+"""
+
+
+def test_a_fork_bomb_in_a_c_replay_confirms_nothing_and_leaves_nothing(tmp_path):
+    pids = tmp_path / "pids"
+    source = tmp_path / "bomb.c"
+    source.write_text(c_bomb(pids))
+    started = time.monotonic()
+    (result,) = check(str(source), function="f", property="assert", timeout=30)
+    assert time.monotonic() - started < 30  # the replay's clock (10 s), not the bomb, ends it
+    assert result.verdict == Verdict.UNKNOWN
+    assert "not confirmed by replay: the reproducer was still running" in result.reason
+    assert result.witness["replay"]["sandbox"].endswith("no new processes (seccomp)")
+    assert_one_process_and_gone(pids)
+
+
+def test_a_fork_bomb_in_a_python_module_confirms_nothing_and_leaves_nothing(tmp_path):
+    pids = tmp_path / "pids"
+    source = tmp_path / "bomb.py"
+    source.write_text(PY_BOMB.format(pids=str(pids)))
+    started = time.monotonic()
+    (result,) = check(str(source), function="f", property="returns-true", timeout=30)
+    assert time.monotonic() - started < 30  # the import's clock (5 s) ends it
+    assert result.verdict == Verdict.UNKNOWN
+    assert re.search(r"could not be imported \(line \d+\): still running after", result.reason)
+    assert_one_process_and_gone(pids)
+
+
+def assert_one_process_and_gone(pids: Path) -> None:
+    """The bomb ran (its first process recorded itself), no fork succeeded, and it is not alive."""
+    recorded = [int(pid) for pid in pids.read_text().split()]
+    assert len(recorded) == 1
+    time.sleep(0.5)
+    stat = Path(f"/proc/{recorded[0]}/stat")
+    assert not stat.exists() or stat.read_text().split(") ", 1)[1].startswith("Z")
