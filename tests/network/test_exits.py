@@ -67,3 +67,21 @@ def test_an_endpoint_that_is_not_an_available_gateway_endpoint_is_unknown(tmp_pa
            .endpoint("vpce-s3", "vpc-1", "Gateway", "com.amazonaws.eu-west-1.s3", state="pending")
            .route("rtb-main-vpc-1", "pl-s3", "vpce-s3"))
     assert ask(net.load(tmp_path), "i-app", "52.218.1.1").disposition == "unknown"
+
+
+def test_a_route_the_gateway_propagates_is_one_it_holds(tmp_path):
+    """Direct Connect: no VPN connection, but the gateway propagates what it learned over BGP into the table."""
+    from solomonic.network.reachable import Question, answer, goal, sources
+
+    net = office().route("rtb-main-vpc-1", "172.20.0.0/16", "vgw-1", Origin="EnableVgwRoutePropagation")
+    net.files["VpnConnections"] = []
+    snapshot = net.load(tmp_path)
+    carried = ask(snapshot, "i-app", "172.20.1.1", dst_port=22)
+    assert carried.disposition == "exits-network" and "propagates" in carried.reason
+    static = ask(snapshot, "i-app", "192.168.1.1", dst_port=22)  # a static route the gateway has nothing for
+    assert (static.disposition, static.blocked_by) == ("no-route", "vgw-1")
+    for destination, verdict in (("172.20.0.0/16", "reachable"), ("192.168.0.0/16", "unreachable")):
+        symbolic = answer(snapshot, Question(sources(snapshot, "i-app", None), goal(snapshot, destination),
+                                             protocol=6, dst_ports=(22, 22)))
+        assert symbolic.verdict == verdict
+    assert symbolic.blocked_by[0].components == ("vgw-1",)

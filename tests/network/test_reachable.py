@@ -156,3 +156,25 @@ def test_a_virtual_private_gateway_of_another_vpc_is_a_dead_end():
            .vpn_connection("vpn-1", "vgw-2", "192.168.0.0/16").route("rtb-app", "192.168.0.0/16", "vgw-2"))
     result = ask(net, "i-app", "192.168.1.1")
     assert result.verdict == "unreachable" and ("vgw-2",) in [b.components for b in result.blocked_by]
+
+
+def test_a_dead_end_behind_a_group_that_admits_nothing_names_both():
+    """The database's group has no egress rule and its subnet no route out: the one candidate path is
+    accounted for by both, not left without a blocker."""
+    result = ask(two_tier(), "eni-db", "8.8.8.8", protocol=6, ports=(443, 443))
+    assert result.verdict == "unreachable"
+    assert [set(blocked.components) for blocked in result.blocked_by] == [{"sg-db", "rtb-main-vpc-1"}]
+
+
+def test_ingress_routing_through_the_internet_gateways_own_table():
+    local = two_tier().route_table("rtb-edge", "vpc-1", gateway="igw-1")
+    reached = ask(local, "internet", "i-web", protocol=6, ports=(443, 443))
+    assert reached.verdict == "reachable"
+    assert reached.witness.hops == ("internet", "igw-1", "vpc-1", "subnet-public", "i-web")
+    appliance = two_tier().route_table("rtb-edge", "vpc-1", gateway="igw-1").route("rtb-edge", "10.0.1.0/24", "eni-fw")
+    assert ask(appliance, "internet", "i-web", protocol=6, ports=(443, 443)).verdict == "unknown"
+    dropped = two_tier().route_table("rtb-edge", "vpc-1", gateway="igw-1")
+    dropped.route("rtb-edge", "10.0.1.0/24", "eni-gone", State="blackhole")
+    result = ask(dropped, "internet", "i-web", protocol=6, ports=(443, 443))
+    assert result.verdict == "unreachable"
+    assert {c for blocked in result.blocked_by for c in blocked.components} == {"internet", "rtb-edge"}

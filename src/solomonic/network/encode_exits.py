@@ -3,8 +3,9 @@ formulas over the packet's destination (AWS's "Site-to-Site VPN routing options"
 
 Written apart from the evaluator's `exits`, with which it is compared: a virtual private gateway attached to
 the VPC forwards into an available VPN connection whose static routes hold the address (a static-only
-connection); what only a connection learning routes by BGP could carry is not in any snapshot (unknown,
-unless its telemetry reports no route accepted); the rest has no route. A gateway endpoint, available and
+connection) or a route the gateway propagates into one of the snapshot's route tables (it holds that route,
+learned over a VPN connection or Direct Connect); what only a connection learning routes by BGP could carry
+is not in any snapshot (unknown, unless its telemetry reports no route accepted); the rest has no route. A gateway endpoint, available and
 of the route's own VPC, hands what its route sends to it to the AWS service.
 """
 
@@ -40,12 +41,15 @@ def vpn_gateway(snapshot: Snapshot, name: str, vpc_id: str, dst: z3.BitVecRef) -
     if "VpnConnections" not in snapshot.present:
         return [Outcome("unknown", anything, f"the VPN connections of {name} are not in the snapshot")]
     connections = [c for c in snapshot.vpn_connections.values() if c.vpn_gateway_id == name and c.state == "available"]
-    carried = z3.Or([within(dst, cidr) for c in connections if c.static_only for cidr in c.static_routes])
+    advertised = [route.destination for table in snapshot.route_tables.values() for route in table.routes
+                  if route.propagated and route.target == name and not route.blackhole and route.destination]
+    carried = z3.Or([within(dst, cidr) for c in connections if c.static_only for cidr in c.static_routes]
+                    + [within(dst, cidr) for cidr in advertised])
     learning = [c.id for c in connections if not c.static_only and c.accepted_routes != 0]
     rest = (Outcome("unknown", z3.Not(carried), f"{learning[0]} learns its routes by BGP, which the snapshot does "
                                                 "not hold") if learning else
             Outcome("dead", z3.Not(carried), f"no VPN connection of {name} has a route to it", name))
-    return [Outcome("exits", carried, f"a static route of a VPN connection of {name} carries it out"), rest]
+    return [Outcome("exits", carried, f"a static route of a VPN connection of {name}, or a route {name} propagates, carries it out"), rest]
 
 
 def gateway_endpoint(snapshot: Snapshot, name: str, vpc_id: str) -> Outcome:

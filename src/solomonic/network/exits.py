@@ -3,7 +3,10 @@
 * A virtual private gateway forwards into a Site-to-Site VPN connection only what that connection's routes
   cover ("Site-to-Site VPN routing options"): a static connection's `Routes`; a dynamic (BGP) connection's
   routes are learned from the customer gateway and are in no snapshot, so a packet only such a connection
-  could carry is undecided, unless its tunnels' telemetry reports no route accepted. Only connections in
+  could carry is undecided, unless its tunnels' telemetry reports no route accepted. A route the gateway
+  propagates into a route table (route propagation, `EnableVgwRoutePropagation`) is one the gateway holds,
+  learned by BGP over a VPN connection or Direct Connect (whose virtual interfaces are in no snapshot): what
+  it covers leaves too. Only connections in
   state `available` carry packets; the tunnels' own status is not asked (the answer is about configuration).
 * A gateway endpoint (S3, DynamoDB) hands what its route sends to it (the service's prefix list) to the AWS
   service, outside the snapshot. Interface and Gateway Load Balancer endpoints are interfaces in the VPC,
@@ -14,7 +17,7 @@ Like `trace`, of which it is a part, this module never imports z3.
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address
+from ipaddress import IPv4Address, IPv4Network
 
 from solomonic.network.model import Snapshot, VpcEndpoint, VpnGateway
 from solomonic.network.undecided import Undecided
@@ -32,11 +35,23 @@ def through_vpn(snapshot: Snapshot, gateway: VpnGateway, address: IPv4Address) -
         if connection.static_only and covering:
             widest = min(covering, key=lambda cidr: cidr.prefixlen)
             return f"{connection.id}'s static route {widest} carries {address} to the customer network"
+    advertised = [cidr for cidr in propagated(snapshot, gateway.id) if address in cidr]
+    if advertised:
+        widest = min(advertised, key=lambda cidr: cidr.prefixlen)
+        return (f"{gateway.id} has a route to {widest}: it propagates it into the VPC's route tables, so it "
+                "learned it (over a VPN connection or Direct Connect) and carries the packet out")
     learning = [c for c in connections if not c.static_only and c.accepted_routes != 0]
     if learning:
         raise Undecided(f"{learning[0].id} learns its routes by BGP, which the snapshot does not hold: whether "
                         f"it carries {address} is not known")
     return None
+
+
+def propagated(snapshot: Snapshot, gateway_id: str) -> list[IPv4Network]:
+    """The CIDRs the gateway propagates into route tables of the snapshot: routes it holds."""
+    return [route.destination for table in snapshot.route_tables.values() for route in table.routes
+            if route.propagated and route.target == gateway_id and not route.blackhole
+            and route.destination is not None]
 
 
 def through_endpoint(endpoint: VpcEndpoint, vpc_id: str) -> str:

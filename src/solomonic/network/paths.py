@@ -21,12 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from ipaddress import IPv4Address, IPv4Network
 from typing import Literal
 
 import z3
 
 from solomonic.network import encode, encode_exits, encode_transit, lookup
+from solomonic.network.destinations import Destinations, Goal
 from solomonic.network.encode import Packet, Unencoded, address, within
 from solomonic.network.model import (
     ICMP,
@@ -67,28 +67,6 @@ class Path:
 
 
 @dataclass(frozen=True)
-class Goal:
-    """Where the question wants the packet: `destinations` bound its destination address; `interfaces` (ids)
-    or `subnet` say which interfaces count, None any; `exits` whether leaving the snapshot (to the internet,
-    a peer outside it) counts."""
-
-    destinations: tuple[IPv4Network, ...]
-    interfaces: frozenset[str] | None = None
-    subnet: str | None = None
-    exits: bool = False
-
-    def allows(self, value: IPv4Address) -> bool:
-        return any(value in cidr for cidr in self.destinations)
-
-    def overlaps(self, cidr: IPv4Network) -> bool:
-        return any(cidr.overlaps(wanted) for wanted in self.destinations)
-
-    def accepts(self, interface: Interface) -> bool:
-        return ((self.interfaces is None or interface.id in self.interfaces)
-                and (self.subnet is None or interface.subnet_id == self.subnet))
-
-
-@dataclass(frozen=True)
 class _State:
     src: z3.BitVecRef
     dst: z3.BitVecRef
@@ -110,6 +88,7 @@ class Walk:
     def __init__(self, snapshot: Snapshot, packet: Packet, goal: Goal, source: Interface | None) -> None:
         self.snapshot, self.packet, self.goal, self.source = snapshot, packet, goal, source
         self.holders = lookup.Holders(snapshot)
+        self.destinations = Destinations(snapshot, packet, goal)
 
     def paths(self, question: tuple[Step, ...]) -> Iterator[Path]:
         state = _State(self.packet.src, self.packet.dst, self.source, steps=question)
@@ -263,7 +242,7 @@ class Walk:
     def deliver(self, vpc_id: str, state: _State) -> Iterator[Path]:
         earlier: list[z3.BoolRef] = []
         for subnet in self.snapshot.subnets.values():
-            if subnet.vpc_id != vpc_id or not self.may_hold(state.dst, subnet.cidr):
+            if subnet.vpc_id != vpc_id or not self.destinations.may_hold(state.dst, subnet.cidr):
                 continue
             inside = within(state.dst, subnet.cidr)
             chosen = state.step("branch", subnet.id, f"inside {subnet.cidr}", z3.And(inside, *map(z3.Not, earlier)))
@@ -286,7 +265,7 @@ class Walk:
         reserved = [cidr.network_address + offset for offset in range(4)] + [cidr.broadcast_address]
         yield self.end(state.step("branch", subnet.id, "a reserved address", encode.one_of(state.dst, reserved)),
                        "unknown", f"the address is one of the five AWS reserves in {subnet.id}, not modelled")
-        held = [(value, self.snapshot.interfaces[name]) for (vpc, value), name in self.candidates(subnet, state.dst)]
+        held = [(value, self.snapshot.interfaces[name]) for (vpc, value), name in self.destinations.private(subnet, state.dst)]
         held = [(value, interface) for value, interface in held
                 if interface.subnet_id == subnet.id and value not in reserved]
         for value, interface in held:
@@ -342,7 +321,7 @@ class Walk:
                        "dead", "the internet does not route a private address", "internet")
         state = state.step("branch", "internet", "a public address", encode.public(state.dst))
         held = []
-        for value, name in self.public_candidates(state.dst):
+        for value, name in self.destinations.public(state.dst):
             owner = self.snapshot.interfaces[name]
             private = owner.private_for(value)
             if private is None:
@@ -361,12 +340,34 @@ class Walk:
                        None if self.goal.exits else "internet")
 
     def enter(self, gateway: str, vpc_id: str, state: _State) -> Iterator[Path]:
+        """Into `vpc_id` through `gateway`: by the gateway's own route table where it has one (ingress
+        routing: its local routes lead on, a missing or blackhole route drops, an appliance is unknown)."""
         state = state.hop(vpc_id)
         edge = next((t for t in self.snapshot.route_tables.values() if gateway in t.gateway_ids), None)
-        if edge is not None:
-            yield self.end(state, "unknown", f"{gateway} has its own route table {edge.id} (ingress routing), which "
-                                             "the symbolic encoding does not model yet")
+        if edge is None:
+            yield from self.inside(gateway, vpc_id, state)
             return
+        try:
+            choices, tie = encode.route_choices(self.snapshot, edge, state.dst)
+        except Unencoded as why:
+            yield self.end(state, "unknown", str(why))
+            return
+        yield self.end(state.step("branch", edge.id, "routes of equal precedence tie", tie), "unknown",
+                       f"routes of {edge.id} of equal precedence send the address to different targets")
+        for choice in choices:
+            route = choice.route
+            picked = state.step("branch", edge.id, f"{edge.id} routes it to {route.target if route else 'nothing'}",
+                                choice.when)
+            if route is None or route.blackhole:
+                yield self.end(picked, "dead", f"{edge.id}, the route table of {gateway}, has no active route to it",
+                               edge.id)
+            elif route.target == "local":
+                yield from self.inside(gateway, vpc_id, picked)
+            else:
+                yield self.end(picked.hop(route.target), "unknown", f"{edge.id} routes what enters through {gateway} "
+                                                                    f"to {route.target}, an appliance, not modelled")
+
+    def inside(self, gateway: str, vpc_id: str, state: _State) -> Iterator[Path]:
         vpc = self.snapshot.vpcs.get(vpc_id)
         if vpc is None:
             yield self.end(state, "unknown", f"{vpc_id}, behind {gateway}, is not in the snapshot")
@@ -423,36 +424,6 @@ class Walk:
                            f"{peer}, the peer of {name}, is not in the snapshot", None if self.goal.exits else name)
             return
         yield from self.deliver(peer, state.hop(peer))
-
-    def public_candidates(self, dst: z3.BitVecRef) -> list[tuple[IPv4Address, str]]:
-        """The public addresses of the snapshot `dst` may be, with their holders: all those the question
-        allows (looked up one by one where it allows few), or the one a translation fixed."""
-        fixed = self.fixed(dst)
-        if fixed is not None or (dst is self.packet.dst and sum(c.num_addresses for c in self.goal.destinations) <= 256):
-            wanted = [fixed] if fixed is not None else [a for cidr in self.goal.destinations for a in cidr]
-            return [(value, self.snapshot.public_addresses[value]) for value in wanted
-                    if value in self.snapshot.public_addresses]
-        return [(value, name) for value, name in self.snapshot.public_addresses.items()
-                if dst is not self.packet.dst or self.goal.allows(value)]
-
-    def fixed(self, term: z3.BitVecRef) -> IPv4Address | None:
-        """The address `term` stands for when the walk has made it a constant (a translation)."""
-        return IPv4Address(term.as_long()) if z3.is_bv_value(term) else None
-
-    def may_hold(self, dst: z3.BitVecRef, cidr: IPv4Network) -> bool:
-        fixed = self.fixed(dst)
-        if fixed is not None:
-            return fixed in cidr
-        return dst is not self.packet.dst or self.goal.overlaps(cidr)
-
-    def candidates(self, subnet: Subnet, dst: z3.BitVecRef) -> list[tuple[tuple[str, IPv4Address], str]]:
-        fixed = self.fixed(dst)
-        if fixed is not None:
-            key = (subnet.vpc_id, fixed)
-            return [(key, self.snapshot.private_addresses[key])] if key in self.snapshot.private_addresses else []
-        question = dst is self.packet.dst
-        return [((vpc, value), name) for (vpc, value), name in self.snapshot.private_addresses.items()
-                if vpc == subnet.vpc_id and value in subnet.cidr and (not question or self.goal.allows(value))]
 
 
 def _first(names: tuple[str, ...], otherwise: str) -> str:

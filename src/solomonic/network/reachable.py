@@ -8,8 +8,9 @@ Every candidate path (`paths.Walk`) is a conjunction of named constraints on one
   counts. A witness `trace` does not confirm is never reported: the answer becomes unknown, saying so.
 * **unreachable** only when z3 proves every path to the destination and every unknown path unsatisfiable;
   `blocked_by` then names, per candidate path, the components in an unsat core of its constraints (the
-  question's own constraints are left out of the names), and each dead end some allowed packet reaches
-  (no route, a blackhole, no interface holding the address, a gateway not attached).
+  question's own constraints are left out of the names), and each dead end (no route, a blackhole, no
+  interface holding the address, a gateway not attached) with, where no allowed packet even reaches it, the
+  components that stop them before it: every candidate path is accounted for.
 * **unknown** otherwise, with the reason.
 
 The packet is a real one: its source is an address the source holds (or a public one, from the internet),
@@ -154,10 +155,13 @@ def answer(snapshot: Snapshot, question: Question) -> Answer:
                 solver.assert_and_track(step.formula, z3.Bool(name))
             verdict = solver.check()
             if verdict == z3.unsat:
-                if path.end != "dead":
-                    core = [filters[str(name)] for name in solver.unsat_core()]
-                    blocked.append(Blocked(path.hops, tuple(dict.fromkeys(step.component for step in core)),
-                                           "; ".join(_blocks(snapshot, step) for step in core)))
+                core = [filters[str(name)] for name in solver.unsat_core()]
+                components = [step.component for step in core]
+                reasons = [_blocks(snapshot, step) for step in core]
+                if path.end == "dead" and path.blocker:  # it also ends short of the destination
+                    components.append(path.blocker)
+                    reasons.append(path.reason)
+                blocked.append(Blocked(path.hops, tuple(dict.fromkeys(components)), "; ".join(reasons)))
             elif verdict != z3.sat:
                 unknown.append(f"z3 answers {verdict} along {' > '.join(path.hops)}")
             elif path.end == "dead":
