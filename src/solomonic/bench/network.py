@@ -1,7 +1,8 @@
 """`solomonic bench network`: the hand-derived corpus asked through the command line, and the scale curve
 (issue 31's acceptance and its "Scale" target).
 
-*Corpus.* Every question of benchmarks/network/questions.json is one whole command, `python -m solomonic
+*Corpus.* Every question of benchmarks/network/questions*.json (the hand-written snapshots' and those of
+`architectures/write.py`) is one whole command, `python -m solomonic
 network trace|reachable ... --format json`, timed from start to exit as a user runs it. The answer is judged
 here, apart from the analysis: a `trace` answer's disposition, hops and blocker against the hand-derived ones;
 a `reachable` verdict against its label, the witness's hops, and for an unreachable answer the components it
@@ -53,9 +54,10 @@ DELIVERED = ("accepted", "exits-network")
 
 def run(args: argparse.Namespace) -> int:
     corpus = Path(args.corpus)
-    if not (corpus / "questions.json").is_file():
-        raise UserError(f"bench network: {corpus / 'questions.json'}: no such file (the corpus's questions)")
-    asked = [ask_corpus(corpus, question) for question in json.loads((corpus / "questions.json").read_text())]
+    files = sorted(corpus.glob("questions*.json"))
+    if not files:
+        raise UserError(f"bench network: {corpus}: no questions*.json file (the corpus's questions)")
+    asked = [ask_corpus(corpus, question) for path in files for question in json.loads(path.read_text())]
     print(f"{len(asked)} corpus questions", file=sys.stderr, flush=True)
     with tempfile.TemporaryDirectory(prefix="solomonic-network-mutants-") as scratch:
         compared = [ask_mutant(corpus, mutant) for mutant in mutants(corpus, Path(scratch), args.mutants)]
@@ -65,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{len(compared)} mutants and pairs compared", file=sys.stderr, flush=True)
     curve = [scale_point(size, args.seed, args.repeats) for size in sorted(args.sizes)]
     results = {**stamp(), "settings": {"sizes": sorted(args.sizes), "mutants": args.mutants, "seed": args.seed, "repeats": args.repeats},
-               "corpus": summarise(asked), "mutants": summarise_mutants(compared), "scale": curve,
+               "corpus": summarise(asked), "snapshots": len({q["snapshot"] for q in asked}), "mutants": summarise_mutants(compared), "scale": curve,
                "problems": [p for q in [*asked, *compared] for p in q["problems"]]
                + [p for s in curve for p in s["problems"]]}
     plots = plot(curve, Path(args.plots)) if args.plots and len(curve) > 1 else []
@@ -93,8 +95,8 @@ def ask_corpus(corpus: Path, question: dict[str, Any]) -> dict[str, Any]:
     name = f"{kind} {question['snapshot']} --from {question['from']} --to {question['to']} {' '.join(question['args'])}"
     answer, status, seconds, stderr = cli(kind, snapshot, "--from", question["from"], "--to", question["to"],
                                           *question["args"])
-    asked = {"question": name, "kind": kind, "seconds": seconds, "answer": None, "witness": False,
-             "problems": []}
+    asked = {"question": name, "snapshot": question["snapshot"], "kind": kind, "seconds": seconds, "answer": None,
+             "witness": False, "problems": []}
     if answer is None:
         asked["problems"].append(f"{name}: crash, exit status {status}: {stderr}")
         return asked
@@ -148,7 +150,7 @@ IMPOSSIBLE = {"widen-group": ("a-delivers-more", "both-deliver-more"),
 
 def mutants(corpus: Path, scratch: Path, per_kind: int) -> Iterator[tuple[str, Path, Path, str]]:
     """(operator, original, mutant, source) for each mutation of each corpus snapshot, written under scratch."""
-    for original in sorted(p for p in corpus.iterdir() if p.is_dir() and p.name != "pairs"):
+    for original in sorted(p for p in corpus.iterdir() if p.is_dir() and p.name != "pairs" and any(p.rglob("*.json"))):
         counts: Counter[str] = Counter()
         for path in sorted(original.rglob("*.json")):
             response = json.loads(path.read_text())
@@ -386,9 +388,10 @@ def _targets(point: dict[str, Any]) -> str:
 
 def markdown(results: dict[str, Any], plots: list[str]) -> str:
     lines = [*provenance(results),
-             "Corpus: each question of benchmarks/network/questions.json is one whole `solomonic network ... "
-             "--format json` call, timed from start to exit; each reachable witness is replayed by a second "
-             "whole `trace` call.", "",
+             f"Corpus: {results['snapshots']} snapshots; each question of benchmarks/network/questions*.json (the "
+             "hand-written snapshots' and the architectures' of `architectures/write.py`, every answer derived by "
+             "hand) is one whole `solomonic network ... --format json` call, timed from start to exit; each "
+             "reachable witness is replayed by a second whole `trace` call.", "",
              "| question | asked | right | unknown | crashes | witnesses confirmed by trace | median s | p90 s |",
              "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for kind, g in results["corpus"].items():
