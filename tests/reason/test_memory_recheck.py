@@ -184,28 +184,6 @@ def test_an_unknown_is_served_unchecked_only_to_a_question_with_no_more_time(tmp
     assert remembered(memory, function, "assert", {}, 30.0, lambda: decided) is decided
 
 
-def test_recheck_runs_a_non_termination_witness_as_long_as_the_analysis_did_whatever_the_timeout(tmp_path,
-                                                                                                  monkeypatch):
-    """`solomonic recheck --timeout 0.5` must not confirm a no of terminates by a run of 0.5 s: a loop
-    that ends after one second would pass."""
-    from solomonic.reason.engines.evidence import confirm
-    from solomonic.reason.engines.termination.lasso import REPLAY_S
-    from solomonic.reason.replay.python import Replay
-
-    path = tmp_path / "essay.py"
-    path.write_text(ESSAY["py"])
-    function = load(str(path), CheckOptions()).lower("g2")
-    runs: list[float] = []
-
-    def replay(file, name, args, prop, timeout_s):
-        runs.append(timeout_s)
-        return Replay(True, f"the call was still running after {timeout_s:g} s", [], "")
-
-    monkeypatch.setattr("solomonic.reason.replay.python.replay", replay)
-    no = Result(function.file, "g2", "terminates", Verdict.NO, witness={"inputs": {"x": 5, "y": 0}})
-    assert confirm(function, no, 0.5).confirmed and runs == [REPLAY_S]
-
-
 def test_a_c_witness_that_read_an_uninitialised_array_is_served_from_memory(tmp_path):
     """A witness's reads include whole arrays (an uninitialised local), which the re-check passes on as
     they are, as the analysis did: only the values of calls feed the harness."""
