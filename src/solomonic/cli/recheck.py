@@ -11,7 +11,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     recheck = subparsers.add_parser(
         "recheck", help="re-verify the certificates and replay the witnesses of an earlier run",
         description="Reads the JSON of `solomonic check --format json`; checks every yes-certificate again\n"
-                    "from the source and replays every no-witness. Exit status 1 if any does not hold.",
+                    "from the source and replays every no-witness (a non-termination witness only once its\n"
+                    "lasso is found again). Exit status 1 if any does not hold.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     recheck.add_argument("results", metavar="RESULT.json")
     recheck.add_argument("--timeout", type=positive, default=30.0, metavar="S", help="seconds per result")

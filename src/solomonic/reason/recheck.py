@@ -1,8 +1,9 @@
 """`solomonic recheck RESULT.json`: trust nothing from an earlier run but its evidence.
 
 Each result's function is lowered again from its file, and its evidence checked against it by
-`engines.evidence.confirm` (a yes's certificate checked again, a no's witness replayed for real), the
-check the proof memory makes of an answer before it serves it. The searches are not involved.
+`engines.evidence.confirm` (a yes's certificate checked again, a no's witness replayed for real, and a
+non-termination witness's lasso found again before its run counts), the check the proof memory makes of
+an answer before it serves it. The searches are not involved.
 """
 
 from __future__ import annotations
