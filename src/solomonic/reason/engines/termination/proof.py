@@ -50,7 +50,8 @@ from solomonic.reason.symbolic.encode import constants
 from solomonic.reason.symbolic.system import BAD
 
 EXPLORE_STEPS, EXPLORE_S, EXPLORE_SHARE = (8, 16), 1.0, 0.2  # depths and budget of a bounded yes (explored)
-ENTRY_BOUNDS_S, ENTRY_BOUNDS_SHARE = 3.0, 0.2  # octagonal bounds at loop entries, before the safety engine
+# octagonal bounds at the loops' entries, then Houdini over them, before the safety engine is asked
+ENTRY_BOUNDS_S, ENTRY_BOUNDS_SHARE, BOUNDS_HOUDINI_S, BOUNDS_HOUDINI_SHARE = 2.0, 0.1, 6.0, 0.25
 MAX_PHASE_ATOMS = 4  # a loop's states split by 3 of its guard's conditions and its branches': 16 cells at most
 
 
@@ -102,14 +103,14 @@ class Proof(LoopAnalysis):
         the safety engine shows undefined behaviour unreachable (without that, no execution can be
         vouched for). Where the safety engine proves it by exhausting every execution, that bounds
         every execution too: the answer is yes at once."""
-        atoms = candidates_with_summaries(self.system, self.enc, self.unfolding)
-        found = houdini(self.system, self.enc, atoms, self.left())
+        found = houdini(self.system, self.enc, candidates_with_summaries(self.system, self.enc, self.unfolding),
+                        self.left())
         may_be_undefined = any(b.dst == BAD for b in self.system.blocks)
         excluded = False  # undefined behaviour shown unreachable with Houdini's invariants
         if may_be_undefined and found is not None:
             excluded = self.ub_unreachable_with(found)
             if not excluded:
-                found = self.with_entry_bounds(atoms, found)
+                found = self.with_entry_bounds(found)
                 excluded = self.ub_unreachable_with(found)
         if found is not None:
             found = {c: essential(kept, self.ctx) for c, kept in found.items()}
@@ -133,19 +134,17 @@ class Proof(LoopAnalysis):
             return "no supporting invariant could be checked in time"
         return self.with_summaries({c: conjunction(found[c], self.ctx) for c in self.system.loop_heads})
 
-    def with_entry_bounds(self, atoms: dict[int, list[z3.BoolRef]],
-                          found: dict[int, list[z3.BoolRef]]) -> dict[int, list[z3.BoolRef]]:
-        """Houdini again, with the octagonal bounds that hold where each loop is entered (octagon.py)
-        among the candidates: the relations between variables that move together, which exclude
-        overflow where the program's own comparisons do not. The first round's result where this
-        one gives up."""
-        budget = min(ENTRY_BOUNDS_S, ENTRY_BOUNDS_SHARE * self.left())
-        deadline = time.monotonic() + budget
-        bounds = entry_bounds(self.system, self.enc, self.loops, found, budget)
+    def with_entry_bounds(self, found: dict[int, list[z3.BoolRef]]) -> dict[int, list[z3.BoolRef]]:
+        """Houdini again, over what it kept and the octagonal bounds that hold where each loop is
+        entered (octagon.py): the relations between variables that move together, which exclude
+        overflow where the program's own comparisons do not. What it kept before (the largest
+        inductive subset of the first candidates) where this round gives up."""
+        bounds = entry_bounds(self.system, self.enc, self.loops, found,
+                              min(ENTRY_BOUNDS_S, ENTRY_BOUNDS_SHARE * self.left()))
         if not any(bounds.values()):
             return found
-        widened = {c: [*atoms.get(c, []), *bounds.get(c, [])] for c in set(atoms) | set(bounds)}
-        again = houdini(self.system, self.enc, widened, max(0.05, deadline - time.monotonic()))
+        widened = {c: [*found.get(c, []), *bounds.get(c, [])] for c in set(found) | set(bounds)}
+        again = houdini(self.system, self.enc, widened, min(BOUNDS_HOUDINI_S, BOUNDS_HOUDINI_SHARE * self.left()))
         return found if again is None else again
 
     def with_summaries(self, invariants: dict[int, z3.BoolRef]) -> dict[int, z3.BoolRef]:
