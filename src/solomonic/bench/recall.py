@@ -6,6 +6,12 @@ same recipe, its width chosen so that its non-embedding parameter count is withi
 (one layer's score selecting for all, a learned gate, FIFO eviction, k_mem) run as B'MOJO variants.
 Each run's result is written to its own JSON file as soon as it finishes, so an interrupted bench
 resumes where it stopped; the report marks cells with fewer seeds than asked.
+
+Learning rates are tuned per model, as Zoology does: a sweep trains every model of a configuration once
+at each rate of LR_GRID (on a seed of its own, SWEEP_SEED, so that the seeds reported are not the ones the
+rate was picked on), and each model then trains at the rate that gave it the best accuracy. The sweep's
+runs are kept (docs/results/recall-sweep) and reported beside the grid; a configuration or model without
+sweep runs trains at DEFAULT_LR, and the report says which rate each row used.
 """
 
 from __future__ import annotations
@@ -44,10 +50,17 @@ class Configuration:
 
 
 DEFAULT_GRID = [Configuration(128, 8, 8, 2000), Configuration(256, 16, 16, 3000)]
-QUICK_GRID = [Configuration(64, 4, 4, 300, vocab=256)]  # a check of the pipeline: too short to converge
+# One cell that separates the models in minutes: a window of 4 hides most pairs from `swa`, and 4 pairs in a
+# vocabulary of 128 are learned by the transformer in QUICK_STEPS (measured: docs/benchmarks.md).
+QUICK_STEPS = 500
+QUICK_GRID = [Configuration(64, 4, 4, QUICK_STEPS, vocab=128)]
 PRESETS = ["transformer", "swa", "mamba", "hybrid", "bmojo_f", "bmojo"]
 VARIANT_SEEDS = 1  # each memory option is a B'MOJO run, the grid's slowest: one seed, against the presets' three
-QUICK_PRESETS = ["transformer", "swa", "mamba", "bmojo_f", "bmojo"]
+QUICK_PRESETS = ["transformer", "swa", "mamba", "hybrid", "bmojo"]
+DEFAULT_LR = 3e-3  # where no sweep ran
+LR_GRID = (3e-3, 1e-2, 3e-2)
+SWEEP_SEED = 1000  # the sweep's own seed: the reported seeds 0, 1, ... are not the ones a rate was chosen on
+SWEEP_CACHE = "docs/results/recall-sweep"
 
 
 def variants(config: Configuration, memory_options: bool = True) -> dict[str, tuple[str, dict]]:
@@ -94,22 +107,56 @@ def seeds_of(model: str, seeds: int) -> int:
     return seeds if model in PRESETS else min(seeds, VARIANT_SEEDS)
 
 
-def plan(grid: list[Configuration], models: list[str] | None, seeds: int, lr: float, batch_size: int) -> list[Run]:
+def matched_models(config: Configuration, models: list[str] | None, memory_options: bool) -> dict[str, tuple[str, dict]]:
+    """name -> (preset, overrides) of the models asked for, each at the width that matches B'MOJO's size."""
+    table = variants(config, memory_options=memory_options)
+    chosen = {name: spec for name, spec in table.items() if models is None or name in models}
+    target = parameters("bmojo", {**table["bmojo"][1], "vocab_size": config.vocab})
+    return {name: (preset, match_width(preset, target, {**overrides, "vocab_size": config.vocab})[0])
+            for name, (preset, overrides) in chosen.items()}
+
+
+def plan(grid: list[Configuration], models: list[str] | None, seeds: int, lr: float | None, batch_size: int,
+         swept: dict | None = None) -> list[Run]:
     """The grid's runs, seed by seed. The memory options are compared at the first configuration only, where the
-    window hides the most pairs, and with VARIANT_SEEDS seeds: each is a B'MOJO run, the grid's slowest."""
+    window hides the most pairs, and with VARIANT_SEEDS seeds: each is a B'MOJO run, the grid's slowest.
+    Each run trains at `lr` where one is given, else at its model's rate in `swept` (see chosen_rates)."""
     runs = []
     for config in grid:
-        table = variants(config, memory_options=config == grid[0])
-        chosen = {name: spec for name, spec in table.items() if models is None or name in models}
-        target = parameters("bmojo", {**table["bmojo"][1], "vocab_size": config.vocab})
-        matched = {name: match_width(preset, target, {**overrides, "vocab_size": config.vocab})[0]
-                   for name, (preset, overrides) in chosen.items()}
+        matched = matched_models(config, models, memory_options=config == grid[0])
         for seed in range(seeds):  # seed by seed: a partial grid still compares every model
-            for name, (preset, _) in chosen.items():
+            for name, (preset, overrides) in matched.items():
                 if seed >= seeds_of(name, seeds):
                     continue
-                runs.append(Run(name, preset, tuple(sorted(matched[name].items())), config, seed, lr, batch_size))
+                rate = lr if lr is not None else rate_of(swept or {}, config, name, preset)
+                runs.append(Run(name, preset, tuple(sorted(overrides.items())), config, seed, rate, batch_size))
     return runs
+
+
+def plan_sweep(grid: list[Configuration], models: list[str] | None, batch_size: int) -> list[Run]:
+    """Every model of every configuration (memory options excluded: they take B'MOJO's rate) once per rate."""
+    return [Run(name, preset, tuple(sorted(overrides.items())), config, SWEEP_SEED, lr, batch_size)
+            for config in grid
+            for name, (preset, overrides) in matched_models(config, models, memory_options=False).items()
+            for lr in LR_GRID]
+
+
+def chosen_rates(sweep: list[dict]) -> dict:
+    """(length, pairs, model) -> the swept rate with the best accuracy (the lower final loss breaks ties)."""
+    best: dict = {}
+    for r in sweep:
+        cell = (r["config"]["length"], r["config"]["pairs"], r["model"])
+        if cell not in best or (r["accuracy"], -r["final_loss"]) > (best[cell]["accuracy"], -best[cell]["final_loss"]):
+            best[cell] = r
+    return {cell: r["lr"] for cell, r in best.items()}
+
+
+def rate_of(swept: dict, config: Configuration, model: str, preset: str) -> float:
+    """A model's swept rate; a memory option takes its preset's; DEFAULT_LR where none was swept."""
+    for name in (model, preset):
+        if (config.length, config.pairs, name) in swept:
+            return swept[(config.length, config.pairs, name)]
+    return DEFAULT_LR
 
 
 def train_one(run: Run, scratch: Path | None = None, compile: bool = True, device: str = "cpu") -> dict:
@@ -185,24 +232,28 @@ def run(args: argparse.Namespace) -> int:
     models = args.models or (QUICK_PRESETS if args.quick else None)
     seeds = args.seeds or (1 if args.quick else 3)
     # The full grid keeps each run's result (committed, so that the next session resumes); --quick runs afresh.
+    # The sweep's runs are kept for both: a rate is chosen once, and the quick cell trains at it in minutes.
     cache = Path(args.cache or (tempfile.mkdtemp(prefix="solomonic-recall-") if args.quick else "docs/results/recall"))
-    runs = plan(grid, models, seeds, args.lr, args.batch_size)
+    sweep_cache = Path(args.cache) / "sweep" if args.cache else Path(SWEEP_CACHE)
     torch.set_num_threads(args.threads)
-    results = run_all(runs, lambda r: r.key, functools.partial(train_one, compile=compiling(args), device=args.device),
-                      cache,
-                      lambda r, res: f"{r.config.label} {r.model} seed {r.seed}: accuracy {res['accuracy']:.3f} "
-                                     f"(far {res['far_accuracy']:.3f})", train_missing=not args.report_only)
-    report = {**stamp(), "seeds": seeds, "planned": len(runs),
-              "grid": [asdict(c) for c in grid], "runs": results}
+    train = functools.partial(train_one, compile=compiling(args), device=args.device)
+    sweep = [] if args.lr is not None else run_all(plan_sweep(grid, models, args.batch_size), lambda r: r.key, train,
+                                                   sweep_cache, describe, train_missing=not args.report_only)
+    runs = plan(grid, models, seeds, args.lr, args.batch_size, chosen_rates(sweep))
+    results = run_all(runs, lambda r: r.key, train, cache, describe, train_missing=not args.report_only)
+    report = {**stamp(), "seeds": seeds, "planned": len(runs), "grid": [asdict(c) for c in grid],
+              "lr_grid": list(LR_GRID) if sweep else None, "runs": results, "sweep": sweep}
     write_json(args.output or f"docs/results/bench-recall{'-quick' if args.quick else ''}.json", report)
     plots = plot(report, Path(args.plots), "recall-quick" if args.quick else "recall")
     text = markdown(report, plots, seeds)
-    if args.quick:
-        text = ("`--quick` checks the pipeline in under five minutes; its runs are far too short to converge, "
-                "so its accuracies are not results.\n\n" + text)
     update_section(args.docs, "recall-quick" if args.quick else "recall", text)
     print(text)
     return 0
+
+
+def describe(run: Run, result: dict) -> str:
+    return (f"{run.config.label} {run.model} lr {run.lr:g} seed {run.seed}: accuracy {result['accuracy']:.3f} "
+            f"(far {result['far_accuracy']:.3f})")
 
 
 def aggregate(results: list[dict]) -> dict:
@@ -215,16 +266,18 @@ def aggregate(results: list[dict]) -> dict:
 def markdown(report: dict, plots: list[str], seeds: int) -> str:
     cells = aggregate(report["runs"])
     cpu = sum(r["cpu_seconds"] for r in report["runs"])
+    rates = ("lr per model (column lr), the best of a sweep over " + ", ".join(f"{lr:g}" for lr in report["lr_grid"])
+             + " (below)" if report.get("lr_grid") else "lr as given (column lr)")
     lines = [*provenance(report, machine_note=f"; runs on {devices(report['runs'])}"),
              f"MQAR (Zoology's definition; vocabulary {report['grid'][0].get('vocab', 8192)}), 2 layers, no MLP, presets matched to B'MOJO's "
-             f"non-embedding parameter count within 10 % by width; AdamW, lr {report['runs'][0]['lr'] if report['runs'] else ''}, "
+             f"non-embedding parameter count within 10 % by width; AdamW, {rates}, "
              f"batch {report['runs'][0]['batch_size'] if report['runs'] else ''}, warmup 5 % then cosine. Accuracy over all "
              "queries and over far ones (pair more than 2w back); mean ± spread (max − min) over seeds. "
-             f"{len(report['runs'])} of {report['planned']} runs done; their total CPU time: {cpu / 3600:.1f} h.", ""]
+             f"{len(report['runs'])} of {report['planned']} runs done; their total CPU time: {cpu / 60:.1f} min.", ""]
     for config in report["grid"]:
         lines += [f"**T={config['length']}, {config['pairs']} pairs, window {config['window']}, {config['steps']} steps**", "",
-                  "| model | params | cache bytes | accuracy | far accuracy | seeds | train s |",
-                  "|---|---:|---:|---:|---:|---:|---:|"]
+                  "| model | params | cache bytes | accuracy | far accuracy | seeds | train s | lr |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
         for model in variants(Configuration(**config)):  # the presets first, then the memory options
             rs = cells.get((config["length"], config["pairs"], model))
             if not rs:
@@ -235,8 +288,9 @@ def markdown(report: dict, plots: list[str], seeds: int) -> str:
                          f"{statistics.mean(acc):.3f} ± {max(acc) - min(acc):.3f} | "
                          f"{statistics.mean(far):.3f} ± {max(far) - min(far):.3f} | "
                          f"{len(rs)}/{seeds_of(model, seeds)} | "
-                         f"{statistics.mean(r['train_seconds'] for r in rs):.0f} |")
+                         f"{statistics.mean(r['train_seconds'] for r in rs):.0f} | {rs[0]['lr']:g} |")
         lines.append("")
+    lines += sweep_table(report)
     views = [r for r in report["runs"] if "memory" in r and r["seed"] == 0]
     if views:
         lines += ["What B'MOJO's memory kept (seed 0, evaluation examples): share of selected tokens by role, and how "
@@ -254,6 +308,23 @@ def markdown(report: dict, plots: list[str], seeds: int) -> str:
                   example["example_roles"], example["example_selected_layer0"], "```", ""]
     lines += [f"![{p}]({p})" for p in plots]
     return "\n".join(lines)
+
+
+def sweep_table(report: dict) -> list[str]:
+    """The sweep's accuracy per model and rate (seed SWEEP_SEED), the rate chosen in bold."""
+    if not report.get("sweep"):
+        return []
+    chosen = chosen_rates(report["sweep"])
+    lines = [f"Learning-rate sweep (seed {SWEEP_SEED}, one run per model and rate; CPU time "
+             f"{sum(r['cpu_seconds'] for r in report['sweep']) / 60:.1f} min): accuracy.", "",
+             "| configuration | model | " + " | ".join(f"lr {lr:g}" for lr in report["lr_grid"]) + " |",
+             "|---|---|" + "---:|" * len(report["lr_grid"])]
+    for (length, pairs, model), rs in aggregate(report["sweep"]).items():
+        by_rate = {r["lr"]: r["accuracy"] for r in rs}
+        marks = [("**{:.3f}**" if lr == chosen[(length, pairs, model)] else "{:.3f}").format(by_rate[lr])
+                 if lr in by_rate else "" for lr in report["lr_grid"]]
+        lines.append(f"| T={length}, {pairs} pairs | {model} | " + " | ".join(marks) + " |")
+    return [*lines, ""]
 
 
 def plot(report: dict, folder: Path, stem: str) -> list[str]:

@@ -10,11 +10,13 @@ import shutil
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from solomonic.atomic import recover
 from solomonic.bench.record import write_json
 from solomonic.train import CHECKPOINT, TRAINER_STATE, Trainer
 
+Spec = TypeVar("Spec")
 CHECKPOINT_EVERY = 200  # steps: what a run killed midway (say, at a session's end) loses at most
 
 
@@ -52,8 +54,8 @@ def train_resumably(settings, scratch: Path | None):
     return trainer, summary, timing
 
 
-def run_all(specs: Sequence, key: Callable[[object], str], train: Callable[[object, Path], dict], cache: Path,
-            describe: Callable[[object, dict], str], train_missing: bool = True) -> list[dict]:
+def run_all(specs: Sequence[Spec], key: Callable[[Spec], str], train: Callable[[Spec, Path], dict], cache: Path,
+            describe: Callable[[Spec, dict], str], train_missing: bool = True) -> list[dict]:
     """Train every spec not yet in `cache` (train(spec, scratch folder)), unless told not to (a report of a
     grid still running); return the results of all that are there, in order."""
     cache.mkdir(parents=True, exist_ok=True)
