@@ -68,6 +68,16 @@ BASTION = Architecture("bastion-host", (
               "i-0bastion subnet-0dmz-a vpc-0bastion subnet-0priv-b i-0app-b", why="The bastion's purpose."),
     reachable("internet", "i-0bastion", "--protocol tcp --dst-port 22", "reachable", BASTION_IN,
               why="From the office block."),
+    reachable("igw-0bastion", "i-0bastion", "--protocol tcp --dst-port 22", "reachable",
+              "igw-0bastion vpc-0bastion subnet-0dmz-a i-0bastion", why="What enters through the internet gateway."),
+    reachable("igw-0bastion", "i-0app-a", "", "unreachable", None, ("igw-0bastion",),
+              "The gateway translates only public addresses, and the app servers have none."),
+    reachable("subnet-0priv-a", "8.8.8.8", "--protocol tcp --dst-port 443", "reachable",
+              "i-0app-a subnet-0priv-a vpc-0bastion subnet-0dmz-a nat-0bastion subnet-0dmz-a vpc-0bastion "
+              "igw-0bastion internet", why="The subnet's one host goes out through the NAT gateway."),
+    reachable("subnet-0dmz-a", "i-0app-b", "--protocol tcp --dst-port 22", "reachable",
+              "i-0bastion subnet-0dmz-a vpc-0bastion subnet-0priv-b i-0app-b",
+              why="The public subnet's hosts: the bastion (the NAT gateway's interface is no host)."),
     reachable("internet", "i-0bastion", "--protocol tcp --dst-port 80", "unreachable", None, ("sg-0bastion", "internet"),
               "sg-0bastion admits tcp/22 only; the private address is not routed on the internet."),
 ])

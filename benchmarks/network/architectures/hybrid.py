@@ -61,6 +61,10 @@ STORE = Architecture("vpn-static-routes", (
     reachable("i-0pos", "10.100.0.0/16", "--protocol tcp --dst-port 443", "reachable", STORE_OUT, why="Over the VPN."),
     reachable("i-0pos", "10.102.0.0/16", "--protocol tcp --dst-port 443", "unreachable", None, ("vgw-0store",),
               "Only the deleted connection covered it."),
+    reachable("vgw-0store", "i-0pos", "--protocol tcp --dst-port 22", "reachable", "vgw-0store vpc-0store subnet-0pos i-0pos",
+              why="From headquarters (10.100.0.0/16), outside the VPC."),
+    reachable("vgw-0store", "i-0pos", "--protocol tcp --dst-port 3389", "unreachable", None, ("sg-0pos",),
+              "sg-0pos admits 22 and 8443 only."),
 ])
 
 
@@ -93,6 +97,10 @@ FACTORY = Architecture("direct-connect-vgw", (
           "vgw-0factory vpc-0factory subnet-0plc i-0plc", "sg-0plc", "502 only."),
     reachable("i-0plc", "10.200.0.0/16", "--protocol tcp --dst-port 502", "reachable",
               "i-0plc subnet-0plc vpc-0factory vgw-0factory", why="The propagated route."),
+    reachable("vgw-0factory", "i-0plc", "--protocol tcp --dst-port 502", "reachable",
+              "vgw-0factory vpc-0factory subnet-0plc i-0plc", why="From the plant."),
+    reachable("vgw-0factory", "i-0plc", "--protocol tcp --dst-port 22", "unreachable", None, ("sg-0plc",),
+              "Only Modbus is admitted."),
 ])
 
 

@@ -135,8 +135,10 @@ def _judge_reachable(answer: dict[str, Any], question: dict[str, Any], snapshot:
 
 
 def confirm(snapshot: str, source: str, witness: dict[str, Any]) -> list[str]:
-    """Replay a witness with a whole `trace` call: it must be delivered along the witness's hops."""
-    replayed, _, _, stderr = cli(*_trace_argv(snapshot, source, witness["flow"]))
+    """Replay a witness with a whole `trace` call: it must be delivered along the witness's hops (from a
+    subnet, the interface that sent it, which its first hop names)."""
+    sender = witness["hops"][0] if source.startswith("subnet-") else source
+    replayed, _, _, stderr = cli(*_trace_argv(snapshot, sender, witness["flow"]))
     if replayed is None:
         return [f"the witness's trace crashed: {stderr}"]
     if replayed["disposition"] not in DELIVERED or replayed["hops"] != witness["hops"]:

@@ -21,9 +21,14 @@ packet that `trace` (the concrete evaluator) delivers; unreachable, when z3 prov
 path impossible, with the components that block each (an unsat core over the named constraints of
 security groups, network ACLs and route tables); else unknown, with the reason. The symbolic
 encoding models security groups, network ACLs, route tables, internet and NAT gateways,
-peering, transit gateways, virtual private gateways (static VPN routes) and gateway endpoints; a
-path through anything else (BGP-learned VPN routes, interface endpoints, load balancers,
-appliances, ingress routing) is unknown unless `trace` delivers a packet along it.
+peering, transit gateways, virtual private gateways (static VPN routes, propagated routes),
+gateway endpoints and ingress routing; a path through anything else (BGP-learned VPN routes,
+interface endpoints, load balancers' targets, appliances) is unknown unless `trace` delivers a
+packet along it.
+
+--from: an instance or network interface (from its addresses), a subnet (from each interface in it),
+internet (from every public address), an internet gateway (from every public address, to the public
+addresses it translates) or a virtual private gateway (from every address outside its VPC, into it).
 
 --to: an instance (i-...), a network interface (eni-...), a subnet (subnet-...), an address or a
 CIDR; an address or CIDR outside the snapshot counts as reached when the packet leaves the snapshot
@@ -46,7 +51,8 @@ def add_parser(questions: argparse._SubParsersAction) -> None:
                                      epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     reachable.add_argument("snapshot", metavar="SNAPSHOT", help="the snapshot directory")
     reachable.add_argument("--from", dest="source", required=True, metavar="NODE",
-                           help="an instance (i-...), a network interface (eni-...) or internet")
+                           help="an instance (i-...), a network interface (eni-...), a subnet (subnet-..., its "
+                                "interfaces), a gateway packets enter through (igw-..., vgw-...) or internet")
     reachable.add_argument("--to", dest="destination", required=True, metavar="NODE|IP|CIDR",
                            help="an instance, a network interface, a subnet, an address or a CIDR")
     reachable.add_argument("--src-ip", type=address, metavar="IP", help="the source address (default: any the "
@@ -61,14 +67,14 @@ def add_parser(questions: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from solomonic.cli import network_report
     from solomonic.network import build
-    from solomonic.network.reachable import Question, answer, goal, sources
+    from solomonic.network.reachable import Question, answer, goal, senders
 
     snapshot = build.load(args.snapshot)
     for warning in snapshot.warnings:
         print(f"solomonic: warning: {warning}", file=sys.stderr)
     if args.dst_port is not None and args.protocol not in (None, 6, 17):
         raise UserError("--dst-port belongs to --protocol tcp or udp")
-    question = Question(sources(snapshot, args.source, args.src_ip), goal(snapshot, args.destination),
+    question = Question(senders(snapshot, args.source, args.src_ip), goal(snapshot, args.destination),
                         args.src_ip, args.protocol, args.dst_port)
     result = answer(snapshot, question)
     if args.format == "json":

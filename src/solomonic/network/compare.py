@@ -166,7 +166,7 @@ class Walked:
 
 def _walk(packet: Packet, side: Side,
           question: tuple[IPv4Address | None, int | None, tuple[int, int] | None]) -> Walked:
-    steps = constraints(Question((side.source,), side.goal, *question), packet, side.source)
+    steps = constraints(side.snapshot, Question((side.source,), side.goal, *question), packet, side.source)
     paths = list(Walk(side.snapshot, packet, side.goal, side.source).paths(steps))
 
     def union(end: str) -> z3.BoolRef:

@@ -84,7 +84,7 @@ def _finding(snapshot: Snapshot, packet: Packet, classes: list[Class], interface
     question = Question((None,), goal)
     finding = Finding(interface)
     found: dict[Class, tuple[Trace, Origin | None]] = {}
-    for path in Walk(snapshot, packet, goal, None).paths(constraints(question, packet, None)):
+    for path in Walk(snapshot, packet, goal, None).paths(constraints(snapshot, question, packet, None)):
         if path.end == "dead":
             continue
         solver = z3.Solver()

@@ -58,7 +58,7 @@ class Step:
 
 @dataclass(frozen=True)
 class Path:
-    source: Interface | None
+    source: Interface | str | None
     hops: tuple[str, ...]
     steps: tuple[Step, ...]
     end: End
@@ -85,17 +85,45 @@ class _State:
 class Walk:
     """The candidate paths of one question; `source` is the sending interface, None for the internet."""
 
-    def __init__(self, snapshot: Snapshot, packet: Packet, goal: Goal, source: Interface | None) -> None:
+    def __init__(self, snapshot: Snapshot, packet: Packet, goal: Goal, source: Interface | str | None) -> None:
         self.snapshot, self.packet, self.goal, self.source = snapshot, packet, goal, source
         self.holders = lookup.Holders(snapshot)
         self.destinations = Destinations(snapshot, packet, goal)
 
     def paths(self, question: tuple[Step, ...]) -> Iterator[Path]:
-        state = _State(self.packet.src, self.packet.dst, self.source, steps=question)
-        if self.source is None:
+        sender = self.source if isinstance(self.source, Interface) else None
+        state = _State(self.packet.src, self.packet.dst, sender, steps=question)
+        if isinstance(self.source, str):
+            yield from self.from_gateway(self.source, state)
+        elif self.source is None:
             yield from self.internet(state)
         else:
             yield from self.send(self.source, state)
+
+    def from_gateway(self, name: str, state: _State) -> Iterator[Path]:
+        """What enters through a gateway: from the internet through an internet gateway (to a public address
+        it translates), or from the VPN side through a virtual private gateway (into its VPC)."""
+        state = state.hop(name)
+        if name.startswith("vgw-"):
+            attached = sorted(self.snapshot.vpn_gateways[name].vpc_ids)
+            if not attached:
+                yield self.end(state, "dead", f"{name} is attached to no VPC", name)
+                return
+            yield from self.enter(name, attached[0], state)
+            return
+        gateway = self.snapshot.internet_gateways[name]
+        held = []
+        for value, holder in self.destinations.public(state.dst):
+            owner = self.snapshot.interfaces[holder]
+            private = owner.private_for(value)
+            if private is None or owner.vpc_id not in gateway.vpc_ids:
+                continue
+            held.append(value)
+            chosen = state.step("branch", owner.id, f"{value}", state.dst == address(value))
+            yield from self.enter(name, owner.vpc_id, replace(chosen, dst=address(private)))
+        yield self.end(state.step("branch", name, "no public address it translates",
+                                  z3.Not(encode.one_of(state.dst, held))), "dead",
+                       f"{name} translates only the public addresses of its VPC's interfaces", name)
 
     def feasible(self, state: _State) -> bool:
         """Whether some packet the question allows takes the way `state` has come (its branches; what it

@@ -35,9 +35,10 @@ from solomonic.network.trace import trace
 
 @dataclass(frozen=True)
 class Question:
-    """The packets a question ranges over: `sources` are the sending interfaces (None: the internet)."""
+    """The packets a question ranges over: `sources` are the sending interfaces (None: the internet; a
+    gateway's id: what enters through it)."""
 
-    sources: tuple[Interface | None, ...]
+    sources: tuple[Interface | str | None, ...]
     goal: Goal
     src_ip: IPv4Address | None = None
     protocol: int | None = None
@@ -93,6 +94,30 @@ def sources(snapshot: Snapshot, node: str, src_ip: IPv4Address | None) -> tuple[
     return tuple(addressed)
 
 
+def senders(snapshot: Snapshot, node: str, src_ip: IPv4Address | None) -> tuple[Interface | str | None, ...]:
+    """`sources`, and what `reachable` also starts from: a gateway the packets enter through (an internet
+    gateway, from every public address; a virtual private gateway, from every address outside its VPCs) and
+    a subnet (every interface in it that sends as a host does)."""
+    if node.startswith(("igw-", "vgw-")):
+        known = snapshot.internet_gateways if node.startswith("igw-") else snapshot.vpn_gateways
+        if node not in known:
+            raise UserError(f"--from {node}: no such gateway in {snapshot.source}")
+        if node.startswith("igw-") and src_ip is not None and not is_public(src_ip):
+            raise UserError(f"--src-ip {src_ip}: not a public address, so no packet from the internet has it")
+        return (node,)
+    if not node.startswith("subnet-"):
+        return sources(snapshot, node, src_ip)
+    if node not in snapshot.subnets:
+        raise UserError(f"--from {node}: no such subnet in {snapshot.source}")
+    hosts = [i for i in snapshot.interfaces.values()
+             if i.subnet_id == node and i.kind == "interface" and i.private_ips
+             and (src_ip is None or src_ip in i.private_ips)]
+    if not hosts:
+        held = f" holds {src_ip}" if src_ip is not None else " has an IPv4 address"
+        raise UserError(f"--from {node}: no network interface in it{held}")
+    return tuple(hosts)
+
+
 def goal(snapshot: Snapshot, text: str) -> Goal:
     """Where the packet must arrive: a node's addresses, a subnet's CIDR, or an address or CIDR."""
     if text.startswith(("i-", "eni-")):
@@ -117,12 +142,15 @@ def goal(snapshot: Snapshot, text: str) -> Goal:
                         "(host bits must be zero)") from None
 
 
-def constraints(question: Question, packet: Packet, source: Interface | None) -> tuple[Step, ...]:
+def constraints(snapshot: Snapshot, question: Question, packet: Packet,
+                source: Interface | str | None) -> tuple[Step, ...]:
     """What the question says about the packet, as steps no blocker is named after."""
     if question.src_ip is not None:
         src = packet.src == encode.address(question.src_ip)
-    elif source is None:
+    elif source is None or (isinstance(source, str) and source.startswith("igw-")):
         src = encode.public(packet.src)
+    elif isinstance(source, str):  # from the VPN side: any address outside the VPCs the gateway serves
+        src = z3.Not(z3.Or([within(packet.src, cidr) for cidr in _served(snapshot, source)]))
     else:
         src = encode.one_of(packet.src, source.private_ips)
     dst = z3.Or([within(packet.dst, cidr) for cidr in question.goal.destinations])
@@ -144,7 +172,8 @@ def answer(snapshot: Snapshot, question: Question) -> Answer:
     blocked: list[Blocked] = []
     count = 0
     for source in question.sources:
-        for path in Walk(snapshot, packet, question.goal, source).paths(constraints(question, packet, source)):
+        steps = constraints(snapshot, question, packet, source)
+        for path in Walk(snapshot, packet, question.goal, source).paths(steps):
             solver = z3.Solver()
             solver.add(*[step.formula for step in path.steps if step.kind != "filter"])
             if solver.check() == z3.unsat:
@@ -178,6 +207,12 @@ def answer(snapshot: Snapshot, question: Question) -> Answer:
     return Answer("unreachable", None, tuple(dict.fromkeys(blocked)),
                   f"no packet the question allows is delivered: z3 proves each of the {count} candidate paths "
                   "blocked or ending elsewhere", count, snapshot.warnings)
+
+
+def _served(snapshot: Snapshot, gateway: str) -> list[IPv4Network]:
+    """The CIDRs of the VPCs a virtual private gateway is attached to."""
+    return [cidr for vpc in sorted(snapshot.vpn_gateways[gateway].vpc_ids) if vpc in snapshot.vpcs
+            for cidr in snapshot.vpcs[vpc].cidrs]
 
 
 def typical(solver: z3.Solver, packet: Packet) -> z3.ModelRef:
