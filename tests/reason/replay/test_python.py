@@ -111,3 +111,17 @@ def test_a_value_whose_truth_fails_confirms_nothing(tmp_path):
     for prop in ("assert", "returns-true"):
         r = replay(path, "f", [1], prop, timeout_s=10.0)
         assert not r.confirmed and "could not be read" in r.observed
+
+
+def test_call_arguments_pass_none_where_an_optional_parameters_flag_is_true():
+    """An `int | None` parameter's flag is an input of its own, never an argument: None is passed where
+    it is true, the parameter's int where it is false."""
+    from solomonic.reason.frontends.python.lower import lower_python, parse_python
+    from solomonic.reason.replay.python import call_arguments
+
+    source = "def f(a, b=None, c: int | None = 3):\n    return a if b is None else b + (c or 0)\n"
+    function = lower_python(parse_python("m.py", source.encode()), "f")
+    var = {i.display: i.var for i in function.inputs}
+    assert list(var) == ["a", "b", "b is None", "c", "c is None"]
+    values = {var["a"]: 1, var["b"]: 5, var["b is None"]: 1, var["c"]: 7, var["c is None"]: 0}
+    assert call_arguments(function, values) == [1, None, 7]

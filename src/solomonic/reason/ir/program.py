@@ -61,6 +61,10 @@ class Event:
     kind: str
     line: int
     message: str
+    # Python: the builtin exception class an "exception" event raises, by name, where the front end knows
+    # it (its own ZeroDivisionError, IndexError, ...; `raise ValueError(...)`), so that `except` clauses are
+    # matched on the class, never on the wording of the message. None: not known (or not Python).
+    exception_class: str | None = None
 
     def __post_init__(self) -> None:
         assert self.kind in EVENT_KINDS, self.kind

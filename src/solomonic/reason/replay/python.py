@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from solomonic.reason.ir import Function, Var
+from solomonic.reason.ir import BOOL, Function, Var
 from solomonic.reason.ir.evaluate import ArrayValue, Value
 from solomonic.reason.replay import sandbox
 
@@ -171,7 +171,10 @@ class Replay:
 IMPORT_S = 5.0  # what the module's own top-level code may take, on a clock of its own
 MAX_LIST = 100_000  # elements of a witness's list the replay builds; a longer one is not replayed
 
-Argument = int | bool | list[int]
+Argument = int | bool | list[int] | None
+# The kind of the input that says whether a Python `int | None` parameter is None: the front end gives
+# such a parameter this second input, its flag, the IR variable named after the parameter's own + "$none".
+NONE_FLAG = "none flag"
 
 
 class TooLong(Exception):
@@ -180,9 +183,15 @@ class TooLong(Exception):
 
 def call_arguments(function: Function, inputs: Mapping[Var, Value]) -> list[Argument]:
     """The arguments a witness's call passes, in order: the model's values, a bool parameter's as a bool,
-    a list's as a Python list (see `list_argument`)."""
+    a list's as a Python list (see `list_argument`), None for an `int | None` parameter whose flag (an
+    input of its own, not an argument) is true."""
     out: list[Argument] = []
     for i in function.inputs:
+        if i.kind == NONE_FLAG:
+            continue
+        if inputs.get(Var(i.var.name + "$none", BOOL)):
+            out.append(None)
+            continue
         value = inputs[i.var]
         if isinstance(value, ArrayValue):
             out.append(list_argument(value))

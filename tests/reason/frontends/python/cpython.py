@@ -28,7 +28,7 @@ def assert_matches_cpython(source: str, inputs: list[tuple[int, int]],
             continue
         if isinstance(want, type):
             assert trace.event.kind == "exception", (source, a, b, trace.event)
-            assert trace.event.message.startswith((want.__name__, f"raise {want.__name__}")), (source, a, b, trace.event)
+            assert trace.event.exception_class == want.__name__, (source, a, b, trace.event)
             continue
         assert trace.event.kind in ("return", "return-false"), (source, a, b, trace.event)
         returned = {var.name: v for var, v in trace.env.items()}

@@ -151,3 +151,40 @@ def functions(draw) -> str:
 def test_generated_handlers_match_cpython(source):
     inputs = [(a, b) for a in (-2, 0, 1, 5) for b in (-1, 0, 2, 3)]
     assert_matches_cpython(source, inputs, (ZeroDivisionError, ValueError, AssertionError))
+
+
+def test_a_builtin_class_called_with_keywords_raises_type_error(tmp_path):
+    """`ValueError(code=1)` raises TypeError (the builtin classes take no keywords) before anything is
+    raised: `except ValueError` does not catch it, and the replay sees TypeError escape."""
+    path = write(tmp_path, """
+        def f(a):
+            try:
+                raise ValueError(code=a)
+            except ValueError:
+                return 0
+    """)
+    result = one(path, "f", "assert")
+    assert result.verdict == Verdict.NO, result.reason
+    assert result.witness["replay"]["confirmed"] and "TypeError" in result.witness["replay"]["observed"]
+
+
+def test_the_lowering_knows_the_class_of_its_own_exceptions_where_the_module_shadows_the_name(tmp_path):
+    """A list index out of range raises the builtin IndexError whatever the module binds to the name;
+    the class is the event's, not read back from the name in its message."""
+    from solomonic.reason.frontends.python.lower import lower_python, parse_python
+
+    path = write(tmp_path, """
+        class IndexError(Exception):
+            pass
+
+
+        def f(xs: list[int], n):
+            if n > 0:
+                raise IndexError("mine")
+            return xs[n] // n
+    """)
+    function = lower_python(parse_python(str(path), path.read_bytes()), "f")
+    raised = {e.message.split(":")[0].split(" (")[0]: e.exception_class
+              for e in function.cfg.events.values() if e.kind == "exception"}
+    assert raised == {"raise IndexError('mine')": None, "IndexError": "IndexError",
+                      "ZeroDivisionError": "ZeroDivisionError"}

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from solomonic.reason.frontends.python.lower import lower_python, parse_python
+from solomonic.reason.replay.python import NONE_FLAG
 from solomonic.reason.result import Verdict
 from tests.reason.frontends.python.answers import answer
 from tests.reason.frontends.python.cpython import assert_matches_cpython
@@ -19,7 +20,7 @@ from tests.reason.frontends.python.cpython import assert_matches_cpython
 USES = ["x is None", "x is not None", "None is x", "x == b", "x != None", "None == x", "x + 1", "-x", "x < b",
         "b >= x", "x or b", "x and b", "not x", "bool(x)", "abs(x)", "min(x, b)", "int(x)", "x if b > 0 else None",
         "(x or 0) * 2", "x >> 1", "x & 3", "x // 2 if x is not None else None", "a < x < b", "x == None == x",
-        "isinstance(x, int)", "isinstance(x, (str, type(None)))"]
+        "isinstance(x, int)", "isinstance(x, (str, type(None)))", "isinstance(x, type(None))"]
 MAKES = ["None if a > b else a - b", "a if a % 2 else None", "None", "b"]
 
 
@@ -92,7 +93,9 @@ def test_a_loop_over_an_optional_int_is_a_yes_once_none_is_ruled_out(tmp_path):
 def test_optional_annotations_and_none_defaults(signature, kind):
     source = f"def f({signature}):\n    return 0 if x is None else x + 1\n"
     function = lower_python(parse_python("m.py", source.encode()), "f")
-    assert [i.source_type for i in function.inputs] == [kind]
+    assert [i.source_type for i in function.inputs if i.kind == "param"] == [kind]
+    flags = [i.display for i in function.inputs if i.kind == NONE_FLAG]
+    assert flags == (["x is None"] if kind == "int | None" else [])
 
 
 def test_an_optional_parameter_none_raises_where_a_number_is_needed(tmp_path):
@@ -104,3 +107,29 @@ def test_an_optional_parameter_none_raises_where_a_number_is_needed(tmp_path):
             return x
     """, "f")
     assert r.verdict == Verdict.YES, r.reason
+
+
+def test_a_witness_that_needs_none_is_replayed_with_none(tmp_path):
+    """Whether an `int | None` parameter is None is an input of the witness (its flag), and the replay
+    passes None where the flag is true: a loop that runs for ever only with `limit=None` is a no whose
+    replay confirms it, and whose reproducer passes None."""
+    r = answer(tmp_path, """
+        def count_up(n, limit=None):
+            while limit is None or n < limit:
+                n += 1
+            return n
+    """, "count_up")
+    assert r.verdict == Verdict.NO, r.reason
+    assert r.witness["inputs"]["limit is None"] is True
+    assert r.witness["replay"]["confirmed"]
+    assert "module.count_up(" in r.reproducer and ", None)" in r.reproducer
+
+
+def test_an_assertion_that_fails_only_on_none_is_replayed(tmp_path):
+    r = answer(tmp_path, """
+        def f(x=None):
+            assert x is not None
+            return x
+    """, "f", "assert")
+    assert r.verdict == Verdict.NO and r.witness["replay"]["confirmed"], r.reason
+    assert "module.f(None)" in r.reproducer

@@ -19,7 +19,7 @@ from solomonic.reason.frontends.cfg import Builder
 from solomonic.reason.frontends.python.expressions import ANALYSER_QUESTIONS, nested_defs
 from solomonic.reason.frontends.python.module import last_line, own_nodes, results_discarded
 from solomonic.reason.frontends.python.nested import NestedLowering
-from solomonic.reason.frontends.python.state import UNKNOWN, Frame, ListRef, PyValue, _code
+from solomonic.reason.frontends.python.state import UNKNOWN, Frame, ListRef, PyValue, _code, raises
 from solomonic.reason.frontends.python.tuples import returned_arity
 from solomonic.reason.ir import (
     BOOL,
@@ -27,7 +27,6 @@ from solomonic.reason.ir import (
     INT,
     TRUE,
     Call,
-    Event,
     Procedure,
     Unsupported,
     Var,
@@ -154,9 +153,10 @@ class CallLowering(NestedLowering):
         nodes = node.args[1].elts if isinstance(node.args[1], ast.Tuple) else [node.args[1]]
         # Only builtin classes are decided: ints are instances of others too (numbers.Integral,
         # collections.abc.Hashable, runtime-checkable protocols), and a module may rebind a builtin's name.
-        classes = [getattr(builtins, c.id, None) if isinstance(c, ast.Name) and self.is_builtin(c.id)
-                   else None for c in nodes]
-        if value.opaque or not all(isinstance(c, type) for c in classes):
+        named = [getattr(builtins, c.id, None) if isinstance(c, ast.Name) and self.is_builtin(c.id)
+                 else type(None) if self.is_none_type(c) else None for c in nodes]
+        classes: list[type] = [c for c in named if isinstance(c, type)]
+        if value.opaque or len(classes) < len(named):
             self.expression(node.args[1], allow_none=True)
             return self.unknown_bool(node)
         of_none = const(any(isinstance(None, c) for c in classes), BOOL)
@@ -175,6 +175,13 @@ class CallLowering(NestedLowering):
                 return PyValue(TRUE)
             raise self.unsupported("isinstance(..., bool) of a value that may be an int", node)
         return PyValue(FALSE)
+
+    def is_none_type(self, node: ast.expr) -> bool:
+        """Whether node is `type(None)`, the builtin `type` called on None: NoneType, which the builtins
+        do not name."""
+        return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "type" and \
+            self.is_builtin("type") and len(node.args) == 1 and not node.keywords and \
+            isinstance(node.args[0], ast.Constant) and node.args[0].value is None
 
     def inline(self, callee: ast.FunctionDef, node: ast.Call, enclosing: Frame | None = None) -> PyValue:
         frame = self.inline_body(callee, node, None, enclosing)
@@ -251,8 +258,8 @@ class CallLowering(NestedLowering):
         self.body(callee.body)
         if self.b.current is not None:  # falls off the end: returns None
             if arity is not None:
-                self.b.end(Event("exception", node.lineno, f"TypeError: `{callee.name}` returns None, which "
-                                 "cannot be unpacked or indexed"))
+                self.b.end(raises("TypeError", node.lineno, f"`{callee.name}` returns None, which "
+                                  "cannot be unpacked or indexed"))
             self.b.assign(frame.result, const(0, INT), node.lineno)
             self.b.assign(frame.result_none, TRUE, node.lineno)
             self.b.jump(frame.join, node.lineno)

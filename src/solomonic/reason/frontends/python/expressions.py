@@ -16,14 +16,13 @@ from typing import Any
 from solomonic.reason.frontends.python.bitwise import NotLinear, and_bounds, bitwise, invert, shift
 from solomonic.reason.frontends.python.constants import ConstantLowering
 from solomonic.reason.frontends.python.module import own_nodes
-from solomonic.reason.frontends.python.state import Frame, PyValue, _code
+from solomonic.reason.frontends.python.state import Frame, PyValue, _code, raises
 from solomonic.reason.ir import (
     BOOL,
     FALSE,
     INT,
     TRUE,
     Const,
-    Event,
     Expr,
     Var,
     arith,
@@ -76,9 +75,10 @@ class ExpressionLowering(ConstantLowering):
         key = owner.prefix + n
         self.maybe_unbound.add(key)
         if key in self.flagged:
-            message = f"UnboundLocalError: '{n}' is read before it is assigned" if owner is self.frame else \
-                f"NameError: free variable '{n}' is read before `{owner.fn.name}` assigns it"
-            self.b.fail_unless(Var(key + "$bound", BOOL), Event("exception", node.lineno, message))
+            line = node.lineno
+            event = raises("UnboundLocalError", line, f"'{n}' is read before it is assigned") if owner is self.frame \
+                else raises("NameError", line, f"free variable '{n}' is read before `{owner.fn.name}` assigns it")
+            self.b.fail_unless(Var(key + "$bound", BOOL), event)
 
     def expression(self, node: ast.expr, allow_none: bool = False, allow_list: bool = False) -> PyValue:
         """node's value; one that may be None is a value of unknown type unless allow_none (where the
@@ -220,8 +220,8 @@ class ExpressionLowering(ConstantLowering):
             return PyValue(arith(simple[type(op)], left, right))
         if isinstance(op, (ast.FloorDiv, ast.Mod)):
             symbol = "//" if isinstance(op, ast.FloorDiv) else "%"
-            self.b.fail_unless(compare("ne", right, const(0, INT)), Event(
-                "exception", line, f"ZeroDivisionError: `{ast.unparse(node)}` divides by zero"))
+            self.b.fail_unless(compare("ne", right, const(0, INT)), raises(
+                "ZeroDivisionError", line, f"`{ast.unparse(node)}` divides by zero"))
             return PyValue(arith("floordiv" if symbol == "//" else "floormod", left, right))
         if isinstance(op, ast.Pow):
             if not (isinstance(right, Const) and 0 <= right.value <= MAX_EXPONENT):
@@ -243,8 +243,8 @@ class ExpressionLowering(ConstantLowering):
                 if not isinstance(amount, Const):
                     raise NotLinear(f"a shift by a count that is not a constant (`{_code(node)}`)")
                 if amount.value < 0:
-                    message = f"ValueError: `{_code(node)}` shifts by a negative count"
-                    self.b.fail_unless(FALSE, Event("exception", getattr(node, "lineno", self.fn.lineno), message))
+                    message = f"`{_code(node)}` shifts by a negative count"
+                    self.b.fail_unless(FALSE, raises("ValueError", getattr(node, "lineno", self.fn.lineno), message))
                     return PyValue(const(0, INT))
                 return PyValue(shift(isinstance(op, ast.LShift), self.as_int(left, node), amount.value))
             names = {ast.BitAnd: "and", ast.BitOr: "or", ast.BitXor: "xor"}

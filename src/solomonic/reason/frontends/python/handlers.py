@@ -19,16 +19,11 @@ from __future__ import annotations
 
 import ast
 import builtins
-import re
 from collections.abc import Callable
 
 from solomonic.reason.frontends.python.opaque import is_builtin_exception
 from solomonic.reason.frontends.python.statements import StatementLowering
 from solomonic.reason.ir import BOOL, Call, Event
-
-# "ZeroDivisionError: ...", "IndexError: ...": the lowering's own exceptions name their class first.
-_NAMED = re.compile(r"^([A-Z]\w*)\b")
-_RAISE = re.compile(r"^raise ([A-Z]\w*)(\(|$)")
 
 
 class TryLowering(StatementLowering):
@@ -110,15 +105,13 @@ class TryLowering(StatementLowering):
         self.b.place(resume)
         return start
 
-    def raised_class(self, event: Event) -> type[BaseException] | None:
-        """The builtin class of the exception `event` raises, where the lowering knows it."""
+    @staticmethod
+    def raised_class(event: Event) -> type[BaseException] | None:
+        """The builtin class of the exception `event` raises, where the lowering knows it (its class field,
+        set where the event is made)."""
         if event.kind == "assert":
             return AssertionError
-        found = _RAISE.match(event.message) or _NAMED.match(event.message)
-        name = found.group(1) if found is not None else ""
-        if name and is_builtin_exception(name) and self.is_builtin(name):
-            return getattr(builtins, name)
-        return None
+        return getattr(builtins, event.exception_class) if event.exception_class is not None else None
 
     def matches(self, raised: type[BaseException] | None, classes: list[str] | None) -> bool | None:
         """Whether a clause naming `classes` catches `raised`: True, False, or None where it depends on

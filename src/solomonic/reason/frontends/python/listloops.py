@@ -15,14 +15,13 @@ import copy
 from collections.abc import Callable
 
 from solomonic.reason.frontends.python.lists import ListLowering
-from solomonic.reason.frontends.python.state import ELEMENTS, ListRef, PyValue, _code
+from solomonic.reason.frontends.python.state import ELEMENTS, ListRef, PyValue, _code, raises
 from solomonic.reason.ir import (
     BOOL,
     FALSE,
     INT,
     TRUE,
     App,
-    Event,
     Expr,
     Var,
     arith,
@@ -133,12 +132,12 @@ class ListLoopLowering(ListLowering):
         own = {n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)}
         names = {n: f"{name}${n}" for n in own}
         body: list[ast.stmt] = [ast.Expr(ast.Call(ast.Attribute(ast.Name(name, ast.Load()), "append", ast.Load()),
-                                                  [_renamed(node.elt, names)], []))]
+                                                  [renamed(node.elt, names)], []))]
         for k, gen in reversed(list(enumerate(node.generators))):
             for cond in reversed(gen.ifs):
-                body = [ast.If(_renamed(cond, names), body, [])]
-            iterable = gen.iter if k == 0 else _renamed(gen.iter, names)
-            body = [ast.For(_renamed(gen.target, names), iterable, body, [])]
+                body = [ast.If(renamed(cond, names), body, [])]
+            iterable = gen.iter if k == 0 else renamed(gen.iter, names)
+            body = [ast.For(renamed(gen.target, names), iterable, body, [])]
         loop = body[0]
         ast.fix_missing_locations(ast.copy_location(loop, node))
         for n in ast.walk(loop):
@@ -224,7 +223,7 @@ class ListLoopLowering(ListLowering):
             self.each_element(ref, line, lambda e: self.b.assign(acc, arith("add", acc, e), line))
             return PyValue(acc)
         self.b.fail_unless(compare("gt", ref.length, const(0, INT)),
-                           Event("exception", line, f"ValueError: {name}() arg is an empty sequence"))
+                           raises("ValueError", line, f"{name}() arg is an empty sequence"))
         self.b.assign(acc, _item(ref, const(0, INT)), line)
         better = "lt" if name == "min" else "gt"
         self.each_element(ref, line, lambda e: self.b.assign(acc, ite(compare(better, e, acc), e, acc), line))
@@ -246,7 +245,7 @@ class ListLoopLowering(ListLowering):
         if name in ("index", "remove"):
             found, at = self.search(ref, self.sought(self.expression(args[0], allow_none=True), node), line)
             message = "is not in list" if name == "index" else "list.remove(x): x not in list"
-            self.b.fail_unless(found, Event("exception", line, f"ValueError: `{_code(node)}`: {message}"))
+            self.b.fail_unless(found, raises("ValueError", line, f"`{_code(node)}`: {message}"))
             if name == "index":
                 return PyValue(at)
             self.close_gap(ref, at, line)
@@ -325,7 +324,7 @@ class ListLoopLowering(ListLowering):
         return self.made(part)
 
 
-def _renamed(node: ast.AST, names: dict[str, str]):  # type: ignore[no-untyped-def]
+def renamed(node: ast.AST, names: dict[str, str]):  # type: ignore[no-untyped-def]
     """A copy of node with some names renamed (a comprehension's own variables)."""
     out = copy.deepcopy(node)
     for n in ast.walk(out):

@@ -30,14 +30,13 @@ import ast
 
 from solomonic.reason.frontends.python.calls import CallLowering
 from solomonic.reason.frontends.python.module import makes_list
-from solomonic.reason.frontends.python.state import ELEMENTS, ListRef, PyValue, _code
+from solomonic.reason.frontends.python.state import ELEMENTS, ListRef, PyValue, _code, raises
 from solomonic.reason.ir import (
     BOOL,
     FALSE,
     INT,
     TRUE,
     App,
-    Event,
     Expr,
     Var,
     arith,
@@ -261,7 +260,7 @@ class ListLowering(CallLowering):
         at = self.b.temp("index", INT)
         self.b.assign(at, ite(compare("lt", i, const(0, INT)), arith("add", i, ref.length), i), line)
         inside = conj(compare("ge", at, const(0, INT)), compare("lt", at, ref.length))
-        self.b.fail_unless(inside, Event("exception", line, f"IndexError: {message} (`{_code(index_node)}`)"))
+        self.b.fail_unless(inside, raises("IndexError", line, f"{message} (`{_code(index_node)}`)"))
         return at
 
     def subscript(self, node: ast.Subscript) -> PyValue:
@@ -340,7 +339,7 @@ class ListLowering(CallLowering):
             return PyValue(const(0, INT), TRUE)
         if name == "pop" and not node.args:
             self.b.fail_unless(compare("gt", ref.length, const(0, INT)),
-                               Event("exception", line, f"IndexError: pop from empty list (`{_code(node)}`)"))
+                               raises("IndexError", line, f"pop from empty list (`{_code(node)}`)"))
             self.b.assign(ref.length, arith("sub", ref.length, const(1, INT)), line)
             popped = self.b.temp("popped", INT)
             self.b.assign(popped, App("select", (ref.elems, ref.length), INT), line)
@@ -392,12 +391,13 @@ class ListLowering(CallLowering):
         if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate" and \
                 self.is_builtin("enumerate") and 1 <= len(it.args) <= 2 and not it.keywords:
             counted, it = it, it.args[0]
+        elif (isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range") or \
+                self.is_reversed_range(it):
+            super().for_statement(s)
+            return
         elif isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "reversed" and \
                 self.is_builtin("reversed") and len(it.args) == 1 and not it.keywords:
             backwards, it = True, it.args[0]
-        elif isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range":
-            super().for_statement(s)
-            return
         ref = self.value_or_list(it).list
         if ref is None:
             raise self.unsupported("for-loop over something other than range(...) or a list of ints: iteration "

@@ -34,7 +34,7 @@ from __future__ import annotations
 import ast
 
 from solomonic.reason.frontends.nesting import too_deep
-from solomonic.reason.frontends.python.listloops import ListLoopLowering
+from solomonic.reason.frontends.python.generators import GeneratorLowering
 from solomonic.reason.frontends.python.module import (
     PythonModule,
     last_line,
@@ -58,6 +58,7 @@ from solomonic.reason.ir import (
     conj,
     const,
 )
+from solomonic.reason.replay.python import NONE_FLAG
 
 MAX_PASSES = 50  # lowerings to find the variables of unknown type (each pass finds at least one more)
 MAX_NAMED_CALLS = 6  # calls named in the assumption that they return; the rest are counted
@@ -142,7 +143,7 @@ def _definition(module: PythonModule, name: str) -> tuple[ast.FunctionDef, str |
     return fn, receiver
 
 
-class _Lowering(ListLoopLowering):
+class _Lowering(GeneratorLowering):
     """The lowering of the entry function: its parameters, its body, and how it ends."""
 
     entry_name = ""
@@ -181,9 +182,10 @@ class _Lowering(ListLoopLowering):
                         assumptions=self.assumptions)
 
     def declare_parameters(self, fn: ast.FunctionDef) -> list[Input]:
-        """The positional parameters are the inputs (the replay passes them in order); keyword-only ones,
-        `*args` and `**kwargs` are any value of their kind at entry (the replay leaves them at their
-        defaults, which are such values)."""
+        """The positional parameters are the inputs (the replay passes them in order), an `int | None`
+        one with a second input, its None flag (kind NONE_FLAG: the replay passes None where it is
+        true); keyword-only ones, `*args` and `**kwargs` are any value of their kind at entry (the replay
+        leaves them at their defaults, which are such values)."""
         args = fn.args
         kinds = parameter_kinds(fn, self.param_types, self.receiver, self.constant_value)
         inputs = []
@@ -193,11 +195,16 @@ class _Lowering(ListLoopLowering):
                 continue
             var = self.parameter(a.arg, kinds[a.arg].kind, fn)
             inputs.append(Input(var, a.arg, kinds[a.arg].kind))
+            if kinds[a.arg].kind == OPTIONAL:
+                inputs.append(Input(self.none_flag(var), f"{a.arg} is None", "bool", kind=NONE_FLAG))
         for a, default in zip(args.kwonlyargs, args.kw_defaults):
             if default is None:
                 raise self.unsupported(f"the keyword-only parameter '{a.arg}' without a default (a witness could "
                                        "not be replayed)", a)
-            self.b.havoc(self.parameter(a.arg, kinds[a.arg].kind, fn), f"keyword-only parameter '{a.arg}'", fn.lineno)
+            var = self.parameter(a.arg, kinds[a.arg].kind, fn)
+            self.b.havoc(var, f"keyword-only parameter '{a.arg}'", fn.lineno)
+            if kinds[a.arg].kind == OPTIONAL:
+                self.b.havoc(self.none_flag(var), f"whether parameter '{a.arg}' is None", fn.lineno)
         extras = [(a.arg, star) for a, star in ((args.vararg, "*"), (args.kwarg, "**")) if a is not None]
         for name, star in extras:
             self.b.havoc(self.parameter(name, "object", fn), f"parameter {star}{name}", fn.lineno)
@@ -229,9 +236,8 @@ class _Lowering(ListLoopLowering):
         self.frame.assigned.add(name)
         if kind == "object":
             self.opaque_names.add(var.name)
-        if kind == OPTIONAL:
+        if kind == OPTIONAL:  # its None flag is an input, or havocked for a keyword-only one
             self.optional_names.add(var.name)
-            self.b.havoc(self.none_flag(var), f"whether parameter '{name}' is None", fn.lineno)
         elif var.name in self.optional_names:  # an int parameter the body may set to None
             self.b.assign(self.none_flag(var), FALSE, fn.lineno)
         if kind == "bool":

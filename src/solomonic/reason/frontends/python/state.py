@@ -38,6 +38,12 @@ from solomonic.reason.ir import (
 UNKNOWN = "a value of unknown type"
 
 
+def raises(exception_class: str, line: int, detail: str) -> Event:
+    """The event of a builtin exception the lowering raises itself: the class is the event's, for the
+    `except` clauses that may catch it (handlers.py), and the message names it first, as Python does."""
+    return Event("exception", line, f"{exception_class}: {detail}", exception_class)
+
+
 @dataclass(frozen=True)
 class ListRef:
     """A Python list of ints in the IR (lists.py): its elements, an array indexed from 0, and its length.
@@ -190,7 +196,7 @@ class LoweringState:
             raise self.unsupported(f"{UNKNOWN} used as an int", node)
         if v.none != FALSE:
             line = getattr(node, "lineno", self.fn.lineno)
-            self.b.fail_unless(negate(v.none), Event("exception", line, f"TypeError: None in `{_code(node)}`, "
+            self.b.fail_unless(negate(v.none), raises("TypeError", line, f"None in `{_code(node)}`, "
                                                      "where a number is needed"))
         return cast(v.expr, INT)
 

@@ -13,7 +13,7 @@ import ast
 from solomonic.reason.frontends.cfg import Loop
 from solomonic.reason.frontends.python.expressions import ExpressionLowering
 from solomonic.reason.frontends.python.opaque import is_builtin_exception
-from solomonic.reason.frontends.python.state import UNKNOWN, PyValue, _code
+from solomonic.reason.frontends.python.state import UNKNOWN, PyValue, _code, raises
 from solomonic.reason.ir import (
     BOOL,
     FALSE,
@@ -95,7 +95,7 @@ class StatementLowering(ExpressionLowering):
             self.exception_argument(s.exc)
             self.exception_argument(s.cause)
             what = ast.unparse(s.exc) if s.exc is not None else "re-raise"
-            self.b.end(Event("exception", line, f"raise {what}"))
+            self.b.end(Event("exception", line, f"raise {what}", self.raised_builtin(s.exc)))
         elif isinstance(s, ast.FunctionDef):
             self.define_nested(s)
         elif isinstance(s, ast.Try):
@@ -110,6 +110,16 @@ class StatementLowering(ExpressionLowering):
     def try_statement(self, s: ast.Try) -> None:
         """Lowered by `TryLowering` (handlers.py)."""
         raise NotImplementedError
+
+    def raised_builtin(self, exc: ast.expr | None) -> str | None:
+        """The builtin exception class `raise exc` raises, where it is one the module does not shadow,
+        raised as the class or made by a call without keywords (which the builtin classes refuse with
+        TypeError); None where the class is not known (`raise err`, a class of the module, a re-raise)."""
+        if isinstance(exc, ast.Call) and not exc.keywords:
+            exc = exc.func
+        if isinstance(exc, ast.Name) and is_builtin_exception(exc.id) and self.is_builtin(exc.id):
+            return exc.id
+        return None
 
     def exception_argument(self, node: ast.expr | None) -> None:
         """An assert's message, or what `raise` raises, is evaluated as the exception is raised, and is
@@ -251,21 +261,38 @@ class StatementLowering(ExpressionLowering):
         head = self.b.location(s.lineno)
         self.loop(s, head, lambda: self.condition(s.test), lambda: None)
 
+    def is_range(self, it: ast.expr) -> bool:
+        """Whether `it` is a call of the builtin range() that range() accepts the shape of."""
+        return isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range" and \
+            self.is_builtin("range") and 1 <= len(it.args) <= 3 and not it.keywords
+
+    def is_reversed_range(self, it: ast.expr) -> bool:
+        """Whether `it` is `reversed(range(...))`, with the builtins."""
+        return isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "reversed" and \
+            self.is_builtin("reversed") and len(it.args) == 1 and not it.keywords and self.is_range(it.args[0])
+
     def for_statement(self, s: ast.For) -> None:
         if not isinstance(s.target, ast.Name):
             raise self.unsupported("for-loop target other than a single name", s.target)
         it = s.iter
-        if not (isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range"
-                and self.is_builtin("range") and 1 <= len(it.args) <= 3 and not it.keywords):
+        backwards = self.is_reversed_range(it)
+        if backwards:
+            assert isinstance(it, ast.Call)
+            it = it.args[0]
+        if not self.is_range(it):
             raise self.unsupported("for-loop over something other than range(...): iteration over a value of "
                                    "unknown type (its length and termination are not modelled)", it)
+        assert isinstance(it, ast.Call)
         values = [self.expression(a, allow_none=True) for a in it.args]  # all evaluated before range() runs
         args = [self.range_argument(v, a) for v, a in zip(values, it.args)]
         start, stop, step = (const(0, INT), args[0], const(1, INT)) if len(args) == 1 else (
             args[0], args[1], args[2] if len(args) == 3 else const(1, INT))
         line = s.lineno
         if isinstance(step, Const) and step.value == 0:
-            self.b.end(Event("exception", line, "ValueError: range() arg 3 must not be zero"))
+            self.b.end(raises("ValueError", line, "range() arg 3 must not be zero"))
+            return
+        if backwards:
+            self.reversed_range(s, start, stop, step)
             return
         counter, bound = self.b.temp("range", INT), self.b.temp("range", INT)
         self.b.assign(counter, start, line)
@@ -279,7 +306,7 @@ class StatementLowering(ExpressionLowering):
             stride = self.b.temp("range", INT)
             self.b.assign(stride, step, line)
             self.b.fail_unless(compare("ne", stride, const(0, INT)),
-                               Event("exception", line, "ValueError: range() arg 3 must not be zero"))
+                               raises("ValueError", line, "range() arg 3 must not be zero"))
             positive = compare("gt", stride, const(0, INT))
             cond = disj(conj(positive, compare("lt", counter, bound)),
                         conj(negate(positive), compare("gt", counter, bound)))
@@ -287,6 +314,31 @@ class StatementLowering(ExpressionLowering):
         def advance() -> None:
             self.store(s.target.id, PyValue(counter), s.target)
             self.b.assign(counter, arith("add", counter, stride), line)
+
+        head = self.b.location(line)
+        self.loop(s, head, lambda: cond, advance)
+
+    def reversed_range(self, s: ast.For, start: Expr, stop: Expr, step: Expr) -> None:
+        """`for i in reversed(range(start, stop, c))`, c a constant: range's own elements from its last
+        one back to `start`. The last is start + ((stop - start - 1) // c) * c going up (c > 0), and
+        start - ((start - stop - 1) // -c) * -c going down; where the range is empty that lies beyond
+        `start`, so the first test ends the loop, as the empty range does. A step that is not a constant
+        would make the last element a product of two unknowns: refused."""
+        if not isinstance(step, Const):
+            raise self.unsupported("`reversed(range(...))` with a step that is not a constant", s.iter)
+        line, c = s.lineno, step.value
+        base, counter = self.b.temp("range", INT), self.b.temp("range", INT)
+        self.b.assign(base, start, line)
+        up = c > 0
+        span = arith("sub", arith("sub", stop, base) if up else arith("sub", base, stop), const(1, INT))
+        offset = arith("mul", arith("floordiv", span, const(abs(c), INT)), const(abs(c), INT))
+        self.b.assign(counter, arith("add" if up else "sub", base, offset), line)
+        cond = compare("ge" if up else "le", counter, base)
+
+        def advance() -> None:
+            assert isinstance(s.target, ast.Name)
+            self.store(s.target.id, PyValue(counter), s.target)
+            self.b.assign(counter, arith("sub", counter, step), line)
 
         head = self.b.location(line)
         self.loop(s, head, lambda: cond, advance)

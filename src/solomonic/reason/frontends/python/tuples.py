@@ -14,8 +14,8 @@ import ast
 
 from solomonic.reason.frontends.python.handlers import TryLowering
 from solomonic.reason.frontends.python.module import own_nodes
-from solomonic.reason.frontends.python.state import PyValue, _code
-from solomonic.reason.ir import BOOL, FALSE, INT, Event, arith, cast, compare, const
+from solomonic.reason.frontends.python.state import PyValue, _code, raises
+from solomonic.reason.ir import BOOL, FALSE, INT, arith, cast, compare, const
 
 
 class TupleLowering(TryLowering):
@@ -75,8 +75,8 @@ class TupleLowering(TryLowering):
             self.unknown(node, f"`{_code(node)}`")
             return [self.fresh_opaque(node), self.fresh_opaque(node)]
         left, right = self.as_int(left_value, node.args[0]), self.as_int(right_value, node.args[1])
-        self.b.fail_unless(compare("ne", right, const(0, INT)), Event(
-            "exception", node.lineno, f"ZeroDivisionError: `{ast.unparse(node)}` divides by zero"))
+        self.b.fail_unless(compare("ne", right, const(0, INT)), raises(
+            "ZeroDivisionError", node.lineno, f"`{ast.unparse(node)}` divides by zero"))
         return [PyValue(arith("floordiv", left, right)), PyValue(arith("floormod", left, right))]
 
     def subscript(self, node: ast.Subscript) -> PyValue:
@@ -115,7 +115,7 @@ class TupleLowering(TryLowering):
             return
         if len(values) != len(target.elts):
             few = len(values) < len(target.elts)
-            self.b.end(Event("exception", line, f"ValueError: {'not enough' if few else 'too many'} values to "
+            self.b.end(raises("ValueError", line, f"{'not enough' if few else 'too many'} values to "
                              f"unpack (expected {len(target.elts)}, got {len(values)})"))
             return
         temps = []
