@@ -85,3 +85,28 @@ def test_a_route_the_gateway_propagates_is_one_it_holds(tmp_path):
                                              protocol=6, dst_ports=(22, 22)))
         assert symbolic.verdict == verdict
     assert symbolic.blocked_by[0].components == ("vgw-1",)
+
+
+def test_an_interface_endpoint_accepts_what_its_groups_admit(tmp_path):
+    from solomonic.network.reachable import Question, answer, goal, sources
+
+    net = (office().security_group("sg-vpce", "vpc-1", ingress=(tcp(443, "10.0.0.0/16"),))
+           .subnet("subnet-vpce", "vpc-1", "10.0.9.0/24")
+           .interface("eni-vpce", "subnet-vpce", "vpc-1", "10.0.9.50", groups=("sg-vpce",), kind="vpc_endpoint",
+                      description="VPC Endpoint Interface vpce-sqs")
+           .endpoint("vpce-sqs", "vpc-1", "Interface", "com.amazonaws.eu-west-1.sqs"))
+    net.files["VpcEndpoints"][0]["NetworkInterfaceIds"] = ["eni-vpce"]
+    snapshot = net.load(tmp_path / "listed")
+    accepted = ask(snapshot, "i-app", "10.0.9.50")
+    assert (accepted.disposition, accepted.hops[-1]) == ("accepted", "eni-vpce") and "sqs" in accepted.reason
+    refused = ask(snapshot, "i-app", "10.0.9.50", dst_port=80)
+    assert (refused.disposition, refused.blocked_by) == ("denied-in", "sg-vpce")
+    for ports, verdict in (((443, 443), "reachable"), ((80, 80), "unreachable")):
+        symbolic = answer(snapshot, Question(sources(snapshot, "i-app", None), goal(snapshot, "eni-vpce"),
+                                             protocol=6, dst_ports=ports))
+        assert symbolic.verdict == verdict
+    net.files["VpcEndpoints"][0]["NetworkInterfaceIds"] = []  # an endpoint's interface no endpoint lists
+    unlisted = net.load(tmp_path / "unlisted")
+    assert ask(unlisted, "i-app", "10.0.9.50").disposition == "unknown"
+    assert answer(unlisted, Question(sources(unlisted, "i-app", None), goal(unlisted, "eni-vpce"),
+                                     protocol=6, dst_ports=(443, 443))).verdict == "unknown"

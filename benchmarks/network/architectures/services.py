@@ -30,14 +30,17 @@ def endpoints(folder: Path) -> None:
                groups=("sg-0vpce",), interfaces=("eni-0vpce-sqs",))
      .instance("i-0etl-a", "subnet-0etl-a", "vpc-0etl", "10.12.1.10", groups=("sg-0etl",), kind="m6i.xlarge")
      .instance("i-0etl-b", "subnet-0etl-b", "vpc-0etl", "10.12.2.10", groups=("sg-0etl",), kind="m6i.xlarge")
+     .security_group("sg-0ops", "vpc-0etl")
+     .instance("i-0ops", "subnet-0etl-a", "vpc-0etl", "10.12.1.20", groups=("sg-0ops",))
      .write(folder))
 
 
 ENDPOINTS = Architecture("vpc-endpoints", (
     "A private VPC with no internet gateway that reaches AWS services through endpoints: the main table sends the "
     "S3 and DynamoDB managed prefix lists to gateway endpoints; subnet-0etl-b's own table has the S3 route only. "
-    "An SQS interface endpoint has an interface in subnet-0vpce. The workers' group allows egress only to the two "
-    "prefix lists and to the endpoint subnet, on 443."), endpoints, [
+    "An SQS interface endpoint has an interface in subnet-0vpce whose group admits 443 from the VPC. The workers' "
+    "group allows egress only to the two prefix lists and to the endpoint subnet, on 443; an operator's group "
+    "allows all egress."), endpoints, [
     trace("i-0etl-a", "52.218.10.1", "--dst-port 443", "exits-network", "i-0etl-a subnet-0etl-a vpc-0etl vpce-0s3", None,
           "52.218.10.1 lies in the S3 prefix list: the main table's route hands it to the gateway endpoint."),
     trace("i-0etl-a", "52.94.25.7", "--dst-port 443", "exits-network", "i-0etl-a subnet-0etl-a vpc-0etl vpce-0ddb", None,
@@ -50,13 +53,20 @@ ENDPOINTS = Architecture("vpc-endpoints", (
           "The egress rules name 443 only."),
     trace("i-0etl-a", "8.8.8.8", "--dst-port 443", "denied-out", "i-0etl-a", "sg-0etl",
           "No egress rule names 8.8.8.8."),
-    trace("i-0etl-a", "10.12.3.50", "--dst-port 443", "unknown", "i-0etl-a subnet-0etl-a vpc-0etl subnet-0vpce eni-0vpce-sqs",
-          None, "The endpoint's group admits it and AWS hands it to SQS; what an interface endpoint does is not "
-                "modelled: unknown, naming its interface."),
+    trace("i-0etl-a", "10.12.3.50", "--dst-port 443", "accepted", "i-0etl-a subnet-0etl-a vpc-0etl subnet-0vpce eni-0vpce-sqs",
+          None, "The endpoint's interface accepts what its group admits (443 from the VPC), for SQS."),
+    trace("i-0ops", "10.12.3.50", "--dst-port 80", "denied-in", "i-0ops subnet-0etl-a vpc-0etl subnet-0vpce eni-0vpce-sqs",
+          "sg-0vpce", "The endpoint's group admits 443 only."),
+    trace("i-0ops", "10.12.3.50", "--dst-port 443", "accepted", "i-0ops subnet-0etl-a vpc-0etl subnet-0vpce eni-0vpce-sqs",
+          None, "sg-0ops allows all egress; sg-0vpce admits 443 from the VPC."),
     trace("i-0etl-a", "10.12.3.50", "--dst-port 22", "denied-out", "i-0etl-a", "sg-0etl",
           "The egress rule to the endpoint subnet names 443 only."),
     trace("i-0etl-b", "10.12.1.10", "--dst-port 443", "denied-out", "i-0etl-b", "sg-0etl",
           "The workers' group allows no egress to each other."),
+    reachable("i-0etl-b", "eni-0vpce-sqs", "", "reachable", "i-0etl-b subnet-0etl-b vpc-0etl subnet-0vpce eni-0vpce-sqs",
+              why="SQS through its interface endpoint, on 443."),
+    reachable("i-0ops", "eni-0vpce-sqs", "--protocol udp", "unreachable", None, ("sg-0vpce",),
+              "The endpoint admits TCP 443 only."),
     reachable("i-0etl-a", "52.218.0.0/17", "--protocol tcp --dst-port 443", "reachable",
               "i-0etl-a subnet-0etl-a vpc-0etl vpce-0s3", why="S3 through its gateway endpoint."),
     reachable("i-0etl-b", "52.94.24.0/23", "--protocol tcp --dst-port 443", "unreachable", None, ("rtb-0etl-b",),

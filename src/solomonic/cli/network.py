@@ -23,9 +23,10 @@ the source, ingress at the destination), network ACLs (stateless, in rule-number
 entering each subnet), route tables (longest prefix; explicit association, else the main table),
 internet gateways (public and Elastic IP translation), NAT gateways, VPC peering (not transitive),
 transit gateways (attachments by Availability Zone, association, propagation), virtual private
-gateways (into the VPN connections whose static routes cover the address), gateway endpoints and
-load balancers' listeners. What the snapshot holds and the engine does not model yet (BGP-learned
-VPN routes, interface endpoints, load balancers' targets, appliances) makes the answer unknown,
+gateways (into the VPN connections whose static routes cover the address, or the routes the
+gateway propagates), gateway endpoints, interface endpoints' interfaces and load balancers'
+listeners. What the snapshot holds and the engine does not model yet (BGP-learned VPN routes,
+load balancers' targets, Gateway Load Balancer endpoints, appliances) makes the answer unknown,
 naming it.
 
 SNAPSHOT: a folder of the AWS CLI's describe-* JSON outputs, one file per call named after its

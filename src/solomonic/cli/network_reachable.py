@@ -22,9 +22,9 @@ path impossible, with the components that block each (an unsat core over the nam
 security groups, network ACLs and route tables); else unknown, with the reason. The symbolic
 encoding models security groups, network ACLs, route tables, internet and NAT gateways,
 peering, transit gateways, virtual private gateways (static VPN routes, propagated routes),
-gateway endpoints and ingress routing; a path through anything else (BGP-learned VPN routes,
-interface endpoints, load balancers' targets, appliances) is unknown unless `trace` delivers a
-packet along it.
+gateway and interface endpoints and ingress routing; a path through anything else (BGP-learned
+VPN routes, load balancers' targets, Gateway Load Balancer endpoints, appliances) is unknown
+unless `trace` delivers a packet along it.
 
 --from: an instance or network interface (from its addresses), a subnet (from each interface in it),
 internet (from every public address), an internet gateway (from every public address, to the public

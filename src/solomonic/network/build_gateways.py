@@ -13,9 +13,12 @@ from solomonic.network.model import VpcEndpoint, VpnConnection, VpnGateway
 
 
 def endpoint(fields: Fields) -> VpcEndpoint:
+    interfaces = fields.value.get("NetworkInterfaceIds") or []
+    if not isinstance(interfaces, list) or not all(isinstance(name, str) for name in interfaces):
+        raise fields.error("NetworkInterfaceIds", "expected a list of network interface ids")
     return VpcEndpoint(fields.text("VpcEndpointId"), fields.text("VpcId"), fields.text("VpcEndpointType"),
                        fields.optional_text("ServiceName") or "", (fields.optional_text("State") or "").lower(),
-                       fields.origin)
+                       fields.origin, tuple(interfaces))
 
 
 def vpn_gateway(fields: Fields) -> VpnGateway:

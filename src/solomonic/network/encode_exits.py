@@ -6,7 +6,8 @@ the VPC forwards into an available VPN connection whose static routes hold the a
 connection) or a route the gateway propagates into one of the snapshot's route tables (it holds that route,
 learned over a VPN connection or Direct Connect); what only a connection learning routes by BGP could carry
 is not in any snapshot (unknown, unless its telemetry reports no route accepted); the rest has no route. A gateway endpoint, available and
-of the route's own VPC, hands what its route sends to it to the AWS service.
+of the route's own VPC, hands what its route sends to it to the AWS service; an interface endpoint's
+interface accepts what its security groups admit.
 """
 
 from __future__ import annotations
@@ -50,6 +51,13 @@ def vpn_gateway(snapshot: Snapshot, name: str, vpc_id: str, dst: z3.BitVecRef) -
                                                 "not hold") if learning else
             Outcome("dead", z3.Not(carried), f"no VPN connection of {name} has a route to it", name))
     return [Outcome("exits", carried, f"a static route of a VPN connection of {name}, or a route {name} propagates, carries it out"), rest]
+
+
+def is_interface_endpoint(snapshot: Snapshot, interface_id: str) -> bool:
+    """Whether an available interface endpoint lists `interface_id` among its interfaces (which then accepts
+    what its security groups admit, for the endpoint's service)."""
+    return any(interface_id in e.interface_ids and e.kind.lower() == "interface" and e.state == "available"
+               for e in snapshot.endpoints.values())
 
 
 def gateway_endpoint(snapshot: Snapshot, name: str, vpc_id: str) -> Outcome:

@@ -10,7 +10,8 @@
   state `available` carry packets; the tunnels' own status is not asked (the answer is about configuration).
 * A gateway endpoint (S3, DynamoDB) hands what its route sends to it (the service's prefix list) to the AWS
   service, outside the snapshot. Interface and Gateway Load Balancer endpoints are interfaces in the VPC,
-  not route targets of this kind: undecided here.
+  not route targets of this kind: undecided here. An interface endpoint's interface accepts what its
+  security groups admit, for the service (`interface_endpoint` says which endpoint it serves).
 
 Like `trace`, of which it is a part, this module never imports z3.
 """
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 from ipaddress import IPv4Address, IPv4Network
 
-from solomonic.network.model import Snapshot, VpcEndpoint, VpnGateway
+from solomonic.network.model import Interface, Snapshot, VpcEndpoint, VpnGateway
 from solomonic.network.undecided import Undecided
 
 
@@ -52,6 +53,15 @@ def propagated(snapshot: Snapshot, gateway_id: str) -> list[IPv4Network]:
     return [route.destination for table in snapshot.route_tables.values() for route in table.routes
             if route.propagated and route.target == gateway_id and not route.blackhole
             and route.destination is not None]
+
+
+def interface_endpoint(snapshot: Snapshot, interface: Interface) -> VpcEndpoint:
+    """The available interface endpoint `interface` (of type vpc_endpoint) belongs to; undecided otherwise."""
+    endpoint = next((e for e in snapshot.endpoints.values() if interface.id in e.interface_ids), None)
+    if endpoint is None or endpoint.kind.lower() != "interface" or endpoint.state != "available":
+        raise Undecided(f"{interface.id} is an endpoint's interface ({interface.description or 'no description'}), "
+                        "but no available interface endpoint in the snapshot lists it")
+    return endpoint
 
 
 def through_endpoint(endpoint: VpcEndpoint, vpc_id: str) -> str:

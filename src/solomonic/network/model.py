@@ -202,7 +202,8 @@ class Peering:
 @dataclass(frozen=True)
 class VpcEndpoint:
     """A VPC endpoint: `kind` is `Gateway` (a route to the service's prefix list hands packets to the service),
-    `Interface` or `GatewayLoadBalancer` (interfaces in the VPC's subnets); `state` in lower case."""
+    `Interface` or `GatewayLoadBalancer` (interfaces in the VPC's subnets, `interface_ids`); `state` in lower
+    case."""
 
     id: str
     vpc_id: str
@@ -210,6 +211,7 @@ class VpcEndpoint:
     service: str
     state: str
     origin: Origin
+    interface_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -308,7 +308,8 @@ class Walk:
             yield self.end(state.hop(target.id), "dead", f"{target.id}, a NAT gateway's, accepts no connection",
                            target.id)
             return
-        if target.kind != "interface" or target.description.startswith("ELB "):
+        endpoint = target.kind == "vpc_endpoint" and encode_exits.is_interface_endpoint(self.snapshot, target.id)
+        if (target.kind != "interface" and not endpoint) or target.description.startswith("ELB "):
             yield self.end(state.hop(target.id), "unknown", f"{target.id} is a {target.kind} interface "
                                                             f"({target.description or 'no description'}), not "
                                                             "modelled by the symbolic encoding")

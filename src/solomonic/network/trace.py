@@ -31,7 +31,8 @@ The walk follows AWS's documentation, one resource at a time:
   table where it has one (ingress routing), else delivered into the gateway's VPC, never onwards;
 * at a load balancer's interface, its security groups and then its listeners decide: a packet no listener
   takes is refused (denied-in); where a listener forwards it is not modelled yet (unknown);
-* whatever else a route or a destination names (interface endpoints, appliances, also
+* an interface endpoint's interface accepts, for its service, what its security groups admit;
+* whatever else a route or a destination names (Gateway Load Balancer endpoints, appliances, also
   where an internet gateway's own route table sends what enters) is not modelled yet: unknown, naming it.
 """
 
@@ -183,7 +184,8 @@ class _Walk:
                                           "connections its subnets start")
         if target.description.startswith(LOAD_BALANCER_PREFIX):
             self.load_balancer(target, flow, sender)
-        if target.kind != "interface":
+        service = exits.interface_endpoint(self.snapshot, target).service if target.kind == "vpc_endpoint" else None
+        if target.kind != "interface" and service is None:
             self.hop(target.id)
             raise Undecided(f"{target.id} is a {target.kind} interface ({target.description or 'no description'}): "
                             "what it does with a packet is not modelled yet")
@@ -193,7 +195,7 @@ class _Walk:
             raise _Stop("denied-in", group, f"no ingress rule of {', '.join(target.group_ids) or 'any group'} on "
                                             f"{target.id} admits {_describe(flow)}")
         named = f"{target.instance_id}'s interface {target.id}" if target.instance_id else target.id
-        raise _Stop("accepted", None, f"{named} accepts {_describe(flow)}")
+        raise _Stop("accepted", None, f"{named} accepts {_describe(flow)}" + (f" for {service}" if service else ""))
 
     def load_balancer(self, interface: Interface, flow: Flow, sender: Interface | None) -> NoReturn:
         """At an interface of a load balancer: its security groups (if it has any), then its listeners. A
