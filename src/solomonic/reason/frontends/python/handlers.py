@@ -9,10 +9,18 @@ and the clause names builtin exception classes; otherwise (an operation on a val
 may raise anything, a class of the module, `raise err`) either way is possible, and both are laid out.
 So a caught exception is never an exit and an escaping one never missed.
 
-Refused, not approximated: `finally` (it runs on every way out, returns and breaks included), a handler
-that reads the exception object (`except E as e: ... e ...`), a clause class that is not a name or a
-tuple of names, and a call in the body to a function on a recursive cycle (its exceptions are exits of
-its own graph, which no handler of the caller would see).
+`finally` runs on the ways out of the `try` it models: falling through (after the body, the `else`
+or a handler), and an exception (the body's that no clause catches, a handler's, the `else` clause's),
+which the `finally` body then raises again as it was, unless it leaves by `return`, `break` or
+`continue` itself, which drops the exception, as in Python. Every exception goes to one copy of the
+`finally` body, with a number that says which one it was, so that the copy's size does not grow with
+the places that may raise.
+
+Refused, not approximated: a `return`, `break` or `continue` that leaves a `try` with `finally` (the
+`finally` body would run between it and its target), a handler that reads the exception object
+(`except E as e: ... e ...`), a clause class that is not a name or a tuple of names, and a call inside
+the `try` to a function on a recursive cycle (its exceptions are exits of its own graph, which no handler
+or `finally` of the caller would see).
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ from collections.abc import Callable
 
 from solomonic.reason.frontends.python.opaque import is_builtin_exception
 from solomonic.reason.frontends.python.statements import StatementLowering
-from solomonic.reason.ir import BOOL, Call, Event
+from solomonic.reason.ir import BOOL, INT, Call, Event, compare, const
 
 
 class TryLowering(StatementLowering):
@@ -31,7 +39,68 @@ class TryLowering(StatementLowering):
 
     def try_statement(self, s: ast.Try) -> None:
         if s.finalbody:
-            raise self.unsupported("`try` with `finally` (it runs on every way out of the `try`)", s)
+            self.try_finally(s)
+        else:
+            self.try_except(s)
+
+    def try_finally(self, s: ast.Try) -> None:
+        """`try: ... finally: F`: the `try` part under a hook that numbers each exception and sends it to
+        one copy of F, followed by a choice on the number that raises each again (where F falls through)."""
+        leaving = _leaves(s)
+        if leaving is not None:
+            raise self.unsupported(f"`{_jump(leaving)}` out of a `try` with `finally` (the `finally` body would run "
+                                   "before it reaches its target)", leaving)
+        outer = self.b.on_raise
+        raised: list[Event] = []
+        which = self.b.temp("raised", INT)
+        shared = self.b.location(s.lineno)
+
+        def through_finally(event: Event) -> int:
+            start = self.b.location(event.line)
+            resume = self.b.current
+            self.b.place(start)
+            self.b.assign(which, const(len(raised), INT), event.line)
+            raised.append(event)
+            self.b.jump(shared, event.line)
+            self.b.place(resume)
+            return start
+
+        before = set(self.frame.assigned)
+        snapshot = self.b.snapshot()
+        self.b.on_raise = through_finally
+        try:
+            if s.handlers:
+                self.try_except(ast.copy_location(ast.Try(s.body, s.handlers, s.orelse, []), s))
+            else:
+                self.body(s.body)
+        finally:
+            self.b.on_raise = outer
+        calls = [e.stmt.callee for e in self.b.cfg.edges[snapshot[0]:] if isinstance(e.stmt, Call)]
+        if calls:
+            raise self.unsupported(f"a call of `{calls[0]}` (recursive) inside `try`: its exceptions do not pass "
+                                   "through `finally`", s)
+        if self.b.current is not None:
+            self.body(s.finalbody)
+        after, assigned = self.b.current, set(self.frame.assigned)
+        if raised:
+            self.b.place(shared)
+            self.frame.assigned = before  # the exception may have come before any assignment of the try
+            self.body(s.finalbody)
+            for k, event in enumerate(raised):
+                if self.b.current is None:
+                    break  # F left by return, break or continue: the exception is dropped
+                target = outer(event) if outer is not None else self.b.cfg.sink(event)
+                if k == len(raised) - 1:
+                    self.b.jump(target, event.line)
+                    break
+                yes, no = self.b.branch(compare("eq", which, const(k, INT)), event.line)
+                self.b.place(yes)
+                self.b.jump(target, event.line)
+                self.b.place(no)
+        self.b.place(after)
+        self.frame.assigned = assigned
+
+    def try_except(self, s: ast.Try) -> None:
         clauses = [(handler, self.clause_classes(handler)) for handler in s.handlers]
         join = self.b.location(s.lineno)
         before = set(self.frame.assigned)
@@ -126,3 +195,28 @@ class TryLowering(StatementLowering):
         if raised is not None and len(known) == len(classes):
             return False
         return None
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _leaves(s: ast.Try) -> ast.stmt | None:
+    """A `return`, or a `break` or `continue` of a loop outside s, in s's body, handlers or else
+    clause (its `finally` body may leave as it likes: that ends the exception's way out)."""
+    def find(node: ast.AST, in_loop: bool) -> ast.stmt | None:
+        if isinstance(node, ast.Return) or (isinstance(node, (ast.Break, ast.Continue)) and not in_loop):
+            return node
+        if isinstance(node, _SCOPES):
+            return None
+        if isinstance(node, (ast.For, ast.While, ast.AsyncFor)):
+            # a loop's own else clause is outside it for break and continue
+            inner = [find(c, True) for c in node.body] + [find(c, in_loop) for c in node.orelse]
+            return next((f for f in inner if f is not None), None)
+        return next((f for c in ast.iter_child_nodes(node) if (f := find(c, in_loop)) is not None), None)
+
+    parts = [*s.body, *(stmt for h in s.handlers for stmt in h.body), *s.orelse]
+    return next((f for part in parts if (f := find(part, False)) is not None), None)
+
+
+def _jump(node: ast.stmt) -> str:
+    return "return" if isinstance(node, ast.Return) else "break" if isinstance(node, ast.Break) else "continue"
