@@ -12,13 +12,14 @@ The data flow, one module per step (issue 31):
     packet     the packet a question describes: its source node and header, with stated defaults
     trace      the concrete evaluator: one packet, one way -> its disposition and every hop, following
                AWS's documentation; `routing` (route tables, longest prefix), `rules` (security
-               groups, network ACLs), `transit` (transit gateways) and `exits` (VPN connections,
-               gateway endpoints) are its helpers
+               groups, network ACLs), `transit` (transit gateways) and `exits` (VPN connections and
+               the routes a virtual private gateway propagates, gateway and interface endpoints) are
+               its helpers
     result     the answer and its JSON form (the contract of issue 31)
     synthetic  generated snapshots of any size, for the scale benchmark
 
 The questions over all packets (`reachable`, `exposure`, `compare`) encode the same `model` in z3 (`encode`,
-`paths`), apart from `trace`: every witness they find is believed only once `trace` replays it, as a C counterexample is
+`paths` with `destinations`, `encode_transit`, `encode_exits`, `lookup`), apart from `trace`: every witness they find is believed only once `trace` replays it, as a C counterexample is
 believed only once it runs. The model is plain data (CIDRs, protocol numbers, ranges) so that the encoding
 can read it without borrowing the evaluator's matching code.
 """
