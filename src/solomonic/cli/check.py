@@ -32,7 +32,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                "paths: files, or directories and packages, walked for .py and .c files (hidden directories and\n"
                "__pycache__ skipped, symbolic link loops reported and not followed); with several files a\n"
                "summary follows the answers, and a progress bar runs on a terminal's stderr.\n\n"
-               "exit status: 1 if any answer is no, else 2 if any is unknown or the input is bad, else 0.")
+               "exit status: 1 if any answer is no, else 2 if the input is bad (a file that cannot be read or\n"
+               "parsed) or, unless --fail-on no, if any answer is unknown, else 0.")
     check.add_argument("files", nargs="+", metavar="PATH",
                        help="a .py, .c or preprocessed .i file, or a directory or package to walk")
     check.add_argument("--function", "-f", help="check only this function (default: every function)")
@@ -62,6 +63,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                             "the answer is unknown ('not replayed'), with the witness and reproducer to run "
                             "yourself; a yes is unaffected (see SECURITY.md for what a replay may do)")
     check.add_argument("--save-reproducers", metavar="DIR", help="write each counterexample's reproducer to DIR")
+    check.add_argument("--fail-on", choices=["no", "unknown"], default="unknown",
+                       help="the weakest answer that fails the run: 'unknown' (the default) fails on unknown "
+                            "answers too (exit status 2); 'no' lets them pass (exit status 0 where nothing is no "
+                            "and the input is good), as a pre-commit hook or CI gate wants")
     check.add_argument("--quiet", "-q", action="store_true", help="text: one line per answer")
     check.set_defaults(run=run)
 
@@ -107,7 +112,8 @@ def run(args: argparse.Namespace) -> int:
     verdicts = {r.verdict for r in results}
     if Verdict.NO in verdicts:
         return EXIT_NO
-    return EXIT_UNKNOWN if bad or Verdict.UNKNOWN in verdicts else EXIT_OK
+    failing_unknown = args.fail_on == "unknown" and Verdict.UNKNOWN in verdicts
+    return EXIT_UNKNOWN if bad or failing_unknown else EXIT_OK
 
 
 class _FileBar:
