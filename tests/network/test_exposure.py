@@ -96,3 +96,15 @@ def test_sarif_points_at_the_rule_that_admits_each_range(capsys, tmp_path):
         _, _, index, key, position = location["logicalLocations"][0]["fullyQualifiedName"].split("/")
         rule = groups[int(index)][key][int(position)]
         assert rule["FromPort"] <= port <= rule["ToPort"] and f"tcp/{port}" in result["message"]["text"]
+
+
+def test_a_public_load_balancer_leaves_the_exposure_partly_unknown():
+    """Where its listeners forward is not modelled: the targets behind it may be exposed, so the load
+    balancer's interface is reported unknown, never left out (a NAT gateway's, which accepts nothing, is)."""
+    net = two_tier().security_group("sg-alb", "vpc-1", ingress=(rule("tcp", 443, 443, "0.0.0.0/0"),))
+    net.load_balancer("web", "app", "vpc-1", ("HTTPS", 443))
+    net.interface("eni-alb", "subnet-public", "vpc-1", "10.0.1.30", groups=("sg-alb",), public="203.0.113.30",
+                  description="ELB app/web/1")
+    findings = {f.interface.id: f for f in exposure(net.build())}
+    assert set(findings) == {"eni-web", "eni-alb"}
+    assert not findings["eni-alb"].exposed and "load balancer" in findings["eni-alb"].unknown[0]

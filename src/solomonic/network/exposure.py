@@ -1,15 +1,18 @@
 """`solomonic network exposure`: every network interface the internet can reach, on which protocols and ports.
 
-For each interface that accepts connections (an instance's or a bare interface, not a gateway's or a load
-balancer's) and holds a public address (the only way in from the internet: an internet gateway translates
-it to the holder's private address, and what it delivers goes to that holder alone), the question is `reachable` from `internet` to its addresses, asked once per *class* of packets:
+For each interface that holds a public address (the only way in from the internet: an internet gateway
+translates it to the holder's private address, and what it delivers goes to that holder alone) and is not a
+NAT gateway's (which accepts no connection), the question is `reachable` from `internet` to its addresses,
+asked once per *class* of packets:
 TCP and UDP destination ports and the other protocols' numbers are cut into the intervals between every bound
 a security-group rule or ACL entry of the snapshot names. Every constraint of the encoding compares a port (a
 protocol) with such a bound only, so within one interval either every port is admitted along a path or none
 is: one z3 query per interval and path decides the interval, and adjacent exposed intervals merge into the
 ranges reported. Each interval's packet is replayed by `trace`; an interval is exposed only when `trace`
 delivers it to the interface, and a path through what the encoding does not model whose packet `trace` does
-not deliver leaves the interface's exposure partly unknown, saying why.
+not deliver leaves the interface's exposure partly unknown, saying why: so does a load balancer's interface
+the internet reaches, since where its listeners forward is not modelled (the targets behind it may be
+exposed; a silent answer would say they are not).
 """
 
 from __future__ import annotations
@@ -66,8 +69,7 @@ def exposure(snapshot: Snapshot) -> list[Finding]:
     classes = list(_classes(snapshot))
     findings = []
     for interface in snapshot.interfaces.values():
-        if (interface.kind != "interface" or interface.description.startswith("ELB ") or not interface.private_ips
-                or not interface.public_ips):
+        if interface.kind == "nat_gateway" or not interface.private_ips or not interface.public_ips:
             continue  # the internet enters only by a public address, translated to its holder's private one
         finding = _finding(snapshot, packet, classes, interface)
         if finding.exposed or finding.unknown:

@@ -310,9 +310,10 @@ class Walk:
             return
         endpoint = target.kind == "vpc_endpoint" and encode_exits.is_interface_endpoint(self.snapshot, target.id)
         if (target.kind != "interface" and not endpoint) or target.description.startswith("ELB "):
-            yield self.end(state.hop(target.id), "unknown", f"{target.id} is a {target.kind} interface "
-                                                            f"({target.description or 'no description'}), not "
-                                                            "modelled by the symbolic encoding")
+            what = ("a load balancer's interface, whose forwarding to its targets is"
+                    if target.description.startswith("ELB ") else f"a {target.kind} interface, which is")
+            yield self.end(state.hop(target.id), "unknown", f"{target.id} is {what} not modelled by the symbolic "
+                                                            f"encoding ({target.description or 'no description'})")
             return
         sender = state.sender
         try:
