@@ -1,7 +1,7 @@
 """Re-check a yes from its certificate alone, in a fresh Z3 context, against each block's exact formula.
 
-The invariants by certificate.check; each loop's ranking (lexicographic, multiphase or phased) step by
-step. The proof (proof.py) runs these checks on what it found before it makes a certificate, and
+The invariants by certificate.check; each loop's ranking (lexicographic, multiphase, phased, or the
+least of linear functions) step by step. The proof (proof.py) runs these checks on what it found before it makes a certificate, and
 `solomonic recheck` runs check_certificate on a stored one. Apart, as it trusts nothing of the search:
 a whole certificate is checked in one context made for it (making a Z3 context costs more than most
 of a certificate's queries), each query in a fresh solver.
@@ -24,6 +24,7 @@ from solomonic.reason.engines.termination.elements import named
 from solomonic.reason.engines.termination.loops import find_loops
 from solomonic.reason.engines.termination.ranking import (
     LinearFunction,
+    Minimum,
     Multiphase,
     Ranking,
     ranking_from_json,
@@ -64,6 +65,13 @@ def check_certificate(function: Function, cert: dict, timeout_s: float) -> str |
         if "phases" in loop:
             regions = [(certificate.Invariant.from_json(p["region"]), ranking_from_json(p)) for p in loop["phases"]]
             problem = check_regions(system, loops[int(loop["location"])], regions, invariants, timeout_s, ctx)
+            if problem:
+                return problem
+            continue
+        if "minimum" in loop:
+            head = int(loop["location"])
+            found = Minimum(head, [LinearFunction.from_json(f) for f in loop["minimum"]])
+            problem = check_minimum(system, loops[head], found, invariants, timeout_s, ctx)
             if problem:
                 return problem
             continue
@@ -169,6 +177,28 @@ def check_multiphase(system: TransitionSystem, loop: set[int], found: Multiphase
         after = [_apply(f, step.updates, ctx, d) for f in found.phases]
         goals = [before[0] - after[0] >= d, before[-1] >= 0]
         goals += [before[i] - after[i] + before[i - 1] >= d for i in range(1, len(found.phases))]
+        problem = _problem(check_sat(ctx, deadline, *step.facts, z3.Not(z3.And(*goals))), step, system)
+        if problem:
+            return problem
+    return None
+
+
+def check_minimum(system: TransitionSystem, loop: set[int], found: Minimum,
+                  invariants: list[certificate.Invariant], timeout_s: float,
+                  ctx: z3.Context | None = None) -> str | None:
+    """Independent check of a ranking by the least of linear functions against each block's exact
+    formula (int encoding), in `ctx` (a fresh context when not given): every f_i non-negative before
+    the step, and for each f_i some f_j after it lower by at least 1 (scaled to integer coefficients,
+    by at least 1 on that scale: an integer that falls and stays non-negative falls finitely often)."""
+    ctx = z3.Context() if ctx is None else ctx
+    deadline = time.monotonic() + timeout_s
+    for step in _steps(system, loop, invariants, Encoder("int", ctx)):
+        if step.block.src != found.head or step.block.dst != found.head:
+            return "a ranking by the least of functions is for a loop with one head"
+        d = _denominators(found.functions)
+        before = [_apply(f, step.pre, ctx, d) for f in found.functions]
+        after = [_apply(f, step.updates, ctx, d) for f in found.functions]
+        goals = [b >= 0 for b in before] + [z3.Or(*[b - a >= 1 for a in after], ctx) for b in before]
         problem = _problem(check_sat(ctx, deadline, *step.facts, z3.Not(z3.And(*goals))), step, system)
         if problem:
             return problem

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import z3
 
@@ -23,6 +24,7 @@ from solomonic.reason.engines.octagon import entry_bounds
 from solomonic.reason.engines.safety import Options
 from solomonic.reason.engines.safety import analyse as safety
 from solomonic.reason.engines.termination.check import (
+    check_minimum,
     check_multiphase,
     check_ranking,
     check_regions,
@@ -31,7 +33,9 @@ from solomonic.reason.engines.termination.check import (
 from solomonic.reason.engines.termination.elements import ELEMENT, elements_read, named
 from solomonic.reason.engines.termination.linear import cubes
 from solomonic.reason.engines.termination.loops import LoopAnalysis
+from solomonic.reason.engines.termination.minimum import synthesise_minimum
 from solomonic.reason.engines.termination.ranking import (
+    Minimum,
     Multiphase,
     Ranking,
     Transition,
@@ -52,6 +56,7 @@ from solomonic.reason.symbolic.system import BAD
 EXPLORE_STEPS, EXPLORE_S, EXPLORE_SHARE = (8, 16), 1.0, 0.2  # depths and budget of a bounded yes (explored)
 # octagonal bounds at the loops' entries, then Houdini over them, before the safety engine is asked
 ENTRY_BOUNDS_S, ENTRY_BOUNDS_SHARE, BOUNDS_HOUDINI_S, BOUNDS_HOUDINI_SHARE = 2.0, 0.1, 6.0, 0.25
+MINIMUM_S = 2.0  # pairs of scalars tried for a ranking by the least of two
 MAX_PHASE_ATOMS = 4  # a loop's states split by 3 of its guard's conditions and its branches': 16 cells at most
 
 
@@ -69,7 +74,8 @@ class Proof(LoopAnalysis):
         invariants = self.invariants()
         if isinstance(invariants, (str, Result)):
             return invariants
-        rankings: dict[int, Ranking | Multiphase | Phases] = {}
+        rankings: dict[int, Ranking | Multiphase | Phases | Minimum] = {}
+        checked = [certificate.make_invariant(self.system, c, invariants[c]) for c in self.system.loop_heads]
         for loop in self.loops:
             transitions = self.transitions(loop, invariants)
             if transitions is None:
@@ -77,12 +83,12 @@ class Proof(LoopAnalysis):
             variables = {c: self.ranked_variables(c) for c in loop}
             ranking = synthesise(transitions, variables, self.left()) or \
                 synthesise_multiphase(transitions, variables, self.left()) or \
-                self.phases(loop, invariants)
+                self.phases(loop, invariants) or \
+                synthesise_minimum(self.system, loop, variables[min(loop)], checked, min(MINIMUM_S, self.left()))
             if ranking is None:
-                return self.explored() or "no linear ranking argument (lexicographic, multiphase or phased) " \
-                                          f"for the loop at line {self.line(min(loop))}"
+                return self.explored() or "no linear ranking argument (lexicographic, multiphase, phased or " \
+                                          f"least of two) for the loop at line {self.line(min(loop))}"
             rankings[min(loop)] = ranking
-        checked = [certificate.make_invariant(self.system, c, invariants[c]) for c in self.system.loop_heads]
         problem, semantics = certificate.check(self.system, checked, self.left())
         if problem:
             return f"supporting invariants not confirmed: {problem}"
@@ -91,6 +97,8 @@ class Proof(LoopAnalysis):
             if isinstance(found, Phases):
                 regions = [(certificate.make_invariant(self.system, found.head, g), r) for g, r in found.regions]
                 problem = check_regions(self.system, loop, regions, checked, self.left())
+            elif isinstance(found, Minimum):
+                problem = check_minimum(self.system, loop, found, checked, self.left())
             else:
                 check = check_multiphase if isinstance(found, Multiphase) else check_ranking
                 problem = check(self.system, loop, found, checked, self.left())
@@ -286,9 +294,9 @@ class Proof(LoopAnalysis):
         env = named(terms, names)
         return {name: env[name] for name in names if ELEMENT.fullmatch(name) and name in env}
 
-    def certificate(self, rankings: dict[int, Ranking | Multiphase | Phases],
+    def certificate(self, rankings: dict[int, Ranking | Multiphase | Phases | Minimum],
                     invariants: list[certificate.Invariant], semantics: str) -> dict:
-        loops = []
+        loops: list[dict[str, Any]] = []
         for head, ranking in rankings.items():
             if isinstance(ranking, Phases):
                 phases = [(certificate.make_invariant(self.system, head, g), r) for g, r in ranking.regions]
@@ -297,6 +305,11 @@ class Proof(LoopAnalysis):
                               "ranking_text": [f"in {g.text}: " + (" then ".join(
                                   f"({f.text()})" for level in r.levels for f in level.values()) or "no step stays")
                                   for g, r in phases]})
+                continue
+            if isinstance(ranking, Minimum):
+                loops.append({"line": self.line(head), "location": head,
+                              "minimum": [f.to_json() for f in ranking.functions],
+                              "ranking_text": [f.text() for f in ranking.functions]})
                 continue
             if isinstance(ranking, Multiphase):
                 loops.append({"line": self.line(head), "location": head,
@@ -310,11 +323,13 @@ class Proof(LoopAnalysis):
                                             for c, f in level.items()) for level in ranking.levels],
             })
         kinds = {"multiphase" if isinstance(r, Multiphase) else "phased" if isinstance(r, Phases)
+                 else "least-of-linear" if isinstance(r, Minimum)
                  else "lexicographic" if len(r.levels) > 1 else "linear" for r in rankings.values()}
         kind = " and ".join(sorted(kinds))
         summary = "no loops: every execution leaves" if not loops else "; ".join(
             f"loop at line {loop['line']}: " + (
                 "phases " + ", then ".join(f"({t})" for t in loop["ranking_text"]) if "multiphase" in loop else
+                "ranking the least of " + ", ".join(f"({t})" for t in loop["ranking_text"]) if "minimum" in loop else
                 "regions in order: " + "; ".join(loop["ranking_text"]) if "phases" in loop else
                 "ranking " + " then ".join(f"({t})" for t in loop["ranking_text"]) if loop["ranking_text"] else
                 "no step can repeat")

@@ -116,6 +116,17 @@ class Multiphase:
     phases: list[LinearFunction]
 
 
+@dataclass
+class Minimum:
+    """min(f_0, .., f_{k-1}) at a loop's single head: every step leaves each f_i non-negative and ends
+    with some f_j at least 1 below each f_i, so the least of them falls by 1 or more while it stays
+    non-negative. Where a step lowers one quantity and forgets the other (q -= 1 and p = anything while
+    q < p), no lexicographic order of linear functions ranks it, but the smaller of the two does."""
+
+    head: int
+    functions: list[LinearFunction]
+
+
 def synthesise_multiphase(transitions: list[Transition], variables: dict[int, list[str]], timeout_s: float,
                           max_depth: int = 3) -> Multiphase | None:
     if len(variables) != 1:
