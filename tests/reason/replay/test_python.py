@@ -125,3 +125,35 @@ def test_call_arguments_pass_none_where_an_optional_parameters_flag_is_true():
     assert list(var) == ["a", "b", "b is None", "c", "c is None"]
     values = {var["a"]: 1, var["b"]: 5, var["b is None"]: 1, var["c"]: 7, var["c is None"]: 0}
     assert call_arguments(function, values) == [1, None, 7]
+
+
+def test_code_that_swallows_the_replays_interruptions_does_not_change_its_report(tmp_path):
+    """The time limit and a repeated state interrupt the run with exceptions of the replay's own, which
+    a bare `except:` or a context manager's `__exit__` returning true may catch: the run then returns,
+    but only because it was interrupted; it is reported as interrupted (still running, repeated)."""
+    path = module(tmp_path, """
+        class Quiet:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                return True
+
+        def grows(n):
+            with Quiet():
+                while n > 0:
+                    n += 1
+            return 0
+
+        def repeats(n):
+            try:
+                while n > 0:
+                    pass
+            except BaseException:
+                return 0
+            return 1
+    """)
+    grown = replay(path, "grows", [1], "returns-true", timeout_s=1.0)
+    assert not grown.confirmed and "still running after 1 s" in grown.observed
+    repeated = replay(path, "repeats", [1], "terminates", timeout_s=10.0)
+    assert repeated.confirmed and "came back to a state it was in" in repeated.observed

@@ -37,6 +37,10 @@ WRITES = {"STORE_GLOBAL", "DELETE_GLOBAL", "STORE_ATTR", "DELETE_ATTR", "STORE_S
           "IMPORT_NAME", "IMPORT_FROM"}
 SIMPLE = (int, bool, str, type(None))
 seen, entry, activations = set(), None, {}
+# What interrupted the run, once the replay has (its time limit, or a repeated state): code under test
+# may catch what the replay raises (a bare `except:`, `except BaseException`, a context manager's
+# __exit__ that returns true) and go on, so how the run went on after that is not how it would have gone.
+interrupted = None
 def writes(code):
     return any(i.opname in WRITES for i in dis.get_instructions(code)) or \
         any(writes(c) for c in code.co_consts if isinstance(c, types.CodeType))
@@ -79,7 +83,7 @@ def repeated_call(frame):
         outer = outer.f_back
     return None
 def tracer(frame, event, arg):
-    global entry
+    global entry, interrupted
     if frame.f_code.co_filename != path:
         return None
     if entry is None:
@@ -91,6 +95,7 @@ def tracer(frame, event, arg):
         if depth is not None:
             report["repeated_call"] = {"function": frame.f_code.co_qualname, "depth": depth,
                                        "arguments": {k: shown(v) for k, v in frame.f_locals.items()}}
+            interrupted = interrupted or "repeated"
             raise Repeated
     if event == "line":
         if len(lines) < 10000 and (not lines or lines[-1] != frame.f_lineno):
@@ -101,12 +106,15 @@ def tracer(frame, event, arg):
                 if now in seen:
                     report["repeated"] = {"line": frame.f_lineno, "locals": {k: shown(v) for k, v in
                                                                               frame.f_locals.items()}}
+                    interrupted = interrupted or "repeated"
                     raise Repeated
                 seen.add(now)
     return tracer
 class Alarm(BaseException):
     pass
 def ring(signum, frame):
+    global interrupted
+    interrupted = interrupted or "alarm"
     raise Alarm
 signal.signal(signal.SIGALRM, ring)
 phase = "import"
@@ -116,6 +124,8 @@ try:
     signal.setitimer(signal.ITIMER_REAL, float(import_seconds))
     spec.loader.exec_module(module)
     signal.setitimer(signal.ITIMER_REAL, 0)
+    if interrupted:
+        raise Alarm
     function = module
     for part in name.split("."):
         function = getattr(function, part)
@@ -131,20 +141,23 @@ try:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         sys.settrace(None)
+    if interrupted:
+        raise Alarm if interrupted == "alarm" else Repeated
     phase = "result"
     report.update(outcome="returned", value=shown(value), truthy=bool(value))
-except Repeated:
-    sys.settrace(None)
-    report.update(outcome="repeated")
 except BaseException as exc:
     sys.settrace(None)
     signal.setitimer(signal.ITIMER_REAL, 0)
+    if interrupted and phase != "result":  # what the code did after the replay interrupted it does not count
+        exc = Alarm() if interrupted == "alarm" else Repeated()
     tb, line = exc.__traceback__, 0
     while tb is not None:
         if tb.tb_frame.f_code.co_filename == path:
             line = tb.tb_lineno
         tb = tb.tb_next
-    if phase == "result":  # the call returned; its value's truth (user code, for an object) failed
+    if type(exc) is Repeated:
+        report.update(outcome="repeated")
+    elif phase == "result":  # the call returned; its value's truth (user code, for an object) failed
         report.update(outcome="not read", message=f"{type(exc).__name__}: {str(exc)[:200]}")
     elif phase == "import":
         what = f"still running after {import_seconds} s" if type(exc) is Alarm else \

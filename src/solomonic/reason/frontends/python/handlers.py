@@ -44,51 +44,73 @@ class TryLowering(StatementLowering):
             self.try_except(s)
 
     def try_finally(self, s: ast.Try) -> None:
-        """`try: ... finally: F`: the `try` part under a hook that numbers each exception and sends it to
-        one copy of F, followed by a choice on the number that raises each again (where F falls through)."""
-        leaving = _leaves(s)
+        """`try: ... finally: F`: F after the `try` part where it falls through, and in one copy for
+        every exception that leaves it (`cleaned_up`)."""
+        leaving = leaves([*s.body, *(stmt for h in s.handlers for stmt in h.body), *s.orelse])
         if leaving is not None:
-            raise self.unsupported(f"`{_jump(leaving)}` out of a `try` with `finally` (the `finally` body would run "
+            raise self.unsupported(f"`{jump_keyword(leaving)}` out of a `try` with `finally` (the `finally` body would run "
                                    "before it reaches its target)", leaving)
-        outer = self.b.on_raise
-        raised: list[Event] = []
-        which = self.b.temp("raised", INT)
-        shared = self.b.location(s.lineno)
 
-        def through_finally(event: Event) -> int:
-            start = self.b.location(event.line)
-            resume = self.b.current
-            self.b.place(start)
-            self.b.assign(which, const(len(raised), INT), event.line)
-            raised.append(event)
-            self.b.jump(shared, event.line)
-            self.b.place(resume)
-            return start
-
-        before = set(self.frame.assigned)
-        snapshot = self.b.snapshot()
-        self.b.on_raise = through_finally
-        try:
+        def region() -> None:
             if s.handlers:
                 self.try_except(ast.copy_location(ast.Try(s.body, s.handlers, s.orelse, []), s))
             else:
                 self.body(s.body)
+
+        self.cleaned_up(s, "`finally`", region, lambda exceptional, resume: self.body(s.finalbody))
+
+    def cleaned_up(self, node: ast.stmt, what: str, region: Callable[[], None],
+                cleanup: Callable[[bool, Callable[[], None]], None]) -> None:
+        """Lower `region` so that `cleanup` runs on the ways out of it: where it falls through, and where
+        an exception leaves it. Every exception goes to one copy of the cleanup with a number that says
+        which one it was, then is raised again as it was, where the cleanup falls through (one that
+        leaves by return, break or continue drops it). `cleanup(exceptional, resume)` lowers the cleanup
+        at the current point; on the exceptional way it may call `resume()` to go on after the statement
+        instead (a context manager that suppresses the exception)."""
+        outer = self.b.on_raise
+        raised: list[Event] = []
+        which = self.b.temp("raised", INT)
+        shared = self.b.location(node.lineno)
+
+        def numbered(event: Event) -> int:
+            start = self.b.location(event.line)
+            back = self.b.current
+            self.b.place(start)
+            self.b.assign(which, const(len(raised), INT), event.line)
+            raised.append(event)
+            self.b.jump(shared, event.line)
+            self.b.place(back)
+            return start
+
+        before = set(self.frame.assigned)
+        snapshot = self.b.snapshot()
+        self.b.on_raise = numbered
+        try:
+            region()
         finally:
             self.b.on_raise = outer
         calls = [e.stmt.callee for e in self.b.cfg.edges[snapshot[0]:] if isinstance(e.stmt, Call)]
         if calls:
-            raise self.unsupported(f"a call of `{calls[0]}` (recursive) inside `try`: its exceptions do not pass "
-                                   "through `finally`", s)
+            raise self.unsupported(f"a call of `{calls[0]}` (recursive) inside {what}: its exceptions do not pass "
+                                   f"through {what}", node)
+        join = self.b.location(node.lineno)
+        ends: list[set[str]] = []
+
+        def resume() -> None:
+            ends.append(set(self.frame.assigned))
+            self.b.jump(join, node.lineno)
+
         if self.b.current is not None:
-            self.body(s.finalbody)
-        after, assigned = self.b.current, set(self.frame.assigned)
+            cleanup(False, resume)
+            if self.b.current is not None:
+                resume()
         if raised:
             self.b.place(shared)
-            self.frame.assigned = before  # the exception may have come before any assignment of the try
-            self.body(s.finalbody)
+            self.frame.assigned = before  # the exception may have come before any assignment of the region
+            cleanup(True, resume)
             for k, event in enumerate(raised):
                 if self.b.current is None:
-                    break  # F left by return, break or continue: the exception is dropped
+                    break  # the cleanup left by return, break or continue: the exception is dropped
                 target = outer(event) if outer is not None else self.b.cfg.sink(event)
                 if k == len(raised) - 1:
                     self.b.jump(target, event.line)
@@ -97,8 +119,8 @@ class TryLowering(StatementLowering):
                 self.b.place(yes)
                 self.b.jump(target, event.line)
                 self.b.place(no)
-        self.b.place(after)
-        self.frame.assigned = assigned
+        self.frame.assigned = set.intersection(*ends) if ends else before
+        self.b.place(join if ends else None)
 
     def try_except(self, s: ast.Try) -> None:
         clauses = [(handler, self.clause_classes(handler)) for handler in s.handlers]
@@ -200,9 +222,9 @@ class TryLowering(StatementLowering):
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
-def _leaves(s: ast.Try) -> ast.stmt | None:
-    """A `return`, or a `break` or `continue` of a loop outside s, in s's body, handlers or else
-    clause (its `finally` body may leave as it likes: that ends the exception's way out)."""
+def leaves(parts: list[ast.stmt]) -> ast.stmt | None:
+    """A `return`, or a `break` or `continue` of a loop outside them, in the statements `parts` (of a
+    `try` with `finally`, not the `finally` body, which may leave as it likes; of a `with`)."""
     def find(node: ast.AST, in_loop: bool) -> ast.stmt | None:
         if isinstance(node, ast.Return) or (isinstance(node, (ast.Break, ast.Continue)) and not in_loop):
             return node
@@ -214,9 +236,8 @@ def _leaves(s: ast.Try) -> ast.stmt | None:
             return next((f for f in inner if f is not None), None)
         return next((f for c in ast.iter_child_nodes(node) if (f := find(c, in_loop)) is not None), None)
 
-    parts = [*s.body, *(stmt for h in s.handlers for stmt in h.body), *s.orelse]
     return next((f for part in parts if (f := find(part, False)) is not None), None)
 
 
-def _jump(node: ast.stmt) -> str:
+def jump_keyword(node: ast.stmt) -> str:
     return "return" if isinstance(node, ast.Return) else "break" if isinstance(node, ast.Break) else "continue"

@@ -3,9 +3,11 @@
 Supported: int and bool parameters (declared, given, or assumed int where unannotated: see
 parameters.py), `+ - * // % **`
 (constant exponent), `~ << >> & | ^` where they are linear (bitwise.py), `abs min max`, comparisons (chained), `and or not`, conditional expressions,
-`if/elif/else`, `while` and `for ... in range(...)` (with `else`), `break/continue/return/pass`,
-`assert`, `raise`, `assume(...)` from `solomonic.reason`, module-level constants, and calls to other
-functions of the module (inlined). Everything else raises `Unsupported` naming the construct and line.
+`if/elif/else`, `while` and `for ... in range(...)` or `reversed(range(...))` (with `else`),
+`break/continue/return/pass`, `assert`, `raise`, `try` (handlers.py), `with` (contexts.py), generator
+expressions that `any`/`all`/`sum`/`min`/`max` consume (generators.py), `assume(...)` from
+`solomonic.reason`, module-level constants, and calls to other functions of the module (inlined).
+Everything else raises `Unsupported` naming the construct and line.
 
 Names mean what they mean after the module is imported: a constant is a name bound once, by one
 top-level assignment; a call runs the module's function only if nothing else binds its name and it is

@@ -188,7 +188,8 @@ def _isinstance_calls(test: ast.expr) -> list[tuple[str, str]]:
 
 def _used_as_other_than_int(fn: ast.FunctionDef, name: str) -> bool:
     """Whether fn's own body uses parameter `name` in a way no int allows: indexed, an attribute read,
-    called, passed to a builtin that takes a collection, iterated, the container of `in`, or combined with
+    called, passed to a builtin that takes a collection, iterated, a `with` context, the container of
+    `in`, or combined with
     None, a str, bytes, float or complex constant, or a collection display. Conservative: a use after the
     name is rebound counts too."""
     def is_name(e: ast.AST | None) -> bool:
@@ -216,6 +217,8 @@ def _used_as_other_than_int(fn: ast.FunctionDef, name: str) -> bool:
             return True
         if isinstance(node, (ast.For, ast.comprehension)) and is_name(node.iter):
             return True
+        if isinstance(node, (ast.With, ast.AsyncWith)) and any(is_name(i.context_expr) for i in node.items):
+            return True  # a context manager
         if isinstance(node, ast.Compare):
             operands = [node.left, *node.comparators]
             if any((isinstance(op, (ast.In, ast.NotIn)) and is_name(right))

@@ -100,6 +100,8 @@ class StatementLowering(ExpressionLowering):
             self.define_nested(s)
         elif isinstance(s, ast.Try):
             self.try_statement(s)
+        elif isinstance(s, ast.With):
+            self.with_statement(s)
         else:
             raise self.unsupported(f"statement `{type(s).__name__}`", s)
 
@@ -109,6 +111,10 @@ class StatementLowering(ExpressionLowering):
 
     def try_statement(self, s: ast.Try) -> None:
         """Lowered by `TryLowering` (handlers.py)."""
+        raise NotImplementedError
+
+    def with_statement(self, s: ast.With) -> None:
+        """Lowered by `WithLowering` (contexts.py)."""
         raise NotImplementedError
 
     def raised_builtin(self, exc: ast.expr | None) -> str | None:

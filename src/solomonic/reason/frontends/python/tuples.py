@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import ast
 
-from solomonic.reason.frontends.python.handlers import TryLowering
+from solomonic.reason.frontends.python.contexts import WithLowering
 from solomonic.reason.frontends.python.module import own_nodes
 from solomonic.reason.frontends.python.state import PyValue, _code, raises
 from solomonic.reason.ir import BOOL, FALSE, INT, arith, cast, compare, const
 
 
-class TupleLowering(TryLowering):
+class TupleLowering(WithLowering):
     """Tuple-valued expressions as lists of element values; `divmod`; constant subscripts of tuples."""
 
     def tuple_values(self, node: ast.expr) -> list[PyValue] | None:
