@@ -99,6 +99,13 @@ def test_a_method_is_lowered_with_its_receiver_of_unknown_type(tmp_path):
             @property
             def size(self):
                 return 1
+            @size.setter
+            def size(self, n):
+                while n > 0:
+                    n -= 1
+            @functools.cache
+            def cached(self):
+                return 1
     """)
     r = one(path, "Counter.bump")
     assert r.verdict == Verdict.YES, r.reason
@@ -108,12 +115,16 @@ def test_a_method_is_lowered_with_its_receiver_of_unknown_type(tmp_path):
     assert r.verdict == Verdict.YES and r.assumptions == ["n: int"]
     r = one(path, "Counter.make")
     assert r.verdict == Verdict.YES and r.assumptions[0] == "cls: a value of unknown type"
-    r = one(path, "Counter.size")
-    assert r.verdict == Verdict.UNKNOWN and "@property" in r.reason
+    r = one(path, "Counter.size")  # the setter, the def the name is bound to last
+    assert r.verdict == Verdict.YES and r.assumptions[0] == "self: a value of unknown type", r.reason
+    r = one(path, "Counter.cached")
+    assert r.verdict == Verdict.UNKNOWN and "decorated with @functools.cache" in r.reason
     module = parse_python(str(path), path.read_bytes())
     function = lower_python(module, "Counter.bump")
     assert function.name == "Counter.bump"  # what the replay looks up
     assert [(i.display, i.source_type) for i in function.inputs] == [("self", "object"), ("n", "int")]
+    accessor = lower_python(module, "Counter.size")  # called through the attribute, not by its name
+    assert "property's accessor" in accessor.replay_context["unreplayable"]
 
 
 def test_an_assertion_about_an_operation_of_unknown_type_is_not_proved(tmp_path):

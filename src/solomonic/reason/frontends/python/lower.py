@@ -122,7 +122,10 @@ def _lower(module: PythonModule, name: str, param_types: dict[str, str] | None) 
 
 def _definition(module: PythonModule, name: str) -> tuple[ast.FunctionDef, str | None]:
     """The definition of the function or method `name`, and a method's receiver parameter (None for a
-    function or a @staticmethod). Methods may be decorated with @staticmethod and @classmethod only."""
+    function or a @staticmethod). Methods may be decorated with @staticmethod, @classmethod, @property
+    and their property's @NAME.setter, .getter or .deleter only: none of them changes what the body does
+    when it runs, only how it is called (a property's accessor is not called by its name: a witness is
+    not replayed, see `_accessor`)."""
     if name not in module.methods:
         return module.functions[name], None
     fn = module.methods[name]
@@ -131,11 +134,12 @@ def _definition(module: PythonModule, name: str) -> tuple[ast.FunctionDef, str |
         raise Unsupported(f"`async def {name}`: coroutine functions are not modelled", module.path, line)
     kinds = []
     for d in fn.decorator_list:
-        if not (isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") and d.id not in module.bound
-                and not module.star_import):
-            raise Unsupported(f"method `{name}`, decorated with @{ast.unparse(d)} (only @staticmethod and "
-                              "@classmethod are modelled)", module.path, line)
-        kinds.append(d.id)
+        builtin = isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod", "property") and \
+            d.id not in module.bound and not module.star_import
+        if not (builtin or _accessor(d, fn.name)):
+            raise Unsupported(f"method `{name}`, decorated with @{ast.unparse(d)} (only @staticmethod, "
+                              "@classmethod and @property are modelled)", module.path, line)
+        kinds.append(ast.unparse(d))
     for node in own_nodes(fn):
         if isinstance(node, ast.Name) and node.id.startswith("__") and not node.id.endswith("__"):
             raise Unsupported(f"the private name `{node.id}` in a method (the class mangles it)", module.path,
@@ -172,7 +176,11 @@ class _Lowering(GeneratorLowering):
         self.assumptions = (*self.assumptions, *(f"{name}: {UNKNOWN} (a module-level name the module rebinds)"
                                                  for name in self.module_variables), *self.operations_assumed())
         replay_context = {}
-        if self.entry_name not in self.module.methods and fn.name in self.module.rebound:
+        if any(_accessor(d, fn.name) or (isinstance(d, ast.Name) and d.id == "property") for d in fn.decorator_list):
+            replay_context["unreplayable"] = (f"`{self.entry_name}` is a property's accessor, which runs when the "
+                                              "attribute is used, not when it is called: a counterexample cannot "
+                                              "be replayed")
+        elif self.entry_name not in self.module.methods and fn.name in self.module.rebound:
             # `from _bisect import *` replaces bisect_right: a proof is about this def, but a replay, which
             # calls the module's attribute, would run something else
             self.assumptions = (*self.assumptions, f"the def of {fn.name} at line {fn.lineno} as written (the "
@@ -264,3 +272,10 @@ class _Lowering(GeneratorLowering):
 
 
 # ------------------------------------------------------------------------------------------- AST queries
+
+
+def _accessor(decorator: ast.expr, name: str) -> bool:
+    """Whether decorator is `@NAME.setter`, `.getter` or `.deleter` of the property NAME the method
+    redefines (so the name stays bound to a property)."""
+    return isinstance(decorator, ast.Attribute) and decorator.attr in ("setter", "getter", "deleter") and \
+        isinstance(decorator.value, ast.Name) and decorator.value.id == name
