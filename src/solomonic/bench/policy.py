@@ -23,11 +23,13 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import os
 import re
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -56,7 +58,8 @@ class Question:
     files: tuple[str, ...]
     label: dict[str, Any] = field(default_factory=dict)  # the manifest's truth, where known
     operator: str = ""  # for a mutant
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall clock of the whole call
+    cpu_seconds: float = 0.0  # its CPU time (user + system)
     answer: dict[str, Any] | None = None
     status: int = 0
     problems: list[tuple[str, str]] = field(default_factory=list)  # (PROBLEMS kind, what)
@@ -109,24 +112,62 @@ def plan(corpus: Path, manifest: dict[str, Any], mutant_dir: Path, args: argpars
 
 
 def ask(question: Question, patience_s: float) -> Question:
-    """Run the question's whole command and keep its JSON answer and exit status. A command still running
-    after `patience_s` hangs (it ignored its --timeout): it is killed and counted as a crash."""
+    """Run the question's whole command and keep its JSON answer, exit status, wall time and CPU time. A
+    command still running after `patience_s` hangs (it ignored its --timeout): it is killed and counted as a
+    crash."""
     argv = [sys.executable, "-m", "solomonic", "policy", *question.argv, "--format", "json"]
-    started = time.perf_counter()
-    try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=patience_s)
-    except subprocess.TimeoutExpired:
-        question.seconds = time.perf_counter() - started
+    done = run_measured(argv, patience_s)
+    question.seconds, question.cpu_seconds = done.seconds, done.cpu_seconds
+    if done.killed:
         question.problems.append(("crash", f"hangs: still running {patience_s:g} s after it started; killed"))
         return question
-    question.seconds = time.perf_counter() - started
-    question.status = done.returncode
+    question.status = done.status
     try:
         question.answer = json.loads(done.stdout)
     except json.JSONDecodeError:
         tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        question.problems.append(("crash", f"exit status {done.returncode}: {tail}"))
+        question.problems.append(("crash", f"exit status {done.status}: {tail}"))
     return question
+
+
+@dataclass(frozen=True)
+class Measured:
+    """What became of one command (`run_measured`)."""
+
+    status: int
+    stdout: str
+    stderr: str
+    seconds: float  # wall clock, start to exit
+    cpu_seconds: float  # user + system time of the process (and the children it waited for)
+    killed: bool
+
+
+def run_measured(argv: list[str], patience_s: float) -> Measured:
+    """Run `argv` to its end, killed after `patience_s`. Besides the wall clock, the child's own CPU time
+    (from `wait4`'s resource usage): on a shared machine the wall clock of a call grows with whatever else
+    runs (one published check median tripled between two runs whose calls cost the same CPU), its CPU time
+    does not, so a slower engine and a busier machine can be told apart."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(argv, stdout=out, stderr=err)
+        killed = threading.Event()
+
+        def kill() -> None:
+            killed.set()
+            child.kill()
+
+        watchdog = threading.Timer(patience_s, kill)
+        watchdog.start()
+        try:
+            _, wait_status, usage = os.wait4(child.pid, 0)
+        finally:
+            watchdog.cancel()
+        seconds = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(wait_status)  # reaped here, not by Popen
+        out.seek(0)
+        err.seek(0)
+        return Measured(child.returncode, out.read().decode(errors="replace"), err.read().decode(errors="replace"),
+                        seconds, usage.ru_utime + usage.ru_stime, killed.is_set())
 
 
 def judge(question: Question, account: str) -> None:
@@ -234,6 +275,7 @@ def _group_summary(questions: list[Question]) -> dict[str, Any]:
     kinds = Counter(kind for q in questions for kind, _ in q.problems)
     labelled = [q for q in questions if q.label and q.answer is not None]
     seconds = sorted(q.seconds for q in questions)
+    cpu = sorted(q.cpu_seconds for q in questions)
     return {"questions": len(questions), "answered": len(answered), "unknown": len(unknown),
             "crashes": sum(1 for q in questions if q.answer is None),
             "witnesses": witnesses, "witnesses confirmed": witnesses - kinds["witness"],
@@ -242,6 +284,7 @@ def _group_summary(questions: list[Question]) -> dict[str, Any]:
             "exit status wrong": kinds["exit status"],
             "median s": round(statistics.median(seconds), 3),
             "p90 s": round(seconds[min(len(seconds) - 1, int(0.9 * len(seconds)))], 3),
+            "median CPU s": round(statistics.median(cpu), 3),
             "unknown reasons": dict(Counter(reason_category(_reason(q)) for q in unknown).most_common(8))}
 
 
@@ -285,17 +328,19 @@ def markdown(results: dict[str, Any]) -> str:
     s = results["settings"]
     lines = [*provenance(results),
              f"Each question is one whole `solomonic policy ... --format json` call (timeout {s['timeout']:g} s, "
-             f"{s['jobs']} at a time), timed from start to exit; mutants from seed {s['seed']}. Witnesses are "
+             f"{s['jobs']} at a time), timed from start to exit (wall clock) and by the CPU time it used (user + "
+             f"system, which a busy machine does not inflate); mutants from seed {s['seed']}. Witnesses are "
              "replayed by the concrete evaluator in the bench.", "",
              "| questions | calls | answered | unknown | crashes | witnesses confirmed | contradicted | "
-             "labels wrong / labelled | median s | p90 s |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "labels wrong / labelled | median s | p90 s | median CPU s |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     titles = {"check": "`check` on every policy", "mutants": "`compare` policy / mutant",
               "pairs": "`compare` hand-made pairs"}
     for group, g in results["groups"].items():
         lines.append(f"| {titles[group]} | {g['questions']} | {g['answered']} | {g['unknown']} | {g['crashes']} | "
                      f"{g['witnesses confirmed']} of {g['witnesses']} | {g['contradicted']} | "
-                     f"{g['labels wrong']} / {g['labelled']} | {g['median s']} | {g['p90 s']} |")
+                     f"{g['labels wrong']} / {g['labelled']} | {g['median s']} | {g['p90 s']} | "
+                     f"{g['median CPU s']} |")
     verdicts = ("equivalent", "a-allows-more", "b-allows-more", "both-allow-more", "unknown")
     if results["mutants by operator"]:
         lines += ["", "Verdicts of `compare ORIGINAL MUTANT` by mutation operator:", "",

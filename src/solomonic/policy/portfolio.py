@@ -74,7 +74,9 @@ def decide(constraints: Iterable[z3.BoolRef], deadline: Deadline, slices: tuple[
         for index, form in enumerate(forms):
             if deadline.expired:
                 return Outcome(z3.unknown, None, "the time limit")
-            formula = prepared.setdefault(index, form(query))
+            if index not in prepared:  # each form is written once, not again in every slice
+                prepared[index] = form(query)
+            formula = prepared[index]
             solver = z3.Solver()
             solver.set("rlimit", rlimit)
             solver.set("timeout", deadline.milliseconds())
