@@ -28,7 +28,6 @@ import z3
 from solomonic.policy import encode_strings as strings
 from solomonic.policy.catalogue import catalogue
 from solomonic.policy.encode import Encoded, Encoder
-from solomonic.policy.encode_request import MAX_SET
 from solomonic.policy.evaluate import decide
 from solomonic.policy.model import Policy, Request, Statement
 from solomonic.policy.result import CheckResult, Finding
@@ -88,7 +87,7 @@ def _resource(policy: Policy, encoder: Encoder, encoded: Encoded, account: str |
             reasons.append(cross.reason)
     truncated = encoder.request.truncated
     if truncated:  # a "no" might need a larger set than the bound explored
-        bound = (f"the multi-valued keys {', '.join(truncated)} were explored with at most {MAX_SET} values each")
+        bound = f"the multi-valued keys were explored with bounded sets: {', '.join(truncated)}"
         if public.request is None and not public.unknown:
             public = Search(None, f"public: {bound}")
             reasons.append(public.reason)

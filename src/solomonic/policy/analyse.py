@@ -33,7 +33,6 @@ import z3
 from solomonic.policy.access import check
 from solomonic.policy.catalogue import catalogue
 from solomonic.policy.encode import Encoder
-from solomonic.policy.encode_request import MAX_SET
 from solomonic.policy.model import Policy, Request
 from solomonic.policy.result import REAL_REQUESTS_ONLY, CompareVerdict, Comparison
 from solomonic.policy.solve import Deadline, Search, assumptions, expect, search
@@ -70,7 +69,7 @@ def _comparison(a_not_b: Search, b_not_a: Search, encoder: Encoder) -> Compariso
     unknown = [s.reason for s in (a_not_b, b_not_a) if s.unknown]
     truncated = encoder.request.truncated
     if not unknown and truncated and (a_not_b.request is None or b_not_a.request is None):
-        unknown.append(f"the multi-valued keys {', '.join(truncated)} were explored with at most {MAX_SET} values each; "
+        unknown.append(f"the multi-valued keys were explored with bounded sets: {', '.join(truncated)}; "
                        "a difference needing larger sets would be missed")
     if unknown:
         return Comparison("unknown", a_not_b.request, b_not_a.request, "; ".join(unknown), notes)

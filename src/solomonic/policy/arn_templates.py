@@ -34,8 +34,10 @@ def templates(catalogue: object, action: str) -> list[str]:
     return [arn if arn == "*" else arn.replace("*", "${Any}") for arn in arns]
 
 
+@functools.lru_cache(maxsize=4096)
 def shape_of(template: str) -> re.Pattern[str]:
-    """The ARNs of a template's shape: a `${...}` part is any text without ':' (a path) or a bucket's name."""
+    """The ARNs of a template's shape: a `${...}` part is any text without ':' (a path) or a bucket's name.
+    Kept per template: ranking a policy's candidate actions asks for the same few hundred again and again."""
     out, position = [], 0
     for match in PLACEHOLDER.finditer(template):
         out.append(re.escape(template[position:match.start()]))
@@ -63,14 +65,21 @@ def fits(templates: tuple[str, ...], resources: list[str]) -> bool:
     """Could a resource of one of `templates` match one of the policies' resource patterns? A cheap test that
     ranks candidates (the solver decides): the pattern, its wildcards and variables read as one character,
     against the template, its `${...}` parts read as any text."""
+    examples = _examples(tuple(resources))
     for template in templates:
         if template == "*":
             return "*" in resources
         shape = shape_of(template)
-        if any(shape.fullmatch(re.sub(r"\$\{[^}]*\}|[*?]", "x", r).replace("arn:aws-cn:", "arn:aws:"))
-               for r in resources):
+        if any(shape.fullmatch(example) for example in examples):
             return True
     return False
+
+
+@functools.lru_cache(maxsize=64)
+def _examples(resources: tuple[str, ...]) -> tuple[str, ...]:
+    """The policies' resource patterns, each wildcard and variable read as one character (`fits`), written
+    once per set of patterns instead of once per candidate action and template."""
+    return tuple(re.sub(r"\$\{[^}]*\}|[*?]", "x", r).replace("arn:aws-cn:", "arn:aws:") for r in resources)
 
 
 def template_regex(template: str) -> z3.ReRef:
@@ -97,24 +106,32 @@ def template_regex(template: str) -> z3.ReRef:
     return pieces[0] if len(pieces) == 1 else z3.Concat(*pieces)
 
 
-def shaped(resource: z3.SeqRef, shapes: set[tuple[str, ...]]) -> z3.BoolRef:
+def shaped(resource: z3.SeqRef, shapes: set[tuple[str, ...]], well_formed: bool = False) -> z3.BoolRef:
     """`resource` has one of the template shapes: literal pieces with a template's `${...}` parts between
     them, any text, without ':' among the ARN's first five fields (partition, service, region, account:
-    "Amazon Resource Names (ARNs)", AWS General Reference); no shape at all is False."""
-    regexes = [_shape_regex(pieces) for pieces in sorted(shapes)]
+    "Amazon Resource Names (ARNs)", AWS General Reference); no shape at all is False. `well_formed` asks
+    more: every part non-empty and without ':', the account 12 digits (or `aws`), so that the ARN has
+    exactly the fields of its template (`volume/vol-1:111122223333:x` has a ':' its type's template does
+    not; the reference allows a ':' in some names, an S3 object key, so this is not every real ARN)."""
+    regexes = [_shape_regex(pieces, well_formed) for pieces in sorted(shapes)]
     if not regexes:
         return z3.BoolVal(False)
     return z3.InRe(resource, regexes[0] if len(regexes) == 1 else z3.Union(*regexes))
 
 
-def _shape_regex(pieces: tuple[str, ...]) -> z3.ReRef:
+def _shape_regex(pieces: tuple[str, ...], well_formed: bool) -> z3.ReRef:
     out, colons = [z3.Re(pieces[0])], pieces[0].count(":")
     for piece in pieces[1:]:
         # the fields: `arn:${Partition}:service:${Region}:${Account}:` (an account is 12 digits, or `aws` for
         # an AWS managed policy)
-        field = (z3.Union(*(z3.Re(p) for p in PARTITIONS)) if colons == 1 else
-                 z3.Union(ACCOUNT_RE, z3.Re("aws"), z3.Re("")) if colons == 4 else
-                 z3.Star(strings.NOT_COLON) if colons < 5 else strings.ANYTHING)
+        if colons == 1:
+            field = z3.Union(*(z3.Re(p) for p in PARTITIONS))
+        elif colons == 4:
+            field = z3.Union(ACCOUNT_RE, z3.Re("aws"), *(() if well_formed else (z3.Re(""),)))
+        elif well_formed:
+            field = z3.Plus(strings.NOT_COLON)
+        else:
+            field = z3.Star(strings.NOT_COLON) if colons < 5 else strings.ANYTHING
         out += [field, z3.Re(piece)]
         colons += piece.count(":")
     return out[0] if len(out) == 1 else z3.Concat(*out)

@@ -13,7 +13,8 @@ A key compared under `ForAllValues:` / `ForAnyValue:` is a bounded set: a count 
 bound is the number of classes its policy values cut the element space into (each literal value, plus
 "none of them"; for `m` numbers or dates the values and the `m + 1` intervals around them; `2**m` where
 wildcards, variables or CIDR blocks make classes overlap), so every combination of classes is a set the
-solver can build; past `MAX_SET` elements the bound is cut and `truncated` says so.
+solver can build; past `MAX_SET` elements (`MAX_EQUAL_SET` where the values are only compared for
+equality) the bound is cut and `truncated` says so.
 
 `universe` holds what every request satisfies: the documented shape of a principal and the keys AWS derives
 from it (`aws:PrincipalArn` is the principal's ARN), and the values the concrete evaluator refuses as
@@ -36,7 +37,10 @@ from solomonic.policy.unsupported import Unsupported
 Sort = Literal["string", "bool", "binary", "number", "date", "ip"]
 FAMILY_SORT: dict[str, Sort] = {"String": "string", "Arn": "string", "Bool": "bool", "Binary": "binary",
                                 "Numeric": "number", "Date": "date", "IpAddress": "ip"}
-MAX_SET = 5
+MAX_SET = 5  # elements of a set whose classes overlap (wildcards, variables), or of numbers, dates, addresses
+MAX_EQUAL_SET = 9  # elements of a set compared only for equality: one per value and one for "none of them"
+# cost z3 little (kms:GrantOperations lists seven or eight operations), where eight elements under patterns
+# with variables doubled a comparison's time
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
 ACCOUNT_RE = z3.Loop(z3.Range("0", "9"), 12, 12)
 VARIABLE_VERSION = "2012-10-17"
@@ -203,9 +207,10 @@ class SymbolicRequest:
                        if entry.overlapping and sort == "string" and entry.matchers is not None else
                        2 ** distinct if entry.overlapping or sort == "ip" else
                        2 * distinct + 1 if sort in ("number", "date") else distinct + 1)
-            if classes > MAX_SET:
-                self.truncated.append(entry.spelling)
-            bound = min(classes, MAX_SET)
+            limit = MAX_SET if entry.overlapping or sort != "string" else MAX_EQUAL_SET
+            if classes > limit:
+                self.truncated.append(f"{entry.spelling} (at most {limit} values)")
+            bound = min(classes, limit)
             count = z3.Int(f"count {lower}")
             key = Key(entry.spelling, sort, present,
                       [_value(sort, f"{lower}[{i}]") for i in range(bound)], count, entry.plain)

@@ -75,18 +75,31 @@ def search(encoder: Encoder, realism: Realism, goal: z3.BoolRef, extra: list[z3.
 def _none_realistic(encoder: Encoder, realism: Realism, query: list[z3.BoolRef], universe: Outcome,
                     deadline: Deadline, what: str) -> Search:
     """No realistic request was found in time. If none exists (a proof, which needs no answer over every
-    request), the answer for real requests is "none"; else unknown, with the unrealistic model as example."""
-    unrealistic = realism.request(universe.model) if universe.model is not None else None
-    if _only_unreal_requests(realism, query, deadline):
-        example = f", e.g. {unrealistic.action!r} on {unrealistic.resource!r}" if unrealistic else ""
+    request), the answer for real requests is "none"; else unknown, with an example: a request with a real
+    action on a resource of a type it takes where one exists, and whether any of them is well-formed (its
+    ARN with exactly its template's fields). Where none is, the policies differ only on ARNs such as
+    `volume/vol-1:111122223333:x`, which a `*` that ends a segment reaches across ':': the reason says so,
+    and it stays unknown, as some real names do hold ':' (an S3 object key)."""
+    unreal = _unreal_only(realism, query, deadline)
+    if unreal is True:
+        example = realism.request(universe.model) if universe.model is not None else None
+        shown = f", e.g. {example.action!r} on {example.resource!r}" if example else ""
         return Search(None, note=f"{what}: none with a real action on a resource of a type it takes (only "
                                  f"with action names no catalogue action behaves like, or resources of other "
-                                 f"types{example})")
-    if unrealistic is None:
+                                 f"types{shown})")
+    if isinstance(unreal, Request):
+        if _none_well_formed(realism, query, deadline):
+            return Search(None, f"{what}: none among well-formed requests (a real action on an ARN of a type it "
+                                f"takes, each part of the ARN non-empty and without ':'); only with ARNs whose "
+                                f"parts hold ':', e.g. action {unreal.action!r} on {unreal.resource!r}")
+        example = unreal
+    else:
+        example = realism.request(universe.model) if universe.model is not None else None
+    if example is None:
         return Search(None, f"{what}: the solver gave no answer ({universe.reason})")
     return Search(None, f"{what}: only requests no real caller sends were found (none with a catalogue action "
                         f"on a resource of a type it takes, plausible values, in time), e.g. action "
-                        f"{unrealistic.action!r} on {unrealistic.resource!r} by {unrealistic.principal!r}")
+                        f"{example.action!r} on {example.resource!r} by {example.principal!r}")
 
 
 def _realistic(encoder: Encoder, realism: Realism, query: list[z3.BoolRef], model: z3.ModelRef | None,
@@ -125,12 +138,25 @@ def _try(realism: Realism, query: list[z3.BoolRef], kinds: list[str], actions: l
     return None
 
 
-def _only_unreal_requests(realism: Realism, query: list[z3.BoolRef], deadline: Deadline) -> bool:
+def _unreal_only(realism: Realism, query: list[z3.BoolRef], deadline: Deadline) -> bool | Request | None:
     """Is every request with the property one no real caller sends: its action one no catalogue action
     behaves like (`iam:pass`, which `iam:Pass*` matches and `iam:PassRole` does not), or its resource of a type
     no action of its signature takes (`rds:Reboot*` on a `db:` ARN, where only `rds:RebootDBInstance` takes
-    one)? Then the answer for real requests is "none"."""
+    one)? True then (the answer for real requests is "none"); a request with a real action on a resource of
+    a type it takes where one exists; None when undecided."""
     real = realism.real_request(deadline)
+    if real is None:
+        return None
+    outcome = decide([*query, real], deadline)
+    if outcome.verdict == z3.unsat:
+        return True
+    return realism.request(outcome.model) if outcome.model is not None else None
+
+
+def _none_well_formed(realism: Realism, query: list[z3.BoolRef], deadline: Deadline) -> bool:
+    """Does no request with the property have a real action on a well-formed ARN of a type it takes
+    (`Realism.real_request(well_formed=True)`)?"""
+    real = realism.real_request(deadline, well_formed=True)
     return real is not None and decide([*query, real], deadline).verdict == z3.unsat
 
 

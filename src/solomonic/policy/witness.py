@@ -135,10 +135,11 @@ class Realism:
         return action_choices(self.catalogue, self._written, resources, self.also)
 
     def ordered(self, unrealistic_action: str) -> list[str]:
-        """The candidate actions, those with the signature of the solver's own (unrealistic) action first: for
-        them only the resource and the values need to change."""
+        """The candidate actions, the solver's own first where it is a real one (a question about
+        `iam:PassRole` fixes it: every other candidate would be a failed try), then those with its signature:
+        for them only the resource and the values need to change."""
         signature = _signature(self.patterns, unrealistic_action)
-        return sorted(self.actions, key=lambda a: _signature(self.patterns, a) != signature)
+        return sorted(self.actions, key=lambda a: (a != unrealistic_action, _signature(self.patterns, a) != signature))
 
     def action(self, lower: str, concrete: bool) -> list[list[z3.BoolRef]]:
         """Alternatives for "the request's action is the real action `lower`, on a resource of a type it
@@ -175,12 +176,13 @@ class Realism:
                                      glob_tokens(pattern))) is not None][:2 * len(patterns)]
         return [a for a in dict.fromkeys([*filled, *met, example]) if shape.fullmatch(a)]
 
-    def real_request(self, deadline: Deadline) -> z3.BoolRef | None:
+    def real_request(self, deadline: Deadline, well_formed: bool = False) -> z3.BoolRef | None:
         """The request behaves as one a real caller can send: its action matches exactly the policies' action
         patterns that some catalogue action matches (the decision sees an action only through them), and its
         resource has the shape of a type one of those actions takes (`arn:${Partition}:rds:...:db:${Name}`,
-        each `${...}` part any text, so that every real ARN of the type is among them). None when the
-        deadline passes first (a pass over the whole catalogue takes a second on a busy machine)."""
+        each `${...}` part any text, so that every real ARN of the type is among them; with `well_formed`,
+        any text without ':', `arn_templates.shaped`). None when the deadline passes first (a pass over the
+        whole catalogue takes a second on a busy machine)."""
         passed = self._catalogue_pass(deadline)
         if passed is None:
             return None
@@ -189,7 +191,8 @@ class Realism:
         regexes = [z3.InRe(request.action, strings.glob_regex(strings.read(p.lower(), variables=False), {}))
                    for p in sorted({a.lower() for a in self._written})]
         return z3.Or([z3.And(*(r if bit else z3.Not(r) for r, bit in zip(regexes, signature)),
-                             shaped(request.resource, kept) if len(kept) <= MAX_SHAPES else z3.BoolVal(True))
+                             shaped(request.resource, kept, well_formed) if len(kept) <= MAX_SHAPES
+                             else z3.BoolVal(True))
                       for signature, kept in sorted(shapes.items())])
 
     def widened(self, deadline: Deadline) -> list[str]:

@@ -1,0 +1,68 @@
+"""Where the witness search stops and what it says there: a difference only on ARNs whose parts hold ':' is
+said as such (and stays unknown), sets compared only for equality are explored with an element per value,
+and a question that fixes the action tries the solver's own real action first."""
+
+from __future__ import annotations
+
+import z3
+
+from solomonic.policy.analyse import check, compare
+from solomonic.policy.arn_templates import shaped
+from solomonic.policy.catalogue import catalogue
+from solomonic.policy.encode import Encoder
+from solomonic.policy.witness import Realism
+from tests.policy.test_encode import grant, policy
+
+VOLUME = ("arn:", ":ec2:", ":", ":volume/", "")  # arn:${Partition}:ec2:${Region}:${Account}:volume/${VolumeId}
+
+
+def has_shape(resource: str, well_formed: bool) -> bool:
+    solver = z3.Solver()
+    solver.add(shaped(z3.StringVal(resource), {VOLUME}, well_formed))
+    return solver.check() == z3.sat
+
+
+def test_a_well_formed_arn_has_exactly_the_fields_of_its_template() -> None:
+    real = "arn:aws:ec2:eu-west-1:111122223333:volume/vol-0abc"
+    assert has_shape(real, False) and has_shape(real, True)
+    for odd in ("arn:aws:ec2:eu-west-1:111122223333:volume/vol-1:111122223333:x",  # a ':' in the volume id
+                "arn:aws:ec2:::volume/vol-0abc",  # no region, no account
+                "arn:aws:ec2:eu-west-1:111122223333:volume/"):  # no id
+        assert has_shape(odd, False) and not has_shape(odd, True), odd
+    assert not has_shape("arn:aws:ec2:eu-west-1:111122223333:instance/i-1", False)
+
+
+def test_a_difference_only_on_arns_whose_parts_hold_colons_is_said_and_stays_unknown() -> None:
+    # `arn:aws:ec2:*:111122223333:*` (its first '*' ends a segment, so it reaches across ':') matches
+    # volume/vol-1:111122223333:x of another account; every well-formed instance or volume ARN both allow
+    owner = {"StringEquals": {"aws:ResourceTag/Owner": "${aws:username}"}}
+    volumes = grant(owner, Action="ec2:AttachVolume", Resource="arn:aws:ec2:*:111122223333:volume/*")
+    old = policy(grant(owner, Action="ec2:AttachVolume", Resource="arn:aws:ec2:*:111122223333:instance/*"), volumes)
+    new = policy(grant(owner, Action="ec2:AttachVolume", Resource="arn:aws:ec2:*:111122223333:*"), volumes)
+    comparison = compare(old, new, timeout_s=120)
+    assert comparison.verdict == "unknown" and comparison.a_not_b is None and comparison.b_not_a is None
+    assert "none among well-formed requests" in comparison.reason, comparison.reason
+
+
+def grants_for(operations: list[str]):  # type: ignore[no-untyped-def]
+    return policy({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/app"},
+                   "Action": "kms:CreateGrant", "Resource": "*",
+                   "Condition": {"ForAllValues:StringEquals": {"kms:GrantOperations": operations}}})
+
+
+def test_a_set_compared_for_equality_gets_an_element_per_value() -> None:
+    # seven operations and "none of them": eight classes, past the five of overlapping patterns
+    operations = ["Decrypt", "Encrypt", "GenerateDataKey", "ReEncryptFrom", "ReEncryptTo", "CreateGrant",
+                  "DescribeKey"]
+    result = check(grants_for(operations), account="111122223333", timeout_s=120)
+    assert (result.public, result.cross_account, result.reason) == (False, False, "")
+    narrower = compare(grants_for(operations), grants_for(operations[:-1]), timeout_s=120)
+    assert narrower.verdict == "a-allows-more", narrower.reason
+    assert narrower.a_not_b is not None and "DescribeKey" in narrower.a_not_b.context["kms:GrantOperations"]
+
+
+def test_a_question_that_fixes_the_action_tries_it_first() -> None:
+    admin = policy(grant(Action="*", Resource="*"))
+    realism = Realism(Encoder([admin]), catalogue, also=("iam:PassRole",))
+    assert realism.ordered("iam:passrole")[0] == "iam:passrole"
+    assert realism.ordered("iam:passrole") != realism.ordered("s3:getobject")
