@@ -8,13 +8,14 @@ must repeat an activation (recursion.py). Apart from the proof (proof.py): a no 
 
 from __future__ import annotations
 
+import math
 import time
 from typing import cast
 
 import z3
 
 from solomonic.reason.engines.bmc import Counterexample, Unroller
-from solomonic.reason.engines.houdini import candidates, conjunction, essential
+from solomonic.reason.engines.houdini import candidates, conjunction, encode_block, essential
 from solomonic.reason.engines.termination.loops import PROPERTY, LoopAnalysis
 from solomonic.reason.engines.termination.recursion import repeated_activation
 from solomonic.reason.ir import Function, Var
@@ -42,6 +43,7 @@ class LassoSearch(LoopAnalysis):
         unroller = Unroller(self.system, "int")
         heads = {unroller.location_code[c]: c for loop in self.loops for c in loop}
         atoms = candidates(self.system, self.enc)
+        strides = stride_atoms(self.system, self.enc, self.loops)
         failed: list[tuple[int, z3.BoolRef]] = []  # (head, cube) whose recurrent set search failed
         unconfirmed = ""  # why the last recurrent set found was not confirmed
         while unroller.depth < max_depth and time.monotonic() < deadline:
@@ -76,6 +78,10 @@ class LassoSearch(LoopAnalysis):
                 if any(c == d and conjunction(literals, self.ctx).eq(known) for d, known in failed):
                     continue
                 recurrent = recurrent_set(self.system, self.enc, c, literals, max(0.05, deadline - time.monotonic()))
+                residues = cube(self.enc, strides.get(c, []), state)
+                if recurrent is None and residues:  # the residues only where the set needs them: it is wider
+                    recurrent = recurrent_set(self.system, self.enc, c, literals + residues,
+                                              max(0.05, deadline - time.monotonic()))
                 if recurrent is None:
                     failed.append((c, conjunction(literals, self.ctx)))
                     continue
@@ -225,6 +231,42 @@ def cube(enc: Encoder, atoms: list[z3.BoolRef], state: dict[Var, z3.ExprRef]) ->
         truth = z3.simplify(z3.substitute(a, *values)) if values else z3.simplify(a)
         literals.append(a if z3.is_true(truth) else z3.Not(a))
     return literals
+
+
+def stride_atoms(system: TransitionSystem, enc: Encoder, loops: list[set[int]]) -> dict[int, list[z3.BoolRef]]:
+    """`x % m == 0` at a loop head where every step of the loop moves x by a multiple of m >= 2 (each arm
+    of its new value's conditionals is x plus a constant): the residue is then kept, and a state whose
+    residue the loop's exit needs but cannot have never leaves. `while (x != 0) x -= 2;` from an odd
+    unsigned x (x - 2 wraps to x + 2^32 - 2, also even) runs forever in the set x % 2 != 0."""
+    out: dict[int, list[z3.BoolRef]] = {}
+    for loop in loops:
+        steps: dict[Var, int] = {}  # the gcd of the constants each variable moves by
+        moved: set[Var] = set()  # moved by something other than a constant somewhere
+        for block in system.blocks:
+            if block.src not in loop or block.dst not in loop:
+                continue
+            pre, _, updates = encode_block(system, enc, block)
+            for v, t in updates.items():
+                x = pre.get(v)
+                if x is None or x.sort().kind() != z3.Z3_INT_SORT:
+                    continue
+                for arm in _arms(t):
+                    d = z3.simplify(arm - x)
+                    if z3.is_int_value(d):
+                        steps[v] = math.gcd(steps.get(v, 0), abs(d.as_long()))
+                    else:
+                        moved.add(v)
+        for head in loop:
+            out[head] = [enc.constant(v.name, v.type) % m == 0 for v, m in steps.items()
+                         if m >= 2 and v not in moved and v in system.params[head]]
+    return out
+
+
+def _arms(t: z3.ExprRef) -> list[z3.ExprRef]:
+    """The values a term's conditionals choose between (the term itself where it has none)."""
+    if z3.is_app_of(t, z3.Z3_OP_ITE):
+        return [*_arms(t.arg(1)), *_arms(t.arg(2))]
+    return [t]
 
 
 def recurrent_set(system: TransitionSystem, enc: Encoder, head: int, literals: list[z3.BoolRef],
