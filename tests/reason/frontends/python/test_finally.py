@@ -1,7 +1,8 @@
-"""`finally`: it runs where the `try` falls through and where an exception leaves it (the body's that no
+"""`finally`: it runs where the `try` falls through, where an exception leaves it (the body's that no
 clause catches, a handler's, the else clause's), which it raises again unless it leaves by `return`
-itself; a `return`, `break` or `continue` out of the `try` is refused. Checked against CPython on
-generated functions, as verdicts, and the refusals name the construct."""
+itself, and where a `return` leaves it, after the value is computed; a `break` or `continue` out of the
+`try` is refused. Checked against CPython on generated functions, as verdicts, and the refusals name
+the construct."""
 
 from __future__ import annotations
 
@@ -25,8 +26,12 @@ def functions(draw) -> str:
     clauses = draw(st.lists(st.sampled_from(_CLAUSES), max_size=2, unique=True))
     lines = ["def f(a, b):", "    x = 1", "    try:", "        try:", "            x = a // b",
              "            if a > 3:", "                raise ValueError('big')", "            assert b != 2"]
+    if draw(st.booleans()):  # a return whose value is computed before the finally body runs
+        lines += ["            if a < 0:", "                return x + 7"]
     for k, clause in enumerate(clauses):
         lines += [f"        except {clause}:", f"            x = {10 * (k + 1)} + x // b"]
+        if draw(st.booleans()):
+            lines += ["            return x"]
     if clauses and draw(st.booleans()):
         lines += ["        else:", "            x = x + 100"]
     finally_body = draw(st.sampled_from(_FINALLY)).replace("\n", "\n    ")
@@ -81,7 +86,18 @@ def returns_inside(n):
     try:
         return n
     finally:
-        n = 0
+        while n > 0:
+            n += 1
+
+
+def continues_out(n):
+    while n > 0:
+        try:
+            n -= 1
+            continue
+        finally:
+            n = 0
+    return n
 
 
 def breaks_out(n):
@@ -100,11 +116,13 @@ def test_verdicts(tmp_path):
     no = one(path, "retries")  # n = 0 keeps k going down
     assert no.verdict == Verdict.NO and no.witness["replay"]["confirmed"], no.reason
     assert one(path, "swallowed", "assert").verdict == Verdict.YES  # the return in finally drops ZeroDivisionError
+    spins = one(path, "returns_inside")  # the finally body runs after the return's value is computed
+    assert spins.verdict == Verdict.NO and spins.witness["replay"]["confirmed"], spins.reason
 
 
 @pytest.mark.parametrize("function, construct", [
-    ("returns_inside", "`return` out of a `try` with `finally`"),
     ("breaks_out", "`break` out of a `try` with `finally`"),
+    ("continues_out", "`continue` out of a `try` with `finally`"),
 ])
 def test_refused(tmp_path, function, construct):
     result = one(write(tmp_path, EXAMPLES), function)

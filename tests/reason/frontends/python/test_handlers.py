@@ -90,7 +90,6 @@ def test_verdicts(tmp_path, function, prop, verdict):
 
 
 @pytest.mark.parametrize("body, construct", [
-    ("try:\n        return 1 // x\n    finally:\n        x = 0", "`finally`"),
     ("try:\n        return 1 // x\n    except ZeroDivisionError as e:\n        return str(e)", "exception object"),
     ("try:\n        return 1 // x\n    except errors[0]:\n        return 0", "other than a name"),
     ("try:\n        return rec(x)\n    except ValueError:\n        return 0", "recursive"),

@@ -1,7 +1,8 @@
 """`with`: the manager's `__enter__` runs before the body is guarded, its `__exit__` where the body falls
 through and where an exception leaves it, and may then suppress it (what follows the statement runs)
-or let it go on; several items nest. A `return`, `break` or `continue` out of a `with`, and a context
-that is no context manager, are refused, named."""
+or let it go on; several items nest; a `return` runs the exit on its way out. A `break` or `continue`
+out of a `with`, a list returned out of one, and a context that is no context manager are refused,
+named."""
 
 from __future__ import annotations
 
@@ -61,9 +62,21 @@ def escapes(n):
     return n
 
 
-def returns_inside(n):
+def returns_inside(lock, n):
+    with lock:
+        return n // 2
+
+
+def ret_list(n):
     with Quiet():
-        return n
+        return [n]
+
+
+def breaks_out(lock, n):
+    while True:
+        with lock:
+            break
+    return n
 
 
 def with_int(n):
@@ -84,10 +97,13 @@ def test_verdicts(tmp_path):
         assert result.verdict == Verdict.NO and result.witness["replay"]["confirmed"], (name, result.reason)
     escaped = one(path, "escapes", "assert")  # the exception is not certainly suppressed: no yes
     assert escaped.verdict != Verdict.YES, escaped.reason
+    returned = one(path, "returns_inside")  # the exit runs on the way out
+    assert returned.verdict == Verdict.YES, returned.reason
 
 
 @pytest.mark.parametrize("function, construct", [
-    ("returns_inside", "`return` out of a `with`"),
+    ("breaks_out", "`break` out of a `with`"),
+    ("ret_list", "a tuple or list returned out of `with`"),
     ("with_int", "no context manager"),
 ])
 def test_refused(tmp_path, function, construct):

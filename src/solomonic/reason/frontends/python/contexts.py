@@ -8,8 +8,8 @@ whether `__exit__` suppresses an exception is either way (both are laid out).
 
 `with A as a, B as b:` is `with A as a:` around `with B as b:`, as in Python.
 
-Refused: a `return`, `break` or `continue` that leaves a `with` (the exit would run between it and its
-target), a context expression whose value the model keeps (an int, None, a list: no context manager),
+A `return` inside runs the exit after its value is computed (returns.py). Refused: a `break` or
+`continue` that leaves a `with` (the exit would run between it and its target), a context expression whose value the model keeps (an int, None, a list: no context manager),
 and `async with`.
 """
 
@@ -51,7 +51,10 @@ class WithLowering(TryLowering):
                 self.assign_target(target, entered)
             self.with_items(s, rest)
 
-        self.cleaned_up(s, "`with`", region, self.manager_exit(context))
+        def on_return() -> None:  # __exit__(None, None, None): it may raise; what it returns is not used
+            self.unknown(context, f"the `__exit__` of `{_code(context)}`")
+
+        self.cleaned_up(s, "`with`", region, self.manager_exit(context), on_return)
 
     def manager_exit(self, context: ast.expr) -> Callable[[bool, Callable[[], None]], None]:
         """The manager's `__exit__`: it may raise; with an exception, it may return true, which

@@ -16,8 +16,9 @@ which the `finally` body then raises again as it was, unless it leaves by `retur
 `finally` body, with a number that says which one it was, so that the copy's size does not grow with
 the places that may raise.
 
-Refused, not approximated: a `return`, `break` or `continue` that leaves a `try` with `finally` (the
-`finally` body would run between it and its target), a handler that reads the exception object
+A `return` inside runs the `finally` body after its value is computed (returns.py). Refused, not
+approximated: a `break` or `continue` that leaves a `try` with `finally` (the `finally` body would run
+between it and its target), a handler that reads the exception object
 (`except E as e: ... e ...`), a clause class that is not a name or a tuple of names, and a call inside
 the `try` to a function on a recursive cycle (its exceptions are exits of its own graph, which no handler
 or `finally` of the caller would see).
@@ -30,6 +31,7 @@ import builtins
 from collections.abc import Callable
 
 from solomonic.reason.frontends.python.opaque import is_builtin_exception
+from solomonic.reason.frontends.python.state import Cleanup
 from solomonic.reason.frontends.python.statements import StatementLowering
 from solomonic.reason.ir import BOOL, INT, Call, Event, compare, const
 
@@ -57,16 +59,18 @@ class TryLowering(StatementLowering):
             else:
                 self.body(s.body)
 
-        self.cleaned_up(s, "`finally`", region, lambda exceptional, resume: self.body(s.finalbody))
+        self.cleaned_up(s, "`finally`", region, lambda exceptional, resume: self.body(s.finalbody),
+                        lambda: self.body(s.finalbody))
 
     def cleaned_up(self, node: ast.stmt, what: str, region: Callable[[], None],
-                cleanup: Callable[[bool, Callable[[], None]], None]) -> None:
+                   cleanup: Callable[[bool, Callable[[], None]], None], on_return: Callable[[], None]) -> None:
         """Lower `region` so that `cleanup` runs on the ways out of it: where it falls through, and where
         an exception leaves it. Every exception goes to one copy of the cleanup with a number that says
         which one it was, then is raised again as it was, where the cleanup falls through (one that
         leaves by return, break or continue drops it). `cleanup(exceptional, resume)` lowers the cleanup
         at the current point; on the exceptional way it may call `resume()` to go on after the statement
-        instead (a context manager that suppresses the exception)."""
+        instead (a context manager that suppresses the exception). `on_return` lowers what a `return`
+        inside the region runs before it leaves (returns.py)."""
         outer = self.b.on_raise
         raised: list[Event] = []
         which = self.b.temp("raised", INT)
@@ -85,10 +89,13 @@ class TryLowering(StatementLowering):
         before = set(self.frame.assigned)
         snapshot = self.b.snapshot()
         self.b.on_raise = numbered
+        frame = self.frame
+        frame.cleanups.append(Cleanup(on_return, outer))
         try:
             region()
         finally:
             self.b.on_raise = outer
+            frame.cleanups.pop()
         calls = [e.stmt.callee for e in self.b.cfg.edges[snapshot[0]:] if isinstance(e.stmt, Call)]
         if calls:
             raise self.unsupported(f"a call of `{calls[0]}` (recursive) inside {what}: its exceptions do not pass "
@@ -223,10 +230,11 @@ _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
 def leaves(parts: list[ast.stmt]) -> ast.stmt | None:
-    """A `return`, or a `break` or `continue` of a loop outside them, in the statements `parts` (of a
-    `try` with `finally`, not the `finally` body, which may leave as it likes; of a `with`)."""
+    """A `break` or `continue` of a loop outside them, in the statements `parts` (of a `try` with
+    `finally`, not the `finally` body, which may leave as it likes; of a `with`). A `return` runs the
+    cleanups on its way (returns.py)."""
     def find(node: ast.AST, in_loop: bool) -> ast.stmt | None:
-        if isinstance(node, ast.Return) or (isinstance(node, (ast.Break, ast.Continue)) and not in_loop):
+        if isinstance(node, (ast.Break, ast.Continue)) and not in_loop:
             return node
         if isinstance(node, _SCOPES):
             return None
@@ -240,4 +248,4 @@ def leaves(parts: list[ast.stmt]) -> ast.stmt | None:
 
 
 def jump_keyword(node: ast.stmt) -> str:
-    return "return" if isinstance(node, ast.Return) else "break" if isinstance(node, ast.Break) else "continue"
+    return "break" if isinstance(node, ast.Break) else "continue"

@@ -31,6 +31,7 @@ import ast
 from solomonic.reason.frontends.python.calls import CallLowering
 from solomonic.reason.frontends.python.module import makes_list
 from solomonic.reason.frontends.python.state import ELEMENTS, ListRef, PyValue, _code, raises
+from solomonic.reason.frontends.python.tuples import is_fixed_sequence
 from solomonic.reason.ir import (
     BOOL,
     FALSE,
@@ -392,7 +393,7 @@ class ListLowering(CallLowering):
                 self.is_builtin("enumerate") and 1 <= len(it.args) <= 2 and not it.keywords:
             counted, it = it, it.args[0]
         elif (isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range") or \
-                self.is_reversed_range(it):
+                self.is_reversed_range(it) or is_fixed_sequence(it):
             super().for_statement(s)
             return
         elif isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "reversed" and \

@@ -36,7 +36,6 @@ from __future__ import annotations
 import ast
 
 from solomonic.reason.frontends.nesting import too_deep
-from solomonic.reason.frontends.python.generators import GeneratorLowering
 from solomonic.reason.frontends.python.module import (
     PythonModule,
     last_line,
@@ -45,6 +44,7 @@ from solomonic.reason.frontends.python.module import (
     returns_value,
 )
 from solomonic.reason.frontends.python.parameters import LIST, OPTIONAL, parameter_kinds
+from solomonic.reason.frontends.python.returns import ReturnLowering
 from solomonic.reason.frontends.python.state import ELEMENTS, UNKNOWN, Frame, ListRef, PyValue
 from solomonic.reason.ir import (
     BOOL,
@@ -149,7 +149,7 @@ def _definition(module: PythonModule, name: str) -> tuple[ast.FunctionDef, str |
     return fn, receiver
 
 
-class _Lowering(GeneratorLowering):
+class _Lowering(ReturnLowering):
     """The lowering of the entry function: its parameters, its body, and how it ends."""
 
     entry_name = ""

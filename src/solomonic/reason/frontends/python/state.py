@@ -9,6 +9,7 @@ statements.py, calls.py), and lower.py puts them together for one function.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from solomonic.reason.frontends.cfg import Builder, Loop
@@ -71,6 +72,16 @@ class PyValue:
 
 
 @dataclass
+class Cleanup:
+    """What a `return` that leaves a `try` with `finally` or a `with` runs on its way out (handlers.py):
+    `lower` lays it out at the current point, where exceptions go to `outer`, the hook outside the
+    statement."""
+
+    lower: Callable[[], None]
+    outer: Callable[[Event], int] | None
+
+
+@dataclass
 class Frame:
     """One function being lowered (the entry function, or a call being inlined)."""
 
@@ -88,6 +99,7 @@ class Frame:
     list_result: ListRef | None = None  # an inlined function's returned list (lists.py)
     plain_result: bool = False  # an inlined function returns something other than a list somewhere
     lists: dict[str, ListRef] = field(default_factory=dict)  # its names bound to lists (lists.py)
+    cleanups: list[Cleanup] = field(default_factory=list)  # of the statements around this point, outermost first
 
 
 class LoweringState:

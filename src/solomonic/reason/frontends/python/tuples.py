@@ -1,5 +1,7 @@
 """Python tuples where they are taken apart at once: `q, r = divmod(a, b)`, `a, b = b, a % b`,
-`lo, hi = bounds(xs)` (a function of the module that returns tuples), `divmod(a, b)[0]`.
+`lo, hi = bounds(xs)` (a function of the module that returns tuples), `divmod(a, b)[0]`, and
+`for x in (a, b, c)`: the elements evaluated once, before the loop, then taken in order (so are a
+string constant's characters, values of unknown type, and a bytes constant's, ints).
 
 A tuple is never a value of the IR: it is the list of its elements' values, built where the tuple is
 made and consumed where it is unpacked or indexed. A tuple used otherwise (stored whole, compared,
@@ -15,11 +17,52 @@ import ast
 from solomonic.reason.frontends.python.contexts import WithLowering
 from solomonic.reason.frontends.python.module import own_nodes
 from solomonic.reason.frontends.python.state import PyValue, _code, raises
-from solomonic.reason.ir import BOOL, FALSE, INT, arith, cast, compare, const
+from solomonic.reason.ir import BOOL, FALSE, INT, Expr, Var, arith, cast, compare, const, ite
 
 
 class TupleLowering(WithLowering):
-    """Tuple-valued expressions as lists of element values; `divmod`; constant subscripts of tuples."""
+    """Tuple-valued expressions as lists of element values; `divmod`; constant subscripts of tuples;
+    loops over tuple displays and string and bytes constants."""
+
+    def for_statement(self, s: ast.For) -> None:
+        if not (is_fixed_sequence(s.iter) and isinstance(s.target, ast.Name)):
+            super().for_statement(s)
+            return
+        it, line, target = s.iter, s.lineno, s.target
+        if isinstance(it, ast.Constant):
+            # a str's characters are strs (values of unknown type); a bytes constant's items are ints
+            text = it.value
+            assert isinstance(text, (str, bytes))  # is_fixed_sequence says so
+            values = [PyValue(const(b, INT)) for b in text] if isinstance(text, bytes) else None
+            count = len(text)
+        else:
+            values = self.tuple_values(it)
+            assert values is not None  # a display without starred elements
+            count = len(values)
+        # ints and bools are kept; with an element of another kind, each is a value of unknown type
+        exact = values is not None and all(not v.opaque and v.none == FALSE for v in values)
+        held: list[Var] = []
+        kept = values if exact and values is not None else []
+        kind = BOOL if kept and all(v.expr.type == BOOL for v in kept) else INT  # bools among ints as 0/1
+        for v in kept:
+            temp = self.b.temp("item", kind)
+            self.b.assign(temp, cast(v.expr, kind), line)
+            held.append(temp)
+        k = self.b.temp("at", INT)
+        self.b.assign(k, const(0, INT), line)
+
+        def advance() -> None:
+            if exact:
+                item: Expr = held[-1] if held else const(0, INT)  # (no element: the body never runs)
+                for j in reversed(range(len(held) - 1)):
+                    item = ite(compare("eq", k, const(j, INT)), held[j], item)
+                self.store(target.id, PyValue(item), target)
+            else:
+                self.store(target.id, self.fresh_opaque(target), target)
+            self.b.assign(k, arith("add", k, const(1, INT)), line)
+
+        head = self.b.location(line)
+        self.loop(s, head, lambda: compare("lt", k, const(count, INT)), advance)
 
     def tuple_values(self, node: ast.expr) -> list[PyValue] | None:
         """The elements of the tuple node makes, evaluated in Python's order; None where node is not an
@@ -144,3 +187,11 @@ def _arity(value: ast.expr | None, is_divmod) -> int | None:
         body, orelse = _arity(value.body, is_divmod), _arity(value.orelse, is_divmod)
         return body if body == orelse else None
     return None
+
+
+def is_fixed_sequence(node: ast.expr) -> bool:
+    """A tuple display without starred elements, or a str or bytes constant: what a `for` takes in
+    order, with a length known where the loop starts."""
+    if isinstance(node, ast.Tuple):
+        return not any(isinstance(e, ast.Starred) for e in node.elts)
+    return isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes))
