@@ -74,29 +74,27 @@ class BMojoForCausalLM(BMojoPreTrainedModel, GenerationMixin):
                 attention_mask: torch.Tensor | None = None, labels: torch.LongTensor | None = None,
                 use_cache: bool | None = None, output_attentions: bool | None = None,
                 output_hidden_states: bool | None = None, return_dict: bool | None = None,
-                **unused) -> CausalLMOutputWithPast | tuple:
+                ) -> CausalLMOutputWithPast | tuple:
         """input_ids (B, T) -> logits (B, T, vocab). Without a cache (or with an empty one) the tokens are a
         prompt, read in parallel; after a cache they continue it, read one by one, and the cache is updated in
         place. With `use_cache` the cache comes back in the output. `labels` (B, T), usually the inputs, give
         the mean next-token loss over positions not labelled -100, plus the memory's auxiliary loss (the
-        innovation predictor's, as `solomonic train` adds it)."""
+        innovation predictor's, as `solomonic train` adds it); a prompt read for a loss makes no cache."""
         if attention_mask is not None and not bool(attention_mask.all()):
             raise ValueError("B'MOJO models read every position (no attention mask reaches the SSM or the "
                              "memory): pass unpadded sequences of one length, or one sequence at a time")
         if output_attentions or output_hidden_states:
             raise ValueError("B'MOJO models do not return attention weights or per-layer hidden states")
-        continuing = cache is not None and cache.native is not None
+        native = cache.native if cache is not None else None
         aux = None
-        if continuing:
-            assert cache is not None and cache.native is not None
-            logits = torch.stack([self.model.step(token, cache.native)[0] for token in input_ids.unbind(1)], dim=1)
+        if native is not None:
+            logits = torch.stack([self.model.step(token, native)[0] for token in input_ids.unbind(1)], dim=1)
         elif labels is not None:
             out = self.model(input_ids, return_aux=True)
             logits, aux = out.logits, out.aux_loss
         elif use_cache:
-            logits, native = self.model.prefill(input_ids)
             cache = cache if cache is not None else BMojoCache()
-            cache.native = native
+            logits, cache.native = self.model.prefill(input_ids)
         else:
             logits = self.model(input_ids)
         loss = None
