@@ -78,3 +78,20 @@ def test_every_pair_compares_as_derived_by_hand(capsys, pair):
             assert answer[key]["disposition"] in ("accepted", "exits-network")
             assert all(flow[field] == wanted[field] for field in ("protocol", "dst_port") if field in wanted)
             assert (other["disposition"], other["blocked_by"]) == (wanted["other"], wanted["blocked_by"])
+
+
+def test_the_architectures_are_what_their_writer_writes(tmp_path):
+    """The committed snapshots and questions of architectures/ are the writer's output, not edited apart
+    from the answers stated in its modules."""
+    import filecmp
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, str(CORPUS / "architectures" / "write.py"), "--into", str(tmp_path)],
+                   check=True, capture_output=True)
+    written = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    assert written and Path("questions-architectures.json") in written
+    assert [str(p) for p in written if not filecmp.cmp(tmp_path / p, CORPUS / p, shallow=False)] == []
+    folders = {p.parts[0] for p in written if len(p.parts) > 1}
+    committed = {p.relative_to(CORPUS) for folder in folders for p in (CORPUS / folder).rglob("*") if p.is_file()}
+    assert committed == {p for p in written if len(p.parts) > 1}

@@ -1,14 +1,16 @@
 """Write the architectures' snapshots into benchmarks/network, their questions into
 benchmarks/network/questions-architectures.json, and their README tables into this folder's README.md:
 
-    python benchmarks/network/architectures/write.py
+    python benchmarks/network/architectures/write.py [--into DIR]
 
 Each snapshot folder is replaced; the hand-written snapshots beside them are left alone. The answers are the
-ones written in the architecture modules, derived by hand; this script never runs the engine.
+ones written in the architecture modules, derived by hand; this script never runs the engine. `--into DIR`
+writes the snapshots and questions there instead (tests/network compare it with what is committed).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 import sys
@@ -29,20 +31,24 @@ ALL: list[Architecture] = [*edge.ARCHITECTURES, *misconfig.ARCHITECTURES, *tiers
                            *services.ARCHITECTURES, *routes.ARCHITECTURES, *hybrid.ARCHITECTURES, *transit.ARCHITECTURES]
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description="Write the architectures' snapshots and questions.")
+    parser.add_argument("--into", type=Path, default=CORPUS, help="where (default: benchmarks/network)")
+    into = parser.parse_args(argv).into
     names = [architecture.name for architecture in ALL]
     if len(set(names)) != len(names):
         print(f"write.py: two architectures share a name: {names}", file=sys.stderr)
         return 2
     questions = []
     for architecture in ALL:
-        folder = CORPUS / architecture.name
+        folder = into / architecture.name
         if folder.exists():
             shutil.rmtree(folder)
         architecture.write(folder)
         questions += [{"snapshot": architecture.name, **question} for question in architecture.questions]
-    (CORPUS / "questions-architectures.json").write_text(json.dumps(questions, indent=1) + "\n")
-    (HERE / "README.md").write_text(readme())
+    (into / "questions-architectures.json").write_text(json.dumps(questions, indent=1) + "\n")
+    if into == CORPUS:
+        (HERE / "README.md").write_text(readme())
     print(f"{len(ALL)} snapshots, {len(questions)} questions", file=sys.stderr)
     return 0
 
@@ -69,4 +75,4 @@ def readme() -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
