@@ -33,9 +33,16 @@ import os
 import resource
 import signal
 import subprocess
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+
+# Imported here, in the process that forks the analyses, not in each of them: pyseccomp looks for
+# libseccomp with `ldconfig -p`, a process that each analysis child, large with Z3, would start again.
+try:
+    import pyseccomp as seccomp
+    _SECCOMP_MISSING = ""
+except (ImportError, RuntimeError) as missing:  # pyseccomp raises RuntimeError without libseccomp
+    seccomp, _SECCOMP_MISSING = None, str(missing)
 
 MINIMAL_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8"}
 # Checked once per process: a user namespace of its own with a network namespace inside it.
@@ -80,14 +87,14 @@ def refusal() -> str | None:
     return _refusal
 
 
-@functools.cache
 def isolation() -> str:
     """How replays are isolated on this machine, in words for the answers: from the network, and from
-    starting processes."""
+    starting processes (as the last replay found it: a kernel that refuses the filter is known once a
+    replay tried to install it)."""
     network = "no network (own network namespace)" if _network_namespaces() else \
         "network reachable (user namespaces are not available here)"
-    processes = "no new processes (seccomp)" if _process_filter() is not None else \
-        f"processes not limited ({_seccomp_problem()})"
+    problem = _seccomp_problem()
+    processes = "no new processes (seccomp)" if problem is None else f"processes not limited ({problem})"
     return f"{network}, {processes}"
 
 
@@ -100,20 +107,22 @@ def _network_namespaces() -> bool:
     return done.returncode == 0
 
 
-@functools.cache
+_filter_refused: str | None = None  # why the kernel refused the process filter, once a replay found it
+
+
 def _seccomp_problem() -> str | None:
-    """Why no process filter can be installed here, or None where it can and a fork under it fails."""
+    """Why no process filter can be installed here, or None where it can. Not probed by a process of
+    its own: every analysis process that replays would pay for it, and a filter the kernel takes is
+    enforced (the tests show a fork under it refused); `run` finds out if the kernel refuses it."""
+    if _filter_refused is not None:
+        return _filter_refused
+    if seccomp is None:
+        return f"seccomp is not available here: {_SECCOMP_MISSING}"
     try:
-        load = _build_process_filter()
-    except (ImportError, RuntimeError, OSError) as err:  # pyseccomp raises RuntimeError without libseccomp
-        return f"seccomp is not available here: {err}"
-    probe = "import os\ntry:\n    os.fork()\nexcept PermissionError:\n    raise SystemExit(7)"
-    try:
-        done = subprocess.run([sys.executable, "-I", "-S", "-c", probe], capture_output=True, timeout=30,
-                              env=MINIMAL_ENV, preexec_fn=load)
-    except (OSError, subprocess.SubprocessError) as err:  # the kernel refused the filter
-        return f"the seccomp filter cannot be installed here: {err}"
-    return None if done.returncode == 7 else "a fork under the seccomp filter was not refused here"
+        _build_process_filter()
+    except OSError as err:  # libseccomp does not know this machine's system calls
+        return f"the seccomp filter cannot be built here: {err}"
+    return None
 
 
 def _process_filter() -> Callable[[], None] | None:
@@ -128,8 +137,7 @@ def _build_process_filter() -> Callable[[], None]:
     the C library falls back to clone). Built once here; its `load`, called in each child between fork
     and exec, also sets no_new_privs (libseccomp's default), which no replay needs to lack. The 32-bit
     system-call tables of the machine are filtered too: an ILP32 replay is a 32-bit process."""
-    import pyseccomp as seccomp
-
+    assert seccomp is not None, "_seccomp_problem() says why there is no filter"
     arch = seccomp.Arch
     companions = {arch.X86_64: (arch.X86, arch.X32), arch.AARCH64: (arch.ARM,)}  # 32-bit builds, x32
     refused = seccomp.ERRNO(errno.EPERM)
@@ -145,13 +153,21 @@ def _build_process_filter() -> Callable[[], None]:
 
 def run(argv: Sequence[str], workdir: str, limits: Limits, timeout_s: float,
         env: Mapping[str, str] | None = None) -> Outcome:
-    """Run argv in workdir under `limits`, without the caller's environment or (where possible) the
-    network; kill its whole session after timeout_s seconds."""
+    """Run argv in workdir under `limits`, without the caller's environment, the network or the right
+    to start processes (where the machine allows); kill its whole session after timeout_s seconds."""
+    global _filter_refused
     command = [*_NETNS_PREFIX, *argv] if _network_namespaces() else list(argv)
-    process = subprocess.Popen(command, cwd=workdir, env={**MINIMAL_ENV, **(env or {})},
-                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               start_new_session=True,
-                               preexec_fn=functools.partial(_confine, limits, _process_filter()))
+    process_filter = _process_filter()
+    try:
+        process = subprocess.Popen(command, cwd=workdir, env={**MINIMAL_ENV, **(env or {})},
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   start_new_session=True,
+                                   preexec_fn=functools.partial(_confine, limits, process_filter))
+    except subprocess.SubprocessError as err:  # in the child before exec: only loading the filter can fail there
+        if process_filter is None:
+            raise
+        _filter_refused = f"the kernel refused the seccomp filter: {err}"
+        return run(argv, workdir, limits, timeout_s, env)
     try:
         stdout, stderr = process.communicate(timeout=timeout_s)
     except subprocess.TimeoutExpired:
