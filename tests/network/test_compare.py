@@ -132,3 +132,15 @@ def test_a_destination_missing_from_one_snapshot_is_bad_input(tmp_path):
         compare(load(NAT), new, None, "i-0web")
     result = compare(load(NAT), new, None, None)  # without --to: compared where both have it, and said
     assert result.verdict == "equivalent" and any("i-0web" in warning for warning in result.warnings)
+
+
+def test_compare_from_a_gateway_or_a_subnet():
+    """What enters through the internet gateway, and what the app subnet's hosts send, compared as reachable
+    asks them: the widened SSH rule and the dropped NAT route are found from there too."""
+    old = build.load(str(NAT))
+    widened = compare(old, build.load(str(CORPUS / "pairs" / "ssh-widened")), "igw-0shop", "i-0web")
+    assert widened.verdict == "b-delivers-more" and widened.b_not_a.delivered.hops[0] == "igw-0shop"
+    assert widened.b_not_a.elsewhere.blocked_by == "sg-0web"
+    dropped = compare(old, build.load(str(CORPUS / "pairs" / "nat-route-dropped")), "subnet-0app", "93.184.216.0/24")
+    assert dropped.verdict == "a-delivers-more" and dropped.a_not_b.delivered.hops[0] == "i-0app"
+    assert (dropped.a_not_b.elsewhere.disposition, dropped.a_not_b.elsewhere.blocked_by) == ("no-route", "rtb-0app")

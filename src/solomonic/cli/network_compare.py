@@ -49,7 +49,8 @@ def add_parser(questions: argparse._SubParsersAction) -> None:
     compare.add_argument("old", metavar="OLD", help="the snapshot before (A)")
     compare.add_argument("new", metavar="NEW", help="the snapshot after (B)")
     compare.add_argument("--from", dest="source", metavar="NODE",
-                         help="an instance, a network interface or internet (default: internet)")
+                         help="an instance, a network interface, a subnet (each host in it), a gateway packets "
+                              "enter through (igw-..., vgw-...) or internet (default: internet)")
     compare.add_argument("--to", dest="destination", metavar="NODE|IP|CIDR",
                          help="an instance, a network interface, a subnet, an address or a CIDR (default: every "
                               "instance and bare interface of both)")

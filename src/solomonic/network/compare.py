@@ -34,7 +34,8 @@ from solomonic.errors import UserError
 from solomonic.network.encode import Packet
 from solomonic.network.model import INTERNET, Flow, Interface, Snapshot
 from solomonic.network.paths import Goal, Path, Walk
-from solomonic.network.reachable import Question, confirmed, constraints, flow, goal, sources, typical
+from solomonic.network.reachable import Question, confirmed, constraints, flow, goal, typical
+from solomonic.network.reachable import senders as reachable_senders
 from solomonic.network.result import Trace
 from solomonic.network.trace import trace
 
@@ -43,10 +44,11 @@ VERDICTS = ("equivalent", "a-delivers-more", "b-delivers-more", "both-deliver-mo
 
 @dataclass(frozen=True)
 class Side:
-    """One snapshot's view of the question: its sending interface (None: the internet) and destination."""
+    """One snapshot's view of the question: its sending interface (None: the internet; a gateway's id: what
+    enters through it) and destination."""
 
     snapshot: Snapshot
-    source: Interface | None
+    source: Interface | str | None
     goal: Goal
 
 
@@ -110,6 +112,13 @@ def compare(old: Snapshot, new: Snapshot, source: str | None, destination: str |
     return result
 
 
+def _key(sender: Interface | str | None) -> str:
+    """What names a sender in both snapshots: its interface id, the gateway's id, or internet."""
+    if sender is None:
+        return INTERNET
+    return sender if isinstance(sender, str) else sender.id
+
+
 def _sides(old: Snapshot, new: Snapshot, source: str, destination: str | None, src_ip: IPv4Address | None,
            warnings: list[str]) -> Iterator[tuple[Side, Side]]:
     """The (A, B) pairs to compare: each sending interface and destination the two snapshots share."""
@@ -123,7 +132,7 @@ def _sides(old: Snapshot, new: Snapshot, source: str, destination: str | None, s
     senders = {}
     for name, snapshot in (("OLD", old), ("NEW", new)):
         try:
-            senders[name] = {s.id if s else INTERNET: s for s in sources(snapshot, source, src_ip)}
+            senders[name] = {_key(s): s for s in reachable_senders(snapshot, source, src_ip)}
         except UserError as error:
             raise UserError(f"{name}: {error}") from None
     common = [key for key in senders["OLD"] if key in senders["NEW"]]
