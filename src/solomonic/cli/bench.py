@@ -86,13 +86,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     policy.set_defaults(run=run_policy)
     network = bench_sub.add_parser(
         "network", help="the network engine: the hand-derived corpus, and time against size",
-        description="Asks every question of benchmarks/network/questions.json as a whole `solomonic network`\n"
-                    "call and compares it with the answer derived by hand, replaying each witness with `trace`;\n"
-                    "then times load, reachable and exposure on generated snapshots of growing size against\n"
-                    "issue 31's targets. Writes JSON, a plot and a table in docs/benchmarks.md.",
+        description="Asks every question of the corpus's questions*.json files (32 snapshots in\n"
+                    "benchmarks/network) as a whole `solomonic network` call, compares it with the answer\n"
+                    "derived by hand and replays each witness with `trace`; then times load, reachable and\n"
+                    "exposure on generated snapshots of growing size against issue 31's targets. Writes JSON, a plot and a table in docs/benchmarks.md.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     network.add_argument("corpus", nargs="?", default="benchmarks/network", metavar="DIR",
-                         help="the corpus, with its questions.json (default: benchmarks/network)")
+                         help="the corpus: snapshot folders and questions*.json files (default: benchmarks/network)")
     network.add_argument("--sizes", nargs="+", type=int, default=[1000, 2500, 5000, 10000], metavar="N",
                          help="interfaces per generated snapshot (default: 1000 2500 5000 10000)")
     network.add_argument("--mutants", type=int, default=2, metavar="N",
