@@ -89,7 +89,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description="Asks every question of the corpus's questions*.json files (32 snapshots in\n"
                     "benchmarks/network) as a whole `solomonic network` call, compares it with the answer\n"
                     "derived by hand and replays each witness with `trace`; then times load, reachable and\n"
-                    "exposure on generated snapshots of growing size against issue 31's targets. Writes JSON, a plot and a table in docs/benchmarks.md.",
+                    "exposure on generated snapshots of growing size against issue 31's targets.\n"
+                    "Writes JSON, a plot and a table in docs/benchmarks.md.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     network.add_argument("corpus", nargs="?", default="benchmarks/network", metavar="DIR",
                          help="the corpus: snapshot folders and questions*.json files (default: benchmarks/network)")
