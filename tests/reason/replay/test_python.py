@@ -127,10 +127,10 @@ def test_call_arguments_pass_none_where_an_optional_parameters_flag_is_true():
     assert call_arguments(function, values) == [1, None, 7]
 
 
-def test_code_that_swallows_the_replays_interruptions_does_not_change_its_report(tmp_path):
-    """The time limit and a repeated state interrupt the run with exceptions of the replay's own, which
-    a bare `except:` or a context manager's `__exit__` returning true may catch: the run then returns,
-    but only because it was interrupted; it is reported as interrupted (still running, repeated)."""
+def test_code_that_swallows_the_replays_clock_does_not_change_its_report(tmp_path):
+    """The time limit interrupts the run with an exception of the replay's own, which a bare `except:`
+    or a context manager's `__exit__` returning true may catch: the run then returns, but only because
+    it was interrupted; it is reported as still running."""
     path = module(tmp_path, """
         class Quiet:
             def __enter__(self):
@@ -155,5 +155,26 @@ def test_code_that_swallows_the_replays_interruptions_does_not_change_its_report
     """)
     grown = replay(path, "grows", [1], "returns-true", timeout_s=1.0)
     assert not grown.confirmed and "still running after 1 s" in grown.observed
-    repeated = replay(path, "repeats", [1], "terminates", timeout_s=10.0)
+    caught = replay(path, "repeats", [1], "terminates", timeout_s=1.0)
+    assert caught.confirmed and "still running after 1 s" in caught.observed
+
+
+def test_a_state_inside_a_for_with_or_try_proves_nothing(tmp_path):
+    """Inside a `for` the loop's iterator is state the locals do not show (so are a `with`'s exit and an
+    exception being handled): the same locals twice there is no proof, and a run that ends is not taken
+    for one that repeats."""
+    path = module(tmp_path, """
+        def f():
+            for i in (0, 0, 0):
+                j = 1
+            return 5
+
+        def g():
+            k = 0
+            while True:
+                k = 0
+    """)
+    ended = replay(path, "f", [], "terminates", timeout_s=5.0)
+    assert not ended.confirmed and ended.observed == "returned 5"
+    repeated = replay(path, "g", [], "terminates", timeout_s=10.0)
     assert repeated.confirmed and "came back to a state it was in" in repeated.observed

@@ -23,7 +23,7 @@ from solomonic.reason.replay import sandbox
 # watch for a repeated state (a question of termination). The import and the call have a clock each, so
 # module-level code that never ends is a failed import, never a call still running.
 _RUNNER = r"""
-import dis, importlib.util, json, signal, sys, types
+import ast, dis, importlib.util, json, signal, sys, types
 path, origin, name, args, out, import_seconds, seconds, watch = sys.argv[1:9]
 sys.path.append(origin)
 lines = []
@@ -31,16 +31,21 @@ report = {"lines": lines}
 # A run proves itself non-terminating when it comes back to a state it was in: the same instruction in
 # every frame of the module on the stack, with the same values of every local. That is the whole state,
 # so the run repeats for ever, where (checked below) nothing else can change: no frame of other code in
-# between, every local an immutable int, bool, None, str or tuple of them, and no code of the module
-# that writes a global, an attribute or an item, or imports.
+# between, every local an immutable int, bool, None, str or tuple of them, no code of the module
+# that writes a global, an attribute or an item, or imports, and no frame at a line inside a `for`, `with`
+# or `try` statement, where the value stack may hold more (a loop's iterator, a manager's exit, an
+# exception being handled): `for i in (0, 0, 0): j = 1` shows the same locals twice and still ends.
+HIDDEN = (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Try) + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
+hidden_lines = set()
 WRITES = {"STORE_GLOBAL", "DELETE_GLOBAL", "STORE_ATTR", "DELETE_ATTR", "STORE_SUBSCR", "DELETE_SUBSCR",
           "IMPORT_NAME", "IMPORT_FROM"}
 SIMPLE = (int, bool, str, type(None))
 seen, entry, activations = set(), None, {}
-# What interrupted the run, once the replay has (its time limit, or a repeated state): code under test
-# may catch what the replay raises (a bare `except:`, `except BaseException`, a context manager's
-# __exit__ that returns true) and go on, so how the run went on after that is not how it would have gone.
-interrupted = None
+# Whether the clock has rung: code under test may catch the Alarm it raises (a bare `except:`, `except
+# BaseException`, a context manager's __exit__ that returns true) and go on, so how the run went on after
+# that is not how it would have gone. (Repeated cannot be caught so: it is raised only where no frame is
+# inside a `try` or `with`.)
+rang = False
 def writes(code):
     return any(i.opname in WRITES for i in dis.get_instructions(code)) or \
         any(writes(c) for c in code.co_consts if isinstance(c, types.CodeType))
@@ -49,7 +54,8 @@ def simple(v):
 def state(frame):
     frames = []
     while frame is not None and frame is not entry.f_back:
-        if frame.f_code.co_filename != path or not all(simple(v) for v in frame.f_locals.values()):
+        if frame.f_code.co_filename != path or frame.f_lineno in hidden_lines or \
+                not all(simple(v) for v in frame.f_locals.values()):
             return None
         frames.append((frame.f_code, frame.f_lasti, tuple(sorted(frame.f_locals.items()))))
         frame = frame.f_back
@@ -83,7 +89,7 @@ def repeated_call(frame):
         outer = outer.f_back
     return None
 def tracer(frame, event, arg):
-    global entry, interrupted
+    global entry
     if frame.f_code.co_filename != path:
         return None
     if entry is None:
@@ -95,7 +101,6 @@ def tracer(frame, event, arg):
         if depth is not None:
             report["repeated_call"] = {"function": frame.f_code.co_qualname, "depth": depth,
                                        "arguments": {k: shown(v) for k, v in frame.f_locals.items()}}
-            interrupted = interrupted or "repeated"
             raise Repeated
     if event == "line":
         if len(lines) < 10000 and (not lines or lines[-1] != frame.f_lineno):
@@ -106,15 +111,14 @@ def tracer(frame, event, arg):
                 if now in seen:
                     report["repeated"] = {"line": frame.f_lineno, "locals": {k: shown(v) for k, v in
                                                                               frame.f_locals.items()}}
-                    interrupted = interrupted or "repeated"
                     raise Repeated
                 seen.add(now)
     return tracer
 class Alarm(BaseException):
     pass
 def ring(signum, frame):
-    global interrupted
-    interrupted = interrupted or "alarm"
+    global rang
+    rang = True
     raise Alarm
 signal.signal(signal.SIGALRM, ring)
 phase = "import"
@@ -124,13 +128,16 @@ try:
     signal.setitimer(signal.ITIMER_REAL, float(import_seconds))
     spec.loader.exec_module(module)
     signal.setitimer(signal.ITIMER_REAL, 0)
-    if interrupted:
+    if rang:
         raise Alarm
     function = module
     for part in name.split("."):
         function = getattr(function, part)
     with open(path, "rb") as f:
-        watching = watch == "1" and not writes(compile(f.read(), path, "exec"))
+        source = f.read()
+    watching = watch == "1" and not writes(compile(source, path, "exec"))
+    hidden_lines = {line for node in ast.walk(ast.parse(source)) if isinstance(node, HIDDEN)
+                    for line in range(node.lineno, (node.end_lineno or node.lineno) + 1)}
     with open(args) as f:
         arguments = json.load(f)
     phase = "call"
@@ -141,15 +148,15 @@ try:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         sys.settrace(None)
-    if interrupted:
-        raise Alarm if interrupted == "alarm" else Repeated
+    if rang:
+        raise Alarm
     phase = "result"
     report.update(outcome="returned", value=shown(value), truthy=bool(value))
 except BaseException as exc:
     sys.settrace(None)
     signal.setitimer(signal.ITIMER_REAL, 0)
-    if interrupted and phase != "result":  # what the code did after the replay interrupted it does not count
-        exc = Alarm() if interrupted == "alarm" else Repeated()
+    if rang and phase != "result":  # what the code did after the clock rang does not count
+        exc = Alarm()
     tb, line = exc.__traceback__, 0
     while tb is not None:
         if tb.tb_frame.f_code.co_filename == path:
