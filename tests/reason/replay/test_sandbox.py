@@ -124,6 +124,22 @@ def test_a_32_bit_program_cannot_fork_either(tmp_path):
     assert ran.returncode == 0 and ran.stdout == b"0\n"
 
 
+def test_where_the_kernel_refuses_the_filter_the_run_goes_on_and_says_so(tmp_path, monkeypatch):
+    """The filter is not probed by a process of its own: the first replay finds out, in its child."""
+    def refused() -> None:
+        raise OSError(22, "Invalid argument")
+
+    if sandbox.seccomp is None:
+        pytest.skip(f"this machine: {sandbox.isolation()}")
+    monkeypatch.setattr(sandbox, "_filter_refused", None)
+    monkeypatch.setattr(sandbox, "_build_process_filter", lambda: refused)
+    assert sandbox.isolation().endswith("no new processes (seccomp)")  # not known before a run
+    ran = python("print('ran')", tmp_path)
+    assert ran.returncode == 0 and ran.stdout == b"ran\n"
+    assert sandbox.isolation().endswith("processes not limited (the kernel refused the seccomp filter: "
+                                        "Exception occurred in preexec_fn.)")
+
+
 def test_isolation_says_what_is_enforced():
     network, processes = sandbox.isolation().split(", ", 1)
     assert network in ("no network (own network namespace)",
