@@ -132,6 +132,9 @@ class ProofMemory:
         except sqlite3.DatabaseError:
             db.close()
             raise
+        except UnicodeDecodeError as err:  # a table or column name that is not text: the file is damaged
+            db.close()
+            raise sqlite3.DatabaseError(f"its layout is not readable text ({err.reason})") from None
         return db
 
     def _set_aside(self, why: str) -> None:
