@@ -1,4 +1,5 @@
-"""`solomonic bmojo export-hf` / `import-hf`: training checkpoints to Hugging Face directories and back."""
+"""`solomonic bmojo export-hf` / `import-hf`: training checkpoints to Hugging Face directories and back, with the
+byte-level tokenizer where the model reads bytes."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ pytest.importorskip("transformers")
 
 import torch
 from safetensors.torch import load_file, save_file
+from transformers import AutoTokenizer, pipeline
 
-from solomonic.bmojo import BMojoLM
+from solomonic.bmojo import BMojoConfig, BMojoLM, ByteTokenizer
 from solomonic.cli import main
 from solomonic.hf import BMojoForCausalLM
 
@@ -43,6 +45,7 @@ def test_round_trip_keeps_weights_and_configuration(solomonic, trained, tmp_path
     assert status == 0, err
     assert {"config.json", "model.safetensors"} <= {p.name for p in (tmp_path / "hf").iterdir()}
     assert not (tmp_path / "hf" / "tokenizer.json").exists()  # that name is a `tokenizers` file to transformers
+    assert not (tmp_path / "hf" / "tokenizer_config.json").exists()  # MQAR's 8192 symbols are not bytes
     original = BMojoLM.from_pretrained(trained / "checkpoint")
     hf = BMojoForCausalLM.from_pretrained(tmp_path / "hf")
     assert hf.config.to_bmojo() == original.config
@@ -91,3 +94,17 @@ def test_weights_that_do_not_fit_are_refused_not_filled_in_at_random(solomonic, 
     (hf / "model.safetensors").write_bytes(b"not safetensors")
     status, err = solomonic("bmojo", "import-hf", hf, tmp_path / "keep")
     assert status == 2 and f"solomonic: error: {hf}" in err, err
+
+
+def test_a_byte_model_exports_its_tokenizer_and_generates_in_a_pipeline(solomonic, tmp_path):
+    torch.manual_seed(0)
+    native = BMojoLM(BMojoConfig.preset("mamba", d_model=32, n_layers=2, ssm_head_dim=16))
+    native.save_pretrained(tmp_path / "checkpoint")
+    assert solomonic("bmojo", "export-hf", tmp_path / "checkpoint", tmp_path / "hf")[0] == 0
+    tokenizer = AutoTokenizer.from_pretrained(tmp_path / "hf")
+    text = "déf f(x):\n\treturn 日本 </s>"
+    assert tokenizer(text)["input_ids"] == ByteTokenizer().encode(text)  # bytes, no special tokens added
+    assert tokenizer.decode(tokenizer(text)["input_ids"]) == text
+    generated = pipeline("text-generation", model=str(tmp_path / "hf"))("def ", max_new_tokens=12, do_sample=False)
+    expected = native.generate(torch.tensor(ByteTokenizer().encode("def ")), 12, temperature=0)
+    assert generated[0]["generated_text"] == ByteTokenizer().decode(expected.tolist())

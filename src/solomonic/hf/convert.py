@@ -4,8 +4,9 @@ A training checkpoint (BMojoLM.save_pretrained: model.safetensors with the nativ
 tokenizer.json) and a Hugging Face directory (BMojoForCausalLM.save_pretrained: the same tensors under the
 prefix `model.`, the resolved BMojoHFConfig, generation_config.json) hold the same model; converting copies the
 tensors and restates the configuration, so a round trip gives back the very weights and configuration. The
-byte-level tokenizer's tokenizer.json is not carried over: `transformers` reads that name as a `tokenizers`
-file. The ids are UTF-8 bytes (solomonic.bmojo.ByteTokenizer), which the README shows how to make.
+native tokenizer.json is not carried over (`transformers` reads that name as a `tokenizers` file); a model over
+the byte vocabulary gets BMojoByteTokenizer's tokenizer_config.json instead. A recall-task model's vocabulary is
+the task's symbols, not bytes, and gets no tokenizer.
 
 Both directions write atomically (solomonic.atomic): a failed or killed conversion leaves the destination as it
 was. The trainer state (optimizer, RNG) is not exported; an imported checkpoint is a model to generate from or
@@ -25,6 +26,7 @@ from solomonic.bmojo import BMojoLM, CheckpointError
 from solomonic.bmojo.model import CONFIG, WEIGHTS
 from solomonic.hf.configuration import BMojoHFConfig
 from solomonic.hf.modeling import BMojoForCausalLM
+from solomonic.hf.tokenization import BMojoByteTokenizer
 
 
 def training_checkpoint(path: Path) -> Path:
@@ -39,6 +41,9 @@ def export_hf(checkpoint: Path, destination: Path) -> BMojoForCausalLM:
     model = BMojoForCausalLM.from_native(native)
     with replacing_directory(destination) as staging:
         model.save_pretrained(staging)
+        tokenizer = BMojoByteTokenizer()
+        if model.config.vocab_size == tokenizer.vocab_size:
+            tokenizer.save_pretrained(staging)
     return model
 
 
