@@ -229,14 +229,32 @@ class Net:
             {"TransitGatewayAttachmentId": a, "State": "enabled"} for a in propagations]})
         return self
 
-    def load_balancer(self, name: str, kind: str, vpc: str, *listeners: tuple[str, int]) -> Net:
-        """An application (`app`) or network (`net`) load balancer and its (protocol, port) listeners; its
-        interfaces are added with `interface(..., description=f"ELB {kind}/{name}/1")`."""
-        arn = f"arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/{kind}/{name}/1"
+    def load_balancer(self, name: str, kind: str, vpc: str, *listeners: tuple, cross_zone: bool | None = None) -> Net:
+        """An application (`app`) or network (`net`) load balancer and its (protocol, port[, target group])
+        listeners, each forwarding by default to its target group (none: a fixed response); its interfaces
+        are added with `interface(..., description=f"ELB {kind}/{name}/1")`."""
+        arn = balancer_arn(kind, name)
         self.files["LoadBalancers"].append({"LoadBalancerArn": arn, "LoadBalancerName": name, "VpcId": vpc,
                                             "Type": {"app": "application", "net": "network"}[kind]})
         self.files["LoadBalancerListeners"].append({"LoadBalancerArn": arn, "Listeners": [
-            {"Protocol": protocol, "Port": port} for protocol, port in listeners]})
+            {"Protocol": protocol, "Port": port, "DefaultActions": [
+                {"Type": "forward", "TargetGroupArn": group_arn(group[0]), "Order": 1} if group else
+                {"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "503"}}]}
+            for protocol, port, *group in listeners]})
+        if cross_zone is not None:
+            self.files["LoadBalancerAttributes"].append({"LoadBalancerArn": arn, "Attributes": [
+                {"Key": "load_balancing.cross_zone.enabled", "Value": str(cross_zone).lower()}]})
+        return self
+
+    def target_group(self, name: str, protocol: str, port: int, balancer: str, *targets: str | tuple[str, str],
+                     kind: str = "instance") -> Net:
+        """A target group of `balancer` (its ARN) and its targets: ids, or (id, health state) pairs."""
+        self.files["TargetGroups"].append({"TargetGroupArn": group_arn(name), "TargetGroupName": name,
+                                           "Protocol": protocol, "Port": port, "TargetType": kind,
+                                           "LoadBalancerArns": [balancer]})
+        self.files["LoadBalancerTargetHealth"].append({"TargetGroupArn": group_arn(name), "TargetHealthDescriptions": [
+            {"Target": {"Id": target if isinstance(target, str) else target[0], "Port": port},
+             "TargetHealth": {"State": "healthy" if isinstance(target, str) else target[1]}} for target in targets]})
         return self
 
     def prefix_list(self, name: str, *cidrs: str) -> Net:
@@ -257,6 +275,14 @@ class Net:
         items = {key: [Item(value, f"{key}.json", f"/{key}/{index}") for index, value in enumerate(listed)]
                  for key, listed in self.files.items()}
         return build.build(Responses("memory", items, ()))
+
+
+def balancer_arn(kind: str, name: str) -> str:
+    return f"arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/{kind}/{name}/1"
+
+
+def group_arn(name: str) -> str:
+    return f"arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/{name}/1"
 
 
 def two_tier() -> Net:

@@ -12,7 +12,7 @@ from solomonic.cli import main
 from solomonic.network.exposure import exposure
 from solomonic.network.model import Flow
 from solomonic.network.trace import trace
-from tests.network.snapshots import entry, open_entries, rule, two_tier
+from tests.network.snapshots import balancer_arn, entry, open_entries, rule, tcp, two_tier
 from tests.network.test_properties import networks
 
 
@@ -98,13 +98,19 @@ def test_sarif_points_at_the_rule_that_admits_each_range(capsys, tmp_path):
         assert rule["FromPort"] <= port <= rule["ToPort"] and f"tcp/{port}" in result["message"]["text"]
 
 
-def test_a_public_load_balancer_leaves_the_exposure_partly_unknown():
-    """Where its listeners forward is not modelled: the targets behind it may be exposed, so the load
-    balancer's interface is reported unknown, never left out (a NAT gateway's, which accepts nothing, is)."""
-    net = two_tier().security_group("sg-alb", "vpc-1", ingress=(rule("tcp", 443, 443, "0.0.0.0/0"),))
-    net.load_balancer("web", "app", "vpc-1", ("HTTPS", 443))
+def test_a_public_load_balancer_is_exposed_where_a_target_accepts_what_its_listener_forwards():
+    """The ALB forwards 443 to i-app on 8080 (sg-app admits it from the balancer's group): exposed on 443;
+    its listener on 80 answers by a fixed response, which is not modelled: partly unknown, naming it. A NAT
+    gateway's interface, which accepts nothing, is left out."""
+    net = two_tier().security_group("sg-alb", "vpc-1", ingress=(rule("tcp", 80, 443, "0.0.0.0/0"),))
+    app = next(group for group in net.files["SecurityGroups"] if group["GroupId"] == "sg-app")
+    app["IpPermissions"].append(tcp(8080, groups=("sg-alb",)))
+    net.load_balancer("web", "app", "vpc-1", ("HTTPS", 443, "app"), ("HTTP", 80))
+    net.target_group("app", "HTTP", 8080, balancer_arn("app", "web"), "i-app")
     net.interface("eni-alb", "subnet-public", "vpc-1", "10.0.1.30", groups=("sg-alb",), public="203.0.113.30",
                   description="ELB app/web/1")
     findings = {f.interface.id: f for f in exposure(net.build())}
     assert set(findings) == {"eni-web", "eni-alb"}
-    assert not findings["eni-alb"].exposed and "load balancer" in findings["eni-alb"].unknown[0]
+    assert [(e.protocol, e.low, e.high) for e in findings["eni-alb"].exposed] == [(6, 443, 443)]
+    assert findings["eni-alb"].exposed[0].witness.hops[-1] == "i-app"
+    assert "fixed-response" in findings["eni-alb"].unknown[0]

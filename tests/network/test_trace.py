@@ -205,7 +205,7 @@ def test_a_load_balancer_refuses_what_no_listener_takes(tmp_path):
     net, alb = balanced()
     snapshot = net.load(tmp_path)
     heard = ask(snapshot, "i-app", "10.0.1.60", dst_port=443)
-    assert (heard.disposition, heard.hops[-1]) == ("unknown", alb) and "target groups" in heard.reason
+    assert (heard.disposition, heard.hops[-1]) == ("unknown", alb) and "fixed-response" in heard.reason
     unheard = ask(snapshot, "internet", "52.16.0.60", src_ip="198.51.100.7", dst_port=22)  # sg-web admits it
     assert (unheard.disposition, unheard.blocked_by, unheard.hops[-1]) == ("denied-in", alb, alb)
     refused = ask(snapshot, "i-app", "10.0.1.60", dst_port=22)  # sg-web admits 22 from 198.51.100.0/24 only

@@ -95,7 +95,8 @@ def run_trace(args: argparse.Namespace) -> int:
     sender, src_ip = packet.source(snapshot, args.source, args.src_ip)
     flow, assumptions = packet.flow(src_ip, args.destination, args.protocol, args.src_port, args.dst_port,
                                     args.icmp_type, args.icmp_code)
-    answer = replace(trace(snapshot, sender, flow), assumptions=assumptions)
+    traced = trace(snapshot, sender, flow)
+    answer = replace(traced, assumptions=(*assumptions, *traced.assumptions))
     if args.format == "json":
         print(json.dumps(answer.to_json(), indent=2))
     else:

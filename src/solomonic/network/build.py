@@ -104,6 +104,7 @@ def build(responses: Responses) -> Snapshot:
         transit_attachments=build_transit.attachments(responses),
         transit_route_tables=build_transit.route_tables(responses),
         load_balancers=build_balancers.load_balancers(responses),
+        target_groups=build_balancers.target_groups(responses),
         present=frozenset(responses.items))
     return replace(snapshot, warnings=(*responses.warnings, *skipped, *_dangling(snapshot)))
 

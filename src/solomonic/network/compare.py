@@ -34,7 +34,7 @@ from solomonic.errors import UserError
 from solomonic.network.encode import Packet
 from solomonic.network.model import INTERNET, Flow, Interface, Snapshot
 from solomonic.network.paths import Goal, Path, Walk
-from solomonic.network.reachable import Question, confirmed, constraints, flow, goal, typical
+from solomonic.network.reachable import Question, confirmed, constraints, flow, goal, nodes, typical
 from solomonic.network.reachable import senders as reachable_senders
 from solomonic.network.result import Trace
 from solomonic.network.trace import trace
@@ -211,8 +211,8 @@ def _direction(packet: Packet, deliverer: Side, other: Side, mine: Walked, their
 def _replayed(deliverer: Side, other: Side, packet_flow: Flow) -> Difference | None:
     """The difference, if `trace` delivers the packet in `deliverer` and gives it a decided other fate in
     `other`."""
-    delivered = trace(deliverer.snapshot, deliverer.source, packet_flow)
-    elsewhere = trace(other.snapshot, other.source, packet_flow)
+    delivered = trace(deliverer.snapshot, deliverer.source, packet_flow, nodes(deliverer.snapshot, deliverer.goal))
+    elsewhere = trace(other.snapshot, other.source, packet_flow, nodes(other.snapshot, other.goal))
     if (confirmed(deliverer.snapshot, deliverer.goal, delivered) and elsewhere.disposition != "unknown"
             and not confirmed(other.snapshot, other.goal, elsewhere)):
         return Difference(delivered, elsewhere)
@@ -224,7 +224,7 @@ def _why_undecided(model: z3.ModelRef, unknown: list[Path], deliverer: Side, oth
     for path in unknown:
         if z3.is_true(model.eval(z3.And([step.formula for step in path.steps]), model_completion=True)):
             return path.reason
-    shown = trace(deliverer.snapshot, deliverer.source, packet_flow)
-    there = trace(other.snapshot, other.source, packet_flow)
+    shown = trace(deliverer.snapshot, deliverer.source, packet_flow, nodes(deliverer.snapshot, deliverer.goal))
+    there = trace(other.snapshot, other.source, packet_flow, nodes(other.snapshot, other.goal))
     return (f"a packet the encoding delivers in one snapshot only is {shown.disposition} there and "
             f"{there.disposition} in the other in trace: not reported")

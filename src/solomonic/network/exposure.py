@@ -10,9 +10,9 @@ protocol) with such a bound only, so within one interval either every port is ad
 is: one z3 query per interval and path decides the interval, and adjacent exposed intervals merge into the
 ranges reported. Each interval's packet is replayed by `trace`; an interval is exposed only when `trace`
 delivers it to the interface, and a path through what the encoding does not model whose packet `trace` does
-not deliver leaves the interface's exposure partly unknown, saying why: so does a load balancer's interface
-the internet reaches, since where its listeners forward is not modelled (the targets behind it may be
-exposed; a silent answer would say they are not).
+not deliver leaves the interface's exposure partly unknown, saying why. A load balancer's interface is
+exposed on what its listeners take and forward to a target that accepts it (listener ports are bounds
+too); its targets, private, are reached through it and not listed apart.
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def _finding(snapshot: Snapshot, packet: Packet, classes: list[Class], interface
             solver.add(_within(packet, cls))
             if solver.check() == z3.sat:
                 model = typical(solver, packet)
-                replayed = trace(snapshot, None, flow(model, packet))
+                replayed = trace(snapshot, None, flow(model, packet), frozenset({interface.node}))
                 if confirmed(snapshot, goal, replayed):
                     found[cls] = (replayed, _admitting(path, model))
                 elif path.reason not in finding.unknown:
@@ -130,7 +130,8 @@ def _within(packet: Packet, cls: Class) -> z3.BoolRef:
 
 
 def _classes(snapshot: Snapshot) -> Iterator[Class]:
-    """TCP and UDP port intervals, ICMP, and intervals of the other protocol numbers, cut at every bound."""
+    """TCP and UDP port intervals, ICMP, and intervals of the other protocol numbers, cut at every bound a
+    rule or a listener names."""
     ports = {0, 1, 65536}
     protocols = {0, 256, ICMP, ICMP + 1, TCP, TCP + 1, UDP, UDP + 1}
     for group in snapshot.security_groups.values():
@@ -145,6 +146,8 @@ def _classes(snapshot: Snapshot) -> Iterator[Class]:
                 protocols |= {entry.protocol, entry.protocol + 1}
             if entry.ports is not None:
                 ports |= {entry.ports.low, entry.ports.high + 1}
+    for balancer in snapshot.load_balancers.values():
+        ports |= {bound for listener in balancer.listeners or () for bound in (listener.port, listener.port + 1)}
     cuts = sorted(bound for bound in ports if 0 <= bound <= 65536)
     for protocol in (TCP, UDP):
         yield from ((protocol, protocol, low, high - 1) for low, high in pairwise(cuts))

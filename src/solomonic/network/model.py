@@ -295,22 +295,56 @@ class TransitGatewayRouteTable:
 
 @dataclass(frozen=True)
 class Listener:
-    """A load balancer's listener: the IP protocol it accepts (TCP, UDP) and its port."""
+    """A load balancer's listener: the IP protocol it accepts (TCP, UDP), its port, and its default action:
+    `action` as AWS names it (`forward`, `redirect`, `fixed-response`, ...; the last action, after any
+    authentication) and, for `forward`, the ARNs of the target groups it forwards to."""
 
     protocol: int
     port: int
+    action: str
+    target_groups: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class LoadBalancer:
     """An application, network or gateway load balancer (`kind`), known to its interfaces by `key`, the
     `app/NAME/ID` tail of its ARN that their description repeats (`ELB app/NAME/ID`); `listeners` None when
-    the snapshot does not give them."""
+    the snapshot does not give them; `cross_zone` its `load_balancing.cross_zone.enabled` attribute (None
+    when the snapshot does not give its attributes)."""
 
     arn: str
     key: str
     kind: str
     listeners: tuple[Listener, ...] | None
+    origin: Origin
+    cross_zone: bool | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target registered with a target group: an instance id or an IP address (`id`), the port it
+    receives on, its Availability Zone as registered ("all": an IP outside the VPC, reached from every
+    zone; "" when not given) and its health state (`healthy`, `unhealthy`, `unused`, `draining`, ...)."""
+
+    id: str
+    port: int
+    zone: str
+    state: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class TargetGroup:
+    """A target group: the IP protocols its targets receive, its port, its `target_type` (`instance`, `ip`,
+    `lambda`, `alb`), its `protocol_name` as AWS writes it (it decides an NLB's client IP preservation) and
+    its targets (None when the snapshot lacks LoadBalancerTargetHealth.json's entry for it)."""
+
+    arn: str
+    protocol_name: str
+    port: int | None
+    target_type: str
+    balancer_arns: tuple[str, ...]
+    targets: tuple[Target, ...] | None
     origin: Origin
 
 
@@ -349,6 +383,7 @@ class Snapshot:
     transit_attachments: dict[str, TransitGatewayAttachment] = field(default_factory=dict)
     transit_route_tables: dict[str, TransitGatewayRouteTable] = field(default_factory=dict)
     load_balancers: dict[str, LoadBalancer] = field(default_factory=dict)  # by key (`app/NAME/ID`)
+    target_groups: dict[str, TargetGroup] = field(default_factory=dict)  # by ARN
     # who holds an address: (VPC, private address) and public address -> interface id (`build` fills them)
     private_addresses: dict[tuple[str, IPv4Address], str] = field(default_factory=dict)
     public_addresses: dict[IPv4Address, str] = field(default_factory=dict)

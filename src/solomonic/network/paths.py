@@ -8,8 +8,8 @@ the destination, each public address the internet can deliver to — adding the 
 check, a NAT gateway's protocols) is a *filter* step, named after its component, so that an unsat core names
 what blocks a path. A path ends `delivered` (at the goal), `dead` (somewhere else: no route, a blackhole, no
 interface, another interface; `blocker` names it) or `unknown` (something not encoded: appliances,
-load balancers, a construct `encode` refuses). Virtual private gateways and gateway endpoints are
-`encode_exits`, transit gateways `encode_transit`.
+a construct `encode` refuses). Virtual private gateways and gateway endpoints are `encode_exits`, transit
+gateways `encode_transit`, load balancers `paths_balancers`.
 
 The paths are finite: every hop is a resource, peering is not transitive, and a walk longer than `MAX_HOPS`
 (a loop of routes) ends unknown. Where the destination is the question's own constant, the interfaces and
@@ -25,7 +25,7 @@ from typing import Literal
 
 import z3
 
-from solomonic.network import encode, encode_exits, encode_transit, lookup
+from solomonic.network import encode, encode_exits, encode_transit, lookup, paths_balancers
 from solomonic.network.destinations import Destinations, Goal
 from solomonic.network.encode import Packet, Unencoded, address, within
 from solomonic.network.model import (
@@ -308,12 +308,14 @@ class Walk:
             yield self.end(state.hop(target.id), "dead", f"{target.id}, a NAT gateway's, accepts no connection",
                            target.id)
             return
+        if target.description.startswith(paths_balancers.BALANCER_PREFIX):
+            yield from paths_balancers.balancer(self, target, state)
+            return
         endpoint = target.kind == "vpc_endpoint" and encode_exits.is_interface_endpoint(self.snapshot, target.id)
-        if (target.kind != "interface" and not endpoint) or target.description.startswith("ELB "):
-            what = ("a load balancer's interface, whose forwarding to its targets is"
-                    if target.description.startswith("ELB ") else f"a {target.kind} interface, which is")
-            yield self.end(state.hop(target.id), "unknown", f"{target.id} is {what} not modelled by the symbolic "
-                                                            f"encoding ({target.description or 'no description'})")
+        if target.kind != "interface" and not endpoint:
+            yield self.end(state.hop(target.id), "unknown", f"{target.id} is a {target.kind} interface, which is not "
+                                                            "modelled by the symbolic encoding "
+                                                            f"({target.description or 'no description'})")
             return
         sender = state.sender
         try:

@@ -129,6 +129,8 @@ def goal(snapshot: Snapshot, text: str) -> Goal:
                 for value in (*interface.private_ips, *(public for _, public in interface.public_ips))]
         if not held:
             raise UserError(f"--to {text}: the snapshot gives it no IPv4 address")
+        held += [value for node in _fronting(snapshot, text, held)
+                 for value in (*node.private_ips, *(public for _, public in node.public_ips))]
         return Goal(tuple(IPv4Network(value) for value in dict.fromkeys(held)), interfaces=frozenset(names))
     if text.startswith("subnet-"):
         subnet = snapshot.subnets.get(text)
@@ -140,6 +142,17 @@ def goal(snapshot: Snapshot, text: str) -> Goal:
     except ValueError:
         raise UserError(f"--to {text}: not an instance, network interface, subnet, IPv4 address or CIDR "
                         "(host bits must be zero)") from None
+
+
+def _fronting(snapshot: Snapshot, target: str, held: list[IPv4Address]) -> list[Interface]:
+    """The interfaces of the load balancers with a target group that registers `target` (an instance by its
+    id, an interface by an address it holds): a packet addressed to one of them may be forwarded to it."""
+    ids = {target, *map(str, held)}
+    arns = {arn for group in snapshot.target_groups.values() if any(t.id in ids for t in group.targets or ())
+            for arn in group.balancer_arns}
+    keys = {balancer.key for balancer in snapshot.load_balancers.values() if balancer.arn in arns}
+    return [node for node in snapshot.interfaces.values()
+            if node.description.startswith("ELB ") and node.description[4:] in keys]
 
 
 def constraints(snapshot: Snapshot, question: Question, packet: Packet,
@@ -196,7 +209,7 @@ def answer(snapshot: Snapshot, question: Question) -> Answer:
             elif path.end == "dead":
                 blocked.append(Blocked(path.hops, (path.blocker,) if path.blocker else (), path.reason))
             else:
-                replayed = trace(snapshot, source, flow(typical(solver, packet), packet))
+                replayed = trace(snapshot, source, flow(typical(solver, packet), packet), nodes(snapshot, question.goal))
                 if confirmed(snapshot, question.goal, replayed):
                     return Answer("reachable", replayed, (), _why(path, replayed), count, snapshot.warnings)
                 unknown.append(path.reason if path.end == "unknown" else
@@ -207,6 +220,12 @@ def answer(snapshot: Snapshot, question: Question) -> Answer:
     return Answer("unreachable", None, tuple(dict.fromkeys(blocked)),
                   f"no packet the question allows is delivered: z3 proves each of the {count} candidate paths "
                   "blocked or ending elsewhere", count, snapshot.warnings)
+
+
+def nodes(snapshot: Snapshot, goal: Goal) -> frozenset[str]:
+    """The nodes (as `trace` names them) the question's destination is: where a load balancer may pick
+    among targets, `trace` shows the path to one of these."""
+    return frozenset(snapshot.interfaces[name].node for name in goal.interfaces or ())
 
 
 def _served(snapshot: Snapshot, gateway: str) -> list[IPv4Network]:
@@ -244,11 +263,17 @@ def flow(model: z3.ModelRef, packet: Packet) -> Flow:
 
 
 def confirmed(snapshot: Snapshot, goal: Goal, replayed: Trace) -> bool:
-    """`trace` delivers the packet where the question wants it (it names an interface by its instance)."""
+    """`trace` delivers the packet where the question wants it (it names an interface by its instance; a load
+    balancer's interface is reached when the balancer forwards the packet to a target that accepts it)."""
     if replayed.disposition == "exits-network":
         return goal.exits
     if replayed.disposition != "accepted":
         return False
+    nodes = [snapshot.interfaces[name] for name in goal.interfaces or ()]
+    balancers = {balancer.arn for node in nodes for balancer in [snapshot.load_balancers.get(node.description[4:])]
+                 if node.description.startswith("ELB ") and balancer is not None}
+    if balancers & set(replayed.hops):
+        return True  # the balancer asked for forwarded it to a target that accepts it
     if goal.interfaces is not None and replayed.hops[-1] not in {snapshot.interfaces[name].node
                                                                  for name in goal.interfaces}:
         return False

@@ -30,7 +30,9 @@ The walk follows AWS's documentation, one resource at a time:
 * a packet that enters through an internet or virtual private gateway is routed by the gateway's own route
   table where it has one (ingress routing), else delivered into the gateway's VPC, never onwards;
 * at a load balancer's interface, its security groups and then its listeners decide: a packet no listener
-  takes is refused (denied-in); where a listener forwards it is not modelled yet (unknown);
+  takes is refused (denied-in); what one takes is forwarded to a target the balancer picks by a flow hash,
+  so the walk forks, one walk per target it may pick (`balancers`), and the packet is accepted when some
+  target accepts it (its hops are that target's), else it has the first target's fate;
 * an interface endpoint's interface accepts, for its service, what its security groups admit;
 * whatever else a route or a destination names (Gateway Load Balancer endpoints, appliances, also
   where an internet gateway's own route table sends what enters) is not modelled yet: unknown, naming it.
@@ -42,7 +44,7 @@ from dataclasses import dataclass, replace
 from ipaddress import IPv4Address
 from typing import NoReturn
 
-from solomonic.network import exits, routing, rules, transit
+from solomonic.network import balancers, exits, routing, rules, transit
 from solomonic.network.model import ICMP, INTERNET, TCP, UDP, Flow, Interface, Snapshot, Subnet, is_public
 from solomonic.network.result import Disposition, Trace
 from solomonic.network.undecided import Undecided
@@ -66,10 +68,12 @@ class _Stop(Exception):
     reason: str
 
 
-def trace(snapshot: Snapshot, source: Interface | str | None, flow: Flow) -> Trace:
+def trace(snapshot: Snapshot, source: Interface | str | None, flow: Flow, prefer: frozenset[str] = frozenset()) -> Trace:
     """Where `flow` goes when `source` sends it: an interface, a gateway by id (what enters through an
-    internet or virtual private gateway, what a NAT gateway sends), or None, a host on the internet."""
-    walk = _Walk(snapshot)
+    internet or virtual private gateway, what a NAT gateway sends), or None, a host on the internet. Where a
+    load balancer may pick one of several targets that accept the packet, the path shown ends at the first
+    one registered, or at one of the nodes in `prefer` (a question's destination) where it may pick that."""
+    walk = _Walk(snapshot, prefer)
     try:
         if source is None:
             walk.internet(flow)
@@ -78,15 +82,17 @@ def trace(snapshot: Snapshot, source: Interface | str | None, flow: Flow) -> Tra
         else:
             walk.send(source, flow)
     except _Stop as stop:
-        return Trace(stop.disposition, tuple(walk.hops), flow, stop.blocked_by, stop.reason, snapshot.warnings)
+        return Trace(stop.disposition, tuple(walk.hops), flow, stop.blocked_by, stop.reason, snapshot.warnings,
+                     tuple(walk.assumptions))
     except Undecided as why:
-        return Trace("unknown", tuple(walk.hops), flow, None, str(why), snapshot.warnings)
+        return Trace("unknown", tuple(walk.hops), flow, None, str(why), snapshot.warnings, tuple(walk.assumptions))
 
 
 class _Walk:
-    def __init__(self, snapshot: Snapshot) -> None:
-        self.snapshot = snapshot
+    def __init__(self, snapshot: Snapshot, prefer: frozenset[str] = frozenset()) -> None:
+        self.snapshot, self.prefer = snapshot, prefer
         self.hops: list[str] = []
+        self.assumptions: list[str] = []  # what a load balancer's forwarding was decided by, unseen
 
     def hop(self, node: str) -> None:
         self.hops.append(node)
@@ -199,7 +205,8 @@ class _Walk:
 
     def load_balancer(self, interface: Interface, flow: Flow, sender: Interface | None) -> NoReturn:
         """At an interface of a load balancer: its security groups (if it has any), then its listeners. A
-        packet no listener takes is refused; where a listener forwards is not modelled yet."""
+        packet no listener takes is refused; what a listener takes goes to each target the balancer may
+        pick (`balancers`), each walked on its own: delivered when one accepts it."""
         key = interface.description[len(LOAD_BALANCER_PREFIX):]
         balancer = self.snapshot.load_balancers.get(key)
         self.hop(balancer.arn if balancer is not None else interface.id)
@@ -213,11 +220,37 @@ class _Walk:
                                                 f"{interface.id} admits {_describe(flow)}")
         if balancer.listeners is None:
             raise Undecided(f"the listeners of {balancer.arn} are not in the snapshot (LoadBalancerListeners.json)")
-        if not any(listener.protocol == flow.protocol and listener.port == flow.dst_port
-                   for listener in balancer.listeners):
+        listener = balancers.listener_for(balancer, flow)
+        if listener is None:
             raise _Stop("denied-in", balancer.arn, f"{balancer.arn} has no listener for {_describe(flow)}")
-        raise Undecided(f"{balancer.arn} listens for {_describe(flow)}; where it forwards the packet (its "
-                        "target groups) is not modelled yet")
+        found, assumptions = balancers.legs(self.snapshot, balancer, interface, listener, flow)
+        self.assumptions.extend(a for a in assumptions if a not in self.assumptions)
+        fates = [[self.forwarded(interface, sent) for sent in leg.flows] for leg in found]
+        fate = balancers.choose(balancer, found, fates, tuple(self.hops), self.prefer)
+        self.hops[:] = fate.hops
+        if fate.disposition == "unknown":
+            raise Undecided(fate.reason)
+        raise _Stop(fate.disposition, fate.blocked_by, fate.reason)
+
+    def forwarded(self, node: Interface, flow: Flow) -> balancers.Fate:
+        """The fate of `flow` as the balancer's node `node` sends it to a target, walked apart from the packet
+        the balancer received."""
+        walk = _Walk(self.snapshot, self.prefer)
+        walk.hops = list(self.hops)
+        try:
+            if node.group_ids:
+                group = rules.security_groups_block(self.snapshot, node, flow, ingress=False,
+                                                    peer=self.holder(node.vpc_id, flow.dst_ip))
+                if group is not None:
+                    raise _Stop("denied-out", group, f"no egress rule of {', '.join(node.group_ids)} on {node.id} "
+                                                     f"admits {_describe(flow)}")
+            walk.leave(self.subnet(node.subnet_id), flow, node)
+        except _Stop as stop:
+            return balancers.Fate(stop.disposition, tuple(walk.hops), stop.blocked_by, stop.reason)
+        except Undecided as why:
+            return balancers.Fate("unknown", tuple(walk.hops), None, str(why))
+        finally:
+            self.assumptions.extend(a for a in walk.assumptions if a not in self.assumptions)
 
     def holder(self, vpc_id: str, address: IPv4Address) -> Interface | None:
         """The interface that holds `address` privately, in `vpc_id` or a VPC peered with it (where security
