@@ -56,6 +56,9 @@ from solomonic.reason.symbolic.system import BAD
 EXPLORE_STEPS, EXPLORE_S, EXPLORE_SHARE = (8, 16), 1.0, 0.2  # depths and budget of a bounded yes (explored)
 # octagonal bounds at the loops' entries, then Houdini over them, before the safety engine is asked
 ENTRY_BOUNDS_S, ENTRY_BOUNDS_SHARE, BOUNDS_HOUDINI_S, BOUNDS_HOUDINI_SHARE = 2.0, 0.1, 6.0, 0.25
+# showing undefined behaviour unreachable with Houdini's invariants, before the safety engine: at least 2 s,
+# more with a longer limit (under load, 2 s ran out on an unfolding whose check takes 1 s when idle)
+UB_CHECK_S, UB_CHECK_SHARE = 2.0, 0.1
 MINIMUM_S = 2.0  # pairs of scalars tried for a ranking by the least of two
 MAX_PHASE_ATOMS = 4  # a loop's states split by 3 of its guard's conditions and its branches': 16 cells at most
 
@@ -191,7 +194,7 @@ class Proof(LoopAnalysis):
     def ub_unreachable_with(self, found: dict[int, list[z3.BoolRef]]) -> bool:
         invariants = [certificate.make_invariant(self.system, c, conjunction(found[c], self.ctx))
                       for c in self.system.loop_heads]
-        problem, _ = certificate.check(self.system, invariants, min(self.left(), 2.0))
+        problem, _ = certificate.check(self.system, invariants, min(self.left(), max(UB_CHECK_S, UB_CHECK_SHARE * self.left())))
         return problem is None
 
     def transitions(self, loop: set[int], invariants: dict[int, z3.BoolRef],
