@@ -151,3 +151,11 @@ def test_a_balancer_s_egress_and_the_default_egress_rule(tmp_path):
     assert alb["IpPermissionsEgress"] == [ANYTHING]
     alb["IpPermissionsEgress"] = [tcp(8080, groups=("sg-app",))]  # to its targets' group only: enough
     assert ask(net, "internet", "i-app", 443).verdict == "reachable"
+
+
+def test_a_subnet_or_an_address_is_reached_when_its_balancer_forwards_to_a_target_that_accepts():
+    inside = ask(fronted(), "i-web", "subnet-public", 443)  # the internet does not route a subnet's addresses
+    assert inside.verdict == "reachable" and inside.witness.hops[-1] == "i-app"
+    assert ask(fronted(), "internet", "203.0.113.30/32", 443).verdict == "reachable"
+    closed = ask(fronted(tcp(8080, groups=("sg-web",))), "internet", "203.0.113.30/32", 443)
+    assert closed.verdict == "unreachable" and any("sg-app" in b.components for b in closed.blocked_by)

@@ -269,11 +269,13 @@ def confirmed(snapshot: Snapshot, goal: Goal, replayed: Trace) -> bool:
         return goal.exits
     if replayed.disposition != "accepted":
         return False
-    nodes = [snapshot.interfaces[name] for name in goal.interfaces or ()]
-    balancers = {balancer.arn for node in nodes for balancer in [snapshot.load_balancers.get(node.description[4:])]
-                 if node.description.startswith("ELB ") and balancer is not None}
-    if balancers & set(replayed.hops):
-        return True  # the balancer asked for forwarded it to a target that accepts it
+    passed = {hop for hop in replayed.hops if ":loadbalancer/" in hop}
+    if passed and (goal.interfaces is not None or goal.subnet is not None):
+        asked = ([snapshot.interfaces[name] for name in goal.interfaces] if goal.interfaces is not None else
+                 [node for node in snapshot.interfaces.values() if node.subnet_id == goal.subnet])
+        if passed & {balancer.arn for node in asked if node.description.startswith("ELB ")
+                     for balancer in [snapshot.load_balancers.get(node.description[4:])] if balancer is not None}:
+            return True  # the balancer asked for forwarded it to a target that accepts it
     if goal.interfaces is not None and replayed.hops[-1] not in {snapshot.interfaces[name].node
                                                                  for name in goal.interfaces}:
         return False
