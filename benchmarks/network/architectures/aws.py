@@ -369,9 +369,10 @@ class Account:
         return self
 
     def load_balancer(self, name: str, kind: str, vpc: str, scheme: str, subnets: tuple[str, ...],
-                      groups: tuple[str, ...], *listeners: tuple[str, int]) -> Account:
-        """An application or network load balancer (`kind` app, net) and its listeners; its interfaces carry
-        `balancer_description(arn)`."""
+                      groups: tuple[str, ...], *listeners: tuple[str, int] | tuple[str, int, str]) -> Account:
+        """An application or network load balancer (`kind` app, net) and its listeners, (protocol, port) or
+        (protocol, port, target group name) for one whose default action forwards there; its interfaces
+        carry `balancer_description(arn)`."""
         arn = balancer_arn(name, kind, self.owner, self.region)
         made: Json = {"LoadBalancerArn": arn, "DNSName": f"{name}-1234567890.{self.region}.elb.amazonaws.com",
                       "LoadBalancerName": name, "Scheme": scheme, "VpcId": vpc, "State": {"Code": "active"},
@@ -383,7 +384,35 @@ class Account:
         self.files["LoadBalancers"].append(made)
         self.files["LoadBalancerListeners"].append({"LoadBalancerArn": arn, "Listeners": [
             {"ListenerArn": f"{arn.replace(':loadbalancer/', ':listener/')}/{_hex(arn, str(port))[:16]}",
-             "LoadBalancerArn": arn, "Port": port, "Protocol": protocol} for protocol, port in listeners]})
+             "LoadBalancerArn": arn, "Port": port, "Protocol": protocol,
+             **({"DefaultActions": [{"Type": "forward", "TargetGroupArn": self.target_group_arn(group[0]),
+                                     "Order": 1, "ForwardConfig": {"TargetGroups": [
+                                         {"TargetGroupArn": self.target_group_arn(group[0]), "Weight": 1}]}}]}
+                if group else {})}
+            for protocol, port, *group in listeners]})
+        return self
+
+    def target_group_arn(self, name: str) -> str:
+        return f"arn:aws:elasticloadbalancing:{self.region}:{self.owner}:targetgroup/{name}/{_hex(name)[:16]}"
+
+    def target_group(self, name: str, protocol: str, port: int, vpc: str, balancer: str,
+                     *targets: tuple[str, str]) -> Account:
+        """An instance target group of the load balancer `balancer` (its ARN) and its registered targets,
+        (instance, health state) as describe-target-health lists them."""
+        arn = self.target_group_arn(name)
+        self.files["TargetGroups"].append({"TargetGroupArn": arn, "TargetGroupName": name, "Protocol": protocol,
+                                           "Port": port, "VpcId": vpc, "HealthCheckEnabled": True,
+                                           "TargetType": "instance", "LoadBalancerArns": [balancer]})
+        self.files["LoadBalancerTargetHealth"].append({"TargetGroupArn": arn, "TargetHealthDescriptions": [
+            {"Target": {"Id": instance, "Port": port}, "HealthCheckPort": str(port),
+             "TargetHealth": {"State": state}} for instance, state in targets]})
+        return self
+
+    def balancer_attributes(self, balancer: str, cross_zone: bool) -> Account:
+        """describe-load-balancer-attributes of `balancer` (its ARN): the cross-zone setting."""
+        self.files["LoadBalancerAttributes"].append({"LoadBalancerArn": balancer, "Attributes": [
+            {"Key": "load_balancing.cross_zone.enabled", "Value": str(cross_zone).lower()},
+            {"Key": "deletion_protection.enabled", "Value": "false"}]})
         return self
 
     def write(self, folder: Path) -> None:
