@@ -47,7 +47,8 @@ def text(results: list[Result], verbose: bool = True) -> str:
                 out.append(f"    nondeterministic values, in order: {values}{more}")
             out.append(f"    path: lines {w['path_text']}")
             isolated = w["replay"].get("sandbox", "")
-            unisolated = f" ({isolated})" if isolated.startswith("network reachable") else ""
+            weaker = "network reachable" in isolated or "processes not limited" in isolated
+            unisolated = f" ({isolated})" if weaker else ""  # said only where the sandbox is not whole
             out.append(f"    replayed: {w['replay']['observed']}{unisolated}")
             if r.reproducer and r.language == "python":
                 out.append("    reproduce:")

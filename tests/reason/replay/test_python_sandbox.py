@@ -65,7 +65,7 @@ def test_no_replay_runs_nothing_and_confirms_no_counterexample(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["nr.py", "proofs.sqlite"]
 
 
-def test_the_text_says_when_a_replay_could_reach_the_network(tmp_path):
+def test_the_text_says_when_a_replay_could_reach_the_network_or_start_processes(tmp_path):
     from solomonic.reason import report
 
     path = tmp_path / "m.py"
@@ -74,5 +74,9 @@ def test_the_text_says_when_a_replay_could_reach_the_network(tmp_path):
     assert result.verdict == Verdict.NO
     result.witness["replay"]["sandbox"] = "network reachable (user namespaces are not available here)"
     assert "replayed: returned False (network reachable (user namespaces" in report.text([result])
-    result.witness["replay"]["sandbox"] = "no network (own network namespace)"
+    result.witness["replay"]["sandbox"] = ("no network (own network namespace), processes not limited (seccomp is "
+                                           "not available here)")
+    assert "replayed: returned False (no network (own network namespace), processes not limited" in \
+        report.text([result])
+    result.witness["replay"]["sandbox"] = "no network (own network namespace), no new processes (seccomp)"
     assert "replayed: returned False\n" in report.text([result])
