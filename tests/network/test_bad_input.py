@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from solomonic.network.snapshot import SnapshotError
-from tests.network.snapshots import ask, two_tier
+from tests.network.snapshots import ask, balancer_arn, two_tier
 from tests.network.test_transit import hub
 
 NETS = {"two-tier": two_tier(),
@@ -19,7 +19,11 @@ NETS = {"two-tier": two_tier(),
                     .vpn_gateway("vgw-1", "vpc-a").vpn_connection("vpn-2", "vgw-1", "172.16.0.0/12")
                     .prefix_list("pl-s3", "52.218.0.0/17").endpoint("vpce-s3", "vpc-a", "Gateway", "s3")
                     .route("rtb-main-vpc-a", "172.16.0.0/12", "vgw-1").route("rtb-main-vpc-a", "pl-s3", "vpce-s3"))}
-QUESTIONS = {"two-tier": (("i-app", "10.0.3.10"), ("i-web", "1.1.1.1")),
+NETS["balanced"] = (two_tier().load_balancer("lb", "net", "vpc-1", ("TCP", 5432, "db"), cross_zone=True)
+                    .target_group("db", "TCP", 5432, balancer_arn("net", "lb"), "i-app", ("10.0.3.10", "unhealthy"))
+                    .interface("eni-lb", "subnet-public", "vpc-1", "10.0.1.30", kind="network_load_balancer",
+                               description="ELB net/lb/1"))
+QUESTIONS = {"two-tier": (("i-app", "10.0.3.10"), ("i-web", "1.1.1.1")), "balanced": (("i-web", "10.0.1.30"),),
              "transit": (("i-a", "10.2.1.10"), ("i-a", "172.16.0.1"), ("i-a", "52.218.0.1"))}
 VALUES = st.one_of(st.none(), st.booleans(), st.integers(-2, 70000), st.sampled_from(
     ("", "tcp", "-1", "10.0.0.0/8", "10.0.0.0/33", "10.0.3.10", "igw-1", "nat-1", "sg-db", "x")), st.just([]),
