@@ -1,6 +1,7 @@
 """`solomonic network`: questions about AWS VPC networks, read offline from a snapshot directory (issue 31).
 `trace`, the fate of one packet; `reachable`, over all packets (`network_reachable`); `exposure`, what the
-internet reaches (`network_exposure`); `compare`, what two snapshots deliver differently (`network_compare`).
+internet reaches (`network_exposure`); `compare`, what two snapshots deliver differently (`network_compare`);
+`snapshot`, a live account's configuration written as a snapshot directory (`network_snapshot`, boto3).
 
 This module reads the command line, calls `solomonic.network` and chooses the exit status; the answer is
 rendered by `network_report`. The engine is imported inside each `run_*`, so `solomonic --help` loads none
@@ -13,7 +14,7 @@ import argparse
 import json
 import sys
 
-from solomonic.cli import network_compare, network_exposure, network_reachable
+from solomonic.cli import network_compare, network_exposure, network_reachable, network_snapshot
 from solomonic.cli.conventions import EXIT_NO, EXIT_OK, EXIT_UNKNOWN
 from solomonic.cli.network_arguments import address, icmp_field, port, protocol
 
@@ -24,19 +25,23 @@ entering each subnet), route tables (longest prefix; explicit association, else 
 internet gateways (public and Elastic IP translation), NAT gateways, VPC peering (not transitive),
 transit gateways (attachments by Availability Zone, association, propagation), virtual private
 gateways (into the VPN connections whose static routes cover the address, or the routes the
-gateway propagates), gateway endpoints, interface endpoints' interfaces and load balancers'
-listeners. What the snapshot holds and the engine does not model yet (BGP-learned VPN routes,
-load balancers' targets, Gateway Load Balancer endpoints, appliances) makes the answer unknown,
-naming it.
+gateway propagates), gateway endpoints, interface endpoints' interfaces, and application and
+network load balancers (a listener's default action forwards to a target group; the balancer may
+pick any target it serves from the node's zone, or any zone with cross-zone load balancing, so the
+walk forks and the packet is accepted when one target accepts it, the path shown ending there).
+What the snapshot holds and the engine does not model (BGP-learned VPN routes, an ALB's listener
+rules, an NLB's client-IP preservation for TCP groups where it decides, Gateway Load Balancer
+endpoints, appliances) makes the answer unknown, naming it.
 
 SNAPSHOT: a folder of the AWS CLI's describe-* JSON outputs, one file per call named after its
 top-level key (Vpcs.json, Subnets.json, RouteTables.json, SecurityGroups.json, NetworkAcls.json,
 InternetGateways.json, NatGateways.json, NetworkInterfaces.json, Reservations.json, Addresses.json,
 VpcPeeringConnections.json, PrefixLists.json, VpcEndpoints.json, VpnGateways.json,
 VpnConnections.json, TransitGateways.json, TransitGatewayAttachments.json,
-TransitGatewayVpcAttachments.json, TransitGatewayRouteTables.json, LoadBalancers.json, and per
-resource TransitGatewayStaticRoutes.json, TransitGatewayPropagations.json and
-LoadBalancerListeners.json), flat, under REGION/ or under accounts/ACCOUNT/REGION/.
+TransitGatewayVpcAttachments.json, TransitGatewayRouteTables.json, LoadBalancers.json,
+TargetGroups.json, and per resource TransitGatewayStaticRoutes.json, TransitGatewayPropagations.json,
+LoadBalancerListeners.json, LoadBalancerAttributes.json and LoadBalancerTargetHealth.json), flat,
+under REGION/ or under accounts/ACCOUNT/REGION/ (`solomonic network snapshot` writes one).
 
 dispositions: accepted, exits-network, denied-in, denied-out, no-route, no-destination, unknown.
 
@@ -79,6 +84,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     network_reachable.add_parser(questions)
     network_exposure.add_parser(questions)
     network_compare.add_parser(questions)
+    network_snapshot.add_parser(questions)
 
 
 def run_trace(args: argparse.Namespace) -> int:

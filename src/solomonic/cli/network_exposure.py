@@ -14,8 +14,9 @@ import sys
 from solomonic.cli.conventions import EXIT_NO, EXIT_OK, EXIT_UNKNOWN
 
 EPILOG = """\
-Every network interface the internet can reach (an instance's or a bare interface's; a gateway's
-and a load balancer's are left out), with the protocols and port ranges that reach it, merged into
+Every network interface the internet can reach (an instance's, a bare interface's, or a load
+balancer's: the listener ports it forwards to a target that accepts them; a NAT gateway's is left
+out), with the protocols and port ranges that reach it, merged into
 ranges, and one witness packet per range that `trace` delivers (--format sarif: each range at the
 security-group rule that admits its witness, file and JSON pointer). Along a path the symbolic encoding
 does not model (interface endpoints, appliances, ingress routing) the interface's
