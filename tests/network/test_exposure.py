@@ -113,4 +113,6 @@ def test_a_public_load_balancer_is_exposed_where_a_target_accepts_what_its_liste
     assert set(findings) == {"eni-web", "eni-alb"}
     assert [(e.protocol, e.low, e.high) for e in findings["eni-alb"].exposed] == [(6, 443, 443)]
     assert findings["eni-alb"].exposed[0].witness.hops[-1] == "i-app"
+    alb = next(index for index, group in enumerate(net.files["SecurityGroups"]) if group["GroupId"] == "sg-alb")
+    assert findings["eni-alb"].exposed[0].rule.pointer == f"/SecurityGroups/{alb}/IpPermissions/0"  # its own rule
     assert "fixed-response" in findings["eni-alb"].unknown[0]

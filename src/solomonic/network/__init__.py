@@ -17,6 +17,7 @@ The data flow, one module per step (issue 31):
                `balancers` (the targets a load balancer's listener may forward to) are its helpers
     result     the answer and its JSON form (the contract of issue 31)
     synthetic  generated snapshots of any size, for the scale benchmark
+    collect    a live account's describe-* responses (boto3 clients), written as a snapshot directory
 
 The questions over all packets (`reachable`, `exposure`, `compare`) encode the same `model` in z3 (`encode`,
 `paths` with `destinations`, `encode_transit`, `encode_exits`, `paths_balancers` with `encode_balancers`,

@@ -102,7 +102,7 @@ def _finding(snapshot: Snapshot, packet: Packet, classes: list[Class], interface
                 model = typical(solver, packet)
                 replayed = trace(snapshot, None, flow(model, packet), frozenset({interface.node}))
                 if confirmed(snapshot, goal, replayed):
-                    found[cls] = (replayed, _admitting(path, model))
+                    found[cls] = (replayed, _admitting(snapshot, path, model, interface))
                 elif path.reason not in finding.unknown:
                     finding.unknown.append(path.reason if path.end == "unknown" else
                                            f"a packet the encoding delivers is {replayed.disposition} in trace "
@@ -112,10 +112,12 @@ def _finding(snapshot: Snapshot, packet: Packet, classes: list[Class], interface
     return finding
 
 
-def _admitting(path: Path, model: z3.ModelRef) -> Origin | None:
-    """The first rule of the destination's security groups (the path's last group step) that admits the
-    model's packet."""
-    groups = [step for step in path.steps if step.rules]
+def _admitting(snapshot: Snapshot, path: Path, model: z3.ModelRef, interface: Interface) -> Origin | None:
+    """The first ingress rule of the interface's security groups (for a load balancer's interface, its own,
+    not its targets') that admits the model's packet."""
+    own = {rule for name in interface.group_ids if name in snapshot.security_groups
+           for rule in snapshot.security_groups[name].ingress}
+    groups = [step for step in path.steps if step.rules and all(rule in own for rule, _ in step.rules)]
     if not groups:
         return None
     return next((rule.origin for rule, admits in groups[-1].rules
