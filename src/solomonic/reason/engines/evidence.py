@@ -30,7 +30,7 @@ from solomonic.reason.engines.termination.loops import PROPERTY
 from solomonic.reason.ir import ArrayType, Function, Var
 from solomonic.reason.ir.evaluate import ArrayValue, Value, default_value
 from solomonic.reason.ir.interpret import NondetRead, Trace, run
-from solomonic.reason.replay import replay_record
+from solomonic.reason.replay import given_inputs, replay_record
 from solomonic.reason.result import PROPERTY_ERRORS, UNDEFINED_BEHAVIOUR, Result, Verdict
 from solomonic.reason.symbolic.system import build_system
 
@@ -94,21 +94,22 @@ def _replay(function: Function, r: Result, timeout_s: float) -> Confirmation:
     parameter's as a bool), and in C the nondeterministic values it read; a witness of a recursion that
     repeats an activation confirms on a stack overflow too."""
     witness = r.witness or {}
-    given = witness.get("inputs", {})
-    missing = [i.display for i in function.inputs if i.display not in given]
-    if missing:
-        return Confirmation(False, f"the witness gives no value for {', '.join(missing)}")
+    try:
+        inputs = given_inputs(function, witness.get("inputs", {}))
+    except ValueError as err:
+        return Confirmation(False, str(err))
     if function.language == "python":
         from solomonic.reason.replay.python import call_arguments, replay
 
-        arguments = call_arguments(function, {i.var: given[i.display] for i in function.inputs})
-        ran = replay(function.file, function.name, arguments, r.property, timeout_s)
+        ran = replay(function.file, function.name, call_arguments(function, inputs), r.property, timeout_s)
         return _replayed(ran.confirmed, ran.observed, ran.reproducer)
     from solomonic.reason.replay.c import replay as replay_c
 
-    inputs = {i.var: int(given[i.display]) for i in function.inputs}
+    scalars = {var: value for var, value in inputs.items() if isinstance(value, int)}
+    if len(scalars) < len(inputs):
+        return Confirmation(False, "a C function's witness gives a list, where its inputs are scalars")
     reads = [NondetRead(n["origin"], n["type"], n["value"], n["line"]) for n in witness.get("nondet", [])]
-    outcome = replay_c(function, inputs, Trace(reads=reads), r.property, timeout_s,
+    outcome = replay_c(function, scalars, Trace(reads=reads), r.property, timeout_s,
                        recursion="repeated_call" in witness)
     return _replayed(outcome.confirmed, outcome.observed, outcome.reproducer)
 
@@ -142,7 +143,7 @@ def confirm_nontermination(function: Function, witness: dict, timeout_s: float) 
     - `repeated_call`: the program, run by the IR interpreter on the inputs and the witness's values,
       calls a function again with the same arguments while its first call is still running."""
     deadline = time.monotonic() + timeout_s
-    inputs = _ir_inputs(function, witness.get("inputs", {}))
+    inputs = given_inputs(function, witness.get("inputs", {}))
     if "repeated_call" in witness:
         return _repeated_call(function, inputs, [int(n["value"]) for n in witness.get("nondet", [])])
     calls = "recurrent_calls" in witness or ("cycle" in witness and bool(function.procedures))
@@ -222,18 +223,6 @@ def _repeated_call(function: Function, inputs: dict[Var, Value], values: list[in
     if not outcome.confirmed:
         return f"the real run did not confirm it ({outcome.observed})"
     return Shown(outcome.observed, outcome.reproducer)
-
-
-def _ir_inputs(function: Function, given: dict) -> dict[Var, Value]:
-    """The witness's inputs as the IR holds them: a list as its array (length in cell -1)."""
-    inputs: dict[Var, Value] = {}
-    for i in function.inputs:
-        value = given[i.display]
-        if isinstance(value, list):
-            inputs[i.var] = ArrayValue(0, ((-1, len(value)), *enumerate(int(x) for x in value)))
-        else:
-            inputs[i.var] = int(value)  # a bool parameter's True is 1; a list shown by its size raises
-    return inputs
 
 
 def _unroller(search: LassoSearch, function: Function, inputs: dict[Var, Value]) -> bmc.Unroller:
