@@ -246,14 +246,15 @@ class Net:
                 {"Key": "load_balancing.cross_zone.enabled", "Value": str(cross_zone).lower()}]})
         return self
 
-    def target_group(self, name: str, protocol: str, port: int, balancer: str, *targets: str | tuple[str, str],
+    def target_group(self, name: str, protocol: str, port: int, balancer: str, *targets: str | tuple[str, ...],
                      kind: str = "instance") -> Net:
-        """A target group of `balancer` (its ARN) and its targets: ids, or (id, health state) pairs."""
+        """A target group of `balancer` (its ARN) and its targets: ids, or (id, health state[, zone])."""
         self.files["TargetGroups"].append({"TargetGroupArn": group_arn(name), "TargetGroupName": name,
                                            "Protocol": protocol, "Port": port, "TargetType": kind,
                                            "LoadBalancerArns": [balancer]})
         self.files["LoadBalancerTargetHealth"].append({"TargetGroupArn": group_arn(name), "TargetHealthDescriptions": [
-            {"Target": {"Id": target if isinstance(target, str) else target[0], "Port": port},
+            {"Target": {"Id": target if isinstance(target, str) else target[0], "Port": port,
+                        **({"AvailabilityZone": target[2]} if len(target) > 2 and not isinstance(target, str) else {})},
              "TargetHealth": {"State": "healthy" if isinstance(target, str) else target[1]}} for target in targets]})
         return self
 

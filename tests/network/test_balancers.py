@@ -159,3 +159,17 @@ def test_a_subnet_or_an_address_is_reached_when_its_balancer_forwards_to_a_targe
     assert ask(fronted(), "internet", "203.0.113.30/32", 443).verdict == "reachable"
     closed = ask(fronted(tcp(8080, groups=("sg-web",))), "internet", "203.0.113.30/32", 443)
     assert closed.verdict == "unreachable" and any("sg-app" in b.components for b in closed.blocked_by)
+
+
+def test_an_ip_target_outside_the_snapshot_is_where_the_packet_leaves_it():
+    """An ip target registered for every zone ("all": outside the VPC) at a public address: the node sends
+    it out through the internet gateway (the node has a public address), so a question for the balancer's
+    address counts it delivered as it leaves, and one for a target in the snapshot does not."""
+    net = fronted()
+    net.files["TargetGroups"][0]["TargetType"] = "ip"
+    net.files["LoadBalancerTargetHealth"][0]["TargetHealthDescriptions"] = [
+        {"Target": {"Id": "8.8.4.4", "Port": 8080, "AvailabilityZone": "all"}, "TargetHealth": {"State": "healthy"}}]
+    out = trace(net.build(), None, to("203.0.113.30", 443))
+    assert (out.disposition, out.hops[-1]) == ("exits-network", "internet")
+    assert ask(net, "internet", "203.0.113.30/32", 443).verdict == "reachable"
+    assert ask(net, "internet", "eni-alb", 443).verdict == "unreachable"

@@ -62,8 +62,10 @@ def balancer(walk: Walk, node: Interface, state: _State) -> Iterator[Path]:
         if way.unknown is not None or way.address is None:
             yield walk.end(picked, "unknown", way.unknown or "no address")
             continue
+        # asked for the balancer itself, any target that accepts (or, for an address, that the packet leaves
+        # the snapshot for) delivers it; else only the question's own destination does
         goal = Goal((IPv4Network(way.address),), None if itself else walk.goal.interfaces,
-                    None if itself else walk.goal.subnet)
+                    None if itself else walk.goal.subnet, walk.goal.exits and itself)
         sources = [*([state.src] if way.from_client else []),
                    *([address(node.private_ips[0])] if way.from_node else [])]
         for source in sources:
