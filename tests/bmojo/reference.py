@@ -69,7 +69,10 @@ def dense_mixer(mixer: Mixer, h: torch.Tensor, config) -> torch.Tensor:
                                          config.mem_eviction)
                 for query, seen in enumerate(visible):
                     memory[b, query, list(seen)] = True
-            keys.append(kr if config.mem_rope == "absolute" else k)
+            key = kr if config.mem_rope == "absolute" else k
+            if config.mem_key == "previous":  # entry j is found by the key of token j - 1 (zero for j = 0)
+                key = torch.cat([torch.zeros_like(key[:, :, :1]), key[:, :, :-1]], dim=2)
+            keys.append(key)
             values.append(v)
             masks.append(memory)
             biases.append(gate[:, None, :].expand(-1, length, -1))

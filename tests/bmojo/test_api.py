@@ -33,6 +33,7 @@ def test_presets_spell_the_layer_kinds():
     ("bmojo", {"window": 8, "k_mem": 9}, "k_mem must be in 0..window"),
     ("bmojo", {"d_model": 30, "n_heads": 4}, "not divisible"),
     ("bmojo", {"mem_eviction": "lru"}, "mem_eviction"),
+    ("bmojo", {"mem_key": "next"}, "mem_key must be 'token' or 'previous'"),
     ("bmojo", {"n_layers": 2, "mem_score_layer": 1}, "mem_score_layer"),
 ])
 def test_impossible_configurations_are_refused(name, overrides, message):

@@ -56,6 +56,9 @@ class BMojoConfig:
     mem_capacity: int = 128  # tokens visible to a query at most
     mem_eviction: str = "score"  # "score" (keep the most surprising) or "fifo" (keep the most recent)
     mem_rope: str = "absolute"  # RoPE of memory keys: "absolute" positions or "none"
+    # What a memory entry is looked up by: its own key ("token", DESIGN.md) or the key of the token before it
+    # ("previous"): then an entry answers "what followed x", an induction head's lookup in one layer.
+    mem_key: str = "token"
     mem_score_layer: int = -1  # -1: each layer selects by its own score; else the first M layer's selects for all
     mem_gate: bool = False  # a learned per-token scalar added to memory logits and selection scores
     aux_weight: float = 0.1  # weight of the innovation predictor's auxiliary loss
@@ -122,6 +125,8 @@ class BMojoConfig:
             problems.append(f"mem_eviction must be 'score' or 'fifo', is '{self.mem_eviction}'")
         if self.mem_rope not in ("absolute", "none"):
             problems.append(f"mem_rope must be 'absolute' or 'none', is '{self.mem_rope}'")
+        if self.mem_key not in ("token", "previous"):
+            problems.append(f"mem_key must be 'token' or 'previous', is '{self.mem_key}'")
         if self.mem_score_layer >= self.n_layers:
             problems.append(f"mem_score_layer {self.mem_score_layer} is not a layer (0..{self.n_layers - 1})")
         elif self.mem_score_layer >= 0 and self.mem_score_layer != self.kinds.find("M"):

@@ -57,9 +57,10 @@ class LayerCache:
     kf: torch.Tensor | None = None  # (B, H, 2w, D) keys from the SSM outputs of the last 2w positions
     vf: torch.Tensor | None = None
     memory: MemoryState | None = None
+    key_prev: torch.Tensor | None = None  # (B, H, D) the previous token's memory key (mem_key "previous")
 
     def tensors(self) -> list[torch.Tensor]:
-        out = [t for t in (self.f_prev, self.k, self.v, self.kf, self.vf) if t is not None]
+        out = [t for t in (self.f_prev, self.k, self.v, self.kf, self.vf, self.key_prev) if t is not None]
         if self.ssm is not None:
             out += list(self.ssm)
         if self.memory is not None:
@@ -98,6 +99,7 @@ class Mixer(nn.Module):
         self.window, self.heads, self.head_dim = config.window, config.n_heads, config.head_dim
         self.k_mem, self.capacity = config.k_mem, config.mem_capacity
         self.eviction, self.mem_rope = config.mem_eviction, config.mem_rope
+        self.keyed_by_previous = config.mem_key == "previous"
         self.ssm = SelectiveSSM(config) if kind in "SFM" else None
         self.attends = kind in "TAFM"
         self.fading = kind in "FM"
@@ -186,7 +188,8 @@ class Mixer(nn.Module):
             shared = Selection(sigma, select_in_blocks(sigma, w, self.k_mem))
             out.selection = shared
         plan = plan_memory(shared.selected, shared.sigma, w, self.k_mem, self.capacity, self.eviction)
-        keys = kr if self.mem_rope == "absolute" else kh  # (B, H, T, D)
+        own = kr if self.mem_rope == "absolute" else kh  # (B, H, T, D)
+        keys = F.pad(own, (0, 0, 1, 0))[:, :, :-1] if self.keyed_by_previous else own  # entry j found by k_{j-1}
         mk, mv = gather_blocks(keys, plan.candidates), gather_blocks(vh, plan.candidates)  # (B, H, nb, K, D)
         nb = plan.candidates.shape[1]
         bias = None
@@ -196,7 +199,7 @@ class Mixer(nn.Module):
         if want_positions:
             out.memory_positions = visible_positions(plan, length)
         parts.update(sigma=shared.sigma[:, :length], selected=shared.selected[:, :length], gate=gate,
-                     memory_keys=keys)
+                     memory_keys=keys, last_key=own[:, :, -1])
         return (mk, mv, plan.visible, bias), out
 
     # --------------------------------------------------------------------------- recurrent form
@@ -217,6 +220,8 @@ class Mixer(nn.Module):
         if self.remembers:
             cache.f_prev = torch.zeros(batch, self.heads * self.head_dim, device=device, dtype=dtype)
             cache.memory = self._empty_memory(batch, device, dtype)
+            if self.keyed_by_previous:
+                cache.key_prev = torch.zeros(batch, self.heads, self.head_dim, device=device, dtype=dtype)
         return cache
 
     def _empty_memory(self, batch: int, device, dtype) -> MemoryState:
@@ -279,8 +284,10 @@ class Mixer(nn.Module):
                 else:
                     sigma = shared_sigma
                 cache.f_prev = f
-                memory_key = kr if self.mem_rope == "absolute" else kh  # (B, H, 1, D)
-                self._remember(memory, position, sigma, memory_key[:, :, 0], vh[:, :, 0], gate)
+                memory_key = entry_key = (kr if self.mem_rope == "absolute" else kh)[:, :, 0]  # (B, H, D)
+                if cache.key_prev is not None:  # mem_key "previous": the entry is found by the key before it
+                    entry_key, cache.key_prev = cache.key_prev, memory_key
+                self._remember(memory, position, sigma, entry_key, vh[:, :, 0], gate)
         logits = []
         for key, mask, bias in zip(keys, masks, biases):
             part = torch.einsum("bhd,bhsd->bhs", qr[:, :, 0], key) * self.head_dim**-0.5  # (B, H, S)
@@ -331,6 +338,8 @@ class Mixer(nn.Module):
     def cache_from(self, out: LayerOutput, length: int) -> LayerCache:
         """The cache after a parallel pass over `length` tokens (see LayerOutput.parts)."""
         p = out.parts
+        if p is None:
+            raise ValueError("cache_from needs a pass made with want_parts=True")
         cache = LayerCache()
         if self.ssm is not None:
             cache.ssm = p["ssm"]
@@ -346,6 +355,8 @@ class Mixer(nn.Module):
         if self.remembers:
             cache.f_prev = p["f"][:, -1]
             cache.memory = self._memory_from(p, length)
+            if self.keyed_by_previous:
+                cache.key_prev = p["last_key"]
         return cache
 
     def _memory_from(self, p: dict, length: int) -> MemoryState:
