@@ -7,7 +7,8 @@ AWS's documentation, as the snapshot's files let it be followed:
   snapshot: a request no rule matches takes the default action, which is stated as an assumption; a
   default action other than forward (redirect, fixed response) is answered unknown;
 * the balancer picks one registered target by a flow hash: every target it may pick is a way the packet may
-  go, and the packet is delivered when one of them accepts it. Targets `unused` (in a zone the balancer does
+  go, and the packet is delivered when one of them accepts it (or it leaves the snapshot for an ip target
+  outside it). Targets `unused` (in a zone the balancer does
   not serve, or a group it does not use) or `draining` (being deregistered) receive nothing; health is the
   targets' current status, not configuration, and a balancer whose targets are all unhealthy sends to all
   of them (fail open), so the others all count;
@@ -141,22 +142,23 @@ def _address(snapshot: Snapshot, vpc_id: str, group: TargetGroup,
 def choose(balancer: LoadBalancer, found: list[Leg], fates: list[list[Fate]], before: tuple[str, ...],
            prefer: frozenset[str]) -> Fate:
     """The packet's fate when the balancer may pick any of `found` (`fates`: each leg's, one per source it
-    may send from): delivered when some target accepts it whichever source is used (the first such leg, or
-    one ending at a node in `prefer`); unknown when a leg is undecided or its fate depends on the source;
-    else the first leg's fate, every target refusing."""
+    may send from): delivered when some target accepts it, or it leaves the snapshot for one, whichever
+    source is used (the first such leg, an accepting one before one that leaves, one ending at a node in
+    `prefer` first); unknown when a leg is undecided or its fate depends on the source; else the first
+    leg's fate, every target refusing."""
     if not found:
         return Fate("no-destination", before, balancer.arn, f"{balancer.arn} has no target it may forward to")
     decided: list[Fate | None] = []
     for leg, each in zip(found, fates, strict=True):
         same = len({fate.disposition for fate in each}) == 1
         decided.append(each[0] if leg.undecided is None and same else None)
-    accepted = [(leg, fate) for leg, fate in zip(found, decided, strict=True)
-                if fate is not None and fate.disposition == "accepted"]
-    if accepted:
-        leg, fate = min(accepted, key=lambda pair: pair[1].hops[-1] not in prefer)
+    delivered = [(leg, fate) for leg, fate in zip(found, decided, strict=True)
+                 if fate is not None and fate.disposition in ("accepted", "exits-network")]
+    if delivered:  # accepted before leaving the snapshot (an ip target outside it), the question's first
+        leg, fate = min(delivered, key=lambda pair: (pair[1].disposition != "accepted", pair[1].hops[-1] not in prefer))
         others = f" (of {len(found)} targets it may pick)" if len(found) > 1 else ""
-        return Fate("accepted", fate.hops, None, f"{balancer.arn} may forward it to {leg.target}{others}, "
-                                                 f"{leg.group}: {fate.reason}")
+        return Fate(fate.disposition, fate.hops, None, f"{balancer.arn} may forward it to {leg.target}{others}, "
+                                                       f"{leg.group}: {fate.reason}")
     unknown = [(leg, each) for leg, each, fate in zip(found, fates, decided, strict=True) if fate is None]
     if unknown:
         leg, each = unknown[0]
