@@ -25,26 +25,19 @@ def processes_are_filtered():
 
 
 def c_bomb(pids: Path) -> str:
-    """A function whose failing path the analysis finds, and whose replay forks for ever first. The
-    bomb hides behind `__INCLUDE_LEVEL__`, 0 where the analysis preprocesses the file and 1 where the
-    reproducer includes it (the front end does not mark that test): a hostile file can always run
-    other code in its replay than the analysis read, which is why the replay is sandboxed."""
-    return f"""extern void reach_error(void);
-#if __INCLUDE_LEVEL__
-#include <stdio.h>
+    """A function whose failing path the analysis finds, and whose replay forks for ever first: the
+    property is that `reach_error` is called, whatever its body does, and the replay runs the program's
+    own body (as SV-COMP defines it, the call is the violation; the body is what the program does)."""
+    return f"""#include <stdio.h>
 #include <unistd.h>
 static void record(void) {{
   FILE *pids = fopen("{pids}", "a");
   if (pids) {{ fprintf(pids, "%d\\n", (int) getpid()); fclose(pids); }}
 }}
-#define BOMB record(); for (;;) if (fork() == 0) record()
-#else
-#define BOMB
-#endif
+void reach_error(void) {{ record(); for (;;) if (fork() == 0) record(); }}
 
 int f(int x) {{
   if (x == 3) {{
-    BOMB;
     reach_error();
   }}
   return 0;

@@ -175,6 +175,40 @@ CASES = [
         #else
         int f(void) { return 1; }
         #endif""", "returns-true", UNKNOWN, "__GNUC__", 1),
+    Case("gnuc_through_a_macro", """
+        #define BY_GCC __GNUC__
+        #if BY_GCC
+        int f(void) { return 0; }
+        #else
+        int f(void) { return 1; }
+        #endif""", "returns-true", UNKNOWN, "__GNUC__", 1),
+    Case("nondet_function_with_a_body_runs_it", """
+        int g;
+        int __VERIFIER_nondet_int(void) { g = 1; return 0; }
+        int f(void) { g = 0; __VERIFIER_nondet_int(); return g == 0; }""", "returns-true", NO),
+    Case("include_level", """
+        int f(void) {
+        #if __INCLUDE_LEVEL__ == 0
+          return 0;
+        #else
+          return 1;
+        #endif
+        }""", "returns-true", UNKNOWN, "__INCLUDE_LEVEL__", 2),
+    Case("build_time", """
+        int f(void) { return __TIME__[0] == '0' || __TIME__[0] != '0'; }""", "returns-true", UNKNOWN, "__TIME__", 1),
+    Case("main_in_a_directive", """
+        int f(void) {
+        #ifdef main
+          return 1;
+        #endif
+          return 0;
+        }""", "returns-true", UNKNOWN, "`main` in a preprocessor directive", 2),
+    Case("such_names_in_comments_and_strings", """
+        /* __TIME__, and
+        #ifdef main */
+        // __DATE__
+        const char *g(void) { return "__INCLUDE_LEVEL__"; }
+        int f(int a) { return a - a == 0; }""", "returns-true", YES),
     Case("restrict", """
         int f(int a) { int x = a; int *restrict p = &x; return *p == a; }""", "returns-true", UNKNOWN, "restrict"),
     Case("union", """

@@ -49,7 +49,7 @@ class CallLowering(LoweringState):
             ok = self.truth(args[0])
             self.b.fail_unless(ok, self.event("assert", e, f"`{self.text(e)}` fails"))
             return void
-        if name.startswith(NONDET_PREFIX):
+        if name.startswith(NONDET_PREFIX) and name not in self.p.functions:  # a body of the program's own runs
             return self.nondet(name, e)
         if name == "free" and name not in self.p.functions:
             self.free(e)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from pycparser import c_ast, c_parser
 
-from solomonic.reason.frontends.c.preprocess import Taint, gnu_predicates, prepare, walk
+from solomonic.reason.frontends.c.preprocess import Taint, compilation_dependent, prepare, walk
 from solomonic.reason.frontends.c.types import CTypes
 from solomonic.reason.ir import BadInput
 
@@ -148,7 +148,7 @@ def parse_c(path: str, include_dirs=(), defines=(), data_model: str = "LP64") ->
         if name.startswith(NONDET_PREFIX) and isinstance(ret, c_ast.IdentifierType):
             nondet[name] = " ".join(ret.names)
     nondet = {n: t for n, t in nondet.items() if t}
-    taint = Taint.of(tree, prepared, gnu_predicates(prepared.user_files, _read_source))
+    taint = Taint.of(tree, prepared, compilation_dependent(prepared.user_files, _read_source))
     return CProgram(path, tree, CTypes(data_model), functions, prototypes, variables, typedefs, enumerators,
                     nondet, taint, tuple(include_dirs), tuple(defines))
 

@@ -14,8 +14,9 @@ output token by token instead, and for each GNU construct does one of three thin
   of the same shape that pycparser can parse, and the top-level declaration that holds it is tainted.
   The lowering refuses to use a tainted declaration (a function, a typedef, a global, a tag), so an
   answer about code that touches it is unknown and names the construct. Constructs that act on the
-  whole program (constructors, destructors, sections, file-scope asm, a preprocessor test of
-  `__GNUC__`, which the analysis leaves undefined) taint every function.
+  whole program (constructors, destructors, sections, file-scope asm, a macro whose value the
+  analysis's preprocessing or the replay's compilation changes, such as `__GNUC__`, which the analysis
+  leaves undefined) taint every function.
 
 Replacements keep every newline where it was, so line numbers stay those of the source; columns on a
 line after a replacement may shift, and `Prepared.spans` are given in the output's columns.
@@ -61,10 +62,21 @@ GCC_TYPEDEFS = {  # declared by gcc itself, not by a header
     "__uint128_t": "typedef unsigned __int128 __uint128_t;",
     "__builtin_va_list": f"typedef struct {VA_LIST_TAG} __builtin_va_list;",
 }
-# Preprocessor tests whose outcome differs between the analysis (GNU mode off) and gcc's compilation.
-GNU_PREDICATES = re.compile(r"^\s*#\s*(?:el)?if(?:n?def)?\b.*\b(__GNUC__|__GNUC_MINOR__|__GNUC_PATCHLEVEL__|"
-                            r"__GNUC_PREREQ|__GNUC_STDC_INLINE__|__STRICT_ANSI__|__clang__|__VERSION__)\b",
-                            re.MULTILINE)
+# Macros whose value differs between the analysis's preprocessing (GNU mode off) and gcc's compilation,
+# -> why: a test of one, or a use, may choose other code, or give another value, than the analysis read.
+# The replay compiles the file included from a harness that defines `main` as a macro, at another time.
+_GCC_IDENTITY = "the analysis preprocesses without gcc's identity, so it may read other code than gcc compiles"
+_REPLAY = "the replay's compilation, which includes the file from a harness, gives it another value"
+COMPILATION_MACROS = {
+    **dict.fromkeys(("__GNUC__", "__GNUC_MINOR__", "__GNUC_PATCHLEVEL__", "__GNUC_PREREQ", "__GNUC_STDC_INLINE__",
+                     "__STRICT_ANSI__", "__clang__", "__VERSION__"), _GCC_IDENTITY),
+    **dict.fromkeys(("__INCLUDE_LEVEL__", "__BASE_FILE__", "__FILE_NAME__"), _REPLAY),
+    **dict.fromkeys(("__TIME__", "__DATE__", "__TIMESTAMP__"), "the time of compilation: another value in each"),
+}
+# Comments and literals, which the compilation-dependent scan blanks out (keeping their newlines).
+_COMMENT_OR_LITERAL = re.compile(r"""/\*.*?\*/|//[^\n]*|(?:u8|[uUL])?"(?:[^"\\\n]|\\.)*"|[uUL]?'(?:[^'\\\n]|\\.)*'""",
+                                 re.DOTALL)
+_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 KEYWORDS_BEFORE_STATEMENT = {"else", "do", "return", "case", "default"}
 
 _TOKEN = re.compile(r"""
@@ -370,17 +382,24 @@ def prepare(text: str) -> Prepared:
     return prepared
 
 
-def gnu_predicates(files: list[str], read) -> list[Unmodelled]:
-    """Preprocessor tests of gcc's identity in the user's own files: the analysis preprocesses without
-    `__GNUC__` (so that glibc's headers stay plain C), so such a test may choose other code than gcc."""
+def compilation_dependent(files: list[str], read) -> list[Unmodelled]:
+    """What in the user's own files may choose other code, or give another value, than the analysis
+    read: the macros of `COMPILATION_MACROS`, anywhere outside comments and literals, and `main` in a
+    directive (`#ifdef main`), which the replay's harness defines to call the program's own `main`."""
     found = []
     for name in files:
         text = read(name)
         if text is None:
             continue
-        for m in GNU_PREDICATES.finditer(text):
-            line = text.count("\n", 0, m.start()) + 1
-            found.append(Unmodelled(f"a preprocessor test of `{m.group(1)}`", name, line))
+        code = _COMMENT_OR_LITERAL.sub(lambda blank: "\n" * blank.group().count("\n"), text)
+        for number, row in enumerate(code.split("\n"), start=1):
+            names = set(_IDENTIFIER.findall(row))
+            if names & COMPILATION_MACROS.keys():
+                macro = min(names & COMPILATION_MACROS.keys())
+                found.append(Unmodelled(f"`{macro}` ({COMPILATION_MACROS[macro]})", name, number))
+            elif row.lstrip().startswith("#") and "main" in names:
+                found.append(Unmodelled("`main` in a preprocessor directive (the replay's harness defines it as a "
+                                        "macro)", name, number))
     return found
 
 
