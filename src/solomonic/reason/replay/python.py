@@ -155,8 +155,8 @@ try:
 except BaseException as exc:
     sys.settrace(None)
     signal.setitimer(signal.ITIMER_REAL, 0)
-    if rang and phase != "result":  # what the code did after the clock rang does not count
-        exc = Alarm()
+    if rang and phase != "result" and type(exc) is not Alarm:  # what the code did after the clock rang
+        exc = Alarm().with_traceback(exc.__traceback__)  # does not count; where it was still does
     tb, line = exc.__traceback__, 0
     while tb is not None:
         if tb.tb_frame.f_code.co_filename == path:
