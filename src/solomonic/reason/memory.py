@@ -191,11 +191,11 @@ _FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
 
 
 def kept(result: Result) -> bool:
-    """Whether an answer may be kept and served: not a no of `terminates`. That no stands on the search's
-    proof (a state that comes back, a closed recurrent set, a repeated call) together with a real run still
-    going when its time is up; a run alone shows nothing (a loop that ends a minute later is still going
-    after two seconds), and no check of the proof apart from the search exists yet. Analysing it again
-    costs about what running its witness again would (bench termination: 2.7 s against 2.7 s)."""
+    """Whether an answer is worth keeping: not a no of `terminates`. That no stands on the search's proof
+    (a state that comes back, a closed recurrent set, a repeated call) together with a real run still going
+    when its time is up; serving it would mean checking both again (`evidence.confirm_nontermination`: the
+    lasso found again, then the run made again), which costs about what analysing it again does (bench
+    termination: 2.7 s against 2.7 s), so the memory would save nothing."""
     return not (result.property == "terminates" and result.verdict == Verdict.NO)
 
 
