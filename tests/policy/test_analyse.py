@@ -42,6 +42,17 @@ def test_cross_account_role_grant() -> None:
     assert check(p, account="444455556666").cross_account is False
 
 
+def test_a_grant_to_a_canonical_user_leaves_cross_account_access_unknown() -> None:
+    """A canonical user id names an account in S3's own naming: which one, the policy does not say."""
+    canonical = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"
+    result = check(policy({**BUCKET, "Principal": {"CanonicalUser": canonical}}), account="111122223333")
+    assert result.public is False and result.cross_account is None
+    assert canonical in result.reason and "canonical user" in result.reason
+    denied = check(policy({**BUCKET, "Effect": "Deny", "Principal": {"CanonicalUser": canonical}}),
+                   account="111122223333")
+    assert denied.cross_account is False
+
+
 def test_identity_findings_carry_real_principals_and_locations() -> None:
     p = policy({"Effect": "Allow", "Action": ["iam:PassRole"], "Resource": "*"},
                {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"})
