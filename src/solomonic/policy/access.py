@@ -83,9 +83,9 @@ def _resource(policy: Policy, encoder: Encoder, encoded: Encoded, account: str |
         cross = search(encoder, realism, encoded.allows,
                        [request.is_iam, z3.Not(request.anonymous), request.account != z3.StringVal(owner)],
                        allowed, deadline, f"a request from an account other than {owner} the policy allows")
-        if cross.request is None and not cross.unknown and _canonical_users(policy):
-            cross = Search(None, f"cross-account: the policy allows {_canonical_users(policy)[0]}, an S3 canonical "
-                                 "user id, and which account it names is not known")
+        unaccounted = _unaccounted_principals(policy)
+        if cross.request is None and not cross.unknown and unaccounted:
+            cross = Search(None, f"cross-account: the policy allows {unaccounted[0]}")
         if cross.unknown:
             reasons.append(cross.reason)
     truncated = encoder.request.truncated
@@ -111,13 +111,18 @@ def _resource(policy: Policy, encoder: Encoder, encoded: Encoded, account: str |
                        _limiting_keys(policy), "; ".join(reasons), tuple(notes))
 
 
-def _canonical_users(policy: Policy) -> list[str]:
-    """The `CanonicalUser` principals the policy's Allow statements name. Such an id is an account's (or
-    a CloudFront origin access identity's) in S3's own naming, which no ARN or account id in the policy
-    ties to one: whether it is outside the owning account is not known, so "no cross-account access"
-    cannot be said of a policy that grants it anything."""
-    return [entry.value for s in policy.statements if s.effect == "Allow" and s.principals and not s.not_principal
-            for entry in s.principals if entry.kind == "CanonicalUser"]
+def _unaccounted_principals(policy: Policy) -> list[str]:
+    """The principals the policy's Allow statements name that are outside the account, or may be, and that
+    no request of the question (an IAM principal's ARN of another account) stands for, in words: a
+    `CanonicalUser` id names an account (or a CloudFront origin access identity) in S3's own naming, which
+    nothing in the policy ties to one; a `Federated` principal is the users of an identity provider, whom
+    IAM Access Analyzer reports as external access. So "no cross-account access" cannot be said of a
+    policy that grants either anything."""
+    kinds = {"CanonicalUser": "an S3 canonical user id, and which account it names is not known",
+             "Federated": "a federated identity provider, whose users are outside the account's principals"}
+    return [f"{entry.value} ({kinds[entry.kind]})" for s in policy.statements
+            if s.effect == "Allow" and s.principals and not s.not_principal
+            for entry in s.principals if entry.kind in kinds]
 
 
 def _outsider(policy: Policy, encoder: Encoder) -> list[z3.BoolRef]:
