@@ -4,8 +4,10 @@ balancer's and the target's security groups, an NLB's client address; `trace` an
 
 from __future__ import annotations
 
+import json
 from ipaddress import IPv4Address
 
+from solomonic.cli import main
 from solomonic.network.model import Flow
 from solomonic.network.reachable import Question, answer, goal, sources
 from solomonic.network.trace import trace
@@ -173,3 +175,15 @@ def test_an_ip_target_outside_the_snapshot_is_where_the_packet_leaves_it():
     assert (out.disposition, out.hops[-1]) == ("exits-network", "internet")
     assert ask(net, "internet", "203.0.113.30/32", 443).verdict == "reachable"
     assert ask(net, "internet", "eni-alb", 443).verdict == "unreachable"
+
+
+def test_trace_shows_the_target_asked_for_when_the_balancer_may_pick_it(tmp_path, capsys):
+    both = fronted(tcp(8080, "10.0.0.0/16"), "i-app", "i-web")
+    web = next(group for group in both.files["SecurityGroups"] if group["GroupId"] == "sg-web")
+    web["IpPermissions"].append(tcp(8080, "10.0.0.0/16"))
+    folder = both.write(tmp_path)
+    ask_trace = ["network", "trace", str(folder), "--from", "internet", "--src-ip", str(CLIENT), "--to",
+                 "203.0.113.30", "--dst-port", "443", "--format", "json"]
+    for target, shown in ((None, "i-app"), ("i-web", "i-web"), ("eni-web", "i-web"), ("i-db", "i-app")):
+        assert main([*ask_trace, *(["--target", target] if target else [])]) == 1
+        assert json.loads(capsys.readouterr().out)["hops"][-1] == shown

@@ -138,7 +138,7 @@ def confirm(snapshot: str, source: str, witness: dict[str, Any]) -> list[str]:
     """Replay a witness with a whole `trace` call: it must be delivered along the witness's hops (from a
     subnet, the interface that sent it, which its first hop names)."""
     sender = witness["hops"][0] if source.startswith("subnet-") else source
-    replayed, _, _, stderr = cli(*_trace_argv(snapshot, sender, witness["flow"]))
+    replayed, _, _, stderr = cli(*_trace_argv(snapshot, sender, witness["flow"], witness["hops"]))
     if replayed is None:
         return [f"the witness's trace crashed: {stderr}"]
     if replayed["disposition"] not in DELIVERED or replayed["hops"] != witness["hops"]:
@@ -247,7 +247,7 @@ def ask_mutant(corpus: Path, mutant: tuple[str, Path, Path, str], args: list[str
 
 def refute(snapshot: str, source: str, witness: dict[str, Any]) -> list[str]:
     """Replay a witness in the snapshot that must not deliver it: `trace` must not end where it ends."""
-    replayed, _, _, stderr = cli(*_trace_argv(snapshot, source, witness["flow"]))
+    replayed, _, _, stderr = cli(*_trace_argv(snapshot, source, witness["flow"], witness["hops"]))
     if replayed is None:
         return [f"the witness's trace crashed: {stderr}"]
     if replayed["disposition"] in DELIVERED and replayed["hops"][-1:] == witness["hops"][-1:]:
@@ -255,9 +255,13 @@ def refute(snapshot: str, source: str, witness: dict[str, Any]) -> list[str]:
     return []
 
 
-def _trace_argv(snapshot: str, source: str, flow: dict[str, Any]) -> list[str]:
+def _trace_argv(snapshot: str, source: str, flow: dict[str, Any], hops: list[str]) -> list[str]:
+    """The `trace` call of a witness; through a load balancer, for the target the witness reaches (the
+    balancer may pick any of several; `trace` shows the path to that one when it may pick it)."""
     argv = ["trace", snapshot, "--from", source, "--to", flow["dst_ip"], "--src-ip", flow["src_ip"],
             "--protocol", str(flow["protocol"])]
+    if any(":loadbalancer/" in hop for hop in hops):
+        argv += ["--target", hops[-1]]
     for key, option in (("src_port", "--src-port"), ("dst_port", "--dst-port"), ("icmp_type", "--icmp-type"),
                         ("icmp_code", "--icmp-code")):
         if flow.get(key) is not None:

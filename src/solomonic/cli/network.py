@@ -79,6 +79,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     trace.add_argument("--src-port", type=port, metavar="P", help="the source port (TCP, UDP; default: 49152)")
     trace.add_argument("--icmp-type", type=icmp_field, metavar="T", help="the ICMP type (default: 8, echo request)")
     trace.add_argument("--icmp-code", type=icmp_field, metavar="C", help="the ICMP code (default: 0)")
+    trace.add_argument("--target", metavar="NODE",
+                       help="where a load balancer may pick one of several targets that take the packet, show the "
+                            "path to NODE (i-... or eni-...) when it may pick it (default: the first registered)")
     trace.add_argument("--format", choices=["text", "json"], default="text")
     trace.set_defaults(run=run_trace)
     network_reachable.add_parser(questions)
@@ -101,7 +104,8 @@ def run_trace(args: argparse.Namespace) -> int:
     sender, src_ip = packet.source(snapshot, args.source, args.src_ip)
     flow, assumptions = packet.flow(src_ip, args.destination, args.protocol, args.src_port, args.dst_port,
                                     args.icmp_type, args.icmp_code)
-    traced = trace(snapshot, sender, flow)
+    named = snapshot.interfaces[args.target].node if args.target in snapshot.interfaces else args.target
+    traced = trace(snapshot, sender, flow, frozenset([named] if named else []))
     answer = replace(traced, assumptions=(*assumptions, *traced.assumptions))
     if args.format == "json":
         print(json.dumps(answer.to_json(), indent=2))
