@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from solomonic.cli.conventions import EXIT_NO, EXIT_OK, EXIT_UNKNOWN, memory_options, memory_path, positive
+from solomonic.cli.ray_executor import executor_options
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -52,12 +53,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                             "the functions' own annotations. A parameter with no type from here, an annotation, "
                             "a `# type:` comment or its default is assumed int, and every answer says so")
     check.add_argument("--format", choices=["text", "json", "sarif"], default="text")
-    check.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="questions answered in parallel")
+    check.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                       help="questions answered in parallel (with --executor ray: of each file, whose Ray task "
+                            "reserves N CPUs)")
     check.add_argument("--memory-limit", type=int, default=4096, metavar="MIB",
                        help="address-space limit of each analysis process (default: 4096)")
     check.add_argument("--max-file-size", type=int, default=4, metavar="MIB",
                        help="refuse larger files (default: 4)")
     memory_options(check)
+    executor_options(check)
     check.add_argument("--no-replay", action="store_true",
                        help="run none of the code under analysis: a counterexample is then not confirmed, so "
                             "the answer is unknown ('not replayed'), with the witness and reproducer to run "
@@ -73,9 +77,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from solomonic.reason import report
-    from solomonic.reason.api import check
     from solomonic.reason.files import source_files
-    from solomonic.reason.ir import BadInput
     from solomonic.reason.result import Verdict
 
     found = source_files(args.files)
@@ -83,21 +85,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"solomonic: note: {line}", file=sys.stderr)
     for line in found.problems:
         print(f"solomonic: error: {line}", file=sys.stderr)
-    results, bad = [], bool(found.problems)
+    by_file: dict[str, list] = {}
+    bad = bool(found.problems)
     with _progress(len(found.files)) as bar:
-        for path in found.files:
-            bar.start(path)
-            try:
-                results += check(path, function=args.function, property=args.property, timeout=args.timeout,
-                                 data_model=args.data_model, include_dirs=args.include_dirs,
-                                 defines=args.defines, jobs=args.jobs, memory_mb=args.memory_limit,
-                                 max_file_bytes=args.max_file_size << 20, memory=memory_path(args),
-                                 param_types=args.param_types, replay=not args.no_replay,
-                                 on_result=bar.answered)
-            except BadInput as err:
-                print(f"solomonic: error: {err}", file=sys.stderr)
+        for path, answers, error in _answers(args, found.files, bar):
+            if error:
+                print(f"solomonic: error: {error}", file=sys.stderr)
                 bad = True
+            by_file[path] = answers
             bar.finished()
+    results = [r for path in found.files for r in by_file.get(path, [])]
     if results:
         if args.format == "json":
             print(report.to_json(results))
@@ -114,6 +111,32 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_NO
     failing_unknown = args.fail_on == "unknown" and Verdict.UNKNOWN in verdicts
     return EXIT_UNKNOWN if bad or failing_unknown else EXIT_OK
+
+
+def _answers(args: argparse.Namespace, files: list[str], bar: _FileBar) -> Iterator[tuple[str, list, str]]:
+    """Each file's answers as (path, results, bad-input message or ""): one file after another here, or
+    as Ray tasks on a cluster (then in the order they finish)."""
+    from solomonic.reason.api import check
+    from solomonic.reason.ir import BadInput
+
+    options = {"function": args.function, "property": args.property, "timeout": args.timeout,
+               "data_model": args.data_model, "include_dirs": args.include_dirs, "defines": args.defines,
+               "jobs": args.jobs, "memory_mb": args.memory_limit, "max_file_bytes": args.max_file_size << 20,
+               "param_types": args.param_types, "replay": not args.no_replay}
+    if args.executor == "ray":
+        from solomonic.cli.ray_executor import check_files
+
+        for path, results, error in check_files(files, options, args.ray_address, memory_path(args)):
+            for result in results:
+                bar.answered(result)
+            yield path, results, error
+        return
+    for path in files:
+        bar.start(path)
+        try:
+            yield path, check(path, memory=memory_path(args), on_result=bar.answered, **options), ""
+        except BadInput as err:
+            yield path, [], str(err)
 
 
 class _FileBar:

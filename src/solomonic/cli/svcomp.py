@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from solomonic.cli.conventions import EXIT_NO, EXIT_OK, memory_options, memory_path, positive
+from solomonic.cli.ray_executor import executor_options
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -18,11 +19,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     svcomp.add_argument("paths", nargs="+", metavar="PATH", help="task files or directories of them")
     svcomp.add_argument("--property", default="unreach-call", choices=["unreach-call", "no-overflow", "termination"])
     svcomp.add_argument("--timeout", type=positive, default=60.0, metavar="S", help="seconds per task (default: 60)")
-    svcomp.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="tasks run in parallel")
+    svcomp.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="tasks run in parallel (with --executor ray: the cluster's CPUs, one a task)")
     svcomp.add_argument("--memory-limit", type=int, default=4096, metavar="MIB")
     svcomp.add_argument("--format", choices=["text", "json"], default="text")
     svcomp.add_argument("--output", "-o", metavar="FILE", help="also write the JSON report to FILE")
     memory_options(svcomp)
+    executor_options(svcomp)
     svcomp.set_defaults(run=run)
 
 
@@ -31,8 +33,13 @@ def run(args: argparse.Namespace) -> int:
 
     from solomonic.reason import svcomp
 
+    executor = None
+    if args.executor == "ray":
+        from solomonic.cli.ray_executor import svcomp_executor
+
+        executor = svcomp_executor(args.ray_address)
     report = svcomp.run(args.paths, args.property, args.timeout, jobs=args.jobs, memory_mb=args.memory_limit,
-                        memory=memory_path(args))
+                        memory=memory_path(args), executor=executor)
     if args.output:
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)
         Path(args.output).write_text(json.dumps(report, indent=2) + "\n")

@@ -8,20 +8,27 @@ a wrong false, 0 for unknown.
 
 from __future__ import annotations
 
+import functools
 import os
 import statistics
 import sys
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import yaml
 
 from solomonic.reason.ir import BadInput, Unsupported
-from solomonic.reason.isolate import Job, run_jobs
+from solomonic.reason.isolate import Job, Outcome, run_jobs
 from solomonic.reason.memory import remembered, warn_discarded
 from solomonic.reason.result import SVCOMP_PROPERTIES
 
 POINTS = {("true", True): 2, ("false", False): 1, ("true", False): -32, ("false", True): -16}
+
+# Runs tasks elsewhere (`--executor ray`): given (task name, work) pairs, where work takes the proof memory's
+# path that it is to use there and gives the task's outcome, and the proof memory of this run, it yields the
+# outcomes as they come.
+Executor = Callable[[list[tuple[str, Callable[[str | None], Outcome]]], str | None], Iterable[Outcome]]
 
 
 @dataclass
@@ -101,6 +108,15 @@ def answer(task: Task, timeout_s: float, memory: str | None = None) -> dict:
             "memory_discarded": result.details.get("memory_discarded"), "analysis_seconds": result.seconds}
 
 
+def answer_isolated(task: Task, timeout_s: float, memory_mb: int, memory: str | None) -> Outcome:
+    """One task in a child process under the limits of the local pool: what an executor's worker runs."""
+    return next(run_jobs([_job(task, timeout_s, memory)], parallel=1, memory_mb=memory_mb))
+
+
+def _job(task: Task, timeout_s: float, memory: str | None) -> Job:
+    return Job(task.name, lambda: answer(task, timeout_s, memory), timeout_s)
+
+
 def score(verdict: str, expected: bool) -> tuple[bool | None, int]:
     if verdict == "unknown":
         return None, 0
@@ -108,15 +124,22 @@ def score(verdict: str, expected: bool) -> tuple[bool | None, int]:
 
 
 def run(paths: list[str], prop: str, timeout_s: float, jobs: int = 1, memory_mb: int = 4096,
-        progress: bool = True, memory: str | None = None) -> dict:
+        progress: bool = True, memory: str | None = None, executor: Executor | None = None) -> dict:
+    """The tasks under `paths` answered, `jobs` at a time in this machine's processes or by `executor`,
+    and scored."""
     tasks, skipped = find_tasks(paths, prop)
     if not tasks:
         raise BadInput(f"no task under {', '.join(paths)} lists the property {prop}")
     by_name = {t.name: t for t in tasks}
     results: dict[str, TaskResult] = {}
     bar = _progress(len(tasks), progress)
-    job_list = [Job(t.name, lambda t=t: answer(t, timeout_s, memory), timeout_s) for t in tasks]
-    for outcome in run_jobs(job_list, parallel=jobs, memory_mb=memory_mb):
+    outcomes: Iterable[Outcome]
+    if executor is None:
+        outcomes = run_jobs([_job(t, timeout_s, memory) for t in tasks], parallel=jobs, memory_mb=memory_mb)
+    else:
+        outcomes = executor([(t.name, functools.partial(answer_isolated, t, timeout_s, memory_mb)) for t in tasks],
+                            memory)
+    for outcome in outcomes:
         task = by_name[outcome.key]
         answer_ = outcome.value or {"verdict": "unknown", "reason": outcome.failure.splitlines()[0]
                                     if outcome.failure else "no answer"}
