@@ -130,7 +130,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     recall.add_argument("--quick", action="store_true", help="one small configuration, one seed (minutes)")
     recall.add_argument("--models", nargs="+", metavar="NAME", help="only these presets or variants")
     recall.add_argument("--seeds", type=int, help="seeds per cell (default: 3; 1 with --quick)")
-    recall.add_argument("--lr", type=float, default=3e-3)
+    recall.add_argument("--lr", type=float, help="one learning rate for every model (default: each model's best of "
+                                                 "a sweep, trained first where its runs are missing)")
     recall.add_argument("--batch-size", type=int, default=64)
     _bench_outputs(recall, None, grid="docs/results/recall")
     recall.set_defaults(run=run_recall)
