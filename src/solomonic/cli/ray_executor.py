@@ -22,6 +22,7 @@ import argparse
 import contextlib
 import functools
 import json
+import os
 import pickle
 import socket
 import sqlite3
@@ -43,8 +44,8 @@ def executor_options(parser: argparse.ArgumentParser) -> None:
                         help="where the analyses run: 'local', this machine's processes (the default), or "
                              "'ray', as Ray tasks on a cluster (the extra ray), each under the same limits")
     parser.add_argument("--ray-address", metavar="ADDRESS",
-                        help="the Ray cluster to use, as ray.init takes it ('auto', 'HOST:PORT', "
-                             "'ray://HOST:10001'; default: $RAY_ADDRESS, else a new local instance)")
+                        help="the Ray cluster to use, as ray.init takes it ('auto': the one running here, "
+                             "'HOST:PORT', 'ray://HOST:10001'; default: $RAY_ADDRESS, else a new local instance)")
 
 
 @dataclass
@@ -169,13 +170,15 @@ def run_on_ray(units: Sequence[Unit], address: str | None, memory: str | None,
     if started:
         import logging
 
+        # "local" where nothing is named: Ray's own default would join whatever cluster was started last
+        # on this machine (/tmp/ray/ray_current_cluster), another user's included
+        address = address or os.environ.get("RAY_ADDRESS") or "local"
         _refuse_unreachable(address)
-
         try:
             ray.init(address=address, log_to_driver=False, logging_level=logging.WARNING,
                      include_dashboard=False)
         except (ConnectionError, ValueError, RuntimeError) as err:
-            raise UserError(f"cannot start or reach Ray at {address or 'a new local instance'}: {err}") from None
+            raise UserError(f"cannot start or reach Ray at {address}: {err}") from None
     changes: list[_Changes] = []
     pending: dict = {}
     try:
@@ -201,10 +204,10 @@ def run_on_ray(units: Sequence[Unit], address: str | None, memory: str | None,
             ray.shutdown()
 
 
-def _refuse_unreachable(address: str | None) -> None:
-    """A HOST:PORT nobody answers at is refused at once: ray.init waits minutes for it ('auto', a local
-    instance and the environment's RAY_ADDRESS are Ray's to resolve)."""
-    if not address or address in ("auto", "local"):
+def _refuse_unreachable(address: str) -> None:
+    """A HOST:PORT nobody answers at is refused at once: ray.init waits minutes for it ('auto' and 'local'
+    are Ray's to resolve)."""
+    if address in ("auto", "local"):
         return
     host, _, port = address.split("://", 1)[-1].rpartition(":")
     if not host or not port.isdigit():
