@@ -147,7 +147,8 @@ def _merge(memory: str, changes: Sequence[_Changes]) -> None:
             for key in change.forgotten:
                 store.forget(key)
             for key, (timeout, text) in change.written.items():
-                store.store(key, timeout, Result.from_json(json.loads(text)))
+                with contextlib.suppress(ValueError, TypeError, KeyError):  # what does not read as a result
+                    store.store(key, timeout, Result.from_json(json.loads(text)))  # is not kept
         store.db.execute("COMMIT")
     except sqlite3.Error as err:
         with contextlib.suppress(sqlite3.Error):
