@@ -74,3 +74,15 @@ def test_a_report_shows_the_sweep_and_the_rate_each_row_trained_at(tmp_path):
     text = (tmp_path / "b.md").read_text()
     assert f"| 0.250 ± 0.000 | 0.250 ± 0.000 | 1/1 | 1 | {LR_GRID[1]:g} |" in text
     assert "| swa | 0.100 | **0.300** | 0.200 |" in text
+
+
+def test_a_cached_run_goes_stale_when_its_preset_changes_meaning(monkeypatch):
+    """The cache key hashes the resolved configuration: a run trained under a preset's old defaults is not
+    reported under its new ones (issue 24 changed the `bmojo` preset's memory key)."""
+    from solomonic.bmojo import config
+
+    bmojo, transformer = sorted(plan(QUICK_GRID, ["bmojo", "transformer"], 1, 1e-2, 64), key=lambda r: r.model)
+    keys = (bmojo.key, transformer.key)
+    monkeypatch.setitem(config.PRESETS, "bmojo", {**config.PRESETS["bmojo"], "aux_weight": 0.5})
+    assert bmojo.key != keys[0]
+    assert transformer.key == keys[1]  # a preset that did not change keeps its runs

@@ -19,7 +19,7 @@ import torch
 
 from solomonic.bench.matching import match_width, parameters
 from solomonic.bench.record import devices, provenance, save_figure, stamp, update_section, write_json
-from solomonic.bench.runs import compiling, run_all, run_key, train_resumably
+from solomonic.bench.runs import compiling, resolved_model, run_all, run_key, train_resumably
 from solomonic.train import TrainSettings
 
 PRESETS = ["transformer", "swa", "mamba", "hybrid", "bmojo_f", "bmojo"]
@@ -62,7 +62,7 @@ class Run:
 
     @property
     def key(self) -> str:
-        return run_key([self.preset, self.overrides, asdict(self.recipe), self.seed])
+        return run_key([resolved_model(self.preset, dict(self.overrides)), asdict(self.recipe), self.seed])
 
 
 def train_one(run: Run, scratch: Path | None = None, compile: bool = True, device: str = "cpu") -> dict:

@@ -29,7 +29,7 @@ import torch
 
 from solomonic.bench.matching import match_width, parameters
 from solomonic.bench.record import devices, provenance, save_figure, stamp, update_section, write_json
-from solomonic.bench.runs import compiling, run_all, run_key, train_resumably
+from solomonic.bench.runs import compiling, resolved_model, run_all, run_key, train_resumably
 from solomonic.data.recall import IGNORE
 from solomonic.train import Trainer, TrainSettings
 
@@ -103,7 +103,8 @@ class Run:
 
     @property
     def key(self) -> str:
-        return run_key([self.preset, self.overrides, asdict(self.config), self.seed, self.lr, self.batch_size])
+        return run_key([resolved_model(self.preset, dict(self.overrides)), asdict(self.config), self.seed, self.lr,
+                        self.batch_size])
 
 
 def seeds_of(model: str, seeds: int) -> int:

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from solomonic.atomic import recover
 from solomonic.bench.record import write_json
+from solomonic.bmojo import BMojoConfig
 from solomonic.train import CHECKPOINT, TRAINER_STATE, Trainer
 
 Spec = TypeVar("Spec")
@@ -28,6 +29,16 @@ def compiling(args) -> bool:
 
 def run_key(spec: object) -> str:
     return hashlib.sha1(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def resolved_model(preset: str, overrides: dict) -> dict:
+    """The configuration a run trains: its preset with `overrides` applied, every field spelled out.
+
+    A run's cache key hashes this rather than the preset's name, so that changing what a preset means (a
+    default of the `bmojo` preset, say) changes the key of every run it affects: a run trained under the old
+    meaning is then missing, and is retrained, instead of being reported under the new one.
+    """
+    return dataclasses.asdict(BMojoConfig.preset(preset, **overrides))
 
 
 def train_resumably(settings, scratch: Path | None):
