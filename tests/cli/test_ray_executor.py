@@ -156,3 +156,15 @@ def test_check_on_ray_answers_each_file_as_the_local_run_does(tmp_path, local_ra
     status, answers, errors = outputs["ray"]
     assert status == 1 and len(answers) == 9 and len(errors) == 1  # g's assert is a no; broken.py is named
     assert [a[3] for a in answers if a[1] == "g"] == ["no", "no", "yes"]
+
+
+def test_a_unit_whose_process_dies_is_a_failure_of_its_own(local_ray):
+    """A unit's analysis process that ends without an answer (here: sys.exit) costs that unit, said why;
+    the other units are answered."""
+    from solomonic.cli.ray_executor import run_on_ray
+
+    outcomes = {key: (value, why) for key, value, why in
+                run_on_ray([("lost", sys.exit), ("kept", str)], address=None, memory=None)}
+    assert outcomes["kept"] == ("None", "")
+    value, why = outcomes["lost"]
+    assert value is None and why == "the Ray task failed: the worker's analysis process failed: exit status 0"

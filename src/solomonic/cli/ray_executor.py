@@ -192,7 +192,7 @@ def run_on_ray(units: Sequence[Unit], address: str | None, memory: str | None,
             try:
                 value, change = ray.get(ready[0])
             except ray.exceptions.RayError as err:
-                yield key, None, f"the Ray task failed: {str(err).splitlines()[0]}"
+                yield key, None, f"the Ray task failed: {_why(err)}"
                 continue
             changes.append(change)
             yield key, value, ""
@@ -203,6 +203,14 @@ def run_on_ray(units: Sequence[Unit], address: str | None, memory: str | None,
             _merge(memory, changes)
         if started:
             ray.shutdown()
+
+
+def _why(err: Exception) -> str:
+    """A failed Ray task's first line of explanation: what the task raised where it raised something (a
+    RayTaskError's own text begins with the task's name and coloured process details), else Ray's."""
+    cause = getattr(err, "cause", None) or err
+    lines = str(cause).strip().splitlines()
+    return lines[0] if lines else type(cause).__name__
 
 
 def _refuse_unreachable(address: str) -> None:
