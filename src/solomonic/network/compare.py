@@ -31,12 +31,14 @@ from ipaddress import IPv4Address
 import z3
 
 from solomonic.errors import UserError
+from solomonic.network.destinations import Goal
 from solomonic.network.encode import Packet
 from solomonic.network.model import INTERNET, Flow, Interface, Snapshot
-from solomonic.network.paths import Goal, Path, Walk
+from solomonic.network.paths import Walk
 from solomonic.network.reachable import Question, confirmed, constraints, flow, goal, nodes, typical
 from solomonic.network.reachable import senders as reachable_senders
 from solomonic.network.result import Trace
+from solomonic.network.steps import Path
 from solomonic.network.trace import trace
 
 VERDICTS = ("equivalent", "a-delivers-more", "b-delivers-more", "both-deliver-more", "unknown")

@@ -24,11 +24,13 @@ from itertools import pairwise
 
 import z3
 
+from solomonic.network.destinations import Goal
 from solomonic.network.encode import Packet
 from solomonic.network.model import ICMP, TCP, UDP, Interface, Origin, Snapshot
-from solomonic.network.paths import Goal, Path, Walk
+from solomonic.network.paths import Walk
 from solomonic.network.reachable import Question, confirmed, constraints, flow, typical
 from solomonic.network.result import Trace
+from solomonic.network.steps import Path
 from solomonic.network.trace import trace
 
 

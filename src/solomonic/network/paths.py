@@ -20,8 +20,7 @@ only be unsatisfiable.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
-from typing import Literal
+from dataclasses import replace
 
 import z3
 
@@ -34,52 +33,12 @@ from solomonic.network.model import (
     UDP,
     Interface,
     RouteTable,
-    SecurityGroupRule,
     Snapshot,
     Subnet,
 )
+from solomonic.network.steps import End, Path, State, Step
 
 MAX_HOPS = 64
-Kind = Literal["question", "branch", "filter"]
-End = Literal["delivered", "dead", "unknown"]
-
-
-@dataclass(frozen=True)
-class Step:
-    """One condition of a path: `component` is the resource whose constraint it is; a security groups' step
-    keeps each rule with what it admits (`rules`), so that a finding can point at the rule a packet used."""
-
-    kind: Kind
-    component: str
-    text: str
-    formula: z3.BoolRef
-    rules: tuple[tuple[SecurityGroupRule, z3.BoolRef], ...] = ()
-
-
-@dataclass(frozen=True)
-class Path:
-    source: Interface | str | None
-    hops: tuple[str, ...]
-    steps: tuple[Step, ...]
-    end: End
-    reason: str
-    blocker: str | None = None
-
-
-@dataclass(frozen=True)
-class _State:
-    src: z3.BitVecRef
-    dst: z3.BitVecRef
-    sender: Interface | None
-    hops: tuple[str, ...] = ()
-    steps: tuple[Step, ...] = field(default=())
-
-    def hop(self, node: str) -> _State:
-        return replace(self, hops=(*self.hops, node))
-
-    def step(self, kind: Kind, component: str, text: str, formula: z3.BoolRef,
-             rules: tuple[tuple[SecurityGroupRule, z3.BoolRef], ...] = ()) -> _State:
-        return replace(self, steps=(*self.steps, Step(kind, component, text, formula, rules)))
 
 
 class Walk:
@@ -90,9 +49,13 @@ class Walk:
         self.holders = lookup.Holders(snapshot)
         self.destinations = Destinations(snapshot, packet, goal)
 
+    def walk_on(self, packet: Packet, goal: Goal) -> Walk:
+        """A walk of another packet, to another goal, from the same source (a packet a node forwards)."""
+        return Walk(self.snapshot, packet, goal, self.source)
+
     def paths(self, question: tuple[Step, ...]) -> Iterator[Path]:
         sender = self.source if isinstance(self.source, Interface) else None
-        state = _State(self.packet.src, self.packet.dst, sender, steps=question)
+        state = State(self.packet.src, self.packet.dst, sender, steps=question)
         if isinstance(self.source, str):
             yield from self.from_gateway(self.source, state)
         elif self.source is None:
@@ -100,7 +63,7 @@ class Walk:
         else:
             yield from self.send(self.source, state)
 
-    def from_gateway(self, name: str, state: _State) -> Iterator[Path]:
+    def from_gateway(self, name: str, state: State) -> Iterator[Path]:
         """What enters through a gateway: from the internet through an internet gateway (to a public address
         it translates), or from the VPN side through a virtual private gateway (into its VPC)."""
         state = state.hop(name)
@@ -125,7 +88,7 @@ class Walk:
                                   z3.Not(encode.one_of(state.dst, held))), "dead",
                        f"{name} translates only the public addresses of its VPC's interfaces", name)
 
-    def feasible(self, state: _State) -> bool:
+    def feasible(self, state: State) -> bool:
         """Whether some packet the question allows takes the way `state` has come (its branches; what it
         must pass is left to the answer, which names the filters that block). A way none takes is not
         followed: its paths could only be unsatisfiable, and a routing loop would multiply them."""
@@ -133,15 +96,15 @@ class Walk:
         solver.add(*[step.formula for step in state.steps if step.kind != "filter"])
         return solver.check() != z3.unsat
 
-    def end(self, state: _State, end: End, reason: str, blocker: str | None = None) -> Path:
+    def end(self, state: State, end: End, reason: str, blocker: str | None = None) -> Path:
         return Path(self.source, state.hops, state.steps, end, reason, blocker)
 
-    def reach(self, state: _State, interface: Interface, why: str) -> Path:
+    def reach(self, state: State, interface: Interface, why: str) -> Path:
         if self.goal.accepts(interface):
             return self.end(state, "delivered", why)
         return self.end(state, "dead", f"{why}, not the destination", interface.node)
 
-    def send(self, source: Interface, state: _State) -> Iterator[Path]:
+    def send(self, source: Interface, state: State) -> Iterator[Path]:
         state = state.hop(source.node)
         own = encode.one_of(state.dst, source.private_ips)
         yield from self.leave_source(source, state.step("branch", source.node, "not its own address", z3.Not(own)))
@@ -149,7 +112,7 @@ class Walk:
         yield self.reach(state.step("branch", source.node, "its own address", own), source,
                          f"{source.node} holds the address itself")
 
-    def leave_source(self, source: Interface, state: _State) -> Iterator[Path]:
+    def leave_source(self, source: Interface, state: State) -> Iterator[Path]:
         if source.source_dest_check:
             state = state.step("filter", source.id, f"{source.id} sends only from its own addresses "
                                                     "(source/destination check)",
@@ -168,7 +131,7 @@ class Walk:
                            z3.Or([admits for _, admits in egress]), tuple(egress))
         yield from self.leave(self.snapshot.subnets.get(source.subnet_id), state)
 
-    def leave(self, subnet: Subnet | None, state: _State) -> Iterator[Path]:
+    def leave(self, subnet: Subnet | None, state: State) -> Iterator[Path]:
         if subnet is None:
             yield self.end(state, "unknown", "the source's subnet is not in the snapshot")
             return
@@ -192,7 +155,7 @@ class Walk:
             return
         yield from self.route(table, subnet, state)
 
-    def route(self, table: RouteTable, subnet: Subnet, state: _State) -> Iterator[Path]:
+    def route(self, table: RouteTable, subnet: Subnet, state: State) -> Iterator[Path]:
         try:
             choices, tie = encode.route_choices(self.snapshot, table, state.dst)
         except Unencoded as why:
@@ -230,7 +193,7 @@ class Walk:
                 yield self.end(picked.hop(target), "unknown", f"{table.id} routes it to {target}, which the "
                                                               "symbolic encoding does not model yet")
 
-    def transit_gateway(self, name: str, subnet: Subnet, state: _State) -> Iterator[Path]:
+    def transit_gateway(self, name: str, subnet: Subnet, state: State) -> Iterator[Path]:
         """Into the transit gateway through its subnet in the source's zone (that ACL inbound), then each way
         its attachment's route table forwards (`encode_transit`)."""
         try:
@@ -260,14 +223,14 @@ class Walk:
             else:
                 yield self.leaves(picked, forward.way, forward.reason, forward.blocker)
 
-    def leaves(self, state: _State, way: str, reason: str, blocker: str | None) -> Path:
+    def leaves(self, state: State, way: str, reason: str, blocker: str | None) -> Path:
         """A path's end outside the snapshot ("exits": delivered where the question counts leaving)."""
         if way == "exits":
             return self.end(state, "delivered" if self.goal.exits else "dead", reason,
                             None if self.goal.exits else state.hops[-1])
         return self.end(state, "unknown" if way == "unknown" else "dead", reason, blocker)
 
-    def deliver(self, vpc_id: str, state: _State) -> Iterator[Path]:
+    def deliver(self, vpc_id: str, state: State) -> Iterator[Path]:
         earlier: list[z3.BoolRef] = []
         for subnet in self.snapshot.subnets.values():
             if subnet.vpc_id != vpc_id or not self.destinations.may_hold(state.dst, subnet.cidr):
@@ -288,7 +251,7 @@ class Walk:
         yield self.end(state.step("branch", vpc_id, "in no subnet", z3.And([z3.Not(e) for e in earlier])), "dead",
                        f"no subnet of {vpc_id} holds it", vpc_id)
 
-    def arrive(self, subnet: Subnet, state: _State) -> Iterator[Path]:
+    def arrive(self, subnet: Subnet, state: State) -> Iterator[Path]:
         cidr = subnet.cidr
         reserved = [cidr.network_address + offset for offset in range(4)] + [cidr.broadcast_address]
         yield self.end(state.step("branch", subnet.id, "a reserved address", encode.one_of(state.dst, reserved)),
@@ -303,7 +266,7 @@ class Walk:
         yield self.end(state.step("branch", subnet.id, "held by no interface", nobody), "dead",
                        f"no network interface in {subnet.id} holds it", subnet.id)
 
-    def interface(self, target: Interface, state: _State) -> Iterator[Path]:
+    def interface(self, target: Interface, state: State) -> Iterator[Path]:
         if target.kind == "nat_gateway":
             yield self.end(state.hop(target.id), "dead", f"{target.id}, a NAT gateway's, accepts no connection",
                            target.id)
@@ -330,7 +293,7 @@ class Walk:
                                             z3.Or([admits for _, admits in ingress]), tuple(ingress))
         yield self.reach(state, target, f"{target.node} accepts it")
 
-    def internet_gateway(self, name: str, vpc_id: str, state: _State) -> Iterator[Path]:
+    def internet_gateway(self, name: str, vpc_id: str, state: State) -> Iterator[Path]:
         gateway = self.snapshot.internet_gateways.get(name)
         state = state.hop(name)
         if gateway is None:
@@ -347,7 +310,7 @@ class Walk:
                                   z3.Not(encode.one_of(state.src, [private for private, _ in mapped]))), "dead",
                        f"{name} has no public address to translate the source to", name)
 
-    def internet(self, state: _State) -> Iterator[Path]:
+    def internet(self, state: State) -> Iterator[Path]:
         state = state.hop("internet")
         yield self.end(state.step("branch", "internet", "not a public address", z3.Not(encode.public(state.dst))),
                        "dead", "the internet does not route a private address", "internet")
@@ -371,7 +334,7 @@ class Walk:
         yield self.end(away, "delivered" if self.goal.exits else "dead", "it leaves the snapshot on the internet",
                        None if self.goal.exits else "internet")
 
-    def enter(self, gateway: str, vpc_id: str, state: _State) -> Iterator[Path]:
+    def enter(self, gateway: str, vpc_id: str, state: State) -> Iterator[Path]:
         """Into `vpc_id` through `gateway`: by the gateway's own route table where it has one (ingress
         routing: its local routes lead on, a missing or blackhole route drops, an appliance is unknown)."""
         state = state.hop(vpc_id)
@@ -399,7 +362,7 @@ class Walk:
                 yield self.end(picked.hop(route.target), "unknown", f"{edge.id} routes what enters through {gateway} "
                                                                     f"to {route.target}, an appliance, not modelled")
 
-    def inside(self, gateway: str, vpc_id: str, state: _State) -> Iterator[Path]:
+    def inside(self, gateway: str, vpc_id: str, state: State) -> Iterator[Path]:
         vpc = self.snapshot.vpcs.get(vpc_id)
         if vpc is None:
             yield self.end(state, "unknown", f"{vpc_id}, behind {gateway}, is not in the snapshot")
@@ -409,7 +372,7 @@ class Walk:
                        f"{gateway} delivers only into {vpc_id}", gateway)
         yield from self.deliver(vpc_id, state.step("branch", gateway, "inside its VPC", inside))
 
-    def nat_gateway(self, name: str, subnet: Subnet, state: _State) -> Iterator[Path]:
+    def nat_gateway(self, name: str, subnet: Subnet, state: State) -> Iterator[Path]:
         nat = self.snapshot.nat_gateways.get(name)
         home = self.snapshot.subnets.get(nat.subnet_id) if nat is not None else None
         if nat is None or home is None:
@@ -434,7 +397,7 @@ class Walk:
         sender = self.snapshot.interfaces.get(nat.interface_id or nat.id)
         yield from self.leave(home, replace(state, src=address(nat.private_ip), sender=sender))
 
-    def peering(self, name: str, vpc_id: str, state: _State) -> Iterator[Path]:
+    def peering(self, name: str, vpc_id: str, state: State) -> Iterator[Path]:
         peering = self.snapshot.peerings.get(name)
         state = state.hop(name)
         if peering is None or vpc_id not in (peering.requester_vpc, peering.accepter_vpc):

@@ -1,4 +1,5 @@
-"""The symbolic walk through an application or network load balancer's interface (`paths.Walk.interface`).
+"""The symbolic walk through an application or network load balancer's interface (`paths.Walk.interface`,
+through `steps.Walker`).
 
 What reaches a node's interface passes its security groups (where the balancer has any) and must be for a
 listener; each target the balancer may pick (`encode_balancers.ways`) is a branch of its own, and the packet
@@ -15,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from ipaddress import IPv4Network
-from typing import TYPE_CHECKING
 
 import z3
 
@@ -23,14 +23,12 @@ from solomonic.network import encode, encode_balancers
 from solomonic.network.destinations import Goal
 from solomonic.network.encode import Packet, Unencoded, address
 from solomonic.network.model import Interface
-
-if TYPE_CHECKING:
-    from solomonic.network.paths import Path, Walk, _State
+from solomonic.network.steps import Path, State, Walker
 
 BALANCER_PREFIX = "ELB "  # an application or network load balancer's interfaces: "ELB app/NAME/ID"
 
 
-def balancer(walk: Walk, node: Interface, state: _State) -> Iterator[Path]:
+def balancer(walk: Walker, node: Interface, state: State) -> Iterator[Path]:
     key = node.description[len(BALANCER_PREFIX):]
     found = walk.snapshot.load_balancers.get(key)
     if found is None or found.kind not in ("application", "network"):
@@ -72,11 +70,11 @@ def balancer(walk: Walk, node: Interface, state: _State) -> Iterator[Path]:
             packet = Packet(source, address(way.address), walk.packet.protocol,
                             z3.BitVec(f"{found.key}>{way.target}:src_port", 16), z3.BitVecVal(way.port, 16),
                             walk.packet.icmp_type, walk.packet.icmp_code)
-            yield from _forward(type(walk)(walk.snapshot, packet, goal, walk.source), node,
+            yield from _forward(walk.walk_on(packet, goal), node,
                                 replace(picked, src=source, dst=packet.dst, sender=node))
 
 
-def _forward(walk: Walk, node: Interface, state: _State) -> Iterator[Path]:
+def _forward(walk: Walker, node: Interface, state: State) -> Iterator[Path]:
     """The node sends the forwarded packet: its groups' egress rules (where it has groups), then its subnet."""
     if node.group_ids:
         members = [(value, holder) for value, holder in walk.holders.near(node.vpc_id).items()

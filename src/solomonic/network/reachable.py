@@ -26,10 +26,12 @@ import z3
 
 from solomonic.errors import UserError
 from solomonic.network import encode
+from solomonic.network.destinations import Goal
 from solomonic.network.encode import Packet, within
 from solomonic.network.model import ICMP, INTERNET, TCP, UDP, Flow, Interface, PortRange, Snapshot, is_public
-from solomonic.network.paths import Goal, Path, Step, Walk
+from solomonic.network.paths import Walk
 from solomonic.network.result import Trace
+from solomonic.network.steps import Path, Step
 from solomonic.network.trace import trace
 
 
