@@ -64,12 +64,12 @@ def _hidden(m: BMojoLM, ids: torch.Tensor, index: int) -> torch.Tensor:
     return x
 
 
-@pytest.mark.parametrize("preset, eviction, key", [(p, "score", "token") for p in PRESETS]
-                         + [("bmojo", "fifo", "token"), ("bmojo", "score", "previous")])
+@pytest.mark.parametrize("preset, eviction, key", [(p, "score", None) for p in PRESETS]  # None: the preset's key
+                         + [("bmojo", "fifo", None), ("bmojo", "score", "token")])
 def test_prefill_then_steps_equal_the_parallel_form(preset, eviction, key):
     length, prompt = 6 * SMALL["window"] + 5, 9  # more than six windows
     for seed in range(5):
-        m = model(preset, dtype=torch.float32, seed=seed, mem_eviction=eviction, mem_key=key)
+        m = model(preset, dtype=torch.float32, seed=seed, mem_eviction=eviction, **({"mem_key": key} if key else {}))
         ids = torch.randint(0, 256, (2, length), generator=torch.Generator().manual_seed(seed))
         if preset == "bmojo" and near_ties(m, ids, 1e-4):
             continue
@@ -148,8 +148,8 @@ def test_bmojo_without_memory_is_bmojo_f():
     ("bmojo", {"mem_eviction": "fifo"}),
     ("bmojo", {"mem_rope": "none"}),
     ("bmojo", {"mem_gate": True}),
-    ("bmojo", {"mem_key": "previous"}),
-    ("bmojo", {"mem_key": "previous", "mem_rope": "none"}),
+    ("bmojo", {"mem_key": "token"}),  # DESIGN.md's own key; the preset's is "previous"
+    ("bmojo", {"mem_key": "token", "mem_rope": "none"}),
     ("bmojo", {"window": 3, "k_mem": 3, "mem_capacity": 5}),
 ])
 def test_block_sparse_attention_equals_the_dense_rule_in_values_and_gradients(preset, overrides):

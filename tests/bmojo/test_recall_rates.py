@@ -86,3 +86,13 @@ def test_a_cached_run_goes_stale_when_its_preset_changes_meaning(monkeypatch):
     monkeypatch.setitem(config.PRESETS, "bmojo", {**config.PRESETS["bmojo"], "aux_weight": 0.5})
     assert bmojo.key != keys[0]
     assert transformer.key == keys[1]  # a preset that did not change keeps its runs
+
+
+def test_a_cached_run_is_reported_under_the_name_of_the_spec_that_now_trains_it(tmp_path):
+    """The old `bmojo` runs are, by their resolved configuration, the variant with DESIGN.md's own-token keys."""
+    from solomonic.bench.runs import run_all
+
+    (tmp_path / "k.json").write_text(json.dumps({"model": "bmojo", "accuracy": 0.5}))
+    results = run_all(["k"], lambda s: s, lambda s, scratch: {}, tmp_path, lambda s, r: s,
+                      name=lambda s: "bmojo, own-token keys")
+    assert results == [{"model": "bmojo, own-token keys", "accuracy": 0.5}]

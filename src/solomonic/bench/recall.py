@@ -3,8 +3,8 @@
 For each configuration (sequence length, key-value pairs, window) every preset is trained with the
 same recipe, its width chosen so that its non-embedding parameter count is within 10 % of B'MOJO's
 (bench/matching.py); the same window and SSM state throughout. The open memory options of DESIGN.md
-(one layer's score selecting for all, a learned gate, FIFO eviction, k_mem) and entries found by the previous
-token's key (issue 24) run as B'MOJO variants.
+(one layer's score selecting for all, a learned gate, FIFO eviction, k_mem) and entries found by their own
+token's key (DESIGN.md's rule; the preset finds them by the previous token's, issue 24) run as B'MOJO variants.
 Each run's result is written to its own JSON file as soon as it finishes, so an interrupted bench
 resumes where it stopped; the report marks cells with fewer seeds than asked.
 
@@ -81,7 +81,7 @@ def variants(config: Configuration, memory_options: bool = True) -> dict[str, tu
         "bmojo, first layer selects": ("bmojo", {**bmojo, "mem_score_layer": 0}),
         "bmojo, gated memory": ("bmojo", {**bmojo, "mem_gate": True}),
         "bmojo, FIFO eviction": ("bmojo", {**bmojo, "mem_eviction": "fifo"}),
-        "bmojo, previous-token keys": ("bmojo", {**bmojo, "mem_key": "previous"}),
+        "bmojo, own-token keys": ("bmojo", {**bmojo, "mem_key": "token"}),  # DESIGN.md's; the preset's is "previous"
         f"bmojo, k_mem={max(1, w // 4)}": ("bmojo", {**bmojo, "k_mem": max(1, w // 4)}),
         f"bmojo, k_mem={w}": ("bmojo", {**bmojo, "k_mem": w}),
     })
@@ -243,9 +243,11 @@ def run(args: argparse.Namespace) -> int:
     torch.set_num_threads(args.threads)
     train = functools.partial(train_one, compile=compiling(args), device=args.device)
     sweep = [] if args.lr is not None else run_all(plan_sweep(grid, models, args.batch_size), lambda r: r.key, train,
-                                                   sweep_cache, describe, train_missing=not args.report_only)
+                                                   sweep_cache, describe, train_missing=not args.report_only,
+                                                   name=lambda r: r.model)
     runs = plan(grid, models, seeds, args.lr, args.batch_size, chosen_rates(sweep))
-    results = run_all(runs, lambda r: r.key, train, cache, describe, train_missing=not args.report_only)
+    results = run_all(runs, lambda r: r.key, train, cache, describe, train_missing=not args.report_only,
+                      name=lambda r: r.model)
     report = {**stamp(), "seeds": seeds, "planned": len(runs), "grid": [asdict(c) for c in grid],
               "lr_grid": list(LR_GRID) if sweep else None, "runs": results, "sweep": sweep}
     write_json(args.output or f"docs/results/bench-recall{'-quick' if args.quick else ''}.json", report)

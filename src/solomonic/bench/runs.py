@@ -66,9 +66,13 @@ def train_resumably(settings, scratch: Path | None):
 
 
 def run_all(specs: Sequence[Spec], key: Callable[[Spec], str], train: Callable[[Spec, Path], dict], cache: Path,
-            describe: Callable[[Spec, dict], str], train_missing: bool = True) -> list[dict]:
+            describe: Callable[[Spec, dict], str], train_missing: bool = True,
+            name: Callable[[Spec], str] | None = None) -> list[dict]:
     """Train every spec not yet in `cache` (train(spec, scratch folder)), unless told not to (a report of a
-    grid still running); return the results of all that are there, in order."""
+    grid still running); return the results of all that are there, in order. With `name`, each result's
+    "model" is its spec's name rather than the one stored when it was trained: the cache is keyed by what a
+    run trains, so when a preset's meaning moves, a run trained under the old meaning serves the variant
+    that now spells that meaning out."""
     cache.mkdir(parents=True, exist_ok=True)
     todo = [s for s in specs if not (cache / f"{key(s)}.json").exists()]
     print(f"{len(specs)} runs, {len(specs) - len(todo)} already done ({cache})"
@@ -78,4 +82,6 @@ def run_all(specs: Sequence[Spec], key: Callable[[Spec], str], train: Callable[[
         result = train(spec, cache / "partial" / key(spec))
         write_json(str(cache / f"{key(spec)}.json"), result)
         print(f"[{i}/{len(todo)}] {describe(spec, result)} in {time.perf_counter() - started:.0f} s", flush=True)
-    return [json.loads((cache / f"{key(s)}.json").read_text()) for s in specs if (cache / f"{key(s)}.json").exists()]
+    results = [(s, json.loads((cache / f"{key(s)}.json").read_text())) for s in specs
+               if (cache / f"{key(s)}.json").exists()]
+    return [{**result, "model": name(s)} if name else result for s, result in results]

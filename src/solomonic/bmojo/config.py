@@ -27,7 +27,9 @@ PRESETS: dict[str, dict] = {
     "mamba": {"layer_pattern": "S", "k_mem": 0, "mem_capacity": 0},
     "hybrid": {"layer_pattern": "SA", "k_mem": 0, "mem_capacity": 0},  # Jamba-style alternation
     "bmojo_f": {"layer_pattern": "F", "k_mem": 0, "mem_capacity": 0},
-    "bmojo": {"layer_pattern": "M"},
+    # Memory entries found by the previous token's key: on MQAR it moved B'MOJO off the plateau in every seed
+    # tried, where DESIGN.md's own key left it there (docs/architecture.md, issue 24).
+    "bmojo": {"layer_pattern": "M", "mem_key": "previous"},
 }
 
 
@@ -57,7 +59,8 @@ class BMojoConfig:
     mem_eviction: str = "score"  # "score" (keep the most surprising) or "fifo" (keep the most recent)
     mem_rope: str = "absolute"  # RoPE of memory keys: "absolute" positions or "none"
     # What a memory entry is looked up by: its own key ("token", DESIGN.md) or the key of the token before it
-    # ("previous"): then an entry answers "what followed x", an induction head's lookup in one layer.
+    # ("previous"): then an entry answers "what followed x", an induction head's lookup in one layer. The
+    # `bmojo` preset sets "previous"; the field's default stays DESIGN.md's, so no other preset's meaning moves.
     mem_key: str = "token"
     mem_score_layer: int = -1  # -1: each layer selects by its own score; else the first M layer's selects for all
     mem_gate: bool = False  # a learned per-token scalar added to memory logits and selection scores
