@@ -28,7 +28,7 @@ URI_CHARACTERS = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-
 
 PYTHON = ("def pos(x: int) -> bool:\n    return x > 0\n\n\n"  # no: x = 0, a one-line path
           "def inc(x: int) -> bool:\n    return x + 1 > x\n\n\n"  # yes
-          "def listed(x: int) -> bool:\n    try:\n        return x > 0\n    finally:\n        pass\n")  # unknown: try
+          "def listed(x: int) -> bool:\n    global g\n    return x > 0\n")  # unknown: a global statement
 C = ("int clamp(int x) {\n  if (x > 100)\n    x = 100;\n  return x - 1 > 0;\n}\n"  # no: x <= 1
      "int sub(int x, int y) {\n  return x - y;\n}\n")  # no: x - y overflows
 
