@@ -25,7 +25,8 @@ from solomonic.train import TrainSettings
 PRESETS = ["transformer", "swa", "mamba", "hybrid", "bmojo_f", "bmojo"]
 # DESIGN.md leaves the RoPE of memory keys to this benchmark: absolute positions (the preset's default)
 # against none.
-VARIANTS = {"bmojo, mem_rope=none": ("bmojo", {"mem_rope": "none"})}
+# DESIGN.md's own-token memory keys beside the preset's previous-token keys (issue 24), and position-free keys.
+VARIANTS = {"bmojo, own-token keys": ("bmojo", {"mem_key": "token"}), "bmojo, mem_rope=none": ("bmojo", {"mem_rope": "none"})}
 FACTORS = (1, 2, 4, 8, 16)
 EVAL_TOKENS = 32768  # per evaluated length
 
