@@ -54,13 +54,14 @@ def _results(tmp_path, source: str, name: str, prop: str = "terminates"):
 def test_a_default_that_names_an_int_constant_makes_an_int_parameter(tmp_path):
     r = _results(tmp_path, MODULE, "down_from")
     assert r.verdict == Verdict.YES, r.reason
-    assert not r.assumptions  # x is an int by its default, not by assumption
+    assert r.assumptions == ["x: int"]  # from its default, and said: a caller may pass another value
 
 
-def test_a_bool_constant_default_makes_a_bool_parameter(tmp_path):
+def test_a_bool_constant_default_makes_an_int_parameter_said_as_assumed(tmp_path):
+    """A caller may pass any int for a flag, and an answer for every int holds for True and False too."""
     r = _results(tmp_path, MODULE, "count")
     assert r.verdict == Verdict.YES, r.reason
-    assert r.assumptions == ["n: int"]
+    assert r.assumptions == ["n: int", "fast: int"]
 
 
 def test_a_constant_of_another_type_is_a_value_of_unknown_type(tmp_path):

@@ -58,7 +58,7 @@ def test_binary_search_over_a_list_of_unknown_type_is_ranked_by_its_int_bounds(t
     r = one(path, "bisect_right")
     assert r.verdict == Verdict.YES, r.reason
     assert "hi" in r.certificate["summary"] and "lo" in r.certificate["summary"]
-    assert r.assumptions == ["a: a value of unknown type", "x: int", f"{OPS} {UNCHANGED}"]
+    assert r.assumptions == ["a: a value of unknown type", "x: int", "lo: int", "hi: int", f"{OPS} {UNCHANGED}"]
 
 
 def test_a_loop_whose_exit_depends_only_on_a_value_of_unknown_type_is_unknown(tmp_path):

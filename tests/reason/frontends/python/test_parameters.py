@@ -81,8 +81,8 @@ def test_declared_types_are_not_assumptions(tmp_path):
     for name in ("annotated", "commented", "asserted"):
         r = one(path, name)
         assert r.verdict == Verdict.YES and r.assumptions == [], (name, r.reason)
-    r = one(path, "defaults")  # step and flag take their types from their defaults; x alone is assumed
-    assert r.verdict == Verdict.YES and r.assumptions == ["x: int"]
+    r = one(path, "defaults")  # step and flag are ints by their defaults, which a caller may replace: assumed
+    assert r.verdict == Verdict.YES and r.assumptions == ["x: int", "step: int", "flag: int"]
 
 
 def test_a_bool_from_a_type_comment_or_default_is_a_bool(tmp_path):

@@ -11,9 +11,11 @@ of those kinds, from the first of:
 3. the function's own declaration: an annotation, a PEP 484 type comment (`# type: (int, int) -> int`),
    or a leading `assert isinstance(x, int)`; `Optional[int]` and `int | None` are "int | None",
    `list[int]` and `List[int]` a list of ints; a declared type other than these is an object;
-4. the parameter's default value: a bool or an int constant gives its kind (a literal, or a constant
-   expression over the module's int and bool constants, `def f(n=LIMIT)`), any other default (None, a
-   string) makes it an object, unless it is None (below);
+4. the parameter's default value: an int or a bool constant (a literal, or a constant expression over
+   the module's int and bool constants, `def f(n=LIMIT)`) makes it an int, *assumed* as in 6: a caller
+   may pass any int, and an answer for every int holds for True and False too (a bool default alone once
+   made it a bool, unstated, and an answer that held for flags only was said of ints); any other default
+   (None, a string) makes it an object, unless it is None (below);
 5. a use in the function's own code that no int allows (indexed, iterated, measured with `len`, called,
    an attribute read, ordered against None, combined with a string): an object;
 6. otherwise, where the default is None or the code asks whether it is None (`x is None`, `x != None`),
@@ -95,8 +97,8 @@ def parameter_kinds(fn: ast.FunctionDef, given: dict[str, str], receiver: str | 
                 out[p.arg] = Kind("object", "default")
             elif _used_as_other_than_int(fn, p.arg):
                 out[p.arg] = Kind("object", "used")
-            elif value is not None:
-                out[p.arg] = Kind("bool" if isinstance(value, bool) else "int", "default")
+            elif value is not None:  # a caller may pass any int, and True and False are ints
+                out[p.arg] = Kind("int", "assumed")
             elif none_default or _asked_if_none(fn, p.arg):
                 out[p.arg] = Kind(OPTIONAL, "assumed")
             else:
