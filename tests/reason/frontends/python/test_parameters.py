@@ -180,3 +180,18 @@ def test_a_counterexample_that_needs_a_value_of_unknown_type_is_no_finding(tmp_p
     assert r.verdict == Verdict.UNKNOWN and "a counterexample needs a value of unknown type for xs" in r.reason
     r = one(path, "f", prop="assert", param_types={"xs": "int"})  # declared an int: the same run is a finding
     assert r.verdict == Verdict.NO
+
+
+def test_a_flag_default_does_not_narrow_the_callers_to_flags(tmp_path):
+    """The soundness campaign's wrong YES (seed 8, batch 34), minimised: analysed for z in {False, True}
+    only, the assertion always fails and 'returns-true' held vacuously; a caller may pass any int."""
+    path = write(tmp_path, """
+        FLAG = True
+
+        def f(x, z=FLAG):
+            assert max(z, -2) > z
+            return x * 0
+    """)
+    r = one(path, "f", "returns-true")
+    assert r.verdict == Verdict.NO and r.witness["replay"]["confirmed"], r.reason
+    assert r.assumptions == ["x: int", "z: int"]
