@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from solomonic.reason.ir import BOOL, Function, Var
+from solomonic.reason.ir import Function, Var
 from solomonic.reason.ir.evaluate import ArrayValue, Value
 from solomonic.reason.replay import sandbox
 
@@ -25,14 +25,14 @@ def shown_inputs(function: Function, inputs: Mapping[Var, Value]) -> dict[str, o
     """A witness's inputs by their source names, as the function's language writes them and its replay
     passes them: a bool parameter's value as a bool, a Python list's array as the list, an `int | None`
     parameter whose None flag is set as None (the flag, an input of its own, is not shown)."""
-    from solomonic.reason.replay.python import MAX_LIST, NONE_FLAG, list_argument
+    from solomonic.reason.replay.python import MAX_LIST, NONE_FLAG, list_argument, none_flag
 
     shown: dict[str, object] = {}
     for i in function.inputs:
         if i.kind == NONE_FLAG:
             continue
         value = inputs[i.var]
-        if inputs.get(_none_flag(i.var)):
+        if inputs.get(none_flag(i.var)):
             shown[i.display] = None
         elif isinstance(value, ArrayValue):
             length = value.get(-1)
@@ -46,7 +46,7 @@ def given_inputs(function: Function, shown: Mapping[str, object]) -> dict[Var, V
     """The inverse of `shown_inputs`, for evidence read back from a stored or given answer: a list as its
     array (length in cell -1), None as the parameter's flag set (its value then 0, which nothing reads).
     Raises ValueError naming an input the witness gives no value, or no value of its kind, for."""
-    from solomonic.reason.replay.python import NONE_FLAG
+    from solomonic.reason.replay.python import NONE_FLAG, none_flag
 
     values: dict[Var, Value] = {}
     for i in function.inputs:
@@ -54,7 +54,7 @@ def given_inputs(function: Function, shown: Mapping[str, object]) -> dict[Var, V
             continue
         if i.display not in shown:
             raise ValueError(f"the witness gives no value for {i.display}")
-        value, flag = shown[i.display], _none_flag(i.var)
+        value, flag = shown[i.display], none_flag(i.var)
         if any(j.var == flag for j in function.inputs):
             values[flag] = int(value is None)
         if value is None and flag in values:
@@ -67,7 +67,3 @@ def given_inputs(function: Function, shown: Mapping[str, object]) -> dict[Var, V
             raise ValueError(f"the witness's value for {i.display} is not one the function takes: {value!r}")
     return values
 
-
-def _none_flag(var: Var) -> Var:
-    """The flag input of an `int | None` parameter (frontends/python/lower.py names it so)."""
-    return Var(var.name + "$none", BOOL)

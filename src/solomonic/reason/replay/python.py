@@ -197,6 +197,12 @@ Argument = int | bool | list[int] | None
 NONE_FLAG = "none flag"
 
 
+def none_flag(var: Var) -> Var:
+    """The flag of an `int | None` variable: true where it holds None (the front end's, the replay's and the
+    witness readers' one name for it)."""
+    return Var(var.name + "$none", BOOL)
+
+
 class TooLong(Exception):
     """A witness's list too long to build for a replay (the answer stays unknown)."""
 
@@ -209,7 +215,7 @@ def call_arguments(function: Function, inputs: Mapping[Var, Value]) -> list[Argu
     for i in function.inputs:
         if i.kind == NONE_FLAG:
             continue
-        if inputs.get(Var(i.var.name + "$none", BOOL)):
+        if inputs.get(none_flag(i.var)):
             out.append(None)
             continue
         value = inputs[i.var]

@@ -35,6 +35,7 @@ from solomonic.reason.ir import (
     const,
     negate,
 )
+from solomonic.reason.replay.python import none_flag
 
 UNKNOWN = "a value of unknown type"
 
@@ -216,7 +217,7 @@ class LoweringState:
 
     def none_flag(self, var: Var) -> Var:
         """The flag of an optional variable: true where it holds None."""
-        return Var(var.name + "$none", BOOL)
+        return none_flag(var)
 
     def value_of(self, var: Var) -> PyValue:
         """What reading a local variable gives: a value of unknown type, an int that may be None, or an int."""
