@@ -1,0 +1,127 @@
+"""The reasoner's own termination certificates, paired with the loops they prove: the proposer's data.
+
+Every example is something the reasoner proved and re-checked: a loop (as `describe_loop` prints it)
+and the ranking argument its certificate states for it, with the supporting invariant at its head. It
+comes from a question answered in isolation (`reason.check`, as a user's would be), so nothing here can
+invent a certificate; an unknown or a "no" yields no example. Sources: the generated programs of
+programs.py, whose labels are compared with the reasoner's answers on the way (a "yes" for a program
+built not to terminate, or a "no" for one built to, is a soundness bug and stops the harvest), and any
+C or Python files (the developer suites, a user's code).
+
+One example per loop, written as one JSON object per line (JSON Lines), so corpora can be concatenated
+and read a line at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from solomonic.bridge.programs import Program
+from solomonic.reason import check
+from solomonic.reason.api import CheckOptions, load
+from solomonic.reason.engines.termination.loops import LoopAnalysis
+from solomonic.reason.result import Result, Verdict
+from solomonic.reason.symbolic.describe import describe_loop
+
+PROPERTY = "terminates"
+
+
+@dataclass(frozen=True)
+class Example:
+    origin: str  # "generated/<family>" or the file's path
+    function: str
+    line: int  # the loop's first head's source line
+    loop: str  # describe_loop's text
+    kind: str  # "linear", "lexicographic", "multiphase", "least-of-linear" or "phased"
+    ranking: list[str]  # the certificate's ranking_text, one entry per level, phase or region
+    invariant: str  # the supporting invariant at the loop's first head ("true" where none is stated)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+
+class Mislabelled(Exception):
+    """The reasoner answered a generated program against the answer known by construction."""
+
+
+def examples(path: str, function: str, result: Result, origin: str) -> list[Example]:
+    """The examples a "yes" for `function` of `path` yields: one per loop its certificate ranks."""
+    cert = result.certificate or {}
+    if result.verdict != Verdict.YES or not cert.get("loops") or "summaries" in cert:
+        return []  # no loop, or loops of an unfolding of recursion, whose text is not the function's own
+    analysis = LoopAnalysis(load(path, CheckOptions()).lower(function), time.monotonic() + 60)
+    invariants = {inv["location"]: inv["invariant"] for inv in cert.get("invariants", [])}
+    out = []
+    for stated in cert["loops"]:
+        loop = next((heads for heads in analysis.loops if stated["location"] in heads), None)
+        if loop is None:
+            continue  # the certificate speaks of a head this lowering does not have: not an example
+        out.append(Example(origin, function, stated["line"], describe_loop(analysis.system, loop), _kind(stated),
+                           list(stated["ranking_text"]), invariants.get(stated["location"], "true")))
+    return out
+
+
+def _kind(stated: dict) -> str:
+    for key, kind in (("multiphase", "multiphase"), ("minimum", "least-of-linear"), ("phases", "phased")):
+        if key in stated:
+            return kind
+    return "lexicographic" if len(stated["ranking_text"]) > 1 else "linear"
+
+
+def from_files(paths: Iterable[str], timeout_s: float, jobs: int = 1) -> Iterator[Example]:
+    """Examples from every function of each file that the reasoner proves to terminate."""
+    for path in paths:
+        for result in check(path, property=PROPERTY, timeout=timeout_s, jobs=jobs):
+            yield from examples(path, result.function, result, path)
+
+
+@dataclass
+class Tally:
+    programs: int = 0
+    yes: int = 0
+    no: int = 0
+    unknown: int = 0
+    examples: int = 0
+
+
+def from_programs(programs: Iterable[Program], timeout_s: float, jobs: int = 1,
+                  progress: Callable[[Program, Result], None] | None = None) -> tuple[list[Example], Tally]:
+    """Examples from generated programs, each answered in isolation; raises Mislabelled on a contradiction
+    of a program's known answer."""
+    tally, out = Tally(), []
+    with tempfile.TemporaryDirectory(prefix="solomonic-corpus-") as folder:
+        for program in programs:
+            path = str(Path(folder) / f"{program.name}.c")
+            Path(path).write_text(program.source)
+            [result] = check(path, function="main", property=PROPERTY, timeout=timeout_s, jobs=jobs)
+            tally.programs += 1
+            if result.verdict != Verdict.UNKNOWN and (result.verdict == Verdict.YES) != program.terminates:
+                raise Mislabelled(f"{program.name}: the reasoner answers {result.verdict.value}, but the program "
+                                  f"was built {'' if program.terminates else 'not '}to terminate:\n{program.source}")
+            setattr(tally, result.verdict.value, getattr(tally, result.verdict.value) + 1)
+            found = examples(path, "main", result, f"generated/{program.family}")
+            tally.examples += len(found)
+            out.extend(found)
+            if progress is not None:
+                progress(program, result)
+    return out, tally
+
+
+def write(examples_: Iterable[Example], path: Path) -> int:
+    """Write the examples as JSON Lines (atomically: a reader never sees half a corpus); their number."""
+    lines = [e.to_json() for e in examples_]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=f".{path.name}.", delete=False) as f:
+        f.write("".join(line + "\n" for line in lines))
+    os.replace(f.name, path)
+    return len(lines)
+
+
+def read(path: Path) -> list[Example]:
+    return [Example(**json.loads(line)) for line in path.read_text().splitlines() if line.strip()]
