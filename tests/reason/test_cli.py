@@ -198,7 +198,7 @@ def test_a_missing_extra_is_named_with_its_install_command(monkeypatch, capsys):
         raise ModuleNotFoundError("No module named 'z3'", name="z3")
 
     parser = cli.build_parser()
-    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    monkeypatch.setattr(cli, "build_parser", lambda argv=None: parser)
     args = parser.parse_args(["check", "x.py"])
     monkeypatch.setattr(parser, "parse_args", lambda argv=None: args)
     args.run = needs_z3

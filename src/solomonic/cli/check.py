@@ -9,8 +9,15 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from solomonic.cli.conventions import EXIT_NO, EXIT_OK, EXIT_UNKNOWN, memory_options, memory_path, positive
-from solomonic.cli.ray_executor import executor_options
+from solomonic.cli.conventions import (
+    EXIT_NO,
+    EXIT_OK,
+    EXIT_UNKNOWN,
+    executor_options,
+    memory_options,
+    memory_path,
+    positive,
+)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

@@ -18,7 +18,6 @@ it again before serving it.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import functools
 import json
@@ -37,15 +36,6 @@ from typing import Any
 from solomonic.errors import UserError
 
 Unit = tuple[Any, Callable[[str | None], Any]]  # a key, and its work given the proof memory to use
-
-
-def executor_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--executor", choices=["local", "ray"], default="local",
-                        help="where the analyses run: 'local', this machine's processes (the default), or "
-                             "'ray', as Ray tasks on a cluster (the extra ray), each under the same limits")
-    parser.add_argument("--ray-address", metavar="ADDRESS",
-                        help="the Ray cluster to use, as ray.init takes it ('auto': the one running here, "
-                             "'HOST:PORT', 'ray://HOST:10001'; default: $RAY_ADDRESS, else a new local instance)")
 
 
 @dataclass

@@ -5,8 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from solomonic.cli.conventions import EXIT_NO, EXIT_OK, memory_options, memory_path, positive
-from solomonic.cli.ray_executor import executor_options
+from solomonic.cli.conventions import (
+    EXIT_NO,
+    EXIT_OK,
+    executor_options,
+    memory_options,
+    memory_path,
+    positive,
+)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
