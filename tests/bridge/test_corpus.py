@@ -1,10 +1,13 @@
 """The corpus holds only what the reasoner proved, each certificate beside the loop it proves, and a
 generated program answered against its known answer stops the harvest."""
 
+import json
+
 import pytest
 
 from solomonic.bridge import corpus
 from solomonic.bridge.programs import Program, generate
+from solomonic.cli import main
 
 TIMEOUT_S = 8.0
 
@@ -47,3 +50,12 @@ def test_no_and_unknown_answers_give_no_examples():
     forever = next(p for p in generate(40, seed=2) if p.family == "gcd" and not p.terminates)
     found, tally = corpus.from_programs([forever], TIMEOUT_S)
     assert found == [] and tally.yes == 0
+
+def test_the_command_writes_json_lines_that_read_back(tmp_path, capsys):
+    out = tmp_path / "corpus.jsonl"
+    assert main(["proposer", "corpus", "--count", "2", "--seed", "4", "--timeout", str(TIMEOUT_S),
+                 "--output", str(out)]) == 0
+    lines = out.read_text().splitlines()
+    assert all(json.loads(line)["loop"] for line in lines)
+    assert corpus.read(out) == [corpus.Example(**json.loads(line)) for line in lines]
+    assert f"{len(lines)} examples (2 generated programs" in capsys.readouterr().err

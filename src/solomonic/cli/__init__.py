@@ -29,7 +29,8 @@ EXTRAS = {"z3": "reason", "pycparser": "reason", "yaml": "reason", "rich": "reas
 
 
 # the subcommands in the order `solomonic --help` lists them; each module's `add_parser` adds its parser
-COMMANDS = ("check", "policy", "network", "recheck", "svcomp", "memory", "bmojo", "generate", "train", "bench")
+COMMANDS = ("check", "policy", "network", "recheck", "svcomp", "memory", "bmojo", "generate", "train", "bench",
+            "proposer")
 
 
 def main(argv: list[str] | None = None) -> int:

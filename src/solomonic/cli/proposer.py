@@ -1,0 +1,62 @@
+"""`solomonic proposer`: the data of the learned proof proposer (issue 28).
+
+`proposer corpus` has the reasoner prove termination of generated loops (and of any files given) and
+writes each re-checked certificate beside the loop it proves, one JSON object per line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from solomonic.cli.conventions import EXIT_OK, EXIT_UNKNOWN
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    proposer = subparsers.add_parser(
+        "proposer", help="the learned proof proposer's data: a corpus of the reasoner's own certificates",
+        description="Commands for the proposer that learns which termination proofs to try from the reasoner's "
+                    "own re-checked certificates.")
+    commands = proposer.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    corpus = commands.add_parser(
+        "corpus", help="prove generated loops (and FILEs) and write each certificate beside its loop",
+        description="Generates C loops whose termination is known by construction (counters, nested loops, "
+                    "gcd-like, multiphase, lexicographic, non-linear; a quarter of them built not to terminate), "
+                    "has the reasoner answer each in isolation, and writes one JSON object per proved loop: the "
+                    "loop as text, the ranking argument its certificate states, the supporting invariant. "
+                    "An answer that contradicts a generated program's known answer stops the run with exit "
+                    "status 2 and the program: that would be a soundness bug.")
+    corpus.add_argument("files", nargs="*", metavar="FILE", help="C or Python files whose proved loops are added")
+    corpus.add_argument("--output", "-o", type=Path, required=True, metavar="FILE", help="the corpus (JSON Lines)")
+    corpus.add_argument("--count", type=int, default=200, metavar="N",
+                        help="generated programs (default: 200; 0 for the FILEs alone)")
+    corpus.add_argument("--seed", type=int, default=0, help="the generator's seed (default: 0)")
+    corpus.add_argument("--timeout", type=float, default=10.0, metavar="S",
+                        help="seconds per question (default: 10)")
+    corpus.set_defaults(run=run_corpus)
+
+
+def run_corpus(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from solomonic.bridge import corpus
+    from solomonic.bridge.programs import generate
+
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True, disable=not console.is_terminal) as progress:
+        task = progress.add_task("proving generated loops", total=args.count)
+        try:
+            found, tally = corpus.from_programs(generate(args.count, args.seed), args.timeout,
+                                                progress=lambda *_: progress.advance(task))
+        except corpus.Mislabelled as err:
+            print(f"solomonic: error: a soundness bug: {err}", file=sys.stderr)
+            return EXIT_UNKNOWN
+    found.extend(corpus.from_files(args.files, args.timeout))
+    written = corpus.write(found, args.output)
+    print(f"{args.output}: {written} examples ({tally.programs} generated programs: {tally.yes} yes, {tally.no} no, "
+          f"{tally.unknown} unknown; {written - tally.examples} examples from {len(args.files)} files)",
+          file=sys.stderr)
+    return EXIT_OK
