@@ -53,16 +53,6 @@ def test_a_grant_to_a_canonical_user_leaves_cross_account_access_unknown() -> No
     assert denied.cross_account is False
 
 
-def test_a_role_trusting_a_federated_provider_leaves_cross_account_access_unknown() -> None:
-    """Access Analyzer reports a federated principal as external access; no request of the contract (an ARN
-    or anonymous) shows it, so the answer is unknown rather than 'no cross-account access'."""
-    trust = policy({"Effect": "Allow", "Principal": {"Federated": "accounts.google.com"},
-                    "Action": "sts:AssumeRoleWithWebIdentity"})
-    result = check(trust, account="111122223333")
-    assert result.public is False and result.cross_account is None
-    assert "accounts.google.com" in result.reason and "federated" in result.reason
-
-
 def test_identity_findings_carry_real_principals_and_locations() -> None:
     p = policy({"Effect": "Allow", "Action": ["iam:PassRole"], "Resource": "*"},
                {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"})

@@ -259,8 +259,13 @@ def _is_public(witness: dict[str, Any], _: str) -> bool:
 
 
 def _is_other_account(witness: dict[str, Any], account: str) -> bool:
-    """An anonymous principal, or an ARN or account id that is not the owner's."""
+    """An anonymous principal, a federated principal's users with the one call they send (whatever account
+    the provider is in: Access Analyzer's external access), or an ARN or account id that is not the owner's."""
+    from solomonic.policy.evaluate import federated
+
     principal = witness["principal"]
+    if federated(principal) is not None:
+        return witness["action"].lower() == federated(principal).lower()  # type: ignore[union-attr]
     fields = principal.split(":")
     owner = fields[4] if principal.startswith("arn:") and len(fields) > 4 else principal
     return principal == "*" or (owner.isdigit() and owner != account)

@@ -9,9 +9,16 @@ caller's place hold an outsider's values: `aws:SourceIp` is an address outside e
 names (a value with a wildcard is matched by outsiders too: S3 counts only "fixed values"). Keys a caller
 chooses freely (`aws:SecureTransport`, `aws:Referer`, `aws:UserAgent`, `s3:prefix`, ...) stay free.
 
-*Cross-account*: an IAM principal of an account other than the owner is allowed; every context key is free
-but those AWS derives from the principal. The owner is `account`, else the one account the policy's resource
-ARNs name; with neither (an S3 bucket ARN names none) the answer is unknown and the reason asks for it.
+*Cross-account* (Access Analyzer's external access): an IAM identity of an account other than the owner is
+allowed, or a federated principal's users are: a SAML provider's `sts:AssumeRoleWithSAML`, an OIDC or web
+identity provider's (Amazon Cognito, Google, ...) `sts:AssumeRoleWithWebIdentity`, with whatever provider
+claims (`cognito-identity.amazonaws.com:aud`, `SAML:aud`) the policy's conditions accept. Access Analyzer
+reports such a role trust as external access whatever account the provider was created in (its findings name
+the principal `{"Federated": ...}`): a provider's users are no account's principals. Every context key is
+free but those AWS derives from the principal. The owner is `account`, else the one account the policy's
+resource ARNs name; with neither (an S3 bucket ARN names none) the answer is unknown and the reason asks for
+it. A grant to a `CanonicalUser` keeps a "no" unknown: which account an S3 canonical user id names is not in
+the policy.
 
 `conditions` names the keys of both lists (and the principal keys: `aws:PrincipalOrgID`, ...) the policy's
 conditions use: the ones that can make a grant non-public or limit it to an organisation.
@@ -28,7 +35,7 @@ import z3
 from solomonic.policy import encode_strings as strings
 from solomonic.policy.catalogue import catalogue
 from solomonic.policy.encode import Encoded, Encoder
-from solomonic.policy.evaluate import decide
+from solomonic.policy.evaluate import decide, federated
 from solomonic.policy.model import Policy, Request, Statement
 from solomonic.policy.result import CheckResult, Finding
 from solomonic.policy.solve import Deadline, Search, assumptions, expect, search
@@ -80,9 +87,11 @@ def _resource(policy: Policy, encoder: Encoder, encoded: Encoded, account: str |
     else:
         if account is None:
             notes.append(f"the resource belongs to account {owner}, the one its ARNs name")
-        cross = search(encoder, realism, encoded.allows,
-                       [request.is_iam, z3.Not(request.anonymous), request.account != z3.StringVal(owner)],
-                       allowed, deadline, f"a request from an account other than {owner} the policy allows")
+        outsider = z3.Or(z3.And(request.is_identity, request.account != z3.StringVal(owner)),
+                         request.federated_call())
+        cross = search(encoder, realism, encoded.allows, [z3.Not(request.anonymous), outsider], allowed, deadline,
+                       f"a request from an account other than {owner}, or from a federated principal, the "
+                       "policy allows")
         unaccounted = _unaccounted_principals(policy)
         if cross.request is None and not cross.unknown and unaccounted:
             cross = Search(None, f"cross-account: the policy allows {unaccounted[0]}")
@@ -102,8 +111,10 @@ def _resource(policy: Policy, encoder: Encoder, encoded: Encoded, account: str |
     if public.request is not None:
         findings.append(_finding(policy, public.request, "public-access", "anyone (an anonymous request) is allowed"))
     if cross is not None and cross.request is not None:
-        findings.append(_finding(policy, cross.request, "cross-account-access",
-                                 f"a principal of account {_account_of(cross.request)} (not {owner}) is allowed"))
+        who = (f"the users of the federated principal {cross.request.principal} (outside account {owner}) are "
+               "allowed" if federated(cross.request.principal) is not None else
+               f"a principal of account {_account_of(cross.request)} (not {owner}) is allowed")
+        findings.append(_finding(policy, cross.request, "cross-account-access", who))
     return CheckResult(policy.source, policy.kind,
                        None if public.unknown else public.request is not None, public.request,
                        None if cross is None or cross.unknown else cross.request is not None,
@@ -113,16 +124,12 @@ def _resource(policy: Policy, encoder: Encoder, encoded: Encoded, account: str |
 
 def _unaccounted_principals(policy: Policy) -> list[str]:
     """The principals the policy's Allow statements name that are outside the account, or may be, and that
-    no request of the question (an IAM principal's ARN of another account) stands for, in words: a
-    `CanonicalUser` id names an account (or a CloudFront origin access identity) in S3's own naming, which
-    nothing in the policy ties to one; a `Federated` principal is the users of an identity provider, whom
-    IAM Access Analyzer reports as external access. So "no cross-account access" cannot be said of a
-    policy that grants either anything."""
-    kinds = {"CanonicalUser": "an S3 canonical user id, and which account it names is not known",
-             "Federated": "a federated identity provider, whose users are outside the account's principals"}
-    return [f"{entry.value} ({kinds[entry.kind]})" for s in policy.statements
-            if s.effect == "Allow" and s.principals and not s.not_principal
-            for entry in s.principals if entry.kind in kinds]
+    no request of the question stands for, in words: a `CanonicalUser` id names an account (or a CloudFront
+    origin access identity) in S3's own naming, which nothing in the policy ties to one. So "no cross-account
+    access" cannot be said of a policy that grants one anything."""
+    return [f"{entry.value} (an S3 canonical user id, and which account it names is not known)"
+            for s in policy.statements if s.effect == "Allow" and s.principals and not s.not_principal
+            for entry in s.principals if entry.kind == "CanonicalUser"]
 
 
 def _outsider(policy: Policy, encoder: Encoder) -> list[z3.BoolRef]:
@@ -189,7 +196,7 @@ def _finding(policy: Policy, request: Request, code: str, message: str) -> Findi
 def _identity(policy: Policy, encoder: Encoder, encoded: Encoded, account: str | None,
               deadline: Deadline) -> CheckResult:
     request = encoder.request
-    extra = [request.is_iam, z3.Not(request.anonymous)]
+    extra = [request.is_identity, z3.Not(request.anonymous)]
     if account is not None:
         extra.append(request.account == z3.StringVal(account))
     realism = Realism(encoder, catalogue, also=("iam:PassRole", *ESCALATION))

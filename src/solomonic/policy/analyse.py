@@ -50,7 +50,7 @@ def compare(a: Policy, b: Policy, timeout_s: float = 10.0) -> Comparison:
         encoded_a, encoded_b = encoder.encode(a), encoder.encode(b)
     except Unsupported as error:
         return Comparison("unknown", None, None, f"not modelled: {error}")
-    extra = [encoder.request.is_iam] if a.kind == b.kind == "identity" else []
+    extra = [encoder.request.is_identity] if a.kind == b.kind == "identity" else []
     realism = Realism(encoder, catalogue)
 
     def confirm(allowed_by: Policy, denied_by: Policy) -> Callable[[Request], str | None]:

@@ -15,7 +15,8 @@ and only `model` is shared, so that a witness found here is believed once the ev
   resource. A pattern with a `?` or a mid-segment `*` adds to the universe that its two documented readings
   agree on the request's resource (`colon_readings` records which patterns did).
 * `Principal` / `NotPrincipal`: `*` and `{"AWS": "*"}` everyone (the anonymous caller too); an account id or
-  its `:root` ARN every IAM principal of that account; any other value the principal it names. A wildcard
+  its `:root` ARN every IAM identity of that account (not an identity provider created in it: its users are
+  federated principals); any other value the principal it names. A wildcard
   inside a value is refused (AWS allows `*` only whole). No element: the identity the policy is attached to.
 * `Condition`: `encode_conditions`.
 """
@@ -136,7 +137,7 @@ class Encoder:
             root = _ROOT.fullmatch(entry.value)
             account = entry.value if _ACCOUNT.fullmatch(entry.value) else root.group(1) if root else None
             if account is not None:
-                return z3.And(request.is_iam, request.account == z3.StringVal(account))
+                return z3.And(request.is_identity, request.account == z3.StringVal(account))
         # the principal equals the value: compared part by part (an IAM ARN's parts are unique: the partition
         # and the account hold no ':'), which spares the solver a word equation over the whole ARN
         iam = _IAM_ARN.fullmatch(entry.value)

@@ -30,7 +30,7 @@ from typing import Literal, TypeAlias
 import z3
 
 from solomonic.policy import encode_strings as strings
-from solomonic.policy.model import Policy
+from solomonic.policy.model import SAML_ACTION, WEB_IDENTITY_ACTION, WEB_IDENTITY_PROVIDERS, Policy
 from solomonic.policy.operators import parse_operator
 from solomonic.policy.unsupported import Unsupported
 
@@ -43,6 +43,9 @@ MAX_EQUAL_SET = 9  # elements of a set compared only for equality: one per value
 # with variables doubled a comparison's time
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
 ACCOUNT_RE = z3.Loop(z3.Range("0", "9"), 12, 12)
+# the name part of an identity provider's ARN (arn:PARTITION:iam::ACCOUNT:NAME): a federated principal, not an
+# IAM identity of the account
+PROVIDER_NAME = z3.Concat(z3.Union(z3.Re("saml-provider/"), z3.Re("oidc-provider/")), z3.Plus(strings.ANY_CHAR))
 VARIABLE_VERSION = "2012-10-17"
 
 # keys only an IAM principal (not an anonymous caller, not a service) carries (IAM reference, "AWS global
@@ -172,6 +175,13 @@ class SymbolicRequest:
         self.iam_arn = z3.Concat(z3.StringVal("arn:"), self.partition, z3.StringVal(":iam::"), self.account,
                                  z3.StringVal(":"), self.name)
         self.principal = z3.If(self.anonymous, z3.StringVal("*"), z3.If(self.is_iam, self.iam_arn, self.other))
+        # an ARN of the IAM form names an IAM identity (a user, a role, a session, the root) or an identity
+        # provider; a flag for the second keeps the formulas that ask for an identity free of its regex
+        self.is_provider = z3.Bool("principal is an identity provider")
+        self.is_identity = z3.And(self.is_iam, z3.Not(self.is_provider))
+        self.federated = z3.Or(self.is_provider, z3.And(
+            z3.Not(self.anonymous), z3.Not(self.is_iam),
+            z3.Or([self.other == z3.StringVal(domain) for domain in WEB_IDENTITY_PROVIDERS])))
         self.action = z3.String("action")  # lower case: AWS compares action names without regard to case
         self.resource = z3.String("resource")
         self.universe: list[z3.BoolRef] = []
@@ -225,12 +235,15 @@ class SymbolicRequest:
         return key
 
     def _principal_shape(self) -> None:
-        """An IAM principal is `arn:PARTITION:iam::ACCOUNT:NAME`; anyone else (a service, a federated
-        provider) is named by a string that is not `*` and has no `:`. The keys AWS derives from the principal
-        agree with it: `aws:PrincipalArn` is its ARN, `aws:PrincipalAccount` its account, `aws:username` the
-        last part of a user's name (`user/PATH/NAME`)."""
+        """An IAM principal is `arn:PARTITION:iam::ACCOUNT:NAME`, an identity provider when NAME is
+        `saml-provider/...` or `oidc-provider/...`; anyone else (a service, a web identity provider) is named by
+        a string that is not `*` and has no `:`. The keys AWS derives from the principal agree with it:
+        `aws:PrincipalArn` is an IAM identity's ARN, `aws:PrincipalAccount` its account, `aws:username` the
+        last part of a user's name (`user/PATH/NAME`); a federated principal's call is unsigned and carries
+        none of them (IAM reference, "AWS global condition context keys": "all signed requests")."""
         self.universe += [
             z3.Not(z3.And(self.anonymous, self.is_iam)),
+            self.is_provider == z3.And(self.is_iam, z3.InRe(self.name, PROVIDER_NAME)),
             z3.InRe(self.account, ACCOUNT_RE),
             z3.Or([self.partition == z3.StringVal(p) for p in PARTITIONS]),
             z3.Length(self.name) > 0,
@@ -245,9 +258,9 @@ class SymbolicRequest:
                 # the key is the principal's own term, not a variable equated to it: z3 then matches patterns
                 # against the ARN's parts instead of solving a word equation over the whole ARN
                 # (its shape is the ARN's by construction; no further constraint is needed or cheap)
-                key.present, key.values = self.is_iam, [derived[lower]]
+                key.present, key.values = self.is_identity, [derived[lower]]
             elif any(lower.startswith(prefix) for prefix in IAM_PRINCIPAL_KEYS):
-                self.universe.append(z3.Implies(z3.Not(self.is_iam), z3.Not(key.present)))
+                self.universe.append(z3.Implies(z3.Not(self.is_identity), z3.Not(key.present)))
         username = self.keys.get("aws:username")
         if username is not None and username.count is None and username.sort == "string":
             path = z3.String("principal user path")
@@ -255,6 +268,14 @@ class SymbolicRequest:
                 z3.InRe(path, z3.Option(z3.Concat(z3.Star(strings.NOT_COLON), z3.Re("/")))),
                 z3.Implies(username.present,
                            self.name == z3.Concat(z3.StringVal("user/"), path, username.single))]
+
+
+    def federated_call(self) -> z3.BoolRef:
+        """The request is one a federated principal's users send: a SAML provider's
+        `sts:AssumeRoleWithSAML`, an OIDC or web identity provider's `sts:AssumeRoleWithWebIdentity`."""
+        saml = z3.And(self.is_provider, z3.PrefixOf(z3.StringVal("saml-provider/"), self.name))
+        action = z3.If(saml, z3.StringVal(SAML_ACTION.lower()), z3.StringVal(WEB_IDENTITY_ACTION.lower()))
+        return z3.And(self.federated, self.action == action)
 
 
 def _value(sort: Sort, name: str) -> Value:

@@ -16,8 +16,10 @@ matching statement overrides any `Allow`; otherwise a matching `Allow` allows it
   substituted, `variables`). A statement without either (a role trust policy) applies to any resource.
 * `Principal` / `NotPrincipal` ("AWS JSON policy elements: Principal"): `"*"` and `{"AWS": "*"}` are every
   principal, the anonymous one included; an account (`123456789012` or `arn:aws:iam::123456789012:root`)
-  is every principal of that account; an IAM user or role ARN is that principal; `Service`, `Federated` and
-  `CanonicalUser` values name the principal they are. `NotPrincipal` matches every principal that none of its
+  is every IAM identity of that account (its users, roles and their sessions; not an identity provider
+  created in it, whose users are federated principals, granted only by `Federated`); an IAM user or role ARN
+  is that principal; `Service`, `Federated` and `CanonicalUser` values name the principal they are
+  (`federated` tells a federated principal by its name). `NotPrincipal` matches every principal that none of its
   values matches. The reference allows `*` in `Principal` only as the whole value ("you cannot use a wildcard
   to match part of a principal name or ARN"); a partial wildcard raises `Unsupported`, and so does a role
   session (`arn:aws:sts::...:assumed-role/...`) against a role ARN, which AWS matches by rules not modelled
@@ -39,15 +41,26 @@ from typing import TypeVar
 
 from solomonic.policy import wildcard
 from solomonic.policy.conditions import holds
-from solomonic.policy.model import Decision, Effect, Policy, PrincipalEntry, Request, Statement
+from solomonic.policy.model import (
+    SAML_ACTION,
+    WEB_IDENTITY_ACTION,
+    WEB_IDENTITY_PROVIDERS,
+    Decision,
+    Effect,
+    Policy,
+    PrincipalEntry,
+    Request,
+    Statement,
+)
 from solomonic.policy.unsupported import Unsupported
 from solomonic.policy.variables import VARIABLE_VERSION, substitute
 
-__all__ = ["Evaluation", "Unsupported", "decide", "matches"]
+__all__ = ["Evaluation", "Unsupported", "decide", "federated", "matches"]
 
 _ACCOUNT = re.compile(r"\d{12}")
 _ROOT = re.compile(r"arn:[^:]+:iam::(?P<account>\d{12}):root")
 _PRINCIPAL_ARN = re.compile(r"arn:[^:]+:(?:iam|sts)::(?P<account>\d{12}):.+")
+_PROVIDER_ARN = re.compile(r"arn:[^:]+:iam::\d{12}:(?P<kind>saml|oidc)-provider/.+", re.DOTALL)
 T = TypeVar("T")  # an element's value: an action pattern, a Principal entry
 _PRECEDENCE: tuple[tuple[Effect, Decision], ...] = (("Deny", "explicit-deny"), ("Allow", "allow"))
 
@@ -201,11 +214,21 @@ def _principal_matches(entry: PrincipalEntry, principal: str) -> bool:
         account = root["account"]
     if account is not None:
         request_arn = _PRINCIPAL_ARN.fullmatch(principal)
-        return request_arn is not None and request_arn["account"] == account
+        return request_arn is not None and request_arn["account"] == account and federated(principal) is None
     if ":assumed-role/" in principal and ":role/" in entry.value:
         raise Unsupported(f"whether the role session {principal!r} is the role {entry.value!r} (AWS matches "
                           "sessions of a role named in Principal by rules not modelled here)")
     return entry.value == principal
+
+
+def federated(principal: str) -> str | None:
+    """The one action a federated principal's users send (`sts:AssumeRoleWithSAML` for a SAML provider's ARN,
+    `sts:AssumeRoleWithWebIdentity` for an OIDC provider's ARN or a web identity provider's domain), or None
+    when `principal` is not a federated one."""
+    provider = _PROVIDER_ARN.fullmatch(principal)
+    if provider is not None:
+        return SAML_ACTION if provider["kind"] == "saml" else WEB_IDENTITY_ACTION
+    return WEB_IDENTITY_ACTION if principal in WEB_IDENTITY_PROVIDERS else None
 
 
 def _conditions(statement: Statement, request: Request, policy: Policy) -> tuple[bool, str]:

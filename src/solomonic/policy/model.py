@@ -87,7 +87,9 @@ class Request:
     """One concrete request: who asks, for what action, on which resource, with which context keys.
 
     `principal` is `"*"` for an anonymous request, else an ARN (`arn:aws:iam::111122223333:role/app`, an account
-    root `arn:aws:iam::111122223333:root`) or a service principal (`s3.amazonaws.com`). Context keys are as AWS
+    root `arn:aws:iam::111122223333:root`), a service principal (`s3.amazonaws.com`) or a federated principal:
+    an identity provider's ARN (`arn:aws:iam::111122223333:saml-provider/Okta`, `...:oidc-provider/URL`) or a
+    web identity provider's domain (`WEB_IDENTITY_PROVIDERS`), standing for its users. Context keys are as AWS
     names them (`aws:SourceIp`); a key absent from `context` is absent from the request."""
 
     principal: str
@@ -102,3 +104,12 @@ class Request:
 
 
 Decision = Literal["allow", "explicit-deny", "implicit-deny"]
+
+# Federated principals that are named by a domain rather than an IAM identity provider's ARN (IAM reference,
+# "AWS JSON policy elements: Principal", *Federated user principals*: Amazon Cognito and the web identity
+# providers Login with Amazon, Facebook and Google); any other OIDC or SAML provider is named by its ARN.
+WEB_IDENTITY_PROVIDERS = ("cognito-identity.amazonaws.com", "www.amazon.com", "graph.facebook.com",
+                          "accounts.google.com")
+# what a federated principal's users send: the one STS call that turns the provider's token or assertion into
+# a role session (STS API reference: AssumeRoleWithSAML, AssumeRoleWithWebIdentity, both unsigned requests)
+SAML_ACTION, WEB_IDENTITY_ACTION = "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity"

@@ -27,10 +27,12 @@ UNIVERSE_SHARE = 0.5  # of a question's time, for the query over every request
 CONCRETE_TRY = (50_000, 500_000)  # one realistic action on one example resource: equalities, most answered at once
 UNIVERSE = ("requests range over every action name (ASCII, compared without regard to case), every resource "
             "string, every value of each context key of the key's type, and every principal: anonymous, an IAM "
-            "principal named by its ARN (a role session stands for its role), or another named by a string "
-            "without ':' (a service, a federated provider, a canonical user)",
+            "principal named by its ARN (a role session stands for its role; a saml-provider/ or oidc-provider/ "
+            "name is an identity provider, standing for its federated users), or another named by a string "
+            "without ':' (a service, a web identity provider, a canonical user)",
             "context keys AWS derives from the principal (aws:PrincipalArn, aws:PrincipalAccount, aws:username) "
-            "agree with it; anonymous and service callers carry no principal keys (aws:PrincipalOrgID, tags)")
+            "agree with it; anonymous, service and federated callers carry no principal keys (aws:PrincipalOrgID, "
+            "tags)")
 
 
 @dataclass(frozen=True)

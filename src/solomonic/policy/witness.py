@@ -295,6 +295,8 @@ class Realism:
         else:
             named = [request.other == z3.StringVal(p) for p in self.named_principals if ":" not in p]
             out = [z3.Not(request.anonymous), z3.Not(request.is_iam), z3.Or(z3.InRe(request.other, _SERVICE), *named)]
+        if kind != "anonymous":  # a federated principal's users send one call only (its assume-role request)
+            out.append(z3.Implies(request.federated, request.federated_call()))
         derived = (request.iam_arn, request.account)  # aws:PrincipalArn and aws:PrincipalAccount: plausible as
         # the principal is, and a regular constraint over the ARN's concatenation costs z3 seconds
         for key in request.keys.values():
