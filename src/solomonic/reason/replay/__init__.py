@@ -23,9 +23,17 @@ def replay_record(confirmed: bool, observed: str) -> dict[str, object]:
 
 def shown_inputs(function: Function, inputs: Mapping[Var, Value]) -> dict[str, object]:
     """A witness's inputs by their source names, as the function's language writes them and its replay
-    passes them: a bool parameter's value as a bool, a Python list's array as the list, an `int | None`
-    parameter whose None flag is set as None (the flag, an input of its own, is not shown)."""
-    from solomonic.reason.replay.python import MAX_LIST, NONE_FLAG, list_argument, none_flag
+    passes them: a bool parameter's value as a bool, a Python list's array as the list (a str's as the
+    str), an `int | None` parameter whose None flag is set as None (the flag, an input of its own, is not
+    shown)."""
+    from solomonic.reason.replay.python import (
+        MAX_LIST,
+        NONE_FLAG,
+        STR,
+        list_argument,
+        none_flag,
+        str_argument,
+    )
 
     shown: dict[str, object] = {}
     for i in function.inputs:
@@ -36,17 +44,20 @@ def shown_inputs(function: Function, inputs: Mapping[Var, Value]) -> dict[str, o
             shown[i.display] = None
         elif isinstance(value, ArrayValue):
             length = value.get(-1)
-            shown[i.display] = list_argument(value) if length <= MAX_LIST else f"a list of {length} elements"
+            read = str_argument if i.source_type == STR else list_argument
+            kind = "a str" if i.source_type == STR else "a list"
+            shown[i.display] = read(value) if length <= MAX_LIST else f"{kind} of {length} elements"
         else:
             shown[i.display] = bool(value) if i.source_type == "bool" else value
     return shown
 
 
 def given_inputs(function: Function, shown: Mapping[str, object]) -> dict[Var, Value]:
-    """The inverse of `shown_inputs`, for evidence read back from a stored or given answer: a list as its
-    array (length in cell -1), None as the parameter's flag set (its value then 0, which nothing reads).
+    """The inverse of `shown_inputs`, for evidence read back from a stored or given answer: a list or a
+    str as its array (length in cell -1), None as the parameter's flag set (its value then 0, which
+    nothing reads).
     Raises ValueError naming an input the witness gives no value, or no value of its kind, for."""
-    from solomonic.reason.replay.python import NONE_FLAG, none_flag
+    from solomonic.reason.replay.python import NONE_FLAG, STR, none_flag, str_array
 
     values: dict[Var, Value] = {}
     for i in function.inputs:
@@ -59,6 +70,8 @@ def given_inputs(function: Function, shown: Mapping[str, object]) -> dict[Var, V
             values[flag] = int(value is None)
         if value is None and flag in values:
             values[i.var] = 0
+        elif isinstance(value, str) and i.source_type == STR:
+            values[i.var] = str_array(value)
         elif isinstance(value, list) and all(isinstance(x, int) for x in value):
             values[i.var] = ArrayValue(0, ((-1, len(value)), *enumerate(value)))
         elif isinstance(value, int):  # a bool is an int: True is 1

@@ -191,7 +191,7 @@ class Replay:
 IMPORT_S = 5.0  # what the module's own top-level code may take, on a clock of its own
 MAX_LIST = 100_000  # elements of a witness's list the replay builds; a longer one is not replayed
 
-Argument = int | bool | list[int] | None
+Argument = int | bool | list[int] | str | None
 # The kind of the input that says whether a Python `int | None` parameter is None: the front end gives
 # such a parameter this second input, its flag, the IR variable named after the parameter's own + "$none".
 NONE_FLAG = "none flag"
@@ -203,13 +203,20 @@ def none_flag(var: Var) -> Var:
     return Var(var.name + "$none", BOOL)
 
 
+STR = "str"  # the source type of a Python str parameter: an array of code points, its length in cell -1
+MAX_CODE_POINT = 0x10FFFF
+# What a witness's str holds where the model's array holds no code point: a cell the run never reads
+# (the front end assumes every character it reads is a code point), so any character does.
+UNREAD = "?"
+
+
 class TooLong(Exception):
     """A witness's list too long to build for a replay (the answer stays unknown)."""
 
 
 def call_arguments(function: Function, inputs: Mapping[Var, Value]) -> list[Argument]:
     """The arguments a witness's call passes, in order: the model's values, a bool parameter's as a bool,
-    a list's as a Python list (see `list_argument`), None for an `int | None` parameter whose flag (an
+    a list's as a Python list (see `list_argument`), a str's as a str (`str_argument`), None for an `int | None` parameter whose flag (an
     input of its own, not an argument) is true."""
     out: list[Argument] = []
     for i in function.inputs:
@@ -220,10 +227,21 @@ def call_arguments(function: Function, inputs: Mapping[Var, Value]) -> list[Argu
             continue
         value = inputs[i.var]
         if isinstance(value, ArrayValue):
-            out.append(list_argument(value))
+            out.append(str_argument(value) if i.source_type == STR else list_argument(value))
             continue
         out.append(bool(value) if i.source_type == "bool" else value)
     return out
+
+
+def str_argument(value: ArrayValue) -> str:
+    """The str a str parameter's array holds: its length in cell -1, its code points in cells 0 to
+    length - 1 (frontends/python/lower.py)."""
+    return "".join(chr(c) if 0 <= c <= MAX_CODE_POINT else UNREAD for c in list_argument(value))
+
+
+def str_array(text: str) -> ArrayValue:
+    """The inverse of `str_argument`: a str as the array a str parameter is."""
+    return ArrayValue(0, ((-1, len(text)), *enumerate(ord(c) for c in text)))
 
 
 def list_argument(value: ArrayValue) -> list[int]:

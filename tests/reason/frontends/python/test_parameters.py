@@ -121,7 +121,7 @@ def test_param_types_come_first_and_unmodelled_ones_are_values_of_unknown_type(t
     "return len(xs)",
     "return xs.count(1)",
     "return 1 if 3 in xs else 0",
-    "return xs + 'a'",
+    "return xs - 'a'",
     "return xs()",
 ])
 def test_a_parameter_used_as_something_else_than_an_int_is_a_value_of_unknown_type(tmp_path, body):
@@ -133,9 +133,19 @@ def test_a_parameter_used_as_something_else_than_an_int_is_a_value_of_unknown_ty
 
 
 def test_a_default_that_is_not_an_int_makes_a_value_of_unknown_type(tmp_path):
-    path = write(tmp_path, "def f(x, xs=''):\n    return x\n")
+    path = write(tmp_path, "def f(x, xs=0.5):\n    return x\n")
     r = one(path, "f", prop="assert")
     assert r.verdict == Verdict.YES and r.assumptions == ["x: int", "xs: a value of unknown type"]
+
+
+@pytest.mark.parametrize("source", [
+    "def f(x, xs=''):\n    return x\n",
+    "def f(x, xs):\n    return xs + 'a' if x else x\n",
+    "def f(x, xs):\n    return xs.startswith('a') or x\n",
+])
+def test_a_parameter_used_as_a_str_or_given_a_str_default_is_assumed_a_str(tmp_path, source):
+    r = one(write(tmp_path, source), "f", prop="assert")
+    assert r.verdict == Verdict.YES and r.assumptions == ["x: int", "xs: str"], r.assumptions
 
 
 def test_assumptions_are_part_of_the_proof_memory_key(tmp_path):

@@ -363,6 +363,11 @@ class ListLowering(CallLowering):
         """`xs and ...`, `not xs or ...` as a test: each operand's truth, in order, as far as needed."""
         if not (isinstance(node, ast.BoolOp) and any(self.may_be_list(v) for v in node.values)):
             return super().condition(node)
+        return self.truths_in_order(node)
+
+    def truths_in_order(self, node: ast.BoolOp) -> Expr:
+        """The truth of `a and b ...` (`or`), each operand's truth taken in order as far as needed: what a
+        test needs of it, without its value (which may be a list or a str)."""
         line = node.lineno
         result = self.b.temp("test", BOOL)
         join = self.b.location(line)

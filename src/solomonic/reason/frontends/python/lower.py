@@ -22,7 +22,11 @@ Lists of ints are modelled exactly where a parameter is declared or given as `li
 code makes them (displays, `[v] * n`, comprehensions, `list(range(...))`): lists.py; a list parameter is
 one array input whose cell -1 holds its length (list_parameter).
 
-Values of any other type (other lists, objects, floats, strings, None kept in a variable, what calls outside
+strs are modelled exactly as sequences of code points where they are literals (in the function or a
+module constant), `str` parameters (declared, given, or assumed from use: parameters.py), or what the
+modelled operations make of them (strings.py, strcalls.py); a str parameter is one array input like a list's.
+
+Values of any other type (other lists, objects, floats, bytes, None kept in a variable, what calls outside
 the module return) are values of unknown type: arbitrary, every operation on them may raise or return
 anything (opaque.py). An answer about a function that has them says what it assumes: each parameter
 taken as one ("xs: a value of unknown type"), and that the operations on them and the calls not modelled
@@ -43,9 +47,9 @@ from solomonic.reason.frontends.python.module import (
     parse_python,
     returns_value,
 )
-from solomonic.reason.frontends.python.parameters import LIST, OPTIONAL, parameter_kinds
+from solomonic.reason.frontends.python.parameters import LIST, OPTIONAL, STR, parameter_kinds
 from solomonic.reason.frontends.python.returns import ReturnLowering
-from solomonic.reason.frontends.python.state import ELEMENTS, UNKNOWN, Frame, ListRef, PyValue
+from solomonic.reason.frontends.python.state import ELEMENTS, UNKNOWN, Frame, ListRef, PyValue, chars_of
 from solomonic.reason.ir import (
     BOOL,
     FALSE,
@@ -90,33 +94,29 @@ def _lower(module: PythonModule, name: str, param_types: dict[str, str] | None) 
     # opaque is used as one, and is then repeated. The last pass finds the locals that may be read
     # before they are assigned; the final lowering gives exactly those a flag, so that
     # UnboundLocalError is modelled only where it can happen.
-    opaque: set[str] = set()
-    optional: set[str] = set()  # likewise, the variables that may hold None
-    plain: set[str] = set()  # and the names written as lists that are given something else too
-    listed: set[str] = set()  # and the names not written as lists that are given new lists
+    # The sets each pass finds more of: the variables that may hold values of unknown type, None, and
+    # strs (of any length: wide), the names written as lists that are given something else too, and the
+    # names not written as lists that are given new lists.
+    found: dict[str, set[str]] = {kind: set() for kind in ("opaque", "optional", "plain", "listed", "strings",
+                                                           "wide")}
     for _ in range(MAX_PASSES):
-        probe = _Lowering(module, fn, flagged=set(), param_types=param_types, opaque=opaque, optional=optional,
-                          plain=plain, listed=listed)
+        probe = _Lowering(module, fn, flagged=set(), param_types=param_types, **found)
         probe.entry_name, probe.receiver = name, receiver
         try:
             probe.lower_entry()
         except Unsupported:
-            if not (probe.found_opaque or probe.found_optional or probe.found_plain or probe.found_listed):
+            if not any(probe.found().values()):
                 raise
-        if not (probe.found_opaque or probe.found_optional or probe.found_plain or probe.found_listed):
+        if not any(probe.found().values()):
             break
-        opaque |= probe.found_opaque
-        optional |= probe.found_optional
-        plain |= probe.found_plain
-        listed |= probe.found_listed
+        for kind, names in probe.found().items():
+            found[kind] |= names
     else:
         raise Unsupported("the variables that hold values of unknown type did not settle", module.path, fn.lineno)
-    lowering = _Lowering(module, fn, flagged=probe.maybe_unbound, param_types=param_types, opaque=opaque,
-                         optional=optional, plain=plain, listed=listed)
+    lowering = _Lowering(module, fn, flagged=probe.maybe_unbound, param_types=param_types, **found)
     lowering.entry_name, lowering.receiver = name, receiver
     function = lowering.lower_entry()
-    # the same lowering as the last pass
-    assert not (lowering.found_opaque or lowering.found_optional or lowering.found_plain or lowering.found_listed)
+    assert not any(lowering.found().values())  # the same lowering as the last pass
     return function
 
 
@@ -203,6 +203,9 @@ class _Lowering(ReturnLowering):
             if kinds[a.arg].kind == LIST:
                 inputs.append(Input(self.list_parameter(a.arg, fn).elems, a.arg, LIST))
                 continue
+            if kinds[a.arg].kind == STR:
+                inputs.append(Input(self.str_parameter(a.arg, fn), a.arg, STR))
+                continue
             var = self.parameter(a.arg, kinds[a.arg].kind, fn)
             inputs.append(Input(var, a.arg, kinds[a.arg].kind))
             if kinds[a.arg].kind == OPTIONAL:
@@ -211,7 +214,7 @@ class _Lowering(ReturnLowering):
             if default is None:
                 raise self.unsupported(f"the keyword-only parameter '{a.arg}' without a default (a witness could "
                                        "not be replayed)", a)
-            var = self.parameter(a.arg, kinds[a.arg].kind, fn)
+            var = self.parameter(a.arg, "object" if kinds[a.arg].kind == STR else kinds[a.arg].kind, fn)
             self.b.havoc(var, f"keyword-only parameter '{a.arg}'", fn.lineno)
             if kinds[a.arg].kind == OPTIONAL:
                 self.b.havoc(self.none_flag(var), f"whether parameter '{a.arg}' is None", fn.lineno)
@@ -233,6 +236,22 @@ class _Lowering(ReturnLowering):
         self.b.assign(ref.length, App("select", (ref.elems, const(-1, INT)), INT), fn.lineno)
         self.b.assume(compare("ge", ref.length, const(0, INT)), fn.lineno)
         return ref
+
+    def str_parameter(self, name: str, fn: ast.FunctionDef) -> Var:
+        """A str passed in: like a list of ints (list_parameter), one array input whose cell -1 holds its
+        length and cells 0 to length - 1 its code points (each read of one is assumed a code point:
+        strings.py). The parameter's variable is its length, and the array its `$chars` (state.py)."""
+        if (name in self.list_names_in(fn) or name in self.listed_names) and name not in self.plain_names:
+            self.found_plain.add(name)  # `s = s[1:]` is written as a list made; the name holds strs
+        self.declared[name] = STR
+        var = self.local(name)
+        self.frame.assigned.add(name)
+        self.string_names.add(var.name)
+        self.wide_names.add(var.name)
+        chars = chars_of(var)
+        self.b.assign(var, App("select", (chars, const(-1, INT)), INT), fn.lineno)
+        self.b.assume(compare("ge", var, const(0, INT)), fn.lineno)
+        return chars
 
     def parameter(self, name: str, kind: str, fn: ast.FunctionDef) -> Var:
         if kind == LIST:

@@ -6,18 +6,20 @@ state.py), and any other as a value of unknown type ("object", see opaque.py), s
 of those kinds, from the first of:
 
 1. a method's receiver (`self`, `cls`): an object;
-2. a type the user gives for the run (`--param-types 'x: int, xs: list[int]'`, `check(param_types=...)`):
-   int, bool, list[int], or an object for any other type (`list[str]`);
+2. a type the user gives for the run (`--param-types 'x: int, xs: list[int], s: str'`,
+   `check(param_types=...)`): int, bool, list[int], str, or an object for any other type (`list[str]`);
 3. the function's own declaration: an annotation, a PEP 484 type comment (`# type: (int, int) -> int`),
    or a leading `assert isinstance(x, int)`; `Optional[int]` and `int | None` are "int | None",
    `list[int]` and `List[int]` a list of ints; a declared type other than these is an object;
 4. the parameter's default value: an int or a bool constant (a literal, or a constant expression over
    the module's int and bool constants, `def f(n=LIMIT)`) makes it an int, *assumed* as in 6: a caller
    may pass any int, and an answer for every int holds for True and False too (a bool default alone once
-   made it a bool, unstated, and an answer that held for flags only was said of ints); any other default
-   (None, a string) makes it an object, unless it is None (below);
+   made it a bool, unstated, and an answer that held for flags only was said of ints); a str default
+   makes it a str, *assumed*, where its uses allow one (textuse.py); any other default (None aside, see
+   below) makes it an object;
 5. a use in the function's own code that no int allows (indexed, iterated, measured with `len`, called,
-   an attribute read, ordered against None, combined with a string): an object;
+   an attribute read, ordered against None, combined with a string): a str, *assumed*, where the code
+   shows it is one and nothing a str does not allow (textuse.py); else an object;
 6. otherwise, where the default is None or the code asks whether it is None (`x is None`, `x != None`),
    "int | None", and else `int`, both *assumed*: the answer then holds for such arguments only, and says
    so ("assuming x: int", "assuming hi: int | None") in every output format. The assumption is part of
@@ -34,6 +36,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from solomonic.reason.frontends.python.module import own_nodes
+from solomonic.reason.frontends.python.textuse import contradicts_str, used_as_str
+from solomonic.reason.replay.python import STR  # a str (strings.py)
 
 KINDS = ("int", "bool")  # the modelled kinds of values; any other parameter is an "object"
 OPTIONAL = "int | None"  # an int parameter that may be None
@@ -94,9 +98,11 @@ def parameter_kinds(fn: ast.FunctionDef, given: dict[str, str], receiver: str | 
             value = value_of(default) if default is not None else None
             none_default = isinstance(default, ast.Constant) and default.value is None
             if default is not None and value is None and not none_default:
-                out[p.arg] = Kind("object", "default")
+                text = isinstance(default, ast.Constant) and isinstance(default.value, str)
+                out[p.arg] = Kind(STR, "assumed") if text and not contradicts_str(fn, p.arg) else \
+                    Kind("object", "default")
             elif _used_as_other_than_int(fn, p.arg):
-                out[p.arg] = Kind("object", "used")
+                out[p.arg] = Kind(STR, "assumed") if used_as_str(fn, p.arg) else Kind("object", "used")
             elif value is not None:  # a caller may pass any int, and True and False are ints
                 out[p.arg] = Kind("int", "assumed")
             elif none_default or _asked_if_none(fn, p.arg):
@@ -114,7 +120,7 @@ def annotation_kind(annotation: ast.expr) -> str | None:
             annotation = ast.parse(annotation.value, mode="eval").body
         except SyntaxError:
             return None
-    if isinstance(annotation, ast.Name) and annotation.id in KINDS:
+    if isinstance(annotation, ast.Name) and annotation.id in (*KINDS, STR):
         return annotation.id
     if isinstance(annotation, ast.Subscript) and ast.unparse(annotation.value) in LIST_GENERICS and \
             isinstance(annotation.slice, ast.Name) and annotation.slice.id == "int":

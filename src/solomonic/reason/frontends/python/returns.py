@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import ast
 
-from solomonic.reason.frontends.python.generators import GeneratorLowering
 from solomonic.reason.frontends.python.state import _code
+from solomonic.reason.frontends.python.strcalls import StringCallLowering
 
 
-class ReturnLowering(GeneratorLowering):
+class ReturnLowering(StringCallLowering):
     """`return` statements inside the regions that `handlers.cleaned_up` lays out."""
 
     def return_statement(self, s: ast.Return) -> None:

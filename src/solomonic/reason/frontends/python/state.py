@@ -23,6 +23,8 @@ from solomonic.reason.ir import (
     BOOL,
     FALSE,
     INT,
+    TRUE,
+    App,
     ArrayType,
     Event,
     Expr,
@@ -60,16 +62,32 @@ class ListRef:
 ELEMENTS = ArrayType(INT, INT)  # a list's elements: ints (bools stored as 0/1, as arithmetic sees them)
 
 
+@dataclass(frozen=True)
+class Text:
+    """A Python str in the IR (strings.py): its length and its code points, an array indexed from 0
+    (`elems`); a str known to be one character (an item, a loop's character, `chr(n)`) is its code point
+    alone (`char`), so that the engines see one int where one int says it all. A str written in the source
+    keeps its value (`literal`), which comparisons with it unroll."""
+
+    length: Expr
+    elems: Expr | None = None  # None where char is given
+    char: Expr | None = None
+    literal: str | None = None
+
+
 @dataclass
 class PyValue:
     """A lowered Python value: an int- or bool-typed expression, or possibly None (`none` holds where it
     is None, and `expr` then stands for nothing), or a value of unknown type (`opaque`: then `expr` is an
-    int that stands for nothing; see opaque.py), or a list (`list`: then `expr` is its length)."""
+    int that stands for nothing; see opaque.py), or a list (`list`: then `expr` is its length), or a str
+    (`text`: then it is opaque too, so that code that does not model strs takes it as a value of unknown
+    type, which over-approximates it)."""
 
     expr: Expr
     none: Expr = FALSE  # true where the value is None
     opaque: bool = False
     list: ListRef | None = None
+    text: Text | None = None
 
 
 @dataclass
@@ -108,7 +126,8 @@ class LoweringState:
 
     def __init__(self, module: PythonModule, fn: ast.FunctionDef, flagged: set[str],
                  param_types: dict[str, str] | None = None, opaque: set[str] | None = None,
-                 optional: set[str] | None = None, plain: set[str] | None = None, listed: set[str] | None = None):
+                 optional: set[str] | None = None, plain: set[str] | None = None, listed: set[str] | None = None,
+                 strings: set[str] | None = None, wide: set[str] | None = None):
         self.module = module
         self.fn = fn
         self.param_types = param_types or {}  # the user's types for parameters, by name (--param-types)
@@ -142,10 +161,24 @@ class LoweringState:
         self.listed_names: set[str] = set(listed or ())
         self.found_listed: set[str] = set()
         self.local_lists: set[str] = set()  # the arrays of lists that local names hold (not parameters)
+        # The IR variables that hold only strs (strings.py), found like the opaque ones: a variable given a
+        # str and also a value of another type is opaque. Of them, the `wide` ones may hold a str of any
+        # length (the variable is its length, `name$chars` its code points); the others hold one character
+        # each time (the variable is its code point).
+        self.string_names: set[str] = set(strings or ())
+        self.found_string: set[str] = set()
+        self.wide_names: set[str] = set(wide or ())
+        self.found_wide: set[str] = set()
         self.opaque_ops = False  # an operation on a value of unknown type is modelled as returning
         self.opaque_calls: list[str] = []  # the calls modelled as returning, in order of first use
         self.reads_constants = False  # a module constant is read (an opaque call might rebind it)
         self.module_variables: list[str] = []  # the module's variables read (values of unknown type)
+
+    def found(self) -> dict[str, set[str]]:
+        """What this pass found that the next one must take as given (lower.py), by the keyword of the
+        constructor that takes it."""
+        return {"opaque": self.found_opaque, "optional": self.found_optional, "plain": self.found_plain,
+                "listed": self.found_listed, "strings": self.found_string, "wide": self.found_wide}
 
     # ------------------------------------------------------------------------------------------ helpers
 
@@ -223,10 +256,18 @@ class LoweringState:
         """What reading a local variable gives: a value of unknown type, an int that may be None, or an int."""
         if var.name in self.opaque_names:
             return PyValue(var, opaque=True)
+        if var.name in self.string_names:
+            if var.name in self.wide_names:
+                return PyValue(var, opaque=True, text=Text(var, elems=chars_of(var)))
+            return PyValue(var, opaque=True, text=Text(const(1, INT), char=var))
         return PyValue(var, self.none_flag(var) if var.name in self.optional_names else FALSE)
 
     def assign_value(self, var: Var, value: PyValue, line: int) -> None:
-        """var := value. A value of unknown type makes var opaque; one that may be None makes it optional."""
+        """var := value. A value of unknown type makes var opaque; one that may be None makes it optional; a
+        str makes it a variable of strs, unless it is given other values too (then it is opaque)."""
+        if var.name not in self.opaque_names and (value.text is not None or var.name in self.string_names) and \
+                self.assign_text(var, value, line):
+            return
         if value.opaque:
             self.note_opaque(var.name)
         elif value.none != FALSE and var.name not in self.opaque_names and var.name not in self.optional_names:
@@ -235,9 +276,35 @@ class LoweringState:
         if var.name in self.optional_names:
             self.b.assign(self.none_flag(var), value.none, line)
 
+    def assign_text(self, var: Var, value: PyValue, line: int) -> bool:
+        """var := value where var holds strs or value is one; False where a variable of strs is given
+        something else, which makes it opaque (the store is then left to the caller). Where var is found
+        to need another kind (a str's variable, or a wide one), the pass is repeated (lower.py) and what
+        it stores does not matter."""
+        text = value.text
+        if text is None:
+            self.found_opaque.add(var.name)
+            return False
+        if var.name not in self.string_names or (var.name not in self.wide_names and text.char is None):
+            if var.name not in self.string_names:
+                self.found_string.add(var.name)
+            if text.char is None:
+                self.found_wide.add(var.name)
+            self.b.assign(var, cast(value.expr, INT), line)
+            return True
+        if var.name not in self.wide_names:
+            assert text.char is not None
+            self.b.assign(var, text.char, line)
+            return True
+        self.b.assign(chars_of(var), text_elements(text), line)
+        self.b.assign(var, text.length, line)
+        return True
+
     def truth(self, v: PyValue, node: ast.AST | None = None) -> Expr:
         """The truth of v; of a value of unknown type, an arbitrary bool (its `__bool__` or `__len__` runs,
         and may raise)."""
+        if v.text is not None:
+            return TRUE if v.text.char is not None else compare("gt", v.text.length, const(0, INT))
         if v.list is not None:
             return compare("gt", v.list.length, const(0, INT))
         if v.opaque:
@@ -297,6 +364,19 @@ class LoweringState:
     def is_builtin(self, name: str) -> bool:
         return not self.is_local(name) and name not in self.module.functions and name not in self.module.bound \
             and not self.module.star_import
+
+
+def chars_of(var: Var) -> Var:
+    """The code points of a variable that holds strs of any length (the variable itself is the length)."""
+    return Var(var.name + "$chars", ELEMENTS)
+
+
+def text_elements(text: Text) -> Expr:
+    """A str's code points as an array (a character's: its one cell)."""
+    if text.elems is not None:
+        return text.elems
+    assert text.char is not None
+    return App("store", (App("constarray", (const(0, INT),), ELEMENTS), const(0, INT), text.char), ELEMENTS)
 
 
 def _code(node: ast.AST, limit: int = 60) -> str:

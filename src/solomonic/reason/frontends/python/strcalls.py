@@ -1,0 +1,149 @@
+"""The builtins, methods and statements that take strs (strings.py models the values): `ord(c)`,
+`chr(n)`, `s.startswith(...)` and `s.endswith(...)`, `for c in s` and `for i, c in enumerate(s)`, and
+strs returned (by the analysed function: its truth; by an inlined one: the str, to its caller).
+
+Separate from strings.py, which decides what a str is and how expressions make and compare them: here
+are the places where the lowering of calls and statements meets them. Every other method of a str
+(`s.upper()`, `s.split()`, `c.isdigit()`, ...) is a call not modelled, which returns a value of unknown
+type: a str's methods return and change nothing the model keeps, as the answer then assumes.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from solomonic.reason.frontends.python.calls import _may_return_none
+from solomonic.reason.frontends.python.lists import _targets
+from solomonic.reason.frontends.python.state import PyValue, _code, raises
+from solomonic.reason.frontends.python.strings import MAX_CODE_POINT, StringLowering
+from solomonic.reason.ir import FALSE, INT, Expr, Var, arith, compare, conj, const, disj
+
+AFFIXES = {"startswith": True, "endswith": False}  # the method -> whether it looks at the start
+
+
+class StringCallLowering(StringLowering):
+    """ord, chr, startswith and endswith; loops over strs; strs returned."""
+
+    def builtin(self, name: str, node: ast.Call) -> PyValue:
+        """`ord(c)` of a one-character str (TypeError for any other str or an int); `chr(n)` of an int
+        (ValueError outside 0..0x10FFFF)."""
+        single = len(node.args) == 1 and not node.keywords and not isinstance(node.args[0], ast.Starred)
+        if name not in ("ord", "chr") or not single or self.in_procedure():
+            return super().builtin(name, node)
+        value, line = self.expression(node.args[0], allow_none=True), node.lineno
+        text = value.text
+        if (value.opaque and text is None) or (name == "chr" and text is not None):
+            if text is None:  # of a value of unknown type: an int, or an exception
+                self.note_call(node.func)
+                return self.unknown_of(INT, node, f"`{_code(node)}`") if name == "ord" else \
+                    self.unknown(node, f"the call `{_code(node)}`", call=True)
+            self.b.fail_unless(FALSE, raises("TypeError", line, f"`{_code(node)}`: chr() of a str"))
+            return PyValue(const(0, INT))
+        if name == "chr":
+            code = self.b.temp("char", INT)
+            self.b.assign(code, self.as_int(value, node.args[0]), line)
+            self.b.fail_unless(conj(compare("ge", code, const(0, INT)), compare("le", code, const(MAX_CODE_POINT, INT))),
+                               raises("ValueError", line, f"`{_code(node)}`: chr() arg not in range(0x110000)"))
+            return self.character(code)
+        if text is None:
+            self.b.fail_unless(FALSE, raises("TypeError", line, f"`{_code(node)}`: ord() of a value that is no str"))
+            return PyValue(const(0, INT))
+        if text.char is not None:
+            return PyValue(text.char)
+        self.b.fail_unless(compare("eq", text.length, const(1, INT)), raises(
+            "TypeError", line, f"`{_code(node)}`: ord() expected a character"))
+        return PyValue(self.code_point(text, const(0, INT), line))
+
+    def call(self, node: ast.Call) -> PyValue:
+        """`s.startswith(p)`, `s.endswith(p)` where p is a literal, a character, or a tuple of them; with
+        another str, a bool that may be anything (the call still runs, and may raise)."""
+        func = node.func
+        if not (isinstance(func, ast.Attribute) and func.attr in AFFIXES and len(node.args) == 1 and
+                not node.keywords and not isinstance(node.args[0], ast.Starred) and self.is_text(func.value)):
+            return super().call(node)
+        text, line = self.text_of(func.value), node.lineno
+        arg = node.args[0]
+        parts = [self.expression(e, allow_none=True) for e in arg.elts] if isinstance(arg, ast.Tuple) else \
+            [self.expression(arg, allow_none=True)]
+        if any(p.text is None and not p.opaque for p in parts):
+            self.b.fail_unless(FALSE, raises("TypeError", line, f"`{_code(node)}`: {func.attr} of a value that is "
+                                             "no str"))
+            return PyValue(FALSE)
+        texts = [p.text for p in parts if p.text is not None and (p.text.literal is not None or p.text.char is not None)]
+        if len(texts) < len(parts):
+            self.note_call(func)
+            return self.unknown_bool(node)
+        return PyValue(disj(*(self.affix(text, t, AFFIXES[func.attr], line) for t in texts)))
+
+    def for_statement(self, s: ast.For) -> None:
+        """`for c in s`, `for i, c in enumerate(s[, start])`: an index over the str as it was when the
+        loop began (a str cannot change; its name may be rebound, which the iterator does not see)."""
+        it, counted = s.iter, None
+        if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate" and \
+                self.is_builtin("enumerate") and 1 <= len(it.args) <= 2 and not it.keywords and \
+                not any(isinstance(a, ast.Starred) for a in it.args):
+            counted, it = it, it.args[0]
+        if not self.is_text(it):
+            super().for_statement(s)
+            return
+        line = s.lineno
+        text = self.held(self.text_of(it), line)
+        start: Expr = const(0, INT)
+        if counted is not None and len(counted.args) == 2:
+            given = self.expression(counted.args[1], allow_none=True)
+            if given.opaque:
+                raise self.unsupported(f"`{_code(counted)}` with a start that is no int", counted)
+            start = self.b.temp("start", INT)
+            self.b.assign(start, self.as_int(given, counted.args[1]), line)
+        targets = _targets(s.target, counted is not None)
+        if targets is None:
+            raise self.unsupported(f"the loop target `{_code(s.target)}` over a str", s.target)
+        k = self.b.temp("at", INT)
+        self.b.assign(k, const(0, INT), line)
+
+        def advance() -> None:
+            char = self.character(self.code_point(text, k, line))
+            if counted is None:
+                self.assign_target(targets[0], char)
+            else:
+                count = self.b.temp("count", INT)
+                self.b.assign(count, arith("add", start, k), line)
+                self.assign_target(targets[0], PyValue(count))
+                self.assign_target(targets[1], char)
+            self.b.assign(k, arith("add", k, const(1, INT)), line)
+
+        head = self.b.location(line)
+        self.loop(s, head, lambda: compare("lt", k, text.length), advance)
+
+    # ---------------------------------------------------------------------------------- strs returned
+
+    def finish_return(self, value: PyValue, line: int) -> None:
+        """The analysed function returns a str: what the property sees of it is its truth."""
+        super().finish_return(PyValue(self.truth(value)) if value.text is not None else value, line)
+
+    def leave(self, value: PyValue, line: int) -> None:
+        """An inlined function returns a str: its result variable holds strs (state.py), unless it
+        returns other values too."""
+        f = self.frame
+        if f.procedure or f.result is None:
+            super().leave(value, line)
+            return
+        if value.text is None:
+            if f.result.name in self.string_names and f.result.name not in self.opaque_names:
+                self.found_opaque.add(f.result.name)
+            super().leave(value, line)
+            return
+        assert f.result_none is not None and f.join is not None  # an inlined frame's: inline_body sets them
+        self.assign_value(f.result, value, line)
+        self.b.assign(f.result_none, FALSE, line)
+        self.b.jump(f.join, line)
+
+    def inline(self, callee: ast.FunctionDef, node: ast.Call, enclosing=None) -> PyValue:  # type: ignore[no-untyped-def]
+        result = super().inline(callee, node, enclosing)
+        var = result.expr
+        if not (isinstance(var, Var) and var.name in self.string_names and var.name not in self.opaque_names):
+            return result
+        if _may_return_none(callee):  # a str or None: a value of unknown type, as before
+            self.found_opaque.add(var.name)
+        return self.value_of(var)
+
