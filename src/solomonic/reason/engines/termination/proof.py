@@ -60,6 +60,8 @@ ENTRY_BOUNDS_S, ENTRY_BOUNDS_SHARE, BOUNDS_HOUDINI_S, BOUNDS_HOUDINI_SHARE = 2.0
 # more with a longer limit (under load, 2 s ran out on an unfolding whose check takes 1 s when idle)
 UB_CHECK_S, UB_CHECK_SHARE = 2.0, 0.1
 MINIMUM_S = 2.0  # pairs of scalars tried for a ranking by the least of two
+# the bounds of 8- to 64-bit integers, signed and unsigned
+MACHINE_BOUNDS = {b for w in (8, 16, 32, 64) for b in (2 ** (w - 1) - 1, 2 ** (w - 1), 2 ** w - 1)}
 MAX_PHASE_ATOMS = 4  # a loop's states split by 3 of its guard's conditions and its branches': 16 cells at most
 
 
@@ -233,7 +235,7 @@ class Proof(LoopAnalysis):
             if block.src == head and block.dst == head:
                 _, guard, updates = encode_block(self.system, self.enc, block)
                 steps.append((guard, updates))
-                atoms += [a for a in comparisons(guard) if set(constants(a)) <= names
+                atoms += [a for a in comparisons(guard) if set(constants(a)) <= names and not range_check(a)
                           and not any(a.eq(b) for b in atoms)]  # the guard's, even where every step has it:
                 found += [a for t in updates.values() for a in _branch_conditions(t)]  # a region leaves then
         found += [x > 0 for v, x in pre.items() if not isinstance(v.type, (ArrayType, BoolType))
@@ -249,7 +251,7 @@ class Proof(LoopAnalysis):
         for a in found:  # and those that tell apart the states from which a step is taken
             if len(atoms) >= MAX_PHASE_ATOMS:
                 break
-            if set(constants(a)) <= names and not any(a.eq(b) for b in atoms) and \
+            if set(constants(a)) <= names and not range_check(a) and not any(a.eq(b) for b in atoms) and \
                     any(possible(guard, a) for guard, _ in steps) and any(possible(guard, z3.Not(a)) for guard, _ in steps):
                 atoms.append(a)
         for tried in ([atoms, plain] if len(atoms) != len(plain) else [plain]):  # finer cells may cycle
@@ -389,6 +391,12 @@ def _topological(later: dict[int, set[int]]) -> list[int] | None:
     if not all(visit(i) for i in sorted(later)):
         return None
     return order[::-1]
+
+
+def range_check(atom: z3.BoolRef) -> bool:
+    """A comparison with a machine integer's bound (C's overflow checks in a step's guard: x - 1 >= INT_MIN):
+    it tells apart no phases of a loop, and three of them would crowd out the conditions that do."""
+    return any(z3.is_int_value(side) and abs(side.as_long()) in MACHINE_BOUNDS for side in atom.children())
 
 
 def essential_cell(cell: z3.BoolRef, ctx: z3.Context) -> z3.BoolRef:

@@ -81,6 +81,9 @@ def ranking_from_json(d: dict) -> Ranking:
                    {int(b): {int(k): Fraction(x) for k, x in by_level.items()} for b, by_level in d["decreases"].items()})
 
 
+PREFER_SMALL_S = 1.0  # looking for the ranking with the smallest coefficients among those found
+
+
 def synthesise(transitions: list[Transition], variables: dict[int, list[str]], timeout_s: float,
                max_levels: int = 4) -> Ranking | None:
     """A lexicographic ranking for `transitions` (all inside one loop), or None."""
@@ -181,12 +184,13 @@ class _Farkas:
             lam = z3.Real(f"lambda_{self.count}", ctx)
             self.solver.add(lam >= 0)
             lambdas.append(lam)
-        names = {n for ineq in cube for n, _ in ineq.coeffs} | set(target)
+        combinations: dict[str, list[z3.ArithRef]] = {name: [] for name in target}
+        for lam, ineq in zip(lambdas, cube):  # one pass over the cube: a loop's cubes run to 100 rows
+            for name, a in ineq.coeffs:
+                combinations.setdefault(name, []).append(lam * rational(a, ctx))
         zero = z3.RealVal(0, ctx)
-        for name in names:
-            combination = z3.Sum([lam * rational(a, ctx) for lam, ineq in zip(lambdas, cube)
-                                  for n, a in ineq.coeffs if n == name] + [zero])
-            self.solver.add(combination == target.get(name, zero))
+        for name, terms in combinations.items():
+            self.solver.add(z3.Sum([*terms, zero]) == target.get(name, zero))
         self.solver.add(z3.Sum([lam * rational(ineq.bound, ctx) for lam, ineq in zip(lambdas, cube)] + [zero]) <= bound)
 
 
@@ -215,10 +219,17 @@ def _level(transitions: list[Transition], variables: dict[int, list[str]], timeo
             target[v + "'"] = target.get(v + "'", z3.RealVal(0, ctx)) + a
         farkas.implies(t.cube, target, const[t.src] - const[t.dst] - delta[t.key])
     opt.maximize(z3.Sum(list(delta.values())))
-    _prefer_small(opt, [a for c in heads for a in coeff[c].values()], list(const.values()))
     if opt.check() != z3.sat:
         return None
     model = opt.model()
+    ranked = [d for d in delta.values() if _value(model, d) > 0]
+    # the same steps ranked, by the smallest coefficients if that is found soon (absolute values make
+    # the linear program a mixed one, which took 11 s where the program itself took 2)
+    opt.add(*[d > 0 for d in ranked])
+    _prefer_small(opt, [a for c in heads for a in coeff[c].values()], list(const.values()))
+    opt.set("timeout", max(1, int(min(timeout_s, PREFER_SMALL_S) * 1000)))
+    if opt.check() == z3.sat:
+        model = opt.model()
     functions = {c: LinearFunction({v: _value(model, a) for v, a in coeff[c].items()}, _value(model, const[c]))
                  for c in heads}
     return functions, {i: _value(model, d) for i, d in delta.items()}
