@@ -109,6 +109,61 @@ def test_g2s_no_planted_as_a_yes_with_a_made_up_ranking_is_caught(essay, capfd):
     assert "discarded" not in capfd.readouterr().err
 
 
+# A recursive function's yes stands on summaries (what each call returns) that its certificate must prove,
+# not assume. In C the summaries are facts over the integers about machine words, so its check mixes both.
+RECURSIVE = {
+    "c": "extern int __VERIFIER_nondet_int(void);\n\nint count(int a) {\n  if (a <= 0)\n    return 0;\n"
+         "  return 1 + count(a - 1);\n}\n\nint main(void) {\n  int i = __VERIFIER_nondet_int();\n"
+         "  if (i > 1000)\n    return 0;\n  return count(i);\n}\n",
+    "py": "def count(a: int) -> int:\n    if a <= 0:\n        return 0\n    return 1 + count(a - 1)\n\n\n"
+          "def spin(a: int) -> int:\n    if a == 0:\n        return 0\n    return 1 + spin(a - 1)\n",
+}
+
+
+def test_a_recursive_yes_is_served_only_after_its_certificate_is_checked_again(tmp_path, monkeypatch):
+    path, memory = tmp_path / "count.c", tmp_path / "proofs.sqlite"
+    path.write_text(RECURSIVE["c"])
+    first = ask(path, memory, "main")
+    assert first.verdict == Verdict.YES and first.certificate["summaries"]["count"]
+    key, stored = rows(memory)["main", "terminates"]
+
+    def no_analysis(*args, **kwargs):
+        raise AssertionError("an answer whose evidence holds was analysed again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("solomonic.reason.api.analyse", no_analysis)
+        again = ask(path, memory, "main")
+    assert again.verdict == Verdict.YES and again.details["from_memory"]
+    assert again.details["rechecked"] == "certificate re-checked"
+
+    # count(1000) returns 1000: a summary saying it returns at most 5 is not proved by the certificate's
+    # invariant where count returns, so the yes resting on it is not served
+    false = {**stored["certificate"], "summaries": {"count": [{"conclusion": [{"count.$return": -1}, 5, "ge"]}]}}
+    overwrite(memory, key, json.dumps({**stored, "certificate": false}))
+    third = ask(path, memory, "main")
+    assert third.verdict == Verdict.YES and not third.details.get("from_memory")
+    assert "the stored yes fails its re-check: certificate fails: invariant check fails on the path from line 3 " \
+           "to the loop at line 3" in third.details["memory_discarded"]
+
+
+def test_a_recursive_functions_no_planted_as_a_yes_with_a_terminating_twins_certificate_is_caught(tmp_path):
+    """spin(-1) never returns; count, the same function but for its base case, does. count's certificate,
+    renamed, is what a forger would plant for spin: same loops, same summaries, and false of spin."""
+    path, memory = tmp_path / "count.py", tmp_path / "proofs.sqlite"
+    path.write_text(RECURSIVE["py"])
+    count = ask(path, memory, "count")
+    assert count.verdict == Verdict.YES and count.certificate["summaries"]["count"]
+    assert ask(path, memory, "spin").verdict == Verdict.NO
+    renamed = json.loads(json.dumps(count.certificate).replace("count", "spin"))
+    plant(memory, path, "spin", "terminates", {**count.to_json(), "function": "spin", "certificate": renamed})
+
+    again = ask(path, memory, "spin")
+    assert again.verdict == Verdict.NO and not again.details.get("from_memory")
+    discarded = again.details["memory_discarded"]
+    assert "the stored yes fails its re-check: certificate fails: invariant check fails" in discarded
+    assert ("spin", "terminates") not in rows(memory)
+
+
 @pytest.mark.parametrize(("function", "prop", "why"), [
     ("f", "returns-true", "the stored no fails its re-check: witness does not replay: returned"),
     ("g", "terminates", "a stored no of terminates is never kept"),

@@ -1,9 +1,12 @@
 """The certificate checks make their own Z3 context, one for a whole certificate, and state each
 invariant's bit-vector form once per check: that form means what the integer invariant means at every
-machine state, and a certificate checked this way holds or fails as it should."""
+machine state, and a certificate checked this way holds or fails as it should. A system whose blocks
+mix machine words with integers (C recursion's summaries) is checked as integers first, and fails there
+as it should."""
 
 from __future__ import annotations
 
+import pickle
 from fractions import Fraction
 
 import pytest
@@ -18,6 +21,7 @@ from solomonic.reason.certify import certificate
 from solomonic.reason.engines.dispatch import Options, analyse
 from solomonic.reason.engines.termination.check import check_certificate
 from solomonic.reason.result import UNDEFINED_BEHAVIOUR, Verdict
+from solomonic.reason.symbolic.printer import show_z3
 from solomonic.reason.symbolic.system import build_system
 
 # The essay's g: terminates for every input, with one loop whose head keeps x and y (machine ints).
@@ -98,3 +102,60 @@ def test_a_function_without_machine_words_has_no_bit_vector_form(tmp_path):
     ctx = z3.Context()
     invariant = certificate.make_invariant(system, head, z3.Int("y", ctx) > 0)
     assert certificate.wide_forms(system, [invariant], ctx) is None
+
+
+# count's summary (it returns a, for a >= 0) is a fact over the integers, assumed where each call returns.
+RECURSIVE_C = ("extern int __VERIFIER_nondet_int(void);\n\nint count(int a) {\n  if (a <= 0)\n    return 0;\n"
+               "  return 1 + count(a - 1);\n}\n\nint main(void) {\n  int i = __VERIFIER_nondet_int();\n"
+               "  if (i > 1000)\n    return 0;\n  return count(i);\n}\n")
+
+
+@pytest.fixture
+def modes_tried(monkeypatch) -> list[str]:
+    """The encodings certificate.check tries, in order."""
+    tried: list[str] = []
+    check_in = certificate._check_in
+
+    def recorded(mode, *args, **kwargs):
+        tried.append(mode)
+        return check_in(mode, *args, **kwargs)
+
+    monkeypatch.setattr(certificate, "_check_in", recorded)
+    return tried
+
+
+def test_summaries_over_the_integers_are_checked_as_integers_first(tmp_path, essay_g, modes_tried):
+    """In bit-vectors their conversions leave Z3 a mixed problem it rarely decides in time (rec_counter1
+    of SV-COMP: 18 s undecided); a loop over machine words alone is still checked in bit-vectors first."""
+    path = tmp_path / "count.c"
+    path.write_text(RECURSIVE_C)
+    main = load(str(path), CheckOptions()).lower("main")
+    found = analyse(main, "terminates", Options(timeout_s=20))
+    assert found.verdict == Verdict.YES and found.certificate["checked_in"] == "integer"
+    modes_tried.clear()
+    assert check_certificate(main, found.certificate, 10.0) is None
+    assert modes_tried == ["int"]
+    assert not certificate.mixes_integers(build_system(essay_g, UNDEFINED_BEHAVIOUR))
+    loop = analyse(essay_g, "terminates", Options(timeout_s=20)).certificate
+    modes_tried.clear()
+    assert check_certificate(essay_g, loop, 10.0) is None
+    assert modes_tried == ["bv"]
+
+    # count(1000) returns 1000, not at most 5: a failure in the first encoding is final
+    modes_tried.clear()
+    false = {**found.certificate, "summaries": {"count": [{"conclusion": [{"count.$return": -1}, 5, "ge"]}]}}
+    assert "invariant check fails" in check_certificate(main, false, 10.0)
+    assert modes_tried == ["int"]
+
+
+def test_an_invariants_readable_text_is_the_formula_printed(essay_g):
+    system = build_system(essay_g, UNDEFINED_BEHAVIOUR)
+    (head,) = system.loop_heads
+    ctx = z3.Context()
+    formula = z3.Int("x", ctx) - 3 * z3.Int("y", ctx) <= 5
+    invariant = certificate.make_invariant(system, head, formula)
+    assert invariant.text == show_z3(formula) and invariant.to_json()["invariant"] == show_z3(formula)
+    assert certificate.Invariant.from_json(invariant.to_json()).text == show_z3(formula)
+    sent = certificate.make_invariant(system, head, formula)  # as the engines' workers send it back
+    assert pickle.loads(pickle.dumps(sent)) == certificate.Invariant(head, sent.line, sent.variables, sent.smt2,
+                                                                     show_z3(formula))
