@@ -10,8 +10,9 @@ one of three kinds of evidence, strongest first:
   a pure deterministic function that is a proof too.
 - a step budget spent, or a recursion depth reached (state that grows, like `x += 1` forever): evidence,
   not proof. Each `no` test records which evidence it found (`record_property`, in the JUnit report).
-A function labelled `yes` is run on a box of inputs (-20..20 per parameter unless its label says `box:`,
-sampled when the box is large) and every run must end, by returning or raising, within the budget.
+A function labelled `yes` is run on a box of inputs (-20..20 per parameter unless its label says `box:`, a set
+of short strs for a parameter its label names in `str:`, sampled when the box is large) and every run must
+end, by returning or raising, within the budget.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import ast
 import functools
 import importlib.util
 import itertools
+import math
 import random
 import sys
 from pathlib import Path
@@ -34,6 +36,10 @@ YES_BUDGET = 200_000  # lines executed by one run of a terminating function
 NO_BUDGET = 20_000  # lines before a run of a non-terminating one counts as still running
 DEPTH = 400  # nested calls of corpus functions (below CPython's recursion limit)
 SAMPLES = 300  # inputs tried per terminating function when its box holds more
+# The strs a str parameter of a terminating function is run on: empty, spaces, repeats, a palindrome,
+# vowels, punctuation and brackets, a character beyond ASCII.
+STRS = ("", "a", " ", "x", "ab", "ba", "aa", " a", "a ", "a b", "  x ", "aeiou", "xyz", "abcba", "a,b;c", "(a(b))",
+        "12 34", "\u00e9t\u00e9")
 
 
 class Stopped(BaseException):
@@ -65,7 +71,7 @@ def frozen(value):
     return value
 
 
-def traced(function, kwargs: dict[str, int], budget: int, skip: set[int]) -> str | None:
+def traced(function, kwargs: dict[str, int | str], budget: int, skip: set[int]) -> str | None:
     """Run `function(**kwargs)` under the tracer: None when it ends (returning or raising), else raises
     Stopped with the evidence that it runs forever."""
     filename = function.__code__.co_filename
@@ -113,16 +119,18 @@ def traced(function, kwargs: dict[str, int], budget: int, skip: set[int]) -> str
     return None
 
 
-def inputs(label: Label) -> list[dict[str, int]]:
-    """The box's points, all of them or a sample (seeded by the function's name) when there are too many."""
+def inputs(label: Label) -> list[dict[str, int | str]]:
+    """The box's points, all of them or a sample (seeded by the function's name) when there are too many;
+    a str parameter takes each of STRS instead of the box's ints."""
     lo, hi = label.box
-    size = (hi - lo + 1) ** len(label.parameters)
-    if size <= SAMPLES:
-        points = list(itertools.product(range(lo, hi + 1), repeat=len(label.parameters)))
+    choices = [STRS if p in label.strs else range(lo, hi + 1) for p in label.parameters]
+    if math.prod(len(c) for c in choices) <= SAMPLES:
+        points = list(itertools.product(*choices))
     else:
         rng = random.Random(label.function)
-        points = [(0,) * len(label.parameters)]
-        points += [tuple(rng.randint(lo, hi) for _ in label.parameters) for _ in range(SAMPLES - 1)]
+        points = [tuple("" if p in label.strs else 0 for p in label.parameters)]
+        points += [tuple(rng.choice(STRS) if p in label.strs else rng.randint(lo, hi) for p in label.parameters)
+                   for _ in range(SAMPLES - 1)]
     return [dict(zip(label.parameters, p)) for p in points]
 
 
@@ -199,6 +207,8 @@ def test_most_witnesses_are_proofs():
     ("# terminates: no  witness: ()\ndef f(x):\n    return x\n", "gives no value for x"),
     ("# terminates: yes  witness: x=1\ndef f(x):\n    return x\n", "labelled yes but names a witness"),
     ("# terminates: yes  box: 3..1\ndef f(x):\n    return x\n", "empty box 3..1"),
+    ("# terminates: yes  str: y\ndef f(x):\n    return x\n", "str 'y' is not a parameter"),
+    ("# terminates: no  witness: x='a,b'\ndef f(x):\n    return x\n", "malformed witness"),
 ])
 def test_malformed_labels_are_clear_errors(tmp_path, text, error):
     path = tmp_path / "corpus.py"
@@ -212,3 +222,6 @@ def test_label_grammar():
     found = {label.function: label for label in labels(path)}
     assert found["ackermann"].box == (-2, 3) and found["ackermann"].terminates
     assert found["gcd_subtract"].witness == {"a": 0, "b": 1}
+    strs = {label.function: label for label in labels(CORPUS / "strings.py")}
+    assert strs["caesar"].strs == ("s",) and strs["caesar"].box == (-20, 20)
+    assert strs["pad"].witness == {"s": "", "width": 1} and strs["skip_x"].witness == {"s": "x"}

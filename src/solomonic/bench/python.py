@@ -7,10 +7,13 @@ above its `def`:
     # terminates: yes
     # terminates: yes  box: -3..3
     # terminates: no  witness: x=-1, y=0
+    # terminates: yes  str: s
+    # terminates: no  witness: s='a x', i=0
 
-A `no` names int inputs on which the function runs forever (`witness: ()` for a function without
-parameters); `box` narrows the inputs on which tests/bench/test_python_corpus.py runs a terminating
-function (the default, -20..20, is too much for Ackermann's). That test is what makes the labels
+A `no` names inputs on which the function runs forever (ints, or strs written as Python literals without
+commas; `witness: ()` for a function without parameters); `str` names the parameters that take strs, on
+which tests/bench/test_python_corpus.py runs a terminating function with short strs instead of ints;
+`box` narrows the ints it tries (the default, -20..20, is too much for Ackermann's). That test is what makes the labels
 trustworthy; this bench only compares `check`'s answers with them. Nested functions are part of the
 function that defines them and carry no label.
 
@@ -38,7 +41,8 @@ DEFAULT_BOX = (-20, 20)
 _LABEL = re.compile(r"#\s*terminates:\s*(?P<verdict>\S+)(?P<rest>.*)$")
 _WITNESS = re.compile(r"\s+witness:\s*(?P<witness>.*)")
 _BOX = re.compile(r"\s+box:\s*(?P<lo>-?\d+)\.\.(?P<hi>-?\d+)\s*$")
-_ARGUMENT = re.compile(r"\s*(?P<name>[A-Za-z_]\w*)\s*=\s*(?P<value>[+-]?\d+)\s*")
+_STRS = re.compile(r"\s+str:\s*(?P<names>[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)")
+_ARGUMENT = re.compile(r"\s*(?P<name>[A-Za-z_]\w*)\s*=\s*(?P<value>[+-]?\d+|'[^',]*'|\"[^\",]*\")\s*")
 
 
 @dataclass(frozen=True)
@@ -49,10 +53,11 @@ class Label:
     function: str
     line: int  # of the `def`
     terminates: bool
-    witness: dict[str, int] | None  # the inputs that run forever, for a `no`
-    box: tuple[int, int]  # the range of each input the corpus test tries, for a `yes`
+    witness: dict[str, int | str] | None  # the inputs that run forever, for a `no`
+    box: tuple[int, int]  # the range of each int input the corpus test tries, for a `yes`
     parameters: tuple[str, ...]  # in order, keyword-only ones included
     required: tuple[str, ...]  # those without a default
+    strs: tuple[str, ...] = ()  # the parameters that take strs
 
 
 def corpus_files(paths: list[str]) -> list[Path]:
@@ -108,6 +113,12 @@ def _label(path: Path, lines: list[str], node: ast.FunctionDef) -> Label:
     verdict, rest = match["verdict"], match["rest"]
     if verdict not in ("yes", "no"):
         raise UserError(f"{where}: '{node.name}': 'terminates: {verdict}' is neither yes nor no")
+    strs: tuple[str, ...] = ()
+    if (t := _STRS.match(rest)) is not None:
+        strs = tuple(n.strip() for n in t["names"].split(","))
+        if unknown := [n for n in strs if n not in parameters]:
+            raise UserError(f"{where}: '{node.name}': str '{unknown[0]}' is not a parameter")
+        rest = rest[t.end():]
     box = DEFAULT_BOX
     if (b := _BOX.search(rest)) is not None:
         box = (int(b["lo"]), int(b["hi"]))
@@ -124,26 +135,26 @@ def _label(path: Path, lines: list[str], node: ast.FunctionDef) -> Label:
         raise UserError(f"{where}: '{node.name}' is labelled no without a witness")
     if verdict == "yes" and witness is not None:
         raise UserError(f"{where}: '{node.name}' is labelled yes but names a witness")
-    return Label(str(path), node.name, node.lineno, verdict == "yes", witness, box, parameters, required)
+    return Label(str(path), node.name, node.lineno, verdict == "yes", witness, box, parameters, required, strs)
 
 
 def _witness(where: str, name: str, text: str, parameters: tuple[str, ...],
-             required: tuple[str, ...]) -> dict[str, int]:
-    """`x=-1, y=0` as {"x": -1, "y": 0}: each a parameter, at most once, every required one given."""
+             required: tuple[str, ...]) -> dict[str, int | str]:
+    """`x=-1, s='ab'` as {"x": -1, "s": "ab"}: each a parameter, at most once, every required one given."""
     if text.strip() == "()":
         pairs: list[str] = []
     else:
         pairs = text.split(",")
-    witness: dict[str, int] = {}
+    witness: dict[str, int | str] = {}
     for pair in pairs:
         m = _ARGUMENT.fullmatch(pair)
         if m is None:
-            raise UserError(f"{where}: '{name}': malformed witness '{text.strip()}' (expected name=int, "
-                            "separated by commas, or '()')")
+            raise UserError(f"{where}: '{name}': malformed witness '{text.strip()}' (expected name=int or "
+                            "name='str', separated by commas, or '()')")
         if m["name"] not in parameters or m["name"] in witness:
             what = "names it twice" if m["name"] in witness else "is not a parameter"
             raise UserError(f"{where}: '{name}': witness '{m['name']}' {what}")
-        witness[m["name"]] = int(m["value"])
+        witness[m["name"]] = ast.literal_eval(m["value"])
     missing = [p for p in required if p not in witness]
     if missing:
         raise UserError(f"{where}: '{name}': the witness gives no value for {', '.join(missing)}")

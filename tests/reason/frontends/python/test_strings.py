@@ -6,7 +6,9 @@ output format; untyped parameters used as strs are assumed strs, and said so."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -222,3 +224,54 @@ def test_a_variable_given_a_str_and_an_int_is_a_value_of_unknown_type(tmp_path):
             return x == 'a'
     """, "f", "returns-true")
     assert r.verdict == Verdict.UNKNOWN or (r.verdict == Verdict.NO and r.witness["replay"]["confirmed"]), r.reason
+
+
+CONDITIONS = ["s[i] == 'a'", "s[i] in 'ab'", "s[i] != ' '", "s[i:i + 2] == 'ab'", "ord(s[i]) > 97",
+              "s.startswith('a')", "s[-1 - i] == 'b'"]
+ACTIONS = ["i += 1", "i += 2", "n += 1", "i -= 1", "n += 1\n            i += 1", "s = s[1:]", "s = s + 'a'",
+           "i = len(s)"]
+SHORT_STRS = ["".join(p) for k in range(4) for p in itertools.product("ab ", repeat=k)]
+
+
+def loop_program(condition: str, then: str, otherwise: str) -> str:
+    return (f"def f(s: str):\n    i = n = 0\n    while i < len(s):\n        if {condition}:\n"
+            f"            {then}\n        else:\n            {otherwise}\n    return n\n")
+
+
+def ends_within(source: str, s: str, budget: int = 2000) -> bool:
+    """Whether f(s) returns or raises within `budget` executed lines."""
+    namespace: dict = {}
+    exec(compile(source, "<loop>", "exec"), namespace)
+    steps = 0
+
+    def tracer(frame, event, arg):
+        nonlocal steps
+        if event == "line":
+            steps += 1
+            if steps > budget:
+                raise TimeoutError
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        namespace["f"](s)
+    except TimeoutError:
+        return False
+    except Exception:  # raising is one way of ending
+        pass
+    finally:
+        sys.settrace(None)
+    return True
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(CONDITIONS), st.sampled_from(ACTIONS), st.sampled_from(ACTIONS))
+def test_termination_verdicts_on_str_loops_agree_with_running_them_on_short_strs(tmp_path, condition, then, otherwise):
+    source = loop_program(condition, then, otherwise)
+    r = answer(tmp_path, source, "f")
+    endless = [s for s in SHORT_STRS if not ends_within(source, s)]
+    if r.verdict == Verdict.YES:
+        assert not endless, (source, endless)
+    elif r.verdict == Verdict.NO:
+        witness = r.witness["inputs"]["s"]
+        assert r.witness["replay"]["confirmed"] and isinstance(witness, str), (source, r.reason)
