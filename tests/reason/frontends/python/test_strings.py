@@ -47,7 +47,7 @@ def outcome_in_the_model(source: str, s: str, k: int) -> object:
 
 def agree(body: str, s: str, k: int) -> None:
     source = "def f(s: str, k: int):\n" + "".join(f"    {line}\n" for line in body.strip().splitlines()) + \
-        "\nVOWELS = 'aeiou'\n\ndef shout(t):\n    return t + '!'\n"
+        "\nVOWELS = 'aeiou'\n\ndef shout(t, end='!'):\n    return t + end\n"
     want = outcome_in_cpython(source, s, k)
     got = outcome_in_the_model(source, s, k)
     assert got == (int(want) if isinstance(want, bool) else want), (source, s, k, want, got)
@@ -74,6 +74,7 @@ OPERATIONS = {
     "slice": "return len(s[k:]) * 100 + len(s[:k]) * 10 + len(s[k:-1])",
     "slice clamps": "t = s[-100:100]\nreturn (t == s) + 2 * len(s[5:2])",
     "slice of a literal": "return ord('hello'[k:][0])",
+    "slice of a literal, one bound not constant": "return len('hello'[-2:k]) + 10 * len('hello'[k:-1])",
     "enumerate": "n = 0\nfor i, c in enumerate(s, k):\n    n += i * ord(c)\nreturn n",
     "ord of a str": "return ord(s)",
     "chr": "return ord(chr(k + 98)) + (chr(k + 97) == 'a')",
@@ -81,7 +82,8 @@ OPERATIONS = {
     "startswith": "return s.startswith('ab') + 2 * s.endswith('b') + 4 * s.startswith(('x', 'a'))",
     "order of characters": "return sum(1 for c in s if 'a' <= c <= 'm')",
     "skip spaces": "i = 0\nwhile i < len(s) and s[i] == ' ':\n    i += 1\nreturn i",
-    "callee returns a str": "return len(shout(s))",
+    "callee returns a str": "return len(shout(s)) + 10 * len(shout(s, s))",
+    "a character rebound while iterated": "c = s[0]\nn = 0\nfor x in c:\n    c = 'zz'\n    n += 1\nreturn n",
     "assert": "assert s[0] != 'b'\nreturn 0",
 }
 

@@ -115,6 +115,12 @@ class StringCallLowering(StringLowering):
         head = self.b.location(line)
         self.loop(s, head, lambda: compare("lt", k, text.length), advance)
 
+    def default_value(self, default: ast.expr, name: str, callee: ast.FunctionDef, node: ast.AST) -> PyValue:
+        """A str literal as a parameter's default: that str (it cannot change between calls)."""
+        if isinstance(default, ast.Constant) and isinstance(default.value, str) and not self.in_procedure():
+            return self.literal(default.value)
+        return super().default_value(default, name, callee, node)
+
     # ---------------------------------------------------------------------------------- strs returned
 
     def finish_return(self, value: PyValue, line: int) -> None:

@@ -35,6 +35,7 @@ from solomonic.reason.ir import (
     Expr,
     Var,
     arith,
+    cast,
     compare,
     conj,
     const,
@@ -121,8 +122,12 @@ class StringLowering(GeneratorLowering):
 
     def held(self, text: Text, line: int) -> Text:
         """text in temporaries of its own (a loop over it must not see its name rebound)."""
-        if text.char is not None or text.literal is not None:
+        if text.literal is not None or isinstance(text.char, Const):
             return text
+        if text.char is not None:
+            code = self.b.temp("char", INT)
+            self.b.assign(code, text.char, line)
+            return Text(const(1, INT), char=code)
         elems, length = self.b.temp("str", ELEMENTS), self.b.temp("len", INT)
         self.b.assign(elems, text_elements(text), line)
         self.b.assign(length, text.length, line)
@@ -177,23 +182,23 @@ class StringLowering(GeneratorLowering):
         assert isinstance(index, ast.Slice)
         if index.step is not None:
             return self.lookup(node)
-        line, bounds = node.lineno, []
-        for bound, default in ((index.lower, const(0, INT)), (index.upper, text.length)):
+        line, given = node.lineno, []
+        for bound in (index.lower, index.upper):
             if bound is None or (isinstance(bound, ast.Constant) and bound.value is None):
-                bounds.append(default)
+                given.append(None)
                 continue
             value = self.expression(bound, allow_none=True)
             if value.opaque or value.none != FALSE:
                 raise self.unsupported(f"the slice bound `{_code(bound)}`, which is no int", bound)
-            if text.literal is not None and isinstance(value.expr, Const):
-                bounds.append(value.expr)
-                continue
+            given.append(cast(value.expr, INT))
+        if text.literal is not None and all(b is None or isinstance(b, Const) for b in given):
+            return self.literal(text.literal[slice(*(b.value if isinstance(b, Const) else None for b in given))])
+        bounds: list[Expr] = []
+        for bound, default in zip(given, (const(0, INT), text.length)):
             kept = self.b.temp("bound", INT)
-            self.b.assign(kept, self.clamped(value.expr, text.length), line)
+            self.b.assign(kept, self.clamped(bound, text.length) if bound is not None else default, line)
             bounds.append(kept)
         lo, hi = bounds
-        if text.literal is not None and isinstance(lo, Const) and isinstance(hi, Const):
-            return self.literal(text.literal[lo.value:hi.value])
         elems = self.b.temp("str", ELEMENTS)
         self.b.assign(elems, App("constarray", (const(0, INT),), ELEMENTS), line)
         self.walk(lo, hi, line, lambda k: self.b.assign(elems, App("store", (
