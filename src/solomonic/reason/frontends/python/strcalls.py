@@ -117,7 +117,7 @@ class StringCallLowering(StringLowering):
 
     def default_value(self, default: ast.expr, name: str, callee: ast.FunctionDef, node: ast.AST) -> PyValue:
         """A str literal as a parameter's default: that str (it cannot change between calls)."""
-        if isinstance(default, ast.Constant) and isinstance(default.value, str) and not self.in_procedure():
+        if isinstance(default, ast.Constant) and isinstance(default.value, str) and self.is_text(default):
             return self.literal(default.value)
         return super().default_value(default, name, callee, node)
 

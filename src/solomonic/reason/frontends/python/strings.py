@@ -46,6 +46,7 @@ from solomonic.reason.ir import (
 
 MAX_CODE_POINT = 0x10FFFF
 MAX_UNROLLED = 24  # the longest str literal whose substrings `x in "..."` spells out for a str x
+MAX_LITERAL = 256  # a longer literal (a help text, a table) stays a value of unknown type, as before
 ORDERINGS = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge"}
 
 
@@ -59,6 +60,7 @@ class StringLowering(GeneratorLowering):
     # -------------------------------------------------------------------------------------- values
 
     def literal(self, value: str) -> PyValue:
+        """A str written in the source (at most MAX_LITERAL characters)."""
         codes = [ord(c) for c in value]
         array: Expr = App("constarray", (const(0, INT),), ELEMENTS)
         for k, code in enumerate(codes):
@@ -79,14 +81,15 @@ class StringLowering(GeneratorLowering):
                 name not in self.module.always_bound or self.module.star_import:
             return None
         value = self.module.constants[name]
-        return value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else None
+        text = isinstance(value, ast.Constant) and isinstance(value.value, str) and len(value.value) <= MAX_LITERAL
+        return value.value if text else None
 
     def is_text(self, node: ast.expr) -> bool:
         """Whether node, as written, gives a str the model keeps (known before it is evaluated)."""
         if self.in_procedure():
             return False
         if isinstance(node, ast.Constant):
-            return isinstance(node.value, str)
+            return isinstance(node.value, str) and len(node.value) <= MAX_LITERAL
         if isinstance(node, ast.Name):
             owner = self.frame if self.is_local(node.id) else self.closure_frame(node.id)
             if owner is None:
@@ -136,7 +139,8 @@ class StringLowering(GeneratorLowering):
     # ------------------------------------------------------------------------------- expressions
 
     def _expression(self, node: ast.expr) -> PyValue:
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and not self.in_procedure():
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) <= MAX_LITERAL and \
+                not self.in_procedure():
             return self.literal(node.value)
         return super()._expression(node)
 
