@@ -14,7 +14,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description="AdamW with linear warmup and cosine decay, gradient clipping, optional bf16 autocast;\n"
                     "metrics as JSON lines in OUT/metrics.jsonl, an atomic checkpoint in OUT/checkpoint\n"
                     "(--resume continues exactly where it stopped). Runs unchanged under torchrun (DDP).\n\n"
-                    "tasks: mqar, noisy_recall, fuzzy_recall, selective_copy, lm (the standard library's source)",
+                    "tasks: mqar, noisy_recall, fuzzy_recall, selective_copy, lm (the standard library's source),\n"
+                    "certificates (loops and the reasoner's certificates for them: --task-set corpus=FILE, the\n"
+                    "JSON Lines of `solomonic proposer corpus`; --task-set target=invariant|ranking)",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     train.add_argument("--task", default="mqar")
     train.add_argument("--task-set", dest="task_params", action="append", default=[], metavar="PARAM=VALUE",

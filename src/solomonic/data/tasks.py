@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from solomonic.data import recall
+from solomonic.data.certificates import certificates_batch
 from solomonic.data.recall import IGNORE, Batch, TaskError
 
 DEFAULTS: dict[str, dict] = {
@@ -20,8 +21,11 @@ DEFAULTS: dict[str, dict] = {
     "fuzzy_recall": {"length": 128, "vocab": 64, "keys": 8, "key_len": 3, "value_len": 3},
     "selective_copy": {"length": 256, "vocab": 16, "copies": 16},
     "lm": {"length": 256},
+    # a loop's text -> its certificate, from `solomonic proposer corpus`'s JSON Lines (certificates.py)
+    "certificates": {"length": 512, "corpus": "", "target": "invariant"},
 }
 SPLITS = {"train": 0, "eval": 1}
+BYTE_TASKS = ("lm", "certificates")  # their tokens are the bytes of text
 
 
 @dataclass
@@ -36,7 +40,7 @@ class Task:
     @property
     def vocab_size(self) -> int:
         p = self.params
-        if self.name == "lm":
+        if self.name in BYTE_TASKS:
             return 256  # bytes
         return p["vocab"] + (p["noise_vocab"] if self.name == "noisy_recall" else 0)
 
@@ -50,6 +54,8 @@ class Task:
         params = {**self.params, **({"length": length} if length else {})}
         if self.name == "lm":
             return _lm_batch(rng, split, index, size, params["length"])
+        if self.name == "certificates":
+            return certificates_batch(rng, split, index, size, **params)
         generator = getattr(recall, self.name)
         return generator(rng, size, **params)
 

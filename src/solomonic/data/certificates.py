@@ -1,0 +1,92 @@
+"""The `certificates` task: from a loop's text, the certificate the reasoner proved it with (issue 28).
+
+The corpus is the JSON Lines file `solomonic proposer corpus` writes (solomonic.bridge.corpus): one object
+per proved loop with, among others, the string fields `loop` (the loop as text), `ranking` (a list of
+strings: the ranking argument's levels, phases or regions) and `invariant` (the supporting invariant at
+its head). A row is the bytes of
+
+    LOOP + "\\n=> " + TARGET + "\\n"
+
+where TARGET is the invariant or the ranking (its parts joined by " then "); only TARGET's bytes and the
+closing newline are asked, so the model learns to complete a loop with its certificate, and the newline
+tells a sampler where a proposal ends. A row longer than the window keeps the end of the loop's text
+(the part nearest the answer; the fading memory carries what came before in a longer window). Rows are
+left-padded with 0 (the byte NUL never occurs in the text) and nothing is asked there.
+
+Every tenth example (by its position in the file) is held out for evaluation, so train and eval never
+share a loop; batches are a pure function of (seed, split, index), like every task's.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import numpy as np
+
+from solomonic.data.recall import IGNORE, Batch, TaskError
+
+SEPARATOR = b"\n=> "
+END = b"\n"
+TARGETS = ("invariant", "ranking")
+EVAL_EVERY = 10
+
+
+def prompt(loop: str) -> bytes:
+    """What a sampler gives the model to complete with a certificate."""
+    return loop.encode() + SEPARATOR
+
+
+def target_text(example: dict, target: str) -> str:
+    return " then ".join(example["ranking"]) if target == "ranking" else example["invariant"]
+
+
+@functools.lru_cache(maxsize=4)
+def _examples(path: str, target: str) -> tuple[list[tuple[bytes, bytes]], list[tuple[bytes, bytes]]]:
+    """(prompt, answer) pairs of the train and eval splits."""
+    if target not in TARGETS:
+        raise TaskError(f"certificates: target must be one of {', '.join(TARGETS)} (is {target!r})")
+    if not path:
+        raise TaskError("certificates: give the corpus, --task-param corpus=FILE (from `solomonic proposer corpus`)")
+    try:
+        lines = Path(path).read_text().splitlines()
+    except OSError as err:
+        raise TaskError(f"certificates: cannot read the corpus {path}: {err.strerror}") from None
+    train: list[tuple[bytes, bytes]] = []
+    held_out: list[tuple[bytes, bytes]] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            example = json.loads(line)
+            pair = (prompt(example["loop"]), target_text(example, target).encode() + END)
+        except (ValueError, KeyError, TypeError) as err:
+            raise TaskError(f"{path}:{number}: not a corpus example ({type(err).__name__}: {err})") from None
+        (held_out if (number - 1) % EVAL_EVERY == EVAL_EVERY - 1 else train).append(pair)
+    if not train or not held_out:
+        raise TaskError(f"certificates: {path} holds {len(train) + len(held_out)} examples; at least "
+                        f"{EVAL_EVERY} are needed (one in {EVAL_EVERY} is held out for evaluation)")
+    return train, held_out
+
+
+def certificates_batch(rng: np.random.Generator, split: str, index: int, size: int, length: int, corpus: str,
+                       target: str) -> Batch:
+    train, held_out = _examples(corpus, target)
+    pool = train if split == "train" else held_out
+    if split == "train":
+        picks = rng.integers(0, len(pool), size=size)
+    else:  # the same rows for every model, in order
+        picks = (index * size + np.arange(size)) % len(pool)
+    inputs = np.zeros((size, length), dtype=np.int64)
+    targets = np.full((size, length), IGNORE, dtype=np.int64)
+    for row, pick in enumerate(picks):
+        question, answer = pool[int(pick)]
+        if len(answer) > length:
+            raise TaskError(f"certificates: an answer of {len(answer)} bytes does not fit a window of {length}")
+        sequence = np.frombuffer((question + answer)[-(length + 1):], dtype=np.uint8).astype(np.int64)
+        width = len(sequence) - 1
+        inputs[row, length - width:] = sequence[:-1]
+        targets[row, length - width:] = sequence[1:]
+        targets[row, : length - len(answer)] = IGNORE  # only the answer is asked
+    return Batch(inputs, targets)

@@ -1,0 +1,58 @@
+"""The certificates task: only the certificate's bytes are asked, after the loop's text; train and eval
+never share a loop; a bad corpus is a one-line error naming the file and line."""
+
+import json
+
+import numpy as np
+import pytest
+
+from solomonic.data.certificates import SEPARATOR
+from solomonic.data.recall import IGNORE, TaskError
+from solomonic.data.tasks import make_task
+
+
+def _corpus(tmp_path, count=20):
+    path = tmp_path / "corpus.jsonl"
+    rows = [{"loop": f"head 3 (line 4): x: int\nstep 3 -> 3 when (x > {i}): x := (x - 1)", "ranking": [f"x - {i}"],
+             "invariant": f"x <= {1000 + i}", "kind": "linear", "origin": "t", "function": "main", "line": 4}
+            for i in range(count)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+@pytest.mark.parametrize("target,expected", [("invariant", "x <= 10"), ("ranking", "x - ")])
+def test_only_the_certificate_is_asked(tmp_path, target, expected):
+    task = make_task("certificates", corpus=str(_corpus(tmp_path)), length=48, target=target)
+    assert task.vocab_size == 256
+    batch = task.batch("train", 0, 8, seed=0)
+    assert batch.inputs.shape == batch.targets.shape == (8, 48)
+    for inputs, targets in zip(batch.inputs, batch.targets):
+        asked = bytes(targets[targets != IGNORE].astype(np.uint8))
+        assert asked.endswith(b"\n") and asked.decode().startswith(expected)
+        # what comes before the first asked byte ends with the separator (the prompt a sampler gives)
+        first = int(np.argmax(targets != IGNORE))
+        assert bytes(inputs[: first + 1].astype(np.uint8)).endswith(SEPARATOR)
+        # the text is kept from its end: the loop's last bytes are there even in a short window
+        assert b"x := (x - 1)" in bytes(inputs.astype(np.uint8))
+
+
+def test_train_and_eval_hold_different_loops_and_batches_are_reproducible(tmp_path):
+    task = make_task("certificates", corpus=str(_corpus(tmp_path)), length=96, target="invariant")
+
+    def answers(split, seed):
+        b = task.batch(split, 0, 16, seed=seed)
+        return {bytes(t[t != IGNORE].astype(np.uint8)) for t in b.targets}
+
+    assert not answers("train", 0) & answers("eval", 0)
+    assert (task.batch("train", 3, 4, seed=1).inputs == task.batch("train", 3, 4, seed=1).inputs).all()
+
+
+def test_a_bad_corpus_is_named(tmp_path):
+    with pytest.raises(TaskError, match="corpus=FILE"):
+        make_task("certificates")
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text(_corpus(tmp_path).read_text() + "{not json\n")
+    with pytest.raises(TaskError, match="broken.jsonl:21"):
+        make_task("certificates", corpus=str(broken))
+    with pytest.raises(TaskError, match="at least 10"):
+        make_task("certificates", corpus=str(_corpus(tmp_path, count=3)))
