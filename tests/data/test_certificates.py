@@ -1,28 +1,18 @@
 """The certificates task: only the certificate's bytes are asked, after the loop's text; train and eval
 never share a loop; a bad corpus is a one-line error naming the file and line."""
 
-import json
-
 import numpy as np
 import pytest
 
 from solomonic.data.certificates import SEPARATOR
 from solomonic.data.recall import IGNORE, TaskError
 from solomonic.data.tasks import make_task
-
-
-def _corpus(tmp_path, count=20):
-    path = tmp_path / "corpus.jsonl"
-    rows = [{"loop": f"head 3 (line 4): x: int\nstep 3 -> 3 when (x > {i}): x := (x - 1)", "ranking": [f"x - {i}"],
-             "invariant": f"x <= {1000 + i}", "kind": "linear", "origin": "t", "function": "main", "line": 4}
-            for i in range(count)]
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    return path
+from tests.data.conftest import write_corpus
 
 
 @pytest.mark.parametrize("target,expected", [("invariant", "x <= 10"), ("ranking", "x - ")])
 def test_only_the_certificate_is_asked(tmp_path, target, expected):
-    task = make_task("certificates", corpus=str(_corpus(tmp_path)), length=48, target=target)
+    task = make_task("certificates", corpus=str(write_corpus(tmp_path / 'corpus.jsonl')), length=48, target=target)
     assert task.vocab_size == 256
     batch = task.batch("train", 0, 8, seed=0)
     assert batch.inputs.shape == batch.targets.shape == (8, 48)
@@ -37,7 +27,7 @@ def test_only_the_certificate_is_asked(tmp_path, target, expected):
 
 
 def test_train_and_eval_hold_different_loops_and_batches_are_reproducible(tmp_path):
-    task = make_task("certificates", corpus=str(_corpus(tmp_path)), length=96, target="invariant")
+    task = make_task("certificates", corpus=str(write_corpus(tmp_path / 'corpus.jsonl')), length=96, target="invariant")
 
     def answers(split, seed):
         b = task.batch(split, 0, 16, seed=seed)
@@ -51,8 +41,8 @@ def test_a_bad_corpus_is_named(tmp_path):
     with pytest.raises(TaskError, match="corpus=FILE"):
         make_task("certificates")
     broken = tmp_path / "broken.jsonl"
-    broken.write_text(_corpus(tmp_path).read_text() + "{not json\n")
-    with pytest.raises(TaskError, match="broken.jsonl:21"):
+    broken.write_text(write_corpus(tmp_path / 'corpus.jsonl').read_text() + "{not json\n")
+    with pytest.raises(TaskError, match=r"broken\.jsonl:21"):
         make_task("certificates", corpus=str(broken))
     with pytest.raises(TaskError, match="at least 10"):
-        make_task("certificates", corpus=str(_corpus(tmp_path, count=3)))
+        make_task("certificates", corpus=str(write_corpus(tmp_path / 'small.jsonl', count=3)))

@@ -8,6 +8,7 @@ import pytest
 from solomonic.data.corpus import is_validation, stdlib_corpus
 from solomonic.data.recall import IGNORE, TaskError
 from solomonic.data.tasks import DEFAULTS, make_task
+from tests.data.conftest import write_corpus
 
 
 def batch(name: str, n: int = 64, seed: int = 0, **params):
@@ -102,8 +103,9 @@ def test_language_modelling_windows_and_a_fixed_split():
 
 
 @pytest.mark.parametrize("name", list(DEFAULTS))
-def test_batches_are_a_function_of_seed_split_and_index(name):
-    task = make_task(name, **({"length": 64} if name == "lm" else {}))
+def test_batches_are_a_function_of_seed_split_and_index(name, tmp_path):
+    params = {"lm": {"length": 64}, "certificates": {"corpus": str(write_corpus(tmp_path / "corpus.jsonl"))}}
+    task = make_task(name, **params.get(name, {}))
     a, b = task.batch("train", 5, 4, seed=1), task.batch("train", 5, 4, seed=1)
     c = task.batch("train", 6, 4, seed=1)
     assert (a.inputs == b.inputs).all() and (a.targets == b.targets).all()
