@@ -6,6 +6,7 @@ output format; untyped parameters used as strs are assumed strs, and said so."""
 
 from __future__ import annotations
 
+import ast
 import itertools
 import json
 import sys
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 
 from solomonic.reason import Verdict
 from solomonic.reason.frontends.python.lower import lower_python, parse_python
+from solomonic.reason.frontends.python.parameters import parameter_kinds
 from solomonic.reason.ir.interpret import run
 from solomonic.reason.replay.python import str_array
 from solomonic.reason.report import sarif, text, to_json
@@ -277,3 +279,16 @@ def test_termination_verdicts_on_str_loops_agree_with_running_them_on_short_strs
     elif r.verdict == Verdict.NO:
         witness = r.witness["inputs"]["s"]
         assert r.witness["replay"]["confirmed"] and isinstance(witness, str), (source, r.reason)
+
+
+@pytest.mark.parametrize("source, kinds", [
+    ("def f(a, b):\n    i = 0\n    while i < len(a) and i < len(b) and a[i] == b[i]:\n        i += 1\n"
+     "    return a != ''\n", {"a": "str", "b": "str"}),
+    ("def f(a, b):\n    return a[0] == b[0]\n", {"a": "object", "b": "object"}),
+    ("def f(s, n):\n    return s.strip() == 'x' and n > 0\n", {"s": "str", "n": "int"}),
+    ("def f(s):\n    s.append('x')\n    return s == 'x'\n", {"s": "object"}),
+    ("def f(s):\n    return s[0] == 'x' and s - 1\n", {"s": "object"}),
+])
+def test_which_untyped_parameters_are_assumed_strs(source, kinds):
+    fn = ast.parse(source).body[0]
+    assert {name: k.kind for name, k in parameter_kinds(fn, {}).items()} == kinds

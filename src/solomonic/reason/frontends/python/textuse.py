@@ -4,7 +4,8 @@ A parameter is taken as a str (and the answer says "assuming s: str") where its 
 shows it is one and shows nothing a str does not allow. Evidence: compared with, added to or searched
 for in a str written in the source (`s == ""`, `s + "x"`, `"ab" in s`, `c in "aeiou"`), a str method
 called on it (`s.startswith(...)`), `ord(s)`, or an item or a loop's character of it used in one of those
-ways (`s[i] == " "`, `for c in s: if c in "aeiou"`). Contradiction: arithmetic other than `+` and `*` (and
+ways (`s[i] == " "`, `for c in s: if c in "aeiou"`); or compared for equality, item by item, with a
+parameter that such evidence shows is a str (`a[i] == b[i]`). Contradiction: arithmetic other than `+` and `*` (and
 `+` with an int), an ordering against an int, a bitwise or unary operator, a call of it, an attribute that
 no str has, or a store into an item of it. Neither decides for certain what callers pass; the assumption
 is stated, so an answer never claims more than it shows.
@@ -23,8 +24,28 @@ _ARITHMETIC_WITH_STR = (ast.Add, ast.Mult, ast.Mod)  # `s + t`, `s * n`, `s % ar
 
 
 def used_as_str(fn: ast.FunctionDef, name: str) -> bool:
-    """Whether fn's own code shows parameter `name` is a str and nothing that a str does not allow."""
-    return _evidence(fn, name) and not contradicts_str(fn, name)
+    """Whether fn's own code shows parameter `name` is a str and nothing that a str does not allow: by
+    its own uses, or by being compared item by item with a name that they show is one (`a[i] == b[i]`)."""
+    if contradicts_str(fn, name):
+        return False
+    return _evidence(fn, name) or any(_evidence(fn, other) and not contradicts_str(fn, other)
+                                      for other in _compared_with(fn, name))
+
+
+def _compared_with(fn: ast.FunctionDef, name: str) -> set[str]:
+    """The names whose values or items fn compares for equality with those of `name`."""
+    def base(e: ast.expr) -> str | None:
+        if isinstance(e, ast.Subscript):
+            e = e.value
+        return e.id if isinstance(e, ast.Name) else None
+
+    out = set()
+    for n in own_nodes(fn):
+        if isinstance(n, ast.Compare):
+            for op, left, right in zip(n.ops, [n.left, *n.comparators], n.comparators):
+                if isinstance(op, (ast.Eq, ast.NotEq)) and name in (base(left), base(right)):
+                    out |= {b for b in (base(left), base(right)) if b is not None and b != name}
+    return out
 
 
 def _is_name(node: ast.AST | None, name: str) -> bool:
