@@ -82,6 +82,9 @@ OPERATIONS = {
     "chr": "return ord(chr(k + 98)) + (chr(k + 97) == 'a')",
     "chr out of range": "return chr(k - 5) == 'x'",
     "startswith": "return s.startswith('ab') + 2 * s.endswith('b') + 4 * s.startswith(('x', 'a'))",
+    "find": "return s.find('b') * 100 + s.find('ab') * 10 + s.find(s[1:]) + 1000 * s.find('')",
+    "index": "return s.index('b') + 10 * s.index(s[-1:])",
+    "count": "return s.count('a') + 10 * s.count(' ') + 100 * s.count(s[-1])",
     "order of characters": "return sum(1 for c in s if 'a' <= c <= 'm')",
     "skip spaces": "i = 0\nwhile i < len(s) and s[i] == ' ':\n    i += 1\nreturn i",
     "callee returns a str": "return len(shout(s)) + 10 * len(shout(s, s))",
@@ -100,7 +103,7 @@ def test_each_operation_ends_as_cpython_ends(body, s, k):
 STEPS = st.sampled_from(["s = s + 'a'", "s = s[1:]", "s = s[k:]", "s = s[:k]", "k = len(s) - k", "k = ord(s[k])",
                          "s = s + s[k]", "k = int(s == 'ab')", "k = int('b' in s)", "s = 'b' + s",
                          "for c in s:\n    k += ord(c) - 96", "k = int(s.startswith('a'))", "s = chr(97 + k % 3) + s",
-                         "k = -k if s else k"])
+                         "k = -k if s else k", "k = s.find('b') + s.count('a')"])
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,6 +1,7 @@
 """The builtins, methods and statements that take strs (strings.py models the values): `ord(c)`,
-`chr(n)`, `s.startswith(...)` and `s.endswith(...)`, `for c in s` and `for i, c in enumerate(s)`, and
-strs returned (by the analysed function: its truth; by an inlined one: the str, to its caller).
+`chr(n)`, `s.startswith(...)`, `s.endswith(...)`, `s.find(t)`, `s.index(t)`, `s.count(c)`, `for c in s`
+and `for i, c in enumerate(s)`, and strs returned (by the analysed function: its truth; by an inlined one:
+the str, to its caller).
 
 Separate from strings.py, which decides what a str is and how expressions make and compare them: here
 are the places where the lowering of calls and statements meets them. Every other method of a str
@@ -14,11 +15,12 @@ import ast
 
 from solomonic.reason.frontends.python.calls import _may_return_none
 from solomonic.reason.frontends.python.lists import _targets
-from solomonic.reason.frontends.python.state import PyValue, _code, raises
+from solomonic.reason.frontends.python.state import PyValue, Text, _code, raises
 from solomonic.reason.frontends.python.strings import MAX_CODE_POINT, StringLowering
-from solomonic.reason.ir import FALSE, INT, Expr, Var, arith, compare, conj, const, disj
+from solomonic.reason.ir import FALSE, INT, Expr, Var, arith, compare, conj, const, disj, ite
 
 AFFIXES = {"startswith": True, "endswith": False}  # the method -> whether it looks at the start
+SEARCHES = ("find", "index", "count")
 
 
 class StringCallLowering(StringLowering):
@@ -55,25 +57,48 @@ class StringCallLowering(StringLowering):
         return PyValue(self.code_point(text, const(0, INT), line))
 
     def call(self, node: ast.Call) -> PyValue:
-        """`s.startswith(p)`, `s.endswith(p)` where p is a literal, a character, or a tuple of them; with
-        another str, a bool that may be anything (the call still runs, and may raise)."""
+        """`s.startswith(p)` and `s.endswith(p)` where p is a literal, a character, or a tuple of them;
+        `s.find(t)`, `s.index(t)` (ValueError where t does not occur) and `s.count(c)` of one character;
+        with other arguments, an int or a bool that may be anything (the call still runs, and may raise)."""
         func = node.func
-        if not (isinstance(func, ast.Attribute) and func.attr in AFFIXES and len(node.args) == 1 and
+        if not (isinstance(func, ast.Attribute) and func.attr in (*AFFIXES, *SEARCHES) and len(node.args) == 1 and
                 not node.keywords and not isinstance(node.args[0], ast.Starred) and self.is_text(func.value)):
             return super().call(node)
         text, line = self.text_of(func.value), node.lineno
         arg = node.args[0]
-        parts = [self.expression(e, allow_none=True) for e in arg.elts] if isinstance(arg, ast.Tuple) else \
-            [self.expression(arg, allow_none=True)]
+        tupled = isinstance(arg, ast.Tuple) and func.attr in AFFIXES
+        parts = [self.expression(e, allow_none=True) for e in arg.elts] if isinstance(arg, ast.Tuple) and tupled \
+            else [self.expression(arg, allow_none=True)]
         if any(p.text is None and not p.opaque for p in parts):
             self.b.fail_unless(FALSE, raises("TypeError", line, f"`{_code(node)}`: {func.attr} of a value that is "
                                              "no str"))
             return PyValue(FALSE)
-        texts = [p.text for p in parts if p.text is not None and (p.text.literal is not None or p.text.char is not None)]
-        if len(texts) < len(parts):
+        texts = [p.text for p in parts if p.text is not None]
+        if func.attr in SEARCHES:
+            return self.searched(node, func.attr, text, texts[0] if texts else None)
+        if any(t.literal is None and t.char is None for t in texts) or len(texts) < len(parts):
             self.note_call(func)
             return self.unknown_bool(node)
         return PyValue(disj(*(self.affix(text, t, AFFIXES[func.attr], line) for t in texts)))
+
+    def searched(self, node: ast.Call, method: str, text: Text, sought: Text | None) -> PyValue:
+        """`s.find(t)`, `s.index(t)`, `s.count(c)`, their argument evaluated (None: of unknown type)."""
+        line = node.lineno
+        if sought is None or (method == "count" and sought.char is None):
+            self.note_call(node.func)
+            return self.unknown_of(INT, node, f"`{_code(node)}`")
+        if method == "count":
+            assert sought.char is not None
+            count = self.b.temp("count", INT)
+            self.b.assign(count, const(0, INT), line)
+            self.walk(const(0, INT), text.length, line, lambda k: self.b.assign(count, arith("add", count, ite(
+                compare("eq", self.code_point(text, k, line), sought.char), const(1, INT), const(0, INT))), line))
+            return PyValue(count)
+        found, at = self.search(sought, text, line)
+        if method == "index":
+            self.b.fail_unless(found, raises("ValueError", line, f"`{_code(node)}`: substring not found"))
+            return PyValue(at)
+        return PyValue(ite(found, at, const(-1, INT)))
 
     def for_statement(self, s: ast.For) -> None:
         """`for c in s`, `for i, c in enumerate(s[, start])`: an index over the str as it was when the

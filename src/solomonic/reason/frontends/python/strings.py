@@ -298,27 +298,36 @@ class StringLowering(GeneratorLowering):
             parts = sorted({hay.literal[i:j] for i in range(len(hay.literal) + 1)
                             for j in range(i, len(hay.literal) + 1)})
             return disj(*(self.equal(needle, self.literal(p).text, line) for p in parts))  # type: ignore[arg-type]
+        return self.search(needle, hay, line)[0]
+
+    def search(self, needle: Text, hay: Text, line: int) -> tuple[Var, Var]:
+        """Whether and where needle first occurs in hay: from each start in turn, the needle's characters
+        compared (unrolled for a literal or a character), stopping at the first match."""
         hay = self.held(hay, line) if hay.char is None else Text(const(1, INT), text_elements(hay))
-        found = self.b.temp("found", BOOL)
+        found, at = self.b.temp("found", BOOL), self.b.temp("found", INT)
         self.b.assign(found, FALSE, line)
-        if needle.literal is None and needle.char is None:  # at each start, the needle's characters in turn
+        self.b.assign(at, const(-1, INT), line)
+        if needle.literal is None and needle.char is None:
             needle = self.held(needle, line)
             last = arith("add", arith("sub", hay.length, needle.length), const(1, INT))
 
             def match(k: Var) -> None:
+                self.b.assign(at, k, line)
                 self.b.assign(found, TRUE, line)
                 self.walk(const(0, INT), needle.length, line, lambda j: self.b.assign(found, _eq(
                     self.code_point(hay, arith("add", k, j), line), self.code_point(needle, j, line)), line),
                     until=negate(found))
+        else:
+            codes = [const(ord(c), INT) for c in needle.literal] if needle.literal is not None else [needle.char]
+            last = arith("add", arith("sub", hay.length, const(len(codes), INT)), const(1, INT))
 
-            self.walk(const(0, INT), last, line, match, until=found)
-            return found
-        codes = [const(ord(c), INT) for c in needle.literal] if needle.literal is not None else [needle.char]
-        last = arith("add", arith("sub", hay.length, const(len(codes), INT)), const(1, INT))
-        self.walk(const(0, INT), last, line, lambda k: self.b.assign(found, conj(*(
-            _eq(self.code_point(hay, arith("add", k, const(j, INT)), line), c)
-            for j, c in enumerate(codes) if c is not None)), line), until=found)
-        return found
+            def match(k: Var) -> None:
+                self.b.assign(at, k, line)
+                self.b.assign(found, conj(*(_eq(self.code_point(hay, arith("add", k, const(j, INT)), line), c)
+                                            for j, c in enumerate(codes) if c is not None)), line)
+
+        self.walk(const(0, INT), last, line, match, until=found)
+        return found, at
 
     def affix(self, text: Text, part: Text, start: bool, line: int) -> Expr:
         """Whether text starts (or ends) with part, a literal or one character."""
