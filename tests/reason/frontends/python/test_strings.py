@@ -83,7 +83,7 @@ OPERATIONS = {
     "chr out of range": "return chr(k - 5) == 'x'",
     "startswith": "return s.startswith('ab') + 2 * s.endswith('b') + 4 * s.startswith(('x', 'a'))",
     "find": "return s.find('b') * 100 + s.find('ab') * 10 + s.find(s[1:]) + 1000 * s.find('')",
-    "index": "return s.index('b') + 10 * s.index(s[-1:])",
+    "index method": "return s.index('b') + 10 * s.index(s[-1:])",
     "count": "return s.count('a') + 10 * s.count(' ') + 100 * s.count(s[-1])",
     "order of characters": "return sum(1 for c in s if 'a' <= c <= 'm')",
     "skip spaces": "i = 0\nwhile i < len(s) and s[i] == ' ':\n    i += 1\nreturn i",
