@@ -295,3 +295,33 @@ def test_termination_verdicts_on_str_loops_agree_with_running_them_on_short_strs
 def test_which_untyped_parameters_are_assumed_strs(source, kinds):
     fn = ast.parse(source).body[0]
     assert {name: k.kind for name, k in parameter_kinds(fn, {}).items()} == kinds
+
+
+def test_strs_made_by_code_not_modelled_keep_their_length_and_loops_over_them_end(tmp_path):
+    source = """
+        def digit_sum(n: int):
+            total = 0
+            for d in str(abs(n)):
+                total += ord(d) - 48
+            return total
+
+        def words(line):
+            line = line.strip().lower()
+            count = 0
+            for c in line:
+                if c == ' ':
+                    count += 1
+            return count
+
+        def shout(name):
+            greeting = f"hello {name}"
+            i = 0
+            while i < len(greeting):
+                i += 1
+            return greeting.upper() == 'HELLO'
+    """
+    for name in ("digit_sum", "words", "shout"):
+        r = answer(tmp_path, source, name)
+        assert r.verdict == Verdict.YES, (name, r.reason)
+    r = answer(tmp_path, source, "words", "assert")
+    assert r.verdict == Verdict.YES and "line: str" in r.assumptions

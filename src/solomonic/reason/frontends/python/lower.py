@@ -95,10 +95,10 @@ def _lower(module: PythonModule, name: str, param_types: dict[str, str] | None) 
     # before they are assigned; the final lowering gives exactly those a flag, so that
     # UnboundLocalError is modelled only where it can happen.
     # The sets each pass finds more of: the variables that may hold values of unknown type, None, and
-    # strs (of any length: wide), the names written as lists that are given something else too, and the
+    # strs (of any length: wide; whose characters are not kept: vague), the names written as lists that are given something else too, and the
     # names not written as lists that are given new lists.
     found: dict[str, set[str]] = {kind: set() for kind in ("opaque", "optional", "plain", "listed", "strings",
-                                                           "wide")}
+                                                           "wide", "vague")}
     for _ in range(MAX_PASSES):
         probe = _Lowering(module, fn, flagged=set(), param_types=param_types, **found)
         probe.entry_name, probe.receiver = name, receiver

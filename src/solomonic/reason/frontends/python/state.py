@@ -67,12 +67,14 @@ class Text:
     """A Python str in the IR (strings.py): its length and its code points, an array indexed from 0
     (`elems`); a str known to be one character (an item, a loop's character, `chr(n)`) is its code point
     alone (`char`), so that the engines see one int where one int says it all. A str written in the source
-    keeps its value (`literal`), which comparisons with it unroll."""
+    keeps its value (`literal`), which comparisons with it unroll. A str made by code not modelled (a
+    method like `s.strip()`, `str(n)`, an f-string) keeps only its length (`vague`)."""
 
     length: Expr
-    elems: Expr | None = None  # None where char is given
+    elems: Expr | None = None  # None where char is given, or where the characters are not kept
     char: Expr | None = None
     literal: str | None = None
+    vague: bool = False  # its characters are not kept (what `s.strip()` returns): each read is arbitrary
 
 
 @dataclass
@@ -127,7 +129,7 @@ class LoweringState:
     def __init__(self, module: PythonModule, fn: ast.FunctionDef, flagged: set[str],
                  param_types: dict[str, str] | None = None, opaque: set[str] | None = None,
                  optional: set[str] | None = None, plain: set[str] | None = None, listed: set[str] | None = None,
-                 strings: set[str] | None = None, wide: set[str] | None = None):
+                 strings: set[str] | None = None, wide: set[str] | None = None, vague: set[str] | None = None):
         self.module = module
         self.fn = fn
         self.param_types = param_types or {}  # the user's types for parameters, by name (--param-types)
@@ -169,6 +171,8 @@ class LoweringState:
         self.found_string: set[str] = set()
         self.wide_names: set[str] = set(wide or ())
         self.found_wide: set[str] = set()
+        self.vague_names: set[str] = set(vague or ())  # wide ones given a vague str: only the length is kept
+        self.found_vague: set[str] = set()
         self.opaque_ops = False  # an operation on a value of unknown type is modelled as returning
         self.opaque_calls: list[str] = []  # the calls modelled as returning, in order of first use
         self.reads_constants = False  # a module constant is read (an opaque call might rebind it)
@@ -178,7 +182,8 @@ class LoweringState:
         """What this pass found that the next one must take as given (lower.py), by the keyword of the
         constructor that takes it."""
         return {"opaque": self.found_opaque, "optional": self.found_optional, "plain": self.found_plain,
-                "listed": self.found_listed, "strings": self.found_string, "wide": self.found_wide}
+                "listed": self.found_listed, "strings": self.found_string, "wide": self.found_wide,
+                "vague": self.found_vague}
 
     # ------------------------------------------------------------------------------------------ helpers
 
@@ -257,6 +262,8 @@ class LoweringState:
         if var.name in self.opaque_names:
             return PyValue(var, opaque=True)
         if var.name in self.string_names:
+            if var.name in self.vague_names:
+                return PyValue(var, opaque=True, text=Text(var, vague=True))
             if var.name in self.wide_names:
                 return PyValue(var, opaque=True, text=Text(var, elems=chars_of(var)))
             return PyValue(var, opaque=True, text=Text(const(1, INT), char=var))
@@ -285,12 +292,18 @@ class LoweringState:
         if text is None:
             self.found_opaque.add(var.name)
             return False
-        if var.name not in self.string_names or (var.name not in self.wide_names and text.char is None):
+        if var.name not in self.string_names or (var.name not in self.wide_names and text.char is None) or \
+                (text.vague and var.name not in self.vague_names):
             if var.name not in self.string_names:
                 self.found_string.add(var.name)
-            if text.char is None:
+            if text.char is None and var.name not in self.wide_names:
                 self.found_wide.add(var.name)
+            if text.vague and var.name not in self.vague_names:
+                self.found_vague.add(var.name)
             self.b.assign(var, cast(value.expr, INT), line)
+            return True
+        if var.name in self.vague_names:  # its characters are not kept: only the length
+            self.b.assign(var, text.length, line)
             return True
         if var.name not in self.wide_names:
             assert text.char is not None

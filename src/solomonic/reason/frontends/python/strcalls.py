@@ -16,7 +16,13 @@ import ast
 from solomonic.reason.frontends.python.calls import _may_return_none
 from solomonic.reason.frontends.python.lists import _targets
 from solomonic.reason.frontends.python.state import PyValue, Text, _code, raises
-from solomonic.reason.frontends.python.strings import MAX_CODE_POINT, StringLowering
+from solomonic.reason.frontends.python.strings import (
+    CANNOT_RAISE,
+    MAX_CODE_POINT,
+    STR_BUILTINS,
+    STR_RESULTS,
+    StringLowering,
+)
 from solomonic.reason.ir import FALSE, INT, Expr, Var, arith, compare, conj, const, disj, ite
 
 AFFIXES = {"startswith": True, "endswith": False}  # the method -> whether it looks at the start
@@ -28,8 +34,12 @@ class StringCallLowering(StringLowering):
 
     def builtin(self, name: str, node: ast.Call) -> PyValue:
         """`ord(c)` of a one-character str (TypeError for any other str or an int); `chr(n)` of an int
-        (ValueError outside 0..0x10FFFF)."""
+        (ValueError outside 0..0x10FFFF); `str(x)`, `repr(x)` and `ascii(x)`: a str not kept."""
         single = len(node.args) == 1 and not node.keywords and not isinstance(node.args[0], ast.Starred)
+        if name in STR_BUILTINS and single and not self.in_procedure():  # `__str__`/`__repr__` must give a str
+            self.operands(node.args)
+            self.note_call(node.func)
+            return self.vague(node, f"the call `{_code(node)}`")
         if name not in ("ord", "chr") or not single or self.in_procedure():
             return super().builtin(name, node)
         value, line = self.expression(node.args[0], allow_none=True), node.lineno
@@ -61,6 +71,12 @@ class StringCallLowering(StringLowering):
         `s.find(t)`, `s.index(t)` (ValueError where t does not occur) and `s.count(c)` of one character;
         with other arguments, an int or a bool that may be anything (the call still runs, and may raise)."""
         func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in STR_RESULTS and self.is_text(func.value):
+            self.text_of(func.value)
+            self.operands([*node.args, *(k.value for k in node.keywords)])
+            self.note_call(func)
+            plain = func.attr in CANNOT_RAISE and not node.args and not node.keywords
+            return self.vague(node, f"the call `{_code(node)}`", raises=not plain)
         if not (isinstance(func, ast.Attribute) and func.attr in (*AFFIXES, *SEARCHES) and len(node.args) == 1 and
                 not node.keywords and not isinstance(node.args[0], ast.Starred) and self.is_text(func.value)):
             return super().call(node)

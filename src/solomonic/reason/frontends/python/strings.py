@@ -48,6 +48,14 @@ MAX_CODE_POINT = 0x10FFFF
 MAX_UNROLLED = 24  # the longest str literal whose substrings `x in "..."` spells out for a str x
 MAX_LITERAL = 256  # a longer literal (a help text, a table) stays a value of unknown type, as before
 ORDERINGS = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge"}
+# The methods of str that return a str (or raise), and the builtins that make one of anything: what they
+# return is a str whose characters are not kept (strcalls.py).
+STR_RESULTS = frozenset({"capitalize", "casefold", "center", "expandtabs", "format", "format_map", "join", "ljust",
+                         "lower", "lstrip", "removeprefix", "removesuffix", "replace", "rjust", "rstrip", "strip",
+                         "swapcase", "title", "translate", "upper", "zfill"})
+STR_BUILTINS = ("str", "repr", "ascii")
+CANNOT_RAISE = frozenset({"capitalize", "casefold", "lower", "lstrip", "rstrip", "strip", "swapcase", "title",
+                          "upper"})  # called without arguments on a str
 
 
 def _eq(a: Expr, b: Expr) -> Expr:
@@ -100,8 +108,12 @@ class StringLowering(GeneratorLowering):
             return self.is_text(node.value)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             return self.is_text(node.left) and self.is_text(node.right)
-        return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "chr" and \
-            self.is_builtin("chr")
+        if isinstance(node, ast.JoinedStr):
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            return node.func.attr in STR_RESULTS and self.is_text(node.func.value)
+        return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+            node.func.id in ("chr", *STR_BUILTINS) and self.is_builtin(node.func.id)
 
     def text_of(self, node: ast.expr) -> Text:
         """The str node gives, where is_text said it gives one."""
@@ -117,11 +129,39 @@ class StringLowering(GeneratorLowering):
             return text.char
         if text.literal is not None and isinstance(at, Const) and 0 <= at.value < len(text.literal):
             return const(ord(text.literal[at.value]), INT)
-        assert text.elems is not None
         code = self.b.temp("char", INT)
-        self.b.assign(code, App("select", (text.elems, at), INT), line)
+        if text.vague:  # not kept: any code point, each time it is read (which covers the one it is)
+            self.b.havoc(code, "a character of a str not kept", line)
+        else:
+            assert text.elems is not None
+            self.b.assign(code, App("select", (text.elems, at), INT), line)
         self.b.assume(conj(compare("ge", code, const(0, INT)), compare("le", code, const(MAX_CODE_POINT, INT))), line)
         return code
+
+    def vague(self, node: ast.AST, what: str, raises: bool = True) -> PyValue:
+        """What code not modelled that returns a str gives (after it may have raised): a str of any
+        length whose characters are not kept."""
+        if raises:
+            self.may_raise(node, what)
+        line = getattr(node, "lineno", self.fn.lineno)
+        length = self.b.temp("len", INT)
+        self.b.havoc(length, f"the length of {what}", line)
+        self.b.assume(compare("ge", length, const(0, INT)), line)
+        return self.text_value(Text(length, vague=True))
+
+    def formatted(self, node: ast.JoinedStr) -> PyValue:
+        """An f-string: its values and format specs in order, then the formatting (which may raise): a str
+        whose characters are not kept; without values, the str it spells."""
+        parts = [v for v in node.values if isinstance(v, ast.FormattedValue)]
+        if self.in_procedure():
+            return super().formatted(node)
+        if not parts:
+            return self.literal("".join(str(v.value) for v in node.values if isinstance(v, ast.Constant)))
+        for part in parts:
+            self.expression(part.value, allow_none=True)
+            if part.format_spec is not None:
+                self.expression(part.format_spec, allow_none=True)
+        return self.vague(node, f"`{_code(node)}`")
 
     def held(self, text: Text, line: int) -> Text:
         """text in temporaries of its own (a loop over it must not see its name rebound)."""
@@ -131,9 +171,12 @@ class StringLowering(GeneratorLowering):
             code = self.b.temp("char", INT)
             self.b.assign(code, text.char, line)
             return Text(const(1, INT), char=code)
-        elems, length = self.b.temp("str", ELEMENTS), self.b.temp("len", INT)
-        self.b.assign(elems, text_elements(text), line)
+        length = self.b.temp("len", INT)
         self.b.assign(length, text.length, line)
+        if text.vague:
+            return Text(length, vague=True)
+        elems = self.b.temp("str", ELEMENTS)
+        self.b.assign(elems, text_elements(text), line)
         return Text(length, elems)
 
     # ------------------------------------------------------------------------------- expressions
@@ -203,11 +246,13 @@ class StringLowering(GeneratorLowering):
             self.b.assign(kept, self.clamped(bound, text.length) if bound is not None else default, line)
             bounds.append(kept)
         lo, hi = bounds
+        length = ite(compare("gt", hi, lo), arith("sub", hi, lo), const(0, INT))
+        if text.vague:
+            return self.text_value(Text(length, vague=True))
         elems = self.b.temp("str", ELEMENTS)
         self.b.assign(elems, App("constarray", (const(0, INT),), ELEMENTS), line)
         self.walk(lo, hi, line, lambda k: self.b.assign(elems, App("store", (
             elems, arith("sub", k, lo), self.code_point(text, k, line)), ELEMENTS), line))
-        length = ite(compare("gt", hi, lo), arith("sub", hi, lo), const(0, INT))
         return self.text_value(Text(length, elems))
 
     def operate(self, op: ast.operator, left_value: PyValue, right_value: PyValue, left_node: ast.expr,
@@ -231,6 +276,8 @@ class StringLowering(GeneratorLowering):
             return self.literal(a.literal + b.literal)
         start = self.b.temp("len", INT)
         self.b.assign(start, a.length, line)
+        if a.vague or b.vague:
+            return self.text_value(Text(arith("add", start, b.length), vague=True))
         elems = self.b.temp("str", ELEMENTS)
         self.b.assign(elems, text_elements(a), line)
         if b.char is not None:
