@@ -110,7 +110,7 @@ class StringCallLowering(StringLowering):
             self.walk(const(0, INT), text.length, line, lambda k: self.b.assign(count, arith("add", count, ite(
                 compare("eq", self.code_point(text, k, line), sought.char), const(1, INT), const(0, INT))), line))
             return PyValue(count)
-        found, at = self.search(sought, text, line)
+        found, at = self.text_search(sought, text, line)
         if method == "index":
             self.b.fail_unless(found, raises("ValueError", line, f"`{_code(node)}`: substring not found"))
             return PyValue(at)

@@ -345,9 +345,9 @@ class StringLowering(GeneratorLowering):
             parts = sorted({hay.literal[i:j] for i in range(len(hay.literal) + 1)
                             for j in range(i, len(hay.literal) + 1)})
             return disj(*(self.equal(needle, self.literal(p).text, line) for p in parts))  # type: ignore[arg-type]
-        return self.search(needle, hay, line)[0]
+        return self.text_search(needle, hay, line)[0]
 
-    def search(self, needle: Text, hay: Text, line: int) -> tuple[Var, Var]:
+    def text_search(self, needle: Text, hay: Text, line: int) -> tuple[Var, Var]:
         """Whether and where needle first occurs in hay: from each start in turn, the needle's characters
         compared (unrolled for a literal or a character), stopping at the first match."""
         hay = self.held(hay, line) if hay.char is None else Text(const(1, INT), text_elements(hay))
