@@ -38,8 +38,11 @@ def pin(encoder: Encoder, request: Request) -> list[z3.BoolRef]:
     if request.principal == "*":
         out += [r.anonymous, z3.Not(r.is_iam)]
     elif iam:
+        # a provider's name is read as the provider, as AWS reads it (the universe also holds an identity
+        # of that name, which no real request is: `encode_request`)
         out += [z3.Not(r.anonymous), r.is_iam, r.partition == z3.StringVal(iam[1]),
-                r.account == z3.StringVal(iam[2]), r.name == z3.StringVal(iam[3])]
+                r.account == z3.StringVal(iam[2]), r.name == z3.StringVal(iam[3]),
+                r.is_provider == bool(re.match(r"(?:saml|oidc)-provider/.", iam[3]))]
     else:
         out += [z3.Not(r.anonymous), z3.Not(r.is_iam), r.other == z3.StringVal(request.principal)]
     for key in r.keys.values():

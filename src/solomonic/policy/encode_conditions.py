@@ -25,6 +25,7 @@ from fractions import Fraction
 import z3
 
 from solomonic.policy import encode_strings as strings
+from solomonic.policy.encode_pieces import glob_pieces
 from solomonic.policy.encode_request import Key, SymbolicRequest, Value
 from solomonic.policy.model import Condition
 from solomonic.policy.operators import POSITIVE_OF, Operator, parse_operator
@@ -115,6 +116,10 @@ class _Matcher:
         exact = strings.term(pattern, terms) if not ignore_case else None
         if exact is not None:
             return z3.And(*needed, value == exact)
+        if value.eq(self.request.iam_arn) and not ignore_case and not pattern.variables:
+            # the principal's ARN against a glob, taken apart at its pieces (`encode_pieces`: as one membership
+            # of the concatenation, z3 gave no answer)
+            return z3.Or([z3.And(known, glob_pieces(pattern, pieces)) for known, pieces in self.request.arn_pieces()])
         return z3.And(*needed, z3.InRe(value, strings.glob_regex(pattern, terms, ignore_case=ignore_case,
                                                                  star=strings.ANY_TEXT)))
 

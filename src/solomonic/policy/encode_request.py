@@ -30,6 +30,7 @@ from typing import Literal, TypeAlias
 import z3
 
 from solomonic.policy import encode_strings as strings
+from solomonic.policy.encode_pieces import Piece
 from solomonic.policy.model import SAML_ACTION, WEB_IDENTITY_ACTION, WEB_IDENTITY_PROVIDERS, Policy
 from solomonic.policy.operators import parse_operator
 from solomonic.policy.unsupported import Unsupported
@@ -176,7 +177,7 @@ class SymbolicRequest:
                                  z3.StringVal(":"), self.name)
         self.principal = z3.If(self.anonymous, z3.StringVal("*"), z3.If(self.is_iam, self.iam_arn, self.other))
         # an ARN of the IAM form names an IAM identity (a user, a role, a session, the root) or an identity
-        # provider; a flag for the second keeps the formulas that ask for an identity free of its regex
+        # provider, whose name is `saml-provider/...` or `oidc-provider/...` (`_principal_shape`)
         self.is_provider = z3.Bool("principal is an identity provider")
         self.is_identity = z3.And(self.is_iam, z3.Not(self.is_provider))
         self.federated = z3.Or(self.is_provider, z3.And(
@@ -240,10 +241,17 @@ class SymbolicRequest:
         a string that is not `*` and has no `:`. The keys AWS derives from the principal agree with it:
         `aws:PrincipalArn` is an IAM identity's ARN, `aws:PrincipalAccount` its account, `aws:username` the
         last part of a user's name (`user/PATH/NAME`); a federated principal's call is unsigned and carries
-        none of them (IAM reference, "AWS global condition context keys": "all signed requests")."""
+        none of them (IAM reference, "AWS global condition context keys": "all signed requests").
+
+        Why a provider's name implies its shape and not the reverse: an identity whose name has a provider's
+        shape (no real one has) is left in the universe, which only widens it, so every "no" still holds for
+        the real requests; a witness never is one (`witness.Realism` names identities as the policies do,
+        or `role/app`, and a provider only by a provider's name), and the evaluator would refuse it. The
+        reverse implication ("an identity's name has no provider's shape", a negated membership over every
+        principal name) multiplied the solver's work on the policies that test aws:PrincipalArn eightfold."""
         self.universe += [
             z3.Not(z3.And(self.anonymous, self.is_iam)),
-            self.is_provider == z3.And(self.is_iam, z3.InRe(self.name, PROVIDER_NAME)),
+            z3.Implies(self.is_provider, z3.And(self.is_iam, z3.InRe(self.name, PROVIDER_NAME))),
             z3.InRe(self.account, ACCOUNT_RE),
             z3.Or([self.partition == z3.StringVal(p) for p in PARTITIONS]),
             z3.Length(self.name) > 0,
@@ -269,6 +277,12 @@ class SymbolicRequest:
                 z3.Implies(username.present,
                            self.name == z3.Concat(z3.StringVal("user/"), path, username.single))]
 
+
+    def arn_pieces(self) -> list[tuple[z3.BoolRef, list[str | Piece]]]:
+        """An IAM principal's ARN as constant text and variable pieces, one form per partition (which then is
+        text): for `encode_pieces.glob_pieces`."""
+        return [(self.partition == z3.StringVal(p),
+                 [f"arn:{p}:iam::", Piece(self.account, digits=12), ":", Piece(self.name)]) for p in PARTITIONS]
 
     def federated_call(self) -> z3.BoolRef:
         """The request is one a federated principal's users send: a SAML provider's

@@ -58,6 +58,7 @@ COMMON = ("s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:DeleteObject", "s
 _PRINTABLE = z3.Star(z3.Range(" ", "~"))
 _SERVICE = z3.Concat(z3.Plus(z3.Range("a", "z")), z3.Re(".amazonaws.com"))
 _IAM_NAME = re.compile(r"arn:[^:]+:iam::[^:]*:(.+)")  # the account may be a filled wildcard
+_PROVIDER = re.compile(r"(?:saml|oidc)-provider/.")  # the name of an identity provider's ARN
 _USUAL = {"Partition": "aws", "Region": "us-east-1", "Account": "111122223333", "AccountId": "111122223333"}
 _LAST_DATE = int(datetime(9999, 12, 31, tzinfo=timezone.utc).timestamp())
 
@@ -287,10 +288,12 @@ class Realism:
         elif kind == "iam":
             # a few concrete names (equalities are cheap for z3's string solver, a regular name is not): the
             # principals the policies name, a role, and a user whose name aws:username gives where it is used
-            names = [request.name == z3.StringVal(n) for n in ("role/app", *self.named_iam_names)]
+            # (an identity provider only by a provider's name, an identity never by one: `encode_request`)
+            names = [z3.And(request.is_provider == bool(_PROVIDER.match(n)), request.name == z3.StringVal(n))
+                     for n in ("role/app", *self.named_iam_names)]
             username = request.keys.get("aws:username")
             if username is not None and username.count is None:
-                names.append(username.present)
+                names.append(z3.And(z3.Not(request.is_provider), username.present))
             out = [z3.Not(request.anonymous), request.is_iam, request.partition == z3.StringVal("aws"), z3.Or(names)]
         else:
             named = [request.other == z3.StringVal(p) for p in self.named_principals if ":" not in p]
