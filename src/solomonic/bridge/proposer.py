@@ -1,0 +1,98 @@
+"""The learned proposer: a small B'MOJO that completes a loop's text with candidate certificates.
+
+It is trained on the certificates task (solomonic.data.certificates: the loop's text, then the invariant or
+ranking the reasoner proved it with) and asked for k completions of a loop's text. What it proposes is only
+ever a candidate: the reasoner checks each like any certificate it found itself, so a wrong proposal costs
+time, never an answer. One completion is greedy (the model's best guess), the rest sampled, so that k > 1
+explores; duplicates and text that is not UTF-8 are dropped.
+
+A trained proposer is a directory: the model as `save_pretrained` writes it (safetensors weights,
+configuration, tokenizer) and `proposer.json`, which says what it proposes and the window it was
+trained on, with the corpus' digest, so that a model cannot be read as proposing what it was not
+trained for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+
+from solomonic.bmojo import BMojoLM
+from solomonic.data.certificates import END, TARGETS, prompt
+from solomonic.errors import UserError
+from solomonic.train import Trainer, TrainSettings
+
+DESCRIPTION = "proposer.json"
+MODEL = "model"
+# small enough to train on a laptop's CPU in minutes; the window covers most loops' text (describe_loop)
+EVERY = 500  # steps between evaluations and between checkpoints
+SIZE = {"d_model": 96, "n_layers": 2, "n_heads": 4, "window": 64, "k_mem": 8, "mem_capacity": 32}
+
+
+@dataclass(frozen=True)
+class Description:
+    target: str  # "invariant" or "ranking": what the model completes a loop with
+    length: int  # the window it was trained on, in bytes; a longer prompt keeps its end
+    corpus_sha256: str
+    steps: int
+    seed: int
+
+
+def train(corpus: Path, out: Path, target: str = "invariant", steps: int = 2000, seed: int = 0, length: int = 512,
+          batch_size: int = 16, lr: float = 3e-3, progress: bool = True) -> dict:
+    """Train a proposer on `corpus` into `out` (the run's metrics and checkpoint in out/run, resumable with
+    `solomonic train --resume`; the proposer itself in out/model and out/proposer.json); the run's summary."""
+    if target not in TARGETS:
+        raise UserError(f"a proposer proposes one of {', '.join(TARGETS)} (not {target!r})")
+    settings = TrainSettings(task="certificates", task_params={"corpus": str(corpus), "length": length,
+                                                               "target": target},
+                             preset="bmojo", model_overrides=dict(SIZE), steps=steps, batch_size=batch_size, lr=lr,
+                             seed=seed, eval_every=min(steps, EVERY), checkpoint_every=min(steps, EVERY),
+                             out=str(out / "run"), progress=progress)
+    trainer = Trainer(settings)
+    summary = trainer.run()
+    trainer.model.save_pretrained(out / MODEL)
+    digest = hashlib.sha256(corpus.read_bytes()).hexdigest()
+    (out / DESCRIPTION).write_text(json.dumps(asdict(Description(target, length, digest, steps, seed)), indent=2)
+                                   + "\n")
+    return summary
+
+
+class Proposer:
+    def __init__(self, model: BMojoLM, description: Description):
+        self.model = model.eval()
+        self.description = description
+
+    @classmethod
+    def load(cls, directory: Path) -> Proposer:
+        try:
+            description = Description(**json.loads((directory / DESCRIPTION).read_text()))
+        except (OSError, ValueError, TypeError) as err:
+            raise UserError(f"{directory}: not a trained proposer ({DESCRIPTION}: {err})") from None
+        return cls(BMojoLM.from_pretrained(directory / MODEL), description)
+
+    def propose(self, loop: str, k: int = 4, seed: int = 0, temperature: float = 0.8,
+                max_bytes: int = 160) -> list[str]:
+        """At most k distinct candidates for the loop whose text is `loop`, the greedy one first."""
+        ids = torch.tensor(list(prompt(loop)[-self.description.length:]), dtype=torch.long)
+        generator = torch.Generator().manual_seed(seed)
+        rows = [self.model.generate(ids, max_bytes, temperature=0.0)]
+        if k > 1:
+            rows.extend(self.model.generate(ids.expand(k - 1, -1), max_bytes, temperature=temperature,
+                                            generator=generator))
+        out: list[str] = []
+        for row in rows:
+            text = bytes(row[len(ids):].tolist()).split(END, 1)
+            if len(text) < 2:
+                continue  # ran out of bytes before the proposal ended
+            try:
+                candidate = text[0].decode().strip()
+            except UnicodeDecodeError:
+                continue
+            if candidate and candidate not in out:
+                out.append(candidate)
+        return out

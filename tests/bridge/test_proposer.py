@@ -1,0 +1,40 @@
+"""The proposer learns to complete a loop with its certificate, and proposes only distinct, whole lines."""
+
+import json
+
+import pytest
+
+from solomonic.bridge.proposer import Proposer, train
+from solomonic.errors import UserError
+
+LOOP = "head 3 (line 4): x: int\nstep 3 -> 3 when (x > {i}): x := (x - 1)\nexit 3 when !(x > {i})"
+
+
+def _corpus(path, count=40):
+    rows = [{"loop": LOOP.format(i=i), "ranking": ["x"], "invariant": "x >= 0", "kind": "linear", "origin": "t",
+             "function": "main", "line": 4} for i in range(count)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    out = tmp_path_factory.mktemp("proposer")
+    train(_corpus(out / "corpus.jsonl"), out, steps=20, length=96, batch_size=8, lr=1e-2, progress=False)
+    return out
+
+
+def test_a_trained_proposer_completes_a_loop_with_what_it_learned(trained):
+    proposer = Proposer.load(trained)
+    assert proposer.description.target == "invariant" and proposer.description.length == 96
+    candidates = proposer.propose(LOOP.format(i=99), k=4, seed=0, max_bytes=24)
+    assert candidates[0] == "x >= 0"  # the greedy completion comes first
+    assert len(candidates) == len(set(candidates)) <= 4 and all(c and "\n" not in c for c in candidates)
+    assert proposer.propose(LOOP.format(i=99), k=4, seed=0, max_bytes=24) == candidates  # deterministic under a seed
+
+
+def test_a_directory_that_is_not_a_proposer_is_refused(tmp_path):
+    with pytest.raises(UserError, match="not a trained proposer"):
+        Proposer.load(tmp_path)
+    with pytest.raises(UserError, match="proposes one of"):
+        train(_corpus(tmp_path / "c.jsonl"), tmp_path, target="summary", steps=1)
