@@ -83,7 +83,8 @@ def dense_mixer(mixer: Mixer, h: torch.Tensor, config) -> torch.Tensor:
         logits.append(part.masked_fill(~mask[:, None], float("-inf")))
     weights = torch.softmax(torch.cat(logits, dim=-1), dim=-1)
     o = torch.einsum("bhij,bhjd->bhid", weights, torch.cat(values, dim=2))
-    return mixer.out(o.transpose(1, 2).reshape(batch, length, d))
+    y = mixer.out(o.transpose(1, 2).reshape(batch, length, d))
+    return y + f if mixer.fading and config.ssm_direct else y  # the SSM output read at its own position
 
 
 def sequential_ssm(ssm, u: torch.Tensor) -> torch.Tensor:

@@ -64,12 +64,15 @@ def _hidden(m: BMojoLM, ids: torch.Tensor, index: int) -> torch.Tensor:
     return x
 
 
-@pytest.mark.parametrize("preset, eviction, key", [(p, "score", None) for p in PRESETS]  # None: the preset's key
-                         + [("bmojo", "fifo", None), ("bmojo", "score", "token")])
-def test_prefill_then_steps_equal_the_parallel_form(preset, eviction, key):
+@pytest.mark.parametrize("preset, eviction, key, direct", [(p, "score", None, {}) for p in PRESETS]  # None: the preset's key
+                         + [("bmojo", "fifo", None, {}), ("bmojo", "score", "token", {})]
+                         + [(p, "score", None, {"ssm_direct": not BMojoConfig.preset(p).ssm_direct})
+                            for p in ("bmojo_f", "bmojo")])  # the SSM read directly, and not
+def test_prefill_then_steps_equal_the_parallel_form(preset, eviction, key, direct):
     length, prompt = 6 * SMALL["window"] + 5, 9  # more than six windows
     for seed in range(5):
-        m = model(preset, dtype=torch.float32, seed=seed, mem_eviction=eviction, **({"mem_key": key} if key else {}))
+        m = model(preset, dtype=torch.float32, seed=seed, mem_eviction=eviction, **({"mem_key": key} if key else {}),
+                  **direct)
         ids = torch.randint(0, 256, (2, length), generator=torch.Generator().manual_seed(seed))
         if preset == "bmojo" and near_ties(m, ids, 1e-4):
             continue
@@ -94,7 +97,7 @@ def test_prefill_then_steps_equal_the_parallel_form(preset, eviction, key):
             eligible = [j for j in torch.nonzero(layer["selected"][0]).flatten().tolist()
                         if j + 2 * m.config.window <= length - 1]
             assert len(eligible) > capacity  # ... and had to evict
-        without = model("bmojo", dtype=torch.float32, seed=seed, mem_eviction=eviction, k_mem=0)
+        without = model("bmojo", dtype=torch.float32, seed=seed, mem_eviction=eviction, k_mem=0, **direct)
         without.load_state_dict(m.state_dict(), strict=False)
         with torch.no_grad():
             assert (without(ids) - full).abs().max().item() > 1e-3  # the memory changed the logits
@@ -133,9 +136,10 @@ def test_causal_conv_equals_conv1d_and_its_gradients_pass_gradcheck():
     assert torch.autograd.gradcheck(causal_conv, [short, history, weight, bias])
 
 
-def test_bmojo_without_memory_is_bmojo_f():
-    f = model("bmojo_f")
-    m = model("bmojo", k_mem=0)
+@pytest.mark.parametrize("direct", [False, True])
+def test_bmojo_without_memory_is_bmojo_f(direct):
+    f = model("bmojo_f", ssm_direct=direct)
+    m = model("bmojo", k_mem=0, ssm_direct=direct)
     m.load_state_dict(f.state_dict())
     ids = torch.randint(0, 256, (2, 30))
     assert torch.equal(m(ids), f(ids))
@@ -151,6 +155,9 @@ def test_bmojo_without_memory_is_bmojo_f():
     ("bmojo", {"mem_key": "token"}),  # DESIGN.md's own key; the preset's is "previous"
     ("bmojo", {"mem_key": "token", "mem_rope": "none"}),
     ("bmojo", {"window": 3, "k_mem": 3, "mem_capacity": 5}),
+    ("bmojo_f", {"ssm_direct": True}),
+    ("bmojo", {"ssm_direct": True}),
+    ("bmojo", {"ssm_direct": False}),
 ])
 def test_block_sparse_attention_equals_the_dense_rule_in_values_and_gradients(preset, overrides):
     m = model(preset, **overrides)

@@ -36,9 +36,16 @@ def resolved_model(preset: str, overrides: dict) -> dict:
 
     A run's cache key hashes this rather than the preset's name, so that changing what a preset means (a
     default of the `bmojo` preset, say) changes the key of every run it affects: a run trained under the old
-    meaning is then missing, and is retrained, instead of being reported under the new one.
+    meaning is then missing, and is retrained, instead of being reported under the new one. A field added
+    after runs were cached (metadata `unkeyed_default`) is left out while at its default, which keeps the old
+    meaning: adding an option does not make every cached run look missing.
     """
-    return dataclasses.asdict(BMojoConfig.preset(preset, **overrides))
+    config = BMojoConfig.preset(preset, **overrides)
+    resolved = dataclasses.asdict(config)
+    for f in dataclasses.fields(config):
+        if f.metadata.get("unkeyed_default") and resolved[f.name] == f.default:
+            del resolved[f.name]
+    return resolved
 
 
 def train_resumably(settings, scratch: Path | None):

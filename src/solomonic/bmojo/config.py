@@ -9,6 +9,10 @@ A model is a stack of layers whose kinds are spelled by `layer_pattern`, one let
     F  SSM + window + fading span                 (B'MOJO-F)
     M  SSM + window + fading span + eidetic memory (B'MOJO; with k_mem = 0 it is exactly F)
 
+In DESIGN.md's F and M layers the SSM reaches the output only through the fading span, as keys and values w to
+2w - 1 tokens back; with `ssm_direct` the layer also adds the SSM output at i to its attention output (a parallel
+fusion, as in Hymba), so that the fading memory of the recent past is read at once, as a Mamba layer reads it.
+
 The presets fill in the pattern and memory defaults; every field can be overridden.
 """
 
@@ -26,10 +30,13 @@ PRESETS: dict[str, dict] = {
     "swa": {"layer_pattern": "A", "k_mem": 0, "mem_capacity": 0},
     "mamba": {"layer_pattern": "S", "k_mem": 0, "mem_capacity": 0},
     "hybrid": {"layer_pattern": "SA", "k_mem": 0, "mem_capacity": 0},  # Jamba-style alternation
-    "bmojo_f": {"layer_pattern": "F", "k_mem": 0, "mem_capacity": 0},
+    # Both B'MOJO presets add the SSM output to the layer's output (ssm_direct), so that `bmojo` with k_mem = 0 is
+    # still `bmojo_f`: read only through the fading span, w tokens late, the SSM left DESIGN.md's layer worse at
+    # language modelling than either of its parts (docs/results/lm-why-issue24, issue 24).
+    "bmojo_f": {"layer_pattern": "F", "k_mem": 0, "mem_capacity": 0, "ssm_direct": True},
     # Memory entries found by the previous token's key: on MQAR it moved B'MOJO off the plateau in every seed
     # tried, where DESIGN.md's own key left it there (docs/architecture.md, issue 24).
-    "bmojo": {"layer_pattern": "M", "mem_key": "previous"},
+    "bmojo": {"layer_pattern": "M", "mem_key": "previous", "ssm_direct": True},
 }
 
 
@@ -65,6 +72,10 @@ class BMojoConfig:
     mem_score_layer: int = -1  # -1: each layer selects by its own score; else the first M layer's selects for all
     mem_gate: bool = False  # a learned per-token scalar added to memory logits and selection scores
     aux_weight: float = 0.1  # weight of the innovation predictor's auxiliary loss
+    # Whether an F or M layer also adds its SSM output at i to its own output, as a Mamba layer does (a parallel
+    # fusion of SSM and attention). DESIGN.md's layer reads the SSM only through the fading span, w tokens late;
+    # the B'MOJO presets set it, the default keeps DESIGN.md's layer (and every other preset's run keys).
+    ssm_direct: bool = field(default=False, metadata={"unkeyed_default": True})
     # the rest
     rope_base: float = 10000.0
     norm_eps: float = 1e-5

@@ -100,6 +100,7 @@ class Mixer(nn.Module):
         self.k_mem, self.capacity = config.k_mem, config.mem_capacity
         self.eviction, self.mem_rope = config.mem_eviction, config.mem_rope
         self.keyed_by_previous = config.mem_key == "previous"
+        self.ssm_direct = config.ssm_direct and kind in "FM"
         self.ssm = SelectiveSSM(config) if kind in "SFM" else None
         self.attends = kind in "TAFM"
         self.fading = kind in "FM"
@@ -167,7 +168,10 @@ class Mixer(nn.Module):
             if self.remembers:
                 memory, out = self._memory(h, k, f, kh, kr, vh, shared, want_positions, parts)
         o = block_sparse_attention(qr, kr, vh, self.window, fading, memory)  # (B, H, T, D)
-        return self._finish(o, out, parts if want_parts else None)
+        out = self._finish(o, out, parts if want_parts else None)
+        if self.ssm_direct:
+            out.y = out.y + f  # (B, T, d)
+        return out
 
     def _finish(self, o: torch.Tensor, out: LayerOutput, parts: dict | None) -> LayerOutput:
         batch, _, length, _ = o.shape
@@ -296,7 +300,8 @@ class Mixer(nn.Module):
             logits.append(part.masked_fill(~mask[:, None], float("-inf")))
         weights = torch.softmax(torch.cat(logits, dim=-1), dim=-1)  # (B, H, sum S)
         o = torch.einsum("bhs,bhsd->bhd", weights, torch.cat(values, dim=2))  # (B, H, D)
-        return self.out(o.reshape(batch, -1)), sigma
+        y = self.out(o.reshape(batch, -1))  # (B, d)
+        return (y + f if self.ssm_direct else y), sigma
 
     def _admit(self, m: MemoryState, position: int) -> None:
         """Move the selections that turn eligible at `position` into the store (evicting the lowest)."""
