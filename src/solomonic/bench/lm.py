@@ -4,6 +4,12 @@ Every preset, at B'MOJO's non-embedding parameter count (within 10 %, by width),
 T bytes, then its validation loss is measured on windows of T, 2T, 4T, 8T and 16T bytes with the same
 number of tokens at each length. A model that generalises keeps (or lowers) its loss as the context
 grows past what it was trained on; one that does not, degrades.
+
+Learning rates are tuned per model, as `bench recall` tunes them: a sweep trains each preset once at each
+rate of LR_GRID on a seed of its own (SWEEP_SEED), and the reported seeds train at the rate that gave that
+preset the lowest perplexity at T; a variant takes its preset's rate. One rate for all would compare the
+models at a rate that suits some of them: at the quick recipe the `bmojo` layer of DESIGN.md went from
+perplexity 9.65 at 2e-3 to 8.63 at 5e-3 (docs/results/lm-why-issue24).
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import argparse
 import functools
 import statistics
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import torch
@@ -20,6 +26,7 @@ import torch
 from solomonic.bench.matching import match_width, parameters
 from solomonic.bench.record import devices, provenance, save_figure, stamp, update_section, write_json
 from solomonic.bench.runs import compiling, resolved_model, run_all, run_key, train_resumably
+from solomonic.errors import UserError
 from solomonic.train import TrainSettings
 
 PRESETS = ["transformer", "swa", "mamba", "hybrid", "bmojo_f", "bmojo"]
@@ -29,6 +36,8 @@ PRESETS = ["transformer", "swa", "mamba", "hybrid", "bmojo_f", "bmojo"]
 VARIANTS = {"bmojo, own-token keys": ("bmojo", {"mem_key": "token"}), "bmojo, mem_rope=none": ("bmojo", {"mem_rope": "none"})}
 FACTORS = (1, 2, 4, 8, 16)
 EVAL_TOKENS = 32768  # per evaluated length
+LR_GRID = (3e-3, 1e-2, 3e-2)  # bench recall's
+SWEEP_SEED = 1000  # the sweep's own seed: the reported seeds 0, 1, ... are not the ones a rate was chosen on
 
 
 @dataclass(frozen=True)
@@ -36,7 +45,7 @@ class Recipe:
     length: int
     steps: int
     batch_size: int
-    lr: float
+    lr: float  # the rate a run trains at (each run's recipe carries its own)
     d_model: int
     n_layers: int
     window: int
@@ -85,26 +94,55 @@ def train_one(run: Run, scratch: Path | None = None, compile: bool = True, devic
             "corpus": trainer.task.describe()}
 
 
-def run(args: argparse.Namespace) -> int:
-    recipe = QUICK if args.quick else FULL
-    models = {p: (p, {}) for p in (["transformer", "swa", "mamba", "bmojo"] if args.quick else PRESETS)}
-    models.update(VARIANTS)
-    if args.presets:
-        models = {name: spec for name, spec in models.items() if name in args.presets}
+def matched_models(recipe: Recipe, names: list[str]) -> dict[str, tuple[str, dict]]:
+    """name -> (preset, overrides) at the `bmojo` preset's non-embedding parameter count, by width."""
     base = {**recipe.base(), "vocab_size": 256}
     target = parameters("bmojo", base)
-    runs = []
-    for name, (preset, extra) in models.items():
-        matched, _ = match_width(preset, target, {**base, **extra})
-        runs += [Run(name, preset, tuple(sorted(matched.items())), recipe, seed) for seed in range(args.seeds)]
+    specs: dict[str, tuple[str, dict]] = {p: (p, {}) for p in PRESETS} | VARIANTS
+    return {name: (specs[name][0], match_width(specs[name][0], target, {**base, **specs[name][1]})[0])
+            for name in names}
+
+
+def plan_sweep(recipe: Recipe, models: dict[str, tuple[str, dict]]) -> list[Run]:
+    """The preset of each of `models` once per rate of LR_GRID, on SWEEP_SEED (a variant takes its preset's rate)."""
+    presets = matched_models(recipe, sorted({preset for preset, _ in models.values()}, key=PRESETS.index))
+    return [Run(name, preset, tuple(sorted(overrides.items())), replace(recipe, lr=lr), SWEEP_SEED)
+            for name, (preset, overrides) in presets.items() for lr in LR_GRID]
+
+
+def chosen_rates(sweep: list[dict], length: int) -> dict[str, float]:
+    """preset -> the swept rate with the lowest perplexity at the training length."""
+    best: dict[str, dict] = {}
+    for r in sweep:
+        if r["preset"] not in best or r["eval"][str(length)]["perplexity"] < best[r["preset"]]["eval"][str(length)]["perplexity"]:
+            best[r["preset"]] = r
+    return {preset: r["recipe"]["lr"] for preset, r in best.items()}
+
+
+def run(args: argparse.Namespace) -> int:
+    recipe = QUICK if args.quick else FULL
+    default = ["transformer", "swa", "mamba", "bmojo", *VARIANTS] if args.quick else [*PRESETS, *VARIANTS]
+    unknown = sorted(set(args.presets or []) - set(PRESETS) - set(VARIANTS))
+    if unknown:
+        raise UserError(f"bench lm: unknown model(s) {', '.join(unknown)} (choose from {', '.join([*PRESETS, *VARIANTS])})")
+    models = matched_models(recipe, args.presets or default)
     cache = Path(args.cache or (tempfile.mkdtemp(prefix="solomonic-lm-") if args.quick else "docs/results/lm"))
     torch.set_num_threads(args.threads)
-    results = run_all(runs, lambda r: r.key, functools.partial(train_one, compile=compiling(args), device=args.device),
-                      cache,
-                      lambda r, res: f"{r.model} seed {r.seed}: validation perplexity "
-                                     f"{res['eval'][str(recipe.length)]['perplexity']:.2f}",
-                      train_missing=not args.report_only)
-    report = {**stamp(), "recipe": asdict(recipe), "runs": results}
+    train = functools.partial(train_one, compile=compiling(args), device=args.device)
+
+    def describe(r: Run, res: dict) -> str:
+        return f"{r.model} lr {r.recipe.lr:g} seed {r.seed}: validation perplexity {res['eval'][str(r.recipe.length)]['perplexity']:.2f}"
+
+    # The sweep's runs are part of the result: the rate is chosen once, and a report-only pass reads it back.
+    sweep = run_all(plan_sweep(recipe, models), lambda r: r.key, train, cache / "sweep", describe,
+                    train_missing=not args.report_only, name=lambda r: r.model)
+    rates = chosen_rates(sweep, recipe.length)  # a preset not swept yet (a report-only pass) keeps the recipe's rate
+    runs = [Run(name, preset, tuple(sorted(overrides.items())), replace(recipe, lr=rates.get(preset, recipe.lr)), seed)
+            for name, (preset, overrides) in models.items() for seed in range(args.seeds)]
+    results = run_all(runs, lambda r: r.key, train, cache, describe, train_missing=not args.report_only,
+                      name=lambda r: r.model)
+    report = {**stamp(), "recipe": asdict(recipe), "lr_grid": list(LR_GRID), "sweep_seed": SWEEP_SEED,
+              "runs": results, "sweep": sweep}
     stem = "lm-quick" if args.quick else "lm"
     write_json(args.output or f"docs/results/bench-{stem}.json", report)
     plots = plot(report, Path(args.plots), stem)
@@ -118,22 +156,43 @@ def markdown(report: dict, plots: list[str]) -> str:
     lengths = [str(r["length"] * f) for f in FACTORS]
     lines = [*provenance(report, machine_note=f"; runs on {devices(report['runs'])}"),
              f"Bytes of the Python standard library's source ({report['runs'][0]['corpus'] if report['runs'] else ''}). "
-             f"Trained on windows of {r['length']} bytes, {r['steps']} steps, batch {r['batch_size']}, lr {r['lr']}, "
-             f"{r['n_layers']} layers, window {r['window']}; widths matched to B'MOJO's non-embedding parameter count. "
+             f"Trained on windows of {r['length']} bytes, {r['steps']} steps, batch {r['batch_size']}, "
+             f"{r['n_layers']} layers, window {r['window']}; widths matched to B'MOJO's non-embedding parameter count; "
+             "each model at the rate (column lr) of its preset's best perplexity at the training length in a sweep over "
+             f"{', '.join(f'{lr:g}' for lr in report['lr_grid'])} (seed {report['sweep_seed']}, below). "
              "Validation perplexity per byte at each evaluation length (mean over seeds; "
              f"{EVAL_TOKENS:,} tokens per length).", "",
-             "| model | params | train s | " + " | ".join(f"ppl @ {n}" for n in lengths) + " |",
-             "|---|---:|---:|" + "---:|" * len(lengths)]
+             "| model | params | lr | seeds | train s | " + " | ".join(f"ppl @ {n}" for n in lengths) + " |",
+             "|---|---:|---:|---:|---:|" + "---:|" * len(lengths)]
     by_model: dict = {}
     for run in report["runs"]:
         by_model.setdefault(run["model"], []).append(run)
     for model, runs in by_model.items():
         cells = [f"{statistics.mean(x['eval'][n]['perplexity'] for x in runs):.2f}" for n in lengths]
-        lines.append(f"| {model} | {runs[0]['params_without_embeddings']:,} | "
+        lines.append(f"| {model} | {runs[0]['params_without_embeddings']:,} | {runs[0]['recipe']['lr']:g} | {len(runs)} | "
                      f"{statistics.mean(x['train_seconds'] for x in runs):.0f} | " + " | ".join(cells) + " |")
-    cpu = sum(x["cpu_seconds"] for x in report["runs"])
-    lines += ["", f"Total CPU time of the runs: {cpu / 3600:.2f} h.", ""] + [f"![{p}]({p})" for p in plots]
-    return "\n".join(lines)
+    cpu = sum(x["cpu_seconds"] for x in report["runs"] + report["sweep"])
+    lines += ["", *sweep_table(report), f"Total CPU time of the runs and the sweep: {cpu / 3600:.2f} h.", ""]
+    return "\n".join(lines + [f"![{p}]({p})" for p in plots])
+
+
+def sweep_table(report: dict) -> list[str]:
+    """The sweep's perplexity at the training length per preset and rate, the rate chosen in bold."""
+    if not report["sweep"]:
+        return []
+    length = str(report["recipe"]["length"])
+    chosen = chosen_rates(report["sweep"], report["recipe"]["length"])
+    lines = [f"Learning-rate sweep (seed {report['sweep_seed']}, one run per preset and rate): perplexity at {length}.",
+             "", "| preset | " + " | ".join(f"lr {lr:g}" for lr in report["lr_grid"]) + " |",
+             "|---|" + "---:|" * len(report["lr_grid"])]
+    by_preset: dict = {}
+    for r in report["sweep"]:
+        by_preset.setdefault(r["preset"], {})[r["recipe"]["lr"]] = r["eval"][length]["perplexity"]
+    for preset, by_rate in by_preset.items():
+        lines.append(f"| {preset} | " + " | ".join(
+            "" if lr not in by_rate else ("**{:.2f}**" if lr == chosen[preset] else "{:.2f}").format(by_rate[lr])
+            for lr in report["lr_grid"]) + " |")
+    return [*lines, ""]
 
 
 def plot(report: dict, folder: Path, stem: str) -> list[str]:
