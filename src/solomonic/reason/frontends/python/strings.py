@@ -163,6 +163,12 @@ class StringLowering(GeneratorLowering):
                 self.expression(part.format_spec, allow_none=True)
         return self.vague(node, f"`{_code(node)}`")
 
+    def held_value(self, v: PyValue, line: int) -> PyValue:
+        """A str unpacked from a tuple (`a, b = b, a`) is held as a str."""
+        if v.text is None or self.in_procedure():
+            return super().held_value(v, line)
+        return self.text_value(self.held(v.text, line))
+
     def held(self, text: Text, line: int) -> Text:
         """text in temporaries of its own (a loop over it must not see its name rebound)."""
         if text.literal is not None or isinstance(text.char, Const):

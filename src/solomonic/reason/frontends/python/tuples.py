@@ -64,6 +64,13 @@ class TupleLowering(WithLowering):
         head = self.b.location(line)
         self.loop(s, head, lambda: compare("lt", k, const(count, INT)), advance)
 
+    def held_value(self, v: PyValue, line: int) -> PyValue:
+        """An element of a tuple being unpacked, in a temporary of its own (the targets are stored after
+        every element is computed); one that may be None is kept as a value of unknown type."""
+        tmp = self.b.temp("tuple", INT)
+        self.b.assign(tmp, cast(v.expr, INT), line)
+        return PyValue(tmp, opaque=v.opaque or v.none != FALSE)
+
     def tuple_values(self, node: ast.expr) -> list[PyValue] | None:
         """The elements of the tuple node makes, evaluated in Python's order; None where node is not an
         expression that makes a tuple (then it is lowered as an ordinary value, or refused)."""
@@ -161,11 +168,7 @@ class TupleLowering(WithLowering):
             self.b.end(raises("ValueError", line, f"{'not enough' if few else 'too many'} values to "
                              f"unpack (expected {len(target.elts)}, got {len(values)})"))
             return
-        temps = []
-        for v in values:
-            tmp = self.b.temp("tuple", INT)
-            self.b.assign(tmp, cast(v.expr, INT), line)
-            temps.append(PyValue(tmp, opaque=v.opaque or v.none != FALSE))
+        temps = [self.held_value(v, line) for v in values]
         for value, t in zip(temps, target.elts):
             self.assign_target(t, value)
 
