@@ -70,8 +70,29 @@ class _Matcher:
         self.variables = variables and operator.family in ("String", "Arn", "Bool")
 
     def one(self, value: Value) -> z3.BoolRef:
-        matched = z3.Or([self._against(value, text) for text in self.condition.values])
+        if self.operator.family == "Arn" and isinstance(value, z3.SeqRef) and value.eq(self.request.iam_arn):
+            matched = self._principal_arn()
+        else:
+            matched = z3.Or([self._against(value, text) for text in self.condition.values])
         return z3.Not(matched) if self.operator.negated else matched
+
+    def _principal_arn(self) -> z3.BoolRef:
+        """aws:PrincipalArn (`arn:PARTITION:iam::ACCOUNT:NAME`, its fields known apart: the partition and the
+        account hold no ':') against the condition's ARN values, each field matched on its own. Values that
+        agree on every field but the name (`arn:aws:iam::*:role/a`, `arn:aws:iam::*:role/b*`) become one
+        membership of the name in the union of theirs: exact, and z3 decides one membership where a
+        disjunction of memberships of one string, negated in the other policy, went undecided (a service
+        control policy exempting two roles by ArnNotLike, one value mutated: no answer in 5 million units)."""
+        request = self.request
+        groups: dict[tuple[str, ...], tuple[list[z3.ReRef], list[z3.ReRef]]] = {}
+        for text in self.condition.values:
+            fields = strings.arn_field_regexes(strings.read(text, variables=self.variables))
+            key = tuple(field.sexpr() for field in fields[:5])
+            groups.setdefault(key, (fields[:5], []))[1].append(fields[5])
+        parts = [z3.StringVal("arn"), request.partition, z3.StringVal("iam"), z3.StringVal(""), request.account]
+        return z3.Or([z3.And(*(z3.InRe(term, field) for term, field in zip(parts, fields)),
+                             z3.InRe(request.name, names[0] if len(names) == 1 else z3.Union(*names)))
+                      for fields, names in groups.values()])
 
     def _against(self, value: Value, text: str) -> z3.BoolRef:
         family = self.operator.family
@@ -102,15 +123,7 @@ class _Matcher:
             if text.lower() not in ("true", "false"):
                 raise Unsupported(f"Bool on {self.condition.key!r}: {text!r} is neither true nor false")
             return z3.InRe(value, strings.case_insensitive(text.lower()))
-        if self.operator.family == "Arn":
-            request = self.request
-            if value.eq(request.iam_arn):
-                # aws:PrincipalArn is `arn:PARTITION:iam::ACCOUNT:NAME`, its fields known apart (the partition and
-                # the account hold no ':'): each is matched on its own, no word equation over the whole ARN
-                fields = strings.arn_field_regexes(pattern)
-                parts = [z3.StringVal("arn"), request.partition, z3.StringVal("iam"), z3.StringVal(""),
-                         request.account, request.name]
-                return z3.And([z3.InRe(term, field) for term, field in zip(parts, fields)])
+        if self.operator.family == "Arn":  # (aws:PrincipalArn is matched field by field: `_principal_arn`)
             return z3.InRe(value, strings.arn_fields_regex(pattern))
         ignore_case = self.base == "StringEqualsIgnoreCase"
         exact = strings.term(pattern, terms) if not ignore_case else None
