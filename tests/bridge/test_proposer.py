@@ -38,3 +38,15 @@ def test_a_directory_that_is_not_a_proposer_is_refused(tmp_path):
         Proposer.load(tmp_path)
     with pytest.raises(UserError, match="proposes one of"):
         train(_corpus(tmp_path / "c.jsonl"), tmp_path, target="summary", steps=1)
+
+
+def test_the_command_shows_each_loop_and_its_candidates(trained, tmp_path, capsys):
+    from solomonic.cli import main
+
+    source = tmp_path / "loop.c"
+    source.write_text("int f(int x) {\n  while (x > 3) {\n    x = x - 1;\n  }\n  return x;\n}\n")
+    assert main(["proposer", "propose", str(source), "--function", "f", "--model", str(trained), "-k", "2"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("head ") and "exit " in out and "  invariant? " in out
+    assert main(["proposer", "propose", str(source), "--function", "g", "--model", str(trained)]) == 2
+    assert "no function named 'g'" in capsys.readouterr().err

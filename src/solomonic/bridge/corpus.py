@@ -24,7 +24,7 @@ from pathlib import Path
 
 from solomonic.bridge.programs import Program
 from solomonic.reason import check
-from solomonic.reason.api import CheckOptions, load
+from solomonic.reason.api import CheckOptions, load, questions
 from solomonic.reason.engines.termination.loops import LoopAnalysis
 from solomonic.reason.result import Result, Verdict
 from solomonic.reason.symbolic.describe import describe_loop
@@ -55,16 +55,24 @@ def examples(path: str, function: str, result: Result, origin: str) -> list[Exam
     cert = result.certificate or {}
     if result.verdict != Verdict.YES or not cert.get("loops") or "summaries" in cert:
         return []  # no loop, or loops of an unfolding of recursion, whose text is not the function's own
-    analysis = LoopAnalysis(load(path, CheckOptions()).lower(function), time.monotonic() + 60)
+    loops = loop_texts(path, function)
     invariants = {inv["location"]: inv["invariant"] for inv in cert.get("invariants", [])}
     out = []
     for stated in cert["loops"]:
-        loop = next((heads for heads in analysis.loops if stated["location"] in heads), None)
-        if loop is None:
+        text = next((text for heads, text in loops if stated["location"] in heads), None)
+        if text is None:
             continue  # the certificate speaks of a head this lowering does not have: not an example
-        out.append(Example(origin, function, stated["line"], describe_loop(analysis.system, loop), _kind(stated),
-                           list(stated["ranking_text"]), invariants.get(stated["location"], "true")))
+        out.append(Example(origin, function, stated["line"], text, _kind(stated), list(stated["ranking_text"]),
+                           invariants.get(stated["location"], "true")))
     return out
+
+
+def loop_texts(path: str, function: str) -> list[tuple[set[int], str]]:
+    """Each loop of the function (its heads, as the termination analysis finds them) and its text."""
+    source = load(path, CheckOptions())
+    questions(source, function, PROPERTY)  # a function the file does not define is a BadInput naming those it does
+    analysis = LoopAnalysis(source.lower(function), time.monotonic() + 60)
+    return [(heads, describe_loop(analysis.system, heads)) for heads in analysis.loops]
 
 
 def _kind(stated: dict) -> str:

@@ -1,7 +1,9 @@
-"""`solomonic proposer`: the data of the learned proof proposer (issue 28).
+"""`solomonic proposer`: the learned proof proposer (issue 28).
 
 `proposer corpus` has the reasoner prove termination of generated loops (and of any files given) and
-writes each re-checked certificate beside the loop it proves, one JSON object per line.
+writes each re-checked certificate beside the loop it proves, one JSON object per line; `proposer train`
+trains a small B'MOJO on such a corpus; `proposer propose` shows what a trained one proposes for each
+loop of a function (candidates only: nothing here is checked or answered).
 """
 
 from __future__ import annotations
@@ -36,6 +38,32 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="seconds per question (default: 10)")
     corpus.set_defaults(run=run_corpus)
 
+    train = commands.add_parser(
+        "train", help="train a proposer on a corpus",
+        description="Trains a small B'MOJO (the bmojo preset) to complete a loop's text with its certificate "
+                    "(the certificates task of `solomonic train`), then writes the model (safetensors) and "
+                    "proposer.json to OUT. The run's checkpoint is in OUT/run.")
+    train.add_argument("corpus", type=Path, metavar="CORPUS", help="JSON Lines from `solomonic proposer corpus`")
+    train.add_argument("--out", type=Path, required=True, metavar="DIR")
+    train.add_argument("--target", choices=["invariant", "ranking"], default="invariant",
+                       help="what the model proposes (default: invariant)")
+    train.add_argument("--steps", type=int, default=2000)
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--length", type=int, default=512, help="the training window in bytes (default: 512)")
+    train.add_argument("--no-progress", action="store_true")
+    train.set_defaults(run=run_train)
+
+    propose = commands.add_parser(
+        "propose", help="what a trained proposer suggests for each loop of a function",
+        description="Prints each loop of the function as the proposer reads it and the candidates it proposes "
+                    "(the greedy one first). Candidates are not checked here.")
+    propose.add_argument("file", metavar="FILE")
+    propose.add_argument("--function", required=True)
+    propose.add_argument("--model", type=Path, required=True, metavar="DIR", help="a trained proposer")
+    propose.add_argument("-k", type=int, default=4, help="candidates per loop (default: 4)")
+    propose.add_argument("--seed", type=int, default=0)
+    propose.set_defaults(run=run_propose)
+
 
 def run_corpus(args: argparse.Namespace) -> int:
     from rich.console import Console
@@ -59,4 +87,35 @@ def run_corpus(args: argparse.Namespace) -> int:
     print(f"{args.output}: {written} examples ({tally.programs} generated programs: {tally.yes} yes, {tally.no} no, "
           f"{tally.unknown} unknown; {written - tally.examples} examples from {len(args.files)} files)",
           file=sys.stderr)
+    return EXIT_OK
+
+
+def run_train(args: argparse.Namespace) -> int:
+    import json
+
+    from solomonic.bridge.proposer import train
+
+    summary = train(args.corpus, args.out, target=args.target, steps=args.steps, seed=args.seed, length=args.length,
+                    progress=not args.no_progress)
+    print(json.dumps(summary, indent=2))
+    return EXIT_OK
+
+
+def run_propose(args: argparse.Namespace) -> int:
+    from solomonic.bridge.corpus import loop_texts
+    from solomonic.bridge.proposer import Proposer
+    from solomonic.errors import UserError
+    from solomonic.reason.ir import Unsupported
+
+    proposer = Proposer.load(args.model)
+    try:
+        loops = loop_texts(args.file, args.function)
+    except Unsupported as err:
+        raise UserError(str(err)) from None
+    if not loops:
+        print(f"{args.file}: {args.function} has no loop", file=sys.stderr)
+    for _, text in loops:
+        print(text)
+        for candidate in proposer.propose(text, k=args.k, seed=args.seed):
+            print(f"  {proposer.description.target}? {candidate}")
     return EXIT_OK
