@@ -112,7 +112,7 @@ def sarif(results: list[Result], root: str | os.PathLike[str] | None = None) -> 
     entries = []
     for r in results:
         line = r.line
-        if r.verdict == Verdict.NO and r.witness:
+        if r.verdict == Verdict.NO and r.witness and "event" in r.witness:  # a lasso's witness has no event
             line = r.witness["event"]["line"]
         kind = SARIF_KIND[r.verdict]
         artifact = artifact_location(r.file, base)  # one file per result: its URI computed once, not per path step
@@ -131,7 +131,7 @@ def sarif(results: list[Result], root: str | os.PathLike[str] | None = None) -> 
             entry["properties"]["assumptions"] = r.assumptions
         if r.verdict == Verdict.NO and r.witness:
             entry["codeFlows"] = [{"threadFlows": [{"locations": [
-                {"location": _location(artifact, n)} for n in r.witness["path"][:1000]]}]}]
+                {"location": _location(artifact, n)} for n in r.witness.get("path", [line])[:1000]]}]}]
             entry["properties"]["witness"] = r.witness["inputs"]
         if r.verdict == Verdict.YES and r.certificate:
             entry["properties"]["certificate"] = r.certificate

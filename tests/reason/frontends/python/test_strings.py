@@ -173,6 +173,9 @@ def test_a_loop_over_a_str_that_never_ends_is_replayed_with_a_str(tmp_path):
     assert "s: str" in r.assumptions
     s = r.witness["inputs"]["s"]
     assert isinstance(s, str) and "x" in s
+    assert f"skip(s={s!r})" in text([r])
+    [entry] = json.loads(sarif([r]))["runs"][0]["results"]  # a lasso's witness: no event, no path
+    assert entry["properties"]["witness"] == {"s": s} and entry["locations"][0]["physicalLocation"]["region"]
 
 
 def test_the_truth_of_a_str_is_whether_it_is_empty(tmp_path):
