@@ -95,13 +95,16 @@ def cast(e: Expr, type_: Type) -> Expr:
 
 
 def free_vars(e: Expr, out: set[Var] | None = None) -> set[Var]:
+    """The variables of `e`, each shared subexpression visited once: the symbolic execution that builds a
+    transition system merges paths into DAGs whose tree size grows exponentially with their branches."""
     out = set() if out is None else out
-    stack = [e]
+    stack, seen = [e], set()
     while stack:
         x = stack.pop()
         if isinstance(x, Var):
             out.add(x)
-        elif isinstance(x, App):
+        elif isinstance(x, App) and id(x) not in seen:
+            seen.add(id(x))
             stack.extend(x.args)
     return out
 
