@@ -86,6 +86,7 @@ OPERATIONS = {
     "index method": "return s.index('b') + 10 * s.index(s[-1:])",
     "count": "return s.count('a') + 10 * s.count(' ') + 100 * s.count(s[-1])",
     "swap": "a, b = s, s[1:] + 'x'\na, b = b, a\nreturn len(a) * 10 + len(b) + 100 * (b == s) + 1000 * (a[-1] == 'x')",
+    "reversed": "t = s[::-1]\nreturn (t == s) + 2 * len(t) + 10 * (t[:1] == s[-1:]) + 100 * ('ab'[::-1] == 'ba')",
     "order of characters": "return sum(1 for c in s if 'a' <= c <= 'm')",
     "skip spaces": "i = 0\nwhile i < len(s) and s[i] == ' ':\n    i += 1\nreturn i",
     "callee returns a str": "return len(shout(s)) + 10 * len(shout(s, s))",

@@ -233,6 +233,8 @@ class StringLowering(GeneratorLowering):
         copied by a loop; with a step, a value of unknown type as before."""
         index = node.slice
         assert isinstance(index, ast.Slice)
+        if _reverses(index):
+            return self.reversal(text, node.lineno)
         if index.step is not None:
             return self.lookup(node)
         line, given = node.lineno, []
@@ -260,6 +262,20 @@ class StringLowering(GeneratorLowering):
         self.walk(lo, hi, line, lambda k: self.b.assign(elems, App("store", (
             elems, arith("sub", k, lo), self.code_point(text, k, line)), ELEMENTS), line))
         return self.text_value(Text(length, elems))
+
+    def reversal(self, text: Text, line: int) -> PyValue:
+        """`s[::-1]`: the characters in the other order, copied by a loop."""
+        if text.literal is not None:
+            return self.literal(text.literal[::-1])
+        text = self.held(text, line)
+        if text.vague or text.char is not None:
+            return self.text_value(text)
+        last = arith("sub", text.length, const(1, INT))
+        elems = self.b.temp("str", ELEMENTS)
+        self.b.assign(elems, App("constarray", (const(0, INT),), ELEMENTS), line)
+        self.walk(const(0, INT), text.length, line, lambda k: self.b.assign(elems, App("store", (
+            elems, k, self.code_point(text, arith("sub", last, k), line)), ELEMENTS), line))
+        return self.text_value(Text(text.length, elems))
 
     def operate(self, op: ast.operator, left_value: PyValue, right_value: PyValue, left_node: ast.expr,
                 right_node: ast.expr, node: ast.AST) -> PyValue:
@@ -389,3 +405,11 @@ class StringLowering(GeneratorLowering):
         return conj(compare("ge", text.length, const(len(codes), INT)), *(
             _eq(self.code_point(text, arith("add", first, const(j, INT)), line), c)
             for j, c in enumerate(codes) if c is not None))
+
+
+def _reverses(index: ast.Slice) -> bool:
+    """Whether a slice is `[::-1]`: no bounds, a step of -1."""
+    step = index.step
+    minus_one = isinstance(step, ast.UnaryOp) and isinstance(step.op, ast.USub) and \
+        isinstance(step.operand, ast.Constant) and type(step.operand.value) is int and step.operand.value == 1
+    return index.lower is None and index.upper is None and minus_one
