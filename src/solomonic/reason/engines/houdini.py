@@ -52,7 +52,7 @@ def candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.Bool
             inverse = _inverse(updates, enc)
             dst_names = {v.name for v in system.params[block.dst]}
             for a in atoms:
-                found = constants(a)
+                found = names_in.constants(a)
                 if found and set(found) <= set(inverse):
                     pairs = [(t, inverse[n]) for n, t in found.items() if not inverse[n].eq(t)]
                     moved = z3.simplify(z3.substitute(a, *pairs)) if pairs else a
@@ -121,19 +121,26 @@ def _assigned_constants(system: TransitionSystem) -> dict[str, set[int]]:
 
 
 class _NamesIn:
-    """The names of a term's variables, remembered per term: the candidates are asked about the same
-    atoms again and again (every head, every block, every round of carrying), and each walk of a large
-    term (an unfolding's conditional results) is slow. The terms are kept, so that an id is never
+    """The variables of a term (`constants`: by name), remembered per term: the candidates are asked about
+    the same atoms again and again (every head, every block, every round of carrying), and each walk of a
+    large term (an unfolding's conditional results) is slow. The terms are kept, so that an id is never
     reused for another term while it is remembered."""
 
     def __init__(self) -> None:
-        self.known: dict[int, tuple[z3.ExprRef, frozenset[str]]] = {}
+        self.known: dict[int, tuple[z3.ExprRef, dict[str, z3.ExprRef], frozenset[str]]] = {}
 
-    def __call__(self, term: z3.ExprRef) -> frozenset[str]:
+    def _entry(self, term: z3.ExprRef) -> tuple[z3.ExprRef, dict[str, z3.ExprRef], frozenset[str]]:
         key = term.get_id()
         if key not in self.known:
-            self.known[key] = (term, frozenset(constants(term)))
-        return self.known[key][1]
+            found = constants(term)
+            self.known[key] = (term, found, frozenset(found))
+        return self.known[key]
+
+    def __call__(self, term: z3.ExprRef) -> frozenset[str]:
+        return self._entry(term)[2]
+
+    def constants(self, term: z3.ExprRef) -> dict[str, z3.ExprRef]:
+        return self._entry(term)[1]
 
 
 def _carry_onward(out: dict[int, list[z3.BoolRef]], kept_by: list[tuple[Block, set[str]]], add,
