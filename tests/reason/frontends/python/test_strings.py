@@ -87,6 +87,8 @@ OPERATIONS = {
     "count": "return s.count('a') + 10 * s.count(' ') + 100 * s.count(s[-1])",
     "swap": "a, b = s, s[1:] + 'x'\na, b = b, a\nreturn len(a) * 10 + len(b) + 100 * (b == s) + 1000 * (a[-1] == 'x')",
     "reversed": "t = s[::-1]\nreturn (t == s) + 2 * len(t) + 10 * (t[:1] == s[-1:]) + 100 * ('ab'[::-1] == 'ba')",
+    "loop over a display of strs": "n = 0\nfor p in ('a', s, s[k:] + 'x'):\n    n = n * 10 + len(p) + s.startswith(p) + 2 * s.endswith(p)\n"
+                                   "for q in [s, 'b']:\n    s = 'zz'\n    n += len(q)\nreturn n",
     "order of characters": "return sum(1 for c in s if 'a' <= c <= 'm')",
     "skip spaces": "i = 0\nwhile i < len(s) and s[i] == ' ':\n    i += 1\nreturn i",
     "callee returns a str": "return len(shout(s)) + 10 * len(shout(s, s))",

@@ -1,6 +1,6 @@
 """The builtins, methods and statements that take strs (strings.py models the values): `ord(c)`,
-`chr(n)`, `s.startswith(...)`, `s.endswith(...)`, `s.find(t)`, `s.index(t)`, `s.count(c)`, `for c in s`
-and `for i, c in enumerate(s)`, and strs returned (by the analysed function: its truth; by an inlined one:
+`chr(n)`, `s.startswith(...)`, `s.endswith(...)`, `s.find(t)`, `s.index(t)`, `s.count(c)`, `for c in s`,
+`for i, c in enumerate(s)` and `for t in ("a", "bc")`, and strs returned (by the analysed function: its truth; by an inlined one:
 the str, to its caller).
 
 Separate from strings.py, which decides what a str is and how expressions make and compare them: here
@@ -67,7 +67,7 @@ class StringCallLowering(StringLowering):
         return PyValue(self.code_point(text, const(0, INT), line))
 
     def call(self, node: ast.Call) -> PyValue:
-        """`s.startswith(p)` and `s.endswith(p)` where p is a literal, a character, or a tuple of them;
+        """`s.startswith(p)` and `s.endswith(p)` where p is a str or a tuple of strs;
         `s.find(t)`, `s.index(t)` (ValueError where t does not occur) and `s.count(c)` of one character;
         with other arguments, an int or a bool that may be anything (the call still runs, and may raise)."""
         func = node.func
@@ -92,7 +92,7 @@ class StringCallLowering(StringLowering):
         texts = [p.text for p in parts if p.text is not None]
         if func.attr in SEARCHES:
             return self.searched(node, func.attr, text, texts[0] if texts else None)
-        if any(t.literal is None and t.char is None for t in texts) or len(texts) < len(parts):
+        if len(texts) < len(parts):
             self.note_call(func)
             return self.unknown_bool(node)
         return PyValue(disj(*(self.affix(text, t, AFFIXES[func.attr], line) for t in texts)))
@@ -124,6 +124,10 @@ class StringCallLowering(StringLowering):
                 self.is_builtin("enumerate") and 1 <= len(it.args) <= 2 and not it.keywords and \
                 not any(isinstance(a, ast.Starred) for a in it.args):
             counted, it = it, it.args[0]
+        if counted is None and isinstance(it, (ast.Tuple, ast.List)) and it.elts and \
+                all(not isinstance(e, ast.Starred) and self.is_text(e) for e in it.elts):
+            self.display_loop(s, it.elts)
+            return
         if not self.is_text(it):
             super().for_statement(s)
             return
@@ -161,6 +165,30 @@ class StringCallLowering(StringLowering):
         if isinstance(default, ast.Constant) and isinstance(default.value, str) and self.is_text(default):
             return self.literal(default.value)
         return super().default_value(default, name, callee, node)
+
+    def display_loop(self, s: ast.For, elements: list[ast.expr]) -> None:
+        """`for p in ("a", "bc")` (or a list display) of strs: each evaluated first, in order, then an
+        index over them, the target given the one at the index."""
+        line = s.lineno
+        texts = [self.held(self.text_of(e), line) for e in elements]
+        k = self.b.temp("at", INT)
+        self.b.assign(k, const(0, INT), line)
+
+        def advance() -> None:
+            join = self.b.location(line)
+            for j, text in enumerate(texts):
+                yes, no = self.b.branch(compare("eq", k, const(j, INT)), line)
+                if yes is not None:
+                    self.b.place(yes)
+                    self.assign_target(s.target, self.text_value(text))
+                    self.b.jump(join, line)
+                self.b.place(no)
+            self.b.jump(join, line)  # (no index beyond the last: never taken)
+            self.b.place(join)
+            self.b.assign(k, arith("add", k, const(1, INT)), line)
+
+        head = self.b.location(line)
+        self.loop(s, head, lambda: compare("lt", k, const(len(texts), INT)), advance)
 
     # ---------------------------------------------------------------------------------- strs returned
 

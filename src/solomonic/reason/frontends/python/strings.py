@@ -399,7 +399,17 @@ class StringLowering(GeneratorLowering):
         return found, at
 
     def affix(self, text: Text, part: Text, start: bool, line: int) -> Expr:
-        """Whether text starts (or ends) with part, a literal or one character."""
+        """Whether text starts (or ends) with part: unrolled for a literal or one character, else a loop
+        over part's characters that stops at the first difference."""
+        if part.literal is None and part.char is None:
+            part = self.held(part, line)
+            first = const(0, INT) if start else arith("sub", text.length, part.length)
+            same = self.b.temp("equal", BOOL)
+            self.b.assign(same, compare("ge", text.length, part.length), line)
+            self.walk(const(0, INT), part.length, line, lambda j: self.b.assign(same, _eq(
+                self.code_point(text, arith("add", first, j), line), self.code_point(part, j, line)), line),
+                until=negate(same))
+            return same
         codes = [const(ord(c), INT) for c in part.literal] if part.literal is not None else [part.char]
         first = const(0, INT) if start else arith("sub", text.length, const(len(codes), INT))
         return conj(compare("ge", text.length, const(len(codes), INT)), *(
