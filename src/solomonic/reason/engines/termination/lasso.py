@@ -140,7 +140,7 @@ class LassoSearch(LoopAnalysis):
                               for r in trace.reads],
                    "path_text": compress(trace.lines),
                    "replay": replay_record(outcome.confirmed, outcome.observed)}
-        call = ", ".join(f"{n}={v}" for n, v in shown.items())
+        call = ", ".join(f"{n}={v!r}" for n, v in shown.items())
         if not outcome.confirmed:
             return f"a lasso was found but the real run did not confirm it ({outcome.observed})"
         return self.result(Verdict.NO, witness=witness, reproducer=outcome.reproducer,
@@ -201,7 +201,7 @@ class LassoSearch(LoopAnalysis):
                               for r in trace.reads],
                    "path_text": compress(trace.lines),
                    "replay": replay_record(True, observed)}
-        arguments = ", ".join(f"{n}={v}" for n, v in shown.items())
+        arguments = ", ".join(f"{n}={v!r}" for n, v in shown.items())
         return self.result(Verdict.NO, witness=witness, reproducer=reproducer,
                            reason=f"{program.name}({arguments}) never returns: {why}")
 
