@@ -15,7 +15,7 @@ from pathlib import Path
 import torch
 
 from solomonic.bench.lm import QUICK, Run, train_one
-from solomonic.bench.matching import match_mlp, match_width, parameters
+from solomonic.bench.matching import match_width, parameters
 from solomonic.bench.runs import run_all
 
 HERE = Path(__file__).parent
@@ -24,51 +24,35 @@ TARGET = parameters("bmojo", {**BASE, "ssm_direct": False})
 # name: (preset, overrides, learning rate, seeds)
 EXPERIMENTS = {
     "transformer": ("transformer", {}, 2e-3, (0, 1)),
-    "transformer lr 1e-3": ("transformer", {}, 1e-3, (0,)),
     "transformer lr 5e-3": ("transformer", {}, 5e-3, (0,)),
-    "transformer lr 1e-2": ("transformer", {}, 1e-2, (0,)),
-    "swa": ("swa", {}, 2e-3, (0, 1)),
     "mamba": ("mamba", {}, 2e-3, (0, 1)),
     "mamba lr 5e-3": ("mamba", {}, 5e-3, (0,)),
-    "mamba lr 1e-2": ("mamba", {}, 1e-2, (0,)),
-    "hybrid": ("hybrid", {}, 2e-3, (0, 1)),
     "bmojo (DESIGN.md readout)": ("bmojo", {"ssm_direct": False}, 2e-3, (0, 1)),
-    "bmojo (DESIGN.md readout) lr 1e-3": ("bmojo", {"ssm_direct": False}, 1e-3, (0,)),
     "bmojo (DESIGN.md readout) lr 5e-3": ("bmojo", {"ssm_direct": False}, 5e-3, (0,)),
-    "bmojo (DESIGN.md readout) lr 1e-2": ("bmojo", {"ssm_direct": False}, 1e-2, (0,)),
     "bmojo, ssm_direct": ("bmojo", {"ssm_direct": True}, 2e-3, (0, 1)),
     "bmojo, ssm_direct lr 5e-3": ("bmojo", {"ssm_direct": True}, 5e-3, (0, 1)),
     "bmojo, ssm_direct lr 1e-2": ("bmojo", {"ssm_direct": True}, 1e-2, (0,)),
     "bmojo_f, ssm_direct": ("bmojo_f", {"ssm_direct": True}, 2e-3, (0,)),
-}
-
-
-# name: (preset, overrides with d_model, learning rate, seeds): the width fixed, the parameter count matched by the
-# MLP's hidden size instead (does the MLP or the width matter more for the layer that has attention and SSM?)
-BY_MLP = {
-    "bmojo, ssm_direct, d 72, MLP matched": ("bmojo", {"ssm_direct": True, "d_model": 72}, 2e-3, (0,)),
+    # does a learned gate on memory logits let the layer ignore entries that do not help text (bmojo_f: 6.30, 6.50)?
+    "bmojo, ssm_direct, mem_gate lr 1e-2": ("bmojo", {"ssm_direct": True, "mem_gate": True}, 1e-2, (0, 1)),
 }
 
 
 def runs(names) -> list[Run]:
     out = []
     for name in names:
-        if name in BY_MLP:
-            preset, extra, lr, seeds = BY_MLP[name]
-            matched, _ = match_mlp(preset, TARGET, {**BASE, **extra})
-        else:
-            preset, extra, lr, seeds = EXPERIMENTS[name]
-            matched, _ = match_width(preset, TARGET, {**BASE, **extra})
+        preset, extra, lr, seeds = EXPERIMENTS[name]
+        matched, _ = match_width(preset, TARGET, {**BASE, **extra})
         recipe = dataclasses.replace(QUICK, lr=lr)
         out += [Run(name, preset, tuple(sorted(matched.items())), recipe, seed) for seed in seeds]
     return out
 
 
 def table() -> None:
-    results = run_all(runs([*EXPERIMENTS, *BY_MLP]), lambda r: r.key, None, HERE, None, train_missing=False, name=lambda r: r.model)
+    results = run_all(runs(EXPERIMENTS), lambda r: r.key, None, HERE, None, train_missing=False, name=lambda r: r.model)
     print("| experiment | d_model | params | lr | seeds | ppl @ 64 (each) | mean @ 64 | mean @ 128 | mean @ 1024 |")
     print("|---|---:|---:|---:|---|---|---:|---:|---:|")
-    for name in [*EXPERIMENTS, *BY_MLP]:
+    for name in EXPERIMENTS:
         got = [r for r in results if r["model"] == name]
         if got:
             ppl = {n: [r["eval"][n]["perplexity"] for r in got] for n in ("64", "128", "1024")}
@@ -84,7 +68,7 @@ if __name__ == "__main__":
     else:
         torch.set_num_threads(1)
         worker, workers = int(sys.argv[2]), int(sys.argv[3])
-        chosen = runs(sys.argv[4:] or [*EXPERIMENTS, *BY_MLP])
+        chosen = runs(sys.argv[4:] or EXPERIMENTS)
         run_all(chosen[worker::workers], lambda r: r.key, functools.partial(train_one, compile=False), HERE,
                 lambda r, res: f"{r.model} seed {r.seed}: perplexity {res['eval']['64']['perplexity']:.2f}",
                 name=lambda r: r.model)
