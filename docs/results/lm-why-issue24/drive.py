@@ -35,6 +35,11 @@ EXPERIMENTS = {
     "bmojo_f, ssm_direct": ("bmojo_f", {"ssm_direct": True}, 2e-3, (0,)),
     # does a learned gate on memory logits let the layer ignore entries that do not help text (bmojo_f: 6.30, 6.50)?
     "bmojo, ssm_direct, mem_gate lr 1e-2": ("bmojo", {"ssm_direct": True, "mem_gate": True}, 1e-2, (0, 1)),
+    # does the innovation predictor's auxiliary loss, whose gradient reaches the SSM, cost the SSM its text modelling?
+    "bmojo, ssm_direct, aux_weight 0 lr 1e-2": ("bmojo", {"ssm_direct": True, "aux_weight": 0.0}, 1e-2, (0, 1)),
+    # is bmojo_f's lead over bmojo in the quick comparison (6.40 against 6.52, seeds 0 and 1) more than seed noise?
+    "bmojo, seeds 2, 3 lr 1e-2": ("bmojo", {}, 1e-2, (2, 3)),
+    "bmojo_f, seeds 2, 3 lr 1e-2": ("bmojo_f", {}, 1e-2, (2, 3)),
 }
 
 
