@@ -104,11 +104,12 @@ class StringCallLowering(StringLowering):
             self.note_call(node.func)
             return self.unknown_of(INT, node, f"`{_code(node)}`")
         if method == "count":
-            assert sought.char is not None
+            char = sought.char
+            assert char is not None
             count = self.b.temp("count", INT)
             self.b.assign(count, const(0, INT), line)
             self.walk(const(0, INT), text.length, line, lambda k: self.b.assign(count, arith("add", count, ite(
-                compare("eq", self.code_point(text, k, line), sought.char), const(1, INT), const(0, INT))), line))
+                compare("eq", self.code_point(text, k, line), char), const(1, INT), const(0, INT))), line))
             return PyValue(count)
         found, at = self.text_search(sought, text, line)
         if method == "index":

@@ -89,8 +89,9 @@ class StringLowering(GeneratorLowering):
                 name not in self.module.always_bound or self.module.star_import:
             return None
         value = self.module.constants[name]
-        text = isinstance(value, ast.Constant) and isinstance(value.value, str) and len(value.value) <= MAX_LITERAL
-        return value.value if text else None
+        if isinstance(value, ast.Constant) and isinstance(value.value, str) and len(value.value) <= MAX_LITERAL:
+            return value.value
+        return None
 
     def is_text(self, node: ast.expr) -> bool:
         """Whether node, as written, gives a str the model keeps (known before it is evaluated)."""
@@ -237,7 +238,8 @@ class StringLowering(GeneratorLowering):
             return self.reversal(text, node.lineno)
         if index.step is not None:
             return self.lookup(node)
-        line, given = node.lineno, []
+        line = node.lineno
+        given: list[Expr | None] = []
         for bound in (index.lower, index.upper):
             if bound is None or (isinstance(bound, ast.Constant) and bound.value is None):
                 given.append(None)
@@ -249,9 +251,9 @@ class StringLowering(GeneratorLowering):
         if text.literal is not None and all(b is None or isinstance(b, Const) for b in given):
             return self.literal(text.literal[slice(*(b.value if isinstance(b, Const) else None for b in given))])
         bounds: list[Expr] = []
-        for bound, default in zip(given, (const(0, INT), text.length)):
+        for given_bound, default in zip(given, (const(0, INT), text.length)):
             kept = self.b.temp("bound", INT)
-            self.b.assign(kept, self.clamped(bound, text.length) if bound is not None else default, line)
+            self.b.assign(kept, self.clamped(given_bound, text.length) if given_bound is not None else default, line)
             bounds.append(kept)
         lo, hi = bounds
         length = ite(compare("gt", hi, lo), arith("sub", hi, lo), const(0, INT))
