@@ -389,6 +389,18 @@ class ListLowering(CallLowering):
 
     # -------------------------------------------------------------------------------------- iteration
 
+    def enumeration_start(self, counted: ast.Call | None, line: int) -> Expr:
+        """Where `enumerate(xs[, start])` counts from: its start evaluated once, before the loop, as Python
+        does (0 without `enumerate` or a start)."""
+        if counted is None or len(counted.args) < 2:
+            return const(0, INT)
+        given = self.expression(counted.args[1], allow_none=True)
+        if given.opaque:
+            raise self.unsupported(f"`{_code(counted)}` with a start that is no int", counted)
+        start = self.b.temp("start", INT)
+        self.b.assign(start, self.as_int(given, counted.args[1]), line)
+        return start
+
     def for_statement(self, s: ast.For) -> None:
         """`for x in xs`, `for i, x in enumerate(xs[, start])` and `for x in reversed(xs)`: Python's list
         iterators, an index that runs while it is below the list's length as it is at each step (and, going
@@ -412,13 +424,7 @@ class ListLowering(CallLowering):
                                             for part in s.body for n in ast.walk(part)):
             raise self.unsupported(f"`{it.id}` rebound inside the loop over it (the iterator keeps the old list)", s)
         line = s.lineno
-        start: Expr = const(0, INT)
-        if counted is not None and len(counted.args) == 2:
-            given = self.expression(counted.args[1], allow_none=True)
-            if given.opaque:
-                raise self.unsupported(f"`{_code(counted)}` with a start that is no int", counted)
-            start = self.b.temp("start", INT)
-            self.b.assign(start, self.as_int(given, counted.args[1]), line)
+        start = self.enumeration_start(counted, line)
         k = self.b.temp("at", INT)
         self.b.assign(k, arith("sub", ref.length, const(1, INT)) if backwards else const(0, INT), line)
         element = PyValue(App("select", (ref.elems, k), INT))

@@ -23,7 +23,7 @@ from solomonic.reason.frontends.python.strings import (
     STR_RESULTS,
     StringLowering,
 )
-from solomonic.reason.ir import FALSE, INT, Expr, Var, arith, compare, conj, const, disj, ite
+from solomonic.reason.ir import FALSE, INT, Var, arith, compare, conj, const, disj, ite
 
 AFFIXES = {"startswith": True, "endswith": False}  # the method -> whether it looks at the start
 SEARCHES = ("find", "index", "count")
@@ -134,13 +134,7 @@ class StringCallLowering(StringLowering):
             return
         line = s.lineno
         text = self.held(self.text_of(it), line)
-        start: Expr = const(0, INT)
-        if counted is not None and len(counted.args) == 2:
-            given = self.expression(counted.args[1], allow_none=True)
-            if given.opaque:
-                raise self.unsupported(f"`{_code(counted)}` with a start that is no int", counted)
-            start = self.b.temp("start", INT)
-            self.b.assign(start, self.as_int(given, counted.args[1]), line)
+        start = self.enumeration_start(counted, line)
         targets = _targets(s.target, counted is not None)
         if targets is None:
             raise self.unsupported(f"the loop target `{_code(s.target)}` over a str", s.target)
