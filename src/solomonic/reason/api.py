@@ -14,7 +14,7 @@ from solomonic.reason.ir import BadInput, Function, Unsupported
 from solomonic.reason.isolate import Job, run_jobs
 from solomonic.reason.memory import remembered, warn_discarded
 from solomonic.reason.replay import sandbox
-from solomonic.reason.result import PROPERTIES, Result, Verdict
+from solomonic.reason.result import PROPERTIES, Result, Verdict, shown_call
 
 MAX_FILE_BYTES = 4 << 20  # larger files are refused up front: parsing alone could outlast any timeout
 LANGUAGES = {".py": "python", ".c": "c", ".i": "c", ".h": "c"}
@@ -168,7 +168,7 @@ def _why_no_falls(function: Function, result: Result) -> str | None:
     attribute, may not have run this def (the front end says so in `replay_context["unreplayable"]`)."""
     unknown_type = [i.display for i in function.inputs if i.source_type == "object"]
     if unknown_type:
-        inputs = ", ".join(f"{k}={v}" for k, v in (result.witness or {}).get("inputs", {}).items())
+        inputs = shown_call((result.witness or {}).get("inputs", {}))
         return (f"a counterexample needs a value of unknown type for {', '.join(unknown_type)} (found "
                 f"{function.name}({inputs}), an int where the function may expect another type)")
     return function.replay_context.get("unreplayable")

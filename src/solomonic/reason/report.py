@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from solomonic import __version__
-from solomonic.reason.result import Result, Verdict
+from solomonic.reason.result import Result, Verdict, shown_call
 
 PROPERTY_TEXT = {
     "assert": "no assertion fails and no exception escapes",
@@ -39,7 +39,7 @@ def text(results: list[Result], verbose: bool = True) -> str:
         elif r.verdict == Verdict.NO and r.witness:
             w = r.witness
             out.append(f"    {r.reason}")
-            args = ", ".join(f"{k}={v!r}" for k, v in w["inputs"].items())
+            args = shown_call(w["inputs"])
             out.append(f"    witness: {r.function}({args})")
             if w["nondet"]:
                 values = ", ".join(f"{n['value']}" for n in w["nondet"][:12])
@@ -171,7 +171,7 @@ def _verdict_message(r: Result) -> str:
     if r.verdict == Verdict.YES:
         return f"{r.function}: {PROPERTY_TEXT[r.property]} (proved: {r.certificate['summary'] if r.certificate else ''})"
     if r.verdict == Verdict.NO:
-        args = ", ".join(f"{k}={v!r}" for k, v in (r.witness or {}).get("inputs", {}).items())
+        args = shown_call((r.witness or {}).get("inputs", {}))
         return f"{r.function}({args}): {r.reason}"
     return f"{r.function}: unknown whether {PROPERTY_TEXT[r.property]}: {r.reason}"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -56,3 +57,9 @@ class Result:
         fields = {k: d[k] for k in Result.__dataclass_fields__ if k in d}
         fields["verdict"] = Verdict(d["verdict"])
         return Result(**fields)
+
+
+def shown_call(inputs: Mapping[str, Any]) -> str:
+    """A witness's inputs (replay.shown_inputs) as a call's arguments in messages: `s='x', n=3`, each value
+    as the language writes it, so a str is quoted and its control characters escaped."""
+    return ", ".join(f"{name}={value!r}" for name, value in inputs.items())

@@ -22,7 +22,7 @@ from solomonic.reason.ir import Function, Var
 from solomonic.reason.ir.evaluate import Value
 from solomonic.reason.ir.interpret import Trace, compress, run
 from solomonic.reason.replay import replay_record, shown_inputs
-from solomonic.reason.result import Result, Verdict
+from solomonic.reason.result import Result, Verdict, shown_call
 from solomonic.reason.symbolic.encode import Encoder
 from solomonic.reason.symbolic.system import TransitionSystem
 
@@ -140,7 +140,7 @@ class LassoSearch(LoopAnalysis):
                               for r in trace.reads],
                    "path_text": compress(trace.lines),
                    "replay": replay_record(outcome.confirmed, outcome.observed)}
-        call = ", ".join(f"{n}={v!r}" for n, v in shown.items())
+        call = shown_call(shown)
         if not outcome.confirmed:
             return f"a lasso was found but the real run did not confirm it ({outcome.observed})"
         return self.result(Verdict.NO, witness=witness, reproducer=outcome.reproducer,
@@ -201,7 +201,7 @@ class LassoSearch(LoopAnalysis):
                               for r in trace.reads],
                    "path_text": compress(trace.lines),
                    "replay": replay_record(True, observed)}
-        arguments = ", ".join(f"{n}={v!r}" for n, v in shown.items())
+        arguments = shown_call(shown)
         return self.result(Verdict.NO, witness=witness, reproducer=reproducer,
                            reason=f"{program.name}({arguments}) never returns: {why}")
 
