@@ -24,7 +24,7 @@ from pathlib import Path
 
 from solomonic.bridge.programs import Program
 from solomonic.reason import check
-from solomonic.reason.api import CheckOptions, load, questions
+from solomonic.reason.api import CheckOptions, Source, load, questions
 from solomonic.reason.engines.termination.loops import LoopAnalysis
 from solomonic.reason.result import Result, Verdict
 from solomonic.reason.symbolic.describe import describe_loop
@@ -50,12 +50,12 @@ class Mislabelled(Exception):
     """The reasoner answered a generated program against the answer known by construction."""
 
 
-def examples(path: str, function: str, result: Result, origin: str) -> list[Example]:
-    """The examples a "yes" for `function` of `path` yields: one per loop its certificate ranks."""
+def examples(source: Source, function: str, result: Result, origin: str) -> list[Example]:
+    """The examples a "yes" for `function` of the parsed file yields: one per loop its certificate ranks."""
     cert = result.certificate or {}
     if result.verdict != Verdict.YES or not cert.get("loops") or "summaries" in cert:
         return []  # no loop, or loops of an unfolding of recursion, whose text is not the function's own
-    loops = loop_texts(path, function)
+    loops = loop_texts(source, function)
     invariants = {inv["location"]: inv["invariant"] for inv in cert.get("invariants", [])}
     out = []
     for stated in cert["loops"]:
@@ -67,9 +67,8 @@ def examples(path: str, function: str, result: Result, origin: str) -> list[Exam
     return out
 
 
-def loop_texts(path: str, function: str) -> list[tuple[set[int], str]]:
+def loop_texts(source: Source, function: str) -> list[tuple[set[int], str]]:
     """Each loop of the function (its heads, as the termination analysis finds them) and its text."""
-    source = load(path, CheckOptions())
     questions(source, function, PROPERTY)  # a function the file does not define is a BadInput naming those it does
     analysis = LoopAnalysis(source.lower(function), time.monotonic() + 60)
     return [(heads, describe_loop(analysis.system, heads)) for heads in analysis.loops]
@@ -85,8 +84,9 @@ def _kind(stated: dict) -> str:
 def from_files(paths: Iterable[str], timeout_s: float, jobs: int = 1) -> Iterator[Example]:
     """Examples from every function of each file that the reasoner proves to terminate."""
     for path in paths:
+        source = load(path, CheckOptions())  # parsed once for all its functions
         for result in check(path, property=PROPERTY, timeout=timeout_s, jobs=jobs):
-            yield from examples(path, result.function, result, path)
+            yield from examples(source, result.function, result, path)
 
 
 @dataclass
@@ -113,7 +113,7 @@ def from_programs(programs: Iterable[Program], timeout_s: float, jobs: int = 1,
                 raise Mislabelled(f"{program.name}: the reasoner answers {result.verdict.value}, but the program "
                                   f"was built {'' if program.terminates else 'not '}to terminate:\n{program.source}")
             setattr(tally, result.verdict.value, getattr(tally, result.verdict.value) + 1)
-            found = examples(path, "main", result, f"generated/{program.family}")
+            found = examples(load(path, CheckOptions()), "main", result, f"generated/{program.family}")
             tally.examples += len(found)
             out.extend(found)
             if progress is not None:

@@ -105,11 +105,12 @@ def run_propose(args: argparse.Namespace) -> int:
     from solomonic.bridge.corpus import loop_texts
     from solomonic.bridge.proposer import Proposer
     from solomonic.errors import UserError
+    from solomonic.reason.api import CheckOptions, load
     from solomonic.reason.ir import Unsupported
 
     proposer = Proposer.load(args.model)
     try:
-        loops = loop_texts(args.file, args.function)
+        loops = loop_texts(load(args.file, CheckOptions()), args.function)
     except Unsupported as err:
         raise UserError(str(err)) from None
     if not loops:
