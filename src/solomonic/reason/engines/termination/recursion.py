@@ -248,11 +248,11 @@ def candidate_facts(proc: Procedure) -> list[Fact]:
     """What a summary may say: the result against the body's constants and against each parameter plus
     or minus one, and equalities under the body's own tests of a parameter against a constant (the base
     cases: `i <= 0 -> result == 0`)."""
-    if proc.result is None or not _numeric(proc.result):
+    if proc.result is None or not numeric(proc.result):
         return []
     r = proc.result.name
-    params = [ghost(p).name for p in proc.params if _numeric(p)]
-    constants = sorted({0, 1, -1} | _constants(proc.cfg))
+    params = [ghost(p).name for p in proc.params if numeric(p)]
+    constants = sorted({0, 1, -1} | body_constants(proc.cfg))
     plain: list[Bound] = []
     for k in constants:
         plain += [Bound(((r, 1),), -k, "ge"), Bound(((r, -1),), k, "ge")]
@@ -266,7 +266,7 @@ def candidate_facts(proc: Procedure) -> list[Fact]:
     return [Fact(b) for b in plain] + [Fact(b, p) for p in premises for b in equalities]
 
 
-def _numeric(v: Var) -> bool:
+def numeric(v: Var) -> bool:
     return isinstance(v.type, (BVType, IntType))
 
 
@@ -274,7 +274,7 @@ def _integer(v: Var) -> Expr:
     return v if isinstance(v.type, IntType) else cast(v, INT)
 
 
-def _constants(cfg: Cfg) -> set[int]:
+def body_constants(cfg: Cfg) -> set[int]:
     out: set[int] = set()
 
     def visit(e: Expr) -> None:

@@ -13,33 +13,43 @@ import z3
 
 from solomonic.reason.engines.houdini import candidates, houdini
 from solomonic.reason.engines.termination.recursion import Fact, Unfolding, candidate_facts, unfold
+from solomonic.reason.engines.termination.tabulate import tabulated_facts
 from solomonic.reason.ir import Function
 from solomonic.reason.result import UNDEFINED_BEHAVIOUR
 from solomonic.reason.symbolic.encode import Encoder
 from solomonic.reason.symbolic.system import TransitionSystem, build_system
 
+TABULATE_S = 0.5  # concrete runs for the tabulated facts (tabulate.py)
+
 
 def summarised(function: Function, deadline: float) -> Unfolding:
     """The unfolding whose steps over calls assume the strongest summaries Houdini keeps: assume the
     candidate facts, drop those that some return breaks, again until none is dropped. Out of time, the
-    unfolding assumes nothing of a call's result (still sound, only weaker).
+    unfolding assumes nothing of a call's result (still sound, only weaker). The candidates are linear
+    bounds (recursion.py) and, where the program confines an argument to a few values, the result for
+    each of them, found by running the procedure (tabulate.py).
 
     The other candidate atoms are read once, off the first round's graph, whose calls assume every
     candidate fact: later rounds' graphs differ from it only in assuming fewer (the locations and
     variables are the same), and reading the atoms again off each took most of the time (37 of 45 s
     over seven rounds of MutualRecursion_1b). Not off the graph whose calls assume nothing: the facts
     restated at a procedure's loop heads (rec_counter1's res >= a - 1 after its call) come from the
-    assumptions. Houdini checks whatever it is given against the round's own graph, and the proof
-    reads the candidates of the final one afresh."""
+    assumptions. Where there are tables, off the graph that assumes the linear facts alone: the tables'
+    comparisons, restated at every location, doubled the candidates' time and Houdini's (Fibonacci01-2).
+    Houdini checks whatever it is given against the round's own graph, and the proof reads the
+    candidates of the final one afresh."""
     ub = UNDEFINED_BEHAVIOUR if function.language == "c" else set()
-    facts = {name: candidate_facts(proc) for name, proc in function.procedures.items()}
+    tabulated = tabulated_facts(function, min(deadline, time.monotonic() + TABULATE_S))
+    linear = {name: candidate_facts(proc) for name, proc in function.procedures.items()}
+    facts = {name: linear[name] + tabulated.get(name, []) for name in linear}
     enc = Encoder("int", z3.Context())
     others: dict[int, list[z3.BoolRef]] | None = None
     while any(facts.values()):
         unfolding = unfold(function, facts)
         system = build_system(unfolding.function, ub, observe=unfolding.observed)
-        if others is None:
-            others = candidates(system, enc)
+        if others is None:  # not off the tables' graph: their atoms are only restated at the returns
+            others = candidates(build_system(unfold(function, linear).function, ub, observe=unfolding.observed),
+                                enc) if tabulated else candidates(system, enc)
         atoms = {c: list(found) for c, found in others.items()}
         for name, loc in unfolding.returns.items():
             atoms[loc] = summary_atoms(unfolding, name, enc) + atoms.get(loc, [])
