@@ -11,8 +11,8 @@ LOOP = "head 3 (line 4): x: int\nstep 3 -> 3 when (x > {i}): x := (x - 1)\nexit 
 
 
 def _corpus(path, count=40):
-    rows = [{"loop": LOOP.format(i=i), "ranking": ["x"], "invariant": "x >= 0", "kind": "linear", "origin": "t",
-             "function": "main", "line": 4} for i in range(count)]
+    rows = [{"loop": LOOP.format(i=i), "ranking": ["x"], "invariant": "x >= 0", "proposal": "(>= x 0)",
+             "kind": "linear", "origin": "t", "function": "main", "line": 4} for i in range(count)]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     return path
 
@@ -28,7 +28,7 @@ def test_a_trained_proposer_completes_a_loop_with_what_it_learned(trained):
     proposer = Proposer.load(trained)
     assert proposer.description.target == "invariant" and proposer.description.length == 96
     candidates = proposer.propose(LOOP.format(i=99), k=4, seed=0, max_bytes=24)
-    assert candidates[0] == "x >= 0"  # the greedy completion comes first
+    assert candidates[0] == "(>= x 0)"  # the greedy completion comes first
     assert len(candidates) == len(set(candidates)) <= 4 and all(c and "\n" not in c for c in candidates)
     assert proposer.propose(LOOP.format(i=99), k=4, seed=0, max_bytes=24) == candidates  # deterministic under a seed
 

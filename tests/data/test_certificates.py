@@ -10,7 +10,7 @@ from solomonic.data.tasks import make_task
 from tests.data.conftest import write_corpus
 
 
-@pytest.mark.parametrize("target,expected", [("invariant", "x <= 10"), ("ranking", "x - ")])
+@pytest.mark.parametrize("target,expected", [("invariant", "(<= x 10"), ("ranking", "x - ")])
 def test_only_the_certificate_is_asked(tmp_path, target, expected):
     task = make_task("certificates", corpus=str(write_corpus(tmp_path / 'corpus.jsonl')), length=48, target=target)
     assert task.vocab_size == 256

@@ -22,10 +22,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import z3
+
 from solomonic.bridge.programs import Program
 from solomonic.reason import check
 from solomonic.reason.api import CheckOptions, Source, load, questions
+from solomonic.reason.certify import certificate
 from solomonic.reason.engines.termination.loops import LoopAnalysis
+from solomonic.reason.proposals import SEPARATOR
 from solomonic.reason.result import Result, Verdict
 from solomonic.reason.symbolic.describe import describe_loop
 
@@ -40,7 +44,8 @@ class Example:
     loop: str  # describe_loop's text
     kind: str  # "linear", "lexicographic", "multiphase", "least-of-linear" or "phased"
     ranking: list[str]  # the certificate's ranking_text, one entry per level, phase or region
-    invariant: str  # the supporting invariant at the loop's first head ("true" where none is stated)
+    invariant: str  # the supporting invariant at the loop's first head, readable ("true" where none is stated)
+    proposal: str  # the same invariant as a proposer writes it: SMT-LIB conjuncts (reason.proposals)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -55,16 +60,35 @@ def examples(source: Source, function: str, result: Result, origin: str) -> list
     cert = result.certificate or {}
     if result.verdict != Verdict.YES or not cert.get("loops") or "summaries" in cert:
         return []  # no loop, or loops of an unfolding of recursion, whose text is not the function's own
-    loops = loop_texts(source, function)
-    invariants = {inv["location"]: inv["invariant"] for inv in cert.get("invariants", [])}
+    return _stated(cert, loop_texts(source, function), function, origin)
+
+
+def confirmed(result: Result, loops: dict[int, str]) -> list[Example]:
+    """The examples of a yes whose proof used a proposer's invariants, the loops' texts (by first head)
+    being those the proposer was asked about."""
+    return _stated(result.certificate or {}, [({head}, text) for head, text in loops.items()], result.function,
+                   result.file)
+
+
+def _stated(cert: dict, loops: list[tuple[set[int], str]], function: str, origin: str) -> list[Example]:
+    invariants = {inv["location"]: certificate.Invariant.from_json(inv) for inv in cert.get("invariants", [])}
     out = []
-    for stated in cert["loops"]:
+    for stated in cert.get("loops", []):
         text = next((text for heads, text in loops if stated["location"] in heads), None)
         if text is None:
             continue  # the certificate speaks of a head this lowering does not have: not an example
+        invariant = invariants.get(stated["location"])
         out.append(Example(origin, function, stated["line"], text, _kind(stated), list(stated["ranking_text"]),
-                           invariants.get(stated["location"], "true")))
+                           invariant.text if invariant else "true", proposal(invariant) if invariant else "true"))
     return out
+
+
+def proposal(invariant: certificate.Invariant) -> str:
+    """The invariant as its top-level conjuncts, SMT-LIB terms joined by proposals.SEPARATOR: what a
+    proposer learns to write, so that the reasoner can keep the inductive ones of a proposal partly wrong."""
+    formula, _ = certificate.parse_invariant(invariant, z3.Context())
+    parts = formula.children() if z3.is_and(formula) else [formula]
+    return SEPARATOR.join(part.sexpr() for part in parts if not z3.is_true(part)) or "true"
 
 
 def loop_texts(source: Source, function: str) -> list[tuple[set[int], str]]:
@@ -129,6 +153,14 @@ def write(examples_: Iterable[Example], path: Path) -> int:
         f.write("".join(line + "\n" for line in lines))
     os.replace(f.name, path)
     return len(lines)
+
+
+def append(examples_: Iterable[Example], path: Path) -> None:
+    """Add the examples to the corpus at `path` (made if need be) in one write, so that runs appending at
+    once interleave whole lines."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as f:
+        f.write("".join(e.to_json() + "\n" for e in examples_))
 
 
 def read(path: Path) -> list[Example]:

@@ -16,18 +16,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
 
 from solomonic.bmojo import BMojoLM
+from solomonic.bridge import corpus
 from solomonic.data.certificates import END, TARGETS, prompt
 from solomonic.errors import UserError
+from solomonic.reason.result import Result
 from solomonic.train import Trainer, TrainSettings
 
 DESCRIPTION = "proposer.json"
 MODEL = "model"
+WEIGHTS = "model.safetensors"  # as save_pretrained names them
+SHIPPED = Path(__file__).with_name("shipped")  # the proposer `--proposer` uses: `solomonic proposer train` made it
 # small enough to train on a laptop's CPU in minutes; the window covers most loops' text (describe_loop)
 EVERY = 500  # steps between evaluations and between checkpoints
 SIZE = {"d_model": 96, "n_layers": 2, "n_heads": 4, "window": 64, "k_mem": 8, "mem_capacity": 32}
@@ -63,17 +68,28 @@ def train(corpus: Path, out: Path, target: str = "invariant", steps: int = 2000,
 
 
 class Proposer:
-    def __init__(self, model: BMojoLM, description: Description):
+    """The reasoner's `reason.proposals.Proposer`, a trained model; the examples of the proofs its proposals
+    helped are appended to `record` (a corpus), where there is one."""
+
+    def __init__(self, model: BMojoLM, description: Description, name: str, record: Path | None = None):
         self.model = model.eval()
         self.description = description
+        self.name = name
+        self.record = record
 
     @classmethod
-    def load(cls, directory: Path) -> Proposer:
+    def load(cls, directory: Path, record: Path | None = None) -> Proposer:
         try:
             description = Description(**json.loads((directory / DESCRIPTION).read_text()))
+            weights = (directory / MODEL / WEIGHTS).read_bytes()
         except (OSError, ValueError, TypeError) as err:
-            raise UserError(f"{directory}: not a trained proposer ({DESCRIPTION}: {err})") from None
-        return cls(BMojoLM.from_pretrained(directory / MODEL), description)
+            raise UserError(f"{directory}: not a trained proposer ({err})") from None
+        name = f"bmojo-{description.target}-{hashlib.sha256(weights).hexdigest()[:16]}"
+        return cls(BMojoLM.from_pretrained(directory / MODEL), description, name, record)
+
+    def confirmed(self, result: Result, loops: Mapping[int, str]) -> None:
+        if self.record is not None:
+            corpus.append(corpus.confirmed(result, dict(loops)), self.record)
 
     def propose(self, loop: str, k: int = 4, seed: int = 0, temperature: float = 0.8,
                 max_bytes: int = 160) -> list[str]:

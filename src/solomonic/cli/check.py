@@ -18,6 +18,7 @@ from solomonic.cli.conventions import (
     memory_path,
     positive,
 )
+from solomonic.cli.proposing import load_proposer, proposer_options
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -68,6 +69,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     check.add_argument("--max-file-size", type=int, default=4, metavar="MIB",
                        help="refuse larger files (default: 4)")
     memory_options(check)
+    proposer_options(check)
     executor_options(check)
     check.add_argument("--no-replay", action="store_true",
                        help="run none of the code under analysis: a counterexample is then not confirmed, so "
@@ -131,6 +133,9 @@ def _answers(args: argparse.Namespace, files: list[str], bar: _FileBar) -> Itera
                "jobs": args.jobs, "memory_mb": args.memory_limit, "max_file_bytes": args.max_file_size << 20,
                "param_types": args.param_types, "replay": not args.no_replay}
     if args.executor == "ray":
+        if args.proposer or args.proposer_model:
+            yield "", [], "--proposer runs on this machine: not with --executor ray"
+            return
         from solomonic.cli.ray_executor import check_files
 
         for path, results, error in check_files(files, options, args.ray_address, memory_path(args)):
@@ -138,10 +143,12 @@ def _answers(args: argparse.Namespace, files: list[str], bar: _FileBar) -> Itera
                 bar.answered(result)
             yield path, results, error
         return
+    proposer = load_proposer(args)
     for path in files:
         bar.start(path)
         try:
-            yield path, check(path, memory=memory_path(args), on_result=bar.answered, **options), ""
+            yield path, check(path, memory=memory_path(args), on_result=bar.answered, proposer=proposer,
+                              proposals=args.proposals, **options), ""
         except BadInput as err:
             yield path, [], str(err)
 

@@ -59,7 +59,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                     "(the greedy one first). Candidates are not checked here.")
     propose.add_argument("file", metavar="FILE")
     propose.add_argument("--function", required=True)
-    propose.add_argument("--model", type=Path, required=True, metavar="DIR", help="a trained proposer")
+    propose.add_argument("--model", type=Path, metavar="DIR",
+                         help="a trained proposer (default: the one shipped, which `check --proposer` uses)")
     propose.add_argument("-k", type=int, default=4, help="candidates per loop (default: 4)")
     propose.add_argument("--seed", type=int, default=0)
     propose.set_defaults(run=run_propose)
@@ -103,12 +104,12 @@ def run_train(args: argparse.Namespace) -> int:
 
 def run_propose(args: argparse.Namespace) -> int:
     from solomonic.bridge.corpus import loop_texts
-    from solomonic.bridge.proposer import Proposer
+    from solomonic.bridge.proposer import SHIPPED, Proposer
     from solomonic.errors import UserError
     from solomonic.reason.api import CheckOptions, load
     from solomonic.reason.ir import Unsupported
 
-    proposer = Proposer.load(args.model)
+    proposer = Proposer.load(args.model or SHIPPED)
     try:
         loops = loop_texts(load(args.file, CheckOptions()), args.function)
     except Unsupported as err:

@@ -13,6 +13,7 @@ from solomonic.cli.conventions import (
     memory_path,
     positive,
 )
+from solomonic.cli.proposing import load_proposer, proposer_options
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -30,6 +31,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     svcomp.add_argument("--format", choices=["text", "json"], default="text")
     svcomp.add_argument("--output", "-o", metavar="FILE", help="also write the JSON report to FILE")
     memory_options(svcomp)
+    proposer_options(svcomp)
     executor_options(svcomp)
     svcomp.set_defaults(run=run)
 
@@ -45,7 +47,8 @@ def run(args: argparse.Namespace) -> int:
 
         executor = svcomp_executor(args.ray_address)
     report = svcomp.run(args.paths, args.property, args.timeout, jobs=args.jobs, memory_mb=args.memory_limit,
-                        memory=memory_path(args), executor=executor)
+                        memory=memory_path(args), executor=executor, proposer=load_proposer(args),
+                        proposals=args.proposals)
     if args.output:
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)
         Path(args.output).write_text(json.dumps(report, indent=2) + "\n")

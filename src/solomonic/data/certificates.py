@@ -2,8 +2,8 @@
 
 The corpus is the JSON Lines file `solomonic proposer corpus` writes (solomonic.bridge.corpus): one object
 per proved loop with, among others, the string fields `loop` (the loop as text), `ranking` (a list of
-strings: the ranking argument's levels, phases or regions) and `invariant` (the supporting invariant at
-its head). A row is the bytes of
+strings: the ranking argument's levels, phases or regions) and `proposal` (the supporting invariant at
+its head, as SMT-LIB conjuncts that the reasoner reads back: solomonic.reason.proposals). A row is the bytes of
 
     LOOP + "\\n=> " + TARGET + "\\n"
 
@@ -39,7 +39,7 @@ def prompt(loop: str) -> bytes:
 
 
 def target_text(example: dict, target: str) -> str:
-    return " then ".join(example["ranking"]) if target == "ranking" else example["invariant"]
+    return " then ".join(example["ranking"]) if target == "ranking" else example["proposal"]
 
 
 @functools.lru_cache(maxsize=4)

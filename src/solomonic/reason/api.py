@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import stat
@@ -13,11 +14,13 @@ from solomonic.reason.engines.dispatch import Options, analyse, applies
 from solomonic.reason.ir import BadInput, Function, Unsupported
 from solomonic.reason.isolate import Job, run_jobs
 from solomonic.reason.memory import remembered, warn_discarded
+from solomonic.reason.proposals import Proposer, conjuncts, used
 from solomonic.reason.replay import sandbox
 from solomonic.reason.result import PROPERTIES, Result, Verdict, shown_call
 
 MAX_FILE_BYTES = 4 << 20  # larger files are refused up front: parsing alone could outlast any timeout
 LANGUAGES = {".py": "python", ".c": "c", ".i": "c", ".h": "c"}
+PROPOSED_FOR = "terminates"  # the property whose proof a proposer's invariants support
 
 
 @dataclass
@@ -128,9 +131,10 @@ NOT_REPLAYED = "replays are off (--no-replay): none of the code under analysis r
 
 
 def answer(source: Source, name: str, prop: str, timeout_s: float, memory: str | None = None,
-           replay: bool = True) -> dict:
+           replay: bool = True, proposed: Proposed | None = None) -> dict:
     """Runs in the child process: lower the function and analyse it (without running any of its code
-    where `replay` is off: then its answers have their own place in the proof memory)."""
+    where `replay` is off: then its answers have their own place in the proof memory; nor where a
+    proposer was asked, whose help may answer what was unknown without it)."""
     if not replay:
         sandbox.forbid(NOT_REPLAYED)
     base: dict[str, Any] = {"file": source.path, "function": name, "property": prop, "line": source.lines[name],
@@ -143,12 +147,40 @@ def answer(source: Source, name: str, prop: str, timeout_s: float, memory: str |
     why_not = applies(function, prop)
     if why_not is not None:
         return Result(verdict=Verdict.UNKNOWN, reason=f"{prop} does not apply: {why_not}", **base).to_json()
-    semantics = {"language": source.language, **source.details, **({} if replay else {"replay": False})}
-    result = remembered(memory, function, prop, semantics, timeout_s,
-                        lambda: analyse(function, prop, Options(timeout_s=timeout_s)))
+    semantics = {"language": source.language, **source.details, **({} if replay else {"replay": False}),
+                 **({"proposer": proposed.proposer} if proposed and proposed.by_head else {})}
+    options = Options(timeout_s=timeout_s, proposals=proposed.by_head if proposed else {})
+    result = remembered(memory, function, prop, semantics, timeout_s, lambda: analyse(function, prop, options))
     result = _standing(function, result)
     result.assumptions = list(function.assumptions)
     return result.to_json()
+
+
+@dataclass(frozen=True)
+class Proposed:
+    """What a proposer proposed for one function: its name, and SMT-LIB conjuncts by loop head."""
+
+    proposer: str
+    by_head: dict[int, list[str]]
+    loops: dict[int, str]  # the loops' texts it read, by head
+
+
+def ask(proposer: Proposer, k: int, lower: Callable[[], Function], timeout_s: float, memory_mb: int) -> Proposed:
+    """The proposer's candidates for each loop of the function that `lower` gives. The function is lowered
+    and its loops described in a child process under the limits (it is untrusted input); only the
+    proposer runs here, on the loops' text."""
+    def describe() -> dict[int, str]:
+        from solomonic.reason.engines.termination.loops import described  # as dispatch imports the engine
+
+        try:
+            return described(lower())
+        except (Unsupported, BadInput):
+            return {}  # the question itself says why
+
+    [outcome] = run_jobs([Job("loops", describe, timeout_s)], parallel=1, memory_mb=memory_mb)
+    loops = outcome.value or {}
+    return Proposed(proposer.name, {head: conjuncts(proposer.propose(text, k)) for head, text in loops.items()},
+                    loops)
 
 
 def _standing(function: Function, result: Result) -> Result:
@@ -178,13 +210,17 @@ def check(path: str, function: str | None = None, property: str = "all", timeout
           data_model: str = "LP64", include_dirs=(), defines=(), jobs: int = 1, memory_mb: int = 4096,
           max_file_bytes: int = MAX_FILE_BYTES, on_result: Callable[[Result], None] | None = None,
           memory: str | None = None, param_types: dict[str, str] | None = None,
-          replay: bool = True) -> list[Result]:
+          replay: bool = True, proposer: Proposer | None = None, proposals: int = 4) -> list[Result]:
     """Answer each (function, property) of the file; see `solomonic.reason.check`."""
     options = CheckOptions(timeout, data_model, tuple(include_dirs), tuple(defines), jobs, memory_mb,
                            max_file_bytes, memory, tuple((param_types or {}).items()))
     source = load(path, options)
     pairs = questions(source, function, property)
-    jobs_ = [Job((name, prop), lambda n=name, p=prop: answer(source, n, p, timeout, memory, replay), timeout)
+    proposed = {name: ask(proposer, proposals, functools.partial(source.lower, name), timeout, memory_mb)
+                for name, prop in pairs if proposer is not None and prop == PROPOSED_FOR}
+    jobs_ = [Job((name, prop), lambda n=name, p=prop: answer(source, n, p, timeout, memory, replay,
+                                                             proposed.get(n) if p == PROPOSED_FOR else None),
+                 timeout)
              for name, prop in pairs]
     results: dict[tuple[str, str], Result] = {}
     warned: set[str] = set()  # a store that cannot be used says so for every question: once is enough
@@ -201,6 +237,8 @@ def check(path: str, function: str | None = None, property: str = "all", timeout
             warn_discarded(f"{result.file}: {result.function} ({result.property})", discarded)
             warned.add(discarded)
         results[outcome.key] = result
+        if proposer is not None and used(result):
+            proposer.confirmed(result, proposed[name].loops)
         if on_result is not None:
             on_result(result)
     return [results[pair] for pair in pairs]

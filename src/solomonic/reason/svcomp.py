@@ -18,10 +18,12 @@ from pathlib import Path
 
 import yaml
 
-from solomonic.reason.ir import BadInput, Unsupported
+from solomonic.reason.api import PROPOSED_FOR, Proposed, ask
+from solomonic.reason.ir import BadInput, Function, Unsupported
 from solomonic.reason.isolate import Job, Outcome, run_jobs
 from solomonic.reason.memory import remembered, warn_discarded
-from solomonic.reason.result import SVCOMP_PROPERTIES
+from solomonic.reason.proposals import Proposer, used
+from solomonic.reason.result import SVCOMP_PROPERTIES, Result
 
 POINTS = {("true", True): 2, ("false", False): 1, ("true", False): -32, ("false", True): -16}
 
@@ -53,6 +55,7 @@ class TaskResult:
     reason: str
     analysis_seconds: float = 0.0  # the analysis alone (a memory lookup, when from memory)
     from_memory: bool = False
+    proposals_used: int = 0  # a proposer's invariants that its certificate states
 
 
 def find_tasks(paths: list[str], prop: str) -> tuple[list[Task], int]:
@@ -87,34 +90,44 @@ def find_tasks(paths: list[str], prop: str) -> tuple[list[Task], int]:
     return tasks, skipped
 
 
-def answer(task: Task, timeout_s: float, memory: str | None = None) -> dict:
-    """Runs in the child process."""
-    from solomonic.reason.engines.dispatch import Options, analyse
+def lower_main(task: Task) -> Function:
     from solomonic.reason.frontends.c.lower import lower_c, parse_c
 
+    program = parse_c(task.input_file, data_model=task.data_model)
+    if "main" not in program.functions:
+        raise BadInput(f"{task.input_file}: no main function")
+    return lower_c(program, "main")
+
+
+def answer(task: Task, timeout_s: float, memory: str | None = None, proposed: Proposed | None = None) -> dict:
+    """Runs in the child process."""
+    from solomonic.reason.engines.dispatch import Options, analyse
+
+    semantics = {"language": "c", "data_model": task.data_model,
+                 **({"proposer": proposed.proposer} if proposed and proposed.by_head else {})}
+    options = Options(timeout_s=timeout_s, proposals=proposed.by_head if proposed else {})
     try:
-        program = parse_c(task.input_file, data_model=task.data_model)
-        if "main" not in program.functions:
-            return {"verdict": "unknown", "reason": "no main function"}
-        function, prop = lower_c(program, "main"), SVCOMP_PROPERTIES[task.property]
-        result = remembered(memory, function, prop, {"language": "c", "data_model": task.data_model}, timeout_s,
-                            lambda: analyse(function, prop, Options(timeout_s=timeout_s)))
+        function, prop = lower_main(task), SVCOMP_PROPERTIES[task.property]
+        result = remembered(memory, function, prop, semantics, timeout_s, lambda: analyse(function, prop, options))
     except Unsupported as u:
         return {"verdict": "unknown", "reason": f"unsupported at line {u.line}: {u.construct}"}
     except BadInput as err:
         return {"verdict": "unknown", "reason": str(err)}
     verdict = {"yes": "true", "no": "false"}.get(result.verdict.value, "unknown")
     return {"verdict": verdict, "reason": result.reason, "from_memory": bool(result.details.get("from_memory")),
-            "memory_discarded": result.details.get("memory_discarded"), "analysis_seconds": result.seconds}
+            "memory_discarded": result.details.get("memory_discarded"), "analysis_seconds": result.seconds,
+            "proposals_used": len((result.details.get("proposals") or {}).get("used", [])),
+            **({"result": result.to_json()} if used(result) else {})}
 
 
-def answer_isolated(task: Task, timeout_s: float, memory_mb: int, memory: str | None) -> Outcome:
+def answer_isolated(task: Task, timeout_s: float, memory_mb: int, memory: str | None,
+                    proposed: Proposed | None = None) -> Outcome:
     """One task in a child process under the limits of the local pool: what an executor's worker runs."""
-    return next(run_jobs([_job(task, timeout_s, memory)], parallel=1, memory_mb=memory_mb))
+    return next(run_jobs([_job(task, timeout_s, memory, proposed)], parallel=1, memory_mb=memory_mb))
 
 
-def _job(task: Task, timeout_s: float, memory: str | None) -> Job:
-    return Job(task.name, lambda: answer(task, timeout_s, memory), timeout_s)
+def _job(task: Task, timeout_s: float, memory: str | None, proposed: Proposed | None) -> Job:
+    return Job(task.name, lambda: answer(task, timeout_s, memory, proposed), timeout_s)
 
 
 def score(verdict: str, expected: bool) -> tuple[bool | None, int]:
@@ -124,30 +137,38 @@ def score(verdict: str, expected: bool) -> tuple[bool | None, int]:
 
 
 def run(paths: list[str], prop: str, timeout_s: float, jobs: int = 1, memory_mb: int = 4096,
-        progress: bool = True, memory: str | None = None, executor: Executor | None = None) -> dict:
+        progress: bool = True, memory: str | None = None, executor: Executor | None = None,
+        proposer: Proposer | None = None, proposals: int = 4) -> dict:
     """The tasks under `paths` answered, `jobs` at a time in this machine's processes or by `executor`,
-    and scored."""
+    and scored; with a proposer, its candidate invariants for the loops of each termination task are
+    asked first, here, and given to the task's analysis."""
     tasks, skipped = find_tasks(paths, prop)
     if not tasks:
         raise BadInput(f"no task under {', '.join(paths)} lists the property {prop}")
     by_name = {t.name: t for t in tasks}
+    proposed = {t.name: ask(proposer, proposals, functools.partial(lower_main, t), timeout_s, memory_mb)
+                for t in tasks if proposer is not None and SVCOMP_PROPERTIES[prop] == PROPOSED_FOR}
     results: dict[str, TaskResult] = {}
     bar = _progress(len(tasks), progress)
     outcomes: Iterable[Outcome]
     if executor is None:
-        outcomes = run_jobs([_job(t, timeout_s, memory) for t in tasks], parallel=jobs, memory_mb=memory_mb)
+        outcomes = run_jobs([_job(t, timeout_s, memory, proposed.get(t.name)) for t in tasks], parallel=jobs,
+                            memory_mb=memory_mb)
     else:
-        outcomes = executor([(t.name, functools.partial(answer_isolated, t, timeout_s, memory_mb)) for t in tasks],
-                            memory)
+        outcomes = executor([(t.name, functools.partial(answer_isolated, t, timeout_s, memory_mb,
+                                                        proposed=proposed.get(t.name))) for t in tasks], memory)
     for outcome in outcomes:
         task = by_name[outcome.key]
         answer_ = outcome.value or {"verdict": "unknown", "reason": outcome.failure.splitlines()[0]
                                     if outcome.failure else "no answer"}
         warn_discarded(task.name, answer_.get("memory_discarded"))
+        if proposer is not None and "result" in answer_:
+            proposer.confirmed(Result.from_json(answer_["result"]), proposed[task.name].loops)
         correct, points = score(answer_["verdict"], task.expected)
         results[task.name] = TaskResult(task.name, prop, str(task.expected).lower(), answer_["verdict"], correct,
                                         points, round(outcome.seconds, 3), answer_["reason"],
-                                        answer_.get("analysis_seconds", 0.0), answer_.get("from_memory", False))
+                                        answer_.get("analysis_seconds", 0.0), answer_.get("from_memory", False),
+                                        answer_.get("proposals_used", 0))
         if bar is not None:
             bar.advance(f"{Path(task.name).stem}: {answer_['verdict']}")
     if bar is not None:
@@ -177,6 +198,7 @@ def summarise(results: list[TaskResult], tasks: list[Task], skipped: int, timeou
         "total seconds": round(sum(r.seconds for r in results), 1),
         "timeout s": timeout_s,
         "from memory": sum(r.from_memory for r in results),
+        "with proposals used": sum(r.proposals_used > 0 for r in results),
         "slowest answer from memory (s)": max((r.analysis_seconds for r in results if r.from_memory), default=0.0),
     }
 

@@ -27,7 +27,7 @@ def analyse(function: Function, prop: str, options: Options) -> Result:
         # any other property never needs, and start-up time is most of a small `check`.
         from solomonic.reason.engines.termination import analysis as termination
 
-        return termination.analyse(function, options.timeout_s)
+        return termination.analyse(function, options.timeout_s, options.proposals)
     return safety.analyse(function, prop, options)
 
 

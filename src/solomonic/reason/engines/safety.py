@@ -11,7 +11,7 @@ violated, unrolling to the depth it reports gives the concrete inputs. Nothing i
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import z3
@@ -36,6 +36,8 @@ CONFIRM_S = 1.5  # past the deadline, to confirm an answer found just before it 
 class Options:
     timeout_s: float = 10.0
     replay_timeout_s: float = 10.0
+    # a proposer's candidate invariants (SMT-LIB terms) by loop head, for the termination proof's Houdini
+    proposals: dict[int, list[str]] = field(default_factory=dict)
 
 
 def analyse(function: Function, prop: str, options: Options) -> Result:

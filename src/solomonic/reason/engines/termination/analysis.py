@@ -29,6 +29,7 @@ This module orders the two searches and combines their reasons when neither answ
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 
 from solomonic.reason.engines.termination.descent import DescentSearch
 from solomonic.reason.engines.termination.lasso import LassoSearch
@@ -43,7 +44,7 @@ from solomonic.reason.result import Result, Verdict
 DESCENT_SHARE, DESCENT_S, DESCENT_CALLS = 0.15, 1.0, 6
 
 
-def analyse(function: Function, timeout_s: float) -> Result:
+def analyse(function: Function, timeout_s: float, proposals: Mapping[int, Sequence[str]] | None = None) -> Result:
     start = time.monotonic()
     deadline = start + timeout_s
     if function.procedures:
@@ -57,7 +58,7 @@ def analyse(function: Function, timeout_s: float) -> Result:
         if descent and result.verdict == Verdict.UNKNOWN:
             result.reason += f"; first calls: {descent}"
     else:
-        result = _Termination(function, deadline).run()
+        result = _Termination(function, deadline, proposals=proposals).run()
     result.seconds = round(time.monotonic() - start, 4)
     return result
 

@@ -8,12 +8,14 @@ depend on it and not on each other; the certificate re-check (check.py) finds th
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 
 import z3
 
 from solomonic.reason.engines.termination.recursion import Unfolding
 from solomonic.reason.ir import Function
 from solomonic.reason.result import UNDEFINED_BEHAVIOUR, Result, Verdict
+from solomonic.reason.symbolic.describe import describe_loop
 from solomonic.reason.symbolic.encode import Encoder
 from solomonic.reason.symbolic.system import TransitionSystem, build_system
 
@@ -23,10 +25,12 @@ PROPERTY = "terminates"
 class LoopAnalysis:
     """One function's termination analysis: its system, its loops, the time left, the result it gives."""
 
-    def __init__(self, function: Function, deadline: float, unfolding: Unfolding | None = None):
+    def __init__(self, function: Function, deadline: float, unfolding: Unfolding | None = None,
+                 proposals: Mapping[int, Sequence[str]] | None = None):
         self.function = function
         self.deadline = deadline
         self.unfolding = unfolding
+        self.proposals = proposals or {}  # a proposer's candidate invariants (SMT-LIB), by loop head
         self.ub = UNDEFINED_BEHAVIOUR if function.language == "c" else set()
         self.system: TransitionSystem = build_system(function, self.ub,
                                                      observe=unfolding.observed if unfolding else None)
@@ -34,6 +38,7 @@ class LoopAnalysis:
         self.enc = Encoder("int", self.ctx)
         self.loops = find_loops(self.system)
         self.ranked: dict[int, list[str]] = {}  # ranked_variables, by loop head
+        self.proposed: dict[int, list[z3.BoolRef]] = {}  # the proposals read as new candidate atoms, by head
 
     def result(self, verdict: Verdict, **kw) -> Result:
         f = self.function
@@ -44,6 +49,15 @@ class LoopAnalysis:
 
     def line(self, c: int) -> int:
         return self.function.cfg.lines[c]
+
+
+def described(function: Function) -> dict[int, str]:
+    """Each loop of the function by its first head, as a proposer reads it (describe_loop), which is where
+    its proposals go; none for a recursive function, whose loops are those of an unfolding made later."""
+    if function.procedures:
+        return {}
+    system = build_system(function, UNDEFINED_BEHAVIOUR if function.language == "c" else set())
+    return {min(loop): describe_loop(system, loop) for loop in find_loops(system)}
 
 
 def find_loops(system: TransitionSystem) -> list[set[int]]:

@@ -49,6 +49,7 @@ from solomonic.reason.engines.termination.summaries import (
     with_summaries,
 )
 from solomonic.reason.ir import ArrayType, BoolType, Var
+from solomonic.reason.proposals import parse
 from solomonic.reason.result import Result, Verdict
 from solomonic.reason.symbolic.encode import constants
 from solomonic.reason.symbolic.system import BAD
@@ -109,15 +110,15 @@ class Proof(LoopAnalysis):
                 problem = check(self.system, loop, found, checked, self.left())
             if problem:
                 return f"ranking function not confirmed: {problem}"
-        return self.result(Verdict.YES, certificate=self.certificate(rankings, checked, semantics))
+        details = {"proposals": self.proposals_used(invariants)} if self.proposals else {}
+        return self.result(Verdict.YES, certificate=self.certificate(rankings, checked, semantics), details=details)
 
     def invariants(self) -> dict[int, z3.BoolRef] | Result | str:
         """Per loop head: the inductive subset of candidate atoms, and for C the invariants with which
         the safety engine shows undefined behaviour unreachable (without that, no execution can be
         vouched for). Where the safety engine proves it by exhausting every execution, that bounds
         every execution too: the answer is yes at once."""
-        found = houdini(self.system, self.enc, candidates_with_summaries(self.system, self.enc, self.unfolding),
-                        self.left())
+        found = houdini(self.system, self.enc, self.candidates(), self.left())
         may_be_undefined = any(b.dst == BAD for b in self.system.blocks)
         excluded = False  # undefined behaviour shown unreachable with Houdini's invariants
         if may_be_undefined and found is not None:
@@ -146,6 +147,30 @@ class Proof(LoopAnalysis):
         if found is None:
             return "no supporting invariant could be checked in time"
         return self.with_summaries({c: conjunction(found[c], self.ctx) for c in self.system.loop_heads})
+
+    def candidates(self) -> dict[int, list[z3.BoolRef]]:
+        """Houdini's candidate atoms per loop head: those read off the program and, before them, a
+        proposer's that are new (each costs a check; only the inductive survive, and the certificate
+        that states them is re-checked like any other)."""
+        atoms = candidates_with_summaries(self.system, self.enc, self.unfolding)
+        for head, terms in self.proposals.items():
+            if head not in atoms:
+                continue
+            variables = {v.name: self.enc.constant(v.name, v.type) for v in self.system.params[head]}
+            known = {a.sexpr() for a in atoms[head]}
+            new = [f for f in (parse(t, variables, self.ctx) for t in terms) if f is not None and f.sexpr() not in known]
+            self.proposed[head] = new
+            atoms[head] = [*new, *atoms[head]]
+        return atoms
+
+    def proposals_used(self, invariants: dict[int, z3.BoolRef]) -> dict[str, Any]:
+        """How many proposals there were and which the proof's invariants state (the proposer's successes)."""
+        def stated(f: z3.ExprRef) -> list[z3.ExprRef]:
+            return [x for child in f.children() for x in stated(child)] if z3.is_and(f) else [f]
+
+        used = [p.sexpr() for c, proposed in self.proposed.items() for p in proposed
+                if any(p.eq(x) for x in stated(invariants[c]))]
+        return {"offered": sum(len(p) for p in self.proposals.values()), "used": used}
 
     def with_entry_bounds(self, found: dict[int, list[z3.BoolRef]]) -> dict[int, list[z3.BoolRef]]:
         """Houdini again, over what it kept and the octagonal bounds that hold where each loop is
