@@ -52,6 +52,21 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     termination.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="tasks at a time (default: 1)")
     _bench_outputs(termination, "docs/results/bench-termination.json")
     termination.set_defaults(run=run_termination)
+    proposer = bench_sub.add_parser(
+        "proposer", help="the learned proposer: SV-COMP termination tasks without and with `--proposer`",
+        description="Runs `solomonic svcomp --property termination` on the task directories twice in one\n"
+                    "process, without a proof memory: without the proposer, then with it. Reports unknowns\n"
+                    "before and after (the relative cut), the tasks each run alone decided, wrong answers\n"
+                    "(exit status 1) and the time per task. Writes JSON and updates docs/benchmarks.md.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    proposer.add_argument("paths", nargs="*", default=["../shared/benchmarks/sv-comp"], metavar="PATH",
+                          help="task files or directories (default: ../shared/benchmarks/sv-comp)")
+    proposer.add_argument("--model", metavar="DIR", help="a trained proposer (default: the one shipped)")
+    proposer.add_argument("--proposals", type=int, default=4, metavar="K", help="proposals per loop (default: 4)")
+    proposer.add_argument("--timeout", type=positive, default=60.0, metavar="S", help="seconds per task")
+    proposer.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="tasks at a time (default: 1)")
+    _bench_outputs(proposer, "docs/results/bench-proposer.json")
+    proposer.set_defaults(run=run_proposer)
     python = bench_sub.add_parser(
         "python", help="the reasoner: does each function of a labelled Python corpus terminate?",
         description="Runs `solomonic check FILE --property terminates` on every module of the corpus (small\n"
@@ -232,6 +247,12 @@ def run_soundness(args: argparse.Namespace) -> int:
 
 def run_termination(args: argparse.Namespace) -> int:
     from solomonic.bench.termination import run
+
+    return run(args)
+
+
+def run_proposer(args: argparse.Namespace) -> int:
+    from solomonic.bench.proposer import run
 
     return run(args)
 

@@ -1,0 +1,89 @@
+"""`solomonic bench proposer`: SV-COMP termination tasks without and with the learned proposer (issue 28).
+
+Both runs are made in the same process, one after the other, on the same tasks and without a proof
+memory (each answers from scratch), so their unknowns and times compare: what the proposer changes is
+the tasks it turns from unknown into an answer, the time it costs (asking it, and checking what it
+proposes), and, never, a verdict. The proposer was trained on generated loops only
+(`solomonic proposer corpus`), so every SV-COMP task is one it never saw. Exit status 1 on any wrong
+answer, or on a task decided differently by the two runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+from pathlib import Path
+
+from solomonic.bench.record import provenance, stamp, update_section, write_json
+from solomonic.reason.report import reason_category
+
+
+def run(args: argparse.Namespace) -> int:
+    from solomonic.bridge.proposer import SHIPPED, Proposer
+    from solomonic.reason import svcomp
+
+    proposer = Proposer.load(Path(args.model) if args.model else SHIPPED)
+    without = svcomp.run(args.paths, "termination", args.timeout, jobs=args.jobs)
+    with_ = svcomp.run(args.paths, "termination", args.timeout, jobs=args.jobs, proposer=proposer,
+                       proposals=args.proposals)
+    results = {**stamp(), "proposer": proposer.name, "proposals per loop": args.proposals,
+               "without": without, "with": with_, "effect": effect(without["tasks"], with_["tasks"])}
+    write_json(args.output, results)
+    text = markdown(results, args)
+    update_section(args.docs, "proposer", text)
+    print(text)
+    wrong = sum(r["summary"]["wrong true"] + r["summary"]["wrong false"] for r in (without, with_))
+    return 1 if wrong or results["effect"]["decided differently"] else 0
+
+
+def effect(without: list[dict], with_: list[dict]) -> dict:
+    """Unknowns before and after, their relative cut, the tasks each run alone decided, and the time."""
+    before = {t["task"]: t for t in without}
+    after = {t["task"]: t for t in with_}
+    unknown_before = sum(t["verdict"] == "unknown" for t in without)
+    unknown_after = sum(t["verdict"] == "unknown" for t in with_)
+    return {
+        "unknown without": unknown_before,
+        "unknown with": unknown_after,
+        "relative cut %": round(100 * (unknown_before - unknown_after) / unknown_before, 1) if unknown_before else 0.0,
+        "decided only with": sorted(Path(n).stem for n, t in after.items()
+                                    if t["verdict"] != "unknown" and before[n]["verdict"] == "unknown"),
+        "decided only without": sorted(Path(n).stem for n, t in before.items()
+                                       if t["verdict"] != "unknown" and after[n]["verdict"] == "unknown"),
+        "decided differently": sorted(Path(n).stem for n, t in before.items() if "unknown" not in
+                                      (t["verdict"], after[n]["verdict"]) and t["verdict"] != after[n]["verdict"]),
+        "tasks with proposals used": sum(t["proposals_used"] > 0 for t in with_),
+        "median s without": statistics.median(t["seconds"] for t in without),
+        "median s with": statistics.median(t["seconds"] for t in with_),
+        "median ratio with / without": statistics.median(after[n]["seconds"] / max(t["seconds"], 1e-3)
+                                                         for n, t in before.items()),
+    }
+
+
+def markdown(results: dict, args: argparse.Namespace) -> str:
+    e = results["effect"]
+    rows = []
+    for name, r in (("without", results["without"]), ("with --proposer", results["with"])):
+        s = r["summary"]
+        rows.append(f"| {name} | {s['tasks']} | {s['score']} | {s['max score']} | {s['correct true']} | "
+                    f"{s['correct false']} | {s['unknown']} | {s['wrong true'] + s['wrong false']} | "
+                    f"{s['median seconds']} |")
+    lines = [*provenance(results),
+             f"SV-COMP termination tasks ({', '.join(Path(p).name for p in args.paths)}), timeout {args.timeout:g} s "
+             f"per task, {args.jobs} at a time, no proof memory; proposer `{results['proposer']}` (trained on "
+             f"generated loops only: none of these tasks), {results['proposals per loop']} proposals per loop:", "",
+             "| run | tasks | score | max | correct true | correct false | unknown | wrong | median s |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|", *rows, "",
+             f"Unknowns {e['unknown without']} -> {e['unknown with']} ({e['relative cut %']} % relative cut; "
+             f"the acceptance asks >= 20 %). Decided only with the proposer: {', '.join(e['decided only with']) or 'none'}; "
+             f"only without it (its time spent on proposals): {', '.join(e['decided only without']) or 'none'}; "
+             f"decided differently: {', '.join(e['decided differently']) or 'none'}. Tasks whose certificate states a "
+             f"proposal: {e['tasks with proposals used']}. Median wall time per task {e['median s without']:.2f} s "
+             f"without, {e['median s with']:.2f} s with (median per-task ratio {e['median ratio with / without']:.2f}).",
+             "", "Unknowns by reason with the proposer:", ""]
+    reasons: dict[str, int] = {}
+    for t in results["with"]["tasks"]:
+        if t["verdict"] == "unknown":
+            reasons[reason_category(t["reason"])] = reasons.get(reason_category(t["reason"]), 0) + 1
+    lines += [f"- {n} × {r}" for r, n in sorted(reasons.items(), key=lambda item: -item[1])]
+    return "\n".join(lines)
