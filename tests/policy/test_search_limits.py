@@ -1,5 +1,5 @@
 """Where the witness search stops and what it says there: a difference only on ARNs whose parts hold ':' is
-said as such (and stays unknown), sets compared only for equality are explored with an element per value,
+none among well-formed requests (a definite answer that states its assumption), sets compared only for equality are explored with an element per value,
 and a question that fixes the action tries the solver's own real action first."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from solomonic.policy.analyse import check, compare
 from solomonic.policy.arn_templates import shaped
 from solomonic.policy.catalogue import catalogue
 from solomonic.policy.encode import Encoder
+from solomonic.policy.solve import WELL_FORMED_ONLY
 from solomonic.policy.witness import Realism
 from tests.policy.test_encode import grant, policy
 
@@ -32,7 +33,7 @@ def test_a_well_formed_arn_has_exactly_the_fields_of_its_template() -> None:
     assert not has_shape("arn:aws:ec2:eu-west-1:111122223333:instance/i-1", False)
 
 
-def test_a_difference_only_on_arns_whose_parts_hold_colons_is_said_and_stays_unknown() -> None:
+def test_a_difference_only_on_arns_whose_parts_hold_colons_is_none_among_well_formed_requests() -> None:
     # `arn:aws:ec2:*:111122223333:*` (its first '*' ends a segment, so it reaches across ':') matches
     # volume/vol-1:111122223333:x of another account; every well-formed instance or volume ARN both allow
     owner = {"StringEquals": {"aws:ResourceTag/Owner": "${aws:username}"}}
@@ -40,8 +41,10 @@ def test_a_difference_only_on_arns_whose_parts_hold_colons_is_said_and_stays_unk
     old = policy(grant(owner, Action="ec2:AttachVolume", Resource="arn:aws:ec2:*:111122223333:instance/*"), volumes)
     new = policy(grant(owner, Action="ec2:AttachVolume", Resource="arn:aws:ec2:*:111122223333:*"), volumes)
     comparison = compare(old, new, timeout_s=120)
-    assert comparison.verdict == "unknown" and comparison.a_not_b is None and comparison.b_not_a is None
+    assert comparison.verdict == "equivalent" and comparison.a_not_b is None and comparison.b_not_a is None
+    assert comparison.real_requests_only and comparison.reason.startswith("among well-formed requests")
     assert "none among well-formed requests" in comparison.reason, comparison.reason
+    assert WELL_FORMED_ONLY in comparison.assumptions  # the answer says what it leaves out
 
 
 def grants_for(operations: list[str]):  # type: ignore[no-untyped-def]

@@ -106,7 +106,9 @@ def _resource(policy: Policy, encoder: Encoder, encoded: Encoded, account: str |
         if cross is not None and cross.request is None and not cross.unknown:
             cross = Search(None, f"cross-account: {bound}")
             reasons.append(cross.reason)
-    notes += [f"only real actions (the catalogue's), on resources of types they take, count: {s.note}" for s in (public, cross) if s is not None and s.note]
+    scoped = [s for s in (public, cross) if s is not None and s.scope]
+    widest = max(scoped, key=lambda s: s.scope == "well-formed", default=None)  # well-formed implies real
+    notes += [*((widest.assumption,) if widest else ()), *(s.note for s in scoped)]
     findings = []
     if public.request is not None:
         findings.append(_finding(policy, public.request, "public-access", "anyone (an anonymous request) is allowed"))
@@ -202,6 +204,7 @@ def _identity(policy: Policy, encoder: Encoder, encoded: Encoded, account: str |
     realism = Realism(encoder, catalogue, also=("iam:PassRole", *ESCALATION))
     findings: list[Finding] = []
     reasons: list[str] = []
+    scoped: list[Search] = []  # no finding among real or well-formed requests only: the answer assumes so
     for statement, applies in zip(policy.statements, encoded.applies):
         if statement.effect != "Allow":
             continue
@@ -214,8 +217,12 @@ def _identity(policy: Policy, encoder: Encoder, encoded: Encoded, account: str |
                                         statement.location, found.request))
             elif found.unknown:
                 reasons.append(found.reason)
+            elif found.scope:
+                scoped.append(found)
+    widest = max(scoped, key=lambda s: s.scope == "well-formed", default=None)  # well-formed implies real
+    notes = (*assumptions(encoder), *((widest.assumption,) if widest else ()), *(s.note for s in scoped))
     return CheckResult(policy.source, policy.kind, None, None, None, None, tuple(findings),
-                       _limiting_keys(policy), "; ".join(reasons), assumptions(encoder))
+                       _limiting_keys(policy), "; ".join(reasons), notes)
 
 
 def _over_grants(statement: Statement, action: z3.SeqRef) -> list[tuple[str, str, z3.BoolRef]]:

@@ -11,17 +11,21 @@ recipe, FMCAD 2018, with one step added for evidence):
    catalogue action does, or resources of types no action of the same patterns takes: `rds:Reboot*` on a
    `db:` ARN, which only `rds:RebootDBInstance` takes), the answer is "none" for real requests, and the
    reason and assumptions say so.
-   The request read from that model is replayed by the concrete evaluator (`evaluate.decide`); only a
-   request the evaluator confirms is reported. If the realistic query is unsat, the property holds only for
-   requests no real caller sends (an action outside the catalogue, say): the answer is unknown, with the
+   The request read from that model is replayed by the concrete evaluator (`evaluate.decide`) and checked
+   to be one AWS builds (`well_formed`); only a request both confirm is reported. Where no well-formed
+   request has the property (its ARN with exactly its type's fields, no part holding ':'), only
+   `volume/vol-1:111122223333:x`-like ones, the answer is "none" among well-formed requests, the assumption
+   stated (names that hold ':', an S3 object key, are left out). Where the search finds only requests no
+   real caller sends and cannot prove there are no others in time, the answer is unknown, with the
    unrealistic request in the reason. A solver timeout, a construct `encode` refuses, or a witness the
    evaluator does not confirm (a bug, to be fixed) is unknown too, with the reason.
 
 What "every request" means (`UNIVERSE`, reported as assumptions): the action is any ASCII string, the
 resource and the context values any strings of their sorts, the principal anonymous (`*`), a service, or an
 IAM principal by its ARN `arn:PARTITION:iam::ACCOUNT:NAME` (a role session stands for its role); the context
-keys AWS derives from the principal agree with it; values the evaluator refuses (a `?` reading of an ARN
-the IAM reference leaves open, a list under a plain operator) are left out.
+keys AWS derives from the principal agree with it; a federated principal is only in its users' assume-role
+call and the session actions it asks about; values the evaluator refuses (a `?` reading of an ARN the IAM
+reference leaves open, a list under a plain operator) are left out.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from solomonic.policy.access import check
 from solomonic.policy.catalogue import catalogue
 from solomonic.policy.encode import Encoder
 from solomonic.policy.model import Policy, Request
-from solomonic.policy.result import REAL_REQUESTS_ONLY, CompareVerdict, Comparison
+from solomonic.policy.result import REAL_REQUESTS_ONLY, WELL_FORMED_REQUESTS_ONLY, CompareVerdict, Comparison
 from solomonic.policy.solve import Deadline, Search, assumptions, expect, search
 from solomonic.policy.unsupported import Unsupported
 from solomonic.policy.witness import Realism
@@ -65,7 +69,9 @@ def compare(a: Policy, b: Policy, timeout_s: float = 10.0) -> Comparison:
 
 def _comparison(a_not_b: Search, b_not_a: Search, encoder: Encoder) -> Comparison:
     real_only = [s.note for s in (a_not_b, b_not_a) if s.note]
-    notes = (*assumptions(encoder), *(f"only real actions (the catalogue's), on resources of types they take, count: {n}" for n in real_only))
+    scoped = [s for s in (a_not_b, b_not_a) if s.scope]
+    widest = max(scoped, key=lambda s: s.scope == "well-formed", default=None)  # well-formed implies real
+    notes = (*assumptions(encoder), *((widest.assumption,) if widest else ()), *real_only)
     unknown = [s.reason for s in (a_not_b, b_not_a) if s.unknown]
     truncated = encoder.request.truncated
     if not unknown and truncated and (a_not_b.request is None or b_not_a.request is None):
@@ -81,6 +87,6 @@ def _comparison(a_not_b: Search, b_not_a: Search, encoder: Encoder) -> Compariso
                "a-allows-more": "the first allows a request the second does not, and not the reverse",
                "b-allows-more": "the second allows a request the first does not, and not the reverse",
                "both-allow-more": "each allows a request the other does not"}
-    reason = (REAL_REQUESTS_ONLY if real_only else "") + reasons[verdict] + \
-        "".join(f"; {n}" for n in real_only)
+    scope = {"": "", "real": REAL_REQUESTS_ONLY, "well-formed": WELL_FORMED_REQUESTS_ONLY}[widest.scope if widest else ""]
+    reason = scope + reasons[verdict] + "".join(f"; {n}" for n in real_only)
     return Comparison(verdict, a_not_b.request, b_not_a.request, reason, notes)

@@ -31,7 +31,13 @@ import z3
 
 from solomonic.policy import encode_strings as strings
 from solomonic.policy.encode_pieces import Piece
-from solomonic.policy.model import SAML_ACTION, WEB_IDENTITY_ACTION, WEB_IDENTITY_PROVIDERS, Policy
+from solomonic.policy.model import (
+    FEDERATED_SESSION_ACTIONS,
+    SAML_ACTION,
+    WEB_IDENTITY_ACTION,
+    WEB_IDENTITY_PROVIDERS,
+    Policy,
+)
 from solomonic.policy.operators import parse_operator
 from solomonic.policy.unsupported import Unsupported
 
@@ -241,7 +247,9 @@ class SymbolicRequest:
         a string that is not `*` and has no `:`. The keys AWS derives from the principal agree with it:
         `aws:PrincipalArn` is an IAM identity's ARN, `aws:PrincipalAccount` its account, `aws:username` the
         last part of a user's name (`user/PATH/NAME`); a federated principal's call is unsigned and carries
-        none of them (IAM reference, "AWS global condition context keys": "all signed requests").
+        none of them (IAM reference, "AWS global condition context keys": "all signed requests"), and it sends
+        only its assume-role call and the actions that call asks about (`federated_sends`): a policy that
+        allows a SAML provider `sts:Assume*` allows its users nothing more than `sts:AssumeRoleWithSAML` does.
 
         Why a provider's name implies its shape and not the reverse: an identity whose name has a provider's
         shape (no real one has) is left in the universe, which only widens it, so every "no" still holds for
@@ -261,6 +269,7 @@ class SymbolicRequest:
             # principal's), which also keeps the other shapes apart; a regular membership is far cheaper for
             # z3 than the negated prefix test it replaces
             self.other != z3.StringVal("*"), z3.InRe(self.other, z3.Plus(strings.NOT_COLON)),
+            self.federated_sends(),
         ]
         derived = {"aws:principalarn": self.iam_arn, "aws:principalaccount": self.account}
         for lower, key in self.keys.items():
@@ -287,11 +296,17 @@ class SymbolicRequest:
                  [f"arn:{p}:iam::", Piece(self.account, digits=12), ":", Piece(self.name)]) for p in PARTITIONS]
 
     def federated_call(self) -> z3.BoolRef:
-        """The request is one a federated principal's users send: a SAML provider's
-        `sts:AssumeRoleWithSAML`, an OIDC or web identity provider's `sts:AssumeRoleWithWebIdentity`."""
+        """The request is the call a federated principal's users send to become a role session: a SAML
+        provider's `sts:AssumeRoleWithSAML`, an OIDC or web identity provider's `sts:AssumeRoleWithWebIdentity`."""
         saml = z3.And(self.is_provider, z3.PrefixOf(z3.StringVal("saml-provider/"), self.name))
         action = z3.If(saml, z3.StringVal(SAML_ACTION.lower()), z3.StringVal(WEB_IDENTITY_ACTION.lower()))
         return z3.And(self.federated, self.action == action)
+
+    def federated_sends(self) -> z3.BoolRef:
+        """A federated principal is in a request only as that call's, or as one of the actions the same call
+        asks the trust policy about (`model.FEDERATED_SESSION_ACTIONS`: session tags, a source identity)."""
+        return z3.Implies(self.federated, z3.Or(self.federated_call(), *(
+            self.action == z3.StringVal(action.lower()) for action in FEDERATED_SESSION_ACTIONS)))
 
 
 def _value(sort: Sort, name: str) -> Value:

@@ -113,3 +113,9 @@ WEB_IDENTITY_PROVIDERS = ("cognito-identity.amazonaws.com", "www.amazon.com", "g
 # what a federated principal's users send: the one STS call that turns the provider's token or assertion into
 # a role session (STS API reference: AssumeRoleWithSAML, AssumeRoleWithWebIdentity, both unsigned requests)
 SAML_ACTION, WEB_IDENTITY_ACTION = "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity"
+# the other actions a role's trust policy is asked about in that call, with the federated principal: passing
+# session tags and setting a source identity (IAM reference, "Passing session tags in AWS STS" and "Monitor
+# and control actions taken with assumed roles": the trust policy must allow `sts:TagSession`,
+# `sts:SetSourceIdentity` for the provider). No other request context names a federated principal: its users
+# are role sessions once the call succeeds.
+FEDERATED_SESSION_ACTIONS = ("sts:TagSession", "sts:SetSourceIdentity")

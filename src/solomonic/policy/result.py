@@ -60,6 +60,10 @@ class CheckResult:
 REAL_REQUESTS_ONLY = "among requests with real actions on resources of types they take, "
 """How a comparison's reason starts when a "no difference" holds only for requests real callers send (a
 difference exists for action names no catalogue action has): the text output puts it in the headline."""
+WELL_FORMED_REQUESTS_ONLY = ("among well-formed requests (real actions on ARNs of types they take, no part of an "
+                             "ARN holding ':'), ")
+"""The same, where a "no difference" holds only for well-formed requests (a difference exists on ARNs whose
+parts hold ':', `volume/vol-1:111122223333:x`); the assumptions say what that leaves out."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,8 @@ class Comparison:
 
     @property
     def real_requests_only(self) -> bool:
-        return self.reason.startswith(REAL_REQUESTS_ONLY)
+        """Does the answer hold among real (or well-formed) requests only (its assumptions say which)?"""
+        return self.reason.startswith((REAL_REQUESTS_ONLY, WELL_FORMED_REQUESTS_ONLY))
 
     def to_json(self) -> dict[str, object]:
         return {"verdict": self.verdict, "a_not_b": self.a_not_b.to_json() if self.a_not_b else None,

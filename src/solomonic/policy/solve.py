@@ -2,17 +2,21 @@
 
 `search` asks the query over every request (the universe), then, if it has a model, over realistic ones
 (`witness.Realism`: a principal kind and a catalogue action fixed per try), and replays the request it reads
-from the model with the concrete evaluator. `assumptions` says what "every request" means. Each query is
-decided by `portfolio.decide` (equivalent forms, deterministic resource slices, the deadline enforced).
+from the model with the concrete evaluator, and checks it is a request AWS builds (`well_formed`, the same
+facts stated without z3). `assumptions` says what "every request" means; a "no" that holds only among real
+or well-formed requests says so by its `Search.scope`. Each query is decided by `portfolio.decide`
+(equivalent forms, deterministic resource slices, the deadline enforced).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 import z3
 
+from solomonic.policy import well_formed
 from solomonic.policy.encode import Encoder
 from solomonic.policy.evaluate import decide as evaluate
 from solomonic.policy.model import Decision, Policy, Request
@@ -20,7 +24,7 @@ from solomonic.policy.portfolio import Deadline, Outcome, decide
 from solomonic.policy.unsupported import Unsupported
 from solomonic.policy.witness import Realism
 
-__all__ = ["Deadline", "Search", "assumptions", "expect", "search"]
+__all__ = ["REAL_ONLY", "WELL_FORMED_ONLY", "Deadline", "Search", "assumptions", "expect", "search"]
 
 ACTION_TRY = (100_000, 1_000_000)  # z3 resource slices for one realistic action on any resource of its types
 UNIVERSE_SHARE = 0.5  # of a question's time, for the query over every request
@@ -32,17 +36,33 @@ UNIVERSE = ("requests range over every action name (ASCII, compared without rega
             "without ':' (a service, a web identity provider, a canonical user)",
             "context keys AWS derives from the principal (aws:PrincipalArn, aws:PrincipalAccount, aws:username) "
             "agree with it; anonymous, service and federated callers carry no principal keys (aws:PrincipalOrgID, "
-            "tags)")
+            "tags); a federated principal (an identity provider, a web identity domain) sends only its users' "
+            "assume-role call (sts:AssumeRoleWithSAML, sts:AssumeRoleWithWebIdentity) and the sts:TagSession and "
+            "sts:SetSourceIdentity that call asks about")
+
+
+REAL_ONLY = ("only requests real callers send count: a catalogue action on a resource of a type it takes, by "
+             "a principal named as AWS names it (an IAM identity never as an identity provider)")
+WELL_FORMED_ONLY = (f"{REAL_ONLY}; and each resource is an ARN with exactly its type's fields: every ${{...}} part "
+                    "of the type's ARN template non-empty and without ':' (names that hold ':', an S3 object key "
+                    "or a Lambda function's version qualifier, are left out)")
+Scope = Literal["", "real", "well-formed"]
 
 
 @dataclass(frozen=True)
 class Search:
     """The outcome of one question: `request` a confirmed witness, or None with `reason` empty (no request has
-    the property) or saying why the answer is unknown."""
+    the property, or none within `scope`, which `note` then explains) or saying why the answer is unknown."""
 
     request: Request | None
     reason: str = ""
-    note: str = ""  # a "no" that holds for real requests only: what the unreal ones were
+    note: str = ""  # a "no" that holds within `scope` only: what the requests outside it were
+    scope: Scope = ""  # "real": among requests real callers send (REAL_ONLY); "well-formed": WELL_FORMED_ONLY
+
+    @property
+    def assumption(self) -> str:
+        """What the answer assumes of the requests, where it holds within a scope only."""
+        return {"": "", "real": REAL_ONLY, "well-formed": WELL_FORMED_ONLY}[self.scope]
 
     @property
     def unknown(self) -> bool:
@@ -71,29 +91,35 @@ def search(encoder: Encoder, realism: Realism, goal: z3.BoolRef, extra: list[z3.
     if mismatch is not None:
         return Search(None, f"{what}: the witness {found.to_json()} was not confirmed by the evaluator "
                             f"({mismatch}); this is a bug in the encoding")
+    unreal = well_formed.problem(found, realism.catalogue)  # type: ignore[arg-type]
+    if unreal is not None:
+        return Search(None, f"{what}: the witness {found.to_json()} is not a request AWS builds ({unreal}); "
+                            "this is a bug in the witness search")
     return Search(found)
 
 
 def _none_realistic(encoder: Encoder, realism: Realism, query: list[z3.BoolRef], universe: Outcome,
                     deadline: Deadline, what: str) -> Search:
     """No realistic request was found in time. If none exists (a proof, which needs no answer over every
-    request), the answer for real requests is "none"; else unknown, with an example: a request with a real
-    action on a resource of a type it takes where one exists, and whether any of them is well-formed (its
-    ARN with exactly its template's fields). Where none is, the policies differ only on ARNs such as
-    `volume/vol-1:111122223333:x`, which a `*` that ends a segment reaches across ':': the reason says so,
-    and it stays unknown, as some real names do hold ':' (an S3 object key)."""
+    request), the answer for real requests is "none" (scope "real"). Else, if no well-formed request has the
+    property (its ARN with exactly its template's fields), the policies differ only on ARNs such as
+    `volume/vol-1:111122223333:x`, which a `*` that ends a segment reaches across ':': the answer is "none"
+    among well-formed requests (scope "well-formed"), and the assumption says that names holding ':' (an S3
+    object key) are left out. Otherwise unknown, with an example: a request with a real action on a resource
+    of a type it takes where one exists."""
     unreal = _unreal_only(realism, query, deadline)
     if unreal is True:
         example = realism.request(universe.model) if universe.model is not None else None
-        shown = f", e.g. {example.action!r} on {example.resource!r}" if example else ""
+        shown = f", e.g. {example.action!r} on {example.resource!r} by {example.principal!r}" if example else ""
         return Search(None, note=f"{what}: none with a real action on a resource of a type it takes (only "
-                                 f"with action names no catalogue action behaves like, or resources of other "
-                                 f"types{shown})")
+                                 f"with action names no catalogue action behaves like, resources of other "
+                                 f"types, or principals not named as AWS names them{shown})", scope="real")
     if isinstance(unreal, Request):
         if _none_well_formed(realism, query, deadline):
-            return Search(None, f"{what}: none among well-formed requests (a real action on an ARN of a type it "
-                                f"takes, each part of the ARN non-empty and without ':'); only with ARNs whose "
-                                f"parts hold ':', e.g. action {unreal.action!r} on {unreal.resource!r}")
+            return Search(None, note=f"{what}: none among well-formed requests (a real action on an ARN of a "
+                                     f"type it takes, each part of the ARN non-empty and without ':'); only with "
+                                     f"ARNs whose parts hold ':', e.g. action {unreal.action!r} on "
+                                     f"{unreal.resource!r}", scope="well-formed")
         example = unreal
     else:
         example = realism.request(universe.model) if universe.model is not None else None

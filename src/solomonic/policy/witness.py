@@ -42,8 +42,8 @@ from solomonic.policy.arn_templates import (
     templates,
 )
 from solomonic.policy.encode import Encoder
-from solomonic.policy.encode_request import Key
-from solomonic.policy.model import Request
+from solomonic.policy.encode_request import PROVIDER_NAME, Key
+from solomonic.policy.model import FEDERATED_SESSION_ACTIONS, SAML_ACTION, WEB_IDENTITY_ACTION, Request
 from solomonic.policy.portfolio import Deadline
 
 PER_SIGNATURE = 4
@@ -75,8 +75,9 @@ def _signature(patterns: list[re.Pattern[str]], action: str) -> tuple[bool, ...]
 
 def action_choices(catalogue: object, patterns: Iterable[str], resources: Iterable[str] = (),
                    also: Iterable[str] = ()) -> dict[str, str]:
-    """A few real actions per signature over `patterns`: lower-case name -> name as AWS spells it. Those whose
-    resource types fit the policies' `resources` come first in each signature."""
+    """A few real actions per signature over `patterns`: lower-case name -> name as AWS spells it: one for
+    each of the policies' `resources` (other than `*`) an action of the signature can take, and those whose
+    resource types fit `resources` first."""
     resources = sorted(set(resources))
     patterns = sorted({p.lower() for p in patterns})
     compiled = [_glob(p) for p in patterns]
@@ -91,14 +92,22 @@ def action_choices(catalogue: object, patterns: Iterable[str], resources: Iterab
         candidates.update((name.lower(), name) for name in catalogue.actions(f"{service}:*"))  # type: ignore[attr-defined]
     candidates.update((name.lower(), name) for name in COMMON if catalogue.exists(name))  # type: ignore[attr-defined]
     kept: dict[tuple[bool, ...], dict[tuple[str, ...], str]] = {}
-    ranked = sorted(candidates, key=lambda lower: (
-        not fits(tuple(templates(catalogue, candidates[lower])), resources), lower))
+    covered: dict[tuple[bool, ...], set[str]] = {}
+    # per signature, one action for each resource pattern other than `*` that an action of it can take, then
+    # more up to PER_SIGNATURE: beside a statement on `Resource: *` every action fits, and the first few by
+    # name (`athena:...`) would stand for a NotAction's complement where only a `kms:` action takes the key
+    # another statement names
+    named = [r for r in resources if r != "*"]
+    arns_of = {lower: tuple(templates(catalogue, name)) for lower, name in candidates.items()}
+    takes = {lower: {r for r in named if fits(arns, [r])} for lower, arns in arns_of.items()}
+    ranked = sorted(candidates, key=lambda lower: (not takes[lower], not fits(arns_of[lower], resources), lower))
     for lower in ranked:
         signature = _signature(compiled, lower)
         by_templates = kept.setdefault(signature, {})
-        arns = tuple(templates(catalogue, candidates[lower]))
-        if len(by_templates) < PER_SIGNATURE and arns not in by_templates:
-            by_templates[arns] = lower
+        seen = covered.setdefault(signature, set())
+        if arns_of[lower] not in by_templates and (takes[lower] - seen or len(by_templates) < PER_SIGNATURE):
+            by_templates[arns_of[lower]] = lower
+            seen |= takes[lower]
     chosen = {lower: candidates[lower] for group in kept.values() for lower in group.values()}
     chosen.update((name.lower(), name) for name in also if catalogue.exists(name))  # type: ignore[attr-defined]
     return chosen
@@ -110,6 +119,10 @@ class Realism:
     def __init__(self, encoder: Encoder, catalogue: Callable[[], object], also: Iterable[str] = ()) -> None:
         self.encoder = encoder
         self.also = tuple(also)  # actions a question is about (iam:PassRole), always among the candidates
+        if any(s.principals is not None for p in encoder.policies for s in p.statements):
+            # a resource policy may grant a federated principal, which sends only these (`encode_request`):
+            # where a difference is its users', one of them shows it
+            self.also += (SAML_ACTION, WEB_IDENTITY_ACTION, *FEDERATED_SESSION_ACTIONS)
         self._catalogue = catalogue
         self._written = [a for p in encoder.policies for s in p.statements for a in s.actions]
         self.patterns = [_glob(a) for a in sorted({a.lower() for a in self._written})]
@@ -182,8 +195,9 @@ class Realism:
         patterns that some catalogue action matches (the decision sees an action only through them), and its
         resource has the shape of a type one of those actions takes (`arn:${Partition}:rds:...:db:${Name}`,
         each `${...}` part any text, so that every real ARN of the type is among them; with `well_formed`,
-        any text without ':', `arn_templates.shaped`). None when the deadline passes first (a pass over the
-        whole catalogue takes a second on a busy machine)."""
+        any text without ':', `arn_templates.shaped`). An IAM identity is not named as an identity provider
+        is (its name starts `user/`, `role/`, ...; the universe leaves that open, `encode_request`). None when
+        the deadline passes first (a pass over the whole catalogue takes a second on a busy machine)."""
         passed = self._catalogue_pass(deadline)
         if passed is None:
             return None
@@ -191,10 +205,11 @@ class Realism:
         request = self.encoder.request
         regexes = [z3.InRe(request.action, strings.glob_regex(strings.read(p.lower(), variables=False), {}))
                    for p in sorted({a.lower() for a in self._written})]
-        return z3.Or([z3.And(*(r if bit else z3.Not(r) for r, bit in zip(regexes, signature)),
-                             shaped(request.resource, kept, well_formed) if len(kept) <= MAX_SHAPES
-                             else z3.BoolVal(True))
-                      for signature, kept in sorted(shapes.items())])
+        identity_named_so = z3.Implies(request.is_identity, z3.Not(z3.InRe(request.name, PROVIDER_NAME)))
+        return z3.And(identity_named_so, z3.Or([
+            z3.And(*(r if bit else z3.Not(r) for r, bit in zip(regexes, signature)),
+                   shaped(request.resource, kept, well_formed) if len(kept) <= MAX_SHAPES else z3.BoolVal(True))
+            for signature, kept in sorted(shapes.items())]))
 
     def widened(self, deadline: Deadline) -> list[str]:
         """More candidate actions, from any service: per signature, a few whose resource types can meet a
@@ -298,8 +313,6 @@ class Realism:
         else:
             named = [request.other == z3.StringVal(p) for p in self.named_principals if ":" not in p]
             out = [z3.Not(request.anonymous), z3.Not(request.is_iam), z3.Or(z3.InRe(request.other, _SERVICE), *named)]
-        if kind != "anonymous":  # a federated principal's users send one call only (its assume-role request)
-            out.append(z3.Implies(request.federated, request.federated_call()))
         derived = (request.iam_arn, request.account)  # aws:PrincipalArn and aws:PrincipalAccount: plausible as
         # the principal is, and a regular constraint over the ARN's concatenation costs z3 seconds
         for key in request.keys.values():
