@@ -45,7 +45,7 @@ def entry_bounds(system: TransitionSystem, enc: Encoder, loops: list[set[int]],
             pre, guard, updates = encode_block(system, enc, block)
             values = [updates.get(v, enc.constant(v.name, v.type)) for v in scalars]
             ranges = [enc.in_range(t, v.type) for v, t in pre.items()]
-            found = _extremes(z3.And(guard, *ranges, *facts.get(block.src, []), enc.ctx), _terms(values),
+            found = extremes(z3.And(guard, *ranges, *facts.get(block.src, []), enc.ctx), _terms(values),
                               deadline)
             if found is None:
                 bounds = None
@@ -84,7 +84,7 @@ def _minus(x, y):
     return (x[0] - y[1], x[1] - y[0]) if isinstance(x, tuple) else x - y
 
 
-def _extremes(formula: z3.BoolRef, terms: list[z3.ArithRef], deadline: float) -> list[tuple[int, int] | None] | None:
+def extremes(formula: z3.BoolRef, terms: list[z3.ArithRef], deadline: float) -> list[tuple[int, int] | None] | None:
     """The least and greatest value of each term where the formula holds (None for a term unbounded
     either way); [] where the formula is unsatisfiable, None where the solver gives up."""
     opt = z3.Optimize(ctx=formula.ctx)

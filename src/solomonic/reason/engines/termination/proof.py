@@ -34,6 +34,7 @@ from solomonic.reason.engines.termination.elements import ELEMENT, elements_read
 from solomonic.reason.engines.termination.linear import cubes
 from solomonic.reason.engines.termination.loops import LoopAnalysis
 from solomonic.reason.engines.termination.minimum import synthesise_minimum
+from solomonic.reason.engines.termination.polynomial import conserved_bounds
 from solomonic.reason.engines.termination.ranking import (
     Minimum,
     Multiphase,
@@ -59,7 +60,7 @@ EXPLORE_STEPS, EXPLORE_S, EXPLORE_SHARE = (8, 16), 1.0, 0.2  # depths and budget
 ENTRY_BOUNDS_S, ENTRY_BOUNDS_SHARE, BOUNDS_HOUDINI_S, BOUNDS_HOUDINI_SHARE = 2.0, 0.1, 6.0, 0.25
 # showing undefined behaviour unreachable with Houdini's invariants, before the safety engine: at least 2 s,
 # more with a longer limit (under load, 2 s ran out on an unfolding whose check takes 1 s when idle)
-UB_CHECK_S, UB_CHECK_SHARE = 2.0, 0.1
+UB_CHECK_S, UB_CHECK_SHARE, POLYNOMIAL_UB_CHECK_S = 2.0, 0.1, 6.0
 MINIMUM_S = 2.0  # pairs of scalars tried for a ranking by the least of two
 # the bounds of 8- to 64-bit integers, signed and unsigned
 MACHINE_BOUNDS = {b for w in (8, 16, 32, 64) for b in (2 ** (w - 1) - 1, 2 ** (w - 1), 2 ** w - 1)}
@@ -173,15 +174,18 @@ class Proof(LoopAnalysis):
         return {"offered": sum(len(p) for p in self.proposals.values()), "used": used}
 
     def with_entry_bounds(self, found: dict[int, list[z3.BoolRef]]) -> dict[int, list[z3.BoolRef]]:
-        """Houdini again, over what it kept and the octagonal bounds that hold where each loop is
-        entered (octagon.py): the relations between variables that move together, which exclude
-        overflow where the program's own comparisons do not. What it kept before (the largest
-        inductive subset of the first candidates) where this round gives up."""
-        bounds = entry_bounds(self.system, self.enc, self.loops, found,
-                              min(ENTRY_BOUNDS_S, ENTRY_BOUNDS_SHARE * self.left()))
-        if not any(bounds.values()):
+        """Houdini again, over what it kept and the bounds that hold where each loop is entered: the
+        octagonal ones (octagon.py), relations between variables that move together, and those of the
+        quadratic polynomials that no step changes (polynomial.py), which exclude overflow where the
+        program's own comparisons do not. What it kept before (the largest inductive subset of the
+        first candidates) where this round gives up."""
+        budget = min(ENTRY_BOUNDS_S, ENTRY_BOUNDS_SHARE * self.left())
+        bounds = entry_bounds(self.system, self.enc, self.loops, found, budget)
+        conserved = conserved_bounds(self.system, self.enc, self.loops, found, budget)
+        if not any(bounds.values()) and not any(conserved.values()):
             return found
-        widened = {c: [*found.get(c, []), *bounds.get(c, [])] for c in set(found) | set(bounds)}
+        widened = {c: [*found.get(c, []), *bounds.get(c, []), *conserved.get(c, [])]
+                   for c in set(found) | set(bounds) | set(conserved)}
         again = houdini(self.system, self.enc, widened, min(BOUNDS_HOUDINI_S, BOUNDS_HOUDINI_SHARE * self.left()))
         return found if again is None else again
 
@@ -219,9 +223,13 @@ class Proof(LoopAnalysis):
             "checked_in": certificate.SEMANTICS[mode]})
 
     def ub_unreachable_with(self, found: dict[int, list[z3.BoolRef]]) -> bool:
-        invariants = [certificate.make_invariant(self.system, c, conjunction(found[c], self.ctx))
-                      for c in self.system.loop_heads]
-        problem, _ = certificate.check(self.system, invariants, min(self.left(), max(UB_CHECK_S, UB_CHECK_SHARE * self.left())))
+        """Whether the invariants show undefined behaviour unreachable (the certificate's own check);
+        longer for polynomial invariants, whose non-linear queries took 1.6 s under load 12 where
+        linear ones take milliseconds."""
+        conjunctions = {c: conjunction(found[c], self.ctx) for c in self.system.loop_heads}
+        invariants = [certificate.make_invariant(self.system, c, f) for c, f in conjunctions.items()]
+        floor = POLYNOMIAL_UB_CHECK_S if any(certificate.multiplies(f) for f in conjunctions.values()) else UB_CHECK_S
+        problem, _ = certificate.check(self.system, invariants, min(self.left(), max(floor, UB_CHECK_SHARE * self.left())))
         return problem is None
 
     def transitions(self, loop: set[int], invariants: dict[int, z3.BoolRef],
