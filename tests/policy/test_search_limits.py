@@ -69,3 +69,16 @@ def test_a_question_that_fixes_the_action_tries_it_first() -> None:
     realism = Realism(Encoder([admin]), catalogue, also=("iam:PassRole",))
     assert realism.ordered("iam:passrole")[0] == "iam:passrole"
     assert realism.ordered("iam:passrole") != realism.ordered("s3:getobject")
+
+
+def test_a_try_left_undecided_is_asked_again_with_no_context_keys() -> None:
+    """A dropped ABAC condition (a tag equal to the principal's tag, a policy variable) differs on a request
+    with no tags at all; with the tags free, z3 leaves each try undecided in its small slice."""
+    instances = {"Effect": "Allow", "Action": ["ec2:StartInstances", "ec2:StopInstances"],
+                 "Resource": "arn:aws:ec2:*:111122223333:instance/*"}
+    tagged = {**instances, "Condition": {"StringEquals": {"aws:ResourceTag/Project": "${aws:PrincipalTag/Project}"}}}
+    encoder = Encoder([policy(tagged)])
+    assert Realism(encoder, catalogue).bare()  # the two tags, each absent
+    comparison = compare(policy(tagged), policy(instances), timeout_s=10)
+    assert comparison.verdict == "b-allows-more", comparison.reason
+    assert comparison.b_not_a is not None and comparison.b_not_a.context == {}

@@ -320,6 +320,11 @@ class Realism:
                 out += [z3.Implies(key.present, c) for c in _plausible(key)]
         return out
 
+    def bare(self) -> list[z3.BoolRef]:
+        """Every context key the request could leave out is absent (the keys AWS derives from the principal
+        follow the principal)."""
+        return [z3.Not(key.present) for key in self.encoder.request.keys.values() if z3.is_const(key.present)]
+
     def request(self, model: z3.ModelRef) -> Request:
         """The request the model describes (call after a sat check with `constraints`)."""
         request = self.encoder.request
