@@ -50,6 +50,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     train.add_argument("--steps", type=int, default=2000)
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--length", type=int, default=512, help="the training window in bytes (default: 512)")
+    train.add_argument("--batch-size", type=int, default=16, help="rows per step (default: 16)")
     train.add_argument("--no-progress", action="store_true")
     train.set_defaults(run=run_train)
 
@@ -97,7 +98,7 @@ def run_train(args: argparse.Namespace) -> int:
     from solomonic.bridge.proposer import train
 
     summary = train(args.corpus, args.out, target=args.target, steps=args.steps, seed=args.seed, length=args.length,
-                    progress=not args.no_progress)
+                    batch_size=args.batch_size, progress=not args.no_progress)
     print(json.dumps(summary, indent=2))
     return EXIT_OK
 
