@@ -156,8 +156,20 @@ def _try(realism: Realism, query: list[z3.BoolRef], kinds: list[str], actions: l
     again at once with every context key absent (`Realism.bare`): a difference often shows without them
     (a dropped condition on a tag), and with no values to choose z3 decides it in a fraction of the slice
     it could not finish (an ABAC tag equality with a policy variable: 0.01 s, against 0.5 M units)."""
+    possible: dict[tuple[str, str], bool] = {}
+
+    def may_have(kind: str, action: str) -> bool:
+        """Could a request of this principal kind and action have the property, on any resource? Where
+        not, none of the action's example resources is tried (where a Deny on `ec2:Run*` differs only on
+        names like `ec2:run`, each of the policies' EC2 actions is ruled out at once, not per example)."""
+        if (kind, action) not in possible:
+            alone = decide([*query, *realism.values(kind), realism.encoder.request.action == z3.StringVal(action)],
+                           deadline, CONCRETE_TRY[:1])
+            possible[(kind, action)] = alone.verdict != z3.unsat
+        return possible[(kind, action)]
+
     tries = ((kind, alternative, CONCRETE_TRY if concrete else ACTION_TRY)  # lazily: examples cost time
-             for concrete in (True, False) for kind in kinds for action in actions
+             for concrete in (True, False) for kind in kinds for action in actions if may_have(kind, action)
              for alternative in realism.action(action, concrete))
     undecided: list[tuple[str, list[z3.BoolRef], tuple[int, ...]]] = []
     for round_tries, slice_index in ((tries, 0), (undecided, 1)):
