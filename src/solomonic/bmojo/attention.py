@@ -67,9 +67,15 @@ def block_sparse_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, wi
     # One key set, one additive mask (-inf where not visible, the memory gate where given): one softmax.
     additive = torch.cat([torch.zeros_like(m, dtype=q.dtype).masked_fill(~m, float("-inf")) if b is None
                           else b.masked_fill(~m, float("-inf")) for m, b in zip(masks, biases)], dim=-1)
-    out = F.scaled_dot_product_attention(qb, torch.cat(keys, dim=3), torch.cat(values, dim=3),
-                                         attn_mask=additive[:, None])  # (B, H, nb, w, D)
-    return out.reshape(batch, heads, -1, dim)[:, :, :length]
+    # Heads and blocks as one batch dimension: SDPA's fused CPU kernel takes 4-D inputs only (5-D ones fall
+    # back to the unfused math path, a third slower here), and the mask is repeated per head to match.
+    keys_all, values_all = torch.cat(keys, dim=3), torch.cat(values, dim=3)  # (B, H, nb, S, D)
+    span = keys_all.shape[3]
+    mask = additive[:, None].expand(-1, heads, -1, -1, -1).reshape(batch, heads * nb, window, span)
+    out = F.scaled_dot_product_attention(qb.reshape(batch, heads * nb, window, dim),
+                                         keys_all.reshape(batch, heads * nb, span, dim),
+                                         values_all.reshape(batch, heads * nb, span, dim), attn_mask=mask)
+    return out.reshape(batch, heads, -1, dim)[:, :, :length]  # (B, H, T, D)
 
 
 def gather_blocks(x: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:

@@ -134,8 +134,10 @@ class Mixer(nn.Module):
         return q, k, v
 
     def _kv(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Keys and values of x (B, T, d) with the window's projections: (B, T, d) each."""
-        _, k, v = self._project(x)
+        """Keys and values of x (B, T, d) with the window's projections: (B, T, d) each. Only the key and
+        value rows of the fused weight are applied: the fading span has no queries."""
+        d = x.shape[-1]
+        k, v = F.linear(x, self.qkv.weight[d:]).chunk(2, dim=-1)
         return k, v
 
     def _gate(self, h: torch.Tensor) -> torch.Tensor:
