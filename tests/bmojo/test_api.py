@@ -122,6 +122,19 @@ def test_generation_is_deterministic_under_a_seed():
     assert torch.equal(runs[0], runs[1]) and runs[0].shape == (35,) and torch.equal(runs[0][:5], prompt)
 
 
+
+def test_generation_stops_once_every_row_has_sampled_the_stop_token():
+    torch.manual_seed(0)
+    model = BMojoLM(BMojoConfig.preset("bmojo", **TINY))
+    prompts = torch.tensor([[72, 101, 108], [108, 111, 72]])
+    full = model.generate(prompts, 40, temperature=0.0)
+    new = full[:, 3:]
+    stop = int(new[0, 5])  # a token the first row samples at its sixth step
+    stopped = model.generate(prompts, 40, temperature=0.0, stop=stop)
+    last = max(int((row == stop).nonzero()[0]) if (row == stop).any() else 39 for row in new)
+    assert stopped.shape == (2, 3 + last + 1) and torch.equal(stopped, full[:, : 3 + last + 1])
+
+
 def test_info_command_prints_counts_and_constant_cache_sizes():
     done = solomonic("bmojo", "info", "--preset", "bmojo", "--set", "d_model=64", "--set", "n_layers=2",
                      "--context", "1024", "--context", "65536")

@@ -170,16 +170,23 @@ class BMojoLM(nn.Module):
 
     @torch.no_grad()
     def generate(self, prompt_ids: torch.Tensor, max_new_tokens: int, temperature: float = 1.0,
-                 top_k: int | None = None, generator: torch.Generator | None = None) -> torch.Tensor:
-        """Sample max_new_tokens after the prompt (B, T) or (T,); temperature 0 is greedy."""
+                 top_k: int | None = None, generator: torch.Generator | None = None,
+                 stop: int | None = None) -> torch.Tensor:
+        """Sample max_new_tokens after the prompt (B, T) or (T,); temperature 0 is greedy. With `stop`, fewer
+        once every row has sampled that token (what follows it in a row is whatever was sampled after)."""
         squeeze = prompt_ids.dim() == 1
         ids = prompt_ids[None] if squeeze else prompt_ids
         logits, cache = self.prefill(ids)
         last = logits[:, -1]
         new = []
+        stopped = torch.zeros(ids.shape[0], dtype=torch.bool, device=ids.device)
         for _ in range(max_new_tokens):
             token = sample(last, temperature, top_k, generator)  # (B,)
             new.append(token)
+            if stop is not None:
+                stopped |= token == stop
+                if bool(stopped.all()):
+                    break
             last, cache = self.step(token, cache)
         out = torch.cat([ids, torch.stack(new, dim=1)], dim=1) if new else ids
         return out[0] if squeeze else out

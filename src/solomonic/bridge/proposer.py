@@ -96,10 +96,10 @@ class Proposer:
         """At most k distinct candidates for the loop whose text is `loop`, the greedy one first."""
         ids = torch.tensor(list(prompt(loop)[-self.description.length:]), dtype=torch.long)
         generator = torch.Generator().manual_seed(seed)
-        rows = [self.model.generate(ids, max_bytes, temperature=0.0)]
+        rows = [self.model.generate(ids, max_bytes, temperature=0.0, stop=END[0])]
         if k > 1:
             rows.extend(self.model.generate(ids.expand(k - 1, -1), max_bytes, temperature=temperature,
-                                            generator=generator))
+                                            generator=generator, stop=END[0]))
         out: list[str] = []
         for row in rows:
             text = bytes(row[len(ids):].tolist()).split(END, 1)
