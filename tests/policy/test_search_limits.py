@@ -82,3 +82,16 @@ def test_a_try_left_undecided_is_asked_again_with_no_context_keys() -> None:
     comparison = compare(policy(tagged), policy(instances), timeout_s=10)
     assert comparison.verdict == "b-allows-more", comparison.reason
     assert comparison.b_not_a is not None and comparison.b_not_a.context == {}
+
+
+def test_a_deny_widened_only_over_names_no_action_has_is_equivalent_among_real_requests() -> None:
+    """`ec2:Run*` and `ec2:RunInstances` differ only on names like `ec2:run`: each candidate EC2 action is
+    ruled out on any resource before its examples are tried, and the proof over real requests answers."""
+    def scp(denied: str):  # type: ignore[no-untyped-def]
+        return policy({"Effect": "Allow", "Action": "*", "Resource": "*"},
+                      {"Effect": "Deny", "Action": [denied, "ec2:CreateVolume"],
+                       "Resource": ["arn:aws:ec2:*:*:instance/*", "arn:aws:ec2:*:*:volume/*"],
+                       "Condition": {"Null": {"aws:RequestTag/CostCenter": "true"}}})
+    comparison = compare(scp("ec2:RunInstances"), scp("ec2:Run*"), timeout_s=60)
+    assert comparison.verdict == "equivalent", comparison.reason
+    assert comparison.real_requests_only and "none with a real action" in comparison.reason
