@@ -139,6 +139,24 @@ def test_sarif_of_check_is_valid_with_the_finding_at_its_statement(capsys, oasis
     assert any(r["ruleId"] == "pass-role-on-any-role" and r["kind"] == "fail" for r in results)
 
 
+def test_every_sarif_result_of_check_carries_its_policy_s_assumptions(capsys, oasis_schema):  # noqa: F811
+    from jsonschema import Draft4Validator
+
+    files = [str(TLS), str(FIXED), str(CORPUS / "iam" / "passrole-star.json")]
+    _, out = policy(capsys, "check", *files, "--account", ACCOUNT, "--format", "json")
+    assumed = {Path(answer["source"]).name: answer["assumptions"] for answer in json.loads(out)}
+    assert all(assumed.values())  # else this test shows nothing
+    _, out = policy(capsys, "check", *files, "--account", ACCOUNT, "--format", "sarif")
+    log = json.loads(out)
+    assert sarif_problems(log) == []
+    assert [e.message for e in Draft4Validator(oasis_schema).iter_errors(log)] == []
+    results = log["runs"][0]["results"]
+    assert {r["kind"] for r in results} >= {"pass", "fail"}
+    for result in results:  # a pass ("no anonymous request is allowed") rests on them as much as a fail
+        source = Path(result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]).name
+        assert result["properties"]["assumptions"] == assumed[source], (result["ruleId"], result["kind"])
+
+
 def test_explain_names_the_deciding_statement(capsys):
     status, out = policy(capsys, "explain", str(TLS), "--action", "s3:GetObject",
                          "--resource", "arn:aws:s3:::www.example-shop.com/index.html",
@@ -245,7 +263,31 @@ def test_an_equivalence_that_holds_for_real_requests_only_says_so_in_its_headlin
     assert status == 0
     headline = out.splitlines()[0]
     assert "EQUIVALENT" in headline and "among requests real callers send" in headline
-    assert "assuming: only real actions (the catalogue's)" in out
+    assert "well-formed" not in headline
+    assert "assuming: only requests real callers send count" in out and "names that hold ':'" not in out
+
+
+def test_an_equivalence_that_holds_for_well_formed_requests_only_states_that_scope_in_its_headline(capsys,
+                                                                                                   tmp_path):
+    # `arn:aws:ec2:*:111122223333:*` (its first '*' ends a segment, so it reaches across ':') also matches
+    # volume ARNs whose id holds ':'; on every well-formed instance or volume ARN the two policies agree
+    owner = {"StringEquals": {"aws:ResourceTag/Owner": "${aws:username}"}}
+    volumes = {"Effect": "Allow", "Action": "ec2:AttachVolume", "Resource": "arn:aws:ec2:*:111122223333:volume/*",
+               "Condition": owner}
+    for name, resource in (("old", "arn:aws:ec2:*:111122223333:instance/*"), ("new", "arn:aws:ec2:*:111122223333:*")):
+        (tmp_path / f"{name}.json").write_text(json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "ec2:AttachVolume", "Resource": resource, "Condition": owner}, volumes]}))
+    status, out = policy(capsys, "compare", str(tmp_path / "old.json"), str(tmp_path / "new.json"),
+                         "--timeout", "120")
+    assert status == 0
+    headline = out.splitlines()[0]
+    assert "EQUIVALENT" in headline and "among well-formed requests" in headline and "holding ':'" in headline
+    assert "among requests real callers send" not in headline  # the narrower scope is the one the answer has
+    assert "assuming: only requests real callers send count" in out and "names that hold ':'" in out
+    status, out = policy(capsys, "compare", str(tmp_path / "old.json"), str(tmp_path / "new.json"),
+                         "--timeout", "120", "--format", "json")
+    answer = json.loads(out)
+    assert answer["verdict"] == "equivalent" and answer["reason"].startswith("among well-formed requests")
 
 
 def test_an_analysis_past_its_time_limit_is_given_up_and_its_errors_still_surface():

@@ -343,13 +343,6 @@ UNDEFINED = {
         "that sentence). Open-source evaluators pick a reading: Cloud Copilot's iam-simulate lets such a value "
         "match nothing and reports 'Invalid ARN' (its ArnLike tests: `arn:::bucket-name`). Answering with a "
         "reading would be a guess, so the encoding and the evaluator each refuse the value, naming it."),
-    "none among well-formed requests": (
-        "A difference found only on ARNs whose parts hold ':' (`arn:aws:ec2:*:111122223333:*` against "
-        "`...:instance/*`: a `*` that ends a segment reaches across ':', as the Resource reference says, so the "
-        "wider pattern matches `volume/vol-1:111122223333:x` of another account) is said as such: no request "
-        "with a real action on a well-formed ARN of a type it takes (every part of its template non-empty and "
-        "without ':', the account 12 digits) differs. It stays unknown rather than equivalent, since some real "
-        "names do hold ':' (an S3 object key), so the well-formed requests are not all the real ones."),
 }
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from solomonic.policy import evaluate
 from solomonic.policy.model import Location, Policy, Request, Statement
-from solomonic.policy.result import CheckResult, Comparison
+from solomonic.policy.result import REAL_REQUESTS_ONLY, WELL_FORMED_REQUESTS_ONLY, CheckResult, Comparison
 from solomonic.reason.report import artifact_location, sarif_log, sarif_rule
 
 # the findings shown as a resource policy's two answers; every other finding is listed after them
@@ -38,6 +38,13 @@ VERDICT_TEXT = {
     "b-allows-more": "NEW ALLOWS MORE: NEW allows a request OLD denies; OLD allows nothing NEW denies",
     "both-allow-more": "BOTH ALLOW MORE: each allows a request the other denies",
     "unknown": "UNKNOWN",
+}
+# the headline's scope of an answer that holds within one only, by how the answer's reason starts (the
+# `assuming:` lines below it say in full what the scope leaves out)
+SCOPE_TEXT = {
+    WELL_FORMED_REQUESTS_ONLY: "among well-formed requests: catalogue actions on ARNs of types they take, no part "
+                               "of an ARN holding ':'",
+    REAL_REQUESTS_ONLY: "among requests real callers send: catalogue actions on resources of types they take",
 }
 
 
@@ -87,8 +94,7 @@ def _summary(result: CheckResult) -> str:
 
 
 def compare_text(comparison: Comparison, old: Policy, new: Policy) -> str:
-    scope = (" (among requests real callers send: catalogue actions on resources of types they take)"
-             if comparison.real_requests_only else "")
+    scope = next((f" ({text})" for start, text in SCOPE_TEXT.items() if comparison.reason.startswith(start)), "")
     out = [f"{old.source} -> {new.source}: {VERDICT_TEXT[comparison.verdict]}{scope} ({comparison.verdict})"]
     for label, witness in (("OLD allows and NEW denies", comparison.a_not_b),
                            ("NEW allows and OLD denies", comparison.b_not_a)):
@@ -175,11 +181,14 @@ def _decision_text(policy: Policy, request: Request) -> str:
 def sarif(results: Sequence[CheckResult], policies: Sequence[Policy],
           root: str | os.PathLike[str] | None = None) -> str:
     """A SARIF 2.1.0 log of `check`: per policy, its two answers (fail with the witness, pass, or open with
-    the reason; resource policies only) and every other finding (fail), at the statement's line."""
+    the reason; resource policies only) and every other finding (fail), at the statement's line. Each result
+    carries the assumptions its policy's answers rest on (`properties.assumptions`), a pass as much as a fail:
+    "no anonymous request is allowed" holds of the requests the assumptions describe."""
     base = Path(os.path.abspath(root if root is not None else os.getcwd()))
     entries: list[dict[str, Any]] = []
     for result, policy in zip(results, policies):
         artifact = artifact_location(result.source, base)
+        first = len(entries)
         if result.kind == "resource":
             for code, answer, witness in (("public-access", result.public, result.public_witness),
                                           ("cross-account-access", result.cross_account,
@@ -191,6 +200,9 @@ def sarif(results: Sequence[CheckResult], policies: Sequence[Policy],
                                       finding.witness))
         if result.kind != "resource" and result.reason:
             entries.append(_entry("unknown", "open", f"unknown: {result.reason}", None, artifact, None))
+        if result.assumptions:
+            for entry in entries[first:]:  # the results about this policy
+                entry.setdefault("properties", {})["assumptions"] = list(result.assumptions)
     codes = list(dict.fromkeys(e["ruleId"] for e in entries))
     for entry in entries:
         entry["ruleIndex"] = codes.index(entry["ruleId"])
