@@ -50,3 +50,50 @@ def test_the_command_shows_each_loop_and_its_candidates(trained, tmp_path, capsy
     assert out.startswith("head ") and "exit " in out and "  invariant? " in out
     assert main(["proposer", "propose", str(source), "--function", "g", "--model", str(trained)]) == 2
     assert "no function named 'g'" in capsys.readouterr().err
+
+
+def test_the_shipped_proposer_writes_invariants_the_reasoner_reads():
+    """What `--proposer` loads: a model that, for a loop like those it learned from, proposes SMT-LIB terms
+    over the loop head's variables (some parse), named by its weights' digest."""
+    import z3
+
+    from solomonic.bridge.proposer import SHIPPED
+    from solomonic.reason.proposals import conjuncts, parse
+
+    proposer = Proposer.load(SHIPPED)
+    assert proposer.name.startswith("bmojo-invariant-") and proposer.description.target == "invariant"
+    loop = ("head 14 (line 6): n: int, x: int\nstep 14 -> 14 when ((x < n) && noovf_add(x, 2)): x := (x + 2)\n"
+            "exit 14 when ((x < n) && !noovf_add(x, 2))")
+    terms = conjuncts(proposer.propose(loop, k=4))
+    ctx = z3.Context()
+    variables = {"n": z3.Int("n", ctx), "x": z3.Int("x", ctx)}
+    assert any(parse(term, variables, ctx) is not None for term in terms), terms
+
+
+def test_check_with_the_shipped_proposer_answers(tmp_path, capsys):
+    from solomonic.cli import main
+
+    source = tmp_path / "count.c"
+    source.write_text("int f(int n) {\n  int x = 0;\n  if (n > 1000) return 0;\n  while (x < n) {\n    x = x + 2;\n"
+                      "  }\n  return x;\n}\n")
+    assert main(["check", str(source), "-f", "f", "-p", "terminates", "--proposer", "--no-memory", "--format",
+                 "json"]) == 0
+    assert '"verdict": "yes"' in capsys.readouterr().out
+
+
+def test_the_proofs_a_proposer_helped_are_appended_to_its_record(trained, tmp_path):
+    from solomonic.reason.api import check
+    from tests.reason.test_proposals import COUNTERS, Fixed
+
+    source = tmp_path / "counters.c"
+    source.write_text(COUNTERS)
+    helped = Fixed("(= x y)")
+    [result] = check(str(source), function="main", property="terminates", proposer=helped)
+    record = tmp_path / "cache" / "proposals.jsonl"
+    learned = Proposer.load(trained, record=record)
+    [(_, loops)] = helped.confirmations
+    learned.confirmed(result, loops)
+    learned.confirmed(result, loops)
+    rows = [json.loads(line) for line in record.read_text().splitlines()]
+    assert len(rows) == 2 and rows[0]["loop"] == helped.asked[0] and "(= x y)" in rows[0]["proposal"]
+    assert rows[0]["origin"] == str(source) and rows[0]["function"] == "main"
