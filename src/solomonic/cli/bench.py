@@ -46,10 +46,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                     "memory, then again, and reports the score, the unknowns by reason, and how the second run\n"
                     "was answered from memory. Writes JSON and updates docs/benchmarks.md.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    termination.add_argument("paths", nargs="*", default=["../shared/benchmarks/sv-comp"], metavar="PATH",
-                             help="task files or directories (default: ../shared/benchmarks/sv-comp)")
-    termination.add_argument("--timeout", type=positive, default=60.0, metavar="S", help="seconds per task")
-    termination.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="tasks at a time (default: 1)")
+    _svcomp_tasks(termination)
     _bench_outputs(termination, "docs/results/bench-termination.json")
     termination.set_defaults(run=run_termination)
     proposer = bench_sub.add_parser(
@@ -59,12 +56,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                     "before and after (the relative cut), the tasks each run alone decided, wrong answers\n"
                     "(exit status 1) and the time per task. Writes JSON and updates docs/benchmarks.md.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    proposer.add_argument("paths", nargs="*", default=["../shared/benchmarks/sv-comp"], metavar="PATH",
-                          help="task files or directories (default: ../shared/benchmarks/sv-comp)")
+    _svcomp_tasks(proposer)
     proposer.add_argument("--model", metavar="DIR", help="a trained proposer (default: the one shipped)")
     proposer.add_argument("--proposals", type=int, default=4, metavar="K", help="proposals per loop (default: 4)")
-    proposer.add_argument("--timeout", type=positive, default=60.0, metavar="S", help="seconds per task")
-    proposer.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="tasks at a time (default: 1)")
     _bench_outputs(proposer, "docs/results/bench-proposer.json")
     proposer.set_defaults(run=run_proposer)
     python = bench_sub.add_parser(
@@ -194,6 +188,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     speed.add_argument("--compile", action=argparse.BooleanOptionalAction, default=None,
                        help="also time the torch.compile path (default: on, off with --quick)")
     speed.set_defaults(run=run_speed)
+
+
+def _svcomp_tasks(parser: argparse.ArgumentParser) -> None:
+    """The SV-COMP task directories a benchmark runs, and the limits of each task."""
+    parser.add_argument("paths", nargs="*", default=["../shared/benchmarks/sv-comp"], metavar="PATH",
+                        help="task files or directories (default: ../shared/benchmarks/sv-comp)")
+    parser.add_argument("--timeout", type=positive, default=60.0, metavar="S", help="seconds per task")
+    parser.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="tasks at a time (default: 1)")
 
 
 def _bench_outputs(parser: argparse.ArgumentParser, output: str | None, grid: str | None = None) -> None:
