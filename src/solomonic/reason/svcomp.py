@@ -12,6 +12,7 @@ import functools
 import os
 import statistics
 import sys
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -56,6 +57,7 @@ class TaskResult:
     analysis_seconds: float = 0.0  # the analysis alone (a memory lookup, when from memory)
     from_memory: bool = False
     proposals_used: int = 0  # a proposer's invariants that its certificate states
+    proposing_seconds: float = 0.0  # asking the proposer (in the parent, before the task ran; not in `seconds`)
 
 
 def find_tasks(paths: list[str], prop: str) -> tuple[list[Task], int]:
@@ -146,8 +148,12 @@ def run(paths: list[str], prop: str, timeout_s: float, jobs: int = 1, memory_mb:
     if not tasks:
         raise BadInput(f"no task under {', '.join(paths)} lists the property {prop}")
     by_name = {t.name: t for t in tasks}
-    proposed = {t.name: ask(proposer, proposals, functools.partial(lower_main, t), timeout_s, memory_mb)
-                for t in tasks if proposer is not None and SVCOMP_PROPERTIES[prop] == PROPOSED_FOR}
+    proposed: dict[str, Proposed] = {}
+    proposing: dict[str, float] = {}  # seconds spent asking the proposer, here, before each task ran
+    for t in tasks if proposer is not None and SVCOMP_PROPERTIES[prop] == PROPOSED_FOR else []:
+        start = time.monotonic()
+        proposed[t.name] = ask(proposer, proposals, functools.partial(lower_main, t), timeout_s, memory_mb)
+        proposing[t.name] = round(time.monotonic() - start, 3)
     results: dict[str, TaskResult] = {}
     bar = _progress(len(tasks), progress)
     outcomes: Iterable[Outcome]
@@ -168,7 +174,7 @@ def run(paths: list[str], prop: str, timeout_s: float, jobs: int = 1, memory_mb:
         results[task.name] = TaskResult(task.name, prop, str(task.expected).lower(), answer_["verdict"], correct,
                                         points, round(outcome.seconds, 3), answer_["reason"],
                                         answer_.get("analysis_seconds", 0.0), answer_.get("from_memory", False),
-                                        answer_.get("proposals_used", 0))
+                                        answer_.get("proposals_used", 0), proposing.get(task.name, 0.0))
         if bar is not None:
             bar.advance(f"{Path(task.name).stem}: {answer_['verdict']}")
     if bar is not None:
