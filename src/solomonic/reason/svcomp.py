@@ -150,10 +150,11 @@ def run(paths: list[str], prop: str, timeout_s: float, jobs: int = 1, memory_mb:
     by_name = {t.name: t for t in tasks}
     proposed: dict[str, Proposed] = {}
     proposing: dict[str, float] = {}  # seconds spent asking the proposer, here, before each task ran
-    for t in tasks if proposer is not None and SVCOMP_PROPERTIES[prop] == PROPOSED_FOR else []:
-        start = time.monotonic()
-        proposed[t.name] = ask(proposer, proposals, functools.partial(lower_main, t), timeout_s, memory_mb)
-        proposing[t.name] = round(time.monotonic() - start, 3)
+    for t in tasks:
+        if proposer is not None and SVCOMP_PROPERTIES[prop] == PROPOSED_FOR:
+            start = time.monotonic()
+            proposed[t.name] = ask(proposer, proposals, functools.partial(lower_main, t), timeout_s, memory_mb)
+            proposing[t.name] = round(time.monotonic() - start, 3)
     results: dict[str, TaskResult] = {}
     bar = _progress(len(tasks), progress)
     outcomes: Iterable[Outcome]
