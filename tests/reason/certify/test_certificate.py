@@ -159,3 +159,14 @@ def test_an_invariants_readable_text_is_the_formula_printed(essay_g):
     sent = certificate.make_invariant(system, head, formula)  # as the engines' workers send it back
     assert pickle.loads(pickle.dumps(sent)) == certificate.Invariant(head, sent.line, sent.variables, sent.smt2,
                                                                      show_z3(formula))
+
+
+def test_only_products_of_variables_count_as_multiplying():
+    """A coefficient is not a product: Spacer writes -x as (* (- 1) x), and such invariants keep their
+    bit-vector check first; y*y or x*(y - 1) go to integers first."""
+    ctx = z3.Context()
+    x, y = z3.Int("x", ctx), z3.Int("y", ctx)
+    [spacer] = z3.parse_smt2_string("(declare-const x Int)(declare-const y Int)"
+                                    "(assert (<= (+ (* (- 1) x) (* (- 2) y)) 1))", ctx=ctx)
+    assert not certificate.multiplies(spacer) and not certificate.multiplies(3 * x + y * 2 <= 7)
+    assert certificate.multiplies(2 * x + y * y <= 10) and certificate.multiplies(x * (y - 1) >= 0)

@@ -274,7 +274,8 @@ def multiplies(formula: z3.ExprRef) -> bool:
         if e.get_id() in seen:
             continue
         seen.add(e.get_id())
-        if z3.is_mul(e) and sum(not z3.is_int_value(a) for a in e.children()) >= 2:
+        # a factor that simplifies to a numeral is a coefficient: Spacer writes -x as (* (- 1) x)
+        if z3.is_mul(e) and sum(not z3.is_int_value(z3.simplify(a)) for a in e.children()) >= 2:
             return True
         todo.extend(e.children())
     return False
