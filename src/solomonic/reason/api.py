@@ -133,8 +133,8 @@ NOT_REPLAYED = "replays are off (--no-replay): none of the code under analysis r
 def answer(source: Source, name: str, prop: str, timeout_s: float, memory: str | None = None,
            replay: bool = True, proposed: Proposed | None = None) -> dict:
     """Runs in the child process: lower the function and analyse it (without running any of its code
-    where `replay` is off: then its answers have their own place in the proof memory; nor where a
-    proposer was asked, whose help may answer what was unknown without it)."""
+    where `replay` is off: then its answers have their own place in the proof memory, as do those
+    asked with a proposer's candidates, which may answer what was unknown without them)."""
     if not replay:
         sandbox.forbid(NOT_REPLAYED)
     base: dict[str, Any] = {"file": source.path, "function": name, "property": prop, "line": source.lines[name],
@@ -147,9 +147,8 @@ def answer(source: Source, name: str, prop: str, timeout_s: float, memory: str |
     why_not = applies(function, prop)
     if why_not is not None:
         return Result(verdict=Verdict.UNKNOWN, reason=f"{prop} does not apply: {why_not}", **base).to_json()
-    semantics = {"language": source.language, **source.details, **({} if replay else {"replay": False}),
-                 **({"proposer": proposed.proposer} if proposed and proposed.by_head else {})}
-    options = Options(timeout_s=timeout_s, proposals=proposed.by_head if proposed else {})
+    semantics, options = with_proposals(
+        {"language": source.language, **source.details, **({} if replay else {"replay": False})}, timeout_s, proposed)
     result = remembered(memory, function, prop, semantics, timeout_s, lambda: analyse(function, prop, options))
     result = _standing(function, result)
     result.assumptions = list(function.assumptions)
@@ -163,6 +162,14 @@ class Proposed:
     proposer: str
     by_head: dict[int, list[str]]
     loops: dict[int, str]  # the loops' texts it read, by head
+
+
+def with_proposals(semantics: dict, timeout_s: float, proposed: Proposed | None) -> tuple[dict, Options]:
+    """The question's semantics (its key in the proof memory) and the analysis' options, given what a
+    proposer proposed: an answer found with a proposer's help is remembered apart (its name in the key)."""
+    if proposed is None or not proposed.by_head:
+        return semantics, Options(timeout_s=timeout_s)
+    return {**semantics, "proposer": proposed.proposer}, Options(timeout_s=timeout_s, proposals=proposed.by_head)
 
 
 def ask(proposer: Proposer, k: int, lower: Callable[[], Function], timeout_s: float, memory_mb: int) -> Proposed:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from solomonic.reason.api import PROPOSED_FOR, Proposed, ask
+from solomonic.reason.api import PROPOSED_FOR, Proposed, ask, with_proposals
 from solomonic.reason.ir import BadInput, Function, Unsupported
 from solomonic.reason.isolate import Job, Outcome, run_jobs
 from solomonic.reason.memory import remembered, warn_discarded
@@ -103,11 +103,9 @@ def lower_main(task: Task) -> Function:
 
 def answer(task: Task, timeout_s: float, memory: str | None = None, proposed: Proposed | None = None) -> dict:
     """Runs in the child process."""
-    from solomonic.reason.engines.dispatch import Options, analyse
+    from solomonic.reason.engines.dispatch import analyse
 
-    semantics = {"language": "c", "data_model": task.data_model,
-                 **({"proposer": proposed.proposer} if proposed and proposed.by_head else {})}
-    options = Options(timeout_s=timeout_s, proposals=proposed.by_head if proposed else {})
+    semantics, options = with_proposals({"language": "c", "data_model": task.data_model}, timeout_s, proposed)
     try:
         function, prop = lower_main(task), SVCOMP_PROPERTIES[task.property]
         result = remembered(memory, function, prop, semantics, timeout_s, lambda: analyse(function, prop, options))
@@ -150,8 +148,8 @@ def run(paths: list[str], prop: str, timeout_s: float, jobs: int = 1, memory_mb:
     by_name = {t.name: t for t in tasks}
     proposed: dict[str, Proposed] = {}
     proposing: dict[str, float] = {}  # seconds spent asking the proposer, here, before each task ran
-    for t in tasks:
-        if proposer is not None and SVCOMP_PROPERTIES[prop] == PROPOSED_FOR:
+    if proposer is not None and SVCOMP_PROPERTIES[prop] == PROPOSED_FOR:
+        for t in tasks:
             start = time.monotonic()
             proposed[t.name] = ask(proposer, proposals, functools.partial(lower_main, t), timeout_s, memory_mb)
             proposing[t.name] = round(time.monotonic() - start, 3)
