@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from solomonic.reason.api import PROPOSED_FOR, Proposed, ask, with_proposals
+from solomonic.reason.engines.dispatch import analyse
 from solomonic.reason.ir import BadInput, Function, Unsupported
 from solomonic.reason.isolate import Job, Outcome, run_jobs
 from solomonic.reason.memory import remembered, warn_discarded
@@ -103,8 +104,6 @@ def lower_main(task: Task) -> Function:
 
 def answer(task: Task, timeout_s: float, memory: str | None = None, proposed: Proposed | None = None) -> dict:
     """Runs in the child process."""
-    from solomonic.reason.engines.dispatch import analyse
-
     semantics, options = with_proposals({"language": "c", "data_model": task.data_model}, timeout_s, proposed)
     try:
         function, prop = lower_main(task), SVCOMP_PROPERTIES[task.property]
