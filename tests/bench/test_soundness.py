@@ -20,6 +20,7 @@ pytest.importorskip("z3")
 pytest.importorskip("pycparser")
 
 from solomonic.bench import soundness
+from solomonic.bench.soundness import ledger
 from solomonic.bench.soundness.c.csmith import csmith_include
 from solomonic.bench.soundness.c.judge import inputs, verify
 from solomonic.bench.soundness.c.program import PRELUDE, Function
@@ -130,12 +131,34 @@ def test_a_cached_batch_is_read_back_and_a_partial_one_is_redone(tmp_path: Path)
     assert len(calls) == 3
 
 
+def test_the_ledger_adds_each_batch_once_and_sums_campaigns(tmp_path: Path):
+    book = tmp_path / "ledger.jsonl"
+    answers = [{"function": "f0", "property": "assert", "verdict": v, "reason": r}
+               for v, r in (("yes", ""), ("no", ""), ("unknown", "timeout after 2 s"))]
+    c = {"answers": answers, "disagreements": [], "replay_rejected": [], "seconds": 3.0}
+    python = {"verdicts": {"assert": {"yes": 4}, "terminates": {"no": 1, "unknown": 2}}, "functions": 7,
+              "unknown_reasons": {"timeout": 2}, "disagreements": [{"function": "g"}], "seconds": 1.0}
+    for seed in (1, 2):
+        header = {"kind": "c", "version": 3, "seed": seed, "index": 0, "size": 50, "timeout": 2}
+        ledger.add(book, header, c)
+        ledger.add(book, header, c)  # a resumed campaign reads the batch back: not counted twice
+    ledger.add(book, {"kind": "python", "version": 1, "seed": 1, "index": 0, "size": 7, "timeout": 2}, python)
+    with book.open("a") as f:
+        f.write('{"kind": "c", "seed": 9')  # a kill mid-line
+    books = ledger.totals(ledger.read(book))
+    assert books["c"]["units"] == 100 and books["c"]["seeds"] == [1, 2]
+    assert books["c"]["by_property"] == {"assert": {"yes": 2, "no": 2, "unknown": 2}}
+    assert books["python"]["by_property"]["terminates"] == {"yes": 0, "no": 1, "unknown": 2}
+    assert books["python"]["disagreements"] == [{"function": "g"}]
+    assert "**Disagreements in the ledger: 1.**" in "\n".join(ledger.markdown(book))
+
+
 def test_a_small_campaign_finds_no_disagreement(tmp_path: Path):
     """CI-sized (about two minutes on two busy cores): 32 generated C functions, 2 csmith programs where
     csmith is installed, a few Python functions."""
     args = argparse.Namespace(c=32, csmith=2 if csmith_include() else 0, python=12, seed=0, timeout=3.0, jobs=2,
                               batch=16, cache=str(tmp_path / "cache"), output=str(tmp_path / "out.json"),
-                              docs=str(tmp_path / "benchmarks.md"))
+                              docs=str(tmp_path / "benchmarks.md"), ledger=str(tmp_path / "ledger.jsonl"))
     assert soundness.run(args) == 0
     out = json.loads((tmp_path / "out.json").read_text())
     assert out["disagreements"] == 0
@@ -144,3 +167,7 @@ def test_a_small_campaign_finds_no_disagreement(tmp_path: Path):
     assert "<!-- bench:soundness -->" in (tmp_path / "benchmarks.md").read_text()
     assert out["parts"]["Python"]["questions"] == 12 * 3  # one batch, cached to resume like the C part
     assert (tmp_path / "cache" / "python-0-0000.jsonl").exists()
+    books = ledger.totals(ledger.read(tmp_path / "ledger.jsonl"))  # one line per batch, counts as the report's
+    assert books["c"]["units"] == 32 and books["c"]["batches"] == 2 and books["c"]["by_property"] == c
+    assert books["python"]["units"] == 12 and books["python"]["disagreements"] == []
+    assert "Every campaign in the ledger" in (tmp_path / "benchmarks.md").read_text()

@@ -116,7 +116,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "soundness", help="the reasoner: a differential soundness campaign against gcc, csmith and CPython",
         description="Writes C functions that stress C's integer rules, csmith programs and Python functions, asks\n"
                     "every property of each, and checks every yes and no by running the program (gcc with UBSan;\n"
-                    "CPython). Any disagreement fails the bench. Batches are cached, so a killed run resumes.",
+                    "CPython). Any disagreement fails the bench. Batches are cached, so a killed run resumes, and\n"
+                    "each judged batch adds a line to the ledger, whose totals the report shows.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     soundness.add_argument("--c", type=int, default=200, metavar="N", help="generated C functions (default: 200)")
     soundness.add_argument("--csmith", type=int, default=10, metavar="M", help="csmith programs (default: 10)")
@@ -128,6 +129,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     soundness.add_argument("--batch", type=int, default=50, metavar="N", help="C functions per file (default: 50)")
     soundness.add_argument("--cache", default="docs/results/soundness", metavar="DIR",
                            help="one JSONL file per batch (default: docs/results/soundness)")
+    soundness.add_argument("--ledger", default="docs/results/soundness-ledger.jsonl", metavar="FILE",
+                           help="one line per judged batch, committed so that campaigns on different machines add "
+                                "up; '' for none (default: docs/results/soundness-ledger.jsonl)")
     _bench_outputs(soundness, "docs/results/bench-soundness.json")
     soundness.set_defaults(run=run_soundness)
     recall = bench_sub.add_parser(

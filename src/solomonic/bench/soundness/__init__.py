@@ -8,7 +8,8 @@ Unknown is always allowed; what the counts of yes and no show is how much was ac
 
 Each C batch and each csmith program is cached as one JSONL file (a header with the settings, one line per
 answer and per disagreement, and a closing line), so a long campaign killed part-way resumes where it
-stopped; the Python part is cached the same way, one batch to a file.
+stopped; the Python part is cached the same way, one batch to a file. Each judged batch also adds its counts
+to the ledger (`ledger.py`), which is committed: the campaign the issue asks for outlasts any one machine.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from solomonic.bench.record import provenance, publish, stamp
+from solomonic.bench.soundness import ledger
 from solomonic.reason.report import reason_category
 
 VERDICTS = ("yes", "no", "unknown")
@@ -34,6 +36,14 @@ def run(args: argparse.Namespace) -> int:
 
     cache = Path(args.cache)
     cache.mkdir(parents=True, exist_ok=True)
+    book = Path(args.ledger) if args.ledger else None
+
+    def judged(path: Path, header: dict, compute: Callable[[], dict]) -> dict:
+        record = cached(path, header, compute)
+        if book is not None:
+            ledger.add(book, header, record)
+        return record
+
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     parts: dict[str, dict] = {}
     with Progress(*columns) as progress, tempfile.TemporaryDirectory(prefix="solomonic-soundness-") as folder:
@@ -46,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
                 size = min(args.batch, args.c - index * args.batch)
                 header = {"kind": "c", "version": judge.VERSION, "seed": args.seed, "index": index, "size": size,
                           "timeout": args.timeout}
-                record = cached(cache / f"c-{args.seed}-{index:04d}.jsonl", header, lambda index=index, size=size:
+                record = judged(cache / f"c-{args.seed}-{index:04d}.jsonl", header, lambda index=index, size=size:
                                 judge.run_batch(args.seed, index, size, args.timeout, args.jobs, workdir,
                                                 lambda _: progress.advance(task)))
                 progress.update(task, completed=sum(len(r["answers"]) for r in [*records, record]))
@@ -63,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
                 for index in range(args.csmith):
                     header = {"kind": "csmith", "version": csmith.CSMITH_VERSION, "seed": args.seed, "index": index,
                               "timeout": args.timeout}
-                    record = cached(cache / f"csmith-{args.seed}-{index:04d}.jsonl", header, lambda index=index:
+                    record = judged(cache / f"csmith-{args.seed}-{index:04d}.jsonl", header, lambda index=index:
                                     csmith.run_csmith(args.seed, index, args.timeout, args.jobs, workdir,
                                                       lambda _: progress.advance(task)))
                     progress.update(task, completed=2 * (index + 1))
@@ -71,11 +81,14 @@ def run(args: argparse.Namespace) -> int:
                     say(line(f"csmith program {index}", record))
                 parts["C (csmith)"] = summarise(records)
         if args.python:
-            parts["Python"] = python_part(args, cache, workdir, progress)
+            parts["Python"] = python_part(args, cache, workdir, progress, judged)
     disagreements = [d for p in parts.values() for d in p["disagreements"]]
     settings = {k: getattr(args, k) for k in ("c", "csmith", "python", "seed", "timeout", "jobs", "batch")}
     results = {**stamp(), "settings": settings, "parts": parts, "disagreements": len(disagreements)}
-    publish(results, markdown(results), args.output, args.docs, "soundness")
+    if book is not None:
+        results["ledger"] = {"path": str(book), **ledger.totals(ledger.read(book))}
+    publish(results, "\n".join([markdown(results), "", *(ledger.markdown(book) if book else [])]), args.output,
+            args.docs, "soundness")
     return 1 if disagreements else 0
 
 
@@ -136,7 +149,8 @@ def summarise(records: list[dict]) -> dict:
     }
 
 
-def python_part(args: argparse.Namespace, cache: Path, workdir: Path, progress) -> dict:
+def python_part(args: argparse.Namespace, cache: Path, workdir: Path, progress,
+                judged: Callable[[Path, dict, Callable[[], dict]], dict]) -> dict:
     """The Python campaign (`python.campaign`), cached one batch to a file as the C part is, so that a campaign
     longer than one sitting resumes where it stopped."""
     from solomonic.bench.soundness.python import campaign, writer
@@ -147,7 +161,7 @@ def python_part(args: argparse.Namespace, cache: Path, workdir: Path, progress) 
         size = min(writer.BATCH, args.python - index * writer.BATCH)
         header = {"kind": "python", "version": campaign.VERSION, "seed": args.seed, "index": index,
                   "size": size, "timeout": args.timeout}
-        record = cached(cache / f"python-{args.seed}-{index:04d}.jsonl", header, lambda index=index, size=size:
+        record = judged(cache / f"python-{args.seed}-{index:04d}.jsonl", header, lambda index=index, size=size:
                         campaign.run_batch(args.seed, index, size, args.timeout, args.jobs, workdir))
         records.append(record)
         progress.update(task, completed=sum(r["functions"] for r in records))
