@@ -120,3 +120,59 @@ def test_svcomp_asks_the_proposer_for_termination_tasks(tmp_path):
     report = svcomp.run([str(tmp_path)], "termination", 10, progress=False, proposer=right)
     assert report["summary"]["correct true"] == 1 and report["summary"]["with proposals used"] == 1
     assert report["tasks"][0]["proposals_used"] == 1 and len(right.confirmations) == 1
+
+
+STEPS = """extern int __VERIFIER_nondet_int(void);
+int main(void) {
+  int n = __VERIFIER_nondet_int();
+  if (n < 0 || n > 1000) return 0;
+  int x = 0, y = 0;
+  while (x < n) { x++; y += 2; }
+  return y;
+}
+"""
+ASSERTS = """extern int __VERIFIER_nondet_int(void);
+extern void __assert_fail(const char *, const char *, unsigned int, const char *);
+void reach_error(void) { __assert_fail("0", "asserts.c", 3, "reach_error"); }
+void __VERIFIER_assert(int cond) { if (!cond) { reach_error(); } }
+int holds(void) {
+  int n = __VERIFIER_nondet_int();
+  if (n < 0 || n > 1000) return 0;
+  int x = 0, y = 0;
+  while (x < n) { x++; y += 3; }
+  __VERIFIER_assert(y == 3 * x);
+  return 0;
+}
+int fails(void) {
+  int n = __VERIFIER_nondet_int();
+  if (n < 0 || n > 1000) return 0;
+  int x = 0, y = 0;
+  while (x < n) { x++; y += 3; }
+  __VERIFIER_assert(y != 30);
+  return 0;
+}
+"""
+
+
+def test_a_safety_proof_starts_from_the_proposals_houdini_keeps(tmp_path):
+    """y's bound is nowhere in the program's text; with y = 2x proposed, Spacer starts from it and the
+    certificate (re-checked) states it."""
+    path = tmp_path / "steps.c"
+    path.write_text(STEPS)
+    right = Fixed(SEPARATOR.join(["(= y (* 2 x))", "(< y 0)"]))  # the second is not inductive: dropped
+    [result] = check(str(path), function="main", property="no-overflow", timeout=10, proposer=right)
+    assert result.verdict == Verdict.YES
+    assert result.details["proposals"] == {"offered": 2, "used": ["(= y (* 2 x))"]}
+    assert len(right.confirmations) == 1
+
+
+def test_a_wrong_proposer_changes_no_safety_verdict(tmp_path):
+    path = tmp_path / "asserts.c"
+    path.write_text(ASSERTS)
+    wrong = Fixed(WRONG, "(= y (* 3 (+ x 1)))", "(<= y 29)")  # false at entry; true at entry but broken by a step
+    without = {f: check(str(path), function=f, property="assert", timeout=10)[0].verdict for f in ("holds", "fails")}
+    with_wrong = [check(str(path), function=f, property="assert", timeout=10, proposer=wrong)[0]
+                  for f in ("holds", "fails")]
+    assert without == {"holds": Verdict.YES, "fails": Verdict.NO}
+    assert {r.function: r.verdict for r in with_wrong} == without
+    assert all(not r.details.get("proposals", {}).get("used") for r in with_wrong) and not wrong.confirmations

@@ -20,10 +20,11 @@ RECORD = "proposals.jsonl"  # beside the proof memory: the proofs a proposer hel
 
 def proposer_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--proposer", action="store_true",
-                        help="termination: ask the shipped learned proposer for candidate invariants of each "
-                             "loop first; each is checked like the reasoner's own (Houdini, then the "
-                             "certificate re-check), so a wrong one costs time, never an answer. Proofs it "
-                             f"helped are added to {RECORD} beside the proof memory (not with --no-memory)")
+                        help="ask the shipped learned proposer for candidate invariants of each loop first "
+                             "(termination: among Houdini's candidates; safety: Spacer starts from those "
+                             "Houdini keeps); each is checked like the reasoner's own, and every certificate "
+                             "is re-checked, so a wrong one costs time, never an answer. Proofs it helped "
+                             f"are added to {RECORD} beside the proof memory (not with --no-memory)")
     parser.add_argument("--proposer-model", type=Path, metavar="DIR",
                         help="use this trained proposer (from `solomonic proposer train`; implies --proposer)")
     parser.add_argument("--proposals", type=int, default=4, metavar="K",

@@ -20,7 +20,6 @@ from solomonic.reason.result import PROPERTIES, Result, Verdict, shown_call
 
 MAX_FILE_BYTES = 4 << 20  # larger files are refused up front: parsing alone could outlast any timeout
 LANGUAGES = {".py": "python", ".c": "c", ".i": "c", ".h": "c"}
-PROPOSED_FOR = "terminates"  # the property whose proof a proposer's invariants support
 
 
 @dataclass
@@ -224,9 +223,8 @@ def check(path: str, function: str | None = None, property: str = "all", timeout
     source = load(path, options)
     pairs = questions(source, function, property)
     proposed = {name: ask(proposer, proposals, functools.partial(source.lower, name), timeout, memory_mb)
-                for name, prop in pairs if proposer is not None and prop == PROPOSED_FOR}
-    jobs_ = [Job((name, prop), lambda n=name, p=prop: answer(source, n, p, timeout, memory, replay,
-                                                             proposed.get(n) if p == PROPOSED_FOR else None),
+                for name in dict.fromkeys(name for name, _ in pairs) if proposer is not None}
+    jobs_ = [Job((name, prop), lambda n=name, p=prop: answer(source, n, p, timeout, memory, replay, proposed.get(n)),
                  timeout)
              for name, prop in pairs]
     results: dict[tuple[str, str], Result] = {}

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from solomonic.reason.api import PROPOSED_FOR, Proposed, ask, with_proposals
+from solomonic.reason.api import Proposed, ask, with_proposals
 from solomonic.reason.engines.dispatch import analyse
 from solomonic.reason.ir import BadInput, Function, Unsupported
 from solomonic.reason.isolate import Job, Outcome, run_jobs
@@ -139,15 +139,15 @@ def run(paths: list[str], prop: str, timeout_s: float, jobs: int = 1, memory_mb:
         progress: bool = True, memory: str | None = None, executor: Executor | None = None,
         proposer: Proposer | None = None, proposals: int = 4) -> dict:
     """The tasks under `paths` answered, `jobs` at a time in this machine's processes or by `executor`,
-    and scored; with a proposer, its candidate invariants for the loops of each termination task are
-    asked first, here, and given to the task's analysis."""
+    and scored; with a proposer, its candidate invariants for the loops of each task are asked first, here,
+    and given to the task's analysis."""
     tasks, skipped = find_tasks(paths, prop)
     if not tasks:
         raise BadInput(f"no task under {', '.join(paths)} lists the property {prop}")
     by_name = {t.name: t for t in tasks}
     proposed: dict[str, Proposed] = {}
     proposing: dict[str, float] = {}  # seconds spent asking the proposer, here, before each task ran
-    if proposer is not None and SVCOMP_PROPERTIES[prop] == PROPOSED_FOR:
+    if proposer is not None:
         for t in tasks:
             start = time.monotonic()
             proposed[t.name] = ask(proposer, proposals, functools.partial(lower_main, t), timeout_s, memory_mb)

@@ -36,7 +36,8 @@ CONFIRM_S = 1.5  # past the deadline, to confirm an answer found just before it 
 class Options:
     timeout_s: float = 10.0
     replay_timeout_s: float = 10.0
-    # a proposer's candidate invariants (SMT-LIB terms) by loop head, for the termination proof's Houdini
+    # a proposer's candidate invariants (SMT-LIB terms) by loop head: Houdini's candidates in a termination
+    # proof, Spacer's first lemmas where Houdini keeps them (seeds.py)
     proposals: dict[int, list[str]] = field(default_factory=dict)
 
 
@@ -84,11 +85,15 @@ class _Analysis:
                 "invariants": []})
         self.system = build_system(self.function, self.error_kinds, self.poison_kinds)
         self.unroller = bmc.Unroller(self.system)
-        race = spacer.Race(self.system, bool(self.poison_kinds), self.deadline)
+        race = spacer.Race(self.system, bool(self.poison_kinds), self.deadline, self.options.proposals)
         try:
-            return self.explore(race)
+            result = self.explore(race)
         finally:
             race.cancel()
+        if race.proposals_used is not None and result.verdict == Verdict.YES and \
+                (result.certificate or {}).get("kind") == "inductive invariants":
+            result.details = {**result.details, "proposals": race.proposals_used}
+        return result
 
     def explore(self, race: spacer.Race) -> Result:
         """Unroll while Spacer searches for invariants; the first decisive answer is confirmed."""

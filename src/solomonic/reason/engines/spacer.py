@@ -13,11 +13,15 @@ import multiprocessing
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from typing import Any
 
 import z3
 
+from solomonic.reason.engines.seeds import seeds
 from solomonic.reason.symbolic.encode import Encoder, constants
 from solomonic.reason.symbolic.system import BAD, POISON, TransitionSystem
+
+SEEDING_S, SEEDING_SHARE = 2.0, 0.25  # at most this long, and this share of the time left, for the seeds
 
 
 @dataclass
@@ -29,10 +33,13 @@ class SpacerResult:
     encoder: Encoder | None = None
 
 
-def solve(system: TransitionSystem, timeout_s: float, with_poison: bool, mode: str = "int") -> SpacerResult:
-    """Is BAD (and, `with_poison`, POISON) unreachable? Blocks into POISON are dropped otherwise."""
-    ctx = z3.Context()
-    enc = Encoder(mode, ctx)
+def solve(system: TransitionSystem, timeout_s: float, with_poison: bool, mode: str = "int",
+          enc: Encoder | None = None, seeded: dict[int, list[z3.BoolRef]] | None = None) -> SpacerResult:
+    """Is BAD (and, `with_poison`, POISON) unreachable? Blocks into POISON are dropped otherwise. `seeded`:
+    facts already shown inductive (seeds.py), over `enc`'s constants, that Spacer starts from."""
+    enc = enc or Encoder(mode, z3.Context())
+    ctx = enc.ctx
+    seeded = seeded or {}
     fp = z3.Fixedpoint(ctx=ctx)
     fp.set(engine="spacer")
     fp.set("timeout", max(1, int(timeout_s * 1000)))
@@ -46,6 +53,10 @@ def solve(system: TransitionSystem, timeout_s: float, with_poison: bool, mode: s
         sorts = [enc.sort(v.type) for v in system.params[c]]
         relations[c] = z3.Function(f"loop_{c}", *sorts, z3.BoolSort(ctx))
         fp.register_relation(relations[c])
+        if seeded.get(c):  # a cover's variables are the relation's arguments, by position
+            args = [(enc.constant(v.name, v.type), z3.Var(i, sort)) for i, (v, sort) in
+                    enumerate(zip(system.params[c], sorts))]
+            fp.add_cover(-1, relations[c], z3.substitute(z3.And(*seeded[c], ctx), *args))
     bad = z3.Function("bad", z3.BoolSort(ctx))
     fp.register_relation(bad)
 
@@ -117,21 +128,26 @@ class Race:
     back plain data: invariants as SMT-LIB text, or a depth.
 
     `outcome` once known: ("safe", [Invariant]), ("violation", depth: BAD is reachable without undefined
-    behaviour), ("undefined", depth: only POISON is reachable), or ("unknown", reason)."""
+    behaviour), ("undefined", depth: only POISON is reachable), or ("unknown", reason). Spacer starts from
+    Houdini's inductive facts (seeds.py), among them those of a proposer's `proposals` (by loop head) that
+    Houdini keeps; `proposals_used` then says which of them the safe outcome's invariants rest on."""
 
-    def __init__(self, system: TransitionSystem, with_poison: bool, deadline: float):
+    def __init__(self, system: TransitionSystem, with_poison: bool, deadline: float,
+                 proposals: dict[int, list[str]] | None = None):
         context = multiprocessing.get_context("fork")
         self._receiver, sender = context.Pipe(duplex=False)
-        self._process = context.Process(target=_race, args=(system, with_poison, deadline, sender), daemon=True)
+        self._process = context.Process(target=_race, args=(system, with_poison, deadline, sender, proposals or {}),
+                                        daemon=True)
         self._process.start()
         sender.close()
         self.outcome: tuple[str, object] | None = None
+        self.proposals_used: dict[str, Any] | None = None
 
     def poll(self, timeout: float = 0.0) -> tuple[str, object] | None:
         """The outcome, waiting up to `timeout` seconds for it."""
         if self.outcome is None and self._receiver.poll(timeout):
             try:
-                self.outcome = self._receiver.recv()
+                self.outcome, self.proposals_used = self._receiver.recv()
             except (EOFError, OSError):
                 self.outcome = ("unknown", "the Spacer process died")
         return self.outcome
@@ -147,18 +163,23 @@ class Race:
         self._receiver.close()
 
 
-def _race(system: TransitionSystem, with_poison: bool, deadline: float, sender: Connection) -> None:
+def _race(system: TransitionSystem, with_poison: bool, deadline: float, sender: Connection,
+          proposals: dict[int, list[str]]) -> None:
     from solomonic.reason.certify.certificate import make_invariant
 
     def left() -> float:
         return max(0.05, deadline - time.monotonic())
 
+    used = None
     try:
-        first = solve(system, left(), with_poison)
+        enc = Encoder("int", z3.Context())
+        found = seeds(system, enc, proposals, min(SEEDING_S, SEEDING_SHARE * left()))
+        first = solve(system, left(), with_poison, enc=enc, seeded=found.invariants)
         if first.status == "safe":
             outcome = ("safe", [make_invariant(system, loc, f) for loc, f in sorted(first.invariants.items())])
+            used = {"offered": found.offered, "used": found.used} if proposals else None
         elif first.status == "unsafe" and with_poison:
-            errors_only = solve(system, left(), False)
+            errors_only = solve(system, left(), False, enc=enc, seeded=found.invariants)
             outcome = {"safe": ("undefined", first.depth), "unsafe": ("violation", errors_only.depth)}.get(
                 errors_only.status, ("unknown", errors_only.reason))
         elif first.status == "unsafe":
@@ -167,5 +188,5 @@ def _race(system: TransitionSystem, with_poison: bool, deadline: float, sender: 
             outcome = ("unknown", first.reason)
     except Exception as err:  # a Spacer failure is an unknown, never a lost analysis
         outcome = ("unknown", f"{type(err).__name__}: {err}")
-    sender.send(outcome)
+    sender.send((outcome, used))
     sender.close()

@@ -1,0 +1,68 @@
+"""Inductive facts handed to Spacer before it searches: Houdini's, and a proposer's (issue 28).
+
+Spacer finds the invariant a property needs by refining from the bad states backwards; facts that are
+plain in the program (a counter stays below its bound, two variables move in step) can cost it many
+refinements, and past the timeout. Houdini finds the largest inductive subset of the atoms read off the
+program in a few solver calls, so Spacer starts from that (`Fixedpoint.add_cover` at level -1).
+
+Spacer treats a lemma it is given as a true invariant, without checking it: a wrong one would make it prove
+what does not hold. So nothing reaches it unchecked. A proposer's terms, read over each loop head's
+variables (`proposals.parse`), join the program's atoms, and only Houdini's inductive subset is handed
+over: facts that hold where each loop is entered and that every block between loop heads keeps. The
+invariants Spacer ends with are re-checked from scratch like any others (`certify/certificate.py`).
+
+A proposal counts as used when it survived and the program's own surviving atoms do not already imply it:
+then the proof had a fact the program did not offer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import z3
+
+from solomonic.reason.engines.houdini import candidates, houdini
+from solomonic.reason.proposals import parse
+from solomonic.reason.symbolic.encode import Encoder
+from solomonic.reason.symbolic.system import TransitionSystem
+
+
+@dataclass
+class Seeds:
+    invariants: dict[int, list[z3.BoolRef]] = field(default_factory=dict)  # loop head -> inductive facts
+    used: list[str] = field(default_factory=list)  # the proposals among them the program does not imply
+    offered: int = 0
+
+
+def seeds(system: TransitionSystem, enc: Encoder, proposals: dict[int, list[str]], timeout_s: float) -> Seeds:
+    """The inductive subset of the program's atoms and the proposals, by loop head ({} where Houdini ran
+    out of time)."""
+    offered = sum(len(terms) for terms in proposals.values())
+    if not system.loop_heads:
+        return Seeds(offered=offered)
+    atoms = candidates(system, enc)
+    proposed: dict[int, list[z3.BoolRef]] = {}
+    for head, terms in proposals.items():
+        if head not in atoms:
+            continue
+        variables = {v.name: enc.constant(v.name, v.type) for v in system.params[head]}
+        known = {a.sexpr() for a in atoms[head]}
+        parsed = (parse(term, variables, enc.ctx) for term in terms)
+        proposed[head] = [f for f in parsed if f is not None and f.sexpr() not in known]
+        atoms[head] = [*proposed[head], *atoms[head]]
+    kept = houdini(system, enc, atoms, timeout_s)
+    if kept is None:
+        return Seeds(offered=offered)
+    used = []
+    for head, ps in proposed.items():
+        mine = {p.sexpr() for p in ps}
+        own = [k for k in kept[head] if k.sexpr() not in mine]  # the program's atoms that survived
+        used += [p.sexpr() for p in ps if any(p.eq(k) for k in kept[head]) and not _implied(p, own, enc.ctx)]
+    return Seeds({head: facts for head, facts in kept.items() if facts}, used, offered)
+
+
+def _implied(fact: z3.BoolRef, by: list[z3.BoolRef], ctx: z3.Context) -> bool:
+    solver = z3.Solver(ctx=ctx)
+    solver.set("timeout", 200)
+    solver.add(*by, z3.Not(fact))
+    return solver.check() == z3.unsat
