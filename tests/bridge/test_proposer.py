@@ -3,6 +3,7 @@
 import json
 
 import pytest
+import torch
 
 from solomonic.bridge.proposer import Proposer, train
 from solomonic.errors import UserError
@@ -64,7 +65,9 @@ def test_the_shipped_proposer_writes_invariants_the_reasoner_reads():
     assert proposer.name.startswith("bmojo-invariant-") and proposer.description.target == "invariant"
     loop = ("head 14 (line 6): n: int, x: int\nstep 14 -> 14 when ((x < n) && noovf_add(x, 2)): x := (x + 2)\n"
             "exit 14 when ((x < n) && !noovf_add(x, 2))")
+    threads = torch.get_num_threads()
     terms = conjuncts(proposer.propose(loop, k=4))
+    assert torch.get_num_threads() == threads  # proposing runs on one thread, and gives the others back
     ctx = z3.Context()
     variables = {"n": z3.Int("n", ctx), "x": z3.Int("x", ctx)}
     assert any(parse(term, variables, ctx) is not None for term in terms), terms

@@ -93,13 +93,20 @@ class Proposer:
 
     def propose(self, loop: str, k: int = 4, seed: int = 0, temperature: float = 0.8,
                 max_bytes: int = 160) -> list[str]:
-        """At most k distinct candidates for the loop whose text is `loop`, the greedy one first."""
+        """At most k distinct candidates for the loop whose text is `loop`, the greedy one first. On one
+        thread: a model this small gains nothing from intra-op parallelism, and where the cores are busy
+        (the reasoner's own children) the threads' waiting for each other made each step ten times slower."""
         ids = torch.tensor(list(prompt(loop)[-self.description.length:]), dtype=torch.long)
         generator = torch.Generator().manual_seed(seed)
-        rows = [self.model.generate(ids, max_bytes, temperature=0.0, stop=END[0])]
-        if k > 1:
-            rows.extend(self.model.generate(ids.expand(k - 1, -1), max_bytes, temperature=temperature,
-                                            generator=generator, stop=END[0]))
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            rows = [self.model.generate(ids, max_bytes, temperature=0.0, stop=END[0])]
+            if k > 1:
+                rows.extend(self.model.generate(ids.expand(k - 1, -1), max_bytes, temperature=temperature,
+                                                generator=generator, stop=END[0]))
+        finally:
+            torch.set_num_threads(threads)
         out: list[str] = []
         for row in rows:
             text = bytes(row[len(ids):].tolist()).split(END, 1)
