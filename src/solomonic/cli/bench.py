@@ -50,13 +50,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     _bench_outputs(termination, "docs/results/bench-termination.json")
     termination.set_defaults(run=run_termination)
     proposer = bench_sub.add_parser(
-        "proposer", help="the learned proposer: SV-COMP termination tasks without and with `--proposer`",
-        description="Runs `solomonic svcomp --property termination` on the task directories twice in one\n"
-                    "process, without a proof memory: without the proposer, then with it. Reports unknowns\n"
-                    "before and after (the relative cut), the tasks each run alone decided, wrong answers\n"
-                    "(exit status 1) and the time per task. Writes JSON and updates docs/benchmarks.md.",
+        "proposer", help="the learned proposer: SV-COMP tasks without and with `--proposer`",
+        description="Runs `solomonic svcomp --property P` on the task directories twice in one process, for\n"
+                    "each property asked, without a proof memory: without the proposer, then with it. Reports\n"
+                    "unknowns before and after (the relative cut), the tasks each run alone decided, wrong\n"
+                    "answers (exit status 1) and the time per task. Writes JSON and updates docs/benchmarks.md.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     _svcomp_tasks(proposer)
+    proposer.add_argument("--property", nargs="+", default=["termination"], choices=["unreach-call", "no-overflow", "termination"],
+                          metavar="P", help="the SV-COMP properties asked, each of the tasks that list it "
+                                            "(default: termination; also unreach-call, no-overflow)")
     proposer.add_argument("--model", metavar="DIR", help="a trained proposer (default: the one shipped)")
     proposer.add_argument("--proposals", type=int, default=4, metavar="K", help="proposals per loop (default: 4)")
     _bench_outputs(proposer, "docs/results/bench-proposer.json")
