@@ -135,7 +135,7 @@ def test_the_ledger_adds_each_batch_once_and_sums_campaigns(tmp_path: Path):
     book = tmp_path / "ledger.jsonl"
     answers = [{"function": "f0", "property": "assert", "verdict": v, "reason": r}
                for v, r in (("yes", ""), ("no", ""), ("unknown", "timeout after 2 s"))]
-    c = {"answers": answers, "disagreements": [], "replay_rejected": [], "seconds": 3.0}
+    c = {"answers": answers, "disagreements": [], "replay_rejected": [], "seconds": 3.0, "commit": "0123abcd"}
     python = {"verdicts": {"assert": {"yes": 4}, "terminates": {"no": 1, "unknown": 2}}, "functions": 7,
               "unknown_reasons": {"timeout": 2}, "disagreements": [{"function": "g"}], "seconds": 1.0}
     for seed in (1, 2):
@@ -146,7 +146,8 @@ def test_the_ledger_adds_each_batch_once_and_sums_campaigns(tmp_path: Path):
     with book.open("a") as f:
         f.write('{"kind": "c", "seed": 9')  # a kill mid-line
     books = ledger.totals(ledger.read(book))
-    assert books["c"]["units"] == 100 and books["c"]["seeds"] == [1, 2]
+    assert books["c"]["units"] == 100 and books["c"]["seeds"] == [1, 2] and books["c"]["commits"] == ["0123abcd"]
+    assert books["python"]["commits"] == ["unknown"]  # a batch cached before commits were recorded
     assert books["c"]["by_property"] == {"assert": {"yes": 2, "no": 2, "unknown": 2}}
     assert books["python"]["by_property"]["terminates"] == {"yes": 0, "no": 1, "unknown": 2}
     assert books["python"]["disagreements"] == [{"function": "g"}]

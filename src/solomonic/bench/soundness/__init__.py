@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     book = Path(args.ledger) if args.ledger else None
 
     def judged(path: Path, header: dict, compute: Callable[[], dict]) -> dict:
-        record = cached(path, header, compute)
+        record = cached(path, header, lambda: {**compute(), "commit": ledger.commit()})
         if book is not None:
             ledger.add(book, header, record)
         return record

@@ -23,8 +23,10 @@ KEY = ("kind", "seed", "index", "size", "version", "timeout")
 UNITS = {"c": "generated C functions", "csmith": "csmith programs", "python": "generated Python functions"}
 
 
-def entry(header: dict, record: dict, commit: str | None) -> dict:
-    """One batch's line: its header, where and how long, its counts and its disagreements."""
+def entry(header: dict, record: dict) -> dict:
+    """One batch's line: its header, the code that answered (the commit the batch's record names: a batch
+    read back from the cache was answered by the code of its time), how long, its counts and its
+    disagreements."""
     if "verdicts" in record:  # the Python part counts as it goes
         counts = {p: {v: by.get(v, 0) for v in VERDICTS} for p, by in record["verdicts"].items()}
         reasons = Counter(record["unknown_reasons"])
@@ -36,7 +38,7 @@ def entry(header: dict, record: dict, commit: str | None) -> dict:
         reasons = Counter(reason_category(a["reason"]) for a in record["answers"] if a["verdict"] == "unknown")
         units = 1 if header["kind"] == "csmith" else header["size"]
     notes = [record[k] for k in ("refused", "skipped", "error") if k in record]
-    return {**header, "units": units, "commit": commit, "seconds": record.get("seconds", 0.0),
+    return {**header, "units": units, "commit": record.get("commit"), "seconds": record.get("seconds", 0.0),
             "by_property": dict(sorted(counts.items())), "unknown_reasons": dict(reasons.most_common()),
             "replay_rejected": len(record.get("replay_rejected", [])), "notes": notes,
             "disagreements": record["disagreements"]}
@@ -49,7 +51,7 @@ def add(path: Path, header: dict, record: dict) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as f:
-        f.write(json.dumps(entry(header, record, commit())) + "\n")
+        f.write(json.dumps(entry(header, record)) + "\n")
 
 
 def read(path: Path) -> list[dict]:
