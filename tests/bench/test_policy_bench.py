@@ -120,3 +120,20 @@ def test_a_command_that_outlives_its_patience_is_killed_and_counted_as_a_crash()
     assert question.answer is None
     ((kind, what),) = question.problems
     assert kind == "crash" and what.startswith("hangs")
+
+
+def test_a_witness_the_denying_policy_decides_only_under_some_readings_is_not_confirmed(tmp_path):
+    # the judge once read "no decision" on the denying side as "not allowed", confirming such a witness
+    grant = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}
+    short = dict(grant, Condition={"ArnLike": {"aws:SourceArn": "arn:aws:sns:eu-west-*"}})  # an open case
+    files = []
+    for name, statement in (("open.json", grant), ("short.json", short)):
+        (tmp_path / name).write_text(json.dumps({"Version": "2012-10-17", "Statement": [statement]}))
+        files.append(document.load(str(tmp_path / name)))
+    witness = {"principal": "*", "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k",
+               "context": {"aws:SourceArn": "arn:aws:sns:eu-west-1:111122223333:t"}}
+    answer = {"verdict": "a-allows-more", "a_not_b": witness, "b_not_a": None, "reason": ""}
+    assert [kind for kind, _ in bench._judge_compare(answer, *files, {}, 1)] == ["witness"]
+    # without the key the short grant denies under every reading: that witness is confirmed
+    answer["a_not_b"] = dict(witness, context={})
+    assert bench._judge_compare(answer, *files, {}, 1) == []

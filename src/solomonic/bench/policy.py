@@ -207,7 +207,7 @@ def _judge_check(answer: dict[str, Any], policy, account: str, label: dict[str, 
         if answer.get(question) is True:
             if witness is None:
                 problems.append(("verdict", f"{question}: yes without a witness"))
-            elif not confirmed(witness, account) or _decision(policy, witness) != "allow":
+            elif not confirmed(witness, account) or _allowed(policy, witness) is not True:
                 problems.append(("witness", f"{question}: not confirmed: {json.dumps(witness)}"))
         if question in label and answer.get(question) is not None and answer[question] != label[question]:
             problems.append(("label", f"{question}: answered {answer[question]}, labelled {label[question]}"))
@@ -232,7 +232,7 @@ def _judge_compare(answer: dict[str, Any], old, new, label: dict[str, Any], stat
         # an unknown may carry the one direction it confirmed; a decided verdict has exactly its witnesses
         if verdict != "unknown" and (witness is not None) != (verdict in sides):
             problems.append(("verdict", f"{verdict} with {key} {'set' if witness else 'null'}"))
-        if witness is not None and (_decision(allows, witness) != "allow" or _decision(denies, witness) == "allow"):
+        if witness is not None and (_allowed(allows, witness) is not True or _allowed(denies, witness) is not False):
             problems.append(("witness", f"{key}: not confirmed: {json.dumps(witness)}"))
     if status != EXIT[verdict]:
         problems.append(("exit status", f"{status} with verdict {verdict}"))
@@ -241,17 +241,19 @@ def _judge_compare(answer: dict[str, Any], old, new, label: dict[str, Any], stat
     return problems
 
 
-def _decision(policy, witness: dict[str, Any]) -> str:
-    """The concrete evaluator's decision on a witness from the JSON contract ("unsupported" if it has none)."""
+def _allowed(policy, witness: dict[str, Any]) -> bool | None:
+    """Does the concrete evaluator allow a witness from the JSON contract, under every reading of the cases
+    the IAM reference leaves open (`evaluate.allowed`)? None where it cannot say (a construct it does not
+    model, readings that disagree): such a witness is confirmed on neither side."""
     from solomonic.policy import evaluate
     from solomonic.policy.model import Request
 
     context = {k: tuple(v) if isinstance(v, list) else v for k, v in witness.get("context", {}).items()}
     try:
-        return evaluate.decide(policy, Request(witness["principal"], witness["action"], witness["resource"],
-                                               context)).decision
+        return evaluate.allowed(policy, Request(witness["principal"], witness["action"], witness["resource"],
+                                                context))
     except evaluate.Unsupported:
-        return "unsupported"
+        return None
 
 
 def _is_public(witness: dict[str, Any], _: str) -> bool:
@@ -334,15 +336,15 @@ def _witnesses(answer: dict[str, Any]) -> int:
 # unknowns that are right by design: the documentation gives the construct no meaning (issue 23's acceptance
 # asks every pair answered; these are the argument for the ones that are not)
 UNDEFINED = {
-    "is not an ARN of six": (
-        "An `ArnLike`/`ArnEquals` value of fewer than six ':'-separated fields (the change-value mutation halves "
-        "an ARN value and adds `*`: `arn:aws:iam::1111222233*`) stays unknown by design. The IAM reference "
-        "(\"IAM JSON policy elements: Condition operators\", *Amazon Resource Name (ARN) condition operators*) "
-        "defines both operators only as \"each of the six colon-delimited components of the ARN is checked "
-        "separately\", and says nothing of a value with fewer (the AWS SDKs' descriptions of `ArnLike` repeat "
-        "that sentence). Open-source evaluators pick a reading: Cloud Copilot's iam-simulate lets such a value "
-        "match nothing and reports 'Invalid ARN' (its ArnLike tests: `arn:::bucket-name`). Answering with a "
-        "reading would be a guess, so the encoding and the evaluator each refuse the value, naming it."),
+    "only under some readings of cases the IAM reference leaves open": (
+        "A case the IAM reference leaves open (here an `ArnLike` value of fewer than six ':'-separated fields: "
+        "the change-value mutation halves an ARN value and adds `*`, `arn:aws:sns:eu-west-*`; the reference "
+        "defines the ARN operators only as \"each of the six colon-delimited components of the ARN is checked "
+        "separately\") is answered under every reading of it: the encoding makes AWS's answer an uninterpreted "
+        "predicate, the evaluator decides each witness under each reading. \"Equivalent\" then holds whatever AWS "
+        "does there, and a witness differs whatever AWS does there. These pairs are unknown because their "
+        "verdict itself depends on the reading: if the short value matches nothing, the original allows more; "
+        "if it matches as a glob, the mutant does; no request differs the same way under both."),
 }
 
 

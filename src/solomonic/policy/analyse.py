@@ -24,8 +24,9 @@ What "every request" means (`UNIVERSE`, reported as assumptions): the action is 
 resource and the context values any strings of their sorts, the principal anonymous (`*`), a service, or an
 IAM principal by its ARN `arn:PARTITION:iam::ACCOUNT:NAME` (a role session stands for its role); the context
 keys AWS derives from the principal agree with it; a federated principal is only in its users' assume-role
-call and the session actions it asks about; values the evaluator refuses (a `?` reading of an ARN the IAM
-reference leaves open, a list under a plain operator) are left out.
+call and the session actions it asks about; request values the evaluator refuses (a list under a plain
+operator) are left out. A case the IAM reference leaves open (`encode_open`) is no guess: "no" answers hold
+under every reading of it, and a witness is one that every reading decides alike.
 """
 
 from __future__ import annotations

@@ -21,9 +21,12 @@ Sources, all in the IAM reference:
   advises against the form, and gives it no other meaning).
 
 A multi-valued request value under an operator without a set prefix is `Unsupported`: "multivalued context
-keys require a condition set operator", and the reference gives the other form no meaning. So is any value the family
-cannot read (a number that is not one, a date without a time zone, a policy variable in an operator that
-does not take them: the reference lists which families take variables).
+keys require a condition set operator", and the reference gives the other form no meaning. So is a request
+value the family cannot read (AWS builds those; the analysis leaves them out). A *policy* value the family
+cannot read (a number that is not one, a date without a time zone, a CIDR block that is not one, `Bool` or
+`Null` neither true nor false, an ARN value of fewer than six fields) has no documented meaning either, but
+AWS still answers each comparison with it yes or no: each is an open case (`readings`) of the policy value and
+the request value, decided under every reading.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from fractions import Fraction
 from solomonic.policy import wildcard
 from solomonic.policy.model import Condition, ContextValue
 from solomonic.policy.operators import POSITIVE_OF, Operator, parse_operator
+from solomonic.policy.readings import open_case
 from solomonic.policy.unsupported import Unsupported
 from solomonic.policy.variables import lookup, substitute
 from solomonic.policy.wildcard import Pattern
@@ -69,15 +73,16 @@ def holds(condition: Condition, context: Mapping[str, ContextValue], *, variable
 
 
 def _null(condition: Condition, value: ContextValue | None) -> bool:
-    """`Null`: "true" holds where the key is absent, "false" where it is present; several values are ORed."""
+    """`Null`: "true" holds where the key is absent, "false" where it is present; several values are ORed. A
+    value that is neither has no documented meaning: an open case of the value and the key's presence."""
     if value == ():
         raise Unsupported(f"Null on {condition.key!r}, present in the request with no values")
-    wanted = []
-    for text in condition.values:
-        if text.lower() not in ("true", "false"):
-            raise Unsupported(f"Null on {condition.key!r} with the value {text!r}, neither true nor false")
-        wanted.append(text.lower() == "true")
-    return any(absent == (value is None) for absent in wanted)
+    absent = value is None
+    return any(absent == (text.lower() == "true") if text.lower() in ("true", "false") else
+               open_case(("Null", text, condition.key.lower(), absent),
+                         f"Null on {condition.key!r} with the value {text!r}, neither true nor false, where the key "
+                         f"is {'absent' if absent else 'present'}")
+               for text in condition.values)
 
 
 def _one_value(operator: Operator, condition: Condition, request_value: str,
@@ -113,8 +118,14 @@ def _string_like(pattern: Pattern, value: str, _: Condition) -> bool:
     return wildcard.matches(pattern, value)
 
 
-def _arn_like(pattern: Pattern, value: str, _: Condition) -> bool:
-    return wildcard.arn_fieldwise_matches(pattern, value)
+def _arn_like(pattern: Pattern, value: str, condition: Condition) -> bool:
+    matched = wildcard.arn_fieldwise_matches(pattern, value)
+    if matched is not None:
+        return matched
+    base = _base(condition)
+    return open_case((base, wildcard.text_of(pattern), value),
+                     f"{base} {wildcard.text_of(pattern)!r} against {value!r}, not both ARNs of six ':'-separated "
+                     "fields (the IAM reference defines the ARN operators field by field only)")
 
 
 def _number(text: str, condition: Condition, side: str) -> Fraction:
@@ -147,34 +158,59 @@ def _date(text: str, condition: Condition, side: str) -> Fraction:
 
 def _ordered(read: Callable[[str, Condition, str], Fraction],
              relation: Callable[[Fraction, Fraction], bool]) -> Callable[[Pattern, str, Condition], bool]:
-    """A Numeric or Date operator: `relation(request value, policy value)` over exact numbers."""
+    """A Numeric or Date operator: `relation(request value, policy value)` over exact numbers. A policy value
+    the family cannot read is an open case of that value and the request's number (a request value it cannot
+    read stays refused: AWS builds the request, and the analysis leaves such values out)."""
     def compare(pattern: Pattern, value: str, condition: Condition) -> bool:
-        return relation(read(value, condition, "request"), read(_literal(pattern), condition, "policy"))
+        number = read(value, condition, "request")
+        try:
+            bound = read(_literal(pattern), condition, "policy")
+        except Unsupported as unreadable:
+            return open_case((_base(condition), _literal(pattern), number), str(unreadable))
+        return relation(number, bound)
     return compare
+
+
+def _base(condition: Condition) -> str:
+    """The condition's positive operator without prefix or suffix (`ArnNotLikeIfExists` -> `ArnLike`): an open
+    case is one of the positive operator, which the negated one negates."""
+    base = parse_operator(condition.operator).base
+    return POSITIVE_OF.get(base, base)
 
 
 def _bool(pattern: Pattern, value: str, condition: Condition) -> bool:
     policy, request = _literal(pattern).lower(), value.lower()
-    for text in (policy, request):
-        if text not in ("true", "false"):
-            raise Unsupported(f"Bool on {condition.key!r}: {text!r} is neither true nor false")
+    if request not in ("true", "false"):
+        raise Unsupported(f"Bool on {condition.key!r}: the request value {value!r} is neither true nor false")
+    if policy not in ("true", "false"):
+        return open_case(("Bool", _literal(pattern), request),
+                         f"Bool on {condition.key!r} with the value {_literal(pattern)!r}, neither true nor false")
     return policy == request
 
 
 def _binary(pattern: Pattern, value: str, condition: Condition) -> bool:
     try:
-        return base64.b64decode(_literal(pattern), validate=True) == base64.b64decode(value, validate=True)
+        request = base64.b64decode(value, validate=True)
     except binascii.Error:
-        raise Unsupported(f"BinaryEquals on {condition.key!r}: a value is not base-64") from None
+        raise Unsupported(f"BinaryEquals on {condition.key!r}: the request value is not base-64") from None
+    try:
+        return base64.b64decode(_literal(pattern), validate=True) == request
+    except binascii.Error:
+        return open_case(("BinaryEquals", _literal(pattern), request),
+                         f"BinaryEquals on {condition.key!r} with the value {_literal(pattern)!r}, not base-64")
 
 
 def _ip_address(pattern: Pattern, value: str, condition: Condition) -> bool:
     try:
-        network = ipaddress.ip_network(_literal(pattern).strip(), strict=False)
         address = ipaddress.ip_address(value.strip())
     except ValueError:
-        raise Unsupported(f"IpAddress on {condition.key!r}: {_literal(pattern)!r} or {value!r} is not an IP "
-                          "address or CIDR block") from None
+        raise Unsupported(f"IpAddress on {condition.key!r}: the request value {value!r} is not an IP "
+                          "address") from None
+    try:
+        network = ipaddress.ip_network(_literal(pattern).strip(), strict=False)
+    except ValueError:
+        return open_case(("IpAddress", _literal(pattern), address),
+                         f"IpAddress on {condition.key!r} with the value {_literal(pattern)!r}, not a CIDR block")
     return address.version == network.version and address in network
 
 

@@ -10,14 +10,15 @@ Elements, after the IAM reference pages the concrete evaluator (`evaluate`) cite
 and only `model` is shared, so that a witness found here is believed once the evaluator replays it:
 
 * `Action` / `NotAction`: glob without regard to case: patterns are read in lower case, and so is the request's
-  action (`lower_case_action`, asserted by `solve.search` where a model would otherwise use a capital).
+  action (`lower_case_action`, asserted by `solve.search` where a model would otherwise use a capital). A
+  wildcard in the service prefix (`*:Get*`) has no documented meaning: an open case (`encode_open`).
 * `Resource` / `NotResource`: `encode_strings.resource_regexes`; a statement without either applies to any
-  resource. A pattern with a `?` or a mid-segment `*` adds to the universe that its two documented readings
-  agree on the request's resource (`colon_readings` records which patterns did).
+  resource. Where the two readings of a `?` or a mid-segment `*` (within the segment, or across ':') differ
+  on the request's resource, the match is an open case (`encode_open`).
 * `Principal` / `NotPrincipal`: `*` and `{"AWS": "*"}` everyone (the anonymous caller too); an account id or
   its `:root` ARN every IAM identity of that account (not an identity provider created in it: its users are
   federated principals); any other value the principal it names. A wildcard
-  inside a value is refused (AWS allows `*` only whole). No element: the identity the policy is attached to.
+  inside a value is an open case (AWS allows `*` only whole). No element: the identity the policy is attached to.
 * `Condition`: `encode_conditions`.
 """
 
@@ -31,6 +32,8 @@ import z3
 
 from solomonic.policy import encode_strings as strings
 from solomonic.policy.encode_conditions import condition_holds
+from solomonic.policy.encode_open import cases as open_cases
+from solomonic.policy.encode_open import open_case
 from solomonic.policy.encode_request import VARIABLE_VERSION, SymbolicRequest
 from solomonic.policy.model import Policy, PrincipalEntry, Statement
 from solomonic.policy.unsupported import Unsupported
@@ -62,7 +65,7 @@ class Encoder:
         # universe (`search` adds it only when a model needs it): the regular constraint can cost z3 seconds,
         # and a "no" over all actions holds a fortiori over lower-case ones
         self.lower_case_action = z3.InRe(self.request.action, _LOWER_ASCII)
-        self.colon_readings: list[str] = []
+        self.open_cases: dict[str, None] = {}  # the open cases (`encode_open`) the encoded policies read
 
     @property
     def universe(self) -> list[z3.BoolRef]:
@@ -75,6 +78,7 @@ class Encoder:
         deny = [a for a, s in zip(applies, policy.statements) if s.effect == "Deny"]
         denies = z3.Or(deny) if deny else z3.BoolVal(False)
         allows = z3.And(z3.Or(allow), z3.Not(denies)) if allow else z3.BoolVal(False)
+        self.open_cases.update(dict.fromkeys(open_cases(applies)))
         return Encoded(policy, allows, denies, applies)
 
     def statement_applies(self, statement: Statement, variables: bool) -> z3.BoolRef:
@@ -86,6 +90,10 @@ class Encoder:
     def _action(self, statement: Statement) -> z3.BoolRef:
         hits = []
         for text in statement.actions:
+            service = text.partition(":")[0]
+            if text != "*" and ("*" in service or "?" in service):  # no documented meaning (`encode_open`)
+                hits.append(open_case(f"Action {text.lower()!r}", self.request.action))
+                continue
             pattern = strings.read(text.lower(), variables=False)
             literal = pattern.literal
             hits.append(self.request.action == z3.StringVal(literal) if literal is not None
@@ -111,12 +119,11 @@ class Encoder:
                 continue
             within, anything = strings.resource_regexes(pattern, terms)
             present = [key.present for key in keys]
-            if anything is not None:
-                # the readings differ only on resources outside the universe (the evaluator refuses them)
-                self.universe.append(z3.Implies(z3.And(*present, z3.InRe(self.request.resource, anything)),
-                                                z3.InRe(self.request.resource, within)))
-                self.colon_readings.append(text)
-            hits.append(z3.And(*present, z3.InRe(self.request.resource, within)))
+            matched = z3.InRe(self.request.resource, within)
+            if anything is not None:  # where the readings differ, an open case (`encode_open`)
+                matched = z3.Or(matched, z3.And(z3.InRe(self.request.resource, anything), open_case(
+                    f"Resource {text!r} across ':'", self.request.resource, *terms.values())))
+            hits.append(z3.And(*present, matched))
         hit = z3.Or(hits)
         return z3.Not(hit) if statement.not_resource else hit
 
@@ -130,9 +137,8 @@ class Encoder:
         request = self.request
         if entry.kind == "*" or (entry.kind == "AWS" and entry.value == "*"):
             return z3.BoolVal(True)
-        if "*" in entry.value or "?" in entry.value:
-            raise Unsupported(f"Principal {entry.kind} {entry.value!r}: a wildcard inside a principal (AWS "
-                              "allows '*' only as the whole value)")
+        if "*" in entry.value or "?" in entry.value:  # AWS allows '*' only whole: an open case (`encode_open`)
+            return open_case(f"Principal {entry.kind} {entry.value!r}", request.principal)
         if entry.kind == "AWS":
             root = _ROOT.fullmatch(entry.value)
             account = entry.value if _ACCOUNT.fullmatch(entry.value) else root.group(1) if root else None

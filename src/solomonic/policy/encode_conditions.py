@@ -10,8 +10,10 @@ for multivalued context keys" (the same pages the evaluator's `conditions` cites
   `ForAllValues:` when every element does (true when absent); a negated operator is negated element-wise;
 * a policy value holding a variable whose key is absent matches nothing ("there is no equal or like value").
 
-Numbers are reals, dates integer epoch seconds (a policy date with fractions of a second is refused), IP
-ranges bit masks, `BinaryEquals` a comparison of decoded bytes, `Bool` a case-insensitive true/false.
+Numbers are reals, dates integer epoch seconds, IP ranges bit masks, `BinaryEquals` a comparison of decoded
+bytes, `Bool` a case-insensitive true/false. A policy value the family cannot read, or that the reference
+gives no meaning (`Null` or `Bool` neither true nor false, an ARN value of fewer than six fields), and a date
+with fractions of a second (the request's dates are whole seconds here), is an open case (`encode_open`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from fractions import Fraction
 import z3
 
 from solomonic.policy import encode_strings as strings
+from solomonic.policy.encode_open import open_case
 from solomonic.policy.encode_pieces import glob_pieces
 from solomonic.policy.encode_request import Key, SymbolicRequest, Value
 from solomonic.policy.model import Condition
@@ -53,9 +56,10 @@ def condition_holds(condition: Condition, request: SymbolicRequest, variables: b
 def _null(condition: Condition, key: Key) -> z3.BoolRef:
     wanted = []
     for text in condition.values:
-        if text.lower() not in ("true", "false"):
-            raise Unsupported(f"Null on {condition.key!r} with the value {text!r}, neither true nor false")
-        wanted.append(z3.Not(key.present) if text.lower() == "true" else key.present)
+        if text.lower() not in ("true", "false"):  # no documented meaning: an open case of the key's presence
+            wanted.append(open_case(f"Null {text!r} on {condition.key.lower()!r}", key.present))
+        else:
+            wanted.append(z3.Not(key.present) if text.lower() == "true" else key.present)
     return z3.Or(wanted)
 
 
@@ -85,29 +89,43 @@ class _Matcher:
         control policy exempting two roles by ArnNotLike, one value mutated: no answer in 5 million units)."""
         request = self.request
         groups: dict[tuple[str, ...], tuple[list[z3.ReRef], list[z3.ReRef]]] = {}
+        open_values: list[z3.BoolRef] = []
         for text in self.condition.values:
             fields = strings.arn_field_regexes(strings.read(text, variables=self.variables))
+            if fields is None:
+                open_values.append(self._open_arn(text, request.iam_arn))
+                continue
             key = tuple(field.sexpr() for field in fields[:5])
             groups.setdefault(key, (fields[:5], []))[1].append(fields[5])
         parts = [z3.StringVal("arn"), request.partition, z3.StringVal("iam"), z3.StringVal(""), request.account]
         return z3.Or([z3.And(*(z3.InRe(term, field) for term, field in zip(parts, fields)),
                              z3.InRe(request.name, names[0] if len(names) == 1 else z3.Union(*names)))
-                      for fields, names in groups.values()])
+                      for fields, names in groups.values()] + open_values)
+
+    def _open_arn(self, text: str, value: z3.SeqRef) -> z3.BoolRef:
+        """An ARN operator's value of fewer than six fields (or the request's, which the universe leaves out)
+        against `value`: no documented meaning, an open case (`encode_open`)."""
+        return open_case(f"{self.base} {text!r}", value)
 
     def _against(self, value: Value, text: str) -> z3.BoolRef:
         family = self.operator.family
         if family in ("String", "Arn", "Bool"):
             assert isinstance(value, z3.SeqRef)
             return self._string(value, text)
-        if family == "Numeric":
-            return _ordered(self.base, value, _number(text, self.condition))
-        if family == "Date":
-            return _ordered(self.base, value, _date(text, self.condition))
-        if family == "Binary":
-            assert isinstance(value, z3.SeqRef)
-            return z3.InRe(value, _base64_encodings(text, self.condition))
-        assert isinstance(value, tuple)
-        return _in_network(value, text, self.condition)
+        try:
+            if family == "Numeric":
+                return _ordered(self.base, value, _number(text, self.condition))
+            if family == "Date":
+                return _ordered(self.base, value, _date(text, self.condition))
+            if family == "Binary":
+                assert isinstance(value, z3.SeqRef)
+                return z3.InRe(value, _base64_encodings(text, self.condition))
+            assert isinstance(value, tuple)
+            return _in_network(value, text, self.condition)
+        except Unsupported:
+            # a value the family cannot read (or a date the encoding cannot count in whole seconds): an open
+            # case of the request's value, which the evaluator reads under every reading too
+            return open_case(f"{self.base} {text!r}", *(value if isinstance(value, tuple) else (value,)))
 
     def _string(self, value: z3.SeqRef, text: str) -> z3.BoolRef:
         wildcards = self.base in ("StringLike", "ArnEquals", "ArnLike")
@@ -120,11 +138,12 @@ class _Matcher:
         if self.base == "Bool":
             if pattern.variables:
                 raise Unsupported(f"Bool on {self.condition.key!r} with a policy variable {text!r}")
-            if text.lower() not in ("true", "false"):
-                raise Unsupported(f"Bool on {self.condition.key!r}: {text!r} is neither true nor false")
+            if text.lower() not in ("true", "false"):  # no documented meaning: an open case of the value
+                return open_case(f"Bool {text!r}", value)
             return z3.InRe(value, strings.case_insensitive(text.lower()))
         if self.operator.family == "Arn":  # (aws:PrincipalArn is matched field by field: `_principal_arn`)
-            return z3.InRe(value, strings.arn_fields_regex(pattern))
+            fields = strings.arn_fields_regex(pattern)
+            return z3.InRe(value, fields) if fields is not None else self._open_arn(text, value)
         ignore_case = self.base == "StringEqualsIgnoreCase"
         exact = strings.term(pattern, terms) if not ignore_case else None
         if exact is not None:

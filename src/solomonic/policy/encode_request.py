@@ -158,8 +158,12 @@ def _add_matchers(entry: _Usage, base: str, values: Iterable[str], variables: bo
             entry.matchers = None
             return
         text = "".join(p.text for p in pattern.parts if p.kind == "text") if kind in ("equals", "ignore-case") else ""
+        fields = strings.arn_fields_regex(pattern) if kind == "arn" else None
+        if kind == "arn" and fields is None:  # an open case (`encode_open`): it may tell any elements apart
+            entry.matchers = None
+            return
         entry.matchers[(kind, value)] = (
-            strings.arn_fields_regex(pattern) if kind == "arn" else
+            fields if fields is not None else
             strings.glob_regex(pattern, {}, star=strings.ANY_TEXT) if kind == "like" else
             strings.case_insensitive(text) if kind == "ignore-case" else z3.Re(text))
 

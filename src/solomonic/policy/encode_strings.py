@@ -17,7 +17,8 @@ The three matching rules (the same AWS references the evaluator cites):
   a colon-separated segment, except that a `*` ending a segment "can expand to match beyond the colon
   boundaries". The page is silent on a `?` or a mid-segment `*` covering a `:`; `resource_regexes` gives
   both readings so that the encoding can leave the requests where they differ out of its universe.
-* ARN fields (`ArnLike`, `ArnEquals`): the six colon-delimited components are matched one by one.
+* ARN fields (`ArnLike`, `ArnEquals`): the six colon-delimited components are matched one by one; the
+  reference gives a value of fewer no meaning (`encode_open`).
 """
 
 from __future__ import annotations
@@ -200,19 +201,22 @@ ARN_SHAPE = z3.Concat(*([z3.Star(NOT_COLON), z3.Re(":")] * 5), ANYTHING)
 """A string of at least six colon-separated fields: the values the ARN operators compare."""
 
 
-def arn_fields_regex(pattern: Pattern) -> z3.ReRef:
+def arn_fields_regex(pattern: Pattern) -> z3.ReRef | None:
     """`ArnLike`: each of the six fields (cut at the first five colons) matched on its own; a field of the
-    request's ARN holds no `:` except the sixth. A value of fewer fields (the lone `*` too) is refused: the
-    reference defines the ARN operators field by field only."""
+    request's ARN holds no `:` except the sixth. None for a value of fewer fields (the lone `*` too): the
+    reference defines the ARN operators field by field only, so the caller makes it an open case."""
     fields = arn_field_regexes(pattern)
+    if fields is None:
+        return None
     return _concat([piece for number, field in enumerate(fields) for piece in ([z3.Re(":")] if number else [])
                     + [field]])
 
 
-def arn_field_regexes(pattern: Pattern) -> list[z3.ReRef]:
+def arn_field_regexes(pattern: Pattern) -> list[z3.ReRef] | None:
     """The six fields of an `ArnLike` value, each as the regular expression its field of the request's ARN
     must match (`arn_fields_regex`): for a term whose fields are known apart (an IAM principal's ARN over its
-    partition, account and name), z3 then matches each part on its own instead of cutting the ARN."""
+    partition, account and name), z3 then matches each part on its own instead of cutting the ARN. None for
+    a value of fewer fields."""
     if pattern.variables:
         raise Unsupported(f"policy variable in an ARN condition value {pattern.source!r}")
     fields: list[list[Part]] = [[]]
@@ -229,9 +233,7 @@ def arn_field_regexes(pattern: Pattern) -> list[z3.ReRef]:
         if rest:
             fields[-1].append(Part("text", rest))
     if len(fields) != 6:
-        raise Unsupported(f"ARN condition value {pattern.source!r} is not an ARN of six ':'-separated fields: the "
-                          "IAM reference (Condition operators, ARN) defines ArnEquals/ArnLike only as six fields "
-                          "compared one by one, and says nothing of a shorter value")
+        return None
     out = []
     for number, field in enumerate(fields):
         last = number == 5

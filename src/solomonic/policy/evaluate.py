@@ -10,8 +10,8 @@ matching statement overrides any `Allow`; otherwise a matching `Allow` allows it
 
 * `Action` / `NotAction`: the request's action matches one of the patterns / none of them; wildcards `*`,
   `?`, without regard to case ("IAM JSON policy elements: Action"). The reference puts wildcards in the
-  action name (`s3:Get*`) or writes `*` alone; a wildcard in the service prefix (`*:Get*`) raises
-  `Unsupported`.
+  action name (`s3:Get*`) or writes `*` alone; a wildcard in the service prefix (`*:Get*`) is an open case
+  (`readings`) of the pattern and the action.
 * `Resource` / `NotResource`: the ARN matches one / none (`wildcard.resource_matches`; policy variables
   substituted, `variables`). A statement without either (a role trust policy) applies to any resource.
 * `Principal` / `NotPrincipal` ("AWS JSON policy elements: Principal"): `"*"` and `{"AWS": "*"}` are every
@@ -21,15 +21,16 @@ matching statement overrides any `Allow`; otherwise a matching `Allow` allows it
   is that principal; `Service`, `Federated` and `CanonicalUser` values name the principal they are
   (`federated` tells a federated principal by its name). `NotPrincipal` matches every principal that none of its
   values matches. The reference allows `*` in `Principal` only as the whole value ("you cannot use a wildcard
-  to match part of a principal name or ARN"); a partial wildcard raises `Unsupported`, and so does a role
-  session (`arn:aws:sts::...:assumed-role/...`) against a role ARN, which AWS matches by rules not modelled
-  here. A statement without either (an identity policy) applies to the identity the policy is attached to:
+  to match part of a principal name or ARN"); a partial wildcard is an open case of the value and the
+  principal. A role session (`arn:aws:sts::...:assumed-role/...`) against a role ARN, which AWS matches by
+  rules not modelled here, raises `Unsupported`. A statement without either (an identity policy) applies to the identity the policy is attached to:
   the request's principal, which cannot be the anonymous one.
 * `Condition`: every condition holds (`conditions.holds`).
 
 Where an element is not modelled exactly the evaluator raises `Unsupported`, but only when the answer depends
 on it: a statement one of whose elements fails does not match, whatever its other elements; a matching Deny
-decides whatever the other statements hold.
+decides whatever the other statements hold. Where the reference leaves a yes-or-no case open (`readings`),
+the decision is the one every reading of it gives, and `Unsupported` where readings disagree.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from solomonic.policy import wildcard
+from solomonic.policy import readings, wildcard
 from solomonic.policy.conditions import holds
 from solomonic.policy.model import (
     SAML_ACTION,
@@ -55,7 +56,7 @@ from solomonic.policy.model import (
 from solomonic.policy.unsupported import Unsupported
 from solomonic.policy.variables import VARIABLE_VERSION, substitute
 
-__all__ = ["Evaluation", "Unsupported", "decide", "federated", "matches"]
+__all__ = ["Evaluation", "Unsupported", "allowed", "decide", "federated", "matches"]
 
 _ACCOUNT = re.compile(r"\d{12}")
 _ROOT = re.compile(r"arn:[^:]+:iam::(?P<account>\d{12}):root")
@@ -77,7 +78,37 @@ class Evaluation:
 
 def decide(policy: Policy, request: Request) -> Evaluation:
     """The policy's decision on `request` (module docstring). Raises `Unsupported` when a statement the
-    decision depends on uses a construct not modelled exactly."""
+    decision depends on uses a construct not modelled exactly. A case the IAM reference leaves open
+    (`readings`) is decided under every reading of it: the decision is returned when every reading gives
+    the same one (its notes then name the cases), else `Unsupported` says which cases it depends on."""
+    outcomes, cases = readings.every(lambda: _decide(policy, request))
+    decisions = {outcome.result.decision for outcome in outcomes}
+    if len(decisions) > 1:
+        raise Unsupported(f"the decision on {request.action} depends on cases the IAM reference leaves open ("
+                          + "; ".join(cases.values()) + "): " + ", ".join(sorted(decisions))
+                          + " under different readings")
+    first = outcomes[0].result
+    if not cases:
+        return first
+    return Evaluation(first.decision, first.deciding, (*first.notes, *(
+        f"the same decision under every reading of a case the IAM reference leaves open: {text}"
+        for text in cases.values())))
+
+
+def allowed(policy: Policy, request: Request) -> bool:
+    """Is `request` allowed under every reading of the open cases it meets (True), denied under every one
+    (False)? A question about access needs no more: an explicit deny under one reading and an implicit one
+    under another still deny. Raises `Unsupported` where readings disagree, or as `decide` does."""
+    outcomes, cases = readings.every(lambda: _decide(policy, request).decision == "allow")
+    answers = {outcome.result for outcome in outcomes}
+    if len(answers) > 1:
+        raise Unsupported(f"whether {request.action} is allowed depends on cases the IAM reference leaves open ("
+                          + "; ".join(cases.values()) + ")")
+    return answers.pop()
+
+
+def _decide(policy: Policy, request: Request) -> Evaluation:
+    """`decide` under the current reading of the open cases."""
     outcomes: list[tuple[Statement, bool | Unsupported]] = []
     notes: list[str] = []
     for index, statement in enumerate(policy.statements):
@@ -134,8 +165,9 @@ def _action(statement: Statement, request: Request, _: Policy) -> tuple[bool, st
     def matches(pattern: str) -> bool:
         service = pattern.partition(":")[0]
         if pattern != "*" and ("*" in service or "?" in service):
-            raise Unsupported(f"action {pattern!r}: a wildcard in the service prefix (the reference shows "
-                              "wildcards in the action name, or '*' alone)")
+            return readings.open_case(("Action", pattern.lower(), request.action.lower()),
+                                      f"the action pattern {pattern!r}, a wildcard in the service prefix (the "
+                                      "reference shows wildcards in the action name, or '*' alone)")
         return wildcard.matches(wildcard.tokens(pattern), request.action, ignore_case=True)
 
     hit = _first_match(statement.actions, matches)
@@ -153,7 +185,7 @@ def _resource(statement: Statement, request: Request, policy: Policy) -> tuple[b
         if pattern is None:
             continue  # a policy variable with no value: equal to and like no ARN
         try:
-            if wildcard.resource_matches(pattern, request.resource):
+            if _resource_matches(text, pattern, request.resource):
                 hit = text
                 break
         except Unsupported as error:
@@ -161,6 +193,15 @@ def _resource(statement: Statement, request: Request, policy: Policy) -> tuple[b
     if hit is None and unsupported is not None:
         raise unsupported
     return _decided("Resource", statement.not_resource, request.resource, None if hit is None else repr(hit))
+
+
+def _resource_matches(text: str, pattern: wildcard.Pattern, arn: str) -> bool:
+    matched = wildcard.resource_matches(pattern, arn)
+    if matched is not None:
+        return matched
+    return readings.open_case(("Resource", wildcard.text_of(pattern), arn),
+                              f"whether the wildcard in the Resource {text!r} may cover a ':' (the IAM reference "
+                              "only says so of a '*' that ends a segment)")
 
 
 def _principal(statement: Statement, request: Request, _: Policy) -> tuple[bool, str]:
@@ -204,8 +245,9 @@ def _principal_matches(entry: PrincipalEntry, principal: str) -> bool:
     if entry.kind == "*" or (entry.kind == "AWS" and entry.value == "*"):
         return True
     if "*" in entry.value or "?" in entry.value:
-        raise Unsupported(f"Principal {entry.kind} {entry.value!r}: a wildcard inside a principal (AWS allows "
-                          "'*' only as the whole value)")
+        return readings.open_case(("Principal", entry.kind, entry.value, principal),
+                                  f"Principal {entry.kind} {entry.value!r}, a wildcard inside a principal (the "
+                                  "reference allows '*' only as the whole value)")
     if entry.kind != "AWS":
         return entry.value == principal
     account = entry.value if _ACCOUNT.fullmatch(entry.value) else None

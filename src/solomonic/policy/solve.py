@@ -16,10 +16,11 @@ from typing import Literal
 
 import z3
 
-from solomonic.policy import well_formed
+from solomonic.policy import encode_open, well_formed
 from solomonic.policy.encode import Encoder
+from solomonic.policy.evaluate import allowed as evaluate_allowed
 from solomonic.policy.evaluate import decide as evaluate
-from solomonic.policy.model import Decision, Policy, Request
+from solomonic.policy.model import Policy, Request
 from solomonic.policy.portfolio import Deadline, Outcome, decide
 from solomonic.policy.unsupported import Unsupported
 from solomonic.policy.witness import Realism
@@ -77,13 +78,28 @@ def search(encoder: Encoder, realism: Realism, goal: z3.BoolRef, extra: list[z3.
     # the question over every request gets part of the time: where z3 cannot answer it, a realistic witness
     # (whose queries are mostly equalities) may still be found, and it needs no answer over every request
     universe = decide(query, deadline.share(UNIVERSE_SHARE))
-    if universe.verdict == z3.sat and _has_capital(universe.model, encoder):
+    if universe.verdict == z3.sat and _has_capital(universe.model, encoder) \
+            and not _holds_lowered(universe.model, query, encoder):
         universe = decide([*query, encoder.lower_case_action], deadline.share(UNIVERSE_SHARE))
     if universe.verdict == z3.unsat:
         return Search(None)
-    found, unreal = _realistic(realism, query, universe.model, deadline)
+    witness_query, model = query, universe.model
+    read = encode_open.cases([goal])
+    if read:
+        # a witness must differ under every reading of the open cases: `robust` asks for one that does
+        witness_query = [*encoder.universe, *extra, encode_open.robust(goal)]
+        either = decide(witness_query, deadline.share(UNIVERSE_SHARE))
+        if either.verdict == z3.unsat:
+            return Search(None, f"{what}: only under some readings of cases the IAM reference leaves open ("
+                                + "; ".join(read) + "), so the answer depends on how AWS reads them")
+        model = either.model or model
+    found, unreal = _realistic(realism, query, witness_query, model, deadline)
     if found is None:
-        return _none_realistic(realism, query, universe, unreal, deadline, what)
+        none = _none_realistic(realism, query, universe, unreal, deadline, what)
+        if none.unknown and read:
+            return Search(None, f"{none.reason}; a witness must hold under every reading of the cases the IAM "
+                                "reference leaves open (" + "; ".join(read) + ")")
+        return none
     try:
         mismatch = confirm(found)
     except Unsupported as error:
@@ -129,23 +145,24 @@ def _none_realistic(realism: Realism, query: list[z3.BoolRef], universe: Outcome
                         f"{example.action!r} on {example.resource!r} by {example.principal!r}")
 
 
-def _realistic(realism: Realism, query: list[z3.BoolRef], model: z3.ModelRef | None,
-               deadline: Deadline) -> tuple[Request | None, bool | Request | None]:
+def _realistic(realism: Realism, query: list[z3.BoolRef], witness_query: list[z3.BoolRef],
+               model: z3.ModelRef | None, deadline: Deadline) -> tuple[Request | None, bool | Request | None]:
     """A realistic request with the property: a principal kind and an action fixed per try, the model's own
     (when there is one) first, and an example resource (then any of the action's resource types); the
     candidate actions of the policies' services first. Where none of them has the property, whether any real
     request has it (`_unreal_only`, returned second) is asked before the actions of every other service are
     tried (`Realism.widened`): where none has (a Deny on `ec2:Run*` differs from one on `ec2:RunInstances`
-    only on names like `ec2:run`), those hundreds of tries could only fail."""
+    only on names like `ec2:run`), those hundreds of tries could only fail. The witness is sought with
+    `witness_query` (the property under every reading of the open cases), the proof asked of `query`."""
     kinds = realism.principal_kinds(model) if model is not None else ["iam", "anonymous", "other"]
     first = realism.ordered(realism.request(model).action.lower() if model is not None else "")
-    found = _try(realism, query, kinds, first, deadline)
+    found = _try(realism, witness_query, kinds, first, deadline)
     if found is not None:
         return found, None
     unreal = _unreal_only(realism, query, deadline)
     if unreal is True:
         return None, unreal
-    return _try(realism, query, kinds, realism.widened(deadline), deadline), unreal
+    return _try(realism, witness_query, kinds, realism.widened(deadline), deadline), unreal
 
 
 def _try(realism: Realism, query: list[z3.BoolRef], kinds: list[str], actions: list[str],
@@ -217,17 +234,27 @@ def _has_capital(model: z3.ModelRef, encoder: Encoder) -> bool:
     return any("A" <= c <= "Z" for c in action)
 
 
+def _holds_lowered(model: z3.ModelRef, query: list[z3.BoolRef], encoder: Encoder) -> bool:
+    """Does the model, its action written in lower case and every other value kept, still satisfy `query`?
+    Then a request with a lower-case action has the property, and the query need not be asked again with
+    `lower_case_action` (a regular constraint on the action that cost z3 a second where the policies compare
+    the action with many patterns: a KMS key policy against its NotAction mutant)."""
+    action = encoder.request.action
+    lowered = z3.StringVal(model.eval(action, model_completion=True).as_string().lower())
+    return z3.is_true(model.eval(z3.substitute(z3.And(*query), (action, lowered)), model_completion=True))
+
+
 def expect(policy: Policy, request: Request, allowed: bool) -> str | None:
-    """None when the evaluator decides `request` as expected (allowed or not), else what it decided."""
-    decision: Decision = evaluate(policy, request).decision
-    if (decision == "allow") == allowed:
+    """None when the evaluator decides `request` as expected (allowed or not) under every reading of the
+    cases the IAM reference leaves open, else what it decided."""
+    if evaluate_allowed(policy, request) == allowed:
         return None
-    return f"{policy.source} decides {decision}"
+    return f"{policy.source} decides {evaluate(policy, request).decision}"
 
 
 def assumptions(encoder: Encoder) -> tuple[str, ...]:
     notes = list(UNIVERSE)
-    for text in dict.fromkeys(encoder.colon_readings):
-        notes.append(f"resources on which the '?' or mid-segment '*' of {text!r} could cover a ':' are left out "
-                     "(the IAM reference does not say whether it may)")
+    for case in encoder.open_cases:
+        notes.append(f"{case} has no documented meaning (or none the encoding models exactly): every answer "
+                     "holds under each reading of it, a 'no' under all of them and a witness decided alike by all")
     return tuple(notes)

@@ -15,11 +15,12 @@ The three matchers, each after the AWS documentation that defines it:
   ends or a `:` follows) matches any text, colons included (`arn:aws:ec2:*` covers every EC2 ARN); a `*`
   inside a segment matches within the segment. The reference does not say whether a `?`, or a `*` inside a
   segment, may cover a `:`; where the two readings (within the segment, or anything) disagree on an ARN,
-  the match raises `Unsupported` instead of choosing one. `*` does span `/` (the same page: `bucket/*/test/*`
+  the match answers None instead of choosing one (an open case for `evaluate`). `*` does span `/` (the same page: `bucket/*/test/*`
   covers `bucket/1/2/test/3/object.jpg`).
 * `arn_fieldwise_matches`: the `ArnEquals` / `ArnLike` condition operators ("Amazon Resource Name (ARN)
   condition operators": "each of the six colon-delimited components of the ARN is checked separately and
-  each can include" `*` or `?`). The sixth component is everything after the fifth colon.
+  each can include" `*` or `?`). The sixth component is everything after the fifth colon; a value of fewer
+  components on either side has no documented meaning (`conditions` makes it an open case).
 """
 
 from __future__ import annotations
@@ -28,8 +29,6 @@ import enum
 import functools
 import re
 from collections.abc import Callable
-
-from solomonic.policy.unsupported import Unsupported
 
 
 class Wild(enum.Enum):
@@ -75,39 +74,35 @@ def matches(pattern: Pattern, text: str, *, ignore_case: bool = False) -> bool:
     return _compiled(pattern, ignore_case, _anything).fullmatch(text) is not None
 
 
-def resource_matches(pattern: Pattern, arn: str) -> bool:
+def resource_matches(pattern: Pattern, arn: str) -> bool | None:
     """Does the `Resource` element value `pattern` cover `arn` (module docstring: segment rule, case-sensitive)?
 
-    Raises `Unsupported` when the reading of a `?` or a mid-segment `*` across a `:` decides the answer."""
+    None where the reading of a `?` or a mid-segment `*` across a `:` decides the answer: the reference is
+    silent there, so the caller makes it an open case (`readings`)."""
     within = _compiled(pattern, False, _within_segment).fullmatch(arn) is not None
     if within:
         return True
     if _compiled(pattern, False, _anything).fullmatch(arn) is not None:
-        raise Unsupported(f"whether the wildcard in {text_of(pattern)!r} may cover a ':' of {arn!r} "
-                          "(the IAM reference only says so of a '*' that ends a segment)")
+        return None
     return False
 
 
 def colon_sensitive(pattern: Pattern) -> bool:
-    """Could `resource_matches` raise `Unsupported` for this pattern on some ARN? True when it has a `?` or a
+    """Could `resource_matches` answer None for this pattern on some ARN? True when it has a `?` or a
     `*` inside a segment: for an ARN whose colons fall where that wildcard is, the two readings differ."""
     return any(token is ONE or (token is STAR and not _ends_segment(pattern, index))
                for index, token in enumerate(pattern))
 
 
-def arn_fieldwise_matches(pattern: Pattern, arn: str) -> bool:
+def arn_fieldwise_matches(pattern: Pattern, arn: str) -> bool | None:
     """`ArnLike`: the six colon-separated components of `pattern` and `arn`, each matched on its own.
 
-    A value that is not an ARN of six components on either side raises `Unsupported`, the pattern `*` alone
-    included: the reference defines the operators component by component only."""
+    None where either side is not an ARN of six components, the pattern `*` alone included: the reference
+    defines the operators component by component only, so that case is open (the caller's `readings`)."""
     fields = _split_fields(pattern)
-    if len(fields) != 6:
-        raise Unsupported(f"ARN condition value {text_of(pattern)!r} is not an ARN of six ':'-separated components "
-                          "(\"each of the six colon-delimited components of the ARN is checked separately\": the "
-                          "reference gives a shorter value no meaning)")
     values = arn.split(":", 5)
-    if len(values) != 6:
-        raise Unsupported(f"request value {arn!r} compared with an ARN operator is not an ARN")
+    if len(fields) != 6 or len(values) != 6:
+        return None
     return all(matches(field, value) for field, value in zip(fields, values))
 
 
