@@ -77,6 +77,9 @@ def decide(constraints: Iterable[z3.BoolRef], deadline: Deadline, slices: tuple[
             if index not in prepared:  # each form is written once, not again in every slice
                 prepared[index] = form(query)
             formula = prepared[index]
+            if any(formula.eq(prepared[earlier]) for earlier in range(index)):
+                continue  # the same formula as an earlier form (no variable for `equational` to rewrite):
+                # asking it again would cost the same slice for the same answer
             solver = z3.Solver()
             solver.set("rlimit", rlimit)
             solver.set("timeout", deadline.milliseconds())

@@ -240,7 +240,16 @@ class Realism:
         granted = self._granted_resources()
         granted_actions = self._granted_signature()
         shapes: dict[tuple[bool, ...], set[tuple[str, ...]]] = {}
-        takers: dict[tuple[bool, ...], list[str]] = {}
+        # the takers of a signature in catalogue order, kept as a dict's keys: under `Action: *` every action
+        # has one signature, and a list's membership test made the pass quadratic (3 s of CPU for an SCP)
+        takers: dict[tuple[bool, ...], dict[str, None]] = {}
+        meets: dict[str, bool] = {}  # per template: many actions share one, and `may_meet` is the costly part
+
+        def met(template: str, pieces: tuple[str, ...]) -> bool:
+            if template not in meets:
+                meets[template] = granted is None or any(may_meet(template, pieces, p) for p in granted)
+            return meets[template]
+
         for name in self.catalogue.actions("*"):  # type: ignore[attr-defined]
             if deadline.expired:
                 return None
@@ -250,11 +259,10 @@ class Realism:
             found = shapes.setdefault(signature, set())
             for template in templates(self.catalogue, name):
                 pieces = tuple(PLACEHOLDER.split(template)[::2])
-                if granted is None or any(may_meet(template, pieces, pattern) for pattern in granted):
+                if met(template, pieces):
                     found.add(pieces)
-                    if name not in takers.setdefault(signature, []):
-                        takers[signature].append(name)
-        self._passed = (shapes, takers)
+                    takers.setdefault(signature, {})[name] = None
+        self._passed = (shapes, {signature: list(names) for signature, names in takers.items()})
         return self._passed
 
     def _granted_signature(self) -> Callable[[tuple[bool, ...]], bool]:
