@@ -7,9 +7,9 @@ from pycparser import c_ast
 
 from solomonic.reason.frontends.c.preprocess import walk
 from solomonic.reason.frontends.c.state import LoweringState
-from solomonic.reason.frontends.c.symbols import PtrSym
+from solomonic.reason.frontends.c.symbols import PtrSym, Scalar
 from solomonic.reason.frontends.cfg import Loop
-from solomonic.reason.ir import BOOL, TRUE, Var, compare, const
+from solomonic.reason.ir import BOOL, TRUE, Unsupported, Var, compare, const
 
 
 class StatementLowering(LoweringState):
@@ -17,14 +17,23 @@ class StatementLowering(LoweringState):
 
     def statement(self, s: c_ast.Node) -> None:
         entries = (c_ast.Label, c_ast.Case, c_ast.Default)
+        if self.b.current is None and isinstance(s, (c_ast.Decl, c_ast.DeclList)):
+            # Jumped over (`goto`, or the top of a `switch` body), but a label further on may enter the
+            # name's scope: the name must still hide any outer one, with an indeterminate value.
+            for d in s.decls if isinstance(s, c_ast.DeclList) else [s]:
+                self.local_declaration(d, skipped=True)
+            return
         if self.b.current is None and not isinstance(s, c_ast.Compound) and not any(
                 isinstance(n, entries) for n in walk(s)):
             return  # dead code without a way in
         line = self.line(s)
         if isinstance(s, c_ast.Compound):
             self.frame.scopes.append({})
+            typedefs = dict(self.p.typedefs)  # a block's typedefs end with it (C11 6.2.1p4)
             for item in s.block_items or []:
                 self.statement(item)
+            self.p.typedefs.clear()
+            self.p.typedefs.update(typedefs)
             self.frame.scopes.pop()
         elif isinstance(s, c_ast.Decl):
             self.local_declaration(s)
@@ -33,7 +42,7 @@ class StatementLowering(LoweringState):
                 self.local_declaration(d)
         elif isinstance(s, (c_ast.Typedef, c_ast.Pragma, c_ast.EmptyStatement)):
             if isinstance(s, c_ast.Typedef):
-                self.p.typedefs[s.name] = s.type
+                self.local_typedef(s)
         elif isinstance(s, c_ast.If):
             self.full(s.cond)
             cond = self.truth(s.cond)
@@ -100,6 +109,17 @@ class StatementLowering(LoweringState):
             self.full(s)
             self.effect(s)  # an expression statement
 
+    def local_typedef(self, s: c_ast.Typedef) -> None:
+        """A typedef in a block. A variably modified one (`typedef int A[n];`) fixes its size when the
+        typedef is reached, not where the name is used: refused."""
+        for node in walk(s.type):
+            if isinstance(node, c_ast.ArrayDecl) and node.dim is not None:
+                try:
+                    self.constant(node.dim)
+                except Unsupported:
+                    raise self.unsupported(f"typedef '{s.name}' of a variable-length array type", s) from None
+        self.p.typedefs[s.name] = s.type
+
     def label(self, name: str, line: int) -> int:
         labels = self.frame.labels
         if name not in labels:
@@ -161,7 +181,9 @@ class StatementLowering(LoweringState):
         self.b.jump(after, line)
         self.b.place_if_reached(after)
 
-    def local_declaration(self, d: c_ast.Decl) -> None:
+    def local_declaration(self, d: c_ast.Decl, skipped: bool = False) -> None:
+        """Declare (and, unless `skipped` by a jump, initialise) a local. A skipped variable is left
+        unassigned, which the IR reads as any value of its type: C's indeterminate value."""
         if isinstance(d.type, c_ast.FuncDecl) or d.name is None:
             return  # a local prototype, or a struct/enum tag declaration
         if "static" in (d.storage or []):
@@ -176,9 +198,12 @@ class StatementLowering(LoweringState):
             k += 1
             name = f"{base}#{k}"
         outermost = not frame.procedure and len(frame.scopes) == 2
+        if skipped and not isinstance(self.resolve(d.type), Scalar):
+            raise self.unsupported(f"a jump past the declaration of '{d.name}' into its scope", d)
         sym = self.declare(d, Var(name, BOOL), outermost=outermost)
         frame.scopes[-1][d.name] = sym
-        self.initialise(sym, d, static=False)
+        if not skipped:
+            self.initialise(sym, d, static=False)
 
 
 def _has_label(node: c_ast.Node | None) -> bool:
