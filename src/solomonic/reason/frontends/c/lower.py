@@ -56,7 +56,8 @@ class _Lowering(CallLowering, StatementLowering, ExpressionLowering, Declaration
         inputs = []
         for param in self.parameters(fdecl):
             ctype = self.scalar(param.type, f"parameter '{param.name}'", param)
-            var = Var(param.name, ctype.bv)
+            # a global's variable is named as in the source: a parameter that hides one must not share it
+            var = Var(param.name if param.name not in self.p.globals else f"{param.name}#parameter", ctype.bv)
             frame.scopes[-1][param.name] = VarSym(var, ctype)
             inputs.append(Input(var, param.name, ctype.name))
             if ctype.name == "_Bool":
@@ -75,6 +76,9 @@ class _Lowering(CallLowering, StatementLowering, ExpressionLowering, Declaration
         else:
             for n in self.global_order:
                 sym = self.globals[n]
+                if any(i.display == n for i in inputs):  # a witness names its inputs by source name
+                    raise self.unsupported(f"parameter '{n}' hides the global '{n}', which a callee reads",
+                                           self.fdef)
                 if isinstance(sym, VarSym):
                     inputs.append(Input(sym.var, n, sym.type.name, kind="global"))
                 else:
