@@ -1,9 +1,11 @@
-"""Inductive facts handed to Spacer before it searches: Houdini's, and a proposer's (issue 28).
+"""Inductive facts handed to Spacer before it searches, where a proposer proposed some (issue 28).
 
 Spacer finds the invariant a property needs by refining from the bad states backwards; facts that are
-plain in the program (a counter stays below its bound, two variables move in step) can cost it many
-refinements, and past the timeout. Houdini finds the largest inductive subset of the atoms read off the
-program in a few solver calls, so Spacer starts from that (`Fixedpoint.add_cover` at level -1).
+plain in the program (a counter stays below its bound, two variables move in step) or that a proposer
+guessed can cost it many refinements, and past the timeout. Houdini finds the largest inductive subset
+of the program's atoms and the proposals in a few solver calls, so Spacer starts from that
+(`Fixedpoint.add_cover` at level -1). Without a proposer Spacer starts bare: on the SV-COMP suites
+Houdini's time cost more than the program's atoms alone gave.
 
 Spacer treats a lemma it is given as a true invariant, without checking it: a wrong one would make it prove
 what does not hold. So nothing reaches it unchecked. A proposer's terms, read over each loop head's
