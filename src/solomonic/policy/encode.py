@@ -106,26 +106,32 @@ class Encoder:
             return z3.BoolVal(True)
         hits = []
         for text in statement.resources:
-            pattern = strings.read(text, variables=variables)
-            keys = [self.request.key(k) for k in pattern.variables]
-            for key in keys:
-                if key.count is not None or key.sort != "string":
-                    raise Unsupported(f"Resource {text!r}: the key {key.name!r} used as a policy variable is not "
-                                      "a single string")
-            terms = {k: self.request.key(k).single for k in pattern.variables}
-            exact = strings.term(pattern, terms)
-            if exact is not None:
-                hits.append(z3.And(*(key.present for key in keys), self.request.resource == exact))
-                continue
-            within, anything = strings.resource_regexes(pattern, terms)
-            present = [key.present for key in keys]
-            matched = z3.InRe(self.request.resource, within)
-            if anything is not None:  # where the readings differ, an open case (`encode_open`)
-                matched = z3.Or(matched, z3.And(z3.InRe(self.request.resource, anything), open_case(
-                    f"Resource {text!r} across ':'", self.request.resource, *terms.values())))
-            hits.append(z3.And(*present, matched))
+            try:
+                hits.append(self._resource_value(text, variables))
+            except Unsupported as refused:  # a value the encoding does not model: an open case of what it reads
+                hits.append(self.request.unmodelled(f"Resource {text!r}", text if variables else "", refused,
+                                                    self.request.resource))
         hit = z3.Or(hits)
         return z3.Not(hit) if statement.not_resource else hit
+
+    def _resource_value(self, text: str, variables: bool) -> z3.BoolRef:
+        """The request's resource matches the `Resource` value `text`."""
+        pattern = strings.read(text, variables=variables)
+        keys = [self.request.key(k) for k in pattern.variables]
+        for key in keys:
+            if key.count is not None or key.sort != "string":
+                raise Unsupported(f"Resource {text!r}: the key {key.name!r} used as a policy variable is not "
+                                  "a single string")
+        terms = {k: self.request.key(k).single for k in pattern.variables}
+        exact = strings.term(pattern, terms)
+        if exact is not None:
+            return z3.And(*(key.present for key in keys), self.request.resource == exact)
+        within, anything = strings.resource_regexes(pattern, terms)
+        matched = z3.InRe(self.request.resource, within)
+        if anything is not None:  # where the readings differ, an open case (`encode_open`)
+            matched = z3.Or(matched, z3.And(z3.InRe(self.request.resource, anything), open_case(
+                f"Resource {text!r} across ':'", self.request.resource, *terms.values())))
+        return z3.And(*(key.present for key in keys), matched)
 
     def _principal(self, statement: Statement) -> z3.BoolRef:
         if statement.principals is None:

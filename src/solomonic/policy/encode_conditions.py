@@ -77,7 +77,7 @@ class _Matcher:
         if self.operator.family == "Arn" and isinstance(value, z3.SeqRef) and value.eq(self.request.iam_arn):
             matched = self._principal_arn()
         else:
-            matched = z3.Or([self._against(value, text) for text in self.condition.values])
+            matched = z3.Or([self._value(value, text) for text in self.condition.values])
         return z3.Not(matched) if self.operator.negated else matched
 
     def _principal_arn(self) -> z3.BoolRef:
@@ -91,7 +91,12 @@ class _Matcher:
         groups: dict[tuple[str, ...], tuple[list[z3.ReRef], list[z3.ReRef]]] = {}
         open_values: list[z3.BoolRef] = []
         for text in self.condition.values:
-            fields = strings.arn_field_regexes(strings.read(text, variables=self.variables))
+            try:
+                fields = strings.arn_field_regexes(strings.read(text, variables=self.variables))
+            except Unsupported as refused:  # a policy variable in the value: `unmodelled`
+                open_values.append(request.unmodelled(f"{self.base} {text!r}", text if self.variables else "",
+                                                      refused, request.iam_arn))
+                continue
             if fields is None:
                 open_values.append(self._open_arn(text, request.iam_arn))
                 continue
@@ -106,6 +111,15 @@ class _Matcher:
         """An ARN operator's value of fewer than six fields (or the request's, which the universe leaves out)
         against `value`: no documented meaning, an open case (`encode_open`)."""
         return open_case(f"{self.base} {text!r}", value)
+
+    def _value(self, value: Value, text: str) -> z3.BoolRef:
+        """`value` against the policy value `text`; a policy value the encoding does not model (a policy variable
+        with a default value, or in a comparison it does not take variables apart in) an open case of what it
+        reads (`SymbolicRequest.unmodelled`)."""
+        try:
+            return self._against(value, text)
+        except Unsupported as refused:
+            return self.request.unmodelled(f"{self.base} {text!r}", text if self.variables else "", refused, value)
 
     def _against(self, value: Value, text: str) -> z3.BoolRef:
         family = self.operator.family

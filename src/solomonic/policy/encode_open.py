@@ -13,6 +13,11 @@ uninterpreted function of the request values the answer may depend on, so that
   case, or the policies differ either way. The concrete evaluator (`readings`) replays such a witness under
   each reading of the cases it meets, independently of this module.
 
+The same predicates stand for policy values the encoding does not model although the reference documents
+them (a policy variable with a default value, or in a case-insensitive, Bool or ARN comparison: the
+`SymbolicRequest.unmodelled` of the values they read). The concrete evaluator reads those exactly; a "no"
+that holds for every predicate holds for AWS's one, and a robust witness is replayed there as any other.
+
 The same description and values give the same term, in both policies of a comparison and in every element
 of a set, so a case reads alike wherever it occurs in one request; the description names the positive
 operator (a negated one is the negation of the same predicate) and the policy's text.

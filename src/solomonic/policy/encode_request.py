@@ -30,6 +30,7 @@ from typing import Literal, TypeAlias
 import z3
 
 from solomonic.policy import encode_strings as strings
+from solomonic.policy.encode_open import open_case
 from solomonic.policy.encode_pieces import Piece
 from solomonic.policy.model import (
     FEDERATED_SESSION_ACTIONS,
@@ -113,7 +114,7 @@ def _collect(policies: Iterable[Policy]) -> dict[str, _Usage]:
         variables = policy.version == VARIABLE_VERSION
         for statement in policy.statements:
             for resource in (statement.resources or ()) if variables else ():
-                for key in strings.read(resource).variables:
+                for key in _variables(resource, True):
                     _variable_use(use(key), True)
             for condition in statement.conditions:
                 try:
@@ -133,16 +134,28 @@ def _collect(policies: Iterable[Policy]) -> dict[str, _Usage]:
                     entry.arn = True
                 if variables and operator.family in ("String", "Arn", "Bool"):
                     for value in condition.values:
-                        pattern = strings.read(value, wildcards=wildcards)
-                        if pattern.variables or pattern.literal is None:
-                            entry.overlapping = True
-                        for key in pattern.variables:
+                        try:
+                            pattern = strings.read(value, wildcards=wildcards)
+                            keys, overlapping = pattern.variables, bool(pattern.variables) or pattern.literal is None
+                        except Unsupported:  # a value the encoding does not model (`unmodelled`)
+                            keys, overlapping = tuple(strings.variable_keys(value) or ()), True
+                        entry.overlapping = entry.overlapping or overlapping
+                        for key in keys:
                             _variable_use(use(key), wildcards)
                 elif wildcards:
                     entry.overlapping = True
                 if operator.qualifier and operator.family in ("String", "Arn"):
                     _add_matchers(entry, operator.base, condition.values, variables)
     return usage
+
+
+def _variables(text: str, wildcards: bool) -> tuple[str, ...]:
+    """The keys `text` reads as policy variables: as the encoding reads it, or, where it does not model the
+    value (a default value: `unmodelled`), as `strings.variable_keys` finds them."""
+    try:
+        return strings.read(text, wildcards=wildcards).variables
+    except Unsupported:
+        return tuple(strings.variable_keys(text) or ())
 
 
 def _add_matchers(entry: _Usage, base: str, values: Iterable[str], variables: bool) -> None:
@@ -153,7 +166,11 @@ def _add_matchers(entry: _Usage, base: str, values: Iterable[str], variables: bo
     for value in values:
         if entry.matchers is None:
             return
-        pattern = strings.read(value, wildcards=kind in ("arn", "like"), variables=variables)
+        try:
+            pattern = strings.read(value, wildcards=kind in ("arn", "like"), variables=variables)
+        except Unsupported:  # a value the encoding does not model (`unmodelled`) may tell any elements apart
+            entry.matchers = None
+            return
         if pattern.variables:
             entry.matchers = None
             return
@@ -292,6 +309,26 @@ class SymbolicRequest:
                 z3.Implies(username.present,
                            self.name == z3.Concat(z3.StringVal("user/"), path, username.single))]
 
+
+    def unmodelled(self, description: str, text: str, refused: Unsupported, *values: Value) -> z3.BoolRef:
+        """A policy value the encoding does not model (`refused` says why: a policy variable with a default
+        value, in a case-insensitive or Bool comparison, in an ARN value, ...) as an open case (`encode_open`)
+        of the request values it can read: the compared `values` and every key its variables read, present or
+        not, each element of a set. The concrete evaluator reads such values exactly, so a witness that holds
+        whatever the predicate says is confirmed there. Raises `refused` where what the value reads is not
+        known (a `${` of no documented form)."""
+        keys = strings.variable_keys(text)
+        if keys is None or any(name.lower() not in self.keys for name in keys):
+            raise refused
+        terms: list[z3.ExprRef] = []
+        for value in values:
+            terms += value if isinstance(value, tuple) else (value,)
+        for name in keys:
+            key = self.keys[name.lower()]
+            terms += [key.present, *([key.count] if key.count is not None else [])]
+            for value in key.values:
+                terms += value if isinstance(value, tuple) else (value,)
+        return open_case(description, *terms)
 
     def arn_pieces(self) -> list[tuple[z3.BoolRef, list[str | Piece]]]:
         """An IAM principal's ARN as constant text and variable pieces, one form per partition (which then is

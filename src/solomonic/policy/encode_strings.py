@@ -110,6 +110,26 @@ def read(text: str, *, wildcards: bool = True, variables: bool = True) -> Patter
     return Pattern(tuple(parts), text)
 
 
+_DEFAULT = re.compile(r"\s*([^\s,'{}]+)\s*,\s*'[^']*'\s*")
+
+
+def variable_keys(text: str) -> list[str] | None:
+    """The context keys the policy variables of `text` read, for a value the encoding does not model (a
+    variable with a default value reads its key too: `${aws:username, 'guest'}`); None where a `${` is of no
+    documented form, so that what the value reads is not known."""
+    keys = []
+    for match in VARIABLE.finditer(text):
+        inner = match.group(1)
+        if inner.strip() in ESCAPES:
+            continue
+        default = _DEFAULT.fullmatch(inner)
+        name = default.group(1) if default else inner.strip()
+        if not name or "," in name or "'" in name:
+            return None
+        keys.append(name)
+    return None if "${" in VARIABLE.sub("", text) else keys
+
+
 def _append(parts: list[Part], part: Part) -> None:
     """Merge adjacent literal text, so that a pattern's segment boundaries are seen in one piece."""
     if parts and parts[-1].kind == "text":
