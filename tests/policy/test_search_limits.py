@@ -78,7 +78,9 @@ def test_a_try_left_undecided_is_asked_again_with_no_context_keys() -> None:
                  "Resource": "arn:aws:ec2:*:111122223333:instance/*"}
     tagged = {**instances, "Condition": {"StringEquals": {"aws:ResourceTag/Project": "${aws:PrincipalTag/Project}"}}}
     encoder = Encoder([policy(tagged)])
-    assert Realism(encoder, catalogue).bare()  # the two tags, each absent
+    # the two tags absent; only the one compared with a variable, aws:ResourceTag/Project, absent
+    everything, compared = Realism(encoder, catalogue).lighter()
+    assert len(everything) == 2 and len(compared) == 1 and "resourcetag/project" in str(compared[0]).lower()
     comparison = compare(policy(tagged), policy(instances), timeout_s=10)
     assert comparison.verdict == "b-allows-more", comparison.reason
     assert comparison.b_not_a is not None and comparison.b_not_a.context == {}
@@ -95,3 +97,18 @@ def test_a_deny_widened_only_over_names_no_action_has_is_equivalent_among_real_r
     comparison = compare(scp("ec2:RunInstances"), scp("ec2:Run*"), timeout_s=60)
     assert comparison.verdict == "equivalent", comparison.reason
     assert comparison.real_requests_only and "none with a real action" in comparison.reason
+
+
+def test_a_try_left_undecided_is_asked_again_without_the_keys_compared_with_a_variable() -> None:
+    """A set compared with a policy variable (DynamoDB's leading keys against ${aws:userid}) left every try
+    undecided in its slices; the difference is on another key (an attribute renamed), which the request with
+    every key absent cannot show, and the one with only the variable-compared key absent shows at once."""
+    def own_items(attribute: str):  # type: ignore[no-untyped-def]
+        return policy({"Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:Query"],
+                       "Resource": "arn:aws:dynamodb:us-west-2:111122223333:table/GameScores",
+                       "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["${aws:userid}"],
+                                                                   "dynamodb:Attributes": ["UserId", attribute]}}})
+    comparison = compare(own_items("TopScore"), own_items("TopScor0"), timeout_s=10)
+    assert comparison.verdict == "both-allow-more", comparison.reason
+    for witness in (comparison.a_not_b, comparison.b_not_a):
+        assert witness is not None and "dynamodb:LeadingKeys" not in witness.context

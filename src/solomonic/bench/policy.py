@@ -336,7 +336,7 @@ def _witnesses(answer: dict[str, Any]) -> int:
 # unknowns that are right by design: the documentation gives the construct no meaning (issue 23's acceptance
 # asks every pair answered; these are the argument for the ones that are not)
 UNDEFINED = {
-    "only under some readings of cases the IAM reference leaves open": (
+    "only under some readings of open cases": (
         "A case the IAM reference leaves open (here an `ArnLike` value of fewer than six ':'-separated fields: "
         "the change-value mutation halves an ARN value and adds `*`, `arn:aws:sns:eu-west-*`; the reference "
         "defines the ARN operators only as \"each of the six colon-delimited components of the ARN is checked "

@@ -21,7 +21,7 @@ from solomonic.policy.encode import Encoder
 from solomonic.policy.evaluate import allowed as evaluate_allowed
 from solomonic.policy.evaluate import decide as evaluate
 from solomonic.policy.model import Policy, Request
-from solomonic.policy.portfolio import Deadline, Outcome, decide
+from solomonic.policy.portfolio import SLICES, Deadline, Outcome, decide
 from solomonic.policy.unsupported import Unsupported
 from solomonic.policy.witness import Realism
 
@@ -29,6 +29,7 @@ __all__ = ["REAL_ONLY", "WELL_FORMED_ONLY", "Deadline", "Search", "assumptions",
 
 ACTION_TRY = (100_000, 1_000_000)  # z3 resource slices for one realistic action on any resource of its types
 UNIVERSE_SHARE = 0.5  # of a question's time, for the query over every request
+EARLY_SHARE = 0.25  # of what is left, for realistic tries where the smaller slices leave that query undecided
 CONCRETE_TRY = (50_000, 500_000)  # one realistic action on one example resource: equalities, most answered at once
 UNIVERSE = ("requests range over every action name (ASCII, compared without regard to case), every resource "
             "string, every value of each context key of the key's type, and every principal: anonymous, an IAM "
@@ -75,31 +76,56 @@ def search(encoder: Encoder, realism: Realism, goal: z3.BoolRef, extra: list[z3.
     """Find a request satisfying `goal` (and `extra`, e.g. "the principal is anonymous"), realistic and confirmed
     by `confirm` (which returns None when the evaluator agrees, else what it decided instead)."""
     query = [*encoder.universe, *extra, goal]
-    # the question over every request gets part of the time: where z3 cannot answer it, a realistic witness
-    # (whose queries are mostly equalities) may still be found, and it needs no answer over every request
-    universe = decide(query, deadline.share(UNIVERSE_SHARE))
+    read = encode_open.cases([goal])
+    # a witness must differ under every reading of the open cases: `robust` asks for one that does
+    witness_query = [*encoder.universe, *extra, encode_open.robust(goal)] if read else query
+    found = _found(encoder, realism, query, witness_query, read, deadline, what)
+    if isinstance(found, Search):
+        return found
+    return _confirmed(found, confirm, realism, what)
+
+
+def _found(encoder: Encoder, realism: Realism, query: list[z3.BoolRef], witness_query: list[z3.BoolRef],
+           read: list[str], deadline: Deadline, what: str) -> Request | Search:
+    """A realistic request with the property (unconfirmed yet), or the answer when there is none to confirm;
+    `read` are the open cases the property reads (`witness_query` is then its robust form).
+
+    The question over every request gets part of the time: where z3 cannot answer it, a realistic witness
+    (whose queries are mostly equalities) may still be found, and it needs no answer over every request. So
+    its largest slice waits until realistic tries have had a share: a KMS key policy widened to a second
+    principal left z3 undecided over every request for 3.9 s of CPU, where the first realistic try took 0.07."""
+    universe = decide(query, deadline.share(UNIVERSE_SHARE), SLICES[:-1])
+    if universe.verdict == z3.unknown:
+        early = _try(realism, witness_query, ["iam", "anonymous", "other"], realism.ordered(""),
+                     deadline.share(EARLY_SHARE))
+        if early is not None:
+            return early
+        universe = decide(query, deadline.share(UNIVERSE_SHARE), SLICES[-1:])
     if universe.verdict == z3.sat and _has_capital(universe.model, encoder) \
             and not _holds_lowered(universe.model, query, encoder):
         universe = decide([*query, encoder.lower_case_action], deadline.share(UNIVERSE_SHARE))
     if universe.verdict == z3.unsat:
         return Search(None)
-    witness_query, model = query, universe.model
-    read = encode_open.cases([goal])
+    model = universe.model
     if read:
-        # a witness must differ under every reading of the open cases: `robust` asks for one that does
-        witness_query = [*encoder.universe, *extra, encode_open.robust(goal)]
         either = decide(witness_query, deadline.share(UNIVERSE_SHARE))
         if either.verdict == z3.unsat:
-            return Search(None, f"{what}: only under some readings of cases the IAM reference leaves open ("
-                                + "; ".join(read) + "), so the answer depends on how AWS reads them")
+            return Search(None, f"{what}: only under some readings of open cases (" + "; ".join(read)
+                                + ": the IAM reference leaves them open, or the encoding does not model them "
+                                "exactly), so the answer depends on how AWS reads them")
         model = either.model or model
     found, unreal = _realistic(realism, query, witness_query, model, deadline)
-    if found is None:
-        none = _none_realistic(realism, query, universe, unreal, deadline, what)
-        if none.unknown and read:
-            return Search(None, f"{none.reason}; a witness must hold under every reading of the cases the IAM "
-                                "reference leaves open (" + "; ".join(read) + ")")
-        return none
+    if found is not None:
+        return found
+    none = _none_realistic(realism, query, universe, unreal, deadline, what)
+    if none.unknown and read:
+        return Search(None, f"{none.reason}; a witness must hold under every reading of the open cases ("
+                            + "; ".join(read) + ")")
+    return none
+
+
+def _confirmed(found: Request, confirm: Callable[[Request], str | None], realism: Realism, what: str) -> Search:
+    """`found` as the answer once the evaluator confirms it and it is a request AWS builds."""
     try:
         mismatch = confirm(found)
     except Unsupported as error:
@@ -170,7 +196,7 @@ def _try(realism: Realism, query: list[z3.BoolRef], kinds: list[str], actions: l
     """Each try first with the small slice of its kind; those it leaves undecided again, after all the
     others, with the large one: one hard try (a set key compared with a policy variable) must not hold up
     the easy ones behind it (3 s each, of a 10 s question). A try the small slice leaves undecided is asked
-    again at once with every context key absent (`Realism.bare`): a difference often shows without them
+    again at once with fewer context keys (`Realism.lighter`): a difference often shows without them
     (a dropped condition on a tag), and with no values to choose z3 decides it in a fraction of the slice
     it could not finish (an ABAC tag equality with a policy variable: 0.01 s, against 0.5 M units)."""
     possible: dict[tuple[str, str], bool] = {}
@@ -198,11 +224,11 @@ def _try(realism: Realism, query: list[z3.BoolRef], kinds: list[str], actions: l
                 assert attempt.model is not None
                 return realism.request(attempt.model)
             if attempt.verdict == z3.unknown and slice_index == 0:
-                bare = decide([*query, *realism.values(kind), *alternative, *realism.bare()], deadline,
-                              slices[:1])
-                if bare.verdict == z3.sat:
-                    assert bare.model is not None
-                    return realism.request(bare.model)
+                for lighter in realism.lighter():
+                    bare = decide([*query, *realism.values(kind), *alternative, *lighter], deadline, slices[:1])
+                    if bare.verdict == z3.sat:
+                        assert bare.model is not None
+                        return realism.request(bare.model)
                 undecided.append((kind, alternative, slices))
     return None
 
