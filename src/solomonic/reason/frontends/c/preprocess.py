@@ -78,6 +78,11 @@ _COMMENT_OR_LITERAL = re.compile(r"""/\*.*?\*/|//[^\n]*|(?:u8|[uUL])?"(?:[^"\\\n
                                  re.DOTALL)
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 KEYWORDS_BEFORE_STATEMENT = {"else", "do", "return", "case", "default"}
+C_KEYWORDS = {"auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else", "enum",
+              "extern", "float", "for", "goto", "if", "inline", "int", "long", "register", "restrict", "return",
+              "short", "signed", "sizeof", "static", "struct", "switch", "typedef", "union", "unsigned", "void",
+              "volatile", "while", "_Alignas", "_Alignof", "_Atomic", "_Bool", "_Complex", "_Generic",
+              "_Imaginary", "_Noreturn", "_Static_assert", "_Thread_local", "__int128"}
 
 _TOKEN = re.compile(r"""
     (?P<marker>^\#[^\n]*)
@@ -318,8 +323,10 @@ class _Pass:
         return last + 1
 
     def asm(self, i: int, braces: int) -> int:
-        """At file scope after a declarator, `asm("name")` only names the symbol for the linker;
-        elsewhere it is inline assembly, which can do anything."""
+        """At file scope after a function's declarator, `asm("name")` only names the symbol for the
+        linker; after a variable's, it may make the variable another name of an object defined here
+        (`extern int x asm("y"); int y;`), which the lowering would take for two objects: marked.
+        Elsewhere it is inline assembly, which can do anything."""
         j = i + 1
         while j < len(self.tokens) and self.tokens[j].text in ASM_QUALIFIERS:
             j += 1
@@ -331,6 +338,8 @@ class _Pass:
             before.kind == "ident" and before.text not in KEYWORDS_BEFORE_STATEMENT))
         at = self.tokens[i]
         if braces == 0 and after_declarator:
+            if not self.function_declarator_before(i):
+                self.mark("an asm label on a variable (another name for a symbol)", at)
             self.replace(i, last, "")
         elif braces == 0:
             self.everywhere.append(Unmodelled("file-scope inline assembly", at.file, at.line))
@@ -340,6 +349,20 @@ class _Pass:
             self.mark("inline assembly", at)
             self.replace(i, last, "0")
         return last + 1
+
+    def function_declarator_before(self, i: int) -> bool:
+        """Whether the tokens before i end a function's declarator `name(...)`."""
+        if i == 0 or self.tokens[i - 1].text != ")":
+            return False
+        depth = 0
+        for j in range(i - 1, -1, -1):
+            depth += {")": 1, "(": -1}.get(self.tokens[j].text, 0)
+            if depth == 0:
+                name = self.tokens[j - 1] if j > 0 else None
+                tag = self.tokens[j - 2].text if j > 1 else ""
+                return (name is not None and name.kind == "ident" and name.text not in C_KEYWORDS
+                        and tag not in ("struct", "union", "enum"))
+        return False
 
     # ---------------------------------------------------------------------------------------- output
 

@@ -63,6 +63,10 @@ class LoweringState:
         self.allocations = 0
         self.has_goto = any(isinstance(n, c_ast.Goto) for f in program.functions.values() for n in walk(f.body))
         self.impure = impure_functions(program)
+        # enumerators declared inside a function: they hide variables of the same name in their block,
+        # which name lookup does not follow (declarations.lookup refuses such a name)
+        self.block_enumerators = {n.name for f in program.functions.values() for n in walk(f.body)
+                                  if isinstance(n, c_ast.Enumerator)}
 
     # --------------------------------------------------------------------------------------- helpers
 
