@@ -86,3 +86,14 @@ def test_realistic_tries_come_before_the_largest_slice_over_every_request(monkey
     comparison = compare(load(str(path)), parse(json.dumps(widened.document), "widened.json"), timeout_s=30)
     assert comparison.verdict == "b-allows-more", comparison.reason
     assert all(portfolio.SLICES[-1] not in asked for asked in slices), slices
+
+
+def test_an_action_no_allow_can_grant_on_its_resource_types_is_not_tried() -> None:
+    bucket = policy({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+                     "NotAction": "s3:*", "Resource": ["arn:aws:s3:::reports", "arn:aws:s3:::reports/*"]})
+    realism = Realism(Encoder([bucket]), catalogue, also=("ec2:RunInstances", "ssm:SendCommand", "s3:GetObject"))
+    assert not realism.may_be_granted("ec2:runinstances")  # instances, images, ...: never an S3 ARN
+    assert realism.may_be_granted("ssm:sendcommand")  # takes a bucket (the witness NotAction has here)
+    assert realism.may_be_granted("s3:getobject")
+    anything = Realism(Encoder([policy(EVERYTHING)]), catalogue, also=("ec2:RunInstances",))
+    assert anything.may_be_granted("ec2:runinstances")

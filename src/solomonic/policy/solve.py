@@ -212,7 +212,8 @@ def _try(realism: Realism, query: list[z3.BoolRef], kinds: list[str], actions: l
         return possible[(kind, action)]
 
     tries = ((kind, alternative, CONCRETE_TRY if concrete else ACTION_TRY)  # lazily: examples cost time
-             for concrete in (True, False) for kind in kinds for action in actions if may_have(kind, action)
+             for concrete in (True, False) for kind in kinds for action in actions
+             if realism.may_be_granted(action) and may_have(kind, action)
              for alternative in realism.action(action, concrete))
     undecided: list[tuple[str, list[z3.BoolRef], tuple[int, ...]]] = []
     for round_tries, slice_index in ((tries, 0), (undecided, 1)):
