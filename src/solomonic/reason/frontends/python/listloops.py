@@ -251,8 +251,10 @@ class ListLoopLowering(ListLowering):
             self.close_gap(ref, at, line)
             return PyValue(const(0, INT), TRUE)
         if name == "pop":
-            where = self.position(ref, self.expression(args[0], allow_none=True), args[0], "pop index out of range",
-                                  line)
+            index = self.expression(args[0], allow_none=True)
+            if not index.opaque and index.list is None:
+                self.index_sized(self.as_int(index, args[0]), line, "Python int too large to convert to C ssize_t")
+            where = self.position(ref, index, args[0], "pop index out of range", line)
             popped = self.b.temp("popped", INT)
             self.b.assign(popped, _item(ref, where), line)
             self.close_gap(ref, where, line)
@@ -263,6 +265,7 @@ class ListLoopLowering(ListLowering):
                 raise self.unsupported(f"the list index `{_code(args[0])}`, which is no int", args[0])
             i = self.as_int(index, args[0])
             value = self.element(self.expression(args[1], allow_none=True), args[1], ref)
+            self.index_sized(i, line, "Python int too large to convert to C ssize_t")  # once both are evaluated
             at = self.b.temp("index", INT)
             self.b.assign(at, self.clamped(i, ref.length), line)
             self.walk(at, ref.length, line, lambda k: self.b.assign(

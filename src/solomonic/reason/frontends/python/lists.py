@@ -49,6 +49,8 @@ from solomonic.reason.ir import (
     negate,
 )
 
+PY_SSIZE_T_MAX = 2**63 - 1  # CPython on a 64-bit machine (the replay's)
+
 
 class ListLowering(CallLowering):
     """Lists: what makes them, what reads and changes them, and iteration over them."""
@@ -125,10 +127,46 @@ class ListLowering(CallLowering):
             return self.operation(node)
         n = self.as_int(count, right_node if seq is left_node else left_node)
         line = getattr(node, "lineno", self.fn.lineno)
+        self.index_sized(n, line, f"`{_code(node)}`: cannot fit 'int' into an index-sized integer")
         if not seq.elts:
             return self.made(self.new_list(line, []))
+        # CPython 3.11 refuses up front to allocate more than PY_SSIZE_T_MAX bytes of item pointers; a
+        # smaller list that the machine's memory cannot hold is not modelled (it depends on the machine)
+        self.b.fail_unless(compare("le", n, const(PY_SSIZE_T_MAX // 8, INT)),
+                           raises("MemoryError", line, f"`{_code(node)}`"))
         fill = App("select", (listed.list.elems, const(0, INT)), INT)
         return self.made(self.new_list(line, fill=fill, length=ite(compare("gt", n, const(0, INT)), n, const(0, INT))))
+
+    def range_fits_a_list(self, call: ast.Call) -> None:
+        """`list(range(...))` asks the range its length first: past a C ssize_t that raises OverflowError,
+        and past the item pointers CPython 3.11 will allocate, MemoryError (a comprehension would
+        count instead). The arguments are evaluated here once more, so only arithmetic on names and
+        constants is taken, with a constant step."""
+        args = call.args
+        if not 1 <= len(args) <= 3 or call.keywords or not all(_pure(a) for a in args) or \
+                (len(args) == 3 and not isinstance(_constant(args[2]), int)):
+            raise self.unsupported(f"`list({_code(call)})` with arguments other than arithmetic on names and "
+                                   "constants (or a step that is not a constant)", call)
+        values = [self.expression(a, allow_none=True) for a in args]
+        if any(v.opaque or v.list is not None for v in values):
+            raise self.unsupported(f"`list({_code(call)})` with an argument that may not be an int", call)
+        bounds = [self.as_int(v, a) for v, a in zip(values, args)]
+        start, stop = (const(0, INT), bounds[0]) if len(args) == 1 else (bounds[0], bounds[1])
+        step = _constant(args[2]) if len(args) == 3 else 1
+        if step == 0:
+            return  # range() itself raises ValueError
+        span = arith("sub", stop, start) if step > 0 else arith("sub", start, stop)
+        length = arith("floordiv", arith("add", span, const(abs(step) - 1, INT)), const(abs(step), INT))
+        line = call.lineno
+        self.index_sized(length, line, "Python int too large to convert to C ssize_t")
+        self.b.fail_unless(compare("le", length, const(PY_SSIZE_T_MAX // 8, INT)),
+                           raises("MemoryError", line, f"`list({_code(call)})`"))
+
+    def index_sized(self, n: Expr, line: int, detail: str) -> None:
+        """CPython converts a count or a position to a C ssize_t (`[v] * n`, `insert(i, v)`, `pop(i)`):
+        an int outside it raises OverflowError before anything else happens."""
+        fits = conj(compare("ge", n, const(-PY_SSIZE_T_MAX - 1, INT)), compare("le", n, const(PY_SSIZE_T_MAX, INT)))
+        self.b.fail_unless(fits, raises("OverflowError", line, detail))
 
     def list_call(self, node: ast.Call) -> PyValue:
         """`list()`, `list(xs)` (a copy), `list(range(...))` (the comprehension that counts); of anything
@@ -139,6 +177,7 @@ class ListLowering(CallLowering):
         arg = node.args[0] if simple else None
         if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name) and arg.func.id == "range" and \
                 self.is_builtin("range"):
+            self.range_fits_a_list(arg)
             counter = ast.Name("$range", ast.Store())
             counted = ast.ListComp(ast.Name("$range", ast.Load()), [ast.comprehension(counter, arg, [], 0)])
             return self.comprehension(ast.copy_location(counted, node))
@@ -458,3 +497,17 @@ def _targets(target: ast.expr, counted: bool) -> list[ast.expr] | None:
             all(isinstance(e, (ast.Name, ast.Subscript)) for e in target.elts):
         return list(target.elts)
     return None
+
+
+def _constant(node: ast.expr) -> object:
+    """The value of an int constant, signed (`-2`), else None."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+        return -node.operand.value if type(node.operand.value) is int else None
+    return node.value if isinstance(node, ast.Constant) and type(node.value) is int else None
+
+
+def _pure(node: ast.expr) -> bool:
+    """Names and int constants under arithmetic: of ints (the caller checks that the value is one),
+    evaluating it twice gives the same value, and an exception (`a // 0`) the first time."""
+    return all(isinstance(n, (ast.Name, ast.BinOp, ast.UnaryOp, ast.operator, ast.unaryop, ast.expr_context))
+               or (isinstance(n, ast.Constant) and type(n.value) is int) for n in ast.walk(node))

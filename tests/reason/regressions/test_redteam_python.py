@@ -1,0 +1,82 @@
+"""Python functions of the issue-30 red team (hand-written probes against CPython 3.11): the wrong
+answers it found, each asked again, and probes that were answered right and stay so.
+
+Wrong answers found: CPython converts a count or a position to a C ssize_t before it acts (`[v] * n`,
+`xs.insert(i, v)`, `xs.pop(i)`, `list(range(n))`'s length), and an int outside it raises OverflowError
+(`pop` raises that, not IndexError); past the item pointers it will allocate, MemoryError. The model
+had none of these: `assert` was proved for functions whose real runs raise."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+pytest.importorskip("z3")
+
+from solomonic.reason import check
+from solomonic.reason.result import Verdict
+
+TIMEOUT_S = 20.0
+
+# (name, source, property, the answer CPython's runs give: NO replayed, or YES)
+CASES = [
+    # ----------------------------------------------------------------------- wrong yes answers, fixed
+    ("repeat_past_ssize_t", """
+        def f(a: int):
+            xs = [0] * a
+            return True""", "assert", Verdict.NO),  # a = 2**63 (or -2**63 - 1): OverflowError
+    ("repeat_past_what_cpython_allocates", """
+        def f(a: int):
+            if 0 < a < 2**63:
+                xs = [7] * a
+            return True""", "assert", Verdict.NO),  # a = 2**60: MemoryError, on any machine
+    ("insert_past_ssize_t", """
+        def f(xs: list[int], i: int):
+            xs.insert(i, 5)
+            return True""", "assert", Verdict.NO),
+    ("pop_past_ssize_t_is_no_index_error", """
+        def f(xs: list[int], i: int):
+            try:
+                xs.pop(i)
+            except IndexError:
+                return True
+            return True""", "assert", Verdict.NO),
+    ("list_of_a_range_past_ssize_t", """
+        def f(a: int, b: int):
+            xs = list(range(a, b))
+            return True""", "assert", Verdict.NO),
+    # ------------------------------------------------------- hard probes answered right, kept right
+    ("floor_division_and_modulo_of_negatives", """
+        def f(a: int, b: int):
+            if b == 0:
+                return True
+            return (a // b) * b + a % b == a and (a % b == 0 or (a % b > 0) == (b > 0))""",
+     "returns-true", Verdict.YES),
+    ("and_or_give_an_operand", """
+        def f(a: int, b: int):
+            x = a and b
+            y = a or b
+            return x == (b if a else a) and y == (a if a else b)""", "returns-true", Verdict.YES),
+    ("chained_comparison_evaluates_the_middle_once", """
+        def f(a: int, b: int):
+            return (1 < a != b > 0) == (1 < a and a != b and b > 0)""", "returns-true", Verdict.YES),
+    ("negative_index_reads_from_the_end", """
+        def f(xs: list[int]):
+            return xs[-2] != 12345""", "returns-true", Verdict.NO),
+    ("repeat_of_a_small_count", """
+        def f(a: int):
+            if a < 0 or a > 1000:
+                return True
+            return len([0] * a) == a""", "returns-true", Verdict.YES),
+]
+
+
+@pytest.mark.parametrize(("name", "source", "prop", "want"), CASES, ids=[c[0] for c in CASES])
+def test_redteam_python(tmp_path, name, source, prop, want):
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(source).strip() + "\n")
+    [result] = check(str(path), function="f", property=prop, timeout=TIMEOUT_S)
+    assert result.verdict == want, (result.verdict, result.reason)
+    if want == Verdict.NO:
+        assert result.witness["replay"]["confirmed"], result.witness
