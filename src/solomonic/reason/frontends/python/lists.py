@@ -144,7 +144,7 @@ class ListLowering(CallLowering):
         constants is taken, with a constant step."""
         args = call.args
         if not 1 <= len(args) <= 3 or call.keywords or not all(_pure(a) for a in args) or \
-                (len(args) == 3 and not isinstance(_constant(args[2]), int)):
+                (len(args) == 3 and _constant(args[2]) is None):
             raise self.unsupported(f"`list({_code(call)})` with arguments other than arithmetic on names and "
                                    "constants (or a step that is not a constant)", call)
         values = [self.expression(a, allow_none=True) for a in args]
@@ -152,7 +152,7 @@ class ListLowering(CallLowering):
             raise self.unsupported(f"`list({_code(call)})` with an argument that may not be an int", call)
         bounds = [self.as_int(v, a) for v, a in zip(values, args)]
         start, stop = (const(0, INT), bounds[0]) if len(args) == 1 else (bounds[0], bounds[1])
-        step = _constant(args[2]) if len(args) == 3 else 1
+        step = (_constant(args[2]) if len(args) == 3 else 1) or 0
         if step == 0:
             return  # range() itself raises ValueError
         span = arith("sub", stop, start) if step > 0 else arith("sub", start, stop)
@@ -499,10 +499,11 @@ def _targets(target: ast.expr, counted: bool) -> list[ast.expr] | None:
     return None
 
 
-def _constant(node: ast.expr) -> object:
+def _constant(node: ast.expr) -> int | None:
     """The value of an int constant, signed (`-2`), else None."""
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
-        return -node.operand.value if type(node.operand.value) is int else None
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _constant(node.operand)
+        return -inner if inner is not None and isinstance(node.operand, ast.Constant) else None
     return node.value if isinstance(node, ast.Constant) and type(node.value) is int else None
 
 
