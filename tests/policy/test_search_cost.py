@@ -97,3 +97,20 @@ def test_an_action_no_allow_can_grant_on_its_resource_types_is_not_tried() -> No
     assert realism.may_be_granted("s3:getobject")
     anything = Realism(Encoder([policy(EVERYTHING)]), catalogue, also=("ec2:RunInstances",))
     assert anything.may_be_granted("ec2:runinstances")
+
+
+def test_a_deadline_counts_the_cpu_the_question_uses_not_the_time_it_waits() -> None:
+    # on a busy machine a call waits for a core; the wait costs it none of its budget, up to the backstop
+    waiting = Deadline(0.2)
+    time.sleep(0.3)
+    assert not waiting.expired and waiting.milliseconds() > 0
+    working = Deadline(0.2)
+    end = time.process_time() + 0.25
+    while time.process_time() < end:
+        pass
+    assert working.expired
+    backstop = Deadline(0.05)  # three times 0.05 s by the wall clock, whatever the CPU
+    time.sleep(0.05 * portfolio.WALL_FACTOR + 0.05)
+    assert backstop.expired
+    half = Deadline(10).share(0.5)
+    assert 4.5 < half.end - time.process_time() <= 5 and half.wall_end - time.monotonic() <= 15

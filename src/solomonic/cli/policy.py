@@ -20,7 +20,7 @@ from solomonic.cli.conventions import EXIT_NO, EXIT_OK, EXIT_UNKNOWN, positive
 from solomonic.errors import UserError
 
 T = TypeVar("T")
-GRACE_S = 2.0  # past --timeout, before an answer still being computed is given up (the engine's own deadline
+GRACE_S = 2.0  # past --timeout's wall-clock backstop, before an answer still being computed is given up (the engine's own deadline
 # stops z3 in time almost always; this bounds the rare call where z3 ignores its interrupt)
 
 CHECK_EPILOG = """\
@@ -129,7 +129,9 @@ def _kind_option(parser: argparse.ArgumentParser) -> None:
 
 def _timeout_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=positive, default=10.0, metavar="S",
-                        help="seconds per question given to the solver (default: 10); past it the answer is unknown")
+                        help="seconds of CPU time per question (default: 10), so that a busy machine gets the "
+                             "same answer, and at most three times as long by the wall clock; past either the "
+                             "answer is unknown")
 
 
 def account_id(text: str) -> str:
@@ -171,6 +173,7 @@ def context(items: list[tuple[str, str | tuple[str, ...]]]) -> dict[str, str | t
 def run_check(args: argparse.Namespace) -> int:
     from solomonic.cli import policy_report
     from solomonic.policy import analyse, document
+    from solomonic.policy.portfolio import WALL_FACTOR
     from solomonic.policy.result import CheckResult
 
     results, policies, bad, late = [], [], False, False
@@ -182,8 +185,8 @@ def run_check(args: argparse.Namespace) -> int:
             bad = True
             continue
         policies.append(policy)
-        result = in_time(args.timeout, functools.partial(analyse.check, policy, account=args.account,
-                                                         timeout_s=args.timeout))
+        result = in_time(args.timeout * WALL_FACTOR, functools.partial(analyse.check, policy, account=args.account,
+                                                                       timeout_s=args.timeout))
         late = late or result is None
         results.append(result or CheckResult(policy.source, policy.kind, None, None, None, None,
                                              reason=_late(args.timeout)))
@@ -204,10 +207,11 @@ def run_check(args: argparse.Namespace) -> int:
 def run_compare(args: argparse.Namespace) -> int:
     from solomonic.cli import policy_report
     from solomonic.policy import analyse, document
+    from solomonic.policy.portfolio import WALL_FACTOR
     from solomonic.policy.result import Comparison
 
     old, new = document.load(args.old, kind=args.kind), document.load(args.new, kind=args.kind)
-    answer = in_time(args.timeout, lambda: analyse.compare(old, new, timeout_s=args.timeout))
+    answer = in_time(args.timeout * WALL_FACTOR, lambda: analyse.compare(old, new, timeout_s=args.timeout))
     comparison = answer or Comparison("unknown", None, None, _late(args.timeout))
     if args.format == "json":
         print(json.dumps(comparison.to_json(), indent=2))

@@ -13,8 +13,9 @@ occurrences (0.02 s). A realistic try, whose action and resource are fixed, is f
 propagated through the policies (`propagated`). No form wins everywhere, so each slice tries all four.
 
 Why slices of `rlimit`: z3's resource counter, not the clock, ends each try, so the answer does not depend on
-how busy the machine is (a wall-clock budget made answers flip under load). The clock (`Deadline`) still
-bounds the whole question: it caps every try, and a watchdog interrupts z3 when it is spent.
+how busy the machine is (a wall-clock budget made answers flip under load). The question's budget
+(`Deadline`) still bounds the whole question: it caps every try, and a watchdog interrupts z3 when it is
+spent. That budget is CPU time for the same reason (`Deadline`).
 
 The forms have the same models over the same variables (none adds one): a model of any is read the same way,
 and an unsat of any proves the query.
@@ -32,25 +33,37 @@ import z3
 from solomonic.policy import encode_strings as strings
 
 SLICES = (50_000, 500_000, 5_000_000)  # z3 resource units per try: a decided query mostly takes under 20 000
+WALL_FACTOR = 3.0  # a question's wall-clock backstop, in multiples of its CPU budget
+POLL_S = 0.02  # how often the watchdog looks at the budget while z3 runs
 
 
 class Deadline:
-    """The wall-clock end of a question (the CLI's --timeout)."""
+    """The end of a question (the CLI's --timeout): `seconds` of this process's CPU time, and at most
+    `WALL_FACTOR` times as long by the wall clock.
+
+    Why CPU time: on a busy machine a call gets a fraction of a core, and a wall-clock budget gave it a
+    fraction of the work. The bench's last unknowns were all such: comparisons that need 1 to 1.5 s of CPU,
+    answered alone, ran out of their 10 s beside two soundness campaigns (load 7 to 10 on 2 cores). CPU time
+    is what the analysis costs wherever it runs, so its answer no longer depends on the machine's load, as
+    z3's resource slices already made each query's. The wall clock still ends a call that waits too long."""
 
     def __init__(self, seconds: float) -> None:
-        self.end = time.monotonic() + seconds
+        self.end = time.process_time() + seconds
+        self.wall_end = time.monotonic() + seconds * WALL_FACTOR
 
     def milliseconds(self) -> int:
-        return max(1, int((self.end - time.monotonic()) * 1000))
+        """The wall-clock time left (z3's own timeout: the watchdog enforces the CPU budget)."""
+        return max(1, int((self.wall_end - time.monotonic()) * 1000))
 
     @property
     def expired(self) -> bool:
-        return time.monotonic() >= self.end
+        return time.process_time() >= self.end or time.monotonic() >= self.wall_end
 
     def share(self, fraction: float) -> Deadline:
-        """A deadline `fraction` of the time left from now (never past this one)."""
+        """A deadline `fraction` of the budget left from now (never past this one), on both clocks."""
         part = Deadline(0)
-        part.end = time.monotonic() + max(0.0, self.end - time.monotonic()) * fraction
+        part.end = time.process_time() + max(0.0, self.end - time.process_time()) * fraction
+        part.wall_end = time.monotonic() + max(0.0, self.wall_end - time.monotonic()) * fraction
         return part
 
 
@@ -93,15 +106,30 @@ def decide(constraints: Iterable[z3.BoolRef], deadline: Deadline, slices: tuple[
 
 
 def _check(solver: z3.Solver, deadline: Deadline) -> z3.CheckSatResult:
-    """`solver.check()`, interrupted at the deadline: z3 honours its own timeout only where it looks at the
-    clock, and a rewriting or a derivative it is building can run past it."""
-    watchdog = threading.Timer(deadline.milliseconds() / 1000 + 0.05, solver.ctx.interrupt)
-    watchdog.daemon = True
-    watchdog.start()
+    """`solver.check()`, interrupted once the deadline has passed: z3 knows only the wall clock (its own
+    timeout), and honours even that only where it looks at it; a rewriting or a derivative it is building can
+    run past it. A watchdog thread looks at both clocks every `POLL_S`.
+
+    The thread holds the context's `interrupt`, never the solver: a solver released in that thread would be
+    freed by z3 there, beside the main thread's calls (a crash), and z3's API is not safe across threads
+    but for `interrupt`, which the lock keeps to the check itself."""
+    done, lock = threading.Event(), threading.Lock()
+    interrupt = solver.ctx.interrupt
+
+    def watch() -> None:
+        while not done.wait(POLL_S):
+            if deadline.expired:
+                with lock:
+                    if not done.is_set():
+                        interrupt()
+                return
+
+    threading.Thread(target=watch, daemon=True, name="z3 watchdog").start()
     try:
         return solver.check()
     finally:
-        watchdog.cancel()
+        with lock:
+            done.set()
 
 
 def as_written(query: z3.BoolRef) -> z3.BoolRef:
