@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from solomonic.reason.ir import BVType
@@ -186,6 +187,8 @@ def char_literal(text: str) -> int:
         if rest[:1] == "x":
             value = int(rest[1:], 16)
         elif rest[:1].isdigit():
+            if not re.fullmatch(r"[0-7]{1,3}", rest):  # '\0377' is '\037' then '7': two characters
+                raise ValueError(f"multi-character or invalid octal constant {text}")
             value = int(rest, 8)
         elif rest in _ESCAPES:
             value = _ESCAPES[rest]
