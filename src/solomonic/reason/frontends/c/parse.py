@@ -11,7 +11,13 @@ from dataclasses import dataclass
 
 from pycparser import c_ast, c_parser
 
-from solomonic.reason.frontends.c.preprocess import Taint, compilation_dependent, prepare, walk
+from solomonic.reason.frontends.c.preprocess import (
+    GNU_KEYWORD_SPELLINGS,
+    Taint,
+    compilation_dependent,
+    prepare,
+    walk,
+)
 from solomonic.reason.frontends.c.types import CTypes
 from solomonic.reason.ir import BadInput
 
@@ -23,9 +29,7 @@ from solomonic.reason.ir import BadInput
 CINCLUDE = os.path.join(os.path.dirname(__file__), "include")
 GNU_FLAGS = [
     "-std=gnu11", "-U__GNUC__", "-D__STRICT_ANSI__", f"-I{CINCLUDE}",
-    "-D__restrict=restrict", "-D__restrict__=restrict", "-D__inline=inline", "-D__inline__=inline",
-    "-D__volatile__=volatile", "-D__volatile=volatile", "-D__signed__=signed", "-D__signed=signed",
-    "-D__const=const",
+    *[f"-D{gnu}={standard}" for gnu, standard in GNU_KEYWORD_SPELLINGS.items()],
 ]
 NONDET_PREFIX = "__VERIFIER_nondet_"
 NONDET_NAMES = {

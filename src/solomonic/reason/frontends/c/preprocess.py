@@ -73,6 +73,13 @@ COMPILATION_MACROS = {
     **dict.fromkeys(("__INCLUDE_LEVEL__", "__BASE_FILE__", "__FILE_NAME__"), _REPLAY),
     **dict.fromkeys(("__TIME__", "__DATE__", "__TIMESTAMP__"), "the time of compilation: another value in each"),
 }
+# GNU spellings of keywords, which the analysis's preprocessing defines as macros for their standard
+# names (parse.GNU_FLAGS) and gcc keeps as keywords: a directive that tests one (`#ifdef __const`) reads
+# another branch than gcc compiles.
+GNU_KEYWORD_SPELLINGS = {"__restrict": "restrict", "__restrict__": "restrict", "__inline": "inline",
+                         "__inline__": "inline", "__volatile__": "volatile", "__volatile": "volatile",
+                         "__signed__": "signed", "__signed": "signed", "__const": "const"}
+_TESTING_DIRECTIVE = re.compile(r"^\s*#\s*(?:if|ifdef|ifndef|elif|elifdef|elifndef|undef)\b|\bdefined\b")
 # Comments and literals, which the compilation-dependent scan blanks out (keeping their newlines).
 _COMMENT_OR_LITERAL = re.compile(r"""/\*.*?\*/|//[^\n]*|(?:u8|[uUL])?"(?:[^"\\\n]|\\.)*"|[uUL]?'(?:[^'\\\n]|\\.)*'""",
                                  re.DOTALL)
@@ -407,7 +414,8 @@ def prepare(text: str) -> Prepared:
 
 def compilation_dependent(files: list[str], read) -> list[Unmodelled]:
     """What in the user's own files may choose other code, or give another value, than the analysis
-    read: the macros of `COMPILATION_MACROS`, anywhere outside comments and literals, and `main` in a
+    read: the macros of `COMPILATION_MACROS`, anywhere outside comments and literals; GNU keyword
+    spellings (`GNU_KEYWORD_SPELLINGS`) in a directive that tests or undefines them; and `main` in a
     directive (`#ifdef main`), which the replay's harness defines to call the program's own `main`."""
     found = []
     for name in files:
@@ -420,6 +428,11 @@ def compilation_dependent(files: list[str], read) -> list[Unmodelled]:
             if names & COMPILATION_MACROS.keys():
                 macro = min(names & COMPILATION_MACROS.keys())
                 found.append(Unmodelled(f"`{macro}` ({COMPILATION_MACROS[macro]})", name, number))
+            elif row.lstrip().startswith("#") and _TESTING_DIRECTIVE.search(row) and \
+                    names & GNU_KEYWORD_SPELLINGS.keys():
+                spelling = min(names & GNU_KEYWORD_SPELLINGS.keys())
+                found.append(Unmodelled(f"`{spelling}` in a preprocessor test (a macro for the analysis, a "
+                                        "keyword for gcc)", name, number))
             elif row.lstrip().startswith("#") and "main" in names:
                 found.append(Unmodelled("`main` in a preprocessor directive (the replay's harness defines it as a "
                                         "macro)", name, number))
