@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import time
+import weakref
 
 import z3
 
@@ -22,8 +23,19 @@ MIRRORED = {z3.Z3_OP_LE: z3.Z3_OP_GE, z3.Z3_OP_GE: z3.Z3_OP_LE, z3.Z3_OP_LT: z3.
 MAX_ORDERED = 8  # order facts x <= y only at heads with at most this many scalars (quadratic in them)
 
 
+_CANDIDATES: weakref.WeakKeyDictionary[Encoder, dict[int, tuple]] = weakref.WeakKeyDictionary()
+
+
 def candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.BoolRef]]:
-    """Candidate invariant atoms per loop head, over its variables."""
+    """Candidate invariant atoms per loop head, over its variables. Kept per encoder and system (the
+    system with them, so that its id is not reused): a termination proof and its lasso search both ask."""
+    known = _CANDIDATES.setdefault(enc, {})
+    if id(system) not in known:
+        known[id(system)] = (system, _candidates(system, enc))
+    return {c: list(atoms) for c, atoms in known[id(system)][1].items()}
+
+
+def _candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.BoolRef]]:
     out: dict[int, list[z3.BoolRef]] = {c: [] for c in system.loop_heads}
     seen: dict[int, set[str]] = {c: set() for c in system.loop_heads}
 
@@ -243,62 +255,87 @@ def comparisons(f: z3.ExprRef) -> list[z3.BoolRef]:
 
 def houdini(system: TransitionSystem, enc: Encoder, atoms: dict[int, list[z3.BoolRef]],
             timeout_s: float) -> dict[int, list[z3.BoolRef]] | None:
-    """The largest subset of the atoms that is inductive (Houdini): drop what an entering block breaks."""
+    """The largest subset of the atoms that is inductive (Houdini): drop what an entering block breaks.
+    One solver per block for the whole run, the block asserted once and the source's atoms of each
+    visit pushed and popped: a solver costs more to make than most of its queries take, and each atom's
+    value after the block is computed once."""
     deadline = time.monotonic() + timeout_s
     current = {c: list(a) for c, a in atoms.items()}
-    encoded = []
+    encoded: list[tuple[Block, z3.Solver, list[tuple[z3.ExprRef, z3.ExprRef]], dict[int, tuple]]] = []
     for block in system.blocks:
         if block.dst not in current:
             continue
         pre, guard, updates = encode_block(system, enc, block)
         ranges = [enc.in_range(t, v.type) for v, t in pre.items()]
         pairs = [(enc.constant(v.name, v.type), t) for v, t in updates.items()]
-        encoded.append((block, z3.And(guard, *ranges), pairs))
+        solver = z3.Solver(ctx=enc.ctx)
+        solver.add(guard, *ranges)
+        encoded.append((block, solver, pairs, {}))
     changed = True
     while changed:
         changed = False
-        for block, formula, pairs in encoded:
+        for block, solver, pairs, moved in encoded:
             targets = current[block.dst]
             if not targets:
                 continue
-            solver = z3.Solver(ctx=enc.ctx)
-            solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
-            solver.add(formula, *current.get(block.src, []))
-            after = [z3.substitute(a, *pairs) if pairs else a for a in targets]
-            while after:
-                status = solver.check(z3.Not(z3.And(*after, enc.ctx)))
-                if status == z3.unsat:
-                    break
-                if status != z3.sat:
-                    return None
-                model = solver.model()
-                keep = [z3.is_true(model.eval(a, model_completion=True)) for a in after]
-                targets = [a for a, k in zip(targets, keep) if k]
-                after = [a for a, k in zip(after, keep) if k]
-                changed = True
+            after = []
+            for a in targets:
+                if a.get_id() not in moved:
+                    moved[a.get_id()] = (a, z3.substitute(a, *pairs) if pairs else a)  # the atom kept alive
+                after.append(moved[a.get_id()][1])
+            solver.push()
+            solver.add(*current.get(block.src, []))
+            try:
+                while after:
+                    solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
+                    status = solver.check(z3.Not(z3.And(*after, enc.ctx)))
+                    if status == z3.unsat:
+                        break
+                    if status != z3.sat:
+                        return None
+                    model = solver.model()
+                    keep = [z3.is_true(model.eval(a, model_completion=True)) for a in after]
+                    targets = [a for a, k in zip(targets, keep) if k]
+                    after = [a for a, k in zip(after, keep) if k]
+                    changed = True
+            finally:
+                solver.pop()
             current[block.dst] = targets
     return current
 
 
 def essential(literals: list[z3.BoolRef], ctx: z3.Context) -> list[z3.BoolRef]:
-    """The literals less those the others imply: the same set, written as a person would."""
-    kept = list(literals)
-    for lit in reversed(literals):
-        others = [x for x in kept if x is not lit]
-        s = z3.Solver(ctx=ctx)
-        s.set("timeout", 200)
-        s.add(*others, z3.Not(lit))
-        if s.check() == z3.unsat:
-            kept = others
-    return kept
+    """The literals less those the others imply: the same set, written as a person would. One solver,
+    each literal behind an indicator that the queries assume, at most 200 ms a query."""
+    if len(literals) < 2:
+        return list(literals)
+    solver = z3.Solver(ctx=ctx)
+    flags = [z3.Bool(f"essential!{i}", ctx) for i in range(len(literals))]
+    solver.add(*[z3.Implies(f, lit) for f, lit in zip(flags, literals)])
+    solver.set("timeout", 200)
+    kept = list(range(len(literals)))
+    for i in reversed(range(len(literals))):
+        others = [flags[j] for j in kept if j != i]
+        if solver.check(*others, z3.Not(literals[i])) == z3.unsat:
+            kept.remove(i)
+    return [literals[i] for i in kept]
+
+
+_ENCODED: weakref.WeakKeyDictionary[Encoder, dict[int, tuple]] = weakref.WeakKeyDictionary()
 
 
 def encode_block(system: TransitionSystem, enc: Encoder, block: Block):
     """A block over its source's variables (by name) and its own nondeterministic values: those
-    variables, its guard, and the new values it gives."""
-    pre = {v: enc.constant(v.name, v.type) for v in system.params[block.src]}
-    guard, updates = enc.block(block, pre, {n: enc.constant(n.name, n.type) for n in block.nondets})
-    return pre, guard, updates
+    variables, its guard, and the new values it gives. Kept per encoder and block (the block itself
+    with it, so that its id is not reused): the candidates, Houdini, the rankings and the lasso search
+    each ask for the same blocks, and encoding a large block is slow."""
+    known = _ENCODED.setdefault(enc, {})
+    if id(block) not in known:
+        pre = {v: enc.constant(v.name, v.type) for v in system.params[block.src]}
+        guard, updates = enc.block(block, pre, {n: enc.constant(n.name, n.type) for n in block.nondets})
+        known[id(block)] = (block, pre, guard, updates)
+    _, pre, guard, updates = known[id(block)]
+    return dict(pre), guard, dict(updates)
 
 
 def conjunction(literals: list[z3.BoolRef], ctx: z3.Context) -> z3.BoolRef:

@@ -64,7 +64,8 @@ def analyse(function: Function, timeout_s: float, proposals: Mapping[int, Sequen
 
 
 class _Termination(Proof, LassoSearch):
-    """A short lasso search, the proof, then a longer lasso search (for a recursive program, the proof
+    """The quick proof (proof.py: Houdini's invariants and a lexicographic or multiphase ranking), a
+    short lasso search, the whole proof, then a longer lasso search (for a recursive program, the proof
     first); where none answers, unknown with the reasons of each."""
 
     def run(self) -> Result:
@@ -78,6 +79,10 @@ class _Termination(Proof, LassoSearch):
             timeout = ["timeout"] if time.monotonic() >= self.deadline else []
             return self.result(Verdict.UNKNOWN, reason="; ".join([*timeout, proof, *([witness] if witness else [])]))
         reasons = []
+        # most loops terminate, most of those plainly: first what such a loop needs, kept for the proof
+        proof = self.prove(quick=True)
+        if isinstance(proof, Result):
+            return proof
         # one state a depth: the first, short search should leave the proof its time
         witness = self.lasso(max(0.05, min(self.left() * 0.25, 2.0)), max_depth=8, states=1)
         if isinstance(witness, Result):

@@ -196,6 +196,7 @@ def cubes(formula: z3.BoolRef, timeout_s: float, limit: int = 64) -> list[Cube] 
     solver.add(body)
     negation.add(z3.Not(body))
     result: list[Cube] = []
+    rows: dict[int, tuple[z3.BoolRef, list[Inequality]]] = {}  # by literal: most recur in many cubes
     while len(result) <= limit:
         status = solver.check()
         if status == z3.unsat:
@@ -214,7 +215,10 @@ def cubes(formula: z3.BoolRef, timeout_s: float, limit: int = 64) -> list[Cube] 
             return None  # the literals should imply the formula; the solver could not show it
         needed = [lit for f, lit in zip(flags, literals) if str(f) in core]
         solver.add(z3.Not(z3.And(*needed, ctx)))
-        result.append([ineq for lit in needed for ineq in _inequalities(lit)])
+        for lit in needed:
+            if lit.get_id() not in rows:
+                rows[lit.get_id()] = (lit, _inequalities(lit))  # the literal kept, so that its id is not reused
+        result.append([ineq for lit in needed for ineq in rows[lit.get_id()][1]])
     return None
 
 

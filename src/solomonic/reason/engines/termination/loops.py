@@ -7,8 +7,9 @@ depend on it and not on each other; the certificate re-check (check.py) finds th
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import z3
 
@@ -46,6 +47,18 @@ class LoopAnalysis:
 
     def left(self) -> float:
         return max(0.05, self.deadline - time.monotonic())
+
+    @contextlib.contextmanager
+    def within(self, seconds: float | None) -> Iterator[None]:
+        """The deadline brought forward to `seconds` from now for the block (None: left as it is), then
+        restored: a stage that should give up early where the rest of the analysis would go on."""
+        saved = self.deadline
+        if seconds is not None:
+            self.deadline = min(saved, time.monotonic() + seconds)
+        try:
+            yield
+        finally:
+            self.deadline = saved
 
     def line(self, c: int) -> int:
         return self.function.cfg.lines[c]

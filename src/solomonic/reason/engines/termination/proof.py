@@ -10,9 +10,11 @@ ranking. Apart from the lasso search (lasso.py): the two share only the loops (l
 
 from __future__ import annotations
 
+import functools
 import itertools
+import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import z3
@@ -44,6 +46,7 @@ from solomonic.reason.engines.termination.ranking import (
     synthesise,
     synthesise_multiphase,
 )
+from solomonic.reason.engines.termination.recursion import unfold
 from solomonic.reason.engines.termination.summaries import (
     candidates_with_summaries,
     essential_facts,
@@ -53,7 +56,7 @@ from solomonic.reason.ir import ArrayType, BoolType, Var
 from solomonic.reason.proposals import parse
 from solomonic.reason.result import Result, Verdict
 from solomonic.reason.symbolic.encode import constants
-from solomonic.reason.symbolic.system import BAD
+from solomonic.reason.symbolic.system import BAD, TransitionSystem, build_system
 
 EXPLORE_STEPS, EXPLORE_S, EXPLORE_SHARE = (8, 16), 1.0, 0.2  # depths and budget of a bounded yes (explored)
 # octagonal bounds at the loops' entries, then Houdini over them, before the safety engine is asked
@@ -64,7 +67,21 @@ UB_CHECK_S, UB_CHECK_SHARE, POLYNOMIAL_UB_CHECK_S = 2.0, 0.1, 10.0
 MINIMUM_S = 2.0  # pairs of scalars tried for a ranking by the least of two
 # the bounds of 8- to 64-bit integers, signed and unsigned
 MACHINE_BOUNDS = {b for w in (8, 16, 32, 64) for b in (2 ** (w - 1) - 1, 2 ** (w - 1), 2 ** w - 1)}
+QUICK_RANK_S = 1.0  # the quick stage's search for lexicographic or multiphase rankings, all loops together
 MAX_PHASE_ATOMS = 4  # a loop's states split by 3 of its guard's conditions and its branches': 16 cells at most
+
+
+@dataclass
+class Kept:
+    """What the proof finds that does not depend on how far it goes: Houdini's invariants (None if it
+    ran out of time) and whether they exclude undefined behaviour; where they do, the invariants the
+    proof states, and under them each loop's transitions and ranking, by the loop's first head."""
+
+    found: dict[int, list[z3.BoolRef]] | None
+    excluded: bool
+    invariants: dict[int, z3.BoolRef] | None = None
+    transitions: dict[tuple[int, bool], list[Transition]] = field(default_factory=dict)  # by head, widened
+    rankings: dict[int, Ranking | Multiphase | Phases | Minimum] = field(default_factory=dict)
 
 
 @dataclass
@@ -77,59 +94,88 @@ class Phases:
 
 
 class Proof(LoopAnalysis):
-    def prove(self) -> Result | str:
-        invariants = self.invariants()
+    kept: Kept | None = None  # set by the first call of invariants
+
+    @functools.cached_property
+    def confirmed(self) -> dict[str, str]:
+        """The invariants certificate.check confirmed (their JSON), with the semantics it used."""
+        return {}
+
+    def prove(self, quick: bool = False) -> Result | str:
+        """yes with a re-checked certificate, else why not. With `quick`, only what a loop that plainly
+        terminates needs, before any lasso search: Houdini's invariants where they exclude undefined
+        behaviour by themselves (no safety engine), and a lexicographic or multiphase ranking found
+        within QUICK_RANK_S. What it finds is kept (self.kept), so the full proof goes on from there."""
+        invariants = self.invariants(quick)
         if isinstance(invariants, (str, Result)):
             return invariants
         rankings: dict[int, Ranking | Multiphase | Phases | Minimum] = {}
         checked = [certificate.make_invariant(self.system, c, invariants[c]) for c in self.system.loop_heads]
-        for loop in self.loops:
-            transitions = self.transitions(loop, invariants)
-            if transitions is None:
-                return f"the loop at line {self.line(min(loop))} is not linear enough to rank"
-            variables = {c: self.ranked_variables(c) for c in loop}
-            ranking = synthesise(transitions, variables, self.left()) or \
-                synthesise_multiphase(transitions, variables, self.left()) or \
-                self.phases(loop, invariants) or \
-                synthesise_minimum(self.system, loop, variables[min(loop)], checked, min(MINIMUM_S, self.left()))
-            if ranking is None:
-                return self.explored() or "no linear ranking argument (lexicographic, multiphase, phased or " \
-                                          f"least of two) for the loop at line {self.line(min(loop))}"
-            rankings[min(loop)] = ranking
-        problem, semantics = certificate.check(self.system, checked, self.left())
+        with self.within(QUICK_RANK_S if quick else None):
+            for loop in self.loops:
+                ranking = self.rank(loop, invariants, checked, quick)
+                if not isinstance(ranking, (Ranking, Multiphase, Phases, Minimum)):
+                    return ranking
+                rankings[min(loop)] = ranking
+        problem, semantics = self.check_invariants(checked, self.left())
         if problem:
             return f"supporting invariants not confirmed: {problem}"
         for loop in self.loops:
             found = rankings[min(loop)]
             if isinstance(found, Phases):
                 regions = [(certificate.make_invariant(self.system, found.head, g), r) for g, r in found.regions]
-                problem = check_regions(self.system, loop, regions, checked, self.left())
+                problem = check_regions(self.system, loop, regions, checked, self.left(), self.checker)
             elif isinstance(found, Minimum):
-                problem = check_minimum(self.system, loop, found, checked, self.left())
+                problem = check_minimum(self.system, loop, found, checked, self.left(), self.checker)
+            elif isinstance(found, Multiphase):
+                problem = check_multiphase(self.system, loop, found, checked, self.left(), self.checker)
             else:
-                check = check_multiphase if isinstance(found, Multiphase) else check_ranking
-                problem = check(self.system, loop, found, checked, self.left())
+                problem = check_ranking(self.system, loop, found, checked, self.left(), ctx=self.checker)
             if problem:
                 return f"ranking function not confirmed: {problem}"
         details = {"proposals": self.proposals_used(invariants)} if self.proposals else {}
         return self.result(Verdict.YES, certificate=self.certificate(rankings, checked, semantics), details=details)
 
-    def invariants(self) -> dict[int, z3.BoolRef] | Result | str:
+    def rank(self, loop: set[int], invariants: dict[int, z3.BoolRef], checked: list[certificate.Invariant],
+             quick: bool) -> Ranking | Multiphase | Phases | Minimum | Result | str:
+        """The loop's ranking argument under the invariants: lexicographic, else multiphase, else (not
+        `quick`) phased, else the least of two, else a bounded exploration's yes, else why not. Under the
+        invariants the quick stage used, what it found (transitions, a ranking) is taken up again."""
+        head = min(loop)
+        kept = self.kept if self.kept is not None and invariants is self.kept.invariants else Kept(None, False)
+        if head in kept.rankings:
+            return kept.rankings[head]
+        variables = {c: self.ranked_variables(c) for c in loop}
+        ranking: Ranking | Multiphase | Phases | Minimum | None = None
+        for widened in (True, False):  # the widened steps first: fewer cubes, most often the same ranking
+            transitions = kept.transitions.get((head, widened)) or self.transitions(loop, invariants, widen=widened)
+            if transitions is None:
+                return f"the loop at line {self.line(head)} is not linear enough to rank"
+            kept.transitions[head, widened] = transitions
+            ranking = synthesise(transitions, variables, self.left(), ctx=self.lp) or \
+                synthesise_multiphase(transitions, variables, self.left(), ctx=self.lp)
+            if ranking is not None or not any(t.widened for t in transitions):
+                break
+        if ranking is None and not quick:
+            ranking = self.phases(loop, invariants) or \
+                synthesise_minimum(self.system, loop, variables[head], checked, min(MINIMUM_S, self.left()))
+        if ranking is None:
+            return (None if quick else self.explored()) or "no linear ranking argument (lexicographic, " \
+                f"multiphase, phased or least of two) for the loop at line {self.line(head)}"
+        kept.rankings[head] = ranking
+        return ranking
+
+    def invariants(self, quick: bool = False) -> dict[int, z3.BoolRef] | Result | str:
         """Per loop head: the inductive subset of candidate atoms, and for C the invariants with which
         the safety engine shows undefined behaviour unreachable (without that, no execution can be
-        vouched for). Where the safety engine proves it by exhausting every execution, that bounds
-        every execution too: the answer is yes at once."""
-        found = houdini(self.system, self.enc, self.candidates(), self.left())
-        may_be_undefined = any(b.dst == BAD for b in self.system.blocks)
-        excluded = False  # undefined behaviour shown unreachable with Houdini's invariants
-        if may_be_undefined and found is not None:
-            excluded = self.ub_unreachable_with(found)
-            if not excluded:
-                found = self.with_entry_bounds(found)
-                excluded = self.ub_unreachable_with(found)
-        if found is not None:
-            found = {c: essential(kept, self.ctx) for c, kept in found.items()}
-        if may_be_undefined and not excluded:
+        vouched for; not `quick`). Where the safety engine proves it by exhausting every execution,
+        that bounds every execution too: the answer is yes at once."""
+        if self.kept is None:
+            self.kept = self.houdini_invariants()
+        found, excluded = self.kept.found, self.kept.excluded
+        if not excluded:
+            if quick:
+                return "undefined behaviour not excluded by the program's own facts"
             answer = safety(self.function, "no-overflow", Options(timeout_s=max(0.5, 0.7 * self.left())))
             cert = answer.certificate or {}
             if answer.verdict == Verdict.NO:
@@ -147,7 +193,48 @@ class Proof(LoopAnalysis):
                                                   *(found or {}).get(c, [])) for c in self.system.loop_heads})
         if found is None:
             return "no supporting invariant could be checked in time"
-        return self.with_summaries({c: conjunction(found[c], self.ctx) for c in self.system.loop_heads})
+        if self.kept.invariants is None:
+            self.kept.invariants = self.with_summaries({c: conjunction(found[c], self.ctx)
+                                                        for c in self.system.loop_heads})
+        return self.kept.invariants
+
+    def houdini_invariants(self) -> Kept:
+        """Houdini's invariants (None if it ran out of time), each head's less what the rest imply, and
+        whether they show undefined behaviour unreachable, by themselves or with the bounds that hold
+        where each loop is entered."""
+        found = houdini(self.system, self.enc, self.candidates(), self.left())
+        if found is not None:
+            found = {c: essential(kept, self.ctx) for c, kept in found.items()}
+        excluded = not any(b.dst == BAD for b in self.system.blocks)  # nothing undefined to exclude
+        if not excluded and found is not None:
+            excluded = self.ub_unreachable_with(found)
+            if not excluded:
+                found = {c: essential(kept, self.ctx) for c, kept in self.with_entry_bounds(found).items()}
+                excluded = self.ub_unreachable_with(found)
+        return Kept(found, excluded)
+
+    @functools.cached_property
+    def lp(self) -> z3.Context:
+        """The context of the ranking searches' linear programs, one for them all."""
+        return z3.Context()
+
+    @functools.cached_property
+    def checker(self) -> z3.Context:
+        """The context of the checks of what the proof found (the invariants, each ranking): apart from
+        the search's, one for all of them."""
+        return z3.Context()
+
+    def check_invariants(self, invariants: list[certificate.Invariant], timeout_s: float) -> tuple[str | None, str]:
+        """certificate.check of the invariants, in the checker's context; the same invariants confirmed
+        once are not checked again: the check that shows undefined behaviour unreachable with Houdini's
+        invariants is the certificate's own, and most often those are the proof's final invariants."""
+        key = json.dumps([inv.to_json() for inv in invariants], sort_keys=True)
+        if key in self.confirmed:
+            return None, self.confirmed[key]
+        problem, semantics = certificate.check(self.system, invariants, timeout_s, self.checker)
+        if problem is None:
+            self.confirmed[key] = semantics
+        return problem, semantics
 
     def candidates(self) -> dict[int, list[z3.BoolRef]]:
         """Houdini's candidate atoms per loop head: those read off the program and, before them, a
@@ -229,16 +316,22 @@ class Proof(LoopAnalysis):
         conjunctions = {c: conjunction(found[c], self.ctx) for c in self.system.loop_heads}
         invariants = [certificate.make_invariant(self.system, c, f) for c, f in conjunctions.items()]
         floor = POLYNOMIAL_UB_CHECK_S if any(certificate.multiplies(f) for f in conjunctions.values()) else UB_CHECK_S
-        problem, _ = certificate.check(self.system, invariants, min(self.left(), max(floor, UB_CHECK_SHARE * self.left())))
+        problem, _ = self.check_invariants(invariants, min(self.left(), max(floor, UB_CHECK_SHARE * self.left())))
         return problem is None
 
     def transitions(self, loop: set[int], invariants: dict[int, z3.BoolRef],
-                    region: z3.BoolRef | None = None) -> list[Transition] | None:
+                    region: z3.BoolRef | None = None, widen: bool = False) -> list[Transition] | None:
+        """The loop's steps as cubes over the variables before (by name) and after (name + "'"). With
+        `widen`, the steps of the unfolding whose calls assume the summaries less their tables
+        (`untabulated`): a wider relation, so a ranking of it ranks the steps (and is checked against
+        the exact ones in any case), where a table's `n == k -> result == v` split one step into as
+        many cubes as it has entries (Fibonacci01-2: 46), though a descent never reads the result."""
+        system = self.untabulated if widen and self.untabulated is not None else self.system
         out = []
-        for i, block in enumerate(self.system.blocks):
+        for i, block in enumerate(system.blocks):
             if block.src not in loop or block.dst not in loop:
                 continue
-            pre, guard, updates = encode_block(self.system, self.enc, block)
+            pre, guard, updates = encode_block(system, self.enc, block)
             post = [self.enc.constant(v.name + "'", v.type) == t for v, t in updates.items()
                     if not isinstance(v.type, ArrayType)]
             ranges = [self.enc.in_range(t, v.type) for v, t in pre.items()]
@@ -251,8 +344,22 @@ class Proof(LoopAnalysis):
             split = cubes(formula, self.left())
             if split is None:
                 return None
-            out += [Transition(i, j, block.src, block.dst, cube) for j, cube in enumerate(split)]
+            out += [Transition(i, j, block.src, block.dst, cube, system is not self.system)
+                    for j, cube in enumerate(split)]
         return out
+
+    @functools.cached_property
+    def untabulated(self) -> TransitionSystem | None:
+        """The unfolding whose calls assume the summaries less their tabulated facts, where there are
+        such facts: the same locations, variables and blocks in the same order (checked), each block
+        allowing what the exact one does and more."""
+        if self.unfolding is None or not any(self.unfolding.tabulated.values()):
+            return None
+        plain = unfold(self.unfolding.original, self.unfolding.plain())
+        system = build_system(plain.function, self.ub, observe=plain.observed)
+        same = system.params == self.system.params and len(system.blocks) == len(self.system.blocks) and \
+            all((a.src, a.dst) == (b.src, b.dst) for a, b in zip(system.blocks, self.system.blocks))
+        return system if same else None
 
     def phases(self, loop: set[int], invariants: dict[int, z3.BoolRef]) -> Phases | None:
         """For a loop with one head: regions of its states, the cells of its own branch conditions,
@@ -310,7 +417,7 @@ class Proof(LoopAnalysis):
             transitions = self.transitions(loop, invariants, cells[i])
             if transitions is None:
                 return None
-            ranking = synthesise(transitions, {head: self.ranked_variables(head)}, self.left()) if transitions \
+            ranking = synthesise(transitions, {head: self.ranked_variables(head)}, self.left(), ctx=self.lp) if transitions \
                 else Ranking([], {})
             if ranking is None:
                 return None

@@ -30,6 +30,7 @@ class Transition:
     src: int
     dst: int
     cube: Cube
+    widened: bool = False  # parts of the block's formula that do not bear on the new state were left out
 
     @property
     def key(self) -> tuple[int, int]:
@@ -85,15 +86,18 @@ PREFER_SMALL_S = 1.0  # looking for the ranking with the smallest coefficients a
 
 
 def synthesise(transitions: list[Transition], variables: dict[int, list[str]], timeout_s: float,
-               max_levels: int = 4) -> Ranking | None:
-    """A lexicographic ranking for `transitions` (all inside one loop), or None."""
+               max_levels: int = 4, ctx: z3.Context | None = None) -> Ranking | None:
+    """A lexicographic ranking for `transitions` (all inside one loop), or None. Each level's linear
+    program in `ctx` (a fresh context when not given: a caller with several programs to solve passes
+    one of its own for them all, as a context costs more to make than a small program takes)."""
+    ctx = z3.Context() if ctx is None else ctx
     remaining = list(transitions)
     levels: list[dict[int, LinearFunction]] = []
     decreases: dict[int, dict[int, Fraction]] = {}
     while remaining:
         if len(levels) == max_levels:
             return None
-        found = _level(remaining, variables, timeout_s)
+        found = _level(remaining, variables, timeout_s, ctx)
         if found is None:
             return None
         functions, deltas = found
@@ -131,108 +135,142 @@ class Minimum:
 
 
 def synthesise_multiphase(transitions: list[Transition], variables: dict[int, list[str]], timeout_s: float,
-                          max_depth: int = 3) -> Multiphase | None:
+                          max_depth: int = 3, ctx: z3.Context | None = None) -> Multiphase | None:
+    """A multiphase ranking of 2 to `max_depth` phases for a loop with one head, or None; the linear
+    programs in `ctx` (a fresh context when not given)."""
     if len(variables) != 1:
         return None
     [head] = variables
+    ctx = z3.Context() if ctx is None else ctx
     for depth in range(2, max_depth + 1):
-        found = _multiphase(transitions, head, variables[head], depth, timeout_s)
+        found = _multiphase(transitions, head, variables[head], depth, timeout_s, ctx)
         if found is not None:
             return found
     return None
 
 
-def _multiphase(transitions: list[Transition], head: int, names: list[str], depth: int, timeout_s: float):
-    ctx = z3.Context()
-    solver = z3.Solver(ctx=ctx)
-    solver.set("timeout", max(1, int(timeout_s * 1000)))
-    coeff = [{v: z3.Real(f"a_{i}_{v}", ctx) for v in names} for i in range(depth)]
-    const = [z3.Real(f"b_{i}", ctx) for i in range(depth)]
-    farkas = _Farkas(solver, ctx)
+def _multiphase(transitions: list[Transition], head: int, names: list[str], depth: int, timeout_s: float,
+                ctx: z3.Context):
+    program = _Program()
+    coeff = [{v: program.unknown(f"a_{i}_{j}") for j, v in enumerate(names)} for i in range(depth)]
+    const = [program.unknown(f"b_{i}") for i in range(depth)]
     for t in transitions:
         for i in range(depth):
             # f_i(x') - f_i(x) - f_{i-1}(x) <= -1
-            target = {v + "'": a for v, a in coeff[i].items()}
+            target = {v + "'": {a: ONE} for v, a in coeff[i].items()}
             for v, a in coeff[i].items():
-                target[v] = -a
-            bound = z3.RealVal(-1, ctx)
-            if i > 0:
-                for v, a in coeff[i - 1].items():
-                    target[v] = target[v] - a
-                bound = bound + const[i - 1]
-            farkas.implies(t.cube, target, bound)
-        farkas.implies(t.cube, {v: -a for v, a in coeff[-1].items()}, const[-1])  # f_{k-1}(x) >= 0
+                target[v] = {a: -ONE, **({coeff[i - 1][v]: -ONE} if i > 0 else {})}
+            program.implies(t.cube, target, {"": -ONE, **({const[i - 1]: ONE} if i > 0 else {})})
+        program.implies(t.cube, {v: {a: -ONE} for v, a in coeff[-1].items()}, {const[-1]: ONE})  # f_{k-1}(x) >= 0
+    solver = z3.Solver(ctx=ctx)
+    solver.set("timeout", max(1, int(timeout_s * 1000)))
+    solver.from_string(program.text())
     if solver.check() != z3.sat:
         return None
     model = solver.model()
-    return Multiphase(head, [LinearFunction({v: _value(model, a) for v, a in coeff[i].items()}, _value(model, const[i]))
-                             for i in range(depth)])
+    return Multiphase(head, [LinearFunction({v: _value(model, a, ctx) for v, a in coeff[i].items()},
+                                            _value(model, const[i], ctx)) for i in range(depth)])
 
 
-class _Farkas:
-    """Adds, for a cube A·v <= b and a target l·v <= m (l, m linear in the unknowns), the constraints
-    λ >= 0, λ·A = l, λ·b <= m: Farkas' lemma, under which the cube implies the target."""
+ONE = Fraction(1)
+Linear = dict[str, Fraction]  # Σ c·u over a program's unknowns by name; "" names the constant 1
 
-    def __init__(self, solver, ctx: z3.Context):
-        self.solver, self.ctx, self.count = solver, ctx, 0
 
-    def implies(self, cube: Cube, target: dict[str, z3.ArithRef], bound: z3.ArithRef) -> None:
-        ctx = self.ctx
+class _Program:
+    """A linear program over real unknowns, written as SMT-LIB text and handed to Z3 in one piece: made
+    term by term through Z3's Python API, the programs of one proof took most of its time. The
+    unknowns are named by position (a_0_3), never by the program's variables, whose names need not be
+    SMT-LIB symbols."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.count = 0
+
+    def unknown(self, name: str) -> str:
+        self.lines.append(f"(declare-const {name} Real)")
+        return name
+
+    def add(self, constraint: str) -> None:
+        self.lines.append(f"(assert {constraint})")
+
+    def implies(self, cube: Cube, target: dict[str, Linear], bound: Linear) -> None:
+        """For a cube A·v <= b and a target l·v <= m (l, m linear in the unknowns), the constraints
+        λ >= 0, λ·A = l, λ·b <= m: Farkas' lemma, under which the cube implies the target."""
         lambdas = []
         for _ in cube:
             self.count += 1
-            lam = z3.Real(f"lambda_{self.count}", ctx)
-            self.solver.add(lam >= 0)
-            lambdas.append(lam)
-        combinations: dict[str, list[z3.ArithRef]] = {name: [] for name in target}
+            lambdas.append(self.unknown(f"lambda_{self.count}"))
+            self.add(f"(>= {lambdas[-1]} 0.0)")
+        combinations: dict[str, Linear] = {name: {} for name in target}
         for lam, ineq in zip(lambdas, cube):  # one pass over the cube: a loop's cubes run to 100 rows
             for name, a in ineq.coeffs:
-                combinations.setdefault(name, []).append(lam * rational(a, ctx))
-        zero = z3.RealVal(0, ctx)
+                combinations.setdefault(name, {})[lam] = a
         for name, terms in combinations.items():
-            self.solver.add(z3.Sum([*terms, zero]) == target.get(name, zero))
-        self.solver.add(z3.Sum([lam * rational(ineq.bound, ctx) for lam, ineq in zip(lambdas, cube)] + [zero]) <= bound)
+            self.add(_relation("=", _minus(terms, target.get(name, {}))))
+        self.add(_relation("<=", _minus({lam: ineq.bound for lam, ineq in zip(lambdas, cube)}, bound)))
+
+    def text(self) -> str:
+        return "\n".join(self.lines)
 
 
-def _value(model: z3.ModelRef, x: z3.ArithRef) -> Fraction:
-    v = model.eval(x, model_completion=True)
+def _minus(a: Linear, b: Linear) -> Linear:
+    out = dict(a)
+    for u, c in b.items():
+        out[u] = out.get(u, Fraction(0)) - c
+    return out
+
+
+def _relation(op: str, form: Linear) -> str:
+    """`form op 0`, its constant moved to the right."""
+    terms = [u if c == 1 else f"(* {_numeral(c)} {u})" for u, c in form.items() if u and c]
+    left = "0.0" if not terms else terms[0] if len(terms) == 1 else f"(+ {' '.join(terms)})"
+    return f"({op} {left} {_numeral(-form.get('', Fraction(0)))})"
+
+
+def _numeral(c: Fraction) -> str:
+    magnitude = f"{abs(c.numerator)}.0" if c.denominator == 1 else f"(/ {abs(c.numerator)}.0 {c.denominator}.0)"
+    return f"(- {magnitude})" if c < 0 else magnitude
+
+
+def _value(model: z3.ModelRef, x: z3.ArithRef | str, ctx: z3.Context | None = None) -> Fraction:
+    v = model.eval(z3.Real(x, ctx) if isinstance(x, str) else x, model_completion=True)
     return Fraction(v.numerator_as_long(), v.denominator_as_long())
 
 
-def _level(transitions: list[Transition], variables: dict[int, list[str]], timeout_s: float):
-    ctx = z3.Context()
+def _level(transitions: list[Transition], variables: dict[int, list[str]], timeout_s: float, ctx: z3.Context):
+    program = _Program()
+    heads = sorted(variables)  # every head of the loop gets a function at every level
+    coeff = {c: {v: program.unknown(f"a_{c}_{j}") for j, v in enumerate(variables[c])} for c in heads}
+    const = {c: program.unknown(f"b_{c}") for c in heads}
+    delta = {t.key: program.unknown(f"delta_{t.block}_{t.path}") for t in transitions}
+    for t in transitions:
+        d = delta[t.key]
+        program.add(f"(<= 0.0 {d} 1.0)")
+        # bounded: -f_src(x) <= 0, i.e. Σ -a·x <= b_src
+        program.implies(t.cube, {v: {a: -ONE} for v, a in coeff[t.src].items()}, {const[t.src]: ONE})
+        # decrease: f_dst(x') - f_src(x) <= -δ
+        target = {v: {a: -ONE} for v, a in coeff[t.src].items()}
+        for v, a in coeff[t.dst].items():
+            target[v + "'"] = {a: ONE}
+        program.implies(t.cube, target, _minus({const[t.src]: ONE, d: -ONE}, {const[t.dst]: ONE}))
     opt = z3.Optimize(ctx=ctx)
     opt.set("timeout", max(1, int(timeout_s * 1000)))
-    heads = sorted(variables)  # every head of the loop gets a function at every level
-    coeff = {c: {v: z3.Real(f"a_{c}_{v}", ctx) for v in variables[c]} for c in heads}
-    const = {c: z3.Real(f"b_{c}", ctx) for c in heads}
-    delta = {t.key: z3.Real(f"delta_{t.block}_{t.path}", ctx) for t in transitions}
-    farkas = _Farkas(opt, ctx)
-
-    for t in transitions:
-        opt.add(delta[t.key] >= 0, delta[t.key] <= 1)
-        # bounded: -f_src(x) <= 0, i.e. Σ -a·x <= b_src
-        farkas.implies(t.cube, {v: -a for v, a in coeff[t.src].items()}, const[t.src])
-        # decrease: f_dst(x') - f_src(x) <= -δ
-        target = {v: -a for v, a in coeff[t.src].items()}
-        for v, a in coeff[t.dst].items():
-            target[v + "'"] = target.get(v + "'", z3.RealVal(0, ctx)) + a
-        farkas.implies(t.cube, target, const[t.src] - const[t.dst] - delta[t.key])
-    opt.maximize(z3.Sum(list(delta.values())))
+    opt.from_string(program.text() + f"\n(maximize (+ 0.0 {' '.join(delta.values())}))")
     if opt.check() != z3.sat:
         return None
     model = opt.model()
-    ranked = [d for d in delta.values() if _value(model, d) > 0]
+    ranked = [d for d in delta.values() if _value(model, d, ctx) > 0]
     # the same steps ranked, by the smallest coefficients if that is found soon (absolute values make
     # the linear program a mixed one, which took 11 s where the program itself took 2)
-    opt.add(*[d > 0 for d in ranked])
-    _prefer_small(opt, [a for c in heads for a in coeff[c].values()], list(const.values()))
+    opt.add(*[z3.Real(d, ctx) > 0 for d in ranked])
+    _prefer_small(opt, [z3.Real(a, ctx) for c in heads for a in coeff[c].values()],
+                  [z3.Real(b, ctx) for b in const.values()])
     opt.set("timeout", max(1, int(min(timeout_s, PREFER_SMALL_S) * 1000)))
     if opt.check() == z3.sat:
         model = opt.model()
-    functions = {c: LinearFunction({v: _value(model, a) for v, a in coeff[c].items()}, _value(model, const[c]))
+    functions = {c: LinearFunction({v: _value(model, a, ctx) for v, a in coeff[c].items()}, _value(model, const[c], ctx))
                  for c in heads}
-    return functions, {i: _value(model, d) for i, d in delta.items()}
+    return functions, {i: _value(model, d, ctx) for i, d in delta.items()}
 
 
 def _prefer_small(opt: z3.Optimize, coefficients: list[z3.ArithRef], constants: list[z3.ArithRef]) -> None:

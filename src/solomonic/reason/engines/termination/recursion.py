@@ -21,7 +21,7 @@ lasso's inputs and values: a call repeating an activation still on the stack is 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from solomonic.reason.ir import (
     BOOL,
@@ -121,6 +121,12 @@ class Unfolding:
     summaries: dict[str, list[Fact]]
     original: Function  # the function with its procedures, for concrete runs
     starts: dict[str, int]  # procedure -> the location where each of its activations starts
+    tabulated: dict[str, list[Fact]] = field(default_factory=dict)  # the summaries' facts from tables
+
+    def plain(self) -> dict[str, list[Fact]]:
+        """The summaries less their tabulated facts."""
+        return {name: [f for f in facts if f not in self.tabulated.get(name, [])]
+                for name, facts in self.summaries.items()}
 
     def summary_variables(self, name: str) -> dict[str, Var]:
         return {v.name: v for v in self.observed[self.returns[name]]}

@@ -60,6 +60,7 @@ def summarised(function: Function, deadline: float) -> Unfolding:
         kept = {name: [f for f, a in zip(facts[name], encoded[name])
                        if any(a.eq(b) for b in found[unfolding.returns[name]])] for name in facts}
         if kept == facts:  # the same graph as Houdini's, so that the same candidates come out of it again
+            unfolding.tabulated = {name: [f for f in fs if f in tabulated.get(name, [])] for name, fs in facts.items()}
             return unfolding
         facts = kept
     return unfold(function, {})
@@ -88,8 +89,17 @@ def summary_atoms(unfolding: Unfolding, name: str, enc: Encoder) -> list[z3.Bool
 
 
 def candidates_with_summaries(system: TransitionSystem, enc: Encoder, unfolding: Unfolding | None) -> dict[int, list[z3.BoolRef]]:
-    """Candidate invariant atoms; at each procedure's return, its summary's facts first."""
-    atoms = candidates(system, enc)
+    """Candidate invariant atoms; at each procedure's return, its summary's facts first. Where the
+    summaries have tables, the other atoms are read off the unfolding whose calls assume the rest
+    alone (its locations and variables are the same): restated at every location, a table's
+    comparisons (`n == 17`, `result == 1597`) made Houdini's candidates several times as many, and
+    none of them holds at a loop head (Fibonacci01-2: 58 facts)."""
+    if unfolding is not None and any(unfolding.tabulated.values()):
+        ub = UNDEFINED_BEHAVIOUR if unfolding.original.language == "c" else set()
+        plain = unfold(unfolding.original, unfolding.plain()).function
+        atoms = candidates(build_system(plain, ub, observe=unfolding.observed), enc)
+    else:
+        atoms = candidates(system, enc)
     for name, loc in (unfolding.returns if unfolding else {}).items():
         atoms[loc] = summary_atoms(unfolding, name, enc) + atoms[loc]
     return atoms
