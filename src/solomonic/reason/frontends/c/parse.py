@@ -13,7 +13,9 @@ from pycparser import c_ast, c_parser
 
 from solomonic.reason.frontends.c.preprocess import (
     GNU_KEYWORD_SPELLINGS,
+    LINE_MARKER,
     Taint,
+    Unmodelled,
     compilation_dependent,
     prepare,
     walk,
@@ -104,6 +106,52 @@ def preprocess(path: str, include_dirs=(), defines=(), data_model: str = "LP64")
     return text
 
 
+def selected_lines(path: str, include_dirs=(), defines=(), data_model: str = "LP64",
+                   analysis: bool = True) -> dict[str, set[int]] | None:
+    """The lines of the program's own files (not system headers) that the preprocessor keeps, macro
+    definitions included (`-dD`): under the analysis's flags, or (`analysis=False`) as the replay's gcc
+    compiles (-std=gnu11, GNU mode). None where the preprocessor fails."""
+    flags = GNU_FLAGS if analysis else ["-std=gnu11"]
+    command = ["gcc", "-E", "-dD", "-m32" if data_model == "ILP32" else "-m64", *flags,
+               *[f"-I{d}" for d in include_dirs], *[f"-D{d}" for d in defines], "-x", "c", path]
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 0:
+        return None
+    kept: dict[str, set[int]] = {}
+    file, line, system = "", 0, True
+    for row in done.stdout.decode("utf-8", errors="replace").split("\n"):
+        marker = LINE_MARKER.match(row)
+        if marker:
+            file, line, system = marker.group(2), int(marker.group(1)), "3" in marker.group(3).split()
+            continue
+        if row.strip() and not system and not file.startswith("<"):
+            kept.setdefault(file, set()).add(line)
+        line += 1
+    return kept
+
+
+def mode_dependent(path: str, include_dirs=(), defines=(), data_model: str = "LP64") -> list[Unmodelled]:
+    """The analysis preprocesses without GNU mode's identity (`GNU_FLAGS`), and glibc's headers then
+    declare and define less (no POSIX without GNU mode: `PATH_MAX`, `SSIZE_MAX`, ...): a conditional of
+    the program's own (`#ifndef PATH_MAX`) may keep other lines than gcc's compilation keeps. The first
+    line kept by one and not the other, if any."""
+    if path.endswith(".i"):
+        return []
+    ours = selected_lines(path, include_dirs, defines, data_model)
+    gccs = selected_lines(path, include_dirs, defines, data_model, analysis=False)
+    if ours is None or gccs is None:
+        return []
+    for file in sorted(ours.keys() | gccs.keys()):
+        differ = ours.get(file, set()) ^ gccs.get(file, set())
+        if differ:
+            return [Unmodelled("a preprocessor conditional that keeps other lines under gcc's GNU mode than "
+                               "under the analysis's", file, min(differ))]
+    return []
+
+
 def parse_c(path: str, include_dirs=(), defines=(), data_model: str = "LP64") -> CProgram:
     prepared = prepare(preprocess(path, include_dirs, defines, data_model))
     parser = c_parser.CParser()
@@ -152,7 +200,8 @@ def parse_c(path: str, include_dirs=(), defines=(), data_model: str = "LP64") ->
         if name.startswith(NONDET_PREFIX) and isinstance(ret, c_ast.IdentifierType):
             nondet[name] = " ".join(ret.names)
     nondet = {n: t for n, t in nondet.items() if t}
-    taint = Taint.of(tree, prepared, compilation_dependent(prepared.user_files, _read_source))
+    taint = Taint.of(tree, prepared, compilation_dependent(prepared.user_files, _read_source)
+                     + mode_dependent(path, include_dirs, defines, data_model))
     return CProgram(path, tree, CTypes(data_model), functions, prototypes, variables, typedefs, enumerators,
                     nondet, taint, tuple(include_dirs), tuple(defines))
 

@@ -101,7 +101,7 @@ _TOKEN = re.compile(r"""
   | (?P<space>\s+)
 """, re.VERBOSE | re.MULTILINE)
 _PACK = re.compile(r"^#\s*pragma\s+(?:GCC\s+)?pack\b")
-_LINE_MARKER = re.compile(r'^#\s*(?:line\s+)?(\d+)\s+"((?:[^"\\]|\\.)*)"(.*)$')
+LINE_MARKER = re.compile(r'^#\s*(?:line\s+)?(\d+)\s+"((?:[^"\\]|\\.)*)"(.*)$')
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ def tokenize(text: str, pragmas: list[Unmodelled] | None = None) -> list[Token]:
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup or "punct"
         if kind == "marker":
-            marker = _LINE_MARKER.match(m.group())
+            marker = LINE_MARKER.match(m.group())
             if marker:
                 # the marker names the line that follows it
                 file, line, system = marker.group(2), int(marker.group(1)) - 1, " 3" in marker.group(3)
