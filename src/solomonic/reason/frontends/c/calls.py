@@ -55,7 +55,9 @@ class CallLowering(LoweringState):
             self.free(e)
             return void
         if name in self.p.functions:
-            return self.inline(name, args, e)
+            caller = self.position[id(self.p.functions[self.frame.function])]
+            prototyped = self.prototype_at.get(name, caller + 1) <= caller or name == self.frame.function
+            return self.inline(name, args, e, prototyped)
         if name == "__builtin_expect" and len(args) == 2:  # long __builtin_expect(long e, long c): e
             long = self.c_int("long")
             value = self.to(self.expression(args[0]), long)
@@ -86,17 +88,25 @@ class CallLowering(LoweringState):
             self.b.assume(compare("le", tmp, const(1, ctype.bv)), self.line(e))
         return CVal(tmp, ctype)
 
-    def inline(self, name: str, args: list[c_ast.Node], e: c_ast.FuncCall) -> CVal:
+    def inline(self, name: str, args: list[c_ast.Node], e: c_ast.FuncCall, prototyped: bool = True) -> CVal:
+        """`prototyped`: a prototype of `name` is in scope at the call. Without one (an implicit
+        declaration, or `int g();`) the arguments are only promoted, and a parameter whose type is not
+        the promoted argument's (`long x` given an int, `char c`, a pointer) is undefined behaviour."""
         fdef = self.p.functions[name]
         self.enter_function(name, fdef)
         params = self.parameters(fdef.decl.type)
         if len(params) != len(args):
             raise self.unsupported(f"call to `{name}` with {len(args)} arguments for {len(params)} parameters", e)
         types = [self.resolve(p.type) for p in params]
+        if not prototyped and any(not isinstance(t, Scalar) or self.points(a) for a, t in zip(args, types)):
+            raise self.unsupported(f"call to `{name}` without a prototype in scope, passing a pointer", e)
         if name in self.recursive:
-            return self.recursive_call(name, [self.expression(a) for a in args], e)
+            values_ = [self.expression(a) for a in args]
+            self.promoted_as_declared(name, values_, types, prototyped, e)
+            return self.recursive_call(name, values_, e)
         values = [self.pointer(a, self.pointee(t, f"parameter '{p.name}' of `{name}`", p))
                   if isinstance(t, Pointer) else self.expression(a) for a, p, t in zip(args, params, types)]
+        self.promoted_as_declared(name, values, types, prototyped, e)
         self.calls += 1
         frame = Frame(name, f"{name}#{self.calls}.", [{}], self.resolve(fdef.decl.type.type))
         line = self.line(e)
@@ -143,6 +153,16 @@ class CallLowering(LoweringState):
         if frame.result is None:
             return CVal(const(0, self.t.int.bv), self.t.int)
         return CVal(frame.result, frame.return_type.c)  # type: ignore[union-attr]
+    def promoted_as_declared(self, name: str, values: list, types: list, prototyped: bool,
+                             e: c_ast.FuncCall) -> None:
+        """Without a prototype, each promoted argument must have its parameter's type (C11 6.5.2.2p6)."""
+        if prototyped:
+            return
+        for v, t in zip(values, types):
+            if not (isinstance(v, CVal) and isinstance(t, Scalar) and self.t.promote(v.type).name == t.c.name):
+                raise self.unsupported(f"call to `{name}` without a prototype in scope, with an argument whose "
+                                       "promoted type is not its parameter's", e)
+
     def recursive_call(self, name: str, values: list[CVal], e: c_ast.FuncCall) -> CVal:
         """A call into a recursive cycle stays a call, to the callee's body lowered once."""
         proc = self.procedure(name)

@@ -67,6 +67,15 @@ class LoweringState:
         # which name lookup does not follow (declarations.lookup refuses such a name)
         self.block_enumerators = {n.name for f in program.functions.values() for n in walk(f.body)
                                   if isinstance(n, c_ast.Enumerator)}
+        # where each file-scope item is, and the first one that gives a function a prototype (its
+        # definition, or a declaration with a parameter list): a call before it passes promoted arguments
+        self.position = {id(node): k for k, node in enumerate(program.ast.ext)}
+        self.prototype_at: dict[str, int] = {}
+        for k, node in enumerate(program.ast.ext):
+            decl = node.decl if isinstance(node, c_ast.FuncDef) else node
+            if isinstance(decl, c_ast.Decl) and isinstance(decl.type, c_ast.FuncDecl) and \
+                    (decl.type.args is not None or isinstance(node, c_ast.FuncDef)):
+                self.prototype_at.setdefault(decl.name, k)
 
     # --------------------------------------------------------------------------------------- helpers
 
