@@ -42,7 +42,7 @@ class CallLowering(LoweringState):
             and name not in self.p.functions
         if one_argument and len(args) != 1:  # gcc refuses it against the prototype; without one, it is UB
             raise self.unsupported(f"call to `{name}` with {len(args)} arguments (it takes one)", e)
-        if name == "__VERIFIER_assume" or (name == "assume_abort_if_not" and name not in self.p.functions):
+        if name in ("__VERIFIER_assume", "assume_abort_if_not") and name not in self.p.functions:
             self.b.assume(self.truth(args[0]), line)
             return void
         if name == "__VERIFIER_assert" and name not in self.p.functions:
