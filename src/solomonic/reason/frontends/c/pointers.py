@@ -69,7 +69,7 @@ class PointerLowering(LoweringState):
             return self.points(e.lvalue)
         if isinstance(e, c_ast.FuncCall) and isinstance(e.name, c_ast.ID):
             name = e.name.name
-            if name in ALLOCATORS:
+            if name in ALLOCATORS and name not in self.p.functions:  # a program's own malloc runs its body
                 return True
             return name in self.p.functions and isinstance(self.resolve(self.p.functions[name].decl.type.type),
                                                            Pointer)
@@ -155,7 +155,7 @@ class PointerLowering(LoweringState):
             return self.held(sym)
         if isinstance(e, c_ast.FuncCall):
             name = e.name.name
-            if name in ALLOCATORS:
+            if name in ALLOCATORS and name not in self.p.functions:
                 return self.allocation(name, e)
             result = self.call(e)
             assert isinstance(result, PtrVal)
