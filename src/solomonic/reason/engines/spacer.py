@@ -17,7 +17,7 @@ from typing import Any
 
 import z3
 
-from solomonic.reason.engines.seeds import Seeds, seeds
+from solomonic.reason.engines.seeds import seeds
 from solomonic.reason.symbolic.encode import Encoder, constants
 from solomonic.reason.symbolic.system import BAD, POISON, TransitionSystem
 
@@ -128,9 +128,9 @@ class Race:
     back plain data: invariants as SMT-LIB text, or a depth.
 
     `outcome` once known: ("safe", [Invariant]), ("violation", depth: BAD is reachable without undefined
-    behaviour), ("undefined", depth: only POISON is reachable), or ("unknown", reason). With a proposer's
-    `proposals` (by loop head), Spacer starts from Houdini's inductive facts (seeds.py), the proposals it
-    keeps among them; `proposals_used` then says which of them the safe outcome's invariants rest on."""
+    behaviour), ("undefined", depth: only POISON is reachable), or ("unknown", reason). Spacer starts from
+    Houdini's inductive facts (seeds.py), among them those of a proposer's `proposals` (by loop head) that
+    Houdini keeps; `proposals_used` then says which of them the safe outcome's invariants rest on."""
 
     def __init__(self, system: TransitionSystem, with_poison: bool, deadline: float,
                  proposals: dict[int, list[str]] | None = None):
@@ -173,9 +173,7 @@ def _race(system: TransitionSystem, with_poison: bool, deadline: float, sender: 
     used = None
     try:
         enc = Encoder("int", z3.Context())
-        # only where a proposer proposed: on the SV-COMP suites Houdini's time (over a second with arrays)
-        # cost more than the program's own atoms gave Spacer (docs/benchmarks.md, "proposer")
-        found = seeds(system, enc, proposals, min(SEEDING_S, SEEDING_SHARE * left())) if proposals else Seeds()
+        found = seeds(system, enc, proposals, min(SEEDING_S, SEEDING_SHARE * left()))
         first = solve(system, left(), with_poison, enc=enc, seeded=found.invariants)
         if first.status == "safe":
             outcome = ("safe", [make_invariant(system, loc, f) for loc, f in sorted(first.invariants.items())])
