@@ -80,3 +80,20 @@ def test_redteam_python(tmp_path, name, source, prop, want):
     assert result.verdict == want, (result.verdict, result.reason)
     if want == Verdict.NO:
         assert result.witness["replay"]["confirmed"], result.witness
+
+
+# names bound where no binding statement shows it: the module is then read as after `from m import *`
+DYNAMIC = [
+    ("builtins_module_rebinds_abs", "import builtins\nbuiltins.abs = lambda x: -1\n"),
+    ("globals_dict_rebinds_abs", 'globals()["abs"] = lambda x: -1\n'),
+    ("exec_defines_abs", 'exec("def abs(x): return -1")\n'),
+]
+
+
+@pytest.mark.parametrize(("name", "prelude"), DYNAMIC, ids=[c[0] for c in DYNAMIC])
+def test_a_builtin_rebound_dynamically_is_not_taken_for_the_builtin(tmp_path, name, prelude):
+    """Each was a wrong yes: `abs(a) >= 0` proved while CPython runs the rebound abs and returns False."""
+    path = tmp_path / f"{name}.py"
+    path.write_text(prelude + "def f(a: int):\n    return abs(a) >= 0\n")
+    [result] = check(str(path), function="f", property="returns-true", timeout=TIMEOUT_S)
+    assert result.verdict != Verdict.YES, result.reason

@@ -36,8 +36,9 @@ class PythonModule:
     # names surely bound once the module has run (bound by a top-level statement that always runs, and
     # deleted nowhere): reading one cannot raise NameError
     always_bound: set[str] = field(default_factory=set)
-    # `from m import *` somewhere at module level: any name may be rebound to what m exports, so no
-    # module function, constant or builtin is known by its name
+    # `from m import *` somewhere at module level (or a way to bind names dynamically: `globals()`,
+    # `exec`, `builtins`, ...): any name may be rebound, so no module function, constant or builtin is
+    # known by its name
     star_import: bool = False
     # names the module assigns (at module level, or in a function through `global`) that are no constant:
     # reading one gives whatever it holds at the time, a value of unknown type
@@ -111,7 +112,7 @@ def parse_python(path: str, source: bytes) -> PythonModule:
     constants = {n: vs[0] for n, vs in assigned.items()
                  if len(vs) == 1 and vs[0] is not None and bindings[n] == 1 and n not in globals_}
     rebound = {n for n in functions if bindings[n] != defs[n] or n in globals_}
-    star = bindings["*"] > 0
+    star = bindings["*"] > 0 or _rebinds_dynamically(tree)
     if star:
         constants, rebound = {}, set(functions)
     assume_names = {n for n in assume_names if bindings[n] == 1 and n not in globals_}  # not `assume = print`
@@ -120,6 +121,30 @@ def parse_python(path: str, source: bytes) -> PythonModule:
     return PythonModule(path, tree, functions, constants, assume_names, reason_modules,
                         set(bindings) | globals_, rebound, methods=methods, coroutines=coroutines,
                         always_bound=_always_bound(tree), star_import=star, variables=variables)
+
+
+# What can bind a module's names, or the builtins, without naming them in a binding statement:
+# `globals()["abs"] = ...`, `exec("def abs...")`, `builtins.abs = ...`, `sys.modules[__name__]`, a frame's
+# f_globals. A module that mentions any of these is read as after `from m import *`: no name is known.
+_DYNAMIC_NAMES = {"globals", "vars", "locals", "exec", "eval", "compile", "builtins", "__builtins__", "__builtin__",
+                  "__import__", "import_module", "_getframe", "f_globals", "modules", "__dict__"}
+
+
+def _rebinds_dynamically(tree: ast.Module) -> bool:
+    """Whether the module mentions a way to bind names other than its binding statements (`_DYNAMIC_NAMES`,
+    as a name, an attribute or an imported module, in any scope)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in _DYNAMIC_NAMES:
+            return True
+        if isinstance(node, ast.Attribute) and node.attr in _DYNAMIC_NAMES:
+            return True
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            names = [a.name for a in node.names]
+            if any(m.split(".")[0] in ("builtins", "__builtin__", "importlib", "inspect") for m in modules) or \
+                    any(n in _DYNAMIC_NAMES for n in names):
+                return True
+    return False
 
 
 def _module_stores(tree: ast.Module) -> set[str]:
