@@ -87,6 +87,8 @@ DYNAMIC = [
     ("builtins_module_rebinds_abs", "import builtins\nbuiltins.abs = lambda x: -1\n"),
     ("globals_dict_rebinds_abs", 'globals()["abs"] = lambda x: -1\n'),
     ("exec_defines_abs", 'exec("def abs(x): return -1")\n'),
+    ("code_replaced_in_place", "def abs(x):\n    return 1\nabs.__code__ = (lambda x: -1).__code__\n"),
+    ("defaults_replaced_in_place", "def abs(x, y=1):\n    return y\nabs.__defaults__ = (-1,)\n"),
 ]
 
 

@@ -123,11 +123,14 @@ def parse_python(path: str, source: bytes) -> PythonModule:
                         always_bound=_always_bound(tree), star_import=star, variables=variables)
 
 
-# What can bind a module's names, or the builtins, without naming them in a binding statement:
-# `globals()["abs"] = ...`, `exec("def abs...")`, `builtins.abs = ...`, `sys.modules[__name__]`, a frame's
-# f_globals. A module that mentions any of these is read as after `from m import *`: no name is known.
+# What can bind a module's names, or the builtins, or change what a function does, without naming them
+# in a binding statement: `globals()["abs"] = ...`, `exec("def abs...")`, `builtins.abs = ...`,
+# `sys.modules[__name__]`, a frame's f_globals, `g.__code__ = ...`. A module that mentions any of these is
+# read as after `from m import *`: no name is known.
 _DYNAMIC_NAMES = {"globals", "vars", "locals", "exec", "eval", "compile", "builtins", "__builtins__", "__builtin__",
-                  "__import__", "import_module", "_getframe", "f_globals", "modules", "__dict__"}
+                  "__import__", "import_module", "_getframe", "f_globals", "modules", "__dict__",
+                  # a function's own code and defaults, replaceable in place (`g.__code__ = ...`)
+                  "__code__", "__defaults__", "__kwdefaults__"}
 
 
 def _rebinds_dynamically(tree: ast.Module) -> bool:
