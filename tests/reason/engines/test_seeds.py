@@ -70,3 +70,15 @@ def test_facts_the_types_imply_are_not_seeded(tmp_path):
     texts = {f.sexpr() for f in found.invariants[head]}
     assert "(<= x 2147483647)" not in texts and "(>= y (- 2147483648))" not in texts
     assert "(= y (* 2 x))" in texts and "(>= x 0)" in texts
+
+
+def test_only_linear_comparisons_are_seeded():
+    """Spacer's lemma language: an if-then-else or an array element as a cover crashed Z3 5.4's Spacer."""
+    from solomonic.reason.engines.seeds import _linear
+
+    ctx = z3.Context()
+    x, n = z3.Int("x", ctx), z3.Int("n", ctx)
+    a = z3.Array("a", z3.IntSort(ctx), z3.IntSort(ctx))
+    assert _linear(x <= n + 4) and _linear(z3.Not(2 * x - n == 3)) and _linear(x != 0)
+    assert not _linear(z3.If(x > 0, 1, 0) == 0) and not _linear(a[x] >= 0) and not _linear(x * n <= 4)
+    assert not _linear(z3.And(x >= 0, x <= n)) and not _linear(x % 2 == 0)
