@@ -4,9 +4,11 @@ Spacer finds the invariant a property needs by refining from the bad states back
 plain in the program (a counter stays below its bound, an index below a length) or that a proposer
 guessed can cost it many refinements, and past the timeout. Houdini finds the largest inductive subset
 of the program's atoms and the proposals in a few solver calls, so Spacer starts from that
-(`Fixedpoint.add_cover` at level -1): on the SV-COMP termination folders' no-overflow tasks, five that
-ran past 10 s (string walks: cstrcmp, cstrlen, cstrpbrk, strchr-2; Gothenburg_v2-1) are proved in 1 to
-2.5 s (docs/benchmarks.md, "proposer").
+(`Fixedpoint.add_cover` at level -1): on the SV-COMP termination folders' no-overflow tasks, seven that
+ran past 10 s (string walks: cstrcmp, cstrcspn, cstrlen, cstrpbrk, cstrspn, strchr-2; Gothenburg_v2-1) are
+proved in 1.6 to 6 s. For assertions Spacer alone did as well or better on the loops folder, so it starts
+from Houdini's facts there only with a proposer (safety.py decides; docs/benchmarks.md, "Spacer seeded
+with Houdini's facts").
 
 Spacer treats a lemma it is given as a true invariant, without checking it: a wrong one would make it prove
 what does not hold. So nothing reaches it unchecked. A proposer's terms, read over each loop head's
@@ -32,7 +34,10 @@ from solomonic.reason.symbolic.system import TransitionSystem
 
 @dataclass
 class Seeds:
-    invariants: dict[int, list[z3.BoolRef]] = field(default_factory=dict)  # loop head -> inductive facts
+    invariants: dict[int, list[z3.BoolRef]] = field(default_factory=dict)  # loop head -> the facts Spacer gets
+    # loop head -> Houdini's whole inductive set: the facts above are true of every run but, some of their
+    # support left out, need not be inductive alone; a certificate that rests on them states these too
+    inductive: dict[int, list[z3.BoolRef]] = field(default_factory=dict)
     used: list[str] = field(default_factory=list)  # the proposals among them the program does not imply
     offered: int = 0
 
@@ -63,7 +68,8 @@ def seeds(system: TransitionSystem, enc: Encoder, proposals: dict[int, list[str]
         used += [p.sexpr() for p in ps if any(p.eq(k) for k in kept[head]) and not _implied(p, own, enc.ctx)]
     informative = {head: _beyond_ranges(system, enc, head, [f for f in facts if _linear(f)])
                    for head, facts in kept.items()}
-    return Seeds({head: facts for head, facts in informative.items() if facts}, used, offered)
+    return Seeds(invariants={head: facts for head, facts in informative.items() if facts},
+                 inductive={head: facts for head, facts in kept.items() if facts}, used=used, offered=offered)
 
 
 COMPARISONS = {z3.Z3_OP_LE, z3.Z3_OP_GE, z3.Z3_OP_LT, z3.Z3_OP_GT, z3.Z3_OP_EQ, z3.Z3_OP_DISTINCT, z3.Z3_OP_NOT}

@@ -17,7 +17,7 @@ from typing import Any
 
 import z3
 
-from solomonic.reason.engines.seeds import seeds
+from solomonic.reason.engines.seeds import Seeds, seeds
 from solomonic.reason.symbolic.encode import Encoder, constants
 from solomonic.reason.symbolic.system import BAD, POISON, TransitionSystem
 
@@ -34,12 +34,14 @@ class SpacerResult:
 
 
 def solve(system: TransitionSystem, timeout_s: float, with_poison: bool, mode: str = "int",
-          enc: Encoder | None = None, seeded: dict[int, list[z3.BoolRef]] | None = None) -> SpacerResult:
+          enc: Encoder | None = None, seeded: Seeds | None = None) -> SpacerResult:
     """Is BAD (and, `with_poison`, POISON) unreachable? Blocks into POISON are dropped otherwise. `seeded`:
-    facts already shown inductive (seeds.py), over `enc`'s constants, that Spacer starts from."""
+    facts already shown true of every run (seeds.py), over `enc`'s constants, that Spacer starts from; the
+    invariants it returns then state the inductive set they came from too."""
     enc = enc or Encoder(mode, z3.Context())
     ctx = enc.ctx
-    seeded = seeded or {}
+    covers = seeded.invariants if seeded else {}
+    support = seeded.inductive if seeded else {}
     fp = z3.Fixedpoint(ctx=ctx)
     fp.set(engine="spacer")
     fp.set("timeout", max(1, int(timeout_s * 1000)))
@@ -53,10 +55,10 @@ def solve(system: TransitionSystem, timeout_s: float, with_poison: bool, mode: s
         sorts = [enc.sort(v.type) for v in system.params[c]]
         relations[c] = z3.Function(f"loop_{c}", *sorts, z3.BoolSort(ctx))
         fp.register_relation(relations[c])
-        if seeded.get(c):  # a cover's variables are the relation's arguments, by position
+        if covers.get(c):  # a cover's variables are the relation's arguments, by position
             args = [(enc.constant(v.name, v.type), z3.Var(i, sort)) for i, (v, sort) in
                     enumerate(zip(system.params[c], sorts))]
-            fp.add_cover(-1, relations[c], z3.substitute(z3.And(*seeded[c], ctx), *args))
+            fp.add_cover(-1, relations[c], z3.substitute(z3.And(*covers[c], ctx), *args))
     bad = z3.Function("bad", z3.BoolSort(ctx))
     fp.register_relation(bad)
 
@@ -93,7 +95,9 @@ def solve(system: TransitionSystem, timeout_s: float, with_poison: bool, mode: s
             foreign = set(constants(invariant)) - {str(a) for a in args}
             if foreign:  # a quantified lemma over Spacer's own variables: not a certificate we check
                 return SpacerResult("unknown", reason=f"Spacer's invariant quantifies over {', '.join(sorted(foreign))}")
-            invariants[c] = invariant
+            # Spacer's lemmas may rest on the covers it was given, which rest on the rest of Houdini's set:
+            # all of it belongs to the certificate (string-1's was rejected without it)
+            invariants[c] = z3.And(invariant, *support[c]) if support.get(c) else invariant
         return SpacerResult("safe", invariants=invariants, encoder=enc)
     if answer == z3.sat:
         names = fp.get_rule_names_along_trace()
@@ -128,16 +132,17 @@ class Race:
     back plain data: invariants as SMT-LIB text, or a depth.
 
     `outcome` once known: ("safe", [Invariant]), ("violation", depth: BAD is reachable without undefined
-    behaviour), ("undefined", depth: only POISON is reachable), or ("unknown", reason). Spacer starts from
-    Houdini's inductive facts (seeds.py), among them those of a proposer's `proposals` (by loop head) that
-    Houdini keeps; `proposals_used` then says which of them the safe outcome's invariants rest on."""
+    behaviour), ("undefined", depth: only POISON is reachable), or ("unknown", reason). With `seed`, or a
+    proposer's `proposals` (by loop head), Spacer starts from Houdini's inductive facts (seeds.py), the
+    proposals it keeps among them; `proposals_used` then says which of them the safe outcome's invariants
+    rest on."""
 
-    def __init__(self, system: TransitionSystem, with_poison: bool, deadline: float,
+    def __init__(self, system: TransitionSystem, with_poison: bool, deadline: float, seed: bool = False,
                  proposals: dict[int, list[str]] | None = None):
         context = multiprocessing.get_context("fork")
         self._receiver, sender = context.Pipe(duplex=False)
-        self._process = context.Process(target=_race, args=(system, with_poison, deadline, sender, proposals or {}),
-                                        daemon=True)
+        self._process = context.Process(target=_race, daemon=True,
+                                        args=(system, with_poison, deadline, sender, seed, proposals or {}))
         self._process.start()
         sender.close()
         self.outcome: tuple[str, object] | None = None
@@ -163,7 +168,7 @@ class Race:
         self._receiver.close()
 
 
-def _race(system: TransitionSystem, with_poison: bool, deadline: float, sender: Connection,
+def _race(system: TransitionSystem, with_poison: bool, deadline: float, sender: Connection, seed: bool,
           proposals: dict[int, list[str]]) -> None:
     from solomonic.reason.certify.certificate import make_invariant
 
@@ -173,13 +178,14 @@ def _race(system: TransitionSystem, with_poison: bool, deadline: float, sender: 
     used = None
     try:
         enc = Encoder("int", z3.Context())
-        found = seeds(system, enc, proposals, min(SEEDING_S, SEEDING_SHARE * left()))
-        first = solve(system, left(), with_poison, enc=enc, seeded=found.invariants)
+        found = seeds(system, enc, proposals, min(SEEDING_S, SEEDING_SHARE * left())) if seed or proposals \
+            else Seeds()
+        first = solve(system, left(), with_poison, enc=enc, seeded=found)
         if first.status == "safe":
             outcome = ("safe", [make_invariant(system, loc, f) for loc, f in sorted(first.invariants.items())])
             used = {"offered": found.offered, "used": found.used} if proposals else None
         elif first.status == "unsafe" and with_poison:
-            errors_only = solve(system, left(), False, enc=enc, seeded=found.invariants)
+            errors_only = solve(system, left(), False, enc=enc, seeded=found)
             outcome = {"safe": ("undefined", first.depth), "unsafe": ("violation", errors_only.depth)}.get(
                 errors_only.status, ("unknown", errors_only.reason))
         elif first.status == "unsafe":
