@@ -155,9 +155,17 @@ def _service(text: str, wild: str) -> str | None:
     return fields[2]
 
 
+SEARCHED = 600  # tokens of both globs at most: `meeting` recurses once per token it passes
+
+
 @functools.lru_cache(maxsize=65536)
 def _meets(pieces: tuple[str, ...], pattern: str) -> bool:
-    return meeting(template_tokens(pieces, 0), glob_tokens(pattern)) is not None
+    """Whether they may meet; a pair too long to search may (this only orders the candidates the solver
+    tries: a pattern of two thousand wildcards had overflowed the stack)."""
+    left, right = template_tokens(pieces, 0), glob_tokens(pattern)
+    if len(left) + len(right) > SEARCHED:
+        return True
+    return meeting(left, right) is not None
 
 
 _STAR, _ONE = "*", "?"  # glob tokens; a literal character is a token of its own, wrapped in a tuple

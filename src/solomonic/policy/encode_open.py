@@ -67,8 +67,19 @@ def robust(formula: z3.BoolRef) -> z3.BoolRef:
     reads: dict[int, bool] = {}
 
     def reads_open(node: z3.ExprRef) -> bool:
-        if node.get_id() not in reads:
-            reads[node.get_id()] = _is_open(node) or any(reads_open(child) for child in node.children())
+        """Iteratively (children first): a pattern of thousands of wildcards is a term thousands deep."""
+        stack = [node]
+        while stack:
+            top = stack[-1]
+            if top.get_id() in reads:
+                stack.pop()
+                continue
+            pending = [] if _is_open(top) else [c for c in top.children() if c.get_id() not in reads]
+            if pending:
+                stack.extend(pending)
+                continue
+            stack.pop()
+            reads[top.get_id()] = _is_open(top) or any(reads[c.get_id()] for c in top.children())
         return reads[node.get_id()]
 
     memo: dict[tuple[int, bool], z3.BoolRef] = {}
