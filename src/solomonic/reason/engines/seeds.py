@@ -22,6 +22,7 @@ then the proof had a fact the program did not offer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import z3
@@ -64,8 +65,8 @@ def seeds(system: TransitionSystem, enc: Encoder, proposals: dict[int, list[str]
     used = []
     for head, ps in proposed.items():
         mine = {p.sexpr() for p in ps}
-        own = [k for k in kept[head] if k.sexpr() not in mine]  # the program's atoms that survived
-        used += [p.sexpr() for p in ps if any(p.eq(k) for k in kept[head]) and not _implied(p, own, enc.ctx)]
+        own = _implied_by([k for k in kept[head] if k.sexpr() not in mine], enc.ctx)  # the program's survivors
+        used += [p.sexpr() for p in ps if any(p.eq(k) for k in kept[head]) and not own(p)]
     informative = {head: _beyond_ranges(system, enc, head, [f for f in facts if _linear(f)])
                    for head, facts in kept.items()}
     return Seeds(invariants={head: facts for head, facts in informative.items() if facts},
@@ -82,7 +83,7 @@ def _linear(fact: z3.ExprRef) -> bool:
     internal assertion ("unreachable"; n.c11, proved bare in 0.02 s)."""
     kind = fact.decl().kind() if z3.is_app(fact) else None
     if kind in COMPARISONS:
-        return all(_linear(child) if child.decl().kind() in COMPARISONS else _term(child) for child in fact.children())
+        return all(_linear(child) if z3.is_bool(child) else _term(child) for child in fact.children())
     return False
 
 
@@ -99,12 +100,14 @@ def _beyond_ranges(system: TransitionSystem, enc: Encoder, head: int, facts: lis
     """The facts less those the variables' types already imply (`a <= INT_MAX`, `2 != -1`): Spacer's clauses
     state the ranges, so such a cover tells it nothing, and it changed Spacer's search enough to lose a
     proof it found bare in 0.2 s (aviad, whose loop divides)."""
-    ranges = [enc.in_range(enc.constant(v.name, v.type), v.type) for v in system.params[head]]
-    return [fact for fact in facts if not _implied(fact, ranges, enc.ctx)]
+    ranges = _implied_by([enc.in_range(enc.constant(v.name, v.type), v.type) for v in system.params[head]], enc.ctx)
+    return [fact for fact in facts if not ranges(fact)]
 
 
-def _implied(fact: z3.BoolRef, by: list[z3.BoolRef], ctx: z3.Context) -> bool:
+def _implied_by(premises: list[z3.BoolRef], ctx: z3.Context) -> Callable[[z3.BoolRef], bool]:
+    """Whether a fact follows from the premises: one solver for all the facts asked (making one costs
+    more than most of these checks)."""
     solver = z3.Solver(ctx=ctx)
     solver.set("timeout", 200)
-    solver.add(*by, z3.Not(fact))
-    return solver.check() == z3.unsat
+    solver.add(*premises)
+    return lambda fact: solver.check(z3.Not(fact)) == z3.unsat
