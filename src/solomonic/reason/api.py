@@ -44,7 +44,7 @@ class Source:
     functions: list[str]
     lines: dict[str, int]
     returns: dict[str, bool]  # whether returns-true applies
-    lower: Callable[[str], Function]
+    lower: Callable[..., Function]  # (name, property="assert"): the function lowered for that property
     sha256: str = ""
     details: dict = field(default_factory=dict)
 
@@ -75,7 +75,7 @@ def load(path: str, options: CheckOptions) -> Source:
         param_types = dict(options.param_types)
         source = Source(path, language, names, {n: module.function_line(n) for n in names},
                         {n: returns_value(module.definition(n)) for n in names},
-                        lambda name: lower_python(module, name, param_types), digest,
+                        lambda name, prop="assert": lower_python(module, name, param_types), digest,
                         {"param_types": param_types} if param_types else {})
     else:
         from pycparser import c_ast
@@ -91,7 +91,8 @@ def load(path: str, options: CheckOptions) -> Source:
                         and t.type.names == ["void"])
 
         source = Source(path, language, names, {n: program.function_line(n) for n in names},
-                        {n: returns(n) for n in names}, lambda name: lower_c(program, name), digest,
+                        {n: returns(n) for n in names},
+                        lambda name, prop="assert": lower_c(program, name, prop), digest,
                         {"data_model": options.data_model, "include_dirs": list(options.include_dirs),
                          "defines": list(options.defines)})
     if not names:
@@ -139,7 +140,7 @@ def answer(source: Source, name: str, prop: str, timeout_s: float, memory: str |
     base: dict[str, Any] = {"file": source.path, "function": name, "property": prop, "line": source.lines[name],
             "language": source.language}
     try:
-        function = source.lower(name)
+        function = source.lower(name, prop)
     except Unsupported as u:
         return Result(verdict=Verdict.UNKNOWN, reason=f"unsupported at {u.file}:{u.line}: {u.construct}",
                       **base).to_json()

@@ -53,7 +53,7 @@ def recheck_one(r: Result, timeout_s: float) -> tuple[bool | None, str]:
     except OSError as err:
         return False, f"cannot read {r.file}: {err.strerror}"
     try:
-        function = load(r.file, options).lower(r.function)
+        function = load(r.file, options).lower(r.function, r.property)
     except (BadInput, Unsupported) as err:
         return False, f"cannot rebuild the function: {err}{note}"
     checked = confirm(function, r, timeout_s)

@@ -99,7 +99,7 @@ def lower_main(task: Task) -> Function:
     program = parse_c(task.input_file, data_model=task.data_model)
     if "main" not in program.functions:
         raise BadInput(f"{task.input_file}: no main function")
-    return lower_c(program, "main")
+    return lower_c(program, "main", SVCOMP_PROPERTIES[task.property])
 
 
 def answer(task: Task, timeout_s: float, memory: str | None = None, proposed: Proposed | None = None) -> dict:

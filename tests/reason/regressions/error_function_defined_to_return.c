@@ -4,10 +4,7 @@
    found: red team (issue 30): a call to reach_error (or abort, exit, ...) was taken to end the
      program whatever the program's own definition says, so the path with a == 5 was never followed
    gcc: this reach_error returns; f(5) goes on and returns 0
-   xfail: the call is lowered as the end of the run (SV-COMP's reading, which the assert property and the
-     tests of other sessions rely on even where the body returns); following the body for the other
-     properties needs a branch the IR does not have without a nondeterministic value the replay would
-     have to supply */
+   fixed: the function is lowered for the property asked (calls.py): under returns-true the body runs */
 void reach_error(void)
 {
 }

@@ -82,9 +82,13 @@ class Builder:
         """Continue at `loc` (a join point or loop head laid out earlier)."""
         self.current = loc
 
+    def reached(self, loc: int) -> bool:
+        """Whether some edge leads to `loc`."""
+        return bool(self._incoming.get(loc))
+
     def place_if_reached(self, loc: int) -> None:
         """Continue at a join point if some edge leads there; else what follows is dead code."""
-        self.current = loc if self._incoming.get(loc) else None
+        self.current = loc if self.reached(loc) else None
 
     # Speculation: lower something, and take it back if it emitted statements.
 

@@ -156,8 +156,25 @@ CASES = [
     Case("asm_label_only_renames", """
         extern int renamed(int) __asm__("abs");
         int f(int a) { return a - a == 0; }""", "returns-true", YES),
-    Case("statement_expression", """
-        int f(int a) { return ({ int t = a; t == a; }); }""", "returns-true", UNKNOWN, "statement expression", 1),
+    Case("statement_expression_value_used", """
+        int f(int a) { return ({ int t = a; t == a; }); }""", "returns-true", UNKNOWN,
+         "statement expression `({ ... })` whose value is used", 1),
+    Case("statement_expression_as_a_statement", """
+        int f(unsigned a) { unsigned b = 0; ({ unsigned t = a; b = t + 1u; }); return b == a + 1u; }""",
+         "returns-true", YES),
+    Case("statement_expression_left_by_break", """
+        int f(int n) { int s = 0; for (int i = 0; i < 9; i++) { ({ if (i == n) break; }); s++; } return s != 4; }""",
+         "returns-true", NO),
+    Case("glibc_assert_in_gnu_mode", """
+        extern void __assert_fail(const char *, const char *, unsigned, const char *);
+        int f(int a) {
+          ((void) sizeof ((a != 3) ? 1 : 0), __extension__ ({ if (a != 3) ; else __assert_fail ("a != 3", "x.c", 3,
+            __extension__ __PRETTY_FUNCTION__); }));
+          return a;
+        }""", "assert", NO),
+    Case("label_inside_a_statement_expression", """
+        int f(int a) { if (a) goto in; ({ in: a++; }); return a; }""", "returns-true", UNKNOWN,
+         "a label inside a statement expression", 1),
     Case("typeof", """
         int f(int a) { typeof(a) b = a; return b == a; }""", "returns-true", UNKNOWN, "typeof", 1),
     Case("case_range", """

@@ -1,6 +1,13 @@
 """Lowering C calls: SV-COMP's functions (`__VERIFIER_*`, `reach_error`, `abort`, ...) as assertions,
 assumptions, stops and nondeterministic values; calls to defined functions inlined, except calls into
-recursion, which stay calls to a procedure lowered once."""
+recursion, which stay calls to a procedure lowered once.
+
+A program may define `reach_error` (or even `abort`) itself. Under the `assert` property a call to an
+error function is the violation, whatever its body (SV-COMP's reading); under the others the body runs
+as written, since a body that returns lets the run go on. The C library's functions that never return
+(`abort`, `exit`, `__assert_fail`, ...) keep that promise in gcc's eyes even where the program redefines
+them (gcc warns "'noreturn' function does return" and compiles the call as the end), so a program's own
+body of one that returns is undefined behaviour, and the answer is unknown where that return is reached."""
 
 from __future__ import annotations
 
@@ -14,6 +21,7 @@ from solomonic.reason.ir import BOOL, Call, Event, Procedure, Var, compare, cons
 
 ERROR_FUNCTIONS = {"reach_error", "__VERIFIER_error", "__assert_fail", "__assert_perror_fail", "__assert"}
 STOP_FUNCTIONS = {"abort", "exit", "_Exit", "_exit"}
+LIBRARY_NORETURN = STOP_FUNCTIONS | {"__assert_fail", "__assert_perror_fail", "__assert"}
 
 
 class CallLowering(LoweringState):
@@ -26,14 +34,14 @@ class CallLowering(LoweringState):
         args = e.args.exprs if e.args is not None else []
         line = self.line(e)
         void = CVal(const(0, self.t.int.bv), self.t.int)
-        if name in ERROR_FUNCTIONS:
+        if name in ERROR_FUNCTIONS and (self.error_calls_fail or name not in self.p.functions):
             if name in ("__assert_fail", "__assert") and args and isinstance(args[0], c_ast.Constant):
                 message = f"assertion `{args[0].value.strip(chr(34))}` fails"
             else:
                 message = f"{name}() is called"
             self.b.end(self.event("assert", e, message))
             return void
-        if name in STOP_FUNCTIONS:
+        if name in STOP_FUNCTIONS and name not in self.p.functions:
             for a in args:
                 self.expression(a)
             self.b.end(Event("stop", line, f"{name}() stops the program"))
@@ -57,7 +65,11 @@ class CallLowering(LoweringState):
         if name in self.p.functions:
             caller = self.position[id(self.p.functions[self.frame.function])]
             prototyped = self.prototype_at.get(name, caller + 1) <= caller or name == self.frame.function
-            return self.inline(name, args, e, prototyped)
+            value = self.inline(name, args, e, prototyped)
+            if name in LIBRARY_NORETURN and self.b.current is not None and self.b.reached(self.b.current):
+                self.b.end(self.event("ub", e, f"the program's own `{name}` returns, where the C library's "
+                                               "never does (gcc compiles the call as the end of the run)"))
+            return value
         if name == "__builtin_expect" and len(args) == 2:  # long __builtin_expect(long e, long c): e
             long = self.c_int("long")
             value = self.to(self.expression(args[0]), long)

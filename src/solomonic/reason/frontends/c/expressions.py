@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pycparser import c_ast
 
+from solomonic.reason.frontends.c.parse import StatementExpression
+from solomonic.reason.frontends.c.preprocess import walk
 from solomonic.reason.frontends.c.sequencing import unsequenced
 from solomonic.reason.frontends.c.state import LoweringState
 from solomonic.reason.frontends.c.symbols import ArraySym, CVal, PtrSym, Scalar, VarSym, Void
@@ -68,10 +70,23 @@ class ExpressionLowering(LoweringState):
         if isinstance(e, c_ast.ExprList):
             for x in e.exprs:
                 self.effect(x)
+        elif isinstance(e, StatementExpression):
+            self.statement_expression(e)
         elif self.points(e):
             self.pointer_or_allocation(e)
         else:
             self.expression(e)
+
+    def statement_expression(self, e: StatementExpression) -> None:
+        """A GNU statement expression `({ ... })` whose value is discarded (an expression statement, an
+        operand of a comma there, a `for` step): its block, run where it stands; a jump out of it (`break`,
+        `return`) leaves as from a block. gcc's `assert` expands to one. A way into it from outside (a
+        label or `case` inside) is undefined (GCC manual, "Statement Exprs"), so one that holds a label is
+        refused; a statement expression whose value is used is refused where it is read (`expression`)."""
+        label = next((n for n in walk(e) if isinstance(n, (c_ast.Label, c_ast.Case, c_ast.Default))), None)
+        if label is not None:
+            raise self.unsupported("a label inside a statement expression `({ ... })`", label)
+        self.block(e)
 
     def truth(self, e: c_ast.Node) -> Expr:
         """e as a condition: non-zero, or for a pointer non-null."""
@@ -80,6 +95,8 @@ class ExpressionLowering(LoweringState):
         return self.cond(self.expression(e))
 
     def expression(self, e: c_ast.Node) -> CVal:
+        if isinstance(e, StatementExpression):
+            raise self.unsupported("statement expression `({ ... })` whose value is used", e)
         if self.points(e):
             raise self.unsupported(f"pointer `{self.text(e)}` used as a number or a condition", e)
         if isinstance(e, c_ast.Constant):

@@ -32,11 +32,12 @@ from solomonic.reason.ir import Edge, Event, Function, Input, Unsupported, Var, 
 __all__ = ["lower_c", "parse_c"]  # the front end's entry points (api and svcomp import both from here)
 
 
-def lower_c(program: CProgram, name: str) -> Function:
-    """The function `name` in the IR; nesting deeper than the lowering's recursion follows is unsupported
-    at its deepest point (nesting.py)."""
+def lower_c(program: CProgram, name: str, prop: str = "assert") -> Function:
+    """The function `name` in the IR, lowered for the property `prop` (which decides only what a call to
+    a program's own `reach_error` means: calls.py); nesting deeper than the lowering's recursion follows
+    is unsupported at its deepest point (nesting.py)."""
     try:
-        return _Lowering(program, name).lower()
+        return _Lowering(program, name, prop).lower()
     except RecursionError:
         raise too_deep(program.path, program.functions[name], lambda node: (c for _, c in node.children()),
                        lambda node: node.coord.line if node.coord is not None else None) from None

@@ -9,7 +9,7 @@ import re
 import subprocess
 from dataclasses import dataclass
 
-from pycparser import c_ast, c_parser
+from pycparser import c_ast, c_generator, c_parser
 
 from solomonic.reason.frontends.c.preprocess import (
     GNU_KEYWORD_SPELLINGS,
@@ -152,9 +152,32 @@ def mode_dependent(path: str, include_dirs=(), defines=(), data_model: str = "LP
     return []
 
 
+class StatementExpression(c_ast.Compound):
+    """GNU C's statement expression `({ ... })`. pycparser parses it as a block standing in an expression,
+    the same node as a block statement; this class tells the lowering which one it reads (a jump into
+    a statement expression is an error in gcc, into a block it is not)."""
+
+    __slots__ = ()
+
+
+class GnuParser(c_parser.CParser):
+    def _parse_primary_expression(self) -> c_ast.Node:
+        node = super()._parse_primary_expression()
+        if type(node) is c_ast.Compound:  # only `( { ... } )` gives a block here
+            return StatementExpression(node.block_items, node.coord)
+        return node
+
+
+class Generator(c_generator.CGenerator):
+    """C text of a node, statement expressions included."""
+
+    def visit_StatementExpression(self, n: StatementExpression) -> str:
+        return "(" + " ".join(self.visit_Compound(n).split()) + ")"
+
+
 def parse_c(path: str, include_dirs=(), defines=(), data_model: str = "LP64") -> CProgram:
     prepared = prepare(preprocess(path, include_dirs, defines, data_model))
-    parser = c_parser.CParser()
+    parser = GnuParser()
     try:
         tree = parser.parse(prepared.text, path)
     except RecursionError:  # pycparser builds its tree recursively: a limit of this tool, not a fault

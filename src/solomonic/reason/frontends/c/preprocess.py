@@ -234,12 +234,6 @@ class _Pass:
             if t.kind == "ident":
                 i = self.identifier(i)
                 continue
-            if t.text == "(" and nxt == "{":
-                last = self.close(i)
-                self.mark("statement expression `({ ... })`", t)
-                self.replace(i, last, "0")
-                i = last + 1
-                continue
             if t.text == "[" and nxt == "[":
                 self.mark("C23 attribute `[[...]]`", t)
             elif t.text == "..." and 0 < i < len(tokens) - 1 and tokens[i - 1].text not in (",", "("):

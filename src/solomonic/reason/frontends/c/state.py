@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pycparser import c_ast, c_generator
+from pycparser import c_ast
 
 from solomonic.reason.frontends.c.callgraph import impure_functions, recursive_functions
-from solomonic.reason.frontends.c.parse import CProgram
+from solomonic.reason.frontends.c.parse import CProgram, Generator
 from solomonic.reason.frontends.c.preprocess import Unmodelled, walk
 from solomonic.reason.frontends.c.symbols import (
     Allocation,
@@ -44,10 +44,13 @@ class Frame:
 
 
 class LoweringState:
-    def __init__(self, program: CProgram, name: str):
+    def __init__(self, program: CProgram, name: str, prop: str = "assert"):
         self.p = program
         self.t = program.types
         self.name = name
+        # Under `assert` (SV-COMP's unreach-call) a call to `reach_error` or its kin is the violation
+        # itself, whatever its body; under the other properties a body the program gives it runs as written.
+        self.error_calls_fail = prop == "assert"
         self.fdef = program.functions[name]
         self.b = Builder(self.line(self.fdef))
         self.frames: list[Frame] = []
@@ -56,7 +59,7 @@ class LoweringState:
         self.global_order: list[str] = []
         self.calls = 0
         self.model_dependent = False
-        self.gen = c_generator.CGenerator()
+        self.gen = Generator()
         self.recursive = recursive_functions(program)
         self.procedures: dict[str, Procedure] = {}
         self.objects: dict[int, MemObject] = {}  # id of a variable's symbol -> the object its address names
@@ -152,6 +155,7 @@ class LoweringState:
 
         # statements.py
         def statement(self, s: c_ast.Node) -> None: ...
+        def block(self, s: c_ast.Compound) -> None: ...
 
         # calls.py
         def call(self, e: c_ast.FuncCall) -> CVal: ...

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pycparser import c_ast
 
+from solomonic.reason.frontends.c.parse import StatementExpression
 from solomonic.reason.frontends.c.preprocess import walk
 from solomonic.reason.frontends.c.state import LoweringState
 from solomonic.reason.frontends.c.symbols import PtrSym, Scalar
@@ -27,14 +28,8 @@ class StatementLowering(LoweringState):
                 isinstance(n, entries) for n in walk(s)):
             return  # dead code without a way in
         line = self.line(s)
-        if isinstance(s, c_ast.Compound):
-            self.frame.scopes.append({})
-            typedefs = dict(self.p.typedefs)  # a block's typedefs end with it (C11 6.2.1p4)
-            for item in s.block_items or []:
-                self.statement(item)
-            self.p.typedefs.clear()
-            self.p.typedefs.update(typedefs)
-            self.frame.scopes.pop()
+        if isinstance(s, c_ast.Compound) and not isinstance(s, StatementExpression):
+            self.block(s)
         elif isinstance(s, c_ast.Decl):
             self.local_declaration(s)
         elif isinstance(s, c_ast.DeclList):
@@ -108,6 +103,16 @@ class StatementLowering(LoweringState):
         else:
             self.full(s)
             self.effect(s)  # an expression statement
+
+    def block(self, s: c_ast.Compound) -> None:
+        """A block's statements in a scope of their own."""
+        self.frame.scopes.append({})
+        typedefs = dict(self.p.typedefs)  # a block's typedefs end with it (C11 6.2.1p4)
+        for item in s.block_items or []:
+            self.statement(item)
+        self.p.typedefs.clear()
+        self.p.typedefs.update(typedefs)
+        self.frame.scopes.pop()
 
     def local_typedef(self, s: c_ast.Typedef) -> None:
         """A typedef in a block. A variably modified one (`typedef int A[n];`) fixes its size when the
