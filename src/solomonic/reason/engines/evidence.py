@@ -23,6 +23,7 @@ from solomonic.reason.certify import certificate
 from solomonic.reason.certify.certificate import Invariant, int_sort_name, parse_invariant
 from solomonic.reason.certify.recurrent import not_closed
 from solomonic.reason.engines import bmc
+from solomonic.reason.engines.safety import call_free
 from solomonic.reason.engines.termination.check import check_certificate
 from solomonic.reason.engines.termination.descent import DescentSearch
 from solomonic.reason.engines.termination.lasso import RECURSION_VALUES, REPLAY_S, LassoSearch
@@ -77,10 +78,11 @@ def _check_proof(function: Function, r: Result, timeout_s: float) -> str | None:
     poison = UNDEFINED_BEHAVIOUR - errors if function.language == "c" else set()
     cert = r.certificate or {}
     kind = cert.get("kind")
+    graph = call_free(function)
     if kind == "no failure point":
-        kinds = {ev.kind for ev in function.cfg.events.values()}
+        kinds = {ev.kind for ev in graph.cfg.events.values()}
         return "the function now contains failure points" if kinds & (errors | poison) else None
-    system = build_system(function, errors, poison)
+    system = build_system(graph, errors, poison)
     if kind == "inductive invariants":
         invariants = [certificate.Invariant.from_json(d) for d in cert.get("invariants", [])]
         return certificate.check(system, invariants, timeout_s)[0]

@@ -18,6 +18,7 @@ import z3
 
 from solomonic.reason.certify import certificate
 from solomonic.reason.engines import bmc, spacer
+from solomonic.reason.engines.termination.recursion import CHOSEN_BY_UNFOLDING, unfold
 from solomonic.reason.ir import Function
 from solomonic.reason.ir.interpret import compress, run
 from solomonic.reason.replay import replay_record, shown_inputs
@@ -42,18 +43,32 @@ class Options:
 
 
 def analyse(function: Function, prop: str, options: Options) -> Result:
-    """Whether no execution of `function` reaches an error event of `prop` (not "terminates")."""
-    if function.procedures:
-        proc = next(iter(function.procedures.values()))
-        return Result(function.file, function.name, prop, Verdict.UNKNOWN, line=function.line,
-                      language=function.language,
-                      reason=f"recursive function `{proc.name}` (line {proc.line}): recursion is analysed "
-                             "for termination only")
+    """Whether no execution of `function` reaches an error event of `prop` (not "terminates").
+
+    A function with recursive procedures is analysed as its unfolding (`call_free`), which reaches every
+    error the program reaches: a proof of it is a proof of the program, and a counterexample, which may
+    assume a result no call returns, stands only on a real run (the replay), as every counterexample does."""
     start = time.monotonic()
     deadline = start + options.timeout_s
-    result = _Analysis(function, prop, options, deadline).run()
+    result = _Analysis(call_free(function), prop, options, deadline).run()
+    if function.procedures and result.certificate is not None:
+        result.certificate["summary"] += ("; the recursion unfolded: each call either descends into its "
+                                          "callee or returns any value")
     result.seconds = round(time.monotonic() - start, 4)
     return result
+
+
+def call_free(function: Function) -> Function:
+    """`function` itself, or where it has recursive procedures their unfolding whose steps over a call
+    assume nothing of its result (recursion.py). Every execution's prefix up to an error is a path of the
+    unfolding: the calls it has made that returned are steps over them (the result any value; a procedure
+    touches no global and no memory, so nothing else of the caller changes), and the activation the error
+    happens in is reached by descending through the calls still running. So no error reachable in the
+    program is unreachable in the unfolding. The unfolding's locations are the same each time it is built:
+    a certificate names them, and the re-check (evidence.py) builds it again."""
+    if not function.procedures:
+        return function
+    return unfold(function, {}).function
 
 
 class _Analysis:
@@ -234,7 +249,8 @@ class _Analysis:
             outcome = replay_c(function, inputs, trace, prop, self.replay_budget())
         witness = {
             "inputs": shown_inputs(function, inputs),
-            "nondet": [{"origin": r.origin, "type": r.type, "value": r.value, "line": r.line} for r in trace.reads],
+            "nondet": [{"origin": r.origin, "type": r.type, "value": r.value, "line": r.line} for r in trace.reads
+                       if not r.origin.startswith(CHOSEN_BY_UNFOLDING)],
             "event": {"kind": trace.event.kind, "line": trace.event.line, "message": trace.event.message},
             "path": trace.lines,
             "path_text": compress(trace.lines),

@@ -53,6 +53,9 @@ from solomonic.reason.ir.evaluate import Value, default_value
 from solomonic.reason.ir.interpret import Trace, run
 
 LARGEST_CONSTANT = 1 << 20  # larger constants in a body are not tried as bounds of a result
+# How the values the unfolding chooses (to descend or step over, a result) are named among a run's reads,
+# apart from the program's own nondeterministic values, which a witness shows and a replay feeds back.
+CHOSEN_BY_UNFOLDING = "chosen by the unfolding: "
 
 
 @dataclass(frozen=True)
@@ -187,7 +190,7 @@ def unfold(function: Function, summaries: dict[str, list[Fact]], calls_return: b
                 continue
             descends = Var(f"call{sites}.descends", BOOL)
             chosen = cfg.new_location(e.line)
-            cfg.add(at, chosen, Havoc(descends, f"whether the unfolding descends into `{callee.name}`"), e.line)
+            cfg.add(at, chosen, Havoc(descends, f"{CHOSEN_BY_UNFOLDING}whether to descend into `{callee.name}`"), e.line)
             into, over = cfg.new_location(e.line), cfg.new_location(e.line)
             cfg.add(chosen, into, Assume(descends), e.line)
             cfg.add(chosen, over, Assume(negate(descends)), e.line)
@@ -213,7 +216,7 @@ def _step_over(cfg: Cfg, at: int, dst: int, callee: Procedure, arguments: dict[V
     mapping: dict[Var, Expr] = {ghost(p): a for p, a in arguments.items()}
     if target is not None:
         nxt = cfg.new_location(line)
-        cfg.add(at, nxt, Havoc(target, f"the result of `{callee.name}`"), line)
+        cfg.add(at, nxt, Havoc(target, f"{CHOSEN_BY_UNFOLDING}the result of `{callee.name}`"), line)
         at = nxt
         if callee.result is not None:
             mapping[callee.result] = target

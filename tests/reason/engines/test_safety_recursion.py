@@ -1,0 +1,91 @@
+"""Safety of recursive programs: the unfolding (engines/safety.py `call_free`) reaches every error the
+program reaches, so its proofs are proofs of the program, re-checked on the unfolding built again; its
+counterexamples stand only where the real program, run, reaches the error."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+pytest.importorskip("z3")
+pytest.importorskip("pycparser")
+
+from solomonic.reason.api import CheckOptions, check, load
+from solomonic.reason.engines.evidence import confirm
+from solomonic.reason.result import Verdict
+
+C_PROGRAM = """
+#include <assert.h>
+int down(int n) { if (n <= 0) return 0; int r = down(n - 1); return r; }
+int calls_down(int n) { return down(n) == 0; }
+
+int fact(int n) { if (n <= 1) return 1; return n * fact(n - 1); }
+int calls_fact(int n) { if (n < 0 || n > 20) return 0; return fact(n) > 0; }
+
+int fails_at_five(int n) { if (n <= 0) return 0; assert(n != 5); return fails_at_five(n - 1); }
+int calls_fails_at_five(int n) { if (n > 100) return 0; return fails_at_five(n); }
+"""
+
+PYTHON_PROGRAM = """
+def fails_at_seven(n: int) -> int:
+    if n <= 0:
+        return 0
+    assert n != 7
+    return fails_at_seven(n - 1)
+"""
+
+
+def write(tmp_path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return str(path)
+
+
+def answer(path: str, function: str, prop: str):
+    [result] = check(path, function=function, property=prop, timeout=20)
+    return result
+
+
+def test_a_recursion_without_overflow_is_proved_and_the_proof_rechecks(tmp_path):
+    path = write(tmp_path, "rec.c", C_PROGRAM)
+    result = answer(path, "calls_down", "no-overflow")
+    assert result.verdict == Verdict.YES, result.reason
+    assert "recursion unfolded" in result.certificate["summary"]
+    lowered = load(path, CheckOptions()).lower("calls_down", "no-overflow")
+    assert lowered.procedures  # the certificate is of the unfolding, built again from the function
+    checked = confirm(lowered, result, 20)
+    assert checked.confirmed, checked.message
+
+
+def test_a_certificate_that_does_not_hold_of_the_unfolding_is_refused(tmp_path):
+    path = write(tmp_path, "rec.c", C_PROGRAM)
+    result = answer(path, "calls_down", "no-overflow")
+    assert result.verdict == Verdict.YES, result.reason
+    lowered = load(path, CheckOptions()).lower("calls_fact", "no-overflow")  # another recursion, which overflows
+    assert not confirm(lowered, result, 20).confirmed
+
+
+def test_an_overflow_after_a_call_returns_is_never_proved_absent(tmp_path):
+    # fact(13) overflows; the unfolding's step over `fact(n - 1)` allows any result, so n * result may
+    # overflow there: unknown (a counterexample of the unfolding the real run may not follow), never yes
+    path = write(tmp_path, "rec.c", C_PROGRAM)
+    assert answer(path, "calls_fact", "no-overflow").verdict != Verdict.YES
+
+
+def test_an_assertion_deep_in_the_recursion_is_refuted_by_a_real_run(tmp_path):
+    path = write(tmp_path, "rec.c", C_PROGRAM)
+    result = answer(path, "calls_fails_at_five", "assert")
+    assert result.verdict == Verdict.NO, result.reason
+    assert result.witness["inputs"] == {"n": 5}
+    assert result.witness["replay"]["confirmed"]
+    # the unfolding's own choices (descend or step over) are not the program's nondeterministic values
+    assert result.witness["nondet"] == []
+
+
+def test_a_python_recursion_is_refuted_by_a_real_call(tmp_path):
+    path = write(tmp_path, "rec.py", PYTHON_PROGRAM)
+    result = answer(path, "fails_at_seven", "assert")
+    assert result.verdict == Verdict.NO, result.reason
+    assert result.witness["inputs"] == {"n": 7}
+    assert result.witness["nondet"] == []
