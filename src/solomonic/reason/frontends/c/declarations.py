@@ -293,11 +293,12 @@ class DeclarationLowering(LoweringState):
                         raise
                     size = self.expression(d)
                     dim_var = Var(f"{template.name}$size{i}", self.t.index)
-                    # Zero-length arrays are a GNU extension gcc accepts (no element is then valid);
-                    # a negative size is undefined.
+                    # A size that is not positive is undefined (C11 6.7.6.2p5: "each time it is
+                    # evaluated it shall have a value greater than zero"; gcc's -fsanitize=vla-bound
+                    # stops there). GNU's zero-length arrays are constant-size ones (`int a[0]`) only.
                     wide = self.t.get("long long")
-                    self.check(compare("ge", self.convert(size, wide), const(0, wide.bv)),
-                               "ub", d, f"variable-length array '{decl.name}' with a negative size")
+                    self.check(compare("gt", self.convert(size, wide), const(0, wide.bv)),
+                               "ub", d, f"variable-length array '{decl.name}' with a size that is not positive")
                     self.b.assign(dim_var, cast(self.value(size), self.t.index), self.line(d))
                     dims.append(dim_var)
             return ArraySym(Var(template.name, ArrayType(self.t.index, inner.c.bv)), inner.c, dims,
