@@ -13,7 +13,7 @@ pytest.importorskip("pycparser")
 
 from solomonic.reason.api import CheckOptions, check, load
 from solomonic.reason.engines.evidence import confirm
-from solomonic.reason.result import Verdict
+from solomonic.reason.result import Result, Verdict
 
 C_PROGRAM = """
 #include <assert.h>
@@ -22,6 +22,8 @@ int calls_down(int n) { return down(n) == 0; }
 
 int fact(int n) { if (n <= 1) return 1; return n * fact(n - 1); }
 int calls_fact(int n) { if (n < 0 || n > 20) return 0; return fact(n) > 0; }
+
+int calls_fact12(int n) { if (n < 0 || n > 12) return 0; return fact(n) > 0; }
 
 int fails_at_five(int n) { if (n <= 0) return 0; assert(n != 5); return fails_at_five(n - 1); }
 int calls_fails_at_five(int n) { if (n > 100) return 0; return fails_at_five(n); }
@@ -66,11 +68,29 @@ def test_a_certificate_that_does_not_hold_of_the_unfolding_is_refused(tmp_path):
     assert not confirm(lowered, result, 20).confirmed
 
 
-def test_an_overflow_after_a_call_returns_is_never_proved_absent(tmp_path):
-    # fact(13) overflows; the unfolding's step over `fact(n - 1)` allows any result, so n * result may
-    # overflow there: unknown (a counterexample of the unfolding the real run may not follow), never yes
+def test_an_overflow_after_a_call_returns_is_refuted_by_a_real_run(tmp_path):
+    # fact(13) overflows in `n * fact(n - 1)`: the plain unfolding allows any result there (its
+    # counterexample does not replay), the summaries' unfolding finds an input whose real run overflows
     path = write(tmp_path, "rec.c", C_PROGRAM)
-    assert answer(path, "calls_fact", "no-overflow").verdict != Verdict.YES
+    result = answer(path, "calls_fact", "no-overflow")
+    assert result.verdict == Verdict.NO, result.reason
+    assert 13 <= result.witness["inputs"]["n"] <= 20 and result.witness["replay"]["confirmed"]
+
+
+def test_summaries_prove_what_the_plain_unfolding_cannot_and_a_false_one_is_caught(tmp_path):
+    # n * fact(n - 1) for n <= 12 stays in range only because of what fact returns: a summary
+    path = write(tmp_path, "rec.c", C_PROGRAM)
+    result = answer(path, "calls_fact12", "no-overflow")
+    assert result.verdict == Verdict.YES, result.reason
+    assert "fact() returns" in result.certificate["summary"] and result.certificate["summaries"]["fact"]
+    lowered = load(path, CheckOptions()).lower("calls_fact12", "no-overflow")
+    assert confirm(lowered, result, 20).confirmed
+    planted = result.to_json()
+    for fact in planted["certificate"]["summaries"]["fact"]:
+        if fact["conclusion"][2] == "eq":
+            fact["conclusion"][1] -= 1  # a table entry off by one: fact(k) claimed one more than it is
+    checked = confirm(lowered, Result.from_json(planted), 20)
+    assert checked.confirmed is False, checked.message
 
 
 def test_an_assertion_deep_in_the_recursion_is_refuted_by_a_real_run(tmp_path):

@@ -28,6 +28,7 @@ from solomonic.reason.engines.termination.check import check_certificate
 from solomonic.reason.engines.termination.descent import DescentSearch
 from solomonic.reason.engines.termination.lasso import RECURSION_VALUES, REPLAY_S, LassoSearch
 from solomonic.reason.engines.termination.loops import PROPERTY
+from solomonic.reason.engines.termination.recursion import SUMMARY_BROKEN, Fact
 from solomonic.reason.ir import ArrayType, Function, Var
 from solomonic.reason.ir.evaluate import ArrayValue, Value, default_value
 from solomonic.reason.ir.interpret import NondetRead, Trace, run
@@ -78,10 +79,15 @@ def _check_proof(function: Function, r: Result, timeout_s: float) -> str | None:
     poison = UNDEFINED_BEHAVIOUR - errors if function.language == "c" else set()
     cert = r.certificate or {}
     kind = cert.get("kind")
-    graph = call_free(function)
+    summaries = {name: [Fact.from_json(f) for f in facts] for name, facts in cert.get("summaries", {}).items()}
+    if not set(summaries) <= set(function.procedures):
+        return "the certificate's summaries name procedures the function does not have"
+    graph = call_free(function, summaries)
     if kind == "no failure point":
         kinds = {ev.kind for ev in graph.cfg.events.values()}
         return "the function now contains failure points" if kinds & (errors | poison) else None
+    if summaries:  # proved with the rest: a return that breaks its summary is an error
+        errors = errors | {SUMMARY_BROKEN}
     system = build_system(graph, errors, poison)
     if kind == "inductive invariants":
         invariants = [certificate.Invariant.from_json(d) for d in cert.get("invariants", [])]

@@ -18,7 +18,7 @@ import z3
 
 from solomonic.reason.certify import certificate
 from solomonic.reason.engines import bmc, spacer
-from solomonic.reason.engines.termination.recursion import CHOSEN_BY_UNFOLDING, unfold
+from solomonic.reason.engines.termination.recursion import CHOSEN_BY_UNFOLDING, SUMMARY_BROKEN, Fact, unfold
 from solomonic.reason.ir import Function
 from solomonic.reason.ir.interpret import compress, run
 from solomonic.reason.replay import replay_record, shown_inputs
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 FIRST_SLICE_S = 0.5  # doubled each time a query at the same depth runs out of it
 CONFIRM_S = 1.5  # past the deadline, to confirm an answer found just before it (see isolate.GRACE_S)
+SUMMARY_MIN_S = 1.0  # time left that is worth finding summaries for a recursion the plain unfolding left open
+SUMMARY_SHARE = 0.3  # of the time left, for finding them (as the termination analysis gives them)
 
 
 @dataclass
@@ -51,35 +53,65 @@ def analyse(function: Function, prop: str, options: Options) -> Result:
     start = time.monotonic()
     deadline = start + options.timeout_s
     result = _Analysis(call_free(function), prop, options, deadline).run()
-    if function.procedures and result.certificate is not None:
+    if function.procedures and result.verdict == Verdict.UNKNOWN and deadline - time.monotonic() > SUMMARY_MIN_S:
+        result = _with_summaries(function, prop, options, deadline) or result
+    elif function.procedures and result.certificate is not None:
         result.certificate["summary"] += ("; the recursion unfolded: each call either descends into its "
                                           "callee or returns any value")
     result.seconds = round(time.monotonic() - start, 4)
     return result
 
 
-def call_free(function: Function) -> Function:
+def _with_summaries(function: Function, prop: str, options: Options, deadline: float) -> Result | None:
+    """Where the unfolding that assumes nothing of a call's result leaves the question open (an overflow
+    on a result no call returns, `n * fact(n - 1)`): the procedures' summaries (termination/summaries.py,
+    Houdini's facts at their returns) assumed at each step over a call, and proved in the same analysis,
+    a return that breaks its summary being an error of its own. None if there are none, or no answer."""
+    from solomonic.reason.engines.termination.summaries import essential_facts, summarised
+
+    now = time.monotonic()
+    unfolding = summarised(function, now + SUMMARY_SHARE * (deadline - now))
+    # less the facts the others imply: the same summaries (and graph), as a person would write them
+    facts = {name: essential for name in unfolding.summaries if (essential := essential_facts(unfolding, name))}
+    if not facts:
+        return None
+    result = _Analysis(call_free(function, facts), prop, options, deadline, summaries=True).run()
+    if result.verdict == Verdict.UNKNOWN:
+        return None
+    if result.certificate is not None:
+        assumed = "; ".join(f"{name}() returns {' and '.join(f.text() for f in fs)}" for name, fs in sorted(facts.items()))
+        result.certificate["summary"] += (f"; the recursion unfolded, each call either descending into its callee "
+                                          f"or returning a result its summary allows, proved at every return: {assumed}")
+        result.certificate["summaries"] = {name: [f.to_json() for f in fs] for name, fs in facts.items()}
+    return result
+
+
+def call_free(function: Function, summaries: dict[str, list[Fact]] | None = None) -> Function:
     """`function` itself, or where it has recursive procedures their unfolding whose steps over a call
     assume nothing of its result (recursion.py). Every execution's prefix up to an error is a path of the
     unfolding: the calls it has made that returned are steps over them (the result any value; a procedure
     touches no global and no memory, so nothing else of the caller changes), and the activation the error
     happens in is reached by descending through the calls still running. So no error reachable in the
     program is unreachable in the unfolding. The unfolding's locations are the same each time it is built:
-    a certificate names them, and the re-check (evidence.py) builds it again."""
+    a certificate names them, and the re-check (evidence.py) builds it again.
+
+    With `summaries`, a step over a call assumes its callee's, and a return that breaks its own is an
+    error (`SUMMARY_BROKEN`): proved unreachable with the rest, the summaries hold of every activation
+    that returns (by induction on the order of the returns), so the unfolding still reaches every error."""
     if not function.procedures:
         return function
-    return unfold(function, {}).function
+    return unfold(function, summaries or {}, check_summaries=True).function
 
 
 class _Analysis:
-    def __init__(self, function: Function, prop: str, options: Options, deadline: float):
+    def __init__(self, function: Function, prop: str, options: Options, deadline: float, summaries: bool = False):
         self.function = function
         self.prop = prop
         self.options = options
         self.deadline = deadline
         errors = PROPERTY_ERRORS[prop]
         self.poison_kinds = UNDEFINED_BEHAVIOUR - errors if function.language == "c" else set()
-        self.error_kinds = errors
+        self.error_kinds = errors | ({SUMMARY_BROKEN} if summaries else set())
         self.system: TransitionSystem | None = None
         self.unroller: bmc.Unroller | None = None
         self.checked_depth = 0  # every depth up to this one: BAD (and POISON) unreachable
@@ -236,6 +268,8 @@ class _Analysis:
         trace = run(function, inputs, cex.oracle, set(self.system.cutpoints))
         if trace.event is None or trace.event.kind not in self.error_kinds:
             return self.result(Verdict.UNKNOWN, reason=f"counterexample rejected by the interpreter ({trace.outcome})")
+        if trace.event.kind == SUMMARY_BROKEN:  # Houdini kept it, so only a path the solver got wrong
+            return self.result(Verdict.UNKNOWN, reason=f"a summary is not proved: {trace.event.message}")
         outcome: ReplayC | ReplayPython
         if function.language == "python":
             from solomonic.reason.replay.python import call_arguments

@@ -53,6 +53,7 @@ EVENT_KINDS = (
     "return-false",  # the function returned a false value
     "return",  # the function returned a true value (or no value)
     "stop",  # the program stopped normally: abort(), exit(), a failed assume_abort_if_not
+    "summary",  # a recursion's unfolding: a procedure returned against the summary its callers assume
 )
 
 

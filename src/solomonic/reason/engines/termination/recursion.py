@@ -56,6 +56,7 @@ LARGEST_CONSTANT = 1 << 20  # larger constants in a body are not tried as bounds
 # How the values the unfolding chooses (to descend or step over, a result) are named among a run's reads,
 # apart from the program's own nondeterministic values, which a witness shows and a replay feeds back.
 CHOSEN_BY_UNFOLDING = "chosen by the unfolding: "
+SUMMARY_BROKEN = "summary"  # the event of a return that breaks its procedure's summary (`unfold`)
 
 
 @dataclass(frozen=True)
@@ -139,24 +140,34 @@ def ghost(v: Var) -> Var:
     return Var(f"{v.name}#0", v.type)
 
 
-def unfold(function: Function, summaries: dict[str, list[Fact]], calls_return: bool = True) -> Unfolding:
+def unfold(function: Function, summaries: dict[str, list[Fact]], calls_return: bool = True,
+           check_summaries: bool = False) -> Unfolding:
     """The call-free graph of `function` and its procedures; steps over a call assume the callee's summary.
     Locations do not depend on the summaries (a certificate names them).
 
     Without `calls_return`, every call descends and none is stepped over: the graph runs the program's
     first-call chain, each activation up to its first call, then the callee's. A run of it that never
-    leaves is a chain of calls none of which returns (the descent search, descent.py)."""
+    leaves is a chain of calls none of which returns (the descent search, descent.py).
+
+    With `check_summaries`, a return that breaks its procedure's summary is an event of its own
+    (`SUMMARY_BROKEN`): a safety proof that it is unreachable proves the summaries the steps over calls
+    assume (by induction on the order in which activations return), with the rest of the property."""
     cfg = Cfg(entry=function.cfg.entry, lines=list(function.cfg.lines), events=dict(function.cfg.events))
     starts, returns, offsets, observed = {}, {}, {}, {}
+    returned = {}
     for name, proc in sorted(function.procedures.items()):
         offsets[name] = len(cfg.lines)
         cfg.lines += proc.cfg.lines
         cfg.events.update({loc + offsets[name]: ev for loc, ev in proc.cfg.events.items() if ev.kind != "return"})
         starts[name] = cfg.new_location(proc.line)
         returns[name] = cfg.new_location(proc.line)
-        cfg.add(returns[name], cfg.sink(Event("return", proc.line, f"{name}() returns")), None, proc.line)
+        returned[name] = cfg.sink(Event("return", proc.line, f"{name}() returns"))
         observed[returns[name]] = {ghost(p) for p in proc.params} | ({proc.result} if proc.result else set())
     variables = {name: {v.name: v for v in observed[returns[name]]} for name in function.procedures}
+    summary = {name: conj(*[f.expr(variables[name]) for f in summaries.get(name, [])]) for name in returns}
+    checked = {name for name in returns if check_summaries and summary[name] != TRUE}
+    for name, proc in sorted(function.procedures.items()):
+        cfg.add(returns[name], returned[name], Assume(summary[name]) if name in checked else None, proc.line)
     for name, proc in sorted(function.procedures.items()):
         at = starts[name]
         for p in proc.params:  # the parameters' values on entry, for the summary
@@ -197,6 +208,10 @@ def unfold(function: Function, summaries: dict[str, list[Fact]], calls_return: b
             _descend(cfg, into, callee, arguments, starts[callee.name], e.line)
             _step_over(cfg, over, dst, callee, arguments, e.stmt.target,
                        summaries.get(callee.name, []), variables[callee.name], e.line)
+    for name in sorted(checked):  # last, so that the other locations are the same whatever the summaries
+        line = function.procedures[name].line
+        broken = cfg.sink(Event(SUMMARY_BROKEN, line, f"{name}() returns against its summary"))
+        cfg.add(returns[name], broken, Assume(negate(summary[name])), line)
     unfolded = Function(function.name, function.language, function.file, function.line, function.inputs, cfg,
                         function.returns_value, function.data_model, function.data_model_dependent,
                         function.replay_context)
