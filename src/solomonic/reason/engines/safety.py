@@ -11,7 +11,7 @@ violated, unrolling to the depth it reports gives the concrete inputs. Nothing i
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import z3
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 FIRST_SLICE_S = 0.5  # doubled each time a query at the same depth runs out of it
 CONFIRM_S = 1.5  # past the deadline, to confirm an answer found just before it (see isolate.GRACE_S)
 SUMMARY_MIN_S = 1.0  # time left that is worth finding summaries for a recursion the plain unfolding left open
+PLAIN_SHARE = 0.4  # of a recursion's time, for the unfolding that assumes nothing of a call's result
 SUMMARY_SHARE = 0.3  # of the time left, for finding them (as the termination analysis gives them)
 
 
@@ -52,7 +53,10 @@ def analyse(function: Function, prop: str, options: Options) -> Result:
     assume a result no call returns, stands only on a real run (the replay), as every counterexample does."""
     start = time.monotonic()
     deadline = start + options.timeout_s
-    result = _Analysis(call_free(function), prop, options, deadline).run()
+    # a recursion keeps time for its summaries: without them a loop over a call's result may run the
+    # unrolling into the deadline (rec_counter1: `while (res > 0) res--` on any result)
+    plain = replace(options, timeout_s=PLAIN_SHARE * options.timeout_s) if function.procedures else options
+    result = _Analysis(call_free(function), prop, plain, start + plain.timeout_s).run()
     if function.procedures and result.verdict == Verdict.UNKNOWN and deadline - time.monotonic() > SUMMARY_MIN_S:
         result = _with_summaries(function, prop, options, deadline) or result
     elif function.procedures and result.certificate is not None:
