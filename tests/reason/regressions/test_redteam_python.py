@@ -4,7 +4,12 @@ answers it found, each asked again, and probes that were answered right and stay
 Wrong answers found: CPython converts a count or a position to a C ssize_t before it acts (`[v] * n`,
 `xs.insert(i, v)`, `xs.pop(i)`, `list(range(n))`'s length), and an int outside it raises OverflowError
 (`pop` raises that, not IndexError); past the item pointers it will allocate, MemoryError. The model
-had none of these: `assert` was proved for functions whose real runs raise."""
+had none of these: `assert` was proved for functions whose real runs raise.
+
+Round 2: an operand is computed before the operands after it run (`x + (x := 5)` adds the old x; in
+`xs[0] += g(xs)` the item is read before g changes it; `len(xs) != g(xs)` measures before g appends).
+The lowering built terms that name variables, read where the whole expression was used: after a later
+operand had rebound a name or changed a list. returns-true was proved of functions that return False."""
 
 from __future__ import annotations
 
@@ -46,6 +51,106 @@ CASES = [
         def f(a: int, b: int):
             xs = list(range(a, b))
             return True""", "assert", Verdict.NO),
+    # ------------------------------------------- wrong yes answers of round 2, fixed: operands read late
+    # Python computes an operand before the next one runs; a term naming variables read them where it was
+    # used, after a later operand had rebound a name (`:=`) or changed a list (a call)
+    ("augmented_item_read_before_the_value", """
+        def g(ys: list[int]) -> int:
+            ys[0] = 100
+            return 1
+        def f(xs: list[int]):
+            if len(xs) == 0:
+                return True
+            xs[0] = 0
+            xs[0] += g(xs)
+            return xs[0] == 101""", "returns-true", Verdict.NO),  # CPython: 0 + 1, stored over the 100
+    ("augmented_item_read_before_the_value_holds", """
+        def g(ys: list[int]) -> int:
+            ys[0] = 100
+            return 1
+        def f(xs: list[int]):
+            if len(xs) == 0:
+                return True
+            xs[0] = 0
+            xs[0] += g(xs)
+            return xs[0] == 1""", "returns-true", Verdict.YES),
+    ("walrus_after_a_read_of_its_name", """
+        def f(x: int):
+            y = x + (x := 5)
+            return y == 10""", "returns-true", Verdict.NO),
+    ("walrus_after_a_read_of_its_name_holds", """
+        def f(x: int):
+            old = x
+            y = x + (x := 5)
+            return y == old + 5 and x == 5""", "returns-true", Verdict.YES),
+    ("walrus_gives_the_value_stored", """
+        def f(x: int):
+            return (x := x + 1) != x""", "returns-true", Verdict.NO),
+    ("walrus_in_a_builtin_argument", """
+        def f(x: int):
+            return max(x, (x := x - 1)) == x""", "returns-true", Verdict.NO),
+    ("walrus_after_a_str", """
+        def f(s: str):
+            return s == (s := s + "a")""", "returns-true", Verdict.NO),
+    ("walrus_after_an_optional", """
+        from typing import Optional
+        def f(x: Optional[int]):
+            return (x is None) == ((x := 3) is None)""", "returns-true", Verdict.NO),
+    ("walrus_after_a_conditional_expression", """
+        def f(x: int):
+            y = (x if x > 0 else -x) + (x := 0)
+            return y == 0""", "returns-true", Verdict.NO),
+    ("conditional_whose_else_changes_its_test", """
+        def f(x: int):
+            y = (x := 100) if x > 0 else (x := 5)
+            return y == 100 or x == 5 and y == 5""", "returns-true", Verdict.YES),
+    ("length_before_a_callee_appends", """
+        def g(ys: list[int]) -> int:
+            ys.append(1)
+            return len(ys) - 1
+        def f(xs: list[int]):
+            return len(xs) != g(xs)""", "returns-true", Verdict.NO),
+    ("length_as_an_argument_before_a_callee_appends", """
+        def h(a: int, b: int) -> int:
+            return a - b
+        def g(ys: list[int]) -> int:
+            ys.append(1)
+            return len(ys)
+        def f(xs: list[int]):
+            return h(len(xs), g(xs)) == 0""", "returns-true", Verdict.NO),
+    ("item_before_a_callee_stores", """
+        def g(ys: list[int]) -> int:
+            ys[0] = 100
+            return 0
+        def f(xs: list[int]):
+            if not xs:
+                return True
+            xs[0] = 1
+            return xs[0] + g(xs) == 100""", "returns-true", Verdict.NO),
+    ("length_in_a_display_before_a_pop", """
+        def f(xs: list[int]):
+            if len(xs) < 1:
+                return True
+            ys = [len(xs), xs.pop()]
+            return ys[0] == len(xs)""", "returns-true", Verdict.NO),
+    ("value_stored_at_an_index_a_callee_computes", """
+        def g(ys: list[int]) -> int:
+            ys[0] = 55
+            return 0
+        def f(xs: list[int]):
+            if len(xs) < 2:
+                return True
+            xs[0] = 1
+            xs[1] = 2
+            xs[g(xs)] = xs[1] + xs[0]
+            return xs[0] == 3""", "returns-true", Verdict.YES),
+    ("insert_position_before_a_callee_appends", """
+        def g(ys: list[int]) -> int:
+            ys.append(5)
+            return 7
+        def f(xs: list[int]):
+            xs.insert(len(xs), g(xs))
+            return xs[-1] == 5 and xs[-2] == 7""", "returns-true", Verdict.YES),
     # ------------------------------------------------------- hard probes answered right, kept right
     ("floor_division_and_modulo_of_negatives", """
         def f(a: int, b: int):

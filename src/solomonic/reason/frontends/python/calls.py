@@ -119,7 +119,7 @@ class CallLowering(NestedLowering):
             return self.expression(power, allow_none=True)
         if not simple or name not in ("abs", "min", "max", "int", "bool"):
             return self.opaque_call(node)
-        args = [self.expression(a, allow_none=True) for a in node.args]
+        args = [self.settled(self.expression(a, allow_none=True), node.args[k + 1:], node) for k, a in enumerate(node.args)]
         if any(a.opaque for a in args):
             if name == "int" and len(args) == 1:  # `__int__` / `__index__`: CPython gives an exact int
                 return self.unknown_of(INT, node, f"`{_code(node)}`")
@@ -353,7 +353,8 @@ class CallLowering(NestedLowering):
         # Python evaluates the arguments as written, positional then keyword: one that raises must not
         # pre-empt an earlier one that loops or raises otherwise.
         written = [*node.args, *(k.value for k in node.keywords)]
-        given = {id(a): self.expression(a, allow_none=True, allow_list=True) for a in written}
+        given = {id(a): self.settled(self.expression(a, allow_none=True, allow_list=True), written[k + 1:], node)
+                 for k, a in enumerate(written)}
         values = [given[id(bound[n])] if n in bound else self.default_value(defaults[n], n, callee, node)
                   for n in names]
         for extra in (params.vararg, params.kwarg):

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import ast
 import builtins
+import dataclasses
+from collections.abc import Iterable
 from typing import Any
 
 from solomonic.reason.frontends.python.bitwise import NotLinear, and_bounds, bitwise, invert, shift
@@ -31,6 +33,7 @@ from solomonic.reason.ir import (
     conj,
     const,
     disj,
+    free_vars,
     ite,
     negate,
 )
@@ -79,6 +82,46 @@ class ExpressionLowering(ConstantLowering):
             event = raises("UnboundLocalError", line, f"'{n}' is read before it is assigned") if owner is self.frame \
                 else raises("NameError", line, f"free variable '{n}' is read before `{owner.fn.name}` assigns it")
             self.b.fail_unless(Var(key + "$bound", BOOL), event)
+
+    def settled(self, value: PyValue, later: Iterable[ast.expr | None], node: ast.AST) -> PyValue:
+        """value as it is now, where an operand that Python evaluates after it (one of `later`) may change
+        what its terms read. Python has computed the value already (`x + (x := 5)` adds the old x; in
+        `xs[0] += g(xs)` the item is read before g runs), while a term names variables, read where it is
+        used; so each part of the value that such an operand may change is copied into a temporary first.
+        A list is not copied: Python holds the list object, and sees what later operands do to it."""
+        if value.list is not None:
+            return value
+        effects = _effects([n for n in later if n is not None])
+        if not any(effects):
+            return value
+        line = getattr(node, "lineno", self.fn.lineno)
+        copies: dict[Expr, Var] = {}
+
+        def copy(e: Expr) -> Expr:
+            if not self.changed_by(e, *effects):
+                return e
+            if e not in copies:
+                copies[e] = self.b.temp("held", e.type)
+                self.b.assign(copies[e], e, line)
+            return copies[e]
+
+        text = value.text
+        if text is not None:
+            text = dataclasses.replace(text, length=copy(text.length),
+                                       elems=None if text.elems is None else copy(text.elems),
+                                       char=None if text.char is None else copy(text.char))
+        return dataclasses.replace(value, expr=copy(value.expr), none=copy(value.none), text=text)
+
+    def changed_by(self, e: Expr, rebinds: bool, calls: bool) -> bool:
+        """Whether e reads a variable that a `:=` (rebinds) or a call may change. A call changes no
+        variable of its caller but a list's (a list method, a callee given the list or closing over it):
+        an inlined callee's own variables are new, it cannot rebind the caller's names (`nonlocal` is
+        refused), and code not modelled changes no modelled variable (opaque.py)."""
+        names = free_vars(e)
+        if rebinds:
+            return bool(names)
+        lists = {part for frame in self.frames for ref in frame.lists.values() for part in (ref.elems, ref.length)}
+        return calls and not names.isdisjoint(lists)
 
     def expression(self, node: ast.expr, allow_none: bool = False, allow_list: bool = False) -> PyValue:
         """node's value; one that may be None is a value of unknown type unless allow_none (where the
@@ -140,9 +183,11 @@ class ExpressionLowering(ConstantLowering):
         if isinstance(node, ast.Lambda):
             return self.lambda_value(node)
         if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+            # the value stored, read back from the name: a term of the value would read the names it
+            # mentions after the store (`(x := x + 1)` is the new x, not the new x plus one)
             value = self.expression(node.value, allow_none=True)
             self.store(node.target.id, value, node.target)
-            return value
+            return self.name(ast.copy_location(ast.Name(node.target.id, ast.Load()), node.target))
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             return self.comprehension(node)
         raise self.unsupported(f"expression `{type(node).__name__}`", node)
@@ -200,7 +245,7 @@ class ExpressionLowering(ConstantLowering):
         raise self.unsupported(f"undefined name '{n}'", node)
 
     def binop(self, op: ast.operator, left_node: ast.expr, right_node: ast.expr, node: ast.AST) -> PyValue:
-        left_value = self.expression(left_node, allow_none=True)
+        left_value = self.settled(self.expression(left_node, allow_none=True), [right_node], node)
         right_value = self.expression(right_node, allow_none=True)
         return self.operate(op, left_value, right_value, left_node, right_node, node)
 
@@ -277,11 +322,12 @@ class ExpressionLowering(ConstantLowering):
         for op in node.ops:
             if type(op) not in COMPARISONS and not isinstance(op, (ast.In, ast.NotIn, ast.Is, ast.IsNot)):
                 raise self.unsupported(f"comparison `{type(op).__name__}`", node)
-        left = self.expression(node.left, allow_none=True)
+        left = self.settled(self.expression(node.left, allow_none=True), node.comparators, node)
         lowered: list[PyValue] = []
         if len(node.ops) == 1 or not any(_may_fail(c, self) for c in node.comparators[1:]):
             # Nothing after the first comparator can fail or act: all may be evaluated at once.
-            lowered = [self.expression(c, allow_none=True) for c in node.comparators]
+            lowered = [self.settled(self.expression(c, allow_none=True), node.comparators[k + 1:], node)
+                       for k, c in enumerate(node.comparators)]
             operands = [left, *lowered]
             if all(type(op) in COMPARISONS for op in node.ops) and all(_exact(v) for v in operands):
                 return PyValue(conj(*(compare(COMPARISONS[type(op)], cast(a.expr, INT), cast(b.expr, INT))
@@ -294,7 +340,8 @@ class ExpressionLowering(ConstantLowering):
         join = self.b.location(line)
         opaque = False
         for k, (op, right_node) in enumerate(zip(node.ops, node.comparators)):
-            right = lowered[k] if lowered else self.expression(right_node, allow_none=True)
+            right = lowered[k] if lowered else \
+                self.settled(self.expression(right_node, allow_none=True), node.comparators[k + 1:], node)
             holds = self.compare_values(op, left, right, node)
             opaque = opaque or holds.opaque
             if k == len(node.ops) - 1:
@@ -389,12 +436,28 @@ class ExpressionLowering(ConstantLowering):
         if not _may_fail(body, self) and not _may_fail(orelse, self):
             return self.select(cond, self.expression(body, allow_none=True),
                                self.expression(orelse, allow_none=True))
+        if self.changed_by(cond, *_effects([orelse])):  # the test is decided before either branch runs
+            held = self.b.temp("cond", BOOL)
+            self.b.assign(held, cond, getattr(node, "lineno", self.fn.lineno))
+            cond = held
         otherwise = self.guarded(negate(cond), orelse, PyValue(const(0, INT)), node)
         return self.guarded(cond, body, otherwise, node)
 
 
 def _exact(v: PyValue) -> bool:
     return not v.opaque and v.none == FALSE
+
+
+def _effects(nodes: list[ast.AST]) -> tuple[bool, bool]:
+    """Whether evaluating the nodes may rebind a name (`:=`), and whether it may call something."""
+    inside = [n for node in nodes for n in ast.walk(node)]
+    return any(isinstance(n, ast.NamedExpr) for n in inside), any(isinstance(n, ast.Call) for n in inside)
+
+
+def rebinds(node: ast.AST) -> bool:
+    """Whether evaluating node may rebind a name (`:=`): the one way an operand changes a str name (a
+    str is never changed in place, and no callee rebinds its caller's names)."""
+    return _effects([node])[0]
 
 
 def _may_fail(node: ast.expr, lowering: ExpressionLowering) -> bool:

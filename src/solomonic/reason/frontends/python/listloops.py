@@ -154,7 +154,7 @@ class ListLoopLowering(ListLowering):
             return self.equality(node)
         if not (len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn))):
             return super().comparison(node)
-        left = self.expression(node.left, allow_none=True)
+        left = self.settled(self.expression(node.left, allow_none=True), node.comparators, node)
         container = self.value_or_list(node.comparators[0])
         if container.list is None:
             return self.compare_values(node.ops[0], left, container, node)
@@ -163,7 +163,8 @@ class ListLoopLowering(ListLowering):
 
     def equality(self, node: ast.Compare) -> PyValue:
         """Two lists are equal where their lengths are and then every item (an int never equals a list)."""
-        left, right = self.value_or_list(node.left), self.value_or_list(node.comparators[0])
+        left = self.settled(self.value_or_list(node.left), node.comparators, node)
+        right = self.value_or_list(node.comparators[0])
         line, same = node.lineno, self.b.temp("equal", BOOL)
         a, b = left.list, right.list
         if a is None and b is None:  # `s[1:] == t` of values not modelled: as before
@@ -260,7 +261,7 @@ class ListLoopLowering(ListLowering):
             self.close_gap(ref, where, line)
             return PyValue(popped)
         if name == "insert":
-            index = self.expression(args[0], allow_none=True)
+            index = self.settled(self.expression(args[0], allow_none=True), args[1:], node)
             if index.opaque or index.list is not None:
                 raise self.unsupported(f"the list index `{_code(args[0])}`, which is no int", args[0])
             i = self.as_int(index, args[0])
@@ -288,7 +289,8 @@ class ListLoopLowering(ListLowering):
         """`xs + ys`: a new list, xs's items then ys's."""
         if not isinstance(op, ast.Add):
             return super().binop(op, left_node, right_node, node)
-        left_value, right_value = self.value_or_list(left_node), self.value_or_list(right_node)
+        left_value = self.settled(self.value_or_list(left_node), [right_node], node)
+        right_value = self.value_or_list(right_node)
         left, right = left_value.list, right_value.list
         if left is None and right is None:  # `s + [x]` of a value not modelled: as before
             return self.operate(op, left_value, right_value, left_node, right_node, node)
@@ -311,16 +313,20 @@ class ListLoopLowering(ListLowering):
         if index.step is not None:
             raise self.unsupported(f"the slice `{_code(node)}` with a step", node)
         line = node.lineno
-        bounds = []
-        for bound, default in ((index.lower, const(0, INT)), (index.upper, ref.length)):
+        given: list[Expr | None] = []
+        for bound in (index.lower, index.upper):
             if bound is None or (isinstance(bound, ast.Constant) and bound.value is None):
-                bounds.append(default)
+                given.append(None)
                 continue
-            value = self.expression(bound, allow_none=True)
+            value = self.settled(self.expression(bound, allow_none=True), [index.upper], node)
             if value.opaque or value.none != FALSE:
                 raise self.unsupported(f"the slice bound `{_code(bound)}`, which is no int", bound)
+            given.append(cast(value.expr, INT))
+        bounds: list[Expr] = []  # clamped to the length the list has once both are evaluated (`xs[1:g(xs)]`)
+        defaults: tuple[Expr, Expr] = (const(0, INT), ref.length)
+        for given_bound, default in zip(given, defaults):
             held = self.b.temp("bound", INT)
-            self.b.assign(held, self.clamped(cast(value.expr, INT), ref.length), line)
+            self.b.assign(held, self.clamped(given_bound, ref.length) if given_bound is not None else default, line)
             bounds.append(held)
         part = self.new_list(line, [])
         self.append_all(part, ref, line, bounds[0], bounds[1])

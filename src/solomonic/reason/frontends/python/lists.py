@@ -104,7 +104,8 @@ class ListLowering(CallLowering):
         if not isinstance(node, ast.List) or any(isinstance(e, ast.Starred) for e in node.elts) or \
                 self.in_procedure():
             return super().display(node)
-        values = [self.expression(e, allow_none=True) for e in node.elts]
+        values = [self.settled(self.expression(e, allow_none=True), node.elts[k + 1:], node)
+                  for k, e in enumerate(node.elts)]
         if any(v.opaque or v.none != FALSE for v in values):
             return self.fresh_opaque(node)
         return self.made(self.new_list(node.lineno, [cast(v.expr, INT) for v in values]))
@@ -118,7 +119,7 @@ class ListLowering(CallLowering):
         assert isinstance(seq, ast.List)
         if len(seq.elts) > 1 or any(isinstance(e, ast.Starred) for e in seq.elts):
             raise self.unsupported(f"`{_code(node)}`: a repeated list of more than one element", node)
-        left = self.expression(left_node, allow_none=True, allow_list=True)
+        left = self.settled(self.expression(left_node, allow_none=True, allow_list=True), [right_node], node)
         right = self.expression(right_node, allow_none=True, allow_list=True)
         listed, count = (left, right) if seq is left_node else (right, left)
         if count.list is not None:
@@ -200,7 +201,7 @@ class ListLowering(CallLowering):
         (nothing else holds it)."""
         if len(targets) == 1 and isinstance(targets[0], (ast.Attribute, ast.Subscript)) and \
                 not self.makes_tuple(value_node):
-            value = self.value_or_list(value_node)
+            value = self.settled(self.value_or_list(value_node), targets, value_node)  # `xs[g(xs)] = xs[0]`
             if value.list is not None and not value.list.fresh:
                 raise self.unsupported(f"the list `{_code(value_node)}` stored into an attribute or item (aliasing "
                                        "is not modelled)", value_node)
@@ -350,7 +351,7 @@ class ListLowering(CallLowering):
         held = self.b.temp("index", INT)
         self.b.assign(held, self.as_int(index, target.slice), s.lineno)
         at = self.position(ref, PyValue(held), target.slice, "list index out of range", s.lineno)
-        item = PyValue(App("select", (ref.elems, at), INT))
+        item = self.settled(PyValue(App("select", (ref.elems, at), INT)), [s.value], s)  # read before s.value runs
         operand = self.expression(s.value, allow_none=True)
         result = self.element(self.operate(s.op, item, operand, target, s.value, s), s, ref)
         at = self.position(ref, PyValue(held), target.slice, "list assignment index out of range", s.lineno)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 
 from solomonic.reason.frontends.python.calls import _may_return_none
+from solomonic.reason.frontends.python.expressions import rebinds
 from solomonic.reason.frontends.python.lists import _targets
 from solomonic.reason.frontends.python.state import PyValue, Text, _code, raises
 from solomonic.reason.frontends.python.strings import (
@@ -82,8 +83,11 @@ class StringCallLowering(StringLowering):
             return super().call(node)
         text, line = self.text_of(func.value), node.lineno
         arg = node.args[0]
+        if rebinds(arg):  # `s.find((s := t))` searches the str s was before
+            text = self.held(text, line)
         tupled = isinstance(arg, ast.Tuple) and func.attr in AFFIXES
-        parts = [self.expression(e, allow_none=True) for e in arg.elts] if isinstance(arg, ast.Tuple) and tupled \
+        parts = [self.settled(self.expression(e, allow_none=True), arg.elts[k + 1:], arg)
+                 for k, e in enumerate(arg.elts)] if isinstance(arg, ast.Tuple) and tupled \
             else [self.expression(arg, allow_none=True)]
         if any(p.text is None and not p.opaque for p in parts):
             self.b.fail_unless(FALSE, raises("TypeError", line, f"`{_code(node)}`: {func.attr} of a value that is "

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 
+from solomonic.reason.frontends.python.expressions import rebinds
 from solomonic.reason.frontends.python.generators import GeneratorLowering
 from solomonic.reason.frontends.python.state import ELEMENTS, PyValue, Text, _code, raises, text_elements
 from solomonic.reason.ir import (
@@ -217,6 +218,8 @@ class StringLowering(GeneratorLowering):
         if not self.is_text(node.value):
             return super().subscript(node)
         text, line = self.text_of(node.value), node.lineno
+        if rebinds(node.slice):  # `s[(s := t) and 0]` indexes the str s was before
+            text = self.held(text, line)
         if isinstance(node.slice, ast.Slice):
             return self.text_slice(text, node)
         index = self.expression(node.slice, allow_none=True)
@@ -244,7 +247,7 @@ class StringLowering(GeneratorLowering):
             if bound is None or (isinstance(bound, ast.Constant) and bound.value is None):
                 given.append(None)
                 continue
-            value = self.expression(bound, allow_none=True)
+            value = self.settled(self.expression(bound, allow_none=True), [index.upper], node)
             if value.opaque or value.none != FALSE:
                 raise self.unsupported(f"the slice bound `{_code(bound)}`, which is no int", bound)
             given.append(cast(value.expr, INT))

@@ -77,7 +77,7 @@ class TupleLowering(WithLowering):
         if isinstance(node, ast.Tuple):
             if any(isinstance(e, ast.Starred) for e in node.elts):
                 raise self.unsupported("a starred element in a tuple", node)
-            return [self.expression(e) for e in node.elts]
+            return [self.settled(self.expression(e), node.elts[k + 1:], node) for k, e in enumerate(node.elts)]
         if isinstance(node, ast.IfExp) and all(isinstance(b, ast.Tuple) for b in (node.body, node.orelse)):
             assert isinstance(node.body, ast.Tuple) and isinstance(node.orelse, ast.Tuple)
             if len(node.body.elts) != len(node.orelse.elts):
@@ -87,7 +87,9 @@ class TupleLowering(WithLowering):
             for e in [*node.body.elts, *node.orelse.elts]:
                 if isinstance(e, ast.Starred):
                     raise self.unsupported("a starred element in a tuple", node)
-            return [self.conditional(cond, b, o, node) for b, o in zip(node.body.elts, node.orelse.elts)]
+            pairs = list(zip(node.body.elts, node.orelse.elts))
+            return [self.settled(self.conditional(cond, b, o, node), [e for pair in pairs[k + 1:] for e in pair], node)
+                    for k, (b, o) in enumerate(pairs)]
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             name = node.func.id
             if name == "divmod" and self.is_builtin(name):
@@ -120,7 +122,8 @@ class TupleLowering(WithLowering):
         """divmod(a, b) on ints is (a // b, a % b), and raises ZeroDivisionError where b == 0."""
         if len(node.args) != 2 or node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
             raise self.unsupported("divmod() takes exactly two positional arguments", node)
-        left_value, right_value = self.expression(node.args[0]), self.expression(node.args[1])
+        left_value = self.settled(self.expression(node.args[0]), node.args[1:], node)
+        right_value = self.expression(node.args[1])
         if left_value.opaque or right_value.opaque:  # `__divmod__` of a value of unknown type
             self.unknown(node, f"`{_code(node)}`")
             return [self.fresh_opaque(node), self.fresh_opaque(node)]
