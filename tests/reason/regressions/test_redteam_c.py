@@ -75,6 +75,41 @@ CASES = [
     ("an_asm_label_on_a_function_only_renames_it",
      "#include <stdlib.h>\nextern int renamed(int) __asm__(\"abs\");\nint f(int a) { return a - a == 0; }",
      "returns-true", YES, ""),
+    # round 2 (session 9): statement expressions, switch subjects, VLA dimensions, exit in a callee
+    ("break_in_a_for_step_statement_expression_leaves_the_enclosing_loop", """
+        int f(int a) {
+          int n = 0;
+          for (int j = 0; j < 3; j++) {
+            for (int i = 0; i < 5; ({ i++; if (i == 2) break; })) n++;
+            n += 100;
+          }
+          return n == 2;
+        }""", "returns-true", YES, ""),
+    ("break_in_a_while_condition_statement_expression_leaves_the_enclosing_loop", """
+        int f(int a) {
+          int n = 0, m = 0;
+          for (int j = 0; j < 3; j++) {
+            while (({ if (n == 2) break; }), n < 10) n++;
+            m += 100;
+          }
+          return n + m == 2;
+        }""", "returns-true", YES, ""),
+    ("return_from_a_statement_expression_in_a_conditional_operand",
+     "int f(int a) { int r = a ? ((({ return 0; })), 5) : 7; return r == 7; }", "returns-true", NO, ""),
+    ("switch_on_unsigned_char_never_matches_case_minus_one",
+     "int f(unsigned char c) { switch (c) { case -1: return 0; } return 1; }", "returns-true", YES, ""),
+    ("a_vla_dimension_reads_the_name_declared_before_it_in_the_same_declaration", """
+        int f(int a) {
+          int n = 5;
+          { int n = 3, v[n]; v[4] = 1; return v[4] == 1; }
+        }""", "returns-true", UNKNOWN, "out of bounds"),
+    ("exit_in_a_callee_ends_the_paths_that_would_overflow", """
+        #include <stdlib.h>
+        static void g(int a) { if (a > 5) exit(1); }
+        int f(int a) { g(a); return a + 1 > a; }""", "no-overflow", YES, ""),
+    ("a_write_through_a_cast_away_const_into_a_non_const_object_is_defined", """
+        static void h(const int *q) { *(int *)q = 9; }
+        int f(int a) { int x = 1; h(&x); return x == 9; }""", "returns-true", YES, ""),
 ]
 
 

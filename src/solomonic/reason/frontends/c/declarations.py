@@ -269,7 +269,7 @@ class DeclarationLowering(LoweringState):
         `outermost`: declared in the analysed function's outermost block."""
         t = self.resolve(decl.type)
         if isinstance(t, Scalar):
-            return VarSym(Var(template.name, t.c.bv), t.c, outermost or is_global)
+            return VarSym(Var(template.name, t.c.bv), t.c, outermost or is_global, self.const_qualified(decl.type))
         if isinstance(t, Pointer) and not is_global:
             return self.pointer_symbol(decl.name, template, t, decl)
         if isinstance(t, Array):
@@ -302,8 +302,27 @@ class DeclarationLowering(LoweringState):
                     self.b.assign(dim_var, cast(self.value(size), self.t.index), self.line(d))
                     dims.append(dim_var)
             return ArraySym(Var(template.name, ArrayType(self.t.index, inner.c.bv)), inner.c, dims,
-                            outermost or is_global)
+                            outermost or is_global, self.const_qualified(decl.type))
         raise self.unsupported(f"variable '{decl.name}' of {self.describe(t)}", decl)
+
+    def const_qualified(self, node: c_ast.Node) -> bool:
+        """Whether an object declared with the type `node` is const-qualified (an array: its elements),
+        through typedefs. Writing one through a pointer that casts the qualifier away is undefined (C11
+        6.7.3p6), and gcc does not do what the write says: a const global lives in read-only memory (the
+        write faults), and a const local's value is folded at -O2 (the write is not seen)."""
+        seen: set[str] = set()
+        while True:
+            if isinstance(node, c_ast.ArrayDecl):
+                node = node.type
+            elif isinstance(node, (c_ast.TypeDecl, c_ast.PtrDecl)) and "const" in (node.quals or []):
+                return True
+            elif (isinstance(node, c_ast.TypeDecl) and isinstance(node.type, c_ast.IdentifierType)
+                  and len(node.type.names) == 1 and node.type.names[0] in self.p.typedefs
+                  and node.type.names[0] not in seen):
+                seen.add(node.type.names[0])
+                node = self.p.typedefs[node.type.names[0]]
+            else:
+                return False
 
     def initialise(self, sym: VarSym | ArraySym | PtrSym, decl: c_ast.Decl, static: bool) -> None:
         line = self.line(decl)

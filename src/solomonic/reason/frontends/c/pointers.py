@@ -258,6 +258,9 @@ class PointerLowering(LoweringState):
         if writes and p.pointee != p.obj.elem:
             raise self.unsupported(f"write through a pointer to {p.pointee.name} into {p.obj.elem.name} storage",
                                    node)
+        if writes and p.obj.storage.read_only:
+            raise self.unsupported(f"write through a pointer into {p.obj.name}, which is defined const "
+                                   "(undefined behaviour)", node)
         text = self.text(node)
         self.check(negate(p.null), "ub", node, f"null pointer dereference in `{text}`")
         if p.obj.live is not None:

@@ -64,6 +64,7 @@ class VarSym:
     var: Var
     type: CInt
     outermost: bool = False  # declared in its function's outermost block: lives as long as the call
+    read_only: bool = False  # defined with a const-qualified type: a write through a pointer is undefined
 
 
 @dataclass
@@ -72,6 +73,7 @@ class ArraySym:
     elem: CInt
     dims: list[Expr]  # in the index type; row-major
     outermost: bool = False  # as for VarSym (globals count too: they live forever)
+    read_only: bool = False  # as for VarSym: elements of a const-qualified type
 
 
 # ----------------------------------------------------------------------------------- memory, pointers
