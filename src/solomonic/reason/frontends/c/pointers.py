@@ -5,9 +5,12 @@ as its result, which is refused) and of globals; `malloc`, `calloc`, `alloca` ou
 object per allocation site); pointers passed to and returned from inlined functions; `p + i`, `p - q`,
 comparisons, `free`; null (`0`, `NULL`, `c ? p : NULL`, a pointer as a condition). Every dereference,
 pointer step and free is checked: out of bounds, use after free, double free, null dereference and
-reading an uninitialised pointer are undefined behaviour events. Allocations succeed (SV-COMP's
-convention: memory allocation never fails). A pointer variable that could point into two objects,
-pointers to pointers and casts between element types of different sizes are unsupported.
+reading an uninitialised pointer are undefined behaviour events. A request of up to `ALLOCATION_LIMIT`
+bytes succeeds (SV-COMP's convention, and what any machine that runs the program gives); one past
+PTRDIFF_MAX returns NULL (glibc refuses it); one between the two is unknown, since it succeeds or
+returns NULL with the machine (`malloc(1ul << 40)` is NULL on most, under a memory limit on all). A
+pointer variable that could point into two objects, pointers to pointers and casts between element
+types of different sizes are unsupported.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from solomonic.reason.frontends.c.symbols import (
 from solomonic.reason.frontends.c.types import CInt
 from solomonic.reason.ir import (
     BOOL,
+    FALSE,
     TRUE,
     App,
     ArrayType,
@@ -48,6 +52,7 @@ from solomonic.reason.ir import (
 
 ALLOCATORS = {"malloc": (True, False), "calloc": (True, True), "alloca": (False, False),
               "__builtin_alloca": (False, False)}  # name -> (on the heap, zeroed)
+ALLOCATION_LIMIT = (1 << 31) - 1  # bytes: what an int can ask for; a larger heap request may fail
 
 
 class PointerLowering(LoweringState):
@@ -357,11 +362,26 @@ class PointerLowering(LoweringState):
         else:
             self.b.havoc(storage.var, f"contents of `{self.text(a.node)}`", line)
         live = None
+        failed: Expr = FALSE
         if a.heap:
             live = Var(f"{name}$live", self.t.int.bv)
             self.b.assign(live, const(1, live.type), line)
+            failed = self.may_fail(a)
         obj = MemObject(f"the memory from `{a.function}` at line {line}", storage, size, live)
-        return PtrVal(obj, const(0, self.t.index), pointee)
+        return PtrVal(obj, const(0, self.t.index), pointee, failed)
+
+    def may_fail(self, a: Allocation) -> Expr:
+        """Whether a heap allocation returns NULL. glibc refuses every request past PTRDIFF_MAX; one of
+        up to ALLOCATION_LIMIT bytes is taken to succeed; between the two the answer depends on the
+        machine (its address space, the kernel's overcommit heuristic, a memory limit), so reaching
+        such a request is an event that makes the answer unknown."""
+        size = a.size_bytes
+        refused = compare("gt", size, const((1 << (size.type.width - 1)) - 1, size.type))
+        small = compare("le", size, const(ALLOCATION_LIMIT, size.type))
+        self.check(disj(small, refused), "ub", a.node,
+                   f"whether `{self.text(a.node)}` succeeds depends on the machine's memory "
+                   f"(more than {ALLOCATION_LIMIT} bytes)")
+        return refused
 
     def free(self, e: c_ast.FuncCall) -> None:
         args = e.args.exprs if e.args is not None else []
