@@ -375,9 +375,9 @@ class PointerLowering(LoweringState):
         up to ALLOCATION_LIMIT bytes is taken to succeed; between the two the answer depends on the
         machine (its address space, the kernel's overcommit heuristic, a memory limit), so reaching
         such a request is an event that makes the answer unknown."""
-        size = a.size_bytes
-        refused = compare("gt", size, const((1 << (size.type.width - 1)) - 1, size.type))
-        small = compare("le", size, const(ALLOCATION_LIMIT, size.type))
+        size, size_t = a.size_bytes, self.t.size_t.bv  # the request, converted to size_t
+        refused = compare("gt", size, const(size_t.max >> 1, size_t))  # past PTRDIFF_MAX
+        small = compare("le", size, const(ALLOCATION_LIMIT, size_t))
         self.check(disj(small, refused), "ub", a.node,
                    f"whether `{self.text(a.node)}` succeeds depends on the machine's memory "
                    f"(more than {ALLOCATION_LIMIT} bytes)")
