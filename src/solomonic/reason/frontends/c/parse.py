@@ -14,6 +14,7 @@ from pycparser import c_ast, c_generator, c_parser
 from solomonic.reason.frontends.c.preprocess import (
     GNU_KEYWORD_SPELLINGS,
     LINE_MARKER,
+    SystemFiles,
     Taint,
     Unmodelled,
     compilation_dependent,
@@ -122,10 +123,12 @@ def selected_lines(path: str, include_dirs=(), defines=(), data_model: str = "LP
         return None
     kept: dict[str, set[int]] = {}
     file, line, system = "", 0, True
+    systems = SystemFiles()
     for row in done.stdout.decode("utf-8", errors="replace").split("\n"):
         marker = LINE_MARKER.match(row)
         if marker:
-            file, line, system = marker.group(2), int(marker.group(1)), "3" in marker.group(3).split()
+            file, line = marker.group(2), int(marker.group(1))
+            system = systems.system(marker.group(3))
             continue
         if row.strip() and not system and not file.startswith("<"):
             kept.setdefault(file, set()).add(line)

@@ -104,6 +104,25 @@ _PACK = re.compile(r"^#\s*pragma\s+(?:GCC\s+)?pack\b")
 LINE_MARKER = re.compile(r'^#\s*(?:line\s+)?(\d+)\s+"((?:[^"\\]|\\.)*)"(.*)$')
 
 
+class SystemFiles:
+    """Whether the text after each of gcc's line markers comes from a system header. That is decided
+    where gcc enters a file (flag 1): a header found in a system directory is entered with flag 3. The
+    markers inside an entered file keep its answer: a flag 3 that appears there later comes from
+    `#pragma GCC system_header` in the program's own header, which only stops gcc's warnings, and a
+    `#line` that names a system header changes only the name (flag 2 returns to the includer)."""
+
+    def __init__(self) -> None:
+        self.stack = [False]  # the main file, then each file entered and not yet left
+
+    def system(self, flags: str) -> bool:
+        f = flags.split()
+        if "1" in f:
+            self.stack.append("3" in f)
+        elif "2" in f and len(self.stack) > 1:
+            self.stack.pop()
+        return self.stack[-1]
+
+
 @dataclass(frozen=True)
 class Unmodelled:
     """A construct the analysis does not model, where it is in the source."""
@@ -156,6 +175,7 @@ def tokenize(text: str, pragmas: list[Unmodelled] | None = None) -> list[Token]:
     `#pragma pack` lines, which change struct layout, are appended to `pragmas`."""
     tokens: list[Token] = []
     file, line, system = "", 1, False
+    systems = SystemFiles()
     line_start = 0
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup or "punct"
@@ -163,7 +183,8 @@ def tokenize(text: str, pragmas: list[Unmodelled] | None = None) -> list[Token]:
             marker = LINE_MARKER.match(m.group())
             if marker:
                 # the marker names the line that follows it
-                file, line, system = marker.group(2), int(marker.group(1)) - 1, " 3" in marker.group(3)
+                file, line = marker.group(2), int(marker.group(1)) - 1
+                system = systems.system(marker.group(3))
             elif pragmas is not None and _PACK.match(m.group()):
                 pragmas.append(Unmodelled(" ".join(m.group().split()), file, line))
             continue  # #pragma and #ident lines pass through to pycparser untouched
