@@ -211,6 +211,14 @@ CASES = [
           return 1;
         #endif
         }""", "returns-true", UNKNOWN, "__INCLUDE_LEVEL__", 2),
+    Case("optimisation_level", """
+        int f(void) {
+        #ifdef __OPTIMIZE__
+          return 0;
+        #else
+          return 1;
+        #endif
+        }""", "returns-true", UNKNOWN, "__OPTIMIZE__", 2),
     Case("build_time", """
         int f(void) { return __TIME__[0] == '0' || __TIME__[0] != '0'; }""", "returns-true", UNKNOWN, "__TIME__", 1),
     Case("main_in_a_directive", """

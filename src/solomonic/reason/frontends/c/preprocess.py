@@ -72,6 +72,8 @@ COMPILATION_MACROS = {
                      "__STRICT_ANSI__", "__clang__", "__VERSION__"), _GCC_IDENTITY),
     **dict.fromkeys(("__INCLUDE_LEVEL__", "__BASE_FILE__", "__FILE_NAME__"), _REPLAY),
     **dict.fromkeys(("__TIME__", "__DATE__", "__TIMESTAMP__"), "the time of compilation: another value in each"),
+    **dict.fromkeys(("__OPTIMIZE__", "__OPTIMIZE_SIZE__", "__NO_INLINE__"),
+                    "gcc defines it by the optimisation level, so -O0 and -O2 may compile other code"),
 }
 # GNU spellings of keywords, which the analysis's preprocessing defines as macros for their standard
 # names (parse.GNU_FLAGS) and gcc keeps as keywords: a directive that tests one (`#ifdef __const`) reads
