@@ -110,6 +110,9 @@ CASES = [
     ("a_write_through_a_cast_away_const_into_a_non_const_object_is_defined", """
         static void h(const int *q) { *(int *)q = 9; }
         int f(int a) { int x = 1; h(&x); return x == 9; }""", "returns-true", YES, ""),
+    ("a_static_function_named_like_a_library_one_is_the_programs", """
+        static int abs(int x) { return 42; }
+        int f(int a) { return abs(a) == 42; }""", "returns-true", YES, ""),
 ]
 
 

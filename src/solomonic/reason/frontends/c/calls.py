@@ -22,6 +22,31 @@ from solomonic.reason.ir import BOOL, Call, Event, Procedure, Var, compare, cons
 ERROR_FUNCTIONS = {"reach_error", "__VERIFIER_error", "__assert_fail", "__assert_perror_fail", "__assert"}
 STOP_FUNCTIONS = {"abort", "exit", "_Exit", "_exit"}
 LIBRARY_NORETURN = STOP_FUNCTIONS | {"__assert_fail", "__assert_perror_fail", "__assert"}
+# C library functions that gcc knows as built-ins (C, POSIX and GNU ones that are not floating point).
+# Every C library name is reserved with external linkage (C11 7.1.3), so a program that defines one
+# has undefined behaviour, and gcc may compute a call from its own knowledge instead of the program's
+# body: with `int abs(int x) { return 42; }`, abs(-5) is 5 even at -O0, and a program's own `alloca`
+# is replaced by gcc's stack allocation. A `static` definition is the program's own function (gcc
+# calls it). malloc, calloc and free, which gcc calls as the program defines them, and the functions
+# that stop the program have their own treatment (pointers.py, the docstring above).
+LIBRARY_BUILTINS = frozenset({
+    "alloca",
+    "abs", "labs", "llabs", "imaxabs", "uabs", "ffs", "ffsl", "ffsll", "div", "ldiv", "lldiv",
+    "isalnum", "isalpha", "isascii", "isblank", "iscntrl", "isdigit", "isgraph", "islower", "isprint",
+    "ispunct", "isspace", "isupper", "isxdigit", "toascii", "tolower", "toupper",
+    "iswalnum", "iswalpha", "iswblank", "iswcntrl", "iswdigit", "iswgraph", "iswlower", "iswprint",
+    "iswpunct", "iswspace", "iswupper", "iswxdigit", "towlower", "towupper",
+    "memchr", "memcmp", "memcpy", "memmove", "mempcpy", "memset", "bcmp", "bcopy", "bzero", "index",
+    "rindex", "stpcpy", "stpncpy", "strcasecmp", "strcat", "strchr", "strcmp", "strcpy", "strcspn",
+    "strdup", "strfmon", "strftime", "strlen", "strncasecmp", "strncat", "strncmp", "strncpy", "strndup",
+    "strnlen", "strpbrk", "strrchr", "strspn", "strstr",
+    "printf", "fprintf", "sprintf", "snprintf", "vprintf", "vfprintf", "vsprintf", "vsnprintf", "scanf",
+    "fscanf", "sscanf", "vscanf", "vfscanf", "vsscanf", "putchar", "puts", "fputc", "fputs", "fwrite",
+    "putc", "printf_unlocked", "fprintf_unlocked", "putchar_unlocked", "puts_unlocked", "fputc_unlocked",
+    "fputs_unlocked", "fwrite_unlocked", "putc_unlocked",
+    "realloc", "aligned_alloc", "posix_memalign", "strdupa", "strndupa", "execl", "execlp", "execle",
+    "execv", "execvp", "execve", "fork", "gettext", "dgettext", "dcgettext",
+})
 
 
 class CallLowering(LoweringState):
@@ -63,6 +88,7 @@ class CallLowering(LoweringState):
             self.free(e)
             return void
         if name in self.p.functions:
+            self.refuse_library_definition(name, e)
             caller = self.position[id(self.p.functions[self.frame.function])]
             prototyped = self.prototype_at.get(name, caller + 1) <= caller or name == self.frame.function
             value = self.inline(name, args, e, prototyped)
@@ -80,6 +106,12 @@ class CallLowering(LoweringState):
         if name.startswith("__builtin_"):
             raise self.unsupported(f"GNU builtin `{name}` (not modelled)", e)
         raise self.unsupported(f"call to external function `{name}` (no body to analyse)", e)
+
+    def refuse_library_definition(self, name: str, node: c_ast.Node) -> None:
+        """A C library function the program defines with external linkage: see LIBRARY_BUILTINS."""
+        if name in LIBRARY_BUILTINS and "static" not in (self.p.functions[name].decl.storage or []):
+            raise self.unsupported(f"the program's own definition of the C library function `{name}` "
+                                   "(undefined: gcc may compute a call from its built-in instead)", node)
 
     def nondet(self, name: str, e: c_ast.FuncCall) -> CVal:
         proto = self.p.prototypes.get(name)

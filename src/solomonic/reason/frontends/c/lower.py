@@ -50,6 +50,7 @@ class _Lowering(CallLowering, StatementLowering, ExpressionLowering, Declaration
             found = self.p.taint.everywhere[0]
             raise Unsupported(f"{found.construct} is not modelled (it affects every function)", found.file,
                               found.line)
+        self.refuse_library_definition(self.name, self.fdef)
         self.enter_function(self.name, self.fdef)
         fdecl = self.fdef.decl.type
         frame = Frame(self.name, "", [{}], self.resolve(fdecl.type))
