@@ -25,12 +25,13 @@ LIBRARY_NORETURN = STOP_FUNCTIONS | {"__assert_fail", "__assert_perror_fail", "_
 # C library functions that gcc knows as built-ins (C, POSIX and GNU ones that are not floating point).
 # Every C library name is reserved with external linkage (C11 7.1.3), so a program that defines one
 # has undefined behaviour, and gcc may compute a call from its own knowledge instead of the program's
-# body: with `int abs(int x) { return 42; }`, abs(-5) is 5 even at -O0, and a program's own `alloca`
-# is replaced by gcc's stack allocation. A `static` definition is the program's own function (gcc
-# calls it). malloc, calloc and free, which gcc calls as the program defines them, and the functions
-# that stop the program have their own treatment (pointers.py, the docstring above).
+# body: with `int abs(int x) { return 42; }`, abs(-5) is 5 even at -O0, a program's own `alloca` is
+# replaced by gcc's stack allocation, and a call to its own `malloc` whose result goes unused is
+# deleted at -O1, -O2 and -Os (its side effects with it). A `static` definition is the program's own
+# function (gcc calls it). The functions that stop the program keep their own treatment (the
+# docstring above): gcc only takes them never to return.
 LIBRARY_BUILTINS = frozenset({
-    "alloca",
+    "alloca", "malloc", "calloc", "free",
     "abs", "labs", "llabs", "imaxabs", "uabs", "ffs", "ffsl", "ffsll", "div", "ldiv", "lldiv",
     "isalnum", "isalpha", "isascii", "isblank", "iscntrl", "isdigit", "isgraph", "islower", "isprint",
     "ispunct", "isspace", "isupper", "isxdigit", "toascii", "tolower", "toupper",

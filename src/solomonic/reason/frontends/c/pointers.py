@@ -74,7 +74,7 @@ class PointerLowering(LoweringState):
             return self.points(e.lvalue)
         if isinstance(e, c_ast.FuncCall) and isinstance(e.name, c_ast.ID):
             name = e.name.name
-            if name in ALLOCATORS and name not in self.p.functions:  # a program's own malloc runs its body
+            if name in ALLOCATORS and name not in self.p.functions:  # a program's own: calls.LIBRARY_BUILTINS
                 return True
             return name in self.p.functions and isinstance(self.resolve(self.p.functions[name].decl.type.type),
                                                            Pointer)
