@@ -204,3 +204,56 @@ def test_a_builtin_rebound_dynamically_is_not_taken_for_the_builtin(tmp_path, na
     path.write_text(prelude + "def f(a: int):\n    return abs(a) >= 0\n")
     [result] = check(str(path), function="f", property="returns-true", timeout=TIMEOUT_S)
     assert result.verdict != Verdict.YES, result.reason
+
+
+# CPython raises RecursionError past its recursion limit (1000 frames by default): a recursion over an
+# unbounded int lets an exception escape, however the recursion itself ends
+RECURSIONS = [
+    ("recursion_over_an_int", """
+        def f(n: int):
+            if n <= 0:
+                return 0
+            return 1 + f(n - 1)""", "assert", None),  # f(1000): RecursionError
+    ("mutual_recursion_over_an_int", """
+        def even(n: int) -> bool:
+            if n == 0:
+                return True
+            return odd(n - 1)
+        def odd(n: int) -> bool:
+            if n == 0:
+                return False
+            return even(n - 1)
+        def f(n: int):
+            if n < 0:
+                return True
+            return even(n) or odd(n)""", "assert", None),
+    # RecursionError cuts a run short: what the recursion returns, and that it ends, are still proved
+    ("recursion_returns_what_it_counts", """
+        def g(n: int) -> int:
+            if n <= 0:
+                return 0
+            return 1 + g(n - 1)
+        def f(n: int):
+            if n < 0:
+                return True
+            return g(n) == n""", "returns-true", Verdict.YES),
+    ("recursion_ends", """
+        def f(n: int):
+            if n <= 0:
+                return 0
+            return 1 + f(n - 1)""", "terminates", Verdict.YES),
+]
+
+
+@pytest.mark.parametrize(("name", "source", "prop", "want"), RECURSIONS, ids=[c[0] for c in RECURSIONS])
+def test_recursion_may_reach_the_recursion_limit(tmp_path, name, source, prop, want):
+    """The first two were wrong yes answers (assert proved over the recursion's unfolding)."""
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(source).strip() + "\n")
+    [result] = check(str(path), function="f", property=prop, timeout=TIMEOUT_S)
+    if want is None:
+        assert result.verdict != Verdict.YES, result.reason
+        if result.verdict == Verdict.NO:
+            assert result.witness["replay"]["confirmed"], result.witness
+    else:
+        assert result.verdict == want, (result.verdict, result.reason)

@@ -35,6 +35,7 @@ from solomonic.reason.ir import (
     compare,
     const,
     ite,
+    negate,
 )
 
 
@@ -288,14 +289,32 @@ class CallLowering(NestedLowering):
         self.b.jump(self.frame.join, s.lineno)
 
     def recursive_call(self, callee: ast.FunctionDef, node: ast.Call) -> PyValue:
-        """A call into a recursive cycle stays a call, to the callee's body lowered once."""
+        """A call into a recursive cycle stays a call, to the callee's body lowered once.
+
+        It may raise RecursionError: CPython refuses a frame past its recursion limit (1000 frames by
+        default), which a recursion over an unbounded int reaches, and how many frames lie below the
+        analysed function is not known. So a call from outside the cycle (the analysed function's own
+        body, or a function inlined into it) may raise it: assert then holds only where no such call is
+        reached, and a witness is believed only where the real run raises. Inside the cycle it is not
+        laid out again: an exception raised there leaves every frame of the recursion unchanged (no
+        `try` or `with` of a procedure holds a recursive call: handlers.py), and a procedure changes
+        nothing its caller sees, so the outermost call raising it stands for every run that does. Runs
+        that go on are followed as before: termination and returns-true are about the recursion as
+        written, which RecursionError only cuts short (an unbounded recursion is a run that never
+        returns, as the replay shows it)."""
         _, values = self.arguments(callee, node)
         if any(v.opaque or v.none != FALSE or v.list is not None for v in values):
             raise self.unsupported(f"{UNKNOWN} (or None, or a list) passed to the recursive function "
                                    f"`{callee.name}`", node)
+        line = node.lineno
+        if not self.in_procedure():
+            full = self.b.temp("stack_full", BOOL)
+            self.b.havoc(full, "whether the recursion reaches CPython's recursion limit", line)
+            self.b.fail_unless(negate(full), raises("RecursionError", line,
+                                                    f"`{_code(node)}`: maximum recursion depth exceeded"))
         self.procedure(callee)
         target = self.b.temp(f"{callee.name}.result", INT)
-        self.b.emit(Call(callee.name, tuple(cast(v.expr, INT) for v in values), target), node.lineno)
+        self.b.emit(Call(callee.name, tuple(cast(v.expr, INT) for v in values), target), line)
         return PyValue(target)
 
     def procedure(self, callee: ast.FunctionDef) -> Procedure:
