@@ -219,6 +219,8 @@ CASES = [
           return 1;
         #endif
         }""", "returns-true", UNKNOWN, "__OPTIMIZE__", 2),
+    Case("counter", """
+        int f(void) { return __COUNTER__ == 0; }""", "returns-true", UNKNOWN, "__COUNTER__", 1),
     Case("build_time", """
         int f(void) { return __TIME__[0] == '0' || __TIME__[0] != '0'; }""", "returns-true", UNKNOWN, "__TIME__", 1),
     Case("main_in_a_directive", """

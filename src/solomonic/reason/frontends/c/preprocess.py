@@ -74,6 +74,8 @@ COMPILATION_MACROS = {
     **dict.fromkeys(("__TIME__", "__DATE__", "__TIMESTAMP__"), "the time of compilation: another value in each"),
     **dict.fromkeys(("__OPTIMIZE__", "__OPTIMIZE_SIZE__", "__NO_INLINE__"),
                     "gcc defines it by the optimisation level, so -O0 and -O2 may compile other code"),
+    "__COUNTER__": "it counts its uses in the whole translation unit, so a file compiled after other code "
+                   "(a harness, a batch of files) sees other values",
 }
 # GNU spellings of keywords, which the analysis's preprocessing defines as macros for their standard
 # names (parse.GNU_FLAGS) and gcc keeps as keywords: a directive that tests one (`#ifdef __const`) reads
