@@ -120,7 +120,7 @@ class CallLowering(NestedLowering):
             return self.expression(power, allow_none=True)
         if not simple or name not in ("abs", "min", "max", "int", "bool"):
             return self.opaque_call(node)
-        args = [self.settled(self.expression(a, allow_none=True), node.args[k + 1:], node) for k, a in enumerate(node.args)]
+        args = self.in_order(node.args, lambda a: self.expression(a, allow_none=True), node)
         if any(a.opaque for a in args):
             if name == "int" and len(args) == 1:  # `__int__` / `__index__`: CPython gives an exact int
                 return self.unknown_of(INT, node, f"`{_code(node)}`")
@@ -372,8 +372,8 @@ class CallLowering(NestedLowering):
         # Python evaluates the arguments as written, positional then keyword: one that raises must not
         # pre-empt an earlier one that loops or raises otherwise.
         written = [*node.args, *(k.value for k in node.keywords)]
-        given = {id(a): self.settled(self.expression(a, allow_none=True, allow_list=True), written[k + 1:], node)
-                 for k, a in enumerate(written)}
+        values_written = self.in_order(written, lambda a: self.expression(a, allow_none=True, allow_list=True), node)
+        given = {id(a): v for a, v in zip(written, values_written)}
         values = [given[id(bound[n])] if n in bound else self.default_value(defaults[n], n, callee, node)
                   for n in names]
         for extra in (params.vararg, params.kwarg):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import builtins
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from solomonic.reason.frontends.python.bitwise import NotLinear, and_bounds, bitwise, invert, shift
@@ -89,10 +89,21 @@ class ExpressionLowering(ConstantLowering):
         `xs[0] += g(xs)` the item is read before g runs), while a term names variables, read where it is
         used; so each part of the value that such an operand may change is copied into a temporary first.
         A list is not copied: Python holds the list object, and sees what later operands do to it."""
-        if value.list is not None:
-            return value
-        effects = _effects([n for n in later if n is not None])
-        if not any(effects):
+        return self.settled_by(value, _effects([n for n in later if n is not None]), node)
+
+    def in_order(self, nodes: list[ast.expr], evaluate: Callable[[ast.expr], PyValue], node: ast.AST) -> list[PyValue]:
+        """The nodes evaluated left to right (arguments, the items of a display), each settled against
+        those after it; each node's effects are found once (a display of thousands of items stays linear)."""
+        after: list[tuple[bool, bool]] = [(False, False)]
+        for n in reversed(nodes[1:]):
+            rebinds_, calls = _effects([n])
+            after.append((after[-1][0] or rebinds_, after[-1][1] or calls))
+        after.reverse()
+        return [self.settled_by(evaluate(n), effects, node) for n, effects in zip(nodes, after)]
+
+    def settled_by(self, value: PyValue, effects: tuple[bool, bool], node: ast.AST) -> PyValue:
+        """settled, given what the later operands may do (a `:=`, a call)."""
+        if value.list is not None or not any(effects):
             return value
         line = getattr(node, "lineno", self.fn.lineno)
         copies: dict[Expr, Var] = {}
@@ -326,8 +337,7 @@ class ExpressionLowering(ConstantLowering):
         lowered: list[PyValue] = []
         if len(node.ops) == 1 or not any(_may_fail(c, self) for c in node.comparators[1:]):
             # Nothing after the first comparator can fail or act: all may be evaluated at once.
-            lowered = [self.settled(self.expression(c, allow_none=True), node.comparators[k + 1:], node)
-                       for k, c in enumerate(node.comparators)]
+            lowered = self.in_order(node.comparators, lambda c: self.expression(c, allow_none=True), node)
             operands = [left, *lowered]
             if all(type(op) in COMPARISONS for op in node.ops) and all(_exact(v) for v in operands):
                 return PyValue(conj(*(compare(COMPARISONS[type(op)], cast(a.expr, INT), cast(b.expr, INT))

@@ -104,8 +104,7 @@ class ListLowering(CallLowering):
         if not isinstance(node, ast.List) or any(isinstance(e, ast.Starred) for e in node.elts) or \
                 self.in_procedure():
             return super().display(node)
-        values = [self.settled(self.expression(e, allow_none=True), node.elts[k + 1:], node)
-                  for k, e in enumerate(node.elts)]
+        values = self.in_order(node.elts, lambda e: self.expression(e, allow_none=True), node)
         if any(v.opaque or v.none != FALSE for v in values):
             return self.fresh_opaque(node)
         return self.made(self.new_list(node.lineno, [cast(v.expr, INT) for v in values]))

@@ -290,7 +290,7 @@ class StatementLowering(ExpressionLowering):
                                    "unknown type (its length and termination are not modelled)", it)
         assert isinstance(it, ast.Call)
         # all evaluated before range() runs: `range(x, (x := x + 3))` starts at the old x
-        values = [self.settled(self.expression(a, allow_none=True), it.args[k + 1:], it) for k, a in enumerate(it.args)]
+        values = self.in_order(it.args, lambda a: self.expression(a, allow_none=True), it)
         args = [self.range_argument(v, a) for v, a in zip(values, it.args)]
         start, stop, step = (const(0, INT), args[0], const(1, INT)) if len(args) == 1 else (
             args[0], args[1], args[2] if len(args) == 3 else const(1, INT))

@@ -86,8 +86,8 @@ class StringCallLowering(StringLowering):
         if rebinds(arg):  # `s.find((s := t))` searches the str s was before
             text = self.held(text, line)
         tupled = isinstance(arg, ast.Tuple) and func.attr in AFFIXES
-        parts = [self.settled(self.expression(e, allow_none=True), arg.elts[k + 1:], arg)
-                 for k, e in enumerate(arg.elts)] if isinstance(arg, ast.Tuple) and tupled \
+        parts = self.in_order(arg.elts, lambda e: self.expression(e, allow_none=True), arg) \
+            if isinstance(arg, ast.Tuple) and tupled \
             else [self.expression(arg, allow_none=True)]
         if any(p.text is None and not p.opaque for p in parts):
             self.b.fail_unless(FALSE, raises("TypeError", line, f"`{_code(node)}`: {func.attr} of a value that is "

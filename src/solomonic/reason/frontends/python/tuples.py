@@ -77,7 +77,7 @@ class TupleLowering(WithLowering):
         if isinstance(node, ast.Tuple):
             if any(isinstance(e, ast.Starred) for e in node.elts):
                 raise self.unsupported("a starred element in a tuple", node)
-            return [self.settled(self.expression(e), node.elts[k + 1:], node) for k, e in enumerate(node.elts)]
+            return self.in_order(node.elts, self.expression, node)
         if isinstance(node, ast.IfExp) and all(isinstance(b, ast.Tuple) for b in (node.body, node.orelse)):
             assert isinstance(node.body, ast.Tuple) and isinstance(node.orelse, ast.Tuple)
             if len(node.body.elts) != len(node.orelse.elts):
