@@ -13,6 +13,7 @@ pytest.importorskip("pycparser")
 
 from solomonic.reason.api import CheckOptions, check, load
 from solomonic.reason.engines.evidence import confirm
+from solomonic.reason.engines.termination.recursion import CHOSEN_BY_UNFOLDING
 from solomonic.reason.result import Result, Verdict
 
 C_PROGRAM = """
@@ -97,15 +98,15 @@ def test_an_assertion_deep_in_the_recursion_is_refuted_by_a_real_run(tmp_path):
     path = write(tmp_path, "rec.c", C_PROGRAM)
     result = answer(path, "calls_fails_at_five", "assert")
     assert result.verdict == Verdict.NO, result.reason
-    assert result.witness["inputs"] == {"n": 5}
+    assert 5 <= result.witness["inputs"]["n"] <= 100  # the call chain passes n == 5 on the way down
     assert result.witness["replay"]["confirmed"]
     # the unfolding's own choices (descend or step over) are not the program's nondeterministic values
-    assert result.witness["nondet"] == []
+    assert not any(n["origin"].startswith(CHOSEN_BY_UNFOLDING) for n in result.witness["nondet"])
 
 
 def test_a_python_recursion_is_refuted_by_a_real_call(tmp_path):
     path = write(tmp_path, "rec.py", PYTHON_PROGRAM)
     result = answer(path, "fails_at_seven", "assert")
     assert result.verdict == Verdict.NO, result.reason
-    assert result.witness["inputs"] == {"n": 7}
-    assert result.witness["nondet"] == []
+    assert result.witness["inputs"]["n"] >= 7
+    assert not any(n["origin"].startswith(CHOSEN_BY_UNFOLDING) for n in result.witness["nondet"])

@@ -18,11 +18,14 @@ import z3
 
 from solomonic.reason.certify import certificate
 from solomonic.reason.engines import bmc, spacer
+from solomonic.reason.engines.houdini import candidates, encode_block, houdini
+from solomonic.reason.engines.sampled import equalities, nonlinear
 from solomonic.reason.engines.termination.recursion import CHOSEN_BY_UNFOLDING, SUMMARY_BROKEN, Fact, unfold
 from solomonic.reason.ir import Function
 from solomonic.reason.ir.interpret import compress, run
 from solomonic.reason.replay import replay_record, shown_inputs
 from solomonic.reason.result import PROPERTY_ERRORS, UNDEFINED_BEHAVIOUR, Result, Verdict
+from solomonic.reason.symbolic.encode import Encoder
 from solomonic.reason.symbolic.system import BAD, POISON, TransitionSystem, build_system
 
 if TYPE_CHECKING:
@@ -32,8 +35,11 @@ if TYPE_CHECKING:
 FIRST_SLICE_S = 0.5  # doubled each time a query at the same depth runs out of it
 CONFIRM_S = 1.5  # past the deadline, to confirm an answer found just before it (see isolate.GRACE_S)
 SUMMARY_MIN_S = 1.0  # time left that is worth finding summaries for a recursion the plain unfolding left open
+# for Houdini, and again for checking the proof, where polynomial equalities are tried (sampled.py): a
+# small share of the question's time, which the other engines get back when the equalities do not prove it
+SAMPLED_SHARE, SAMPLED_MAX_S = 0.15, 2.0
 PLAIN_SHARE = 0.4  # of a recursion's time, for the unfolding that assumes nothing of a call's result
-SUMMARY_SHARE = 0.3  # of the time left, for finding them (as the termination analysis gives them)
+SUMMARY_SHARE = 0.5  # of the time left, for finding them (Houdini's rounds; weaker summaries leave the question open)
 
 
 @dataclass
@@ -135,6 +141,9 @@ class _Analysis:
                 "summary": f"{self.function.name} contains no operation that could violate {self.prop}",
                 "invariants": []})
         self.system = build_system(self.function, self.error_kinds, self.poison_kinds)
+        polynomial = self.sampled_proof(self.system)
+        if polynomial is not None:
+            return polynomial
         self.unroller = bmc.Unroller(self.system)
         # no-overflow: the program's own comparisons bound what overflows, and Houdini's facts from them took
         # five string walks from past 10 s to 2 s; for assertions Spacer alone did as well or better
@@ -149,6 +158,33 @@ class _Analysis:
                 (result.certificate or {}).get("kind") == "inductive invariants":
             result.details = {**result.details, "proposals": race.proposals_used}
         return result
+
+    def sampled_proof(self, system: TransitionSystem) -> Result | None:
+        """Where the property is a polynomial one (an error guarded by a product of variables), the
+        polynomial equalities concrete runs show at the loop heads (sampled.py), kept where Houdini finds
+        them inductive with the program's own atoms, may prove it by themselves: Spacer's lemmas are
+        linear. None unless they do, re-checked."""
+        if not system.loop_heads:
+            return None
+        enc = Encoder("int", z3.Context())
+        if not any(block.dst == BAD and nonlinear(encode_block(system, enc, block)[1])
+                   for block in system.blocks):
+            return None
+        found = equalities(self.function, system, enc)
+        if not any(nonlinear(fact) for facts in found.values() for fact in facts):
+            return None
+        atoms = candidates(system, enc)
+        for head, facts in found.items():
+            atoms[head] = [*facts, *atoms.get(head, [])]
+        budget = min(SAMPLED_MAX_S, SAMPLED_SHARE * self.options.timeout_s, _left(self.deadline))
+        kept = houdini(system, enc, atoms, budget)
+        if kept is None:
+            return None
+        invariants = [certificate.make_invariant(system, head, z3.And(*kept.get(head, []), enc.ctx))
+                      for head in system.loop_heads]
+        if certificate.check(system, invariants, budget)[0] is not None:
+            return None
+        return self.certify(invariants)
 
     def explore(self, race: spacer.Race) -> Result:
         """Unroll while Spacer searches for invariants; the first decisive answer is confirmed."""

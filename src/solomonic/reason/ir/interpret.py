@@ -68,10 +68,12 @@ def run(
     nondet: Callable[[int, int, Havoc], Value],
     cutpoints: set[int],
     max_steps: int = 100_000,
+    observe: Callable[[int, dict[Var, Value]], None] | None = None,
 ) -> Trace:
     """Execute from the entry. `nondet(edge_index, block_step, stmt)` supplies each havocked value;
     `block_step` counts the cutpoints passed so far, matching the unrolling of bounded model checking.
-    (Edge indices are those of the function's graph; procedures' havocs are numbered from -1 down.)"""
+    (Edge indices are those of the function's graph; procedures' havocs are numbered from -1 down.)
+    `observe(cutpoint, state)` sees the function's own state at each cutpoint it reaches."""
     env: dict[Var, Value] = {v: default_value(v.type) for v in function.variables}
     env.update(inputs)
     graphs: dict[int, tuple[dict, dict[int, int]]] = {}  # successors and edge numbers, once per graph
@@ -135,6 +137,8 @@ def run(
         loc = taken.dst
         if loc in cutpoints and not stack:
             trace.cutpoints_passed += 1
+            if observe is not None:
+                observe(loc, env)
     trace.outcome = "steps"
     return trace
 

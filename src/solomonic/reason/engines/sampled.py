@@ -1,0 +1,121 @@
+"""Polynomial equalities among a loop head's variables, read off concrete runs (the method of DIG:
+Nguyen, Kapur, Weimer and Forrest, ICSE 2012).
+
+Spacer's lemmas are linear, so an assertion that only a polynomial invariant implies (`2*x == y*y + y`
+after `y++; x += y`) keeps it refining until the deadline. The invariant shows in the runs: gather the
+states each loop head is reached in over random inputs, and the polynomials (up to degree 2 here) that
+vanish on all of them are the null space of the matrix of their monomials' values, solved exactly over
+the rationals. What comes out holds of the runs seen and no more: each equality is only a candidate,
+which Houdini keeps where it is inductive, and a proof from them is re-checked like any other
+(`certify/certificate.py`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+from fractions import Fraction
+
+import z3
+
+from solomonic.reason.ir import BoolType, BVType, Function, IntType, Var
+from solomonic.reason.ir.evaluate import Value, default_value
+from solomonic.reason.ir.interpret import run
+from solomonic.reason.symbolic.encode import Encoder
+from solomonic.reason.symbolic.system import TransitionSystem
+
+RUNS = 40  # random inputs tried
+STEPS = 400  # interpreter steps a run may take
+MAX_VARIABLES = 5  # at a head: more make too many monomials for the states a few runs give
+MAX_STATES = 120  # rows of the matrix, at most
+SMALL = 24  # inputs and nondeterministic values are drawn from [-SMALL, SMALL] (within the type)
+
+
+def equalities(function: Function, system: TransitionSystem, enc: Encoder,
+               seed: int = 0) -> dict[int, list[z3.BoolRef]]:
+    """Candidate equalities by loop head, over `enc`'s constants for the head's variables; {} where the
+    runs give too few states to tell."""
+    heads = set(system.loop_heads)
+    if not heads or any(not _numeric(i.var) for i in function.inputs):
+        return {}
+    states: dict[int, set[tuple[int, ...]]] = {h: set() for h in heads}
+    variables = {h: [v for v in system.params[h] if _numeric(v)][:MAX_VARIABLES] for h in heads}
+    rng = random.Random(seed)
+
+    def observe(loc: int, env: dict) -> None:
+        if loc in heads and len(states[loc]) < MAX_STATES:
+            states[loc].add(tuple(int(env.get(v, 0)) for v in variables[loc]))
+
+    for _ in range(RUNS):
+        inputs = {i.var: _draw(i.var, rng) for i in function.inputs}
+        run(function, inputs, lambda _edge, _step, stmt: _draw(stmt.target, rng), set(system.cutpoints), STEPS,
+            observe)
+    out: dict[int, list[z3.BoolRef]] = {}
+    for head in heads:
+        names = variables[head]
+        monomials = [m for degree in range(3) for m in itertools.combinations_with_replacement(range(len(names)), degree)]
+        rows = [[math.prod(state[i] for i in m) for m in monomials] for state in states[head]]
+        if len(rows) < len(monomials) + 2:
+            continue
+        terms = [z3.Product(*[enc.constant(names[i].name, names[i].type) for i in m]) if m else z3.IntVal(1, enc.ctx)
+                 for m in monomials]
+        out[head] = [z3.Sum(*[c * t for c, t in zip(vector, terms) if c]) == 0 for vector in _null_space(rows)]
+    return {h: facts for h, facts in out.items() if facts}
+
+
+def nonlinear(fact: z3.ExprRef) -> bool:
+    """Whether the fact multiplies two variables (what Spacer's linear lemmas cannot state)."""
+    if z3.is_mul(fact) and sum(not z3.is_int_value(c) for c in fact.children()) >= 2:
+        return True
+    return any(nonlinear(c) for c in fact.children())
+
+
+def _numeric(v: Var) -> bool:
+    return isinstance(v.type, (BVType, IntType))
+
+
+def _draw(v: Var, rng: random.Random) -> Value:
+    """A small value of v's type: an array's elements all its default (arrays are read, not sampled)."""
+    if isinstance(v.type, BoolType):
+        return rng.randint(0, 1)
+    if not _numeric(v):
+        return default_value(v.type)
+    value = rng.randint(-SMALL, SMALL)
+    if isinstance(v.type, BVType) and not v.type.signed:
+        value = abs(value)
+    return value
+
+
+def _null_space(rows: list[list[int]]) -> list[list[int]]:
+    """A basis of the integer vectors c with row . c == 0 for every row (exact Gaussian elimination)."""
+    width = len(rows[0])
+    matrix = [[Fraction(x) for x in row] for row in rows]
+    pivots: list[int] = []
+    r = 0
+    for col in range(width):
+        pivot = next((i for i in range(r, len(matrix)) if matrix[i][col] != 0), None)
+        if pivot is None:
+            continue
+        matrix[r], matrix[pivot] = matrix[pivot], matrix[r]
+        lead = matrix[r][col]
+        matrix[r] = [x / lead for x in matrix[r]]
+        for i in range(len(matrix)):
+            if i != r and matrix[i][col] != 0:
+                factor = matrix[i][col]
+                matrix[i] = [a - factor * b for a, b in zip(matrix[i], matrix[r])]
+        pivots.append(col)
+        r += 1
+        if r == len(matrix):
+            break
+    basis = []
+    for free in (c for c in range(width) if c not in pivots):
+        vector = [Fraction(0)] * width
+        vector[free] = Fraction(1)
+        for row, col in enumerate(pivots):
+            vector[col] = -matrix[row][free]
+        scale = math.lcm(*(x.denominator for x in vector))
+        integers = [int(x * scale) for x in vector]
+        divisor = math.gcd(*integers)
+        basis.append([x // divisor for x in integers])
+    return basis
