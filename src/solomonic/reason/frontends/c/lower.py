@@ -89,7 +89,7 @@ class _Lowering(CallLowering, StatementLowering, ExpressionLowering, Declaration
                    "include_dirs": list(self.p.include_dirs), "defines": list(self.p.defines)}
         return Function(self.name, "c", self.p.path, self.line(self.fdef), inputs, self.b.cfg, returns_value,
                         data_model=self.t.data_model, data_model_dependent=self.model_dependent,
-                        replay_context=context, procedures=self.procedures)
+                        replay_context=context, procedures=self.procedures, assumptions=tuple(self.assumptions))
 
 
     def finish(self, value: CVal | None, node: c_ast.Node) -> None:

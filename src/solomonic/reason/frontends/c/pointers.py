@@ -53,6 +53,8 @@ from solomonic.reason.ir import (
 ALLOCATORS = {"malloc": (True, False), "calloc": (True, True), "alloca": (False, False),
               "__builtin_alloca": (False, False)}  # name -> (on the heap, zeroed)
 ALLOCATION_LIMIT = (1 << 31) - 1  # bytes: what an int can ask for; a larger heap request may fail
+ALLOCATION_ASSUMED = (f"a heap allocation of at most {ALLOCATION_LIMIT} bytes succeeds (malloc and calloc "
+                      "return memory, as SV-COMP takes them to; a machine out of memory returns NULL)")
 
 
 class PointerLowering(LoweringState):
@@ -375,6 +377,8 @@ class PointerLowering(LoweringState):
         up to ALLOCATION_LIMIT bytes is taken to succeed; between the two the answer depends on the
         machine (its address space, the kernel's overcommit heuristic, a memory limit), so reaching
         such a request is an event that makes the answer unknown."""
+        if ALLOCATION_ASSUMED not in self.assumptions:
+            self.assumptions.append(ALLOCATION_ASSUMED)
         size, size_t = a.size_bytes, self.t.size_t.bv  # the request, converted to size_t
         refused = compare("gt", size, const(size_t.max >> 1, size_t))  # past PTRDIFF_MAX
         small = compare("le", size, const(ALLOCATION_LIMIT, size_t))

@@ -59,6 +59,8 @@ class LoweringState:
         self.global_order: list[str] = []
         self.calls = 0
         self.model_dependent = False
+        # what the answers rest on beyond the source, said in every output format (Function.assumptions)
+        self.assumptions: list[str] = []
         self.gen = Generator()
         self.recursive = recursive_functions(program)
         self.procedures: dict[str, Procedure] = {}
