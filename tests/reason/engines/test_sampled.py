@@ -13,7 +13,6 @@ pytest.importorskip("pycparser")
 
 from solomonic.reason.api import CheckOptions, check, load
 from solomonic.reason.engines.evidence import confirm
-from solomonic.reason.engines.sampled import _null_space
 from solomonic.reason.result import Verdict
 
 SUMS = Path(__file__).parents[3] / "benchmarks" / "c" / "polynomial_sums.c"
@@ -27,14 +26,6 @@ def cubes(a: int) -> bool:
         n, x, y, z = n + 1, x + y, y + z, z + 6
     return y == 3 * n * n + 3 * n + 1
 """
-
-
-def test_the_null_space_is_the_polynomials_that_vanish_on_the_points():
-    # monomials [1, x, y, x*x]; the points lie on y = x*x (and nothing else of degree <= 2 in them)
-    rows = [[1, x, x * x, x * x] for x in range(-3, 4)]
-    [vector] = _null_space(rows)
-    assert vector in ([0, 0, 1, -1], [0, 0, -1, 1])
-    assert _null_space([[1, 2], [3, 5]]) == []
 
 
 def write(tmp_path, name: str, text: str) -> str:

@@ -15,10 +15,10 @@ from __future__ import annotations
 import itertools
 import math
 import random
-from fractions import Fraction
 
 import z3
 
+from solomonic.reason.engines.termination.polynomial import null_space
 from solomonic.reason.ir import BoolType, BVType, Function, IntType, Var
 from solomonic.reason.ir.evaluate import Value, default_value
 from solomonic.reason.ir.interpret import run
@@ -60,7 +60,8 @@ def equalities(function: Function, system: TransitionSystem, enc: Encoder,
             continue
         terms = [z3.Product(*[enc.constant(names[i].name, names[i].type) for i in m]) if m else z3.IntVal(1, enc.ctx)
                  for m in monomials]
-        out[head] = [z3.Sum(*[c * t for c, t in zip(vector, terms) if c]) == 0 for vector in _null_space(rows)]
+        vectors = null_space(rows, len(monomials))
+        out[head] = [z3.Sum(*[c * t for c, t in zip(vector, terms) if c]) == 0 for vector in vectors]
     return {h: facts for h, facts in out.items() if facts}
 
 
@@ -85,37 +86,3 @@ def _draw(v: Var, rng: random.Random) -> Value:
     if isinstance(v.type, BVType) and not v.type.signed:
         value = abs(value)
     return value
-
-
-def _null_space(rows: list[list[int]]) -> list[list[int]]:
-    """A basis of the integer vectors c with row . c == 0 for every row (exact Gaussian elimination)."""
-    width = len(rows[0])
-    matrix = [[Fraction(x) for x in row] for row in rows]
-    pivots: list[int] = []
-    r = 0
-    for col in range(width):
-        pivot = next((i for i in range(r, len(matrix)) if matrix[i][col] != 0), None)
-        if pivot is None:
-            continue
-        matrix[r], matrix[pivot] = matrix[pivot], matrix[r]
-        lead = matrix[r][col]
-        matrix[r] = [x / lead for x in matrix[r]]
-        for i in range(len(matrix)):
-            if i != r and matrix[i][col] != 0:
-                factor = matrix[i][col]
-                matrix[i] = [a - factor * b for a, b in zip(matrix[i], matrix[r])]
-        pivots.append(col)
-        r += 1
-        if r == len(matrix):
-            break
-    basis = []
-    for free in (c for c in range(width) if c not in pivots):
-        vector = [Fraction(0)] * width
-        vector[free] = Fraction(1)
-        for row, col in enumerate(pivots):
-            vector[col] = -matrix[row][free]
-        scale = math.lcm(*(x.denominator for x in vector))
-        integers = [int(x * scale) for x in vector]
-        divisor = math.gcd(*integers)
-        basis.append([x // divisor for x in integers])
-    return basis

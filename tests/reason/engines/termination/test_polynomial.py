@@ -14,7 +14,7 @@ pytest.importorskip("pycparser")
 
 from solomonic.reason import check
 from solomonic.reason.api import CheckOptions, load
-from solomonic.reason.engines.termination.polynomial import _null_space, conserved_bounds
+from solomonic.reason.engines.termination.polynomial import conserved_bounds, null_space
 from solomonic.reason.engines.termination.proof import Proof
 from solomonic.reason.recheck import recheck
 from solomonic.reason.result import Verdict
@@ -42,9 +42,9 @@ def write(tmp_path: Path, xmax: int, ymax: int) -> Path:
 
 def test_the_null_space_is_every_conserved_combination():
     # x + y*y changes by 1 - 1 = 0 on each of these steps; x alone and y*y alone change
-    assert _null_space([[1, -1], [2, -2], [5, -5]], 2) == [[1, 1]]
-    assert _null_space([[1, 0], [0, 1]], 2) == []
-    assert _null_space([[0, 0, 3]], 3) == [[1, 0, 0], [0, 1, 0]]
+    assert null_space([[1, -1], [2, -2], [5, -5]], 2) == [[1, 1]]
+    assert null_space([[1, 0], [0, 1]], 2) == []
+    assert null_space([[0, 0, 3]], 3) == [[1, 0, 0], [0, 1, 0]]
 
 
 def test_the_steps_keep_2x_plus_y_squared_plus_y_and_the_entry_bounds_it(tmp_path):

@@ -114,10 +114,10 @@ def _kept_polynomials(enc: Encoder, scalars: list[z3.ExprRef], steps: list, mono
             found += 1
         if found < len(monomials):
             return []
-    return _null_space(rows, len(monomials))
+    return null_space(rows, len(monomials))
 
 
-def _null_space(rows: list[list[int]], n: int) -> list[list[int]]:
+def null_space(rows: list[list[int]], n: int) -> list[list[int]]:
     """A basis of {c : row . c = 0 for every row}, each vector scaled to coprime integers."""
     matrix = [[Fraction(x) for x in row] for row in rows]
     pivots: list[int] = []
