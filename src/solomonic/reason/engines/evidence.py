@@ -23,17 +23,17 @@ from solomonic.reason.certify import certificate
 from solomonic.reason.certify.certificate import Invariant, int_sort_name, parse_invariant
 from solomonic.reason.certify.recurrent import not_closed
 from solomonic.reason.engines import bmc
-from solomonic.reason.engines.safety import call_free
+from solomonic.reason.engines.safety import call_free, error_kinds
 from solomonic.reason.engines.termination.check import check_certificate
 from solomonic.reason.engines.termination.descent import DescentSearch
 from solomonic.reason.engines.termination.lasso import RECURSION_VALUES, REPLAY_S, LassoSearch
 from solomonic.reason.engines.termination.loops import PROPERTY
-from solomonic.reason.engines.termination.recursion import SUMMARY_BROKEN, Fact
+from solomonic.reason.engines.termination.recursion import Fact
 from solomonic.reason.ir import ArrayType, Function, Var
 from solomonic.reason.ir.evaluate import ArrayValue, Value, default_value
 from solomonic.reason.ir.interpret import NondetRead, Trace, run
 from solomonic.reason.replay import given_inputs, replay_record
-from solomonic.reason.result import PROPERTY_ERRORS, UNDEFINED_BEHAVIOUR, Result, Verdict
+from solomonic.reason.result import UNDEFINED_BEHAVIOUR, Result, Verdict
 from solomonic.reason.symbolic.system import build_system
 
 
@@ -75,7 +75,7 @@ def _confirm(function: Function, result: Result, timeout_s: float) -> Confirmati
 
 
 def _check_proof(function: Function, r: Result, timeout_s: float) -> str | None:
-    errors = PROPERTY_ERRORS[r.property]
+    errors = error_kinds(r.property)
     poison = UNDEFINED_BEHAVIOUR - errors if function.language == "c" else set()
     cert = r.certificate or {}
     kind = cert.get("kind")
@@ -86,8 +86,6 @@ def _check_proof(function: Function, r: Result, timeout_s: float) -> str | None:
     if kind == "no failure point":
         kinds = {ev.kind for ev in graph.cfg.events.values()}
         return "the function now contains failure points" if kinds & (errors | poison) else None
-    if summaries:  # proved with the rest: a return that breaks its summary is an error
-        errors = errors | {SUMMARY_BROKEN}
     system = build_system(graph, errors, poison)
     if kind == "inductive invariants":
         invariants = [certificate.Invariant.from_json(d) for d in cert.get("invariants", [])]

@@ -85,7 +85,7 @@ def _with_summaries(function: Function, prop: str, options: Options, deadline: f
     facts = {name: essential for name in unfolding.summaries if (essential := essential_facts(unfolding, name))}
     if not facts:
         return None
-    result = _Analysis(call_free(function, facts), prop, options, deadline, summaries=True).run()
+    result = _Analysis(call_free(function, facts), prop, options, deadline).run()
     if result.verdict == Verdict.UNKNOWN:
         return None
     if result.certificate is not None:
@@ -113,15 +113,20 @@ def call_free(function: Function, summaries: dict[str, list[Fact]] | None = None
     return unfold(function, summaries or {}, check_summaries=True).function
 
 
+def error_kinds(prop: str) -> set[str]:
+    """The events that violate `prop` in a safety analysis's graph: the property's own, and a return that
+    breaks its summary (only a graph that checks summaries has one: `call_free`)."""
+    return PROPERTY_ERRORS[prop] | {SUMMARY_BROKEN}
+
+
 class _Analysis:
-    def __init__(self, function: Function, prop: str, options: Options, deadline: float, summaries: bool = False):
+    def __init__(self, function: Function, prop: str, options: Options, deadline: float):
         self.function = function
         self.prop = prop
         self.options = options
         self.deadline = deadline
-        errors = PROPERTY_ERRORS[prop]
-        self.poison_kinds = UNDEFINED_BEHAVIOUR - errors if function.language == "c" else set()
-        self.error_kinds = errors | ({SUMMARY_BROKEN} if summaries else set())
+        self.error_kinds = error_kinds(prop)
+        self.poison_kinds = UNDEFINED_BEHAVIOUR - self.error_kinds if function.language == "c" else set()
         self.system: TransitionSystem | None = None
         self.unroller: bmc.Unroller | None = None
         self.checked_depth = 0  # every depth up to this one: BAD (and POISON) unreachable
@@ -182,9 +187,8 @@ class _Analysis:
             return None
         invariants = [certificate.make_invariant(system, head, z3.And(*kept.get(head, []), enc.ctx))
                       for head in system.loop_heads]
-        if certificate.check(system, invariants, budget)[0] is not None:
-            return None
-        return self.certify(invariants)
+        problem, semantics = certificate.check(system, invariants, budget)
+        return self.proved(invariants, semantics) if problem is None else None
 
     def explore(self, race: spacer.Race) -> Result:
         """Unroll while Spacer searches for invariants; the first decisive answer is confirmed."""
@@ -278,6 +282,10 @@ class _Analysis:
         problem, semantics = certificate.check(system, invariants, _left(self.deadline) + CONFIRM_S)
         if problem is not None:
             return self.result(Verdict.UNKNOWN, reason=f"proof not confirmed: {problem}")
+        return self.proved(invariants, semantics)
+
+    def proved(self, invariants: list[certificate.Invariant], semantics: str) -> Result:
+        """The yes that `invariants`, re-checked under `semantics`, give."""
         summary = "an inductive invariant at every loop head, re-checked" if invariants else \
             "every path checked (no loops), re-checked"
         return self.result(Verdict.YES, certificate={

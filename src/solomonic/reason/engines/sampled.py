@@ -19,7 +19,8 @@ import random
 import z3
 
 from solomonic.reason.engines.termination.polynomial import null_space
-from solomonic.reason.ir import BoolType, BVType, Function, IntType, Var
+from solomonic.reason.engines.termination.recursion import numeric
+from solomonic.reason.ir import BoolType, BVType, Function, Var
 from solomonic.reason.ir.evaluate import Value, default_value
 from solomonic.reason.ir.interpret import run
 from solomonic.reason.symbolic.encode import Encoder
@@ -37,10 +38,10 @@ def equalities(function: Function, system: TransitionSystem, enc: Encoder,
     """Candidate equalities by loop head, over `enc`'s constants for the head's variables; {} where the
     runs give too few states to tell."""
     heads = set(system.loop_heads)
-    if not heads or any(not _numeric(i.var) for i in function.inputs):
+    if not heads or any(not numeric(i.var) for i in function.inputs):
         return {}
     states: dict[int, set[tuple[int, ...]]] = {h: set() for h in heads}
-    variables = {h: [v for v in system.params[h] if _numeric(v)][:MAX_VARIABLES] for h in heads}
+    variables = {h: [v for v in system.params[h] if numeric(v)][:MAX_VARIABLES] for h in heads}
     rng = random.Random(seed)
 
     def observe(loc: int, env: dict) -> None:
@@ -72,15 +73,11 @@ def nonlinear(fact: z3.ExprRef) -> bool:
     return any(nonlinear(c) for c in fact.children())
 
 
-def _numeric(v: Var) -> bool:
-    return isinstance(v.type, (BVType, IntType))
-
-
 def _draw(v: Var, rng: random.Random) -> Value:
     """A small value of v's type: an array's elements all its default (arrays are read, not sampled)."""
     if isinstance(v.type, BoolType):
         return rng.randint(0, 1)
-    if not _numeric(v):
+    if not numeric(v):
         return default_value(v.type)
     value = rng.randint(-SMALL, SMALL)
     if isinstance(v.type, BVType) and not v.type.signed:
