@@ -42,7 +42,7 @@ def text(results: list[Result], verbose: bool = True) -> str:
             args = shown_call(w["inputs"])
             out.append(f"    witness: {r.function}({args})")
             if w["nondet"]:
-                values = ", ".join(f"{n['value']}" for n in w["nondet"][:12])
+                values = ", ".join(_value_text(n["value"]) for n in w["nondet"][:12])
                 more = f", ... ({len(w['nondet'])} in all)" if len(w["nondet"]) > 12 else ""
                 out.append(f"    nondeterministic values, in order: {values}{more}")
             out.append(f"    path: lines {w['path_text']}")
@@ -62,6 +62,15 @@ def text(results: list[Result], verbose: bool = True) -> str:
     out.append(f"{counts[Verdict.YES]} yes, {counts[Verdict.NO]} no, {counts[Verdict.UNKNOWN]} unknown "
                f"({total:.2f} s of analysis)")
     return "\n".join(out)
+
+
+def _value_text(value: object) -> str:
+    """A witness's nondeterministic value in the text report: an array as `[0: 5, 3: 1, others 0]`."""
+    if not isinstance(value, dict):
+        return str(value)
+    cells = [f"{i}: {v}" for i, v in value["cells"].items()]
+    others = "others as the solver chose" if value["otherwise"] is None else f"others {value['otherwise']}"
+    return "[" + ", ".join([*cells, others]) + "]"
 
 
 def reason_category(reason: str) -> str:

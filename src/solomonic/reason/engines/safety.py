@@ -19,11 +19,12 @@ import z3
 from solomonic.reason.certify import certificate
 from solomonic.reason.engines import bmc, spacer
 from solomonic.reason.engines.houdini import candidates, encode_block, houdini
+from solomonic.reason.engines.random_runs import violation
 from solomonic.reason.engines.sampled import equalities, nonlinear
 from solomonic.reason.engines.termination.recursion import CHOSEN_BY_UNFOLDING, SUMMARY_BROKEN, Fact, unfold
 from solomonic.reason.ir import Function
 from solomonic.reason.ir.interpret import compress, run
-from solomonic.reason.replay import replay_record, shown_inputs
+from solomonic.reason.replay import replay_record, shown_inputs, shown_reads
 from solomonic.reason.result import PROPERTY_ERRORS, UNDEFINED_BEHAVIOUR, Result, Verdict
 from solomonic.reason.symbolic.encode import Encoder
 from solomonic.reason.symbolic.system import BAD, POISON, TransitionSystem, build_system
@@ -40,6 +41,9 @@ SUMMARY_MIN_S = 1.0  # time left that is worth finding summaries for a recursion
 SAMPLED_SHARE, SAMPLED_MAX_S = 0.15, 2.0
 PLAIN_SHARE = 0.4  # of a recursion's time, for the unfolding that assumes nothing of a call's result
 SUMMARY_SHARE = 0.5  # of the time left, for finding them (Houdini's rounds; weaker summaries leave the question open)
+# random runs (random_runs.py), once a question has not been decided this long: most are decided sooner,
+# and pay nothing for them; the runs get a share of the question's time, at most RANDOM_RUNS_MAX_S
+RANDOM_RUNS_AFTER_S, RANDOM_RUNS_SHARE, RANDOM_RUNS_MAX_S = 1.0, 0.1, 1.0
 
 
 @dataclass
@@ -191,10 +195,17 @@ class _Analysis:
         return self.proved(invariants, semantics) if problem is None else None
 
     def explore(self, race: spacer.Race) -> Result:
-        """Unroll while Spacer searches for invariants; the first decisive answer is confirmed."""
+        """Unroll while Spacer searches for invariants, with a burst of random runs once the question
+        has been open a while; the first decisive answer is confirmed."""
+        random_runs_at, random_runs_done = time.monotonic() + RANDOM_RUNS_AFTER_S, False
         while time.monotonic() < self.deadline:
             if race.decisive:
                 return self.conclude(race.outcome)
+            if not random_runs_done and time.monotonic() >= random_runs_at:
+                random_runs_done = True
+                refuted = self.random_runs()
+                if refuted is not None:
+                    return refuted
             answer = self.unroll_one()
             if isinstance(answer, Result):
                 return answer
@@ -219,6 +230,17 @@ class _Analysis:
         if self.undecided:
             searched += f"; the solver could not decide the next unrolling ({self.undecided})"
         return self.result(Verdict.UNKNOWN, reason=f"{why}; {searched}")
+
+    def random_runs(self) -> Result | None:
+        """A no from a random run that reaches an error (random_runs.py), confirmed as any other
+        counterexample; None if none does in its time, or the replay does not confirm it."""
+        assert self.system is not None
+        budget = min(RANDOM_RUNS_MAX_S, RANDOM_RUNS_SHARE * self.options.timeout_s, _left(self.deadline))
+        cex = violation(self.function, self.error_kinds, set(self.system.cutpoints), budget)
+        if cex is None:
+            return None
+        refuted = self.refute(cex)
+        return refuted if refuted.verdict == Verdict.NO else None
 
     def conclude(self, outcome: tuple[str, object]) -> Result:
         kind, value = outcome
@@ -331,8 +353,7 @@ class _Analysis:
             outcome = replay_c(function, inputs, trace, prop, self.replay_budget())
         witness = {
             "inputs": shown_inputs(function, inputs),
-            "nondet": [{"origin": r.origin, "type": r.type, "value": r.value, "line": r.line} for r in trace.reads
-                       if not r.origin.startswith(CHOSEN_BY_UNFOLDING)],
+            "nondet": shown_reads(r for r in trace.reads if not r.origin.startswith(CHOSEN_BY_UNFOLDING)),
             "event": {"kind": trace.event.kind, "line": trace.event.line, "message": trace.event.message},
             "path": trace.lines,
             "path_text": compress(trace.lines),

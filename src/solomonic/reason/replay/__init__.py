@@ -7,10 +7,11 @@ May import: `ir`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from solomonic.reason.ir import Function, Var
 from solomonic.reason.ir.evaluate import ArrayValue, Value
+from solomonic.reason.ir.interpret import NondetRead
 from solomonic.reason.replay import sandbox
 
 
@@ -19,6 +20,19 @@ def replay_record(confirmed: bool, observed: str) -> dict[str, object]:
     what it did, and how the run was isolated (`sandbox.isolation()`: whether the network was out of
     its reach on this machine)."""
     return {"confirmed": confirmed, "observed": observed, "sandbox": sandbox.isolation()}
+
+
+def shown_reads(reads: Iterable[NondetRead]) -> list[dict[str, object]]:
+    """A witness's nondeterministic values, in the order the run read them (its "nondet"): a number as
+    itself, an array (an uninitialised one in C) as the cells it holds and the value of every other cell
+    (None where a solver's model decides those cell by cell)."""
+    def shown(value: Value) -> object:
+        if not isinstance(value, ArrayValue):
+            return value
+        return {"cells": {str(i): v for i, v in value.entries},
+                "otherwise": value.default if value.fallback is None else None}
+
+    return [{"origin": r.origin, "type": r.type, "value": shown(r.value), "line": r.line} for r in reads]
 
 
 def shown_inputs(function: Function, inputs: Mapping[Var, Value]) -> dict[str, object]:

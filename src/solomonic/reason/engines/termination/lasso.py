@@ -21,7 +21,7 @@ from solomonic.reason.engines.termination.recursion import repeated_activation
 from solomonic.reason.ir import Function, Var
 from solomonic.reason.ir.evaluate import Value
 from solomonic.reason.ir.interpret import Trace, compress, run
-from solomonic.reason.replay import replay_record, shown_inputs
+from solomonic.reason.replay import replay_record, shown_inputs, shown_reads
 from solomonic.reason.result import Result, Verdict, shown_call
 from solomonic.reason.symbolic.encode import Encoder
 from solomonic.reason.symbolic.system import TransitionSystem
@@ -136,8 +136,7 @@ class LassoSearch(LoopAnalysis):
         outcome = self.replay(inputs, trace)
         shown = shown_inputs(function, inputs)
         witness = {"inputs": shown, "why": why, **evidence,
-                   "nondet": [{"origin": r.origin, "type": r.type, "value": r.value, "line": r.line}
-                              for r in trace.reads],
+                   "nondet": shown_reads(trace.reads),
                    "path_text": compress(trace.lines),
                    "replay": replay_record(outcome.confirmed, outcome.observed)}
         call = shown_call(shown)
@@ -197,8 +196,7 @@ class LassoSearch(LoopAnalysis):
             observed, reproducer = outcome.observed, outcome.reproducer
         witness = {"inputs": shown, "why": why,
                    "repeated_call": {"function": repeat.callee, "arguments": list(repeat.args), "depth": repeat.depth},
-                   "nondet": [{"origin": r.origin, "type": r.type, "value": r.value, "line": r.line}
-                              for r in trace.reads],
+                   "nondet": shown_reads(trace.reads),
                    "path_text": compress(trace.lines),
                    "replay": replay_record(True, observed)}
         arguments = shown_call(shown)
