@@ -65,11 +65,13 @@ def text(results: list[Result], verbose: bool = True) -> str:
 
 
 def _value_text(value: object) -> str:
-    """A witness's nondeterministic value in the text report: an array as `[0: 5, 3: 1, others 0]`."""
+    """A witness's nondeterministic value in the text report: an array as `[0: 5, 3: 1, others 0]` (or
+`[every element 0]`)."""
     if not isinstance(value, dict):
         return str(value)
     cells = [f"{i}: {v}" for i, v in value["cells"].items()]
-    others = "others as the solver chose" if value["otherwise"] is None else f"others {value['otherwise']}"
+    rest = "others" if cells else "every element"
+    others = f"{rest} as the solver chose" if value["otherwise"] is None else f"{rest} {value['otherwise']}"
     return "[" + ", ".join([*cells, others]) + "]"
 
 

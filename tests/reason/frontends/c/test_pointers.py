@@ -157,3 +157,69 @@ def test_what_the_model_cannot_express_is_unsupported_with_its_line(tmp_path, bo
     r = answer(tmp_path, f"int main(void) {{\n {body}\n return 0; }}", "no-overflow")
     assert r.verdict == Verdict.UNKNOWN and construct in r.reason, r.reason
     assert "program.c:" in r.reason
+
+
+FILL = """
+    int *last;
+    void fill(int *first, int *end) {
+        for (int *p = first; p <= end; p++) {
+            __VERIFIER_assert(p <= last);
+            *p = 1;
+        }
+    }
+    int main(void) {
+        int buf[4];
+        last = buf + LAST;
+        fill(buf, buf + 3);
+        return 0;
+    }
+    """
+
+
+@pytest.mark.parametrize("last, verdict", [(3, Verdict.YES), (2, Verdict.NO)])
+def test_a_global_pointer_set_in_main_is_read_in_a_callee(tmp_path, last, verdict):
+    r = answer(tmp_path, FILL.replace("LAST", str(last)), "assert")
+    assert r.verdict == verdict, r.reason
+    if verdict == Verdict.NO:
+        assert r.witness["replay"]["confirmed"]
+
+
+def test_a_global_pointer_starts_null(tmp_path):
+    r = answer(tmp_path, """
+        int *g;
+        int main(void) {
+            int x = 3;
+            g = &x;
+            if (__VERIFIER_nondet_int()) g = 0;
+            return *g;
+        }
+        """, "no-overflow")
+    assert r.verdict == Verdict.UNKNOWN and "null pointer dereference" in r.reason, r.reason
+
+
+@pytest.mark.parametrize("body, construct", [
+    ("""
+        int *g;
+        void keep(void) { int local[2]; local[0] = 5; g = local; }
+        int main(void) { keep(); return *g == 5; }
+     """, "stored in the global 'g' (it could outlive the call)"),
+    ("""
+        int a[2];
+        int *g = a;
+        int main(void) { return *g; }
+     """, "global pointer 'g' initialised other than with null"),
+])
+def test_a_global_pointer_that_could_dangle_or_is_set_before_main_is_unsupported(tmp_path, body, construct):
+    r = answer(tmp_path, body, "assert")
+    assert r.verdict == Verdict.UNKNOWN and construct in r.reason, r.reason
+
+
+def test_a_global_pointer_is_only_modelled_from_the_start_of_main(tmp_path):
+    path = tmp_path / "program.c"
+    path.write_text(textwrap.dedent(PRELUDE + """
+        int *g;
+        int f(void) { int a[2] = {1, 2}; g = a; return *g; }
+        """))
+    [result] = check(str(path), function="f", property="assert", timeout=10)
+    assert result.verdict == Verdict.UNKNOWN
+    assert "global pointer 'g' used by a function other than main" in result.reason

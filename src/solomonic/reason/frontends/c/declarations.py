@@ -17,12 +17,13 @@ from solomonic.reason.frontends.c.symbols import (
     Other,
     Pointer,
     PtrSym,
+    PtrVal,
     Scalar,
     VarSym,
     Void,
 )
 from solomonic.reason.frontends.c.types import CInt
-from solomonic.reason.ir import BOOL, App, ArrayType, Expr, Unsupported, Var, cast, compare, const
+from solomonic.reason.ir import BOOL, TRUE, App, ArrayType, Expr, Unsupported, Var, cast, compare, const
 from solomonic.reason.ir.evaluate import EvaluationError, evaluate
 
 
@@ -270,7 +271,9 @@ class DeclarationLowering(LoweringState):
         t = self.resolve(decl.type)
         if isinstance(t, Scalar):
             return VarSym(Var(template.name, t.c.bv), t.c, outermost or is_global, self.const_qualified(decl.type))
-        if isinstance(t, Pointer) and not is_global:
+        if isinstance(t, Pointer):
+            if is_global and decl.init is not None and not self.null_constant(decl.init):
+                raise self.unsupported(f"global pointer '{decl.name}' initialised other than with null", decl)
             return self.pointer_symbol(decl.name, template, t, decl)
         if isinstance(t, Array):
             dims_nodes = []
@@ -331,7 +334,9 @@ class DeclarationLowering(LoweringState):
         if static and init is None and "extern" in (decl.storage or []):
             raise self.unsupported(f"extern variable '{decl.name}' defined elsewhere", decl)
         if isinstance(sym, PtrSym):
-            if init is None:
+            if static:  # a pointer of static storage starts null (C11 6.7.9p10); `declare` refused other values
+                self.bind(sym, PtrVal(None, const(0, self.t.index), None, TRUE), decl)
+            elif init is None:
                 self.uninitialised(sym, line)
             else:
                 self.bind(sym, self.pointer(init, sym.pointee), decl)

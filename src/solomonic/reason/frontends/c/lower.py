@@ -25,7 +25,7 @@ from solomonic.reason.frontends.c.parse import CProgram, parse_c
 from solomonic.reason.frontends.c.pointers import PointerLowering
 from solomonic.reason.frontends.c.state import Frame
 from solomonic.reason.frontends.c.statements import StatementLowering
-from solomonic.reason.frontends.c.symbols import CVal, Scalar, VarSym, Void
+from solomonic.reason.frontends.c.symbols import CVal, PtrSym, Scalar, VarSym, Void
 from solomonic.reason.frontends.nesting import too_deep
 from solomonic.reason.ir import Edge, Event, Function, Input, Unsupported, Var, compare, const
 
@@ -84,7 +84,8 @@ class _Lowering(CallLowering, StatementLowering, ExpressionLowering, Declaration
                 if isinstance(sym, VarSym):
                     inputs.append(Input(sym.var, n, sym.type.name, kind="global"))
                 else:
-                    raise self.unsupported(f"global array '{n}' read by a function other than main", self.fdef)
+                    raise self.unsupported(f"global {'pointer' if isinstance(sym, PtrSym) else 'array'} '{n}' "
+                                           "used by a function other than main", self.fdef)
         context = {"nondet_functions": self.p.nondet_functions, "defined_functions": sorted(self.p.functions),
                    "include_dirs": list(self.p.include_dirs), "defines": list(self.p.defines)}
         return Function(self.name, "c", self.p.path, self.line(self.fdef), inputs, self.b.cfg, returns_value,

@@ -3,7 +3,9 @@
 Supported: `&x` and arrays of a function's outermost block (a pointer to them can only leave the call
 as its result, which is refused) and of globals; `malloc`, `calloc`, `alloca` outside loops (one
 object per allocation site); pointers passed to and returned from inlined functions; `p + i`, `p - q`,
-comparisons, `free`; null (`0`, `NULL`, `c ? p : NULL`, a pointer as a condition). Every dereference,
+comparisons, `free`; null (`0`, `NULL`, `c ? p : NULL`, a pointer as a condition); global pointer
+variables in `main`'s analysis (null at the start, as static storage is; never pointing into a called
+function's locals, which they would outlive). Every dereference,
 pointer step and free is checked: out of bounds, use after free, double free, null dereference and
 reading an uninitialised pointer are undefined behaviour events. A request of up to `ALLOCATION_LIMIT`
 bytes succeeds (SV-COMP's convention, and what any machine that runs the program gives); one past
@@ -203,6 +205,10 @@ class PointerLowering(LoweringState):
         if value.pointee is not None and value.pointee.size != sym.pointee.size:
             raise self.unsupported(f"pointer to {value.pointee.name} assigned to '{sym.name}', a pointer to "
                                    f"{sym.pointee.name}", node)
+        if value.obj is not None and value.obj.owner not in (None, self.frames[0]) and \
+                any(sym is g for g in self.globals.values()):
+            raise self.unsupported(f"a pointer into {value.obj.name}, a local of a called function, stored in "
+                                   f"the global '{sym.name}' (it could outlive the call)", node)
         if sym.obj is None:
             sym.obj = value.obj
         elif value.obj is not None and sym.obj is not value.obj:
