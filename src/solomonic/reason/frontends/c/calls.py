@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from pycparser import c_ast
 
+from solomonic.reason.frontends.c.library import ATTRIBUTES, DEFINITIONS, DISTINCT, definition
 from solomonic.reason.frontends.c.parse import NONDET_NAMES, NONDET_PREFIX
 from solomonic.reason.frontends.c.state import Frame, LoweringState
-from solomonic.reason.frontends.c.symbols import CVal, Pointer, PtrSym, PtrVal, Scalar, VarSym, Void
+from solomonic.reason.frontends.c.symbols import CVal, Other, Pointer, PtrSym, PtrVal, Scalar, VarSym, Void
 from solomonic.reason.frontends.cfg import Builder
-from solomonic.reason.ir import BOOL, Call, Event, Procedure, Var, compare, const
+from solomonic.reason.ir import BOOL, Call, Event, Procedure, Var, compare, const, negate
 
 ERROR_FUNCTIONS = {"reach_error", "__VERIFIER_error", "__assert_fail", "__assert_perror_fail", "__assert"}
 STOP_FUNCTIONS = {"abort", "exit", "_Exit", "_exit"}
@@ -104,9 +105,50 @@ class CallLowering(LoweringState):
             return value
         if name == "offsetof":
             return self.offsetof(e)
+        if name in DEFINITIONS:
+            return self.library_call(name, args, e)
         if name.startswith("__builtin_"):
             raise self.unsupported(f"GNU builtin `{name}` (not modelled)", e)
         raise self.unsupported(f"call to external function `{name}` (no body to analyse)", e)
+
+    def library_call(self, name: str, args: list[c_ast.Node], e: c_ast.FuncCall) -> CVal:
+        """A C library function the program declares and does not define, lowered from its definition
+        (library.py). The program's prototype converts the arguments and the result, as for gcc's call
+        (a program may declare `unsigned strlen(const char *)`); without one in scope the call is
+        unsupported, as is a prototype whose parameters are not the definition's kinds (integer or
+        pointer, one for one)."""
+        proto = self.p.prototypes.get(name)
+        caller = self.position[id(self.p.functions[self.frame.function])]
+        if proto is None or self.prototype_at.get(name, caller + 1) > caller:
+            raise self.unsupported(f"call to the C library function `{name}` without a prototype in scope", e)
+        for found in self.p.taint.constructs.get(name, []):
+            if found.construct not in ATTRIBUTES[name]:
+                self.refuse_tainted(found, f"the declaration of `{name}`")
+        fdef = definition(name, self.t.size_t.name, e.coord)
+        params = self.parameters(proto)
+        model_params = self.parameters(fdef.decl.type)
+        if len(params) != len(model_params) or len(args) != len(params):
+            raise self.unsupported(f"`{name}` declared or called with other parameters than the C library's", e)
+        converted = []
+        for k, (a, p, m) in enumerate(zip(args, params, model_params)):
+            declared, modelled = self.resolve(p.type), self.resolve(m.type)
+            # glibc's own prototype (string.h) declares the copies' pointers `restrict`: what it forbids,
+            # the two overlapping, is what `distinct` refuses
+            restrict = isinstance(declared, Other) and declared.what == "restrict-qualified pointer" \
+                and k in DISTINCT.get(name, ())
+            if (isinstance(declared, Pointer) or restrict) and isinstance(modelled, Pointer):
+                converted.append(a)
+            elif isinstance(declared, Scalar) and isinstance(modelled, Scalar):
+                converted.append(c_ast.Cast(c_ast.Typename(None, [], None, p.type), a, a.coord))
+            else:
+                raise self.unsupported(f"`{name}` declared with a parameter of another kind than the C library's", e)
+        value = self.inline(name, converted, e, fdef=fdef, distinct=DISTINCT.get(name))
+        declared_result = self.resolve(proto.type)
+        if isinstance(declared_result, Scalar):
+            return CVal(self.convert(value, declared_result.c), declared_result.c)
+        if not isinstance(declared_result, Pointer):
+            raise self.unsupported(f"`{name}` declared returning {self.describe(declared_result)}", e)
+        return value
 
     def refuse_library_definition(self, name: str, node: c_ast.Node) -> None:
         """A C library function the program defines with external linkage: see LIBRARY_BUILTINS."""
@@ -133,12 +175,17 @@ class CallLowering(LoweringState):
             self.b.assume(compare("le", tmp, const(1, ctype.bv)), self.line(e))
         return CVal(tmp, ctype)
 
-    def inline(self, name: str, args: list[c_ast.Node], e: c_ast.FuncCall, prototyped: bool = True) -> CVal:
+    def inline(self, name: str, args: list[c_ast.Node], e: c_ast.FuncCall, prototyped: bool = True,
+               fdef: c_ast.FuncDef | None = None, distinct: tuple[int, int] | None = None) -> CVal:
         """`prototyped`: a prototype of `name` is in scope at the call. Without one (an implicit
         declaration, or `int g();`) the arguments are only promoted, and a parameter whose type is not
-        the promoted argument's (`long x` given an int, `char c`, a pointer) is undefined behaviour."""
-        fdef = self.p.functions[name]
-        self.enter_function(name, fdef)
+        the promoted argument's (`long x` given an int, `char c`, a pointer) is undefined behaviour.
+        `fdef`: the body to inline, if not the program's (a C library function's, library.py);
+        `distinct`: two pointer arguments that may not point into the same object."""
+        library = fdef is not None
+        fdef = fdef or self.p.functions[name]
+        if not library:  # a C library function's declarations are judged by library_call
+            self.enter_function(name, fdef)
         params = self.parameters(fdef.decl.type)
         if len(params) != len(args):
             raise self.unsupported(f"call to `{name}` with {len(args)} arguments for {len(params)} parameters", e)
@@ -151,6 +198,17 @@ class CallLowering(LoweringState):
             return self.recursive_call(name, values_, e)
         values = [self.pointer(a, self.pointee(t, f"parameter '{p.name}' of `{name}`", p))
                   if isinstance(t, Pointer) else self.expression(a) for a, p, t in zip(args, params, types)]
+        if library:
+            for v in values:
+                if isinstance(v, PtrVal):
+                    self.check(negate(v.null), "ub", e, f"`{self.text(e)}` passes a null pointer to the C "
+                                                       f"library's `{name}` (undefined, C11 7.1.4)")
+        if distinct is not None:
+            first, second = values[distinct[0]], values[distinct[1]]
+            if isinstance(first, PtrVal) and isinstance(second, PtrVal) and first.obj is not None \
+                    and first.obj is second.obj:
+                raise self.unsupported(f"`{name}` within one object, {first.obj.name} (undefined where the "
+                                       "two places overlap)", e)
         self.promoted_as_declared(name, values, types, prototyped, e)
         self.calls += 1
         frame = Frame(name, f"{name}#{self.calls}.", [{}], self.resolve(fdef.decl.type.type))

@@ -463,6 +463,9 @@ class Taint:
     """What the lowering must refuse: names declared by tainted declarations, and whole-program findings."""
 
     names: dict[str, Unmodelled] = field(default_factory=dict)  # functions, typedefs, globals
+    # every construct of every declaration of a name (`names` keeps the first): what a declaration of a
+    # C library function adds to it (library.py) is judged construct by construct
+    constructs: dict[str, list[Unmodelled]] = field(default_factory=dict)
     tags: dict[str, Unmodelled] = field(default_factory=dict)  # struct, union and enum tags
     everywhere: list[Unmodelled] = field(default_factory=list)
     layout: list[Unmodelled] = field(default_factory=list)  # no struct layout can be computed
@@ -479,6 +482,7 @@ class Taint:
             name = getattr(decl, "name", None)
             if name:
                 taint.names.setdefault(name, construct)
+                taint.constructs.setdefault(name, []).extend(span.constructs)
             for node in walk(ext):
                 if isinstance(node, (c_ast.Struct, c_ast.Union, c_ast.Enum)) and node.name:
                     taint.tags.setdefault(node.name, construct)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from pycparser import c_ast
 
 from solomonic.reason.frontends.c.callgraph import impure_functions, recursive_functions
+from solomonic.reason.frontends.c.library import DEFINITIONS
 from solomonic.reason.frontends.c.parse import CProgram, Generator
 from solomonic.reason.frontends.c.preprocess import Unmodelled, walk
 from solomonic.reason.frontends.c.symbols import (
@@ -67,7 +68,8 @@ class LoweringState:
         self.objects: dict[int, MemObject] = {}  # id of a variable's symbol -> the object its address names
         self.allocations = 0
         self.has_goto = any(isinstance(n, c_ast.Goto) for f in program.functions.values() for n in walk(f.body))
-        self.impure = impure_functions(program)
+        # a modelled library call (library.py) reads or writes through its pointers: never reordered
+        self.impure = impure_functions(program) | set(DEFINITIONS)
         # enumerators declared inside a function: they hide variables of the same name in their block,
         # which name lookup does not follow (declarations.lookup refuses such a name)
         self.block_enumerators = {n.name for f in program.functions.values() for n in walk(f.body)

@@ -1,0 +1,100 @@
+"""C library string functions lowered from their definition in C (frontends/c/library.py): each access
+checked like the program's own, the program's prototype converting arguments and result, and what the
+call may not do (overlap, a null pointer, a declaration that changes the function) undefined or
+unsupported."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("z3")
+pytest.importorskip("pycparser")
+
+from solomonic.reason.result import Verdict
+from tests.reason.frontends.c.test_pointers import answer
+
+LIBRARY = """
+    #include <string.h>
+    int main(void) {
+        char src[6] = {'h', 'e', 'l', 'l', 'o', 0};
+        char dst[SIZE];
+        int n = __VERIFIER_nondet_int();
+        if (n < 0 || n > SIZE) return 0;
+        strncpy(dst, src, n);
+        if (n >= 6) __VERIFIER_assert(strlen(dst) == 5);
+        if (n == SIZE) __VERIFIER_assert(dst[SIZE - 1] == CHECK);
+        return 0;
+    }
+    """
+
+
+@pytest.mark.parametrize("size, check, verdict", [(8, "0", Verdict.YES), (4, "'l'", Verdict.YES),
+                                                   (4, "'x'", Verdict.NO)])
+def test_strncpy_and_strlen_are_lowered_from_their_definition(tmp_path, size, check, verdict):
+    program = LIBRARY.replace("SIZE", str(size)).replace("CHECK", check)
+    r = answer(tmp_path, program, "assert", timeout=60)
+    assert r.verdict == verdict, r.reason
+    if verdict == Verdict.NO:
+        assert r.witness["replay"]["confirmed"]
+
+
+def test_a_program_may_declare_a_library_function_with_its_own_types(tmp_path):
+    """As SV-COMP's verisec tasks do: `size_t` an unsigned int, strlen returning `unsigned`. The
+    arguments and the result convert as the program's prototype says."""
+    r = answer(tmp_path, """
+        typedef unsigned int size_t;
+        char *strcpy(char *dest, const char *src);
+        unsigned strlen(const char *s);
+        int main(void) {
+            char src[4] = {'a', 'b', 'c', 0};
+            char dst[4];
+            strcpy(dst, src);
+            __VERIFIER_assert(strlen(dst) == 3 && dst[3] == 0);
+            return 0;
+        }
+        """, "assert")
+    assert r.verdict == Verdict.YES, r.reason
+
+
+@pytest.mark.parametrize("body, found", [
+    ("""
+        #include <string.h>
+        int main(void) { char s[4] = {'a', 'b', 'c', 0}; char d[3]; strcpy(d, s); return d[0]; }
+     """, "dereference out of bounds in `dest[i]` ('d') in strcpy()"),
+    ("""
+        #include <string.h>
+        int main(void) { char s[6] = {'h', 'e', 'l', 'l', 'o', 0}; strcpy(s + 1, s); return 0; }
+     """, "`strcpy` within one object, 's' (undefined where the two places overlap)"),
+    ("""
+        #include <string.h>
+        int main(void) {
+            char d[4], e[4];
+            char *s = 0;
+            if (__VERIFIER_nondet_int()) s = e;
+            strncpy(d, s, 0);
+            return 0;
+        }
+     """, "passes a null pointer to the C library's `strncpy`"),
+    ("""
+        int main(void) { char s[2] = {'a', 0}; return (int) strlen(s); }
+     """, "without a prototype in scope"),
+    ("""
+        char *strncpy(char *dest, const char *src, unsigned long n) __attribute__((malloc));
+        int main(void) { char s[2] = {'a', 0}; char d[2]; strncpy(d, s, 2); return d[0]; }
+     """, "__attribute__((malloc)) is not modelled"),
+])
+def test_what_a_library_call_may_not_do_is_undefined_or_unsupported(tmp_path, body, found):
+    r = answer(tmp_path, body, "assert")
+    assert r.verdict == Verdict.UNKNOWN and found in r.reason, r.reason
+
+
+def test_a_library_call_is_ordered_against_the_accesses_beside_it(tmp_path):
+    r = answer(tmp_path, """
+        #include <string.h>
+        int main(void) {
+            char s[4] = {'a', 'b', 'c', 0};
+            int n = (int) strlen(s) + (s[1] = 0);
+            return n;
+        }
+        """, "returns-true")
+    assert r.verdict == Verdict.UNKNOWN and "side effects whose order C leaves open" in r.reason, r.reason
