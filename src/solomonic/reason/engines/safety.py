@@ -18,9 +18,11 @@ import z3
 
 from solomonic.reason.certify import certificate
 from solomonic.reason.engines import bmc, spacer
+from solomonic.reason.engines.entry_facts import with_entry_bounds
 from solomonic.reason.engines.houdini import candidates, encode_block, houdini
 from solomonic.reason.engines.random_runs import violation
 from solomonic.reason.engines.sampled import equalities, nonlinear
+from solomonic.reason.engines.termination.loops import find_loops
 from solomonic.reason.engines.termination.recursion import CHOSEN_BY_UNFOLDING, SUMMARY_BROKEN, Fact, unfold
 from solomonic.reason.ir import Function
 from solomonic.reason.ir.interpret import compress, run
@@ -41,9 +43,10 @@ SUMMARY_MIN_S = 1.0  # time left that is worth finding summaries for a recursion
 SAMPLED_SHARE, SAMPLED_MAX_S = 0.15, 2.0
 PLAIN_SHARE = 0.4  # of a recursion's time, for the unfolding that assumes nothing of a call's result
 SUMMARY_SHARE = 0.5  # of the time left, for finding them (Houdini's rounds; weaker summaries leave the question open)
-# random runs (random_runs.py), once a question has not been decided this long: most are decided sooner,
-# and pay nothing for them; the runs get a share of the question's time, at most RANDOM_RUNS_MAX_S
-RANDOM_RUNS_AFTER_S, RANDOM_RUNS_SHARE, RANDOM_RUNS_MAX_S = 1.0, 0.1, 1.0
+# once a question has not been decided this long (most are decided sooner, and pay nothing for them):
+# random runs (random_runs.py), for a share of the question's time, at most RANDOM_RUNS_MAX_S; then a proof
+# from the program's own facts and its loops' entry bounds (`facts_proof`), at most FACTS_MAX_S
+OPEN_FOR_S, RANDOM_RUNS_SHARE, RANDOM_RUNS_MAX_S, FACTS_SHARE, FACTS_MAX_S = 1.0, 0.1, 1.0, 0.5, 5.0
 
 
 @dataclass
@@ -195,17 +198,18 @@ class _Analysis:
         return self.proved(invariants, semantics) if problem is None else None
 
     def explore(self, race: spacer.Race) -> Result:
-        """Unroll while Spacer searches for invariants, with a burst of random runs once the question
-        has been open a while; the first decisive answer is confirmed."""
-        random_runs_at, random_runs_done = time.monotonic() + RANDOM_RUNS_AFTER_S, False
+        """Unroll while Spacer searches for invariants, with a burst of random runs and a proof from the
+        program's own facts once the question has been open a while; the first decisive answer is
+        confirmed."""
+        open_at, tried = time.monotonic() + OPEN_FOR_S, False
         while time.monotonic() < self.deadline:
             if race.decisive:
                 return self.conclude(race.outcome)
-            if not random_runs_done and time.monotonic() >= random_runs_at:
-                random_runs_done = True
-                refuted = self.random_runs()
-                if refuted is not None:
-                    return refuted
+            if not tried and time.monotonic() >= open_at:
+                tried = True
+                found = self.random_runs() or self.facts_proof()
+                if found is not None:
+                    return found
             answer = self.unroll_one()
             if isinstance(answer, Result):
                 return answer
@@ -241,6 +245,27 @@ class _Analysis:
             return None
         refuted = self.refute(cex)
         return refuted if refuted.verdict == Verdict.NO else None
+
+    def facts_proof(self) -> Result | None:
+        """A yes from the program's own facts: Houdini's inductive subset of its comparisons, with the
+        bounds that hold where each loop is entered (entry_facts.py), where that already excludes every
+        error, re-checked. Spacer refines towards such facts from the errors backwards, at times past
+        the deadline (trex01-2: `z - 1` safe only by z - x >= 1 - 10^6, which the octagonal bounds give at
+        once). None otherwise."""
+        system = self.system
+        assert system is not None
+        if not system.loop_heads:
+            return None
+        deadline = time.monotonic() + min(FACTS_MAX_S, FACTS_SHARE * self.options.timeout_s, _left(self.deadline))
+        enc = Encoder("int", z3.Context())
+        found = houdini(system, enc, candidates(system, enc), _left(deadline) / 4)
+        if found is None:
+            return None
+        found = with_entry_bounds(system, enc, find_loops(system), found, _left(deadline) / 3, _left(deadline) / 3)
+        invariants = [certificate.make_invariant(system, head, z3.And(*found.get(head, []), enc.ctx))
+                      for head in system.loop_heads]
+        problem, semantics = certificate.check(system, invariants, _left(deadline))
+        return self.proved(invariants, semantics) if problem is None else None
 
     def conclude(self, outcome: tuple[str, object]) -> Result:
         kind, value = outcome

@@ -21,8 +21,8 @@ import z3
 
 from solomonic.reason.certify import certificate
 from solomonic.reason.engines import bmc
+from solomonic.reason.engines.entry_facts import with_entry_bounds
 from solomonic.reason.engines.houdini import comparisons, conjunction, encode_block, essential, houdini
-from solomonic.reason.engines.octagon import entry_bounds
 from solomonic.reason.engines.safety import Options
 from solomonic.reason.engines.safety import analyse as safety
 from solomonic.reason.engines.termination.check import (
@@ -36,7 +36,6 @@ from solomonic.reason.engines.termination.elements import ELEMENT, elements_read
 from solomonic.reason.engines.termination.linear import cubes
 from solomonic.reason.engines.termination.loops import LoopAnalysis
 from solomonic.reason.engines.termination.minimum import synthesise_minimum
-from solomonic.reason.engines.termination.polynomial import conserved_bounds
 from solomonic.reason.engines.termination.ranking import (
     Minimum,
     Multiphase,
@@ -266,15 +265,9 @@ class Proof(LoopAnalysis):
         quadratic polynomials that no step changes (polynomial.py), which exclude overflow where the
         program's own comparisons do not. What it kept before (the largest inductive subset of the
         first candidates) where this round gives up."""
-        budget = min(ENTRY_BOUNDS_S, ENTRY_BOUNDS_SHARE * self.left())
-        bounds = entry_bounds(self.system, self.enc, self.loops, found, budget)
-        conserved = conserved_bounds(self.system, self.enc, self.loops, found, budget)
-        if not any(bounds.values()) and not any(conserved.values()):
-            return found
-        widened = {c: [*found.get(c, []), *bounds.get(c, []), *conserved.get(c, [])]
-                   for c in set(found) | set(bounds) | set(conserved)}
-        again = houdini(self.system, self.enc, widened, min(BOUNDS_HOUDINI_S, BOUNDS_HOUDINI_SHARE * self.left()))
-        return found if again is None else again
+        return with_entry_bounds(self.system, self.enc, self.loops, found,
+                                 min(ENTRY_BOUNDS_S, ENTRY_BOUNDS_SHARE * self.left()),
+                                 min(BOUNDS_HOUDINI_S, BOUNDS_HOUDINI_SHARE * self.left()))
 
     def with_summaries(self, invariants: dict[int, z3.BoolRef]) -> dict[int, z3.BoolRef]:
         """Each procedure's return invariant states its summary, so that checking the invariants proves

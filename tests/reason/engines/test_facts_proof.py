@@ -1,0 +1,58 @@
+"""A safety proof from the program's own facts and its loops' entry bounds (safety._Analysis.facts_proof,
+engines/entry_facts.py): octagonal relations that hold where a loop is entered and every step keeps prove
+what the program's comparisons alone do not; a relation no step keeps is never stated; the certificate is
+re-checked from scratch."""
+
+from __future__ import annotations
+
+import textwrap
+import time
+
+import pytest
+
+pytest.importorskip("z3")
+pytest.importorskip("pycparser")
+
+from solomonic.reason.api import CheckOptions, load
+from solomonic.reason.engines.evidence import confirm
+from solomonic.reason.engines.safety import Options, _Analysis
+from solomonic.reason.result import Verdict
+from solomonic.reason.symbolic.system import build_system
+
+# `z - 1` cannot overflow while x > 0 only because z - x never falls below its value on entry, 1 - 10^6
+PROGRAM = """
+    extern int __VERIFIER_nondet_int(void);
+    extern _Bool __VERIFIER_nondet_bool(void);
+    int main(void) {
+        int x = __VERIFIER_nondet_int(), z = 1;
+        if (x > 1000000 || x < -1000000) return 0;
+        while (x > 0) {
+            if (__VERIFIER_nondet_bool()) { x = x - 1; z = z - STEP; }
+            else x = x - 2;
+        }
+        return z;
+    }
+    """
+
+
+def facts_proof(tmp_path, step: int):
+    path = tmp_path / "program.c"
+    path.write_text(textwrap.dedent(PROGRAM.replace("STEP", str(step))))
+    function = load(str(path), CheckOptions()).lower("main", "no-overflow")
+    analysis = _Analysis(function, "no-overflow", Options(timeout_s=30), time.monotonic() + 30)
+    analysis.system = build_system(function, analysis.error_kinds, analysis.poison_kinds)
+    return function, analysis.facts_proof()
+
+
+def test_entry_bounds_prove_what_the_programs_comparisons_do_not(tmp_path):
+    function, result = facts_proof(tmp_path, 1)
+    assert result is not None and result.verdict == Verdict.YES
+    stated = " ".join(inv["invariant"] for inv in result.certificate["invariants"])
+    assert "z" in stated and "x" in stated and "-999999" in stated  # the relation z - x >= 1 - 10^6
+    assert confirm(function, result, 20).confirmed
+
+
+def test_a_relation_no_step_keeps_proves_nothing(tmp_path):
+    """z - 2x is what stays put here, which no octagonal bound states: the stage gives up (the race goes on)."""
+    _, result = facts_proof(tmp_path, 2)
+    assert result is None
