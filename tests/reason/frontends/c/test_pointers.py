@@ -204,6 +204,12 @@ def test_a_global_pointer_starts_null(tmp_path):
         int main(void) { keep(); return *g == 5; }
      """, "stored in the global 'g' (it could outlive the call)"),
     ("""
+        int *g;
+        void set(int *p) { g = p; }
+        void keep(void) { int local[2]; local[0] = 5; set(local); }
+        int main(void) { keep(); return *g == 5; }
+     """, "stored in the global 'g' (it could outlive the call)"),  # handed down as another callee's argument
+    ("""
         int a[2];
         int *g = a;
         int main(void) { return *g; }
