@@ -282,6 +282,14 @@ CASES = [
         int main(void) { return g == 3; }""", "returns-true", YES),
     Case("static_local", """
         int f(void) { static int calls; calls++; return calls > 0; }""", "returns-true", UNKNOWN, "static local"),
+    # C11 6.9.1p12: reading the value of a call that ended without one is undefined; discarding it is not
+    Case("missing_return_value_read", """
+        int g(int x) { if (x) return 1; }
+        int f(int x) { return g(x) + 1 > 0; }""", "returns-true", UNKNOWN, "ends without returning a value"),
+    Case("missing_return_value_discarded", """
+        extern void __VERIFIER_assert(int);
+        int g(int x) { if (x) return 1; }
+        int main(void) { g(0); (void) g(0); __VERIFIER_assert(g(1) == 2); return 0; }""", "assert", NO),
 ]
 
 

@@ -211,7 +211,8 @@ class CallLowering(LoweringState):
                                        "two places overlap)", e)
         self.promoted_as_declared(name, values, types, prototyped, e)
         self.calls += 1
-        frame = Frame(name, f"{name}#{self.calls}.", [{}], self.resolve(fdef.decl.type.type))
+        frame = Frame(name, f"{name}#{self.calls}.", [{}], self.resolve(fdef.decl.type.type),
+                      value_used=e is not self.discarded_call)
         line = self.line(e)
         frame.join = self.b.location(line)
         if isinstance(frame.return_type, Pointer):

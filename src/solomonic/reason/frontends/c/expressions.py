@@ -75,6 +75,10 @@ class ExpressionLowering(LoweringState):
         elif self.points(e):
             self.pointer_or_allocation(e)
         else:
+            called = e
+            while isinstance(called, c_ast.Cast):  # `(void) f();`
+                called = called.expr
+            self.discarded_call = called if isinstance(called, c_ast.FuncCall) else None
             self.expression(e)
 
     def statement_expression(self, e: StatementExpression) -> None:

@@ -64,6 +64,8 @@ class _Lowering(CallLowering, StatementLowering, ExpressionLowering, Declaration
             inputs.append(Input(var, param.name, ctype.name))
             if ctype.name == "_Bool":
                 self.b.assume(compare("le", var, const(1, ctype.bv)), self.line(param))
+            if self.name == "main" and len(inputs) == 1:  # argc: "nonnegative" (C11 5.1.2.2.1p2)
+                self.b.assume(compare("ge", var, const(0, ctype.bv)), self.line(param))
         returns_value = not isinstance(frame.return_type, Void)
         if returns_value:
             rtype = frame.return_type
@@ -103,8 +105,14 @@ class _Lowering(CallLowering, StatementLowering, ExpressionLowering, Declaration
                 value = CVal(const(0, self.t.int.bv), self.t.int)  # C99 5.1.2.2.3: main returns 0
             if value is not None:
                 self.b.assign(frame.result, self.convert(value, rtype), line)
-            else:
-                self.b.havoc(frame.result, f"missing return value of {frame.function}()", line)
+            elif frame.value_used or frame.procedure or len(self.frames) == 1:
+                # C11 6.9.1p12: the caller reading the value of a function that ended without one is
+                # undefined (the analysed function's value is its caller's: the property's, the replay's)
+                self.b.end(self.event("ub", node, f"`{frame.function}` ends without returning a value, "
+                                                  "which its caller reads (undefined, C11 6.9.1p12)"))
+                return
+            else:  # an expression statement's call: the value is never read
+                self.b.assign(frame.result, const(0, rtype.bv), line)
         if frame.procedure:
             self.b.end(Event("return", line, f"{frame.function}() returns"))
             return

@@ -42,6 +42,7 @@ class Frame:
     switch_cases: list[dict[int, int]] = field(default_factory=list)
     procedure: bool = False  # the body of a function on a recursive cycle, lowered on its own
     pointer_result: PtrSym | None = None  # an inlined function that returns a pointer
+    value_used: bool = True  # the caller reads the result (not an expression statement's call)
 
 
 class LoweringState:
@@ -59,6 +60,7 @@ class LoweringState:
         self.globals: dict[str, VarSym | ArraySym] = {}
         self.global_order: list[str] = []
         self.calls = 0
+        self.discarded_call: c_ast.Node | None = None  # the call an expression statement makes, its value unread
         self.model_dependent = False
         # what the answers rest on beyond the source, said in every output format (Function.assumptions)
         self.assumptions: list[str] = []
