@@ -34,10 +34,12 @@ WIDE = 1 << 16
 
 
 def violation(function: Function, error_kinds: set[str], cutpoints: set[int], budget_s: float,
-              seed: int = 0) -> Counterexample | None:
+              seed: int = 0, unreal: str = "") -> Counterexample | None:
     """The first of the random runs within `budget_s` that ends in an event of `error_kinds`, as the
     counterexample bounded model checking would give for it; None if none does (or the function's
-    inputs are not all numbers and truth values, which are all that is drawn)."""
+    inputs are not all numbers and truth values, which are all that is drawn). A run that reads a value
+    whose origin starts with `unreal` is no counterexample (in a recursion's unfolding, the result of a
+    step over a call: any value, which no real call need return)."""
     if not all(isinstance(i.var.type, (BVType, IntType, BoolType)) for i in function.inputs):
         return None
     deadline = time.monotonic() + budget_s
@@ -53,7 +55,8 @@ def violation(function: Function, error_kinds: set[str], cutpoints: set[int], bu
             return drawn[edge, step]
 
         trace = run(function, inputs, nondet, cutpoints, STEPS)
-        if trace.event is not None and trace.event.kind in error_kinds:
+        if trace.event is not None and trace.event.kind in error_kinds and \
+                not (unreal and any(r.origin.startswith(unreal) for r in trace.reads)):
             return Counterexample(trace.cutpoints_passed, inputs, drawn)
     return None
 

@@ -56,6 +56,9 @@ class Options:
     # a proposer's candidate invariants (SMT-LIB terms) by loop head: Houdini's candidates in a termination
     # proof, Spacer's first lemmas where Houdini keeps them (seeds.py)
     proposals: dict[int, list[str]] = field(default_factory=dict)
+    # the proof from the program's own facts and entry bounds (`facts_proof`): off for a caller that has
+    # tried those facts already (the termination proof, before it asks whether undefined behaviour is reachable)
+    facts_proof: bool = True
 
 
 def analyse(function: Function, prop: str, options: Options) -> Result:
@@ -207,7 +210,7 @@ class _Analysis:
                 return self.conclude(race.outcome)
             if not tried and time.monotonic() >= open_at:
                 tried = True
-                found = self.random_runs() or self.facts_proof()
+                found = self.random_runs() or (self.facts_proof() if self.options.facts_proof else None)
                 if found is not None:
                     return found
             answer = self.unroll_one()
@@ -240,7 +243,8 @@ class _Analysis:
         counterexample; None if none does in its time, or the replay does not confirm it."""
         assert self.system is not None
         budget = min(RANDOM_RUNS_MAX_S, RANDOM_RUNS_SHARE * self.options.timeout_s, _left(self.deadline))
-        cex = violation(self.function, self.error_kinds, set(self.system.cutpoints), budget)
+        cex = violation(self.function, self.error_kinds, set(self.system.cutpoints), budget,
+                        unreal=CHOSEN_BY_UNFOLDING)
         if cex is None:
             return None
         refuted = self.refute(cex)

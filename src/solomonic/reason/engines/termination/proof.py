@@ -175,7 +175,8 @@ class Proof(LoopAnalysis):
         if not excluded:
             if quick:
                 return "undefined behaviour not excluded by the program's own facts"
-            answer = safety(self.function, "no-overflow", Options(timeout_s=max(0.5, 0.7 * self.left())))
+            answer = safety(self.function, "no-overflow", Options(timeout_s=max(0.5, 0.7 * self.left()),
+                                                                  facts_proof=False))
             cert = answer.certificate or {}
             if answer.verdict == Verdict.NO:
                 return f"undefined behaviour is reachable ({answer.reason}), so termination cannot be vouched for"
