@@ -66,7 +66,7 @@ def text(results: list[Result], verbose: bool = True) -> str:
 
 def _value_text(value: object) -> str:
     """A witness's nondeterministic value in the text report: an array as `[0: 5, 3: 1, others 0]` (or
-`[every element 0]`)."""
+    `[every element 0]`)."""
     if not isinstance(value, dict):
         return str(value)
     cells = [f"{i}: {v}" for i, v in value["cells"].items()]

@@ -65,11 +65,9 @@ def draw(v: Var, rng: random.Random, constants: Sequence[int] = ()) -> Value:
     """A value of v's type: most often a small one, else one of `constants`, a bound of the type (or a
     neighbour), a moderate one or any at all. Arrays and other values that are not numbers keep their
     default."""
-    if isinstance(v.type, BoolType):
-        return rng.randint(0, 1)
     if not isinstance(v.type, (BVType, IntType)):
-        return default_value(v.type)
-    low, high = (v.type.min, v.type.max) if isinstance(v.type, BVType) else (-(1 << 64), 1 << 64)
+        return small(v, rng)
+    low, high = _bounds(v)
     kind = rng.random()
     if kind < 0.45:
         value = rng.randint(-SMALL, SMALL)
@@ -81,4 +79,25 @@ def draw(v: Var, rng: random.Random, constants: Sequence[int] = ()) -> Value:
         value = rng.randint(-WIDE, WIDE)
     else:
         value = rng.randint(low, high)
+    return _within(v, value)
+
+
+def small(v: Var, rng: random.Random, bound: int = SMALL) -> Value:
+    """A value of v's type from [-bound, bound] (its absolute value where the type is unsigned), a truth
+    value 0 or 1; arrays and other values that are not numbers keep their default (they are read, not
+    drawn). The draws of sampled.py's runs, and the commonest of `draw`'s."""
+    if isinstance(v.type, BoolType):
+        return rng.randint(0, 1)
+    if not isinstance(v.type, (BVType, IntType)):
+        return default_value(v.type)
+    return _within(v, rng.randint(-bound, bound))
+
+
+def _bounds(v: Var) -> tuple[int, int]:
+    return (v.type.min, v.type.max) if isinstance(v.type, BVType) else (-(1 << 64), 1 << 64)
+
+
+def _within(v: Var, value: int) -> int:
+    """`value` as one of v's type: its absolute value where the type is unsigned, then clamped to the range."""
+    low, high = _bounds(v)
     return min(high, max(low, abs(value) if low == 0 else value))

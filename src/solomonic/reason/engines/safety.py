@@ -193,12 +193,7 @@ class _Analysis:
             atoms[head] = [*facts, *atoms.get(head, [])]
         budget = min(SAMPLED_MAX_S, SAMPLED_SHARE * self.options.timeout_s, _left(self.deadline))
         kept = houdini(system, enc, atoms, budget)
-        if kept is None:
-            return None
-        invariants = [certificate.make_invariant(system, head, z3.And(*kept.get(head, []), enc.ctx))
-                      for head in system.loop_heads]
-        problem, semantics = certificate.check(system, invariants, budget)
-        return self.proved(invariants, semantics) if problem is None else None
+        return None if kept is None else self.proved_by(kept, enc, budget)
 
     def explore(self, race: spacer.Race) -> Result:
         """Unroll while Spacer searches for invariants, with a burst of random runs and a proof from the
@@ -266,9 +261,16 @@ class _Analysis:
         if found is None:
             return None
         found = with_entry_bounds(system, enc, find_loops(system), found, _left(deadline) / 3, _left(deadline) / 3)
-        invariants = [certificate.make_invariant(system, head, z3.And(*found.get(head, []), enc.ctx))
+        return self.proved_by(found, enc, _left(deadline))
+
+    def proved_by(self, facts: dict[int, list[z3.BoolRef]], enc: Encoder, timeout_s: float) -> Result | None:
+        """The yes that `facts` give as the invariants at the loop heads (their conjunction, over `enc`'s
+        constants), where certificate.check confirms them within `timeout_s`; None otherwise."""
+        system = self.system
+        assert system is not None
+        invariants = [certificate.make_invariant(system, head, z3.And(*facts.get(head, []), enc.ctx))
                       for head in system.loop_heads]
-        problem, semantics = certificate.check(system, invariants, _left(deadline))
+        problem, semantics = certificate.check(system, invariants, timeout_s)
         return self.proved(invariants, semantics) if problem is None else None
 
     def conclude(self, outcome: tuple[str, object]) -> Result:

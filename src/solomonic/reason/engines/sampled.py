@@ -18,10 +18,10 @@ import random
 
 import z3
 
+from solomonic.reason.engines.random_runs import small
 from solomonic.reason.engines.termination.polynomial import null_space
 from solomonic.reason.engines.termination.recursion import numeric
-from solomonic.reason.ir import BoolType, BVType, Function, Var
-from solomonic.reason.ir.evaluate import Value, default_value
+from solomonic.reason.ir import Function
 from solomonic.reason.ir.interpret import run
 from solomonic.reason.symbolic.encode import Encoder
 from solomonic.reason.symbolic.system import TransitionSystem
@@ -49,8 +49,8 @@ def equalities(function: Function, system: TransitionSystem, enc: Encoder,
             states[loc].add(tuple(int(env.get(v, 0)) for v in variables[loc]))
 
     for _ in range(RUNS):
-        inputs = {i.var: _draw(i.var, rng) for i in function.inputs}
-        run(function, inputs, lambda _edge, _step, stmt: _draw(stmt.target, rng), set(system.cutpoints), STEPS,
+        inputs = {i.var: small(i.var, rng, SMALL) for i in function.inputs}
+        run(function, inputs, lambda _edge, _step, stmt: small(stmt.target, rng, SMALL), set(system.cutpoints), STEPS,
             observe)
     out: dict[int, list[z3.BoolRef]] = {}
     for head in heads:
@@ -73,13 +73,3 @@ def nonlinear(fact: z3.ExprRef) -> bool:
     return any(nonlinear(c) for c in fact.children())
 
 
-def _draw(v: Var, rng: random.Random) -> Value:
-    """A small value of v's type: an array's elements all its default (arrays are read, not sampled)."""
-    if isinstance(v.type, BoolType):
-        return rng.randint(0, 1)
-    if not numeric(v):
-        return default_value(v.type)
-    value = rng.randint(-SMALL, SMALL)
-    if isinstance(v.type, BVType) and not v.type.signed:
-        value = abs(value)
-    return value

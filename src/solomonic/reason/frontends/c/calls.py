@@ -91,9 +91,7 @@ class CallLowering(LoweringState):
             return void
         if name in self.p.functions:
             self.refuse_library_definition(name, e)
-            caller = self.position[id(self.p.functions[self.frame.function])]
-            prototyped = self.prototype_at.get(name, caller + 1) <= caller or name == self.frame.function
-            value = self.inline(name, args, e, prototyped)
+            value = self.inline(name, args, e, self.prototype_in_scope(name))
             if name in LIBRARY_NORETURN and self.b.current is not None and self.b.reached(self.b.current):
                 self.b.end(self.event("ub", e, f"the program's own `{name}` returns, where the C library's "
                                                "never does (gcc compiles the call as the end of the run)"))
@@ -111,6 +109,12 @@ class CallLowering(LoweringState):
             raise self.unsupported(f"GNU builtin `{name}` (not modelled)", e)
         raise self.unsupported(f"call to external function `{name}` (no body to analyse)", e)
 
+    def prototype_in_scope(self, name: str) -> bool:
+        """Whether `name` has a prototype (its definition, or a declaration with a parameter list) before
+        the function being lowered, or is that function."""
+        caller = self.position[id(self.p.functions[self.frame.function])]
+        return self.prototype_at.get(name, caller + 1) <= caller or name == self.frame.function
+
     def library_call(self, name: str, args: list[c_ast.Node], e: c_ast.FuncCall) -> CVal:
         """A C library function the program declares and does not define, lowered from its definition
         (library.py). The program's prototype converts the arguments and the result, as for gcc's call
@@ -118,8 +122,7 @@ class CallLowering(LoweringState):
         unsupported, as is a prototype whose parameters are not the definition's kinds (integer or
         pointer, one for one)."""
         proto = self.p.prototypes.get(name)
-        caller = self.position[id(self.p.functions[self.frame.function])]
-        if proto is None or self.prototype_at.get(name, caller + 1) > caller:
+        if proto is None or not self.prototype_in_scope(name):
             raise self.unsupported(f"call to the C library function `{name}` without a prototype in scope", e)
         for found in self.p.taint.constructs.get(name, []):
             if found.construct not in ATTRIBUTES[name]:
