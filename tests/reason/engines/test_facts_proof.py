@@ -56,3 +56,31 @@ def test_a_relation_no_step_keeps_proves_nothing(tmp_path):
     """z - 2x is what stays put here, which no octagonal bound states: the stage gives up (the race goes on)."""
     _, result = facts_proof(tmp_path, 2)
     assert result is None
+
+
+# only x % 2 == 1 (x steps by 6 from 3) shows that the low bit stays set: no comparison states it
+CONGRUENT = """
+    extern int __VERIFIER_nondet_int(void);
+    extern void reach_error(void);
+    int main(void) {
+        unsigned int x = 3;
+        while (x < 1000000 && __VERIFIER_nondet_int()) {
+            x += 6;
+            if ((x & 1) != 1) reach_error();
+        }
+        return 0;
+    }
+    """
+
+
+def test_congruences_the_runs_show_prove_what_no_comparison_states(tmp_path):
+    path = tmp_path / "program.c"
+    path.write_text(textwrap.dedent(CONGRUENT))
+    function = load(str(path), CheckOptions()).lower("main", "assert")
+    analysis = _Analysis(function, "assert", Options(timeout_s=30), time.monotonic() + 30)
+    analysis.system = build_system(function, analysis.error_kinds, analysis.poison_kinds)
+    result = analysis.facts_proof()
+    assert result is not None and result.verdict == Verdict.YES
+    stated = " ".join(inv["invariant"] for inv in result.certificate["invariants"])
+    assert "x mod 2 == 1" in stated, stated
+    assert confirm(function, result, 20).confirmed

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from solomonic.reason.ir import BOOL, INT, App, BVType, Const, Var, const
-from solomonic.reason.ir.evaluate import EvaluationError, evaluate
+from solomonic.reason.ir.evaluate import EvaluationError, compiled, evaluate
 from solomonic.reason.symbolic.encode import Encoder
 
 MACHINE_TYPES = [BVType(8, True), BVType(8, False), BVType(16, True), BVType(32, True), BVType(32, False),
@@ -59,6 +59,16 @@ def _variables(e, out):
     return out
 
 
+def expression_and_values(data):
+    """A random machine expression (or a comparison or overflow test of two), and values for its variables."""
+    t = data.draw(st.sampled_from(MACHINE_TYPES))
+    e = data.draw(machine_expr(t))
+    if data.draw(st.booleans()):
+        op = data.draw(st.sampled_from(OVERFLOW + COMPARE))
+        e = App(op, (e, data.draw(machine_expr(t))), BOOL)
+    return e, {v: data.draw(values(v.type)) for v in _variables(e, set())}
+
+
 def solve_value(enc: Encoder, e, env_values, t):
     """The value of e under the encoding, with its variables fixed (auxiliaries solved for)."""
     ctx = enc.ctx
@@ -74,12 +84,7 @@ def solve_value(enc: Encoder, e, env_values, t):
 @settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_machine_arithmetic_agrees_across_encodings(data):
-    t = data.draw(st.sampled_from(MACHINE_TYPES))
-    e = data.draw(machine_expr(t))
-    if data.draw(st.booleans()):
-        op = data.draw(st.sampled_from(OVERFLOW + COMPARE))
-        e = App(op, (e, data.draw(machine_expr(t))), BOOL)
-    env = {v: data.draw(values(v.type)) for v in _variables(e, set())}
+    e, env = expression_and_values(data)
     try:
         expected = evaluate(e, env)
     except EvaluationError:
@@ -89,6 +94,23 @@ def test_machine_arithmetic_agrees_across_encodings(data):
     ctx = z3.Context()
     for mode in ("bv", "int"):
         assert solve_value(Encoder(mode, ctx), e, env, e.type) == expected, (mode, str(e), env)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_compiled_expressions_evaluate_as_the_evaluator_does(data):
+    """The interpreter runs statements compiled once (evaluate.compiled): the same value, or the same
+    error, as the evaluator's walk of the expression, on every input."""
+    e, env = expression_and_values(data)
+    try:
+        expected: object = evaluate(e, env)
+    except EvaluationError as err:
+        expected = str(err)
+    try:
+        got: object = compiled(e)(env)
+    except EvaluationError as err:
+        got = str(err)
+    assert got == expected, str(e)
 
 
 def _uses_nsw_with_overflow(e, env) -> bool:
@@ -143,3 +165,27 @@ def test_signed_division_overflow_is_detected():
     assert evaluate(e, env) == 0
     for mode in ("bv", "int"):
         assert solve_value(Encoder(mode, z3.Context()), e, env, BOOL) == 0
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.sampled_from([BVType(8, True), BVType(32, True), BVType(32, False), BVType(64, False)]), st.data())
+def test_and_with_a_constant_mask_is_linear_and_exact(t, data):
+    """`x & mask` with a few runs of set bits is integer arithmetic in the integer encoding (floor division
+    and remainder by powers of two, no bit-vector inside), and exact for negative x too."""
+    mask = data.draw(st.sampled_from([5, 6, 0x50, 0x0f0f, 0x3c, 1, 0]).filter(lambda m: m <= t.max))
+    x = Var("x", t)
+    value = data.draw(values(t))
+    e = App("bitand", (x, Const(mask, t)), t)
+    enc = Encoder("int", z3.Context())
+    term = enc.expr(e, {x: z3.Int("x", enc.ctx)})
+    assert not any(z3.is_app_of(n, z3.Z3_OP_BV2INT) for n in _subterms(term)), term
+    assert solve_value(Encoder("int", z3.Context()), e, {x: value}, t) == evaluate(e, {x: value}) == value & mask
+
+
+def _subterms(term):
+    out, todo = [], [term]
+    while todo:
+        t = todo.pop()
+        out.append(t)
+        todo.extend(t.children())
+    return out

@@ -22,7 +22,7 @@ import z3
 from solomonic.reason.certify import certificate
 from solomonic.reason.certify.certificate import Invariant, int_sort_name, parse_invariant
 from solomonic.reason.certify.recurrent import not_closed
-from solomonic.reason.engines import bmc
+from solomonic.reason.engines import bmc, execution
 from solomonic.reason.engines.safety import call_free, error_kinds
 from solomonic.reason.engines.termination.check import check_certificate
 from solomonic.reason.engines.termination.descent import DescentSearch
@@ -66,7 +66,9 @@ def _confirm(function: Function, result: Result, timeout_s: float) -> Confirmati
                             replay_record(True, found.observed), found.reproducer)
     if result.verdict == Verdict.NO:
         return _replay(function, result, timeout_s)
-    if result.property == "terminates":
+    if (result.certificate or {}).get("kind") == "complete execution":
+        problem = execution.confirm(function, result.certificate or {}, result.property, timeout_s)
+    elif result.property == "terminates":
         problem = check_certificate(function, result.certificate or {}, timeout_s)
     else:
         problem = _check_proof(function, result, timeout_s)

@@ -17,15 +17,15 @@ from typing import TYPE_CHECKING
 import z3
 
 from solomonic.reason.certify import certificate
-from solomonic.reason.engines import bmc, spacer
+from solomonic.reason.engines import bmc, execution, spacer
 from solomonic.reason.engines.entry_facts import with_entry_bounds
 from solomonic.reason.engines.houdini import candidates, encode_block, houdini
 from solomonic.reason.engines.random_runs import violation
-from solomonic.reason.engines.sampled import equalities, nonlinear
+from solomonic.reason.engines.sampled import congruences, equalities, nonlinear
 from solomonic.reason.engines.termination.loops import find_loops
 from solomonic.reason.engines.termination.recursion import CHOSEN_BY_UNFOLDING, SUMMARY_BROKEN, Fact, unfold
 from solomonic.reason.ir import Function
-from solomonic.reason.ir.interpret import compress, run
+from solomonic.reason.ir.interpret import Trace, compress, run
 from solomonic.reason.replay import replay_record, shown_inputs, shown_reads
 from solomonic.reason.result import PROPERTY_ERRORS, UNDEFINED_BEHAVIOUR, Result, Verdict
 from solomonic.reason.symbolic.encode import Encoder
@@ -47,6 +47,7 @@ SUMMARY_SHARE = 0.5  # of the time left, for finding them (Houdini's rounds; wea
 # random runs (random_runs.py), for a share of the question's time, at most RANDOM_RUNS_MAX_S; then a proof
 # from the program's own facts and its loops' entry bounds (`facts_proof`), at most FACTS_MAX_S
 OPEN_FOR_S, RANDOM_RUNS_SHARE, RANDOM_RUNS_MAX_S, FACTS_SHARE, FACTS_MAX_S = 1.0, 0.1, 1.0, 0.5, 5.0
+MAX_PATH = 5000  # a witness's path keeps its first and last this many lines (a run may take millions of steps)
 
 
 @dataclass
@@ -68,6 +69,17 @@ def analyse(function: Function, prop: str, options: Options) -> Result:
     error the program reaches: a proof of it is a proof of the program, and a counterexample, which may
     assume a result no call returns, stands only on a real run (the replay), as every counterexample does."""
     start = time.monotonic()
+    result = execution.around(function, options.timeout_s,
+                              _Analysis(function, prop, options, start + options.timeout_s).one_execution,
+                              lambda seconds: _searched(function, prop, replace(options, timeout_s=seconds)))
+    result.seconds = round(time.monotonic() - start, 4)
+    return result
+
+
+def _searched(function: Function, prop: str, options: Options) -> Result:
+    """The engines' answer: Spacer and the unrolling, random runs and the facts proof (`_Analysis`), over
+    the unfolding of a recursion and then with its summaries."""
+    start = time.monotonic()
     deadline = start + options.timeout_s
     # a recursion keeps time for its summaries: without them a loop over a call's result may run the
     # unrolling into the deadline (rec_counter1: `while (res > 0) res--` on any result)
@@ -78,7 +90,6 @@ def analyse(function: Function, prop: str, options: Options) -> Result:
     elif function.procedures and result.certificate is not None:
         result.certificate["summary"] += ("; the recursion unfolded: each call either descends into its "
                                           "callee or returns any value")
-    result.seconds = round(time.monotonic() - start, 4)
     return result
 
 
@@ -174,16 +185,27 @@ class _Analysis:
             result.details = {**result.details, "proposals": race.proposals_used}
         return result
 
+    def one_execution(self, trace: Trace) -> Result:
+        """The answer a closed function's run to its end gives (execution.py): one of the property's
+        errors confirmed as any counterexample, else execution.answer's."""
+        if execution.ending(trace) in self.error_kinds:
+            return self.confirm_failure({}, trace)
+        return execution.answer(self.function, self.prop, trace, self.replay_budget())
+
     def sampled_proof(self, system: TransitionSystem) -> Result | None:
-        """Where the property is a polynomial one (an error guarded by a product of variables), the
-        polynomial equalities concrete runs show at the loop heads (sampled.py), kept where Houdini finds
-        them inductive with the program's own atoms, may prove it by themselves: Spacer's lemmas are
-        linear. None unless they do, re-checked."""
+        """Where concrete runs show polynomial equalities at the loop heads (sampled.py), those Houdini
+        finds inductive with the program's own atoms may prove the property by themselves: Spacer's
+        lemmas are linear. Tried where an error's guard multiplies variables, and for no-overflow
+        wherever the runs show a non-linear equality (`x + y` cannot overflow only because y is
+        `3*n*n + 3*n + 1` of a counter n the input bounds: the termination proof's question on
+        nla-style loops); elsewhere
+        the runs' cost bought nothing on the loops folder (its median went from 0.71 to 1.1 s). None
+        unless they prove it, re-checked."""
         if not system.loop_heads:
             return None
         enc = Encoder("int", z3.Context())
-        if not any(block.dst == BAD and nonlinear(encode_block(system, enc, block)[1])
-                   for block in system.blocks):
+        if self.prop != "no-overflow" and not any(block.dst == BAD and nonlinear(encode_block(system, enc, block)[1])
+                                                  for block in system.blocks):
             return None
         found = equalities(self.function, system, enc)
         if not any(nonlinear(fact) for facts in found.values() for fact in facts):
@@ -246,7 +268,8 @@ class _Analysis:
         return refuted if refuted.verdict == Verdict.NO else None
 
     def facts_proof(self) -> Result | None:
-        """A yes from the program's own facts: Houdini's inductive subset of its comparisons, with the
+        """A yes from the program's own facts: Houdini's inductive subset of its comparisons and of the
+        congruences its runs show (sampled.py: a counter stepping by 8 from 5), with the
         bounds that hold where each loop is entered (entry_facts.py), where that already excludes every
         error, re-checked. Spacer refines towards such facts from the errors backwards, at times past
         the deadline (trex01-2: `z - 1` safe only by z - x >= 1 - 10^6, which the octagonal bounds give at
@@ -257,7 +280,10 @@ class _Analysis:
             return None
         deadline = time.monotonic() + min(FACTS_MAX_S, FACTS_SHARE * self.options.timeout_s, _left(self.deadline))
         enc = Encoder("int", z3.Context())
-        found = houdini(system, enc, candidates(system, enc), _left(deadline) / 4)
+        atoms = candidates(system, enc)
+        for head, facts in congruences(self.function, system, enc).items():
+            atoms[head] = [*atoms.get(head, []), *facts]
+        found = houdini(system, enc, atoms, _left(deadline) / 4)
         if found is None:
             return None
         found = with_entry_bounds(system, enc, find_loops(system), found, _left(deadline) / 3, _left(deadline) / 3)
@@ -364,11 +390,16 @@ class _Analysis:
         return {i.var: cex.inputs.get(i.var, 0) for i in self.function.inputs}
 
     def refute(self, cex: bmc.Counterexample) -> Result:
-        function, prop = self.function, self.prop
         inputs = self.inputs(cex)
-        trace = run(function, inputs, cex.oracle, set(self.system.cutpoints))
+        trace = run(self.function, inputs, cex.oracle, set(self.system.cutpoints))
         if trace.event is None or trace.event.kind not in self.error_kinds:
             return self.result(Verdict.UNKNOWN, reason=f"counterexample rejected by the interpreter ({trace.outcome})")
+        return self.confirm_failure(inputs, trace)
+
+    def confirm_failure(self, inputs: dict, trace: Trace) -> Result:
+        """The no that the interpreter's run to an error gives, where the real program's run fails too."""
+        function, prop = self.function, self.prop
+        assert trace.event is not None
         if trace.event.kind == SUMMARY_BROKEN:  # Houdini kept it, so only a path the solver got wrong
             return self.result(Verdict.UNKNOWN, reason=f"a summary is not proved: {trace.event.message}")
         outcome: ReplayC | ReplayPython
@@ -386,7 +417,8 @@ class _Analysis:
             "inputs": shown_inputs(function, inputs),
             "nondet": shown_reads(r for r in trace.reads if not r.origin.startswith(CHOSEN_BY_UNFOLDING)),
             "event": {"kind": trace.event.kind, "line": trace.event.line, "message": trace.event.message},
-            "path": trace.lines,
+            "path": trace.lines[:MAX_PATH] + trace.lines[-MAX_PATH:] if len(trace.lines) > 2 * MAX_PATH
+            else trace.lines,
             "path_text": compress(trace.lines),
             "replay": replay_record(outcome.confirmed, outcome.observed),
         }

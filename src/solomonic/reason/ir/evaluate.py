@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from solomonic.reason.ir.nodes import NO_SIGNED_WRAP, Const, Expr, Var
 from solomonic.reason.ir.types import BOOL, ArrayType, BVType, IntType, Type
@@ -166,3 +167,73 @@ def default_value(type_: Type) -> Value:
         return ArrayValue(0)
     assert isinstance(type_, (IntType, BVType)) or type_ == BOOL
     return 0
+
+
+# a compiled expression: its value in an environment (Any: an int or an ArrayValue, as the IR's types say)
+Compiled = Callable[[dict[Var, Value]], Any]
+
+
+def compiled(e: Expr) -> Compiled:
+    """`evaluate` for one expression, its dispatch done once: a function of the environment that applies
+    the same operations (the tables above) to the same values. The interpreter runs each statement of a
+    loop as many times as the loop iterates, millions in a run to a program's end (engines/execution.py)."""
+    if isinstance(e, Const):
+        constant = e.value
+        return lambda env: constant
+    if isinstance(e, Var):
+        return lambda env: env[e]
+    op = NO_SIGNED_WRAP.get(e.op, e.op)
+    args = [compiled(a) for a in e.args]
+    if op == "ite":
+        cond, then, other = args
+        return lambda env: then(env) if cond(env) else other(env)
+    if op == "and":
+        return lambda env: int(all(a(env) for a in args))
+    if op == "or":
+        return lambda env: int(any(a(env) for a in args))
+    norm = _normaliser(e.type)
+    if op in _ARITH:
+        fn, (a, b) = _ARITH[op], args
+        return lambda env: norm(fn(a(env), b(env)))
+    if op in _COMPARE:
+        test, (a, b) = _COMPARE[op], args
+        return lambda env: int(test(a(env), b(env)))
+    if op == "not":
+        (a,) = args
+        return lambda env: int(not a(env))
+    if op == "neg":
+        (a,) = args
+        return lambda env: norm(-a(env))
+    if op == "bitnot":
+        (a,) = args
+        return lambda env: norm(~a(env))
+    if op in ("shl", "shr"):
+        t, (a, b) = e.type, args
+        if op == "shl":
+            return lambda env: norm(a(env) << _shift_amount(b(env), t))
+        return lambda env: norm(a(env) >> _shift_amount(b(env), t))
+    if op == "cast":
+        (a,) = args
+        return lambda env: norm(a(env))
+    if op.startswith("noovf_"):
+        operand_type = e.args[0].type
+        return lambda env: _no_overflow(op, [a(env) for a in args], operand_type)
+    if op == "select":
+        array, index = args
+        return lambda env: array(env).get(index(env))
+    if op == "store":
+        array, index, item = args
+        return lambda env: array(env).set(index(env), item(env))
+    if op == "constarray":
+        (a,) = args
+        return lambda env: ArrayValue(a(env))
+    raise AssertionError(f"unknown operator {op}")
+
+
+def _normaliser(type_: Type) -> Callable[[int], int]:
+    """`_normalise` for one type."""
+    if isinstance(type_, BVType):
+        return type_.wrap
+    if type_ == BOOL:
+        return lambda value: int(bool(value))
+    return lambda value: value

@@ -13,12 +13,13 @@ no globals and no memory), so reading the same values again repeats the call for
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from solomonic.reason.ir.evaluate import EvaluationError, Value, default_value, evaluate
+from solomonic.reason.ir.evaluate import Compiled, EvaluationError, Value, compiled, default_value, evaluate
 from solomonic.reason.ir.nodes import Var
-from solomonic.reason.ir.program import Assign, Assume, Call, Cfg, Event, Function, Havoc, cfg_variables
+from solomonic.reason.ir.program import Assign, Assume, Call, Cfg, Edge, Event, Function, Havoc, cfg_variables
 
 
 @dataclass
@@ -42,7 +43,7 @@ class Repeat:
 @dataclass
 class Frame:
     cfg: Cfg
-    succ: dict
+    steps: Steps
     index: dict[int, int]
     env: dict[Var, Value]
     key: tuple | None = None  # (procedure, arguments) of this activation; None for the function itself
@@ -56,8 +57,9 @@ class Trace:
     lines: list[int] = field(default_factory=list)  # source lines, consecutive repeats collapsed
     reads: list[NondetRead] = field(default_factory=list)
     event: Event | None = None  # None: blocked by an assumption, or out of steps
-    outcome: str = ""  # "event" | "blocked" | "steps" | "error: ..."
+    outcome: str = ""  # "event" | "blocked" | "steps" | "time" | "recursion" | "unset" | "error: ..."
     cutpoints_passed: int = 0
+    steps: int = 0  # statements executed
     env: dict[Var, Value] = field(default_factory=dict)  # the variables' values where the run ended
     repeat: Repeat | None = None  # outcome "recursion"
 
@@ -69,92 +71,134 @@ def run(
     cutpoints: set[int],
     max_steps: int = 100_000,
     observe: Callable[[int, dict[Var, Value]], None] | None = None,
+    deadline: float | None = None,
+    strict: bool = False,
 ) -> Trace:
     """Execute from the entry. `nondet(edge_index, block_step, stmt)` supplies each havocked value;
     `block_step` counts the cutpoints passed so far, matching the unrolling of bounded model checking.
     (Edge indices are those of the function's graph; procedures' havocs are numbered from -1 down.)
-    `observe(cutpoint, state)` sees the function's own state at each cutpoint it reaches."""
+    `observe(cutpoint, state)` sees the function's own state at each cutpoint it reaches. A run still
+    going at `deadline` (time.monotonic()) ends with outcome "time"; the clock is read every 4096 steps.
+
+    `strict`: a havoc gives no value (`nondet` is not asked, nothing is read): its variable is unset
+    until written, and a run that reads one ends with outcome "unset". A strict run that ends otherwise is the run of every choice of the havocked values
+    (it read none of them), which is what makes a function without inputs deterministic
+    (engines/execution.py)."""
     env: dict[Var, Value] = {v: default_value(v.type) for v in function.variables}
     env.update(inputs)
-    graphs: dict[int, tuple[dict, dict[int, int]]] = {}  # successors and edge numbers, once per graph
+    graphs: dict[int, tuple[dict, dict[int, int]]] = {}  # each graph's steps and edge numbers, made once
     frame = _frame(graphs, function.cfg, env)
     stack: list[Frame] = []  # the callers of `frame`
     active: dict[tuple, int] = {}  # (procedure, arguments) -> its depth on the stack
     trace = Trace(env=env)
+    lines = trace.lines
     loc = function.cfg.entry
-    for _ in range(max_steps):
-        cfg = frame.cfg
-        _note_line(trace, cfg.lines[loc])
-        if loc in cfg.events:
-            if stack and cfg.events[loc].kind == "return":  # back to the caller, with the result
-                proc = function.procedures[frame.key[0]]
-                value = frame.env[proc.result] if proc.result is not None else None
-                del active[frame.key]
-                target, loc, frame = frame.target, frame.resume, stack.pop()
-                if target is not None:
-                    frame.env[target] = value
-                continue
-            trace.event, trace.outcome, trace.env = cfg.events[loc], "event", frame.env
-            return trace
-        env, succ, index = frame.env, frame.succ, frame.index
-        taken = None
-        try:
-            for e in succ[loc]:
-                if isinstance(e.stmt, Assume) and not evaluate(e.stmt.cond, env):
-                    continue
-                taken = e
-                break
-            if taken is None:
-                trace.outcome = "blocked"
+    step = 0
+    try:
+        for step in range(max_steps):
+            if deadline is not None and not step & 4095 and time.monotonic() > deadline:
+                trace.outcome = "time"
                 return trace
-            s = taken.stmt
-            if isinstance(s, Assign):
-                env[s.target] = evaluate(s.value, env)
-            elif isinstance(s, Havoc):
-                value = nondet(index[id(taken)], trace.cutpoints_passed, s)
-                env[s.target] = value
-                trace.reads.append(NondetRead(s.origin, str(s.target.type), value, taken.line))
-            elif isinstance(s, Call):
-                proc = function.procedures[s.callee]
-                args = tuple(evaluate(a, env) for a in s.args)
-                key = (s.callee, args)
-                if key in active:
-                    first = active[key]
-                    earlier = stack[first] if first < len(stack) else frame
-                    trace.repeat = Repeat(s.callee, args, len(stack) + 1 - first, earlier.reads)
-                    trace.outcome, trace.env = "recursion", env
+            cfg = frame.cfg
+            line = cfg.lines[loc]
+            if line > 0 and (not lines or lines[-1] != line):
+                lines.append(line)
+            if loc in cfg.events:
+                if stack and cfg.events[loc].kind == "return":  # back to the caller, with the result
+                    proc = function.procedures[frame.key[0]]
+                    if proc.result is not None and proc.result not in frame.env:  # strict: never written
+                        trace.outcome = "unset"
+                        return trace
+                    value = frame.env[proc.result] if proc.result is not None else None
+                    del active[frame.key]
+                    target, loc, frame = frame.target, frame.resume, stack.pop()
+                    if target is not None:
+                        frame.env[target] = value
+                    continue
+                trace.event, trace.outcome, trace.env = cfg.events[loc], "event", frame.env
+                return trace
+            env, index = frame.env, frame.index
+            try:
+                chosen = None
+                for option in frame.steps[loc]:  # the first edge whose assumption holds
+                    test = option[1]
+                    if test is None or test(env):
+                        chosen = option
+                        break
+                if chosen is None:
+                    trace.outcome = "blocked"
                     return trace
-                callee = _frame(graphs, proc.cfg, {v: default_value(v.type) for v in cfg_variables(proc.cfg)},
-                                key, len(trace.reads), taken.dst, s.target)
-                callee.env.update(zip(proc.params, args))
-                stack.append(frame)
-                active[key] = len(stack)
-                frame, loc = callee, proc.cfg.entry
-                continue
-        except EvaluationError as err:
-            trace.outcome = f"error: {err}"
-            return trace
-        loc = taken.dst
-        if loc in cutpoints and not stack:
-            trace.cutpoints_passed += 1
-            if observe is not None:
-                observe(loc, env)
-    trace.outcome = "steps"
-    return trace
+                taken, _, value_of = chosen
+                s = taken.stmt
+                if value_of is not None:
+                    env[s.target] = value_of(env)
+                elif isinstance(s, Havoc):
+                    if strict:  # no value: the variable is unset until written
+                        env.pop(s.target, None)
+                    else:
+                        value = nondet(index[id(taken)], trace.cutpoints_passed, s)
+                        env[s.target] = value
+                        trace.reads.append(NondetRead(s.origin, str(s.target.type), value, taken.line))
+                elif isinstance(s, Call):
+                    proc = function.procedures[s.callee]
+                    args = tuple(evaluate(a, env) for a in s.args)
+                    key = (s.callee, args)
+                    if key in active:
+                        first = active[key]
+                        earlier = stack[first] if first < len(stack) else frame
+                        trace.repeat = Repeat(s.callee, args, len(stack) + 1 - first, earlier.reads)
+                        trace.outcome, trace.env = "recursion", env
+                        return trace
+                    callee = _frame(graphs, proc.cfg, {v: default_value(v.type) for v in cfg_variables(proc.cfg)},
+                                    key, len(trace.reads), taken.dst, s.target)
+                    callee.env.update(zip(proc.params, args))
+                    stack.append(frame)
+                    active[key] = len(stack)
+                    frame, loc = callee, proc.cfg.entry
+                    continue
+            except EvaluationError as err:
+                trace.outcome = f"error: {err}"
+                return trace
+            except KeyError:  # an expression read a variable the environment lacks: strict, a havocked one
+                if not strict:
+                    raise
+                trace.outcome = "unset"
+                return trace
+            loc = taken.dst
+            if loc in cutpoints and not stack:
+                trace.cutpoints_passed += 1
+                if observe is not None:
+                    observe(loc, env)
+        trace.outcome, step = "steps", max_steps
+        return trace
+    finally:
+        trace.steps = step
 
 
 def _frame(graphs: dict, cfg: Cfg, env: dict[Var, Value], key: tuple | None = None, reads: int = 0,
            resume: int = 0, target: Var | None = None) -> Frame:
     if id(cfg) not in graphs:
         sign = (lambda i: i) if key is None else (lambda i: -1 - i)
-        graphs[id(cfg)] = cfg.successors(), {id(e): sign(i) for i, e in enumerate(cfg.edges)}
-    succ, index = graphs[id(cfg)]
-    return Frame(cfg, succ, index, env, key, reads, resume, target)
+        graphs[id(cfg)] = Steps(cfg.successors()), {id(e): sign(i) for i, e in enumerate(cfg.edges)}
+    steps, index = graphs[id(cfg)]
+    return Frame(cfg, steps, index, env, key, reads, resume, target)
 
 
-def _note_line(trace: Trace, line: int) -> None:
-    if line > 0 and (not trace.lines or trace.lines[-1] != line):
-        trace.lines.append(line)
+class Steps(dict):
+    """A graph's edges out of each location with their statements compiled (evaluate.compiled), by
+    location: (edge, its assumption's test or None, its assignment's value or None). Compiled at a
+    location's first visit: a short run (a random one, a witness's) visits few of a large graph's
+    locations."""
+
+    def __init__(self, succ: dict[int, list[Edge]]):
+        super().__init__()
+        self.succ = succ
+
+    def __missing__(self, loc: int) -> list[tuple[Edge, Compiled | None, Compiled | None]]:
+        made = self[loc] = [(e, compiled(e.stmt.cond) if isinstance(e.stmt, Assume) else None,
+                             compiled(e.stmt.value) if isinstance(e.stmt, Assign) else None)
+                            for e in self.succ[loc]]
+        return made
 
 
 def compress(lines: list[int], limit: int = 60) -> str:

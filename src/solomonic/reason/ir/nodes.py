@@ -40,6 +40,16 @@ class Var:
     name: str
     type: Type
 
+    def __hash__(self) -> int:  # the dataclass's own hashes both fields at every lookup; an environment
+        try:                    # (a dict by variable) is looked up at every step of the interpreter
+            return self.__dict__["_hash"]
+        except KeyError:
+            value = self.__dict__["_hash"] = hash((self.name, self.type))
+            return value
+
+    def __reduce__(self) -> tuple:  # without the cached hash: another process hashes strings differently
+        return Var, (self.name, self.type)
+
     def __str__(self) -> str:
         return self.name
 

@@ -146,6 +146,50 @@ def compile_command(function: Function, source: str, exe: str, include_dirs=(), 
 def replay(function: Function, inputs: dict[Var, int], trace: Trace, prop: str, timeout_s: float = 10.0,
            recursion: bool = False) -> Replay:
     """`recursion`: the witness is a repeated activation, so a run whose stack overflows confirms it."""
+    ran, script = _compiled_run(function, inputs, trace, timeout_s)
+    if isinstance(ran, str):
+        return Replay(False, ran, script)
+    if ran.timed_out:  # what a non-termination witness must do
+        return Replay(prop == "terminates", f"the reproducer was still running after {timeout_s:g} s", script)
+    if ran.returncode == -signal.SIGXCPU:
+        return Replay(prop == "terminates", f"the reproducer was still running after {timeout_s:g} s of "
+                                            "CPU time", script)
+    assert ran.returncode is not None
+    return _judge(prop, ran.returncode, ran.stderr.decode(errors="replace"), script, recursion)
+
+
+def ending(function: Function, timeout_s: float) -> tuple[str, str, str]:
+    """How the real program's run of a function without inputs or nondeterministic values ends: (kind,
+    what was seen, the reproducer script). The kind is one of the IR's endings ("return", "return-false":
+    a return of 0, "stop", "assert", "blocked": an assumption failed) or "other" (undefined behaviour, a
+    crash, a timeout, a read of a nondeterministic value, or no run at all), so that an execution of the
+    model is confirmed by one of the program that ends the same way (`engines/execution.py`)."""
+    ran, script = _compiled_run(function, {}, Trace(), timeout_s)
+    if isinstance(ran, str):
+        return "other", ran, script
+    if ran.timed_out or ran.returncode == -signal.SIGXCPU:
+        return "other", f"the program was still running after {timeout_s:g} s", script
+    code, stderr = ran.returncode, ran.stderr.decode(errors="replace")
+    assert code is not None
+    judged = _judge("assert", code, stderr, script)
+    if "undefined behaviour" in judged.observed:
+        return "other", judged.observed, script
+    if judged.confirmed:
+        return "assert", judged.observed, script
+    if code == EXIT_ASSUME and "SOLOMONIC: assumption violated" in stderr:
+        return "blocked", "an assumption failed: the program stops", script
+    if code == 0 and re.search(r"SOLOMONIC: returned", stderr):
+        return "return-false" if judged.observed == "returned 0" else "return", judged.observed, script
+    if "SOLOMONIC:" not in stderr and (code >= 0 or code == -signal.SIGABRT):
+        return "stop", "the program stopped (abort)" if code < 0 else f"the program exited with status {code}", \
+            script
+    return "other", judged.observed, script
+
+
+def _compiled_run(function: Function, inputs: dict[Var, int], trace: Trace,
+                  timeout_s: float) -> tuple[sandbox.Outcome | str, str]:
+    """The harness for `inputs` and the values `trace` read, compiled with UBSan and run in the sandbox:
+    the run's outcome, or why there is none; and the reproducer script."""
     context = function.replay_context
     source = harness(function, inputs, trace, context["nondet_functions"], set(context["defined_functions"]))
     include_dirs, defines = context["include_dirs"], context["defines"]
@@ -155,27 +199,20 @@ def replay(function: Function, inputs: dict[Var, int], trace: Trace, prop: str, 
         command = compile_command(function, src, exe, include_dirs, defines)
         script = _reproducer_script(source, command)
         if sandbox.refusal() is not None:
-            return Replay(False, str(sandbox.refusal()), script)
+            return str(sandbox.refusal()), script
         if function.data_model == "ILP32" and not can_compile_32bit():
             if function.data_model_dependent:
-                return Replay(False, "cannot replay an ILP32 witness: gcc -m32 is not available", script)
+                return "cannot replay an ILP32 witness: gcc -m32 is not available", script
             command.remove("-m32")  # no type here depends on the data model: a native build is faithful
         try:
             built = subprocess.run(command, capture_output=True, timeout=60)
         except subprocess.TimeoutExpired:
-            return Replay(False, "compiling the reproducer took more than 60 s", script)
+            return "compiling the reproducer took more than 60 s", script
         if built.returncode != 0:
             first = next((ln for ln in built.stderr.decode(errors="replace").splitlines() if "error" in ln), "")
-            return Replay(False, f"the reproducer does not compile: {first.strip()}", script)
-        ran = sandbox.run([exe], tmp, sandbox.Limits(cpu_s=timeout_s + 1), timeout_s,
-                          env={"UBSAN_OPTIONS": UBSAN_OPTIONS})
-        if ran.timed_out:  # what a non-termination witness must do
-            return Replay(prop == "terminates", f"the reproducer was still running after {timeout_s:g} s", script)
-        if ran.returncode == -signal.SIGXCPU:
-            return Replay(prop == "terminates", f"the reproducer was still running after {timeout_s:g} s of "
-                                                "CPU time", script)
-    assert ran.returncode is not None
-    return _judge(prop, ran.returncode, ran.stderr.decode(errors="replace"), script, recursion)
+            return f"the reproducer does not compile: {first.strip()}", script
+        return sandbox.run([exe], tmp, sandbox.Limits(cpu_s=timeout_s + 1), timeout_s,
+                           env={"UBSAN_OPTIONS": UBSAN_OPTIONS}), script
 
 
 def _judge(prop: str, code: int, stderr: str, script: str, recursion: bool = False) -> Replay:

@@ -299,6 +299,14 @@ class Encoder:
                 mask = _constant(exprs[mask_index])
                 if mask is not None and mask >= 0 and (mask + 1) & mask == 0 and mask < hi:
                     return self._wrap(a[1 - mask_index], BVType(mask.bit_length(), False), None)
+            for mask_index in (1, 0):
+                mask = _constant(exprs[mask_index])
+                if mask is not None and 0 <= mask <= hi and len(runs := _bit_runs(mask)) <= MAX_MASK_RUNS:
+                    # each run of the mask's bits, [low, low + n), keeps those bits of x: bit b of a two's
+                    # complement x is (x div 2^b) mod 2 in floor division, for a negative x too
+                    # (SMT-LIB's div and mod by a positive constant floor), so x & mask is linear
+                    x = a[1 - mask_index]
+                    return z3.Sum(z3.IntVal(0, self.ctx), *[(x / (1 << low)) % (1 << n) * (1 << low) for low, n in runs])
         # Bitwise operations in general: exact through bit-vectors (Spacer may then give up).
         bits = [z3.Int2BV(x, t.width) for x in a]
         return z3.BV2Int(self._bv_op(op, bits, t), is_signed=t.signed)
@@ -324,12 +332,27 @@ class Encoder:
         return a[0] * a[1], None
 
 
+MAX_MASK_RUNS = 4  # runs of set bits in a constant mask that `&` is encoded linearly for, at most
+
+
 def _constant(e: Expr) -> int | None:
     if isinstance(e, Const):
         return e.value
     if isinstance(e, App) and e.op == "cast" and isinstance(e.args[0], Const):
         return e.type.wrap(e.args[0].value) if isinstance(e.type, BVType) else e.args[0].value
     return None
+
+
+def _bit_runs(mask: int) -> list[tuple[int, int]]:
+    """The maximal runs of set bits of a non-negative mask, as (lowest bit, length)."""
+    runs, low = [], 0
+    while mask:
+        while not mask & 1:
+            mask, low = mask >> 1, low + 1
+        n = (~mask & (mask + 1)).bit_length() - 1  # the run's length: trailing ones
+        runs.append((low, n))
+        mask, low = mask >> n, low + n
+    return runs
 
 
 def floor_div(a: z3.ArithRef, b: z3.ArithRef) -> z3.ArithRef:

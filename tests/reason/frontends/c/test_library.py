@@ -98,3 +98,27 @@ def test_a_library_call_is_ordered_against_the_accesses_beside_it(tmp_path):
         }
         """, "returns-true")
     assert r.verdict == Verdict.UNKNOWN and "side effects whose order C leaves open" in r.reason, r.reason
+
+
+ABS = """
+    #include <stdlib.h>
+    int main(void) {
+        int x = __VERIFIER_nondet_int();
+        long long w = __VERIFIER_nondet_int();
+        if (x < LOW) return 0;
+        __VERIFIER_assert(abs(x) >= 0 && llabs(w * 3) % 3 == 0);
+        return 0;
+    }
+    """
+
+
+@pytest.mark.parametrize("low, prop, verdict", [("-2147483647", "assert", Verdict.YES),
+                                                ("-2147483647", "no-overflow", Verdict.YES),
+                                                ("-2147483647 - 1", "assert", Verdict.UNKNOWN)])
+def test_abs_is_lowered_from_its_definition_and_undefined_at_the_most_negative_value(tmp_path, low, prop, verdict):
+    """glibc declares abs `const`, which its definition is; abs(INT_MIN) is undefined (C11 7.22.6.1): the
+    assertion cannot be decided past it."""
+    r = answer(tmp_path, ABS.replace("LOW", low), prop, timeout=60)
+    assert r.verdict == verdict, r.reason
+    if verdict == Verdict.UNKNOWN:
+        assert "in abs()" in r.reason, r.reason

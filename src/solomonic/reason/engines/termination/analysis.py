@@ -21,6 +21,9 @@ The function's cutpoint system (system.py, with C's undefined behaviour as BAD) 
   in the certificate. Non-termination through recursion: a lasso of the unfolding confirmed by the
   program's own run repeating an activation (lasso.py), and in Python, first, a chain of calls into a
   closed recurrent set of activations, none of which returns (descent.py).
+- a function without inputs whose one execution ends (execution.py: half a second first, and where the
+  searches leave it open, the time they kept for it): yes where the real program's run ends the same
+  way, unknown where it reaches undefined behaviour.
 - unknown otherwise, with the reason.
 
 This module orders the two searches and combines their reasons when neither answers.
@@ -31,11 +34,13 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 
+from solomonic.reason.engines import execution
 from solomonic.reason.engines.termination.descent import DescentSearch
 from solomonic.reason.engines.termination.lasso import LassoSearch
 from solomonic.reason.engines.termination.proof import Proof
 from solomonic.reason.engines.termination.summaries import summarised
 from solomonic.reason.ir import Function
+from solomonic.reason.ir.interpret import Trace
 from solomonic.reason.result import Result, Verdict
 
 # A recursive Python function's chain of calls is looked for first, briefly: a short prefix of calls
@@ -46,21 +51,31 @@ DESCENT_SHARE, DESCENT_S, DESCENT_CALLS = 0.15, 1.0, 6
 
 def analyse(function: Function, timeout_s: float, proposals: Mapping[int, Sequence[str]] | None = None) -> Result:
     start = time.monotonic()
+
+    def decide(trace: Trace) -> Result:  # one execution, which ended
+        return execution.answer(function, "terminates", trace, max(1.0, start + timeout_s - time.monotonic()))
+
+    result = execution.around(function, timeout_s, decide, lambda seconds: _searched(function, seconds, proposals))
+    result.seconds = round(time.monotonic() - start, 4)
+    return result
+
+
+def _searched(function: Function, timeout_s: float, proposals: Mapping[int, Sequence[str]] | None) -> Result:
+    """The searches' answer: for a recursion, first (Python) a chain of calls into a closed set, then
+    its unfolding; else the proof and the lasso search (`_Termination`)."""
+    start = time.monotonic()
     deadline = start + timeout_s
     if function.procedures:
         descent = DescentSearch(function, deadline).lasso(min(DESCENT_SHARE * timeout_s, DESCENT_S),
                                                           max_depth=DESCENT_CALLS) if function.language == "python" else ""
         if isinstance(descent, Result):
-            descent.seconds = round(time.monotonic() - start, 4)
             return descent
         unfolding = summarised(function, time.monotonic() + 0.3 * (deadline - time.monotonic()))
         result = _Termination(unfolding.function, deadline, unfolding).run()
         if descent and result.verdict == Verdict.UNKNOWN:
             result.reason += f"; first calls: {descent}"
-    else:
-        result = _Termination(function, deadline, proposals=proposals).run()
-    result.seconds = round(time.monotonic() - start, 4)
-    return result
+        return result
+    return _Termination(function, deadline, proposals=proposals).run()
 
 
 class _Termination(Proof, LassoSearch):

@@ -1,4 +1,5 @@
-"""C library string functions the program calls without defining them, lowered from their definition in C.
+"""C library functions the program calls without defining them (string functions, `abs`), lowered from
+their definition in C.
 
 A call to `strncpy` has no body to analyse, and treating it as anything but what C11 7.24 says would be
 a guess. Each function here is that text, written out: the standard's own description of the copy or
@@ -46,11 +47,18 @@ DEFINITIONS = {
             while (s[i] != 0) i++;
             return i;
         }""",
+    # C11 7.22.6.1: the absolute value; "if the result cannot be represented, the behavior is undefined",
+    # which is what `-j` of the most negative value is here too
+    "abs": "int abs(int j) { return j < 0 ? -j : j; }",
+    "labs": "long labs(long j) { return j < 0 ? -j : j; }",
+    "llabs": "long long llabs(long long j) { return j < 0 ? -j : j; }",
 }
 # what a declaration of each may add without changing it: `nonnull` (a null argument is undefined, C11
-# 7.1.4, which the call checks for every pointer), and `pure` for one that only reads
+# 7.1.4, which the call checks for every pointer), `pure` for one that only reads, `const` for one that
+# reads nothing but its arguments (glibc's abs)
 ATTRIBUTES = {"strncpy": {"__attribute__((nonnull))"}, "strcpy": {"__attribute__((nonnull))"},
-              "strlen": {"__attribute__((nonnull))", "__attribute__((pure))"}}
+              "strlen": {"__attribute__((nonnull))", "__attribute__((pure))"},
+              **{name: {"__attribute__((const))"} for name in ("abs", "labs", "llabs")}}
 # the pointer arguments that may not overlap (C11: "If copying takes place between objects that
 # overlap, the behavior is undefined")
 DISTINCT = {"strncpy": (0, 1), "strcpy": (0, 1)}
