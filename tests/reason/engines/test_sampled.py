@@ -53,26 +53,3 @@ def test_python_loops_get_polynomial_invariants_too(tmp_path):
     path = write(tmp_path, "cubes.py", PYTHON_SUMS)
     [result] = check(path, function="cubes", property="returns-true", timeout=30)
     assert result.verdict == Verdict.YES, result.reason
-
-
-# `x + y` cannot overflow only because y == 3*n*n + 3*n + 1 (and x, the sum of such, grows with it) with
-# n <= a + 1 <= 1001: no error here multiplies variables, yet only polynomial facts exclude it
-CUBES_OVERFLOW = """
-    extern int __VERIFIER_nondet_int(void);
-    int main(void) {
-        int a = __VERIFIER_nondet_int();
-        if (a < 0 || a > 1000) return 0;
-        int n = 0, x = 0, y = 1, z = 6;
-        while (n <= a) { n = n + 1; x = x + y; y = y + z; z = z + 6; }
-        return x;
-    }
-    """
-
-
-def test_cubes_exclude_an_overflow_whose_guard_is_linear(tmp_path):
-    path = write(tmp_path, "cubes.c", CUBES_OVERFLOW)
-    [result] = check(path, function="main", property="no-overflow", timeout=30)
-    assert result.verdict == Verdict.YES, result.reason
-    stated = " ".join(inv["invariant"] for inv in result.certificate["invariants"])
-    assert "n*n" in stated.replace(" ", ""), stated
-    assert confirm(load(path, CheckOptions()).lower("main", "no-overflow"), result, 30).confirmed
