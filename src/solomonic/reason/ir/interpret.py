@@ -81,12 +81,12 @@ def run(
     going at `deadline` (time.monotonic()) ends with outcome "time"; the clock is read every 4096 steps.
 
     `strict`: a havoc gives no value (`nondet` is not asked, nothing is read): its variable is unset
-    until written, and a run that reads one ends with outcome "unset". A strict run that ends otherwise is the run of every choice of the havocked values
-    (it read none of them), which is what makes a function without inputs deterministic
-    (engines/execution.py)."""
+    until written, and a run that reads one ends with outcome "unset". A strict run that ends otherwise
+    is the run of every choice of the havocked values (it read none of them), which is what makes a
+    function without inputs deterministic (engines/execution.py)."""
     env: dict[Var, Value] = {v: default_value(v.type) for v in function.variables}
     env.update(inputs)
-    graphs: dict[int, tuple[dict, dict[int, int]]] = {}  # each graph's steps and edge numbers, made once
+    graphs: dict[int, tuple[Steps, dict[int, int]]] = {}  # each graph's steps and edge numbers, made once
     frame = _frame(graphs, function.cfg, env)
     stack: list[Frame] = []  # the callers of `frame`
     active: dict[tuple, int] = {}  # (procedure, arguments) -> its depth on the stack
