@@ -46,6 +46,8 @@ def text(results: list[Result], verbose: bool = True) -> str:
                 more = f", ... ({len(w['nondet'])} in all)" if len(w["nondet"]) > 12 else ""
                 out.append(f"    nondeterministic values, in order: {values}{more}")
             out.append(f"    path: lines {w['path_text']}")
+            if "path_note" in w:
+                out.append(f"    ({w['path_note']})")
             isolated = w["replay"].get("sandbox", "")
             weaker = "network reachable" in isolated or "processes not limited" in isolated
             unisolated = f" ({isolated})" if weaker else ""  # said only where the sandbox is not whole

@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from solomonic.reason.ir import Function, Var
+from solomonic.reason.ir.accelerate import Accelerator
 from solomonic.reason.ir.evaluate import Value
 from solomonic.reason.ir.interpret import Trace, run
 from solomonic.reason.result import PROPERTY_ERRORS, UNDEFINED_BEHAVIOUR, Result, Verdict
@@ -70,8 +71,8 @@ def execute(function: Function, budget_s: float) -> Trace | None:
     incoming = Counter(e.dst for e in function.cfg.edges)
     merges = {loc for loc, n in incoming.items() if n > 1}  # every loop head among them
     try:
-        trace = run(function, {}, lambda _edge, _step, _stmt: 0, merges,
-                    max_steps=1 << 62, observe=_Repeats(), deadline=time.monotonic() + budget_s, strict=True)
+        trace = run(function, {}, lambda _edge, _step, _stmt: 0, merges, max_steps=1 << 62, observe=_Repeats(),
+                    deadline=time.monotonic() + budget_s, strict=True, accelerator=Accelerator(function.cfg, merges))
     except _Repeated:  # it loops for ever: the other engines say so (a lasso), or prove it safe
         return None
     return trace if ended(trace) or trace.outcome == "time" else None

@@ -414,9 +414,13 @@ class _Analysis:
             "event": {"kind": trace.event.kind, "line": trace.event.line, "message": trace.event.message},
             "path": trace.lines[:MAX_PATH] + trace.lines[-MAX_PATH:] if len(trace.lines) > 2 * MAX_PATH
             else trace.lines,
-            "path_text": compress(trace.lines),
+            "path_text": compress(trace.lines, strides=trace.strides),
             "replay": replay_record(outcome.confirmed, outcome.observed),
         }
+        if trace.strides:
+            witness["path_note"] = (f"{sum(s.repeats for s in trace.strides)} strides of loops (an iteration, or a "
+                                    "few that repeat) were run at once (ir/accelerate.py): the path does not list "
+                                    "their lines")
         if not outcome.confirmed:
             return self.result(Verdict.UNKNOWN, witness=witness, reproducer=outcome.reproducer,
                                reason=f"counterexample not confirmed by replay: {outcome.observed}")

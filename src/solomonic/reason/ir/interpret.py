@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from solomonic.reason.ir.accelerate import Accelerator
 from solomonic.reason.ir.evaluate import Compiled, EvaluationError, Value, compiled, default_value, evaluate
 from solomonic.reason.ir.nodes import Var
 from solomonic.reason.ir.program import Assign, Assume, Call, Cfg, Edge, Event, Function, Havoc, cfg_variables
@@ -52,14 +53,27 @@ class Frame:
     target: Var | None = None
 
 
+@dataclass(frozen=True)
+class Stride:
+    """`repeats` strides of a loop (an iteration, or a few that repeat), each through `lines`, jumped by
+    acceleration (accelerate.py) where the run's `lines` had `at` entries."""
+
+    at: int
+    repeats: int
+    lines: tuple[int, ...]
+
+
 @dataclass
 class Trace:
-    lines: list[int] = field(default_factory=list)  # source lines, consecutive repeats collapsed
+    # source lines, consecutive repeats collapsed; those of iterations jumped (accelerate.py) are not
+    # listed, but said by `strides`
+    lines: list[int] = field(default_factory=list)
     reads: list[NondetRead] = field(default_factory=list)
     event: Event | None = None  # None: blocked by an assumption, or out of steps
     outcome: str = ""  # "event" | "blocked" | "steps" | "time" | "recursion" | "unset" | "error: ..."
     cutpoints_passed: int = 0
-    steps: int = 0  # statements executed
+    steps: int = 0  # statements executed (those of jumped iterations included)
+    strides: list[Stride] = field(default_factory=list)  # the stretches of iterations jumped
     env: dict[Var, Value] = field(default_factory=dict)  # the variables' values where the run ended
     repeat: Repeat | None = None  # outcome "recursion"
 
@@ -73,6 +87,7 @@ def run(
     observe: Callable[[int, dict[Var, Value]], None] | None = None,
     deadline: float | None = None,
     strict: bool = False,
+    accelerator: Accelerator | None = None,
 ) -> Trace:
     """Execute from the entry. `nondet(edge_index, block_step, stmt)` supplies each havocked value;
     `block_step` counts the cutpoints passed so far, matching the unrolling of bounded model checking.
@@ -83,7 +98,11 @@ def run(
     `strict`: a havoc gives no value (`nondet` is not asked, nothing is read): its variable is unset
     until written, and a run that reads one ends with outcome "unset". A strict run that ends otherwise
     is the run of every choice of the havocked values (it read none of them), which is what makes a
-    function without inputs deterministic (engines/execution.py)."""
+    function without inputs deterministic (engines/execution.py).
+
+    `accelerator` (strict runs only): asked at each cutpoint the function itself passes, after `observe`,
+    for a stretch of iterations to jump (accelerate.py); `max_steps` counts the steps run one by one."""
+    assert accelerator is None or strict, "a jump reads no havocked value only where none is given"
     env: dict[Var, Value] = {v: default_value(v.type) for v in function.variables}
     env.update(inputs)
     graphs: dict[int, tuple[Steps, dict[int, int]]] = {}  # each graph's steps and edge numbers, made once
@@ -93,7 +112,7 @@ def run(
     trace = Trace(env=env)
     lines = trace.lines
     loc = function.cfg.entry
-    step = 0
+    step = jumped_steps = 0
     try:
         for step in range(max_steps):
             if deadline is not None and not step & 4095 and time.monotonic() > deadline:
@@ -169,10 +188,18 @@ def run(
                 trace.cutpoints_passed += 1
                 if observe is not None:
                     observe(loc, env)
+                if accelerator is not None:
+                    jump = accelerator(loc, env)
+                    if jump is not None:
+                        env.clear()
+                        env.update(jump.env)
+                        jumped_steps += jump.repeats * jump.steps
+                        trace.cutpoints_passed += jump.repeats * jump.cutpoints
+                        trace.strides.append(Stride(len(lines), jump.repeats, tuple(jump.lines)))
         trace.outcome, step = "steps", max_steps
         return trace
     finally:
-        trace.steps = step
+        trace.steps = step + jumped_steps
 
 
 def _frame(graphs: dict, cfg: Cfg, env: dict[Var, Value], key: tuple | None = None, reads: int = 0,
@@ -201,8 +228,13 @@ class Steps(dict):
         return made
 
 
-def compress(lines: list[int], limit: int = 60) -> str:
-    """`3, 4, 5, 4, 5, 4, 5, 7` -> `3, (4, 5) x3, 7`: repeated loop iterations folded, long paths cut."""
+def compress(lines: list[int], limit: int = 60, strides: list[Stride] | tuple[Stride, ...] = ()) -> str:
+    """`3, 4, 5, 4, 5, 4, 5, 7` -> `3, (4, 5) x3, 7`: repeated loop iterations folded, long paths cut;
+    a stretch a run jumped shown where it was, `(4, 5) x3000 in strides`."""
+    tokens: list[int | str] = list(lines)
+    for stride in reversed(strides):
+        tokens.insert(stride.at, f"({', '.join(map(str, stride.lines))}) x{stride.repeats} in strides")
+    lines = tokens  # type: ignore[assignment]
     out: list[str] = []
     i = 0
     while i < len(lines):
