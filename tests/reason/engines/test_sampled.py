@@ -53,3 +53,53 @@ def test_python_loops_get_polynomial_invariants_too(tmp_path):
     path = write(tmp_path, "cubes.py", PYTHON_SUMS)
     [result] = check(path, function="cubes", property="returns-true", timeout=30)
     assert result.verdict == Verdict.YES, result.reason
+
+
+# `x + y` cannot overflow only because y == 3*n*n + 3*n + 1 (and x, the sum of such, grows with it) with
+# n <= a + 1 <= 1001: no error here multiplies variables, yet only polynomial facts exclude it
+CUBES_OVERFLOW = """
+    extern int __VERIFIER_nondet_int(void);
+    int main(void) {
+        int a = __VERIFIER_nondet_int();
+        if (a < 0 || a > 1000) return 0;
+        int n = 0, x = 0, y = 1, z = 6;
+        while (n <= a) { n = n + 1; x = x + y; y = y + z; z = z + 6; }
+        return x;
+    }
+    """
+
+# i and j move together (j == 2*i + 1): the products of that with each variable vanish too, but say
+# nothing new, and are no candidates
+LINEAR_ONLY = """
+    extern int __VERIFIER_nondet_int(void);
+    int main(void) {
+        int n = __VERIFIER_nondet_int(), i = 0, j = 1;
+        while (i < n) { i = i + 1; j = j + 2; }
+        return j;
+    }
+    """
+
+
+def test_cubes_exclude_an_overflow_whose_guard_is_linear(tmp_path):
+    path = write(tmp_path, "cubes.c", CUBES_OVERFLOW)
+    [result] = check(path, function="main", property="no-overflow", timeout=30)
+    assert result.verdict == Verdict.YES, result.reason
+    stated = " ".join(inv["invariant"] for inv in result.certificate["invariants"])
+    assert "n*n" in stated.replace(" ", ""), stated
+    assert confirm(load(path, CheckOptions()).lower("main", "no-overflow"), result, 30).confirmed
+
+
+def test_the_runs_offer_no_products_of_linear_equalities(tmp_path):
+    import z3
+
+    from solomonic.reason.engines.safety import build_system
+    from solomonic.reason.engines.sampled import equalities, nonlinear
+    from solomonic.reason.result import PROPERTY_ERRORS
+    from solomonic.reason.symbolic.encode import Encoder
+
+    function = load(write(tmp_path, "linear.c", LINEAR_ONLY), CheckOptions()).lower("main", "no-overflow")
+    system = build_system(function, PROPERTY_ERRORS["no-overflow"], set())
+    found = equalities(function, system, Encoder("int", z3.Context()))
+    facts = [str(f).replace(" ", "") for fs in found.values() for f in fs]
+    assert any("j" in f and "i" in f for f in facts), facts  # j == 2*i + 1
+    assert not any(nonlinear(f) for fs in found.values() for f in fs), facts

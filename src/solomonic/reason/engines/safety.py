@@ -193,14 +193,18 @@ class _Analysis:
         return execution.answer(self.function, self.prop, trace, self.replay_budget())
 
     def sampled_proof(self, system: TransitionSystem) -> Result | None:
-        """Where the property is a polynomial one (an error guarded by a product of variables), the
-        polynomial equalities concrete runs show at the loop heads (sampled.py), kept where Houdini finds
-        them inductive with the program's own atoms, may prove it by themselves: Spacer's lemmas are
-        linear. None unless they do, re-checked."""
+        """Where concrete runs show polynomial equalities at the loop heads (sampled.py), those Houdini
+        finds inductive with the program's own atoms may prove the property by themselves: Spacer's
+        lemmas are linear. Tried where an error's guard multiplies variables, and for no-overflow
+        wherever the runs show an equality that is not linear (`x + y` cannot overflow only because y
+        is `3*n*n + 3*n + 1` of a counter n the input bounds: the termination proof's question on
+        nla-style loops; sampled.equalities leaves out the products of linear ones, which say nothing
+        new). None unless they prove it, re-checked."""
         if not system.loop_heads:
             return None
         enc = Encoder("int", z3.Context())
-        if not any(block.dst == BAD and nonlinear(encode_block(system, enc, block)[1]) for block in system.blocks):
+        if self.prop != "no-overflow" and not any(block.dst == BAD and nonlinear(encode_block(system, enc, block)[1])
+                                                  for block in system.blocks):
             return None
         found = equalities(self.function, system, enc)
         if not any(nonlinear(fact) for facts in found.values() for fact in facts):

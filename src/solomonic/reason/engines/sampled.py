@@ -59,20 +59,60 @@ def observed(function: Function, system: TransitionSystem,
 def equalities(function: Function, system: TransitionSystem, enc: Encoder,
                seed: int = 0) -> dict[int, list[z3.BoolRef]]:
     """Candidate equalities by loop head, over `enc`'s constants for the head's variables; {} where the
-    runs give too few states to tell."""
+    runs give too few states to tell. The linear ones first; then those of degree 2 over the variables
+    they leave free (`eliminated`): over all of them, the null space would also hold every linear
+    equality times each variable, which says nothing new and looks non-linear. Of those, the ones with
+    a single product where there are any (`y == 3*n*n + 3*n + 1`, `3*x == 1 + 2*n - y + n*y`): a
+    basis vector with two (`y*y - 9*n*x + ...`) follows from them more often than not, and each product
+    makes Houdini's queries non-linear: with one such more, cohencu's took 7.6 s instead of 0.2 s."""
     states, variables = observed(function, system, seed)
     out: dict[int, list[z3.BoolRef]] = {}
     for head in states:
         names = variables[head]
-        monomials = [m for degree in range(3) for m in itertools.combinations_with_replacement(range(len(names)), degree)]
-        rows = [[math.prod(state[i] for i in m) for m in monomials] for state in states[head]]
-        if len(rows) < len(monomials) + 2:
+        terms = {(): z3.IntVal(1, enc.ctx)} | {(i,): enc.constant(v.name, v.type) for i, v in enumerate(names)}
+        linear = _vanishing(states[head], [(), *((i,) for i in range(len(names)))])
+        if linear is None:
             continue
-        terms = [z3.Product(*[enc.constant(names[i].name, names[i].type) for i in m]) if m else z3.IntVal(1, enc.ctx)
-                 for m in monomials]
-        vectors = null_space(rows, len(monomials))
-        out[head] = [z3.Sum(*[c * t for c, t in zip(vector, terms) if c]) == 0 for vector in vectors]
+        free = [i for i in range(len(names)) if i not in eliminated(linear)]
+        quadratic = _vanishing(states[head], [(), *((i,) for i in free),
+                                              *itertools.combinations_with_replacement(free, 2)]) or []
+        simplest = [(m, v) for m, v in quadratic if _products(m, v) == 1]
+        quadratic = simplest or quadratic
+        facts = []
+        for monomials, vector in [*linear, *quadratic]:
+            product = [terms[m] if m in terms else z3.Product(*[terms[(i,)] for i in m]) for m in monomials]
+            facts.append(z3.Sum(*[c * t for c, t in zip(vector, product) if c]) == 0)
+        out[head] = facts
     return {h: facts for h, facts in out.items() if facts}
+
+
+Monomial = tuple[int, ...]  # indices of the variables multiplied, () the constant 1
+
+
+def _products(monomials: list[Monomial], vector: list[int]) -> int:
+    """How many products of variables a combination weighs."""
+    return sum(1 for m, c in zip(monomials, vector) if c and len(m) > 1)
+
+
+def _vanishing(states: set[tuple[int, ...]], monomials: list[Monomial]) -> list[tuple[list[Monomial], list[int]]] | None:
+    """The combinations of the monomials that vanish on every state (a basis), each with the monomials
+    it weighs; None where there are too few states to tell."""
+    rows = [[math.prod(state[i] for i in m) for m in monomials] for state in states]
+    if len(rows) < len(monomials) + 2:
+        return None
+    return [(monomials, vector) for vector in null_space(rows, len(monomials))]
+
+
+def eliminated(linear: list[tuple[list[Monomial], list[int]]]) -> set[int]:
+    """Variables the linear equalities define, one each: null_space gives each basis vector a column
+    no other vector uses, so each equality states its variable in terms of those not eliminated."""
+    out: set[int] = set()
+    for k, (monomials, vector) in enumerate(linear):
+        others = [w for j, (_, w) in enumerate(linear) if j != k]
+        own = [m for col, m in enumerate(monomials) if m and vector[col] and not any(w[col] for w in others)]
+        if own:
+            out.add(own[-1][0])
+    return out
 
 
 def congruences(function: Function, system: TransitionSystem, enc: Encoder,
