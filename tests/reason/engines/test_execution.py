@@ -13,7 +13,7 @@ pytest.importorskip("z3")
 pytest.importorskip("pycparser")
 
 from solomonic.reason.api import CheckOptions, check, load
-from solomonic.reason.engines import execution
+from solomonic.reason.engines import concrete, execution
 from solomonic.reason.engines.evidence import confirm
 from solomonic.reason.result import Verdict
 
@@ -129,10 +129,10 @@ def test_a_failure_thousands_of_iterations_deep_is_a_replayed_no(tmp_path):
 
 
 def test_a_run_longer_than_the_first_goes_on_after_the_engines(tmp_path, monkeypatch):
-    monkeypatch.setattr(execution, "QUICK_S", 0.01)  # the analysis children are forked: they see it
+    monkeypatch.setattr(concrete, "QUICK_S", 0.01)  # the analysis children are forked: they see it
     path = program(tmp_path, LONG_FAILURE)
     function = load(path, CheckOptions()).lower("main", "assert")
-    first = execution.execute(function, execution.QUICK_S)
+    first = execution.execute(function, concrete.QUICK_S)
     assert first is not None and first.outcome == "time"  # not ended: neither an answer nor given up
     result = answers(path, "assert", timeout=10)["assert"]
     assert result.verdict == Verdict.NO, result.reason

@@ -22,7 +22,7 @@ import z3
 from solomonic.reason.certify import certificate
 from solomonic.reason.certify.certificate import Invariant, int_sort_name, parse_invariant
 from solomonic.reason.certify.recurrent import not_closed
-from solomonic.reason.engines import bmc, execution
+from solomonic.reason.engines import bmc, enumeration, execution
 from solomonic.reason.engines.safety import call_free, error_kinds
 from solomonic.reason.engines.termination.check import check_certificate
 from solomonic.reason.engines.termination.descent import DescentSearch
@@ -68,6 +68,8 @@ def _confirm(function: Function, result: Result, timeout_s: float) -> Confirmati
         return _replay(function, result, timeout_s)
     if (result.certificate or {}).get("kind") == "complete execution":
         problem = execution.confirm(function, result.certificate or {}, result.property, timeout_s)
+    elif (result.certificate or {}).get("kind") == "exhaustive execution":
+        problem = enumeration.confirm(function, result.certificate or {}, result.property, timeout_s)
     elif result.property == "terminates":
         problem = check_certificate(function, result.certificate or {}, timeout_s)
     else:

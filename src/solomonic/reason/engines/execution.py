@@ -6,7 +6,7 @@ of a havocked variable) has exactly one execution. Bounded model checking unroll
 solver query a depth, and Spacer looks for invariants it does not need; the IR interpreter
 (ir/interpret.py) runs the same graph concretely at about a million steps a second, so a nest of loops
 with thousands of iterations ends in a fraction of a second where the unrolling runs past its time.
-`around` schedules the run: briefly first, and where it has not ended, again after the engines.
+concrete.py schedules the run: briefly first, and where it has not ended, again after the engines.
 
 The run ends in an error event (a no, confirmed like any counterexample: safety.py), in undefined
 behaviour (unknown, but for no-overflow, whose error it is), or normally: a return, a stop (`exit`,
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
 
 from solomonic.reason.ir import Function, Var
 from solomonic.reason.ir.accelerate import Accelerator
@@ -31,8 +30,6 @@ from solomonic.reason.ir.evaluate import Value
 from solomonic.reason.ir.interpret import Trace, run
 from solomonic.reason.result import PROPERTY_ERRORS, UNDEFINED_BEHAVIOUR, Result, Verdict
 
-QUICK_S = 0.5  # the first run: a nest of loops some hundred thousand steps long ends within it
-SHARE, MAX_S = 0.4, 4.0  # of a question's time, kept for running longer a closed run the first did not end
 WATCHED = 10_000  # passes of a merge point in which a run is watched for a state it comes back to
 CONFIRM_S = 5.0  # the real program's run, at most (it is compiled: a run the interpreter ended takes far less)
 
@@ -44,34 +41,17 @@ def closed(function: Function) -> bool:
     return function.language == "c" and not function.inputs
 
 
-def around(function: Function, timeout_s: float, decide: Callable[[Trace], Result],
-           search: Callable[[float], Result]) -> Result:
-    """The answer to one question, a closed function's run scheduled around the other engines
-    (`search(seconds)`): a first run of QUICK_S, whose end answers (`decide`); where it is still going,
-    the engines with the time less a reserve (they prove a long counting loop at once, which the run
-    would take seconds to end), then, where they leave the question open, the run again with the rest."""
-    deadline = time.monotonic() + timeout_s
-    trace = execute(function, QUICK_S) if closed(function) else None
-    if trace is not None and ended(trace):
-        return decide(trace)
-    reserve = min(MAX_S, SHARE * timeout_s) if trace is not None else 0.0
-    result = search(timeout_s - reserve)  # a first run that read an input took no time; one still going, QUICK_S
-    if reserve and result.verdict == Verdict.UNKNOWN:
-        again = execute(function, deadline - time.monotonic())
-        if again is not None and ended(again):
-            return decide(again)
-    return result
-
-
-def execute(function: Function, budget_s: float) -> Trace | None:
-    """The one execution of a `closed` function, run for `budget_s` at most: `ended` where it ended (an
-    event, or an assumption that blocks it) without reading a havocked value, outcome "time" where it
-    was still going; None where running longer cannot help (a read of a value it was never given, a
-    state it comes back to, a repeated activation, an evaluation error)."""
+def execute(function: Function, budget_s: float, given: dict[int, int] | None = None) -> Trace | None:
+    """The one execution of a `closed` function (or, with `given`, the value of each of a few havocs by
+    edge: of a function whose only reads they are, enumeration.py), run for `budget_s` at most: `ended`
+    where it ended (an event, or an assumption that blocks it) without reading a havocked value it was
+    not given, outcome "time" where it was still going; None where running longer cannot help (a read of
+    a value it was never given, a state it comes back to, a repeated activation, an evaluation error)."""
     incoming = Counter(e.dst for e in function.cfg.edges)
     merges = {loc for loc, n in incoming.items() if n > 1}  # every loop head among them
     try:
-        trace = run(function, {}, lambda _edge, _step, _stmt: 0, merges, max_steps=1 << 62, observe=_Repeats(),
+        values = given or {}
+        trace = run(function, {}, lambda edge, _step, _stmt: values.get(edge), merges, max_steps=1 << 62, observe=_Repeats(),
                     deadline=time.monotonic() + budget_s, strict=True, accelerator=Accelerator(function.cfg, merges))
     except _Repeated:  # it loops for ever: the other engines say so (a lasso), or prove it safe
         return None

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import z3
 
 from solomonic.reason.certify import certificate
-from solomonic.reason.engines import bmc, execution, spacer
+from solomonic.reason.engines import bmc, concrete, execution, spacer
 from solomonic.reason.engines.entry_facts import with_entry_bounds
 from solomonic.reason.engines.houdini import candidates, encode_block, houdini
 from solomonic.reason.engines.random_runs import violation
@@ -69,7 +69,7 @@ def analyse(function: Function, prop: str, options: Options) -> Result:
     error the program reaches: a proof of it is a proof of the program, and a counterexample, which may
     assume a result no call returns, stands only on a real run (the replay), as every counterexample does."""
     start = time.monotonic()
-    result = execution.around(function, options.timeout_s,
+    result = concrete.around(function, prop, options.timeout_s,
                               _Analysis(function, prop, options, start + options.timeout_s).one_execution,
                               lambda seconds: _searched(function, prop, replace(options, timeout_s=seconds)))
     result.seconds = round(time.monotonic() - start, 4)

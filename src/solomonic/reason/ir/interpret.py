@@ -81,7 +81,7 @@ class Trace:
 def run(
     function: Function,
     inputs: dict[Var, Value],
-    nondet: Callable[[int, int, Havoc], Value],
+    nondet: Callable[[int, int, Havoc], Value | None],
     cutpoints: set[int],
     max_steps: int = 100_000,
     observe: Callable[[int, dict[Var, Value]], None] | None = None,
@@ -95,13 +95,16 @@ def run(
     `observe(cutpoint, state)` sees the function's own state at each cutpoint it reaches. A run still
     going at `deadline` (time.monotonic()) ends with outcome "time"; the clock is read every 4096 steps.
 
-    `strict`: a havoc gives no value (`nondet` is not asked, nothing is read): its variable is unset
-    until written, and a run that reads one ends with outcome "unset". A strict run that ends otherwise
-    is the run of every choice of the havocked values (it read none of them), which is what makes a
-    function without inputs deterministic (engines/execution.py).
+    `strict`: `nondet` may answer None, and a havoc it gives no value leaves its variable unset until
+    written (nothing is read); a run that reads an unset variable ends with outcome "unset". A strict run
+    that ends otherwise is the run of every choice of the values it was not given (it read none of
+    them): with none given, what makes a function without inputs deterministic (engines/execution.py);
+    with those of a few reads before the first loop, one of a function's few executions
+    (engines/enumeration.py).
 
-    `accelerator` (strict runs only): asked at each cutpoint the function itself passes, after `observe`,
-    for a stretch of iterations to jump (accelerate.py); `max_steps` counts the steps run one by one."""
+    `accelerator` (strict runs only, whose `nondet` gives no value past the first cutpoint): asked at
+    each cutpoint the function itself passes, after `observe`, for a stretch of iterations to jump
+    (accelerate.py); `max_steps` counts the steps run one by one."""
     assert accelerator is None or strict, "a jump reads no havocked value only where none is given"
     env: dict[Var, Value] = {v: default_value(v.type) for v in function.variables}
     env.update(inputs)
@@ -152,10 +155,11 @@ def run(
                 if value_of is not None:
                     env[s.target] = value_of(env)
                 elif isinstance(s, Havoc):
-                    if strict:  # no value: the variable is unset until written
+                    value = nondet(index[id(taken)], trace.cutpoints_passed, s)
+                    if value is None:  # strict: no value, the variable is unset until written
+                        assert strict, "only a strict run is given no value"
                         env.pop(s.target, None)
                     else:
-                        value = nondet(index[id(taken)], trace.cutpoints_passed, s)
                         env[s.target] = value
                         trace.reads.append(NondetRead(s.origin, str(s.target.type), value, taken.line))
                 elif isinstance(s, Call):

@@ -9,6 +9,7 @@ calls the analysed function with the witness inputs. The harness is also the rep
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
@@ -16,6 +17,8 @@ import shlex
 import signal
 import subprocess
 import tempfile
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +27,7 @@ from solomonic.reason.ir.interpret import Trace
 from solomonic.reason.replay import sandbox
 
 EXIT_ASSERT, EXIT_ASSUME, EXIT_EXHAUSTED = 97, 96, 95
+MAX_GIVEN = 64  # nondeterministic values a run of the harness takes from its command line
 UBSAN_OPTIONS = "halt_on_error=1:exitcode=98:print_stacktrace=0"
 OVERFLOW_MESSAGES = ("signed integer overflow", "negation of", "cannot be represented in type")
 
@@ -74,13 +78,15 @@ def harness(function: Function, inputs: dict[Var, int], trace: Trace, nondet_fun
         "static void __solomonic_say(const char *s) { unsigned long n = 0; while (s[n]) n++; "
         "__solomonic_write(2, s, n); }",
         f"static const unsigned long long __solomonic_values[] = {{{', '.join(f'{v}ULL' for v in values) or '0'}}};",
+        f"static unsigned long long __solomonic_given[{MAX_GIVEN}];",
+        "static const unsigned long long *__solomonic_from = __solomonic_values;",
         f"static unsigned long __solomonic_next = 0, __solomonic_count = {len(values)};",
         "static unsigned long long __solomonic_take(void) {",
         "  if (__solomonic_next >= __solomonic_count) {",
         '    __solomonic_say("SOLOMONIC: the witness has no more nondeterministic values\\n");',
         f"    __solomonic_exit({EXIT_EXHAUSTED});",
         "  }",
-        "  return __solomonic_values[__solomonic_next++];",
+        "  return __solomonic_from[__solomonic_next++];",
         "}",
     ]
     for name, c_type in sorted(nondet_functions.items()):
@@ -101,7 +107,17 @@ def harness(function: Function, inputs: dict[Var, int], trace: Trace, nondet_fun
                      f'__solomonic_say("SOLOMONIC: assumption violated\\n"); __solomonic_exit({EXIT_ASSUME}); }} }}')
     lines.append("void __assert_fail(const char *assertion, const char *file, unsigned int line, "
                  f"const char *function) {fail}")
-    lines.append("int main(void) {")
+    # values on the command line, in decimal, replace the witness's: one build runs several (`endings`)
+    lines += ["int main(int argc, char **argv) {",
+              "  if (argc > 1) {",
+              "    __solomonic_count = 0;",
+              f"    for (int k = 1; k < argc && k <= {MAX_GIVEN}; k++) {{",
+              "      unsigned long long v = 0;",
+              "      for (const char *c = argv[k]; *c >= '0' && *c <= '9'; c++) v = 10 * v + (unsigned long long) (*c - '0');",
+              "      __solomonic_given[__solomonic_count++] = v;",
+              "    }",
+              "    __solomonic_from = __solomonic_given;",
+              "  }"]
     params = []
     for i in function.inputs:
         t = i.var.type
@@ -167,29 +183,74 @@ def ending(function: Function, timeout_s: float) -> tuple[str, str, str]:
     ran, script = _compiled_run(function, {}, Trace(), timeout_s)
     if isinstance(ran, str):
         return "other", ran, script
+    return (*_ended(ran, timeout_s, script), script)
+
+
+def endings(function: Function, runs: list[list[int]], timeout_s: float) -> list[tuple[str, str]] | str:
+    """How the real program's runs end, each reading the nondeterministic values of one of `runs` in
+    order (at most MAX_GIVEN) and no more: as `ending` says, one build for them all, `timeout_s` for
+    them all; a str where there is no build, or the time ran out."""
+    deadline = time.monotonic() + timeout_s
+    with _built(function, {}, Trace()) as build:
+        if build.exe is None:
+            return build.problem
+        exe, script = build.exe, build.script
+        out = []
+        for values in runs:
+            left = deadline - time.monotonic()
+            if len(values) > MAX_GIVEN or left <= 0:
+                return "more values than a run takes" if left > 0 else f"the runs took more than {timeout_s:g} s"
+            ran = sandbox.run([exe, *(str(v & ((1 << 64) - 1)) for v in values)], os.path.dirname(exe),
+                              sandbox.Limits(cpu_s=left + 1), left, env={"UBSAN_OPTIONS": UBSAN_OPTIONS})
+            if values and ran.returncode == EXIT_EXHAUSTED:  # it read more than it was given
+                out.append(("other", "the program read more nondeterministic values than the run was given"))
+                continue
+            out.append(_ended(ran, left, script))
+        return out
+
+
+def _ended(ran: sandbox.Outcome, timeout_s: float, script: str) -> tuple[str, str]:
+    """`ending`'s kind of a finished run, and what was seen."""
     if ran.timed_out or ran.returncode == -signal.SIGXCPU:
-        return "other", f"the program was still running after {timeout_s:g} s", script
+        return "other", f"the program was still running after {timeout_s:g} s"
     code, stderr = ran.returncode, ran.stderr.decode(errors="replace")
     assert code is not None
     judged = _judge("assert", code, stderr, script)
     if "undefined behaviour" in judged.observed:
-        return "other", judged.observed, script
+        return "other", judged.observed
     if judged.confirmed:
-        return "assert", judged.observed, script
+        return "assert", judged.observed
     if code == EXIT_ASSUME and "SOLOMONIC: assumption violated" in stderr:
-        return "blocked", "an assumption failed: the program stops", script
+        return "blocked", "an assumption failed: the program stops"
     if code == 0 and re.search(r"SOLOMONIC: returned", stderr):
-        return "return-false" if judged.observed == "returned 0" else "return", judged.observed, script
+        return "return-false" if judged.observed == "returned 0" else "return", judged.observed
     if "SOLOMONIC:" not in stderr and (code >= 0 or code == -signal.SIGABRT):
-        return "stop", "the program stopped (abort)" if code < 0 else f"the program exited with status {code}", \
-            script
-    return "other", judged.observed, script
+        return "stop", "the program stopped (abort)" if code < 0 else f"the program exited with status {code}"
+    return "other", judged.observed
 
 
 def _compiled_run(function: Function, inputs: dict[Var, int], trace: Trace,
                   timeout_s: float) -> tuple[sandbox.Outcome | str, str]:
     """The harness for `inputs` and the values `trace` read, compiled with UBSan and run in the sandbox:
     the run's outcome, or why there is none; and the reproducer script."""
+    with _built(function, inputs, trace) as build:
+        if build.exe is None:
+            return build.problem, build.script
+        return sandbox.run([build.exe], os.path.dirname(build.exe), sandbox.Limits(cpu_s=timeout_s + 1), timeout_s,
+                           env={"UBSAN_OPTIONS": UBSAN_OPTIONS}), build.script
+
+
+@dataclass
+class _Build:
+    exe: str | None  # None: no build, for `problem`
+    problem: str
+    script: str  # the reproducer
+
+
+@contextlib.contextmanager
+def _built(function: Function, inputs: dict[Var, int], trace: Trace) -> Iterator[_Build]:
+    """The harness for `inputs` and the values `trace` read, compiled with UBSan in a directory of its
+    own (removed after)."""
     context = function.replay_context
     source = harness(function, inputs, trace, context["nondet_functions"], set(context["defined_functions"]))
     include_dirs, defines = context["include_dirs"], context["defines"]
@@ -198,21 +259,26 @@ def _compiled_run(function: Function, inputs: dict[Var, int], trace: Trace,
         Path(src).write_text(source)
         command = compile_command(function, src, exe, include_dirs, defines)
         script = _reproducer_script(source, command)
-        if sandbox.refusal() is not None:
-            return str(sandbox.refusal()), script
-        if function.data_model == "ILP32" and not can_compile_32bit():
-            if function.data_model_dependent:
-                return "cannot replay an ILP32 witness: gcc -m32 is not available", script
-            command.remove("-m32")  # no type here depends on the data model: a native build is faithful
-        try:
-            built = subprocess.run(command, capture_output=True, timeout=60)
-        except subprocess.TimeoutExpired:
-            return "compiling the reproducer took more than 60 s", script
-        if built.returncode != 0:
-            first = next((ln for ln in built.stderr.decode(errors="replace").splitlines() if "error" in ln), "")
-            return f"the reproducer does not compile: {first.strip()}", script
-        return sandbox.run([exe], tmp, sandbox.Limits(cpu_s=timeout_s + 1), timeout_s,
-                           env={"UBSAN_OPTIONS": UBSAN_OPTIONS}), script
+        problem = _compile(function, command)
+        yield _Build(None if problem else exe, problem or "", script)
+
+
+def _compile(function: Function, command: list[str]) -> str | None:
+    """gcc's build of the harness: None, or why there is none."""
+    if sandbox.refusal() is not None:
+        return str(sandbox.refusal())
+    if function.data_model == "ILP32" and not can_compile_32bit():
+        if function.data_model_dependent:
+            return "cannot replay an ILP32 witness: gcc -m32 is not available"
+        command.remove("-m32")  # no type here depends on the data model: a native build is faithful
+    try:
+        built = subprocess.run(command, capture_output=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        return "compiling the reproducer took more than 60 s"
+    if built.returncode != 0:
+        first = next((ln for ln in built.stderr.decode(errors="replace").splitlines() if "error" in ln), "")
+        return f"the reproducer does not compile: {first.strip()}"
+    return None
 
 
 def _judge(prop: str, code: int, stderr: str, script: str, recursion: bool = False) -> Replay:

@@ -34,7 +34,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 
-from solomonic.reason.engines import execution
+from solomonic.reason.engines import concrete, execution
 from solomonic.reason.engines.termination.descent import DescentSearch
 from solomonic.reason.engines.termination.lasso import LassoSearch
 from solomonic.reason.engines.termination.proof import Proof
@@ -55,7 +55,8 @@ def analyse(function: Function, timeout_s: float, proposals: Mapping[int, Sequen
     def decide(trace: Trace) -> Result:  # one execution, which ended
         return execution.answer(function, "terminates", trace, max(1.0, start + timeout_s - time.monotonic()))
 
-    result = execution.around(function, timeout_s, decide, lambda seconds: _searched(function, seconds, proposals))
+    result = concrete.around(function, "terminates", timeout_s, decide,
+                             lambda seconds: _searched(function, seconds, proposals))
     result.seconds = round(time.monotonic() - start, 4)
     return result
 
