@@ -84,3 +84,30 @@ def test_congruences_the_runs_show_prove_what_no_comparison_states(tmp_path):
     stated = " ".join(inv["invariant"] for inv in result.certificate["invariants"])
     assert "x mod 2 == 1" in stated, stated
     assert confirm(function, result, 20).confirmed
+
+
+# x is even where y is, and ends at 99 where y is odd: facts on each side of y % 2, which no iteration
+# changes; neither holds of every run
+SPLIT = """
+    extern unsigned int __VERIFIER_nondet_uint(void);
+    extern void reach_error(void);
+    int main(void) {
+        unsigned int x = 0, y = __VERIFIER_nondet_uint();
+        while (x < 99) { if (y % 2 == 0) x += 2; else x++; }
+        if (x % 2 != y % 2) reach_error();
+        return 0;
+    }
+    """
+
+
+def test_facts_on_each_side_of_a_condition_no_iteration_changes(tmp_path):
+    path = tmp_path / "program.c"
+    path.write_text(textwrap.dedent(SPLIT))
+    function = load(str(path), CheckOptions()).lower("main", "assert")
+    analysis = _Analysis(function, "assert", Options(timeout_s=30), time.monotonic() + 30)
+    analysis.system = build_system(function, analysis.error_kinds, analysis.poison_kinds)
+    result = analysis.facts_proof()
+    assert result is not None and result.verdict == Verdict.YES
+    stated = " ".join(inv["invariant"] for inv in result.certificate["invariants"])
+    assert "|| x mod 2 == 0" in stated and "|| 99 >= x" in stated, stated
+    assert confirm(function, result, 20).confirmed

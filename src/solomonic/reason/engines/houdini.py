@@ -21,6 +21,7 @@ from solomonic.reason.symbolic.system import Block, TransitionSystem
 TYPE_BOUNDS = {b for w in (8, 16, 32, 64) for b in (-(1 << (w - 1)), (1 << (w - 1)) - 1, (1 << w) - 1)}
 MIRRORED = {z3.Z3_OP_LE: z3.Z3_OP_GE, z3.Z3_OP_GE: z3.Z3_OP_LE, z3.Z3_OP_LT: z3.Z3_OP_GT, z3.Z3_OP_GT: z3.Z3_OP_LT}
 MAX_ORDERED = 8  # order facts x <= y only at heads with at most this many scalars (quadratic in them)
+MAX_CASES = 1  # conditions a loop's facts are split on (each triples the candidates at its head)
 
 
 _CANDIDATES: weakref.WeakKeyDictionary[Encoder, dict[int, tuple]] = weakref.WeakKeyDictionary()
@@ -96,6 +97,28 @@ def _candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.Boo
                 add(c, x <= y)
         for atom in _element_facts(system, enc, c, read_constants):
             add(c, atom)
+    return out
+
+
+def invariant_conditions(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.BoolRef]]:
+    """Per loop head, the comparisons a loop's body branches on whose variables no iteration changes
+    (`if (y % 2 == 0) x += 2; else x++;`): each splits the loop's executions into two that never meet,
+    and facts that hold on one side only (x is even where y is) are what the other side breaks.
+    At most MAX_CASES a head, those of its own blocks' guards in the order they come."""
+    out: dict[int, list[z3.BoolRef]] = {}
+    names_in = _NamesIn()
+    for c in system.loop_heads:
+        body = [b for b in system.blocks if b.src == c and b.dst == c]
+        if not body:
+            continue
+        kept = set.intersection(*(_unchanged(encode_block(system, enc, b)[2]) for b in body))
+        found: dict[str, z3.BoolRef] = {}
+        for b in body:
+            for a in comparisons(encode_block(system, enc, b)[1]):
+                if names_in(a) and names_in(a) <= kept and len(found) < MAX_CASES:
+                    found.setdefault(a.sexpr(), a)
+        if found:
+            out[c] = list(found.values())
     return out
 
 

@@ -19,7 +19,7 @@ import z3
 from solomonic.reason.certify import certificate
 from solomonic.reason.engines import bmc, concrete, execution, spacer
 from solomonic.reason.engines.entry_facts import with_entry_bounds
-from solomonic.reason.engines.houdini import candidates, encode_block, houdini
+from solomonic.reason.engines.houdini import candidates, encode_block, houdini, invariant_conditions
 from solomonic.reason.engines.random_runs import violation
 from solomonic.reason.engines.sampled import congruences, equalities, nonlinear
 from solomonic.reason.engines.termination.loops import find_loops
@@ -280,7 +280,11 @@ class _Analysis:
         deadline = time.monotonic() + min(FACTS_MAX_S, FACTS_SHARE * self.options.timeout_s, _left(self.deadline))
         enc = Encoder("int", z3.Context())
         atoms = candidates(system, enc)
-        for head, facts in congruences(self.function, system, enc).items():
+        cases = invariant_conditions(system, enc)
+        for head, split in cases.items():  # each fact on each side of a condition no iteration changes
+            atoms[head] += [z3.Implies(side, a) for case in split for side in (case, z3.Not(case))
+                            for a in atoms[head]]
+        for head, facts in congruences(self.function, system, enc, cases=cases).items():
             atoms[head] = [*atoms.get(head, []), *facts]
         found = houdini(system, enc, atoms, _left(deadline) / 4)
         if found is None:

@@ -115,25 +115,40 @@ def eliminated(linear: list[tuple[list[Monomial], list[int]]]) -> set[int]:
     return out
 
 
-def congruences(function: Function, system: TransitionSystem, enc: Encoder,
-                seed: int = 0) -> dict[int, list[z3.BoolRef]]:
+def congruences(function: Function, system: TransitionSystem, enc: Encoder, seed: int = 0,
+                cases: dict[int, list[z3.BoolRef]] | None = None) -> dict[int, list[z3.BoolRef]]:
     """Candidate congruences by loop head, `x % m == r`, read off the same runs (Granger's congruence
     domain, found as Daikon finds its modulus invariants): m is the gcd of the differences between the
     values x was seen with (at least MIN_DISTINCT of them), and each power of two that divides it. A
     counter that starts at 5 and steps by 8 keeps `x % 8 == 5`, which no comparison of the program
-    states, and which `(x & 5) == 5` needs."""
+    states, and which `(x & 5) == 5` needs. With `cases` (by head: conditions no iteration changes,
+    houdini.invariant_conditions), also the congruences of the runs on each side of each, as
+    implications."""
     states, variables = observed(function, system, seed)
     out: dict[int, list[z3.BoolRef]] = {}
     for head, seen in states.items():
-        for k, v in enumerate(variables[head]):
-            values = sorted({state[k] for state in seen})
-            if len(values) < MIN_DISTINCT:
-                continue
-            g = math.gcd(*(x - values[0] for x in values[1:]))
-            moduli = {g} | {1 << e for e in range(1, g.bit_length()) if g % (1 << e) == 0}
-            x = enc.constant(v.name, v.type)
-            out.setdefault(head, []).extend(x % m == values[0] % m for m in sorted(moduli) if m >= 2)
+        names = [enc.constant(v.name, v.type) for v in variables[head]]
+        out[head] = _moduli(seen, names)
+        for case in (cases or {}).get(head, []):  # `x % 2 == 0` only where `y % 2 == 0`: as an implication
+            for side in (case, z3.Not(case)):
+                part = [s for s in seen if z3.is_true(z3.simplify(z3.substitute(
+                    side, *[(x, z3.IntVal(value, enc.ctx)) for x, value in zip(names, s)])))]
+                out[head] += [z3.Implies(side, fact) for fact in _moduli(part, names)]
     return {h: facts for h, facts in out.items() if facts}
+
+
+def _moduli(seen: set[tuple[int, ...]] | list[tuple[int, ...]], names: list[z3.ArithRef]) -> list[z3.BoolRef]:
+    """`x % m == r` for each variable seen with at least MIN_DISTINCT values, m their common stride or a
+    power of two that divides it."""
+    out: list[z3.BoolRef] = []
+    for k, x in enumerate(names):
+        values = sorted({state[k] for state in seen})
+        if len(values) < MIN_DISTINCT:
+            continue
+        g = math.gcd(*(v - values[0] for v in values[1:]))
+        moduli = {g} | {1 << e for e in range(1, g.bit_length()) if g % (1 << e) == 0}
+        out.extend(x % m == values[0] % m for m in sorted(moduli) if m >= 2)
+    return out
 
 
 def nonlinear(fact: z3.ExprRef) -> bool:
