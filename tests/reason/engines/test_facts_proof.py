@@ -111,3 +111,36 @@ def test_facts_on_each_side_of_a_condition_no_iteration_changes(tmp_path):
     stated = " ".join(inv["invariant"] for inv in result.certificate["invariants"])
     assert "|| x mod 2 == 0" in stated and "|| 99 >= x" in stated, stated
     assert confirm(function, result, 20).confirmed
+
+
+# numbers[j] with j <= i is in bounds only because i < size, which holds where the outer loop is
+# entered (i = size - 1) and which the inner loop, entered from within the outer one, never changes
+BUBBLE = """
+    extern int __VERIFIER_nondet_int(void);
+    void sort(int *numbers, int size) {
+        for (int i = size - 1; i >= 0; i--)
+            for (int j = 1; j <= i; j++)
+                if (numbers[j - 1] > numbers[j]) { int t = numbers[j - 1]; numbers[j - 1] = numbers[j]; numbers[j] = t; }
+    }
+    int main(void) {
+        int size = __VERIFIER_nondet_int();
+        if (size < 1 || size >= 1000000) size = 1;
+        int *numbers = __builtin_alloca(size * sizeof(int));
+        sort(numbers, size);
+        return 0;
+    }
+    """
+
+
+def test_an_inner_loop_gets_the_bounds_its_outer_loop_is_entered_with(tmp_path):
+    path = tmp_path / "program.c"
+    path.write_text(textwrap.dedent(BUBBLE))
+    function = load(str(path), CheckOptions()).lower("main", "no-overflow")
+    analysis = _Analysis(function, "no-overflow", Options(timeout_s=30), time.monotonic() + 30)
+    analysis.system = build_system(function, analysis.error_kinds, analysis.poison_kinds)
+    result = analysis.facts_proof()
+    assert result is not None and result.verdict == Verdict.YES
+    inner = result.certificate["invariants"][-1]["invariant"]
+    assert "sort#1.j" in inner and "(__builtin_alloca#1$size - sort#1.i) >= 1" in inner, inner
+    assert "||" not in inner  # a pointer's null flag, 0 throughout, splits nothing
+    assert confirm(function, result, 20).confirmed

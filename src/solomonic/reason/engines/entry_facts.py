@@ -16,7 +16,7 @@ import z3
 from solomonic.reason.engines.houdini import houdini
 from solomonic.reason.engines.octagon import entry_bounds
 from solomonic.reason.engines.termination.polynomial import conserved_bounds
-from solomonic.reason.symbolic.encode import Encoder
+from solomonic.reason.symbolic.encode import Encoder, constants
 from solomonic.reason.symbolic.system import TransitionSystem
 
 
@@ -30,7 +30,16 @@ def with_entry_bounds(system: TransitionSystem, enc: Encoder, loops: list[set[in
     conserved = conserved_bounds(system, enc, loops, found, bounds_s)
     if not any(bounds.values()) and not any(conserved.values()):
         return found
-    widened = {c: [*found.get(c, []), *bounds.get(c, []), *conserved.get(c, [])]
+    widened = {c: [*found.get(c, []), *bounds.get(c, []), *conserved.get(c, []), *_inner(system, c, bounds)]
                for c in set(found) | set(bounds) | set(conserved)}
     again = houdini(system, enc, widened, houdini_s)
     return found if again is None else again
+
+
+def _inner(system: TransitionSystem, head: int, bounds: dict[int, list[z3.BoolRef]]) -> list[z3.BoolRef]:
+    """The bounds found at the other heads that are over `head`'s variables too: a loop nested in
+    another is entered from within it, so its entry bounds are read off the outer loop's first facts,
+    which lack what the outer loop's own entry bounds add (bubble sort's `size - i >= 1`, set where the
+    outer loop is entered and kept by the inner one, which never writes i)."""
+    names = {v.name for v in system.params[head]}
+    return [b for other, found in bounds.items() if other != head for b in found if set(constants(b)) <= names]

@@ -22,6 +22,7 @@ TYPE_BOUNDS = {b for w in (8, 16, 32, 64) for b in (-(1 << (w - 1)), (1 << (w - 
 MIRRORED = {z3.Z3_OP_LE: z3.Z3_OP_GE, z3.Z3_OP_GE: z3.Z3_OP_LE, z3.Z3_OP_LT: z3.Z3_OP_GT, z3.Z3_OP_GT: z3.Z3_OP_LT}
 MAX_ORDERED = 8  # order facts x <= y only at heads with at most this many scalars (quadratic in them)
 MAX_CASES = 1  # conditions a loop's facts are split on (each triples the candidates at its head)
+SPLIT_CHECK_MS = 200  # whether a head's facts decide a condition: a query each side
 
 
 _CANDIDATES: weakref.WeakKeyDictionary[Encoder, dict[int, tuple]] = weakref.WeakKeyDictionary()
@@ -100,25 +101,31 @@ def _candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.Boo
     return out
 
 
-def invariant_conditions(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.BoolRef]]:
+def split(system: TransitionSystem, enc: Encoder, found: dict[int, list[z3.BoolRef]]) -> dict[int, list[z3.BoolRef]]:
     """Per loop head, the comparisons a loop's body branches on whose variables no iteration changes
-    (`if (y % 2 == 0) x += 2; else x++;`): each splits the loop's executions into two that never meet,
-    and facts that hold on one side only (x is even where y is) are what the other side breaks.
-    At most MAX_CASES a head, those of its own blocks' guards in the order they come."""
+    (`if (y % 2 == 0) x += 2; else x++;`) and the head's facts `found` leave open: each splits the
+    loop's executions into two that never meet, and what holds on one side (x is even where y is) the
+    other breaks, so no fact of every run says it. At most MAX_CASES a head, in the order its blocks'
+    guards come; a condition the facts decide (a pointer's null flag, 0 at every iteration) splits
+    nothing."""
     out: dict[int, list[z3.BoolRef]] = {}
     names_in = _NamesIn()
+    solver = z3.Solver(ctx=enc.ctx)
+    solver.set("timeout", SPLIT_CHECK_MS)
     for c in system.loop_heads:
         body = [b for b in system.blocks if b.src == c and b.dst == c]
         if not body:
             continue
         kept = set.intersection(*(_unchanged(encode_block(system, enc, b)[2]) for b in body))
-        found: dict[str, z3.BoolRef] = {}
+        facts = z3.And(*found.get(c, []), enc.ctx)
+        chosen: dict[str, z3.BoolRef] = {}
         for b in body:
             for a in comparisons(encode_block(system, enc, b)[1]):
-                if names_in(a) and names_in(a) <= kept and len(found) < MAX_CASES:
-                    found.setdefault(a.sexpr(), a)
-        if found:
-            out[c] = list(found.values())
+                if len(chosen) < MAX_CASES and names_in(a) and names_in(a) <= kept and a.sexpr() not in chosen and \
+                        all(solver.check(facts, side) == z3.sat for side in (a, z3.Not(a))):
+                    chosen[a.sexpr()] = a
+        if chosen:
+            out[c] = list(chosen.values())
     return out
 
 

@@ -19,7 +19,7 @@ import z3
 from solomonic.reason.certify import certificate
 from solomonic.reason.engines import bmc, concrete, execution, spacer
 from solomonic.reason.engines.entry_facts import with_entry_bounds
-from solomonic.reason.engines.houdini import candidates, encode_block, houdini, invariant_conditions
+from solomonic.reason.engines.houdini import candidates, encode_block, houdini, split
 from solomonic.reason.engines.random_runs import violation
 from solomonic.reason.engines.sampled import congruences, equalities, nonlinear
 from solomonic.reason.engines.termination.loops import find_loops
@@ -272,7 +272,8 @@ class _Analysis:
         bounds that hold where each loop is entered (entry_facts.py), where that already excludes every
         error, re-checked. Spacer refines towards such facts from the errors backwards, at times past
         the deadline (trex01-2: `z - 1` safe only by z - x >= 1 - 10^6, which the octagonal bounds give at
-        once). None otherwise."""
+        once). Where they do not, the same again with each fact on each side of a condition no
+        iteration changes and those facts leave open (`split`). None otherwise."""
         system = self.system
         assert system is not None
         if not system.loop_heads:
@@ -280,17 +281,23 @@ class _Analysis:
         deadline = time.monotonic() + min(FACTS_MAX_S, FACTS_SHARE * self.options.timeout_s, _left(self.deadline))
         enc = Encoder("int", z3.Context())
         atoms = candidates(system, enc)
-        cases = invariant_conditions(system, enc)
-        for head, split in cases.items():  # each fact on each side of a condition no iteration changes
-            atoms[head] += [z3.Implies(side, a) for case in split for side in (case, z3.Not(case))
-                            for a in atoms[head]]
-        for head, facts in congruences(self.function, system, enc, cases=cases).items():
+        for head, facts in congruences(self.function, system, enc).items():
             atoms[head] = [*atoms.get(head, []), *facts]
-        found = houdini(system, enc, atoms, _left(deadline) / 4)
+        found = houdini(system, enc, atoms, _left(deadline) / 6)
         if found is None:
             return None
-        found = with_entry_bounds(system, enc, find_loops(system), found, _left(deadline) / 3, _left(deadline) / 3)
-        return self.proved_by(found, enc, _left(deadline))
+        found = with_entry_bounds(system, enc, find_loops(system), found, _left(deadline) / 6, _left(deadline) / 6)
+        proved = self.proved_by(found, enc, _left(deadline) / 3)
+        cases = {} if proved is not None else split(system, enc, found)
+        if not cases:
+            return proved
+        for head, conditions in cases.items():  # each candidate on each side of the condition
+            atoms[head] = [*found[head], *atoms[head], *(z3.Implies(side, a) for case in conditions
+                                                         for side in (case, z3.Not(case)) for a in atoms[head])]
+        for head, facts in congruences(self.function, system, enc, cases=cases).items():
+            atoms[head] = [*atoms.get(head, []), *facts]
+        again = houdini(system, enc, atoms, _left(deadline) / 3)
+        return None if again is None else self.proved_by(again, enc, _left(deadline))
 
     def proved_by(self, facts: dict[int, list[z3.BoolRef]], enc: Encoder, timeout_s: float) -> Result | None:
         """The yes that `facts` give as the invariants at the loop heads (their conjunction, over `enc`'s

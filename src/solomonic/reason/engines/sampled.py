@@ -122,8 +122,7 @@ def congruences(function: Function, system: TransitionSystem, enc: Encoder, seed
     values x was seen with (at least MIN_DISTINCT of them), and each power of two that divides it. A
     counter that starts at 5 and steps by 8 keeps `x % 8 == 5`, which no comparison of the program
     states, and which `(x & 5) == 5` needs. With `cases` (by head: conditions no iteration changes,
-    houdini.invariant_conditions), also the congruences of the runs on each side of each, as
-    implications."""
+    houdini.split), also the congruences of the runs on each side of each, as implications."""
     states, variables = observed(function, system, seed)
     out: dict[int, list[z3.BoolRef]] = {}
     for head, seen in states.items():

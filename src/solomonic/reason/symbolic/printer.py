@@ -32,8 +32,9 @@ def _z3(f: z3.ExprRef, top: bool = False) -> str:
     if k == z3.Z3_OP_OR:
         s = " || ".join(_z3(c) for c in kids)
         return s if top else f"({s})"
-    if k == z3.Z3_OP_IMPLIES:  # a fact on one side of a case split (houdini.invariant_conditions)
-        return _z3(z3.Or(z3.Not(kids[0]), kids[1]), top)
+    if k == z3.Z3_OP_IMPLIES:  # a fact on one side of a case split (houdini.split): !a || b
+        a = kids[0]
+        return _z3(z3.Or(a.arg(0) if z3.is_not(a) else z3.Not(a), kids[1]), top)
     if k == z3.Z3_OP_NOT:
         c = kids[0]
         if z3.is_app(c) and c.decl().kind() in _NEGATED and c.num_args() == 2:

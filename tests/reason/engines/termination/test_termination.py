@@ -304,6 +304,27 @@ def test_a_loop_that_runs_down_an_array_element_ranks_by_it(tmp_path):
     assert "k" in first and "a[" not in first and "a[k]" in second  # the index, then the element
 
 
+def test_a_pointer_s_element_ranks_by_its_offset_plus_the_index(tmp_path):
+    """`p[j]` of `int *p = alloca(...)` reads the allocation at p's offset + j: named `a[p$offset+j]`,
+    the same element over the step's values (SV-COMP's termination-memory-alloca)."""
+    source = """
+        extern int __VERIFIER_nondet_int(void);
+        int main(void) {
+            int n = __VERIFIER_nondet_int();
+            if (n < 1) n = 1;
+            int *p = __builtin_alloca(n * sizeof(int));
+            for (int i = 0; i < n; i++) p[i] = __VERIFIER_nondet_int();
+            int j = 0;
+            while (j < n) { if (p[j] < 0) p[j]++; else j++; }
+            return 0;
+        }
+        """
+    r = answer(tmp_path, source, "main", ".c")
+    assert r.verdict == Verdict.YES, r.reason
+    first, second = r.certificate["loops"][-1]["ranking_text"]
+    assert "j" in first and "[p$offset+j]" in second, (first, second)
+
+
 def test_an_element_ranking_is_rechecked_and_tampering_is_caught(tmp_path):
     import json
 

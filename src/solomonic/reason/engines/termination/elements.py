@@ -19,17 +19,18 @@ NUMBER = re.compile(r"-?\d+")
 
 
 def named(terms: dict[Var, z3.ExprRef], names) -> dict[str, z3.ExprRef]:
-    """Terms by the names a ranking uses: a head's variables, and array elements `a[i]` (i a variable
-    or a number) over them."""
+    """Terms by the names a ranking uses: a head's variables, and array elements `a[i]` (i a variable,
+    a number, or a sum of them: `a[p$offset+j]`, a pointer's element) over them."""
     env = {v.name: t for v, t in terms.items()}
     for name in names:
         element = ELEMENT.fullmatch(name)
         if name in env or element is None or element[1] not in env or not z3.is_array(env[element[1]]):
             continue
-        array, index = env[element[1]], element[2]
-        at = env[index] if index in env else z3.IntVal(int(index), array.ctx) if NUMBER.fullmatch(index) else None
-        if at is not None:
-            env[name] = _read(array, at)
+        array = env[element[1]]
+        parts = [env[p] if p in env else z3.IntVal(int(p), array.ctx) if NUMBER.fullmatch(p) else None
+                 for p in element[2].split("+")]
+        if all(p is not None for p in parts):
+            env[name] = _read(array, z3.Sum(*parts) if len(parts) > 1 else parts[0])
     return env
 
 
@@ -50,18 +51,31 @@ def _read(array: z3.ExprRef, index: z3.ExprRef) -> z3.ExprRef:
 
 
 def elements_read(block: Block, scalars: set[str]) -> set[str]:
-    """Names `a[i]` of the elements a block's guard reads with a scalar or a constant index."""
+    """Names `a[i]` of the elements a block's guard reads with a scalar or a constant index, or the sum
+    of two (a pointer's offset and a scalar: `p[j]` of `int *p = alloca(n * sizeof(int))`)."""
     found, stack = set(), [block.guard]
     while stack:
         e = stack.pop()
         if isinstance(e, App):
             if e.op == "select" and isinstance(e.args[0], Var):
-                index = e.args[1]
-                while isinstance(index, App) and index.op == "cast":  # a widening: the same number
-                    index = index.args[0]
-                if isinstance(index, Const):
-                    found.add(f"{e.args[0].name}[{index.value}]")
-                elif isinstance(index, Var) and index.name in scalars:
-                    found.add(f"{e.args[0].name}[{index.name}]")
+                index = _index_name(e.args[1], scalars)
+                if index is not None:
+                    found.add(f"{e.args[0].name}[{index}]")
             stack.extend(e.args)
     return found
+
+
+def _index_name(index: object, scalars: set[str]) -> str | None:
+    """An index as a ranking names it: a scalar, a number, or a sum (no overflow: `add_nsw`, whose value
+    is the exact sum) of those; None for any other."""
+    while isinstance(index, App) and index.op == "cast":  # a widening: the same number
+        index = index.args[0]
+    if isinstance(index, Const):
+        return str(index.value)
+    if isinstance(index, Var) and index.name in scalars:
+        return index.name
+    if isinstance(index, App) and index.op == "add_nsw":
+        parts = [_index_name(a, scalars) for a in index.args]
+        if all(p is not None and "+" not in p for p in parts):
+            return "+".join(parts)  # type: ignore[arg-type]
+    return None
