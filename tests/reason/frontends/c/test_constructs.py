@@ -261,6 +261,21 @@ CASES = [
         int g;
         int inc(void) { g = g + 1; return 0; }
         int f(void) { g = 0; return g + inc() == 1; }""", "returns-true", UNKNOWN, "order", 3),
+    Case("store_through_a_pointer_to_the_variable_it_steps", """
+        int f(int a) { int x = a; int *p = &x; if (a > 100 || a < -100) return 1; *p = x++; return x > a; }""",
+         "returns-true", UNKNOWN, "order", 1),
+    Case("copy_loop_steps_both_pointers", """
+        int f(void) {
+            char s[4] = {'a', 'b', 0, 'c'}, d[4];
+            char *dst = d, *src = s;
+            while ((*dst++ = *src++) != 0) ;
+            return d[0] == 'a' && d[1] == 'b' && d[2] == 0 && dst - d == 3;
+        }""", "returns-true", YES),
+    Case("pointers_into_two_objects_differ", """
+        int f(void) { int a[2], b[2]; int *p = a, *q = b + 1; return p != q && !(p == q); }""", "returns-true", YES),
+    Case("one_past_the_end_meets_another_start", """
+        int f(void) { int a[2], b[2]; int *p = a + 2, *q = b; return p != q; }""", "returns-true", UNKNOWN,
+         "whether they are equal is unspecified"),
     Case("sequenced_by_and", """
         int f(int i) { if (i > 100) return 1; return (i++ < 5 && i <= 5) || i > 5; }""", "returns-true", YES),
     Case("pure_calls_in_any_order", """

@@ -59,7 +59,7 @@ class ExpressionLowering(LoweringState):
     def full(self, node: c_ast.Node | None) -> None:
         """A full expression is lowered in one order of evaluation; refuse one whose outcome depends on
         the order C leaves open (undefined or unspecified)."""
-        clash = unsequenced(node, self.p.globals.keys(), self.impure) if node is not None else None
+        clash = unsequenced(node, self.p.globals.keys(), self.impure, self.addressed) if node is not None else None
         if clash is not None:
             raise self.unsupported(f"`{self.text(clash)}`: side effects whose order C leaves open", clash)
 

@@ -3,7 +3,7 @@
 Supported: `&x` and arrays of a function's outermost block (a pointer to them can only leave the call
 as its result, which is refused) and of globals; `malloc`, `calloc`, `alloca` outside loops (one
 object per allocation site); pointers passed to and returned from inlined functions; `p + i`, `p - q`,
-comparisons, `free`; null (`0`, `NULL`, `c ? p : NULL`, a pointer as a condition); global pointer
+comparisons (== and != of pointers into two objects too), `free`; null (`0`, `NULL`, `c ? p : NULL`, a pointer as a condition); global pointer
 variables in `main`'s analysis (null at the start, as static storage is; never pointing into a called
 function's locals, which they would outlive). Every dereference,
 pointer step and free is checked: out of bounds, use after free, double free, null dereference and
@@ -247,11 +247,28 @@ class PointerLowering(LoweringState):
             raise self.unsupported(f"operator `{op}` on a pointer", e)
         a, b = self.pointer(e.left), self.pointer(e.right)
         if a.obj is not None and b.obj is not None and a.obj is not b.obj:
-            raise self.unsupported(f"comparison of pointers into {a.obj.name} and {b.obj.name}", e)
+            if op not in ("==", "!="):  # undefined unless both are null (C11 6.5.8p5)
+                raise self.unsupported(f"comparison of pointers into {a.obj.name} and {b.obj.name}", e)
+            return self.compare_objects(op, a, b, e)
         if op not in ("==", "!="):
             self.check(conj(negate(a.null), negate(b.null)), "ub", e, f"`{self.text(e)}` orders a null pointer")
             return CVal(compare(relations[op], a.offset, b.offset), self.t.int)
         same = disj(conj(a.null, b.null), conj(negate(a.null), negate(b.null), compare("eq", a.offset, b.offset)))
+        return CVal(same if op == "==" else negate(same), self.t.int)
+
+    def compare_objects(self, op: str, a: PtrVal, b: PtrVal, e: c_ast.BinaryOp) -> CVal:
+        """`a == b` (or `!=`) for pointers into two different objects (C11 6.5.9p6): equal where both are
+        null, unequal otherwise, except that one just past the end of an object and one at the start of
+        another may compare equal, where the second happens to follow the first in memory: which the
+        standard leaves unspecified, so reaching it is an event that decides nothing."""
+        assert a.obj is not None and b.obj is not None
+        zero = const(0, self.t.index)
+        adjacent = disj(conj(compare("eq", a.offset, a.obj.size), compare("eq", b.offset, zero)),
+                        conj(compare("eq", b.offset, b.obj.size), compare("eq", a.offset, zero)))
+        self.check(negate(conj(negate(a.null), negate(b.null), adjacent)), "ub", e,
+                   f"`{self.text(e)}` compares a pointer just past one of {a.obj.name} and {b.obj.name} with "
+                   "one at the start of the other: whether they are equal is unspecified")
+        same = conj(a.null, b.null)
         return CVal(same if op == "==" else negate(same), self.t.int)
 
     def difference(self, e: c_ast.BinaryOp) -> CVal:

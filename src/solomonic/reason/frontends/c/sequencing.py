@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from pycparser import c_ast
 
+from solomonic.reason.frontends.c.preprocess import walk
+
 
 @dataclass
 class Effects:
@@ -26,19 +28,31 @@ class Effects:
 MEMORY, CALL = "*memory", "*call"
 
 
-def unsequenced(node: c_ast.Node, globals_: AbstractSet[str], impure: set[str]) -> c_ast.Node | None:
+def addressed(ast: c_ast.Node) -> set[str]:
+    """The names whose address the program takes (`&x`, anywhere): the only variables a pointer can
+    reach. Every other variable, a pointer variable itself included (pointers to pointers are refused),
+    is an object no write through a pointer touches."""
+    return {n.expr.name for n in walk(ast) if isinstance(n, c_ast.UnaryOp) and n.op == "&"
+            and isinstance(n.expr, c_ast.ID)}
+
+
+def unsequenced(node: c_ast.Node, globals_: AbstractSet[str], impure: set[str],
+                reachable: AbstractSet[str]) -> c_ast.Node | None:
     """The first subexpression of a full expression whose side effect is unsequenced (C11 6.5p2:
     undefined) or indeterminately sequenced (a call: unspecified order) against another access to the
     same object: `i = i++`, `a[i] = i++`, `f(i++, i)`, `g + h()` where h writes g. None when every
-    order gives the same result. `impure`: the defined functions that may write a global or through a
-    pointer. Conservative: a write through a pointer clashes with every other access, and a read through
-    one with every write."""
+    order gives the same result: `*dst++ = *src++`, whose store reaches neither pointer variable.
+    `impure`: the defined functions that may write a global or through a pointer; `reachable`: the
+    variables a pointer may point to (`addressed`). Conservative: an access through a pointer clashes
+    with every other access through one and with every access to a reachable variable."""
     found: list[c_ast.Node] = []
+    through = {MEMORY} | set(reachable)  # what an access through a pointer may touch
 
     def overlap(writes: set[str], other: set[str]) -> bool:
         if not writes or not other:
             return False
-        return bool(writes & other) or MEMORY in writes or MEMORY in other
+        return bool(writes & other) or (MEMORY in writes and bool(other & through)) or \
+            (MEMORY in other and bool(writes & through))
 
     def hits(writes: set[str], other: Effects) -> bool:
         touched = other.reads | other.writes
@@ -47,7 +61,7 @@ def unsequenced(node: c_ast.Node, globals_: AbstractSet[str], impure: set[str]) 
         if CALL in touched and writes & (globals_ | {MEMORY, CALL}):
             return True
         plain = writes - {CALL}
-        return overlap(plain, touched - {CALL}) or (MEMORY in other.reads and bool(plain))
+        return overlap(plain, touched - {CALL}) or (MEMORY in other.reads and bool(plain & through))
 
     def clash(a: Effects, b: Effects) -> bool:
         return hits(a.writes, b) or hits(b.writes, a)

@@ -13,6 +13,7 @@ from solomonic.reason.frontends.c.callgraph import impure_functions, recursive_f
 from solomonic.reason.frontends.c.library import DEFINITIONS
 from solomonic.reason.frontends.c.parse import CProgram, Generator
 from solomonic.reason.frontends.c.preprocess import Unmodelled, walk
+from solomonic.reason.frontends.c.sequencing import addressed
 from solomonic.reason.frontends.c.symbols import (
     Allocation,
     ArraySym,
@@ -72,6 +73,7 @@ class LoweringState:
         self.has_goto = any(isinstance(n, c_ast.Goto) for f in program.functions.values() for n in walk(f.body))
         # a modelled library call (library.py) reads or writes through its pointers: never reordered
         self.impure = impure_functions(program) | set(DEFINITIONS)
+        self.addressed = addressed(program.ast)  # the variables a pointer may reach (sequencing.py)
         # enumerators declared inside a function: they hide variables of the same name in their block,
         # which name lookup does not follow (declarations.lookup refuses such a name)
         self.block_enumerators = {n.name for f in program.functions.values() for n in walk(f.body)
