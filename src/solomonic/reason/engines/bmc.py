@@ -15,10 +15,13 @@ from dataclasses import dataclass
 
 import z3
 
-from solomonic.reason.ir import Havoc, Var
+from solomonic.reason.ir import BVType, Havoc, Var
 from solomonic.reason.ir.evaluate import Value
 from solomonic.reason.symbolic.encode import Encoder
 from solomonic.reason.symbolic.system import BAD, POISON, TransitionSystem
+
+SMALL = 1 << 12  # the values a counterexample is first looked for among
+CORE_ROUNDS = 4  # tries, each without the bounds the last one's unsat core named
 
 
 @dataclass
@@ -43,6 +46,7 @@ class Unroller:
         self.location_code[POISON] = len(system.cutpoints) + 1
         self.steps: list[dict[Var, z3.ExprRef]] = [self._state(0)]
         self.nondets: list[dict[Var, z3.ExprRef]] = []
+        self.flags: list[z3.BoolRef] = []  # small_counterexample's assumptions
         self.solver.add(self._pc(0) == self.location_code[system.entry])
         self.solver.add(*[self.enc.in_range(t, v.type) for v, t in self.steps[0].items()])
 
@@ -80,6 +84,41 @@ class Unroller:
         """unsat when no execution takes `depth` steps: all of them ended earlier."""
         self.solver.set("timeout", max(1, int(timeout_s * 1000)))
         return self.solver.check()
+
+    def small_counterexample(self, target: int, timeout_s: float) -> Counterexample:
+        """The counterexample `reaches(target)` found, with its inputs and nondeterministic values in
+        [-SMALL, SMALL] where they can be: a witness a person can read and a real run can replay
+        (`alloca(n)` of a few bytes, not of a gigabyte, which overflows the stack before the failure).
+        Each bound is an assumption; those in an unsat core are dropped and the rest tried again (at
+        most CORE_ROUNDS times); the model found first where none holds, found again."""
+        deadline = time.monotonic() + timeout_s
+        at = self._pc(self.depth) == self.location_code[target]
+        bounds = {}
+        for step in (self.steps[0], *self.nondets):
+            for v, t in step.items():
+                if isinstance(v.type, BVType):
+                    flag = z3.Bool(f"small!{len(self.flags)}", self.ctx)
+                    self.flags.append(flag)
+                    self.solver.add(z3.Implies(flag, self._within(t, v.type)))
+                    bounds[flag.get_id()] = flag
+        for _ in range(CORE_ROUNDS):
+            self.solver.set("timeout", max(1, int(1000 * (deadline - time.monotonic()))))
+            answer = self.solver.check(at, *bounds.values())
+            if answer == z3.sat:
+                return self.counterexample()
+            if answer != z3.unsat or not bounds:
+                break
+            core = {c.get_id() for c in self.solver.unsat_core()}
+            bounds = {k: f for k, f in bounds.items() if k not in core}
+        self.solver.set("timeout", max(1, int(1000 * max(0.05, deadline - time.monotonic()))))
+        self.solver.check(at)  # the first model again
+        return self.counterexample()
+
+    def _within(self, term: z3.ExprRef, t: BVType) -> z3.BoolRef:
+        low, high = (self.enc.value(max(t.min, -SMALL), t), self.enc.value(min(t.max, SMALL), t))
+        if self.enc.mode == "bv" and not t.signed:
+            return z3.ULE(term, high)
+        return z3.And(low <= term, term <= high)
 
     def counterexample(self) -> Counterexample:
         m = self.solver.model()

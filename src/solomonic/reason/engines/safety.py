@@ -331,9 +331,10 @@ class _Analysis:
                 continue
             result = u.reaches(target, min(self.slice_s, _left(self.deadline)))
             if result == z3.sat and target == BAD:
-                return self.refute(u.counterexample())
+                return self.refute(u.small_counterexample(BAD, min(self.slice_s, _left(self.deadline))))
             if result == z3.sat:
-                self.poison_example = self.describe_poison(u.counterexample())
+                self.poison_example = self.describe_poison(u.small_counterexample(POISON, min(self.slice_s,
+                                                                                             _left(self.deadline))))
             elif result != z3.unsat:
                 reason = _unwrap(u.solver.reason_unknown())
                 if reason in ("timeout", "canceled"):  # out of this slice: retry with a longer one
@@ -389,7 +390,7 @@ class _Analysis:
         while u.depth < depth + 1 and time.monotonic() < self.deadline:
             u.extend()
             if u.depth >= max(1, depth - 1) and u.reaches(BAD, _left(self.deadline)) == z3.sat:
-                return self.refute(u.counterexample())
+                return self.refute(u.small_counterexample(BAD, _left(self.deadline)))
         return self.result(Verdict.UNKNOWN, reason=f"Spacer reports a violation after {depth} steps, but no "
                                                      "concrete input was found in time")
 
