@@ -209,11 +209,11 @@ def cubes(formula: z3.BoolRef, timeout_s: float, limit: int = 64) -> list[Cube] 
         negation.push()
         negation.add(*[z3.Implies(f, lit) for f, lit in zip(flags, literals)])
         implied = negation.check(*flags)
-        core = {str(f) for f in negation.unsat_core()} if implied == z3.unsat else None
+        core = {f.get_id() for f in negation.unsat_core()} if implied == z3.unsat else None
         negation.pop()
         if core is None:
             return None  # the literals should imply the formula; the solver could not show it
-        needed = [lit for f, lit in zip(flags, literals) if str(f) in core]
+        needed = [lit for f, lit in zip(flags, literals) if f.get_id() in core]
         solver.add(z3.Not(z3.And(*needed, ctx)))
         for lit in needed:
             if lit.get_id() not in rows:
