@@ -144,3 +144,31 @@ def test_an_inner_loop_gets_the_bounds_its_outer_loop_is_entered_with(tmp_path):
     assert "sort#1.j" in inner and "(__builtin_alloca#1$size - sort#1.i) >= 1" in inner, inner
     assert "||" not in inner  # a pointer's null flag, 0 throughout, splits nothing
     assert confirm(function, result, 20).confirmed
+
+
+# s grows by at most 255 a step while i grows by exactly 1: s - 255*i stays at or below its value on
+# entry, 0, which no octagonal term states and which the assertion needs
+PACED = """
+    extern unsigned int __VERIFIER_nondet_uint(void);
+    extern void reach_error(void);
+    int main(void) {
+        unsigned short n = __VERIFIER_nondet_uint();
+        unsigned int s = 0, i = 0;
+        while (i < n) { s += __VERIFIER_nondet_uint() & 0xff; ++i; }
+        if (s > 255 * (unsigned int) n) reach_error();
+        return 0;
+    }
+    """
+
+
+def test_a_sum_bounded_by_its_steps_times_the_count(tmp_path):
+    path = tmp_path / "program.c"
+    path.write_text(textwrap.dedent(PACED))
+    function = load(str(path), CheckOptions()).lower("main", "assert")
+    analysis = _Analysis(function, "assert", Options(timeout_s=30), time.monotonic() + 30)
+    analysis.system = build_system(function, analysis.error_kinds, analysis.poison_kinds)
+    result = analysis.facts_proof()
+    assert result is not None and result.verdict == Verdict.YES
+    stated = " ".join(inv["invariant"] for inv in result.certificate["invariants"])
+    assert "(s - 255*i) <= 0" in stated, stated
+    assert confirm(function, result, 20).confirmed

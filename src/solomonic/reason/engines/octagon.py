@@ -25,6 +25,7 @@ from solomonic.reason.symbolic.encode import Encoder
 from solomonic.reason.symbolic.system import TransitionSystem
 
 MAX_SCALARS = 8  # pairs of scalars per head: quadratic in them, as Houdini's order facts
+MAX_RATES = 8  # terms x - c*y per head
 
 
 def entry_bounds(system: TransitionSystem, enc: Encoder, loops: list[set[int]],
@@ -40,13 +41,14 @@ def entry_bounds(system: TransitionSystem, enc: Encoder, loops: list[set[int]],
         if not entering or not scalars or len(scalars) > MAX_SCALARS:
             continue
         names = [enc.constant(v.name, v.type) for v in scalars]
+        paced = rates(system, enc, loop_of.get(head, frozenset({head})), head, scalars, facts, deadline)
         bounds: list[tuple[int, int] | None] | None = None
         for block in entering:
             pre, guard, updates = encode_block(system, enc, block)
             values = [updates.get(v, enc.constant(v.name, v.type)) for v in scalars]
             ranges = [enc.in_range(t, v.type) for v, t in pre.items()]
-            found = extremes(z3.And(guard, *ranges, *facts.get(block.src, []), enc.ctx), _terms(values),
-                              deadline)
+            found = extremes(z3.And(guard, *ranges, *facts.get(block.src, []), enc.ctx),
+                             [*_terms(values), *(values[x] - c * values[y] for x, y, c in paced)], deadline)
             if found is None:
                 bounds = None
                 break
@@ -55,14 +57,45 @@ def entry_bounds(system: TransitionSystem, enc: Encoder, loops: list[set[int]],
             bounds = found if bounds is None else [_hull(a, b) for a, b in zip(bounds, found)]
         if bounds is None:
             continue
-        typed = _terms([_type_range(v.type) for v in scalars])  # what the types bound anyway
+        ranges = [_type_range(v.type) for v in scalars]
+        typed = [*_terms(ranges), *(_minus(ranges[x], (c * ranges[y][0], c * ranges[y][1])) for x, y, c in paced)]
         atoms = []
-        for term, bound, (low, high) in zip(_terms(names), bounds, typed):
+        for term, bound, (low, high) in zip([*_terms(names), *(names[x] - c * names[y] for x, y, c in paced)],
+                                            bounds, typed):
             if bound is not None:
                 atoms += [term >= bound[0]] if bound[0] > low else []
                 atoms += [term <= bound[1]] if bound[1] < high else []
         out[head] = atoms
     return out
+
+
+def rates(system: TransitionSystem, enc: Encoder, loop: frozenset[int], head: int, scalars: list,
+          facts: dict[int, list[z3.BoolRef]], deadline: float) -> list[tuple[int, int, int]]:
+    """(x, y, c) for a scalar x that no step of the head's own loop (head back to head) moves by more
+    than c (or less than -c, as a negative c), where y moves by exactly 1 at each: `x - c*y` is then
+    kept below (above) its value on entry. `sum += byte` over `i++` keeps sum - 255*i <= 0, which no
+    octagonal term states. Only c beyond 1 in size: sums and differences cover the rest."""
+    body = [b for b in system.blocks if b.src == head and b.dst == head]
+    if not body or len(body) != sum(1 for b in system.blocks if b.src in loop and b.dst in loop):
+        return []  # an inner loop on the way: a step is not one block
+    moves: list[tuple[int, int] | None] | None = None
+    for block in body:
+        pre, guard, updates = encode_block(system, enc, block)
+        steps = [updates.get(v, pre[v]) - pre[v] for v in scalars]
+        ranges = [enc.in_range(t, v.type) for v, t in pre.items()]
+        found = extremes(z3.And(guard, *ranges, *facts.get(head, []), enc.ctx), steps, deadline)
+        if not found:
+            return []
+        moves = found if moves is None else [_hull(a, b) for a, b in zip(moves, found)]
+    assert moves is not None
+    counters = [y for y, m in enumerate(moves) if m == (1, 1)]
+    out = []
+    for x, m in enumerate(moves):
+        if m is None or x in counters:
+            continue
+        for c in {m[1], m[0]} - {-1, 0, 1}:
+            out += [(x, y, c) for y in counters]
+    return out[:MAX_RATES]
 
 
 def _terms(values: list) -> list:
