@@ -15,14 +15,10 @@ from solomonic.reason.api import CheckOptions, check, load
 from solomonic.reason.engines import enumeration
 from solomonic.reason.engines.evidence import confirm
 from solomonic.reason.result import Verdict
+from tests.reason.engines.test_execution import HEADER as SVCOMP
 
-HEADER = """
-extern void abort(void);
-extern void __assert_fail(const char *, const char *, unsigned int, const char *);
-void reach_error(void) { __assert_fail("0", "t.c", 3, "reach_error"); }
-void __VERIFIER_assert(int cond) { if (!cond) { reach_error(); abort(); } }
+HEADER = SVCOMP + """
 void assume_abort_if_not(int cond) { if (!cond) abort(); }
-extern int __VERIFIER_nondet_int(void);
 extern unsigned int __VERIFIER_nondet_uint(void);
 """
 

@@ -44,6 +44,23 @@ def facts_proof(tmp_path, step: int):
     return function, analysis.facts_proof()
 
 
+def proved(tmp_path, text: str, prop: str, *stated_parts: str) -> str:
+    """The facts proof of `text`'s main for `prop`: a yes stating each of `stated_parts`, re-checked;
+    its invariants' text."""
+    path = tmp_path / "program.c"
+    path.write_text(textwrap.dedent(text))
+    function = load(str(path), CheckOptions()).lower("main", prop)
+    analysis = _Analysis(function, prop, Options(timeout_s=30), time.monotonic() + 30)
+    analysis.system = build_system(function, analysis.error_kinds, analysis.poison_kinds)
+    result = analysis.facts_proof()
+    assert result is not None and result.verdict == Verdict.YES
+    stated = " ".join(inv["invariant"] for inv in result.certificate["invariants"])
+    for part in stated_parts:
+        assert part in stated, (part, stated)
+    assert confirm(function, result, 20).confirmed
+    return stated
+
+
 def test_entry_bounds_prove_what_the_programs_comparisons_do_not(tmp_path):
     function, result = facts_proof(tmp_path, 1)
     assert result is not None and result.verdict == Verdict.YES
@@ -74,16 +91,7 @@ CONGRUENT = """
 
 
 def test_congruences_the_runs_show_prove_what_no_comparison_states(tmp_path):
-    path = tmp_path / "program.c"
-    path.write_text(textwrap.dedent(CONGRUENT))
-    function = load(str(path), CheckOptions()).lower("main", "assert")
-    analysis = _Analysis(function, "assert", Options(timeout_s=30), time.monotonic() + 30)
-    analysis.system = build_system(function, analysis.error_kinds, analysis.poison_kinds)
-    result = analysis.facts_proof()
-    assert result is not None and result.verdict == Verdict.YES
-    stated = " ".join(inv["invariant"] for inv in result.certificate["invariants"])
-    assert "x mod 2 == 1" in stated, stated
-    assert confirm(function, result, 20).confirmed
+    proved(tmp_path, CONGRUENT, "assert", "x mod 2 == 1")
 
 
 # x is even where y is, and ends at 99 where y is odd: facts on each side of y % 2, which no iteration
@@ -101,16 +109,7 @@ SPLIT = """
 
 
 def test_facts_on_each_side_of_a_condition_no_iteration_changes(tmp_path):
-    path = tmp_path / "program.c"
-    path.write_text(textwrap.dedent(SPLIT))
-    function = load(str(path), CheckOptions()).lower("main", "assert")
-    analysis = _Analysis(function, "assert", Options(timeout_s=30), time.monotonic() + 30)
-    analysis.system = build_system(function, analysis.error_kinds, analysis.poison_kinds)
-    result = analysis.facts_proof()
-    assert result is not None and result.verdict == Verdict.YES
-    stated = " ".join(inv["invariant"] for inv in result.certificate["invariants"])
-    assert "|| x mod 2 == 0" in stated and "|| 99 >= x" in stated, stated
-    assert confirm(function, result, 20).confirmed
+    proved(tmp_path, SPLIT, "assert", "|| x mod 2 == 0", "|| 99 >= x")
 
 
 # numbers[j] with j <= i is in bounds only because i < size, which holds where the outer loop is
@@ -133,17 +132,8 @@ BUBBLE = """
 
 
 def test_an_inner_loop_gets_the_bounds_its_outer_loop_is_entered_with(tmp_path):
-    path = tmp_path / "program.c"
-    path.write_text(textwrap.dedent(BUBBLE))
-    function = load(str(path), CheckOptions()).lower("main", "no-overflow")
-    analysis = _Analysis(function, "no-overflow", Options(timeout_s=30), time.monotonic() + 30)
-    analysis.system = build_system(function, analysis.error_kinds, analysis.poison_kinds)
-    result = analysis.facts_proof()
-    assert result is not None and result.verdict == Verdict.YES
-    inner = result.certificate["invariants"][-1]["invariant"]
-    assert "sort#1.j" in inner and "(__builtin_alloca#1$size - sort#1.i) >= 1" in inner, inner
-    assert "||" not in inner  # a pointer's null flag, 0 throughout, splits nothing
-    assert confirm(function, result, 20).confirmed
+    stated = proved(tmp_path, BUBBLE, "no-overflow", "sort#1.j", "(__builtin_alloca#1$size - sort#1.i) >= 1")
+    assert "||" not in stated  # a pointer's null flag, 0 throughout, splits nothing
 
 
 # s grows by at most 255 a step while i grows by exactly 1: s - 255*i stays at or below its value on
@@ -162,13 +152,4 @@ PACED = """
 
 
 def test_a_sum_bounded_by_its_steps_times_the_count(tmp_path):
-    path = tmp_path / "program.c"
-    path.write_text(textwrap.dedent(PACED))
-    function = load(str(path), CheckOptions()).lower("main", "assert")
-    analysis = _Analysis(function, "assert", Options(timeout_s=30), time.monotonic() + 30)
-    analysis.system = build_system(function, analysis.error_kinds, analysis.poison_kinds)
-    result = analysis.facts_proof()
-    assert result is not None and result.verdict == Verdict.YES
-    stated = " ".join(inv["invariant"] for inv in result.certificate["invariants"])
-    assert "(s - 255*i) <= 0" in stated, stated
-    assert confirm(function, result, 20).confirmed
+    proved(tmp_path, PACED, "assert", "(s - 255*i) <= 0")

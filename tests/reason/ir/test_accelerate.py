@@ -44,7 +44,7 @@ def test_first_true_finds_the_threshold_of_a_monotone_predicate(threshold):
     assert found == (NEVER if threshold is None else threshold)
 
 
-@settings(max_examples=500, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_the_affine_value_is_the_evaluators_at_every_iteration_before_the_breakpoint(data):
     e, start = expression_and_values(data)
@@ -127,7 +127,7 @@ def same_run(plain, fast) -> None:
     assert (fast.steps, fast.cutpoints_passed) == (plain.steps, plain.cutpoints_passed)
 
 
-@settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(closed_loop())
 def test_a_run_with_jumps_ends_where_the_step_by_step_run_does(text):
     plain, fast = runs(text)
