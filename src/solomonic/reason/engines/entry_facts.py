@@ -30,16 +30,20 @@ def with_entry_bounds(system: TransitionSystem, enc: Encoder, loops: list[set[in
     conserved = conserved_bounds(system, enc, loops, found, bounds_s)
     if not any(bounds.values()) and not any(conserved.values()):
         return found
-    widened = {c: [*found.get(c, []), *bounds.get(c, []), *conserved.get(c, []), *_inner(system, c, bounds)]
-               for c in set(found) | set(bounds) | set(conserved)}
+    over = {id(b): set(constants(b)) for found_at in bounds.values() for b in found_at}
+    widened = {c: [*found.get(c, []), *bounds.get(c, []), *conserved.get(c, []),
+                   *_inner(system, c, loops, bounds, over)] for c in set(found) | set(bounds) | set(conserved)}
     again = houdini(system, enc, widened, houdini_s)
     return found if again is None else again
 
 
-def _inner(system: TransitionSystem, head: int, bounds: dict[int, list[z3.BoolRef]]) -> list[z3.BoolRef]:
-    """The bounds found at the other heads that are over `head`'s variables too: a loop nested in
-    another is entered from within it, so its entry bounds are read off the outer loop's first facts,
-    which lack what the outer loop's own entry bounds add (bubble sort's `size - i >= 1`, set where the
-    outer loop is entered and kept by the inner one, which never writes i)."""
+def _inner(system: TransitionSystem, head: int, loops: list[set[int]], bounds: dict[int, list[z3.BoolRef]],
+           over: dict[int, set[str]]) -> list[z3.BoolRef]:
+    """The bounds found at the heads of the loops around `head`'s that are over its variables too: a loop
+    nested in another is entered from within it, so its entry bounds are read off the outer loop's first
+    facts, which lack what the outer loop's own entry bounds add (bubble sort's `size - i >= 1`, set
+    where the outer loop is entered and kept by the inner one, which never writes i). `over`: each
+    bound's variables, by id."""
     names = {v.name for v in system.params[head]}
-    return [b for other, found in bounds.items() if other != head for b in found if set(constants(b)) <= names]
+    outer = {min(loop) for loop in loops if head in loop and min(loop) != head}
+    return [b for other in outer for b in bounds.get(other, []) if over[id(b)] <= names]

@@ -278,25 +278,27 @@ class _Analysis:
         assert system is not None
         if not system.loop_heads:
             return None
-        deadline = time.monotonic() + min(FACTS_MAX_S, FACTS_SHARE * self.options.timeout_s, _left(self.deadline))
+        budget = min(FACTS_MAX_S, FACTS_SHARE * self.options.timeout_s, _left(self.deadline))
+        deadline = time.monotonic() + budget
         enc = Encoder("int", z3.Context())
         atoms = candidates(system, enc)
         for head, facts in congruences(self.function, system, enc).items():
             atoms[head] = [*atoms.get(head, []), *facts]
-        found = houdini(system, enc, atoms, _left(deadline) / 6)
+        found = houdini(system, enc, atoms, _left(deadline) / 4)
         if found is None:
             return None
-        found = with_entry_bounds(system, enc, find_loops(system), found, _left(deadline) / 6, _left(deadline) / 6)
-        proved = self.proved_by(found, enc, _left(deadline) / 3)
+        found = with_entry_bounds(system, enc, find_loops(system), found, _left(deadline) / 3, _left(deadline) / 3)
+        proved = self.proved_by(found, enc, _left(deadline))
         cases = {} if proved is not None else split(system, enc, found)
         if not cases:
             return proved
+        deadline = min(self.deadline, time.monotonic() + budget / 2)  # the second round's own, shorter
         for head, conditions in cases.items():  # each candidate on each side of the condition
             atoms[head] = [*found[head], *atoms[head], *(z3.Implies(side, a) for case in conditions
                                                          for side in (case, z3.Not(case)) for a in atoms[head])]
         for head, facts in congruences(self.function, system, enc, cases=cases).items():
             atoms[head] = [*atoms.get(head, []), *facts]
-        again = houdini(system, enc, atoms, _left(deadline) / 3)
+        again = houdini(system, enc, atoms, _left(deadline) / 2)
         return None if again is None else self.proved_by(again, enc, _left(deadline))
 
     def proved_by(self, facts: dict[int, list[z3.BoolRef]], enc: Encoder, timeout_s: float) -> Result | None:
