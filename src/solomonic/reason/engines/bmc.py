@@ -20,8 +20,9 @@ from solomonic.reason.ir.evaluate import Value
 from solomonic.reason.symbolic.encode import Encoder
 from solomonic.reason.symbolic.system import BAD, POISON, TransitionSystem
 
-SMALL = 1 << 12  # the values a counterexample is first looked for among
-CORE_ROUNDS = 4  # tries, each without the bounds the last one's unsat core named
+SMALL = 1 << 12  # the values a counterexample is looked for among, where not among the tightest
+WINDOWS = (16, SMALL)  # each value's bounds, tightest first
+CORE_ROUNDS = 6  # tries, each with the bounds the last one's unsat core named widened or dropped
 
 
 @dataclass
@@ -87,20 +88,21 @@ class Unroller:
 
     def small_counterexample(self, target: int, timeout_s: float) -> Counterexample:
         """The counterexample `reaches(target)` found, with its inputs and nondeterministic values in
-        [-SMALL, SMALL] where they can be: a witness a person can read and a real run can replay
-        (`alloca(n)` of a few bytes, not of a gigabyte, which overflows the stack before the failure).
-        Each bound is an assumption; those in an unsat core are dropped and the rest tried again (at
-        most CORE_ROUNDS times); the model found first where none holds, found again."""
+        [-16, 16] where they can be, else in [-SMALL, SMALL]: a witness a person can read and a real run
+        can replay (`alloca(n)` of a few bytes, not of a gigabyte, which overflows the stack before the
+        failure; a recursion on 16, not on 4096, which runs for ever). Each bound is an assumption; one
+        an unsat core names gives way to the next wider (the last is dropped), and the rest are tried
+        again (at most CORE_ROUNDS times); the model found first where none holds, found again."""
         deadline = time.monotonic() + timeout_s
         at = self._pc(self.depth) == self.location_code[target]
-        bounds = {}
+        wider: dict[int, z3.BoolRef] = {}  # a tight bound's flag id -> its value's wider bound's flag
+        bounds: dict[int, z3.BoolRef] = {}
         for step in (self.steps[0], *self.nondets):
             for v, t in step.items():
                 if isinstance(v.type, BVType):
-                    flag = z3.Bool(f"small!{len(self.flags)}", self.ctx)
-                    self.flags.append(flag)
-                    self.solver.add(z3.Implies(flag, self._within(t, v.type)))
-                    bounds[flag.get_id()] = flag
+                    tight, loose = (self._flag(self._within(t, v.type, w)) for w in WINDOWS)
+                    wider[tight.get_id()] = loose
+                    bounds[tight.get_id()] = tight
         for _ in range(CORE_ROUNDS):
             self.solver.set("timeout", max(1, int(1000 * (deadline - time.monotonic()))))
             answer = self.solver.check(at, *bounds.values())
@@ -108,14 +110,24 @@ class Unroller:
                 return self.counterexample()
             if answer != z3.unsat or not bounds:
                 break
-            core = {c.get_id() for c in self.solver.unsat_core()}
-            bounds = {k: f for k, f in bounds.items() if k not in core}
+            for flag in self.solver.unsat_core():
+                bounds.pop(flag.get_id(), None)
+                if flag.get_id() in wider:
+                    loose = wider[flag.get_id()]
+                    bounds[loose.get_id()] = loose
         self.solver.set("timeout", max(1, int(1000 * max(0.05, deadline - time.monotonic()))))
         self.solver.check(at)  # the first model again
         return self.counterexample()
 
-    def _within(self, term: z3.ExprRef, t: BVType) -> z3.BoolRef:
-        low, high = (self.enc.value(max(t.min, -SMALL), t), self.enc.value(min(t.max, SMALL), t))
+    def _flag(self, condition: z3.BoolRef) -> z3.BoolRef:
+        """A fresh assumption that stands for `condition`."""
+        flag = z3.Bool(f"small!{len(self.flags)}", self.ctx)
+        self.flags.append(flag)
+        self.solver.add(z3.Implies(flag, condition))
+        return flag
+
+    def _within(self, term: z3.ExprRef, t: BVType, window: int) -> z3.BoolRef:
+        low, high = (self.enc.value(max(t.min, -window), t), self.enc.value(min(t.max, window), t))
         if self.enc.mode == "bv" and not t.signed:
             return z3.ULE(term, high)
         return z3.And(low <= term, term <= high)
