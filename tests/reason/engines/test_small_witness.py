@@ -46,3 +46,24 @@ def test_a_witness_keeps_its_values_small_where_the_failure_allows(tmp_path):
     l1, l2, *_, n = [r["value"] for r in result.witness["nondet"] if r["origin"] == "__VERIFIER_nondet_int()"]
     assert 1 <= l1 <= SMALL and 1 <= l2 <= SMALL  # the lengths: small, so the stack holds them
     assert n == -(1 << 31)  # n-- overflows only here: outside the small range, kept
+
+
+def test_out_of_time_the_first_counterexample_stands(tmp_path):
+    """No time for the small one (a bounded query that gives up): the model the first query found, never
+    an error (string-2 lost its replayed no to 'model is not available' before)."""
+    import z3
+
+    from solomonic.reason.api import CheckOptions, load
+    from solomonic.reason.engines import bmc
+    from solomonic.reason.engines.safety import build_system, error_kinds
+    from solomonic.reason.symbolic.system import BAD
+
+    path = tmp_path / "strings.c"
+    path.write_text(textwrap.dedent(STRINGS))
+    function = load(str(path), CheckOptions()).lower("main", "no-overflow")
+    unroller = bmc.Unroller(build_system(function, error_kinds("no-overflow")))
+    while unroller.depth < 8 and unroller.reaches(BAD, 10) != z3.sat:
+        unroller.extend()
+    first = unroller.counterexample()
+    found = unroller.small_counterexample(BAD, 0.0)
+    assert found.nondet == first.nondet and found.inputs == first.inputs

@@ -92,8 +92,9 @@ class Unroller:
         can replay (`alloca(n)` of a few bytes, not of a gigabyte, which overflows the stack before the
         failure; a recursion on 16, not on 4096, which runs for ever). Each bound is an assumption; one
         an unsat core names gives way to the next wider (the last is dropped), and the rest are tried
-        again (at most CORE_ROUNDS times); the model found first where none holds, found again."""
+        again (at most CORE_ROUNDS times, within `timeout_s`); the model found first where none holds."""
         deadline = time.monotonic() + timeout_s
+        first = self.solver.model()  # kept: a model outlives the queries after it
         at = self._pc(self.depth) == self.location_code[target]
         wider: dict[int, z3.BoolRef] = {}  # a tight bound's flag id -> its value's wider bound's flag
         bounds: dict[int, z3.BoolRef] = {}
@@ -108,16 +109,14 @@ class Unroller:
             answer = self.solver.check(at, *bounds.values())
             if answer == z3.sat:
                 return self.counterexample()
-            if answer != z3.unsat or not bounds:
+            if answer != z3.unsat or not bounds or time.monotonic() >= deadline:
                 break
             for flag in self.solver.unsat_core():
                 bounds.pop(flag.get_id(), None)
                 if flag.get_id() in wider:
                     loose = wider[flag.get_id()]
                     bounds[loose.get_id()] = loose
-        self.solver.set("timeout", max(1, int(1000 * max(0.05, deadline - time.monotonic()))))
-        self.solver.check(at)  # the first model again
-        return self.counterexample()
+        return self.counterexample(first)
 
     def _flag(self, condition: z3.BoolRef) -> z3.BoolRef:
         """A fresh assumption that stands for `condition`."""
@@ -132,8 +131,9 @@ class Unroller:
             return z3.ULE(term, high)
         return z3.And(low <= term, term <= high)
 
-    def counterexample(self) -> Counterexample:
-        m = self.solver.model()
+    def counterexample(self, model: z3.ModelRef | None = None) -> Counterexample:
+        """The inputs and nondeterministic values of `model` (the last query's where None)."""
+        m = model if model is not None else self.solver.model()
         inputs = {v: self.enc.decode(m.eval(t, model_completion=True), v.type)
                   for v, t in self.steps[0].items()}
         nondet = {}
