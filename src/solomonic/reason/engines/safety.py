@@ -387,12 +387,16 @@ class _Analysis:
             "invariants": [inv.to_json() for inv in invariants]})
 
     def refute_at(self, depth: int) -> Result:
-        """Spacer says a failure is reachable through `depth` blocks: find the inputs by unrolling."""
+        """Spacer says a failure is reachable through `depth` blocks: find the inputs by unrolling, with
+        CONFIRM_S past the deadline, as every confirmation of an answer found just before it has (under
+        load Spacer's report came at the deadline, and a no a quiet run gives became an unknown)."""
         u = bmc.Unroller(self.system)
-        while u.depth < depth + 1 and time.monotonic() < self.deadline:
+        until = self.deadline + CONFIRM_S
+        while u.depth < depth + 1 and time.monotonic() < until:
             u.extend()
-            if u.depth >= max(1, depth - 1) and u.reaches(BAD, _left(self.deadline)) == z3.sat:
-                return self.refute(u.small_counterexample(BAD, _left(self.deadline)))
+            left = max(0.05, until - time.monotonic())
+            if u.depth >= max(1, depth - 1) and u.reaches(BAD, left) == z3.sat:
+                return self.refute(u.small_counterexample(BAD, max(0.05, until - time.monotonic())))
         return self.result(Verdict.UNKNOWN, reason=f"Spacer reports a violation after {depth} steps, but no "
                                                      "concrete input was found in time")
 
