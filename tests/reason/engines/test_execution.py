@@ -158,7 +158,7 @@ def test_a_run_that_reads_a_value_it_was_never_given_decides_nothing(tmp_path, t
 def test_a_yes_needs_the_real_run_to_end_the_same_way(tmp_path, monkeypatch):
     import solomonic.reason.replay.c as replay_c
 
-    monkeypatch.setattr(replay_c, "ending", lambda function, timeout_s: ("other", "a crash, say", ""))
+    monkeypatch.setattr(replay_c, "endings", lambda function, runs, timeout_s: [("other", "a crash, say")])
     path = program(tmp_path, NESTED)
     function = load(path, CheckOptions()).lower("main", "assert")
     trace = execution.execute(function, 5.0)

@@ -12,7 +12,7 @@ The run ends in an error event (a no, confirmed like any counterexample: safety.
 behaviour (unknown, but for no-overflow, whose error it is), or normally: a return, a stop (`exit`,
 `abort`) or an assumption that fails. A normal end is a yes for every safety property and for
 termination. That yes rests on the interpreter rather than on a solver, so a run of the real program
-(gcc with UBSan: replay/c.py's `ending`) must end the same way before it counts (`answer`), and its
+(gcc with UBSan: replay/c.py's `endings`) must end the same way before it counts (`answer`), and its
 certificate is re-checked the same way by `confirm`: the model's run again, then the real one.
 
 C only: a Python function without parameters is rare, and the SV-COMP tasks whose `main` is closed
@@ -141,10 +141,13 @@ def answer(function: Function, prop: str, trace: Trace, replay_s: float) -> Resu
 
 def _real_run(function: Function, trace: Trace, prop: str, timeout_s: float) -> tuple[bool, str]:
     """The real program's run against the model's: (it ends the same way, what it did)."""
-    from solomonic.reason.replay.c import ending as real_ending
+    from solomonic.reason.replay.c import endings
 
-    real, observed, _ = real_ending(function, min(timeout_s, CONFIRM_S))
-    return same_end(ending(trace), real, prop), observed
+    real = endings(function, [[]], min(timeout_s, CONFIRM_S))
+    if isinstance(real, str):
+        return False, real
+    [(kind, observed)] = real
+    return same_end(ending(trace), kind, prop), observed
 
 
 def confirm(function: Function, cert: dict, prop: str, timeout_s: float) -> str | None:

@@ -52,13 +52,11 @@ Affine = tuple[int, int]  # a + b*i
 
 @dataclass(frozen=True)
 class Jump:
-    """`repeats` times a stride of passes of a merge point jumped (a stride: one iteration, or `period`
-    of them, as `i++; if (i % 3 == 0) j++;` repeats every third): the state after them, and what one
-    stride does."""
+    """`repeats` times a stride of passes of a merge point jumped (a stride: one iteration, or a few, as
+    `i++; if (i % 3 == 0) j++;` repeats every third): the state after them, and what one stride does."""
 
     env: dict[Var, Value]
     repeats: int
-    period: int
     steps: int  # statements one stride executes
     cutpoints: int  # cutpoints one stride passes (its returns to the merge point among them)
     lines: list[int]  # one stride's source lines, consecutive repeats collapsed
@@ -127,7 +125,7 @@ class Accelerator:
         if not 2 <= k < NEVER:  # nothing to jump, or a stretch without end (only unbounded integers have one)
             return None
         moved = {v: x + k * slope[v] if v in slope else x for v, x in now.items()}  # type: ignore[operator]
-        return Jump(moved, k, period, steps, cutpoints, lines)
+        return Jump(moved, k, steps, cutpoints, lines)
 
 
 class NotAffine(Exception):

@@ -174,22 +174,14 @@ def replay(function: Function, inputs: dict[Var, int], trace: Trace, prop: str, 
     return _judge(prop, ran.returncode, ran.stderr.decode(errors="replace"), script, recursion)
 
 
-def ending(function: Function, timeout_s: float) -> tuple[str, str, str]:
-    """How the real program's run of a function without inputs or nondeterministic values ends: (kind,
-    what was seen, the reproducer script). The kind is one of the IR's endings ("return", "return-false":
-    a return of 0, "stop", "assert", "blocked": an assumption failed) or "other" (undefined behaviour, a
-    crash, a timeout, a read of a nondeterministic value, or no run at all), so that an execution of the
-    model is confirmed by one of the program that ends the same way (`engines/execution.py`)."""
-    ran, script = _compiled_run(function, {}, Trace(), timeout_s)
-    if isinstance(ran, str):
-        return "other", ran, script
-    return (*_ended(ran, timeout_s, script), script)
-
-
 def endings(function: Function, runs: list[list[int]], timeout_s: float) -> list[tuple[str, str]] | str:
     """How the real program's runs end, each reading the nondeterministic values of one of `runs` in
-    order (at most MAX_GIVEN) and no more: as `ending` says, one build for them all, `timeout_s` for
-    them all; a str where there is no build, or the time ran out."""
+    order (at most MAX_GIVEN) and no more (`[[]]`: a function without inputs or nondeterministic values,
+    engines/execution.py): (kind, what was seen) each, the kind one of the IR's endings ("return",
+    "return-false": a return of 0, "stop", "assert", "blocked": an assumption failed) or "other"
+    (undefined behaviour, a crash, a timeout, a read of a value it was not given), so that an execution
+    of the model is confirmed by one of the program that ends the same way. One build for them all,
+    `timeout_s` for them all; a str where there is no build, or the time ran out."""
     deadline = time.monotonic() + timeout_s
     with _built(function, {}, Trace()) as build:
         if build.exe is None:
@@ -202,15 +194,12 @@ def endings(function: Function, runs: list[list[int]], timeout_s: float) -> list
                 return "more values than a run takes" if left > 0 else f"the runs took more than {timeout_s:g} s"
             ran = sandbox.run([exe, *(str(v & ((1 << 64) - 1)) for v in values)], os.path.dirname(exe),
                               sandbox.Limits(cpu_s=left + 1), left, env={"UBSAN_OPTIONS": UBSAN_OPTIONS})
-            if values and ran.returncode == EXIT_EXHAUSTED:  # it read more than it was given
-                out.append(("other", "the program read more nondeterministic values than the run was given"))
-                continue
             out.append(_ended(ran, left, script))
         return out
 
 
 def _ended(ran: sandbox.Outcome, timeout_s: float, script: str) -> tuple[str, str]:
-    """`ending`'s kind of a finished run, and what was seen."""
+    """`endings`' kind of a finished run, and what was seen (a read past the values given: "other")."""
     if ran.timed_out or ran.returncode == -signal.SIGXCPU:
         return "other", f"the program was still running after {timeout_s:g} s"
     code, stderr = ran.returncode, ran.stderr.decode(errors="replace")
