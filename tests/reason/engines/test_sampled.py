@@ -103,3 +103,62 @@ def test_the_runs_offer_no_products_of_linear_equalities(tmp_path):
     facts = [str(f).replace(" ", "") for fs in found.values() for f in fs]
     assert any("j" in f and "i" in f for f in facts), facts  # j == 2*i + 1
     assert not any(nonlinear(f) for fs in found.values() for f in fs), facts
+
+
+# Cohen's division: six variables at the inner loop's head, and inputs the assumption keeps to x >= 0,
+# y >= 1 (half of [-24, 24]'s draws stop there); the equalities are b == y*a and x == q*y + r
+COHEN_DIVISION = """
+    extern int __VERIFIER_nondet_int(void);
+    extern void abort(void);
+    int main(void) {
+        int x = __VERIFIER_nondet_int(), y = __VERIFIER_nondet_int();
+        if (!(x >= 0 && x <= 100000 && y >= 1 && y <= 100)) abort();
+        int q = 0, r = x, a = 0, b = 0;
+        while (r >= y) {
+            a = 1; b = y;
+            while (r >= 2 * b) { a = 2 * a; b = 2 * b; }
+            r = r - b; q = q + a;
+        }
+        return x - q * y - r;
+    }
+    """
+
+
+def test_the_runs_show_equalities_over_six_variables_and_no_coincidences(tmp_path):
+    import z3
+
+    from solomonic.reason.engines.safety import build_system
+    from solomonic.reason.engines.sampled import equalities
+    from solomonic.reason.result import PROPERTY_ERRORS
+    from solomonic.reason.symbolic.encode import Encoder
+
+    function = load(write(tmp_path, "cohendiv.c", COHEN_DIVISION), CheckOptions()).lower("main", "no-overflow")
+    system = build_system(function, PROPERTY_ERRORS["no-overflow"], set())
+    found = equalities(function, system, Encoder("int", z3.Context()))
+    inner = max(found, key=lambda head: len(system.params[head]))  # the head where a and b are live
+    facts = {str(z3.simplify(f)).replace(" ", "") for f in found[inner]}
+    # each read as the runs give it, up to sign: b == y*a, and x == q*y + r
+    assert any("a*y" in f and "b" in f and "q" not in f for f in facts), facts
+    assert any("q*y" in f and "r" in f and "x" in f for f in facts), facts
+    assert len(facts) == 2, facts  # no equality that held only on the first few states (q == 0, r == x)
+
+
+def test_an_assertion_of_degree_four_is_its_own_invariant(tmp_path):
+    # 4x == y^4 + 2y^3 + y^2 (Nguyen et al.'s ps4): past the runs' degree 2, but the guard's own atom
+    # is inductive; with long long and k a short, nothing overflows
+    path = write(tmp_path, "ps4.c", """
+        extern short __VERIFIER_nondet_short(void);
+        extern void reach_error(void);
+        int main(void) {
+            short k = __VERIFIER_nondet_short();
+            long long y = 0, x = 0, c = 0;
+            while (c < k) {
+                if (!(4*x - y*y*y*y - 2*y*y*y - y*y == 0)) reach_error();
+                c = c + 1; y = y + 1; x = y*y*y + x;
+            }
+            return 0;
+        }
+        """)
+    [result] = check(path, function="main", property="assert", timeout=30)
+    assert result.verdict == Verdict.YES, result.reason
+    assert confirm(load(path, CheckOptions()).lower("main", "assert"), result, 30).confirmed

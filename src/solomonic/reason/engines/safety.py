@@ -195,7 +195,8 @@ class _Analysis:
     def sampled_proof(self, system: TransitionSystem) -> Result | None:
         """Where concrete runs show polynomial equalities at the loop heads (sampled.py), those Houdini
         finds inductive with the program's own atoms may prove the property by themselves: Spacer's
-        lemmas are linear. Tried where an error's guard multiplies variables, and for no-overflow
+        lemmas are linear. Tried where an error's guard multiplies variables (whose own atoms may be the
+        invariant, beyond the runs' degree 2: ps4's `4*x == y*y*y*y + 2*y*y*y + y*y`), and for no-overflow
         wherever the runs show an equality that is not linear (`x + y` cannot overflow only because y
         is `3*n*n + 3*n + 1` of a counter n the input bounds: the termination proof's question on
         nla-style loops; sampled.equalities leaves out the products of linear ones, which say nothing
@@ -203,11 +204,11 @@ class _Analysis:
         if not system.loop_heads:
             return None
         enc = Encoder("int", z3.Context())
-        if self.prop != "no-overflow" and not any(block.dst == BAD and nonlinear(encode_block(system, enc, block)[1])
-                                                  for block in system.blocks):
+        guarded = any(block.dst == BAD and nonlinear(encode_block(system, enc, block)[1]) for block in system.blocks)
+        if self.prop != "no-overflow" and not guarded:
             return None
         found = equalities(self.function, system, enc)
-        if not any(nonlinear(fact) for facts in found.values() for fact in facts):
+        if not guarded and not any(nonlinear(fact) for facts in found.values() for fact in facts):
             return None
         atoms = candidates(system, enc)
         for head, facts in found.items():

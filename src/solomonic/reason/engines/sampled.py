@@ -26,18 +26,25 @@ from solomonic.reason.ir.interpret import run
 from solomonic.reason.symbolic.encode import Encoder
 from solomonic.reason.symbolic.system import TransitionSystem
 
-RUNS = 40  # random inputs tried
+RUNS = 40  # random inputs tried at first: most loops show their equalities in these
+MORE_RUNS = 360  # at most this many more, in batches of RUNS with wider inputs, while the states grow
 STEPS = 400  # interpreter steps a run may take
-MAX_VARIABLES = 5  # at a head: more make too many monomials for the states a few runs give
+MAX_VARIABLES = 8  # at a head: degree 2 over 8 is 45 monomials, which MAX_STATES states decide
 MAX_STATES = 120  # rows of the matrix, at most
-SMALL = 24  # inputs and nondeterministic values are drawn from [-SMALL, SMALL] (within the type)
+SMALL = 24  # inputs and nondeterministic values are drawn from [-SMALL, SMALL] (within the type) at first
+WIDER = 8  # then from a range WIDER times as wide every RUNS runs
 MIN_DISTINCT = 4  # values of a variable seen at a head before a congruence of them is a candidate
 
 
 def observed(function: Function, system: TransitionSystem,
              seed: int = 0) -> tuple[dict[int, set[tuple[int, ...]]], dict[int, list[Var]]]:
     """The states each loop head is reached in over random runs, by head, and the variables (at most
-    MAX_VARIABLES numeric ones) whose values they list; ({}, {}) where an input is not a number."""
+    MAX_VARIABLES numeric ones) whose values they list; ({}, {}) where an input is not a number.
+
+    Why more runs, with wider inputs, where a head has few states: a division loop guarded by
+    `assume(x >= 0 && y >= 1)` runs a few times on inputs from [-24, 24], and a handful of states make
+    coincidences look like equalities (`x == q + r` while q and r are 0 and x) and leave the true ones
+    (`b == y*a`) undetermined among the monomials of six variables."""
     heads = set(system.loop_heads)
     if not heads or any(not numeric(i.var) for i in function.inputs):
         return {}, {}
@@ -49,10 +56,17 @@ def observed(function: Function, system: TransitionSystem,
         if loc in heads and len(states[loc]) < MAX_STATES:
             states[loc].add(tuple(int(env.get(v, 0)) for v in variables[loc]))
 
-    for _ in range(RUNS):
-        inputs = {i.var: small(i.var, rng, SMALL) for i in function.inputs}
-        run(function, inputs, lambda _edge, _step, stmt: small(stmt.target, rng, SMALL), set(system.cutpoints), STEPS,
-            observe)
+    before: list[int] = []  # the states by head when the batch began
+    for attempt in range(RUNS + MORE_RUNS):
+        if attempt % RUNS == 0:  # a batch: stop where every head has its fill, or the last batch added none
+            counts = [len(seen) for seen in states.values()]
+            if attempt and (min(counts) >= MAX_STATES or counts == before):
+                break
+            before = counts
+        bound = SMALL * WIDER ** (attempt // RUNS)
+        inputs = {i.var: small(i.var, rng, bound) for i in function.inputs}
+        run(function, inputs, lambda _edge, _step, stmt, bound=bound: small(stmt.target, rng, bound),
+            set(system.cutpoints), STEPS, observe)
     return states, variables
 
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import math
 import textwrap
 import time
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("z3")
 pytest.importorskip("pycparser")
@@ -45,6 +49,35 @@ def test_the_null_space_is_every_conserved_combination():
     assert null_space([[1, -1], [2, -2], [5, -5]], 2) == [[1, 1]]
     assert null_space([[1, 0], [0, 1]], 2) == []
     assert null_space([[0, 0, 3]], 3) == [[1, 0, 0], [0, 1, 0]]
+
+
+def _rank(rows: list[list[int]]) -> int:
+    """Gaussian elimination over the rationals, written apart from null_space's fraction-free one."""
+    matrix, rank = [[Fraction(x) for x in row] for row in rows], 0
+    for col in range(len(matrix[0]) if matrix else 0):
+        pivot = next((i for i in range(rank, len(matrix)) if matrix[i][col]), None)
+        if pivot is None:
+            continue
+        matrix[rank], matrix[pivot] = matrix[pivot], matrix[rank]
+        for i in range(rank + 1, len(matrix)):
+            factor = matrix[i][col] / matrix[rank][col]
+            matrix[i] = [a - factor * b for a, b in zip(matrix[i], matrix[rank])]
+        rank += 1
+    return rank
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 7).flatmap(lambda n: st.tuples(st.just(n), st.lists(
+    st.lists(st.integers(-50, 50), min_size=n, max_size=n), min_size=1, max_size=12))))
+def test_the_null_space_has_the_dimension_the_rank_leaves_and_each_vector_vanishes(shape):
+    n, rows = shape
+    basis = null_space(rows, n)
+    assert len(basis) == n - _rank(rows)
+    for vector in basis:
+        assert all(sum(c * x for c, x in zip(vector, row)) == 0 for row in rows)
+        assert math.gcd(*vector) == 1
+    if basis:
+        assert _rank(basis) == len(basis)  # independent
 
 
 def test_the_steps_keep_2x_plus_y_squared_plus_y_and_the_entry_bounds_it(tmp_path):
