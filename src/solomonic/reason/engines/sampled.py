@@ -15,13 +15,15 @@ from __future__ import annotations
 import itertools
 import math
 import random
+from collections.abc import Callable
 
 import z3
 
 from solomonic.reason.engines.random_runs import small
 from solomonic.reason.engines.termination.polynomial import null_space
 from solomonic.reason.engines.termination.recursion import numeric
-from solomonic.reason.ir import Function, Var
+from solomonic.reason.ir import Function, Havoc, Var
+from solomonic.reason.ir.evaluate import Value
 from solomonic.reason.ir.interpret import run
 from solomonic.reason.symbolic.encode import Encoder
 from solomonic.reason.symbolic.system import TransitionSystem
@@ -65,9 +67,13 @@ def observed(function: Function, system: TransitionSystem,
             before = counts
         bound = SMALL * WIDER ** (attempt // RUNS)
         inputs = {i.var: small(i.var, rng, bound) for i in function.inputs}
-        run(function, inputs, lambda _edge, _step, stmt, bound=bound: small(stmt.target, rng, bound),
-            set(system.cutpoints), STEPS, observe)
+        run(function, inputs, _drawing(rng, bound), set(system.cutpoints), STEPS, observe)
     return states, variables
+
+
+def _drawing(rng: random.Random, bound: int) -> Callable[[int, int, Havoc], Value]:
+    """The values a run's nondeterministic reads get: from [-bound, bound], as its inputs."""
+    return lambda _edge, _step, stmt: small(stmt.target, rng, bound)
 
 
 def equalities(function: Function, system: TransitionSystem, enc: Encoder,

@@ -141,8 +141,8 @@ def null_space(rows: list[list[int]], n: int) -> list[list[int]]:
     for free in (c for c in range(n) if c not in pivots):
         vector = [Fraction(0)] * n
         vector[free] = Fraction(1)
-        for row, col in enumerate(pivots):
-            vector[col] = Fraction(-matrix[row][free], matrix[row][col])
+        for k, col in enumerate(pivots):
+            vector[col] = Fraction(-matrix[k][free], matrix[k][col])
         scale = math.lcm(*(x.denominator for x in vector))
         ints = [int(x * scale) for x in vector]
         divisor = math.gcd(*ints)
