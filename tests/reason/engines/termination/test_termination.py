@@ -545,3 +545,43 @@ def test_a_ranking_with_rational_coefficients_over_a_square_is_rechecked_in_inte
 def test_c_loops_that_need_the_same_facts(tmp_path, source):
     r = answer(tmp_path, source, "f", suffix=".c", timeout=20)
     assert r.verdict == Verdict.YES, r.reason
+
+
+@pytest.mark.parametrize("suffix, source", [
+    (".c", """
+        void settle(int x) {
+            int c = 0;
+            while (x > 0) {
+                if (c < 1000) { x = x - 1; c = c + 1; }
+                else { c = 1000; }
+            }
+        }
+        """),
+    (".py", """
+        def settle(x: int) -> None:
+            c = 0
+            while x > 0:
+                if c < 1000:
+                    x, c = x - 1, c + 1
+                else:
+                    c = 1000
+        """),
+])
+def test_a_loop_that_stops_changing_after_a_thousand_iterations_is_a_replayed_no(tmp_path, suffix, source):
+    # the recurrent set (c == 1000, x > 0) is reached only after 1000 iterations, far past the unrolling;
+    # a random run with x past the program's constant 1000 is still in the loop then
+    r = answer(tmp_path, source, "settle", suffix)
+    assert r.verdict == Verdict.NO, r.reason
+    assert r.witness["replay"]["confirmed"] and r.witness["inputs"]["x"] > 1000
+    assert "1000" in r.witness["recurrent_set"]["formula"], r.witness["recurrent_set"]
+
+
+def test_a_loop_that_runs_long_and_ends_gets_no_no(tmp_path):
+    # still in the loop after the long runs' 3000 iterations for x near INT_MAX, yet every run ends
+    r = answer(tmp_path, """
+        void slow(int x) {
+            int c = 0;
+            while (x > 0) { if (c < 1000) c = c + 1; x = x - 1; }
+        }
+        """, "slow", ".c")
+    assert r.verdict == Verdict.YES, r.reason

@@ -10,10 +10,10 @@ The function's cutpoint system (system.py, with C's undefined behaviour as BAD) 
   the loop's scalars and the array elements it reads (a[k], a[3], elements.py). Where
   the safety engine instead exhausts every execution, that bounds them all: yes by bounded exploration. Both are re-checked from scratch: the invariants by
   certificate.check, the ranking block by block against the exact transition formula (check.py).
-- no (lasso.py): bounded unrolling looks for a lasso, a reachable loop-head state from which the loop
-  provably never leaves: either the state comes back unchanged (a repeated state), or it lies in a closed
-  recurrent set (a conjunction of the program's conditions that every step from it keeps and none
-  leaves). The witness runs through the IR interpreter, which must stay in the loop, and is replayed
+- no (lasso.py): bounded unrolling (and random runs, for loops that settle late) looks for a lasso, a
+  reachable loop-head state from which the loop provably never leaves: either the state comes back
+  unchanged (a repeated state), or it lies in a closed recurrent set (a conjunction of the program's
+  conditions that every step from it keeps and none leaves). The witness runs through the IR interpreter, which must stay in the loop, and is replayed
   for real: the program must still be running when its time is up.
 - recursion: the program's recursive procedures are unfolded into one graph (recursion.py) in which
   a recursive cycle is a loop over the procedures' entries; summaries of what a procedure returns,
@@ -47,6 +47,8 @@ from solomonic.reason.result import Result, Verdict
 # reaches a closed set where there is one (the corpus's take 1 to 4), and a function that terminates
 # should keep its time for the proof.
 DESCENT_SHARE, DESCENT_S, DESCENT_CALLS = 0.15, 1.0, 6
+# of the time the proof leaves, for random runs that are still in a loop after many iterations (lasso.long_runs)
+LONG_RUNS_SHARE, LONG_RUNS_S = 0.2, 1.0
 
 
 def analyse(function: Function, timeout_s: float, proposals: Mapping[int, Sequence[str]] | None = None) -> Result:
@@ -107,11 +109,14 @@ class _Termination(Proof, LassoSearch):
         if isinstance(proof, Result):
             return proof
         reasons.append(proof)
+        late = self.long_runs(min(LONG_RUNS_SHARE * self.left(), LONG_RUNS_S))
+        if isinstance(late, Result):
+            return late
         witness = self.lasso(self.left(), max_depth=64)
         if isinstance(witness, Result):
             return witness
-        if witness:
-            reasons.append(witness)
+        if witness or late:
+            reasons.append(witness or late)
         if time.monotonic() >= self.deadline:
             reasons.insert(0, "timeout")
         return self.result(Verdict.UNKNOWN, reason="; ".join(reasons))

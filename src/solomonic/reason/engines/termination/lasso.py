@@ -1,7 +1,8 @@
 """no: a reachable loop-head state from which the loop provably never leaves, confirmed by running it.
 
 Bounded unrolling looks for a state that comes back unchanged, or that lies in a closed recurrent set
-(recurrent_set). The witness must keep the IR interpreter in the loop, and the real program (Python's
+(recurrent_set); random runs still in a loop after many iterations offer the states past the unrolling's
+depth (`long_runs`). The witness must keep the IR interpreter in the loop, and the real program (Python's
 call, C's harness) must still be running when its time is up; through recursion, the program's own run
 must repeat an activation (recursion.py). Apart from the proof (proof.py): a no is a run, not a certificate.
 """
@@ -9,6 +10,7 @@ must repeat an activation (recursion.py). Apart from the proof (proof.py): a no 
 from __future__ import annotations
 
 import math
+import random
 import time
 from typing import cast
 
@@ -16,9 +18,10 @@ import z3
 
 from solomonic.reason.engines.bmc import Counterexample, Unroller
 from solomonic.reason.engines.houdini import candidates, conjunction, encode_block, essential
+from solomonic.reason.engines.random_runs import draw
 from solomonic.reason.engines.termination.loops import PROPERTY, LoopAnalysis
-from solomonic.reason.engines.termination.recursion import repeated_activation
-from solomonic.reason.ir import Function, Var
+from solomonic.reason.engines.termination.recursion import body_constants, repeated_activation
+from solomonic.reason.ir import BoolType, BVType, Function, IntType, Var
 from solomonic.reason.ir.evaluate import Value
 from solomonic.reason.ir.interpret import Trace, compress, run
 from solomonic.reason.replay import replay_record, shown_inputs, shown_reads
@@ -31,6 +34,7 @@ PROBE_STEPS, MAX_BITS = 64, 1 << 16  # the interpreter's first round of steps; t
 STATES_PER_DEPTH = 3  # reached states (with different cubes) whose recurrent sets are tried at each depth
 REPLAY_S = 2.0  # the real run must still be going after this long
 RECURSION_VALUES = 100_000  # nondeterministic values a recursion witness's real run is given
+LONG_RUN_BLOCKS = 3000  # loop iterations a long run goes on for before the state it is in is looked at
 
 
 class LassoSearch(LoopAnalysis):
@@ -94,6 +98,70 @@ class LassoSearch(LoopAnalysis):
                     failed.append((c, conjunction(literals, self.ctx)))  # another state may be confirmed
                     unconfirmed = confirmed
         return unconfirmed or f"no lasso found within {unroller.depth} loop iterations"
+
+    def long_runs(self, budget_s: float) -> Result | str:
+        """Non-termination that sets in late: a loop that counts to 1000 before it stops changing
+        anything reaches its recurrent set past any depth the unrolling gets to. Random runs (small
+        values, the program's constants and their neighbours, wide ones: random_runs.draw) that are
+        still in a loop after LONG_RUN_BLOCKS iterations offer the state they are in then; the closed
+        recurrent set around it (recurrent_set, from the atoms that state satisfies, so the state lies
+        in it) is confirmed as the unrolling's are, by the interpreter staying and the real run going
+        on. A run that ends, or whose state's atoms were tried already, says nothing."""
+        function = self.function
+        if not self.loops or function.procedures or \
+                not all(isinstance(i.var.type, (BVType, IntType, BoolType)) for i in function.inputs):
+            return ""
+        deadline = min(self.deadline, time.monotonic() + budget_s)
+        heads = {c for loop in self.loops for c in loop}
+        cutpoints = set(self.system.cutpoints)
+        atoms = candidates(self.system, self.enc)
+        strides = stride_atoms(self.system, self.enc, self.loops)
+        rng = random.Random(0)
+        constants = sorted({s * c + d for c in body_constants(function.cfg) for s in (1, -1) for d in (-1, 0, 1)})
+        tried: set[tuple[int, str]] = set()
+        unconfirmed = ""
+        while time.monotonic() < deadline:
+            inputs = {i.var: draw(i.var, rng, constants) for i in function.inputs}
+            drawn: dict[tuple[int, int], Value] = {}
+            passes = [0]  # cutpoints passed so far
+            last: dict = {}  # the last loop-head state: "passed" (cutpoints then), "head", "env"
+
+            def nondet(edge: int, step: int, stmt, drawn=drawn) -> Value:
+                if (edge, step) not in drawn:
+                    drawn[edge, step] = draw(stmt.target, rng, constants)
+                return drawn[edge, step]
+
+            def observe(loc: int, env: dict[Var, Value], passes=passes, last=last) -> None:
+                passes[0] += 1
+                if loc in heads:
+                    last.update(passed=passes[0], head=loc, env=dict(env))
+
+            trace = run(function, inputs, nondet, cutpoints, 100 * LONG_RUN_BLOCKS, observe)
+            if trace.outcome != "steps" or not last:
+                continue
+            passed, head, env = last["passed"], last["head"], last["env"]
+            values = [env.get(v) for v in self.system.params[head]]
+            if not all(isinstance(x, int) for x in values):
+                continue
+            state = {v: (z3.BoolVal(bool(x), self.ctx) if isinstance(v.type, BoolType) else z3.IntVal(x, self.ctx))
+                     for v, x in zip(self.system.params[head], values)}
+            literals = cube(self.enc, atoms.get(head, []), state)
+            key = (head, conjunction(literals, self.ctx).sexpr())
+            if key in tried:
+                continue
+            tried.add(key)
+            recurrent = recurrent_set(self.system, self.enc, head, literals, max(0.05, deadline - time.monotonic()))
+            residues = cube(self.enc, strides.get(head, []), state)
+            if recurrent is None and residues:
+                recurrent = recurrent_set(self.system, self.enc, head, literals + residues,
+                                          max(0.05, deadline - time.monotonic()))
+            if recurrent is None:
+                continue
+            confirmed = self.confirm_recurrent(Counterexample(passed, inputs, drawn), head, recurrent)
+            if isinstance(confirmed, Result):
+                return confirmed
+            unconfirmed = confirmed
+        return unconfirmed
 
     def _at(self, formula: z3.BoolRef, head: int, unroller: Unroller, k: int) -> z3.BoolRef:
         """A formula over `head`'s variables, of the unrolling's state at step k."""
