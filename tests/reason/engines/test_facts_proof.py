@@ -153,3 +153,53 @@ PACED = """
 
 def test_a_sum_bounded_by_its_steps_times_the_count(tmp_path):
     proved(tmp_path, PACED, "assert", "(s - 255*i) <= 0")
+
+
+# k counts i's steps in a loop whose exit is nondeterministic, then both count down while j counts up to
+# n = i: the assertion needs k == i and i + j == n, equalities the runs show (sampled.py) and no
+# comparison in the program states
+COUNTERS_IN_STEP = """
+    extern int __VERIFIER_nondet_int(void);
+    extern void reach_error(void);
+    int main(void) {
+        int i = 0, k = 0, j = 0, n;
+        while (__VERIFIER_nondet_int() && i <= 1000000) { i = i + 1; k = k + 1; }
+        n = i;
+        while (1) {
+            if (!(k >= 0)) reach_error();
+            k = k - 1; i = i - 1; j = j + 1;
+            if (j >= n) break;
+        }
+        return 0;
+    }
+    """
+
+
+def test_the_linear_equalities_the_runs_show_are_candidates(tmp_path):
+    proved(tmp_path, COUNTERS_IN_STEP, "assert", "(-i + 1*k) == 0", "(-i - j + 1*n) == 0")
+
+
+# a flag read once chooses how i and j step: with it set, b == a (b grows by j - i == 1); without it,
+# 2*b == a - a*a, whose bound excludes b's overflow while a < 1000. Neither holds of every run; each
+# holds on its side of the flag (sampled.equalities(cases=)), which the loop's exit tests
+FLAGGED_STEPS = """
+    extern int __VERIFIER_nondet_int(void);
+    extern void reach_error(void);
+    extern void abort(void);
+    int main(void) {
+        int a = 0, b = 0, i, j = 1, flag = __VERIFIER_nondet_int();
+        if (flag) i = 0; else i = 1;
+        while (__VERIFIER_nondet_int()) {
+            a++; b += j - i; i += 2;
+            if (i % 2 == 0) j += 2; else j++;
+            if (!(a < 1000)) abort();
+        }
+        if (flag && a != b) reach_error();
+        return 0;
+    }
+    """
+
+
+def test_equalities_on_each_side_of_a_flag_are_candidates(tmp_path):
+    stated = proved(tmp_path, FLAGGED_STEPS, "assert", "flag")
+    assert "a*a" in stated.replace(" ", ""), stated  # 2*b == a - a*a where the flag is 0

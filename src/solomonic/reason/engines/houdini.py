@@ -103,7 +103,8 @@ def _candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.Boo
 
 def split(system: TransitionSystem, enc: Encoder, found: dict[int, list[z3.BoolRef]]) -> dict[int, list[z3.BoolRef]]:
     """Per loop head, the comparisons a loop's body branches on whose variables no iteration changes
-    (`if (y % 2 == 0) x += 2; else x++;`) and the head's facts `found` leave open: each splits the
+    (`if (y % 2 == 0) x += 2; else x++;`), then those its exits do (`if (flag) assert(a == b)` after
+    the loop), and the head's facts `found` leave open: each splits the
     loop's executions into two that never meet, and what holds on one side (x is even where y is) the
     other breaks, so no fact of every run says it. At most MAX_CASES a head, in the order its blocks'
     guards come; a condition the facts decide (a pointer's null flag, 0 at every iteration) splits
@@ -119,7 +120,7 @@ def split(system: TransitionSystem, enc: Encoder, found: dict[int, list[z3.BoolR
         kept = set.intersection(*(_unchanged(encode_block(system, enc, b)[2]) for b in body))
         facts = z3.And(*found.get(c, []), enc.ctx)
         chosen: dict[str, z3.BoolRef] = {}
-        for b in body:
+        for b in [*body, *(b for b in system.blocks if b.src == c and b.dst != c)]:
             for a in comparisons(encode_block(system, enc, b)[1]):
                 if len(chosen) < MAX_CASES and names_in(a) and names_in(a) <= kept and a.sexpr() not in chosen and \
                         all(solver.check(facts, side) == z3.sat for side in (a, z3.Not(a))):

@@ -269,7 +269,8 @@ class _Analysis:
 
     def facts_proof(self) -> Result | None:
         """A yes from the program's own facts: Houdini's inductive subset of its comparisons and of the
-        congruences its runs show (sampled.py: a counter stepping by 8 from 5), with the
+        congruences and equalities its runs show (sampled.py: a counter stepping by 8 from 5; k == i for
+        two counters that step together, which no comparison states), with the
         bounds that hold where each loop is entered (entry_facts.py), where that already excludes every
         error, re-checked. Spacer refines towards such facts from the errors backwards, at times past
         the deadline (trex01-2: `z - 1` safe only by z - x >= 1 - 10^6, which the octagonal bounds give at
@@ -285,6 +286,8 @@ class _Analysis:
         atoms = candidates(system, enc)
         for head, facts in congruences(self.function, system, enc).items():
             atoms[head] = [*atoms.get(head, []), *facts]
+        for head, facts in equalities(self.function, system, enc, degree=1).items():  # products: sampled_proof
+            atoms[head] = [*facts, *atoms.get(head, [])]
         found = houdini(system, enc, atoms, _left(deadline) / 4)
         if found is None:
             return None
@@ -297,7 +300,8 @@ class _Analysis:
         for head, conditions in cases.items():  # each candidate on each side of the condition
             atoms[head] = [*found[head], *atoms[head], *(z3.Implies(side, a) for case in conditions
                                                          for side in (case, z3.Not(case)) for a in atoms[head])]
-        for head, facts in congruences(self.function, system, enc, cases=cases).items():
+        for head, facts in [*congruences(self.function, system, enc, cases=cases).items(),
+                            *equalities(self.function, system, enc, cases=cases).items()]:
             atoms[head] = [*atoms.get(head, []), *facts]
         again = houdini(system, enc, atoms, _left(deadline) / 2)
         return None if again is None else self.proved_by(again, enc, _left(deadline))

@@ -34,6 +34,7 @@ STEPS = 400  # interpreter steps a run may take
 MAX_VARIABLES = 8  # at a head: degree 2 over 8 is 45 monomials, which MAX_STATES states decide
 MAX_STATES = 120  # rows of the matrix, at most
 SMALL = 24  # inputs and nondeterministic values are drawn from [-SMALL, SMALL] (within the type) at first
+FLAGS = 0.25  # of the values drawn: 0, 1 or -1
 WIDER = 8  # then from a range WIDER times as wide every RUNS runs
 MIN_DISTINCT = 4  # values of a variable seen at a head before a congruence of them is a candidate
 
@@ -66,44 +67,74 @@ def observed(function: Function, system: TransitionSystem,
                 break
             before = counts
         bound = SMALL * WIDER ** (attempt // RUNS)
-        inputs = {i.var: small(i.var, rng, bound) for i in function.inputs}
+        inputs = {i.var: _value(i.var, rng, bound) for i in function.inputs}
         run(function, inputs, _drawing(rng, bound), set(system.cutpoints), STEPS, observe)
     return states, variables
 
 
 def _drawing(rng: random.Random, bound: int) -> Callable[[int, int, Havoc], Value]:
-    """The values a run's nondeterministic reads get: from [-bound, bound], as its inputs."""
-    return lambda _edge, _step, stmt: small(stmt.target, rng, bound)
+    """The values a run's nondeterministic reads get, as its inputs (`_value`)."""
+    return lambda _edge, _step, stmt: _value(stmt.target, rng, bound)
 
 
-def equalities(function: Function, system: TransitionSystem, enc: Encoder,
-               seed: int = 0) -> dict[int, list[z3.BoolRef]]:
+def _value(v: Var, rng: random.Random, bound: int) -> Value:
+    """One of 0, 1 and -1 a quarter of the time, else one from [-bound, bound] (within v's type): a flag
+    read once (`if (flag) i = 0; else i = 1;`) is 0 in one run of 49 on [-24, 24] alone, and each side
+    of it needs states of its own (`equalities(cases=)`)."""
+    return small(v, rng, 1 if rng.random() < FLAGS else bound)
+
+
+def equalities(function: Function, system: TransitionSystem, enc: Encoder, seed: int = 0,
+               cases: dict[int, list[z3.BoolRef]] | None = None, degree: int = 2) -> dict[int, list[z3.BoolRef]]:
     """Candidate equalities by loop head, over `enc`'s constants for the head's variables; {} where the
     runs give too few states to tell. The linear ones first; then those of degree 2 over the variables
     they leave free (`eliminated`): over all of them, the null space would also hold every linear
     equality times each variable, which says nothing new and looks non-linear. Of those, the ones with
     a single product where there are any (`y == 3*n*n + 3*n + 1`, `3*x == 1 + 2*n - y + n*y`): a
     basis vector with two (`y*y - 9*n*x + ...`) follows from them more often than not, and each product
-    makes Houdini's queries non-linear: with one such more, cohencu's took 7.6 s instead of 0.2 s."""
+    makes Houdini's queries non-linear: with one such more, cohencu's took 7.6 s instead of 0.2 s.
+    `degree` 1 for the linear ones alone.
+
+    With `cases` (by head: conditions no iteration changes, houdini.split), instead the equalities of
+    the runs on each side of each, as implications: where a flag read once makes a loop step i by 2
+    from 0 and j with it, and otherwise from 1 and j by 1, `flag != 0 -> j == i + 1` holds of every run
+    and no equality over all of them does."""
     states, variables = observed(function, system, seed)
     out: dict[int, list[z3.BoolRef]] = {}
-    for head in states:
-        names = variables[head]
-        terms = {(): z3.IntVal(1, enc.ctx)} | {(i,): enc.constant(v.name, v.type) for i, v in enumerate(names)}
-        linear = _vanishing(states[head], [(), *((i,) for i in range(len(names)))])
-        if linear is None:
+    for head, seen in states.items():
+        names = [enc.constant(v.name, v.type) for v in variables[head]]
+        if cases is None:
+            out[head] = _equalities(seen, names, enc.ctx, degree)
             continue
-        free = [i for i in range(len(names)) if i not in eliminated(linear)]
-        quadratic = _vanishing(states[head], [(), *((i,) for i in free),
-                                              *itertools.combinations_with_replacement(free, 2)]) or []
-        simplest = [(m, v) for m, v in quadratic if _products(m, v) == 1]
-        quadratic = simplest or quadratic
-        facts = []
-        for monomials, vector in [*linear, *quadratic]:
-            product = [terms[m] if m in terms else z3.Product(*[terms[(i,)] for i in m]) for m in monomials]
-            facts.append(z3.Sum(*[c * t for c, t in zip(vector, product) if c]) == 0)
-        out[head] = facts
+        out[head] = [z3.Implies(side, fact) for case in cases.get(head, []) for side in (case, z3.Not(case))
+                     for fact in _equalities(_satisfying(seen, names, side, enc.ctx), names, enc.ctx, degree)]
     return {h: facts for h, facts in out.items() if facts}
+
+
+def _equalities(seen: set[tuple[int, ...]], names: list[z3.ArithRef], ctx: z3.Context,
+                degree: int) -> list[z3.BoolRef]:
+    """The equalities of degree 1, then 2 up to `degree`, that hold on every state `seen` (equalities' rules)."""
+    terms = {(): z3.IntVal(1, ctx)} | {(i,): x for i, x in enumerate(names)}
+    linear = _vanishing(seen, [(), *((i,) for i in range(len(names)))])
+    if linear is None:
+        return []
+    free = [i for i in range(len(names)) if i not in eliminated(linear)]
+    quadratic = _vanishing(seen, [(), *((i,) for i in free), *itertools.combinations_with_replacement(free, 2)]) \
+        if degree >= 2 else []
+    quadratic = quadratic or []
+    simplest = [(m, v) for m, v in quadratic if _products(m, v) == 1]
+    facts = []
+    for monomials, vector in [*linear, *(simplest or quadratic)]:
+        product = [terms[m] if m in terms else z3.Product(*[terms[(i,)] for i in m]) for m in monomials]
+        facts.append(z3.Sum(*[c * t for c, t in zip(vector, product) if c]) == 0)
+    return facts
+
+
+def _satisfying(seen: set[tuple[int, ...]], names: list[z3.ArithRef], condition: z3.BoolRef,
+                ctx: z3.Context) -> set[tuple[int, ...]]:
+    """The states in which `condition` (over `names`) holds."""
+    return {s for s in seen if z3.is_true(z3.simplify(z3.substitute(
+        condition, *[(x, z3.IntVal(value, ctx)) for x, value in zip(names, s)])))}
 
 
 Monomial = tuple[int, ...]  # indices of the variables multiplied, () the constant 1
@@ -150,8 +181,7 @@ def congruences(function: Function, system: TransitionSystem, enc: Encoder, seed
         out[head] = _moduli(seen, names)
         for case in (cases or {}).get(head, []):  # `x % 2 == 0` only where `y % 2 == 0`: as an implication
             for side in (case, z3.Not(case)):
-                part = [s for s in seen if z3.is_true(z3.simplify(z3.substitute(
-                    side, *[(x, z3.IntVal(value, enc.ctx)) for x, value in zip(names, s)])))]
+                part = _satisfying(seen, names, side, enc.ctx)
                 out[head] += [z3.Implies(side, fact) for fact in _moduli(part, names)]
     return {h: facts for h, facts in out.items() if facts}
 
