@@ -215,7 +215,13 @@ class _Analysis:
             atoms[head] = [*facts, *atoms.get(head, [])]
         budget = min(SAMPLED_MAX_S, SAMPLED_SHARE * self.options.timeout_s, _left(self.deadline))
         kept = houdini(system, enc, atoms, budget)
-        return None if kept is None else self.proved_by(kept, enc, budget)
+        if kept is None:
+            return None
+        # where a product survived Houdini, its check is a proof more often than not, and the slowest
+        # part: twice the share (cohen's division: 0.7 s alone, 1.4 s at a load of 7 on 2 cores)
+        products = {fact.sexpr() for facts in found.values() for fact in facts if nonlinear(fact)}
+        inductive = any(fact.sexpr() in products for facts in kept.values() for fact in facts)
+        return self.proved_by(kept, enc, min(2 * budget if inductive else budget, _left(self.deadline)))
 
     def explore(self, race: spacer.Race) -> Result:
         """Unroll while Spacer searches for invariants, with a burst of random runs and a proof from the
