@@ -92,6 +92,30 @@ int main(void) {
 }
 """
 
+# a local array, uninitialised, filled by a loop before any cell is read: one execution
+FILLED = HEADER + """
+#define N 20000
+int main(void) {
+  int a[N], i;
+  for (i = 0; i < N; i++) a[i] = i % 7;
+  int sum = 0;
+  for (i = 0; i < N; i++) sum += a[i];
+  __VERIFIER_assert(sum == 59997);
+  return 0;
+}
+"""
+
+# the last cell is never stored to and is read: not one execution
+READS_AN_UNSET_CELL = HEADER + """
+int main(void) {
+  int a[10], i, sum = 0;
+  for (i = 0; i < 9; i++) a[i] = i;
+  for (i = 0; i < 10; i++) sum += a[i];
+  __VERIFIER_assert(sum >= 0);
+  return 0;
+}
+"""
+
 
 def program(tmp_path, text: str) -> str:
     path = tmp_path / "p.c"
@@ -148,7 +172,8 @@ def test_undefined_behaviour_on_the_one_execution_is_no_for_no_overflow_and_unkn
         assert got[prop].reason.startswith("undefined behaviour is reachable at line 10 (signed overflow in `2 * x`)"), got[prop].reason
 
 
-@pytest.mark.parametrize("text", [READS_UNSET, READS_NONDET], ids=["uninitialised", "nondeterministic"])
+@pytest.mark.parametrize("text", [READS_UNSET, READS_NONDET, READS_AN_UNSET_CELL],
+                         ids=["uninitialised", "nondeterministic", "an unset cell"])
 def test_a_run_that_reads_a_value_it_was_never_given_decides_nothing(tmp_path, text):
     function = load(program(tmp_path, text), CheckOptions()).lower("main", "assert")
     assert execution.closed(function)
@@ -173,3 +198,13 @@ def test_same_end_tells_returns_apart_only_for_returns_true():
     assert not execution.same_end("return-false", "return", "returns-true")
     assert execution.same_end("blocked", "stop", "terminates")
     assert not execution.same_end("return", "stop", "assert")
+
+
+def test_a_local_array_filled_before_it_is_read_is_one_execution(tmp_path):
+    # 20 000 cells: each store shares all but a path of the array it updates (ir/evaluate.ArrayValue)
+    path = program(tmp_path, FILLED)
+    function = load(path, CheckOptions()).lower("main", "assert")
+    trace = execution.execute(function, 30.0)
+    assert trace is not None and trace.outcome == "event" and trace.steps > 40_000, trace and trace.outcome
+    result = answers(path, "assert", timeout=30)["assert"]
+    assert result.verdict == Verdict.YES and result.certificate["kind"] == "complete execution", result.reason

@@ -7,36 +7,74 @@ range) and `ArrayValue`s.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from typing import Any
+
+from pyrsistent import PMap, pmap
 
 from solomonic.reason.ir.nodes import NO_SIGNED_WRAP, Const, Expr, Var
 from solomonic.reason.ir.types import BOOL, ArrayType, BVType, IntType, Type
 
 
-@dataclass(frozen=True)
 class ArrayValue:
     """An array: explicit entries over a default, or over `fallback`, which supplies other cells (a
-    solver model whose array is not a finite store chain)."""
+    solver model whose array is not a finite store chain; a strict run's havocked array, whose cells no
+    store has set are unset).
 
-    default: int
-    entries: tuple[tuple[int, int], ...] = ()
-    fallback: Callable[[int], int] | None = field(default=None, compare=False, repr=False)
-    _map: dict[int, int] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    Immutable, as the IR's arrays are values (`a' = store(a, i, v)`): the entries live in a persistent
+    map (pyrsistent's hash array mapped trie), so a store shares all but a path with the array it
+    updates. A sorted tuple copied at each store made a loop that fills n cells cost n^2 log n: 16 000
+    cells took 25 s of a closed run."""
 
-    def __post_init__(self) -> None:
-        self._map.update(self.entries)
+    __slots__ = ("_cells_hash", "_entries", "_map", "default", "fallback")
+
+    def __init__(self, default: int, entries: Iterable[tuple[int, int]] = (),
+                 fallback: Callable[[int], int] | None = None, *, cells: PMap | None = None,
+                 cells_hash: int | None = None) -> None:
+        self.default = default
+        self.fallback = fallback
+        self._map: PMap = cells if cells is not None else pmap(dict(entries))
+        self._entries: tuple[tuple[int, int], ...] | None = None
+        # the sum of the cells' hashes, kept up to date by `set`: a closed run hashes its state at each
+        # loop head it passes (execution._Repeats), which hashing every cell made quadratic in the stores
+        self._cells_hash = cells_hash if cells_hash is not None else \
+            sum(_cell_hash(k, v) for k, v in self._map.items()) & _MASK
+
+    @property
+    def entries(self) -> tuple[tuple[int, int], ...]:
+        """The explicit cells, by index."""
+        if self._entries is None:
+            self._entries = tuple(sorted(self._map.items()))
+        return self._entries
 
     def get(self, index: int) -> int:
-        if index in self._map:
-            return self._map[index]
+        value = self._map.get(index, _ABSENT)
+        if value is not _ABSENT:
+            return value
         return self.fallback(index) if self.fallback is not None else self.default
 
     def set(self, index: int, value: int) -> ArrayValue:
-        m = dict(self._map)
-        m[index] = value
-        return ArrayValue(self.default, tuple(sorted(m.items())), self.fallback)
+        old = self._map.get(index, _ABSENT)
+        cells_hash = self._cells_hash + _cell_hash(index, value) - (0 if old is _ABSENT else _cell_hash(index, old))
+        return ArrayValue(self.default, fallback=self.fallback, cells=self._map.set(index, value),
+                          cells_hash=cells_hash & _MASK)
+
+    def __eq__(self, other: object) -> bool:  # the cells and the default; not the fallback
+        return isinstance(other, ArrayValue) and self.default == other.default and self._map == other._map
+
+    def __hash__(self) -> int:
+        return hash((self.default, self._cells_hash))
+
+    def __repr__(self) -> str:
+        return f"ArrayValue({self.default!r}, {self.entries!r})"
+
+
+_ABSENT = object()
+_MASK = (1 << 64) - 1
+
+
+def _cell_hash(index: int, value: int) -> int:
+    return hash((index, value))
 
 
 Value = int | ArrayValue

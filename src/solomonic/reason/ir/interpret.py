@@ -18,9 +18,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from solomonic.reason.ir.accelerate import Accelerator
-from solomonic.reason.ir.evaluate import Compiled, EvaluationError, Value, compiled, default_value, evaluate
+from solomonic.reason.ir.evaluate import (
+    ArrayValue,
+    Compiled,
+    EvaluationError,
+    Value,
+    compiled,
+    default_value,
+    evaluate,
+)
 from solomonic.reason.ir.nodes import Var
 from solomonic.reason.ir.program import Assign, Assume, Call, Cfg, Edge, Event, Function, Havoc, cfg_variables
+from solomonic.reason.ir.types import ArrayType
 
 
 @dataclass
@@ -96,7 +105,7 @@ def run(
     going at `deadline` (time.monotonic()) ends with outcome "time"; the clock is read every 4096 steps.
 
     `strict`: `nondet` may answer None, and a havoc it gives no value leaves its variable unset until
-    written (nothing is read); a run that reads an unset variable ends with outcome "unset". A strict run
+    written (an array's cells each until stored to: `int a[N];` filled by a loop before it is read); a run that reads an unset variable ends with outcome "unset". A strict run
     that ends otherwise is the run of every choice of the values it was not given (it read none of
     them): with none given, what makes a function without inputs deterministic (engines/execution.py);
     with those of a few reads before the first loop, one of a function's few executions
@@ -158,7 +167,10 @@ def run(
                     value = nondet(index[id(taken)], trace.cutpoints_passed, s)
                     if value is None:  # strict: no value, the variable is unset until written
                         assert strict, "only a strict run is given no value"
-                        env.pop(s.target, None)
+                        if isinstance(s.target.type, ArrayType):  # each cell unset until stored to
+                            env[s.target] = ArrayValue(0, fallback=_unset_cell)
+                        else:
+                            env.pop(s.target, None)
                     else:
                         env[s.target] = value
                         trace.reads.append(NondetRead(s.origin, str(s.target.type), value, taken.line))
@@ -204,6 +216,11 @@ def run(
         return trace
     finally:
         trace.steps = step + jumped_steps
+
+
+def _unset_cell(index: int) -> int:
+    """A strict run read a cell of a havocked array that no store has set (`except KeyError`: "unset")."""
+    raise KeyError(index)
 
 
 def _frame(graphs: dict, cfg: Cfg, env: dict[Var, Value], key: tuple | None = None, reads: int = 0,

@@ -37,10 +37,6 @@ RECURSION_VALUES = 100_000  # nondeterministic values a recursion witness's real
 LONG_RUN_BLOCKS = 3000  # loop iterations a long run goes on for before the state it is in is looked at
 
 
-class _OutOfTime(Exception):
-    """A long run's time is up (lasso.long_runs)."""
-
-
 class LassoSearch(LoopAnalysis):
     def lasso(self, budget_s: float, max_depth: int, states: int = STATES_PER_DEPTH) -> Result | str:
         """Unroll until a reachable loop-head state provably never leaves the loop; at each depth, the
@@ -136,15 +132,12 @@ class LassoSearch(LoopAnalysis):
                 return drawn[edge, step]
 
             def observe(loc: int, env: dict[Var, Value], passes=passes, last=last) -> None:
-                if time.monotonic() >= deadline:  # a run that fills an array copies it at each store
-                    raise _OutOfTime
                 passes[0] += 1
                 if loc in heads:
                     last.update(passed=passes[0], head=loc, env=dict(env))
 
-            try:
-                trace = run(function, inputs, nondet, cutpoints, 100 * LONG_RUN_BLOCKS, observe)
-            except _OutOfTime:
+            trace = run(function, inputs, nondet, cutpoints, 100 * LONG_RUN_BLOCKS, observe, deadline=deadline)
+            if trace.outcome == "time":  # the search's time is up (a run that fills an array is slow)
                 break
             if trace.outcome != "steps" or not last:
                 continue
