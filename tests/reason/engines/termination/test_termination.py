@@ -585,3 +585,15 @@ def test_a_loop_that_runs_long_and_ends_gets_no_no(tmp_path):
         }
         """, "slow", ".c")
     assert r.verdict == Verdict.YES, r.reason
+
+
+def test_euclid_by_c_remainders_ranks_by_the_divisor(tmp_path):
+    # b' = a % b lies in [0, b - 1] for a >= 0 < b: C's truncated remainder, |a| - |b|*(|a| / |b|)
+    r = answer(tmp_path, """
+        int gcd(int a, int b) {
+            if (a <= 0 || b <= 0) return 0;
+            while (b != 0) { int t = a % b; a = b; b = t; }
+            return a;
+        }
+        """, "gcd", ".c")
+    assert r.verdict == Verdict.YES, r.reason

@@ -75,7 +75,8 @@ class _Abstraction:
     and a quotient by a variable keeps its bounds (0 <= a div b <= a for b >= 1, at most a/2 for b >= 2).
     A product of two linear terms is expanded into monomials of degree two, each one variable for the
     whole formula: a square x·x is at least x and -x (integers), and b·(a div ±b) keeps what Euclidean
-    division says of the remainder, 0 <= a - b·q <= |b| - 1 (Python's a % b, whose divisor is a variable)."""
+    division says of the remainder, 0 <= a - b·q <= |b| - 1 (Python's a % b, whose divisor is a variable),
+    and b·(|a| div |b|) that |a| - |b|·q is one (C's a % b, truncated: `gcd` by remainders ranks by b)."""
 
     def __init__(self, ctx: z3.Context):
         self.ctx = ctx
@@ -84,6 +85,7 @@ class _Abstraction:
         self.count = 0
         self.monomials: dict[tuple[str, str], z3.ArithRef] = {}
         self.quotients: dict[str, tuple[z3.ArithRef, z3.ArithRef]] = {}  # q -> (a, b) of q = a div b
+        self.absolute: dict[str, z3.ArithRef] = {}  # v -> x of v = (x >= 0 ? x : -x)
 
     def fresh(self) -> z3.ArithRef:
         self.count += 1
@@ -123,6 +125,8 @@ class _Abstraction:
         if kind == z3.Z3_OP_ITE and t.sort().kind() == z3.Z3_INT_SORT:
             v = self.fresh()  # an integer if-then-else becomes a variable defined case by case
             self.side += [z3.Implies(kids[0], v == kids[1]), z3.Implies(z3.Not(kids[0]), v == kids[2])]
+            if _absolute(kids):
+                self.absolute[str(v)] = kids[1]
             return v
         if kind == z3.Z3_OP_ITE:
             return z3.If(*kids)
@@ -169,7 +173,21 @@ class _Abstraction:
                     r = a - sign * m
                     self.side += [z3.Implies(b != 0, r >= 0), z3.Implies(b > 0, r <= b - 1),
                                   z3.Implies(b < 0, r <= -b - 1)]
+            absolute = self.absolute.get(str(divisor))
+            if absolute is not None and absolute.eq(b):  # C's a % b: b·q with q = |a| div |b|, |b|·q = ±b·q
+                self.side += [z3.Implies(b > 0, z3.And(a - m >= 0, a - m <= b - 1)),
+                              z3.Implies(b < 0, z3.And(a + m >= 0, a + m <= -b - 1))]
         return m
+
+
+def _absolute(kids: list[z3.ExprRef]) -> bool:
+    """Whether `If(c, x, y)` is x's absolute value: c is `x >= 0` (or `0 <= x`) and y is -x."""
+    c, x, y = kids
+    if not (z3.is_app_of(c, z3.Z3_OP_GE) or z3.is_app_of(c, z3.Z3_OP_LE)):
+        return False
+    left, right = (c.arg(0), c.arg(1)) if z3.is_app_of(c, z3.Z3_OP_GE) else (c.arg(1), c.arg(0))
+    zero = z3.IntVal(0, c.ctx)
+    return left.eq(x) and z3.simplify(right).eq(zero) and z3.simplify(x + y).eq(zero)
 
 
 def _names(t: z3.ExprRef) -> list[z3.ArithRef]:
