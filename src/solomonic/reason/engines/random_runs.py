@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from solomonic.reason.engines.bmc import Counterexample
 from solomonic.reason.engines.termination.recursion import body_constants
-from solomonic.reason.ir import BoolType, BVType, Function, IntType, Var
+from solomonic.reason.ir import BoolType, BVType, Function, Havoc, IntType, Var
 from solomonic.reason.ir.evaluate import Value, default_value
 from solomonic.reason.ir.interpret import run
 
@@ -44,21 +44,32 @@ def violation(function: Function, error_kinds: set[str], cutpoints: set[int], bu
         return None
     deadline = time.monotonic() + budget_s
     rng = random.Random(seed)
-    constants = sorted({s * c + d for c in body_constants(function.cfg) for s in (1, -1) for d in (-1, 0, 1)})
+    constants = dictionary(function)
     while time.monotonic() < deadline:
         inputs = {i.var: draw(i.var, rng, constants) for i in function.inputs}
         drawn: dict[tuple[int, int], Value] = {}
-
-        def nondet(edge: int, step: int, stmt, drawn=drawn) -> Value:
-            if (edge, step) not in drawn:
-                drawn[edge, step] = draw(stmt.target, rng, constants)
-            return drawn[edge, step]
-
-        trace = run(function, inputs, nondet, cutpoints, STEPS)
+        trace = run(function, inputs, recording(rng, constants, drawn), cutpoints, STEPS)
         if trace.event is not None and trace.event.kind in error_kinds and \
                 not (unreal and any(r.origin.startswith(unreal) for r in trace.reads)):
             return Counterexample(trace.cutpoints_passed, inputs, drawn)
     return None
+
+
+def dictionary(function: Function) -> list[int]:
+    """The program's constants, both signs, and their neighbours: what `draw` picks from besides small
+    values and bounds (`if (n > 65535) return` makes 65535 the value that matters)."""
+    return sorted({s * c + d for c in body_constants(function.cfg) for s in (1, -1) for d in (-1, 0, 1)})
+
+
+def recording(rng: random.Random, constants: Sequence[int],
+              drawn: dict[tuple[int, int], Value]) -> Callable[[int, int, Havoc], Value]:
+    """A run's nondeterministic values, drawn as `draw` does once per (edge, step) and kept in `drawn`:
+    the run is then a `bmc.Counterexample` of those values."""
+    def nondet(edge: int, step: int, stmt: Havoc) -> Value:
+        if (edge, step) not in drawn:
+            drawn[edge, step] = draw(stmt.target, rng, constants)
+        return drawn[edge, step]
+    return nondet
 
 
 def draw(v: Var, rng: random.Random, constants: Sequence[int] = ()) -> Value:

@@ -18,9 +18,9 @@ import z3
 
 from solomonic.reason.engines.bmc import Counterexample, Unroller
 from solomonic.reason.engines.houdini import candidates, conjunction, encode_block, essential
-from solomonic.reason.engines.random_runs import draw
+from solomonic.reason.engines.random_runs import dictionary, draw, recording
 from solomonic.reason.engines.termination.loops import PROPERTY, LoopAnalysis
-from solomonic.reason.engines.termination.recursion import body_constants, repeated_activation
+from solomonic.reason.engines.termination.recursion import repeated_activation
 from solomonic.reason.ir import BoolType, BVType, Function, IntType, Var
 from solomonic.reason.ir.evaluate import Value
 from solomonic.reason.ir.interpret import Trace, compress, run
@@ -81,11 +81,7 @@ class LassoSearch(LoopAnalysis):
                 literals = cube(self.enc, atoms.get(c, []), state)
                 if any(c == d and conjunction(literals, self.ctx).eq(known) for d, known in failed):
                     continue
-                recurrent = recurrent_set(self.system, self.enc, c, literals, max(0.05, deadline - time.monotonic()))
-                residues = cube(self.enc, strides.get(c, []), state)
-                if recurrent is None and residues:  # the residues only where the set needs them: it is wider
-                    recurrent = recurrent_set(self.system, self.enc, c, literals + residues,
-                                              max(0.05, deadline - time.monotonic()))
+                recurrent = self._recurrent(c, literals, cube(self.enc, strides.get(c, []), state), deadline)
                 if recurrent is None:
                     failed.append((c, conjunction(literals, self.ctx)))
                     continue
@@ -117,7 +113,7 @@ class LassoSearch(LoopAnalysis):
         atoms = candidates(self.system, self.enc)
         strides = stride_atoms(self.system, self.enc, self.loops)
         rng = random.Random(0)
-        constants = sorted({s * c + d for c in body_constants(function.cfg) for s in (1, -1) for d in (-1, 0, 1)})
+        constants = dictionary(function)
         tried: set[tuple[int, str]] = set()
         unconfirmed = ""
         while time.monotonic() < deadline:
@@ -126,17 +122,13 @@ class LassoSearch(LoopAnalysis):
             passes = [0]  # cutpoints passed so far
             last: dict = {}  # the last loop-head state: "passed" (cutpoints then), "head", "env"
 
-            def nondet(edge: int, step: int, stmt, drawn=drawn) -> Value:
-                if (edge, step) not in drawn:
-                    drawn[edge, step] = draw(stmt.target, rng, constants)
-                return drawn[edge, step]
-
             def observe(loc: int, env: dict[Var, Value], passes=passes, last=last) -> None:
                 passes[0] += 1
                 if loc in heads:
                     last.update(passed=passes[0], head=loc, env=dict(env))
 
-            trace = run(function, inputs, nondet, cutpoints, 100 * LONG_RUN_BLOCKS, observe, deadline=deadline)
+            trace = run(function, inputs, recording(rng, constants, drawn), cutpoints, 100 * LONG_RUN_BLOCKS, observe,
+                        deadline=deadline)
             if trace.outcome == "time":  # the search's time is up (a run that fills an array is slow)
                 break
             if trace.outcome != "steps" or not last:
@@ -152,11 +144,7 @@ class LassoSearch(LoopAnalysis):
             if key in tried:
                 continue
             tried.add(key)
-            recurrent = recurrent_set(self.system, self.enc, head, literals, max(0.05, deadline - time.monotonic()))
-            residues = cube(self.enc, strides.get(head, []), state)
-            if recurrent is None and residues:
-                recurrent = recurrent_set(self.system, self.enc, head, literals + residues,
-                                          max(0.05, deadline - time.monotonic()))
+            recurrent = self._recurrent(head, literals, cube(self.enc, strides.get(head, []), state), deadline)
             if recurrent is None:
                 continue
             confirmed = self.confirm_recurrent(Counterexample(passed, inputs, drawn), head, recurrent)
@@ -164,6 +152,16 @@ class LassoSearch(LoopAnalysis):
                 return confirmed
             unconfirmed = confirmed
         return unconfirmed
+
+    def _recurrent(self, head: int, literals: list[z3.BoolRef], residues: list[z3.BoolRef],
+                   deadline: float) -> z3.BoolRef | None:
+        """A closed recurrent set within the cube `literals`, or where there is none, within it and the
+        residues (x % m) the state has: only where the set needs them, as it is wider without."""
+        recurrent = recurrent_set(self.system, self.enc, head, literals, max(0.05, deadline - time.monotonic()))
+        if recurrent is None and residues:
+            recurrent = recurrent_set(self.system, self.enc, head, literals + residues,
+                                      max(0.05, deadline - time.monotonic()))
+        return recurrent
 
     def _at(self, formula: z3.BoolRef, head: int, unroller: Unroller, k: int) -> z3.BoolRef:
         """A formula over `head`'s variables, of the unrolling's state at step k."""
