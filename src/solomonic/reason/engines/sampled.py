@@ -90,9 +90,10 @@ def equalities(function: Function, system: TransitionSystem, enc: Encoder, seed:
     runs give too few states to tell. The linear ones first; then those of degree 2 over the variables
     they leave free (`eliminated`): over all of them, the null space would also hold every linear
     equality times each variable, which says nothing new and looks non-linear. Of those, the ones with
-    a single product where there are any (`y == 3*n*n + 3*n + 1`, `3*x == 1 + 2*n - y + n*y`): a
-    basis vector with two (`y*y - 9*n*x + ...`) follows from them more often than not, and each product
-    makes Houdini's queries non-linear: with one such more, cohencu's took 7.6 s instead of 0.2 s.
+    the fewest products (`y == 3*n*n + 3*n + 1`, `3*x == 1 + 2*n - y + n*y`): a basis vector with more
+    (`y*y - 9*n*x + ...`) follows from them more often than not, or holds only of the states seen, and
+    each product makes Houdini's queries non-linear: with one such more, cohencu's took 7.6 s instead of
+    0.2 s, and a triangle's sum (`2*s == 2*i*n - i*i + 2*j - i`) timed out beside a seven-product one.
     `degree` 1 for the linear ones alone.
 
     With `cases` (by head: conditions no iteration changes, houdini.split), instead the equalities of
@@ -119,12 +120,11 @@ def _equalities(seen: set[tuple[int, ...]], names: list[z3.ArithRef], ctx: z3.Co
     if linear is None:
         return []
     free = [i for i in range(len(names)) if i not in eliminated(linear)]
-    quadratic = _vanishing(seen, [(), *((i,) for i in free), *itertools.combinations_with_replacement(free, 2)]) \
-        if degree >= 2 else []
-    quadratic = quadratic or []
-    simplest = [(m, v) for m, v in quadratic if _products(m, v) == 1]
+    quadratic = (_vanishing(seen, [(), *((i,) for i in free), *itertools.combinations_with_replacement(free, 2)])
+                 if degree >= 2 else None) or []
+    fewest = min((_products(m, v) for m, v in quadratic), default=0)
     facts = []
-    for monomials, vector in [*linear, *(simplest or quadratic)]:
+    for monomials, vector in [*linear, *((m, v) for m, v in quadratic if _products(m, v) == fewest)]:
         product = [terms[m] if m in terms else z3.Product(*[terms[(i,)] for i in m]) for m in monomials]
         facts.append(z3.Sum(*[c * t for c, t in zip(vector, product) if c]) == 0)
     return facts
