@@ -33,6 +33,7 @@ STAY_BLOCKS = 200  # loop iterations the interpreter must stay in a recurrent se
 PROBE_STEPS, MAX_BITS = 64, 1 << 16  # the interpreter's first round of steps; the largest value it follows
 STATES_PER_DEPTH = 3  # reached states (with different cubes) whose recurrent sets are tried at each depth
 REPLAY_S = 2.0  # the real run must still be going after this long
+FOLLOW_GRACE_S = 1.0  # past the search's deadline, for the interpreter to follow a lasso found just before it
 RECURSION_VALUES = 100_000  # nondeterministic values a recursion witness's real run is given
 LONG_RUN_BLOCKS = 3000  # loop iterations a long run goes on for before the state it is in is looked at
 
@@ -196,7 +197,7 @@ class LassoSearch(LoopAnalysis):
         if self.unfolding is not None:
             return self.confirm_recursion(inputs, oracle, cex.depth)
         blocks = cex.depth + STAY_BLOCKS
-        trace = follow(function, inputs, oracle, set(self.system.cutpoints), blocks)
+        trace = follow(function, inputs, oracle, set(self.system.cutpoints), blocks, self.deadline + FOLLOW_GRACE_S)
         if isinstance(trace, str):
             return f"a lasso was found but the interpreter cannot follow it: {trace}"
         if trace.outcome != "steps" or trace.cutpoints_passed < blocks:
@@ -272,15 +273,17 @@ class LassoSearch(LoopAnalysis):
                            reason=f"{program.name}({arguments}) never returns: {why}")
 
 
-def follow(function: Function, inputs: dict[Var, Value], oracle, cutpoints: set[int], blocks: int) -> Trace | str:
+def follow(function: Function, inputs: dict[Var, Value], oracle, cutpoints: set[int], blocks: int,
+           deadline: float | None = None) -> Trace | str:
     """The IR interpreter's run for `blocks` loop iterations (at most 100 steps each), in rounds of
     growing length, each checked for values that grow beyond MAX_BITS: a recurrent set of `x = x * x`
     keeps every state, and the numbers double in length at each iteration, which no run can follow
-    for long. Then why not."""
+    for long. Then why not. At `deadline` it stops (outcome "time"): following a long run's thousands
+    of iterations over an array need not end within the question's time."""
     limit = 100 * blocks + 10_000
     steps = PROBE_STEPS
     while True:
-        trace = run(function, inputs, oracle, cutpoints, max_steps=min(steps, limit))
+        trace = run(function, inputs, oracle, cutpoints, max_steps=min(steps, limit), deadline=deadline)
         if trace.outcome != "steps" or trace.cutpoints_passed >= blocks or steps >= limit:
             return trace
         largest = max((abs(v).bit_length() for v in trace.env.values() if isinstance(v, int)), default=0)
