@@ -208,3 +208,20 @@ def test_a_local_array_filled_before_it_is_read_is_one_execution(tmp_path):
     assert trace is not None and trace.outcome == "event" and trace.steps > 40_000, trace and trace.outcome
     result = answers(path, "assert", timeout=30)["assert"]
     assert result.verdict == Verdict.YES and result.certificate["kind"] == "complete execution", result.reason
+
+
+def test_without_a_real_run_the_one_execution_leaves_the_question_to_the_engines(tmp_path, monkeypatch):
+    import solomonic.reason.replay.c as replay_c
+
+    monkeypatch.setattr(replay_c, "endings", lambda function, runs, timeout_s: "the reproducer does not compile")
+    function = load(program(tmp_path, NESTED), CheckOptions()).lower("main", "assert")
+    trace = execution.execute(function, 5.0)
+    assert trace is not None and execution.answer(function, "assert", trace, 5.0) is None
+    searched = []
+
+    def search(seconds: float):
+        searched.append(seconds)
+        return execution.answer(function, "assert", trace, 5.0) or "the engines' answer"
+
+    assert concrete.around(function, "assert", 10.0, lambda t: None, search) == "the engines' answer"
+    assert searched and searched[0] > 8.0  # the engines get the question's time, less the run's

@@ -24,27 +24,33 @@ SHARE, MAX_S = 0.4, 4.0  # of a question's time, kept for running longer a close
 ENUMERATE_SHARE, ENUMERATE_S = 0.1, 1.0  # of a question's time, for enumerating a few inputs and their runs
 
 
-def around(function: Function, prop: str, timeout_s: float, decide: Callable[[Trace], Result],
+def around(function: Function, prop: str, timeout_s: float, decide: Callable[[Trace], Result | None],
            search: Callable[[float], Result]) -> Result:
     """The answer to one question about `prop`: a closed function's first run of QUICK_S, or a few
     inputs' runs, whose ends answer (`decide` for one run's end, a failure of `prop` among them
     included; enumeration.answer for runs that all end without one); else the engines (`search(seconds)`),
-    then, where they leave the question open, a closed function's run again with the reserve."""
+    then, where they leave the question open, a closed function's run again with the reserve. Where
+    `decide` has no answer (None: no real run to confirm the end), the engines decide."""
     deadline = time.monotonic() + timeout_s
     trace = execute(function, QUICK_S) if closed(function) else None
     if trace is not None and ended(trace):
-        return decide(trace)
+        decided = decide(trace)
+        if decided is not None:
+            return decided
+        return search(deadline - time.monotonic())
     if trace is None and enumeration.applicable(function):  # perhaps a run that read a value: a few each?
         traces = enumeration.executions(function, prop, min(ENUMERATE_S, ENUMERATE_SHARE * timeout_s))
         if traces is not None:
             failing = next((t for t in traces if not holds(ending(t), prop)), None)
-            if failing is not None:
-                return decide(failing)
-            return enumeration.answer(function, prop, traces, max(1.0, deadline - time.monotonic()))
+            decided = decide(failing) if failing is not None else \
+                enumeration.answer(function, prop, traces, max(1.0, deadline - time.monotonic()))
+            if decided is not None:
+                return decided
     reserve = min(MAX_S, SHARE * timeout_s) if trace is not None else 0.0
     result = search(deadline - time.monotonic() - reserve)  # a first run that read an input took no time
     if reserve and result.verdict == Verdict.UNKNOWN:
         again = execute(function, deadline - time.monotonic())
-        if again is not None and ended(again):
-            return decide(again)
+        decided = decide(again) if again is not None and ended(again) else None
+        if decided is not None:
+            return decided
     return result

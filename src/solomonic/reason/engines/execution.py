@@ -111,10 +111,11 @@ def same_end(model: str, real: str, prop: str) -> bool:
     return model == real
 
 
-def answer(function: Function, prop: str, trace: Trace, replay_s: float) -> Result:
+def answer(function: Function, prop: str, trace: Trace, replay_s: float) -> Result | None:
     """What a run that ended gives, where it did not end in one of `prop`'s own errors (safety.py confirms
     those as it does any counterexample): unknown where it ended in undefined behaviour, else a yes once
-    the real program's run ends the same way."""
+    the real program's run ends the same way; None where no real run could be had (no build, as for a
+    program that typedefs `size_t` its own way: the other engines then decide)."""
     def result(verdict: Verdict, **kw) -> Result:
         return Result(function.file, function.name, prop, verdict, line=function.line, language=function.language,
                       **kw)
@@ -124,7 +125,10 @@ def answer(function: Function, prop: str, trace: Trace, replay_s: float) -> Resu
         assert end is not None
         return result(Verdict.UNKNOWN, reason=f"undefined behaviour is reachable at line {end.line} ({end.message}): "
                                               "the function's one execution reaches it")
-    same, observed = _real_run(function, trace, prop, replay_s)
+    real = _real_run(function, trace, prop, replay_s)
+    if real is None:
+        return None
+    same, observed = real
     if not same:
         return result(Verdict.UNKNOWN, reason="the function's one execution ends without a failure, but the real "
                                               f"program's run does not: {observed}")
@@ -139,13 +143,14 @@ def answer(function: Function, prop: str, trace: Trace, replay_s: float) -> Resu
         "invariants": []})
 
 
-def _real_run(function: Function, trace: Trace, prop: str, timeout_s: float) -> tuple[bool, str]:
-    """The real program's run against the model's: (it ends the same way, what it did)."""
+def _real_run(function: Function, trace: Trace, prop: str, timeout_s: float) -> tuple[bool, str] | None:
+    """The real program's run against the model's: (it ends the same way, what it did); None where there
+    is no build or no time for it."""
     from solomonic.reason.replay.c import endings
 
     real = endings(function, [[]], min(timeout_s, CONFIRM_S))
     if isinstance(real, str):
-        return False, real
+        return None
     [(kind, observed)] = real
     return same_end(ending(trace), kind, prop), observed
 
@@ -162,5 +167,8 @@ def confirm(function: Function, cert: dict, prop: str, timeout_s: float) -> str 
         return f"the run did not end within {timeout_s:g} s"
     if ending(trace) != cert.get("ends") or not holds(ending(trace), prop):
         return f"the run now ends otherwise ({ending(trace)})"
-    same, observed = _real_run(function, trace, prop, max(1.0, timeout_s - (time.monotonic() - start)))
+    real = _real_run(function, trace, prop, max(1.0, timeout_s - (time.monotonic() - start)))
+    if real is None:
+        return "the real program could not be built, or run in time"
+    same, observed = real
     return None if same else f"the real program's run ends otherwise: {observed}"

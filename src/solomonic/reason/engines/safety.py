@@ -185,9 +185,9 @@ class _Analysis:
             result.details = {**result.details, "proposals": race.proposals_used}
         return result
 
-    def one_execution(self, trace: Trace) -> Result:
+    def one_execution(self, trace: Trace) -> Result | None:
         """The answer a closed function's run to its end gives (execution.py): one of the property's
-        errors confirmed as any counterexample, else execution.answer's."""
+        errors confirmed as any counterexample, else execution.answer's (None: no real run to confirm it)."""
         if execution.ending(trace) in self.error_kinds:
             return self.confirm_failure({}, trace)
         return execution.answer(self.function, self.prop, trace, self.replay_budget())

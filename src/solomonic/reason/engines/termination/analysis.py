@@ -54,7 +54,7 @@ LONG_RUNS_SHARE, LONG_RUNS_S = 0.2, 1.0
 def analyse(function: Function, timeout_s: float, proposals: Mapping[int, Sequence[str]] | None = None) -> Result:
     start = time.monotonic()
 
-    def decide(trace: Trace) -> Result:  # one execution, which ended
+    def decide(trace: Trace) -> Result | None:  # one execution, which ended
         return execution.answer(function, "terminates", trace, max(1.0, start + timeout_s - time.monotonic()))
 
     result = concrete.around(function, "terminates", timeout_s, decide,
