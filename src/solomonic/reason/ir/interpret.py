@@ -106,10 +106,10 @@ def run(
 
     `strict`: `nondet` may answer None, and a havoc it gives no value leaves its variable unset until
     written (an array's cells each until stored to: `int a[N];` filled by a loop before it is read); a
-    run that reads an unset variable ends with outcome "unset". A strict run that ends otherwise is the run of every choice of the values it was not given (it read none of
-    them): with none given, what makes a function without inputs deterministic (engines/execution.py);
-    with those of a few reads before the first loop, one of a function's few executions
-    (engines/enumeration.py).
+    run that reads an unset variable ends with outcome "unset". A strict run that ends otherwise is the
+    run of every choice of the values it was not given (it read none of them): with none given, what
+    makes a function without inputs deterministic (engines/execution.py); with those of a few reads
+    before the first loop, one of a function's few executions (engines/enumeration.py).
 
     `accelerator` (strict runs only, whose `nondet` gives no value past the first cutpoint): asked at
     each cutpoint the function itself passes, after `observe`, for a stretch of iterations to jump

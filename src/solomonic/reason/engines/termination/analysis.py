@@ -13,8 +13,9 @@ The function's cutpoint system (system.py, with C's undefined behaviour as BAD) 
 - no (lasso.py): bounded unrolling (and random runs, for loops that settle late) looks for a lasso, a
   reachable loop-head state from which the loop provably never leaves: either the state comes back
   unchanged (a repeated state), or it lies in a closed recurrent set (a conjunction of the program's
-  conditions that every step from it keeps and none leaves). The witness runs through the IR interpreter, which must stay in the loop, and is replayed
-  for real: the program must still be running when its time is up.
+  conditions that every step from it keeps and none leaves). The witness runs through the IR
+  interpreter, which must stay in the loop, and is replayed for real: the program must still be
+  running when its time is up.
 - recursion: the program's recursive procedures are unfolded into one graph (recursion.py) in which
   a recursive cycle is a loop over the procedures' entries; summaries of what a procedure returns,
   inferred by Houdini at its return (summaries.py), are proved along with the other invariants and named
