@@ -93,13 +93,13 @@ def test_the_runs_offer_no_products_of_linear_equalities(tmp_path):
     import z3
 
     from solomonic.reason.engines.safety import build_system
-    from solomonic.reason.engines.sampled import equalities, nonlinear
+    from solomonic.reason.engines.sampled import equalities, nonlinear, observed
     from solomonic.reason.result import PROPERTY_ERRORS
     from solomonic.reason.symbolic.encode import Encoder
 
     function = load(write(tmp_path, "linear.c", LINEAR_ONLY), CheckOptions()).lower("main", "no-overflow")
     system = build_system(function, PROPERTY_ERRORS["no-overflow"], set())
-    found = equalities(function, system, Encoder("int", z3.Context()))
+    found = equalities(observed(function, system), Encoder("int", z3.Context()))
     facts = [str(f).replace(" ", "") for fs in found.values() for f in fs]
     assert any("j" in f and "i" in f for f in facts), facts  # j == 2*i + 1
     assert not any(nonlinear(f) for fs in found.values() for f in fs), facts
@@ -128,13 +128,13 @@ def test_the_runs_show_equalities_over_six_variables_and_no_coincidences(tmp_pat
     import z3
 
     from solomonic.reason.engines.safety import build_system
-    from solomonic.reason.engines.sampled import equalities
+    from solomonic.reason.engines.sampled import equalities, observed
     from solomonic.reason.result import PROPERTY_ERRORS
     from solomonic.reason.symbolic.encode import Encoder
 
     function = load(write(tmp_path, "cohendiv.c", COHEN_DIVISION), CheckOptions()).lower("main", "no-overflow")
     system = build_system(function, PROPERTY_ERRORS["no-overflow"], set())
-    found = equalities(function, system, Encoder("int", z3.Context()))
+    found = equalities(observed(function, system), Encoder("int", z3.Context()))
     inner = max(found, key=lambda head: len(system.params[head]))  # the head where a and b are live
     facts = {str(z3.simplify(f)).replace(" ", "") for f in found[inner]}
     # each read as the runs give it, up to sign: b == y*a, and x == q*y + r
@@ -186,13 +186,13 @@ def test_the_equalities_with_the_fewest_products_are_the_candidates(tmp_path):
     import z3
 
     from solomonic.reason.engines.safety import build_system
-    from solomonic.reason.engines.sampled import equalities
+    from solomonic.reason.engines.sampled import equalities, observed
     from solomonic.reason.result import PROPERTY_ERRORS
     from solomonic.reason.symbolic.encode import Encoder
 
     function = load(write(tmp_path, "triangle.c", TRIANGLE), CheckOptions()).lower("main", "no-overflow")
     system = build_system(function, PROPERTY_ERRORS["no-overflow"], set())
-    found = equalities(function, system, Encoder("int", z3.Context()))
+    found = equalities(observed(function, system), Encoder("int", z3.Context()))
     inner = max(found, key=lambda head: len(system.params[head]))
     assert len(found[inner]) == 1, found[inner]  # the two-product one (i*i, i*n) alone
     [result] = check(write(tmp_path, "triangle.c", TRIANGLE), function="main", property="no-overflow", timeout=30)

@@ -21,7 +21,7 @@ from solomonic.reason.engines import bmc, concrete, execution, spacer
 from solomonic.reason.engines.entry_facts import with_entry_bounds
 from solomonic.reason.engines.houdini import candidates, encode_block, houdini, split
 from solomonic.reason.engines.random_runs import violation
-from solomonic.reason.engines.sampled import congruences, equalities, nonlinear
+from solomonic.reason.engines.sampled import Observed, congruences, equalities, nonlinear, observed
 from solomonic.reason.engines.termination.loops import find_loops
 from solomonic.reason.engines.termination.recursion import CHOSEN_BY_UNFOLDING, SUMMARY_BROKEN, Fact, unfold
 from solomonic.reason.ir import Function
@@ -154,6 +154,7 @@ class _Analysis:
         self.undecided = ""  # why the solver could not decide the next depth, if it could not
         self.slice_s = FIRST_SLICE_S  # a query's time before Spacer's progress is looked at again
         self.poison_example: str | None = None  # undefined behaviour seen on some path
+        self._runs: Observed | None = None  # the loop heads' states over sampled.py's runs, made once
 
     def result(self, verdict: Verdict, **kw) -> Result:
         f = self.function
@@ -192,6 +193,14 @@ class _Analysis:
             return self.confirm_failure({}, trace)
         return execution.answer(self.function, self.prop, trace, self.replay_budget())
 
+    def runs(self) -> Observed:
+        """The loop heads' states over sampled.py's random runs: the equalities and congruences of the
+        sampled proof and of both rounds of the facts proof are all read off these, run once."""
+        if self._runs is None:
+            assert self.system is not None
+            self._runs = observed(self.function, self.system)
+        return self._runs
+
     def sampled_proof(self, system: TransitionSystem) -> Result | None:
         """Where concrete runs show polynomial equalities at the loop heads (sampled.py), those Houdini
         finds inductive with the program's own atoms may prove the property by themselves: Spacer's
@@ -207,7 +216,7 @@ class _Analysis:
         guarded = any(block.dst == BAD and nonlinear(encode_block(system, enc, block)[1]) for block in system.blocks)
         if self.prop != "no-overflow" and not guarded:
             return None
-        found = equalities(self.function, system, enc)
+        found = equalities(self.runs(), enc)
         if not guarded and not any(nonlinear(fact) for facts in found.values() for fact in facts):
             return None
         atoms = candidates(system, enc)
@@ -290,9 +299,9 @@ class _Analysis:
         deadline = time.monotonic() + budget
         enc = Encoder("int", z3.Context())
         atoms = candidates(system, enc)
-        for head, facts in congruences(self.function, system, enc).items():
+        for head, facts in congruences(self.runs(), enc).items():
             atoms[head] = [*atoms.get(head, []), *facts]
-        for head, facts in equalities(self.function, system, enc, degree=1).items():  # products: sampled_proof
+        for head, facts in equalities(self.runs(), enc, degree=1).items():  # products: sampled_proof
             atoms[head] = [*facts, *atoms.get(head, [])]
         found = houdini(system, enc, atoms, _left(deadline) / 4)
         if found is None:
@@ -306,8 +315,8 @@ class _Analysis:
         for head, conditions in cases.items():  # each candidate on each side of the condition
             atoms[head] = [*found[head], *atoms[head], *(z3.Implies(side, a) for case in conditions
                                                          for side in (case, z3.Not(case)) for a in atoms[head])]
-        for head, facts in [*congruences(self.function, system, enc, cases=cases).items(),
-                            *equalities(self.function, system, enc, cases=cases).items()]:
+        for head, facts in [*congruences(self.runs(), enc, cases=cases).items(),
+                            *equalities(self.runs(), enc, cases=cases).items()]:
             atoms[head] = [*atoms.get(head, []), *facts]
         again = houdini(system, enc, atoms, _left(deadline) / 2)
         return None if again is None else self.proved_by(again, enc, _left(deadline))

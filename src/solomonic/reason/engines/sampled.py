@@ -39,8 +39,11 @@ WIDER = 8  # then from a range WIDER times as wide every RUNS runs
 MIN_DISTINCT = 4  # values of a variable seen at a head before a congruence of them is a candidate
 
 
-def observed(function: Function, system: TransitionSystem,
-             seed: int = 0) -> tuple[dict[int, set[tuple[int, ...]]], dict[int, list[Var]]]:
+# by loop head: the states it was reached in, and the variables whose values they list
+Observed = tuple[dict[int, set[tuple[int, ...]]], dict[int, list[Var]]]
+
+
+def observed(function: Function, system: TransitionSystem, seed: int = 0) -> Observed:
     """The states each loop head is reached in over random runs, by head, and the variables (at most
     MAX_VARIABLES numeric ones) whose values they list; ({}, {}) where an input is not a number.
 
@@ -84,9 +87,10 @@ def _value(v: Var, rng: random.Random, bound: int) -> Value:
     return small(v, rng, 1 if rng.random() < FLAGS else bound)
 
 
-def equalities(function: Function, system: TransitionSystem, enc: Encoder, seed: int = 0,
-               cases: dict[int, list[z3.BoolRef]] | None = None, degree: int = 2) -> dict[int, list[z3.BoolRef]]:
-    """Candidate equalities by loop head, over `enc`'s constants for the head's variables; {} where the
+def equalities(runs: Observed, enc: Encoder, cases: dict[int, list[z3.BoolRef]] | None = None,
+               degree: int = 2) -> dict[int, list[z3.BoolRef]]:
+    """Candidate equalities by loop head, over `enc`'s constants for the head's variables, from the
+    states of `runs` (`observed`: one set of runs serves every question asked of them); {} where the
     runs give too few states to tell. The linear ones first; then those of degree 2 over the variables
     they leave free (`eliminated`): over all of them, the null space would also hold every linear
     equality times each variable, which says nothing new and looks non-linear. Of those, the ones with
@@ -100,7 +104,7 @@ def equalities(function: Function, system: TransitionSystem, enc: Encoder, seed:
     the runs on each side of each, as implications: where a flag read once makes a loop step i by 2
     from 0 and j with it, and otherwise from 1 and j by 1, `flag != 0 -> j == i + 1` holds of every run
     and no equality over all of them does."""
-    states, variables = observed(function, system, seed)
+    states, variables = runs
     out: dict[int, list[z3.BoolRef]] = {}
     for head, seen in states.items():
         names = [enc.constant(v.name, v.type) for v in variables[head]]
@@ -166,15 +170,15 @@ def eliminated(linear: list[tuple[list[Monomial], list[int]]]) -> set[int]:
     return out
 
 
-def congruences(function: Function, system: TransitionSystem, enc: Encoder, seed: int = 0,
+def congruences(runs: Observed, enc: Encoder,
                 cases: dict[int, list[z3.BoolRef]] | None = None) -> dict[int, list[z3.BoolRef]]:
-    """Candidate congruences by loop head, `x % m == r`, read off the same runs (Granger's congruence
+    """Candidate congruences by loop head, `x % m == r`, read off the same runs (`observed`) (Granger's congruence
     domain, found as Daikon finds its modulus invariants): m is the gcd of the differences between the
     values x was seen with (at least MIN_DISTINCT of them), and each power of two that divides it. A
     counter that starts at 5 and steps by 8 keeps `x % 8 == 5`, which no comparison of the program
     states, and which `(x & 5) == 5` needs. With `cases` (by head: conditions no iteration changes,
     houdini.split), also the congruences of the runs on each side of each, as implications."""
-    states, variables = observed(function, system, seed)
+    states, variables = runs
     out: dict[int, list[z3.BoolRef]] = {}
     for head, seen in states.items():
         names = [enc.constant(v.name, v.type) for v in variables[head]]
