@@ -51,7 +51,7 @@ def programs(tmp_path: Path) -> Path:
     (tmp_path / "syntax.py").write_text("def f(x: int)\n    return x\n")
     (tmp_path / "syntax.c").write_text("int g;\nint f(int x) {\n  return x + ;\n}\n")
     (tmp_path / "unsupported.py").write_text("def f(x: int) -> int:\n    global g\n    return x\n")
-    (tmp_path / "unsupported.c").write_text("int f(int *p) {\n  return *p;\n}\n")
+    (tmp_path / "unsupported.c").write_text("int f(int **p) {\n  return **p;\n}\n")
     (tmp_path / "empty.py").write_text("")
     (tmp_path / "empty.c").write_text("/* nothing here */\n")
     (tmp_path / "latin1.py").write_bytes(b"def f(x: int) -> bool:\n    return 'caf\xe9' and x\n")

@@ -115,11 +115,8 @@ def _replay(function: Function, r: Result, timeout_s: float) -> Confirmation:
         return _replayed(ran.confirmed, ran.observed, ran.reproducer)
     from solomonic.reason.replay.c import replay as replay_c
 
-    scalars = {var: value for var, value in inputs.items() if isinstance(value, int)}
-    if len(scalars) < len(inputs):
-        return Confirmation(False, "a C function's witness gives a list, where its inputs are scalars")
     reads = [NondetRead(n["origin"], n["type"], n["value"], n["line"]) for n in witness.get("nondet", [])]
-    outcome = replay_c(function, scalars, Trace(reads=reads), r.property, timeout_s,
+    outcome = replay_c(function, inputs, Trace(reads=reads), r.property, timeout_s,
                        recursion="repeated_call" in witness)
     return _replayed(outcome.confirmed, outcome.observed, outcome.reproducer)
 
@@ -228,8 +225,7 @@ def _repeated_call(function: Function, inputs: dict[Var, Value], values: list[in
 
     cycle = trace.reads[trace.repeat.reads:]
     reads = trace.reads[:trace.repeat.reads] + (cycle * (RECURSION_VALUES // len(cycle)) if cycle else [])
-    scalars = {v: value for v, value in inputs.items() if isinstance(value, int)}
-    outcome = replay_c(function, scalars, Trace(lines=trace.lines, reads=reads), PROPERTY, REPLAY_S, recursion=True)
+    outcome = replay_c(function, inputs, Trace(lines=trace.lines, reads=reads), PROPERTY, REPLAY_S, recursion=True)
     if not outcome.confirmed:
         return f"the real run did not confirm it ({outcome.observed})"
     return Shown(outcome.observed, outcome.reproducer)

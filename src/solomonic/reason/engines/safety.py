@@ -25,6 +25,7 @@ from solomonic.reason.engines.sampled import Observed, congruences, equalities, 
 from solomonic.reason.engines.termination.loops import find_loops
 from solomonic.reason.engines.termination.recursion import CHOSEN_BY_UNFOLDING, SUMMARY_BROKEN, Fact, unfold
 from solomonic.reason.ir import Function
+from solomonic.reason.ir.evaluate import default_value
 from solomonic.reason.ir.interpret import Trace, compress, run
 from solomonic.reason.replay import replay_record, shown_inputs, shown_reads
 from solomonic.reason.result import PROPERTY_ERRORS, UNDEFINED_BEHAVIOUR, Result, Verdict
@@ -424,7 +425,7 @@ class _Analysis:
         return min(self.options.replay_timeout_s, _left(self.deadline) + CONFIRM_S)
 
     def inputs(self, cex: bmc.Counterexample) -> dict:
-        return {i.var: cex.inputs.get(i.var, 0) for i in self.function.inputs}
+        return {i.var: cex.inputs.get(i.var, default_value(i.var.type)) for i in self.function.inputs}
 
     def refute(self, cex: bmc.Counterexample) -> Result:
         inputs = self.inputs(cex)
@@ -474,7 +475,7 @@ class _Analysis:
         trace = run(self.function, inputs, cex.oracle, set(self.system.cutpoints))
         if trace.event is None:
             return "on some path"
-        shown = ", ".join(f"{i.display}={inputs[i.var]}" for i in self.function.inputs)
+        shown = ", ".join(f"{name}={value}" for name, value in shown_inputs(self.function, inputs).items())
         return f"at line {trace.event.line} ({trace.event.message}" + (f", e.g. {shown})" if shown else ")")
 
     def undefined_behaviour(self, depth: int) -> Result:

@@ -41,6 +41,8 @@ from solomonic.reason.ir.nodes import (
 )
 from solomonic.reason.ir.program import (
     EVENT_KINDS,
+    LENGTH,
+    UNUSED,
     Assign,
     Assume,
     BadInput,
@@ -67,10 +69,12 @@ __all__ = [
     "EVENT_KINDS",
     "FALSE",
     "INT",
+    "LENGTH",
     "NO_SIGNED_WRAP",
     "OTHER_OPS",
     "OVERFLOW_OPS",
     "TRUE",
+    "UNUSED",
     "App",
     "ArrayType",
     "Assign",

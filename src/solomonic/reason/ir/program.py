@@ -117,7 +117,15 @@ class Input:
     var: Var
     display: str  # the source-level name
     source_type: str  # the source-level type, e.g. "unsigned int", "bool"
-    kind: str = "param"  # "param" | "global"
+    kind: str = "param"  # "param" | "global" | LENGTH | UNUSED | the Python frontend's NONE_FLAG
+
+
+# Input kinds of C's pointer parameters (frontends/c/pointers.py): an array input (kind "param", the
+# elements the pointer starts) is followed by its LENGTH, the number of elements (passed as the array's
+# size, not as an argument); a parameter the body never names is UNUSED (any value of its type; the
+# replay passes 0)
+LENGTH = "length"
+UNUSED = "unused"
 
 
 @dataclass

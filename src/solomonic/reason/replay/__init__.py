@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from solomonic.reason.ir import Function, Var
+from solomonic.reason.ir import LENGTH, UNUSED, ArrayType, Function, Var
 from solomonic.reason.ir.evaluate import ArrayValue, Value
 from solomonic.reason.ir.interpret import NondetRead
 from solomonic.reason.replay import sandbox
@@ -39,7 +39,9 @@ def shown_inputs(function: Function, inputs: Mapping[Var, Value]) -> dict[str, o
     """A witness's inputs by their source names, as the function's language writes them and its replay
     passes them: a bool parameter's value as a bool, a Python list's array as the list (a str's as the
     str), an `int | None` parameter whose None flag is set as None (the flag, an input of its own, is not
-    shown)."""
+    shown), a C pointer parameter as its elements (their number, an input of its own, is the list's
+    length); a C parameter of kind UNUSED is not shown."""
+    from solomonic.reason.replay.c import elements
     from solomonic.reason.replay.python import (
         MAX_LIST,
         NONE_FLAG,
@@ -50,12 +52,18 @@ def shown_inputs(function: Function, inputs: Mapping[Var, Value]) -> dict[str, o
     )
 
     shown: dict[str, object] = {}
-    for i in function.inputs:
-        if i.kind == NONE_FLAG:
+    for k, i in enumerate(function.inputs):
+        if i.kind in (NONE_FLAG, LENGTH, UNUSED):
             continue
-        value = inputs[i.var]
+        value = inputs.get(i.var, 0)
         if inputs.get(none_flag(i.var)):
             shown[i.display] = None
+        elif isinstance(i.var.type, ArrayType) and function.language == "c":
+            length = inputs[function.inputs[k + 1].var]
+            try:
+                shown[i.display] = elements(value, length, i.var.type)
+            except ValueError:
+                shown[i.display] = f"an array of {length} elements"
         elif isinstance(value, ArrayValue):
             length = value.get(-1)
             read = str_argument if i.source_type == STR else list_argument
@@ -68,14 +76,14 @@ def shown_inputs(function: Function, inputs: Mapping[Var, Value]) -> dict[str, o
 
 def given_inputs(function: Function, shown: Mapping[str, object]) -> dict[Var, Value]:
     """The inverse of `shown_inputs`, for evidence read back from a stored or given answer: a list or a
-    str as its array (length in cell -1), None as the parameter's flag set (its value then 0, which
-    nothing reads).
+    str as its array (length in cell -1; a C pointer parameter's in its LENGTH input), None as the
+    parameter's flag set (its value then 0, which nothing reads).
     Raises ValueError naming an input the witness gives no value, or no value of its kind, for."""
     from solomonic.reason.replay.python import NONE_FLAG, STR, none_flag, str_array
 
     values: dict[Var, Value] = {}
-    for i in function.inputs:
-        if i.kind == NONE_FLAG:
+    for k, i in enumerate(function.inputs):
+        if i.kind in (NONE_FLAG, LENGTH, UNUSED):
             continue
         if i.display not in shown:
             raise ValueError(f"the witness gives no value for {i.display}")
@@ -86,6 +94,10 @@ def given_inputs(function: Function, shown: Mapping[str, object]) -> dict[Var, V
             values[i.var] = 0
         elif isinstance(value, str) and i.source_type == STR:
             values[i.var] = str_array(value)
+        elif isinstance(value, list) and all(isinstance(x, int) for x in value) and function.language == "c" \
+                and isinstance(i.var.type, ArrayType) and value:  # a pointer parameter's elements
+            values[i.var] = ArrayValue(0, enumerate(value))
+            values[function.inputs[k + 1].var] = len(value)
         elif isinstance(value, list) and all(isinstance(x, int) for x in value):
             values[i.var] = ArrayValue(0, ((-1, len(value)), *enumerate(value)))
         elif isinstance(value, int):  # a bool is an int: True is 1

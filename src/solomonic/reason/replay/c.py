@@ -18,16 +18,18 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from solomonic.reason.ir import BVType, Function, Var, cfg_variables
+from solomonic.reason.ir import LENGTH, UNUSED, ArrayType, BVType, Function, Var, cfg_variables
+from solomonic.reason.ir.evaluate import ArrayValue, Value
 from solomonic.reason.ir.interpret import Trace
 from solomonic.reason.replay import sandbox
 
 EXIT_ASSERT, EXIT_ASSUME, EXIT_EXHAUSTED = 97, 96, 95
 MAX_GIVEN = 64  # nondeterministic values a run of the harness takes from its command line
+MAX_ELEMENTS = 100_000  # elements of a pointer argument a reproducer builds; a longer one is not replayed
 UBSAN_OPTIONS = "halt_on_error=1:exitcode=98:print_stacktrace=0"
 OVERFLOW_MESSAGES = ("signed integer overflow", "negation of", "cannot be represented in type")
 
@@ -63,7 +65,7 @@ def c_literal(value: int, c_type: str) -> str:
     return f"({c_type})({value}LL)"
 
 
-def harness(function: Function, inputs: dict[Var, int], trace: Trace, nondet_functions: dict[str, str],
+def harness(function: Function, inputs: Mapping[Var, Value], trace: Trace, nondet_functions: dict[str, str],
             defined: set[str]) -> str:
     path = str(Path(function.file).resolve())
     values = [r.value & ((1 << 64) - 1) for r in trace.reads if r.origin.endswith("()")]
@@ -119,14 +121,21 @@ def harness(function: Function, inputs: dict[Var, int], trace: Trace, nondet_fun
               "    __solomonic_from = __solomonic_given;",
               "  }"]
     params = []
-    for i in function.inputs:
-        t = i.var.type
-        assert isinstance(t, BVType)
-        literal = c_literal(inputs[i.var], i.source_type)
-        if i.kind == "global":
-            lines.append(f"  {i.display} = {literal};")
-        else:
-            params.append(literal)
+    for k, i in enumerate(function.inputs):
+        value = inputs.get(i.var, 0)
+        if i.kind == UNUSED:
+            params.append("0")
+        elif isinstance(i.var.type, ArrayType):  # a pointer parameter: its elements, then their number
+            name = f"__solomonic_{k}"
+            lines += _elements(name, i.source_type, elements(value, inputs[function.inputs[k + 1].var], i.var.type))
+            params.append(name)
+        elif i.kind != LENGTH:
+            assert isinstance(value, int)
+            literal = c_literal(value, i.source_type)
+            if i.kind == "global":
+                lines.append(f"  {i.display} = {literal};")
+            else:
+                params.append(literal)
     target = "__solomonic_original_main" if function.name == "main" else function.name
     call = f"{target}({', '.join(params)})"
     if function.returns_value and _result_width(function) > 64:  # printf has no 128-bit conversion
@@ -140,6 +149,24 @@ def harness(function: Function, inputs: dict[Var, int], trace: Trace, nondet_fun
         lines += [f"  {call};", '  __solomonic_say("SOLOMONIC: returned\\n");']
     lines += ["  return 0;", "}"]
     return "\n".join(lines) + "\n"
+
+
+def elements(value: Value, length: Value, t: ArrayType) -> list[int]:
+    """The elements a pointer parameter's witness gives (its array input and LENGTH), as values of the
+    elements' type. Raises ValueError where there are more than a reproducer builds."""
+    assert isinstance(length, int) and isinstance(t.elem, BVType)
+    if length > MAX_ELEMENTS:
+        raise ValueError(f"an array of {length} elements, more than a reproducer builds ({MAX_ELEMENTS})")
+    cells = [value.get(k) if isinstance(value, ArrayValue) else 0 for k in range(length)]
+    return [t.elem.wrap(c) for c in cells]
+
+
+def _elements(name: str, c_type: str, cells: list[int]) -> list[str]:
+    """A pointer argument's object: an array of exactly its elements (so that a read past them is out
+    of its bounds for real too), filled in main as the witness gives them."""
+    lines = [f"  static {c_type} {name}[{len(cells)}];"]
+    lines += [f"  {name}[{k}] = {c_literal(c, c_type)};" for k, c in enumerate(cells) if c != 0]
+    return lines
 
 
 def _result_width(function: Function) -> int:
@@ -159,7 +186,7 @@ def compile_command(function: Function, source: str, exe: str, include_dirs=(), 
     return [*command, source, "-o", exe]
 
 
-def replay(function: Function, inputs: dict[Var, int], trace: Trace, prop: str, timeout_s: float = 10.0,
+def replay(function: Function, inputs: Mapping[Var, Value], trace: Trace, prop: str, timeout_s: float = 10.0,
            recursion: bool = False) -> Replay:
     """`recursion`: the witness is a repeated activation, so a run whose stack overflows confirms it."""
     ran, script = _compiled_run(function, inputs, trace, timeout_s)
@@ -218,7 +245,7 @@ def _ended(ran: sandbox.Outcome, timeout_s: float, script: str) -> tuple[str, st
     return "other", judged.observed
 
 
-def _compiled_run(function: Function, inputs: dict[Var, int], trace: Trace,
+def _compiled_run(function: Function, inputs: Mapping[Var, Value], trace: Trace,
                   timeout_s: float) -> tuple[sandbox.Outcome | str, str]:
     """The harness for `inputs` and the values `trace` read, compiled with UBSan and run in the sandbox:
     the run's outcome, or why there is none; and the reproducer script."""
@@ -237,11 +264,15 @@ class _Build:
 
 
 @contextlib.contextmanager
-def _built(function: Function, inputs: dict[Var, int], trace: Trace) -> Iterator[_Build]:
+def _built(function: Function, inputs: Mapping[Var, Value], trace: Trace) -> Iterator[_Build]:
     """The harness for `inputs` and the values `trace` read, compiled with UBSan in a directory of its
     own (removed after)."""
     context = function.replay_context
-    source = harness(function, inputs, trace, context["nondet_functions"], set(context["defined_functions"]))
+    try:
+        source = harness(function, inputs, trace, context["nondet_functions"], set(context["defined_functions"]))
+    except ValueError as err:  # an argument too large to build
+        yield _Build(None, f"no reproducer: {err}", "")
+        return
     include_dirs, defines = context["include_dirs"], context["defines"]
     with tempfile.TemporaryDirectory(prefix="solomonic-replay-") as tmp:
         src, exe = os.path.join(tmp, "reproducer.c"), os.path.join(tmp, "reproducer")

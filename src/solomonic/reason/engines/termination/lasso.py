@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import random
 import time
-from typing import cast
 
 import z3
 
@@ -22,7 +21,7 @@ from solomonic.reason.engines.random_runs import dictionary, draw, recording
 from solomonic.reason.engines.termination.loops import PROPERTY, LoopAnalysis
 from solomonic.reason.engines.termination.recursion import repeated_activation
 from solomonic.reason.ir import BoolType, BVType, Function, IntType, Var
-from solomonic.reason.ir.evaluate import Value
+from solomonic.reason.ir.evaluate import Value, default_value
 from solomonic.reason.ir.interpret import Trace, compress, run
 from solomonic.reason.replay import replay_record, shown_inputs, shown_reads
 from solomonic.reason.result import Result, Verdict, shown_call
@@ -193,7 +192,7 @@ class LassoSearch(LoopAnalysis):
 
     def confirm(self, cex: Counterexample, oracle, why: str, evidence: dict) -> Result | str:
         function = self.function
-        inputs = {i.var: cex.inputs.get(i.var, 0) for i in function.inputs}
+        inputs = {i.var: cex.inputs.get(i.var, default_value(i.var.type)) for i in function.inputs}
         if self.unfolding is not None:
             return self.confirm_recursion(inputs, oracle, cex.depth)
         blocks = cex.depth + STAY_BLOCKS
@@ -224,8 +223,7 @@ class LassoSearch(LoopAnalysis):
             return replay(function.file, function.name, call_arguments(function, inputs), PROPERTY, REPLAY_S)
         from solomonic.reason.replay.c import replay as replay_c
 
-        # C inputs are scalars: parameters and globals (the front end refuses a global array as an input)
-        return replay_c(function, cast("dict[Var, int]", inputs), trace, PROPERTY, REPLAY_S)
+        return replay_c(function, inputs, trace, PROPERTY, REPLAY_S)
 
     def confirm_recursion(self, inputs: dict[Var, int], oracle, depth: int) -> Result | str:
         """The program's own run must repeat an activation; then the real run must show it: C's does not

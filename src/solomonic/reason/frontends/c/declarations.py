@@ -212,7 +212,7 @@ class DeclarationLowering(LoweringState):
 
     # ------------------------------------------------------------------------------------------ names
 
-    def lookup(self, name: str, node: c_ast.Node) -> VarSym | ArraySym | CVal:
+    def lookup(self, name: str, node: c_ast.Node) -> VarSym | ArraySym | PtrSym | CVal:
         if name in self.block_enumerators and (name in self.p.globals or any(name in sc for sc in self.frame.scopes)):
             raise self.unsupported(f"'{name}' names both a variable and an enumerator declared in a block", node)
         for scope in reversed(self.frame.scopes):

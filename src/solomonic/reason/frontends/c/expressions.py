@@ -109,6 +109,7 @@ class ExpressionLowering(LoweringState):
             sym = self.lookup(e.name, e)
             if isinstance(sym, CVal):
                 return sym
+            assert isinstance(sym, VarSym)  # not an array or a pointer: `points` refused those
             return CVal(sym.var, sym.type)
         if isinstance(e, c_ast.ArrayRef):
             sym, index = self.element(e)

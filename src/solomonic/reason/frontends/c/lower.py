@@ -23,6 +23,7 @@ from solomonic.reason.frontends.c.declarations import DeclarationLowering
 from solomonic.reason.frontends.c.expressions import ExpressionLowering
 from solomonic.reason.frontends.c.parse import CProgram, parse_c
 from solomonic.reason.frontends.c.pointers import PointerLowering
+from solomonic.reason.frontends.c.preprocess import walk
 from solomonic.reason.frontends.c.state import Frame
 from solomonic.reason.frontends.c.statements import StatementLowering
 from solomonic.reason.frontends.c.symbols import CVal, PtrSym, Scalar, VarSym, Void
@@ -57,9 +58,19 @@ class _Lowering(CallLowering, StatementLowering, ExpressionLowering, Declaration
         self.frames.append(frame)
         inputs = []
         for param in self.parameters(fdecl):
-            ctype = self.scalar(param.type, f"parameter '{param.name}'", param)
             # a global's variable is named as in the source: a parameter that hides one must not share it
-            var = Var(param.name if param.name not in self.p.globals else f"{param.name}#parameter", ctype.bv)
+            base = param.name if param.name not in self.p.globals else f"{param.name}#parameter"
+            if not any(isinstance(n, c_ast.ID) and n.name == param.name for n in walk(self.fdef.body)):
+                unused = self.unused_parameter(param, base)
+                if unused is not None:
+                    inputs.append(unused)
+                    continue
+            ptype = self.parameter_pointer(param)
+            if ptype is not None:
+                inputs += self.pointer_parameter(param, ptype, base)
+                continue
+            ctype = self.scalar(param.type, f"parameter '{param.name}'", param)
+            var = Var(base, ctype.bv)
             frame.scopes[-1][param.name] = VarSym(var, ctype)
             inputs.append(Input(var, param.name, ctype.name))
             if ctype.name == "_Bool":

@@ -22,9 +22,11 @@ from pycparser import c_ast
 from solomonic.reason.frontends.c.state import LoweringState
 from solomonic.reason.frontends.c.symbols import (
     Allocation,
+    Array,
     ArraySym,
     CVal,
     MemObject,
+    Other,
     Pointer,
     PtrSym,
     PtrVal,
@@ -35,11 +37,14 @@ from solomonic.reason.frontends.c.types import CInt
 from solomonic.reason.ir import (
     BOOL,
     FALSE,
+    LENGTH,
     TRUE,
+    UNUSED,
     App,
     ArrayType,
     Const,
     Expr,
+    Input,
     Var,
     app,
     arith,
@@ -431,6 +436,59 @@ class PointerLowering(LoweringState):
         pointee = self.pointee(ptype, f"variable '{name}'", node)
         return PtrSym(name, template.name, Var(f"{template.name}$offset", self.t.index),
                       Var(f"{template.name}$null", self.t.int.bv), pointee)
+
+    # ------------------------------------------------------------------- the analysed function's inputs
+
+    def parameter_pointer(self, param: c_ast.Decl) -> Pointer | None:
+        """The pointer type of a parameter of the analysed function (an array parameter is one, C11
+        6.7.6.3p7; `restrict` promises what the model of `pointer_parameter` assumes anyway), or None."""
+        node = param.type
+        if isinstance(node, c_ast.ArrayDecl):
+            return Pointer(self.resolve(node.type))
+        if isinstance(node, c_ast.PtrDecl) and "_Atomic" not in (node.quals or []):
+            return Pointer(self.resolve(node.type))
+        resolved = self.resolve(node)
+        return resolved if isinstance(resolved, Pointer) else None
+
+    def pointer_parameter(self, param: c_ast.Decl, ptype: Pointer, base: str) -> list[Input]:
+        """A pointer parameter of the analysed function: the first of n >= 1 elements of an object of its
+        own, n and the elements any (two inputs: the elements, an array, then n, its LENGTH). That is an
+        assumption about the callers, said in every answer: that the pointer is not null, that no other
+        parameter points into its object, and that it points to the object's start, so that p[-1] is out
+        of bounds; a `char` one, a string, holds a null character in its last element. The object's
+        size is bounded as gcc bounds every object's, to PTRDIFF_MAX bytes."""
+        elem = self.pointee(ptype, f"parameter '{param.name}'", param)
+        if elem.name == "_Bool":  # each element would have to be 0 or 1
+            raise self.unsupported(f"parameter '{param.name}', a pointer to _Bool", param)
+        line, index = self.line(param), self.t.index
+        length = Var(f"{base}$length", index)
+        elements = Var(f"{base}$elements", ArrayType(index, elem.bv))
+        most = (self.t.size_t.bv.max >> 1) // elem.size
+        self.b.assume(conj(compare("ge", length, const(1, index)), compare("le", length, const(most, index))), line)
+        string = elem.name == "char"
+        if string:
+            last = App("select", (elements, arith("sub", length, const(1, index))), elem.bv)
+            self.b.assume(compare("eq", last, const(0, elem.bv)), line)
+        sym = self.pointer_symbol(param.name, Var(base, BOOL), ptype, param)
+        sym.obj = MemObject(f"the array '{param.name}' points to", ArraySym(elements, elem, [length]), length)
+        self.b.assign(sym.offset, const(0, index), line)
+        self.b.assign(sym.null, const(0, sym.null.type), line)
+        self.frame.scopes[-1][param.name] = sym
+        what = "a string: n >= 1 characters, the last a null character" if string else \
+            f"n >= 1 elements of type {elem.name}"
+        self.assumptions.append(f"'{param.name}' points to the first of {what}, for any n and contents, in an "
+                                "object no other parameter points into")
+        return [Input(elements, param.name, elem.name), Input(length, f"{param.name}'s length", "long", kind=LENGTH)]
+
+    def unused_parameter(self, param: c_ast.Decl, base: str) -> Input | None:
+        """A parameter the body never names, of a type the model has no values for (`char **argv`, a
+        float): it cannot change what the function does, so it is an input of kind UNUSED (the replay
+        passes 0, which converts to any of these types). None for every other parameter."""
+        resolved = self.resolve(param.type)
+        if not isinstance(param.type, (c_ast.PtrDecl, c_ast.ArrayDecl)) and not isinstance(resolved, (Pointer, Array)) \
+                and resolved != Other("floating point"):
+            return None
+        return Input(Var(f"{base}$unused", BOOL), param.name, self.describe(resolved), kind=UNUSED)
 
     def uninitialised(self, sym: PtrSym, line: int) -> None:
         """`int *p;`: reading p before an assignment is undefined."""
