@@ -122,3 +122,57 @@ def test_abs_is_lowered_from_its_definition_and_undefined_at_the_most_negative_v
     assert r.verdict == verdict, r.reason
     if verdict == Verdict.UNKNOWN:
         assert "in abs()" in r.reason, r.reason
+
+
+def test_strcmp_fixes_only_the_sign_of_its_result(tmp_path):
+    """C says strcmp's result is negative, zero or positive (C11 7.24.4.2), not which negative: a claim
+    about the value itself is never answered from one C library's choice."""
+    program = """
+        #include <string.h>
+        int main(void) {
+            char a[3] = {'a', 'b', 0};
+            char b[3] = {'a', 'c', 0};
+            __VERIFIER_assert(CLAIM);
+            return 0;
+        }
+        """
+    assert answer(tmp_path, program.replace("CLAIM", "strcmp(a, b) < 0 && strcmp(b, a) > 0 && "
+                                                      "strcmp(a, a) == 0"), "assert").verdict == Verdict.YES
+    r = answer(tmp_path, program.replace("CLAIM", "strcmp(a, b) == -1"), "assert")
+    assert r.verdict != Verdict.YES, r.reason  # glibc's gives -1 here, which C does not promise
+    assert r.verdict == Verdict.UNKNOWN or r.witness["replay"]["confirmed"], r.reason
+
+
+def test_string_literals_are_read_only_arrays_with_their_terminator(tmp_path):
+    r = answer(tmp_path, """
+        #include <string.h>
+        int main(void) {
+            const char *s = "a\\tb" "\\1" "2";
+            __VERIFIER_assert(strlen(s) == 5 && s[1] == 9 && s[3] == 1 && s[4] == '2' && s[5] == 0);
+            __VERIFIER_assert(strncmp(s, "a\\tc", 2) == 0 && strchr(s, 'b') == s + 2 && strrchr(s, 'x') == 0);
+            return 0;
+        }
+        """, "assert", timeout=60)
+    assert r.verdict == Verdict.YES, r.reason
+    r = answer(tmp_path, """
+        int main(void) {
+            char *s = "ab";
+            s[0] = 'x';
+            return 0;
+        }
+        """, "assert")
+    assert r.verdict == Verdict.UNKNOWN and "string literal" in r.reason and "program.c:" in r.reason
+
+
+def test_a_comparison_as_unsigned_char_is_found_and_replayed(tmp_path):
+    r = answer(tmp_path, """
+        #include <string.h>
+        int main(void) {
+            char a[2] = {0, 0};
+            a[0] = (char) __VERIFIER_nondet_int();
+            __VERIFIER_assert(strcmp(a, "m") < 0 || a[0] >= 'm');
+            return 0;
+        }
+        """, "assert")
+    assert r.verdict == Verdict.NO and r.witness["replay"]["confirmed"], r.reason
+    assert r.witness["nondet"][0]["value"] & 0x80  # a negative char is a large unsigned char

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from pycparser import c_ast
 
-from solomonic.reason.frontends.c.library import ATTRIBUTES, DEFINITIONS, DISTINCT, definition
+from solomonic.reason.frontends.c.library import ATTRIBUTES, DEFINITIONS, DISTINCT, SIGN_OF, definition
 from solomonic.reason.frontends.c.parse import NONDET_NAMES, NONDET_PREFIX
 from solomonic.reason.frontends.c.state import Frame, LoweringState
 from solomonic.reason.frontends.c.symbols import CVal, Other, Pointer, PtrSym, PtrVal, Scalar, VarSym, Void
 from solomonic.reason.frontends.cfg import Builder
-from solomonic.reason.ir import BOOL, Call, Event, Procedure, Var, compare, const, negate
+from solomonic.reason.ir import BOOL, Call, Event, Procedure, Var, compare, conj, const, disj, negate
 
 ERROR_FUNCTIONS = {"reach_error", "__VERIFIER_error", "__assert_fail", "__assert_perror_fail", "__assert"}
 STOP_FUNCTIONS = {"abort", "exit", "_Exit", "_exit"}
@@ -103,6 +103,8 @@ class CallLowering(LoweringState):
             return value
         if name == "offsetof":
             return self.offsetof(e)
+        if name == SIGN_OF and self.call_sites and self.call_sites[-1][0] in DEFINITIONS:
+            return self.sign_of(args[0], e)
         if name in DEFINITIONS:
             return self.library_call(name, args, e)
         if name.startswith("__builtin_"):
@@ -152,6 +154,18 @@ class CallLowering(LoweringState):
         if not isinstance(declared_result, Pointer):
             raise self.unsupported(f"`{name}` declared returning {self.describe(declared_result)}", e)
         return value
+
+    def sign_of(self, arg: c_ast.Node, e: c_ast.FuncCall) -> CVal:
+        """library.py's SIGN_OF(d) in the definition being inlined: any int whose sign is d's (a havoc
+        named after the program's call, which a replay does not supply: the real function computes it)."""
+        d = self.convert(self.expression(arg), self.t.int)
+        _, call = self.call_sites[-1]
+        line, bv = self.line(e), self.t.int.bv
+        result, zero = self.b.temp("sign", bv), const(0, bv)
+        self.b.havoc(result, f"the result of `{self.text(call)}`, of which C fixes only the sign", line)
+        self.b.assume(disj(*(conj(compare(op, result, zero), compare(op, d, zero)) for op in ("lt", "eq", "gt"))),
+                      line)
+        return CVal(result, self.t.int)
 
     def refuse_library_definition(self, name: str, node: c_ast.Node) -> None:
         """A C library function the program defines with external linkage: see LIBRARY_BUILTINS."""

@@ -112,7 +112,7 @@ class ExpressionLowering(LoweringState):
             assert isinstance(sym, VarSym)  # not an array or a pointer: `points` refused those
             return CVal(sym.var, sym.type)
         if isinstance(e, c_ast.ArrayRef):
-            sym, index = self.element(e)
+            sym, index = self.element(e, writes=False)
             return CVal(App("select", (sym.var, index), sym.elem.bv), sym.elem)
         if isinstance(e, c_ast.BinaryOp):
             return self.binary(e)
@@ -153,8 +153,9 @@ class ExpressionLowering(LoweringState):
             raise self.unsupported(str(err), e) from None
         raise self.unsupported(f"{e.type} constant {e.value}", e)
 
-    def element(self, e: c_ast.ArrayRef) -> tuple[ArraySym, Expr]:
-        """The array and the checked, flattened index of `a[i][j]...`."""
+    def element(self, e: c_ast.ArrayRef, writes: bool = True) -> tuple[ArraySym, Expr]:
+        """The array and the checked, flattened index of `a[i][j]...`, which the caller writes or reads
+        (as the array's element type: a pointer of another type into it is unsupported either way)."""
         indices = []
         node: c_ast.Node = e
         while isinstance(node, c_ast.ArrayRef):
@@ -164,7 +165,11 @@ class ExpressionLowering(LoweringState):
         if not isinstance(node, c_ast.ID) or isinstance(self.lookup(node.name, node), PtrSym):
             if len(indices) != 1 or not self.points(node):
                 raise self.unsupported(f"indexing `{self.text(node)}`, which is not an array or a pointer", e)
-            target = self.deref(self.step(self.pointer(node), self.expression(indices[0]), "+", e), e, writes=True)
+            p = self.step(self.pointer(node), self.expression(indices[0]), "+", e)
+            if p.obj is not None and p.pointee != p.obj.elem:
+                raise self.unsupported(f"`{self.text(e)}` reads {p.obj.elem.name} storage through a pointer to "
+                                       f"{p.pointee.name if p.pointee else 'void'}", e)
+            target = self.deref(p, e, writes=writes)
             if isinstance(target, VarSym):  # p[0] for p into a single object
                 raise self.unsupported(f"`{self.text(e)}` indexes a single object", e)
             return target

@@ -47,6 +47,49 @@ DEFINITIONS = {
             while (s[i] != 0) i++;
             return i;
         }""",
+    # C11 7.24.4.2 (strcmp), 7.24.4.4 (strncmp): the sign of the difference of the first pair of
+    # characters that differ, compared as unsigned char; C fixes only the result's sign (SIGN_OF)
+    "strcmp": """
+        int strcmp(const char *s1, const char *s2) {
+            SIZE i = 0;
+            while (s1[i] != 0 && s1[i] == s2[i]) i++;
+            return SIGN_OF((unsigned char) s1[i] - (unsigned char) s2[i]);
+        }""",
+    "strncmp": """
+        int strncmp(const char *s1, const char *s2, SIZE n) {
+            SIZE i = 0;
+            if (n == 0) return 0;
+            while (i < n - 1 && s1[i] != 0 && s1[i] == s2[i]) i++;
+            return SIGN_OF((unsigned char) s1[i] - (unsigned char) s2[i]);
+        }""",
+    # C11 7.24.5.2 (strchr: the first occurrence of (char) c, the terminator included), 7.24.5.5 (strrchr:
+    # the last), POSIX strnlen (the characters before the terminator, at most n)
+    "strchr": """
+        char *strchr(const char *s, int c) {
+            SIZE i = 0;
+            while (s[i] != (char) c) {
+                if (s[i] == 0) return 0;
+                i++;
+            }
+            return (char *) s + i;
+        }""",
+    "strrchr": """
+        char *strrchr(const char *s, int c) {
+            SIZE i = 0, found = 0, seen = 0;
+            while (1) {
+                if (s[i] == (char) c) { found = i; seen = 1; }
+                if (s[i] == 0) break;
+                i++;
+            }
+            if (!seen) return 0;
+            return (char *) s + found;
+        }""",
+    "strnlen": """
+        SIZE strnlen(const char *s, SIZE n) {
+            SIZE i = 0;
+            while (i < n && s[i] != 0) i++;
+            return i;
+        }""",
     # C11 7.22.6.1: the absolute value; "if the result cannot be represented, the behavior is undefined",
     # which is what `-j` of the most negative value is here too
     "abs": "int abs(int j) { return j < 0 ? -j : j; }",
@@ -57,8 +100,12 @@ DEFINITIONS = {
 # 7.1.4, which the call checks for every pointer), `pure` for one that only reads, `const` for one that
 # reads nothing but its arguments (glibc's abs)
 ATTRIBUTES = {"strncpy": {"__attribute__((nonnull))"}, "strcpy": {"__attribute__((nonnull))"},
-              "strlen": {"__attribute__((nonnull))", "__attribute__((pure))"},
+              **{name: {"__attribute__((nonnull))", "__attribute__((pure))"}
+                 for name in ("strlen", "strcmp", "strncmp", "strchr", "strrchr", "strnlen")},
               **{name: {"__attribute__((const))"} for name in ("abs", "labs", "llabs")}}
+# `SIGN_OF(d)`, in a definition above: any int of d's sign (the lowering's havoc, calls.py), so that no
+# answer rests on the value one C library computes where C fixes only its sign
+SIGN_OF = "__solomonic_sign_of"
 # the pointer arguments that may not overlap (C11: "If copying takes place between objects that
 # overlap, the behavior is undefined")
 DISTINCT = {"strncpy": (0, 1), "strcpy": (0, 1)}
@@ -75,8 +122,9 @@ def definition(name: str, size_type: str, coord: object) -> c_ast.FuncDef:
 
 @functools.cache
 def _parsed(name: str, size_type: str) -> c_ast.FuncDef:
-    tree = GnuParser().parse(DEFINITIONS[name].replace("SIZE", size_type), f"<{name}>")
-    [fdef] = tree.ext
+    tree = GnuParser().parse(f"int {SIGN_OF}(int d);" + DEFINITIONS[name].replace("SIZE", size_type)
+                             .replace("SIGN_OF", SIGN_OF), f"<{name}>")
+    [_, fdef] = tree.ext
     assert isinstance(fdef, c_ast.FuncDef)
     return fdef
 

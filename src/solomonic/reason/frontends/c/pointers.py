@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from pycparser import c_ast
 
+from solomonic.reason.frontends.c.library import DEFINITIONS
 from solomonic.reason.frontends.c.state import LoweringState
 from solomonic.reason.frontends.c.symbols import (
     Allocation,
@@ -33,7 +34,7 @@ from solomonic.reason.frontends.c.symbols import (
     Scalar,
     VarSym,
 )
-from solomonic.reason.frontends.c.types import CInt
+from solomonic.reason.frontends.c.types import CInt, string_literal
 from solomonic.reason.ir import (
     BOOL,
     FALSE,
@@ -73,6 +74,8 @@ class PointerLowering(LoweringState):
         """Whether `e` has pointer type (arrays decay), decided from its syntax and the names in scope."""
         if isinstance(e, c_ast.ID):
             return isinstance(self.lookup(e.name, e), (PtrSym, ArraySym))
+        if isinstance(e, c_ast.Constant):
+            return e.type == "string"
         if isinstance(e, c_ast.Cast):
             return isinstance(self.resolve(e.to_type), Pointer)
         if isinstance(e, c_ast.UnaryOp):
@@ -85,13 +88,38 @@ class PointerLowering(LoweringState):
             name = e.name.name
             if name in ALLOCATORS and name not in self.p.functions:  # a program's own: calls.LIBRARY_BUILTINS
                 return True
-            return name in self.p.functions and isinstance(self.resolve(self.p.functions[name].decl.type.type),
-                                                           Pointer)
+            if name in self.p.functions:
+                return isinstance(self.resolve(self.p.functions[name].decl.type.type), Pointer)
+            proto = self.p.prototypes.get(name)  # a C library function's (library.py): its declaration's
+            return name in DEFINITIONS and proto is not None and isinstance(self.resolve(proto.type), Pointer)
         if isinstance(e, c_ast.TernaryOp):
             return self.points(e.iftrue) or self.points(e.iffalse)
         if isinstance(e, c_ast.ExprList):
             return self.points(e.exprs[-1])
         return False
+
+    def string_constant(self, e: c_ast.Constant) -> PtrVal:
+        """A string literal: an array of static storage that no write may touch (C11 6.4.5p7), one object
+        per literal in the source, its characters stored where it is evaluated (they never change)."""
+        try:
+            chars = string_literal(e.value)
+        except ValueError as err:
+            raise self.unsupported(f"string literal: {err}", e) from None
+        char, index = self.c_int("char"), self.t.index
+        size = const(len(chars), index)
+        obj = self.objects.get(id(e))
+        if obj is None:
+            storage = ArraySym(Var(f"string#{len(self.objects)}", ArrayType(index, char.bv)), char, [size],
+                               outermost=True, read_only=True)
+            obj = self.objects[id(e)] = MemObject(f"the string literal {e.value}", storage, size)
+        assert isinstance(obj.storage, ArraySym)
+        var = obj.storage.var
+        contents: Expr = App("constarray", (const(0, char.bv),), var.type)
+        for k, c in enumerate(chars):
+            if c != 0:
+                contents = App("store", (contents, const(k, index), const(c, char.bv)), var.type)
+        self.b.assign(var, contents, self.line(e))
+        return PtrVal(obj, const(0, index), char)
 
     def null_constant(self, e: c_ast.Node) -> bool:
         """`0`, `'\\0'` or `(T *) 0` (NULL) where a pointer is expected."""
@@ -118,6 +146,8 @@ class PointerLowering(LoweringState):
     def pointer_or_allocation(self, e: c_ast.Node) -> PtrVal | Allocation:
         if self.null_constant(e):
             return PtrVal(None, const(0, self.t.index), None, TRUE)
+        if isinstance(e, c_ast.Constant) and e.type == "string":
+            return self.string_constant(e)
         if isinstance(e, c_ast.ID):
             sym = self.lookup(e.name, e)
             if isinstance(sym, ArraySym):

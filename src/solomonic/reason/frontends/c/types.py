@@ -201,3 +201,38 @@ def char_literal(text: str) -> int:
     if value > 255:  # gcc truncates an escape past a char's range, with a warning; not modelled
         raise ValueError(f"escape sequence out of range in {text}")
     return value - 256 if value >= 128 else value
+
+
+def string_literal(text: str) -> list[int]:
+    """The characters of a string literal such as "a\\n" (pycparser's value for a run of adjacent
+    literals keeps a boundary, `"\\1" "2"`, where joining them would change an escape), its
+    terminating null character last, as plain char values (signed)."""
+    if not text.startswith('"'):
+        raise ValueError(f"wide or Unicode string literal {text}")
+    parts = re.findall(r'"((?:[^"\\]|\\.)*)"', text)
+    if "??" in text:  # a trigraph, which -std=c11 replaces before anything else
+        raise ValueError(f"possible trigraph in {text}")
+    out = []
+    for body in parts:
+        k = 0
+        while k < len(body):
+            if body[k] != "\\":
+                if ord(body[k]) >= 128:
+                    raise ValueError(f"non-ASCII character in {text}")
+                out.append(ord(body[k]))
+                k += 1
+                continue
+            hexadecimal = re.match(r"x([0-9a-fA-F]+)", body[k + 1:])
+            octal = re.match(r"[0-7]{1,3}", body[k + 1:])
+            if hexadecimal:
+                value, k = int(hexadecimal.group(1), 16), k + 1 + len(hexadecimal.group())
+            elif octal:
+                value, k = int(octal.group(), 8), k + 1 + len(octal.group())
+            elif body[k + 1:k + 2] in _ESCAPES:
+                value, k = _ESCAPES[body[k + 1]], k + 2
+            else:
+                raise ValueError(f"unknown escape in {text}")
+            if value > 255:
+                raise ValueError(f"escape sequence out of range in {text}")
+            out.append(value)
+    return [v - 256 if v >= 128 else v for v in [*out, 0]]
