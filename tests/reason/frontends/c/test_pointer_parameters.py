@@ -111,3 +111,18 @@ def test_what_the_model_cannot_give_a_parameter_is_unknown(tmp_path, source, con
     name = source.split("(")[0].split()[-1]
     r = answer(tmp_path, source, name, "returns-true")
     assert r.verdict == Verdict.UNKNOWN and construct in r.reason and "program.c:1" in r.reason
+
+
+def test_a_witness_longer_than_a_reproducer_builds_is_not_replayed(tmp_path):
+    from solomonic.reason.ir.evaluate import ArrayValue
+    from solomonic.reason.ir.interpret import Trace
+    from solomonic.reason.replay.c import MAX_ELEMENTS, replay
+
+    path = tmp_path / "program.c"
+    path.write_text("int first(const char *s) { return s[0] != 1; }\n")
+    function = lower_c(parse_c(str(path)), "first", "returns-true")
+    elements, length = (i.var for i in function.inputs)
+    ran = replay(function, {elements: ArrayValue(0, [(0, 1)]), length: MAX_ELEMENTS + 1}, Trace(), "returns-true")
+    assert not ran.confirmed and "more than a reproducer builds" in ran.observed
+    ran = replay(function, {elements: ArrayValue(0, [(0, 1)]), length: 2}, Trace(), "returns-true")
+    assert ran.confirmed and ran.observed == "returned 0"
