@@ -290,7 +290,7 @@ def test_open_cases_agree_with_the_evaluators_readings(p, request: Request) -> N
         assert expected is False
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(open_policies, open_policies)
 def test_compare_witnesses_hold_under_every_reading(a, b) -> None:  # type: ignore[no-untyped-def]
     comparison = compare(a, b, timeout_s=10)
