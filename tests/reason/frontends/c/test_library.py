@@ -176,3 +176,29 @@ def test_a_comparison_as_unsigned_char_is_found_and_replayed(tmp_path):
         """, "assert")
     assert r.verdict == Verdict.NO and r.witness["replay"]["confirmed"], r.reason
     assert r.witness["nondet"][0]["value"] & 0x80  # a negative char is a large unsigned char
+
+
+@pytest.mark.parametrize("body, verdict", [
+    ("int a[5]; memset(a, 0, sizeof a); __VERIFIER_assert(a[0] == 0 && a[4] == 0);", Verdict.YES),
+    ("int a[3]; memset(a, 255, sizeof(a)); __VERIFIER_assert(a[1] == -1);", Verdict.YES),
+    ("unsigned short a[2]; memset(a, 1, 4); __VERIFIER_assert(a[1] == 257);", Verdict.YES),
+    ("unsigned short a[2]; memset(a, 1, 4); __VERIFIER_assert(a[1] == 1);", Verdict.NO),
+    ("int a[3] = {1, 2, 3}, b[3]; memcpy(b, a, sizeof a); __VERIFIER_assert(b[2] == 3);", Verdict.YES),
+    ("int a[3] = {1, 2, 3}, b[3] = {0}; memcpy(b, a, 8); __VERIFIER_assert(b[1] == 2 && b[2] == 0);", Verdict.YES),
+    ("int a[3] = {1, 2, 3}, b[3] = {0}; memcpy(b, a, 8); __VERIFIER_assert(b[2] == 3);", Verdict.NO),
+])
+def test_memset_and_memcpy_set_whole_elements_byte_by_byte(tmp_path, body, verdict):
+    r = answer(tmp_path, "#include <string.h>\nint main(void) {\n" + body + "\nreturn 0;\n}\n", "assert")
+    assert r.verdict == verdict, r.reason
+    if verdict == Verdict.NO:
+        assert r.witness["replay"]["confirmed"]
+
+
+@pytest.mark.parametrize("body, said", [
+    ("int a[2]; memset(a, 0, 6);", "writes part of an element"),
+    ("int a[3]; memset(a, 0, 16);", "out of bounds"),
+    ("int a[4] = {1, 2, 3, 4}; memcpy(a, a + 1, 8);", "within one object"),
+])
+def test_what_memset_and_memcpy_do_not_model_or_forbid_is_unknown(tmp_path, body, said):
+    r = answer(tmp_path, "#include <string.h>\nint main(void) {\n" + body + "\nreturn 0;\n}\n", "assert")
+    assert r.verdict == Verdict.UNKNOWN and said in r.reason, r.reason

@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from pycparser import c_ast
 
-from solomonic.reason.frontends.c.library import ATTRIBUTES, DEFINITIONS, DISTINCT, SIGN_OF, definition
+from solomonic.reason.frontends.c.library import (
+    ATTRIBUTES,
+    BY_ELEMENT,
+    DEFINITIONS,
+    DISTINCT,
+    PARTIAL,
+    SIGN_OF,
+    definition,
+)
 from solomonic.reason.frontends.c.parse import NONDET_NAMES, NONDET_PREFIX
 from solomonic.reason.frontends.c.state import Frame, LoweringState
 from solomonic.reason.frontends.c.symbols import CVal, Other, Pointer, PtrSym, PtrVal, Scalar, VarSym, Void
@@ -105,6 +113,10 @@ class CallLowering(LoweringState):
             return self.offsetof(e)
         if name == SIGN_OF and self.call_sites and self.call_sites[-1][0] in DEFINITIONS:
             return self.sign_of(args[0], e)
+        if name == PARTIAL and self.call_sites and self.call_sites[-1][0] in DEFINITIONS:
+            _, call = self.call_sites[-1]
+            self.b.end(self.event("ub", e, f"`{self.text(call)}` writes part of an element, which is not modelled"))
+            return void
         if name in DEFINITIONS:
             return self.library_call(name, args, e)
         if name.startswith("__builtin_"):
@@ -129,7 +141,14 @@ class CallLowering(LoweringState):
         for found in self.p.taint.constructs.get(name, []):
             if found.construct not in ATTRIBUTES[name]:
                 self.refuse_tainted(found, f"the declaration of `{name}`")
-        fdef = definition(name, self.t.size_t.name, e.coord)
+        element = None
+        if name in BY_ELEMENT:
+            elem = self.pointee_type(args[0], e) if args else None
+            if elem is None or elem.name == "_Bool" or elem.size > 8:
+                raise self.unsupported(f"`{name}` over elements of type {elem.name if elem else 'unknown'} "
+                                       "(not modelled)", e)
+            element = (elem.name, elem.size)
+        fdef = definition(name, self.t.size_t.name, e.coord, element)
         params = self.parameters(proto)
         model_params = self.parameters(fdef.decl.type)
         if len(params) != len(model_params) or len(args) != len(params):

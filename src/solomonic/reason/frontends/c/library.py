@@ -90,6 +90,24 @@ DEFINITIONS = {
             while (i < n && s[i] != 0) i++;
             return i;
         }""",
+    # C11 7.24.6.1 (memset: each of n bytes set to (unsigned char) c), 7.24.2.1 (memcpy: n bytes copied),
+    # over the elements of the type the destination points to, ELEM (UELEM: its unsigned kind, REPEAT:
+    # the byte 1 in each of its bytes, so that an element of bytes b is b * REPEAT); n must be whole
+    # elements, and PARTIAL() is the event that a part of one is written, which decides nothing
+    "memset": """
+        ELEM *memset(ELEM *s, int c, SIZE n) {
+            SIZE k = 0;
+            if (n % sizeof(ELEM) != 0) PARTIAL();
+            while (k < n / sizeof(ELEM)) { s[k] = (ELEM) ((UELEM) (unsigned char) c * (UELEM) REPEAT); k++; }
+            return s;
+        }""",
+    "memcpy": """
+        ELEM *memcpy(ELEM *dest, const ELEM *src, SIZE n) {
+            SIZE k = 0;
+            if (n % sizeof(ELEM) != 0) PARTIAL();
+            while (k < n / sizeof(ELEM)) { dest[k] = src[k]; k++; }
+            return dest;
+        }""",
     # C11 7.22.6.1: the absolute value; "if the result cannot be represented, the behavior is undefined",
     # which is what `-j` of the most negative value is here too
     "abs": "int abs(int j) { return j < 0 ? -j : j; }",
@@ -102,29 +120,42 @@ DEFINITIONS = {
 ATTRIBUTES = {"strncpy": {"__attribute__((nonnull))"}, "strcpy": {"__attribute__((nonnull))"},
               **{name: {"__attribute__((nonnull))", "__attribute__((pure))"}
                  for name in ("strlen", "strcmp", "strncmp", "strchr", "strrchr", "strnlen")},
+              "memset": {"__attribute__((nonnull))"}, "memcpy": {"__attribute__((nonnull))"},
               **{name: {"__attribute__((const))"} for name in ("abs", "labs", "llabs")}}
+# the functions whose definition is over the elements the first argument points to (ELEM)
+BY_ELEMENT = {"memset", "memcpy"}
 # `SIGN_OF(d)`, in a definition above: any int of d's sign (the lowering's havoc, calls.py), so that no
 # answer rests on the value one C library computes where C fixes only its sign
 SIGN_OF = "__solomonic_sign_of"
+# `PARTIAL()`: the call writes part of an element, which the lowering's objects of whole elements do not
+# express (an event that makes the answer unknown)
+PARTIAL = "__solomonic_partial_element"
 # the pointer arguments that may not overlap (C11: "If copying takes place between objects that
 # overlap, the behavior is undefined")
-DISTINCT = {"strncpy": (0, 1), "strcpy": (0, 1)}
+DISTINCT = {"strncpy": (0, 1), "strcpy": (0, 1), "memcpy": (0, 1)}
 
 
-def definition(name: str, size_type: str, coord: object) -> c_ast.FuncDef:
-    """`name`'s definition with `size_type` for size_t, every node at `coord` (a fresh copy: the
-    lowering keeps nodes by identity)."""
-    fdef = copy.deepcopy(_parsed(name, size_type))
+def definition(name: str, size_type: str, coord: object, element: tuple[str, int] | None = None) -> c_ast.FuncDef:
+    """`name`'s definition with `size_type` for size_t and, for one of BY_ELEMENT, `element` (an integer
+    type's name and size in bytes, at most 8) for ELEM; every node at `coord` (a fresh copy: the lowering
+    keeps nodes by identity)."""
+    fdef = copy.deepcopy(_parsed(name, size_type, element))
     for node in _nodes(fdef):
         node.coord = coord
     return fdef
 
 
 @functools.cache
-def _parsed(name: str, size_type: str) -> c_ast.FuncDef:
-    tree = GnuParser().parse(f"int {SIGN_OF}(int d);" + DEFINITIONS[name].replace("SIZE", size_type)
-                             .replace("SIGN_OF", SIGN_OF), f"<{name}>")
-    [_, fdef] = tree.ext
+def _parsed(name: str, size_type: str, element: tuple[str, int] | None) -> c_ast.FuncDef:
+    text = DEFINITIONS[name].replace("SIZE", size_type).replace("SIGN_OF", SIGN_OF).replace("PARTIAL", PARTIAL)
+    if element is not None:
+        elem, size = element
+        unsigned = elem if elem.startswith("unsigned") else "unsigned char" if elem.endswith("char") else \
+            f"unsigned {elem}"
+        repeat = "0x" + "01" * size + "ULL"
+        text = text.replace("UELEM", unsigned).replace("ELEM", elem).replace("REPEAT", repeat)
+    tree = GnuParser().parse(f"int {SIGN_OF}(int d); void {PARTIAL}(void);" + text, f"<{name}>")
+    [_, _, fdef] = tree.ext
     assert isinstance(fdef, c_ast.FuncDef)
     return fdef
 

@@ -121,6 +121,24 @@ class PointerLowering(LoweringState):
         self.b.assign(var, contents, self.line(e))
         return PtrVal(obj, const(0, index), char)
 
+    def pointee_type(self, e: c_ast.Node, at: c_ast.Node) -> CInt | None:
+        """The integer type a pointer expression points to, from its syntax and the names in scope alone
+        (nothing evaluated); None where that says nothing (a call, a conditional)."""
+        if isinstance(e, c_ast.ID):
+            sym = self.lookup(e.name, e)
+            return sym.elem if isinstance(sym, ArraySym) else sym.pointee if isinstance(sym, PtrSym) else None
+        if isinstance(e, c_ast.Cast):
+            target = self.resolve(e.to_type)
+            return target.pointee.c if isinstance(target, Pointer) and isinstance(target.pointee, Scalar) else None
+        if isinstance(e, c_ast.UnaryOp) and e.op == "&":
+            if isinstance(e.expr, c_ast.ID):
+                sym = self.lookup(e.expr.name, e.expr)
+                return sym.type if isinstance(sym, VarSym) else None
+            return self.pointee_type(e.expr.name, at) if isinstance(e.expr, c_ast.ArrayRef) else None
+        if isinstance(e, c_ast.BinaryOp) and e.op in ("+", "-"):
+            return self.pointee_type(e.left if self.points(e.left) else e.right, at)
+        return None
+
     def null_constant(self, e: c_ast.Node) -> bool:
         """`0`, `'\\0'` or `(T *) 0` (NULL) where a pointer is expected."""
         if isinstance(e, c_ast.Cast) and isinstance(self.resolve(e.to_type), Pointer):
