@@ -38,6 +38,16 @@ void reverse(char *s) {
   for (size_t i = 0; i < n / 2; i++) { char t = s[i]; s[i] = s[n - 1 - i]; s[n - 1 - i] = t; }
 }
 
+/* the C library's string functions (their C11 text) and string literals */
+int is_https(const char *url) { return strncmp(url, "https://", 8) == 0; }
+
+int has_extension(const char *name) { const char *dot = strrchr(name, '.'); return dot != 0 && dot[1] != 0; }
+
+int is_yes(const char *answer) { return strcmp(answer, "yes") == 0 || strcmp(answer, "y") == 0; }
+
+/* clears four ints whether or not the array has four */
+void clear4(int *a) { memset(a, 0, 4 * sizeof(int)); }
+
 /* counts in an int: a string longer than INT_MAX characters overflows it */
 int count_char(const char *s, char c) { int n = 0; for (; *s; s++) if (*s == c) n++; return n; }
 

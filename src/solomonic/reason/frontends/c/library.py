@@ -63,7 +63,8 @@ DEFINITIONS = {
             return SIGN_OF((unsigned char) s1[i] - (unsigned char) s2[i]);
         }""",
     # C11 7.24.5.2 (strchr: the first occurrence of (char) c, the terminator included), 7.24.5.5 (strrchr:
-    # the last), POSIX strnlen (the characters before the terminator, at most n)
+    # the last, found scanning back from the terminator: two loops whose invariants are bounds), POSIX
+    # strnlen (the characters before the terminator, at most n)
     "strchr": """
         char *strchr(const char *s, int c) {
             SIZE i = 0;
@@ -75,14 +76,13 @@ DEFINITIONS = {
         }""",
     "strrchr": """
         char *strrchr(const char *s, int c) {
-            SIZE i = 0, found = 0, seen = 0;
-            while (1) {
-                if (s[i] == (char) c) { found = i; seen = 1; }
-                if (s[i] == 0) break;
-                i++;
+            SIZE i = 0;
+            while (s[i] != 0) i++;
+            while (s[i] != (char) c) {
+                if (i == 0) return 0;
+                i--;
             }
-            if (!seen) return 0;
-            return (char *) s + found;
+            return (char *) s + i;
         }""",
     "strnlen": """
         SIZE strnlen(const char *s, SIZE n) {
