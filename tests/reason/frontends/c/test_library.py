@@ -202,3 +202,23 @@ def test_memset_and_memcpy_set_whole_elements_byte_by_byte(tmp_path, body, verdi
 def test_what_memset_and_memcpy_do_not_model_or_forbid_is_unknown(tmp_path, body, said):
     r = answer(tmp_path, "#include <string.h>\nint main(void) {\n" + body + "\nreturn 0;\n}\n", "assert")
     assert r.verdict == Verdict.UNKNOWN and said in r.reason, r.reason
+
+
+@pytest.mark.parametrize("declaration, claim, verdict", [
+    ('char s[] = "abc";', "sizeof s == 4 && s[2] == 'c' && s[3] == 0", Verdict.YES),
+    ('char s[8] = "abc";', "s[3] == 0 && s[7] == 0 && strlen(s) == 3", Verdict.YES),
+    ('char s[3] = "abc";', "s[2] == 'c'", Verdict.YES),  # no room for the terminator: none (C11 6.7.9p14)
+    ('unsigned char s[] = {"\\xff"};', "s[0] == 255 && sizeof s == 2", Verdict.YES),
+    ('char s[] = "abc";', "s[1] == 'c'", Verdict.NO),
+])
+def test_a_character_array_initialised_with_a_string_literal(tmp_path, declaration, claim, verdict):
+    r = answer(tmp_path, f"#include <string.h>\nint main(void) {{\n{declaration}\n__VERIFIER_assert({claim});\n"
+                         "return 0;\n}\n", "assert")
+    assert r.verdict == verdict, r.reason
+    if verdict == Verdict.NO:
+        assert r.witness["replay"]["confirmed"]
+
+
+def test_a_string_longer_than_its_array_is_unknown(tmp_path):
+    r = answer(tmp_path, 'int main(void) {\nchar s[2] = "abc";\nreturn s[0];\n}\n', "assert")
+    assert r.verdict == Verdict.UNKNOWN and "initialised with a string longer than it" in r.reason

@@ -22,8 +22,20 @@ from solomonic.reason.frontends.c.symbols import (
     VarSym,
     Void,
 )
-from solomonic.reason.frontends.c.types import CInt
-from solomonic.reason.ir import BOOL, TRUE, App, ArrayType, Expr, Unsupported, Var, cast, compare, const
+from solomonic.reason.frontends.c.types import CInt, string_literal
+from solomonic.reason.ir import (
+    BOOL,
+    TRUE,
+    App,
+    ArrayType,
+    Const,
+    Expr,
+    Unsupported,
+    Var,
+    cast,
+    compare,
+    const,
+)
 from solomonic.reason.ir.evaluate import EvaluationError, evaluate
 
 
@@ -285,6 +297,9 @@ class DeclarationLowering(LoweringState):
             dims: list[Expr] = []
             for i, d in enumerate(dims_nodes):
                 if d is None:
+                    if i == 0 and len(dims_nodes) == 1 and self.string_initialiser(decl.init):
+                        dims.append(const(len(self.characters(decl.init)), self.t.index))  # its terminator too
+                        continue
                     if i == 0 and isinstance(decl.init, c_ast.InitList):
                         dims.append(const(len(decl.init.exprs), self.t.index))
                         continue
@@ -358,6 +373,17 @@ class DeclarationLowering(LoweringState):
             self.b.havoc(sym.var, f"uninitialised '{decl.name}'", line)
             return
         array = App("constarray", (const(0, sym.elem.bv),), sym.var.type)
+        if self.string_initialiser(init) and len(sym.dims) == 1 and sym.elem.size == 1:
+            chars = self.characters(init)
+            size = sym.dims[0]
+            if not isinstance(size, Const) or size.value < len(chars) - 1:  # C11 6.7.9p2, p14
+                raise self.unsupported(f"array '{decl.name}' initialised with a string longer than it", init)
+            char = self.c_int("char")
+            for i, c in enumerate(chars[:size.value]):  # the terminator where there is room for it
+                value = self.convert(CVal(const(c, char.bv), char), sym.elem)
+                array = App("store", (array, const(i, self.t.index), value), sym.var.type)
+            self.b.assign(sym.var, array, line)
+            return
         if init is not None:
             if not isinstance(init, c_ast.InitList) or len(sym.dims) != 1:
                 raise self.unsupported("array initialiser other than a flat list", init)
@@ -367,6 +393,21 @@ class DeclarationLowering(LoweringState):
             for i, v in enumerate(values):
                 array = App("store", (array, const(i, self.t.index), v), sym.var.type)
         self.b.assign(sym.var, array, line)
+
+    @staticmethod
+    def string_initialiser(init: c_ast.Node | None) -> bool:
+        """`"abc"` (or `{"abc"}`, C11 6.7.9p14) initialising an array."""
+        if isinstance(init, c_ast.InitList) and len(init.exprs) == 1:
+            init = init.exprs[0]
+        return isinstance(init, c_ast.Constant) and init.type == "string"
+
+    def characters(self, init: c_ast.Node) -> list[int]:
+        """A string initialiser's characters, its terminator last."""
+        literal = init.exprs[0] if isinstance(init, c_ast.InitList) else init
+        try:
+            return string_literal(literal.value)
+        except ValueError as err:
+            raise self.unsupported(f"string literal: {err}", literal) from None
 
     def constant(self, node: c_ast.Node) -> int:
         """The value of an integer constant expression (array sizes, case labels, enumerators)."""
