@@ -229,3 +229,18 @@ def test_a_global_pointer_is_only_modelled_from_the_start_of_main(tmp_path):
     [result] = check(str(path), function="f", property="assert", timeout=10)
     assert result.verdict == Verdict.UNKNOWN
     assert "global pointer 'g' used by a function other than main" in result.reason
+
+
+def test_sizeof_an_element_of_a_pointer_that_points_nowhere_yet(tmp_path):
+    """`int *p = malloc(n * sizeof *p)`: the size of *p is its type's, read before p has an object."""
+    r = answer(tmp_path, """
+        int main(void) {
+            long *p = malloc(3 * sizeof *p);
+            if (!p) return 0;
+            __VERIFIER_assert(sizeof *p == sizeof p[0] && sizeof *p == sizeof(long));
+            p[2] = 1;
+            free(p);
+            return 0;
+        }
+        """, "assert")
+    assert r.verdict == Verdict.YES, r.reason

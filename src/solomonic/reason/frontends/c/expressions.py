@@ -349,6 +349,15 @@ class ExpressionLowering(LoweringState):
                         raise self.unsupported("sizeof of a variable-length array", node)
                     count *= d.value
                 return count * sym.elem.size
+        # `sizeof *p`, `sizeof p[0]` for a pointer variable: its element's size, known before p points
+        # anywhere (`int *p = malloc(n * sizeof *p)`), where evaluating *p would read it
+        base = node.expr if isinstance(node, c_ast.UnaryOp) and node.op == "*" else \
+            node.name if isinstance(node, c_ast.ArrayRef) else None
+        if isinstance(base, c_ast.ID) and isinstance(self.lookup(base.name, base), PtrSym):
+            pointer = self.lookup(base.name, base)
+            assert isinstance(pointer, PtrSym)
+            self.model_dependent = True
+            return pointer.pointee.size
         snapshot = self.b.snapshot()
         try:
             v = self.expression(node)  # evaluated for its type only
