@@ -37,8 +37,8 @@ def test_a_string_scan_ends_at_the_terminator_the_assumption_gives(tmp_path):
         """, "length", "terminates")
     assert r.verdict == Verdict.YES, r.reason
     [assumed] = r.assumptions
-    assert "'s' points to the first of a string" in assumed and "null character" in assumed
-    assert "assuming 's' points to the first of a string" in report.text([r])
+    assert "'s' points to the start of a string" in assumed and "null character last" in assumed
+    assert "assuming 's' points to the start of a string" in report.text([r])
 
 
 def test_a_witness_gives_the_elements_and_its_reproducer_passes_exactly_that_many(tmp_path):

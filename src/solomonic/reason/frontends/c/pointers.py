@@ -522,10 +522,10 @@ class PointerLowering(LoweringState):
         self.b.assign(sym.offset, const(0, index), line)
         self.b.assign(sym.null, const(0, sym.null.type), line)
         self.frame.scopes[-1][param.name] = sym
-        what = "a string: n >= 1 characters, the last a null character" if string else \
-            f"n >= 1 elements of type {elem.name}"
-        self.assumptions.append(f"'{param.name}' points to the first of {what}, for any n and contents, in an "
-                                "object no other parameter points into")
+        what = "a string: an array of n >= 1 char, any n and contents but a null character last" if string \
+            else f"an array of n >= 1 {elem.name}, any n and contents"
+        self.assumptions.append(f"'{param.name}' points to the start of {what}, that no other parameter points "
+                                "into")
         return [Input(elements, param.name, elem.name), Input(length, f"{param.name}'s length", "long", kind=LENGTH)]
 
     def unused_parameter(self, param: c_ast.Decl, base: str) -> Input | None:
