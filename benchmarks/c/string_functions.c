@@ -57,6 +57,9 @@ int first_two_equal(const int *a) { return a[0] == a[1]; }
 /* trusts n to be the array's length, which nothing says it is */
 long sum(const int *a, unsigned n) { long t = 0; for (unsigned i = 0; i < n; i++) t += a[i]; return t; }
 
+/* the same, where C's `[static n]` says the caller passes at least n elements */
+long sum_static(unsigned n, const int a[static n]) { long t = 0; for (unsigned i = 0; i < n; i++) t += a[i]; return t; }
+
 /* the assertion fails for "ab" */
 void no_ab(const char *s) { assert(!(s[0] == 'a' && s[1] == 'b')); }
 

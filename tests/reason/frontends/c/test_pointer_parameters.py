@@ -126,3 +126,19 @@ def test_a_witness_longer_than_a_reproducer_builds_is_not_replayed(tmp_path):
     assert not ran.confirmed and "more than a reproducer builds" in ran.observed
     ran = replay(function, {elements: ArrayValue(0, [(0, 1)]), length: 2}, Trace(), "returns-true")
     assert ran.confirmed and ran.observed == "returned 0"
+
+
+def test_an_array_parameter_declared_static_has_at_least_its_size(tmp_path):
+    """`a[static n]`: the caller passes at least n elements (C11 6.7.6.3p7), which the answer says."""
+    r = answer(tmp_path, """
+        long sum(unsigned n, const int a[static n]) {
+            long t = 0;
+            for (unsigned i = 0; i < n; i++)
+                t += a[i];
+            return t;
+        }
+        """, "sum", "assert")
+    assert r.verdict == Verdict.YES, r.reason
+    assert "(at least n: `[static n]`)" in r.assumptions[0]
+    r = answer(tmp_path, "int fourth(const int a[static 3]) { return a[3] == a[3]; }", "fourth", "assert")
+    assert r.verdict == Verdict.UNKNOWN and "out of bounds in `a[3]`" in r.reason and "a=[0, 0, 0]" in r.reason

@@ -503,8 +503,9 @@ class PointerLowering(LoweringState):
         own, n and the elements any (two inputs: the elements, an array, then n, its LENGTH). That is an
         assumption about the callers, said in every answer: that the pointer is not null, that no other
         parameter points into its object, and that it points to the object's start, so that p[-1] is out
-        of bounds; a `char` one, a string, holds a null character in its last element. The object's
-        size is bounded as gcc bounds every object's, to PTRDIFF_MAX bytes."""
+        of bounds; a `char` one, a string, holds a null character in its last element; `a[static k]`
+        has at least k elements, as C says the caller passes. The object's size is bounded as gcc bounds
+        every object's, to PTRDIFF_MAX bytes."""
         elem = self.pointee(ptype, f"parameter '{param.name}'", param)
         if elem.name == "_Bool":  # each element would have to be 0 or 1
             raise self.unsupported(f"parameter '{param.name}', a pointer to _Bool", param)
@@ -513,6 +514,14 @@ class PointerLowering(LoweringState):
         elements = Var(f"{base}$elements", ArrayType(index, elem.bv))
         most = (self.t.size_t.bv.max >> 1) // elem.size
         self.b.assume(conj(compare("ge", length, const(1, index)), compare("le", length, const(most, index))), line)
+        declared = ""
+        node = param.type
+        if isinstance(node, c_ast.ArrayDecl) and "static" in (node.dim_quals or []) and node.dim is not None:
+            # `a[static n]`: the caller passes at least n elements (C11 6.7.6.3p7), the size evaluated
+            # at entry (6.9.1p10) over the parameters before it
+            least = self.to_index(self.expression(node.dim))
+            self.b.assume(disj(compare("le", least, const(0, index)), compare("ge", length, least)), line)
+            declared = f" (at least {self.text(node.dim)}: `[static {self.text(node.dim)}]`)"
         string = elem.name == "char"
         if string:
             last = App("select", (elements, arith("sub", length, const(1, index))), elem.bv)
@@ -522,8 +531,8 @@ class PointerLowering(LoweringState):
         self.b.assign(sym.offset, const(0, index), line)
         self.b.assign(sym.null, const(0, sym.null.type), line)
         self.frame.scopes[-1][param.name] = sym
-        what = "a string: an array of n >= 1 char, any n and contents but a null character last" if string \
-            else f"an array of n >= 1 {elem.name}, any n and contents"
+        what = f"a string: an array of char of any length >= 1{declared} and any contents but a null character " \
+            "last" if string else f"an array of {elem.name} of any length >= 1{declared} and any contents"
         self.assumptions.append(f"'{param.name}' points to the start of {what}, that no other parameter points "
                                 "into")
         return [Input(elements, param.name, elem.name), Input(length, f"{param.name}'s length", "long", kind=LENGTH)]
