@@ -10,7 +10,9 @@ nondeterministic-value oracle for the concrete interpreter.
 
 from __future__ import annotations
 
+import itertools
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import z3
@@ -22,6 +24,7 @@ from solomonic.reason.symbolic.system import BAD, POISON, TransitionSystem
 
 SMALL = 1 << 12  # the values a counterexample is looked for among, where not among the tightest
 WINDOWS = (16, SMALL)  # each value's bounds, tightest first
+SHORTEST = (1, 4)  # before those, for the inputs a caller asks to keep short (a C pointer parameter's length)
 CORE_ROUNDS = 6  # tries, each with the bounds the last one's unsat core named widened or dropped
 
 
@@ -86,13 +89,15 @@ class Unroller:
         self.solver.set("timeout", max(1, int(timeout_s * 1000)))
         return self.solver.check()
 
-    def small_counterexample(self, target: int, timeout_s: float) -> Counterexample:
+    def small_counterexample(self, target: int, timeout_s: float, shortest: Collection[Var] = ()) -> Counterexample:
         """The counterexample `reaches(target)` found, with its inputs and nondeterministic values in
         [-16, 16] where they can be, else in [-SMALL, SMALL]: a witness a person can read and a real run
         can replay (`alloca(n)` of a few bytes, not of a gigabyte, which overflows the stack before the
-        failure; a recursion on 16, not on 4096, which runs for ever). Each bound is an assumption; one
-        an unsat core names gives way to the next wider (the last is dropped), and the rest are tried
-        again (at most CORE_ROUNDS times, within `timeout_s`); the model found first where none holds."""
+        failure; a recursion on 16, not on 4096, which runs for ever); the inputs in `shortest` in
+        [-1, 1], else [-4, 4], before those (an array of one element where that shows the failure, not
+        of 16). Each bound is an assumption; one an unsat core names gives way to the next wider (the last
+        is dropped), and the rest are tried again (at most CORE_ROUNDS times, within `timeout_s`); the
+        model found first where none holds."""
         deadline = time.monotonic() + timeout_s
         first = self.solver.model()  # kept: a model outlives the queries after it
         at = self._pc(self.depth) == self.location_code[target]
@@ -101,9 +106,10 @@ class Unroller:
         for step in (self.steps[0], *self.nondets):
             for v, t in step.items():
                 if isinstance(v.type, BVType):
-                    tight, loose = (self._flag(self._within(t, v.type, w)) for w in WINDOWS)
-                    wider[tight.get_id()] = loose
-                    bounds[tight.get_id()] = tight
+                    windows = (*SHORTEST, *WINDOWS) if step is self.steps[0] and v in shortest else WINDOWS
+                    flags = [self._flag(self._within(t, v.type, w)) for w in windows]
+                    wider.update((tight.get_id(), loose) for tight, loose in itertools.pairwise(flags))
+                    bounds[flags[0].get_id()] = flags[0]
         for _ in range(CORE_ROUNDS):
             self.solver.set("timeout", max(1, int(1000 * (deadline - time.monotonic()))))
             answer = self.solver.check(at, *bounds.values())

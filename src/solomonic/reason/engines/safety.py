@@ -24,7 +24,7 @@ from solomonic.reason.engines.random_runs import violation
 from solomonic.reason.engines.sampled import Observed, congruences, equalities, nonlinear, observed
 from solomonic.reason.engines.termination.loops import find_loops
 from solomonic.reason.engines.termination.recursion import CHOSEN_BY_UNFOLDING, SUMMARY_BROKEN, Fact, unfold
-from solomonic.reason.ir import Function
+from solomonic.reason.ir import LENGTH, Function
 from solomonic.reason.ir.evaluate import default_value
 from solomonic.reason.ir.interpret import Trace, compress, run
 from solomonic.reason.replay import replay_record, shown_inputs, shown_reads
@@ -156,6 +156,8 @@ class _Analysis:
         self.slice_s = FIRST_SLICE_S  # a query's time before Spacer's progress is looked at again
         self.poison_example: str | None = None  # undefined behaviour seen on some path
         self._runs: Observed | None = None  # the loop heads' states over sampled.py's runs, made once
+        # a C pointer parameter's number of elements: a witness's arrays as short as its failure allows
+        self.lengths = {i.var for i in function.inputs if i.kind == LENGTH}
 
     def result(self, verdict: Verdict, **kw) -> Result:
         f = self.function
@@ -354,10 +356,10 @@ class _Analysis:
                 continue
             result = u.reaches(target, min(self.slice_s, _left(self.deadline)))
             if result == z3.sat and target == BAD:
-                return self.refute(u.small_counterexample(BAD, min(self.slice_s, _left(self.deadline))))
+                return self.refute(u.small_counterexample(BAD, min(self.slice_s, _left(self.deadline)), self.lengths))
             if result == z3.sat:
-                self.poison_example = self.describe_poison(u.small_counterexample(POISON, min(self.slice_s,
-                                                                                             _left(self.deadline))))
+                self.poison_example = self.describe_poison(u.small_counterexample(
+                    POISON, min(self.slice_s, _left(self.deadline)), self.lengths))
             elif result != z3.unsat:
                 reason = _unwrap(u.solver.reason_unknown())
                 if reason in ("timeout", "canceled"):  # out of this slice: retry with a longer one
@@ -417,7 +419,7 @@ class _Analysis:
             u.extend()
             left = max(0.05, until - time.monotonic())
             if u.depth >= max(1, depth - 1) and u.reaches(BAD, left) == z3.sat:
-                return self.refute(u.small_counterexample(BAD, max(0.05, until - time.monotonic())))
+                return self.refute(u.small_counterexample(BAD, max(0.05, until - time.monotonic()), self.lengths))
         return self.result(Verdict.UNKNOWN, reason=f"Spacer reports a violation after {depth} steps, but no "
                                                      "concrete input was found in time")
 

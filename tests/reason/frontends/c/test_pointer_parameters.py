@@ -142,3 +142,10 @@ def test_an_array_parameter_declared_static_has_at_least_its_size(tmp_path):
     assert "(at least n: `[static n]`)" in r.assumptions[0]
     r = answer(tmp_path, "int fourth(const int a[static 3]) { return a[3] == a[3]; }", "fourth", "assert")
     assert r.verdict == Verdict.UNKNOWN and "out of bounds in `a[3]`" in r.reason and "a=[0, 0, 0]" in r.reason
+
+
+def test_a_witness_array_is_as_short_as_its_failure_allows(tmp_path):
+    r = answer(tmp_path, "int empty(const char *s) { return s[0] != 0; }", "empty", "returns-true")
+    assert r.verdict == Verdict.NO and r.witness["inputs"]["s"] == [0], r.witness
+    r = answer(tmp_path, "int second(const int *a) { return a[0] == a[1]; }", "second", "assert")
+    assert r.verdict == Verdict.UNKNOWN and "a=[0])" in r.reason  # one element: a[1] is past it
