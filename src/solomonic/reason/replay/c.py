@@ -162,8 +162,8 @@ def elements(value: Value, length: Value, t: ArrayType) -> list[int]:
 
 
 def _elements(name: str, c_type: str, cells: list[int]) -> list[str]:
-    """A pointer argument's object: an array of exactly its elements (so that a read past them is out
-    of its bounds for real too), filled in main as the witness gives them."""
+    """A pointer argument's object: an array of exactly the witness's elements, set in main (static, so
+    that one of many elements does not crowd the stack)."""
     lines = [f"  static {c_type} {name}[{len(cells)}];"]
     lines += [f"  {name}[{k}] = {c_literal(c, c_type)};" for k, c in enumerate(cells) if c != 0]
     return lines

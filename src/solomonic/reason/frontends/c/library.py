@@ -8,7 +8,10 @@ every access it makes is checked like the program's own (an element past the end
 or of the source array is undefined behaviour). What the text adds to the program is only what C11
 requires of every call, and what it cannot say (the copies' objects overlapping, which is undefined)
 the call refuses first (`calls.library_call`). The program's own prototype decides how the arguments
-are converted, as it does for gcc's call; gcc's `-fsanitize=address` replay runs the real function.
+are converted, as it does for gcc's call; the replay runs the C library's real function. Where C fixes
+less than the text computes (strcmp's result: only its sign) the text says so (`SIGN_OF`), and where
+the model's objects of whole elements cannot follow a byte count (memset of part of an int) it stops
+(`PARTIAL`): neither answer rests on one library's choice.
 
 Every node of a definition is given the call's position, so that a check inside it is reported at the
 line of the call, naming the function (`in strncpy()`).
