@@ -5,6 +5,7 @@
    read past the end, is reachable), no-overflow, terminates, returns-true. */
 
 #include <assert.h>
+#include <ctype.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -38,12 +39,19 @@ void reverse(char *s) {
   for (size_t i = 0; i < n / 2; i++) { char t = s[i]; s[i] = s[n - 1 - i]; s[n - 1 - i] = t; }
 }
 
-/* the C library's string functions (their C11 text) and string literals */
+/* the C library's string and character functions (their C11 text) and string literals */
 int is_https(const char *url) { return strncmp(url, "https://", 8) == 0; }
 
 int has_extension(const char *name) { const char *dot = strrchr(name, '.'); return dot != 0 && dot[1] != 0; }
 
 int is_yes(const char *answer) { return strcmp(answer, "yes") == 0 || strcmp(answer, "y") == 0; }
+
+int is_number(const char *s) {
+  while (isspace((unsigned char) *s)) s++;
+  if (!*s) return 0;
+  for (; *s; s++) if (!isdigit((unsigned char) *s)) return 0;
+  return 1;
+}
 
 /* clears four ints whether or not the array has four */
 void clear4(int *a) { memset(a, 0, 4 * sizeof(int)); }

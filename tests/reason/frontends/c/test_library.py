@@ -222,3 +222,26 @@ def test_a_character_array_initialised_with_a_string_literal(tmp_path, declarati
 def test_a_string_longer_than_its_array_is_unknown(tmp_path):
     r = answer(tmp_path, 'int main(void) {\nchar s[2] = "abc";\nreturn s[0];\n}\n', "assert")
     assert r.verdict == Verdict.UNKNOWN and "initialised with a string longer than it" in r.reason
+
+
+def test_character_tests_in_the_c_locale_fix_only_whether_they_are_zero(tmp_path):
+    """isdigit and its kin (C11 7.4) in the "C" locale: nonzero exactly for their class (glibc's isdigit
+    returns 2048, which C does not promise either way), and undefined for a value that is neither EOF
+    nor an unsigned char's."""
+    program = """
+        #include <ctype.h>
+        int main(void) {
+            char c = __VERIFIER_nondet_char();
+            CLAIM;
+            return 0;
+        }
+        """.replace("__VERIFIER_nondet_char()", "(char) __VERIFIER_nondet_int()")
+    yes = answer(tmp_path, program.replace("CLAIM", "__VERIFIER_assert(!isdigit((unsigned char) c) || "
+                                                     "(c >= '0' && c <= '9' && isalnum((unsigned char) c) && "
+                                                     "toupper((unsigned char) c) == c))"), "assert")
+    assert yes.verdict == Verdict.YES, yes.reason
+    exact = answer(tmp_path, program.replace("CLAIM", "__VERIFIER_assert(isdigit((unsigned char) c) <= 1)"), "assert")
+    assert exact.verdict != Verdict.YES, exact.reason  # glibc's 2048 shows it false
+    assert exact.verdict == Verdict.UNKNOWN or exact.witness["replay"]["confirmed"]
+    signed = answer(tmp_path, program.replace("CLAIM", "__VERIFIER_assert(isspace(c) || 1)"), "assert")
+    assert signed.verdict == Verdict.UNKNOWN and "takes EOF or an unsigned char's value" in signed.reason

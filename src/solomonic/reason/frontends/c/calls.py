@@ -16,8 +16,10 @@ from pycparser import c_ast
 from solomonic.reason.frontends.c.library import (
     ATTRIBUTES,
     BY_ELEMENT,
+    CHARACTER,
     DEFINITIONS,
     DISTINCT,
+    NONZERO_IF,
     PARTIAL,
     SIGN_OF,
     definition,
@@ -113,6 +115,16 @@ class CallLowering(LoweringState):
             return self.offsetof(e)
         if name == SIGN_OF and self.call_sites and self.call_sites[-1][0] in DEFINITIONS:
             return self.sign_of(args[0], e)
+        if name == NONZERO_IF and self.call_sites and self.call_sites[-1][0] in DEFINITIONS:
+            return self.nonzero_if(args[0], e)
+        if name == CHARACTER and self.call_sites and self.call_sites[-1][0] in DEFINITIONS:
+            _, call = self.call_sites[-1]
+            c = self.convert(self.expression(args[0]), self.t.int)
+            bv = self.t.int.bv
+            ok = disj(compare("eq", c, const(-1, bv)), conj(compare("ge", c, const(0, bv)),
+                                                          compare("le", c, const(255, bv))))
+            self.check(ok, "ub", e, f"`{self.text(call)}` takes EOF or an unsigned char's value (C11 7.4p1)")
+            return void
         if name == PARTIAL and self.call_sites and self.call_sites[-1][0] in DEFINITIONS:
             _, call = self.call_sites[-1]
             self.b.end(self.event("ub", e, f"`{self.text(call)}` writes part of an element, which is not modelled"))
@@ -184,6 +196,17 @@ class CallLowering(LoweringState):
         self.b.havoc(result, f"the result of `{self.text(call)}`, of which C fixes only the sign", line)
         self.b.assume(disj(*(conj(compare(op, result, zero), compare(op, d, zero)) for op in ("lt", "eq", "gt"))),
                       line)
+        return CVal(result, self.t.int)
+
+    def nonzero_if(self, arg: c_ast.Node, e: c_ast.FuncCall) -> CVal:
+        """library.py's NONZERO_IF(t): any int that is zero exactly where t is (a havoc, as SIGN_OF's)."""
+        t = self.convert(self.expression(arg), self.t.int)
+        _, call = self.call_sites[-1]
+        line, bv = self.line(e), self.t.int.bv
+        result, zero = self.b.temp("test", bv), const(0, bv)
+        self.b.havoc(result, f"the result of `{self.text(call)}`, of which C fixes only whether it is zero", line)
+        self.b.assume(disj(conj(compare("eq", result, zero), compare("eq", t, zero)),
+                           conj(compare("ne", result, zero), compare("ne", t, zero))), line)
         return CVal(result, self.t.int)
 
     def refuse_library_definition(self, name: str, node: c_ast.Node) -> None:

@@ -111,12 +111,33 @@ DEFINITIONS = {
             while (k < n / sizeof(ELEM)) { dest[k] = src[k]; k++; }
             return dest;
         }""",
+    # C11 7.4 (character handling) in the "C" locale, the one a program that never calls setlocale runs
+    # in (and setlocale, a call without a body, is unsupported): c must be EOF or an unsigned char's
+    # value (7.4p1), and a test returns nonzero, which C does not fix, where c is in its class
+    **{name: f"int {name}(int c) {{ CHARACTER(c); return NONZERO_IF({test}); }}" for name, test in {
+        "isdigit": "c >= '0' && c <= '9'",
+        "isxdigit": "(c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')",
+        "islower": "c >= 'a' && c <= 'z'",
+        "isupper": "c >= 'A' && c <= 'Z'",
+        "isalpha": "(c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')",
+        "isalnum": "(c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')",
+        "isspace": "c == ' ' || (c >= 9 && c <= 13)",
+        "isblank": "c == ' ' || c == 9",
+        "iscntrl": "(c >= 0 && c <= 31) || c == 127",
+        "isprint": "c >= 32 && c <= 126",
+        "isgraph": "c >= 33 && c <= 126",
+        "ispunct": "(c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126)",
+    }.items()},
+    "tolower": "int tolower(int c) { CHARACTER(c); return c >= 'A' && c <= 'Z' ? c + 32 : c; }",
+    "toupper": "int toupper(int c) { CHARACTER(c); return c >= 'a' && c <= 'z' ? c - 32 : c; }",
     # C11 7.22.6.1: the absolute value; "if the result cannot be represented, the behavior is undefined",
     # which is what `-j` of the most negative value is here too
     "abs": "int abs(int j) { return j < 0 ? -j : j; }",
     "labs": "long labs(long j) { return j < 0 ? -j : j; }",
     "llabs": "long long llabs(long long j) { return j < 0 ? -j : j; }",
 }
+CHARACTER_FUNCTIONS = ("isdigit", "isxdigit", "islower", "isupper", "isalpha", "isalnum", "isspace", "isblank",
+                       "iscntrl", "isprint", "isgraph", "ispunct", "tolower", "toupper")
 # what a declaration of each may add without changing it: `nonnull` (a null argument is undefined, C11
 # 7.1.4, which the call checks for every pointer), `pure` for one that only reads, `const` for one that
 # reads nothing but its arguments (glibc's abs)
@@ -124,9 +145,14 @@ ATTRIBUTES = {"strncpy": {"__attribute__((nonnull))"}, "strcpy": {"__attribute__
               **{name: {"__attribute__((nonnull))", "__attribute__((pure))"}
                  for name in ("strlen", "strcmp", "strncmp", "strchr", "strrchr", "strnlen")},
               "memset": {"__attribute__((nonnull))"}, "memcpy": {"__attribute__((nonnull))"},
-              **{name: {"__attribute__((const))"} for name in ("abs", "labs", "llabs")}}
+              **{name: {"__attribute__((const))"} for name in ("abs", "labs", "llabs")},
+              **{name: set() for name in CHARACTER_FUNCTIONS}}
 # the functions whose definition is over the elements the first argument points to (ELEM)
 BY_ELEMENT = {"memset", "memcpy"}
+# `NONZERO_IF(t)`: any int that is zero where t is and only there (C fixes no more of a character test's
+# result); `CHARACTER(c)`: the event that c is neither EOF nor an unsigned char's value (undefined)
+NONZERO_IF = "__solomonic_nonzero_if"
+CHARACTER = "__solomonic_character"
 # `SIGN_OF(d)`, in a definition above: any int of d's sign (the lowering's havoc, calls.py), so that no
 # answer rests on the value one C library computes where C fixes only its sign
 SIGN_OF = "__solomonic_sign_of"
@@ -150,15 +176,17 @@ def definition(name: str, size_type: str, coord: object, element: tuple[str, int
 
 @functools.cache
 def _parsed(name: str, size_type: str, element: tuple[str, int] | None) -> c_ast.FuncDef:
-    text = DEFINITIONS[name].replace("SIZE", size_type).replace("SIGN_OF", SIGN_OF).replace("PARTIAL", PARTIAL)
+    text = DEFINITIONS[name].replace("SIZE", size_type).replace("SIGN_OF", SIGN_OF).replace("PARTIAL", PARTIAL) \
+        .replace("NONZERO_IF", NONZERO_IF).replace("CHARACTER", CHARACTER)
     if element is not None:
         elem, size = element
         unsigned = elem if elem.startswith("unsigned") else "unsigned char" if elem.endswith("char") else \
             f"unsigned {elem}"
         repeat = "0x" + "01" * size + "ULL"
         text = text.replace("UELEM", unsigned).replace("ELEM", elem).replace("REPEAT", repeat)
-    tree = GnuParser().parse(f"int {SIGN_OF}(int d); void {PARTIAL}(void);" + text, f"<{name}>")
-    [_, _, fdef] = tree.ext
+    tree = GnuParser().parse(f"int {SIGN_OF}(int d); void {PARTIAL}(void); int {NONZERO_IF}(int t); "
+                             f"void {CHARACTER}(int c);" + text, f"<{name}>")
+    *_, fdef = tree.ext
     assert isinstance(fdef, c_ast.FuncDef)
     return fdef
 
