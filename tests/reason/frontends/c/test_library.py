@@ -245,3 +245,30 @@ def test_character_tests_in_the_c_locale_fix_only_whether_they_are_zero(tmp_path
     assert exact.verdict == Verdict.UNKNOWN or exact.witness["replay"]["confirmed"]
     signed = answer(tmp_path, program.replace("CLAIM", "__VERIFIER_assert(isspace(c) || 1)"), "assert")
     assert signed.verdict == Verdict.UNKNOWN and "takes EOF or an unsigned char's value" in signed.reason
+
+
+@pytest.mark.parametrize("body, verdict", [
+    ('char b[8] = "ab"; strcat(b, "cd"); __VERIFIER_assert(strlen(b) == 4 && b[3] == \'d\');', Verdict.YES),
+    ('char b[8] = "ab"; strncat(b, "cdef", 2); __VERIFIER_assert(strlen(b) == 4 && b[4] == 0);', Verdict.YES),
+    ('char b[8] = "ab"; strncat(b, "cdef", 2); __VERIFIER_assert(strlen(b) == 6);', Verdict.NO),
+    ('__VERIFIER_assert(strspn("aabx", "ab") == 3 && strcspn("xyab", "ab") == 2 && strcspn("xy", "ab") == 2);',
+     Verdict.YES),
+    ('const char *h = "xabab"; __VERIFIER_assert(strstr(h, "ab") == h + 1 && strstr(h, "") == h && '
+     'strstr(h, "ba") == h + 2 && strstr(h, "abc") == 0);', Verdict.YES),
+    ('char b[4] = "abc"; __VERIFIER_assert(memchr(b, \'c\', 4) == b + 2 && memchr(b, \'z\', 3) == 0);', Verdict.YES),
+    ('char a[3] = "ab", b[3] = "ac"; __VERIFIER_assert(memcmp(a, b, 2) < 0 && memcmp(a, b, 1) == 0);', Verdict.YES),
+])
+def test_more_string_functions_from_their_c11_text(tmp_path, body, verdict):
+    r = answer(tmp_path, "#include <string.h>\nint main(void) {\n" + body + "\nreturn 0;\n}\n", "assert", timeout=60)
+    assert r.verdict == verdict, r.reason
+    if verdict == Verdict.NO:
+        assert r.witness["replay"]["confirmed"]
+
+
+@pytest.mark.parametrize("body, said", [
+    ('char b[4] = "ab"; strcat(b, "cd");', "out of bounds"),
+    ("int a[2] = {1, 2}, b[2] = {1, 2}; memcmp(a, b, 8);", "over elements of type int"),
+])
+def test_what_the_copies_and_byte_functions_cannot_do_is_unknown(tmp_path, body, said):
+    r = answer(tmp_path, "#include <string.h>\nint main(void) {\n" + body + "\nreturn 0;\n}\n", "assert")
+    assert r.verdict == Verdict.UNKNOWN and said in r.reason, r.reason

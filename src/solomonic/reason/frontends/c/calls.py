@@ -16,6 +16,7 @@ from pycparser import c_ast
 from solomonic.reason.frontends.c.library import (
     ATTRIBUTES,
     BY_ELEMENT,
+    BYTES,
     CHARACTER,
     DEFINITIONS,
     DISTINCT,
@@ -156,7 +157,7 @@ class CallLowering(LoweringState):
         element = None
         if name in BY_ELEMENT:
             elem = self.pointee_type(args[0], e) if args else None
-            if elem is None or elem.name == "_Bool" or elem.size > 8:
+            if elem is None or elem.name == "_Bool" or elem.size > (1 if name in BYTES else 8):
                 raise self.unsupported(f"`{name}` over elements of type {elem.name if elem else 'unknown'} "
                                        "(not modelled)", e)
             element = (elem.name, elem.size)

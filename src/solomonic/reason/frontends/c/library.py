@@ -93,6 +93,81 @@ DEFINITIONS = {
             while (i < n && s[i] != 0) i++;
             return i;
         }""",
+    # C11 7.24.3.1 (strcat: src appended at dest's terminator, with its own), 7.24.3.2 (strncat: at most n
+    # characters of src, then a null character), 7.24.5.7 (strstr: the first place the needle's
+    # characters occur, h itself for an empty needle), 7.24.5.6 and 7.24.5.3 (strspn, strcspn: the
+    # length of the first run of characters in, or not in, the set)
+    "strcat": """
+        char *strcat(char *dest, const char *src) {
+            SIZE d = 0, i = 0;
+            while (dest[d] != 0) d++;
+            while (src[i] != 0) { dest[d + i] = src[i]; i++; }
+            dest[d + i] = 0;
+            return dest;
+        }""",
+    "strncat": """
+        char *strncat(char *dest, const char *src, SIZE n) {
+            SIZE d = 0, i = 0;
+            while (dest[d] != 0) d++;
+            while (i < n && src[i] != 0) { dest[d + i] = src[i]; i++; }
+            dest[d + i] = 0;
+            return dest;
+        }""",
+    "strstr": """
+        char *strstr(const char *h, const char *needle) {
+            SIZE i = 0;
+            if (needle[0] == 0) return (char *) h;
+            while (h[i] != 0) {
+                SIZE j = 0;
+                while (needle[j] != 0 && h[i + j] == needle[j]) j++;
+                if (needle[j] == 0) return (char *) h + i;
+                i++;
+            }
+            return 0;
+        }""",
+    "strspn": """
+        SIZE strspn(const char *s, const char *set) {
+            SIZE i = 0;
+            while (s[i] != 0) {
+                SIZE j = 0;
+                while (set[j] != 0 && set[j] != s[i]) j++;
+                if (set[j] == 0) break;
+                i++;
+            }
+            return i;
+        }""",
+    "strcspn": """
+        SIZE strcspn(const char *s, const char *set) {
+            SIZE i = 0;
+            while (s[i] != 0) {
+                SIZE j = 0;
+                while (set[j] != 0 && set[j] != s[i]) j++;
+                if (set[j] != 0) break;
+                i++;
+            }
+            return i;
+        }""",
+    # C11 7.24.5.1 (memchr: the first of n bytes equal to (unsigned char) c), 7.24.4.1 (memcmp: the sign
+    # of the first pair of n bytes that differ, as unsigned char): over objects of bytes only (BYTES),
+    # since a wider element's bytes lie in the machine's order
+    "memchr": """
+        ELEM *memchr(const ELEM *s, int c, SIZE n) {
+            SIZE i = 0;
+            while (i < n) {
+                if ((unsigned char) s[i] == (unsigned char) c) return (ELEM *) s + i;
+                i++;
+            }
+            return 0;
+        }""",
+    "memcmp": """
+        int memcmp(const ELEM *a, const ELEM *b, SIZE n) {
+            SIZE i = 0;
+            while (i < n) {
+                if (a[i] != b[i]) return SIGN_OF((unsigned char) a[i] - (unsigned char) b[i]);
+                i++;
+            }
+            return 0;
+        }""",
     # C11 7.24.6.1 (memset: each of n bytes set to (unsigned char) c), 7.24.2.1 (memcpy: n bytes copied),
     # over the elements of the type the destination points to, ELEM (UELEM: its unsigned kind, REPEAT:
     # the byte 1 in each of its bytes, so that an element of bytes b is b * REPEAT); n must be whole
@@ -145,10 +220,14 @@ ATTRIBUTES = {"strncpy": {"__attribute__((nonnull))"}, "strcpy": {"__attribute__
               **{name: {"__attribute__((nonnull))", "__attribute__((pure))"}
                  for name in ("strlen", "strcmp", "strncmp", "strchr", "strrchr", "strnlen")},
               "memset": {"__attribute__((nonnull))"}, "memcpy": {"__attribute__((nonnull))"},
+              "strcat": {"__attribute__((nonnull))"}, "strncat": {"__attribute__((nonnull))"},
+              **{name: {"__attribute__((nonnull))", "__attribute__((pure))"}
+                 for name in ("strstr", "strspn", "strcspn", "memchr", "memcmp")},
               **{name: {"__attribute__((const))"} for name in ("abs", "labs", "llabs")},
               **{name: set() for name in CHARACTER_FUNCTIONS}}
 # the functions whose definition is over the elements the first argument points to (ELEM)
-BY_ELEMENT = {"memset", "memcpy"}
+BY_ELEMENT = {"memset", "memcpy", "memchr", "memcmp"}
+BYTES = {"memchr", "memcmp"}  # of those, the ones whose elements must be bytes
 # `NONZERO_IF(t)`: any int that is zero where t is and only there (C fixes no more of a character test's
 # result); `CHARACTER(c)`: the event that c is neither EOF nor an unsigned char's value (undefined)
 NONZERO_IF = "__solomonic_nonzero_if"
@@ -161,7 +240,7 @@ SIGN_OF = "__solomonic_sign_of"
 PARTIAL = "__solomonic_partial_element"
 # the pointer arguments that may not overlap (C11: "If copying takes place between objects that
 # overlap, the behavior is undefined")
-DISTINCT = {"strncpy": (0, 1), "strcpy": (0, 1), "memcpy": (0, 1)}
+DISTINCT = {"strncpy": (0, 1), "strcpy": (0, 1), "memcpy": (0, 1), "strcat": (0, 1), "strncat": (0, 1)}
 
 
 def definition(name: str, size_type: str, coord: object, element: tuple[str, int] | None = None) -> c_ast.FuncDef:
