@@ -125,28 +125,17 @@ DEFINITIONS = {
             }
             return 0;
         }""",
-    "strspn": """
-        SIZE strspn(const char *s, const char *set) {
+    **{name: f"""
+        SIZE {name}(const char *s, const char *set) {{
             SIZE i = 0;
-            while (s[i] != 0) {
+            while (s[i] != 0) {{
                 SIZE j = 0;
                 while (set[j] != 0 && set[j] != s[i]) j++;
-                if (set[j] == 0) break;
+                if (set[j] {stop} 0) break;
                 i++;
-            }
+            }}
             return i;
-        }""",
-    "strcspn": """
-        SIZE strcspn(const char *s, const char *set) {
-            SIZE i = 0;
-            while (s[i] != 0) {
-                SIZE j = 0;
-                while (set[j] != 0 && set[j] != s[i]) j++;
-                if (set[j] != 0) break;
-                i++;
-            }
-            return i;
-        }""",
+        }}""" for name, stop in (("strspn", "=="), ("strcspn", "!="))},
     # C11 7.24.5.1 (memchr: the first of n bytes equal to (unsigned char) c), 7.24.4.1 (memcmp: the sign
     # of the first pair of n bytes that differ, as unsigned char): over objects of bytes only (BYTES),
     # since a wider element's bytes lie in the machine's order
