@@ -71,7 +71,7 @@ def program(defined) -> tuple[str, list[str]]:
 
 
 @pytest.mark.parametrize("model", MODELS)
-@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(defined=records())
 def test_layout_matches_gcc(model, defined):
     source, queries = program(defined)

@@ -45,7 +45,7 @@ def at(call: str, expected: int | None, start: int) -> str:
     return f"  p = {call}; __VERIFIER_assert({where});"
 
 
-@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(strings, strings, st.integers(1, 255), st.integers(0, 6))
 def test_the_models_functions_give_what_glibcs_give(tmp_path_factory, a, b, c, n):
     ca, cb = ctypes.create_string_buffer(a), ctypes.create_string_buffer(b)
