@@ -114,22 +114,9 @@ class CallLowering(LoweringState):
             return value
         if name == "offsetof":
             return self.offsetof(e)
-        if name == SIGN_OF and self.call_sites and self.call_sites[-1][0] in DEFINITIONS:
-            return self.sign_of(args[0], e)
-        if name == NONZERO_IF and self.call_sites and self.call_sites[-1][0] in DEFINITIONS:
-            return self.nonzero_if(args[0], e)
-        if name == CHARACTER and self.call_sites and self.call_sites[-1][0] in DEFINITIONS:
-            _, call = self.call_sites[-1]
-            c = self.convert(self.expression(args[0]), self.t.int)
-            bv = self.t.int.bv
-            ok = disj(compare("eq", c, const(-1, bv)), conj(compare("ge", c, const(0, bv)),
-                                                          compare("le", c, const(255, bv))))
-            self.check(ok, "ub", e, f"`{self.text(call)}` takes EOF or an unsigned char's value (C11 7.4p1)")
-            return void
-        if name == PARTIAL and self.call_sites and self.call_sites[-1][0] in DEFINITIONS:
-            _, call = self.call_sites[-1]
-            self.b.end(self.event("ub", e, f"`{self.text(call)}` writes part of an element, which is not modelled"))
-            return void
+        if name in (SIGN_OF, NONZERO_IF, CHARACTER, PARTIAL) and self.call_sites and \
+                self.call_sites[-1][0] in DEFINITIONS:
+            return self.definition_builtin(name, args, e)
         if name in DEFINITIONS:
             return self.library_call(name, args, e)
         if name.startswith("__builtin_"):
@@ -187,27 +174,27 @@ class CallLowering(LoweringState):
             raise self.unsupported(f"`{name}` declared returning {self.describe(declared_result)}", e)
         return value
 
-    def sign_of(self, arg: c_ast.Node, e: c_ast.FuncCall) -> CVal:
-        """library.py's SIGN_OF(d) in the definition being inlined: any int whose sign is d's (a havoc
-        named after the program's call, which a replay does not supply: the real function computes it)."""
-        d = self.convert(self.expression(arg), self.t.int)
+    def definition_builtin(self, name: str, args: list[c_ast.Node], e: c_ast.FuncCall) -> CVal:
+        """library.py's SIGN_OF, NONZERO_IF, CHARACTER and PARTIAL in the definition being inlined, each
+        said of the program's call that inlines it."""
         _, call = self.call_sites[-1]
         line, bv = self.line(e), self.t.int.bv
-        result, zero = self.b.temp("sign", bv), const(0, bv)
-        self.b.havoc(result, f"the result of `{self.text(call)}`, of which C fixes only the sign", line)
-        self.b.assume(disj(*(conj(compare(op, result, zero), compare(op, d, zero)) for op in ("lt", "eq", "gt"))),
-                      line)
-        return CVal(result, self.t.int)
-
-    def nonzero_if(self, arg: c_ast.Node, e: c_ast.FuncCall) -> CVal:
-        """library.py's NONZERO_IF(t): any int that is zero exactly where t is (a havoc, as SIGN_OF's)."""
-        t = self.convert(self.expression(arg), self.t.int)
-        _, call = self.call_sites[-1]
-        line, bv = self.line(e), self.t.int.bv
-        result, zero = self.b.temp("test", bv), const(0, bv)
-        self.b.havoc(result, f"the result of `{self.text(call)}`, of which C fixes only whether it is zero", line)
-        self.b.assume(disj(conj(compare("eq", result, zero), compare("eq", t, zero)),
-                           conj(compare("ne", result, zero), compare("ne", t, zero))), line)
+        zero = const(0, bv)
+        if name == PARTIAL:
+            self.b.end(self.event("ub", e, f"`{self.text(call)}` writes part of an element, which is not modelled"))
+            return CVal(zero, self.t.int)
+        value = self.convert(self.expression(args[0]), self.t.int)
+        if name == CHARACTER:
+            ok = disj(compare("eq", value, const(-1, bv)), conj(compare("ge", value, zero),
+                                                              compare("le", value, const(255, bv))))
+            self.check(ok, "ub", e, f"`{self.text(call)}` takes EOF or an unsigned char's value (C11 7.4p1)")
+            return CVal(zero, self.t.int)
+        # SIGN_OF(d): any int of d's sign; NONZERO_IF(t): any int that is zero exactly where t is. A havoc
+        # named after the program's call, which a replay does not supply: the real function computes it
+        ops, fixed = (("lt", "eq", "gt"), "the sign") if name == SIGN_OF else (("eq", "ne"), "whether it is zero")
+        result = self.b.temp("result", bv)
+        self.b.havoc(result, f"the result of `{self.text(call)}`, of which C fixes only {fixed}", line)
+        self.b.assume(disj(*(conj(compare(op, result, zero), compare(op, value, zero)) for op in ops)), line)
         return CVal(result, self.t.int)
 
     def refuse_library_definition(self, name: str, node: c_ast.Node) -> None:

@@ -353,9 +353,8 @@ class ExpressionLowering(LoweringState):
         # anywhere (`int *p = malloc(n * sizeof *p)`), where evaluating *p would read it
         base = node.expr if isinstance(node, c_ast.UnaryOp) and node.op == "*" else \
             node.name if isinstance(node, c_ast.ArrayRef) else None
-        if isinstance(base, c_ast.ID) and isinstance(self.lookup(base.name, base), PtrSym):
-            pointer = self.lookup(base.name, base)
-            assert isinstance(pointer, PtrSym)
+        pointer = self.lookup(base.name, base) if isinstance(base, c_ast.ID) else None
+        if isinstance(pointer, PtrSym):
             self.model_dependent = True
             return pointer.pointee.size
         snapshot = self.b.snapshot()
