@@ -73,6 +73,8 @@ BOUNDARIES = [-2147483648, -2147483647, -3, -1, 0, 1, 2, 1073741824, 2147483647]
     lambda x, y: x - 3 * y <= 5,
     lambda x, y: z3.Or(3 * x > y - 7, x == -2147483648),
     lambda x, y: z3.If(x > y, x - y, y) >= 1,
+    lambda x, y: z3.And(x.ctx),  # the empty conjunction, as an engine with no facts at a head once stated it
+    lambda x, y: z3.Or(z3.Or(x.ctx), x < y),
 ])
 def test_the_bit_vector_form_states_the_integer_invariant_at_machine_states(essay_g, invariant):
     """At the extremes of int, where a form too narrow would wrap."""

@@ -211,10 +211,12 @@ class WideBV:
     def _bool(self, f: z3.ExprRef) -> z3.BoolRef:
         if z3.is_true(f) or z3.is_false(f):
             return f
-        if z3.is_const(f):  # a Boolean variable
-            return self.variables[f.get_id()][0]
         k = f.decl().kind()
+        if k == z3.Z3_OP_UNINTERPRETED:  # a Boolean variable
+            return self.variables[f.get_id()][0]
         kids = f.children()
+        if not kids and k in (z3.Z3_OP_AND, z3.Z3_OP_OR):  # the empty conjunction (an invariant of no conjuncts)
+            return z3.BoolVal(k == z3.Z3_OP_AND, f.ctx)
         if k in (z3.Z3_OP_AND, z3.Z3_OP_OR, z3.Z3_OP_NOT, z3.Z3_OP_IMPLIES, z3.Z3_OP_XOR) or (
                 k in (z3.Z3_OP_EQ, z3.Z3_OP_DISTINCT, z3.Z3_OP_ITE) and z3.is_bool(kids[-1])):
             sub = [self._bool(c) for c in kids]

@@ -329,7 +329,8 @@ class _Analysis:
         constants), where certificate.check confirms them within `timeout_s`; None otherwise."""
         system = self.system
         assert system is not None
-        invariants = [certificate.make_invariant(system, head, z3.And(*facts.get(head, []), enc.ctx))
+        invariants = [certificate.make_invariant(system, head, z3.And(*facts[head], enc.ctx) if facts.get(head)
+                                                 else z3.BoolVal(True, enc.ctx))
                       for head in system.loop_heads]
         problem, semantics = certificate.check(system, invariants, timeout_s)
         return self.proved(invariants, semantics) if problem is None else None
