@@ -293,7 +293,8 @@ def test_open_cases_agree_with_the_evaluators_readings(p, request: Request) -> N
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(open_policies, open_policies)
 def test_compare_witnesses_hold_under_every_reading(a, b) -> None:  # type: ignore[no-untyped-def]
-    comparison = compare(a, b, timeout_s=10)
+    # 3 s of CPU: the draws that take longer end unknown at 10 s too (seen over a derandomised dozen)
+    comparison = compare(a, b, timeout_s=3)
     assert "not confirmed" not in comparison.reason and "cannot replay" not in comparison.reason
     if comparison.a_not_b is not None:
         assert allowed(a, comparison.a_not_b) and not allowed(b, comparison.a_not_b)

@@ -1191,7 +1191,7 @@ class Stats:
 
 def judge_python(program: PyProgram, path: Path, stats: Stats) -> None:
     source = program.source
-    results = check_patiently(path, CHECK_TIMEOUT_S, stats.retried, function="f", jobs=2)
+    results = check_patiently(path, CHECK_TIMEOUT_S, stats.retried, function="f", jobs=1)
     fn = py_load(source)
     # Every loop the writer makes ends, on any input; only an unbounded `while` over a huge witness value
     # could take long, and the tool's replay has already run that witness within its time limit.
@@ -1222,7 +1222,7 @@ def judge_c(program: CProgram, workdir: Path, stats: Stats) -> None:
     types = [model.types[t] for _, t in program.params]
     path = workdir / f"prog{abs(hash(source)) % 10**12}.c"
     path.write_text(source)
-    results = check_patiently(path, CHECK_TIMEOUT_S, stats.retried, function="f", jobs=2,
+    results = check_patiently(path, CHECK_TIMEOUT_S, stats.retried, function="f", jobs=1,
                               data_model=program.data_model)
     box = list(itertools.product(*(c_box(t, len(types)) for t in types)))
     witnesses = {}
