@@ -398,4 +398,6 @@ def constants(term: z3.ExprRef) -> dict[str, z3.ExprRef]:
             found[t.decl().name()] = t
         elif z3.is_app(t):
             stack.extend(t.children())
+        elif z3.is_quantifier(t):  # a quantified array fact (engines/array_facts.py): its body's constants
+            stack.append(t.body())
     return found

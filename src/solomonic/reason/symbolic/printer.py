@@ -24,6 +24,15 @@ def _z3(f: z3.ExprRef, top: bool = False) -> str:
         return str(f.as_signed_long() if z3.is_bv_value(f) else f.as_long())
     if z3.is_const(f):
         return str(f)
+    if z3.is_quantifier(f):  # an array fact (engines/array_facts.py): `forall k: 0 <= k < i -> b[k] == a[k]`
+        bound = [z3.Const(f.var_name(i), f.var_sort(i)) for i in range(f.num_vars())]
+        body = z3.substitute_vars(f.body(), *reversed(bound))
+        if z3.is_app(body) and body.decl().kind() == z3.Z3_OP_IMPLIES:
+            body_text = f"{_z3(body.arg(0), top=True)} -> {_z3(body.arg(1), top=True)}"
+        else:
+            body_text = _z3(body, top=True)
+        text = f"{'forall' if f.is_forall() else 'exists'} {', '.join(map(str, bound))}: {body_text}"
+        return text if top else f"({text})"
     k = f.decl().kind()
     kids = f.children()
     if k == z3.Z3_OP_AND:

@@ -1,0 +1,226 @@
+"""Quantified invariants over arrays: what a loop that walks an array by its counter keeps of the cells
+it has passed.
+
+`for (i = 0; i < n; i++) b[i] = a[i];` keeps `forall k. 0 <= k < i -> b[k] == a[k]` at its head, and once
+it has ended every later loop head may keep `forall k. 0 <= k < n -> b[k] == a[k]`: the fact that proves
+`assert(b[x] == a[x])` in a check loop after it, whatever the contents of `a` and however long the
+arrays (SV-COMP's array-examples and loop-acceleration: copy, fill, init-then-check, minimum). No
+comparison of the program states it, no unrolling reaches 100 000 cells, and Spacer's lemmas are
+quantifier-free.
+
+Candidates are made of two parts:
+
+- a *cell fact* `P(k)`, a statement about cell k: what a loop stores at its counter (`b[i] = a[i]` gives
+  `b[k] == a[k]`, where the stored value reads no nondeterministic value), and each comparison the
+  program makes of a cell read at a variable index (`if (a[i] < m)`, `assert(a[x] >= m)` give
+  `a[k] < m` and its negation);
+- a *range* of cells a loop has passed: a loop whose blocks round it move a counter `i` by one from the
+  constant every block into it sets (`lo`) covers `lo <= k < i` at its head (`i < k <= lo` counting down),
+  and `lo <= k < t` at every loop head after it, for each `t` its exits compare `i` with.
+
+Every cell fact over every range whose variables a head keeps is a candidate there; Houdini keeps the
+inductive ones (`with_array_facts`), and a proof from them is re-checked from scratch like any other
+(certify/certificate.py: z3 instantiates the quantifier at the cells each block reads).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import z3
+
+from solomonic.reason.engines.houdini import TYPE_BOUNDS, comparisons, encode_block
+from solomonic.reason.ir import ArrayType
+from solomonic.reason.symbolic.encode import Encoder, constants
+from solomonic.reason.symbolic.system import TransitionSystem
+
+QUERY_MS = 1000  # one candidate after one block: those that follow take milliseconds
+STEP_MS = 200  # whether a round's guard fixes a counter's step
+BOUND_NAMES = ("k", "k_", "cell")  # the quantified index, the first no program variable is named
+
+
+@dataclass(frozen=True)
+class _Walk:
+    """A loop that moves `counter` by `step` (1 or -1) each time round, from `start`."""
+
+    head: int
+    counter: z3.ExprRef
+    step: int
+    start: int
+    ends: tuple[z3.ExprRef, ...]  # what its exits compare the counter with, into a later loop
+
+    def passed(self, k: z3.ExprRef, upto: z3.ExprRef) -> z3.BoolRef:
+        return z3.And(self.start <= k, k < upto) if self.step > 0 else z3.And(upto < k, k <= self.start)
+
+
+def with_array_facts(system: TransitionSystem, enc: Encoder, found: dict[int, list[z3.BoolRef]],
+                     timeout_s: float) -> dict[int, list[z3.BoolRef]]:
+    """`found` (inductive facts without quantifiers) and the largest inductive subset of the quantified
+    candidates beside them: a Houdini of their own, with `found` assumed at every head. Each query asks
+    whether one candidate follows after one block: ground once its negation is skolemised, which z3
+    answers by instantiating the hypotheses at the cells the block reads. One z3 does not show to follow
+    is dropped: model-based instantiation is off, since only "unsat" keeps a candidate, and it can spend
+    seconds building a model for a universal hypothesis."""
+    atoms = quantified_candidates(system, enc)
+    if not atoms:
+        return found
+    deadline = time.monotonic() + timeout_s
+    current = {head: list(facts) for head, facts in atoms.items()}
+    changed = True
+    while changed:
+        changed = False
+        for block in system.blocks:
+            if not current.get(block.dst):
+                continue
+            _, guard, updates = encode_block(system, enc, block)
+            pairs = [(enc.constant(v.name, v.type), t) for v, t in updates.items()]
+            solver = z3.Solver(ctx=enc.ctx)
+            solver.set("mbqi", False)
+            solver.add(guard, *found.get(block.src, []), *current.get(block.src, []))
+            kept = []
+            for atom in current[block.dst]:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return found
+                solver.set("timeout", max(1, int(min(QUERY_MS, left * 1000))))
+                if solver.check(z3.Not(z3.substitute(atom, *pairs) if pairs else atom)) == z3.unsat:
+                    kept.append(atom)
+            if len(kept) < len(current[block.dst]):
+                current[block.dst] = kept
+                changed = True
+    return {head: [*found.get(head, []), *current.get(head, [])] for head in {*found, *current}}
+
+
+def quantified_candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.BoolRef]]:
+    """Every cell fact over every range whose variables the head keeps, by loop head."""
+    if not any(isinstance(v.type, ArrayType) for vs in system.params.values() for v in vs):
+        return {}
+    taken = {v.name for v in system.function.variables}
+    k = z3.Int(next(n for n in BOUND_NAMES if n not in taken), enc.ctx)
+    walks = _walks(system, enc)
+    cells = _cell_facts(system, enc, k, {str(w.counter) for w in walks})
+    if not walks or not cells:
+        return {}
+    ranges: list[tuple[int | None, z3.BoolRef]] = [(w.head, w.passed(k, w.counter)) for w in walks]  # open: its own head
+    ranges += [(None, w.passed(k, end)) for w in walks for end in w.ends]  # closed: at any head
+    out: dict[int, list[z3.BoolRef]] = {}
+    for head in system.loop_heads:
+        names = {v.name for v in system.params[head]}
+        for at, cells_passed in ranges:
+            if at not in (None, head):
+                continue
+            for fact in cells:
+                candidate = z3.ForAll([k], z3.Implies(cells_passed, fact))
+                if set(constants(candidate)) <= names:
+                    out.setdefault(head, []).append(candidate)
+    return {head: _distinct(atoms) for head, atoms in out.items()}
+
+
+def _walks(system: TransitionSystem, enc: Encoder) -> list[_Walk]:
+    """The loops that move a counter by one each time round, with its start and ends."""
+    walks = []
+    for head in system.loop_heads:
+        steps: dict[str, set[int]] = {}
+        rounds = [b for b in system.blocks if b.src == head and b.dst == head]
+        for block in rounds:
+            pre, guard, updates = encode_block(system, enc, block)
+            before = {v.name: t for v, t in pre.items()}
+            for var, term in updates.items():
+                if var.name in before and term.sort().kind() == z3.Z3_INT_SORT:
+                    steps.setdefault(var.name, set()).add(_step(enc, guard, term - before[var.name]))
+        for name, moves in steps.items():
+            if moves not in ({1}, {-1}):  # every round moves it by the same one
+                continue
+            counter = enc.constant(name, next(v.type for v in system.params[head] if v.name == name))
+            ends = tuple(_ends(system, enc, head, name, min(moves)))
+            walks += [_Walk(head, counter, min(moves), start, ends) for start in _starts(system, enc, head, name)]
+    return walks
+
+
+def _step(enc: Encoder, guard: z3.BoolRef, moved: z3.ExprRef) -> int:
+    """1 or -1 where the block's guard fixes `moved` (a new value less the old) to it, else 0: an unsigned
+    counter's `i + 1` wraps only past its type's maximum, which a loop's `i < n` keeps it from."""
+    step = z3.simplify(moved)
+    if z3.is_int_value(step):
+        return step.as_long()
+    solver = z3.Solver(ctx=enc.ctx)
+    solver.set("timeout", STEP_MS)
+    solver.add(guard)
+    for one in (1, -1):
+        if solver.check(moved != one) == z3.unsat:
+            return one
+    return 0
+
+
+def _starts(system: TransitionSystem, enc: Encoder, head: int, counter: str) -> list[int]:
+    """The constants the blocks into the loop set `counter` to (none where one sets it otherwise)."""
+    starts = set()
+    for block in system.blocks:
+        if block.dst != head or block.src == head:
+            continue
+        _, _, updates = encode_block(system, enc, block)
+        value = next((z3.simplify(t) for v, t in updates.items() if v.name == counter), None)
+        if value is None or not z3.is_int_value(value):
+            return []
+        starts.add(value.as_long())
+    return sorted(starts)
+
+
+def _ends(system: TransitionSystem, enc: Encoder, head: int, counter: str, step: int) -> list[z3.ExprRef]:
+    """What the loop's exits into a later loop compare its counter with (terms over other variables):
+    where it has ended, the counter has reached one of them. An exit straight to an error needs no
+    closed fact: the open one holds there."""
+    ends = []
+    for block in system.blocks:
+        if block.src != head or block.dst == head or block.dst not in system.loop_heads:
+            continue
+        _, guard, _ = encode_block(system, enc, block)
+        for atom in comparisons(guard):
+            left, right = atom.children()
+            for mine, other in ((left, right), (right, left)):
+                if z3.is_const(mine) and str(mine) == counter and counter not in constants(other):
+                    ends += [other, z3.simplify(other + step)]  # left at `other` (i < n) or one past it (i <= n)
+    return _distinct(ends)
+
+
+def _cell_facts(system: TransitionSystem, enc: Encoder, k: z3.ExprRef, counters: set[str]) -> list[z3.BoolRef]:
+    """Statements about cell `k`: what a loop round stores at its counter, and each comparison of a cell
+    read at a variable index (and its negation), that index read as `k`."""
+    facts = []
+    for block in system.blocks:
+        pre, guard, updates = encode_block(system, enc, block)
+        names = {v.name for v in pre}
+        if block.src == block.dst:
+            for var, term in updates.items():
+                if isinstance(var.type, ArrayType) and z3.is_store(term):
+                    base, index, value = term.children()
+                    if z3.is_const(index) and str(index) in counters and str(base) == var.name \
+                            and set(constants(value)) <= names:
+                        facts.append(z3.Select(base, k) == z3.substitute(value, (index, k)))
+        for atom in comparisons(guard):
+            if not set(constants(atom)) <= names or any(z3.is_int_value(side) and side.as_long() in TYPE_BOUNDS
+                                                        for side in atom.children()):
+                continue  # a nondeterministic value read on the way; a cell's type range, which every read states
+            for index in _cell_indices(atom):
+                read = z3.substitute(atom, (index, k))
+                facts += [read, z3.Not(read)]
+    return _distinct(facts)
+
+
+def _cell_indices(term: z3.ExprRef) -> list[z3.ExprRef]:
+    """The variables a term reads an array cell at."""
+    found, stack = [], [term]
+    while stack:
+        t = stack.pop()
+        if z3.is_select(t) and z3.is_const(t.arg(1)) and t.arg(1).decl().kind() == z3.Z3_OP_UNINTERPRETED:
+            found.append(t.arg(1))
+        stack.extend(t.children())
+    return _distinct(found)
+
+
+def _distinct(terms: list) -> list:
+    seen: dict[str, z3.ExprRef] = {}
+    for t in terms:
+        seen.setdefault(t.sexpr(), t)
+    return list(seen.values())

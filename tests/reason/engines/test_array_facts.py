@@ -1,0 +1,135 @@
+"""Quantified array invariants (engines/array_facts.py): what a loop that walks an array by its counter
+keeps of the cells it has passed proves init-then-check programs over arrays far too long to unroll;
+a fact that does not hold is never kept; the certificate is re-checked, and a wrong quantified
+invariant fails the check."""
+
+from __future__ import annotations
+
+import textwrap
+import time
+
+import pytest
+
+pytest.importorskip("z3")
+pytest.importorskip("pycparser")
+
+import z3
+
+from solomonic.reason.api import CheckOptions, load
+from solomonic.reason.certify import certificate
+from solomonic.reason.engines.array_facts import quantified_candidates, with_array_facts
+from solomonic.reason.engines.evidence import confirm
+from solomonic.reason.engines.houdini import candidates, houdini
+from solomonic.reason.engines.safety import Options, _Analysis
+from solomonic.reason.result import Verdict
+from solomonic.reason.symbolic.encode import Encoder
+from solomonic.reason.symbolic.printer import show_z3
+from solomonic.reason.symbolic.system import build_system
+
+HEADER = """
+    extern int __VERIFIER_nondet_int(void);
+    extern void reach_error(void);
+    void __VERIFIER_assert(int cond) { if (!cond) reach_error(); }
+    #define N 100000
+    """
+
+COPY = HEADER + """
+    int main(void) {
+        int a[N], b[N];
+        int i;
+        for (i = 0; i < N; i++) a[i] = __VERIFIER_nondet_int();
+        for (i = 0; i < LAST; i++) b[i] = a[i];
+        for (int x = 0; x < N; x++) __VERIFIER_assert(b[x] == a[x]);
+        return 0;
+    }
+    """
+
+FILL_DOWN = HEADER + """
+    int main(void) {
+        int a[N];
+        unsigned int i;
+        for (int j = N - 1; j >= 0; j--) a[j] = 7;
+        for (i = 0; i < N; i++) __VERIFIER_assert(a[i] == 7);
+        return 0;
+    }
+    """
+
+MINIMUM = HEADER + """
+    int main(void) {
+        int a[N];
+        int i;
+        for (i = 0; i < N; i++) a[i] = __VERIFIER_nondet_int();
+        int m = a[0];
+        for (i = 0; i < N; i++) if (a[i] < m) m = a[i];
+        for (i = 0; i < N; i++) __VERIFIER_assert(a[i] >= m);
+        return 0;
+    }
+    """
+
+# a program variable named k: the quantified index must be another name, or it would capture it
+INDEX_NAMED_K = HEADER + """
+    int main(void) {
+        int a[N];
+        int k = __VERIFIER_nondet_int();
+        for (int i = 0; i < N; i++) a[i] = i;
+        for (int x = 0; x < N; x++) __VERIFIER_assert(a[x] == x || k == k + 0);
+        return 0;
+    }
+    """
+
+
+def analysis(tmp_path, text: str, prop: str = "assert"):
+    path = tmp_path / "program.c"
+    path.write_text(textwrap.dedent(text))
+    function = load(str(path), CheckOptions()).lower("main", prop)
+    found = _Analysis(function, prop, Options(timeout_s=30), time.monotonic() + 30)
+    found.system = build_system(function, found.error_kinds, found.poison_kinds)
+    return function, found
+
+
+@pytest.mark.parametrize("program, stated", [
+    (COPY.replace("LAST", "N"), "forall k: k >= 0 && 100000 > k -> b[k] == a[k]"),
+    (FILL_DOWN, "forall k: -1 < k && k <= 99999 -> 7 == a[k]"),
+    (MINIMUM, "forall k: k >= 0 && 100000 > k -> !(a[k] < m)"),
+], ids=["copy", "fill-down", "minimum"])
+def test_a_loops_cells_prove_a_check_over_an_array_too_long_to_unroll(tmp_path, program, stated):
+    function, found = analysis(tmp_path, program)
+    result = found.facts_proof()
+    assert result is not None and result.verdict == Verdict.YES
+    text = " ".join(inv["invariant"] for inv in result.certificate["invariants"])
+    assert stated in text.replace("a[k] >= m", "!(a[k] < m)"), text
+    assert confirm(function, result, 20).confirmed
+
+
+def test_a_copy_one_short_keeps_no_fact_about_the_last_cell(tmp_path):
+    """b[N - 1] is never written: the closed fact over all N cells is a candidate and is dropped, and the
+    facts prove nothing (the assertion fails for some contents)."""
+    _, found = analysis(tmp_path, COPY.replace("LAST", "N - 1"))
+    system = found.system
+    enc = Encoder("int", z3.Context())
+    offered = [show_z3(c) for cs in quantified_candidates(system, enc).values() for c in cs]
+    assert any("100000 > k -> b[k] == a[k]" in c for c in offered)
+    kept = with_array_facts(system, enc, houdini(system, enc, candidates(system, enc), 10), 10)
+    shown = [show_z3(c) for cs in kept.values() for c in cs if z3.is_quantifier(c)]
+    assert any("k < i -> b[k] == a[k]" in c for c in shown)  # the open fact still holds
+    assert not any("100000 > k -> b[k] == a[k]" in c for c in shown)
+    assert found.facts_proof() is None
+
+
+def test_a_wrong_quantified_invariant_fails_the_check(tmp_path):
+    _, found = analysis(tmp_path, COPY.replace("LAST", "N"))
+    result = found.facts_proof()
+    assert result is not None and result.verdict == Verdict.YES
+    invariants = [certificate.Invariant.from_json(i) for i in result.certificate["invariants"]]
+    assert certificate.check(found.system, invariants, 20)[0] is None
+    wrong = [certificate.Invariant(i.location, i.line, i.variables, i.smt2.replace("(select a k)", "(+ (select a k) 1)"),
+                                   i.text) for i in invariants]
+    assert any(w.smt2 != i.smt2 for w, i in zip(wrong, invariants))
+    assert certificate.check(found.system, wrong, 20)[0] is not None
+
+
+def test_the_quantified_index_never_captures_a_program_variable(tmp_path):
+    _, found = analysis(tmp_path, INDEX_NAMED_K)
+    offered = quantified_candidates(found.system, Encoder("int", z3.Context()))
+    texts = [show_z3(c) for cs in offered.values() for c in cs]
+    assert texts and all(t.startswith("forall k_:") for t in texts), texts
