@@ -66,6 +66,21 @@ MINIMUM = HEADER + """
     }
     """
 
+# bb[0..b) holds the non-negative cells: b moves only in the branch that stores at it
+PARTITION = HEADER + """
+    int main(void) {
+        int aa[N], bb[N];
+        int a = 0, b = 0;
+        for (int i = 0; i < N; i++) aa[i] = __VERIFIER_nondet_int();
+        while (a < N) {
+            if (aa[a] >= 0) { bb[b] = aa[a]; b = b + 1; }
+            a = a + 1;
+        }
+        for (int x = 0; x < b; x++) __VERIFIER_assert(bb[x] >= 0);
+        return 0;
+    }
+    """
+
 # a program variable named k: the quantified index must be another name, or it would capture it
 INDEX_NAMED_K = HEADER + """
     int main(void) {
@@ -91,7 +106,8 @@ def analysis(tmp_path, text: str, prop: str = "assert"):
     (COPY.replace("LAST", "N"), "forall k: k >= 0 && 100000 > k -> b[k] == a[k]"),
     (FILL_DOWN, "forall k: -1 < k && k <= 99999 -> 7 == a[k]"),
     (MINIMUM, "forall k: k >= 0 && 100000 > k -> !(a[k] < m)"),
-], ids=["copy", "fill-down", "minimum"])
+    (PARTITION, "forall k: k >= 0 && k < b -> 0 != (0 <= bb[k] ? 1 : 0)"),
+], ids=["copy", "fill-down", "minimum", "partition"])
 def test_a_loops_cells_prove_a_check_over_an_array_too_long_to_unroll(tmp_path, program, stated):
     function, found = analysis(tmp_path, program)
     result = found.facts_proof()
@@ -99,6 +115,7 @@ def test_a_loops_cells_prove_a_check_over_an_array_too_long_to_unroll(tmp_path, 
     text = " ".join(inv["invariant"] for inv in result.certificate["invariants"])
     assert stated in text.replace("a[k] >= m", "!(a[k] < m)"), text
     assert confirm(function, result, 20).confirmed
+    assert "-> 0 > aa[k]" not in text  # no fact over a range of no cells (b before its loop: any fact holds)
 
 
 def test_a_copy_one_short_keeps_no_fact_about_the_last_cell(tmp_path):

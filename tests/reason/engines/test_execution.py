@@ -214,6 +214,7 @@ def test_without_a_real_run_the_one_execution_leaves_the_question_to_the_engines
     import solomonic.reason.replay.c as replay_c
 
     monkeypatch.setattr(replay_c, "endings", lambda function, runs, timeout_s: "the reproducer does not compile")
+    monkeypatch.setattr(concrete, "QUICK_S", 5.0)  # the first run ends however busy the host (0.5 s did not, at load 5)
     function = load(program(tmp_path, NESTED), CheckOptions()).lower("main", "assert")
     trace = execution.execute(function, 5.0)
     assert trace is not None and execution.answer(function, "assert", trace, 5.0) is None
@@ -224,4 +225,4 @@ def test_without_a_real_run_the_one_execution_leaves_the_question_to_the_engines
         return execution.answer(function, "assert", trace, 5.0) or "the engines' answer"
 
     assert concrete.around(function, "assert", 10.0, lambda t: None, search) == "the engines' answer"
-    assert searched and searched[0] > 8.0  # the engines get the question's time, less the run's
+    assert searched and searched[0] > 6.0  # the engines get the question's time less the run's, not less a reserve (4 s)

@@ -14,9 +14,10 @@ Candidates are made of two parts:
   `b[k] == a[k]`, where the stored value reads no nondeterministic value), and each comparison the
   program makes of a cell read at a variable index (`if (a[i] < m)`, `assert(a[x] >= m)` give
   `a[k] < m` and its negation);
-- a *range* of cells a loop has passed: a loop whose blocks round it move a counter `i` by one from the
-  constant every block into it sets (`lo`) covers `lo <= k < i` at its head (`i < k <= lo` counting down),
-  and `lo <= k < t` at every loop head after it, for each `t` its exits compare `i` with.
+- a *range* of cells a loop has passed: a loop whose blocks round it move a counter `i` by one (or some
+  of them not at all: `if (x >= 0) b[n++] = x;`) from the constant every block into it sets (`lo`)
+  covers `lo <= k < i` (`i < k <= lo` counting down) at every head where `i` lives, and, where every
+  round moves it, `lo <= k < t` after the loop, for each `t` its exits compare `i` with.
 
 Every cell fact over every range whose variables a head keeps is a candidate there; Houdini keeps the
 inductive ones (`with_array_facts`), and a proof from them is re-checked from scratch like any other
@@ -37,12 +38,14 @@ from solomonic.reason.symbolic.system import TransitionSystem
 
 QUERY_MS = 1000  # one candidate after one block: those that follow take milliseconds
 STEP_MS = 200  # whether a round's guard fixes a counter's step
+STEPS = ((1,), (-1,), (0, 1), (0, -1))  # a counter's steps round a loop, one way
 BOUND_NAMES = ("k", "k_", "cell")  # the quantified index, the first no program variable is named
 
 
 @dataclass(frozen=True)
 class _Walk:
-    """A loop that moves `counter` by `step` (1 or -1) each time round, from `start`."""
+    """A loop whose rounds move `counter` by `step` (1 or -1), or some of them not at all (`b[n++] = x`
+    where x >= 0), from `start`."""
 
     head: int
     counter: z3.ExprRef
@@ -89,7 +92,23 @@ def with_array_facts(system: TransitionSystem, enc: Encoder, found: dict[int, li
             if len(kept) < len(current[block.dst]):
                 current[block.dst] = kept
                 changed = True
-    return {head: [*found.get(head, []), *current.get(head, [])] for head in {*found, *current}}
+    return {head: [*found.get(head, []), *_not_vacuous(enc, found.get(head, []), current.get(head, []))]
+            for head in {*found, *current}}
+
+
+def _not_vacuous(enc: Encoder, facts: list[z3.BoolRef], quantified: list[z3.BoolRef]) -> list[z3.BoolRef]:
+    """The quantified facts whose range of cells the head's facts leave non-empty: over no cell (`b`
+    still 0 before the loop that counts with it) a fact says nothing, and any fact holds."""
+    solver = z3.Solver(ctx=enc.ctx)
+    solver.set("timeout", STEP_MS)
+    solver.add(*facts)
+    kept = []
+    for fact in quantified:
+        cell = z3.FreshInt("cell", enc.ctx)
+        cells = fact.body().arg(0)  # Implies(range, fact), over the bound variable
+        if solver.check(z3.substitute_vars(cells, cell)) != z3.unsat:
+            kept.append(fact)
+    return kept
 
 
 def quantified_candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.BoolRef]]:
@@ -102,14 +121,12 @@ def quantified_candidates(system: TransitionSystem, enc: Encoder) -> dict[int, l
     cells = _cell_facts(system, enc, k, {str(w.counter) for w in walks})
     if not walks or not cells:
         return {}
-    ranges: list[tuple[int | None, z3.BoolRef]] = [(w.head, w.passed(k, w.counter)) for w in walks]  # open: its own head
-    ranges += [(None, w.passed(k, end)) for w in walks for end in w.ends]  # closed: at any head
+    ranges = [w.passed(k, w.counter) for w in walks]  # open: wherever the counter lives on
+    ranges += [w.passed(k, end) for w in walks for end in w.ends]  # closed: after the loop
     out: dict[int, list[z3.BoolRef]] = {}
     for head in system.loop_heads:
         names = {v.name for v in system.params[head]}
-        for at, cells_passed in ranges:
-            if at not in (None, head):
-                continue
+        for cells_passed in ranges:
             for fact in cells:
                 candidate = z3.ForAll([k], z3.Implies(cells_passed, fact))
                 if set(constants(candidate)) <= names:
@@ -128,43 +145,65 @@ def _walks(system: TransitionSystem, enc: Encoder) -> list[_Walk]:
             before = {v.name: t for v, t in pre.items()}
             for var, term in updates.items():
                 if var.name in before and term.sort().kind() == z3.Z3_INT_SORT:
-                    steps.setdefault(var.name, set()).add(_step(enc, guard, term - before[var.name]))
+                    steps.setdefault(var.name, set()).update(_steps(enc, guard, term - before[var.name]))
         for name, moves in steps.items():
-            if moves not in ({1}, {-1}):  # every round moves it by the same one
+            if moves not in map(set, STEPS):  # each round moves it one way by one, or leaves it
                 continue
             counter = enc.constant(name, next(v.type for v in system.params[head] if v.name == name))
-            ends = tuple(_ends(system, enc, head, name, min(moves)))
-            walks += [_Walk(head, counter, min(moves), start, ends) for start in _starts(system, enc, head, name)]
+            step = sum(moves)
+            ends = tuple(_ends(system, enc, head, name, step)) if 0 not in moves else ()
+            walks += [_Walk(head, counter, step, start, ends) for start in _starts(system, enc, head, name)]
     return walks
 
 
-def _step(enc: Encoder, guard: z3.BoolRef, moved: z3.ExprRef) -> int:
-    """1 or -1 where the block's guard fixes `moved` (a new value less the old) to it, else 0: an unsigned
-    counter's `i + 1` wraps only past its type's maximum, which a loop's `i < n` keeps it from."""
+def _steps(enc: Encoder, guard: z3.BoolRef, moved: z3.ExprRef) -> set[int]:
+    """The steps a round may move a counter by (`moved`: its new value less the old), where the round's
+    guard keeps them to one of STEPS: an unsigned counter's `i + 1` wraps only past its type's maximum,
+    which a loop's `i < n` keeps it from; a branch that stores and counts (`b[n] = x; n++` or nothing)
+    moves it by 0 or 1. Else {0}: not a counter."""
     step = z3.simplify(moved)
     if z3.is_int_value(step):
-        return step.as_long()
+        return {step.as_long()}
     solver = z3.Solver(ctx=enc.ctx)
     solver.set("timeout", STEP_MS)
     solver.add(guard)
-    for one in (1, -1):
-        if solver.check(moved != one) == z3.unsat:
-            return one
-    return 0
+    for steps in STEPS:
+        if solver.check(z3.And(*[moved != one for one in steps])) == z3.unsat:
+            return set(steps)
+    return {0}
 
 
-def _starts(system: TransitionSystem, enc: Encoder, head: int, counter: str) -> list[int]:
-    """The constants the blocks into the loop set `counter` to (none where one sets it otherwise)."""
-    starts = set()
+def _starts(system: TransitionSystem, enc: Encoder, head: int, counter: str, seen: frozenset[int] = frozenset()) -> list[int]:
+    """The constants the blocks into the loop set `counter` to (none where one sets it otherwise). A block
+    from an earlier loop that leaves it alone, where that loop's rounds do too, passes on the constants
+    that loop was entered with (`b = 0;` before a fill loop, then the loop that counts with b)."""
+    starts: set[int] = set()
     for block in system.blocks:
         if block.dst != head or block.src == head:
             continue
         _, _, updates = encode_block(system, enc, block)
         value = next((z3.simplify(t) for v, t in updates.items() if v.name == counter), None)
-        if value is None or not z3.is_int_value(value):
+        if value is not None and z3.is_int_value(value):
+            starts.add(value.as_long())
+        elif value is not None and str(value) == counter and block.src in system.loop_heads and \
+                block.src not in seen and _kept_round(system, enc, block.src, counter):
+            before = _starts(system, enc, block.src, counter, seen | {head})
+            if not before:
+                return []
+            starts |= set(before)
+        else:
             return []
-        starts.add(value.as_long())
     return sorted(starts)
+
+
+def _kept_round(system: TransitionSystem, enc: Encoder, head: int, name: str) -> bool:
+    """Whether every round of the loop leaves `name` alone."""
+    for block in system.blocks:
+        if block.src == head == block.dst:
+            _, _, updates = encode_block(system, enc, block)
+            if any(v.name == name and str(t) != name for v, t in updates.items()):
+                return False
+    return True
 
 
 def _ends(system: TransitionSystem, enc: Encoder, head: int, counter: str, step: int) -> list[z3.ExprRef]:
