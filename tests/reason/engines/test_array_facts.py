@@ -81,6 +81,14 @@ PARTITION = HEADER + """
     }
     """
 
+# a pointer parameter's cells are a$elements[a$offset + i]: the cell k is at k - a$offset from the counter
+THROUGH_A_POINTER = HEADER + """
+    void zero(int n, int a[static n]) {
+        for (int i = 0; i < n; i++) a[i] = 0;
+        for (int j = 0; j < n; j++) __VERIFIER_assert(a[j] == 0);
+    }
+    """
+
 # a program variable named k: the quantified index must be another name, or it would capture it
 INDEX_NAMED_K = HEADER + """
     int main(void) {
@@ -93,20 +101,20 @@ INDEX_NAMED_K = HEADER + """
     """
 
 
-def analysis(tmp_path, text: str, prop: str = "assert"):
+def analysis(tmp_path, text: str, prop: str = "assert", name: str = "main"):
     path = tmp_path / "program.c"
     path.write_text(textwrap.dedent(text))
-    function = load(str(path), CheckOptions()).lower("main", prop)
+    function = load(str(path), CheckOptions()).lower(name, prop)
     found = _Analysis(function, prop, Options(timeout_s=30), time.monotonic() + 30)
     found.system = build_system(function, found.error_kinds, found.poison_kinds)
     return function, found
 
 
 @pytest.mark.parametrize("program, stated", [
-    (COPY.replace("LAST", "N"), "forall k: k >= 0 && 100000 > k -> b[k] == a[k]"),
-    (FILL_DOWN, "forall k: -1 < k && k <= 99999 -> 7 == a[k]"),
-    (MINIMUM, "forall k: k >= 0 && 100000 > k -> !(a[k] < m)"),
-    (PARTITION, "forall k: k >= 0 && k < b -> 0 != (0 <= bb[k] ? 1 : 0)"),
+    (COPY.replace("LAST", "N"), "forall k: 0 <= k && 100000 > k -> b[k] == a[k]"),
+    (FILL_DOWN, "forall k: -1 < k && 99999 >= k -> 7 == a[k]"),
+    (MINIMUM, "forall k: 0 <= k && 100000 > k -> !(a[k] < m)"),
+    (PARTITION, "forall k: 0 <= k && k < b -> !(0 > bb[k])"),
 ], ids=["copy", "fill-down", "minimum", "partition"])
 def test_a_loops_cells_prove_a_check_over_an_array_too_long_to_unroll(tmp_path, program, stated):
     function, found = analysis(tmp_path, program)
@@ -116,6 +124,15 @@ def test_a_loops_cells_prove_a_check_over_an_array_too_long_to_unroll(tmp_path, 
     assert stated in text.replace("a[k] >= m", "!(a[k] < m)"), text
     assert confirm(function, result, 20).confirmed
     assert "-> 0 > aa[k]" not in text  # no fact over a range of no cells (b before its loop: any fact holds)
+
+
+def test_the_cells_a_pointer_walks_are_at_its_offset(tmp_path):
+    function, found = analysis(tmp_path, THROUGH_A_POINTER, name="zero")
+    result = found.facts_proof()
+    assert result is not None and result.verdict == Verdict.YES
+    text = " ".join(inv["invariant"] for inv in result.certificate["invariants"])
+    assert "k < (n + a$offset) -> 0 == a$elements[k]" in text, text
+    assert confirm(function, result, 20).confirmed
 
 
 def test_a_copy_one_short_keeps_no_fact_about_the_last_cell(tmp_path):

@@ -34,7 +34,7 @@ import z3
 from solomonic.reason.engines.houdini import TYPE_BOUNDS, comparisons, encode_block
 from solomonic.reason.ir import ArrayType
 from solomonic.reason.symbolic.encode import Encoder, constants
-from solomonic.reason.symbolic.system import TransitionSystem
+from solomonic.reason.symbolic.system import Block, TransitionSystem
 
 QUERY_MS = 1000  # one candidate after one block: those that follow take milliseconds
 STEP_MS = 200  # whether a round's guard fixes a counter's step
@@ -52,9 +52,12 @@ class _Walk:
     step: int
     start: int
     ends: tuple[z3.ExprRef, ...]  # what its exits compare the counter with, into a later loop
+    shifts: tuple[z3.ExprRef, ...]  # t of each cell `i + t` its rounds read or write (a pointer's offset)
 
-    def passed(self, k: z3.ExprRef, upto: z3.ExprRef) -> z3.BoolRef:
-        return z3.And(self.start <= k, k < upto) if self.step > 0 else z3.And(upto < k, k <= self.start)
+    def passed(self, k: z3.ExprRef, upto: z3.ExprRef, shift: z3.ExprRef) -> z3.BoolRef:
+        """The cells from the start to `upto` (left out), at `shift` from the counter."""
+        lo, hi = z3.simplify(self.start + shift), z3.simplify(upto + shift)
+        return z3.And(lo <= k, k < hi) if self.step > 0 else z3.And(hi < k, k <= lo)
 
 
 def with_array_facts(system: TransitionSystem, enc: Encoder, found: dict[int, list[z3.BoolRef]],
@@ -118,11 +121,11 @@ def quantified_candidates(system: TransitionSystem, enc: Encoder) -> dict[int, l
     taken = {v.name for v in system.function.variables}
     k = z3.Int(next(n for n in BOUND_NAMES if n not in taken), enc.ctx)
     walks = _walks(system, enc)
-    cells = _cell_facts(system, enc, k, {str(w.counter) for w in walks})
+    cells = _cell_facts(system, enc, k)
     if not walks or not cells:
         return {}
-    ranges = [w.passed(k, w.counter) for w in walks]  # open: wherever the counter lives on
-    ranges += [w.passed(k, end) for w in walks for end in w.ends]  # closed: after the loop
+    ranges = [w.passed(k, w.counter, t) for w in walks for t in w.shifts]  # open: wherever the counter lives on
+    ranges += [w.passed(k, end, t) for w in walks for end in w.ends for t in w.shifts]  # closed: after the loop
     out: dict[int, list[z3.BoolRef]] = {}
     for head in system.loop_heads:
         names = {v.name for v in system.params[head]}
@@ -152,7 +155,9 @@ def _walks(system: TransitionSystem, enc: Encoder) -> list[_Walk]:
             counter = enc.constant(name, next(v.type for v in system.params[head] if v.name == name))
             step = sum(moves)
             ends = tuple(_ends(system, enc, head, name, step)) if 0 not in moves else ()
-            walks += [_Walk(head, counter, step, start, ends) for start in _starts(system, enc, head, name)]
+            shifts = tuple(_distinct([t for b in rounds for part in _parts(system, enc, b)
+                                      for at, t in _cells(part) if at == name])) or (z3.IntVal(0, enc.ctx),)
+            walks += [_Walk(head, counter, step, start, ends, shifts) for start in _starts(system, enc, head, name)]
     return walks
 
 
@@ -223,39 +228,59 @@ def _ends(system: TransitionSystem, enc: Encoder, head: int, counter: str, step:
     return _distinct(ends)
 
 
-def _cell_facts(system: TransitionSystem, enc: Encoder, k: z3.ExprRef, counters: set[str]) -> list[z3.BoolRef]:
-    """Statements about cell `k`: what a loop round stores at its counter, and each comparison of a cell
-    read at a variable index (and its negation), that index read as `k`."""
+def _cell_facts(system: TransitionSystem, enc: Encoder, k: z3.ExprRef) -> list[z3.BoolRef]:
+    """Statements about cell `k`: what a loop round stores at a cell `i + t` (`i` a variable, `t` a term
+    without it: a pointer's offset, or 0), and each comparison of a cell read at such an index (and its
+    negation), with `i` read as `k - t`: the cell itself is `k`, which z3 instantiates at the cells the
+    blocks read."""
     facts = []
     for block in system.blocks:
         pre, guard, updates = encode_block(system, enc, block)
-        names = {v.name for v in pre}
+        names = {v.name: v for v in pre}
         if block.src == block.dst:
             for var, term in updates.items():
                 if isinstance(var.type, ArrayType) and z3.is_store(term):
                     base, index, value = term.children()
-                    if z3.is_const(index) and str(index) in counters and str(base) == var.name \
-                            and set(constants(value)) <= names:
-                        facts.append(z3.Select(base, k) == z3.substitute(value, (index, k)))
+                    if str(base) == var.name and set(constants(value)) <= set(names):
+                        for name, shift in _cells(index, whole=True):
+                            at = enc.constant(name, names[name].type)
+                            facts.append(z3.Select(base, k) == z3.simplify(z3.substitute(value, (at, k - shift))))
         for atom in comparisons(guard):
-            if not set(constants(atom)) <= names or any(z3.is_int_value(side) and side.as_long() in TYPE_BOUNDS
-                                                        for side in atom.children()):
+            if not set(constants(atom)) <= set(names) or any(z3.is_int_value(side) and side.as_long() in TYPE_BOUNDS
+                                                             for side in atom.children()):
                 continue  # a nondeterministic value read on the way; a cell's type range, which every read states
-            for index in _cell_indices(atom):
-                read = z3.substitute(atom, (index, k))
+            for name, shift in _cells(atom):
+                read = z3.simplify(z3.substitute(atom, (enc.constant(name, names[name].type), k - shift)))
                 facts += [read, z3.Not(read)]
     return _distinct(facts)
 
 
-def _cell_indices(term: z3.ExprRef) -> list[z3.ExprRef]:
-    """The variables a term reads an array cell at."""
-    found, stack = [], [term]
+def _parts(system: TransitionSystem, enc: Encoder, block: Block) -> list[z3.ExprRef]:
+    """A round's guard and new values: where its cells are read and written."""
+    _, guard, updates = encode_block(system, enc, block)
+    return [guard, *updates.values()]
+
+
+def _cells(term: z3.ExprRef, whole: bool = False) -> list[tuple[str, z3.ExprRef]]:
+    """(i, t) for each cell `i + t` the term reads or writes (with `whole`, the term is itself an index):
+    `i` a variable and `t` a term without it."""
+    indices, stack, seen = ([term] if whole else []), ([] if whole else [term]), set()
     while stack:
         t = stack.pop()
-        if z3.is_select(t) and z3.is_const(t.arg(1)) and t.arg(1).decl().kind() == z3.Z3_OP_UNINTERPRETED:
-            found.append(t.arg(1))
+        if t.get_id() in seen:
+            continue
+        seen.add(t.get_id())
+        if z3.is_select(t) or z3.is_store(t):
+            indices.append(t.arg(1))
         stack.extend(t.children())
-    return _distinct(found)
+    found = []
+    for index in _distinct(indices):
+        for name, variable in constants(index).items():
+            if variable.sort().kind() == z3.Z3_INT_SORT:
+                shift = z3.simplify(index - variable)
+                if name not in constants(shift):
+                    found.append((name, shift))
+    return found
 
 
 def _distinct(terms: list) -> list:

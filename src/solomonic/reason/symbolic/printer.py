@@ -48,7 +48,8 @@ def _z3(f: z3.ExprRef, top: bool = False) -> str:
         c = kids[0]
         if z3.is_app(c) and c.decl().kind() in _NEGATED and c.num_args() == 2:
             return f"{_z3(c.arg(0))} {_NEGATED[c.decl().kind()]} {_z3(c.arg(1))}"
-        return f"!{_z3(c)}"
+        inner = _z3(c)
+        return f"!({inner})" if " " in inner and not inner.startswith("(") else f"!{inner}"
     if k in _Z3_INFIX and len(kids) == 2:
         return f"{_z3(kids[0])} {_Z3_INFIX[k]} {_z3(kids[1])}"
     if k == z3.Z3_OP_ADD:
