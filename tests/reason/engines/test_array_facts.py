@@ -141,9 +141,10 @@ def test_a_copy_one_short_keeps_no_fact_about_the_last_cell(tmp_path):
     _, found = analysis(tmp_path, COPY.replace("LAST", "N - 1"))
     system = found.system
     enc = Encoder("int", z3.Context())
-    offered = [show_z3(c) for cs in quantified_candidates(system, enc).values() for c in cs]
+    cells = quantified_candidates(system, enc)
+    offered = [show_z3(c) for cs in cells.values() for c in cs]
     assert any("100000 > k -> b[k] == a[k]" in c for c in offered)
-    kept = with_array_facts(system, enc, houdini(system, enc, candidates(system, enc), 10), 10)
+    kept = with_array_facts(system, enc, houdini(system, enc, candidates(system, enc), 10), cells, 10)
     shown = [show_z3(c) for cs in kept.values() for c in cs if z3.is_quantifier(c)]
     assert any("k < i -> b[k] == a[k]" in c for c in shown)  # the open fact still holds
     assert not any("100000 > k -> b[k] == a[k]" in c for c in shown)

@@ -61,16 +61,13 @@ class _Walk:
 
 
 def with_array_facts(system: TransitionSystem, enc: Encoder, found: dict[int, list[z3.BoolRef]],
-                     timeout_s: float) -> dict[int, list[z3.BoolRef]]:
+                     atoms: dict[int, list[z3.BoolRef]], timeout_s: float) -> dict[int, list[z3.BoolRef]]:
     """`found` (inductive facts without quantifiers) and the largest inductive subset of the quantified
-    candidates beside them: a Houdini of their own, with `found` assumed at every head. Each query asks
+    candidates `atoms` (`quantified_candidates`) beside them: a Houdini of their own, with `found` assumed at every head. Each query asks
     whether one candidate follows after one block: ground once its negation is skolemised, which z3
     answers by instantiating the hypotheses at the cells the block reads. One z3 does not show to follow
     is dropped: model-based instantiation is off, since only "unsat" keeps a candidate, and it can spend
     seconds building a model for a universal hypothesis."""
-    atoms = quantified_candidates(system, enc)
-    if not atoms:
-        return found
     deadline = time.monotonic() + timeout_s
     current = {head: list(facts) for head, facts in atoms.items()}
     changed = True
