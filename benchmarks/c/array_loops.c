@@ -29,6 +29,16 @@ int copy_twice(void) {
     return 0;
 }
 
+/* yes: the copy's index moves with the original's */
+int copy_two_indices(void) {
+    int a[N], b[N];
+    int j = 0;
+    for (int i = 0; i < N; i++) a[i] = __VERIFIER_nondet_int();
+    for (int i = 0; i < N; i++) { b[j] = a[i]; j++; }
+    for (int i = 0; i < N; i++) __VERIFIER_assert(a[i] == b[i]);
+    return 0;
+}
+
 /* yes: every cell set to its index (an unsigned counter) */
 int fill_index(void) {
     int a[N];

@@ -81,6 +81,18 @@ PARTITION = HEADER + """
     }
     """
 
+# j moves with i: the check's comparison over the copy's range of j holds by the scalar fact j == i
+TWO_INDICES = HEADER + """
+    int main(void) {
+        int a[N], b[N];
+        int i, j = 0;
+        for (i = 0; i < N; i++) a[i] = __VERIFIER_nondet_int();
+        for (i = 0; i < N; i++) { b[j] = a[i]; j = j + 1; }
+        for (i = 0; i < N; i++) __VERIFIER_assert(a[i] == b[i]);
+        return 0;
+    }
+    """
+
 # a pointer parameter's cells are a$elements[a$offset + i]: the cell k is at k - a$offset from the counter
 THROUGH_A_POINTER = HEADER + """
     void zero(int n, int a[static n]) {
@@ -115,7 +127,8 @@ def analysis(tmp_path, text: str, prop: str = "assert", name: str = "main"):
     (FILL_DOWN, "forall k: -1 < k && 99999 >= k -> 7 == a[k]"),
     (MINIMUM, "forall k: 0 <= k && 100000 > k -> !(a[k] < m)"),
     (PARTITION, "forall k: 0 <= k && k < b -> !(0 > bb[k])"),
-], ids=["copy", "fill-down", "minimum", "partition"])
+    (TWO_INDICES, "forall k: 0 <= k && 100000 > k -> !(a[k] != b[k])"),
+], ids=["copy", "fill-down", "minimum", "partition", "two-indices"])
 def test_a_loops_cells_prove_a_check_over_an_array_too_long_to_unroll(tmp_path, program, stated):
     function, found = analysis(tmp_path, program)
     result = found.facts_proof()
