@@ -101,6 +101,19 @@ int clamp(void) {
     return 0;
 }
 
+/* yes: the search stops at the marker, in bounds because no cell before it holds the marker */
+int sentinel(void) {
+    int a[N];
+    int marker = __VERIFIER_nondet_int(), pos = __VERIFIER_nondet_int();
+    if (pos < 0 || pos >= N) return 0;
+    for (int i = 0; i < N; i++) a[i] = __VERIFIER_nondet_int();
+    a[pos] = marker;
+    int i = 0;
+    while (a[i] != marker) i++;
+    __VERIFIER_assert(i <= pos);
+    return 0;
+}
+
 /* yes: through a pointer parameter, as long as the caller promises (`[static n]`) */
 void zero(int n, int a[static n]) {
     for (int i = 0; i < n; i++) a[i] = 0;

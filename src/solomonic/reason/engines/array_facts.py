@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import z3
 
 from solomonic.reason.engines.houdini import TYPE_BOUNDS, comparisons, encode_block
-from solomonic.reason.ir import ArrayType
+from solomonic.reason.ir import ArrayType, BoolType
 from solomonic.reason.symbolic.encode import Encoder, constants
 from solomonic.reason.symbolic.system import Block, TransitionSystem
 
@@ -63,7 +63,7 @@ class _Walk:
 def with_array_facts(system: TransitionSystem, enc: Encoder, found: dict[int, list[z3.BoolRef]],
                      atoms: dict[int, list[z3.BoolRef]], timeout_s: float) -> dict[int, list[z3.BoolRef]]:
     """`found` (inductive facts without quantifiers) and the largest inductive subset of the quantified
-    candidates `atoms` (`quantified_candidates`) beside them: a Houdini of their own, with `found` assumed at every head. Each query asks
+    candidates `atoms` (`array_candidates`) beside them: a Houdini of their own, with `found` assumed at every head. Each query asks
     whether one candidate follows after one block: ground once its negation is skolemised, which z3
     answers by instantiating the hypotheses at the cells the block reads. One z3 does not show to follow
     is dropped: model-based instantiation is off, since only "unsat" keeps a candidate, and it can spend
@@ -104,6 +104,9 @@ def _not_vacuous(enc: Encoder, facts: list[z3.BoolRef], quantified: list[z3.Bool
     solver.add(*facts)
     kept = []
     for fact in quantified:
+        if not z3.is_quantifier(fact):  # a companion (`_companions`)
+            kept.append(fact)
+            continue
         cell = z3.FreshInt("cell", enc.ctx)
         cells = fact.body().arg(0)  # Implies(range, fact), over the bound variable
         if solver.check(z3.substitute_vars(cells, cell)) != z3.unsat:
@@ -111,8 +114,9 @@ def _not_vacuous(enc: Encoder, facts: list[z3.BoolRef], quantified: list[z3.Bool
     return kept
 
 
-def quantified_candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.BoolRef]]:
-    """Every cell fact over every range whose variables the head keeps, by loop head."""
+def array_candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.BoolRef]]:
+    """Every cell fact over every range whose variables the head keeps, and their companions
+    (`_companions`), by loop head."""
     if not any(isinstance(v.type, ArrayType) for vs in system.params.values() for v in vs):
         return {}
     taken = {v.name for v in system.function.variables}
@@ -131,7 +135,35 @@ def quantified_candidates(system: TransitionSystem, enc: Encoder) -> dict[int, l
                 candidate = z3.ForAll([k], z3.Implies(cells_passed, fact))
                 if set(constants(candidate)) <= names:
                     out.setdefault(head, []).append(candidate)
-    return {head: _distinct(atoms) for head, atoms in out.items()}
+    companions = _companions(system, enc, walks)
+    return {head: _distinct([*atoms, *companions.get(head, [])]) for head, atoms in out.items()}
+
+
+def _companions(system: TransitionSystem, enc: Encoder, walks: list[_Walk]) -> dict[int, list[z3.BoolRef]]:
+    """Facts without quantifiers that hold only beside the quantified ones, and so join their Houdini
+    rather than the scalar one: a walk's counter against each other scalar at its head (`i <= pos` in
+    `while (a[i] != x) i++`, which holds because `forall k < i: a[k] != x` and `a[pos] == x`), and what a
+    block outside any loop's rounds stores in a cell (`a[pos] = x`), wherever its variables live."""
+    out: dict[int, list[z3.BoolRef]] = {}
+    for w in walks:
+        scalars = [enc.constant(v.name, v.type) for v in system.params[w.head]
+                   if not isinstance(v.type, (ArrayType, BoolType)) and v.name != str(w.counter)]
+        out.setdefault(w.head, []).extend(atom for v in scalars
+                                          for atom in ((w.counter <= v, w.counter < v) if w.step > 0
+                                                       else (w.counter >= v, w.counter > v)))
+    stored = []
+    for block in system.blocks:
+        if block.src == block.dst:
+            continue
+        pre, _, updates = encode_block(system, enc, block)
+        names = {v.name for v in pre}
+        for var, term in updates.items():
+            if isinstance(var.type, ArrayType) and z3.is_store(term) and set(constants(term)) <= names:
+                stored.append(z3.Select(enc.constant(var.name, var.type), term.arg(1)) == term.arg(2))
+    for head in system.loop_heads:
+        names = {v.name for v in system.params[head]}
+        out.setdefault(head, []).extend(f for f in stored if set(constants(f)) <= names)
+    return out
 
 
 def _walks(system: TransitionSystem, enc: Encoder) -> list[_Walk]:

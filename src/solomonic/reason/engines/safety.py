@@ -18,7 +18,7 @@ import z3
 
 from solomonic.reason.certify import certificate
 from solomonic.reason.engines import bmc, concrete, execution, spacer
-from solomonic.reason.engines.array_facts import quantified_candidates, with_array_facts
+from solomonic.reason.engines.array_facts import array_candidates, with_array_facts
 from solomonic.reason.engines.entry_facts import with_entry_bounds
 from solomonic.reason.engines.houdini import candidates, encode_block, houdini, split
 from solomonic.reason.engines.random_runs import violation
@@ -311,7 +311,7 @@ class _Analysis:
         if found is None:
             return None
         found = with_entry_bounds(system, enc, find_loops(system), found, _left(deadline) / 3, _left(deadline) / 3)
-        cells = quantified_candidates(system, enc)
+        cells = array_candidates(system, enc)
         proved = self.proved_by(found, enc, _left(deadline) / (2 if cells else 1))
         if proved is None and cells:  # what the loops keep of an array's cells (array_facts.py)
             proved = self.proved_by(with_array_facts(system, enc, found, cells, _left(deadline) / 2), enc,
