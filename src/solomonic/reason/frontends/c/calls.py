@@ -143,7 +143,7 @@ class CallLowering(LoweringState):
                 self.refuse_tainted(found, f"the declaration of `{name}`")
         element = None
         if name in BY_ELEMENT:
-            elem = self.pointee_type(args[0], e) if args else None
+            elem = self.pointee_type(args[0]) if args else None
             if elem is None or elem.name == "_Bool" or elem.size > (1 if name in BYTES else 8):
                 raise self.unsupported(f"`{name}` over elements of type {elem.name if elem else 'unknown'} "
                                        "(not modelled)", e)

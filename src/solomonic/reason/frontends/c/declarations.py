@@ -402,7 +402,8 @@ class DeclarationLowering(LoweringState):
         return isinstance(init, c_ast.Constant) and init.type == "string"
 
     def characters(self, init: c_ast.Node) -> list[int]:
-        """A string initialiser's characters, its terminator last."""
+        """A string literal's characters (or a string initialiser's: `{"abc"}`), its terminator last;
+        an escape the decoder does not know is unsupported, naming the literal."""
         literal = init.exprs[0] if isinstance(init, c_ast.InitList) else init
         try:
             return string_literal(literal.value)

@@ -34,7 +34,7 @@ from solomonic.reason.frontends.c.symbols import (
     Scalar,
     VarSym,
 )
-from solomonic.reason.frontends.c.types import CInt, string_literal
+from solomonic.reason.frontends.c.types import CInt
 from solomonic.reason.ir import (
     BOOL,
     FALSE,
@@ -101,10 +101,7 @@ class PointerLowering(LoweringState):
     def string_constant(self, e: c_ast.Constant) -> PtrVal:
         """A string literal: an array of static storage that no write may touch (C11 6.4.5p7), one object
         per literal in the source, its characters stored where it is evaluated (they never change)."""
-        try:
-            chars = string_literal(e.value)
-        except ValueError as err:
-            raise self.unsupported(f"string literal: {err}", e) from None
+        chars = self.characters(e)
         char, index = self.c_int("char"), self.t.index
         size = const(len(chars), index)
         obj = self.objects.get(id(e))
@@ -121,7 +118,7 @@ class PointerLowering(LoweringState):
         self.b.assign(var, contents, self.line(e))
         return PtrVal(obj, const(0, index), char)
 
-    def pointee_type(self, e: c_ast.Node, at: c_ast.Node) -> CInt | None:
+    def pointee_type(self, e: c_ast.Node) -> CInt | None:
         """The integer type a pointer expression points to, from its syntax and the names in scope alone
         (nothing evaluated); None where that says nothing (a call, a conditional)."""
         if isinstance(e, c_ast.ID):
@@ -134,9 +131,9 @@ class PointerLowering(LoweringState):
             if isinstance(e.expr, c_ast.ID):
                 sym = self.lookup(e.expr.name, e.expr)
                 return sym.type if isinstance(sym, VarSym) else None
-            return self.pointee_type(e.expr.name, at) if isinstance(e.expr, c_ast.ArrayRef) else None
+            return self.pointee_type(e.expr.name) if isinstance(e.expr, c_ast.ArrayRef) else None
         if isinstance(e, c_ast.BinaryOp) and e.op in ("+", "-"):
-            return self.pointee_type(e.left if self.points(e.left) else e.right, at)
+            return self.pointee_type(e.left if self.points(e.left) else e.right)
         return None
 
     def null_constant(self, e: c_ast.Node) -> bool:
