@@ -39,6 +39,15 @@ int copy_two_indices(void) {
     return 0;
 }
 
+/* yes: b is a reversed */
+int reverse(void) {
+    int a[N], b[N];
+    for (int i = 0; i < N; i++) a[i] = __VERIFIER_nondet_int();
+    for (int i = 0; i < N; i++) b[N - 1 - i] = a[i];
+    for (int x = 0; x < N; x++) __VERIFIER_assert(b[x] == a[N - 1 - x]);
+    return 0;
+}
+
 /* yes: every cell set to its index (an unsigned counter) */
 int fill_index(void) {
     int a[N];

@@ -108,6 +108,17 @@ SENTINEL = HEADER + """
     }
     """
 
+# b is a reversed a: the copy's cells count down as its counter counts up
+REVERSE = HEADER + """
+    int main(void) {
+        int a[N], b[N];
+        for (int i = 0; i < N; i++) a[i] = __VERIFIER_nondet_int();
+        for (int i = 0; i < N; i++) b[N - 1 - i] = a[i];
+        for (int x = 0; x < N; x++) __VERIFIER_assert(b[x] == a[N - 1 - x]);
+        return 0;
+    }
+    """
+
 # a pointer parameter's cells are a$elements[a$offset + i]: the cell k is at k - a$offset from the counter
 THROUGH_A_POINTER = HEADER + """
     void zero(int n, int a[static n]) {
@@ -144,7 +155,8 @@ def analysis(tmp_path, text: str, prop: str = "assert", name: str = "main"):
     (PARTITION, "forall k: 0 <= k && k < b -> !(0 > bb[k])"),
     (TWO_INDICES, "forall k: 0 <= k && 100000 > k -> !(a[k] != b[k])"),
     (SENTINEL, "(forall k: 0 <= k && k < i -> a[k] != marker) && i <= pos && a[pos] == marker"),
-], ids=["copy", "fill-down", "minimum", "partition", "two-indices", "sentinel"])
+    (REVERSE, "forall k: (99999 - i) < k && 99999 >= k -> b[k] == a[(99999 - k)]"),
+], ids=["copy", "fill-down", "minimum", "partition", "two-indices", "sentinel", "reverse"])
 def test_a_loops_cells_prove_a_check_over_an_array_too_long_to_unroll(tmp_path, program, stated):
     function, found = analysis(tmp_path, program)
     result = found.facts_proof()

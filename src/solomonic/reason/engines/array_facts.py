@@ -11,9 +11,9 @@ quantifier-free.
 Candidates are made of two parts:
 
 - a *cell fact* `P(k)`, a statement about cell k: what a loop stores at its counter (`b[i] = a[i]` gives
-  `b[k] == a[k]`, where the stored value reads no nondeterministic value), and each comparison the
-  program makes of a cell read at a variable index (`if (a[i] < m)`, `assert(a[x] >= m)` give
-  `a[k] < m` and its negation);
+  `b[k] == a[k]`, where the stored value reads no nondeterministic value; `b[n - 1 - i] = a[i]` gives
+  `b[k] == a[n - 1 - k]`), and each comparison the program makes of a cell read at a variable index
+  (`if (a[i] < m)`, `assert(a[x] >= m)` give `a[k] < m` and its negation);
 - a *range* of cells a loop has passed: a loop whose blocks round it move a counter `i` by one (or some
   of them not at all: `if (x >= 0) b[n++] = x;`) from the constant every block into it sets (`lo`)
   covers `lo <= k < i` (`i < k <= lo` counting down) at every head where `i` lives, and, where every
@@ -52,12 +52,13 @@ class _Walk:
     step: int
     start: int
     ends: tuple[z3.ExprRef, ...]  # what its exits compare the counter with, into a later loop
-    shifts: tuple[z3.ExprRef, ...]  # t of each cell `i + t` its rounds read or write (a pointer's offset)
+    places: tuple[tuple[int, z3.ExprRef], ...]  # (s, t) of each cell `s*i + t` its rounds read or write
 
-    def passed(self, k: z3.ExprRef, upto: z3.ExprRef, shift: z3.ExprRef) -> z3.BoolRef:
-        """The cells from the start to `upto` (left out), at `shift` from the counter."""
-        lo, hi = z3.simplify(self.start + shift), z3.simplify(upto + shift)
-        return z3.And(lo <= k, k < hi) if self.step > 0 else z3.And(hi < k, k <= lo)
+    def passed(self, k: z3.ExprRef, upto: z3.ExprRef, place: tuple[int, z3.ExprRef]) -> z3.BoolRef:
+        """The cells `s*p + t` of the positions p from the start to `upto` (left out)."""
+        sign, t = place
+        first, stop = z3.simplify(sign * self.start + t), z3.simplify(sign * upto + t)
+        return z3.And(first <= k, k < stop) if sign * self.step > 0 else z3.And(stop < k, k <= first)
 
 
 def with_array_facts(system: TransitionSystem, enc: Encoder, found: dict[int, list[z3.BoolRef]],
@@ -125,8 +126,8 @@ def array_candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z
     cells = _cell_facts(system, enc, k)
     if not walks or not cells:
         return {}
-    ranges = [w.passed(k, w.counter, t) for w in walks for t in w.shifts]  # open: wherever the counter lives on
-    ranges += [w.passed(k, end, t) for w in walks for end in w.ends for t in w.shifts]  # closed: after the loop
+    ranges = [w.passed(k, w.counter, at) for w in walks for at in w.places]  # open: wherever the counter lives on
+    ranges += [w.passed(k, end, at) for w in walks for end in w.ends for at in w.places]  # closed: after the loop
     out: dict[int, list[z3.BoolRef]] = {}
     for head in system.loop_heads:
         names = {v.name for v in system.params[head]}
@@ -184,9 +185,10 @@ def _walks(system: TransitionSystem, enc: Encoder) -> list[_Walk]:
             counter = enc.constant(name, next(v.type for v in system.params[head] if v.name == name))
             step = sum(moves)
             ends = tuple(_ends(system, enc, head, name, step)) if 0 not in moves else ()
-            shifts = tuple(_distinct([t for b in rounds for part in _parts(system, enc, b)
-                                      for at, t in _cells(part) if at == name])) or (z3.IntVal(0, enc.ctx),)
-            walks += [_Walk(head, counter, step, start, ends, shifts) for start in _starts(system, enc, head, name)]
+            places = tuple(_distinct_places([(sign, t) for b in rounds for part in _parts(system, enc, b)
+                                             for at, sign, t in _cells(part) if at == name])) \
+                or ((1, z3.IntVal(0, enc.ctx)),)
+            walks += [_Walk(head, counter, step, start, ends, places) for start in _starts(system, enc, head, name)]
     return walks
 
 
@@ -271,15 +273,15 @@ def _cell_facts(system: TransitionSystem, enc: Encoder, k: z3.ExprRef) -> list[z
                 if isinstance(var.type, ArrayType) and z3.is_store(term):
                     base, index, value = term.children()
                     if str(base) == var.name and set(constants(value)) <= set(names):
-                        for name, shift in _cells(index, whole=True):
+                        for name, sign, shift in _cells(index, whole=True):
                             at = enc.constant(name, names[name].type)
-                            facts.append(z3.Select(base, k) == z3.simplify(z3.substitute(value, (at, k - shift))))
+                            facts.append(z3.Select(base, k) == z3.simplify(z3.substitute(value, (at, sign * (k - shift)))))
         for atom in comparisons(guard):
             if not set(constants(atom)) <= set(names) or any(z3.is_int_value(side) and side.as_long() in TYPE_BOUNDS
                                                              for side in atom.children()):
                 continue  # a nondeterministic value read on the way; a cell's type range, which every read states
-            for name, shift in _cells(atom):
-                read = z3.simplify(z3.substitute(atom, (enc.constant(name, names[name].type), k - shift)))
+            for name, sign, shift in _cells(atom):
+                read = z3.simplify(z3.substitute(atom, (enc.constant(name, names[name].type), sign * (k - shift))))
                 facts += [read, z3.Not(read)]
     return _distinct(facts)
 
@@ -290,9 +292,10 @@ def _parts(system: TransitionSystem, enc: Encoder, block: Block) -> list[z3.Expr
     return [guard, *updates.values()]
 
 
-def _cells(term: z3.ExprRef, whole: bool = False) -> list[tuple[str, z3.ExprRef]]:
-    """(i, t) for each cell `i + t` the term reads or writes (with `whole`, the term is itself an index):
-    `i` a variable and `t` a term without it."""
+def _cells(term: z3.ExprRef, whole: bool = False) -> list[tuple[str, int, z3.ExprRef]]:
+    """(i, s, t) for each cell `s*i + t` the term reads or writes (with `whole`, the term is itself an
+    index): `i` a variable, s 1 or -1 (`b[n - 1 - i]` counts down the cells as i counts up) and `t` a
+    term without i."""
     indices, stack, seen = ([term] if whole else []), ([] if whole else [term]), set()
     while stack:
         t = stack.pop()
@@ -306,10 +309,18 @@ def _cells(term: z3.ExprRef, whole: bool = False) -> list[tuple[str, z3.ExprRef]
     for index in _distinct(indices):
         for name, variable in constants(index).items():
             if variable.sort().kind() == z3.Z3_INT_SORT:
-                shift = z3.simplify(index - variable)
-                if name not in constants(shift):
-                    found.append((name, shift))
+                for sign in (1, -1):
+                    shift = z3.simplify(index - sign * variable)
+                    if name not in constants(shift):
+                        found.append((name, sign, shift))
     return found
+
+
+def _distinct_places(places: list[tuple[int, z3.ExprRef]]) -> list[tuple[int, z3.ExprRef]]:
+    seen: dict[tuple[int, str], tuple[int, z3.ExprRef]] = {}
+    for sign, t in places:
+        seen.setdefault((sign, t.sexpr()), (sign, t))
+    return list(seen.values())
 
 
 def _distinct(terms: list) -> list:
