@@ -129,13 +129,14 @@ def array_candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z
     ranges = [w.passed(k, w.counter, at) for w in walks for at in w.places]  # open: wherever the counter lives on
     ranges += [w.passed(k, end, at) for w in walks for end in w.ends for at in w.places]  # closed: after the loop
     out: dict[int, list[z3.BoolRef]] = {}
+    range_names = [set(constants(r)) - {str(k)} for r in ranges]  # each walked once, not per head and pair
+    fact_names = [set(constants(f)) - {str(k)} for f in cells]
     for head in system.loop_heads:
         names = {v.name for v in system.params[head]}
-        for cells_passed in ranges:
-            for fact in cells:
-                candidate = z3.ForAll([k], z3.Implies(cells_passed, fact))
-                if set(constants(candidate)) <= names:
-                    out.setdefault(head, []).append(candidate)
+        for cells_passed, in_range in zip(ranges, range_names):
+            if in_range <= names:
+                out.setdefault(head, []).extend(z3.ForAll([k], z3.Implies(cells_passed, fact))
+                                                for fact, in_fact in zip(cells, fact_names) if in_fact <= names)
     companions = _companions(system, enc, walks)
     return {head: _distinct([*atoms, *companions.get(head, [])]) for head, atoms in out.items()}
 
