@@ -15,6 +15,7 @@ pytest.importorskip("pycparser")
 
 import z3
 
+from solomonic.reason import check
 from solomonic.reason.api import CheckOptions, load
 from solomonic.reason.certify import certificate
 from solomonic.reason.engines.array_facts import array_candidates, with_array_facts
@@ -174,6 +175,16 @@ def test_the_cells_a_pointer_walks_are_at_its_offset(tmp_path):
     text = " ".join(inv["invariant"] for inv in result.certificate["invariants"])
     assert "k < (n + a$offset) -> 0 == a$elements[k]" in text, text
     assert confirm(function, result, 20).confirmed
+
+
+def test_a_search_that_stops_at_a_sentinel_terminates(tmp_path):
+    """Its reads stay in bounds only by the quantified fact and its companion `i <= pos`, which the
+    termination proof takes from the arrays' Houdini; the ranking is found without the quantifier."""
+    path = tmp_path / "program.c"
+    path.write_text(textwrap.dedent(SENTINEL))
+    (result,) = check(str(path), function="main", property="terminates", timeout=30)
+    assert result.verdict == Verdict.YES, result.reason
+    assert "forall k" in " ".join(inv["invariant"] for inv in result.certificate["invariants"])
 
 
 def test_a_copy_one_short_keeps_no_fact_about_the_last_cell(tmp_path):

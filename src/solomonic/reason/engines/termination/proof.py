@@ -21,6 +21,7 @@ import z3
 
 from solomonic.reason.certify import certificate
 from solomonic.reason.engines import bmc
+from solomonic.reason.engines.array_facts import array_candidates, with_array_facts
 from solomonic.reason.engines.entry_facts import with_entry_bounds
 from solomonic.reason.engines.houdini import comparisons, conjunction, encode_block, essential, houdini
 from solomonic.reason.engines.safety import Options
@@ -211,6 +212,10 @@ class Proof(LoopAnalysis):
             if not excluded:
                 found = {c: essential(kept, self.ctx) for c, kept in self.with_entry_bounds(found).items()}
                 excluded = self.ub_unreachable_with(found)
+            cells = array_candidates(self.system, self.enc) if not excluded else {}
+            if cells:  # what the loops keep of an array's cells: a search's reads in bounds (array_facts.py)
+                found = with_array_facts(self.system, self.enc, found, cells, self.left() / 3)
+                excluded = self.ub_unreachable_with(found)
         return Kept(found, excluded)
 
     @functools.cached_property
@@ -332,7 +337,7 @@ class Proof(LoopAnalysis):
             before, after = self.elements(block.src, pre), self.elements(block.dst, updates)
             post += [z3.Int(name, self.ctx) == t for name, t in before.items()]
             post += [z3.Int(name + "'", self.ctx) == t for name, t in after.items()]
-            formula = z3.And(invariants[block.src], guard, *ranges, *post)
+            formula = z3.And(_unquantified(invariants[block.src]), guard, *ranges, *post)
             if region is not None:  # only the steps that start and end in the region
                 formula = z3.And(formula, region, _at(region, pre, updates))
             split = cubes(formula, self.left())
@@ -535,3 +540,14 @@ def range_check(atom: z3.BoolRef) -> bool:
 
 def essential_cell(cell: z3.BoolRef, ctx: z3.Context) -> z3.BoolRef:
     return conjunction(essential(list(cell.children()) if z3.is_and(cell) else [cell], ctx), ctx)
+
+
+def _unquantified(invariant: z3.BoolRef) -> z3.BoolRef:
+    """The invariant less its quantified conjuncts (array facts): the steps are split into linear cubes,
+    which the facts about cells beside them do not change (their scalar companions stay), and the
+    ranking found is checked under the whole invariant."""
+    if z3.is_quantifier(invariant):
+        return z3.BoolVal(True, invariant.ctx)
+    if z3.is_and(invariant):
+        return z3.And(*[c for c in invariant.children() if not z3.is_quantifier(c)], invariant.ctx)
+    return invariant
