@@ -56,6 +56,15 @@ int fill_index(void) {
     return 0;
 }
 
+/* yes: each cell one more than the one before */
+int running(void) {
+    int a[N];
+    a[0] = 0;
+    for (int i = 1; i < N; i++) a[i] = a[i - 1] + 1;
+    for (int j = 0; j < N; j++) __VERIFIER_assert(a[j] == j);
+    return 0;
+}
+
 /* yes: filled from the top down */
 int fill_down(void) {
     int a[N];

@@ -120,6 +120,17 @@ REVERSE = HEADER + """
     }
     """
 
+# each cell one more than the one before, from a[0] = 0, stored before the loop into an array of any contents
+PREVIOUS = HEADER + """
+    int main(void) {
+        int a[N];
+        a[0] = 0;
+        for (int i = 1; i < N; i++) a[i] = a[i - 1] + 1;
+        for (int j = 0; j < N; j++) __VERIFIER_assert(a[j] == j);
+        return 0;
+    }
+    """
+
 # a pointer parameter's cells are a$elements[a$offset + i]: the cell k is at k - a$offset from the counter
 THROUGH_A_POINTER = HEADER + """
     void zero(int n, int a[static n]) {
@@ -157,7 +168,8 @@ def analysis(tmp_path, text: str, prop: str = "assert", name: str = "main"):
     (TWO_INDICES, "forall k: 0 <= k && 100000 > k -> !(a[k] != b[k])"),
     (SENTINEL, "(forall k: 0 <= k && k < i -> a[k] != marker) && i <= pos && a[pos] == marker"),
     (REVERSE, "forall k: (99999 - i) < k && 99999 >= k -> b[k] == a[(99999 - k)]"),
-], ids=["copy", "fill-down", "minimum", "partition", "two-indices", "sentinel", "reverse"])
+    (PREVIOUS, "(forall k: 1 <= k && k < i -> !(a[k] != k)) && 0 == a[0]"),
+], ids=["copy", "fill-down", "minimum", "partition", "two-indices", "sentinel", "reverse", "previous"])
 def test_a_loops_cells_prove_a_check_over_an_array_too_long_to_unroll(tmp_path, program, stated):
     function, found = analysis(tmp_path, program)
     result = found.facts_proof()

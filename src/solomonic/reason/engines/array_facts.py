@@ -160,7 +160,8 @@ def _companions(system: TransitionSystem, enc: Encoder, walks: list[_Walk]) -> d
         pre, _, updates = encode_block(system, enc, block)
         names = {v.name for v in pre}
         for var, term in updates.items():
-            if isinstance(var.type, ArrayType) and z3.is_store(term) and set(constants(term)) <= names:
+            if isinstance(var.type, ArrayType) and z3.is_store(term) and \
+                    set(constants(term.arg(1))) | set(constants(term.arg(2))) <= names:  # any array before
                 stored.append(z3.Select(enc.constant(var.name, var.type), term.arg(1)) == term.arg(2))
     for head in system.loop_heads:
         names = {v.name for v in system.params[head]}
