@@ -151,6 +151,15 @@ INDEX_NAMED_K = HEADER + """
     """
 
 
+@pytest.fixture(autouse=True)
+def patient_facts_proof(monkeypatch):
+    """What the facts prove, not how fast: the proof gets 20 s (5 s at most in use), so that a busy host's
+    pytest workers do not turn a proof into a timeout."""
+    import solomonic.reason.engines.safety as safety
+
+    monkeypatch.setattr(safety, "FACTS_MAX_S", 20.0)
+
+
 def analysis(tmp_path, text: str, prop: str = "assert", name: str = "main"):
     path = tmp_path / "program.c"
     path.write_text(textwrap.dedent(text))

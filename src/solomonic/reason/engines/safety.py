@@ -310,10 +310,15 @@ class _Analysis:
         found = houdini(system, enc, atoms, _left(deadline) / 4)
         if found is None:
             return None
+        cells = array_candidates(system, enc)  # what the loops keep of an array's cells (array_facts.py)
+        # first beside Houdini's facts alone: an init-then-check needs no entry bounds, which cost seconds
+        proved = self.proved_by(with_array_facts(system, enc, found, cells, _left(deadline) / 4), enc,
+                                _left(deadline) / 4) if cells else None
+        if proved is not None:
+            return proved
         found = with_entry_bounds(system, enc, find_loops(system), found, _left(deadline) / 3, _left(deadline) / 3)
-        cells = array_candidates(system, enc)
         proved = self.proved_by(found, enc, _left(deadline) / (2 if cells else 1))
-        if proved is None and cells:  # what the loops keep of an array's cells (array_facts.py)
+        if proved is None and cells:
             proved = self.proved_by(with_array_facts(system, enc, found, cells, _left(deadline) / 2), enc,
                                     _left(deadline))
         cases = {} if proved is not None else split(system, enc, found)
