@@ -312,8 +312,8 @@ class _Analysis:
             return None
         cells = array_candidates(system, enc)  # what the loops keep of an array's cells (array_facts.py)
         # first beside Houdini's facts alone: an init-then-check needs no entry bounds, which cost seconds
-        proved = self.proved_by(with_array_facts(system, enc, found, cells, _left(deadline) / 4), enc,
-                                _left(deadline) / 4) if cells else None
+        proved = self.proved_by(with_array_facts(system, enc, found, cells, _left(deadline) / 2), enc,
+                                _left(deadline) / 2) if cells else None
         if proved is not None:
             return proved
         found = with_entry_bounds(system, enc, find_loops(system), found, _left(deadline) / 3, _left(deadline) / 3)
