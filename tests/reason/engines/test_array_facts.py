@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import textwrap
 import time
+from pathlib import Path
 
 import pytest
 
@@ -27,116 +28,14 @@ from solomonic.reason.symbolic.encode import Encoder
 from solomonic.reason.symbolic.printer import show_z3
 from solomonic.reason.symbolic.system import build_system
 
+# the benchmark's functions (docs/benchmarks.md, "Quantified invariants over arrays"): each one class
+BENCHMARK = Path(__file__).resolve().parents[3] / "benchmarks" / "c" / "array_loops.c"
+
 HEADER = """
     extern int __VERIFIER_nondet_int(void);
     extern void reach_error(void);
     void __VERIFIER_assert(int cond) { if (!cond) reach_error(); }
     #define N 100000
-    """
-
-COPY = HEADER + """
-    int main(void) {
-        int a[N], b[N];
-        int i;
-        for (i = 0; i < N; i++) a[i] = __VERIFIER_nondet_int();
-        for (i = 0; i < LAST; i++) b[i] = a[i];
-        for (int x = 0; x < N; x++) __VERIFIER_assert(b[x] == a[x]);
-        return 0;
-    }
-    """
-
-FILL_DOWN = HEADER + """
-    int main(void) {
-        int a[N];
-        unsigned int i;
-        for (int j = N - 1; j >= 0; j--) a[j] = 7;
-        for (i = 0; i < N; i++) __VERIFIER_assert(a[i] == 7);
-        return 0;
-    }
-    """
-
-MINIMUM = HEADER + """
-    int main(void) {
-        int a[N];
-        int i;
-        for (i = 0; i < N; i++) a[i] = __VERIFIER_nondet_int();
-        int m = a[0];
-        for (i = 0; i < N; i++) if (a[i] < m) m = a[i];
-        for (i = 0; i < N; i++) __VERIFIER_assert(a[i] >= m);
-        return 0;
-    }
-    """
-
-# bb[0..b) holds the non-negative cells: b moves only in the branch that stores at it
-PARTITION = HEADER + """
-    int main(void) {
-        int aa[N], bb[N];
-        int a = 0, b = 0;
-        for (int i = 0; i < N; i++) aa[i] = __VERIFIER_nondet_int();
-        while (a < N) {
-            if (aa[a] >= 0) { bb[b] = aa[a]; b = b + 1; }
-            a = a + 1;
-        }
-        for (int x = 0; x < b; x++) __VERIFIER_assert(bb[x] >= 0);
-        return 0;
-    }
-    """
-
-# j moves with i: the check's comparison over the copy's range of j holds by the scalar fact j == i
-TWO_INDICES = HEADER + """
-    int main(void) {
-        int a[N], b[N];
-        int i, j = 0;
-        for (i = 0; i < N; i++) a[i] = __VERIFIER_nondet_int();
-        for (i = 0; i < N; i++) { b[j] = a[i]; j = j + 1; }
-        for (i = 0; i < N; i++) __VERIFIER_assert(a[i] == b[i]);
-        return 0;
-    }
-    """
-
-# i stops at the marker: in bounds (i <= pos) only because no cell before i holds it and a[pos] does
-SENTINEL = HEADER + """
-    int main(void) {
-        int a[N];
-        int marker = __VERIFIER_nondet_int(), pos = __VERIFIER_nondet_int();
-        if (pos < 0 || pos >= N) return 0;
-        for (int i = 0; i < N; i++) a[i] = __VERIFIER_nondet_int();
-        a[pos] = marker;
-        int i = 0;
-        while (a[i] != marker) i++;
-        __VERIFIER_assert(i <= pos);
-        return 0;
-    }
-    """
-
-# b is a reversed a: the copy's cells count down as its counter counts up
-REVERSE = HEADER + """
-    int main(void) {
-        int a[N], b[N];
-        for (int i = 0; i < N; i++) a[i] = __VERIFIER_nondet_int();
-        for (int i = 0; i < N; i++) b[N - 1 - i] = a[i];
-        for (int x = 0; x < N; x++) __VERIFIER_assert(b[x] == a[N - 1 - x]);
-        return 0;
-    }
-    """
-
-# each cell one more than the one before, from a[0] = 0, stored before the loop into an array of any contents
-PREVIOUS = HEADER + """
-    int main(void) {
-        int a[N];
-        a[0] = 0;
-        for (int i = 1; i < N; i++) a[i] = a[i - 1] + 1;
-        for (int j = 0; j < N; j++) __VERIFIER_assert(a[j] == j);
-        return 0;
-    }
-    """
-
-# a pointer parameter's cells are a$elements[a$offset + i]: the cell k is at k - a$offset from the counter
-THROUGH_A_POINTER = HEADER + """
-    void zero(int n, int a[static n]) {
-        for (int i = 0; i < n; i++) a[i] = 0;
-        for (int j = 0; j < n; j++) __VERIFIER_assert(a[j] == 0);
-    }
     """
 
 # a program variable named k: the quantified index must be another name, or it would capture it
@@ -160,72 +59,65 @@ def patient_facts_proof(monkeypatch):
     monkeypatch.setattr(safety, "FACTS_MAX_S", 20.0)
 
 
-def analysis(tmp_path, text: str, prop: str = "assert", name: str = "main"):
-    path = tmp_path / "program.c"
-    path.write_text(textwrap.dedent(text))
+def analysis(tmp_path, text: str | None, prop: str = "assert", name: str = "main"):
+    """The safety analysis of `name` in `text` (None: in the benchmark), its system built."""
+    path = BENCHMARK
+    if text is not None:
+        path = tmp_path / "program.c"
+        path.write_text(textwrap.dedent(text))
     function = load(str(path), CheckOptions()).lower(name, prop)
     found = _Analysis(function, prop, Options(timeout_s=30), time.monotonic() + 30)
     found.system = build_system(function, found.error_kinds, found.poison_kinds)
     return function, found
 
 
-@pytest.mark.parametrize("program, stated", [
-    (COPY.replace("LAST", "N"), "forall k: 0 <= k && 100000 > k -> b[k] == a[k]"),
-    (FILL_DOWN, "forall k: -1 < k && 99999 >= k -> 7 == a[k]"),
-    (MINIMUM, "forall k: 0 <= k && 100000 > k -> !(a[k] < m)"),
-    (PARTITION, "forall k: 0 <= k && k < b -> !(0 > bb[k])"),
-    (TWO_INDICES, "forall k: 0 <= k && 100000 > k -> !(a[k] != b[k])"),
-    (SENTINEL, "(forall k: 0 <= k && k < i -> a[k] != marker) && i <= pos && a[pos] == marker"),
-    (REVERSE, "forall k: (99999 - i) < k && 99999 >= k -> b[k] == a[(99999 - k)]"),
-    (PREVIOUS, "(forall k: 1 <= k && k < i -> !(a[k] != k)) && 0 == a[0]"),
-], ids=["copy", "fill-down", "minimum", "partition", "two-indices", "sentinel", "reverse", "previous"])
-def test_a_loops_cells_prove_a_check_over_an_array_too_long_to_unroll(tmp_path, program, stated):
-    function, found = analysis(tmp_path, program)
+@pytest.mark.parametrize("name, stated", [
+    ("copy", "forall k: 0 <= k && 100000 > k -> b[k] == a[k]"),
+    ("fill_down", "forall k: -1 < k && 99999 >= k -> 7 == a[k]"),
+    ("minimum", "forall k: 0 <= k && 100000 > k -> !(a[k] < m)"),
+    ("partition", "forall k: 0 <= k && k < nb -> !(0 > b[k])"),
+    ("copy_two_indices", "forall k: 0 <= k && 100000 > k -> !(a[k] != b[k])"),
+    ("sentinel", "(forall k: 0 <= k && k < i -> a[k] != marker) && i <= pos && a[pos] == marker"),
+    ("reverse", "forall k: (99999 - i) < k && 99999 >= k -> b[k] == a[(99999 - k)]"),
+    ("running", "(forall k: 1 <= k && k < i -> !(a[k] != k)) && 0 == a[0]"),
+    ("zero", "k < (n + a$offset) -> 0 == a$elements[k]"),  # a pointer parameter's cells, at its offset
+])
+def test_a_loops_cells_prove_a_check_over_an_array_too_long_to_unroll(tmp_path, name, stated):
+    function, found = analysis(tmp_path, None, name=name)
     result = found.facts_proof()
     assert result is not None and result.verdict == Verdict.YES
     text = " ".join(inv["invariant"] for inv in result.certificate["invariants"])
     assert stated in text.replace("a[k] >= m", "!(a[k] < m)"), text
     assert confirm(function, result, 20).confirmed
-    assert "-> 0 > aa[k]" not in text  # no fact over a range of no cells (b before its loop: any fact holds)
+    assert "-> 0 > a[k]" not in text  # no fact over a range of no cells (nb before its loop: any fact holds)
 
 
-def test_the_cells_a_pointer_walks_are_at_its_offset(tmp_path):
-    function, found = analysis(tmp_path, THROUGH_A_POINTER, name="zero")
-    result = found.facts_proof()
-    assert result is not None and result.verdict == Verdict.YES
-    text = " ".join(inv["invariant"] for inv in result.certificate["invariants"])
-    assert "k < (n + a$offset) -> 0 == a$elements[k]" in text, text
-    assert confirm(function, result, 20).confirmed
-
-
-def test_a_search_that_stops_at_a_sentinel_terminates(tmp_path):
+def test_a_search_that_stops_at_a_sentinel_terminates():
     """Its reads stay in bounds only by the quantified fact and its companion `i <= pos`, which the
     termination proof takes from the arrays' Houdini; the ranking is found without the quantifier."""
-    path = tmp_path / "program.c"
-    path.write_text(textwrap.dedent(SENTINEL))
-    (result,) = check(str(path), function="main", property="terminates", timeout=30)
+    (result,) = check(str(BENCHMARK), function="sentinel", property="terminates", timeout=30)
     assert result.verdict == Verdict.YES, result.reason
     assert "forall k" in " ".join(inv["invariant"] for inv in result.certificate["invariants"])
 
 
 def test_a_copy_one_short_keeps_no_fact_about_the_last_cell(tmp_path):
-    """b[N - 1] is never written: the closed fact over all N cells is a candidate and is dropped, and the
+    """b[7] is never written: the closed fact over all 8 cells is a candidate and is dropped, and the
     facts prove nothing (the assertion fails for some contents)."""
-    _, found = analysis(tmp_path, COPY.replace("LAST", "N - 1"))
+    _, found = analysis(tmp_path, None, name="copy_one_short")
     system = found.system
     enc = Encoder("int", z3.Context())
     cells = array_candidates(system, enc)
     offered = [show_z3(c) for cs in cells.values() for c in cs]
-    assert any("100000 > k -> b[k] == a[k]" in c for c in offered)
+    assert any("8 > k -> b[k] == a[k]" in c for c in offered)
     kept = with_array_facts(system, enc, houdini(system, enc, candidates(system, enc), 10), cells, 10)
     shown = [show_z3(c) for cs in kept.values() for c in cs if z3.is_quantifier(c)]
     assert any("k < i -> b[k] == a[k]" in c for c in shown)  # the open fact still holds
-    assert not any("100000 > k -> b[k] == a[k]" in c for c in shown)
+    assert not any("8 > k -> b[k] == a[k]" in c for c in shown)
     assert found.facts_proof() is None
 
 
 def test_a_wrong_quantified_invariant_fails_the_check(tmp_path):
-    _, found = analysis(tmp_path, COPY.replace("LAST", "N"))
+    _, found = analysis(tmp_path, None, name="copy")
     result = found.facts_proof()
     assert result is not None and result.verdict == Verdict.YES
     invariants = [certificate.Invariant.from_json(i) for i in result.certificate["invariants"]]
