@@ -107,6 +107,16 @@ int partition(void) {
     return 0;
 }
 
+/* yes: a flag that stays 1 only while the arrays agree */
+int compare(void) {
+    int a[N], b[N];
+    for (int i = 0; i < N; i++) { a[i] = __VERIFIER_nondet_int(); b[i] = __VERIFIER_nondet_int(); }
+    int same = 1;
+    for (int i = 0; i < N; i++) if (a[i] != b[i]) same = 0;
+    if (same) for (int x = 0; x < N; x++) __VERIFIER_assert(a[x] == b[x]);
+    return 0;
+}
+
 /* yes: a clamp keeps every cell non-negative */
 int clamp(void) {
     int a[N];

@@ -81,6 +81,7 @@ def analysis(tmp_path, text: str | None, prop: str = "assert", name: str = "main
     ("reverse", "forall k: (99999 - i) < k && 99999 >= k -> b[k] == a[(99999 - k)]"),
     ("running", "(forall k: 1 <= k && k < i -> !(a[k] != k)) && 0 == a[0]"),
     ("zero", "k < (n + a$offset) -> 0 == a$elements[k]"),  # a pointer parameter's cells, at its offset
+    ("compare", "same != 1 || (forall k: 0 <= k && k < i -> a[k] == b[k])"),  # behind a flag's value
 ])
 def test_a_loops_cells_prove_a_check_over_an_array_too_long_to_unroll(tmp_path, name, stated):
     function, found = analysis(tmp_path, None, name=name)

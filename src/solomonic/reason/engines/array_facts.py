@@ -32,13 +32,14 @@ from dataclasses import dataclass
 import z3
 
 from solomonic.reason.engines.houdini import TYPE_BOUNDS, comparisons, encode_block
-from solomonic.reason.ir import ArrayType, BoolType
+from solomonic.reason.ir import App, ArrayType, Assign, BoolType, Const
 from solomonic.reason.symbolic.encode import Encoder, constants
 from solomonic.reason.symbolic.system import Block, TransitionSystem
 
 QUERY_MS = 1000  # one candidate after one block: those that follow take milliseconds
 STEP_MS = 200  # whether a round's guard fixes a counter's step
 STEPS = ((1,), (-1,), (0, 1), (0, -1))  # a counter's steps round a loop, one way
+MAX_FLAG_VALUES = 2  # the constants a flag is set to (each value multiplies a head's candidates)
 BOUND_NAMES = ("k", "k_", "cell")  # the quantified index, the first no program variable is named
 
 
@@ -138,7 +139,38 @@ def array_candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z
                 out.setdefault(head, []).extend(z3.ForAll([k], z3.Implies(cells_passed, fact))
                                                 for fact, in_fact in zip(cells, fact_names) if in_fact <= names)
     companions = _companions(system, enc, walks)
-    return {head: _distinct([*atoms, *companions.get(head, [])]) for head, atoms in out.items()}
+    flagged = _flagged(system, enc, out)
+    return {head: _distinct([*atoms, *flagged.get(head, []), *companions.get(head, [])]) for head, atoms in out.items()}
+
+
+def _flagged(system: TransitionSystem, enc: Encoder, out: dict[int, list[z3.BoolRef]]) -> dict[int, list[z3.BoolRef]]:
+    """Each quantified candidate behind each value of a flag (a scalar the program sets only to constants,
+    at most MAX_FLAG_VALUES of them): `rv = 1; for (...) if (a[i] != b[i]) rv = 0;` keeps
+    `rv == 1 -> forall k < i: a[k] == b[k]`, which holds of no run without the flag."""
+    assigned = {name: values for name, values in _flag_values(system).items() if len(values) <= MAX_FLAG_VALUES}
+    flagged: dict[int, list[z3.BoolRef]] = {}
+    for head, atoms in out.items():
+        flags = [(enc.constant(v.name, v.type), assigned[v.name]) for v in system.params[head] if v.name in assigned]
+        flagged[head] = [z3.Implies(flag == value, atom) for flag, values in flags for value in sorted(values)
+                         for atom in atoms]
+    return flagged
+
+
+def _flag_values(system: TransitionSystem) -> dict[str, set[int]]:
+    """The scalars every assignment sets to a constant (a cast of one included), by name, with those
+    constants: flags, not counters."""
+    values: dict[str, set[int]] = {}
+    others: set[str] = set()
+    for edge in system.function.cfg.edges:
+        if isinstance(edge.stmt, Assign) and not isinstance(edge.stmt.target.type, (ArrayType, BoolType)):
+            value = edge.stmt.value
+            if isinstance(value, App) and value.op == "cast" and isinstance(value.args[0], Const):
+                value = value.args[0]
+            if isinstance(value, Const):
+                values.setdefault(edge.stmt.target.name, set()).add(value.value)
+            else:
+                others.add(edge.stmt.target.name)
+    return {name: found for name, found in values.items() if name not in others}
 
 
 def _companions(system: TransitionSystem, enc: Encoder, walks: list[_Walk]) -> dict[int, list[z3.BoolRef]]:

@@ -543,11 +543,18 @@ def essential_cell(cell: z3.BoolRef, ctx: z3.Context) -> z3.BoolRef:
 
 
 def _unquantified(invariant: z3.BoolRef) -> z3.BoolRef:
-    """The invariant less its quantified conjuncts (array facts): the steps are split into linear cubes,
-    which the facts about cells beside them do not change (their scalar companions stay), and the
-    ranking found is checked under the whole invariant."""
-    if z3.is_quantifier(invariant):
-        return z3.BoolVal(True, invariant.ctx)
-    if z3.is_and(invariant):
-        return z3.And(*[c for c in invariant.children() if not z3.is_quantifier(c)], invariant.ctx)
-    return invariant
+    """The invariant less its conjuncts with a quantifier (array facts, flagged ones too): the steps are
+    split into linear cubes, which the facts about cells beside them do not change (their scalar
+    companions stay), and the ranking found is checked under the whole invariant."""
+    conjuncts = invariant.children() if z3.is_and(invariant) else [invariant]
+    return z3.And(*[c for c in conjuncts if not _quantifies(c)], invariant.ctx)
+
+
+def _quantifies(term: z3.ExprRef) -> bool:
+    stack = [term]
+    while stack:
+        t = stack.pop()
+        if z3.is_quantifier(t):
+            return True
+        stack.extend(t.children())
+    return False
