@@ -55,8 +55,8 @@ from solomonic.reason.result import Verdict
 from tests.reason.patience import check_patiently
 
 EXAMPLES = int(os.environ.get("SOLOMONIC_DIFFERENTIAL_EXAMPLES", "0")) or None
-PY_EXAMPLES = EXAMPLES or 70
-C_EXAMPLES = EXAMPLES or 28  # per data model
+PY_EXAMPLES = EXAMPLES or 56
+C_EXAMPLES = EXAMPLES or 22  # per data model
 SEED = int(os.environ.get("SOLOMONIC_DIFFERENTIAL_SEED", "0"))  # another stream of programs, for long runs
 CHECK_TIMEOUT_S = 3.0  # per function and property
 DECISIVE_TARGET = 0.90

@@ -153,10 +153,10 @@ def test_a_failure_thousands_of_iterations_deep_is_a_replayed_no(tmp_path):
 
 
 def test_a_run_longer_than_the_first_goes_on_after_the_engines(tmp_path, monkeypatch):
-    monkeypatch.setattr(concrete, "QUICK_S", 0.01)  # the analysis children are forked: they see it
+    monkeypatch.setattr(concrete, "quick_s", lambda timeout_s: 0.01)  # the analysis children are forked: they see it
     path = program(tmp_path, LONG_FAILURE)
     function = load(path, CheckOptions()).lower("main", "assert")
-    first = execution.execute(function, concrete.QUICK_S)
+    first = execution.execute(function, concrete.quick_s(10))
     assert first is not None and first.outcome == "time"  # not ended: neither an answer nor given up
     result = answers(path, "assert", timeout=10)["assert"]
     assert result.verdict == Verdict.NO, result.reason
@@ -208,13 +208,14 @@ def test_a_local_array_filled_before_it_is_read_is_one_execution(tmp_path):
     assert trace is not None and trace.outcome == "event" and trace.steps > 40_000, trace and trace.outcome
     result = answers(path, "assert", timeout=30)["assert"]
     assert result.verdict == Verdict.YES and result.certificate["kind"] == "complete execution", result.reason
+    assert result.seconds < 20, result.seconds  # the first run ends it: the engines' 26 s are not waited out
 
 
 def test_without_a_real_run_the_one_execution_leaves_the_question_to_the_engines(tmp_path, monkeypatch):
     import solomonic.reason.replay.c as replay_c
 
     monkeypatch.setattr(replay_c, "endings", lambda function, runs, timeout_s: "the reproducer does not compile")
-    monkeypatch.setattr(concrete, "QUICK_S", 5.0)  # the first run ends however busy the host (0.5 s did not, at load 5)
+    monkeypatch.setattr(concrete, "quick_s", lambda timeout_s: 5.0)  # the first run ends however busy the host
     function = load(program(tmp_path, NESTED), CheckOptions()).lower("main", "assert")
     trace = execution.execute(function, 5.0)
     assert trace is not None and execution.answer(function, "assert", trace, 5.0) is None

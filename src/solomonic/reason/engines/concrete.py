@@ -19,20 +19,23 @@ from solomonic.reason.ir import Function
 from solomonic.reason.ir.interpret import Trace
 from solomonic.reason.result import Result, Verdict
 
-QUICK_S = 0.5  # the first run: a nest of loops some hundred thousand steps long ends within it
+# the first run: a tenth of the question's time, at least 0.5 s (a nest of loops some hundred thousand steps
+# long ends within it) and at most 2 s: a run of 0.6 s (20 000 cells filled and summed) waited out the
+# engines' whole time when it had 0.5 s
+QUICK_MIN_S, QUICK_SHARE, QUICK_MAX_S = 0.5, 0.1, 2.0
 SHARE, MAX_S = 0.4, 4.0  # of a question's time, kept for running longer a closed run the first did not end
 ENUMERATE_SHARE, ENUMERATE_S = 0.1, 1.0  # of a question's time, for enumerating a few inputs and their runs
 
 
 def around(function: Function, prop: str, timeout_s: float, decide: Callable[[Trace], Result | None],
            search: Callable[[float], Result]) -> Result:
-    """The answer to one question about `prop`: a closed function's first run of QUICK_S, or a few
+    """The answer to one question about `prop`: a closed function's first run (`quick_s`), or a few
     inputs' runs, whose ends answer (`decide` for one run's end, a failure of `prop` among them
     included; enumeration.answer for runs that all end without one); else the engines (`search(seconds)`),
     then, where they leave the question open, a closed function's run again with the reserve. Where
     `decide` has no answer (None: no real run to confirm the end), the engines decide."""
     deadline = time.monotonic() + timeout_s
-    trace = execute(function, QUICK_S) if closed(function) else None
+    trace = execute(function, quick_s(timeout_s)) if closed(function) else None
     if trace is not None and ended(trace):
         decided = decide(trace)
         if decided is not None:
@@ -54,3 +57,8 @@ def around(function: Function, prop: str, timeout_s: float, decide: Callable[[Tr
         if decided is not None:
             return decided
     return result
+
+
+def quick_s(timeout_s: float) -> float:
+    """How long a closed function's first run may go before the engines get the question."""
+    return min(QUICK_MAX_S, max(QUICK_MIN_S, QUICK_SHARE * timeout_s))

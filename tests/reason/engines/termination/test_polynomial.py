@@ -106,5 +106,5 @@ def test_a_quadratic_bound_excludes_the_overflow_and_the_yes_is_rechecked(tmp_pa
 
 def test_one_more_at_the_entry_overflows_and_is_no_yes(tmp_path):
     # from x = 65534, y = 65535, x reaches 65534 + 65535 * 65536 / 2 > INT_MAX
-    [r] = check(str(write(tmp_path, 65534, 65535)), function="main", property="terminates", timeout=30)
+    [r] = check(str(write(tmp_path, 65534, 65535)), function="main", property="terminates", timeout=12)
     assert r.verdict != Verdict.YES and "undefined behaviour" in r.reason, r.reason

@@ -60,5 +60,5 @@ def test_without_its_terminating_null_the_walk_is_not_vouched_for(tmp_path: Path
     without = FIRST_SHARED.replace("s[n - 1] = '\\0';", "")
     assert without != FIRST_SHARED
     path.write_text(without)
-    [r] = check(str(path), function="main", property="terminates", timeout=30)
+    [r] = check(str(path), function="main", property="terminates", timeout=12)
     assert r.verdict != Verdict.YES, r.certificate

@@ -88,5 +88,5 @@ def test_an_exponential_result_is_bounded_by_its_table_and_the_yes_is_rechecked(
 def test_one_argument_more_overflows_and_is_no_yes(tmp_path):
     # hanoi(32) = 2^32 - 1: the table's last entry has no value, and 2 * hanoi(31) + 1 overflows
     [r] = check(str(write(tmp_path, HANOI.replace("LIMIT", "32"))), function="main", property="terminates",
-                timeout=30)
+                timeout=12)
     assert r.verdict != Verdict.YES and "undefined behaviour" in r.reason
