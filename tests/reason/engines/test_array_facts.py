@@ -129,6 +129,23 @@ def test_a_wrong_quantified_invariant_fails_the_check(tmp_path):
     assert certificate.check(found.system, wrong, 20)[0] is not None
 
 
+# a store at a nondeterministic index inside the loop (SV-COMP's NonTermination3-1): no counter, no cell fact
+NONDETERMINISTIC_INDEX = HEADER + """
+    int main(void) {
+        int a[10], i = __VERIFIER_nondet_int();
+        for (int n = 0; n < 10; n++) a[n] = __VERIFIER_nondet_int();
+        while (0 <= i && i < 10 && a[i] >= 0) { i = __VERIFIER_nondet_int(); a[i] = 0; }
+        return 0;
+    }
+    """
+
+
+def test_a_store_at_a_nondeterministic_index_offers_no_fact_about_it(tmp_path):
+    _, found = analysis(tmp_path, NONDETERMINISTIC_INDEX)
+    offered = array_candidates(found.system, Encoder("int", z3.Context()))  # was a KeyError on the index
+    assert not any("== 0" in show_z3(c) and "nd!" in show_z3(c) for cs in offered.values() for c in cs)
+
+
 def test_the_quantified_index_never_captures_a_program_variable(tmp_path):
     _, found = analysis(tmp_path, INDEX_NAMED_K)
     offered = array_candidates(found.system, Encoder("int", z3.Context()))

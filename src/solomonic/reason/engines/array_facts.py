@@ -308,6 +308,8 @@ def _cell_facts(system: TransitionSystem, enc: Encoder, k: z3.ExprRef) -> list[z
                     base, index, value = term.children()
                     if str(base) == var.name and set(constants(value)) <= set(names):
                         for name, sign, shift in _cells(index, whole=True):
+                            if name not in names:  # a nondeterministic index (`a[nondet()] = 0`): no counter
+                                continue
                             at = enc.constant(name, names[name].type)
                             facts.append(z3.Select(base, k) == z3.simplify(z3.substitute(value, (at, sign * (k - shift)))))
         for atom in comparisons(guard):
