@@ -31,8 +31,8 @@ from dataclasses import dataclass
 
 import z3
 
-from solomonic.reason.engines.houdini import TYPE_BOUNDS, comparisons, encode_block
-from solomonic.reason.ir import App, ArrayType, Assign, BoolType, Const
+from solomonic.reason.engines.houdini import TYPE_BOUNDS, assigned_constant, comparisons, encode_block
+from solomonic.reason.ir import ArrayType, Assign, BoolType
 from solomonic.reason.symbolic.encode import Encoder, constants
 from solomonic.reason.symbolic.system import Block, TransitionSystem
 
@@ -65,8 +65,8 @@ class _Walk:
 def with_array_facts(system: TransitionSystem, enc: Encoder, found: dict[int, list[z3.BoolRef]],
                      atoms: dict[int, list[z3.BoolRef]], timeout_s: float) -> dict[int, list[z3.BoolRef]]:
     """`found` (inductive facts without quantifiers) and the largest inductive subset of the quantified
-    candidates `atoms` (`array_candidates`) beside them: a Houdini of their own, with `found` assumed at every head. Each query asks
-    whether one candidate follows after one block: ground once its negation is skolemised, which z3
+    candidates `atoms` (`array_candidates`) beside them: a Houdini of their own, with `found` assumed at
+    every head. Each query asks whether one candidate follows after one block: ground once its negation is skolemised, which z3
     answers by instantiating the hypotheses at the cells the block reads. One z3 does not show to follow
     is dropped: model-based instantiation is off, since only "unsat" keeps a candidate, and it can spend
     seconds building a model for a universal hypothesis."""
@@ -163,11 +163,9 @@ def _flag_values(system: TransitionSystem) -> dict[str, set[int]]:
     others: set[str] = set()
     for edge in system.function.cfg.edges:
         if isinstance(edge.stmt, Assign) and not isinstance(edge.stmt.target.type, (ArrayType, BoolType)):
-            value = edge.stmt.value
-            if isinstance(value, App) and value.op == "cast" and isinstance(value.args[0], Const):
-                value = value.args[0]
-            if isinstance(value, Const):
-                values.setdefault(edge.stmt.target.name, set()).add(value.value)
+            value = assigned_constant(edge.stmt)
+            if value is not None:
+                values.setdefault(edge.stmt.target.name, set()).add(value)
             else:
                 others.add(edge.stmt.target.name)
     return {name: found for name, found in values.items() if name not in others}

@@ -154,13 +154,19 @@ def _assigned_constants(system: TransitionSystem) -> dict[str, set[int]]:
     """The constants the program assigns to each variable, by name."""
     out: dict[str, set[int]] = {}
     for e in system.function.cfg.edges:
-        if isinstance(e.stmt, Assign):
-            value = e.stmt.value
-            if isinstance(value, App) and value.op == "cast" and isinstance(value.args[0], Const):
-                value = value.args[0]
-            if isinstance(value, Const) and not isinstance(e.stmt.target.type, (ArrayType, BoolType)):
-                out.setdefault(e.stmt.target.name, set()).add(value.value)
+        if isinstance(e.stmt, Assign) and (value := assigned_constant(e.stmt)) is not None:
+            out.setdefault(e.stmt.target.name, set()).add(value)
     return out
+
+
+def assigned_constant(stmt: Assign) -> int | None:
+    """The constant (or cast of one) an assignment gives a scalar; None for any other value or target."""
+    if isinstance(stmt.target.type, (ArrayType, BoolType)):
+        return None
+    value = stmt.value
+    if isinstance(value, App) and value.op == "cast" and isinstance(value.args[0], Const):
+        value = value.args[0]
+    return value.value if isinstance(value, Const) else None
 
 
 class _NamesIn:
