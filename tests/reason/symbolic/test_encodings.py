@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from solomonic.reason.ir import BOOL, INT, App, BVType, Const, Var, const
 from solomonic.reason.ir.evaluate import EvaluationError, compiled, evaluate
-from solomonic.reason.symbolic.encode import Encoder
+from solomonic.reason.symbolic.encode import Encoder, value_bounds
 
 MACHINE_TYPES = [BVType(8, True), BVType(8, False), BVType(16, True), BVType(32, True), BVType(32, False),
                  BVType(64, True), BVType(64, False), BVType(1, False)]
@@ -94,6 +94,39 @@ def test_machine_arithmetic_agrees_across_encodings(data):
     ctx = z3.Context()
     for mode in ("bv", "int"):
         assert solve_value(Encoder(mode, ctx), e, env, e.type) == expected, (mode, str(e), env)
+
+
+@settings(max_examples=600, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_the_bounds_of_a_value_hold_on_every_input(data):
+    """The integer encoding leaves out wrap-around that value_bounds says cannot happen: a value outside
+    its bounds would be a wrong sum, product or overflow check."""
+    t = data.draw(st.sampled_from(MACHINE_TYPES))
+    e = data.draw(machine_expr(t))
+    env = {v: data.draw(values(v.type)) for v in _variables(e, set())}
+    try:
+        value = evaluate(e, env)
+    except EvaluationError:
+        return
+    if _uses_nsw_with_overflow(e, env):
+        return
+    lo, hi = value_bounds(e)
+    assert t.min <= lo <= value <= hi <= t.max, (str(e), env, (lo, hi))
+
+
+def test_a_two_dimensional_index_widened_from_int_needs_no_wrap_around():
+    """`a[i][j]` over `int i, j` indexes `(long)i * 300 + (long)j`, which cannot leave `long`: exact, with
+    no quotient for Spacer to guess, and its overflow check is true."""
+    i, j, long_ = Var("i", BVType(32, True)), Var("j", BVType(32, True)), BVType(64, True)
+    product = App("mul", (App("cast", (i,), long_), Const(300, long_)), long_)
+    index = App("add", (product, App("cast", (j,), long_)), long_)
+    enc = Encoder("int", z3.Context())
+    env = {v: enc.constant(v.name, v.type) for v in (i, j)}
+    enc.side = []
+    term = enc.expr(index, env)
+    assert enc.side == [] and z3.eq(z3.simplify(term), z3.simplify(env[i] * 300 + env[j]))
+    assert z3.is_true(z3.simplify(enc.expr(App("noovf_add", index.args, BOOL), env)))
+    assert value_bounds(index) == (-(2 ** 31) * 301, (2 ** 31 - 1) * 301)
 
 
 @settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])

@@ -283,8 +283,8 @@ class Encoder:
                 return z3.BoolVal(True, self.ctx)
             if not constant_shift:
                 return self._bv_op(op, [z3.Int2BV(x, t.width) for x in a], t)
-            exact, _ = self._exact(op[len("noovf_"):], a, t, exprs)
-            ok = z3.And(exact >= lo, exact <= hi)
+            exact, (least, most) = self._exact(op[len("noovf_"):], a, t, exprs)
+            ok = z3.BoolVal(True, self.ctx) if lo <= least and most <= hi else z3.And(exact >= lo, exact <= hi)
             if op == "noovf_shl":
                 ok = z3.And(a[0] >= 0, ok)
             return ok
@@ -312,24 +312,100 @@ class Encoder:
         return z3.BV2Int(self._bv_op(op, bits, t), is_signed=t.signed)
 
     def _exact(self, op: str, a: list[z3.ExprRef], t: BVType, exprs: tuple[Expr, ...]):
-        """The unwrapped integer result and its bounds (None when unbounded)."""
-        lo, hi = t.min, t.max
+        """The unwrapped integer result and its bounds, from the operands' own bounds (`value_bounds`: an
+        `int` widened to `long` ranges over `int`, so `(long)i * 300 + j` needs no wrap-around at all)."""
+        bounds = exact_bounds(op, exprs)
         if op == "add":
-            return a[0] + a[1], (2 * lo, 2 * hi)
+            return a[0] + a[1], bounds
         if op == "sub":
-            return a[0] - a[1], (lo - hi, hi - lo)
+            return a[0] - a[1], bounds
         if op == "neg":
-            return -a[0], (-hi, -lo)
+            return -a[0], bounds
         if op == "shl":
-            factor = 1 << _constant(exprs[1])
-            return a[0] * factor, (lo * factor, hi * factor)
+            return a[0] * (1 << _constant(exprs[1])), bounds
         assert op == "mul"
         for i in (0, 1):
             c = _constant(exprs[i])
             if c is not None:
-                ends = (c * lo, c * hi)
-                return c * a[1 - i], (min(ends), max(ends))
-        return a[0] * a[1], None
+                return c * a[1 - i], bounds
+        return a[0] * a[1], bounds
+
+
+BOUNDS_DEPTH = 8  # how deep value_bounds looks into an expression; below, a value spans its type
+
+
+def value_bounds(e: Expr, depth: int = BOUNDS_DEPTH) -> tuple[int, int]:
+    """Bounds of a machine integer expression's value, from its constants, the ranges of narrower types
+    it was converted from, and the arithmetic between them; at worst its type's range. Sound as the
+    encoding is: every variable and array element holds a value in its type's range."""
+    t = e.type
+    assert isinstance(t, BVType)
+    if isinstance(e, Const):
+        return e.value, e.value
+    if depth == 0 or not isinstance(e, App):
+        return t.min, t.max
+    op, args = NO_SIGNED_WRAP.get(e.op, e.op), e.args
+    found: tuple[int, int] | None = None
+    if op == "cast":
+        src = args[0].type
+        if src == BOOL:
+            found = (0, 1)
+        elif isinstance(src, BVType):
+            found = value_bounds(args[0], depth - 1)
+    elif op in ("add", "sub", "neg", "mul") or (op == "shl" and _constant(args[1]) in range(t.width)):
+        found = exact_bounds(op, args, depth - 1)
+    elif op == "ite":
+        (lo1, hi1), (lo2, hi2) = value_bounds(args[1], depth - 1), value_bounds(args[2], depth - 1)
+        found = (min(lo1, lo2), max(hi1, hi2))
+    elif op in ("rem", "div", "shr", "bitand"):
+        found = _bounds_by_constant(op, args, depth - 1)
+    if found is None or found[0] < t.min or found[1] > t.max:
+        return t.min, t.max
+    return found
+
+
+def exact_bounds(op: str, args: tuple[Expr, ...], depth: int = BOUNDS_DEPTH) -> tuple[int, int]:
+    """Bounds of the mathematical result of add, sub, neg, mul or shl (by a constant) of `args`."""
+    lo0, hi0 = value_bounds(args[0], depth)
+    if op == "neg":
+        return -hi0, -lo0
+    if op == "shl":
+        amount = _constant(args[1])
+        assert amount is not None  # a shift by a constant (the callers' condition)
+        return lo0 * (1 << amount), hi0 * (1 << amount)
+    lo1, hi1 = value_bounds(args[1], depth)
+    if op == "add":
+        return lo0 + lo1, hi0 + hi1
+    if op == "sub":
+        return lo0 - hi1, hi0 - lo1
+    assert op == "mul"
+    corners = (lo0 * lo1, lo0 * hi1, hi0 * lo1, hi0 * hi1)
+    return min(corners), max(corners)
+
+
+def _truncated(x: int, c: int) -> int:
+    """C's x / c for a positive c: rounded toward zero."""
+    return x // c if x >= 0 else -(-x // c)
+
+
+def _bounds_by_constant(op: str, args: tuple[Expr, ...], depth: int) -> tuple[int, int] | None:
+    """Bounds of `x % c`, `x / c` (c > 0), `x >> c` and `x & c` (c >= 0) for a constant c."""
+    c = _constant(args[1])
+    if c is None and op == "bitand":
+        args, c = args[::-1], _constant(args[0])
+    if c is None or c < 0 or (c == 0 and op in ("rem", "div")):
+        return None
+    if op == "bitand":
+        return 0, c
+    lo, hi = value_bounds(args[0], depth)
+    if op == "rem":
+        return (0 if lo >= 0 else -(c - 1)), (0 if hi <= 0 else c - 1)
+    if op == "div":  # truncation toward zero is monotonic
+        return _truncated(lo, c), _truncated(hi, c)
+    operand = args[0].type
+    if not isinstance(operand, BVType) or c >= operand.width:
+        return None
+    return lo >> c, hi >> c
 
 
 MAX_MASK_RUNS = 4  # runs of set bits in a constant mask that `&` is encoded linearly for, at most

@@ -241,6 +241,82 @@ CASES = [
     Case("union", """
         union u { int i; unsigned char c[4]; };
         int f(int a) { union u v; v.i = a; return v.c[0] == (a & 255); }""", "returns-true", UNKNOWN, "union"),
+    # struct objects, member by member (frontends/c/structs.py)
+    Case("struct_members_and_copy", """
+        struct pt { int x; int y; };
+        int f(int a) { if (a > 100 || a < -100) return 1; struct pt p = { a, 2 }, q; q = p; q.x += 1; return q.x == p.x; }""",
+         "returns-true", NO),
+    Case("struct_copy_is_a_copy", """
+        struct pt { int x; int y; };
+        int f(int a) { if (a > 100 || a < -100) return 1; struct pt p = { a, 2 }, q; q = p; q.x += 1;
+                       return p.x == a && q.y == 2 && q.x - 1 == a; }""", "returns-true", YES),
+    Case("struct_brace_elision", """
+        struct pt { int x; int y; };
+        struct box { struct pt lo, hi; int tag[3]; };
+        int f(void) { struct box b = { 1, 2, 3, 4, 5, 6 }; return b.tag[0] == 5 && b.tag[2] == 0 && b.hi.x == 3; }""",
+         "returns-true", YES),
+    Case("struct_brace_elision_wrong_reading", """
+        struct pt { int x; int y; };
+        struct box { struct pt lo, hi; int tag[3]; };
+        int f(int a) { struct box b = { 1, 2, 3, 4, 5, a }; return b.tag[0] == 6; }""", "returns-true", NO),
+    Case("struct_designators_zero_the_rest", """
+        struct pt { int x; int y; };
+        struct box { struct pt lo, hi; int tag[3]; };
+        int f(int a) { struct box b = { .hi = { a }, .tag = { [2] = 7 } }; return b.lo.x == 0 && b.hi.y == 0 && b.hi.x == a
+                       && b.tag[2] == 7 && b.tag[1] == 0; }""", "returns-true", YES),
+    Case("struct_sizeof_object", """
+        struct s { char c; long l; };
+        int f(void) { struct s v; return sizeof v == 16 && sizeof v.c == 1; }""", "returns-true", YES),
+    Case("struct_global_in_main", """
+        struct s { int n; int a[4]; } g;
+        int main(void) { g.a[g.n] = 3; return g.a[0] == 3 && g.a[1] == 0; }""", "returns-true", YES),
+    Case("struct_member_unsequenced", """
+        struct s { int x; };
+        int f(int a) { struct s v = { a }; return v.x++ + v.x; }""", "returns-true", UNKNOWN, "order", 2),
+    Case("struct_initialiser_unsequenced", """
+        struct s { int x; int y; };
+        int f(int a) { struct s v = { a++, a }; return v.x == v.y; }""", "returns-true", UNKNOWN, "order", 2),
+    Case("struct_parameter", """
+        struct s { int x; };
+        int f(struct s v) { return v.x == 0; }""", "returns-true", UNKNOWN, "parameter 'v' of struct", 2),
+    Case("struct_member_address", """
+        struct s { int x; };
+        int f(int a) { struct s v = { a }; int *p = &v.x; return *p == a; }""", "returns-true", UNKNOWN, "address", 2),
+    Case("struct_through_pointer", """
+        struct s { int x; };
+        int f(int a) { struct s v = { a }; struct s *p = &v; if (a > 7) return 1; p->x++; return (*p).x == v.x && v.x != 5; }""",
+         "returns-true", NO),  # a = 4: p->x is v.x
+    Case("struct_pointer_passed_to_a_callee", """
+        struct acc { int balance; int limit; };
+        static void init(struct acc *a, int b) { a->balance = b; a->limit = 100; }
+        static void take(struct acc *a, int m) { if (m > 0 && m <= a->balance + a->limit) a->balance -= m; }
+        int f(int b, int m) { struct acc x; if (b < 0 || b > 1000) return 1; init(&x, b); struct acc *p = &x;
+                              take(p, m); return x.balance >= -x.limit && p->limit == 100; }""", "returns-true", YES),
+    Case("struct_pointer_assigned_again", """
+        struct s { int x; };
+        int f(int a) { struct s v = { a }, w = { 0 }; struct s *p = &v; p = &w; return p->x == 0; }""",
+         "returns-true", UNKNOWN, "assignment to 'p'", 2),
+    Case("struct_pointer_null", """
+        struct s { int x; };
+        int f(void) { struct s *p = 0; return p == 0; }""", "returns-true", UNKNOWN, "pointer to a struct", 2),
+    Case("struct_pointer_unsequenced", """
+        struct s { int x; };
+        int f(int a) { struct s v = { a }; struct s *p = &v; return p->x++ + v.x; }""", "returns-true", UNKNOWN,
+         "order", 2),
+    Case("struct_pointer_parameter", """
+        struct s { int x; };
+        int f(struct s *p) { return p->x == p->x; }""", "returns-true", UNKNOWN, "pointer to struct", 2),
+    Case("struct_with_pointer_member", """
+        struct s { int *p; int x; };
+        int f(int a) { struct s v; v.x = a; return v.x == a; }""", "returns-true", UNKNOWN, "member 'p'", 2),
+    Case("array_of_structs", """
+        struct s { int x; };
+        int f(int a) { struct s v[2]; v[0].x = a; return v[0].x == a; }""", "returns-true", UNKNOWN,
+         "array of non-integers", 2),
+    Case("dollar_in_an_identifier", """
+        struct pt { int x; int y; };
+        int f(int a) { struct pt p = { 1, 0 }; int p$x = a; return p.x == p$x; }""", "returns-true", UNKNOWN,
+         "'$' in the identifier 'p$x'", 2),  # GNU C allows it; the lowering's own names use it (s$x for s.x)
     Case("bitfield", """
         struct b { int x : 3; };
         int f(int a) { struct b s; s.x = a; return s.x == a; }""", "returns-true", UNKNOWN, "struct"),

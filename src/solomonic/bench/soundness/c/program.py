@@ -46,12 +46,15 @@ class Hole:
 
 @dataclass
 class Struct:
-    """A struct type of the batch: for layout queries, or with bit-fields for a local."""
+    """A struct type of the batch: for layout queries, with bit-fields for a local, or of integers (and an
+    array, and a nested struct) for a local whose members the function reads and writes."""
 
     name: str
     text: str
     fields: list[str]
     bitfields: dict[str, CType] = field(default_factory=dict)  # name -> the field as a narrow type
+    scalars: dict[str, CType] = field(default_factory=dict)  # "m0", "in.m1" -> the type of that member
+    initialisers: int = 0  # how many values a brace-elided initialiser of it takes
 
 
 PRELUDE = "#include <assert.h>\n#include <stddef.h>\n\nvoid __VERIFIER_assert(int cond);\n"

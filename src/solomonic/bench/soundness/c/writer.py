@@ -51,6 +51,13 @@ def write_structs(rng: random.Random) -> list[Struct]:
         members.append(f"{'signed' if signed else 'unsigned'} int b{i} : {width};")
         bits[f"b{i}"] = CType(f"{'signed' if signed else 'unsigned'}:{width}", width, signed, 3)
     out.append(Struct("B0", f"struct B0 {{ {' '.join(members)} }};", list(bits), bits))
+    inner = {f"m{i}": rng.choice(LOCAL_TYPES) for i in range(rng.randint(1, 3))}
+    out.append(Struct("P0", f"struct P0 {{ {' '.join(f'{t.name} {n};' for n, t in inner.items())} }};", list(inner),
+                      scalars=inner, initialisers=len(inner)))
+    outer_type, cells = rng.choice(LOCAL_TYPES), rng.randint(1, 3)
+    outer = {**{f"in.{n}": t for n, t in inner.items()}, "z": outer_type}
+    out.append(Struct("P1", f"struct P1 {{ struct P0 in; unsigned char cells[{cells}]; {outer_type.name} z; }};",
+                      ["in", "cells", "z"], scalars=outer, initialisers=len(inner) + cells + 1))
     return out
 
 
@@ -261,6 +268,7 @@ class FunctionWriter:
             kinds += ["if", "for"]
         if depth == 0:
             kinds += ["bitfields"] * (not self.bitfields and self.chance(0.3))
+            kinds += ["struct"] * self.chance(0.5)
         if self.risky:
             kinds += ["overflow", "overflow"]
         kind = self.rng.choice(kinds)
@@ -308,6 +316,8 @@ class FunctionWriter:
             return self.for_loop(depth, pad)
         if kind == "bitfields":
             return self.bitfield_local(pad)
+        if kind == "struct":
+            return self.struct_local(pad)
         return self.overflow(pad)
 
     def overflow(self, pad: str) -> list[str]:
@@ -347,7 +357,7 @@ class FunctionWriter:
     def replay_intervals(self, lines: list[str]) -> None:
         """Widen every variable the loop body assigns to its type's range: the body runs again."""
         for line in lines:
-            m = re.match(r"\s*(\w+(?:\.\w+)?)\s*[-+*/%&|^<>]*=[^=]", line)
+            m = re.match(r"\s*(\w+(?:\.\w+)*)\s*[-+*/%&|^<>]*=[^=]", line)
             if m and m.group(1) in self.env and not line.lstrip().startswith(("for", "if")):
                 t = self.env[m.group(1)][0]
                 width = self.bitfields.get(m.group(1), t)
@@ -362,6 +372,47 @@ class FunctionWriter:
             self.bitfields[f"{var}.{name}"] = t
             self.env[f"{var}.{name}"] = (INT, *fit(value.lo, value.hi, t))
             lines.append(f"{pad}{var}.{name} = {value.text};")
+        return lines
+
+    def struct_local(self, pad: str) -> list[str]:
+        """A struct of integers initialised (in braces, with braces elided, by designators or by a copy),
+        then copied, its members read and written as variables are."""
+        s = self.rng.choice([x for x in self.structs if x.scalars])
+        var = self.new_name("s")
+        form = self.rng.choice(["list", "list", "designated", "none"])
+        if form == "list":
+            values = [self.expr(1) for _ in range(self.rng.randint(1, s.initialisers))]
+            cells = [m for m in s.scalars] if s.name == "P0" else \
+                [*[m for m in s.scalars if m.startswith("in.")], *["cell"] * (s.initialisers - len(s.scalars)), "z"]
+            lines = [f"{pad}struct {s.name} {var} = {{ {', '.join(v.text for v in values)} }};"]
+            given = dict(zip(cells, values))
+            for m, t in s.scalars.items():  # the members no value reaches are zero (C11 6.7.9p21)
+                v = given.get(m)
+                self.env[f"{var}.{m}"] = (t, *fit(v.lo, v.hi, t)) if v is not None else (t, 0, 0)
+        elif form == "designated":
+            m = self.rng.choice(list(s.scalars))
+            value = self.expr(1)
+            inner = m.split(".")
+            text = f".{inner[0]} = {{ .{inner[1]} = {value.text} }}" if len(inner) == 2 else f".{m} = {value.text}"
+            lines = [f"{pad}struct {s.name} {var} = {{ {text} }};"]
+            for n, t in s.scalars.items():
+                self.env[f"{var}.{n}"] = (t, *fit(value.lo, value.hi, t)) if n == m else (t, 0, 0)
+        else:
+            lines = [f"{pad}struct {s.name} {var};"]
+            for n, t in s.scalars.items():
+                value = self.expr(1)
+                lines.append(f"{pad}{var}.{n} = {value.text};")
+                self.env[f"{var}.{n}"] = (t, *fit(value.lo, value.hi, t))
+        if self.chance(0.6):  # a copy, which the function then changes apart from the original
+            copy = self.new_name("s")
+            lines.append(f"{pad}struct {s.name} {copy} = {var};" if self.chance(0.5) else
+                         f"{pad}struct {s.name} {copy}; {copy} = {var};")
+            for n in s.scalars:
+                self.env[f"{copy}.{n}"] = self.env[f"{var}.{n}"]
+            m = self.rng.choice(list(s.scalars))
+            value = self.expr(1)
+            self.assign(f"{copy}.{m}", value)
+            lines.append(f"{pad}{copy}.{m} = {value.text};")
         return lines
 
     def maybe_endless(self, pad: str) -> list[str]:

@@ -27,7 +27,19 @@ from solomonic.reason.frontends.c.library import (
 )
 from solomonic.reason.frontends.c.parse import NONDET_NAMES, NONDET_PREFIX
 from solomonic.reason.frontends.c.state import Frame, LoweringState
-from solomonic.reason.frontends.c.symbols import CVal, Other, Pointer, PtrSym, PtrVal, Scalar, VarSym, Void
+from solomonic.reason.frontends.c.symbols import (
+    CVal,
+    Other,
+    Pointer,
+    PtrSym,
+    PtrVal,
+    Scalar,
+    StructPtrSym,
+    Symbol,
+    VarSym,
+    Void,
+    points_to_struct,
+)
 from solomonic.reason.frontends.cfg import Builder
 from solomonic.reason.ir import BOOL, Call, Event, Procedure, Var, compare, conj, const, disj, negate
 
@@ -243,7 +255,8 @@ class CallLowering(LoweringState):
             values_ = [self.expression(a) for a in args]
             self.promoted_as_declared(name, values_, types, prototyped, e)
             return self.recursive_call(name, values_, e)
-        values = [self.pointer(a, self.pointee(t, f"parameter '{p.name}' of `{name}`", p))
+        values = [self.struct_pointer(p.name, t, a, e) if points_to_struct(t) else
+                  self.pointer(a, self.pointee(t, f"parameter '{p.name}' of `{name}`", p))
                   if isinstance(t, Pointer) else self.expression(a) for a, p, t in zip(args, params, types)]
         if library:
             for v in values:
@@ -270,9 +283,12 @@ class CallLowering(LoweringState):
             if not isinstance(frame.return_type, Scalar):
                 raise self.unsupported(f"`{name}` returns {self.describe(frame.return_type)}", e)
             frame.result = Var(frame.prefix + "$return", frame.return_type.c.bv)
-        bound = []
+        bound: list[tuple[str, Symbol, StructPtrSym | PtrVal | CVal]] = []
         for p, t, v in zip(params, types, values):
-            if isinstance(v, PtrVal):
+            sym: Symbol
+            if isinstance(v, StructPtrSym):
+                sym = v
+            elif isinstance(v, PtrVal):
                 sym = self.pointer_symbol(p.name, Var(frame.prefix + p.name, BOOL), t, p)
             else:
                 ctype = self.scalar(p.type, f"parameter '{p.name}' of `{name}`", p)
@@ -280,8 +296,10 @@ class CallLowering(LoweringState):
             bound.append((p.name, sym, v))
         for pname, sym, v in bound:
             if isinstance(sym, PtrSym):
+                assert isinstance(v, PtrVal)
                 self.bind(sym, v, e)
-            else:
+            elif isinstance(sym, VarSym):
+                assert isinstance(v, CVal)
                 self.b.assign(sym.var, self.convert(v, sym.type), line)
             frame.scopes[-1][pname] = sym
         self.frames.append(frame)

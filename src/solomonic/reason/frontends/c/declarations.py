@@ -19,8 +19,12 @@ from solomonic.reason.frontends.c.symbols import (
     PtrSym,
     PtrVal,
     Scalar,
+    StructPtrSym,
+    StructSym,
+    Symbol,
     VarSym,
     Void,
+    points_to_struct,
 )
 from solomonic.reason.frontends.c.types import CInt, string_literal
 from solomonic.reason.ir import (
@@ -224,7 +228,7 @@ class DeclarationLowering(LoweringState):
 
     # ------------------------------------------------------------------------------------------ names
 
-    def lookup(self, name: str, node: c_ast.Node) -> VarSym | ArraySym | PtrSym | CVal:
+    def lookup(self, name: str, node: c_ast.Node) -> Symbol | CVal:
         if name in self.block_enumerators and (name in self.p.globals or any(name in sc for sc in self.frame.scopes)):
             raise self.unsupported(f"'{name}' names both a variable and an enumerator declared in a block", node)
         for scope in reversed(self.frame.scopes):
@@ -277,12 +281,16 @@ class DeclarationLowering(LoweringState):
         raise self.unsupported(f"enumerator '{name}'", node)
 
     def declare(self, decl: c_ast.Decl, template: Var, is_global: bool = False,
-                outermost: bool = False) -> VarSym | ArraySym | PtrSym:
+                outermost: bool = False) -> Symbol:
         """A symbol for decl (its IR variable is named like `template`), without initialising it.
         `outermost`: declared in the analysed function's outermost block."""
         t = self.resolve(decl.type)
         if isinstance(t, Scalar):
             return VarSym(Var(template.name, t.c.bv), t.c, outermost or is_global, self.const_qualified(decl.type))
+        if isinstance(t, Pointer) and points_to_struct(t):
+            if is_global:
+                raise self.unsupported(f"global pointer '{decl.name}' to a struct", decl)
+            return self.struct_pointer(decl.name, t, decl.init, decl)
         if isinstance(t, Pointer):
             if is_global and decl.init is not None and not self.null_constant(decl.init):
                 raise self.unsupported(f"global pointer '{decl.name}' initialised other than with null", decl)
@@ -321,6 +329,8 @@ class DeclarationLowering(LoweringState):
                     dims.append(dim_var)
             return ArraySym(Var(template.name, ArrayType(self.t.index, inner.c.bv)), inner.c, dims,
                             outermost or is_global, self.const_qualified(decl.type))
+        if isinstance(t, Other) and isinstance(t.record, c_ast.Struct):
+            return self.struct_symbol(template.name, t, outermost or is_global, self.const_qualified(decl.type), decl)
         raise self.unsupported(f"variable '{decl.name}' of {self.describe(t)}", decl)
 
     def const_qualified(self, node: c_ast.Node) -> bool:
@@ -342,7 +352,12 @@ class DeclarationLowering(LoweringState):
             else:
                 return False
 
-    def initialise(self, sym: VarSym | ArraySym | PtrSym, decl: c_ast.Decl, static: bool) -> None:
+    def initialise(self, sym: Symbol, decl: c_ast.Decl, static: bool) -> None:
+        if isinstance(sym, StructSym):
+            self.initialise_struct(sym, decl, static)
+            return
+        if isinstance(sym, StructPtrSym):
+            return  # its one object is fixed where it was declared
         line = self.line(decl)
         init = decl.init
         self.full(init)

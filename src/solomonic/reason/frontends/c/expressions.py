@@ -10,7 +10,17 @@ from solomonic.reason.frontends.c.parse import StatementExpression
 from solomonic.reason.frontends.c.preprocess import walk
 from solomonic.reason.frontends.c.sequencing import unsequenced
 from solomonic.reason.frontends.c.state import LoweringState
-from solomonic.reason.frontends.c.symbols import ArraySym, CVal, PtrSym, Scalar, VarSym, Void
+from solomonic.reason.frontends.c.symbols import (
+    ArraySym,
+    CVal,
+    PtrSym,
+    Scalar,
+    StructPtrSym,
+    StructSym,
+    Symbol,
+    VarSym,
+    Void,
+)
 from solomonic.reason.frontends.c.types import MODEL_DEPENDENT, CInt, char_literal, integer_literal
 from solomonic.reason.ir import (
     BOOL,
@@ -74,6 +84,8 @@ class ExpressionLowering(LoweringState):
             self.statement_expression(e)
         elif self.points(e):
             self.pointer_or_allocation(e)
+        elif isinstance(e, c_ast.Assignment) and e.op == "=" and self.names_struct(e.lvalue):
+            self.copy_struct(self.struct_object(e.lvalue), e.rvalue, e)
         else:
             called = e
             while isinstance(called, c_ast.Cast):  # `(void) f();`
@@ -109,8 +121,17 @@ class ExpressionLowering(LoweringState):
             sym = self.lookup(e.name, e)
             if isinstance(sym, CVal):
                 return sym
+            if isinstance(sym, (StructSym, StructPtrSym)):
+                what = "struct" if isinstance(sym, StructSym) else "pointer to a struct"
+                raise self.unsupported(f"{what} '{e.name}' used as a value", e)
             assert isinstance(sym, VarSym)  # not an array or a pointer: `points` refused those
             return CVal(sym.var, sym.type)
+        if isinstance(e, c_ast.StructRef):
+            found = self.member(e)
+            if not isinstance(found, VarSym):
+                raise self.unsupported(f"`{self.text(e)}`, {'a struct' if isinstance(found, StructSym) else 'an array'}"
+                                       ", used as a value", e)
+            return CVal(found.var, found.type)
         if isinstance(e, c_ast.ArrayRef):
             sym, index = self.element(e, writes=False)
             return CVal(App("select", (sym.var, index), sym.elem.bv), sym.elem)
@@ -162,7 +183,10 @@ class ExpressionLowering(LoweringState):
             indices.append(node.subscript)
             node = node.name
         indices.reverse()
-        if not isinstance(node, c_ast.ID) or isinstance(self.lookup(node.name, node), PtrSym):
+        sym: Symbol | CVal
+        if isinstance(node, c_ast.StructRef):
+            sym = self.member(node)
+        elif not isinstance(node, c_ast.ID) or isinstance(self.lookup(node.name, node), PtrSym):
             if len(indices) != 1 or not self.points(node):
                 raise self.unsupported(f"indexing `{self.text(node)}`, which is not an array or a pointer", e)
             p = self.step(self.pointer(node), self.expression(indices[0]), "+", e)
@@ -173,11 +197,13 @@ class ExpressionLowering(LoweringState):
             if isinstance(target, VarSym):  # p[0] for p into a single object
                 raise self.unsupported(f"`{self.text(e)}` indexes a single object", e)
             return target
-        sym = self.lookup(node.name, node)
+        else:
+            sym = self.lookup(node.name, node)
+        name = f"'{node.name}'" if isinstance(node, c_ast.ID) else f"`{self.text(node)}`"
         if not isinstance(sym, ArraySym):
-            raise self.unsupported(f"indexing '{node.name}', which is not an array", e)
+            raise self.unsupported(f"indexing {name}, which is not an array", e)
         if len(indices) != len(sym.dims):
-            raise self.unsupported(f"partial indexing of array '{node.name}'", e)
+            raise self.unsupported(f"partial indexing of array {name}", e)
         flat: Expr = const(0, self.t.index)
         for sub, dim in zip(indices, sym.dims):
             i = self.to_index(self.expression(sub))
@@ -337,8 +363,13 @@ class ExpressionLowering(LoweringState):
         raise self.unsupported(f"operator `{op}`", e)
 
     def sizeof_expression(self, node: c_ast.Node) -> int:
-        if isinstance(node, c_ast.ID):
-            sym = self.lookup(node.name, node)
+        if isinstance(node, (c_ast.ID, c_ast.StructRef)):
+            sym = self.lookup(node.name, node) if isinstance(node, c_ast.ID) else self.member(node)
+            if isinstance(sym, StructSym):
+                self.model_dependent = True
+                return sym.size
+            if isinstance(sym, VarSym):
+                return sym.type.size
             if isinstance(sym, PtrSym):
                 self.model_dependent = True
                 return self.t.pointer_bytes
@@ -373,6 +404,8 @@ class ExpressionLowering(LoweringState):
             raise self.unsupported(f"assignment to '{node.name}'", node)
         if isinstance(node, c_ast.ArrayRef):
             return self.element(node)
+        if isinstance(node, c_ast.StructRef) and isinstance(found := self.member(node), VarSym):
+            return found
         if isinstance(node, c_ast.UnaryOp) and node.op == "*":
             return self.deref(self.pointer(node.expr), node, writes=True)
         raise self.unsupported(f"assignment to `{self.text(node)}`", node)

@@ -26,7 +26,8 @@ from solomonic.reason.frontends.c.pointers import PointerLowering
 from solomonic.reason.frontends.c.preprocess import walk
 from solomonic.reason.frontends.c.state import Frame
 from solomonic.reason.frontends.c.statements import StatementLowering
-from solomonic.reason.frontends.c.symbols import CVal, PtrSym, Scalar, VarSym, Void
+from solomonic.reason.frontends.c.structs import StructLowering
+from solomonic.reason.frontends.c.symbols import CVal, PtrSym, Scalar, StructSym, VarSym, Void
 from solomonic.reason.frontends.nesting import too_deep
 from solomonic.reason.ir import Edge, Event, Function, Input, Unsupported, Var, compare, const
 
@@ -45,7 +46,7 @@ def lower_c(program: CProgram, name: str, prop: str = "assert") -> Function:
 
 
 class _Lowering(CallLowering, StatementLowering, ExpressionLowering, DeclarationLowering,
-                PointerLowering):
+                PointerLowering, StructLowering):
     def lower(self) -> Function:
         if self.p.taint.everywhere:
             found = self.p.taint.everywhere[0]
@@ -97,7 +98,8 @@ class _Lowering(CallLowering, StatementLowering, ExpressionLowering, Declaration
                 if isinstance(sym, VarSym):
                     inputs.append(Input(sym.var, n, sym.type.name, kind="global"))
                 else:
-                    raise self.unsupported(f"global {'pointer' if isinstance(sym, PtrSym) else 'array'} '{n}' "
+                    kind = "pointer" if isinstance(sym, PtrSym) else "struct" if isinstance(sym, StructSym) else "array"
+                    raise self.unsupported(f"global {kind} '{n}' "
                                            "used by a function other than main", self.fdef)
         context = {"nondet_functions": self.p.nondet_functions, "defined_functions": sorted(self.p.functions),
                    "include_dirs": list(self.p.include_dirs), "defines": list(self.p.defines)}

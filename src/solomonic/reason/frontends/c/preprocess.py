@@ -321,6 +321,8 @@ class _Pass:
         elif name in ("__real__", "__imag__", "__real", "__imag"):
             self.mark(f"`{name}`", t)
             self.replace(i, i, "")
+        elif "$" in name:  # the lowering names the variables it makes so (`s$x` for `s.x`): no source name may
+            self.mark(f"'$' in the identifier '{name}'", t)
         return i + 1
 
     def attribute(self, i: int) -> int:

@@ -36,6 +36,15 @@ def addressed(ast: c_ast.Node) -> set[str]:
             and isinstance(n.expr, c_ast.ID)}
 
 
+def struct_root(e: c_ast.Node) -> str | None:
+    """The variable `s` of a member access `s.x` (`s.in.x`): an access to it, for this check."""
+    if not (isinstance(e, c_ast.StructRef) and e.type == "."):
+        return None
+    while isinstance(e, c_ast.StructRef) and e.type == ".":
+        e = e.name
+    return e.name if isinstance(e, c_ast.ID) else None
+
+
 def unsequenced(node: c_ast.Node, globals_: AbstractSet[str], impure: set[str],
                 reachable: AbstractSet[str]) -> c_ast.Node | None:
     """The first subexpression of a full expression whose side effect is unsequenced (C11 6.5p2:
@@ -90,9 +99,13 @@ def unsequenced(node: c_ast.Node, globals_: AbstractSet[str], impure: set[str],
                 lvalue = lvalue.name
             if isinstance(lvalue, c_ast.ID):
                 return {lvalue.name, MEMORY}, address | Effects({lvalue.name})
+            if (root := struct_root(lvalue)) is not None:  # an array member of a struct variable
+                return {root, MEMORY}, address | Effects({root})
             return {MEMORY}, address | visit(lvalue)
         if isinstance(lvalue, c_ast.UnaryOp) and lvalue.op == "*":
             return {MEMORY}, visit(lvalue.expr)
+        if (root := struct_root(lvalue)) is not None:  # a member of a struct variable: the variable
+            return {root}, Effects()
         return {MEMORY}, visit(lvalue)
 
     def visit(n: c_ast.Node | None) -> Effects:
@@ -100,6 +113,14 @@ def unsequenced(node: c_ast.Node, globals_: AbstractSet[str], impure: set[str],
             return Effects()
         if isinstance(n, c_ast.ID):
             return Effects({n.name})
+        if (root := struct_root(n)) is not None:
+            return Effects({root})
+        if isinstance(n, c_ast.StructRef):  # p->x: through a pointer
+            return visit(n.name) | Effects({MEMORY})
+        if isinstance(n, c_ast.InitList):  # its expressions are indeterminately sequenced (C11 6.7.9p23)
+            return siblings(list(n.exprs), n)
+        if isinstance(n, c_ast.NamedInitializer):
+            return visit(n.expr)
         if isinstance(n, c_ast.Assignment):
             names, address = target(n.lvalue)
             value = visit(n.rvalue)

@@ -8,7 +8,7 @@ from pycparser import c_ast
 from solomonic.reason.frontends.c.parse import StatementExpression
 from solomonic.reason.frontends.c.preprocess import walk
 from solomonic.reason.frontends.c.state import LoweringState
-from solomonic.reason.frontends.c.symbols import PtrSym, Scalar
+from solomonic.reason.frontends.c.symbols import PtrSym, Scalar, StructPtrSym, StructSym
 from solomonic.reason.frontends.cfg import Loop
 from solomonic.reason.ir import BOOL, TRUE, Unsupported, Var, compare, const
 
@@ -196,7 +196,8 @@ class StatementLowering(LoweringState):
         if "extern" in (d.storage or []):
             raise self.unsupported(f"local extern declaration '{d.name}'", d)
         frame = self.frame
-        taken = {v.base if isinstance(v, PtrSym) else v.var.name for sc in frame.scopes for v in sc.values()}
+        taken = {v.base if isinstance(v, (PtrSym, StructSym)) else v.var.name for sc in frame.scopes for v in sc.values()
+                 if not isinstance(v, StructPtrSym)}  # which names no IR variable
         base = frame.prefix + d.name
         name, k = base, 1
         while name in taken or name in self.p.globals:

@@ -50,6 +50,11 @@ class Layout:
 
 CType = Scalar | Void | Array | Pointer | Other
 
+
+def points_to_struct(t: CType) -> bool:
+    """Whether `t` is a pointer to a struct (which the lowering models as `StructPtrSym`)."""
+    return isinstance(t, Pointer) and isinstance(t.pointee, Other) and isinstance(t.pointee.record, c_ast.Struct)
+
 # ------------------------------------------------------------------------------------ values, names
 
 
@@ -74,6 +79,29 @@ class ArraySym:
     dims: list[Expr]  # in the index type; row-major
     outermost: bool = False  # as for VarSym (globals count too: they live forever)
     read_only: bool = False  # as for VarSym: elements of a const-qualified type
+
+
+@dataclass
+class StructSym:
+    """A struct object as its members, each a variable, an array or a struct of its own (`s$a`, `s$b$c`):
+    exact while nothing sees the object's bytes (its address, a union, a copy by memcpy), which the
+    lowering refuses. `record` is the struct's definition: a copy needs both sides to have the same."""
+
+    base: str  # the IR name its members' variables extend
+    record: c_ast.Struct
+    members: dict[str, VarSym | ArraySym | StructSym]
+    size: int  # in bytes, with padding (the layout's): what sizeof gives
+
+
+@dataclass
+class StructPtrSym:
+    """A pointer to a struct that only ever points to one struct object: `target`, fixed where the pointer
+    is declared (`struct S *p = &s;`) or bound to a callee's parameter, and never assigned again. So `p->x`
+    is `s.x`, read and written as such; a pointer to a struct that could hold anything else (null, another
+    object, an address computed) is refused where that happens."""
+
+    name: str
+    target: StructSym
 
 
 # ----------------------------------------------------------------------------------- memory, pointers
@@ -131,3 +159,6 @@ class Allocation:
     node: c_ast.Node
     zeroed: bool
     heap: bool  # freed by free(), not at the function's return
+
+
+Symbol = VarSym | ArraySym | PtrSym | StructSym | StructPtrSym  # what a name in scope stands for

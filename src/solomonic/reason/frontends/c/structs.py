@@ -1,0 +1,265 @@
+"""Struct objects for the C frontend, member by member (scalar replacement of aggregates).
+
+A struct variable becomes one IR variable per scalar member, one array per array member and the same
+again for a nested struct (`s.in.x` is the variable `s$in$x`), so that a member is read and written as
+any variable is, and a loop's invariant can speak of it. This is exact while nothing sees the object as
+bytes: its padding and the order of its members only matter to a pointer into it, a union over it or a
+copy by `memcpy`, which are refused (`&s` anywhere but as the one object of a struct pointer, a union, a
+struct parameter or result). A pointer to a struct is modelled where it can only point to one object,
+fixed while lowering: `struct S *p = &s;` or a callee's parameter given `&s` (or such a pointer), never
+assigned again, so that `p->x` and `(*p).x` are `s.x` (`StructPtrSym`). What is modelled: locals and `main`'s globals of a struct type whose members are integers, arrays of integers
+or such structs (bitfields and the rest that `declarations.layout` does not model are refused with it);
+`s.x` and `s.a[i]` as values and as places to write; copies `s = t` and `struct S s = t;`; initialisers
+with C's rules for braces (a nested aggregate takes its own braces or, elided, as many values as it has
+scalars, C11 6.7.9p20), `.member` designators and the zeros of members no initialiser names (p21); and
+`sizeof`. An uninitialised local's members hold any values, a global's are zero (C11 6.7.9p10).
+"""
+
+from __future__ import annotations
+
+from pycparser import c_ast
+
+from solomonic.reason.frontends.c.state import LoweringState
+from solomonic.reason.frontends.c.symbols import (
+    Array,
+    ArraySym,
+    CType,
+    Other,
+    Pointer,
+    Scalar,
+    StructPtrSym,
+    StructSym,
+    VarSym,
+)
+from solomonic.reason.frontends.c.types import CInt
+from solomonic.reason.ir import App, ArrayType, Const, Expr, Var, const
+
+
+class StructLowering(LoweringState):
+    """Mixed into the C lowering (`lower._Lowering`), whose helpers it uses."""
+
+    def struct_symbol(self, base: str, t: Other, global_or_outermost: bool, read_only: bool,
+                      at: c_ast.Node) -> StructSym:
+        """The symbol of a struct object of type `t`, its members' variables named after `base`."""
+        assert isinstance(t.record, c_ast.Struct)
+        layout = self.layout(t.record, at)  # refuses bitfields, packing, _Alignas, floating point
+        record = self.definition(t.record, at)
+        assert isinstance(record, c_ast.Struct)
+        members: dict[str, VarSym | ArraySym | StructSym] = {}
+        for name, (_, mt) in layout.members.items():
+            var = f"{base}${name}"
+            if isinstance(mt, Scalar):
+                members[name] = VarSym(Var(var, mt.c.bv), mt.c, global_or_outermost, read_only)
+            elif isinstance(mt, Array) and (shape := self.sizes(mt)) is not None:
+                dims, elem = shape
+                members[name] = ArraySym(Var(var, ArrayType(self.t.index, elem.bv)), elem,
+                                         [const(d, self.t.index) for d in dims], global_or_outermost, read_only)
+            elif isinstance(mt, Other) and isinstance(mt.record, c_ast.Struct):
+                members[name] = self.struct_symbol(var, mt, global_or_outermost, read_only, at)
+            else:
+                raise self.unsupported(f"member '{name}' of struct {record.name or ''}, of {self.describe(mt)}"
+                                       if not isinstance(mt, Array) else
+                                       f"member '{name}' of struct {record.name or ''}, an array without a size", at)
+        return StructSym(base, record, members, layout.size)
+
+    def sizes(self, t: Array) -> tuple[list[int], CInt] | None:
+        """A member array's dimensions (constants, in a member) and element type; None for a flexible one."""
+        dims: list[int] = []
+        inner: CType = t
+        while isinstance(inner, Array):
+            if inner.dim is None:
+                return None
+            dims.append(self.constant(inner.dim))
+            inner = inner.elem
+        assert isinstance(inner, Scalar)
+        return dims, inner.c
+
+    # ---------------------------------------------------------------------------------------- members
+
+    def member(self, e: c_ast.StructRef) -> VarSym | ArraySym | StructSym:
+        """The member `s.x` (`s.in.x`, `p->x`, ...) designates."""
+        holder = self.struct_object(e.name) if e.type == "." else self.pointed_struct(e.name)
+        found = holder.members.get(e.field.name)
+        if found is None:
+            raise self.unsupported(f"`{self.text(e)}`: struct {holder.record.name or ''} has no member "
+                                   f"'{e.field.name}'", e)
+        return found
+
+    def struct_object(self, e: c_ast.Node) -> StructSym:
+        """The struct object `e` names: a variable, a member of one, or `*p`."""
+        if isinstance(e, c_ast.UnaryOp) and e.op == "*":
+            return self.pointed_struct(e.expr)
+        sym = self.lookup(e.name, e) if isinstance(e, c_ast.ID) else \
+            self.member(e) if isinstance(e, c_ast.StructRef) else None
+        if not isinstance(sym, StructSym):
+            raise self.unsupported(f"`{self.text(e)}` used as a struct", e)
+        return sym
+
+    def pointed_struct(self, e: c_ast.Node) -> StructSym:
+        """The struct object the pointer `e` points to: a pointer variable's one object, or `&s`'s."""
+        if isinstance(e, c_ast.UnaryOp) and e.op == "&":
+            return self.struct_object(e.expr)
+        sym = self.lookup(e.name, e) if isinstance(e, c_ast.ID) else None
+        if not isinstance(sym, StructPtrSym):
+            raise self.unsupported(f"`{self.text(e)}`: a pointer to a struct other than one `&s` set where it is "
+                                   "declared or passed", e)
+        return sym.target
+
+    def struct_pointer(self, name: str, t: CType, value: c_ast.Node | None, at: c_ast.Node) -> StructPtrSym:
+        """The pointer `name` of type `t` (to a struct), set to `value` (`&s`, or a pointer to one object)
+        once and for all."""
+        if value is None:
+            raise self.unsupported(f"pointer '{name}' to a struct, declared without the object it points to", at)
+        target = self.pointed_struct(value)
+        assert isinstance(t, Pointer) and isinstance(t.pointee, Other) and t.pointee.record is not None
+        if self.definition(t.pointee.record, at) is not target.record:
+            raise self.unsupported(f"pointer '{name}' to a struct set to a struct of another type", at)
+        return StructPtrSym(name, target)
+
+    def names_struct(self, e: c_ast.Node) -> bool:
+        """Whether `e` is a struct object by its syntax and the names in scope (nothing evaluated)."""
+        if isinstance(e, c_ast.ID):
+            return isinstance(self.lookup(e.name, e), StructSym)
+        if isinstance(e, c_ast.StructRef):
+            return isinstance(self.member(e), StructSym)
+        if isinstance(e, c_ast.UnaryOp) and e.op == "*" and isinstance(e.expr, c_ast.ID):
+            return isinstance(self.lookup(e.expr.name, e.expr), StructPtrSym)
+        return False
+
+    # ----------------------------------------------------------------------------------- whole objects
+
+    def copy_struct(self, target: StructSym, source_node: c_ast.Node, node: c_ast.Node) -> None:
+        """`target = source`: every member, for a source of the same struct type."""
+        source = self.struct_object(source_node)
+        if source.record is not target.record:
+            raise self.unsupported(f"`{self.text(node)}`: a copy between different struct types", node)
+        self.copy_members(target, source, self.line(node))
+
+    def copy_members(self, target: StructSym, source: StructSym, line: int) -> None:
+        for name, t in target.members.items():
+            s = source.members[name]
+            if isinstance(t, StructSym):
+                assert isinstance(s, StructSym)
+                self.copy_members(t, s, line)
+            else:
+                assert isinstance(s, (VarSym, ArraySym))
+                self.b.assign(t.var, s.var, line)
+
+    def initialise_struct(self, sym: StructSym, decl: c_ast.Decl, static: bool) -> None:
+        """A struct's declaration: its initialiser (a list, or another struct of its type), else zeros
+        (static storage) or any values (a local)."""
+        init, line = decl.init, self.line(decl)
+        self.full(init)
+        if init is None:
+            for leaf in leaves(sym):
+                if static:
+                    self.b.assign(leaf.var, zero(leaf), line)
+                else:
+                    self.b.havoc(leaf.var, f"uninitialised '{decl.name}'", line)
+            return
+        if not isinstance(init, c_ast.InitList):
+            self.copy_struct(sym, init, decl)
+            return
+        values: dict[int, Expr] = {}  # by the id() of each scalar's or array's symbol
+        cells: dict[int, dict[int, Expr]] = {}
+        self.fill(sym, init.exprs, 0, values, cells, braced=True)
+        for leaf in leaves(sym):
+            if isinstance(leaf, VarSym):
+                self.b.assign(leaf.var, values.get(id(leaf), zero(leaf)), line)
+                continue
+            array = zero(leaf)
+            for index, value in sorted(cells.get(id(leaf), {}).items()):
+                array = App("store", (array, const(index, self.t.index), value), leaf.var.type)
+            self.b.assign(leaf.var, array, line)
+
+    def fill(self, sym: StructSym | ArraySym, items: list[c_ast.Node], at: int, values: dict[int, Expr],
+             cells: dict[int, dict[int, Expr]], braced: bool) -> int:
+        """Initialise `sym` from `items[at:]` (all of them when `braced`: a list of its own; else only as
+        many as its scalars, the rest being the enclosing list's, C11 6.7.9p20); the index after them."""
+        slots = list(sym.members.values()) if isinstance(sym, StructSym) else \
+            [(sym, k) for k in range(_count(sym))]
+        position = 0
+        while at < len(items) and position < len(slots):
+            item = items[at]
+            if isinstance(item, c_ast.NamedInitializer):
+                if not braced:  # it designates a member of the object whose braces hold it
+                    return at
+                position = self.designated(sym, item)
+                item = item.expr
+            slot = slots[position]
+            if isinstance(slot, tuple):  # an array's element
+                array, index = slot
+                cells.setdefault(id(array), {})[index] = self.scalar_item(item, array.elem)
+                at += 1
+            elif isinstance(slot, VarSym):
+                values[id(slot)] = self.scalar_item(item, slot.type)
+                at += 1
+            elif isinstance(item, c_ast.InitList):
+                self.fill(slot, item.exprs, 0, values, cells, braced=True)
+                at += 1
+            elif isinstance(slot, StructSym) and self.names_struct(item):
+                source = self.struct_object(item)
+                if source.record is not slot.record:
+                    raise self.unsupported(f"`{self.text(item)}`: a struct of another type initialises a member",
+                                           item)
+                for t, s in zip(leaves(slot), leaves(source)):
+                    if isinstance(t, VarSym):
+                        assert isinstance(s, VarSym)
+                        values[id(t)] = s.var
+                    else:
+                        raise self.unsupported(f"`{self.text(item)}`: a struct with an array member initialises "
+                                               "a member", item)
+                at += 1
+            else:  # braces elided: the nested aggregate takes as many items as it has scalars
+                at = self.fill(slot, items, at, values, cells, braced=False)
+            position += 1
+        if braced and at < len(items):
+            raise self.unsupported("more initialisers than the object has members", items[at])
+        return at
+
+    def designated(self, sym: StructSym | ArraySym, item: c_ast.NamedInitializer) -> int:
+        """The position a one-step designator (`.x = ...` in a struct, `[k] = ...` in an array) names."""
+        if len(item.name) != 1:
+            raise self.unsupported("a designator of more than one step", item)
+        step = item.name[0]
+        if isinstance(sym, StructSym):
+            if not isinstance(step, c_ast.ID) or step.name not in sym.members:
+                raise self.unsupported(f"designator `{self.text(step)}` names no member", item)
+            return list(sym.members).index(step.name)
+        if isinstance(step, c_ast.ID):
+            raise self.unsupported(f"designator `.{step.name}` in an array's initialiser", item)
+        k = self.constant(step.expr if isinstance(step, c_ast.ArrayDesignator) else step)
+        if not 0 <= k < _count(sym):
+            raise self.unsupported(f"designator `[{k}]` outside the array", item)
+        return k
+
+    def scalar_item(self, item: c_ast.Node, t: CInt) -> Expr:
+        if isinstance(item, c_ast.InitList):  # `{ 3 }` for a scalar (C11 6.7.9p11)
+            if len(item.exprs) != 1 or isinstance(item.exprs[0], (c_ast.InitList, c_ast.NamedInitializer)):
+                raise self.unsupported("a scalar initialised with a list", item)
+            item = item.exprs[0]
+        if isinstance(item, c_ast.NamedInitializer):
+            raise self.unsupported("a designator inside a scalar's initialiser", item)
+        return self.convert(self.expression(item), t)
+
+
+def leaves(sym: StructSym) -> list[VarSym | ArraySym]:
+    """The scalar and array members of a struct, nested ones included, in declaration order."""
+    out: list[VarSym | ArraySym] = []
+    for m in sym.members.values():
+        out.extend(leaves(m) if isinstance(m, StructSym) else [m])
+    return out
+
+
+def zero(leaf: VarSym | ArraySym) -> Expr:
+    if isinstance(leaf, VarSym):
+        return const(0, leaf.var.type)
+    return App("constarray", (const(0, leaf.elem.bv),), leaf.var.type)
+
+
+def _count(array: ArraySym) -> int:
+    count = 1
+    for d in array.dims:
+        assert isinstance(d, Const)
+        count *= d.value
+    return count
