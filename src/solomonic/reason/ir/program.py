@@ -117,7 +117,7 @@ class Input:
     var: Var
     display: str  # the source-level name
     source_type: str  # the source-level type, e.g. "unsigned int", "bool"
-    kind: str = "param"  # "param" | "global" | LENGTH | UNUSED | the Python frontend's NONE_FLAG
+    kind: str = "param"  # "param" | "global" | LENGTH | UNUSED | STRUCT | STRUCT_POINTER | MEMBER | NONE_FLAG
 
 
 # Input kinds of C's pointer parameters (frontends/c/pointers.py): an array input (kind "param", the
@@ -126,6 +126,14 @@ class Input:
 # replay passes 0)
 LENGTH = "length"
 UNUSED = "unused"
+# Input kinds of C's struct parameters (frontends/c/structs.py): a STRUCT (passed by value) or
+# STRUCT_POINTER (the address of an object of its own) input stands for the object, its `source_type` the
+# type the reproducer declares it with (its variable is a placeholder nothing reads); the MEMBER inputs
+# after it are its scalar members, each shown by its access path (`p->x`, `v.in.y`)
+STRUCT = "struct"
+STRUCT_POINTER = "struct pointer"
+MEMBER = "member"
+OBJECTS = (STRUCT, STRUCT_POINTER)  # the inputs that stand for an object, not a value
 
 
 @dataclass

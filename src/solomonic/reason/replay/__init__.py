@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from solomonic.reason.ir import LENGTH, UNUSED, ArrayType, Function, Var
+from solomonic.reason.ir import LENGTH, OBJECTS, UNUSED, ArrayType, Function, Var
 from solomonic.reason.ir.evaluate import ArrayValue, Value
 from solomonic.reason.ir.interpret import NondetRead
 from solomonic.reason.replay import sandbox
@@ -40,7 +40,7 @@ def shown_inputs(function: Function, inputs: Mapping[Var, Value]) -> dict[str, o
     passes them: a bool parameter's value as a bool, a Python list's array as the list (a str's as the
     str), an `int | None` parameter whose None flag is set as None (the flag, an input of its own, is not
     shown), a C pointer parameter as its elements (their number, an input of its own, is the list's
-    length); a C parameter of kind UNUSED is not shown."""
+    length); a C parameter of kind UNUSED is not shown, nor a struct parameter's object (its members are)."""
     from solomonic.reason.replay.c import elements
     from solomonic.reason.replay.python import (
         MAX_LIST,
@@ -53,7 +53,7 @@ def shown_inputs(function: Function, inputs: Mapping[Var, Value]) -> dict[str, o
 
     shown: dict[str, object] = {}
     for k, i in enumerate(function.inputs):
-        if i.kind in (NONE_FLAG, LENGTH, UNUSED):
+        if i.kind in (NONE_FLAG, LENGTH, UNUSED, *OBJECTS):
             continue
         value = inputs.get(i.var, 0)
         if inputs.get(none_flag(i.var)):
@@ -83,7 +83,7 @@ def given_inputs(function: Function, shown: Mapping[str, object]) -> dict[Var, V
 
     values: dict[Var, Value] = {}
     for k, i in enumerate(function.inputs):
-        if i.kind in (NONE_FLAG, LENGTH, UNUSED):
+        if i.kind in (NONE_FLAG, LENGTH, UNUSED, *OBJECTS):
             continue
         if i.display not in shown:
             raise ValueError(f"the witness gives no value for {i.display}")

@@ -22,7 +22,18 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from solomonic.reason.ir import LENGTH, UNUSED, ArrayType, BVType, Function, Var, cfg_variables
+from solomonic.reason.ir import (
+    LENGTH,
+    MEMBER,
+    OBJECTS,
+    STRUCT_POINTER,
+    UNUSED,
+    ArrayType,
+    BVType,
+    Function,
+    Var,
+    cfg_variables,
+)
 from solomonic.reason.ir.evaluate import ArrayValue, Value
 from solomonic.reason.ir.interpret import Trace
 from solomonic.reason.replay import sandbox
@@ -121,10 +132,18 @@ def harness(function: Function, inputs: Mapping[Var, Value], trace: Trace, nonde
               "    __solomonic_from = __solomonic_given;",
               "  }"]
     params = []
+    owner = ""  # the struct object the MEMBER inputs that follow set
     for k, i in enumerate(function.inputs):
         value = inputs.get(i.var, 0)
         if i.kind == UNUSED:
             params.append("0")
+        elif i.kind in OBJECTS:  # a struct parameter's object (static: zero padding, off the stack)
+            owner = f"__solomonic_{k}"
+            lines.append(f"  static {i.source_type} {owner};")
+            params.append(f"&{owner}" if i.kind == STRUCT_POINTER else owner)
+        elif i.kind == MEMBER:  # `p->in.x` is the object's `in.x`
+            assert isinstance(value, int)
+            lines.append(f"  {owner}.{re.split(r'->|[.]', i.display, maxsplit=1)[1]} = {c_literal(value, i.source_type)};")
         elif isinstance(i.var.type, ArrayType):  # a pointer parameter: its elements, then their number
             name = f"__solomonic_{k}"
             lines += _elements(name, i.source_type, elements(value, inputs[function.inputs[k + 1].var], i.var.type))

@@ -277,8 +277,13 @@ CASES = [
         struct s { int x; int y; };
         int f(int a) { struct s v = { a++, a }; return v.x == v.y; }""", "returns-true", UNKNOWN, "order", 2),
     Case("struct_parameter", """
-        struct s { int x; };
-        int f(struct s v) { return v.x == 0; }""", "returns-true", UNKNOWN, "parameter 'v' of struct", 2),
+        struct s { int x; struct { unsigned char lo, hi; } in; };
+        int f(struct s v) { return v.x + v.in.hi < 2147483647; }""", "returns-true", NO),  # v.in.hi >= 1, replayed
+    Case("struct_parameter_with_an_array", """
+        struct s { int x; int a[2]; };
+        int f(struct s v) { return v.x == 0; }""", "returns-true", UNKNOWN, "a struct with an array member", 2),
+    Case("struct_parameter_without_a_name", """
+        int f(struct { int x; } v) { return v.x == 0; }""", "returns-true", UNKNOWN, "without a name", 1),
     Case("struct_member_address", """
         struct s { int x; };
         int f(int a) { struct s v = { a }; int *p = &v.x; return *p == a; }""", "returns-true", UNKNOWN, "address", 2),
@@ -304,8 +309,11 @@ CASES = [
         int f(int a) { struct s v = { a }; struct s *p = &v; return p->x++ + v.x; }""", "returns-true", UNKNOWN,
          "order", 2),
     Case("struct_pointer_parameter", """
-        struct s { int x; };
-        int f(struct s *p) { return p->x == p->x; }""", "returns-true", UNKNOWN, "pointer to struct", 2),
+        typedef struct { int x; int y; } pair;
+        int f(pair *p) { int t = p->x; p->x = p->y; p->y = t; return p->x != t || p->y == t; }""", "returns-true", YES),
+    Case("struct_pointer_parameter_swapped_wrongly", """
+        struct s { int x; int y; };
+        int f(struct s *p) { int t = p->x; p->x = p->y; p->y = t; return p->x == p->y; }""", "returns-true", NO),
     Case("struct_with_pointer_member", """
         struct s { int *p; int x; };
         int f(int a) { struct s v; v.x = a; return v.x == a; }""", "returns-true", UNKNOWN, "member 'p'", 2),

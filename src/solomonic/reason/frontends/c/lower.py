@@ -27,7 +27,16 @@ from solomonic.reason.frontends.c.preprocess import walk
 from solomonic.reason.frontends.c.state import Frame
 from solomonic.reason.frontends.c.statements import StatementLowering
 from solomonic.reason.frontends.c.structs import StructLowering
-from solomonic.reason.frontends.c.symbols import CVal, PtrSym, Scalar, StructSym, VarSym, Void
+from solomonic.reason.frontends.c.symbols import (
+    CVal,
+    Other,
+    PtrSym,
+    Scalar,
+    StructSym,
+    VarSym,
+    Void,
+    points_to_struct,
+)
 from solomonic.reason.frontends.nesting import too_deep
 from solomonic.reason.ir import Edge, Event, Function, Input, Unsupported, Var, compare, const
 
@@ -66,6 +75,10 @@ class _Lowering(CallLowering, StatementLowering, ExpressionLowering, Declaration
                 if unused is not None:
                     inputs.append(unused)
                     continue
+            resolved = self.resolve(param.type)
+            if points_to_struct(resolved) or (isinstance(resolved, Other) and isinstance(resolved.record, c_ast.Struct)):
+                inputs += self.struct_parameter(param, resolved, base)
+                continue
             ptype = self.parameter_pointer(param)
             if ptype is not None:
                 inputs += self.pointer_parameter(param, ptype, base)

@@ -5,7 +5,7 @@ again for a nested struct (`s.in.x` is the variable `s$in$x`), so that a member 
 any variable is, and a loop's invariant can speak of it. This is exact while nothing sees the object as
 bytes: its padding and the order of its members only matter to a pointer into it, a union over it or a
 copy by `memcpy`, which are refused (`&s` anywhere but as the one object of a struct pointer, a union, a
-struct parameter or result). A pointer to a struct is modelled where it can only point to one object,
+struct result). A pointer to a struct is modelled where it can only point to one object,
 fixed while lowering: `struct S *p = &s;` or a callee's parameter given `&s` (or such a pointer), never
 assigned again, so that `p->x` and `(*p).x` are `s.x` (`StructPtrSym`). What is modelled: locals and `main`'s globals of a struct type whose members are integers, arrays of integers
 or such structs (bitfields and the rest that `declarations.layout` does not model are refused with it);
@@ -32,7 +32,20 @@ from solomonic.reason.frontends.c.symbols import (
     VarSym,
 )
 from solomonic.reason.frontends.c.types import CInt
-from solomonic.reason.ir import App, ArrayType, Const, Expr, Var, const
+from solomonic.reason.ir import (
+    BOOL,
+    MEMBER,
+    STRUCT,
+    STRUCT_POINTER,
+    App,
+    ArrayType,
+    Const,
+    Expr,
+    Input,
+    Var,
+    compare,
+    const,
+)
 
 
 class StructLowering(LoweringState):
@@ -73,6 +86,33 @@ class StructLowering(LoweringState):
             inner = inner.elem
         assert isinstance(inner, Scalar)
         return dims, inner.c
+
+    def struct_parameter(self, param: c_ast.Decl, t: CType, base: str) -> list[Input]:
+        """A struct parameter of the analysed function, `struct S v` or `struct S *p`: an object of its own
+        whose members are any values (a pointer's: not null, and no other parameter points to it, an
+        assumption said in every answer). Its inputs: one for the object (the reproducer declares it),
+        then one per member. A struct with an array member, or one the reproducer cannot name (an
+        anonymous struct), is unsupported."""
+        by_pointer = isinstance(t, Pointer)
+        record_type = t.pointee if isinstance(t, Pointer) else t
+        assert isinstance(record_type, Other) and isinstance(record_type.record, c_ast.Struct)
+        declared = _declared_type(param.type.type if by_pointer else param.type)
+        if declared is None:
+            raise self.unsupported(f"parameter '{param.name}': a struct without a name to declare it by", param)
+        sym = self.struct_symbol(base, record_type, True, False, param)
+        if any(isinstance(leaf, ArraySym) for leaf in leaves(sym)):
+            raise self.unsupported(f"parameter '{param.name}': a struct with an array member", param)
+        self.frame.scopes[-1][param.name] = StructPtrSym(param.name, sym) if by_pointer else sym
+        inputs = [Input(Var(f"{base}$object", BOOL), param.name, declared, kind=STRUCT_POINTER if by_pointer else STRUCT)]
+        for path, leaf in _paths(sym):
+            assert isinstance(leaf, VarSym)
+            inputs.append(Input(leaf.var, f"{param.name}{'->' if by_pointer else '.'}{path}", leaf.type.name, kind=MEMBER))
+            if leaf.type.name == "_Bool":
+                self.b.assume(compare("le", leaf.var, const(1, leaf.var.type)), self.line(param))
+        if by_pointer:
+            self.assumptions.append(f"'{param.name}' points to a {declared} of its own, that no other parameter "
+                                    "points to, its members any values")
+        return inputs
 
     # ---------------------------------------------------------------------------------------- members
 
@@ -241,6 +281,26 @@ class StructLowering(LoweringState):
         if isinstance(item, c_ast.NamedInitializer):
             raise self.unsupported("a designator inside a scalar's initialiser", item)
         return self.convert(self.expression(item), t)
+
+
+def _paths(sym: StructSym, prefix: str = "") -> list[tuple[str, VarSym | ArraySym]]:
+    """The leaves of a struct with their member paths (`in.x`)."""
+    out: list[tuple[str, VarSym | ArraySym]] = []
+    for name, m in sym.members.items():
+        out.extend(_paths(m, f"{prefix}{name}.") if isinstance(m, StructSym) else [(prefix + name, m)])
+    return out
+
+
+def _declared_type(node: c_ast.Node) -> str | None:
+    """How C names a struct type a declaration gives (`struct S`, or its typedef's name), None where
+    it has no name (an anonymous struct declared in place)."""
+    if isinstance(node, c_ast.TypeDecl):
+        node = node.type
+    if isinstance(node, c_ast.Struct):
+        return f"struct {node.name}" if node.name else None
+    if isinstance(node, c_ast.IdentifierType):
+        return " ".join(node.names)
+    return None
 
 
 def leaves(sym: StructSym) -> list[VarSym | ArraySym]:
