@@ -23,7 +23,7 @@ from solomonic.bench import soundness
 from solomonic.bench.soundness import ledger
 from solomonic.bench.soundness.c.csmith import csmith_include
 from solomonic.bench.soundness.c.judge import inputs, verify
-from solomonic.bench.soundness.c.program import PRELUDE, Function
+from solomonic.bench.soundness.c.program import PRELUDE, Function, StructArgument
 from solomonic.bench.soundness.c.types import TYPES, common, literal_type
 from solomonic.bench.soundness.c.writer import INTERESTING, write_batch
 from solomonic.reason.result import Result, Verdict
@@ -86,6 +86,29 @@ def test_the_judge_blames_every_planted_wrong_answer_and_nothing_else(tmp_path: 
     evidence = dict(((r.function, r.property, r.verdict.value, str(r.witness)), e) for r, e in blamed)
     assert "x=0" in evidence["nonzero", "returns-true", "yes", "None"]
     assert "signed integer overflow" in evidence["successor", "no-overflow", "yes", "None"]
+
+
+def test_the_harness_sets_a_struct_arguments_members_from_the_row(tmp_path: Path):
+    """A struct parameter's members are the row's last values, and a witness names them by access path:
+    the judge blames a yes the members refute and a no whose members do nothing wrong."""
+    by_pointer = Function("differs", [("x", INT)], "int differs(int x, struct P0 *q)\n{\n    return q->m0 != x;\n}", [],
+                          StructArgument("q", "P0", True, [("q->m0", INT), ("q->m1", UCHAR)]))
+    by_value = Function("small", [], "int small(struct P0 q)\n{\n    return q.m1 < 255;\n}", [],
+                        StructArgument("q", "P0", False, [("q.m0", INT), ("q.m1", UCHAR)]))
+    functions = [by_pointer, by_value]
+    program = tmp_path / "structs.c"
+    program.write_text(PRELUDE + "struct P0 { int m0; unsigned char m1; };\n"
+                       + "\n\n".join(f.template for f in functions) + "\n")
+    rows = [(k, args) for k, f in enumerate(functions) for args in inputs(f, random.Random(0))]
+    wrong = [_answer("differs", "returns-true", Verdict.YES),  # m0 == x returns 0
+             _answer("differs", "returns-true", Verdict.NO, {"x": 1, "q->m0": 2, "q->m1": 0}),
+             _answer("small", "returns-true", Verdict.YES),  # m1 = 255
+             _answer("small", "returns-true", Verdict.NO, {"q.m0": 0, "q.m1": 7})]
+    right = [_answer("differs", "returns-true", Verdict.NO, {"x": 3, "q->m0": 3, "q->m1": 9}),
+             _answer("small", "returns-true", Verdict.NO, {"q.m0": -4, "q.m1": 255}),
+             _answer("differs", "no-overflow", Verdict.YES)]
+    blamed = verify(functions, program, rows, wrong + right, tmp_path)
+    assert [r for r, _ in blamed] == wrong, blamed
 
 
 def test_the_writer_types_expressions_as_gcc_does(tmp_path: Path):

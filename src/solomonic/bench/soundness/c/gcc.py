@@ -9,6 +9,7 @@ of the runs.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 from dataclasses import dataclass, field
@@ -35,11 +36,18 @@ class Run:
 
 
 def harness(program: Path, functions: list[Function], rows: list[tuple[int, tuple[int, ...]]]) -> str:
-    width = max(1, max((len(f.params) for f in functions), default=1))
+    width = max(1, max((len(f.inputs) for f in functions), default=1))
     calls = []
     for k, f in enumerate(functions):
-        args = ", ".join(f"({t.name}) a[{i}]" for i, (_, t) in enumerate(f.params))
-        calls.append(f"    case {k}: return {f.name}({args});")
+        args = [f"({t.name}) a[{i}]" for i, (_, t) in enumerate(f.params)]
+        if f.argument is None:
+            calls.append(f"    case {k}: return {f.name}({', '.join(args)});")
+            continue
+        s = f.argument
+        sets = [f"o.{re.split(r'->|[.]', n, maxsplit=1)[1]} = ({t.name}) a[{len(f.params) + i}];"
+                for i, (n, t) in enumerate(s.members)]
+        args.append(f"{'&' if s.by_pointer else ''}o")
+        calls.append(f"    case {k}: {{ struct {s.struct} o; {' '.join(sets)} return {f.name}({', '.join(args)}); }}")
     table = ",\n".join(f"  {{{', '.join(f'{v & (2**64 - 1)}ULL' for v in args) or '0'}}}" for _, args in rows)
     fail = f'{{ fputs("!assert\\n", stderr); _exit({EXIT_ASSERT}); }}'
     return "\n".join([

@@ -13,7 +13,7 @@ from solomonic.bench.soundness.c.program import Batch, Function, Hole
 from solomonic.bench.soundness.c.types import CType
 from solomonic.bench.soundness.c.writer import write_batch
 
-VERSION = 4  # of the writer and the judge: cached batches from another version are redone
+VERSION = 5  # of the writer and the judge: cached batches from another version are redone
 PROPERTIES = ("returns-true", "assert", "no-overflow", "terminates")
 VIOLATION = {"returns-true": "false", "assert": "assert", "no-overflow": "overflow", "terminates": "timeout"}
 
@@ -26,8 +26,8 @@ def boundary(t: CType) -> list[int]:
 
 
 def inputs(function: Function, rng: random.Random, extra: int = 0) -> list[tuple[int, ...]]:
-    """Boundary values of each parameter's type (all combinations, fewer for three parameters), then random."""
-    types = [t for _, t in function.params]
+    """Boundary values of each input's type (all combinations, fewer for three or more), then random."""
+    types = [t for _, t in function.inputs]
     if len(types) <= 2:
         grid = [boundary(t) for t in types]
     else:
@@ -88,8 +88,10 @@ def witness_row(function: Function, witness: dict | None) -> tuple[int, ...] | N
     """The witness's inputs as a row of the harness; None where one is missing or outside its type."""
     values = (witness or {}).get("inputs", {})
     row = []
-    for name, t in function.params:
-        v = values.get(name)
+    members = {n for n, _ in function.argument.members} if function.argument else set()
+    for name, t in function.inputs:
+        # a struct pointer the body never names is no input of the tool's (the reproducer passes null)
+        v = values.get(name, 0 if name in members and not any(m in values for m in members) else None)
         if not isinstance(v, int) or not t.lo <= int(v) <= t.hi:
             return None
         row.append(int(v))
@@ -162,7 +164,7 @@ def verify(functions: list[Function], program: Path, rows: list[tuple[int, tuple
     prop_runs: dict[str, list] = {}
     for (k, args), run in zip(rows, runs):
         prop_runs.setdefault(functions[k].name, []).append((args, run))
-    names = {f.name: [n for n, _ in f.params] for f in functions}
+    names = {f.name: [n for n, _ in f.inputs] for f in functions}
     return judge(results, prop_runs, witness_runs, names)
 
 

@@ -61,11 +61,32 @@ PRELUDE = "#include <assert.h>\n#include <stddef.h>\n\nvoid __VERIFIER_assert(in
 
 
 @dataclass
+class StructArgument:
+    """A function's last parameter, a struct of the batch passed by value or by pointer: the harness sets
+    its members from a row's last values, which the tool's witness names by access path (`q->m0`)."""
+
+    name: str
+    struct: str
+    by_pointer: bool
+    members: list[tuple[str, CType]]  # ("q->m0", its type), as the witness shows them
+
+    @property
+    def declaration(self) -> str:
+        return f"struct {self.struct} {'*' if self.by_pointer else ''}{self.name}"
+
+
+@dataclass
 class Function:
     name: str
     params: list[tuple[str, CType]]
     template: str  # with hole markers
     holes: list[Hole]
+    argument: StructArgument | None = None
+
+    @property
+    def inputs(self) -> list[tuple[str, CType]]:
+        """What a row of the harness gives, in order: the scalar parameters, then the struct's members."""
+        return [*self.params, *(self.argument.members if self.argument else [])]
 
     def text(self, fill: Callable[[Hole], str]) -> str:
         by_id = {h.id: h for h in self.holes}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import re
 
-from solomonic.bench.soundness.c.program import Batch, Function, Hole, Struct
+from solomonic.bench.soundness.c.program import Batch, Function, Hole, Struct, StructArgument
 from solomonic.bench.soundness.c.types import (
     INT,
     LOCAL_TYPES,
@@ -72,6 +72,15 @@ class FunctionWriter:
         self.fresh = 0
         self.params = [(f"p{i}", rng.choice(PARAM_TYPES)) for i in range(rng.randint(1, 3))]
         self.env: dict[str, tuple[CType, int, int]] = {n: (t, t.lo, t.hi) for n, t in self.params}
+        self.argument: StructArgument | None = None
+        s = next(x for x in structs if x.name == "P0")
+        # a struct parameter last, its members read and written as variables are (a harness's row holds
+        # 64 bits a value, so not a struct with a 128-bit member)
+        if rng.random() < 0.25 and all(t.bits <= 64 for t in s.scalars.values()):
+            by_pointer = rng.random() < 0.6
+            members = [(f"q{'->' if by_pointer else '.'}{m}", t) for m, t in s.scalars.items()]
+            self.argument = StructArgument("q", s.name, by_pointer, members)
+            self.env.update({n: (t, t.lo, t.hi) for n, t in members})
         self.bitfields: dict[str, CType] = {}  # "s0.b1" -> its field type
         self.frozen: set[str] = set()  # loop counters and bounds: never assigned
 
@@ -357,7 +366,7 @@ class FunctionWriter:
     def replay_intervals(self, lines: list[str]) -> None:
         """Widen every variable the loop body assigns to its type's range: the body runs again."""
         for line in lines:
-            m = re.match(r"\s*(\w+(?:\.\w+)*)\s*[-+*/%&|^<>]*=[^=]", line)
+            m = re.match(r"\s*(\w+(?:(?:\.|->)\w+)*)\s*[-+*/%&|^<>]*=[^=]", line)
             if m and m.group(1) in self.env and not line.lstrip().startswith(("for", "if")):
                 t = self.env[m.group(1)][0]
                 width = self.bitfields.get(m.group(1), t)
@@ -442,7 +451,8 @@ class FunctionWriter:
         ret = self.hole() if self.chance(0.7) else self.expr(2).text
         if self.holes and self.chance(1 / 3):
             self.rng.choice(self.holes).lie = True
-        signature = ", ".join(f"{t.name} {n}" for n, t in self.params)
+        signature = ", ".join([*(f"{t.name} {n}" for n, t in self.params),
+                               *([self.argument.declaration] if self.argument else [])])
         return "\n".join([f"int {self.name}({signature})", "{", *lines, f"    return {ret};", "}"])
 
 
@@ -463,5 +473,5 @@ def write_batch(seed: int, index: int, count: int) -> Batch:
         w = FunctionWriter(rng, f"f{k}", structs, next_hole)
         template = w.function()
         next_hole = w.next_hole
-        functions.append(Function(w.name, w.params, template, w.holes))
+        functions.append(Function(w.name, w.params, template, w.holes, w.argument))
     return Batch(seed, index, structs, functions)
