@@ -341,6 +341,13 @@ CASES = [
     Case("unsequenced_index", """
         int f(int i) { int a[3] = {0, 0, 0}; if (i < 0 || i > 1) return 1; a[i] = i++; return a[0] == 0 || i == 1; }""",
          "returns-true", UNKNOWN, "order", 1),
+    Case("call_that_writes_through_a_pointer_beside_a_read", """
+        static int g(int *p) { *p = 5; return 1; }
+        int f(void) { int x = 0; int r = x + g(&x); return r == 6; }""", "returns-true", UNKNOWN, "order", 2),
+    Case("call_that_writes_a_struct_beside_a_read", """
+        struct s { int x; };
+        static int h(struct s *p) { p->x = 5; return 1; }
+        int f(void) { struct s v = { 0 }; int r = v.x + h(&v); return r == 1; }""", "returns-true", UNKNOWN, "order", 3),
     Case("call_that_writes_a_read_global", """
         int g;
         int inc(void) { g = g + 1; return 0; }

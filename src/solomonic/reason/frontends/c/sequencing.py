@@ -65,9 +65,10 @@ def unsequenced(node: c_ast.Node, globals_: AbstractSet[str], impure: set[str],
 
     def hits(writes: set[str], other: Effects) -> bool:
         touched = other.reads | other.writes
-        if CALL in writes and touched & (globals_ | {MEMORY, CALL}):
+        # a call that writes may write a global, or through a pointer any variable whose address is taken
+        if CALL in writes and touched & (globals_ | through | {CALL}):
             return True
-        if CALL in touched and writes & (globals_ | {MEMORY, CALL}):
+        if CALL in touched and writes & (globals_ | through | {CALL}):
             return True
         plain = writes - {CALL}
         return overlap(plain, touched - {CALL}) or (MEMORY in other.reads and bool(plain & through))
