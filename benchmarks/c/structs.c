@@ -108,6 +108,19 @@ int brace_elision(void) {
   return 1;
 }
 
+/* yes: an array of structs filled by a loop, then checked by another (per-member quantified facts) */
+int table_of_pairs(void) {
+  struct point t[1000];
+  int n = __VERIFIER_nondet_int();
+  if (n < 0 || n > 1000) return 1;
+  for (int i = 0; i < n; i++) {
+    t[i].x = __VERIFIER_nondet_int();
+    t[i].y = t[i].x < 2147483647 ? t[i].x + 1 : t[i].x;
+  }
+  for (int i = 0; i < n; i++) __VERIFIER_assert(t[i].x <= t[i].y);
+  return 1;
+}
+
 /* yes: main's global starts at zero and counts what main adds */
 int main(void) {
   for (int k = 0; k < 8; k++) {

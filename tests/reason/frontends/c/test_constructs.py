@@ -318,9 +318,29 @@ CASES = [
         struct s { int *p; int x; };
         int f(int a) { struct s v; v.x = a; return v.x == a; }""", "returns-true", UNKNOWN, "member 'p'", 2),
     Case("array_of_structs", """
+        struct s { int x; unsigned char tag[2]; };
+        int f(int k, int t) { struct s v[4] = {0}, w = {1, {2, 3}}; if (k < 0 || k > 3) return 1; w.tag[1] = t;
+                              v[k] = w; w = v[3 - k]; return v[k].tag[1] == (unsigned char) t && (k == 3 - k || w.x == 0); }""",
+         "returns-true", YES),
+    Case("array_of_structs_copy_reads_before_it_writes", """
+        struct s { int x; int y; };
+        int f(void) { struct s v[3] = {0}, u = {2, 5}; v[2].x = 1; u = v[u.x]; return u.y == 5; }""", "returns-true", NO),
+    Case("array_of_structs_index_out_of_bounds", """
         struct s { int x; };
-        int f(int a) { struct s v[2]; v[0].x = a; return v[0].x == a; }""", "returns-true", UNKNOWN,
-         "array of non-integers", 2),
+        int f(int k) { struct s v[4] = {0}; return v[k].x == 0; }""", "returns-true", UNKNOWN, "out of bounds"),
+    Case("array_of_structs_element_to_a_callee", """
+        struct s { int x; };
+        static void bump(struct s *p) { p->x++; }
+        int f(int k) { struct s v[3] = {0}; if (k < 0 || k > 2) return 1; bump(&v[k]); return v[k].x == 1 && v[(k + 1) % 3].x == 0; }""",
+         "returns-true", YES),
+    Case("array_of_structs_initialised_by_a_list", """
+        struct s { int x; };
+        int f(void) { struct s v[2] = {{1}, {2}}; return v[1].x == 2; }""", "returns-true", UNKNOWN,
+         "initialiser of the array of structs", 2),
+    Case("array_of_structs_of_variable_length", """
+        struct s { int x; };
+        int f(int n) { struct s v[n]; v[0].x = 1; return v[0].x == 1; }""", "returns-true", UNKNOWN,
+         "`n` is not a constant expression", 2),
     Case("dollar_in_an_identifier", """
         struct pt { int x; int y; };
         int f(int a) { struct pt p = { 1, 0 }; int p$x = a; return p.x == p$x; }""", "returns-true", UNKNOWN,

@@ -6,7 +6,8 @@ literals whose type depends on their value, base and suffix, shifts by amounts n
 and remainder of negatives, narrowing conversions and compound assignments, comparisons that mix signed
 and unsigned, ternaries, bit-fields, layout queries (`sizeof`, `_Alignof`, `offsetof` of packed and
 aligned structs), struct objects (locals initialised in braces, with braces elided or by designators,
-copied and changed; a struct parameter by value or by pointer, whose members each row of inputs sets),
+copied and changed; arrays of them, element by element; a struct parameter by value or by pointer,
+whose members each row of inputs sets),
 bounded loops and loops that end only for some inputs. A small interval analysis steers
 most functions clear of undefined behaviour, so that a "yes" is possible at all; some are left risky.
 

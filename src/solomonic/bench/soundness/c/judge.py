@@ -13,7 +13,7 @@ from solomonic.bench.soundness.c.program import Batch, Function, Hole
 from solomonic.bench.soundness.c.types import CType
 from solomonic.bench.soundness.c.writer import write_batch
 
-VERSION = 5  # of the writer and the judge: cached batches from another version are redone
+VERSION = 6  # of the writer and the judge: cached batches from another version are redone
 PROPERTIES = ("returns-true", "assert", "no-overflow", "terminates")
 VIOLATION = {"returns-true": "false", "assert": "assert", "no-overflow": "overflow", "terminates": "timeout"}
 

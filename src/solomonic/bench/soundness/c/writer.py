@@ -366,7 +366,7 @@ class FunctionWriter:
     def replay_intervals(self, lines: list[str]) -> None:
         """Widen every variable the loop body assigns to its type's range: the body runs again."""
         for line in lines:
-            m = re.match(r"\s*(\w+(?:(?:\.|->)\w+)*)\s*[-+*/%&|^<>]*=[^=]", line)
+            m = re.match(r"\s*(\w+(?:\[\d+\])?(?:(?:\.|->)\w+)*)\s*[-+*/%&|^<>]*=[^=]", line)
             if m and m.group(1) in self.env and not line.lstrip().startswith(("for", "if")):
                 t = self.env[m.group(1)][0]
                 width = self.bitfields.get(m.group(1), t)
@@ -412,6 +412,22 @@ class FunctionWriter:
                 value = self.expr(1)
                 lines.append(f"{pad}{var}.{n} = {value.text};")
                 self.env[f"{var}.{n}"] = (t, *fit(value.lo, value.hi, t))
+        if s.name == "P0" and self.chance(0.4):  # an array of them, each element's members set, one copied
+            array, count = self.new_name("s"), self.rng.randint(1, 3)
+            zeroed = self.chance(0.5)
+            lines.append(f"{pad}struct P0 {array}[{count}]{' = {0}' if zeroed else ''};")
+            for k in range(count):
+                for n, t in s.scalars.items():
+                    if zeroed and self.chance(0.5):
+                        self.env[f"{array}[{k}].{n}"] = (t, 0, 0)
+                        continue
+                    value = self.expr(1)
+                    lines.append(f"{pad}{array}[{k}].{n} = {value.text};")
+                    self.env[f"{array}[{k}].{n}"] = (t, *fit(value.lo, value.hi, t))
+            k = self.rng.randrange(count)
+            lines.append(f"{pad}{array}[{k}] = {var};")
+            for n in s.scalars:
+                self.env[f"{array}[{k}].{n}"] = self.env[f"{var}.{n}"]
         if self.chance(0.6):  # a copy, which the function then changes apart from the original
             copy = self.new_name("s")
             lines.append(f"{pad}struct {s.name} {copy} = {var};" if self.chance(0.5) else

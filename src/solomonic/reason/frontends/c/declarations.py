@@ -331,6 +331,13 @@ class DeclarationLowering(LoweringState):
                             outermost or is_global, self.const_qualified(decl.type))
         if isinstance(t, Other) and isinstance(t.record, c_ast.Struct):
             return self.struct_symbol(template.name, t, outermost or is_global, self.const_qualified(decl.type), decl)
+        if isinstance(decl.type, c_ast.ArrayDecl) and isinstance(element := self.resolve(decl.type.type), Other) \
+                and isinstance(element.record, c_ast.Struct):  # an array of structs: a struct of arrays
+            count = self.constant(decl.type.dim) if decl.type.dim is not None else 0
+            if count <= 0:
+                raise self.unsupported(f"array of structs '{decl.name}' without a positive constant size", decl)
+            return self.struct_symbol(template.name, element, outermost or is_global, self.const_qualified(decl.type),
+                                      decl, count)
         raise self.unsupported(f"variable '{decl.name}' of {self.describe(t)}", decl)
 
     def const_qualified(self, node: c_ast.Node) -> bool:

@@ -12,7 +12,9 @@ from solomonic.reason.frontends.c.sequencing import unsequenced
 from solomonic.reason.frontends.c.state import LoweringState
 from solomonic.reason.frontends.c.symbols import (
     ArraySym,
+    Cell,
     CVal,
+    Element,
     PtrSym,
     Scalar,
     StructPtrSym,
@@ -128,9 +130,12 @@ class ExpressionLowering(LoweringState):
             return CVal(sym.var, sym.type)
         if isinstance(e, c_ast.StructRef):
             found = self.member(e)
+            if isinstance(found, Cell) and len(found.array.dims) == 1:  # v[i].x
+                array, index = found.array, self.flatten(found.array, [found.index], e)
+                return CVal(App("select", (array.var, index), array.elem.bv), array.elem)
             if not isinstance(found, VarSym):
-                raise self.unsupported(f"`{self.text(e)}`, {'a struct' if isinstance(found, StructSym) else 'an array'}"
-                                       ", used as a value", e)
+                what = "an array" if isinstance(found, (ArraySym, Cell)) else "a struct"
+                raise self.unsupported(f"`{self.text(e)}`, {what}, used as a value", e)
             return CVal(found.var, found.type)
         if isinstance(e, c_ast.ArrayRef):
             sym, index = self.element(e, writes=False)
@@ -183,9 +188,11 @@ class ExpressionLowering(LoweringState):
             indices.append(node.subscript)
             node = node.name
         indices.reverse()
-        sym: Symbol | CVal
+        sym: Symbol | CVal | Cell | Element
+        rows: list[Expr] = []  # an array member of an element of an array of structs: its row
         if isinstance(node, c_ast.StructRef):
-            sym = self.member(node)
+            found = self.member(node)
+            sym, rows = (found.array, [found.index]) if isinstance(found, Cell) else (found, [])
         elif not isinstance(node, c_ast.ID) or isinstance(self.lookup(node.name, node), PtrSym):
             if len(indices) != 1 or not self.points(node):
                 raise self.unsupported(f"indexing `{self.text(node)}`, which is not an array or a pointer", e)
@@ -202,15 +209,20 @@ class ExpressionLowering(LoweringState):
         name = f"'{node.name}'" if isinstance(node, c_ast.ID) else f"`{self.text(node)}`"
         if not isinstance(sym, ArraySym):
             raise self.unsupported(f"indexing {name}, which is not an array", e)
-        if len(indices) != len(sym.dims):
+        if len(rows) + len(indices) != len(sym.dims):
             raise self.unsupported(f"partial indexing of array {name}", e)
+        return sym, self.flatten(sym, [*rows, *indices], e)
+
+    def flatten(self, sym: ArraySym, indices: list[Expr | c_ast.Node], e: c_ast.Node) -> Expr:
+        """The row-major index of `sym`'s element at `indices` (each lowered here, in order, unless it is
+        already), each checked against its dimension."""
         flat: Expr = const(0, self.t.index)
         for sub, dim in zip(indices, sym.dims):
-            i = self.to_index(self.expression(sub))
+            i = self.to_index(self.expression(sub)) if isinstance(sub, c_ast.Node) else sub
             ok = conj(compare("ge", i, const(0, self.t.index)), compare("lt", i, dim))
             self.check(ok, "ub", e, f"array index out of bounds in `{self.text(e)}`")
             flat = arith("add", arith("mul", flat, dim), i) if flat != const(0, self.t.index) else i
-        return sym, flat
+        return flat
 
     def to_index(self, v: CVal) -> Expr:
         """The index as a signed 64-bit value (an unsigned one above 2**63 turns negative: out of bounds)."""
@@ -367,7 +379,7 @@ class ExpressionLowering(LoweringState):
             sym = self.lookup(node.name, node) if isinstance(node, c_ast.ID) else self.member(node)
             if isinstance(sym, StructSym):
                 self.model_dependent = True
-                return sym.size
+                return sym.size * (sym.count or 1)
             if isinstance(sym, VarSym):
                 return sym.type.size
             if isinstance(sym, PtrSym):
@@ -404,8 +416,12 @@ class ExpressionLowering(LoweringState):
             raise self.unsupported(f"assignment to '{node.name}'", node)
         if isinstance(node, c_ast.ArrayRef):
             return self.element(node)
-        if isinstance(node, c_ast.StructRef) and isinstance(found := self.member(node), VarSym):
-            return found
+        if isinstance(node, c_ast.StructRef):
+            found = self.member(node)
+            if isinstance(found, VarSym):
+                return found
+            if isinstance(found, Cell) and len(found.array.dims) == 1:  # v[i].x
+                return found.array, self.flatten(found.array, [found.index], node)
         if isinstance(node, c_ast.UnaryOp) and node.op == "*":
             return self.deref(self.pointer(node.expr), node, writes=True)
         raise self.unsupported(f"assignment to `{self.text(node)}`", node)

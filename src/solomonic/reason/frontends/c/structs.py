@@ -13,9 +13,18 @@ or such structs (bitfields and the rest that `declarations.layout` does not mode
 with C's rules for braces (a nested aggregate takes its own braces or, elided, as many values as it has
 scalars, C11 6.7.9p20), `.member` designators and the zeros of members no initialiser names (p21); and
 `sizeof`. An uninitialised local's members hold any values, a global's are zero (C11 6.7.9p10).
+
+An array of structs of a constant size is a struct of arrays: member `x` of `v[i]` is element i of the
+array `v$x` (an array member's row: the first index of a longer array), so a loop over the elements keeps
+per-member facts as any array loop does (engines/array_facts.py). An element (`Element`) holds its index,
+evaluated once where it is named; its members (`Cell`) are checked against the count where they are read
+or written, as any array element is.
 """
 
 from __future__ import annotations
+
+import itertools
+import math
 
 from pycparser import c_ast
 
@@ -23,7 +32,9 @@ from solomonic.reason.frontends.c.state import LoweringState
 from solomonic.reason.frontends.c.symbols import (
     Array,
     ArraySym,
+    Cell,
     CType,
+    Element,
     Other,
     Pointer,
     Scalar,
@@ -47,13 +58,16 @@ from solomonic.reason.ir import (
     const,
 )
 
+COPIED_CELLS = 64  # elements of an array member a struct copy into or out of an array of structs writes one by one
+
 
 class StructLowering(LoweringState):
     """Mixed into the C lowering (`lower._Lowering`), whose helpers it uses."""
 
     def struct_symbol(self, base: str, t: Other, global_or_outermost: bool, read_only: bool,
-                      at: c_ast.Node) -> StructSym:
-        """The symbol of a struct object of type `t`, its members' variables named after `base`."""
+                      at: c_ast.Node, count: int | None = None) -> StructSym:
+        """The symbol of a struct object of type `t` (of `count` of them: an array), its members'
+        variables named after `base`."""
         assert isinstance(t.record, c_ast.Struct)
         layout = self.layout(t.record, at)  # refuses bitfields, packing, _Alignas, floating point
         record = self.definition(t.record, at)
@@ -61,19 +75,21 @@ class StructLowering(LoweringState):
         members: dict[str, VarSym | ArraySym | StructSym] = {}
         for name, (_, mt) in layout.members.items():
             var = f"{base}${name}"
-            if isinstance(mt, Scalar):
+            rows = [] if count is None else [count]
+            if isinstance(mt, Scalar) and count is None:
                 members[name] = VarSym(Var(var, mt.c.bv), mt.c, global_or_outermost, read_only)
-            elif isinstance(mt, Array) and (shape := self.sizes(mt)) is not None:
-                dims, elem = shape
+            elif isinstance(mt, Scalar) or (isinstance(mt, Array) and self.sizes(mt) is not None):
+                dims, elem = ([], mt.c) if isinstance(mt, Scalar) else self.sizes(mt)  # type: ignore[misc]
                 members[name] = ArraySym(Var(var, ArrayType(self.t.index, elem.bv)), elem,
-                                         [const(d, self.t.index) for d in dims], global_or_outermost, read_only)
+                                         [const(d, self.t.index) for d in [*rows, *dims]], global_or_outermost,
+                                         read_only)
             elif isinstance(mt, Other) and isinstance(mt.record, c_ast.Struct):
-                members[name] = self.struct_symbol(var, mt, global_or_outermost, read_only, at)
+                members[name] = self.struct_symbol(var, mt, global_or_outermost, read_only, at, count)
             else:
                 raise self.unsupported(f"member '{name}' of struct {record.name or ''}, of {self.describe(mt)}"
                                        if not isinstance(mt, Array) else
                                        f"member '{name}' of struct {record.name or ''}, an array without a size", at)
-        return StructSym(base, record, members, layout.size)
+        return StructSym(base, record, members, layout.size, count)
 
     def sizes(self, t: Array) -> tuple[list[int], CInt] | None:
         """A member array's dimensions (constants, in a member) and element type; None for a flexible one."""
@@ -116,26 +132,43 @@ class StructLowering(LoweringState):
 
     # ---------------------------------------------------------------------------------------- members
 
-    def member(self, e: c_ast.StructRef) -> VarSym | ArraySym | StructSym:
-        """The member `s.x` (`s.in.x`, `p->x`, ...) designates."""
+    def member(self, e: c_ast.StructRef) -> VarSym | ArraySym | StructSym | Element | Cell:
+        """The member `s.x` (`s.in.x`, `p->x`, `v[i].x`, ...) designates."""
         holder = self.struct_object(e.name) if e.type == "." else self.pointed_struct(e.name)
-        found = holder.members.get(e.field.name)
+        record = holder.array.record if isinstance(holder, Element) else holder.record
+        members = holder.array.members if isinstance(holder, Element) else holder.members
+        found = members.get(e.field.name)
         if found is None:
-            raise self.unsupported(f"`{self.text(e)}`: struct {holder.record.name or ''} has no member "
+            raise self.unsupported(f"`{self.text(e)}`: struct {record.name or ''} has no member "
                                    f"'{e.field.name}'", e)
+        if isinstance(holder, Element):  # an element's members are all rows of arrays
+            if isinstance(found, StructSym):
+                return Element(found, holder.index)
+            assert isinstance(found, ArraySym)
+            return Cell(found, holder.index)
         return found
 
-    def struct_object(self, e: c_ast.Node) -> StructSym:
-        """The struct object `e` names: a variable, a member of one, or `*p`."""
+    def struct_object(self, e: c_ast.Node) -> StructSym | Element:
+        """The struct object `e` names: a variable, a member of one, `*p`, or an element `v[i]` of an array
+        of structs (its index evaluated here, once)."""
         if isinstance(e, c_ast.UnaryOp) and e.op == "*":
             return self.pointed_struct(e.expr)
+        if isinstance(e, c_ast.ArrayRef) and isinstance(e.name, c_ast.ID):
+            array = self.lookup(e.name.name, e.name)
+            if isinstance(array, StructSym) and array.count is not None:
+                index = self.to_index(self.expression(e.subscript))
+                if not isinstance(index, Const):  # a copy may write the variable it names
+                    temp = self.b.temp("index", self.t.index)
+                    self.b.assign(temp, index, self.line(e))
+                    index = temp
+                return Element(array, index)
         sym = self.lookup(e.name, e) if isinstance(e, c_ast.ID) else \
             self.member(e) if isinstance(e, c_ast.StructRef) else None
-        if not isinstance(sym, StructSym):
+        if not (isinstance(sym, Element) or (isinstance(sym, StructSym) and sym.count is None)):
             raise self.unsupported(f"`{self.text(e)}` used as a struct", e)
         return sym
 
-    def pointed_struct(self, e: c_ast.Node) -> StructSym:
+    def pointed_struct(self, e: c_ast.Node) -> StructSym | Element:
         """The struct object the pointer `e` points to: a pointer variable's one object, or `&s`'s."""
         if isinstance(e, c_ast.UnaryOp) and e.op == "&":
             return self.struct_object(e.expr)
@@ -145,6 +178,29 @@ class StructLowering(LoweringState):
                                    "declared or passed", e)
         return sym.target
 
+    def member_syntax(self, e: c_ast.StructRef) -> VarSym | ArraySym | StructSym | None:
+        """The member symbol `e` names, by its syntax and the names in scope alone (no index evaluated);
+        None where that is not a struct's member."""
+        base = e.name
+        holder: object = None
+        if e.type == "->" or (isinstance(base, c_ast.UnaryOp) and base.op == "*"):
+            pointer = base if e.type == "->" else base.expr
+            sym = self.lookup(pointer.name, pointer) if isinstance(pointer, c_ast.ID) else None
+            holder = sym.target if isinstance(sym, StructPtrSym) else None
+        elif isinstance(base, c_ast.ID):
+            holder = self.lookup(base.name, base)
+        elif isinstance(base, c_ast.ArrayRef) and isinstance(base.name, c_ast.ID):
+            holder = self.lookup(base.name.name, base.name)
+        elif isinstance(base, c_ast.StructRef):
+            holder = self.member_syntax(base)
+        if isinstance(holder, Element):
+            holder = holder.array
+        return holder.members.get(e.field.name) if isinstance(holder, StructSym) else None
+
+    def cell(self, place: Cell, indices: list[Expr], e: c_ast.Node) -> tuple[ArraySym, Expr]:
+        """Where `place` and the further `indices` lead: an array and its checked, flattened index."""
+        return place.array, self.flatten(place.array, [place.index, *indices], e)
+
     def struct_pointer(self, name: str, t: CType, value: c_ast.Node | None, at: c_ast.Node) -> StructPtrSym:
         """The pointer `name` of type `t` (to a struct), set to `value` (`&s`, or a pointer to one object)
         once and for all."""
@@ -152,7 +208,7 @@ class StructLowering(LoweringState):
             raise self.unsupported(f"pointer '{name}' to a struct, declared without the object it points to", at)
         target = self.pointed_struct(value)
         assert isinstance(t, Pointer) and isinstance(t.pointee, Other) and t.pointee.record is not None
-        if self.definition(t.pointee.record, at) is not target.record:
+        if self.definition(t.pointee.record, at) is not (target.array if isinstance(target, Element) else target).record:
             raise self.unsupported(f"pointer '{name}' to a struct set to a struct of another type", at)
         return StructPtrSym(name, target)
 
@@ -160,30 +216,62 @@ class StructLowering(LoweringState):
         """Whether `e` is a struct object by its syntax and the names in scope (nothing evaluated)."""
         if isinstance(e, c_ast.ID):
             return isinstance(self.lookup(e.name, e), StructSym)
+        if isinstance(e, c_ast.ArrayRef) and isinstance(e.name, c_ast.ID):
+            return isinstance(array := self.lookup(e.name.name, e.name), StructSym) and array.count is not None
         if isinstance(e, c_ast.StructRef):
-            return isinstance(self.member(e), StructSym)
+            return isinstance(self.member_syntax(e), StructSym)
         if isinstance(e, c_ast.UnaryOp) and e.op == "*" and isinstance(e.expr, c_ast.ID):
             return isinstance(self.lookup(e.expr.name, e.expr), StructPtrSym)
         return False
 
     # ----------------------------------------------------------------------------------- whole objects
 
-    def copy_struct(self, target: StructSym, source_node: c_ast.Node, node: c_ast.Node) -> None:
-        """`target = source`: every member, for a source of the same struct type."""
+    def copy_struct(self, target: StructSym | Element, source_node: c_ast.Node, node: c_ast.Node) -> None:
+        """`target = source`: every member, for a source of the same struct type. The source's members are
+        read before any is written (`s = v[s.k]` reads row s.k of every member)."""
         source = self.struct_object(source_node)
-        if source.record is not target.record:
+        if _record(source) is not _record(target):
             raise self.unsupported(f"`{self.text(node)}`: a copy between different struct types", node)
-        self.copy_members(target, source, self.line(node))
-
-    def copy_members(self, target: StructSym, source: StructSym, line: int) -> None:
-        for name, t in target.members.items():
-            s = source.members[name]
-            if isinstance(t, StructSym):
-                assert isinstance(s, StructSym)
-                self.copy_members(t, s, line)
+        line = self.line(node)
+        writes: list[tuple[Var | tuple[ArraySym, Expr], Expr]] = []
+        for t, s in zip(self.places(target), self.places(source)):
+            if isinstance(t, ArraySym) and isinstance(s, ArraySym):  # a whole array member, at once
+                writes.append((t.var, s.var))
+                continue
+            values = [self.read_scalar(place, node) for place in self.scalars(s, node)]
+            writes += [(place, value) for place, value in zip(self.scalars(t, node), values)]
+        for place, value in writes:
+            if isinstance(place, tuple):
+                array, index = place
+                self.b.assign(array.var, App("store", (array.var, index, value), array.var.type), line)
             else:
-                assert isinstance(s, (VarSym, ArraySym))
-                self.b.assign(t.var, s.var, line)
+                self.b.assign(place, value, line)
+
+    def places(self, aggregate: StructSym | Element) -> list[VarSym | ArraySym | Cell]:
+        """The scalar and array members of a struct object, nested ones included, in declaration order;
+        of an element of an array of structs, their rows."""
+        if isinstance(aggregate, Element):
+            return [Cell(leaf, aggregate.index) for leaf in leaves(aggregate.array) if isinstance(leaf, ArraySym)]
+        return list(leaves(aggregate))
+
+    def scalars(self, place: VarSym | ArraySym | Cell, node: c_ast.Node) -> list[Var | tuple[ArraySym, Expr]]:
+        """Each scalar a member holds, in row-major order: a variable, or an array and a checked index (a
+        row of an array member is at most COPIED_CELLS of them)."""
+        if isinstance(place, VarSym):
+            return [place.var]
+        array, rows = (place.array, [place.index]) if isinstance(place, Cell) else (place, [])
+        inner = [d.value for d in array.dims[len(rows):] if isinstance(d, Const)]
+        if len(inner) != len(array.dims) - len(rows) or math.prod(inner) > COPIED_CELLS:
+            raise self.unsupported(f"`{self.text(node)}`: a copy of an array member of more than {COPIED_CELLS} "
+                                   "elements into or out of an element of an array of structs", node)
+        return [(array, self.flatten(array, [*rows, *(const(i, self.t.index) for i in at)], node))
+                for at in itertools.product(*(range(n) for n in inner))]
+
+    def read_scalar(self, place: Var | tuple[ArraySym, Expr], node: c_ast.Node) -> Expr:
+        if isinstance(place, tuple):
+            array, index = place
+            return App("select", (array.var, index), array.elem.bv)
+        return place
 
     def initialise_struct(self, sym: StructSym, decl: c_ast.Decl, static: bool) -> None:
         """A struct's declaration: its initialiser (a list, or another struct of its type), else zeros
@@ -196,6 +284,13 @@ class StructLowering(LoweringState):
                     self.b.assign(leaf.var, zero(leaf), line)
                 else:
                     self.b.havoc(leaf.var, f"uninitialised '{decl.name}'", line)
+            return
+        if sym.count is not None:  # an array of structs: zeros, `{0}` or `{}`, or nothing
+            if not (isinstance(init, c_ast.InitList) and (not init.exprs or _zero_list(init))):
+                raise self.unsupported(f"the initialiser of the array of structs '{decl.name}' (other than {{0}})",
+                                       init)
+            for leaf in leaves(sym):
+                self.b.assign(leaf.var, zero(leaf), line)
             return
         if not isinstance(init, c_ast.InitList):
             self.copy_struct(sym, init, decl)
@@ -239,16 +334,14 @@ class StructLowering(LoweringState):
                 at += 1
             elif isinstance(slot, StructSym) and self.names_struct(item):
                 source = self.struct_object(item)
-                if source.record is not slot.record:
+                if _record(source) is not slot.record:
                     raise self.unsupported(f"`{self.text(item)}`: a struct of another type initialises a member",
                                            item)
-                for t, s in zip(leaves(slot), leaves(source)):
-                    if isinstance(t, VarSym):
-                        assert isinstance(s, VarSym)
-                        values[id(t)] = s.var
-                    else:
+                for t, s in zip(leaves(slot), self.places(source)):
+                    if not isinstance(t, VarSym):
                         raise self.unsupported(f"`{self.text(item)}`: a struct with an array member initialises "
                                                "a member", item)
+                    values[id(t)] = self.read_scalar(self.scalars(s, item)[0], item)
                 at += 1
             else:  # braces elided: the nested aggregate takes as many items as it has scalars
                 at = self.fill(slot, items, at, values, cells, braced=False)
@@ -323,3 +416,12 @@ def _count(array: ArraySym) -> int:
         assert isinstance(d, Const)
         count *= d.value
     return count
+
+
+def _record(aggregate: StructSym | Element) -> c_ast.Struct:
+    return aggregate.array.record if isinstance(aggregate, Element) else aggregate.record
+
+
+def _zero_list(init: c_ast.InitList) -> bool:
+    """`{0}`: every member zero, whatever the nesting (C11 6.7.9p21)."""
+    return len(init.exprs) == 1 and isinstance(init.exprs[0], c_ast.Constant) and init.exprs[0].value == "0"

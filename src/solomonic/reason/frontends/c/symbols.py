@@ -91,6 +91,26 @@ class StructSym:
     record: c_ast.Struct
     members: dict[str, VarSym | ArraySym | StructSym]
     size: int  # in bytes, with padding (the layout's): what sizeof gives
+    # an array of `count` structs, as a struct of arrays: each scalar member an array of `count` elements,
+    # an array member one of `count` rows (its dimensions after the first), a nested struct the same again
+    count: int | None = None
+
+
+@dataclass
+class Element:
+    """Element `index` of an array of structs (`v[i]`): its members are rows `index` of the arrays."""
+
+    array: StructSym
+    index: Expr  # evaluated once, where the element was named; checked against the count where it is used
+
+
+@dataclass
+class Cell:
+    """A member of an element of an array of structs: row `index` of `array` (a scalar member's element,
+    or an array member's row, which further indices address)."""
+
+    array: ArraySym
+    index: Expr
 
 
 @dataclass
@@ -101,7 +121,7 @@ class StructPtrSym:
     object, an address computed) is refused where that happens."""
 
     name: str
-    target: StructSym
+    target: StructSym | Element
 
 
 # ----------------------------------------------------------------------------------- memory, pointers
