@@ -317,6 +317,24 @@ CASES = [
     Case("struct_with_pointer_member", """
         struct s { int *p; int x; };
         int f(int a) { struct s v; v.x = a; return v.x == a; }""", "returns-true", UNKNOWN, "member 'p'", 2),
+    Case("struct_result_of_a_callee", """
+        struct pt { int x; int y; };
+        static struct pt mk(int a) { struct pt p = { a, a + 1 }; return p; }
+        static struct pt swapped(struct pt *q) { struct pt r; r.x = q->y; r.y = q->x; return r; }
+        int f(int a) { if (a < -100 || a > 100) return 1; struct pt q; q = mk(a); struct pt r = swapped(&q);
+                       return r.x == a + 1 && mk(a).y == a + 1; }""", "returns-true", YES),
+    Case("struct_result_read_wrongly", """
+        struct pt { int x; int y; };
+        static struct pt mk(int a) { struct pt p = { a, a + 1 }; return p; }
+        int f(int a) { if (a < -100 || a > 100) return 1; struct pt q = mk(a); return q.y == q.x; }""", "returns-true", NO),
+    Case("struct_result_never_returned", """
+        struct pt { int x; int y; };
+        static struct pt maybe(int a) { struct pt p = { 1, 2 }; if (a > 0) return p; }
+        int f(int a) { struct pt q = maybe(a); return q.x == 1; }""", "returns-true", UNKNOWN,
+         "ends without returning a struct"),
+    Case("struct_result_of_the_analysed_function", """
+        struct pt { int x; };
+        struct pt f(int a) { struct pt p = { a }; return p; }""", "assert", UNKNOWN, "return type struct", 2),
     Case("array_of_structs", """
         struct s { int x; unsigned char tag[2]; };
         int f(int k, int t) { struct s v[4] = {0}, w = {1, {2, 3}}; if (k < 0 || k > 3) return 1; w.tag[1] = t;

@@ -279,6 +279,10 @@ class CallLowering(LoweringState):
             frame.pointer_result = self.pointer_symbol(f"the result of `{name}`", Var(frame.prefix + "$return", BOOL),
                                                        frame.return_type, e)
             self.uninitialised(frame.pointer_result, line)
+        elif isinstance(frame.return_type, Other) and isinstance(frame.return_type.record, c_ast.Struct):
+            frame.struct_result = self.struct_symbol(frame.prefix + "$return", frame.return_type, False, False, e)
+            frame.returned = Var(frame.prefix + "$returned", self.t.int.bv)
+            self.b.assign(frame.returned, const(0, frame.returned.type), line)
         elif not isinstance(frame.return_type, Void):
             if not isinstance(frame.return_type, Scalar):
                 raise self.unsupported(f"`{name}` returns {self.describe(frame.return_type)}", e)
@@ -319,6 +323,12 @@ class CallLowering(LoweringState):
             self.check(compare("ne", result.initialised, const(0, self.t.int.bv)), "ub", e,
                        f"`{name}` ends without returning a pointer")
             return self.held(result)
+        if frame.struct_result is not None:  # read by the caller (`structs.struct_object`), which checks it was set
+            assert frame.returned is not None
+            if e is not self.discarded_call:
+                self.check(compare("ne", frame.returned, const(0, frame.returned.type)), "ub", e,
+                           f"`{name}` ends without returning a struct, which its caller reads (C11 6.9.1p12)")
+            self.struct_results[id(e)] = frame.struct_result
         if frame.result is None:
             return CVal(const(0, self.t.int.bv), self.t.int)
         return CVal(frame.result, frame.return_type.c)  # type: ignore[union-attr]

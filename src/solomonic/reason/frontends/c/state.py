@@ -50,6 +50,8 @@ class Frame:
     switch_cases: list[dict[int, int]] = field(default_factory=list)
     procedure: bool = False  # the body of a function on a recursive cycle, lowered on its own
     pointer_result: PtrSym | None = None  # an inlined function that returns a pointer
+    struct_result: StructSym | None = None  # an inlined function that returns a struct: the object returned
+    returned: Var | None = None  # with a struct result: 1 once a return statement has set it
     value_used: bool = True  # the caller reads the result (not an expression statement's call)
 
 
@@ -75,6 +77,7 @@ class LoweringState:
         self.gen = Generator()
         self.recursive = recursive_functions(program)
         self.procedures: dict[str, Procedure] = {}
+        self.struct_results: dict[int, StructSym] = {}  # id of a call to a function returning a struct -> its result
         self.objects: dict[int, MemObject] = {}  # id of a variable's symbol -> the object its address names
         self.allocations = 0
         self.has_goto = any(isinstance(n, c_ast.Goto) for f in program.functions.values() for n in walk(f.body))
@@ -173,6 +176,7 @@ class LoweringState:
         def copy_struct(self, target: StructSym | Element, source_node: c_ast.Node, node: c_ast.Node) -> None: ...
         def flatten(self, sym: ArraySym, indices: list[Expr | c_ast.Node], e: c_ast.Node) -> Expr: ...
         def initialise_struct(self, sym: StructSym, decl: c_ast.Decl, static: bool) -> None: ...
+        def return_struct(self, s: c_ast.Return) -> None: ...
 
         # expressions.py
         def value(self, v: CVal) -> Expr: ...

@@ -77,6 +77,9 @@ class StatementLowering(LoweringState):
             self.b.jump(loops[-1].continue_to, line)
         elif isinstance(s, c_ast.Return):
             self.full(s.expr)
+            if self.frame.struct_result is not None and s.expr is not None:
+                self.return_struct(s)
+                return
             if self.frame.pointer_result is not None and s.expr is not None:
                 self.bind(self.frame.pointer_result, self.pointer(s.expr, self.frame.pointer_result.pointee), s)
                 self.finish(None, s)

@@ -4,15 +4,20 @@ A struct variable becomes one IR variable per scalar member, one array per array
 again for a nested struct (`s.in.x` is the variable `s$in$x`), so that a member is read and written as
 any variable is, and a loop's invariant can speak of it. This is exact while nothing sees the object as
 bytes: its padding and the order of its members only matter to a pointer into it, a union over it or a
-copy by `memcpy`, which are refused (`&s` anywhere but as the one object of a struct pointer, a union, a
-struct result). A pointer to a struct is modelled where it can only point to one object,
-fixed while lowering: `struct S *p = &s;` or a callee's parameter given `&s` (or such a pointer), never
-assigned again, so that `p->x` and `(*p).x` are `s.x` (`StructPtrSym`). What is modelled: locals and `main`'s globals of a struct type whose members are integers, arrays of integers
-or such structs (bitfields and the rest that `declarations.layout` does not model are refused with it);
-`s.x` and `s.a[i]` as values and as places to write; copies `s = t` and `struct S s = t;`; initialisers
-with C's rules for braces (a nested aggregate takes its own braces or, elided, as many values as it has
-scalars, C11 6.7.9p20), `.member` designators and the zeros of members no initialiser names (p21); and
-`sizeof`. An uninitialised local's members hold any values, a global's are zero (C11 6.7.9p10).
+copy by `memcpy`, which are refused (`&s` anywhere but as the one object of a struct pointer, a union,
+the analysed function's struct result).
+
+What is modelled: locals and `main`'s globals of a struct type whose members are integers, arrays of
+integers or such structs (bitfields and the rest that `declarations.layout` does not model are refused
+with it); `s.x` and `s.a[i]` as values and as places to write; copies `s = t` and `struct S s = t;`;
+initialisers with C's rules for braces (a nested aggregate takes its own braces or, elided, as many values
+as it has scalars, C11 6.7.9p20), `.member` designators and the zeros of members no initialiser names
+(p21); `sizeof`. An uninitialised local's members hold any values, a global's are zero (C11 6.7.9p10).
+A pointer to a struct where it can only point to one object, fixed while lowering (`struct S *p = &s;`,
+or a callee's parameter given `&s` or such a pointer, never assigned again), so that `p->x` and `(*p).x`
+are `s.x` (`StructPtrSym`). A callee's struct result (`q = mk(a)`, `mk(a).x`): its return statement
+copies into a result object. A struct parameter of the analysed function: an object of its own whose
+members are inputs (`struct_parameter`).
 
 An array of structs of a constant size is a struct of arrays: member `x` of `v[i]` is element i of the
 array `v$x` (an array member's row: the first index of a longer array), so a loop over the elements keeps
@@ -153,6 +158,8 @@ class StructLowering(LoweringState):
         of structs (its index evaluated here, once)."""
         if isinstance(e, c_ast.UnaryOp) and e.op == "*":
             return self.pointed_struct(e.expr)
+        if isinstance(e, c_ast.FuncCall):
+            return self.struct_call(e)
         if isinstance(e, c_ast.ArrayRef) and isinstance(e.name, c_ast.ID):
             array = self.lookup(e.name.name, e.name)
             if isinstance(array, StructSym) and array.count is not None:
@@ -167,6 +174,22 @@ class StructLowering(LoweringState):
         if not (isinstance(sym, Element) or (isinstance(sym, StructSym) and sym.count is None)):
             raise self.unsupported(f"`{self.text(e)}` used as a struct", e)
         return sym
+
+    def struct_call(self, e: c_ast.FuncCall) -> StructSym:
+        """The struct a call returns: the callee's result object, set by its return statement."""
+        self.call(e)
+        found = self.struct_results.pop(id(e), None)
+        if found is None:
+            raise self.unsupported(f"`{self.text(e)}` used as a struct", e)
+        return found
+
+    def return_struct(self, s: c_ast.Return) -> None:
+        """`return v;` in an inlined function that returns a struct: v copied into its result object."""
+        frame = self.frame
+        assert frame.struct_result is not None and frame.returned is not None
+        self.copy_struct(frame.struct_result, s.expr, s)
+        self.b.assign(frame.returned, const(1, frame.returned.type), self.line(s))
+        self.finish(None, s)
 
     def pointed_struct(self, e: c_ast.Node) -> StructSym | Element:
         """The struct object the pointer `e` points to: a pointer variable's one object, or `&s`'s."""
