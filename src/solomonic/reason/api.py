@@ -86,9 +86,10 @@ def load(path: str, options: CheckOptions) -> Source:
         names = program.own_functions()
 
         def returns(name: str) -> bool:
+            """Whether returns-true is asked of it: it returns something, and not a struct (by its tag)."""
             t = program.functions[name].decl.type.type
-            return not (isinstance(t, c_ast.TypeDecl) and isinstance(t.type, c_ast.IdentifierType)
-                        and t.type.names == ["void"])
+            return not (isinstance(t, c_ast.TypeDecl) and (isinstance(t.type, c_ast.Struct) or (
+                isinstance(t.type, c_ast.IdentifierType) and t.type.names == ["void"])))
 
         source = Source(path, language, names, {n: program.function_line(n) for n in names},
                         {n: returns(n) for n in names},

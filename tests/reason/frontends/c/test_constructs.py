@@ -334,7 +334,10 @@ CASES = [
          "ends without returning a struct"),
     Case("struct_result_of_the_analysed_function", """
         struct pt { int x; };
-        struct pt f(int a) { struct pt p = { a }; return p; }""", "assert", UNKNOWN, "return type struct", 2),
+        struct pt f(int a) { struct pt p = { a + 1 }; return p; }""", "no-overflow", NO),  # a = INT_MAX, replayed
+    Case("struct_result_asked_whether_true", """
+        typedef struct { int x; } pt;
+        pt f(int a) { pt p = { a }; return p; }""", "returns-true", UNKNOWN, "return type struct", 2),
     Case("array_of_structs", """
         struct s { int x; unsigned char tag[2]; };
         int f(int k, int t) { struct s v[4] = {0}, w = {1, {2, 3}}; if (k < 0 || k > 3) return 1; w.tag[1] = t;

@@ -91,9 +91,15 @@ class _Lowering(CallLowering, StatementLowering, ExpressionLowering, Declaration
                 self.b.assume(compare("le", var, const(1, ctype.bv)), self.line(param))
             if self.name == "main" and len(inputs) == 1:  # argc: "nonnegative" (C11 5.1.2.2.1p2)
                 self.b.assume(compare("ge", var, const(0, ctype.bv)), self.line(param))
-        returns_value = not isinstance(frame.return_type, Void)
-        if returns_value:
-            rtype = frame.return_type
+        rtype = frame.return_type
+        returns_value = not isinstance(rtype, Void)
+        if isinstance(rtype, Other) and isinstance(rtype.record, c_ast.Struct) and not self.returns_asked:
+            # a struct result: set by each return statement, asked about by no property (returns-true's
+            # question is about a number); it is the harness that discards it
+            frame.struct_result = self.struct_symbol("$return", rtype, True, False, self.fdef)
+            frame.returned = Var("$returned", self.t.int.bv)
+            returns_value = False
+        elif returns_value:
             if not isinstance(rtype, Scalar):
                 raise self.unsupported(f"return type {self.describe(rtype)}", self.fdef)
             frame.result = Var("$return", rtype.c.bv)

@@ -63,6 +63,7 @@ class LoweringState:
         # Under `assert` (SV-COMP's unreach-call) a call to `reach_error` or its kin is the violation
         # itself, whatever its body; under the other properties a body the program gives it runs as written.
         self.error_calls_fail = prop == "assert"
+        self.returns_asked = prop == "returns-true"  # the question is what the analysed function returns
         self.fdef = program.functions[name]
         self.b = Builder(self.line(self.fdef))
         self.frames: list[Frame] = []

@@ -4,8 +4,7 @@ A struct variable becomes one IR variable per scalar member, one array per array
 again for a nested struct (`s.in.x` is the variable `s$in$x`), so that a member is read and written as
 any variable is, and a loop's invariant can speak of it. This is exact while nothing sees the object as
 bytes: its padding and the order of its members only matter to a pointer into it, a union over it or a
-copy by `memcpy`, which are refused (`&s` anywhere but as the one object of a struct pointer, a union,
-the analysed function's struct result).
+copy by `memcpy`, which are refused (`&s` anywhere but as the one object of a struct pointer, a union).
 
 What is modelled: locals and `main`'s globals of a struct type whose members are integers, arrays of
 integers or such structs (bitfields and the rest that `declarations.layout` does not model are refused
@@ -15,8 +14,8 @@ as it has scalars, C11 6.7.9p20), `.member` designators and the zeros of members
 (p21); `sizeof`. An uninitialised local's members hold any values, a global's are zero (C11 6.7.9p10).
 A pointer to a struct where it can only point to one object, fixed while lowering (`struct S *p = &s;`,
 or a callee's parameter given `&s` or such a pointer, never assigned again), so that `p->x` and `(*p).x`
-are `s.x` (`StructPtrSym`). A callee's struct result (`q = mk(a)`, `mk(a).x`): its return statement
-copies into a result object. A struct parameter of the analysed function: an object of its own whose
+are `s.x` (`StructPtrSym`). A struct result (`q = mk(a)`, `mk(a).x`): the return statement copies into
+a result object (the analysed function's is asked about by no property: returns-true is unknown). A struct parameter of the analysed function: an object of its own whose
 members are inputs (`struct_parameter`).
 
 An array of structs of a constant size is a struct of arrays: member `x` of `v[i]` is element i of the
