@@ -61,6 +61,7 @@ from solomonic.reason.ir.program import (
     Stmt,
     Unsupported,
     cfg_variables,
+    member_cells,
 )
 from solomonic.reason.ir.types import BOOL, INT, ArrayType, BoolType, BVType, IntType, Type
 
@@ -115,6 +116,7 @@ __all__ = [
     "disj",
     "free_vars",
     "ite",
+    "member_cells",
     "negate",
     "substitute",
 ]

@@ -129,11 +129,20 @@ UNUSED = "unused"
 # Input kinds of C's struct parameters (frontends/c/structs.py): a STRUCT (passed by value) or
 # STRUCT_POINTER (the address of an object of its own) input stands for the object, its `source_type` the
 # type the reproducer declares it with (its variable is a placeholder nothing reads); the MEMBER inputs
-# after it are its scalar members, each shown by its access path (`p->x`, `v.in.y`)
+# after it are its members, each shown by its access path (`p->x`, `v.in.y`); an array member's type is
+# its element type and number of elements (`int[6]`), and its value the list of them
 STRUCT = "struct"
 STRUCT_POINTER = "struct pointer"
 MEMBER = "member"
 OBJECTS = (STRUCT, STRUCT_POINTER)  # the inputs that stand for an object, not a value
+
+
+def member_cells(i: Input) -> tuple[str, int] | None:
+    """An array MEMBER input's element type and number of elements; None for any other input."""
+    if i.kind != MEMBER or not i.source_type.endswith("]"):
+        return None
+    elem, _, count = i.source_type[:-1].rpartition("[")
+    return elem, int(count)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from solomonic.reason.ir import LENGTH, OBJECTS, UNUSED, ArrayType, Function, Var
+from solomonic.reason.ir import LENGTH, OBJECTS, UNUSED, ArrayType, Function, Var, member_cells
 from solomonic.reason.ir.evaluate import ArrayValue, Value
 from solomonic.reason.ir.interpret import NondetRead
 from solomonic.reason.replay import sandbox
@@ -59,7 +59,8 @@ def shown_inputs(function: Function, inputs: Mapping[Var, Value]) -> dict[str, o
         if inputs.get(none_flag(i.var)):
             shown[i.display] = None
         elif isinstance(i.var.type, ArrayType) and function.language == "c":
-            length = inputs[function.inputs[k + 1].var]
+            cells = member_cells(i)  # a struct member's, or a pointer parameter's with its LENGTH next
+            length = cells[1] if cells else inputs[function.inputs[k + 1].var]
             try:
                 shown[i.display] = elements(value, length, i.var.type)
             except ValueError:
@@ -95,9 +96,13 @@ def given_inputs(function: Function, shown: Mapping[str, object]) -> dict[Var, V
         elif isinstance(value, str) and i.source_type == STR:
             values[i.var] = str_array(value)
         elif isinstance(value, list) and all(isinstance(x, int) for x in value) and function.language == "c" \
-                and isinstance(i.var.type, ArrayType) and value:  # a pointer parameter's elements
+                and isinstance(i.var.type, ArrayType) and value:  # a pointer parameter's or a member's elements
+            cells = member_cells(i)
+            if cells is not None and len(value) != cells[1]:
+                raise ValueError(f"the witness gives {len(value)} elements for {i.display}, which has {cells[1]}")
             values[i.var] = ArrayValue(0, enumerate(value))
-            values[function.inputs[k + 1].var] = len(value)
+            if cells is None:
+                values[function.inputs[k + 1].var] = len(value)
         elif isinstance(value, list) and all(isinstance(x, int) for x in value):
             values[i.var] = ArrayValue(0, ((-1, len(value)), *enumerate(value)))
         elif isinstance(value, int):  # a bool is an int: True is 1

@@ -33,6 +33,7 @@ from solomonic.reason.ir import (
     Function,
     Var,
     cfg_variables,
+    member_cells,
 )
 from solomonic.reason.ir.evaluate import ArrayValue, Value
 from solomonic.reason.ir.interpret import Trace
@@ -142,8 +143,16 @@ def harness(function: Function, inputs: Mapping[Var, Value], trace: Trace, nonde
             lines.append(f"  static {i.source_type} {owner};")
             params.append(f"&{owner}" if i.kind == STRUCT_POINTER else owner)
         elif i.kind == MEMBER:  # `p->in.x` is the object's `in.x`
-            assert isinstance(value, int)
-            lines.append(f"  {owner}.{re.split(r'->|[.]', i.display, maxsplit=1)[1]} = {c_literal(value, i.source_type)};")
+            place = f"{owner}.{re.split(r'->|[.]', i.display, maxsplit=1)[1]}"
+            cells = member_cells(i)
+            if cells is None:
+                assert isinstance(value, int)
+                lines.append(f"  {place} = {c_literal(value, i.source_type)};")
+                continue
+            elem, count = cells  # an array member, set element by element in row-major order
+            assert isinstance(i.var.type, ArrayType)
+            lines += [f"  (({elem} *) {place})[{j}] = {c_literal(c, elem)};"
+                      for j, c in enumerate(elements(value, count, i.var.type)) if c != 0]
         elif isinstance(i.var.type, ArrayType):  # a pointer parameter: its elements, then their number
             name = f"__solomonic_{k}"
             lines += _elements(name, i.source_type, elements(value, inputs[function.inputs[k + 1].var], i.var.type))

@@ -280,8 +280,16 @@ CASES = [
         struct s { int x; struct { unsigned char lo, hi; } in; };
         int f(struct s v) { return v.x + v.in.hi < 2147483647; }""", "returns-true", NO),  # v.in.hi >= 1, replayed
     Case("struct_parameter_with_an_array", """
-        struct s { int x; int a[2]; };
-        int f(struct s v) { return v.x == 0; }""", "returns-true", UNKNOWN, "a struct with an array member", 2),
+        struct s { int x; int a[2]; unsigned char m[2][2]; };
+        int f(struct s v) { return v.a[1] < 5 || v.m[1][0] != 7; }""", "returns-true", NO),  # replayed, elements set
+    Case("struct_pointer_parameter_with_an_array", """
+        struct s { int n; int a[4]; };
+        int f(struct s *b) { if (b->n < 0 || b->n > 4) return 1; int t = 0;
+                             for (int i = 0; i < b->n; i++) { if (b->a[i] < 0 || b->a[i] > 100) return 1; t += b->a[i]; }
+                             return t <= 400; }""", "returns-true", YES),
+    Case("struct_parameter_with_an_array_of_bool", """
+        struct s { _Bool a[2]; };
+        int f(struct s v) { return v.a[0] <= 1; }""", "returns-true", UNKNOWN, "array of _Bool", 2),
     Case("struct_parameter_without_a_name", """
         int f(struct { int x; } v) { return v.x == 0; }""", "returns-true", UNKNOWN, "without a name", 1),
     Case("struct_member_address", """

@@ -111,8 +111,8 @@ class StructLowering(LoweringState):
         """A struct parameter of the analysed function, `struct S v` or `struct S *p`: an object of its own
         whose members are any values (a pointer's: not null, and no other parameter points to it, an
         assumption said in every answer). Its inputs: one for the object (the reproducer declares it),
-        then one per member. A struct with an array member, or one the reproducer cannot name (an
-        anonymous struct), is unsupported."""
+        then one per member (an array member's elements, their number in its type: `int[6]`). A struct
+        the reproducer cannot name (an anonymous struct) is unsupported."""
         by_pointer = isinstance(t, Pointer)
         record_type = t.pointee if isinstance(t, Pointer) else t
         assert isinstance(record_type, Other) and isinstance(record_type.record, c_ast.Struct)
@@ -120,13 +120,17 @@ class StructLowering(LoweringState):
         if declared is None:
             raise self.unsupported(f"parameter '{param.name}': a struct without a name to declare it by", param)
         sym = self.struct_symbol(base, record_type, True, False, param)
-        if any(isinstance(leaf, ArraySym) for leaf in leaves(sym)):
-            raise self.unsupported(f"parameter '{param.name}': a struct with an array member", param)
         self.frame.scopes[-1][param.name] = StructPtrSym(param.name, sym) if by_pointer else sym
         inputs = [Input(Var(f"{base}$object", BOOL), param.name, declared, kind=STRUCT_POINTER if by_pointer else STRUCT)]
         for path, leaf in _paths(sym):
-            assert isinstance(leaf, VarSym)
-            inputs.append(Input(leaf.var, f"{param.name}{'->' if by_pointer else '.'}{path}", leaf.type.name, kind=MEMBER))
+            shown = f"{param.name}{'->' if by_pointer else '.'}{path}"
+            if isinstance(leaf, ArraySym):  # its elements, row-major: `int[6]` for an int a[2][3]
+                if leaf.elem.name == "_Bool":  # each element would have to be 0 or 1
+                    raise self.unsupported(f"parameter '{param.name}': a struct with an array of _Bool", param)
+                cells = math.prod(d.value for d in leaf.dims if isinstance(d, Const))
+                inputs.append(Input(leaf.var, shown, f"{leaf.elem.name}[{cells}]", kind=MEMBER))
+                continue
+            inputs.append(Input(leaf.var, shown, leaf.type.name, kind=MEMBER))
             if leaf.type.name == "_Bool":
                 self.b.assume(compare("le", leaf.var, const(1, leaf.var.type)), self.line(param))
         if by_pointer:
