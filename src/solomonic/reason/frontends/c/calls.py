@@ -280,6 +280,8 @@ class CallLowering(LoweringState):
                                                        frame.return_type, e)
             self.uninitialised(frame.pointer_result, line)
         elif isinstance(frame.return_type, Other) and isinstance(frame.return_type.record, c_ast.Struct):
+            if e is not self.discarded_call and e is not self.struct_wanted:  # `sizeof(mk(a))`, `{ mk(a) }` as a number
+                raise self.unsupported(f"`{self.text(e)}`, a struct, used as a value", e)
             frame.struct_result = self.struct_symbol(frame.prefix + "$return", frame.return_type, False, False, e)
             frame.returned = Var(frame.prefix + "$returned", self.t.int.bv)
             self.b.assign(frame.returned, const(0, frame.returned.type), line)

@@ -136,7 +136,7 @@ class ExpressionLowering(LoweringState):
             if not isinstance(found, VarSym):
                 what = "an array" if isinstance(found, (ArraySym, Cell)) else "a struct"
                 raise self.unsupported(f"`{self.text(e)}`, {what}, used as a value", e)
-            return CVal(found.var, found.type)
+            return self.variable_value(found)
         if isinstance(e, c_ast.ArrayRef):
             sym, index = self.element(e, writes=False)
             return CVal(App("select", (sym.var, index), sym.elem.bv), sym.elem)
@@ -378,9 +378,13 @@ class ExpressionLowering(LoweringState):
         if isinstance(node, (c_ast.ID, c_ast.StructRef)):
             sym = self.lookup(node.name, node) if isinstance(node, c_ast.ID) else self.member(node)
             if isinstance(sym, StructSym):
+                if sym.size is None:
+                    raise self.unsupported(f"sizeof of `{self.text(node)}`, a struct with bit-fields", node)
                 self.model_dependent = True
                 return sym.size * (sym.count or 1)
             if isinstance(sym, VarSym):
+                if sym.bits is not None:  # C11 6.5.3.4p1
+                    raise self.unsupported(f"sizeof of the bit-field `{self.text(node)}`", node)
                 return sym.type.size
             if isinstance(sym, PtrSym):
                 self.model_dependent = True
@@ -428,15 +432,33 @@ class ExpressionLowering(LoweringState):
 
     def read(self, target) -> CVal:
         if isinstance(target, VarSym):
-            return CVal(target.var, target.type)
+            return self.variable_value(target)
         sym, index = target
         return CVal(App("select", (sym.var, index), sym.elem.bv), sym.elem)
+
+    def variable_value(self, sym: VarSym) -> CVal:
+        """A variable's value as C reads it: a bit-field narrower than int is an int (C11 6.3.1.1p2: an int
+        holds all its values), an unsigned one too."""
+        if sym.bits is not None and not sym.type.signed and sym.type.name != "_Bool" and sym.bits < self.t.int.bv.width:
+            return CVal(cast(sym.var, self.t.int.bv), self.t.int)
+        return CVal(sym.var, sym.type)
+
+    def narrowed(self, value: Expr, sym: VarSym) -> Expr:
+        """`value`, of the variable's type, as its bit-field keeps it: its low `bits` bits (gcc reduces a
+        value out of a signed bit-field's range modulo 2^bits too)."""
+        if sym.bits is None or sym.type.name == "_Bool" or sym.bits == sym.type.bv.width:
+            return value
+        t = sym.type.bv
+        if not t.signed:
+            return arith("bitand", value, const((1 << sym.bits) - 1, t))
+        shift = const(t.width - sym.bits, t)
+        return arith("shr", arith("shl", value, shift), shift)
 
     def write(self, target, value: CVal, node: c_ast.Node) -> CVal:
         line = self.line(node)
         if isinstance(target, VarSym):
-            self.b.assign(target.var, self.convert(value, target.type), line)
-            return CVal(target.var, target.type)
+            self.b.assign(target.var, self.narrowed(self.convert(value, target.type), target), line)
+            return self.variable_value(target)
         sym, index = target
         if not isinstance(index, (Const, Var)):  # evaluate the index once
             tmp = self.b.temp("index", self.t.index)

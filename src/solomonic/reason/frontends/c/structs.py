@@ -12,6 +12,9 @@ with it); `s.x` and `s.a[i]` as values and as places to write; copies `s = t` an
 initialisers with C's rules for braces (a nested aggregate takes its own braces or, elided, as many values
 as it has scalars, C11 6.7.9p20), `.member` designators and the zeros of members no initialiser names
 (p21); `sizeof`. An uninitialised local's members hold any values, a global's are zero (C11 6.7.9p10).
+Bit-fields of int, unsigned int and _Bool: a member that holds only its bits (`narrowed` on every write),
+read as C promotes it (an `unsigned : 3` is an int); gcc's allocation of them is not modelled, so a struct
+with bit-fields has no `sizeof`.
 A pointer to a struct where it can only point to one object, fixed while lowering (`struct S *p = &s;`,
 or a callee's parameter given `&s` or such a pointer, never assigned again), so that `p->x` and `(*p).x`
 are `s.x` (`StructPtrSym`). A struct result (`q = mk(a)`, `mk(a).x`): the return statement copies into
@@ -73,15 +76,24 @@ class StructLowering(LoweringState):
         """The symbol of a struct object of type `t` (of `count` of them: an array), its members'
         variables named after `base`."""
         assert isinstance(t.record, c_ast.Struct)
-        layout = self.layout(t.record, at)  # refuses bitfields, packing, _Alignas, floating point
         record = self.definition(t.record, at)
         assert isinstance(record, c_ast.Struct)
+        widths = self.bit_fields(record, count)
+        size: int | None = None
+        if widths:  # gcc's allocation of bit-fields is not modelled: no layout, no sizeof
+            self.refuse_tainted(next(iter(self.p.taint.layout), None), f"the layout of struct {record.name or ''}")
+            typed = [(m.name, self.resolve(m.type)) for m in record.decls or [] if m.name is not None]
+            if any((m.name is None and m.bitsize is None) or m.align for m in record.decls or []):
+                raise self.unsupported(f"_Alignas or an anonymous member in struct {record.name or ''}", at)
+        else:
+            layout = self.layout(t.record, at)  # refuses packing, _Alignas, floating point
+            typed, size = [(name, mt) for name, (_, mt) in layout.members.items()], layout.size
         members: dict[str, VarSym | ArraySym | StructSym] = {}
-        for name, (_, mt) in layout.members.items():
+        for name, mt in typed:
             var = f"{base}${name}"
             rows = [] if count is None else [count]
             if isinstance(mt, Scalar) and count is None:
-                members[name] = VarSym(Var(var, mt.c.bv), mt.c, global_or_outermost, read_only)
+                members[name] = VarSym(Var(var, mt.c.bv), mt.c, global_or_outermost, read_only, widths.get(name))
             elif isinstance(mt, Scalar) or (isinstance(mt, Array) and self.sizes(mt) is not None):
                 dims, elem = ([], mt.c) if isinstance(mt, Scalar) else self.sizes(mt)  # type: ignore[misc]
                 members[name] = ArraySym(Var(var, ArrayType(self.t.index, elem.bv)), elem,
@@ -93,7 +105,25 @@ class StructLowering(LoweringState):
                 raise self.unsupported(f"member '{name}' of struct {record.name or ''}, of {self.describe(mt)}"
                                        if not isinstance(mt, Array) else
                                        f"member '{name}' of struct {record.name or ''}, an array without a size", at)
-        return StructSym(base, record, members, layout.size, count)
+        return StructSym(base, record, members, size, count)
+
+    def bit_fields(self, record: c_ast.Struct, count: int | None) -> dict[str, int]:
+        """The widths of a struct's named bit-fields. Modelled: of type int (signed, as gcc reads a plain
+        int bit-field), unsigned int or _Bool, in a struct object that is no array element; an unnamed one
+        is padding."""
+        widths: dict[str, int] = {}
+        for m in record.decls or []:
+            if m.bitsize is None or m.name is None:
+                continue
+            t = self.resolve(m.type)
+            if count is not None or not isinstance(t, Scalar) or t.c.name not in ("int", "unsigned int", "_Bool"):
+                where = "an array of structs" if count is not None else f"type {self.describe(t)}"
+                raise self.unsupported(f"bit-field '{m.name}' in struct {record.name or ''}, of {where}", m)
+            width = self.constant(m.bitsize)
+            if not 0 < width <= (1 if t.c.name == "_Bool" else t.c.bv.width):
+                raise self.unsupported(f"bit-field '{m.name}' of width {width}", m)
+            widths[m.name] = width
+        return widths
 
     def sizes(self, t: Array) -> tuple[list[int], CInt] | None:
         """A member array's dimensions (constants, in a member) and element type; None for a flexible one."""
@@ -133,6 +163,8 @@ class StructLowering(LoweringState):
             inputs.append(Input(leaf.var, shown, leaf.type.name, kind=MEMBER))
             if leaf.type.name == "_Bool":
                 self.b.assume(compare("le", leaf.var, const(1, leaf.var.type)), self.line(param))
+            if leaf.bits is not None:  # a bit-field holds what its bits do
+                self.b.assume(compare("eq", leaf.var, self.narrowed(leaf.var, leaf)), self.line(param))
         if by_pointer:
             self.assumptions.append(f"'{param.name}' points to a {declared} of its own, that no other parameter "
                                     "points to, its members any values")
@@ -180,7 +212,11 @@ class StructLowering(LoweringState):
 
     def struct_call(self, e: c_ast.FuncCall) -> StructSym:
         """The struct a call returns: the callee's result object, set by its return statement."""
-        self.call(e)
+        outer, self.struct_wanted = self.struct_wanted, e
+        try:
+            self.call(e)
+        finally:
+            self.struct_wanted = outer
         found = self.struct_results.pop(id(e), None)
         if found is None:
             raise self.unsupported(f"`{self.text(e)}` used as a struct", e)
@@ -248,6 +284,9 @@ class StructLowering(LoweringState):
             return isinstance(self.member_syntax(e), StructSym)
         if isinstance(e, c_ast.UnaryOp) and e.op == "*" and isinstance(e.expr, c_ast.ID):
             return isinstance(self.lookup(e.expr.name, e.expr), StructPtrSym)
+        if isinstance(e, c_ast.FuncCall) and isinstance(e.name, c_ast.ID) and e.name.name in self.p.functions:
+            result = self.resolve(self.p.functions[e.name.name].decl.type.type)
+            return isinstance(result, Other) and isinstance(result.record, c_ast.Struct)
         return False
 
     # ----------------------------------------------------------------------------------- whole objects
@@ -308,8 +347,10 @@ class StructLowering(LoweringState):
             for leaf in leaves(sym):
                 if static:
                     self.b.assign(leaf.var, zero(leaf), line)
-                else:
-                    self.b.havoc(leaf.var, f"uninitialised '{decl.name}'", line)
+                    continue
+                self.b.havoc(leaf.var, f"uninitialised '{decl.name}'", line)
+                if isinstance(leaf, VarSym) and leaf.bits is not None:  # any value its bits hold
+                    self.b.assign(leaf.var, self.narrowed(leaf.var, leaf), line)
             return
         if sym.count is not None:  # an array of structs: zeros, `{0}` or `{}`, or nothing
             if not (isinstance(init, c_ast.InitList) and (not init.exprs or _zero_list(init))):
@@ -326,7 +367,7 @@ class StructLowering(LoweringState):
         self.fill(sym, init.exprs, 0, values, cells, braced=True)
         for leaf in leaves(sym):
             if isinstance(leaf, VarSym):
-                self.b.assign(leaf.var, values.get(id(leaf), zero(leaf)), line)
+                self.b.assign(leaf.var, self.narrowed(values.get(id(leaf), zero(leaf)), leaf), line)
                 continue
             array = zero(leaf)
             for index, value in sorted(cells.get(id(leaf), {}).items()):
@@ -336,17 +377,31 @@ class StructLowering(LoweringState):
     def fill(self, sym: StructSym | ArraySym, items: list[c_ast.Node], at: int, values: dict[int, Expr],
              cells: dict[int, dict[int, Expr]], braced: bool) -> int:
         """Initialise `sym` from `items[at:]` (all of them when `braced`: a list of its own; else only as
-        many as its scalars, the rest being the enclosing list's, C11 6.7.9p20); the index after them."""
+        many as its scalars, the rest being the enclosing list's, C11 6.7.9p20); the index after them.
+        Refused, where C's reading is subtle (and compilers have differed): braces or designators inside
+        a member array of more than one dimension (its rows), and a designator that names an aggregate
+        some of which an earlier initialiser set (p19's overriding of a part)."""
         slots = list(sym.members.values()) if isinstance(sym, StructSym) else \
             [(sym, k) for k in range(_count(sym))]
         position = 0
         while at < len(items) and position < len(slots):
             item = items[at]
+            if isinstance(sym, ArraySym) and len(sym.dims) > 1 and \
+                    isinstance(item, (c_ast.InitList, c_ast.NamedInitializer)):
+                raise self.unsupported("braces or a designator in the initialiser of an array of more than one "
+                                       "dimension, a struct's member", item)
+            rest: list[c_ast.Node] | None = None  # a designated aggregate's items, braces elided
             if isinstance(item, c_ast.NamedInitializer):
                 if not braced:  # it designates a member of the object whose braces hold it
                     return at
                 position = self.designated(sym, item)
                 item = item.expr
+                slot = slots[position]
+                if not isinstance(slot, (tuple, VarSym)):
+                    if _set(slot, values, cells):
+                        raise self.unsupported(f"`{self.text(items[at])}` sets a member part of which an earlier "
+                                               "initialiser set", item)
+                    rest = [item, *items[at + 1:]]
             slot = slots[position]
             if isinstance(slot, tuple):  # an array's element
                 array, index = slot
@@ -369,6 +424,8 @@ class StructLowering(LoweringState):
                                                "a member", item)
                     values[id(t)] = self.read_scalar(self.scalars(s, item)[0], item)
                 at += 1
+            elif rest is not None:  # `.in = x, y`: the designated aggregate from x on, braces elided
+                at += self.fill(slot, rest, 0, values, cells, braced=False)
             else:  # braces elided: the nested aggregate takes as many items as it has scalars
                 at = self.fill(slot, items, at, values, cells, braced=False)
             position += 1
@@ -451,3 +508,9 @@ def _record(aggregate: StructSym | Element) -> c_ast.Struct:
 def _zero_list(init: c_ast.InitList) -> bool:
     """`{0}`: every member zero, whatever the nesting (C11 6.7.9p21)."""
     return len(init.exprs) == 1 and isinstance(init.exprs[0], c_ast.Constant) and init.exprs[0].value == "0"
+
+
+def _set(slot: StructSym | ArraySym, values: dict[int, Expr], cells: dict[int, dict[int, Expr]]) -> bool:
+    """Whether an initialiser has set any part of `slot` so far."""
+    parts = leaves(slot) if isinstance(slot, StructSym) else [slot]
+    return any(id(p) in values or cells.get(id(p)) for p in parts)

@@ -70,6 +70,7 @@ class VarSym:
     type: CInt
     outermost: bool = False  # declared in its function's outermost block: lives as long as the call
     read_only: bool = False  # defined with a const-qualified type: a write through a pointer is undefined
+    bits: int | None = None  # a struct's bit-field: its width, which every value it holds fits (structs.py)
 
 
 @dataclass
@@ -90,7 +91,7 @@ class StructSym:
     base: str  # the IR name its members' variables extend
     record: c_ast.Struct
     members: dict[str, VarSym | ArraySym | StructSym]
-    size: int  # in bytes, with padding (the layout's): what sizeof gives
+    size: int | None  # in bytes, with padding (the layout's): what sizeof gives; None with bit-fields
     # an array of `count` structs, as a struct of arrays: each scalar member an array of `count` elements,
     # an array member one of `count` rows (its dimensions after the first), a nested struct the same again
     count: int | None = None
