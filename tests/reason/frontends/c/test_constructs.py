@@ -296,6 +296,10 @@ CASES = [
         struct O { struct In i; int c; };
         int f(int x) { struct O o = { .i = x, 2, 3 }; return o.i.a == x && o.i.b == 2 && o.c == 3; }""",
          "returns-true", YES),  # was a hang: the designator was read again and again
+    Case("struct_designators_back_from_the_last_member", """
+        struct s { int a; int b[2]; int z; };
+        int f(int x) { struct s v = { .z = 1, .a = x, { 4 } }; return v.z == 1 && v.a == x && v.b[0] == 4 && v.b[1] == 0; }""",
+         "returns-true", YES),  # the red team's round 2: refused as too many initialisers
     Case("struct_sizeof_object", """
         struct s { char c; long l; };
         int f(void) { struct s v; return sizeof v == 16 && sizeof v.c == 1; }""", "returns-true", YES),

@@ -384,8 +384,10 @@ class StructLowering(LoweringState):
         slots = list(sym.members.values()) if isinstance(sym, StructSym) else \
             [(sym, k) for k in range(_count(sym))]
         position = 0
-        while at < len(items) and position < len(slots):
+        while at < len(items):
             item = items[at]
+            if position >= len(slots) and not isinstance(item, c_ast.NamedInitializer):
+                break  # past the last member: only a designator goes on (`{ .last = 1, .first = 2 }`)
             if isinstance(sym, ArraySym) and len(sym.dims) > 1 and \
                     isinstance(item, (c_ast.InitList, c_ast.NamedInitializer)):
                 raise self.unsupported("braces or a designator in the initialiser of an array of more than one "
