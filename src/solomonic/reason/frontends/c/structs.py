@@ -259,10 +259,6 @@ class StructLowering(LoweringState):
             holder = holder.array
         return holder.members.get(e.field.name) if isinstance(holder, StructSym) else None
 
-    def cell(self, place: Cell, indices: list[Expr], e: c_ast.Node) -> tuple[ArraySym, Expr]:
-        """Where `place` and the further `indices` lead: an array and its checked, flattened index."""
-        return place.array, self.flatten(place.array, [place.index, *indices], e)
-
     def struct_pointer(self, name: str, t: CType, value: c_ast.Node | None, at: c_ast.Node) -> StructPtrSym:
         """The pointer `name` of type `t` (to a struct), set to `value` (`&s`, or a pointer to one object)
         once and for all."""
@@ -303,7 +299,7 @@ class StructLowering(LoweringState):
             if isinstance(t, ArraySym) and isinstance(s, ArraySym):  # a whole array member, at once
                 writes.append((t.var, s.var))
                 continue
-            values = [self.read_scalar(place, node) for place in self.scalars(s, node)]
+            values = [self.read_scalar(place) for place in self.scalars(s, node)]
             writes += [(place, value) for place, value in zip(self.scalars(t, node), values)]
         for place, value in writes:
             if isinstance(place, tuple):
@@ -332,7 +328,8 @@ class StructLowering(LoweringState):
         return [(array, self.flatten(array, [*rows, *(const(i, self.t.index) for i in at)], node))
                 for at in itertools.product(*(range(n) for n in inner))]
 
-    def read_scalar(self, place: Var | tuple[ArraySym, Expr], node: c_ast.Node) -> Expr:
+    @staticmethod
+    def read_scalar(place: Var | tuple[ArraySym, Expr]) -> Expr:
         if isinstance(place, tuple):
             array, index = place
             return App("select", (array.var, index), array.elem.bv)
@@ -424,7 +421,7 @@ class StructLowering(LoweringState):
                     if not isinstance(t, VarSym):
                         raise self.unsupported(f"`{self.text(item)}`: a struct with an array member initialises "
                                                "a member", item)
-                    values[id(t)] = self.read_scalar(self.scalars(s, item)[0], item)
+                    values[id(t)] = self.read_scalar(self.scalars(s, item)[0])
                 at += 1
             elif rest is not None:  # `.in = x, y`: the designated aggregate from x on, braces elided
                 at += self.fill(slot, rest, 0, values, cells, braced=False)
