@@ -396,6 +396,8 @@ class ExpressionLowering(LoweringState):
                         raise self.unsupported("sizeof of a variable-length array", node)
                     count *= d.value
                 return count * sym.elem.size
+        if isinstance(node, c_ast.FuncCall) and self.names_struct(node):  # not evaluated: its declared type's size
+            return self.sizeof(self.resolve(self.p.functions[node.name.name].decl.type.type), node)
         # `sizeof *p`, `sizeof p[0]` for a pointer variable: its element's size, known before p points
         # anywhere (`int *p = malloc(n * sizeof *p)`), where evaluating *p would read it
         base = node.expr if isinstance(node, c_ast.UnaryOp) and node.op == "*" else \
