@@ -300,6 +300,10 @@ CASES = [
         struct s { int a; int b[2]; int z; };
         int f(int x) { struct s v = { .z = 1, .a = x, { 4 } }; return v.z == 1 && v.a == x && v.b[0] == 4 && v.b[1] == 0; }""",
          "returns-true", YES),  # the red team's round 2: refused as too many initialisers
+    Case("sizeof_does_not_evaluate_an_element_index", """
+        struct s { int x; };
+        int f(int a) { struct s v[3] = {0}; int i = 0; int n = sizeof(v[i++].x); return i == 0 && n == 4; }""",
+         "returns-true", YES),  # the index was lowered, i++ with it (caught by the replay, unknown)
     Case("struct_sizeof_object", """
         struct s { char c; long l; };
         int f(void) { struct s v; return sizeof v == 16 && sizeof v.c == 1; }""", "returns-true", YES),

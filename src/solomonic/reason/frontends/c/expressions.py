@@ -376,7 +376,11 @@ class ExpressionLowering(LoweringState):
 
     def sizeof_expression(self, node: c_ast.Node) -> int:
         if isinstance(node, (c_ast.ID, c_ast.StructRef)):
-            sym = self.lookup(node.name, node) if isinstance(node, c_ast.ID) else self.member(node)
+            snapshot = self.b.snapshot()  # `sizeof v[i++].x`: the index is not evaluated (C11 6.5.3.4p2)
+            try:
+                sym = self.lookup(node.name, node) if isinstance(node, c_ast.ID) else self.member(node)
+            finally:
+                self.b.rollback(snapshot)
             if isinstance(sym, StructSym):
                 if sym.size is None:
                     raise self.unsupported(f"sizeof of `{self.text(node)}`, a struct with bit-fields", node)
