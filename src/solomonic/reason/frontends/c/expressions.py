@@ -130,13 +130,11 @@ class ExpressionLowering(LoweringState):
             return CVal(sym.var, sym.type)
         if isinstance(e, c_ast.StructRef):
             found = self.member(e)
-            if isinstance(found, Cell) and len(found.array.dims) == 1:  # v[i].x
-                array, index = found.array, self.flatten(found.array, [found.index], e)
-                return CVal(App("select", (array.var, index), array.elem.bv), array.elem)
-            if not isinstance(found, VarSym):
+            place = self.scalar_place(found, e)
+            if place is None:
                 what = "an array" if isinstance(found, (ArraySym, Cell)) else "a struct"
                 raise self.unsupported(f"`{self.text(e)}`, {what}, used as a value", e)
-            return self.variable_value(found)
+            return self.read(place)
         if isinstance(e, c_ast.ArrayRef):
             sym, index = self.element(e, writes=False)
             return CVal(App("select", (sym.var, index), sym.elem.bv), sym.elem)
@@ -426,15 +424,21 @@ class ExpressionLowering(LoweringState):
             raise self.unsupported(f"assignment to '{node.name}'", node)
         if isinstance(node, c_ast.ArrayRef):
             return self.element(node)
-        if isinstance(node, c_ast.StructRef):
-            found = self.member(node)
-            if isinstance(found, VarSym):
-                return found
-            if isinstance(found, Cell) and len(found.array.dims) == 1:  # v[i].x
-                return found.array, self.flatten(found.array, [found.index], node)
+        if isinstance(node, c_ast.StructRef) and (place := self.scalar_place(self.member(node), node)) is not None:
+            return place
         if isinstance(node, c_ast.UnaryOp) and node.op == "*":
             return self.deref(self.pointer(node.expr), node, writes=True)
         raise self.unsupported(f"assignment to `{self.text(node)}`", node)
+
+    def scalar_place(self, found: VarSym | ArraySym | StructSym | Element | Cell,
+                     e: c_ast.Node) -> VarSym | tuple[ArraySym, Expr] | None:
+        """Where a member that holds one scalar is read and written: its variable, or for `v[i].x` its
+        array and checked index; None for a member that is an array or a struct."""
+        if isinstance(found, VarSym):
+            return found
+        if isinstance(found, Cell) and len(found.array.dims) == 1:  # v[i].x
+            return found.array, self.flatten(found.array, [found.index], e)
+        return None
 
     def read(self, target) -> CVal:
         if isinstance(target, VarSym):
