@@ -127,7 +127,9 @@ def _bit_vectors_apply(system: TransitionSystem) -> bool:
 class WideBV:
     """An integer invariant over machine words, restated exactly in bit-vector arithmetic: every
     subterm is computed at a width its value range provably fits (interval analysis), so nothing wraps.
-    Supports linear and polynomial arithmetic, comparisons, ite and Boolean structure."""
+    Supports linear and polynomial arithmetic, division and remainder by a positive constant,
+    comparisons, ite, Boolean structure, and the int encoding's bitwise operations (`BV2Int(Int2BV(x) &
+    Int2BV(y))`: the bit-vector part kept, its integer operands and result restated)."""
 
     def __init__(self, variables: dict[int, tuple[z3.ExprRef, Type]]):
         self.variables = variables  # id of the integer constant -> (its bit-vector term, machine type)
@@ -180,6 +182,11 @@ class WideBV:
                     r = (min(ends), max(ends))
             elif k == z3.Z3_OP_ITE:
                 r = (min(kids[0][0], kids[1][0]), max(kids[0][1], kids[1][1]))
+            elif k == z3.Z3_OP_BV2INT:
+                r = (0, (1 << t.arg(0).size()) - 1)
+            elif k in (z3.Z3_OP_IDIV, z3.Z3_OP_MOD) and _positive_constant(t.arg(1)):
+                divisor = t.arg(1).as_long()
+                r = (kids[0][0] // divisor, kids[0][1] // divisor) if k == z3.Z3_OP_IDIV else (0, divisor - 1)
             else:
                 raise NotImplementedError(f"operator {t.decl().name()}")
         self.ranges[key] = r
@@ -195,6 +202,8 @@ class WideBV:
             return extend(w - machine.width, term)
         k = t.decl().kind()
         kids = t.children()
+        if k == z3.Z3_OP_BV2INT:
+            return z3.ZeroExt(w - kids[0].size(), self._bits(kids[0]))
         if k == z3.Z3_OP_ITE:
             return z3.If(self._bool(kids[0]), self._int(kids[1]), self._int(kids[2]))
         args = [self._int(c) for c in kids]
@@ -206,7 +215,26 @@ class WideBV:
             return -args[0]
         if k == z3.Z3_OP_MUL:
             return functools.reduce(operator.mul, args)
+        if k in (z3.Z3_OP_IDIV, z3.Z3_OP_MOD):  # by a positive constant (_range): SMT-LIB's floor division
+            remainder = args[0] % args[1]  # bvsmod: the sign of the divisor, so in [0, divisor - 1]
+            return remainder if k == z3.Z3_OP_MOD else (args[0] - remainder) / args[1]  # an exact quotient
         raise NotImplementedError(f"operator {t.decl().name()}")
+
+    def _bits(self, t: z3.ExprRef) -> z3.BitVecRef:
+        """A bit-vector term of the int encoding (its exact form of a bitwise operation): Int2BV(x) is
+        the low bits of x's wide two's complement, bit-vector operations stay what they are."""
+        if z3.is_bv_value(t):
+            return t
+        if z3.is_app_of(t, z3.Z3_OP_BV2INT) or not z3.is_app(t) or t.num_args() == 0:
+            raise NotImplementedError(f"bit-vector term {t.decl().name() if z3.is_app(t) else t}")
+        if z3.is_app_of(t, z3.Z3_OP_INT2BV):
+            wide, w = self._int(t.arg(0)), t.size()
+            return z3.Extract(w - 1, 0, wide) if self.width >= w else z3.SignExt(w - self.width, wide)
+        if z3.is_app_of(t, z3.Z3_OP_ITE):
+            return z3.If(self._bool(t.arg(0)), self._bits(t.arg(1)), self._bits(t.arg(2)))
+        if t.decl().kind() not in _BIT_OPERATIONS:
+            raise NotImplementedError(f"operator {t.decl().name()}")
+        return t.decl()(*[self._bits(c) for c in t.children()])
 
     def _bool(self, f: z3.ExprRef) -> z3.BoolRef:
         if z3.is_true(f) or z3.is_false(f):
@@ -226,11 +254,24 @@ class WideBV:
                     z3.Z3_OP_DISTINCT: lambda: z3.Distinct(*sub), z3.Z3_OP_ITE: lambda: z3.If(*sub)}[k]()
         compare = {z3.Z3_OP_LE: operator.le, z3.Z3_OP_LT: operator.lt, z3.Z3_OP_GE: operator.ge,
                    z3.Z3_OP_GT: operator.gt, z3.Z3_OP_EQ: operator.eq}
+        if kids and z3.is_bv(kids[0]) and (k in _BIT_COMPARISONS or k in (z3.Z3_OP_EQ, z3.Z3_OP_DISTINCT)):
+            return f.decl()(*[self._bits(c) for c in kids])
         if k in compare:
             return compare[k](self._int(kids[0]), self._int(kids[1]))
         if k == z3.Z3_OP_DISTINCT:
             return z3.Distinct(*[self._int(c) for c in kids])
         raise NotImplementedError(f"operator {f.decl().name()}")
+
+
+_BIT_OPERATIONS = {z3.Z3_OP_BAND, z3.Z3_OP_BOR, z3.Z3_OP_BXOR, z3.Z3_OP_BNOT, z3.Z3_OP_BSHL, z3.Z3_OP_BLSHR,
+                   z3.Z3_OP_BASHR, z3.Z3_OP_BADD, z3.Z3_OP_BSUB, z3.Z3_OP_BMUL, z3.Z3_OP_BNEG,
+                   z3.Z3_OP_EXTRACT, z3.Z3_OP_ZERO_EXT, z3.Z3_OP_SIGN_EXT, z3.Z3_OP_CONCAT}
+_BIT_COMPARISONS = {z3.Z3_OP_SLT, z3.Z3_OP_SLEQ, z3.Z3_OP_SGT, z3.Z3_OP_SGEQ, z3.Z3_OP_ULT, z3.Z3_OP_ULEQ,
+                    z3.Z3_OP_UGT, z3.Z3_OP_UGEQ}
+
+
+def _positive_constant(t: z3.ExprRef) -> bool:
+    return z3.is_int_value(t) and t.as_long() > 0
 
 
 def check(system: TransitionSystem, invariants: list[Invariant], timeout_s: float,

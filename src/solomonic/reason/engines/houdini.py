@@ -11,11 +11,13 @@ from __future__ import annotations
 import itertools
 import time
 import weakref
+from collections.abc import Callable
 
 import z3
 
-from solomonic.reason.ir import App, ArrayType, Assign, Assume, BoolType, Const, Var, free_vars
-from solomonic.reason.symbolic.encode import Encoder, constants
+from solomonic.reason.certify.certificate import WideBV
+from solomonic.reason.ir import App, ArrayType, Assign, Assume, BoolType, BVType, Const, Type, Var, free_vars
+from solomonic.reason.symbolic.encode import Encoder, constants, converts_to_bits
 from solomonic.reason.symbolic.system import Block, TransitionSystem
 
 TYPE_BOUNDS = {b for w in (8, 16, 32, 64) for b in (-(1 << (w - 1)), (1 << (w - 1)) - 1, (1 << w) - 1)}
@@ -96,9 +98,30 @@ def _candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.Boo
         if len(scalars) <= MAX_ORDERED:
             for x, y in itertools.permutations(scalars, 2):
                 add(c, x <= y)
+        for atom in _narrow_ranges(out[c], {v.name: v.type for v in system.params[c]}, names_in):
+            add(c, atom)
         for atom in _element_facts(system, enc, c, read_constants):
             add(c, atom)
     return out
+
+
+def _narrow_ranges(atoms: list[z3.BoolRef], types: dict[str, Type], names_in: _NamesIn) -> list[z3.BoolRef]:
+    """Where a head's atom compares a narrow machine integer with a wider one, the wider one against
+    the narrow one's range: `for (c = 0; c < n; c++)` over an unsigned char never ends where n > 255,
+    the closed recurrent set the lasso search needs (the atoms the program writes never say 255)."""
+    found = []
+    for atom in atoms:
+        named = names_in.constants(atom)
+        if len(named) != 2:
+            continue
+        for (narrow, _), (wide, term) in itertools.permutations(named.items(), 2):
+            small, large = types.get(narrow), types.get(wide)
+            if isinstance(small, BVType) and isinstance(large, BVType) and large.min <= small.min and \
+                    small.max < large.max:
+                found.append(term > small.max)
+                if large.min < small.min:
+                    found.append(term < small.min)
+    return found
 
 
 def split(system: TransitionSystem, enc: Encoder, found: dict[int, list[z3.BoolRef]]) -> dict[int, list[z3.BoolRef]]:
@@ -298,30 +321,36 @@ def houdini(system: TransitionSystem, enc: Encoder, atoms: dict[int, list[z3.Boo
     value after the block is computed once."""
     deadline = time.monotonic() + timeout_s
     current = {c: list(a) for c, a in atoms.items()}
-    encoded: list[tuple[Block, z3.Solver, list[tuple[z3.ExprRef, z3.ExprRef]], dict[int, tuple]]] = []
+    encoded: list[tuple[Block, z3.Solver, Callable[[z3.BoolRef], z3.BoolRef],
+                        Callable[[z3.BoolRef], z3.BoolRef], dict[int, tuple]]] = []
     for block in system.blocks:
         if block.dst not in current:
             continue
         pre, guard, updates = encode_block(system, enc, block)
-        ranges = [enc.in_range(t, v.type) for v, t in pre.items()]
-        pairs = [(enc.constant(v.name, v.type), t) for v, t in updates.items()]
         solver = z3.Solver(ctx=enc.ctx)
-        solver.add(guard, *ranges)
-        encoded.append((block, solver, pairs, {}))
+        in_bits = _in_bits(system, enc, block, [guard, *updates.values()], current.get(block.src, []),
+                           current[block.dst])
+        if in_bits is not None:
+            guard, before, moved_by = in_bits
+        else:
+            solver.add(*[enc.in_range(t, v.type) for v, t in pre.items()])
+            before, moved_by = _identity, _substitution([(enc.constant(v.name, v.type), t) for v, t in updates.items()])
+        solver.add(guard)
+        encoded.append((block, solver, before, moved_by, {}))
     changed = True
     while changed:
         changed = False
-        for block, solver, pairs, moved in encoded:
+        for block, solver, before, moved_by, moved in encoded:
             targets = current[block.dst]
             if not targets:
                 continue
             after = []
             for a in targets:
                 if a.get_id() not in moved:
-                    moved[a.get_id()] = (a, z3.substitute(a, *pairs) if pairs else a)  # the atom kept alive
+                    moved[a.get_id()] = (a, moved_by(a))  # the atom kept alive
                 after.append(moved[a.get_id()][1])
             solver.push()
-            solver.add(*current.get(block.src, []))
+            solver.add(*[before(a) for a in current.get(block.src, [])])
             try:
                 while after:
                     solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
@@ -339,6 +368,47 @@ def houdini(system: TransitionSystem, enc: Encoder, atoms: dict[int, list[z3.Boo
                 solver.pop()
             current[block.dst] = targets
     return current
+
+
+def _identity(atom: z3.BoolRef) -> z3.BoolRef:
+    return atom
+
+
+def _substitution(pairs: list[tuple[z3.ExprRef, z3.ExprRef]]) -> Callable[[z3.BoolRef], z3.BoolRef]:
+    return lambda atom: z3.substitute(atom, *pairs) if pairs else atom
+
+
+def _in_bits(system: TransitionSystem, enc: Encoder, block: Block, terms: list[z3.ExprRef],
+             sources: list[z3.BoolRef], targets: list[z3.BoolRef]) -> tuple[z3.BoolRef, Callable, Callable] | None:
+    """A block whose integer formula or atoms turn integers into bit-vectors (a bitwise operation of
+    two variables), in bit-vector arithmetic: its guard, the atoms at its source at the state before it and
+    those at its target at the state after it, each
+    restated exactly in wide bit-vectors (certificate.WideBV). The solver decides such a block's
+    queries by bit-blasting where the mixed theories leave it undecided (`x &= ~m`: no answer in 30 s).
+    None where nothing converts, or an atom has no exact restatement."""
+    if enc.mode != "int" or not converts_to_bits([*terms, *sources, *targets]):
+        return None
+    pre, guard, updates = encode_block(system, Encoder("bv", enc.ctx), block)
+
+    def words(state: dict[Var, z3.ExprRef]) -> dict[int, tuple[z3.ExprRef, Type]]:
+        return {enc.constant(v.name, v.type).get_id(): (t, v.type) for v, t in state.items()}
+
+    at_source, at_target = words(pre), words(updates)
+
+    def before(atom: z3.BoolRef) -> z3.BoolRef:
+        return WideBV(at_source).formula(atom)
+
+    def after(atom: z3.BoolRef) -> z3.BoolRef:
+        return WideBV(at_target).formula(atom)
+
+    try:
+        for a in sources:
+            before(a)
+        for a in targets:
+            after(a)
+    except NotImplementedError:
+        return None
+    return guard, before, after
 
 
 def essential(literals: list[z3.BoolRef], ctx: z3.Context) -> list[z3.BoolRef]:

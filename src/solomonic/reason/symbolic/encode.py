@@ -459,6 +459,21 @@ _COMPARE = {
 _UNSIGNED_COMPARE = {"lt": z3.ULT, "le": z3.ULE, "gt": z3.UGT, "ge": z3.UGE}
 
 
+def converts_to_bits(terms: list[z3.ExprRef]) -> bool:
+    """Whether an int-mode term turns an integer into a bit-vector (`_wrapped_op`'s exact form of a
+    bitwise operation on variables), which leaves the solver's mixed theories slow."""
+    todo, seen = list(terms), set()
+    while todo:
+        t = todo.pop()
+        if t.get_id() in seen or not z3.is_app(t):
+            continue
+        seen.add(t.get_id())
+        if z3.is_app_of(t, z3.Z3_OP_INT2BV):
+            return True
+        todo.extend(t.children())
+    return False
+
+
 def constants(term: z3.ExprRef) -> dict[str, z3.ExprRef]:
     """The uninterpreted constants of a term, by name. (z3util.get_vars prints every subterm to tell
     them apart, which took minutes on a string loop's blocks.)"""

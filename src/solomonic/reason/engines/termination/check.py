@@ -9,9 +9,10 @@ of a certificate's queries), each query in a fresh solver.
 
 from __future__ import annotations
 
+import functools
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -32,9 +33,9 @@ from solomonic.reason.engines.termination.ranking import (
 )
 from solomonic.reason.engines.termination.recursion import Fact, Unfolding, unfold
 from solomonic.reason.engines.termination.summaries import with_summaries
-from solomonic.reason.ir import Function, Var
+from solomonic.reason.ir import BVType, Function, Var
 from solomonic.reason.result import UNDEFINED_BEHAVIOUR
-from solomonic.reason.symbolic.encode import Encoder
+from solomonic.reason.symbolic.encode import Encoder, constants, converts_to_bits
 from solomonic.reason.symbolic.system import Block, TransitionSystem, build_system
 
 
@@ -99,22 +100,65 @@ def _stating_summaries(system: TransitionSystem, unfolding: Unfolding,
 
 
 @dataclass
+class _Bits:
+    """A step in bit-vector arithmetic: its state's terms and what holds when it is taken."""
+
+    pre: dict[Var, z3.ExprRef]
+    updates: dict[Var, z3.ExprRef]
+    facts: list[z3.BoolRef]
+
+
+@dataclass
 class _Step:
-    """A block inside a loop, encoded exactly (int encoding) in a checker's own context."""
+    """A block inside a loop, encoded exactly (int encoding) in a checker's own context; where that
+    formula turns integers into bit-vectors (a bitwise operation on variables), also exactly in
+    bit-vector arithmetic (`bits`), in which the solver decides what it cannot decide mixed:
+    `x | (x + 1) > x` by bit-blasting, in milliseconds, against no answer in minutes."""
 
     index: int
     block: Block
     pre: dict[Var, z3.ExprRef]
     updates: dict[Var, z3.ExprRef]
     facts: list[z3.BoolRef]  # what holds when it is taken: the source invariant, its guard, type ranges
+    bits: _Bits | None = None
 
     def where(self, system: TransitionSystem) -> str:
         return f"on the path from the loop at line {system.function.cfg.lines[self.block.src]}"
 
+    def violated(self, goal: Callable[[dict[Var, z3.ExprRef], dict[Var, z3.ExprRef]], z3.BoolRef],
+                 ctx: z3.Context, deadline: float, *also: z3.BoolRef) -> z3.CheckSatResult:
+        """Whether some step fails `goal(before, after)` (an integer formula over the state's terms):
+        sat, unsat, or unknown. In bit-vector arithmetic first where the step has it (half the time
+        left; its sat is as final as its unsat, both semantics being exact), else or then in integers."""
+        if self.bits is not None and not also:
+            status = _violated_in_bits(self.bits, goal, ctx, time.monotonic() + (deadline - time.monotonic()) / 2)
+            if status != z3.unknown:
+                return status
+        return check_sat(ctx, deadline, *self.facts, *also, z3.Not(goal(self.pre, self.updates)))
+
+
+def _violated_in_bits(bits: _Bits, goal: Callable[[dict[Var, z3.ExprRef], dict[Var, z3.ExprRef]], z3.BoolRef],
+                      ctx: z3.Context, deadline: float) -> z3.CheckSatResult:
+    """The goal stated over integer names of the state's machine words, restated exactly in wide
+    bit-vector arithmetic (certificate.WideBV) at the step's bit-vector terms; unknown where the goal
+    names what has no such form (an array element)."""
+    scalars = [v for v in bits.pre if isinstance(v.type, BVType)]
+    before = {v: z3.Int(v.name, ctx) for v in scalars}
+    after = {v: z3.Int(v.name + "'", ctx) for v in scalars}
+    words = {before[v].get_id(): (bits.pre[v], v.type) for v in scalars}
+    words.update({after[v].get_id(): (bits.updates[v], v.type) for v in scalars if v in bits.updates})
+    try:
+        wide = certificate.WideBV(words).formula(goal(before, after))
+    except (NotImplementedError, KeyError):
+        return z3.unknown
+    return check_sat(ctx, deadline, *bits.facts, z3.Not(wide))
+
 
 def _steps(system: TransitionSystem, loop: set[int], invariants: list[certificate.Invariant],
-           enc: Encoder) -> Iterator[_Step]:
+           enc: Encoder, continuing: bool = False) -> Iterator[_Step]:
+    """The loop's steps; with `continuing`, each only where the loop takes another step after it."""
     parsed = {inv.location: certificate.parse_invariant(inv, enc.ctx) for inv in invariants}
+    wide: dict[int, tuple[z3.BoolRef, dict[str, z3.ExprRef]]] | None = None
     for i, block in enumerate(system.blocks):
         if block.src not in loop or block.dst not in loop:
             continue
@@ -122,7 +166,52 @@ def _steps(system: TransitionSystem, loop: set[int], invariants: list[certificat
         formula, consts = parsed[block.src]
         pairs = [(consts[v.name], pre[v]) for v in system.params[block.src] if v.name in consts]
         invariant = z3.substitute(formula, *pairs) if pairs else formula
-        yield _Step(i, block, pre, updates, [invariant, guard, *[enc.in_range(t, v.type) for v, t in pre.items()]])
+        step = _Step(i, block, pre, updates, [invariant, guard, *[enc.in_range(t, v.type) for v, t in pre.items()]])
+        if continuing:
+            step.facts.append(continues(system, enc, loop, block.dst, updates))
+        if converts_to_bits([guard, *updates.values()]):
+            wide = certificate.wide_forms(system, invariants, enc.ctx) if wide is None else wide
+            step.bits = _in_bits(system, block, wide, enc.ctx) if wide is not None else None
+            if step.bits is not None and continuing:
+                step.bits.facts.append(continues(system, Encoder("bv", enc.ctx), loop, block.dst, step.bits.updates))
+        yield step
+
+
+def continues(system: TransitionSystem, enc: Encoder, loop: set[int], head: int,
+              state: dict[Var, z3.ExprRef]) -> z3.BoolRef:
+    """That the loop takes another step from `head` in `state`: some block from there that stays in
+    the loop has its guard hold, for some nondeterministic values of its own (fresh constants). Every
+    step of an infinite run is followed by another, so a ranking of the steps that are is a proof of
+    termination: `while (s != 0) s++` over an unsigned short ranks by 65535 - s once the step that
+    wraps 65535 to 0, after which the loop ends, is left out."""
+    options = []
+    for block in system.blocks:
+        if block.src != head or block.dst not in loop:
+            continue
+        pre, guard, _ = encode_block(system, enc, block)
+        own = {t.get_id() for t in pre.values()}
+        # every other constant of the guard, its nondeterministic values and the encoding's own (a
+        # wrap-around's quotient), is the next step's: renamed, so that none is the step's before it
+        renamed = {c.get_id(): z3.Const(f"{name}'then", c.sort()) for name, c in constants(guard).items()
+                   if c.get_id() not in own}
+        pairs = [(pre[v], state[v]) for v in pre if v in state]
+        pairs += [(c, renamed[c.get_id()]) for c in constants(guard).values() if c.get_id() in renamed]
+        ranges = [enc.in_range(renamed[c.get_id()], n.type) for n in block.nondets
+                  if (c := enc.constant(n.name, n.type)).get_id() in renamed]
+        options.append(z3.And(z3.substitute(guard, *pairs) if pairs else guard, *ranges))
+    return z3.Or(*options, enc.ctx)
+
+
+def _in_bits(system: TransitionSystem, block: Block, wide: dict[int, tuple[z3.BoolRef, dict[str, z3.ExprRef]]],
+             ctx: z3.Context) -> _Bits | None:
+    """The block in bit-vector arithmetic with its source's invariant restated there; None where that
+    restatement is missing."""
+    if block.src not in wide:
+        return None
+    pre, guard, updates = encode_block(system, Encoder("bv", ctx), block)
+    formula, bits = wide[block.src]
+    pairs = [(bits[v.name], pre[v]) for v in system.params[block.src] if v.name in bits]
+    return _Bits(pre, updates, [z3.substitute(formula, *pairs) if pairs else formula, guard])
 
 
 def check_sat(ctx: z3.Context, deadline: float, *facts: z3.BoolRef) -> z3.CheckSatResult:
@@ -144,22 +233,30 @@ def check_ranking(system: TransitionSystem, loop: set[int], ranking: Ranking,
     """Independent check in `ctx` (a fresh context when not given), against each block's exact formula
     (int encoding): every step decreases lexicographically, at one of the levels the block claims: the
     ranking there is non-negative and drops by the claimed amount, and at the levels before it does not
-    grow. With a region, only the steps that start and end in it."""
+    grow. With a region, only the steps that start and end in it; for a `continuing` ranking, only the
+    steps after which the loop goes on (`continues`)."""
     ctx = z3.Context() if ctx is None else ctx
     deadline = time.monotonic() + timeout_s
-    for step in _steps(system, loop, invariants, Encoder("int", ctx)):
-        src, dst = step.block.src, step.block.dst
-        scale = [_denominators([level[src], level[dst]]) for level in ranking.levels]
-        before = [_apply(level[src], step.pre, ctx, d) for level, d in zip(ranking.levels, scale)]
-        after = [_apply(level[dst], step.updates, ctx, d) for level, d in zip(ranking.levels, scale)]
-        options = [z3.And(*[before[j] >= after[j] for j in range(k)], before[k] >= 0,
-                          _at_least(before[k] - after[k], drop * scale[k], ctx))
-                   for k, drop in sorted(ranking.decreases.get(step.index, {}).items())]  # none: infeasible
+    for step in _steps(system, loop, invariants, Encoder("int", ctx), ranking.continuing):
         inside = [_holds(region, step.pre, ctx), _holds(region, step.updates, ctx)] if region is not None else []
-        problem = _problem(check_sat(ctx, deadline, *step.facts, *inside, z3.Not(z3.Or(*options, ctx))), step, system)
+        descends = functools.partial(_lexicographic_descent, ranking, step, ctx)
+        problem = _problem(step.violated(descends, ctx, deadline, *inside), step, system)
         if problem:
             return problem
     return None
+
+
+def _lexicographic_descent(ranking: Ranking, step: _Step, ctx: z3.Context, pre: dict[Var, z3.ExprRef],
+                           post: dict[Var, z3.ExprRef]) -> z3.BoolRef:
+    """The step from `pre` to `post` decreases at one of the levels its block claims (none: it is
+    infeasible), each level scaled to integer coefficients."""
+    src, dst = step.block.src, step.block.dst
+    scale = [_denominators([level[src], level[dst]]) for level in ranking.levels]
+    before = [_apply(level[src], pre, ctx, d) for level, d in zip(ranking.levels, scale)]
+    after = [_apply(level[dst], post, ctx, d) for level, d in zip(ranking.levels, scale)]
+    return z3.Or(*[z3.And(*[before[j] >= after[j] for j in range(k)], before[k] >= 0,
+                          _at_least(before[k] - after[k], drop * scale[k], ctx))
+                   for k, drop in sorted(ranking.decreases.get(step.index, {}).items())], ctx)
 
 
 def check_multiphase(system: TransitionSystem, loop: set[int], found: Multiphase,
@@ -172,15 +269,21 @@ def check_multiphase(system: TransitionSystem, loop: set[int], found: Multiphase
     for step in _steps(system, loop, invariants, Encoder("int", ctx)):
         if step.block.src != found.head or step.block.dst != found.head:
             return "a multiphase ranking is for a loop with one head"
-        d = _denominators(found.phases)  # every phase times d: the goals scale by d
-        before = [_apply(f, step.pre, ctx, d) for f in found.phases]
-        after = [_apply(f, step.updates, ctx, d) for f in found.phases]
-        goals = [before[0] - after[0] >= d, before[-1] >= 0]
-        goals += [before[i] - after[i] + before[i - 1] >= d for i in range(1, len(found.phases))]
-        problem = _problem(check_sat(ctx, deadline, *step.facts, z3.Not(z3.And(*goals))), step, system)
+        problem = _problem(step.violated(functools.partial(_multiphase_descent, found, ctx), ctx, deadline), step,
+                           system)
         if problem:
             return problem
     return None
+
+
+def _multiphase_descent(found: Multiphase, ctx: z3.Context, pre: dict[Var, z3.ExprRef],
+                        post: dict[Var, z3.ExprRef]) -> z3.BoolRef:
+    d = _denominators(found.phases)  # every phase times d: the goals scale by d
+    before = [_apply(f, pre, ctx, d) for f in found.phases]
+    after = [_apply(f, post, ctx, d) for f in found.phases]
+    goals = [before[0] - after[0] >= d, before[-1] >= 0]
+    goals += [before[i] - after[i] + before[i - 1] >= d for i in range(1, len(found.phases))]
+    return z3.And(*goals)
 
 
 def check_minimum(system: TransitionSystem, loop: set[int], found: Minimum,
@@ -195,14 +298,18 @@ def check_minimum(system: TransitionSystem, loop: set[int], found: Minimum,
     for step in _steps(system, loop, invariants, Encoder("int", ctx)):
         if step.block.src != found.head or step.block.dst != found.head:
             return "a ranking by the least of functions is for a loop with one head"
-        d = _denominators(found.functions)
-        before = [_apply(f, step.pre, ctx, d) for f in found.functions]
-        after = [_apply(f, step.updates, ctx, d) for f in found.functions]
-        goals = [b >= 0 for b in before] + [z3.Or(*[b - a >= 1 for a in after], ctx) for b in before]
-        problem = _problem(check_sat(ctx, deadline, *step.facts, z3.Not(z3.And(*goals))), step, system)
+        problem = _problem(step.violated(functools.partial(_least_descent, found, ctx), ctx, deadline), step, system)
         if problem:
             return problem
     return None
+
+
+def _least_descent(found: Minimum, ctx: z3.Context, pre: dict[Var, z3.ExprRef],
+                   post: dict[Var, z3.ExprRef]) -> z3.BoolRef:
+    d = _denominators(found.functions)
+    before = [_apply(f, pre, ctx, d) for f in found.functions]
+    after = [_apply(f, post, ctx, d) for f in found.functions]
+    return z3.And(*[b >= 0 for b in before], *[z3.Or(*[b - a >= 1 for a in after], ctx) for b in before])
 
 
 def check_regions(system: TransitionSystem, loop: set[int], regions: list[tuple[certificate.Invariant, Ranking]],

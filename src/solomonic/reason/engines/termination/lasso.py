@@ -25,7 +25,7 @@ from solomonic.reason.ir.evaluate import Value, default_value
 from solomonic.reason.ir.interpret import Trace, compress, run
 from solomonic.reason.replay import replay_record, shown_inputs, shown_reads
 from solomonic.reason.result import Result, Verdict, shown_call
-from solomonic.reason.symbolic.encode import Encoder
+from solomonic.reason.symbolic.encode import Encoder, constants
 from solomonic.reason.symbolic.system import TransitionSystem
 
 STAY_BLOCKS = 200  # loop iterations the interpreter must stay in a recurrent set or cycle
@@ -34,6 +34,7 @@ STATES_PER_DEPTH = 3  # reached states (with different cubes) whose recurrent se
 REPLAY_S = 2.0  # the real run must still be going after this long
 FOLLOW_GRACE_S = 1.0  # past the search's deadline, for the interpreter to follow a lasso found just before it
 RECURSION_VALUES = 100_000  # nondeterministic values a recursion witness's real run is given
+BITS_SHARE = 0.3  # of a lasso search's time, for repeated states in bit-vector arithmetic where that decides
 LONG_RUN_BLOCKS = 3000  # loop iterations a long run goes on for before the state it is in is looked at
 
 
@@ -44,6 +45,10 @@ class LassoSearch(LoopAnalysis):
         if not self.loops:
             return ""
         deadline = min(self.deadline, time.monotonic() + budget_s)
+        if self.converts_to_bits:
+            in_bits = self.repeated_in_bits(time.monotonic() + BITS_SHARE * (deadline - time.monotonic()), max_depth)
+            if in_bits is not None:
+                return in_bits
         unroller = Unroller(self.system, "int")
         heads = {unroller.location_code[c]: c for loop in self.loops for c in loop}
         atoms = candidates(self.system, self.enc)
@@ -53,16 +58,9 @@ class LassoSearch(LoopAnalysis):
         while unroller.depth < max_depth and time.monotonic() < deadline:
             unroller.extend()
             k = unroller.depth
-            # A repeated state: the same head, the same live values, at some earlier step j.
-            repeats = {j: z3.Or(*[z3.And(unroller._pc(j) == code, unroller._pc(k) == code,
-                                         *[unroller.steps[j][v] == unroller.steps[k][v]
-                                           for v in self.system.params[c]])
-                                  for code, c in heads.items()], unroller.ctx) for j in range(k)}
-            unroller.solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
-            if unroller.solver.check(z3.Or(*repeats.values(), unroller.ctx)) == z3.sat:
-                model = unroller.solver.model()
-                j = next(j for j, r in repeats.items() if z3.is_true(model.eval(r, model_completion=True)))
-                return self.confirm_cycle(unroller.counterexample(), j, k)
+            cycle = self.repeated(unroller, heads, deadline)
+            if cycle is not None:
+                return cycle
             # A closed recurrent set around a state reached here. The search depends only on which
             # atoms hold in the state (its cube), so a cube that failed is not tried again. The first
             # state of a depth is the solver's own choice; further ones must lie outside every cube
@@ -162,6 +160,33 @@ class LassoSearch(LoopAnalysis):
             recurrent = recurrent_set(self.system, self.enc, head, literals + residues,
                                       max(0.05, deadline - time.monotonic()))
         return recurrent
+
+    def repeated(self, unroller: Unroller, heads: dict[int, int], deadline: float) -> Result | str | None:
+        """A repeated state at the unrolling's last step k: the same head, the same live values, at
+        some earlier step j; None where there is none (or the solver cannot tell in time)."""
+        k = unroller.depth
+        repeats = {j: z3.Or(*[z3.And(unroller._pc(j) == code, unroller._pc(k) == code,
+                                     *[unroller.steps[j][v] == unroller.steps[k][v] for v in self.system.params[c]])
+                              for code, c in heads.items()], unroller.ctx) for j in range(k)}
+        unroller.solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
+        if unroller.solver.check(z3.Or(*repeats.values(), unroller.ctx)) != z3.sat:
+            return None
+        model = unroller.solver.model()
+        j = next(j for j, r in repeats.items() if z3.is_true(model.eval(r, model_completion=True)))
+        return self.confirm_cycle(unroller.counterexample(), j, k)
+
+    def repeated_in_bits(self, deadline: float, max_depth: int) -> Result | None:
+        """A repeated state looked for in bit-vector arithmetic, for a loop whose integer encoding turns
+        integers into bit-vectors (`x ^= 15`: the mixed theories decide no unrolling of it in seconds,
+        bit-blasting all of them in milliseconds); the unrolling's model is a run, confirmed as any."""
+        unroller = Unroller(self.system, "bv")
+        heads = {unroller.location_code[c]: c for loop in self.loops for c in loop}
+        while unroller.depth < max_depth and time.monotonic() < deadline:
+            unroller.extend()
+            cycle = self.repeated(unroller, heads, deadline)
+            if isinstance(cycle, Result):
+                return cycle
+        return None
 
     def _at(self, formula: z3.BoolRef, head: int, unroller: Unroller, k: int) -> z3.BoolRef:
         """A formula over `head`'s variables, of the unrolling's state at step k."""
@@ -380,10 +405,18 @@ def recurrent_set(system: TransitionSystem, enc: Encoder, head: int, literals: l
         if not dropped:
             break
     s = solver()  # some block is enabled for every nondeterministic choice: no exit, no blocking
-    s.add(*literals, *[z3.Not(g) for _, g, _ in encoded])
+    own = {t.get_id() for t in [*pre.values(), *nd.values()]}
+    s.add(*literals, *[z3.Not(_enabled(g, own)) for _, g, _ in encoded])
     if s.check() != z3.unsat:
         return None
     return conjunction(essential(literals, ctx), ctx)
+
+
+def _enabled(guard: z3.BoolRef, own: set[int]) -> z3.BoolRef:
+    """That a block's guard holds for some values of the encoding's own constants (a wrap-around's
+    quotient: `c + 1 - 256q` in range), which are functions of the state, not choices of the program."""
+    auxiliary = [c for c in constants(guard).values() if c.get_id() not in own]
+    return z3.Exists(auxiliary, guard) if auxiliary else guard
 
 
 def _translate(f: z3.ExprRef, ctx: z3.Context) -> z3.ExprRef:

@@ -11,6 +11,7 @@ linear (x*y, division by a variable, array reads) become fresh unconstrained var
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -103,6 +104,12 @@ class _Abstraction:
         if not z3.is_app(t) or t.num_args() == 0:
             return t
         kind = t.decl().kind()
+        bitwise = _bitwise(t)
+        if bitwise is not None:
+            op, a, b, width, signed = bitwise
+            r = self.fresh()
+            self.side += bitwise_bounds(op, self.term(a), self.term(b), r, width, signed)
+            return r
         if kind == z3.Z3_OP_MUL and t.num_args() == 2 and t.sort().kind() == z3.Z3_INT_SORT:
             for i in (0, 1):  # x * (c ? y : z) is c ? x * y : x * z, so that each product is read alone
                 other, arm = t.arg(1 - i), t.arg(i)
@@ -180,6 +187,64 @@ class _Abstraction:
         return m
 
 
+_BITWISE = {z3.Z3_OP_BAND: "and", z3.Z3_OP_BOR: "or", z3.Z3_OP_BXOR: "xor", z3.Z3_OP_BLSHR: "shr",
+            z3.Z3_OP_BASHR: "shr"}
+_SHIFTS = {z3.Z3_OP_BLSHR: False, z3.Z3_OP_BASHR: True}  # the reading each shift's result is taken in
+
+
+def _bitwise(t: z3.ExprRef) -> tuple[str, z3.ExprRef, z3.ExprRef, int, bool] | None:
+    """(operation, a, b, width, signed) where t is the int encoding's bitwise operation on two integers
+    (encode.py's exact fallback): `BV2Int(op(Int2BV(a), Int2BV(b)))`, or for a signed result the
+    `If(op(..) <s 0, BV2Int(op(..)) - 2^w, BV2Int(op(..)))` that `BV2Int(.., is_signed=True)` builds."""
+    signed = z3.is_app_of(t, z3.Z3_OP_ITE) and z3.is_app_of(t.arg(0), z3.Z3_OP_SLT) and \
+        z3.is_app_of(t.arg(2), z3.Z3_OP_BV2INT)
+    unsigned = z3.is_app_of(t, z3.Z3_OP_BV2INT)
+    if not (signed or unsigned):
+        return None
+    bits = t.arg(2).arg(0) if signed else t.arg(0)
+    if signed and not (t.arg(0).arg(0).eq(bits) and z3.is_bv_value(t.arg(0).arg(1)) and t.arg(0).arg(1).as_long() == 0):
+        return None
+    if not (z3.is_app(bits) and bits.decl().kind() in _BITWISE and bits.num_args() == 2 and
+            all(z3.is_app_of(x, z3.Z3_OP_INT2BV) for x in bits.children())):
+        return None
+    if _SHIFTS.get(bits.decl().kind(), signed) != signed:  # a logical shift read signed, or the converse
+        return None
+    return _BITWISE[bits.decl().kind()], bits.arg(0).arg(0), bits.arg(1).arg(0), bits.size(), signed
+
+
+def bitwise_bounds(op: str, a: z3.ArithRef, b: z3.ArithRef, r: z3.ArithRef, width: int,
+                   signed: bool) -> list[z3.BoolRef]:
+    """Linear facts of r = a op b on `width`-bit two's complement integers (op: and, or, xor, shr, its
+    result read signed or not), each guarded by the operands lying in the type's range (the encoding
+    keeps them there; a guard costs nothing where it holds). What the cubes keep of a bitwise step:
+    `x & (x - 1)` is below x (popcount's loop), `x | (x + 1)` above it, `x & -x` at least 1 where x is
+    not 0, `x >> n` at most x (half of it for n >= 1). Each fact is checked exhaustively on 8 bits by the tests."""
+    low, high = (-(1 << (width - 1)), (1 << (width - 1)) - 1) if signed else (0, (1 << width) - 1)
+
+    def within(x: z3.ArithRef) -> z3.BoolRef:
+        return z3.And(x >= low, x <= high)
+
+    both = z3.And(within(a), within(b))
+    natural = z3.And(both, a >= 0, b >= 0)  # neither has the sign bit
+    facts = [r >= low, r <= high]
+    if op == "and":
+        facts += [z3.Implies(z3.And(both, z3.Or(a >= 0, b < 0)), r <= a),
+                  z3.Implies(z3.And(both, z3.Or(b >= 0, a < 0)), r <= b),
+                  z3.Implies(z3.And(both, z3.Or(a >= 0, b >= 0)), r >= 0)]
+        if z3.is_true(z3.simplify(a + b == 0)):  # x & -x, x's lowest set bit (a Fenwick tree's step)
+            facts += [z3.Implies(z3.And(within(a), a != 0, a != low if signed else True), r >= 1)]
+    elif op == "or":
+        facts += [z3.Implies(natural, z3.And(r >= a, r >= b, r <= a + b))]
+    elif op == "xor":
+        facts += [z3.Implies(natural, z3.And(r >= 0, r <= a + b, r >= a - b, r >= b - a))]
+    else:  # shr: logical for an unsigned result, arithmetic for a signed one; b is the shift amount
+        shifted = z3.And(both, b >= 1)
+        facts += [z3.Implies(z3.And(both, a >= 0), z3.And(r >= 0, r <= a)),
+                  z3.Implies(z3.And(shifted, a >= 0), 2 * r <= a),
+                  z3.Implies(z3.And(both, a < 0), z3.And(r >= a, r <= -1))]
+    return facts
+
+
 def _absolute(kids: list[z3.ExprRef]) -> bool:
     """Whether `If(c, x, y)` is x's absolute value: c is `x >= 0` (or `0 <= x`) and y is -x."""
     c, x, y = kids
@@ -236,8 +301,80 @@ def cubes(formula: z3.BoolRef, timeout_s: float, limit: int = 64) -> list[Cube] 
         for lit in needed:
             if lit.get_id() not in rows:
                 rows[lit.get_id()] = (lit, _inequalities(lit))  # the literal kept, so that its id is not reused
-        result.append([ineq for lit in needed for ineq in rows[lit.get_id()][1]])
+        result.append(tightened([ineq for lit in needed for ineq in rows[lit.get_id()][1]], ctx))
     return None
+
+
+MAX_ROUNDED, ROUNDING_MS = 4, 200  # variables whose rational bounds are rounded, per cube; a program's time
+MAX_DEFINITIONS = 16  # (variable, equality) pairs substituted into a cube's other inequalities, at most
+
+
+def tightened(cube: Cube, ctx: z3.Context | None = None) -> Cube:
+    """The cube with cuts its integer points satisfy and its rational relaxation does not (ranking
+    synthesis is a linear program over the rationals): a variable with a coefficient of 2 or more
+    (a wrap-around's quotient) gets its least and greatest rational values rounded to integers; each
+    equality that defines a variable (coefficient ±1) is substituted into the other inequalities; and
+    an inequality whose integer coefficients share a divisor g has its bound rounded down to a multiple
+    of g. `x & 1` is `x == 2q + 1`, and with `x >= 0` that is `q >= 0`, so `x >= 1` (`while (x & 1)
+    x >>= 1` ranks by x, whose rational relaxation allows x = 0, q = -1/2); `s + 1` wrapped into an
+    unsigned short that stays above 0 is `s + 1 - 65536q` with q in [-65534/65536, 65535/65536], so 0."""
+    cube = cube + _rounded_bounds(cube, ctx)
+    cuts = {cut for ineq in cube if (cut := _rounded(dict(ineq.coeffs), ineq.bound)) is not None}
+    equalities = [ineq for i, ineq in enumerate(cube) if any(  # one of each pair e <= c, -e <= -c
+        other.bound == -ineq.bound and dict(other.coeffs) == {n: -c for n, c in ineq.coeffs} for other in cube[:i])]
+    definitions = [(name, a, ineq) for ineq in equalities for name, a in ineq.coeffs if abs(a) == 1]
+    for name, a, definition in definitions[:MAX_DEFINITIONS]:  # a·name + rest <= bound, with equality
+        for ineq in cube:
+            b = dict(ineq.coeffs).get(name)
+            if not b or ineq is definition:
+                continue
+            coeffs = dict(ineq.coeffs)
+            for n, c in definition.coeffs:  # ineq - (b / a)·definition has no `name`
+                coeffs[n] = coeffs.get(n, Fraction(0)) - b / a * c
+            cut = _rounded({n: c for n, c in coeffs.items() if c}, ineq.bound - b / a * definition.bound)
+            if cut is not None:
+                cuts.add(cut)
+    return cube + sorted(cuts, key=repr)
+
+
+def _rounded_bounds(cube: Cube, ctx: z3.Context | None) -> Cube:
+    """Integer bounds of the variables that have a coefficient of magnitude 2 or more, where their
+    rational bounds over the cube are not integers (at most MAX_ROUNDED of them, two linear programs
+    each)."""
+    scaled = sorted({n for ineq in cube for n, a in ineq.coeffs if abs(a) >= 2})[:MAX_ROUNDED]
+    if not scaled:
+        return []
+    ctx = z3.Context() if ctx is None else ctx
+    names = {n for ineq in cube for n, _ in ineq.coeffs}
+    reals = {n: z3.Real(f"round!{n}", ctx) for n in names}
+    optimiser = z3.Optimize(ctx=ctx)
+    optimiser.set("timeout", ROUNDING_MS)
+    optimiser.add(*[z3.Sum([rational_term(a, ctx) * reals[n] for n, a in ineq.coeffs]) <= rational_term(ineq.bound, ctx)
+                    for ineq in cube if ineq.coeffs])
+    cuts = []
+    for name in scaled:
+        for sign in (1, -1):  # the greatest value of name, then of -name
+            optimiser.push()
+            goal = optimiser.maximize(sign * reals[name])
+            value = goal.value() if optimiser.check() == z3.sat else None
+            optimiser.pop()
+            if value is None or not z3.is_rational_value(value):
+                continue  # unbounded, or undecided in time
+            most = Fraction(value.numerator_as_long(), value.denominator_as_long())
+            if most.denominator != 1:
+                cuts.append(Inequality(((name, Fraction(sign)),), Fraction(math.floor(most))))
+    return cuts
+
+
+def _rounded(coeffs: dict[str, Fraction], bound: Fraction) -> Inequality | None:
+    """Σ coeffs·v <= bound divided by its coefficients' common divisor, its bound rounded down, where
+    that is stronger (integer coefficients only); else None."""
+    if not coeffs or any(c.denominator != 1 for c in coeffs.values()):
+        return None
+    g = math.gcd(*(int(c) for c in coeffs.values()))
+    if (bound / g).denominator == 1:
+        return None
+    return Inequality(tuple(sorted((n, c / g) for n, c in coeffs.items())), Fraction(math.floor(bound / g)))
 
 
 def _atoms(f: z3.ExprRef) -> list[z3.BoolRef]:

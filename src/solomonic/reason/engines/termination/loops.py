@@ -8,16 +8,18 @@ depend on it and not on each other; the certificate re-check (check.py) finds th
 from __future__ import annotations
 
 import contextlib
+import functools
 import time
 from collections.abc import Iterator, Mapping, Sequence
 
 import z3
 
+from solomonic.reason.engines.houdini import encode_block
 from solomonic.reason.engines.termination.recursion import Unfolding
 from solomonic.reason.ir import Function
 from solomonic.reason.result import UNDEFINED_BEHAVIOUR, Result, Verdict
 from solomonic.reason.symbolic.describe import describe_loop
-from solomonic.reason.symbolic.encode import Encoder
+from solomonic.reason.symbolic.encode import Encoder, converts_to_bits
 from solomonic.reason.symbolic.system import TransitionSystem, build_system
 
 PROPERTY = "terminates"
@@ -62,6 +64,13 @@ class LoopAnalysis:
 
     def line(self, c: int) -> int:
         return self.function.cfg.lines[c]
+
+    @functools.cached_property
+    def converts_to_bits(self) -> bool:
+        """Whether a block's integer encoding turns integers into bit-vectors (a bitwise operation of
+        variables): then bit-vector arithmetic decides first what the solver decides slowly mixed."""
+        return any(converts_to_bits([guard, *updates.values()])
+                   for _, guard, updates in (encode_block(self.system, self.enc, b) for b in self.system.blocks))
 
 
 def described(function: Function) -> dict[int, str]:

@@ -32,6 +32,7 @@ from solomonic.reason.engines.termination.check import (
     check_ranking,
     check_regions,
     check_sat,
+    continues,
 )
 from solomonic.reason.engines.termination.elements import ELEMENT, elements_read, named
 from solomonic.reason.engines.termination.linear import cubes
@@ -156,6 +157,8 @@ class Proof(LoopAnalysis):
                 synthesise_multiphase(transitions, variables, self.left(), ctx=self.lp)
             if ranking is not None or not any(t.widened for t in transitions):
                 break
+        if ranking is None:
+            ranking = self.rank_continuing(loop, invariants, variables)
         if ranking is None and not quick:
             ranking = self.phases(loop, invariants) or \
                 synthesise_minimum(self.system, loop, variables[head], checked, min(MINIMUM_S, self.left()))
@@ -163,6 +166,19 @@ class Proof(LoopAnalysis):
             return (None if quick else self.explored()) or "no linear ranking argument (lexicographic, " \
                 f"multiphase, phased or least of two) for the loop at line {self.line(head)}"
         kept.rankings[head] = ranking
+        return ranking
+
+    def rank_continuing(self, loop: set[int], invariants: dict[int, z3.BoolRef],
+                        variables: dict[int, list[str]]) -> Ranking | None:
+        """A lexicographic ranking of the steps after which the loop takes another, where the loop has
+        a step after which it cannot (a wrap-around to the value that ends it: `for (unsigned char c =
+        1; c != 0; c++)`); the steps of an infinite run are all such steps."""
+        transitions = self.transitions(loop, invariants, continuing=True)
+        if transitions is None:
+            return None
+        ranking = synthesise(transitions, variables, self.left(), ctx=self.lp)
+        if ranking is not None:
+            ranking.continuing = True
         return ranking
 
     def invariants(self, quick: bool = False) -> dict[int, z3.BoolRef] | Result | str:
@@ -290,7 +306,8 @@ class Proof(LoopAnalysis):
             return None
         deadline = time.monotonic() + min(EXPLORE_S, EXPLORE_SHARE * self.left())
         for depth in EXPLORE_STEPS:
-            problem, _ = bmc.exhaustive(self.system, depth, max(0.05, deadline - time.monotonic()), ["int"])
+            problem, _ = bmc.exhaustive(self.system, depth, max(0.05, deadline - time.monotonic()),
+                                        ["bv"] if self.converts_to_bits else ["int"])
             if problem is None:
                 found = self.bounded(depth)
                 return found if isinstance(found, Result) else None
@@ -299,7 +316,8 @@ class Proof(LoopAnalysis):
         return None
 
     def bounded(self, depth: int) -> Result | str:
-        problem, mode = bmc.exhaustive(self.system, depth, self.left(), ["int", "bv"])
+        problem, mode = bmc.exhaustive(self.system, depth, self.left(),
+                                       ["bv", "int"] if self.converts_to_bits else ["int", "bv"])
         if problem is not None:
             return f"bounded proof not confirmed: {problem}"
         return self.result(Verdict.YES, certificate={
@@ -319,12 +337,14 @@ class Proof(LoopAnalysis):
         return problem is None
 
     def transitions(self, loop: set[int], invariants: dict[int, z3.BoolRef],
-                    region: z3.BoolRef | None = None, widen: bool = False) -> list[Transition] | None:
+                    region: z3.BoolRef | None = None, widen: bool = False,
+                    continuing: bool = False) -> list[Transition] | None:
         """The loop's steps as cubes over the variables before (by name) and after (name + "'"). With
         `widen`, the steps of the unfolding whose calls assume the summaries less their tables
         (`untabulated`): a wider relation, so a ranking of it ranks the steps (and is checked against
         the exact ones in any case), where a table's `n == k -> result == v` split one step into as
-        many cubes as it has entries (Fibonacci01-2: 46), though a descent never reads the result."""
+        many cubes as it has entries (Fibonacci01-2: 46), though a descent never reads the result.
+        With `continuing`, only the steps after which the loop takes another (check.continues)."""
         system = self.untabulated if widen and self.untabulated is not None else self.system
         out = []
         for i, block in enumerate(system.blocks):
@@ -340,6 +360,8 @@ class Proof(LoopAnalysis):
             formula = z3.And(_unquantified(invariants[block.src]), guard, *ranges, *post)
             if region is not None:  # only the steps that start and end in the region
                 formula = z3.And(formula, region, _at(region, pre, updates))
+            if continuing:
+                formula = z3.And(formula, continues(system, self.enc, loop, block.dst, updates))
             split = cubes(formula, self.left())
             if split is None:
                 return None
@@ -475,8 +497,9 @@ class Proof(LoopAnalysis):
                 "phases " + ", then ".join(f"({t})" for t in loop["ranking_text"]) if "multiphase" in loop else
                 "ranking the least of " + ", ".join(f"({t})" for t in loop["ranking_text"]) if "minimum" in loop else
                 "regions in order: " + "; ".join(loop["ranking_text"]) if "phases" in loop else
-                "ranking " + " then ".join(f"({t})" for t in loop["ranking_text"]) if loop["ranking_text"] else
-                "no step can repeat")
+                "ranking " + " then ".join(f"({t})" for t in loop["ranking_text"]) + (
+                    " over each step after which it goes on" if loop.get("continuing") else "")
+                if loop["ranking_text"] else "no step can repeat")
             for loop in loops)
         out = {"kind": f"{kind} ranking functions" if loops else "no loop", "summary": summary,
                "loops": loops, "invariants": [inv.to_json() for inv in invariants], "checked_in": semantics}

@@ -66,20 +66,24 @@ class LinearFunction:
 @dataclass
 class Ranking:
     """levels[k][c]: the level-k function at loop head c; decreases[block][k]: the least amount by which
-    a path of the block that decreases strictly at level k does so."""
+    a path of the block that decreases strictly at level k does so. With `continuing`, it ranks only the
+    steps after which the loop takes another (check.continues): the steps of an infinite run."""
 
     levels: list[dict[int, LinearFunction]]
     decreases: dict[int, dict[int, Fraction]]
+    continuing: bool = False
 
 
 def ranking_json(r: Ranking) -> dict:
     return {"ranking": [{str(c): f.to_json() for c, f in level.items()} for level in r.levels],
-            "decreases": {str(i): {str(k): str(d) for k, d in by_level.items()} for i, by_level in r.decreases.items()}}
+            "decreases": {str(i): {str(k): str(d) for k, d in by_level.items()} for i, by_level in r.decreases.items()},
+            **({"continuing": True} if r.continuing else {})}
 
 
 def ranking_from_json(d: dict) -> Ranking:
     return Ranking([{int(c): LinearFunction.from_json(f) for c, f in level.items()} for level in d["ranking"]],
-                   {int(b): {int(k): Fraction(x) for k, x in by_level.items()} for b, by_level in d["decreases"].items()})
+                   {int(b): {int(k): Fraction(x) for k, x in by_level.items()} for b, by_level in d["decreases"].items()},
+                   bool(d.get("continuing", False)))
 
 
 PREFER_SMALL_S = 1.0  # looking for the ranking with the smallest coefficients among those found
