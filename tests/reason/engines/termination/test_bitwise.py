@@ -4,6 +4,7 @@ search decide what the int encoding's mixed theories leave undecided."""
 
 from __future__ import annotations
 
+import copy
 import itertools
 import textwrap
 from fractions import Fraction
@@ -19,7 +20,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from solomonic.reason import check
+from solomonic.reason.api import CheckOptions, load
 from solomonic.reason.certify.certificate import WideBV
+from solomonic.reason.engines.termination.check import check_certificate
 from solomonic.reason.engines.termination.linear import Inequality, bitwise_bounds, tightened
 from solomonic.reason.ir import BVType
 from solomonic.reason.result import Verdict
@@ -152,4 +155,22 @@ def test_a_counter_that_wraps_and_goes_on_is_a_replayed_no(tmp_path):
     result = answer(tmp_path, "unsigned char c;\nint n = __VERIFIER_nondet_int();\nfor (c = 0; c < n; c++) ;\n")
     assert result.verdict == Verdict.NO, (result.reason, result.certificate)
     assert result.witness["replay"]["confirmed"]
-    assert [d["value"] for d in result.witness["nondet"] if d["type"] == "int"][0] > 255
+    assert next(d["value"] for d in result.witness["nondet"] if d["type"] == "int") > 255
+
+
+def test_a_counter_that_chases_another_around_the_unsigned_circle_is_proved(tmp_path):
+    # up in i > n to the wrap, then up in i < n: regions in order, the sides of its guard
+    result = answer(tmp_path, "unsigned i = __VERIFIER_nondet_uint(), n = __VERIFIER_nondet_uint();\n"
+                              "while (i != n) i++;\n")
+    assert result.verdict == Verdict.YES, result.reason
+    assert "phases" in result.certificate["loops"][0]
+
+
+def test_a_continuing_certificate_is_rechecked_and_without_its_flag_rejected(tmp_path):
+    result = answer(tmp_path, "unsigned short s = __VERIFIER_nondet_uint();\nwhile (s != 0) s++;\n")
+    assert result.verdict == Verdict.YES, result.reason
+    function = load(str(tmp_path / "program.c"), CheckOptions()).lower("main", "terminates")
+    assert check_certificate(function, result.certificate, 20.0) is None
+    flagless = copy.deepcopy(result.certificate)
+    del flagless["loops"][0]["continuing"]
+    assert check_certificate(function, flagless, 20.0) is not None  # the step that ends the loop is not ranked

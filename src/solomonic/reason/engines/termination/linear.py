@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import time
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -266,10 +267,12 @@ def rational_term(a: Fraction, ctx: z3.Context) -> z3.ArithRef:
     return z3.IntVal(a.numerator, ctx) if a.denominator == 1 else z3.RealVal(f"{a.numerator}/{a.denominator}", ctx)
 
 
-def cubes(formula: z3.BoolRef, timeout_s: float, limit: int = 64) -> list[Cube] | None:
+def cubes(formula: z3.BoolRef, timeout_s: float, limit: int = 64, tighten: bool = False) -> list[Cube] | None:
     """The formula as a union of polyhedra (over-approximated where not linear); None if it takes more
-    than `limit` cubes or the solver cannot decide."""
+    than `limit` cubes or the solver cannot decide. With `tighten`, each with the cuts its integer points
+    satisfy (`tightened`: linear programs of their own, so only where the cubes without them rank nothing)."""
     ctx = formula.ctx
+    deadline = time.monotonic() + timeout_s
     abstraction = _Abstraction(ctx)
     body = z3.And(abstraction.term(formula), *abstraction.side)
     atoms = _atoms(body)
@@ -301,7 +304,8 @@ def cubes(formula: z3.BoolRef, timeout_s: float, limit: int = 64) -> list[Cube] 
         for lit in needed:
             if lit.get_id() not in rows:
                 rows[lit.get_id()] = (lit, _inequalities(lit))  # the literal kept, so that its id is not reused
-        result.append(tightened([ineq for lit in needed for ineq in rows[lit.get_id()][1]], ctx))
+        cube = [ineq for lit in needed for ineq in rows[lit.get_id()][1]]
+        result.append(tightened(cube, ctx, deadline) if tighten else cube)
     return None
 
 
@@ -309,7 +313,7 @@ MAX_ROUNDED, ROUNDING_MS = 4, 200  # variables whose rational bounds are rounded
 MAX_DEFINITIONS = 16  # (variable, equality) pairs substituted into a cube's other inequalities, at most
 
 
-def tightened(cube: Cube, ctx: z3.Context | None = None) -> Cube:
+def tightened(cube: Cube, ctx: z3.Context | None = None, deadline: float = math.inf) -> Cube:
     """The cube with cuts its integer points satisfy and its rational relaxation does not (ranking
     synthesis is a linear program over the rationals): a variable with a coefficient of 2 or more
     (a wrap-around's quotient) gets its least and greatest rational values rounded to integers; each
@@ -317,11 +321,13 @@ def tightened(cube: Cube, ctx: z3.Context | None = None) -> Cube:
     an inequality whose integer coefficients share a divisor g has its bound rounded down to a multiple
     of g. `x & 1` is `x == 2q + 1`, and with `x >= 0` that is `q >= 0`, so `x >= 1` (`while (x & 1)
     x >>= 1` ranks by x, whose rational relaxation allows x = 0, q = -1/2); `s + 1` wrapped into an
-    unsigned short that stays above 0 is `s + 1 - 65536q` with q in [-65534/65536, 65535/65536], so 0."""
-    cube = cube + _rounded_bounds(cube, ctx)
+    unsigned short that stays above 0 is `s + 1 - 65536q` with q in [-65534/65536, 65535/65536], so 0.
+    The linear programs stop at `deadline`."""
+    cube = cube + _rounded_bounds(cube, ctx, deadline)
     cuts = {cut for ineq in cube if (cut := _rounded(dict(ineq.coeffs), ineq.bound)) is not None}
-    equalities = [ineq for i, ineq in enumerate(cube) if any(  # one of each pair e <= c, -e <= -c
-        other.bound == -ineq.bound and dict(other.coeffs) == {n: -c for n, c in ineq.coeffs} for other in cube[:i])]
+    present = {(ineq.coeffs, ineq.bound) for ineq in cube}
+    equalities = [ineq for ineq in cube if ineq.coeffs and ineq.coeffs[0][1] > 0 and  # one of each pair e <= c, -e <= -c
+                  (tuple((n, -c) for n, c in ineq.coeffs), -ineq.bound) in present]
     definitions = [(name, a, ineq) for ineq in equalities for name, a in ineq.coeffs if abs(a) == 1]
     for name, a, definition in definitions[:MAX_DEFINITIONS]:  # a·name + rest <= bound, with equality
         for ineq in cube:
@@ -337,7 +343,7 @@ def tightened(cube: Cube, ctx: z3.Context | None = None) -> Cube:
     return cube + sorted(cuts, key=repr)
 
 
-def _rounded_bounds(cube: Cube, ctx: z3.Context | None) -> Cube:
+def _rounded_bounds(cube: Cube, ctx: z3.Context | None, deadline: float) -> Cube:
     """Integer bounds of the variables that have a coefficient of magnitude 2 or more, where their
     rational bounds over the cube are not integers (at most MAX_ROUNDED of them, two linear programs
     each)."""
@@ -348,12 +354,15 @@ def _rounded_bounds(cube: Cube, ctx: z3.Context | None) -> Cube:
     names = {n for ineq in cube for n, _ in ineq.coeffs}
     reals = {n: z3.Real(f"round!{n}", ctx) for n in names}
     optimiser = z3.Optimize(ctx=ctx)
-    optimiser.set("timeout", ROUNDING_MS)
     optimiser.add(*[z3.Sum([rational_term(a, ctx) * reals[n] for n, a in ineq.coeffs]) <= rational_term(ineq.bound, ctx)
                     for ineq in cube if ineq.coeffs])
-    cuts = []
+    cuts: Cube = []
     for name in scaled:
         for sign in (1, -1):  # the greatest value of name, then of -name
+            left_s = deadline - time.monotonic()
+            if left_s <= 0:
+                return cuts
+            optimiser.set("timeout", int(min(ROUNDING_MS, left_s * 1000)))
             optimiser.push()
             goal = optimiser.maximize(sign * reals[name])
             value = goal.value() if optimiser.check() == z3.sat else None

@@ -59,6 +59,7 @@ from solomonic.reason.result import Result, Verdict
 from solomonic.reason.symbolic.encode import constants
 from solomonic.reason.symbolic.system import BAD, TransitionSystem, build_system
 
+INTEGRAL_S = 3.0  # for the rankings of cubes with their integer cuts (rank_integral), which solve more programs
 EXPLORE_STEPS, EXPLORE_S, EXPLORE_SHARE = (8, 16), 1.0, 0.2  # depths and budget of a bounded yes (explored)
 # octagonal bounds at the loops' entries, then Houdini over them, before the safety engine is asked
 ENTRY_BOUNDS_S, ENTRY_BOUNDS_SHARE, BOUNDS_HOUDINI_S, BOUNDS_HOUDINI_SHARE = 2.0, 0.1, 6.0, 0.25
@@ -157,8 +158,9 @@ class Proof(LoopAnalysis):
                 synthesise_multiphase(transitions, variables, self.left(), ctx=self.lp)
             if ranking is not None or not any(t.widened for t in transitions):
                 break
-        if ranking is None:
-            ranking = self.rank_continuing(loop, invariants, variables)
+        if ranking is None and not quick:
+            with self.within(INTEGRAL_S):
+                ranking = self.rank_integral(loop, invariants, variables)
         if ranking is None and not quick:
             ranking = self.phases(loop, invariants) or \
                 synthesise_minimum(self.system, loop, variables[head], checked, min(MINIMUM_S, self.left()))
@@ -168,18 +170,22 @@ class Proof(LoopAnalysis):
         kept.rankings[head] = ranking
         return ranking
 
-    def rank_continuing(self, loop: set[int], invariants: dict[int, z3.BoolRef],
-                        variables: dict[int, list[str]]) -> Ranking | None:
-        """A lexicographic ranking of the steps after which the loop takes another, where the loop has
-        a step after which it cannot (a wrap-around to the value that ends it: `for (unsigned char c =
-        1; c != 0; c++)`); the steps of an infinite run are all such steps."""
-        transitions = self.transitions(loop, invariants, continuing=True)
-        if transitions is None:
-            return None
-        ranking = synthesise(transitions, variables, self.left(), ctx=self.lp)
+    def rank_integral(self, loop: set[int], invariants: dict[int, z3.BoolRef],
+                      variables: dict[int, list[str]]) -> Ranking | Multiphase | None:
+        """A ranking of the steps as cubes with their integer cuts (`while (x & 1) x >>= 1`: x >= 1 is
+        a cut), else a lexicographic ranking of the steps after which the loop takes another, where
+        the loop has a step after which it cannot (a wrap-around to the value that ends it: `for
+        (unsigned char c = 1; c != 0; c++)`); the steps of an infinite run are all such steps."""
+        transitions = self.transitions(loop, invariants, tighten=True)
+        ranking = None if transitions is None else synthesise(transitions, variables, self.left(), ctx=self.lp) or \
+            synthesise_multiphase(transitions, variables, self.left(), ctx=self.lp)
         if ranking is not None:
-            ranking.continuing = True
-        return ranking
+            return ranking
+        transitions = self.transitions(loop, invariants, continuing=True, tighten=True)
+        continuing = None if transitions is None else synthesise(transitions, variables, self.left(), ctx=self.lp)
+        if continuing is not None:
+            continuing.continuing = True
+        return continuing
 
     def invariants(self, quick: bool = False) -> dict[int, z3.BoolRef] | Result | str:
         """Per loop head: the inductive subset of candidate atoms, and for C the invariants with which
@@ -338,13 +344,14 @@ class Proof(LoopAnalysis):
 
     def transitions(self, loop: set[int], invariants: dict[int, z3.BoolRef],
                     region: z3.BoolRef | None = None, widen: bool = False,
-                    continuing: bool = False) -> list[Transition] | None:
+                    continuing: bool = False, tighten: bool = False) -> list[Transition] | None:
         """The loop's steps as cubes over the variables before (by name) and after (name + "'"). With
         `widen`, the steps of the unfolding whose calls assume the summaries less their tables
         (`untabulated`): a wider relation, so a ranking of it ranks the steps (and is checked against
         the exact ones in any case), where a table's `n == k -> result == v` split one step into as
         many cubes as it has entries (Fibonacci01-2: 46), though a descent never reads the result.
-        With `continuing`, only the steps after which the loop takes another (check.continues)."""
+        With `continuing`, only the steps after which the loop takes another (check.continues); with
+        `tighten`, the cubes with their integer cuts (linear.tightened)."""
         system = self.untabulated if widen and self.untabulated is not None else self.system
         out = []
         for i, block in enumerate(system.blocks):
@@ -362,7 +369,7 @@ class Proof(LoopAnalysis):
                 formula = z3.And(formula, region, _at(region, pre, updates))
             if continuing:
                 formula = z3.And(formula, continues(system, self.enc, loop, block.dst, updates))
-            split = cubes(formula, self.left())
+            split = cubes(formula, self.left(), tighten=tighten)
             if split is None:
                 return None
             out += [Transition(i, j, block.src, block.dst, cube, system is not self.system)
@@ -396,7 +403,7 @@ class Proof(LoopAnalysis):
             if block.src == head and block.dst == head:
                 _, guard, updates = encode_block(self.system, self.enc, block)
                 steps.append((guard, updates))
-                atoms += [a for a in comparisons(guard) if set(constants(a)) <= names and not range_check(a)
+                atoms += [a for a in _sides(comparisons(guard)) if set(constants(a)) <= names and not range_check(a)
                           and not any(a.eq(b) for b in atoms)]  # the guard's, even where every step has it:
                 found += [a for t in updates.values() for a in _branch_conditions(t)]  # a region leaves then
         found += [x > 0 for v, x in pre.items() if not isinstance(v.type, (ArrayType, BoolType))
@@ -517,6 +524,18 @@ def _at(region: z3.BoolRef, pre: dict[Var, z3.ExprRef], updates: dict[Var, z3.Ex
     """A formula over a head's variables, after a step: at the step's new values."""
     pairs = [(pre[v], updates[v]) for v in pre if v in updates]
     return z3.substitute(region, *pairs) if pairs else region
+
+
+def _sides(atoms: list[z3.BoolRef]) -> list[z3.BoolRef]:
+    """The atoms, each equality of two integer terms followed by its strict side, a < b: a guard
+    a != b leaves the states on either side, which the phases tell apart (`while (i != n) i++` over
+    unsigned i runs up in i > n to the wrap, then up in i < n)."""
+    out = []
+    for a in atoms:
+        out.append(a)
+        if z3.is_eq(a) and a.arg(0).sort().kind() == z3.Z3_INT_SORT and not z3.is_int_value(a.arg(1)):
+            out.append(a.arg(0) < a.arg(1))
+    return out
 
 
 def _branch_conditions(t: z3.ExprRef) -> list[z3.BoolRef]:
