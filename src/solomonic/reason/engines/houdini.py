@@ -321,6 +321,8 @@ def houdini(system: TransitionSystem, enc: Encoder, atoms: dict[int, list[z3.Boo
     value after the block is computed once."""
     deadline = time.monotonic() + timeout_s
     current = {c: list(a) for c, a in atoms.items()}
+    converting = {a.get_id() for found in atoms.values() for a in found if converts_to_bits([a])} \
+        if enc.mode == "int" else set()  # the atoms that turn integers into bit-vectors, walked once
     encoded: list[tuple[Block, z3.Solver, Callable[[z3.BoolRef], z3.BoolRef],
                         Callable[[z3.BoolRef], z3.BoolRef], dict[int, tuple]]] = []
     for block in system.blocks:
@@ -328,8 +330,10 @@ def houdini(system: TransitionSystem, enc: Encoder, atoms: dict[int, list[z3.Boo
             continue
         pre, guard, updates = encode_block(system, enc, block)
         solver = z3.Solver(ctx=enc.ctx)
-        in_bits = _in_bits(system, enc, block, [guard, *updates.values()], current.get(block.src, []),
-                           current[block.dst])
+        sources, targets = current.get(block.src, []), current[block.dst]
+        converts = enc.mode == "int" and (converts_to_bits([guard, *updates.values()]) or any(
+            a.get_id() in converting for a in [*sources, *targets]))
+        in_bits = _in_bits(system, enc, block, sources, targets) if converts else None
         if in_bits is not None:
             guard, before, moved_by = in_bits
         else:
@@ -378,16 +382,14 @@ def _substitution(pairs: list[tuple[z3.ExprRef, z3.ExprRef]]) -> Callable[[z3.Bo
     return lambda atom: z3.substitute(atom, *pairs) if pairs else atom
 
 
-def _in_bits(system: TransitionSystem, enc: Encoder, block: Block, terms: list[z3.ExprRef],
-             sources: list[z3.BoolRef], targets: list[z3.BoolRef]) -> tuple[z3.BoolRef, Callable, Callable] | None:
+def _in_bits(system: TransitionSystem, enc: Encoder, block: Block, sources: list[z3.BoolRef],
+             targets: list[z3.BoolRef]) -> tuple[z3.BoolRef, Callable, Callable] | None:
     """A block whose integer formula or atoms turn integers into bit-vectors (a bitwise operation of
-    two variables), in bit-vector arithmetic: its guard, the atoms at its source at the state before it and
-    those at its target at the state after it, each
-    restated exactly in wide bit-vectors (certificate.WideBV). The solver decides such a block's
-    queries by bit-blasting where the mixed theories leave it undecided (`x &= ~m`: no answer in 30 s).
-    None where nothing converts, or an atom has no exact restatement."""
-    if enc.mode != "int" or not converts_to_bits([*terms, *sources, *targets]):
-        return None
+    two variables), in bit-vector arithmetic: its guard, the atoms at its source at the state before it
+    and those at its target at the state after it, each restated exactly in wide bit-vectors
+    (certificate.WideBV). The solver decides such a block's queries by bit-blasting where the mixed
+    theories leave it undecided (`x &= ~m`: no answer in 30 s). None where an atom has no exact
+    restatement."""
     pre, guard, updates = encode_block(system, Encoder("bv", enc.ctx), block)
 
     def words(state: dict[Var, z3.ExprRef]) -> dict[int, tuple[z3.ExprRef, Type]]:

@@ -159,11 +159,11 @@ class Proof(LoopAnalysis):
             if ranking is not None or not any(t.widened for t in transitions):
                 break
         if ranking is None and not quick:
-            with self.within(INTEGRAL_S):
-                ranking = self.rank_integral(loop, invariants, variables)
-        if ranking is None and not quick:
             ranking = self.phases(loop, invariants) or \
                 synthesise_minimum(self.system, loop, variables[head], checked, min(MINIMUM_S, self.left()))
+        if ranking is None and not quick and transitions is not None and _scaled(transitions):
+            with self.within(INTEGRAL_S):
+                ranking = self.rank_integral(loop, invariants, variables)
         if ranking is None:
             return (None if quick else self.explored()) or "no linear ranking argument (lexicographic, " \
                 f"multiphase, phased or least of two) for the loop at line {self.line(head)}"
@@ -524,6 +524,12 @@ def _at(region: z3.BoolRef, pre: dict[Var, z3.ExprRef], updates: dict[Var, z3.Ex
     """A formula over a head's variables, after a step: at the step's new values."""
     pairs = [(pre[v], updates[v]) for v in pre if v in updates]
     return z3.substitute(region, *pairs) if pairs else region
+
+
+def _scaled(transitions: list[Transition]) -> bool:
+    """Whether a cube has a variable with a coefficient of magnitude 2 or more (a wrap-around's
+    quotient, a remainder's): where integer cuts can add what the rational relaxation lost."""
+    return any(abs(a) >= 2 for t in transitions for ineq in t.cube for _, a in ineq.coeffs)
 
 
 def _sides(atoms: list[z3.BoolRef]) -> list[z3.BoolRef]:
