@@ -459,6 +459,32 @@ _COMPARE = {
 _UNSIGNED_COMPARE = {"lt": z3.ULT, "le": z3.ULE, "gt": z3.UGT, "ge": z3.UGE}
 
 
+_BITWISE = {z3.Z3_OP_BAND: "and", z3.Z3_OP_BOR: "or", z3.Z3_OP_BXOR: "xor", z3.Z3_OP_BLSHR: "shr",
+            z3.Z3_OP_BASHR: "shr"}
+_SHIFTS = {z3.Z3_OP_BLSHR: False, z3.Z3_OP_BASHR: True}  # the reading each shift's result is taken in
+
+
+def bitwise_operation(t: z3.ExprRef) -> tuple[str, z3.ExprRef, z3.ExprRef, int, bool] | None:
+    """(operation, a, b, width, signed) where t is the int encoding's bitwise operation on two integers
+    (`_wrapped_op`'s exact fallback): `BV2Int(op(Int2BV(a), Int2BV(b)))`, or for a signed result the
+    `If(op(..) <s 0, BV2Int(op(..)) - 2^w, BV2Int(op(..)))` that `BV2Int(.., is_signed=True)` builds;
+    None for any other term. The operation is "and", "or", "xor" or "shr"."""
+    signed = z3.is_app_of(t, z3.Z3_OP_ITE) and z3.is_app_of(t.arg(0), z3.Z3_OP_SLT) and \
+        z3.is_app_of(t.arg(2), z3.Z3_OP_BV2INT)
+    unsigned = z3.is_app_of(t, z3.Z3_OP_BV2INT)
+    if not (signed or unsigned):
+        return None
+    bits = t.arg(2).arg(0) if signed else t.arg(0)
+    if signed and not (t.arg(0).arg(0).eq(bits) and z3.is_bv_value(t.arg(0).arg(1)) and t.arg(0).arg(1).as_long() == 0):
+        return None
+    if not (z3.is_app(bits) and bits.decl().kind() in _BITWISE and bits.num_args() == 2 and
+            all(z3.is_app_of(x, z3.Z3_OP_INT2BV) for x in bits.children())):
+        return None
+    if _SHIFTS.get(bits.decl().kind(), signed) != signed:  # a logical shift read signed, or the converse
+        return None
+    return _BITWISE[bits.decl().kind()], bits.arg(0).arg(0), bits.arg(1).arg(0), bits.size(), signed
+
+
 def converts_to_bits(terms: list[z3.ExprRef]) -> bool:
     """Whether an int-mode term turns an integer into a bit-vector (`_wrapped_op`'s exact form of a
     bitwise operation on variables), which leaves the solver's mixed theories slow."""

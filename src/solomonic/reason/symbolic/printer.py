@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import z3
 
+from solomonic.reason.symbolic.encode import bitwise_operation
+
 _Z3_INFIX = {
     z3.Z3_OP_LE: "<=", z3.Z3_OP_GE: ">=", z3.Z3_OP_LT: "<", z3.Z3_OP_GT: ">", z3.Z3_OP_EQ: "==",
     z3.Z3_OP_IDIV: "div", z3.Z3_OP_MOD: "mod",
@@ -33,6 +35,10 @@ def _z3(f: z3.ExprRef, top: bool = False) -> str:
             body_text = _z3(body, top=True)
         text = f"{'forall' if f.is_forall() else 'exists'} {', '.join(map(str, bound))}: {body_text}"
         return text if top else f"({text})"
+    bitwise = bitwise_operation(f)
+    if bitwise is not None:  # the int encoding's exact form of `a & b`, as C writes it
+        op, a, b, _, _ = bitwise
+        return f"({_z3(a)} {_BITWISE[op]} {_z3(b)})"
     k = f.decl().kind()
     kids = f.children()
     if k == z3.Z3_OP_AND:
@@ -73,4 +79,5 @@ def _z3(f: z3.ExprRef, top: bool = False) -> str:
     return str(f).replace("\n", " ")
 
 
+_BITWISE = {"and": "&", "or": "|", "xor": "^", "shr": ">>"}
 _NEGATED = {z3.Z3_OP_LE: ">", z3.Z3_OP_GE: "<", z3.Z3_OP_LT: ">=", z3.Z3_OP_GT: "<=", z3.Z3_OP_EQ: "!="}

@@ -26,6 +26,7 @@ from solomonic.reason.engines.termination.check import check_certificate
 from solomonic.reason.engines.termination.linear import Inequality, bitwise_bounds, tightened
 from solomonic.reason.ir import BVType
 from solomonic.reason.result import Verdict
+from solomonic.reason.symbolic.printer import show_z3
 
 WIDTH = 8
 
@@ -60,6 +61,12 @@ def test_the_lowest_set_bit_is_at_least_one():
     unconstrained = z3.Solver()
     unconstrained.add(*bitwise_bounds("and", a, -a, r, WIDTH, True), a == 6, r < 1)
     assert unconstrained.check() == z3.unsat
+
+
+def test_certificates_show_a_bitwise_operation_as_c_writes_it():
+    x, y = z3.Ints("x y")
+    assert show_z3(z3.BV2Int(z3.Int2BV(x, 32) & z3.Int2BV(y - 1, 32)) <= x) == "(x & (y - 1)) <= x"
+    assert show_z3(z3.BV2Int(z3.Int2BV(x, 32) ^ z3.Int2BV(-y, 32), is_signed=True) >= 0) == "(x ^ -y) >= 0"
 
 
 def _inequality(coeffs: dict[str, int], bound: int) -> Inequality:

@@ -18,6 +18,8 @@ from fractions import Fraction
 
 import z3
 
+from solomonic.reason.symbolic.encode import bitwise_operation
+
 
 @dataclass(frozen=True)
 class Inequality:
@@ -105,7 +107,7 @@ class _Abstraction:
         if not z3.is_app(t) or t.num_args() == 0:
             return t
         kind = t.decl().kind()
-        bitwise = _bitwise(t)
+        bitwise = bitwise_operation(t)
         if bitwise is not None:
             op, a, b, width, signed = bitwise
             r = self.fresh()
@@ -186,31 +188,6 @@ class _Abstraction:
                 self.side += [z3.Implies(b > 0, z3.And(a - m >= 0, a - m <= b - 1)),
                               z3.Implies(b < 0, z3.And(a + m >= 0, a + m <= -b - 1))]
         return m
-
-
-_BITWISE = {z3.Z3_OP_BAND: "and", z3.Z3_OP_BOR: "or", z3.Z3_OP_BXOR: "xor", z3.Z3_OP_BLSHR: "shr",
-            z3.Z3_OP_BASHR: "shr"}
-_SHIFTS = {z3.Z3_OP_BLSHR: False, z3.Z3_OP_BASHR: True}  # the reading each shift's result is taken in
-
-
-def _bitwise(t: z3.ExprRef) -> tuple[str, z3.ExprRef, z3.ExprRef, int, bool] | None:
-    """(operation, a, b, width, signed) where t is the int encoding's bitwise operation on two integers
-    (encode.py's exact fallback): `BV2Int(op(Int2BV(a), Int2BV(b)))`, or for a signed result the
-    `If(op(..) <s 0, BV2Int(op(..)) - 2^w, BV2Int(op(..)))` that `BV2Int(.., is_signed=True)` builds."""
-    signed = z3.is_app_of(t, z3.Z3_OP_ITE) and z3.is_app_of(t.arg(0), z3.Z3_OP_SLT) and \
-        z3.is_app_of(t.arg(2), z3.Z3_OP_BV2INT)
-    unsigned = z3.is_app_of(t, z3.Z3_OP_BV2INT)
-    if not (signed or unsigned):
-        return None
-    bits = t.arg(2).arg(0) if signed else t.arg(0)
-    if signed and not (t.arg(0).arg(0).eq(bits) and z3.is_bv_value(t.arg(0).arg(1)) and t.arg(0).arg(1).as_long() == 0):
-        return None
-    if not (z3.is_app(bits) and bits.decl().kind() in _BITWISE and bits.num_args() == 2 and
-            all(z3.is_app_of(x, z3.Z3_OP_INT2BV) for x in bits.children())):
-        return None
-    if _SHIFTS.get(bits.decl().kind(), signed) != signed:  # a logical shift read signed, or the converse
-        return None
-    return _BITWISE[bits.decl().kind()], bits.arg(0).arg(0), bits.arg(1).arg(0), bits.size(), signed
 
 
 def bitwise_bounds(op: str, a: z3.ArithRef, b: z3.ArithRef, r: z3.ArithRef, width: int,
