@@ -392,25 +392,15 @@ def _in_bits(system: TransitionSystem, enc: Encoder, block: Block, sources: list
     restatement."""
     pre, guard, updates = encode_block(system, Encoder("bv", enc.ctx), block)
 
-    def words(state: dict[Var, z3.ExprRef]) -> dict[int, tuple[z3.ExprRef, Type]]:
-        return {enc.constant(v.name, v.type).get_id(): (t, v.type) for v, t in state.items()}
+    def restated(atoms: list[z3.BoolRef], state: dict[Var, z3.ExprRef]) -> dict[int, z3.BoolRef]:
+        words = {enc.constant(v.name, v.type).get_id(): (t, v.type) for v, t in state.items()}
+        return {a.get_id(): WideBV(words).formula(a) for a in atoms}
 
-    at_source, at_target = words(pre), words(updates)
-
-    def before(atom: z3.BoolRef) -> z3.BoolRef:
-        return WideBV(at_source).formula(atom)
-
-    def after(atom: z3.BoolRef) -> z3.BoolRef:
-        return WideBV(at_target).formula(atom)
-
-    try:
-        for a in sources:
-            before(a)
-        for a in targets:
-            after(a)
+    try:  # each atom once: Houdini only drops atoms, so every later query asks about these
+        before, after = restated(sources, pre), restated(targets, updates)
     except NotImplementedError:
         return None
-    return guard, before, after
+    return guard, lambda a: before[a.get_id()], lambda a: after[a.get_id()]
 
 
 def essential(literals: list[z3.BoolRef], ctx: z3.Context) -> list[z3.BoolRef]:

@@ -159,6 +159,7 @@ def _steps(system: TransitionSystem, loop: set[int], invariants: list[certificat
     """The loop's steps; with `continuing`, each only where the loop takes another step after it."""
     parsed = {inv.location: certificate.parse_invariant(inv, enc.ctx) for inv in invariants}
     wide: dict[int, tuple[z3.BoolRef, dict[str, z3.ExprRef]]] | None = None
+    bv = Encoder("bv", enc.ctx)  # one for every step, so that each block is encoded in it once
     for i, block in enumerate(system.blocks):
         if block.src not in loop or block.dst not in loop:
             continue
@@ -171,9 +172,9 @@ def _steps(system: TransitionSystem, loop: set[int], invariants: list[certificat
             step.facts.append(continues(system, enc, loop, block.dst, updates))
         if converts_to_bits([guard, *updates.values()]):
             wide = certificate.wide_forms(system, invariants, enc.ctx) if wide is None else wide
-            step.bits = _in_bits(system, block, wide, enc.ctx) if wide is not None else None
+            step.bits = _in_bits(system, block, wide, bv) if wide is not None else None
             if step.bits is not None and continuing:
-                step.bits.facts.append(continues(system, Encoder("bv", enc.ctx), loop, block.dst, step.bits.updates))
+                step.bits.facts.append(continues(system, bv, loop, block.dst, step.bits.updates))
         yield step
 
 
@@ -192,23 +193,22 @@ def continues(system: TransitionSystem, enc: Encoder, loop: set[int], head: int,
         own = {t.get_id() for t in pre.values()}
         # every other constant of the guard, its nondeterministic values and the encoding's own (a
         # wrap-around's quotient), is the next step's: renamed, so that none is the step's before it
-        renamed = {c.get_id(): z3.Const(f"{name}'then", c.sort()) for name, c in constants(guard).items()
+        renamed = {c.get_id(): (c, z3.Const(f"{name}'then", c.sort())) for name, c in constants(guard).items()
                    if c.get_id() not in own}
-        pairs = [(pre[v], state[v]) for v in pre if v in state]
-        pairs += [(c, renamed[c.get_id()]) for c in constants(guard).values() if c.get_id() in renamed]
-        ranges = [enc.in_range(renamed[c.get_id()], n.type) for n in block.nondets
+        pairs = [(pre[v], state[v]) for v in pre if v in state] + list(renamed.values())
+        ranges = [enc.in_range(renamed[c.get_id()][1], n.type) for n in block.nondets
                   if (c := enc.constant(n.name, n.type)).get_id() in renamed]
         options.append(z3.And(z3.substitute(guard, *pairs) if pairs else guard, *ranges))
     return z3.Or(*options, enc.ctx)
 
 
 def _in_bits(system: TransitionSystem, block: Block, wide: dict[int, tuple[z3.BoolRef, dict[str, z3.ExprRef]]],
-             ctx: z3.Context) -> _Bits | None:
-    """The block in bit-vector arithmetic with its source's invariant restated there; None where that
-    restatement is missing."""
+             bv: Encoder) -> _Bits | None:
+    """The block in bit-vector arithmetic (`bv`) with its source's invariant restated there; None where
+    that restatement is missing."""
     if block.src not in wide:
         return None
-    pre, guard, updates = encode_block(system, Encoder("bv", ctx), block)
+    pre, guard, updates = encode_block(system, bv, block)
     formula, bits = wide[block.src]
     pairs = [(bits[v.name], pre[v]) for v in system.params[block.src] if v.name in bits]
     return _Bits(pre, updates, [z3.substitute(formula, *pairs) if pairs else formula, guard])
