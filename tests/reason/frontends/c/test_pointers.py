@@ -244,3 +244,44 @@ def test_sizeof_an_element_of_a_pointer_that_points_nowhere_yet(tmp_path):
         }
         """, "assert")
     assert r.verdict == Verdict.YES, r.reason
+
+
+def test_an_array_parameter_of_a_called_function_is_a_pointer(tmp_path):
+    """`int a[]` and `int a[10]` declare a pointer (C11 6.7.6.3p7): the callee indexes the caller's
+    object, bounds checked against it, and sizeof gives a pointer's size whatever the bound says."""
+    r = answer(tmp_path, """
+        int total(int a[], int n) {
+            int s = 0;
+            for (int i = 0; i < n; i++)
+                s += a[i];
+            return s;
+        }
+        int size(int a[10]) { return sizeof(a) == sizeof(int *); }
+        int main(void) {
+            int b[3] = {1, 2, 3};
+            return total(b, 3) == 6 && size(b);
+        }
+        """, "returns-true")
+    assert r.verdict == Verdict.YES, r.reason
+    r = answer(tmp_path, """
+        int total(int a[3], int n) {
+            int s = 0;
+            for (int i = 0; i < n; i++)
+                s += a[i];
+            return s;
+        }
+        int main(void) {
+            int b[2] = {1, 2};
+            return total(b, 3) == 3;
+        }
+        """, "returns-true")
+    assert r.verdict == Verdict.UNKNOWN and "out of bounds" in r.reason, r.reason
+
+
+def test_a_called_functions_static_array_bound_is_refused(tmp_path):
+    """`a[static 2]` promises at least two elements, which calls do not check: not modelled."""
+    r = answer(tmp_path, """
+        int second(int a[static 2]) { return a[1]; }
+        int main(void) { int b[1] = {0}; return second(b) == 0; }
+        """, "returns-true")
+    assert r.verdict == Verdict.UNKNOWN and "[static ...]" in r.reason, r.reason

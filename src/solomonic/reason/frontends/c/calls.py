@@ -28,6 +28,7 @@ from solomonic.reason.frontends.c.library import (
 from solomonic.reason.frontends.c.parse import NONDET_NAMES, NONDET_PREFIX
 from solomonic.reason.frontends.c.state import Frame, LoweringState
 from solomonic.reason.frontends.c.symbols import (
+    CType,
     CVal,
     Other,
     Pointer,
@@ -248,7 +249,7 @@ class CallLowering(LoweringState):
         params = self.parameters(fdef.decl.type)
         if len(params) != len(args):
             raise self.unsupported(f"call to `{name}` with {len(args)} arguments for {len(params)} parameters", e)
-        types = [self.resolve(p.type) for p in params]
+        types = [self.adjusted_parameter(p, name) for p in params]
         if not prototyped and any(not isinstance(t, Scalar) or self.points(a) for a, t in zip(args, types)):
             raise self.unsupported(f"call to `{name}` without a prototype in scope, passing a pointer", e)
         if name in self.recursive:
@@ -334,6 +335,17 @@ class CallLowering(LoweringState):
         if frame.result is None:
             return CVal(const(0, self.t.int.bv), self.t.int)
         return CVal(frame.result, frame.return_type.c)  # type: ignore[union-attr]
+    def adjusted_parameter(self, param: c_ast.Decl, name: str) -> CType:
+        """A called function's parameter's type as its body sees it: `int a[]` and `int a[10]` declare a
+        pointer to int (C11 6.7.6.3p7), whatever the bound says. `a[static n]` also promises the caller
+        passes at least n elements, which is not checked at calls, so it is refused."""
+        node = param.type
+        if not isinstance(node, c_ast.ArrayDecl):
+            return self.resolve(node)
+        if "static" in (node.dim_quals or []):
+            raise self.unsupported(f"parameter '{param.name}' of `{name}` declared `[static ...]`", param)
+        return Pointer(self.resolve(node.type))
+
     def promoted_as_declared(self, name: str, values: list, types: list, prototyped: bool,
                              e: c_ast.FuncCall) -> None:
         """Without a prototype, each promoted argument must have its parameter's type (C11 6.5.2.2p6)."""
