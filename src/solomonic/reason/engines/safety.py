@@ -20,7 +20,7 @@ from solomonic.reason.certify import certificate
 from solomonic.reason.engines import bmc, concrete, execution, spacer
 from solomonic.reason.engines.array_facts import array_candidates, with_array_facts
 from solomonic.reason.engines.entry_facts import with_entry_bounds
-from solomonic.reason.engines.houdini import candidates, encode_block, houdini, split
+from solomonic.reason.engines.houdini import candidates, converts, encode_block, houdini, split
 from solomonic.reason.engines.random_runs import violation
 from solomonic.reason.engines.sampled import Observed, congruences, equalities, nonlinear, observed
 from solomonic.reason.engines.termination.loops import find_loops
@@ -388,8 +388,10 @@ class _Analysis:
         if self.poison_example is not None:
             return self.result(Verdict.UNKNOWN, reason=f"possible undefined behaviour {self.poison_example}: "
                                                          "the property cannot be decided past it")
-        # C: first the integer encoding, independent of the bit-vector one that found the proof.
-        modes = ["int", "bv"] if self.function.language == "c" else ["int"]
+        # C: first the integer encoding, independent of the bit-vector one that found the proof, unless it
+        # converts to bit-vectors, where it decides little
+        modes = ["int"] if self.function.language != "c" else \
+            ["bv", "int"] if converts(self.system, Encoder("int", z3.Context())) else ["int", "bv"]
         problem, mode = bmc.exhaustive(self.system, depth, _left(self.deadline) + CONFIRM_S, modes)
         if problem is not None:
             return self.result(Verdict.UNKNOWN, reason=f"bounded proof not confirmed: {problem}")

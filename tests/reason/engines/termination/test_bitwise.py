@@ -136,6 +136,22 @@ def test_bitwise_loops_that_end_are_proved(tmp_path, body):
     assert result.verdict == Verdict.YES, result.reason
 
 
+def test_a_word_shifted_left_until_it_is_zero_is_proved_by_exhausting_its_bits(tmp_path):
+    """No linear function ranks `x <<= 1` (x grows, then wraps to 0); every execution ends within 32
+    iterations, which unrolling in bit-vectors shows at once (in integers, each step a product modulo
+    2^32, it stayed undecided for 10 s)."""
+    result = answer(tmp_path, "unsigned x = __VERIFIER_nondet_uint();\nwhile (x != 0) x = x << 1;\n")
+    assert result.verdict == Verdict.YES, result.reason
+    assert result.certificate["kind"] == "bounded exploration" and result.certificate["depth"] == 34
+
+
+def test_a_counted_popcount_loop_is_free_of_overflow_within_its_bound(tmp_path):
+    """c++ cannot overflow only because the loop ends within 32 iterations: the safety engine's bounded
+    proof, re-checked in bit-vectors first where the integer encoding converts to them."""
+    result = answer(tmp_path, "unsigned x = __VERIFIER_nondet_uint(); int c = 0;\nwhile (x) { x &= x - 1; c++; }\n")
+    assert result.verdict == Verdict.YES, result.reason
+
+
 @pytest.mark.parametrize("body", [
     "unsigned x = __VERIFIER_nondet_uint();\nwhile (x != 0) x = x ^ 0xFu;\n",  # 1, 14, 1, ...
     "unsigned x = __VERIFIER_nondet_uint();\nwhile (x > 10) x = x ^ 1u;\n",  # 12, 13, 12, ...

@@ -14,12 +14,12 @@ from collections.abc import Iterator, Mapping, Sequence
 
 import z3
 
-from solomonic.reason.engines.houdini import encode_block
+from solomonic.reason.engines.houdini import converts
 from solomonic.reason.engines.termination.recursion import Unfolding
 from solomonic.reason.ir import Function
 from solomonic.reason.result import UNDEFINED_BEHAVIOUR, Result, Verdict
 from solomonic.reason.symbolic.describe import describe_loop
-from solomonic.reason.symbolic.encode import Encoder, converts_to_bits
+from solomonic.reason.symbolic.encode import Encoder
 from solomonic.reason.symbolic.system import TransitionSystem, build_system
 
 PROPERTY = "terminates"
@@ -67,10 +67,8 @@ class LoopAnalysis:
 
     @functools.cached_property
     def converts_to_bits(self) -> bool:
-        """Whether a block's integer encoding turns integers into bit-vectors (a bitwise operation of
-        variables): then bit-vector arithmetic decides first what the solver decides slowly mixed."""
-        return any(converts_to_bits([guard, *updates.values()])
-                   for _, guard, updates in (encode_block(self.system, self.enc, b) for b in self.system.blocks))
+        """Whether a block's integer encoding turns integers into bit-vectors (houdini.converts)."""
+        return converts(self.system, self.enc)
 
 
 def described(function: Function) -> dict[int, str]:

@@ -60,7 +60,9 @@ from solomonic.reason.symbolic.encode import constants
 from solomonic.reason.symbolic.system import BAD, TransitionSystem, build_system
 
 INTEGRAL_S = 3.0  # for the rankings of cubes with their integer cuts (rank_integral), which solve more programs
-EXPLORE_STEPS, EXPLORE_S, EXPLORE_SHARE = (8, 16), 1.0, 0.2  # depths and budget of a bounded yes (explored)
+# depths and budget of a bounded yes (explored): a few iterations, then a 32- and a 64-bit word's bits
+# one per iteration (`x <<= 1` until 0, `x &= x - 1`), past which unrolling in integers rarely decides
+EXPLORE_STEPS, EXPLORE_S, EXPLORE_SHARE, EXPLORE_INT_DEPTH = (8, 16, 34, 66), 1.0, 0.2, 16
 # octagonal bounds at the loops' entries, then Houdini over them, before the safety engine is asked
 ENTRY_BOUNDS_S, ENTRY_BOUNDS_SHARE, BOUNDS_HOUDINI_S, BOUNDS_HOUDINI_SHARE = 2.0, 0.1, 6.0, 0.25
 # showing undefined behaviour unreachable with Houdini's invariants, before the safety engine: at least 2 s,
@@ -312,18 +314,22 @@ class Proof(LoopAnalysis):
             return None
         deadline = time.monotonic() + min(EXPLORE_S, EXPLORE_SHARE * self.left())
         for depth in EXPLORE_STEPS:
-            problem, _ = bmc.exhaustive(self.system, depth, max(0.05, deadline - time.monotonic()),
-                                        ["bv"] if self.converts_to_bits else ["int"])
+            # bit-vectors past a few iterations: 34 unrolled `x << 1` are 0.1 s there, undecided in 10 s
+            # in integers (each a product taken modulo 2^32)
+            mode = "bv" if self.converts_to_bits or depth > EXPLORE_INT_DEPTH else "int"
+            problem, _ = bmc.exhaustive(self.system, depth, max(0.05, deadline - time.monotonic()), [mode])
             if problem is None:
-                found = self.bounded(depth)
+                found = self.bounded(depth, mode)
                 return found if isinstance(found, Result) else None
             if "takes more than" not in problem or time.monotonic() >= deadline:
                 return None  # undecided, or a failure on the way
         return None
 
-    def bounded(self, depth: int) -> Result | str:
-        problem, mode = bmc.exhaustive(self.system, depth, self.left(),
-                                       ["bv", "int"] if self.converts_to_bits else ["int", "bv"])
+    def bounded(self, depth: int, first: str | None = None) -> Result | str:
+        """yes where no execution takes `depth` steps or fails on the way, re-checked from scratch in the
+        encoding `first` (the one that found it), else bit-vectors first where the program converts to them."""
+        first = first or ("bv" if self.converts_to_bits else "int")
+        problem, mode = bmc.exhaustive(self.system, depth, self.left(), [first, "int" if first == "bv" else "bv"])
         if problem is not None:
             return f"bounded proof not confirmed: {problem}"
         return self.result(Verdict.YES, certificate={
