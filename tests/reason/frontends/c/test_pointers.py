@@ -285,3 +285,79 @@ def test_a_called_functions_static_array_bound_is_refused(tmp_path):
         int main(void) { int b[1] = {0}; return second(b) == 0; }
         """, "returns-true")
     assert r.verdict == Verdict.UNKNOWN and "[static ...]" in r.reason, r.reason
+
+
+def test_alloca_in_a_called_function_is_that_calls_memory(tmp_path):
+    """alloca's memory lives until its function returns: inlined, it is an object of the call, like a
+    local, each call its own; a pointer to it returned or kept in a global is refused."""
+    r = answer(tmp_path, """
+        int twice(int x) {
+            int *p = alloca(2 * sizeof(int));
+            p[0] = x;
+            p[1] = x + 1;
+            return p[0] + p[1];
+        }
+        int count(int n) {
+            int *c = alloca(sizeof(int));
+            *c = n;
+            while (*c > 0)
+                *c = *c - 1;
+            return *c;
+        }
+        int main(void) {
+            return twice(1) + twice(2) == 8 && count(__VERIFIER_nondet_int()) <= 0;
+        }
+        """, "returns-true")
+    assert r.verdict == Verdict.YES, r.reason
+    r = answer(tmp_path, """
+        int over(void) { int *p = alloca(2 * sizeof(int)); p[2] = 0; return 0; }
+        int main(void) { return over() == 0; }
+        """, "returns-true")
+    assert r.verdict == Verdict.UNKNOWN and "out of bounds" in r.reason, r.reason
+    r = answer(tmp_path, """
+        int *make(void) { int *p = alloca(sizeof(int)); *p = 3; return p; }
+        int main(void) { int *q = make(); return *q == 3; }
+        """, "returns-true")
+    assert r.verdict == Verdict.UNKNOWN and "which ends with the call" in r.reason, r.reason
+    r = answer(tmp_path, """
+        int *kept;
+        void keep(void) { int *p = alloca(sizeof(int)); kept = p; }
+        int main(void) { keep(); return 1; }
+        """, "returns-true")
+    assert r.verdict == Verdict.UNKNOWN and "outlive the call" in r.reason, r.reason
+
+
+def test_a_pointer_converted_to_an_integer_is_its_address_which_is_not_modelled(tmp_path):
+    """`(int) p` is the address's bits (gcc's definition): null is 0 and `(_Bool) p` says whether p is
+    null, both exact; any other address is any value at each conversion, so nothing rests on where an
+    object lies."""
+    r = answer(tmp_path, """
+        int x;
+        int main(void) {
+            int *p = __VERIFIER_nondet_int() ? &x : 0;
+            return p ? (_Bool) p : (long) p == 0 && (unsigned char) p == 0 && !(_Bool) p;
+        }
+        """, "returns-true")
+    assert r.verdict == Verdict.YES, r.reason
+    r = answer(tmp_path, """
+        int x;
+        int main(void) { return (long) &x != 12345; }
+        """, "returns-true")
+    assert r.verdict == Verdict.UNKNOWN, r.reason  # a witness placing x at 12345 does not replay
+    r = answer(tmp_path, """
+        char *last(char *s, int c) {
+            char *found = 0;
+            for (; *s; s++)
+                if (*s == c)
+                    found = s;
+            return found;
+        }
+        int main(void) {
+            int n = __VERIFIER_nondet_int();
+            if (n < 1 || n > 1000) return 1;
+            char *s = alloca(n);
+            s[n - 1] = 0;
+            return (int) last(s, __VERIFIER_nondet_int());
+        }
+        """, "terminates")
+    assert r.verdict == Verdict.YES, r.reason

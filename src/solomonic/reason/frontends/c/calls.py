@@ -322,7 +322,7 @@ class CallLowering(LoweringState):
             if result.obj is None:
                 raise self.unsupported(f"`{name}` never returns a pointer into an object", e)
             if result.obj.owner is frame:
-                raise self.unsupported(f"`{name}` returns a pointer into its own {result.obj.name}", e)
+                raise self.unsupported(f"`{name}` returns a pointer into {result.obj.name}, which ends with the call", e)
             self.check(compare("ne", result.initialised, const(0, self.t.int.bv)), "ub", e,
                        f"`{name}` ends without returning a pointer")
             return self.held(result)

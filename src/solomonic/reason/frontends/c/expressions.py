@@ -149,6 +149,8 @@ class ExpressionLowering(LoweringState):
             return self.choose(cond, e.iftrue, e.iffalse, e)
         if isinstance(e, c_ast.Cast):
             target = self.resolve(e.to_type)
+            if self.points(e.expr) and isinstance(target, Scalar):
+                return self.address_as_integer(e, target.c)
             v = self.expression(e.expr)
             if isinstance(target, Void):
                 return CVal(const(0, self.t.int.bv), self.t.int)
@@ -162,6 +164,20 @@ class ExpressionLowering(LoweringState):
         if isinstance(e, c_ast.FuncCall):
             return self.call(e)
         raise self.unsupported(f"expression `{type(e).__name__}`", e)
+
+    def address_as_integer(self, e: c_ast.Cast, target: CInt) -> CVal:
+        """`(int) p`: the address's bits, as gcc defines the conversion (C11 6.3.2.3p6 leaves it to the
+        implementation; gcc drops the high bits where the type is narrower, "Arrays and pointers" in its
+        manual). Null is 0 and `(_Bool) p` is p != NULL. Where objects lie is not modelled, so any other
+        pointer is any value of the type at each conversion: an answer holds for every placement, and a witness that rests on
+        one is run against the real program, whose addresses are its own."""
+        p = self.pointer(e.expr)
+        null = const(0, target.bv)
+        if target.name == "_Bool":
+            return CVal(ite(p.null, null, const(1, target.bv)), target)
+        address = self.b.temp("address", target.bv)
+        self.b.havoc(address, f"the address `{self.text(e.expr)}` as {target.name}", self.line(e))
+        return CVal(ite(p.null, null, address), target)
 
     def literal(self, e: c_ast.Constant) -> CVal:
         try:

@@ -404,8 +404,6 @@ class PointerLowering(LoweringState):
             raise self.unsupported(f"call to `{name}` with {len(args)} arguments", e)
         if any(frame.loops for frame in self.frames) or self.frames[0].procedure or self.has_goto:
             raise self.unsupported(f"`{name}` inside a loop or recursion (one object per allocation site)", e)
-        if not heap and len(self.frames) > 1:
-            raise self.unsupported(f"`{name}` in an inlined function (its memory ends with the call)", e)
         size_t = self.t.size_t
         sizes = [self.convert(self.expression(a), size_t) for a in args]
         size = sizes[0]
@@ -442,7 +440,10 @@ class PointerLowering(LoweringState):
             live = Var(f"{name}$live", self.t.int.bv)
             self.b.assign(live, const(1, live.type), line)
             failed = self.may_fail(a)
-        obj = MemObject(f"the memory from `{a.function}` at line {line}", storage, size, live)
+        # alloca's memory lives until its function returns: the call's, as a local's (a pointer to it
+        # returned or stored in a global is refused, as one to a local)
+        obj = MemObject(f"the memory from `{a.function}` at line {line}", storage, size, live,
+                        owner=None if a.heap else self.frame)
         return PtrVal(obj, const(0, self.t.index), pointee, failed)
 
     def may_fail(self, a: Allocation) -> Expr:
