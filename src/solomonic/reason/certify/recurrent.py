@@ -3,7 +3,9 @@
 A recurrent set is a formula at one loop head such that from every state in it (1) every block that
 can run goes back to the same head, into the set again, and (2) some block can always run, whatever
 the nondeterministic values are (no path out through a return, an exception or an assumption). Then
-a run that reaches the set stays in it for ever. The check parses the formula from its SMT-LIB text
+a run that reaches the set stays in it for ever. A set may hold under a choice of the loop's
+nondeterministic values, the same at every iteration (`while (nondet()) x += 2`): (1) and (2) with
+those values fixed, so that a run that reads them for ever stays. The check parses the formula from its SMT-LIB text
 into a fresh Z3 context and encodes the blocks anew, so it shares nothing with the search that found
 the set (the lasso search's solvers), only the transition system both read off the program.
 """
@@ -11,6 +13,7 @@ the set (the lasso search's solvers), only the transition system both read off t
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
 import z3
 
@@ -19,9 +22,11 @@ from solomonic.reason.symbolic.encode import Encoder
 from solomonic.reason.symbolic.system import TransitionSystem
 
 
-def not_closed(system: TransitionSystem, recurrent: Invariant, timeout_s: float) -> str | None:
+def not_closed(system: TransitionSystem, recurrent: Invariant, timeout_s: float,
+               choice: Mapping[int, int] | None = None) -> str | None:
     """None if the set is closed at its head, else why not (a block that leaves it or the loop, a
-    state from which no block can run, or a query Z3 could not decide in time)."""
+    state from which no block can run, or a query Z3 could not decide in time). `choice`: the values
+    of the nondeterministic reads by their edge, fixed."""
     deadline = time.monotonic() + timeout_s
     head = recurrent.location
     enc = Encoder("int", z3.Context())
@@ -30,6 +35,8 @@ def not_closed(system: TransitionSystem, recurrent: Invariant, timeout_s: float)
     blocks = [b for b in system.blocks if b.src == head]
     nondet = {n: enc.constant(n.name, n.type) for b in blocks for n in b.nondets}
     typed = [enc.in_range(t, v.type) for v, t in [*pre.items(), *nondet.items()]]
+    typed += [t == enc.value(choice[system.nondet_edges[n]], n.type) for n, t in nondet.items()
+              if choice and system.nondet_edges[n] in choice]
     guards, definitions = [], []
     for block in blocks:
         guard, updates = enc.block(block, pre, nondet)

@@ -182,11 +182,13 @@ def confirm_nontermination(function: Function, witness: dict, timeout_s: float) 
 def _recurrent(search: LassoSearch, unroller: bmc.Unroller, recurrent: dict, deadline: float) -> Shown | str:
     """The set closed at a loop head of its line, and reached there from the inputs."""
     line, system = int(recurrent["line"]), search.system
+    choice = {int(c["edge"]): int(c["value"]) for c in recurrent.get("choices", [])}
+    chosen = {n: choice[e] for n, e in system.nondet_edges.items() if e in choice}
     why = f"no loop head at line {line}"
     for head in [c for c in system.cutpoints[1:] if search.line(c) == line]:
         invariant = Invariant(head, line, [(v.name, int_sort_name(v.type)) for v in system.params[head]],
                               str(recurrent["smt2"]), str(recurrent.get("formula", "")))
-        why = not_closed(system, invariant, max(0.05, deadline - time.monotonic())) or ""
+        why = not_closed(system, invariant, max(0.05, deadline - time.monotonic()), choice) or ""
         if why:
             continue
         formula, constants = parse_invariant(invariant, unroller.ctx)
@@ -198,7 +200,7 @@ def _recurrent(search: LassoSearch, unroller: bmc.Unroller, recurrent: dict, dea
                             z3.substitute(formula, *at) if at else formula)
             status = _check(unroller, [inside], deadline)
             if status == z3.sat:
-                return _shown(search.confirm_recurrent(unroller.counterexample(), head, formula))
+                return _shown(search.confirm_recurrent(unroller.counterexample(), head, formula, chosen))
             if status == z3.unknown:
                 return "whether a run from its inputs reaches the set was not decided in time"
         why = f"no run from its inputs reaches the set within {MAX_LASSO_DEPTH} steps"

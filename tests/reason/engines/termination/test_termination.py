@@ -177,6 +177,50 @@ def test_c_unsigned_countdown_and_a_c_witness(tmp_path):
     assert r.verdict == Verdict.NO and r.witness["replay"]["confirmed"] and r.witness["inputs"]["y"] == 0
 
 
+def test_a_loop_that_nondeterministic_values_keep_going_is_a_replayed_no(tmp_path):
+    """`while (nondet()) x += 2` may run forever: a closed recurrent set (x odd) under one choice of the
+    loop's value, the same at every iteration, which the witness reads and the real run is given."""
+    r = answer(tmp_path, """
+        extern int __VERIFIER_nondet_int(void);
+        int main(void) {
+            unsigned int x = 1;
+            while (__VERIFIER_nondet_int())
+                x += 2;
+            return x % 2;
+        }
+        """, "main", ".c")
+    assert r.verdict == Verdict.NO and r.witness["replay"]["confirmed"], r.reason
+    [choice] = r.witness["recurrent_set"]["choices"]
+    assert choice["origin"] == "__VERIFIER_nondet_int()" and choice["value"] != 0
+    import json
+
+    from solomonic.reason.recheck import recheck
+
+    saved = tmp_path / "results.json"
+    saved.write_text(json.dumps([r.to_json()]))
+    assert [c.confirmed for c in recheck(str(saved), timeout_s=10)] == [True]
+    data = json.loads(saved.read_text())
+    data[0]["witness"]["recurrent_set"]["choices"][0]["value"] = 0  # the loop's exit
+    saved.write_text(json.dumps(data))
+    [again] = recheck(str(saved), timeout_s=10)
+    assert again.confirmed is False, again.message
+
+
+def test_a_choice_that_cannot_keep_a_loop_going_gives_no_no(tmp_path):
+    """Whatever the values, x falls to 0: every execution ends, and no choice makes a recurrent set."""
+    r = answer(tmp_path, """
+        extern int __VERIFIER_nondet_int(void);
+        int main(void) {
+            int x = __VERIFIER_nondet_int();
+            while (x > 0 && __VERIFIER_nondet_int()) {
+                if (__VERIFIER_nondet_int()) x = x - 1; else x = x - 2;
+            }
+            return 0;
+        }
+        """, "main", ".c")
+    assert r.verdict == Verdict.YES, r.reason
+
+
 def test_a_sabotaged_ranking_is_caught_by_the_check(tmp_path, monkeypatch):
     from fractions import Fraction
 

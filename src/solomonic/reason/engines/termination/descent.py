@@ -53,7 +53,11 @@ class DescentSearch(LassoSearch):
         calls = f"{period} call{'s' if period > 1 else ''}"
         return f"a call is made again with the same arguments {calls} deeper, before the first returns"
 
-    def confirm_recurrent(self, cex: Counterexample, head: int, recurrent: z3.BoolRef) -> Result | str:
+    def confirm_recurrent(self, cex: Counterexample, head: int, recurrent: z3.BoolRef,
+                          choice: dict[Var, int]) -> Result | str:
+        if choice:
+            return "a chain of calls was found only under a choice of nondeterministic values, which a descent " \
+                   "does not follow"
         certificate = make_invariant(self.system, head, recurrent)
         why_not = not_closed(self.system, certificate, RECHECK_S)
         if why_not is not None:

@@ -20,7 +20,7 @@ from solomonic.reason.engines.houdini import candidates, conjunction, encode_blo
 from solomonic.reason.engines.random_runs import dictionary, draw, recording
 from solomonic.reason.engines.termination.loops import PROPERTY, LoopAnalysis
 from solomonic.reason.engines.termination.recursion import repeated_activation
-from solomonic.reason.ir import BoolType, BVType, Function, IntType, Var
+from solomonic.reason.ir import BOOL, BoolType, BVType, Function, IntType, Var
 from solomonic.reason.ir.evaluate import Value, default_value
 from solomonic.reason.ir.interpret import Trace, compress, run
 from solomonic.reason.replay import replay_record, shown_inputs, shown_reads
@@ -83,10 +83,11 @@ class LassoSearch(LoopAnalysis):
                 if recurrent is None:
                     failed.append((c, conjunction(literals, self.ctx)))
                     continue
+                recurrent, choice = recurrent if isinstance(recurrent, tuple) else (recurrent, {})
                 unroller.solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
                 inside = z3.And(unroller._pc(k) == unroller.location_code[c], self._at(recurrent, c, unroller, k))
                 if unroller.solver.check(inside) == z3.sat:
-                    confirmed = self.confirm_recurrent(unroller.counterexample(), c, recurrent)
+                    confirmed = self.confirm_recurrent(unroller.counterexample(), c, recurrent, choice)
                     if isinstance(confirmed, Result):
                         return confirmed
                     failed.append((c, conjunction(literals, self.ctx)))  # another state may be confirmed
@@ -145,20 +146,24 @@ class LassoSearch(LoopAnalysis):
             recurrent = self._recurrent(head, literals, cube(self.enc, strides.get(head, []), state), deadline)
             if recurrent is None:
                 continue
-            confirmed = self.confirm_recurrent(Counterexample(passed, inputs, drawn), head, recurrent)
+            recurrent, choice = recurrent if isinstance(recurrent, tuple) else (recurrent, {})
+            confirmed = self.confirm_recurrent(Counterexample(passed, inputs, drawn), head, recurrent, choice)
             if isinstance(confirmed, Result):
                 return confirmed
             unconfirmed = confirmed
         return unconfirmed
 
     def _recurrent(self, head: int, literals: list[z3.BoolRef], residues: list[z3.BoolRef],
-                   deadline: float) -> z3.BoolRef | None:
+                   deadline: float) -> z3.BoolRef | tuple[z3.BoolRef, dict[Var, int]] | None:
         """A closed recurrent set within the cube `literals`, or where there is none, within it and the
-        residues (x % m) the state has: only where the set needs them, as it is wider without."""
+        residues (x % m) the state has: only where the set needs them, as it is wider without; else one
+        under a fixed choice of the loop's nondeterministic values (chosen_recurrent_set), with it."""
         recurrent = recurrent_set(self.system, self.enc, head, literals, max(0.05, deadline - time.monotonic()))
         if recurrent is None and residues:
             recurrent = recurrent_set(self.system, self.enc, head, literals + residues,
                                       max(0.05, deadline - time.monotonic()))
+        if recurrent is None:
+            return chosen_recurrent_set(self.system, self.enc, head, literals, max(0.05, deadline - time.monotonic()))
         return recurrent
 
     def repeated(self, unroller: Unroller, heads: dict[int, int], deadline: float) -> Result | str | None:
@@ -207,13 +212,29 @@ class LassoSearch(LoopAnalysis):
         iterations = f"{period} more loop iteration{'s' if period > 1 else ''}"
         return f"the state at step {j} comes back after {iterations}, unchanged"
 
-    def confirm_recurrent(self, cex: Counterexample, head: int, recurrent: z3.BoolRef) -> Result | str:
+    def confirm_recurrent(self, cex: Counterexample, head: int, recurrent: z3.BoolRef,
+                          choice: dict[Var, int]) -> Result | str:
+        """The witness of a closed recurrent set: the unrolling's run into it, then (a set that holds
+        under a `choice` of the loop's nondeterministic values) those values at every later iteration."""
         from solomonic.reason.symbolic.printer import show_z3
 
-        return self.confirm(cex, cex.oracle, f"it reaches the loop at line {self.line(head)} in a state "
-                                             f"where {show_z3(recurrent)}, which every iteration keeps",
-                            {"recurrent_set": {"line": self.line(head), "formula": show_z3(recurrent),
-                                               "smt2": recurrent.sexpr()}})
+        by_edge = {self.system.nondet_edges[n]: v for n, v in choice.items()}
+
+        def oracle(edge: int, step: int, stmt) -> Value:
+            if step >= cex.depth and edge in by_edge:
+                return by_edge[edge]
+            return cex.oracle(edge, step, stmt)
+
+        edges = self.function.cfg.edges
+        chosen = "; ".join(f"`{edges[e].stmt.origin}` at line {edges[e].line} gives {v}"  # type: ignore[union-attr]
+                           for e, v in sorted(by_edge.items()))
+        keeps = f"which every iteration keeps where {chosen}" if chosen else "which every iteration keeps"
+        evidence = {"line": self.line(head), "formula": show_z3(recurrent), "smt2": recurrent.sexpr()}
+        if chosen:
+            evidence["choices"] = [{"edge": e, "line": edges[e].line, "origin": edges[e].stmt.origin,  # type: ignore[union-attr]
+                                    "value": v} for e, v in sorted(by_edge.items())]
+        return self.confirm(cex, oracle, f"it reaches the loop at line {self.line(head)} in a state "
+                                         f"where {show_z3(recurrent)}, {keeps}", {"recurrent_set": evidence})
 
     def confirm(self, cex: Counterexample, oracle, why: str, evidence: dict) -> Result | str:
         function = self.function
@@ -362,16 +383,19 @@ def _arms(t: z3.ExprRef) -> list[z3.ExprRef]:
 
 
 def recurrent_set(system: TransitionSystem, enc: Encoder, head: int, literals: list[z3.BoolRef],
-                  timeout_s: float) -> z3.BoolRef | None:
+                  timeout_s: float, choice: dict[Var, int] | None = None) -> z3.BoolRef | None:
     """A closed recurrent set at `head` within the cube `literals`: a conjunction of some of them such
-    that from it every block stays at `head` and keeps it, and some block is always enabled. None if
-    none is found."""
+    that from it every block stays at `head` and keeps it, and some block is always enabled. With a
+    `choice`, the loop's nondeterministic values are those constants at every iteration rather than
+    any. None if none is found."""
     ctx = enc.ctx
     deadline = time.monotonic() + timeout_s
     blocks = [b for b in system.blocks if b.src == head]
     nd: dict[Var, z3.ExprRef] = {n: enc.constant(n.name, n.type) for b in blocks for n in b.nondets}
+    fixed = [t == enc.value(choice[n], n.type) for n, t in nd.items() if n in choice] if choice else []
     pre = {v: enc.constant(v.name, v.type) for v in system.params[head]}
     ranges = [enc.in_range(t, v.type) for v, t in pre.items()] + [enc.in_range(t, n.type) for n, t in nd.items()]
+    ranges += fixed
     encoded = [(b, *enc.block(b, pre, nd)) for b in blocks]
 
     def solver() -> z3.Solver:
@@ -410,6 +434,43 @@ def recurrent_set(system: TransitionSystem, enc: Encoder, head: int, literals: l
     if s.check() != z3.unsat:
         return None
     return conjunction(essential(literals, ctx), ctx)
+
+
+def chosen_recurrent_set(system: TransitionSystem, enc: Encoder, head: int, literals: list[z3.BoolRef],
+                         timeout_s: float) -> tuple[z3.BoolRef, dict[Var, int]] | None:
+    """Where the loop may be left by a nondeterministic value (`while (nondet()) x += 2`), a closed
+    recurrent set under one choice of those values, the same at every iteration: the values of a state
+    of the cube that stays in the loop, and the set recurrent_set finds with them fixed. A run that
+    reads those values forever never leaves, and the real program is run on them. None where the loop
+    reads no such value, or no set is found."""
+    deadline = time.monotonic() + timeout_s
+    blocks = [b for b in system.blocks if b.src == head]
+    nondets = {n for b in blocks for n in b.nondets}
+    if not nondets or not all(n.type == BOOL or isinstance(n.type, (BVType, IntType)) for n in nondets):
+        return None
+    nd = {n: enc.constant(n.name, n.type) for n in nondets}
+    pre = {v: enc.constant(v.name, v.type) for v in system.params[head]}
+    s = z3.Solver(ctx=enc.ctx)
+    s.set("timeout", max(1, int(timeout_s * 500)))
+    s.add(*literals, *[enc.in_range(t, v.type) for v, t in pre.items()],
+          *[enc.in_range(t, n.type) for n, t in nd.items()])
+    s.add(z3.Or(*[enc.block(b, pre, nd)[0] for b in blocks if b.dst == head], enc.ctx))
+    if s.check() != z3.sat:
+        return None
+    model = s.model()
+    choice = {n: _number(model.eval(t, model_completion=True), n.type) for n, t in nd.items()}
+    found = recurrent_set(system, enc, head, literals, max(0.05, deadline - time.monotonic()), choice)
+    return None if found is None else (found, choice)
+
+
+def _number(value: z3.ExprRef, t) -> int:
+    """A model's value of a scalar of type t as the interpreter holds it (a signed bit-vector's sign)."""
+    if z3.is_bool(value):
+        return int(z3.is_true(value))
+    n = value.as_long()
+    if isinstance(t, BVType) and t.signed and z3.is_bv(value) and n >= 1 << (t.width - 1):
+        n -= 1 << t.width
+    return n
 
 
 def _enabled(guard: z3.BoolRef, own: set[int]) -> z3.BoolRef:
