@@ -438,6 +438,15 @@ CASES = [
         int f(int a) { jmp_buf b; if (setjmp(b)) return 0; return 1; }""", "returns-true", UNKNOWN, "setjmp"),
     Case("goto", """
         int f(int a) { int n = 0; again: if (n < 3) { n++; goto again; } return n == 3; }""", "returns-true", YES),
+    Case("goto_elsewhere_leaves_an_allocation_alone", """
+        #include <stdlib.h>
+        int skip(int a) { if (a) goto out; a++; out: return a; }
+        int f(int a) { int *p = malloc(2 * sizeof(int)); if (!p) return 1; p[1] = skip(a); int r = p[1] >= 0 || a < 0; free(p); return r; }""",
+         "returns-true", YES),
+    Case("goto_back_over_an_allocation", """
+        #include <stdlib.h>
+        int f(int a) { int n = 0; again: { int *p = malloc(sizeof(int)); free(p); } if (++n < 3) goto again; return n == 3; }""",
+         "returns-true", UNKNOWN, "a `goto` may run it again", 2),
     # ----------------------------------------------------------------- order of evaluation (C11 6.5)
     Case("unsequenced_modification", """
         int f(int i) { i = i++ + 1; return i > 0 || i <= 0; }""", "returns-true", UNKNOWN, "order", 1),

@@ -402,8 +402,12 @@ class PointerLowering(LoweringState):
         args = e.args.exprs if e.args is not None else []
         if len(args) != (2 if name == "calloc" else 1):
             raise self.unsupported(f"call to `{name}` with {len(args)} arguments", e)
-        if any(frame.loops for frame in self.frames) or self.frames[0].procedure or self.has_goto:
+        if any(frame.loops for frame in self.frames) or self.frames[0].procedure:
             raise self.unsupported(f"`{name}` inside a loop or recursion (one object per allocation site)", e)
+        jumping = next((frame.function for frame in self.frames if frame.function in self.with_goto), None)
+        if jumping is not None:
+            raise self.unsupported(f"`{name}` in `{jumping}` or a function it calls, where a `goto` may run it "
+                                   "again (one object per allocation site)", e)
         size_t = self.t.size_t
         sizes = [self.convert(self.expression(a), size_t) for a in args]
         size = sizes[0]

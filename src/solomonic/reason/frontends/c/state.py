@@ -82,7 +82,8 @@ class LoweringState:
         self.struct_results: dict[int, StructSym] = {}  # id of a call to a function returning a struct -> its result
         self.objects: dict[int, MemObject] = {}  # id of a variable's symbol -> the object its address names
         self.allocations = 0
-        self.has_goto = any(isinstance(n, c_ast.Goto) for f in program.functions.values() for n in walk(f.body))
+        # functions with a `goto`, which may jump back over an allocation site and run it again
+        self.with_goto = {name for name, f in program.functions.items() if any(isinstance(n, c_ast.Goto) for n in walk(f.body))}
         # a modelled library call (library.py) reads or writes through its pointers: never reordered
         self.impure = impure_functions(program) | set(DEFINITIONS)
         self.addressed = addressed(program.ast)  # the variables a pointer may reach (sequencing.py)
