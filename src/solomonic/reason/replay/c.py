@@ -18,7 +18,7 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,7 +78,11 @@ def c_literal(value: int, c_type: str) -> str:
 
 
 def harness(function: Function, inputs: Mapping[Var, Value], trace: Trace, nondet_functions: dict[str, str],
-            defined: set[str]) -> str:
+            defined: set[str], watched: Sequence[str] = ()) -> str:
+    """The reproducer: the program, its nondeterministic functions reading the witness's values, the
+    verifier's functions it does not define, and a main that calls the analysed function on the
+    inputs. `watched`: functions the program defines whose call is a failure, seen on entry through
+    gcc's -finstrument-functions hooks (compile_command adds the flag)."""
     path = str(Path(function.file).resolve())
     values = [r.value & ((1 << 64) - 1) for r in trace.reads if r.origin.endswith("()")]
     lines = [
@@ -121,6 +125,11 @@ def harness(function: Function, inputs: Mapping[Var, Value], trace: Trace, nonde
                      f'__solomonic_say("SOLOMONIC: assumption violated\\n"); __solomonic_exit({EXIT_ASSUME}); }} }}')
     lines.append("void __assert_fail(const char *assertion, const char *file, unsigned int line, "
                  f"const char *function) {fail}")
+    if watched:
+        hook = "__attribute__((no_instrument_function)) void __cyg_profile_func_{}(void *fn, void *site)"
+        lines.append(hook.format("enter") + " { (void) site; if (" +
+                     " || ".join(f"fn == (void *) {name}" for name in watched) + f") {fail} }}")
+        lines.append(hook.format("exit") + " { (void) fn; (void) site; }")
     # values on the command line, in decimal, replace the witness's: one build runs several (`endings`)
     lines += ["int main(int argc, char **argv) {",
               "  if (argc > 1) {",
@@ -203,11 +212,14 @@ def _result_width(function: Function) -> int:
     return max(widths, default=0)
 
 
-def compile_command(function: Function, source: str, exe: str, include_dirs=(), defines=()) -> list[str]:
+def compile_command(function: Function, source: str, exe: str, include_dirs=(), defines=(),
+                    watched: Sequence[str] = ()) -> list[str]:
     # every UBSan check, vla-bound included: a VLA whose size is not positive is undefined, as the model
     # says (GNU's zero-length arrays are constant-size ones, which vla-bound leaves alone)
     command = ["gcc", "-std=gnu11", "-O0", "-g", "-w", "-fsanitize=undefined", "-fno-sanitize-recover=all",
                "-Wno-error=implicit-function-declaration", "-Wno-error=int-conversion"]
+    if watched:  # the harness's hooks see each call of the program's own error functions (harness)
+        command.append("-finstrument-functions")
     if function.data_model == "ILP32":
         command.append("-m32")
     command += [f"-I{os.path.abspath(d)}" for d in include_dirs] + [f"-D{d}" for d in defines]
@@ -297,7 +309,9 @@ def _built(function: Function, inputs: Mapping[Var, Value], trace: Trace) -> Ite
     own (removed after)."""
     context = function.replay_context
     try:
-        source = harness(function, inputs, trace, context["nondet_functions"], set(context["defined_functions"]))
+        watched = context.get("watched_errors", [])
+        source = harness(function, inputs, trace, context["nondet_functions"], set(context["defined_functions"]),
+                         watched)
     except ValueError as err:  # an argument too large to build
         yield _Build(None, f"no reproducer: {err}", "")
         return
@@ -305,7 +319,7 @@ def _built(function: Function, inputs: Mapping[Var, Value], trace: Trace) -> Ite
     with tempfile.TemporaryDirectory(prefix="solomonic-replay-") as tmp:
         src, exe = os.path.join(tmp, "reproducer.c"), os.path.join(tmp, "reproducer")
         Path(src).write_text(source)
-        command = compile_command(function, src, exe, include_dirs, defines)
+        command = compile_command(function, src, exe, include_dirs, defines, watched)
         script = _reproducer_script(source, command)
         problem = _compile(function, command)
         yield _Build(None if problem else exe, problem or "", script)

@@ -438,6 +438,13 @@ CASES = [
         int f(int a) { jmp_buf b; if (setjmp(b)) return 0; return 1; }""", "returns-true", UNKNOWN, "setjmp"),
     Case("goto", """
         int f(int a) { int n = 0; again: if (n < 3) { n++; goto again; } return n == 3; }""", "returns-true", YES),
+    Case("error_function_with_an_empty_body", """
+        void reach_error() {}
+        int f(int a) { if (a == 7) { reach_error(); return 0; } return 1; }""", "assert", NO),
+    Case("error_function_with_an_empty_body_then_abort", """
+        #include <stdlib.h>
+        void reach_error() {}
+        int f(unsigned a) { if (a % 5 == 3) { reach_error(); abort(); } return 1; }""", "assert", NO),
     Case("goto_elsewhere_leaves_an_allocation_alone", """
         #include <stdlib.h>
         int skip(int a) { if (a) goto out; a++; out: return a; }

@@ -120,8 +120,13 @@ class _Lowering(CallLowering, StatementLowering, ExpressionLowering, Declaration
                     kind = "pointer" if isinstance(sym, PtrSym) else "struct" if isinstance(sym, StructSym) else "array"
                     raise self.unsupported(f"global {kind} '{n}' "
                                            "used by a function other than main", self.fdef)
+        # the program's own error functions whose calls are the property's failures (calls.call): the
+        # replay watches for them, their bodies (`void reach_error() {}`) showing nothing
+        watched = sorted(n for n in ("reach_error", "__VERIFIER_error") if n in self.p.functions) \
+            if self.error_calls_fail else []
         context = {"nondet_functions": self.p.nondet_functions, "defined_functions": sorted(self.p.functions),
-                   "include_dirs": list(self.p.include_dirs), "defines": list(self.p.defines)}
+                   "include_dirs": list(self.p.include_dirs), "defines": list(self.p.defines),
+                   "watched_errors": watched}
         return Function(self.name, "c", self.p.path, self.line(self.fdef), inputs, self.b.cfg, returns_value,
                         data_model=self.t.data_model, data_model_dependent=self.model_dependent,
                         replay_context=context, procedures=self.procedures, assumptions=tuple(self.assumptions))
