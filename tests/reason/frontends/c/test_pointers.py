@@ -361,3 +361,33 @@ def test_a_pointer_converted_to_an_integer_is_its_address_which_is_not_modelled(
         }
         """, "terminates")
     assert r.verdict == Verdict.YES, r.reason
+
+
+def test_a_void_pointer_is_a_byte_pointer_converted_back(tmp_path):
+    """`void *` is GNU C's byte pointer (arithmetic in bytes, sizeof(void) 1), never read or written
+    through: bound to an object of bytes and converted back, it is exact; bound to ints, refused."""
+    r = answer(tmp_path, """
+        void *last_of(const void *s, int c, size_t n) {
+            const unsigned char *cp;
+            if (n != 0) {
+                cp = (unsigned char *) s + n;
+                do {
+                    if (*(--cp) == (unsigned char) c)
+                        return (void *) cp;
+                } while (--n != 0);
+            }
+            return 0;
+        }
+        int main(void) {
+            char b[4] = "abc";
+            void *p = b;
+            char *c = (char *) p + 2;
+            return *c == 'c' && sizeof(*p) == 1 && last_of(b, 'b', 3) == (void *) (b + 1)
+                && last_of(b, 'z', 3) == 0;
+        }
+        """, "returns-true")
+    assert r.verdict == Verdict.YES, r.reason
+    r = answer(tmp_path, """
+        int main(void) { int a[2] = {0, 0}; void *p = a; unsigned char *q = p; return q[0] == 0; }
+        """, "returns-true")
+    assert r.verdict == Verdict.UNKNOWN and "a pointer to void" in r.reason, r.reason

@@ -33,6 +33,7 @@ from solomonic.reason.frontends.c.symbols import (
     PtrVal,
     Scalar,
     VarSym,
+    Void,
 )
 from solomonic.reason.frontends.c.types import CInt
 from solomonic.reason.ir import (
@@ -143,6 +144,11 @@ class PointerLowering(LoweringState):
         return isinstance(e, c_ast.Constant) and e.type in ("int", "char") and self.constant(e) == 0
 
     def pointee(self, ptype: Pointer, what: str, node: c_ast.Node) -> CInt:
+        if isinstance(ptype.pointee, Void):
+            # `void *`: GNU C's byte pointer (arithmetic in bytes, sizeof(void) 1), never read or written
+            # through (gcc refuses both), only converted: an unsigned char's pointer says exactly that.
+            # Bound to an object of wider elements it is refused, as any pointer of another size is
+            return self.t.get("unsigned char")
         if not isinstance(ptype.pointee, Scalar):
             raise self.unsupported(f"{what}: pointer to {self.describe(ptype.pointee)}", node)
         return ptype.pointee.c
@@ -253,8 +259,9 @@ class PointerLowering(LoweringState):
         """`p = value`: the first assignment of an object fixes the one p points into; later ones must
         agree (null points into none)."""
         if value.pointee is not None and value.pointee.size != sym.pointee.size:
+            target = "void, a byte pointer" if sym.void else sym.pointee.name
             raise self.unsupported(f"pointer to {value.pointee.name} assigned to '{sym.name}', a pointer to "
-                                   f"{sym.pointee.name}", node)
+                                   f"{target}", node)
         if value.obj is not None and value.obj.owner not in (None, self.frames[0]) and \
                 any(sym is g for g in self.globals.values()):
             raise self.unsupported(f"a pointer into {value.obj.name}, a local of a called function, stored in "
@@ -485,7 +492,7 @@ class PointerLowering(LoweringState):
         """A pointer variable (IR variables named like `template`), not yet pointing anywhere."""
         pointee = self.pointee(ptype, f"variable '{name}'", node)
         return PtrSym(name, template.name, Var(f"{template.name}$offset", self.t.index),
-                      Var(f"{template.name}$null", self.t.int.bv), pointee)
+                      Var(f"{template.name}$null", self.t.int.bv), pointee, void=isinstance(ptype.pointee, Void))
 
     # ------------------------------------------------------------------- the analysed function's inputs
 

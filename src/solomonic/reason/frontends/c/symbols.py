@@ -166,9 +166,10 @@ class PtrSym:
     base: str  # the IR name its variables extend: `base$offset`, `base$null`, `base$initialised`
     offset: Var
     null: Var  # 1 while it holds the null pointer
-    pointee: CInt
+    pointee: CInt  # a `void *`'s is unsigned char (pointers.pointee)
     obj: MemObject | None = None
     initialised: Var | None = None  # declared without a value: 1 once assigned
+    void: bool = False  # declared `void *`
 
 
 @dataclass
