@@ -438,6 +438,11 @@ CASES = [
         int f(int a) { jmp_buf b; if (setjmp(b)) return 0; return 1; }""", "returns-true", UNKNOWN, "setjmp"),
     Case("goto", """
         int f(int a) { int n = 0; again: if (n < 3) { n++; goto again; } return n == 3; }""", "returns-true", YES),
+    Case("nondeterministic_arguments_read_as_gcc_reads_them", """
+        extern int __VERIFIER_nondet_int(void);
+        void reach_error(void);
+        int g(int x, int y) { if (x == 1 && y == 2) reach_error(); return 0; }
+        int main(void) { return g(__VERIFIER_nondet_int(), __VERIFIER_nondet_int()); }""", "assert", NO),
     Case("error_function_with_an_empty_body", """
         void reach_error() {}
         int f(int a) { if (a == 7) { reach_error(); return 0; } return 1; }""", "assert", NO),

@@ -252,13 +252,18 @@ class CallLowering(LoweringState):
         types = [self.adjusted_parameter(p, name) for p in params]
         if not prototyped and any(not isinstance(t, Scalar) or self.points(a) for a, t in zip(args, types)):
             raise self.unsupported(f"call to `{name}` without a prototype in scope, passing a pointer", e)
+        # C leaves the arguments' order open (C11 6.5.2.2p10); where it changes the outcome the call is
+        # refused (sequencing.py), elsewhere it shows only in the order nondeterministic values are read:
+        # last argument first, as gcc's builds evaluate them, so that a witness's values replay in place
+        # (`f(nondet(), nondet())`)
         if name in self.recursive:
-            values_ = [self.expression(a) for a in args]
+            values_ = [self.expression(a) for a in reversed(args)][::-1]
             self.promoted_as_declared(name, values_, types, prototyped, e)
             return self.recursive_call(name, values_, e)
         values = [self.struct_pointer(p.name, t, a, e) if points_to_struct(t) else
                   self.pointer(a, self.pointee(t, f"parameter '{p.name}' of `{name}`", p))
-                  if isinstance(t, Pointer) else self.expression(a) for a, p, t in zip(args, params, types)]
+                  if isinstance(t, Pointer) else self.expression(a)
+                  for a, p, t in reversed(list(zip(args, params, types)))][::-1]
         if library:
             for v in values:
                 if isinstance(v, PtrVal):
