@@ -391,3 +391,28 @@ def test_a_void_pointer_is_a_byte_pointer_converted_back(tmp_path):
         int main(void) { int a[2] = {0, 0}; void *p = a; unsigned char *q = p; return q[0] == 0; }
         """, "returns-true")
     assert r.verdict == Verdict.UNKNOWN and "a pointer to void" in r.reason, r.reason
+
+
+def test_bytes_are_read_and_written_through_a_pointer_of_the_other_signedness(tmp_path):
+    """`unsigned char *d` over char storage (memset, memcmp written by hand): a write stores the bits of
+    the unsigned value, a read gives them as unsigned, `/` and `>>` through the view see 255, not -1."""
+    r = answer(tmp_path, """
+        int main(void) {
+            char b[4] = {0, 0, 0, -1};
+            unsigned char *d = (unsigned char *) b;
+            for (int i = 0; i < 3; i++)
+                d[i] = 200;
+            d[0] += 100;           /* 300 -> 44 as an unsigned char */
+            return b[1] == -56 && b[0] == 44 && d[3] / 2 == 127 && (d[3] >> 4) == 15 && *(d + 2) == 200;
+        }
+        """, "returns-true")
+    assert r.verdict == Verdict.YES, r.reason
+    r = answer(tmp_path, """
+        int main(void) {
+            char b[2] = {1, 0};
+            _Bool *p = (_Bool *) b;
+            *p = 0;
+            return 1;
+        }
+        """, "returns-true")
+    assert r.verdict == Verdict.UNKNOWN and "_Bool" in r.reason, r.reason

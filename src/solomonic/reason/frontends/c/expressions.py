@@ -21,6 +21,7 @@ from solomonic.reason.frontends.c.symbols import (
     StructSym,
     Symbol,
     VarSym,
+    View,
     Void,
 )
 from solomonic.reason.frontends.c.types import MODEL_DEPENDENT, CInt, char_literal, integer_literal
@@ -136,8 +137,7 @@ class ExpressionLowering(LoweringState):
                 raise self.unsupported(f"`{self.text(e)}`, {what}, used as a value", e)
             return self.read(place)
         if isinstance(e, c_ast.ArrayRef):
-            sym, index = self.element(e, writes=False)
-            return CVal(App("select", (sym.var, index), sym.elem.bv), sym.elem)
+            return self.read(self.element(e, writes=False), e)
         if isinstance(e, c_ast.BinaryOp):
             return self.binary(e)
         if isinstance(e, c_ast.UnaryOp):
@@ -211,11 +211,8 @@ class ExpressionLowering(LoweringState):
             if len(indices) != 1 or not self.points(node):
                 raise self.unsupported(f"indexing `{self.text(node)}`, which is not an array or a pointer", e)
             p = self.step(self.pointer(node), self.expression(indices[0]), "+", e)
-            if p.obj is not None and p.pointee != p.obj.elem:
-                raise self.unsupported(f"`{self.text(e)}` reads {p.obj.elem.name} storage through a pointer to "
-                                       f"{p.pointee.name if p.pointee else 'void'}", e)
             target = self.deref(p, e, writes=writes)
-            if isinstance(target, VarSym):  # p[0] for p into a single object
+            if isinstance(target.place if isinstance(target, View) else target, VarSym):  # p[0] for p into a single object
                 raise self.unsupported(f"`{self.text(e)}` indexes a single object", e)
             return target
         else:
@@ -362,7 +359,7 @@ class ExpressionLowering(LoweringState):
             return CVal(const(self.alignment(self.resolve(e.expr.type), e), self.t.size_t.bv), self.t.size_t)
         if op in ("++", "--", "p++", "p--"):
             target = self.lvalue(e.expr)
-            old = self.read(target)
+            old = self.read(target, e)
             if op.startswith("p"):  # postfix: the value before the update
                 saved = self.b.temp("old", old.type.bv)
                 self.b.assign(saved, self.value(old), self.line(e))
@@ -456,7 +453,14 @@ class ExpressionLowering(LoweringState):
             return found.array, self.flatten(found.array, [found.index], e)
         return None
 
-    def read(self, target) -> CVal:
+    def read(self, target, node: c_ast.Node | None = None) -> CVal:
+        if isinstance(target, View):
+            stored = self.read(target.place)
+            if target.type.name == "_Bool":  # gcc loads the byte as it is: only 0 and 1 are _Bool values
+                valid = disj(compare("eq", stored.expr, const(0, stored.type.bv)),
+                             compare("eq", stored.expr, const(1, stored.type.bv)))
+                self.check(valid, "ub", node, f"`{self.text(node)}` loads a value that is not a valid _Bool")
+            return self.to(stored, target.type)
         if isinstance(target, VarSym):
             return self.variable_value(target)
         sym, index = target
@@ -482,6 +486,9 @@ class ExpressionLowering(LoweringState):
 
     def write(self, target, value: CVal, node: c_ast.Node) -> CVal:
         line = self.line(node)
+        if isinstance(target, View):  # the view's value, kept as the storage's bits
+            stored = self.write(target.place, CVal(self.convert(value, target.type), target.type), node)
+            return self.to(stored, target.type)
         if isinstance(target, VarSym):
             self.b.assign(target.var, self.narrowed(self.convert(value, target.type), target), line)
             return self.variable_value(target)
@@ -499,5 +506,5 @@ class ExpressionLowering(LoweringState):
             value = self.expression(e.rvalue)
         else:
             rhs = self.expression(e.rvalue)
-            value = self.arithmetic(e.op[:-1], self.read(target), rhs, e)
+            value = self.arithmetic(e.op[:-1], self.read(target, e), rhs, e)
         return self.write(target, value, e)

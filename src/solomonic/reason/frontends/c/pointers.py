@@ -33,6 +33,7 @@ from solomonic.reason.frontends.c.symbols import (
     PtrVal,
     Scalar,
     VarSym,
+    View,
     Void,
 )
 from solomonic.reason.frontends.c.types import CInt
@@ -338,13 +339,18 @@ class PointerLowering(LoweringState):
 
     # ------------------------------------------------------------------------------------ dereference
 
-    def deref(self, p: PtrVal, node: c_ast.Node, writes: bool = False) -> VarSym | tuple[ArraySym, Expr]:
-        """The variable or array element `*p` denotes, after the checks that make the access defined."""
+    def deref(self, p: PtrVal, node: c_ast.Node, writes: bool = False) -> VarSym | tuple[ArraySym, Expr] | View:
+        """The variable or array element `*p` denotes, after the checks that make the access defined; a
+        View of it where p points to another integer type of its size."""
+        place = self.place(p, node, writes)
+        return place if p.pointee is None or p.pointee == p.obj.elem else View(place, p.pointee)  # type: ignore[union-attr]
+
+    def place(self, p: PtrVal, node: c_ast.Node, writes: bool) -> VarSym | tuple[ArraySym, Expr]:
         if p.obj is None:
             raise self.unsupported(f"dereference of the null pointer in `{self.text(node)}`", node)
-        if writes and p.pointee != p.obj.elem:
-            raise self.unsupported(f"write through a pointer to {p.pointee.name} into {p.obj.elem.name} storage",
-                                   node)
+        if writes and p.pointee != p.obj.elem and "_Bool" in (p.obj.elem.name, p.pointee.name if p.pointee else ""):
+            raise self.unsupported(f"write through a pointer to {p.pointee.name if p.pointee else 'void'} into "
+                                   f"{p.obj.elem.name} storage", node)
         if writes and p.obj.storage.read_only:
             raise self.unsupported(f"write through a pointer into {p.obj.name}, which is defined const "
                                    "(undefined behaviour)", node)
@@ -366,7 +372,7 @@ class PointerLowering(LoweringState):
         return p.obj.storage, offset
 
     def read_through(self, p: PtrVal, node: c_ast.Node) -> CVal:
-        return self.to(self.read(self.deref(p, node)), p.pointee)
+        return self.read(self.deref(p, node), node)
 
     # ---------------------------------------------------------------------------------------- objects
 

@@ -82,6 +82,17 @@ class ArraySym:
     read_only: bool = False  # as for VarSym: elements of a const-qualified type
 
 
+@dataclass(frozen=True)
+class View:
+    """An integer object read and written as another integer type of its size, through a pointer of that
+    type (`*(unsigned char *) s` over char storage): a read converts the stored value to the view's type,
+    a write the view's value to the storage's, conversions that keep the bits (gcc's modular ones). A
+    `_Bool` view of other storage holds a valid _Bool only where the byte is 0 or 1 (checked)."""
+
+    place: VarSym | tuple[ArraySym, Expr]
+    type: CInt
+
+
 @dataclass
 class StructSym:
     """A struct object as its members, each a variable, an array or a struct of its own (`s$a`, `s$b$c`):
