@@ -38,6 +38,11 @@ def entry_bounds(system: TransitionSystem, enc: Encoder, loops: list[set[int]],
     for head in system.loop_heads:
         entering = [b for b in system.blocks if b.dst == head and b.src not in loop_of.get(head, {head})]
         scalars = [v for v in system.params[head] if not isinstance(v.type, (ArrayType, BoolType))]
+        # a variable that holds one constant wherever the loop is entered and that no step changes (a
+        # pointer's offset and null flag, over alloca'd scalars) is that constant: its terms bound
+        # nothing the others' do not, and they crowd the pairs out past MAX_SCALARS
+        fixed = _fixed(system, enc, loop_of.get(head, frozenset({head})), head, entering, scalars)
+        scalars = [v for v in scalars if v not in fixed]
         if not entering or not scalars or len(scalars) > MAX_SCALARS:
             continue
         names = [enc.constant(v.name, v.type) for v in scalars]
@@ -65,8 +70,26 @@ def entry_bounds(system: TransitionSystem, enc: Encoder, loops: list[set[int]],
             if bound is not None:
                 atoms += [term >= bound[0]] if bound[0] > low else []
                 atoms += [term <= bound[1]] if bound[1] < high else []
-        out[head] = atoms
+        out[head] = [*atoms, *(enc.constant(v.name, v.type) == value for v, value in fixed.items())]
     return out
+
+
+def _fixed(system: TransitionSystem, enc: Encoder, loop: frozenset[int], head: int, entering: list,
+           scalars: list) -> dict:
+    """The scalars each entering block sets to the same numeral and no block of the loop changes, with
+    that numeral."""
+    inside = [b for b in system.blocks if b.src in loop and b.dst in loop]
+    changed = {v for b in inside for v, t in encode_block(system, enc, b)[2].items()
+               if not t.eq(enc.constant(v.name, v.type))}
+    found: dict = {}
+    for v in scalars:
+        if v in changed:
+            continue
+        values = [encode_block(system, enc, b)[2].get(v) for b in entering]
+        if values and all(t is not None and z3.is_int_value(t) for t in values) and \
+                len({t.as_long() for t in values}) == 1:
+            found[v] = values[0]
+    return found
 
 
 def rates(system: TransitionSystem, enc: Encoder, loop: frozenset[int], head: int, scalars: list,

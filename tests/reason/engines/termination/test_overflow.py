@@ -117,3 +117,27 @@ def test_entry_bounds_are_the_hull_over_the_blocks_that_enter(tmp_path):
     text = {str(a) for a in atoms}
     assert {"x >= 0", "x <= 20", "x - y >= -1", "x - y <= -1"} <= text, text
     assert not any(t.startswith("z ") for t in text), text
+
+
+def test_variables_fixed_on_entry_and_in_the_loop_leave_room_for_the_others(tmp_path):
+    """Three alloca'd scalars bring six pointer variables (offsets and null flags) to the loop head, each
+    one constant there and never changed: they are stated as those constants and left out of the pairs,
+    which would otherwise pass the scalars' limit and leave `i + x <= 2147483647` (which excludes the
+    overflow of `*i += 1`) unstated."""
+    path = tmp_path / "quot.c"
+    path.write_text(textwrap.dedent("""
+        #include <alloca.h>
+        extern int __VERIFIER_nondet_int(void);
+        int quot(int x, int y) {
+            int *x_ref = alloca(sizeof(int)), *y_ref = alloca(sizeof(int)), *i = alloca(sizeof(int));
+            *x_ref = x; *y_ref = y; *i = 0;
+            while (*x_ref > 0 && *y_ref > 0) {
+                *i += 1;
+                *x_ref = (*x_ref - 1) - (*y_ref - 1);
+            }
+            return *i;
+        }
+        int main(void) { return quot(__VERIFIER_nondet_int(), __VERIFIER_nondet_int()); }
+        """))
+    [result] = check(str(path), function="main", property="terminates", timeout=20, memory=None)
+    assert result.verdict == Verdict.YES, result.reason
