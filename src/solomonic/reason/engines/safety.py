@@ -388,11 +388,13 @@ class _Analysis:
         if self.poison_example is not None:
             return self.result(Verdict.UNKNOWN, reason=f"possible undefined behaviour {self.poison_example}: "
                                                          "the property cannot be decided past it")
+        system = self.system
+        assert system is not None
         # C: first the integer encoding, independent of the bit-vector one that found the proof, unless it
         # converts to bit-vectors, where it decides little
         modes = ["int"] if self.function.language != "c" else \
-            ["bv", "int"] if converts(self.system, Encoder("int", z3.Context())) else ["int", "bv"]
-        problem, mode = bmc.exhaustive(self.system, depth, _left(self.deadline) + CONFIRM_S, modes)
+            ["bv", "int"] if converts(system, Encoder("int", z3.Context())) else ["int", "bv"]
+        problem, mode = bmc.exhaustive(system, depth, _left(self.deadline) + CONFIRM_S, modes)
         if problem is not None:
             return self.result(Verdict.UNKNOWN, reason=f"bounded proof not confirmed: {problem}")
         iterations = depth - 1

@@ -34,15 +34,36 @@ def impure_functions(program: CProgram) -> set[str]:
                 lvalue = lvalue.name
             if not isinstance(lvalue, c_ast.ID) or lvalue.name not in local or lvalue.name in program.globals:
                 direct.add(name)
-    impure = set(direct)
+    return _closed(direct, calls)
+
+
+def reading_functions(program: CProgram) -> set[str]:
+    """The defined functions that may read a global or an object through a pointer, themselves or
+    through the functions they call: a call to one beside a call that writes is not reorderable
+    either (`sub(rd(), g())` where g doubles the global rd returns)."""
+    direct: set[str] = set()
+    for name, f in program.functions.items():
+        local = {n.name for n in walk(f) if isinstance(n, c_ast.Decl) and n.name and n is not f.decl}
+        for n in walk(f.body):
+            if (isinstance(n, c_ast.ID) and n.name in program.globals and n.name not in local) or \
+                    (isinstance(n, c_ast.UnaryOp) and n.op == "*") or \
+                    (isinstance(n, c_ast.StructRef) and n.type == "->") or isinstance(n, c_ast.ArrayRef):
+                direct.add(name)
+                break
+    return _closed(direct, call_graph(program))
+
+
+def _closed(direct: set[str], calls: dict[str, set[str]]) -> set[str]:
+    """`direct` and every function that calls one of them, directly or not."""
+    found = set(direct)
     changed = True
     while changed:
         changed = False
         for name, callees in calls.items():
-            if name not in impure and callees & impure:
-                impure.add(name)
+            if name not in found and callees & found:
+                found.add(name)
                 changed = True
-    return impure
+    return found
 
 
 def recursive_functions(program: CProgram) -> set[str]:

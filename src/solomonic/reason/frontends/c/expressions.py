@@ -72,7 +72,8 @@ class ExpressionLowering(LoweringState):
     def full(self, node: c_ast.Node | None) -> None:
         """A full expression is lowered in one order of evaluation; refuse one whose outcome depends on
         the order C leaves open (undefined or unspecified)."""
-        clash = unsequenced(node, self.p.globals.keys(), self.impure, self.addressed) if node is not None else None
+        clash = unsequenced(node, self.p.globals.keys(), self.impure, self.addressed, self.readers) \
+            if node is not None else None
         if clash is not None:
             raise self.unsupported(f"`{self.text(clash)}`: side effects whose order C leaves open", clash)
 
@@ -193,9 +194,9 @@ class ExpressionLowering(LoweringState):
             raise self.unsupported(str(err), e) from None
         raise self.unsupported(f"{e.type} constant {e.value}", e)
 
-    def element(self, e: c_ast.ArrayRef, writes: bool = True) -> tuple[ArraySym, Expr]:
+    def element(self, e: c_ast.ArrayRef, writes: bool = True) -> tuple[ArraySym, Expr] | View:
         """The array and the checked, flattened index of `a[i][j]...`, which the caller writes or reads
-        (as the array's element type: a pointer of another type into it is unsupported either way)."""
+        as the array's element type; `p[i]` for a pointer to another integer type of that size, a View."""
         indices = []
         node: c_ast.Node = e
         while isinstance(node, c_ast.ArrayRef):
@@ -212,9 +213,10 @@ class ExpressionLowering(LoweringState):
                 raise self.unsupported(f"indexing `{self.text(node)}`, which is not an array or a pointer", e)
             p = self.step(self.pointer(node), self.expression(indices[0]), "+", e)
             target = self.deref(p, e, writes=writes)
-            if isinstance(target.place if isinstance(target, View) else target, VarSym):  # p[0] for p into a single object
+            place = target.place if isinstance(target, View) else target
+            if isinstance(place, VarSym):  # p[0] for p into a single object
                 raise self.unsupported(f"`{self.text(e)}` indexes a single object", e)
-            return target
+            return target if isinstance(target, View) else place
         else:
             sym = self.lookup(node.name, node)
         name = f"'{node.name}'" if isinstance(node, c_ast.ID) else f"`{self.text(node)}`"

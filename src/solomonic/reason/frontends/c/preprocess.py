@@ -105,6 +105,8 @@ _TOKEN = re.compile(r"""
   | (?P<space>\s+)
 """, re.VERBOSE | re.MULTILINE)
 _PACK = re.compile(r"^#\s*pragma\s+(?:GCC\s+)?pack\b")
+# `#pragma weak w`: an undefined weak object's address is null, which the model never gives `&w`
+_WEAK = re.compile(r"^#\s*pragma\s+weak\b")
 LINE_MARKER = re.compile(r'^#\s*(?:line\s+)?(\d+)\s+"((?:[^"\\]|\\.)*)"(.*)$')
 
 
@@ -176,7 +178,7 @@ class Prepared:
 
 def tokenize(text: str, pragmas: list[Unmodelled] | None = None) -> list[Token]:
     """C tokens of gcc's output, each with the source file and line that gcc's line markers give it.
-    `#pragma pack` lines, which change struct layout, are appended to `pragmas`."""
+    `#pragma pack` lines, which change struct layout, and `#pragma weak` ones are appended to `pragmas`."""
     tokens: list[Token] = []
     file, line, system = "", 1, False
     systems = SystemFiles()
@@ -189,7 +191,7 @@ def tokenize(text: str, pragmas: list[Unmodelled] | None = None) -> list[Token]:
                 # the marker names the line that follows it
                 file, line = marker.group(2), int(marker.group(1)) - 1
                 system = systems.system(marker.group(3))
-            elif pragmas is not None and _PACK.match(m.group()):
+            elif pragmas is not None and (_PACK.match(m.group()) or _WEAK.match(m.group())):
                 pragmas.append(Unmodelled(" ".join(m.group().split()), file, line))
             continue  # #pragma and #ident lines pass through to pycparser untouched
         if kind == "space":
@@ -421,7 +423,9 @@ class _Pass:
         spans = [Span(self.tokens[a].file, where(self.tokens[a]), where(self.tokens[b]), constructs)
                  for a, b, constructs in self.spans]
         prelude = " ".join(GCC_TYPEDEFS[n] for n in sorted(self.typedefs_needed))
-        return Prepared(prelude + "\n" + "".join(pieces), spans, self.everywhere, layout=self.pragmas)
+        weak = [u for u in self.pragmas if _WEAK.match(u.construct)]
+        return Prepared(prelude + "\n" + "".join(pieces), spans, [*self.everywhere, *weak],
+                        layout=[u for u in self.pragmas if u not in weak])
 
 
 def prepare(text: str) -> Prepared:

@@ -46,13 +46,13 @@ def struct_root(e: c_ast.Node) -> str | None:
 
 
 def unsequenced(node: c_ast.Node, globals_: AbstractSet[str], impure: set[str],
-                reachable: AbstractSet[str]) -> c_ast.Node | None:
+                reachable: AbstractSet[str], readers: AbstractSet[str] = frozenset()) -> c_ast.Node | None:
     """The first subexpression of a full expression whose side effect is unsequenced (C11 6.5p2:
     undefined) or indeterminately sequenced (a call: unspecified order) against another access to the
     same object: `i = i++`, `a[i] = i++`, `f(i++, i)`, `g + h()` where h writes g. None when every
     order gives the same result: `*dst++ = *src++`, whose store reaches neither pointer variable.
-    `impure`: the defined functions that may write a global or through a pointer; `reachable`: the
-    variables a pointer may point to (`addressed`). Conservative: an access through a pointer clashes
+    `impure`: the defined functions that may write a global or through a pointer; `readers`: those
+    that may read one; `reachable`: the variables a pointer may point to (`addressed`). Conservative: an access through a pointer clashes
     with every other access through one and with every access to a reachable variable."""
     found: list[c_ast.Node] = []
     through = {MEMORY} | set(reachable)  # what an access through a pointer may touch
@@ -156,6 +156,8 @@ def unsequenced(node: c_ast.Node, globals_: AbstractSet[str], impure: set[str],
             name = n.name.name if isinstance(n.name, c_ast.ID) else None
             if name is None or name in impure:
                 return args | Effects({CALL}, {CALL})
+            if name in readers:  # clashes with a call that writes, or a write of a global beside it
+                return args | Effects({CALL})
             return args
         if isinstance(n, c_ast.ArrayRef):
             return siblings([n.name, n.subscript], n) | Effects({MEMORY})

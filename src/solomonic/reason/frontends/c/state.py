@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from pycparser import c_ast
 
-from solomonic.reason.frontends.c.callgraph import impure_functions, recursive_functions
+from solomonic.reason.frontends.c.callgraph import impure_functions, reading_functions, recursive_functions
 from solomonic.reason.frontends.c.library import DEFINITIONS
 from solomonic.reason.frontends.c.parse import CProgram, Generator
 from solomonic.reason.frontends.c.preprocess import Unmodelled, walk
@@ -50,6 +50,7 @@ class Frame:
     labels: dict[str, int] = field(default_factory=dict)
     switch_cases: list[dict[int, int]] = field(default_factory=list)
     procedure: bool = False  # the body of a function on a recursive cycle, lowered on its own
+    repeating: int = 0  # depth of a loop's condition or step being lowered: they run at every pass too
     pointer_result: PtrSym | None = None  # an inlined function that returns a pointer
     struct_result: StructSym | None = None  # an inlined function that returns a struct: the object returned
     returned: Var | None = None  # with a struct result: 1 once a return statement has set it
@@ -87,6 +88,7 @@ class LoweringState:
         self.with_goto = {name for name, f in program.functions.items() if any(isinstance(n, c_ast.Goto) for n in walk(f.body))}
         # a modelled library call (library.py) reads or writes through its pointers: never reordered
         self.impure = impure_functions(program) | set(DEFINITIONS)
+        self.readers = reading_functions(program)  # calls that read what an impure one may write
         self.addressed = addressed(program.ast)  # the variables a pointer may reach (sequencing.py)
         # enumerators declared inside a function: they hide variables of the same name in their block,
         # which name lookup does not follow (declarations.lookup refuses such a name)

@@ -142,11 +142,13 @@ class StatementLowering(LoweringState):
         test, after, step_loc, body_start = (self.b.location(line) for _ in range(4))
         self.b.jump(test if test_first else body_start, line)
         self.b.place(step_loc)
+        self.frame.repeating += 1  # the step and the condition run at every pass, as the body does
         if step is not None:
             self.effect(step)
         self.b.jump(test, line)
         self.b.place(test)
         cond = self.truth(cond_node) if cond_node is not None else TRUE
+        self.frame.repeating -= 1
         yes, no = self.b.branch(cond, line)
         if yes is not None:
             self.b.place(yes)
