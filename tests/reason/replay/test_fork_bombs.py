@@ -25,9 +25,10 @@ def processes_are_filtered():
 
 
 def c_bomb(pids: Path) -> str:
-    """A function whose failing path the analysis finds, and whose replay forks for ever first: the
-    property is that `reach_error` is called, whatever its body does, and the replay runs the program's
-    own body (as SV-COMP defines it, the call is the violation; the body is what the program does)."""
+    """A function whose failing path the analysis finds, and whose error function forks for ever: the
+    property is that `reach_error` is called, whatever its body does (SV-COMP's reading), so the replay
+    exits where it is entered (gcc's -finstrument-functions hook) and the body never runs; a replay
+    without the hook runs the program's own body, the bomb."""
     return f"""#include <stdio.h>
 #include <unistd.h>
 static void record(void) {{
@@ -62,16 +63,34 @@ def f(x: int) -> bool:
 
 
 def test_a_fork_bomb_in_a_c_replay_confirms_nothing_and_leaves_nothing(tmp_path):
+    """The harness run without the entry hook, so that the program's own body forks: the sandbox
+    refuses every new process, the replay's clock ends the run, and nothing is confirmed."""
+    from solomonic.reason.api import CheckOptions, load
+    from solomonic.reason.ir.interpret import Trace
+    from solomonic.reason.replay.c import replay
+
     pids = tmp_path / "pids"
     source = tmp_path / "bomb.c"
     source.write_text(c_bomb(pids))
+    function = load(str(source), CheckOptions()).lower("f", "assert")
+    function.replay_context = {**function.replay_context, "watched_errors": []}
+    [x] = [i.var for i in function.inputs]
     started = time.monotonic()
-    (result,) = check(str(source), function="f", property="assert", timeout=30)
-    assert time.monotonic() - started < 30  # the replay's clock (10 s), not the bomb, ends it
-    assert result.verdict == Verdict.UNKNOWN
-    assert "not confirmed by replay: the reproducer was still running" in result.reason
-    assert result.witness["replay"]["sandbox"].endswith("no new processes (seccomp)")
+    outcome = replay(function, {x: 3}, Trace(), "assert", timeout_s=5)
+    assert time.monotonic() - started < 30  # the replay's clock, not the bomb, ends it
+    assert not outcome.confirmed and "still running" in outcome.observed, outcome.observed
     assert_one_process_and_gone(pids)
+
+
+def test_a_c_error_function_is_seen_where_it_is_entered_before_its_body_runs(tmp_path):
+    """With the hook, the same program's no is confirmed at the call, and the bomb never runs."""
+    pids = tmp_path / "pids"
+    source = tmp_path / "bomb.c"
+    source.write_text(c_bomb(pids))
+    (result,) = check(str(source), function="f", property="assert", timeout=30)
+    assert result.verdict == Verdict.NO and result.witness["replay"]["confirmed"], result.reason
+    assert result.witness["replay"]["sandbox"].endswith("no new processes (seccomp)")
+    assert not pids.exists()
 
 
 def test_a_fork_bomb_in_a_python_module_confirms_nothing_and_leaves_nothing(tmp_path):
