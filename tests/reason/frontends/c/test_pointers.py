@@ -416,3 +416,26 @@ def test_bytes_are_read_and_written_through_a_pointer_of_the_other_signedness(tm
         }
         """, "returns-true")
     assert r.verdict == Verdict.UNKNOWN and "_Bool" in r.reason, r.reason
+
+
+def test_indexing_a_pointer_to_a_single_object_is_its_dereference(tmp_path):
+    """`p[i]` is `*(p + i)`: over one alloca'd int or `&x`, index 0 is the object and any other index
+    is out of bounds (undefined), as the dereference's own check says."""
+    r = answer(tmp_path, """
+        int main(void) {
+            int x = 3, *q = &x;
+            int *p = alloca(sizeof(int));
+            p[0] = 5;
+            p[0] += 1;
+            return p[0] == 6 && *p == 6 && q[0] == 3;
+        }
+        """, "returns-true")
+    assert r.verdict == Verdict.YES, r.reason
+    r = answer(tmp_path, """
+        int main(void) {
+            int *p = alloca(sizeof(int));
+            p[0] = 1;
+            return p[__VERIFIER_nondet_int() & 1] == 1;
+        }
+        """, "returns-true")
+    assert r.verdict == Verdict.UNKNOWN and "out of bounds" in r.reason, r.reason

@@ -194,9 +194,10 @@ class ExpressionLowering(LoweringState):
             raise self.unsupported(str(err), e) from None
         raise self.unsupported(f"{e.type} constant {e.value}", e)
 
-    def element(self, e: c_ast.ArrayRef, writes: bool = True) -> tuple[ArraySym, Expr] | View:
+    def element(self, e: c_ast.ArrayRef, writes: bool = True) -> VarSym | tuple[ArraySym, Expr] | View:
         """The array and the checked, flattened index of `a[i][j]...`, which the caller writes or reads
-        as the array's element type; `p[i]` for a pointer to another integer type of that size, a View."""
+        as the array's element type; `p[i]` is `*(p + i)`: a variable where p points to a single object, a
+        View where p points to another integer type of its size."""
         indices = []
         node: c_ast.Node = e
         while isinstance(node, c_ast.ArrayRef):
@@ -212,11 +213,8 @@ class ExpressionLowering(LoweringState):
             if len(indices) != 1 or not self.points(node):
                 raise self.unsupported(f"indexing `{self.text(node)}`, which is not an array or a pointer", e)
             p = self.step(self.pointer(node), self.expression(indices[0]), "+", e)
-            target = self.deref(p, e, writes=writes)
-            place = target.place if isinstance(target, View) else target
-            if isinstance(place, VarSym):  # p[0] for p into a single object
-                raise self.unsupported(f"`{self.text(e)}` indexes a single object", e)
-            return target if isinstance(target, View) else place
+            # p[i] is *(p + i): into a single object, deref's check that the offset is 0 keeps it defined
+            return self.deref(p, e, writes=writes)
         else:
             sym = self.lookup(node.name, node)
         name = f"'{node.name}'" if isinstance(node, c_ast.ID) else f"`{self.text(node)}`"
