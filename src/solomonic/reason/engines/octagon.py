@@ -81,11 +81,12 @@ def _fixed(system: TransitionSystem, enc: Encoder, loop: frozenset[int], head: i
     inside = [b for b in system.blocks if b.src in loop and b.dst in loop]
     changed = {v for b in inside for v, t in encode_block(system, enc, b)[2].items()
                if not t.eq(enc.constant(v.name, v.type))}
+    on_entry = [encode_block(system, enc, b)[2] for b in entering]
     found: dict = {}
     for v in scalars:
         if v in changed:
             continue
-        values = [encode_block(system, enc, b)[2].get(v) for b in entering]
+        values = [updates.get(v) for updates in on_entry]
         if values and all(t is not None and z3.is_int_value(t) for t in values) and \
                 len({t.as_long() for t in values}) == 1:
             found[v] = values[0]

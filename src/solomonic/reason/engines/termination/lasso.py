@@ -83,7 +83,7 @@ class LassoSearch(LoopAnalysis):
                 if recurrent is None:
                     failed.append((c, conjunction(literals, self.ctx)))
                     continue
-                recurrent, choice = recurrent if isinstance(recurrent, tuple) else (recurrent, {})
+                recurrent, choice = recurrent
                 unroller.solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
                 inside = z3.And(unroller._pc(k) == unroller.location_code[c], self._at(recurrent, c, unroller, k))
                 if unroller.solver.check(inside) == z3.sat:
@@ -146,25 +146,25 @@ class LassoSearch(LoopAnalysis):
             recurrent = self._recurrent(head, literals, cube(self.enc, strides.get(head, []), state), deadline)
             if recurrent is None:
                 continue
-            recurrent, choice = recurrent if isinstance(recurrent, tuple) else (recurrent, {})
-            confirmed = self.confirm_recurrent(Counterexample(passed, inputs, drawn), head, recurrent, choice)
+            confirmed = self.confirm_recurrent(Counterexample(passed, inputs, drawn), head, *recurrent)
             if isinstance(confirmed, Result):
                 return confirmed
             unconfirmed = confirmed
         return unconfirmed
 
     def _recurrent(self, head: int, literals: list[z3.BoolRef], residues: list[z3.BoolRef],
-                   deadline: float) -> z3.BoolRef | tuple[z3.BoolRef, dict[Var, int]] | None:
+                   deadline: float) -> tuple[z3.BoolRef, dict[Var, int]] | None:
         """A closed recurrent set within the cube `literals`, or where there is none, within it and the
         residues (x % m) the state has: only where the set needs them, as it is wider without; else one
-        under a fixed choice of the loop's nondeterministic values (chosen_recurrent_set), with it."""
+        under a fixed choice of the loop's nondeterministic values (chosen_recurrent_set). With the
+        choice it holds under (none for the first two)."""
         recurrent = recurrent_set(self.system, self.enc, head, literals, max(0.05, deadline - time.monotonic()))
         if recurrent is None and residues:
             recurrent = recurrent_set(self.system, self.enc, head, literals + residues,
                                       max(0.05, deadline - time.monotonic()))
         if recurrent is None:
             return chosen_recurrent_set(self.system, self.enc, head, literals, max(0.05, deadline - time.monotonic()))
-        return recurrent
+        return recurrent, {}
 
     def repeated(self, unroller: Unroller, heads: dict[int, int], deadline: float) -> Result | str | None:
         """A repeated state at the unrolling's last step k: the same head, the same live values, at
@@ -449,12 +449,11 @@ def chosen_recurrent_set(system: TransitionSystem, enc: Encoder, head: int, lite
     if not nondets or not all(n.type == BOOL or isinstance(n.type, (BVType, IntType)) for n in nondets):
         return None
     nd = {n: enc.constant(n.name, n.type) for n in nondets}
-    pre = {v: enc.constant(v.name, v.type) for v in system.params[head]}
     s = z3.Solver(ctx=enc.ctx)
     s.set("timeout", max(1, int(timeout_s * 500)))
-    s.add(*literals, *[enc.in_range(t, v.type) for v, t in pre.items()],
+    s.add(*literals, *[enc.in_range(enc.constant(v.name, v.type), v.type) for v in system.params[head]],
           *[enc.in_range(t, n.type) for n, t in nd.items()])
-    s.add(z3.Or(*[enc.block(b, pre, nd)[0] for b in blocks if b.dst == head], enc.ctx))
+    s.add(z3.Or(*[encode_block(system, enc, b)[1] for b in blocks if b.dst == head], enc.ctx))
     if s.check() != z3.sat:
         return None
     model = s.model()
