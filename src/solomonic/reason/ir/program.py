@@ -148,13 +148,18 @@ def member_cells(i: Input) -> tuple[str, int] | None:
 @dataclass
 class Procedure:
     """A function on a recursive cycle, lowered once. Its variables are named `name.x`; it returns by
-    reaching a "return" sink with `result` set."""
+    reaching a "return" sink with `result` set.
+
+    `shared`: the variables outside its activations that it may read and write (the contents of the
+    objects its pointer parameters point into, with their sizes and whether they are live). Every other
+    variable it names is its activation's own."""
 
     name: str
     line: int
     params: list[Var]
     result: Var | None
     cfg: Cfg
+    shared: tuple[Var, ...] = ()
 
 
 @dataclass

@@ -5,7 +5,9 @@ or goes down an infinite chain of calls, each made once the earlier calls of its
 returned (König's lemma: an activation makes finitely many calls before it stays or descends). The
 unfolding has both. At each call it either descends into the callee, the callee's parameters set to the
 arguments (the caller's frame is never needed again on that chain), or steps over the call, the result
-being any value the callee's summary allows. So if the unfolding terminates, so does the program, and a
+being any value the callee's summary allows and each shared variable the callee (or a procedure it
+calls) may write any value (Procedure.shared: memory its pointer parameters reach; an activation's own
+variables are untouched by its callees). So if the unfolding terminates, so does the program, and a
 recursive cycle is a loop over its procedures' entries, ranked like any other loop.
 
 A summary relates a procedure's result to its parameters' values on entry (ghost copies `g.n#0`),
@@ -175,6 +177,7 @@ def unfold(function: Function, summaries: dict[str, list[Fact]], calls_return: b
             cfg.add(at, nxt, Assign(ghost(p), p), proc.line)
             at = nxt
         cfg.add(at, proc.cfg.entry + offsets[name], None, proc.line)
+    written = shared_writes(function)
     sites = 0
     for offset, proc in [(0, None), *[(offsets[n], p) for n, p in sorted(function.procedures.items())]]:
         graph = function.cfg if proc is None else proc.cfg
@@ -206,7 +209,7 @@ def unfold(function: Function, summaries: dict[str, list[Fact]], calls_return: b
             cfg.add(chosen, into, Assume(descends), e.line)
             cfg.add(chosen, over, Assume(negate(descends)), e.line)
             _descend(cfg, into, callee, arguments, starts[callee.name], e.line)
-            _step_over(cfg, over, dst, callee, arguments, e.stmt.target,
+            _step_over(cfg, over, dst, callee, arguments, e.stmt.target, written[callee.name],
                        summaries.get(callee.name, []), variables[callee.name], e.line)
     for name in sorted(checked):  # last, so that the other locations are the same whatever the summaries
         line = function.procedures[name].line
@@ -226,9 +229,31 @@ def _descend(cfg: Cfg, at: int, callee: Procedure, arguments: dict[Var, Var], st
     cfg.add(at, start, None, line)
 
 
+def shared_writes(function: Function) -> dict[str, list[Var]]:
+    """Per procedure, the shared variables a call to it may change: those it writes and those the
+    procedures it calls write, to a fixed point."""
+    calls = {name: {e.stmt.callee for e in proc.cfg.edges if isinstance(e.stmt, Call)}
+             for name, proc in function.procedures.items()}
+    written = {name: {e.stmt.target for e in proc.cfg.edges if isinstance(e.stmt, (Assign, Havoc))} & set(proc.shared)
+               for name, proc in function.procedures.items()}
+    changed = True
+    while changed:
+        changed = False
+        for name, callees in calls.items():
+            more = set().union(*(written[c] for c in callees)) - written[name]
+            if more:
+                written[name] |= more
+                changed = True
+    return {name: sorted(vs, key=lambda v: v.name) for name, vs in written.items()}
+
+
 def _step_over(cfg: Cfg, at: int, dst: int, callee: Procedure, arguments: dict[Var, Var], target: Var | None,
-               facts: list[Fact], variables: dict[str, Var], line: int) -> None:
+               changed: list[Var], facts: list[Fact], variables: dict[str, Var], line: int) -> None:
     mapping: dict[Var, Expr] = {ghost(p): a for p, a in arguments.items()}
+    for v in changed:  # what the call may leave in the memory its caller shares with it
+        nxt = cfg.new_location(line)
+        cfg.add(at, nxt, Havoc(v, f"{CHOSEN_BY_UNFOLDING}`{v.name}` after `{callee.name}`"), line)
+        at = nxt
     if target is not None:
         nxt = cfg.new_location(line)
         cfg.add(at, nxt, Havoc(target, f"{CHOSEN_BY_UNFOLDING}the result of `{callee.name}`"), line)

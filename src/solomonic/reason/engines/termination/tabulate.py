@@ -33,6 +33,8 @@ MAX_DEPTH = 100  # activations on the evaluator's stack, which Python's own recu
 def tabulated_facts(function: Function, deadline: float) -> dict[str, list[Fact]]:
     """Per one-parameter procedure with a numeric result: `p == k -> result == v` for each argument k in
     the range of the program's constants whose concrete run returns v."""
+    if any(proc.shared for proc in function.procedures.values()):
+        return {}  # a run would depend on memory outside its arguments, which the table does not key
     constants = body_constants(function.cfg)
     for proc in function.procedures.values():
         constants |= body_constants(proc.cfg)

@@ -42,7 +42,21 @@ from solomonic.reason.frontends.c.symbols import (
     points_to_struct,
 )
 from solomonic.reason.frontends.cfg import Builder
-from solomonic.reason.ir import BOOL, Call, Event, Procedure, Var, compare, conj, const, disj, negate
+from solomonic.reason.ir import (
+    BOOL,
+    Call,
+    Event,
+    Expr,
+    Procedure,
+    Var,
+    compare,
+    conj,
+    const,
+    disj,
+    free_vars,
+    ite,
+    negate,
+)
 
 ERROR_FUNCTIONS = {"reach_error", "__VERIFIER_error", "__assert_fail", "__assert_perror_fail", "__assert"}
 STOP_FUNCTIONS = {"abort", "exit", "_Exit", "_exit"}
@@ -257,7 +271,11 @@ class CallLowering(LoweringState):
         # last argument first, as gcc's builds evaluate them, so that a witness's values replay in place
         # (`f(nondet(), nondet())`)
         if name in self.recursive:
-            values_ = [self.expression(a) for a in reversed(args)][::-1]
+            if any(points_to_struct(t) for t in types):
+                raise self.unsupported(f"a pointer to a struct passed to the recursive `{name}`", e)
+            values_ = [self.pointer(a, self.pointee(t, f"parameter '{p.name}' of `{name}`", p))
+                       if isinstance(t, Pointer) else self.expression(a)
+                       for a, p, t in reversed(list(zip(args, params, types)))][::-1]
             self.promoted_as_declared(name, values_, types, prototyped, e)
             return self.recursive_call(name, values_, e)
         values = [self.struct_pointer(p.name, t, a, e) if points_to_struct(t) else
@@ -361,21 +379,40 @@ class CallLowering(LoweringState):
                 raise self.unsupported(f"call to `{name}` without a prototype in scope, with an argument whose "
                                        "promoted type is not its parameter's", e)
 
-    def recursive_call(self, name: str, values: list[CVal], e: c_ast.FuncCall) -> CVal:
-        """A call into a recursive cycle stays a call, to the callee's body lowered once."""
-        proc = self.procedure(name)
-        types = [self.scalar(p.type, f"parameter '{p.name}' of `{name}`", p)
-                 for p in self.parameters(self.p.functions[name].decl.type)]
-        args = tuple(self.convert(v, t) for v, t in zip(values, types))
+    def recursive_call(self, name: str, values: list[CVal | PtrVal], e: c_ast.FuncCall) -> CVal:
+        """A call into a recursive cycle stays a call, to the callee's body lowered once. A pointer
+        argument passes its offset and whether it is null; its object is the one the parameter was bound
+        to where the procedure was lowered (`procedure`), which every call must pass."""
+        proc = self.procedure(name, values, e)
+        args: list[Expr] = []
+        for p, v in zip(self.parameters(self.p.functions[name].decl.type), values):
+            if isinstance(v, PtrVal):
+                sym = self.pointer_parameters[name][p.name]
+                assert sym.obj is not None, "bound where the procedure was lowered"
+                if v.pointee is not None and v.pointee.size != sym.pointee.size:
+                    raise self.unsupported(f"pointer to {v.pointee.name} passed to '{p.name}' of `{name}`, a "
+                                           f"pointer to {sym.pointee.name}", e)
+                if v.obj is not None and v.obj is not sym.obj:
+                    raise self.unsupported(f"pointer parameter '{p.name}' of the recursive `{name}` given "
+                                           f"pointers into {sym.obj.name} and {v.obj.name}", e)
+                args += [v.offset, ite(v.null, const(1, sym.null.type), const(0, sym.null.type))]
+            else:
+                args.append(self.convert(v, self.scalar(p.type, f"parameter '{p.name}' of `{name}`", p)))
         rtype = self.resolve(self.p.functions[name].decl.type.type)
         target = self.b.temp(f"{name}.result", proc.result.type) if proc.result is not None else None
-        self.b.emit(Call(name, args, target), self.line(e))
+        self.b.emit(Call(name, tuple(args), target), self.line(e))
         if target is None:
             return CVal(const(0, self.t.int.bv), self.t.int)
         return CVal(target, rtype.c)  # type: ignore[union-attr]
 
-    def procedure(self, name: str) -> Procedure:
-        """The body of `name` as a procedure of its own (variables `name.x`), lowered on first use."""
+    def procedure(self, name: str, values: list[CVal | PtrVal], e: c_ast.FuncCall) -> Procedure:
+        """The body of `name` as a procedure of its own (variables `name.x`), lowered on first use.
+
+        A pointer parameter is bound to the object the first call's argument points into: the offset
+        and the null flag are parameters, and the object's variables are the procedure's `shared` ones,
+        which every activation reads and writes in place (an activation's own locals are its own). The
+        object outlives every activation: a procedure allocates nothing and takes no local's address
+        (`allocation`, `variable_object`), so what it passes on is an object its first caller reached."""
         if name in self.procedures:
             return self.procedures[name]
         fdef = self.p.functions[name]
@@ -388,13 +425,29 @@ class CallLowering(LoweringState):
         frame = Frame(name, f"{name}.", [{}], return_type, procedure=True)
         if isinstance(return_type, Scalar):
             frame.result = Var(f"{name}.$return", return_type.c.bv)
-        params = []
-        for p in self.parameters(fdef.decl.type):
-            ctype = self.scalar(p.type, f"parameter '{p.name}' of `{name}`", p)
-            sym = VarSym(Var(f"{name}.{p.name}", ctype.bv), ctype)
-            frame.scopes[-1][p.name] = sym
-            params.append(sym.var)
-        self.procedures[name] = Procedure(name, self.line(fdef), params, frame.result, self.b.cfg)
+        params: list[Var] = []
+        shared: dict[Var, None] = {}
+        self.pointer_parameters[name] = {}
+        for p, v in zip(self.parameters(fdef.decl.type), values):
+            t = self.adjusted_parameter(p, name)
+            if isinstance(v, PtrVal):
+                assert isinstance(t, Pointer)
+                if v.obj is None:
+                    raise self.unsupported(f"`{name}`, recursive, first called with a null pointer for '{p.name}' "
+                                           "(its object is fixed by the first call)", e)
+                sym = self.pointer_symbol(p.name, Var(f"{name}.{p.name}", BOOL), t, p)
+                sym.obj = v.obj
+                self.pointer_parameters[name][p.name] = sym
+                frame.scopes[-1][p.name] = sym
+                params += [sym.offset, sym.null]
+                storage = [v.obj.storage.var, *([v.obj.live] if v.obj.live is not None else [])]
+                shared.update(dict.fromkeys([*storage, *sorted(free_vars(v.obj.size), key=str)]))
+            else:
+                ctype = self.scalar(p.type, f"parameter '{p.name}' of `{name}`", p)
+                var = Var(f"{name}.{p.name}", ctype.bv)
+                frame.scopes[-1][p.name] = VarSym(var, ctype)
+                params.append(var)
+        self.procedures[name] = Procedure(name, self.line(fdef), params, frame.result, self.b.cfg, tuple(shared))
         self.frames, self.call_sites = [frame], []
         self.statement(fdef.body)
         if self.b.current is not None:

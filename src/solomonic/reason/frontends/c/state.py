@@ -80,6 +80,8 @@ class LoweringState:
         self.gen = Generator()
         self.recursive = recursive_functions(program)
         self.procedures: dict[str, Procedure] = {}
+        # a recursive procedure's pointer parameters, each bound to one object (calls.procedure)
+        self.pointer_parameters: dict[str, dict[str, PtrSym]] = {}
         self.struct_wanted: c_ast.Node | None = None  # the call whose struct result `structs.struct_call` reads
         self.struct_results: dict[int, StructSym] = {}  # id of a call to a function returning a struct -> its result
         self.objects: dict[int, MemObject] = {}  # id of a variable's symbol -> the object its address names

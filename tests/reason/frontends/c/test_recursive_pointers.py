@@ -1,0 +1,139 @@
+"""Pointer parameters of recursive C functions: one object per parameter, shared by every activation.
+
+The object's contents are read and written in place by each activation; a step over a call in the
+unfolding forgets what the callee may write there, and the interpreter's repeated activation compares
+the memory as well as the arguments."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("z3")
+pytest.importorskip("pycparser")
+
+from solomonic.reason import check
+from solomonic.reason.frontends.c.lower import lower_c, parse_c
+from solomonic.reason.ir.interpret import run
+from solomonic.reason.result import Verdict
+
+PRELUDE = """
+    #include <stdlib.h>
+    extern int __VERIFIER_nondet_int(void);
+    extern void abort(void);
+    void reach_error(void) { abort(); }
+    """
+
+
+def answer(tmp_path: Path, body: str, prop: str, timeout: float = 30.0):
+    path = tmp_path / "program.c"
+    path.write_text(textwrap.dedent(PRELUDE + body))
+    [result] = check(str(path), function="main", property=prop, timeout=timeout)
+    return result
+
+
+def test_mutual_recursion_through_a_pointer_terminates(tmp_path):
+    r = answer(tmp_path, """
+        void g(int *p);
+        void f(int *q) { if (*q < 0) return; (*q)--; g(q); }
+        void g(int *p) { if (*p < 0) return; f(p); }
+        int main(void) {
+            int *p = malloc(sizeof(int));
+            *p = __VERIFIER_nondet_int();
+            f(p);
+            free(p);
+            return 0;
+        }
+        """, "terminates")
+    assert r.verdict == Verdict.YES, r.reason
+
+
+def test_a_recursion_over_an_array_stays_in_bounds_and_terminates(tmp_path):
+    body = """
+        void zero(int *a, int i, int n) { if (i >= n) return; a[i] = 0; zero(a, i + 1, n); }
+        int main(void) {
+            int n = __VERIFIER_nondet_int();
+            if (n < 1 || n > 1000) return 0;
+            int *buf = alloca(n * sizeof(int));
+            zero(buf, 0, LIMIT);
+            return 0;
+        }
+        """
+    for prop in ("assert", "terminates"):
+        assert answer(tmp_path, body.replace("LIMIT", "n"), prop).verdict == Verdict.YES
+    r = answer(tmp_path, body.replace("LIMIT", "n + 1"), "assert")  # a[n] is written: undefined, so no verdict
+    assert r.verdict == Verdict.UNKNOWN and "out of bounds in `a[i]`" in r.reason, r.reason
+
+
+def test_what_a_callee_writes_is_seen_by_its_caller_after_the_call(tmp_path):
+    """The deepest activation writes 7; its caller reads it after the call returns. A step over the call
+    that kept the caller's memory would miss the failure (a wrong yes)."""
+    r = answer(tmp_path, """
+        int g(int *p, int n) {
+            if (n <= 0) { *p = 7; return 0; }
+            g(p, n - 1);
+            if (*p == 7) reach_error();
+            return 0;
+        }
+        int main(void) {
+            int x = 0;
+            int n = __VERIFIER_nondet_int();
+            if (n < 0 || n > 3) return 0;
+            g(&x, n);
+            return 0;
+        }
+        """, "assert")
+    assert r.verdict == Verdict.NO, r.reason
+    assert r.witness["replay"]["confirmed"], r.witness
+
+
+def test_the_same_arguments_over_other_memory_are_not_a_repeated_activation(tmp_path):
+    """`up(p)` calls itself with the same pointer each time, but the memory behind it has changed: the
+    run ends, and is not taken for infinite recursion."""
+    path = tmp_path / "program.c"
+    path.write_text(textwrap.dedent("""
+        void up(int *p) { if (*p >= 3) return; (*p)++; up(p); }
+        int main(void) { int x = 0; up(&x); return x; }
+        """))
+    function = lower_c(parse_c(str(path)), "main")
+    trace = run(function, {}, lambda *_: 0, set())
+    assert trace.outcome == "event" and trace.event.kind == "return", trace.outcome
+    assert function.procedures["up"].shared, "the object behind p is the procedure's shared memory"
+
+
+def test_infinite_recursion_over_memory_that_comes_back_is_a_replayed_no(tmp_path):
+    r = answer(tmp_path, """
+        void f(int *p, int k) { if (*p > 10) return; *p = *p + k; f(p, k); }
+        int main(void) {
+            int x = __VERIFIER_nondet_int();
+            int k = __VERIFIER_nondet_int();
+            if (k < 0 || k > 2) return 0;
+            f(&x, k);
+            return 0;
+        }
+        """, "terminates")
+    assert r.verdict == Verdict.NO, r.reason
+    assert r.witness["replay"]["confirmed"], r.witness
+
+
+@pytest.mark.parametrize("body, construct", [
+    ("void up(int *p) { if (*p >= 3) return; (*p)++; up(p); }\n"
+     "int main(void) { int x = 0, y = 0; up(&x); up(&y); return x; }",
+     "pointer parameter 'p' of the recursive `up` given pointers into 'x' and 'y'"),
+    ("void up(int *p) { if (p == 0 || *p >= 3) return; (*p)++; up(p); }\n"
+     "int main(void) { up(0); return 0; }",
+     "first called with a null pointer for 'p'"),
+    ("struct s { int v; };\n"
+     "void down(struct s *p) { if (p->v <= 0) return; p->v--; down(p); }\n"
+     "int main(void) { struct s a; a.v = 3; down(&a); return 0; }",
+     "a pointer to a struct passed to the recursive `down`"),
+    ("void fill(int *p, int n) { if (n <= 0) return; int *q = malloc(sizeof(int)); *q = n; fill(q, n - 1); }\n"
+     "int main(void) { int x = 0; fill(&x, 2); return 0; }",
+     "inside a loop or recursion"),
+])
+def test_what_the_model_cannot_express_is_unsupported_with_its_line(tmp_path, body, construct):
+    r = answer(tmp_path, body, "terminates")
+    assert r.verdict == Verdict.UNKNOWN and construct in r.reason, r.reason
+    assert "program.c:" in r.reason
