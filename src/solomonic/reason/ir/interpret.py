@@ -5,12 +5,11 @@ path in source lines, the nondeterministic values in the order the program reads
 feeds back), and the event the run ends in. A model that does not drive the graph to the expected
 event is rejected before any replay.
 
-Calls to procedures (recursion) run on a stack of activations. A call whose procedure, arguments and
-shared variables (the memory its pointer parameters reach, Procedure.shared) equal those of an
-activation still on the stack ends the run as a repeated activation: a procedure's run depends only on
-them and on the nondeterministic values it reads, so reading the same values again repeats the call
-forever. The shared variables are copied into an activation when it starts and back to its caller when
-it returns: runs are sequential, so the copy is the variable itself.
+Calls to procedures (recursion) run on a stack of activations. A call whose procedure and arguments
+equal those of an activation still on the stack ends the run as a repeated activation: a procedure's
+run depends only on its arguments (among them the memory its pointer parameters reach, passed by value
+and copied back at the return: Call.copied_back) and the nondeterministic values it reads, so reading
+the same values again repeats the call forever.
 """
 
 from __future__ import annotations
@@ -58,10 +57,11 @@ class Frame:
     steps: Steps
     index: dict[int, int]
     env: dict[Var, Value]
-    key: tuple | None = None  # (procedure, arguments, shared values) of this activation; None for the function
+    key: tuple | None = None  # (procedure, arguments) of this activation; None for the function itself
     reads: int = 0
     resume: int = 0  # the caller's location after the call
     target: Var | None = None
+    copied_back: tuple[tuple[Var, Var], ...] = ()  # the call's (caller's variable, parameter) pairs
 
 
 @dataclass(frozen=True)
@@ -144,9 +144,9 @@ def run(
                         return trace
                     value = frame.env[proc.result] if proc.result is not None else None
                     del active[frame.key]
-                    shared = {v: frame.env[v] for v in proc.shared if v in frame.env}
+                    back = {mine: frame.env[param] for mine, param in frame.copied_back if param in frame.env}
                     target, loc, frame = frame.target, frame.resume, stack.pop()
-                    frame.env.update(shared)
+                    frame.env.update(back)
                     if target is not None:
                         frame.env[target] = value
                     continue
@@ -181,8 +181,7 @@ def run(
                 elif isinstance(s, Call):
                     proc = function.procedures[s.callee]
                     args = tuple(evaluate(a, env) for a in s.args)
-                    shared = {v: env[v] for v in proc.shared if v in env}
-                    key = (s.callee, args, tuple(shared.values()))
+                    key = (s.callee, args)
                     if key in active:
                         first = active[key]
                         earlier = stack[first] if first < len(stack) else frame
@@ -192,7 +191,7 @@ def run(
                     callee = _frame(graphs, proc.cfg, {v: default_value(v.type) for v in cfg_variables(proc.cfg)},
                                     key, len(trace.reads), taken.dst, s.target)
                     callee.env.update(zip(proc.params, args))
-                    callee.env.update(shared)
+                    callee.copied_back = s.copied_back
                     stack.append(frame)
                     active[key] = len(stack)
                     frame, loc = callee, proc.cfg.entry

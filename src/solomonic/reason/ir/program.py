@@ -34,11 +34,16 @@ class Havoc:
 
 @dataclass(frozen=True)
 class Call:
-    """`target := callee(args)` for a callee on a recursive cycle (every other call is inlined)."""
+    """`target := callee(args)` for a callee on a recursive cycle (every other call is inlined).
+
+    `copied_back`: (caller's variable, callee's parameter) pairs, each parameter's value at the return
+    copied into the caller's variable: the memory a pointer parameter reaches is passed by value and
+    result (C frontend, calls.procedure), which is exact where nothing else reaches it during the call."""
 
     callee: str
     args: tuple[Expr, ...]
     target: Var | None  # None: a procedure without a value, or a value not used
+    copied_back: tuple[tuple[Var, Var], ...] = ()
 
 
 Stmt = Assume | Assign | Havoc | Call
@@ -148,18 +153,17 @@ def member_cells(i: Input) -> tuple[str, int] | None:
 @dataclass
 class Procedure:
     """A function on a recursive cycle, lowered once. Its variables are named `name.x`; it returns by
-    reaching a "return" sink with `result` set.
+    reaching a "return" sink with `result` set. Every variable it names is its activation's own.
 
-    `shared`: the variables outside its activations that it may read and write (the contents of the
-    objects its pointer parameters point into, with their sizes and whether they are live). Every other
-    variable it names is its activation's own."""
+    `memory`: the parameters that pass what a pointer parameter reaches (its null flag, its object's
+    contents, size and liveness) rather than a value of the program's; summaries leave them out."""
 
     name: str
     line: int
     params: list[Var]
     result: Var | None
     cfg: Cfg
-    shared: tuple[Var, ...] = ()
+    memory: frozenset[Var] = frozenset()
 
 
 @dataclass

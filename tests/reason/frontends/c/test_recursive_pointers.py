@@ -1,8 +1,9 @@
-"""Pointer parameters of recursive C functions: one object per parameter, shared by every activation.
+"""Pointer parameters of recursive C functions: the memory they reach passed by value and result.
 
-The object's contents are read and written in place by each activation; a step over a call in the
-unfolding forgets what the callee may write there, and the interpreter's repeated activation compares
-the memory as well as the arguments."""
+A procedure's pointer parameter points into an object of its own, copied in at the call and back at
+the return; a step over a call in the unfolding forgets what the callee may have changed there; what an
+activation allocates is its own.
+"""
 
 from __future__ import annotations
 
@@ -100,7 +101,7 @@ def test_the_same_arguments_over_other_memory_are_not_a_repeated_activation(tmp_
     function = lower_c(parse_c(str(path)), "main")
     trace = run(function, {}, lambda *_: 0, set())
     assert trace.outcome == "event" and trace.event.kind == "return", trace.outcome
-    assert function.procedures["up"].shared, "the object behind p is the procedure's shared memory"
+    assert trace.env[next(v for v in trace.env if v.name == "x")] == 3, "the calls' writes are copied back"
 
 
 def test_infinite_recursion_over_memory_that_comes_back_is_a_replayed_no(tmp_path):
@@ -118,10 +119,66 @@ def test_infinite_recursion_over_memory_that_comes_back_is_a_replayed_no(tmp_pat
     assert r.witness["replay"]["confirmed"], r.witness
 
 
+def test_each_activation_allocates_its_own_and_two_objects_share_a_parameter(tmp_path):
+    """f and g each allocate a cell per activation and pass it on (rec_malloc_ex4's pattern); main passes
+    two objects of its own to one parameter in turn."""
+    r = answer(tmp_path, """
+        void g(int *p, int *q);
+        void f(int *p, int *q) {
+            if (*p + *q < 0) return;
+            int *np = malloc(sizeof(int));
+            *np = *p - 1;
+            free(p);
+            g(q, np);
+        }
+        void g(int *p, int *q) { if (*p + *q < 0) return; (*p)--; f(p, q); }
+        int main(void) {
+            int *p1 = malloc(sizeof(int));
+            int *p2 = malloc(sizeof(int));
+            *p1 = __VERIFIER_nondet_int();
+            *p2 = __VERIFIER_nondet_int();
+            if (*p1 > 1000 || *p2 > 1000 || *p1 < -1000 || *p2 < -1000) return 0;
+            f(p1, p2);
+            return 0;
+        }
+        """, "terminates")
+    assert r.verdict == Verdict.YES, r.reason
+    r = answer(tmp_path, """
+        void up(int *p, int k) { if (*p >= k) return; (*p)++; up(p, k); }
+        int main(void) {
+            int x = 0, y = 0;
+            int k = __VERIFIER_nondet_int();
+            if (k > 100) return 0;
+            up(&x, k);
+            up(&y, k);
+            return 0;
+        }
+        """, "terminates")
+    assert r.verdict == Verdict.YES, r.reason
+
+
+def test_memory_a_callee_frees_is_freed_for_its_caller(tmp_path):
+    r = answer(tmp_path, """
+        int drop(int *p, int n) { if (n <= 0) { free(p); return 0; } return drop(p, n - 1); }
+        int main(void) {
+            int *p = malloc(sizeof(int));
+            *p = 1;
+            int n = __VERIFIER_nondet_int();
+            if (n < 0 || n > 3) return 0;
+            drop(p, n);
+            return *p;
+        }
+        """, "assert")
+    assert r.verdict == Verdict.UNKNOWN and "freed" in r.reason, r.reason
+
+
 @pytest.mark.parametrize("body, construct", [
-    ("void up(int *p) { if (*p >= 3) return; (*p)++; up(p); }\n"
-     "int main(void) { int x = 0, y = 0; up(&x); up(&y); return x; }",
-     "pointer parameter 'p' of the recursive `up` given pointers into 'x' and 'y'"),
+    ("void swap(int *p, int *q, int n) { if (n <= 0) return; int t = *p; *p = *q; *q = t; swap(p, q, n - 1); }\n"
+     "int main(void) { int x = 0; swap(&x, &x, 2); return x; }",
+     "`swap` given pointers into 'x' for 'p' and 'q'"),
+    ("void up(int *p, int n) { if (n <= 0) return; (*p)++; up(p, n - 1); }\n"
+     "int main(void) { int x = 0; int a[2] = {0, 0}; up(&x, 2); up(a, 2); return x; }",
+     "pointer parameter 'p' of the recursive `up` given 'a', unlike the object 'p' points to"),
     ("void up(int *p) { if (p == 0 || *p >= 3) return; (*p)++; up(p); }\n"
      "int main(void) { up(0); return 0; }",
      "first called with a null pointer for 'p'"),
@@ -129,9 +186,10 @@ def test_infinite_recursion_over_memory_that_comes_back_is_a_replayed_no(tmp_pat
      "void down(struct s *p) { if (p->v <= 0) return; p->v--; down(p); }\n"
      "int main(void) { struct s a; a.v = 3; down(&a); return 0; }",
      "a pointer to a struct passed to the recursive `down`"),
-    ("void fill(int *p, int n) { if (n <= 0) return; int *q = malloc(sizeof(int)); *q = n; fill(q, n - 1); }\n"
+    ("void fill(int *p, int n) { for (int i = 0; i < n; i++) { int *q = malloc(sizeof(int)); free(q); }"
+     " if (n > 0) fill(p, n - 1); }\n"
      "int main(void) { int x = 0; fill(&x, 2); return 0; }",
-     "inside a loop or recursion"),
+     "inside a loop"),
 ])
 def test_what_the_model_cannot_express_is_unsupported_with_its_line(tmp_path, body, construct):
     r = answer(tmp_path, body, "terminates")

@@ -5,9 +5,9 @@ or goes down an infinite chain of calls, each made once the earlier calls of its
 returned (König's lemma: an activation makes finitely many calls before it stays or descends). The
 unfolding has both. At each call it either descends into the callee, the callee's parameters set to the
 arguments (the caller's frame is never needed again on that chain), or steps over the call, the result
-being any value the callee's summary allows and each shared variable the callee (or a procedure it
-calls) may write any value (Procedure.shared: memory its pointer parameters reach; an activation's own
-variables are untouched by its callees). So if the unfolding terminates, so does the program, and a
+being any value the callee's summary allows and each variable the call copies back (the memory a
+pointer parameter reaches, Call.copied_back) any value where the callee or a procedure it calls may
+change it (an activation's own variables are untouched by its callees). So if the unfolding terminates, so does the program, and a
 recursive cycle is a loop over its procedures' entries, ranked like any other loop.
 
 A summary relates a procedure's result to its parameters' values on entry (ghost copies `g.n#0`),
@@ -177,7 +177,7 @@ def unfold(function: Function, summaries: dict[str, list[Fact]], calls_return: b
             cfg.add(at, nxt, Assign(ghost(p), p), proc.line)
             at = nxt
         cfg.add(at, proc.cfg.entry + offsets[name], None, proc.line)
-    written = shared_writes(function)
+    changed = changed_parameters(function)
     sites = 0
     for offset, proc in [(0, None), *[(offsets[n], p) for n, p in sorted(function.procedures.items())]]:
         graph = function.cfg if proc is None else proc.cfg
@@ -209,7 +209,8 @@ def unfold(function: Function, summaries: dict[str, list[Fact]], calls_return: b
             cfg.add(chosen, into, Assume(descends), e.line)
             cfg.add(chosen, over, Assume(negate(descends)), e.line)
             _descend(cfg, into, callee, arguments, starts[callee.name], e.line)
-            _step_over(cfg, over, dst, callee, arguments, e.stmt.target, written[callee.name],
+            back = [mine for mine, param in e.stmt.copied_back if param in changed[callee.name]]
+            _step_over(cfg, over, dst, callee, arguments, e.stmt.target, back,
                        summaries.get(callee.name, []), variables[callee.name], e.line)
     for name in sorted(checked):  # last, so that the other locations are the same whatever the summaries
         line = function.procedures[name].line
@@ -229,28 +230,29 @@ def _descend(cfg: Cfg, at: int, callee: Procedure, arguments: dict[Var, Var], st
     cfg.add(at, start, None, line)
 
 
-def shared_writes(function: Function) -> dict[str, list[Var]]:
-    """Per procedure, the shared variables a call to it may change: those it writes and those the
-    procedures it calls write, to a fixed point."""
-    calls = {name: {e.stmt.callee for e in proc.cfg.edges if isinstance(e.stmt, Call)}
-             for name, proc in function.procedures.items()}
-    written = {name: {e.stmt.target for e in proc.cfg.edges if isinstance(e.stmt, (Assign, Havoc))} & set(proc.shared)
-               for name, proc in function.procedures.items()}
-    changed = True
-    while changed:
-        changed = False
-        for name, callees in calls.items():
-            more = set().union(*(written[c] for c in callees)) - written[name]
-            if more:
-                written[name] |= more
-                changed = True
-    return {name: sorted(vs, key=lambda v: v.name) for name, vs in written.items()}
+def changed_parameters(function: Function) -> dict[str, set[Var]]:
+    """Per procedure, the parameters an activation may change before it returns: those its body writes,
+    and those a call copies a changed parameter of its callee back into, to a fixed point."""
+    changed = {name: {e.stmt.target for e in proc.cfg.edges if isinstance(e.stmt, (Assign, Havoc))}
+               & set(proc.params) for name, proc in function.procedures.items()}
+    grown = True
+    while grown:
+        grown = False
+        for name, proc in function.procedures.items():
+            for e in proc.cfg.edges:
+                if isinstance(e.stmt, Call):
+                    more = {mine for mine, param in e.stmt.copied_back if param in changed[e.stmt.callee]}
+                    more = (more & set(proc.params)) - changed[name]
+                    if more:
+                        changed[name] |= more
+                        grown = True
+    return changed
 
 
 def _step_over(cfg: Cfg, at: int, dst: int, callee: Procedure, arguments: dict[Var, Var], target: Var | None,
                changed: list[Var], facts: list[Fact], variables: dict[str, Var], line: int) -> None:
     mapping: dict[Var, Expr] = {ghost(p): a for p, a in arguments.items()}
-    for v in changed:  # what the call may leave in the memory its caller shares with it
+    for v in changed:  # the memory the call copies back, where the callee may have changed it
         nxt = cfg.new_location(line)
         cfg.add(at, nxt, Havoc(v, f"{CHOSEN_BY_UNFOLDING}`{v.name}` after `{callee.name}`"), line)
         at = nxt
@@ -300,7 +302,7 @@ def candidate_facts(proc: Procedure) -> list[Fact]:
     if proc.result is None or not numeric(proc.result):
         return []
     r = proc.result.name
-    params = [ghost(p).name for p in proc.params if numeric(p)]
+    params = [ghost(p).name for p in proc.params if numeric(p) and p not in proc.memory]
     constants = sorted({0, 1, -1} | body_constants(proc.cfg))
     plain: list[Bound] = []
     for k in constants:
@@ -346,7 +348,7 @@ def body_constants(cfg: Cfg) -> set[int]:
 
 def _tests(proc: Procedure, params: list[str]) -> list[Bound]:
     """The body's comparisons of a parameter with a constant, each as `p - k >= 0`, `k - p >= 0` or `p == k`."""
-    names = {p.name: ghost(p).name for p in proc.params}
+    names = {p.name: ghost(p).name for p in proc.params if ghost(p).name in params}
     out: list[Bound] = []
     for e in proc.cfg.edges:
         if not isinstance(e.stmt, Assume):

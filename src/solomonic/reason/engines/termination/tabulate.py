@@ -33,8 +33,6 @@ MAX_DEPTH = 100  # activations on the evaluator's stack, which Python's own recu
 def tabulated_facts(function: Function, deadline: float) -> dict[str, list[Fact]]:
     """Per one-parameter procedure with a numeric result: `p == k -> result == v` for each argument k in
     the range of the program's constants whose concrete run returns v."""
-    if any(proc.shared for proc in function.procedures.values()):
-        return {}  # a run would depend on memory outside its arguments, which the table does not key
     constants = body_constants(function.cfg)
     for proc in function.procedures.values():
         constants |= body_constants(proc.cfg)
@@ -134,6 +132,8 @@ class _Runner:
                 if isinstance(edge.stmt, Assign):
                     env[edge.stmt.target] = evaluate(edge.stmt.value, env)
                 elif isinstance(edge.stmt, Call):
+                    if edge.stmt.copied_back:
+                        raise _NoValue  # the call changes the caller's memory, which a table does not hold
                     value = self._call(edge.stmt.callee, tuple(evaluate(a, env) for a in edge.stmt.args))
                     if edge.stmt.target is not None:
                         env[edge.stmt.target] = value

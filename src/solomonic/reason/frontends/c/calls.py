@@ -28,8 +28,10 @@ from solomonic.reason.frontends.c.library import (
 from solomonic.reason.frontends.c.parse import NONDET_NAMES, NONDET_PREFIX
 from solomonic.reason.frontends.c.state import Frame, LoweringState
 from solomonic.reason.frontends.c.symbols import (
+    ArraySym,
     CType,
     CVal,
+    MemObject,
     Other,
     Pointer,
     PtrSym,
@@ -53,7 +55,6 @@ from solomonic.reason.ir import (
     conj,
     const,
     disj,
-    free_vars,
     ite,
     negate,
 )
@@ -381,38 +382,80 @@ class CallLowering(LoweringState):
 
     def recursive_call(self, name: str, values: list[CVal | PtrVal], e: c_ast.FuncCall) -> CVal:
         """A call into a recursive cycle stays a call, to the callee's body lowered once. A pointer
-        argument passes its offset and whether it is null; its object is the one the parameter was bound
-        to where the procedure was lowered (`procedure`), which every call must pass."""
+        argument passes its offset, whether it is null and the object it points into (contents, size,
+        liveness), which the call copies back at the return (`procedure`)."""
         proc = self.procedure(name, values, e)
         args: list[Expr] = []
+        copied_back: list[tuple[Var, Var]] = []
+        passed: dict[int, str] = {}
         for p, v in zip(self.parameters(self.p.functions[name].decl.type), values):
-            if isinstance(v, PtrVal):
-                sym = self.pointer_parameters[name][p.name]
-                assert sym.obj is not None, "bound where the procedure was lowered"
-                if v.pointee is not None and v.pointee.size != sym.pointee.size:
-                    raise self.unsupported(f"pointer to {v.pointee.name} passed to '{p.name}' of `{name}`, a "
-                                           f"pointer to {sym.pointee.name}", e)
-                if v.obj is not None and v.obj is not sym.obj:
-                    raise self.unsupported(f"pointer parameter '{p.name}' of the recursive `{name}` given "
-                                           f"pointers into {sym.obj.name} and {v.obj.name}", e)
-                args += [v.offset, ite(v.null, const(1, sym.null.type), const(0, sym.null.type))]
-            else:
+            if not isinstance(v, PtrVal):
                 args.append(self.convert(v, self.scalar(p.type, f"parameter '{p.name}' of `{name}`", p)))
+                continue
+            sym = self.pointer_parameters[name][p.name]
+            assert sym.obj is not None, "bound where the procedure was lowered"
+            if v.pointee is not None and v.pointee.size != sym.pointee.size:
+                raise self.unsupported(f"pointer to {v.pointee.name} passed to '{p.name}' of `{name}`, a "
+                                       f"pointer to {sym.pointee.name}", e)
+            args += [v.offset, ite(v.null, const(1, sym.null.type), const(0, sym.null.type))]
+            mine, theirs = v.obj, sym.obj
+            if mine is None:  # null: the parameter's object is never read; any contents will do
+                args += [param for param in self.object_variables(theirs)]
+                continue
+            if id(mine) in passed:  # by value and result, two parameters would copy one object twice
+                raise self.unsupported(f"`{name}` given pointers into {mine.name} for '{passed[id(mine)]}' and "
+                                       f"'{p.name}'", e)
+            passed[id(mine)] = p.name
+            if not self.same_shape(mine, theirs):
+                raise self.unsupported(f"pointer parameter '{p.name}' of the recursive `{name}` given "
+                                       f"{mine.name}, unlike {theirs.name}", e)
+            args += [mine.storage.var, mine.size, *([mine.live] if mine.live is not None else [])]
+            copied_back += [(mine.storage.var, theirs.storage.var),
+                            *([(mine.live, theirs.live)] if mine.live is not None and theirs.live is not None else [])]
         rtype = self.resolve(self.p.functions[name].decl.type.type)
         target = self.b.temp(f"{name}.result", proc.result.type) if proc.result is not None else None
-        self.b.emit(Call(name, tuple(args), target), self.line(e))
+        self.b.emit(Call(name, tuple(args), target, tuple(copied_back)), self.line(e))
         if target is None:
             return CVal(const(0, self.t.int.bv), self.t.int)
         return CVal(target, rtype.c)  # type: ignore[union-attr]
 
+    @staticmethod
+    def object_variables(obj: MemObject) -> list[Var]:
+        """A pointer parameter's object as parameters: its contents, its size, whether it is live."""
+        assert isinstance(obj.size, Var), "a parameter's object has a size of its own"
+        return [obj.storage.var, obj.size, *([obj.live] if obj.live is not None else [])]
+
+    @staticmethod
+    def same_shape(a: MemObject, b: MemObject) -> bool:
+        """Whether a's variables can be copied into b's: one element or an array of the same type, both
+        on the heap (freed by free) or neither, both writable or neither."""
+        return type(a.storage) is type(b.storage) and a.storage.var.type == b.storage.var.type and \
+            (a.live is None) == (b.live is None) and a.storage.read_only == b.storage.read_only
+
+    def parameter_object(self, base: str, param: str, like: MemObject) -> MemObject:
+        """The object a procedure's pointer parameter points into: variables `base$mem`, `base$size`
+        and, for heap memory, `base$live`, shaped like `like`."""
+        size = Var(f"{base}$size", self.t.index)
+        storage: VarSym | ArraySym
+        if isinstance(like.storage, VarSym):
+            storage = VarSym(Var(f"{base}$mem", like.storage.var.type), like.storage.type,
+                             read_only=like.storage.read_only)
+        else:
+            storage = ArraySym(Var(f"{base}$mem", like.storage.var.type), like.storage.elem, [size],
+                               read_only=like.storage.read_only)
+        live = Var(f"{base}$live", like.live.type) if like.live is not None else None
+        return MemObject(f"the object '{param}' points to", storage, size, live)
+
     def procedure(self, name: str, values: list[CVal | PtrVal], e: c_ast.FuncCall) -> Procedure:
         """The body of `name` as a procedure of its own (variables `name.x`), lowered on first use.
 
-        A pointer parameter is bound to the object the first call's argument points into: the offset
-        and the null flag are parameters, and the object's variables are the procedure's `shared` ones,
-        which every activation reads and writes in place (an activation's own locals are its own). The
-        object outlives every activation: a procedure allocates nothing and takes no local's address
-        (`allocation`, `variable_object`), so what it passes on is an object its first caller reached."""
+        A pointer parameter points into an object of the procedure's own, shaped like the one the first
+        call's argument points into (`same_shape`): its offset, its null flag and the object's contents,
+        size and liveness are parameters, and each call copies the contents and liveness back at the
+        return (by value and result). That is exact because nothing else reaches the object while the
+        call runs: a procedure reads no global, stores no pointer (pointers to pointers and struct
+        members that are pointers are refused), returns none, and no two of a call's pointer arguments
+        point into one object (`recursive_call`). What it allocates is its activation's own."""
         if name in self.procedures:
             return self.procedures[name]
         fdef = self.p.functions[name]
@@ -426,7 +469,7 @@ class CallLowering(LoweringState):
         if isinstance(return_type, Scalar):
             frame.result = Var(f"{name}.$return", return_type.c.bv)
         params: list[Var] = []
-        shared: dict[Var, None] = {}
+        memory: list[Var] = []
         self.pointer_parameters[name] = {}
         for p, v in zip(self.parameters(fdef.decl.type), values):
             t = self.adjusted_parameter(p, name)
@@ -434,20 +477,19 @@ class CallLowering(LoweringState):
                 assert isinstance(t, Pointer)
                 if v.obj is None:
                     raise self.unsupported(f"`{name}`, recursive, first called with a null pointer for '{p.name}' "
-                                           "(its object is fixed by the first call)", e)
+                                           "(its object's kind is taken from the first call)", e)
                 sym = self.pointer_symbol(p.name, Var(f"{name}.{p.name}", BOOL), t, p)
-                sym.obj = v.obj
+                sym.obj = self.parameter_object(f"{name}.{p.name}", p.name, v.obj)
                 self.pointer_parameters[name][p.name] = sym
                 frame.scopes[-1][p.name] = sym
-                params += [sym.offset, sym.null]
-                storage = [v.obj.storage.var, *([v.obj.live] if v.obj.live is not None else [])]
-                shared.update(dict.fromkeys([*storage, *sorted(free_vars(v.obj.size), key=str)]))
+                params += [sym.offset, sym.null, *self.object_variables(sym.obj)]
+                memory += [sym.null, *self.object_variables(sym.obj)]
             else:
                 ctype = self.scalar(p.type, f"parameter '{p.name}' of `{name}`", p)
                 var = Var(f"{name}.{p.name}", ctype.bv)
                 frame.scopes[-1][p.name] = VarSym(var, ctype)
                 params.append(var)
-        self.procedures[name] = Procedure(name, self.line(fdef), params, frame.result, self.b.cfg, tuple(shared))
+        self.procedures[name] = Procedure(name, self.line(fdef), params, frame.result, self.b.cfg, frozenset(memory))
         self.frames, self.call_sites = [frame], []
         self.statement(fdef.body)
         if self.b.current is not None:

@@ -415,8 +415,9 @@ class PointerLowering(LoweringState):
         args = e.args.exprs if e.args is not None else []
         if len(args) != (2 if name == "calloc" else 1):
             raise self.unsupported(f"call to `{name}` with {len(args)} arguments", e)
-        if any(frame.loops or frame.repeating for frame in self.frames) or self.frames[0].procedure:
-            raise self.unsupported(f"`{name}` inside a loop or recursion (one object per allocation site)", e)
+        # in a recursive procedure, each activation's allocation is an object of its own (calls.procedure)
+        if any(frame.loops or frame.repeating for frame in self.frames):
+            raise self.unsupported(f"`{name}` inside a loop (one object per allocation site)", e)
         jumping = next((frame.function for frame in self.frames if frame.function in self.with_goto), None)
         if jumping is not None:
             raise self.unsupported(f"`{name}` in `{jumping}` or a function it calls, where a `goto` may run it "
