@@ -20,7 +20,7 @@ from solomonic.reason.engines.houdini import candidates, conjunction, encode_blo
 from solomonic.reason.engines.random_runs import dictionary, draw, recording
 from solomonic.reason.engines.termination.loops import PROPERTY, LoopAnalysis
 from solomonic.reason.engines.termination.recursion import repeated_activation
-from solomonic.reason.ir import BOOL, BoolType, BVType, Function, IntType, Var
+from solomonic.reason.ir import BOOL, BoolType, BVType, Function, IntType, Procedure, Var
 from solomonic.reason.ir.evaluate import Value, default_value
 from solomonic.reason.ir.interpret import Trace, compress, run
 from solomonic.reason.replay import replay_record, shown_inputs, shown_reads
@@ -283,7 +283,7 @@ class LassoSearch(LoopAnalysis):
             return f"a lasso through recursion was found but the program's calls did not repeat " \
                    f"({trace.event.message if trace.event else trace.outcome})"
         repeat = trace.repeat
-        call = f"{repeat.callee}({', '.join(map(str, repeat.args))})"
+        call = _shown_call(program.procedures[repeat.callee], repeat.args)
         why = f"`{call}` calls itself again with the same arguments" + \
               (f", {repeat.depth} calls deeper" if repeat.depth > 1 else "")
         if len(trace.reads) > repeat.reads:
@@ -489,3 +489,16 @@ def _into(formula: z3.BoolRef, env: dict[str, z3.ExprRef], ctx: z3.Context) -> z
     pairs = [(z3.Int(name, ctx), t) for name, t in env.items() if t.sort().kind() == z3.Z3_INT_SORT]
     pairs += [(z3.Bool(name, ctx), t) for name, t in env.items() if t.sort().kind() == z3.Z3_BOOL_SORT]
     return z3.substitute(f, *pairs) if pairs else f
+
+
+def _shown_call(proc: Procedure, args: tuple) -> str:
+    """A repeated call as its source shows it: `g(n=3)`, a pointer parameter by its offset and the
+    memory it reaches by name (`g(p+0, q+1; same memory)`), not the variables that pass them."""
+    shown = []
+    for param, value in zip(proc.params, args):
+        name = param.name.split(".", 1)[-1]
+        if param in proc.memory:
+            continue
+        shown.append(f"{name.removesuffix('$offset')}+{value}" if name.endswith("$offset") else str(value))
+    return f"{proc.name}({', '.join(shown)}{'; same memory' if proc.memory else ''})"
+
