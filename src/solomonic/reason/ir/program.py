@@ -156,7 +156,9 @@ class Procedure:
     reaching a "return" sink with `result` set. Every variable it names is its activation's own.
 
     `memory`: the parameters that pass what a pointer parameter reaches (its null flag, its object's
-    contents, size and liveness) rather than a value of the program's; summaries leave them out."""
+    contents, size and liveness) rather than a value of the program's; summaries leave them out.
+    `extents`: each pointer parameter's (offset, size) pair, whose difference is how many elements lie
+    from where it points to its object's end."""
 
     name: str
     line: int
@@ -164,6 +166,7 @@ class Procedure:
     result: Var | None
     cfg: Cfg
     memory: frozenset[Var] = frozenset()
+    extents: tuple[tuple[Var, Var], ...] = ()
 
 
 @dataclass

@@ -157,6 +157,34 @@ def test_each_activation_allocates_its_own_and_two_objects_share_a_parameter(tmp
     assert r.verdict == Verdict.YES, r.reason
 
 
+def test_a_string_length_by_recursion_is_bounded_by_the_string(tmp_path):
+    """`1 + len(s + 1)` overflows only if the result could exceed what is left of the string: the summary
+    `result <= size - offset - 1` (a pointer parameter's extent) excludes it."""
+    r = answer(tmp_path, """
+        int len(const char *s) { if (*s == '\\0') return 0; return 1 + len(s + 1); }
+        int main(void) {
+            int n = __VERIFIER_nondet_int();
+            if (n < 1) n = 1;
+            char *s = malloc(n);
+            s[n - 1] = '\\0';
+            return len(s);
+        }
+        """, "terminates")
+    assert r.verdict == Verdict.YES, r.reason
+    assert "s$size" in r.reason or "size" in str(r.certificate), r.reason
+
+
+def test_an_uninitialised_object_passed_on_is_not_read_as_zero(tmp_path):
+    """Red team, session 19: with the object shared (d312568), a run of main's one execution gave the
+    callee a default 0 for `x`, which main never set, and answered yes whichever value `x` held."""
+    for test in ("== 42", "!= 0"):
+        r = answer(tmp_path, f"""
+            int f(int *p, int n) {{ if (n <= 0) return *p; return f(p, n - 1); }}
+            int main(void) {{ int x; if (f(&x, 1) {test}) reach_error(); return 0; }}
+            """, "assert")
+        assert r.verdict != Verdict.YES, r.reason
+
+
 def test_memory_a_callee_frees_is_freed_for_its_caller(tmp_path):
     r = answer(tmp_path, """
         int drop(int *p, int n) { if (n <= 0) { free(p); return 0; } return drop(p, n - 1); }

@@ -297,8 +297,9 @@ def repeated_activation(unfolding: Unfolding, inputs: dict[Var, Value], oracle: 
 
 def candidate_facts(proc: Procedure) -> list[Fact]:
     """What a summary may say: the result against the body's constants and against each parameter plus
-    or minus one, and equalities under the body's own tests of a parameter against a constant (the base
-    cases: `i <= 0 -> result == 0`)."""
+    or minus one, against the elements from where a pointer parameter points to its object's end (a
+    string's length: `result <= size - offset - 1`), and equalities under the body's own tests of a
+    parameter against a constant (the base cases: `i <= 0 -> result == 0`)."""
     if proc.result is None or not numeric(proc.result):
         return []
     r = proc.result.name
@@ -311,6 +312,9 @@ def candidate_facts(proc: Procedure) -> list[Fact]:
         for k in sorted({*constants, *(-k for k in constants)}):
             plain += [Bound(tuple(sorted(((r, 1), (p, -1)))), -k, "ge"),
                       Bound(tuple(sorted(((r, -1), (p, 1)))), k, "ge")]
+    for offset, size in proc.extents:
+        o, z = ghost(offset).name, ghost(size).name
+        plain += [Bound(tuple(sorted(((r, -1), (z, 1), (o, -1)))), k, "ge") for k in (-1, 0)]
     equalities = [Bound(((r, 1),), -k, "eq") for k in constants] + \
         [Bound(tuple(sorted(((r, 1), (p, -1)))), -k, "eq") for p in params for k in (-1, 0, 1)]
     premises = _tests(proc, params)

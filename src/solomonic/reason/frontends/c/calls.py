@@ -470,6 +470,7 @@ class CallLowering(LoweringState):
             frame.result = Var(f"{name}.$return", return_type.c.bv)
         params: list[Var] = []
         memory: list[Var] = []
+        extents: list[tuple[Var, Var]] = []
         self.pointer_parameters[name] = {}
         for p, v in zip(self.parameters(fdef.decl.type), values):
             t = self.adjusted_parameter(p, name)
@@ -484,12 +485,15 @@ class CallLowering(LoweringState):
                 frame.scopes[-1][p.name] = sym
                 params += [sym.offset, sym.null, *self.object_variables(sym.obj)]
                 memory += [sym.null, *self.object_variables(sym.obj)]
+                assert isinstance(sym.obj.size, Var)
+                extents.append((sym.offset, sym.obj.size))
             else:
                 ctype = self.scalar(p.type, f"parameter '{p.name}' of `{name}`", p)
                 var = Var(f"{name}.{p.name}", ctype.bv)
                 frame.scopes[-1][p.name] = VarSym(var, ctype)
                 params.append(var)
-        self.procedures[name] = Procedure(name, self.line(fdef), params, frame.result, self.b.cfg, frozenset(memory))
+        self.procedures[name] = Procedure(name, self.line(fdef), params, frame.result, self.b.cfg, frozenset(memory),
+                                          tuple(extents))
         self.frames, self.call_sites = [frame], []
         self.statement(fdef.body)
         if self.b.current is not None:
