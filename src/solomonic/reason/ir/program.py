@@ -150,23 +150,44 @@ def member_cells(i: Input) -> tuple[str, int] | None:
     return elem, int(count)
 
 
+@dataclass(frozen=True)
+class PointerParameter:
+    """A procedure's pointer parameter as parameters: where it points (`offset` elements into its object,
+    unless `null` is 1) and the object itself (`contents`, `size` in elements, and for heap memory `live`),
+    passed by value; each call copies `contents` and `live` back at the return (Call.copied_back)."""
+
+    offset: Var
+    null: Var
+    contents: Var
+    size: Var
+    live: Var | None = None
+
+    @property
+    def memory(self) -> tuple[Var, ...]:
+        """The parameters that pass what the pointer reaches, not a value of the program's."""
+        return (self.null, self.contents, self.size, *([self.live] if self.live is not None else []))
+
+    @property
+    def copied_back(self) -> tuple[Var, ...]:
+        return (self.contents, *([self.live] if self.live is not None else []))
+
+
 @dataclass
 class Procedure:
     """A function on a recursive cycle, lowered once. Its variables are named `name.x`; it returns by
     reaching a "return" sink with `result` set. Every variable it names is its activation's own.
-
-    `memory`: the parameters that pass what a pointer parameter reaches (its null flag, its object's
-    contents, size and liveness) rather than a value of the program's; summaries leave them out.
-    `extents`: each pointer parameter's (offset, size) pair, whose difference is how many elements lie
-    from where it points to its object's end."""
+    `pointers`: its pointer parameters, each a few of `params`."""
 
     name: str
     line: int
     params: list[Var]
     result: Var | None
     cfg: Cfg
-    memory: frozenset[Var] = frozenset()
-    extents: tuple[tuple[Var, Var], ...] = ()
+    pointers: tuple[PointerParameter, ...] = ()
+
+    @property
+    def memory(self) -> frozenset[Var]:
+        return frozenset(v for p in self.pointers for v in p.memory)
 
 
 @dataclass

@@ -7,6 +7,7 @@ activation allocates is its own.
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -183,6 +184,27 @@ def test_an_uninitialised_object_passed_on_is_not_read_as_zero(tmp_path):
             int main(void) {{ int x; if (f(&x, 1) {test}) reach_error(); return 0; }}
             """, "assert")
         assert r.verdict != Verdict.YES, r.reason
+
+
+@pytest.mark.parametrize("check, verdict", [("x != x0 - n", Verdict.YES), ("x != x0 - 3", Verdict.NO)])
+def test_what_a_call_leaves_in_memory_is_summarised(tmp_path, check, verdict):
+    """The summary `*p == entry(*p) - n`, proved at every return, is what a step over the call assumes of
+    x: the assertion after the call is proved, and its negation's failure found and replayed."""
+    r = answer(tmp_path, f"""
+        void down(int *p, int n) {{ if (n <= 0) return; (*p)--; down(p, n - 1); }}
+        int main(void) {{
+            int x = __VERIFIER_nondet_int();
+            int n = __VERIFIER_nondet_int();
+            if (n < 0 || n > 5 || x < 0 || x > 100) return 0;
+            int x0 = x;
+            down(&x, n);
+            if ({check}) reach_error();
+            return 0;
+        }}
+        """, "assert")
+    assert r.verdict == verdict, r.reason
+    if verdict == Verdict.YES:
+        assert "entry(*p)" in json.dumps(r.certificate), r.certificate
 
 
 def test_memory_a_callee_frees_is_freed_for_its_caller(tmp_path):

@@ -79,7 +79,12 @@ class Bound:
     def text(self) -> str:
         """As a person writes it: `result - n >= -10` (the procedure's prefix and the ghost mark dropped)."""
         def name(v: str) -> str:
-            v = v.split(".", 1)[-1].removesuffix("#0")
+            v = v.split(".", 1)[-1]
+            for mark, shown in (("$mem#0", "entry(*{})"), ("$mem", "*{}"), ("$live#0", "entry(live {})"),
+                                ("$live", "live {}")):
+                if v.endswith(mark):  # what a pointer parameter reaches, at the return or on entry
+                    return shown.format(v.removesuffix(mark))
+            v = v.removesuffix("#0")
             return "result" if v == "$return" else v
 
         terms = " + ".join(f"{c}*{name(v)}" if c not in (1, -1) else f"{'-' if c < 0 else ''}{name(v)}"
@@ -164,7 +169,8 @@ def unfold(function: Function, summaries: dict[str, list[Fact]], calls_return: b
         starts[name] = cfg.new_location(proc.line)
         returns[name] = cfg.new_location(proc.line)
         returned[name] = cfg.sink(Event("return", proc.line, f"{name}() returns"))
-        observed[returns[name]] = {ghost(p) for p in proc.params} | ({proc.result} if proc.result else set())
+        observed[returns[name]] = {ghost(p) for p in proc.params} | ({proc.result} if proc.result else set()) | \
+            {v for pointer in proc.pointers for v in pointer.copied_back}
     variables = {name: {v.name: v for v in observed[returns[name]]} for name in function.procedures}
     summary = {name: conj(*[f.expr(variables[name]) for f in summaries.get(name, [])]) for name in returns}
     checked = {name for name in returns if check_summaries and summary[name] != TRUE}
@@ -209,8 +215,7 @@ def unfold(function: Function, summaries: dict[str, list[Fact]], calls_return: b
             cfg.add(chosen, into, Assume(descends), e.line)
             cfg.add(chosen, over, Assume(negate(descends)), e.line)
             _descend(cfg, into, callee, arguments, starts[callee.name], e.line)
-            back = [mine for mine, param in e.stmt.copied_back if param in changed[callee.name]]
-            _step_over(cfg, over, dst, callee, arguments, e.stmt.target, back,
+            _step_over(cfg, over, dst, callee, arguments, e.stmt.target, e.stmt.copied_back, changed[callee.name],
                        summaries.get(callee.name, []), variables[callee.name], e.line)
     for name in sorted(checked):  # last, so that the other locations are the same whatever the summaries
         line = function.procedures[name].line
@@ -250,21 +255,25 @@ def changed_parameters(function: Function) -> dict[str, set[Var]]:
 
 
 def _step_over(cfg: Cfg, at: int, dst: int, callee: Procedure, arguments: dict[Var, Var], target: Var | None,
-               changed: list[Var], facts: list[Fact], variables: dict[str, Var], line: int) -> None:
+               copied_back: tuple[tuple[Var, Var], ...], changed: set[Var], facts: list[Fact],
+               variables: dict[str, Var], line: int) -> None:
+    """The call returns: its result, and the memory it copies back where the callee may change it, any
+    value its summary allows (each fact whose variables the call gives)."""
     mapping: dict[Var, Expr] = {ghost(p): a for p, a in arguments.items()}
-    for v in changed:  # the memory the call copies back, where the callee may have changed it
-        nxt = cfg.new_location(line)
-        cfg.add(at, nxt, Havoc(v, f"{CHOSEN_BY_UNFOLDING}`{v.name}` after `{callee.name}`"), line)
-        at = nxt
+    for mine, param in copied_back:
+        mapping[param] = mine
+        if param in changed:
+            nxt = cfg.new_location(line)
+            cfg.add(at, nxt, Havoc(mine, f"{CHOSEN_BY_UNFOLDING}`{mine.name}` after `{callee.name}`"), line)
+            at = nxt
     if target is not None:
         nxt = cfg.new_location(line)
         cfg.add(at, nxt, Havoc(target, f"{CHOSEN_BY_UNFOLDING}the result of `{callee.name}`"), line)
         at = nxt
         if callee.result is not None:
             mapping[callee.result] = target
-    summary = conj(*[f.expr(variables) for f in facts])
     known = set(mapping)
-    assumed = substitute(summary, mapping) if free_vars(summary) <= known else TRUE
+    assumed = conj(*[substitute(e, mapping) for f in facts if free_vars(e := f.expr(variables)) <= known])
     cfg.add(at, dst, Assume(assumed) if assumed != TRUE else None, line)
 
 
@@ -300,11 +309,12 @@ def candidate_facts(proc: Procedure) -> list[Fact]:
     or minus one, against the elements from where a pointer parameter points to its object's end (a
     string's length: `result <= size - offset - 1`), and equalities under the body's own tests of a
     parameter against a constant (the base cases: `i <= 0 -> result == 0`)."""
-    if proc.result is None or not numeric(proc.result):
-        return []
-    r = proc.result.name
     params = [ghost(p).name for p in proc.params if numeric(p) and p not in proc.memory]
     constants = sorted({0, 1, -1} | body_constants(proc.cfg))
+    memory = _memory_facts(proc, params, constants)
+    if proc.result is None or not numeric(proc.result):
+        return memory
+    r = proc.result.name
     plain: list[Bound] = []
     for k in constants:
         plain += [Bound(((r, 1),), -k, "ge"), Bound(((r, -1),), k, "ge")]
@@ -312,13 +322,41 @@ def candidate_facts(proc: Procedure) -> list[Fact]:
         for k in sorted({*constants, *(-k for k in constants)}):
             plain += [Bound(tuple(sorted(((r, 1), (p, -1)))), -k, "ge"),
                       Bound(tuple(sorted(((r, -1), (p, 1)))), k, "ge")]
-    for offset, size in proc.extents:
-        o, z = ghost(offset).name, ghost(size).name
+    for pointer in proc.pointers:
+        o, z = ghost(pointer.offset).name, ghost(pointer.size).name
         plain += [Bound(tuple(sorted(((r, -1), (z, 1), (o, -1)))), k, "ge") for k in (-1, 0)]
+        if numeric(pointer.contents):
+            m = pointer.contents.name
+            plain += [Bound(tuple(sorted(((r, 1), (m, -1)))), 0, op) for op in ("ge", "eq")] + \
+                [Bound(tuple(sorted(((r, -1), (m, 1)))), 0, "ge")]
     equalities = [Bound(((r, 1),), -k, "eq") for k in constants] + \
         [Bound(tuple(sorted(((r, 1), (p, -1)))), -k, "eq") for p in params for k in (-1, 0, 1)]
     premises = _tests(proc, params)
-    return [Fact(b) for b in plain] + [Fact(b, p) for p in premises for b in equalities]
+    return memory + [Fact(b) for b in plain] + [Fact(b, p) for p in premises for b in equalities]
+
+
+def _memory_facts(proc: Procedure, params: list[str], constants: list[int]) -> list[Fact]:
+    """What a call leaves in the one-element objects its pointer parameters reach, against what they
+    held on entry: unchanged, or moved by at most one or by a parameter (`*p == entry(*p) + n`), or
+    against the body's constants; and that memory freed stays freed (live never grows back)."""
+    out: list[Bound] = []
+    for pointer in proc.pointers:
+        if pointer.live is not None:
+            live, entry = pointer.live.name, ghost(pointer.live).name
+            out += [Bound(tuple(sorted(((live, -1), (entry, 1)))), 0, "ge"),
+                    Bound(tuple(sorted(((live, 1), (entry, -1)))), 0, "eq")]
+        if not numeric(pointer.contents):
+            continue
+        m, m0 = pointer.contents.name, ghost(pointer.contents).name
+        for k in (-1, 0, 1):
+            out += [Bound(tuple(sorted(((m, 1), (m0, -1)))), -k, "ge"), Bound(tuple(sorted(((m, -1), (m0, 1)))), k, "ge")]
+        out.append(Bound(tuple(sorted(((m, 1), (m0, -1)))), 0, "eq"))
+        for p in params:
+            for sign in (1, -1):
+                out.append(Bound(tuple(sorted(((m, 1), (m0, -1), (p, -sign)))), 0, "eq"))
+        for k in constants:
+            out += [Bound(((m, 1),), -k, "ge"), Bound(((m, -1),), k, "ge")]
+    return [Fact(b) for b in out]
 
 
 def numeric(v: Var) -> bool:

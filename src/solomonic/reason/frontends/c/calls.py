@@ -49,6 +49,7 @@ from solomonic.reason.ir import (
     Call,
     Event,
     Expr,
+    PointerParameter,
     Procedure,
     Var,
     compare,
@@ -384,11 +385,18 @@ class CallLowering(LoweringState):
         """A call into a recursive cycle stays a call, to the callee's body lowered once. A pointer
         argument passes its offset, whether it is null and the object it points into (contents, size,
         liveness), which the call copies back at the return (`procedure`)."""
+        params = self.parameters(self.p.functions[name].decl.type)
+        passed: dict[int, str] = {}
+        for p, v in zip(params, values):
+            if isinstance(v, PtrVal) and v.obj is not None:
+                if id(v.obj) in passed:  # by value and result, two parameters would copy one object twice
+                    raise self.unsupported(f"`{name}` given pointers into {v.obj.name} for '{passed[id(v.obj)]}' "
+                                           f"and '{p.name}'", e)
+                passed[id(v.obj)] = p.name
         proc = self.procedure(name, values, e)
         args: list[Expr] = []
         copied_back: list[tuple[Var, Var]] = []
-        passed: dict[int, str] = {}
-        for p, v in zip(self.parameters(self.p.functions[name].decl.type), values):
+        for p, v in zip(params, values):
             if not isinstance(v, PtrVal):
                 args.append(self.convert(v, self.scalar(p.type, f"parameter '{p.name}' of `{name}`", p)))
                 continue
@@ -402,10 +410,6 @@ class CallLowering(LoweringState):
             if mine is None:  # null: the parameter's object is never read; any contents will do
                 args += [param for param in self.object_variables(theirs)]
                 continue
-            if id(mine) in passed:  # by value and result, two parameters would copy one object twice
-                raise self.unsupported(f"`{name}` given pointers into {mine.name} for '{passed[id(mine)]}' and "
-                                       f"'{p.name}'", e)
-            passed[id(mine)] = p.name
             if not self.same_shape(mine, theirs):
                 raise self.unsupported(f"pointer parameter '{p.name}' of the recursive `{name}` given "
                                        f"{mine.name}, unlike {theirs.name}", e)
@@ -469,8 +473,7 @@ class CallLowering(LoweringState):
         if isinstance(return_type, Scalar):
             frame.result = Var(f"{name}.$return", return_type.c.bv)
         params: list[Var] = []
-        memory: list[Var] = []
-        extents: list[tuple[Var, Var]] = []
+        pointers: list[PointerParameter] = []
         self.pointer_parameters[name] = {}
         for p, v in zip(self.parameters(fdef.decl.type), values):
             t = self.adjusted_parameter(p, name)
@@ -484,16 +487,14 @@ class CallLowering(LoweringState):
                 self.pointer_parameters[name][p.name] = sym
                 frame.scopes[-1][p.name] = sym
                 params += [sym.offset, sym.null, *self.object_variables(sym.obj)]
-                memory += [sym.null, *self.object_variables(sym.obj)]
                 assert isinstance(sym.obj.size, Var)
-                extents.append((sym.offset, sym.obj.size))
+                pointers.append(PointerParameter(sym.offset, sym.null, sym.obj.storage.var, sym.obj.size, sym.obj.live))
             else:
                 ctype = self.scalar(p.type, f"parameter '{p.name}' of `{name}`", p)
                 var = Var(f"{name}.{p.name}", ctype.bv)
                 frame.scopes[-1][p.name] = VarSym(var, ctype)
                 params.append(var)
-        self.procedures[name] = Procedure(name, self.line(fdef), params, frame.result, self.b.cfg, frozenset(memory),
-                                          tuple(extents))
+        self.procedures[name] = Procedure(name, self.line(fdef), params, frame.result, self.b.cfg, tuple(pointers))
         self.frames, self.call_sites = [frame], []
         self.statement(fdef.body)
         if self.b.current is not None:
