@@ -129,6 +129,11 @@ def unsequenced(node: c_ast.Node, globals_: AbstractSet[str], impure: set[str],
             # not after their side effects; the operands are unsequenced against each other
             if overlap(names, value.writes - {CALL}) or clash(address, value):
                 note(n)
+            # `x += f(&x)`: the read of the left operand is a value computation of its own, which a
+            # call's body is indeterminately sequenced with (C11 6.5.16p3, 6.5.2.2p10): it reads x
+            # before or after f writes it (gcc after, 101 where the other order gives 6)
+            if n.op != "=" and clash(Effects(set(names)), value):
+                note(n)
             reads = names - {MEMORY} if n.op != "=" else set()
             return address | value | Effects(reads, names)
         if isinstance(n, c_ast.UnaryOp):
