@@ -149,7 +149,10 @@ def test_calloc_zeroes_and_differences_count_elements(tmp_path):
 
 @pytest.mark.parametrize("body, construct", [
     ("int x, y; int *p = &x; if (x) p = &y;", "may point into 'x' or 'y'"),
-    ("for (int i = 0; i < 3; i++) { int *a = malloc(sizeof(int)); free(a); }", "inside a loop"),
+    ("int *a; for (int i = 0; i < 3; i++) { a = malloc(sizeof(int)); } free(a);",
+     "allocated in a loop, kept in 'a', declared outside it"),
+    ("for (int i = 0; i < 3; i++) { int *a = alloca(sizeof(int)); *a = i; }", "inside a loop"),
+    ("int i = 0; while (malloc(sizeof(int)) != 0 && i < 3) i++;", "in a loop's condition or step"),
     ("int **pp;", "pointer to pointer"),
     ("int *p = 0; *p = 1;", "before it is assigned an object"),
 ])
@@ -157,6 +160,44 @@ def test_what_the_model_cannot_express_is_unsupported_with_its_line(tmp_path, bo
     r = answer(tmp_path, f"int main(void) {{\n {body}\n return 0; }}", "no-overflow")
     assert r.verdict == Verdict.UNKNOWN and construct in r.reason, r.reason
     assert "program.c:" in r.reason
+
+
+def test_memory_allocated_in_a_loop_lives_in_its_iteration(tmp_path):
+    """A heap allocation in a loop's body is a new object at each iteration on the same variables: exact
+    where only pointers declared in that loop hold it. Contents start unknown each time (calloc's zero),
+    and what one iteration frees the next allocates again."""
+    body = """
+        int main(void) {
+            int n = __VERIFIER_nondet_int();
+            if (n < 0 || n > 100) return 0;
+            int total = 0;
+            for (int i = 0; i < n; i++) {
+                int *cell = calloc(1, sizeof(int));
+                if (cell == 0) return 0;
+                *cell += i;
+                total += *cell;
+                FREE
+            }
+            __VERIFIER_assert(total >= 0);
+            return 0;
+        }
+        """
+    for prop in ("assert", "terminates"):
+        assert answer(tmp_path, body.replace("FREE", "free(cell);"), prop).verdict == Verdict.YES
+    r = answer(tmp_path, body.replace("FREE", "free(cell); *cell = 1;"), "assert")
+    assert r.verdict == Verdict.UNKNOWN and "after it is freed" in r.reason, r.reason
+
+
+def test_a_global_pointer_first_named_in_a_loop_holds_no_memory_allocated_there(tmp_path):
+    """A global is declared where the program first names it; a loop around that point is not its scope."""
+    r = answer(tmp_path, """
+        int *keep;
+        int main(void) {
+            for (int i = 0; i < 2; i++) { int *p = malloc(sizeof(int)); keep = p; }
+            return 0;
+        }
+        """, "assert")
+    assert r.verdict == Verdict.UNKNOWN and "kept in 'keep'" in r.reason, r.reason
 
 
 FILL = """

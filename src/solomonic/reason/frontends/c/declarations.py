@@ -294,7 +294,10 @@ class DeclarationLowering(LoweringState):
         if isinstance(t, Pointer):
             if is_global and decl.init is not None and not self.null_constant(decl.init):
                 raise self.unsupported(f"global pointer '{decl.name}' initialised other than with null", decl)
-            return self.pointer_symbol(decl.name, template, t, decl)
+            sym = self.pointer_symbol(decl.name, template, t, decl)
+            if is_global:  # declared where the program names it first, which may be inside a loop
+                sym.loops = ()
+            return sym
         if isinstance(t, Array):
             dims_nodes = []
             inner: CType = t

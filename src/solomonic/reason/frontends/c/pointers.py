@@ -2,7 +2,8 @@
 
 Supported: `&x` and arrays of a function's outermost block (a pointer to them can only leave the call
 as its result, which is refused) and of globals; `malloc`, `calloc`, `alloca` outside loops (one
-object per allocation site); pointers passed to and returned from inlined functions; `p + i`, `p - q`,
+object per allocation site), and `malloc` and `calloc` in a loop's body where only pointers declared in
+that loop hold the memory (each iteration's object on the same variables); pointers passed to and returned from inlined functions; `p + i`, `p - q`,
 comparisons (== and != of pointers into two objects too), `free`; null (`0`, `NULL`, `c ? p : NULL`, a pointer as a condition); global pointer
 variables in `main`'s analysis (null at the start, as static storage is; never pointing into a called
 function's locals, which they would outlive). Every dereference,
@@ -267,6 +268,9 @@ class PointerLowering(LoweringState):
                 any(sym is g for g in self.globals.values()):
             raise self.unsupported(f"a pointer into {value.obj.name}, a local of a called function, stored in "
                                    f"the global '{sym.name}' (it could outlive the call)", node)
+        if value.obj is not None and value.obj.loop is not None and not any(loop is value.obj.loop for loop in sym.loops):
+            raise self.unsupported(f"a pointer to {value.obj.name}, allocated in a loop, kept in '{sym.name}', "
+                                   "declared outside it (one object per allocation site)", node)
         if sym.obj is None:
             sym.obj = value.obj
         elif value.obj is not None and sym.obj is not value.obj:
@@ -424,9 +428,13 @@ class PointerLowering(LoweringState):
         args = e.args.exprs if e.args is not None else []
         if len(args) != (2 if name == "calloc" else 1):
             raise self.unsupported(f"call to `{name}` with {len(args)} arguments", e)
-        # in a recursive procedure, each activation's allocation is an object of its own (calls.procedure)
-        if any(frame.loops or frame.repeating for frame in self.frames):
-            raise self.unsupported(f"`{name}` inside a loop (one object per allocation site)", e)
+        # in a recursive procedure, each activation's allocation is an object of its own (calls.procedure);
+        # in a loop's body, each iteration's heap allocation (`allocate`)
+        if any(frame.repeating for frame in self.frames):
+            raise self.unsupported(f"`{name}` in a loop's condition or step (one object per allocation site)", e)
+        if not heap and self.loops_running():
+            raise self.unsupported(f"`{name}` inside a loop (its memory lasts until the function returns: one "
+                                   "object per allocation site)", e)
         jumping = next((frame.function for frame in self.frames if frame.function in self.with_goto), None)
         if jumping is not None:
             raise self.unsupported(f"`{name}` in `{jumping}` or a function it calls, where a `goto` may run it "
@@ -469,8 +477,9 @@ class PointerLowering(LoweringState):
             failed = self.may_fail(a)
         # alloca's memory lives until its function returns: the call's, as a local's (a pointer to it
         # returned or stored in a global is refused, as one to a local)
+        loops = self.loops_running()
         obj = MemObject(f"the memory from `{a.function}` at line {line}", storage, size, live,
-                        owner=None if a.heap else self.frame)
+                        owner=None if a.heap else self.frame, loop=loops[-1] if loops else None)
         return PtrVal(obj, const(0, self.t.index), pointee, failed)
 
     def may_fail(self, a: Allocation) -> Expr:
@@ -508,7 +517,12 @@ class PointerLowering(LoweringState):
         """A pointer variable (IR variables named like `template`), not yet pointing anywhere."""
         pointee = self.pointee(ptype, f"variable '{name}'", node)
         return PtrSym(name, template.name, Var(f"{template.name}$offset", self.t.index),
-                      Var(f"{template.name}$null", self.t.int.bv), pointee, void=isinstance(ptype.pointee, Void))
+                      Var(f"{template.name}$null", self.t.int.bv), pointee, void=isinstance(ptype.pointee, Void),
+                      loops=self.loops_running())
+
+    def loops_running(self) -> tuple:
+        """The loops whose body is being lowered, outermost first (a switch is not one)."""
+        return tuple(loop for frame in self.frames for loop in frame.loops if loop.continue_to >= 0)
 
     # ------------------------------------------------------------------- the analysed function's inputs
 

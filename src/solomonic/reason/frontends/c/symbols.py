@@ -151,6 +151,9 @@ class MemObject:
     size: Expr  # in elements, of the index type
     live: Var | None = None  # allocations: 1 until freed
     owner: object | None = None  # a function's local: the frame of the call it lives in
+    # a heap allocation in a loop: the innermost loop. Each iteration's object is a new one on the same
+    # variables, which is exact where only pointers declared inside that loop hold it (`bind`)
+    loop: object | None = None
 
     @property
     def elem(self) -> CInt:
@@ -181,6 +184,7 @@ class PtrSym:
     obj: MemObject | None = None
     initialised: Var | None = None  # declared without a value: 1 once assigned
     void: bool = False  # declared `void *`
+    loops: tuple = ()  # the loops running where it is declared (MemObject.loop)
 
 
 @dataclass
