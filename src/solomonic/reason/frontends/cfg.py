@@ -11,6 +11,7 @@ from solomonic.reason.ir import (
     TRUE,
     Assign,
     Assume,
+    Call,
     Cfg,
     Event,
     Expr,
@@ -97,6 +98,17 @@ class Builder:
 
     def changed_since(self, snapshot: tuple[int, int, int | None]) -> bool:
         return len(self.cfg.edges) != snapshot[0]
+
+    def written_since(self, snapshot: tuple[int, int, int | None]) -> set[Var]:
+        """The variables the statements emitted since `snapshot` may change: those assigned or chosen,
+        and those a call copies back into."""
+        out: set[Var] = set()
+        for e in self.cfg.edges[snapshot[0]:]:
+            if isinstance(e.stmt, (Assign, Havoc)):
+                out.add(e.stmt.target)
+            elif isinstance(e.stmt, Call):
+                out |= {mine for mine, _ in e.stmt.copied_back}
+        return out
 
     def rollback(self, snapshot: tuple[int, int, int | None]) -> None:
         edges, lines, current = snapshot

@@ -207,6 +207,27 @@ def test_what_a_call_leaves_in_memory_is_summarised(tmp_path, check, verdict):
         assert "entry(*p)" in json.dumps(r.certificate), r.certificate
 
 
+@pytest.mark.parametrize("left, verdict", [("*q", Verdict.YES), ("*p", Verdict.UNKNOWN)])
+def test_a_compound_assignment_beside_a_call_is_judged_by_the_objects_it_writes(tmp_path, left, verdict):
+    """`*q += f(p)` reads *q before or after f runs (C leaves it open): the same either way where f can
+    only write p's object, unknown where it writes the one read."""
+    r = answer(tmp_path, f"""
+        int f(int *p, int n) {{ if (n <= 0) {{ *p = 7; return 1; }} return f(p, n - 1); }}
+        int main(void) {{
+            int *p = malloc(sizeof(int));
+            int *q = malloc(sizeof(int));
+            *p = 0;
+            *q = 0;
+            {left} += f(p, 2);
+            if (*q > 1) reach_error();
+            return 0;
+        }}
+        """, "assert")
+    assert r.verdict == verdict, r.reason
+    if verdict == Verdict.UNKNOWN:
+        assert "order C leaves open" in r.reason, r.reason
+
+
 def test_memory_a_callee_frees_is_freed_for_its_caller(tmp_path):
     r = answer(tmp_path, """
         int drop(int *p, int n) { if (n <= 0) { free(p); return 0; } return drop(p, n - 1); }

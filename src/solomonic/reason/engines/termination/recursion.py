@@ -308,7 +308,8 @@ def candidate_facts(proc: Procedure) -> list[Fact]:
     """What a summary may say: the result against the body's constants and against each parameter plus
     or minus one, against the elements from where a pointer parameter points to its object's end (a
     string's length: `result <= size - offset - 1`), and equalities under the body's own tests of a
-    parameter against a constant (the base cases: `i <= 0 -> result == 0`)."""
+    parameter, or of what a pointer parameter reaches, against a constant (the base cases:
+    `i <= 0 -> result == 0`)."""
     params = [ghost(p).name for p in proc.params if numeric(p) and p not in proc.memory]
     constants = sorted({0, 1, -1} | body_constants(proc.cfg))
     memory = _memory_facts(proc, params, constants)
@@ -329,9 +330,12 @@ def candidate_facts(proc: Procedure) -> list[Fact]:
             m = pointer.contents.name
             plain += [Bound(tuple(sorted(((r, 1), (m, -1)))), 0, op) for op in ("ge", "eq")] + \
                 [Bound(tuple(sorted(((r, -1), (m, 1)))), 0, "ge")]
+    # the one-element objects' entry values stand beside the parameters in the base cases
+    # (`entry(*p) <= -1 -> result == entry(*p)`, `entry(*p) >= 0 -> result == -1`)
+    held = [ghost(pointer.contents).name for pointer in proc.pointers if numeric(pointer.contents)]
     equalities = [Bound(((r, 1),), -k, "eq") for k in constants] + \
-        [Bound(tuple(sorted(((r, 1), (p, -1)))), -k, "eq") for p in params for k in (-1, 0, 1)]
-    premises = _tests(proc, params)
+        [Bound(tuple(sorted(((r, 1), (p, -1)))), -k, "eq") for p in params + held for k in (-1, 0, 1)]
+    premises = _tests(proc, params + held)
     return memory + [Fact(b) for b in plain] + [Fact(b, p) for p in premises for b in equalities]
 
 

@@ -505,6 +505,19 @@ class ExpressionLowering(LoweringState):
         if e.op == "=":
             value = self.expression(e.rvalue)
         else:
+            before = self.b.snapshot()
             rhs = self.expression(e.rvalue)
+            # `*p += f(q)`: the left operand's read and a call's body are indeterminately sequenced (C11
+            # 6.5.16p3, 6.5.2.2p10), so a right operand that may change what it reads leaves the result
+            # to the compiler (gcc reads after the call); one that cannot, reads the same either way
+            if self.storage(target) in self.b.written_since(before):
+                raise self.unsupported(f"`{self.text(e)}`: the right operand may change what the left one "
+                                       "reads, in an order C leaves open", e)
             value = self.arithmetic(e.op[:-1], self.read(target, e), rhs, e)
         return self.write(target, value, e)
+
+    def storage(self, target) -> Var:
+        """The variable a place is kept in: a scalar's, or its array's."""
+        if isinstance(target, View):
+            return self.storage(target.place)
+        return target.var if isinstance(target, VarSym) else target[0].var

@@ -129,10 +129,11 @@ def unsequenced(node: c_ast.Node, globals_: AbstractSet[str], impure: set[str],
             # not after their side effects; the operands are unsequenced against each other
             if overlap(names, value.writes - {CALL}) or clash(address, value):
                 note(n)
-            # `x += f(&x)`: the read of the left operand is a value computation of its own, which a
-            # call's body is indeterminately sequenced with (C11 6.5.16p3, 6.5.2.2p10): it reads x
-            # before or after f writes it (gcc after, 101 where the other order gives 6)
-            if n.op != "=" and clash(Effects(set(names)), value):
+            # `g += f()`: the read of the left operand is a value computation of its own, which a
+            # call's body is indeterminately sequenced with (C11 6.5.16p3, 6.5.2.2p10): it reads g
+            # before or after f writes it. A global here; memory a call reaches through pointers
+            # (`x += f(&x)`) is judged where the objects are known (expressions.assignment)
+            if n.op != "=" and CALL in value.writes and names & set(globals_):
                 note(n)
             reads = names - {MEMORY} if n.op != "=" else set()
             return address | value | Effects(reads, names)
