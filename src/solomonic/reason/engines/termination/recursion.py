@@ -312,7 +312,11 @@ def candidate_facts(proc: Procedure) -> list[Fact]:
     `i <= 0 -> result == 0`)."""
     params = [ghost(p).name for p in proc.params if numeric(p) and p not in proc.memory]
     constants = sorted({0, 1, -1} | body_constants(proc.cfg))
-    memory = _memory_facts(proc, params, constants)
+    # the one-element objects' entry values stand beside the parameters in the base cases
+    # (`entry(*p) <= -1 -> result == entry(*p)`, `entry(*p) >= 0 -> result == -1`)
+    held = [ghost(pointer.contents).name for pointer in proc.pointers if numeric(pointer.contents)]
+    premises = _tests(proc, params + held)
+    memory = _memory_facts(proc, params, constants, premises)
     if proc.result is None or not numeric(proc.result):
         return memory
     r = proc.result.name
@@ -330,20 +334,19 @@ def candidate_facts(proc: Procedure) -> list[Fact]:
             m = pointer.contents.name
             plain += [Bound(tuple(sorted(((r, 1), (m, -1)))), 0, op) for op in ("ge", "eq")] + \
                 [Bound(tuple(sorted(((r, -1), (m, 1)))), 0, "ge")]
-    # the one-element objects' entry values stand beside the parameters in the base cases
-    # (`entry(*p) <= -1 -> result == entry(*p)`, `entry(*p) >= 0 -> result == -1`)
-    held = [ghost(pointer.contents).name for pointer in proc.pointers if numeric(pointer.contents)]
     equalities = [Bound(((r, 1),), -k, "eq") for k in constants] + \
         [Bound(tuple(sorted(((r, 1), (p, -1)))), -k, "eq") for p in params + held for k in (-1, 0, 1)]
-    premises = _tests(proc, params + held)
     return memory + [Fact(b) for b in plain] + [Fact(b, p) for p in premises for b in equalities]
 
 
-def _memory_facts(proc: Procedure, params: list[str], constants: list[int]) -> list[Fact]:
+def _memory_facts(proc: Procedure, params: list[str], constants: list[int], premises: list[Bound]) -> list[Fact]:
     """What a call leaves in the one-element objects its pointer parameters reach, against what they
     held on entry: unchanged, or moved by at most one or by a parameter (`*p == entry(*p) + n`), or
-    against the body's constants; and that memory freed stays freed (live never grows back)."""
+    against the body's constants; that memory freed stays freed (live never grows back); and under the
+    body's tests, unchanged or set from a parameter (`i >= 0 -> *op == entry(*op)`, `i <= -1 ->
+    *op == entry(i) + 1`)."""
     out: list[Bound] = []
+    cases: list[Bound] = []
     for pointer in proc.pointers:
         if pointer.live is not None:
             live, entry = pointer.live.name, ghost(pointer.live).name
@@ -360,7 +363,9 @@ def _memory_facts(proc: Procedure, params: list[str], constants: list[int]) -> l
                 out.append(Bound(tuple(sorted(((m, 1), (m0, -1), (p, -sign)))), 0, "eq"))
         for k in constants:
             out += [Bound(((m, 1),), -k, "ge"), Bound(((m, -1),), k, "ge")]
-    return [Fact(b) for b in out]
+        cases.append(Bound(tuple(sorted(((m, 1), (m0, -1)))), 0, "eq"))
+        cases += [Bound(tuple(sorted(((m, 1), (p, -1)))), -k, "eq") for p in params for k in (-1, 0, 1)]
+    return [Fact(b) for b in out] + [Fact(b, p) for p in premises for b in cases]
 
 
 def numeric(v: Var) -> bool:
