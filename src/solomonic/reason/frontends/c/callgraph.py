@@ -4,8 +4,12 @@ the order-of-evaluation check cannot reorder calls to them). Computed once, befo
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Set as AbstractSet
+
 from pycparser import c_ast
 
+from solomonic.reason.frontends.c.library import BY_ELEMENT, DEFINITIONS, definition
 from solomonic.reason.frontends.c.parse import CProgram
 from solomonic.reason.frontends.c.preprocess import walk
 from solomonic.reason.frontends.calls import on_cycles
@@ -20,21 +24,77 @@ def call_graph(program: CProgram) -> dict[str, set[str]]:
 
 def impure_functions(program: CProgram) -> set[str]:
     """The defined functions that may write a global, or an object through a pointer or an array
-    parameter, themselves or through the functions they call: calls to them are not reorderable."""
-    direct: set[str] = set()
-    calls = call_graph(program)
-    for name, f in program.functions.items():
-        local = {n.name for n in walk(f) if isinstance(n, c_ast.Decl) and n.name and n is not f.decl}
-        for n in walk(f.body):
-            lvalue = n.lvalue if isinstance(n, c_ast.Assignment) else \
-                n.expr if isinstance(n, c_ast.UnaryOp) and n.op in ("++", "--", "p++", "p--") else None
-            if lvalue is None:
-                continue
-            while isinstance(lvalue, c_ast.ArrayRef):
-                lvalue = lvalue.name
-            if not isinstance(lvalue, c_ast.ID) or lvalue.name not in local or lvalue.name in program.globals:
-                direct.add(name)
-    return _closed(direct, calls)
+    parameter, themselves or through the functions they call (the C library's that write through their
+    arguments among them: memset, strcpy, free, ...): calls to them are not reorderable."""
+    defined, globals_ = set(program.functions), set(program.globals)
+    writers = library_writers()
+    return _closed({name for name, f in program.functions.items() if _writes(f, defined, globals_, writers)},
+                   call_graph(program))
+
+
+def _writes(f: c_ast.FuncDef, defined: set[str], globals_: set[str], writers: AbstractSet[str]) -> bool:
+    """Whether f's own statements may write a global or an object through a pointer. `p[i] = v` writes
+    through p unless p is an array f declares in its body (a parameter declared as an array is a
+    pointer; so may a name of a typedef'd type be) or a pointer f only ever sets to memory it allocates
+    itself (`char *s = malloc(n); s[n - 1] = 0;`: memory no caller sees before the call returns)."""
+    local = {n.name for n in walk(f) if isinstance(n, c_ast.Decl) and n.name and n is not f.decl}
+    arrays = {n.name for n in walk(f.body) if isinstance(n, c_ast.Decl) and isinstance(n.type, c_ast.ArrayDecl)}
+    own = arrays | _allocated_here(f.body)
+    for n in walk(f.body):
+        if isinstance(n, c_ast.FuncCall) and isinstance(n.name, c_ast.ID) and n.name.name in writers \
+                and n.name.name not in defined:
+            return True
+        lvalue = n.lvalue if isinstance(n, c_ast.Assignment) else \
+            n.expr if isinstance(n, c_ast.UnaryOp) and n.op in ("++", "--", "p++", "p--") else None
+        if lvalue is None:
+            continue
+        indexed = isinstance(lvalue, c_ast.ArrayRef)
+        while isinstance(lvalue, c_ast.ArrayRef):
+            lvalue = lvalue.name
+        if isinstance(lvalue, c_ast.UnaryOp) and lvalue.op == "*" and isinstance(lvalue.expr, c_ast.ID) and \
+                lvalue.expr.name in own - arrays:
+            continue  # `*s = v` into the function's own allocation
+        if not isinstance(lvalue, c_ast.ID) or lvalue.name not in local or lvalue.name in globals_ or \
+                (indexed and lvalue.name not in own):
+            return True
+    return False
+
+
+def _allocated_here(body: c_ast.Node) -> set[str]:
+    """The local pointers whose every value is a fresh allocation of the function's own: declared with
+    `malloc`, `calloc` or `alloca` (perhaps cast) and never assigned, stepped or given away otherwise
+    (an `&p` could let a callee set it)."""
+    def allocation(e: c_ast.Node | None) -> bool:
+        while isinstance(e, c_ast.Cast):
+            e = e.expr
+        return isinstance(e, c_ast.FuncCall) and isinstance(e.name, c_ast.ID) and \
+            e.name.name in ("malloc", "calloc", "alloca")
+
+    declared = {n.name for n in walk(body) if isinstance(n, c_ast.Decl) and isinstance(n.type, c_ast.PtrDecl)
+                and allocation(n.init)}
+    for n in walk(body):
+        if isinstance(n, c_ast.Assignment) and isinstance(n.lvalue, c_ast.ID) and n.lvalue.name in declared:
+            declared.discard(n.lvalue.name)  # set to something else (or to another allocation: kept simple)
+        elif isinstance(n, c_ast.UnaryOp) and n.op in ("++", "--", "p++", "p--", "&") and \
+                isinstance(n.expr, c_ast.ID) and n.expr.name in declared:
+            declared.discard(n.expr.name)
+        elif isinstance(n, c_ast.Decl) and isinstance(n.type, c_ast.PtrDecl) and n.name in declared and \
+                not allocation(n.init):
+            declared.discard(n.name)  # another declaration of the name, in an inner block
+    return declared
+
+
+@functools.cache
+def library_writers() -> frozenset[str]:
+    """The C library functions the lowering models (library.py) whose definition writes through a
+    pointer argument, and free (it ends its object's life)."""
+    found = {"free"}
+    for name in DEFINITIONS:
+        element = ("int", 4) if name in BY_ELEMENT else None
+        fdef = definition(name, "unsigned long", None, element)
+        if _writes(fdef, set(), set(), found):
+            found.add(name)
+    return frozenset(found)
 
 
 def reading_functions(program: CProgram) -> set[str]:
@@ -47,7 +107,9 @@ def reading_functions(program: CProgram) -> set[str]:
         for n in walk(f.body):
             if (isinstance(n, c_ast.ID) and n.name in program.globals and n.name not in local) or \
                     (isinstance(n, c_ast.UnaryOp) and n.op == "*") or \
-                    (isinstance(n, c_ast.StructRef) and n.type == "->") or isinstance(n, c_ast.ArrayRef):
+                    (isinstance(n, c_ast.StructRef) and n.type == "->") or isinstance(n, c_ast.ArrayRef) or \
+                    (isinstance(n, c_ast.FuncCall) and isinstance(n.name, c_ast.ID) and n.name.name in DEFINITIONS
+                     and n.name.name not in program.functions):  # the library's string functions read memory
                 direct.add(name)
                 break
     return _closed(direct, call_graph(program))
