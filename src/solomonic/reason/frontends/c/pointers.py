@@ -64,8 +64,9 @@ from solomonic.reason.ir import (
 ALLOCATORS = {"malloc": (True, False), "calloc": (True, True), "alloca": (False, False),
               "__builtin_alloca": (False, False)}  # name -> (on the heap, zeroed)
 ALLOCATION_LIMIT = (1 << 31) - 1  # bytes: what an int can ask for; a larger heap request may fail
-ALLOCATION_ASSUMED = (f"a heap allocation of at most {ALLOCATION_LIMIT} bytes succeeds (malloc and calloc "
-                      "return memory, as SV-COMP takes them to; a machine out of memory returns NULL)")
+ALLOCATION_ASSUMED = (f"every heap allocation of at most {ALLOCATION_LIMIT} bytes succeeds, however much is "
+                      "already allocated (malloc and calloc return memory, as SV-COMP takes them to; a machine "
+                      "out of memory returns NULL)")
 
 
 class PointerLowering(LoweringState):
@@ -111,7 +112,7 @@ class PointerLowering(LoweringState):
         if obj is None:
             storage = ArraySym(Var(f"string#{len(self.objects)}", ArrayType(index, char.bv)), char, [size],
                                outermost=True, read_only=True)
-            obj = self.objects[id(e)] = MemObject(f"the string literal {e.value}", storage, size)
+            obj = self.objects[id(e)] = MemObject(f"the string literal {e.value}", storage, size, literal=True)
         assert isinstance(obj.storage, ArraySym)
         var = obj.storage.var
         contents: Expr = App("constarray", (const(0, char.bv),), var.type)
@@ -324,6 +325,10 @@ class PointerLowering(LoweringState):
         another may compare equal, where the second happens to follow the first in memory: which the
         standard leaves unspecified, so reaching it is an event that decides nothing."""
         assert a.obj is not None and b.obj is not None
+        if a.obj.literal and b.obj.literal:  # "ab" == "ab": gcc merges them, even a suffix ("xab" + 1) at -O2
+            self.check(negate(conj(negate(a.null), negate(b.null))), "ub", e,
+                       f"`{self.text(e)}` compares pointers into two string literals, which may share storage "
+                       "(C11 6.4.5p7): whether they are equal is unspecified")
         zero = const(0, self.t.index)
         adjacent = disj(conj(compare("eq", a.offset, a.obj.size), compare("eq", b.offset, zero)),
                         conj(compare("eq", b.offset, b.obj.size), compare("eq", a.offset, zero)))

@@ -154,6 +154,7 @@ class MemObject:
     # a heap allocation in a loop: the innermost loop. Each iteration's object is a new one on the same
     # variables, which is exact where only pointers declared inside that loop hold it (`bind`)
     loop: object | None = None
+    literal: bool = False  # a string literal's array, which may share storage with another's (C11 6.4.5p7)
 
     @property
     def elem(self) -> CInt:
