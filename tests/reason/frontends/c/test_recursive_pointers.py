@@ -228,6 +228,19 @@ def test_a_compound_assignment_beside_a_call_is_judged_by_the_objects_it_writes(
         assert "order C leaves open" in r.reason, r.reason
 
 
+def test_a_recursive_functions_own_local_passed_by_address(tmp_path):
+    """`&m` in a recursive function is its activation's object: copied into `dec` and back, and each
+    activation of f has its own m."""
+    body = """
+        void dec(int *q, int k) { if (k <= 0) return; (*q)--; dec(q, k - 1); }
+        int f(int n) { if (n <= 0) return 0; int m = n; dec(&m, 2); if (m != n - 2) reach_error(); return f(n - 1); }
+        int main(void) { int n = __VERIFIER_nondet_int(); if (n < 0 || n > 5) return 0; return f(n); }
+        """
+    for prop in ("assert", "terminates"):
+        r = answer(tmp_path, body, prop)
+        assert r.verdict == Verdict.YES, r.reason
+
+
 def test_memory_a_callee_frees_is_freed_for_its_caller(tmp_path):
     r = answer(tmp_path, """
         int drop(int *p, int n) { if (n <= 0) { free(p); return 0; } return drop(p, n - 1); }

@@ -492,7 +492,7 @@ class CallLowering(LoweringState):
             else:
                 ctype = self.scalar(p.type, f"parameter '{p.name}' of `{name}`", p)
                 var = Var(f"{name}.{p.name}", ctype.bv)
-                frame.scopes[-1][p.name] = VarSym(var, ctype)
+                frame.scopes[-1][p.name] = VarSym(var, ctype, outermost=True)  # lives as long as the activation
                 params.append(var)
         self.procedures[name] = Procedure(name, self.line(fdef), params, frame.result, self.b.cfg, tuple(pointers))
         self.frames, self.call_sites = [frame], []

@@ -401,7 +401,6 @@ class PointerLowering(LoweringState):
         raise self.unsupported(f"address of `{self.text(e)}`", node)
 
     def variable_object(self, sym: VarSym, node: c_ast.Node) -> MemObject:
-        self.refuse_in_recursion(node)
         if not sym.outermost:
             raise self.unsupported(f"address of '{node.name}', which is not in its function's outermost "
                                    "block (a pointer to it could outlive it)", node)
@@ -409,20 +408,12 @@ class PointerLowering(LoweringState):
                                                           owner=self.owner(sym)))
 
     def array_object(self, sym: ArraySym, node: c_ast.Node) -> MemObject:
-        self.refuse_in_recursion(node)
         if len(sym.dims) != 1:
             raise self.unsupported(f"pointer into the multi-dimensional array '{node.name}'", node)
         if not sym.outermost:
             raise self.unsupported(f"pointer into '{node.name}', which is not in its function's outermost "
                                    "block (the pointer could outlive it)", node)
         return self.objects.setdefault(id(sym), MemObject(f"'{node.name}'", sym, sym.dims[0], owner=self.owner(sym)))
-
-    def refuse_in_recursion(self, node: c_ast.Node) -> None:
-        """A recursive function's locals are its activation's variables, not objects: their address is
-        not modelled (a pointer parameter's object is, calls.procedure)."""
-        if self.frame.procedure:  # names resolve in the current frame: the procedure's own body
-            raise self.unsupported(f"address of '{node.name}', a local of the recursive "
-                                   f"`{self.frames[0].function}`", node)
 
     def owner(self, sym: VarSym | ArraySym) -> object | None:
         """The call a local lives in (names resolve in the current frame or among the globals)."""

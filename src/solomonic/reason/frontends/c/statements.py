@@ -208,7 +208,7 @@ class StatementLowering(LoweringState):
         while name in taken or name in self.p.globals:
             k += 1
             name = f"{base}#{k}"
-        outermost = not frame.procedure and len(frame.scopes) == 2
+        outermost = len(frame.scopes) == 2
         if skipped and not isinstance(self.resolve(d.type), Scalar):
             raise self.unsupported(f"a jump past the declaration of '{d.name}' into its scope", d)
         sym = self.declare(d, Var(name, BOOL), outermost=outermost)
