@@ -5,6 +5,7 @@ the order-of-evaluation check cannot reorder calls to them). Computed once, befo
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Set as AbstractSet
 
 from pycparser import c_ast
@@ -36,10 +37,14 @@ def _writes(f: c_ast.FuncDef, defined: set[str], globals_: set[str], writers: Ab
     """Whether f's own statements may write a global or an object through a pointer. `p[i] = v` writes
     through p unless p is an array f declares in its body (a parameter declared as an array is a
     pointer; so may a name of a typedef'd type be) or a pointer f only ever sets to memory it allocates
-    itself (`char *s = malloc(n); s[n - 1] = 0;`: memory no caller sees before the call returns)."""
-    local = {n.name for n in walk(f) if isinstance(n, c_ast.Decl) and n.name and n is not f.decl}
-    arrays = {n.name for n in walk(f.body) if isinstance(n, c_ast.Decl) and isinstance(n.type, c_ast.ArrayDecl)}
-    own = arrays | _allocated_here(f.body)
+    itself (`char *s = malloc(n); s[n - 1] = 0;`: memory no caller sees before the call returns). Names
+    are not resolved by scope, so only a name f declares once (its parameters included) is taken for
+    such an array or pointer: `{ int a[1]; } a[0] = 1;` writes through the parameter `a`."""
+    declared = Counter(n.name for n in walk(f) if isinstance(n, c_ast.Decl) and n.name and n is not f.decl)
+    local = set(declared)
+    arrays = {n.name for n in walk(f.body) if isinstance(n, c_ast.Decl) and isinstance(n.type, c_ast.ArrayDecl)
+              and declared[n.name] == 1}
+    own = arrays | {name for name in _allocated_here(f.body) if declared[name] == 1}
     for n in walk(f.body):
         if isinstance(n, c_ast.FuncCall) and isinstance(n.name, c_ast.ID) and n.name.name in writers \
                 and n.name.name not in defined:
@@ -63,7 +68,7 @@ def _writes(f: c_ast.FuncDef, defined: set[str], globals_: set[str], writers: Ab
 def _allocated_here(body: c_ast.Node) -> set[str]:
     """The local pointers whose every value is a fresh allocation of the function's own: declared with
     `malloc`, `calloc` or `alloca` (perhaps cast) and never assigned, stepped or given away otherwise
-    (an `&p` could let a callee set it)."""
+    (an `&p` could let a callee set it); the caller keeps only names declared once."""
     def allocation(e: c_ast.Node | None) -> bool:
         while isinstance(e, c_ast.Cast):
             e = e.expr
@@ -78,9 +83,6 @@ def _allocated_here(body: c_ast.Node) -> set[str]:
         elif isinstance(n, c_ast.UnaryOp) and n.op in ("++", "--", "p++", "p--", "&") and \
                 isinstance(n.expr, c_ast.ID) and n.expr.name in declared:
             declared.discard(n.expr.name)
-        elif isinstance(n, c_ast.Decl) and isinstance(n.type, c_ast.PtrDecl) and n.name in declared and \
-                not allocation(n.init):
-            declared.discard(n.name)  # another declaration of the name, in an inner block
     return declared
 
 
@@ -103,9 +105,8 @@ def reading_functions(program: CProgram) -> set[str]:
     either (`sub(rd(), g())` where g doubles the global rd returns)."""
     direct: set[str] = set()
     for name, f in program.functions.items():
-        local = {n.name for n in walk(f) if isinstance(n, c_ast.Decl) and n.name and n is not f.decl}
-        for n in walk(f.body):
-            if (isinstance(n, c_ast.ID) and n.name in program.globals and n.name not in local) or \
+        for n in walk(f.body):  # a global's name, wherever it appears (a block may shadow it only in part)
+            if (isinstance(n, c_ast.ID) and n.name in program.globals) or \
                     (isinstance(n, c_ast.UnaryOp) and n.op == "*") or \
                     (isinstance(n, c_ast.StructRef) and n.type == "->") or isinstance(n, c_ast.ArrayRef) or \
                     (isinstance(n, c_ast.FuncCall) and isinstance(n.name, c_ast.ID) and n.name.name in DEFINITIONS
