@@ -200,6 +200,22 @@ def test_a_global_pointer_first_named_in_a_loop_holds_no_memory_allocated_there(
     assert r.verdict == Verdict.UNKNOWN and "kept in 'keep'" in r.reason, r.reason
 
 
+@pytest.mark.parametrize("other, verdict", [('"cd"', Verdict.YES), ('"xab" + 1', Verdict.UNKNOWN),
+                                            ('"ab"', Verdict.UNKNOWN), ('"xab"', Verdict.YES)])
+def test_two_string_literals_are_equal_only_where_one_could_be_the_others_tail(tmp_path, other, verdict):
+    """C11 6.4.5p7 lets literals share storage: gcc merges "ab" with "ab", and at -O2 with "xab" + 1."""
+    r = answer(tmp_path, f"""
+        int main(void) {{
+            const char *a = "ab", *b = {other};
+            __VERIFIER_assert(a != b);
+            return 0;
+        }}
+        """, "assert")
+    assert r.verdict == verdict, r.reason
+    if verdict == Verdict.UNKNOWN:
+        assert "may share storage" in r.reason, r.reason
+
+
 FILL = """
     int *last;
     void fill(int *first, int *end) {

@@ -112,7 +112,8 @@ class PointerLowering(LoweringState):
         if obj is None:
             storage = ArraySym(Var(f"string#{len(self.objects)}", ArrayType(index, char.bv)), char, [size],
                                outermost=True, read_only=True)
-            obj = self.objects[id(e)] = MemObject(f"the string literal {e.value}", storage, size, literal=True)
+            obj = self.objects[id(e)] = MemObject(f"the string literal {e.value}", storage, size,
+                                                  literal=tuple(chars))
         assert isinstance(obj.storage, ArraySym)
         var = obj.storage.var
         contents: Expr = App("constarray", (const(0, char.bv),), var.type)
@@ -325,8 +326,11 @@ class PointerLowering(LoweringState):
         another may compare equal, where the second happens to follow the first in memory: which the
         standard leaves unspecified, so reaching it is an event that decides nothing."""
         assert a.obj is not None and b.obj is not None
-        if a.obj.literal and b.obj.literal:  # "ab" == "ab": gcc merges them, even a suffix ("xab" + 1) at -O2
-            self.check(negate(conj(negate(a.null), negate(b.null))), "ub", e,
+        if a.obj.literal is not None and b.obj.literal is not None:
+            # "ab" == "ab": gcc merges equal literals, and at -O2 one with the other's tail ("xab" + 1):
+            # two places in them may be one where the shorter is the longer's tail and they line up
+            shared = self.literals_overlap(a, b)
+            self.check(negate(conj(negate(a.null), negate(b.null), shared)), "ub", e,
                        f"`{self.text(e)}` compares pointers into two string literals, which may share storage "
                        "(C11 6.4.5p7): whether they are equal is unspecified")
         zero = const(0, self.t.index)
@@ -337,6 +341,18 @@ class PointerLowering(LoweringState):
                    "one at the start of the other: whether they are equal is unspecified")
         same = conj(a.null, b.null)
         return CVal(same if op == "==" else negate(same), self.t.int)
+
+    def literals_overlap(self, a: PtrVal, b: PtrVal) -> Expr:
+        """Where the places a and b point to could be one byte of merged storage: one literal ends with
+        the other (terminators included), laid so that the places line up."""
+        assert a.obj is not None and b.obj is not None and a.obj.literal is not None and b.obj.literal is not None
+        x, y = a.obj.literal, b.obj.literal
+        cases: list[Expr] = []
+        if x[len(x) - len(y):] == y:  # y is x's tail: y starts len(x) - len(y) into x
+            cases.append(compare("eq", a.offset, arith("add", b.offset, const(len(x) - len(y), self.t.index))))
+        if y[len(y) - len(x):] == x:
+            cases.append(compare("eq", b.offset, arith("add", a.offset, const(len(y) - len(x), self.t.index))))
+        return disj(*cases) if cases else FALSE
 
     def difference(self, e: c_ast.BinaryOp) -> CVal:
         a, b = self.pointer(e.left), self.pointer(e.right)

@@ -154,7 +154,9 @@ class MemObject:
     # a heap allocation in a loop: the innermost loop. Each iteration's object is a new one on the same
     # variables, which is exact where only pointers declared inside that loop hold it (`bind`)
     loop: object | None = None
-    literal: bool = False  # a string literal's array, which may share storage with another's (C11 6.4.5p7)
+    # a string literal's characters, its terminator last: its array may share storage with another
+    # literal's whose characters it ends with (C11 6.4.5p7)
+    literal: tuple[int, ...] | None = None
 
     @property
     def elem(self) -> CInt:
