@@ -5,13 +5,13 @@ or goes down an infinite chain of calls, each made once the earlier calls of its
 returned (König's lemma: an activation makes finitely many calls before it stays or descends). The
 unfolding has both. At each call it either descends into the callee, the callee's parameters set to the
 arguments (the caller's frame is never needed again on that chain), or steps over the call, the result
-being any value the callee's summary allows and each variable the call copies back (the memory a
-pointer parameter reaches, Call.copied_back) any value where the callee or a procedure it calls may
-change it (an activation's own variables are untouched by its callees). So if the unfolding terminates, so does the program, and a
-recursive cycle is a loop over its procedures' entries, ranked like any other loop.
+being any value the callee's summary allows, and so is each variable the call copies back (the memory
+a pointer parameter reaches, Call.copied_back) where the callee or a procedure it calls may change it
+(an activation's own variables are untouched by its callees). So if the unfolding terminates, so does
+the program, and a recursive cycle is a loop over its procedures' entries, ranked like any other loop.
 
-A summary relates a procedure's result to its parameters' values on entry (ghost copies `g.n#0`),
-as facts about the integers. It is an invariant of the procedure's return, an observed cutpoint of the
+A summary relates a procedure's result, and what it leaves in the memory it copies back, to its
+parameters' values on entry (ghost copies `g.n#0`), as facts about the integers. It is an invariant of the procedure's return, an observed cutpoint of the
 unfolding: it then holds of every activation that returns (by induction on the depth of calls), which is
 all that a step over a call needs.
 

@@ -408,7 +408,7 @@ class CallLowering(LoweringState):
             args += [v.offset, ite(v.null, const(1, sym.null.type), const(0, sym.null.type))]
             mine, theirs = v.obj, sym.obj
             if mine is None:  # null: the parameter's object is never read; any contents will do
-                args += [param for param in self.object_variables(theirs)]
+                args += self.object_variables(theirs)
                 continue
             if not self.same_shape(mine, theirs):
                 raise self.unsupported(f"pointer parameter '{p.name}' of the recursive `{name}` given "
@@ -483,6 +483,7 @@ class CallLowering(LoweringState):
                     raise self.unsupported(f"`{name}`, recursive, first called with a null pointer for '{p.name}' "
                                            "(its object's kind is taken from the first call)", e)
                 sym = self.pointer_symbol(p.name, Var(f"{name}.{p.name}", BOOL), t, p)
+                sym.loops = ()  # declared for every activation, not in the loops of the call that lowers it
                 sym.obj = self.parameter_object(f"{name}.{p.name}", p.name, v.obj)
                 self.pointer_parameters[name][p.name] = sym
                 frame.scopes[-1][p.name] = sym
