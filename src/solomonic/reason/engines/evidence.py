@@ -26,9 +26,14 @@ from solomonic.reason.engines import bmc, enumeration, execution
 from solomonic.reason.engines.safety import call_free, error_kinds
 from solomonic.reason.engines.termination.check import check_certificate
 from solomonic.reason.engines.termination.descent import DescentSearch
-from solomonic.reason.engines.termination.lasso import RECURSION_VALUES, REPLAY_S, LassoSearch
+from solomonic.reason.engines.termination.lasso import (
+    RECURSION_VALUES,
+    REPLAY_S,
+    LassoSearch,
+    replay_own_loop,
+)
 from solomonic.reason.engines.termination.loops import PROPERTY
-from solomonic.reason.engines.termination.recursion import Fact
+from solomonic.reason.engines.termination.recursion import Fact, own_loop_cycle
 from solomonic.reason.ir import ArrayType, Function, Var
 from solomonic.reason.ir.evaluate import ArrayValue, Value, default_value
 from solomonic.reason.ir.interpret import NondetRead, Trace, run
@@ -153,6 +158,8 @@ def confirm_nontermination(function: Function, witness: dict, timeout_s: float) 
     inputs = given_inputs(function, witness.get("inputs", {}))
     if "repeated_call" in witness:
         return _repeated_call(function, inputs, [int(n["value"]) for n in witness.get("nondet", [])])
+    if "own_loop" in witness:
+        return _own_loop(function, inputs, [int(n["value"]) for n in witness.get("nondet", [])])
     calls = "recurrent_calls" in witness or ("cycle" in witness and bool(function.procedures))
     if calls and function.language != "python":
         return "a chain of calls is a witness of Python functions only"
@@ -231,6 +238,19 @@ def _repeated_call(function: Function, inputs: dict[Var, Value], values: list[in
     if not outcome.confirmed:
         return f"the real run did not confirm it ({outcome.observed})"
     return Shown(outcome.observed, outcome.reproducer)
+
+
+def _own_loop(function: Function, inputs: dict[Var, Value], values: list[int]) -> Shown | str:
+    """The IR interpreter's run, calls and all, comes back to a state of the function's own loop with
+    every call returned (`recursion.own_loop_cycle`); then the real run must still be going when its
+    time is up, as `LassoSearch.confirm_own_loop` requires."""
+    cycle = own_loop_cycle(function, inputs, list(values), RECURSION_STEPS)
+    if cycle is None:
+        return "the program's own loops come back to no state it had"
+    ran = replay_own_loop(function, inputs, cycle)
+    if not ran.confirmed:
+        return f"the real run did not confirm it ({ran.observed})"
+    return Shown(ran.observed, ran.reproducer)
 
 
 def _unroller(search: LassoSearch, function: Function, inputs: dict[Var, Value]) -> bmc.Unroller:

@@ -87,6 +87,7 @@ class Trace:
     strides: list[Stride] = field(default_factory=list)  # the stretches of iterations jumped
     env: dict[Var, Value] = field(default_factory=dict)  # the variables' values where the run ended
     repeat: Repeat | None = None  # outcome "recursion"
+    depth: int = 0  # outcome "steps": the activations of procedures still running (0: the function's own body)
 
 
 def run(
@@ -217,7 +218,7 @@ def run(
                         jumped_steps += jump.repeats * jump.steps
                         trace.cutpoints_passed += jump.repeats * jump.cutpoints
                         trace.strides.append(Stride(len(lines), jump.repeats, tuple(jump.lines)))
-        trace.outcome, step = "steps", max_steps
+        trace.outcome, step, trace.depth = "steps", max_steps, len(stack)
         return trace
     finally:
         trace.steps = step + jumped_steps

@@ -72,7 +72,7 @@ def build_system(function: Function, bad_kinds: set[str], poison_kinds: set[str]
     bad_sinks = {loc for loc, ev in cfg.events.items() if ev.kind in bad_kinds}
     poison_sinks = {loc for loc, ev in cfg.events.items() if ev.kind in poison_kinds}
     succ = cfg.successors()
-    heads = _loop_heads(cfg, succ) | set(observe)
+    heads = loop_heads(cfg, succ) | set(observe)
     cutpoints = [cfg.entry, *sorted(heads - {cfg.entry})]
     live = _liveness(cfg, succ, bad_sinks | poison_sinks, observe)
     order = {v: i for i, v in enumerate(sorted(function.variables, key=lambda v: v.name))}
@@ -86,8 +86,8 @@ def build_system(function: Function, bad_kinds: set[str], poison_kinds: set[str]
     return TransitionSystem(function, bad_sinks, poison_sinks, cutpoints, params, blocks, nondet_edges)
 
 
-def _loop_heads(cfg: Cfg, succ: dict[int, list[Edge]]) -> set[int]:
-    """Targets of back edges of an iterative depth-first search from the entry."""
+def loop_heads(cfg: Cfg, succ: dict[int, list[Edge]]) -> set[int]:
+    """Targets of back edges of an iterative depth-first search from the entry: the cutpoints besides it."""
     heads: set[int] = set()
     state: dict[int, int] = {cfg.entry: 1}  # 1 = on the stack, 2 = done
     stack = [(cfg.entry, iter(succ[cfg.entry]))]

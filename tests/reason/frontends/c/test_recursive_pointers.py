@@ -256,6 +256,49 @@ def test_memory_a_callee_frees_is_freed_for_its_caller(tmp_path):
     assert r.verdict == Verdict.UNKNOWN and "freed" in r.reason, r.reason
 
 
+def test_a_loop_that_comes_back_once_the_calls_return_is_a_replayed_no(tmp_path):
+    """No call repeats, but main's own loop comes back to the same state once `set` returned: a no the
+    real run confirms and `recheck` confirms again; told a later pass, the witness is refused."""
+    from solomonic.reason.recheck import recheck
+
+    r = answer(tmp_path, """
+        void set(int *p, int n) { if (n <= 0) { *p = 1; return; } set(p, n - 1); }
+        int main(void) {
+            int x = 0;
+            int n = __VERIFIER_nondet_int();
+            if (n < 0 || n > 100) return 0;
+            set(&x, n);
+            while (x == 1) { }
+            return 0;
+        }
+        """, "terminates")
+    assert r.verdict == Verdict.NO and r.witness["replay"]["confirmed"], r.reason
+    assert "comes back to the same state" in r.reason, r.reason
+    saved = tmp_path / "results.json"
+    saved.write_text(json.dumps([r.to_json()]))
+    assert [c.confirmed for c in recheck(str(saved), timeout_s=20)] == [True]
+    data = json.loads(saved.read_text())
+    data[0]["witness"]["inputs"] = {}
+    data[0]["witness"]["nondet"] = [{**data[0]["witness"]["nondet"][0], "value": -1}]  # n < 0: main returns
+    saved.write_text(json.dumps(data))
+    [again] = recheck(str(saved), timeout_s=20)
+    assert again.confirmed is False, again.message
+
+
+def test_a_loop_ended_by_what_its_calls_write_terminates(tmp_path):
+    r = answer(tmp_path, """
+        void up(int *c, int n) { if (n <= 0) { (*c)++; return; } up(c, n - 1); }
+        int main(void) {
+            int c = 0;
+            int n = __VERIFIER_nondet_int();
+            if (n < 0 || n > 3) return 0;
+            while (c < 1000) up(&c, n);
+            return 0;
+        }
+        """, "terminates")
+    assert r.verdict == Verdict.YES, r.reason
+
+
 @pytest.mark.parametrize("body, construct", [
     ("void swap(int *p, int *q, int n) { if (n <= 0) return; int t = *p; *p = *q; *q = t; swap(p, q, n - 1); }\n"
      "int main(void) { int x = 0; swap(&x, &x, 2); return x; }",

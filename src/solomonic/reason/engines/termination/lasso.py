@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import random
 import time
+from collections.abc import Mapping
 
 import z3
 
@@ -19,7 +20,12 @@ from solomonic.reason.engines.bmc import Counterexample, Unroller
 from solomonic.reason.engines.houdini import candidates, conjunction, encode_block, essential
 from solomonic.reason.engines.random_runs import dictionary, draw, recording
 from solomonic.reason.engines.termination.loops import PROPERTY, LoopAnalysis
-from solomonic.reason.engines.termination.recursion import repeated_activation
+from solomonic.reason.engines.termination.recursion import (
+    OwnLoopCycle,
+    own_loop_cycle,
+    program_values,
+    repeated_activation,
+)
 from solomonic.reason.ir import BOOL, BoolType, BVType, Function, IntType, Procedure, Var
 from solomonic.reason.ir.evaluate import Value, default_value
 from solomonic.reason.ir.interpret import Trace, compress, run
@@ -271,14 +277,40 @@ class LassoSearch(LoopAnalysis):
 
         return replay_c(function, inputs, trace, PROPERTY, REPLAY_S)
 
+    def confirm_own_loop(self, inputs: Mapping[Var, Value], cycle: OwnLoopCycle) -> Result | str:
+        """The program's own run came back to a state of the function's body, every call returned
+        (`recursion.own_loop_cycle`); the real run, given the cycle's values again and again, must still
+        be going when its time is up."""
+        assert self.unfolding is not None
+        program = self.unfolding.original
+        first, second = cycle.passes
+        why = f"every call it makes returns, and the loop at line {cycle.line} comes back to the same state " \
+              f"(passes {first} and {second} through its loops" + \
+              (", reading the same values again)" if cycle.end > cycle.start else ")")
+        ran = replay_own_loop(program, inputs, cycle)
+        if not ran.confirmed:
+            return f"{why}, but the real run did not confirm it ({ran.observed})"
+        shown = shown_inputs(program, inputs)
+        witness = {"inputs": shown, "why": why, "own_loop": {"passes": [first, second], "line": cycle.line},
+                   "nondet": shown_reads(cycle.trace.reads[:cycle.end]), "path_text": compress(cycle.trace.lines),
+                   "replay": replay_record(True, ran.observed)}
+        return self.result(Verdict.NO, witness=witness, reproducer=ran.reproducer,
+                           reason=f"{program.name}({shown_call(shown)}) never returns: {why}")
+
     def confirm_recursion(self, inputs: dict[Var, int], oracle, depth: int) -> Result | str:
         """The program's own run must repeat an activation; then the real run must show it: C's does not
         return (its stack overflows, or it still runs), Python's calls the same function with the same
         arguments again while the first call is still active. CPython would stop that recursion with
-        RecursionError, a resource limit like C's stack, not a way out of the function: it never returns."""
+        RecursionError, a resource limit like C's stack, not a way out of the function: it never returns.
+        Where no call repeats, the function's own loop may come back to a state once the calls returned
+        (`confirm_own_loop`)."""
+        assert self.unfolding is not None
         program = self.unfolding.original
-        trace = repeated_activation(self.unfolding, inputs, oracle, set(self.system.cutpoints),
-                                    max_steps=100 * (depth + STAY_BLOCKS) + 100_000)
+        steps = 100 * (depth + STAY_BLOCKS) + 100_000
+        values = program_values(self.unfolding, inputs, oracle, set(self.system.cutpoints), steps)
+        trace = repeated_activation(program, inputs, values, steps)
+        if trace.outcome != "recursion" and (cycle := own_loop_cycle(program, inputs, values, steps)) is not None:
+            return self.confirm_own_loop(inputs, cycle)
         if trace.outcome != "recursion":
             return f"a lasso through recursion was found but the program's calls did not repeat " \
                    f"({trace.event.message if trace.event else trace.outcome})"
@@ -300,8 +332,8 @@ class LassoSearch(LoopAnalysis):
         else:
             from solomonic.reason.replay.c import replay
 
-            cycle = trace.reads[repeat.reads:]
-            reads = trace.reads[:repeat.reads] + cycle * (RECURSION_VALUES // max(1, len(cycle)) if cycle else 0)
+            again = trace.reads[repeat.reads:]
+            reads = trace.reads[:repeat.reads] + again * (RECURSION_VALUES // max(1, len(again)) if again else 0)
             outcome = replay(program, inputs, Trace(lines=trace.lines, reads=reads), PROPERTY, REPLAY_S,
                              recursion=True)
             if not outcome.confirmed:
@@ -502,3 +534,15 @@ def _shown_call(proc: Procedure, args: tuple) -> str:
         shown.append(f"{name.removesuffix('$offset')}+{value}" if name.endswith("$offset") else str(value))
     return f"{proc.name}({', '.join(shown)}{'; same memory' if proc.memory else ''})"
 
+
+def replay_own_loop(program: Function, inputs: Mapping[Var, Value], cycle: OwnLoopCycle):
+    """The real run of a program whose own loop comes back to a state once its calls returned: confirmed
+    where it is still running when its time is up (C given the cycle's values again and again)."""
+    if program.language == "python":
+        from solomonic.reason.replay.python import call_arguments, replay
+
+        return replay(program.file, program.name, call_arguments(program, dict(inputs)), PROPERTY, REPLAY_S)
+    from solomonic.reason.replay.c import replay as replay_c
+
+    reads = cycle.replayed_reads(RECURSION_VALUES)
+    return replay_c(program, dict(inputs), Trace(lines=cycle.trace.lines, reads=reads), PROPERTY, REPLAY_S)

@@ -22,7 +22,7 @@ lasso's inputs and values: a call repeating an activation still on the stack is 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from solomonic.reason.ir import (
@@ -53,12 +53,14 @@ from solomonic.reason.ir import (
 )
 from solomonic.reason.ir.evaluate import Value, default_value
 from solomonic.reason.ir.interpret import Trace, run
+from solomonic.reason.symbolic.system import loop_heads
 
 LARGEST_CONSTANT = 1 << 20  # larger constants in a body are not tried as bounds of a result
 # How the values the unfolding chooses (to descend or step over, a result) are named among a run's reads,
 # apart from the program's own nondeterministic values, which a witness shows and a replay feeds back.
 CHOSEN_BY_UNFOLDING = "chosen by the unfolding: "
 SUMMARY_BROKEN = "summary"  # the event of a return that breaks its procedure's summary (`unfold`)
+OWN_LOOP_PASSES = 5000  # passes through the function's own loop heads in which a repeated state is looked for
 
 
 @dataclass(frozen=True)
@@ -280,13 +282,12 @@ def _step_over(cfg: Cfg, at: int, dst: int, callee: Procedure, arguments: dict[V
 # ----------------------------------------------------------------------------------- candidate facts
 
 
-def repeated_activation(unfolding: Unfolding, inputs: dict[Var, Value], oracle: Callable, cutpoints: set[int],
-                        max_steps: int) -> Trace:
-    """Run the unfolding on a lasso's inputs and values, keep the values the program itself reads (not
-    the unfolding's choices and stepped-over results), and run the program on them. Its trace ends in
-    a repeated activation ("recursion"), or shows why not. Values beyond those kept are defaults: the
-    trace records every value read, so the outcome is exact whatever they were. (`oracle` numbers the
-    unfolding's steps by `cutpoints` passed, as bounded model checking does.)"""
+def program_values(unfolding: Unfolding, inputs: Mapping[Var, Value], oracle: Callable, cutpoints: set[int],
+                   max_steps: int) -> list[Value]:
+    """Run the unfolding on a lasso's inputs and values and keep the values the program itself reads
+    (not the unfolding's choices and stepped-over results): what a run of the program, calls and all,
+    is given (`repeated_activation`, `own_loop_cycle`). (`oracle` numbers the unfolding's steps by
+    `cutpoints` passed, as bounded model checking does.)"""
     program = unfolding.original
     own = {e.stmt for cfg in [program.cfg, *(p.cfg for p in program.procedures.values())]
            for e in cfg.edges if isinstance(e.stmt, Havoc)}
@@ -298,10 +299,74 @@ def repeated_activation(unfolding: Unfolding, inputs: dict[Var, Value], oracle: 
             values.append(value)
         return value
 
-    run(unfolding.function, inputs, keeping, cutpoints, max_steps=max_steps)
+    run(unfolding.function, dict(inputs), keeping, cutpoints, max_steps=max_steps)
+    return values
+
+
+def repeated_activation(program: Function, inputs: Mapping[Var, Value], values: list[Value], max_steps: int) -> Trace:
+    """The program run on `values` (defaults once they run out: the trace records every value read, so
+    the outcome is exact whatever they were). Its trace ends in a repeated activation ("recursion"), or
+    shows why not."""
     queue = iter(values)
-    return run(program, inputs, lambda edge, step, stmt: next(queue, default_value(stmt.target.type)), set(),
+    return run(program, dict(inputs), lambda edge, step, stmt: next(queue, default_value(stmt.target.type)), set(),
                max_steps=max_steps)
+
+
+def own_loop_heads(program: Function) -> set[int]:
+    """The heads of the function's own loops (its body's, not its procedures'): a run observes its state
+    there while no call is running."""
+    return loop_heads(program.cfg, program.cfg.successors())
+
+
+@dataclass
+class OwnLoopCycle:
+    """A run of the program itself, calls and all, that comes back to the same state at one of the
+    function's own loop heads with every call it made returned (`while (x == 1) {}` once `set(&x, n)`
+    returned): a state of the function's body alone, so reading again the values read in between
+    (`reads[start:end]`) repeats the stretch forever."""
+
+    trace: Trace
+    start: int  # values read before the first visit
+    end: int  # values read before the second
+    passes: tuple[int, int]  # the visits' numbers among the passes through the own loops' heads
+    line: int
+
+    def replayed_reads(self, count: int) -> list:
+        """The values a real run is given: those before the cycle, then the cycle's, again and again."""
+        cycle = self.trace.reads[self.start:self.end]
+        return self.trace.reads[:self.start] + (cycle * max(1, count // len(cycle)) if cycle else [])
+
+
+def own_loop_cycle(program: Function, inputs: Mapping[Var, Value], values: list[Value],
+                   max_steps: int) -> OwnLoopCycle | None:
+    """The program run on `values` (defaults once they run out), its state observed at its own loop
+    heads for the first OWN_LOOP_PASSES passes; the first state that comes back, or None."""
+    queue, read, passes = iter(values), 0, 0
+    seen: dict[tuple, tuple[int, int]] = {}
+    found: list[tuple[tuple[int, int], tuple[int, int], int]] = []
+
+    def supply(edge: int, step: int, stmt: Havoc) -> Value:
+        nonlocal read
+        read += 1
+        return next(queue, default_value(stmt.target.type))
+
+    def observe(loc: int, env: dict[Var, Value]) -> None:
+        nonlocal passes
+        passes += 1
+        if found or passes > OWN_LOOP_PASSES:
+            return
+        key = (loc, tuple(sorted((v.name, value) for v, value in env.items())))
+        if key in seen:
+            found.append((seen[key], (passes, read), loc))
+        else:
+            seen[key] = (passes, read)
+
+    heads = own_loop_heads(program)
+    trace = run(program, dict(inputs), supply, heads, max_steps=max_steps, observe=observe)
+    if not found:
+        return None
+    (first, start), (second, end), loc = found[0]
+    return OwnLoopCycle(trace, start, end, (first, second), program.cfg.lines[loc])
 
 
 def candidate_facts(proc: Procedure) -> list[Fact]:
