@@ -87,7 +87,6 @@ class Trace:
     strides: list[Stride] = field(default_factory=list)  # the stretches of iterations jumped
     env: dict[Var, Value] = field(default_factory=dict)  # the variables' values where the run ended
     repeat: Repeat | None = None  # outcome "recursion"
-    depth: int = 0  # outcome "steps": the activations of procedures still running (0: the function's own body)
 
 
 def run(
@@ -218,7 +217,7 @@ def run(
                         jumped_steps += jump.repeats * jump.steps
                         trace.cutpoints_passed += jump.repeats * jump.cutpoints
                         trace.strides.append(Stride(len(lines), jump.repeats, tuple(jump.lines)))
-        trace.outcome, step, trace.depth = "steps", max_steps, len(stack)
+        trace.outcome, step = "steps", max_steps
         return trace
     finally:
         trace.steps = step + jumped_steps
