@@ -31,16 +31,18 @@ from solomonic.reason.ir import (
     ArrayType,
     BVType,
     Function,
+    Havoc,
     Var,
     cfg_variables,
     member_cells,
 )
 from solomonic.reason.ir.evaluate import ArrayValue, Value
-from solomonic.reason.ir.interpret import Trace
+from solomonic.reason.ir.interpret import Trace, run
 from solomonic.reason.replay import sandbox
 
 EXIT_ASSERT, EXIT_ASSUME, EXIT_EXHAUSTED = 97, 96, 95
 MAX_GIVEN = 64  # nondeterministic values a run of the harness takes from its command line
+UNFED_STEPS = 200_000  # interpreter steps that look for a read of a value a non-termination replay cannot give
 MAX_ELEMENTS = 100_000  # elements of a pointer argument a reproducer builds; a longer one is not replayed
 UBSAN_OPTIONS = "halt_on_error=1:exitcode=98:print_stacktrace=0"
 OVERFLOW_MESSAGES = ("signed integer overflow", "negation of", "cannot be represented in type")
@@ -228,7 +230,16 @@ def compile_command(function: Function, source: str, exe: str, include_dirs=(), 
 
 def replay(function: Function, inputs: Mapping[Var, Value], trace: Trace, prop: str, timeout_s: float = 10.0,
            recursion: bool = False) -> Replay:
-    """`recursion`: the witness is a repeated activation, so a run whose stack overflows confirms it."""
+    """`recursion`: the witness is a repeated activation, so a run whose stack overflows confirms it.
+
+    A non-termination witness is confirmed by a run that goes on (past its time, or past the values it
+    was given), which shows nothing where the interpreter's run read a value the real program computes
+    itself: an address as an integer, a library result of which C fixes only the sign, an uninitialised
+    variable, fresh memory. The harness gives only the `__VERIFIER_nondet_*()` values, so the real run
+    may take another path, one that happens to run long (red team, session 19): such a witness is not
+    confirmed."""
+    if prop == "terminates" and (unfed := _unfed_dependence(function, inputs, trace)) is not None:
+        return Replay(False, f"the run depends on {unfed}, which a replay cannot give", "")
     ran, script = _compiled_run(function, inputs, trace, timeout_s)
     if isinstance(ran, str):
         return Replay(False, ran, script)
@@ -239,6 +250,38 @@ def replay(function: Function, inputs: Mapping[Var, Value], trace: Trace, prop: 
                                             "CPU time", script)
     assert ran.returncode is not None
     return _judge(prop, ran.returncode, ran.stderr.decode(errors="replace"), script, recursion)
+
+
+class _Exhausted(Exception):
+    """The witness's values ran out: the run followed them all without reading a value it lacks."""
+
+
+def _unfed_dependence(function: Function, inputs: Mapping[Var, Value], trace: Trace) -> str | None:
+    """What the witness's run reads that the harness cannot give it, if anything: the run again in the
+    strict interpreter, given the `__VERIFIER_nondet_*()` values and no other (an uninitialised variable,
+    fresh memory, an address, a library result of which C fixes only part are left unset until written),
+    ends "unset" where it reads one. Up to UNFED_STEPS steps, or until its values run out."""
+    if all(r.origin.endswith("()") for r in trace.reads):
+        return None
+    fed = iter([r.value for r in trace.reads if r.origin.endswith("()")])
+    unset: list[str] = []
+
+    def supply(edge: int, step: int, stmt: Havoc) -> Value | None:
+        if stmt.origin.endswith("()"):
+            value = next(fed, None)
+            if value is None:
+                raise _Exhausted
+            return value
+        unset.append(stmt.origin)
+        return None
+
+    try:
+        ran = run(function, dict(inputs), supply, set(), max_steps=UNFED_STEPS, strict=True)
+    except _Exhausted:
+        return None
+    if ran.outcome != "unset":
+        return None
+    return " or ".join(dict.fromkeys(unset[-2:])) or "a value it was not given"
 
 
 def endings(function: Function, runs: list[list[int]], timeout_s: float) -> list[tuple[str, str]] | str:
