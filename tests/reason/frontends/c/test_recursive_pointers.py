@@ -299,6 +299,21 @@ def test_a_loop_ended_by_what_its_calls_write_terminates(tmp_path):
     assert r.verdict == Verdict.YES, r.reason
 
 
+def test_a_minimum_over_an_element_the_step_does_not_hold_ranks_nothing(tmp_path):
+    """Red team, session 19: the least-of-two ranking was tried over an element of an array the
+    unfolding chooses after a call, which a step's state does not hold: an internal error (KeyError)."""
+    r = answer(tmp_path, """
+        void flip(int *a, int n) { if (n <= 0) { a[0] = a[0] + 1; return; } flip(a, n - 1); }
+        int main(void) {
+            int a[3] = {0, 0, 0};
+            int k = 0;
+            while (1) { flip(a, 2); if (a[0] > 1000000) break; k = (k + 1) % 3; }
+            return 0;
+        }
+        """, "terminates", timeout=5.0)
+    assert "internal error" not in r.reason, r.reason
+
+
 @pytest.mark.parametrize("body, construct", [
     ("void swap(int *p, int *q, int n) { if (n <= 0) return; int t = *p; *p = *q; *q = t; swap(p, q, n - 1); }\n"
      "int main(void) { int x = 0; swap(&x, &x, 2); return x; }",

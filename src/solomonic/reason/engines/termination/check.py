@@ -306,6 +306,9 @@ def check_minimum(system: TransitionSystem, loop: set[int], found: Minimum,
 
 def _least_descent(found: Minimum, ctx: z3.Context, pre: dict[Var, z3.ExprRef],
                    post: dict[Var, z3.ExprRef]) -> z3.BoolRef:
+    names = {name for f in found.functions for name, a in f.coeffs.items() if a}
+    if not names <= named(pre, names).keys() or not names <= named(post, names).keys():
+        return z3.BoolVal(False, ctx)  # a function of what the step's state does not hold ranks nothing
     d = _denominators(found.functions)
     before = [_apply(f, pre, ctx, d) for f in found.functions]
     after = [_apply(f, post, ctx, d) for f in found.functions]
