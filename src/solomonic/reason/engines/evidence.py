@@ -36,7 +36,7 @@ from solomonic.reason.engines.termination.loops import PROPERTY
 from solomonic.reason.engines.termination.recursion import Fact, own_loop_cycle
 from solomonic.reason.ir import ArrayType, Function, Var
 from solomonic.reason.ir.evaluate import ArrayValue, Value, default_value
-from solomonic.reason.ir.interpret import NondetRead, Trace, run
+from solomonic.reason.ir.interpret import NondetRead, Trace, repeating, run
 from solomonic.reason.replay import given_inputs, replay_record
 from solomonic.reason.result import UNDEFINED_BEHAVIOUR, Result, Verdict
 from solomonic.reason.symbolic.system import build_system
@@ -232,8 +232,7 @@ def _repeated_call(function: Function, inputs: dict[Var, Value], values: list[in
         return Shown(ran.observed, ran.reproducer)
     from solomonic.reason.replay.c import replay as replay_c
 
-    cycle = trace.reads[trace.repeat.reads:]
-    reads = trace.reads[:trace.repeat.reads] + (cycle * (RECURSION_VALUES // len(cycle)) if cycle else [])
+    reads = repeating(trace.reads, trace.repeat.reads, RECURSION_VALUES)
     outcome = replay_c(function, inputs, Trace(lines=trace.lines, reads=reads), PROPERTY, REPLAY_S, recursion=True)
     if not outcome.confirmed:
         return f"the real run did not confirm it ({outcome.observed})"

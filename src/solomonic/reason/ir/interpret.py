@@ -41,6 +41,13 @@ class NondetRead:
     line: int
 
 
+def repeating(reads: list[NondetRead], start: int, count: int) -> list[NondetRead]:
+    """The values a real run is given to go round a cycle for good: those before `start`, then those
+    from it on again and again, about `count` in all (once at least)."""
+    cycle = reads[start:]
+    return reads[:start] + (cycle * max(1, count // len(cycle)) if cycle else [])
+
+
 @dataclass
 class Repeat:
     """`callee(*args)` was called again, `depth` calls deeper, while its first activation was running."""

@@ -163,9 +163,14 @@ class PointerParameter:
     live: Var | None = None
 
     @property
+    def params(self) -> tuple[Var, ...]:
+        """The procedure's parameters that pass the pointer, in the order a call gives them."""
+        return (self.offset, self.null, self.contents, self.size, *([self.live] if self.live is not None else []))
+
+    @property
     def memory(self) -> tuple[Var, ...]:
         """The parameters that pass what the pointer reaches, not a value of the program's."""
-        return (self.null, self.contents, self.size, *([self.live] if self.live is not None else []))
+        return self.params[1:]
 
     @property
     def copied_back(self) -> tuple[Var, ...]:

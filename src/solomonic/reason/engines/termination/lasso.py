@@ -28,7 +28,7 @@ from solomonic.reason.engines.termination.recursion import (
 )
 from solomonic.reason.ir import BOOL, BoolType, BVType, Function, IntType, Procedure, Var
 from solomonic.reason.ir.evaluate import Value, default_value
-from solomonic.reason.ir.interpret import Trace, compress, run
+from solomonic.reason.ir.interpret import Trace, compress, repeating, run
 from solomonic.reason.replay import replay_record, shown_inputs, shown_reads
 from solomonic.reason.result import Result, Verdict, shown_call
 from solomonic.reason.symbolic.encode import Encoder, constants
@@ -332,8 +332,7 @@ class LassoSearch(LoopAnalysis):
         else:
             from solomonic.reason.replay.c import replay
 
-            again = trace.reads[repeat.reads:]
-            reads = trace.reads[:repeat.reads] + again * (RECURSION_VALUES // max(1, len(again)) if again else 0)
+            reads = repeating(trace.reads, repeat.reads, RECURSION_VALUES)
             outcome = replay(program, inputs, Trace(lines=trace.lines, reads=reads), PROPERTY, REPLAY_S,
                              recursion=True)
             if not outcome.confirmed:
@@ -544,5 +543,5 @@ def replay_own_loop(program: Function, inputs: Mapping[Var, Value], cycle: OwnLo
         return replay(program.file, program.name, call_arguments(program, dict(inputs)), PROPERTY, REPLAY_S)
     from solomonic.reason.replay.c import replay as replay_c
 
-    reads = cycle.replayed_reads(RECURSION_VALUES)
+    reads = repeating(cycle.trace.reads[:cycle.end], cycle.start, RECURSION_VALUES)
     return replay_c(program, dict(inputs), Trace(lines=cycle.trace.lines, reads=reads), PROPERTY, REPLAY_S)

@@ -11,9 +11,9 @@ a pointer parameter reaches, Call.copied_back) where the callee or a procedure i
 the program, and a recursive cycle is a loop over its procedures' entries, ranked like any other loop.
 
 A summary relates a procedure's result, and what it leaves in the memory it copies back, to its
-parameters' values on entry (ghost copies `g.n#0`), as facts about the integers. It is an invariant of the procedure's return, an observed cutpoint of the
-unfolding: it then holds of every activation that returns (by induction on the depth of calls), which is
-all that a step over a call needs.
+parameters' values on entry (ghost copies `g.n#0`), as facts about the integers. It is an invariant of
+the procedure's return, an observed cutpoint of the unfolding: it then holds of every activation that
+returns (by induction on the depth of calls), which is all that a step over a call needs.
 
 A lasso of the unfolding only suggests non-termination (its steps over calls assume results that a
 real call may never return). `repeated_activation` runs the program itself, calls and all, on the
@@ -331,10 +331,6 @@ class OwnLoopCycle:
     passes: tuple[int, int]  # the visits' numbers among the passes through the own loops' heads
     line: int
 
-    def replayed_reads(self, count: int) -> list:
-        """The values a real run is given: those before the cycle, then the cycle's, again and again."""
-        cycle = self.trace.reads[self.start:self.end]
-        return self.trace.reads[:self.start] + (cycle * max(1, count // len(cycle)) if cycle else [])
 
 
 def own_loop_cycle(program: Function, inputs: Mapping[Var, Value], values: list[Value],

@@ -33,7 +33,7 @@ def impure_functions(program: CProgram) -> set[str]:
                    call_graph(program))
 
 
-def _writes(f: c_ast.FuncDef, defined: set[str], globals_: set[str], writers: AbstractSet[str]) -> bool:
+def _writes(f: c_ast.FuncDef, defined: AbstractSet[str], globals_: set[str], writers: AbstractSet[str]) -> bool:
     """Whether f's own statements may write a global or an object through a pointer. `p[i] = v` writes
     through p unless p is an array f declares in its body (a parameter declared as an array is a
     pointer; so may a name of a typedef'd type be) or a pointer f only ever sets to memory it allocates
@@ -46,8 +46,7 @@ def _writes(f: c_ast.FuncDef, defined: set[str], globals_: set[str], writers: Ab
               and declared[n.name] == 1}
     own = arrays | {name for name in _allocated_here(f.body) if declared[name] == 1}
     for n in walk(f.body):
-        if isinstance(n, c_ast.FuncCall) and isinstance(n.name, c_ast.ID) and n.name.name in writers \
-                and n.name.name not in defined:
+        if _library_call(n, defined) in writers:
             return True
         lvalue = n.lvalue if isinstance(n, c_ast.Assignment) else \
             n.expr if isinstance(n, c_ast.UnaryOp) and n.op in ("++", "--", "p++", "p--") else None
@@ -86,6 +85,13 @@ def _allocated_here(body: c_ast.Node) -> set[str]:
     return declared
 
 
+def _library_call(n: c_ast.Node, defined: AbstractSet[str]) -> str | None:
+    """The name a call node calls where the program does not define it (a C library function), or None."""
+    if isinstance(n, c_ast.FuncCall) and isinstance(n.name, c_ast.ID) and n.name.name not in defined:
+        return n.name.name
+    return None
+
+
 @functools.cache
 def library_writers() -> frozenset[str]:
     """The C library functions the lowering models (library.py) whose definition writes through a
@@ -109,8 +115,7 @@ def reading_functions(program: CProgram) -> set[str]:
             if (isinstance(n, c_ast.ID) and n.name in program.globals) or \
                     (isinstance(n, c_ast.UnaryOp) and n.op == "*") or \
                     (isinstance(n, c_ast.StructRef) and n.type == "->") or isinstance(n, c_ast.ArrayRef) or \
-                    (isinstance(n, c_ast.FuncCall) and isinstance(n.name, c_ast.ID) and n.name.name in DEFINITIONS
-                     and n.name.name not in program.functions):  # the library's string functions read memory
+                    _library_call(n, program.functions.keys()) in DEFINITIONS:  # its string functions read memory
                 direct.add(name)
                 break
     return _closed(direct, call_graph(program))

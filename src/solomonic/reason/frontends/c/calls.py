@@ -400,34 +400,28 @@ class CallLowering(LoweringState):
             if not isinstance(v, PtrVal):
                 args.append(self.convert(v, self.scalar(p.type, f"parameter '{p.name}' of `{name}`", p)))
                 continue
-            sym = self.pointer_parameters[name][p.name]
+            sym, pointer = self.pointer_parameters[name][p.name]
             assert sym.obj is not None, "bound where the procedure was lowered"
             if v.pointee is not None and v.pointee.size != sym.pointee.size:
                 raise self.unsupported(f"pointer to {v.pointee.name} passed to '{p.name}' of `{name}`, a "
                                        f"pointer to {sym.pointee.name}", e)
             args += [v.offset, ite(v.null, const(1, sym.null.type), const(0, sym.null.type))]
-            mine, theirs = v.obj, sym.obj
+            mine = v.obj
             if mine is None:  # null: the parameter's object is never read; any contents will do
-                args += self.object_variables(theirs)
+                args += pointer.memory[1:]
                 continue
-            if not self.same_shape(mine, theirs):
+            if not self.same_shape(mine, sym.obj):
                 raise self.unsupported(f"pointer parameter '{p.name}' of the recursive `{name}` given "
-                                       f"{mine.name}, unlike {theirs.name}", e)
-            args += [mine.storage.var, mine.size, *([mine.live] if mine.live is not None else [])]
-            copied_back += [(mine.storage.var, theirs.storage.var),
-                            *([(mine.live, theirs.live)] if mine.live is not None and theirs.live is not None else [])]
+                                       f"{mine.name}, unlike {sym.obj.name}", e)
+            held = (mine.storage.var, *([mine.live] if mine.live is not None else []))  # same_shape: as pointer's
+            args += [held[0], mine.size, *held[1:]]
+            copied_back += zip(held, pointer.copied_back)
         rtype = self.resolve(self.p.functions[name].decl.type.type)
         target = self.b.temp(f"{name}.result", proc.result.type) if proc.result is not None else None
         self.b.emit(Call(name, tuple(args), target, tuple(copied_back)), self.line(e))
         if target is None:
             return CVal(const(0, self.t.int.bv), self.t.int)
         return CVal(target, rtype.c)  # type: ignore[union-attr]
-
-    @staticmethod
-    def object_variables(obj: MemObject) -> list[Var]:
-        """A pointer parameter's object as parameters: its contents, its size, whether it is live."""
-        assert isinstance(obj.size, Var), "a parameter's object has a size of its own"
-        return [obj.storage.var, obj.size, *([obj.live] if obj.live is not None else [])]
 
     @staticmethod
     def same_shape(a: MemObject, b: MemObject) -> bool:
@@ -485,11 +479,12 @@ class CallLowering(LoweringState):
                 sym = self.pointer_symbol(p.name, Var(f"{name}.{p.name}", BOOL), t, p)
                 sym.loops = ()  # declared for every activation, not in the loops of the call that lowers it
                 sym.obj = self.parameter_object(f"{name}.{p.name}", p.name, v.obj)
-                self.pointer_parameters[name][p.name] = sym
+                assert isinstance(sym.obj.size, Var), "a parameter's object has a size of its own"
+                pointer = PointerParameter(sym.offset, sym.null, sym.obj.storage.var, sym.obj.size, sym.obj.live)
+                self.pointer_parameters[name][p.name] = sym, pointer
                 frame.scopes[-1][p.name] = sym
-                params += [sym.offset, sym.null, *self.object_variables(sym.obj)]
-                assert isinstance(sym.obj.size, Var)
-                pointers.append(PointerParameter(sym.offset, sym.null, sym.obj.storage.var, sym.obj.size, sym.obj.live))
+                params += pointer.params
+                pointers.append(pointer)
             else:
                 ctype = self.scalar(p.type, f"parameter '{p.name}' of `{name}`", p)
                 var = Var(f"{name}.{p.name}", ctype.bv)

@@ -35,7 +35,7 @@ from solomonic.reason.frontends.c.symbols import (
 )
 from solomonic.reason.frontends.c.types import MODEL_DEPENDENT, CInt
 from solomonic.reason.frontends.cfg import Builder, Loop
-from solomonic.reason.ir import Event, Expr, Input, Procedure, Unsupported, Var
+from solomonic.reason.ir import Event, Expr, Input, PointerParameter, Procedure, Unsupported, Var
 
 
 @dataclass
@@ -80,8 +80,9 @@ class LoweringState:
         self.gen = Generator()
         self.recursive = recursive_functions(program)
         self.procedures: dict[str, Procedure] = {}
-        # a recursive procedure's pointer parameters, each bound to one object (calls.procedure)
-        self.pointer_parameters: dict[str, dict[str, PtrSym]] = {}
+        # a recursive procedure's pointer parameters, each pointing into an object of the procedure's own,
+        # with the parameters that pass it (calls.procedure)
+        self.pointer_parameters: dict[str, dict[str, tuple[PtrSym, PointerParameter]]] = {}
         self.struct_wanted: c_ast.Node | None = None  # the call whose struct result `structs.struct_call` reads
         self.struct_results: dict[int, StructSym] = {}  # id of a call to a function returning a struct -> its result
         self.objects: dict[int, MemObject] = {}  # id of a variable's symbol -> the object its address names
