@@ -18,6 +18,7 @@ import random
 from collections.abc import Callable
 
 import z3
+from z3 import z3core
 
 from solomonic.reason.engines.random_runs import small
 from solomonic.reason.engines.termination.polynomial import null_space
@@ -25,7 +26,7 @@ from solomonic.reason.engines.termination.recursion import numeric
 from solomonic.reason.ir import Function, Havoc, Var
 from solomonic.reason.ir.evaluate import Value
 from solomonic.reason.ir.interpret import run
-from solomonic.reason.symbolic.encode import Encoder
+from solomonic.reason.symbolic.encode import Encoder, applications
 from solomonic.reason.symbolic.system import TransitionSystem
 
 RUNS = 40  # random inputs tried at first: most loops show their equalities in these
@@ -206,8 +207,10 @@ def _moduli(seen: set[tuple[int, ...]] | list[tuple[int, ...]], names: list[z3.A
 
 def nonlinear(fact: z3.ExprRef) -> bool:
     """Whether the fact multiplies two variables (what Spacer's linear lemmas cannot state)."""
-    if z3.is_mul(fact) and sum(not z3.is_int_value(c) for c in fact.children()) >= 2:
-        return True
-    return any(nonlinear(c) for c in fact.children())
+    c = fact.ctx.ref()
+    return any(kind == z3.Z3_OP_MUL and sum(
+        z3core.Z3_get_ast_kind(c, z3core.Z3_get_app_arg(c, app, i)) != z3.Z3_NUMERAL_AST
+        for i in range(z3core.Z3_get_app_num_args(c, app))) >= 2
+        for kind, app in applications(fact))
 
 

@@ -13,9 +13,12 @@ Python's unbounded ints are `IntType` and encode as Z3 Ints in both modes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 import z3
+from z3 import z3core
+from z3.z3 import _symbol2py, _to_expr_ref
 
 from solomonic.reason.ir import BOOL, NO_SIGNED_WRAP, App, ArrayType, BVType, Const, Expr, IntType, Type, Var
 from solomonic.reason.ir.evaluate import ArrayValue
@@ -488,33 +491,42 @@ def bitwise_operation(t: z3.ExprRef) -> tuple[str, z3.ExprRef, z3.ExprRef, int, 
 def converts_to_bits(terms: list[z3.ExprRef]) -> bool:
     """Whether an int-mode term turns an integer into a bit-vector (`_wrapped_op`'s exact form of a
     bitwise operation on variables), which leaves the solver's mixed theories slow."""
-    todo, seen = list(terms), set()
-    while todo:
-        t = todo.pop()
-        if t.get_id() in seen or not z3.is_app(t):
-            continue
-        seen.add(t.get_id())
-        if z3.is_app_of(t, z3.Z3_OP_INT2BV):
-            return True
-        todo.extend(t.children())
-    return False
+    return any(kind == z3.Z3_OP_INT2BV for term in terms for kind, _ in applications(term, quantified=False))
 
 
 def constants(term: z3.ExprRef) -> dict[str, z3.ExprRef]:
-    """The uninterpreted constants of a term, by name. (z3util.get_vars prints every subterm to tell
-    them apart, which took minutes on a string loop's blocks.)"""
+    """The uninterpreted constants of a term, by name, a quantified array fact's (engines/array_facts.py)
+    among them. (z3util.get_vars prints every subterm to tell them apart, which took minutes on a string
+    loop's blocks.)"""
+    ctx = term.ctx
+    c = ctx.ref()
     found: dict[str, z3.ExprRef] = {}
-    stack, seen = [term], set()
+    for kind, app in applications(term):
+        if kind == z3.Z3_OP_UNINTERPRETED and z3core.Z3_get_app_num_args(c, app) == 0:
+            found[_symbol2py(ctx, z3core.Z3_get_decl_name(c, z3core.Z3_get_app_decl(c, app)))] = \
+                _to_expr_ref(z3core.Z3_app_to_ast(c, app), ctx)
+    return found
+
+
+def applications(term: z3.ExprRef, quantified: bool = True) -> Iterator[tuple[int, Any]]:
+    """Each distinct application in `term`, once, as (its declaration's kind, the application), the
+    bodies of quantifiers included where `quantified`: the walk the analyses make of every term they
+    ask about (its variables, whether it converts to bit-vectors, whether it multiplies them). Through
+    Z3's C API, not its Python objects, each of which costs a reference count, a finaliser and several
+    calls: walking an unfolding's blocks that way took a third of a recursive program's question. The
+    applications are Z3's own pointers, valid while `term` is."""
+    c = term.ctx.ref()
+    stack, seen = [term.as_ast()], set()
     while stack:
-        t = stack.pop()
-        key = t.get_id()
+        ast = stack.pop()
+        key = z3core.Z3_get_ast_id(c, ast)
         if key in seen:
             continue
         seen.add(key)
-        if z3.is_const(t) and t.decl().kind() == z3.Z3_OP_UNINTERPRETED:
-            found[t.decl().name()] = t
-        elif z3.is_app(t):
-            stack.extend(t.children())
-        elif z3.is_quantifier(t):  # a quantified array fact (engines/array_facts.py): its body's constants
-            stack.append(t.body())
-    return found
+        kind = z3core.Z3_get_ast_kind(c, ast)
+        if kind == z3.Z3_APP_AST or kind == z3.Z3_NUMERAL_AST:
+            app = z3core.Z3_to_app(c, ast)
+            yield z3core.Z3_get_decl_kind(c, z3core.Z3_get_app_decl(c, app)), app
+            stack.extend(z3core.Z3_get_app_arg(c, app, i) for i in range(z3core.Z3_get_app_num_args(c, app)))
+        elif kind == z3.Z3_QUANTIFIER_AST and quantified:
+            stack.append(z3core.Z3_get_quantifier_body(c, ast))

@@ -1,0 +1,48 @@
+"""What the analyses read off a Z3 term through Z3's C API (encode.applications): its variables, whether
+it turns integers into bit-vectors, whether it multiplies variables. Each walk sees every subterm once,
+shared ones included, and quantifier bodies where the question needs them."""
+
+from __future__ import annotations
+
+import z3
+
+from solomonic.reason.engines.sampled import nonlinear
+from solomonic.reason.symbolic.encode import constants, converts_to_bits
+
+x, y, z, i = z3.Ints("x y z i")
+a = z3.Array("a", z3.IntSort(), z3.IntSort())
+bits = z3.BV2Int(z3.Int2BV(x, 8) & z3.Int2BV(y, 8))
+
+
+def test_the_constants_of_a_term_are_its_variables_with_their_sorts():
+    found = constants(z3.And(x + 3 * y > 2, z3.If(z > 0, x, 1) == 0))
+    assert set(found) == {"x", "y", "z"}
+    assert all(isinstance(found[n], z3.ArithRef) and found[n].eq(v) for n, v in [("x", x), ("y", y), ("z", z)])
+
+
+def test_the_constants_of_a_quantified_fact_are_those_of_its_body_less_the_bound_variable():
+    found = constants(z3.ForAll([i], z3.Implies(i > x, a[i] >= y)))
+    assert set(found) == {"a", "x", "y"}
+    assert isinstance(found["a"], z3.ArrayRef)
+
+
+def test_a_term_converts_to_bits_only_where_it_applies_int2bv_outside_quantifiers():
+    assert converts_to_bits([x > 0, bits == z])
+    assert not converts_to_bits([x > 0, z3.And(y < 2, x == y)])
+    assert not converts_to_bits([z3.ForAll([i], z3.BV2Int(z3.Int2BV(a[i], 8)) > 0)])
+
+
+def test_a_product_of_two_variables_is_nonlinear_a_product_with_constants_is_not():
+    assert nonlinear(x * y > 1)
+    assert nonlinear(x * (y + 1) > 0)
+    assert nonlinear(z3.ForAll([i], a[i] * x >= 0))
+    assert not nonlinear(x * 2 * 3 > 0)
+    assert not nonlinear(z3.And(x + y > 0, 5 * z == 3))
+
+
+def test_a_shared_subterm_is_walked_once():
+    term = 2 * x + z
+    for _ in range(60):  # 2^60 paths through the DAG, 60 distinct subterms
+        term = term + term
+    assert not nonlinear(term > 0)  # a walk of every path would not end
+    assert set(constants(term > 0)) == {"x", "z"}
