@@ -17,7 +17,7 @@ import z3
 
 from solomonic.reason.certify.certificate import WideBV
 from solomonic.reason.ir import App, ArrayType, Assign, Assume, BoolType, BVType, Const, Type, Var, free_vars
-from solomonic.reason.symbolic.encode import Encoder, constants, converts_to_bits
+from solomonic.reason.symbolic.encode import Encoder, all_of, constants, converts_to_bits
 from solomonic.reason.symbolic.system import Block, TransitionSystem
 
 TYPE_BOUNDS = {b for w in (8, 16, 32, 64) for b in (-(1 << (w - 1)), (1 << (w - 1)) - 1, (1 << w) - 1)}
@@ -141,7 +141,7 @@ def split(system: TransitionSystem, enc: Encoder, found: dict[int, list[z3.BoolR
         if not body:
             continue
         kept = set.intersection(*(_unchanged(encode_block(system, enc, b)[2]) for b in body))
-        facts = z3.And(*found.get(c, []), enc.ctx)
+        facts = all_of(found.get(c, []), enc.ctx)
         chosen: dict[str, z3.BoolRef] = {}
         for b in [*body, *(b for b in system.blocks if b.src == c and b.dst != c)]:
             for a in comparisons(encode_block(system, enc, b)[1]):
@@ -358,7 +358,7 @@ def houdini(system: TransitionSystem, enc: Encoder, atoms: dict[int, list[z3.Boo
             try:
                 while after:
                     solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
-                    status = solver.check(z3.Not(z3.And(*after, enc.ctx)))
+                    status = solver.check(z3.Not(all_of(after, enc.ctx)))
                     if status == z3.unsat:
                         break
                     if status != z3.sat:
@@ -446,4 +446,4 @@ def converts(system: TransitionSystem, enc: Encoder) -> bool:
 
 
 def conjunction(literals: list[z3.BoolRef], ctx: z3.Context) -> z3.BoolRef:
-    return z3.And(*literals, ctx) if literals else z3.BoolVal(True, ctx)
+    return all_of(literals, ctx) if literals else z3.BoolVal(True, ctx)

@@ -13,7 +13,7 @@ Python's unbounded ints are `IntType` and encode as Z3 Ints in both modes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import z3
@@ -61,7 +61,7 @@ class Encoder:
     def in_range(self, term: z3.ExprRef, t: Type) -> z3.BoolRef:
         """What the type guarantees about a term of it (int mode: the machine range)."""
         if isinstance(t, BVType) and self.mode == "int":
-            return z3.And(term >= t.min, term <= t.max)
+            return all_of([term >= t.min, term <= t.max], self.ctx)
         return z3.BoolVal(True, self.ctx)
 
     def as_int(self, term: z3.ExprRef, t: Type) -> z3.ExprRef:
@@ -110,7 +110,7 @@ class Encoder:
         guard = self.expr(block.guard, env, memo)
         updates = {v: self.expr(e, env, memo) for v, e in block.update.items()}
         ranges = [self.in_range(nondet_env[nd], nd.type) for nd in block.nondets]
-        return z3.And(guard, *ranges, *self.side), updates
+        return all_of([guard, *ranges, *self.side], self.ctx), updates
 
     # ------------------------------------------------------------------------------------- expressions
 
@@ -134,9 +134,9 @@ class Encoder:
     def _app(self, e: App, go) -> z3.ExprRef:
         op = e.op
         if op == "and":
-            return z3.And(*[go(a) for a in e.args])
+            return all_of([go(a) for a in e.args], self.ctx)
         if op == "or":
-            return z3.Or(*[go(a) for a in e.args])
+            return any_of([go(a) for a in e.args], self.ctx)
         if op == "not":
             return z3.Not(go(e.args[0]))
         if op == "ite":
@@ -486,6 +486,29 @@ def bitwise_operation(t: z3.ExprRef) -> tuple[str, z3.ExprRef, z3.ExprRef, int, 
     if _SHIFTS.get(bits.decl().kind(), signed) != signed:  # a logical shift read signed, or the converse
         return None
     return _BITWISE[bits.decl().kind()], bits.arg(0).arg(0), bits.arg(1).arg(0), bits.size(), signed
+
+
+def all_of(terms: Sequence[z3.BoolRef], ctx: z3.Context) -> z3.BoolRef:
+    """`z3.And(*terms, ctx)`, the same term, without z3.And's coercion of each argument: a sort check
+    through Python objects that made up most of the cost of a large conjunction (a block's guard, the
+    atoms of Houdini's query), a tenth of a question's time in the encodings and Houdini."""
+    made = _connective(z3core.Z3_mk_and, terms, ctx)
+    return made if made is not None else z3.And(*terms, ctx)
+
+
+def any_of(terms: Sequence[z3.BoolRef], ctx: z3.Context) -> z3.BoolRef:
+    """`z3.Or(*terms, ctx)`, the same term, built as `all_of` builds a conjunction."""
+    made = _connective(z3core.Z3_mk_or, terms, ctx)
+    return made if made is not None else z3.Or(*terms, ctx)
+
+
+def _connective(make: Callable, terms: Sequence[z3.BoolRef], ctx: z3.Context) -> z3.BoolRef | None:
+    """`make` (Z3_mk_and, Z3_mk_or) applied to the terms, where each is a Boolean term of `ctx`; None
+    for anything else (a Python bool, another context), which z3's own functions convert or refuse."""
+    if not all(isinstance(t, z3.BoolRef) and t.ctx is ctx for t in terms):
+        return None
+    asts = (z3.Ast * len(terms))(*[t.as_ast() for t in terms])
+    return z3.BoolRef(make(ctx.ref(), len(terms), asts), ctx)
 
 
 def converts_to_bits(terms: list[z3.ExprRef]) -> bool:
