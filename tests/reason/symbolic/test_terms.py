@@ -5,9 +5,14 @@ shared ones included, and quantifier bodies where the question needs them."""
 from __future__ import annotations
 
 import z3
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from z3 import z3util
 
 from solomonic.reason.engines.sampled import nonlinear
-from solomonic.reason.symbolic.encode import constants, converts_to_bits
+from solomonic.reason.ir import free_vars
+from solomonic.reason.symbolic.encode import Encoder, constants, converts_to_bits
+from tests.reason.symbolic.test_encodings import expression_and_values
 
 x, y, z, i = z3.Ints("x y z i")
 a = z3.Array("a", z3.IntSort(), z3.IntSort())
@@ -46,3 +51,22 @@ def test_a_shared_subterm_is_walked_once():
         term = term + term
     assert not nonlinear(term > 0)  # a walk of every path would not end
     assert set(constants(term > 0)) == {"x", "z"}
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_the_constants_of_an_encoded_expression_are_those_z3util_finds(data):
+    """Against z3's own (slow) walk, on random machine expressions in both encodings: the same names,
+    each of the same sort; none that the expression's variables and the integer encoding's quotients
+    of wrap-around do not account for."""
+    e, _ = expression_and_values(data)
+    names = {v.name for v in free_vars(e)}
+    ctx = z3.Context()
+    for mode in ("bv", "int"):
+        enc = Encoder(mode, ctx)
+        term = enc.expr(e, {v: enc.constant(v.name, v.type) for v in free_vars(e)})
+        found = constants(term)
+        expected = {str(v): v for v in z3util.get_vars(term)}
+        assert set(found) == set(expected), (mode, str(e))
+        assert all(found[n].sort() == expected[n].sort() for n in found)
+        assert all(n in names or n.startswith("wrapq!") for n in found), (mode, str(e))
