@@ -126,8 +126,7 @@ def run(
     assert accelerator is None or strict, "a jump reads no havocked value only where none is given"
     env: dict[Var, Value] = {v: default_value(v.type) for v in function.variables}
     env.update(inputs)
-    graphs: dict[int, tuple[Steps, dict[int, int]]] = {}  # each graph's steps and edge numbers, made once
-    frame = _frame(graphs, function.cfg, env)
+    frame = _frame(function.cfg, env)
     stack: list[Frame] = []  # the callers of `frame`
     active: dict[tuple, int] = {}  # (procedure, arguments) -> its depth on the stack
     trace = Trace(env=env)
@@ -195,7 +194,7 @@ def run(
                         trace.repeat = Repeat(s.callee, args, len(stack) + 1 - first, earlier.reads)
                         trace.outcome, trace.env = "recursion", env
                         return trace
-                    callee = _frame(graphs, proc.cfg, {v: default_value(v.type) for v in cfg_variables(proc.cfg)},
+                    callee = _frame(proc.cfg, {v: default_value(v.type) for v in _graph(proc.cfg, True)[2]},
                                     key, len(trace.reads), taken.dst, s.target)
                     callee.env.update(zip(proc.params, args))
                     callee.copied_back = s.copied_back
@@ -235,13 +234,33 @@ def _unset_cell(index: int) -> int:
     raise KeyError(index)
 
 
-def _frame(graphs: dict, cfg: Cfg, env: dict[Var, Value], key: tuple | None = None, reads: int = 0,
+def _frame(cfg: Cfg, env: dict[Var, Value], key: tuple | None = None, reads: int = 0,
            resume: int = 0, target: Var | None = None) -> Frame:
-    if id(cfg) not in graphs:
-        sign = (lambda i: i) if key is None else (lambda i: -1 - i)
-        graphs[id(cfg)] = Steps(cfg.successors()), {id(e): sign(i) for i, e in enumerate(cfg.edges)}
-    steps, index = graphs[id(cfg)]
+    steps, index, _ = _graph(cfg, key is not None)
     return Frame(cfg, steps, index, env, key, reads, resume, target)
+
+
+# Each graph's compiled steps, edge numbers and variables, kept across runs: a question runs the same
+# function thousands of times (random runs, tabulated calls, sampled states), and compiling each run's
+# steps again took a fifth of the runs' time. The graph is kept with them, so that its id is not reused
+# for another; one with more edges than when they were made (still being built) is made again.
+_GRAPHS: dict[tuple[int, bool], tuple[Cfg, int, tuple[Steps, dict[int, int], frozenset[Var]]]] = {}
+_GRAPHS_LIMIT = 512
+
+
+def _graph(cfg: Cfg, procedure: bool) -> tuple[Steps, dict[int, int], frozenset[Var]]:
+    """A graph's steps (compiled as they are first visited), the numbers of its edges (a procedure's
+    from -1 down) and its variables."""
+    key = (id(cfg), procedure)
+    known = _GRAPHS.get(key)
+    if known is None or known[1] != len(cfg.edges):
+        if len(_GRAPHS) >= _GRAPHS_LIMIT:
+            _GRAPHS.clear()
+        sign = (lambda i: -1 - i) if procedure else (lambda i: i)
+        made = (Steps(cfg.successors()), {id(e): sign(i) for i, e in enumerate(cfg.edges)},
+                frozenset(cfg_variables(cfg)))
+        known = _GRAPHS[key] = (cfg, len(cfg.edges), made)
+    return known[2]
 
 
 class Steps(dict):
