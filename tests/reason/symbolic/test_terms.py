@@ -42,6 +42,7 @@ def test_a_product_of_two_variables_is_nonlinear_a_product_with_constants_is_not
     assert nonlinear(x * (y + 1) > 0)
     assert nonlinear(z3.ForAll([i], a[i] * x >= 0))
     assert not nonlinear(x * 2 * 3 > 0)
+    assert nonlinear(z3.Real("r") * 2 > 0)  # as z3.is_int_value reads it: a real numeral is no integer value
     assert not nonlinear(z3.And(x + y > 0, 5 * z == 3))
 
 

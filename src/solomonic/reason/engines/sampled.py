@@ -208,9 +208,13 @@ def _moduli(seen: set[tuple[int, ...]] | list[tuple[int, ...]], names: list[z3.A
 def nonlinear(fact: z3.ExprRef) -> bool:
     """Whether the fact multiplies two variables (what Spacer's linear lemmas cannot state)."""
     c = fact.ctx.ref()
+
+    def integer_value(arg) -> bool:  # z3.is_int_value: a numeral of sort Int
+        return z3core.Z3_get_ast_kind(c, arg) == z3.Z3_NUMERAL_AST and \
+            z3core.Z3_get_sort_kind(c, z3core.Z3_get_sort(c, arg)) == z3.Z3_INT_SORT
+
     return any(kind == z3.Z3_OP_MUL and sum(
-        z3core.Z3_get_ast_kind(c, z3core.Z3_get_app_arg(c, app, i)) != z3.Z3_NUMERAL_AST
-        for i in range(z3core.Z3_get_app_num_args(c, app))) >= 2
+        not integer_value(z3core.Z3_get_app_arg(c, app, i)) for i in range(z3core.Z3_get_app_num_args(c, app))) >= 2
         for kind, app in applications(fact))
 
 

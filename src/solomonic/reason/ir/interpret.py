@@ -245,7 +245,7 @@ def _frame(cfg: Cfg, env: dict[Var, Value], key: tuple | None = None, reads: int
 # steps again took a fifth of the runs' time. The graph is kept with them, so that its id is not reused
 # for another; one with more edges than when they were made (still being built) is made again.
 _GRAPHS: dict[tuple[int, bool], tuple[Cfg, int, tuple[Steps, dict[int, int], frozenset[Var]]]] = {}
-_GRAPHS_LIMIT = 512
+_GRAPHS_LIMIT = 64  # a question runs a few graphs (the function, each round's unfolding); one may be 1 MB
 
 
 def _graph(cfg: Cfg, procedure: bool) -> tuple[Steps, dict[int, int], frozenset[Var]]:
