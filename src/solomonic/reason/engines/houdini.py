@@ -166,7 +166,7 @@ def _written_conditions(system: TransitionSystem, enc: Encoder) -> list[z3.BoolR
                 written.append(e)
             stack.extend(e.args)
     out = []
-    for e in written:
+    for e in dict.fromkeys(written):  # each once: a condition is written again in every copy of a block
         env = {v: enc.constant(v.name, v.type) for v in free_vars(e)}
         for a in comparisons(enc.expr(e, env)):
             out += _with_boundary(a)
