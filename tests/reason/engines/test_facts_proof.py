@@ -203,3 +203,42 @@ FLAGGED_STEPS = """
 def test_equalities_on_each_side_of_a_flag_are_candidates(tmp_path):
     stated = proved(tmp_path, FLAGGED_STEPS, "assert", "flag")
     assert "a*a" in stated.replace(" ", ""), stated  # 2*b == a - a*a where the flag is 0
+
+
+# a scan up to the terminator the program writes at a constant index, and a copy of at most one
+# character: the scan's index stays at or before the terminator (`at <= 7`, no comparison says so) and
+# strncpy's n is the caller's `to - from + 1` (what the caller bounds), both candidates now
+LAST_WORD = """
+    extern char __VERIFIER_nondet_char(void);
+    extern void abort(void);
+    char *strncpy(char *dest, const char *src, unsigned long n);
+    void reach_error(void) { abort(); }
+    static int last_word(char *line) {
+        int from = 0, at = -1, to;
+        char word[2];
+        do {
+            at++;
+            if (line[at] == 0) {
+                while (line[from] == ' ') from++;
+                to = at - 1;
+                while (0 < to && line[to] == ' ') to--;
+                if (from > to || to - from + 1 >= 2) return -1;
+                strncpy(word, line + from, to - from + 1);
+                if (!(to - from + 1 < 2)) reach_error();
+                word[to - from + 1] = 0;
+                from = at + 1;
+            }
+        } while (line[at] != 0);
+        return 0;
+    }
+    int main(void) {
+        char line[9];
+        for (int k = 0; k < 8; k++) line[k] = __VERIFIER_nondet_char();
+        line[8] = 0;
+        return last_word(line);
+    }
+    """
+
+
+def test_a_terminator_at_a_constant_index_bounds_the_scan_and_a_parameter_is_its_argument(tmp_path):
+    proved(tmp_path, LAST_WORD, "assert", "line[8] == 0", "last_word#1.at <= 7", "strncpy#2.n == ")

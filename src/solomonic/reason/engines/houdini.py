@@ -16,13 +16,29 @@ from collections.abc import Callable
 import z3
 
 from solomonic.reason.certify.certificate import WideBV
-from solomonic.reason.ir import App, ArrayType, Assign, Assume, BoolType, BVType, Const, Type, Var, free_vars
+from solomonic.reason.ir import (
+    App,
+    ArrayType,
+    Assign,
+    Assume,
+    BoolType,
+    BVType,
+    Const,
+    Expr,
+    Havoc,
+    Type,
+    Var,
+    free_vars,
+    substitute,
+)
 from solomonic.reason.symbolic.encode import Encoder, all_of, constants, converts_to_bits
 from solomonic.reason.symbolic.system import Block, TransitionSystem
 
 TYPE_BOUNDS = {b for w in (8, 16, 32, 64) for b in (-(1 << (w - 1)), (1 << (w - 1)) - 1, (1 << w) - 1)}
 MIRRORED = {z3.Z3_OP_LE: z3.Z3_OP_GE, z3.Z3_OP_GE: z3.Z3_OP_LE, z3.Z3_OP_LT: z3.Z3_OP_GT, z3.Z3_OP_GT: z3.Z3_OP_LT}
 MAX_ORDERED = 8  # order facts x <= y only at heads with at most this many scalars (quadratic in them)
+DEFINITION_DEPTH = 4  # variables assigned once, replaced by what they were assigned, this deep
+MAX_TERMINATORS = 4  # constant cells whose indices bound the scalars (an array zeroed cell by cell has many)
 MAX_CASES = 1  # conditions a loop's facts are split on (each triples the candidates at its head)
 SPLIT_CHECK_MS = 200  # whether a head's facts decide a condition: a query each side
 
@@ -78,6 +94,7 @@ def _candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.Boo
                 kept_by.append((block, _unchanged(updates)))
     _carry_onward(out, kept_by, add, names_in)
     written = _written_conditions(system, enc)
+    defined = _definitions(system, enc)
     assigned = _assigned_constants(system)
     for c in system.loop_heads:
         names = {v.name for v in system.params[c]}
@@ -85,6 +102,9 @@ def _candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.Boo
             if names_in(a) <= names:
                 add(c, a)
                 add(c, z3.Not(a))
+        for a in defined:
+            if names_in(a) <= names:
+                add(c, a)
         scalars = [enc.constant(v.name, v.type) for v in system.params[c]
                    if not isinstance(v.type, (ArrayType, BoolType))]
         for x in scalars:
@@ -101,6 +121,8 @@ def _candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.Boo
         for atom in _narrow_ranges(out[c], {v.name: v.type for v in system.params[c]}, names_in):
             add(c, atom)
         for atom in _element_facts(system, enc, c, read_constants):
+            add(c, atom)
+        for atom in _terminator_bounds(system, enc, c, read_constants):
             add(c, atom)
     return out
 
@@ -170,6 +192,72 @@ def _written_conditions(system: TransitionSystem, enc: Encoder) -> list[z3.BoolR
         env = {v: enc.constant(v.name, v.type) for v in free_vars(e)}
         for a in comparisons(enc.expr(e, env)):
             out += _with_boundary(a)
+    return out
+
+
+def _definitions(system: TransitionSystem, enc: Encoder) -> list[z3.BoolRef]:
+    """`v == e` for each assignment `v = e` of a scalar from other scalars, where a variable of e assigned
+    once in the whole function stands for what it was assigned (an inlined call's parameter is its
+    argument): where nothing changes them after, it holds at the heads that follow (a callee's `n` is the
+    caller's `j - start + 1` all through the callee's loop, and the bounds on one are bounds on the other)."""
+    assignments: dict[Var, list[Expr | None]] = {}  # None: a havoc, a value chosen anew
+    for e in system.function.cfg.edges:
+        if isinstance(e.stmt, (Assign, Havoc)):
+            assignments.setdefault(e.stmt.target, []).append(e.stmt.value if isinstance(e.stmt, Assign) else None)
+
+    def scalar(v: Var) -> bool:
+        return not isinstance(v.type, (ArrayType, BoolType))
+
+    def resolved(value: Expr, depth: int) -> Expr:
+        once: dict[Var, Expr] = {}
+        for v in free_vars(value):
+            only = assignments.get(v, [])
+            if len(only) == 1 and (x := only[0]) is not None and scalar(v) and all(scalar(u) for u in free_vars(x)):
+                once[v] = x
+        return value if not once or depth == 0 else resolved(substitute(value, once), depth - 1)
+
+    out = []
+    for target, values in assignments.items():
+        for value in values:
+            if value is None or not scalar(target) or isinstance(value, Const):
+                continue
+            value = resolved(value, DEFINITION_DEPTH)
+            used = free_vars(value)
+            if isinstance(value, Const) or target in used or not all(scalar(v) for v in used):
+                continue
+            env = {v: enc.constant(v.name, v.type) for v in used | {target}}
+            out.append(env[target] == enc.expr(value, env))
+    return out
+
+
+def _terminator_bounds(system: TransitionSystem, enc: Encoder, head: int, values: set[int]) -> list[z3.BoolRef]:
+    """For each cell the program sets, at a constant index, to a constant it compares elements with (a
+    terminator, `A[8] = 0`, that a scan `while (s[i] != 0) i++` stops at): the cell's value, and each
+    scalar at the head at or before the cell (`i <= 8`, `i <= 7`), what the scan's bounds rest on."""
+    arrays = {v.name: v for v in system.params[head] if isinstance(v.type, ArrayType)}
+    scalars = [enc.constant(v.name, v.type) for v in system.params[head]
+               if not isinstance(v.type, (ArrayType, BoolType))]
+    out = []
+    for name, index, value in _constant_cells(system)[:MAX_TERMINATORS]:
+        if name in arrays and value in values:
+            out.append(z3.Select(enc.constant(name, arrays[name].type), index) == value)
+            out += [bound for x in scalars for bound in (x <= index, x <= index - 1)]
+    return out
+
+
+def _constant_cells(system: TransitionSystem) -> list[tuple[str, int, int]]:
+    """(array, index, value) of each store of a constant (perhaps cast) at a constant index."""
+    out: list[tuple[str, int, int]] = []
+    for e in system.function.cfg.edges:
+        stmt = e.stmt
+        if not (isinstance(stmt, Assign) and isinstance(stmt.target.type, ArrayType) and isinstance(stmt.value, App)
+                and stmt.value.op == "store"):
+            continue
+        _, index, value = stmt.value.args
+        if isinstance(value, App) and value.op == "cast":
+            value = value.args[0]
+        if isinstance(index, Const) and isinstance(value, Const) and (stmt.target.name, index.value, value.value) not in out:
+            out.append((stmt.target.name, index.value, value.value))
     return out
 
 
