@@ -95,6 +95,7 @@ def _candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.Boo
     _carry_onward(out, kept_by, add, names_in)
     written = _written_conditions(system, enc)
     defined = _definitions(system, enc)
+    cells = _constant_cells(system)[:MAX_TERMINATORS]
     assigned = _assigned_constants(system)
     for c in system.loop_heads:
         names = {v.name for v in system.params[c]}
@@ -122,7 +123,7 @@ def _candidates(system: TransitionSystem, enc: Encoder) -> dict[int, list[z3.Boo
             add(c, atom)
         for atom in _element_facts(system, enc, c, read_constants):
             add(c, atom)
-        for atom in _terminator_bounds(system, enc, c, read_constants):
+        for atom in _terminator_bounds(system, enc, c, cells, read_constants):
             add(c, atom)
     return out
 
@@ -219,7 +220,7 @@ def _definitions(system: TransitionSystem, enc: Encoder) -> list[z3.BoolRef]:
     out = []
     for target, values in assignments.items():
         for value in values:
-            if value is None or not scalar(target) or isinstance(value, Const):
+            if value is None or not scalar(target):
                 continue
             value = resolved(value, DEFINITION_DEPTH)
             used = free_vars(value)
@@ -230,15 +231,16 @@ def _definitions(system: TransitionSystem, enc: Encoder) -> list[z3.BoolRef]:
     return out
 
 
-def _terminator_bounds(system: TransitionSystem, enc: Encoder, head: int, values: set[int]) -> list[z3.BoolRef]:
-    """For each cell the program sets, at a constant index, to a constant it compares elements with (a
+def _terminator_bounds(system: TransitionSystem, enc: Encoder, head: int, cells: list[tuple[str, int, int]],
+                       values: set[int]) -> list[z3.BoolRef]:
+    """For each of `cells` (`_constant_cells`) whose constant the program compares elements with (a
     terminator, `A[8] = 0`, that a scan `while (s[i] != 0) i++` stops at): the cell's value, and each
     scalar at the head at or before the cell (`i <= 8`, `i <= 7`), what the scan's bounds rest on."""
     arrays = {v.name: v for v in system.params[head] if isinstance(v.type, ArrayType)}
     scalars = [enc.constant(v.name, v.type) for v in system.params[head]
                if not isinstance(v.type, (ArrayType, BoolType))]
     out = []
-    for name, index, value in _constant_cells(system)[:MAX_TERMINATORS]:
+    for name, index, value in cells:
         if name in arrays and value in values:
             out.append(z3.Select(enc.constant(name, arrays[name].type), index) == value)
             out += [bound for x in scalars for bound in (x <= index, x <= index - 1)]

@@ -124,7 +124,9 @@ def run(
     each cutpoint the function itself passes, after `observe`, for a stretch of iterations to jump
     (accelerate.py); `max_steps` counts the steps run one by one."""
     assert accelerator is None or strict, "a jump reads no havocked value only where none is given"
-    env: dict[Var, Value] = {v: default_value(v.type) for v in function.variables}
+    # the function's variables: its inputs and its graph's, kept with the graph's compiled steps (`_graph`)
+    env: dict[Var, Value] = {v: default_value(v.type) for v in (*(i.var for i in function.inputs),
+                                                                 *_graph(function.cfg, False)[2])}
     env.update(inputs)
     frame = _frame(function.cfg, env)
     stack: list[Frame] = []  # the callers of `frame`
@@ -242,7 +244,7 @@ def _frame(cfg: Cfg, env: dict[Var, Value], key: tuple | None = None, reads: int
 
 # Each graph's compiled steps, edge numbers and variables, kept across runs: a question runs the same
 # function thousands of times (random runs, tabulated calls, sampled states), and compiling each run's
-# steps again took a fifth of the runs' time. The graph is kept with them, so that its id is not reused
+# steps again, and reading its variables off the graph again, took a fifth of the runs' time. The graph is kept with them, so that its id is not reused
 # for another; one with more edges than when they were made (still being built) is made again.
 _GRAPHS: dict[tuple[int, bool], tuple[Cfg, int, tuple[Steps, dict[int, int], frozenset[Var]]]] = {}
 _GRAPHS_LIMIT = 64  # a question runs a few graphs (the function, each round's unfolding); one may be 1 MB

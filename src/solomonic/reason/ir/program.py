@@ -214,17 +214,9 @@ class Function:
     # parameter without an annotation. Part of the function's identity, so of the proof memory's key.
     assumptions: tuple[str, ...] = ()
 
-    # `variables` with what it was computed from: the interpreter asks at each run (thousands of random
-    # runs and tabulated calls a question) and a lowered graph no longer changes
-    _variables: tuple[tuple[int, int, int], frozenset[Var]] | None = field(default=None, init=False, repr=False,
-                                                                           compare=False)
-
     @property
-    def variables(self) -> frozenset[Var]:
-        made_from = (id(self.cfg), len(self.cfg.edges), len(self.inputs))
-        if self._variables is None or self._variables[0] != made_from:
-            self._variables = (made_from, frozenset({i.var for i in self.inputs} | cfg_variables(self.cfg)))
-        return self._variables[1]
+    def variables(self) -> set[Var]:
+        return {i.var for i in self.inputs} | cfg_variables(self.cfg)
 
 
 def cfg_variables(cfg: Cfg) -> set[Var]:
