@@ -162,7 +162,7 @@ class Proposed:
 
     proposer: str
     by_head: dict[int, list[str]]
-    loops: dict[int, str]  # the loops' texts it read, by head
+    loops: dict[int, str]  # the loops' texts it read, by head (each head of a nest has its loop's text)
 
 
 def with_proposals(semantics: dict, timeout_s: float, proposed: Proposed | None) -> tuple[dict, Options]:
@@ -187,8 +187,8 @@ def ask(proposer: Proposer, k: int, lower: Callable[[], Function], timeout_s: fl
 
     [outcome] = run_jobs([Job("loops", describe, timeout_s)], parallel=1, memory_mb=memory_mb)
     loops = outcome.value or {}
-    return Proposed(proposer.name, {head: conjuncts(proposer.propose(text, k)) for head, text in loops.items()},
-                    loops)
+    asked = {text: conjuncts(proposer.propose(text, k)) for text in dict.fromkeys(loops.values())}  # once a loop
+    return Proposed(proposer.name, {head: asked[text] for head, text in loops.items()}, loops)
 
 
 def _standing(function: Function, result: Result) -> Result:

@@ -72,12 +72,15 @@ class LoopAnalysis:
 
 
 def described(function: Function) -> dict[int, str]:
-    """Each loop of the function by its first head, as a proposer reads it (describe_loop), which is where
-    its proposals go; none for a recursive function, whose loops are those of an unfolding made later."""
+    """The text of each loop of the function as a proposer reads it (describe_loop), by each of the loop's
+    heads: its proposals go to every head they can be read at, since an outer loop's invariant often needs
+    a companion at the inner head (`k >= 10*i` at the outer, `k >= 10*i + j` at the inner). None for a
+    recursive function, whose loops are those of an unfolding made later."""
     if function.procedures:
         return {}
     system = build_system(function, UNDEFINED_BEHAVIOUR if function.language == "c" else set())
-    return {min(loop): describe_loop(system, loop) for loop in find_loops(system)}
+    return {head: text for loop in find_loops(system) for text in [describe_loop(system, loop)]
+            for head in sorted(loop & set(system.loop_heads))}
 
 
 def find_loops(system: TransitionSystem) -> list[set[int]]:
