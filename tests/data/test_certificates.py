@@ -46,3 +46,20 @@ def test_a_bad_corpus_is_named(tmp_path):
         make_task("certificates", corpus=str(broken))
     with pytest.raises(TaskError, match="at least 10"):
         make_task("certificates", corpus=str(write_corpus(tmp_path / 'small.jsonl', count=3)))
+
+
+def test_a_long_loop_keeps_its_heads_and_entry_and_its_end():
+    """What a proposal is written over (the heads' variables, what holds on entry) survives the cut, and so
+    does the end nearest the answer; a loop that fits is left whole."""
+    from solomonic.data.certificates import prompt
+
+    loop = "\n".join(["head 3 (line 4): i: int, k: int", "enter 3 when (10 <= nd!1): i := 0; k := 0"]
+                     + [f"step 3 -> 3 when (i < {n}): i := (i + 1); k := (k + 1)" for n in range(40)]
+                     + ["exit 3 when !(i < 39)"])
+    assert prompt(loop) == prompt(loop, len(loop) + len(SEPARATOR)) == loop.encode() + SEPARATOR
+    cut = prompt(loop, 300)
+    assert len(cut) == 300 and cut.endswith(b"exit 3 when !(i < 39)" + SEPARATOR)
+    assert cut.startswith(b"head 3 (line 4): i: int, k: int\nenter 3 when (10 <= nd!1): i := 0; k := 0\n...\n")
+    # a header that would crowd out the steps is cut like the rest
+    crowded = prompt(loop, 120)
+    assert len(crowded) == 120 and not crowded.startswith(b"head")

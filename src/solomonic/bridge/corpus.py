@@ -25,11 +25,12 @@ from pathlib import Path
 import z3
 
 from solomonic.bridge.programs import Program
+from solomonic.bridge.relations import Relational
 from solomonic.reason import check
 from solomonic.reason.api import CheckOptions, Source, load, questions
 from solomonic.reason.certify import certificate
 from solomonic.reason.engines.termination.loops import LoopAnalysis
-from solomonic.reason.proposals import SEPARATOR
+from solomonic.reason.proposals import SEPARATOR, parse
 from solomonic.reason.result import Result, Verdict
 from solomonic.reason.symbolic.describe import describe_loop
 
@@ -42,7 +43,7 @@ class Example:
     function: str
     line: int  # the loop's first head's source line
     loop: str  # describe_loop's text
-    kind: str  # "linear", "lexicographic", "multiphase", "least-of-linear" or "phased"
+    kind: str  # "linear", "lexicographic", "multiphase", "least-of-linear", "phased"; "relation": no ranking
     ranking: list[str]  # the certificate's ranking_text, one entry per level, phase or region
     invariant: str  # the supporting invariant at the loop's first head, readable ("true" where none is stated)
     proposal: str  # the same invariant as a proposer writes it: SMT-LIB conjuncts (reason.proposals)
@@ -63,11 +64,24 @@ def examples(source: Source, function: str, result: Result, origin: str) -> list
     return _stated(cert, loop_texts(source, function), function, origin)
 
 
-def confirmed(result: Result, loops: dict[int, str]) -> list[Example]:
-    """The examples of a yes whose proof used a proposer's invariants, the loops' texts (by first head)
-    being those the proposer was asked about."""
-    return _stated(result.certificate or {}, [({head}, text) for head, text in loops.items()], result.function,
-                   result.file)
+def confirmed(result: Result, loops: dict[int, str], origin: str | None = None) -> list[Example]:
+    """The examples of a yes whose proof used a proposer's invariants, the loops' texts (by head) being
+    those the proposer was asked about: a termination certificate's invariant at each loop it ranks; for
+    a safety proof, the proposals it rested on, each with the loops whose variables it speaks of."""
+    cert = result.certificate or {}
+    origin = origin or result.file
+    if cert.get("loops"):
+        return _stated(cert, [({head}, text) for head, text in loops.items()], result.function, origin)
+    out = []
+    for text in dict.fromkeys(loops.values()):
+        ctx = z3.Context()
+        variables = {name: z3.Int(name, ctx) for name in _variables(text)}
+        kept = [" ".join(term.split()) for term in (result.details.get("proposals") or {}).get("used", [])
+                if parse(term, variables, ctx) is not None]
+        if kept:
+            out.append(Example(origin, result.function, result.line or 0, text, "relation", [], " && ".join(kept),
+                               SEPARATOR.join(kept)))
+    return out
 
 
 def _stated(cert: dict, loops: list[tuple[set[int], str]], function: str, origin: str) -> list[Example]:
@@ -143,6 +157,58 @@ def from_programs(programs: Iterable[Program], timeout_s: float, jobs: int = 1,
             if progress is not None:
                 progress(program, result)
     return out, tally
+
+
+class _Offering:
+    """A proposer that offers a generated program's relation for every loop, and keeps the loops' texts of
+    a yes whose proof rests on some of it (the reasoner calls `confirmed` only then)."""
+
+    name = "relation"
+
+    def __init__(self, relation: tuple[str, ...]):
+        self.relation = relation
+        self.loops: dict[int, str] = {}
+
+    def propose(self, loop: str, k: int) -> list[str]:
+        return [SEPARATOR.join(self.relation)]
+
+    def confirmed(self, result: Result, loops: dict[int, str]) -> None:
+        self.loops = dict(loops)
+
+
+def from_relations(programs: Iterable[Relational], timeout_s: float,
+                   progress: Callable[[Relational, Result], None] | None = None) -> tuple[list[Example], Tally]:
+    """Examples from generated programs that keep a relation: each program's assertion is asked with its
+    relation offered as a proposal, and a yes whose certificate rests on parts of it (the proposals used:
+    inductive, and not implied by what the program itself offers) yields, for each loop, those parts
+    that speak of its variables. A "no" contradicts the construction and raises Mislabelled."""
+    tally, out = Tally(), []
+    with tempfile.TemporaryDirectory(prefix="solomonic-corpus-") as folder:
+        for program in programs:
+            path = str(Path(folder) / f"{program.name}.c")
+            Path(path).write_text(program.source)
+            offering = _Offering(program.relation)
+            [result] = check(path, function="main", property="assert", timeout=timeout_s, proposer=offering)
+            tally.programs += 1
+            if result.verdict == Verdict.NO:
+                raise Mislabelled(f"{program.name}: the reasoner finds the assertion can fail, but the program was "
+                                  f"built to keep {' and '.join(program.relation)}:\n{program.source}")
+            setattr(tally, result.verdict.value, getattr(tally, result.verdict.value) + 1)
+            found = confirmed(result, offering.loops, f"generated/{program.family}") if offering.loops else []
+            tally.examples += len(found)
+            out.extend(found)
+            if progress is not None:
+                progress(program, result)
+    return out, tally
+
+
+def _variables(loop: str) -> list[str]:
+    """The variables live at some head of the loop, read off its text's `head N (line L): x: int, ...` lines."""
+    names: list[str] = []
+    for line in loop.splitlines():
+        if line.startswith("head ") and "): " in line:
+            names += [part.split(":")[0].strip() for part in line.split("): ", 1)[1].split(", ") if ":" in part]
+    return list(dict.fromkeys(names))
 
 
 def write(examples_: Iterable[Example], path: Path) -> int:

@@ -33,9 +33,12 @@ DESCRIPTION = "proposer.json"
 MODEL = "model"
 WEIGHTS = "model.safetensors"  # as save_pretrained names them
 SHIPPED = Path(__file__).with_name("shipped")  # the proposer `--proposer` uses: `solomonic proposer train` made it
-# small enough to train on a laptop's CPU in minutes; the window covers most loops' text (describe_loop)
+# small enough to train on a laptop's CPU in minutes. A proposal copies names and constants from the loop's
+# heads and entry, which a cut text keeps at its start (data.certificates.prompt): the attention window
+# reaches 256 bytes back, the eidetic memory and the fading state further
+SIZE = {"d_model": 96, "n_layers": 2, "n_heads": 4, "window": 256, "k_mem": 8, "mem_capacity": 32}
 EVERY = 500  # steps between evaluations and between checkpoints
-SIZE = {"d_model": 96, "n_layers": 2, "n_heads": 4, "window": 64, "k_mem": 8, "mem_capacity": 32}
+ANSWER_ROOM = 128  # bytes of the trained window left for the proposal when a long loop's text is cut
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ class Proposer:
         """At most k distinct candidates for the loop whose text is `loop`, the greedy one first. On one
         thread: a model this small gains nothing from intra-op parallelism, and where the cores are busy
         (the reasoner's own children) the threads' waiting for each other made each step ten times slower."""
-        ids = torch.tensor(list(prompt(loop)[-self.description.length:]), dtype=torch.long)
+        ids = torch.tensor(list(prompt(loop, self.description.length - ANSWER_ROOM)), dtype=torch.long)
         generator = torch.Generator().manual_seed(seed)
         threads = torch.get_num_threads()
         torch.set_num_threads(1)

@@ -1,7 +1,8 @@
 """`solomonic proposer`: the learned proof proposer (issue 28).
 
-`proposer corpus` has the reasoner prove termination of generated loops (and of any files given) and
-writes each re-checked certificate beside the loop it proves, one JSON object per line; `proposer train`
+`proposer corpus` has the reasoner prove termination of generated loops (and of any files given), and
+the assertions of generated loops that keep a relation no line states, and writes each re-checked
+certificate (or the part of a relation a proof rested on) beside the loop it proves, one JSON object per line; `proposer train`
 trains a small B'MOJO on such a corpus; `proposer propose` shows what a trained one proposes for each
 loop of a function (candidates only: nothing here is checked or answered).
 """
@@ -33,7 +34,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     corpus.add_argument("--output", "-o", type=Path, required=True, metavar="FILE", help="the corpus (JSON Lines)")
     corpus.add_argument("--count", type=int, default=200, metavar="N",
                         help="generated programs (default: 200; 0 for the FILEs alone)")
-    corpus.add_argument("--seed", type=int, default=0, help="the generator's seed (default: 0)")
+    corpus.add_argument("--relations", type=int, default=0, metavar="N",
+                        help="also N generated programs whose loops keep a relation no line states (nested "
+                             "counts, transfers, sums in step); each relation is offered as a proposal for "
+                             "the program's assertion, and the parts the re-checked proof rests on become "
+                             "examples (default: 0)")
+    corpus.add_argument("--seed", type=int, default=0, help="the generators' seed (default: 0)")
     corpus.add_argument("--timeout", type=float, default=10.0, metavar="S",
                         help="seconds per question (default: 10)")
     corpus.set_defaults(run=run_corpus)
@@ -73,22 +79,28 @@ def run_corpus(args: argparse.Namespace) -> int:
 
     from solomonic.bridge import corpus
     from solomonic.bridge.programs import generate
+    from solomonic.bridge.relations import generate as relational
 
     console = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True, disable=not console.is_terminal) as progress:
         task = progress.add_task("proving generated loops", total=args.count)
+        relating = progress.add_task("proving generated relations", total=args.relations)
         try:
             found, tally = corpus.from_programs(generate(args.count, args.seed), args.timeout,
                                                 progress=lambda *_: progress.advance(task))
+            related, relations = corpus.from_relations(relational(args.relations, args.seed), args.timeout,
+                                                       progress=lambda *_: progress.advance(relating))
         except corpus.Mislabelled as err:
             print(f"solomonic: error: a soundness bug: {err}", file=sys.stderr)
             return EXIT_UNKNOWN
+    found.extend(related)
     found.extend(corpus.from_files(args.files, args.timeout))
     written = corpus.write(found, args.output)
     print(f"{args.output}: {written} examples ({tally.programs} generated programs: {tally.yes} yes, {tally.no} no, "
-          f"{tally.unknown} unknown; {written - tally.examples} examples from {len(args.files)} files)",
-          file=sys.stderr)
+          f"{tally.unknown} unknown; {relations.programs} generated relations: {relations.yes} proved, "
+          f"{relations.examples} examples; {written - tally.examples - relations.examples} examples from "
+          f"{len(args.files)} files)", file=sys.stderr)
     return EXIT_OK
 
 

@@ -9,8 +9,8 @@ its head, as SMT-LIB conjuncts that the reasoner reads back: solomonic.reason.pr
 
 where TARGET is the invariant or the ranking (its parts joined by " then "); only TARGET's bytes and the
 closing newline are asked, so the model learns to complete a loop with its certificate, and the newline
-tells a sampler where a proposal ends. A row longer than the window keeps the end of the loop's text
-(the part nearest the answer; the fading memory carries what came before in a longer window). Rows are
+tells a sampler where a proposal ends. A row longer than the window keeps the loop's header lines and
+its end (`prompt`). Rows are
 left-padded with 0 (the byte NUL never occurs in the text) and nothing is asked there.
 
 Every tenth example (by its position in the file) is held out for evaluation, so train and eval never
@@ -33,9 +33,21 @@ TARGETS = ("invariant", "ranking")
 EVAL_EVERY = 10
 
 
-def prompt(loop: str) -> bytes:
-    """What a sampler gives the model to complete with a certificate."""
-    return loop.encode() + SEPARATOR
+def prompt(loop: str, room: int | None = None) -> bytes:
+    """What a sampler gives the model to complete with a certificate, in at most `room` bytes. A longer
+    loop keeps its leading `head` and `enter` lines (the variables a proposal is written over and what
+    holds on entry, where its constants are), a line "...", and as much of its end as fits: cutting
+    only the start, as a plain window does, dropped exactly those lines from most SV-COMP loops (the
+    median loop's text is about 730 bytes, the window 512)."""
+    whole = loop.encode() + SEPARATOR
+    if room is None or len(whole) <= room:
+        return whole
+    lines = loop.splitlines()
+    leading = next((i for i, line in enumerate(lines) if not line.startswith(("head ", "enter "))), len(lines))
+    kept = "\n".join(lines[:leading]).encode() + b"\n...\n"
+    if len(kept) > room // 2:
+        return whole[-room:]  # the header alone would crowd out the loop's steps
+    return kept + whole[-(room - len(kept)):]
 
 
 def target_text(example: dict, target: str) -> str:
@@ -43,8 +55,8 @@ def target_text(example: dict, target: str) -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def _examples(path: str, target: str) -> tuple[list[tuple[bytes, bytes]], list[tuple[bytes, bytes]]]:
-    """(prompt, answer) pairs of the train and eval splits."""
+def _examples(path: str, target: str) -> tuple[list[tuple[str, bytes]], list[tuple[str, bytes]]]:
+    """(loop, answer) pairs of the train and eval splits."""
     if target not in TARGETS:
         raise TaskError(f"certificates: target must be one of {', '.join(TARGETS)} (is {target!r})")
     if not path:
@@ -53,14 +65,14 @@ def _examples(path: str, target: str) -> tuple[list[tuple[bytes, bytes]], list[t
         lines = Path(path).read_text().splitlines()
     except OSError as err:
         raise TaskError(f"certificates: cannot read the corpus {path}: {err.strerror}") from None
-    train: list[tuple[bytes, bytes]] = []
-    held_out: list[tuple[bytes, bytes]] = []
+    train: list[tuple[str, bytes]] = []
+    held_out: list[tuple[str, bytes]] = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             example = json.loads(line)
-            pair = (prompt(example["loop"]), target_text(example, target).encode() + END)
+            pair = (example["loop"], target_text(example, target).encode() + END)
         except (ValueError, KeyError, TypeError) as err:
             raise TaskError(f"{path}:{number}: not a corpus example ({type(err).__name__}: {err})") from None
         (held_out if (number - 1) % EVAL_EVERY == EVAL_EVERY - 1 else train).append(pair)
@@ -81,9 +93,10 @@ def certificates_batch(rng: np.random.Generator, split: str, index: int, size: i
     inputs = np.zeros((size, length), dtype=np.int64)
     targets = np.full((size, length), IGNORE, dtype=np.int64)
     for row, pick in enumerate(picks):
-        question, answer = pool[int(pick)]
+        loop, answer = pool[int(pick)]
         if len(answer) > length:
             raise TaskError(f"certificates: an answer of {len(answer)} bytes does not fit a window of {length}")
+        question = prompt(loop, length + 1 - len(answer))
         sequence = np.frombuffer((question + answer)[-(length + 1):], dtype=np.uint8).astype(np.int64)
         width = len(sequence) - 1
         inputs[row, length - width:] = sequence[:-1]
