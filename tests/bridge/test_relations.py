@@ -20,6 +20,7 @@ gcc = pytest.mark.skipif(shutil.which("gcc") is None, reason="gcc is not availab
 HARNESS = """#include <stdio.h>
 #include <stdlib.h>
 int __VERIFIER_nondet_int(void) { int v; return scanf("%d", &v) == 1 ? v : 0; }
+unsigned int __VERIFIER_nondet_uint(void) { return (unsigned int) __VERIFIER_nondet_int(); }
 _Bool __VERIFIER_nondet_bool(void) { return __VERIFIER_nondet_int() != 0; }
 void reach_error(void) { exit(3); }
 """

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 PRELUDE = """extern void abort(void);
 extern void reach_error(void);
 extern int __VERIFIER_nondet_int(void);
+extern unsigned int __VERIFIER_nondet_uint(void);
 extern _Bool __VERIFIER_nondet_bool(void);
 void __VERIFIER_assert(int cond) {
   if (!(cond)) {
@@ -50,8 +51,10 @@ def _names(rng: random.Random, count: int) -> list[str]:
     return rng.sample(NAMES, count)
 
 
-def _bounded(rng: random.Random, name: str, low: int, high: int) -> str:
+def _bounded(rng: random.Random, name: str, low: int, high: int, unsigned: bool = False) -> str:
     """An input in [low, high], declared and bounded in one of the ways SV-COMP programs write it."""
+    if unsigned:  # low is 0: only the upper bound is a guard
+        return f"  unsigned int {name} = __VERIFIER_nondet_uint();\n  if ({name} > {high}) return 0;\n"
     decl = f"  int {name} = __VERIFIER_nondet_int();\n"
     style = rng.randrange(3)
     if style == 0:
@@ -98,10 +101,11 @@ def nested_count(rng: random.Random) -> Made:
 
 def transfer(rng: random.Random) -> Made:
     """x counts down from n while y counts up by `rate`: rate*x + y = rate*n throughout, so y = rate*n at
-    the end (n in [0, 1000], y at most 5000)."""
+    the end (n in [0, 1000], y at most 5000; signed or unsigned, which never wraps here)."""
     x, y, n = _names(rng, 3)
     rate = rng.choice([1, 1, 1, 2, 3, 5])
-    body = (_bounded(rng, n, 0, 1000) + f"  int {x} = {n};\n  int {y} = 0;\n"
+    kind = rng.choice(["int", "unsigned int"])
+    body = (_bounded(rng, n, 0, 1000, kind != "int") + f"  {kind} {x} = {n};\n  {kind} {y} = 0;\n"
             + f"  while ({x} > 0) {{\n    {x} = {x} - 1;\n    {y} = {y} + {rate};\n  }}\n"
             + f"  __VERIFIER_assert({y} == {_c_times(rate, n)});\n")
     return _main(body), (f"(= (+ {_times(rate, x)} {y}) {_times(rate, n)})",)
@@ -136,7 +140,8 @@ def lockstep(rng: random.Random) -> Made:
 def meet(rng: random.Random) -> Made:
     """lo climbs and hi falls by one a round until they meet: lo + hi = n throughout."""
     lo, hi, n = _names(rng, 3)
-    body = (_bounded(rng, n, 0, 1000) + f"  int {lo} = 0;\n  int {hi} = {n};\n"
+    kind = rng.choice(["int", "unsigned int"])
+    body = (_bounded(rng, n, 0, 1000, kind != "int") + f"  {kind} {lo} = 0;\n  {kind} {hi} = {n};\n"
             + f"  while ({lo} < {hi}) {{\n    {lo} = {lo} + 1;\n    {hi} = {hi} - 1;\n  }}\n"
             + f"  __VERIFIER_assert({lo} + {hi} == {n});\n")
     return _main(body), (f"(= (+ {lo} {hi}) {n})",)
