@@ -24,7 +24,7 @@ import torch
 
 from solomonic.bmojo import BMojoLM
 from solomonic.bridge import corpus
-from solomonic.data.certificates import END, TARGETS, prompt
+from solomonic.data.certificates import END, TARGETS, canonical, prompt, spelled
 from solomonic.errors import UserError
 from solomonic.reason.result import Result
 from solomonic.train import Trainer, TrainSettings
@@ -99,7 +99,8 @@ class Proposer:
         """At most k distinct candidates for the loop whose text is `loop`, the greedy one first. On one
         thread: a model this small gains nothing from intra-op parallelism, and where the cores are busy
         (the reasoner's own children) the threads' waiting for each other made each step ten times slower."""
-        ids = torch.tensor(list(prompt(loop, self.description.length - ANSWER_ROOM)), dtype=torch.long)
+        numbered, names = canonical(loop)  # the model reads and writes the variables by number
+        ids = torch.tensor(list(prompt(numbered, self.description.length - ANSWER_ROOM)), dtype=torch.long)
         generator = torch.Generator().manual_seed(seed)
         threads = torch.get_num_threads()
         torch.set_num_threads(1)
@@ -116,7 +117,7 @@ class Proposer:
             if len(text) < 2:
                 continue  # ran out of bytes before the proposal ended
             try:
-                candidate = text[0].decode().strip()
+                candidate = spelled(text[0].decode().strip(), names)
             except UnicodeDecodeError:
                 continue
             if candidate and candidate not in out:

@@ -19,8 +19,9 @@ from solomonic.cli.conventions import EXIT_OK, EXIT_UNKNOWN
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     proposer = subparsers.add_parser(
         "proposer", help="the learned proof proposer's data: a corpus of the reasoner's own certificates",
-        description="Commands for the proposer that learns which termination proofs to try from the reasoner's "
-                    "own re-checked certificates.")
+        description="Commands for the proposer that learns which invariants to try from the reasoner's own "
+                    "re-checked certificates: termination proofs of generated loops, and the relations that "
+                    "generated loops keep where a re-checked proof of their assertion rested on them.")
     commands = proposer.add_subparsers(title="commands", metavar="COMMAND", required=True)
     corpus = commands.add_parser(
         "corpus", help="prove generated loops (and FILEs) and write each certificate beside its loop",

@@ -9,9 +9,10 @@ its head, as SMT-LIB conjuncts that the reasoner reads back: solomonic.reason.pr
 
 where TARGET is the invariant or the ranking (its parts joined by " then "); only TARGET's bytes and the
 closing newline are asked, so the model learns to complete a loop with its certificate, and the newline
-tells a sampler where a proposal ends. A row longer than the window keeps the loop's header lines and
-its end (`prompt`). Rows are
-left-padded with 0 (the byte NUL never occurs in the text) and nothing is asked there.
+tells a sampler where a proposal ends. The loop's variables are numbered in both (`canonical`: the model
+learns where a relation's variables stand, not their spelling). A row longer than the window keeps the
+loop's header lines and its end (`prompt`). Rows are left-padded with 0 (the byte NUL never occurs in the
+text) and nothing is asked there.
 
 Every tenth example (by its position in the file) is held out for evaluation, so train and eval never
 share a loop; batches are a pure function of (seed, split, index), like every task's.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +33,60 @@ SEPARATOR = b"\n=> "
 END = b"\n"
 TARGETS = ("invariant", "ranking")
 EVAL_EVERY = 10
+
+
+HEAD = re.compile(r"^(head \d+ \(line \d+\): )(.*)$")
+BLOCK = re.compile(r"^((?:step \d+ -> \d+|enter \d+|exit \d+) when )(.*)$")
+NUMBERED = re.compile(r"(?<![\w!|])v(\d+)(?![\w!|])")
+
+
+def canonical(loop: str) -> tuple[str, list[str]]:
+    """The loop with its variables numbered v0, v1, ... in the order its heads list them, and the names in
+    that order. A proposal copies names from far back in a loop's text; numbered, the model learns where a
+    relation's variables stand in the loop, not how a programmer spelled them (`spelled` maps back).
+    Only the heads' variables are renamed, and only in the heads' lists and the blocks' guards and
+    updates (a variable named `step` leaves the word that starts a line alone)."""
+    names: list[str] = []
+    for line in loop.splitlines():
+        if (head := HEAD.match(line)) and head.group(2) != "-":
+            names += [part.split(":")[0] for part in head.group(2).split(", ")]
+    names = list(dict.fromkeys(names))
+    if not names:
+        return loop, []
+    number = {name: f"v{i}" for i, name in enumerate(names)}
+    word = _words(names)
+    out = []
+    for line in loop.splitlines():
+        if head := HEAD.match(line):
+            line = head.group(1) + ", ".join(number.get(part.split(":")[0], part.split(":")[0]) + part[len(part.split(":")[0]):]
+                                             for part in head.group(2).split(", "))
+        elif block := BLOCK.match(line):
+            line = block.group(1) + word.sub(lambda m: number[m.group(0)], block.group(2))
+        out.append(line)
+    return "\n".join(out), names
+
+
+def numbered(text: str, names: list[str]) -> str:
+    """A proposal over the loop's names written over their numbers (how the model learns it)."""
+    number = {name: f"v{i}" for i, name in enumerate(names)}
+    return _words(names).sub(lambda m: number[m.group(0)], text) if names else text
+
+
+def spelled(text: str, names: list[str]) -> str | None:
+    """A proposal over numbered variables written over the loop's names; None where it names a number the
+    loop has no variable for."""
+    if any(int(m.group(1)) >= len(names) for m in NUMBERED.finditer(text)):
+        return None
+    return NUMBERED.sub(lambda m: _quoted(names[int(m.group(1))]), text)
+
+
+def _words(names: list[str]) -> re.Pattern:
+    longest_first = sorted(names, key=len, reverse=True)
+    return re.compile(r"(?<![\w!|])(?:" + "|".join(map(re.escape, longest_first)) + r")(?![\w!|])")
+
+
+def _quoted(name: str) -> str:
+    return name if re.fullmatch(r"[A-Za-z_][\w.]*", name) else f"|{name}|"
 
 
 def prompt(loop: str, room: int | None = None) -> bytes:
@@ -72,7 +128,8 @@ def _examples(path: str, target: str) -> tuple[list[tuple[str, bytes]], list[tup
             continue
         try:
             example = json.loads(line)
-            pair = (example["loop"], target_text(example, target).encode() + END)
+            loop, names = canonical(example["loop"])
+            pair = (loop, numbered(target_text(example, target), names).encode() + END)
         except (ValueError, KeyError, TypeError) as err:
             raise TaskError(f"{path}:{number}: not a corpus example ({type(err).__name__}: {err})") from None
         (held_out if (number - 1) % EVAL_EVERY == EVAL_EVERY - 1 else train).append(pair)
