@@ -72,12 +72,27 @@ def test_the_relation_holds_in_every_loop_of_a_run(program, tmp_path):
                     str(tmp_path / "p.c"), str(tmp_path / "h.c")], check=True, capture_output=True)
     rng = random.Random(0)
     looped = 0
-    for _ in range(80):
-        inputs = [rng.randint(-5, 150) for _ in range(2)] + [rng.randint(0, 1) for _ in range(3000)]
+    for _ in range(40):
+        inputs = [rng.randint(low, high) for low, high in _bounds(program.source)]
+        inputs += [rng.randint(0, 1) for _ in range(3000)]
         done = subprocess.run([binary], input=" ".join(map(str, inputs)), capture_output=True, text=True, timeout=10)
         assert done.returncode == 0, f"{program.name} on {inputs[:2]}: exit status {done.returncode}\n{source}"
         looped += "L" in done.stdout
-    assert looped >= 10, f"only {looped} of 80 runs reached the loop's body"
+    assert looped >= 20, f"only {looped} of 40 runs reached the loop's body"
+
+
+def _bounds(source: str) -> list[tuple[int, int]]:
+    """Each input's range as its guard states it (the first and last number of the guard's lines; an
+    unsigned input's lower bound is 0), widened by one on each side so that the guards are run too."""
+    out = []
+    lines = source.splitlines()
+    for i, line in enumerate(lines):
+        if " = __VERIFIER_nondet_u" in line or " = __VERIFIER_nondet_int" in line:
+            guard = " ".join(g for g in lines[i + 1:i + 3] if g.strip().startswith("if") and "return 0" in g)
+            numbers = [int(n) for n in re.findall(r"-?\d+", guard.replace("return 0", ""))]
+            low, high = (0, numbers[-1]) if "nondet_u" in line else (numbers[0], numbers[-1])
+            out.append((low - 1, high + 1))
+    return out
 
 
 def test_the_parts_of_a_relation_a_proof_rests_on_become_examples_for_their_loops():

@@ -10,8 +10,9 @@ after the loop, and states the relation as SMT-LIB conjuncts over the program's 
 
 Nothing here is trusted: the corpus keeps a relation only where the reasoner proved the program's
 assertion with it among its candidates and re-checked the certificate (corpus.from_relations). Values
-are bounded by the program's early `return 0`, so no execution overflows (undefined behaviour, on
-which the reasoner answers unknown and the corpus learns nothing).
+are bounded by the program's early `return 0` (bounds from 1 to 10 000, as programs write them), so no
+execution overflows (undefined behaviour, on which the reasoner answers unknown and the corpus learns
+nothing).
 """
 
 from __future__ import annotations
@@ -45,6 +46,21 @@ class Relational:
 
 
 Made = tuple[str, tuple[str, ...]]
+LIMIT = 100_000_000  # no generated value exceeds this: far from INT_MAX, so no run overflows
+
+
+def _low(rng: random.Random) -> int:
+    """A lower bound, small or round like the ones programs write."""
+    return rng.choice([rng.randint(1, 20), rng.randint(1, 100), rng.choice([10, 50, 100])])
+
+
+def _span(rng: random.Random) -> int:
+    return rng.choice([200, 1000, 10_000])
+
+
+def _top(rng: random.Random) -> int:
+    """An input's upper bound."""
+    return rng.choice([100, 1000, 10_000, rng.randint(10, 10_000)])
 
 
 def _names(rng: random.Random, count: int) -> list[str]:
@@ -82,12 +98,14 @@ def _times(c: int, v: str) -> str:
 
 def nested_count(rng: random.Random) -> Made:
     """k counts the inner iterations of two nested loops over [0, n) and [0, m), m in [lo, hi]: so
-    lo*i + j <= k <= hi*i + j in the inner loop (k grows by `step`, scaled likewise). At most
-    200 * 200 * 3 rounds' worth, far from overflow."""
+    lo*i + j <= k <= hi*i + j in the inner loop (k grows by `step`, scaled likewise); the bounds are
+    halved until k stays under LIMIT."""
     i, j, k, n, m = _names(rng, 5)
-    n_lo, m_lo = rng.randint(1, 20), rng.randint(1, 20)
-    n_hi, m_hi = n_lo + rng.randint(0, 180), m_lo + rng.randint(0, 180)
+    n_lo, m_lo = _low(rng), _low(rng)
+    n_hi, m_hi = n_lo + rng.randint(0, _span(rng)), m_lo + rng.randint(0, _span(rng))
     step = rng.choice([1, 1, 1, 2, 3])
+    while step * n_hi * m_hi > LIMIT:  # k stays far from overflow
+        n_hi, m_hi = max(n_lo, n_hi // 2), max(m_lo, m_hi // 2)
     inner = _counted(rng, j, m, f"{k} = {k} + {step};", indent="")
     body = (_bounded(rng, n, n_lo, n_hi) + _bounded(rng, m, m_lo, m_hi) + f"  int {k} = 0;\n  int {i}, {j};\n"
             + _counted(rng, i, n, inner))
@@ -101,11 +119,11 @@ def nested_count(rng: random.Random) -> Made:
 
 def transfer(rng: random.Random) -> Made:
     """x counts down from n while y counts up by `rate`: rate*x + y = rate*n throughout, so y = rate*n at
-    the end (n in [0, 1000], y at most 5000; signed or unsigned, which never wraps here)."""
+    the end (n at most 10 000, y at most 50 000; signed or unsigned, which never wraps here)."""
     x, y, n = _names(rng, 3)
     rate = rng.choice([1, 1, 1, 2, 3, 5])
     kind = rng.choice(["int", "unsigned int"])
-    body = (_bounded(rng, n, 0, 1000, kind != "int") + f"  {kind} {x} = {n};\n  {kind} {y} = 0;\n"
+    body = (_bounded(rng, n, 0, _top(rng), kind != "int") + f"  {kind} {x} = {n};\n  {kind} {y} = 0;\n"
             + f"  while ({x} > 0) {{\n    {x} = {x} - 1;\n    {y} = {y} + {rate};\n  }}\n"
             + f"  __VERIFIER_assert({y} == {_c_times(rate, n)});\n")
     return _main(body), (f"(= (+ {_times(rate, x)} {y}) {_times(rate, n)})",)
@@ -117,12 +135,12 @@ def _c_times(c: int, v: str) -> str:
 
 def choice(rng: random.Random) -> Made:
     """Each round adds p to one of a, b and q to the other, as a coin says: a + b = (p + q)*i, so the sum
-    is (p + q)*n at the end (n in [0, 1000])."""
+    is (p + q)*n at the end (n at most 10 000)."""
     i, a, b, n = _names(rng, 4)
     p, q = rng.randint(1, 4), rng.randint(1, 4)
     round_ = (f"if (__VERIFIER_nondet_bool()) {{\n  {a} = {a} + {p};\n  {b} = {b} + {q};\n}} else {{\n"
               f"  {a} = {a} + {q};\n  {b} = {b} + {p};\n}}")
-    body = (_bounded(rng, n, 0, 1000) + f"  int {i};\n  int {a} = 0;\n  int {b} = 0;\n" + _counted(rng, i, n, round_)
+    body = (_bounded(rng, n, 0, _top(rng)) + f"  int {i};\n  int {a} = 0;\n  int {b} = 0;\n" + _counted(rng, i, n, round_)
             + f"  __VERIFIER_assert({a} + {b} == {_c_times(p + q, n)});\n")
     return _main(body), (f"(= (+ {a} {b}) {_times(p + q, i)})",)
 
@@ -131,7 +149,7 @@ def lockstep(rng: random.Random) -> Made:
     """x starts at x0 and grows by `step` each of n rounds: x = x0 + step*i, so x = x0 + step*n at the end."""
     i, x, x0, n = _names(rng, 4)
     step = rng.randint(1, 6)
-    body = (_bounded(rng, n, 0, 1000) + _bounded(rng, x0, -1000, 1000) + f"  int {i};\n  int {x} = {x0};\n"
+    body = (_bounded(rng, n, 0, _top(rng)) + _bounded(rng, x0, -1000, 1000) + f"  int {i};\n  int {x} = {x0};\n"
             + _counted(rng, i, n, f"{x} = {x} + {step};")
             + f"  __VERIFIER_assert({x} == {x0} + {_c_times(step, n)});\n")
     return _main(body), (f"(= {x} (+ {x0} {_times(step, i)}))",)
@@ -141,7 +159,7 @@ def meet(rng: random.Random) -> Made:
     """lo climbs and hi falls by one a round until they meet: lo + hi = n throughout."""
     lo, hi, n = _names(rng, 3)
     kind = rng.choice(["int", "unsigned int"])
-    body = (_bounded(rng, n, 0, 1000, kind != "int") + f"  {kind} {lo} = 0;\n  {kind} {hi} = {n};\n"
+    body = (_bounded(rng, n, 0, _top(rng), kind != "int") + f"  {kind} {lo} = 0;\n  {kind} {hi} = {n};\n"
             + f"  while ({lo} < {hi}) {{\n    {lo} = {lo} + 1;\n    {hi} = {hi} - 1;\n  }}\n"
             + f"  __VERIFIER_assert({lo} + {hi} == {n});\n")
     return _main(body), (f"(= (+ {lo} {hi}) {n})",)
@@ -150,7 +168,7 @@ def meet(rng: random.Random) -> Made:
 def lagging(rng: random.Random) -> Made:
     """x counts every round, y only some: y <= x throughout (and x - y counts the others), so y <= n."""
     x, y, n = _names(rng, 3)
-    body = (_bounded(rng, n, 0, 1000) + f"  int {x} = 0;\n  int {y} = 0;\n"
+    body = (_bounded(rng, n, 0, _top(rng)) + f"  int {x} = 0;\n  int {y} = 0;\n"
             + f"  while ({x} < {n}) {{\n    if (__VERIFIER_nondet_bool()) {{\n      {y} = {y} + 1;\n    }}\n"
             + f"    {x} = {x} + 1;\n  }}\n  __VERIFIER_assert({y} <= {n});\n")
     return _main(body), (f"(<= {y} {x})",)
