@@ -100,3 +100,16 @@ def test_the_proofs_a_proposer_helped_are_appended_to_its_record(trained, tmp_pa
     rows = [json.loads(line) for line in record.read_text().splitlines()]
     assert len(rows) == 2 and rows[0]["loop"] == helped.asked[0] and "(= x y)" in rows[0]["proposal"]
     assert rows[0]["origin"] == str(source) and rows[0]["function"] == "main"
+
+
+def test_a_cut_proposal_keeps_its_whole_terms_and_the_loops_numbers_are_tried():
+    """A proposal the byte limit cut off keeps the terms it completed; each term is also tried with each of
+    its numbers (above 1) replaced by one of the loop's own, once."""
+    from solomonic.bridge.proposer import _balanced, _constants, _with_constants
+
+    loop = ("head 3 (line 4): v0: int, v1: int\nenter 3 when (10 <= nd!1) [fresh nd!1]: v0 := 0; v1 := nd!1\n"
+            "step 3 -> 3 when (v0 < 500): v0 := (v0 + 1)\nexit 3 when !(v0 < 500)")
+    assert _constants(loop) == ["10", "500"]
+    assert not _balanced("(<= v1 (+ (* 13 v0)") and _balanced("(<= v1 (* 13 v0))")
+    assert _with_constants(["(<= v1 (* 13 v0))", "(= v0 v1)"], ["10", "500"]) == [
+        "(<= v1 (* 13 v0))", "(= v0 v1)", "(<= v1 (* 10 v0))", "(<= v1 (* 500 v0))"]

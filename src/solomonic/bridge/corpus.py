@@ -76,8 +76,8 @@ def confirmed(result: Result, loops: dict[int, str], origin: str | None = None) 
     for text in dict.fromkeys(loops.values()):
         ctx = z3.Context()
         variables = {name: z3.Int(name, ctx) for name in _variables(text)}
-        kept = [" ".join(term.split()) for term in (result.details.get("proposals") or {}).get("used", [])
-                if parse(term, variables, ctx) is not None]
+        kept = list(dict.fromkeys(" ".join(term.split()) for term in (result.details.get("proposals") or {}).get("used", [])
+                                  if parse(term, variables, ctx) is not None))  # a term used at two heads once
         if kept:
             out.append(Example(origin, result.function, result.line or 0, text, "relation", [], " && ".join(kept),
                                SEPARATOR.join(kept)))

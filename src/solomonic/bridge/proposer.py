@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -24,8 +25,9 @@ import torch
 
 from solomonic.bmojo import BMojoLM
 from solomonic.bridge import corpus
-from solomonic.data.certificates import END, TARGETS, canonical, prompt, spelled
+from solomonic.data.certificates import BLOCK, END, TARGETS, canonical, prompt, spelled
 from solomonic.errors import UserError
+from solomonic.reason.proposals import SEPARATOR
 from solomonic.reason.result import Result
 from solomonic.train import Trainer, TrainSettings
 
@@ -39,6 +41,8 @@ SHIPPED = Path(__file__).with_name("shipped")  # the proposer `--proposer` uses:
 SIZE = {"d_model": 96, "n_layers": 2, "n_heads": 4, "window": 256, "k_mem": 8, "mem_capacity": 32}
 EVERY = 500  # steps between evaluations and between checkpoints
 ANSWER_ROOM = 128  # bytes of the trained window left for the proposal when a long loop's text is cut
+NUMBER = re.compile(r"(?<![\w!.])\d+(?![\w!.])")
+MAX_CONSTANTS = 8  # of a loop's numbers, the first this many (each multiplies a proposal's variants)
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,28 @@ class Description:
     corpus_sha256: str
     steps: int
     seed: int
+
+
+def _balanced(term: str) -> bool:
+    return term.startswith("(") and term.count("(") == term.count(")")
+
+
+def _constants(loop: str) -> list[str]:
+    """The numbers the loop's guards and updates compare and add (not 0 or 1, nor heads' or lines' numbers)."""
+    found = [m.group(0) for line in loop.splitlines() if (block := BLOCK.match(line))
+             for m in NUMBER.finditer(block.group(2))]
+    return [n for n in dict.fromkeys(found) if int(n) > 1][:MAX_CONSTANTS]
+
+
+def _with_constants(terms: list[str], constants: list[str]) -> list[str]:
+    """The terms, then each with one of its numbers replaced by one of the loop's: the model writes a
+    relation's shape well and its constants less so (bounds it saw only in training's ranges), and
+    the program's own numbers are the likely ones. Every variant is a candidate like any other."""
+    out = list(terms)
+    for term in terms:
+        for m in NUMBER.finditer(term):
+            out += [term[:m.start()] + c + term[m.end():] for c in constants if c != m.group(0) and int(m.group(0)) > 1]
+    return list(dict.fromkeys(out))
 
 
 def train(corpus: Path, out: Path, target: str = "invariant", steps: int = 2000, seed: int = 0, length: int = 512,
@@ -111,15 +137,19 @@ class Proposer:
                                                 generator=generator, stop=END[0]))
         finally:
             torch.set_num_threads(threads)
+        constants = _constants(numbered)
         out: list[str] = []
         for row in rows:
-            text = bytes(row[len(ids):].tolist()).split(END, 1)
-            if len(text) < 2:
-                continue  # ran out of bytes before the proposal ended
+            generated = bytes(row[len(ids):].tolist())
+            ended = END in generated
             try:
-                candidate = spelled(text[0].decode().strip(), names)
+                text = generated.split(END, 1)[0].decode(errors="ignore" if not ended else "strict")
             except UnicodeDecodeError:
                 continue
+            terms = [t.strip() for t in text.split(SEPARATOR.strip())]
+            if not ended:
+                terms = terms[:-1]  # the byte limit cut the last one off
+            candidate = spelled(SEPARATOR.join(_with_constants([t for t in terms if _balanced(t)], constants)), names)
             if candidate and candidate not in out:
                 out.append(candidate)
         return out
