@@ -48,7 +48,7 @@ MAX_CONSTANTS = 8  # of a loop's numbers, the first this many (each multiplies a
 @dataclass(frozen=True)
 class Description:
     target: str  # "invariant" or "ranking": what the model completes a loop with
-    length: int  # the window it was trained on, in bytes; a longer prompt keeps its end
+    length: int  # the window it was trained on, in bytes; a longer prompt is cut to fit (certificates.prompt)
     corpus_sha256: str
     steps: int
     seed: int
@@ -76,7 +76,7 @@ def _with_constants(terms: list[str], constants: list[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def train(corpus: Path, out: Path, target: str = "invariant", steps: int = 2000, seed: int = 0, length: int = 512,
+def train(corpus: Path, out: Path, target: str = "invariant", steps: int = 2000, seed: int = 0, length: int = 1024,
           batch_size: int = 16, lr: float = 3e-3, progress: bool = True) -> dict:
     """Train a proposer on `corpus` into `out` (the run's metrics and checkpoint in out/run, resumable with
     `solomonic train --resume`; the proposer itself in out/model and out/proposer.json); the run's summary."""
@@ -141,13 +141,9 @@ class Proposer:
         out: list[str] = []
         for row in rows:
             generated = bytes(row[len(ids):].tolist())
-            ended = END in generated
-            try:
-                text = generated.split(END, 1)[0].decode(errors="ignore" if not ended else "strict")
-            except UnicodeDecodeError:
-                continue
-            terms = [t.strip() for t in text.split(SEPARATOR.strip())]
-            if not ended:
+            # bytes that are not UTF-8 become U+FFFD, and a term holding one does not parse
+            terms = [t.strip() for t in generated.split(END, 1)[0].decode(errors="replace").split(SEPARATOR.strip())]
+            if END not in generated:
                 terms = terms[:-1]  # the byte limit cut the last one off
             candidate = spelled(SEPARATOR.join(_with_constants([t for t in terms if _balanced(t)], constants)), names)
             if candidate and candidate not in out:

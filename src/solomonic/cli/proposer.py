@@ -56,7 +56,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                        help="what the model proposes (default: invariant)")
     train.add_argument("--steps", type=int, default=2000)
     train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--length", type=int, default=512, help="the training window in bytes (default: 512)")
+    train.add_argument("--length", type=int, default=1024, help="the training window in bytes (default: 1024)")
     train.add_argument("--batch-size", type=int, default=16, help="rows per step (default: 16)")
     train.add_argument("--no-progress", action="store_true")
     train.set_defaults(run=run_train)

@@ -57,9 +57,9 @@ def canonical(loop: str) -> tuple[str, list[str]]:
     word = _words(names)
     out = []
     for line in loop.splitlines():
-        if head := HEAD.match(line):
-            line = head.group(1) + ", ".join(number.get(part.split(":")[0], part.split(":")[0]) + part[len(part.split(":")[0]):]
-                                             for part in head.group(2).split(", "))
+        if (head := HEAD.match(line)) and head.group(2) != "-":
+            line = head.group(1) + ", ".join(number[name] + ":" + kind for name, kind in
+                                             (part.split(":", 1) for part in head.group(2).split(", ")))
         elif block := BLOCK.match(line):
             line = block.group(1) + word.sub(lambda m: number[m.group(0)], block.group(2))
         out.append(line)
@@ -94,7 +94,7 @@ def prompt(loop: str, room: int | None = None) -> bytes:
     loop keeps its leading `head` and `enter` lines (the variables a proposal is written over and what
     holds on entry, where its constants are), a line "...", and as much of its end as fits: cutting
     only the start, as a plain window does, dropped exactly those lines from most SV-COMP loops (the
-    median loop's text is about 730 bytes, the window 512)."""
+    median loop's text is about 730 bytes)."""
     whole = loop.encode() + SEPARATOR
     if room is None or len(whole) <= room:
         return whole
