@@ -103,8 +103,8 @@ def test_the_proofs_a_proposer_helped_are_appended_to_its_record(trained, tmp_pa
 
 
 def test_a_cut_proposal_keeps_its_whole_terms_and_the_loops_numbers_are_tried():
-    """A proposal the byte limit cut off keeps the terms it completed; each term is also tried with each of
-    its numbers (above 1) replaced by one of the loop's own, once."""
+    """A proposal the byte limit cut off keeps the terms it completed; each term is also tried with its
+    numbers (above 1) replaced jointly by the loop's own and 1."""
     from solomonic.bridge.proposer import _balanced, _constants, _with_constants
 
     loop = ("head 3 (line 4): v0: int, v1: int\nenter 3 when (10 <= nd!1) [fresh nd!1]: v0 := 0; v1 := nd!1\n"
@@ -112,4 +112,6 @@ def test_a_cut_proposal_keeps_its_whole_terms_and_the_loops_numbers_are_tried():
     assert _constants(loop) == ["10", "500"]
     assert not _balanced("(<= v1 (+ (* 13 v0)") and _balanced("(<= v1 (* 13 v0))")
     assert _with_constants(["(<= v1 (* 13 v0))", "(= v0 v1)"], ["10", "500"]) == [
-        "(<= v1 (* 13 v0))", "(= v0 v1)", "(<= v1 (* 10 v0))", "(<= v1 (* 500 v0))"]
+        "(<= v1 (* 13 v0))", "(= v0 v1)", "(<= v1 (* 10 v0))", "(<= v1 (* 500 v0))", "(<= v1 (* 1 v0))"]
+    two = _with_constants(["(>= v1 (+ (* 13 v0) (* 3 v2)))"], ["10"])
+    assert "(>= v1 (+ (* 10 v0) (* 1 v2)))" in two and len(two) == 1 + 2 * 2

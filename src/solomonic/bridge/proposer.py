@@ -15,6 +15,7 @@ trained for.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 from collections.abc import Mapping
@@ -43,6 +44,8 @@ EVERY = 500  # steps between evaluations and between checkpoints
 ANSWER_ROOM = 128  # bytes of the trained window left for the proposal when a long loop's text is cut
 NUMBER = re.compile(r"(?<![\w!.])\d+(?![\w!.])")
 MAX_CONSTANTS = 8  # of a loop's numbers, the first this many (each multiplies a proposal's variants)
+MAX_FILLED = 3  # a term with more numbers than this is tried as written only
+MAX_VARIANTS = 400  # candidates from one proposal, at most
 
 
 @dataclass(frozen=True)
@@ -66,14 +69,23 @@ def _constants(loop: str) -> list[str]:
 
 
 def _with_constants(terms: list[str], constants: list[str]) -> list[str]:
-    """The terms, then each with one of its numbers replaced by one of the loop's: the model writes a
-    relation's shape well and its constants less so (bounds it saw only in training's ranges), and
-    the program's own numbers are the likely ones. Every variant is a candidate like any other."""
+    """The terms, then each with its numbers (above 1, at most MAX_FILLED of them) replaced jointly by
+    every choice among the loop's numbers and 1: the model writes a relation's shape well and its
+    constants less so (nested-1: `(>= k (+ (* 13 i) (* 3 j)))` where the loop's bounds make it
+    `(+ (* 10 i) (* 1 j))`), and the program's own numbers are the likely ones. At most MAX_VARIANTS
+    candidates; every one is checked like any other."""
     out = list(terms)
+    choices = [*constants, "1"]
     for term in terms:
-        for m in NUMBER.finditer(term):
-            out += [term[:m.start()] + c + term[m.end():] for c in constants if c != m.group(0) and int(m.group(0)) > 1]
-    return list(dict.fromkeys(out))
+        numbers = [m for m in NUMBER.finditer(term) if int(m.group(0)) > 1]
+        if not numbers or len(numbers) > MAX_FILLED:
+            continue
+        for chosen in itertools.product(choices, repeat=len(numbers)):
+            filled = term
+            for m, c in sorted(zip(numbers, chosen), key=lambda pair: -pair[0].start()):  # right to left
+                filled = filled[:m.start()] + c + filled[m.end():]
+            out.append(filled)
+    return list(dict.fromkeys(out))[:MAX_VARIANTS]
 
 
 def train(corpus: Path, out: Path, target: str = "invariant", steps: int = 2000, seed: int = 0, length: int = 1024,
