@@ -26,6 +26,7 @@ import z3
 
 from solomonic.bridge.programs import Program
 from solomonic.bridge.relations import Relational
+from solomonic.data.certificates import head_variables
 from solomonic.reason import check
 from solomonic.reason.api import CheckOptions, Source, load, questions
 from solomonic.reason.certify import certificate
@@ -75,7 +76,7 @@ def confirmed(result: Result, loops: dict[int, str], origin: str | None = None) 
     out = []
     for text in dict.fromkeys(loops.values()):
         ctx = z3.Context()
-        variables = {name: z3.Int(name, ctx) for name in _variables(text)}
+        variables = {name: z3.Int(name, ctx) for name in head_variables(text)}
         kept = list(dict.fromkeys(" ".join(term.split()) for term in (result.details.get("proposals") or {}).get("used", [])
                                   if parse(term, variables, ctx) is not None))  # a term used at two heads once
         if kept:
@@ -200,15 +201,6 @@ def from_relations(programs: Iterable[Relational], timeout_s: float,
             if progress is not None:
                 progress(program, result)
     return out, tally
-
-
-def _variables(loop: str) -> list[str]:
-    """The variables live at some head of the loop, read off its text's `head N (line L): x: int, ...` lines."""
-    names: list[str] = []
-    for line in loop.splitlines():
-        if line.startswith("head ") and "): " in line:
-            names += [part.split(":")[0].strip() for part in line.split("): ", 1)[1].split(", ") if ":" in part]
-    return list(dict.fromkeys(names))
 
 
 def write(examples_: Iterable[Example], path: Path) -> int:

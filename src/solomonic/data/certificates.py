@@ -46,11 +46,7 @@ def canonical(loop: str) -> tuple[str, list[str]]:
     relation's variables stand in the loop, not how a programmer spelled them (`spelled` maps back).
     Only the heads' variables are renamed, and only in the heads' lists and the blocks' guards and
     updates (a variable named `step` leaves the word that starts a line alone)."""
-    names: list[str] = []
-    for line in loop.splitlines():
-        if (head := HEAD.match(line)) and head.group(2) != "-":
-            names += [part.split(":")[0] for part in head.group(2).split(", ")]
-    names = list(dict.fromkeys(names))
+    names = head_variables(loop)
     if not names:
         return loop, []
     number = {name: f"v{i}" for i, name in enumerate(names)}
@@ -64,6 +60,16 @@ def canonical(loop: str) -> tuple[str, list[str]]:
             line = block.group(1) + word.sub(lambda m: number[m.group(0)], block.group(2))
         out.append(line)
     return "\n".join(out), names
+
+
+def head_variables(loop: str) -> list[str]:
+    """The variables live at some head of the loop, in the order its `head N (line L): x: int, ...` lines
+    list them."""
+    names: list[str] = []
+    for line in loop.splitlines():
+        if (head := HEAD.match(line)) and head.group(2) != "-":
+            names += [part.split(":")[0] for part in head.group(2).split(", ")]
+    return list(dict.fromkeys(names))
 
 
 def numbered(text: str, names: list[str]) -> str:
